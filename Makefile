@@ -1,0 +1,117 @@
+# tenderlots — plain Makefile.
+#   make                 build
+#   make check           build and run the tests (last line: N passed, N failed)
+#   make run             build and run one pass on the bundled defaults
+#   make DEVELOPER=1     add -Werror
+#   make SANITIZE=address,undefined check
+#   make valgrind        the tests under valgrind
+#   make fuzz            build the libFuzzer targets (clang)
+#   make deps            install the Debian build and test packages
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+DATADIR ?= $(PREFIX)/share/tenderlots
+SYSCONFDIR ?= $(PREFIX)/etc/tenderlots
+DESTDIR ?=
+
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PKGS = libcurl libxml-2.0 sqlite3 libesmtp-1.0
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+	  -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	  -Wformat=2 -Wno-unused-parameter -Iinclude \
+	  $(shell $(PKG_CONFIG) --cflags $(PKGS))
+LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+
+ifeq ($(DEVELOPER),1)
+CFLAGS += -Werror
+endif
+
+BUILD ?= build
+ifneq ($(SANITIZE),)
+BUILD := build/sanitize
+CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+GEN_SRCS := $(BUILD)/gen/cpv_codes.c $(BUILD)/gen/nuts_codes.c
+OBJS := $(SRCS:src/%.c=$(BUILD)/%.o) $(GEN_SRCS:.c=.o)
+LIB := $(BUILD)/libtenderlots.a
+BIN := $(BUILD)/tenderlots
+TEST_SRCS := $(wildcard tests/test_*.c)
+TESTS := $(TEST_SRCS:tests/%.c=$(BUILD)/tests/%)
+FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
+FUZZ_REPLAYS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/tests/replay_%)
+FUZZERS := $(FUZZ_SRCS:fuzz/%.c=build/fuzz/%)
+BENCHES := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
+all: $(BIN)
+
+$(BUILD)/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(BUILD)/gen/%_codes.c: data/%.tsv tools/gen-codes.awk | $(BUILD)/gen
+	awk -v name=$* -f tools/gen-codes.awk $< > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/gen/%.o: $(BUILD)/gen/%.c include/codes.h
+	$(CC) $(CFLAGS) -c -o $@ $<
+
+$(LIB): $(OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN): $(BUILD)/main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/%.c tests/test.h $(LIB) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD)/tests/replay_%: fuzz/%.c tests/fuzz_replay.c $(LIB) | $(BUILD)/tests
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz_replay.c $(LIB) $(LDLIBS)
+
+$(BUILD)/bench/%: bench/%.c $(LIB) | $(BUILD)/bench
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
+
+$(BUILD) $(BUILD)/gen $(BUILD)/tests $(BUILD)/bench build/fuzz:
+	mkdir -p $@
+
+check: $(BIN) $(TESTS) $(FUZZ_REPLAYS)
+	@TENDERLOTS_BIN=$(abspath $(BIN)) sh tests/run.sh $(TESTS) $(FUZZ_REPLAYS)
+
+valgrind: $(BIN) $(TESTS) $(FUZZ_REPLAYS)
+	@TENDERLOTS_BIN=$(abspath $(BIN)) \
+	 TENDERLOTS_WRAPPER="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect" \
+	 sh tests/run.sh $(TESTS) $(FUZZ_REPLAYS)
+
+# The bundled demo: the sample firm register (an idempotent upsert), then
+# one pass over the sample notices into the Maildir var/mail/.
+run: $(BIN)
+	$(BIN) firm import -c config/tenderlots.conf config/firms.example.csv
+	$(BIN) run --once -c config/tenderlots.conf
+
+bench: $(BENCHES)
+	@for b in $(BENCHES); do $$b || exit 1; done
+
+fuzz: $(FUZZERS)
+
+build/fuzz/%: fuzz/%.c $(SRCS) $(GEN_SRCS) $(wildcard include/*.h) | build/fuzz
+	clang -g -O1 -fsanitize=fuzzer,address,undefined $(filter-out -O2,$(CFLAGS)) \
+		-o $@ $< $(SRCS) $(GEN_SRCS) $(LDLIBS)
+
+install: $(BIN)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(SYSCONFDIR)
+	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/tenderlots
+	install -m 0644 data/*.tsv $(DESTDIR)$(DATADIR)/
+	install -m 0644 config/*.conf config/*.csv $(DESTDIR)$(SYSCONFDIR)/
+
+deps:
+	sh .ci/deps
+
+clean:
+	rm -rf build
+
+.PHONY: all check valgrind run bench fuzz install deps clean
+.SECONDARY:

@@ -1,0 +1,75 @@
+#ifndef TENDERLOTS_CONFIG_H
+#define TENDERLOTS_CONFIG_H
+
+#include <stddef.h>
+
+/*
+ * INI configuration. Every key is declared in a table with its type,
+ * default and range; an unknown section or key, or a bad value, is an error
+ * reported as "file:line: message". Relative paths in a config file are
+ * resolved against the directory of that file, so the bundled defaults work
+ * from any working directory.
+ */
+
+enum feed_kind {
+	FEED_EFORMS		/* a directory or URL of eForms XML notices */
+};
+
+struct feed_config {
+	char *name;		/* the section name */
+	enum feed_kind kind;
+	char *url;		/* absolute path, file:// or http(s):// URL */
+	long interval;		/* seconds between polls */
+};
+
+enum mail_transport {
+	TRANSPORT_MAILDIR
+};
+
+struct config {
+	char *path;		/* the main config file as given */
+
+	/* [database] */
+	char *db_path;
+
+	/* [service] */
+	char *service_name;	/* shown in mails, e.g. "Exempelkommun" */
+	char *public_url;	/* base URL of the public pages */
+	char *timezone;		/* for times shown to people */
+
+	/* [mail] */
+	enum mail_transport transport;
+	char *maildir;
+	char *mail_from;	/* "Name <addr>" */
+	char *reply_to;		/* may be NULL */
+	long max_lots_per_mail;
+
+	/* [fetch] */
+	long fetch_timeout;	/* seconds */
+	long fetch_max_bytes;	/* largest notice document accepted */
+
+	/* [feeds] file = feeds.conf: one section per feed */
+	char *feeds_path;
+	struct feed_config *feeds;
+	size_t nfeeds;
+};
+
+/* A config holding every default; NULL on ENOMEM. */
+struct config *config_new(void);
+void config_free(struct config *cfg);
+
+/*
+ * Loads path and the feeds file it names into cfg. Errors are reported
+ * through error() as "file:line: message"; returns -1 on any error, and
+ * then cfg is left as it was, so a failed reload keeps the running config.
+ * On success every path in cfg is absolute.
+ */
+int config_load(struct config *cfg, const char *path);
+
+/*
+ * Prints the table of known keys (section, key, type, default, range) for
+ * `tenderlots config keys`.
+ */
+void config_print_keys(void);
+
+#endif

@@ -1,0 +1,13 @@
+#ifndef TENDERLOTS_LOG_H
+#define TENDERLOTS_LOG_H
+
+/*
+ * One place that reports. Errors are reported once, where the context is
+ * known, then -1 is propagated (git's error()). Messages go to stderr
+ * prefixed with "tenderlots: ".
+ */
+int error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_warnx(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void log_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,118 @@
+#ifndef TENDERLOTS_STORE_H
+#define TENDERLOTS_STORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "firm.h"
+#include "notice.h"
+
+/*
+ * The SQLite store: the only module that speaks SQL. Schema changes are
+ * numbered migrations applied on open; the database runs in WAL mode with
+ * foreign keys on. Every statement is prepared, never formatted.
+ */
+struct store;
+
+int store_open(const char *path, struct store **out);
+void store_free(struct store *s);
+
+int store_begin(struct store *s);
+int store_commit(struct store *s);
+void store_rollback(struct store *s);
+
+/* The schema version the code migrates to. */
+int store_schema_version(void);
+
+enum store_put_result {
+	STORE_NEW,		/* first version of this notice */
+	STORE_CHANGED,		/* a new version of a known notice */
+	STORE_UNCHANGED		/* this notice id and version is already stored */
+};
+
+/*
+ * Stores a notice version and its lots; lot_rowids (n->nlots entries) is
+ * filled with the stored lots' ids unless the version was already there.
+ */
+int store_put_notice(struct store *s, const struct notice *n,
+		     const char *source, time_t now,
+		     enum store_put_result *result, int64_t *lot_rowids);
+
+/* Adds or updates a firm by organisation number; *created tells which. */
+int store_put_firm(struct store *s, const struct firm *f, const char *source,
+		   time_t now, int *created);
+int store_remove_firm(struct store *s, const char *orgnr, int *found);
+int store_load_firms(struct store *s, struct firm_list *out);
+
+/*
+ * Records that a lot matched a firm. The pair (firm, notice id, lot id,
+ * kind) is unique: *created is 0 when the firm already had this match, so
+ * nothing is mailed twice.
+ */
+int store_put_match(struct store *s, int64_t firm_id, int64_t lot_rowid,
+		    const char *notice_id, const char *lot_id, const char *kind,
+		    const char *reason, time_t now, int *created);
+
+/* One matched lot waiting to be put into a mail. */
+struct match_item {
+	int64_t match_id;
+	char *kind;
+	char *notice_title;
+	char *buyer;
+	char *url;
+	char *lot_id;
+	char *lot_title;
+	char *reason;
+	int has_deadline;
+	time_t deadline;
+	int has_value;
+	double value;
+	char *currency;
+};
+
+void match_items_free(struct match_item *items, size_t n);
+
+/* Up to limit unqueued matches of a firm, oldest first. */
+int store_unqueued_matches(struct store *s, int64_t firm_id, size_t limit,
+			   struct match_item **items, size_t *n);
+
+/*
+ * Queues one message with its unique key and ties the matches to it.
+ * Returns 0 if queued, 1 if a message with this key already exists.
+ */
+struct outbox_message {
+	int64_t id;
+	char *key;
+	int64_t firm_id;
+	char *rcpt;
+	char *envelope_from;
+	char *body;
+	size_t len;
+	int attempts;
+};
+
+int store_queue_message(struct store *s, const struct outbox_message *m,
+			const int64_t *match_ids, size_t nmatch, time_t now);
+
+/* Messages due for delivery (pending, next attempt reached). */
+int store_due_messages(struct store *s, time_t now, size_t limit,
+		       struct outbox_message **out, size_t *n);
+void outbox_messages_free(struct outbox_message *m, size_t n);
+
+enum message_state { MSG_PENDING, MSG_SENDING, MSG_SENT, MSG_FAILED };
+
+/*
+ * Moves a message to a state. last_error may be NULL; next_attempt is used
+ * for MSG_PENDING. MSG_SENDING counts an attempt.
+ */
+int store_mark_message(struct store *s, int64_t id, enum message_state state,
+		       const char *last_error, time_t next_attempt, time_t now);
+/*
+ * After a crash, messages left in "sending" may or may not have reached the
+ * server; they go back to pending, so at worst one is sent twice (with the
+ * same Message-ID), never lost.
+ */
+int store_recover_sending(struct store *s, int *n);
+
+#endif

@@ -1,0 +1,87 @@
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "codes.h"
+#include "cpv.h"
+
+int
+cpv_normalize(const char *in, char out[CPV_LEN + 1])
+{
+	size_t i;
+
+	for (i = 0; i < CPV_LEN; i++) {
+		if (!isdigit((unsigned char)in[i]))
+			return -1;
+		out[i] = in[i];
+	}
+	out[CPV_LEN] = '\0';
+	if (in[CPV_LEN] == '\0')
+		return 0;
+	if (in[CPV_LEN] == '-' && isdigit((unsigned char)in[CPV_LEN + 1]) &&
+	    in[CPV_LEN + 2] == '\0')
+		return 0;
+	return -1;
+}
+
+size_t
+cpv_significant(const char *code)
+{
+	size_t n = CPV_LEN;
+
+	while (n > 2 && code[n - 1] == '0')
+		n--;
+	return n;
+}
+
+int
+cpv_covers(const char *broad, const char *code)
+{
+	return strncmp(broad, code, cpv_significant(broad)) == 0;
+}
+
+static int
+code_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct code_label *)elem)->code);
+}
+
+static const struct code_label *
+code_find(const struct code_label *table, size_t n, const char *code)
+{
+	return bsearch(code, table, n, sizeof *table, code_cmp);
+}
+
+static const char *
+code_label_in(const struct code_label *c, const char *lang)
+{
+	if (!c)
+		return NULL;
+	return lang && strcmp(lang, "en") == 0 ? c->en : c->sv;
+}
+
+const char *
+cpv_label(const char *code, const char *lang)
+{
+	return code_label_in(code_find(cpv_codes, cpv_ncodes, code), lang);
+}
+
+int
+cpv_known(const char *code)
+{
+	return code_find(cpv_codes, cpv_ncodes, code) != NULL;
+}
+
+int
+nuts_overlap(const char *region, const char *place)
+{
+	size_t r = strlen(region), p = strlen(place);
+
+	return strncmp(region, place, r < p ? r : p) == 0 && r && p;
+}
+
+const char *
+nuts_label(const char *code, const char *lang)
+{
+	return code_label_in(code_find(nuts_codes, nuts_ncodes, code), lang);
+}

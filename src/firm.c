@@ -1,0 +1,489 @@
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "buf.h"
+#include "cpv.h"
+#include "firm.h"
+#include "log.h"
+#include "mail.h"
+#include "notice.h"
+
+#define CSV_MAX_FIELD 4096
+#define CSV_MAX_FIELDS 32
+#define CSV_MAX_ROWS 100000
+
+struct firm *
+firm_new(void)
+{
+	struct firm *f = calloc(1, sizeof *f);
+
+	if (f) {
+		f->employees = -1;
+		f->turnover = -1;
+	}
+	return f;
+}
+
+void
+firm_free(struct firm *f)
+{
+	if (!f)
+		return;
+	free(f->orgnr);
+	free(f->name);
+	free(f->email);
+	strvec_free(f->cpv, f->ncpv);
+	strvec_free(f->regions, f->nregions);
+	free(f->language);
+	free(f);
+}
+
+void
+firm_list_release(struct firm_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		firm_free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+int
+firm_list_push(struct firm_list *l, struct firm *f)
+{
+	struct firm **v = realloc(l->v, (l->n + 1) * sizeof *v);
+
+	if (!v)
+		return -1;
+	v[l->n++] = f;
+	l->v = v;
+	return 0;
+}
+
+int
+luhn_valid(const char *digits, size_t n)
+{
+	unsigned sum = 0;
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned d;
+
+		if (!isdigit((unsigned char)digits[i]))
+			return 0;
+		d = (unsigned)(digits[i] - '0');
+		/* Double every second digit counted from the check digit. */
+		if ((n - i) % 2 == 0) {
+			d *= 2;
+			if (d > 9)
+				d -= 9;
+		}
+		sum += d;
+	}
+	return sum % 10 == 0;
+}
+
+int
+orgnr_normalize(const char *in, char out[12])
+{
+	char digits[13];
+	size_t n = 0;
+	const char *p;
+
+	for (p = in; *p; p++) {
+		if (isdigit((unsigned char)*p)) {
+			if (n == 12)
+				return -1;
+			digits[n++] = *p;
+		} else if ((*p == '-' || *p == '+') && (n == 6 || n == 8)) {
+			continue;
+		} else {
+			return -1;
+		}
+	}
+	if (n == 12) {
+		memmove(digits, digits + 2, 10);
+		n = 10;
+	}
+	if (n != 10 || !luhn_valid(digits, 10))
+		return -1;
+	memcpy(out, digits, 6);
+	out[6] = '-';
+	memcpy(out + 7, digits + 6, 4);
+	out[11] = '\0';
+	return 0;
+}
+
+enum column {
+	COL_ORGNR, COL_NAME, COL_EMAIL, COL_CPV, COL_REGIONS, COL_LANGUAGE,
+	COL_EMPLOYEES, COL_TURNOVER, NCOLUMNS
+};
+
+static const char *const column_names[NCOLUMNS] = {
+	"orgnr", "name", "email", "cpv", "regions", "language", "employees",
+	"turnover"
+};
+
+struct csv_row {
+	char *field[CSV_MAX_FIELDS];
+	size_t nfield;
+	size_t line;		/* where the row starts */
+};
+
+static void
+csv_row_clear(struct csv_row *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfield; i++)
+		free(r->field[i]);
+	r->nfield = 0;
+}
+
+/*
+ * Reads one RFC 4180 record starting at *pos. Quoted fields may hold the
+ * separator, doubled quotes and line breaks; *line follows the physical
+ * lines. Returns 1 for a record, 0 at the end, -1 on malformed input.
+ */
+static int
+csv_next(const char *data, size_t len, size_t *pos, size_t *line, char sep,
+	 struct csv_row *row, const char *filename)
+{
+	struct buf field;
+	size_t i = *pos;
+	int quoted = 0, rc = -1;
+
+	buf_init(&field, CSV_MAX_FIELD);
+	row->nfield = 0;
+	row->line = *line;
+	if (i >= len)
+		return 0;
+	for (;;) {
+		int at_end = i >= len;
+		char c = at_end ? '\n' : data[i];
+
+		if (quoted) {
+			if (at_end) {
+				error("%s:%zu: unterminated quoted field", filename, row->line);
+				goto out;
+			}
+			if (c == '"' && i + 1 < len && data[i + 1] == '"') {
+				i++;
+			} else if (c == '"') {
+				quoted = 0;
+				i++;
+				continue;
+			}
+			if (c == '\n')
+				(*line)++;
+		} else if (c == '"' && field.len == 0) {
+			quoted = 1;
+			i++;
+			continue;
+		} else if (c == sep || c == '\n' || c == '\r') {
+			if (row->nfield == CSV_MAX_FIELDS) {
+				error("%s:%zu: more than %d fields", filename, row->line,
+				      CSV_MAX_FIELDS);
+				goto out;
+			}
+			row->field[row->nfield++] = buf_detach(&field, NULL);
+			if (c == '\r' && i + 1 < len && data[i + 1] == '\n')
+				i++;
+			i++;
+			if (c != sep) {
+				(*line)++;
+				break;
+			}
+			continue;
+		}
+		if (c == '\0' || buf_addc(&field, c) < 0) {
+			error("%s:%zu: field too long or holds a NUL byte", filename,
+			      row->line);
+			goto out;
+		}
+		i++;
+	}
+	*pos = i;
+	rc = 1;
+out:
+	buf_release(&field);
+	return rc;
+}
+
+static int
+row_is_blank(const struct csv_row *r)
+{
+	return r->nfield == 1 && r->field[0][0] == '\0';
+}
+
+static char *
+trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int
+parse_count(const char *s, long long max, long long *out)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	if (errno || end == s || *end || v < 0 || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Splits a space-separated list; each word is checked and normalised. */
+static int
+parse_codes(char *s, int (*norm)(const char *, char *, size_t), char ***vec,
+	    size_t *n, const char *where, const char *what)
+{
+	char *tok, *save = NULL;
+	char code[16];
+
+	for (tok = strtok_r(s, " ,;", &save); tok; tok = strtok_r(NULL, " ,;", &save)) {
+		if (norm(tok, code, sizeof code) < 0)
+			return error("%s: %s: unknown code '%s'", where, what, tok);
+		if (strvec_push(vec, n, code) < 0)
+			return error("%s: out of memory", where);
+	}
+	return 0;
+}
+
+static int
+norm_cpv(const char *in, char *out, size_t outlen)
+{
+	(void)outlen;
+	if (cpv_normalize(in, out) < 0 || !cpv_known(out))
+		return -1;
+	return 0;
+}
+
+static int
+norm_nuts(const char *in, char *out, size_t outlen)
+{
+	size_t i, n = strlen(in);
+
+	if (n >= outlen)
+		return -1;
+	for (i = 0; i <= n; i++)
+		out[i] = (char)toupper((unsigned char)in[i]);
+	return nuts_label(out, NULL) ? 0 : -1;
+}
+
+static int
+firm_from_row(const struct csv_row *row, const int *colmap, const char *filename,
+	      struct firm **out)
+{
+	char where[512], orgnr[12], addr[256];
+	char *v[NCOLUMNS] = { 0 };
+	struct firm *f = NULL;
+	long long num;
+	size_t i;
+	int rc = -1;
+
+	snprintf(where, sizeof where, "%s:%zu", filename, row->line);
+	for (i = 0; i < row->nfield; i++)
+		if (colmap[i] >= 0)
+			v[colmap[i]] = trim(row->field[i]);
+	if (!(f = firm_new()))
+		goto out;
+	if (!v[COL_ORGNR] || orgnr_normalize(v[COL_ORGNR], orgnr) < 0) {
+		error("%s: orgnr: '%s' is not a valid organisation number "
+		      "(NNNNNN-NNNN with a Luhn check digit)", where,
+		      v[COL_ORGNR] ? v[COL_ORGNR] : "");
+		goto out;
+	}
+	if (!v[COL_NAME] || !*v[COL_NAME] || strlen(v[COL_NAME]) > 200) {
+		error("%s: name: missing or longer than 200 bytes", where);
+		goto out;
+	}
+	if (!v[COL_EMAIL] || mail_address(v[COL_EMAIL], addr, sizeof addr) < 0 ||
+	    strcmp(addr, v[COL_EMAIL]) != 0) {
+		error("%s: email: '%s' is not an email address", where,
+		      v[COL_EMAIL] ? v[COL_EMAIL] : "");
+		goto out;
+	}
+	if (!(f->orgnr = strdup(orgnr)) || !(f->name = strdup(v[COL_NAME])) ||
+	    !(f->email = strdup(addr)))
+		goto out;
+	if (v[COL_CPV] && parse_codes(v[COL_CPV], norm_cpv, &f->cpv, &f->ncpv,
+				      where, "cpv") < 0)
+		goto out;
+	if (f->ncpv == 0) {
+		error("%s: cpv: no CPV codes, the firm would match nothing", where);
+		goto out;
+	}
+	if (v[COL_REGIONS] && parse_codes(v[COL_REGIONS], norm_nuts, &f->regions,
+					  &f->nregions, where, "regions") < 0)
+		goto out;
+	if (f->nregions == 0) {
+		error("%s: regions: no NUTS region given (e.g. SE232)", where);
+		goto out;
+	}
+	if (!v[COL_LANGUAGE] || !*v[COL_LANGUAGE]) {
+		f->language = strdup("sv");
+	} else if (strcmp(v[COL_LANGUAGE], "sv") == 0 ||
+		   strcmp(v[COL_LANGUAGE], "en") == 0) {
+		f->language = strdup(v[COL_LANGUAGE]);
+	} else {
+		error("%s: language: '%s' is not one of sv, en", where, v[COL_LANGUAGE]);
+		goto out;
+	}
+	if (!f->language)
+		goto out;
+	if (v[COL_EMPLOYEES] && *v[COL_EMPLOYEES]) {
+		if (parse_count(v[COL_EMPLOYEES], 10000000, &num) < 0) {
+			error("%s: employees: '%s' is not a number of employees",
+			      where, v[COL_EMPLOYEES]);
+			goto out;
+		}
+		f->employees = (long)num;
+	}
+	if (v[COL_TURNOVER] && *v[COL_TURNOVER]) {
+		if (parse_count(v[COL_TURNOVER], 1000000000000000LL, &num) < 0) {
+			error("%s: turnover: '%s' is not an annual turnover in SEK",
+			      where, v[COL_TURNOVER]);
+			goto out;
+		}
+		f->turnover = num;
+	}
+	*out = f;
+	f = NULL;
+	rc = 0;
+out:
+	firm_free(f);
+	return rc;
+}
+
+/* Maps each header field to its column; -1 for a header we must reject. */
+static int
+map_header(const struct csv_row *hdr, int *colmap, const char *filename)
+{
+	int seen[NCOLUMNS] = { 0 };
+	size_t i, c;
+	int rc = 0;
+
+	for (i = 0; i < hdr->nfield; i++) {
+		char *name = trim(hdr->field[i]);
+
+		colmap[i] = -1;
+		for (c = 0; c < NCOLUMNS; c++)
+			if (strcasecmp(name, column_names[c]) == 0)
+				colmap[i] = (int)c;
+		if (colmap[i] < 0) {
+			rc = error("%s:%zu: unknown column '%s' (known: orgnr, name, "
+				   "email, cpv, regions, language, employees, turnover)",
+				   filename, hdr->line, name);
+		} else if (seen[colmap[i]]++) {
+			rc = error("%s:%zu: column '%s' given twice", filename,
+				   hdr->line, name);
+		}
+	}
+	for (c = 0; c <= COL_EMAIL; c++)
+		if (!seen[c])
+			rc = error("%s:%zu: missing column '%s'", filename,
+				   hdr->line, column_names[c]);
+	return rc;
+}
+
+static int
+orgnr_seen(const struct firm_list *l, const char *orgnr)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (strcmp(l->v[i]->orgnr, orgnr) == 0)
+			return 1;
+	return 0;
+}
+
+int
+firm_csv_parse(const char *data, size_t len, const char *filename,
+	       struct firm_list *out)
+{
+	struct firm_list list = { 0 };
+	struct csv_row row = { 0 };
+	int colmap[CSV_MAX_FIELDS];
+	size_t pos = 0, line = 1, nl, rows = 0, nheader;
+	const char *eol;
+	char sep = ',';
+	int r, bad = 0, rc = -1;
+
+	/* A Swedish spreadsheet exports with semicolons; the header tells. */
+	eol = memchr(data, '\n', len);
+	nl = eol ? (size_t)(eol - data) : len;
+	if (memchr(data, ';', nl) && !memchr(data, ',', nl))
+		sep = ';';
+	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+		pos = 3;
+	r = csv_next(data, len, &pos, &line, sep, &row, filename);
+	if (r == 0) {
+		error("%s: empty file, expected a header line", filename);
+		goto out;
+	}
+	if (r < 0 || map_header(&row, colmap, filename) < 0)
+		goto out;
+	nheader = row.nfield;
+	csv_row_clear(&row);
+	while ((r = csv_next(data, len, &pos, &line, sep, &row, filename)) > 0) {
+		struct firm *f = NULL;
+
+		if (row_is_blank(&row)) {
+			csv_row_clear(&row);
+			continue;
+		}
+		if (++rows > CSV_MAX_ROWS) {
+			error("%s:%zu: more than %d firms in one file", filename,
+			      row.line, CSV_MAX_ROWS);
+			goto out;
+		}
+		if (row.nfield > nheader) {
+			error("%s:%zu: %zu fields, but the header names %zu", filename,
+			      row.line, row.nfield, nheader);
+			bad = 1;
+			csv_row_clear(&row);
+			continue;
+		}
+		if (firm_from_row(&row, colmap, filename, &f) < 0) {
+			bad = 1;
+		} else if (orgnr_seen(&list, f->orgnr)) {
+			error("%s:%zu: orgnr %s already given above", filename,
+			      row.line, f->orgnr);
+			firm_free(f);
+			bad = 1;
+		} else if (firm_list_push(&list, f) < 0) {
+			firm_free(f);
+			goto out;
+		}
+		csv_row_clear(&row);
+	}
+	if (r < 0 || bad)
+		goto out;
+	*out = list;
+	list.v = NULL;
+	list.n = 0;
+	rc = 0;
+out:
+	csv_row_clear(&row);
+	firm_list_release(&list);
+	return rc;
+}

@@ -1,0 +1,773 @@
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "buf.h"
+#include "log.h"
+#include "mail.h"
+
+#define LINE_COLS 78		/* RFC 5322 2.1.1: SHOULD stay within this */
+#define QP_COLS 76		/* RFC 2045 6.7: MUST stay within this */
+#define EW_MAX 75		/* RFC 2047 2: longest encoded-word */
+#define EW_PREFIX "=?UTF-8?Q?"
+#define EW_PREFIX_LEN (sizeof(EW_PREFIX) - 1)
+/* room for the prefix, "?=" and the longest character (4 bytes as =XX) */
+#define EW_MIN (EW_PREFIX_LEN + 2 + 12)
+#define ADDR_MAX 254		/* RFC 5321 4.5.3.1.3 path less the brackets */
+#define LOCAL_MAX 64
+#define LABEL_MAX 63
+
+/*
+ * Helpers tell a full buffer (-1, reported once by mail_compose_text) from
+ * bad input (-2, already reported with the field's name).
+ */
+enum { FULL = -1, INVALID = -2 };
+
+/* The header being written and how far its current physical line runs. */
+struct hdr {
+	struct buf *out;
+	size_t col;
+};
+
+static int
+is_atext(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || (c && strchr("!#$%&'*+-/=?^_`{|}~", c));
+}
+
+/* RFC 2047 5(3): the only characters a Q encoded-word in a phrase may hold. */
+static int
+is_qsafe(unsigned char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || (c && strchr("!*+-/", c));
+}
+
+/*
+ * Length of the UTF-8 character at s. A byte that does not start a valid
+ * sequence counts as one character, so bad input is still encoded, byte by
+ * byte, rather than rejected.
+ */
+static size_t
+utf8_len(const unsigned char *s, size_t n)
+{
+	size_t k, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		k = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		k = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		k = 4;
+	else
+		return 1;
+	if (k > n)
+		return 1;
+	for (i = 1; i < k; i++)
+		if ((s[i] & 0xc0) != 0x80)
+			return 1;
+	return k;
+}
+
+/*
+ * Copies a header input without control characters (so it cannot end the
+ * header and start another), with runs of spaces and tabs made one space,
+ * and trimmed. Folding then only ever happens at the single spaces left.
+ */
+static int
+clean(const char *s, struct buf *b)
+{
+	const unsigned char *p;
+	int space = 0;
+
+	buf_reset(b);
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p == ' ' || *p == '\t') {
+			space = b->len > 0;
+			continue;
+		}
+		if (*p < 0x20 || *p == 0x7f)
+			continue;
+		if (space && buf_addc(b, ' ') < 0)
+			return FULL;
+		space = 0;
+		if (buf_addc(b, (char)*p) < 0)
+			return FULL;
+	}
+	return 0;
+}
+
+static int
+hdr_begin(struct hdr *h, const char *name)
+{
+	h->col = strlen(name) + 1;
+	return buf_printf(h->out, "%s:", name) < 0 ? FULL : 0;
+}
+
+/*
+ * The space before a token of len columns, folding onto a continuation
+ * line if the token would not fit; the caller then writes the token.
+ */
+static int
+hdr_sep(struct hdr *h, size_t len)
+{
+	if (h->col > 1 && h->col + 1 + len > LINE_COLS) {
+		if (buf_add(h->out, "\r\n ", 3) < 0)
+			return FULL;
+		h->col = 1 + len;
+		return 0;
+	}
+	if (buf_addc(h->out, ' ') < 0)
+		return FULL;
+	h->col += 1 + len;
+	return 0;
+}
+
+static int
+hdr_token(struct hdr *h, const char *tok, size_t len)
+{
+	if (hdr_sep(h, len) < 0 || buf_add(h->out, tok, len) < 0)
+		return FULL;
+	return 0;
+}
+
+/* A token written as pre, s[0..n) and post, like "<addr>". */
+static int
+hdr_token3(struct hdr *h, const char *pre, const char *s, size_t n,
+	   const char *post)
+{
+	if (hdr_sep(h, strlen(pre) + n + strlen(post)) < 0 ||
+	    buf_adds(h->out, pre) < 0 || buf_add(h->out, s, n) < 0 ||
+	    buf_adds(h->out, post) < 0)
+		return FULL;
+	return 0;
+}
+
+static int
+hdr_end(struct hdr *h)
+{
+	return buf_add(h->out, "\r\n", 2) < 0 ? FULL : 0;
+}
+
+/* Columns a byte takes inside a Q encoded-word. */
+static size_t
+q_width(unsigned char c)
+{
+	return c == ' ' || is_qsafe(c) ? 1 : 3;
+}
+
+/*
+ * Fills ew with one encoded-word of at most limit characters holding the
+ * longest run of whole characters from s; returns how many bytes of s it
+ * took. limit >= EW_MIN guarantees at least one.
+ */
+static size_t
+ew_chunk(const unsigned char *s, size_t n, size_t limit, char *ew,
+	 size_t *ewlen)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t used = 0, len = EW_PREFIX_LEN, k, w, i;
+
+	memcpy(ew, EW_PREFIX, EW_PREFIX_LEN);
+	while (used < n) {
+		k = utf8_len(s + used, n - used);
+		for (w = 0, i = 0; i < k; i++)
+			w += q_width(s[used + i]);
+		if (len + w + 2 > limit)
+			break;
+		for (i = 0; i < k; i++) {
+			unsigned char c = s[used + i];
+
+			if (c == ' ') {
+				ew[len++] = '_';
+			} else if (is_qsafe(c)) {
+				ew[len++] = (char)c;
+			} else {
+				ew[len++] = '=';
+				ew[len++] = hex[c >> 4];
+				ew[len++] = hex[c & 15];
+			}
+		}
+		used += k;
+	}
+	memcpy(ew + len, "?=", 2);
+	*ewlen = len + 2;
+	return used;
+}
+
+/* Whether s fits one encoded-word; stops counting once it does not. */
+static int
+fits_one_word(const char *s, size_t n)
+{
+	size_t i, w = EW_PREFIX_LEN + 2;
+
+	for (i = 0; i < n && w <= EW_MAX; i++)
+		w += q_width((unsigned char)s[i]);
+	return w <= EW_MAX;
+}
+
+/*
+ * Encoded-words for s, each filling what is left of the line, so a long
+ * text becomes several words that a reader joins without the folding
+ * space between them (RFC 2047 6.2).
+ */
+static int
+put_encoded(struct hdr *h, const char *s, size_t n)
+{
+	char ew[EW_MAX + 1];
+	size_t avail, limit, len, used;
+
+	while (n > 0) {
+		avail = h->col + 1 < LINE_COLS ? LINE_COLS - h->col - 1 : 0;
+		/*
+		 * A text that fits one word moves whole to the next line
+		 * (hdr_token folds) rather than being split in two.
+		 */
+		if (avail < EW_MIN || fits_one_word(s, n))
+			limit = EW_MAX;
+		else
+			limit = avail < EW_MAX ? avail : EW_MAX;
+		used = ew_chunk((const unsigned char *)s, n, limit, ew, &len);
+		if (hdr_token(h, ew, len) < 0)
+			return FULL;
+		s += used;
+		n -= used;
+	}
+	return 0;
+}
+
+static int
+has_special(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((unsigned char)s[i] < 0x80 && s[i] != ' ' &&
+		    !is_atext((unsigned char)s[i]))
+			return 1;
+	return 0;
+}
+
+static int
+is_ascii(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s >= 0x80)
+			return 0;
+	return 1;
+}
+
+/*
+ * A word is sent as an encoded-word when it is not ASCII, when a reader
+ * could mistake it for one, when it is too long to fold, or, in a phrase,
+ * when it is not an atom.
+ */
+static int
+needs_encoding(const char *w, size_t n, int phrase)
+{
+	size_t i;
+
+	if (n > LINE_COLS - 1 || (phrase && has_special(w, n)))
+		return 1;
+	for (i = 0; i < n; i++) {
+		if ((unsigned char)w[i] >= 0x80)
+			return 1;
+		if (w[i] == '=' && i + 1 < n && w[i + 1] == '?')
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * An ASCII phrase with specials as one quoted-string, folded at its spaces
+ * (RFC 5322 3.2.4 allows folding white space inside it).
+ */
+static int
+put_quoted(struct hdr *h, const char *s)
+{
+	const char *p, *end;
+	size_t width;
+
+	for (p = s; *p; p = *end ? end + 1 : end) {
+		end = strchr(p, ' ');
+		if (!end)
+			end = p + strlen(p);
+		width = (size_t)(end - p) + (p == s) + (*end == '\0');
+		for (const char *q = p; q < end; q++)
+			width += *q == '"' || *q == '\\';
+		if (hdr_sep(h, width) < 0 ||
+		    (p == s && buf_addc(h->out, '"') < 0))
+			return FULL;
+		for (; p < end; p++)
+			if (((*p == '"' || *p == '\\') &&
+			     buf_addc(h->out, '\\') < 0) ||
+			    buf_addc(h->out, *p) < 0)
+				return FULL;
+		if (*end == '\0' && buf_addc(h->out, '"') < 0)
+			return FULL;
+	}
+	return 0;
+}
+
+/*
+ * Cleaned text (single spaces, trimmed) as header tokens: plain words as
+ * they are, and each run of words that need encoding as encoded-words, the
+ * spaces inside the run encoded too so that they survive decoding. phrase
+ * is set for display names, whose words must be atoms.
+ */
+static int
+put_text(struct hdr *h, const char *s, int phrase)
+{
+	const char *p = s, *end, *next, *run;
+
+	if (phrase && is_ascii(s) && has_special(s, strlen(s)))
+		return put_quoted(h, s);
+	while (*p) {
+		end = strchr(p, ' ');
+		if (!end)
+			end = p + strlen(p);
+		if (!needs_encoding(p, (size_t)(end - p), phrase)) {
+			if (hdr_token(h, p, (size_t)(end - p)) < 0)
+				return FULL;
+		} else {
+			run = p;
+			while (*end == ' ') {
+				next = strchr(end + 1, ' ');
+				if (!next)
+					next = end + strlen(end);
+				if (!needs_encoding(end + 1,
+						    (size_t)(next - end - 1), phrase))
+					break;
+				end = next;
+			}
+			if (put_encoded(h, run, (size_t)(end - run)) < 0)
+				return FULL;
+		}
+		p = *end ? end + 1 : end;
+	}
+	return 0;
+}
+
+/* RFC 5322 dot-atom-text. */
+static int
+dot_atom_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n == 0 || s[0] == '.' || s[n - 1] == '.')
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] == '.') {
+			if (s[i + 1] == '.')
+				return 0;
+		} else if (!is_atext((unsigned char)s[i])) {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* Host name labels of letters, digits and hyphens. */
+static int
+domain_ok(const char *s, size_t n)
+{
+	size_t i, label = 0;
+
+	if (n == 0 || s[n - 1] == '.')
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '.') {
+			if (label == 0)
+				return 0;
+			label = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			   (c >= '0' && c <= '9') || c == '-') {
+			if (++label > LABEL_MAX)
+				return 0;
+		} else {
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/*
+ * Quoted local parts and address literals are refused: no firm needs them,
+ * and every byte of what is accepted is then safe in a header.
+ */
+static int
+addr_spec_ok(const char *s, size_t n)
+{
+	const char *at = memchr(s, '@', n);
+	size_t local;
+
+	if (!at || n > ADDR_MAX)
+		return 0;
+	local = (size_t)(at - s);
+	return local <= LOCAL_MAX && dot_atom_ok(s, local) &&
+	       domain_ok(at + 1, n - local - 1);
+}
+
+/*
+ * Splits "Name <addr>" at the angle bracket outside any quoted-string, or
+ * takes the whole of s as the address. The name keeps its quotes.
+ */
+static int
+split_mailbox(const char *s, size_t *namelen, const char **addr,
+	      size_t *addrlen)
+{
+	const char *p, *lt = NULL, *gt;
+	int quoted = 0;
+
+	for (p = s; *p && !lt; p++) {
+		if (quoted && *p == '\\' && p[1])
+			p++;
+		else if (*p == '"')
+			quoted = !quoted;
+		else if (!quoted && *p == '<')
+			lt = p;
+	}
+	if (!lt) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		p = s + strlen(s);
+		while (p > s && (p[-1] == ' ' || p[-1] == '\t'))
+			p--;
+		*namelen = 0;
+		*addr = s;
+		*addrlen = (size_t)(p - s);
+		return 0;
+	}
+	gt = strchr(lt + 1, '>');
+	if (!gt)
+		return -1;
+	for (p = gt + 1; *p; p++)
+		if (*p != ' ' && *p != '\t')
+			return -1;
+	for (p = lt; p > s && (p[-1] == ' ' || p[-1] == '\t'); p--)
+		;
+	*namelen = (size_t)(p - s);
+	*addr = lt + 1;
+	*addrlen = (size_t)(gt - lt - 1);
+	return 0;
+}
+
+int
+mail_address(const char *mailbox, char *out, size_t outlen)
+{
+	const char *addr;
+	size_t namelen, len;
+
+	if (!mailbox || split_mailbox(mailbox, &namelen, &addr, &len) < 0 ||
+	    !addr_spec_ok(addr, len) || len >= outlen)
+		return -1;
+	memcpy(out, addr, len);
+	out[len] = '\0';
+	return 0;
+}
+
+/*
+ * A display name as written; a quoted-string loses its quotes and quoting
+ * backslashes, and spaces are collapsed and trimmed again.
+ */
+static int
+unquote(const char *s, size_t n, struct buf *b)
+{
+	int quoted = n >= 2 && s[0] == '"' && s[n - 1] == '"';
+	size_t i;
+
+	buf_reset(b);
+	if (quoted) {
+		s++;
+		n -= 2;
+	}
+	for (i = 0; i < n; i++) {
+		if (quoted && s[i] == '\\' && i + 1 < n)
+			i++;
+		if (s[i] == ' ' && (b->len == 0 || b->data[b->len - 1] == ' '))
+			continue;
+		if (buf_addc(b, s[i]) < 0)
+			return FULL;
+	}
+	if (b->len > 0 && b->data[b->len - 1] == ' ')
+		b->data[--b->len] = '\0';
+	return 0;
+}
+
+/*
+ * A header holding a phrase and an angle-bracketed part: a mailbox, or a
+ * List-Id. ok checks what is inside the brackets; bare_ok lets it go
+ * without them when there is no phrase, as a mailbox may (RFC 2919 wants
+ * them on a List-Id).
+ */
+static int
+put_named(struct buf *out, const char *field, const char *value,
+	  int (*ok)(const char *, size_t), int bare_ok, struct buf *a,
+	  struct buf *b)
+{
+	struct hdr h = { out, 0 };
+	const char *inner;
+	size_t namelen, len;
+	int rc;
+
+	if (!value) {
+		error("mail: no %s", field);
+		return INVALID;
+	}
+	if ((rc = clean(value, a)) < 0)
+		return rc;
+	if (split_mailbox(buf_str(a), &namelen, &inner, &len) < 0 ||
+	    !ok(inner, len)) {
+		error("mail: invalid %s: %s", field, buf_str(a));
+		return INVALID;
+	}
+	if ((rc = hdr_begin(&h, field)) < 0 ||
+	    (rc = unquote(buf_str(a), namelen, b)) < 0)
+		return rc;
+	if (b->len == 0 && bare_ok)
+		rc = hdr_token(&h, inner, len);
+	else if ((rc = put_text(&h, buf_str(b), 1)) == 0)
+		rc = hdr_token3(&h, "<", inner, len, ">");
+	if (rc < 0)
+		return rc;
+	return hdr_end(&h);
+}
+
+static int
+put_date(struct buf *out, time_t t)
+{
+	static const char days[7][4] = {
+		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
+	};
+	static const char months[12][4] = {
+		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec"
+	};
+	struct tm tm;
+
+	if (!gmtime_r(&t, &tm)) {
+		error("mail: date out of range");
+		return INVALID;
+	}
+	/* by hand, because strftime's names follow the locale */
+	if (buf_printf(out, "Date: %s, %02d %s %04d %02d:%02d:%02d +0000\r\n",
+		       days[tm.tm_wday], tm.tm_mday, months[tm.tm_mon],
+		       tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+		       tm.tm_sec) < 0)
+		return FULL;
+	return 0;
+}
+
+static int
+put_subject(struct buf *out, const char *subject, struct buf *a)
+{
+	struct hdr h = { out, 0 };
+	int rc;
+
+	if ((rc = clean(subject ? subject : "", a)) < 0 ||
+	    (rc = hdr_begin(&h, "Subject")) < 0 ||
+	    (rc = put_text(&h, buf_str(a), 0)) < 0)
+		return rc;
+	return hdr_end(&h);
+}
+
+static int
+message_id_ok(const char *s, size_t n)
+{
+	const char *at = memchr(s, '@', n);
+
+	return at && dot_atom_ok(s, (size_t)(at - s)) &&
+	       dot_atom_ok(at + 1, n - (size_t)(at - s) - 1);
+}
+
+static int
+put_message_id(struct buf *out, const char *id, struct buf *a)
+{
+	int rc;
+
+	if (!id) {
+		error("mail: no Message-ID");
+		return INVALID;
+	}
+	if ((rc = clean(id, a)) < 0)
+		return rc;
+	if (!message_id_ok(buf_str(a), a->len)) {
+		error("mail: invalid Message-ID: %s", buf_str(a));
+		return INVALID;
+	}
+	return buf_printf(out, "Message-ID: <%s>\r\n", buf_str(a)) < 0 ?
+	       FULL : 0;
+}
+
+/* A URL that fits between angle brackets, in the given scheme. */
+static int
+put_url(struct hdr *h, const char *url, const char *scheme, const char *post,
+	struct buf *a)
+{
+	size_t n = strlen(scheme);
+	int rc;
+
+	if ((rc = clean(url, a)) < 0)
+		return rc;
+	if (strncasecmp(buf_str(a), scheme, n) != 0 || a->len == n ||
+	    strpbrk(buf_str(a), " <>\"")) {
+		error("mail: invalid unsubscribe URL: %s", buf_str(a));
+		return INVALID;
+	}
+	return hdr_token3(h, "<", buf_str(a), a->len, post);
+}
+
+/* RFC 2369 and RFC 8058: how to leave, in one click where https is given. */
+static int
+put_unsubscribe(struct buf *out, const char *url, const char *mailto,
+		struct buf *a)
+{
+	struct hdr h = { out, 0 };
+	int rc;
+
+	if (!url && !mailto)
+		return 0;
+	if ((rc = hdr_begin(&h, "List-Unsubscribe")) < 0 ||
+	    (url && (rc = put_url(&h, url, "https://", mailto ? ">," : ">",
+				  a)) < 0) ||
+	    (mailto && (rc = put_url(&h, mailto, "mailto:", ">", a)) < 0) ||
+	    (rc = hdr_end(&h)) < 0)
+		return rc;
+	if (url && buf_adds(out, "List-Unsubscribe-Post: "
+			    "List-Unsubscribe=One-Click\r\n") < 0)
+		return FULL;
+	return 0;
+}
+
+static int
+put_language(struct buf *out, const char *lang, struct buf *a)
+{
+	const char *p;
+	int rc;
+
+	if ((rc = clean(lang, a)) < 0)
+		return rc;
+	for (p = buf_str(a); *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-'))
+			break;
+	if (*p || a->len == 0) {
+		error("mail: invalid language: %s", buf_str(a));
+		return INVALID;
+	}
+	return buf_printf(out, "Content-Language: %s\r\n", buf_str(a)) < 0 ?
+	       FULL : 0;
+}
+
+/* The byte after position i ends its line: LF, CRLF or the end of the body. */
+static int
+at_eol(const unsigned char *s, size_t i, size_t n)
+{
+	return i >= n || s[i] == '\n' || (s[i] == '\r' && i + 1 < n &&
+					  s[i + 1] == '\n');
+}
+
+/*
+ * RFC 2045 6.7 quoted-printable with CRLF line breaks. A body that does
+ * not end in LF ends in a soft break, so it decodes to exactly itself.
+ */
+static int
+put_qp(struct buf *out, const char *body)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *s = (const unsigned char *)body;
+	size_t n = strlen(body), col = 0, i, toklen;
+	char tok[3];
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		int eol = at_eol(s, i + 1, n);
+
+		if (c == '\n' || (c == '\r' && i + 1 < n && s[i + 1] == '\n')) {
+			i += c == '\r';
+			if (buf_add(out, "\r\n", 2) < 0)
+				return FULL;
+			col = 0;
+			continue;
+		}
+		tok[0] = (char)c;
+		toklen = 1;
+		if (((c == ' ' || c == '\t') && eol) ||
+		    (c != ' ' && c != '\t' && (c < 33 || c > 126 || c == '=')))
+			toklen = 3;
+		if (col + toklen > (eol ? QP_COLS : QP_COLS - 1)) {
+			if (buf_add(out, "=\r\n", 3) < 0)
+				return FULL;
+			col = 0;
+		}
+		/* mbox readers would otherwise quote or split at this line */
+		if (col == 0 && n - i >= 5 && memcmp(s + i, "From ", 5) == 0)
+			toklen = 3;
+		if (toklen == 3) {
+			tok[0] = '=';
+			tok[1] = hex[c >> 4];
+			tok[2] = hex[c & 15];
+		}
+		if (buf_add(out, tok, toklen) < 0)
+			return FULL;
+		col += toklen;
+	}
+	if (n > 0 && s[n - 1] != '\n' && buf_add(out, "=\r\n", 3) < 0)
+		return FULL;
+	return 0;
+}
+
+int
+mail_compose_text(const struct mail_headers *h, const char *body,
+		  struct buf *out)
+{
+	struct buf a, b;
+	size_t start = out->len;
+	int rc;
+
+	buf_init(&a, out->max);
+	buf_init(&b, out->max);
+	if ((rc = put_date(out, h->date)) < 0 ||
+	    (rc = put_named(out, "From", h->from, addr_spec_ok, 1, &a, &b)) < 0 ||
+	    (rc = put_named(out, "To", h->to, addr_spec_ok, 1, &a, &b)) < 0 ||
+	    (h->reply_to &&
+	     (rc = put_named(out, "Reply-To", h->reply_to, addr_spec_ok,
+			     1, &a, &b)) < 0) ||
+	    (rc = put_subject(out, h->subject, &a)) < 0 ||
+	    (rc = put_message_id(out, h->message_id, &a)) < 0)
+		goto out;
+	if (buf_adds(out, "MIME-Version: 1.0\r\n"
+		     "Content-Type: text/plain; charset=utf-8\r\n"
+		     "Content-Transfer-Encoding: quoted-printable\r\n") < 0) {
+		rc = FULL;
+		goto out;
+	}
+	if ((h->language && (rc = put_language(out, h->language, &a)) < 0) ||
+	    (h->list_id &&
+	     (rc = put_named(out, "List-Id", h->list_id, dot_atom_ok,
+			     0, &a, &b)) < 0) ||
+	    (rc = put_unsubscribe(out, h->list_unsubscribe_url,
+				  h->list_unsubscribe_mailto, &a)) < 0)
+		goto out;
+	/* RFC 3834: keeps vacation responders from answering */
+	if (buf_adds(out, "Auto-Submitted: auto-generated\r\n\r\n") < 0) {
+		rc = FULL;
+		goto out;
+	}
+	rc = put_qp(out, body ? body : "");
+out:
+	if (rc == FULL)
+		error("mail: message larger than %zu bytes", out->max);
+	if (rc < 0) {
+		out->len = start;
+		if (out->data)
+			out->data[start] = '\0';
+		rc = -1;
+	}
+	buf_release(&a);
+	buf_release(&b);
+	return rc;
+}

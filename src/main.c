@@ -1,0 +1,589 @@
+/*
+ * tenderlots: procurement-opportunity alerts for local firms.
+ * The command line: one binary, one subcommand per task.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <libxml/parser.h>
+
+#include "config.h"
+#include "eforms.h"
+#include "fetch.h"
+#include "firm.h"
+#include "log.h"
+#include "mailer.h"
+#include "run.h"
+#include "store.h"
+
+#ifndef DEFAULT_CONFIG
+#define DEFAULT_CONFIG "config/tenderlots.conf"
+#endif
+#define VERSION "0.1.0"
+#define SHOW_MAX_BYTES (64u * 1024u * 1024u)
+
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
+
+static volatile sig_atomic_t stop_requested;
+
+static void
+on_stop_signal(int sig)
+{
+	(void)sig;
+	stop_requested = 1;
+}
+
+static const char usage_main[] =
+	"usage: tenderlots [-c FILE] COMMAND [ARGS]\n"
+	"\n"
+	"Procurement alerts for local firms: polls eForms notices, matches\n"
+	"their lots against subscribed firms and mails them.\n"
+	"\n"
+	"commands:\n"
+	"  run [--once]           poll feeds, ingest, match, queue and deliver mail\n"
+	"  show FILE...           print notice files as JSON (no database)\n"
+	"  firm import FILE.csv   add or update firms from a CSV file\n"
+	"  firm list              list subscribed firms\n"
+	"  firm remove ORGNR      remove a firm and everything about it\n"
+	"  config check           load the configuration and report errors\n"
+	"  config keys            list every configuration key\n"
+	"\n"
+	"options:\n"
+	"  -c, --config FILE      configuration file (default " DEFAULT_CONFIG ")\n"
+	"  -h, --help             this help; COMMAND --help for a command's\n"
+	"  -V, --version          print the version\n";
+
+static const char usage_run[] =
+	"usage: tenderlots run [--once] [-c FILE]\n"
+	"\n"
+	"Polls every feed in the feeds file, stores new notices, matches their\n"
+	"lots against the firms, queues one mail per firm and delivers it.\n"
+	"Without --once it repeats at the shortest feed interval until SIGINT\n"
+	"or SIGTERM.\n"
+	"\n"
+	"  --once                 one pass, then print a summary and exit\n"
+	"\n"
+	"The environment variable TENDERLOTS_NOW=YYYY-MM-DDTHH:MM:SSZ fixes the\n"
+	"current time, to replay a day or for reproducible tests.\n";
+
+static const char usage_show[] =
+	"usage: tenderlots show FILE...\n"
+	"\n"
+	"Parses eForms notice files and prints them as a JSON array of\n"
+	"normalized notices, without touching the database. A file that is\n"
+	"not a valid notice is reported on stderr and the exit status is 1.\n";
+
+static const char usage_firm[] =
+	"usage: tenderlots firm import FILE.csv\n"
+	"       tenderlots firm list\n"
+	"       tenderlots firm remove ORGNR\n"
+	"\n"
+	"The CSV file has a header line naming its columns: orgnr, name, email,\n"
+	"cpv, regions (required: orgnr, name, email, cpv, regions), language\n"
+	"(sv or en), employees, turnover. An import is all or nothing: any bad\n"
+	"line is reported as FILE:LINE: message and nothing is stored.\n";
+
+static const char usage_config[] =
+	"usage: tenderlots config check\n"
+	"       tenderlots config keys\n";
+
+static int
+wants_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return 1;
+	return 0;
+}
+
+static int usage_error(const char *usage, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int
+usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tenderlots: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\n\n", stderr);
+	fputs(usage, stderr);
+	return EXIT_USAGE;
+}
+
+/*
+ * A command's own arguments may carry -c FILE too (tenderlots run --once
+ * -c FILE); takes it out so the command sees only its arguments.
+ */
+static int
+take_config_option(int *argc, char **argv, const char **config_path)
+{
+	int i = 1;
+
+	while (i < *argc) {
+		const char *a = argv[i];
+
+		if (strncmp(a, "--config=", 9) == 0) {
+			*config_path = a + 9;
+			memmove(&argv[i], &argv[i + 1], (size_t)(*argc - i) * sizeof *argv);
+			(*argc)--;
+		} else if (strcmp(a, "-c") == 0 || strcmp(a, "--config") == 0) {
+			if (i + 1 >= *argc)
+				return -1;
+			*config_path = argv[i + 1];
+			memmove(&argv[i], &argv[i + 2],
+				(size_t)(*argc - i - 1) * sizeof *argv);
+			*argc -= 2;
+		} else {
+			i++;
+		}
+	}
+	return 0;
+}
+
+/* The current time, or TENDERLOTS_NOW when a run must be reproducible. */
+static int
+current_time(time_t *now)
+{
+	const char *fixed = getenv("TENDERLOTS_NOW");
+	struct tm tm;
+	int used = 0;
+
+	if (!fixed || !*fixed) {
+		*now = time(NULL);
+		return 0;
+	}
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(fixed, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &tm.tm_year, &tm.tm_mon,
+		   &tm.tm_mday, &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &used) != 6 ||
+	    fixed[used] != '\0' || tm.tm_mon < 1 || tm.tm_mon > 12 ||
+	    tm.tm_mday < 1 || tm.tm_mday > 31 || tm.tm_hour > 23 ||
+	    tm.tm_min > 59 || tm.tm_sec > 60)
+		return error("TENDERLOTS_NOW: '%s' is not YYYY-MM-DDTHH:MM:SSZ", fixed);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	*now = timegm(&tm);
+	return 0;
+}
+
+/*
+ * Times shown to people are local times of the configured zone. glibc
+ * silently falls back to UTC for an unknown zone, which would shift every
+ * deadline in every mail, so a named zone must exist.
+ */
+static int
+set_timezone(const struct config *cfg)
+{
+	const char *tzdir = getenv("TZDIR");
+	char path[1024];
+	struct stat st;
+
+	if (strchr(cfg->timezone, '/')) {
+		if (strstr(cfg->timezone, ".."))
+			return error("%s: [service] timezone: '%s' is not a zone name",
+				     cfg->path, cfg->timezone);
+		snprintf(path, sizeof path, "%s/%s",
+			 tzdir && *tzdir ? tzdir : "/usr/share/zoneinfo",
+			 cfg->timezone);
+		if (stat(path, &st) < 0)
+			return error("%s: [service] timezone: %s: %s (is tzdata "
+				     "installed?)", cfg->path, path, strerror(errno));
+	}
+	if (setenv("TZ", cfg->timezone, 1) < 0)
+		return error("setenv TZ: %s", strerror(errno));
+	tzset();
+	return 0;
+}
+
+static int
+load_config(const char *path, struct config **out)
+{
+	struct config *cfg = config_new();
+
+	if (!cfg)
+		return error("out of memory");
+	if (config_load(cfg, path) < 0 || set_timezone(cfg) < 0) {
+		config_free(cfg);
+		return -1;
+	}
+	*out = cfg;
+	return 0;
+}
+
+/* Creates the directory that will hold the database, as for the Maildir. */
+static int
+ensure_parent_dir(const char *path)
+{
+	char *copy = strdup(path), *p;
+	int rc = 0;
+
+	if (!copy)
+		return error("out of memory");
+	for (p = copy + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(copy, 0750) < 0 && errno != EEXIST) {
+			rc = error("%s: %s", copy, strerror(errno));
+			break;
+		}
+		*p = '/';
+	}
+	free(copy);
+	return rc;
+}
+
+static int
+open_store(const struct config *cfg, struct store **out)
+{
+	if (ensure_parent_dir(cfg->db_path) < 0)
+		return -1;
+	return store_open(cfg->db_path, out);
+}
+
+static long
+shortest_interval(const struct config *cfg)
+{
+	long best = 3600;
+	size_t i;
+
+	for (i = 0; i < cfg->nfeeds; i++)
+		if (i == 0 || cfg->feeds[i].interval < best)
+			best = cfg->feeds[i].interval;
+	return best;
+}
+
+static int
+cmd_run(const char *config_path, int argc, char **argv)
+{
+	struct config *cfg = NULL;
+	struct store *store = NULL;
+	struct eforms_parser *parser = NULL;
+	struct mailer *mailer = NULL;
+	struct sigaction sa;
+	int once = 0, i, rc = EXIT_ERROR;
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--once") == 0)
+			once = 1;
+		else
+			return usage_error(usage_run, "run: unknown argument '%s'", argv[i]);
+	}
+	if (load_config(config_path, &cfg) < 0 || open_store(cfg, &store) < 0)
+		goto out;
+	{
+		struct mailer_options mo = {
+			.transport = cfg->transport,
+			.maildir = cfg->maildir,
+		};
+
+		if (!(mailer = mailer_new(&mo)))
+			goto out;
+	}
+	if (!(parser = eforms_parser_new())) {
+		error("cannot set up the eForms parser");
+		goto out;
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	for (;;) {
+		struct run_summary sum = { 0 };
+		struct run_context ctx = {
+			.cfg = cfg, .store = store, .parser = parser, .mailer = mailer,
+		};
+		unsigned left;
+
+		if (current_time(&ctx.now) < 0 || run_pass(&ctx, &sum) < 0)
+			goto out;
+		if (once) {
+			run_print_summary(&sum, stdout);
+			rc = sum.feeds_failed ? EXIT_ERROR : EXIT_OK;
+			goto out;
+		}
+		log_info("pass done: %u new notices, %u matches, %u mails sent",
+			 sum.notices_new, sum.matches, sum.mails_sent);
+		for (left = (unsigned)shortest_interval(cfg); left && !stop_requested; )
+			left = sleep(left);
+		if (stop_requested)
+			break;
+	}
+	rc = EXIT_OK;
+out:
+	eforms_parser_free(parser);
+	mailer_free(mailer);
+	store_free(store);
+	config_free(cfg);
+	return rc;
+}
+
+static int
+cmd_show(int argc, char **argv)
+{
+	struct fetch_options fo = { .timeout = 0, .max_bytes = SHOW_MAX_BYTES };
+	struct eforms_parser *parser;
+	struct buf doc, json;
+	char err[512];
+	int i, printed = 0, rc = EXIT_OK;
+
+	if (argc < 2)
+		return usage_error(usage_show, "show: no files given");
+	if (!(parser = eforms_parser_new()))
+		return error("cannot set up the eForms parser"), EXIT_ERROR;
+	buf_init(&doc, SHOW_MAX_BYTES);
+	buf_init(&json, 0);
+	fputs("[", stdout);
+	for (i = 1; i < argc; i++) {
+		struct notice *n = NULL;
+
+		if (fetch_file(argv[i], &fo, &doc, err, sizeof err) < 0 ||
+		    eforms_parse(parser, buf_str(&doc), doc.len, &n, err, sizeof err) < 0) {
+			fprintf(stderr, "tenderlots: %s: %s\n", argv[i], err);
+			rc = EXIT_ERROR;
+			continue;
+		}
+		buf_reset(&json);
+		if (notice_to_json(n, &json) < 0) {
+			error("%s: cannot format the notice as JSON", argv[i]);
+			rc = EXIT_ERROR;
+		} else {
+			printf("%s\n%s", printed++ ? "," : "", buf_str(&json));
+		}
+		notice_free(n);
+	}
+	puts(printed ? "\n]" : "]");
+	buf_release(&doc);
+	buf_release(&json);
+	eforms_parser_free(parser);
+	return rc;
+}
+
+static int
+firm_import(struct store *store, const char *path)
+{
+	struct fetch_options fo = { .timeout = 0, .max_bytes = 64u * 1024u * 1024u };
+	struct firm_list firms = { 0 };
+	char err[256], source[1100];
+	unsigned created = 0, updated = 0;
+	struct buf data;
+	size_t i;
+	int c, rc = -1;
+
+	buf_init(&data, fo.max_bytes);
+	if (fetch_file(path, &fo, &data, err, sizeof err) < 0) {
+		error("%s: %s", path, err);
+		goto out;
+	}
+	if (firm_csv_parse(buf_str(&data), data.len, path, &firms) < 0) {
+		error("%s: nothing imported", path);
+		goto out;
+	}
+	snprintf(source, sizeof source, "import:%s", path);
+	if (store_begin(store) < 0)
+		goto out;
+	for (i = 0; i < firms.n; i++) {
+		if (store_put_firm(store, firms.v[i], source, time(NULL), &c) < 0) {
+			store_rollback(store);
+			goto out;
+		}
+		if (c)
+			created++;
+		else
+			updated++;
+	}
+	if (store_commit(store) < 0) {
+		store_rollback(store);
+		goto out;
+	}
+	printf("%s: %u firms imported (%u new, %u updated)\n", path,
+	       created + updated, created, updated);
+	rc = 0;
+out:
+	firm_list_release(&firms);
+	buf_release(&data);
+	return rc;
+}
+
+static void
+print_words(char *const *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		printf("%s%s", i ? " " : "", v[i]);
+}
+
+static int
+firm_list(struct store *store)
+{
+	struct firm_list firms = { 0 };
+	size_t i;
+
+	if (store_load_firms(store, &firms) < 0)
+		return -1;
+	printf("%-11s  %-36s  %-36s  %-2s  %s\n", "orgnr", "name", "email",
+	       "lang", "cpv / regions");
+	for (i = 0; i < firms.n; i++) {
+		const struct firm *f = firms.v[i];
+
+		printf("%-11s  %-36s  %-36s  %-4s  ", f->orgnr, f->name, f->email,
+		       f->language);
+		print_words(f->cpv, f->ncpv);
+		fputs(" / ", stdout);
+		print_words(f->regions, f->nregions);
+		putchar('\n');
+	}
+	printf("%zu firms\n", firms.n);
+	firm_list_release(&firms);
+	return 0;
+}
+
+static int
+firm_remove(struct store *store, const char *arg)
+{
+	char orgnr[12];
+	int found;
+
+	if (orgnr_normalize(arg, orgnr) < 0)
+		return error("'%s' is not a valid organisation number", arg);
+	if (store_remove_firm(store, orgnr, &found) < 0)
+		return -1;
+	if (!found)
+		return error("no firm with organisation number %s", orgnr);
+	printf("removed %s and its matches and mails\n", orgnr);
+	return 0;
+}
+
+static int
+cmd_firm(const char *config_path, int argc, char **argv)
+{
+	struct config *cfg = NULL;
+	struct store *store = NULL;
+	const char *sub = argc > 1 ? argv[1] : NULL;
+	int rc = EXIT_ERROR, r = -1;
+
+	if (!sub)
+		return usage_error(usage_firm, "firm: %s", "missing subcommand");
+	if (!((strcmp(sub, "import") == 0 && argc == 3) ||
+	      (strcmp(sub, "list") == 0 && argc == 2) ||
+	      (strcmp(sub, "remove") == 0 && argc == 3)))
+		return usage_error(usage_firm, "firm: bad arguments to '%s'", sub);
+	if (load_config(config_path, &cfg) < 0 || open_store(cfg, &store) < 0)
+		goto out;
+	if (strcmp(sub, "import") == 0)
+		r = firm_import(store, argv[2]);
+	else if (strcmp(sub, "list") == 0)
+		r = firm_list(store);
+	else
+		r = firm_remove(store, argv[2]);
+	rc = r < 0 ? EXIT_ERROR : EXIT_OK;
+out:
+	store_free(store);
+	config_free(cfg);
+	return rc;
+}
+
+static int
+cmd_config(const char *config_path, int argc, char **argv)
+{
+	struct config *cfg = NULL;
+
+	if (argc == 2 && strcmp(argv[1], "keys") == 0) {
+		config_print_keys();
+		return EXIT_OK;
+	}
+	if (argc != 2 || strcmp(argv[1], "check") != 0)
+		return usage_error(usage_config, "config: %s", "expected check or keys");
+	if (load_config(config_path, &cfg) < 0)
+		return EXIT_ERROR;
+	printf("%s: ok, %zu feed(s)\n", config_path, cfg->nfeeds);
+	config_free(cfg);
+	return EXIT_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *config_path = DEFAULT_CONFIG, *cmd;
+	int c, rc;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+c:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			config_path = optarg;
+			break;
+		case 'h':
+			fputs(usage_main, stdout);
+			return EXIT_OK;
+		case 'V':
+			puts("tenderlots " VERSION);
+			return EXIT_OK;
+		default:
+			return usage_error(usage_main, "unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		return usage_error(usage_main, "%s", "no command given");
+	cmd = argv[0];
+	if (strcmp(cmd, "show") != 0 &&
+	    take_config_option(&argc, argv, &config_path) < 0)
+		return usage_error(usage_main, "%s", "-c needs a file name");
+	if (strcmp(cmd, "help") == 0) {
+		fputs(usage_main, stdout);
+		return EXIT_OK;
+	}
+	if (wants_help(argc, argv)) {
+		if (strcmp(cmd, "run") == 0)
+			fputs(usage_run, stdout);
+		else if (strcmp(cmd, "show") == 0)
+			fputs(usage_show, stdout);
+		else if (strcmp(cmd, "firm") == 0)
+			fputs(usage_firm, stdout);
+		else if (strcmp(cmd, "config") == 0)
+			fputs(usage_config, stdout);
+		else
+			return usage_error(usage_main, "unknown command '%s'", cmd);
+		return EXIT_OK;
+	}
+	xmlInitParser();
+	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+		return error("cannot initialise libcurl"), EXIT_ERROR;
+	if (strcmp(cmd, "run") == 0)
+		rc = cmd_run(config_path, argc, argv);
+	else if (strcmp(cmd, "show") == 0)
+		rc = cmd_show(argc, argv);
+	else if (strcmp(cmd, "firm") == 0)
+		rc = cmd_firm(config_path, argc, argv);
+	else if (strcmp(cmd, "config") == 0)
+		rc = cmd_config(config_path, argc, argv);
+	else
+		rc = usage_error(usage_main, "unknown command '%s'", cmd);
+	curl_global_cleanup();
+	xmlCleanupParser();
+	return rc;
+}

@@ -1,0 +1,31 @@
+#!/usr/bin/python3
+"""Parses mail files with Python's email package (a real, independent MIME
+parser) and prints what a reader sees, for the C tests to check:
+
+    file: <name>
+    header <Name>: <decoded value>     (one line per header)
+    content-type: <type>; charset=<charset>
+    defects: <n>
+    body:
+    <decoded body>
+    .
+"""
+import sys
+from email import policy
+from email.parser import BytesParser
+
+for path in sys.argv[1:]:
+    with open(path, "rb") as f:
+        msg = BytesParser(policy=policy.default).parse(f)
+    print("file:", path.rsplit("/", 1)[-1])
+    for name, value in msg.items():
+        print("header %s: %s" % (name, str(value).replace("\n", " ")))
+    print("content-type: %s; charset=%s" % (msg.get_content_type(),
+                                            msg.get_content_charset()))
+    defects = list(msg.defects)
+    for _, value in msg.items():
+        defects.extend(getattr(value, "defects", []))
+    print("defects:", len(defects))
+    print("body:")
+    print(msg.get_content(), end="")
+    print(".")

@@ -1,0 +1,365 @@
+/*
+ * The whole flow through the real binary: a firm register is imported,
+ * one pass runs over notice files into a temporary Maildir, and the mails
+ * are read back with Python's email package.
+ */
+#define _XOPEN_SOURCE 700
+
+#include <dirent.h>
+#include <stdarg.h>
+
+#include <sqlite3.h>
+
+#include "test.h"
+#include "testutil.h"
+
+static char dir[PATH_MAX];
+static char project[PATH_MAX];
+
+#define NOW_OPEN "2026-11-25T08:00:00Z"
+
+static const char firms_csv[] =
+	"orgnr,name,email,cpv,regions,language\n"
+	"556734-2182,Berglunds Måleri AB,info@berglunds-maleri.example,45442100,SE232,sv\n"
+	"559318-8062,Nordic Cloud Support AB,sales@nordiccloud.example,72250000,SE232,en\n"
+	"559401-1271,Söder Kod & Konsult AB,hej@soderkod.example,72200000,SE110,sv\n"
+	"556753-8201,Ljungs Schakt & Mark AB,offert@ljungs-schakt.example,45112000,SE231,sv\n";
+
+/*
+ * Runs the binary (under $TENDERLOTS_WRAPPER, e.g. valgrind) in the test
+ * directory; stdout and stderr go to out.txt and err.txt there. Returns the
+ * exit status.
+ */
+static int
+tl(const char *now, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int
+tl(const char *now, const char *fmt, ...)
+{
+	const char *bin = getenv("TENDERLOTS_BIN");
+	const char *wrapper = getenv("TENDERLOTS_WRAPPER");
+	char args[2048], cmd[8192];
+	va_list ap;
+	int st;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof args, fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof cmd, "cd '%s' && TENDERLOTS_NOW=%s %s '%s' %s "
+		 ">out.txt 2>err.txt", dir, now, wrapper ? wrapper : "",
+		 bin ? bin : "build/tenderlots", args);
+	st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+static char *
+dir_file(const char *name)
+{
+	char path[PATH_MAX * 2];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return read_text(path);
+}
+
+static int
+count_mails(void)
+{
+	char path[PATH_MAX * 2];
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof path, "%s/var/mail/new", dir);
+	if (!(d = opendir(path)))
+		return -1;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/* Every mail in the Maildir as Python's email package reads it. */
+static char *
+parsed_mails(void)
+{
+	char cmd[PATH_MAX * 4], path[PATH_MAX * 2];
+
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/tests/mailcheck.py' "
+		 "'%s'/var/mail/new/* > '%s/mails.txt'", project, dir, dir);
+	if (system(cmd) != 0)
+		return NULL;
+	snprintf(path, sizeof path, "%s/mails.txt", dir);
+	return read_text(path);
+}
+
+/* The parsed mail sent to rcpt, cut out of the whole listing. */
+static char *
+mail_to(const char *all, const char *rcpt)
+{
+	char key[256];
+	const char *start, *end, *p;
+
+	snprintf(key, sizeof key, "header To: %s\n", rcpt);
+	if (!all || !(p = strstr(all, key)))
+		return NULL;
+	start = p;
+	while (start > all && strncmp(start, "file: ", 6) != 0)
+		start--;
+	end = strstr(p, "\n.\n");
+	end = end ? end + 3 : p + strlen(p);
+	return strndup(start, (size_t)(end - start));
+}
+
+static void
+setup(const char *feeds_extra)
+{
+	char cmd[PATH_MAX * 4], path[PATH_MAX * 2];
+
+	make_tmpdir(dir, "test_e2e");
+	snprintf(cmd, sizeof cmd, "mkdir '%s/feeds' && cp '%s'/feeds/*.xml %s "
+		 "'%s/feeds/'", dir, project, feeds_extra, dir);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "setup failed: %s\n", cmd);
+		exit(2);
+	}
+	snprintf(path, sizeof path, "%s/tenderlots.conf", dir);
+	write_text(path,
+		   "[database]\npath = var/t.db\n"
+		   "[mail]\nmaildir = var/mail\n"
+		   "from = Exempelkommun bevakning <bevakning@exempelkommun.example>\n"
+		   "[feeds]\nfile = feeds.conf\n");
+	snprintf(path, sizeof path, "%s/feeds.conf", dir);
+	write_text(path, "[local]\nkind = eforms\nurl = feeds\n");
+	snprintf(path, sizeof path, "%s/firms.csv", dir);
+	write_text(path, firms_csv);
+}
+
+static void
+test_import_run_and_mails(void)
+{
+	char extra[PATH_MAX + 64];
+	char *out, *all, *m;
+
+	snprintf(extra, sizeof extra, "'%s/tests/fixtures/eforms/INVALID_cn_24_empty.xml'",
+		 project);
+	setup(extra);
+	CHECK(tl(NOW_OPEN, "firm import -c tenderlots.conf firms.csv") == 0);
+	out = dir_file("out.txt");
+	CHECK_STR(out, "firms.csv: 4 firms imported (4 new, 0 updated)\n");
+	free(out);
+
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "notices:  8 new, 0 changed, 0 unchanged, 1 rejected\n"));
+	CHECK(out && strstr(out, "matches:  3\n"));
+	CHECK(out && strstr(out, "mails:    3 queued, 3 sent, 0 deferred, 0 failed\n"));
+	free(out);
+	out = dir_file("err.txt");
+	CHECK(out && strstr(out, "INVALID_cn_24_empty.xml: rejected: "));
+	free(out);
+	CHECK(count_mails() == 3);
+
+	all = parsed_mails();
+	CHECK(all != NULL);
+	/* The Stockholm firm serves no Västra Götaland or Norrbotten place. */
+	CHECK(mail_to(all, "hej@soderkod.example") == NULL);
+
+	m = mail_to(all, "info@berglunds-maleri.example");
+	CHECK(m != NULL);
+	if (m) {
+		CHECK(strstr(m, "header Subject: Ny upphandling: Underhåll av "
+			     "kommunala fastigheter 2027–2029\n"));
+		CHECK(strstr(m, "header From: Exempelkommun bevakning "
+			     "<bevakning@exempelkommun.example>\n"));
+		CHECK(strstr(m, "header Date: Wed, 25 Nov 2026 08:00:00 +0000\n"));
+		CHECK(strstr(m, "header Message-ID: <alert.556734-2182."));
+		CHECK(strstr(m, "<mailto:bevakning@exempelkommun.example?"
+			     "subject=avsluta%20556734-2182>"));
+		CHECK(strstr(m, "content-type: text/plain; charset=utf-8\n"));
+		CHECK(strstr(m, "defects: 0\n"));
+		CHECK(strstr(m, "Hej Berglunds Måleri AB!"));
+		CHECK(strstr(m, "Delområde LOT-0001: Målning\n"));
+		/* 12:00+01:00 in the notice, shown as Swedish local time. */
+		CHECK(strstr(m, "Sista svarsdag: 15 januari 2027 kl. 12:00 (CET)\n"));
+		CHECK(strstr(m, "Uppskattat värde: 2 400 000 SEK\n"));
+		CHECK(strstr(m, "https://ted.europa.eu/en/notice/-/detail/00761842-2026\n"));
+		CHECK(strstr(m, "Därför får ni detta: CPV 45442100 (Målning) är en av "
+			     "era koder; platsen SE232 (Västra Götalands län) ligger "
+			     "i ert område SE232\n"));
+		CHECK(strstr(m, "Avsluta prenumerationen:"));
+		/* Only the painting lot, not the electrical or plumbing ones. */
+		CHECK(!strstr(m, "LOT-0002"));
+		free(m);
+	}
+	m = mail_to(all, "sales@nordiccloud.example");
+	CHECK(m != NULL);
+	if (m) {
+		CHECK(strstr(m, "header Subject: Planned procurement: Planerad "
+			     "upphandling: IT-drift och support\n"));
+		CHECK(strstr(m, "header Content-Language: en\n"));
+		CHECK(strstr(m, "Hello Nordic Cloud Support AB,"));
+		CHECK(strstr(m, "Why you get this: CPV 72250000"));
+		free(m);
+	}
+	m = mail_to(all, "offert@ljungs-schakt.example");
+	CHECK(m != NULL);
+	if (m) {
+		CHECK(strstr(m, "Markarbeten vid ny förskola"));
+		CHECK(strstr(m, "Upphandlande organisation: Grannby kommun\n"));
+		free(m);
+	}
+	free(all);
+
+	/* The same files again: nothing changes and nothing is sent. */
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "notices:  0 new, 0 changed, 8 unchanged, 1 rejected\n"));
+	CHECK(out && strstr(out, "mails:    0 queued, 0 sent, 0 deferred, 0 failed\n"));
+	free(out);
+	CHECK(count_mails() == 3);
+	rm_rf(dir);
+}
+
+static void
+test_crash_while_sending_repeats_with_same_message_id(void)
+{
+	char path[PATH_MAX * 2];
+	char *out, *all, *p;
+	sqlite3 *db;
+	int seen = 0;
+
+	setup("");
+	CHECK(tl(NOW_OPEN, "firm import -c tenderlots.conf firms.csv") == 0);
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
+	/* As if the daemon died between handing a mail over and marking it. */
+	snprintf(path, sizeof path, "%s/var/t.db", dir);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "UPDATE message SET state = 'sending' WHERE rcpt = "
+			   "'info@berglunds-maleri.example'", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "mails:    0 queued, 1 sent, 0 deferred, 0 failed\n"));
+	free(out);
+	CHECK(count_mails() == 4);
+	all = parsed_mails();
+	for (p = all; p && (p = strstr(p, "header Message-ID: <alert.556734-2182.")); p++)
+		seen++;
+	CHECK(seen == 2);
+	free(all);
+	rm_rf(dir);
+}
+
+static void
+test_expired_lots_are_not_mailed(void)
+{
+	char *all;
+
+	setup("");
+	CHECK(tl("2026-12-22T08:00:00Z", "firm import -c tenderlots.conf firms.csv") == 0);
+	/* Grannby's deadline, 21 December, has passed. */
+	CHECK(tl("2026-12-22T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	all = parsed_mails();
+	CHECK(all && !strstr(all, "offert@ljungs-schakt.example"));
+	CHECK(all && strstr(all, "info@berglunds-maleri.example"));
+	free(all);
+	rm_rf(dir);
+}
+
+static void
+test_bad_config_names_file_and_line(void)
+{
+	char path[PATH_MAX * 2];
+	char *err;
+
+	setup("");
+	snprintf(path, sizeof path, "%s/bad.conf", dir);
+	write_text(path, "[database]\npath = var/t.db\ncolour = blue\n");
+	CHECK(tl(NOW_OPEN, "run --once -c bad.conf") == 1);
+	err = dir_file("err.txt");
+	CHECK(err && strstr(err, "bad.conf:3: unknown key 'colour' in section [database]"));
+	free(err);
+	/* Nothing was created for a config that did not load. */
+	snprintf(path, sizeof path, "%s/var/t.db", dir);
+	CHECK(access(path, F_OK) != 0);
+	rm_rf(dir);
+}
+
+static void
+test_firm_commands(void)
+{
+	char path[PATH_MAX * 2];
+	char *out;
+
+	setup("");
+	CHECK(tl(NOW_OPEN, "firm import -c tenderlots.conf firms.csv") == 0);
+	snprintf(path, sizeof path, "%s/bad.csv", dir);
+	write_text(path, "orgnr,name,email,cpv,regions\n"
+		   "556734-2182,Berglunds Måleri AB,changed@x.example,45442100,SE232\n"
+		   "556734-2183,Bad,bad@x.example,45442100,SE232\n");
+	/* A bad line stops the whole import: the good line is not applied. */
+	CHECK(tl(NOW_OPEN, "firm import -c tenderlots.conf bad.csv") == 1);
+	out = dir_file("err.txt");
+	CHECK(out && strstr(out, "bad.csv:3: orgnr: '556734-2183' is not a valid"));
+	free(out);
+	CHECK(tl(NOW_OPEN, "firm list -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "info@berglunds-maleri.example"));
+	CHECK(out && !strstr(out, "changed@x.example"));
+	CHECK(out && strstr(out, "4 firms\n"));
+	free(out);
+	CHECK(tl(NOW_OPEN, "firm remove -c tenderlots.conf 5567342182") == 0);
+	CHECK(tl(NOW_OPEN, "firm remove -c tenderlots.conf 556734-2182") == 1);
+	out = dir_file("err.txt");
+	CHECK(out && strstr(out, "no firm with organisation number 556734-2182"));
+	free(out);
+	CHECK(tl(NOW_OPEN, "firm list -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "3 firms\n"));
+	free(out);
+	CHECK(tl(NOW_OPEN, "firm frobnicate") == 2);
+	rm_rf(dir);
+}
+
+static void
+test_show(void)
+{
+	char cmd[PATH_MAX * 4];
+	char *out, *err;
+
+	setup("");
+	CHECK(tl(NOW_OPEN, "show '%s'/tests/fixtures/eforms/*.xml", project) == 1);
+	err = dir_file("err.txt");
+	CHECK(err && strstr(err, "INVALID_cn_24_empty.xml: "));
+	CHECK(err && !strstr(err, "cn_24_minimal.xml"));
+	free(err);
+	/* The valid notices still come out, as one valid JSON array. */
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 -c 'import json,sys; "
+		 "a = json.load(open(sys.argv[1])); assert len(a) == 10, len(a); "
+		 "assert all(n[\"lots\"] for n in a)' '%s/out.txt'", dir);
+	CHECK(system(cmd) == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "\"deadline\": \"2020-02-04T08:00:00Z\""));
+	free(out);
+	CHECK(tl(NOW_OPEN, "show") == 2);
+	CHECK(tl(NOW_OPEN, "show no-such-file.xml") == 1);
+	err = dir_file("err.txt");
+	CHECK(err && strstr(err, "no-such-file.xml: No such file or directory"));
+	free(err);
+	rm_rf(dir);
+}
+
+int
+main(void)
+{
+	if (!getcwd(project, sizeof project))
+		return 2;
+	RUN(test_import_run_and_mails);
+	RUN(test_crash_while_sending_repeats_with_same_message_id);
+	RUN(test_expired_lots_are_not_mailed);
+	RUN(test_bad_config_names_file_and_line);
+	RUN(test_firm_commands);
+	RUN(test_show);
+	return test_done("e2e");
+}

@@ -1,0 +1,1559 @@
+/*
+ * eForms parser, notice helpers and JSON output. Run from the project
+ * root: the fixtures are read from tests/fixtures/eforms/.
+ */
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/xmlerror.h>
+
+#include "eforms.h"
+#include "json.h"
+#include "notice.h"
+#include "test.h"
+
+#define FIXTURES "tests/fixtures/eforms/"
+#define PYTHON "/usr/bin/python3"
+
+static struct eforms_parser *parser;
+
+static char *
+read_fixture(const char *name, size_t *len)
+{
+	char path[256];
+	char *data = NULL;
+	FILE *f;
+	long size;
+
+	snprintf(path, sizeof(path), FIXTURES "%s", name);
+	f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	if (fseek(f, 0, SEEK_END) == 0 && (size = ftell(f)) >= 0 &&
+	    fseek(f, 0, SEEK_SET) == 0 && (data = malloc((size_t)size + 1))) {
+		if (fread(data, 1, (size_t)size, f) == (size_t)size) {
+			data[size] = '\0';
+			*len = (size_t)size;
+		} else {
+			free(data);
+			data = NULL;
+		}
+	}
+	fclose(f);
+	return data;
+}
+
+static struct notice *
+parse_str(const char *xml, char *err, size_t errlen)
+{
+	struct notice *n = NULL;
+
+	if (eforms_parse(parser, xml, strlen(xml), &n, err, errlen) < 0)
+		return NULL;
+	return n;
+}
+
+static struct notice *
+parse_fixture(const char *name)
+{
+	struct notice *n = NULL;
+	char err[256] = "";
+	size_t len = 0;
+	char *data = read_fixture(name, &len);
+
+	CHECK(data != NULL);
+	if (!data)
+		return NULL;
+	if (eforms_parse(parser, data, len, &n, err, sizeof(err)) < 0)
+		fprintf(stderr, "  %s: %s\n", name, err);
+	free(data);
+	return n;
+}
+
+/* An instant from its UTC parts, computed with timegm() as a cross-check. */
+static time_t
+utc(int y, int mon, int d, int h, int min, int s)
+{
+	struct tm tm;
+
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mon - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = min;
+	tm.tm_sec = s;
+	return timegm(&tm);
+}
+
+static int
+vec_is(char **vec, size_t n, const char *const *want, size_t nwant)
+{
+	size_t i;
+
+	if (n != nwant)
+		return 0;
+	for (i = 0; i < n; i++)
+		if (strcmp(vec[i], want[i]) != 0)
+			return 0;
+	return 1;
+}
+
+#define VEC_IS(vec, n, ...) do { \
+	static const char *const want_[] = { __VA_ARGS__ }; \
+	CHECK(vec_is((vec), (n), want_, sizeof(want_) / sizeof(want_[0]))); \
+} while (0)
+
+/* ---- a small notice built in place, for the cases fixtures lack ------- */
+
+struct parts {
+	const char *ext;	/* more efext:EformsExtension children */
+	const char *subtype;
+	const char *type_list;
+	const char *buyer_names;
+	const char *party;	/* more cac:ContractingParty children */
+	const char *project;	/* children of the procedure's project */
+	const char *lots;
+};
+
+static char *
+notice_xml(const struct parts *pt)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	buf_printf(&b,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<ContractNotice"
+		" xmlns=\"urn:oasis:names:specification:ubl:schema:xsd:ContractNotice-2\""
+		" xmlns:cac=\"urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2\""
+		" xmlns:cbc=\"urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2\""
+		" xmlns:ext=\"urn:oasis:names:specification:ubl:schema:xsd:CommonExtensionComponents-2\""
+		" xmlns:efac=\"http://data.europa.eu/p27/eforms-ubl-extension-aggregate-components/1\""
+		" xmlns:efext=\"http://data.europa.eu/p27/eforms-ubl-extensions/1\""
+		" xmlns:efbc=\"http://data.europa.eu/p27/eforms-ubl-extension-basic-components/1\">\n"
+		"<ext:UBLExtensions><ext:UBLExtension><ext:ExtensionContent>"
+		"<efext:EformsExtension>%s"
+		"<efac:NoticeSubType><cbc:SubTypeCode listName=\"notice-subtype\">%s</cbc:SubTypeCode></efac:NoticeSubType>"
+		"<efac:Organizations><efac:Organization><efac:Company>"
+		"<cbc:WebsiteURI>https://www.kommun.example.se/</cbc:WebsiteURI>"
+		"<cac:PartyIdentification><cbc:ID schemeName=\"organization\">ORG-0002</cbc:ID></cac:PartyIdentification>"
+		"<cac:PartyName><cbc:Name>Someone else</cbc:Name></cac:PartyName>"
+		"</efac:Company></efac:Organization><efac:Organization><efac:Company>"
+		"<cac:PartyIdentification><cbc:ID schemeName=\"organization\">ORG-0001</cbc:ID></cac:PartyIdentification>"
+		"<cac:PartyName>%s</cac:PartyName>"
+		"</efac:Company></efac:Organization></efac:Organizations>"
+		"</efext:EformsExtension></ext:ExtensionContent></ext:UBLExtension></ext:UBLExtensions>\n"
+		"<cbc:ID schemeName=\"notice-id\">11111111-2222-3333-4444-555555555555</cbc:ID>\n"
+		"<cbc:ContractFolderID>aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee</cbc:ContractFolderID>\n"
+		"<cbc:IssueDate>2024-03-05+01:00</cbc:IssueDate>\n"
+		"<cbc:VersionID>01</cbc:VersionID>\n"
+		"<cbc:NoticeTypeCode listName=\"%s\">cn-standard</cbc:NoticeTypeCode>\n"
+		"<cbc:NoticeLanguageCode>SWE</cbc:NoticeLanguageCode>\n"
+		"<cac:ContractingParty>%s<cac:Party><cac:PartyIdentification>"
+		"<cbc:ID schemeName=\"organization\">ORG-0001</cbc:ID>"
+		"</cac:PartyIdentification></cac:Party></cac:ContractingParty>\n"
+		"<cac:ProcurementProject>%s</cac:ProcurementProject>\n"
+		"%s\n"
+		"</ContractNotice>\n",
+		pt->ext ? pt->ext : "",
+		pt->subtype ? pt->subtype : "16",
+		pt->buyer_names ? pt->buyer_names :
+			"<cbc:Name languageID=\"SWE\">Exempelstads kommun</cbc:Name>",
+		pt->type_list ? pt->type_list : "competition",
+		pt->party ? pt->party : "",
+		pt->project ? pt->project :
+			"<cbc:Name languageID=\"SWE\">Skolmat</cbc:Name>"
+			"<cac:MainCommodityClassification><cbc:ItemClassificationCode listName=\"cpv\">15000000</cbc:ItemClassificationCode></cac:MainCommodityClassification>"
+			"<cac:RealizedLocation><cac:Address><cbc:CountrySubentityCode listName=\"nuts\">SE110</cbc:CountrySubentityCode></cac:Address></cac:RealizedLocation>",
+		pt->lots ? pt->lots : "");
+	return buf_detach(&b, NULL);
+}
+
+static struct notice *
+parse_parts(const struct parts *pt, char *err, size_t errlen)
+{
+	char *xml = notice_xml(pt);
+	struct notice *n = parse_str(xml, err, errlen);
+
+	free(xml);
+	return n;
+}
+
+/* A one-lot notice whose submission deadline is date (and time, if any). */
+static int
+deadline_of(const char *date, const char *tm, time_t *t, char *err,
+	    size_t errlen)
+{
+	char lot[1024];
+	char endtime[128] = "";
+	struct parts pt = { 0 };
+	struct notice *n;
+	int rc = -1;
+
+	if (tm)
+		snprintf(endtime, sizeof(endtime), "<cbc:EndTime>%s</cbc:EndTime>",
+			 tm);
+	snprintf(lot, sizeof(lot),
+		 "<cac:ProcurementProjectLot><cbc:ID schemeName=\"Lot\">LOT-0001</cbc:ID>"
+		 "<cac:TenderingProcess><cac:TenderSubmissionDeadlinePeriod>"
+		 "<cbc:EndDate>%s</cbc:EndDate>%s"
+		 "</cac:TenderSubmissionDeadlinePeriod></cac:TenderingProcess>"
+		 "</cac:ProcurementProjectLot>", date, endtime);
+	pt.lots = lot;
+	n = parse_parts(&pt, err, errlen);
+	if (n && n->has_deadline && n->nlots == 1 &&
+	    n->lots[0].has_deadline && n->lots[0].deadline == n->deadline) {
+		*t = n->deadline;
+		rc = 0;
+	}
+	notice_free(n);
+	return rc;
+}
+
+static char *
+time_str(time_t t)
+{
+	static char s[64];
+	struct buf b;
+
+	buf_init(&b, 0);
+	json_add_time(&b, (long long)t);
+	snprintf(s, sizeof(s), "%s", buf_str(&b));
+	buf_release(&b);
+	return s;
+}
+
+/* Pipes json into python's strict parser running check; 1 if it passed. */
+static int
+python_accepts(const char *json, const char *check)
+{
+	char cmd[2048];
+	FILE *p;
+	int status;
+
+	snprintf(cmd, sizeof(cmd),
+		 PYTHON " -c 'import json,sys\n"
+		 "d = json.loads(sys.stdin.buffer.read())\n%s'", check);
+	p = popen(cmd, "w");
+	if (!p)
+		return 0;
+	fputs(json, p);
+	status = pclose(p);
+	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* ---- the SDK fixtures --------------------------------------------------- */
+
+static void
+test_cn_24_minimal(void)
+{
+	struct notice *n = parse_fixture("cn_24_minimal.xml");
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK_STR(n->id, "f42be27e-09cf-4f0e-a745-63ec689631e6");
+	CHECK_STR(n->version, "01");
+	CHECK_STR(n->procedure_id, "4805c409-5939-4be9-8abd-837f7a5fee23");
+	CHECK(n->kind == NOTICE_COMPETITION);
+	CHECK_STR(n->subtype, "16");
+	CHECK_STR(n->title, "Provision of IT Services Related to OP IT Systems "
+		  "(EUR-Lex, N-Lex, Search Layer, and Others)");
+	CHECK_STR(n->buyer, "Publications Office of the European Union");
+	CHECK_STR(n->published, "2019-11-21");
+	CHECK(n->has_deadline);
+	/* 10:00 at +02:00 */
+	CHECK(n->deadline == 1580803200);
+	CHECK(n->deadline == utc(2020, 2, 4, 8, 0, 0));
+	CHECK_STR(time_str(n->deadline), "\"2020-02-04T08:00:00Z\"");
+	CHECK_STR(n->url,
+		  "https://etendering.ted.europa.eu/cft/cft-display.html?cftId=5629");
+	CHECK_STR(n->language, "ENG");
+	CHECK(n->nlots == 1);
+	if (n->nlots == 1) {
+		struct lot *l = &n->lots[0];
+
+		CHECK_STR(l->id, "LOT-0000");
+		CHECK_STR(l->title, n->title);
+		VEC_IS(l->cpv, l->ncpv, "72230000");
+		VEC_IS(l->nuts, l->nnuts, "FRD22");
+		CHECK(!l->has_value);
+		CHECK(l->currency == NULL);
+		CHECK(l->sme_suitable == LOT_SME_UNKNOWN);
+		CHECK(l->has_deadline && l->deadline == n->deadline);
+	}
+	notice_free(n);
+}
+
+static void
+test_cn_24_maximal(void)
+{
+	struct notice *n = parse_fixture("cn_24_maximal.xml");
+	size_t i;
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK_STR(n->id, "14549263-b47b-4e59-96a1-2d0d13e19343");
+	CHECK_STR(n->version, "03");
+	CHECK(n->kind == NOTICE_COMPETITION);
+	CHECK_STR(n->title, "Procurement Title ---");
+	CHECK_STR(n->buyer, "Financial Adinistration for ...");
+	CHECK_STR(n->published, "2023-03-23");
+	CHECK_STR(n->url, "http://nonrestricteddocuments.com");
+	/* The lots group GLO-0001 is not a lot. */
+	CHECK(n->nlots == 2);
+	if (n->nlots != 2)
+		goto out;
+	CHECK_STR(n->lots[0].id, "LOT-0001");
+	CHECK_STR(n->lots[0].title, "Title ---");
+	CHECK_STR(n->lots[1].id, "LOT-0002");
+	CHECK_STR(n->lots[1].title, "Title Lot 2---");
+	for (i = 0; i < 2; i++) {
+		struct lot *l = &n->lots[i];
+
+		VEC_IS(l->cpv, l->ncpv, "75121000");
+		VEC_IS(l->nuts, l->nnuts, "LU000");
+		CHECK(l->has_value && l->value == 9999999.99);
+		CHECK_STR(l->currency, "EUR");
+		CHECK(l->sme_suitable == 1);
+		/* ParticipationRequestReceptionPeriod, 20:59:32+01:00 */
+		CHECK(l->has_deadline &&
+		      l->deadline == utc(2023, 5, 22, 19, 59, 32));
+	}
+	CHECK(n->has_deadline && n->deadline == 1684785572);
+out:
+	notice_free(n);
+}
+
+static void
+test_pin_only(void)
+{
+	struct notice *n = parse_fixture("pin-only_24.xml");
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK_STR(n->id, "f252f386-55ac-4fa8-9be4-9f950b9904c8");
+	CHECK(n->kind == NOTICE_PLANNING);
+	CHECK_STR(n->subtype, "4");
+	/* A PIN may come before the procedure has an identifier. */
+	CHECK(n->procedure_id == NULL);
+	CHECK_STR(n->title, "ProPrName1234");
+	CHECK_STR(n->buyer, "PartyName1234");
+	CHECK_STR(n->published, "2020-05-05");
+	CHECK(!n->has_deadline);
+	/* No documents, no buyer profile: the buyer's web site. */
+	CHECK_STR(n->url, "https://www.partywebsiteuri1234.com");
+	CHECK(n->nlots == 1);
+	if (n->nlots == 1) {
+		struct lot *l = &n->lots[0];
+
+		CHECK_STR(l->id, "PAR-0000");
+		CHECK_STR(l->title, "ProPrName1234-1");
+		VEC_IS(l->cpv, l->ncpv, "50000000");
+		VEC_IS(l->nuts, l->nnuts, "DE123");
+		/* The only lot takes the procedure's estimated value. */
+		CHECK(l->has_value && l->value == 100000.0);
+		CHECK_STR(l->currency, "EUR");
+		CHECK(!l->has_deadline);
+	}
+	notice_free(n);
+}
+
+static void
+test_pin_cfc(void)
+{
+	struct notice *n = parse_fixture("pin-cfc_25.xml");
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK_STR(n->id, "c48d000f-2598-47b3-856e-de93bf654518");
+	/* A PIN used as a call for competition is a competition. */
+	CHECK(n->kind == NOTICE_COMPETITION);
+	CHECK_STR(n->subtype, "11");
+	CHECK_STR(n->title, "Instandhaltung Brandschutzt\xc3\xbcren");
+	CHECK_STR(n->buyer, "Flughafen Stuttgart GmbH");
+	CHECK_STR(n->language, "DEU");
+	CHECK_STR(n->url, "http://www.stuttgart-airport.com/");
+	/* efac:InterestExpressionReceptionPeriod, 23:59:59+01:00 */
+	CHECK(n->has_deadline && n->deadline == utc(2020, 5, 18, 22, 59, 59));
+	CHECK(n->nlots == 2);
+	if (n->nlots == 2) {
+		CHECK_STR(n->lots[0].id, "LOT-0001");
+		CHECK_STR(n->lots[1].id, "LOT-0002");
+		CHECK_STR(n->lots[1].title, "Lot No: 2");
+		VEC_IS(n->lots[1].cpv, n->lots[1].ncpv, "50712000");
+		VEC_IS(n->lots[1].nuts, n->lots[1].nnuts, "DE113");
+		/* Two lots: neither takes the procedure-level value. */
+		CHECK(!n->lots[0].has_value && !n->lots[1].has_value);
+		CHECK(n->lots[1].has_deadline &&
+		      n->lots[1].deadline == 1589842799);
+	}
+	notice_free(n);
+}
+
+static void
+test_e1(void)
+{
+	struct notice *n = parse_fixture("E1_minimal.xml");
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK(n->kind == NOTICE_RFI);
+	CHECK_STR(n->subtype, "E1");
+	CHECK(n->procedure_id == NULL);
+	CHECK_STR(n->title, "Procedure Name");
+	CHECK_STR(n->buyer, "Buyer Org");
+	CHECK_STR(n->published, "2024-12-05");
+	/* efac:AnswerReceptionPeriod, 12:00+02:00 */
+	CHECK(n->has_deadline && n->deadline == 1748772000);
+	CHECK(n->url == NULL);
+	CHECK(n->nlots == 1);
+	if (n->nlots == 1) {
+		CHECK_STR(n->lots[0].id, "LOT-0001");
+		CHECK_STR(n->lots[0].title, "Lot Name");
+		VEC_IS(n->lots[0].cpv, n->lots[0].ncpv, "72000000");
+		/* cbc:Region is not a NUTS code. */
+		CHECK(n->lots[0].nnuts == 0);
+	}
+	notice_free(n);
+}
+
+static void
+test_e3(void)
+{
+	struct notice *n = parse_fixture("E3_minimal.xml");
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK(n->kind == NOTICE_COMPETITION);
+	CHECK_STR(n->subtype, "E3");
+	CHECK_STR(n->procedure_id, "d8e0c26b-6206-4588-85f5-946afb84a37d");
+	CHECK_STR(n->published, "2024-11-21");
+	CHECK(!n->has_deadline);
+	CHECK(n->nlots == 1 && strcmp(n->lots[0].id, "LOT-0001") == 0);
+	notice_free(n);
+}
+
+static void
+test_can(void)
+{
+	struct notice *n = parse_fixture("can_24_minimal.xml");
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK(n->kind == NOTICE_RESULT);
+	CHECK_STR(n->subtype, "29");
+	CHECK_STR(n->buyer, "Rouen Habitat");
+	CHECK_STR(n->language, "FRA");
+	CHECK_STR(n->published, "2019-10-23");
+	CHECK_STR(n->title, "Service d'entretien de remise en \xc3\xa9tat et de "
+		  "nettoyage des espaces verts");
+	/* The lot references in efac:LotResult are not lots. */
+	CHECK(n->nlots == 1);
+	if (n->nlots == 1) {
+		CHECK_STR(n->lots[0].id, "LOT-0000");
+		CHECK_STR(n->lots[0].title, "Agence centre");
+		VEC_IS(n->lots[0].cpv, n->lots[0].ncpv, "77310000");
+	}
+	notice_free(n);
+}
+
+static void
+test_change(void)
+{
+	struct notice *n = parse_fixture("change-cn_24_open_dates.xml");
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK(n->kind == NOTICE_CHANGE);
+	CHECK_STR(n->subtype, "16");
+	CHECK_STR(n->id, "71397268-6c47-4f2f-8ab0-f41a26138f81");
+	CHECK_STR(n->buyer, "Renfrewshire Council");
+	CHECK(n->has_deadline && n->deadline == 1591959600);
+	CHECK(n->nlots == 1);
+	if (n->nlots == 1) {
+		struct lot *l = &n->lots[0];
+
+		VEC_IS(l->cpv, l->ncpv, "71630000", "71314100", "50300000",
+		       "31600000");
+		CHECK(l->has_value && l->value == 500000.0);
+		CHECK_STR(l->currency, "EUR");
+	}
+	notice_free(n);
+}
+
+static void
+test_invalid_fixture(void)
+{
+	struct notice *n = (struct notice *)1;
+	char err[256] = "";
+	size_t len = 0;
+	char *data = read_fixture("INVALID_cn_24_empty.xml", &len);
+
+	CHECK(data != NULL);
+	if (!data)
+		return;
+	CHECK(eforms_parse(parser, data, len, &n, err, sizeof(err)) == -1);
+	CHECK(n == NULL);
+	CHECK(strstr(err, "notice id") != NULL);
+	free(data);
+}
+
+static const char *const valid_fixtures[] = {
+	"E1_minimal.xml", "E3_minimal.xml", "can_24_minimal.xml",
+	"change-cn_24_open_dates.xml", "cn_24_maximal.xml",
+	"cn_24_minimal.xml", "cn_24_open.xml", "pin-cfc_25.xml",
+	"pin-only_24.xml", "pin-only_24_maximal.xml",
+};
+
+#define NFIXTURES (sizeof(valid_fixtures) / sizeof(valid_fixtures[0]))
+
+/* What `tenderlots show` prints: an array of notice objects. */
+static void
+test_json_of_fixtures(void)
+{
+	struct buf b;
+	size_t i;
+
+	buf_init(&b, 0);
+	buf_adds(&b, "[");
+	for (i = 0; i < NFIXTURES; i++) {
+		struct notice *n = parse_fixture(valid_fixtures[i]);
+
+		CHECK(n != NULL);
+		if (!n)
+			continue;
+		if (i)
+			buf_adds(&b, ",\n");
+		CHECK(notice_to_json(n, &b) == 0);
+		notice_free(n);
+	}
+	buf_adds(&b, "]\n");
+	CHECK(python_accepts(buf_str(&b),
+		"assert len(d) == 10\n"
+		"assert list(d[0]) == [\"id\", \"version\", \"procedure_id\", "
+		"\"kind\", \"subtype\", \"title\", \"buyer\", \"published\", "
+		"\"deadline\", \"url\", \"language\", \"lots\"]\n"
+		"assert list(d[0][\"lots\"][0]) == [\"id\", \"title\", \"cpv\", "
+		"\"value\", \"currency\", \"nuts\", \"sme_suitable\"]\n"
+		"m = d[4]\n"
+		"assert m[\"kind\"] == \"competition\"\n"
+		"assert m[\"deadline\"] == \"2023-05-22T19:59:32Z\"\n"
+		"assert m[\"lots\"][1][\"value\"] == 9999999.99\n"
+		"assert m[\"lots\"][1][\"sme_suitable\"] is True\n"
+		"assert d[0][\"procedure_id\"] is None\n"
+		"assert d[7][\"title\"] == \"Instandhaltung Brandschutzt\\u00fcren\"\n"));
+	buf_release(&b);
+}
+
+/* ---- rejections --------------------------------------------------------- */
+
+/* cn_24_minimal with the first `from` replaced by `to`, then parsed. */
+static int
+variant_fails(const char *from, const char *to, const char *want)
+{
+	struct notice *n = NULL;
+	char err[256] = "";
+	size_t len = 0;
+	char *data = read_fixture("cn_24_minimal.xml", &len);
+	char *at, *xml;
+	int ok = 0;
+
+	if (!data)
+		return 0;
+	at = strstr(data, from);
+	xml = malloc(len + strlen(to) + 1);
+	if (at && xml) {
+		memcpy(xml, data, (size_t)(at - data));
+		strcpy(xml + (at - data), to);
+		strcat(xml, at + strlen(from));
+		ok = eforms_parse(parser, xml, strlen(xml), &n, err,
+				  sizeof(err)) == -1 && n == NULL &&
+		     strstr(err, want) != NULL;
+		if (!ok)
+			fprintf(stderr, "  variant '%s': got '%s'\n", from, err);
+	}
+	notice_free(n);
+	free(xml);
+	free(data);
+	return ok;
+}
+
+static void
+test_missing_fields(void)
+{
+	CHECK(variant_fails("schemeName=\"notice-id\"", "schemeName=\"x\"",
+			    "missing notice id"));
+	CHECK(variant_fails("<cbc:VersionID>01</cbc:VersionID>", "",
+			    "missing cbc:VersionID"));
+	CHECK(variant_fails(">4805c409-5939-4be9-8abd-837f7a5fee23<", "> <",
+			    "missing or empty cbc:ContractFolderID"));
+	/* A contract notice always belongs to a procedure. */
+	CHECK(variant_fails("<cbc:ContractFolderID>4805c409-5939-4be9-8abd-"
+			    "837f7a5fee23</cbc:ContractFolderID>", "",
+			    "missing or empty cbc:ContractFolderID"));
+	CHECK(variant_fails("<cbc:IssueDate>2019-11-21+01:00</cbc:IssueDate>",
+			    "", "missing cbc:IssueDate"));
+	CHECK(variant_fails("2019-11-21+01:00</cbc:IssueDate>",
+			    "2019-11-31+01:00</cbc:IssueDate>",
+			    "cbc:IssueDate: bad date '2019-11-31+01:00'"));
+	CHECK(variant_fails(">16</cbc:SubTypeCode>", "></cbc:SubTypeCode>",
+			    "missing notice subtype"));
+	CHECK(variant_fails("<cbc:Name languageID=\"ENG\">Provision of IT "
+			    "Services Related to OP IT Systems (EUR-Lex, N-Lex, "
+			    "Search Layer, and Others)</cbc:Name>", "",
+			    "missing title (cac:ProcurementProject/cbc:Name)"));
+	CHECK(variant_fails("2020-02-04+02:00", "2020-13-40",
+			    "cac:TenderSubmissionDeadlinePeriod/cbc:EndDate: "
+			    "bad date '2020-13-40'"));
+	CHECK(variant_fails("10:00:00+02:00", "10h",
+			    "cac:TenderSubmissionDeadlinePeriod/cbc:EndTime: "
+			    "bad time '10h'"));
+	CHECK(variant_fails("f42be27e-09cf", "f42be27e 09cf",
+			    "bad identifier"));
+	CHECK(variant_fails(">LOT-0000<", "><", "empty cac:ProcurementProjectLot/cbc:ID"));
+}
+
+static void
+test_xxe_rejected(void)
+{
+	static const char *const docs[] = {
+		"<?xml version=\"1.0\"?>\n<!DOCTYPE ContractNotice [\n"
+		"<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>\n"
+		"<ContractNotice xmlns=\"urn:oasis:names:specification:ubl:"
+		"schema:xsd:ContractNotice-2\">&xxe;</ContractNotice>\n",
+		"<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n"
+		"<!ENTITY lol \"lol\">\n"
+		"<!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\">\n"
+		"<!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">\n"
+		"]>\n<lolz>&lol3;</lolz>\n",
+		("<!DOCTYPE ContractNotice SYSTEM \"http://example.com/x.dtd\">"
+		 "<ContractNotice/>"),
+	};
+	struct notice *n;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		n = (struct notice *)1;
+		err[0] = '\0';
+		CHECK(eforms_parse(parser, docs[i], strlen(docs[i]), &n, err,
+				   sizeof(err)) == -1);
+		CHECK(n == NULL);
+		CHECK(strstr(err, "DOCTYPE not allowed") != NULL);
+	}
+}
+
+static void
+test_truncated(void)
+{
+	struct notice *n = (struct notice *)1;
+	char err[256] = "";
+	size_t len = 0;
+	char *data = read_fixture("cn_24_minimal.xml", &len);
+
+	CHECK(data != NULL);
+	if (!data)
+		return;
+	CHECK(eforms_parse(parser, data, len / 2, &n, err, sizeof(err)) == -1);
+	CHECK(n == NULL);
+	CHECK(strncmp(err, "line ", 5) == 0);
+	CHECK(strstr(err, "XML parse error") != NULL);
+	CHECK(strchr(err, '\n') == NULL);
+	free(data);
+}
+
+/* libxml2 must not print, and the caller's error handler must survive. */
+static int handler_calls;
+
+#if LIBXML_VERSION >= 21200
+static void
+count_errors(void *ctx, const xmlError *e)
+#else
+static void
+count_errors(void *ctx, xmlError *e)
+#endif
+{
+	handler_calls++;
+}
+
+static void
+test_errors_silent(void)
+{
+	static const char bad[] = "<ContractNotice><a></b>\xff\xfe</ContractNotice>";
+	static const char bad_enc[] =
+		"<?xml version=\"1.0\" encoding=\"ISO-8859-99\"?><a/>";
+	struct notice *n = NULL;
+	char err[256] = "";
+	FILE *tmp = tmpfile();
+	int saved = dup(2);
+	long written;
+
+	CHECK(tmp != NULL && saved >= 0);
+	if (!tmp || saved < 0)
+		return;
+	xmlSetStructuredErrorFunc(NULL, count_errors);
+	fflush(stderr);
+	dup2(fileno(tmp), 2);
+	CHECK(eforms_parse(parser, bad, sizeof(bad) - 1, &n, err,
+			   sizeof(err)) == -1);
+	CHECK(eforms_parse(parser, bad_enc, sizeof(bad_enc) - 1, &n, err,
+			   sizeof(err)) == -1);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	fseek(tmp, 0, SEEK_END);
+	written = ftell(tmp);
+	fclose(tmp);
+	CHECK(written == 0);
+	CHECK(handler_calls == 0);
+	/* The caller's handler is back in place. */
+	xmlFreeDoc(xmlReadMemory("<a>", 3, NULL, NULL, XML_PARSE_NONET));
+	CHECK(handler_calls > 0);
+	xmlSetStructuredErrorFunc(NULL, NULL);
+}
+
+static void
+test_not_eforms(void)
+{
+	static const struct {
+		const char *xml;
+		const char *want;
+	} cases[] = {
+		{ "<foo/>", "unknown root element 'foo'" },
+		{ "<ContractNotice xmlns=\"urn:example\"/>",
+		  "unknown root element 'ContractNotice'" },
+		{ "<ContractNotice/>", "unknown root element 'ContractNotice'" },
+		{ "not xml at all", "XML parse error" },
+		{ "<a xmlns:x=\"urn:x\"><y:b/></a>", "XML parse error" },
+	};
+	struct notice *n;
+	char err[256];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		n = (struct notice *)1;
+		err[0] = '\0';
+		CHECK(eforms_parse(parser, cases[i].xml, strlen(cases[i].xml),
+				   &n, err, sizeof(err)) == -1);
+		CHECK(n == NULL);
+		if (!strstr(err, cases[i].want))
+			fprintf(stderr, "  case %zu: got '%s'\n", i, err);
+		CHECK(strstr(err, cases[i].want) != NULL);
+	}
+	err[0] = '\0';
+	CHECK(eforms_parse(parser, "", 0, &n, err, sizeof(err)) == -1);
+	CHECK(strstr(err, "empty") != NULL);
+	/* A reason is optional for the caller. */
+	CHECK(eforms_parse(parser, "<foo/>", 6, &n, NULL, 0) == -1);
+}
+
+static void
+test_size_cap(void)
+{
+	size_t len = 16u * 1024u * 1024u + 1;
+	char *big = malloc(len);
+	struct notice *n = (struct notice *)1;
+	char err[256] = "";
+
+	CHECK(big != NULL);
+	if (!big)
+		return;
+	memset(big, ' ', len);
+	memcpy(big, "<a>", 3);
+	CHECK(eforms_parse(parser, big, len, &n, err, sizeof(err)) == -1);
+	CHECK(n == NULL);
+	CHECK(strstr(err, "too large") != NULL);
+	free(big);
+}
+
+static void
+test_too_many_lots(void)
+{
+	struct parts pt = { 0 };
+	struct notice *n;
+	struct buf lots;
+	char err[256] = "";
+	int i;
+
+	buf_init(&lots, 0);
+	for (i = 1; i <= 10001; i++)
+		buf_printf(&lots, "<cac:ProcurementProjectLot><cbc:ID schemeName="
+			   "\"Lot\">LOT-%05d</cbc:ID></cac:ProcurementProjectLot>",
+			   i);
+	pt.lots = buf_str(&lots);
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n == NULL);
+	CHECK(strstr(err, "too many lots") != NULL);
+	notice_free(n);
+	/* The cap is the only limit: 10000 lots parse. */
+	lots.len = strstr(lots.data, "<cac:ProcurementProjectLot><cbc:ID "
+			  "schemeName=\"Lot\">LOT-10001") - lots.data;
+	lots.data[lots.len] = '\0';
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL && n->nlots == 10000);
+	if (n && n->nlots == 10000)
+		CHECK_STR(n->lots[9999].id, "LOT-10000");
+	notice_free(n);
+	buf_release(&lots);
+}
+
+static void
+test_duplicate_lot(void)
+{
+	struct parts pt = { 0 };
+	char err[256] = "";
+	struct notice *n;
+
+	pt.lots = "<cac:ProcurementProjectLot><cbc:ID schemeName=\"Lot\">LOT-0001"
+		  "</cbc:ID></cac:ProcurementProjectLot>"
+		  "<cac:ProcurementProjectLot><cbc:ID schemeName=\"Lot\">LOT-0001"
+		  "</cbc:ID></cac:ProcurementProjectLot>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n == NULL);
+	CHECK(strstr(err, "duplicate lot id 'LOT-0001'") != NULL);
+	notice_free(n);
+}
+
+/* ---- dates -------------------------------------------------------------- */
+
+static void
+test_dates(void)
+{
+	char err[256];
+	time_t t = 0;
+
+	CHECK(deadline_of("2020-02-04+02:00", "10:00:00+02:00", &t, err,
+			  sizeof(err)) == 0 && t == utc(2020, 2, 4, 8, 0, 0));
+	/* A date alone ends at 23:59:59 in its own zone. */
+	CHECK(deadline_of("2020-02-04+02:00", NULL, &t, err, sizeof(err)) == 0 &&
+	      t == utc(2020, 2, 4, 21, 59, 59));
+	CHECK(deadline_of("2020-02-04Z", NULL, &t, err, sizeof(err)) == 0 &&
+	      t == utc(2020, 2, 4, 23, 59, 59));
+	CHECK(deadline_of("2020-02-04", NULL, &t, err, sizeof(err)) == 0 &&
+	      t == utc(2020, 2, 4, 23, 59, 59));
+	/* The time's zone wins over the date's. */
+	CHECK(deadline_of("2020-02-04+02:00", "10:00:00+01:00", &t, err,
+			  sizeof(err)) == 0 && t == utc(2020, 2, 4, 9, 0, 0));
+	/* A time without a zone takes the date's. */
+	CHECK(deadline_of("2020-06-30-05:00", "22:30:00", &t, err,
+			  sizeof(err)) == 0 && t == utc(2020, 7, 1, 3, 30, 0));
+	/* No zone anywhere is UTC. */
+	CHECK(deadline_of("2020-02-04", "10:00:00", &t, err, sizeof(err)) == 0 &&
+	      t == utc(2020, 2, 4, 10, 0, 0));
+	/* Crossing the year backwards. */
+	CHECK(deadline_of("2021-01-01+14:00", "00:00:00", &t, err,
+			  sizeof(err)) == 0 && t == utc(2020, 12, 31, 10, 0, 0));
+	CHECK(deadline_of("2024-03-05", "10:15:30.250Z", &t, err,
+			  sizeof(err)) == 0 && t == utc(2024, 3, 5, 10, 15, 30));
+	/* Leap years: 2024 and 2000 are, 2023 and 1900 are not. */
+	CHECK(deadline_of("2024-02-29Z", "12:00:00Z", &t, err, sizeof(err)) == 0 &&
+	      t == 1709208000);
+	CHECK(deadline_of("2000-02-29Z", "00:00:00Z", &t, err, sizeof(err)) == 0 &&
+	      t == utc(2000, 2, 29, 0, 0, 0));
+	CHECK(deadline_of("2024-12-31Z", "23:59:59Z", &t, err, sizeof(err)) == 0 &&
+	      t == utc(2024, 12, 31, 23, 59, 59));
+	CHECK(deadline_of("1970-01-01Z", "00:00:00Z", &t, err, sizeof(err)) == 0 &&
+	      t == 0);
+	CHECK(deadline_of("1969-12-31Z", "23:59:59Z", &t, err, sizeof(err)) == 0 &&
+	      t == -1);
+	CHECK(deadline_of("9999-12-31Z", "23:59:59Z", &t, err, sizeof(err)) == 0 &&
+	      t == utc(9999, 12, 31, 23, 59, 59));
+	CHECK_STR(time_str(t), "\"9999-12-31T23:59:59Z\"");
+}
+
+static void
+test_bad_dates(void)
+{
+	static const struct {
+		const char *date, *time, *want;
+	} cases[] = {
+		{ "2020-13-40", NULL, "cbc:EndDate: bad date '2020-13-40'" },
+		{ "2023-02-29", NULL, "bad date '2023-02-29'" },
+		{ "1900-02-29Z", NULL, "bad date" },
+		{ "2020-04-31", NULL, "bad date" },
+		{ "2020-00-10", NULL, "bad date" },
+		{ "0000-01-01", NULL, "bad date" },
+		{ "2020-1-10", NULL, "bad date" },
+		{ "2020-01-10+15:00", NULL, "bad date" },
+		{ "2020-01-10+02", NULL, "bad date" },
+		{ "2020-01-10Zjunk", NULL, "bad date" },
+		{ "20200110", NULL, "bad date" },
+		{ "2020-01-10", "24:00:00", "cbc:EndTime: bad time '24:00:00'" },
+		{ "2020-01-10", "10:60:00", "bad time" },
+		{ "2020-01-10", "10:00:60", "bad time" },
+		{ "2020-01-10", "10:00", "bad time" },
+		{ "2020-01-10", "10:00:00.Z", "bad time" },
+		{ "2020-01-10", "10:00:00+1:00", "bad time" },
+	};
+	char err[256];
+	time_t t;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err[0] = '\0';
+		CHECK(deadline_of(cases[i].date, cases[i].time, &t, err,
+				  sizeof(err)) == -1);
+		if (!strstr(err, cases[i].want))
+			fprintf(stderr, "  case %zu: got '%s'\n", i, err);
+		CHECK(strstr(err, cases[i].want) != NULL);
+		CHECK(strstr(err, "cac:TenderSubmissionDeadlinePeriod/") != NULL);
+	}
+}
+
+/* The earliest of a lot's periods, and the earliest lot for the notice. */
+static void
+test_earliest_deadline(void)
+{
+	struct parts pt = { 0 };
+	char err[256] = "";
+	struct notice *n;
+
+	pt.lots =
+		"<cac:ProcurementProjectLot><cbc:ID schemeName=\"Lot\">LOT-0001</cbc:ID>"
+		"<cac:TenderingProcess>"
+		"<ext:UBLExtensions><ext:UBLExtension><ext:ExtensionContent><efext:EformsExtension>"
+		"<efac:InterestExpressionReceptionPeriod><cbc:EndDate>2024-04-20Z</cbc:EndDate>"
+		"</efac:InterestExpressionReceptionPeriod>"
+		"</efext:EformsExtension></ext:ExtensionContent></ext:UBLExtension></ext:UBLExtensions>"
+		"<cac:TenderSubmissionDeadlinePeriod><cbc:EndDate>2024-04-10+02:00</cbc:EndDate>"
+		"<cbc:EndTime>12:00:00+02:00</cbc:EndTime></cac:TenderSubmissionDeadlinePeriod>"
+		"<cac:ParticipationRequestReceptionPeriod><cbc:EndDate>2024-04-01+02:00</cbc:EndDate>"
+		"<cbc:EndTime>10:00:00+02:00</cbc:EndTime></cac:ParticipationRequestReceptionPeriod>"
+		"</cac:TenderingProcess></cac:ProcurementProjectLot>"
+		"<cac:ProcurementProjectLot><cbc:ID schemeName=\"Lot\">LOT-0002</cbc:ID>"
+		"<cac:TenderingProcess><cac:TenderSubmissionDeadlinePeriod>"
+		"<cbc:EndDate>2024-03-20+01:00</cbc:EndDate><cbc:EndTime>09:00:00+01:00</cbc:EndTime>"
+		"</cac:TenderSubmissionDeadlinePeriod></cac:TenderingProcess></cac:ProcurementProjectLot>"
+		"<cac:ProcurementProjectLot><cbc:ID schemeName=\"Lot\">LOT-0003</cbc:ID>"
+		"</cac:ProcurementProjectLot>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK(n->nlots == 3);
+	if (n->nlots == 3) {
+		CHECK(n->lots[0].has_deadline &&
+		      n->lots[0].deadline == utc(2024, 4, 1, 8, 0, 0));
+		CHECK(n->lots[1].has_deadline &&
+		      n->lots[1].deadline == utc(2024, 3, 20, 8, 0, 0));
+		CHECK(!n->lots[2].has_deadline);
+	}
+	CHECK(n->has_deadline && n->deadline == utc(2024, 3, 20, 8, 0, 0));
+	notice_free(n);
+}
+
+/* ---- values picked from several candidates ----------------------------- */
+
+static void
+test_language_preference(void)
+{
+	struct parts pt = { 0 };
+	char err[256] = "";
+	struct notice *n;
+
+	pt.buyer_names = "<cbc:Name languageID=\"ENG\">Example Municipality</cbc:Name>"
+			 "<cbc:Name languageID=\"SWE\">Exempelstads kommun</cbc:Name>";
+	pt.project = "<cbc:Name languageID=\"DEU\">Schulessen</cbc:Name>"
+		     "<cbc:Name languageID=\"ENG\">School meals</cbc:Name>";
+	pt.lots = "<cac:ProcurementProjectLot><cbc:ID schemeName=\"Lot\">LOT-0001</cbc:ID>"
+		  "<cac:ProcurementProject>"
+		  "<cbc:Name languageID=\"FRA\">Repas</cbc:Name>"
+		  "<cbc:Name languageID=\"DEU\">Essen</cbc:Name>"
+		  "</cac:ProcurementProject></cac:ProcurementProjectLot>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK_STR(n->buyer, "Exempelstads kommun");
+	CHECK_STR(n->title, "School meals");
+	CHECK(n->nlots == 1);
+	if (n->nlots == 1)
+		CHECK_STR(n->lots[0].title, "Repas");
+	notice_free(n);
+
+	pt.project = "<cbc:Name languageID=\"SWE\">Skolmat</cbc:Name>"
+		     "<cbc:Name languageID=\"ENG\">School meals</cbc:Name>";
+	pt.buyer_names = "<cbc:Name>Kommunen</cbc:Name>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK_STR(n->title, "Skolmat");
+	CHECK_STR(n->buyer, "Kommunen");
+	notice_free(n);
+}
+
+static void
+test_whitespace(void)
+{
+	struct parts pt = { 0 };
+	char err[256] = "";
+	struct notice *n;
+
+	pt.project = "<cbc:Name languageID=\"SWE\">\n\t  Skolmat  och\n\t\t"
+		     "  <![CDATA[fritids]]>mat \r\n </cbc:Name>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL);
+	if (n)
+		CHECK_STR(n->title, "Skolmat och fritidsmat");
+	notice_free(n);
+
+	pt.project = "<cbc:Name languageID=\"SWE\"> \n\t </cbc:Name>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n == NULL);
+	CHECK(strstr(err, "missing title") != NULL);
+	notice_free(n);
+}
+
+static void
+test_text_cap(void)
+{
+	struct parts pt = { 0 };
+	char err[256] = "";
+	struct notice *n;
+	char *project = malloc(20000);
+
+	CHECK(project != NULL);
+	if (!project)
+		return;
+	strcpy(project, "<cbc:Name>");
+	memset(project + 10, 'x', 9000);
+	strcpy(project + 9010, "</cbc:Name>");
+	pt.project = project;
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n == NULL);
+	CHECK(strstr(err, "cac:ProcurementProject/cbc:Name: text too long") != NULL);
+	notice_free(n);
+	free(project);
+}
+
+static void
+test_codes(void)
+{
+	struct parts pt = { 0 };
+	char err[256] = "";
+	struct notice *n;
+
+	pt.project = "<cbc:Name>Bygg</cbc:Name>"
+		"<cac:RequestedTenderTotal><cbc:EstimatedOverallContractAmount currencyID=\"SEK\">"
+		"2500000</cbc:EstimatedOverallContractAmount></cac:RequestedTenderTotal>"
+		"<cac:MainCommodityClassification><cbc:ItemClassificationCode>45000000-7"
+		"</cbc:ItemClassificationCode></cac:MainCommodityClassification>"
+		"<cac:AdditionalCommodityClassification><cbc:ItemClassificationCode>45210000"
+		"</cbc:ItemClassificationCode></cac:AdditionalCommodityClassification>"
+		"<cac:RealizedLocation><cac:Address><cbc:CountrySubentityCode>SE110"
+		"</cbc:CountrySubentityCode></cac:Address></cac:RealizedLocation>"
+		"<cbc:SMESuitableIndicator>true</cbc:SMESuitableIndicator>";
+	pt.lots =
+		/* Its own codes: normalised, junk skipped, repeats dropped. */
+		"<cac:ProcurementProjectLot><cbc:ID schemeName=\"Lot\">LOT-0001</cbc:ID>"
+		"<cac:ProcurementProject><cbc:Name>Mark</cbc:Name>"
+		"<cbc:SMESuitableIndicator>false</cbc:SMESuitableIndicator>"
+		"<cac:RequestedTenderTotal><cbc:EstimatedOverallContractAmount currencyID=\"SEK\">"
+		"1000000.5</cbc:EstimatedOverallContractAmount></cac:RequestedTenderTotal>"
+		"<cac:AdditionalCommodityClassification><cbc:ItemClassificationCode>45112000-5"
+		"</cbc:ItemClassificationCode></cac:AdditionalCommodityClassification>"
+		"<cac:MainCommodityClassification><cbc:ItemClassificationCode> 45111000-8 "
+		"</cbc:ItemClassificationCode></cac:MainCommodityClassification>"
+		"<cac:AdditionalCommodityClassification><cbc:ItemClassificationCode>4511"
+		"</cbc:ItemClassificationCode></cac:AdditionalCommodityClassification>"
+		"<cac:AdditionalCommodityClassification><cbc:ItemClassificationCode>45112000"
+		"</cbc:ItemClassificationCode></cac:AdditionalCommodityClassification>"
+		"<cac:AdditionalCommodityClassification><cbc:ItemClassificationCode>451120000"
+		"</cbc:ItemClassificationCode></cac:AdditionalCommodityClassification>"
+		"<cac:RealizedLocation><cac:Address><cbc:CountrySubentityCode>SE232"
+		"</cbc:CountrySubentityCode></cac:Address></cac:RealizedLocation>"
+		"<cac:RealizedLocation><cac:Address><cbc:CountrySubentityCode>se110"
+		"</cbc:CountrySubentityCode></cac:Address></cac:RealizedLocation>"
+		"</cac:ProcurementProject></cac:ProcurementProjectLot>"
+		/* Nothing of its own: the procedure's codes, not its value. */
+		"<cac:ProcurementProjectLot><cbc:ID schemeName=\"Lot\">LOT-0002</cbc:ID>"
+		"<cac:ProcurementProject><cbc:Name>Hus</cbc:Name></cac:ProcurementProject>"
+		"</cac:ProcurementProjectLot>"
+		/* A lots group is not a lot. */
+		"<cac:ProcurementProjectLot><cbc:ID schemeName=\"LotsGroup\">GLO-0001</cbc:ID>"
+		"</cac:ProcurementProjectLot>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK(n->nlots == 2);
+	if (n->nlots == 2) {
+		struct lot *a = &n->lots[0], *b = &n->lots[1];
+
+		VEC_IS(a->cpv, a->ncpv, "45111000", "45112000");
+		VEC_IS(a->nuts, a->nnuts, "SE232");
+		CHECK(a->has_value && a->value == 1000000.5);
+		CHECK_STR(a->currency, "SEK");
+		CHECK(a->sme_suitable == 0);
+		VEC_IS(b->cpv, b->ncpv, "45000000", "45210000");
+		VEC_IS(b->nuts, b->nnuts, "SE110");
+		CHECK(!b->has_value && b->currency == NULL);
+		CHECK(b->sme_suitable == LOT_SME_UNKNOWN);
+	}
+	notice_free(n);
+}
+
+/* Without lots the procedure becomes the one lot, LOT-0000. */
+static void
+test_virtual_lot(void)
+{
+	struct parts pt = { 0 };
+	char err[256] = "";
+	struct notice *n;
+
+	pt.project = "<cbc:Name languageID=\"SWE\">Sn\xc3\xb6r\xc3\xb6jning</cbc:Name>"
+		"<cbc:SMESuitableIndicator>1</cbc:SMESuitableIndicator>"
+		"<cac:RequestedTenderTotal><cbc:EstimatedOverallContractAmount currencyID=\"SEK\">"
+		"750000.00</cbc:EstimatedOverallContractAmount></cac:RequestedTenderTotal>"
+		"<cac:MainCommodityClassification><cbc:ItemClassificationCode>90620000"
+		"</cbc:ItemClassificationCode></cac:MainCommodityClassification>"
+		"<cac:RealizedLocation><cac:Address><cbc:CountrySubentityCode>SE332"
+		"</cbc:CountrySubentityCode></cac:Address></cac:RealizedLocation>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK(n->nlots == 1);
+	if (n->nlots == 1) {
+		struct lot *l = &n->lots[0];
+
+		CHECK_STR(l->id, "LOT-0000");
+		CHECK_STR(l->title, "Sn\xc3\xb6r\xc3\xb6jning");
+		VEC_IS(l->cpv, l->ncpv, "90620000");
+		VEC_IS(l->nuts, l->nnuts, "SE332");
+		CHECK(l->has_value && l->value == 750000.0);
+		CHECK_STR(l->currency, "SEK");
+		CHECK(l->sme_suitable == 1);
+		CHECK(!l->has_deadline);
+	}
+	CHECK(!n->has_deadline);
+	notice_free(n);
+}
+
+static void
+test_bad_values(void)
+{
+	static const struct {
+		const char *project, *want;
+	} cases[] = {
+		{ "<cbc:Name>x</cbc:Name><cac:RequestedTenderTotal>"
+		  "<cbc:EstimatedOverallContractAmount currencyID=\"SEK\">1,5"
+		  "</cbc:EstimatedOverallContractAmount></cac:RequestedTenderTotal>",
+		  "cbc:EstimatedOverallContractAmount: bad amount '1,5'" },
+		{ "<cbc:Name>x</cbc:Name><cac:RequestedTenderTotal>"
+		  "<cbc:EstimatedOverallContractAmount currencyID=\"SEK\">-3"
+		  "</cbc:EstimatedOverallContractAmount></cac:RequestedTenderTotal>",
+		  "bad amount" },
+		{ "<cbc:Name>x</cbc:Name><cac:RequestedTenderTotal>"
+		  "<cbc:EstimatedOverallContractAmount currencyID=\"SEK\">1e9"
+		  "</cbc:EstimatedOverallContractAmount></cac:RequestedTenderTotal>",
+		  "bad amount" },
+		{ "<cbc:Name>x</cbc:Name><cac:RequestedTenderTotal>"
+		  "<cbc:EstimatedOverallContractAmount currencyID=\"SEK\">"
+		  "1000000000000000</cbc:EstimatedOverallContractAmount>"
+		  "</cac:RequestedTenderTotal>", "bad amount" },
+		{ "<cbc:Name>x</cbc:Name><cac:RequestedTenderTotal>"
+		  "<cbc:EstimatedOverallContractAmount currencyID=\"kronor\">5"
+		  "</cbc:EstimatedOverallContractAmount></cac:RequestedTenderTotal>",
+		  "bad currencyID 'kronor'" },
+		{ "<cbc:Name>x</cbc:Name>"
+		  "<cbc:SMESuitableIndicator>yes</cbc:SMESuitableIndicator>",
+		  "cbc:SMESuitableIndicator: bad boolean 'yes'" },
+	};
+	struct parts pt = { 0 };
+	char err[256];
+	struct notice *n;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		err[0] = '\0';
+		pt.project = cases[i].project;
+		n = parse_parts(&pt, err, sizeof(err));
+		CHECK(n == NULL);
+		if (!strstr(err, cases[i].want))
+			fprintf(stderr, "  case %zu: got '%s'\n", i, err);
+		CHECK(strstr(err, cases[i].want) != NULL);
+		notice_free(n);
+	}
+}
+
+static void
+test_kinds(void)
+{
+	static const struct {
+		const char *subtype, *list;
+		enum notice_kind want;
+	} cases[] = {
+		{ "1", "planning", NOTICE_PLANNING },
+		{ "9", "competition", NOTICE_PLANNING },
+		{ "10", "planning", NOTICE_COMPETITION },
+		{ "14", "planning", NOTICE_COMPETITION },
+		{ "24", "result", NOTICE_COMPETITION },
+		{ "25", "competition", NOTICE_RESULT },
+		{ "37", "competition", NOTICE_RESULT },
+		{ "E1", "competition", NOTICE_RFI },
+		{ "E2", "competition", NOTICE_PLANNING },
+		{ "E3", "planning", NOTICE_COMPETITION },
+		{ "E4", "planning", NOTICE_RESULT },
+		/* Subtypes without a fixed meaning fall back on the list. */
+		{ "38", "consultation", NOTICE_RFI },
+		{ "E5", "result", NOTICE_RESULT },
+		{ "X01", "planning", NOTICE_PLANNING },
+		{ "CEI", "competition", NOTICE_COMPETITION },
+		{ "40", "cont-modif", NOTICE_OTHER },
+		{ "0", "other", NOTICE_OTHER },
+	};
+	struct parts pt = { 0 };
+	char err[256] = "";
+	struct notice *n;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pt.subtype = cases[i].subtype;
+		pt.type_list = cases[i].list;
+		n = parse_parts(&pt, err, sizeof(err));
+		CHECK(n != NULL);
+		if (n && n->kind != cases[i].want)
+			fprintf(stderr, "  case %zu: got %s\n", i,
+				notice_kind_name(n->kind));
+		CHECK(n && n->kind == cases[i].want);
+		notice_free(n);
+	}
+	/* efac:Changes makes any notice a change. */
+	pt.subtype = "29";
+	pt.type_list = "result";
+	pt.ext = "<efac:Changes><efbc:ChangedNoticeIdentifier>x</efbc:ChangedNoticeIdentifier></efac:Changes>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n && n->kind == NOTICE_CHANGE);
+	notice_free(n);
+}
+
+static void
+test_published_and_url(void)
+{
+	struct parts pt = { 0 };
+	char err[256] = "";
+	struct notice *n;
+
+	/* Once on TED: the publication date and the TED page. */
+	pt.ext = "<efac:Publication><efbc:NoticePublicationID schemeName=\"ojs-notice-id\">"
+		 "00123456-2024</efbc:NoticePublicationID>"
+		 "<efbc:GazetteID>2024/045</efbc:GazetteID>"
+		 "<efbc:PublicationDate>2024-03-07+01:00</efbc:PublicationDate>"
+		 "</efac:Publication>";
+	pt.party = "<cbc:BuyerProfileURI>https://upphandling.example.se/profil"
+		   "</cbc:BuyerProfileURI>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL);
+	if (n) {
+		CHECK_STR(n->published, "2024-03-07");
+		CHECK_STR(n->url, "https://ted.europa.eu/en/notice/-/detail/"
+			  "00123456-2024");
+	}
+	notice_free(n);
+
+	/* Before: the issue date and the buyer profile. */
+	pt.ext = NULL;
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL);
+	if (n) {
+		CHECK_STR(n->published, "2024-03-05");
+		CHECK_STR(n->url, "https://upphandling.example.se/profil");
+		CHECK_STR(n->language, "SWE");
+	}
+	notice_free(n);
+
+	/* Only web addresses make a link. */
+	pt.party = "<cbc:BuyerProfileURI>javascript:alert(1)</cbc:BuyerProfileURI>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL);
+	if (n)
+		CHECK(n->url == NULL);
+	notice_free(n);
+
+	pt.ext = "<efac:Publication><efbc:PublicationDate>2024-02-30</efbc:PublicationDate>"
+		 "</efac:Publication>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n == NULL);
+	CHECK(strstr(err, "efac:Publication/efbc:PublicationDate: bad date "
+		      "'2024-02-30'") != NULL);
+	notice_free(n);
+}
+
+/* A buyer that is not among the organisations has no name. */
+static void
+test_unknown_buyer(void)
+{
+	struct parts pt = { 0 };
+	char err[256] = "";
+	struct notice *n;
+	char *xml, *at;
+
+	xml = notice_xml(&pt);
+	at = strstr(xml, ">ORG-0001</cbc:ID></cac:PartyIdentification></cac:Party>");
+	CHECK(at != NULL);
+	if (at)
+		memcpy(at, ">ORG-0009", 9);
+	n = parse_str(xml, err, sizeof(err));
+	CHECK(n != NULL);
+	if (n)
+		CHECK(n->buyer == NULL);
+	notice_free(n);
+	free(xml);
+}
+
+/* ---- notice helpers and JSON -------------------------------------------- */
+
+static void
+test_kind_names(void)
+{
+	enum notice_kind k;
+	int i;
+
+	for (i = NOTICE_PLANNING; i <= NOTICE_OTHER; i++) {
+		CHECK(notice_kind_parse(notice_kind_name((enum notice_kind)i),
+					&k) == 0);
+		CHECK(k == (enum notice_kind)i);
+	}
+	CHECK_STR(notice_kind_name(NOTICE_RFI), "rfi");
+	CHECK_STR(notice_kind_name(NOTICE_CHANGE), "change");
+	CHECK(notice_kind_parse("tender", &k) == -1);
+	CHECK(notice_kind_parse("", &k) == -1);
+}
+
+static void
+test_vectors_and_lots(void)
+{
+	struct notice *n = notice_new();
+	char **v = NULL, s[16];
+	size_t nv = 0, i;
+	struct lot *l = NULL;
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK(n->nlots == 0 && n->kind == NOTICE_OTHER);
+	for (i = 0; i < 1000; i++) {
+		snprintf(s, sizeof(s), "%zu", i);
+		CHECK(strvec_push(&v, &nv, s) == 0);
+		l = notice_add_lot(n);
+		CHECK(l != NULL);
+	}
+	CHECK(nv == 1000);
+	CHECK_STR(v[0], "0");
+	CHECK_STR(v[999], "999");
+	CHECK(n->nlots == 1000);
+	CHECK(l == &n->lots[999]);
+	CHECK(l && l->id == NULL && l->ncpv == 0 && !l->has_value &&
+	      l->sme_suitable == LOT_SME_UNKNOWN && !l->has_deadline);
+	strvec_free(v, nv);
+	notice_free(n);
+	notice_free(NULL);
+}
+
+static int
+escapes_to(const char *in, const char *want)
+{
+	struct buf b;
+	int ok;
+
+	buf_init(&b, 0);
+	ok = json_add_string(&b, in) == 0 && strcmp(buf_str(&b), want) == 0;
+	if (!ok)
+		fprintf(stderr, "  escaped: %s\n", buf_str(&b));
+	buf_release(&b);
+	return ok;
+}
+
+static void
+test_json_escaping(void)
+{
+	struct buf b;
+
+	CHECK(escapes_to("plain", "\"plain\""));
+	CHECK(escapes_to("", "\"\""));
+	CHECK(escapes_to(NULL, "null"));
+	CHECK(escapes_to("say \"hi\" \\o/", "\"say \\\"hi\\\" \\\\o/\""));
+	CHECK(escapes_to("a\nb\tc\rd", "\"a\\nb\\tc\\rd\""));
+	CHECK(escapes_to("\x01\x1f\x7f", "\"\\u0001\\u001f\x7f\""));
+	/* Valid UTF-8 passes through: 2, 3 and 4 byte forms. */
+	CHECK(escapes_to("V\xc3\xa4xj\xc3\xb6 \xe2\x82\xac \xf0\x9f\x8c\xb2",
+			 "\"V\xc3\xa4xj\xc3\xb6 \xe2\x82\xac \xf0\x9f\x8c\xb2\""));
+	/* Everything else becomes U+FFFD, byte by byte. */
+	CHECK(escapes_to("a\xff" "b", "\"a\xef\xbf\xbd" "b\""));
+	CHECK(escapes_to("\xc3", "\"\xef\xbf\xbd\""));
+	CHECK(escapes_to("\xc0\xaf", "\"\xef\xbf\xbd\xef\xbf\xbd\""));
+	CHECK(escapes_to("\xed\xa0\x80",
+			 "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\""));
+	CHECK(escapes_to("\xf4\x90\x80\x80" "x",
+			 "\"\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd" "x\""));
+	CHECK(escapes_to("\xe2\x82" "x", "\"\xef\xbf\xbd\xef\xbf\xbd" "x\""));
+	/* A full buffer is an error, not a truncated string. */
+	buf_init(&b, 8);
+	CHECK(json_add_string(&b, "0123456789") == -1);
+	buf_release(&b);
+	CHECK(python_accepts("[\"a\\nb\\tc\\rd\", \"\\u0001\", \"say \\\"hi\\\"\"]",
+			     "assert d == [\"a\\nb\\tc\\rd\", \"\\x01\", "
+			     "\"say \\\"hi\\\"\"]\n"));
+}
+
+static void
+test_json_time(void)
+{
+	CHECK_STR(time_str(0), "\"1970-01-01T00:00:00Z\"");
+	CHECK_STR(time_str(1580803200), "\"2020-02-04T08:00:00Z\"");
+	CHECK_STR(time_str(1709208000), "\"2024-02-29T12:00:00Z\"");
+	CHECK_STR(time_str(951782400), "\"2000-02-29T00:00:00Z\"");
+	CHECK_STR(time_str(-1), "\"1969-12-31T23:59:59Z\"");
+	CHECK_STR(time_str(-86400 * 365), "\"1969-01-01T00:00:00Z\"");
+	CHECK_STR(time_str(4102444799LL), "\"2099-12-31T23:59:59Z\"");
+}
+
+/* A notice made by hand, with every kind of value JSON must carry. */
+static void
+test_notice_json(void)
+{
+	struct notice *n = notice_new();
+	struct lot *l;
+	struct buf b;
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	n->id = strdup("id-1");
+	n->version = strdup("02");
+	n->kind = NOTICE_RFI;
+	n->subtype = strdup("E1");
+	n->title = strdup("Tak \"Nord\"\nrenovering \xff");
+	n->published = strdup("2024-03-05");
+	n->has_deadline = 1;
+	n->deadline = 1712743200;
+	n->language = strdup("SWE");
+	l = notice_add_lot(n);
+	CHECK(l != NULL);
+	if (!l)
+		goto out;
+	l->id = strdup("LOT-0001");
+	l->has_value = 1;
+	l->value = 9999999.99;
+	l->currency = strdup("SEK");
+	strvec_push(&l->cpv, &l->ncpv, "45261000");
+	strvec_push(&l->cpv, &l->ncpv, "45261210");
+	l->sme_suitable = 0;
+	l = notice_add_lot(n);
+	CHECK(l != NULL);
+	if (!l)
+		goto out;
+	l->id = strdup("LOT-0002");
+	l->has_value = 1;
+	l->value = 0.1;
+	strvec_push(&l->nuts, &l->nnuts, "SE110");
+	buf_init(&b, 0);
+	CHECK(notice_to_json(n, &b) == 0);
+	CHECK(strstr(buf_str(&b), "\"value\": 9999999.99,") != NULL);
+	CHECK(strstr(buf_str(&b), "\"value\": 0.10,") != NULL);
+	CHECK(strstr(buf_str(&b), "\"deadline\": \"2024-04-10T10:00:00Z\"") != NULL);
+	CHECK(python_accepts(buf_str(&b),
+		"assert d[\"id\"] == \"id-1\" and d[\"kind\"] == \"rfi\"\n"
+		"assert d[\"procedure_id\"] is None and d[\"buyer\"] is None\n"
+		"assert d[\"url\"] is None\n"
+		"assert d[\"title\"] == \"Tak \\\"Nord\\\"\\nrenovering \\ufffd\"\n"
+		"assert d[\"deadline\"] == \"2024-04-10T10:00:00Z\"\n"
+		"a, b = d[\"lots\"]\n"
+		"assert a[\"value\"] == 9999999.99 and a[\"currency\"] == \"SEK\"\n"
+		"assert a[\"cpv\"] == [\"45261000\", \"45261210\"]\n"
+		"assert a[\"nuts\"] == [] and a[\"title\"] is None\n"
+		"assert a[\"sme_suitable\"] is False\n"
+		"assert b[\"value\"] == 0.1 and b[\"currency\"] is None\n"
+		"assert b[\"nuts\"] == [\"SE110\"] and b[\"sme_suitable\"] is None\n"));
+	/* Appends, so callers can build the array `show` prints. */
+	buf_reset(&b);
+	buf_adds(&b, "[");
+	notice_to_json(n, &b);
+	buf_adds(&b, ", ");
+	n->has_deadline = 0;
+	notice_to_json(n, &b);
+	buf_adds(&b, "]");
+	CHECK(python_accepts(buf_str(&b),
+		"assert len(d) == 2 and d[1][\"deadline\"] is None\n"));
+	buf_release(&b);
+out:
+	notice_free(n);
+}
+
+/* One parser serves any number of documents, good and bad in turn. */
+static void
+test_parser_reuse(void)
+{
+	struct notice *n;
+	char err[256];
+	int i;
+
+	for (i = 0; i < 20; i++) {
+		n = parse_fixture(i % 2 ? "cn_24_minimal.xml" : "E1_minimal.xml");
+		CHECK(n != NULL);
+		notice_free(n);
+		CHECK(parse_str("<x>", err, sizeof(err)) == NULL);
+	}
+}
+
+int
+main(void)
+{
+	parser = eforms_parser_new();
+	if (!parser) {
+		fprintf(stderr, "eforms_parser_new failed\n");
+		return 1;
+	}
+	RUN(test_cn_24_minimal);
+	RUN(test_cn_24_maximal);
+	RUN(test_pin_only);
+	RUN(test_pin_cfc);
+	RUN(test_e1);
+	RUN(test_e3);
+	RUN(test_can);
+	RUN(test_change);
+	RUN(test_invalid_fixture);
+	RUN(test_json_of_fixtures);
+	RUN(test_missing_fields);
+	RUN(test_xxe_rejected);
+	RUN(test_truncated);
+	RUN(test_errors_silent);
+	RUN(test_not_eforms);
+	RUN(test_size_cap);
+	RUN(test_too_many_lots);
+	RUN(test_duplicate_lot);
+	RUN(test_dates);
+	RUN(test_bad_dates);
+	RUN(test_earliest_deadline);
+	RUN(test_language_preference);
+	RUN(test_whitespace);
+	RUN(test_text_cap);
+	RUN(test_codes);
+	RUN(test_virtual_lot);
+	RUN(test_bad_values);
+	RUN(test_kinds);
+	RUN(test_published_and_url);
+	RUN(test_unknown_buyer);
+	RUN(test_kind_names);
+	RUN(test_vectors_and_lots);
+	RUN(test_json_escaping);
+	RUN(test_json_time);
+	RUN(test_notice_json);
+	RUN(test_parser_reuse);
+	eforms_parser_free(parser);
+	return test_done("eforms");
+}

@@ -1,0 +1,206 @@
+#define _XOPEN_SOURCE 700
+
+#include "firm.h"
+#include "test.h"
+#include "testutil.h"
+
+static void
+test_luhn(void)
+{
+	CHECK(luhn_valid("5560360793", 10));	/* a real-world form */
+	CHECK(!luhn_valid("5560360794", 10));
+	CHECK(luhn_valid("2120000142", 10));
+	CHECK(!luhn_valid("2120000143", 10));
+	CHECK(!luhn_valid("21200a0142", 10));
+	CHECK(!luhn_valid("", 0));
+	/* Every single-digit change breaks the check. */
+	{
+		char d[] = "5560360793";
+		int i, bad = 0;
+
+		for (i = 0; i < 10; i++) {
+			char orig = d[i];
+
+			d[i] = (char)(orig == '9' ? '0' : orig + 1);
+			bad += luhn_valid(d, 10);
+			d[i] = orig;
+		}
+		CHECK(bad == 0);
+	}
+}
+
+static void
+test_orgnr(void)
+{
+	char out[12];
+
+	CHECK(orgnr_normalize("556036-0793", out) == 0);
+	CHECK_STR(out, "556036-0793");
+	CHECK(orgnr_normalize("5560360793", out) == 0);
+	CHECK_STR(out, "556036-0793");
+	CHECK(orgnr_normalize("16556036-0793", out) == 0);
+	CHECK_STR(out, "556036-0793");
+	CHECK(orgnr_normalize("165560360793", out) == 0);
+	CHECK_STR(out, "556036-0793");
+	CHECK(orgnr_normalize("556036-0794", out) < 0);
+	CHECK(orgnr_normalize("556036-079", out) < 0);
+	CHECK(orgnr_normalize("5560-360793", out) < 0);
+	CHECK(orgnr_normalize("556036-07933", out) < 0);
+	CHECK(orgnr_normalize("556036 0793", out) < 0);
+	CHECK(orgnr_normalize("", out) < 0);
+}
+
+static char *
+parse_capture(const char *csv, struct firm_list *list, int *rc)
+{
+	struct capture c;
+
+	capture_start(&c, 2);
+	*rc = firm_csv_parse(csv, strlen(csv), "firms.csv", list);
+	return capture_end(&c);
+}
+
+static void
+test_csv_good(void)
+{
+	struct firm_list l = { 0 };
+	char *err;
+	int rc;
+
+	err = parse_capture(
+		"orgnr,name,email,cpv,regions,language,employees,turnover\r\n"
+		"556036-0793,\"Berglunds Måleri, AB\",info@berglund.example,"
+		"45442100 45440000-3,se232,sv,4,3500000\r\n"
+		"\r\n"
+		"2120000142,\"Say \"\"hi\"\" AB\",hi@say.example,72000000,SE23 SE110,en,,\r\n",
+		&l, &rc);
+	CHECK(rc == 0);
+	CHECK_STR(err, "");
+	CHECK(l.n == 2);
+	if (l.n == 2) {
+		CHECK_STR(l.v[0]->orgnr, "556036-0793");
+		CHECK_STR(l.v[0]->name, "Berglunds Måleri, AB");
+		CHECK(l.v[0]->ncpv == 2);
+		CHECK_STR(l.v[0]->cpv[1], "45440000");
+		CHECK(l.v[0]->nregions == 1);
+		CHECK_STR(l.v[0]->regions[0], "SE232");
+		CHECK(l.v[0]->employees == 4);
+		CHECK(l.v[0]->turnover == 3500000);
+		CHECK_STR(l.v[1]->orgnr, "212000-0142");
+		CHECK_STR(l.v[1]->name, "Say \"hi\" AB");
+		CHECK_STR(l.v[1]->language, "en");
+		CHECK(l.v[1]->employees == -1);
+		CHECK(l.v[1]->nregions == 2);
+	}
+	free(err);
+	firm_list_release(&l);
+}
+
+static void
+test_csv_semicolon_and_column_order(void)
+{
+	struct firm_list l = { 0 };
+	char *err;
+	int rc;
+
+	err = parse_capture("\xef\xbb\xbf" "Email;Orgnr;Name;Regions;CPV\n"
+			    "a@b.example;556036-0793;A;SE232;45442100\n", &l, &rc);
+	CHECK(rc == 0);
+	CHECK_STR(err, "");
+	CHECK(l.n == 1 && strcmp(l.v[0]->email, "a@b.example") == 0);
+	CHECK(l.n == 1 && strcmp(l.v[0]->language, "sv") == 0);
+	free(err);
+	firm_list_release(&l);
+}
+
+static void
+expect_error(const char *csv, const char *want)
+{
+	struct firm_list l = { 0 };
+	char *err;
+	int rc;
+
+	err = parse_capture(csv, &l, &rc);
+	CHECK(rc == -1);
+	CHECK(l.n == 0);
+	if (!strstr(err, want))
+		fprintf(stderr, "  stderr was: %s  wanted: %s\n", err, want);
+	CHECK(strstr(err, want) != NULL);
+	free(err);
+	firm_list_release(&l);
+}
+
+#define HDR "orgnr,name,email,cpv,regions\n"
+
+static void
+test_csv_errors(void)
+{
+	expect_error("", "firms.csv: empty file");
+	expect_error("orgnr,name\n", "firms.csv:1: missing column 'email'");
+	expect_error("orgnr,name,email,cpv,regions,colour\n",
+		     "firms.csv:1: unknown column 'colour'");
+	expect_error("orgnr,name,email,cpv,regions,name\n",
+		     "firms.csv:1: column 'name' given twice");
+	expect_error(HDR "556036-0794,A,a@b.example,45442100,SE232\n",
+		     "firms.csv:2: orgnr: '556036-0794' is not a valid organisation number");
+	expect_error(HDR "556036-0793,,a@b.example,45442100,SE232\n",
+		     "firms.csv:2: name: missing");
+	expect_error(HDR "556036-0793,A,not-an-address,45442100,SE232\n",
+		     "firms.csv:2: email: 'not-an-address' is not an email address");
+	expect_error(HDR "556036-0793,A,a@b.example,4544210,SE232\n",
+		     "firms.csv:2: cpv: unknown code '4544210'");
+	expect_error(HDR "556036-0793,A,a@b.example,99999999,SE232\n",
+		     "firms.csv:2: cpv: unknown code '99999999'");
+	expect_error(HDR "556036-0793,A,a@b.example,,SE232\n",
+		     "firms.csv:2: cpv: no CPV codes");
+	expect_error(HDR "556036-0793,A,a@b.example,45442100,XX1\n",
+		     "firms.csv:2: regions: unknown code 'XX1'");
+	expect_error(HDR "556036-0793,A,a@b.example,45442100,\n",
+		     "firms.csv:2: regions: no NUTS region");
+	expect_error("orgnr,name,email,cpv,regions,language\n"
+		     "556036-0793,A,a@b.example,45442100,SE232,de\n",
+		     "firms.csv:2: language: 'de' is not one of sv, en");
+	expect_error("orgnr,name,email,cpv,regions,employees\n"
+		     "556036-0793,A,a@b.example,45442100,SE232,-3\n",
+		     "firms.csv:2: employees: '-3'");
+	expect_error(HDR "556036-0793,A,a@b.example,45442100,SE232,extra\n",
+		     "firms.csv:2: 6 fields, but the header names 5");
+	expect_error(HDR "556036-0793,A,a@b.example,45442100,SE232\n"
+		     "5560360793,B,b@b.example,45442100,SE232\n",
+		     "firms.csv:3: orgnr 556036-0793 already given above");
+	expect_error(HDR "556036-0793,\"A\nB,a@b.example,45442100,SE232\n",
+		     "firms.csv:2: unterminated quoted field");
+	/* Line numbers follow physical lines through quoted line breaks. */
+	expect_error(HDR "556036-0793,\"A\nB\",a@b.example,45442100,SE232\n"
+		     "x,B,b@b.example,45442100,SE232\n",
+		     "firms.csv:4: orgnr: 'x'");
+}
+
+static void
+test_csv_all_errors_reported(void)
+{
+	struct firm_list l = { 0 };
+	char *err;
+	int rc;
+
+	err = parse_capture(HDR "bad,A,a@b.example,45442100,SE232\n"
+			    "556036-0793,A,a@b.example,45442100,SE232\n"
+			    "bad2,A,a@b.example,45442100,SE232\n", &l, &rc);
+	CHECK(rc == -1);
+	CHECK(strstr(err, "firms.csv:2:") != NULL);
+	CHECK(strstr(err, "firms.csv:4:") != NULL);
+	CHECK(l.n == 0);
+	free(err);
+}
+
+int
+main(void)
+{
+	RUN(test_luhn);
+	RUN(test_orgnr);
+	RUN(test_csv_good);
+	RUN(test_csv_semicolon_and_column_order);
+	RUN(test_csv_errors);
+	RUN(test_csv_all_errors_reported);
+	return test_done("firm");
+}

@@ -1,0 +1,315 @@
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "mailer.h"
+#include "test.h"
+
+static const char msg1[] =
+	"From: a@example.se\r\nTo: b@example.se\r\nSubject: one\r\n\r\n"
+	"first line\r\nCR kept\ralone\r\n";
+static const char msg1_lf[] =
+	"Return-Path: <bounce@example.se>\n"
+	"Delivered-To: <b@example.se>\n"
+	"From: a@example.se\nTo: b@example.se\nSubject: one\n\n"
+	"first line\nCR kept\ralone\n";
+static const char msg2[] = "Subject: two\r\n\r\nsecond\r\n";
+
+static void
+rm_rf(const char *path)
+{
+	struct stat st;
+	struct dirent *e;
+	DIR *d;
+	char sub[4096];
+
+	if (lstat(path, &st) < 0)
+		return;
+	if (S_ISDIR(st.st_mode)) {
+		chmod(path, 0700);
+		d = opendir(path);
+		while (d && (e = readdir(d))) {
+			if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+				continue;
+			snprintf(sub, sizeof sub, "%s/%s", path, e->d_name);
+			rm_rf(sub);
+		}
+		if (d)
+			closedir(d);
+		rmdir(path);
+	} else {
+		unlink(path);
+	}
+}
+
+/* Names in a directory, or -1 if it cannot be read. */
+static int
+count_entries(const char *dir, char names[][512], int max)
+{
+	struct dirent *e;
+	DIR *d = opendir(dir);
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (names && n < max)
+			snprintf(names[n], 512, "%s", e->d_name);
+		n++;
+	}
+	closedir(d);
+	return n;
+}
+
+static int
+read_file(const char *path, struct buf *b)
+{
+	char chunk[4096];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(b, chunk, n);
+	fclose(f);
+	return 0;
+}
+
+static struct mailer *
+open_maildir(const char *path)
+{
+	struct mailer_options opt = { TRANSPORT_MAILDIR, path };
+
+	return mailer_new(&opt);
+}
+
+static void
+test_delivers_into_new(void)
+{
+	char base[] = "/tmp/test_mailer.XXXXXX";
+	char md[128], dir[256], file[2400], names[4][512], reply[512];
+	char prefix[64];
+	struct stat st;
+	struct mailer *m;
+	struct buf b;
+
+	buf_init(&b, 0);
+	CHECK(mkdtemp(base) != NULL);
+	/* the parents of the maildir do not exist yet */
+	snprintf(md, sizeof md, "%s/var/mail/Maildir", base);
+	m = open_maildir(md);
+	CHECK(m != NULL);
+	if (!m)
+		goto out;
+	snprintf(dir, sizeof dir, "%s/cur", md);
+	CHECK(stat(dir, &st) == 0 && S_ISDIR(st.st_mode));
+	snprintf(dir, sizeof dir, "%s/var", base);
+	CHECK(stat(dir, &st) == 0 && (st.st_mode & 0777) == 0700);
+
+	CHECK(mailer_send(m, "bounce@example.se", "b@example.se", msg1,
+			  strlen(msg1), reply, sizeof reply) == MAILER_OK);
+	CHECK(strncmp(reply, "maildir: new/", 13) == 0);
+	CHECK(mailer_send(m, "", "Someone <c@example.se>", msg2, strlen(msg2),
+			  reply, sizeof reply) == MAILER_OK);
+
+	snprintf(dir, sizeof dir, "%s/tmp", md);
+	CHECK(count_entries(dir, NULL, 0) == 0);
+	snprintf(dir, sizeof dir, "%s/new", md);
+	CHECK(count_entries(dir, names, 4) == 2);
+	CHECK(strcmp(names[0], names[1]) != 0);
+	/* the per-mailer counter alone keeps names apart within a microsecond */
+	CHECK(strstr(names[0], "Q") && strstr(names[1], "Q") &&
+	      strtoul(strstr(names[0], "Q") + 1, NULL, 10) !=
+	      strtoul(strstr(names[1], "Q") + 1, NULL, 10));
+	snprintf(prefix, sizeof prefix, "P%ldQ", (long)getpid());
+	for (int i = 0; i < 2; i++) {
+		CHECK(strstr(names[i], ".M") != NULL);
+		CHECK(strstr(names[i], prefix) != NULL);
+		snprintf(file, sizeof file, "%s/%s", dir, names[i]);
+		CHECK(stat(file, &st) == 0 && (st.st_mode & 0777) == 0600);
+		buf_reset(&b);
+		CHECK(read_file(file, &b) == 0);
+		CHECK(strncmp(buf_str(&b), "Return-Path: <", 14) == 0);
+		if (strstr(buf_str(&b), "Subject: one"))
+			CHECK_STR(buf_str(&b), msg1_lf);
+		else
+			CHECK_STR(buf_str(&b),
+				  "Return-Path: <>\n"
+				  "Delivered-To: <c@example.se>\n"
+				  "Subject: two\n\nsecond\n");
+	}
+out:
+	mailer_free(m);
+	buf_release(&b);
+	rm_rf(base);
+}
+
+static void
+test_bad_envelope_is_permanent(void)
+{
+	char base[] = "/tmp/test_mailer.XXXXXX";
+	char reply[256], dir[300];
+	struct mailer *m;
+
+	CHECK(mkdtemp(base) != NULL);
+	m = open_maildir(base);
+	CHECK(m != NULL);
+	if (!m)
+		goto out;
+	CHECK(mailer_send(m, "a@example.se", "not an address", msg2,
+			  strlen(msg2), reply, sizeof reply) == MAILER_PERMFAIL);
+	CHECK(reply[0] != '\0');
+	CHECK(mailer_send(m, "a@example.se", "b@example.se\r\nX: y", msg2,
+			  strlen(msg2), reply, sizeof reply) == MAILER_PERMFAIL);
+	CHECK(mailer_send(m, "bad sender", "b@example.se", msg2,
+			  strlen(msg2), reply, sizeof reply) == MAILER_PERMFAIL);
+	CHECK(mailer_send(m, NULL, "b@example.se", msg2, strlen(msg2),
+			  reply, sizeof reply) == MAILER_PERMFAIL);
+	snprintf(dir, sizeof dir, "%s/new", base);
+	CHECK(count_entries(dir, NULL, 0) == 0);
+out:
+	mailer_free(m);
+	rm_rf(base);
+}
+
+static void
+test_bad_options(void)
+{
+	char base[] = "/tmp/test_mailer.XXXXXX";
+	char path[300];
+	FILE *f;
+
+	CHECK(mailer_new(NULL) == NULL);
+	CHECK(open_maildir(NULL) == NULL);
+	CHECK(open_maildir("") == NULL);
+	CHECK(mkdtemp(base) != NULL);
+	snprintf(path, sizeof path, "%s/file", base);
+	f = fopen(path, "w");
+	CHECK(f != NULL);
+	if (f)
+		fclose(f);
+	/* the maildir itself, or one of its parents, is not a directory */
+	CHECK(open_maildir(path) == NULL);
+	snprintf(path, sizeof path, "%s/file/Maildir", base);
+	CHECK(open_maildir(path) == NULL);
+	rm_rf(base);
+}
+
+static void
+test_maildir_under_a_file_fails_temporarily(void)
+{
+	char base[] = "/tmp/test_mailer.XXXXXX";
+	char md[128], parent[64], moved[64], reply[512];
+	struct mailer *m;
+	FILE *f;
+
+	CHECK(mkdtemp(base) != NULL);
+	snprintf(parent, sizeof parent, "%s/spool", base);
+	snprintf(md, sizeof md, "%s/Maildir", parent);
+	m = open_maildir(md);
+	CHECK(m != NULL);
+	if (!m)
+		goto out;
+	/* someone replaces the maildir's parent with a plain file */
+	snprintf(moved, sizeof moved, "%s/old", base);
+	CHECK(rename(parent, moved) == 0);
+	f = fopen(parent, "w");
+	CHECK(f != NULL);
+	if (f)
+		fclose(f);
+	reply[0] = '\0';
+	CHECK(mailer_send(m, "a@example.se", "b@example.se", msg2,
+			  strlen(msg2), reply, sizeof reply) == MAILER_TEMPFAIL);
+	CHECK(strncmp(reply, "maildir: open tmp/", 18) == 0);
+	CHECK(strstr(reply, ": Not a directory") != NULL);
+out:
+	mailer_free(m);
+	rm_rf(base);
+}
+
+/* A failed rename leaves neither a copy in new/ nor a leftover in tmp/. */
+static void
+check_rename_fails(const char *md, struct mailer *m)
+{
+	char dir[300], reply[512];
+
+	reply[0] = '\0';
+	CHECK(mailer_send(m, "a@example.se", "b@example.se", msg1,
+			  strlen(msg1), reply, sizeof reply) == MAILER_TEMPFAIL);
+	CHECK(strncmp(reply, "maildir: rename to new/", 23) == 0);
+	snprintf(dir, sizeof dir, "%s/tmp", md);
+	CHECK(count_entries(dir, NULL, 0) == 0);
+}
+
+static void
+test_new_is_not_a_directory(void)
+{
+	char base[] = "/tmp/test_mailer.XXXXXX";
+	char md[128], dir[256];
+	struct mailer *m;
+	FILE *f;
+
+	CHECK(mkdtemp(base) != NULL);
+	snprintf(md, sizeof md, "%s/Maildir", base);
+	m = open_maildir(md);
+	CHECK(m != NULL);
+	if (!m)
+		goto out;
+	snprintf(dir, sizeof dir, "%s/new", md);
+	CHECK(rmdir(dir) == 0);
+	f = fopen(dir, "w");
+	CHECK(f != NULL);
+	if (f)
+		fclose(f);
+	check_rename_fails(md, m);
+out:
+	mailer_free(m);
+	rm_rf(base);
+}
+
+static void
+test_read_only_new(void)
+{
+	char base[] = "/tmp/test_mailer.XXXXXX";
+	char md[128], dir[256];
+	struct mailer *m;
+
+	/* root writes into a 0500 directory all the same */
+	if (geteuid() == 0) {
+		fprintf(stderr, "  skip test_read_only_new: running as root\n");
+		return;
+	}
+	CHECK(mkdtemp(base) != NULL);
+	snprintf(md, sizeof md, "%s/Maildir", base);
+	m = open_maildir(md);
+	CHECK(m != NULL);
+	if (!m)
+		goto out;
+	snprintf(dir, sizeof dir, "%s/new", md);
+	CHECK(chmod(dir, 0500) == 0);
+	check_rename_fails(md, m);
+	CHECK(count_entries(dir, NULL, 0) == 0);
+out:
+	mailer_free(m);
+	rm_rf(base);
+}
+
+int
+main(void)
+{
+	umask(022);
+	RUN(test_delivers_into_new);
+	RUN(test_bad_envelope_is_permanent);
+	RUN(test_bad_options);
+	RUN(test_maildir_under_a_file_fails_temporarily);
+	RUN(test_new_is_not_a_directory);
+	RUN(test_read_only_new);
+	return test_done("test_mailer");
+}

@@ -1,0 +1,365 @@
+#define _XOPEN_SOURCE 700
+
+#include <sqlite3.h>
+
+#include "store.h"
+#include "test.h"
+#include "testutil.h"
+
+static char dir[PATH_MAX];
+static char dbpath[PATH_MAX + 32];
+
+static struct notice *
+make_notice(const char *id, const char *version)
+{
+	struct notice *n = notice_new();
+	struct lot *l;
+
+	n->id = strdup(id);
+	n->version = strdup(version);
+	n->procedure_id = strdup("proc-1");
+	n->kind = NOTICE_COMPETITION;
+	n->subtype = strdup("16");
+	n->title = strdup("Målning av förskolor");
+	n->buyer = strdup("Exempelkommun");
+	n->published = strdup("2026-11-20");
+	n->url = strdup("https://ted.europa.eu/en/notice/-/detail/1-2026");
+	n->language = strdup("SWE");
+	l = notice_add_lot(n);
+	l->id = strdup("LOT-0001");
+	l->title = strdup("Målning");
+	strvec_push(&l->cpv, &l->ncpv, "45442100");
+	strvec_push(&l->nuts, &l->nnuts, "SE232");
+	l->has_value = 1;
+	l->value = 1500000;
+	l->currency = strdup("SEK");
+	l->sme_suitable = 1;
+	l->has_deadline = 1;
+	l->deadline = 1800000000;
+	return n;
+}
+
+static struct firm *
+make_firm(const char *orgnr, const char *email)
+{
+	struct firm *f = firm_new();
+
+	f->orgnr = strdup(orgnr);
+	f->name = strdup("Berglunds Måleri AB");
+	f->email = strdup(email);
+	f->language = strdup("sv");
+	strvec_push(&f->cpv, &f->ncpv, "45440000");
+	strvec_push(&f->regions, &f->nregions, "SE232");
+	f->employees = 4;
+	return f;
+}
+
+static struct store *
+fresh_store(void)
+{
+	struct store *s = NULL;
+
+	make_tmpdir(dir, "test_store");
+	snprintf(dbpath, sizeof dbpath, "%s/t.db", dir);
+	if (store_open(dbpath, &s) < 0) {
+		fprintf(stderr, "cannot open %s\n", dbpath);
+		exit(2);
+	}
+	return s;
+}
+
+static void
+done_store(struct store *s)
+{
+	store_free(s);
+	rm_rf(dir);
+}
+
+static int
+query_int(const char *sql)
+{
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	int v = -1;
+
+	if (sqlite3_open(dbpath, &db) != SQLITE_OK)
+		return -1;
+	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			v = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(db);
+	return v;
+}
+
+static void
+test_open_and_migrate(void)
+{
+	struct store *s = fresh_store();
+	struct store *again = NULL;
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	char mode[16] = "";
+
+	CHECK(query_int("PRAGMA user_version") == store_schema_version());
+	CHECK(query_int("SELECT count(*) FROM sqlite_master WHERE name = 'message'") == 1);
+	if (sqlite3_open(dbpath, &db) == SQLITE_OK) {
+		if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK) {
+			if (sqlite3_step(st) == SQLITE_ROW)
+				snprintf(mode, sizeof mode, "%s", sqlite3_column_text(st, 0));
+			sqlite3_finalize(st);
+		}
+		sqlite3_close(db);
+	}
+	CHECK_STR(mode, "wal");
+	/* A second open of a migrated database migrates nothing. */
+	CHECK(store_open(dbpath, &again) == 0);
+	store_free(again);
+	done_store(s);
+}
+
+static void
+test_refuses_newer_schema(void)
+{
+	struct store *s = fresh_store();
+	struct store *again = NULL;
+	struct capture c;
+	sqlite3 *db;
+	char *err;
+
+	store_free(s);
+	sqlite3_open(dbpath, &db);
+	sqlite3_exec(db, "PRAGMA user_version = 999", NULL, NULL, NULL);
+	sqlite3_close(db);
+	capture_start(&c, 2);
+	CHECK(store_open(dbpath, &again) < 0);
+	err = capture_end(&c);
+	CHECK(strstr(err, "schema version 999 is newer") != NULL);
+	free(err);
+	rm_rf(dir);
+}
+
+static void
+test_put_notice_idempotent(void)
+{
+	struct store *s = fresh_store();
+	struct notice *n = make_notice("n-1", "01");
+	struct notice *n2 = make_notice("n-1", "02");
+	enum store_put_result r;
+	int64_t lots[1] = { 0 };
+
+	CHECK(store_put_notice(s, n, "test", 100, &r, lots) == 0);
+	CHECK(r == STORE_NEW);
+	CHECK(lots[0] > 0);
+	lots[0] = 0;
+	CHECK(store_put_notice(s, n, "test", 200, &r, lots) == 0);
+	CHECK(r == STORE_UNCHANGED);
+	CHECK(lots[0] == 0);
+	CHECK(store_put_notice(s, n2, "test", 300, &r, lots) == 0);
+	CHECK(r == STORE_CHANGED);
+	CHECK(query_int("SELECT count(*) FROM notice") == 2);
+	CHECK(query_int("SELECT count(*) FROM lot") == 2);
+	CHECK(query_int("SELECT count(*) FROM lot WHERE cpv = '45442100' AND "
+			"nuts = 'SE232' AND value = 1500000 AND sme_suitable = 1 "
+			"AND deadline = 1800000000") == 2);
+	notice_free(n);
+	notice_free(n2);
+	done_store(s);
+}
+
+static void
+test_rollback_keeps_nothing(void)
+{
+	struct store *s = fresh_store();
+	struct notice *n = make_notice("n-1", "01");
+	enum store_put_result r;
+	int64_t lots[1];
+
+	CHECK(store_begin(s) == 0);
+	CHECK(store_put_notice(s, n, "test", 100, &r, lots) == 0);
+	store_rollback(s);
+	CHECK(query_int("SELECT count(*) FROM notice") == 0);
+	CHECK(query_int("SELECT count(*) FROM lot") == 0);
+	notice_free(n);
+	done_store(s);
+}
+
+static void
+test_firms(void)
+{
+	struct store *s = fresh_store();
+	struct firm *f = make_firm("556036-0793", "a@b.example");
+	struct firm_list l = { 0 };
+	int created, found;
+
+	CHECK(store_put_firm(s, f, "import:t.csv", 100, &created) == 0);
+	CHECK(created == 1);
+	free(f->email);
+	f->email = strdup("new@b.example");
+	CHECK(store_put_firm(s, f, "import:t.csv", 200, &created) == 0);
+	CHECK(created == 0);
+	CHECK(store_load_firms(s, &l) == 0);
+	CHECK(l.n == 1);
+	if (l.n == 1) {
+		CHECK_STR(l.v[0]->email, "new@b.example");
+		CHECK_STR(l.v[0]->cpv[0], "45440000");
+		CHECK_STR(l.v[0]->regions[0], "SE232");
+		CHECK(l.v[0]->employees == 4);
+		CHECK(l.v[0]->turnover == -1);
+		CHECK(l.v[0]->id > 0);
+	}
+	CHECK(query_int("SELECT consent_at FROM firm") == 100);
+	CHECK(store_remove_firm(s, "556036-0793", &found) == 0);
+	CHECK(found == 1);
+	CHECK(store_remove_firm(s, "556036-0793", &found) == 0);
+	CHECK(found == 0);
+	firm_list_release(&l);
+	firm_free(f);
+	done_store(s);
+}
+
+/* A notice, a firm and a match between them; returns the firm's id. */
+static int64_t
+setup_match(struct store *s, int *created)
+{
+	struct notice *n = make_notice("n-1", "01");
+	struct firm *f = make_firm("556036-0793", "a@b.example");
+	struct firm_list l = { 0 };
+	enum store_put_result r;
+	int64_t lots[1], id = 0;
+	int c;
+
+	store_put_notice(s, n, "test", 100, &r, lots);
+	store_put_firm(s, f, "test", 100, &c);
+	if (store_load_firms(s, &l) == 0 && l.n == 1)
+		id = l.v[0]->id;
+	CHECK(store_put_match(s, id, lots[0], n->id, "LOT-0001", "competition",
+			      "CPV 45442100", 100, created) == 0);
+	firm_list_release(&l);
+	firm_free(f);
+	notice_free(n);
+	return id;
+}
+
+static void
+test_match_unique(void)
+{
+	struct store *s = fresh_store();
+	struct notice *n2 = make_notice("n-1", "02");
+	enum store_put_result r;
+	int64_t firm, lots[1];
+	int created;
+
+	firm = setup_match(s, &created);
+	CHECK(created == 1);
+	/* The same lot in a new version of the notice is not a new match. */
+	store_put_notice(s, n2, "test", 200, &r, lots);
+	CHECK(store_put_match(s, firm, lots[0], "n-1", "LOT-0001", "competition",
+			      "CPV 45442100", 200, &created) == 0);
+	CHECK(created == 0);
+	CHECK(store_put_match(s, firm, lots[0], "n-1", "LOT-0001", "planning",
+			      "CPV 45442100", 200, &created) == 0);
+	CHECK(created == 1);
+	CHECK(query_int("SELECT count(*) FROM match") == 2);
+	notice_free(n2);
+	done_store(s);
+}
+
+static void
+test_outbox_states(void)
+{
+	struct store *s = fresh_store();
+	struct match_item *items = NULL;
+	struct outbox_message *due = NULL;
+	size_t n = 0, ndue = 0;
+	int64_t firm, ids[1];
+	int created, recovered;
+	struct outbox_message m = {
+		.key = "alert/556036-0793/1", .rcpt = "a@b.example",
+		.envelope_from = "from@x.example", .body = "Subject: x\r\n\r\nhej\r\n",
+	};
+
+	firm = setup_match(s, &created);
+	CHECK(store_unqueued_matches(s, firm, 10, &items, &n) == 0);
+	CHECK(n == 1);
+	if (n == 1) {
+		CHECK_STR(items[0].notice_title, "Målning av förskolor");
+		CHECK_STR(items[0].url, "https://ted.europa.eu/en/notice/-/detail/1-2026");
+		CHECK(items[0].has_deadline && items[0].deadline == 1800000000);
+		CHECK(items[0].has_value && items[0].value == 1500000);
+		ids[0] = items[0].match_id;
+	}
+	match_items_free(items, n);
+	m.firm_id = firm;
+	m.len = strlen(m.body);
+	CHECK(store_queue_message(s, &m, ids, 1, 1000) == 0);
+	CHECK(store_queue_message(s, &m, ids, 1, 1000) == 1);
+	CHECK(query_int("SELECT count(*) FROM message") == 1);
+	items = NULL;
+	CHECK(store_unqueued_matches(s, firm, 10, &items, &n) == 0);
+	CHECK(n == 0);
+	match_items_free(items, n);
+
+	CHECK(store_due_messages(s, 999, 10, &due, &ndue) == 0);
+	CHECK(ndue == 0);
+	outbox_messages_free(due, ndue);
+	CHECK(store_due_messages(s, 1000, 10, &due, &ndue) == 0);
+	CHECK(ndue == 1);
+	if (ndue == 1) {
+		CHECK_STR(due[0].body, m.body);
+		CHECK(due[0].len == m.len);
+		CHECK(store_mark_message(s, due[0].id, MSG_SENDING, NULL, 0, 1000) == 0);
+	}
+	outbox_messages_free(due, ndue);
+	/* A crash while sending: the message comes back, never lost. */
+	CHECK(store_recover_sending(s, &recovered) == 0);
+	CHECK(recovered == 1);
+	CHECK(query_int("SELECT attempts FROM message") == 1);
+	CHECK(store_due_messages(s, 1000, 10, &due, &ndue) == 0);
+	CHECK(ndue == 1);
+	if (ndue == 1) {
+		CHECK(store_mark_message(s, due[0].id, MSG_PENDING, "421 busy", 2000, 1000) == 0);
+		CHECK(query_int("SELECT next_attempt FROM message") == 2000);
+		CHECK(store_mark_message(s, due[0].id, MSG_SENT, NULL, 0, 2001) == 0);
+	}
+	outbox_messages_free(due, ndue);
+	CHECK(query_int("SELECT sent_at FROM message WHERE state = 'sent'") == 2001);
+	CHECK(store_due_messages(s, 99999, 10, &due, &ndue) == 0);
+	CHECK(ndue == 0);
+	outbox_messages_free(due, ndue);
+	done_store(s);
+}
+
+static void
+test_remove_firm_removes_personal_data(void)
+{
+	struct store *s = fresh_store();
+	struct outbox_message m = {
+		.key = "k", .rcpt = "a@b.example", .envelope_from = "f@x.example",
+		.body = "x", .len = 1,
+	};
+	int created, found;
+
+	m.firm_id = setup_match(s, &created);
+	CHECK(store_queue_message(s, &m, NULL, 0, 1) == 0);
+	CHECK(store_remove_firm(s, "556036-0793", &found) == 0 && found);
+	CHECK(query_int("SELECT count(*) FROM match") == 0);
+	CHECK(query_int("SELECT count(*) FROM message") == 0);
+	CHECK(query_int("SELECT count(*) FROM notice") == 1);
+	done_store(s);
+}
+
+int
+main(void)
+{
+	RUN(test_open_and_migrate);
+	RUN(test_refuses_newer_schema);
+	RUN(test_put_notice_idempotent);
+	RUN(test_rollback_keeps_nothing);
+	RUN(test_firms);
+	RUN(test_match_unique);
+	RUN(test_outbox_states);
+	RUN(test_remove_firm_removes_personal_data);
+	return test_done("store");
+}

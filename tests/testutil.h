@@ -1,0 +1,115 @@
+#ifndef TENDERLOTS_TESTUTIL_H
+#define TENDERLOTS_TESTUTIL_H
+
+/*
+ * Helpers shared by the test programs: temporary directories, files,
+ * capturing what a function prints on stderr, running commands.
+ * Include after test.h; define _XOPEN_SOURCE 700 first (nftw).
+ */
+#include <ftw.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buf.h"
+
+static inline int
+testutil_rm_entry(const char *path, const struct stat *st, int flag,
+		  struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static inline void
+rm_rf(const char *dir)
+{
+	nftw(dir, testutil_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Makes a new temporary directory; its real path goes into dir. */
+static inline void
+make_tmpdir(char dir[PATH_MAX], const char *prefix)
+{
+	char templ[PATH_MAX];
+
+	snprintf(templ, sizeof templ, "/tmp/%s.XXXXXX", prefix);
+	if (!mkdtemp(templ) || !realpath(templ, dir)) {
+		perror("mkdtemp");
+		exit(2);
+	}
+}
+
+static inline void
+write_text(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(text, f) == EOF || fclose(f) != 0) {
+		perror(path);
+		exit(2);
+	}
+}
+
+/* The whole file, NUL-terminated; NULL if it cannot be read. */
+static inline char *
+read_text(const char *path)
+{
+	struct buf b;
+	char chunk[4096];
+	size_t n;
+	FILE *f = fopen(path, "rb");
+
+	if (!f)
+		return NULL;
+	buf_init(&b, 64u << 20);
+	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(f);
+	return buf_detach(&b, NULL);
+}
+
+/* What a file descriptor received between capture_start and capture_end. */
+struct capture {
+	int fd;
+	int saved;
+	FILE *file;
+};
+
+static inline void
+capture_start(struct capture *c, int fd)
+{
+	fflush(NULL);
+	c->fd = fd;
+	c->file = tmpfile();
+	c->saved = dup(fd);
+	if (!c->file || c->saved < 0 || dup2(fileno(c->file), fd) < 0) {
+		perror("capture");
+		exit(2);
+	}
+}
+
+static inline char *
+capture_end(struct capture *c)
+{
+	struct buf b;
+	char chunk[4096];
+	size_t n;
+
+	fflush(NULL);
+	dup2(c->saved, c->fd);
+	close(c->saved);
+	buf_init(&b, 1u << 20);
+	rewind(c->file);
+	while ((n = fread(chunk, 1, sizeof chunk, c->file)) > 0)
+		buf_add(&b, chunk, n);
+	fclose(c->file);
+	return buf_detach(&b, NULL);
+}
+
+#endif
