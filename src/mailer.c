@@ -277,9 +277,9 @@ maildir_send(struct mailer *m, const char *from, const char *rcpt,
 	what = "write tmp/";
 	if (writer_add(&w, "Return-Path: <", 14) < 0 ||
 	    writer_add(&w, from, strlen(from)) < 0 ||
-	    writer_add(&w, ">\nDelivered-To: <", 17) < 0 ||
+	    writer_add(&w, ">\nDelivered-To: ", 16) < 0 ||
 	    writer_add(&w, rcpt, strlen(rcpt)) < 0 ||
-	    writer_add(&w, ">\n", 2) < 0 ||
+	    writer_add(&w, "\n", 1) < 0 ||
 	    writer_add_lf(&w, msg, len) < 0 || writer_flush(&w) < 0)
 		goto fail;
 	what = "fsync tmp/";

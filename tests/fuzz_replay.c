@@ -55,7 +55,7 @@ main(int argc, char **argv)
 	d = opendir(dir);
 	CHECK(d != NULL);
 	if (!d)
-		return test_done(name);
+		return test_done(dir);
 	while ((de = readdir(d))) {
 		if (de->d_name[0] == '.')
 			continue;
@@ -69,5 +69,5 @@ main(int argc, char **argv)
 		test_failed_count++;
 	else
 		test_passed_count++;
-	return test_done(name);
+	return test_done(dir);
 }

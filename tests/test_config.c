@@ -1,4 +1,3 @@
-/* nftw() is an XSI extension */
 #define _XOPEN_SOURCE 700
 
 #include <fcntl.h>
@@ -13,27 +12,17 @@
 #include "buf.h"
 #include "config.h"
 #include "test.h"
+#include "testutil.h"
 
 /* The realpath of a fresh temp dir, so expected paths can be compared. */
 static char tmpdir[PATH_MAX];
 
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	return remove(path);
-}
-
 static void
 fresh_tmpdir(void)
 {
-	char templ[] = "/tmp/test_config.XXXXXX";
-
 	if (tmpdir[0])
-		nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	if (!mkdtemp(templ) || !realpath(templ, tmpdir)) {
-		perror("mkdtemp");
-		exit(2);
-	}
+		rm_rf(tmpdir);
+	make_tmpdir(tmpdir, "test_config");
 }
 
 /* Writes tmpdir/name, creating one level of directory if name has one. */
@@ -42,7 +31,6 @@ write_file(const char *name, const char *text)
 {
 	static char path[2 * PATH_MAX];
 	const char *slash = strchr(name, '/');
-	FILE *f;
 
 	if (slash) {
 		snprintf(path, sizeof(path), "%s/%.*s", tmpdir,
@@ -50,11 +38,7 @@ write_file(const char *name, const char *text)
 		mkdir(path, 0700);
 	}
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
-	f = fopen(path, "w");
-	if (!f || fputs(text, f) == EOF || fclose(f) != 0) {
-		perror(path);
-		exit(2);
-	}
+	write_text(path, text);
 	return path;
 }
 
@@ -65,44 +49,6 @@ tmp_path(const char *name)
 
 	snprintf(path, sizeof(path), "%s/%s", tmpdir, name);
 	return path;
-}
-
-/* What fd wrote while fn ran, e.g. the error lines of a load. */
-struct capture {
-	int fd;
-	int saved;
-	FILE *file;
-};
-
-static void
-capture_start(struct capture *c, int fd)
-{
-	fflush(NULL);
-	c->fd = fd;
-	c->file = tmpfile();
-	c->saved = dup(fd);
-	if (!c->file || c->saved < 0 || dup2(fileno(c->file), fd) < 0) {
-		perror("capture");
-		exit(2);
-	}
-}
-
-static char *
-capture_end(struct capture *c)
-{
-	struct buf b;
-	char chunk[4096];
-	size_t n;
-
-	fflush(NULL);
-	dup2(c->saved, c->fd);
-	close(c->saved);
-	buf_init(&b, 1u << 20);
-	rewind(c->file);
-	while ((n = fread(chunk, 1, sizeof(chunk), c->file)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(c->file);
-	return buf_detach(&b, NULL);
 }
 
 /*
@@ -813,6 +759,6 @@ main(void)
 	RUN(test_zero_feeds);
 	RUN(test_relative_paths);
 	RUN(test_print_keys);
-	nftw(tmpdir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	rm_rf(tmpdir);
 	return test_done("config");
 }

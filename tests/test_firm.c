@@ -7,10 +7,10 @@
 static void
 test_luhn(void)
 {
-	CHECK(luhn_valid("5560360793", 10));	/* a real-world form */
+	CHECK(luhn_valid("5560360793", 10));
 	CHECK(!luhn_valid("5560360794", 10));
-	CHECK(luhn_valid("2120000142", 10));
-	CHECK(!luhn_valid("2120000143", 10));
+	CHECK(luhn_valid("2120009994", 10));
+	CHECK(!luhn_valid("2120009995", 10));
 	CHECK(!luhn_valid("21200a0142", 10));
 	CHECK(!luhn_valid("", 0));
 	/* Every single-digit change breaks the check. */
@@ -72,7 +72,7 @@ test_csv_good(void)
 		"556036-0793,\"Berglunds Måleri, AB\",info@berglund.example,"
 		"45442100 45440000-3,se232,sv,4,3500000\r\n"
 		"\r\n"
-		"2120000142,\"Say \"\"hi\"\" AB\",hi@say.example,72000000,SE23 SE110,en,,\r\n",
+		"2120009994,\"Say \"\"hi\"\" AB\",hi@say.example,72000000,SE23 SE110,en,,\r\n",
 		&l, &rc);
 	CHECK(rc == 0);
 	CHECK_STR(err, "");
@@ -86,7 +86,7 @@ test_csv_good(void)
 		CHECK_STR(l.v[0]->regions[0], "SE232");
 		CHECK(l.v[0]->employees == 4);
 		CHECK(l.v[0]->turnover == 3500000);
-		CHECK_STR(l.v[1]->orgnr, "212000-0142");
+		CHECK_STR(l.v[1]->orgnr, "212000-9994");
 		CHECK_STR(l.v[1]->name, "Say \"hi\" AB");
 		CHECK_STR(l.v[1]->language, "en");
 		CHECK(l.v[1]->employees == -1);

@@ -646,5 +646,5 @@ main(void)
 	RUN(test_quoted_printable_lines);
 	RUN(test_size_cap);
 	RUN(test_mail_address);
-	return test_done("test_mail");
+	return test_done("mail");
 }

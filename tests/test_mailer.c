@@ -14,7 +14,7 @@ static const char msg1[] =
 	"first line\r\nCR kept\ralone\r\n";
 static const char msg1_lf[] =
 	"Return-Path: <bounce@example.se>\n"
-	"Delivered-To: <b@example.se>\n"
+	"Delivered-To: b@example.se\n"
 	"From: a@example.se\nTo: b@example.se\nSubject: one\n\n"
 	"first line\nCR kept\ralone\n";
 static const char msg2[] = "Subject: two\r\n\r\nsecond\r\n";
@@ -142,7 +142,7 @@ test_delivers_into_new(void)
 		else
 			CHECK_STR(buf_str(&b),
 				  "Return-Path: <>\n"
-				  "Delivered-To: <c@example.se>\n"
+				  "Delivered-To: c@example.se\n"
 				  "Subject: two\n\nsecond\n");
 	}
 out:
@@ -311,5 +311,5 @@ main(void)
 	RUN(test_maildir_under_a_file_fails_temporarily);
 	RUN(test_new_is_not_a_directory);
 	RUN(test_read_only_new);
-	return test_done("test_mailer");
+	return test_done("mailer");
 }
