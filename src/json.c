@@ -1,44 +1,10 @@
 #include <string.h>
 
 #include "json.h"
+#include "utf8.h"
 
 /* U+FFFD REPLACEMENT CHARACTER, stands in for every byte that is not UTF-8. */
 static const char replacement[] = "\xef\xbf\xbd";
-
-/*
- * Length of the well-formed UTF-8 sequence at s (at most n bytes), or 0.
- * Overlong forms, surrogates and code points above U+10FFFF are refused
- * because a strict JSON reader would refuse them too.
- */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t len, i;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4;
-	else
-		return 0;
-	if (s[0] == 0xe0)
-		lo = 0xa0;
-	else if (s[0] == 0xed)
-		hi = 0x9f;
-	else if (s[0] == 0xf0)
-		lo = 0x90;
-	else if (s[0] == 0xf4)
-		hi = 0x8f;
-	if (n < len || s[1] < lo || s[1] > hi)
-		return 0;
-	for (i = 2; i < len; i++)
-		if (s[i] < 0x80 || s[i] > 0xbf)
-			return 0;
-	return len;
-}
 
 int
 json_add_string(struct buf *b, const char *s)
@@ -71,7 +37,7 @@ json_add_string(struct buf *b, const char *s)
 		} else if (*p < 0x80) {
 			rc = buf_addc(b, (char)*p);
 			len = 1;
-		} else if ((len = utf8_len(p, n)) > 0) {
+		} else if ((len = utf8_seq_len(p, n)) > 0) {
 			rc = buf_add(b, p, len);
 		} else {
 			rc = buf_adds(b, replacement);

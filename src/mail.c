@@ -5,6 +5,7 @@
 #include "buf.h"
 #include "log.h"
 #include "mail.h"
+#include "utf8.h"
 
 #define LINE_COLS 78		/* RFC 5322 2.1.1: SHOULD stay within this */
 #define QP_COLS 76		/* RFC 2045 6.7: MUST stay within this */
@@ -42,32 +43,6 @@ is_qsafe(unsigned char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9') || (c && strchr("!*+-/", c));
-}
-
-/*
- * Length of the UTF-8 character at s. A byte that does not start a valid
- * sequence counts as one character, so bad input is still encoded, byte by
- * byte, rather than rejected.
- */
-static size_t
-utf8_len(const unsigned char *s, size_t n)
-{
-	size_t k, i;
-
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		k = 2;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		k = 3;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		k = 4;
-	else
-		return 1;
-	if (k > n)
-		return 1;
-	for (i = 1; i < k; i++)
-		if ((s[i] & 0xc0) != 0x80)
-			return 1;
-	return k;
 }
 
 /*
@@ -171,7 +146,9 @@ ew_chunk(const unsigned char *s, size_t n, size_t limit, char *ew,
 
 	memcpy(ew, EW_PREFIX, EW_PREFIX_LEN);
 	while (used < n) {
-		k = utf8_len(s + used, n - used);
+		/* A byte that is not UTF-8 is still encoded, on its own. */
+		if ((k = utf8_seq_len(s + used, n - used)) == 0)
+			k = 1;
 		for (w = 0, i = 0; i < k; i++)
 			w += q_width(s[used + i]);
 		if (len + w + 2 > limit)

@@ -1,0 +1,13 @@
+#ifndef TENDERLOTS_UTF8_H
+#define TENDERLOTS_UTF8_H
+
+#include <stddef.h>
+
+/*
+ * Length of the well-formed UTF-8 sequence at s (at most n bytes, n >= 1),
+ * or 0 if s does not start one. Overlong forms, surrogates and code points
+ * above U+10FFFF are not well formed.
+ */
+size_t utf8_seq_len(const unsigned char *s, size_t n);
+
+#endif
