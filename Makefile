@@ -72,7 +72,7 @@ $(BUILD)/tests/%: tests/%.c tests/test.h $(LIB) | $(BUILD)/tests
 $(BUILD)/tests/replay_%: fuzz/%.c tests/fuzz_replay.c $(LIB) | $(BUILD)/tests
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< tests/fuzz_replay.c $(LIB) $(LDLIBS)
 
-$(BUILD)/bench/%: bench/%.c $(LIB) | $(BUILD)/bench
+$(BUILD)/bench/%: bench/%.c bench/bench.h $(LIB) | $(BUILD)/bench
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 $(BUILD) $(BUILD)/gen $(BUILD)/tests $(BUILD)/bench build/fuzz:

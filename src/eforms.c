@@ -231,8 +231,14 @@ on_xml_error(void *arg, xml_error_t e)
 
 	if (ps->xml_err[0] || e->level == XML_ERR_WARNING)
 		return;
-	snprintf(ps->xml_err, sizeof(ps->xml_err), "line %d: XML parse error: %s",
-		 e->line, e->message ? e->message : "unknown error");
+	if (e->line > 0)
+		snprintf(ps->xml_err, sizeof(ps->xml_err),
+			 "line %d: XML parse error: %s", e->line,
+			 e->message ? e->message : "unknown error");
+	else
+		snprintf(ps->xml_err, sizeof(ps->xml_err),
+			 "XML parse error: %s",
+			 e->message ? e->message : "unknown error");
 	for (c = ps->xml_err; *c; c++)
 		if (*c == '\n' || *c == '\r' || *c == '\t')
 			*c = ' ';
@@ -1116,13 +1122,19 @@ notice_header(struct parse *ps)
 		return fail(ps, "missing %s", xpaths[XP_SUBTYPE].name);
 	if (notice_kind(ps) < 0)
 		return -1;
-	/* Only PINs and RFIs may come before a procedure exists. */
 	if (first(ps, XP_FOLDER, ps->root, &folder) < 0 ||
 	    get_token(ps, XP_FOLDER, ps->root, &n->procedure_id) < 0)
 		return -1;
 	if (!n->procedure_id && (folder || (n->kind != NOTICE_PLANNING &&
 					    n->kind != NOTICE_RFI)))
 		return fail(ps, "missing or empty cbc:ContractFolderID");
+	/*
+	 * PINs and RFIs may come before a procedure exists and then have no
+	 * ContractFolderID. The notice id stands in: it is unique, so such a
+	 * notice links to nothing, and procedure_id is never NULL.
+	 */
+	if (!n->procedure_id && !(n->procedure_id = strdup(n->id)))
+		return oom(ps);
 	/* Required even when the publication date is what we report. */
 	if (first(ps, XP_ISSUE_DATE, ps->root, &issue) < 0)
 		return -1;

@@ -341,8 +341,8 @@ test_pin_only(void)
 	CHECK_STR(n->id, "f252f386-55ac-4fa8-9be4-9f950b9904c8");
 	CHECK(n->kind == NOTICE_PLANNING);
 	CHECK_STR(n->subtype, "4");
-	/* A PIN may come before the procedure has an identifier. */
-	CHECK(n->procedure_id == NULL);
+	/* No procedure yet: the notice id stands in for it. */
+	CHECK_STR(n->procedure_id, "f252f386-55ac-4fa8-9be4-9f950b9904c8");
 	CHECK_STR(n->title, "ProPrName1234");
 	CHECK_STR(n->buyer, "PartyName1234");
 	CHECK_STR(n->published, "2020-05-05");
@@ -408,7 +408,7 @@ test_e1(void)
 		return;
 	CHECK(n->kind == NOTICE_RFI);
 	CHECK_STR(n->subtype, "E1");
-	CHECK(n->procedure_id == NULL);
+	CHECK_STR(n->procedure_id, n->id);
 	CHECK_STR(n->title, "Procedure Name");
 	CHECK_STR(n->buyer, "Buyer Org");
 	CHECK_STR(n->published, "2024-12-05");
@@ -552,7 +552,7 @@ test_json_of_fixtures(void)
 		"assert m[\"deadline\"] == \"2023-05-22T19:59:32Z\"\n"
 		"assert m[\"lots\"][1][\"value\"] == 9999999.99\n"
 		"assert m[\"lots\"][1][\"sme_suitable\"] is True\n"
-		"assert d[0][\"procedure_id\"] is None\n"
+		"assert d[0][\"procedure_id\"] == d[0][\"id\"]\n"
 		"assert d[7][\"title\"] == \"Instandhaltung Brandschutzt\\u00fcren\"\n"));
 	buf_release(&b);
 }
