@@ -16,6 +16,8 @@
 #define EFORMS_MAX_LOTS 10000
 /* Per lot and per kind of code; real notices list a handful. */
 #define EFORMS_MAX_CODES 300
+/* Lots inherit the procedure's codes; this bounds what that can cost. */
+#define EFORMS_MAX_TOTAL_CODES 200000
 /* eForms caps titles at a few hundred characters; this is far above. */
 #define EFORMS_MAX_TEXT 8192
 /* Identifiers end up in database keys, file names and URLs. */
@@ -184,6 +186,7 @@ struct parse {
 	xmlNodePtr root;
 	xmlXPathContextPtr xpc;
 	struct notice *n;
+	size_t ncodes;		/* CPV and NUTS codes over all lots */
 };
 
 /* A lot's codes and places before they are moved into a struct lot. */
@@ -1200,6 +1203,12 @@ parse_lot(struct parse *ps, const struct procedure *proc, xmlNodePtr lot_node,
 	if (give_codes(&cpv, &proc->cpv, &l->cpv, &l->ncpv) < 0 ||
 	    give_codes(&nuts, &proc->nuts, &l->nuts, &l->nnuts) < 0) {
 		oom(ps);
+		goto out;
+	}
+	ps->ncodes += l->ncpv + l->nnuts;
+	if (ps->ncodes > EFORMS_MAX_TOTAL_CODES) {
+		fail(ps, "too many CPV and NUTS codes over all lots (max %d)",
+		     EFORMS_MAX_TOTAL_CODES);
 		goto out;
 	}
 	rc = 0;

@@ -599,6 +599,10 @@ test_missing_fields(void)
 			    "missing cbc:VersionID"));
 	CHECK(variant_fails(">4805c409-5939-4be9-8abd-837f7a5fee23<", "> <",
 			    "missing or empty cbc:ContractFolderID"));
+	CHECK(variant_fails("<cbc:ContractFolderID>4805c409-5939-4be9-8abd-"
+			    "837f7a5fee23</cbc:ContractFolderID>",
+			    "<cbc:ContractFolderID/>",
+			    "missing or empty cbc:ContractFolderID"));
 	/* A contract notice always belongs to a procedure. */
 	CHECK(variant_fails("<cbc:ContractFolderID>4805c409-5939-4be9-8abd-"
 			    "837f7a5fee23</cbc:ContractFolderID>", "",
@@ -1106,6 +1110,58 @@ test_codes(void)
 	notice_free(n);
 }
 
+/* Inherited codes are copies; both kinds of cap keep them bounded. */
+static void
+test_code_caps(void)
+{
+	struct parts pt = { 0 };
+	struct buf project, lots;
+	char err[256] = "";
+	struct notice *n;
+	int i;
+
+	buf_init(&project, 0);
+	buf_init(&lots, 0);
+	buf_adds(&project, "<cbc:Name>Allt</cbc:Name>");
+	for (i = 0; i < 300; i++)
+		buf_printf(&project, "<cac:AdditionalCommodityClassification>"
+			   "<cbc:ItemClassificationCode>%d</cbc:ItemClassificationCode>"
+			   "</cac:AdditionalCommodityClassification>", 10000000 + i);
+	for (i = 1; i <= 700; i++)
+		buf_printf(&lots, "<cac:ProcurementProjectLot><cbc:ID schemeName="
+			   "\"Lot\">LOT-%04d</cbc:ID></cac:ProcurementProjectLot>", i);
+	pt.project = buf_str(&project);
+	pt.lots = buf_str(&lots);
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n == NULL);
+	CHECK(strstr(err, "too many CPV and NUTS codes over all lots") != NULL);
+	notice_free(n);
+
+	/* 600 lots of 300 inherited codes each are fine. */
+	lots.len = strstr(lots.data, ">LOT-0601<") - lots.data -
+		   strlen("<cac:ProcurementProjectLot><cbc:ID schemeName=\"Lot\"");
+	lots.data[lots.len] = '\0';
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL && n->nlots == 600);
+	if (n && n->nlots == 600) {
+		CHECK(n->lots[599].ncpv == 300);
+		CHECK_STR(n->lots[599].cpv[299], "10000299");
+	}
+	notice_free(n);
+
+	buf_printf(&project, "<cac:AdditionalCommodityClassification>"
+		   "<cbc:ItemClassificationCode>20000000</cbc:ItemClassificationCode>"
+		   "</cac:AdditionalCommodityClassification>");
+	pt.project = buf_str(&project);
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n == NULL);
+	CHECK(strstr(err, "cac:AdditionalCommodityClassification: too many "
+		      "codes (max 300)") != NULL);
+	notice_free(n);
+	buf_release(&project);
+	buf_release(&lots);
+}
+
 /* Without lots the procedure becomes the one lot, LOT-0000. */
 static void
 test_virtual_lot(void)
@@ -1543,6 +1599,7 @@ main(void)
 	RUN(test_whitespace);
 	RUN(test_text_cap);
 	RUN(test_codes);
+	RUN(test_code_caps);
 	RUN(test_virtual_lot);
 	RUN(test_bad_values);
 	RUN(test_kinds);
