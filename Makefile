@@ -10,7 +10,6 @@
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
-DATADIR ?= $(PREFIX)/share/tenderlots
 SYSCONFDIR ?= $(PREFIX)/etc/tenderlots
 DESTDIR ?=
 
@@ -102,9 +101,8 @@ build/fuzz/%: fuzz/%.c $(SRCS) $(GEN_SRCS) $(wildcard include/*.h) | build/fuzz
 		-o $@ $< $(SRCS) $(GEN_SRCS) $(LDLIBS)
 
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(SYSCONFDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/tenderlots
-	install -m 0644 data/*.tsv $(DESTDIR)$(DATADIR)/
 	install -m 0644 config/*.conf config/*.csv $(DESTDIR)$(SYSCONFDIR)/
 
 deps:

@@ -17,6 +17,14 @@ enum notice_kind {
 };
 
 #define LOT_SME_UNKNOWN (-1)
+/* A count that the notice does not give. */
+#define COUNT_UNKNOWN (-1L)
+
+/* A text with its eForms language code ("SWE", "ENG", ...). */
+struct text {
+	char *lang;
+	char *value;
+};
 
 struct lot {
 	char *id;		/* LOT-0001, PAR-0001, or LOT-0000 for an unlotted notice */
@@ -31,6 +39,58 @@ struct lot {
 	int sme_suitable;	/* 1, 0 or LOT_SME_UNKNOWN */
 	int has_deadline;
 	time_t deadline;	/* earliest act-by instant of this lot, UTC */
+	char *description;	/* preferred language, may be NULL */
+	char *town;		/* place of performance, cbc:CityName */
+	int has_questions_deadline;
+	time_t questions_deadline;	/* cac:AdditionalInformationRequestPeriod */
+	char *duration;		/* ISO 8601: "P48M", "P2Y", "P90D"; NULL if none */
+	char *documents_url;	/* procurement documents, http(s) only */
+	char *submission_url;	/* where tenders are submitted, http(s) only */
+};
+
+/* A group of lots (GLO-nnnn) that can be awarded together. */
+struct lot_group {
+	char *id;
+	char *title;
+	char **lots;		/* member lot ids */
+	size_t nlots;
+	int has_value;
+	double value;
+	char *currency;
+};
+
+struct winner {
+	char *name;
+	char *id;		/* cac:PartyLegalEntity/cbc:CompanyID: for Swedish
+				   firms the organisation number */
+};
+
+/* The result for one lot of an award notice. */
+struct award {
+	char *lot;		/* lot id */
+	struct winner *winners;
+	size_t nwinners;
+	long tenders;		/* tenders received, or COUNT_UNKNOWN */
+	long sme_tenders;	/* of which from SMEs, or COUNT_UNKNOWN */
+	int has_value;
+	double value;		/* awarded value */
+	char *currency;
+};
+
+struct change_item {
+	char *description;	/* preferred language */
+	char **sections;	/* changed sections: lot ids, "PROCEDURE", ... */
+	size_t nsections;
+};
+
+/* What a change notice changes (efac:Changes). */
+struct changes {
+	char *notice_id;	/* the changed notice */
+	char *version;		/* its version, e.g. "01", or NULL */
+	char *reason_code;	/* efac:ChangeReason/cbc:ReasonCode */
+	char *reason;		/* its description, preferred language */
+	struct change_item *items;
+	size_t nitems;
 };
 
 struct notice {
@@ -48,6 +108,32 @@ struct notice {
 	char *language;		/* notice language, e.g. "SWE" */
 	struct lot *lots;
 	size_t nlots;		/* always >= 1 for a parsed notice */
+
+	char *description;	/* preferred language, may be NULL */
+	struct text *titles;	/* the title in every language given */
+	size_t ntitles;
+	struct text *descriptions;
+	size_t ndescriptions;
+	char *buyer_id;		/* the buyer's organisation number */
+	char *buyer_city;
+	char *procedure_type;	/* cbc:ProcedureCode: open, restricted, ... */
+	char **cpv;		/* procedure main code first, then additional */
+	size_t ncpv;
+	int has_value;
+	double value;		/* procedure estimated value */
+	char *currency;
+	char **nuts;		/* procedure place of performance */
+	size_t nnuts;
+	char *town;
+	char *documents_url;	/* first http(s) documents URL, any level */
+	char *submission_url;	/* first http(s) submission URL, any level */
+	long max_lots_submitted;	/* lot distribution limits, COUNT_UNKNOWN */
+	long max_lots_awarded;
+	struct lot_group *groups;
+	size_t ngroups;
+	struct award *awards;	/* award notices: one per lot result */
+	size_t nawards;
+	struct changes *changes;	/* change notices, else NULL */
 };
 
 struct notice *notice_new(void);

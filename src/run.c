@@ -1,7 +1,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "fetch.h"
+#include "feed.h"
 #include "log.h"
 #include "match.h"
 #include "outbox.h"
@@ -120,7 +120,7 @@ poll_feed(struct run_context *ctx, const struct feed_config *feed,
 	buf_init(&in.reason, 4096);
 	if (store_begin(ctx->store) < 0)
 		goto out;
-	if (fetch_feed(feed, &fo, ingest_document, document_unreadable, &in) < 0 ||
+	if (feed_poll(feed, &fo, ingest_document, document_unreadable, &in) < 0 ||
 	    store_commit(ctx->store) < 0) {
 		store_rollback(ctx->store);
 		goto out;
