@@ -12,14 +12,21 @@
  */
 
 enum feed_kind {
-	FEED_EFORMS		/* a directory or URL of eForms XML notices */
+	FEED_EFORMS,		/* a directory, file or URL of eForms XML notices */
+	FEED_TED,		/* the TED search API (v3) */
+	FEED_RSS,		/* RSS or Atom entries linking to notices; */
+	FEED_ATOM		/* both are read by the same parser */
 };
 
 struct feed_config {
 	char *name;		/* the section name */
 	enum feed_kind kind;
-	char *url;		/* absolute path, file:// or http(s):// URL */
+	char *url;		/* absolute path or http(s):// URL */
 	long interval;		/* seconds between polls */
+	char *query;		/* ted: expert query, e.g. "buyer-country=SWE" */
+	long page_size;		/* ted: notices per search page */
+	long max_pages;		/* ted: pages read per poll */
+	char *notice_url;	/* ted: notice XML URL, "{id}" = publication number */
 };
 
 enum mail_transport {
@@ -46,7 +53,9 @@ struct config {
 
 	/* [fetch] */
 	long fetch_timeout;	/* seconds */
+	long fetch_connect_timeout;	/* seconds */
 	long fetch_max_bytes;	/* largest notice document accepted */
+	long fetch_max_backoff;	/* seconds: the longest wait after failures */
 
 	/* [feeds] file = feeds.conf: one section per feed */
 	char *feeds_path;

@@ -26,14 +26,19 @@ void store_rollback(struct store *s);
 int store_schema_version(void);
 
 enum store_put_result {
-	STORE_NEW,		/* first version of this notice */
-	STORE_CHANGED,		/* a new version of a known notice */
+	STORE_NEW,		/* a notice not seen before */
+	STORE_CHANGED,		/* replaces a stored notice: a new version, or a
+				   change notice of a stored one */
 	STORE_UNCHANGED		/* this notice id and version is already stored */
 };
 
 /*
- * Stores a notice version and its lots; lot_rowids (n->nlots entries) is
- * filled with the stored lots' ids unless the version was already there.
+ * Stores a notice version with its lots, texts, groups, awards and
+ * changes; lot_rowids (n->nlots entries) is filled with the stored lots'
+ * ids unless the version was already there. A notice that replaces a
+ * stored one marks it superseded and records in notice_change what differs
+ * (deadlines, documents, values, titles, lots added or cancelled) and what
+ * a change notice says it changed, so firms can be told.
  */
 int store_put_notice(struct store *s, const struct notice *n,
 		     const char *source, time_t now,
@@ -114,5 +119,68 @@ int store_mark_message(struct store *s, int64_t id, enum message_state state,
  * same Message-ID), never lost.
  */
 int store_recover_sending(struct store *s, int *n);
+
+/* One difference between a notice and the one it replaced. */
+struct notice_change {
+	char *lot_id;		/* NULL for the procedure */
+	char *what;		/* deadline, questions_deadline, documents, value,
+				   title, lot_added, lot_cancelled, announced */
+	char *old_value;
+	char *new_value;
+};
+
+void notice_changes_free(struct notice_change *c, size_t n);
+/* The changes recorded for every stored version of a notice id. */
+int store_notice_changes(struct store *s, const char *notice_id,
+			 struct notice_change **out, size_t *n);
+
+/*
+ * A document that was refused keeps its source, reason and first bytes
+ * here, so nothing that arrives is lost without a trace; the same source
+ * refused for the same reason again counts up instead of adding a row.
+ */
+#define QUARANTINE_HEAD 512
+
+int store_quarantine(struct store *s, const char *feed, const char *source,
+		     const char *reason, const char *data, size_t len,
+		     time_t now);
+
+struct quarantined {
+	char *feed;
+	char *source;
+	char *reason;
+	char *head;		/* up to QUARANTINE_HEAD bytes, NUL-terminated */
+	size_t head_len;
+	long long size;
+	time_t first_seen;
+	time_t last_seen;
+	long times;
+};
+
+void quarantined_free(struct quarantined *q, size_t n);
+int store_quarantine_list(struct store *s, size_t limit,
+			  struct quarantined **out, size_t *n);
+
+/* Validators of a feed item (a URL or file), for conditional fetching. */
+int store_feed_item_get(struct store *s, const char *feed, const char *item,
+			char **etag, char **last_modified, int *found);
+int store_feed_item_put(struct store *s, const char *feed, const char *item,
+			const char *etag, const char *last_modified, time_t now);
+
+/* Per-feed polling state: when, how it went, when next. */
+struct feed_state {
+	time_t last_poll;	/* 0: never */
+	time_t last_success;	/* 0: never */
+	time_t next_poll;
+	int failures;		/* consecutive */
+	char *last_error;	/* NULL after a success */
+	long notices;		/* stored from this feed, all time */
+};
+
+void feed_state_release(struct feed_state *st);
+/* A feed never polled gets a zeroed state. */
+int store_feed_state_get(struct store *s, const char *feed, struct feed_state *st);
+int store_feed_state_put(struct store *s, const char *feed,
+			 const struct feed_state *st);
 
 #endif

@@ -47,7 +47,7 @@ struct key_def {
 };
 
 static const char *const transports[] = { "maildir", NULL };
-static const char *const feed_kinds[] = { "eforms", NULL };
+static const char *const feed_kinds[] = { "eforms", "ted", "rss", "atom", NULL };
 
 #define CFG(field) offsetof(struct config, field)
 #define FEED(field) offsetof(struct feed_config, field)
@@ -76,8 +76,13 @@ static const struct key_def config_keys[] = {
 	  NULL, CFG(max_lots_per_mail), "most lots listed in one mail" },
 	{ "fetch", "timeout", KEY_DURATION, "30", false, 1, 3600,
 	  NULL, CFG(fetch_timeout), "give up on a download after this long" },
+	{ "fetch", "connect_timeout", KEY_DURATION, "10", false, 1, 600,
+	  NULL, CFG(fetch_connect_timeout), "give up connecting after this long" },
 	{ "fetch", "max_bytes", KEY_INT, "16777216", false, 1024, 1073741824,
 	  NULL, CFG(fetch_max_bytes), "largest notice document accepted" },
+	{ "fetch", "max_backoff", KEY_DURATION, "21600", false, 60, 604800,
+	  NULL, CFG(fetch_max_backoff),
+	  "longest wait before polling a failing feed again" },
 	{ "feeds", "file", KEY_PATH, "feeds.conf", false, 0, 0,
 	  NULL, CFG(feeds_path), "file with one section per feed" },
 };
@@ -89,6 +94,16 @@ static const struct key_def feed_keys[] = {
 	  NULL, FEED(url), "directory or file path, file:// or http(s):// URL" },
 	{ NULL, "interval", KEY_DURATION, "3600", false, 60, 604800,
 	  NULL, FEED(interval), "time between polls" },
+	{ NULL, "query", KEY_STRING, "", true, 0, 0,
+	  NULL, FEED(query), "ted: expert search query (required for ted)" },
+	{ NULL, "page_size", KEY_INT, "100", false, 1, 250,
+	  NULL, FEED(page_size), "ted: notices per search page" },
+	{ NULL, "max_pages", KEY_INT, "20", false, 1, 1000,
+	  NULL, FEED(max_pages), "ted: search pages read per poll" },
+	{ NULL, "notice_url", KEY_STRING,
+	  "https://ted.europa.eu/en/notice/{id}/xml", false, 0, 0,
+	  NULL, FEED(notice_url),
+	  "ted: a notice's XML, {id} = publication number" },
 };
 
 #define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -827,22 +842,58 @@ valid_feed_name(const char *name)
  * This happens at the next section header, which itself may be fine, so
  * the failure is kept in ctx rather than returned for that header.
  */
+static bool
+is_remote(const char *url)
+{
+	return has_prefix(url, "http://") || has_prefix(url, "https://");
+}
+
+/* The keys that only make sense together with a kind. */
+static int
+check_feed_kind(struct feeds_ctx *ctx)
+{
+	const struct feed_config *f = &ctx->cfg->feeds[ctx->cfg->nfeeds - 1];
+	const char *id;
+
+	if (f->kind != FEED_TED) {
+		if (f->query)
+			return error("%s:%zu: [%s] query: only a ted feed has a "
+				     "query", ctx->file, ctx->feed_line, f->name);
+		return 0;
+	}
+	if (!is_remote(f->url))
+		return error("%s:%zu: [%s] url: a ted feed needs the API's "
+			     "http(s) base URL", ctx->file, ctx->feed_line, f->name);
+	if (!f->query)
+		return error("%s:%zu: [%s] missing key 'query'", ctx->file,
+			     ctx->feed_line, f->name);
+	id = strstr(f->notice_url, "{id}");
+	if (!is_remote(f->notice_url) || !id || strstr(id + 4, "{id}"))
+		return error("%s:%zu: [%s] notice_url: '%s' must be an http(s) "
+			     "URL with one {id}", ctx->file, ctx->feed_line,
+			     f->name, f->notice_url);
+	return 0;
+}
+
 static void
 feed_finish(struct feeds_ctx *ctx)
 {
+	bool missing = false;
 	size_t i;
 
 	if (!ctx->in_feed)
 		return;
 	for (i = 0; i < NFEEDKEYS; i++) {
 		if (!feed_keys[i].def && !ctx->set_line[i]) {
-			ctx->incomplete = true;
+			missing = true;
 			error("%s:%zu: [%s] missing key '%s'", ctx->file,
 			      ctx->feed_line,
 			      ctx->cfg->feeds[ctx->cfg->nfeeds - 1].name,
 			      feed_keys[i].key);
 		}
 	}
+	if (missing || check_feed_kind(ctx) < 0)
+		ctx->incomplete = true;
 	ctx->in_feed = false;
 }
 

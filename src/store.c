@@ -83,15 +83,122 @@ static const char *const migrations[] = {
 	" message INTEGER REFERENCES message (id) ON DELETE SET NULL,"
 	" UNIQUE (firm, notice_id, lot_id, kind));"
 	"CREATE INDEX match_unqueued ON match (firm) WHERE message IS NULL;",
+
+	/*
+	 * 2: full eForms coverage (procedure details, texts in every
+	 * language, lot groups, awards, changes between versions), the
+	 * quarantine of rejected documents, and per-feed polling state.
+	 */
+	"ALTER TABLE notice ADD COLUMN description TEXT;"
+	"ALTER TABLE notice ADD COLUMN buyer_id TEXT;"
+	"ALTER TABLE notice ADD COLUMN buyer_city TEXT;"
+	"ALTER TABLE notice ADD COLUMN procedure_type TEXT;"
+	"ALTER TABLE notice ADD COLUMN cpv TEXT;"
+	"ALTER TABLE notice ADD COLUMN value REAL;"
+	"ALTER TABLE notice ADD COLUMN currency TEXT;"
+	"ALTER TABLE notice ADD COLUMN nuts TEXT;"
+	"ALTER TABLE notice ADD COLUMN town TEXT;"
+	"ALTER TABLE notice ADD COLUMN documents_url TEXT;"
+	"ALTER TABLE notice ADD COLUMN submission_url TEXT;"
+	"ALTER TABLE notice ADD COLUMN max_lots_submitted INTEGER;"
+	"ALTER TABLE notice ADD COLUMN max_lots_awarded INTEGER;"
+	"ALTER TABLE notice ADD COLUMN changes_notice_id TEXT;"
+	"ALTER TABLE notice ADD COLUMN changes_version TEXT;"
+	"ALTER TABLE notice ADD COLUMN change_reason TEXT;"
+	"ALTER TABLE notice ADD COLUMN superseded_by INTEGER REFERENCES notice (id);"
+	"CREATE INDEX notice_current ON notice (notice_id) WHERE superseded_by IS NULL;"
+	"CREATE TABLE notice_text ("
+	" notice INTEGER NOT NULL REFERENCES notice (id) ON DELETE CASCADE,"
+	" field TEXT NOT NULL CHECK (field IN ('title', 'description')),"
+	" lang TEXT NOT NULL,"
+	" value TEXT NOT NULL,"
+	" PRIMARY KEY (notice, field, lang));"
+	"ALTER TABLE lot ADD COLUMN description TEXT;"
+	"ALTER TABLE lot ADD COLUMN town TEXT;"
+	"ALTER TABLE lot ADD COLUMN questions_deadline INTEGER;"
+	"ALTER TABLE lot ADD COLUMN duration TEXT;"
+	"ALTER TABLE lot ADD COLUMN documents_url TEXT;"
+	"ALTER TABLE lot ADD COLUMN submission_url TEXT;"
+	"CREATE TABLE lot_group ("
+	" id INTEGER PRIMARY KEY,"
+	" notice INTEGER NOT NULL REFERENCES notice (id) ON DELETE CASCADE,"
+	" group_id TEXT NOT NULL,"
+	" title TEXT,"
+	" lots TEXT NOT NULL,"
+	" value REAL,"
+	" currency TEXT,"
+	" UNIQUE (notice, group_id));"
+	"CREATE TABLE award ("
+	" id INTEGER PRIMARY KEY,"
+	" notice INTEGER NOT NULL REFERENCES notice (id) ON DELETE CASCADE,"
+	" lot_id TEXT NOT NULL,"
+	" tenders INTEGER,"
+	" sme_tenders INTEGER,"
+	" value REAL,"
+	" currency TEXT);"
+	"CREATE TABLE award_winner ("
+	" award INTEGER NOT NULL REFERENCES award (id) ON DELETE CASCADE,"
+	" name TEXT,"
+	" org_id TEXT);"
+	"CREATE INDEX award_winner_org ON award_winner (org_id);"
+	"CREATE TABLE notice_change ("
+	" id INTEGER PRIMARY KEY,"
+	" notice INTEGER NOT NULL REFERENCES notice (id) ON DELETE CASCADE,"
+	" previous INTEGER REFERENCES notice (id) ON DELETE SET NULL,"
+	" lot_id TEXT,"
+	" what TEXT NOT NULL,"
+	" old TEXT,"
+	" new TEXT);"
+	"CREATE INDEX notice_change_notice ON notice_change (notice);"
+	"CREATE TABLE quarantine ("
+	" id INTEGER PRIMARY KEY,"
+	" feed TEXT NOT NULL,"
+	" source TEXT NOT NULL,"
+	" reason TEXT NOT NULL,"
+	" head BLOB NOT NULL,"
+	" size INTEGER NOT NULL,"
+	" first_seen INTEGER NOT NULL,"
+	" last_seen INTEGER NOT NULL,"
+	" times INTEGER NOT NULL DEFAULT 1,"
+	" UNIQUE (source, reason));"
+	"CREATE TABLE feed_state ("
+	" feed TEXT PRIMARY KEY,"
+	" last_poll INTEGER,"
+	" last_success INTEGER,"
+	" next_poll INTEGER NOT NULL DEFAULT 0,"
+	" failures INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT,"
+	" notices INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE feed_item ("
+	" feed TEXT NOT NULL,"
+	" item TEXT NOT NULL,"
+	" etag TEXT,"
+	" last_modified TEXT,"
+	" seen_at INTEGER NOT NULL,"
+	" PRIMARY KEY (feed, item));",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
 
 enum stmt_id {
 	ST_NOTICE_EXISTS,
-	ST_NOTICE_KNOWN,
 	ST_NOTICE_INSERT,
+	ST_NOTICE_TEXT_INSERT,
 	ST_LOT_INSERT,
+	ST_GROUP_INSERT,
+	ST_AWARD_INSERT,
+	ST_WINNER_INSERT,
+	ST_NOTICE_CURRENT,
+	ST_NOTICE_SUPERSEDE,
+	ST_NOTICE_DIFF,
+	ST_CHANGE_ANNOUNCED,
+	ST_QUARANTINE_PUT,
+	ST_QUARANTINE_LIST,
+	ST_FEED_ITEM_GET,
+	ST_FEED_ITEM_PUT,
+	ST_FEED_STATE_GET,
+	ST_FEED_STATE_PUT,
+	ST_CHANGES_OF,
 	ST_FIRM_FIND,
 	ST_FIRM_INSERT,
 	ST_FIRM_UPDATE,
@@ -110,15 +217,110 @@ enum stmt_id {
 static const char *const stmt_sql[NSTMT] = {
 	[ST_NOTICE_EXISTS] =
 	"SELECT 1 FROM notice WHERE notice_id = ?1 AND version = ?2",
-	[ST_NOTICE_KNOWN] =
-	"SELECT 1 FROM notice WHERE notice_id = ?1 LIMIT 1",
 	[ST_NOTICE_INSERT] =
 	"INSERT INTO notice (notice_id, version, procedure_id, kind, subtype,"
-	" title, buyer, published, deadline, url, language, source, ingested_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+	" title, buyer, published, deadline, url, language, source, ingested_at,"
+	" description, buyer_id, buyer_city, procedure_type, cpv, value,"
+	" currency, nuts, town, documents_url, submission_url,"
+	" max_lots_submitted, max_lots_awarded, changes_notice_id,"
+	" changes_version, change_reason)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28,"
+	" ?29)",
+	[ST_NOTICE_TEXT_INSERT] =
+	"INSERT OR REPLACE INTO notice_text (notice, field, lang, value)"
+	" VALUES (?1, ?2, ?3, ?4)",
 	[ST_LOT_INSERT] =
 	"INSERT INTO lot (notice, lot_id, title, cpv, value, currency, nuts,"
-	" sme_suitable, deadline) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	" sme_suitable, deadline, description, town, questions_deadline,"
+	" duration, documents_url, submission_url)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
+	" ?15)",
+	[ST_GROUP_INSERT] =
+	"INSERT INTO lot_group (notice, group_id, title, lots, value, currency)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_AWARD_INSERT] =
+	"INSERT INTO award (notice, lot_id, tenders, sme_tenders, value, currency)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+	[ST_WINNER_INSERT] =
+	"INSERT INTO award_winner (award, name, org_id) VALUES (?1, ?2, ?3)",
+	[ST_NOTICE_CURRENT] =
+	"SELECT id, version FROM notice WHERE notice_id = ?1 AND id <> ?2"
+	" AND superseded_by IS NULL ORDER BY version DESC, id DESC LIMIT 1",
+	[ST_NOTICE_SUPERSEDE] =
+	"UPDATE notice SET superseded_by = ?2 WHERE id = ?1",
+	/* What differs between a notice (?1) and the one it replaces (?2). */
+	[ST_NOTICE_DIFF] =
+	"INSERT INTO notice_change (notice, previous, lot_id, what, old, new)"
+	" SELECT ?1, ?2, l.lot_id, 'deadline', p.deadline, l.deadline"
+	"  FROM lot l JOIN lot p ON p.notice = ?2 AND p.lot_id = l.lot_id"
+	"  WHERE l.notice = ?1 AND l.deadline IS NOT p.deadline"
+	" UNION ALL"
+	" SELECT ?1, ?2, l.lot_id, 'questions_deadline', p.questions_deadline,"
+	"  l.questions_deadline"
+	"  FROM lot l JOIN lot p ON p.notice = ?2 AND p.lot_id = l.lot_id"
+	"  WHERE l.notice = ?1 AND l.questions_deadline IS NOT p.questions_deadline"
+	" UNION ALL"
+	" SELECT ?1, ?2, l.lot_id, 'documents', p.documents_url, l.documents_url"
+	"  FROM lot l JOIN lot p ON p.notice = ?2 AND p.lot_id = l.lot_id"
+	"  WHERE l.notice = ?1 AND l.documents_url IS NOT p.documents_url"
+	" UNION ALL"
+	" SELECT ?1, ?2, l.lot_id, 'value', p.value, l.value"
+	"  FROM lot l JOIN lot p ON p.notice = ?2 AND p.lot_id = l.lot_id"
+	"  WHERE l.notice = ?1 AND l.value IS NOT p.value"
+	" UNION ALL"
+	" SELECT ?1, ?2, l.lot_id, 'title', p.title, l.title"
+	"  FROM lot l JOIN lot p ON p.notice = ?2 AND p.lot_id = l.lot_id"
+	"  WHERE l.notice = ?1 AND l.title IS NOT p.title"
+	" UNION ALL"
+	" SELECT ?1, ?2, p.lot_id, 'lot_cancelled', p.title, NULL"
+	"  FROM lot p WHERE p.notice = ?2 AND NOT EXISTS"
+	"  (SELECT 1 FROM lot l WHERE l.notice = ?1 AND l.lot_id = p.lot_id)"
+	" UNION ALL"
+	" SELECT ?1, ?2, l.lot_id, 'lot_added', NULL, l.title"
+	"  FROM lot l WHERE l.notice = ?1 AND NOT EXISTS"
+	"  (SELECT 1 FROM lot p WHERE p.notice = ?2 AND p.lot_id = l.lot_id)"
+	" UNION ALL"
+	" SELECT ?1, ?2, NULL, 'title', p.title, n.title FROM notice n, notice p"
+	"  WHERE n.id = ?1 AND p.id = ?2 AND n.title IS NOT p.title"
+	" UNION ALL"
+	" SELECT ?1, ?2, NULL, 'documents', p.documents_url, n.documents_url"
+	"  FROM notice n, notice p"
+	"  WHERE n.id = ?1 AND p.id = ?2 AND n.documents_url IS NOT p.documents_url",
+	/* What a change notice says it changes, in the buyer's words. */
+	[ST_CHANGE_ANNOUNCED] =
+	"INSERT INTO notice_change (notice, previous, lot_id, what, old, new)"
+	" VALUES (?1, ?2, ?3, 'announced', NULL, ?4)",
+	[ST_QUARANTINE_PUT] =
+	"INSERT INTO quarantine (feed, source, reason, head, size, first_seen,"
+	" last_seen) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)"
+	" ON CONFLICT (source, reason) DO UPDATE SET times = times + 1,"
+	" last_seen = excluded.last_seen, head = excluded.head,"
+	" size = excluded.size",
+	[ST_QUARANTINE_LIST] =
+	"SELECT feed, source, reason, head, size, first_seen, last_seen, times"
+	" FROM quarantine ORDER BY last_seen DESC, id DESC LIMIT ?1",
+	[ST_FEED_ITEM_GET] =
+	"SELECT etag, last_modified FROM feed_item WHERE feed = ?1 AND item = ?2",
+	[ST_FEED_ITEM_PUT] =
+	"INSERT INTO feed_item (feed, item, etag, last_modified, seen_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (feed, item) DO UPDATE SET"
+	" etag = excluded.etag, last_modified = excluded.last_modified,"
+	" seen_at = excluded.seen_at",
+	[ST_FEED_STATE_GET] =
+	"SELECT last_poll, last_success, next_poll, failures, last_error, notices"
+	" FROM feed_state WHERE feed = ?1",
+	[ST_FEED_STATE_PUT] =
+	"INSERT INTO feed_state (feed, last_poll, last_success, next_poll,"
+	" failures, last_error, notices) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+	" ON CONFLICT (feed) DO UPDATE SET last_poll = excluded.last_poll,"
+	" last_success = excluded.last_success, next_poll = excluded.next_poll,"
+	" failures = excluded.failures, last_error = excluded.last_error,"
+	" notices = excluded.notices",
+	[ST_CHANGES_OF] =
+	"SELECT c.lot_id, c.what, c.old, c.new FROM notice_change c"
+	" JOIN notice n ON n.id = c.notice"
+	" WHERE n.notice_id = ?1 ORDER BY c.id",
 	[ST_FIRM_FIND] =
 	"SELECT id FROM firm WHERE orgnr = ?1",
 	[ST_FIRM_INSERT] =
@@ -376,71 +578,268 @@ join_words(char *const *v, size_t n, struct buf *out)
 	return 0;
 }
 
+static void
+bind_value(sqlite3_stmt *st, int i, int has, double v)
+{
+	if (has)
+		sqlite3_bind_double(st, i, v);
+}
+
+static void
+bind_count(sqlite3_stmt *st, int i, long v)
+{
+	if (v != COUNT_UNKNOWN)
+		sqlite3_bind_int64(st, i, v);
+}
+
+/* Binds a list as one space-separated text; SQLite keeps its own copy. */
+static int
+bind_words(sqlite3_stmt *st, int i, char *const *v, size_t n, struct buf *scratch)
+{
+	if (join_words(v, n, scratch) < 0)
+		return -1;
+	return sqlite3_bind_text(st, i, buf_str(scratch), (int)scratch->len,
+				 SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
+}
+
 static int
 put_lots(struct store *s, const struct notice *n, int64_t notice_rowid,
-	 int64_t *lot_rowids)
+	 int64_t *lot_rowids, struct buf *scratch)
 {
-	struct buf cpv, nuts;
 	sqlite3_stmt *st;
 	size_t i;
-	int rc = -1;
 
-	buf_init(&cpv, 0);
-	buf_init(&nuts, 0);
 	for (i = 0; i < n->nlots; i++) {
 		const struct lot *l = &n->lots[i];
 
-		if (join_words(l->cpv, l->ncpv, &cpv) < 0 ||
-		    join_words(l->nuts, l->nnuts, &nuts) < 0 ||
-		    !(st = stmt(s, ST_LOT_INSERT)))
-			goto out;
+		if (!(st = stmt(s, ST_LOT_INSERT)))
+			return -1;
 		sqlite3_bind_int64(st, 1, notice_rowid);
 		bind_text(st, 2, l->id);
 		bind_text(st, 3, l->title);
-		bind_text(st, 4, buf_str(&cpv));
-		if (l->has_value)
-			sqlite3_bind_double(st, 5, l->value);
+		if (bind_words(st, 4, l->cpv, l->ncpv, scratch) < 0)
+			return error("out of memory");
+		bind_value(st, 5, l->has_value, l->value);
 		bind_text(st, 6, l->currency);
-		bind_text(st, 7, buf_str(&nuts));
+		if (bind_words(st, 7, l->nuts, l->nnuts, scratch) < 0)
+			return error("out of memory");
 		if (l->sme_suitable != LOT_SME_UNKNOWN)
 			sqlite3_bind_int(st, 8, l->sme_suitable);
 		bind_time(st, 9, l->has_deadline, l->deadline);
+		bind_text(st, 10, l->description);
+		bind_text(st, 11, l->town);
+		bind_time(st, 12, l->has_questions_deadline, l->questions_deadline);
+		bind_text(st, 13, l->duration);
+		bind_text(st, 14, l->documents_url);
+		bind_text(st, 15, l->submission_url);
 		if (step_done(s, st, "store lot") < 0)
-			goto out;
+			return -1;
 		lot_rowids[i] = sqlite3_last_insert_rowid(s->db);
 	}
-	rc = 0;
-out:
-	buf_release(&cpv);
-	buf_release(&nuts);
-	return rc;
+	return 0;
+}
+
+static int
+put_texts(struct store *s, int64_t notice_rowid, const char *field,
+	  const struct text *t, size_t n)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!(st = stmt(s, ST_NOTICE_TEXT_INSERT)))
+			return -1;
+		sqlite3_bind_int64(st, 1, notice_rowid);
+		bind_text(st, 2, field);
+		bind_text(st, 3, t[i].lang);
+		bind_text(st, 4, t[i].value);
+		if (step_done(s, st, "store notice text") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+put_groups(struct store *s, const struct notice *n, int64_t notice_rowid,
+	   struct buf *scratch)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < n->ngroups; i++) {
+		const struct lot_group *g = &n->groups[i];
+
+		if (!(st = stmt(s, ST_GROUP_INSERT)))
+			return -1;
+		sqlite3_bind_int64(st, 1, notice_rowid);
+		bind_text(st, 2, g->id);
+		bind_text(st, 3, g->title);
+		if (bind_words(st, 4, g->lots, g->nlots, scratch) < 0)
+			return error("out of memory");
+		bind_value(st, 5, g->has_value, g->value);
+		bind_text(st, 6, g->currency);
+		if (step_done(s, st, "store lot group") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+put_awards(struct store *s, const struct notice *n, int64_t notice_rowid)
+{
+	sqlite3_stmt *st;
+	int64_t award;
+	size_t i, w;
+
+	for (i = 0; i < n->nawards; i++) {
+		const struct award *a = &n->awards[i];
+
+		if (!(st = stmt(s, ST_AWARD_INSERT)))
+			return -1;
+		sqlite3_bind_int64(st, 1, notice_rowid);
+		bind_text(st, 2, a->lot);
+		bind_count(st, 3, a->tenders);
+		bind_count(st, 4, a->sme_tenders);
+		bind_value(st, 5, a->has_value, a->value);
+		bind_text(st, 6, a->currency);
+		if (step_done(s, st, "store award") < 0)
+			return -1;
+		award = sqlite3_last_insert_rowid(s->db);
+		for (w = 0; w < a->nwinners; w++) {
+			if (!(st = stmt(s, ST_WINNER_INSERT)))
+				return -1;
+			sqlite3_bind_int64(st, 1, award);
+			bind_text(st, 2, a->winners[w].name);
+			bind_text(st, 3, a->winners[w].id);
+			if (step_done(s, st, "store award winner") < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The stored notice this one replaces: an earlier version of the same
+ * notice, or the notice a change notice changes. *prev is 0 when there is
+ * none; *older is 1 when the stored one is the newer version (a late
+ * arrival of an old version replaces nothing).
+ */
+static int
+find_replaced(struct store *s, const struct notice *n, int64_t rowid,
+	      int64_t *prev, int *older)
+{
+	const char *id = n->changes ? n->changes->notice_id : n->id;
+	sqlite3_stmt *st;
+	int r;
+
+	*prev = 0;
+	*older = 0;
+	if (!(st = stmt(s, ST_NOTICE_CURRENT)))
+		return -1;
+	bind_text(st, 1, id);
+	sqlite3_bind_int64(st, 2, rowid);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		const char *v = (const char *)sqlite3_column_text(st, 1);
+
+		*prev = sqlite3_column_int64(st, 0);
+		*older = !n->changes && v && strcmp(n->version, v) < 0;
+	}
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_error(s, "look up the notice replaced");
+	return 0;
+}
+
+static int
+supersede(struct store *s, int64_t old_row, int64_t new_row)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_NOTICE_SUPERSEDE)))
+		return -1;
+	sqlite3_bind_int64(st, 1, old_row);
+	sqlite3_bind_int64(st, 2, new_row);
+	return step_done(s, st, "mark notice replaced");
+}
+
+/* Records what a change notice says it changed, section by section. */
+static int
+put_announced_changes(struct store *s, const struct changes *c, int64_t rowid,
+		      int64_t prev)
+{
+	sqlite3_stmt *st;
+	size_t i, j;
+
+	for (i = 0; i < c->nitems; i++) {
+		const struct change_item *it = &c->items[i];
+
+		for (j = 0; j < (it->nsections ? it->nsections : 1); j++) {
+			if (!(st = stmt(s, ST_CHANGE_ANNOUNCED)))
+				return -1;
+			sqlite3_bind_int64(st, 1, rowid);
+			if (prev)
+				sqlite3_bind_int64(st, 2, prev);
+			bind_text(st, 3, it->nsections ? it->sections[j] : NULL);
+			bind_text(st, 4, it->description);
+			if (step_done(s, st, "store announced change") < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+put_replacement(struct store *s, const struct notice *n, int64_t rowid,
+		int *replaced)
+{
+	sqlite3_stmt *st;
+	int64_t prev;
+	int older;
+
+	*replaced = 0;
+	if (find_replaced(s, n, rowid, &prev, &older) < 0)
+		return -1;
+	if (n->changes && put_announced_changes(s, n->changes, rowid, prev) < 0)
+		return -1;
+	if (!prev)
+		return 0;
+	if (older)
+		return supersede(s, rowid, prev);
+	if (supersede(s, prev, rowid) < 0 || !(st = stmt(s, ST_NOTICE_DIFF)))
+		return -1;
+	sqlite3_bind_int64(st, 1, rowid);
+	sqlite3_bind_int64(st, 2, prev);
+	if (step_done(s, st, "record changes") < 0)
+		return -1;
+	*replaced = 1;
+	return 0;
 }
 
 int
 store_put_notice(struct store *s, const struct notice *n, const char *source,
 		 time_t now, enum store_put_result *result, int64_t *lot_rowids)
 {
+	struct buf scratch;
 	sqlite3_stmt *st;
-	int known;
+	int64_t rowid;
+	int replaced, rc = -1;
 
+	buf_init(&scratch, 0);
 	if (!(st = stmt(s, ST_NOTICE_EXISTS)))
-		return -1;
+		goto out;
 	bind_text(st, 1, n->id);
 	bind_text(st, 2, n->version);
 	switch (step_exists(s, st, "look up notice")) {
 	case 1:
 		*result = STORE_UNCHANGED;
-		return 0;
+		rc = 0;
+		goto out;
 	case -1:
-		return -1;
+		goto out;
 	}
-	if (!(st = stmt(s, ST_NOTICE_KNOWN)))
-		return -1;
-	bind_text(st, 1, n->id);
-	if ((known = step_exists(s, st, "look up notice")) < 0)
-		return -1;
 	if (!(st = stmt(s, ST_NOTICE_INSERT)))
-		return -1;
+		goto out;
 	bind_text(st, 1, n->id);
 	bind_text(st, 2, n->version);
 	bind_text(st, 3, n->procedure_id);
@@ -454,11 +853,45 @@ store_put_notice(struct store *s, const struct notice *n, const char *source,
 	bind_text(st, 11, n->language);
 	bind_text(st, 12, source);
 	sqlite3_bind_int64(st, 13, (sqlite3_int64)now);
-	if (step_done(s, st, "store notice") < 0 ||
-	    put_lots(s, n, sqlite3_last_insert_rowid(s->db), lot_rowids) < 0)
-		return -1;
-	*result = known ? STORE_CHANGED : STORE_NEW;
-	return 0;
+	bind_text(st, 14, n->description);
+	bind_text(st, 15, n->buyer_id);
+	bind_text(st, 16, n->buyer_city);
+	bind_text(st, 17, n->procedure_type);
+	if (bind_words(st, 18, n->cpv, n->ncpv, &scratch) < 0) {
+		error("out of memory");
+		goto out;
+	}
+	bind_value(st, 19, n->has_value, n->value);
+	bind_text(st, 20, n->currency);
+	if (bind_words(st, 21, n->nuts, n->nnuts, &scratch) < 0) {
+		error("out of memory");
+		goto out;
+	}
+	bind_text(st, 22, n->town);
+	bind_text(st, 23, n->documents_url);
+	bind_text(st, 24, n->submission_url);
+	bind_count(st, 25, n->max_lots_submitted);
+	bind_count(st, 26, n->max_lots_awarded);
+	if (n->changes) {
+		bind_text(st, 27, n->changes->notice_id);
+		bind_text(st, 28, n->changes->version);
+		bind_text(st, 29, n->changes->reason);
+	}
+	if (step_done(s, st, "store notice") < 0)
+		goto out;
+	rowid = sqlite3_last_insert_rowid(s->db);
+	if (put_lots(s, n, rowid, lot_rowids, &scratch) < 0 ||
+	    put_texts(s, rowid, "title", n->titles, n->ntitles) < 0 ||
+	    put_texts(s, rowid, "description", n->descriptions, n->ndescriptions) < 0 ||
+	    put_groups(s, n, rowid, &scratch) < 0 ||
+	    put_awards(s, n, rowid) < 0 ||
+	    put_replacement(s, n, rowid, &replaced) < 0)
+		goto out;
+	*result = replaced ? STORE_CHANGED : STORE_NEW;
+	rc = 0;
+out:
+	buf_release(&scratch);
+	return rc;
 }
 
 static int
@@ -835,4 +1268,244 @@ store_recover_sending(struct store *s, int *n)
 		return -1;
 	*n = sqlite3_changes(s->db);
 	return 0;
+}
+
+void
+notice_changes_free(struct notice_change *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(c[i].lot_id);
+		free(c[i].what);
+		free(c[i].old_value);
+		free(c[i].new_value);
+	}
+	free(c);
+}
+
+int
+store_notice_changes(struct store *s, const char *notice_id,
+		     struct notice_change **out, size_t *n)
+{
+	struct notice_change *v = NULL, *nv, *c;
+	size_t count = 0;
+	sqlite3_stmt *st;
+	int r, rc = -1;
+
+	if (!(st = stmt(s, ST_CHANGES_OF)))
+		return -1;
+	bind_text(st, 1, notice_id);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!(nv = realloc(v, (count + 1) * sizeof *v)))
+			goto nomem;
+		v = nv;
+		c = &v[count++];
+		c->lot_id = column_strdup(st, 0);
+		c->what = column_strdup(st, 1);
+		c->old_value = column_strdup(st, 2);
+		c->new_value = column_strdup(st, 3);
+		if (!c->what)
+			goto nomem;
+	}
+	if (r != SQLITE_DONE) {
+		db_error(s, "list changes");
+		goto out;
+	}
+	*out = v;
+	*n = count;
+	v = NULL;
+	count = 0;
+	rc = 0;
+	goto out;
+nomem:
+	error("out of memory");
+out:
+	sqlite3_reset(st);
+	notice_changes_free(v, count);
+	return rc;
+}
+
+int
+store_quarantine(struct store *s, const char *feed, const char *source,
+		 const char *reason, const char *data, size_t len, time_t now)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_QUARANTINE_PUT)))
+		return -1;
+	bind_text(st, 1, feed);
+	bind_text(st, 2, source);
+	bind_text(st, 3, reason);
+	sqlite3_bind_blob(st, 4, data ? data : "", (int)(len < QUARANTINE_HEAD ?
+			  len : QUARANTINE_HEAD), SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)len);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
+	return step_done(s, st, "quarantine document");
+}
+
+void
+quarantined_free(struct quarantined *q, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(q[i].feed);
+		free(q[i].source);
+		free(q[i].reason);
+		free(q[i].head);
+	}
+	free(q);
+}
+
+int
+store_quarantine_list(struct store *s, size_t limit, struct quarantined **out,
+		      size_t *n)
+{
+	struct quarantined *v = NULL, *nv, *q;
+	size_t count = 0;
+	sqlite3_stmt *st;
+	int r, rc = -1;
+
+	if (!(st = stmt(s, ST_QUARANTINE_LIST)))
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		const void *head;
+
+		if (!(nv = realloc(v, (count + 1) * sizeof *v)))
+			goto nomem;
+		v = nv;
+		q = &v[count++];
+		memset(q, 0, sizeof *q);
+		q->feed = column_strdup(st, 0);
+		q->source = column_strdup(st, 1);
+		q->reason = column_strdup(st, 2);
+		head = sqlite3_column_blob(st, 3);
+		q->head_len = (size_t)sqlite3_column_bytes(st, 3);
+		if (!q->feed || !q->source || !q->reason ||
+		    !(q->head = malloc(q->head_len + 1)))
+			goto nomem;
+		if (q->head_len)
+			memcpy(q->head, head, q->head_len);
+		q->head[q->head_len] = '\0';
+		q->size = sqlite3_column_int64(st, 4);
+		q->first_seen = (time_t)sqlite3_column_int64(st, 5);
+		q->last_seen = (time_t)sqlite3_column_int64(st, 6);
+		q->times = (long)sqlite3_column_int64(st, 7);
+	}
+	if (r != SQLITE_DONE) {
+		db_error(s, "list quarantine");
+		goto out;
+	}
+	*out = v;
+	*n = count;
+	v = NULL;
+	count = 0;
+	rc = 0;
+	goto out;
+nomem:
+	error("out of memory");
+out:
+	sqlite3_reset(st);
+	quarantined_free(v, count);
+	return rc;
+}
+
+int
+store_feed_item_get(struct store *s, const char *feed, const char *item,
+		    char **etag, char **last_modified, int *found)
+{
+	sqlite3_stmt *st;
+	int r, rc = 0;
+
+	*etag = NULL;
+	*last_modified = NULL;
+	*found = 0;
+	if (!(st = stmt(s, ST_FEED_ITEM_GET)))
+		return -1;
+	bind_text(st, 1, feed);
+	bind_text(st, 2, item);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		*found = 1;
+		*etag = column_strdup(st, 0);
+		*last_modified = column_strdup(st, 1);
+	} else if (r != SQLITE_DONE) {
+		rc = db_error(s, "look up feed item");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+store_feed_item_put(struct store *s, const char *feed, const char *item,
+		    const char *etag, const char *last_modified, time_t now)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_FEED_ITEM_PUT)))
+		return -1;
+	bind_text(st, 1, feed);
+	bind_text(st, 2, item);
+	bind_text(st, 3, etag);
+	bind_text(st, 4, last_modified);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
+	return step_done(s, st, "store feed item");
+}
+
+void
+feed_state_release(struct feed_state *st)
+{
+	free(st->last_error);
+	st->last_error = NULL;
+}
+
+static time_t
+column_time(sqlite3_stmt *st, int col)
+{
+	return (time_t)sqlite3_column_int64(st, col);
+}
+
+int
+store_feed_state_get(struct store *s, const char *feed, struct feed_state *fs)
+{
+	sqlite3_stmt *st;
+	int r, rc = 0;
+
+	memset(fs, 0, sizeof *fs);
+	if (!(st = stmt(s, ST_FEED_STATE_GET)))
+		return -1;
+	bind_text(st, 1, feed);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		fs->last_poll = column_time(st, 0);
+		fs->last_success = column_time(st, 1);
+		fs->next_poll = column_time(st, 2);
+		fs->failures = sqlite3_column_int(st, 3);
+		fs->last_error = column_strdup(st, 4);
+		fs->notices = (long)sqlite3_column_int64(st, 5);
+	} else if (r != SQLITE_DONE) {
+		rc = db_error(s, "read feed state");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+store_feed_state_put(struct store *s, const char *feed,
+		     const struct feed_state *fs)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_FEED_STATE_PUT)))
+		return -1;
+	bind_text(st, 1, feed);
+	bind_time(st, 2, fs->last_poll != 0, fs->last_poll);
+	bind_time(st, 3, fs->last_success != 0, fs->last_success);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)fs->next_poll);
+	sqlite3_bind_int(st, 5, fs->failures);
+	bind_text(st, 6, fs->last_error);
+	sqlite3_bind_int64(st, 7, fs->notices);
+	return step_done(s, st, "store feed state");
 }

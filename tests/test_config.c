@@ -576,9 +576,24 @@ test_feeds_errors(void)
 		"digits, '-' and '_', at most 64)\n");
 	check_feeds_error("[a]\nkind = eforms\nurl = x\n[a]\nkind = eforms\n",
 		"tenderlots: error: FILE:4: duplicate feed [a]\n");
-	check_feeds_error("[a]\nkind = ted\nurl = x\n",
-		"tenderlots: error: FILE:2: [a] kind: unknown value 'ted', "
-		"expected one of: eforms\n");
+	check_feeds_error("[a]\nkind = sitemap\nurl = x\n",
+		"tenderlots: error: FILE:2: [a] kind: unknown value 'sitemap', "
+		"expected one of: eforms, ted, rss, atom\n");
+	check_feeds_error("[a]\nkind = ted\nurl = x\nquery = buyer-country=SWE\n",
+		"tenderlots: error: FILE:1: [a] url: a ted feed needs the API's "
+		"http(s) base URL\n");
+	check_feeds_error("[a]\nkind = ted\nurl = https://api.ted.europa.eu\n",
+		"tenderlots: error: FILE:1: [a] missing key 'query'\n");
+	check_feeds_error("[a]\nkind = ted\nurl = https://api.ted.europa.eu\n"
+		"query = x\nnotice_url = https://ted.europa.eu/xml\n",
+		"tenderlots: error: FILE:1: [a] notice_url: "
+		"'https://ted.europa.eu/xml' must be an http(s) URL with one {id}\n");
+	check_feeds_error("[a]\nkind = eforms\nurl = x\nquery = y\n",
+		"tenderlots: error: FILE:1: [a] query: only a ted feed has a query\n");
+	/* A later feed is checked even when an earlier one lacks a key. */
+	check_feeds_error("[a]\nkind = eforms\n[b]\nkind = rss\nurl = x\nquery = y\n",
+		"tenderlots: error: FILE:1: [a] missing key 'url'\n"
+		"tenderlots: error: FILE:3: [b] query: only a ted feed has a query\n");
 	check_feeds_error("[a]\nkind = eforms\nurl = x\ninterval = 59\n",
 		"tenderlots: error: FILE:4: [a] interval: 59 is out of range "
 		"60..604800 seconds\n");
