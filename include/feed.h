@@ -5,22 +5,35 @@
 
 #include "config.h"
 #include "fetch.h"
+#include "ingest.h"
+#include "store.h"
+#include "syndication.h"
 
 /*
- * Called for each document of a feed. name is the file path or URL, for
- * messages and for the notice's source. Returning -1 stops the poll.
+ * Polling one feed: eForms files in a directory, one file or one URL; the
+ * TED search API; an RSS or Atom feed whose entries link to notices. What
+ * arrives goes to ingest in batches. Every item is fetched conditionally
+ * (ETag and Last-Modified for URLs, modification time and size for
+ * files), so an unchanged document is neither fetched nor parsed again.
  */
-typedef int (*feed_document_fn)(const char *name, const char *data,
-				 size_t len, void *ctx);
-/* Called for a document that could not be read; the poll goes on. */
-typedef void (*feed_error_fn)(const char *name, const char *reason, void *ctx);
+struct feed_poller {
+	struct store *store;
+	struct syndication_parser *syndication;
+	struct fetch_options fetch;
+	struct ingest *ingest;	/* its feed name is set per poll */
+};
+
+enum feed_status {
+	FEED_OK = 0,
+	FEED_FAILED = -1,	/* the feed could not be read now; try later */
+	FEED_STORE_FAILED = -2	/* the store failed: stop the pass */
+};
 
 /*
- * Hands every document of a feed to fn: a directory's *.xml files in name
- * order, a single file, or the body of a URL. -1 if the feed itself cannot
- * be read or fn stopped the poll.
+ * Returns an enum feed_status. On FEED_FAILED err says why and
+ * *retry_after is the wait the server asked for (-1 if none).
  */
-int feed_poll(const struct feed_config *feed, const struct fetch_options *o,
-	       feed_document_fn fn, feed_error_fn on_error, void *ctx);
+int feed_poll(struct feed_poller *p, const struct feed_config *feed,
+	      long *retry_after, char *err, size_t errlen);
 
 #endif

@@ -140,6 +140,14 @@ struct notice *notice_new(void);
 void notice_free(struct notice *n);
 /* Appends a lot with all fields empty and returns it, NULL on ENOMEM. */
 struct lot *notice_add_lot(struct notice *n);
+/* Appends an award with no winners and unknown counts; NULL on ENOMEM. */
+struct award *notice_add_award(struct notice *n);
+/*
+ * Makes room for one more element in arr, an array of n elements of size
+ * bytes, and returns the array, which may have moved; the new element,
+ * arr[n], is zeroed. NULL on ENOMEM, and arr is left as it was.
+ */
+void *array_add(void *arr, size_t n, size_t size);
 /* Appends a copy of s to a string vector; -1 on ENOMEM. */
 int strvec_push(char ***vec, size_t *n, const char *s);
 void strvec_free(char **vec, size_t n);

@@ -6,23 +6,22 @@
 
 #include "config.h"
 #include "eforms.h"
+#include "ingest.h"
 #include "mailer.h"
 #include "store.h"
+#include "syndication.h"
 
 /*
- * One pass of the daemon: poll every feed, ingest each feed's notices in
- * one transaction together with the matches they make, queue one alert
- * mail per firm, deliver what is due.
+ * One pass of the daemon: poll the feeds that are due, ingest what they
+ * bring in batches together with the matches they make, queue one alert
+ * mail per firm, deliver what is due. One failing feed never stops the
+ * others: it is tried again after a backoff.
  */
 struct run_summary {
-	unsigned feeds;
+	unsigned feeds;		/* polled */
 	unsigned feeds_failed;
-	unsigned notices_new;
-	unsigned notices_changed;
-	unsigned notices_unchanged;
-	unsigned notices_rejected;
-	unsigned lots;
-	unsigned matches;
+	unsigned feeds_waiting;	/* not due yet */
+	struct ingest_counts in;
 	unsigned mails_queued;
 	unsigned mails_sent;
 	unsigned mails_deferred;
@@ -33,13 +32,18 @@ struct run_context {
 	const struct config *cfg;
 	struct store *store;
 	struct eforms_parser *parser;
+	struct syndication_parser *syndication;
 	struct mailer *mailer;
 	time_t now;
+	int all_feeds;		/* poll every feed, due or not (run --once) */
 };
 
 /* -1 only when the pass could not go on (the store failed). */
 int run_pass(struct run_context *rc, struct run_summary *sum);
 
 void run_print_summary(const struct run_summary *sum, FILE *out);
+
+/* Seconds until the next feed is due, at least 1. */
+long run_next_due(struct run_context *rc);
 
 #endif

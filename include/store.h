@@ -142,8 +142,8 @@ int store_notice_changes(struct store *s, const char *notice_id,
 #define QUARANTINE_HEAD 512
 
 int store_quarantine(struct store *s, const char *feed, const char *source,
-		     const char *reason, const char *data, size_t len,
-		     time_t now);
+		     const char *reason, const char *head, size_t head_len,
+		     long long size, time_t now);
 
 struct quarantined {
 	char *feed;

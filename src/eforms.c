@@ -20,13 +20,30 @@
 #define EFORMS_MAX_TOTAL_CODES 200000
 /* eForms caps titles at a few hundred characters; this is far above. */
 #define EFORMS_MAX_TEXT 8192
+/* Descriptions: eForms allows 6000 characters, in UTF-8 up to 4 bytes each. */
+#define EFORMS_MAX_LONG_TEXT 32768
 /* Identifiers end up in database keys, file names and URLs. */
 #define EFORMS_MAX_TOKEN 128
+/* A code or identifier after normalisation, with its NUL. */
+#define CODE_MAX (EFORMS_MAX_TOKEN + 1)
+/* Groups of lots; real notices have a handful, each of a few lots. */
+#define EFORMS_MAX_GROUPS 1000
+/* Lots in one group, sections one change names. */
+#define EFORMS_MAX_MEMBERS 1000
+/* Winners of one lot; frameworks with many suppliers list a few dozen. */
+#define EFORMS_MAX_WINNERS 300
+/* The EU has 24 official languages; a notice gives a few. */
+#define EFORMS_MAX_LANGS 64
+/* Organisations, tenders, parties: what one notice can refer to by id. */
+#define EFORMS_MAX_REFS 100000
 
 #define EXT "ext:UBLExtensions/ext:UBLExtension/ext:ExtensionContent/" \
 	    "efext:EformsExtension"
 #define DOCS "cac:TenderingTerms/cac:CallForTendersDocumentReference/" \
 	     "cac:Attachment/cac:ExternalReference/cbc:URI"
+#define SUBMIT "cac:TenderingTerms/cac:TenderRecipientParty/cbc:EndpointID"
+#define LOTDIST "cac:TenderingTerms/cac:LotDistribution"
+#define RESULT EXT "/efac:NoticeResult"
 
 #define TED_NOTICE_URL "https://ted.europa.eu/en/notice/-/detail/"
 
@@ -38,7 +55,8 @@ typedef xmlError *xml_error_t;
 
 /*
  * Every expression is evaluated with the context node set to the root
- * element (procedure level), a lot, a cac:ProcurementProject or a period,
+ * element (procedure level) or to an element another expression selected
+ * (a lot, a cac:ProcurementProject, a period, a result, an organisation),
  * so none needs the root's namespace, which differs per notice type.
  */
 enum xp {
@@ -74,13 +92,58 @@ enum xp {
 	XP_ANSWER,
 	XP_END_DATE,
 	XP_END_TIME,
+	XP_SELF,
+	XP_DESCRIPTION,
+	XP_COMPANY_LEGAL_ID,
+	XP_COMPANY_CITY,
+	XP_PROCEDURE_CODE,
+	XP_TOWN,
+	XP_LOT_DOCS,
+	XP_SUBMIT_URL,
+	XP_ANY_SUBMIT_URL,
+	XP_QUESTIONS,
+	XP_DURATION,
+	XP_MAX_SUBMITTED,
+	XP_MAX_AWARDED,
+	XP_LOTS_GROUPS,
+	XP_GROUP_ID,
+	XP_GROUP_LOTS,
+	XP_GROUP_LOT_NODES,
+	XP_RESULTS,
+	XP_TOTAL,
+	XP_RESULT_LOT,
+	XP_RESULT_CODE,
+	XP_RESULT_TENDERS,
+	XP_STATS,
+	XP_STAT_CODE,
+	XP_STAT_NUMBER,
+	XP_TENDERS,
+	XP_TENDER_ID,
+	XP_TENDER_PARTY,
+	XP_PAYABLE,
+	XP_CONTRACT_TENDERS,
+	XP_PARTIES,
+	XP_PARTY_ID,
+	XP_TENDERERS,
+	XP_TENDERER_ID,
+	XP_GROUP_LEAD,
+	XP_CHANGED_NOTICE,
+	XP_CHANGE,
+	XP_CHANGE_DESC,
+	XP_CHANGED_SECTIONS,
+	XP_REASON_CODE,
+	XP_REASON_DESC,
 	XP_COUNT
 };
 
-/* name: how an error message refers to what the expression selects. */
+/*
+ * name: how an error message refers to what the expression selects;
+ * long_text: its text may be a description, longer than a title.
+ */
 static const struct {
 	const char *expr;
 	const char *name;
+	int long_text;
 } xpaths[XP_COUNT] = {
 	[XP_NOTICE_ID] = { "cbc:ID[@schemeName='notice-id']",
 			   "notice id (cbc:ID[@schemeName='notice-id'])" },
@@ -143,6 +206,81 @@ static const struct {
 			"efac:AnswerReceptionPeriod" },
 	[XP_END_DATE] = { "cbc:EndDate", "cbc:EndDate" },
 	[XP_END_TIME] = { "cbc:EndTime", "cbc:EndTime" },
+	[XP_SELF] = { ".", "cbc:ID" },
+	[XP_DESCRIPTION] = { "cbc:Description",
+			     "cac:ProcurementProject/cbc:Description", 1 },
+	[XP_COMPANY_LEGAL_ID] = { "cac:PartyLegalEntity/cbc:CompanyID",
+				  "efac:Company/cac:PartyLegalEntity/"
+				  "cbc:CompanyID" },
+	[XP_COMPANY_CITY] = { "cac:PostalAddress/cbc:CityName",
+			      "efac:Company/cac:PostalAddress/cbc:CityName" },
+	[XP_PROCEDURE_CODE] = { "cac:TenderingProcess/cbc:ProcedureCode",
+				"cac:TenderingProcess/cbc:ProcedureCode" },
+	[XP_TOWN] = { "cac:RealizedLocation/cac:Address/cbc:CityName",
+		      "cac:RealizedLocation/cac:Address/cbc:CityName" },
+	[XP_LOT_DOCS] = { DOCS, "cac:CallForTendersDocumentReference/cbc:URI" },
+	[XP_SUBMIT_URL] = { SUBMIT, "cac:TenderRecipientParty/cbc:EndpointID" },
+	[XP_ANY_SUBMIT_URL] = { SUBMIT " | cac:ProcurementProjectLot/" SUBMIT,
+				"cac:TenderRecipientParty/cbc:EndpointID" },
+	[XP_QUESTIONS] = { "cac:TenderingProcess/"
+			   "cac:AdditionalInformationRequestPeriod",
+			   "cac:AdditionalInformationRequestPeriod" },
+	[XP_DURATION] = { "cac:PlannedPeriod/cbc:DurationMeasure",
+			  "cac:PlannedPeriod/cbc:DurationMeasure" },
+	[XP_MAX_SUBMITTED] = { LOTDIST "/cbc:MaximumLotsSubmittedNumeric",
+			       "cbc:MaximumLotsSubmittedNumeric" },
+	[XP_MAX_AWARDED] = { LOTDIST "/cbc:MaximumLotsAwardedNumeric",
+			     "cbc:MaximumLotsAwardedNumeric" },
+	[XP_LOTS_GROUPS] = { LOTDIST "/cac:LotsGroup", "cac:LotsGroup" },
+	[XP_GROUP_ID] = { "cbc:LotsGroupID", "cac:LotsGroup/cbc:LotsGroupID" },
+	[XP_GROUP_LOTS] = { "cac:ProcurementProjectLotReference/cbc:ID",
+			    "cac:LotsGroup/cac:ProcurementProjectLotReference/"
+			    "cbc:ID" },
+	[XP_GROUP_LOT_NODES] = { "cac:ProcurementProjectLot[cbc:ID/"
+				 "@schemeName='LotsGroup']",
+				 "cac:ProcurementProjectLot" },
+	[XP_RESULTS] = { RESULT "/efac:LotResult", "efac:LotResult" },
+	[XP_TOTAL] = { RESULT "/cbc:TotalAmount",
+		       "efac:NoticeResult/cbc:TotalAmount" },
+	[XP_RESULT_LOT] = { "efac:TenderLot/cbc:ID",
+			    "efac:LotResult/efac:TenderLot/cbc:ID" },
+	[XP_RESULT_CODE] = { "cbc:TenderResultCode",
+			     "efac:LotResult/cbc:TenderResultCode" },
+	[XP_RESULT_TENDERS] = { "efac:LotTender/cbc:ID",
+				"efac:LotResult/efac:LotTender/cbc:ID" },
+	[XP_STATS] = { "efac:ReceivedSubmissionsStatistics",
+		       "efac:ReceivedSubmissionsStatistics" },
+	[XP_STAT_CODE] = { "efbc:StatisticsCode", "efbc:StatisticsCode" },
+	[XP_STAT_NUMBER] = { "efbc:StatisticsNumeric",
+			     "efbc:StatisticsNumeric" },
+	[XP_TENDERS] = { RESULT "/efac:LotTender", "efac:LotTender" },
+	[XP_TENDER_ID] = { "cbc:ID", "efac:LotTender/cbc:ID" },
+	[XP_TENDER_PARTY] = { "efac:TenderingParty/cbc:ID",
+			      "efac:LotTender/efac:TenderingParty/cbc:ID" },
+	[XP_PAYABLE] = { "cac:LegalMonetaryTotal/cbc:PayableAmount",
+			 "cac:LegalMonetaryTotal/cbc:PayableAmount" },
+	[XP_CONTRACT_TENDERS] = { RESULT "/efac:SettledContract/"
+				  "efac:LotTender/cbc:ID",
+				  "efac:SettledContract/efac:LotTender/cbc:ID" },
+	[XP_PARTIES] = { RESULT "/efac:TenderingParty", "efac:TenderingParty" },
+	[XP_PARTY_ID] = { "cbc:ID", "efac:TenderingParty/cbc:ID" },
+	[XP_TENDERERS] = { "efac:Tenderer", "efac:Tenderer" },
+	[XP_TENDERER_ID] = { "cbc:ID", "efac:Tenderer/cbc:ID" },
+	[XP_GROUP_LEAD] = { "efbc:GroupLeadIndicator",
+			    "efac:Tenderer/efbc:GroupLeadIndicator" },
+	[XP_CHANGED_NOTICE] = { "efbc:ChangedNoticeIdentifier",
+				"efac:Changes/efbc:ChangedNoticeIdentifier" },
+	[XP_CHANGE] = { "efac:Change", "efac:Change" },
+	[XP_CHANGE_DESC] = { "efbc:ChangeDescription",
+			     "efac:Change/efbc:ChangeDescription", 1 },
+	[XP_CHANGED_SECTIONS] = { "efac:ChangedSection/"
+				  "efbc:ChangedSectionIdentifier",
+				  "efac:ChangedSection/"
+				  "efbc:ChangedSectionIdentifier" },
+	[XP_REASON_CODE] = { "efac:ChangeReason/cbc:ReasonCode",
+			     "efac:ChangeReason/cbc:ReasonCode" },
+	[XP_REASON_DESC] = { "efac:ChangeReason/efbc:ReasonDescription",
+			     "efac:ChangeReason/efbc:ReasonDescription", 1 },
 };
 
 static const struct {
@@ -174,6 +312,19 @@ struct eforms_parser {
 	xmlXPathCompExprPtr xp[XP_COUNT];
 };
 
+/* An element found by the identifier it carries, e.g. ORG-0001. */
+struct ref {
+	char *id;
+	xmlNodePtr node;
+	size_t pos;		/* document order, so the first one wins */
+};
+
+/* The elements of one kind, sorted by identifier for lookups. */
+struct index {
+	struct ref *v;
+	size_t n;
+};
+
 /* The state of one eforms_parse() call. */
 struct parse {
 	const struct eforms_parser *p;
@@ -187,6 +338,8 @@ struct parse {
 	xmlXPathContextPtr xpc;
 	struct notice *n;
 	size_t ncodes;		/* CPV and NUTS codes over all lots */
+	size_t nwinners;	/* winners looked at over all results */
+	struct index orgs;	/* efac:Company by cac:PartyIdentification */
 };
 
 /* A lot's codes and places before they are moved into a struct lot. */
@@ -415,13 +568,16 @@ is_space(char c)
 }
 
 /*
- * The text of node with whitespace runs collapsed to one space, as titles
- * come wrapped and indented. *out is NULL when node is NULL or the text
- * is blank, so absent and empty are one case for the callers.
+ * The text of node, which expression id selected, with whitespace runs
+ * collapsed to one space, as titles come wrapped and indented. *out is NULL
+ * when node is NULL or the text is blank, so absent and empty are one case
+ * for the callers.
  */
 static int
-text_of(struct parse *ps, xmlNodePtr node, const char *what, char **out)
+text_of(struct parse *ps, xmlNodePtr node, enum xp id, char **out)
 {
+	size_t max = xpaths[id].long_text ? EFORMS_MAX_LONG_TEXT :
+					    EFORMS_MAX_TEXT;
 	xmlChar *content;
 	const char *s;
 	char *t;
@@ -448,10 +604,10 @@ text_of(struct parse *ps, xmlNodePtr node, const char *what, char **out)
 		len--;
 	t[len] = '\0';
 	xmlFree(content);
-	if (len > EFORMS_MAX_TEXT) {
+	if (len > max) {
 		free(t);
-		return fail(ps, "%s: text too long (%zu bytes, max %d)", what,
-			    len, EFORMS_MAX_TEXT);
+		return fail(ps, "%s: text too long (%zu bytes, max %zu)",
+			    xpaths[id].name, len, max);
 	}
 	if (len == 0)
 		free(t);
@@ -468,7 +624,7 @@ get_text(struct parse *ps, enum xp id, xmlNodePtr at, char **out)
 	*out = NULL;
 	if (first(ps, id, at, &node) < 0)
 		return -1;
-	return text_of(ps, node, xpaths[id].name, out);
+	return text_of(ps, node, id, out);
 }
 
 /* Identifiers must stay safe wherever they are used as keys or in paths. */
@@ -486,9 +642,9 @@ is_token(const char *s)
 }
 
 static int
-get_token(struct parse *ps, enum xp id, xmlNodePtr at, char **out)
+token_of(struct parse *ps, xmlNodePtr node, enum xp id, char **out)
 {
-	if (get_text(ps, id, at, out) < 0)
+	if (text_of(ps, node, id, out) < 0)
 		return -1;
 	if (*out && !is_token(*out)) {
 		fail(ps, "%s: bad identifier '%.40s'", xpaths[id].name, *out);
@@ -497,6 +653,17 @@ get_token(struct parse *ps, enum xp id, xmlNodePtr at, char **out)
 		return -1;
 	}
 	return 0;
+}
+
+static int
+get_token(struct parse *ps, enum xp id, xmlNodePtr at, char **out)
+{
+	xmlNodePtr node;
+
+	*out = NULL;
+	if (first(ps, id, at, &node) < 0)
+		return -1;
+	return token_of(ps, node, id, out);
 }
 
 /*
@@ -532,7 +699,7 @@ get_lang_text(struct parse *ps, enum xp id, xmlNodePtr at, char **out)
 		}
 		xmlFree(lang);
 	}
-	rc = text_of(ps, pick, xpaths[id].name, out);
+	rc = text_of(ps, pick, id, out);
 	xmlXPathFreeObject(res);
 	return rc;
 }
@@ -546,6 +713,213 @@ has_node(struct parse *ps, enum xp id, xmlNodePtr at, int *found)
 		return -1;
 	*found = node != NULL;
 	return 0;
+}
+
+/* Language codes become JSON keys and database values: 2 or 3 letters. */
+static int
+is_language(const char *s)
+{
+	size_t len = strlen(s);
+
+	return (len == 2 || len == 3) && is_token(s) &&
+	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") ==
+	       len;
+}
+
+/*
+ * The text in every language the notice gives, in document order; a text
+ * without languageID is in the notice's language, and a language given
+ * twice keeps its first text.
+ */
+static int
+lang_texts(struct parse *ps, enum xp id, xmlNodePtr at, struct text **out,
+	   size_t *nout)
+{
+	xmlXPathObjectPtr res = NULL;
+	xmlChar *attr = NULL;
+	const char *lang;
+	struct text *t;
+	char *value = NULL;
+	size_t j;
+	int i, rc = -1;
+
+	if (!at)
+		return 0;
+	if (eval(ps, id, at, &res) < 0)
+		return -1;
+	for (i = 0; i < count(res); i++) {
+		xmlNodePtr node = res->nodesetval->nodeTab[i];
+
+		xmlFree(attr);
+		attr = xmlGetNoNsProp(node, (const xmlChar *)"languageID");
+		lang = attr ? (const char *)attr : ps->n->language;
+		if (!lang)
+			continue;
+		if (!is_language(lang)) {
+			fail(ps, "%s: bad languageID '%.40s'", xpaths[id].name,
+			     lang);
+			goto out;
+		}
+		for (j = 0; j < *nout && strcmp((*out)[j].lang, lang) != 0; j++)
+			;
+		if (j < *nout)
+			continue;
+		if (*nout == EFORMS_MAX_LANGS) {
+			fail(ps, "%s: too many languages (max %d)",
+			     xpaths[id].name, EFORMS_MAX_LANGS);
+			goto out;
+		}
+		if (text_of(ps, node, id, &value) < 0)
+			goto out;
+		if (!value)
+			continue;
+		if (!(t = array_add(*out, *nout, sizeof(**out)))) {
+			oom(ps);
+			goto out;
+		}
+		*out = t;
+		t[*nout].value = value;
+		value = NULL;
+		if (!(t[(*nout)++].lang = strdup(lang))) {
+			oom(ps);
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	xmlFree(attr);
+	xmlXPathFreeObject(res);
+	return rc;
+}
+
+/*
+ * Only web addresses are passed on: URLs end up as links in mails, where
+ * javascript:, file: or data: would be a hazard.
+ */
+static int
+is_web_url(const char *s)
+{
+	size_t i, start;
+
+	if (!s)
+		return 0;
+	if (strncmp(s, "https://", 8) == 0)
+		start = 8;
+	else if (strncmp(s, "http://", 7) == 0)
+		start = 7;
+	else
+		return 0;
+	for (i = start; s[i]; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
+			return 0;
+	return i > start;
+}
+
+/* The first web address expression id selects, in document order. */
+static int
+first_web_url(struct parse *ps, enum xp id, xmlNodePtr at, char **out)
+{
+	xmlXPathObjectPtr res;
+	int i, rc = 0;
+
+	*out = NULL;
+	if (!at)
+		return 0;
+	if (eval(ps, id, at, &res) < 0)
+		return -1;
+	for (i = 0; i < count(res) && !*out && rc == 0; i++) {
+		rc = text_of(ps, res->nodesetval->nodeTab[i], id, out);
+		if (!is_web_url(*out)) {
+			free(*out);
+			*out = NULL;
+		}
+	}
+	xmlXPathFreeObject(res);
+	return rc;
+}
+
+/* ---- references by identifier ------------------------------------------- */
+
+static int
+ref_cmp(const void *a, const void *b)
+{
+	const struct ref *x = a, *y = b;
+	int c = strcmp(x->id, y->id);
+
+	if (c)
+		return c;
+	return x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+static void
+index_free(struct index *ix)
+{
+	size_t i;
+
+	for (i = 0; i < ix->n; i++)
+		free(ix->v[i].id);
+	free(ix->v);
+	ix->v = NULL;
+	ix->n = 0;
+}
+
+/* The elements list selects from the root, each by the text of id in it. */
+static int
+index_build(struct parse *ps, enum xp list, enum xp id, struct index *ix)
+{
+	xmlXPathObjectPtr res;
+	xmlNodePtr node;
+	char *text;
+	int i, rc = -1;
+
+	if (eval(ps, list, ps->root, &res) < 0)
+		return -1;
+	if (count(res) > EFORMS_MAX_REFS) {
+		fail(ps, "too many %s (max %d)", xpaths[list].name,
+		     EFORMS_MAX_REFS);
+		goto out;
+	}
+	if (count(res) > 0 &&
+	    !(ix->v = calloc((size_t)count(res), sizeof(*ix->v)))) {
+		oom(ps);
+		goto out;
+	}
+	for (i = 0; i < count(res); i++) {
+		if (first(ps, id, res->nodesetval->nodeTab[i], &node) < 0 ||
+		    text_of(ps, node, id, &text) < 0)
+			goto out;
+		if (text) {
+			ix->v[ix->n].id = text;
+			ix->v[ix->n].node = res->nodesetval->nodeTab[i];
+			ix->v[ix->n].pos = (size_t)i;
+			ix->n++;
+		}
+	}
+	if (ix->n)
+		qsort(ix->v, ix->n, sizeof(*ix->v), ref_cmp);
+	rc = 0;
+out:
+	xmlXPathFreeObject(res);
+	return rc;
+}
+
+/* The first element, in document order, that carries id; NULL if none. */
+static xmlNodePtr
+index_find(const struct index *ix, const char *id)
+{
+	size_t lo = 0, hi = ix->n, mid;
+
+	if (!id)
+		return NULL;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (strcmp(ix->v[mid].id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ix->n && strcmp(ix->v[lo].id, id) == 0 ?
+	       ix->v[lo].node : NULL;
 }
 
 /* ---- dates and times ---------------------------------------------------- */
@@ -668,9 +1042,9 @@ period_end(struct parse *ps, enum xp id, xmlNodePtr lot, int *found,
 	*found = 0;
 	if (first(ps, id, lot, &period) < 0 ||
 	    first(ps, XP_END_DATE, period, &node) < 0 ||
-	    text_of(ps, node, "cbc:EndDate", &date) < 0 ||
+	    text_of(ps, node, XP_END_DATE, &date) < 0 ||
 	    first(ps, XP_END_TIME, period, &node) < 0 ||
-	    text_of(ps, node, "cbc:EndTime", &tm) < 0)
+	    text_of(ps, node, XP_END_TIME, &tm) < 0)
 		goto out;
 	if (!date && tm) {
 		fail(ps, "%s: cbc:EndTime without cbc:EndDate", xpaths[id].name);
@@ -730,14 +1104,16 @@ lot_deadline(struct parse *ps, xmlNodePtr lot, struct lot *l)
 			l->has_deadline = 1;
 		}
 	}
-	return 0;
+	/* Questions are not an act-by instant: they never move deadline. */
+	return period_end(ps, XP_QUESTIONS, lot, &l->has_questions_deadline,
+			  &l->questions_deadline);
 }
 
 /* ---- codes, amounts, flags ---------------------------------------------- */
 
 /* CPV codes come as "45000000" or with their check digit, "45000000-7". */
 static int
-norm_cpv(const char *s, char out[16])
+norm_cpv(const char *s, char out[CODE_MAX])
 {
 	size_t i;
 
@@ -754,7 +1130,7 @@ norm_cpv(const char *s, char out[16])
 
 /* NUTS codes: country letters then up to three levels, e.g. "SE110". */
 static int
-norm_nuts(const char *s, char out[16])
+norm_nuts(const char *s, char out[CODE_MAX])
 {
 	size_t i, len = strlen(s);
 
@@ -769,13 +1145,26 @@ norm_nuts(const char *s, char out[16])
 	return 0;
 }
 
-/* Appends the codes expression id selects, normalised, without repeats. */
+/* Lot references and changed sections: identifiers; others are skipped. */
 static int
-add_codes(struct parse *ps, enum xp id, xmlNodePtr at, struct codes *c,
-	  int (*norm)(const char *, char[16]))
+norm_token(const char *s, char out[CODE_MAX])
+{
+	if (!is_token(s))
+		return -1;
+	memcpy(out, s, strlen(s) + 1);
+	return 0;
+}
+
+/*
+ * Appends the codes expression id selects, normalised, without repeats;
+ * codes norm refuses are skipped. At most max may be given.
+ */
+static int
+add_codes(struct parse *ps, enum xp id, xmlNodePtr at, int max,
+	  struct codes *c, int (*norm)(const char *, char[CODE_MAX]))
 {
 	xmlXPathObjectPtr res = NULL;
-	char *text = NULL, code[16];
+	char *text = NULL, code[CODE_MAX];
 	size_t j;
 	int i, rc = -1;
 
@@ -783,14 +1172,12 @@ add_codes(struct parse *ps, enum xp id, xmlNodePtr at, struct codes *c,
 		return 0;
 	if (eval(ps, id, at, &res) < 0)
 		return -1;
-	if (count(res) > EFORMS_MAX_CODES) {
-		fail(ps, "%s: too many codes (max %d)", xpaths[id].name,
-		     EFORMS_MAX_CODES);
+	if (count(res) > max) {
+		fail(ps, "%s: too many codes (max %d)", xpaths[id].name, max);
 		goto out;
 	}
 	for (i = 0; i < count(res); i++) {
-		if (text_of(ps, res->nodesetval->nodeTab[i], xpaths[id].name,
-			    &text) < 0)
+		if (text_of(ps, res->nodesetval->nodeTab[i], id, &text) < 0)
 			goto out;
 		if (text && norm(text, code) == 0) {
 			for (j = 0; j < c->n && strcmp(c->v[j], code) != 0; j++)
@@ -814,9 +1201,12 @@ static int
 project_codes(struct parse *ps, xmlNodePtr project, struct codes *cpv,
 	      struct codes *nuts)
 {
-	if (add_codes(ps, XP_CPV_MAIN, project, cpv, norm_cpv) < 0 ||
-	    add_codes(ps, XP_CPV_ADD, project, cpv, norm_cpv) < 0 ||
-	    add_codes(ps, XP_NUTS, project, nuts, norm_nuts) < 0)
+	if (add_codes(ps, XP_CPV_MAIN, project, EFORMS_MAX_CODES, cpv,
+		      norm_cpv) < 0 ||
+	    add_codes(ps, XP_CPV_ADD, project, EFORMS_MAX_CODES, cpv,
+		      norm_cpv) < 0 ||
+	    add_codes(ps, XP_NUTS, project, EFORMS_MAX_CODES, nuts,
+		      norm_nuts) < 0)
 		return -1;
 	return 0;
 }
@@ -863,46 +1253,49 @@ parse_amount(const char *s, double *v)
 	return *v == *v ? 0 : -1;
 }
 
+/* An amount with its currencyID, e.g. an estimated or awarded value. */
 static int
-project_value(struct parse *ps, xmlNodePtr project, struct lot *l)
+get_amount(struct parse *ps, enum xp id, xmlNodePtr at, int *has,
+	   double *value, char **currency)
 {
 	xmlNodePtr node;
-	xmlChar *cur;
+	xmlChar *cur = NULL;
 	char *text = NULL;
 	int rc = -1;
 
-	if (first(ps, XP_AMOUNT, project, &node) < 0 ||
-	    text_of(ps, node, xpaths[XP_AMOUNT].name, &text) < 0)
+	if (first(ps, id, at, &node) < 0 ||
+	    text_of(ps, node, id, &text) < 0)
 		return -1;
 	if (!text)
 		return 0;
-	if (parse_amount(text, &l->value) < 0) {
-		fail(ps, "%s: bad amount '%.40s'", xpaths[XP_AMOUNT].name, text);
+	if (parse_amount(text, value) < 0) {
+		fail(ps, "%s: bad amount '%.40s'", xpaths[id].name, text);
 		goto out;
 	}
-	l->has_value = 1;
+	*has = 1;
 	cur = xmlGetNoNsProp(node, (const xmlChar *)"currencyID");
-	if (cur) {
-		if (strlen((const char *)cur) == 3 &&
-		    is_token((const char *)cur)) {
-			l->currency = strdup((const char *)cur);
-			if (!l->currency) {
-				xmlFree(cur);
-				oom(ps);
-				goto out;
-			}
-		} else {
-			fail(ps, "%s: bad currencyID '%.40s'",
-			     xpaths[XP_AMOUNT].name, (const char *)cur);
-			xmlFree(cur);
-			goto out;
-		}
-		xmlFree(cur);
+	if (cur && !(strlen((const char *)cur) == 3 &&
+		     is_token((const char *)cur))) {
+		fail(ps, "%s: bad currencyID '%.40s'", xpaths[id].name,
+		     (const char *)cur);
+		goto out;
+	}
+	if (cur && !(*currency = strdup((const char *)cur))) {
+		oom(ps);
+		goto out;
 	}
 	rc = 0;
 out:
+	xmlFree(cur);
 	free(text);
 	return rc;
+}
+
+static int
+project_value(struct parse *ps, xmlNodePtr project, struct lot *l)
+{
+	return get_amount(ps, XP_AMOUNT, project, &l->has_value, &l->value,
+			  &l->currency);
 }
 
 static int
@@ -927,14 +1320,6 @@ project_sme(struct parse *ps, xmlNodePtr project, struct lot *l)
 }
 
 /* ---- notice level ------------------------------------------------------- */
-
-/* Only web addresses are passed on: the URL ends up as a link in mails. */
-static int
-is_web_url(const char *s)
-{
-	return s && (strncmp(s, "https://", 8) == 0 ||
-		     strncmp(s, "http://", 7) == 0) && !strchr(s, ' ');
-}
 
 static enum notice_kind
 kind_of_subtype(const char *st)
@@ -1008,32 +1393,13 @@ notice_kind(struct parse *ps)
 static int
 buyer_company(struct parse *ps, xmlNodePtr *company)
 {
-	xmlXPathObjectPtr res = NULL;
-	char *buyer_id = NULL, *id = NULL;
-	int i, rc = -1;
+	char *buyer_id;
 
-	*company = NULL;
 	if (get_text(ps, XP_BUYER_ID, ps->root, &buyer_id) < 0)
 		return -1;
-	if (!buyer_id)
-		return 0;
-	if (eval(ps, XP_COMPANIES, ps->root, &res) < 0)
-		goto out;
-	for (i = 0; i < count(res) && !*company; i++) {
-		xmlNodePtr c = res->nodesetval->nodeTab[i];
-
-		if (get_text(ps, XP_COMPANY_ID, c, &id) < 0)
-			goto out;
-		if (id && strcmp(id, buyer_id) == 0)
-			*company = c;
-		free(id);
-		id = NULL;
-	}
-	rc = 0;
-out:
-	xmlXPathFreeObject(res);
+	*company = index_find(&ps->orgs, buyer_id);
 	free(buyer_id);
-	return rc;
+	return 0;
 }
 
 /*
@@ -1043,7 +1409,9 @@ out:
 static int
 notice_url(struct parse *ps, xmlNodePtr company)
 {
-	static const enum xp fallbacks[] = { XP_DOC_URI, XP_BUYER_PROFILE };
+	static const enum xp fallbacks[] = {
+		XP_DOC_URI, XP_BUYER_PROFILE, XP_COMPANY_WEB,
+	};
 	char *text = NULL, *url;
 	size_t i;
 
@@ -1062,20 +1430,12 @@ notice_url(struct parse *ps, xmlNodePtr company)
 		return 0;
 	}
 	for (i = 0; i < sizeof(fallbacks) / sizeof(fallbacks[0]); i++) {
-		if (get_text(ps, fallbacks[i], ps->root, &text) < 0)
+		if (first_web_url(ps, fallbacks[i], fallbacks[i] == XP_COMPANY_WEB ?
+				  company : ps->root, &ps->n->url) < 0)
 			return -1;
-		if (is_web_url(text)) {
-			ps->n->url = text;
-			return 0;
-		}
-		free(text);
+		if (ps->n->url)
+			break;
 	}
-	if (get_text(ps, XP_COMPANY_WEB, company, &text) < 0)
-		return -1;
-	if (is_web_url(text))
-		ps->n->url = text;
-	else
-		free(text);
 	return 0;
 }
 
@@ -1151,9 +1511,161 @@ notice_header(struct parse *ps)
 	if (!n->title)
 		return fail(ps, "missing title (cac:ProcurementProject/cbc:Name)");
 	if (get_token(ps, XP_LANGUAGE, ps->root, &n->language) < 0 ||
+	    index_build(ps, XP_COMPANIES, XP_COMPANY_ID, &ps->orgs) < 0 ||
 	    buyer_company(ps, &company) < 0 ||
 	    get_lang_text(ps, XP_COMPANY_NAME, company, &n->buyer) < 0 ||
+	    get_text(ps, XP_COMPANY_LEGAL_ID, company, &n->buyer_id) < 0 ||
+	    get_text(ps, XP_COMPANY_CITY, company, &n->buyer_city) < 0 ||
 	    notice_url(ps, company) < 0)
+		return -1;
+	return 0;
+}
+
+/* A count such as cbc:MaximumLotsAwardedNumeric; unchanged when absent. */
+static int
+get_count(struct parse *ps, enum xp id, xmlNodePtr at, long *out)
+{
+	char *text;
+	int rc = 0;
+
+	if (get_text(ps, id, at, &text) < 0)
+		return -1;
+	if (!text)
+		return 0;
+	if (strspn(text, "0123456789") != strlen(text) || strlen(text) > 9)
+		rc = fail(ps, "%s: bad number '%.40s'", xpaths[id].name, text);
+	else
+		*out = strtol(text, NULL, 10);
+	free(text);
+	return rc;
+}
+
+static struct lot_group *
+find_group(struct notice *n, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < n->ngroups; i++)
+		if (strcmp(n->groups[i].id, id) == 0)
+			return &n->groups[i];
+	return NULL;
+}
+
+/* Adds group id; *g is NULL if the notice has it already. */
+static int
+add_group(struct parse *ps, char **id, struct lot_group **g)
+{
+	struct notice *n = ps->n;
+	struct lot_group *groups;
+
+	*g = NULL;
+	if (find_group(n, *id))
+		return 0;
+	if (n->ngroups == EFORMS_MAX_GROUPS)
+		return fail(ps, "too many lots groups (max %d)",
+			    EFORMS_MAX_GROUPS);
+	groups = array_add(n->groups, n->ngroups, sizeof(*groups));
+	if (!groups)
+		return oom(ps);
+	n->groups = groups;
+	*g = &groups[n->ngroups++];
+	(*g)->id = *id;
+	*id = NULL;
+	return 0;
+}
+
+/*
+ * Groups of lots: their members from the lot distribution, their title
+ * and value from the cac:ProcurementProjectLot that stands for the group.
+ */
+static int
+notice_groups(struct parse *ps)
+{
+	xmlXPathObjectPtr res = NULL;
+	struct lot_group *g;
+	struct codes lots = { NULL, 0 };
+	xmlNodePtr node, project;
+	char *id = NULL;
+	int i, rc = -1;
+
+	if (eval(ps, XP_LOTS_GROUPS, ps->root, &res) < 0)
+		return -1;
+	for (i = 0; i < count(res); i++) {
+		node = res->nodesetval->nodeTab[i];
+		if (get_token(ps, XP_GROUP_ID, node, &id) < 0)
+			goto out;
+		if (!id) {
+			fail(ps, "missing %s", xpaths[XP_GROUP_ID].name);
+			goto out;
+		}
+		if (add_group(ps, &id, &g) < 0)
+			goto out;
+		if (!g) {
+			fail(ps, "duplicate lots group '%s'", id);
+			goto out;
+		}
+		if (add_codes(ps, XP_GROUP_LOTS, node, EFORMS_MAX_MEMBERS, &lots,
+			      norm_token) < 0)
+			goto out;
+		g->lots = lots.v;
+		g->nlots = lots.n;
+		lots.v = NULL;
+		lots.n = 0;
+	}
+	xmlXPathFreeObject(res);
+	if (eval(ps, XP_GROUP_LOT_NODES, ps->root, &res) < 0)
+		return -1;
+	for (i = 0; i < count(res); i++) {
+		node = res->nodesetval->nodeTab[i];
+		if (get_token(ps, XP_LOT_ID, node, &id) < 0)
+			goto out;
+		if (!id)
+			continue;
+		g = find_group(ps->n, id);
+		if (!g && add_group(ps, &id, &g) < 0)
+			goto out;
+		free(id);
+		id = NULL;
+		/* A group given twice keeps what it said first. */
+		if (g->title || g->has_value)
+			continue;
+		if (first(ps, XP_PROJECT, node, &project) < 0 ||
+		    get_lang_text(ps, XP_NAME, project, &g->title) < 0 ||
+		    get_amount(ps, XP_AMOUNT, project, &g->has_value, &g->value,
+			       &g->currency) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	strvec_free(lots.v, lots.n);
+	free(id);
+	xmlXPathFreeObject(res);
+	return rc;
+}
+
+/* What the notice says of the procedure as a whole. */
+static int
+notice_procedure(struct parse *ps)
+{
+	struct notice *n = ps->n;
+	xmlNodePtr project;
+
+	if (first(ps, XP_PROJECT, ps->root, &project) < 0 ||
+	    get_lang_text(ps, XP_DESCRIPTION, project, &n->description) < 0 ||
+	    lang_texts(ps, XP_NAME, project, &n->titles, &n->ntitles) < 0 ||
+	    lang_texts(ps, XP_DESCRIPTION, project, &n->descriptions,
+		       &n->ndescriptions) < 0 ||
+	    get_token(ps, XP_PROCEDURE_CODE, ps->root, &n->procedure_type) < 0 ||
+	    get_amount(ps, XP_AMOUNT, project, &n->has_value, &n->value,
+		       &n->currency) < 0 ||
+	    get_text(ps, XP_TOWN, project, &n->town) < 0 ||
+	    first_web_url(ps, XP_DOC_URI, ps->root, &n->documents_url) < 0 ||
+	    first_web_url(ps, XP_ANY_SUBMIT_URL, ps->root,
+			  &n->submission_url) < 0 ||
+	    get_count(ps, XP_MAX_SUBMITTED, ps->root,
+		      &n->max_lots_submitted) < 0 ||
+	    get_count(ps, XP_MAX_AWARDED, ps->root, &n->max_lots_awarded) < 0 ||
+	    notice_groups(ps) < 0)
 		return -1;
 	return 0;
 }
@@ -1165,6 +1677,63 @@ struct procedure {
 	xmlNodePtr project;
 	struct codes cpv, nuts;
 };
+
+/* A copy of s, or NULL for NULL. */
+static int
+copy_text(struct parse *ps, const char *s, char **out)
+{
+	if (s && !(*out = strdup(s)))
+		return oom(ps);
+	return 0;
+}
+
+/*
+ * The planned duration as ISO 8601 ("P36M"). A period given by its start
+ * and end dates, or in a unit without a designator, has none.
+ */
+static int
+lot_duration(struct parse *ps, xmlNodePtr project, char **out)
+{
+	static const struct {
+		const char *code;
+		char designator;
+	} units[] = {
+		{ "DAY", 'D' }, { "WEEK", 'W' }, { "MONTH", 'M' }, { "YEAR", 'Y' },
+	};
+	xmlNodePtr node;
+	xmlChar *code = NULL;
+	char *text = NULL;
+	size_t i;
+	int rc = -1;
+
+	if (first(ps, XP_DURATION, project, &node) < 0 ||
+	    text_of(ps, node, XP_DURATION, &text) < 0)
+		return -1;
+	if (!text)
+		return 0;
+	if (strspn(text, "0123456789") != strlen(text) || strlen(text) > 9) {
+		fail(ps, "%s: bad duration '%.40s'", xpaths[XP_DURATION].name,
+		     text);
+		goto out;
+	}
+	code = xmlGetNoNsProp(node, (const xmlChar *)"unitCode");
+	for (i = 0; code && i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp((const char *)code, units[i].code) != 0)
+			continue;
+		if (!(*out = malloc(24))) {
+			oom(ps);
+			goto out;
+		}
+		snprintf(*out, 24, "P%ld%c", strtol(text, NULL, 10),
+			 units[i].designator);
+		break;
+	}
+	rc = 0;
+out:
+	xmlFree(code);
+	free(text);
+	return rc;
+}
 
 static int
 parse_lot(struct parse *ps, const struct procedure *proc, xmlNodePtr lot_node,
@@ -1193,12 +1762,20 @@ parse_lot(struct parse *ps, const struct procedure *proc, xmlNodePtr lot_node,
 	}
 	if (first(ps, XP_PROJECT, lot_node, &project) < 0 ||
 	    get_lang_text(ps, XP_NAME, project, &l->title) < 0 ||
+	    get_lang_text(ps, XP_DESCRIPTION, project, &l->description) < 0 ||
 	    project_codes(ps, project, &cpv, &nuts) < 0 ||
+	    get_text(ps, XP_TOWN, project, &l->town) < 0 ||
+	    /* A lot that names no place at all takes the procedure's. */
+	    (!l->town && nuts.n == 0 &&
+	     copy_text(ps, ps->n->town, &l->town) < 0) ||
 	    project_value(ps, project, l) < 0 ||
 	    (!l->has_value && only_lot &&
 	     project_value(ps, proc->project, l) < 0) ||
 	    project_sme(ps, project, l) < 0 ||
-	    lot_deadline(ps, lot_node, l) < 0)
+	    lot_duration(ps, project, &l->duration) < 0 ||
+	    lot_deadline(ps, lot_node, l) < 0 ||
+	    first_web_url(ps, XP_LOT_DOCS, lot_node, &l->documents_url) < 0 ||
+	    first_web_url(ps, XP_SUBMIT_URL, lot_node, &l->submission_url) < 0)
 		goto out;
 	if (give_codes(&cpv, &proc->cpv, &l->cpv, &l->ncpv) < 0 ||
 	    give_codes(&nuts, &proc->nuts, &l->nuts, &l->nnuts) < 0) {
@@ -1234,7 +1811,12 @@ virtual_lot(struct parse *ps, const struct procedure *proc)
 	    copy_codes(&proc->nuts, &l->nuts, &l->nnuts) < 0)
 		return oom(ps);
 	if (project_value(ps, proc->project, l) < 0 ||
-	    project_sme(ps, proc->project, l) < 0)
+	    project_sme(ps, proc->project, l) < 0 ||
+	    lot_duration(ps, proc->project, &l->duration) < 0 ||
+	    copy_text(ps, ps->n->description, &l->description) < 0 ||
+	    copy_text(ps, ps->n->town, &l->town) < 0 ||
+	    copy_text(ps, ps->n->documents_url, &l->documents_url) < 0 ||
+	    copy_text(ps, ps->n->submission_url, &l->submission_url) < 0)
 		return -1;
 	return 0;
 }
@@ -1264,6 +1846,11 @@ notice_lots(struct parse *ps)
 	}
 	if (nlots == 0 && virtual_lot(ps, &proc) < 0)
 		goto out;
+	if (copy_codes(&proc.cpv, &n->cpv, &n->ncpv) < 0 ||
+	    copy_codes(&proc.nuts, &n->nuts, &n->nnuts) < 0) {
+		oom(ps);
+		goto out;
+	}
 	for (i = 0; i < n->nlots; i++) {
 		if (n->lots[i].has_deadline && (!n->has_deadline ||
 		    n->lots[i].deadline < n->deadline)) {
@@ -1276,6 +1863,322 @@ out:
 	xmlXPathFreeObject(res);
 	strvec_free(proc.cpv.v, proc.cpv.n);
 	strvec_free(proc.nuts.v, proc.nuts.n);
+	return rc;
+}
+
+/* ---- results ------------------------------------------------------------ */
+
+/* What the lot results of an award notice refer to by identifier. */
+struct results {
+	struct index tenders;		/* efac:LotTender by cbc:ID */
+	struct index contracted;	/* tender ids a contract was signed on */
+	struct index parties;		/* efac:TenderingParty by cbc:ID */
+};
+
+static int
+same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* Adds the organisation as a winner of a, once. */
+static int
+add_winner(struct parse *ps, struct award *a, xmlNodePtr company)
+{
+	struct winner w = { NULL, NULL }, *ws;
+	size_t i;
+	int rc = -1;
+
+	if (++ps->nwinners > EFORMS_MAX_TOTAL_CODES)
+		return fail(ps, "too many winners over all results (max %d)",
+			    EFORMS_MAX_TOTAL_CODES);
+	if (get_lang_text(ps, XP_COMPANY_NAME, company, &w.name) < 0 ||
+	    get_text(ps, XP_COMPANY_LEGAL_ID, company, &w.id) < 0)
+		goto out;
+	for (i = 0; i < a->nwinners; i++)
+		if (same_text(a->winners[i].name, w.name) &&
+		    same_text(a->winners[i].id, w.id))
+			break;
+	if (i < a->nwinners) {
+		rc = 0;
+		goto out;
+	}
+	if (a->nwinners == EFORMS_MAX_WINNERS) {
+		fail(ps, "too many winners of one lot (max %d)",
+		     EFORMS_MAX_WINNERS);
+		goto out;
+	}
+	if (!(ws = array_add(a->winners, a->nwinners, sizeof(*ws)))) {
+		oom(ps);
+		goto out;
+	}
+	a->winners = ws;
+	ws[a->nwinners++] = w;
+	return 0;
+out:
+	free(w.name);
+	free(w.id);
+	return rc;
+}
+
+/*
+ * The organisations behind a tender: the tenderers of its tendering party,
+ * but of a group only its leader when the notice names one.
+ */
+static int
+tender_winners(struct parse *ps, const struct results *r, xmlNodePtr tender,
+	       struct award *a)
+{
+	xmlXPathObjectPtr res = NULL;
+	xmlNodePtr party;
+	char *text = NULL;
+	int i, rc = -1;
+
+	if (get_text(ps, XP_TENDER_PARTY, tender, &text) < 0)
+		return -1;
+	party = index_find(&r->parties, text);
+	free(text);
+	text = NULL;
+	if (!party)
+		return 0;
+	if (eval(ps, XP_TENDERERS, party, &res) < 0)
+		return -1;
+	for (i = 0; i < count(res); i++) {
+		xmlNodePtr tenderer = res->nodesetval->nodeTab[i], company;
+
+		if (get_text(ps, XP_GROUP_LEAD, tenderer, &text) < 0)
+			goto out;
+		if (!same_text(text, "false")) {
+			free(text);
+			text = NULL;
+			if (get_text(ps, XP_TENDERER_ID, tenderer, &text) < 0)
+				goto out;
+			company = index_find(&ps->orgs, text);
+			if (company && add_winner(ps, a, company) < 0)
+				goto out;
+		}
+		free(text);
+		text = NULL;
+	}
+	rc = 0;
+out:
+	free(text);
+	xmlXPathFreeObject(res);
+	return rc;
+}
+
+/*
+ * The winning tenders of a lot result: those a contract was signed on. Their
+ * payable amounts add up to the awarded value when all are in one currency.
+ */
+static int
+result_winners(struct parse *ps, const struct results *r, xmlNodePtr result,
+	       struct award *a)
+{
+	xmlXPathObjectPtr res = NULL;
+	xmlNodePtr tender;
+	char *id = NULL, *currency = NULL;
+	int i, has, mixed = 0, rc = -1;
+	double value;
+
+	if (eval(ps, XP_RESULT_TENDERS, result, &res) < 0)
+		return -1;
+	for (i = 0; i < count(res); i++) {
+		if (text_of(ps, res->nodesetval->nodeTab[i], XP_RESULT_TENDERS,
+			    &id) < 0)
+			goto out;
+		tender = index_find(&r->contracted, id) ?
+			 index_find(&r->tenders, id) : NULL;
+		free(id);
+		id = NULL;
+		if (!tender)
+			continue;
+		has = 0;
+		if (tender_winners(ps, r, tender, a) < 0 ||
+		    get_amount(ps, XP_PAYABLE, tender, &has, &value,
+			       &currency) < 0)
+			goto out;
+		if (has && a->has_value && !same_text(currency, a->currency))
+			mixed = 1;
+		if (has && !a->has_value) {
+			a->currency = currency;
+			currency = NULL;
+			a->value = 0;
+		}
+		a->value += has ? value : 0;
+		a->has_value |= has;
+		free(currency);
+		currency = NULL;
+	}
+	if (mixed) {
+		a->has_value = 0;
+		free(a->currency);
+		a->currency = NULL;
+	}
+	rc = 0;
+out:
+	free(id);
+	free(currency);
+	xmlXPathFreeObject(res);
+	return rc;
+}
+
+/* efbc:StatisticsCode "tenders" and "t-sme": tenders, and from SMEs. */
+static int
+result_counts(struct parse *ps, xmlNodePtr result, struct award *a)
+{
+	xmlXPathObjectPtr res;
+	char *code = NULL;
+	int i, rc = 0;
+
+	if (eval(ps, XP_STATS, result, &res) < 0)
+		return -1;
+	for (i = 0; i < count(res) && rc == 0; i++) {
+		xmlNodePtr stat = res->nodesetval->nodeTab[i];
+
+		rc = get_text(ps, XP_STAT_CODE, stat, &code);
+		if (rc == 0 && same_text(code, "tenders"))
+			rc = get_count(ps, XP_STAT_NUMBER, stat, &a->tenders);
+		else if (rc == 0 && same_text(code, "t-sme"))
+			rc = get_count(ps, XP_STAT_NUMBER, stat,
+				       &a->sme_tenders);
+		free(code);
+		code = NULL;
+	}
+	xmlXPathFreeObject(res);
+	return rc;
+}
+
+static int
+parse_result(struct parse *ps, const struct results *r, xmlNodePtr result,
+	     int only_result)
+{
+	struct award *a = notice_add_award(ps->n);
+	char *code = NULL;
+	int rc = -1;
+
+	if (!a)
+		return oom(ps);
+	if (get_token(ps, XP_RESULT_LOT, result, &a->lot) < 0 ||
+	    result_counts(ps, result, a) < 0 ||
+	    get_text(ps, XP_RESULT_CODE, result, &code) < 0)
+		goto out;
+	/* "selec-w": a winner was chosen; otherwise no tender won. */
+	if (same_text(code, "selec-w") &&
+	    result_winners(ps, r, result, a) < 0)
+		goto out;
+	if (!a->has_value && only_result &&
+	    get_amount(ps, XP_TOTAL, ps->root, &a->has_value, &a->value,
+		       &a->currency) < 0)
+		goto out;
+	rc = 0;
+out:
+	free(code);
+	return rc;
+}
+
+static int
+notice_results(struct parse *ps)
+{
+	struct results r = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
+	xmlXPathObjectPtr res;
+	int i, rc = -1;
+
+	if (eval(ps, XP_RESULTS, ps->root, &res) < 0)
+		return -1;
+	if (count(res) == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (count(res) > EFORMS_MAX_LOTS) {
+		fail(ps, "too many lot results (max %d)", EFORMS_MAX_LOTS);
+		goto out;
+	}
+	if (index_build(ps, XP_TENDERS, XP_TENDER_ID, &r.tenders) < 0 ||
+	    index_build(ps, XP_CONTRACT_TENDERS, XP_SELF, &r.contracted) < 0 ||
+	    index_build(ps, XP_PARTIES, XP_PARTY_ID, &r.parties) < 0)
+		goto out;
+	for (i = 0; i < count(res); i++)
+		if (parse_result(ps, &r, res->nodesetval->nodeTab[i],
+				 count(res) == 1) < 0)
+			goto out;
+	rc = 0;
+out:
+	index_free(&r.tenders);
+	index_free(&r.contracted);
+	index_free(&r.parties);
+	xmlXPathFreeObject(res);
+	return rc;
+}
+
+/* ---- changes ------------------------------------------------------------ */
+
+/* "<notice id>-<version>" names a notice version, as in cbc:VersionID. */
+static void
+split_version(char *id, char **version)
+{
+	size_t len = strlen(id);
+
+	if (len > 3 && id[len - 3] == '-' && strspn(id + len - 2,
+						     "0123456789") == 2) {
+		id[len - 3] = '\0';
+		*version = id + len - 2;
+	}
+}
+
+static int
+parse_change(struct parse *ps, xmlNodePtr change, struct changes *c)
+{
+	struct change_item *items;
+	struct codes sections = { NULL, 0 };
+
+	if (c->nitems == EFORMS_MAX_LOTS)
+		return fail(ps, "too many changes (max %d)", EFORMS_MAX_LOTS);
+	if (!(items = array_add(c->items, c->nitems, sizeof(*items))))
+		return oom(ps);
+	c->items = items;
+	items = &c->items[c->nitems++];
+	if (get_lang_text(ps, XP_CHANGE_DESC, change, &items->description) < 0 ||
+	    add_codes(ps, XP_CHANGED_SECTIONS, change, EFORMS_MAX_MEMBERS,
+		      &sections, norm_token) < 0) {
+		strvec_free(sections.v, sections.n);
+		return -1;
+	}
+	items->sections = sections.v;
+	items->nsections = sections.n;
+	return 0;
+}
+
+static int
+notice_changes(struct parse *ps)
+{
+	xmlXPathObjectPtr res;
+	xmlNodePtr node;
+	struct changes *c;
+	char *version = NULL;
+	int i, rc = -1;
+
+	if (first(ps, XP_CHANGES, ps->root, &node) < 0)
+		return -1;
+	if (!node)
+		return 0;
+	if (!(c = ps->n->changes = calloc(1, sizeof(*c))))
+		return oom(ps);
+	if (get_token(ps, XP_CHANGED_NOTICE, node, &c->notice_id) < 0 ||
+	    get_token(ps, XP_REASON_CODE, node, &c->reason_code) < 0 ||
+	    get_lang_text(ps, XP_REASON_DESC, node, &c->reason) < 0)
+		return -1;
+	if (c->notice_id)
+		split_version(c->notice_id, &version);
+	if (copy_text(ps, version, &c->version) < 0 ||
+	    eval(ps, XP_CHANGE, node, &res) < 0)
+		return -1;
+	for (i = 0; i < count(res); i++)
+		if (parse_change(ps, res->nodesetval->nodeTab[i], c) < 0)
+			goto out;
+	rc = 0;
+out:
+	xmlXPathFreeObject(res);
 	return rc;
 }
 
@@ -1313,13 +2216,16 @@ eforms_parse(struct eforms_parser *p, const char *data, size_t len,
 		oom(&ps);
 		goto out;
 	}
-	if (notice_header(&ps) < 0 || notice_lots(&ps) < 0)
+	if (notice_header(&ps) < 0 || notice_procedure(&ps) < 0 ||
+	    notice_lots(&ps) < 0 || notice_results(&ps) < 0 ||
+	    notice_changes(&ps) < 0)
 		goto out;
 	*out = ps.n;
 	ps.n = NULL;
 	rc = 0;
 out:
 	notice_free(ps.n);
+	index_free(&ps.orgs);
 	xmlXPathFreeContext(ps.xpc);
 	xmlFreeDoc(ps.doc);
 	xmlSetStructuredErrorFunc(old_context, old_handler);

@@ -24,6 +24,7 @@
 #include "mailer.h"
 #include "run.h"
 #include "store.h"
+#include "syndication.h"
 
 #ifndef DEFAULT_CONFIG
 #define DEFAULT_CONFIG "config/tenderlots.conf"
@@ -54,6 +55,7 @@ static const char usage_main[] =
 	"  firm import FILE.csv   add or update firms from a CSV file\n"
 	"  firm list              list subscribed firms\n"
 	"  firm remove ORGNR      remove a firm and everything about it\n"
+	"  quarantine list [-n N] documents refused at ingest, newest first\n"
 	"  config check           load the configuration and report errors\n"
 	"  config keys            list every configuration key\n"
 	"\n"
@@ -91,6 +93,14 @@ static const char usage_firm[] =
 	"cpv, regions (required: orgnr, name, email, cpv, regions), language\n"
 	"(sv or en), employees, turnover. An import is all or nothing: any bad\n"
 	"line is reported as FILE:LINE: message and nothing is stored.\n";
+
+static const char usage_quarantine[] =
+	"usage: tenderlots quarantine list [-n N]\n"
+	"\n"
+	"Lists the documents that were refused at ingest (malformed XML, not\n"
+	"eForms, a required field missing, too large, a DOCTYPE or entities),\n"
+	"newest first, with their source, the reason and their first bytes.\n"
+	"  -n N                   at most N documents (default 50)\n";
 
 static const char usage_config[] =
 	"usage: tenderlots config check\n"
@@ -254,24 +264,13 @@ open_store(const struct config *cfg, struct store **out)
 	return store_open(cfg->db_path, out);
 }
 
-static long
-shortest_interval(const struct config *cfg)
-{
-	long best = 3600;
-	size_t i;
-
-	for (i = 0; i < cfg->nfeeds; i++)
-		if (i == 0 || cfg->feeds[i].interval < best)
-			best = cfg->feeds[i].interval;
-	return best;
-}
-
 static int
 cmd_run(const char *config_path, int argc, char **argv)
 {
 	struct config *cfg = NULL;
 	struct store *store = NULL;
 	struct eforms_parser *parser = NULL;
+	struct syndication_parser *syndication = NULL;
 	struct mailer *mailer = NULL;
 	struct sigaction sa;
 	int once = 0, i, rc = EXIT_ERROR;
@@ -293,8 +292,9 @@ cmd_run(const char *config_path, int argc, char **argv)
 		if (!(mailer = mailer_new(&mo)))
 			goto out;
 	}
-	if (!(parser = eforms_parser_new())) {
-		error("cannot set up the eForms parser");
+	if (!(parser = eforms_parser_new()) ||
+	    !(syndication = syndication_parser_new())) {
+		error("cannot set up the parsers");
 		goto out;
 	}
 	memset(&sa, 0, sizeof sa);
@@ -302,10 +302,16 @@ cmd_run(const char *config_path, int argc, char **argv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* libcurl is told not to touch signals; a peer closing early must
+	 * give EPIPE, not kill the daemon. */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
 	for (;;) {
 		struct run_summary sum = { 0 };
 		struct run_context ctx = {
-			.cfg = cfg, .store = store, .parser = parser, .mailer = mailer,
+			.cfg = cfg, .store = store, .parser = parser,
+			.syndication = syndication, .mailer = mailer,
+			.all_feeds = once,
 		};
 		unsigned left;
 
@@ -317,8 +323,8 @@ cmd_run(const char *config_path, int argc, char **argv)
 			goto out;
 		}
 		log_info("pass done: %u new notices, %u matches, %u mails sent",
-			 sum.notices_new, sum.matches, sum.mails_sent);
-		for (left = (unsigned)shortest_interval(cfg); left && !stop_requested; )
+			 sum.in.notices_new, sum.in.matches, sum.mails_sent);
+		for (left = (unsigned)run_next_due(&ctx); left && !stop_requested; )
 			left = sleep(left);
 		if (stop_requested)
 			break;
@@ -326,6 +332,7 @@ cmd_run(const char *config_path, int argc, char **argv)
 	rc = EXIT_OK;
 out:
 	eforms_parser_free(parser);
+	syndication_parser_free(syndication);
 	mailer_free(mailer);
 	store_free(store);
 	config_free(cfg);
@@ -498,6 +505,70 @@ out:
 	return rc;
 }
 
+/* The first bytes of a refused document, on one line, control bytes shown. */
+static void
+print_head(const char *head, size_t len)
+{
+	size_t i;
+
+	fputs("    ", stdout);
+	for (i = 0; i < len && i < 160; i++) {
+		unsigned char c = (unsigned char)head[i];
+
+		if (c == '\n' || c == '\r' || c == '\t')
+			putchar(' ');
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+	putchar('\n');
+}
+
+static int
+cmd_quarantine(const char *config_path, int argc, char **argv)
+{
+	struct config *cfg = NULL;
+	struct store *store = NULL;
+	struct quarantined *q = NULL;
+	char when[32], *end;
+	size_t n = 0, i;
+	long limit = 50;
+	int rc = EXIT_ERROR;
+
+	if (argc == 4 && strcmp(argv[2], "-n") == 0) {
+		limit = strtol(argv[3], &end, 10);
+		if (*end || limit < 1 || limit > 100000)
+			return usage_error(usage_quarantine, "quarantine: -n takes "
+					   "a number from 1 to 100000");
+	} else if (argc != 2) {
+		return usage_error(usage_quarantine, "quarantine: bad arguments");
+	}
+	if (strcmp(argv[1], "list") != 0)
+		return usage_error(usage_quarantine, "quarantine: unknown "
+				   "subcommand '%s'", argv[1]);
+	if (load_config(config_path, &cfg) < 0 || open_store(cfg, &store) < 0 ||
+	    store_quarantine_list(store, (size_t)limit, &q, &n) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		struct tm tm;
+
+		localtime_r(&q[i].last_seen, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", &tm);
+		printf("%s  feed %s  %lld bytes  seen %ld time%s\n  %s\n  %s\n",
+		       when, q[i].feed, q[i].size, q[i].times,
+		       q[i].times == 1 ? "" : "s", q[i].source, q[i].reason);
+		print_head(q[i].head, q[i].head_len);
+	}
+	printf("%zu document%s in quarantine\n", n, n == 1 ? "" : "s");
+	rc = EXIT_OK;
+out:
+	quarantined_free(q, n);
+	store_free(store);
+	config_free(cfg);
+	return rc;
+}
+
 static int
 cmd_config(const char *config_path, int argc, char **argv)
 {
@@ -566,6 +637,8 @@ main(int argc, char **argv)
 			fputs(usage_firm, stdout);
 		else if (strcmp(cmd, "config") == 0)
 			fputs(usage_config, stdout);
+		else if (strcmp(cmd, "quarantine") == 0)
+			fputs(usage_quarantine, stdout);
 		else
 			return usage_error(usage_main, "unknown command '%s'", cmd);
 		return EXIT_OK;
@@ -581,6 +654,8 @@ main(int argc, char **argv)
 		rc = cmd_firm(config_path, argc, argv);
 	else if (strcmp(cmd, "config") == 0)
 		rc = cmd_config(config_path, argc, argv);
+	else if (strcmp(cmd, "quarantine") == 0)
+		rc = cmd_quarantine(config_path, argc, argv);
 	else
 		rc = usage_error(usage_main, "unknown command '%s'", cmd);
 	curl_global_cleanup();

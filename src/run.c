@@ -3,138 +3,69 @@
 
 #include "feed.h"
 #include "log.h"
-#include "match.h"
 #include "outbox.h"
 #include "run.h"
 
-struct ingest {
-	struct run_context *ctx;
-	struct run_summary *sum;
-	const struct firm_list *firms;
-	const char *feed;
-	struct buf reason;
-};
-
-static int
-match_notice(struct ingest *in, const struct notice *n, const int64_t *lot_rowids)
-{
-	size_t i, j;
-	int created, r;
-
-	if (!match_kind_alerts(n->kind) || !n->url)
-		return 0;
-	for (i = 0; i < n->nlots; i++) {
-		const struct lot *l = &n->lots[i];
-
-		/* A lot whose deadline has passed is no longer an opportunity. */
-		if (l->has_deadline && l->deadline < in->ctx->now)
-			continue;
-		for (j = 0; j < in->firms->n; j++) {
-			const struct firm *f = in->firms->v[j];
-
-			if ((r = match_lot(f, l, &in->reason)) < 0)
-				return error("out of memory");
-			if (r == 0)
-				continue;
-			if (store_put_match(in->ctx->store, f->id, lot_rowids[i],
-					    n->id, l->id, notice_kind_name(n->kind),
-					    buf_str(&in->reason), in->ctx->now,
-					    &created) < 0)
-				return -1;
-			in->sum->matches += (unsigned)created;
-		}
-	}
-	return 0;
-}
-
-static int
-ingest_document(const char *name, const char *data, size_t len, void *arg)
-{
-	struct ingest *in = arg;
-	struct notice *n = NULL;
-	enum store_put_result res;
-	int64_t *lot_rowids = NULL;
-	char source[4200], err[512];
-	int rc = -1;
-
-	if (eforms_parse(in->ctx->parser, data, len, &n, err, sizeof err) < 0) {
-		log_warnx("%s: rejected: %s", name, err);
-		in->sum->notices_rejected++;
-		return 0;
-	}
-	snprintf(source, sizeof source, "%s:%s", in->feed, name);
-	if (!(lot_rowids = calloc(n->nlots, sizeof *lot_rowids))) {
-		error("out of memory");
-		goto out;
-	}
-	if (store_put_notice(in->ctx->store, n, source, in->ctx->now, &res,
-			     lot_rowids) < 0)
-		goto out;
-	switch (res) {
-	case STORE_UNCHANGED:
-		in->sum->notices_unchanged++;
-		rc = 0;
-		goto out;
-	case STORE_NEW:
-		in->sum->notices_new++;
-		break;
-	case STORE_CHANGED:
-		in->sum->notices_changed++;
-		break;
-	}
-	in->sum->lots += (unsigned)n->nlots;
-	rc = match_notice(in, n, lot_rowids);
-out:
-	free(lot_rowids);
-	notice_free(n);
-	return rc;
-}
-
 static void
-document_unreadable(const char *name, const char *reason, void *arg)
+add_counts(struct ingest_counts *to, const struct ingest_counts *c)
 {
-	struct ingest *in = arg;
-
-	log_warnx("%s: rejected: %s", name, reason);
-	in->sum->notices_rejected++;
+	to->notices_new += c->notices_new;
+	to->notices_changed += c->notices_changed;
+	to->notices_unchanged += c->notices_unchanged;
+	to->notices_rejected += c->notices_rejected;
+	to->lots += c->lots;
+	to->matches += c->matches;
 }
 
 /*
- * A feed's batch is one transaction: either all of its new notices and
- * their matches are stored, or none, and the next pass tries again.
+ * Polls one feed and records how it went: when it is due next (its
+ * interval after a success, a growing backoff after failures, never
+ * sooner than the server asked), and the last error for `status`.
  */
 static int
-poll_feed(struct run_context *ctx, const struct feed_config *feed,
-	  const struct firm_list *firms, struct run_summary *sum)
+poll_one(struct run_context *ctx, struct feed_poller *fp,
+	 const struct feed_config *feed, struct run_summary *sum)
 {
-	struct fetch_options fo = {
-		.timeout = ctx->cfg->fetch_timeout,
-		.max_bytes = (size_t)ctx->cfg->fetch_max_bytes,
-	};
-	struct run_summary batch = { 0 };
-	struct ingest in = {
-		.ctx = ctx, .sum = &batch, .firms = firms, .feed = feed->name,
-	};
-	int rc = -1;
+	struct feed_state st;
+	char err[1024];
+	long retry_after;
+	int status, rc = -1;
 
-	buf_init(&in.reason, 4096);
-	if (store_begin(ctx->store) < 0)
-		goto out;
-	if (feed_poll(feed, &fo, ingest_document, document_unreadable, &in) < 0 ||
-	    store_commit(ctx->store) < 0) {
-		store_rollback(ctx->store);
+	if (store_feed_state_get(ctx->store, feed->name, &st) < 0)
+		return -1;
+	if (!ctx->all_feeds && st.next_poll > ctx->now) {
+		sum->feeds_waiting++;
+		rc = 0;
 		goto out;
 	}
-	sum->notices_new += batch.notices_new;
-	sum->notices_changed += batch.notices_changed;
-	sum->notices_unchanged += batch.notices_unchanged;
-	sum->lots += batch.lots;
-	sum->matches += batch.matches;
-	rc = 0;
+	sum->feeds++;
+	memset(&fp->ingest->counts, 0, sizeof fp->ingest->counts);
+	status = feed_poll(fp, feed, &retry_after, err, sizeof err);
+	add_counts(&sum->in, &fp->ingest->counts);
+	if (status == FEED_STORE_FAILED)
+		goto out;
+	st.last_poll = ctx->now;
+	st.notices += fp->ingest->counts.notices_new +
+		      fp->ingest->counts.notices_changed;
+	feed_state_release(&st);
+	if (status == FEED_OK) {
+		st.last_success = ctx->now;
+		st.failures = 0;
+		st.next_poll = ctx->now + feed->interval;
+	} else {
+		sum->feeds_failed++;
+		st.failures++;
+		st.next_poll = ctx->now + fetch_backoff(st.failures, retry_after,
+							ctx->cfg->fetch_max_backoff);
+		if (!(st.last_error = strdup(err)))
+			goto out;
+		log_warnx("feed %s: %s (failure %d, next try in %lld s)",
+			  feed->name, err, st.failures,
+			  (long long)(st.next_poll - ctx->now));
+	}
+	rc = store_feed_state_put(ctx->store, feed->name, &st);
 out:
-	/* Rejections stand even when the batch is rolled back. */
-	sum->notices_rejected += batch.notices_rejected;
-	buf_release(&in.reason);
+	feed_state_release(&st);
 	return rc;
 }
 
@@ -142,6 +73,19 @@ int
 run_pass(struct run_context *ctx, struct run_summary *sum)
 {
 	struct firm_list firms = { 0 };
+	struct ingest in = {
+		.store = ctx->store, .parser = ctx->parser, .now = ctx->now,
+	};
+	struct feed_poller fp = {
+		.store = ctx->store,
+		.syndication = ctx->syndication,
+		.fetch = {
+			.timeout = ctx->cfg->fetch_timeout,
+			.connect_timeout = ctx->cfg->fetch_connect_timeout,
+			.max_bytes = (size_t)ctx->cfg->fetch_max_bytes,
+		},
+		.ingest = &in,
+	};
 	size_t i;
 	int recovered, rc = -1;
 
@@ -151,11 +95,10 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 	if (recovered)
 		log_warnx("%d message(s) were being sent when the last run "
 			  "stopped; they will be sent again", recovered);
-	for (i = 0; i < ctx->cfg->nfeeds; i++) {
-		sum->feeds++;
-		if (poll_feed(ctx, &ctx->cfg->feeds[i], &firms, sum) < 0)
-			sum->feeds_failed++;
-	}
+	in.firms = &firms;
+	for (i = 0; i < ctx->cfg->nfeeds; i++)
+		if (poll_one(ctx, &fp, &ctx->cfg->feeds[i], sum) < 0)
+			goto out;
 	if (outbox_queue_alerts(ctx->store, ctx->cfg, &firms, ctx->now,
 				&sum->mails_queued) < 0 ||
 	    outbox_deliver(ctx->store, ctx->mailer, ctx->now, &sum->mails_sent,
@@ -167,17 +110,38 @@ out:
 	return rc;
 }
 
+long
+run_next_due(struct run_context *ctx)
+{
+	long best = 3600;
+	struct feed_state st;
+	size_t i;
+
+	for (i = 0; i < ctx->cfg->nfeeds; i++) {
+		long wait;
+
+		if (store_feed_state_get(ctx->store, ctx->cfg->feeds[i].name, &st) < 0)
+			return 60;
+		wait = (long)(st.next_poll - ctx->now);
+		feed_state_release(&st);
+		if (wait < best)
+			best = wait;
+	}
+	return best < 1 ? 1 : best;
+}
+
 void
 run_print_summary(const struct run_summary *s, FILE *out)
 {
 	fprintf(out,
-		"feeds:    %u polled, %u failed\n"
+		"feeds:    %u polled, %u failed, %u not due\n"
 		"notices:  %u new, %u changed, %u unchanged, %u rejected\n"
 		"lots:     %u\n"
 		"matches:  %u\n"
 		"mails:    %u queued, %u sent, %u deferred, %u failed\n",
-		s->feeds, s->feeds_failed, s->notices_new, s->notices_changed,
-		s->notices_unchanged, s->notices_rejected, s->lots, s->matches,
-		s->mails_queued, s->mails_sent, s->mails_deferred,
-		s->mails_failed);
+		s->feeds, s->feeds_failed, s->feeds_waiting,
+		s->in.notices_new, s->in.notices_changed,
+		s->in.notices_unchanged, s->in.notices_rejected, s->in.lots,
+		s->in.matches, s->mails_queued, s->mails_sent,
+		s->mails_deferred, s->mails_failed);
 }

@@ -1328,7 +1328,8 @@ out:
 
 int
 store_quarantine(struct store *s, const char *feed, const char *source,
-		 const char *reason, const char *data, size_t len, time_t now)
+		 const char *reason, const char *head, size_t head_len,
+		 long long size, time_t now)
 {
 	sqlite3_stmt *st;
 
@@ -1337,9 +1338,9 @@ store_quarantine(struct store *s, const char *feed, const char *source,
 	bind_text(st, 1, feed);
 	bind_text(st, 2, source);
 	bind_text(st, 3, reason);
-	sqlite3_bind_blob(st, 4, data ? data : "", (int)(len < QUARANTINE_HEAD ?
-			  len : QUARANTINE_HEAD), SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)len);
+	sqlite3_bind_blob(st, 4, head ? head : "", (int)(head_len < QUARANTINE_HEAD ?
+			  head_len : QUARANTINE_HEAD), SQLITE_TRANSIENT);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)size);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
 	return step_done(s, st, "quarantine document");
 }

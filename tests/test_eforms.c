@@ -117,6 +117,8 @@ struct parts {
 	const char *party;	/* more cac:ContractingParty children */
 	const char *project;	/* children of the procedure's project */
 	const char *lots;
+	const char *orgs;	/* more efac:Organization elements */
+	const char *terms;	/* more root children: cac:TenderingTerms, ... */
 };
 
 static char *
@@ -145,7 +147,7 @@ notice_xml(const struct parts *pt)
 		"</efac:Company></efac:Organization><efac:Organization><efac:Company>"
 		"<cac:PartyIdentification><cbc:ID schemeName=\"organization\">ORG-0001</cbc:ID></cac:PartyIdentification>"
 		"<cac:PartyName>%s</cac:PartyName>"
-		"</efac:Company></efac:Organization></efac:Organizations>"
+		"</efac:Company></efac:Organization>%s</efac:Organizations>"
 		"</efext:EformsExtension></ext:ExtensionContent></ext:UBLExtension></ext:UBLExtensions>\n"
 		"<cbc:ID schemeName=\"notice-id\">11111111-2222-3333-4444-555555555555</cbc:ID>\n"
 		"<cbc:ContractFolderID>aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee</cbc:ContractFolderID>\n"
@@ -156,6 +158,7 @@ notice_xml(const struct parts *pt)
 		"<cac:ContractingParty>%s<cac:Party><cac:PartyIdentification>"
 		"<cbc:ID schemeName=\"organization\">ORG-0001</cbc:ID>"
 		"</cac:PartyIdentification></cac:Party></cac:ContractingParty>\n"
+		"%s\n"
 		"<cac:ProcurementProject>%s</cac:ProcurementProject>\n"
 		"%s\n"
 		"</ContractNotice>\n",
@@ -163,8 +166,10 @@ notice_xml(const struct parts *pt)
 		pt->subtype ? pt->subtype : "16",
 		pt->buyer_names ? pt->buyer_names :
 			"<cbc:Name languageID=\"SWE\">Exempelstads kommun</cbc:Name>",
+		pt->orgs ? pt->orgs : "",
 		pt->type_list ? pt->type_list : "competition",
 		pt->party ? pt->party : "",
+		pt->terms ? pt->terms : "",
 		pt->project ? pt->project :
 			"<cbc:Name languageID=\"SWE\">Skolmat</cbc:Name>"
 			"<cac:MainCommodityClassification><cbc:ItemClassificationCode listName=\"cpv\">15000000</cbc:ItemClassificationCode></cac:MainCommodityClassification>"
@@ -227,22 +232,35 @@ time_str(time_t t)
 	return s;
 }
 
-/* Pipes json into python's strict parser running check; 1 if it passed. */
+/*
+ * Pipes json into python's strict parser running check, which is written
+ * to a file so that it can be long and quote freely; 1 if it passed.
+ */
 static int
 python_accepts(const char *json, const char *check)
 {
-	char cmd[2048];
-	FILE *p;
-	int status;
+	char path[] = "/tmp/tenderlots-check.XXXXXX";
+	char cmd[128];
+	FILE *f, *p;
+	int fd, status = -1;
 
-	snprintf(cmd, sizeof(cmd),
-		 PYTHON " -c 'import json,sys\n"
-		 "d = json.loads(sys.stdin.buffer.read())\n%s'", check);
-	p = popen(cmd, "w");
-	if (!p)
+	fd = mkstemp(path);
+	if (fd < 0)
 		return 0;
-	fputs(json, p);
-	status = pclose(p);
+	f = fdopen(fd, "w");
+	if (f && fprintf(f, "import json, sys\n"
+			 "d = json.loads(sys.stdin.buffer.read())\n%s", check) > 0 &&
+	    fclose(f) == 0) {
+		snprintf(cmd, sizeof(cmd), PYTHON " %s", path);
+		p = popen(cmd, "w");
+		if (p) {
+			fputs(json, p);
+			status = pclose(p);
+		}
+	} else if (f) {
+		fclose(f);
+	}
+	unlink(path);
 	return status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
@@ -493,6 +511,777 @@ test_change(void)
 	notice_free(n);
 }
 
+/* ---- full coverage: procedure, lots, results, changes ------------------ */
+
+static void
+test_can_results(void)
+{
+	struct notice *n = parse_fixture("can_24_minimal.xml");
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK_STR(n->buyer_id, "123 456 789");
+	CHECK_STR(n->buyer_city, "Rouen Cedex 1");
+	CHECK_STR(n->procedure_type, "open");
+	CHECK_STR(n->description, "Service d'entretien de remise en \xc3\xa9tat "
+		  "et de nettoyage des espaces verts.");
+	CHECK(n->changes == NULL);
+	CHECK(n->nawards == 1);
+	if (n->nawards == 1) {
+		struct award *a = &n->awards[0];
+
+		CHECK_STR(a->lot, "LOT-0000");
+		/* TPA-0001 tendered TEN-0001, which CON-0001 was signed on. */
+		CHECK(a->nwinners == 1);
+		if (a->nwinners == 1) {
+			CHECK_STR(a->winners[0].name, "Espaces Verts Lemire");
+			CHECK_STR(a->winners[0].id, "326 912 557");
+		}
+		CHECK(a->tenders == 3);
+		CHECK(a->sme_tenders == 1);
+		/* The winning tender's amount, not the notice's total. */
+		CHECK(a->has_value && a->value == 95414.0);
+		CHECK_STR(a->currency, "EUR");
+	}
+	notice_free(n);
+}
+
+static void
+test_change_details(void)
+{
+	struct notice *n = parse_fixture("change-cn_24_open_dates.xml");
+	struct changes *c;
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	c = n->changes;
+	CHECK(c != NULL);
+	if (c) {
+		CHECK_STR(c->notice_id, "c4c415ee-ac08-4465-8fa6-57568cf69462");
+		CHECK_STR(c->version, "01");
+		CHECK_STR(c->reason_code, "update-add");
+		CHECK(c->reason && strncmp(c->reason, "Due to Covid-19 and the "
+					   "UK Government", 37) == 0);
+		CHECK(c->nitems == 2);
+		if (c->nitems == 2) {
+			CHECK_STR(c->items[0].description, "Time limit for "
+				  "receipt of tenders or requests to participate");
+			VEC_IS(c->items[0].sections, c->items[0].nsections,
+			       "LOT-0000");
+			CHECK_STR(c->items[1].description,
+				  "Conditions for opening of tenders");
+			VEC_IS(c->items[1].sections, c->items[1].nsections,
+			       "LOT-0000");
+		}
+	}
+	CHECK(n->nawards == 0);
+	CHECK_STR(n->buyer_city, "Paisley");
+	CHECK_STR(n->documents_url,
+		  "https://www.publictendersscotland.publiccontractsscotland.gov.uk");
+	CHECK_STR(n->submission_url, n->documents_url);
+	CHECK(n->nlots == 1);
+	if (n->nlots == 1) {
+		struct lot *l = &n->lots[0];
+
+		CHECK_STR(l->duration, "P36M");
+		CHECK_STR(l->documents_url, n->documents_url);
+		CHECK_STR(l->submission_url, n->submission_url);
+		CHECK(!l->has_questions_deadline);
+		/* cac:RealizedLocation/cbc:Description is not the lot's. */
+		CHECK(l->description && strncmp(l->description, "The purpose "
+						"of this contract", 27) == 0);
+	}
+	notice_free(n);
+}
+
+static void
+test_cn_maximal_details(void)
+{
+	struct notice *n = parse_fixture("cn_24_maximal.xml");
+	size_t i;
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK_STR(n->procedure_type, "neg-w-call");
+	CHECK_STR(n->buyer_id, "998298");
+	CHECK_STR(n->buyer_city, "Luxembourg");
+	CHECK_STR(n->description, "Description ---");
+	VEC_IS(n->cpv, n->ncpv, "79710000", "79720000");
+	VEC_IS(n->nuts, n->nnuts, "LU000");
+	CHECK_STR(n->town, "Luxembourg");
+	CHECK(n->has_value && n->value == 9999999.99);
+	CHECK_STR(n->currency, "EUR");
+	CHECK(n->max_lots_submitted == 2 && n->max_lots_awarded == 2);
+	CHECK_STR(n->documents_url, "http://nonrestricteddocuments.com");
+	CHECK_STR(n->submission_url,
+		  "http://tender-submit.fin-adm.com/esubmission");
+	CHECK(n->ngroups == 1);
+	if (n->ngroups == 1) {
+		struct lot_group *g = &n->groups[0];
+
+		CHECK_STR(g->id, "GLO-0001");
+		CHECK_STR(g->title, "Title ---");
+		VEC_IS(g->lots, g->nlots, "LOT-0001", "LOT-0002");
+		CHECK(g->has_value && g->value == 9999999.99);
+		CHECK_STR(g->currency, "EUR");
+	}
+	CHECK(n->nlots == 2);
+	for (i = 0; i < n->nlots; i++) {
+		struct lot *l = &n->lots[i];
+
+		/* Only a start and an end date: no duration. */
+		CHECK(l->duration == NULL);
+		CHECK_STR(l->town, "Luxembourg");
+		CHECK_STR(l->description, "Description ---");
+		CHECK(l->has_questions_deadline &&
+		      l->questions_deadline == utc(2023, 5, 20, 19, 59, 32));
+		/* Questions close earlier but are no act-by deadline. */
+		CHECK(l->has_deadline &&
+		      l->deadline == utc(2023, 5, 22, 19, 59, 32));
+		CHECK_STR(l->documents_url, "http://nonrestricteddocuments.com");
+	}
+	if (n->nlots == 2) {
+		CHECK_STR(n->lots[0].submission_url,
+			  "http://tender-submit.fin-adm.com/esubmission");
+		CHECK(n->lots[1].submission_url == NULL);
+	}
+	CHECK(n->deadline == utc(2023, 5, 22, 19, 59, 32));
+	CHECK(n->nawards == 0 && n->changes == NULL);
+	notice_free(n);
+}
+
+static void
+test_pin_maximal(void)
+{
+	struct notice *n = parse_fixture("pin-only_24_maximal.xml");
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK(n->kind == NOTICE_PLANNING);
+	CHECK_STR(n->buyer_id, "VAT12341");
+	CHECK(n->procedure_type == NULL);
+	CHECK(n->ntitles == 1 && n->ndescriptions == 1);
+	CHECK(n->max_lots_submitted == COUNT_UNKNOWN &&
+	      n->max_lots_awarded == COUNT_UNKNOWN);
+	CHECK(n->nlots == 1);
+	if (n->nlots == 1) {
+		struct lot *l = &n->lots[0];
+
+		/* A part of a PIN is a lot. */
+		CHECK_STR(l->id, "PAR-0000");
+		CHECK_STR(l->title, "Part Title ---");
+		CHECK(!l->has_deadline);
+		/* 2023-05-23 20:59:32+01:00 */
+		CHECK(l->has_questions_deadline &&
+		      l->questions_deadline == utc(2023, 5, 23, 19, 59, 32));
+		CHECK_STR(l->documents_url, "http://nonrestricteddocuments.com");
+	}
+	CHECK(!n->has_deadline);
+	notice_free(n);
+}
+
+/* Every language given; the preferred one for the single-valued fields. */
+static void
+test_titles_in_languages(void)
+{
+	struct parts pt = { 0 };
+	char err[256] = "";
+	struct notice *n;
+
+	pt.project = "<cbc:Name languageID=\"ENG\">School meals</cbc:Name>"
+		     "<cbc:Name languageID=\"SWE\">Skolmat</cbc:Name>"
+		     "<cbc:Name languageID=\"FIN\">Kouluruoka</cbc:Name>"
+		     "<cbc:Name languageID=\"SWE\">Skolmat igen</cbc:Name>"
+		     "<cbc:Description languageID=\"ENG\">Meals for \"all\" "
+		     "schools.</cbc:Description>"
+		     "<cbc:Description>M\xc3\xa5ltider till alla skolor."
+		     "</cbc:Description>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK_STR(n->title, "Skolmat");
+	CHECK(n->ntitles == 3);
+	if (n->ntitles == 3) {
+		CHECK_STR(n->titles[0].lang, "ENG");
+		CHECK_STR(n->titles[0].value, "School meals");
+		/* A language given twice keeps its first text. */
+		CHECK_STR(n->titles[1].lang, "SWE");
+		CHECK_STR(n->titles[1].value, "Skolmat");
+		CHECK_STR(n->titles[2].lang, "FIN");
+	}
+	/* Without languageID a text is in the notice's language. */
+	CHECK(n->ndescriptions == 2);
+	if (n->ndescriptions == 2) {
+		CHECK_STR(n->descriptions[1].lang, "SWE");
+		CHECK_STR(n->descriptions[1].value,
+			  "M\xc3\xa5ltider till alla skolor.");
+	}
+	CHECK_STR(n->description, "Meals for \"all\" schools.");
+	{
+		struct buf b;
+
+		buf_init(&b, 0);
+		CHECK(notice_to_json(n, &b) == 0);
+		CHECK(python_accepts(buf_str(&b),
+			"assert d['title'] == 'Skolmat'\n"
+			"assert d['titles'] == {'ENG': 'School meals', 'SWE': "
+			"'Skolmat', 'FIN': 'Kouluruoka'}\n"
+			"assert list(d['titles']) == ['ENG', 'SWE', 'FIN']\n"
+			"assert d['descriptions'] == {'ENG': 'Meals for \"all\" "
+			"schools.', 'SWE': 'M\\u00e5ltider till alla skolor.'}\n"
+			"assert d['description'] == 'Meals for \"all\" schools.'\n"));
+		buf_release(&b);
+	}
+	notice_free(n);
+
+	pt.project = "<cbc:Name languageID=\"sv-SE\">Skolmat</cbc:Name>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n == NULL);
+	CHECK(strstr(err, "cac:ProcurementProject/cbc:Name: bad languageID "
+		      "'sv-SE'") != NULL);
+	notice_free(n);
+}
+
+/* Descriptions may be far longer than titles, but not without end. */
+static void
+test_description_cap(void)
+{
+	struct parts pt = { 0 };
+	struct buf project;
+	char err[256] = "";
+	struct notice *n;
+	int i;
+
+	buf_init(&project, 0);
+	buf_adds(&project, "<cbc:Name>Skolmat</cbc:Name><cbc:Description>");
+	for (i = 0; i < 6000; i++)
+		buf_adds(&project, "\xc3\xa5");
+	buf_adds(&project, "</cbc:Description>");
+	pt.project = buf_str(&project);
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL && n->description && strlen(n->description) == 12000);
+	notice_free(n);
+	buf_reset(&project);
+	buf_adds(&project, "<cbc:Name>Skolmat</cbc:Name><cbc:Description>");
+	for (i = 0; i < 32769; i++)
+		buf_addc(&project, 'x');
+	buf_adds(&project, "</cbc:Description>");
+	pt.project = buf_str(&project);
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n == NULL);
+	CHECK(strstr(err, "cac:ProcurementProject/cbc:Description: text too "
+		      "long (32769 bytes, max 32768)") != NULL);
+	notice_free(n);
+	buf_release(&project);
+}
+
+#define LOT_OPEN(id) "<cac:ProcurementProjectLot><cbc:ID schemeName=\"Lot\">" \
+		     id "</cbc:ID>"
+#define DOC_URI(uri) "<cac:CallForTendersDocumentReference><cbc:ID>D</cbc:ID>" \
+		     "<cac:Attachment><cac:ExternalReference><cbc:URI>" uri \
+		     "</cbc:URI></cac:ExternalReference></cac:Attachment>" \
+		     "</cac:CallForTendersDocumentReference>"
+#define RECIPIENT(uri) "<cac:TenderRecipientParty><cbc:EndpointID>" uri \
+		       "</cbc:EndpointID></cac:TenderRecipientParty>"
+
+/* Only http and https addresses become links. */
+static void
+test_url_filter(void)
+{
+	struct parts pt = { 0 };
+	char err[256] = "";
+	struct notice *n;
+
+	pt.lots = LOT_OPEN("LOT-0001") "<cac:TenderingTerms>"
+		  DOC_URI("javascript:alert(1)") DOC_URI("ftp://docs.example.se/a")
+		  DOC_URI("https://") DOC_URI("https://docs.example.se/a b")
+		  DOC_URI("HTTPS-ish://x") DOC_URI("https://docs.example.se/lot1")
+		  RECIPIENT("mailto:anbud@kommun.example.se")
+		  "</cac:TenderingTerms></cac:ProcurementProjectLot>"
+		  LOT_OPEN("LOT-0002") "<cac:TenderingTerms>"
+		  DOC_URI("file:///etc/passwd")
+		  RECIPIENT("data:text/html,x") RECIPIENT("http://anbud.example.se/2")
+		  "</cac:TenderingTerms></cac:ProcurementProjectLot>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK(n->nlots == 2);
+	if (n->nlots == 2) {
+		CHECK_STR(n->lots[0].documents_url, "https://docs.example.se/lot1");
+		CHECK(n->lots[0].submission_url == NULL);
+		CHECK(n->lots[1].documents_url == NULL);
+		CHECK_STR(n->lots[1].submission_url, "http://anbud.example.se/2");
+	}
+	/* The notice's: the first web address at any level. */
+	CHECK_STR(n->documents_url, "https://docs.example.se/lot1");
+	CHECK_STR(n->submission_url, "http://anbud.example.se/2");
+	CHECK_STR(n->url, "https://docs.example.se/lot1");
+	notice_free(n);
+}
+
+static void
+test_durations(void)
+{
+	static const struct {
+		const char *measure, *want;
+	} cases[] = {
+		{ "<cbc:DurationMeasure unitCode=\"DAY\">90</cbc:DurationMeasure>",
+		  "P90D" },
+		{ "<cbc:DurationMeasure unitCode=\"MONTH\">048</cbc:DurationMeasure>",
+		  "P48M" },
+		{ "<cbc:DurationMeasure unitCode=\"YEAR\"> 2 </cbc:DurationMeasure>",
+		  "P2Y" },
+		{ "<cbc:DurationMeasure unitCode=\"WEEK\">6</cbc:DurationMeasure>",
+		  "P6W" },
+		{ "<cbc:DurationMeasure unitCode=\"HUR\">6</cbc:DurationMeasure>",
+		  NULL },
+		{ "<cbc:DurationMeasure>6</cbc:DurationMeasure>", NULL },
+		{ "<cbc:StartDate>2025-01-01+01:00</cbc:StartDate>"
+		  "<cbc:EndDate>2025-12-31+01:00</cbc:EndDate>", NULL },
+	};
+	struct parts pt = { 0 };
+	char lot[512], err[256] = "";
+	struct notice *n;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(lot, sizeof(lot), LOT_OPEN("LOT-0001")
+			 "<cac:ProcurementProject><cbc:Name>Mat</cbc:Name>"
+			 "<cac:PlannedPeriod>%s</cac:PlannedPeriod>"
+			 "</cac:ProcurementProject></cac:ProcurementProjectLot>",
+			 cases[i].measure);
+		pt.lots = lot;
+		n = parse_parts(&pt, err, sizeof(err));
+		CHECK(n != NULL && n->nlots == 1);
+		if (n && n->nlots == 1) {
+			if (cases[i].want)
+				CHECK_STR(n->lots[0].duration, cases[i].want);
+			else
+				CHECK(n->lots[0].duration == NULL);
+		}
+		notice_free(n);
+	}
+	pt.lots = LOT_OPEN("LOT-0001") "<cac:ProcurementProject><cac:PlannedPeriod>"
+		  "<cbc:DurationMeasure unitCode=\"MONTH\">1.5</cbc:DurationMeasure>"
+		  "</cac:PlannedPeriod></cac:ProcurementProject>"
+		  "</cac:ProcurementProjectLot>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n == NULL);
+	CHECK(strstr(err, "cac:PlannedPeriod/cbc:DurationMeasure: bad duration "
+		      "'1.5'") != NULL);
+	notice_free(n);
+	/* Without lots, the procedure's duration is the virtual lot's. */
+	pt.lots = NULL;
+	pt.project = "<cbc:Name>Mat</cbc:Name><cac:PlannedPeriod>"
+		     "<cbc:DurationMeasure unitCode=\"YEAR\">4</cbc:DurationMeasure>"
+		     "</cac:PlannedPeriod>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL && n->nlots == 1);
+	if (n && n->nlots == 1)
+		CHECK_STR(n->lots[0].duration, "P4Y");
+	notice_free(n);
+}
+
+/* Questions deadlines: their own field, the same date rules. */
+static void
+test_questions_deadline(void)
+{
+	struct parts pt = { 0 };
+	char err[256] = "";
+	struct notice *n;
+	struct buf b;
+
+	pt.lots = LOT_OPEN("LOT-0001") "<cac:TenderingProcess>"
+		  "<cac:AdditionalInformationRequestPeriod><cbc:EndDate>"
+		  "2024-04-02+02:00</cbc:EndDate></cac:AdditionalInformationRequestPeriod>"
+		  "<cac:TenderSubmissionDeadlinePeriod><cbc:EndDate>2024-04-10+02:00"
+		  "</cbc:EndDate><cbc:EndTime>12:00:00+02:00</cbc:EndTime>"
+		  "</cac:TenderSubmissionDeadlinePeriod></cac:TenderingProcess>"
+		  "</cac:ProcurementProjectLot>"
+		  LOT_OPEN("LOT-0002") "<cac:TenderingProcess>"
+		  "<cac:AdditionalInformationRequestPeriod><cbc:EndDate>"
+		  "2024-03-28+01:00</cbc:EndDate><cbc:EndTime>10:00:00+01:00"
+		  "</cbc:EndTime></cac:AdditionalInformationRequestPeriod>"
+		  "</cac:TenderingProcess></cac:ProcurementProjectLot>"
+		  LOT_OPEN("LOT-0003") "</cac:ProcurementProjectLot>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL && n->nlots == 3);
+	if (!n || n->nlots != 3)
+		goto out;
+	/* A date alone: the end of that day in its zone. */
+	CHECK(n->lots[0].has_questions_deadline &&
+	      n->lots[0].questions_deadline == utc(2024, 4, 2, 21, 59, 59));
+	CHECK(n->lots[1].has_questions_deadline &&
+	      n->lots[1].questions_deadline == utc(2024, 3, 28, 9, 0, 0));
+	CHECK(!n->lots[2].has_questions_deadline);
+	/* The act-by deadline is the submission, never the questions. */
+	CHECK(n->has_deadline && n->deadline == utc(2024, 4, 10, 10, 0, 0));
+	CHECK(!n->lots[1].has_deadline);
+	buf_init(&b, 0);
+	CHECK(notice_to_json(n, &b) == 0);
+	CHECK(python_accepts(buf_str(&b),
+		"assert d['deadline'] == '2024-04-10T10:00:00Z'\n"
+		"assert d['questions_deadline'] == '2024-03-28T09:00:00Z'\n"
+		"a, b, c = d['lots']\n"
+		"assert a['deadline'] == '2024-04-10T10:00:00Z'\n"
+		"assert a['questions_deadline'] == '2024-04-02T21:59:59Z'\n"
+		"assert b['deadline'] is None and c['questions_deadline'] is None\n"));
+	buf_release(&b);
+out:
+	notice_free(n);
+	pt.lots = LOT_OPEN("LOT-0001") "<cac:TenderingProcess>"
+		  "<cac:AdditionalInformationRequestPeriod><cbc:EndDate>2024-02-30"
+		  "</cbc:EndDate></cac:AdditionalInformationRequestPeriod>"
+		  "</cac:TenderingProcess></cac:ProcurementProjectLot>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n == NULL);
+	CHECK(strstr(err, "cac:AdditionalInformationRequestPeriod/cbc:EndDate: "
+		      "bad date '2024-02-30'") != NULL);
+	notice_free(n);
+}
+
+/* Places: a lot's own town, or the procedure's when it names no place. */
+static void
+test_places(void)
+{
+	struct parts pt = { 0 };
+	char err[256] = "";
+	struct notice *n;
+
+	pt.project = "<cbc:Name>Sn\xc3\xb6r\xc3\xb6jning</cbc:Name>"
+		"<cac:RealizedLocation><cac:Address><cbc:CityName>Exempelstad"
+		"</cbc:CityName><cbc:CountrySubentityCode>SE232"
+		"</cbc:CountrySubentityCode></cac:Address></cac:RealizedLocation>";
+	pt.lots = LOT_OPEN("LOT-0001") "<cac:ProcurementProject><cbc:Name>Norr"
+		  "</cbc:Name><cac:RealizedLocation><cac:Address><cbc:CityName>"
+		  "Norrby</cbc:CityName></cac:Address></cac:RealizedLocation>"
+		  "</cac:ProcurementProject></cac:ProcurementProjectLot>"
+		  LOT_OPEN("LOT-0002") "<cac:ProcurementProject><cbc:Name>Syd"
+		  "</cbc:Name><cac:RealizedLocation><cac:Address>"
+		  "<cbc:CountrySubentityCode>SE231</cbc:CountrySubentityCode>"
+		  "</cac:Address></cac:RealizedLocation>"
+		  "</cac:ProcurementProject></cac:ProcurementProjectLot>"
+		  LOT_OPEN("LOT-0003") "</cac:ProcurementProjectLot>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL && n->nlots == 3);
+	if (n && n->nlots == 3) {
+		CHECK_STR(n->town, "Exempelstad");
+		VEC_IS(n->nuts, n->nnuts, "SE232");
+		CHECK_STR(n->lots[0].town, "Norrby");
+		VEC_IS(n->lots[0].nuts, n->lots[0].nnuts, "SE232");
+		/* Its own region, in which the procedure's town may not be. */
+		CHECK(n->lots[1].town == NULL);
+		VEC_IS(n->lots[1].nuts, n->lots[1].nnuts, "SE231");
+		CHECK_STR(n->lots[2].town, "Exempelstad");
+	}
+	notice_free(n);
+}
+
+static void
+test_lot_limits(void)
+{
+	struct parts pt = { 0 };
+	char err[256] = "";
+	struct notice *n;
+
+	pt.terms = "<cac:TenderingTerms><cac:LotDistribution>"
+		   "<cbc:MaximumLotsSubmittedNumeric>3</cbc:MaximumLotsSubmittedNumeric>"
+		   "</cac:LotDistribution></cac:TenderingTerms>"
+		   "<cac:TenderingProcess><cbc:ProcedureCode listName=\"procurement-"
+		   "procedure-type\">restricted</cbc:ProcedureCode></cac:TenderingProcess>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL);
+	if (n) {
+		CHECK(n->max_lots_submitted == 3);
+		CHECK(n->max_lots_awarded == COUNT_UNKNOWN);
+		CHECK_STR(n->procedure_type, "restricted");
+		CHECK(n->ngroups == 0);
+	}
+	notice_free(n);
+	pt.terms = "<cac:TenderingTerms><cac:LotDistribution>"
+		   "<cbc:MaximumLotsAwardedNumeric>-1</cbc:MaximumLotsAwardedNumeric>"
+		   "</cac:LotDistribution></cac:TenderingTerms>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n == NULL);
+	CHECK(strstr(err, "cbc:MaximumLotsAwardedNumeric: bad number '-1'") != NULL);
+	notice_free(n);
+}
+
+#define GROUP(id, lots) "<cac:LotsGroup><cbc:LotsGroupID schemeName=\"LotsGroup\">" \
+			id "</cbc:LotsGroupID>" lots "</cac:LotsGroup>"
+#define LOT_REF(id) "<cac:ProcurementProjectLotReference><cbc:ID schemeName=" \
+		    "\"Lot\">" id "</cbc:ID></cac:ProcurementProjectLotReference>"
+
+static void
+test_groups(void)
+{
+	struct parts pt = { 0 };
+	char err[256] = "";
+	struct notice *n;
+
+	pt.terms = "<cac:TenderingTerms><cac:LotDistribution>"
+		   GROUP("GLO-0001", LOT_REF("LOT-0001") LOT_REF("LOT-0002")
+			 LOT_REF("LOT-0001"))
+		   GROUP("GLO-0002", LOT_REF("LOT-0002") LOT_REF("LOT-0003"))
+		   "</cac:LotDistribution></cac:TenderingTerms>";
+	pt.lots = "<cac:ProcurementProjectLot><cbc:ID schemeName=\"LotsGroup\">"
+		  "GLO-0002</cbc:ID><cac:ProcurementProject>"
+		  "<cbc:Name languageID=\"ENG\">North</cbc:Name>"
+		  "<cbc:Name languageID=\"SWE\">Norr</cbc:Name>"
+		  "<cac:RequestedTenderTotal><cbc:EstimatedOverallContractAmount "
+		  "currencyID=\"SEK\">1200000</cbc:EstimatedOverallContractAmount>"
+		  "</cac:RequestedTenderTotal></cac:ProcurementProject>"
+		  "</cac:ProcurementProjectLot>"
+		  "<cac:ProcurementProjectLot><cbc:ID schemeName=\"LotsGroup\">"
+		  "GLO-0003</cbc:ID></cac:ProcurementProjectLot>"
+		  LOT_OPEN("LOT-0001") "</cac:ProcurementProjectLot>"
+		  LOT_OPEN("LOT-0002") "</cac:ProcurementProjectLot>"
+		  LOT_OPEN("LOT-0003") "</cac:ProcurementProjectLot>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK(n->nlots == 3);
+	CHECK(n->ngroups == 3);
+	if (n->ngroups == 3) {
+		CHECK_STR(n->groups[0].id, "GLO-0001");
+		VEC_IS(n->groups[0].lots, n->groups[0].nlots, "LOT-0001",
+		       "LOT-0002");
+		CHECK(n->groups[0].title == NULL && !n->groups[0].has_value);
+		CHECK_STR(n->groups[1].id, "GLO-0002");
+		CHECK_STR(n->groups[1].title, "Norr");
+		VEC_IS(n->groups[1].lots, n->groups[1].nlots, "LOT-0002",
+		       "LOT-0003");
+		CHECK(n->groups[1].has_value && n->groups[1].value == 1200000.0);
+		CHECK_STR(n->groups[1].currency, "SEK");
+		/* Described, but not in the lot distribution. */
+		CHECK_STR(n->groups[2].id, "GLO-0003");
+		CHECK(n->groups[2].nlots == 0);
+	}
+	notice_free(n);
+
+	pt.terms = "<cac:TenderingTerms><cac:LotDistribution>"
+		   GROUP("GLO-0001", LOT_REF("LOT-0001"))
+		   GROUP("GLO-0001", LOT_REF("LOT-0002"))
+		   "</cac:LotDistribution></cac:TenderingTerms>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n == NULL);
+	CHECK(strstr(err, "duplicate lots group 'GLO-0001'") != NULL);
+	notice_free(n);
+}
+
+#define ORG(id, name, company_id) "<efac:Organization><efac:Company>" \
+	"<cac:PartyIdentification><cbc:ID schemeName=\"organization\">" id \
+	"</cbc:ID></cac:PartyIdentification><cac:PartyName><cbc:Name " \
+	"languageID=\"SWE\">" name "</cbc:Name></cac:PartyName>" \
+	"<cac:PartyLegalEntity><cbc:CompanyID>" company_id "</cbc:CompanyID>" \
+	"</cac:PartyLegalEntity></efac:Company></efac:Organization>"
+#define LOT_RESULT(code, tenders, stats, lot) "<efac:LotResult>" \
+	"<cbc:TenderResultCode listName=\"winner-selection-status\">" code \
+	"</cbc:TenderResultCode>" tenders stats \
+	"<efac:TenderLot><cbc:ID schemeName=\"Lot\">" lot "</cbc:ID>" \
+	"</efac:TenderLot></efac:LotResult>"
+#define TENDER_REF(id) "<efac:LotTender><cbc:ID schemeName=\"tender\">" id \
+	"</cbc:ID></efac:LotTender>"
+#define STAT(code, number) "<efac:ReceivedSubmissionsStatistics>" \
+	"<efbc:StatisticsCode listName=\"received-submission-type\">" code \
+	"</efbc:StatisticsCode><efbc:StatisticsNumeric>" number \
+	"</efbc:StatisticsNumeric></efac:ReceivedSubmissionsStatistics>"
+#define TENDER(id, amount, party) "<efac:LotTender><cbc:ID schemeName=" \
+	"\"tender\">" id "</cbc:ID>" amount "<efac:TenderingParty><cbc:ID>" \
+	party "</cbc:ID></efac:TenderingParty></efac:LotTender>"
+#define PAYABLE(cur, v) "<cac:LegalMonetaryTotal><cbc:PayableAmount " \
+	"currencyID=\"" cur "\">" v "</cbc:PayableAmount></cac:LegalMonetaryTotal>"
+#define CONTRACT(id, tender) "<efac:SettledContract><cbc:ID>" id "</cbc:ID>" \
+	"<efac:LotTender><cbc:ID schemeName=\"tender\">" tender "</cbc:ID>" \
+	"</efac:LotTender></efac:SettledContract>"
+#define PARTY(id, tenderers) "<efac:TenderingParty><cbc:ID>" id "</cbc:ID>" \
+	tenderers "</efac:TenderingParty>"
+#define TENDERER(org, lead) "<efac:Tenderer><cbc:ID>" org "</cbc:ID>" lead \
+	"</efac:Tenderer>"
+#define LEAD(v) "<efbc:GroupLeadIndicator>" v "</efbc:GroupLeadIndicator>"
+
+/*
+ * Winners are the tenderers of tenders a contract was signed on, in lot
+ * results that chose a winner; a group counts by its leader.
+ */
+static void
+test_awards(void)
+{
+	struct parts pt = { 0 };
+	char err[256] = "";
+	struct notice *n;
+	struct buf b;
+
+	pt.subtype = "29";
+	pt.type_list = "result";
+	pt.orgs = ORG("ORG-0101", "Bygg AB", "556677-8899")
+		  ORG("ORG-0102", "Mark och Sten AB", "559900-1122")
+		  ORG("ORG-0103", "Konsortiepartner AB", "551111-2222")
+		  ORG("ORG-0104", "Förlorare AB", "553333-4444");
+	pt.ext = "<efac:NoticeResult>"
+		 "<cbc:TotalAmount currencyID=\"SEK\">999</cbc:TotalAmount>"
+		 LOT_RESULT("selec-w", TENDER_REF("TEN-0001") TENDER_REF("TEN-0002")
+			    TENDER_REF("TEN-0003") TENDER_REF("TEN-0009"),
+			    STAT("tenders", "4") STAT("t-sme", "3")
+			    STAT("t-no-eea", "0"), "LOT-0001")
+		 LOT_RESULT("clos-nw", TENDER_REF("TEN-0004"),
+			    STAT("tenders", "1"), "LOT-0002")
+		 LOT_RESULT("selec-w", TENDER_REF("TEN-0005") TENDER_REF("TEN-0006"),
+			    "", "LOT-0003")
+		 TENDER("TEN-0001", PAYABLE("SEK", "100000.50"), "TPA-0001")
+		 TENDER("TEN-0002", PAYABLE("SEK", "200000"), "TPA-0002")
+		 TENDER("TEN-0003", PAYABLE("SEK", "50"), "TPA-0003")
+		 TENDER("TEN-0004", PAYABLE("SEK", "10"), "TPA-0003")
+		 TENDER("TEN-0005", PAYABLE("SEK", "10"), "TPA-0001")
+		 TENDER("TEN-0006", PAYABLE("EUR", "10"), "TPA-0002")
+		 CONTRACT("CON-0001", "TEN-0001") CONTRACT("CON-0002", "TEN-0002")
+		 CONTRACT("CON-0003", "TEN-0004") CONTRACT("CON-0004", "TEN-0005")
+		 CONTRACT("CON-0005", "TEN-0006") CONTRACT("CON-0009", "TEN-0009")
+		 PARTY("TPA-0001", TENDERER("ORG-0101", ""))
+		 PARTY("TPA-0002", TENDERER("ORG-0102", LEAD("true"))
+		       TENDERER("ORG-0103", LEAD("false")))
+		 PARTY("TPA-0003", TENDERER("ORG-0104", ""))
+		 "</efac:NoticeResult>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK(n->kind == NOTICE_RESULT);
+	CHECK(n->nawards == 3);
+	if (n->nawards != 3)
+		goto out;
+	CHECK_STR(n->awards[0].lot, "LOT-0001");
+	/* TEN-0003 won no contract; TEN-0009 is no tender of the notice. */
+	CHECK(n->awards[0].nwinners == 2);
+	if (n->awards[0].nwinners == 2) {
+		CHECK_STR(n->awards[0].winners[0].name, "Bygg AB");
+		CHECK_STR(n->awards[0].winners[0].id, "556677-8899");
+		CHECK_STR(n->awards[0].winners[1].name, "Mark och Sten AB");
+		CHECK_STR(n->awards[0].winners[1].id, "559900-1122");
+	}
+	CHECK(n->awards[0].tenders == 4 && n->awards[0].sme_tenders == 3);
+	CHECK(n->awards[0].has_value && n->awards[0].value == 300000.5);
+	CHECK_STR(n->awards[0].currency, "SEK");
+	/* No winner chosen: a contract reference does not make one. */
+	CHECK(n->awards[1].nwinners == 0);
+	CHECK(n->awards[1].tenders == 1);
+	CHECK(n->awards[1].sme_tenders == COUNT_UNKNOWN);
+	CHECK(!n->awards[1].has_value && n->awards[1].currency == NULL);
+	/* Amounts in two currencies do not add up to a value. */
+	CHECK(n->awards[2].nwinners == 2);
+	CHECK(!n->awards[2].has_value && n->awards[2].currency == NULL);
+	CHECK(n->awards[2].tenders == COUNT_UNKNOWN);
+	buf_init(&b, 0);
+	CHECK(notice_to_json(n, &b) == 0);
+	CHECK(python_accepts(buf_str(&b),
+		"a, b, c = d['awards']\n"
+		"assert a == {'lot': 'LOT-0001', 'winners': [{'name': 'Bygg AB', "
+		"'id': '556677-8899'}, {'name': 'Mark och Sten AB', 'id': "
+		"'559900-1122'}], 'tenders': 4, 'sme_tenders': 3, 'value': "
+		"300000.5, 'currency': 'SEK'}, a\n"
+		"assert b == {'lot': 'LOT-0002', 'winners': [], 'tenders': 1, "
+		"'sme_tenders': None, 'value': None, 'currency': None}, b\n"
+		"assert c['value'] is None and len(c['winners']) == 2\n"));
+	buf_release(&b);
+out:
+	notice_free(n);
+
+	/* One lot: the notice's total stands in for missing tender amounts. */
+	pt.ext = "<efac:NoticeResult>"
+		 "<cbc:TotalAmount currencyID=\"SEK\">750000</cbc:TotalAmount>"
+		 LOT_RESULT("selec-w", TENDER_REF("TEN-0001"), "", "LOT-0001")
+		 TENDER("TEN-0001", "", "TPA-0001") CONTRACT("CON-0001", "TEN-0001")
+		 PARTY("TPA-0001", TENDERER("ORG-0101", "")) "</efac:NoticeResult>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL && n->nawards == 1);
+	if (n && n->nawards == 1) {
+		CHECK(n->awards[0].nwinners == 1);
+		CHECK(n->awards[0].has_value && n->awards[0].value == 750000.0);
+		CHECK_STR(n->awards[0].currency, "SEK");
+	}
+	notice_free(n);
+
+	pt.ext = "<efac:NoticeResult>"
+		 LOT_RESULT("selec-w", "", STAT("tenders", "many"), "LOT-0001")
+		 "</efac:NoticeResult>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n == NULL);
+	CHECK(strstr(err, "efbc:StatisticsNumeric: bad number 'many'") != NULL);
+	notice_free(n);
+}
+
+static void
+test_changes(void)
+{
+	static const struct {
+		const char *id, *notice, *version;
+	} cases[] = {
+		{ "c4c415ee-ac08-4465-8fa6-57568cf69462-03",
+		  "c4c415ee-ac08-4465-8fa6-57568cf69462", "03" },
+		{ "c4c415ee-ac08-4465-8fa6-57568cf69462",
+		  "c4c415ee-ac08-4465-8fa6-57568cf69462", NULL },
+		{ "notice-1", "notice-1", NULL },
+		{ "x-12", "x", "12" },
+		{ "-12", "-12", NULL },
+	};
+	struct parts pt = { 0 };
+	char ext[2048], err[256] = "";
+	struct notice *n;
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		snprintf(ext, sizeof(ext), "<efac:Changes>"
+			 "<efbc:ChangedNoticeIdentifier>%s</efbc:ChangedNoticeIdentifier>"
+			 "<efac:Change>"
+			 "<efbc:ChangeDescription languageID=\"ENG\">New date</efbc:ChangeDescription>"
+			 "<efbc:ChangeDescription languageID=\"SWE\">Nytt datum</efbc:ChangeDescription>"
+			 "<efac:ChangedSection><efbc:ChangedSectionIdentifier>LOT-0002"
+			 "</efbc:ChangedSectionIdentifier></efac:ChangedSection>"
+			 "<efac:ChangedSection><efbc:ChangedSectionIdentifier>PROCEDURE"
+			 "</efbc:ChangedSectionIdentifier></efac:ChangedSection>"
+			 "</efac:Change><efac:Change/></efac:Changes>", cases[i].id);
+		pt.ext = ext;
+		n = parse_parts(&pt, err, sizeof(err));
+		CHECK(n != NULL && n->changes != NULL);
+		if (!n || !n->changes) {
+			notice_free(n);
+			continue;
+		}
+		CHECK(n->kind == NOTICE_CHANGE);
+		CHECK_STR(n->changes->notice_id, cases[i].notice);
+		if (cases[i].version)
+			CHECK_STR(n->changes->version, cases[i].version);
+		else
+			CHECK(n->changes->version == NULL);
+		CHECK(n->changes->reason_code == NULL &&
+		      n->changes->reason == NULL);
+		CHECK(n->changes->nitems == 2);
+		if (n->changes->nitems == 2) {
+			struct change_item *c = n->changes->items;
+
+			CHECK_STR(c[0].description, "Nytt datum");
+			VEC_IS(c[0].sections, c[0].nsections, "LOT-0002",
+			       "PROCEDURE");
+			CHECK(c[1].description == NULL && c[1].nsections == 0);
+		}
+		notice_free(n);
+	}
+	pt.ext = "<efac:Changes><efbc:ChangedNoticeIdentifier>a b"
+		 "</efbc:ChangedNoticeIdentifier></efac:Changes>";
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n == NULL);
+	CHECK(strstr(err, "efac:Changes/efbc:ChangedNoticeIdentifier: bad "
+		      "identifier 'a b'") != NULL);
+	notice_free(n);
+}
+
 static void
 test_invalid_fixture(void)
 {
@@ -542,18 +1331,62 @@ test_json_of_fixtures(void)
 	buf_adds(&b, "]\n");
 	CHECK(python_accepts(buf_str(&b),
 		"assert len(d) == 10\n"
-		"assert list(d[0]) == [\"id\", \"version\", \"procedure_id\", "
-		"\"kind\", \"subtype\", \"title\", \"buyer\", \"published\", "
+		/* The keys from before come first, unchanged, then the new. */
+		"old = [\"id\", \"version\", \"procedure_id\", \"kind\", "
+		"\"subtype\", \"title\", \"buyer\", \"published\", "
 		"\"deadline\", \"url\", \"language\", \"lots\"]\n"
-		"assert list(d[0][\"lots\"][0]) == [\"id\", \"title\", \"cpv\", "
-		"\"value\", \"currency\", \"nuts\", \"sme_suitable\"]\n"
+		"new = [\"description\", \"buyer_id\", \"place\", "
+		"\"procedure_type\", \"documents_url\", \"submission_url\", "
+		"\"titles\", \"descriptions\", \"cpv\", \"value\", "
+		"\"currency\", \"lot_limits\", \"groups\", "
+		"\"questions_deadline\", \"awards\", \"changes\"]\n"
+		"lot_old = [\"id\", \"title\", \"cpv\", \"value\", "
+		"\"currency\", \"nuts\", \"sme_suitable\"]\n"
+		"lot_new = [\"description\", \"deadline\", "
+		"\"questions_deadline\", \"duration\", \"town\", "
+		"\"documents_url\", \"submission_url\"]\n"
+		"for n in d:\n"
+		"    assert list(n) == old + new, list(n)\n"
+		"    for l in n[\"lots\"]:\n"
+		"        assert list(l) == lot_old + lot_new, list(l)\n"
+		"    assert list(n[\"place\"]) == [\"nuts\", \"town\"]\n"
+		"    assert list(n[\"lot_limits\"]) == [\"max_lots_submitted\", "
+		"\"max_lots_awarded\"]\n"
+		"    for a in n[\"awards\"]:\n"
+		"        assert list(a) == [\"lot\", \"winners\", \"tenders\", "
+		"\"sme_tenders\", \"value\", \"currency\"]\n"
+		"    assert (n[\"changes\"] is None) == (n[\"kind\"] != \"change\")\n"
+		"    assert (n[\"awards\"] != []) == (n[\"kind\"] == \"result\")\n"
+		"    assert n[\"title\"] in n[\"titles\"].values()\n"
 		"m = d[4]\n"
 		"assert m[\"kind\"] == \"competition\"\n"
 		"assert m[\"deadline\"] == \"2023-05-22T19:59:32Z\"\n"
 		"assert m[\"lots\"][1][\"value\"] == 9999999.99\n"
 		"assert m[\"lots\"][1][\"sme_suitable\"] is True\n"
 		"assert d[0][\"procedure_id\"] == d[0][\"id\"]\n"
-		"assert d[7][\"title\"] == \"Instandhaltung Brandschutzt\\u00fcren\"\n"));
+		"assert d[7][\"title\"] == \"Instandhaltung Brandschutzt\\u00fcren\"\n"
+		"assert m[\"groups\"] == [{\"id\": \"GLO-0001\", \"title\": "
+		"\"Title ---\", \"lots\": [\"LOT-0001\", \"LOT-0002\"], "
+		"\"value\": 9999999.99, \"currency\": \"EUR\"}]\n"
+		"assert m[\"lot_limits\"] == {\"max_lots_submitted\": 2, "
+		"\"max_lots_awarded\": 2}\n"
+		"assert m[\"questions_deadline\"] == \"2023-05-20T19:59:32Z\"\n"
+		"assert m[\"lots\"][0][\"deadline\"] == m[\"deadline\"]\n"
+		"assert m[\"place\"] == {\"nuts\": [\"LU000\"], \"town\": "
+		"\"Luxembourg\"}\n"
+		"assert m[\"titles\"] == {\"ENG\": \"Procurement Title ---\"}\n"
+		"a = d[2][\"awards\"]\n"
+		"assert a == [{\"lot\": \"LOT-0000\", \"winners\": [{\"name\": "
+		"\"Espaces Verts Lemire\", \"id\": \"326 912 557\"}], "
+		"\"tenders\": 3, \"sme_tenders\": 1, \"value\": 95414.0, "
+		"\"currency\": \"EUR\"}], a\n"
+		"c = d[3][\"changes\"]\n"
+		"assert c[\"notice\"] == \"c4c415ee-ac08-4465-8fa6-57568cf69462\"\n"
+		"assert c[\"version\"] == \"01\" and c[\"reason_code\"] == "
+		"\"update-add\"\n"
+		"assert c[\"items\"][1] == {\"description\": \"Conditions for "
+		"opening of tenders\", \"sections\": [\"LOT-0000\"]}\n"
+		"assert d[3][\"lots\"][0][\"duration\"] == \"P36M\"\n"));
 	buf_release(&b);
 }
 
@@ -1414,10 +2247,50 @@ test_vectors_and_lots(void)
 	CHECK(n->nlots == 1000);
 	CHECK(l == &n->lots[999]);
 	CHECK(l && l->id == NULL && l->ncpv == 0 && !l->has_value &&
-	      l->sme_suitable == LOT_SME_UNKNOWN && !l->has_deadline);
+	      l->sme_suitable == LOT_SME_UNKNOWN && !l->has_deadline &&
+	      !l->has_questions_deadline && l->duration == NULL);
 	strvec_free(v, nv);
 	notice_free(n);
 	notice_free(NULL);
+}
+
+/* What a notice says nothing of is unknown, not zero. */
+static void
+test_notice_defaults(void)
+{
+	struct notice *n = notice_new();
+	struct award *a = NULL;
+	struct lot_group *g;
+	int i;
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	CHECK(n->max_lots_submitted == COUNT_UNKNOWN);
+	CHECK(n->max_lots_awarded == COUNT_UNKNOWN);
+	CHECK(n->nawards == 0 && n->ngroups == 0 && n->changes == NULL);
+	for (i = 0; i < 100; i++) {
+		a = notice_add_award(n);
+		CHECK(a != NULL);
+	}
+	CHECK(n->nawards == 100 && a == &n->awards[99]);
+	CHECK(a && a->tenders == COUNT_UNKNOWN &&
+	      a->sme_tenders == COUNT_UNKNOWN && a->nwinners == 0 &&
+	      !a->has_value && a->lot == NULL);
+	for (i = 0; i < 5; i++) {
+		g = array_add(n->groups, n->ngroups, sizeof(*g));
+		CHECK(g != NULL);
+		if (!g)
+			break;
+		n->groups = g;
+		CHECK(g[n->ngroups].id == NULL && g[n->ngroups].nlots == 0);
+		g[n->ngroups++].id = strdup("GLO-0001");
+	}
+	CHECK(n->ngroups == 5);
+	/* An array that cannot grow is left as it was. */
+	CHECK(array_add(n->groups, 4, (size_t)-1 / 2) == NULL);
+	CHECK_STR(n->groups[4].id, "GLO-0001");
+	notice_free(n);
 }
 
 static int
@@ -1535,6 +2408,13 @@ test_notice_json(void)
 		"assert a[\"sme_suitable\"] is False\n"
 		"assert b[\"value\"] == 0.1 and b[\"currency\"] is None\n"
 		"assert b[\"nuts\"] == [\"SE110\"] and b[\"sme_suitable\"] is None\n"));
+	CHECK(python_accepts(buf_str(&b),
+		"assert d['awards'] == [] and d['changes'] is None\n"
+		"assert d['groups'] == [] and d['titles'] == {}\n"
+		"assert d['lot_limits'] == {'max_lots_submitted': None, "
+		"'max_lots_awarded': None}\n"
+		"assert d['questions_deadline'] is None\n"
+		"assert d['lots'][0]['deadline'] is None\n"));
 	/* Appends, so callers can build the array `show` prints. */
 	buf_reset(&b);
 	buf_adds(&b, "[");
@@ -1582,6 +2462,20 @@ main(void)
 	RUN(test_e3);
 	RUN(test_can);
 	RUN(test_change);
+	RUN(test_can_results);
+	RUN(test_change_details);
+	RUN(test_cn_maximal_details);
+	RUN(test_pin_maximal);
+	RUN(test_titles_in_languages);
+	RUN(test_description_cap);
+	RUN(test_url_filter);
+	RUN(test_durations);
+	RUN(test_questions_deadline);
+	RUN(test_places);
+	RUN(test_lot_limits);
+	RUN(test_groups);
+	RUN(test_awards);
+	RUN(test_changes);
 	RUN(test_invalid_fixture);
 	RUN(test_json_of_fixtures);
 	RUN(test_missing_fields);
@@ -1607,6 +2501,8 @@ main(void)
 	RUN(test_unknown_buyer);
 	RUN(test_kind_names);
 	RUN(test_vectors_and_lots);
+	RUN(test_notice_defaults);
+	RUN(test_full_notice_json);
 	RUN(test_json_escaping);
 	RUN(test_json_time);
 	RUN(test_notice_json);

@@ -1,0 +1,74 @@
+#ifndef TENDERLOTS_INGEST_H
+#define TENDERLOTS_INGEST_H
+
+#include <stddef.h>
+#include <time.h>
+
+#include "eforms.h"
+#include "firm.h"
+#include "store.h"
+
+/*
+ * Ingest: documents collected from a feed are stored in batches, each
+ * batch in one transaction with everything it implies: the notices, the
+ * matches they make, the quarantine of what was refused and the validators
+ * of the feed items they came from. A crash loses at most the batch in
+ * hand, which the next poll fetches again; it never records an item as
+ * seen without its notices.
+ */
+struct ingest_doc {
+	char *source;		/* file path or URL, for messages and the store */
+	char *item;		/* the feed item it came from, or NULL */
+	char *etag;		/* the item's validators, recorded once stored */
+	char *last_modified;
+	char *reason;		/* refused before parsing: quarantined for this */
+	struct notice *notice;	/* already a notice (a link-only entry), or NULL */
+	long long size;		/* the whole document's size when data holds
+				   only its head (a refused oversized file) */
+	char *data;		/* the document, unless notice is set; with
+				   neither, only the item's validators are
+				   recorded (a feed read through) */
+	size_t len;
+};
+
+struct ingest_batch {
+	struct ingest_doc *docs;
+	size_t n;
+	size_t bytes;
+};
+
+/* A batch is flushed once it holds this many documents or bytes. */
+#define INGEST_BATCH_DOCS 200
+#define INGEST_BATCH_BYTES (32u * 1024u * 1024u)
+
+void ingest_doc_release(struct ingest_doc *doc);
+/* Takes over everything doc points to; doc is zeroed. */
+int ingest_batch_add(struct ingest_batch *b, struct ingest_doc *doc);
+int ingest_batch_full(const struct ingest_batch *b);
+void ingest_batch_release(struct ingest_batch *b);
+
+struct ingest_counts {
+	unsigned notices_new;
+	unsigned notices_changed;
+	unsigned notices_unchanged;
+	unsigned notices_rejected;
+	unsigned lots;
+	unsigned matches;
+};
+
+struct ingest {
+	struct store *store;
+	struct eforms_parser *parser;
+	const struct firm_list *firms;
+	const char *feed;	/* the feed's name */
+	time_t now;
+	struct ingest_counts counts;
+};
+
+/*
+ * Stores the batch in one transaction and empties it. -1 when the store
+ * failed; the transaction is then rolled back and counts are unchanged.
+ */
+int ingest_flush(struct ingest *in, struct ingest_batch *b);
+
+#endif

@@ -1,0 +1,122 @@
+#include <stdio.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+
+#include "xmlsafe.h"
+
+#if LIBXML_VERSION >= 21200
+typedef const xmlError *xml_error_t;
+#else
+typedef xmlError *xml_error_t;
+#endif
+
+/* The first message is the one that names the cause; later ones are
+ * usually consequences of it. */
+static void
+on_xml_error(void *arg, xml_error_t e)
+{
+	struct xmlsafe *x = arg;
+	size_t len;
+	char *c;
+
+	if (x->first_error[0] || e->level == XML_ERR_WARNING)
+		return;
+	if (e->line > 0)
+		snprintf(x->first_error, sizeof(x->first_error),
+			 "line %d: XML parse error: %s", e->line,
+			 e->message ? e->message : "unknown error");
+	else
+		snprintf(x->first_error, sizeof(x->first_error),
+			 "XML parse error: %s",
+			 e->message ? e->message : "unknown error");
+	for (c = x->first_error; *c; c++)
+		if (*c == '\n' || *c == '\r' || *c == '\t')
+			*c = ' ';
+	len = strlen(x->first_error);
+	while (len > 0 && x->first_error[len - 1] == ' ')
+		x->first_error[--len] = '\0';
+}
+
+static void
+on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
+	   const xmlChar *system_id)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct xmlsafe *x = ctxt->_private;
+
+	x->doctype = 1;
+	xmlStopParser(ctxt);
+}
+
+void
+xmlsafe_begin(struct xmlsafe *x)
+{
+	xmlInitParser();
+	memset(x, 0, sizeof(*x));
+	x->old_handler = xmlStructuredError;
+	x->old_context = xmlStructuredErrorContext;
+	xmlSetStructuredErrorFunc(x, on_xml_error);
+}
+
+void
+xmlsafe_end(struct xmlsafe *x)
+{
+	xmlSetStructuredErrorFunc(x->old_context, x->old_handler);
+}
+
+int
+xmlsafe_read(struct xmlsafe *x, const char *data, size_t len, size_t max,
+	     xmlDocPtr *doc, char *err, size_t errlen)
+{
+	xmlParserCtxtPtr ctxt = NULL;
+	int rc = -1;
+
+	*doc = NULL;
+	x->first_error[0] = '\0';
+	x->doctype = 0;
+	if (len == 0) {
+		snprintf(err, errlen, "empty document");
+		goto out;
+	}
+	/* Also keeps the length within the int libxml2 takes. */
+	if (len > max || len > (size_t)0x7fffffff) {
+		snprintf(err, errlen, "document too large (%zu bytes, max %zu)",
+			 len, max);
+		goto out;
+	}
+	ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
+	if (!ctxt) {
+		snprintf(err, errlen, "out of memory");
+		goto out;
+	}
+	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+	/* These defaults come from process-wide settings another library
+	 * in the process may have changed. */
+	ctxt->replaceEntities = 0;
+	ctxt->loadsubset = 0;
+	ctxt->validate = 0;
+	ctxt->_private = x;
+	ctxt->sax->internalSubset = on_doctype;
+	xmlParseDocument(ctxt);
+	if (x->doctype) {
+		snprintf(err, errlen, "DOCTYPE not allowed: no DTD or entity "
+			 "declarations are read");
+		goto out;
+	}
+	if (!ctxt->wellFormed || !ctxt->nsWellFormed || !ctxt->myDoc) {
+		snprintf(err, errlen, "%s", x->first_error[0] ?
+			 x->first_error : "XML parse error");
+		goto out;
+	}
+	*doc = ctxt->myDoc;
+	ctxt->myDoc = NULL;
+	rc = 0;
+out:
+	if (ctxt) {
+		xmlFreeDoc(ctxt->myDoc);
+		xmlFreeParserCtxt(ctxt);
+	}
+	return rc;
+}
