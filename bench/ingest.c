@@ -1,111 +1,226 @@
 /*
- * eForms parsing: the whole parser (notice, lots, dates, organisations)
- * against libxml2 reading the same documents into a tree, which every
- * parser must do at least. Reads the bundled feeds and the SDK examples.
+ * Ingest of a TED publication day: the bundled and example notices
+ * replicated into ~5,000 files with distinct notice ids, polled as a
+ * directory feed into a fresh database (read, parse, store, validators),
+ * against a bare libxml2 parse of the same files read the same way. Then
+ * peak memory of a whole ingest, for one day and for ten, each in its own
+ * process: it must not grow with the number of notices.
  */
+#define _XOPEN_SOURCE 700
+
 #include <dirent.h>
+#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 
 #include "bench.h"
-#include "eforms.h"
-#include "fetch.h"
+#include "feed.h"
 
-#define MAX_DOCS 64
-#define PASSES 20
+#define DAY 5000
+#define ROUNDS 3
 
-struct corpus {
-	struct buf doc[MAX_DOCS];
-	size_t n;
-	struct eforms_parser *parser;
-	size_t parsed;
+struct source {
+	char *text;
+	size_t len;
 };
 
-static void
-load_dir(struct corpus *c, const char *dir)
+static int
+rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-	struct fetch_options fo = { .timeout = 0, .max_bytes = 16u << 20 };
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static size_t
+load_sources(const char *dir, struct source *src, size_t n, size_t max)
+{
+	struct fetch_options fo = { .timeout = 1, .max_bytes = 16u << 20 };
 	struct dirent *de;
 	char path[1024], err[256];
+	struct buf b;
 	DIR *d = opendir(dir);
 
 	if (!d)
-		return;
-	while ((de = readdir(d)) && c->n < MAX_DOCS) {
+		return n;
+	while ((de = readdir(d)) && n < max) {
 		if (!strstr(de->d_name, ".xml") || strstr(de->d_name, "INVALID"))
 			continue;
 		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		buf_init(&c->doc[c->n], fo.max_bytes);
-		if (fetch_file(path, &fo, &c->doc[c->n], err, sizeof err) == 0)
-			c->n++;
-		else
-			buf_release(&c->doc[c->n]);
+		buf_init(&b, fo.max_bytes);
+		if (fetch_file(path, &fo, &b, err, sizeof err) == 0 &&
+		    strstr(buf_str(&b), "schemeName=\"notice-id\">")) {
+			src[n].len = b.len;
+			src[n++].text = buf_detach(&b, NULL);
+		}
+		buf_release(&b);
 	}
 	closedir(d);
+	return n;
+}
+
+/* Copy k of a notice, with a notice id of its own. */
+static void
+write_copy(const char *dir, const struct source *s, int k)
+{
+	const char *mark = "schemeName=\"notice-id\">";
+	const char *id = strstr(s->text, mark) + strlen(mark);
+	const char *end = strchr(id, '<');
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof path, "%s/%05d.xml", dir, k);
+	if (!(f = fopen(path, "w")))
+		exit(1);
+	fwrite(s->text, 1, (size_t)(id - s->text), f);
+	fprintf(f, "bench0000-0000-0000-0000-%012d", k);
+	fwrite(end, 1, s->len - (size_t)(end - s->text), f);
+	fclose(f);
 }
 
 static void
-xml_only(void *arg)
+make_day(const char *dir, const struct source *src, size_t nsrc, int files)
 {
-	struct corpus *c = arg;
-	size_t i;
-	int p;
+	int k;
 
-	for (p = 0; p < PASSES; p++)
-		for (i = 0; i < c->n; i++) {
-			xmlDocPtr doc = xmlReadMemory(c->doc[i].data, (int)c->doc[i].len,
-						      NULL, NULL, XML_PARSE_NONET |
-						      XML_PARSE_NOBLANKS |
-						      XML_PARSE_NOERROR |
-						      XML_PARSE_NOWARNING);
-			xmlFreeDoc(doc);
-		}
+	mkdir(dir, 0700);
+	for (k = 0; k < files; k++)
+		write_copy(dir, &src[(size_t)k % nsrc], k);
 }
 
-static void
-eforms_full(void *arg)
+static int
+is_xml(const struct dirent *de)
 {
-	struct corpus *c = arg;
-	char err[256];
-	size_t i;
-	int p;
+	return strstr(de->d_name, ".xml") != NULL;
+}
 
-	c->parsed = 0;
-	for (p = 0; p < PASSES; p++)
-		for (i = 0; i < c->n; i++) {
-			struct notice *n = NULL;
+static double
+bare_parse(const char *dir)
+{
+	struct fetch_options fo = { .timeout = 1, .max_bytes = 16u << 20 };
+	struct dirent **names;
+	char path[4096], err[256];
+	double t0 = bench_now();
+	struct buf b;
+	int n, i;
 
-			if (eforms_parse(c->parser, c->doc[i].data, c->doc[i].len,
-					 &n, err, sizeof err) == 0)
-				c->parsed++;
-			notice_free(n);
-		}
+	buf_init(&b, fo.max_bytes);
+	n = scandir(dir, &names, is_xml, alphasort);
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
+		if (fetch_file(path, &fo, &b, err, sizeof err) == 0)
+			xmlFreeDoc(xmlReadMemory(b.data, (int)b.len, NULL, NULL,
+						 XML_PARSE_NONET | XML_PARSE_NOBLANKS));
+		free(names[i]);
+	}
+	free(names);
+	buf_release(&b);
+	return bench_now() - t0;
+}
+
+/* A whole ingest of dir into a fresh database; the time it took. */
+static double
+ingest_dir(const char *dir, const char *db, unsigned *stored)
+{
+	struct feed_config feed = { .name = "day", .kind = FEED_EFORMS, .url = (char *)dir };
+	struct firm_list firms = { 0 };
+	struct store *store = NULL;
+	struct ingest in = { 0 };
+	struct feed_poller fp = { 0 };
+	char err[1024];
+	long retry;
+	double t0;
+
+	unlink(db);
+	if (store_open(db, &store) < 0)
+		exit(1);
+	in.store = store;
+	in.parser = eforms_parser_new();
+	in.firms = &firms;
+	in.now = 1795000000;
+	fp.store = store;
+	fp.syndication = syndication_parser_new();
+	fp.fetch.timeout = 30;
+	fp.fetch.max_bytes = 16u << 20;
+	fp.ingest = &in;
+	t0 = bench_now();
+	if (feed_poll(&fp, &feed, &retry, err, sizeof err) != FEED_OK) {
+		fprintf(stderr, "bench/ingest: %s\n", err);
+		exit(1);
+	}
+	t0 = bench_now() - t0;
+	*stored = in.counts.notices_new;
+	eforms_parser_free(in.parser);
+	syndication_parser_free(fp.syndication);
+	store_free(store);
+	return t0;
+}
+
+/* Peak resident memory of an ingest of dir, in a process of its own. */
+static long
+peak_rss_kib(const char *dir, const char *db)
+{
+	struct rusage ru;
+	unsigned stored;
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		ingest_dir(dir, db, &stored);
+		_exit(0);
+	}
+	if (pid < 0 || wait4(pid, &status, 0, &ru) != pid || status != 0)
+		return -1;
+	return ru.ru_maxrss;
 }
 
 int
 main(void)
 {
-	struct corpus c = { .n = 0 };
-	double base, full;
-	size_t i, bytes = 0;
+	struct source src[64];
+	char work[] = "/tmp/tenderlots-bench.XXXXXX";
+	char day[1100], tenth[1100], ten[1100], db[1100];
+	double base = 1e300, full = 1e300, t;
+	size_t nsrc = 0, i;
+	unsigned stored = 0;
+	int r;
 
-	load_dir(&c, "feeds");
-	load_dir(&c, "tests/fixtures/eforms");
-	if (c.n == 0 || !(c.parser = eforms_parser_new())) {
-		fprintf(stderr, "bench/ingest: no documents (run from the project root)\n");
+	nsrc = load_sources("feeds", src, nsrc, 64);
+	nsrc = load_sources("tests/fixtures/eforms", src, nsrc, 64);
+	if (nsrc == 0 || !mkdtemp(work)) {
+		fprintf(stderr, "bench/ingest: no notices (run from the project root)\n");
 		return 1;
 	}
-	for (i = 0; i < c.n; i++)
-		bytes += c.doc[i].len;
-	bench_pair(7, xml_only, eforms_full, &c, &base, &full);
-	printf("ingest: %zu documents (%zu KiB) x %d passes\n", c.n, bytes / 1024, PASSES);
-	printf("  libxml2 tree only   %8.0f docs/s  (baseline)\n", PASSES * c.n / base);
-	printf("  eForms parse        %8.0f docs/s  %.2fx the baseline time\n",
-	       c.parsed / full, full / base);
-	eforms_parser_free(c.parser);
-	for (i = 0; i < c.n; i++)
-		buf_release(&c.doc[i]);
+	snprintf(day, sizeof day, "%s/day", work);
+	snprintf(tenth, sizeof tenth, "%s/tenth", work);
+	snprintf(ten, sizeof ten, "%s/ten", work);
+	snprintf(db, sizeof db, "%s/bench.db", work);
+	make_day(day, src, nsrc, DAY);
+	make_day(tenth, src, nsrc, DAY / 10);
+	make_day(ten, src, nsrc, DAY * 10);
+	for (r = 0; r < ROUNDS; r++) {
+		if ((t = bare_parse(day)) < base)
+			base = t;
+		if ((t = ingest_dir(day, db, &stored)) < full)
+			full = t;
+	}
+	printf("ingest: %d notice files (%zu distinct sources), best of %d\n",
+	       DAY, nsrc, ROUNDS);
+	printf("  libxml2 parse only        %7.0f files/s  (baseline)\n", DAY / base);
+	printf("  read+parse+store          %7.0f files/s  %.2fx the baseline speed, "
+	       "%u stored\n", DAY / full, base / full, stored);
+	printf("  peak RSS, whole ingest:   %ld KiB for %d files, %ld KiB for %d, "
+	       "%ld KiB for %d\n", peak_rss_kib(tenth, db), DAY / 10,
+	       peak_rss_kib(day, db), DAY, peak_rss_kib(ten, db), DAY * 10);
+	nftw(work, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	for (i = 0; i < nsrc; i++)
+		free(src[i].text);
 	return 0;
 }

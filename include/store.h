@@ -29,7 +29,8 @@ enum store_put_result {
 	STORE_NEW,		/* a notice not seen before */
 	STORE_CHANGED,		/* replaces a stored notice: a new version, or a
 				   change notice of a stored one */
-	STORE_UNCHANGED		/* this notice id and version is already stored */
+	STORE_UNCHANGED		/* this notice id and version is already stored,
+				   or it is older than the stored version */
 };
 
 /*

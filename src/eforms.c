@@ -136,14 +136,10 @@ enum xp {
 	XP_COUNT
 };
 
-/*
- * name: how an error message refers to what the expression selects;
- * long_text: its text may be a description, longer than a title.
- */
+/* name: how an error message refers to what the expression selects. */
 static const struct {
 	const char *expr;
 	const char *name;
-	int long_text;
 } xpaths[XP_COUNT] = {
 	[XP_NOTICE_ID] = { "cbc:ID[@schemeName='notice-id']",
 			   "notice id (cbc:ID[@schemeName='notice-id'])" },
@@ -208,7 +204,7 @@ static const struct {
 	[XP_END_TIME] = { "cbc:EndTime", "cbc:EndTime" },
 	[XP_SELF] = { ".", "cbc:ID" },
 	[XP_DESCRIPTION] = { "cbc:Description",
-			     "cac:ProcurementProject/cbc:Description", 1 },
+			     "cac:ProcurementProject/cbc:Description" },
 	[XP_COMPANY_LEGAL_ID] = { "cac:PartyLegalEntity/cbc:CompanyID",
 				  "efac:Company/cac:PartyLegalEntity/"
 				  "cbc:CompanyID" },
@@ -272,7 +268,7 @@ static const struct {
 				"efac:Changes/efbc:ChangedNoticeIdentifier" },
 	[XP_CHANGE] = { "efac:Change", "efac:Change" },
 	[XP_CHANGE_DESC] = { "efbc:ChangeDescription",
-			     "efac:Change/efbc:ChangeDescription", 1 },
+			     "efac:Change/efbc:ChangeDescription" },
 	[XP_CHANGED_SECTIONS] = { "efac:ChangedSection/"
 				  "efbc:ChangedSectionIdentifier",
 				  "efac:ChangedSection/"
@@ -280,7 +276,7 @@ static const struct {
 	[XP_REASON_CODE] = { "efac:ChangeReason/cbc:ReasonCode",
 			     "efac:ChangeReason/cbc:ReasonCode" },
 	[XP_REASON_DESC] = { "efac:ChangeReason/efbc:ReasonDescription",
-			     "efac:ChangeReason/efbc:ReasonDescription", 1 },
+			     "efac:ChangeReason/efbc:ReasonDescription" },
 };
 
 static const struct {
@@ -576,7 +572,8 @@ is_space(char c)
 static int
 text_of(struct parse *ps, xmlNodePtr node, enum xp id, char **out)
 {
-	size_t max = xpaths[id].long_text ? EFORMS_MAX_LONG_TEXT :
+	size_t max = id == XP_DESCRIPTION || id == XP_CHANGE_DESC ||
+		     id == XP_REASON_DESC ? EFORMS_MAX_LONG_TEXT :
 					    EFORMS_MAX_TEXT;
 	xmlChar *content;
 	const char *s;

@@ -789,6 +789,7 @@ put_announced_changes(struct store *s, const struct changes *c, int64_t rowid,
 	return 0;
 }
 
+/* *replaced: 1 if a stored notice was replaced, -1 if this is older. */
 static int
 put_replacement(struct store *s, const struct notice *n, int64_t rowid,
 		int *replaced)
@@ -804,8 +805,10 @@ put_replacement(struct store *s, const struct notice *n, int64_t rowid,
 		return -1;
 	if (!prev)
 		return 0;
-	if (older)
+	if (older) {
+		*replaced = -1;
 		return supersede(s, rowid, prev);
+	}
 	if (supersede(s, prev, rowid) < 0 || !(st = stmt(s, ST_NOTICE_DIFF)))
 		return -1;
 	sqlite3_bind_int64(st, 1, rowid);
@@ -887,7 +890,9 @@ store_put_notice(struct store *s, const struct notice *n, const char *source,
 	    put_awards(s, n, rowid) < 0 ||
 	    put_replacement(s, n, rowid, &replaced) < 0)
 		goto out;
-	*result = replaced ? STORE_CHANGED : STORE_NEW;
+	/* A late copy of an older version is kept, but changes nothing. */
+	*result = replaced > 0 ? STORE_CHANGED :
+		  replaced < 0 ? STORE_UNCHANGED : STORE_NEW;
 	rc = 0;
 out:
 	buf_release(&scratch);

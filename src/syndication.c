@@ -273,8 +273,8 @@ html_to_text(struct text *t, const char *html, size_t len)
 	htmlSAXHandler sax;
 	struct html h;
 
-	/* The caller's text is UTF-8, so the cut backs up to a whole
-	 * character: the parser would take a broken one for Latin-1. */
+	/* The cut backs up to a whole character of the caller's UTF-8;
+	 * libxml2 versions differ in what they make of a broken one. */
 	if (len > SYNDICATION_MAX_HTML) {
 		len = SYNDICATION_MAX_HTML;
 		while (len > 0 && ((unsigned char)html[len] & 0xc0) == 0x80)

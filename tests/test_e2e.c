@@ -159,6 +159,14 @@ test_import_run_and_mails(void)
 	CHECK(out && strstr(out, "INVALID_cn_24_empty.xml: rejected: "));
 	free(out);
 	CHECK(count_mails() == 3);
+	CHECK(tl(NOW_OPEN, "quarantine list -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "  feed local  1361 bytes  seen 1 time\n"));
+	CHECK(out && strstr(out, "/feeds/INVALID_cn_24_empty.xml\n"
+			    "  missing notice id (cbc:ID[@schemeName='notice-id'])\n"
+			    "    <?xml version=\"1.0\" encoding=\"utf-8\"?> <!-- Invalid"));
+	CHECK(out && strstr(out, "1 document in quarantine\n"));
+	free(out);
 
 	all = parsed_mails();
 	CHECK(all != NULL);

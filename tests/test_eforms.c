@@ -2430,6 +2430,109 @@ out:
 	notice_free(n);
 }
 
+/* The new parts of a notice, made by hand, as `show` prints them. */
+static void
+test_full_notice_json(void)
+{
+	struct notice *n = notice_new();
+	struct lot *l;
+	struct award *a;
+	struct buf b;
+
+	CHECK(n != NULL);
+	if (!n)
+		return;
+	n->id = strdup("id-2");
+	n->kind = NOTICE_CHANGE;
+	n->title = strdup("Tak");
+	n->titles = calloc(2, sizeof(*n->titles));
+	n->ntitles = 2;
+	n->titles[0].lang = strdup("SWE");
+	n->titles[0].value = strdup("Tak \"Nord\"");
+	n->titles[1].lang = strdup("ENG");
+	n->titles[1].value = strdup("Roof\n");
+	n->buyer_id = strdup("212000-9994");
+	strvec_push(&n->nuts, &n->nnuts, "SE232");
+	n->town = strdup("Exempelstad");
+	n->max_lots_submitted = 0;
+	n->has_value = 1;
+	n->value = 1e15;
+	l = notice_add_lot(n);
+	if (l) {
+		l->id = strdup("LOT-0001");
+		l->has_questions_deadline = 1;
+		l->questions_deadline = 1712743200;
+		l->duration = strdup("P2Y");
+	}
+	l = notice_add_lot(n);
+	if (l) {
+		l->id = strdup("LOT-0002");
+		l->has_questions_deadline = 1;
+		l->questions_deadline = 1712743199;
+	}
+	n->groups = calloc(1, sizeof(*n->groups));
+	n->ngroups = 1;
+	n->groups[0].id = strdup("GLO-0001");
+	strvec_push(&n->groups[0].lots, &n->groups[0].nlots, "LOT-0001");
+	a = notice_add_award(n);
+	if (a) {
+		a->lot = strdup("LOT-0001");
+		a->winners = calloc(2, sizeof(*a->winners));
+		a->nwinners = 2;
+		a->winners[0].name = strdup("Bygg \\ AB");
+		a->winners[1].id = strdup("556677-8899");
+		a->tenders = 0;
+		a->has_value = 1;
+		a->value = 0.5;
+		a->currency = strdup("SEK");
+	}
+	n->changes = calloc(1, sizeof(*n->changes));
+	n->changes->notice_id = strdup("abc");
+	n->changes->items = calloc(1, sizeof(*n->changes->items));
+	n->changes->nitems = 1;
+	strvec_push(&n->changes->items[0].sections,
+		    &n->changes->items[0].nsections, "PROCEDURE");
+	buf_init(&b, 0);
+	CHECK(notice_to_json(n, &b) == 0);
+	CHECK(strstr(buf_str(&b), "\"value\": 1000000000000000.0,") != NULL);
+	CHECK(python_accepts(buf_str(&b),
+		"assert d['titles'] == {'SWE': 'Tak \"Nord\"', 'ENG': 'Roof\\n'}\n"
+		"assert d['descriptions'] == {} and d['description'] is None\n"
+		"assert d['buyer_id'] == '212000-9994'\n"
+		"assert d['place'] == {'nuts': ['SE232'], 'town': 'Exempelstad'}\n"
+		"assert d['lot_limits'] == {'max_lots_submitted': 0, "
+		"'max_lots_awarded': None}\n"
+		"assert d['value'] == 1e15 and d['currency'] is None\n"
+		"assert d['questions_deadline'] == '2024-04-10T09:59:59Z'\n"
+		"assert d['lots'][0]['questions_deadline'] == '2024-04-10T10:00:00Z'\n"
+		"assert d['lots'][0]['duration'] == 'P2Y'\n"
+		"assert d['lots'][1]['duration'] is None\n"
+		"assert d['groups'] == [{'id': 'GLO-0001', 'title': None, "
+		"'lots': ['LOT-0001'], 'value': None, 'currency': None}]\n"
+		"assert d['awards'] == [{'lot': 'LOT-0001', 'winners': "
+		"[{'name': 'Bygg \\\\ AB', 'id': None}, {'name': None, 'id': "
+		"'556677-8899'}], 'tenders': 0, 'sme_tenders': None, "
+		"'value': 0.5, 'currency': 'SEK'}]\n"
+		"assert d['changes'] == {'notice': 'abc', 'version': None, "
+		"'reason_code': None, 'reason': None, 'items': "
+		"[{'description': None, 'sections': ['PROCEDURE']}]}\n"));
+	/* A full buffer fails cleanly at any point of the new parts. */
+	{
+		size_t len = b.len, max;
+		struct buf small;
+		int failed = 1;
+
+		for (max = len - 200; max < len && failed; max += 7) {
+			buf_init(&small, max);
+			failed = notice_to_json(n, &small) == -1;
+			buf_release(&small);
+		}
+		CHECK(failed);
+	}
+	buf_release(&b);
+	notice_free(n);
+}
+
 /* One parser serves any number of documents, good and bad in turn. */
 static void
 test_parser_reuse(void)

@@ -350,6 +350,232 @@ test_remove_firm_removes_personal_data(void)
 	done_store(s);
 }
 
+static void
+set_lot(struct lot *l, const char *id, time_t deadline, const char *docs)
+{
+	l->id = strdup(id);
+	strvec_push(&l->cpv, &l->ncpv, "45442100");
+	l->has_deadline = 1;
+	l->deadline = deadline;
+	l->documents_url = docs ? strdup(docs) : NULL;
+}
+
+static struct notice *
+versioned(const char *version, int second)
+{
+	struct notice *n = make_notice("n-1", version);
+
+	free(n->lots[0].id);
+	n->lots[0].id = NULL;
+	strvec_free(n->lots[0].cpv, n->lots[0].ncpv);
+	n->lots[0].cpv = NULL;
+	n->lots[0].ncpv = 0;
+	set_lot(&n->lots[0], "LOT-0001", second ? 1800086400 : 1800000000,
+		second ? "https://docs.example/v2" : "https://docs.example/v1");
+	set_lot(notice_add_lot(n), second ? "LOT-0003" : "LOT-0002", 1800000000, NULL);
+	return n;
+}
+
+static int
+has_change(const struct notice_change *c, size_t n, const char *lot,
+	   const char *what, const char *old_value, const char *new_value)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if ((lot ? c[i].lot_id && strcmp(c[i].lot_id, lot) == 0 : !c[i].lot_id) &&
+		    strcmp(c[i].what, what) == 0 &&
+		    (old_value ? c[i].old_value && strcmp(c[i].old_value, old_value) == 0 :
+				 !c[i].old_value) &&
+		    (new_value ? c[i].new_value && strcmp(c[i].new_value, new_value) == 0 :
+				 !c[i].new_value))
+			return 1;
+	return 0;
+}
+
+static void
+test_new_version_records_changes(void)
+{
+	struct store *s = fresh_store();
+	struct notice *v1 = versioned("01", 0), *v2 = versioned("02", 1);
+	struct notice_change *c = NULL;
+	enum store_put_result r;
+	int64_t lots[2];
+	size_t n = 0;
+
+	CHECK(store_put_notice(s, v1, "t", 1, &r, lots) == 0 && r == STORE_NEW);
+	CHECK(store_put_notice(s, v2, "t", 2, &r, lots) == 0 && r == STORE_CHANGED);
+	CHECK(query_int("SELECT count(*) FROM notice WHERE version = '01' AND "
+			"superseded_by = (SELECT id FROM notice WHERE version = '02')") == 1);
+	CHECK(query_int("SELECT count(*) FROM notice WHERE superseded_by IS NULL") == 1);
+	CHECK(store_notice_changes(s, "n-1", &c, &n) == 0);
+	CHECK(n == 4);
+	CHECK(has_change(c, n, "LOT-0001", "deadline", "1800000000", "1800086400"));
+	CHECK(has_change(c, n, "LOT-0001", "documents", "https://docs.example/v1",
+			 "https://docs.example/v2"));
+	CHECK(has_change(c, n, "LOT-0002", "lot_cancelled", NULL, NULL));
+	CHECK(has_change(c, n, "LOT-0003", "lot_added", NULL, NULL));
+	notice_changes_free(c, n);
+	notice_free(v1);
+	notice_free(v2);
+	done_store(s);
+}
+
+static void
+test_late_older_version_changes_nothing(void)
+{
+	struct store *s = fresh_store();
+	struct notice *v1 = versioned("01", 0), *v2 = versioned("02", 1);
+	enum store_put_result r;
+	int64_t lots[2];
+
+	CHECK(store_put_notice(s, v2, "t", 1, &r, lots) == 0 && r == STORE_NEW);
+	CHECK(store_put_notice(s, v1, "t", 2, &r, lots) == 0 && r == STORE_UNCHANGED);
+	CHECK(query_int("SELECT count(*) FROM notice WHERE superseded_by IS NULL "
+			"AND version = '02'") == 1);
+	CHECK(query_int("SELECT count(*) FROM notice_change") == 0);
+	notice_free(v1);
+	notice_free(v2);
+	done_store(s);
+}
+
+static void
+test_change_notice(void)
+{
+	struct store *s = fresh_store();
+	struct notice *orig = versioned("01", 0), *chg = versioned("01", 1);
+	struct change_item *it;
+	enum store_put_result r;
+	int64_t lots[2];
+
+	free(chg->id);
+	chg->id = strdup("c-1");
+	chg->kind = NOTICE_CHANGE;
+	chg->changes = calloc(1, sizeof *chg->changes);
+	chg->changes->notice_id = strdup("n-1");
+	chg->changes->version = strdup("01");
+	chg->changes->reason = strdup("Förlängd anbudstid");
+	chg->changes->items = calloc(1, sizeof *it);
+	chg->changes->nitems = 1;
+	it = &chg->changes->items[0];
+	it->description = strdup("Ny sista dag för anbud");
+	strvec_push(&it->sections, &it->nsections, "LOT-0001");
+	CHECK(store_put_notice(s, orig, "t", 1, &r, lots) == 0 && r == STORE_NEW);
+	CHECK(store_put_notice(s, chg, "t", 2, &r, lots) == 0 && r == STORE_CHANGED);
+	CHECK(query_int("SELECT count(*) FROM notice WHERE notice_id = 'n-1' AND "
+			"superseded_by = (SELECT id FROM notice WHERE notice_id = 'c-1')") == 1);
+	CHECK(query_int("SELECT count(*) FROM notice WHERE notice_id = 'c-1' AND "
+			"changes_notice_id = 'n-1' AND changes_version = '01' AND "
+			"change_reason = 'Förlängd anbudstid'") == 1);
+	CHECK(query_int("SELECT count(*) FROM notice_change WHERE what = 'announced' "
+			"AND lot_id = 'LOT-0001' AND new = 'Ny sista dag för anbud'") == 1);
+	CHECK(query_int("SELECT count(*) FROM notice_change WHERE what = 'deadline' "
+			"AND lot_id = 'LOT-0001'") == 1);
+	notice_free(orig);
+	notice_free(chg);
+	done_store(s);
+}
+
+static void
+test_details_stored(void)
+{
+	struct store *s = fresh_store();
+	struct notice *n = make_notice("n-1", "01");
+	struct award *a;
+	enum store_put_result r;
+	int64_t lots[1];
+
+	n->buyer_id = strdup("212000-9994");
+	n->titles = calloc(2, sizeof *n->titles);
+	n->ntitles = 2;
+	n->titles[0].lang = strdup("SWE");
+	n->titles[0].value = strdup("Målning av förskolor");
+	n->titles[1].lang = strdup("ENG");
+	n->titles[1].value = strdup("Painting of preschools");
+	n->max_lots_submitted = 2;
+	n->awards = a = calloc(1, sizeof *a);
+	n->nawards = 1;
+	a->lot = strdup("LOT-0001");
+	a->tenders = 4;
+	a->sme_tenders = COUNT_UNKNOWN;
+	a->winners = calloc(1, sizeof *a->winners);
+	a->nwinners = 1;
+	a->winners[0].name = strdup("Berglunds Måleri AB");
+	a->winners[0].id = strdup("556734-2182");
+	CHECK(store_put_notice(s, n, "t", 1, &r, lots) == 0);
+	CHECK(query_int("SELECT count(*) FROM notice WHERE buyer_id = '212000-9994' "
+			"AND max_lots_submitted = 2 AND max_lots_awarded IS NULL") == 1);
+	CHECK(query_int("SELECT count(*) FROM notice_text WHERE field = 'title'") == 2);
+	CHECK(query_int("SELECT tenders FROM award WHERE lot_id = 'LOT-0001' "
+			"AND sme_tenders IS NULL") == 4);
+	CHECK(query_int("SELECT count(*) FROM award_winner WHERE "
+			"org_id = '556734-2182'") == 1);
+	notice_free(n);
+	done_store(s);
+}
+
+static void
+test_quarantine_counts_repeats(void)
+{
+	struct store *s = fresh_store();
+	struct quarantined *q = NULL;
+	char big[2000];
+	size_t n = 0;
+
+	memset(big, 'x', sizeof big);
+	CHECK(store_quarantine(s, "f", "a.xml", "bad", "<x", 2, 2, 10) == 0);
+	CHECK(store_quarantine(s, "f", "a.xml", "bad", "<x", 2, 2, 20) == 0);
+	CHECK(store_quarantine(s, "f", "a.xml", "worse", big, sizeof big, 99999, 30) == 0);
+	CHECK(store_quarantine_list(s, 10, &q, &n) == 0);
+	CHECK(n == 2);
+	if (n == 2) {
+		CHECK_STR(q[0].reason, "worse");
+		CHECK(q[0].head_len == QUARANTINE_HEAD);
+		CHECK(q[0].size == 99999);
+		CHECK_STR(q[1].reason, "bad");
+		CHECK(q[1].times == 2);
+		CHECK(q[1].first_seen == 10 && q[1].last_seen == 20);
+		CHECK_STR(q[1].head, "<x");
+	}
+	quarantined_free(q, n);
+	done_store(s);
+}
+
+static void
+test_feed_state_and_items(void)
+{
+	struct store *s = fresh_store();
+	struct feed_state st;
+	char *etag, *lm;
+	int found;
+
+	CHECK(store_feed_state_get(s, "ted", &st) == 0);
+	CHECK(st.last_poll == 0 && st.failures == 0 && !st.last_error);
+	st.last_poll = 100;
+	st.next_poll = 160;
+	st.failures = 2;
+	st.last_error = strdup("HTTP 503");
+	st.notices = 7;
+	CHECK(store_feed_state_put(s, "ted", &st) == 0);
+	feed_state_release(&st);
+	CHECK(store_feed_state_get(s, "ted", &st) == 0);
+	CHECK(st.last_poll == 100 && st.next_poll == 160 && st.failures == 2 &&
+	      st.notices == 7 && st.last_success == 0);
+	CHECK_STR(st.last_error, "HTTP 503");
+	feed_state_release(&st);
+	CHECK(store_feed_item_get(s, "ted", "1-2026", &etag, &lm, &found) == 0);
+	CHECK(!found && !etag && !lm);
+	CHECK(store_feed_item_put(s, "ted", "1-2026", "\"e\"", NULL, 5) == 0);
+	CHECK(store_feed_item_put(s, "ted", "1-2026", "\"f\"", "Tue", 6) == 0);
+	CHECK(store_feed_item_get(s, "ted", "1-2026", &etag, &lm, &found) == 0);
+	CHECK(found);
+	CHECK_STR(etag, "\"f\"");
+	CHECK_STR(lm, "Tue");
+	free(etag);
+	free(lm);
+	done_store(s);
+}
+
 int
 main(void)
 {
@@ -361,5 +587,11 @@ main(void)
 	RUN(test_match_unique);
 	RUN(test_outbox_states);
 	RUN(test_remove_firm_removes_personal_data);
+	RUN(test_new_version_records_changes);
+	RUN(test_late_older_version_changes_nothing);
+	RUN(test_change_notice);
+	RUN(test_details_stored);
+	RUN(test_quarantine_counts_repeats);
+	RUN(test_feed_state_and_items);
 	return test_done("store");
 }
