@@ -45,7 +45,8 @@ results_hold(const struct notice *n)
 	for (i = 0; i < n->nawards; i++) {
 		const struct award *a = &n->awards[i];
 
-		if (a->tenders < COUNT_UNKNOWN || a->sme_tenders < COUNT_UNKNOWN ||
+		if (a->tenders < COUNT_UNKNOWN ||
+		    a->sme_tenders < COUNT_UNKNOWN ||
 		    (a->nwinners && !a->winners))
 			return 0;
 	}
@@ -68,10 +69,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (eforms_parse(parser, (const char *)data, size, &n, err,
 			 sizeof(err)) == 0) {
-		if (!n || n->nlots == 0 || !n->id || !n->title || !n->published ||
-		    !web_or_null(n->url) || !web_or_null(n->documents_url) ||
+		if (!n || n->nlots == 0 || !n->id || !n->title ||
+		    !n->published || !web_or_null(n->url) ||
+		    !web_or_null(n->documents_url) ||
 		    !web_or_null(n->submission_url) || !lots_hold(n) ||
-		    !results_hold(n) || (n->changes && n->kind != NOTICE_CHANGE))
+		    !results_hold(n) ||
+		    (n->changes && n->kind != NOTICE_CHANGE))
 			abort();
 		buf_init(&json, 0);
 		if (notice_to_json(n, &json) < 0)

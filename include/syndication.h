@@ -31,7 +31,8 @@ struct syndication_entry {
 };
 
 struct syndication_feed {
-	char *title;		/* NULL when absent */
+	char *title;		/* NULL when absent; cut at
+				   SYNDICATION_MAX_FIELD */
 	char *link;		/* the site, absolute http(s); NULL when absent */
 	struct syndication_entry *entries;
 	size_t nentries;

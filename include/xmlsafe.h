@@ -5,6 +5,7 @@
 
 #include <libxml/tree.h>
 #include <libxml/xmlerror.h>
+#include <libxml/xpath.h>
 
 /*
  * Reading untrusted XML with libxml2, shared by the parsers. A document is
@@ -35,5 +36,29 @@ void xmlsafe_end(struct xmlsafe *x);
  */
 int xmlsafe_read(struct xmlsafe *x, const char *data, size_t len, size_t max,
 		 xmlDocPtr *doc, char *err, size_t errlen);
+
+/*
+ * XPath as the parsers use it: expressions compiled once per parser, and
+ * a context per document that knows the parser's namespace prefixes.
+ */
+struct xmlsafe_ns {
+	const char *prefix;
+	const char *href;
+};
+
+/* Compiles exprs[0..n) into out; -1, with nothing left to free, if one
+ * does not compile. */
+int xmlsafe_compile(const char *const *exprs, size_t n,
+		    xmlXPathCompExprPtr *out);
+void xmlsafe_free_compiled(xmlXPathCompExprPtr *comp, size_t n);
+
+/* NULL when out of memory. */
+xmlXPathContextPtr xmlsafe_xpath_context(xmlDocPtr doc,
+					 const struct xmlsafe_ns *ns, size_t n);
+
+/* The node-set comp selects from node at (may be empty; *set is then
+ * NULL or has no nodes); free *res. -1 on any other result. */
+int xmlsafe_eval(xmlXPathContextPtr xpc, xmlXPathCompExprPtr comp,
+		 xmlNodePtr at, xmlXPathObjectPtr *res, xmlNodeSetPtr *set);
 
 #endif

@@ -257,7 +257,8 @@ static const struct {
 			 "cac:LegalMonetaryTotal/cbc:PayableAmount" },
 	[XP_CONTRACT_TENDERS] = { RESULT "/efac:SettledContract/"
 				  "efac:LotTender/cbc:ID",
-				  "efac:SettledContract/efac:LotTender/cbc:ID" },
+				  "efac:SettledContract/efac:LotTender/"
+				  "cbc:ID" },
 	[XP_PARTIES] = { RESULT "/efac:TenderingParty", "efac:TenderingParty" },
 	[XP_PARTY_ID] = { "cbc:ID", "efac:TenderingParty/cbc:ID" },
 	[XP_TENDERERS] = { "efac:Tenderer", "efac:Tenderer" },
@@ -334,7 +335,7 @@ struct parse {
 	xmlXPathContextPtr xpc;
 	struct notice *n;
 	size_t ncodes;		/* CPV and NUTS codes over all lots */
-	size_t nwinners;	/* winners looked at over all results */
+	size_t ntenderers;	/* tenderers looked at over all results */
 	struct index orgs;	/* efac:Company by cac:PartyIdentification */
 };
 
@@ -716,11 +717,11 @@ has_node(struct parse *ps, enum xp id, xmlNodePtr at, int *found)
 static int
 is_language(const char *s)
 {
-	size_t len = strlen(s);
+	size_t i = 0;
 
-	return (len == 2 || len == 3) && is_token(s) &&
-	       strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz") ==
-	       len;
+	while ((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= 'a' && s[i] <= 'z'))
+		i++;
+	return s[i] == '\0' && (i == 2 || i == 3);
 }
 
 /*
@@ -750,7 +751,7 @@ lang_texts(struct parse *ps, enum xp id, xmlNodePtr at, struct text **out,
 		xmlFree(attr);
 		attr = xmlGetNoNsProp(node, (const xmlChar *)"languageID");
 		lang = attr ? (const char *)attr : ps->n->language;
-		if (!lang)
+		if (!lang || (!attr && !is_language(lang)))
 			continue;
 		if (!is_language(lang)) {
 			fail(ps, "%s: bad languageID '%.40s'", xpaths[id].name,
@@ -784,6 +785,7 @@ lang_texts(struct parse *ps, enum xp id, xmlNodePtr at, struct text **out,
 	}
 	rc = 0;
 out:
+	free(value);
 	xmlFree(attr);
 	xmlXPathFreeObject(res);
 	return rc;
@@ -1427,8 +1429,10 @@ notice_url(struct parse *ps, xmlNodePtr company)
 		return 0;
 	}
 	for (i = 0; i < sizeof(fallbacks) / sizeof(fallbacks[0]); i++) {
-		if (first_web_url(ps, fallbacks[i], fallbacks[i] == XP_COMPANY_WEB ?
-				  company : ps->root, &ps->n->url) < 0)
+		xmlNodePtr at = fallbacks[i] == XP_COMPANY_WEB ? company :
+								 ps->root;
+
+		if (first_web_url(ps, fallbacks[i], at, &ps->n->url) < 0)
 			return -1;
 		if (ps->n->url)
 			break;
@@ -1601,8 +1605,8 @@ notice_groups(struct parse *ps)
 			fail(ps, "duplicate lots group '%s'", id);
 			goto out;
 		}
-		if (add_codes(ps, XP_GROUP_LOTS, node, EFORMS_MAX_MEMBERS, &lots,
-			      norm_token) < 0)
+		if (add_codes(ps, XP_GROUP_LOTS, node, EFORMS_MAX_MEMBERS,
+			      &lots, norm_token) < 0)
 			goto out;
 		g->lots = lots.v;
 		g->nlots = lots.n;
@@ -1652,7 +1656,8 @@ notice_procedure(struct parse *ps)
 	    lang_texts(ps, XP_NAME, project, &n->titles, &n->ntitles) < 0 ||
 	    lang_texts(ps, XP_DESCRIPTION, project, &n->descriptions,
 		       &n->ndescriptions) < 0 ||
-	    get_token(ps, XP_PROCEDURE_CODE, ps->root, &n->procedure_type) < 0 ||
+	    get_token(ps, XP_PROCEDURE_CODE, ps->root,
+		      &n->procedure_type) < 0 ||
 	    get_amount(ps, XP_AMOUNT, project, &n->has_value, &n->value,
 		       &n->currency) < 0 ||
 	    get_text(ps, XP_TOWN, project, &n->town) < 0 ||
@@ -1695,7 +1700,8 @@ lot_duration(struct parse *ps, xmlNodePtr project, char **out)
 		const char *code;
 		char designator;
 	} units[] = {
-		{ "DAY", 'D' }, { "WEEK", 'W' }, { "MONTH", 'M' }, { "YEAR", 'Y' },
+		{ "DAY", 'D' }, { "WEEK", 'W' },
+		{ "MONTH", 'M' }, { "YEAR", 'Y' },
 	};
 	xmlNodePtr node;
 	xmlChar *code = NULL;
@@ -1868,7 +1874,7 @@ out:
 /* What the lot results of an award notice refer to by identifier. */
 struct results {
 	struct index tenders;		/* efac:LotTender by cbc:ID */
-	struct index contracted;	/* tender ids a contract was signed on */
+	struct index contracted;	/* tenders a contract was signed on */
 	struct index parties;		/* efac:TenderingParty by cbc:ID */
 };
 
@@ -1886,9 +1892,6 @@ add_winner(struct parse *ps, struct award *a, xmlNodePtr company)
 	size_t i;
 	int rc = -1;
 
-	if (++ps->nwinners > EFORMS_MAX_TOTAL_CODES)
-		return fail(ps, "too many winners over all results (max %d)",
-			    EFORMS_MAX_TOTAL_CODES);
 	if (get_lang_text(ps, XP_COMPANY_NAME, company, &w.name) < 0 ||
 	    get_text(ps, XP_COMPANY_LEGAL_ID, company, &w.id) < 0)
 		goto out;
@@ -1942,20 +1945,28 @@ tender_winners(struct parse *ps, const struct results *r, xmlNodePtr tender,
 		return -1;
 	for (i = 0; i < count(res); i++) {
 		xmlNodePtr tenderer = res->nodesetval->nodeTab[i], company;
+		int member;
 
+		/* Tenders and parties can be referred to again and again. */
+		if (++ps->ntenderers > EFORMS_MAX_TOTAL_CODES) {
+			fail(ps, "too many tenderers over all results (max %d)",
+			     EFORMS_MAX_TOTAL_CODES);
+			goto out;
+		}
 		if (get_text(ps, XP_GROUP_LEAD, tenderer, &text) < 0)
 			goto out;
-		if (!same_text(text, "false")) {
-			free(text);
-			text = NULL;
-			if (get_text(ps, XP_TENDERER_ID, tenderer, &text) < 0)
-				goto out;
-			company = index_find(&ps->orgs, text);
-			if (company && add_winner(ps, a, company) < 0)
-				goto out;
-		}
+		member = same_text(text, "false");
 		free(text);
 		text = NULL;
+		if (member)
+			continue;
+		if (get_text(ps, XP_TENDERER_ID, tenderer, &text) < 0)
+			goto out;
+		company = index_find(&ps->orgs, text);
+		free(text);
+		text = NULL;
+		if (company && add_winner(ps, a, company) < 0)
+			goto out;
 	}
 	rc = 0;
 out:
@@ -2135,7 +2146,8 @@ parse_change(struct parse *ps, xmlNodePtr change, struct changes *c)
 		return oom(ps);
 	c->items = items;
 	items = &c->items[c->nitems++];
-	if (get_lang_text(ps, XP_CHANGE_DESC, change, &items->description) < 0 ||
+	if (get_lang_text(ps, XP_CHANGE_DESC, change,
+			  &items->description) < 0 ||
 	    add_codes(ps, XP_CHANGED_SECTIONS, change, EFORMS_MAX_MEMBERS,
 		      &sections, norm_token) < 0) {
 		strvec_free(sections.v, sections.n);

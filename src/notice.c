@@ -304,7 +304,8 @@ add_texts(struct buf *b, const struct text *t, size_t n)
 		return -1;
 	for (i = 0; i < n; i++) {
 		if ((i && buf_adds(b, ", ") < 0) ||
-		    json_add_string(b, t[i].lang) < 0 || buf_adds(b, ": ") < 0 ||
+		    json_add_string(b, t[i].lang) < 0 ||
+		    buf_adds(b, ": ") < 0 ||
 		    json_add_string(b, t[i].value) < 0)
 			return -1;
 	}
@@ -413,7 +414,8 @@ add_award(struct buf *b, const void *item)
 	    buf_adds(b, ", \"winners\": ") < 0 ||
 	    add_objects(b, a->winners, a->nwinners, sizeof(*a->winners),
 			add_winner, &on_one_line) < 0 ||
-	    buf_adds(b, ", \"tenders\": ") < 0 || add_count(b, a->tenders) < 0 ||
+	    buf_adds(b, ", \"tenders\": ") < 0 ||
+	    add_count(b, a->tenders) < 0 ||
 	    buf_adds(b, ", \"sme_tenders\": ") < 0 ||
 	    add_count(b, a->sme_tenders) < 0 ||
 	    buf_adds(b, ", \"value\": ") < 0 ||
@@ -491,8 +493,10 @@ notice_to_json(const struct notice *n, struct buf *out)
 	    json_add_string(out, notice_kind_name(n->kind)) < 0 ||
 	    add_key(out, in, "subtype") < 0 ||
 	    json_add_string(out, n->subtype) < 0 ||
-	    add_key(out, in, "title") < 0 || json_add_string(out, n->title) < 0 ||
-	    add_key(out, in, "buyer") < 0 || json_add_string(out, n->buyer) < 0 ||
+	    add_key(out, in, "title") < 0 ||
+	    json_add_string(out, n->title) < 0 ||
+	    add_key(out, in, "buyer") < 0 ||
+	    json_add_string(out, n->buyer) < 0 ||
 	    add_key(out, in, "published") < 0 ||
 	    json_add_string(out, n->published) < 0 ||
 	    add_key(out, in, "deadline") < 0 ||

@@ -9,7 +9,6 @@
 #include <libxml/parserInternals.h>
 #include <libxml/uri.h>
 #include <libxml/xpath.h>
-#include <libxml/xpathInternals.h>
 
 #include "buf.h"
 #include "syndication.h"
@@ -19,9 +18,9 @@
 /* Far above any real feed; a feed of 10000 entries is a few MiB. */
 #define SYNDICATION_MAX_INPUT (16u * 1024u * 1024u)
 /*
- * HTML read per summary or title. Ten times the summary cap leaves room
- * for markup, and it bounds what the HTML parser, slower than linear on
- * some inputs, is given.
+ * HTML read per summary or title: ten times the summary cap leaves room
+ * for markup, and the HTML parser's work per field stays bounded however
+ * much markup a feed puts in one.
  */
 #define SYNDICATION_MAX_HTML (10u * SYNDICATION_MAX_SUMMARY)
 
@@ -66,10 +65,7 @@ static const char *const xpaths[XP_COUNT] = {
 	[XP_UPDATED] = "atom:updated | dc:date",
 };
 
-static const struct {
-	const char *prefix;
-	const char *href;
-} namespaces[] = {
+static const struct xmlsafe_ns namespaces[] = {
 	{ "atom", ATOM_NS },
 	{ "rdf", RDF_NS },
 	{ "rss1", "http://purl.org/rss/1.0/" },
@@ -303,6 +299,8 @@ html_to_text(struct text *t, const char *html, size_t len)
 	htmlFreeParserCtxt(h.ctxt);
 }
 
+/* Atom says in @type how an element's text is written; for RSS the
+ * caller knows (titles are text, descriptions HTML). */
 static enum markup
 markup_of(xmlNodePtr node, enum markup rss)
 {
@@ -366,18 +364,12 @@ struct syndication_parser *
 syndication_parser_new(void)
 {
 	struct syndication_parser *p;
-	size_t i;
 
 	xmlInitParser();
 	p = calloc(1, sizeof(*p));
-	if (!p)
-		return NULL;
-	for (i = 0; i < XP_COUNT; i++) {
-		p->xp[i] = xmlXPathCompile((const xmlChar *)xpaths[i]);
-		if (!p->xp[i]) {
-			syndication_parser_free(p);
-			return NULL;
-		}
+	if (p && xmlsafe_compile(xpaths, XP_COUNT, p->xp) < 0) {
+		free(p);
+		p = NULL;
 	}
 	return p;
 }
@@ -385,12 +377,9 @@ syndication_parser_new(void)
 void
 syndication_parser_free(struct syndication_parser *p)
 {
-	size_t i;
-
 	if (!p)
 		return;
-	for (i = 0; i < XP_COUNT; i++)
-		xmlXPathFreeCompExpr(p->xp[i]);
+	xmlsafe_free_compiled(p->xp, XP_COUNT);
 	free(p);
 }
 
@@ -399,14 +388,8 @@ static int
 eval(struct parse *ps, enum xp id, xmlNodePtr at, xmlNodeSetPtr *set,
      xmlXPathObjectPtr *res)
 {
-	ps->xpc->node = at;
-	*res = xmlXPathCompiledEval(ps->p->xp[id], ps->xpc);
-	if (!*res || (*res)->type != XPATH_NODESET) {
-		xmlXPathFreeObject(*res);
-		*res = NULL;
+	if (xmlsafe_eval(ps->xpc, ps->p->xp[id], at, res, set) < 0)
 		return fail(ps, "%s: XPath evaluation failed", xpaths[id]);
-	}
-	*set = (*res)->nodesetval;
 	return 0;
 }
 
@@ -806,11 +789,10 @@ static const char *const day_names[7] = {
 int
 syndication_parse_rfc822(const char *s, time_t *out)
 {
-	struct civil c;
+	struct civil c = { 0 };
 	const char *p = s;
 	int n;
 
-	memset(&c, 0, sizeof(c));
 	blanks(&p);
 	if (*p < '0' || *p > '9') {
 		if (name_index(&p, day_names, 7) < 0)
@@ -848,11 +830,10 @@ syndication_parse_rfc822(const char *s, time_t *out)
 int
 syndication_parse_rfc3339(const char *s, time_t *out)
 {
-	struct civil c;
+	struct civil c = { 0 };
 	const char *p = s;
 	int frac;
 
-	memset(&c, 0, sizeof(c));
 	blanks(&p);
 	if (number(&p, 4, 4, &c.year) < 0 || !expect(&p, '-') ||
 	    number(&p, 2, 2, &c.mon) < 0 || !expect(&p, '-') ||
@@ -1021,23 +1002,6 @@ out:
 
 /* ---- the feed ----------------------------------------------------------- */
 
-static int
-new_xpath_context(struct parse *ps)
-{
-	size_t i;
-
-	ps->xpc = xmlXPathNewContext(ps->doc);
-	if (!ps->xpc)
-		return oom(ps);
-	for (i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++) {
-		if (xmlXPathRegisterNs(ps->xpc,
-				       (const xmlChar *)namespaces[i].prefix,
-				       (const xmlChar *)namespaces[i].href) != 0)
-			return oom(ps);
-	}
-	return 0;
-}
-
 /* Sets ps->atom and ps->channel from the root element. */
 static int
 detect(struct parse *ps, xmlNodePtr root)
@@ -1093,14 +1057,10 @@ syndication_parse(struct syndication_parser *p, const char *data,
 		  size_t len, const char *base_url,
 		  struct syndication_feed **out, char *err, size_t errlen)
 {
-	struct parse ps;
+	struct parse ps = { .p = p, .err = err, .errlen = err ? errlen : 0 };
 	xmlNodePtr root;
 	int rc = -1;
 
-	memset(&ps, 0, sizeof(ps));
-	ps.p = p;
-	ps.err = err;
-	ps.errlen = err ? errlen : 0;
 	if (ps.errlen)
 		err[0] = '\0';
 	*out = NULL;
@@ -1121,12 +1081,14 @@ syndication_parse(struct syndication_parser *p, const char *data,
 		goto out;
 	}
 	ps.feed = calloc(1, sizeof(*ps.feed));
-	if (!ps.feed) {
+	ps.xpc = xmlsafe_xpath_context(ps.doc, namespaces, sizeof(namespaces) /
+				       sizeof(namespaces[0]));
+	if (!ps.feed || !ps.xpc) {
 		oom(&ps);
 		goto out;
 	}
-	if (new_xpath_context(&ps) < 0 || detect(&ps, root) < 0 ||
-	    read_header(&ps) < 0 || read_entries(&ps, root) < 0)
+	if (detect(&ps, root) < 0 || read_header(&ps) < 0 ||
+	    read_entries(&ps, root) < 0)
 		goto out;
 	*out = ps.feed;
 	ps.feed = NULL;

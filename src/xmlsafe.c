@@ -3,6 +3,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
+#include <libxml/xpathInternals.h>
 
 #include "xmlsafe.h"
 
@@ -119,4 +120,63 @@ out:
 		xmlFreeParserCtxt(ctxt);
 	}
 	return rc;
+}
+
+int
+xmlsafe_compile(const char *const *exprs, size_t n, xmlXPathCompExprPtr *out)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		out[i] = xmlXPathCompile((const xmlChar *)exprs[i]);
+		if (!out[i]) {
+			xmlsafe_free_compiled(out, i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void
+xmlsafe_free_compiled(xmlXPathCompExprPtr *comp, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		xmlXPathFreeCompExpr(comp[i]);
+		comp[i] = NULL;
+	}
+}
+
+xmlXPathContextPtr
+xmlsafe_xpath_context(xmlDocPtr doc, const struct xmlsafe_ns *ns, size_t n)
+{
+	xmlXPathContextPtr xpc;
+	size_t i;
+
+	xpc = xmlXPathNewContext(doc);
+	for (i = 0; xpc && i < n; i++) {
+		if (xmlXPathRegisterNs(xpc, (const xmlChar *)ns[i].prefix,
+				       (const xmlChar *)ns[i].href) != 0) {
+			xmlXPathFreeContext(xpc);
+			xpc = NULL;
+		}
+	}
+	return xpc;
+}
+
+int
+xmlsafe_eval(xmlXPathContextPtr xpc, xmlXPathCompExprPtr comp, xmlNodePtr at,
+	     xmlXPathObjectPtr *res, xmlNodeSetPtr *set)
+{
+	*set = NULL;
+	xpc->node = at;
+	*res = xmlXPathCompiledEval(comp, xpc);
+	if (!*res || (*res)->type != XPATH_NODESET) {
+		xmlXPathFreeObject(*res);
+		*res = NULL;
+		return -1;
+	}
+	*set = (*res)->nodesetval;
+	return 0;
 }

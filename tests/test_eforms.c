@@ -342,8 +342,43 @@ test_cn_24_maximal(void)
 		/* ParticipationRequestReceptionPeriod, 20:59:32+01:00 */
 		CHECK(l->has_deadline &&
 		      l->deadline == utc(2023, 5, 22, 19, 59, 32));
+		/* Questions close earlier but are no act-by deadline. */
+		CHECK(l->has_questions_deadline &&
+		      l->questions_deadline == utc(2023, 5, 20, 19, 59, 32));
+		/* Only a start and an end date: no duration. */
+		CHECK(l->duration == NULL);
+		CHECK_STR(l->town, "Luxembourg");
+		CHECK_STR(l->description, "Description ---");
+		CHECK_STR(l->documents_url, "http://nonrestricteddocuments.com");
 	}
+	CHECK_STR(n->lots[0].submission_url,
+		  "http://tender-submit.fin-adm.com/esubmission");
+	CHECK(n->lots[1].submission_url == NULL);
 	CHECK(n->has_deadline && n->deadline == 1684785572);
+	CHECK_STR(n->procedure_type, "neg-w-call");
+	CHECK_STR(n->buyer_id, "998298");
+	CHECK_STR(n->buyer_city, "Luxembourg");
+	CHECK_STR(n->description, "Description ---");
+	VEC_IS(n->cpv, n->ncpv, "79710000", "79720000");
+	VEC_IS(n->nuts, n->nnuts, "LU000");
+	CHECK_STR(n->town, "Luxembourg");
+	CHECK(n->has_value && n->value == 9999999.99);
+	CHECK_STR(n->currency, "EUR");
+	CHECK(n->max_lots_submitted == 2 && n->max_lots_awarded == 2);
+	CHECK_STR(n->documents_url, "http://nonrestricteddocuments.com");
+	CHECK_STR(n->submission_url,
+		  "http://tender-submit.fin-adm.com/esubmission");
+	CHECK(n->ngroups == 1);
+	if (n->ngroups == 1) {
+		struct lot_group *g = &n->groups[0];
+
+		CHECK_STR(g->id, "GLO-0001");
+		CHECK_STR(g->title, "Title ---");
+		VEC_IS(g->lots, g->nlots, "LOT-0001", "LOT-0002");
+		CHECK(g->has_value && g->value == 9999999.99);
+		CHECK_STR(g->currency, "EUR");
+	}
+	CHECK(n->nawards == 0 && n->changes == NULL);
 out:
 	notice_free(n);
 }
@@ -483,44 +518,6 @@ test_can(void)
 		CHECK_STR(n->lots[0].title, "Agence centre");
 		VEC_IS(n->lots[0].cpv, n->lots[0].ncpv, "77310000");
 	}
-	notice_free(n);
-}
-
-static void
-test_change(void)
-{
-	struct notice *n = parse_fixture("change-cn_24_open_dates.xml");
-
-	CHECK(n != NULL);
-	if (!n)
-		return;
-	CHECK(n->kind == NOTICE_CHANGE);
-	CHECK_STR(n->subtype, "16");
-	CHECK_STR(n->id, "71397268-6c47-4f2f-8ab0-f41a26138f81");
-	CHECK_STR(n->buyer, "Renfrewshire Council");
-	CHECK(n->has_deadline && n->deadline == 1591959600);
-	CHECK(n->nlots == 1);
-	if (n->nlots == 1) {
-		struct lot *l = &n->lots[0];
-
-		VEC_IS(l->cpv, l->ncpv, "71630000", "71314100", "50300000",
-		       "31600000");
-		CHECK(l->has_value && l->value == 500000.0);
-		CHECK_STR(l->currency, "EUR");
-	}
-	notice_free(n);
-}
-
-/* ---- full coverage: procedure, lots, results, changes ------------------ */
-
-static void
-test_can_results(void)
-{
-	struct notice *n = parse_fixture("can_24_minimal.xml");
-
-	CHECK(n != NULL);
-	if (!n)
-		return;
 	CHECK_STR(n->buyer_id, "123 456 789");
 	CHECK_STR(n->buyer_city, "Rouen Cedex 1");
 	CHECK_STR(n->procedure_type, "open");
@@ -548,7 +545,7 @@ test_can_results(void)
 }
 
 static void
-test_change_details(void)
+test_change(void)
 {
 	struct notice *n = parse_fixture("change-cn_24_open_dates.xml");
 	struct changes *c;
@@ -556,6 +553,28 @@ test_change_details(void)
 	CHECK(n != NULL);
 	if (!n)
 		return;
+	CHECK(n->kind == NOTICE_CHANGE);
+	CHECK_STR(n->subtype, "16");
+	CHECK_STR(n->id, "71397268-6c47-4f2f-8ab0-f41a26138f81");
+	CHECK_STR(n->buyer, "Renfrewshire Council");
+	CHECK(n->has_deadline && n->deadline == 1591959600);
+	CHECK(n->nlots == 1);
+	if (n->nlots == 1) {
+		struct lot *l = &n->lots[0];
+
+		VEC_IS(l->cpv, l->ncpv, "71630000", "71314100", "50300000",
+		       "31600000");
+		CHECK(l->has_value && l->value == 500000.0);
+		CHECK_STR(l->currency, "EUR");
+		CHECK_STR(l->duration, "P36M");
+		CHECK_STR(l->documents_url, "https://www.publictendersscotland."
+			  "publiccontractsscotland.gov.uk");
+		CHECK_STR(l->submission_url, l->documents_url);
+		CHECK(!l->has_questions_deadline);
+		/* cac:RealizedLocation/cbc:Description is not the lot's. */
+		CHECK(l->description && strncmp(l->description, "The purpose "
+						"of this contract", 27) == 0);
+	}
 	c = n->changes;
 	CHECK(c != NULL);
 	if (c) {
@@ -581,77 +600,10 @@ test_change_details(void)
 	CHECK_STR(n->documents_url,
 		  "https://www.publictendersscotland.publiccontractsscotland.gov.uk");
 	CHECK_STR(n->submission_url, n->documents_url);
-	CHECK(n->nlots == 1);
-	if (n->nlots == 1) {
-		struct lot *l = &n->lots[0];
-
-		CHECK_STR(l->duration, "P36M");
-		CHECK_STR(l->documents_url, n->documents_url);
-		CHECK_STR(l->submission_url, n->submission_url);
-		CHECK(!l->has_questions_deadline);
-		/* cac:RealizedLocation/cbc:Description is not the lot's. */
-		CHECK(l->description && strncmp(l->description, "The purpose "
-						"of this contract", 27) == 0);
-	}
 	notice_free(n);
 }
 
-static void
-test_cn_maximal_details(void)
-{
-	struct notice *n = parse_fixture("cn_24_maximal.xml");
-	size_t i;
-
-	CHECK(n != NULL);
-	if (!n)
-		return;
-	CHECK_STR(n->procedure_type, "neg-w-call");
-	CHECK_STR(n->buyer_id, "998298");
-	CHECK_STR(n->buyer_city, "Luxembourg");
-	CHECK_STR(n->description, "Description ---");
-	VEC_IS(n->cpv, n->ncpv, "79710000", "79720000");
-	VEC_IS(n->nuts, n->nnuts, "LU000");
-	CHECK_STR(n->town, "Luxembourg");
-	CHECK(n->has_value && n->value == 9999999.99);
-	CHECK_STR(n->currency, "EUR");
-	CHECK(n->max_lots_submitted == 2 && n->max_lots_awarded == 2);
-	CHECK_STR(n->documents_url, "http://nonrestricteddocuments.com");
-	CHECK_STR(n->submission_url,
-		  "http://tender-submit.fin-adm.com/esubmission");
-	CHECK(n->ngroups == 1);
-	if (n->ngroups == 1) {
-		struct lot_group *g = &n->groups[0];
-
-		CHECK_STR(g->id, "GLO-0001");
-		CHECK_STR(g->title, "Title ---");
-		VEC_IS(g->lots, g->nlots, "LOT-0001", "LOT-0002");
-		CHECK(g->has_value && g->value == 9999999.99);
-		CHECK_STR(g->currency, "EUR");
-	}
-	CHECK(n->nlots == 2);
-	for (i = 0; i < n->nlots; i++) {
-		struct lot *l = &n->lots[i];
-
-		/* Only a start and an end date: no duration. */
-		CHECK(l->duration == NULL);
-		CHECK_STR(l->town, "Luxembourg");
-		CHECK_STR(l->description, "Description ---");
-		CHECK(l->has_questions_deadline &&
-		      l->questions_deadline == utc(2023, 5, 20, 19, 59, 32));
-		/* Questions close earlier but are no act-by deadline. */
-		CHECK(l->has_deadline &&
-		      l->deadline == utc(2023, 5, 22, 19, 59, 32));
-		CHECK_STR(l->documents_url, "http://nonrestricteddocuments.com");
-	}
-	if (n->nlots == 2) {
-		CHECK_STR(n->lots[0].submission_url,
-			  "http://tender-submit.fin-adm.com/esubmission");
-		CHECK(n->lots[1].submission_url == NULL);
-	}
-	CHECK(n->deadline == utc(2023, 5, 22, 19, 59, 32));
-	CHECK(n->nawards == 0 && n->changes == NULL);
-	notice_free(n);
-}
+/* ---- full coverage: procedure, lots, results, changes ------------------ */
 
 static void
 test_pin_maximal(void)
@@ -1215,6 +1167,81 @@ out:
 	CHECK(n == NULL);
 	CHECK(strstr(err, "efbc:StatisticsNumeric: bad number 'many'") != NULL);
 	notice_free(n);
+}
+
+/* Results refer to tenders and parties by id, as often as they like. */
+static void
+test_award_caps(void)
+{
+	struct parts pt = { 0 };
+	struct buf ext, orgs;
+	char err[256] = "";
+	struct notice *n;
+	int i;
+
+	buf_init(&ext, 0);
+	buf_init(&orgs, 0);
+	buf_adds(&ext, "<efac:NoticeResult><efac:LotResult><cbc:TenderResultCode>"
+		 "selec-w</cbc:TenderResultCode>");
+	for (i = 0; i < 200; i++)
+		buf_adds(&ext, TENDER_REF("TEN-0001"));
+	buf_adds(&ext, "<efac:TenderLot><cbc:ID>LOT-0001</cbc:ID></efac:TenderLot>"
+		 "</efac:LotResult>" TENDER("TEN-0001", "", "TPA-0001")
+		 CONTRACT("CON-0001", "TEN-0001") "<efac:TenderingParty><cbc:ID>"
+		 "TPA-0001</cbc:ID>");
+	for (i = 0; i < 1000; i++)
+		buf_printf(&ext, TENDERER("ORG-%d", LEAD("false")), i);
+	buf_adds(&ext, "</efac:TenderingParty></efac:NoticeResult>");
+	pt.subtype = "29";
+	pt.ext = buf_str(&ext);
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL && n->nawards == 1 && n->awards[0].nwinners == 0);
+	notice_free(n);
+	/* One more reference makes 201000 tenderers to look at. */
+	buf_reset(&ext);
+	buf_adds(&ext, "<efac:NoticeResult><efac:LotResult><cbc:TenderResultCode>"
+		 "selec-w</cbc:TenderResultCode>");
+	for (i = 0; i < 201; i++)
+		buf_adds(&ext, TENDER_REF("TEN-0001"));
+	buf_adds(&ext, "</efac:LotResult>" TENDER("TEN-0001", "", "TPA-0001")
+		 CONTRACT("CON-0001", "TEN-0001") "<efac:TenderingParty><cbc:ID>"
+		 "TPA-0001</cbc:ID>");
+	for (i = 0; i < 1000; i++)
+		buf_printf(&ext, TENDERER("ORG-%d", LEAD("false")), i);
+	buf_adds(&ext, "</efac:TenderingParty></efac:NoticeResult>");
+	pt.ext = buf_str(&ext);
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n == NULL);
+	CHECK(strstr(err, "too many tenderers over all results (max 200000)") !=
+	      NULL);
+	notice_free(n);
+
+	/* A lot has at most 300 winners. */
+	buf_reset(&ext);
+	buf_adds(&ext, "<efac:NoticeResult>"
+		 LOT_RESULT("selec-w", TENDER_REF("TEN-0001"), "", "LOT-0001")
+		 TENDER("TEN-0001", "", "TPA-0001") CONTRACT("CON-0001", "TEN-0001")
+		 "<efac:TenderingParty><cbc:ID>TPA-0001</cbc:ID>");
+	for (i = 0; i < 301; i++) {
+		buf_printf(&ext, TENDERER("ORG-%d", ""), i);
+		buf_printf(&orgs, ORG("ORG-%d", "Firma %d", "5500%d"), i, i, i);
+	}
+	buf_adds(&ext, "</efac:TenderingParty></efac:NoticeResult>");
+	pt.ext = buf_str(&ext);
+	pt.orgs = buf_str(&orgs);
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n == NULL);
+	CHECK(strstr(err, "too many winners of one lot (max 300)") != NULL);
+	notice_free(n);
+	/* The 301st tenderer is the same firm again: 300 winners are fine. */
+	memcpy(strstr(ext.data, ">ORG-300<"), ">ORG-299<", 9);
+	n = parse_parts(&pt, err, sizeof(err));
+	CHECK(n != NULL && n->nawards == 1 && n->awards[0].nwinners == 300);
+	if (n && n->nawards == 1 && n->awards[0].nwinners == 300)
+		CHECK_STR(n->awards[0].winners[299].name, "Firma 299");
+	notice_free(n);
+	buf_release(&ext);
+	buf_release(&orgs);
 }
 
 static void
@@ -2565,9 +2592,6 @@ main(void)
 	RUN(test_e3);
 	RUN(test_can);
 	RUN(test_change);
-	RUN(test_can_results);
-	RUN(test_change_details);
-	RUN(test_cn_maximal_details);
 	RUN(test_pin_maximal);
 	RUN(test_titles_in_languages);
 	RUN(test_description_cap);
@@ -2578,6 +2602,7 @@ main(void)
 	RUN(test_lot_limits);
 	RUN(test_groups);
 	RUN(test_awards);
+	RUN(test_award_caps);
 	RUN(test_changes);
 	RUN(test_invalid_fixture);
 	RUN(test_json_of_fixtures);

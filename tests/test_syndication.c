@@ -968,5 +968,5 @@ main(void)
 	RUN(test_quiet);
 	syndication_parser_free(parser);
 	xmlCleanupParser();
-	return test_done("test_syndication");
+	return test_done("syndication");
 }
