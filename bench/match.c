@@ -1,150 +1,373 @@
 /*
- * Matching: 10,000 firms against the lots of the bundled notices, with
- * region checks and the reason text, against the bare CPV prefix
- * comparison over the same pairs (the least any matcher must do).
+ * Matching one pass: 100,000 firms against 10,000 category-lots with a
+ * realistic CPV spread, through the firm index (match_index_new +
+ * match_find), against the naive loop calling match_one on every pair.
+ * The naive loop is timed on a fixed sample of the lots and extrapolated
+ * linearly, to keep the run short; on the sample both must find the same
+ * matches with the same scores.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bench.h"
 #include "codes.h"
 #include "cpv.h"
-#include "eforms.h"
-#include "fetch.h"
 #include "match.h"
 
-#define NFIRMS 10000
+#define NFIRMS 100000
+#define NLOTS 10000
+#define SAMPLE_EVERY 50		/* the naive loop sees 200 of the lots */
+#define ROUNDS 3
+
+/* Made-up lot categories, each with the CPV code that defines it. */
+static const struct category categories[] = {
+	{ .key = "maleri", .name_sv = "Måleri", .name_en = "Painting",
+	  .cpv = (char *[]){ "45440000" }, .ncpv = 1 },
+	{ .key = "el", .name_sv = "El", .name_en = "Electrical work",
+	  .cpv = (char *[]){ "45310000" }, .ncpv = 1 },
+	{ .key = "vvs", .name_sv = "VVS", .name_en = "Plumbing",
+	  .cpv = (char *[]){ "45330000" }, .ncpv = 1 },
+	{ .key = "bygg", .name_sv = "Bygg", .name_en = "Building",
+	  .cpv = (char *[]){ "45200000" }, .ncpv = 1 },
+	{ .key = "mark", .name_sv = "Mark", .name_en = "Groundwork",
+	  .cpv = (char *[]){ "45100000" }, .ncpv = 1 },
+	{ .key = "stad", .name_sv = "Städ", .name_en = "Cleaning",
+	  .cpv = (char *[]){ "90910000" }, .ncpv = 1 },
+	{ .key = "avfall", .name_sv = "Avfall", .name_en = "Waste",
+	  .cpv = (char *[]){ "90500000" }, .ncpv = 1 },
+	{ .key = "it", .name_sv = "IT", .name_en = "IT services",
+	  .cpv = (char *[]){ "72000000" }, .ncpv = 1 },
+	{ .key = "livsmedel", .name_sv = "Livsmedel", .name_en = "Food",
+	  .cpv = (char *[]){ "15000000" }, .ncpv = 1 },
+	{ .key = "maltid", .name_sv = "Måltider", .name_en = "Catering",
+	  .cpv = (char *[]){ "55500000" }, .ncpv = 1 },
+	{ .key = "transport", .name_sv = "Transport", .name_en = "Transport",
+	  .cpv = (char *[]){ "60100000" }, .ncpv = 1 },
+	{ .key = "konsult", .name_sv = "Teknikkonsult", .name_en = "Engineering",
+	  .cpv = (char *[]){ "71000000" }, .ncpv = 1 },
+	{ .key = "service", .name_sv = "Service", .name_en = "Repair",
+	  .cpv = (char *[]){ "50000000" }, .ncpv = 1 },
+	{ .key = "gronyta", .name_sv = "Grönyta", .name_en = "Landscaping",
+	  .cpv = (char *[]){ "77300000" }, .ncpv = 1 },
+	{ .key = "omsorg", .name_sv = "Omsorg", .name_en = "Care",
+	  .cpv = (char *[]){ "85000000" }, .ncpv = 1 },
+};
+#define NCATEGORIES (sizeof categories / sizeof *categories)
+
+/* Where municipal lots go: divisions and their weights; the rest spread. */
+static const struct {
+	const char *division;
+	unsigned weight;
+} divisions[] = {
+	{ "45", 30 }, { "90", 8 }, { "72", 8 }, { "55", 6 }, { "60", 6 },
+	{ "15", 6 }, { "79", 6 }, { "71", 6 }, { "50", 6 }, { "77", 4 },
+	{ "85", 4 }, { "30", 4 },
+};
+#define NDIVISIONS (sizeof divisions / sizeof *divisions)
+#define WEIGHT_ANY 10
+
+static const char *const counties[] = {
+	"SE110", "SE121", "SE122", "SE123", "SE124", "SE125", "SE211",
+	"SE212", "SE213", "SE214", "SE221", "SE224", "SE231", "SE232",
+	"SE311", "SE312", "SE313", "SE321", "SE322", "SE331", "SE332",
+};
+static const char *const wider[] = { "SE11", "SE12", "SE2", "SE23", "SE" };
+static const char *const towns[] = {
+	"Danderyd", "Uppsala", "Göteborg", "Borås", "Malmö", "Luleå", "Umeå",
+};
+#define COUNT(a) (sizeof (a) / sizeof *(a))
 
 struct data {
+	unsigned long long seed;
+	size_t range[NDIVISIONS][2];	/* each division's codes in cpv_codes */
 	struct firm_list firms;
-	struct lot **lots;
-	size_t nlots;
-	struct buf reason;
-	unsigned long hits_base, hits_match;
-};
-
-static const char *const regions[] = {
-	"SE232", "SE231", "SE23", "SE110", "SE224", "SE332", "SE2", "SE"
+	struct lot lots[NLOTS];
+	struct category_lot parts[NLOTS];
+	struct match_target targets[NLOTS];
+	struct match_options opt;
+	long found[NLOTS], naive[NLOTS];	/* matches per lot */
+	unsigned long long found_sum[NLOTS], naive_sum[NLOTS];	/* of firms and scores */
+	double build;		/* seconds to build the index, last round */
+	int failed;
 };
 
 /* Deterministic pseudo-random numbers, so every run measures the same. */
-static unsigned long
-next_rand(unsigned long *state)
+static unsigned
+next_rand(unsigned long long *state)
 {
-	*state = *state * 6364136223846793005UL + 1442695040888963407UL;
-	return *state >> 33;
+	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)(*state >> 33);
+}
+
+static double
+uniform(unsigned long long *state)
+{
+	return next_rand(state) / 2147483648.0;
+}
+
+/* Between lo and hi, small values as likely as large ones by ratio. */
+static double
+log_uniform(unsigned long long *state, double lo, double hi)
+{
+	return lo * exp(uniform(state) * log(hi / lo));
 }
 
 static void
+find_divisions(struct data *d)
+{
+	size_t i, k;
+
+	for (k = 0; k < NDIVISIONS; k++) {
+		d->range[k][0] = d->range[k][1] = 0;
+		for (i = 0; i < cpv_ncodes; i++)
+			if (strncmp(cpv_codes[i].code, divisions[k].division, 2) == 0) {
+				if (!d->range[k][1])
+					d->range[k][0] = i;
+				d->range[k][1] = i + 1;
+			}
+	}
+}
+
+/* A code from the whole table, weighted toward the municipal divisions. */
+static const char *
+random_code(struct data *d)
+{
+	unsigned total = WEIGHT_ANY, r;
+	size_t k;
+
+	for (k = 0; k < NDIVISIONS; k++)
+		total += divisions[k].weight;
+	r = next_rand(&d->seed) % total;
+	for (k = 0; k < NDIVISIONS; k++) {
+		if (r < divisions[k].weight) {
+			size_t lo = d->range[k][0], n = d->range[k][1] - lo;
+
+			return cpv_codes[lo + next_rand(&d->seed) % n].code;
+		}
+		r -= divisions[k].weight;
+	}
+	return cpv_codes[next_rand(&d->seed) % cpv_ncodes].code;
+}
+
+/* A code near the main one: the same division. */
+static const char *
+related_code(struct data *d, const char *main)
+{
+	for (;;) {
+		const char *c = random_code(d);
+
+		if (strncmp(c, main, 2) == 0)
+			return c;
+	}
+}
+
+/* The category whose defining code covers this one most specifically. */
+static const struct category *
+category_of(const char *code)
+{
+	const struct category *best = NULL;
+	size_t i, sig = 0;
+
+	for (i = 0; i < NCATEGORIES; i++)
+		if (cpv_covers(categories[i].cpv[0], code) &&
+		    cpv_significant(categories[i].cpv[0]) > sig) {
+			best = &categories[i];
+			sig = cpv_significant(categories[i].cpv[0]);
+		}
+	return best;
+}
+
+static int
 make_firms(struct data *d)
 {
-	unsigned long seed = 42;
-	size_t i, k;
+	size_t i, k, n;
 
 	for (i = 0; i < NFIRMS; i++) {
 		struct firm *f = firm_new();
-		char orgnr[16];
+		unsigned r;
 
-		snprintf(orgnr, sizeof orgnr, "%06zu-0000", i);
-		f->orgnr = strdup(orgnr);
-		f->name = strdup("Bench AB");
-		f->email = strdup("bench@example.invalid");
-		f->language = strdup(i % 10 ? "sv" : "en");
-		for (k = 0; k < 1 + next_rand(&seed) % 4; k++) {
-			const char *code = cpv_codes[next_rand(&seed) % cpv_ncodes].code;
-			char broad[9];
-
-			/* Firms mostly subscribe to broad codes: keep 3 to 5 digits. */
-			snprintf(broad, sizeof broad, "%.*s00000", 3 + (int)(next_rand(&seed) % 3),
-				 code);
-			broad[8] = '\0';
-			strvec_push(&f->cpv, &f->ncpv, broad);
+		if (!f || firm_list_push(&d->firms, f) < 0) {
+			firm_free(f);
+			return -1;
 		}
-		strvec_push(&f->regions, &f->nregions,
-			    regions[next_rand(&seed) % (sizeof regions / sizeof *regions)]);
-		firm_list_push(&d->firms, f);
+		if (!(f->language = strdup(next_rand(&d->seed) % 10 ? "sv" : "en")))
+			return -1;
+		for (n = 1 + next_rand(&d->seed) % 4, k = 0; k < n; k++) {
+			char code[CPV_LEN + 1] = "00000000";
+			const char *from = random_code(d);
+
+			/* Firms name their trade broadly: 3 to 5 digits. */
+			memcpy(code, from, 3 + next_rand(&d->seed) % 3);
+			if (strvec_push(&f->cpv, &f->ncpv, code) < 0)
+				return -1;
+		}
+		r = next_rand(&d->seed) % 20;
+		for (n = r < 10 ? 0 : r < 17 ? 1 : 2, k = 0; k < n; k++)
+			if (strvec_push(&f->categories, &f->ncategories,
+					categories[next_rand(&d->seed) % NCATEGORIES].key) < 0)
+				return -1;
+		if (strvec_push(&f->regions, &f->nregions,
+				next_rand(&d->seed) % 5 ?
+				counties[next_rand(&d->seed) % COUNT(counties)] :
+				wider[next_rand(&d->seed) % COUNT(wider)]) < 0)
+			return -1;
+		if (next_rand(&d->seed) % 4 == 0 &&
+		    strvec_push(&f->regions, &f->nregions,
+				counties[next_rand(&d->seed) % COUNT(counties)]) < 0)
+			return -1;
+		f->turnover = next_rand(&d->seed) % 10 ? (long long)log_uniform(&d->seed, 0.5e6, 60e6) : -1;
+		if (next_rand(&d->seed) % 10 == 0)
+			f->kinds |= FIRM_KIND_RESULT;
+	}
+	return 0;
+}
+
+static int
+make_lots(struct data *d)
+{
+	static const char *const durations[] = { "P12M", "P24M", "P36M", "P48M" };
+	static const enum notice_kind kinds[] = {
+		NOTICE_COMPETITION, NOTICE_COMPETITION, NOTICE_COMPETITION,
+		NOTICE_COMPETITION, NOTICE_COMPETITION, NOTICE_COMPETITION,
+		NOTICE_COMPETITION, NOTICE_PLANNING, NOTICE_RFI, NOTICE_RESULT,
+	};
+	size_t i, k, n;
+
+	for (i = 0; i < NLOTS; i++) {
+		struct lot *l = &d->lots[i];
+		struct category_lot *p = &d->parts[i];
+		const char *main = random_code(d);
+
+		if (strvec_push(&l->cpv, &l->ncpv, main) < 0)
+			return -1;
+		for (n = next_rand(&d->seed) % 3, k = 0; k < n; k++)
+			if (strvec_push(&l->cpv, &l->ncpv, related_code(d, main)) < 0)
+				return -1;
+		if (next_rand(&d->seed) % 10 < 7) {
+			l->has_value = 1;
+			l->value = log_uniform(&d->seed, 0.1e6, 50e6);
+		}
+		if (next_rand(&d->seed) % 10 < 7)
+			l->duration = (char *)durations[next_rand(&d->seed) % 4];
+		if (next_rand(&d->seed) % 5 &&
+		    strvec_push(&l->nuts, &l->nnuts,
+				counties[next_rand(&d->seed) % COUNT(counties)]) < 0)
+			return -1;
+		if (next_rand(&d->seed) % 5 < 2)
+			l->town = (char *)towns[next_rand(&d->seed) % COUNT(towns)];
+		l->sme_suitable = (int)(next_rand(&d->seed) % 3) - 1;
+		/* The lot as one category-lot: its codes share a division. */
+		p->category = category_of(main);
+		p->cpv = l->cpv;
+		p->ncpv = l->ncpv;
+		p->has_value = l->has_value;
+		p->value = l->value;
+		d->targets[i] = (struct match_target){
+			kinds[next_rand(&d->seed) % COUNT(kinds)], l, p };
+	}
+	return 0;
+}
+
+/* Order-free, so the index may return matches in any order. */
+static unsigned long long
+checksum(size_t firm, int score)
+{
+	return ((unsigned long long)firm + 1) * 1000003ULL + (unsigned long long)score;
+}
+
+static void
+naive_sample(void *arg)
+{
+	struct data *d = arg;
+	size_t i, k;
+
+	for (i = 0; i < NLOTS; i += SAMPLE_EVERY) {
+		d->naive[i] = 0;
+		d->naive_sum[i] = 0;
+		for (k = 0; k < d->firms.n; k++) {
+			int score;
+
+			if (match_one(d->firms.v[k], &d->targets[i], &d->opt, &score)) {
+				d->naive[i]++;
+				d->naive_sum[i] += checksum(k, score);
+			}
+		}
 	}
 }
 
 static void
-bare_cpv(void *arg)
+indexed_all(void *arg)
 {
 	struct data *d = arg;
-	size_t i, j, a, b;
+	double t0 = bench_now();
+	struct match_index *ix = match_index_new(&d->firms, &d->opt);
+	struct match_result *res = NULL;
+	size_t cap = 0, i;
+	long k;
 
-	d->hits_base = 0;
-	for (j = 0; j < d->nlots; j++)
-		for (i = 0; i < d->firms.n; i++) {
-			const struct firm *f = d->firms.v[i];
-			const struct lot *l = d->lots[j];
-			int hit = 0;
-
-			for (a = 0; a < f->ncpv && !hit; a++)
-				for (b = 0; b < l->ncpv && !hit; b++)
-					hit = strncmp(f->cpv[a], l->cpv[b],
-						      cpv_significant(f->cpv[a])) == 0;
-			d->hits_base += (unsigned long)hit;
-		}
-}
-
-static void
-full_match(void *arg)
-{
-	struct data *d = arg;
-	size_t i, j;
-
-	d->hits_match = 0;
-	for (j = 0; j < d->nlots; j++)
-		for (i = 0; i < d->firms.n; i++)
-			d->hits_match += (unsigned long)(match_lot(d->firms.v[i],
-						d->lots[j], &d->reason) == 1);
+	d->build = bench_now() - t0;
+	for (i = 0; ix && i < NLOTS; i++) {
+		d->found[i] = match_find(ix, &d->targets[i], &res, &cap);
+		d->found_sum[i] = 0;
+		for (k = 0; k < d->found[i]; k++)
+			d->found_sum[i] += checksum(res[k].firm, res[k].score);
+		d->failed |= d->found[i] < 0;
+	}
+	d->failed |= !ix;
+	free(res);
+	match_index_free(ix);
 }
 
 int
 main(void)
 {
-	struct fetch_options fo = { .timeout = 0, .max_bytes = 16u << 20 };
-	static const char *const files[] = {
-		"feeds/2026-11-18_exempelkommun_fastighetsunderhall_cn.xml",
-		"feeds/2026-11-20_exempelkommun_lokalvard_cn.xml",
-		"feeds/2026-11-23_exempelkommun_livsmedel-maltider_cn.xml",
-		"feeds/2026-11-24_exempelkommun_skolskjuts-fardtjanst_cn.xml",
-		"feeds/2026-11-17_exempelkommun_it-drift_pin.xml",
-	};
-	struct notice *notices[5] = { 0 };
-	struct eforms_parser *p = eforms_parser_new();
-	struct data d = { .nlots = 0 };
-	struct buf doc;
-	char err[256];
-	double base, full;
-	size_t i, j;
+	struct data *d = calloc(1, sizeof *d);
+	double naive, indexed, extrapolated;
+	long total = 0, sampled = 0;
+	size_t i, diff = 0;
+	int rc = 1;
 
-	buf_init(&doc, fo.max_bytes);
-	buf_init(&d.reason, 4096);
-	d.lots = calloc(64, sizeof *d.lots);
-	for (i = 0; i < 5; i++) {
-		if (fetch_file(files[i], &fo, &doc, err, sizeof err) < 0 ||
-		    eforms_parse(p, doc.data, doc.len, &notices[i], err, sizeof err) < 0) {
-			fprintf(stderr, "bench/match: %s: %s\n", files[i], err);
-			return 1;
-		}
-		for (j = 0; j < notices[i]->nlots && d.nlots < 64; j++)
-			d.lots[d.nlots++] = &notices[i]->lots[j];
+	if (!d)
+		return 1;
+	d->seed = 2026;
+	d->opt.size_share = 0.5;
+	find_divisions(d);
+	if (make_firms(d) < 0 || make_lots(d) < 0) {
+		fprintf(stderr, "bench/match: out of memory\n");
+		goto out;
 	}
-	make_firms(&d);
-	bench_pair(5, bare_cpv, full_match, &d, &base, &full);
-	printf("match: %d firms x %zu lots, %lu matches (%lu on CPV alone)\n",
-	       NFIRMS, d.nlots, d.hits_match, d.hits_base);
-	printf("  CPV prefix only     %8.1f M pairs/s  (baseline)\n",
-	       NFIRMS * d.nlots / base / 1e6);
-	printf("  match_lot           %8.1f M pairs/s  %.2fx the baseline time\n",
-	       NFIRMS * d.nlots / full / 1e6, full / base);
-	for (i = 0; i < 5; i++)
-		notice_free(notices[i]);
-	free(d.lots);
-	firm_list_release(&d.firms);
-	buf_release(&doc);
-	buf_release(&d.reason);
-	eforms_parser_free(p);
-	return 0;
+	bench_pair(ROUNDS, naive_sample, indexed_all, d, &naive, &indexed);
+	if (d->failed) {
+		fprintf(stderr, "bench/match: out of memory\n");
+		goto out;
+	}
+	for (i = 0; i < NLOTS; i++) {
+		total += d->found[i];
+		if (i % SAMPLE_EVERY)
+			continue;
+		sampled += d->naive[i];
+		diff += d->found[i] != d->naive[i] ||
+			d->found_sum[i] != d->naive_sum[i];
+	}
+	extrapolated = naive * NLOTS / (NLOTS / SAMPLE_EVERY);
+	printf("match: %d firms x %d category-lots, %ld matches (%.1f a lot), best of %d\n",
+	       NFIRMS, NLOTS, total, (double)total / NLOTS, ROUNDS);
+	printf("  naive match_one loop   %8.3f s for %d sampled lots, %.2f s "
+	       "extrapolated linearly to %d  (baseline)\n",
+	       naive, NLOTS / SAMPLE_EVERY, extrapolated, NLOTS);
+	printf("  index + match_find     %8.3f s for all %d lots (index build "
+	       "%.3f s)  %.0fx faster\n", indexed, NLOTS, d->build,
+	       extrapolated / indexed);
+	printf("  sampled lots: %ld matches by both, %s\n", sampled,
+	       diff ? "DIFFERENT" : "same firms and scores (count and checksum)");
+	rc = diff ? 1 : 0;
+out:
+	for (i = 0; i < NLOTS; i++) {
+		strvec_free(d->lots[i].cpv, d->lots[i].ncpv);
+		strvec_free(d->lots[i].nuts, d->lots[i].nnuts);
+	}
+	firm_list_release(&d->firms);
+	free(d);
+	return rc;
 }

@@ -61,6 +61,18 @@ struct config {
 	char *feeds_path;
 	struct feed_config *feeds;
 	size_t nfeeds;
+
+	/* [categories] file = categories.conf, read by category_load() */
+	char *categories_path;
+
+	/* [service] own_buyers: the municipality's organisation numbers,
+	 * NNNNNN-NNNN, NULL-terminated; NULL for none */
+	char **own_buyers;
+
+	/* [match] */
+	long size_share;	/* percent of annual turnover per contract year */
+	long max_per_day;	/* matches mailed to one firm per day */
+	long digest_hour;	/* local hour of daily and weekly digests */
 };
 
 /* A config holding every default; NULL on ENOMEM. */

@@ -4,12 +4,29 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Notice kinds a firm can ask for, as bits of firm.kinds. */
+enum firm_kind {
+	FIRM_KIND_PLANNED = 1 << 0,	/* prior information notices */
+	FIRM_KIND_RFI = 1 << 1,		/* market dialogues */
+	FIRM_KIND_TENDER = 1 << 2,	/* contract notices */
+	FIRM_KIND_RESULT = 1 << 3	/* award notices */
+};
+#define FIRM_KINDS_DEFAULT (FIRM_KIND_PLANNED | FIRM_KIND_RFI | FIRM_KIND_TENDER)
+
+enum firm_frequency {
+	FREQ_IMMEDIATELY,
+	FREQ_DAILY,
+	FREQ_WEEKLY
+};
+
 /* A subscribed local firm and what it wants to hear about. */
 struct firm {
 	int64_t id;		/* store row id, 0 before it is stored */
 	char *orgnr;		/* "NNNNNN-NNNN", Luhn-checked */
 	char *name;
 	char *email;
+	char **categories;	/* lot category keys (config/categories.conf) */
+	size_t ncategories;
 	char **cpv;		/* 8-digit codes; each covers its subtree */
 	size_t ncpv;
 	char **regions;		/* NUTS codes the firm serves */
@@ -17,6 +34,8 @@ struct firm {
 	char *language;		/* "sv" or "en" */
 	long employees;		/* -1 when not given */
 	long long turnover;	/* SEK per year, -1 when not given */
+	unsigned kinds;		/* enum firm_kind bits */
+	enum firm_frequency frequency;
 };
 
 struct firm *firm_new(void);
@@ -42,11 +61,22 @@ int orgnr_normalize(const char *in, char out[12]);
 
 /*
  * Parses a firm register CSV (RFC 4180, comma or semicolon separated, a
- * header line naming the columns: orgnr, name, email, cpv, regions,
- * language, employees, turnover). Every bad line is reported through
- * error() as "file:line: message"; if any is bad, returns -1 and nothing.
+ * header line naming the columns: orgnr (or org.nr), name, email,
+ * categories, cpv, regions, language, employees, turnover, kinds,
+ * frequency). Every bad row is reported through error() as
+ * "file:line: message" and skipped, counted in *nbad; the good rows are
+ * returned. -1 when the file itself is unusable (no or bad header, an
+ * unterminated quote).
  */
+struct category_set;
 int firm_csv_parse(const char *data, size_t len, const char *filename,
-		   struct firm_list *out);
+		   const struct category_set *cs, struct firm_list *out,
+		   unsigned *nbad);
+
+/* "planned rfi tender" <-> enum firm_kind bits. */
+int firm_kinds_parse(const char *s, unsigned *out);
+int firm_kinds_format(unsigned kinds, char *out, size_t outlen);
+const char *firm_frequency_name(enum firm_frequency f);
+int firm_frequency_parse(const char *s, enum firm_frequency *out);
 
 #endif

@@ -5,7 +5,9 @@
 #include <time.h>
 
 #include "eforms.h"
+#include "category.h"
 #include "firm.h"
+#include "match.h"
 #include "store.h"
 
 /*
@@ -59,7 +61,9 @@ struct ingest_counts {
 struct ingest {
 	struct store *store;
 	struct eforms_parser *parser;
+	const struct category_set *categories;
 	const struct firm_list *firms;
+	struct match_index *index;	/* over firms */
 	const char *feed;	/* the feed's name */
 	time_t now;
 	struct ingest_counts counts;

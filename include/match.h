@@ -1,22 +1,84 @@
 #ifndef TENDERLOTS_MATCH_H
 #define TENDERLOTS_MATCH_H
 
+#include <stddef.h>
+
 #include "buf.h"
+#include "category.h"
 #include "firm.h"
 #include "notice.h"
+#include "split.h"
 
 /*
- * Whether a firm should hear of a lot:
- *  - industry: one of the firm's CPV codes covers one of the lot's codes
- *    (the CPV hierarchy by trailing zeros);
- *  - region: the lot has no place, or one of its NUTS places overlaps one
- *    of the firm's regions.
- * Returns 1 on a match, with the reason written into reason in the firm's
- * language; 0 when it does not match; -1 on error.
+ * Matching category-lots against firms. A category-lot matches a firm when
+ *  - industry: its category is one of the firm's, or one of its CPV codes
+ *    lies under one of the firm's codes (CPV hierarchy by level);
+ *  - size: its value (the part's, or the lot's when the part is the whole
+ *    lot) is unknown or not in SEK, or per year of contract duration (at
+ *    least one year) it is at most size_share of the firm's annual
+ *    turnover, or the firm gave no turnover;
+ *  - region: the lot names no place, or one of its NUTS places overlaps a
+ *    region the firm serves;
+ *  - kind: the notice kind is one the firm asked for.
+ * Each match has a score (higher is more relevant: SME-suitable lots, the
+ * firm's own category, a more specific CPV code, a value well inside the
+ * firm's size) and a one-line reason in the firm's language, e.g.
+ * "Matchar er kategori Måleri (CPV 45442100), värde 1,2 MSEK inom er
+ * storlek, utförs i Danderyd".
  */
-int match_lot(const struct firm *f, const struct lot *l, struct buf *reason);
+struct match_options {
+	double size_share;	/* of annual turnover per contract year, 0.5 */
+};
 
-/* Notice kinds that are worth an early alert to a firm. */
+/* One category-lot as the matcher sees it. */
+struct match_target {
+	enum notice_kind kind;
+	const struct lot *lot;
+	const struct category_lot *part;
+};
+
+struct match_result {
+	size_t firm;		/* index into the firm list */
+	int score;
+};
+
+/*
+ * An index over the firms, built once per pass, so that a category-lot is
+ * compared only with firms that share its category or a CPV prefix and
+ * serve its place. NULL on ENOMEM.
+ */
+struct match_index;
+
+struct match_index *match_index_new(const struct firm_list *firms,
+				    const struct match_options *opt);
+void match_index_free(struct match_index *ix);
+
+/*
+ * All firms the target matches, in no particular order, written to
+ * (*out)[0..n), *out grown as needed up to one slot per firm (*cap is its
+ * size; reuse both across calls, the caller frees *out). Returns n, or
+ * -1 on ENOMEM. The index must not be shared between threads, and the
+ * firm list must not change while the index lives.
+ */
+long match_find(struct match_index *ix, const struct match_target *t,
+		struct match_result **out, size_t *cap);
+
+/*
+ * Whether one firm matches one target: 1 with *score set, 0 if not. The
+ * rule match_find applies, without the index.
+ */
+int match_one(const struct firm *f, const struct match_target *t,
+	      const struct match_options *opt, int *score);
+
+/*
+ * The reason for a match, in the firm's language, replacing the contents
+ * of out. -1 on ENOMEM, or if the firm does not match the target by
+ * industry at all.
+ */
+int match_reason(const struct firm *f, const struct match_target *t,
+		 struct buf *out);
+
+/* Notice kinds that are worth an alert to some firm. */
 int match_kind_alerts(enum notice_kind kind);
 
 #endif

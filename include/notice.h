@@ -150,6 +150,8 @@ struct award *notice_add_award(struct notice *n);
 void *array_add(void *arr, size_t n, size_t size);
 /* Appends a copy of s to a string vector; -1 on ENOMEM. */
 int strvec_push(char ***vec, size_t *n, const char *s);
+/* Appends the space-separated words of text (NULL: none); -1 on ENOMEM. */
+int strvec_split(const char *text, char ***vec, size_t *n);
 void strvec_free(char **vec, size_t n);
 
 const char *notice_kind_name(enum notice_kind kind);

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "category.h"
 #include "config.h"
 #include "eforms.h"
 #include "ingest.h"
@@ -30,6 +31,7 @@ struct run_summary {
 
 struct run_context {
 	const struct config *cfg;
+	const struct category_set *categories;
 	struct store *store;
 	struct eforms_parser *parser;
 	struct syndication_parser *syndication;

@@ -7,6 +7,7 @@
 
 #include "firm.h"
 #include "notice.h"
+#include "split.h"
 
 /*
  * The SQLite store: the only module that speaks SQL. Schema changes are
@@ -58,7 +59,18 @@ int store_load_firms(struct store *s, struct firm_list *out);
  */
 int store_put_match(struct store *s, int64_t firm_id, int64_t lot_rowid,
 		    const char *notice_id, const char *lot_id, const char *kind,
-		    const char *reason, time_t now, int *created);
+		    const char *reason, int score, const char *category,
+		    time_t now, int *created);
+
+/* The category parts a stored lot was split into. */
+int store_put_category_lots(struct store *s, int64_t lot_rowid,
+			    const struct lot_split *split);
+
+/* Matches of a firm put into messages created at or after since. */
+int store_matches_mailed_since(struct store *s, int64_t firm_id, time_t since,
+			       long long *n);
+/* When the firm's last message was queued; 0 if never. */
+int store_last_alert(struct store *s, int64_t firm_id, time_t *when);
 
 /* One matched lot waiting to be put into a mail. */
 struct match_item {
@@ -79,7 +91,7 @@ struct match_item {
 
 void match_items_free(struct match_item *items, size_t n);
 
-/* Up to limit unqueued matches of a firm, oldest first. */
+/* Up to limit unqueued matches of a firm, best score first. */
 int store_unqueued_matches(struct store *s, int64_t firm_id, size_t limit,
 			   struct match_item **items, size_t *n);
 
@@ -183,5 +195,61 @@ void feed_state_release(struct feed_state *st);
 int store_feed_state_get(struct store *s, const char *feed, struct feed_state *st);
 int store_feed_state_put(struct store *s, const char *feed,
 			 const struct feed_state *st);
+
+/* A stored notice as `notice show` and `advice` read it back. */
+struct stored_part {
+	char *category;		/* NULL: outside every category */
+	char *cpv;		/* space-separated */
+	int has_value;
+	double value;
+};
+
+struct stored_lot {
+	int64_t rowid;
+	char *lot_id;
+	char *title;
+	char *cpv;		/* space-separated, main code first */
+	char *nuts;		/* space-separated */
+	char *town;
+	char *duration;
+	int sme_suitable;
+	int has_value;
+	double value;
+	char *currency;
+	int has_deadline;
+	time_t deadline;
+	struct stored_part *parts;
+	size_t nparts;
+};
+
+struct stored_notice {
+	int64_t rowid;
+	char *notice_id;
+	char *version;
+	char *kind;
+	char *subtype;
+	char *title;
+	char *buyer;
+	char *buyer_id;
+	char *published;
+	char *url;
+	int has_deadline;
+	time_t deadline;
+	struct stored_lot *lots;
+	size_t nlots;
+};
+
+void stored_notice_free(struct stored_notice *n);
+/* The current version of a notice; *out is NULL when there is none. */
+int store_get_notice(struct store *s, const char *notice_id,
+		     struct stored_notice **out);
+
+/*
+ * Current notices of a buyer (organisation number) of the given kinds
+ * (planning, rfi, competition) that have exactly one lot and whose
+ * deadline, if any, is not past: where dividing is still possible.
+ */
+int store_single_lot_notices(struct store *s, const char *buyer_id,
+			     time_t now, char ***ids, size_t *n);
 
 #endif

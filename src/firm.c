@@ -6,6 +6,7 @@
 #include <strings.h>
 
 #include "buf.h"
+#include "category.h"
 #include "cpv.h"
 #include "firm.h"
 #include "log.h"
@@ -24,6 +25,8 @@ firm_new(void)
 	if (f) {
 		f->employees = -1;
 		f->turnover = -1;
+		f->kinds = FIRM_KINDS_DEFAULT;
+		f->frequency = FREQ_IMMEDIATELY;
 	}
 	return f;
 }
@@ -39,6 +42,7 @@ firm_free(struct firm *f)
 	strvec_free(f->cpv, f->ncpv);
 	strvec_free(f->regions, f->nregions);
 	free(f->language);
+	strvec_free(f->categories, f->ncategories);
 	free(f);
 }
 
@@ -123,14 +127,118 @@ orgnr_normalize(const char *in, char out[12])
 }
 
 enum column {
-	COL_ORGNR, COL_NAME, COL_EMAIL, COL_CPV, COL_REGIONS, COL_LANGUAGE,
-	COL_EMPLOYEES, COL_TURNOVER, NCOLUMNS
+	COL_ORGNR, COL_NAME, COL_EMAIL, COL_CATEGORIES, COL_CPV, COL_REGIONS,
+	COL_LANGUAGE, COL_EMPLOYEES, COL_TURNOVER, COL_KINDS, COL_FREQUENCY,
+	NCOLUMNS
 };
 
 static const char *const column_names[NCOLUMNS] = {
-	"orgnr", "name", "email", "cpv", "regions", "language", "employees",
-	"turnover"
+	"orgnr", "name", "email", "categories", "cpv", "regions", "language",
+	"employees", "turnover", "kinds", "frequency"
 };
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} kind_names[] = {
+	{ "planned", FIRM_KIND_PLANNED },
+	{ "rfi", FIRM_KIND_RFI },
+	{ "tender", FIRM_KIND_TENDER },
+	{ "result", FIRM_KIND_RESULT },
+};
+
+static const char *const frequency_names[] = {
+	[FREQ_IMMEDIATELY] = "immediately",
+	[FREQ_DAILY] = "daily",
+	[FREQ_WEEKLY] = "weekly",
+};
+
+/*
+ * The first two digits of a Swedish municipality code (kommunkod) name its
+ * county, and each county is one NUTS 3 region.
+ */
+static const struct {
+	const char *county;
+	const char *nuts;
+} county_nuts[] = {
+	{ "01", "SE110" }, { "03", "SE121" }, { "04", "SE122" },
+	{ "05", "SE123" }, { "06", "SE211" }, { "07", "SE212" },
+	{ "08", "SE213" }, { "09", "SE214" }, { "10", "SE221" },
+	{ "12", "SE224" }, { "13", "SE231" }, { "14", "SE232" },
+	{ "17", "SE311" }, { "18", "SE124" }, { "19", "SE125" },
+	{ "20", "SE312" }, { "21", "SE313" }, { "22", "SE321" },
+	{ "23", "SE322" }, { "24", "SE331" }, { "25", "SE332" },
+};
+
+const char *
+firm_frequency_name(enum firm_frequency f)
+{
+	return frequency_names[f];
+}
+
+int
+firm_frequency_parse(const char *s, enum firm_frequency *out)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof frequency_names / sizeof *frequency_names; i++)
+		if (strcmp(s, frequency_names[i]) == 0) {
+			*out = (enum firm_frequency)i;
+			return 0;
+		}
+	return -1;
+}
+
+int
+firm_kinds_format(unsigned kinds, char *out, size_t outlen)
+{
+	size_t i, used = 0;
+
+	out[0] = '\0';
+	for (i = 0; i < sizeof kind_names / sizeof *kind_names; i++) {
+		int n;
+
+		if (!(kinds & kind_names[i].bit))
+			continue;
+		n = snprintf(out + used, outlen - used, "%s%s", used ? " " : "",
+			     kind_names[i].name);
+		if (n < 0 || (size_t)n >= outlen - used)
+			return -1;
+		used += (size_t)n;
+	}
+	return 0;
+}
+
+int
+firm_kinds_parse(const char *s, unsigned *out)
+{
+	char word[32];
+	unsigned kinds = 0;
+	size_t i, n;
+
+	while (*s) {
+		n = strcspn(s, " ,;");
+		if (n == 0) {
+			s++;
+			continue;
+		}
+		if (n >= sizeof word)
+			return -1;
+		memcpy(word, s, n);
+		word[n] = '\0';
+		for (i = 0; i < sizeof kind_names / sizeof *kind_names; i++)
+			if (strcmp(word, kind_names[i].name) == 0)
+				break;
+		if (i == sizeof kind_names / sizeof *kind_names)
+			return -1;
+		kinds |= kind_names[i].bit;
+		s += n;
+	}
+	if (!kinds)
+		return -1;
+	*out = kinds;
+	return 0;
+}
 
 struct csv_row {
 	char *field[CSV_MAX_FIELDS];
@@ -282,6 +390,14 @@ norm_nuts(const char *in, char *out, size_t outlen)
 {
 	size_t i, n = strlen(in);
 
+	if (n == 4 && strspn(in, "0123456789") == 4) {
+		for (i = 0; i < sizeof county_nuts / sizeof *county_nuts; i++)
+			if (strncmp(in, county_nuts[i].county, 2) == 0) {
+				snprintf(out, outlen, "%s", county_nuts[i].nuts);
+				return 0;
+			}
+		return -1;
+	}
 	if (n >= outlen)
 		return -1;
 	for (i = 0; i <= n; i++)
@@ -290,7 +406,44 @@ norm_nuts(const char *in, char *out, size_t outlen)
 }
 
 static int
-firm_from_row(const struct csv_row *row, const int *colmap, const char *filename,
+norm_category(const struct category_set *cs, const char *in, char *out,
+	      size_t outlen)
+{
+	const struct category *c = category_find(cs, in);
+
+	if (!c || strlen(c->key) >= outlen)
+		return -1;
+	strcpy(out, c->key);
+	return 0;
+}
+
+static int
+parse_categories(char *s, const struct category_set *cs, struct firm *f,
+		 const char *where)
+{
+	char *tok, *save = NULL;
+	char key[64];
+
+	for (tok = strtok_r(s, " ,;", &save); tok; tok = strtok_r(NULL, " ,;", &save)) {
+		if (norm_category(cs, tok, key, sizeof key) < 0)
+			return error("%s: categories: unknown category '%s' "
+				     "(see tenderlots category list)", where, tok);
+		if (strvec_push(&f->categories, &f->ncategories, key) < 0)
+			return error("%s: out of memory", where);
+	}
+	return 0;
+}
+
+/* An optional column: absent or empty means the default. */
+static const char *
+given(char *const *v, enum column c)
+{
+	return v[c] && *v[c] ? v[c] : NULL;
+}
+
+static int
+firm_from_row(const struct csv_row *row, const int *colmap,
+	      const struct category_set *cs, const char *filename,
 	      struct firm **out)
 {
 	char where[512], orgnr[12], addr[256];
@@ -325,21 +478,27 @@ firm_from_row(const struct csv_row *row, const int *colmap, const char *filename
 	if (!(f->orgnr = strdup(orgnr)) || !(f->name = strdup(v[COL_NAME])) ||
 	    !(f->email = strdup(addr)))
 		goto out;
-	if (v[COL_CPV] && parse_codes(v[COL_CPV], norm_cpv, &f->cpv, &f->ncpv,
-				      where, "cpv") < 0)
+	if (given(v, COL_CATEGORIES) &&
+	    parse_categories(v[COL_CATEGORIES], cs, f, where) < 0)
 		goto out;
-	if (f->ncpv == 0) {
-		error("%s: cpv: no CPV codes, the firm would match nothing", where);
+	if (given(v, COL_CPV) && parse_codes(v[COL_CPV], norm_cpv, &f->cpv,
+					     &f->ncpv, where, "cpv") < 0)
+		goto out;
+	if (f->ncpv == 0 && f->ncategories == 0) {
+		error("%s: no categories and no CPV codes: the firm would match "
+		      "nothing", where);
 		goto out;
 	}
-	if (v[COL_REGIONS] && parse_codes(v[COL_REGIONS], norm_nuts, &f->regions,
-					  &f->nregions, where, "regions") < 0)
+	if (given(v, COL_REGIONS) && parse_codes(v[COL_REGIONS], norm_nuts,
+						 &f->regions, &f->nregions,
+						 where, "regions") < 0)
 		goto out;
 	if (f->nregions == 0) {
-		error("%s: regions: no NUTS region given (e.g. SE232)", where);
+		error("%s: regions: no region given (a NUTS code such as SE232, "
+		      "or a municipality code such as 1480)", where);
 		goto out;
 	}
-	if (!v[COL_LANGUAGE] || !*v[COL_LANGUAGE]) {
+	if (!given(v, COL_LANGUAGE)) {
 		f->language = strdup("sv");
 	} else if (strcmp(v[COL_LANGUAGE], "sv") == 0 ||
 		   strcmp(v[COL_LANGUAGE], "en") == 0) {
@@ -350,7 +509,7 @@ firm_from_row(const struct csv_row *row, const int *colmap, const char *filename
 	}
 	if (!f->language)
 		goto out;
-	if (v[COL_EMPLOYEES] && *v[COL_EMPLOYEES]) {
+	if (given(v, COL_EMPLOYEES)) {
 		if (parse_count(v[COL_EMPLOYEES], 10000000, &num) < 0) {
 			error("%s: employees: '%s' is not a number of employees",
 			      where, v[COL_EMPLOYEES]);
@@ -358,13 +517,24 @@ firm_from_row(const struct csv_row *row, const int *colmap, const char *filename
 		}
 		f->employees = (long)num;
 	}
-	if (v[COL_TURNOVER] && *v[COL_TURNOVER]) {
+	if (given(v, COL_TURNOVER)) {
 		if (parse_count(v[COL_TURNOVER], 1000000000000000LL, &num) < 0) {
 			error("%s: turnover: '%s' is not an annual turnover in SEK",
 			      where, v[COL_TURNOVER]);
 			goto out;
 		}
 		f->turnover = num;
+	}
+	if (given(v, COL_KINDS) && firm_kinds_parse(v[COL_KINDS], &f->kinds) < 0) {
+		error("%s: kinds: '%s' is not a list of planned, rfi, tender, "
+		      "result", where, v[COL_KINDS]);
+		goto out;
+	}
+	if (given(v, COL_FREQUENCY) &&
+	    firm_frequency_parse(v[COL_FREQUENCY], &f->frequency) < 0) {
+		error("%s: frequency: '%s' is not one of immediately, daily, "
+		      "weekly", where, v[COL_FREQUENCY]);
+		goto out;
 	}
 	*out = f;
 	f = NULL;
@@ -386,12 +556,16 @@ map_header(const struct csv_row *hdr, int *colmap, const char *filename)
 		char *name = trim(hdr->field[i]);
 
 		colmap[i] = -1;
+		/* The form people write it in, as in the issue's own list. */
+		if (strcasecmp(name, "org.nr") == 0)
+			name = "orgnr";
 		for (c = 0; c < NCOLUMNS; c++)
 			if (strcasecmp(name, column_names[c]) == 0)
 				colmap[i] = (int)c;
 		if (colmap[i] < 0) {
 			rc = error("%s:%zu: unknown column '%s' (known: orgnr, name, "
-				   "email, cpv, regions, language, employees, turnover)",
+				   "email, categories, cpv, regions, language, "
+				   "employees, turnover, kinds, frequency)",
 				   filename, hdr->line, name);
 		} else if (seen[colmap[i]]++) {
 			rc = error("%s:%zu: column '%s' given twice", filename,
@@ -418,7 +592,8 @@ orgnr_seen(const struct firm_list *l, const char *orgnr)
 
 int
 firm_csv_parse(const char *data, size_t len, const char *filename,
-	       struct firm_list *out)
+	       const struct category_set *cs, struct firm_list *out,
+	       unsigned *nbad)
 {
 	struct firm_list list = { 0 };
 	struct csv_row row = { 0 };
@@ -426,8 +601,9 @@ firm_csv_parse(const char *data, size_t len, const char *filename,
 	size_t pos = 0, line = 1, nl, rows = 0, nheader;
 	const char *eol;
 	char sep = ',';
-	int r, bad = 0, rc = -1;
+	int r, rc = -1;
 
+	*nbad = 0;
 	/* A Swedish spreadsheet exports with semicolons; the header tells. */
 	eol = memchr(data, '\n', len);
 	nl = eol ? (size_t)(eol - data) : len;
@@ -459,24 +635,22 @@ firm_csv_parse(const char *data, size_t len, const char *filename,
 		if (row.nfield > nheader) {
 			error("%s:%zu: %zu fields, but the header names %zu", filename,
 			      row.line, row.nfield, nheader);
-			bad = 1;
-			csv_row_clear(&row);
-			continue;
-		}
-		if (firm_from_row(&row, colmap, filename, &f) < 0) {
-			bad = 1;
+			(*nbad)++;
+		} else if (firm_from_row(&row, colmap, cs, filename, &f) < 0) {
+			(*nbad)++;
 		} else if (orgnr_seen(&list, f->orgnr)) {
 			error("%s:%zu: orgnr %s already given above", filename,
 			      row.line, f->orgnr);
 			firm_free(f);
-			bad = 1;
+			(*nbad)++;
 		} else if (firm_list_push(&list, f) < 0) {
 			firm_free(f);
 			goto out;
 		}
 		csv_row_clear(&row);
 	}
-	if (r < 0 || bad)
+	/* A quote left open swallows the rest: nothing after it can be trusted. */
+	if (r < 0)
 		goto out;
 	*out = list;
 	list.v = NULL;

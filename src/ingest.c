@@ -6,6 +6,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "match.h"
+#include "split.h"
 
 void
 ingest_doc_release(struct ingest_doc *d)
@@ -53,36 +54,114 @@ ingest_batch_release(struct ingest_batch *b)
 	memset(b, 0, sizeof *b);
 }
 
-static int
-match_notice(struct ingest *in, struct ingest_counts *c, const struct notice *n,
-	     const int64_t *lot_rowids, struct buf *reason)
-{
-	size_t i, j;
-	int created, r;
+/* A firm's best match among a lot's category parts. */
+struct hit {
+	size_t firm;
+	int score;
+	size_t part;
+};
 
-	if (!match_kind_alerts(n->kind) || !n->url)
-		return 0;
+static int
+hit_cmp(const void *a, const void *b)
+{
+	const struct hit *x = a, *y = b;
+
+	if (x->firm != y->firm)
+		return x->firm < y->firm ? -1 : 1;
+	return y->score - x->score;
+}
+
+/* Every firm that a category part of the lot matches, best part first. */
+static int
+collect_hits(struct ingest *in, enum notice_kind kind, const struct lot *l,
+	     const struct lot_split *sp, struct hit **hits, size_t *nhits)
+{
+	struct match_result *res = NULL;
+	size_t cap = 0, p, k, n = 0;
+	struct hit *v = NULL, *nv;
+	long found;
+
+	for (p = 0; p < sp->nparts; p++) {
+		struct match_target t = { .kind = kind, .lot = l, .part = &sp->parts[p] };
+
+		if ((found = match_find(in->index, &t, &res, &cap)) < 0)
+			goto nomem;
+		if (found && !(nv = realloc(v, (n + (size_t)found) * sizeof *v)))
+			goto nomem;
+		if (found)
+			v = nv;
+		for (k = 0; k < (size_t)found; k++)
+			v[n++] = (struct hit){ res[k].firm, res[k].score, p };
+	}
+	free(res);
+	if (n)
+		qsort(v, n, sizeof *v, hit_cmp);
+	*hits = v;
+	*nhits = n;
+	return 0;
+nomem:
+	free(res);
+	free(v);
+	return error("out of memory");
+}
+
+/*
+ * Splits each lot into its category parts, stores them, and records one
+ * match per firm and lot: the part that fits the firm best, with its score
+ * and reason.
+ */
+static int
+split_and_match(struct ingest *in, struct ingest_counts *c,
+		const struct notice *n, const int64_t *lot_rowids,
+		struct buf *reason)
+{
+	int alerts = match_kind_alerts(n->kind) && n->url;
+	struct lot_split sp = { 0 };
+	struct hit *hits = NULL;
+	size_t i, k, nhits = 0;
+	int created, rc = -1;
+
 	for (i = 0; i < n->nlots; i++) {
 		const struct lot *l = &n->lots[i];
 
+		lot_split_release(&sp);
+		free(hits);
+		hits = NULL;
+		nhits = 0;
+		if (split_lot(in->categories, l, &sp) < 0) {
+			error("out of memory");
+			goto out;
+		}
+		if (store_put_category_lots(in->store, lot_rowids[i], &sp) < 0)
+			goto out;
 		/* A lot whose deadline has passed is no longer an opportunity. */
-		if (l->has_deadline && l->deadline < in->now)
+		if (!alerts || (l->has_deadline && l->deadline < in->now))
 			continue;
-		for (j = 0; j < in->firms->n; j++) {
-			const struct firm *f = in->firms->v[j];
+		if (collect_hits(in, n->kind, l, &sp, &hits, &nhits) < 0)
+			goto out;
+		for (k = 0; k < nhits; k++) {
+			const struct hit *h = &hits[k];
+			const struct category_lot *part = &sp.parts[h->part];
+			const struct firm *f = in->firms->v[h->firm];
+			struct match_target t = { .kind = n->kind, .lot = l, .part = part };
 
-			if ((r = match_lot(f, l, reason)) < 0)
-				return error("out of memory");
-			if (r == 0)
+			if (k && hits[k - 1].firm == h->firm)
 				continue;
-			if (store_put_match(in->store, f->id, lot_rowids[i], n->id,
+			if (match_reason(f, &t, reason) < 0 ||
+			    store_put_match(in->store, f->id, lot_rowids[i], n->id,
 					    l->id, notice_kind_name(n->kind),
-					    buf_str(reason), in->now, &created) < 0)
-				return -1;
+					    buf_str(reason), h->score,
+					    part->category ? part->category->key : NULL,
+					    in->now, &created) < 0)
+				goto out;
 			c->matches += (unsigned)created;
 		}
 	}
-	return 0;
+	rc = 0;
+out:
+	lot_split_release(&sp);
+	free(hits);
+	return rc;
 }
 
 static int
@@ -123,7 +202,7 @@ store_notice(struct ingest *in, struct ingest_counts *c, const struct notice *n,
 		break;
 	}
 	c->lots += (unsigned)n->nlots;
-	rc = match_notice(in, c, n, lot_rowids, reason);
+	rc = split_and_match(in, c, n, lot_rowids, reason);
 out:
 	free(lot_rowids);
 	return rc;

@@ -16,11 +16,15 @@
 #include <curl/curl.h>
 #include <libxml/parser.h>
 
+#include "advice.h"
+#include "category.h"
 #include "config.h"
+#include "cpv.h"
 #include "eforms.h"
 #include "fetch.h"
 #include "firm.h"
 #include "log.h"
+#include "match.h"
 #include "mailer.h"
 #include "run.h"
 #include "store.h"
@@ -56,6 +60,9 @@ static const char usage_main[] =
 	"  firm list              list subscribed firms\n"
 	"  firm remove ORGNR      remove a firm and everything about it\n"
 	"  quarantine list [-n N] documents refused at ingest, newest first\n"
+	"  category list|show KEY the municipality's lot categories\n"
+	"  notice show ID         a stored notice, its lots and category parts\n"
+	"  advice                 own procurements that could be divided\n"
 	"  config check           load the configuration and report errors\n"
 	"  config keys            list every configuration key\n"
 	"\n"
@@ -101,6 +108,29 @@ static const char usage_quarantine[] =
 	"eForms, a required field missing, too large, a DOCTYPE or entities),\n"
 	"newest first, with their source, the reason and their first bytes.\n"
 	"  -n N                   at most N documents (default 50)\n";
+
+static const char usage_category[] =
+	"usage: tenderlots category list\n"
+	"       tenderlots category show KEY\n"
+	"\n"
+	"The municipality's lot categories (config/categories.conf): names,\n"
+	"CPV codes, the value band for small firms and whether large tenders\n"
+	"should be divided for them.\n";
+
+static const char usage_notice[] =
+	"usage: tenderlots notice show ID\n"
+	"\n"
+	"A stored notice (its current version) with its lots and the category\n"
+	"parts each lot was split into.\n";
+
+static const char usage_advice[] =
+	"usage: tenderlots advice\n"
+	"\n"
+	"Split advice for the procurement unit: the municipality's own planned\n"
+	"procurements, RFIs and contract notices ([service] own_buyers) that\n"
+	"have one lot while spanning several categories to be divided, or\n"
+	"exceeding the value band of their category, with the value per\n"
+	"category where known and how many subscribed firms fit each part.\n";
 
 static const char usage_config[] =
 	"usage: tenderlots config check\n"
@@ -218,19 +248,22 @@ set_timezone(const struct config *cfg)
 	return 0;
 }
 
-static int
-load_config(const char *path, struct config **out)
-{
-	struct config *cfg = config_new();
+/* What most commands work on: the configuration, categories, the store. */
+struct app {
+	struct config *cfg;
+	struct category_set categories;
+	struct store *store;
+};
 
-	if (!cfg)
-		return error("out of memory");
-	if (config_load(cfg, path) < 0 || set_timezone(cfg) < 0) {
-		config_free(cfg);
-		return -1;
-	}
-	*out = cfg;
-	return 0;
+enum { APP_CONFIG = 0, APP_STORE = 1 };
+
+static void
+app_close(struct app *a)
+{
+	store_free(a->store);
+	category_set_release(&a->categories);
+	config_free(a->cfg);
+	memset(a, 0, sizeof *a);
 }
 
 /* Creates the directory that will hold the database, as for the Maildir. */
@@ -257,18 +290,27 @@ ensure_parent_dir(const char *path)
 }
 
 static int
-open_store(const struct config *cfg, struct store **out)
+app_open(struct app *a, const char *config_path, int what)
 {
-	if (ensure_parent_dir(cfg->db_path) < 0)
-		return -1;
-	return store_open(cfg->db_path, out);
+	memset(a, 0, sizeof *a);
+	if (!(a->cfg = config_new()))
+		return error("out of memory");
+	if (config_load(a->cfg, config_path) < 0 || set_timezone(a->cfg) < 0 ||
+	    category_load(a->cfg->categories_path, &a->categories) < 0)
+		goto fail;
+	if (what == APP_STORE && (ensure_parent_dir(a->cfg->db_path) < 0 ||
+				  store_open(a->cfg->db_path, &a->store) < 0))
+		goto fail;
+	return 0;
+fail:
+	app_close(a);
+	return -1;
 }
 
 static int
 cmd_run(const char *config_path, int argc, char **argv)
 {
-	struct config *cfg = NULL;
-	struct store *store = NULL;
+	struct app app = { 0 };
 	struct eforms_parser *parser = NULL;
 	struct syndication_parser *syndication = NULL;
 	struct mailer *mailer = NULL;
@@ -281,12 +323,12 @@ cmd_run(const char *config_path, int argc, char **argv)
 		else
 			return usage_error(usage_run, "run: unknown argument '%s'", argv[i]);
 	}
-	if (load_config(config_path, &cfg) < 0 || open_store(cfg, &store) < 0)
+	if (app_open(&app, config_path, APP_STORE) < 0)
 		goto out;
 	{
 		struct mailer_options mo = {
-			.transport = cfg->transport,
-			.maildir = cfg->maildir,
+			.transport = app.cfg->transport,
+			.maildir = app.cfg->maildir,
 		};
 
 		if (!(mailer = mailer_new(&mo)))
@@ -309,7 +351,8 @@ cmd_run(const char *config_path, int argc, char **argv)
 	for (;;) {
 		struct run_summary sum = { 0 };
 		struct run_context ctx = {
-			.cfg = cfg, .store = store, .parser = parser,
+			.cfg = app.cfg, .categories = &app.categories,
+			.store = app.store, .parser = parser,
 			.syndication = syndication, .mailer = mailer,
 			.all_feeds = once,
 		};
@@ -334,8 +377,7 @@ out:
 	eforms_parser_free(parser);
 	syndication_parser_free(syndication);
 	mailer_free(mailer);
-	store_free(store);
-	config_free(cfg);
+	app_close(&app);
 	return rc;
 }
 
@@ -381,12 +423,13 @@ cmd_show(int argc, char **argv)
 }
 
 static int
-firm_import(struct store *store, const char *path)
+firm_import(struct app *app, const char *path)
 {
+	struct store *store = app->store;
 	struct fetch_options fo = { .timeout = 0, .max_bytes = 64u * 1024u * 1024u };
 	struct firm_list firms = { 0 };
 	char err[256], source[1100];
-	unsigned created = 0, updated = 0;
+	unsigned created = 0, updated = 0, bad = 0;
 	struct buf data;
 	size_t i;
 	int c, rc = -1;
@@ -396,7 +439,8 @@ firm_import(struct store *store, const char *path)
 		error("%s: %s", path, err);
 		goto out;
 	}
-	if (firm_csv_parse(buf_str(&data), data.len, path, &firms) < 0) {
+	if (firm_csv_parse(buf_str(&data), data.len, path, &app->categories,
+			   &firms, &bad) < 0) {
 		error("%s: nothing imported", path);
 		goto out;
 	}
@@ -417,9 +461,13 @@ firm_import(struct store *store, const char *path)
 		store_rollback(store);
 		goto out;
 	}
-	printf("%s: %u firms imported (%u new, %u updated)\n", path,
+	printf("%s: %u firms imported (%u new, %u updated)", path,
 	       created + updated, created, updated);
-	rc = 0;
+	if (bad)
+		printf(", %u bad row%s skipped", bad, bad == 1 ? "" : "s");
+	putchar('\n');
+	/* The good rows are kept; the status still tells a script to look. */
+	rc = bad ? -1 : 0;
 out:
 	firm_list_release(&firms);
 	buf_release(&data);
@@ -443,13 +491,15 @@ firm_list(struct store *store)
 
 	if (store_load_firms(store, &firms) < 0)
 		return -1;
-	printf("%-11s  %-36s  %-36s  %-2s  %s\n", "orgnr", "name", "email",
-	       "lang", "cpv / regions");
+	printf("%-11s  %-36s  %-36s  %-4s  %-11s  %s\n", "orgnr", "name",
+	       "email", "lang", "frequency", "categories / cpv / regions");
 	for (i = 0; i < firms.n; i++) {
 		const struct firm *f = firms.v[i];
 
-		printf("%-11s  %-36s  %-36s  %-4s  ", f->orgnr, f->name, f->email,
-		       f->language);
+		printf("%-11s  %-36s  %-36s  %-4s  %-11s  ", f->orgnr, f->name,
+		       f->email, f->language, firm_frequency_name(f->frequency));
+		print_words(f->categories, f->ncategories);
+		fputs(" / ", stdout);
 		print_words(f->cpv, f->ncpv);
 		fputs(" / ", stdout);
 		print_words(f->regions, f->nregions);
@@ -479,10 +529,9 @@ firm_remove(struct store *store, const char *arg)
 static int
 cmd_firm(const char *config_path, int argc, char **argv)
 {
-	struct config *cfg = NULL;
-	struct store *store = NULL;
+	struct app app;
 	const char *sub = argc > 1 ? argv[1] : NULL;
-	int rc = EXIT_ERROR, r = -1;
+	int r;
 
 	if (!sub)
 		return usage_error(usage_firm, "firm: %s", "missing subcommand");
@@ -490,19 +539,16 @@ cmd_firm(const char *config_path, int argc, char **argv)
 	      (strcmp(sub, "list") == 0 && argc == 2) ||
 	      (strcmp(sub, "remove") == 0 && argc == 3)))
 		return usage_error(usage_firm, "firm: bad arguments to '%s'", sub);
-	if (load_config(config_path, &cfg) < 0 || open_store(cfg, &store) < 0)
-		goto out;
+	if (app_open(&app, config_path, APP_STORE) < 0)
+		return EXIT_ERROR;
 	if (strcmp(sub, "import") == 0)
-		r = firm_import(store, argv[2]);
+		r = firm_import(&app, argv[2]);
 	else if (strcmp(sub, "list") == 0)
-		r = firm_list(store);
+		r = firm_list(app.store);
 	else
-		r = firm_remove(store, argv[2]);
-	rc = r < 0 ? EXIT_ERROR : EXIT_OK;
-out:
-	store_free(store);
-	config_free(cfg);
-	return rc;
+		r = firm_remove(app.store, argv[2]);
+	app_close(&app);
+	return r < 0 ? EXIT_ERROR : EXIT_OK;
 }
 
 /* The first bytes of a refused document, on one line, control bytes shown. */
@@ -528,8 +574,7 @@ print_head(const char *head, size_t len)
 static int
 cmd_quarantine(const char *config_path, int argc, char **argv)
 {
-	struct config *cfg = NULL;
-	struct store *store = NULL;
+	struct app app = { 0 };
 	struct quarantined *q = NULL;
 	char when[32], *end;
 	size_t n = 0, i;
@@ -547,8 +592,8 @@ cmd_quarantine(const char *config_path, int argc, char **argv)
 	if (strcmp(argv[1], "list") != 0)
 		return usage_error(usage_quarantine, "quarantine: unknown "
 				   "subcommand '%s'", argv[1]);
-	if (load_config(config_path, &cfg) < 0 || open_store(cfg, &store) < 0 ||
-	    store_quarantine_list(store, (size_t)limit, &q, &n) < 0)
+	if (app_open(&app, config_path, APP_STORE) < 0 ||
+	    store_quarantine_list(app.store, (size_t)limit, &q, &n) < 0)
 		goto out;
 	for (i = 0; i < n; i++) {
 		struct tm tm;
@@ -564,15 +609,171 @@ cmd_quarantine(const char *config_path, int argc, char **argv)
 	rc = EXIT_OK;
 out:
 	quarantined_free(q, n);
-	store_free(store);
-	config_free(cfg);
+	app_close(&app);
+	return rc;
+}
+
+static void
+print_band(const struct category *c)
+{
+	if (c->value_max > 0)
+		printf("%.1f-%.1f MSEK", c->value_min / 1e6, c->value_max / 1e6);
+	else
+		fputs("-", stdout);
+}
+
+static int
+cmd_category(const char *config_path, int argc, char **argv)
+{
+	const struct category *c;
+	struct app app;
+	size_t i;
+
+	if (!(argc == 2 && strcmp(argv[1], "list") == 0) &&
+	    !(argc == 3 && strcmp(argv[1], "show") == 0))
+		return usage_error(usage_category, "category: expected list or "
+				   "show KEY");
+	if (app_open(&app, config_path, APP_CONFIG) < 0)
+		return EXIT_ERROR;
+	if (argc == 2) {
+		printf("%-20s  %-32s  %-5s  %-14s  %s\n", "key", "name", "split",
+		       "value band", "cpv");
+		for (i = 0; i < app.categories.n; i++) {
+			c = &app.categories.v[i];
+			printf("%-20s  %-32s  %-5s  ", c->key, c->name_sv,
+			       c->split ? "yes" : "no");
+			print_band(c);
+			fputs("  ", stdout);
+			print_words(c->cpv, c->ncpv);
+			putchar('\n');
+		}
+		printf("%zu categories\n", app.categories.n);
+		app_close(&app);
+		return EXIT_OK;
+	}
+	if (!(c = category_find(&app.categories, argv[2]))) {
+		error("no category '%s' (see tenderlots category list)", argv[2]);
+		app_close(&app);
+		return EXIT_ERROR;
+	}
+	printf("%s\n  sv: %s\n  en: %s\n  split: %s\n  value band: ", c->key,
+	       c->name_sv, c->name_en, c->split ? "yes" : "no");
+	print_band(c);
+	putchar('\n');
+	for (i = 0; i < c->ncpv; i++)
+		printf("  %s  %s\n", c->cpv[i], cpv_label(c->cpv[i], "sv"));
+	app_close(&app);
+	return EXIT_OK;
+}
+
+static void
+print_local_time(time_t t)
+{
+	char when[64];
+	struct tm tm;
+
+	localtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d %H:%M %Z", &tm);
+	fputs(when, stdout);
+}
+
+static int
+cmd_notice(const char *config_path, int argc, char **argv)
+{
+	struct stored_notice *n = NULL;
+	struct app app;
+	size_t i, j;
+	int rc = EXIT_ERROR;
+
+	if (argc != 3 || strcmp(argv[1], "show") != 0)
+		return usage_error(usage_notice, "notice: expected show ID");
+	if (app_open(&app, config_path, APP_STORE) < 0)
+		return EXIT_ERROR;
+	if (store_get_notice(app.store, argv[2], &n) < 0)
+		goto out;
+	if (!n) {
+		error("no notice '%s' in the store", argv[2]);
+		goto out;
+	}
+	printf("%s\n  %s %s, version %s, %s\n  buyer: %s%s%s%s\n  published: %s\n",
+	       n->title, n->kind, n->subtype, n->version, n->notice_id,
+	       n->buyer ? n->buyer : "?", n->buyer_id ? " (" : "",
+	       n->buyer_id ? n->buyer_id : "", n->buyer_id ? ")" : "", n->published);
+	if (n->has_deadline) {
+		fputs("  deadline: ", stdout);
+		print_local_time(n->deadline);
+		putchar('\n');
+	}
+	if (n->url)
+		printf("  %s\n", n->url);
+	for (i = 0; i < n->nlots; i++) {
+		const struct stored_lot *l = &n->lots[i];
+
+		printf("  %s  %s\n    cpv %s", l->lot_id, l->title ? l->title : "",
+		       l->cpv);
+		if (l->has_value)
+			printf(", value %.0f %s", l->value, l->currency ? l->currency : "");
+		putchar('\n');
+		for (j = 0; j < l->nparts; j++) {
+			const struct stored_part *p = &l->parts[j];
+			const struct category *c = p->category ?
+				category_find(&app.categories, p->category) : NULL;
+
+			printf("    part %-24s cpv %s%s\n",
+			       c ? c->name_sv : p->category ? p->category : "(no category)",
+			       p->cpv, p->has_value ? "" : ", value unknown");
+		}
+	}
+	rc = EXIT_OK;
+out:
+	stored_notice_free(n);
+	app_close(&app);
+	return rc;
+}
+
+static int
+cmd_advice(const char *config_path, int argc, char **argv)
+{
+	struct firm_list firms = { 0 };
+	struct app app;
+	struct match_options mo;
+	struct advice_context ctx = { 0 };
+	unsigned count;
+	int rc = EXIT_ERROR;
+
+	if (argc != 1)
+		return usage_error(usage_advice, "advice: takes no arguments");
+	if (app_open(&app, config_path, APP_STORE) < 0)
+		return EXIT_ERROR;
+	mo.size_share = app.cfg->size_share / 100.0;
+	if (current_time(&ctx.now) < 0 || store_load_firms(app.store, &firms) < 0)
+		goto out;
+	if (!(ctx.index = match_index_new(&firms, &mo))) {
+		error("out of memory");
+		goto out;
+	}
+	ctx.store = app.store;
+	ctx.categories = &app.categories;
+	ctx.firms = &firms;
+	ctx.buyers = app.cfg->own_buyers;
+	if (!ctx.buyers)
+		log_warnx("%s: [service] own_buyers names no organisation number: "
+			  "no procurement is the municipality's own", config_path);
+	if (advice_print(&ctx, stdout, &count) < 0)
+		goto out;
+	printf("%u procurement%s could be divided\n", count, count == 1 ? "" : "s");
+	rc = EXIT_OK;
+out:
+	match_index_free(ctx.index);
+	firm_list_release(&firms);
+	app_close(&app);
 	return rc;
 }
 
 static int
 cmd_config(const char *config_path, int argc, char **argv)
 {
-	struct config *cfg = NULL;
+	struct app app;
 
 	if (argc == 2 && strcmp(argv[1], "keys") == 0) {
 		config_print_keys();
@@ -580,10 +781,11 @@ cmd_config(const char *config_path, int argc, char **argv)
 	}
 	if (argc != 2 || strcmp(argv[1], "check") != 0)
 		return usage_error(usage_config, "config: %s", "expected check or keys");
-	if (load_config(config_path, &cfg) < 0)
+	if (app_open(&app, config_path, APP_CONFIG) < 0)
 		return EXIT_ERROR;
-	printf("%s: ok, %zu feed(s)\n", config_path, cfg->nfeeds);
-	config_free(cfg);
+	printf("%s: ok, %zu feed(s), %zu categories\n", config_path,
+	       app.cfg->nfeeds, app.categories.n);
+	app_close(&app);
 	return EXIT_OK;
 }
 
@@ -639,6 +841,12 @@ main(int argc, char **argv)
 			fputs(usage_config, stdout);
 		else if (strcmp(cmd, "quarantine") == 0)
 			fputs(usage_quarantine, stdout);
+		else if (strcmp(cmd, "category") == 0)
+			fputs(usage_category, stdout);
+		else if (strcmp(cmd, "notice") == 0)
+			fputs(usage_notice, stdout);
+		else if (strcmp(cmd, "advice") == 0)
+			fputs(usage_advice, stdout);
 		else
 			return usage_error(usage_main, "unknown command '%s'", cmd);
 		return EXIT_OK;
@@ -656,6 +864,12 @@ main(int argc, char **argv)
 		rc = cmd_config(config_path, argc, argv);
 	else if (strcmp(cmd, "quarantine") == 0)
 		rc = cmd_quarantine(config_path, argc, argv);
+	else if (strcmp(cmd, "category") == 0)
+		rc = cmd_category(config_path, argc, argv);
+	else if (strcmp(cmd, "notice") == 0)
+		rc = cmd_notice(config_path, argc, argv);
+	else if (strcmp(cmd, "advice") == 0)
+		rc = cmd_advice(config_path, argc, argv);
 	else
 		rc = usage_error(usage_main, "unknown command '%s'", cmd);
 	curl_global_cleanup();

@@ -1,96 +1,798 @@
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "codes.h"
 #include "cpv.h"
 #include "match.h"
+
+/*
+ * The score of a match, higher is more relevant, never negative:
+ *
+ *	100                        every match
+ *	+ 30                       the lot is marked suitable for SMEs
+ *	+ 20                       the lot's category is one of the firm's
+ *	+ 2 x significant digits   of the firm's most specific CPV code that
+ *	                           covers one of the part's codes (4..16)
+ *	+ 0..20                    20 x (1 - value per year / what the firm
+ *	                           can take on per year), when both are known
+ *
+ * so a small firm sees first the lots meant for it, in its own trade,
+ * that it can carry comfortably.
+ */
+#define SCORE_BASE 100
+#define SCORE_SME 30
+#define SCORE_CATEGORY 20
+#define SCORE_PER_DIGIT 2
+#define SCORE_ROOM 20
+
+/* SEK; no public contract comes near it. */
+#define VALUE_MAX 1e14
+
+/* What a target says, worked out once and not once per firm. */
+struct facts {
+	unsigned kind;		/* the enum firm_kind bit, 0 for none */
+	int has_value;		/* a positive value is known */
+	int sek;		/* ... and it is in SEK, so it can be sized */
+	double value;
+	const char *currency;
+	double per_year;	/* value per contract year, when sek */
+};
+
+static unsigned
+kind_bit(enum notice_kind kind)
+{
+	switch (kind) {
+	case NOTICE_PLANNING:
+		return FIRM_KIND_PLANNED;
+	case NOTICE_RFI:
+		return FIRM_KIND_RFI;
+	case NOTICE_COMPETITION:
+		return FIRM_KIND_TENDER;
+	case NOTICE_RESULT:
+		return FIRM_KIND_RESULT;
+	case NOTICE_CHANGE:
+	case NOTICE_OTHER:
+		break;
+	}
+	/* Changes go to firms that already got the notice, not by match. */
+	return 0;
+}
 
 int
 match_kind_alerts(enum notice_kind kind)
 {
-	/*
-	 * Award notices come too late to bid on, and change notices concern
-	 * firms that already know the procurement; both are for later stages.
-	 */
-	return kind == NOTICE_PLANNING || kind == NOTICE_RFI ||
-	       kind == NOTICE_COMPETITION;
+	return kind_bit(kind) != 0;
 }
 
-/* The firm's most specific code that covers one of the lot's codes. */
+/*
+ * Years in an ISO 8601 duration ("P48M", "P2Y", "P1Y6M", "P90D", "P6W"),
+ * at least 1: a contract shorter than a year still has to be carried by
+ * one year's turnover. A duration that cannot be read counts as one year,
+ * the strictest reading.
+ */
+static double
+duration_years(const char *d)
+{
+	double years = 0;
+	const char *p;
+
+	if (!d || d[0] != 'P' || !d[1])
+		return 1;
+	for (p = d + 1; *p && *p != 'T';) {
+		long n = 0;
+		int digits = 0;
+
+		/* Nine digits cannot overflow a long. */
+		for (; *p >= '0' && *p <= '9' && digits < 9; p++, digits++)
+			n = n * 10 + (*p - '0');
+		if (!digits)
+			return 1;
+		switch (*p++) {
+		case 'Y':
+			years += (double)n;
+			break;
+		case 'M':
+			years += (double)n / 12;
+			break;
+		case 'W':
+			years += (double)n * 7 / 365;
+			break;
+		case 'D':
+			years += (double)n / 365;
+			break;
+		default:
+			return 1;
+		}
+	}
+	return years > 1 ? years : 1;
+}
+
+static void
+target_facts(const struct match_target *t, struct facts *fx)
+{
+	const struct category_lot *part = t->part;
+	const struct lot *l = t->lot;
+
+	memset(fx, 0, sizeof *fx);
+	fx->kind = kind_bit(t->kind);
+	if (part->has_value) {
+		fx->has_value = 1;
+		fx->value = part->value;
+		fx->currency = part->currency;
+	} else if (l->has_value && part->ncpv == l->ncpv) {
+		/* The part holds all of the lot's codes: it is the whole lot. */
+		fx->has_value = 1;
+		fx->value = l->value;
+		fx->currency = l->currency;
+	}
+	/*
+	 * Notices give 0 where they mean "not stated"; past VALUE_MAX a value
+	 * is a typo, and it could not be printed.
+	 */
+	if (fx->has_value && !(fx->value > 0 && fx->value < VALUE_MAX))
+		fx->has_value = 0;
+	/* Turnover is in SEK and there are no exchange rates here. */
+	fx->sek = fx->has_value &&
+		  (!fx->currency || strcmp(fx->currency, "SEK") == 0);
+	if (fx->sek)
+		fx->per_year = fx->value / duration_years(l->duration);
+}
+
+/* A code the index can take apart: exactly eight digits. */
 static int
-best_cpv(const struct firm *f, const struct lot *l, const char **firm_code,
-	 const char **lot_code)
+code_ok(const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < CPV_LEN; i++)
+		if (code[i] < '0' || code[i] > '9')
+			return 0;
+	return !code[CPV_LEN];
+}
+
+static int
+firm_has_category(const struct firm *f, const struct category *c)
+{
+	size_t i;
+
+	if (!c)
+		return 0;
+	for (i = 0; i < f->ncategories; i++)
+		if (strcmp(f->categories[i], c->key) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Significant digits of the firm's most specific code that covers one of
+ * the part's codes, 0 if none does; which codes those are, if asked.
+ */
+static size_t
+best_cover(const struct firm *f, const struct category_lot *part,
+	   const char **firm_code, const char **part_code)
 {
 	size_t i, j, best = 0;
 
-	for (i = 0; i < f->ncpv; i++)
-		for (j = 0; j < l->ncpv; j++) {
-			size_t sig = cpv_significant(f->cpv[i]);
+	for (i = 0; i < f->ncpv; i++) {
+		size_t sig;
 
-			if (sig > best && cpv_covers(f->cpv[i], l->cpv[j])) {
+		if (!code_ok(f->cpv[i]) || (sig = cpv_significant(f->cpv[i])) <= best)
+			continue;
+		for (j = 0; j < part->ncpv; j++)
+			if (code_ok(part->cpv[j]) && cpv_covers(f->cpv[i], part->cpv[j])) {
 				best = sig;
-				*firm_code = f->cpv[i];
-				*lot_code = l->cpv[j];
+				if (firm_code)
+					*firm_code = f->cpv[i];
+				if (part_code)
+					*part_code = part->cpv[j];
+				break;
 			}
-		}
-	return best > 0;
+	}
+	return best;
 }
 
-static int
-overlapping_place(const struct firm *f, const struct lot *l,
-		  const char **region, const char **place)
+/* The first of the lot's places in a region the firm serves, or NULL. */
+static const char *
+served_place(const struct firm *f, const struct lot *l)
 {
 	size_t i, j;
 
 	for (i = 0; i < l->nnuts; i++)
 		for (j = 0; j < f->nregions; j++)
-			if (nuts_overlap(f->regions[j], l->nuts[i])) {
-				*region = f->regions[j];
-				*place = l->nuts[i];
-				return 1;
-			}
-	return 0;
+			if (nuts_overlap(f->regions[j], l->nuts[i]))
+				return l->nuts[i];
+	return NULL;
 }
 
-static const char *
-label_or_code(const char *label, const char *code)
+/*
+ * The kind and size tests, on what match_find keeps of a firm so that it
+ * need not look at the firm itself; with the room left in the firm's size
+ * for the score.
+ */
+static int
+fits(unsigned kinds, long long turnover, const struct facts *fx,
+     const struct match_options *opt, int *room)
 {
-	return label ? label : code;
+	double capacity;
+
+	*room = 0;
+	if (!(kinds & fx->kind))
+		return 0;
+	if (!fx->sek || turnover < 0)
+		return 1;
+	capacity = opt->size_share * (double)turnover;
+	if (fx->per_year > capacity)
+		return 0;
+	*room = (int)(SCORE_ROOM * (1 - fx->per_year / capacity));
+	return 1;
+}
+
+static int
+score_of(const struct match_target *t, int by_category, size_t cpv_digits,
+	 int room)
+{
+	return SCORE_BASE + (t->lot->sme_suitable == 1 ? SCORE_SME : 0) +
+	       (by_category ? SCORE_CATEGORY : 0) +
+	       SCORE_PER_DIGIT * (int)cpv_digits + room;
 }
 
 int
-match_lot(const struct firm *f, const struct lot *l, struct buf *reason)
+match_one(const struct firm *f, const struct match_target *t,
+	  const struct match_options *opt, int *score)
 {
-	const char *firm_code = NULL, *lot_code = NULL, *region = NULL, *place = NULL;
-	const char *lang = f->language;
-	int en = lang && strcmp(lang, "en") == 0;
-	int rc;
+	int by_category = firm_has_category(f, t->part->category), room;
+	size_t cpv_digits = best_cover(f, t->part, NULL, NULL);
+	struct facts fx;
 
-	if (!best_cpv(f, l, &firm_code, &lot_code))
+	if (!by_category && !cpv_digits)
 		return 0;
-	if (l->nnuts && !overlapping_place(f, l, &region, &place))
+	target_facts(t, &fx);
+	if (!fits(f->kinds, f->turnover, &fx, opt, &room))
 		return 0;
-	buf_reset(reason);
-	if (strcmp(firm_code, lot_code) == 0)
-		rc = buf_printf(reason, en ? "CPV %s (%s) is one of your codes" :
-				"CPV %s (%s) är en av era koder", lot_code,
-				label_or_code(cpv_label(lot_code, lang), lot_code));
-	else
-		rc = buf_printf(reason, en ? "CPV %s (%s) falls under your code %s (%s)" :
-				"CPV %s (%s) ingår i er kod %s (%s)", lot_code,
-				label_or_code(cpv_label(lot_code, lang), lot_code),
-				firm_code,
-				label_or_code(cpv_label(firm_code, lang), firm_code));
-	if (rc < 0)
+	if (t->lot->nnuts && !served_place(f, t->lot))
+		return 0;
+	*score = score_of(t, by_category, cpv_digits, room);
+	return 1;
+}
+
+/*
+ * The index is one sorted array of postings, each a firm filed under a
+ * term and a region bucket:
+ *  - the terms: a firm code with s significant digits covers exactly the
+ *    codes whose first s digits are its own, so it is filed under (those
+ *    digits, s), and a part code looks up each of its prefixes of 2 to 8
+ *    digits; a category is filed under its number among the firms'
+ *    category keys;
+ *  - the buckets: a firm is filed once for each region it serves that is
+ *    in the NUTS table, so a lot placed in SE232 reads only the firms of
+ *    the buckets overlapping it (SE, SE2, SE23, SE232) and not the whole
+ *    country's. Regions outside the table, and lots placed outside it,
+ *    fall back to comparing the codes.
+ * Sorted by term then bucket, a lot without a place reads a term's
+ * postings in one run. Bisection on an array built once per pass: no
+ * hashing to get wrong.
+ */
+#define BUCKET_OTHER 0xfffeu	/* firms serving a region not in the table */
+#define BUCKET_NONE 0xffffu	/* firms that named no region */
+#define BUCKETS_MAX 0xfffdu	/* NUTS table codes that get a bucket */
+#define TERM_CATEGORY (1ull << 32)	/* above every CPV term */
+
+struct posting {
+	uint64_t key;		/* term << 16 | bucket */
+	uint32_t firm;
+};
+
+/* Per firm: what the index keeps of it, and what this call has found. */
+struct slot {
+	uint32_t stamp;		/* the call that last touched the firm */
+	uint8_t cpv_digits;
+	uint8_t flags;		/* SLOT_* */
+	uint8_t room;
+	uint8_t kinds;		/* of the firm */
+};
+#define SLOT_CATEGORY 1u	/* matched by category */
+#define SLOT_REGION 2u		/* known to serve the lot's place */
+#define SLOT_OUT 4u		/* fails kind or size */
+
+struct match_index {
+	const struct firm_list *firms;
+	struct match_options opt;
+	struct posting *post;
+	size_t npost;
+	const char **categories;	/* the firms' keys, sorted, distinct */
+	size_t ncategories;
+	size_t nbuckets;	/* NUTS table codes with a bucket */
+	size_t *overlap_at;	/* nbuckets + 1: each code's run in overlap */
+	uint16_t *overlap;	/* the buckets overlapping each code */
+	uint32_t *bucket_stamp;	/* nbuckets */
+	uint16_t *buckets;	/* nbuckets: this call's */
+	struct slot *slot;	/* nfirms */
+	long long *turnover;	/* nfirms: apart, to keep slots small and cached */
+	uint32_t *cand;		/* nfirms: the firms that pass kind and size */
+	uint32_t stamp;
+};
+
+/* How match_find reads the postings of a term. */
+enum reach {
+	REACH_ALL,		/* the lot has no place: every firm serves it */
+	REACH_BUCKETS,		/* the buckets overlapping the lot's places */
+	REACH_CHECK		/* a place not in the table: compare codes */
+};
+
+/* One match_find call. */
+struct find {
+	struct match_index *ix;
+	const struct match_target *t;
+	const struct facts *fx;
+	enum reach reach;
+	size_t nbuckets;	/* in ix->buckets */
+	size_t ncand;
+};
+
+static uint64_t
+prefix_term(const char *code, size_t len)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		v = v * 10 + (uint64_t)(code[i] - '0');
+	return v * 16 + len;
+}
+
+static int
+nuts_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct code_label *)elem)->code);
+}
+
+/* A NUTS code's bucket, BUCKET_OTHER when it has none. */
+static unsigned
+bucket_of(const struct match_index *ix, const char *nuts)
+{
+	const struct code_label *c = bsearch(nuts, nuts_codes, ix->nbuckets,
+					     sizeof *nuts_codes, nuts_cmp);
+
+	return c ? (unsigned)(c - nuts_codes) : BUCKET_OTHER;
+}
+
+static int
+posting_cmp(const void *a, const void *b)
+{
+	const struct posting *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->firm > y->firm) - (x->firm < y->firm);
+}
+
+static int
+str_cmp(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Index of a category key among the firms', or -1. */
+static long
+category_number(const struct match_index *ix, const char *key)
+{
+	const char **c = bsearch(&key, ix->categories, ix->ncategories,
+				 sizeof *ix->categories, str_cmp);
+
+	return c ? (long)(c - ix->categories) : -1;
+}
+
+static int
+index_categories(struct match_index *ix)
+{
+	const struct firm_list *firms = ix->firms;
+	size_t i, k, n = 0;
+
+	for (i = 0; i < firms->n; i++)
+		n += firms->v[i]->ncategories;
+	if (!(ix->categories = calloc(n + 1, sizeof *ix->categories)))
 		return -1;
-	if (place && strlen(place) >= strlen(region))
-		rc = buf_printf(reason, en ? "; place %s (%s) is within your region %s" :
-				"; platsen %s (%s) ligger i ert område %s", place,
-				label_or_code(nuts_label(place, lang), place), region);
-	else if (place)
-		rc = buf_printf(reason, en ? "; place %s (%s) includes your region %s" :
-				"; platsen %s (%s) omfattar ert område %s", place,
-				label_or_code(nuts_label(place, lang), place), region);
-	else
-		rc = buf_adds(reason, en ? "; no place of performance is given" :
-			      "; ingen plats för utförandet anges");
-	return rc < 0 ? -1 : 1;
+	for (i = 0; i < firms->n; i++)
+		for (k = 0; k < firms->v[i]->ncategories; k++)
+			ix->categories[ix->ncategories++] = firms->v[i]->categories[k];
+	qsort(ix->categories, ix->ncategories, sizeof *ix->categories, str_cmp);
+	for (n = i = 0; i < ix->ncategories; i++)
+		if (!n || strcmp(ix->categories[n - 1], ix->categories[i]))
+			ix->categories[n++] = ix->categories[i];
+	ix->ncategories = n;
+	return 0;
+}
+
+/* For each table code, the table codes it overlaps, itself included. */
+static int
+index_overlaps(struct match_index *ix)
+{
+	size_t i, j, n = 0;
+
+	ix->nbuckets = nuts_ncodes < BUCKETS_MAX ? nuts_ncodes : BUCKETS_MAX;
+	for (i = 0; i < ix->nbuckets; i++)
+		for (j = 0; j < ix->nbuckets; j++)
+			n += (size_t)nuts_overlap(nuts_codes[i].code, nuts_codes[j].code);
+	ix->overlap_at = calloc(ix->nbuckets + 1, sizeof *ix->overlap_at);
+	ix->overlap = calloc(n + 1, sizeof *ix->overlap);
+	ix->bucket_stamp = calloc(ix->nbuckets + 1, sizeof *ix->bucket_stamp);
+	ix->buckets = calloc(ix->nbuckets + 1, sizeof *ix->buckets);
+	if (!ix->overlap_at || !ix->overlap || !ix->bucket_stamp || !ix->buckets)
+		return -1;
+	for (n = i = 0; i < ix->nbuckets; i++) {
+		ix->overlap_at[i] = n;
+		for (j = 0; j < ix->nbuckets; j++)
+			if (nuts_overlap(nuts_codes[i].code, nuts_codes[j].code))
+				ix->overlap[n++] = (uint16_t)j;
+	}
+	ix->overlap_at[ix->nbuckets] = n;
+	return 0;
+}
+
+/* The firm's buckets, each once, into b (room for nregions or 1). */
+static size_t
+firm_buckets(const struct match_index *ix, const struct firm *f, unsigned *b)
+{
+	size_t i, k, n = 0;
+
+	if (!f->nregions)
+		b[n++] = BUCKET_NONE;
+	for (i = 0; i < f->nregions; i++) {
+		unsigned x = bucket_of(ix, f->regions[i]);
+
+		for (k = 0; k < n && b[k] != x; k++)
+			;
+		if (k == n)
+			b[n++] = x;
+	}
+	return n;
+}
+
+static int
+index_postings(struct match_index *ix)
+{
+	const struct firm_list *firms = ix->firms;
+	size_t i, k, j, nb, n = 0, most = 1;
+	unsigned *b;
+
+	for (i = 0; i < firms->n; i++) {
+		const struct firm *f = firms->v[i];
+		size_t r = f->nregions ? f->nregions : 1;
+
+		n += (f->ncpv + f->ncategories) * r;
+		if (r > most)
+			most = r;
+	}
+	ix->post = calloc(n + 1, sizeof *ix->post);
+	b = calloc(most, sizeof *b);
+	if (!ix->post || !b) {
+		free(b);
+		return -1;
+	}
+	for (i = 0; i < firms->n; i++) {
+		const struct firm *f = firms->v[i];
+
+		nb = firm_buckets(ix, f, b);
+		for (k = 0; k < f->ncpv + f->ncategories; k++) {
+			uint64_t term;
+
+			if (k < f->ncpv && !code_ok(f->cpv[k]))
+				continue;
+			term = k < f->ncpv ?
+			       prefix_term(f->cpv[k], cpv_significant(f->cpv[k])) :
+			       TERM_CATEGORY + (uint64_t)category_number(ix,
+					f->categories[k - f->ncpv]);
+			for (j = 0; j < nb; j++)
+				ix->post[ix->npost++] = (struct posting){
+					term << 16 | b[j], (uint32_t)i };
+		}
+		ix->slot[i].kinds = (uint8_t)f->kinds;
+		ix->turnover[i] = f->turnover;
+	}
+	free(b);
+	qsort(ix->post, ix->npost, sizeof *ix->post, posting_cmp);
+	return 0;
+}
+
+struct match_index *
+match_index_new(const struct firm_list *firms, const struct match_options *opt)
+{
+	struct match_index *ix;
+
+	if (firms->n >= UINT32_MAX || !(ix = calloc(1, sizeof *ix)))
+		return NULL;
+	ix->firms = firms;
+	ix->opt = *opt;
+	/* One spare element, so that no size asked of calloc is 0. */
+	ix->slot = calloc(firms->n + 1, sizeof *ix->slot);
+	ix->turnover = calloc(firms->n + 1, sizeof *ix->turnover);
+	ix->cand = calloc(firms->n + 1, sizeof *ix->cand);
+	if (!ix->slot || !ix->turnover || !ix->cand || index_categories(ix) < 0 ||
+	    index_overlaps(ix) < 0 || index_postings(ix) < 0) {
+		match_index_free(ix);
+		return NULL;
+	}
+	return ix;
+}
+
+void
+match_index_free(struct match_index *ix)
+{
+	if (!ix)
+		return;
+	free(ix->post);
+	free(ix->categories);
+	free(ix->overlap_at);
+	free(ix->overlap);
+	free(ix->bucket_stamp);
+	free(ix->buckets);
+	free(ix->slot);
+	free(ix->turnover);
+	free(ix->cand);
+	free(ix);
+}
+
+/* The first posting in [lo, hi) with a key of at least key. */
+static size_t
+lower_bound(const struct posting *post, size_t lo, size_t hi, uint64_t key)
+{
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (post[mid].key < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * The firm as reached through a posting: kind and size are tested the
+ * first time in this call, the industry and region it was reached by
+ * are added up.
+ */
+static void
+touch(struct find *fd, uint32_t firm, unsigned cpv_digits, unsigned flags)
+{
+	struct match_index *ix = fd->ix;
+	struct slot *s = &ix->slot[firm];
+	int room;
+
+	if (s->stamp != ix->stamp) {
+		s->stamp = ix->stamp;
+		s->cpv_digits = 0;
+		if (!fits(s->kinds, ix->turnover[firm], fd->fx, &ix->opt, &room)) {
+			s->flags = SLOT_OUT;
+			return;
+		}
+		s->flags = 0;
+		s->room = (uint8_t)room;
+		ix->cand[fd->ncand++] = firm;
+	}
+	if (s->flags & SLOT_OUT)
+		return;
+	if (cpv_digits > s->cpv_digits)
+		s->cpv_digits = (uint8_t)cpv_digits;
+	s->flags |= (uint8_t)flags;
+}
+
+static void
+touch_run(struct find *fd, size_t lo, size_t hi, unsigned cpv_digits,
+	  unsigned flags)
+{
+	for (; lo < hi; lo++)
+		touch(fd, fd->ix->post[lo].firm, cpv_digits, flags);
+}
+
+/* The firms filed under a term, as far as they may serve the lot. */
+static void
+find_term(struct find *fd, uint64_t term, unsigned cpv_digits, unsigned flags)
+{
+	const struct posting *post = fd->ix->post;
+	size_t lo = lower_bound(post, 0, fd->ix->npost, term << 16);
+	size_t hi = lower_bound(post, lo, fd->ix->npost, (term + 1) << 16);
+	size_t i;
+
+	if (lo == hi)
+		return;
+	if (fd->reach != REACH_BUCKETS) {
+		touch_run(fd, lo, hi, cpv_digits,
+			  flags | (fd->reach == REACH_ALL ? SLOT_REGION : 0));
+		return;
+	}
+	for (i = 0; i < fd->nbuckets; i++) {
+		size_t a = lower_bound(post, lo, hi, term << 16 | fd->ix->buckets[i]);
+		size_t b = lower_bound(post, a, hi, (term << 16 | fd->ix->buckets[i]) + 1);
+
+		touch_run(fd, a, b, cpv_digits, flags | SLOT_REGION);
+	}
+	touch_run(fd, lower_bound(post, lo, hi, term << 16 | BUCKET_OTHER),
+		  lower_bound(post, lo, hi, term << 16 | BUCKET_NONE),
+		  cpv_digits, flags);
+}
+
+/* Which buckets can hold firms serving the lot's places. */
+static void
+reach_places(struct find *fd)
+{
+	struct match_index *ix = fd->ix;
+	const struct lot *l = fd->t->lot;
+	size_t i, k;
+
+	fd->reach = l->nnuts ? REACH_BUCKETS : REACH_ALL;
+	for (i = 0; i < l->nnuts; i++) {
+		unsigned b = bucket_of(ix, l->nuts[i]);
+
+		if (b == BUCKET_OTHER) {
+			fd->reach = REACH_CHECK;
+			return;
+		}
+		for (k = ix->overlap_at[b]; k < ix->overlap_at[b + 1]; k++)
+			if (ix->bucket_stamp[ix->overlap[k]] != ix->stamp) {
+				ix->bucket_stamp[ix->overlap[k]] = ix->stamp;
+				ix->buckets[fd->nbuckets++] = ix->overlap[k];
+			}
+	}
+}
+
+long
+match_find(struct match_index *ix, const struct match_target *t,
+	   struct match_result **out, size_t *cap)
+{
+	const struct category_lot *part = t->part;
+	struct facts fx;
+	struct find fd = { .ix = ix, .t = t, .fx = &fx };
+	size_t i, n = 0;
+	unsigned len;
+	long c;
+
+	target_facts(t, &fx);
+	if (!fx.kind)
+		return 0;
+	if (++ix->stamp == 0) {
+		/* Wrapped: old stamps could be taken for this call's. */
+		for (i = 0; i < ix->firms->n; i++)
+			ix->slot[i].stamp = 0;
+		memset(ix->bucket_stamp, 0, ix->nbuckets * sizeof *ix->bucket_stamp);
+		ix->stamp = 1;
+	}
+	reach_places(&fd);
+	if (part->category && (c = category_number(ix, part->category->key)) >= 0)
+		find_term(&fd, TERM_CATEGORY + (uint64_t)c, 0, SLOT_CATEGORY);
+	for (i = 0; i < part->ncpv; i++) {
+		if (!code_ok(part->cpv[i]))
+			continue;
+		for (len = 2; len <= CPV_LEN; len++)
+			find_term(&fd, prefix_term(part->cpv[i], len), len, 0);
+	}
+	for (i = 0; i < fd.ncand; i++) {
+		uint32_t firm = ix->cand[i];
+		const struct slot *s = &ix->slot[firm];
+
+		if (!(s->flags & SLOT_REGION) &&
+		    !served_place(ix->firms->v[firm], t->lot))
+			continue;
+		if (n == *cap) {
+			/* Each firm at most once: no more than the firm count. */
+			size_t ncap = *cap ? 2 * *cap : 64;
+			struct match_result *v;
+
+			if (ncap > ix->firms->n)
+				ncap = ix->firms->n;
+			if (!(v = realloc(*out, ncap * sizeof *v)))
+				return -1;
+			*out = v;
+			*cap = ncap;
+		}
+		(*out)[n++] = (struct match_result){
+			firm, score_of(t, s->flags & SLOT_CATEGORY, s->cpv_digits, s->room) };
+	}
+	return (long)n;
+}
+
+/*
+ * An amount the way people say it: "12,5 MSEK" or "850 000 kr" in
+ * Swedish, "SEK 12.5 million" or "SEK 850,000" in English; another
+ * currency keeps its code.
+ */
+static int
+add_amount(struct buf *b, double v, const char *currency, int en)
+{
+	const char *cur = currency ? currency : "SEK";
+	int sek = strcmp(cur, "SEK") == 0;
+	char digits[32], grouped[48];
+	size_t i, len, k = 0;
+
+	if (v >= 1e6) {
+		long long tenths = llround(v / 1e5);
+
+		if (en)
+			return buf_printf(b, "%s %lld.%lld million", cur,
+					  tenths / 10, tenths % 10);
+		if (sek)
+			return buf_printf(b, "%lld,%lld MSEK", tenths / 10, tenths % 10);
+		return buf_printf(b, "%lld,%lld miljoner %s", tenths / 10,
+				  tenths % 10, cur);
+	}
+	len = (size_t)snprintf(digits, sizeof digits, "%lld", llround(v));
+	for (i = 0; i < len; i++) {
+		if (i && (len - i) % 3 == 0)
+			grouped[k++] = en ? ',' : ' ';
+		grouped[k++] = digits[i];
+	}
+	grouped[k] = '\0';
+	if (en)
+		return buf_printf(b, "%s %s", cur, grouped);
+	return buf_printf(b, "%s %s", grouped, sek ? "kr" : cur);
+}
+
+/* "45440000 Målning och glassättning", or the bare code if unlabelled. */
+static int
+add_code(struct buf *b, const char *code, const char *lang)
+{
+	const char *label = cpv_label(code, lang);
+
+	return label ? buf_printf(b, "%s %s", code, label) : buf_adds(b, code);
+}
+
+static int
+add_industry(struct buf *b, const struct firm *f, const struct match_target *t,
+	     const char *lang, int en)
+{
+	const struct category_lot *part = t->part;
+	const char *firm_code = NULL, *part_code = NULL;
+
+	if (firm_has_category(f, part->category)) {
+		if (buf_printf(b, en ? "Matches your category %s" : "Matchar er kategori %s",
+			       category_name(part->category, lang)) < 0)
+			return -1;
+		return part->ncpv ? buf_printf(b, " (CPV %s)", part->cpv[0]) : 0;
+	}
+	if (!best_cover(f, part, &firm_code, &part_code))
+		return -1;
+	if (buf_adds(b, en ? "Matches your CPV code " : "Matchar er CPV-kod ") < 0 ||
+	    add_code(b, firm_code, lang) < 0)
+		return -1;
+	if (strcmp(firm_code, part_code) == 0)
+		return 0;
+	if (buf_adds(b, " (CPV ") < 0 || add_code(b, part_code, lang) < 0)
+		return -1;
+	return buf_addc(b, ')');
+}
+
+int
+match_reason(const struct firm *f, const struct match_target *t,
+	     struct buf *out)
+{
+	const char *lang = f->language && strcmp(f->language, "en") == 0 ? "en" : "sv";
+	int en = lang[0] == 'e';
+	const char *town = t->lot->town, *place;
+	struct facts fx;
+
+	target_facts(t, &fx);
+	buf_reset(out);
+	if (add_industry(out, f, t, lang, en) < 0)
+		return -1;
+	if (!fx.has_value) {
+		if (buf_adds(out, en ? ", value unknown" : ", värde okänt") < 0)
+			return -1;
+	} else if (buf_adds(out, en ? ", value " : ", värde ") < 0 ||
+		   add_amount(out, fx.value, fx.currency, en) < 0 ||
+		   (fx.sek && f->turnover >= 0 &&
+		    buf_adds(out, en ? " within your size" : " inom er storlek") < 0)) {
+		return -1;
+	}
+	if (town && *town)
+		return buf_printf(out, en ? ", performed in %s" : ", utförs i %s", town);
+	if ((place = served_place(f, t->lot))) {
+		const char *label = nuts_label(place, lang);
+
+		return buf_printf(out, en ? ", performed in %s" : ", utförs i %s",
+				  label ? label : place);
+	}
+	return buf_adds(out, en ? ", place not given" : ", plats anges inte");
 }

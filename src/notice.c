@@ -205,6 +205,25 @@ strvec_push(char ***vec, size_t *n, const char *s)
 	return 0;
 }
 
+int
+strvec_split(const char *text, char ***vec, size_t *n)
+{
+	char *copy, *tok, *save = NULL;
+	int rc = 0;
+
+	if (!text)
+		return 0;
+	if (!(copy = strdup(text)))
+		return -1;
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		if (strvec_push(vec, n, tok) < 0) {
+			rc = -1;
+			break;
+		}
+	free(copy);
+	return rc;
+}
+
 void
 strvec_free(char **vec, size_t n)
 {

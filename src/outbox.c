@@ -27,10 +27,10 @@ address_domain(const char *addr)
 	return at ? at + 1 : "localhost";
 }
 
-/* One firm's next mail: at most max_lots_per_mail of its unmailed matches. */
+/* One firm's next mail: at most limit of its unmailed matches, best first. */
 static int
 queue_firm(struct store *s, const struct config *cfg, const struct firm *f,
-	   const char *from_addr, time_t now, int *done)
+	   const char *from_addr, time_t now, size_t limit, int *done)
 {
 	struct match_item *items = NULL;
 	struct buf subject, body, msg, unsub;
@@ -44,8 +44,7 @@ queue_firm(struct store *s, const struct config *cfg, const struct firm *f,
 	buf_init(&msg, 4 * 1024 * 1024);
 	buf_init(&unsub, 1024);
 	*done = 0;
-	if (store_unqueued_matches(s, f->id, (size_t)cfg->max_lots_per_mail,
-				   &items, &n) < 0)
+	if (store_unqueued_matches(s, f->id, limit, &items, &n) < 0)
 		goto out;
 	if (n == 0) {
 		*done = 1;
@@ -113,24 +112,95 @@ out:
 	return rc;
 }
 
+/*
+ * The local time at hour:00 on the day of now, days_back days earlier
+ * (mktime normalises across months and daylight saving changes).
+ */
+static time_t
+local_hour(time_t now, int hour, int days_back)
+{
+	struct tm tm;
+
+	localtime_r(&now, &tm);
+	tm.tm_mday -= days_back;
+	tm.tm_hour = hour;
+	tm.tm_min = 0;
+	tm.tm_sec = 0;
+	tm.tm_isdst = -1;
+	return mktime(&tm);
+}
+
+/* The latest digest time at or before now: daily, or Mondays for weekly. */
+static time_t
+digest_due_since(time_t now, int hour, enum firm_frequency freq)
+{
+	struct tm tm;
+	int back = 0;
+
+	if (freq == FREQ_WEEKLY) {
+		localtime_r(&now, &tm);
+		back = (tm.tm_wday + 6) % 7;
+	}
+	if (local_hour(now, hour, back) > now)
+		back += freq == FREQ_WEEKLY ? 7 : 1;
+	return local_hour(now, hour, back);
+}
+
+/*
+ * How many matches the firm may be mailed now: none before its digest
+ * time unless it asked for mails at once, and never more than the daily
+ * cap. What is held back stays queued, best first, for the next mail.
+ */
+static int
+allowance(struct store *s, const struct config *cfg, const struct firm *f,
+	  time_t now, size_t *allowed)
+{
+	long long sent;
+	time_t last;
+
+	*allowed = 0;
+	if (f->frequency != FREQ_IMMEDIATELY) {
+		if (store_last_alert(s, f->id, &last) < 0)
+			return -1;
+		if (last >= digest_due_since(now, (int)cfg->digest_hour, f->frequency))
+			return 0;
+	}
+	if (store_matches_mailed_since(s, f->id, local_hour(now, 0, 0), &sent) < 0)
+		return -1;
+	if (sent < cfg->max_per_day)
+		*allowed = (size_t)(cfg->max_per_day - sent);
+	return 0;
+}
+
 int
 outbox_queue_alerts(struct store *s, const struct config *cfg,
 		    const struct firm_list *firms, time_t now, unsigned *queued)
 {
 	char from_addr[256];
-	size_t i;
+	size_t i, allowed, limit;
 	int done;
 
 	if (mail_address(cfg->mail_from, from_addr, sizeof from_addr) < 0)
 		return error("%s: [mail] from: '%s' is not a mail address",
 			     cfg->path, cfg->mail_from);
 	for (i = 0; i < firms->n; i++) {
-		do {
-			if (queue_firm(s, cfg, firms->v[i], from_addr, now, &done) < 0)
+		const struct firm *f = firms->v[i];
+
+		if (allowance(s, cfg, f, now, &allowed) < 0)
+			return -1;
+		while (allowed > 0) {
+			limit = allowed < (size_t)cfg->max_lots_per_mail ?
+				allowed : (size_t)cfg->max_lots_per_mail;
+			if (queue_firm(s, cfg, f, from_addr, now, limit, &done) < 0)
 				return -1;
-			if (!done)
-				(*queued)++;
-		} while (!done);
+			if (done)
+				break;
+			(*queued)++;
+			allowed -= limit;
+			/* A digest is one mail. */
+			if (f->frequency != FREQ_IMMEDIATELY)
+				break;
+		}
 	}
 	return 0;
 }

@@ -75,7 +75,9 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 	struct firm_list firms = { 0 };
 	struct ingest in = {
 		.store = ctx->store, .parser = ctx->parser, .now = ctx->now,
+		.categories = ctx->categories,
 	};
+	struct match_options mo = { .size_share = ctx->cfg->size_share / 100.0 };
 	struct feed_poller fp = {
 		.store = ctx->store,
 		.syndication = ctx->syndication,
@@ -96,6 +98,10 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 		log_warnx("%d message(s) were being sent when the last run "
 			  "stopped; they will be sent again", recovered);
 	in.firms = &firms;
+	if (!(in.index = match_index_new(&firms, &mo))) {
+		error("out of memory");
+		goto out;
+	}
 	for (i = 0; i < ctx->cfg->nfeeds; i++)
 		if (poll_one(ctx, &fp, &ctx->cfg->feeds[i], sum) < 0)
 			goto out;
@@ -106,6 +112,7 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 		goto out;
 	rc = 0;
 out:
+	match_index_free(in.index);
 	firm_list_release(&firms);
 	return rc;
 }

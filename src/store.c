@@ -176,6 +176,26 @@ static const char *const migrations[] = {
 	" last_modified TEXT,"
 	" seen_at INTEGER NOT NULL,"
 	" PRIMARY KEY (feed, item));",
+
+	/*
+	 * 3: lot categories. A firm subscribes to categories and notice
+	 * kinds at a mail frequency; each lot is split into category parts;
+	 * a match keeps its score and the category it came through.
+	 */
+	"ALTER TABLE firm ADD COLUMN categories TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE firm ADD COLUMN kinds INTEGER NOT NULL DEFAULT 7;"
+	"ALTER TABLE firm ADD COLUMN frequency TEXT NOT NULL DEFAULT 'immediately';"
+	"ALTER TABLE match ADD COLUMN score INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE match ADD COLUMN category TEXT;"
+	"CREATE TABLE category_lot ("
+	" id INTEGER PRIMARY KEY,"
+	" lot INTEGER NOT NULL REFERENCES lot (id) ON DELETE CASCADE,"
+	" category TEXT,"
+	" cpv TEXT NOT NULL,"
+	" value REAL,"
+	" currency TEXT);"
+	"CREATE INDEX category_lot_lot ON category_lot (lot);"
+	"CREATE INDEX match_message ON match (message);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -199,6 +219,13 @@ enum stmt_id {
 	ST_FEED_STATE_GET,
 	ST_FEED_STATE_PUT,
 	ST_CHANGES_OF,
+	ST_CATEGORY_LOT_INSERT,
+	ST_MATCHES_MAILED_SINCE,
+	ST_LAST_ALERT,
+	ST_NOTICE_GET,
+	ST_NOTICE_LOTS,
+	ST_LOT_PARTS,
+	ST_SINGLE_LOT_NOTICES,
 	ST_FIRM_FIND,
 	ST_FIRM_INSERT,
 	ST_FIRM_UPDATE,
@@ -317,6 +344,30 @@ static const char *const stmt_sql[NSTMT] = {
 	" last_success = excluded.last_success, next_poll = excluded.next_poll,"
 	" failures = excluded.failures, last_error = excluded.last_error,"
 	" notices = excluded.notices",
+	[ST_CATEGORY_LOT_INSERT] =
+	"INSERT INTO category_lot (lot, category, cpv, value, currency)"
+	" VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_MATCHES_MAILED_SINCE] =
+	"SELECT count(*) FROM match m JOIN message g ON g.id = m.message"
+	" WHERE m.firm = ?1 AND g.created_at >= ?2",
+	[ST_LAST_ALERT] =
+	"SELECT max(created_at) FROM message WHERE firm = ?1",
+	[ST_NOTICE_GET] =
+	"SELECT id, notice_id, version, kind, subtype, title, buyer, buyer_id,"
+	" published, url, deadline FROM notice WHERE notice_id = ?1"
+	" AND superseded_by IS NULL ORDER BY version DESC, id DESC LIMIT 1",
+	[ST_NOTICE_LOTS] =
+	"SELECT id, lot_id, title, cpv, nuts, town, duration, sme_suitable,"
+	" value, currency, deadline FROM lot WHERE notice = ?1 ORDER BY lot_id",
+	[ST_LOT_PARTS] =
+	"SELECT category, cpv, value FROM category_lot WHERE lot = ?1 ORDER BY id",
+	[ST_SINGLE_LOT_NOTICES] =
+	"SELECT n.notice_id FROM notice n WHERE n.buyer_id = ?1"
+	" AND n.superseded_by IS NULL"
+	" AND n.kind IN ('planning', 'rfi', 'competition')"
+	" AND (n.deadline IS NULL OR n.deadline >= ?2)"
+	" AND (SELECT count(*) FROM lot l WHERE l.notice = n.id) = 1"
+	" ORDER BY n.published, n.notice_id",
 	[ST_CHANGES_OF] =
 	"SELECT c.lot_id, c.what, c.old, c.new FROM notice_change c"
 	" JOIN notice n ON n.id = c.notice"
@@ -325,25 +376,28 @@ static const char *const stmt_sql[NSTMT] = {
 	"SELECT id FROM firm WHERE orgnr = ?1",
 	[ST_FIRM_INSERT] =
 	"INSERT INTO firm (orgnr, name, email, cpv, regions, language, employees,"
-	" turnover, consent_at, consent_source, updated_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?9)",
+	" turnover, consent_at, categories, kinds, frequency, consent_source,"
+	" updated_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?9)",
 	[ST_FIRM_UPDATE] =
 	"UPDATE firm SET name = ?2, email = ?3, cpv = ?4, regions = ?5,"
-	" language = ?6, employees = ?7, turnover = ?8, updated_at = ?9"
+	" language = ?6, employees = ?7, turnover = ?8, updated_at = ?9,"
+	" categories = ?10, kinds = ?11, frequency = ?12"
 	" WHERE orgnr = ?1",
 	[ST_FIRM_DELETE] =
 	"DELETE FROM firm WHERE orgnr = ?1",
 	[ST_FIRM_ALL] =
 	"SELECT id, orgnr, name, email, cpv, regions, language, employees,"
-	" turnover FROM firm ORDER BY orgnr",
+	" turnover, categories, kinds, frequency FROM firm ORDER BY orgnr",
 	[ST_MATCH_INSERT] =
 	"INSERT OR IGNORE INTO match (firm, lot, notice_id, lot_id, kind, reason,"
-	" created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+	" created_at, score, category) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[ST_MATCHES_UNQUEUED] =
 	"SELECT m.id, m.kind, n.title, n.buyer, n.url, l.lot_id, l.title,"
 	" m.reason, l.deadline, l.value, l.currency"
 	" FROM match m JOIN lot l ON l.id = m.lot JOIN notice n ON n.id = l.notice"
-	" WHERE m.firm = ?1 AND m.message IS NULL ORDER BY m.id LIMIT ?2",
+	" WHERE m.firm = ?1 AND m.message IS NULL"
+	" ORDER BY m.score DESC, m.id LIMIT ?2",
 	[ST_MESSAGE_INSERT] =
 	"INSERT OR IGNORE INTO message (key, firm, rcpt, envelope_from, body,"
 	" next_attempt, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
@@ -923,6 +977,12 @@ bind_firm(struct store *s, sqlite3_stmt *st, const struct firm *f, time_t now)
 	if (f->turnover >= 0)
 		sqlite3_bind_int64(st, 8, f->turnover);
 	sqlite3_bind_int64(st, 9, (sqlite3_int64)now);
+	if (bind_words(st, 10, f->categories, f->ncategories, &cpv) < 0) {
+		error("out of memory");
+		goto out;
+	}
+	sqlite3_bind_int(st, 11, (int)f->kinds);
+	bind_text(st, 12, firm_frequency_name(f->frequency));
 	rc = step_done(s, st, "store firm");
 out:
 	buf_release(&cpv);
@@ -945,7 +1005,7 @@ store_put_firm(struct store *s, const struct firm *f, const char *source,
 	if (!(st = stmt(s, known ? ST_FIRM_UPDATE : ST_FIRM_INSERT)))
 		return -1;
 	if (!known)
-		bind_text(st, 10, source);
+		bind_text(st, 13, source);
 	if (bind_firm(s, st, f, now) < 0)
 		return -1;
 	*created = !known;
@@ -964,26 +1024,6 @@ store_remove_firm(struct store *s, const char *orgnr, int *found)
 		return -1;
 	*found = sqlite3_changes(s->db) > 0;
 	return 0;
-}
-
-/* Splits a stored space-separated list back into a vector. */
-static int
-split_words(const unsigned char *text, char ***vec, size_t *n)
-{
-	char *copy, *tok, *save = NULL;
-	int rc = 0;
-
-	if (!text)
-		return 0;
-	if (!(copy = strdup((const char *)text)))
-		return -1;
-	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
-		if (strvec_push(vec, n, tok) < 0) {
-			rc = -1;
-			break;
-		}
-	free(copy);
-	return rc;
 }
 
 static char *
@@ -1013,14 +1053,22 @@ store_load_firms(struct store *s, struct firm_list *out)
 		f->email = column_strdup(st, 3);
 		f->language = column_strdup(st, 6);
 		if (!f->orgnr || !f->name || !f->email || !f->language ||
-		    split_words(sqlite3_column_text(st, 4), &f->cpv, &f->ncpv) < 0 ||
-		    split_words(sqlite3_column_text(st, 5), &f->regions,
+		    strvec_split((const char *)sqlite3_column_text(st, 4), &f->cpv, &f->ncpv) < 0 ||
+		    strvec_split((const char *)sqlite3_column_text(st, 5), &f->regions,
 				&f->nregions) < 0)
 			goto nomem;
 		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
 			f->employees = (long)sqlite3_column_int64(st, 7);
 		if (sqlite3_column_type(st, 8) != SQLITE_NULL)
 			f->turnover = sqlite3_column_int64(st, 8);
+		if (strvec_split((const char *)sqlite3_column_text(st, 9), &f->categories,
+				&f->ncategories) < 0)
+			goto nomem;
+		f->kinds = (unsigned)sqlite3_column_int(st, 10);
+		if (!sqlite3_column_text(st, 11) ||
+		    firm_frequency_parse((const char *)sqlite3_column_text(st, 11),
+					 &f->frequency) < 0)
+			f->frequency = FREQ_IMMEDIATELY;
 		if (firm_list_push(&list, f) < 0)
 			goto nomem;
 		f = NULL;
@@ -1046,7 +1094,8 @@ out:
 int
 store_put_match(struct store *s, int64_t firm_id, int64_t lot_rowid,
 		const char *notice_id, const char *lot_id, const char *kind,
-		const char *reason, time_t now, int *created)
+		const char *reason, int score, const char *category, time_t now,
+		int *created)
 {
 	sqlite3_stmt *st;
 
@@ -1059,6 +1108,8 @@ store_put_match(struct store *s, int64_t firm_id, int64_t lot_rowid,
 	bind_text(st, 5, kind);
 	bind_text(st, 6, reason);
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)now);
+	sqlite3_bind_int(st, 8, score);
+	bind_text(st, 9, category);
 	if (step_done(s, st, "store match") < 0)
 		return -1;
 	*created = sqlite3_changes(s->db) > 0;
@@ -1514,4 +1565,254 @@ store_feed_state_put(struct store *s, const char *feed,
 	bind_text(st, 6, fs->last_error);
 	sqlite3_bind_int64(st, 7, fs->notices);
 	return step_done(s, st, "store feed state");
+}
+
+int
+store_put_category_lots(struct store *s, int64_t lot_rowid,
+			const struct lot_split *split)
+{
+	struct buf cpv;
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = -1;
+
+	buf_init(&cpv, 0);
+	for (i = 0; i < split->nparts; i++) {
+		const struct category_lot *p = &split->parts[i];
+
+		if (!(st = stmt(s, ST_CATEGORY_LOT_INSERT)))
+			goto out;
+		sqlite3_bind_int64(st, 1, lot_rowid);
+		bind_text(st, 2, p->category ? p->category->key : NULL);
+		if (bind_words(st, 3, p->cpv, p->ncpv, &cpv) < 0) {
+			error("out of memory");
+			goto out;
+		}
+		bind_value(st, 4, p->has_value, p->value);
+		bind_text(st, 5, p->currency);
+		if (step_done(s, st, "store category lot") < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	buf_release(&cpv);
+	return rc;
+}
+
+/* The first column of a one-row query with one integer and one time bound. */
+static int
+count_since(struct store *s, enum stmt_id id, int64_t firm_id, time_t since,
+	    long long *out, const char *what)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if (!(st = stmt(s, id)))
+		return -1;
+	sqlite3_bind_int64(st, 1, firm_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
+	r = sqlite3_step(st);
+	*out = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW)
+		return db_error(s, what);
+	return 0;
+}
+
+int
+store_matches_mailed_since(struct store *s, int64_t firm_id, time_t since,
+			   long long *n)
+{
+	return count_since(s, ST_MATCHES_MAILED_SINCE, firm_id, since, n,
+			   "count mailed matches");
+}
+
+int
+store_last_alert(struct store *s, int64_t firm_id, time_t *when)
+{
+	long long t;
+
+	if (count_since(s, ST_LAST_ALERT, firm_id, 0, &t, "find last alert") < 0)
+		return -1;
+	*when = (time_t)t;
+	return 0;
+}
+
+void
+stored_notice_free(struct stored_notice *n)
+{
+	size_t i, j;
+
+	if (!n)
+		return;
+	for (i = 0; i < n->nlots; i++) {
+		struct stored_lot *l = &n->lots[i];
+
+		for (j = 0; j < l->nparts; j++) {
+			free(l->parts[j].category);
+			free(l->parts[j].cpv);
+		}
+		free(l->parts);
+		free(l->lot_id);
+		free(l->title);
+		free(l->cpv);
+		free(l->nuts);
+		free(l->town);
+		free(l->duration);
+		free(l->currency);
+	}
+	free(n->lots);
+	free(n->notice_id);
+	free(n->version);
+	free(n->kind);
+	free(n->subtype);
+	free(n->title);
+	free(n->buyer);
+	free(n->buyer_id);
+	free(n->published);
+	free(n->url);
+	free(n);
+}
+
+static int
+load_parts(struct store *s, struct stored_lot *l)
+{
+	struct stored_part *v;
+	sqlite3_stmt *st;
+	int r;
+
+	if (!(st = stmt(s, ST_LOT_PARTS)))
+		return -1;
+	sqlite3_bind_int64(st, 1, l->rowid);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!(v = realloc(l->parts, (l->nparts + 1) * sizeof *v)))
+			break;
+		l->parts = v;
+		v = &v[l->nparts++];
+		memset(v, 0, sizeof *v);
+		v->category = column_strdup(st, 0);
+		v->cpv = column_strdup(st, 1);
+		if ((v->has_value = sqlite3_column_type(st, 2) != SQLITE_NULL))
+			v->value = sqlite3_column_double(st, 2);
+	}
+	sqlite3_reset(st);
+	if (r != SQLITE_DONE)
+		return r == SQLITE_ROW ? error("out of memory") :
+					 db_error(s, "read category parts");
+	return 0;
+}
+
+static int
+load_lots(struct store *s, struct stored_notice *n)
+{
+	struct stored_lot *v;
+	sqlite3_stmt *st;
+	size_t i;
+	int r;
+
+	if (!(st = stmt(s, ST_NOTICE_LOTS)))
+		return -1;
+	sqlite3_bind_int64(st, 1, n->rowid);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!(v = realloc(n->lots, (n->nlots + 1) * sizeof *v)))
+			break;
+		n->lots = v;
+		v = &v[n->nlots++];
+		memset(v, 0, sizeof *v);
+		v->rowid = sqlite3_column_int64(st, 0);
+		v->lot_id = column_strdup(st, 1);
+		v->title = column_strdup(st, 2);
+		v->cpv = column_strdup(st, 3);
+		v->nuts = column_strdup(st, 4);
+		v->town = column_strdup(st, 5);
+		v->duration = column_strdup(st, 6);
+		v->sme_suitable = sqlite3_column_type(st, 7) == SQLITE_NULL ?
+				  LOT_SME_UNKNOWN : sqlite3_column_int(st, 7);
+		if ((v->has_value = sqlite3_column_type(st, 8) != SQLITE_NULL))
+			v->value = sqlite3_column_double(st, 8);
+		v->currency = column_strdup(st, 9);
+		if ((v->has_deadline = sqlite3_column_type(st, 10) != SQLITE_NULL))
+			v->deadline = column_time(st, 10);
+	}
+	sqlite3_reset(st);
+	if (r != SQLITE_DONE)
+		return r == SQLITE_ROW ? error("out of memory") :
+					 db_error(s, "read lots");
+	for (i = 0; i < n->nlots; i++)
+		if (load_parts(s, &n->lots[i]) < 0)
+			return -1;
+	return 0;
+}
+
+int
+store_get_notice(struct store *s, const char *notice_id,
+		 struct stored_notice **out)
+{
+	struct stored_notice *n = NULL;
+	sqlite3_stmt *st;
+	int r, rc = -1;
+
+	*out = NULL;
+	if (!(st = stmt(s, ST_NOTICE_GET)))
+		return -1;
+	bind_text(st, 1, notice_id);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		if (!(n = calloc(1, sizeof *n))) {
+			sqlite3_reset(st);
+			return error("out of memory");
+		}
+		n->rowid = sqlite3_column_int64(st, 0);
+		n->notice_id = column_strdup(st, 1);
+		n->version = column_strdup(st, 2);
+		n->kind = column_strdup(st, 3);
+		n->subtype = column_strdup(st, 4);
+		n->title = column_strdup(st, 5);
+		n->buyer = column_strdup(st, 6);
+		n->buyer_id = column_strdup(st, 7);
+		n->published = column_strdup(st, 8);
+		n->url = column_strdup(st, 9);
+		if ((n->has_deadline = sqlite3_column_type(st, 10) != SQLITE_NULL))
+			n->deadline = column_time(st, 10);
+	}
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE) {
+		db_error(s, "read notice");
+		goto out;
+	}
+	if (n && load_lots(s, n) < 0)
+		goto out;
+	*out = n;
+	n = NULL;
+	rc = 0;
+out:
+	stored_notice_free(n);
+	return rc;
+}
+
+int
+store_single_lot_notices(struct store *s, const char *buyer_id, time_t now,
+			 char ***ids, size_t *n)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	*ids = NULL;
+	*n = 0;
+	if (!(st = stmt(s, ST_SINGLE_LOT_NOTICES)))
+		return -1;
+	bind_text(st, 1, buyer_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		if (strvec_push(ids, n, (const char *)sqlite3_column_text(st, 0)) < 0)
+			break;
+	sqlite3_reset(st);
+	if (r != SQLITE_DONE) {
+		strvec_free(*ids, *n);
+		*ids = NULL;
+		*n = 0;
+		return r == SQLITE_ROW ? error("out of memory") :
+					 db_error(s, "list single-lot notices");
+	}
+	return 0;
 }

@@ -18,6 +18,7 @@
  */
 #include <limits.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/types.h>
@@ -57,6 +58,11 @@ httpd_start(const char *root, struct httpd *s)
 		return -1;
 	}
 	if (s->pid == 0) {
+		/* The server must not outlive a test that crashed, nor hold the
+		 * test's output open. */
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (freopen("/dev/null", "w", stdout) == NULL)
+			_exit(127);
 		execl("/usr/bin/python3", "python3", "tests/httpd.py",
 		      "--port-file", s->port_file, "--root", root,
 		      "--log", s->log_file, (char *)NULL);

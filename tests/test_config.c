@@ -156,6 +156,7 @@ test_defaults(void)
 	CHECK(cfg->fetch_max_bytes == 16777216);
 	CHECK_STR(cfg->feeds_path, "feeds.conf");
 	CHECK(cfg->feeds == NULL && cfg->nfeeds == 0);
+	CHECK_STR(cfg->categories_path, "categories.conf");
 	config_free(cfg);
 }
 
@@ -181,6 +182,8 @@ test_bundled(void)
 	CHECK_STR(cfg->maildir, want);
 	snprintf(want, sizeof(want), "%s/config/feeds.conf", root);
 	CHECK_STR(cfg->feeds_path, want);
+	snprintf(want, sizeof(want), "%s/config/categories.conf", root);
+	CHECK_STR(cfg->categories_path, want);
 	CHECK_STR(cfg->service_name, "Exempelkommun");
 	CHECK(cfg->fetch_timeout == 30);
 	CHECK(cfg->max_lots_per_mail == 20);
@@ -215,7 +218,8 @@ test_values(void)
 		"[mail]\ntransport = maildir\nmaildir = mail\n"
 		"from = A <a@example.org>\nreply_to =\n"
 		"max_lots_per_mail = 100\n"
-		"[fetch]\ntimeout = 2m\nmax_bytes = 1024\n");
+		"[fetch]\ntimeout = 2m\nmax_bytes = 1024\n"
+		"[categories]\nfile = /srv/categories.conf\n");
 	err = load(path, &rc, &cfg);
 	CHECK(rc == 0);
 	CHECK_STR(err, "");
@@ -230,6 +234,7 @@ test_values(void)
 	CHECK(cfg->max_lots_per_mail == 100);
 	CHECK(cfg->fetch_timeout == 120);
 	CHECK(cfg->fetch_max_bytes == 1024);
+	CHECK_STR(cfg->categories_path, "/srv/categories.conf");
 	config_free(cfg);
 	free(err);
 }
@@ -723,6 +728,8 @@ test_relative_paths(void)
 	CHECK_STR(cfg->maildir, want);
 	snprintf(want, sizeof(want), "%s/etc/feeds.conf", tmpdir);
 	CHECK_STR(cfg->feeds_path, want);
+	snprintf(want, sizeof(want), "%s/etc/categories.conf", tmpdir);
+	CHECK_STR(cfg->categories_path, want);
 	snprintf(want, sizeof(want), "%s/etc/in", tmpdir);
 	CHECK(cfg->nfeeds == 1 && strcmp(cfg->feeds[0].url, want) == 0);
 	config_free(cfg);

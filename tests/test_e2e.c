@@ -124,11 +124,13 @@ setup(const char *feeds_extra)
 		exit(2);
 	}
 	snprintf(path, sizeof path, "%s/tenderlots.conf", dir);
-	write_text(path,
-		   "[database]\npath = var/t.db\n"
-		   "[mail]\nmaildir = var/mail\n"
-		   "from = Exempelkommun bevakning <bevakning@exempelkommun.example>\n"
-		   "[feeds]\nfile = feeds.conf\n");
+	snprintf(cmd, sizeof cmd,
+		 "[database]\npath = var/t.db\n"
+		 "[mail]\nmaildir = var/mail\n"
+		 "from = Exempelkommun bevakning <bevakning@exempelkommun.example>\n"
+		 "[feeds]\nfile = feeds.conf\n"
+		 "[categories]\nfile = %s/config/categories.conf\n", project);
+	write_text(path, cmd);
 	snprintf(path, sizeof path, "%s/feeds.conf", dir);
 	write_text(path, "[local]\nkind = eforms\nurl = feeds\n");
 	snprintf(path, sizeof path, "%s/firms.csv", dir);
@@ -192,9 +194,8 @@ test_import_run_and_mails(void)
 		CHECK(strstr(m, "Sista svarsdag: 15 januari 2027 kl. 12:00 (CET)\n"));
 		CHECK(strstr(m, "Uppskattat värde: 2 400 000 SEK\n"));
 		CHECK(strstr(m, "https://ted.europa.eu/en/notice/-/detail/00761842-2026\n"));
-		CHECK(strstr(m, "Därför får ni detta: CPV 45442100 (Målning) är en av "
-			     "era koder; platsen SE232 (Västra Götalands län) ligger "
-			     "i ert område SE232\n"));
+		CHECK(strstr(m, "Därför får ni detta: Matchar er CPV-kod 45442100 "
+			     "Målning, värde 2,4 MSEK, utförs i Exempelstad\n"));
 		CHECK(strstr(m, "Avsluta prenumerationen:"));
 		/* Only the painting lot, not the electrical or plumbing ones. */
 		CHECK(!strstr(m, "LOT-0002"));
@@ -207,7 +208,7 @@ test_import_run_and_mails(void)
 			     "upphandling: IT-drift och support\n"));
 		CHECK(strstr(m, "header Content-Language: en\n"));
 		CHECK(strstr(m, "Hello Nordic Cloud Support AB,"));
-		CHECK(strstr(m, "Why you get this: CPV 72250000"));
+		CHECK(strstr(m, "Why you get this: Matches your CPV code 72250000"));
 		free(m);
 	}
 	m = mail_to(all, "offert@ljungs-schakt.example");
@@ -306,15 +307,19 @@ test_firm_commands(void)
 	write_text(path, "orgnr,name,email,cpv,regions\n"
 		   "556734-2182,Berglunds Måleri AB,changed@x.example,45442100,SE232\n"
 		   "556734-2183,Bad,bad@x.example,45442100,SE232\n");
-	/* A bad line stops the whole import: the good line is not applied. */
+	/* A bad row is reported and skipped, the good one is kept, and the
+	 * exit status says something was wrong. */
 	CHECK(tl(NOW_OPEN, "firm import -c tenderlots.conf bad.csv") == 1);
 	out = dir_file("err.txt");
 	CHECK(out && strstr(out, "bad.csv:3: orgnr: '556734-2183' is not a valid"));
 	free(out);
+	out = dir_file("out.txt");
+	CHECK_STR(out, "bad.csv: 1 firms imported (0 new, 1 updated), 1 bad row skipped\n");
+	free(out);
 	CHECK(tl(NOW_OPEN, "firm list -c tenderlots.conf") == 0);
 	out = dir_file("out.txt");
-	CHECK(out && strstr(out, "info@berglunds-maleri.example"));
-	CHECK(out && !strstr(out, "changed@x.example"));
+	CHECK(out && !strstr(out, "info@berglunds-maleri.example"));
+	CHECK(out && strstr(out, "changed@x.example"));
 	CHECK(out && strstr(out, "4 firms\n"));
 	free(out);
 	CHECK(tl(NOW_OPEN, "firm remove -c tenderlots.conf 5567342182") == 0);

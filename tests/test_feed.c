@@ -23,6 +23,7 @@ struct env {
 	struct eforms_parser *eforms;
 	struct syndication_parser *syndication;
 	struct firm_list firms;
+	struct category_set categories;
 	struct ingest in;
 	struct feed_poller fp;
 	long retry_after;
@@ -77,6 +78,9 @@ setup(struct env *e)
 	e->in.store = e->store;
 	e->in.parser = e->eforms;
 	e->in.firms = &e->firms;
+	e->in.categories = &e->categories;
+	if (!(e->in.index = match_index_new(&e->firms, &(struct match_options){ 0.5 })))
+		exit(2);
 	e->in.now = 1795000000;
 	e->fp.store = e->store;
 	e->fp.syndication = e->syndication;
@@ -90,6 +94,7 @@ static void
 teardown(struct env *e)
 {
 	CHECK(httpd_stop(&e->srv) == 0);
+	match_index_free(e->in.index);
 	syndication_parser_free(e->syndication);
 	eforms_parser_free(e->eforms);
 	store_free(e->store);
@@ -374,6 +379,7 @@ test_hanging_feed_does_not_stop_the_others(void)
 	cfg->fetch_timeout = 1;
 	cfg->fetch_connect_timeout = 1;
 	ctx.cfg = cfg;
+	ctx.categories = &e.categories;
 	ctx.store = e.store;
 	ctx.parser = e.eforms;
 	ctx.syndication = e.syndication;

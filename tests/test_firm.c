@@ -1,5 +1,6 @@
 #define _XOPEN_SOURCE 700
 
+#include "category.h"
 #include "firm.h"
 #include "test.h"
 #include "testutil.h"
@@ -50,13 +51,23 @@ test_orgnr(void)
 	CHECK(orgnr_normalize("", out) < 0);
 }
 
+static char *cpv_maleri[] = { "45442100" };
+static struct category cats[] = {
+	{ .key = "el", .name_sv = "El", .name_en = "Electrical" },
+	{ .key = "maleri", .name_sv = "Måleri", .name_en = "Painting",
+	  .cpv = cpv_maleri, .ncpv = 1 },
+};
+static const struct category_set categories = { .v = cats, .n = 2 };
+static unsigned nbad;
+
 static char *
 parse_capture(const char *csv, struct firm_list *list, int *rc)
 {
 	struct capture c;
 
 	capture_start(&c, 2);
-	*rc = firm_csv_parse(csv, strlen(csv), "firms.csv", list);
+	*rc = firm_csv_parse(csv, strlen(csv), "firms.csv", &categories, list,
+			     &nbad);
 	return capture_end(&c);
 }
 
@@ -68,11 +79,12 @@ test_csv_good(void)
 	int rc;
 
 	err = parse_capture(
-		"orgnr,name,email,cpv,regions,language,employees,turnover\r\n"
+		"org.nr,name,email,cpv,regions,language,employees,turnover,"
+		"categories,kinds,frequency\r\n"
 		"556036-0793,\"Berglunds Måleri, AB\",info@berglund.example,"
-		"45442100 45440000-3,se232,sv,4,3500000\r\n"
+		"45442100 45440000-3,se232,sv,4,3500000,maleri el,planned tender,daily\r\n"
 		"\r\n"
-		"2120009994,\"Say \"\"hi\"\" AB\",hi@say.example,72000000,SE23 SE110,en,,\r\n",
+		"2120009994,\"Say \"\"hi\"\" AB\",hi@say.example,72000000,SE23 1480,en,,,,,\r\n",
 		&l, &rc);
 	CHECK(rc == 0);
 	CHECK_STR(err, "");
@@ -86,11 +98,19 @@ test_csv_good(void)
 		CHECK_STR(l.v[0]->regions[0], "SE232");
 		CHECK(l.v[0]->employees == 4);
 		CHECK(l.v[0]->turnover == 3500000);
+		CHECK(l.v[0]->ncategories == 2);
+		CHECK_STR(l.v[0]->categories[0], "maleri");
+		CHECK(l.v[0]->kinds == (FIRM_KIND_PLANNED | FIRM_KIND_TENDER));
+		CHECK(l.v[0]->frequency == FREQ_DAILY);
 		CHECK_STR(l.v[1]->orgnr, "212000-9994");
 		CHECK_STR(l.v[1]->name, "Say \"hi\" AB");
 		CHECK_STR(l.v[1]->language, "en");
 		CHECK(l.v[1]->employees == -1);
 		CHECK(l.v[1]->nregions == 2);
+		/* A municipality code (1480 Göteborg) stands for its county. */
+		CHECK(l.v[1]->nregions == 2 && strcmp(l.v[1]->regions[1], "SE232") == 0);
+		CHECK(l.v[1]->kinds == FIRM_KINDS_DEFAULT);
+		CHECK(l.v[1]->frequency == FREQ_IMMEDIATELY);
 	}
 	free(err);
 	firm_list_release(&l);
@@ -113,6 +133,7 @@ test_csv_semicolon_and_column_order(void)
 	firm_list_release(&l);
 }
 
+/* A file that cannot be read at all: -1, nothing. */
 static void
 expect_error(const char *csv, const char *want)
 {
@@ -123,6 +144,24 @@ expect_error(const char *csv, const char *want)
 	err = parse_capture(csv, &l, &rc);
 	CHECK(rc == -1);
 	CHECK(l.n == 0);
+	if (!strstr(err, want))
+		fprintf(stderr, "  stderr was: %s  wanted: %s\n", err, want);
+	CHECK(strstr(err, want) != NULL);
+	free(err);
+	firm_list_release(&l);
+}
+
+/* A bad row: reported and skipped, the call still succeeds. */
+static void
+expect_skipped(const char *csv, const char *want)
+{
+	struct firm_list l = { 0 };
+	char *err;
+	int rc;
+
+	err = parse_capture(csv, &l, &rc);
+	CHECK(rc == 0);
+	CHECK(nbad == 1);
 	if (!strstr(err, want))
 		fprintf(stderr, "  stderr was: %s  wanted: %s\n", err, want);
 	CHECK(strstr(err, want) != NULL);
@@ -141,37 +180,48 @@ test_csv_errors(void)
 		     "firms.csv:1: unknown column 'colour'");
 	expect_error("orgnr,name,email,cpv,regions,name\n",
 		     "firms.csv:1: column 'name' given twice");
-	expect_error(HDR "556036-0794,A,a@b.example,45442100,SE232\n",
+	expect_skipped(HDR "556036-0794,A,a@b.example,45442100,SE232\n",
 		     "firms.csv:2: orgnr: '556036-0794' is not a valid organisation number");
-	expect_error(HDR "556036-0793,,a@b.example,45442100,SE232\n",
+	expect_skipped(HDR "556036-0793,,a@b.example,45442100,SE232\n",
 		     "firms.csv:2: name: missing");
-	expect_error(HDR "556036-0793,A,not-an-address,45442100,SE232\n",
+	expect_skipped(HDR "556036-0793,A,not-an-address,45442100,SE232\n",
 		     "firms.csv:2: email: 'not-an-address' is not an email address");
-	expect_error(HDR "556036-0793,A,a@b.example,4544210,SE232\n",
+	expect_skipped(HDR "556036-0793,A,a@b.example,4544210,SE232\n",
 		     "firms.csv:2: cpv: unknown code '4544210'");
-	expect_error(HDR "556036-0793,A,a@b.example,99999999,SE232\n",
+	expect_skipped(HDR "556036-0793,A,a@b.example,99999999,SE232\n",
 		     "firms.csv:2: cpv: unknown code '99999999'");
-	expect_error(HDR "556036-0793,A,a@b.example,,SE232\n",
-		     "firms.csv:2: cpv: no CPV codes");
-	expect_error(HDR "556036-0793,A,a@b.example,45442100,XX1\n",
+	expect_skipped(HDR "556036-0793,A,a@b.example,,SE232\n",
+		     "firms.csv:2: no categories and no CPV codes");
+	expect_skipped("orgnr,name,email,categories,regions\n"
+		       "556036-0793,A,a@b.example,maleri snickeri,SE232\n",
+		       "firms.csv:2: categories: unknown category 'snickeri'");
+	expect_skipped("orgnr,name,email,cpv,regions,kinds\n"
+		       "556036-0793,A,a@b.example,45442100,SE232,tender award\n",
+		       "firms.csv:2: kinds: 'tender award' is not a list of");
+	expect_skipped("orgnr,name,email,cpv,regions,frequency\n"
+		       "556036-0793,A,a@b.example,45442100,SE232,hourly\n",
+		       "firms.csv:2: frequency: 'hourly' is not one of");
+	expect_skipped(HDR "556036-0793,A,a@b.example,45442100,9999\n",
+		       "firms.csv:2: regions: unknown code '9999'");
+	expect_skipped(HDR "556036-0793,A,a@b.example,45442100,XX1\n",
 		     "firms.csv:2: regions: unknown code 'XX1'");
-	expect_error(HDR "556036-0793,A,a@b.example,45442100,\n",
-		     "firms.csv:2: regions: no NUTS region");
-	expect_error("orgnr,name,email,cpv,regions,language\n"
+	expect_skipped(HDR "556036-0793,A,a@b.example,45442100,\n",
+		     "firms.csv:2: regions: no region given");
+	expect_skipped("orgnr,name,email,cpv,regions,language\n"
 		     "556036-0793,A,a@b.example,45442100,SE232,de\n",
 		     "firms.csv:2: language: 'de' is not one of sv, en");
-	expect_error("orgnr,name,email,cpv,regions,employees\n"
+	expect_skipped("orgnr,name,email,cpv,regions,employees\n"
 		     "556036-0793,A,a@b.example,45442100,SE232,-3\n",
 		     "firms.csv:2: employees: '-3'");
-	expect_error(HDR "556036-0793,A,a@b.example,45442100,SE232,extra\n",
+	expect_skipped(HDR "556036-0793,A,a@b.example,45442100,SE232,extra\n",
 		     "firms.csv:2: 6 fields, but the header names 5");
-	expect_error(HDR "556036-0793,A,a@b.example,45442100,SE232\n"
+	expect_skipped(HDR "556036-0793,A,a@b.example,45442100,SE232\n"
 		     "5560360793,B,b@b.example,45442100,SE232\n",
 		     "firms.csv:3: orgnr 556036-0793 already given above");
 	expect_error(HDR "556036-0793,\"A\nB,a@b.example,45442100,SE232\n",
 		     "firms.csv:2: unterminated quoted field");
 	/* Line numbers follow physical lines through quoted line breaks. */
-	expect_error(HDR "556036-0793,\"A\nB\",a@b.example,45442100,SE232\n"
+	expect_skipped(HDR "556036-0793,\"A\nB\",a@b.example,45442100,SE232\n"
 		     "x,B,b@b.example,45442100,SE232\n",
 		     "firms.csv:4: orgnr: 'x'");
 }
@@ -186,11 +236,14 @@ test_csv_all_errors_reported(void)
 	err = parse_capture(HDR "bad,A,a@b.example,45442100,SE232\n"
 			    "556036-0793,A,a@b.example,45442100,SE232\n"
 			    "bad2,A,a@b.example,45442100,SE232\n", &l, &rc);
-	CHECK(rc == -1);
+	/* Bad rows are reported with their lines and skipped; good rows kept. */
+	CHECK(rc == 0);
+	CHECK(nbad == 2);
 	CHECK(strstr(err, "firms.csv:2:") != NULL);
 	CHECK(strstr(err, "firms.csv:4:") != NULL);
-	CHECK(l.n == 0);
+	CHECK(l.n == 1 && strcmp(l.v[0]->orgnr, "556036-0793") == 0);
 	free(err);
+	firm_list_release(&l);
 }
 
 int

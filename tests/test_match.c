@@ -1,129 +1,519 @@
 #include <stdlib.h>
+#include <string.h>
 
+#include "codes.h"
+#include "cpv.h"
 #include "firm.h"
 #include "match.h"
 #include "notice.h"
 #include "test.h"
 
+static const struct category maleri = {
+	.key = "maleri", .name_sv = "Måleri", .name_en = "Painting"
+};
+static const struct category el = {
+	.key = "el", .name_sv = "Elinstallation", .name_en = "Electrical work"
+};
+
 static struct firm *
-make_firm(const char *cpv1, const char *cpv2, const char *region, const char *lang)
+make_firm(const char *lang, const char *category, const char *cpv,
+	  const char *region, long long turnover)
 {
 	struct firm *f = firm_new();
 
-	f->orgnr = strdup("556036-0793");
 	f->name = strdup("Berglunds Måleri AB");
-	f->email = strdup("info@berglund.example");
 	f->language = strdup(lang);
-	strvec_push(&f->cpv, &f->ncpv, cpv1);
-	if (cpv2)
-		strvec_push(&f->cpv, &f->ncpv, cpv2);
-	strvec_push(&f->regions, &f->nregions, region);
+	f->kinds = FIRM_KINDS_DEFAULT;
+	f->turnover = turnover;
+	if (category)
+		strvec_push(&f->categories, &f->ncategories, category);
+	if (cpv)
+		strvec_push(&f->cpv, &f->ncpv, cpv);
+	if (region)
+		strvec_push(&f->regions, &f->nregions, region);
 	return f;
 }
 
-static void
-add_lot(struct notice *n, const char *cpv1, const char *cpv2, const char *nuts)
-{
-	struct lot *l = notice_add_lot(n);
-
-	l->id = strdup("LOT-0001");
-	strvec_push(&l->cpv, &l->ncpv, cpv1);
-	if (cpv2)
-		strvec_push(&l->cpv, &l->ncpv, cpv2);
-	if (nuts)
-		strvec_push(&l->nuts, &l->nnuts, nuts);
-}
-
+/*
+ * match_one's answer, checked against match_find over an index of this one
+ * firm, so that every case below holds for both.
+ */
 static int
-matches(struct firm *f, const char *cpv1, const char *cpv2, const char *nuts,
-	struct buf *reason)
+scored(struct firm *f, const struct match_target *t, double share, int *score)
 {
-	struct notice *n = notice_new();
-	int r;
+	struct match_options opt = { .size_share = share };
+	struct firm_list firms = { .v = &f, .n = 1 };
+	struct match_index *ix = match_index_new(&firms, &opt);
+	struct match_result *res = NULL;
+	size_t cap = 0;
+	int r, s = -1;
+	long n;
 
-	add_lot(n, cpv1, cpv2, nuts);
-	r = match_lot(f, &n->lots[0], reason);
-	notice_free(n);
+	r = match_one(f, t, &opt, &s);
+	CHECK(ix != NULL);
+	n = match_find(ix, t, &res, &cap);
+	CHECK(n == r);
+	if (n == 1 && r == 1)
+		CHECK(res[0].firm == 0 && res[0].score == s);
+	free(res);
+	match_index_free(ix);
+	if (score)
+		*score = s;
 	return r;
 }
 
-static void
-test_industry(void)
+static int
+matches(struct firm *f, const struct match_target *t)
 {
-	struct firm *f = make_firm("45440000", NULL, "SE232", "sv");
-	struct buf r;
+	return scored(f, t, 0.5, NULL);
+}
 
-	buf_init(&r, 0);
-	CHECK(matches(f, "45442100", NULL, "SE232", &r) == 1);
-	CHECK(matches(f, "45310000", NULL, "SE232", &r) == 0);
-	/* An additional code is enough. */
-	CHECK(matches(f, "45310000", "45442110", "SE232", &r) == 1);
-	/* The firm's code is narrower than the lot's: no match. */
-	CHECK(matches(f, "45400000", NULL, "SE232", &r) == 0);
-	buf_release(&r);
+static void
+test_industry_category(void)
+{
+	struct firm *f = make_firm("sv", "maleri", NULL, "SE232", -1);
+	char *paint[] = { "45442100" }, *wiring[] = { "45310000" };
+	struct lot l = { .cpv = paint, .ncpv = 1, .sme_suitable = LOT_SME_UNKNOWN };
+	struct category_lot p = { .category = &maleri, .cpv = paint, .ncpv = 1 };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p };
+
+	CHECK(matches(f, &t) == 1);
+	/* The firm's category by key, whatever the codes. */
+	p.cpv = wiring;
+	CHECK(matches(f, &t) == 1);
+	p.category = &el;
+	CHECK(matches(f, &t) == 0);
+	p.category = NULL;
+	CHECK(matches(f, &t) == 0);
+	firm_free(f);
+}
+
+static void
+test_industry_cpv_split(void)
+{
+	struct firm *painter = make_firm("sv", NULL, "45440000", "SE232", -1);
+	struct firm *electrician = make_firm("sv", "el", NULL, "SE232", -1);
+	char *codes[] = { "45442100", "45310000" };
+	struct lot l = { .cpv = codes, .ncpv = 2, .sme_suitable = LOT_SME_UNKNOWN };
+	struct category_lot paint = { .category = &maleri, .cpv = codes, .ncpv = 1 };
+	struct category_lot wiring = { .category = &el, .cpv = codes + 1, .ncpv = 1 };
+	struct match_target tp = { NOTICE_COMPETITION, &l, &paint };
+	struct match_target tw = { NOTICE_COMPETITION, &l, &wiring };
+
+	CHECK(matches(painter, &tp) == 1);
+	CHECK(matches(painter, &tw) == 0);
+	CHECK(matches(electrician, &tp) == 0);
+	CHECK(matches(electrician, &tw) == 1);
+	/* An additional code of the part is enough. */
+	wiring.cpv = codes + 0;
+	wiring.ncpv = 2;
+	codes[0] = "45310000";
+	codes[1] = "45442110";
+	CHECK(matches(painter, &tw) == 1);
+	/* A part code broader than the firm's is not under it. */
+	codes[1] = "45400000";
+	CHECK(matches(painter, &tw) == 0);
+	firm_free(painter);
+	firm_free(electrician);
+}
+
+/* For a firm of 5 MSEK turnover, which can take on half of it a year. */
+static const struct {
+	const char *duration;
+	double value;
+	int want;
+} size_cases[] = {
+	{ NULL, 10e6, 0 },
+	/* Over four years 10 MSEK is 2.5 MSEK a year: just within. */
+	{ "P48M", 10e6, 1 },
+	{ "P4Y", 10e6, 1 },
+	{ "P3Y11M", 10e6, 0 },
+	{ "P1460D", 10e6, 1 },
+	{ "P208W", 10e6, 0 },
+	/* A duration that cannot be read counts as one year. */
+	{ "48 months", 10e6, 0 },
+	/* A shorter contract is no easier than a year's. */
+	{ "P6M", 2.5e6, 1 },
+	{ "P6M", 2.6e6, 0 },
+};
+
+static void
+test_size(void)
+{
+	struct firm *f = make_firm("sv", "maleri", NULL, NULL, 5000000);
+	char *codes[] = { "45442100", "45310000" };
+	struct lot l = { .cpv = codes, .ncpv = 1, .sme_suitable = LOT_SME_UNKNOWN };
+	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1,
+				  .has_value = 1, .value = 10e6 };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p };
+	size_t i;
+
+	for (i = 0; i < sizeof size_cases / sizeof *size_cases; i++) {
+		int got;
+
+		l.duration = (char *)size_cases[i].duration;
+		p.value = size_cases[i].value;
+		got = matches(f, &t);
+		CHECK(got == size_cases[i].want);
+		if (got != size_cases[i].want)
+			fprintf(stderr, "  %s, %.0f SEK\n",
+				l.duration ? l.duration : "no duration", p.value);
+	}
+	/* The share is an option. */
+	l.duration = "P2Y";
+	p.value = 10e6;
+	CHECK(matches(f, &t) == 0);
+	CHECK(scored(f, &t, 1.0, NULL) == 1);
+	l.duration = NULL;
+	/* Unknown value, or a value only a foreign currency gives. */
+	p.currency = "EUR";
+	CHECK(matches(f, &t) == 1);
+	p.currency = "SEK";
+	CHECK(matches(f, &t) == 0);
+	p.has_value = 0;
+	CHECK(matches(f, &t) == 1);
+	/* The lot's value stands for a part that is the whole lot... */
+	l.has_value = 1;
+	l.value = 10e6;
+	CHECK(matches(f, &t) == 0);
+	/* ...and only then. */
+	l.ncpv = 2;
+	CHECK(matches(f, &t) == 1);
+	/* A firm that gave no turnover hears of every size. */
+	l.ncpv = 1;
+	f->turnover = -1;
+	CHECK(matches(f, &t) == 1);
 	firm_free(f);
 }
 
 static void
 test_region(void)
 {
-	struct firm *f = make_firm("45440000", NULL, "SE23", "sv");
-	struct buf r;
+	struct firm *f = make_firm("sv", "maleri", NULL, "SE232", -1);
+	char *codes[] = { "45442100" }, *places[] = { "SE110", "SE232" };
+	struct lot l = { .cpv = codes, .ncpv = 1, .nuts = places, .nnuts = 1,
+			 .sme_suitable = LOT_SME_UNKNOWN };
+	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1 };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p };
 
-	buf_init(&r, 0);
-	CHECK(matches(f, "45442100", NULL, "SE232", &r) == 1);
-	CHECK(matches(f, "45442100", NULL, "SE231", &r) == 1);
-	CHECK(matches(f, "45442100", NULL, "SE110", &r) == 0);
-	CHECK(matches(f, "45442100", NULL, "DK011", &r) == 0);
+	CHECK(matches(f, &t) == 0);
+	l.nnuts = 2;
+	CHECK(matches(f, &t) == 1);
 	/* No place given: the lot may be anywhere, so the firm hears of it. */
-	CHECK(matches(f, "45442100", NULL, NULL, &r) == 1);
-	CHECK(strstr(buf_str(&r), "ingen plats") != NULL);
-	buf_release(&r);
+	l.nnuts = 0;
+	CHECK(matches(f, &t) == 1);
+	/* A whole county, or the firm's wider region. */
+	places[0] = "SE23";
+	l.nnuts = 1;
+	CHECK(matches(f, &t) == 1);
+	free(f->regions[0]);
+	f->regions[0] = strdup("SE2");
+	places[0] = "SE232";
+	CHECK(matches(f, &t) == 1);
+	places[0] = "SE110";
+	CHECK(matches(f, &t) == 0);
 	firm_free(f);
+}
+
+static void
+test_kind(void)
+{
+	struct firm *f = make_firm("sv", "maleri", NULL, NULL, -1);
+	char *codes[] = { "45442100" };
+	struct lot l = { .cpv = codes, .ncpv = 1, .sme_suitable = LOT_SME_UNKNOWN };
+	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1 };
+	struct match_target t = { NOTICE_PLANNING, &l, &p };
+
+	CHECK(matches(f, &t) == 1);
+	t.kind = NOTICE_RFI;
+	CHECK(matches(f, &t) == 1);
+	t.kind = NOTICE_COMPETITION;
+	CHECK(matches(f, &t) == 1);
+	t.kind = NOTICE_RESULT;
+	CHECK(matches(f, &t) == 0);
+	f->kinds = FIRM_KIND_RESULT;
+	CHECK(matches(f, &t) == 1);
+	t.kind = NOTICE_COMPETITION;
+	CHECK(matches(f, &t) == 0);
+	f->kinds = ~0u;
+	t.kind = NOTICE_CHANGE;
+	CHECK(matches(f, &t) == 0);
+	t.kind = NOTICE_OTHER;
+	CHECK(matches(f, &t) == 0);
+
+	CHECK(match_kind_alerts(NOTICE_PLANNING));
+	CHECK(match_kind_alerts(NOTICE_RFI));
+	CHECK(match_kind_alerts(NOTICE_COMPETITION));
+	CHECK(match_kind_alerts(NOTICE_RESULT));
+	CHECK(!match_kind_alerts(NOTICE_CHANGE));
+	CHECK(!match_kind_alerts(NOTICE_OTHER));
+	firm_free(f);
+}
+
+static void
+test_score(void)
+{
+	struct firm *both = make_firm("sv", "maleri", "45440000", NULL, 10000000);
+	struct firm *bare = make_firm("sv", NULL, "45440000", NULL, 10000000);
+	struct firm *narrow = make_firm("sv", NULL, "45442100", NULL, 10000000);
+	char *codes[] = { "45442100" };
+	struct lot l = { .cpv = codes, .ncpv = 1, .sme_suitable = 1 };
+	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1,
+				  .has_value = 1, .value = 1.25e6 };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p };
+	int a = 0, b = 0;
+
+	/* 100 + 30 SME + 20 category + 2 x 4 digits + 20 x (1 - 1/4) room. */
+	CHECK(scored(both, &t, 0.5, &a) == 1);
+	CHECK(a == 173);
+	l.sme_suitable = LOT_SME_UNKNOWN;
+	CHECK(scored(both, &t, 0.5, &b) == 1);
+	CHECK(b == a - 30);
+	l.sme_suitable = 0;
+	CHECK(scored(both, &t, 0.5, &b) == 1);
+	CHECK(b == a - 30);
+	l.sme_suitable = 1;
+	/* The firm's category counts above a bare code... */
+	CHECK(scored(bare, &t, 0.5, &b) == 1);
+	CHECK(b == a - 20);
+	/* ...and a code that fits the lot exactly above a broad one. */
+	CHECK(scored(narrow, &t, 0.5, &a) == 1);
+	CHECK(a == b + 4);
+	/* A lot the firm carries easily ranks above one it barely can. */
+	p.value = 4.9e6;
+	CHECK(scored(bare, &t, 0.5, &a) == 1);
+	CHECK(a < b);
+	/* Unknown value: no bonus, and never a negative score. */
+	p.has_value = 0;
+	CHECK(scored(bare, &t, 0.5, &a) == 1);
+	CHECK(a == 100 + 30 + 8);
+	firm_free(both);
+	firm_free(bare);
+	firm_free(narrow);
 }
 
 static void
 test_reason(void)
 {
-	struct firm *f = make_firm("45440000", "45442100", "SE232", "sv");
-	struct firm *e = make_firm("45440000", NULL, "SE23", "en");
+	struct firm *cat_sv = make_firm("sv", "maleri", NULL, NULL, 10000000);
+	struct firm *cpv_sv = make_firm("sv", NULL, "45440000", "SE23", 10000000);
+	struct firm *cat_en = make_firm("en", "maleri", NULL, NULL, 10000000);
+	struct firm *cpv_en = make_firm("en", NULL, "45442100", NULL, -1);
+	char *codes[] = { "45442100", "45310000" }, *places[] = { "SE110", "SE232" };
+	struct lot l = { .cpv = codes, .ncpv = 1, .town = "Danderyd",
+			 .sme_suitable = LOT_SME_UNKNOWN };
+	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1,
+				  .has_value = 1, .value = 1.24e6 };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p };
 	struct buf r;
 
-	buf_init(&r, 0);
-	/* The most specific of the firm's codes is the one named. */
-	CHECK(matches(f, "45442110", NULL, "SE232", &r) == 1);
-	CHECK_STR(buf_str(&r), "CPV 45442110 (Målning av byggnader) ingår i er kod "
-		  "45442100 (Målning); platsen SE232 (Västra Götalands län) "
-		  "ligger i ert område SE232");
-	CHECK(matches(f, "45442100", NULL, "SE2", &r) == 1);
-	CHECK_STR(buf_str(&r), "CPV 45442100 (Målning) är en av era koder; "
-		  "platsen SE2 (Södra Sverige) omfattar ert område SE232");
-	CHECK(matches(e, "45442100", NULL, "SE232", &r) == 1);
-	CHECK_STR(buf_str(&r), "CPV 45442100 (Painting work) falls under your "
-		  "code 45440000 (Painting and glazing work); place SE232 "
-		  "(Västra Götalands län) is within your region SE23");
+	buf_init(&r, 4096);
+	CHECK(match_reason(cat_sv, &t, &r) == 0);
+	CHECK_STR(buf_str(&r), "Matchar er kategori Måleri (CPV 45442100), "
+		  "värde 1,2 MSEK inom er storlek, utförs i Danderyd");
+	p.value = 850000;
+	CHECK(match_reason(cat_en, &t, &r) == 0);
+	CHECK_STR(buf_str(&r), "Matches your category Painting (CPV 45442100), "
+		  "value SEK 850,000 within your size, performed in Danderyd");
+	CHECK(match_reason(cat_sv, &t, &r) == 0);
+	CHECK_STR(buf_str(&r), "Matchar er kategori Måleri (CPV 45442100), "
+		  "värde 850 000 kr inom er storlek, utförs i Danderyd");
+
+	/* No town: the served place's name; the firm's most specific code. */
+	l.town = NULL;
+	l.nuts = places;
+	l.nnuts = 2;
+	p.has_value = 0;
+	CHECK(match_reason(cpv_sv, &t, &r) == 0);
+	CHECK_STR(buf_str(&r), "Matchar er CPV-kod 45440000 Målning och "
+		  "glassättning (CPV 45442100 Målning), värde okänt, utförs i "
+		  "Västra Götalands län");
+	/* Matched by the code itself; no turnover, so no claim on size. */
+	l.nnuts = 0;
+	p.has_value = 1;
+	p.value = 12.46e6;
+	CHECK(match_reason(cpv_en, &t, &r) == 0);
+	CHECK_STR(buf_str(&r), "Matches your CPV code 45442100 Painting work, "
+		  "value SEK 12.5 million, place not given");
+	p.currency = "EUR";
+	CHECK(match_reason(cpv_sv, &t, &r) == 0);
+	CHECK_STR(buf_str(&r), "Matchar er CPV-kod 45440000 Målning och "
+		  "glassättning (CPV 45442100 Målning), värde 12,5 miljoner EUR, "
+		  "plats anges inte");
+	/* Not a match by industry: nothing to say. */
+	p.cpv = codes + 1;
+	CHECK(match_reason(cpv_sv, &t, &r) == -1);
 	buf_release(&r);
-	firm_free(f);
-	firm_free(e);
+	firm_free(cat_sv);
+	firm_free(cpv_sv);
+	firm_free(cat_en);
+	firm_free(cpv_en);
+}
+
+/* Deterministic pseudo-random numbers, so a failure can be replayed. */
+static unsigned
+next_rand(unsigned long long *state)
+{
+	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)(*state >> 33);
+}
+
+#define NRANDOM_FIRMS 2000
+#define NRANDOM_TARGETS 300
+
+/* With codes outside the NUTS table, which the index cannot bucket. */
+static const char *const random_regions[] = {
+	"SE", "SE1", "SE11", "SE110", "SE2", "SE23", "SE232", "SE224",
+	"SE2321", "DK01"
+};
+#define NRANDOM_REGIONS (sizeof random_regions / sizeof *random_regions)
+static const struct category random_categories[] = {
+	{ .key = "maleri" }, { .key = "el" }, { .key = "vvs" },
+	{ .key = "stad" }, { .key = "it" }, { .key = "mat" }
+};
+
+/* A code from a few divisions, so that firms and lots meet often. */
+static const char *
+random_code(unsigned long long *seed)
+{
+	for (;;) {
+		const char *c = cpv_codes[next_rand(seed) % cpv_ncodes].code;
+
+		if (!strncmp(c, "45", 2) || !strncmp(c, "90", 2) || !strncmp(c, "72", 2))
+			return c;
+	}
 }
 
 static void
-test_kinds(void)
+random_firms(struct firm_list *firms, unsigned long long *seed)
 {
-	CHECK(match_kind_alerts(NOTICE_PLANNING));
-	CHECK(match_kind_alerts(NOTICE_RFI));
-	CHECK(match_kind_alerts(NOTICE_COMPETITION));
-	CHECK(!match_kind_alerts(NOTICE_RESULT));
-	CHECK(!match_kind_alerts(NOTICE_CHANGE));
-	CHECK(!match_kind_alerts(NOTICE_OTHER));
+	size_t i, k, n;
+
+	for (i = 0; i < NRANDOM_FIRMS; i++) {
+		struct firm *f = firm_new();
+
+		f->kinds = next_rand(seed) % 4 ? FIRM_KINDS_DEFAULT : next_rand(seed) % 16;
+		f->turnover = next_rand(seed) % 4 ? (long long)(next_rand(seed) % 60000000) : -1;
+		for (n = next_rand(seed) % 3, k = 0; k < n; k++)
+			strvec_push(&f->categories, &f->ncategories,
+				    random_categories[next_rand(seed) % 6].key);
+		for (n = next_rand(seed) % 4, k = 0; k < n; k++) {
+			char code[CPV_LEN + 1] = "00000000";
+			const char *from = random_code(seed);
+
+			/* Any depth from a division to a full code, or garbage. */
+			memcpy(code, from, 2 + next_rand(seed) % 7);
+			if (next_rand(seed) % 50 == 0)
+				code[3] = 'x';
+			strvec_push(&f->cpv, &f->ncpv, code);
+		}
+		for (n = next_rand(seed) % 3, k = 0; k < n; k++)
+			strvec_push(&f->regions, &f->nregions,
+				    random_regions[next_rand(seed) % NRANDOM_REGIONS]);
+		firm_list_push(firms, f);
+	}
+}
+
+static int
+result_cmp(const void *a, const void *b)
+{
+	const struct match_result *x = a, *y = b;
+
+	return (x->firm > y->firm) - (x->firm < y->firm);
+}
+
+static void
+test_find_equals_naive(void)
+{
+	static const char *const durations[] = {
+		NULL, "P12M", "P48M", "P2Y", "P90D", "P1Y6M", "bogus"
+	};
+	static const char *const currencies[] = { NULL, "SEK", "SEK", "EUR" };
+	struct match_options opt = { .size_share = 0.5 };
+	unsigned long long seed = 7;
+	struct firm_list firms = { 0 };
+	struct match_index *ix;
+	struct match_result *found = NULL, *naive;
+	size_t cap = 0, i, k, n, total = 0, same = 0, no_codes = 0, no_categories = 0;
+
+	random_firms(&firms, &seed);
+	ix = match_index_new(&firms, &opt);
+	naive = calloc(firms.n, sizeof *naive);
+	CHECK(ix && naive);
+	for (i = 0; i < NRANDOM_TARGETS && ix && naive; i++) {
+		struct lot l = { .sme_suitable = (int)(next_rand(&seed) % 3) - 1 };
+		struct category_lot p = { 0 };
+		struct match_target t = { (enum notice_kind)(next_rand(&seed) % 6), &l, &p };
+		size_t nnaive = 0;
+		long nfound;
+
+		if (next_rand(&seed) % 3)
+			p.category = &random_categories[next_rand(&seed) % 6];
+		for (n = 1 + next_rand(&seed) % 3, k = 0; k < n; k++) {
+			const char *code = next_rand(&seed) % 30 ? random_code(&seed) : "4544x100";
+
+			strvec_push(&p.cpv, &p.ncpv, code);
+			strvec_push(&l.cpv, &l.ncpv, code);
+		}
+		/* Sometimes the lot has more codes than this part. */
+		if (next_rand(&seed) % 2)
+			strvec_push(&l.cpv, &l.ncpv, random_code(&seed));
+		for (n = next_rand(&seed) % 3, k = 0; k < n; k++)
+			strvec_push(&l.nuts, &l.nnuts,
+				    random_regions[next_rand(&seed) % NRANDOM_REGIONS]);
+		l.has_value = next_rand(&seed) % 2;
+		l.value = 1e5 + next_rand(&seed) % 50000000;
+		p.has_value = next_rand(&seed) % 3 == 0;
+		p.value = next_rand(&seed) % 20000000;
+		p.currency = (char *)currencies[next_rand(&seed) % 4];
+		l.duration = (char *)durations[next_rand(&seed) % 7];
+
+		for (k = 0; k < firms.n; k++) {
+			int score;
+
+			if (match_one(firms.v[k], &t, &opt, &score))
+				naive[nnaive++] = (struct match_result){ k, score };
+		}
+		nfound = match_find(ix, &t, &found, &cap);
+		CHECK(nfound == (long)nnaive);
+		if (nfound == (long)nnaive) {
+			if (nfound)
+				qsort(found, nnaive, sizeof *found, result_cmp);
+			for (k = 0; k < nnaive && found[k].firm == naive[k].firm &&
+				    found[k].score == naive[k].score; k++)
+				;
+			same += k == nnaive;
+		}
+		total += nnaive;
+		for (k = 0; k < nnaive; k++) {
+			no_codes += firms.v[naive[k].firm]->ncpv == 0;
+			no_categories += firms.v[naive[k].firm]->ncategories == 0;
+		}
+		strvec_free(p.cpv, p.ncpv);
+		strvec_free(l.cpv, l.ncpv);
+		strvec_free(l.nuts, l.nnuts);
+	}
+	CHECK(same == NRANDOM_TARGETS);
+	/* Enough matches of both kinds for the comparison to mean something. */
+	CHECK(total > 5000);
+	CHECK(no_codes > 500 && no_categories > 500);
+	CHECK(cap <= firms.n);
+	free(found);
+	free(naive);
+	match_index_free(ix);
+	firm_list_release(&firms);
 }
 
 int
 main(void)
 {
-	RUN(test_industry);
+	RUN(test_industry_category);
+	RUN(test_industry_cpv_split);
+	RUN(test_size);
 	RUN(test_region);
+	RUN(test_kind);
+	RUN(test_score);
 	RUN(test_reason);
-	RUN(test_kinds);
+	RUN(test_find_equals_naive);
 	return test_done("match");
 }

@@ -235,7 +235,7 @@ setup_match(struct store *s, int *created)
 	if (store_load_firms(s, &l) == 0 && l.n == 1)
 		id = l.v[0]->id;
 	CHECK(store_put_match(s, id, lots[0], n->id, "LOT-0001", "competition",
-			      "CPV 45442100", 100, created) == 0);
+			      "CPV 45442100", 150, "maleri", 100, created) == 0);
 	firm_list_release(&l);
 	firm_free(f);
 	notice_free(n);
@@ -256,12 +256,14 @@ test_match_unique(void)
 	/* The same lot in a new version of the notice is not a new match. */
 	store_put_notice(s, n2, "test", 200, &r, lots);
 	CHECK(store_put_match(s, firm, lots[0], "n-1", "LOT-0001", "competition",
-			      "CPV 45442100", 200, &created) == 0);
+			      "CPV 45442100", 150, "maleri", 200, &created) == 0);
 	CHECK(created == 0);
 	CHECK(store_put_match(s, firm, lots[0], "n-1", "LOT-0001", "planning",
-			      "CPV 45442100", 200, &created) == 0);
+			      "CPV 45442100", 120, NULL, 200, &created) == 0);
 	CHECK(created == 1);
 	CHECK(query_int("SELECT count(*) FROM match") == 2);
+	CHECK(query_int("SELECT score FROM match WHERE kind = 'competition' "
+			"AND category = 'maleri'") == 150);
 	notice_free(n2);
 	done_store(s);
 }

@@ -1,0 +1,34 @@
+#ifndef TENDERLOTS_SPLIT_H
+#define TENDERLOTS_SPLIT_H
+
+#include <stddef.h>
+
+#include "category.h"
+#include "notice.h"
+
+/*
+ * Splitting: every lot (or the one virtual lot of an unlotted notice) is
+ * divided by the categories its CPV codes fall into, so a painter sees the
+ * painting part of a large renovation, not the whole. Codes outside every
+ * category form a part of their own (category NULL), which firms can still
+ * match by CPV.
+ */
+struct category_lot {
+	const struct category *category;	/* NULL: outside every category */
+	char **cpv;		/* the lot's codes in this part, main code first */
+	size_t ncpv;
+	int has_value;		/* known when the lot is this one part */
+	double value;
+	char *currency;
+};
+
+struct lot_split {
+	struct category_lot *parts;
+	size_t nparts;		/* >= 1 when the lot has any CPV code */
+};
+
+int split_lot(const struct category_set *cs, const struct lot *l,
+	      struct lot_split *out);
+void lot_split_release(struct lot_split *s);
+
+#endif

@@ -1,0 +1,203 @@
+#include <stdlib.h>
+#include <string.h>
+
+#include "advice.h"
+#include "log.h"
+
+/* The lot and its parts as the matcher takes them. */
+struct rebuilt {
+	struct lot lot;
+	struct category_lot *parts;
+	size_t nparts;
+};
+
+static void
+rebuilt_release(struct rebuilt *r)
+{
+	size_t i;
+
+	strvec_free(r->lot.cpv, r->lot.ncpv);
+	strvec_free(r->lot.nuts, r->lot.nnuts);
+	for (i = 0; i < r->nparts; i++)
+		strvec_free(r->parts[i].cpv, r->parts[i].ncpv);
+	free(r->parts);
+	memset(r, 0, sizeof *r);
+}
+
+static int
+rebuild(const struct category_set *cs, const struct stored_lot *sl,
+	struct rebuilt *r)
+{
+	size_t i;
+
+	memset(r, 0, sizeof *r);
+	r->lot.id = sl->lot_id;
+	r->lot.title = sl->title;
+	r->lot.town = sl->town;
+	r->lot.duration = sl->duration;
+	r->lot.sme_suitable = sl->sme_suitable;
+	r->lot.has_value = sl->has_value;
+	r->lot.value = sl->value;
+	r->lot.currency = sl->currency;
+	if (strvec_split(sl->cpv, &r->lot.cpv, &r->lot.ncpv) < 0 ||
+	    strvec_split(sl->nuts, &r->lot.nuts, &r->lot.nnuts) < 0 ||
+	    (sl->nparts && !(r->parts = calloc(sl->nparts, sizeof *r->parts))))
+		return -1;
+	r->nparts = sl->nparts;
+	for (i = 0; i < sl->nparts; i++) {
+		struct category_lot *p = &r->parts[i];
+
+		p->category = sl->parts[i].category ?
+			      category_find(cs, sl->parts[i].category) : NULL;
+		p->has_value = sl->parts[i].has_value;
+		p->value = sl->parts[i].value;
+		if (strvec_split(sl->parts[i].cpv, &p->cpv, &p->ncpv) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void
+print_sek(FILE *out, double v)
+{
+	if (v >= 1e6)
+		fprintf(out, "%.1f MSEK", v / 1e6);
+	else
+		fprintf(out, "%.0f SEK", v);
+}
+
+/* Why a single-lot notice should be divided; 0 when it need not be. */
+static int
+reasons(const struct rebuilt *r, unsigned *split_categories,
+	const struct category **over_band)
+{
+	size_t i;
+
+	*split_categories = 0;
+	*over_band = NULL;
+	for (i = 0; i < r->nparts; i++) {
+		const struct category *c = r->parts[i].category;
+		double v = r->parts[i].has_value ? r->parts[i].value : r->lot.value;
+
+		if (!c)
+			continue;
+		if (c->split)
+			(*split_categories)++;
+		if (r->lot.has_value && c->value_max > 0 && v > c->value_max &&
+		    !*over_band)
+			*over_band = c;
+	}
+	return *split_categories >= 2 || *over_band;
+}
+
+static long
+firms_fitting(const struct advice_context *ctx, enum notice_kind kind,
+	      const struct rebuilt *r, const struct category_lot *part,
+	      struct match_result **res, size_t *cap)
+{
+	struct match_target t = { .kind = kind, .lot = &r->lot, .part = part };
+
+	return match_find(ctx->index, &t, res, cap);
+}
+
+static int
+advise_notice(const struct advice_context *ctx, const struct stored_notice *n,
+	      FILE *out, unsigned *count)
+{
+	struct match_result *res = NULL;
+	const struct category *over;
+	enum notice_kind kind;
+	struct rebuilt r;
+	unsigned nsplit;
+	size_t cap = 0, i;
+	long fit;
+	int rc = -1;
+
+	if (n->nlots != 1 || notice_kind_parse(n->kind, &kind) < 0)
+		return 0;
+	if (rebuild(ctx->categories, &n->lots[0], &r) < 0) {
+		error("out of memory");
+		goto out;
+	}
+	if (!reasons(&r, &nsplit, &over)) {
+		rc = 0;
+		goto out;
+	}
+	(*count)++;
+	fprintf(out, "%s\n  %s, %s %s, published %s, notice %s\n", n->title,
+		n->buyer ? n->buyer : "?", n->buyer_id, n->kind, n->published,
+		n->notice_id);
+	fprintf(out, "  one lot, value ");
+	if (r.lot.has_value)
+		print_sek(out, r.lot.value);
+	else
+		fputs("not given", out);
+	fputc('\n', out);
+	if (nsplit >= 2)
+		fprintf(out, "  spans %u categories the unit wants divided\n", nsplit);
+	if (over) {
+		fprintf(out, "  exceeds the value band of %s (", over->name_sv);
+		print_sek(out, over->value_min);
+		fputs(" - ", out);
+		print_sek(out, over->value_max);
+		fputs(")\n", out);
+	}
+	for (i = 0; i < r.nparts; i++) {
+		const struct category_lot *p = &r.parts[i];
+		size_t k;
+
+		if ((fit = firms_fitting(ctx, kind, &r, p, &res, &cap)) < 0) {
+			error("out of memory");
+			goto out;
+		}
+		fprintf(out, "    %-28s", p->category ? p->category->name_sv :
+			"(no category)");
+		for (k = 0; k < p->ncpv; k++)
+			fprintf(out, " %s", p->cpv[k]);
+		fputs("  value ", out);
+		if (p->has_value)
+			print_sek(out, p->value);
+		else
+			fputs("unknown", out);
+		fprintf(out, "  %ld subscribed firm%s fit\n", fit, fit == 1 ? "" : "s");
+	}
+	fputs("  If it is not divided, record why (LOU 4 kap. 14 §).\n\n", out);
+	rc = 0;
+out:
+	free(res);
+	rebuilt_release(&r);
+	return rc;
+}
+
+int
+advice_print(const struct advice_context *ctx, FILE *out, unsigned *count)
+{
+	struct stored_notice *n = NULL;
+	char *const *b;
+	char **ids = NULL;
+	size_t nids = 0, i;
+	int rc = -1;
+
+	*count = 0;
+	for (b = ctx->buyers; b && *b; b++) {
+		if (store_single_lot_notices(ctx->store, *b, ctx->now, &ids,
+					     &nids) < 0)
+			goto out;
+		for (i = 0; i < nids; i++) {
+			if (store_get_notice(ctx->store, ids[i], &n) < 0)
+				goto out;
+			if (n && advise_notice(ctx, n, out, count) < 0)
+				goto out;
+			stored_notice_free(n);
+			n = NULL;
+		}
+		strvec_free(ids, nids);
+		ids = NULL;
+		nids = 0;
+	}
+	rc = 0;
+out:
+	stored_notice_free(n);
+	strvec_free(ids, nids);
+	return rc;
+}
