@@ -57,6 +57,18 @@ rebuild(const struct category_set *cs, const struct stored_lot *sl,
 	return 0;
 }
 
+/* Pads to a width in characters, not bytes: names have å, ä and ö. */
+static void
+print_padded(FILE *out, const char *s, int width)
+{
+	const unsigned char *p;
+	int chars = 0;
+
+	for (p = (const unsigned char *)s; *p; p++)
+		chars += (*p & 0xc0) != 0x80;
+	fprintf(out, "    %s%*s", s, chars < width ? width - chars : 0, "");
+}
+
 static void
 print_sek(FILE *out, double v)
 {
@@ -150,8 +162,8 @@ advise_notice(const struct advice_context *ctx, const struct stored_notice *n,
 			error("out of memory");
 			goto out;
 		}
-		fprintf(out, "    %-28s", p->category ? p->category->name_sv :
-			"(no category)");
+		print_padded(out, p->category ? p->category->name_sv :
+			     "(no category)", 28);
 		for (k = 0; k < p->ncpv; k++)
 			fprintf(out, " %s", p->cpv[k]);
 		fputs("  value ", out);
