@@ -10,4 +10,7 @@
  */
 size_t utf8_seq_len(const unsigned char *s, size_t n);
 
+/* Characters (code points) in a UTF-8 string, for aligning columns. */
+size_t utf8_width(const char *s);
+
 #endif

@@ -3,6 +3,7 @@
 
 #include "advice.h"
 #include "log.h"
+#include "utf8.h"
 
 /* The lot and its parts as the matcher takes them. */
 struct rebuilt {
@@ -61,11 +62,8 @@ rebuild(const struct category_set *cs, const struct stored_lot *sl,
 static void
 print_padded(FILE *out, const char *s, int width)
 {
-	const unsigned char *p;
-	int chars = 0;
+	int chars = (int)utf8_width(s);
 
-	for (p = (const unsigned char *)s; *p; p++)
-		chars += (*p & 0xc0) != 0x80;
 	fprintf(out, "    %s%*s", s, chars < width ? width - chars : 0, "");
 }
 

@@ -29,6 +29,7 @@
 #include "run.h"
 #include "store.h"
 #include "syndication.h"
+#include "utf8.h"
 
 #ifndef DEFAULT_CONFIG
 #define DEFAULT_CONFIG "config/tenderlots.conf"
@@ -719,9 +720,13 @@ cmd_notice(const char *config_path, int argc, char **argv)
 			const struct category *c = p->category ?
 				category_find(&app.categories, p->category) : NULL;
 
-			printf("    part %-24s cpv %s%s\n",
-			       c ? c->name_sv : p->category ? p->category : "(no category)",
-			       p->cpv, p->has_value ? "" : ", value unknown");
+			const char *name = c ? c->name_sv : p->category ?
+					   p->category : "(no category)";
+			int width = (int)utf8_width(name);
+
+			printf("    part %s%*s cpv %s%s\n", name,
+			       width < 24 ? 24 - width : 0, "", p->cpv,
+			       p->has_value ? "" : ", value unknown");
 		}
 	}
 	rc = EXIT_OK;

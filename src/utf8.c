@@ -29,3 +29,13 @@ utf8_seq_len(const unsigned char *s, size_t n)
 			return 0;
 	return len;
 }
+
+size_t
+utf8_width(const char *s)
+{
+	size_t n = 0;
+
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xc0) != 0x80;
+	return n;
+}

@@ -153,8 +153,8 @@ test_import_run_and_mails(void)
 
 	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
 	out = dir_file("out.txt");
-	CHECK(out && strstr(out, "notices:  8 new, 0 changed, 0 unchanged, 1 rejected\n"));
-	CHECK(out && strstr(out, "matches:  3\n"));
+	CHECK(out && strstr(out, "notices:  9 new, 0 changed, 0 unchanged, 1 rejected\n"));
+	CHECK(out && strstr(out, "matches:  4\n"));
 	CHECK(out && strstr(out, "mails:    3 queued, 3 sent, 0 deferred, 0 failed\n"));
 	free(out);
 	out = dir_file("err.txt");
@@ -178,8 +178,10 @@ test_import_run_and_mails(void)
 	m = mail_to(all, "info@berglunds-maleri.example");
 	CHECK(m != NULL);
 	if (m) {
-		CHECK(strstr(m, "header Subject: Ny upphandling: Underhåll av "
-			     "kommunala fastigheter 2027–2029\n"));
+		CHECK(strstr(m, "header Subject: 2 upphandlingar som passar "
+			     "Berglunds Måleri AB\n"));
+		/* The painting part of a planned school renovation too. */
+		CHECK(strstr(m, "Planerad upphandling: Renovering av Ängsskolan\n"));
 		CHECK(strstr(m, "header From: Exempelkommun bevakning "
 			     "<bevakning@exempelkommun.example>\n"));
 		CHECK(strstr(m, "header Date: Wed, 25 Nov 2026 08:00:00 +0000\n"));
