@@ -8,57 +8,137 @@
 #include <libxml/xpath.h>
 
 /*
- * Reading untrusted XML with libxml2, shared by the parsers. A document is
- * read without network access, entity substitution or huge-document mode,
- * and a DOCTYPE is refused where it starts, so no DTD or entity
- * declaration (XXE, expansion bombs) is ever read.
+ * Reading untrusted XML with libxml2, shared by the parsers: the document,
+ * XPath over it, its text, and the reason a parse gives when it fails.
  *
- * libxml2 reports through a per-thread handler. Between xmlsafe_begin and
- * xmlsafe_end its messages are captured instead of printed, so a parser
- * that calls libxml2 beyond the read (XPath, the HTML parser) stays quiet
- * too, and the caller's own handler is put back at the end.
+ * A document is read without network access, entity substitution or
+ * huge-document mode, and a DOCTYPE is refused where it starts, so no DTD
+ * or entity declaration (XXE, expansion bombs) is ever read.
+ */
+
+/* A namespace prefix the parser's expressions use. */
+struct xmlsafe_ns {
+	const char *prefix;
+	const char *href;
+};
+
+/* An expression, and what error messages call the nodes it selects (NULL
+ * where the expression itself serves). */
+struct xmlsafe_xpath {
+	const char *expr;
+	const char *name;
+};
+
+/* A parser's expressions, compiled once and used for every document. */
+struct xmlsafe_xpaths;
+
+/*
+ * Compiles xp[0..n), whose prefixes are those in ns[0..nns); the tables
+ * are kept, not copied. NULL if an expression does not compile or out of
+ * memory.
+ */
+struct xmlsafe_xpaths *xmlsafe_compile(const struct xmlsafe_xpath *xp,
+				       size_t n, const struct xmlsafe_ns *ns,
+				       size_t nns);
+void xmlsafe_free_compiled(struct xmlsafe_xpaths *c);
+
+/*
+ * One parse. libxml2 reports through a per-thread handler: from
+ * xmlsafe_begin to xmlsafe_end its messages are captured instead of
+ * printed, so calls into libxml2 beyond the read (XPath, the HTML parser)
+ * stay quiet too, and the caller's own handler is put back at the end.
  */
 struct xmlsafe {
+	xmlDocPtr doc;		/* set by xmlsafe_read */
+	xmlNodePtr root;
+	/* The rest is xmlsafe's own. */
+	xmlXPathContextPtr xpc;
+	const struct xmlsafe_xpaths *xpaths;
+	char *err;
+	size_t errlen;
+	int failed;
 	char first_error[256];	/* first error libxml2 reported, one line */
 	int doctype;
 	xmlStructuredErrorFunc old_handler;
 	void *old_context;
 };
 
-void xmlsafe_begin(struct xmlsafe *x);
+/* err (may be NULL when errlen is 0) gets the one-line reason. */
+void xmlsafe_begin(struct xmlsafe *x, const struct xmlsafe_xpaths *xpaths,
+		   char *err, size_t errlen);
+
+/* Frees the document, also after a failed read or none. */
 void xmlsafe_end(struct xmlsafe *x);
 
 /*
- * Reads a document of at most max bytes. On success returns 0 and sets
- * *doc (free with xmlFreeDoc). Otherwise returns -1 and writes a one-line
- * reason into err: "empty document", "document too large ...", "DOCTYPE
- * not allowed ...", or "line N: XML parse error: ..." from libxml2.
+ * Gives the reason the parse fails and returns -1. Only the first reason
+ * is kept: what fails after it mostly fails because of it.
  */
-int xmlsafe_read(struct xmlsafe *x, const char *data, size_t len, size_t max,
-		 xmlDocPtr *doc, char *err, size_t errlen);
+int xmlsafe_fail(struct xmlsafe *x, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+int xmlsafe_oom(struct xmlsafe *x);
 
 /*
- * XPath as the parsers use it: expressions compiled once per parser, and
- * a context per document that knows the parser's namespace prefixes.
+ * Reads a document of at most max bytes that has a root element, to be
+ * read and not changed (short texts are stored compactly); -1 with
+ * the reason "empty document", "document too large ...", "DOCTYPE not
+ * allowed ...", "line N: XML parse error: ..." from libxml2, or "no root
+ * element".
  */
-struct xmlsafe_ns {
-	const char *prefix;
-	const char *href;
+int xmlsafe_read(struct xmlsafe *x, const char *data, size_t len, size_t max);
+
+/* What an expression selected, in document order. */
+struct xmlsafe_nodes {
+	xmlNodePtr *v;
+	int n;
+	xmlXPathObjectPtr res;	/* holds v */
 };
 
-/* Compiles exprs[0..n) into out; -1, with nothing left to free, if one
- * does not compile. */
-int xmlsafe_compile(const char *const *exprs, size_t n,
-		    xmlXPathCompExprPtr *out);
-void xmlsafe_free_compiled(xmlXPathCompExprPtr *comp, size_t n);
+/*
+ * The nodes expression id selects from at; none, without evaluating, when
+ * at is NULL. -1, with *out empty, if the evaluation fails. Free *out with
+ * xmlsafe_nodes_free either way.
+ */
+int xmlsafe_eval(struct xmlsafe *x, int id, xmlNodePtr at,
+		 struct xmlsafe_nodes *out);
+void xmlsafe_nodes_free(struct xmlsafe_nodes *nodes);
 
-/* NULL when out of memory. */
-xmlXPathContextPtr xmlsafe_xpath_context(xmlDocPtr doc,
-					 const struct xmlsafe_ns *ns, size_t n);
+/* The first node expression id selects from at, NULL if none. */
+int xmlsafe_first(struct xmlsafe *x, int id, xmlNodePtr at, xmlNodePtr *node);
 
-/* The node-set comp selects from node at (may be empty; *set is then
- * NULL or has no nodes); free *res. -1 on any other result. */
-int xmlsafe_eval(xmlXPathContextPtr xpc, xmlXPathCompExprPtr comp,
-		 xmlNodePtr at, xmlXPathObjectPtr *res, xmlNodeSetPtr *set);
+/*
+ * Plain text from the text in documents: runs of blanks become one space,
+ * the ends are trimmed, bytes that are not UTF-8 are dropped, and at most
+ * max bytes are kept, whole characters only.
+ */
+enum xmlsafe_blanks {
+	/* Spaces and control characters. */
+	XMLSAFE_BLANKS_SPACE,
+	/* Also DEL and U+00A0: a no-break space in a feed is layout (what
+	 * &nbsp; becomes), where an eForms text writes it on purpose. */
+	XMLSAFE_BLANKS_LAYOUT,
+};
+
+/* Plain text being built. */
+struct xmlsafe_text;
+
+/* -1 when out of memory, then and from then on. */
+int xmlsafe_text_add(struct xmlsafe_text *t, const char *s, size_t n);
+
+/* 1 when more text would change nothing: it was cut, or memory ran out. */
+int xmlsafe_text_full(const struct xmlsafe_text *t);
+
+/* How a node's text goes into a struct xmlsafe_text, e.g. read as HTML;
+ * -1 when out of memory. */
+typedef int xmlsafe_add_fn(struct xmlsafe_text *t, const char *s, size_t n);
+
+/*
+ * The text of node as plain text of at most max bytes, added through add
+ * (xmlsafe_text_add when NULL); *out is NULL when node is NULL or the text
+ * is blank. *len is what the whole text takes, more than max when it was
+ * cut. -1 when out of memory.
+ */
+int xmlsafe_node_text(xmlNodePtr node, size_t max, enum xmlsafe_blanks blanks,
+		      xmlsafe_add_fn *add, char **out, size_t *len);
 
 #endif

@@ -1,15 +1,12 @@
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/parserInternals.h>
-#include <libxml/xmlerror.h>
 #include <libxml/xpath.h>
-#include <libxml/xpathInternals.h>
 
+#include "civil.h"
 #include "eforms.h"
+#include "xmlsafe.h"
 
 /* Far above any real notice (the largest TED notices are a few MiB). */
 #define EFORMS_MAX_INPUT (16u * 1024u * 1024u)
@@ -46,12 +43,6 @@
 #define RESULT EXT "/efac:NoticeResult"
 
 #define TED_NOTICE_URL "https://ted.europa.eu/en/notice/-/detail/"
-
-#if LIBXML_VERSION >= 21200
-typedef const xmlError *xml_error_t;
-#else
-typedef xmlError *xml_error_t;
-#endif
 
 /*
  * Every expression is evaluated with the context node set to the root
@@ -136,11 +127,7 @@ enum xp {
 	XP_COUNT
 };
 
-/* name: how an error message refers to what the expression selects. */
-static const struct {
-	const char *expr;
-	const char *name;
-} xpaths[XP_COUNT] = {
+static const struct xmlsafe_xpath xpaths[XP_COUNT] = {
 	[XP_NOTICE_ID] = { "cbc:ID[@schemeName='notice-id']",
 			   "notice id (cbc:ID[@schemeName='notice-id'])" },
 	[XP_VERSION] = { "cbc:VersionID", "cbc:VersionID" },
@@ -280,10 +267,7 @@ static const struct {
 			     "efac:ChangeReason/efbc:ReasonDescription" },
 };
 
-static const struct {
-	const char *prefix;
-	const char *href;
-} namespaces[] = {
+static const struct xmlsafe_ns namespaces[] = {
 	{ "cbc", "urn:oasis:names:specification:ubl:schema:xsd:"
 		 "CommonBasicComponents-2" },
 	{ "cac", "urn:oasis:names:specification:ubl:schema:xsd:"
@@ -305,10 +289,6 @@ static const char *const root_names[] = {
 	"ContractAwardNotice",
 };
 
-struct eforms_parser {
-	xmlXPathCompExprPtr xp[XP_COUNT];
-};
-
 /* An element found by the identifier it carries, e.g. ORG-0001. */
 struct ref {
 	char *id;
@@ -324,15 +304,7 @@ struct index {
 
 /* The state of one eforms_parse() call. */
 struct parse {
-	const struct eforms_parser *p;
-	char *err;
-	size_t errlen;
-	int failed;
-	int doctype;
-	char xml_err[256];	/* first message libxml2 reported */
-	xmlDocPtr doc;
-	xmlNodePtr root;
-	xmlXPathContextPtr xpc;
+	struct xmlsafe x;
 	struct notice *n;
 	size_t ncodes;		/* CPV and NUTS codes over all lots */
 	size_t ntenderers;	/* tenderers looked at over all results */
@@ -345,223 +317,41 @@ struct codes {
 	size_t n;
 };
 
-static int fail(struct parse *ps, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int
-fail(struct parse *ps, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ps->failed)
-		return -1;
-	ps->failed = 1;
-	if (ps->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(ps->err, ps->errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
-
-static int
-oom(struct parse *ps)
-{
-	return fail(ps, "out of memory");
-}
-
 /*
- * Installed as this thread's structured handler for the length of one
- * parse, so libxml2 never prints and the first message becomes the reason
- * we give; the caller's handler is put back afterwards.
+ * A parser is nothing but its compiled expressions: struct eforms_parser
+ * is only the name eforms.h gives them, and never defined.
  */
-static void
-on_xml_error(void *arg, xml_error_t e)
-{
-	struct parse *ps = arg;
-	size_t len;
-	char *c;
-
-	if (ps->xml_err[0] || e->level == XML_ERR_WARNING)
-		return;
-	if (e->line > 0)
-		snprintf(ps->xml_err, sizeof(ps->xml_err),
-			 "line %d: XML parse error: %s", e->line,
-			 e->message ? e->message : "unknown error");
-	else
-		snprintf(ps->xml_err, sizeof(ps->xml_err),
-			 "XML parse error: %s",
-			 e->message ? e->message : "unknown error");
-	for (c = ps->xml_err; *c; c++)
-		if (*c == '\n' || *c == '\r' || *c == '\t')
-			*c = ' ';
-	len = strlen(ps->xml_err);
-	while (len > 0 && ps->xml_err[len - 1] == ' ')
-		ps->xml_err[--len] = '\0';
-}
-
-/*
- * A notice never has a DOCTYPE; refusing it where it starts keeps entity
- * declarations (XXE, entity expansion bombs) from ever being read.
- */
-static void
-on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
-	   const xmlChar *system_id)
-{
-	xmlParserCtxtPtr ctxt = ctx;
-	struct parse *ps = ctxt->_private;
-
-	ps->doctype = 1;
-	xmlStopParser(ctxt);
-}
-
 struct eforms_parser *
 eforms_parser_new(void)
 {
-	struct eforms_parser *p;
-	size_t i;
+	size_t nns = sizeof(namespaces) / sizeof(namespaces[0]);
 
-	xmlInitParser();
-	p = calloc(1, sizeof(*p));
-	if (!p)
-		return NULL;
-	for (i = 0; i < XP_COUNT; i++) {
-		p->xp[i] = xmlXPathCompile((const xmlChar *)xpaths[i].expr);
-		if (!p->xp[i]) {
-			eforms_parser_free(p);
-			return NULL;
-		}
-	}
-	return p;
+	return (struct eforms_parser *)xmlsafe_compile(xpaths, XP_COUNT,
+						        namespaces, nns);
 }
 
 void
 eforms_parser_free(struct eforms_parser *p)
 {
-	size_t i;
-
-	if (!p)
-		return;
-	for (i = 0; i < XP_COUNT; i++)
-		xmlXPathFreeCompExpr(p->xp[i]);
-	free(p);
-}
-
-static int
-read_doc(struct parse *ps, const char *data, size_t len)
-{
-	xmlParserCtxtPtr ctxt;
-	int rc = -1;
-
-	ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
-	if (!ctxt)
-		return oom(ps);
-	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
-	/* These defaults come from process-wide settings another library
-	 * in the process may have changed. */
-	ctxt->replaceEntities = 0;
-	ctxt->loadsubset = 0;
-	ctxt->validate = 0;
-	ctxt->_private = ps;
-	ctxt->sax->internalSubset = on_doctype;
-	xmlParseDocument(ctxt);
-	if (ps->doctype) {
-		fail(ps, "DOCTYPE not allowed: an eForms notice has no DTD or "
-		     "entity declarations");
-		goto out;
-	}
-	if (!ctxt->wellFormed || !ctxt->nsWellFormed || !ctxt->myDoc) {
-		fail(ps, "%s", ps->xml_err[0] ? ps->xml_err :
-		     "XML parse error");
-		goto out;
-	}
-	ps->doc = ctxt->myDoc;
-	ctxt->myDoc = NULL;
-	rc = 0;
-out:
-	xmlFreeDoc(ctxt->myDoc);
-	xmlFreeParserCtxt(ctxt);
-	return rc;
+	xmlsafe_free_compiled((struct xmlsafe_xpaths *)p);
 }
 
 static int
 check_root(struct parse *ps)
 {
+	xmlNodePtr root = ps->x.root;
 	char want[128];
 	size_t i;
 
-	ps->root = xmlDocGetRootElement(ps->doc);
-	if (!ps->root)
-		return fail(ps, "no root element");
 	for (i = 0; i < sizeof(root_names) / sizeof(root_names[0]); i++) {
-		if (strcmp((const char *)ps->root->name, root_names[i]) != 0)
+		if (strcmp((const char *)root->name, root_names[i]) != 0)
 			continue;
 		snprintf(want, sizeof(want), UBL_DOC_NS "%s-2", root_names[i]);
-		if (ps->root->ns &&
-		    strcmp((const char *)ps->root->ns->href, want) == 0)
+		if (root->ns && strcmp((const char *)root->ns->href, want) == 0)
 			return 0;
 	}
-	return fail(ps, "unknown root element '%.64s': not an eForms notice",
-		    (const char *)ps->root->name);
-}
-
-static int
-new_xpath_context(struct parse *ps)
-{
-	size_t i;
-
-	ps->xpc = xmlXPathNewContext(ps->doc);
-	if (!ps->xpc)
-		return oom(ps);
-	for (i = 0; i < sizeof(namespaces) / sizeof(namespaces[0]); i++) {
-		if (xmlXPathRegisterNs(ps->xpc,
-				       (const xmlChar *)namespaces[i].prefix,
-				       (const xmlChar *)namespaces[i].href) != 0)
-			return oom(ps);
-	}
-	return 0;
-}
-
-/* The nodes that expression id selects from node at; *res may be empty. */
-static int
-eval(struct parse *ps, enum xp id, xmlNodePtr at, xmlXPathObjectPtr *res)
-{
-	ps->xpc->node = at;
-	*res = xmlXPathCompiledEval(ps->p->xp[id], ps->xpc);
-	if (!*res || (*res)->type != XPATH_NODESET) {
-		xmlXPathFreeObject(*res);
-		*res = NULL;
-		return fail(ps, "%s: XPath evaluation failed", xpaths[id].name);
-	}
-	return 0;
-}
-
-static int
-count(const xmlXPathObject *res)
-{
-	return res->nodesetval ? res->nodesetval->nodeNr : 0;
-}
-
-static int
-first(struct parse *ps, enum xp id, xmlNodePtr at, xmlNodePtr *node)
-{
-	xmlXPathObjectPtr res;
-
-	*node = NULL;
-	if (!at)
-		return 0;
-	if (eval(ps, id, at, &res) < 0)
-		return -1;
-	if (count(res) > 0)
-		*node = res->nodesetval->nodeTab[0];
-	xmlXPathFreeObject(res);
-	return 0;
-}
-
-static int
-is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+	return xmlsafe_fail(&ps->x, "unknown root element '%.64s': not an "
+			    "eForms notice", (const char *)root->name);
 }
 
 /*
@@ -576,42 +366,30 @@ text_of(struct parse *ps, xmlNodePtr node, enum xp id, char **out)
 	size_t max = id == XP_DESCRIPTION || id == XP_CHANGE_DESC ||
 		     id == XP_REASON_DESC ? EFORMS_MAX_LONG_TEXT :
 					    EFORMS_MAX_TEXT;
-	xmlChar *content;
-	const char *s;
-	char *t;
-	size_t len = 0;
+	size_t len;
 
-	*out = NULL;
-	if (!node)
-		return 0;
-	content = xmlNodeGetContent(node);
-	if (!content)
-		return oom(ps);
-	t = malloc(strlen((const char *)content) + 1);
-	if (!t) {
-		xmlFree(content);
-		return oom(ps);
-	}
-	for (s = (const char *)content; *s; s++) {
-		if (!is_space(*s))
-			t[len++] = *s;
-		else if (len > 0 && t[len - 1] != ' ')
-			t[len++] = ' ';
-	}
-	if (len > 0 && t[len - 1] == ' ')
-		len--;
-	t[len] = '\0';
-	xmlFree(content);
+	if (xmlsafe_node_text(node, max, XMLSAFE_BLANKS_SPACE, NULL, out,
+			      &len) < 0)
+		return xmlsafe_oom(&ps->x);
 	if (len > max) {
-		free(t);
-		return fail(ps, "%s: text too long (%zu bytes, max %zu)",
-			    xpaths[id].name, len, max);
+		free(*out);
+		*out = NULL;
+		return xmlsafe_fail(&ps->x, "%s: text too long (%zu bytes, "
+				    "max %zu)", xpaths[id].name, len, max);
 	}
-	if (len == 0)
-		free(t);
-	else
-		*out = t;
 	return 0;
+}
+
+/* The text of the first node expression id selects from at, and the
+ * node, whose attributes qualify some texts. */
+static int
+get_node_text(struct parse *ps, enum xp id, xmlNodePtr at, xmlNodePtr *node,
+	      char **out)
+{
+	*out = NULL;
+	if (xmlsafe_first(&ps->x, id, at, node) < 0)
+		return -1;
+	return text_of(ps, *node, id, out);
 }
 
 static int
@@ -619,10 +397,7 @@ get_text(struct parse *ps, enum xp id, xmlNodePtr at, char **out)
 {
 	xmlNodePtr node;
 
-	*out = NULL;
-	if (first(ps, id, at, &node) < 0)
-		return -1;
-	return text_of(ps, node, id, out);
+	return get_node_text(ps, id, at, &node, out);
 }
 
 /* Identifiers must stay safe wherever they are used as keys or in paths. */
@@ -640,28 +415,18 @@ is_token(const char *s)
 }
 
 static int
-token_of(struct parse *ps, xmlNodePtr node, enum xp id, char **out)
+get_token(struct parse *ps, enum xp id, xmlNodePtr at, char **out)
 {
-	if (text_of(ps, node, id, out) < 0)
+	if (get_text(ps, id, at, out) < 0)
 		return -1;
 	if (*out && !is_token(*out)) {
-		fail(ps, "%s: bad identifier '%.40s'", xpaths[id].name, *out);
+		xmlsafe_fail(&ps->x, "%s: bad identifier '%.40s'",
+			     xpaths[id].name, *out);
 		free(*out);
 		*out = NULL;
 		return -1;
 	}
 	return 0;
-}
-
-static int
-get_token(struct parse *ps, enum xp id, xmlNodePtr at, char **out)
-{
-	xmlNodePtr node;
-
-	*out = NULL;
-	if (first(ps, id, at, &node) < 0)
-		return -1;
-	return token_of(ps, node, id, out);
 }
 
 /*
@@ -672,19 +437,17 @@ static int
 get_lang_text(struct parse *ps, enum xp id, xmlNodePtr at, char **out)
 {
 	static const char *const prefs[] = { "SWE", "ENG" };
-	xmlXPathObjectPtr res;
+	struct xmlsafe_nodes nodes;
 	xmlNodePtr pick = NULL;
 	xmlChar *lang;
 	size_t p;
 	int i, rank = 2, rc;
 
 	*out = NULL;
-	if (!at)
-		return 0;
-	if (eval(ps, id, at, &res) < 0)
+	if (xmlsafe_eval(&ps->x, id, at, &nodes) < 0)
 		return -1;
-	for (i = 0; i < count(res) && rank > 0; i++) {
-		xmlNodePtr node = res->nodesetval->nodeTab[i];
+	for (i = 0; i < nodes.n && rank > 0; i++) {
+		xmlNodePtr node = nodes.v[i];
 
 		if (!pick)
 			pick = node;
@@ -698,7 +461,7 @@ get_lang_text(struct parse *ps, enum xp id, xmlNodePtr at, char **out)
 		xmlFree(lang);
 	}
 	rc = text_of(ps, pick, id, out);
-	xmlXPathFreeObject(res);
+	xmlsafe_nodes_free(&nodes);
 	return rc;
 }
 
@@ -707,7 +470,7 @@ has_node(struct parse *ps, enum xp id, xmlNodePtr at, int *found)
 {
 	xmlNodePtr node;
 
-	if (first(ps, id, at, &node) < 0)
+	if (xmlsafe_first(&ps->x, id, at, &node) < 0)
 		return -1;
 	*found = node != NULL;
 	return 0;
@@ -733,7 +496,7 @@ static int
 lang_texts(struct parse *ps, enum xp id, xmlNodePtr at, struct text **out,
 	   size_t *nout)
 {
-	xmlXPathObjectPtr res = NULL;
+	struct xmlsafe_nodes nodes = { NULL, 0, NULL };
 	xmlChar *attr = NULL;
 	const char *lang;
 	struct text *t;
@@ -741,12 +504,10 @@ lang_texts(struct parse *ps, enum xp id, xmlNodePtr at, struct text **out,
 	size_t j;
 	int i, rc = -1;
 
-	if (!at)
-		return 0;
-	if (eval(ps, id, at, &res) < 0)
+	if (xmlsafe_eval(&ps->x, id, at, &nodes) < 0)
 		return -1;
-	for (i = 0; i < count(res); i++) {
-		xmlNodePtr node = res->nodesetval->nodeTab[i];
+	for (i = 0; i < nodes.n; i++) {
+		xmlNodePtr node = nodes.v[i];
 
 		xmlFree(attr);
 		attr = xmlGetNoNsProp(node, (const xmlChar *)"languageID");
@@ -754,8 +515,8 @@ lang_texts(struct parse *ps, enum xp id, xmlNodePtr at, struct text **out,
 		if (!lang || (!attr && !is_language(lang)))
 			continue;
 		if (!is_language(lang)) {
-			fail(ps, "%s: bad languageID '%.40s'", xpaths[id].name,
-			     lang);
+			xmlsafe_fail(&ps->x, "%s: bad languageID '%.40s'",
+				     xpaths[id].name, lang);
 			goto out;
 		}
 		for (j = 0; j < *nout && strcmp((*out)[j].lang, lang) != 0; j++)
@@ -763,8 +524,8 @@ lang_texts(struct parse *ps, enum xp id, xmlNodePtr at, struct text **out,
 		if (j < *nout)
 			continue;
 		if (*nout == EFORMS_MAX_LANGS) {
-			fail(ps, "%s: too many languages (max %d)",
-			     xpaths[id].name, EFORMS_MAX_LANGS);
+			xmlsafe_fail(&ps->x, "%s: too many languages (max %d)",
+				     xpaths[id].name, EFORMS_MAX_LANGS);
 			goto out;
 		}
 		if (text_of(ps, node, id, &value) < 0)
@@ -772,14 +533,14 @@ lang_texts(struct parse *ps, enum xp id, xmlNodePtr at, struct text **out,
 		if (!value)
 			continue;
 		if (!(t = array_add(*out, *nout, sizeof(**out)))) {
-			oom(ps);
+			xmlsafe_oom(&ps->x);
 			goto out;
 		}
 		*out = t;
 		t[*nout].value = value;
 		value = NULL;
 		if (!(t[(*nout)++].lang = strdup(lang))) {
-			oom(ps);
+			xmlsafe_oom(&ps->x);
 			goto out;
 		}
 	}
@@ -787,7 +548,7 @@ lang_texts(struct parse *ps, enum xp id, xmlNodePtr at, struct text **out,
 out:
 	free(value);
 	xmlFree(attr);
-	xmlXPathFreeObject(res);
+	xmlsafe_nodes_free(&nodes);
 	return rc;
 }
 
@@ -818,22 +579,20 @@ is_web_url(const char *s)
 static int
 first_web_url(struct parse *ps, enum xp id, xmlNodePtr at, char **out)
 {
-	xmlXPathObjectPtr res;
+	struct xmlsafe_nodes nodes;
 	int i, rc = 0;
 
 	*out = NULL;
-	if (!at)
-		return 0;
-	if (eval(ps, id, at, &res) < 0)
+	if (xmlsafe_eval(&ps->x, id, at, &nodes) < 0)
 		return -1;
-	for (i = 0; i < count(res) && !*out && rc == 0; i++) {
-		rc = text_of(ps, res->nodesetval->nodeTab[i], id, out);
+	for (i = 0; i < nodes.n && !*out && rc == 0; i++) {
+		rc = text_of(ps, nodes.v[i], id, out);
 		if (!is_web_url(*out)) {
 			free(*out);
 			*out = NULL;
 		}
 	}
-	xmlXPathFreeObject(res);
+	xmlsafe_nodes_free(&nodes);
 	return rc;
 }
 
@@ -866,30 +625,27 @@ index_free(struct index *ix)
 static int
 index_build(struct parse *ps, enum xp list, enum xp id, struct index *ix)
 {
-	xmlXPathObjectPtr res;
-	xmlNodePtr node;
+	struct xmlsafe_nodes nodes;
 	char *text;
 	int i, rc = -1;
 
-	if (eval(ps, list, ps->root, &res) < 0)
+	if (xmlsafe_eval(&ps->x, list, ps->x.root, &nodes) < 0)
 		return -1;
-	if (count(res) > EFORMS_MAX_REFS) {
-		fail(ps, "too many %s (max %d)", xpaths[list].name,
-		     EFORMS_MAX_REFS);
+	if (nodes.n > EFORMS_MAX_REFS) {
+		xmlsafe_fail(&ps->x, "too many %s (max %d)", xpaths[list].name,
+			     EFORMS_MAX_REFS);
 		goto out;
 	}
-	if (count(res) > 0 &&
-	    !(ix->v = calloc((size_t)count(res), sizeof(*ix->v)))) {
-		oom(ps);
+	if (nodes.n > 0 && !(ix->v = calloc((size_t)nodes.n, sizeof(*ix->v)))) {
+		xmlsafe_oom(&ps->x);
 		goto out;
 	}
-	for (i = 0; i < count(res); i++) {
-		if (first(ps, id, res->nodesetval->nodeTab[i], &node) < 0 ||
-		    text_of(ps, node, id, &text) < 0)
+	for (i = 0; i < nodes.n; i++) {
+		if (get_text(ps, id, nodes.v[i], &text) < 0)
 			goto out;
 		if (text) {
 			ix->v[ix->n].id = text;
-			ix->v[ix->n].node = res->nodesetval->nodeTab[i];
+			ix->v[ix->n].node = nodes.v[i];
 			ix->v[ix->n].pos = (size_t)i;
 			ix->n++;
 		}
@@ -898,7 +654,7 @@ index_build(struct parse *ps, enum xp list, enum xp id, struct index *ix)
 		qsort(ix->v, ix->n, sizeof(*ix->v), ref_cmp);
 	rc = 0;
 out:
-	xmlXPathFreeObject(res);
+	xmlsafe_nodes_free(&nodes);
 	return rc;
 }
 
@@ -924,9 +680,8 @@ index_find(const struct index *ix, const char *id)
 /* ---- dates and times ---------------------------------------------------- */
 
 struct stamp {
-	int year, mon, day, hour, min, sec;
+	struct civil c;
 	int has_zone;
-	int zone;		/* seconds east of UTC */
 };
 
 static int
@@ -958,30 +713,19 @@ parse_zone(const char *s, struct stamp *t)
 	    s[3] != ':' || digits(s + 4, 2, &m) < 0 || s[6] != '\0' ||
 	    h > 14 || m > 59 || (h == 14 && m != 0))
 		return -1;
-	t->zone = (s[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
+	t->c.zone = (s[0] == '-' ? -1 : 1) * (h * 3600 + m * 60);
 	return 0;
-}
-
-static int
-leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
 /* xs:date: YYYY-MM-DD with an optional zone. */
 static int
 parse_date(const char *s, struct stamp *t)
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30,
-				     31, 31, 30, 31, 30, 31 };
-
 	memset(t, 0, sizeof(*t));
-	if (strlen(s) < 10 || digits(s, 4, &t->year) < 0 || s[4] != '-' ||
-	    digits(s + 5, 2, &t->mon) < 0 || s[7] != '-' ||
-	    digits(s + 8, 2, &t->day) < 0 || parse_zone(s + 10, t) < 0)
-		return -1;
-	if (t->year < 1 || t->mon < 1 || t->mon > 12 || t->day < 1 ||
-	    t->day > mdays[t->mon - 1] + (t->mon == 2 && leap(t->year)))
+	if (strlen(s) < 10 || digits(s, 4, &t->c.year) < 0 || s[4] != '-' ||
+	    digits(s + 5, 2, &t->c.mon) < 0 || s[7] != '-' ||
+	    digits(s + 8, 2, &t->c.day) < 0 || parse_zone(s + 10, t) < 0 ||
+	    !civil_date_valid(t->c.year, t->c.mon, t->c.day))
 		return -1;
 	return 0;
 }
@@ -993,10 +737,10 @@ parse_time(const char *s, struct stamp *t)
 	size_t i = 8;
 
 	t->has_zone = 0;
-	t->zone = 0;
-	if (strlen(s) < 8 || digits(s, 2, &t->hour) < 0 || s[2] != ':' ||
-	    digits(s + 3, 2, &t->min) < 0 || s[5] != ':' ||
-	    digits(s + 6, 2, &t->sec) < 0)
+	t->c.zone = 0;
+	if (strlen(s) < 8 || digits(s, 2, &t->c.hour) < 0 || s[2] != ':' ||
+	    digits(s + 3, 2, &t->c.min) < 0 || s[5] != ':' ||
+	    digits(s + 6, 2, &t->c.sec) < 0)
 		return -1;
 	if (s[i] == '.') {
 		for (i++; s[i] >= '0' && s[i] <= '9'; i++)
@@ -1004,24 +748,10 @@ parse_time(const char *s, struct stamp *t)
 		if (i == 9)
 			return -1;
 	}
-	if (parse_zone(s + i, t) < 0 || t->hour > 23 || t->min > 59 ||
-	    t->sec > 59)
+	if (parse_zone(s + i, t) < 0 || t->c.hour > 23 || t->c.min > 59 ||
+	    t->c.sec > 59)
 		return -1;
 	return 0;
-}
-
-/* days_from_civil (H. Hinnant): exact, and needs no timegm(). */
-static long long
-days_from_civil(int y, int m, int d)
-{
-	long long era, yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = y - era * 400;
-	doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
 }
 
 /*
@@ -1032,21 +762,19 @@ static int
 period_end(struct parse *ps, enum xp id, xmlNodePtr lot, int *found,
 	   time_t *out)
 {
-	xmlNodePtr period, node;
+	xmlNodePtr period;
 	char *date = NULL, *tm = NULL;
 	struct stamp d, t;
-	long long v;
 	int rc = -1;
 
 	*found = 0;
-	if (first(ps, id, lot, &period) < 0 ||
-	    first(ps, XP_END_DATE, period, &node) < 0 ||
-	    text_of(ps, node, XP_END_DATE, &date) < 0 ||
-	    first(ps, XP_END_TIME, period, &node) < 0 ||
-	    text_of(ps, node, XP_END_TIME, &tm) < 0)
+	if (xmlsafe_first(&ps->x, id, lot, &period) < 0 ||
+	    get_text(ps, XP_END_DATE, period, &date) < 0 ||
+	    get_text(ps, XP_END_TIME, period, &tm) < 0)
 		goto out;
 	if (!date && tm) {
-		fail(ps, "%s: cbc:EndTime without cbc:EndDate", xpaths[id].name);
+		xmlsafe_fail(&ps->x, "%s: cbc:EndTime without cbc:EndDate",
+			     xpaths[id].name);
 		goto out;
 	}
 	if (!date) {
@@ -1054,27 +782,23 @@ period_end(struct parse *ps, enum xp id, xmlNodePtr lot, int *found,
 		goto out;
 	}
 	if (parse_date(date, &d) < 0) {
-		fail(ps, "%s/cbc:EndDate: bad date '%.40s'", xpaths[id].name,
-		     date);
+		xmlsafe_fail(&ps->x, "%s/cbc:EndDate: bad date '%.40s'",
+			     xpaths[id].name, date);
 		goto out;
 	}
 	t = d;
-	t.hour = 23;
-	t.min = 59;
-	t.sec = 59;
+	t.c.hour = 23;
+	t.c.min = 59;
+	t.c.sec = 59;
 	if (tm && parse_time(tm, &t) < 0) {
-		fail(ps, "%s/cbc:EndTime: bad time '%.40s'", xpaths[id].name, tm);
+		xmlsafe_fail(&ps->x, "%s/cbc:EndTime: bad time '%.40s'",
+			     xpaths[id].name, tm);
 		goto out;
 	}
-	if (!t.has_zone) {
-		t.has_zone = d.has_zone;
-		t.zone = d.zone;
-	}
-	v = days_from_civil(d.year, d.mon, d.day) * 86400 + t.hour * 3600 +
-	    t.min * 60 + t.sec - t.zone;
-	*out = (time_t)v;
-	if ((long long)*out != v) {
-		fail(ps, "%s: date out of range", xpaths[id].name);
+	if (!t.has_zone)
+		t.c.zone = d.c.zone;
+	if (civil_time(&t.c, out) < 0) {
+		xmlsafe_fail(&ps->x, "%s: date out of range", xpaths[id].name);
 		goto out;
 	}
 	*found = 1;
@@ -1162,27 +886,26 @@ static int
 add_codes(struct parse *ps, enum xp id, xmlNodePtr at, int max,
 	  struct codes *c, int (*norm)(const char *, char[CODE_MAX]))
 {
-	xmlXPathObjectPtr res = NULL;
+	struct xmlsafe_nodes nodes = { NULL, 0, NULL };
 	char *text = NULL, code[CODE_MAX];
 	size_t j;
 	int i, rc = -1;
 
-	if (!at)
-		return 0;
-	if (eval(ps, id, at, &res) < 0)
+	if (xmlsafe_eval(&ps->x, id, at, &nodes) < 0)
 		return -1;
-	if (count(res) > max) {
-		fail(ps, "%s: too many codes (max %d)", xpaths[id].name, max);
+	if (nodes.n > max) {
+		xmlsafe_fail(&ps->x, "%s: too many codes (max %d)",
+			     xpaths[id].name, max);
 		goto out;
 	}
-	for (i = 0; i < count(res); i++) {
-		if (text_of(ps, res->nodesetval->nodeTab[i], id, &text) < 0)
+	for (i = 0; i < nodes.n; i++) {
+		if (text_of(ps, nodes.v[i], id, &text) < 0)
 			goto out;
 		if (text && norm(text, code) == 0) {
 			for (j = 0; j < c->n && strcmp(c->v[j], code) != 0; j++)
 				;
 			if (j == c->n && strvec_push(&c->v, &c->n, code) < 0) {
-				oom(ps);
+				xmlsafe_oom(&ps->x);
 				goto out;
 			}
 		}
@@ -1192,7 +915,7 @@ add_codes(struct parse *ps, enum xp id, xmlNodePtr at, int max,
 	rc = 0;
 out:
 	free(text);
-	xmlXPathFreeObject(res);
+	xmlsafe_nodes_free(&nodes);
 	return rc;
 }
 
@@ -1234,6 +957,13 @@ give_codes(struct codes *c, const struct codes *fallback, char ***v, size_t *n)
 	return 0;
 }
 
+/* Counts and durations: plain digits, few enough for a long. */
+static int
+is_count(const char *s)
+{
+	return strspn(s, "0123456789") == strlen(s) && strlen(s) <= 9;
+}
+
 /* Plain decimal: amounts are xs:decimal, never signed or exponential. */
 static int
 parse_amount(const char *s, double *v)
@@ -1262,25 +992,25 @@ get_amount(struct parse *ps, enum xp id, xmlNodePtr at, int *has,
 	char *text = NULL;
 	int rc = -1;
 
-	if (first(ps, id, at, &node) < 0 ||
-	    text_of(ps, node, id, &text) < 0)
+	if (get_node_text(ps, id, at, &node, &text) < 0)
 		return -1;
 	if (!text)
 		return 0;
 	if (parse_amount(text, value) < 0) {
-		fail(ps, "%s: bad amount '%.40s'", xpaths[id].name, text);
+		xmlsafe_fail(&ps->x, "%s: bad amount '%.40s'", xpaths[id].name,
+			     text);
 		goto out;
 	}
 	*has = 1;
 	cur = xmlGetNoNsProp(node, (const xmlChar *)"currencyID");
 	if (cur && !(strlen((const char *)cur) == 3 &&
 		     is_token((const char *)cur))) {
-		fail(ps, "%s: bad currencyID '%.40s'", xpaths[id].name,
-		     (const char *)cur);
+		xmlsafe_fail(&ps->x, "%s: bad currencyID '%.40s'",
+			     xpaths[id].name, (const char *)cur);
 		goto out;
 	}
 	if (cur && !(*currency = strdup((const char *)cur))) {
-		oom(ps);
+		xmlsafe_oom(&ps->x);
 		goto out;
 	}
 	rc = 0;
@@ -1312,30 +1042,44 @@ project_sme(struct parse *ps, xmlNodePtr project, struct lot *l)
 	else if (strcmp(text, "false") == 0 || strcmp(text, "0") == 0)
 		l->sme_suitable = 0;
 	else
-		rc = fail(ps, "%s: bad boolean '%.40s'", xpaths[XP_SME].name,
-			  text);
+		rc = xmlsafe_fail(&ps->x, "%s: bad boolean '%.40s'",
+				  xpaths[XP_SME].name, text);
 	free(text);
 	return rc;
 }
 
 /* ---- notice level ------------------------------------------------------- */
 
+struct kind_name {
+	const char *name;
+	enum notice_kind kind;
+};
+
+/* The kind name stands for in table[0..n); NOTICE_OTHER for any other. */
+static enum notice_kind
+kind_named(const struct kind_name *table, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; name && i < n; i++)
+		if (strcmp(name, table[i].name) == 0)
+			return table[i].kind;
+	return NOTICE_OTHER;
+}
+
 static enum notice_kind
 kind_of_subtype(const char *st)
 {
+	static const struct kind_name e_subtypes[] = {
+		{ "E1", NOTICE_RFI }, { "E2", NOTICE_PLANNING },
+		{ "E3", NOTICE_COMPETITION }, { "E4", NOTICE_RESULT },
+	};
 	char *end;
 	long v;
 
-	if (strcmp(st, "E1") == 0)
-		return NOTICE_RFI;
-	if (strcmp(st, "E2") == 0)
-		return NOTICE_PLANNING;
-	if (strcmp(st, "E3") == 0)
-		return NOTICE_COMPETITION;
-	if (strcmp(st, "E4") == 0)
-		return NOTICE_RESULT;
 	if (st[0] < '0' || st[0] > '9')
-		return NOTICE_OTHER;
+		return kind_named(e_subtypes, sizeof(e_subtypes) /
+				  sizeof(e_subtypes[0]), st);
 	v = strtol(st, &end, 10);
 	if (*end != '\0')
 		return NOTICE_OTHER;
@@ -1352,17 +1096,14 @@ kind_of_subtype(const char *st)
 static enum notice_kind
 kind_of_list(const char *list)
 {
-	if (!list)
-		return NOTICE_OTHER;
-	if (strcmp(list, "planning") == 0)
-		return NOTICE_PLANNING;
-	if (strcmp(list, "competition") == 0)
-		return NOTICE_COMPETITION;
-	if (strcmp(list, "result") == 0)
-		return NOTICE_RESULT;
-	if (strcmp(list, "consultation") == 0)
-		return NOTICE_RFI;
-	return NOTICE_OTHER;
+	static const struct kind_name lists[] = {
+		{ "planning", NOTICE_PLANNING },
+		{ "competition", NOTICE_COMPETITION },
+		{ "result", NOTICE_RESULT },
+		{ "consultation", NOTICE_RFI },
+	};
+
+	return kind_named(lists, sizeof(lists) / sizeof(lists[0]), list);
 }
 
 static int
@@ -1372,7 +1113,7 @@ notice_kind(struct parse *ps)
 	char *list;
 	int changes;
 
-	if (has_node(ps, XP_CHANGES, ps->root, &changes) < 0)
+	if (has_node(ps, XP_CHANGES, ps->x.root, &changes) < 0)
 		return -1;
 	if (changes) {
 		n->kind = NOTICE_CHANGE;
@@ -1381,7 +1122,7 @@ notice_kind(struct parse *ps)
 	n->kind = kind_of_subtype(n->subtype);
 	if (n->kind != NOTICE_OTHER)
 		return 0;
-	if (get_text(ps, XP_TYPE_LIST, ps->root, &list) < 0)
+	if (get_text(ps, XP_TYPE_LIST, ps->x.root, &list) < 0)
 		return -1;
 	n->kind = kind_of_list(list);
 	free(list);
@@ -1394,7 +1135,7 @@ buyer_company(struct parse *ps, xmlNodePtr *company)
 {
 	char *buyer_id;
 
-	if (get_text(ps, XP_BUYER_ID, ps->root, &buyer_id) < 0)
+	if (get_text(ps, XP_BUYER_ID, ps->x.root, &buyer_id) < 0)
 		return -1;
 	*company = index_find(&ps->orgs, buyer_id);
 	free(buyer_id);
@@ -1414,13 +1155,13 @@ notice_url(struct parse *ps, xmlNodePtr company)
 	char *text = NULL, *url;
 	size_t i;
 
-	if (get_token(ps, XP_PUB_ID, ps->root, &text) < 0)
+	if (get_token(ps, XP_PUB_ID, ps->x.root, &text) < 0)
 		return -1;
 	if (text) {
 		url = malloc(strlen(TED_NOTICE_URL) + strlen(text) + 1);
 		if (!url) {
 			free(text);
-			return oom(ps);
+			return xmlsafe_oom(&ps->x);
 		}
 		strcpy(url, TED_NOTICE_URL);
 		strcat(url, text);
@@ -1430,7 +1171,7 @@ notice_url(struct parse *ps, xmlNodePtr company)
 	}
 	for (i = 0; i < sizeof(fallbacks) / sizeof(fallbacks[0]); i++) {
 		xmlNodePtr at = fallbacks[i] == XP_COMPANY_WEB ? company :
-								 ps->root;
+								 ps->x.root;
 
 		if (first_web_url(ps, fallbacks[i], at, &ps->n->url) < 0)
 			return -1;
@@ -1447,17 +1188,18 @@ notice_published(struct parse *ps)
 	enum xp id = XP_PUB_DATE;
 	char *date;
 
-	if (get_text(ps, XP_PUB_DATE, ps->root, &date) < 0)
+	if (get_text(ps, XP_PUB_DATE, ps->x.root, &date) < 0)
 		return -1;
 	if (!date) {
 		id = XP_ISSUE_DATE;
-		if (get_text(ps, XP_ISSUE_DATE, ps->root, &date) < 0)
+		if (get_text(ps, XP_ISSUE_DATE, ps->x.root, &date) < 0)
 			return -1;
 	}
 	if (!date)
-		return fail(ps, "missing cbc:IssueDate");
+		return xmlsafe_fail(&ps->x, "missing cbc:IssueDate");
 	if (parse_date(date, &d) < 0) {
-		fail(ps, "%s: bad date '%.40s'", xpaths[id].name, date);
+		xmlsafe_fail(&ps->x, "%s: bad date '%.40s'", xpaths[id].name,
+			     date);
 		free(date);
 		return -1;
 	}
@@ -1472,46 +1214,50 @@ notice_header(struct parse *ps)
 	struct notice *n = ps->n;
 	xmlNodePtr folder, issue, project, company;
 
-	if (get_token(ps, XP_NOTICE_ID, ps->root, &n->id) < 0)
+	if (get_token(ps, XP_NOTICE_ID, ps->x.root, &n->id) < 0)
 		return -1;
 	if (!n->id)
-		return fail(ps, "missing %s", xpaths[XP_NOTICE_ID].name);
-	if (get_token(ps, XP_VERSION, ps->root, &n->version) < 0)
+		return xmlsafe_fail(&ps->x, "missing %s",
+				    xpaths[XP_NOTICE_ID].name);
+	if (get_token(ps, XP_VERSION, ps->x.root, &n->version) < 0)
 		return -1;
 	if (!n->version)
-		return fail(ps, "missing cbc:VersionID");
-	if (get_token(ps, XP_SUBTYPE, ps->root, &n->subtype) < 0)
+		return xmlsafe_fail(&ps->x, "missing cbc:VersionID");
+	if (get_token(ps, XP_SUBTYPE, ps->x.root, &n->subtype) < 0)
 		return -1;
 	if (!n->subtype)
-		return fail(ps, "missing %s", xpaths[XP_SUBTYPE].name);
+		return xmlsafe_fail(&ps->x, "missing %s",
+				    xpaths[XP_SUBTYPE].name);
 	if (notice_kind(ps) < 0)
 		return -1;
-	if (first(ps, XP_FOLDER, ps->root, &folder) < 0 ||
-	    get_token(ps, XP_FOLDER, ps->root, &n->procedure_id) < 0)
+	if (xmlsafe_first(&ps->x, XP_FOLDER, ps->x.root, &folder) < 0 ||
+	    get_token(ps, XP_FOLDER, ps->x.root, &n->procedure_id) < 0)
 		return -1;
 	if (!n->procedure_id && (folder || (n->kind != NOTICE_PLANNING &&
 					    n->kind != NOTICE_RFI)))
-		return fail(ps, "missing or empty cbc:ContractFolderID");
+		return xmlsafe_fail(&ps->x, "missing or empty "
+				    "cbc:ContractFolderID");
 	/*
 	 * PINs and RFIs may come before a procedure exists and then have no
 	 * ContractFolderID. The notice id stands in: it is unique, so such a
 	 * notice links to nothing, and procedure_id is never NULL.
 	 */
 	if (!n->procedure_id && !(n->procedure_id = strdup(n->id)))
-		return oom(ps);
+		return xmlsafe_oom(&ps->x);
 	/* Required even when the publication date is what we report. */
-	if (first(ps, XP_ISSUE_DATE, ps->root, &issue) < 0)
+	if (xmlsafe_first(&ps->x, XP_ISSUE_DATE, ps->x.root, &issue) < 0)
 		return -1;
 	if (!issue)
-		return fail(ps, "missing cbc:IssueDate");
+		return xmlsafe_fail(&ps->x, "missing cbc:IssueDate");
 	if (notice_published(ps) < 0)
 		return -1;
-	if (first(ps, XP_PROJECT, ps->root, &project) < 0 ||
+	if (xmlsafe_first(&ps->x, XP_PROJECT, ps->x.root, &project) < 0 ||
 	    get_lang_text(ps, XP_NAME, project, &n->title) < 0)
 		return -1;
 	if (!n->title)
-		return fail(ps, "missing title (cac:ProcurementProject/cbc:Name)");
-	if (get_token(ps, XP_LANGUAGE, ps->root, &n->language) < 0 ||
+		return xmlsafe_fail(&ps->x, "missing title "
+				    "(cac:ProcurementProject/cbc:Name)");
+	if (get_token(ps, XP_LANGUAGE, ps->x.root, &n->language) < 0 ||
 	    index_build(ps, XP_COMPANIES, XP_COMPANY_ID, &ps->orgs) < 0 ||
 	    buyer_company(ps, &company) < 0 ||
 	    get_lang_text(ps, XP_COMPANY_NAME, company, &n->buyer) < 0 ||
@@ -1533,8 +1279,9 @@ get_count(struct parse *ps, enum xp id, xmlNodePtr at, long *out)
 		return -1;
 	if (!text)
 		return 0;
-	if (strspn(text, "0123456789") != strlen(text) || strlen(text) > 9)
-		rc = fail(ps, "%s: bad number '%.40s'", xpaths[id].name, text);
+	if (!is_count(text))
+		rc = xmlsafe_fail(&ps->x, "%s: bad number '%.40s'",
+				  xpaths[id].name, text);
 	else
 		*out = strtol(text, NULL, 10);
 	free(text);
@@ -1563,11 +1310,11 @@ add_group(struct parse *ps, char **id, struct lot_group **g)
 	if (find_group(n, *id))
 		return 0;
 	if (n->ngroups == EFORMS_MAX_GROUPS)
-		return fail(ps, "too many lots groups (max %d)",
-			    EFORMS_MAX_GROUPS);
+		return xmlsafe_fail(&ps->x, "too many lots groups (max %d)",
+				    EFORMS_MAX_GROUPS);
 	groups = array_add(n->groups, n->ngroups, sizeof(*groups));
 	if (!groups)
-		return oom(ps);
+		return xmlsafe_oom(&ps->x);
 	n->groups = groups;
 	*g = &groups[n->ngroups++];
 	(*g)->id = *id;
@@ -1582,27 +1329,28 @@ add_group(struct parse *ps, char **id, struct lot_group **g)
 static int
 notice_groups(struct parse *ps)
 {
-	xmlXPathObjectPtr res = NULL;
+	struct xmlsafe_nodes nodes = { NULL, 0, NULL };
 	struct lot_group *g;
 	struct codes lots = { NULL, 0 };
 	xmlNodePtr node, project;
 	char *id = NULL;
 	int i, rc = -1;
 
-	if (eval(ps, XP_LOTS_GROUPS, ps->root, &res) < 0)
+	if (xmlsafe_eval(&ps->x, XP_LOTS_GROUPS, ps->x.root, &nodes) < 0)
 		return -1;
-	for (i = 0; i < count(res); i++) {
-		node = res->nodesetval->nodeTab[i];
+	for (i = 0; i < nodes.n; i++) {
+		node = nodes.v[i];
 		if (get_token(ps, XP_GROUP_ID, node, &id) < 0)
 			goto out;
 		if (!id) {
-			fail(ps, "missing %s", xpaths[XP_GROUP_ID].name);
+			xmlsafe_fail(&ps->x, "missing %s",
+				     xpaths[XP_GROUP_ID].name);
 			goto out;
 		}
 		if (add_group(ps, &id, &g) < 0)
 			goto out;
 		if (!g) {
-			fail(ps, "duplicate lots group '%s'", id);
+			xmlsafe_fail(&ps->x, "duplicate lots group '%s'", id);
 			goto out;
 		}
 		if (add_codes(ps, XP_GROUP_LOTS, node, EFORMS_MAX_MEMBERS,
@@ -1613,11 +1361,11 @@ notice_groups(struct parse *ps)
 		lots.v = NULL;
 		lots.n = 0;
 	}
-	xmlXPathFreeObject(res);
-	if (eval(ps, XP_GROUP_LOT_NODES, ps->root, &res) < 0)
+	xmlsafe_nodes_free(&nodes);
+	if (xmlsafe_eval(&ps->x, XP_GROUP_LOT_NODES, ps->x.root, &nodes) < 0)
 		return -1;
-	for (i = 0; i < count(res); i++) {
-		node = res->nodesetval->nodeTab[i];
+	for (i = 0; i < nodes.n; i++) {
+		node = nodes.v[i];
 		if (get_token(ps, XP_LOT_ID, node, &id) < 0)
 			goto out;
 		if (!id)
@@ -1630,7 +1378,7 @@ notice_groups(struct parse *ps)
 		/* A group given twice keeps what it said first. */
 		if (g->title || g->has_value)
 			continue;
-		if (first(ps, XP_PROJECT, node, &project) < 0 ||
+		if (xmlsafe_first(&ps->x, XP_PROJECT, node, &project) < 0 ||
 		    get_lang_text(ps, XP_NAME, project, &g->title) < 0 ||
 		    get_amount(ps, XP_AMOUNT, project, &g->has_value, &g->value,
 			       &g->currency) < 0)
@@ -1640,7 +1388,7 @@ notice_groups(struct parse *ps)
 out:
 	strvec_free(lots.v, lots.n);
 	free(id);
-	xmlXPathFreeObject(res);
+	xmlsafe_nodes_free(&nodes);
 	return rc;
 }
 
@@ -1651,22 +1399,23 @@ notice_procedure(struct parse *ps)
 	struct notice *n = ps->n;
 	xmlNodePtr project;
 
-	if (first(ps, XP_PROJECT, ps->root, &project) < 0 ||
+	if (xmlsafe_first(&ps->x, XP_PROJECT, ps->x.root, &project) < 0 ||
 	    get_lang_text(ps, XP_DESCRIPTION, project, &n->description) < 0 ||
 	    lang_texts(ps, XP_NAME, project, &n->titles, &n->ntitles) < 0 ||
 	    lang_texts(ps, XP_DESCRIPTION, project, &n->descriptions,
 		       &n->ndescriptions) < 0 ||
-	    get_token(ps, XP_PROCEDURE_CODE, ps->root,
+	    get_token(ps, XP_PROCEDURE_CODE, ps->x.root,
 		      &n->procedure_type) < 0 ||
 	    get_amount(ps, XP_AMOUNT, project, &n->has_value, &n->value,
 		       &n->currency) < 0 ||
 	    get_text(ps, XP_TOWN, project, &n->town) < 0 ||
-	    first_web_url(ps, XP_DOC_URI, ps->root, &n->documents_url) < 0 ||
-	    first_web_url(ps, XP_ANY_SUBMIT_URL, ps->root,
+	    first_web_url(ps, XP_DOC_URI, ps->x.root, &n->documents_url) < 0 ||
+	    first_web_url(ps, XP_ANY_SUBMIT_URL, ps->x.root,
 			  &n->submission_url) < 0 ||
-	    get_count(ps, XP_MAX_SUBMITTED, ps->root,
+	    get_count(ps, XP_MAX_SUBMITTED, ps->x.root,
 		      &n->max_lots_submitted) < 0 ||
-	    get_count(ps, XP_MAX_AWARDED, ps->root, &n->max_lots_awarded) < 0 ||
+	    get_count(ps, XP_MAX_AWARDED, ps->x.root,
+		      &n->max_lots_awarded) < 0 ||
 	    notice_groups(ps) < 0)
 		return -1;
 	return 0;
@@ -1685,7 +1434,7 @@ static int
 copy_text(struct parse *ps, const char *s, char **out)
 {
 	if (s && !(*out = strdup(s)))
-		return oom(ps);
+		return xmlsafe_oom(&ps->x);
 	return 0;
 }
 
@@ -1709,14 +1458,13 @@ lot_duration(struct parse *ps, xmlNodePtr project, char **out)
 	size_t i;
 	int rc = -1;
 
-	if (first(ps, XP_DURATION, project, &node) < 0 ||
-	    text_of(ps, node, XP_DURATION, &text) < 0)
+	if (get_node_text(ps, XP_DURATION, project, &node, &text) < 0)
 		return -1;
 	if (!text)
 		return 0;
-	if (strspn(text, "0123456789") != strlen(text) || strlen(text) > 9) {
-		fail(ps, "%s: bad duration '%.40s'", xpaths[XP_DURATION].name,
-		     text);
+	if (!is_count(text)) {
+		xmlsafe_fail(&ps->x, "%s: bad duration '%.40s'",
+			     xpaths[XP_DURATION].name, text);
 		goto out;
 	}
 	code = xmlGetNoNsProp(node, (const xmlChar *)"unitCode");
@@ -1724,7 +1472,7 @@ lot_duration(struct parse *ps, xmlNodePtr project, char **out)
 		if (strcmp((const char *)code, units[i].code) != 0)
 			continue;
 		if (!(*out = malloc(24))) {
-			oom(ps);
+			xmlsafe_oom(&ps->x);
 			goto out;
 		}
 		snprintf(*out, 24, "P%ld%c", strtol(text, NULL, 10),
@@ -1750,20 +1498,20 @@ parse_lot(struct parse *ps, const struct procedure *proc, xmlNodePtr lot_node,
 
 	l = notice_add_lot(ps->n);
 	if (!l)
-		return oom(ps);
+		return xmlsafe_oom(&ps->x);
 	if (get_token(ps, XP_LOT_ID, lot_node, &l->id) < 0)
 		goto out;
 	if (!l->id) {
-		fail(ps, "empty %s", xpaths[XP_LOT_ID].name);
+		xmlsafe_fail(&ps->x, "empty %s", xpaths[XP_LOT_ID].name);
 		goto out;
 	}
 	for (i = 0; i + 1 < ps->n->nlots; i++) {
 		if (strcmp(ps->n->lots[i].id, l->id) == 0) {
-			fail(ps, "duplicate lot id '%s'", l->id);
+			xmlsafe_fail(&ps->x, "duplicate lot id '%s'", l->id);
 			goto out;
 		}
 	}
-	if (first(ps, XP_PROJECT, lot_node, &project) < 0 ||
+	if (xmlsafe_first(&ps->x, XP_PROJECT, lot_node, &project) < 0 ||
 	    get_lang_text(ps, XP_NAME, project, &l->title) < 0 ||
 	    get_lang_text(ps, XP_DESCRIPTION, project, &l->description) < 0 ||
 	    project_codes(ps, project, &cpv, &nuts) < 0 ||
@@ -1782,13 +1530,13 @@ parse_lot(struct parse *ps, const struct procedure *proc, xmlNodePtr lot_node,
 		goto out;
 	if (give_codes(&cpv, &proc->cpv, &l->cpv, &l->ncpv) < 0 ||
 	    give_codes(&nuts, &proc->nuts, &l->nuts, &l->nnuts) < 0) {
-		oom(ps);
+		xmlsafe_oom(&ps->x);
 		goto out;
 	}
 	ps->ncodes += l->ncpv + l->nnuts;
 	if (ps->ncodes > EFORMS_MAX_TOTAL_CODES) {
-		fail(ps, "too many CPV and NUTS codes over all lots (max %d)",
-		     EFORMS_MAX_TOTAL_CODES);
+		xmlsafe_fail(&ps->x, "too many CPV and NUTS codes over all "
+			     "lots (max %d)", EFORMS_MAX_TOTAL_CODES);
 		goto out;
 	}
 	rc = 0;
@@ -1805,14 +1553,14 @@ virtual_lot(struct parse *ps, const struct procedure *proc)
 	struct lot *l = notice_add_lot(ps->n);
 
 	if (!l)
-		return oom(ps);
+		return xmlsafe_oom(&ps->x);
 	l->id = strdup("LOT-0000");
 	l->title = strdup(ps->n->title);
 	if (!l->id || !l->title)
-		return oom(ps);
+		return xmlsafe_oom(&ps->x);
 	if (copy_codes(&proc->cpv, &l->cpv, &l->ncpv) < 0 ||
 	    copy_codes(&proc->nuts, &l->nuts, &l->nnuts) < 0)
-		return oom(ps);
+		return xmlsafe_oom(&ps->x);
 	if (project_value(ps, proc->project, l) < 0 ||
 	    project_sme(ps, proc->project, l) < 0 ||
 	    lot_duration(ps, proc->project, &l->duration) < 0 ||
@@ -1828,22 +1576,23 @@ static int
 notice_lots(struct parse *ps)
 {
 	struct procedure proc = { NULL, { NULL, 0 }, { NULL, 0 } };
-	xmlXPathObjectPtr res = NULL;
+	struct xmlsafe_nodes nodes = { NULL, 0, NULL };
 	struct notice *n = ps->n;
 	size_t i;
 	int nlots, rc = -1;
 
-	if (first(ps, XP_PROJECT, ps->root, &proc.project) < 0 ||
+	if (xmlsafe_first(&ps->x, XP_PROJECT, ps->x.root, &proc.project) < 0 ||
 	    project_codes(ps, proc.project, &proc.cpv, &proc.nuts) < 0 ||
-	    eval(ps, XP_LOTS, ps->root, &res) < 0)
+	    xmlsafe_eval(&ps->x, XP_LOTS, ps->x.root, &nodes) < 0)
 		goto out;
-	nlots = count(res);
+	nlots = nodes.n;
 	if (nlots > EFORMS_MAX_LOTS) {
-		fail(ps, "too many lots (%d, max %d)", nlots, EFORMS_MAX_LOTS);
+		xmlsafe_fail(&ps->x, "too many lots (%d, max %d)", nlots,
+			     EFORMS_MAX_LOTS);
 		goto out;
 	}
 	for (i = 0; i < (size_t)nlots; i++) {
-		if (parse_lot(ps, &proc, res->nodesetval->nodeTab[i],
+		if (parse_lot(ps, &proc, nodes.v[i],
 			      nlots == 1) < 0)
 			goto out;
 	}
@@ -1851,7 +1600,7 @@ notice_lots(struct parse *ps)
 		goto out;
 	if (copy_codes(&proc.cpv, &n->cpv, &n->ncpv) < 0 ||
 	    copy_codes(&proc.nuts, &n->nuts, &n->nnuts) < 0) {
-		oom(ps);
+		xmlsafe_oom(&ps->x);
 		goto out;
 	}
 	for (i = 0; i < n->nlots; i++) {
@@ -1863,7 +1612,7 @@ notice_lots(struct parse *ps)
 	}
 	rc = 0;
 out:
-	xmlXPathFreeObject(res);
+	xmlsafe_nodes_free(&nodes);
 	strvec_free(proc.cpv.v, proc.cpv.n);
 	strvec_free(proc.nuts.v, proc.nuts.n);
 	return rc;
@@ -1904,12 +1653,12 @@ add_winner(struct parse *ps, struct award *a, xmlNodePtr company)
 		goto out;
 	}
 	if (a->nwinners == EFORMS_MAX_WINNERS) {
-		fail(ps, "too many winners of one lot (max %d)",
-		     EFORMS_MAX_WINNERS);
+		xmlsafe_fail(&ps->x, "too many winners of one lot (max %d)",
+			     EFORMS_MAX_WINNERS);
 		goto out;
 	}
 	if (!(ws = array_add(a->winners, a->nwinners, sizeof(*ws)))) {
-		oom(ps);
+		xmlsafe_oom(&ps->x);
 		goto out;
 	}
 	a->winners = ws;
@@ -1929,7 +1678,7 @@ static int
 tender_winners(struct parse *ps, const struct results *r, xmlNodePtr tender,
 	       struct award *a)
 {
-	xmlXPathObjectPtr res = NULL;
+	struct xmlsafe_nodes nodes = { NULL, 0, NULL };
 	xmlNodePtr party;
 	char *text = NULL;
 	int i, rc = -1;
@@ -1941,16 +1690,17 @@ tender_winners(struct parse *ps, const struct results *r, xmlNodePtr tender,
 	text = NULL;
 	if (!party)
 		return 0;
-	if (eval(ps, XP_TENDERERS, party, &res) < 0)
+	if (xmlsafe_eval(&ps->x, XP_TENDERERS, party, &nodes) < 0)
 		return -1;
-	for (i = 0; i < count(res); i++) {
-		xmlNodePtr tenderer = res->nodesetval->nodeTab[i], company;
+	for (i = 0; i < nodes.n; i++) {
+		xmlNodePtr tenderer = nodes.v[i], company;
 		int member;
 
 		/* Tenders and parties can be referred to again and again. */
 		if (++ps->ntenderers > EFORMS_MAX_TOTAL_CODES) {
-			fail(ps, "too many tenderers over all results (max %d)",
-			     EFORMS_MAX_TOTAL_CODES);
+			xmlsafe_fail(&ps->x, "too many tenderers over all "
+				     "results (max %d)",
+				     EFORMS_MAX_TOTAL_CODES);
 			goto out;
 		}
 		if (get_text(ps, XP_GROUP_LEAD, tenderer, &text) < 0)
@@ -1971,7 +1721,7 @@ tender_winners(struct parse *ps, const struct results *r, xmlNodePtr tender,
 	rc = 0;
 out:
 	free(text);
-	xmlXPathFreeObject(res);
+	xmlsafe_nodes_free(&nodes);
 	return rc;
 }
 
@@ -1983,16 +1733,16 @@ static int
 result_winners(struct parse *ps, const struct results *r, xmlNodePtr result,
 	       struct award *a)
 {
-	xmlXPathObjectPtr res = NULL;
+	struct xmlsafe_nodes nodes = { NULL, 0, NULL };
 	xmlNodePtr tender;
 	char *id = NULL, *currency = NULL;
 	int i, has, mixed = 0, rc = -1;
 	double value;
 
-	if (eval(ps, XP_RESULT_TENDERS, result, &res) < 0)
+	if (xmlsafe_eval(&ps->x, XP_RESULT_TENDERS, result, &nodes) < 0)
 		return -1;
-	for (i = 0; i < count(res); i++) {
-		if (text_of(ps, res->nodesetval->nodeTab[i], XP_RESULT_TENDERS,
+	for (i = 0; i < nodes.n; i++) {
+		if (text_of(ps, nodes.v[i], XP_RESULT_TENDERS,
 			    &id) < 0)
 			goto out;
 		tender = index_find(&r->contracted, id) ?
@@ -2027,7 +1777,7 @@ result_winners(struct parse *ps, const struct results *r, xmlNodePtr result,
 out:
 	free(id);
 	free(currency);
-	xmlXPathFreeObject(res);
+	xmlsafe_nodes_free(&nodes);
 	return rc;
 }
 
@@ -2035,14 +1785,14 @@ out:
 static int
 result_counts(struct parse *ps, xmlNodePtr result, struct award *a)
 {
-	xmlXPathObjectPtr res;
+	struct xmlsafe_nodes nodes;
 	char *code = NULL;
 	int i, rc = 0;
 
-	if (eval(ps, XP_STATS, result, &res) < 0)
+	if (xmlsafe_eval(&ps->x, XP_STATS, result, &nodes) < 0)
 		return -1;
-	for (i = 0; i < count(res) && rc == 0; i++) {
-		xmlNodePtr stat = res->nodesetval->nodeTab[i];
+	for (i = 0; i < nodes.n && rc == 0; i++) {
+		xmlNodePtr stat = nodes.v[i];
 
 		rc = get_text(ps, XP_STAT_CODE, stat, &code);
 		if (rc == 0 && same_text(code, "tenders"))
@@ -2053,7 +1803,7 @@ result_counts(struct parse *ps, xmlNodePtr result, struct award *a)
 		free(code);
 		code = NULL;
 	}
-	xmlXPathFreeObject(res);
+	xmlsafe_nodes_free(&nodes);
 	return rc;
 }
 
@@ -2066,7 +1816,7 @@ parse_result(struct parse *ps, const struct results *r, xmlNodePtr result,
 	int rc = -1;
 
 	if (!a)
-		return oom(ps);
+		return xmlsafe_oom(&ps->x);
 	if (get_token(ps, XP_RESULT_LOT, result, &a->lot) < 0 ||
 	    result_counts(ps, result, a) < 0 ||
 	    get_text(ps, XP_RESULT_CODE, result, &code) < 0)
@@ -2076,7 +1826,7 @@ parse_result(struct parse *ps, const struct results *r, xmlNodePtr result,
 	    result_winners(ps, r, result, a) < 0)
 		goto out;
 	if (!a->has_value && only_result &&
-	    get_amount(ps, XP_TOTAL, ps->root, &a->has_value, &a->value,
+	    get_amount(ps, XP_TOTAL, ps->x.root, &a->has_value, &a->value,
 		       &a->currency) < 0)
 		goto out;
 	rc = 0;
@@ -2089,33 +1839,34 @@ static int
 notice_results(struct parse *ps)
 {
 	struct results r = { { NULL, 0 }, { NULL, 0 }, { NULL, 0 } };
-	xmlXPathObjectPtr res;
+	struct xmlsafe_nodes nodes;
 	int i, rc = -1;
 
-	if (eval(ps, XP_RESULTS, ps->root, &res) < 0)
+	if (xmlsafe_eval(&ps->x, XP_RESULTS, ps->x.root, &nodes) < 0)
 		return -1;
-	if (count(res) == 0) {
+	if (nodes.n == 0) {
 		rc = 0;
 		goto out;
 	}
-	if (count(res) > EFORMS_MAX_LOTS) {
-		fail(ps, "too many lot results (max %d)", EFORMS_MAX_LOTS);
+	if (nodes.n > EFORMS_MAX_LOTS) {
+		xmlsafe_fail(&ps->x, "too many lot results (max %d)",
+			     EFORMS_MAX_LOTS);
 		goto out;
 	}
 	if (index_build(ps, XP_TENDERS, XP_TENDER_ID, &r.tenders) < 0 ||
 	    index_build(ps, XP_CONTRACT_TENDERS, XP_SELF, &r.contracted) < 0 ||
 	    index_build(ps, XP_PARTIES, XP_PARTY_ID, &r.parties) < 0)
 		goto out;
-	for (i = 0; i < count(res); i++)
-		if (parse_result(ps, &r, res->nodesetval->nodeTab[i],
-				 count(res) == 1) < 0)
+	for (i = 0; i < nodes.n; i++)
+		if (parse_result(ps, &r, nodes.v[i],
+				 nodes.n == 1) < 0)
 			goto out;
 	rc = 0;
 out:
 	index_free(&r.tenders);
 	index_free(&r.contracted);
 	index_free(&r.parties);
-	xmlXPathFreeObject(res);
+	xmlsafe_nodes_free(&nodes);
 	return rc;
 }
 
@@ -2141,9 +1892,10 @@ parse_change(struct parse *ps, xmlNodePtr change, struct changes *c)
 	struct codes sections = { NULL, 0 };
 
 	if (c->nitems == EFORMS_MAX_LOTS)
-		return fail(ps, "too many changes (max %d)", EFORMS_MAX_LOTS);
+		return xmlsafe_fail(&ps->x, "too many changes (max %d)",
+				    EFORMS_MAX_LOTS);
 	if (!(items = array_add(c->items, c->nitems, sizeof(*items))))
-		return oom(ps);
+		return xmlsafe_oom(&ps->x);
 	c->items = items;
 	items = &c->items[c->nitems++];
 	if (get_lang_text(ps, XP_CHANGE_DESC, change,
@@ -2161,18 +1913,18 @@ parse_change(struct parse *ps, xmlNodePtr change, struct changes *c)
 static int
 notice_changes(struct parse *ps)
 {
-	xmlXPathObjectPtr res;
+	struct xmlsafe_nodes nodes;
 	xmlNodePtr node;
 	struct changes *c;
 	char *version = NULL;
 	int i, rc = -1;
 
-	if (first(ps, XP_CHANGES, ps->root, &node) < 0)
+	if (xmlsafe_first(&ps->x, XP_CHANGES, ps->x.root, &node) < 0)
 		return -1;
 	if (!node)
 		return 0;
 	if (!(c = ps->n->changes = calloc(1, sizeof(*c))))
-		return oom(ps);
+		return xmlsafe_oom(&ps->x);
 	if (get_token(ps, XP_CHANGED_NOTICE, node, &c->notice_id) < 0 ||
 	    get_token(ps, XP_REASON_CODE, node, &c->reason_code) < 0 ||
 	    get_lang_text(ps, XP_REASON_DESC, node, &c->reason) < 0)
@@ -2180,14 +1932,14 @@ notice_changes(struct parse *ps)
 	if (c->notice_id)
 		split_version(c->notice_id, &version);
 	if (copy_text(ps, version, &c->version) < 0 ||
-	    eval(ps, XP_CHANGE, node, &res) < 0)
+	    xmlsafe_eval(&ps->x, XP_CHANGE, node, &nodes) < 0)
 		return -1;
-	for (i = 0; i < count(res); i++)
-		if (parse_change(ps, res->nodesetval->nodeTab[i], c) < 0)
+	for (i = 0; i < nodes.n; i++)
+		if (parse_change(ps, nodes.v[i], c) < 0)
 			goto out;
 	rc = 0;
 out:
-	xmlXPathFreeObject(res);
+	xmlsafe_nodes_free(&nodes);
 	return rc;
 }
 
@@ -2196,33 +1948,16 @@ eforms_parse(struct eforms_parser *p, const char *data, size_t len,
 	     struct notice **out, char *err, size_t errlen)
 {
 	struct parse ps;
-	xmlStructuredErrorFunc old_handler = xmlStructuredError;
-	void *old_context = xmlStructuredErrorContext;
 	int rc = -1;
 
 	memset(&ps, 0, sizeof(ps));
-	ps.p = p;
-	ps.err = err;
-	ps.errlen = err ? errlen : 0;
-	if (ps.errlen)
-		err[0] = '\0';
 	*out = NULL;
-	xmlSetStructuredErrorFunc(&ps, on_xml_error);
-	if (len == 0) {
-		fail(&ps, "empty document");
+	xmlsafe_begin(&ps.x, (struct xmlsafe_xpaths *)p, err, errlen);
+	if (xmlsafe_read(&ps.x, data, len, EFORMS_MAX_INPUT) < 0 ||
+	    check_root(&ps) < 0)
 		goto out;
-	}
-	if (len > EFORMS_MAX_INPUT) {
-		fail(&ps, "document too large (%zu bytes, max %u)", len,
-		     EFORMS_MAX_INPUT);
-		goto out;
-	}
-	if (read_doc(&ps, data, len) < 0 || check_root(&ps) < 0 ||
-	    new_xpath_context(&ps) < 0)
-		goto out;
-	ps.n = notice_new();
-	if (!ps.n) {
-		oom(&ps);
+	if (!(ps.n = notice_new())) {
+		xmlsafe_oom(&ps.x);
 		goto out;
 	}
 	if (notice_header(&ps) < 0 || notice_procedure(&ps) < 0 ||
@@ -2235,8 +1970,6 @@ eforms_parse(struct eforms_parser *p, const char *data, size_t len,
 out:
 	notice_free(ps.n);
 	index_free(&ps.orgs);
-	xmlXPathFreeContext(ps.xpc);
-	xmlFreeDoc(ps.doc);
-	xmlSetStructuredErrorFunc(old_context, old_handler);
+	xmlsafe_end(&ps.x);
 	return rc;
 }

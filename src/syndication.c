@@ -1,5 +1,3 @@
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -8,11 +6,9 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/uri.h>
-#include <libxml/xpath.h>
 
-#include "buf.h"
+#include "civil.h"
 #include "syndication.h"
-#include "utf8.h"
 #include "xmlsafe.h"
 
 /* Far above any real feed; a feed of 10000 entries is a few MiB. */
@@ -49,20 +45,21 @@ enum xp {
 	XP_COUNT
 };
 
-static const char *const xpaths[XP_COUNT] = {
-	[XP_CHANNEL] = "channel | rss1:channel | rss090:channel",
-	[XP_ITEMS] = "channel/item | rss1:item | rss090:item",
-	[XP_ENTRIES] = "atom:entry",
-	[XP_TITLE] = "title | rss1:title | rss090:title | atom:title",
-	[XP_LINK] = "link | rss1:link | rss090:link",
-	[XP_ATOM_LINKS] = "atom:link",
-	[XP_ENCLOSURES] = "enclosure",
-	[XP_ID] = "guid | atom:id | @rdf:about",
-	[XP_SUMMARY] = ("description | rss1:description | rss090:description"
-			" | atom:summary | dc:description"),
-	[XP_CONTENT] = "content:encoded | atom:content",
-	[XP_PUBLISHED] = "pubDate | atom:published",
-	[XP_UPDATED] = "atom:updated | dc:date",
+/* Named by the expressions themselves. */
+static const struct xmlsafe_xpath xpaths[XP_COUNT] = {
+	[XP_CHANNEL] = { "channel | rss1:channel | rss090:channel", NULL },
+	[XP_ITEMS] = { "channel/item | rss1:item | rss090:item", NULL },
+	[XP_ENTRIES] = { "atom:entry", NULL },
+	[XP_TITLE] = { "title | rss1:title | rss090:title | atom:title", NULL },
+	[XP_LINK] = { "link | rss1:link | rss090:link", NULL },
+	[XP_ATOM_LINKS] = { "atom:link", NULL },
+	[XP_ENCLOSURES] = { "enclosure", NULL },
+	[XP_ID] = { "guid | atom:id | @rdf:about", NULL },
+	[XP_SUMMARY] = { "description | rss1:description | rss090:description"
+			 " | atom:summary | dc:description", NULL },
+	[XP_CONTENT] = { "content:encoded | atom:content", NULL },
+	[XP_PUBLISHED] = { "pubDate | atom:published", NULL },
+	[XP_UPDATED] = { "atom:updated | dc:date", NULL },
 };
 
 static const struct xmlsafe_ns namespaces[] = {
@@ -74,19 +71,9 @@ static const struct xmlsafe_ns namespaces[] = {
 	{ "content", "http://purl.org/rss/1.0/modules/content/" },
 };
 
-struct syndication_parser {
-	xmlXPathCompExprPtr xp[XP_COUNT];
-};
-
 /* The state of one syndication_parse() call. */
 struct parse {
-	const struct syndication_parser *p;
-	struct xmlsafe xs;
-	char *err;
-	size_t errlen;
-	int failed;
-	xmlDocPtr doc;
-	xmlXPathContextPtr xpc;
+	struct xmlsafe x;
 	int atom;
 	xmlNodePtr channel;	/* rss channel, or the atom:feed element */
 	struct syndication_feed *feed;
@@ -100,114 +87,14 @@ enum markup {
 	MARKUP_NONE,		/* nothing to read: out-of-line or binary */
 };
 
-/*
- * Plain text being built: whitespace and control character runs become
- * one space, the ends are trimmed, bytes that are not UTF-8 are dropped,
- * and at most max bytes are kept, whole characters only.
- */
-struct text {
-	struct buf b;
-	size_t max;
-	int space;	/* a space is due before the next character */
-	int full;	/* something did not fit */
-	int oom;
-};
-
-/* The HTML parser's view of a struct text. */
+/* The HTML parser's view of the text it adds to. */
 struct html {
-	struct text *t;
+	struct xmlsafe_text *t;
 	xmlParserCtxtPtr ctxt;
 	int hidden;	/* inside script or style */
 };
 
-static int fail(struct parse *ps, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int
-fail(struct parse *ps, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!ps->failed && ps->errlen) {
-		va_start(ap, fmt);
-		vsnprintf(ps->err, ps->errlen, fmt, ap);
-		va_end(ap);
-	}
-	ps->failed = 1;
-	return -1;
-}
-
-static int
-oom(struct parse *ps)
-{
-	return fail(ps, "out of memory");
-}
-
 /* ---- text --------------------------------------------------------------- */
-
-static void
-text_init(struct text *t, size_t max)
-{
-	buf_init(&t->b, max);
-	t->max = max;
-	t->space = 0;
-	t->full = 0;
-	t->oom = 0;
-}
-
-static void
-text_add(struct text *t, const char *s, size_t n)
-{
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0, k;
-
-	while (i < n && !t->full && !t->oom) {
-		if (u[i] <= ' ' || u[i] == 0x7f) {
-			t->space = t->b.len > 0;
-			i++;
-			continue;
-		}
-		/* U+00A0, what &nbsp; becomes */
-		if (u[i] == 0xc2 && i + 1 < n && u[i + 1] == 0xa0) {
-			t->space = t->b.len > 0;
-			i += 2;
-			continue;
-		}
-		k = u[i] < 0x80 ? 1 : utf8_seq_len(u + i, n - i);
-		if (k == 0) {
-			i++;
-			continue;
-		}
-		if (t->b.len + (size_t)t->space + k > t->max) {
-			t->full = 1;
-			break;
-		}
-		if ((t->space && buf_addc(&t->b, ' ') < 0) ||
-		    buf_add(&t->b, u + i, k) < 0) {
-			t->oom = 1;
-			break;
-		}
-		t->space = 0;
-		i += k;
-	}
-}
-
-/* Hands over the text (NULL when empty) and releases t. */
-static int
-text_take(struct parse *ps, struct text *t, char **out)
-{
-	*out = NULL;
-	if (t->oom) {
-		buf_release(&t->b);
-		return oom(ps);
-	}
-	if (t->b.len == 0) {
-		buf_release(&t->b);
-		return 0;
-	}
-	*out = buf_detach(&t->b, NULL);
-	return 0;
-}
 
 /* Breaks between blocks read as spaces; inline markup joins its text. */
 static void
@@ -217,7 +104,7 @@ html_break(struct html *h, const xmlChar *name)
 
 	if (strcmp((const char *)name, "br") == 0 ||
 	    ((desc = htmlTagLookup(name)) && !desc->isinline))
-		h->t->space = h->t->b.len > 0;
+		xmlsafe_text_add(h->t, " ", 1);
 }
 
 static int
@@ -254,8 +141,8 @@ on_html_text(void *ctx, const xmlChar *s, int len)
 
 	if (h->hidden)
 		return;
-	text_add(h->t, (const char *)s, (size_t)len);
-	if (h->t->full || h->t->oom)
+	xmlsafe_text_add(h->t, (const char *)s, (size_t)len);
+	if (xmlsafe_text_full(h->t))
 		xmlStopParser(h->ctxt);
 }
 
@@ -263,12 +150,15 @@ on_html_text(void *ctx, const xmlChar *s, int len)
  * The text of an HTML fragment, entities decoded, through libxml2's HTML
  * parser with callbacks that only collect text, so no tree is built.
  */
-static void
-html_to_text(struct text *t, const char *html, size_t len)
+static int
+html_to_text(struct xmlsafe_text *t, const char *html, size_t len)
 {
 	htmlSAXHandler sax;
 	struct html h;
 
+	/* Text without markup or entities reads the same either way. */
+	if (!memchr(html, '<', len) && !memchr(html, '&', len))
+		return xmlsafe_text_add(t, html, len);
 	/* The cut backs up to a whole character of the caller's UTF-8;
 	 * libxml2 versions differ in what they make of a broken one. */
 	if (len > SYNDICATION_MAX_HTML) {
@@ -284,10 +174,8 @@ html_to_text(struct text *t, const char *html, size_t len)
 	h.t = t;
 	h.hidden = 0;
 	h.ctxt = htmlCreateMemoryParserCtxt(html, (int)len);
-	if (!h.ctxt) {
-		t->oom = 1;
-		return;
-	}
+	if (!h.ctxt)
+		return -1;
 	memcpy(h.ctxt->sax, &sax, sizeof(sax));
 	h.ctxt->userData = &h;
 	htmlCtxtUseOptions(h.ctxt, HTML_PARSE_NONET | HTML_PARSE_NOERROR |
@@ -297,6 +185,7 @@ html_to_text(struct text *t, const char *html, size_t len)
 	xmlSwitchToEncoding(h.ctxt, xmlFindCharEncodingHandler("UTF-8"));
 	htmlParseDocument(h.ctxt);
 	htmlFreeParserCtxt(h.ctxt);
+	return 0;
 }
 
 /* Atom says in @type how an element's text is written; for RSS the
@@ -335,83 +224,37 @@ static int
 node_text(struct parse *ps, xmlNodePtr node, enum markup m, size_t max,
 	  char **out, int *full)
 {
-	struct text t;
-	xmlChar *raw;
 	size_t len;
 
-	*out = NULL;
 	*full = 0;
-	if (!node || m == MARKUP_NONE)
-		return 0;
-	raw = xmlNodeGetContent(node);
-	if (!raw)
-		return oom(ps);
-	len = strlen((const char *)raw);
-	text_init(&t, max);
-	/* Text without markup or entities reads the same either way. */
-	if (m == MARKUP_HTML && strpbrk((const char *)raw, "<&"))
-		html_to_text(&t, (const char *)raw, len);
-	else
-		text_add(&t, (const char *)raw, len);
-	xmlFree(raw);
-	*full = t.full;
-	return text_take(ps, &t, out);
+	if (xmlsafe_node_text(m == MARKUP_NONE ? NULL : node, max,
+			      XMLSAFE_BLANKS_LAYOUT,
+			      m == MARKUP_HTML ? html_to_text : NULL, out,
+			      &len) < 0)
+		return xmlsafe_oom(&ps->x);
+	*full = len > max;
+	return 0;
 }
 
 /* ---- XPath -------------------------------------------------------------- */
 
+/*
+ * A parser is nothing but its compiled expressions: struct syndication_parser
+ * is only the name syndication.h gives them, and never defined.
+ */
 struct syndication_parser *
 syndication_parser_new(void)
 {
-	struct syndication_parser *p;
+	size_t nns = sizeof(namespaces) / sizeof(namespaces[0]);
 
-	xmlInitParser();
-	p = calloc(1, sizeof(*p));
-	if (p && xmlsafe_compile(xpaths, XP_COUNT, p->xp) < 0) {
-		free(p);
-		p = NULL;
-	}
-	return p;
+	return (struct syndication_parser *)xmlsafe_compile(xpaths, XP_COUNT,
+							     namespaces, nns);
 }
 
 void
 syndication_parser_free(struct syndication_parser *p)
 {
-	if (!p)
-		return;
-	xmlsafe_free_compiled(p->xp, XP_COUNT);
-	free(p);
-}
-
-/* The nodes expression id selects from node at; may be empty. */
-static int
-eval(struct parse *ps, enum xp id, xmlNodePtr at, xmlNodeSetPtr *set,
-     xmlXPathObjectPtr *res)
-{
-	if (xmlsafe_eval(ps->xpc, ps->p->xp[id], at, res, set) < 0)
-		return fail(ps, "%s: XPath evaluation failed", xpaths[id]);
-	return 0;
-}
-
-static int
-set_size(const xmlNodeSet *set)
-{
-	return set ? set->nodeNr : 0;
-}
-
-static int
-first(struct parse *ps, enum xp id, xmlNodePtr at, xmlNodePtr *node)
-{
-	xmlXPathObjectPtr res;
-	xmlNodeSetPtr set;
-
-	*node = NULL;
-	if (eval(ps, id, at, &set, &res) < 0)
-		return -1;
-	if (set_size(set) > 0)
-		*node = set->nodeTab[0];
-	xmlXPathFreeObject(res);
-	return 0;
+	xmlsafe_free_compiled((struct xmlsafe_xpaths *)p);
 }
 
 /* ---- links -------------------------------------------------------------- */
@@ -450,10 +293,10 @@ resolve(struct parse *ps, xmlNodePtr node, const char *href, char **out)
 	escaped = xmlURIEscapeStr((const xmlChar *)href,
 				  (const xmlChar *)";/?:@&=+$,[]#%");
 	if (!escaped) {
-		oom(ps);
+		xmlsafe_oom(&ps->x);
 		goto out;
 	}
-	base = xmlNodeGetBase(ps->doc, node);
+	base = xmlNodeGetBase(ps->x.doc, node);
 	abs = xmlBuildURI(escaped, base);
 	rc = 0;
 	if (!abs || strlen((const char *)abs) > SYNDICATION_MAX_FIELD)
@@ -465,7 +308,7 @@ resolve(struct parse *ps, xmlNodePtr node, const char *href, char **out)
 		goto out;
 	*out = strdup((const char *)abs);
 	if (!*out)
-		rc = oom(ps);
+		rc = xmlsafe_oom(&ps->x);
 out:
 	xmlFreeURI(uri);
 	xmlFree(abs);
@@ -539,16 +382,15 @@ static int
 atom_link(struct parse *ps, xmlNodePtr at, int min_rank, char **link,
 	  char **type)
 {
-	xmlXPathObjectPtr res;
-	xmlNodeSetPtr set;
+	struct xmlsafe_nodes links;
 	xmlNodePtr node;
 	char *l, *t;
 	int i, rank, best = min_rank - 1, rc = -1;
 
-	if (eval(ps, XP_ATOM_LINKS, at, &set, &res) < 0)
+	if (xmlsafe_eval(&ps->x, XP_ATOM_LINKS, at, &links) < 0)
 		return -1;
-	for (i = 0; i < set_size(set); i++) {
-		node = set->nodeTab[i];
+	for (i = 0; i < links.n; i++) {
+		node = links.v[i];
 		l = t = NULL;
 		if (atom_rank(ps, node, &t, &rank) < 0 ||
 		    (rank > best &&
@@ -568,7 +410,7 @@ atom_link(struct parse *ps, xmlNodePtr at, int min_rank, char **link,
 	}
 	rc = 0;
 out:
-	xmlXPathFreeObject(res);
+	xmlsafe_nodes_free(&links);
 	return rc;
 }
 
@@ -576,15 +418,14 @@ out:
 static int
 rss_enclosure(struct parse *ps, xmlNodePtr item, char **link, char **type)
 {
-	xmlXPathObjectPtr res;
-	xmlNodeSetPtr set;
+	struct xmlsafe_nodes enclosures;
 	xmlNodePtr node;
 	int i, rc = -1;
 
-	if (eval(ps, XP_ENCLOSURES, item, &set, &res) < 0)
+	if (xmlsafe_eval(&ps->x, XP_ENCLOSURES, item, &enclosures) < 0)
 		return -1;
-	for (i = 0; i < set_size(set) && !*link; i++) {
-		node = set->nodeTab[i];
+	for (i = 0; i < enclosures.n && !*link; i++) {
+		node = enclosures.v[i];
 		if (node_kind(ps, node, "type", type) < 0)
 			goto out;
 		if (*type && type_is_xml(*type) &&
@@ -597,7 +438,7 @@ rss_enclosure(struct parse *ps, xmlNodePtr item, char **link, char **type)
 	}
 	rc = 0;
 out:
-	xmlXPathFreeObject(res);
+	xmlsafe_nodes_free(&enclosures);
 	return rc;
 }
 
@@ -614,7 +455,7 @@ rss_link(struct parse *ps, xmlNodePtr item, xmlNodePtr id, char **link,
 		return -1;
 	if (*link)
 		return 0;
-	if (first(ps, XP_LINK, item, &node) < 0 ||
+	if (xmlsafe_first(&ps->x, XP_LINK, item, &node) < 0 ||
 	    (node && node_link(ps, node, node, link) < 0))
 		return -1;
 	if (*link || !id || id->type != XML_ELEMENT_NODE || id->ns ||
@@ -631,43 +472,6 @@ rss_link(struct parse *ps, xmlNodePtr item, xmlNodePtr id, char **link,
 }
 
 /* ---- dates -------------------------------------------------------------- */
-
-struct civil {
-	int year, mon, day, hour, min, sec;
-	long zone;	/* seconds east of UTC */
-};
-
-static int
-leap(int y)
-{
-	return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-/*
- * Days before the year, the month and the day, counted from 0001-01-01
- * in the proleptic Gregorian calendar, minus those before 1970-01-01: no
- * timegm(), whose zone and range depend on the system.
- */
-static int
-civil_time(const struct civil *c, time_t *out)
-{
-	static const int mdays[12] = { 31, 28, 31, 30, 31, 30,
-				       31, 31, 30, 31, 30, 31 };
-	static const int before[12] = { 0, 31, 59, 90, 120, 151,
-					181, 212, 243, 273, 304, 334 };
-	long long y = c->year - 1, days, v;
-
-	if (c->year < 1 || c->year > 9999 || c->mon < 1 || c->mon > 12 ||
-	    c->day < 1 ||
-	    c->day > mdays[c->mon - 1] + (c->mon == 2 && leap(c->year)) ||
-	    c->hour > 23 || c->min > 59 || c->sec > 60)
-		return -1;
-	days = y * 365 + y / 4 - y / 100 + y / 400 + before[c->mon - 1] +
-	       (c->mon > 2 && leap(c->year)) + c->day - 1 - 719162;
-	v = days * 86400 + c->hour * 3600 + c->min * 60 + c->sec - c->zone;
-	*out = (time_t)v;
-	return (long long)*out == v ? 0 : -1;
-}
 
 /* Skips blanks; how many there were. */
 static size_t
@@ -871,7 +675,7 @@ entry_date(struct parse *ps, xmlNodePtr item, struct syndication_entry *e)
 	int full;
 
 	for (i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
-		if (first(ps, order[i], item, &node) < 0 ||
+		if (xmlsafe_first(&ps->x, order[i], item, &node) < 0 ||
 		    node_text(ps, node, MARKUP_TEXT, 128, &s, &full) < 0)
 			return -1;
 		if (s && !full && (syndication_parse_rfc822(s, &e->published) == 0 ||
@@ -895,7 +699,7 @@ entry_summary(struct parse *ps, xmlNodePtr item, char **out)
 
 	*out = NULL;
 	for (i = 0; i < sizeof(order) / sizeof(order[0]) && !*out; i++) {
-		if (first(ps, order[i], item, &node) < 0 ||
+		if (xmlsafe_first(&ps->x, order[i], item, &node) < 0 ||
 		    (node && node_text(ps, node, markup_of(node, MARKUP_HTML),
 				       SYNDICATION_MAX_SUMMARY, out,
 				       &full) < 0))
@@ -921,24 +725,24 @@ entry_read(struct parse *ps, xmlNodePtr item, struct syndication_entry *e,
 	   int *usable)
 {
 	xmlNodePtr id, title;
-	int id_full, title_full;
+	int id_full, title_full = 0;
 
 	*usable = 0;
-	if (first(ps, XP_ID, item, &id) < 0 ||
+	if (xmlsafe_first(&ps->x, XP_ID, item, &id) < 0 ||
 	    (ps->atom ? atom_link(ps, item, RANK_ENCLOSURE, &e->link,
 				  &e->link_type) :
 			rss_link(ps, item, id, &e->link, &e->link_type)) < 0 ||
 	    node_text(ps, id, MARKUP_TEXT, SYNDICATION_MAX_FIELD, &e->id,
 		      &id_full) < 0 ||
-	    first(ps, XP_TITLE, item, &title) < 0 ||
+	    xmlsafe_first(&ps->x, XP_TITLE, item, &title) < 0 ||
 	    (title && node_text(ps, title, markup_of(title, MARKUP_TEXT),
 				SYNDICATION_MAX_FIELD, &e->title,
 				&title_full) < 0))
 		return -1;
-	if (!e->link || id_full || (title && title_full))
+	if (!e->link || id_full || title_full)
 		return 0;
 	if (!e->id && !(e->id = strdup(e->link)))
-		return oom(ps);
+		return xmlsafe_oom(&ps->x);
 	if (entry_summary(ps, item, &e->summary) < 0 ||
 	    entry_date(ps, item, e) < 0)
 		return -1;
@@ -960,7 +764,7 @@ push(struct parse *ps, struct syndication_entry *e)
 			alloc = SYNDICATION_MAX_ENTRIES;
 		v = realloc(f->entries, alloc * sizeof(*v));
 		if (!v)
-			return oom(ps);
+			return xmlsafe_oom(&ps->x);
 		f->entries = v;
 		ps->alloc = alloc;
 	}
@@ -973,20 +777,20 @@ static int
 read_entries(struct parse *ps, xmlNodePtr root)
 {
 	struct syndication_entry e;
-	xmlXPathObjectPtr res;
-	xmlNodeSetPtr set;
+	struct xmlsafe_nodes items;
 	int i, n, usable, rc = -1;
 
 	memset(&e, 0, sizeof(e));
-	if (eval(ps, ps->atom ? XP_ENTRIES : XP_ITEMS, root, &set, &res) < 0)
+	if (xmlsafe_eval(&ps->x, ps->atom ? XP_ENTRIES : XP_ITEMS, root,
+			 &items) < 0)
 		return -1;
-	n = set_size(set);
+	n = items.n;
 	for (i = 0; i < n; i++) {
 		if (ps->feed->nentries == SYNDICATION_MAX_ENTRIES) {
 			ps->feed->nskipped += (size_t)(n - i);
 			break;
 		}
-		if (entry_read(ps, set->nodeTab[i], &e, &usable) < 0 ||
+		if (entry_read(ps, items.v[i], &e, &usable) < 0 ||
 		    (usable && push(ps, &e) < 0))
 			goto out;
 		if (!usable)
@@ -996,7 +800,7 @@ read_entries(struct parse *ps, xmlNodePtr root)
 	rc = 0;
 out:
 	entry_clear(&e);
-	xmlXPathFreeObject(res);
+	xmlsafe_nodes_free(&items);
 	return rc;
 }
 
@@ -1016,16 +820,17 @@ detect(struct parse *ps, xmlNodePtr root)
 	}
 	if ((!ns && strcmp(name, "rss") == 0) ||
 	    (ns && strcmp(ns, RDF_NS) == 0 && strcmp(name, "RDF") == 0)) {
-		if (first(ps, XP_CHANNEL, root, &ps->channel) < 0)
+		if (xmlsafe_first(&ps->x, XP_CHANNEL, root, &ps->channel) < 0)
 			return -1;
 		if (!ps->channel)
-			return fail(ps, "line %ld: <%s> has no channel element: "
-				    "not an RSS feed", xmlGetLineNo(root), name);
+			return xmlsafe_fail(&ps->x, "line %ld: <%s> has no "
+					    "channel element: not an RSS feed",
+					    xmlGetLineNo(root), name);
 		return 0;
 	}
-	return fail(ps, "line %ld: root element <%.64s>%s%.128s: not an RSS or "
-		    "Atom feed", xmlGetLineNo(root), name,
-		    ns ? " in namespace " : "", ns ? ns : "");
+	return xmlsafe_fail(&ps->x, "line %ld: root element <%.64s>%s%.128s: "
+			    "not an RSS or Atom feed", xmlGetLineNo(root), name,
+			    ns ? " in namespace " : "", ns ? ns : "");
 }
 
 /* The feed's title and its site's link. */
@@ -1036,7 +841,7 @@ read_header(struct parse *ps)
 	char *type = NULL;
 	int full, rc;
 
-	if (first(ps, XP_TITLE, ps->channel, &node) < 0 ||
+	if (xmlsafe_first(&ps->x, XP_TITLE, ps->channel, &node) < 0 ||
 	    (node && node_text(ps, node, markup_of(node, MARKUP_TEXT),
 			       SYNDICATION_MAX_FIELD, &ps->feed->title,
 			       &full) < 0))
@@ -1047,7 +852,7 @@ read_header(struct parse *ps)
 		free(type);
 		return rc;
 	}
-	if (first(ps, XP_LINK, ps->channel, &node) < 0)
+	if (xmlsafe_first(&ps->x, XP_LINK, ps->channel, &node) < 0)
 		return -1;
 	return node ? node_link(ps, node, node, &ps->feed->link) : 0;
 }
@@ -1057,47 +862,30 @@ syndication_parse(struct syndication_parser *p, const char *data,
 		  size_t len, const char *base_url,
 		  struct syndication_feed **out, char *err, size_t errlen)
 {
-	struct parse ps = { .p = p, .err = err, .errlen = err ? errlen : 0 };
-	xmlNodePtr root;
+	struct parse ps;
 	int rc = -1;
 
-	if (ps.errlen)
-		err[0] = '\0';
+	memset(&ps, 0, sizeof(ps));
 	*out = NULL;
-	xmlsafe_begin(&ps.xs);
-	if (xmlsafe_read(&ps.xs, data, len, SYNDICATION_MAX_INPUT, &ps.doc,
-			 ps.err, ps.errlen) < 0) {
-		ps.failed = 1;
+	xmlsafe_begin(&ps.x, (struct xmlsafe_xpaths *)p, err, errlen);
+	if (xmlsafe_read(&ps.x, data, len, SYNDICATION_MAX_INPUT) < 0)
 		goto out;
-	}
 	/* xml:base resolution ends at the document's own URL. */
-	if (base_url && !(ps.doc->URL = xmlStrdup((const xmlChar *)base_url))) {
-		oom(&ps);
+	if ((base_url &&
+	     !(ps.x.doc->URL = xmlStrdup((const xmlChar *)base_url))) ||
+	    !(ps.feed = calloc(1, sizeof(*ps.feed)))) {
+		xmlsafe_oom(&ps.x);
 		goto out;
 	}
-	root = xmlDocGetRootElement(ps.doc);
-	if (!root) {
-		fail(&ps, "no root element");
-		goto out;
-	}
-	ps.feed = calloc(1, sizeof(*ps.feed));
-	ps.xpc = xmlsafe_xpath_context(ps.doc, namespaces, sizeof(namespaces) /
-				       sizeof(namespaces[0]));
-	if (!ps.feed || !ps.xpc) {
-		oom(&ps);
-		goto out;
-	}
-	if (detect(&ps, root) < 0 || read_header(&ps) < 0 ||
-	    read_entries(&ps, root) < 0)
+	if (detect(&ps, ps.x.root) < 0 || read_header(&ps) < 0 ||
+	    read_entries(&ps, ps.x.root) < 0)
 		goto out;
 	*out = ps.feed;
 	ps.feed = NULL;
 	rc = 0;
 out:
 	syndication_feed_free(ps.feed);
-	xmlXPathFreeContext(ps.xpc);
-	xmlFreeDoc(ps.doc);
-	xmlsafe_end(&ps.xs);
+	xmlsafe_end(&ps.x);
 	return rc;
 }
 

@@ -1,10 +1,13 @@
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xpathInternals.h>
 
+#include "utf8.h"
 #include "xmlsafe.h"
 
 #if LIBXML_VERSION >= 21200
@@ -51,11 +54,60 @@ on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
 	xmlStopParser(ctxt);
 }
 
+struct xmlsafe_xpaths {
+	const struct xmlsafe_xpath *xp;
+	size_t n;
+	const struct xmlsafe_ns *ns;
+	size_t nns;
+	xmlXPathCompExprPtr comp[];
+};
+
+struct xmlsafe_xpaths *
+xmlsafe_compile(const struct xmlsafe_xpath *xp, size_t n,
+		const struct xmlsafe_ns *ns, size_t nns)
+{
+	struct xmlsafe_xpaths *c;
+	size_t i;
+
+	xmlInitParser();
+	c = calloc(1, sizeof(*c) + n * sizeof(c->comp[0]));
+	if (!c)
+		return NULL;
+	c->xp = xp;
+	c->n = n;
+	c->ns = ns;
+	c->nns = nns;
+	for (i = 0; i < n; i++) {
+		c->comp[i] = xmlXPathCompile((const xmlChar *)xp[i].expr);
+		if (!c->comp[i]) {
+			xmlsafe_free_compiled(c);
+			return NULL;
+		}
+	}
+	return c;
+}
+
 void
-xmlsafe_begin(struct xmlsafe *x)
+xmlsafe_free_compiled(struct xmlsafe_xpaths *c)
+{
+	size_t i;
+
+	for (i = 0; c && i < c->n; i++)
+		xmlXPathFreeCompExpr(c->comp[i]);
+	free(c);
+}
+
+void
+xmlsafe_begin(struct xmlsafe *x, const struct xmlsafe_xpaths *xpaths,
+	      char *err, size_t errlen)
 {
 	xmlInitParser();
 	memset(x, 0, sizeof(*x));
+	x->xpaths = xpaths;
+	x->err = err;
+	x->errlen = err ? errlen : 0;
+	if (x->errlen)
+		err[0] = '\0';
 	x->old_handler = xmlStructuredError;
 	x->old_context = xmlStructuredErrorContext;
 	xmlSetStructuredErrorFunc(x, on_xml_error);
@@ -64,35 +116,76 @@ xmlsafe_begin(struct xmlsafe *x)
 void
 xmlsafe_end(struct xmlsafe *x)
 {
+	xmlXPathFreeContext(x->xpc);
+	xmlFreeDoc(x->doc);
+	x->xpc = NULL;
+	x->doc = NULL;
+	x->root = NULL;
 	xmlSetStructuredErrorFunc(x->old_context, x->old_handler);
 }
 
 int
-xmlsafe_read(struct xmlsafe *x, const char *data, size_t len, size_t max,
-	     xmlDocPtr *doc, char *err, size_t errlen)
+xmlsafe_fail(struct xmlsafe *x, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!x->failed && x->errlen) {
+		va_start(ap, fmt);
+		vsnprintf(x->err, x->errlen, fmt, ap);
+		va_end(ap);
+	}
+	x->failed = 1;
+	return -1;
+}
+
+int
+xmlsafe_oom(struct xmlsafe *x)
+{
+	return xmlsafe_fail(x, "out of memory");
+}
+
+/* The context XPath is evaluated in, with the parser's prefixes. */
+static int
+new_xpath_context(struct xmlsafe *x)
+{
+	const struct xmlsafe_xpaths *c = x->xpaths;
+	size_t i;
+
+	x->xpc = xmlXPathNewContext(x->doc);
+	if (!x->xpc)
+		return xmlsafe_oom(x);
+	for (i = 0; i < c->nns; i++)
+		if (xmlXPathRegisterNs(x->xpc, (const xmlChar *)c->ns[i].prefix,
+				       (const xmlChar *)c->ns[i].href) != 0)
+			return xmlsafe_oom(x);
+	return 0;
+}
+
+int
+xmlsafe_read(struct xmlsafe *x, const char *data, size_t len, size_t max)
 {
 	xmlParserCtxtPtr ctxt = NULL;
 	int rc = -1;
 
-	*doc = NULL;
-	x->first_error[0] = '\0';
-	x->doctype = 0;
 	if (len == 0) {
-		snprintf(err, errlen, "empty document");
+		xmlsafe_fail(x, "empty document");
 		goto out;
 	}
 	/* Also keeps the length within the int libxml2 takes. */
 	if (len > max || len > (size_t)0x7fffffff) {
-		snprintf(err, errlen, "document too large (%zu bytes, max %zu)",
-			 len, max);
+		xmlsafe_fail(x, "document too large (%zu bytes, max %zu)", len,
+			     max);
 		goto out;
 	}
 	ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
 	if (!ctxt) {
-		snprintf(err, errlen, "out of memory");
+		xmlsafe_oom(x);
 		goto out;
 	}
-	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOBLANKS);
+	/* COMPACT keeps short text in its node rather than allocating it:
+	 * the parsers only read the tree. */
+	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOBLANKS |
+			  XML_PARSE_COMPACT);
 	/* These defaults come from process-wide settings another library
 	 * in the process may have changed. */
 	ctxt->replaceEntities = 0;
@@ -102,18 +195,23 @@ xmlsafe_read(struct xmlsafe *x, const char *data, size_t len, size_t max,
 	ctxt->sax->internalSubset = on_doctype;
 	xmlParseDocument(ctxt);
 	if (x->doctype) {
-		snprintf(err, errlen, "DOCTYPE not allowed: no DTD or entity "
-			 "declarations are read");
+		xmlsafe_fail(x, "DOCTYPE not allowed: no DTD or entity "
+			     "declarations are read");
 		goto out;
 	}
 	if (!ctxt->wellFormed || !ctxt->nsWellFormed || !ctxt->myDoc) {
-		snprintf(err, errlen, "%s", x->first_error[0] ?
-			 x->first_error : "XML parse error");
+		xmlsafe_fail(x, "%s", x->first_error[0] ? x->first_error :
+			     "XML parse error");
 		goto out;
 	}
-	*doc = ctxt->myDoc;
+	x->doc = ctxt->myDoc;
 	ctxt->myDoc = NULL;
-	rc = 0;
+	x->root = xmlDocGetRootElement(x->doc);
+	if (!x->root) {
+		xmlsafe_fail(x, "no root element");
+		goto out;
+	}
+	rc = new_xpath_context(x);
 out:
 	if (ctxt) {
 		xmlFreeDoc(ctxt->myDoc);
@@ -123,60 +221,245 @@ out:
 }
 
 int
-xmlsafe_compile(const char *const *exprs, size_t n, xmlXPathCompExprPtr *out)
+xmlsafe_eval(struct xmlsafe *x, int id, xmlNodePtr at,
+	     struct xmlsafe_nodes *out)
 {
-	size_t i;
+	const struct xmlsafe_xpath *xp = &x->xpaths->xp[id];
+	xmlXPathObjectPtr res;
 
-	for (i = 0; i < n; i++) {
-		out[i] = xmlXPathCompile((const xmlChar *)exprs[i]);
-		if (!out[i]) {
-			xmlsafe_free_compiled(out, i);
-			return -1;
-		}
+	out->v = NULL;
+	out->n = 0;
+	out->res = NULL;
+	if (!at)
+		return 0;
+	x->xpc->node = at;
+	res = xmlXPathCompiledEval(x->xpaths->comp[id], x->xpc);
+	if (!res || res->type != XPATH_NODESET) {
+		xmlXPathFreeObject(res);
+		return xmlsafe_fail(x, "%s: XPath evaluation failed",
+				    xp->name ? xp->name : xp->expr);
+	}
+	out->res = res;
+	if (res->nodesetval) {
+		out->v = res->nodesetval->nodeTab;
+		out->n = res->nodesetval->nodeNr;
 	}
 	return 0;
 }
 
 void
-xmlsafe_free_compiled(xmlXPathCompExprPtr *comp, size_t n)
+xmlsafe_nodes_free(struct xmlsafe_nodes *nodes)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		xmlXPathFreeCompExpr(comp[i]);
-		comp[i] = NULL;
-	}
-}
-
-xmlXPathContextPtr
-xmlsafe_xpath_context(xmlDocPtr doc, const struct xmlsafe_ns *ns, size_t n)
-{
-	xmlXPathContextPtr xpc;
-	size_t i;
-
-	xpc = xmlXPathNewContext(doc);
-	for (i = 0; xpc && i < n; i++) {
-		if (xmlXPathRegisterNs(xpc, (const xmlChar *)ns[i].prefix,
-				       (const xmlChar *)ns[i].href) != 0) {
-			xmlXPathFreeContext(xpc);
-			xpc = NULL;
-		}
-	}
-	return xpc;
+	xmlXPathFreeObject(nodes->res);
+	nodes->v = NULL;
+	nodes->n = 0;
+	nodes->res = NULL;
 }
 
 int
-xmlsafe_eval(xmlXPathContextPtr xpc, xmlXPathCompExprPtr comp, xmlNodePtr at,
-	     xmlXPathObjectPtr *res, xmlNodeSetPtr *set)
+xmlsafe_first(struct xmlsafe *x, int id, xmlNodePtr at, xmlNodePtr *node)
 {
-	*set = NULL;
-	xpc->node = at;
-	*res = xmlXPathCompiledEval(comp, xpc);
-	if (!*res || (*res)->type != XPATH_NODESET) {
-		xmlXPathFreeObject(*res);
-		*res = NULL;
+	struct xmlsafe_nodes nodes;
+
+	*node = NULL;
+	if (xmlsafe_eval(x, id, at, &nodes) < 0)
 		return -1;
+	if (nodes.n > 0)
+		*node = nodes.v[0];
+	xmlsafe_nodes_free(&nodes);
+	return 0;
+}
+
+struct xmlsafe_text {
+	char *s;	/* what is kept, NUL-terminated; NULL before anything */
+	size_t n;	/* bytes kept */
+	size_t alloc;	/* bytes s has, or is to have when first needed */
+	size_t max;
+	size_t len;	/* bytes all that was added takes; > max: cut */
+	enum xmlsafe_blanks blanks;
+	int space;	/* a space is due before the next character */
+	int oom;
+};
+
+/* The length of the blank at u[0..n), or 0 if none starts there. */
+static size_t
+blank_len(const struct xmlsafe_text *t, const unsigned char *u, size_t n)
+{
+	if (u[0] <= ' ')
+		return 1;
+	if (t->blanks != XMLSAFE_BLANKS_LAYOUT)
+		return 0;
+	if (u[0] == 0x7f)
+		return 1;
+	return u[0] == 0xc2 && n > 1 && u[1] == 0xa0 ? 2 : 0;
+}
+
+/* 1 for a printable ASCII character, which most text is. */
+static int
+plain(unsigned char c)
+{
+	return c > ' ' && c < 0x7f;
+}
+
+/*
+ * How many bytes from u[0..n), which starts with no blank, go in as they
+ * are: whole characters that are not blanks, and single spaces between
+ * them, which need no collapsing. Copying such a run at once is what keeps
+ * long texts cheap.
+ */
+static size_t
+run_len(const struct xmlsafe_text *t, const unsigned char *u, size_t n)
+{
+	size_t i = 0, k;
+
+	while (i < n) {
+		if (plain(u[i]))
+			k = 1;
+		else if (u[i] == ' ')
+			k = i + 1 < n && plain(u[i + 1]);
+		else if (blank_len(t, u + i, n - i))
+			k = 0;
+		else
+			k = u[i] < 0x80 ? 1 : utf8_seq_len(u + i, n - i);
+		if (k == 0)
+			break;
+		i += k;
 	}
-	*set = (*res)->nodesetval;
+	return i;
+}
+
+/* The longest start of run[0..n) within room bytes that ends on a whole
+ * character, not on a space: a space only goes in before a character. */
+static size_t
+run_cut(const unsigned char *run, size_t n, size_t room)
+{
+	size_t fit = n;
+
+	if (fit <= room)
+		return fit;
+	fit = room;
+	while (fit > 0 && (run[fit] & 0xc0) == 0x80)
+		fit--;
+	if (fit > 0 && run[fit - 1] == ' ')
+		fit--;
+	return fit;
+}
+
+/*
+ * Appends a space if sp is set, then run[0..n). Not struct buf, which
+ * starts at 64 bytes and doubles: each string the parsers keep gets, in
+ * one allocation, the size its text can take.
+ */
+static int
+text_put(struct xmlsafe_text *t, size_t sp, const unsigned char *run,
+	 size_t n)
+{
+	size_t want = t->n + sp + n + 1, alloc = t->alloc;
+	char *s;
+
+	if (!t->s || want > alloc) {
+		if (t->s)
+			alloc *= 2;
+		if (alloc > t->max + 1)
+			alloc = t->max + 1;
+		if (alloc < want)
+			alloc = want;
+		if (!(s = realloc(t->s, alloc)))
+			return -1;
+		t->s = s;
+		t->alloc = alloc;
+	}
+	if (sp)
+		t->s[t->n++] = ' ';
+	memcpy(t->s + t->n, run, n);
+	t->n += n;
+	t->s[t->n] = '\0';
+	return 0;
+}
+
+int
+xmlsafe_text_add(struct xmlsafe_text *t, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k, sp, room, fit;
+
+	while (i < n && !t->oom) {
+		k = blank_len(t, u + i, n - i);
+		if (k > 0) {
+			t->space = t->len > 0;
+			i += k;
+			continue;
+		}
+		k = run_len(t, u + i, n - i);
+		if (k == 0) {
+			i++;	/* not UTF-8 */
+			continue;
+		}
+		sp = (size_t)t->space;
+		room = t->max > t->len + sp ? t->max - t->len - sp : 0;
+		fit = run_cut(u + i, k, room);
+		if (fit > 0 && text_put(t, sp, u + i, fit) < 0)
+			t->oom = 1;
+		/* Counted on past max, so the caller can say how long it is. */
+		t->len += sp + k;
+		t->space = 0;
+		i += k;
+	}
+	return t->oom ? -1 : 0;
+}
+
+int
+xmlsafe_text_full(const struct xmlsafe_text *t)
+{
+	return t->len > t->max || t->oom;
+}
+
+/*
+ * The text in node. Most elements and attributes hold a single text node,
+ * read where it is; the others get a copy of all their text, to free.
+ */
+static const xmlChar *
+node_content(xmlNodePtr node, xmlChar **copy)
+{
+	xmlNodePtr c = node->children;
+
+	*copy = NULL;
+	if ((node->type == XML_ELEMENT_NODE ||
+	     node->type == XML_ATTRIBUTE_NODE) && c && !c->next &&
+	    (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) &&
+	    c->content)
+		return c->content;
+	return *copy = xmlNodeGetContent(node);
+}
+
+int
+xmlsafe_node_text(xmlNodePtr node, size_t max, enum xmlsafe_blanks blanks,
+		  xmlsafe_add_fn *add, char **out, size_t *len)
+{
+	struct xmlsafe_text t = { .max = max, .blanks = blanks };
+	const xmlChar *raw;
+	xmlChar *copy;
+	size_t n;
+
+	*out = NULL;
+	*len = 0;
+	if (!node)
+		return 0;
+	raw = node_content(node, &copy);
+	if (!raw)
+		return -1;
+	/* Collapsing and cutting only shorten text, so this is what it
+	 * takes; HTML read from it may need more. */
+	n = strlen((const char *)raw);
+	t.alloc = (n < max ? n : max) + 1;
+	if ((add ? add : xmlsafe_text_add)(&t, (const char *)raw, n) < 0)
+		t.oom = 1;
+	xmlFree(copy);
+	*len = t.len;
+	if (t.oom || t.n == 0) {
+		free(t.s);
+		return t.oom ? -1 : 0;
+	}
+	*out = t.s;
 	return 0;
 }
