@@ -1116,6 +1116,46 @@ store_put_match(struct store *s, int64_t firm_id, int64_t lot_rowid,
 	return 0;
 }
 
+/*
+ * Runs a bound query and collects one element per row into a growing
+ * array: read fills an element from the row (-1 when out of memory), and
+ * release frees a partial array, so every list reader shares one loop.
+ */
+static int
+collect(struct store *s, sqlite3_stmt *st, size_t size,
+	int (*read)(sqlite3_stmt *, void *), void (*release)(void *, size_t),
+	void **out, size_t *n, const char *what)
+{
+	char *v = NULL, *nv;
+	size_t count = 0;
+	int r, rc = -1;
+
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!(nv = realloc(v, (count + 1) * size)))
+			goto nomem;
+		v = nv;
+		memset(v + count * size, 0, size);
+		if (read(st, v + count++ * size) < 0)
+			goto nomem;
+	}
+	if (r != SQLITE_DONE) {
+		db_error(s, what);
+		goto out;
+	}
+	*out = v;
+	*n = count;
+	v = NULL;
+	rc = 0;
+	goto out;
+nomem:
+	error("out of memory");
+out:
+	sqlite3_reset(st);
+	if (v)
+		release(v, count);
+	return rc;
+}
+
 void
 match_items_free(struct match_item *items, size_t n)
 {
@@ -1134,57 +1174,45 @@ match_items_free(struct match_item *items, size_t n)
 	free(items);
 }
 
+static int
+read_match_item(sqlite3_stmt *st, void *elem)
+{
+	struct match_item *it = elem;
+
+	it->match_id = sqlite3_column_int64(st, 0);
+	it->kind = column_strdup(st, 1);
+	it->notice_title = column_strdup(st, 2);
+	it->buyer = column_strdup(st, 3);
+	it->url = column_strdup(st, 4);
+	it->lot_id = column_strdup(st, 5);
+	it->lot_title = column_strdup(st, 6);
+	it->reason = column_strdup(st, 7);
+	it->currency = column_strdup(st, 10);
+	if ((it->has_deadline = sqlite3_column_type(st, 8) != SQLITE_NULL))
+		it->deadline = (time_t)sqlite3_column_int64(st, 8);
+	if ((it->has_value = sqlite3_column_type(st, 9) != SQLITE_NULL))
+		it->value = sqlite3_column_double(st, 9);
+	return it->kind && it->notice_title && it->lot_id && it->reason ? 0 : -1;
+}
+
+static void
+release_match_items(void *v, size_t n)
+{
+	match_items_free(v, n);
+}
+
 int
 store_unqueued_matches(struct store *s, int64_t firm_id, size_t limit,
 		       struct match_item **items, size_t *n)
 {
-	struct match_item *v = NULL, *nv, *it;
-	size_t count = 0;
 	sqlite3_stmt *st;
-	int r, rc = -1;
 
 	if (!(st = stmt(s, ST_MATCHES_UNQUEUED)))
 		return -1;
 	sqlite3_bind_int64(st, 1, firm_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!(nv = realloc(v, (count + 1) * sizeof *v)))
-			goto nomem;
-		v = nv;
-		it = &v[count++];
-		memset(it, 0, sizeof *it);
-		it->match_id = sqlite3_column_int64(st, 0);
-		it->kind = column_strdup(st, 1);
-		it->notice_title = column_strdup(st, 2);
-		it->buyer = column_strdup(st, 3);
-		it->url = column_strdup(st, 4);
-		it->lot_id = column_strdup(st, 5);
-		it->lot_title = column_strdup(st, 6);
-		it->reason = column_strdup(st, 7);
-		it->currency = column_strdup(st, 10);
-		if (!it->kind || !it->notice_title || !it->lot_id || !it->reason)
-			goto nomem;
-		if ((it->has_deadline = sqlite3_column_type(st, 8) != SQLITE_NULL))
-			it->deadline = (time_t)sqlite3_column_int64(st, 8);
-		if ((it->has_value = sqlite3_column_type(st, 9) != SQLITE_NULL))
-			it->value = sqlite3_column_double(st, 9);
-	}
-	if (r != SQLITE_DONE) {
-		db_error(s, "list unqueued matches");
-		goto out;
-	}
-	*items = v;
-	*n = count;
-	v = NULL;
-	count = 0;
-	rc = 0;
-	goto out;
-nomem:
-	error("out of memory");
-out:
-	sqlite3_reset(st);
-	match_items_free(v, count);
-	return rc;
+	return collect(s, st, sizeof **items, read_match_item, release_match_items,
+		       (void **)items, n, "list unqueued matches");
 }
 
 int
@@ -1234,60 +1262,47 @@ outbox_messages_free(struct outbox_message *m, size_t n)
 	free(m);
 }
 
+static int
+read_message(sqlite3_stmt *st, void *elem)
+{
+	struct outbox_message *m = elem;
+	const void *body = sqlite3_column_blob(st, 5);
+	int len = sqlite3_column_bytes(st, 5);
+
+	m->id = sqlite3_column_int64(st, 0);
+	m->key = column_strdup(st, 1);
+	m->firm_id = sqlite3_column_int64(st, 2);
+	m->rcpt = column_strdup(st, 3);
+	m->envelope_from = column_strdup(st, 4);
+	m->attempts = sqlite3_column_int(st, 6);
+	if (!m->key || !m->rcpt || !m->envelope_from ||
+	    !(m->body = malloc((size_t)len + 1)))
+		return -1;
+	if (len)
+		memcpy(m->body, body, (size_t)len);
+	m->body[len] = '\0';
+	m->len = (size_t)len;
+	return 0;
+}
+
+static void
+release_messages(void *v, size_t n)
+{
+	outbox_messages_free(v, n);
+}
+
 int
 store_due_messages(struct store *s, time_t now, size_t limit,
 		   struct outbox_message **out, size_t *n)
 {
-	struct outbox_message *v = NULL, *nv, *m;
-	size_t count = 0;
 	sqlite3_stmt *st;
-	int r, rc = -1;
 
 	if (!(st = stmt(s, ST_MESSAGES_DUE)))
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		const void *body;
-		int len;
-
-		if (!(nv = realloc(v, (count + 1) * sizeof *v)))
-			goto nomem;
-		v = nv;
-		m = &v[count++];
-		memset(m, 0, sizeof *m);
-		m->id = sqlite3_column_int64(st, 0);
-		m->key = column_strdup(st, 1);
-		m->firm_id = sqlite3_column_int64(st, 2);
-		m->rcpt = column_strdup(st, 3);
-		m->envelope_from = column_strdup(st, 4);
-		body = sqlite3_column_blob(st, 5);
-		len = sqlite3_column_bytes(st, 5);
-		m->attempts = sqlite3_column_int(st, 6);
-		if (!m->key || !m->rcpt || !m->envelope_from ||
-		    !(m->body = malloc((size_t)len + 1)))
-			goto nomem;
-		if (len)
-			memcpy(m->body, body, (size_t)len);
-		m->body[len] = '\0';
-		m->len = (size_t)len;
-	}
-	if (r != SQLITE_DONE) {
-		db_error(s, "list due messages");
-		goto out;
-	}
-	*out = v;
-	*n = count;
-	v = NULL;
-	count = 0;
-	rc = 0;
-	goto out;
-nomem:
-	error("out of memory");
-out:
-	sqlite3_reset(st);
-	outbox_messages_free(v, count);
-	return rc;
+	return collect(s, st, sizeof **out, read_message, release_messages,
+		       (void **)out, n, "list due messages");
 }
 
 static const char *const state_names[] = {
@@ -1340,46 +1355,35 @@ notice_changes_free(struct notice_change *c, size_t n)
 	free(c);
 }
 
+static int
+read_change(sqlite3_stmt *st, void *elem)
+{
+	struct notice_change *c = elem;
+
+	c->lot_id = column_strdup(st, 0);
+	c->what = column_strdup(st, 1);
+	c->old_value = column_strdup(st, 2);
+	c->new_value = column_strdup(st, 3);
+	return c->what ? 0 : -1;
+}
+
+static void
+release_changes(void *v, size_t n)
+{
+	notice_changes_free(v, n);
+}
+
 int
 store_notice_changes(struct store *s, const char *notice_id,
 		     struct notice_change **out, size_t *n)
 {
-	struct notice_change *v = NULL, *nv, *c;
-	size_t count = 0;
 	sqlite3_stmt *st;
-	int r, rc = -1;
 
 	if (!(st = stmt(s, ST_CHANGES_OF)))
 		return -1;
 	bind_text(st, 1, notice_id);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!(nv = realloc(v, (count + 1) * sizeof *v)))
-			goto nomem;
-		v = nv;
-		c = &v[count++];
-		c->lot_id = column_strdup(st, 0);
-		c->what = column_strdup(st, 1);
-		c->old_value = column_strdup(st, 2);
-		c->new_value = column_strdup(st, 3);
-		if (!c->what)
-			goto nomem;
-	}
-	if (r != SQLITE_DONE) {
-		db_error(s, "list changes");
-		goto out;
-	}
-	*out = v;
-	*n = count;
-	v = NULL;
-	count = 0;
-	rc = 0;
-	goto out;
-nomem:
-	error("out of memory");
-out:
-	sqlite3_reset(st);
-	notice_changes_free(v, count);
-	return rc;
+	return collect(s, st, sizeof **out, read_change, release_changes,
+		       (void **)out, n, "list changes");
 }
 
 int
@@ -1415,58 +1419,46 @@ quarantined_free(struct quarantined *q, size_t n)
 	free(q);
 }
 
+static int
+read_quarantined(sqlite3_stmt *st, void *elem)
+{
+	struct quarantined *q = elem;
+	const void *head = sqlite3_column_blob(st, 3);
+
+	q->feed = column_strdup(st, 0);
+	q->source = column_strdup(st, 1);
+	q->reason = column_strdup(st, 2);
+	q->head_len = (size_t)sqlite3_column_bytes(st, 3);
+	q->size = sqlite3_column_int64(st, 4);
+	q->first_seen = (time_t)sqlite3_column_int64(st, 5);
+	q->last_seen = (time_t)sqlite3_column_int64(st, 6);
+	q->times = (long)sqlite3_column_int64(st, 7);
+	if (!q->feed || !q->source || !q->reason ||
+	    !(q->head = malloc(q->head_len + 1)))
+		return -1;
+	if (q->head_len)
+		memcpy(q->head, head, q->head_len);
+	q->head[q->head_len] = '\0';
+	return 0;
+}
+
+static void
+release_quarantined(void *v, size_t n)
+{
+	quarantined_free(v, n);
+}
+
 int
 store_quarantine_list(struct store *s, size_t limit, struct quarantined **out,
 		      size_t *n)
 {
-	struct quarantined *v = NULL, *nv, *q;
-	size_t count = 0;
 	sqlite3_stmt *st;
-	int r, rc = -1;
 
 	if (!(st = stmt(s, ST_QUARANTINE_LIST)))
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		const void *head;
-
-		if (!(nv = realloc(v, (count + 1) * sizeof *v)))
-			goto nomem;
-		v = nv;
-		q = &v[count++];
-		memset(q, 0, sizeof *q);
-		q->feed = column_strdup(st, 0);
-		q->source = column_strdup(st, 1);
-		q->reason = column_strdup(st, 2);
-		head = sqlite3_column_blob(st, 3);
-		q->head_len = (size_t)sqlite3_column_bytes(st, 3);
-		if (!q->feed || !q->source || !q->reason ||
-		    !(q->head = malloc(q->head_len + 1)))
-			goto nomem;
-		if (q->head_len)
-			memcpy(q->head, head, q->head_len);
-		q->head[q->head_len] = '\0';
-		q->size = sqlite3_column_int64(st, 4);
-		q->first_seen = (time_t)sqlite3_column_int64(st, 5);
-		q->last_seen = (time_t)sqlite3_column_int64(st, 6);
-		q->times = (long)sqlite3_column_int64(st, 7);
-	}
-	if (r != SQLITE_DONE) {
-		db_error(s, "list quarantine");
-		goto out;
-	}
-	*out = v;
-	*n = count;
-	v = NULL;
-	count = 0;
-	rc = 0;
-	goto out;
-nomem:
-	error("out of memory");
-out:
-	sqlite3_reset(st);
-	quarantined_free(v, count);
-	return rc;
+	return collect(s, st, sizeof **out, read_quarantined, release_quarantined,
+		       (void **)out, n, "list quarantine");
 }
 
 int

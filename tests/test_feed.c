@@ -12,6 +12,7 @@
 #include "run.h"
 #include "test.h"
 #include "testutil.h"
+#include "testdb.h"
 #include "httpd.h"
 
 struct env {
@@ -109,23 +110,6 @@ poll(struct env *e, const struct feed_config *f)
 	return feed_poll(&e->fp, f, &e->retry_after, e->err, sizeof e->err);
 }
 
-static long long
-query(struct env *e, const char *sql)
-{
-	sqlite3_stmt *st;
-	sqlite3 *db;
-	long long v = -1;
-
-	if (sqlite3_open(e->db, &db) != SQLITE_OK)
-		return -1;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	sqlite3_close(db);
-	return v;
-}
 
 /* How many logged requests contain all of the given text. */
 static int
@@ -158,8 +142,8 @@ test_url_conditional_get(void)
 	CHECK(logged(&e, "GET\t/cn.xml\t-\t-\t200") == 1);
 	CHECK(logged(&e, "GET\t/cn.xml\t\"") == 1);
 	CHECK(logged(&e, "\t304") == 1);
-	CHECK(query(&e, "SELECT count(*) FROM notice") == 1);
-	CHECK(query(&e, "SELECT count(*) FROM feed_item WHERE etag LIKE '\"%'") == 1);
+	CHECK(db_query(e.db, "SELECT count(*) FROM notice") == 1);
+	CHECK(db_query(e.db, "SELECT count(*) FROM feed_item WHERE etag LIKE '\"%'") == 1);
 	/* A changed document is fetched and stored again. */
 	copy_fixture(&e, "cn_24_open.xml", "cn.xml");
 	CHECK(poll(&e, &f) == FEED_OK);
@@ -182,7 +166,7 @@ test_recovers_after_server_errors(void)
 	CHECK(poll(&e, &f) == FEED_FAILED);
 	CHECK(poll(&e, &f) == FEED_OK);
 	CHECK(e.in.counts.notices_new == 1);
-	CHECK(query(&e, "SELECT count(*) FROM quarantine") == 0);
+	CHECK(db_query(e.db, "SELECT count(*) FROM quarantine") == 0);
 	f.url = httpd_url(&e.srv, "/status/503?retry_after=7", url);
 	CHECK(poll(&e, &f) == FEED_FAILED);
 	CHECK(e.retry_after == 7);
@@ -230,17 +214,17 @@ test_quarantine_every_bad_input(void)
 	CHECK(poll(&e, &f) == FEED_OK);
 	CHECK(e.in.counts.notices_new == 1);
 	CHECK(e.in.counts.notices_rejected == 7);
-	CHECK(query(&e, "SELECT count(*) FROM quarantine") == 7);
-	CHECK(query(&e, "SELECT count(*) FROM quarantine WHERE source LIKE "
+	CHECK(db_query(e.db, "SELECT count(*) FROM quarantine") == 7);
+	CHECK(db_query(e.db, "SELECT count(*) FROM quarantine WHERE source LIKE "
 		    "'%02-no-notice-id.xml' AND reason LIKE '%notice id%'") == 1);
-	CHECK(query(&e, "SELECT count(*) FROM quarantine WHERE source LIKE "
+	CHECK(db_query(e.db, "SELECT count(*) FROM quarantine WHERE source LIKE "
 		    "'%05-xxe.xml' AND reason LIKE '%DOCTYPE%'") == 1);
-	CHECK(query(&e, "SELECT count(*) FROM quarantine WHERE source LIKE "
+	CHECK(db_query(e.db, "SELECT count(*) FROM quarantine WHERE source LIKE "
 		    "'%06-bomb.xml' AND reason LIKE '%DOCTYPE%'") == 1);
-	CHECK(query(&e, "SELECT count(*) FROM quarantine WHERE source LIKE "
+	CHECK(db_query(e.db, "SELECT count(*) FROM quarantine WHERE source LIKE "
 		    "'%07-big.xml' AND reason LIKE 'larger than the limit%' "
 		    "AND size = 71679") == 1);
-	CHECK(query(&e, "SELECT count(*) FROM quarantine WHERE source LIKE "
+	CHECK(db_query(e.db, "SELECT count(*) FROM quarantine WHERE source LIKE "
 		    "'%04-not-eforms.xml' AND length(head) > 0") == 1);
 	/* The same files again: nothing is read twice. */
 	CHECK(poll(&e, &f) == FEED_OK);
@@ -266,13 +250,13 @@ test_garbage_and_missing_at_urls(void)
 	CHECK(e.in.counts.notices_rejected == 1);
 	f.url = httpd_url(&e.srv, "/big/100000", url);
 	CHECK(poll(&e, &f) == FEED_OK);
-	CHECK(query(&e, "SELECT count(*) FROM quarantine WHERE reason LIKE "
+	CHECK(db_query(e.db, "SELECT count(*) FROM quarantine WHERE reason LIKE "
 		    "'%larger than the limit%'") == 1);
 	f.url = httpd_url(&e.srv, "/missing.xml", url);
 	CHECK(poll(&e, &f) == FEED_OK);
-	CHECK(query(&e, "SELECT count(*) FROM quarantine WHERE reason LIKE "
+	CHECK(db_query(e.db, "SELECT count(*) FROM quarantine WHERE reason LIKE "
 		    "'%HTTP 404%'") == 1);
-	CHECK(query(&e, "SELECT count(*) FROM quarantine") == 3);
+	CHECK(db_query(e.db, "SELECT count(*) FROM quarantine") == 3);
 	teardown(&e);
 }
 
@@ -305,12 +289,12 @@ test_rss_entries(void)
 	CHECK(poll(&e, &f) == FEED_OK);
 	CHECK(e.in.counts.notices_new == 2);
 	CHECK(e.in.counts.notices_rejected == 1);
-	CHECK(query(&e, "SELECT count(*) FROM notice WHERE kind = 'other' AND "
+	CHECK(db_query(e.db, "SELECT count(*) FROM notice WHERE kind = 'other' AND "
 		    "notice_id = 'urn:kommun:2' AND published = '2026-11-24' AND "
 		    "url LIKE 'http://127.0.0.1:%/page.html' AND "
 		    "description = 'Välkommen!'") == 1);
-	CHECK(query(&e, "SELECT count(*) FROM notice WHERE subtype = 'E3'") == 1);
-	CHECK(query(&e, "SELECT count(*) FROM quarantine WHERE source LIKE "
+	CHECK(db_query(e.db, "SELECT count(*) FROM notice WHERE subtype = 'E3'") == 1);
+	CHECK(db_query(e.db, "SELECT count(*) FROM quarantine WHERE source LIKE "
 		    "'%/notices/gone.xml' AND reason LIKE '%HTTP 404%'") == 1);
 	/* Read through once: the feed is asked conditionally, and answers 304. */
 	CHECK(poll(&e, &f) == FEED_OK);
@@ -389,12 +373,12 @@ test_hanging_feed_does_not_stop_the_others(void)
 	CHECK(time(NULL) - started < 10);
 	CHECK(sum.feeds == 2 && sum.feeds_failed == 1);
 	CHECK(sum.in.notices_new == 1);
-	CHECK(query(&e, "SELECT failures FROM feed_state WHERE feed = 'hangs'") == 1);
-	CHECK(query(&e, "SELECT next_poll - last_poll FROM feed_state WHERE "
+	CHECK(db_query(e.db, "SELECT failures FROM feed_state WHERE feed = 'hangs'") == 1);
+	CHECK(db_query(e.db, "SELECT next_poll - last_poll FROM feed_state WHERE "
 		    "feed = 'hangs'") == 60);
-	CHECK(query(&e, "SELECT count(*) FROM feed_state WHERE feed = 'hangs' "
+	CHECK(db_query(e.db, "SELECT count(*) FROM feed_state WHERE feed = 'hangs' "
 		    "AND last_error LIKE '%timed out%'") == 1);
-	CHECK(query(&e, "SELECT next_poll - last_poll FROM feed_state WHERE "
+	CHECK(db_query(e.db, "SELECT next_poll - last_poll FROM feed_state WHERE "
 		    "feed = 'works' AND failures = 0 AND last_error IS NULL") == 3600);
 	/* Not due yet: a pass that is not --once leaves both alone. */
 	ctx.all_feeds = 0;

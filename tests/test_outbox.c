@@ -10,6 +10,7 @@
 #include "outbox.h"
 #include "test.h"
 #include "testutil.h"
+#include "testdb.h"
 
 static char dir[PATH_MAX];
 static char db[PATH_MAX + 16];
@@ -18,23 +19,6 @@ static char db[PATH_MAX + 16];
 #define DAY0 1795561200		/* 00:00 local */
 #define HOUR 3600
 
-static long long
-query(const char *sql)
-{
-	sqlite3_stmt *st;
-	sqlite3 *h;
-	long long v = -1;
-
-	if (sqlite3_open(db, &h) != SQLITE_OK)
-		return -1;
-	if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-	}
-	sqlite3_close(h);
-	return v;
-}
 
 static struct firm *
 firm_of(const char *orgnr, enum firm_frequency freq)
@@ -95,40 +79,55 @@ queue(struct store *s, struct config *cfg, const struct firm_list *firms,
 	return queued;
 }
 
-static void
-test_daily_cap_best_first(void)
+/* A fresh store holding one firm of the given frequency, loaded. */
+static struct store *
+setup(enum firm_frequency freq, struct firm_list *firms)
 {
-	struct config *cfg = config_new();
-	struct firm_list firms = { 0 };
+	struct firm *f = firm_of("556734-2182", freq);
 	struct store *s = NULL;
-	struct firm *f = firm_of("556734-2182", FREQ_IMMEDIATELY);
 	int created;
 
 	make_tmpdir(dir, "test_outbox");
 	snprintf(db, sizeof db, "%s/t.db", dir);
 	CHECK(store_open(db, &s) == 0);
 	CHECK(store_put_firm(s, f, "t", 1, &created) == 0);
-	CHECK(store_load_firms(s, &firms) == 0 && firms.n == 1);
+	CHECK(store_load_firms(s, firms) == 0 && firms->n == 1);
+	firm_free(f);
+	return s;
+}
+
+static void
+teardown(struct store *s, struct firm_list *firms, struct config *cfg)
+{
+	firm_list_release(firms);
+	store_free(s);
+	config_free(cfg);
+	rm_rf(dir);
+}
+
+static void
+test_daily_cap_best_first(void)
+{
+	struct config *cfg = config_new();
+	struct firm_list firms = { 0 };
+	struct store *s = setup(FREQ_IMMEDIATELY, &firms);
+
 	add_matches(s, "n-1", firms.v[0]->id, 15, DAY0 + 9 * HOUR);
 	cfg->max_per_day = 10;
 	cfg->max_lots_per_mail = 4;
 	/* Ten of fifteen today, in mails of at most four lots. */
 	CHECK(queue(s, cfg, &firms, DAY0 + 9 * HOUR) == 3);
-	CHECK(query("SELECT count(*) FROM match WHERE message IS NOT NULL") == 10);
+	CHECK(db_query(db, "SELECT count(*) FROM match WHERE message IS NOT NULL") == 10);
 	/* The best ten: scores 105..114 went, 100..104 wait. */
-	CHECK(query("SELECT min(score) FROM match WHERE message IS NOT NULL") == 105);
+	CHECK(db_query(db, "SELECT min(score) FROM match WHERE message IS NOT NULL") == 105);
 	CHECK(queue(s, cfg, &firms, DAY0 + 15 * HOUR) == 0);
 	/* Tomorrow the other five. */
 	CHECK(queue(s, cfg, &firms, DAY0 + 24 * HOUR + 8 * HOUR) == 2);
-	CHECK(query("SELECT count(*) FROM match WHERE message IS NULL") == 0);
+	CHECK(db_query(db, "SELECT count(*) FROM match WHERE message IS NULL") == 0);
 	/* Never a mail without matches. */
 	CHECK(queue(s, cfg, &firms, DAY0 + 48 * HOUR) == 0);
-	CHECK(query("SELECT count(*) FROM message") == 5);
-	firm_free(f);
-	firm_list_release(&firms);
-	store_free(s);
-	config_free(cfg);
-	rm_rf(dir);
+	CHECK(db_query(db, "SELECT count(*) FROM message") == 5);
+	teardown(s, &firms, cfg);
 }
 
 static void
@@ -136,15 +135,8 @@ test_daily_digest_at_its_hour(void)
 {
 	struct config *cfg = config_new();
 	struct firm_list firms = { 0 };
-	struct store *s = NULL;
-	struct firm *f = firm_of("556734-2182", FREQ_DAILY);
-	int created;
+	struct store *s = setup(FREQ_DAILY, &firms);
 
-	make_tmpdir(dir, "test_outbox");
-	snprintf(db, sizeof db, "%s/t.db", dir);
-	CHECK(store_open(db, &s) == 0);
-	CHECK(store_put_firm(s, f, "t", 1, &created) == 0);
-	CHECK(store_load_firms(s, &firms) == 0 && firms.n == 1);
 	cfg->digest_hour = 7;
 	add_matches(s, "n-1", firms.v[0]->id, 2, DAY0 + 6 * HOUR);
 	/* Nothing sent since yesterday's digest time: the digest goes now. */
@@ -154,13 +146,9 @@ test_daily_digest_at_its_hour(void)
 	CHECK(queue(s, cfg, &firms, DAY0 + 6 * HOUR + 1800) == 0);
 	/* At 07:00 local time the next digest, with both new matches. */
 	CHECK(queue(s, cfg, &firms, DAY0 + 7 * HOUR) == 1);
-	CHECK(query("SELECT count(*) FROM match WHERE message IS NULL") == 0);
-	CHECK(query("SELECT count(DISTINCT message) FROM match") == 2);
-	firm_free(f);
-	firm_list_release(&firms);
-	store_free(s);
-	config_free(cfg);
-	rm_rf(dir);
+	CHECK(db_query(db, "SELECT count(*) FROM match WHERE message IS NULL") == 0);
+	CHECK(db_query(db, "SELECT count(DISTINCT message) FROM match") == 2);
+	teardown(s, &firms, cfg);
 }
 
 int

@@ -5,6 +5,7 @@
 #include "store.h"
 #include "test.h"
 #include "testutil.h"
+#include "testdb.h"
 
 static char dir[PATH_MAX];
 static char dbpath[PATH_MAX + 32];
@@ -75,23 +76,6 @@ done_store(struct store *s)
 	rm_rf(dir);
 }
 
-static int
-query_int(const char *sql)
-{
-	sqlite3 *db;
-	sqlite3_stmt *st;
-	int v = -1;
-
-	if (sqlite3_open(dbpath, &db) != SQLITE_OK)
-		return -1;
-	if (sqlite3_prepare_v2(db, sql, -1, &st, NULL) == SQLITE_OK) {
-		if (sqlite3_step(st) == SQLITE_ROW)
-			v = sqlite3_column_int(st, 0);
-		sqlite3_finalize(st);
-	}
-	sqlite3_close(db);
-	return v;
-}
 
 static void
 test_open_and_migrate(void)
@@ -102,8 +86,8 @@ test_open_and_migrate(void)
 	sqlite3_stmt *st;
 	char mode[16] = "";
 
-	CHECK(query_int("PRAGMA user_version") == store_schema_version());
-	CHECK(query_int("SELECT count(*) FROM sqlite_master WHERE name = 'message'") == 1);
+	CHECK(db_query(dbpath, "PRAGMA user_version") == store_schema_version());
+	CHECK(db_query(dbpath, "SELECT count(*) FROM sqlite_master WHERE name = 'message'") == 1);
 	if (sqlite3_open(dbpath, &db) == SQLITE_OK) {
 		if (sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &st, NULL) == SQLITE_OK) {
 			if (sqlite3_step(st) == SQLITE_ROW)
@@ -158,9 +142,9 @@ test_put_notice_idempotent(void)
 	CHECK(lots[0] == 0);
 	CHECK(store_put_notice(s, n2, "test", 300, &r, lots) == 0);
 	CHECK(r == STORE_CHANGED);
-	CHECK(query_int("SELECT count(*) FROM notice") == 2);
-	CHECK(query_int("SELECT count(*) FROM lot") == 2);
-	CHECK(query_int("SELECT count(*) FROM lot WHERE cpv = '45442100' AND "
+	CHECK(db_query(dbpath, "SELECT count(*) FROM notice") == 2);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM lot") == 2);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM lot WHERE cpv = '45442100' AND "
 			"nuts = 'SE232' AND value = 1500000 AND sme_suitable = 1 "
 			"AND deadline = 1800000000") == 2);
 	notice_free(n);
@@ -179,8 +163,8 @@ test_rollback_keeps_nothing(void)
 	CHECK(store_begin(s) == 0);
 	CHECK(store_put_notice(s, n, "test", 100, &r, lots) == 0);
 	store_rollback(s);
-	CHECK(query_int("SELECT count(*) FROM notice") == 0);
-	CHECK(query_int("SELECT count(*) FROM lot") == 0);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM notice") == 0);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM lot") == 0);
 	notice_free(n);
 	done_store(s);
 }
@@ -209,7 +193,7 @@ test_firms(void)
 		CHECK(l.v[0]->turnover == -1);
 		CHECK(l.v[0]->id > 0);
 	}
-	CHECK(query_int("SELECT consent_at FROM firm") == 100);
+	CHECK(db_query(dbpath, "SELECT consent_at FROM firm") == 100);
 	CHECK(store_remove_firm(s, "556036-0793", &found) == 0);
 	CHECK(found == 1);
 	CHECK(store_remove_firm(s, "556036-0793", &found) == 0);
@@ -261,8 +245,8 @@ test_match_unique(void)
 	CHECK(store_put_match(s, firm, lots[0], "n-1", "LOT-0001", "planning",
 			      "CPV 45442100", 120, NULL, 200, &created) == 0);
 	CHECK(created == 1);
-	CHECK(query_int("SELECT count(*) FROM match") == 2);
-	CHECK(query_int("SELECT score FROM match WHERE kind = 'competition' "
+	CHECK(db_query(dbpath, "SELECT count(*) FROM match") == 2);
+	CHECK(db_query(dbpath, "SELECT score FROM match WHERE kind = 'competition' "
 			"AND category = 'maleri'") == 150);
 	notice_free(n2);
 	done_store(s);
@@ -297,7 +281,7 @@ test_outbox_states(void)
 	m.len = strlen(m.body);
 	CHECK(store_queue_message(s, &m, ids, 1, 1000) == 0);
 	CHECK(store_queue_message(s, &m, ids, 1, 1000) == 1);
-	CHECK(query_int("SELECT count(*) FROM message") == 1);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM message") == 1);
 	items = NULL;
 	CHECK(store_unqueued_matches(s, firm, 10, &items, &n) == 0);
 	CHECK(n == 0);
@@ -317,16 +301,16 @@ test_outbox_states(void)
 	/* A crash while sending: the message comes back, never lost. */
 	CHECK(store_recover_sending(s, &recovered) == 0);
 	CHECK(recovered == 1);
-	CHECK(query_int("SELECT attempts FROM message") == 1);
+	CHECK(db_query(dbpath, "SELECT attempts FROM message") == 1);
 	CHECK(store_due_messages(s, 1000, 10, &due, &ndue) == 0);
 	CHECK(ndue == 1);
 	if (ndue == 1) {
 		CHECK(store_mark_message(s, due[0].id, MSG_PENDING, "421 busy", 2000, 1000) == 0);
-		CHECK(query_int("SELECT next_attempt FROM message") == 2000);
+		CHECK(db_query(dbpath, "SELECT next_attempt FROM message") == 2000);
 		CHECK(store_mark_message(s, due[0].id, MSG_SENT, NULL, 0, 2001) == 0);
 	}
 	outbox_messages_free(due, ndue);
-	CHECK(query_int("SELECT sent_at FROM message WHERE state = 'sent'") == 2001);
+	CHECK(db_query(dbpath, "SELECT sent_at FROM message WHERE state = 'sent'") == 2001);
 	CHECK(store_due_messages(s, 99999, 10, &due, &ndue) == 0);
 	CHECK(ndue == 0);
 	outbox_messages_free(due, ndue);
@@ -346,9 +330,9 @@ test_remove_firm_removes_personal_data(void)
 	m.firm_id = setup_match(s, &created);
 	CHECK(store_queue_message(s, &m, NULL, 0, 1) == 0);
 	CHECK(store_remove_firm(s, "556036-0793", &found) == 0 && found);
-	CHECK(query_int("SELECT count(*) FROM match") == 0);
-	CHECK(query_int("SELECT count(*) FROM message") == 0);
-	CHECK(query_int("SELECT count(*) FROM notice") == 1);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM match") == 0);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM message") == 0);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM notice") == 1);
 	done_store(s);
 }
 
@@ -407,9 +391,9 @@ test_new_version_records_changes(void)
 
 	CHECK(store_put_notice(s, v1, "t", 1, &r, lots) == 0 && r == STORE_NEW);
 	CHECK(store_put_notice(s, v2, "t", 2, &r, lots) == 0 && r == STORE_CHANGED);
-	CHECK(query_int("SELECT count(*) FROM notice WHERE version = '01' AND "
+	CHECK(db_query(dbpath, "SELECT count(*) FROM notice WHERE version = '01' AND "
 			"superseded_by = (SELECT id FROM notice WHERE version = '02')") == 1);
-	CHECK(query_int("SELECT count(*) FROM notice WHERE superseded_by IS NULL") == 1);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM notice WHERE superseded_by IS NULL") == 1);
 	CHECK(store_notice_changes(s, "n-1", &c, &n) == 0);
 	CHECK(n == 4);
 	CHECK(has_change(c, n, "LOT-0001", "deadline", "1800000000", "1800086400"));
@@ -433,9 +417,9 @@ test_late_older_version_changes_nothing(void)
 
 	CHECK(store_put_notice(s, v2, "t", 1, &r, lots) == 0 && r == STORE_NEW);
 	CHECK(store_put_notice(s, v1, "t", 2, &r, lots) == 0 && r == STORE_UNCHANGED);
-	CHECK(query_int("SELECT count(*) FROM notice WHERE superseded_by IS NULL "
+	CHECK(db_query(dbpath, "SELECT count(*) FROM notice WHERE superseded_by IS NULL "
 			"AND version = '02'") == 1);
-	CHECK(query_int("SELECT count(*) FROM notice_change") == 0);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM notice_change") == 0);
 	notice_free(v1);
 	notice_free(v2);
 	done_store(s);
@@ -464,14 +448,14 @@ test_change_notice(void)
 	strvec_push(&it->sections, &it->nsections, "LOT-0001");
 	CHECK(store_put_notice(s, orig, "t", 1, &r, lots) == 0 && r == STORE_NEW);
 	CHECK(store_put_notice(s, chg, "t", 2, &r, lots) == 0 && r == STORE_CHANGED);
-	CHECK(query_int("SELECT count(*) FROM notice WHERE notice_id = 'n-1' AND "
+	CHECK(db_query(dbpath, "SELECT count(*) FROM notice WHERE notice_id = 'n-1' AND "
 			"superseded_by = (SELECT id FROM notice WHERE notice_id = 'c-1')") == 1);
-	CHECK(query_int("SELECT count(*) FROM notice WHERE notice_id = 'c-1' AND "
+	CHECK(db_query(dbpath, "SELECT count(*) FROM notice WHERE notice_id = 'c-1' AND "
 			"changes_notice_id = 'n-1' AND changes_version = '01' AND "
 			"change_reason = 'Förlängd anbudstid'") == 1);
-	CHECK(query_int("SELECT count(*) FROM notice_change WHERE what = 'announced' "
+	CHECK(db_query(dbpath, "SELECT count(*) FROM notice_change WHERE what = 'announced' "
 			"AND lot_id = 'LOT-0001' AND new = 'Ny sista dag för anbud'") == 1);
-	CHECK(query_int("SELECT count(*) FROM notice_change WHERE what = 'deadline' "
+	CHECK(db_query(dbpath, "SELECT count(*) FROM notice_change WHERE what = 'deadline' "
 			"AND lot_id = 'LOT-0001'") == 1);
 	notice_free(orig);
 	notice_free(chg);
@@ -505,12 +489,12 @@ test_details_stored(void)
 	a->winners[0].name = strdup("Berglunds Måleri AB");
 	a->winners[0].id = strdup("556734-2182");
 	CHECK(store_put_notice(s, n, "t", 1, &r, lots) == 0);
-	CHECK(query_int("SELECT count(*) FROM notice WHERE buyer_id = '212000-9994' "
+	CHECK(db_query(dbpath, "SELECT count(*) FROM notice WHERE buyer_id = '212000-9994' "
 			"AND max_lots_submitted = 2 AND max_lots_awarded IS NULL") == 1);
-	CHECK(query_int("SELECT count(*) FROM notice_text WHERE field = 'title'") == 2);
-	CHECK(query_int("SELECT tenders FROM award WHERE lot_id = 'LOT-0001' "
+	CHECK(db_query(dbpath, "SELECT count(*) FROM notice_text WHERE field = 'title'") == 2);
+	CHECK(db_query(dbpath, "SELECT tenders FROM award WHERE lot_id = 'LOT-0001' "
 			"AND sme_tenders IS NULL") == 4);
-	CHECK(query_int("SELECT count(*) FROM award_winner WHERE "
+	CHECK(db_query(dbpath, "SELECT count(*) FROM award_winner WHERE "
 			"org_id = '556734-2182'") == 1);
 	notice_free(n);
 	done_store(s);
