@@ -1,7 +1,8 @@
 /*
  * Ingest of a TED publication day: the bundled and example notices
  * replicated into ~5,000 files with distinct notice ids, polled as a
- * directory feed into a fresh database (read, parse, store, validators),
+ * directory feed into a fresh database (read, parse, split into the
+ * bundled categories, store, validators),
  * against a bare libxml2 parse of the same files read the same way. Then
  * peak memory of a whole ingest, for one day and for ten, each in its own
  * process: it must not grow with the number of notices.
@@ -130,6 +131,8 @@ static double
 ingest_dir(const char *dir, const char *db, unsigned *stored)
 {
 	struct feed_config feed = { .name = "day", .kind = FEED_EFORMS, .url = (char *)dir };
+	struct match_options mo = { .size_share = 0.5 };
+	struct category_set categories = { 0 };
 	struct firm_list firms = { 0 };
 	struct store *store = NULL;
 	struct ingest in = { 0 };
@@ -144,7 +147,11 @@ ingest_dir(const char *dir, const char *db, unsigned *stored)
 	in.store = store;
 	in.parser = eforms_parser_new();
 	in.firms = &firms;
+	in.categories = &categories;
+	in.index = match_index_new(&firms, &mo);
 	in.now = 1795000000;
+	if (category_load("config/categories.conf", &categories) < 0 || !in.index)
+		exit(1);
 	fp.store = store;
 	fp.syndication = syndication_parser_new();
 	fp.fetch.timeout = 30;
@@ -157,6 +164,8 @@ ingest_dir(const char *dir, const char *db, unsigned *stored)
 	}
 	t0 = bench_now() - t0;
 	*stored = in.counts.notices_new;
+	match_index_free(in.index);
+	category_set_release(&categories);
 	eforms_parser_free(in.parser);
 	syndication_parser_free(fp.syndication);
 	store_free(store);
