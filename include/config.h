@@ -30,7 +30,14 @@ struct feed_config {
 };
 
 enum mail_transport {
-	TRANSPORT_MAILDIR
+	TRANSPORT_MAILDIR,
+	TRANSPORT_SMTP
+};
+
+enum starttls_mode {
+	STARTTLS_REQUIRED,
+	STARTTLS_OPTIONAL,
+	STARTTLS_OFF
 };
 
 struct config {
@@ -50,6 +57,11 @@ struct config {
 	char *mail_from;	/* "Name <addr>" */
 	char *reply_to;		/* may be NULL */
 	long max_lots_per_mail;
+	char *smtp_host;
+	long smtp_port;
+	enum starttls_mode starttls;
+	char *smtp_auth_file;	/* "user password" on one line; NULL: no AUTH */
+	long smtp_timeout;	/* seconds */
 
 	/* [fetch] */
 	long fetch_timeout;	/* seconds */

@@ -57,7 +57,8 @@ struct ini_key {
 	const char *key;
 	enum ini_type type;
 	const char *def;	/* parsed like a file value; NULL: required */
-	bool empty_unsets;	/* INI_STRING, INI_LIST: an empty value stores NULL */
+	bool empty_unsets;	/* INI_STRING, INI_LIST, INI_PATH: an empty
+				   value stores NULL */
 	long min, max;		/* INI_INT, INI_DURATION, INI_AMOUNT */
 	const char *const *allowed;	/* INI_ENUM */
 	size_t offset;		/* of the field in the struct it fills */

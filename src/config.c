@@ -20,7 +20,8 @@ _Static_assert(sizeof(enum mail_transport) == sizeof(int),
 _Static_assert(sizeof(enum feed_kind) == sizeof(int),
 	       "enum feed_kind must be int-sized");
 
-static const char *const transports[] = { "maildir", NULL };
+static const char *const transports[] = { "maildir", "smtp", NULL };
+static const char *const starttls_modes[] = { "required", "optional", "off", NULL };
 static const char *const feed_kinds[] = { "eforms", "ted", "rss", "atom", NULL };
 
 #define CFG(field) offsetof(struct config, field)
@@ -51,6 +52,17 @@ static const struct ini_key config_keys[] = {
 	  NULL, CFG(reply_to), "Reply-To: header; empty for none" },
 	{ "mail", "max_lots_per_mail", INI_INT, "20", false, 1, 100,
 	  NULL, CFG(max_lots_per_mail), "most lots listed in one mail" },
+	{ "mail", "smtp_host", INI_STRING, "localhost", false, 0, 0,
+	  NULL, CFG(smtp_host), "SMTP relay for transport = smtp" },
+	{ "mail", "smtp_port", INI_INT, "25", false, 1, 65535,
+	  NULL, CFG(smtp_port), "its port" },
+	{ "mail", "starttls", INI_ENUM, "optional", false, 0, 0,
+	  starttls_modes, CFG(starttls), "TLS to the relay" },
+	{ "mail", "smtp_auth_file", INI_PATH, "", true, 0, 0,
+	  NULL, CFG(smtp_auth_file),
+	  "file with \"user password\", mode 0600; empty: no AUTH" },
+	{ "mail", "smtp_timeout", INI_DURATION, "60", false, 1, 3600,
+	  NULL, CFG(smtp_timeout), "give up on an SMTP reply after this long" },
 	{ "fetch", "timeout", INI_DURATION, "30", false, 1, 3600,
 	  NULL, CFG(fetch_timeout), "give up on a download after this long" },
 	{ "fetch", "connect_timeout", INI_DURATION, "10", false, 1, 600,

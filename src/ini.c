@@ -414,6 +414,11 @@ set_value(const struct ini_key *k, void *base, const char *value,
 			goto nomem;
 		break;
 	case INI_PATH:
+		if (value[0] == '\0' && k->empty_unsets) {
+			free(*str);
+			*str = NULL;
+			return 0;
+		}
 		return set_path(str, value, basedir, why);
 	case INI_URL:
 		if (!is_http_url(value)) {

@@ -324,9 +324,12 @@ static void
 test_bad_enum(void)
 {
 	fresh_tmpdir();
-	check_main_error("[mail]\ntransport = smtp\n",
+	check_main_error("[mail]\ntransport = pigeon\n",
 		"tenderlots: error: FILE:2: [mail] transport: unknown value "
-		"'smtp', expected one of: maildir\n");
+		"'pigeon', expected one of: maildir, smtp\n");
+	check_main_error("[mail]\nstarttls = maybe\n",
+		"tenderlots: error: FILE:2: [mail] starttls: unknown value "
+		"'maybe', expected one of: required, optional, off\n");
 }
 
 static void
