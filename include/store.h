@@ -133,6 +133,31 @@ int store_mark_message(struct store *s, int64_t id, enum message_state state,
  */
 int store_recover_sending(struct store *s, int *n);
 
+/* A message as `outbox list` shows it. */
+struct outbox_entry {
+	int64_t id;
+	char *key;
+	char *rcpt;
+	char *state;
+	int attempts;
+	time_t created_at;
+	time_t next_attempt;
+	time_t sent_at;		/* 0: not sent */
+	char *last_error;	/* NULL: none */
+};
+
+void outbox_entries_free(struct outbox_entry *e, size_t n);
+/* The newest messages first; state NULL for all states. */
+int store_outbox_list(struct store *s, const char *state, size_t limit,
+		      struct outbox_entry **out, size_t *n);
+/* A failed or waiting message is tried again at the next delivery. */
+int store_outbox_retry(struct store *s, int64_t id, time_t now, int *found);
+/*
+ * Drops the bodies of messages sent before a time. The rows stay, with
+ * their unique keys, so what was sent is never sent again.
+ */
+int store_outbox_purge(struct store *s, time_t before, long long *n);
+
 /* One difference between a notice and the one it replaced. */
 struct notice_change {
 	char *lot_id;		/* NULL for the procedure */

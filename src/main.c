@@ -61,6 +61,7 @@ static const char usage_main[] =
 	"  firm list              list subscribed firms\n"
 	"  firm remove ORGNR      remove a firm and everything about it\n"
 	"  quarantine list [-n N] documents refused at ingest, newest first\n"
+	"  outbox list|retry|purge the queued mails\n"
 	"  category list|show KEY the municipality's lot categories\n"
 	"  notice show ID         a stored notice, its lots and category parts\n"
 	"  advice                 own procurements that could be divided\n"
@@ -132,6 +133,17 @@ static const char usage_advice[] =
 	"have one lot while spanning several categories to be divided, or\n"
 	"exceeding the value band of their category, with the value per\n"
 	"category where known and how many subscribed firms fit each part.\n";
+
+static const char usage_outbox[] =
+	"usage: tenderlots outbox list [--state pending|sending|sent|failed] [-n N]\n"
+	"       tenderlots outbox retry ID\n"
+	"       tenderlots outbox purge --sent-before YYYY-MM-DD\n"
+	"\n"
+	"The queued mails: list shows the newest first with their state,\n"
+	"attempts and last server reply; retry sends a failed or waiting\n"
+	"message at the next delivery; purge drops the text of mails sent\n"
+	"before a day (local time) and keeps their record, so none is sent\n"
+	"again.\n";
 
 static const char usage_config[] =
 	"usage: tenderlots config check\n"
@@ -776,6 +788,116 @@ out:
 }
 
 static int
+outbox_list(struct store *store, int argc, char **argv)
+{
+	static const char *const states[] = { "pending", "sending", "sent", "failed" };
+	struct outbox_entry *e = NULL;
+	const char *state = NULL;
+	size_t n = 0, i, k;
+	long limit = 50;
+	char *end;
+
+	for (i = 2; i < (size_t)argc; i += 2) {
+		if (i + 1 >= (size_t)argc)
+			return usage_error(usage_outbox, "outbox list: %s needs a "
+					   "value", argv[i]);
+		if (strcmp(argv[i], "--state") == 0) {
+			for (k = 0; k < 4 && strcmp(argv[i + 1], states[k]) != 0; k++)
+				;
+			if (k == 4)
+				return usage_error(usage_outbox, "outbox list: unknown "
+						   "state '%s'", argv[i + 1]);
+			state = states[k];
+		} else if (strcmp(argv[i], "-n") == 0) {
+			limit = strtol(argv[i + 1], &end, 10);
+			if (*end || limit < 1 || limit > 1000000)
+				return usage_error(usage_outbox, "outbox list: -n takes "
+						   "a number from 1 to 1000000");
+		} else {
+			return usage_error(usage_outbox, "outbox list: unknown "
+					   "option '%s'", argv[i]);
+		}
+	}
+	if (store_outbox_list(store, state, (size_t)limit, &e, &n) < 0)
+		return EXIT_ERROR;
+	for (i = 0; i < n; i++) {
+		printf("%-6lld %-8s %2d  ", (long long)e[i].id, e[i].state,
+		       e[i].attempts);
+		print_local_time(e[i].sent_at ? e[i].sent_at : e[i].next_attempt);
+		printf("  %s  %s\n", e[i].rcpt, e[i].key);
+		if (e[i].last_error)
+			printf("       %s\n", e[i].last_error);
+	}
+	printf("%zu message%s\n", n, n == 1 ? "" : "s");
+	outbox_entries_free(e, n);
+	return EXIT_OK;
+}
+
+/* YYYY-MM-DD as the start of that day in local time. */
+static int
+parse_local_day(const char *s, time_t *out)
+{
+	struct tm tm;
+	int used = 0;
+
+	memset(&tm, 0, sizeof tm);
+	if (sscanf(s, "%4d-%2d-%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		   &used) != 3 || s[used] != '\0' || tm.tm_mon < 1 ||
+	    tm.tm_mon > 12 || tm.tm_mday < 1 || tm.tm_mday > 31)
+		return -1;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	tm.tm_isdst = -1;
+	*out = mktime(&tm);
+	return 0;
+}
+
+static int
+cmd_outbox(const char *config_path, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	struct app app;
+	long long purged;
+	time_t when;
+	char *end = NULL;
+	long long id = 0;
+	int found, rc = EXIT_ERROR;
+
+	if (strcmp(sub, "list") != 0 && strcmp(sub, "retry") != 0 &&
+	    strcmp(sub, "purge") != 0)
+		return usage_error(usage_outbox, "outbox: expected list, retry or purge");
+	if (strcmp(sub, "retry") == 0 && argc == 3)
+		id = strtoll(argv[2], &end, 10);
+	if (strcmp(sub, "retry") == 0 && (id < 1 || !end || *end))
+		return usage_error(usage_outbox, "outbox retry: expected a message id");
+	if (strcmp(sub, "purge") == 0 &&
+	    (argc != 4 || strcmp(argv[2], "--sent-before") != 0 ||
+	     parse_local_day(argv[3], &when) < 0))
+		return usage_error(usage_outbox, "outbox purge: expected "
+				   "--sent-before YYYY-MM-DD");
+	if (app_open(&app, config_path, APP_STORE) < 0)
+		return EXIT_ERROR;
+	if (strcmp(sub, "list") == 0) {
+		rc = outbox_list(app.store, argc, argv);
+	} else if (strcmp(sub, "retry") == 0) {
+		if (current_time(&when) == 0 &&
+		    store_outbox_retry(app.store, id, when, &found) == 0) {
+			if (found) {
+				printf("message %lld will be sent at the next delivery\n", id);
+				rc = EXIT_OK;
+			} else {
+				error("no failed or waiting message %lld", id);
+			}
+		}
+	} else if (store_outbox_purge(app.store, when, &purged) == 0) {
+		printf("%lld sent message%s purged\n", purged, purged == 1 ? "" : "s");
+		rc = EXIT_OK;
+	}
+	app_close(&app);
+	return rc;
+}
+
+static int
 cmd_config(const char *config_path, int argc, char **argv)
 {
 	struct app app;
@@ -848,6 +970,8 @@ main(int argc, char **argv)
 			fputs(usage_quarantine, stdout);
 		else if (strcmp(cmd, "category") == 0)
 			fputs(usage_category, stdout);
+		else if (strcmp(cmd, "outbox") == 0)
+			fputs(usage_outbox, stdout);
 		else if (strcmp(cmd, "notice") == 0)
 			fputs(usage_notice, stdout);
 		else if (strcmp(cmd, "advice") == 0)
@@ -871,6 +995,8 @@ main(int argc, char **argv)
 		rc = cmd_quarantine(config_path, argc, argv);
 	else if (strcmp(cmd, "category") == 0)
 		rc = cmd_category(config_path, argc, argv);
+	else if (strcmp(cmd, "outbox") == 0)
+		rc = cmd_outbox(config_path, argc, argv);
 	else if (strcmp(cmd, "notice") == 0)
 		rc = cmd_notice(config_path, argc, argv);
 	else if (strcmp(cmd, "advice") == 0)

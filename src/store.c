@@ -226,6 +226,9 @@ enum stmt_id {
 	ST_NOTICE_LOTS,
 	ST_LOT_PARTS,
 	ST_SINGLE_LOT_NOTICES,
+	ST_OUTBOX_LIST,
+	ST_OUTBOX_RETRY,
+	ST_OUTBOX_PURGE,
 	ST_FIRM_FIND,
 	ST_FIRM_INSERT,
 	ST_FIRM_UPDATE,
@@ -368,6 +371,16 @@ static const char *const stmt_sql[NSTMT] = {
 	" AND (n.deadline IS NULL OR n.deadline >= ?2)"
 	" AND (SELECT count(*) FROM lot l WHERE l.notice = n.id) = 1"
 	" ORDER BY n.published, n.notice_id",
+	[ST_OUTBOX_LIST] =
+	"SELECT id, key, rcpt, state, attempts, created_at, next_attempt,"
+	" sent_at, last_error FROM message WHERE ?1 IS NULL OR state = ?1"
+	" ORDER BY id DESC LIMIT ?2",
+	[ST_OUTBOX_RETRY] =
+	"UPDATE message SET state = 'pending', next_attempt = ?2"
+	" WHERE id = ?1 AND state IN ('pending', 'failed')",
+	[ST_OUTBOX_PURGE] =
+	"UPDATE message SET body = X'' WHERE state = 'sent' AND sent_at < ?1"
+	" AND length(body) > 0",
 	[ST_CHANGES_OF] =
 	"SELECT c.lot_id, c.what, c.old, c.new FROM notice_change c"
 	" JOIN notice n ON n.id = c.notice"
@@ -1806,5 +1819,85 @@ store_single_lot_notices(struct store *s, const char *buyer_id, time_t now,
 		return r == SQLITE_ROW ? error("out of memory") :
 					 db_error(s, "list single-lot notices");
 	}
+	return 0;
+}
+
+void
+outbox_entries_free(struct outbox_entry *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(e[i].key);
+		free(e[i].rcpt);
+		free(e[i].state);
+		free(e[i].last_error);
+	}
+	free(e);
+}
+
+static int
+read_outbox_entry(sqlite3_stmt *st, void *elem)
+{
+	struct outbox_entry *e = elem;
+
+	e->id = sqlite3_column_int64(st, 0);
+	e->key = column_strdup(st, 1);
+	e->rcpt = column_strdup(st, 2);
+	e->state = column_strdup(st, 3);
+	e->attempts = sqlite3_column_int(st, 4);
+	e->created_at = column_time(st, 5);
+	e->next_attempt = column_time(st, 6);
+	e->sent_at = column_time(st, 7);
+	e->last_error = column_strdup(st, 8);
+	return e->key && e->rcpt && e->state ? 0 : -1;
+}
+
+static void
+release_outbox_entries(void *v, size_t n)
+{
+	outbox_entries_free(v, n);
+}
+
+int
+store_outbox_list(struct store *s, const char *state, size_t limit,
+		  struct outbox_entry **out, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_OUTBOX_LIST)))
+		return -1;
+	bind_text(st, 1, state);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+	return collect(s, st, sizeof **out, read_outbox_entry,
+		       release_outbox_entries, (void **)out, n, "list outbox");
+}
+
+int
+store_outbox_retry(struct store *s, int64_t id, time_t now, int *found)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_OUTBOX_RETRY)))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	if (step_done(s, st, "retry message") < 0)
+		return -1;
+	*found = sqlite3_changes(s->db) > 0;
+	return 0;
+}
+
+int
+store_outbox_purge(struct store *s, time_t before, long long *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_OUTBOX_PURGE)))
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)before);
+	if (step_done(s, st, "purge sent messages") < 0)
+		return -1;
+	*n = sqlite3_changes(s->db);
 	return 0;
 }

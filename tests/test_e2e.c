@@ -263,6 +263,48 @@ test_crash_while_sending_repeats_with_same_message_id(void)
 }
 
 static void
+test_outbox_commands(void)
+{
+	char path[PATH_MAX * 2];
+	char *out;
+	sqlite3 *db;
+
+	setup("");
+	CHECK(tl(NOW_OPEN, "firm import -c tenderlots.conf firms.csv") == 0);
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
+	CHECK(tl(NOW_OPEN, "outbox list -c tenderlots.conf --state sent") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "sent") && strstr(out, "info@berglunds-maleri.example"));
+	CHECK(out && strstr(out, "3 messages\n"));
+	free(out);
+	/* Purging keeps the records: nothing is mailed again. */
+	CHECK(tl(NOW_OPEN, "outbox purge -c tenderlots.conf --sent-before 2026-11-26") == 0);
+	out = dir_file("out.txt");
+	CHECK_STR(out, "3 sent messages purged\n");
+	free(out);
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
+	CHECK(count_mails() == 3);
+	/* A failed message goes out again when the unit asks for it. */
+	snprintf(path, sizeof path, "%s/var/t.db", dir);
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "UPDATE message SET state = 'failed', last_error = "
+			   "'550 5.1.1 no such user', body = 'Subject: x\r\n\r\nx\r\n' "
+			   "WHERE id = 1", NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	CHECK(tl(NOW_OPEN, "outbox list -c tenderlots.conf --state failed") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "       550 5.1.1 no such user\n"));
+	free(out);
+	CHECK(tl(NOW_OPEN, "outbox retry -c tenderlots.conf 1") == 0);
+	/* A sent message is never sent again, not even on request. */
+	CHECK(tl(NOW_OPEN, "outbox retry -c tenderlots.conf 2") == 1);
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
+	CHECK(count_mails() == 4);
+	CHECK(tl(NOW_OPEN, "outbox purge -c tenderlots.conf --sent-before 26-11-2026") == 2);
+	rm_rf(dir);
+}
+
+static void
 test_expired_lots_are_not_mailed(void)
 {
 	char *all;
@@ -372,6 +414,7 @@ main(void)
 		return 2;
 	RUN(test_import_run_and_mails);
 	RUN(test_crash_while_sending_repeats_with_same_message_id);
+	RUN(test_outbox_commands);
 	RUN(test_expired_lots_are_not_mailed);
 	RUN(test_bad_config_names_file_and_line);
 	RUN(test_firm_commands);
