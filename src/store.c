@@ -1643,30 +1643,44 @@ store_last_alert(struct store *s, int64_t firm_id, time_t *when)
 	return 0;
 }
 
+static void
+release_parts(void *v, size_t n)
+{
+	struct stored_part *p = v;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(p[i].category);
+		free(p[i].cpv);
+	}
+	free(p);
+}
+
+static void
+release_lots(void *v, size_t n)
+{
+	struct stored_lot *l = v;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		release_parts(l[i].parts, l[i].nparts);
+		free(l[i].lot_id);
+		free(l[i].title);
+		free(l[i].cpv);
+		free(l[i].nuts);
+		free(l[i].town);
+		free(l[i].duration);
+		free(l[i].currency);
+	}
+	free(l);
+}
+
 void
 stored_notice_free(struct stored_notice *n)
 {
-	size_t i, j;
-
 	if (!n)
 		return;
-	for (i = 0; i < n->nlots; i++) {
-		struct stored_lot *l = &n->lots[i];
-
-		for (j = 0; j < l->nparts; j++) {
-			free(l->parts[j].category);
-			free(l->parts[j].cpv);
-		}
-		free(l->parts);
-		free(l->lot_id);
-		free(l->title);
-		free(l->cpv);
-		free(l->nuts);
-		free(l->town);
-		free(l->duration);
-		free(l->currency);
-	}
-	free(n->lots);
+	release_lots(n->lots, n->nlots);
 	free(n->notice_id);
 	free(n->version);
 	free(n->kind);
@@ -1680,69 +1694,63 @@ stored_notice_free(struct stored_notice *n)
 }
 
 static int
+read_part(sqlite3_stmt *st, void *elem)
+{
+	struct stored_part *p = elem;
+
+	p->category = column_strdup(st, 0);
+	p->cpv = column_strdup(st, 1);
+	if ((p->has_value = sqlite3_column_type(st, 2) != SQLITE_NULL))
+		p->value = sqlite3_column_double(st, 2);
+	return p->cpv ? 0 : -1;
+}
+
+static int
 load_parts(struct store *s, struct stored_lot *l)
 {
-	struct stored_part *v;
 	sqlite3_stmt *st;
-	int r;
 
 	if (!(st = stmt(s, ST_LOT_PARTS)))
 		return -1;
 	sqlite3_bind_int64(st, 1, l->rowid);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!(v = realloc(l->parts, (l->nparts + 1) * sizeof *v)))
-			break;
-		l->parts = v;
-		v = &v[l->nparts++];
-		memset(v, 0, sizeof *v);
-		v->category = column_strdup(st, 0);
-		v->cpv = column_strdup(st, 1);
-		if ((v->has_value = sqlite3_column_type(st, 2) != SQLITE_NULL))
-			v->value = sqlite3_column_double(st, 2);
-	}
-	sqlite3_reset(st);
-	if (r != SQLITE_DONE)
-		return r == SQLITE_ROW ? error("out of memory") :
-					 db_error(s, "read category parts");
-	return 0;
+	return collect(s, st, sizeof *l->parts, read_part, release_parts,
+		       (void **)&l->parts, &l->nparts, "read category parts");
+}
+
+static int
+read_lot(sqlite3_stmt *st, void *elem)
+{
+	struct stored_lot *l = elem;
+
+	l->rowid = sqlite3_column_int64(st, 0);
+	l->lot_id = column_strdup(st, 1);
+	l->title = column_strdup(st, 2);
+	l->cpv = column_strdup(st, 3);
+	l->nuts = column_strdup(st, 4);
+	l->town = column_strdup(st, 5);
+	l->duration = column_strdup(st, 6);
+	l->sme_suitable = sqlite3_column_type(st, 7) == SQLITE_NULL ?
+			  LOT_SME_UNKNOWN : sqlite3_column_int(st, 7);
+	if ((l->has_value = sqlite3_column_type(st, 8) != SQLITE_NULL))
+		l->value = sqlite3_column_double(st, 8);
+	l->currency = column_strdup(st, 9);
+	if ((l->has_deadline = sqlite3_column_type(st, 10) != SQLITE_NULL))
+		l->deadline = column_time(st, 10);
+	return l->lot_id && l->cpv && l->nuts ? 0 : -1;
 }
 
 static int
 load_lots(struct store *s, struct stored_notice *n)
 {
-	struct stored_lot *v;
 	sqlite3_stmt *st;
 	size_t i;
-	int r;
 
 	if (!(st = stmt(s, ST_NOTICE_LOTS)))
 		return -1;
 	sqlite3_bind_int64(st, 1, n->rowid);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!(v = realloc(n->lots, (n->nlots + 1) * sizeof *v)))
-			break;
-		n->lots = v;
-		v = &v[n->nlots++];
-		memset(v, 0, sizeof *v);
-		v->rowid = sqlite3_column_int64(st, 0);
-		v->lot_id = column_strdup(st, 1);
-		v->title = column_strdup(st, 2);
-		v->cpv = column_strdup(st, 3);
-		v->nuts = column_strdup(st, 4);
-		v->town = column_strdup(st, 5);
-		v->duration = column_strdup(st, 6);
-		v->sme_suitable = sqlite3_column_type(st, 7) == SQLITE_NULL ?
-				  LOT_SME_UNKNOWN : sqlite3_column_int(st, 7);
-		if ((v->has_value = sqlite3_column_type(st, 8) != SQLITE_NULL))
-			v->value = sqlite3_column_double(st, 8);
-		v->currency = column_strdup(st, 9);
-		if ((v->has_deadline = sqlite3_column_type(st, 10) != SQLITE_NULL))
-			v->deadline = column_time(st, 10);
-	}
-	sqlite3_reset(st);
-	if (r != SQLITE_DONE)
-		return r == SQLITE_ROW ? error("out of memory") :
-					 db_error(s, "read lots");
+	if (collect(s, st, sizeof *n->lots, read_lot, release_lots,
+		    (void **)&n->lots, &n->nlots, "read lots") < 0)
+		return -1;
 	for (i = 0; i < n->nlots; i++)
 		if (load_parts(s, &n->lots[i]) < 0)
 			return -1;

@@ -129,7 +129,8 @@ setup(const char *feeds_extra)
 		 "[mail]\nmaildir = var/mail\n"
 		 "from = Exempelkommun bevakning <bevakning@exempelkommun.example>\n"
 		 "[feeds]\nfile = feeds.conf\n"
-		 "[categories]\nfile = %s/config/categories.conf\n", project);
+		 "[categories]\nfile = %s/config/categories.conf\n"
+		 "[service]\nown_buyers = 2120009994\n", project);
 	write_text(path, cmd);
 	snprintf(path, sizeof path, "%s/feeds.conf", dir);
 	write_text(path, "[local]\nkind = eforms\nurl = feeds\n");
@@ -259,6 +260,38 @@ test_crash_while_sending_repeats_with_same_message_id(void)
 		seen++;
 	CHECK(seen == 2);
 	free(all);
+	rm_rf(dir);
+}
+
+static void
+test_notice_category_and_advice_commands(void)
+{
+	char *out;
+
+	setup("");
+	CHECK(tl(NOW_OPEN, "firm import -c tenderlots.conf firms.csv") == 0);
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
+	CHECK(tl(NOW_OPEN, "notice show -c tenderlots.conf "
+		 "02c6ae29-909a-4ce3-8565-6bee67bd2dce") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "Underhåll av kommunala fastigheter 2027–2029\n"
+			    "  competition 16, version 01"));
+	CHECK(out && strstr(out, "  LOT-0001  Målning\n    cpv 45442100 45442110, "
+			    "value 2400000 SEK\n    part Måleri"));
+	CHECK(out && strstr(out, "  LOT-0002  El-installationer\n"));
+	CHECK(out && strstr(out, "    part El    "));
+	free(out);
+	CHECK(tl(NOW_OPEN, "notice show -c tenderlots.conf no-such-notice") == 1);
+	CHECK(tl(NOW_OPEN, "category show -c tenderlots.conf fonsterputs") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "  90911300  Fönsterputsning\n"));
+	free(out);
+	CHECK(tl(NOW_OPEN, "advice -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "Planerad upphandling: Renovering av Ängsskolan\n"));
+	CHECK(out && strstr(out, "  spans 3 categories the unit wants divided\n"));
+	CHECK(out && strstr(out, "2 procurements could be divided\n"));
+	free(out);
 	rm_rf(dir);
 }
 
@@ -414,6 +447,7 @@ main(void)
 		return 2;
 	RUN(test_import_run_and_mails);
 	RUN(test_crash_while_sending_repeats_with_same_message_id);
+	RUN(test_notice_category_and_advice_commands);
 	RUN(test_outbox_commands);
 	RUN(test_expired_lots_are_not_mailed);
 	RUN(test_bad_config_names_file_and_line);
