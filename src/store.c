@@ -406,9 +406,14 @@ static const char *const stmt_sql[NSTMT] = {
 	"INSERT OR IGNORE INTO match (firm, lot, notice_id, lot_id, kind, reason,"
 	" created_at, score, category) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[ST_MATCHES_UNQUEUED] =
-	"SELECT m.id, m.kind, n.title, n.buyer, n.url, l.lot_id, l.title,"
-	" m.reason, l.deadline, l.value, l.currency"
+	/* The notice's title in the firm's language when the notice has it. */
+	"SELECT m.id, m.kind, coalesce((SELECT t.value FROM notice_text t"
+	"  WHERE t.notice = n.id AND t.field = 'title' AND t.lang ="
+	"  CASE f.language WHEN 'en' THEN 'ENG' ELSE 'SWE' END), n.title),"
+	" n.buyer, n.url, l.lot_id, l.title, m.reason, l.deadline, l.value,"
+	" l.currency"
 	" FROM match m JOIN lot l ON l.id = m.lot JOIN notice n ON n.id = l.notice"
+	" JOIN firm f ON f.id = m.firm"
 	" WHERE m.firm = ?1 AND m.message IS NULL"
 	" ORDER BY m.score DESC, m.id LIMIT ?2",
 	[ST_MESSAGE_INSERT] =
