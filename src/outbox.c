@@ -205,30 +205,88 @@ outbox_queue_alerts(struct store *s, const struct config *cfg,
 	return 0;
 }
 
-static int
-deliver_one(struct store *s, struct mailer *m, const struct outbox_message *msg,
-	    time_t now, unsigned *sent, unsigned *deferred, unsigned *failed)
-{
-	char reply[512] = "";
-	int status;
+/* One batch of due messages, as the mailer's done callback sees it. */
+struct delivery {
+	struct store *s;
+	const struct outbox_message *msgs;
+	unsigned char *reported;
+	time_t now;
+	unsigned *sent, *deferred, *failed;
+};
 
-	if (store_mark_message(s, msg->id, MSG_SENDING, NULL, 0, now) < 0)
-		return -1;
-	status = mailer_send(m, msg->envelope_from, msg->rcpt, msg->body,
-			     msg->len, reply, sizeof reply);
+/*
+ * Records one message's fate the moment the mailer knows it, before the
+ * next message goes: sent, pending again after a backoff, or failed for
+ * good once the error is permanent or the attempts are used up.
+ */
+static int
+delivered(size_t i, int status, const char *reply, void *arg)
+{
+	struct delivery *d = arg;
+	const struct outbox_message *msg = &d->msgs[i];
+
+	d->reported[i] = 1;
 	if (status == MAILER_OK) {
-		(*sent)++;
-		return store_mark_message(s, msg->id, MSG_SENT, NULL, 0, now);
+		(*d->sent)++;
+		return store_mark_message(d->s, msg->id, MSG_SENT, NULL, 0, d->now);
 	}
 	log_warnx("message %s to %s: %s", msg->key, msg->rcpt, reply);
 	if (status == MAILER_TEMPFAIL && msg->attempts + 1 < OUTBOX_MAX_ATTEMPTS) {
-		(*deferred)++;
-		return store_mark_message(s, msg->id, MSG_PENDING, reply,
-					  now + outbox_backoff(msg->attempts + 1),
-					  now);
+		(*d->deferred)++;
+		return store_mark_message(d->s, msg->id, MSG_PENDING, reply,
+					  d->now + outbox_backoff(msg->attempts + 1),
+					  d->now);
 	}
-	(*failed)++;
-	return store_mark_message(s, msg->id, MSG_FAILED, reply, 0, now);
+	(*d->failed)++;
+	return store_mark_message(d->s, msg->id, MSG_FAILED, reply, 0, d->now);
+}
+
+/* msgs[0..n) through one mailer call: one SMTP session. */
+static int
+deliver_batch(struct store *s, struct mailer *m,
+	      const struct outbox_message *msgs, size_t n, time_t now,
+	      unsigned *sent, unsigned *deferred, unsigned *failed)
+{
+	struct delivery d = { s, msgs, NULL, now, sent, deferred, failed };
+	struct mailer_item *items;
+	size_t i;
+	int rc = -1;
+
+	items = calloc(n, sizeof *items);
+	d.reported = calloc(n, 1);
+	if (!items || !d.reported) {
+		error("out of memory");
+		goto out;
+	}
+	if (store_begin(s) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (store_mark_message(s, msgs[i].id, MSG_SENDING, NULL, 0, now) < 0) {
+			store_rollback(s);
+			goto out;
+		}
+		items[i] = (struct mailer_item){ msgs[i].envelope_from,
+						 msgs[i].rcpt, msgs[i].body,
+						 msgs[i].len };
+	}
+	if (store_commit(s) < 0) {
+		store_rollback(s);
+		goto out;
+	}
+	rc = mailer_send_batch(m, items, n, delivered, &d);
+	/*
+	 * The mailer stops only when recording failed, and then the messages
+	 * it did not report never reached the server: pending again, as
+	 * store_recover_sending would make them after a crash.
+	 */
+	for (i = 0; i < n; i++)
+		if (!d.reported[i] &&
+		    store_mark_message(s, msgs[i].id, MSG_PENDING, NULL, now, now) < 0)
+			rc = -1;
+out:
+	free(items);
+	free(d.reported);
+	return rc;
 }
 
 int
@@ -236,7 +294,7 @@ outbox_deliver(struct store *s, struct mailer *m, time_t now, unsigned *sent,
 	       unsigned *deferred, unsigned *failed)
 {
 	struct outbox_message *msgs = NULL;
-	size_t n = 0, i;
+	size_t n = 0;
 	int rc = -1;
 
 	do {
@@ -245,9 +303,9 @@ outbox_deliver(struct store *s, struct mailer *m, time_t now, unsigned *sent,
 		n = 0;
 		if (store_due_messages(s, now, DELIVERY_BATCH, &msgs, &n) < 0)
 			goto out;
-		for (i = 0; i < n; i++)
-			if (deliver_one(s, m, &msgs[i], now, sent, deferred, failed) < 0)
-				goto out;
+		if (n > 0 &&
+		    deliver_batch(s, m, msgs, n, now, sent, deferred, failed) < 0)
+			goto out;
 	} while (n == DELIVERY_BATCH);
 	rc = 0;
 out:

@@ -85,9 +85,44 @@ read_file(const char *path, struct buf *b)
 static struct mailer *
 open_maildir(const char *path)
 {
-	struct mailer_options opt = { TRANSPORT_MAILDIR, path };
+	struct mailer_options opt = {
+		.transport = TRANSPORT_MAILDIR, .maildir = path,
+	};
 
 	return mailer_new(&opt);
+}
+
+/* What the done callback heard about one message. */
+struct outcome {
+	int calls;
+	int status;
+	char *reply;
+	size_t replylen;
+};
+
+static int
+record(size_t i, int status, const char *reply, void *arg)
+{
+	struct outcome *o = arg;
+
+	(void)i;
+	o->calls++;
+	o->status = status;
+	snprintf(o->reply, o->replylen, "%s", reply);
+	return 0;
+}
+
+/* One message as a batch of one; its status, the reply in reply. */
+static int
+send_one(struct mailer *m, const char *from, const char *rcpt, const char *msg,
+	 size_t len, char *reply, size_t replylen)
+{
+	struct mailer_item item = { from, rcpt, msg, len };
+	struct outcome o = { 0, 1, reply, replylen };
+
+	CHECK(mailer_send_batch(m, &item, 1, record, &o) == 0);
+	CHECK(o.calls == 1);
+	return o.status;
 }
 
 static void
@@ -113,10 +148,10 @@ test_delivers_into_new(void)
 	snprintf(dir, sizeof dir, "%s/var", base);
 	CHECK(stat(dir, &st) == 0 && (st.st_mode & 0777) == 0700);
 
-	CHECK(mailer_send(m, "bounce@example.se", "b@example.se", msg1,
+	CHECK(send_one(m, "bounce@example.se", "b@example.se", msg1,
 			  strlen(msg1), reply, sizeof reply) == MAILER_OK);
 	CHECK(strncmp(reply, "maildir: new/", 13) == 0);
-	CHECK(mailer_send(m, "", "Someone <c@example.se>", msg2, strlen(msg2),
+	CHECK(send_one(m, "", "Someone <c@example.se>", msg2, strlen(msg2),
 			  reply, sizeof reply) == MAILER_OK);
 
 	snprintf(dir, sizeof dir, "%s/tmp", md);
@@ -163,14 +198,14 @@ test_bad_envelope_is_permanent(void)
 	CHECK(m != NULL);
 	if (!m)
 		goto out;
-	CHECK(mailer_send(m, "a@example.se", "not an address", msg2,
+	CHECK(send_one(m, "a@example.se", "not an address", msg2,
 			  strlen(msg2), reply, sizeof reply) == MAILER_PERMFAIL);
 	CHECK(reply[0] != '\0');
-	CHECK(mailer_send(m, "a@example.se", "b@example.se\r\nX: y", msg2,
+	CHECK(send_one(m, "a@example.se", "b@example.se\r\nX: y", msg2,
 			  strlen(msg2), reply, sizeof reply) == MAILER_PERMFAIL);
-	CHECK(mailer_send(m, "bad sender", "b@example.se", msg2,
+	CHECK(send_one(m, "bad sender", "b@example.se", msg2,
 			  strlen(msg2), reply, sizeof reply) == MAILER_PERMFAIL);
-	CHECK(mailer_send(m, NULL, "b@example.se", msg2, strlen(msg2),
+	CHECK(send_one(m, NULL, "b@example.se", msg2, strlen(msg2),
 			  reply, sizeof reply) == MAILER_PERMFAIL);
 	snprintf(dir, sizeof dir, "%s/new", base);
 	CHECK(count_entries(dir, NULL, 0) == 0);
@@ -225,7 +260,7 @@ test_maildir_under_a_file_fails_temporarily(void)
 	if (f)
 		fclose(f);
 	reply[0] = '\0';
-	CHECK(mailer_send(m, "a@example.se", "b@example.se", msg2,
+	CHECK(send_one(m, "a@example.se", "b@example.se", msg2,
 			  strlen(msg2), reply, sizeof reply) == MAILER_TEMPFAIL);
 	CHECK(strncmp(reply, "maildir: open tmp/", 18) == 0);
 	CHECK(strstr(reply, ": Not a directory") != NULL);
@@ -241,7 +276,7 @@ check_rename_fails(const char *md, struct mailer *m)
 	char dir[300], reply[512];
 
 	reply[0] = '\0';
-	CHECK(mailer_send(m, "a@example.se", "b@example.se", msg1,
+	CHECK(send_one(m, "a@example.se", "b@example.se", msg1,
 			  strlen(msg1), reply, sizeof reply) == MAILER_TEMPFAIL);
 	CHECK(strncmp(reply, "maildir: rename to new/", 23) == 0);
 	snprintf(dir, sizeof dir, "%s/tmp", md);
@@ -301,6 +336,99 @@ out:
 	rm_rf(base);
 }
 
+/* Statuses by item, and a caller that stops after its n-th report. */
+struct tally {
+	int status[4];
+	int calls;
+	int stop_after;
+};
+
+static int
+count_report(size_t i, int status, const char *reply, void *arg)
+{
+	struct tally *t = arg;
+
+	(void)reply;
+	t->status[i] = status;
+	return ++t->calls == t->stop_after ? -1 : 0;
+}
+
+static void
+test_batch_reports_each(void)
+{
+	char base[] = "/tmp/test_mailer.XXXXXX";
+	char dir[300];
+	struct mailer_item items[3] = {
+		{ "a@example.se", "b@example.se", msg1, sizeof msg1 - 1 },
+		{ "a@example.se", "not an address", msg2, sizeof msg2 - 1 },
+		{ "a@example.se", "c@example.se", msg2, sizeof msg2 - 1 },
+	};
+	struct tally t = { { 1, 1, 1, 1 }, 0, 0 };
+	struct mailer *m;
+
+	CHECK(mkdtemp(base) != NULL);
+	snprintf(dir, sizeof dir, "%s/new", base);
+	m = open_maildir(base);
+	CHECK(m != NULL);
+	if (!m)
+		goto out;
+	CHECK(mailer_send_batch(m, items, 3, count_report, &t) == 0);
+	CHECK(t.calls == 3);
+	CHECK(t.status[0] == MAILER_OK && t.status[2] == MAILER_OK);
+	CHECK(t.status[1] == MAILER_PERMFAIL);
+	CHECK(count_entries(dir, NULL, 0) == 2);
+	/* a caller that cannot record the first fate gets no second delivery */
+	t = (struct tally){ { 1, 1, 1, 1 }, 0, 1 };
+	items[1].rcpt = "d@example.se";
+	CHECK(mailer_send_batch(m, items, 3, count_report, &t) == -1);
+	CHECK(t.calls == 1 && t.status[0] == MAILER_OK && t.status[1] == 1);
+	CHECK(count_entries(dir, NULL, 0) == 3);
+	CHECK(mailer_send_batch(m, items, 0, count_report, &t) == 0);
+out:
+	mailer_free(m);
+	rm_rf(base);
+}
+
+static void
+test_smtp_options(void)
+{
+	char longpw[300];
+	struct mailer_options o = {
+		.transport = TRANSPORT_SMTP, .host = "mail.example.se",
+		.port = 587, .starttls = STARTTLS_REQUIRED, .timeout = 30,
+	};
+	struct mailer *m = mailer_new(&o);
+
+	/* no connection is made before the first batch */
+	CHECK(m != NULL);
+	mailer_free(m);
+	o.user = "u";
+	o.password = "p";
+	CHECK((m = mailer_new(&o)) != NULL);
+	mailer_free(m);
+	memset(longpw, 'x', sizeof longpw - 1);
+	longpw[sizeof longpw - 1] = '\0';
+	o.password = longpw;
+	CHECK(mailer_new(&o) == NULL);
+	o.password = NULL;
+	CHECK(mailer_new(&o) == NULL);
+	o.user = NULL;
+	o.port = 0;
+	CHECK(mailer_new(&o) == NULL);
+	o.port = 65536;
+	CHECK(mailer_new(&o) == NULL);
+	o.port = 25;
+	o.timeout = -1;
+	CHECK(mailer_new(&o) == NULL);
+	o.timeout = 0;
+	o.host = "mail.example.se:25";
+	CHECK(mailer_new(&o) == NULL);
+	o.host = "mail example";
+	CHECK(mailer_new(&o) == NULL);
+	o.host = NULL;
+	CHECK(mailer_new(&o) == NULL);
+}
+
 int
 main(void)
 {
@@ -311,5 +439,7 @@ main(void)
 	RUN(test_maildir_under_a_file_fails_temporarily);
 	RUN(test_new_is_not_a_directory);
 	RUN(test_read_only_new);
+	RUN(test_batch_reports_each);
+	RUN(test_smtp_options);
 	return test_done("mailer");
 }

@@ -1,0 +1,156 @@
+/*
+ * SMTP delivery: small messages to the loopback server (tests/smtpd.py,
+ * keeping nothing), in sessions of 100 as the outbox sends them, against
+ * a new session per message, in alternating rounds. Twice: to a bare
+ * server, and as a submission server is set up, with STARTTLS and AUTH.
+ * The goal: at least 1,000 messages a minute, and reusing the connection
+ * at least three times as fast as reconnecting.
+ */
+#define _XOPEN_SOURCE 700
+
+#include <signal.h>
+
+#include "bench.h"
+#include "mail.h"
+#include "mailer.h"
+#include "../tests/smtpd.h"
+
+#define PER_SESSION 100		/* the outbox's DELIVERY_BATCH */
+#define PER_ROUND 2000
+#define ROUNDS 5		/* 10,000 messages each way */
+
+struct run {
+	struct mailer *mailer;
+	const struct mailer_item *items;
+	long ok, failed;
+};
+
+static int
+count(size_t i, int status, const char *reply, void *arg)
+{
+	struct run *r = arg;
+
+	(void)i;
+	if (status == MAILER_OK)
+		r->ok++;
+	else if (r->failed++ == 0)
+		fprintf(stderr, "bench/mail: %s\n", reply);
+	return 0;
+}
+
+static void
+send_in_sessions_of(struct run *r, size_t per_session)
+{
+	size_t i;
+
+	for (i = 0; i < PER_ROUND; i += per_session)
+		mailer_send_batch(r->mailer, r->items + i, per_session, count, r);
+}
+
+static void
+reconnecting(void *arg)
+{
+	send_in_sessions_of(arg, 1);
+}
+
+static void
+reusing(void *arg)
+{
+	send_in_sessions_of(arg, PER_SESSION);
+}
+
+/* One server set-up, both ways; 0 if every message was accepted. */
+static int
+measure(const char *name, const struct smtpd_options *so,
+	struct mailer_options *mo, const struct mailer_item *items)
+{
+	struct run r = { .items = items };
+	struct smtpd srv;
+	double reconnect, reuse;
+	int rc = -1;
+
+	if (smtpd_start(&srv, so) < 0)
+		return -1;
+	mo->port = srv.port;
+	if (!(r.mailer = mailer_new(mo)))
+		goto out;
+	bench_pair(ROUNDS, reconnecting, reusing, &r, &reconnect, &reuse);
+	if (r.failed || r.ok != 2L * ROUNDS * PER_ROUND) {
+		fprintf(stderr, "bench/mail: %s: %ld of %ld messages failed\n",
+			name, r.failed, 2L * ROUNDS * PER_ROUND);
+		goto out;
+	}
+	printf("  %s, %d messages each way, best of %d rounds of %d:\n",
+	       name, ROUNDS * PER_ROUND, ROUNDS, PER_ROUND);
+	printf("    a session per message:   %6.0f messages/s\n",
+	       PER_ROUND / reconnect);
+	printf("    %d per session:         %6.0f messages/s, %.0f a minute\n",
+	       PER_SESSION, PER_ROUND / reuse, 60 * PER_ROUND / reuse);
+	printf("    reuse / reconnect:       %6.1fx\n", reconnect / reuse);
+	rc = 0;
+out:
+	mailer_free(r.mailer);
+	smtpd_stop(&srv);
+	return rc;
+}
+
+int
+main(void)
+{
+	static struct mailer_item items[PER_ROUND];
+	static struct buf msg[PER_ROUND];
+	static char rcpt[PER_ROUND][48];
+	char dir[PATH_MAX], cert[PATH_MAX + 16], key[PATH_MAX + 16];
+	char auth[PATH_MAX + 16], msgid[64];
+	struct mailer_options plain = {
+		.transport = TRANSPORT_SMTP, .host = "localhost",
+		.starttls = STARTTLS_OFF, .timeout = 30,
+	};
+	struct mailer_options submission = plain;
+	size_t i;
+	int rc = 1;
+
+	signal(SIGPIPE, SIG_IGN);
+	make_tmpdir(dir, "bench-mail");
+	snprintf(cert, sizeof cert, "%s/cert.pem", dir);
+	snprintf(key, sizeof key, "%s/key.pem", dir);
+	snprintf(auth, sizeof auth, "%s/auth", dir);
+	write_text(auth, "bench secret\n");
+	if (smtpd_make_cert(cert, key) < 0)
+		goto out;
+	/* the certificate is the one CA the mailer trusts */
+	setenv("SSL_CERT_FILE", cert, 1);
+	submission.starttls = STARTTLS_REQUIRED;
+	submission.user = "bench";
+	submission.password = "secret";
+	for (i = 0; i < PER_ROUND; i++) {
+		struct mail_headers h = {
+			.from = "Exempelkommun <upphandling@exempel.se>",
+			.to = rcpt[i], .subject = "Ny upphandling: målning",
+			.message_id = msgid, .date = 1795600000,
+		};
+
+		snprintf(rcpt[i], sizeof rcpt[i], "firma%zu@example.se", i);
+		snprintf(msgid, sizeof msgid, "bench.%zu@exempel.se", i);
+		buf_init(&msg[i], 1 << 16);
+		if (mail_compose_text(&h, "Hej!\nEn ny upphandling.\n", &msg[i]) < 0)
+			goto out;
+		items[i] = (struct mailer_item){ "bounce@exempel.se", rcpt[i],
+						 msg[i].data, msg[i].len };
+	}
+	printf("mail: messages of %zu bytes to aiosmtpd on the loopback\n",
+	       msg[0].len);
+	if (measure("no TLS, no AUTH", &(struct smtpd_options){ .discard = 1 },
+		    &plain, items) < 0 ||
+	    measure("STARTTLS and AUTH",
+		    &(struct smtpd_options){ .discard = 1, .tls_cert = cert,
+					     .tls_key = key, .auth_file = auth },
+		    &submission, items) < 0)
+		goto out;
+	rc = 0;
+out:
+	for (i = 0; i < PER_ROUND; i++)
+		buf_release(&msg[i]);
+	rm_rf(dir);
+	return rc;
+}
