@@ -327,6 +327,7 @@ cmd_run(const char *config_path, int argc, char **argv)
 	struct eforms_parser *parser = NULL;
 	struct syndication_parser *syndication = NULL;
 	struct mailer *mailer = NULL;
+	char *user = NULL, *password = NULL;
 	struct sigaction sa;
 	int once = 0, i, rc = EXIT_ERROR;
 
@@ -338,10 +339,19 @@ cmd_run(const char *config_path, int argc, char **argv)
 	}
 	if (app_open(&app, config_path, APP_STORE) < 0)
 		goto out;
+	if (app.cfg->transport == TRANSPORT_SMTP && app.cfg->smtp_auth_file &&
+	    mailer_read_auth_file(app.cfg->smtp_auth_file, &user, &password) < 0)
+		goto out;
 	{
 		struct mailer_options mo = {
 			.transport = app.cfg->transport,
 			.maildir = app.cfg->maildir,
+			.host = app.cfg->smtp_host,
+			.port = app.cfg->smtp_port,
+			.starttls = app.cfg->starttls,
+			.user = user,
+			.password = password,
+			.timeout = app.cfg->smtp_timeout,
 		};
 
 		if (!(mailer = mailer_new(&mo)))
@@ -390,6 +400,12 @@ out:
 	eforms_parser_free(parser);
 	syndication_parser_free(syndication);
 	mailer_free(mailer);
+	free(user);
+	if (password) {
+		/* The secret should not linger in freed memory. */
+		explicit_bzero(password, strlen(password));
+		free(password);
+	}
 	app_close(&app);
 	return rc;
 }
