@@ -839,8 +839,6 @@ smtp_open(struct smtp *conf, const struct mailer_options *opt)
 	conf->starttls = opt->starttls;
 	conf->timeout_ms = opt->timeout * 1000;
 	if (opt->starttls != STARTTLS_OFF) {
-		if (!SSL_CTX_new)
-			return error("smtp: this libESMTP has no TLS; set starttls = off");
 		/* the system's CAs, or SSL_CERT_FILE's, SSL_CERT_DIR's */
 		if (!(conf->tls = SSL_CTX_new(TLS_client_method())) ||
 		    !SSL_CTX_set_max_proto_version(conf->tls, TLS1_2_VERSION) ||

@@ -4,7 +4,7 @@
 Started by the C tests through tests/smtpd.h, from the project root, or
 by hand:
 
-    /usr/bin/python3 tests/smtpd.py --port-file FILE --dir DIR --log FILE
+    /usr/bin/python3 tests/smtpd.py --port-file FILE --dir DIR [--log FILE]
         [--port N] [--mode MODE] [--control FILE] [--auth-file FILE]
         [--tls-cert PEM --tls-key PEM] [--discard]
 
@@ -27,8 +27,9 @@ start again whenever the mode changes. Modes:
                     N messages, then accept
   reject ADDR       "550 5.1.1 <ADDR>: no such user" at RCPT TO:<ADDR>,
                     every other recipient accepted
-  drop-in-data      in the first DATA, read the 354's first line of data,
-                    then close the connection; normal after that
+  drop-in-data      in the first DATA, answer 354, read the message's
+                    first line, then close the connection; normal after
+                    that
   421-greeting      greet every connection with "421 4.3.2 ..." and close
   stall             never greet; hold the connection until the client
                     leaves (for client timeouts)
@@ -45,10 +46,10 @@ The log (--log) gets one line per event, written before the reply:
 
 with SESSION the connection's number (1, 2, ...) and EVENT one of
 CONNECT, EHLO, HELO, STARTTLS (the protocol, e.g. TLSv1.2), AUTH
-(mechanism, ok or failed; never the secret), MAIL, RCPT
-(address and reply code), DATA (reply code, and the file it was saved
-as), RSET, QUIT, CLOSE; "DATA<TAB>dropped" for drop-in-data and
-"CONNECT<TAB>421" / "CONNECT<TAB>stall" for those modes.
+(mechanism, ok or failed; never the secret), MAIL, RCPT (address and
+reply code), DATA (reply code, and the file it was saved as), RSET, QUIT,
+CLOSE; "DATA<TAB>dropped" for drop-in-data and "CONNECT<TAB>421" /
+"CONNECT<TAB>stall" for those modes.
 """
 import argparse
 import asyncio

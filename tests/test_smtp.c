@@ -6,7 +6,6 @@
  */
 #define _XOPEN_SOURCE 700
 
-#include <errno.h>
 #include <signal.h>
 #include <sys/stat.h>
 
