@@ -17,15 +17,9 @@
  * Include after test.h and testutil.h (so define _XOPEN_SOURCE 700 first).
  */
 #include <limits.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
+#include "testserver.h"
 #include "testutil.h"
 
 #define HTTPD_URL_MAX 2048
@@ -43,48 +37,17 @@ struct httpd {
 static inline int
 httpd_start(const char *root, struct httpd *s)
 {
-	const struct timespec pause = { 0, 20L * 1000 * 1000 };
-	char *text;
-	int i, status;
-
 	make_tmpdir(s->dir, "tenderlots-httpd");
 	snprintf(s->port_file, sizeof s->port_file, "%s/port", s->dir);
 	snprintf(s->log_file, sizeof s->log_file, "%s/requests.log", s->dir);
-	s->port = 0;
-	fflush(NULL);
-	if ((s->pid = fork()) < 0) {
-		perror("fork");
-		rm_rf(s->dir);
-		return -1;
-	}
-	if (s->pid == 0) {
-		/* The server must not outlive a test that crashed, nor hold the
-		 * test's output open. */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (freopen("/dev/null", "w", stdout) == NULL)
-			_exit(127);
-		execl("/usr/bin/python3", "python3", "tests/httpd.py",
-		      "--port-file", s->port_file, "--root", root,
-		      "--log", s->log_file, (char *)NULL);
-		perror("/usr/bin/python3");
-		_exit(127);
-	}
-	for (i = 0; i < 250; i++) {
-		if ((text = read_text(s->port_file))) {
-			s->port = atoi(text);
-			free(text);
+	{
+		char *const argv[] = {
+			"python3", "tests/httpd.py", "--port-file", s->port_file,
+			"--root", (char *)root, "--log", s->log_file, NULL
+		};
+
+		if (test_server_spawn(argv, s->port_file, &s->pid, &s->port) == 0)
 			return 0;
-		}
-		if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
-			s->pid = -1;
-			break;
-		}
-		nanosleep(&pause, NULL);
-	}
-	fprintf(stderr, "tests/httpd.py did not start\n");
-	if (s->pid > 0) {
-		kill(s->pid, SIGKILL);
-		waitpid(s->pid, &status, 0);
 	}
 	rm_rf(s->dir);
 	return -1;
@@ -110,13 +73,10 @@ httpd_log(const struct httpd *s)
 static inline int
 httpd_stop(struct httpd *s)
 {
-	int status = 0;
+	int rc = test_server_stop(s->pid);
 
-	if (kill(s->pid, SIGTERM) < 0 ||
-	    waitpid(s->pid, &status, 0) != s->pid)
-		status = -1;
 	rm_rf(s->dir);
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	return rc;
 }
 
 #endif

@@ -16,7 +16,7 @@
  *	smtpd_log(&srv) the log so far (free() both)
  *	CHECK(smtpd_stop(&srv) == 0);
  *
- * A server that is down is a port nobody listens on: smtpd_closed_port(),
+ * A server that is down is a port nobody listens on: test_closed_port(),
  * and later smtpd_start() with that .port brings it up.
  *
  * Include after test.h and testutil.h (so define _XOPEN_SOURCE 700 first).
@@ -35,6 +35,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "testserver.h"
 #include "testutil.h"
 
 struct smtpd {
@@ -65,10 +66,9 @@ struct smtpd_options {
 static inline int
 smtpd_start(struct smtpd *s, const struct smtpd_options *o)
 {
-	const struct timespec pause = { 0, 20L * 1000 * 1000 };
 	const char *argv[24], *mode = o->mode ? o->mode : "normal";
-	char portarg[16], *text;
-	int i, n = 0, status;
+	char portarg[16];
+	int n = 0;
 
 	make_tmpdir(s->dir, "tenderlots-smtpd");
 	snprintf(s->port_file, sizeof s->port_file, "%s/port", s->dir);
@@ -110,40 +110,9 @@ smtpd_start(struct smtpd *s, const struct smtpd_options *o)
 		argv[n++] = s->control;
 	}
 	argv[n] = NULL;
-	s->port = 0;
-	fflush(NULL);
-	if ((s->pid = fork()) < 0) {
-		perror("fork");
-		rm_rf(s->dir);
-		return -1;
-	}
-	if (s->pid == 0) {
-		/* Gone with a test that crashed; the test's stdout is its own. */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (freopen("/dev/null", "w", stdout) == NULL)
-			_exit(127);
-		execv("/usr/bin/python3", (char *const *)argv);
-		perror("/usr/bin/python3");
-		_exit(127);
-	}
-	for (i = 0; i < 250 && !s->port; i++) {
-		if ((text = read_text(s->port_file))) {
-			s->port = atoi(text);
-			free(text);
-		} else if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
-			s->pid = -1;
-			break;
-		} else {
-			nanosleep(&pause, NULL);
-		}
-	}
-	if (s->port)
+	if (test_server_spawn((char *const *)argv, s->port_file, &s->pid,
+			      &s->port) == 0)
 		return 0;
-	fprintf(stderr, "tests/smtpd.py did not start\n");
-	if (s->pid > 0) {
-		kill(s->pid, SIGKILL);
-		waitpid(s->pid, &status, 0);
-	}
 	rm_rf(s->dir);
 	return -1;
 }
@@ -200,13 +169,10 @@ smtpd_message(const struct smtpd *s, int n)
 static inline int
 smtpd_stop(struct smtpd *s)
 {
-	int status = 0;
+	int rc = test_server_stop(s->pid);
 
-	if (kill(s->pid, SIGTERM) < 0 ||
-	    waitpid(s->pid, &status, 0) != s->pid)
-		status = -1;
 	rm_rf(s->dir);
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	return rc;
 }
 
 /* A self-signed certificate for localhost, and its key; -1 on failure. */
@@ -221,24 +187,6 @@ smtpd_make_cert(const char *cert, const char *key)
 		 " -addext subjectAltName=DNS:localhost"
 		 " -keyout '%s' -out '%s' 2>/dev/null", key, cert);
 	return system(cmd) == 0 ? 0 : -1;
-}
-
-/* A loopback port nothing listens on, for a server that is down. */
-static inline int
-smtpd_closed_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof a;
-	int fd, port = -1;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	fd = socket(AF_INET, SOCK_STREAM, 0);
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
 }
 
 #endif

@@ -1,12 +1,9 @@
 #define _XOPEN_SOURCE 700
 
-#include <arpa/inet.h>
 #include <limits.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 #include <utime.h>
@@ -238,22 +235,6 @@ test_tempfail_status(void)
 	fetch_response_release(&r);
 }
 
-/* A loopback port nothing listens on: bound, then closed. */
-static int
-closed_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET };
-	socklen_t len = sizeof a;
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
-
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof a) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
-}
 
 static void
 test_connect_refused(void)
@@ -262,7 +243,7 @@ test_connect_refused(void)
 	struct fetch_request req = { 0 };
 	char err[256], url[128], prefix[160];
 
-	snprintf(url, sizeof url, "http://127.0.0.1:%d/a.xml", closed_port());
+	snprintf(url, sizeof url, "http://127.0.0.1:%d/a.xml", test_closed_port());
 	req.url = url;
 	fetch_response_init(&r, 0);
 	CHECK(fetch_http(&req, &opts, &r, err, sizeof err) == FETCH_TEMPFAIL);
@@ -415,7 +396,7 @@ test_userinfo_stripped(void)
 	CHECK_STR(err, want);
 	CHECK(r.effective_url && !strstr(r.effective_url, "s3cret"));
 
-	snprintf(url, sizeof url, "http://u:s3cret@127.0.0.1:%d/x", closed_port());
+	snprintf(url, sizeof url, "http://u:s3cret@127.0.0.1:%d/x", test_closed_port());
 	CHECK(fetch_http(&req, &opts, &r, err, sizeof err) == FETCH_TEMPFAIL);
 	CHECK(strstr(err, "s3cret") == NULL && strstr(err, "u:") == NULL);
 	CHECK(strncmp(err, "http://127.0.0.1:", 17) == 0);

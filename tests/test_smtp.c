@@ -387,7 +387,7 @@ static void
 test_server_down_nothing_lost(void)
 {
 	struct store *s = outbox_with_messages();
-	int port = smtpd_closed_port();
+	int port = test_closed_port();
 	struct smtpd srv;
 	struct mailer *m = smtp_mailer(port, STARTTLS_OFF, NULL, NULL, 10);
 
