@@ -11,11 +11,12 @@
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 SYSCONFDIR ?= $(PREFIX)/etc/tenderlots
+DATADIR ?= $(PREFIX)/share/tenderlots
 DESTDIR ?=
 
 CC ?= cc
 PKG_CONFIG ?= pkg-config
-PKGS = libcurl libxml-2.0 sqlite3 libesmtp-1.0 openssl
+PKGS = libcurl libxml-2.0 sqlite3 libesmtp-1.0 openssl libical
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
@@ -101,9 +102,15 @@ build/fuzz/%: fuzz/%.c $(SRCS) $(GEN_SRCS) $(wildcard include/*.h) | build/fuzz
 		-o $@ $< $(SRCS) $(GEN_SRCS) $(LDLIBS)
 
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR) \
+		$(DESTDIR)$(DATADIR)/templates/sv $(DESTDIR)$(DATADIR)/templates/en
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/tenderlots
 	install -m 0644 config/*.conf config/*.csv $(DESTDIR)$(SYSCONFDIR)/
+	sed 's|^templates = .*|templates = $(DATADIR)/templates|' \
+		config/tenderlots.conf > $(DESTDIR)$(SYSCONFDIR)/tenderlots.conf
+	install -m 0644 templates/README $(DESTDIR)$(DATADIR)/templates/
+	install -m 0644 templates/sv/* $(DESTDIR)$(DATADIR)/templates/sv/
+	install -m 0644 templates/en/* $(DESTDIR)$(DATADIR)/templates/en/
 
 deps:
 	sh .ci/deps

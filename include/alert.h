@@ -2,31 +2,101 @@
 #define TENDERLOTS_ALERT_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include "buf.h"
 #include "firm.h"
 #include "store.h"
+#include "template.h"
+#include "token.h"
 
 /*
- * The text of an alert mail to one firm: its matched lots, each with the
- * buyer, the deadline in local time with its zone, the link to the public
- * notice and why it matched; then why the firm gets the mail and how to
- * stop it. Swedish, or English for firms that asked for it.
+ * What firms read. The wording lives in template files, one set per
+ * language (sv, en) under one directory: KIND.subject, KIND.txt and
+ * KIND.html for each kind of mail below. This module loads and checks
+ * them, fills their fields from matches and notices, and signs the links
+ * that let a firm stop or change its mails.
  */
-struct alert_context {
-	const char *service_name;	/* the municipality */
-	const char *unsubscribe;	/* how to stop: an address or URL */
+enum alert_kind {
+	ALERT_EARLY,		/* a planned procurement or an RFI */
+	ALERT_TENDER,		/* a tender open for bids */
+	ALERT_DIGEST,		/* a day's or week's matches */
+	ALERT_CHANGE,		/* a notice the firm was told of has changed */
+	ALERT_REMINDER,		/* a deadline is near */
+	ALERT_MEETING,		/* an invitation to an information meeting */
+	ALERT_NKINDS
 };
 
-int alert_render(const struct firm *f, const struct match_item *items,
-		 size_t n, const struct alert_context *ctx,
-		 struct buf *subject, struct buf *body);
+struct alert_templates;
+
+/*
+ * Loads every template under dir and checks the fields each one uses, so
+ * a mistake in a template stops the daemon at start with "file:line:", not
+ * at the first mail. Every problem is reported; -1 if there was one.
+ */
+int alert_templates_load(const char *dir, struct alert_templates **out);
+void alert_templates_free(struct alert_templates *t);
+
+struct alert_mail {
+	struct buf subject;	/* one line */
+	struct buf text;
+	struct buf html;
+};
+
+void alert_mail_init(struct alert_mail *m);
+void alert_mail_release(struct alert_mail *m);
+
+/* Renders one kind in lang ("en", else Swedish) with the fields in v. */
+int alert_render(const struct alert_templates *t, enum alert_kind kind,
+		 const char *lang, const struct tpl_vars *v,
+		 struct alert_mail *out);
+
+/*
+ * Signed links to the public pages, "<public_url>/<purpose>/<token>",
+ * for a firm and an object (a notice id, a meeting; "" for none).
+ */
+struct alert_links {
+	const char *public_url;
+	const struct token_key *key;
+	time_t expires;
+};
+
+int alert_link(const struct alert_links *l, const char *purpose,
+	       int64_t firm_id, const char *object, struct buf *out);
+
+/*
+ * The fields of every mail: the service, the firm, and the links to
+ * unsubscribe and to manage the subscription.
+ */
+int alert_set_firm(struct tpl_vars *v, const char *service,
+		   const struct alert_links *l, const struct firm *f);
+
+/*
+ * The fields of a matched lot (one item of a "lots" list, or the top level
+ * of a mail about one notice): titles, buyer, deadline, value, link, why
+ * it matched, its category's name, the kind flags and the link to stop
+ * mails about its notice.
+ */
+int alert_set_lot(struct tpl_vars *v, const struct match_item *it,
+		  const char *lang, const char *category_name,
+		  const struct alert_links *l, int64_t firm_id);
+
+/* A stored notice's title, buyer, link and the link to stop its mails. */
+int alert_set_notice(struct tpl_vars *v, const struct stored_notice *n,
+		     const struct alert_links *l, int64_t firm_id);
+
+/* A time, formatted as alert_format_time does, as the field name. */
+int alert_set_time(struct tpl_vars *v, const char *name, time_t t,
+		   const char *lang);
 
 /*
  * A local time with its zone, "15 januari 2027 kl. 12:00 (CET)" or
  * "15 January 2027, 12:00 (CET)", in the zone of the TZ environment.
  */
 int alert_format_time(time_t t, const char *lang, struct buf *out);
+
+/* 2400000 -> "2 400 000": digit groups as Swedish and SI style write them. */
+int alert_format_amount(double value, struct buf *out);
 
 #endif

@@ -40,6 +40,8 @@ enum starttls_mode {
 	STARTTLS_OFF
 };
 
+#define REMINDERS_MAX 8
+
 struct config {
 	char *path;		/* the main config file as given */
 
@@ -50,6 +52,7 @@ struct config {
 	char *service_name;	/* shown in mails, e.g. "Exempelkommun" */
 	char *public_url;	/* base URL of the public pages */
 	char *timezone;		/* for times shown to people */
+	char *secret_file;	/* signs the links in mails */
 
 	/* [mail] */
 	enum mail_transport transport;
@@ -57,6 +60,11 @@ struct config {
 	char *mail_from;	/* "Name <addr>" */
 	char *reply_to;		/* may be NULL */
 	long max_lots_per_mail;
+	char *list_id;		/* "Name <id.domain>" */
+	char *templates_dir;	/* holds sv/ and en/ */
+	char **reminder_words;	/* as written; NULL for none */
+	long reminder_days[REMINDERS_MAX];	/* largest first */
+	size_t nreminder_days;
 	char *smtp_host;
 	long smtp_port;
 	enum starttls_mode starttls;

@@ -24,12 +24,32 @@ struct mail_headers {
 	const char *language;		/* Content-Language, e.g. "sv"; NULL for none */
 };
 
+/* A file attached to a message, sent base64-encoded. */
+struct mail_attachment {
+	const char *content_type;	/* "text/calendar; charset=utf-8; method=PUBLISH" */
+	const char *filename;		/* printable ASCII, no spaces or quotes */
+	const char *data;
+	size_t len;
+};
+
+struct mail_body {
+	const char *text;		/* UTF-8, LF line ends */
+	const char *html;		/* NULL: text only */
+	const struct mail_attachment *attachments;
+	size_t nattachments;
+};
+
 /*
- * A complete single-part text/plain; charset=utf-8 message, body encoded
- * quoted-printable. body is UTF-8 with LF line ends. -1 on error (invalid
- * address, buffer cap).
+ * A complete message: text/plain alone, or multipart/alternative with the
+ * HTML, inside multipart/mixed when there are attachments. Text parts are
+ * UTF-8 quoted-printable. -1 on error (invalid address or attachment,
+ * buffer cap), and out is left as it was.
  */
-int mail_compose_text(const struct mail_headers *h, const char *body,
+int mail_compose(const struct mail_headers *h, const struct mail_body *body,
+		 struct buf *out);
+
+/* A text/plain message: mail_compose with no HTML and no attachments. */
+int mail_compose_text(const struct mail_headers *h, const char *text,
 		      struct buf *out);
 
 /*

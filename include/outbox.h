@@ -3,10 +3,13 @@
 
 #include <time.h>
 
+#include "alert.h"
+#include "category.h"
 #include "config.h"
 #include "firm.h"
 #include "mailer.h"
 #include "store.h"
+#include "token.h"
 
 /*
  * The outbox: matches become messages, messages become deliveries. Each
@@ -16,10 +19,45 @@
  * message that was with the transport when the crash came.
  */
 
-/* Renders and queues one mail per firm for its matches not yet mailed. */
-int outbox_queue_alerts(struct store *s, const struct config *cfg,
-			const struct firm_list *firms, time_t now,
-			unsigned *queued);
+struct outbox;
+
+/* -1 when [mail] from is not an address. */
+struct outbox *outbox_new(struct store *s, const struct config *cfg,
+			  const struct category_set *categories,
+			  const struct alert_templates *templates,
+			  const struct token_key *key);
+void outbox_free(struct outbox *o);
+
+/*
+ * Queues the firms' matches not yet mailed: one mail per notice to firms
+ * that want them at once, one digest at the digest hour to the others;
+ * never more matches a day than [match] max_per_day, best first.
+ */
+int outbox_queue_alerts(struct outbox *o, const struct firm_list *firms,
+			time_t now, unsigned *queued);
+
+/*
+ * Queues a mail about each changed notice to the firms that were mailed
+ * about it and did not stop it: new deadlines, cancelled lots, new
+ * documents.
+ */
+int outbox_queue_changes(struct outbox *o, const struct firm_list *firms,
+			 time_t now, unsigned *queued);
+
+/*
+ * Queues deadline reminders ([mail] reminder_days before) to the firms
+ * that were mailed about a lot and did not stop its notice.
+ */
+int outbox_queue_reminders(struct outbox *o, const struct firm_list *firms,
+			   time_t now, unsigned *queued);
+
+/*
+ * Queues invitations to information meetings, with a calendar file, to the
+ * firms matched to the meeting's notice or subscribed to its category;
+ * and an update or a cancellation to those invited to an earlier version.
+ */
+int outbox_queue_meetings(struct outbox *o, const struct firm_list *firms,
+			  time_t now, unsigned *queued);
 
 /* Delivers due messages through the mailer. */
 int outbox_deliver(struct store *s, struct mailer *m, time_t now,

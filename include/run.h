@@ -9,13 +9,15 @@
 #include "eforms.h"
 #include "ingest.h"
 #include "mailer.h"
+#include "outbox.h"
 #include "store.h"
 #include "syndication.h"
 
 /*
  * One pass of the daemon: poll the feeds that are due, ingest what they
- * bring in batches together with the matches they make, queue one alert
- * mail per firm, deliver what is due. One failing feed never stops the
+ * bring in batches together with the matches they make, queue the mails
+ * they call for (alerts and digests, changes, deadline reminders), deliver
+ * what is due. One failing feed never stops the
  * others: it is tried again after a backoff.
  */
 struct run_summary {
@@ -36,6 +38,7 @@ struct run_context {
 	struct eforms_parser *parser;
 	struct syndication_parser *syndication;
 	struct mailer *mailer;
+	struct outbox *outbox;
 	time_t now;
 	int all_feeds;		/* poll every feed, due or not (run --once) */
 };

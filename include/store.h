@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "firm.h"
+#include "meeting.h"
 #include "notice.h"
 #include "split.h"
 
@@ -87,13 +88,96 @@ struct match_item {
 	int has_value;
 	double value;
 	char *currency;
+	char *notice_id;
+	char *category;		/* key; NULL when matched by CPV alone */
 };
 
 void match_items_free(struct match_item *items, size_t n);
 
-/* Up to limit unqueued matches of a firm, best score first. */
-int store_unqueued_matches(struct store *s, int64_t firm_id, size_t limit,
+/*
+ * Up to limit unqueued matches of a firm, best score first; only those of
+ * one notice unless notice_id is NULL.
+ */
+int store_unqueued_matches(struct store *s, int64_t firm_id,
+			   const char *notice_id, size_t limit,
 			   struct match_item **items, size_t *n);
+
+/* A firm's matches in a notice, with what its current version says. */
+int store_notice_matches(struct store *s, int64_t firm_id, const char *notice_id,
+			 struct match_item **items, size_t *n);
+
+/* A stored notice version whose changes have not been mailed yet. */
+struct pending_change {
+	int64_t rowid;
+	char *notice_id;
+};
+
+void pending_changes_free(struct pending_change *c, size_t n);
+int store_pending_changes(struct store *s, size_t limit,
+			  struct pending_change **out, size_t *n);
+/* Marks a version's changes mailed: they are not looked at again. */
+int store_changes_done(struct store *s, int64_t rowid);
+/*
+ * The firms that were mailed about a notice (any lot, any version) and
+ * did not ask to stop hearing about it, by id.
+ */
+int store_change_recipients(struct store *s, const char *notice_id,
+			    int64_t **firm_ids, size_t *n);
+
+/* A mailed lot whose deadline is near, for a reminder. */
+struct reminder_candidate {
+	int64_t firm_id;
+	char *notice_id;
+	time_t deadline;
+	time_t first_mailed;	/* when the firm's alert about it was queued */
+};
+
+void reminder_candidates_free(struct reminder_candidate *r, size_t n);
+/*
+ * Mailed matches of competitions and RFIs whose lot deadline, in the
+ * notice's current version, falls in (from, to], ordered by firm, notice
+ * and deadline; firms that stopped a notice are left out.
+ */
+int store_reminder_candidates(struct store *s, time_t from, time_t to,
+			      struct reminder_candidate **out, size_t *n);
+
+/* No more mails to a firm about one procurement (changes, reminders). */
+int store_stop_notice(struct store *s, int64_t firm_id, const char *notice_id,
+		      time_t now);
+
+/*
+ * Information meetings. A change or a cancellation raises the meeting's
+ * sequence, so every firm invited to an earlier sequence is mailed again.
+ */
+int store_put_meeting(struct store *s, const struct meeting *m, time_t now,
+		      int64_t *id);
+/* *found is 0 when there is no such meeting or it is cancelled. */
+int store_change_meeting(struct store *s, int64_t id, const struct meeting *m,
+			 time_t now, int *found);
+int store_cancel_meeting(struct store *s, int64_t id, time_t now, int *found);
+/*
+ * Meetings that end after ends_after, the earliest first; only meeting id
+ * unless id is 0. Free the array with meetings_free.
+ */
+int store_meetings(struct store *s, time_t ends_after, int64_t id,
+		   struct meeting **out, size_t *n);
+void meetings_free(struct meeting *m, size_t n);
+
+struct meeting_invite {
+	int64_t firm_id;
+	int sequence;		/* the meeting's sequence last mailed */
+};
+
+int store_meeting_invites(struct store *s, int64_t meeting_id,
+			  struct meeting_invite **out, size_t *n);
+int store_meeting_invited(struct store *s, int64_t meeting_id, int64_t firm_id,
+			  int sequence, time_t now);
+/* Firms matched to any lot of a notice that did not stop it. */
+int store_notice_firms(struct store *s, const char *notice_id,
+		       int64_t **firm_ids, size_t *n);
+
+/* Whether a message with this unique key was ever queued. */
+int store_message_exists(struct store *s, const char *key, int *exists);
 
 /*
  * Queues one message with its unique key and ties the matches to it.
@@ -171,6 +255,9 @@ void notice_changes_free(struct notice_change *c, size_t n);
 /* The changes recorded for every stored version of a notice id. */
 int store_notice_changes(struct store *s, const char *notice_id,
 			 struct notice_change **out, size_t *n);
+/* The changes one stored version (row id) made. */
+int store_version_changes(struct store *s, int64_t rowid,
+			  struct notice_change **out, size_t *n);
 
 /*
  * A document that was refused keeps its source, reason and first bytes

@@ -1,8 +1,10 @@
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "alert.h"
+#include "log.h"
 
 static const char *const months_sv[12] = {
 	"januari", "februari", "mars", "april", "maj", "juni", "juli",
@@ -14,10 +16,218 @@ static const char *const months_en[12] = {
 	"August", "September", "October", "November", "December"
 };
 
+static const char *const langs[] = { "sv", "en" };
+#define NLANGS (sizeof langs / sizeof langs[0])
+
+static const char *const kind_files[ALERT_NKINDS] = {
+	[ALERT_EARLY] = "early",
+	[ALERT_TENDER] = "tender",
+	[ALERT_DIGEST] = "digest",
+	[ALERT_CHANGE] = "change",
+	[ALERT_REMINDER] = "reminder",
+	[ALERT_MEETING] = "meeting",
+};
+
+enum part { PART_SUBJECT, PART_TEXT, PART_HTML, NPARTS };
+
+static const char *const part_suffix[NPARTS] = { "subject", "txt", "html" };
+
+/* Every field a template may use; templates/README says what each holds. */
+static const char *const known_fields[] = {
+	"service", "public_url", "firm_name", "orgnr", "unsubscribe_url",
+	"manage_url",
+	"notice_title", "lot_id", "lot_title", "buyer", "deadline", "value",
+	"currency", "url", "reason", "category", "stop_url", "kind_planning",
+	"kind_rfi", "kind_competition",
+	"count", "one_lot", "lots", "daily", "weekly", "categories",
+	"changes", "old", "new", "what_deadline", "what_questions_deadline",
+	"what_documents", "what_value", "what_title", "what_lot_added",
+	"what_lot_cancelled", "what_announced",
+	"days", "one_day",
+	"meeting_title", "starts", "ends", "location", "video_url",
+	"description", "registration_deadline", "capacity", "rsvp_url",
+	"meeting_url", "updated", "cancelled",
+	NULL
+};
+
+struct alert_templates {
+	struct tpl *t[NLANGS][ALERT_NKINDS][NPARTS];
+};
+
 static int
 is_english(const char *lang)
 {
 	return lang && strcmp(lang, "en") == 0;
+}
+
+void
+alert_templates_free(struct alert_templates *t)
+{
+	size_t l, k, p;
+
+	if (!t)
+		return;
+	for (l = 0; l < NLANGS; l++)
+		for (k = 0; k < ALERT_NKINDS; k++)
+			for (p = 0; p < NPARTS; p++)
+				tpl_free(t->t[l][k][p]);
+	free(t);
+}
+
+int
+alert_templates_load(const char *dir, struct alert_templates **out)
+{
+	struct alert_templates *t = calloc(1, sizeof *t);
+	struct buf path;
+	size_t l, k, p;
+	int rc = 0;
+
+	*out = NULL;
+	if (!t)
+		return error("out of memory");
+	buf_init(&path, 4096);
+	for (l = 0; l < NLANGS; l++)
+		for (k = 0; k < ALERT_NKINDS; k++)
+			for (p = 0; p < NPARTS; p++) {
+				buf_reset(&path);
+				if (buf_printf(&path, "%s/%s/%s.%s", dir, langs[l],
+					       kind_files[k], part_suffix[p]) < 0) {
+					rc = error("%s: path too long", dir);
+					goto out;
+				}
+				if (tpl_load(buf_str(&path), &t->t[l][k][p]) < 0 ||
+				    tpl_check(t->t[l][k][p], known_fields) < 0)
+					rc = -1;
+			}
+out:
+	buf_release(&path);
+	if (rc < 0)
+		alert_templates_free(t);
+	else
+		*out = t;
+	return rc;
+}
+
+void
+alert_mail_init(struct alert_mail *m)
+{
+	buf_init(&m->subject, 4096);
+	buf_init(&m->text, 1024 * 1024);
+	buf_init(&m->html, 2 * 1024 * 1024);
+}
+
+void
+alert_mail_release(struct alert_mail *m)
+{
+	buf_release(&m->subject);
+	buf_release(&m->text);
+	buf_release(&m->html);
+}
+
+/*
+ * A subject is one line: runs of white space become one space. A title
+ * that already says what kind of notice it is, as buyers often write
+ * "Marknadsdialog: ...", would say it twice after the template's own
+ * "Marknadsdialog: ": the repeat goes.
+ */
+static void
+one_line(struct buf *b)
+{
+	const char *colon;
+	size_t head;
+
+	size_t i, k = 0;
+	int space = 1;
+
+	for (i = 0; i < b->len; i++) {
+		char c = b->data[i];
+
+		if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
+			if (!space)
+				b->data[k++] = ' ';
+			space = 1;
+		} else {
+			b->data[k++] = c;
+			space = 0;
+		}
+	}
+	if (k > 0 && b->data[k - 1] == ' ')
+		k--;
+	b->len = k;
+	if (!b->data)
+		return;
+	b->data[k] = '\0';
+	if ((colon = strstr(b->data, ": ")) &&
+	    (head = (size_t)(colon - b->data) + 2) * 2 <= b->len &&
+	    strncasecmp(b->data, b->data + head, head) == 0) {
+		memmove(b->data, b->data + head, b->len - head + 1);
+		b->len -= head;
+	}
+}
+
+int
+alert_render(const struct alert_templates *t, enum alert_kind kind,
+	     const char *lang, const struct tpl_vars *v, struct alert_mail *out)
+{
+	struct tpl *const *parts = t->t[is_english(lang)][kind];
+
+	buf_reset(&out->subject);
+	buf_reset(&out->text);
+	buf_reset(&out->html);
+	if (tpl_render(parts[PART_SUBJECT], v, TPL_TEXT, &out->subject) < 0 ||
+	    tpl_render(parts[PART_TEXT], v, TPL_TEXT, &out->text) < 0 ||
+	    tpl_render(parts[PART_HTML], v, TPL_HTML, &out->html) < 0)
+		return -1;
+	one_line(&out->subject);
+	return 0;
+}
+
+int
+alert_link(const struct alert_links *l, const char *purpose, int64_t firm_id,
+	   const char *object, struct buf *out)
+{
+	char firm[24], token[TOKEN_MAX];
+	size_t base = strlen(l->public_url);
+
+	while (base > 0 && l->public_url[base - 1] == '/')
+		base--;
+	snprintf(firm, sizeof firm, "%lld", (long long)firm_id);
+	if (token_make(l->key, purpose, firm, object, l->expires, token,
+		       sizeof token) < 0)
+		return -1;
+	buf_reset(out);
+	return buf_printf(out, "%.*s/%s/%s", (int)base, l->public_url, purpose,
+			  token);
+}
+
+/* A signed link as the field name. */
+static int
+set_link(struct tpl_vars *v, const char *name, const struct alert_links *l,
+	 const char *purpose, int64_t firm_id, const char *object)
+{
+	struct buf url;
+	int rc;
+
+	buf_init(&url, 1024);
+	rc = alert_link(l, purpose, firm_id, object, &url);
+	if (rc == 0)
+		rc = tpl_set(v, name, buf_str(&url));
+	buf_release(&url);
+	return rc;
+}
+
+int
+alert_set_firm(struct tpl_vars *v, const char *service,
+	       const struct alert_links *l, const struct firm *f)
+{
+	if (tpl_set(v, "service", service) < 0 ||
+	    tpl_set(v, "public_url", l->public_url) < 0 ||
+	    tpl_set(v, "firm_name", f->name) < 0 ||
+	    tpl_set(v, "orgnr", f->orgnr) < 0 ||
+	    set_link(v, "unsubscribe_url", l, "unsubscribe", f->id, "") < 0 ||
+	    set_link(v, "manage_url", l, "manage", f->id, "") < 0)
+		return -1;
+	return 0;
 }
 
 int
@@ -37,9 +247,23 @@ alert_format_time(time_t t, const char *lang, struct buf *out)
 			  tm.tm_min, zone);
 }
 
-/* 2400000 -> "2 400 000": digit groups as Swedish and SI style write them. */
-static int
-format_amount(double value, struct buf *out)
+int
+alert_set_time(struct tpl_vars *v, const char *name, time_t t,
+	       const char *lang)
+{
+	struct buf b;
+	int rc;
+
+	buf_init(&b, 256);
+	rc = alert_format_time(t, lang, &b);
+	if (rc == 0)
+		rc = tpl_set(v, name, buf_str(&b));
+	buf_release(&b);
+	return rc;
+}
+
+int
+alert_format_amount(double value, struct buf *out)
 {
 	char digits[32];
 	int n, i;
@@ -56,114 +280,57 @@ format_amount(double value, struct buf *out)
 	return 0;
 }
 
-static const char *
-kind_label(const char *kind, int en)
-{
-	if (strcmp(kind, "planning") == 0)
-		return en ? "Planned procurement (prior information)" :
-			    "Planerad upphandling (förhandsannons)";
-	if (strcmp(kind, "rfi") == 0)
-		return en ? "Market dialogue (request for information)" :
-			    "Marknadsdialog (förfrågan om information)";
-	return en ? "Open for tenders" : "Upphandling, anbud kan lämnas";
-}
-
-static const char *
-kind_headline(const char *kind, int en)
-{
-	if (strcmp(kind, "planning") == 0)
-		return en ? "Planned procurement" : "Planerad upphandling";
-	if (strcmp(kind, "rfi") == 0)
-		return en ? "Market dialogue" : "Marknadsdialog";
-	return en ? "New tender" : "Ny upphandling";
-}
-
-/*
- * "Ny upphandling: <title>", unless the title already says what kind of
- * notice it is, as buyers often write "Marknadsdialog: ..." themselves.
- */
+/* Links in mails lead to web pages only, whatever a notice says. */
 static int
-subject_for(const struct match_item *it, int en, struct buf *subject)
+is_web_url(const char *url)
 {
-	const char *head = kind_headline(it->kind, en);
-
-	if (strncasecmp(it->notice_title, head, strlen(head)) == 0)
-		return buf_adds(subject, it->notice_title);
-	return buf_printf(subject, "%s: %s", head, it->notice_title);
-}
-
-static int
-render_item(const struct match_item *it, size_t number, int en, struct buf *b)
-{
-	int rc = 0;
-
-	rc |= buf_printf(b, "%zu. %s\n", number, it->notice_title);
-	if (it->lot_title && strcmp(it->lot_title, it->notice_title) != 0)
-		rc |= buf_printf(b, "   %s %s: %s\n", en ? "Lot" : "Delområde",
-				 it->lot_id, it->lot_title);
-	rc |= buf_printf(b, "   %s: %s\n", en ? "Type" : "Typ", kind_label(it->kind, en));
-	if (it->buyer)
-		rc |= buf_printf(b, "   %s: %s\n", en ? "Buyer" : "Upphandlande organisation",
-				 it->buyer);
-	if (it->has_deadline) {
-		rc |= buf_printf(b, "   %s: ", strcmp(it->kind, "rfi") == 0 ?
-				 (en ? "Answer by" : "Svara senast") :
-				 (en ? "Deadline" : "Sista svarsdag"));
-		rc |= alert_format_time(it->deadline, en ? "en" : "sv", b);
-		rc |= buf_addc(b, '\n');
-	}
-	if (it->has_value) {
-		rc |= buf_printf(b, "   %s: ", en ? "Estimated value" : "Uppskattat värde");
-		rc |= format_amount(it->value, b);
-		rc |= buf_printf(b, " %s\n", it->currency ? it->currency : "");
-	}
-	if (it->url)
-		rc |= buf_printf(b, "   %s: %s\n", en ? "Full notice" : "Hela annonsen",
-				 it->url);
-	rc |= buf_printf(b, "   %s: %s\n\n", en ? "Why you get this" : "Därför får ni detta",
-			 it->reason);
-	return rc ? -1 : 0;
+	return url && (strncasecmp(url, "https://", 8) == 0 ||
+		       strncasecmp(url, "http://", 7) == 0);
 }
 
 int
-alert_render(const struct firm *f, const struct match_item *items, size_t n,
-	     const struct alert_context *ctx, struct buf *subject,
-	     struct buf *body)
+alert_set_lot(struct tpl_vars *v, const struct match_item *it,
+	      const char *lang, const char *category_name,
+	      const struct alert_links *l, int64_t firm_id)
 {
-	int en = is_english(f->language);
-	size_t i;
-	int rc = 0;
+	char flag[32];
+	struct buf amount;
+	int rc = -1;
 
-	buf_reset(subject);
-	buf_reset(body);
-	if (n == 1)
-		rc |= subject_for(&items[0], en, subject);
-	else
-		rc |= buf_printf(subject, en ? "%zu procurements that fit %s" :
-				 "%zu upphandlingar som passar %s", n, f->name);
-	rc |= buf_printf(body, en ? "Hello %s,\n\n" : "Hej %s!\n\n", f->name);
-	if (en)
-		rc |= buf_printf(body, "%s has found %s that fit%s your "
-				 "subscription:\n\n", ctx->service_name,
-				 n == 1 ? "a public procurement" :
-					  "public procurements",
-				 n == 1 ? "s" : "");
-	else
-		rc |= buf_printf(body, "%s har hittat %s som passar er "
-				 "bevakning:\n\n", ctx->service_name,
-				 n == 1 ? "en offentlig upphandling" :
-					  "offentliga upphandlingar");
-	for (i = 0; i < n; i++)
-		rc |= render_item(&items[i], i + 1, en, body);
-	rc |= buf_printf(body, en ?
-			 "-- \nYou receive this mail because %s (%s) subscribes to "
-			 "procurement alerts from %s for the CPV codes and regions "
-			 "it registered. Everything in this mail is public.\n"
-			 "To stop these mails: %s\n" :
-			 "-- \nNi får detta mejl eftersom %s (%s) prenumererar på "
-			 "upphandlingsbevakning från %s för de CPV-koder och "
-			 "områden ni har anmält. Allt i mejlet är offentligt.\n"
-			 "Avsluta prenumerationen: %s\n",
-			 f->name, f->orgnr, ctx->service_name, ctx->unsubscribe);
-	return rc ? -1 : 0;
+	buf_init(&amount, 64);
+	snprintf(flag, sizeof flag, "kind_%s", it->kind);
+	if (tpl_set(v, "notice_title", it->notice_title) < 0 ||
+	    tpl_set(v, "lot_id", it->lot_id) < 0 ||
+	    (it->lot_title && strcmp(it->lot_title, it->notice_title) != 0 &&
+	     tpl_set(v, "lot_title", it->lot_title) < 0) ||
+	    tpl_set(v, "buyer", it->buyer) < 0 ||
+	    (is_web_url(it->url) && tpl_set(v, "url", it->url) < 0) ||
+	    tpl_set(v, "reason", it->reason) < 0 ||
+	    tpl_set(v, "category", category_name) < 0 ||
+	    tpl_set(v, flag, "1") < 0 ||
+	    (it->has_deadline &&
+	     alert_set_time(v, "deadline", it->deadline, lang) < 0) ||
+	    set_link(v, "stop_url", l, "stop", firm_id, it->notice_id) < 0)
+		goto out;
+	if (it->has_value &&
+	    (alert_format_amount(it->value, &amount) < 0 ||
+	     tpl_set(v, "value", buf_str(&amount)) < 0 ||
+	     tpl_set(v, "currency", it->currency ? it->currency : "SEK") < 0))
+		goto out;
+	rc = 0;
+out:
+	buf_release(&amount);
+	return rc;
+}
+
+int
+alert_set_notice(struct tpl_vars *v, const struct stored_notice *n,
+		 const struct alert_links *l, int64_t firm_id)
+{
+	if (tpl_set(v, "notice_title", n->title) < 0 ||
+	    tpl_set(v, "buyer", n->buyer) < 0 ||
+	    (is_web_url(n->url) && tpl_set(v, "url", n->url) < 0) ||
+	    set_link(v, "stop_url", l, "stop", firm_id, n->notice_id) < 0)
+		return -1;
+	return 0;
 }

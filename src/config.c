@@ -37,6 +37,9 @@ static const struct ini_key config_keys[] = {
 	  NULL, CFG(public_url), "base URL of the public pages" },
 	{ "service", "timezone", INI_STRING, "Europe/Stockholm", false, 0, 0,
 	  NULL, CFG(timezone), "time zone for times shown to people" },
+	{ "service", "secret_file", INI_PATH, "../var/secret", false, 0, 0,
+	  NULL, CFG(secret_file),
+	  "key that signs the links in mails; created, mode 0600" },
 	{ "service", "own_buyers", INI_LIST, "", true, 0, 0,
 	  NULL, CFG(own_buyers),
 	  "the municipality's organisation numbers, for split advice" },
@@ -52,6 +55,15 @@ static const struct ini_key config_keys[] = {
 	  NULL, CFG(reply_to), "Reply-To: header; empty for none" },
 	{ "mail", "max_lots_per_mail", INI_INT, "20", false, 1, 100,
 	  NULL, CFG(max_lots_per_mail), "most lots listed in one mail" },
+	{ "mail", "list_id", INI_STRING,
+	  "Exempelkommun upphandlingsbevakning <bevakning.exempelkommun.se>",
+	  false, 0, 0, NULL, CFG(list_id), "List-Id: header, \"Name <id>\"" },
+	{ "mail", "templates", INI_PATH, "../templates", false, 0, 0,
+	  NULL, CFG(templates_dir),
+	  "directory with sv/ and en/ mail templates" },
+	{ "mail", "reminder_days", INI_LIST, "5 1", true, 0, 0,
+	  NULL, CFG(reminder_words),
+	  "days before a deadline to remind firms; empty for none" },
 	{ "mail", "smtp_host", INI_STRING, "localhost", false, 0, 0,
 	  NULL, CFG(smtp_host), "SMTP relay for transport = smtp" },
 	{ "mail", "smtp_port", INI_INT, "25", false, 1, 65535,
@@ -108,6 +120,37 @@ static const struct ini_key feed_keys[] = {
 #define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
 #define NFEEDKEYS (sizeof(feed_keys) / sizeof(feed_keys[0]))
 
+/* Whole days, each once, kept largest first as reminders go out. */
+static int
+check_reminder_days(struct config *cfg, const char *path, size_t line)
+{
+	char **w;
+	char *end;
+	long d;
+	size_t i, j;
+
+	cfg->nreminder_days = 0;
+	for (w = cfg->reminder_words; w && *w; w++) {
+		errno = 0;
+		d = strtol(*w, &end, 10);
+		if (errno || *end || end == *w || d < 1 || d > 60)
+			return error("%s:%zu: [mail] reminder_days: '%s' is not a "
+				     "number of days from 1 to 60", path, line, *w);
+		if (cfg->nreminder_days == REMINDERS_MAX)
+			return error("%s:%zu: [mail] reminder_days: at most %d "
+				     "reminders", path, line, REMINDERS_MAX);
+		for (i = 0; i < cfg->nreminder_days && cfg->reminder_days[i] > d; i++)
+			;
+		if (i < cfg->nreminder_days && cfg->reminder_days[i] == d)
+			return error("%s:%zu: [mail] reminder_days: %ld twice",
+				     path, line, d);
+		for (j = cfg->nreminder_days++; j > i; j--)
+			cfg->reminder_days[j] = cfg->reminder_days[j - 1];
+		cfg->reminder_days[i] = d;
+	}
+	return 0;
+}
+
 struct config *
 config_new(void)
 {
@@ -115,7 +158,8 @@ config_new(void)
 
 	if (!cfg)
 		return NULL;
-	if (ini_defaults(config_keys, NKEYS, cfg, NULL) < 0) {
+	if (ini_defaults(config_keys, NKEYS, cfg, NULL) < 0 ||
+	    check_reminder_days(cfg, "(defaults)", 0) < 0) {
 		config_free(cfg);
 		return NULL;
 	}
@@ -409,6 +453,9 @@ config_load(struct config *cfg, const char *path)
 			feeds_known = false;
 		if (k->offset == CFG(own_buyers) &&
 		    check_own_buyers(tmp, path, ctx.seen[i].line) < 0)
+			rc = -1;
+		if (k->offset == CFG(reminder_words) &&
+		    check_reminder_days(tmp, path, ctx.seen[i].line) < 0)
 			rc = -1;
 	}
 	/* The feeds file is checked too, so one run shows every mistake. */

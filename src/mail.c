@@ -2,6 +2,8 @@
 #include <strings.h>
 #include <time.h>
 
+#include <openssl/evp.h>
+
 #include "buf.h"
 #include "log.h"
 #include "mail.h"
@@ -19,7 +21,7 @@
 #define LABEL_MAX 63
 
 /*
- * Helpers tell a full buffer (-1, reported once by mail_compose_text) from
+ * Helpers tell a full buffer (-1, reported once by mail_compose) from
  * bad input (-2, already reported with the field's name).
  */
 enum { FULL = -1, INVALID = -2 };
@@ -697,9 +699,114 @@ put_qp(struct buf *out, const char *body)
 	return 0;
 }
 
+/* RFC 2045 6.8 base64 in lines of 76 characters, by OpenSSL's encoder. */
+static int
+put_base64(struct buf *out, const char *data, size_t len)
+{
+	unsigned char line[80];
+	size_t i, n;
+	int w;
+
+	for (i = 0; i < len; i += n) {
+		n = len - i < 57 ? len - i : 57;
+		w = EVP_EncodeBlock(line, (const unsigned char *)data + i, (int)n);
+		if (buf_add(out, line, (size_t)w) < 0 || buf_add(out, "\r\n", 2) < 0)
+			return FULL;
+	}
+	return 0;
+}
+
+/* A MIME parameter value of ours: printable ASCII, nothing to quote. */
+static int
+param_ok(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	for (; *s; s++)
+		if (*s <= ' ' || *s >= 127 || *s == '"' || *s == '\\')
+			return 0;
+	return 1;
+}
+
+static int
+put_text_part(struct buf *out, const char *subtype, const char *text)
+{
+	if (buf_printf(out, "Content-Type: text/%s; charset=utf-8\r\n"
+		       "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
+		       subtype) < 0)
+		return FULL;
+	return put_qp(out, text ? text : "");
+}
+
+/*
+ * The text, and the HTML as its alternative when there is one. The
+ * boundaries can be fixed strings: "=_" never occurs in quoted-printable
+ * or base64, the only encodings inside them.
+ */
+#define BOUNDARY_ALT "=_tenderlots_alternative"
+#define BOUNDARY_MIXED "=_tenderlots_mixed"
+
+static int
+put_alternative(struct buf *out, const struct mail_body *body)
+{
+	int rc;
+
+	if (!body->html)
+		return put_text_part(out, "plain", body->text);
+	if (buf_adds(out, "Content-Type: multipart/alternative;\r\n boundary=\""
+		     BOUNDARY_ALT "\"\r\n\r\n--" BOUNDARY_ALT "\r\n") < 0)
+		return FULL;
+	if ((rc = put_text_part(out, "plain", body->text)) < 0)
+		return rc;
+	if (buf_adds(out, "\r\n--" BOUNDARY_ALT "\r\n") < 0)
+		return FULL;
+	if ((rc = put_text_part(out, "html", body->html)) < 0)
+		return rc;
+	return buf_adds(out, "\r\n--" BOUNDARY_ALT "--\r\n") < 0 ? FULL : 0;
+}
+
+static int
+put_attachment(struct buf *out, const struct mail_attachment *at)
+{
+	/* the fixed parts of its header lines leave 50 for each of these */
+	if (!at->content_type || strlen(at->content_type) > 60 ||
+	    strpbrk(at->content_type, "\r\n\"") || !param_ok(at->filename) ||
+	    strlen(at->filename) > 50) {
+		error("mail: invalid attachment %s",
+		      at->filename ? at->filename : "(unnamed)");
+		return INVALID;
+	}
+	if (buf_printf(out, "\r\n--" BOUNDARY_MIXED "\r\n"
+		       "Content-Type: %s;\r\n name=\"%s\"\r\n"
+		       "Content-Disposition: attachment; filename=\"%s\"\r\n"
+		       "Content-Transfer-Encoding: base64\r\n\r\n",
+		       at->content_type, at->filename, at->filename) < 0)
+		return FULL;
+	return put_base64(out, at->data, at->len);
+}
+
+static int
+put_body(struct buf *out, const struct mail_body *body)
+{
+	size_t i;
+	int rc;
+
+	if (body->nattachments == 0)
+		return put_alternative(out, body);
+	if (buf_adds(out, "Content-Type: multipart/mixed;\r\n boundary=\""
+		     BOUNDARY_MIXED "\"\r\n\r\n--" BOUNDARY_MIXED "\r\n") < 0)
+		return FULL;
+	if ((rc = put_alternative(out, body)) < 0)
+		return rc;
+	for (i = 0; i < body->nattachments; i++)
+		if ((rc = put_attachment(out, &body->attachments[i])) < 0)
+			return rc;
+	return buf_adds(out, "\r\n--" BOUNDARY_MIXED "--\r\n") < 0 ? FULL : 0;
+}
+
 int
-mail_compose_text(const struct mail_headers *h, const char *body,
-		  struct buf *out)
+mail_compose(const struct mail_headers *h, const struct mail_body *body,
+	     struct buf *out)
 {
 	struct buf a, b;
 	size_t start = out->len;
@@ -716,12 +823,6 @@ mail_compose_text(const struct mail_headers *h, const char *body,
 	    (rc = put_subject(out, h->subject, &a)) < 0 ||
 	    (rc = put_message_id(out, h->message_id, &a)) < 0)
 		goto out;
-	if (buf_adds(out, "MIME-Version: 1.0\r\n"
-		     "Content-Type: text/plain; charset=utf-8\r\n"
-		     "Content-Transfer-Encoding: quoted-printable\r\n") < 0) {
-		rc = FULL;
-		goto out;
-	}
 	if ((h->language && (rc = put_language(out, h->language, &a)) < 0) ||
 	    (h->list_id &&
 	     (rc = put_named(out, "List-Id", h->list_id, dot_atom_ok,
@@ -730,11 +831,12 @@ mail_compose_text(const struct mail_headers *h, const char *body,
 				  h->list_unsubscribe_mailto, &a)) < 0)
 		goto out;
 	/* RFC 3834: keeps vacation responders from answering */
-	if (buf_adds(out, "Auto-Submitted: auto-generated\r\n\r\n") < 0) {
+	if (buf_adds(out, "Auto-Submitted: auto-generated\r\n"
+		     "MIME-Version: 1.0\r\n") < 0) {
 		rc = FULL;
 		goto out;
 	}
-	rc = put_qp(out, body ? body : "");
+	rc = put_body(out, body);
 out:
 	if (rc == FULL)
 		error("mail: message larger than %zu bytes", out->max);
@@ -747,4 +849,13 @@ out:
 	buf_release(&a);
 	buf_release(&b);
 	return rc;
+}
+
+int
+mail_compose_text(const struct mail_headers *h, const char *text,
+		  struct buf *out)
+{
+	struct mail_body body = { .text = text };
+
+	return mail_compose(h, &body, out);
 }

@@ -17,6 +17,7 @@
 #include <libxml/parser.h>
 
 #include "advice.h"
+#include "alert.h"
 #include "category.h"
 #include "config.h"
 #include "cpv.h"
@@ -29,6 +30,7 @@
 #include "run.h"
 #include "store.h"
 #include "syndication.h"
+#include "token.h"
 #include "utf8.h"
 
 #ifndef DEFAULT_CONFIG
@@ -265,7 +267,9 @@ set_timezone(const struct config *cfg)
 struct app {
 	struct config *cfg;
 	struct category_set categories;
+	struct alert_templates *templates;
 	struct store *store;
+	struct token_key *key;
 };
 
 enum { APP_CONFIG = 0, APP_STORE = 1 };
@@ -274,6 +278,8 @@ static void
 app_close(struct app *a)
 {
 	store_free(a->store);
+	token_key_free(a->key);
+	alert_templates_free(a->templates);
 	category_set_release(&a->categories);
 	config_free(a->cfg);
 	memset(a, 0, sizeof *a);
@@ -309,10 +315,12 @@ app_open(struct app *a, const char *config_path, int what)
 	if (!(a->cfg = config_new()))
 		return error("out of memory");
 	if (config_load(a->cfg, config_path) < 0 || set_timezone(a->cfg) < 0 ||
-	    category_load(a->cfg->categories_path, &a->categories) < 0)
+	    category_load(a->cfg->categories_path, &a->categories) < 0 ||
+	    alert_templates_load(a->cfg->templates_dir, &a->templates) < 0)
 		goto fail;
 	if (what == APP_STORE && (ensure_parent_dir(a->cfg->db_path) < 0 ||
-				  store_open(a->cfg->db_path, &a->store) < 0))
+				  store_open(a->cfg->db_path, &a->store) < 0 ||
+				  token_key_load(a->cfg->secret_file, &a->key) < 0))
 		goto fail;
 	return 0;
 fail:
@@ -327,6 +335,7 @@ cmd_run(const char *config_path, int argc, char **argv)
 	struct eforms_parser *parser = NULL;
 	struct syndication_parser *syndication = NULL;
 	struct mailer *mailer = NULL;
+	struct outbox *outbox = NULL;
 	char *user = NULL, *password = NULL;
 	struct sigaction sa;
 	int once = 0, i, rc = EXIT_ERROR;
@@ -362,6 +371,9 @@ cmd_run(const char *config_path, int argc, char **argv)
 		error("cannot set up the parsers");
 		goto out;
 	}
+	if (!(outbox = outbox_new(app.store, app.cfg, &app.categories,
+				  app.templates, app.key)))
+		goto out;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_stop_signal;
 	sigemptyset(&sa.sa_mask);
@@ -377,7 +389,7 @@ cmd_run(const char *config_path, int argc, char **argv)
 			.cfg = app.cfg, .categories = &app.categories,
 			.store = app.store, .parser = parser,
 			.syndication = syndication, .mailer = mailer,
-			.all_feeds = once,
+			.outbox = outbox, .all_feeds = once,
 		};
 		unsigned left;
 
@@ -399,6 +411,7 @@ cmd_run(const char *config_path, int argc, char **argv)
 out:
 	eforms_parser_free(parser);
 	syndication_parser_free(syndication);
+	outbox_free(outbox);
 	mailer_free(mailer);
 	free(user);
 	if (password) {

@@ -3,11 +3,19 @@
 #include <string.h>
 
 #include "alert.h"
+#include "category.h"
+#include "ical.h"
 #include "log.h"
 #include "mail.h"
 #include "outbox.h"
 
 #define DELIVERY_BATCH 100
+
+static int
+is_english(const char *lang)
+{
+	return lang && strcmp(lang, "en") == 0;
+}
 
 long
 outbox_backoff(int attempts)
@@ -19,96 +27,327 @@ outbox_backoff(int attempts)
 	return delay < 6 * 3600 ? delay : 6 * 3600;
 }
 
-static const char *
-address_domain(const char *addr)
-{
-	const char *at = strrchr(addr, '@');
+struct outbox {
+	struct store *store;
+	const struct config *cfg;
+	const struct category_set *categories;
+	const struct alert_templates *templates;
+	const struct token_key *key;
+	char from_addr[256];
+};
 
-	return at ? at + 1 : "localhost";
+struct outbox *
+outbox_new(struct store *s, const struct config *cfg,
+	   const struct category_set *categories,
+	   const struct alert_templates *templates, const struct token_key *key)
+{
+	struct outbox *o = calloc(1, sizeof *o);
+
+	if (!o) {
+		error("out of memory");
+		return NULL;
+	}
+	*o = (struct outbox){ s, cfg, categories, templates, key, "" };
+	if (mail_address(cfg->mail_from, o->from_addr, sizeof o->from_addr) < 0) {
+		error("%s: [mail] from: '%s' is not a mail address", cfg->path,
+		      cfg->mail_from);
+		free(o);
+		return NULL;
+	}
+	return o;
 }
 
-/* One firm's next mail: at most limit of its unmailed matches, best first. */
-static int
-queue_firm(struct store *s, const struct config *cfg, const struct firm *f,
-	   const char *from_addr, time_t now, size_t limit, int *done)
+void
+outbox_free(struct outbox *o)
 {
-	struct match_item *items = NULL;
-	struct buf subject, body, msg, unsub;
-	char key[128], msgid[256];
-	int64_t *ids = NULL;
-	size_t n = 0, i;
-	int rc = -1;
+	free(o);
+}
 
-	buf_init(&subject, 4096);
-	buf_init(&body, 1024 * 1024);
+/* Links in mails outlive the mail by far: a year and a bit. */
+#define LINK_LIFETIME (400L * 24 * 3600)
+
+static struct alert_links
+links_for(const struct outbox *o, time_t now)
+{
+	return (struct alert_links){ o->cfg->public_url, o->key,
+				     now + LINK_LIFETIME };
+}
+
+/*
+ * The Message-ID's left part is the unique key made dot-atom safe, so a
+ * repeat after a crash carries the same Message-ID as the first copy.
+ */
+static void
+message_id_for(const char *key, const char *from_addr, char *out, size_t len)
+{
+	const char *at = strrchr(from_addr, '@');
+	size_t i, n = 0;
+
+	for (i = 0; key[i] && n + 1 < len; i++) {
+		char c = key[i];
+
+		if (c == '/')
+			c = '.';
+		else if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			   (c >= '0' && c <= '9') || c == '-' || c == '.'))
+			c = '_';
+		out[n++] = c;
+	}
+	out[n] = '\0';
+	snprintf(out + n, len - n, "@%s", at ? at + 1 : "localhost");
+}
+
+/*
+ * Renders and queues one mail under its unique key, tied to the matches it
+ * reports. The caller holds the transaction. *queued is 0 when the key
+ * was already used: that mail exists, and is not made twice.
+ */
+static int
+queue_mail(const struct outbox *o, const struct firm *f, const char *key,
+	   enum alert_kind kind, const struct tpl_vars *v,
+	   const struct mail_attachment *attach, size_t nattach,
+	   const int64_t *match_ids, size_t nmatch, time_t now, int *queued)
+{
+	struct alert_mail am;
+	struct buf msg, unsub_mailto, unsub_url;
+	struct alert_links links = links_for(o, now);
+	char msgid[512];
+	int r, rc = -1;
+
+	alert_mail_init(&am);
 	buf_init(&msg, 4 * 1024 * 1024);
-	buf_init(&unsub, 1024);
-	*done = 0;
-	if (store_unqueued_matches(s, f->id, limit, &items, &n) < 0)
-		goto out;
-	if (n == 0) {
-		*done = 1;
-		rc = 0;
-		goto out;
-	}
-	if (!(ids = calloc(n, sizeof *ids))) {
-		error("out of memory");
-		goto out;
-	}
-	for (i = 0; i < n; i++)
-		ids[i] = items[i].match_id;
-	/* The first match names the mail: the same matches, the same key. */
-	snprintf(key, sizeof key, "alert/%s/%lld", f->orgnr, (long long)ids[0]);
-	snprintf(msgid, sizeof msgid, "alert.%s.%lld@%s", f->orgnr,
-		 (long long)ids[0], address_domain(from_addr));
-	if (buf_printf(&unsub, "mailto:%s?subject=avsluta%%20%s", from_addr,
-		       f->orgnr) < 0)
+	buf_init(&unsub_mailto, 1024);
+	buf_init(&unsub_url, 1024);
+	*queued = 0;
+	message_id_for(key, o->from_addr, msgid, sizeof msgid);
+	if (alert_render(o->templates, kind, f->language, v, &am) < 0 ||
+	    alert_link(&links, "unsubscribe", f->id, "", &unsub_url) < 0 ||
+	    buf_printf(&unsub_mailto, "mailto:%s?subject=avsluta%%20%s",
+		       o->from_addr, f->orgnr) < 0)
 		goto out;
 	{
-		struct alert_context actx = {
-			.service_name = cfg->service_name,
-			.unsubscribe = from_addr,
-		};
 		struct mail_headers h = {
-			.from = cfg->mail_from,
+			.from = o->cfg->mail_from,
 			.to = f->email,
-			.reply_to = cfg->reply_to,
+			.reply_to = o->cfg->reply_to,
+			.subject = buf_str(&am.subject),
 			.message_id = msgid,
 			.date = now,
-			.list_unsubscribe_mailto = buf_str(&unsub),
-			.language = f->language,
+			.list_id = o->cfg->list_id,
+			.list_unsubscribe_url = buf_str(&unsub_url),
+			.list_unsubscribe_mailto = buf_str(&unsub_mailto),
+			.language = is_english(f->language) ? "en" : "sv",
 		};
+		struct mail_body body = { buf_str(&am.text), buf_str(&am.html),
+					  attach, nattach };
 		struct outbox_message m = {
-			.key = key,
+			.key = (char *)key,
 			.firm_id = f->id,
 			.rcpt = f->email,
-			.envelope_from = (char *)from_addr,
+			.envelope_from = (char *)o->from_addr,
 		};
 
-		if (alert_render(f, items, n, &actx, &subject, &body) < 0) {
-			error("firm %s: cannot render alert", f->orgnr);
+		if (mail_compose(&h, &body, &msg) < 0) {
+			error("firm %s: cannot compose the mail %s", f->orgnr, key);
 			goto out;
 		}
-		h.subject = buf_str(&subject);
-		if (mail_compose_text(&h, buf_str(&body), &msg) < 0)
-			goto out;
 		m.body = msg.data;
 		m.len = msg.len;
-		if (store_begin(s) < 0)
+		if ((r = store_queue_message(o->store, &m, match_ids, nmatch,
+					     now)) < 0)
 			goto out;
-		if (store_queue_message(s, &m, ids, n, now) < 0 || store_commit(s) < 0) {
-			store_rollback(s);
-			goto out;
-		}
+		*queued = r == 0;
 	}
 	rc = 0;
 out:
-	free(ids);
-	match_items_free(items, n);
-	buf_release(&subject);
-	buf_release(&body);
+	alert_mail_release(&am);
 	buf_release(&msg);
-	buf_release(&unsub);
+	buf_release(&unsub_mailto);
+	buf_release(&unsub_url);
+	return rc;
+}
+
+/* queue_mail in a transaction of its own. */
+static int
+queue_mail_tx(const struct outbox *o, const struct firm *f, const char *key,
+	      enum alert_kind kind, const struct tpl_vars *v,
+	      const struct mail_attachment *attach, size_t nattach,
+	      const int64_t *match_ids, size_t nmatch, time_t now, int *queued)
+{
+	if (store_begin(o->store) < 0)
+		return -1;
+	if (queue_mail(o, f, key, kind, v, attach, nattach, match_ids, nmatch,
+		       now, queued) < 0 || store_commit(o->store) < 0) {
+		store_rollback(o->store);
+		return -1;
+	}
+	return 0;
+}
+
+static const char *
+category_label(const struct outbox *o, const char *key, const char *lang)
+{
+	const struct category *c = key ? category_find(o->categories, key) : NULL;
+
+	return c ? category_name(c, lang) : NULL;
+}
+
+/* Appends items to the "lots" list of v; their match ids go to ids. */
+static int
+add_lots(const struct outbox *o, struct tpl_vars *v, const struct firm *f,
+	 const struct match_item *items, size_t n, time_t now, int64_t *ids)
+{
+	struct alert_links links = links_for(o, now);
+	struct tpl_vars *item;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!(item = tpl_add(v, "lots")) ||
+		    alert_set_lot(item, &items[i], f->language,
+				  category_label(o, items[i].category, f->language),
+				  &links, f->id) < 0)
+			return -1;
+		if (ids)
+			ids[i] = items[i].match_id;
+	}
+	return 0;
+}
+
+/*
+ * The fields of a mail about one notice: the firm's, the notice's (from
+ * its first lot) at the top level, and the lots.
+ */
+static int
+set_notice_mail(const struct outbox *o, struct tpl_vars *v,
+		const struct firm *f, const struct match_item *items,
+		size_t n, time_t now, int64_t *ids)
+{
+	struct alert_links links = links_for(o, now);
+
+	if (alert_set_firm(v, o->cfg->service_name, &links, f) < 0 ||
+	    alert_set_lot(v, &items[0], f->language,
+			  category_label(o, items[0].category, f->language),
+			  &links, f->id) < 0 ||
+	    tpl_set(v, "lot_title", NULL) < 0 ||
+	    tpl_setf(v, "count", "%zu", n) < 0 ||
+	    (n == 1 && tpl_set(v, "one_lot", "1") < 0))
+		return -1;
+	return add_lots(o, v, f, items, n, now, ids);
+}
+
+/*
+ * A mail about one notice to a firm that wants mails at once: the best
+ * unmailed notice's matched lots, at most limit of them.
+ */
+static int
+queue_notice_alert(const struct outbox *o, const struct firm *f, time_t now,
+		   size_t limit, size_t *mailed)
+{
+	struct match_item *best = NULL, *items = NULL;
+	struct tpl_vars *v = NULL;
+	int64_t *ids = NULL;
+	size_t nbest = 0, n = 0;
+	char key[128];
+	enum alert_kind kind;
+	int queued, rc = -1;
+
+	*mailed = 0;
+	if (store_unqueued_matches(o->store, f->id, NULL, 1, &best, &nbest) < 0)
+		goto out;
+	if (nbest == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (store_unqueued_matches(o->store, f->id, best[0].notice_id, limit,
+				   &items, &n) < 0)
+		goto out;
+	if (n == 0 || !(ids = calloc(n, sizeof *ids)) || !(v = tpl_vars_new())) {
+		error("out of memory");
+		goto out;
+	}
+	kind = strcmp(items[0].kind, "planning") == 0 ||
+	       strcmp(items[0].kind, "rfi") == 0 ? ALERT_EARLY : ALERT_TENDER;
+	if (set_notice_mail(o, v, f, items, n, now, ids) < 0)
+		goto out;
+	/* The first match names the mail: the same matches, the same key. */
+	snprintf(key, sizeof key, "alert/%s/%lld", f->orgnr, (long long)ids[0]);
+	if (queue_mail_tx(o, f, key, kind, v, NULL, 0, ids, n, now, &queued) < 0)
+		goto out;
+	*mailed = n;
+	rc = 0;
+out:
+	tpl_vars_free(v);
+	free(ids);
+	match_items_free(best, nbest);
+	match_items_free(items, n);
+	return rc;
+}
+
+static int
+same_category(const char *a, const char *b)
+{
+	return a && b ? strcmp(a, b) == 0 : a == b;
+}
+
+/*
+ * A digest: the firm's unmailed matches, best first, grouped by category
+ * in the order of each category's best match.
+ */
+static int
+queue_digest(const struct outbox *o, const struct firm *f, time_t now,
+	     size_t limit, int *queued)
+{
+	struct match_item *items = NULL;
+	struct tpl_vars *v = NULL, *group;
+	struct alert_links links = links_for(o, now);
+	unsigned char *done = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0, i, j, k = 0;
+	char key[128];
+	int rc = -1;
+
+	*queued = 0;
+	if (store_unqueued_matches(o->store, f->id, NULL, limit, &items, &n) < 0)
+		goto out;
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (!(ids = calloc(n, sizeof *ids)) || !(done = calloc(n, 1)) ||
+	    !(v = tpl_vars_new())) {
+		error("out of memory");
+		goto out;
+	}
+	if (alert_set_firm(v, o->cfg->service_name, &links, f) < 0 ||
+	    tpl_setf(v, "count", "%zu", n) < 0 ||
+	    tpl_set(v, f->frequency == FREQ_WEEKLY ? "weekly" : "daily", "1") < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (done[i])
+			continue;
+		if (!(group = tpl_add(v, "categories")) ||
+		    tpl_set(group, "category", category_label(o, items[i].category,
+							      f->language)) < 0)
+			goto out;
+		for (j = i; j < n; j++) {
+			if (done[j] || !same_category(items[i].category,
+						      items[j].category))
+				continue;
+			if (add_lots(o, group, f, &items[j], 1, now, &ids[k++]) < 0)
+				goto out;
+			done[j] = 1;
+		}
+	}
+	snprintf(key, sizeof key, "digest/%s/%lld", f->orgnr, (long long)ids[0]);
+	if (queue_mail_tx(o, f, key, ALERT_DIGEST, v, NULL, 0, ids, n, now,
+			  queued) < 0)
+		goto out;
+	rc = 0;
+out:
+	tpl_vars_free(v);
+	free(ids);
+	free(done);
+	match_items_free(items, n);
 	return rc;
 }
 
@@ -173,36 +412,486 @@ allowance(struct store *s, const struct config *cfg, const struct firm *f,
 }
 
 int
-outbox_queue_alerts(struct store *s, const struct config *cfg,
-		    const struct firm_list *firms, time_t now, unsigned *queued)
+outbox_queue_alerts(struct outbox *o, const struct firm_list *firms,
+		    time_t now, unsigned *queued)
 {
-	char from_addr[256];
-	size_t i, allowed, limit;
-	int done;
+	size_t i, allowed, limit, mailed;
+	int digest_queued;
 
-	if (mail_address(cfg->mail_from, from_addr, sizeof from_addr) < 0)
-		return error("%s: [mail] from: '%s' is not a mail address",
-			     cfg->path, cfg->mail_from);
 	for (i = 0; i < firms->n; i++) {
 		const struct firm *f = firms->v[i];
 
-		if (allowance(s, cfg, f, now, &allowed) < 0)
+		if (allowance(o->store, o->cfg, f, now, &allowed) < 0)
 			return -1;
-		while (allowed > 0) {
-			limit = allowed < (size_t)cfg->max_lots_per_mail ?
-				allowed : (size_t)cfg->max_lots_per_mail;
-			if (queue_firm(s, cfg, f, from_addr, now, limit, &done) < 0)
+		limit = allowed < (size_t)o->cfg->max_lots_per_mail ?
+			allowed : (size_t)o->cfg->max_lots_per_mail;
+		if (limit == 0)
+			continue;
+		/* A digest is one mail. */
+		if (f->frequency != FREQ_IMMEDIATELY) {
+			if (queue_digest(o, f, now, limit, &digest_queued) < 0)
 				return -1;
-			if (done)
+			*queued += (unsigned)digest_queued;
+			continue;
+		}
+		while (limit > 0) {
+			if (queue_notice_alert(o, f, now, limit, &mailed) < 0)
+				return -1;
+			if (mailed == 0)
 				break;
 			(*queued)++;
-			allowed -= limit;
-			/* A digest is one mail. */
-			if (f->frequency != FREQ_IMMEDIATELY)
-				break;
+			allowed -= mailed < allowed ? mailed : allowed;
+			limit = allowed < limit ? allowed : limit;
 		}
 	}
 	return 0;
+}
+
+static const struct firm *
+firm_by_id(const struct firm_list *firms, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < firms->n; i++)
+		if (firms->v[i]->id == id)
+			return firms->v[i];
+	return NULL;
+}
+
+/* An old or new value of a change as a reader wants it. */
+static int
+set_change_value(struct tpl_vars *v, const char *name, const char *what,
+		 const char *value, const char *lang)
+{
+	struct buf b;
+	char *end;
+	double d;
+	int rc;
+
+	if (!value)
+		return 0;
+	if (strcmp(what, "deadline") == 0 ||
+	    strcmp(what, "questions_deadline") == 0)
+		return alert_set_time(v, name, (time_t)strtoll(value, NULL, 10),
+				      lang);
+	if (strcmp(what, "value") != 0)
+		return tpl_set(v, name, value);
+	d = strtod(value, &end);
+	if (*end)
+		return tpl_set(v, name, value);
+	buf_init(&b, 64);
+	rc = alert_format_amount(d, &b);
+	if (rc == 0)
+		rc = tpl_set(v, name, buf_str(&b));
+	buf_release(&b);
+	return rc;
+}
+
+static int
+set_changes(struct tpl_vars *v, const struct notice_change *c, size_t n,
+	    const char *lang)
+{
+	struct tpl_vars *item;
+	char flag[64];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(flag, sizeof flag, "what_%s", c[i].what);
+		if (!(item = tpl_add(v, "changes")) ||
+		    tpl_set(item, flag, "1") < 0 ||
+		    tpl_set(item, "lot_id", c[i].lot_id) < 0 ||
+		    set_change_value(item, "old", c[i].what, c[i].old_value,
+				     lang) < 0 ||
+		    set_change_value(item, "new", c[i].what, c[i].new_value,
+				     lang) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * One changed notice version: a mail to every firm that was mailed about
+ * the notice, all queued in one transaction with the mark that the
+ * change is done, so a crash leaves either all of them or none.
+ */
+static int
+queue_change(const struct outbox *o, const struct firm_list *firms,
+	     const struct pending_change *pc, time_t now, unsigned *queued)
+{
+	struct notice_change *changes = NULL;
+	struct stored_notice *notice = NULL;
+	int64_t *recipients = NULL;
+	struct tpl_vars *v = NULL;
+	struct alert_links links = links_for(o, now);
+	size_t nchanges = 0, nrcpt = 0, i;
+	char key[256];
+	int q, rc = -1;
+
+	if (store_version_changes(o->store, pc->rowid, &changes, &nchanges) < 0 ||
+	    store_get_notice(o->store, pc->notice_id, &notice) < 0 ||
+	    store_change_recipients(o->store, pc->notice_id, &recipients,
+				    &nrcpt) < 0 ||
+	    store_begin(o->store) < 0)
+		goto out;
+	/* a change notice of a notice never stored: no one was told of it */
+	for (i = 0; notice && i < nrcpt; i++) {
+		const struct firm *f = firm_by_id(firms, recipients[i]);
+
+		tpl_vars_free(v);
+		if (!(v = tpl_vars_new()))
+			goto fail;
+		if (!f)
+			continue;
+		snprintf(key, sizeof key, "change/%s/%lld", f->orgnr,
+			 (long long)pc->rowid);
+		if (alert_set_firm(v, o->cfg->service_name, &links, f) < 0 ||
+		    alert_set_notice(v, notice, &links, f->id) < 0 ||
+		    set_changes(v, changes, nchanges, f->language) < 0 ||
+		    queue_mail(o, f, key, ALERT_CHANGE, v, NULL, 0, NULL, 0, now,
+			       &q) < 0)
+			goto fail;
+		*queued += (unsigned)q;
+	}
+	if (store_changes_done(o->store, pc->rowid) < 0 ||
+	    store_commit(o->store) < 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(o->store);
+out:
+	tpl_vars_free(v);
+	stored_notice_free(notice);
+	notice_changes_free(changes, nchanges);
+	free(recipients);
+	return rc;
+}
+
+int
+outbox_queue_changes(struct outbox *o, const struct firm_list *firms,
+		     time_t now, unsigned *queued)
+{
+	struct pending_change *pc = NULL;
+	size_t n = 0, i;
+	int rc = -1;
+
+	do {
+		pending_changes_free(pc, n);
+		pc = NULL;
+		n = 0;
+		if (store_pending_changes(o->store, 100, &pc, &n) < 0)
+			goto out;
+		for (i = 0; i < n; i++)
+			if (queue_change(o, firms, &pc[i], now, queued) < 0)
+				goto out;
+	} while (n == 100);
+	rc = 0;
+out:
+	pending_changes_free(pc, n);
+	return rc;
+}
+
+/*
+ * The reminder due for a deadline: the nearest of the configured days
+ * whose window has opened. 0 if none has.
+ */
+static long
+reminder_due(const struct config *cfg, time_t deadline, time_t now)
+{
+	size_t i;
+
+	for (i = cfg->nreminder_days; i-- > 0; )
+		if (deadline - now <= cfg->reminder_days[i] * 86400L)
+			return cfg->reminder_days[i];
+	return 0;
+}
+
+static int
+queue_reminder(const struct outbox *o, const struct firm *f,
+	       const char *notice_id, time_t deadline, long days, time_t now,
+	       unsigned *queued)
+{
+	struct match_item *items = NULL;
+	struct tpl_vars *v = NULL;
+	size_t n = 0;
+	char key[256];
+	int exists, q, rc = -1;
+
+	snprintf(key, sizeof key, "reminder/%s/%s/%ld", f->orgnr, notice_id, days);
+	if (store_message_exists(o->store, key, &exists) < 0)
+		goto out;
+	if (exists) {
+		rc = 0;
+		goto out;
+	}
+	if (store_notice_matches(o->store, f->id, notice_id, &items, &n) < 0)
+		goto out;
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (!(v = tpl_vars_new()))
+		goto out;
+	if (set_notice_mail(o, v, f, items, n, now, NULL) < 0 ||
+	    alert_set_time(v, "deadline", deadline, f->language) < 0 ||
+	    tpl_setf(v, "days", "%ld", days) < 0 ||
+	    (days == 1 && tpl_set(v, "one_day", "1") < 0) ||
+	    queue_mail_tx(o, f, key, ALERT_REMINDER, v, NULL, 0, NULL, 0, now,
+			  &q) < 0)
+		goto out;
+	*queued += (unsigned)q;
+	rc = 0;
+out:
+	tpl_vars_free(v);
+	match_items_free(items, n);
+	return rc;
+}
+
+int
+outbox_queue_reminders(struct outbox *o, const struct firm_list *firms,
+		       time_t now, unsigned *queued)
+{
+	struct reminder_candidate *c = NULL;
+	const struct config *cfg = o->cfg;
+	size_t n = 0, i, j;
+	int rc = -1;
+
+	if (cfg->nreminder_days == 0)
+		return 0;
+	if (store_reminder_candidates(o->store, now,
+				      now + cfg->reminder_days[0] * 86400L,
+				      &c, &n) < 0)
+		goto out;
+	/* Rows come by firm and notice, the nearest deadline first. */
+	for (i = 0; i < n; i = j) {
+		const struct firm *f = firm_by_id(firms, c[i].firm_id);
+		time_t first = c[i].first_mailed;
+		long days;
+
+		for (j = i + 1; j < n && c[j].firm_id == c[i].firm_id &&
+		     strcmp(c[j].notice_id, c[i].notice_id) == 0; j++)
+			if (c[j].first_mailed < first)
+				first = c[j].first_mailed;
+		days = reminder_due(cfg, c[i].deadline, now);
+		/* a firm told of it inside the window was told just now */
+		if (!f || days == 0 || first > c[i].deadline - days * 86400L)
+			continue;
+		if (queue_reminder(o, f, c[i].notice_id, c[i].deadline, days,
+				   now, queued) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	reminder_candidates_free(c, n);
+	return rc;
+}
+
+static int
+cmp_invite(const void *a, const void *b)
+{
+	const struct meeting_invite *x = a, *y = b;
+
+	return x->firm_id < y->firm_id ? -1 : x->firm_id > y->firm_id;
+}
+
+static int
+has_category(const struct firm *f, const char *category)
+{
+	size_t i;
+
+	for (i = 0; category && i < f->ncategories; i++)
+		if (strcmp(f->categories[i], category) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+has_id(const int64_t *ids, size_t n, int64_t id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (ids[i] == id)
+			return 1;
+	return 0;
+}
+
+/* The fields of an invitation, and its calendar file. */
+static int
+set_meeting(const struct outbox *o, struct tpl_vars *v, const struct firm *f,
+	    const struct meeting *m, const struct stored_notice *notice,
+	    int updated, time_t now, struct buf *ics)
+{
+	struct alert_links links = links_for(o, now);
+	const char *organizer = m->organizer ? m->organizer :
+				o->cfg->reply_to ? o->cfg->reply_to :
+				o->cfg->mail_from;
+	char object[32], uid[320], organizer_addr[256];
+	struct buf page, rsvp;
+	int rc = -1;
+
+	buf_init(&page, 1024);
+	buf_init(&rsvp, 1024);
+	snprintf(object, sizeof object, "%lld", (long long)m->id);
+	snprintf(uid, sizeof uid, "meeting-%s@%s", object,
+		 strrchr(o->from_addr, '@') + 1);
+	if (mail_address(organizer, organizer_addr, sizeof organizer_addr) < 0) {
+		error("meeting %s: organizer '%s' is not a mail address", object,
+		      organizer);
+		goto out;
+	}
+	if (buf_printf(&page, "%s/meetings/%s", o->cfg->public_url, object) < 0 ||
+	    (!m->cancelled &&
+	     (alert_link(&links, "rsvp", f->id, object, &rsvp) < 0 ||
+	      tpl_set(v, "rsvp_url", buf_str(&rsvp)) < 0)) ||
+	    (m->cancelled && tpl_set(v, "cancelled", "1") < 0) ||
+	    (updated && tpl_set(v, "updated", "1") < 0) ||
+	    alert_set_firm(v, o->cfg->service_name, &links, f) < 0 ||
+	    tpl_set(v, "meeting_title", m->title) < 0 ||
+	    tpl_set(v, "meeting_url", buf_str(&page)) < 0 ||
+	    alert_set_time(v, "starts", m->start, f->language) < 0 ||
+	    alert_set_time(v, "ends", m->end, f->language) < 0 ||
+	    tpl_set(v, "location", m->location) < 0 ||
+	    tpl_set(v, "video_url", m->video_url) < 0 ||
+	    tpl_set(v, "description", m->description) < 0 ||
+	    (m->has_registration_deadline &&
+	     alert_set_time(v, "registration_deadline",
+			    m->registration_deadline, f->language) < 0) ||
+	    (m->capacity > 0 && tpl_setf(v, "capacity", "%ld", m->capacity) < 0) ||
+	    tpl_set(v, "category", category_label(o, m->category,
+						  f->language)) < 0 ||
+	    (notice && tpl_set(v, "notice_title", notice->title) < 0))
+		goto out;
+	{
+		struct ical_event ev = {
+			.uid = uid,
+			.sequence = m->sequence,
+			.cancelled = m->cancelled,
+			.start = m->start,
+			.end = m->end,
+			.tzid = m->timezone,
+			.stamp = now,
+			.summary = m->title,
+			.description = m->description,
+			.location = m->location ? m->location : m->video_url,
+			.url = buf_str(&page),
+			.organizer_name = o->cfg->service_name,
+			.organizer_email = organizer_addr,
+			.language = is_english(f->language) ? "en" : "sv",
+		};
+
+		if (ical_publish(&ev, ics) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	buf_release(&page);
+	buf_release(&rsvp);
+	return rc;
+}
+
+static int
+queue_invitation(const struct outbox *o, const struct firm *f,
+		 const struct meeting *m, const struct stored_notice *notice,
+		 int updated, time_t now, unsigned *queued)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	struct buf ics;
+	char key[256];
+	int q, rc = -1;
+
+	buf_init(&ics, 256 * 1024);
+	if (!v || set_meeting(o, v, f, m, notice, updated, now, &ics) < 0)
+		goto out;
+	snprintf(key, sizeof key, "meeting/%lld/%d/%s", (long long)m->id,
+		 m->sequence, f->orgnr);
+	{
+		struct mail_attachment at = {
+			"text/calendar; charset=utf-8; method=PUBLISH",
+			is_english(f->language) ? "invitation.ics" : "inbjudan.ics",
+			ics.data, ics.len
+		};
+
+		if (store_begin(o->store) < 0)
+			goto out;
+		if (queue_mail(o, f, key, ALERT_MEETING, v, &at, 1, NULL, 0, now,
+			       &q) < 0 ||
+		    store_meeting_invited(o->store, m->id, f->id, m->sequence,
+					  now) < 0 ||
+		    store_commit(o->store) < 0) {
+			store_rollback(o->store);
+			goto out;
+		}
+	}
+	*queued += (unsigned)q;
+	rc = 0;
+out:
+	tpl_vars_free(v);
+	buf_release(&ics);
+	return rc;
+}
+
+/*
+ * One meeting: an invitation to each firm matched to its notice or
+ * subscribed to its category that has none yet, while the meeting is
+ * ahead; an update or a cancellation to each firm invited to an earlier
+ * version of it.
+ */
+static int
+queue_meeting(const struct outbox *o, const struct firm_list *firms,
+	      const struct meeting *m, time_t now, unsigned *queued)
+{
+	struct meeting_invite *inv = NULL, *found, probe;
+	struct stored_notice *notice = NULL;
+	int64_t *matched = NULL;
+	size_t ninv = 0, nmatched = 0, i;
+	int rc = -1;
+
+	if (store_meeting_invites(o->store, m->id, &inv, &ninv) < 0 ||
+	    (m->notice_id &&
+	     (store_notice_firms(o->store, m->notice_id, &matched, &nmatched) < 0 ||
+	      store_get_notice(o->store, m->notice_id, &notice) < 0)))
+		goto out;
+	for (i = 0; i < firms->n; i++) {
+		const struct firm *f = firms->v[i];
+
+		probe.firm_id = f->id;
+		found = ninv ? bsearch(&probe, inv, ninv, sizeof *inv,
+				       cmp_invite) : NULL;
+		if (found ? found->sequence == m->sequence :
+		    m->cancelled || m->start <= now ||
+		    !(has_category(f, m->category) ||
+		      has_id(matched, nmatched, f->id)))
+			continue;
+		if (queue_invitation(o, f, m, notice, found != NULL, now,
+				     queued) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	free(inv);
+	free(matched);
+	stored_notice_free(notice);
+	return rc;
+}
+
+int
+outbox_queue_meetings(struct outbox *o, const struct firm_list *firms,
+		      time_t now, unsigned *queued)
+{
+	struct meeting *m = NULL;
+	size_t n = 0, i;
+	int rc = -1;
+
+	if (store_meetings(o->store, now, 0, &m, &n) < 0)
+		goto out;
+	for (i = 0; i < n; i++)
+		if (queue_meeting(o, firms, &m[i], now, queued) < 0)
+			goto out;
+	rc = 0;
+out:
+	meetings_free(m, n);
+	return rc;
 }
 
 /* One batch of due messages, as the mailer's done callback sees it. */

@@ -105,8 +105,14 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 	for (i = 0; i < ctx->cfg->nfeeds; i++)
 		if (poll_one(ctx, &fp, &ctx->cfg->feeds[i], sum) < 0)
 			goto out;
-	if (outbox_queue_alerts(ctx->store, ctx->cfg, &firms, ctx->now,
+	if (outbox_queue_alerts(ctx->outbox, &firms, ctx->now,
 				&sum->mails_queued) < 0 ||
+	    outbox_queue_changes(ctx->outbox, &firms, ctx->now,
+				 &sum->mails_queued) < 0 ||
+	    outbox_queue_reminders(ctx->outbox, &firms, ctx->now,
+				   &sum->mails_queued) < 0 ||
+	    outbox_queue_meetings(ctx->outbox, &firms, ctx->now,
+				  &sum->mails_queued) < 0 ||
 	    outbox_deliver(ctx->store, ctx->mailer, ctx->now, &sum->mails_sent,
 			   &sum->mails_deferred, &sum->mails_failed) < 0)
 		goto out;

@@ -196,6 +196,49 @@ static const char *const migrations[] = {
 	" currency TEXT);"
 	"CREATE INDEX category_lot_lot ON category_lot (lot);"
 	"CREATE INDEX match_message ON match (message);",
+
+	/*
+	 * 4: mails after the first alert. A notice whose changes are not yet
+	 * mailed is marked; deadline reminders find lots by deadline and
+	 * matches by lot; a firm can stop mails about one procurement.
+	 */
+	"ALTER TABLE notice ADD COLUMN changes_pending INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX notice_changes_pending ON notice (id) WHERE changes_pending = 1;"
+	"CREATE INDEX lot_deadline ON lot (deadline) WHERE deadline IS NOT NULL;"
+	"CREATE INDEX match_notice ON match (notice_id, lot_id);"
+	"CREATE TABLE notice_stop ("
+	" firm INTEGER NOT NULL REFERENCES firm (id) ON DELETE CASCADE,"
+	" notice_id TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL,"
+	" PRIMARY KEY (firm, notice_id));"
+	"CREATE TABLE meeting ("
+	" id INTEGER PRIMARY KEY,"
+	" title TEXT NOT NULL,"
+	" description TEXT,"
+	" notice_id TEXT,"
+	" category TEXT,"
+	" starts_at INTEGER NOT NULL,"
+	" ends_at INTEGER NOT NULL,"
+	" timezone TEXT NOT NULL,"
+	" location TEXT,"
+	" video_url TEXT,"
+	" capacity INTEGER,"
+	" registration_deadline INTEGER,"
+	" organizer TEXT,"
+	" sequence INTEGER NOT NULL DEFAULT 0,"
+	" cancelled INTEGER NOT NULL DEFAULT 0,"
+	" created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL,"
+	" CHECK (notice_id IS NOT NULL OR category IS NOT NULL),"
+	" CHECK (ends_at > starts_at));"
+	"CREATE INDEX meeting_ends ON meeting (ends_at);"
+	/* the last version of a meeting each firm was mailed */
+	"CREATE TABLE meeting_invite ("
+	" meeting INTEGER NOT NULL REFERENCES meeting (id) ON DELETE CASCADE,"
+	" firm INTEGER NOT NULL REFERENCES firm (id) ON DELETE CASCADE,"
+	" sequence INTEGER NOT NULL,"
+	" invited_at INTEGER NOT NULL,"
+	" PRIMARY KEY (meeting, firm));",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -241,8 +284,32 @@ enum stmt_id {
 	ST_MESSAGES_DUE,
 	ST_MESSAGE_MARK,
 	ST_MESSAGES_RECOVER,
+	ST_CHANGES_MARK_PENDING,
+	ST_CHANGES_PENDING,
+	ST_CHANGES_OF_ROW,
+	ST_CHANGES_DONE,
+	ST_CHANGE_RECIPIENTS,
+	ST_MESSAGE_EXISTS,
+	ST_REMINDER_CANDIDATES,
+	ST_MATCHES_OF_NOTICE,
+	ST_NOTICE_STOP,
+	ST_MEETING_INSERT,
+	ST_MEETING_UPDATE,
+	ST_MEETING_CANCEL,
+	ST_MEETINGS,
+	ST_MEETING_INVITES,
+	ST_MEETING_INVITED,
+	ST_NOTICE_FIRMS,
 	NSTMT
 };
+
+/* A match as a mail shows it; the title in the firm's language if given. */
+#define MATCH_ITEM_COLUMNS \
+	"SELECT m.id, m.kind, coalesce((SELECT t.value FROM notice_text t" \
+	"  WHERE t.notice = n.id AND t.field = 'title' AND t.lang =" \
+	"  CASE f.language WHEN 'en' THEN 'ENG' ELSE 'SWE' END), n.title)," \
+	" n.buyer, n.url, l.lot_id, l.title, m.reason, l.deadline, l.value," \
+	" l.currency, m.notice_id, m.category"
 
 static const char *const stmt_sql[NSTMT] = {
 	[ST_NOTICE_EXISTS] =
@@ -407,14 +474,11 @@ static const char *const stmt_sql[NSTMT] = {
 	" created_at, score, category) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
 	[ST_MATCHES_UNQUEUED] =
 	/* The notice's title in the firm's language when the notice has it. */
-	"SELECT m.id, m.kind, coalesce((SELECT t.value FROM notice_text t"
-	"  WHERE t.notice = n.id AND t.field = 'title' AND t.lang ="
-	"  CASE f.language WHEN 'en' THEN 'ENG' ELSE 'SWE' END), n.title),"
-	" n.buyer, n.url, l.lot_id, l.title, m.reason, l.deadline, l.value,"
-	" l.currency"
+	MATCH_ITEM_COLUMNS
 	" FROM match m JOIN lot l ON l.id = m.lot JOIN notice n ON n.id = l.notice"
 	" JOIN firm f ON f.id = m.firm"
 	" WHERE m.firm = ?1 AND m.message IS NULL"
+	" AND (?3 IS NULL OR m.notice_id = ?3)"
 	" ORDER BY m.score DESC, m.id LIMIT ?2",
 	[ST_MESSAGE_INSERT] =
 	"INSERT OR IGNORE INTO message (key, firm, rcpt, envelope_from, body,"
@@ -432,6 +496,84 @@ static const char *const stmt_sql[NSTMT] = {
 	" WHERE id = ?1",
 	[ST_MESSAGES_RECOVER] =
 	"UPDATE message SET state = 'pending' WHERE state = 'sending'",
+	[ST_CHANGES_MARK_PENDING] =
+	"UPDATE notice SET changes_pending = 1 WHERE id = ?1"
+	" AND EXISTS (SELECT 1 FROM notice_change WHERE notice = ?1)",
+	[ST_CHANGES_PENDING] =
+	"SELECT id, notice_id FROM notice WHERE changes_pending = 1"
+	" ORDER BY id LIMIT ?1",
+	[ST_CHANGES_OF_ROW] =
+	"SELECT lot_id, what, old, new FROM notice_change WHERE notice = ?1"
+	" ORDER BY id",
+	[ST_CHANGES_DONE] =
+	"UPDATE notice SET changes_pending = 0 WHERE id = ?1",
+	/* Firms that were mailed about the notice and did not stop it. */
+	[ST_CHANGE_RECIPIENTS] =
+	"SELECT DISTINCT m.firm FROM match m WHERE m.notice_id = ?1"
+	" AND m.message IS NOT NULL AND NOT EXISTS (SELECT 1 FROM notice_stop x"
+	"  WHERE x.firm = m.firm AND x.notice_id = m.notice_id)"
+	" ORDER BY m.firm",
+	[ST_MESSAGE_EXISTS] =
+	"SELECT 1 FROM message WHERE key = ?1",
+	/*
+	 * Mailed matches whose lot, in the notice's current version, has a
+	 * deadline in (?1, ?2]: the firms to remind, with when each was
+	 * first told.
+	 */
+	[ST_REMINDER_CANDIDATES] =
+	"SELECT m.firm, m.notice_id, l.deadline, g.created_at"
+	" FROM lot l JOIN notice n ON n.id = l.notice AND n.superseded_by IS NULL"
+	" JOIN match m ON m.notice_id = n.notice_id AND m.lot_id = l.lot_id"
+	" JOIN message g ON g.id = m.message"
+	" WHERE l.deadline > ?1 AND l.deadline <= ?2"
+	" AND m.kind IN ('competition', 'rfi')"
+	" AND NOT EXISTS (SELECT 1 FROM notice_stop x"
+	"  WHERE x.firm = m.firm AND x.notice_id = m.notice_id)"
+	" ORDER BY m.firm, m.notice_id, l.deadline",
+	/* A firm's matches in a notice, as its current version has them. */
+	[ST_MATCHES_OF_NOTICE] =
+	MATCH_ITEM_COLUMNS
+	" FROM match m JOIN notice n ON n.notice_id = m.notice_id"
+	"  AND n.superseded_by IS NULL"
+	" JOIN lot l ON l.notice = n.id AND l.lot_id = m.lot_id"
+	" JOIN firm f ON f.id = m.firm"
+	" WHERE m.firm = ?1 AND m.notice_id = ?2"
+	" ORDER BY m.score DESC, m.id",
+	[ST_MEETING_INSERT] =
+	"INSERT INTO meeting (title, description, notice_id, category,"
+	" starts_at, ends_at, timezone, location, video_url, capacity,"
+	" registration_deadline, organizer, created_at, updated_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
+	/* Every change is a new sequence: invitees get an update. */
+	[ST_MEETING_UPDATE] =
+	"UPDATE meeting SET title = ?1, description = ?2, notice_id = ?3,"
+	" category = ?4, starts_at = ?5, ends_at = ?6, timezone = ?7,"
+	" location = ?8, video_url = ?9, capacity = ?10,"
+	" registration_deadline = ?11, organizer = ?12, updated_at = ?13,"
+	" sequence = sequence + 1 WHERE id = ?14 AND cancelled = 0",
+	[ST_MEETING_CANCEL] =
+	"UPDATE meeting SET cancelled = 1, sequence = sequence + 1,"
+	" updated_at = ?2 WHERE id = ?1 AND cancelled = 0",
+	[ST_MEETINGS] =
+	"SELECT id, title, description, notice_id, category, starts_at,"
+	" ends_at, timezone, location, video_url, capacity,"
+	" registration_deadline, organizer, sequence, cancelled FROM meeting"
+	" WHERE ends_at > ?1 AND (?2 IS NULL OR id = ?2) ORDER BY starts_at, id",
+	[ST_MEETING_INVITES] =
+	"SELECT firm, sequence FROM meeting_invite WHERE meeting = ?1"
+	" ORDER BY firm",
+	[ST_MEETING_INVITED] =
+	"INSERT INTO meeting_invite (meeting, firm, sequence, invited_at)"
+	" VALUES (?1, ?2, ?3, ?4) ON CONFLICT (meeting, firm) DO UPDATE SET"
+	" sequence = excluded.sequence, invited_at = excluded.invited_at",
+	[ST_NOTICE_FIRMS] =
+	"SELECT DISTINCT m.firm FROM match m WHERE m.notice_id = ?1"
+	" AND NOT EXISTS (SELECT 1 FROM notice_stop x"
+	"  WHERE x.firm = m.firm AND x.notice_id = m.notice_id)"
+	" ORDER BY m.firm",
+	[ST_NOTICE_STOP] =
+	"INSERT OR IGNORE INTO notice_stop (firm, notice_id, created_at)"
+	" VALUES (?1, ?2, ?3)",
 };
 
 struct store {
@@ -885,7 +1027,11 @@ put_replacement(struct store *s, const struct notice *n, int64_t rowid,
 		return -1;
 	sqlite3_bind_int64(st, 1, rowid);
 	sqlite3_bind_int64(st, 2, prev);
-	if (step_done(s, st, "record changes") < 0)
+	if (step_done(s, st, "record changes") < 0 ||
+	    !(st = stmt(s, ST_CHANGES_MARK_PENDING)))
+		return -1;
+	sqlite3_bind_int64(st, 1, rowid);
+	if (step_done(s, st, "mark changes to mail") < 0)
 		return -1;
 	*replaced = 1;
 	return 0;
@@ -1186,6 +1332,8 @@ match_items_free(struct match_item *items, size_t n)
 		free(items[i].url);
 		free(items[i].lot_id);
 		free(items[i].lot_title);
+		free(items[i].notice_id);
+		free(items[i].category);
 		free(items[i].reason);
 		free(items[i].currency);
 	}
@@ -1206,11 +1354,14 @@ read_match_item(sqlite3_stmt *st, void *elem)
 	it->lot_title = column_strdup(st, 6);
 	it->reason = column_strdup(st, 7);
 	it->currency = column_strdup(st, 10);
+	it->notice_id = column_strdup(st, 11);
+	it->category = column_strdup(st, 12);
 	if ((it->has_deadline = sqlite3_column_type(st, 8) != SQLITE_NULL))
 		it->deadline = (time_t)sqlite3_column_int64(st, 8);
 	if ((it->has_value = sqlite3_column_type(st, 9) != SQLITE_NULL))
 		it->value = sqlite3_column_double(st, 9);
-	return it->kind && it->notice_title && it->lot_id && it->reason ? 0 : -1;
+	return it->kind && it->notice_title && it->lot_id && it->reason &&
+	       it->notice_id ? 0 : -1;
 }
 
 static void
@@ -1220,7 +1371,8 @@ release_match_items(void *v, size_t n)
 }
 
 int
-store_unqueued_matches(struct store *s, int64_t firm_id, size_t limit,
+store_unqueued_matches(struct store *s, int64_t firm_id,
+		       const char *notice_id, size_t limit,
 		       struct match_item **items, size_t *n)
 {
 	sqlite3_stmt *st;
@@ -1229,8 +1381,355 @@ store_unqueued_matches(struct store *s, int64_t firm_id, size_t limit,
 		return -1;
 	sqlite3_bind_int64(st, 1, firm_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+	bind_text(st, 3, notice_id);
 	return collect(s, st, sizeof **items, read_match_item, release_match_items,
 		       (void **)items, n, "list unqueued matches");
+}
+
+int
+store_notice_matches(struct store *s, int64_t firm_id, const char *notice_id,
+		     struct match_item **items, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_MATCHES_OF_NOTICE)))
+		return -1;
+	sqlite3_bind_int64(st, 1, firm_id);
+	bind_text(st, 2, notice_id);
+	return collect(s, st, sizeof **items, read_match_item, release_match_items,
+		       (void **)items, n, "list a firm's matches in a notice");
+}
+
+static int
+read_pending_change(sqlite3_stmt *st, void *elem)
+{
+	struct pending_change *c = elem;
+
+	c->rowid = sqlite3_column_int64(st, 0);
+	c->notice_id = column_strdup(st, 1);
+	return c->notice_id ? 0 : -1;
+}
+
+void
+pending_changes_free(struct pending_change *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(c[i].notice_id);
+	free(c);
+}
+
+static void
+release_pending_changes(void *v, size_t n)
+{
+	pending_changes_free(v, n);
+}
+
+int
+store_pending_changes(struct store *s, size_t limit,
+		      struct pending_change **out, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_CHANGES_PENDING)))
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
+	return collect(s, st, sizeof **out, read_pending_change,
+		       release_pending_changes, (void **)out, n,
+		       "list changes to mail");
+}
+
+int
+store_changes_done(struct store *s, int64_t rowid)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_CHANGES_DONE)))
+		return -1;
+	sqlite3_bind_int64(st, 1, rowid);
+	return step_done(s, st, "mark changes mailed");
+}
+
+static int
+read_id(sqlite3_stmt *st, void *elem)
+{
+	*(int64_t *)elem = sqlite3_column_int64(st, 0);
+	return 0;
+}
+
+static void
+release_ids(void *v, size_t n)
+{
+	(void)n;
+	free(v);
+}
+
+int
+store_change_recipients(struct store *s, const char *notice_id,
+			int64_t **firm_ids, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_CHANGE_RECIPIENTS)))
+		return -1;
+	bind_text(st, 1, notice_id);
+	return collect(s, st, sizeof **firm_ids, read_id, release_ids,
+		       (void **)firm_ids, n, "list firms told of a notice");
+}
+
+int
+store_message_exists(struct store *s, const char *key, int *exists)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if (!(st = stmt(s, ST_MESSAGE_EXISTS)))
+		return -1;
+	bind_text(st, 1, key);
+	r = sqlite3_step(st);
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_error(s, "look up message");
+	*exists = r == SQLITE_ROW;
+	return 0;
+}
+
+static int
+read_reminder(sqlite3_stmt *st, void *elem)
+{
+	struct reminder_candidate *r = elem;
+
+	r->firm_id = sqlite3_column_int64(st, 0);
+	r->notice_id = column_strdup(st, 1);
+	r->deadline = (time_t)sqlite3_column_int64(st, 2);
+	r->first_mailed = (time_t)sqlite3_column_int64(st, 3);
+	return r->notice_id ? 0 : -1;
+}
+
+void
+reminder_candidates_free(struct reminder_candidate *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(r[i].notice_id);
+	free(r);
+}
+
+static void
+release_reminders(void *v, size_t n)
+{
+	reminder_candidates_free(v, n);
+}
+
+int
+store_reminder_candidates(struct store *s, time_t from, time_t to,
+			  struct reminder_candidate **out, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_REMINDER_CANDIDATES)))
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
+	return collect(s, st, sizeof **out, read_reminder, release_reminders,
+		       (void **)out, n, "list deadlines to remind of");
+}
+
+static int
+bind_meeting(sqlite3_stmt *st, const struct meeting *m, time_t now)
+{
+	bind_text(st, 1, m->title);
+	bind_text(st, 2, m->description);
+	bind_text(st, 3, m->notice_id);
+	bind_text(st, 4, m->category);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)m->start);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)m->end);
+	bind_text(st, 7, m->timezone);
+	bind_text(st, 8, m->location);
+	bind_text(st, 9, m->video_url);
+	if (m->capacity > 0)
+		sqlite3_bind_int64(st, 10, m->capacity);
+	if (m->has_registration_deadline)
+		sqlite3_bind_int64(st, 11, (sqlite3_int64)m->registration_deadline);
+	bind_text(st, 12, m->organizer);
+	sqlite3_bind_int64(st, 13, (sqlite3_int64)now);
+	return 0;
+}
+
+int
+store_put_meeting(struct store *s, const struct meeting *m, time_t now,
+		  int64_t *id)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_MEETING_INSERT)))
+		return -1;
+	bind_meeting(st, m, now);
+	if (step_done(s, st, "store meeting") < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int
+store_change_meeting(struct store *s, int64_t id, const struct meeting *m,
+		     time_t now, int *found)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_MEETING_UPDATE)))
+		return -1;
+	bind_meeting(st, m, now);
+	sqlite3_bind_int64(st, 14, id);
+	if (step_done(s, st, "change meeting") < 0)
+		return -1;
+	*found = sqlite3_changes(s->db) > 0;
+	return 0;
+}
+
+int
+store_cancel_meeting(struct store *s, int64_t id, time_t now, int *found)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_MEETING_CANCEL)))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	if (step_done(s, st, "cancel meeting") < 0)
+		return -1;
+	*found = sqlite3_changes(s->db) > 0;
+	return 0;
+}
+
+static int
+read_meeting(sqlite3_stmt *st, void *elem)
+{
+	struct meeting *m = elem;
+
+	m->id = sqlite3_column_int64(st, 0);
+	m->title = column_strdup(st, 1);
+	m->description = column_strdup(st, 2);
+	m->notice_id = column_strdup(st, 3);
+	m->category = column_strdup(st, 4);
+	m->start = (time_t)sqlite3_column_int64(st, 5);
+	m->end = (time_t)sqlite3_column_int64(st, 6);
+	m->timezone = column_strdup(st, 7);
+	m->location = column_strdup(st, 8);
+	m->video_url = column_strdup(st, 9);
+	m->capacity = (long)sqlite3_column_int64(st, 10);
+	if ((m->has_registration_deadline =
+	     sqlite3_column_type(st, 11) != SQLITE_NULL))
+		m->registration_deadline = (time_t)sqlite3_column_int64(st, 11);
+	m->organizer = column_strdup(st, 12);
+	m->sequence = sqlite3_column_int(st, 13);
+	m->cancelled = sqlite3_column_int(st, 14);
+	return m->title && m->timezone ? 0 : -1;
+}
+
+void
+meetings_free(struct meeting *m, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		meeting_release(&m[i]);
+	free(m);
+}
+
+static void
+release_meetings(void *v, size_t n)
+{
+	meetings_free(v, n);
+}
+
+int
+store_meetings(struct store *s, time_t ends_after, int64_t id,
+	       struct meeting **out, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_MEETINGS)))
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)ends_after);
+	if (id)
+		sqlite3_bind_int64(st, 2, id);
+	return collect(s, st, sizeof **out, read_meeting, release_meetings,
+		       (void **)out, n, "list meetings");
+}
+
+static int
+read_invite(sqlite3_stmt *st, void *elem)
+{
+	struct meeting_invite *inv = elem;
+
+	inv->firm_id = sqlite3_column_int64(st, 0);
+	inv->sequence = sqlite3_column_int(st, 1);
+	return 0;
+}
+
+static void
+release_invites(void *v, size_t n)
+{
+	(void)n;
+	free(v);
+}
+
+int
+store_meeting_invites(struct store *s, int64_t meeting_id,
+		      struct meeting_invite **out, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_MEETING_INVITES)))
+		return -1;
+	sqlite3_bind_int64(st, 1, meeting_id);
+	return collect(s, st, sizeof **out, read_invite, release_invites,
+		       (void **)out, n, "list invitations");
+}
+
+int
+store_meeting_invited(struct store *s, int64_t meeting_id, int64_t firm_id,
+		      int sequence, time_t now)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_MEETING_INVITED)))
+		return -1;
+	sqlite3_bind_int64(st, 1, meeting_id);
+	sqlite3_bind_int64(st, 2, firm_id);
+	sqlite3_bind_int(st, 3, sequence);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+	return step_done(s, st, "record invitation");
+}
+
+int
+store_notice_firms(struct store *s, const char *notice_id, int64_t **firm_ids,
+		   size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_NOTICE_FIRMS)))
+		return -1;
+	bind_text(st, 1, notice_id);
+	return collect(s, st, sizeof **firm_ids, read_id, release_ids,
+		       (void **)firm_ids, n, "list firms matched to a notice");
+}
+
+int
+store_stop_notice(struct store *s, int64_t firm_id, const char *notice_id,
+		  time_t now)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_NOTICE_STOP)))
+		return -1;
+	sqlite3_bind_int64(st, 1, firm_id);
+	bind_text(st, 2, notice_id);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	return step_done(s, st, "stop mails about a notice");
 }
 
 int
@@ -1402,6 +1901,19 @@ store_notice_changes(struct store *s, const char *notice_id,
 	bind_text(st, 1, notice_id);
 	return collect(s, st, sizeof **out, read_change, release_changes,
 		       (void **)out, n, "list changes");
+}
+
+int
+store_version_changes(struct store *s, int64_t rowid,
+		      struct notice_change **out, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_CHANGES_OF_ROW)))
+		return -1;
+	sqlite3_bind_int64(st, 1, rowid);
+	return collect(s, st, sizeof **out, read_change, release_changes,
+		       (void **)out, n, "list changes of a version");
 }
 
 int

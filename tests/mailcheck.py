@@ -5,9 +5,10 @@ parser) and prints what a reader sees, for the C tests to check:
     file: <name>
     header <Name>: <decoded value>     (one line per header)
     content-type: <type>; charset=<charset>
+    part: <type> [<filename>]          (one line per MIME part)
     defects: <n>
     body:
-    <decoded body>
+    <decoded text/plain part>
     .
 """
 import sys
@@ -25,7 +26,12 @@ for path in sys.argv[1:]:
     defects = list(msg.defects)
     for _, value in msg.items():
         defects.extend(getattr(value, "defects", []))
+    for part in msg.walk():
+        defects.extend(part.defects)
+        name = part.get_filename()
+        print("part: %s%s" % (part.get_content_type(),
+                              " " + name if name else ""))
     print("defects:", len(defects))
     print("body:")
-    print(msg.get_content(), end="")
+    print(msg.get_body(("plain",)).get_content(), end="")
     print(".")

@@ -93,22 +93,29 @@ parsed_mails(void)
 	return read_text(path);
 }
 
-/* The parsed mail sent to rcpt, cut out of the whole listing. */
+/*
+ * The parsed mail sent to rcpt that contains needle, cut out of the whole
+ * listing.
+ */
 static char *
-mail_to(const char *all, const char *rcpt)
+mail_to(const char *all, const char *rcpt, const char *needle)
 {
-	char key[256];
+	char key[256], *mail;
 	const char *start, *end, *p;
 
 	snprintf(key, sizeof key, "header To: %s\n", rcpt);
-	if (!all || !(p = strstr(all, key)))
-		return NULL;
-	start = p;
-	while (start > all && strncmp(start, "file: ", 6) != 0)
-		start--;
-	end = strstr(p, "\n.\n");
-	end = end ? end + 3 : p + strlen(p);
-	return strndup(start, (size_t)(end - start));
+	for (p = all; p && (p = strstr(p, key)); p = end) {
+		start = p;
+		while (start > all && strncmp(start, "file: ", 6) != 0)
+			start--;
+		end = strstr(p, "\n.\n");
+		end = end ? end + 3 : p + strlen(p);
+		mail = strndup(start, (size_t)(end - start));
+		if (!mail || strstr(mail, needle))
+			return mail;
+		free(mail);
+	}
+	return NULL;
 }
 
 static void
@@ -126,11 +133,12 @@ setup(const char *feeds_extra)
 	snprintf(path, sizeof path, "%s/tenderlots.conf", dir);
 	snprintf(cmd, sizeof cmd,
 		 "[database]\npath = var/t.db\n"
-		 "[mail]\nmaildir = var/mail\n"
+		 "[mail]\nmaildir = var/mail\ntemplates = %s/templates\n"
 		 "from = Exempelkommun bevakning <bevakning@exempelkommun.example>\n"
 		 "[feeds]\nfile = feeds.conf\n"
 		 "[categories]\nfile = %s/config/categories.conf\n"
-		 "[service]\nown_buyers = 2120009994\n", project);
+		 "[service]\nown_buyers = 2120009994\nsecret_file = var/secret\n",
+		 project, project);
 	write_text(path, cmd);
 	snprintf(path, sizeof path, "%s/feeds.conf", dir);
 	write_text(path, "[local]\nkind = eforms\nurl = feeds\n");
@@ -156,12 +164,12 @@ test_import_run_and_mails(void)
 	out = dir_file("out.txt");
 	CHECK(out && strstr(out, "notices:  9 new, 0 changed, 0 unchanged, 1 rejected\n"));
 	CHECK(out && strstr(out, "matches:  4\n"));
-	CHECK(out && strstr(out, "mails:    3 queued, 3 sent, 0 deferred, 0 failed\n"));
+	CHECK(out && strstr(out, "mails:    4 queued, 4 sent, 0 deferred, 0 failed\n"));
 	free(out);
 	out = dir_file("err.txt");
 	CHECK(out && strstr(out, "INVALID_cn_24_empty.xml: rejected: "));
 	free(out);
-	CHECK(count_mails() == 3);
+	CHECK(count_mails() == 4);
 	CHECK(tl(NOW_OPEN, "quarantine list -c tenderlots.conf") == 0);
 	out = dir_file("out.txt");
 	CHECK(out && strstr(out, "  feed local  1361 bytes  seen 1 time\n"));
@@ -174,37 +182,54 @@ test_import_run_and_mails(void)
 	all = parsed_mails();
 	CHECK(all != NULL);
 	/* The Stockholm firm serves no Västra Götaland or Norrbotten place. */
-	CHECK(mail_to(all, "hej@soderkod.example") == NULL);
+	CHECK(mail_to(all, "hej@soderkod.example", "") == NULL);
 
-	m = mail_to(all, "info@berglunds-maleri.example");
+	m = mail_to(all, "info@berglunds-maleri.example", "Subject: Ny upphandling");
 	CHECK(m != NULL);
 	if (m) {
-		CHECK(strstr(m, "header Subject: 2 upphandlingar som passar "
-			     "Berglunds Måleri AB\n"));
-		/* The painting part of a planned school renovation too. */
-		CHECK(strstr(m, "Planerad upphandling: Renovering av Ängsskolan\n"));
+		CHECK(strstr(m, "header Subject: Ny upphandling: Underhåll av "
+			     "kommunala fastigheter 2027–2029\n"));
 		CHECK(strstr(m, "header From: Exempelkommun bevakning "
 			     "<bevakning@exempelkommun.example>\n"));
 		CHECK(strstr(m, "header Date: Wed, 25 Nov 2026 08:00:00 +0000\n"));
 		CHECK(strstr(m, "header Message-ID: <alert.556734-2182."));
+		CHECK(strstr(m, "header List-Unsubscribe:  <https://upphandling."
+			     "exempelkommun.se/unsubscribe/"));
 		CHECK(strstr(m, "<mailto:bevakning@exempelkommun.example?"
 			     "subject=avsluta%20556734-2182>"));
-		CHECK(strstr(m, "content-type: text/plain; charset=utf-8\n"));
-		CHECK(strstr(m, "defects: 0\n"));
+		CHECK(strstr(m, "header List-Unsubscribe-Post: "
+			     "List-Unsubscribe=One-Click\n"));
+		CHECK(strstr(m, "header List-Id: Exempelkommun upphandlingsbevakning "
+			     "<bevakning.exempelkommun.se>\n"));
+		CHECK(strstr(m, "part: multipart/alternative\npart: text/plain\n"
+			     "part: text/html\ndefects: 0\n"));
 		CHECK(strstr(m, "Hej Berglunds Måleri AB!"));
-		CHECK(strstr(m, "Delområde LOT-0001: Målning\n"));
+		CHECK(strstr(m, "* Måleri – delområde LOT-0001: Målning\n"));
 		/* 12:00+01:00 in the notice, shown as Swedish local time. */
-		CHECK(strstr(m, "Sista svarsdag: 15 januari 2027 kl. 12:00 (CET)\n"));
+		CHECK(strstr(m, "Sista anbudsdag: 15 januari 2027 kl. 12:00 (CET)\n"));
 		CHECK(strstr(m, "Uppskattat värde: 2 400 000 SEK\n"));
 		CHECK(strstr(m, "https://ted.europa.eu/en/notice/-/detail/00761842-2026\n"));
 		CHECK(strstr(m, "Därför får ni detta: Matchar er CPV-kod 45442100 "
 			     "Målning, värde 2,4 MSEK, utförs i Exempelstad\n"));
-		CHECK(strstr(m, "Avsluta prenumerationen:"));
+		CHECK(strstr(m, "Ni får det här mejlet eftersom Berglunds Måleri AB "
+			     "(556734-2182)\n"));
+		CHECK(strstr(m, "Avsluta alla mejl: https://upphandling."
+			     "exempelkommun.se/unsubscribe/"));
 		/* Only the painting lot, not the electrical or plumbing ones. */
 		CHECK(!strstr(m, "LOT-0002"));
 		free(m);
 	}
-	m = mail_to(all, "sales@nordiccloud.example");
+	/* The painting part of a planned school renovation, in a mail of its own. */
+	m = mail_to(all, "info@berglunds-maleri.example", "Ängsskolan");
+	CHECK(m != NULL);
+	if (m) {
+		/* the title already says what it is: not said twice */
+		CHECK(strstr(m, "header Subject: Planerad upphandling: Renovering "
+			     "av Ängsskolan\n"));
+		CHECK(strstr(m, "det går inte att lämna anbud ännu"));
+		free(m);
+	}
+	m = mail_to(all, "sales@nordiccloud.example", "");
 	CHECK(m != NULL);
 	if (m) {
 		/* The notice gives an English title too: the firm reads that. */
@@ -213,9 +238,11 @@ test_import_run_and_mails(void)
 		CHECK(strstr(m, "header Content-Language: en\n"));
 		CHECK(strstr(m, "Hello Nordic Cloud Support AB,"));
 		CHECK(strstr(m, "Why you get this: Matches your CPV code 72250000"));
+		CHECK(strstr(m, "Stop all mails: https://upphandling."
+			     "exempelkommun.se/unsubscribe/"));
 		free(m);
 	}
-	m = mail_to(all, "offert@ljungs-schakt.example");
+	m = mail_to(all, "offert@ljungs-schakt.example", "");
 	CHECK(m != NULL);
 	if (m) {
 		CHECK(strstr(m, "Markarbeten vid ny förskola"));
@@ -230,7 +257,7 @@ test_import_run_and_mails(void)
 	CHECK(out && strstr(out, "notices:  0 new, 0 changed, 0 unchanged, 0 rejected\n"));
 	CHECK(out && strstr(out, "mails:    0 queued, 0 sent, 0 deferred, 0 failed\n"));
 	free(out);
-	CHECK(count_mails() == 3);
+	CHECK(count_mails() == 4);
 	rm_rf(dir);
 }
 
@@ -248,18 +275,20 @@ test_crash_while_sending_repeats_with_same_message_id(void)
 	/* As if the daemon died between handing a mail over and marking it. */
 	snprintf(path, sizeof path, "%s/var/t.db", dir);
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
-	CHECK(sqlite3_exec(db, "UPDATE message SET state = 'sending' WHERE rcpt = "
-			   "'info@berglunds-maleri.example'", NULL, NULL, NULL) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "UPDATE message SET state = 'sending' WHERE id = "
+			   "(SELECT min(id) FROM message WHERE rcpt = "
+			   "'info@berglunds-maleri.example')", NULL, NULL,
+			   NULL) == SQLITE_OK);
 	sqlite3_close(db);
 	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
 	out = dir_file("out.txt");
 	CHECK(out && strstr(out, "mails:    0 queued, 1 sent, 0 deferred, 0 failed\n"));
 	free(out);
-	CHECK(count_mails() == 4);
+	CHECK(count_mails() == 5);
 	all = parsed_mails();
 	for (p = all; p && (p = strstr(p, "header Message-ID: <alert.556734-2182.")); p++)
 		seen++;
-	CHECK(seen == 2);
+	CHECK(seen == 3);
 	free(all);
 	rm_rf(dir);
 }
@@ -309,15 +338,15 @@ test_outbox_commands(void)
 	CHECK(tl(NOW_OPEN, "outbox list -c tenderlots.conf --state sent") == 0);
 	out = dir_file("out.txt");
 	CHECK(out && strstr(out, "sent") && strstr(out, "info@berglunds-maleri.example"));
-	CHECK(out && strstr(out, "3 messages\n"));
+	CHECK(out && strstr(out, "4 messages\n"));
 	free(out);
 	/* Purging keeps the records: nothing is mailed again. */
 	CHECK(tl(NOW_OPEN, "outbox purge -c tenderlots.conf --sent-before 2026-11-26") == 0);
 	out = dir_file("out.txt");
-	CHECK_STR(out, "3 sent messages purged\n");
+	CHECK_STR(out, "4 sent messages purged\n");
 	free(out);
 	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
-	CHECK(count_mails() == 3);
+	CHECK(count_mails() == 4);
 	/* A failed message goes out again when the unit asks for it. */
 	snprintf(path, sizeof path, "%s/var/t.db", dir);
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
@@ -333,7 +362,7 @@ test_outbox_commands(void)
 	/* A sent message is never sent again, not even on request. */
 	CHECK(tl(NOW_OPEN, "outbox retry -c tenderlots.conf 2") == 1);
 	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
-	CHECK(count_mails() == 4);
+	CHECK(count_mails() == 5);
 	CHECK(tl(NOW_OPEN, "outbox purge -c tenderlots.conf --sent-before 26-11-2026") == 2);
 	rm_rf(dir);
 }

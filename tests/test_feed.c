@@ -350,6 +350,9 @@ test_hanging_feed_does_not_stop_the_others(void)
 	struct run_summary sum = { 0 };
 	struct mailer_options mo = { .transport = TRANSPORT_MAILDIR };
 	struct run_context ctx = { .now = 1795000000, .all_feeds = 1 };
+	static const unsigned char secret[TOKEN_SECRET_LEN] = { 7 };
+	struct alert_templates *templates = NULL;
+	struct token_key *key = NULL;
 	time_t started = time(NULL);
 
 	setup(&e);
@@ -369,6 +372,10 @@ test_hanging_feed_does_not_stop_the_others(void)
 	ctx.syndication = e.syndication;
 	ctx.mailer = mailer_new(&mo);
 	CHECK(ctx.mailer != NULL);
+	CHECK(alert_templates_load("templates", &templates) == 0);
+	CHECK(token_key_from_bytes(secret, sizeof secret, &key) == 0);
+	ctx.outbox = outbox_new(e.store, cfg, &e.categories, templates, key);
+	CHECK(ctx.outbox != NULL);
 	CHECK(run_pass(&ctx, &sum) == 0);
 	CHECK(time(NULL) - started < 10);
 	CHECK(sum.feeds == 2 && sum.feeds_failed == 1);
@@ -386,6 +393,9 @@ test_hanging_feed_does_not_stop_the_others(void)
 	memset(&sum, 0, sizeof sum);
 	CHECK(run_pass(&ctx, &sum) == 0);
 	CHECK(sum.feeds == 0 && sum.feeds_waiting == 2);
+	outbox_free(ctx.outbox);
+	token_key_free(key);
+	alert_templates_free(templates);
 	mailer_free(ctx.mailer);
 	cfg->feeds = NULL;
 	cfg->nfeeds = 0;

@@ -68,20 +68,20 @@ write_file(const char *path, const char *data, size_t len)
 
 /* Runs the message through Python; -1 if that could not be done. */
 static int
-py_parse(const char *msg, size_t len, struct parsed *p)
+py_run(const char *source, const char *msg, size_t len, struct buf *raw)
 {
 	char dir[] = "/tmp/test_mail.XXXXXX";
 	char script[64], eml[64], cmd[256], chunk[4096];
 	FILE *f = NULL;
-	size_t n, i, k;
+	size_t n;
 	int rc = -1;
 
-	buf_init(&p->raw, 0);
+	buf_init(raw, 0);
 	if (!mkdtemp(dir))
 		return -1;
 	snprintf(script, sizeof script, "%s/parse.py", dir);
 	snprintf(eml, sizeof eml, "%s/msg.eml", dir);
-	if (write_file(script, py_script, strlen(py_script)) < 0 ||
+	if (write_file(script, source, strlen(source)) < 0 ||
 	    write_file(eml, msg, len) < 0)
 		goto out;
 	snprintf(cmd, sizeof cmd, PYTHON " %s %s", script, eml);
@@ -89,19 +89,10 @@ py_parse(const char *msg, size_t len, struct parsed *p)
 	if (!f)
 		goto out;
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		if (buf_add(&p->raw, chunk, n) < 0)
+		if (buf_add(raw, chunk, n) < 0)
 			goto out;
-	if (pclose(f) != 0) {
-		f = NULL;
-		goto out;
-	}
+	rc = pclose(f) == 0 ? 0 : -1;
 	f = NULL;
-	p->f[0] = buf_str(&p->raw);
-	for (i = 0, k = 1; i < p->raw.len && k < PY_NFIELDS; i++)
-		if (p->raw.data[i] == '\0')
-			p->f[k++] = p->raw.data + i + 1;
-	if (k == PY_NFIELDS)
-		rc = 0;
 out:
 	if (f)
 		pclose(f);
@@ -109,6 +100,20 @@ out:
 	unlink(eml);
 	rmdir(dir);
 	return rc;
+}
+
+static int
+py_parse(const char *msg, size_t len, struct parsed *p)
+{
+	size_t i, k;
+
+	if (py_run(py_script, msg, len, &p->raw) < 0)
+		return -1;
+	p->f[0] = buf_str(&p->raw);
+	for (i = 0, k = 1; i < p->raw.len && k < PY_NFIELDS; i++)
+		if (p->raw.data[i] == '\0')
+			p->f[k++] = p->raw.data + i + 1;
+	return k == PY_NFIELDS ? 0 : -1;
 }
 
 static const char swedish_subject[] =
@@ -565,6 +570,81 @@ test_quoted_printable_lines(void)
 	buf_release(&body);
 }
 
+/* The MIME tree as Python walks it: one line per part, then the leaves. */
+static const char py_tree[] =
+	"import sys, email, email.policy\n"
+	"m = email.message_from_bytes(open(sys.argv[1], 'rb').read(),\n"
+	"                             policy=email.policy.default)\n"
+	"out = []\n"
+	"for part in m.walk():\n"
+	"    out.append('%s %s %s %d' % (part.get_content_type(),\n"
+	"               part.get_filename() or '-',\n"
+	"               part.get_param('method') or '-', len(part.defects)))\n"
+	"out.append('defects %d' % len(m.defects))\n"
+	"body = m.get_body(('plain',))\n"
+	"out.append(body.get_content().replace('\\r\\n', '\\n'))\n"
+	"out.append(m.get_body(('html',)).get_content().replace('\\r\\n', '\\n'))\n"
+	"for a in m.iter_attachments():\n"
+	"    out.append(a.get_payload(decode=True).decode('utf-8'))\n"
+	"sys.stdout.buffer.write('\\0'.join(out).encode('utf-8'))\n";
+
+static void
+test_multipart_reads_back(void)
+{
+	static const char html[] =
+		"<!DOCTYPE html>\n<html lang=\"sv\"><body><p>Två delar: "
+		"måleri &amp; fönster</p></body></html>\n";
+	static const char ics[] =
+		"BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\nSUMMARY:Branschträff\r\n"
+		"END:VCALENDAR\r\n";
+	struct mail_attachment at = {
+		"text/calendar; charset=utf-8; method=PUBLISH", "inbjudan.ics",
+		ics, sizeof ics - 1
+	};
+	struct mail_body body = { swedish_body, html, &at, 1 };
+	struct mail_headers h;
+	struct buf b, raw;
+	const char *want;
+
+	sample_headers(&h);
+	buf_init(&b, 0);
+	CHECK(mail_compose(&h, &body, &b) == 0);
+	CHECK(lines_ok(b.data, b.len, 78, 76));
+	CHECK(py_run(py_tree, b.data, b.len, &raw) == 0);
+	/* NULs separate the fields: compare the whole output at once */
+	want = "multipart/mixed - - 0\n"
+	       "multipart/alternative - - 0\n"
+	       "text/plain - - 0\n"
+	       "text/html - - 0\n"
+	       "text/calendar inbjudan.ics PUBLISH 0\n"
+	       "defects 0";
+	for (size_t i = 0; i < raw.len; i++)
+		if (raw.data[i] == '\0')
+			raw.data[i] = '\n';
+	CHECK(raw.len > strlen(want) && strncmp(raw.data, want, strlen(want)) == 0);
+	CHECK(strstr(raw.data, "Sista raden utan radslut") != NULL);
+	CHECK(strstr(raw.data, "<p>Två delar: måleri &amp; fönster</p>") != NULL);
+	CHECK(strstr(raw.data, "SUMMARY:Branschträff\r\n") != NULL);
+
+	/* HTML alone, no attachment: multipart/alternative at the top */
+	body.nattachments = 0;
+	buf_reset(&b);
+	CHECK(mail_compose(&h, &body, &b) == 0);
+	CHECK(has_field(b.data, "Content-Type: multipart/alternative;"));
+
+	/* an attachment name that would need quoting is refused */
+	at.filename = "in bjudan.ics";
+	body.nattachments = 1;
+	buf_reset(&b);
+	CHECK(mail_compose(&h, &body, &b) == -1);
+	CHECK(b.len == 0);
+	at.filename = "inbjudan.ics";
+	at.content_type = "text/calendar\r\nBcc: x@y.example";
+	CHECK(mail_compose(&h, &body, &b) == -1);
+	buf_release(&raw);
+	buf_release(&b);
+}
+
 static void
 test_size_cap(void)
 {
@@ -644,6 +724,7 @@ main(void)
 	RUN(test_invalid_input_rejected);
 	RUN(test_optional_headers);
 	RUN(test_quoted_printable_lines);
+	RUN(test_multipart_reads_back);
 	RUN(test_size_cap);
 	RUN(test_mail_address);
 	return test_done("mail");

@@ -1,7 +1,9 @@
 /*
- * Queueing alerts: a firm never gets more than its daily cap, the best
+ * Queueing mails: a firm never gets more than its daily cap, the best
  * matches go first, the rest follow the next day; firms that asked for a
- * daily digest get one mail at the digest hour.
+ * daily digest get one mail at the digest hour, grouped by category;
+ * changes go only to firms that were told of the notice, reminders only
+ * before deadlines of lots the firm was told of, each once.
  */
 #define _XOPEN_SOURCE 700
 
@@ -14,6 +16,9 @@
 
 static char dir[PATH_MAX];
 static char db[PATH_MAX + 16];
+static struct alert_templates *templates;
+static struct token_key *key;
+static struct category_set categories;
 
 /* 2026-11-25 in Stockholm (UTC+1). */
 #define DAY0 1795561200		/* 00:00 local */
@@ -35,19 +40,19 @@ firm_of(const char *orgnr, enum firm_frequency freq)
 	return f;
 }
 
-/* A notice with n lots, each matched to the firm with score 100 + lot. */
-static void
-add_matches(struct store *s, const char *notice_id, int64_t firm, int n,
-	    time_t now)
+/*
+ * A notice with n lots, each with the deadline given (0: none) and
+ * matched to the firm with score 100 + lot in category "maleri".
+ */
+static struct notice *
+notice_of(const char *notice_id, const char *version, int n, time_t deadline)
 {
 	struct notice *no = notice_new();
-	enum store_put_result r;
-	int64_t lots[64];
 	char id[16];
-	int i, created;
+	int i;
 
 	no->id = strdup(notice_id);
-	no->version = strdup("01");
+	no->version = strdup(version);
 	no->procedure_id = strdup(notice_id);
 	no->kind = NOTICE_COMPETITION;
 	no->subtype = strdup("16");
@@ -60,23 +65,85 @@ add_matches(struct store *s, const char *notice_id, int64_t firm, int n,
 		snprintf(id, sizeof id, "LOT-%04d", i + 1);
 		l->id = strdup(id);
 		strvec_push(&l->cpv, &l->ncpv, "45442100");
+		if (deadline) {
+			l->has_deadline = 1;
+			l->deadline = deadline;
+		}
 	}
+	return no;
+}
+
+static void
+add_matches_in(struct store *s, const char *notice_id, int64_t firm, int n,
+	       time_t now, time_t deadline, const char *category)
+{
+	struct notice *no = notice_of(notice_id, "01", n, deadline);
+	enum store_put_result r;
+	int64_t lots[64];
+	int i, created;
+
 	CHECK(store_put_notice(s, no, "t", now, &r, lots) == 0);
 	for (i = 0; i < n; i++)
 		CHECK(store_put_match(s, firm, lots[i], notice_id, no->lots[i].id,
 				      "competition", "CPV 45442100", 100 + i,
-				      "maleri", now, &created) == 0 && created);
+				      category, now, &created) == 0 && created);
 	notice_free(no);
+}
+
+static void
+add_matches(struct store *s, const char *notice_id, int64_t firm, int n,
+	    time_t now)
+{
+	add_matches_in(s, notice_id, firm, n, now, 0, "maleri");
+}
+
+enum what { ALERTS, CHANGES, REMINDERS };
+
+static unsigned
+queue_what(struct store *s, struct config *cfg, const struct firm_list *firms,
+	   time_t now, enum what what)
+{
+	struct outbox *o = outbox_new(s, cfg, &categories, templates, key);
+	unsigned queued = 0;
+
+	CHECK(o != NULL);
+	if (!o)
+		return 0;
+	if (what == ALERTS)
+		CHECK(outbox_queue_alerts(o, firms, now, &queued) == 0);
+	else if (what == CHANGES)
+		CHECK(outbox_queue_changes(o, firms, now, &queued) == 0);
+	else
+		CHECK(outbox_queue_reminders(o, firms, now, &queued) == 0);
+	outbox_free(o);
+	return queued;
 }
 
 static unsigned
 queue(struct store *s, struct config *cfg, const struct firm_list *firms,
       time_t now)
 {
-	unsigned queued = 0;
+	return queue_what(s, cfg, firms, now, ALERTS);
+}
 
-	CHECK(outbox_queue_alerts(s, cfg, firms, now, &queued) == 0);
-	return queued;
+/* The newest message's body (raw MIME), or "" if there is none. */
+static char *
+last_body(void)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	char *body = NULL;
+
+	if (sqlite3_open(db, &h) != SQLITE_OK)
+		return strdup("");
+	if (sqlite3_prepare_v2(h, "SELECT body FROM message ORDER BY id DESC"
+			       " LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			body = strdup((const char *)sqlite3_column_text(st, 0));
+		sqlite3_finalize(st);
+	}
+	sqlite3_close(h);
+	return body ? body : strdup("");
 }
 
 /* A fresh store holding one firm of the given frequency, loaded. */
@@ -151,12 +218,141 @@ test_daily_digest_at_its_hour(void)
 	teardown(s, &firms, cfg);
 }
 
+/* A digest groups by category, the category with the best match first. */
+static void
+test_digest_grouped_by_category(void)
+{
+	struct config *cfg = config_new();
+	struct firm_list firms = { 0 };
+	struct store *s = setup(FREQ_DAILY, &firms);
+	char *body, *a, *b, *c;
+
+	add_matches_in(s, "n-el", firms.v[0]->id, 1, DAY0 + 6 * HOUR, 0, "el");
+	add_matches_in(s, "n-ma", firms.v[0]->id, 1, DAY0 + 6 * HOUR, 0,
+		       "maleri");
+	/* the best match of all (score 101) is a second painting lot */
+	add_matches_in(s, "n-mb", firms.v[0]->id, 2, DAY0 + 6 * HOUR, 0,
+		       "maleri");
+	CHECK(queue(s, cfg, &firms, DAY0 + 7 * HOUR) == 1);
+	body = last_body();
+	/* text part: Måleri (=C3=A5 in quoted-printable) before El */
+	a = strstr(body, "M=C3=A5leri");
+	b = strstr(body, "=3D=3D El =3D=3D");
+	c = strstr(body, "text/html");
+	CHECK(a && b && c && a < b && b < c);
+	CHECK(strstr(body, "Content-Type: multipart/alternative;") != NULL);
+	CHECK(strstr(body, "List-Unsubscribe-Post: List-Unsubscribe=One-Click") != NULL);
+	free(body);
+	teardown(s, &firms, cfg);
+}
+
+/* A new version of a notice: the firm told of it hears of the change. */
+static void
+test_change_to_firms_told(void)
+{
+	struct config *cfg = config_new();
+	struct firm_list firms = { 0 };
+	struct store *s = setup(FREQ_IMMEDIATELY, &firms);
+	struct notice *v2;
+	enum store_put_result r;
+	int64_t lots[4];
+	char *body;
+	time_t deadline = DAY0 + 20 * 24 * HOUR + 12 * HOUR;
+
+	add_matches_in(s, "n-1", firms.v[0]->id, 2, DAY0 + 8 * HOUR, deadline,
+		       "maleri");
+	/* A change before the firm was told of the notice: no change mail. */
+	v2 = notice_of("n-1", "02", 2, deadline + 7 * 24 * HOUR);
+	CHECK(store_put_notice(s, v2, "t", DAY0 + 8 * HOUR, &r, lots) == 0 &&
+	      r == STORE_CHANGED);
+	notice_free(v2);
+	CHECK(queue_what(s, cfg, &firms, DAY0 + 8 * HOUR, CHANGES) == 0);
+	CHECK(db_query(db, "SELECT count(*) FROM notice WHERE changes_pending = 1") == 0);
+	CHECK(queue(s, cfg, &firms, DAY0 + 9 * HOUR) == 1);
+
+	/* Version 3 cancels a lot and moves the deadline a week more. */
+	v2 = notice_of("n-1", "03", 1, deadline + 14 * 24 * HOUR);
+	CHECK(store_put_notice(s, v2, "t", DAY0 + 10 * HOUR, &r, lots) == 0 &&
+	      r == STORE_CHANGED);
+	notice_free(v2);
+	CHECK(queue_what(s, cfg, &firms, DAY0 + 10 * HOUR, CHANGES) == 1);
+	body = last_body();
+	CHECK(strstr(body, "Message-ID: <change.556734-2182.") != NULL);
+	/* the moved deadline, old and new, in Swedish local time */
+	CHECK(strstr(body, "22 december 2026 kl. 12:00 (CET)") != NULL);
+	CHECK(strstr(body, "29 december 2026 kl. 12:00 (CET)") != NULL);
+	CHECK(strstr(body, "LOT-0002") != NULL);
+	free(body);
+	/* Once only, however often it runs. */
+	CHECK(queue_what(s, cfg, &firms, DAY0 + 11 * HOUR, CHANGES) == 0);
+	CHECK(db_query(db, "SELECT count(*) FROM message WHERE key LIKE 'change/%'") == 1);
+
+	/* A firm that stopped the notice hears no more of it. */
+	CHECK(store_stop_notice(s, firms.v[0]->id, "n-1", DAY0 + 12 * HOUR) == 0);
+	v2 = notice_of("n-1", "04", 1, deadline + 15 * 24 * HOUR);
+	CHECK(store_put_notice(s, v2, "t", DAY0 + 12 * HOUR, &r, lots) == 0);
+	notice_free(v2);
+	CHECK(queue_what(s, cfg, &firms, DAY0 + 12 * HOUR, CHANGES) == 0);
+	teardown(s, &firms, cfg);
+}
+
+/* Five days and one day before the deadline, each once. */
+static void
+test_reminders(void)
+{
+	struct config *cfg = config_new();
+	struct firm_list firms = { 0 };
+	struct store *s = setup(FREQ_IMMEDIATELY, &firms);
+	time_t deadline = DAY0 + 10 * 24 * HOUR + 12 * HOUR;
+	char *body;
+
+	add_matches_in(s, "n-1", firms.v[0]->id, 2, DAY0 + 8 * HOUR, deadline,
+		       "maleri");
+	/* not mailed yet: nothing to remind of */
+	CHECK(queue_what(s, cfg, &firms, deadline - 4 * 24 * HOUR, REMINDERS) == 0);
+	CHECK(queue(s, cfg, &firms, DAY0 + 9 * HOUR) == 1);
+	CHECK(queue_what(s, cfg, &firms, deadline - 6 * 24 * HOUR, REMINDERS) == 0);
+	CHECK(queue_what(s, cfg, &firms, deadline - 5 * 24 * HOUR, REMINDERS) == 1);
+	body = last_body();
+	CHECK(strstr(body, "Message-ID: <reminder.556734-2182.n-1.5@") != NULL);
+	free(body);
+	CHECK(queue_what(s, cfg, &firms, deadline - 4 * 24 * HOUR, REMINDERS) == 0);
+	CHECK(queue_what(s, cfg, &firms, deadline - 20 * HOUR, REMINDERS) == 1);
+	CHECK(queue_what(s, cfg, &firms, deadline - 2 * HOUR, REMINDERS) == 0);
+	CHECK(queue_what(s, cfg, &firms, deadline + HOUR, REMINDERS) == 0);
+	CHECK(db_query(db, "SELECT count(*) FROM message WHERE key LIKE 'reminder/%'") == 2);
+
+	/* A firm told of a notice three days before: no five-day reminder. */
+	add_matches_in(s, "n-2", firms.v[0]->id, 1, deadline - 3 * 24 * HOUR,
+		       deadline, "maleri");
+	CHECK(queue(s, cfg, &firms, deadline - 3 * 24 * HOUR) == 1);
+	CHECK(queue_what(s, cfg, &firms, deadline - 2 * 24 * HOUR, REMINDERS) == 0);
+	CHECK(queue_what(s, cfg, &firms, deadline - 12 * HOUR, REMINDERS) == 1);
+	teardown(s, &firms, cfg);
+}
+
 int
 main(void)
 {
+	static const unsigned char secret[TOKEN_SECRET_LEN] = { 1, 2, 3 };
+	int rc;
+
 	setenv("TZ", "Europe/Stockholm", 1);
 	tzset();
+	if (alert_templates_load("templates", &templates) < 0 ||
+	    token_key_from_bytes(secret, sizeof secret, &key) < 0 ||
+	    category_load("config/categories.conf", &categories) < 0) {
+		fprintf(stderr, "cannot load templates, key or categories\n");
+		return 1;
+	}
 	RUN(test_daily_cap_best_first);
 	RUN(test_daily_digest_at_its_hour);
-	return test_done("outbox");
+	RUN(test_digest_grouped_by_category);
+	RUN(test_change_to_firms_told);
+	RUN(test_reminders);
+	rc = test_done("outbox");
+	alert_templates_free(templates);
+	token_key_free(key);
+	category_set_release(&categories);
+	return rc;
 }

@@ -267,7 +267,7 @@ test_outbox_states(void)
 	};
 
 	firm = setup_match(s, &created);
-	CHECK(store_unqueued_matches(s, firm, 10, &items, &n) == 0);
+	CHECK(store_unqueued_matches(s, firm, NULL, 10, &items, &n) == 0);
 	CHECK(n == 1);
 	if (n == 1) {
 		CHECK_STR(items[0].notice_title, "Målning av förskolor");
@@ -283,7 +283,7 @@ test_outbox_states(void)
 	CHECK(store_queue_message(s, &m, ids, 1, 1000) == 1);
 	CHECK(db_query(dbpath, "SELECT count(*) FROM message") == 1);
 	items = NULL;
-	CHECK(store_unqueued_matches(s, firm, 10, &items, &n) == 0);
+	CHECK(store_unqueued_matches(s, firm, NULL, 10, &items, &n) == 0);
 	CHECK(n == 0);
 	match_items_free(items, n);
 
