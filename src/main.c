@@ -26,6 +26,7 @@
 #include "firm.h"
 #include "log.h"
 #include "match.h"
+#include "meeting.h"
 #include "mailer.h"
 #include "run.h"
 #include "store.h"
@@ -67,6 +68,7 @@ static const char usage_main[] =
 	"  category list|show KEY the municipality's lot categories\n"
 	"  notice show ID         a stored notice, its lots and category parts\n"
 	"  advice                 own procurements that could be divided\n"
+	"  meeting new|change|cancel|list  information meetings and invitations\n"
 	"  config check           load the configuration and report errors\n"
 	"  config keys            list every configuration key\n"
 	"\n"
@@ -146,6 +148,18 @@ static const char usage_outbox[] =
 	"message at the next delivery; purge drops the text of mails sent\n"
 	"before a day (local time) and keeps their record, so none is sent\n"
 	"again.\n";
+
+static const char usage_meeting[] =
+	"usage: tenderlots meeting new FILE\n"
+	"       tenderlots meeting change ID FILE\n"
+	"       tenderlots meeting cancel ID\n"
+	"       tenderlots meeting list\n"
+	"\n"
+	"Information meetings (config/meeting.example.conf shows a file):\n"
+	"new publishes one, and the next run invites every firm matched to\n"
+	"its notice or subscribed to its category, with a calendar file;\n"
+	"change replaces its details and cancel cancels it, and the firms\n"
+	"invited get an update or a cancellation; list shows those ahead.\n";
 
 static const char usage_config[] =
 	"usage: tenderlots config check\n"
@@ -926,6 +940,127 @@ cmd_outbox(const char *config_path, int argc, char **argv)
 	return rc;
 }
 
+/*
+ * A meeting file checked against what only the store and the categories
+ * know: the category is registered and the meeting is still ahead.
+ */
+static int
+load_meeting(const struct app *app, const char *path, time_t now,
+	     struct meeting **out)
+{
+	struct stored_notice *notice = NULL;
+	struct meeting *m = NULL;
+	int rc = -1;
+
+	if (meeting_load(path, &m) < 0)
+		return -1;
+	if (m->category && !category_find(&app->categories, m->category)) {
+		error("%s: category '%s' is not registered in %s", path,
+		      m->category, app->cfg->categories_path);
+		goto out;
+	}
+	if (m->start <= now) {
+		error("%s: the meeting starts in the past", path);
+		goto out;
+	}
+	if (m->notice_id) {
+		if (store_get_notice(app->store, m->notice_id, &notice) < 0)
+			goto out;
+		if (!notice)
+			log_warnx("%s: notice %s is not stored (yet): firms are "
+				  "invited when it is matched to them", path,
+				  m->notice_id);
+	}
+	*out = m;
+	m = NULL;
+	rc = 0;
+out:
+	stored_notice_free(notice);
+	meeting_free(m);
+	return rc;
+}
+
+static int
+meeting_list(const struct app *app, time_t now)
+{
+	struct meeting *m = NULL;
+	struct buf when;
+	size_t n = 0, i;
+
+	if (store_meetings(app->store, now, 0, &m, &n) < 0)
+		return EXIT_ERROR;
+	buf_init(&when, 256);
+	for (i = 0; i < n; i++) {
+		buf_reset(&when);
+		alert_format_time(m[i].start, "sv", &when);
+		printf("%lld  %s  %s%s\n       %s%s%s\n", (long long)m[i].id,
+		       buf_str(&when), m[i].title,
+		       m[i].cancelled ? "  (inställt)" : "",
+		       m[i].category ? "category " : "notice ",
+		       m[i].category ? m[i].category : m[i].notice_id,
+		       m[i].sequence ? "  (changed)" : "");
+	}
+	printf("%zu upcoming meeting%s\n", n, n == 1 ? "" : "s");
+	buf_release(&when);
+	meetings_free(m, n);
+	return EXIT_OK;
+}
+
+static int
+cmd_meeting(const char *config_path, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "";
+	struct meeting *m = NULL;
+	struct app app;
+	char *end = NULL;
+	long long id = 0;
+	int64_t new_id;
+	time_t now;
+	int found = 1, rc = EXIT_ERROR;
+
+	if ((strcmp(sub, "change") == 0 && argc == 4) ||
+	    (strcmp(sub, "cancel") == 0 && argc == 3)) {
+		id = strtoll(argv[2], &end, 10);
+		if (id < 1 || *end)
+			return usage_error(usage_meeting, "meeting %s: '%s' is "
+					   "not a meeting id", sub, argv[2]);
+	} else if (!(strcmp(sub, "new") == 0 && argc == 3) &&
+		   !(strcmp(sub, "list") == 0 && argc == 2)) {
+		return usage_error(usage_meeting, "meeting: expected new FILE, "
+				   "change ID FILE, cancel ID or list");
+	}
+	if (current_time(&now) < 0 ||
+	    app_open(&app, config_path, APP_STORE) < 0)
+		return EXIT_ERROR;
+	if (strcmp(sub, "list") == 0) {
+		rc = meeting_list(&app, now);
+	} else if (strcmp(sub, "new") == 0) {
+		if (load_meeting(&app, argv[2], now, &m) == 0 &&
+		    store_put_meeting(app.store, m, now, &new_id) == 0) {
+			printf("meeting %lld: %s; invitations go out with the "
+			       "next run\n", (long long)new_id, m->title);
+			rc = EXIT_OK;
+		}
+	} else if (strcmp(sub, "change") == 0) {
+		if (load_meeting(&app, argv[3], now, &m) == 0 &&
+		    store_change_meeting(app.store, id, m, now, &found) == 0 &&
+		    found) {
+			printf("meeting %lld changed; those invited get an "
+			       "update with the next run\n", id);
+			rc = EXIT_OK;
+		}
+	} else if (store_cancel_meeting(app.store, id, now, &found) == 0 && found) {
+		printf("meeting %lld cancelled; those invited are told with the "
+		       "next run\n", id);
+		rc = EXIT_OK;
+	}
+	if (!found)
+		error("no meeting %lld that is not cancelled", id);
+	meeting_free(m);
+	app_close(&app);
+	return rc;
+}
+
 static int
 cmd_config(const char *config_path, int argc, char **argv)
 {
@@ -1005,6 +1140,8 @@ main(int argc, char **argv)
 			fputs(usage_notice, stdout);
 		else if (strcmp(cmd, "advice") == 0)
 			fputs(usage_advice, stdout);
+		else if (strcmp(cmd, "meeting") == 0)
+			fputs(usage_meeting, stdout);
 		else
 			return usage_error(usage_main, "unknown command '%s'", cmd);
 		return EXIT_OK;
@@ -1030,6 +1167,8 @@ main(int argc, char **argv)
 		rc = cmd_notice(config_path, argc, argv);
 	else if (strcmp(cmd, "advice") == 0)
 		rc = cmd_advice(config_path, argc, argv);
+	else if (strcmp(cmd, "meeting") == 0)
+		rc = cmd_meeting(config_path, argc, argv);
 	else
 		rc = usage_error(usage_main, "unknown command '%s'", cmd);
 	curl_global_cleanup();

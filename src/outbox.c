@@ -694,13 +694,21 @@ cmp_invite(const void *a, const void *b)
 	return x->firm_id < y->firm_id ? -1 : x->firm_id > y->firm_id;
 }
 
+/* A firm in an industry: it chose the category, or codes inside it. */
 static int
-has_category(const struct firm *f, const char *category)
+in_category(const struct outbox *o, const struct firm *f, const char *category)
 {
+	const struct category *c;
 	size_t i;
 
-	for (i = 0; category && i < f->ncategories; i++)
+	if (!category)
+		return 0;
+	for (i = 0; i < f->ncategories; i++)
 		if (strcmp(f->categories[i], category) == 0)
+			return 1;
+	for (i = 0; i < f->ncpv; i++)
+		if ((c = category_for_cpv(o->categories, f->cpv[i])) &&
+		    strcmp(c->key, category) == 0)
 			return 1;
 	return 0;
 }
@@ -860,7 +868,7 @@ queue_meeting(const struct outbox *o, const struct firm_list *firms,
 				       cmp_invite) : NULL;
 		if (found ? found->sequence == m->sequence :
 		    m->cancelled || m->start <= now ||
-		    !(has_category(f, m->category) ||
+		    !(in_category(o, f, m->category) ||
 		      has_id(matched, nmatched, f->id)))
 			continue;
 		if (queue_invitation(o, f, m, notice, found != NULL, now,

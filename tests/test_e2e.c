@@ -470,6 +470,54 @@ test_show(void)
 	rm_rf(dir);
 }
 
+/* The unit's meeting flow from the command line. */
+static void
+test_meeting_commands(void)
+{
+	char path[PATH_MAX * 2], *out;
+
+	setup("");
+	snprintf(path, sizeof path, "%s/meeting.conf", dir);
+	write_text(path, "[meeting]\ntitle = Branschträff måleri\n"
+		   "category = maleri\nstart = 2027-01-14 09:00\n"
+		   "end = 2027-01-14 11:00\nlocation = Stadshuset\n");
+	snprintf(path, sizeof path, "%s/bad.conf", dir);
+	write_text(path, "[meeting]\ntitle = Okänd bransch\n"
+		   "category = cirkus\nstart = 2027-01-14 09:00\n"
+		   "end = 2027-01-14 11:00\nlocation = Stadshuset\n");
+	snprintf(path, sizeof path, "%s/past.conf", dir);
+	write_text(path, "[meeting]\ntitle = Förra året\n"
+		   "category = maleri\nstart = 2025-01-14 09:00\n"
+		   "end = 2025-01-14 11:00\nlocation = Stadshuset\n");
+	CHECK(tl(NOW_OPEN, "firm import -c tenderlots.conf firms.csv") == 0);
+	CHECK(tl(NOW_OPEN, "meeting new -c tenderlots.conf bad.conf") == 1);
+	out = dir_file("err.txt");
+	CHECK(out && strstr(out, "bad.conf: category 'cirkus' is not registered"));
+	free(out);
+	CHECK(tl(NOW_OPEN, "meeting new -c tenderlots.conf past.conf") == 1);
+	CHECK(tl(NOW_OPEN, "meeting new -c tenderlots.conf") == 2);
+	CHECK(tl(NOW_OPEN, "meeting new -c tenderlots.conf meeting.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK_STR(out, "meeting 1: Branschträff måleri; invitations go out "
+		  "with the next run\n");
+	free(out);
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
+	/* four alerts, and one invitation to the one painter */
+	CHECK(count_mails() == 5);
+	CHECK(tl(NOW_OPEN, "meeting list -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "1  14 januari 2027 kl. 09:00 (CET)  "
+			    "Branschträff måleri\n"));
+	CHECK(out && strstr(out, "1 upcoming meeting\n"));
+	free(out);
+	CHECK(tl(NOW_OPEN, "meeting cancel -c tenderlots.conf 1") == 0);
+	CHECK(tl(NOW_OPEN, "meeting cancel -c tenderlots.conf 1") == 1);
+	CHECK(tl(NOW_OPEN, "meeting change -c tenderlots.conf 1 meeting.conf") == 1);
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
+	CHECK(count_mails() == 6);
+	rm_rf(dir);
+}
+
 int
 main(void)
 {
@@ -483,5 +531,6 @@ main(void)
 	RUN(test_bad_config_names_file_and_line);
 	RUN(test_firm_commands);
 	RUN(test_show);
+	RUN(test_meeting_commands);
 	return test_done("e2e");
 }
