@@ -14,7 +14,9 @@
 /*
  * What firms read. The wording lives in template files, one set per
  * language (sv, en) under one directory: KIND.subject, KIND.txt and
- * KIND.html for each kind of mail below. This module loads and checks
+ * KIND.html for each kind of mail below, and what every mail of the
+ * language shares: foot.html and foot.txt, why the firm gets the mail and
+ * how to stop it. head.html, the HTML document's start, serves both. This module loads and checks
  * them, fills their fields from matches and notices, and signs the links
  * that let a firm stop or change its mails.
  */
@@ -47,10 +49,12 @@ struct alert_mail {
 void alert_mail_init(struct alert_mail *m);
 void alert_mail_release(struct alert_mail *m);
 
-/* Renders one kind in lang ("en", else Swedish) with the fields in v. */
+/*
+ * Renders one kind in lang ("en", else Swedish) with the fields in v, to
+ * which it adds the rendered subject as "subject" and "lang".
+ */
 int alert_render(const struct alert_templates *t, enum alert_kind kind,
-		 const char *lang, const struct tpl_vars *v,
-		 struct alert_mail *out);
+		 const char *lang, struct tpl_vars *v, struct alert_mail *out);
 
 /*
  * Signed links to the public pages, "<public_url>/<purpose>/<token>",

@@ -32,10 +32,15 @@ enum part { PART_SUBJECT, PART_TEXT, PART_HTML, NPARTS };
 
 static const char *const part_suffix[NPARTS] = { "subject", "txt", "html" };
 
+/* What every mail of a language shares: its footers. */
+enum frame { FRAME_FOOT_HTML, FRAME_FOOT_TEXT, NFRAMES };
+
+static const char *const frame_files[NFRAMES] = { "foot.html", "foot.txt" };
+
 /* Every field a template may use; templates/README says what each holds. */
 static const char *const known_fields[] = {
-	"service", "public_url", "firm_name", "orgnr", "unsubscribe_url",
-	"manage_url",
+	"subject", "lang", "service", "public_url", "firm_name", "orgnr",
+	"unsubscribe_url", "manage_url",
 	"notice_title", "lot_id", "lot_title", "buyer", "deadline", "value",
 	"currency", "url", "reason", "category", "stop_url", "kind_planning",
 	"kind_rfi", "kind_competition",
@@ -52,6 +57,8 @@ static const char *const known_fields[] = {
 
 struct alert_templates {
 	struct tpl *t[NLANGS][ALERT_NKINDS][NPARTS];
+	struct tpl *frame[NLANGS][NFRAMES];
+	struct tpl *head;	/* the HTML document's start, for every language */
 };
 
 static int
@@ -67,40 +74,61 @@ alert_templates_free(struct alert_templates *t)
 
 	if (!t)
 		return;
-	for (l = 0; l < NLANGS; l++)
+	for (l = 0; l < NLANGS; l++) {
 		for (k = 0; k < ALERT_NKINDS; k++)
 			for (p = 0; p < NPARTS; p++)
 				tpl_free(t->t[l][k][p]);
+		for (p = 0; p < NFRAMES; p++)
+			tpl_free(t->frame[l][p]);
+	}
+	tpl_free(t->head);
 	free(t);
+}
+
+/* Loads dir/lang/name.suffix into *t and checks its fields. */
+static int
+load_one(const char *dir, const char *lang, const char *name,
+	 const char *suffix, struct tpl **t)
+{
+	struct buf path;
+	int rc = -1;
+
+	buf_init(&path, 4096);
+	if (buf_printf(&path, "%s/%s%s%s%s%s", dir, lang ? lang : "",
+		       lang ? "/" : "", name, suffix ? "." : "",
+		       suffix ? suffix : "") < 0)
+		error("%s: path too long", dir);
+	else if (tpl_load(buf_str(&path), t) == 0)
+		rc = tpl_check(*t, known_fields);
+	buf_release(&path);
+	return rc;
 }
 
 int
 alert_templates_load(const char *dir, struct alert_templates **out)
 {
 	struct alert_templates *t = calloc(1, sizeof *t);
-	struct buf path;
 	size_t l, k, p;
 	int rc = 0;
 
 	*out = NULL;
 	if (!t)
 		return error("out of memory");
-	buf_init(&path, 4096);
-	for (l = 0; l < NLANGS; l++)
+	if (load_one(dir, NULL, "head", "html", &t->head) < 0)
+		rc = -1;
+	if (load_one(dir, NULL, "head", "html", &t->head) < 0)
+		rc = -1;
+	for (l = 0; l < NLANGS; l++) {
 		for (k = 0; k < ALERT_NKINDS; k++)
-			for (p = 0; p < NPARTS; p++) {
-				buf_reset(&path);
-				if (buf_printf(&path, "%s/%s/%s.%s", dir, langs[l],
-					       kind_files[k], part_suffix[p]) < 0) {
-					rc = error("%s: path too long", dir);
-					goto out;
-				}
-				if (tpl_load(buf_str(&path), &t->t[l][k][p]) < 0 ||
-				    tpl_check(t->t[l][k][p], known_fields) < 0)
+			for (p = 0; p < NPARTS; p++)
+				if (load_one(dir, langs[l], kind_files[k],
+					     part_suffix[p], &t->t[l][k][p]) < 0)
 					rc = -1;
-			}
-out:
-	buf_release(&path);
+		for (p = 0; p < NFRAMES; p++)
+			if (load_one(dir, langs[l], frame_files[p], NULL,
+				     &t->frame[l][p]) < 0)
+				rc = -1;
+	}
 	if (rc < 0)
 		alert_templates_free(t);
 	else
@@ -167,18 +195,26 @@ one_line(struct buf *b)
 
 int
 alert_render(const struct alert_templates *t, enum alert_kind kind,
-	     const char *lang, const struct tpl_vars *v, struct alert_mail *out)
+	     const char *lang, struct tpl_vars *v, struct alert_mail *out)
 {
-	struct tpl *const *parts = t->t[is_english(lang)][kind];
+	int en = is_english(lang);
+	struct tpl *const *parts = t->t[en][kind];
+	struct tpl *const *frame = t->frame[en];
 
 	buf_reset(&out->subject);
 	buf_reset(&out->text);
 	buf_reset(&out->html);
-	if (tpl_render(parts[PART_SUBJECT], v, TPL_TEXT, &out->subject) < 0 ||
-	    tpl_render(parts[PART_TEXT], v, TPL_TEXT, &out->text) < 0 ||
-	    tpl_render(parts[PART_HTML], v, TPL_HTML, &out->html) < 0)
+	if (tpl_render(parts[PART_SUBJECT], v, TPL_TEXT, &out->subject) < 0)
 		return -1;
 	one_line(&out->subject);
+	if (tpl_set(v, "subject", buf_str(&out->subject)) < 0 ||
+	    tpl_set(v, "lang", langs[en]) < 0 ||
+	    tpl_render(parts[PART_TEXT], v, TPL_TEXT, &out->text) < 0 ||
+	    tpl_render(frame[FRAME_FOOT_TEXT], v, TPL_TEXT, &out->text) < 0 ||
+	    tpl_render(t->head, v, TPL_HTML, &out->html) < 0 ||
+	    tpl_render(parts[PART_HTML], v, TPL_HTML, &out->html) < 0 ||
+	    tpl_render(frame[FRAME_FOOT_HTML], v, TPL_HTML, &out->html) < 0)
+		return -1;
 	return 0;
 }
 

@@ -104,7 +104,7 @@ message_id_for(const char *key, const char *from_addr, char *out, size_t len)
  */
 static int
 queue_mail(const struct outbox *o, const struct firm *f, const char *key,
-	   enum alert_kind kind, const struct tpl_vars *v,
+	   enum alert_kind kind, struct tpl_vars *v,
 	   const struct mail_attachment *attach, size_t nattach,
 	   const int64_t *match_ids, size_t nmatch, time_t now, int *queued)
 {
@@ -170,7 +170,7 @@ out:
 /* queue_mail in a transaction of its own. */
 static int
 queue_mail_tx(const struct outbox *o, const struct firm *f, const char *key,
-	      enum alert_kind kind, const struct tpl_vars *v,
+	      enum alert_kind kind, struct tpl_vars *v,
 	      const struct mail_attachment *attach, size_t nattach,
 	      const int64_t *match_ids, size_t nmatch, time_t now, int *queued)
 {

@@ -386,7 +386,7 @@ test_expired_lots_are_not_mailed(void)
 static void
 test_bad_config_names_file_and_line(void)
 {
-	char path[PATH_MAX * 2];
+	char path[PATH_MAX * 4];
 	char *err;
 
 	setup("");
@@ -399,6 +399,21 @@ test_bad_config_names_file_and_line(void)
 	/* Nothing was created for a config that did not load. */
 	snprintf(path, sizeof path, "%s/var/t.db", dir);
 	CHECK(access(path, F_OK) != 0);
+
+	/* A misspelt field in a template is found at start, with its line. */
+	snprintf(path, sizeof path, "cp -r '%s/templates' '%s/tpl' && "
+		 "printf 'Hej {{firm_nmae}}!\\n' >> '%s/tpl/en/tender.txt'",
+		 project, dir, dir);
+	CHECK(system(path) == 0);
+	CHECK(tl(NOW_OPEN, "config check -c tenderlots.conf") == 0);
+	snprintf(path, sizeof path, "sed -i 's|^templates = .*|templates = tpl|' "
+		 "'%s/tenderlots.conf'", dir);
+	CHECK(system(path) == 0);
+	CHECK(tl(NOW_OPEN, "config check -c tenderlots.conf") == 1);
+	err = dir_file("err.txt");
+	CHECK(err && strstr(err, "tpl/en/tender.txt:"));
+	CHECK(err && strstr(err, ": unknown field 'firm_nmae'"));
+	free(err);
 	rm_rf(dir);
 }
 
