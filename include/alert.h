@@ -27,6 +27,7 @@ enum alert_kind {
 	ALERT_CHANGE,		/* a notice the firm was told of has changed */
 	ALERT_REMINDER,		/* a deadline is near */
 	ALERT_MEETING,		/* an invitation to an information meeting */
+	ALERT_AWARD,		/* a contract awarded (for firms that asked) */
 	ALERT_NKINDS
 };
 

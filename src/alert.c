@@ -26,6 +26,7 @@ static const char *const kind_files[ALERT_NKINDS] = {
 	[ALERT_CHANGE] = "change",
 	[ALERT_REMINDER] = "reminder",
 	[ALERT_MEETING] = "meeting",
+	[ALERT_AWARD] = "award",
 };
 
 enum part { PART_SUBJECT, PART_TEXT, PART_HTML, NPARTS };
@@ -43,7 +44,7 @@ static const char *const known_fields[] = {
 	"unsubscribe_url", "manage_url",
 	"notice_title", "lot_id", "lot_title", "buyer", "deadline", "value",
 	"currency", "url", "reason", "category", "stop_url", "kind_planning",
-	"kind_rfi", "kind_competition",
+	"kind_rfi", "kind_competition", "kind_result",
 	"count", "one_lot", "lots", "daily", "weekly", "categories",
 	"changes", "old", "new", "what_deadline", "what_questions_deadline",
 	"what_documents", "what_value", "what_title", "what_lot_added",
@@ -114,8 +115,6 @@ alert_templates_load(const char *dir, struct alert_templates **out)
 	*out = NULL;
 	if (!t)
 		return error("out of memory");
-	if (load_one(dir, NULL, "head", "html", &t->head) < 0)
-		rc = -1;
 	if (load_one(dir, NULL, "head", "html", &t->head) < 0)
 		rc = -1;
 	for (l = 0; l < NLANGS; l++) {

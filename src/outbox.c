@@ -235,6 +235,18 @@ set_notice_mail(const struct outbox *o, struct tpl_vars *v,
 	return add_lots(o, v, f, items, n, now, ids);
 }
 
+/* The mail that tells of a notice of this kind. */
+static enum alert_kind
+mail_kind(const char *notice_kind)
+{
+	if (strcmp(notice_kind, "planning") == 0 ||
+	    strcmp(notice_kind, "rfi") == 0)
+		return ALERT_EARLY;
+	if (strcmp(notice_kind, "result") == 0)
+		return ALERT_AWARD;
+	return ALERT_TENDER;
+}
+
 /*
  * A mail about one notice to a firm that wants mails at once: the best
  * unmailed notice's matched lots, at most limit of them.
@@ -265,8 +277,7 @@ queue_notice_alert(const struct outbox *o, const struct firm *f, time_t now,
 		error("out of memory");
 		goto out;
 	}
-	kind = strcmp(items[0].kind, "planning") == 0 ||
-	       strcmp(items[0].kind, "rfi") == 0 ? ALERT_EARLY : ALERT_TENDER;
+	kind = mail_kind(items[0].kind);
 	if (set_notice_mail(o, v, f, items, n, now, ids) < 0)
 		goto out;
 	/* The first match names the mail: the same matches, the same key. */

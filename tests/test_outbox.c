@@ -331,6 +331,36 @@ test_reminders(void)
 	teardown(s, &firms, cfg);
 }
 
+/* An award notice is told as what it is, not as a tender to bid for. */
+static void
+test_award_mail(void)
+{
+	struct config *cfg = config_new();
+	struct firm_list firms = { 0 };
+	struct store *s = setup(FREQ_IMMEDIATELY, &firms);
+	struct notice *no = notice_of("n-can", "01", 1, 0);
+	enum store_put_result r;
+	int64_t lot;
+	int created;
+	char *body;
+
+	no->kind = NOTICE_RESULT;
+	CHECK(store_put_notice(s, no, "t", DAY0, &r, &lot) == 0);
+	CHECK(store_put_match(s, firms.v[0]->id, lot, "n-can", "LOT-0001",
+			      "result", "CPV 45442100", 100, "maleri", DAY0,
+			      &created) == 0 && created);
+	notice_free(no);
+	CHECK(queue(s, cfg, &firms, DAY0 + 9 * HOUR) == 1);
+	body = last_body();
+	CHECK(strstr(body, "Subject: Tilldelning: =?UTF-8?") ||
+	      strstr(body, "Subject: Tilldelning: M"));
+	CHECK(strstr(body, "kontrakt har tilldelats") ||
+	      strstr(body, "kontrakt har\r\ntilldelats"));
+	CHECK(!strstr(body, "anbud"));
+	free(body);
+	teardown(s, &firms, cfg);
+}
+
 int
 main(void)
 {
@@ -350,6 +380,7 @@ main(void)
 	RUN(test_digest_grouped_by_category);
 	RUN(test_change_to_firms_told);
 	RUN(test_reminders);
+	RUN(test_award_mail);
 	rc = test_done("outbox");
 	alert_templates_free(templates);
 	token_key_free(key);
