@@ -48,15 +48,9 @@ void meeting_release(struct meeting *m);
 int meeting_load(const char *path, struct meeting **out);
 
 /*
- * The instant of a wall-clock time "YYYY-MM-DD HH:MM" (years 1970 to 9999)
- * in the IANA zone, which must be a zone file of the system. A time in the
- * hour skipped when clocks go forward is refused; one in the hour repeated
- * when they go back is the earlier instant, as calendar clients read it.
- * -1, reported naming the text or zone, if anything is wrong.
- *
- * mktime() only reads the zone from TZ, so TZ is set for the conversion and
- * then put back: not thread-safe, which the single-threaded daemon can
- * afford.
+ * The instant of a wall-clock time "YYYY-MM-DD HH:MM" in the IANA zone, as
+ * unitfile_parse_local_time() reads it (unitfile.h); -1, reported, if
+ * anything is wrong.
  */
 int meeting_parse_local_time(const char *text, const char *zone,
 			     time_t *out);

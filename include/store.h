@@ -176,6 +176,122 @@ int store_meeting_invited(struct store *s, int64_t meeting_id, int64_t firm_id,
 int store_notice_firms(struct store *s, const char *notice_id,
 		       int64_t **firm_ids, size_t *n);
 
+/* A firm's row id by organisation number; 0 if there is none. */
+int store_firm_id(struct store *s, const char *orgnr, int64_t *id);
+
+/*
+ * The unit's own RFIs: a row that names the notice the RFI is published
+ * as, "rfi-<id>" (written to notice_id, len bytes).
+ */
+int store_put_rfi(struct store *s, const char *contact, const char *attachments,
+		  time_t now, int64_t *id, char *notice_id, size_t len);
+/* No more answers or reminders; *found 0 if no such open RFI of ours. */
+int store_close_rfi(struct store *s, const char *notice_id, time_t now,
+		    int *found);
+
+/* An RFI as `rfi list` shows it: the unit's own and those of others. */
+struct rfi_entry {
+	char *notice_id;
+	char *title;
+	int has_deadline;
+	time_t deadline;
+	int own;
+	time_t closed_at;	/* 0: open */
+	long long responses;
+};
+
+void rfi_entries_free(struct rfi_entry *e, size_t n);
+/*
+ * The open RFIs (answer deadline ahead, not closed) when notice_id is
+ * NULL, else that one RFI whatever its state.
+ */
+int store_rfis(struct store *s, time_t now, const char *notice_id,
+	       struct rfi_entry **out, size_t *n);
+
+/*
+ * Participation of registered firms, each recorded once per firm and
+ * object with its time and where it was learnt ("cli", "csv", "web"):
+ * *created is 0 when it was already recorded.
+ */
+int store_rfi_response(struct store *s, const char *notice_id, int64_t firm_id,
+		       time_t at, const char *source, int *created);
+int store_bid(struct store *s, const char *notice_id, int64_t firm_id,
+	      time_t at, const char *source, int *created);
+/* A registration, or one again after a cancellation. */
+int store_meeting_register(struct store *s, int64_t meeting_id,
+			   int64_t firm_id, time_t at, const char *source,
+			   int *created);
+int store_meeting_unregister(struct store *s, int64_t meeting_id,
+			     int64_t firm_id, time_t at, int *found);
+/* Attendance, registered beforehand or not. */
+int store_meeting_attended(struct store *s, int64_t meeting_id,
+			   int64_t firm_id, time_t at, const char *source,
+			   int *created);
+
+/* A firm that answered an RFI, or registered for or came to a meeting. */
+struct participant {
+	int64_t firm_id;
+	char *orgnr;
+	char *name;
+	time_t at;		/* answered or registered; 0: not registered */
+	int registered;		/* meetings: registered and not cancelled */
+	int attended;
+	char *source;
+};
+
+void participants_free(struct participant *p, size_t n);
+int store_rfi_responses(struct store *s, const char *notice_id,
+			struct participant **out, size_t *n);
+int store_meeting_participants(struct store *s, int64_t meeting_id,
+			       struct participant **out, size_t *n);
+
+/*
+ * Figures for näringslivsenheten's report over [from, to), by quarter of
+ * local time. The counting queries give per quarter one row per category
+ * and one row with category NULL for all categories together (distinct
+ * items: a firm alerted in two categories is one firm alerted). The fact
+ * queries give one row per item and category.
+ */
+enum report_query {
+	/* counts: value = the count */
+	REPORT_NOTICES,			/* planned, RFI and contract notices */
+	REPORT_LOTS,
+	REPORT_CATEGORY_LOTS,
+	REPORT_FIRMS_ALERTED,		/* mailed about a lot */
+	REPORT_FIRMS_REGISTERED,	/* for a meeting */
+	REPORT_FIRMS_ATTENDING,
+	REPORT_FIRMS_ANSWERING,		/* an RFI */
+	REPORT_FIRMS_BIDDING,
+	REPORT_FIRMS_WINNING,		/* named winner in an award notice */
+	REPORT_MEETINGS_HELD,		/* ended by now, not cancelled */
+	REPORT_MEETING_SEATS,		/* registrations */
+	REPORT_MEETING_ATTENDEES,
+	/* facts: one row per notice and category part, value = its lots,
+	   days = its estimated value (-1 unknown), item = notice id */
+	REPORT_NOTICE_SIZES,
+	/* facts: one row per procedure and category, days = the lead time
+	   from its first early notice to its contract notice */
+	REPORT_LEAD_TIMES,
+	/* facts: one row per firm subscribed before `to`, category = its
+	   categories and CPV codes, space-separated, value = when it
+	   subscribed */
+	REPORT_FIRMS,
+	REPORT_NQUERIES
+};
+
+struct report_count {
+	int year, quarter;	/* 2026, 1..4 */
+	char *category;		/* a key; NULL: all categories */
+	long long value;
+	double days;
+	char *item;
+};
+
+void report_counts_free(struct report_count *c, size_t n);
+/* now: meetings that ended by then were held. */
+int store_report(struct store *s, enum report_query q, time_t from, time_t to,
+		 time_t now, struct report_count **out, size_t *n);
+
 /* Whether a message with this unique key was ever queued. */
 int store_message_exists(struct store *s, const char *key, int *exists);
 

@@ -52,7 +52,7 @@ static const char *const known_fields[] = {
 	"days", "one_day",
 	"meeting_title", "starts", "ends", "location", "video_url",
 	"description", "registration_deadline", "capacity", "rsvp_url",
-	"meeting_url", "updated", "cancelled",
+	"meeting_url", "updated", "cancelled", "reminder",
 	NULL
 };
 

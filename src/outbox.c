@@ -809,10 +809,13 @@ out:
 	return rc;
 }
 
+/* What a meeting mail is: the invitation, an update, or the reminder. */
+enum meeting_mail { INVITATION, UPDATE, REMINDER };
+
 static int
 queue_invitation(const struct outbox *o, const struct firm *f,
 		 const struct meeting *m, const struct stored_notice *notice,
-		 int updated, time_t now, unsigned *queued)
+		 enum meeting_mail what, time_t now, unsigned *queued)
 {
 	struct tpl_vars *v = tpl_vars_new();
 	struct buf ics;
@@ -820,10 +823,15 @@ queue_invitation(const struct outbox *o, const struct firm *f,
 	int q, rc = -1;
 
 	buf_init(&ics, 256 * 1024);
-	if (!v || set_meeting(o, v, f, m, notice, updated, now, &ics) < 0)
+	if (!v || set_meeting(o, v, f, m, notice, what == UPDATE, now, &ics) < 0 ||
+	    (what == REMINDER && tpl_set(v, "reminder", "1") < 0))
 		goto out;
-	snprintf(key, sizeof key, "meeting/%lld/%d/%s", (long long)m->id,
-		 m->sequence, f->orgnr);
+	if (what == REMINDER)
+		snprintf(key, sizeof key, "meeting-reminder/%lld/%s",
+			 (long long)m->id, f->orgnr);
+	else
+		snprintf(key, sizeof key, "meeting/%lld/%d/%s",
+			 (long long)m->id, m->sequence, f->orgnr);
 	{
 		struct mail_attachment at = {
 			"text/calendar; charset=utf-8; method=PUBLISH",
@@ -882,8 +890,8 @@ queue_meeting(const struct outbox *o, const struct firm_list *firms,
 		    !(in_category(o, f, m->category) ||
 		      has_id(matched, nmatched, f->id)))
 			continue;
-		if (queue_invitation(o, f, m, notice, found != NULL, now,
-				     queued) < 0)
+		if (queue_invitation(o, f, m, notice, found ? UPDATE : INVITATION,
+				     now, queued) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -891,6 +899,40 @@ out:
 	free(inv);
 	free(matched);
 	stored_notice_free(notice);
+	return rc;
+}
+
+/* The day before a meeting, a reminder to each firm registered for it. */
+#define MEETING_REMINDER (24L * 3600)
+
+static int
+queue_meeting_reminders(const struct outbox *o, const struct firm_list *firms,
+			const struct meeting *m, time_t now, unsigned *queued)
+{
+	struct participant *p = NULL;
+	const struct firm *f;
+	char key[256];
+	size_t n = 0, i;
+	int exists, rc = -1;
+
+	if (m->cancelled || m->start <= now || m->start - now > MEETING_REMINDER)
+		return 0;
+	if (store_meeting_participants(o->store, m->id, &p, &n) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (!p[i].registered || !(f = firm_by_id(firms, p[i].firm_id)))
+			continue;
+		snprintf(key, sizeof key, "meeting-reminder/%lld/%s",
+			 (long long)m->id, f->orgnr);
+		if (store_message_exists(o->store, key, &exists) < 0)
+			goto out;
+		if (!exists &&
+		    queue_invitation(o, f, m, NULL, REMINDER, now, queued) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	participants_free(p, n);
 	return rc;
 }
 
@@ -905,7 +947,8 @@ outbox_queue_meetings(struct outbox *o, const struct firm_list *firms,
 	if (store_meetings(o->store, now, 0, &m, &n) < 0)
 		goto out;
 	for (i = 0; i < n; i++)
-		if (queue_meeting(o, firms, &m[i], now, queued) < 0)
+		if (queue_meeting(o, firms, &m[i], now, queued) < 0 ||
+		    queue_meeting_reminders(o, firms, &m[i], now, queued) < 0)
 			goto out;
 	rc = 0;
 out:

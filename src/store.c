@@ -239,6 +239,43 @@ static const char *const migrations[] = {
 	" sequence INTEGER NOT NULL,"
 	" invited_at INTEGER NOT NULL,"
 	" PRIMARY KEY (meeting, firm));",
+
+	/*
+	 * 5: local participation. The unit's own RFIs; who answered an RFI,
+	 * registered for or attended a meeting, or said it bid. A firm that
+	 * is deleted leaves its rows without a firm, so the counts stay and
+	 * nothing points to it.
+	 */
+	"CREATE TABLE rfi ("
+	" id INTEGER PRIMARY KEY,"
+	" notice_id TEXT UNIQUE,"
+	" contact TEXT NOT NULL,"
+	" attachments TEXT NOT NULL DEFAULT '',"
+	" closed_at INTEGER,"
+	" created_at INTEGER NOT NULL);"
+	"CREATE TABLE rfi_response ("
+	" id INTEGER PRIMARY KEY,"
+	" notice_id TEXT NOT NULL,"
+	" firm INTEGER REFERENCES firm (id) ON DELETE SET NULL,"
+	" answered_at INTEGER NOT NULL,"
+	" source TEXT NOT NULL,"
+	" UNIQUE (notice_id, firm));"
+	"CREATE TABLE meeting_registration ("
+	" id INTEGER PRIMARY KEY,"
+	" meeting INTEGER NOT NULL REFERENCES meeting (id) ON DELETE CASCADE,"
+	" firm INTEGER REFERENCES firm (id) ON DELETE SET NULL,"
+	" registered_at INTEGER,"
+	" cancelled_at INTEGER,"
+	" attended INTEGER NOT NULL DEFAULT 0,"
+	" source TEXT NOT NULL,"
+	" UNIQUE (meeting, firm));"
+	"CREATE TABLE bid ("
+	" id INTEGER PRIMARY KEY,"
+	" notice_id TEXT NOT NULL,"
+	" firm INTEGER REFERENCES firm (id) ON DELETE SET NULL,"
+	" bid_at INTEGER NOT NULL,"
+	" source TEXT NOT NULL,"
+	" UNIQUE (notice_id, firm));",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -300,6 +337,19 @@ enum stmt_id {
 	ST_MEETING_INVITES,
 	ST_MEETING_INVITED,
 	ST_NOTICE_FIRMS,
+	ST_RFI_INSERT,
+	ST_RFI_NAME,
+	ST_RFI_CLOSE,
+	ST_RFIS,
+	ST_RFI_RESPONSE,
+	ST_RFI_RESPONSES,
+	ST_BID,
+	ST_MEETING_REGISTER,
+	ST_MEETING_UNREGISTER,
+	ST_MEETING_ATTENDED,
+	ST_MEETING_PARTICIPANTS,
+	ST_REPORT_FIRST,
+	ST_REPORT_LAST = ST_REPORT_FIRST + REPORT_NQUERIES - 1,
 	NSTMT
 };
 
@@ -310,6 +360,46 @@ enum stmt_id {
 	"  CASE f.language WHEN 'en' THEN 'ENG' ELSE 'SWE' END), n.title)," \
 	" n.buyer, n.url, l.lot_id, l.title, m.reason, l.deadline, l.value," \
 	" l.currency, m.notice_id, m.category"
+
+/*
+ * The report's figures. Each query names facts (time, category, item)
+ * and counts the distinct items per quarter of local time: per category,
+ * and for all categories together (category NULL), which is not the sum
+ * when an item falls in several. A firm deleted since still counts, as
+ * its row, though nothing names it any more.
+ */
+#define QUARTER(ts) \
+	"CAST(strftime('%Y', " ts ", 'unixepoch', 'localtime') AS INTEGER), " \
+	"(CAST(strftime('%m', " ts ", 'unixepoch', 'localtime') AS INTEGER)" \
+	" + 2) / 3"
+#define PER_QUARTER(facts) \
+	"WITH f (ts, category, item) AS (" facts "),"			\
+	" q (y, qu, category, item) AS (SELECT " QUARTER("ts") ","	\
+	"  category, item FROM f WHERE ts >= ?1 AND ts < ?2)"		\
+	" SELECT y, qu, category, count(DISTINCT item), 0, NULL FROM q"	\
+	"  WHERE category IS NOT NULL GROUP BY y, qu, category"		\
+	" UNION ALL SELECT y, qu, NULL, count(DISTINCT item), 0, NULL FROM q" \
+	"  GROUP BY y, qu ORDER BY 1, 2, 3"
+#define PUBLISHED(n) \
+	"CAST(strftime('%s', substr(" n ".published, 1, 10)) AS INTEGER)"
+/* The categories of a notice id's current version, as c.category. */
+#define NOTICE_PARTS(id) \
+	" LEFT JOIN notice n ON n.notice_id = " id " AND n.superseded_by IS NULL" \
+	" LEFT JOIN lot l ON l.notice = n.id" \
+	" LEFT JOIN category_lot c ON c.lot = l.id"
+#define CURRENT_NOTICES \
+	" FROM notice n JOIN lot l ON l.notice = n.id" \
+	" LEFT JOIN category_lot c ON c.lot = l.id" \
+	" WHERE n.superseded_by IS NULL" \
+	" AND n.kind IN ('planning', 'rfi', 'competition')"
+#define MEETING_FACTS(ts, item, where) \
+	"SELECT " ts ", coalesce(mt.category, c.category), " item \
+	" FROM meeting mt" NOTICE_PARTS("mt.notice_id") \
+	" LEFT JOIN meeting_registration r ON r.meeting = mt.id" \
+	" WHERE mt.cancelled = 0 AND " where
+#define PARTICIPATION_FACTS(table, ts) \
+	"SELECT a." ts ", c.category, coalesce(a.firm, -a.id) FROM " table " a" \
+	NOTICE_PARTS("a.notice_id")
 
 static const char *const stmt_sql[NSTMT] = {
 	[ST_NOTICE_EXISTS] =
@@ -529,6 +619,8 @@ static const char *const stmt_sql[NSTMT] = {
 	" AND m.kind IN ('competition', 'rfi')"
 	" AND NOT EXISTS (SELECT 1 FROM notice_stop x"
 	"  WHERE x.firm = m.firm AND x.notice_id = m.notice_id)"
+	" AND NOT EXISTS (SELECT 1 FROM rfi r"
+	"  WHERE r.notice_id = m.notice_id AND r.closed_at IS NOT NULL)"
 	" ORDER BY m.firm, m.notice_id, l.deadline",
 	/* A firm's matches in a notice, as its current version has them. */
 	[ST_MATCHES_OF_NOTICE] =
@@ -571,6 +663,125 @@ static const char *const stmt_sql[NSTMT] = {
 	" AND NOT EXISTS (SELECT 1 FROM notice_stop x"
 	"  WHERE x.firm = m.firm AND x.notice_id = m.notice_id)"
 	" ORDER BY m.firm",
+	[ST_RFI_INSERT] =
+	"INSERT INTO rfi (contact, attachments, created_at) VALUES (?1, ?2, ?3)",
+	[ST_RFI_NAME] =
+	"UPDATE rfi SET notice_id = ?2 WHERE id = ?1",
+	[ST_RFI_CLOSE] =
+	"UPDATE rfi SET closed_at = ?2 WHERE notice_id = ?1 AND closed_at IS NULL",
+	/*
+	 * The unit's own RFIs and those others published, open ones first;
+	 * only one notice unless ?2 is NULL.
+	 */
+	[ST_RFIS] =
+	"SELECT n.notice_id, n.title, n.deadline, r.id IS NOT NULL,"
+	" coalesce(r.closed_at, 0),"
+	" (SELECT count(*) FROM rfi_response a WHERE a.notice_id = n.notice_id)"
+	" FROM notice n LEFT JOIN rfi r ON r.notice_id = n.notice_id"
+	" WHERE n.kind = 'rfi' AND n.superseded_by IS NULL"
+	" AND (?2 IS NULL OR n.notice_id = ?2)"
+	" AND (?2 IS NOT NULL OR ((n.deadline IS NULL OR n.deadline > ?1)"
+	"  AND r.closed_at IS NULL))"
+	" ORDER BY n.deadline IS NULL, n.deadline, n.notice_id",
+	[ST_RFI_RESPONSE] =
+	"INSERT OR IGNORE INTO rfi_response (notice_id, firm, answered_at, source)"
+	" VALUES (?1, ?2, ?3, ?4)",
+	[ST_RFI_RESPONSES] =
+	"SELECT f.id, f.orgnr, f.name, a.answered_at, 0, 0, a.source"
+	" FROM rfi_response a JOIN firm f ON f.id = a.firm"
+	" WHERE a.notice_id = ?1 ORDER BY a.answered_at, f.orgnr",
+	[ST_BID] =
+	"INSERT OR IGNORE INTO bid (notice_id, firm, bid_at, source)"
+	" VALUES (?1, ?2, ?3, ?4)",
+	/* A registration again after a cancellation counts from now. */
+	[ST_MEETING_REGISTER] =
+	"INSERT INTO meeting_registration (meeting, firm, registered_at, source)"
+	" VALUES (?1, ?2, ?3, ?4) ON CONFLICT (meeting, firm) DO UPDATE SET"
+	" registered_at = excluded.registered_at, cancelled_at = NULL"
+	" WHERE registered_at IS NULL OR cancelled_at IS NOT NULL",
+	[ST_MEETING_UNREGISTER] =
+	"UPDATE meeting_registration SET cancelled_at = ?3 WHERE meeting = ?1"
+	" AND firm = ?2 AND registered_at IS NOT NULL AND cancelled_at IS NULL",
+	[ST_MEETING_ATTENDED] =
+	"INSERT INTO meeting_registration (meeting, firm, attended, source)"
+	" VALUES (?1, ?2, 1, ?4) ON CONFLICT (meeting, firm) DO UPDATE SET"
+	" attended = 1 WHERE attended = 0",
+	[ST_MEETING_PARTICIPANTS] =
+	"SELECT f.id, f.orgnr, f.name, coalesce(r.registered_at, 0),"
+	" r.registered_at IS NOT NULL AND r.cancelled_at IS NULL, r.attended,"
+	" r.source FROM meeting_registration r JOIN firm f ON f.id = r.firm"
+	" WHERE r.meeting = ?1 ORDER BY f.orgnr",
+	[ST_REPORT_FIRST + REPORT_NOTICES] = PER_QUARTER(
+	"SELECT " PUBLISHED("n") ", c.category, n.notice_id" CURRENT_NOTICES),
+	[ST_REPORT_FIRST + REPORT_LOTS] = PER_QUARTER(
+	"SELECT " PUBLISHED("n") ", c.category, l.id" CURRENT_NOTICES),
+	[ST_REPORT_FIRST + REPORT_CATEGORY_LOTS] = PER_QUARTER(
+	"SELECT " PUBLISHED("n") ", c.category, c.id" CURRENT_NOTICES
+	" AND c.id IS NOT NULL"),
+	[ST_REPORT_FIRST + REPORT_FIRMS_ALERTED] = PER_QUARTER(
+	"SELECT g.sent_at, m.category, m.firm FROM match m"
+	" JOIN message g ON g.id = m.message WHERE g.state = 'sent'"),
+	[ST_REPORT_FIRST + REPORT_FIRMS_REGISTERED] = PER_QUARTER(
+	MEETING_FACTS("r.registered_at", "coalesce(r.firm, -r.id)",
+		      "r.registered_at IS NOT NULL AND r.cancelled_at IS NULL")),
+	[ST_REPORT_FIRST + REPORT_FIRMS_ATTENDING] = PER_QUARTER(
+	MEETING_FACTS("mt.starts_at", "coalesce(r.firm, -r.id)",
+		      "r.attended = 1")),
+	[ST_REPORT_FIRST + REPORT_FIRMS_ANSWERING] = PER_QUARTER(
+	PARTICIPATION_FACTS("rfi_response", "answered_at")),
+	[ST_REPORT_FIRST + REPORT_FIRMS_BIDDING] = PER_QUARTER(
+	PARTICIPATION_FACTS("bid", "bid_at")),
+	/* Winners are named by CompanyID: with or without the hyphen, or as
+	 * a VAT number (SE, the ten digits, 01). */
+	[ST_REPORT_FIRST + REPORT_FIRMS_WINNING] = PER_QUARTER(
+	"SELECT " PUBLISHED("n") ", c.category, f.id FROM award a"
+	" JOIN award_winner w ON w.award = a.id"
+	" JOIN firm f ON replace(replace(upper(w.org_id), '-', ''), ' ', '') IN"
+	"  (replace(f.orgnr, '-', ''), 'SE' || replace(f.orgnr, '-', '') || '01')"
+	" JOIN notice n ON n.id = a.notice AND n.superseded_by IS NULL"
+	" LEFT JOIN lot l ON l.notice = n.id AND l.lot_id = a.lot_id"
+	" LEFT JOIN category_lot c ON c.lot = l.id"),
+	[ST_REPORT_FIRST + REPORT_MEETINGS_HELD] = PER_QUARTER(
+	MEETING_FACTS("mt.starts_at", "mt.id", "mt.ends_at <= ?3")),
+	[ST_REPORT_FIRST + REPORT_MEETING_SEATS] = PER_QUARTER(
+	MEETING_FACTS("mt.starts_at", "r.id",
+		      "r.registered_at IS NOT NULL AND r.cancelled_at IS NULL")),
+	[ST_REPORT_FIRST + REPORT_MEETING_ATTENDEES] = PER_QUARTER(
+	MEETING_FACTS("mt.starts_at", "r.id", "r.attended = 1")),
+	/*
+	 * Planned and contract notices one row per category part: the
+	 * notice's value (its own or its lots' sum) and how many lots it has,
+	 * to tell the large from the rest and the divided from the whole.
+	 */
+	[ST_REPORT_FIRST + REPORT_NOTICE_SIZES] =
+	"SELECT DISTINCT " QUARTER(PUBLISHED("n")) ", c.category,"
+	" (SELECT count(*) FROM lot x WHERE x.notice = n.id),"
+	" coalesce(n.value, (SELECT sum(x.value) FROM lot x WHERE x.notice = n.id), -1),"
+	" n.notice_id FROM notice n JOIN lot l ON l.notice = n.id"
+	" JOIN category_lot c ON c.lot = l.id"
+	" WHERE n.superseded_by IS NULL AND n.kind IN ('planning', 'competition')"
+	" AND " PUBLISHED("n") " >= ?1 AND " PUBLISHED("n") " < ?2"
+	" ORDER BY 1, 2, 3",
+	/*
+	 * Days from a procedure's first early notice (planned, RFI) to its
+	 * contract notice, in the contract notice's quarter and categories.
+	 */
+	[ST_REPORT_FIRST + REPORT_LEAD_TIMES] =
+	"WITH p (procedure_id, early, cn) AS (SELECT procedure_id,"
+	"  min(CASE WHEN kind IN ('planning', 'rfi') THEN " PUBLISHED("notice") " END),"
+	"  min(CASE WHEN kind = 'competition' THEN " PUBLISHED("notice") " END)"
+	"  FROM notice GROUP BY procedure_id)"
+	" SELECT DISTINCT " QUARTER("p.cn") ", c.category, 0,"
+	" (p.cn - p.early) / 86400.0, p.procedure_id FROM p"
+	" JOIN notice n ON n.procedure_id = p.procedure_id"
+	"  AND n.kind = 'competition' AND n.superseded_by IS NULL"
+	" JOIN lot l ON l.notice = n.id LEFT JOIN category_lot c ON c.lot = l.id"
+	" WHERE p.early IS NOT NULL AND p.cn >= p.early"
+	" AND p.cn >= ?1 AND p.cn < ?2 ORDER BY 1, 2, 3",
+	/* Firms subscribed before a time, with what they chose. */
+	[ST_REPORT_FIRST + REPORT_FIRMS] =
+	"SELECT 0, 0, categories || ' ' || cpv, consent_at, 0, NULL FROM firm"
+	" WHERE consent_at < ?2",
 	[ST_NOTICE_STOP] =
 	"INSERT OR IGNORE INTO notice_stop (firm, notice_id, created_at)"
 	" VALUES (?1, ?2, ?3)",
@@ -1716,6 +1927,291 @@ store_notice_firms(struct store *s, const char *notice_id, int64_t **firm_ids,
 	bind_text(st, 1, notice_id);
 	return collect(s, st, sizeof **firm_ids, read_id, release_ids,
 		       (void **)firm_ids, n, "list firms matched to a notice");
+}
+
+int
+store_firm_id(struct store *s, const char *orgnr, int64_t *id)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if (!(st = stmt(s, ST_FIRM_FIND)))
+		return -1;
+	bind_text(st, 1, orgnr);
+	r = sqlite3_step(st);
+	*id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_error(s, "look up firm");
+	return 0;
+}
+
+int
+store_put_rfi(struct store *s, const char *contact, const char *attachments,
+	      time_t now, int64_t *id, char *notice_id, size_t len)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_RFI_INSERT)))
+		return -1;
+	bind_text(st, 1, contact);
+	bind_text(st, 2, attachments ? attachments : "");
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	if (step_done(s, st, "store RFI") < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	snprintf(notice_id, len, "rfi-%lld", (long long)*id);
+	if (!(st = stmt(s, ST_RFI_NAME)))
+		return -1;
+	sqlite3_bind_int64(st, 1, *id);
+	bind_text(st, 2, notice_id);
+	return step_done(s, st, "name RFI");
+}
+
+int
+store_close_rfi(struct store *s, const char *notice_id, time_t now, int *found)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_RFI_CLOSE)))
+		return -1;
+	bind_text(st, 1, notice_id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	if (step_done(s, st, "close RFI") < 0)
+		return -1;
+	*found = sqlite3_changes(s->db) > 0;
+	return 0;
+}
+
+static int
+read_rfi_entry(sqlite3_stmt *st, void *elem)
+{
+	struct rfi_entry *e = elem;
+
+	e->notice_id = column_strdup(st, 0);
+	e->title = column_strdup(st, 1);
+	if ((e->has_deadline = sqlite3_column_type(st, 2) != SQLITE_NULL))
+		e->deadline = (time_t)sqlite3_column_int64(st, 2);
+	e->own = sqlite3_column_int(st, 3);
+	e->closed_at = (time_t)sqlite3_column_int64(st, 4);
+	e->responses = sqlite3_column_int64(st, 5);
+	return e->notice_id && e->title ? 0 : -1;
+}
+
+void
+rfi_entries_free(struct rfi_entry *e, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(e[i].notice_id);
+		free(e[i].title);
+	}
+	free(e);
+}
+
+static void
+release_rfi_entries(void *v, size_t n)
+{
+	rfi_entries_free(v, n);
+}
+
+int
+store_rfis(struct store *s, time_t now, const char *notice_id,
+	   struct rfi_entry **out, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_RFIS)))
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	bind_text(st, 2, notice_id);
+	return collect(s, st, sizeof **out, read_rfi_entry, release_rfi_entries,
+		       (void **)out, n, "list RFIs");
+}
+
+/* One participation row: an RFI answer, a bid, a meeting's attendance. */
+static int
+put_participation(struct store *s, enum stmt_id id, const char *object,
+		  int64_t meeting, int64_t firm_id, time_t at,
+		  const char *source, int *created)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, id)))
+		return -1;
+	if (object)
+		bind_text(st, 1, object);
+	else
+		sqlite3_bind_int64(st, 1, meeting);
+	sqlite3_bind_int64(st, 2, firm_id);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)at);
+	bind_text(st, 4, source);
+	if (step_done(s, st, "record participation") < 0)
+		return -1;
+	*created = sqlite3_changes(s->db) > 0;
+	return 0;
+}
+
+int
+store_rfi_response(struct store *s, const char *notice_id, int64_t firm_id,
+		   time_t at, const char *source, int *created)
+{
+	return put_participation(s, ST_RFI_RESPONSE, notice_id, 0, firm_id, at,
+				 source, created);
+}
+
+int
+store_bid(struct store *s, const char *notice_id, int64_t firm_id, time_t at,
+	  const char *source, int *created)
+{
+	return put_participation(s, ST_BID, notice_id, 0, firm_id, at, source,
+				 created);
+}
+
+int
+store_meeting_register(struct store *s, int64_t meeting_id, int64_t firm_id,
+		       time_t at, const char *source, int *created)
+{
+	return put_participation(s, ST_MEETING_REGISTER, NULL, meeting_id,
+				 firm_id, at, source, created);
+}
+
+int
+store_meeting_attended(struct store *s, int64_t meeting_id, int64_t firm_id,
+		       time_t at, const char *source, int *created)
+{
+	return put_participation(s, ST_MEETING_ATTENDED, NULL, meeting_id,
+				 firm_id, at, source, created);
+}
+
+int
+store_meeting_unregister(struct store *s, int64_t meeting_id, int64_t firm_id,
+			 time_t at, int *found)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_MEETING_UNREGISTER)))
+		return -1;
+	sqlite3_bind_int64(st, 1, meeting_id);
+	sqlite3_bind_int64(st, 2, firm_id);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)at);
+	if (step_done(s, st, "cancel registration") < 0)
+		return -1;
+	*found = sqlite3_changes(s->db) > 0;
+	return 0;
+}
+
+static int
+read_participant(sqlite3_stmt *st, void *elem)
+{
+	struct participant *p = elem;
+
+	p->firm_id = sqlite3_column_int64(st, 0);
+	p->orgnr = column_strdup(st, 1);
+	p->name = column_strdup(st, 2);
+	p->at = (time_t)sqlite3_column_int64(st, 3);
+	p->registered = sqlite3_column_int(st, 4);
+	p->attended = sqlite3_column_int(st, 5);
+	p->source = column_strdup(st, 6);
+	return p->orgnr && p->name && p->source ? 0 : -1;
+}
+
+void
+participants_free(struct participant *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(p[i].orgnr);
+		free(p[i].name);
+		free(p[i].source);
+	}
+	free(p);
+}
+
+static void
+release_participants(void *v, size_t n)
+{
+	participants_free(v, n);
+}
+
+static int
+participants(struct store *s, enum stmt_id id, const char *object,
+	     int64_t meeting, struct participant **out, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, id)))
+		return -1;
+	if (object)
+		bind_text(st, 1, object);
+	else
+		sqlite3_bind_int64(st, 1, meeting);
+	return collect(s, st, sizeof **out, read_participant,
+		       release_participants, (void **)out, n,
+		       "list participants");
+}
+
+int
+store_rfi_responses(struct store *s, const char *notice_id,
+		    struct participant **out, size_t *n)
+{
+	return participants(s, ST_RFI_RESPONSES, notice_id, 0, out, n);
+}
+
+int
+store_meeting_participants(struct store *s, int64_t meeting_id,
+			   struct participant **out, size_t *n)
+{
+	return participants(s, ST_MEETING_PARTICIPANTS, NULL, meeting_id, out, n);
+}
+
+static int
+read_report_count(sqlite3_stmt *st, void *elem)
+{
+	struct report_count *c = elem;
+
+	c->year = sqlite3_column_int(st, 0);
+	c->quarter = sqlite3_column_int(st, 1);
+	c->category = column_strdup(st, 2);
+	c->value = sqlite3_column_int64(st, 3);
+	c->days = sqlite3_column_double(st, 4);
+	c->item = column_strdup(st, 5);
+	return sqlite3_column_type(st, 2) == SQLITE_NULL || c->category ? 0 : -1;
+}
+
+void
+report_counts_free(struct report_count *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(c[i].category);
+		free(c[i].item);
+	}
+	free(c);
+}
+
+static void
+release_report_counts(void *v, size_t n)
+{
+	report_counts_free(v, n);
+}
+
+int
+store_report(struct store *s, enum report_query q, time_t from, time_t to,
+	     time_t now, struct report_count **out, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_REPORT_FIRST + q)))
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	return collect(s, st, sizeof **out, read_report_count,
+		       release_report_counts, (void **)out, n, "read report");
 }
 
 int
