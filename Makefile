@@ -87,10 +87,12 @@ valgrind: $(BIN) $(TESTS) $(FUZZ_REPLAYS)
 	 sh tests/run.sh $(TESTS) $(FUZZ_REPLAYS)
 
 # The bundled demo: the sample firm register (an idempotent upsert), then
-# one pass over the sample notices into the Maildir var/mail/.
+# one pass over the sample notices into the Maildir var/mail/, then the
+# participation report var/report.html.
 run: $(BIN)
 	$(BIN) firm import -c config/tenderlots.conf config/firms.example.csv
 	$(BIN) run --once -c config/tenderlots.conf
+	$(BIN) report -c config/tenderlots.conf -o var/report.html
 
 bench: $(BENCHES)
 	@for b in $(BENCHES); do $$b || exit 1; done

@@ -943,6 +943,15 @@ parse_local_day(const char *s, time_t *out)
 	return 0;
 }
 
+/* parse_local_day, reported: for days read after the zone is set. */
+static int
+parse_day(const char *s, time_t *out)
+{
+	if (parse_local_day(s, out) < 0)
+		return error("'%s' is not a day (YYYY-MM-DD)", s);
+	return 0;
+}
+
 static int
 cmd_outbox(const char *config_path, int argc, char **argv)
 {
@@ -968,6 +977,9 @@ cmd_outbox(const char *config_path, int argc, char **argv)
 				   "--sent-before YYYY-MM-DD");
 	if (app_open(&app, config_path, APP_STORE) < 0)
 		return EXIT_ERROR;
+	/* again, now that it is a day of the configured zone */
+	if (strcmp(sub, "purge") == 0)
+		parse_local_day(argv[3], &when);
 	if (strcmp(sub, "list") == 0) {
 		rc = outbox_list(app.store, argc, argv);
 	} else if (strcmp(sub, "retry") == 0) {
@@ -1475,20 +1487,15 @@ cmd_bid(const char *config_path, int argc, char **argv)
 	time_t at;
 	int created, rc = EXIT_ERROR;
 
-	if (argc == 6 && strcmp(argv[4], "--on") == 0) {
-		if (parse_local_day(argv[5], &at) < 0)
-			return usage_error(usage_bid, "bid: '%s' is not a day "
-					   "(YYYY-MM-DD)", argv[5]);
-	} else if (argc != 4) {
-		return usage_error(usage_bid, "bid: expected record NOTICE ORGNR");
-	} else if (current_time(&at) < 0) {
+	if (!(argc == 4 || (argc == 6 && strcmp(argv[4], "--on") == 0)) ||
+	    strcmp(argv[1], "record") != 0)
+		return usage_error(usage_bid, "bid: expected record NOTICE ORGNR "
+				   "[--on YYYY-MM-DD]");
+	if (current_time(&at) < 0 ||
+	    app_open(&app, config_path, APP_STORE) < 0)
 		return EXIT_ERROR;
-	}
-	if (strcmp(argv[1], "record") != 0)
-		return usage_error(usage_bid, "bid: unknown subcommand '%s'",
-				   argv[1]);
-	if (app_open(&app, config_path, APP_STORE) < 0)
-		return EXIT_ERROR;
+	if (argc == 6 && parse_day(argv[5], &at) < 0)
+		goto out;
 	if (store_get_notice(app.store, argv[2], &notice) < 0)
 		goto out;
 	if (!notice) {
@@ -1554,6 +1561,7 @@ static int
 cmd_report(const char *config_path, int argc, char **argv)
 {
 	const char *format = "html", *lang = "sv", *output = NULL;
+	const char *from_day = NULL, *to_day = NULL;
 	struct report_row *rows = NULL;
 	struct app app;
 	struct buf out;
@@ -1570,10 +1578,10 @@ cmd_report(const char *config_path, int argc, char **argv)
 			return usage_error(usage_report, "report: %s needs a "
 					   "value", opt);
 		i++;
-		if (strcmp(opt, "--from") == 0 || strcmp(opt, "--to") == 0) {
-			if (parse_local_day(val, opt[2] == 'f' ? &from : &to) < 0)
-				return usage_error(usage_report, "report: '%s' is "
-						   "not a day (YYYY-MM-DD)", val);
+		if (strcmp(opt, "--from") == 0) {
+			from_day = val;
+		} else if (strcmp(opt, "--to") == 0) {
+			to_day = val;
 		} else if (strcmp(opt, "--format") == 0 &&
 			   (strcmp(val, "csv") == 0 || strcmp(val, "html") == 0)) {
 			format = val;
@@ -1587,13 +1595,17 @@ cmd_report(const char *config_path, int argc, char **argv)
 					   "'%s %s'", opt, val);
 		}
 	}
-	if (!from)
-		from = year_of_quarters_before(now);
-	if (!to)
-		to = start_of_next_day(now);
+	/* days are local days of the configured zone, known once it is read */
 	if (app_open(&app, config_path, APP_STORE) < 0)
 		return EXIT_ERROR;
 	buf_init(&out, 64u * 1024u * 1024u);
+	if ((from_day && parse_day(from_day, &from) < 0) ||
+	    (to_day && parse_day(to_day, &to) < 0))
+		goto out;
+	if (!from_day)
+		from = year_of_quarters_before(now);
+	if (!to_day)
+		to = start_of_next_day(now);
 	if (stats_build(app.store, &app.categories, lang, from, to, now, &rows,
 			&n) == 0) {
 		struct report r = { app.cfg->service_name, from, to, now, rows, n };
@@ -1603,6 +1615,7 @@ cmd_report(const char *config_path, int argc, char **argv)
 		    write_out(output, &out) == 0)
 			rc = EXIT_OK;
 	}
+out:
 	free(rows);
 	buf_release(&out);
 	app_close(&app);
