@@ -51,7 +51,41 @@ int store_put_notice(struct store *s, const struct notice *n,
 int store_put_firm(struct store *s, const struct firm *f, const char *source,
 		   time_t now, int *created);
 int store_remove_firm(struct store *s, const char *orgnr, int *found);
+/* The firms that are matched and mailed: confirmed, not unsubscribed. */
 int store_load_firms(struct store *s, struct firm_list *out);
+/* Any firm by row id, whatever its state; *out NULL if there is none. */
+int store_get_firm(struct store *s, int64_t id, struct firm **out);
+
+/*
+ * Subscriptions from the web, double opt-in: a firm subscribes, confirms
+ * through a link mailed to it, may unsubscribe and subscribe again, and
+ * may have itself deleted.
+ */
+enum firm_state {
+	FIRM_NEW,		/* not stored before */
+	FIRM_PENDING,		/* waits for its confirmation */
+	FIRM_ACTIVE,
+	FIRM_UNSUBSCRIBED
+};
+
+int store_firm_state(struct store *s, const char *orgnr, int64_t *id,
+		     enum firm_state *state);
+/*
+ * Stores a subscription unconfirmed when the firm is new or still
+ * pending (its details replaced); a confirmed firm is left as it is, for
+ * the caller to send it its manage link. *state is the state before.
+ */
+int store_subscribe_firm(struct store *s, const struct firm *f, time_t now,
+			 int64_t *id, enum firm_state *state);
+/* Each *found is 0 when the firm was not in the state it leaves. */
+int store_confirm_firm(struct store *s, int64_t id, time_t now, int *found);
+int store_unsubscribe_firm(struct store *s, int64_t id, time_t now, int *found);
+int store_resubscribe_firm(struct store *s, int64_t id, time_t now, int *found);
+/*
+ * Deletes a firm and everything that names it; its alerts stay for the
+ * report as anonymous facts.
+ */
+int store_delete_firm(struct store *s, int64_t id, time_t now, int *found);
 
 /*
  * Records that a lot matched a firm. The pair (firm, notice id, lot id,

@@ -276,6 +276,20 @@ static const char *const migrations[] = {
 	" bid_at INTEGER NOT NULL,"
 	" source TEXT NOT NULL,"
 	" UNIQUE (notice_id, firm));",
+
+	/*
+	 * 6: subscriptions from the web. A firm is matched once confirmed
+	 * (double opt-in; the unit's imports count as confirmed) and until
+	 * it unsubscribes. A firm deleted at its own request leaves its
+	 * alerts as anonymous facts, so the report's past quarters stay.
+	 */
+	"ALTER TABLE firm ADD COLUMN confirmed_at INTEGER;"
+	"ALTER TABLE firm ADD COLUMN unsubscribed_at INTEGER;"
+	"UPDATE firm SET confirmed_at = consent_at;"
+	"CREATE TABLE anon_alert ("
+	" item TEXT NOT NULL,"
+	" sent_at INTEGER NOT NULL,"
+	" category TEXT);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -348,10 +362,22 @@ enum stmt_id {
 	ST_MEETING_UNREGISTER,
 	ST_MEETING_ATTENDED,
 	ST_MEETING_PARTICIPANTS,
+	ST_FIRM_PENDING_INSERT,
+	ST_FIRM_STATE,
+	ST_FIRM_CONFIRM,
+	ST_FIRM_UNSUBSCRIBE,
+	ST_FIRM_RESUBSCRIBE,
+	ST_FIRM_ANONYMISE,
+	ST_FIRM_DELETE_ID,
+	ST_FIRM_BY_ID,
 	ST_REPORT_FIRST,
 	ST_REPORT_LAST = ST_REPORT_FIRST + REPORT_NQUERIES - 1,
 	NSTMT
 };
+
+#define FIRM_COLUMNS \
+	"SELECT id, orgnr, name, email, cpv, regions, language, employees," \
+	" turnover, categories, kinds, frequency FROM firm"
 
 /* A match as a mail shows it; the title in the firm's language if given. */
 #define MATCH_ITEM_COLUMNS \
@@ -544,11 +570,41 @@ static const char *const stmt_sql[NSTMT] = {
 	" WHERE n.notice_id = ?1 ORDER BY c.id",
 	[ST_FIRM_FIND] =
 	"SELECT id FROM firm WHERE orgnr = ?1",
+	/* The unit's register: its firms are subscribed as they come. */
 	[ST_FIRM_INSERT] =
+	"INSERT INTO firm (orgnr, name, email, cpv, regions, language, employees,"
+	" turnover, consent_at, categories, kinds, frequency, consent_source,"
+	" updated_at, confirmed_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?9, ?9)",
+	/* A subscription from the web waits for its confirmation. */
+	[ST_FIRM_PENDING_INSERT] =
 	"INSERT INTO firm (orgnr, name, email, cpv, regions, language, employees,"
 	" turnover, consent_at, categories, kinds, frequency, consent_source,"
 	" updated_at)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?9)",
+	[ST_FIRM_STATE] =
+	"SELECT id, CASE WHEN confirmed_at IS NULL THEN 1"
+	" WHEN unsubscribed_at IS NOT NULL THEN 3 ELSE 2 END"
+	" FROM firm WHERE orgnr = ?1",
+	/* Consent is given when the firm confirms, through the web. */
+	[ST_FIRM_CONFIRM] =
+	"UPDATE firm SET confirmed_at = ?2, consent_at = ?2, consent_source = 'web',"
+	" unsubscribed_at = NULL WHERE id = ?1 AND confirmed_at IS NULL",
+	[ST_FIRM_UNSUBSCRIBE] =
+	"UPDATE firm SET unsubscribed_at = ?2 WHERE id = ?1"
+	" AND unsubscribed_at IS NULL AND confirmed_at IS NOT NULL",
+	[ST_FIRM_RESUBSCRIBE] =
+	"UPDATE firm SET unsubscribed_at = NULL, consent_at = ?2,"
+	" consent_source = 'web' WHERE id = ?1 AND unsubscribed_at IS NOT NULL",
+	[ST_FIRM_ANONYMISE] =
+	"INSERT INTO anon_alert (item, sent_at, category)"
+	" SELECT 'deleted-' || ?1 || '-' || ?2, g.sent_at, m.category"
+	" FROM match m JOIN message g ON g.id = m.message"
+	" WHERE m.firm = ?1 AND g.state = 'sent'",
+	[ST_FIRM_DELETE_ID] =
+	"DELETE FROM firm WHERE id = ?1",
+	[ST_FIRM_BY_ID] =
+	FIRM_COLUMNS " WHERE id = ?1",
 	[ST_FIRM_UPDATE] =
 	"UPDATE firm SET name = ?2, email = ?3, cpv = ?4, regions = ?5,"
 	" language = ?6, employees = ?7, turnover = ?8, updated_at = ?9,"
@@ -556,9 +612,10 @@ static const char *const stmt_sql[NSTMT] = {
 	" WHERE orgnr = ?1",
 	[ST_FIRM_DELETE] =
 	"DELETE FROM firm WHERE orgnr = ?1",
+	/* The firms matched and mailed: confirmed, not unsubscribed. */
 	[ST_FIRM_ALL] =
-	"SELECT id, orgnr, name, email, cpv, regions, language, employees,"
-	" turnover, categories, kinds, frequency FROM firm ORDER BY orgnr",
+	FIRM_COLUMNS " WHERE confirmed_at IS NOT NULL AND unsubscribed_at IS NULL"
+	" ORDER BY orgnr",
 	[ST_MATCH_INSERT] =
 	"INSERT OR IGNORE INTO match (firm, lot, notice_id, lot_id, kind, reason,"
 	" created_at, score, category) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -720,7 +777,8 @@ static const char *const stmt_sql[NSTMT] = {
 	" AND c.id IS NOT NULL"),
 	[ST_REPORT_FIRST + REPORT_FIRMS_ALERTED] = PER_QUARTER(
 	"SELECT g.sent_at, m.category, m.firm FROM match m"
-	" JOIN message g ON g.id = m.message WHERE g.state = 'sent'"),
+	" JOIN message g ON g.id = m.message WHERE g.state = 'sent'"
+	" UNION ALL SELECT sent_at, category, item FROM anon_alert"),
 	[ST_REPORT_FIRST + REPORT_FIRMS_REGISTERED] = PER_QUARTER(
 	MEETING_FACTS("r.registered_at", "coalesce(r.firm, -r.id)",
 		      "r.registered_at IS NOT NULL AND r.cancelled_at IS NULL")),
@@ -1409,44 +1467,56 @@ column_strdup(sqlite3_stmt *st, int col)
 	return t ? strdup((const char *)t) : NULL;
 }
 
+/* The firm of the current row of a FIRM_COLUMNS statement. */
+static struct firm *
+read_firm_row(sqlite3_stmt *st)
+{
+	struct firm *f = firm_new();
+
+	if (!f)
+		return NULL;
+	f->id = sqlite3_column_int64(st, 0);
+	f->orgnr = column_strdup(st, 1);
+	f->name = column_strdup(st, 2);
+	f->email = column_strdup(st, 3);
+	f->language = column_strdup(st, 6);
+	if (!f->orgnr || !f->name || !f->email || !f->language ||
+	    strvec_split((const char *)sqlite3_column_text(st, 4), &f->cpv, &f->ncpv) < 0 ||
+	    strvec_split((const char *)sqlite3_column_text(st, 5), &f->regions,
+			&f->nregions) < 0 ||
+	    strvec_split((const char *)sqlite3_column_text(st, 9), &f->categories,
+			&f->ncategories) < 0) {
+		firm_free(f);
+		return NULL;
+	}
+	if (sqlite3_column_type(st, 7) != SQLITE_NULL)
+		f->employees = (long)sqlite3_column_int64(st, 7);
+	if (sqlite3_column_type(st, 8) != SQLITE_NULL)
+		f->turnover = sqlite3_column_int64(st, 8);
+	f->kinds = (unsigned)sqlite3_column_int(st, 10);
+	if (!sqlite3_column_text(st, 11) ||
+	    firm_frequency_parse((const char *)sqlite3_column_text(st, 11),
+				 &f->frequency) < 0)
+		f->frequency = FREQ_IMMEDIATELY;
+	return f;
+}
+
 int
 store_load_firms(struct store *s, struct firm_list *out)
 {
 	struct firm_list list = { 0 };
-	struct firm *f = NULL;
+	struct firm *f;
 	sqlite3_stmt *st;
 	int rc = -1, r;
 
 	if (!(st = stmt(s, ST_FIRM_ALL)))
 		return -1;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!(f = firm_new()))
-			goto nomem;
-		f->id = sqlite3_column_int64(st, 0);
-		f->orgnr = column_strdup(st, 1);
-		f->name = column_strdup(st, 2);
-		f->email = column_strdup(st, 3);
-		f->language = column_strdup(st, 6);
-		if (!f->orgnr || !f->name || !f->email || !f->language ||
-		    strvec_split((const char *)sqlite3_column_text(st, 4), &f->cpv, &f->ncpv) < 0 ||
-		    strvec_split((const char *)sqlite3_column_text(st, 5), &f->regions,
-				&f->nregions) < 0)
-			goto nomem;
-		if (sqlite3_column_type(st, 7) != SQLITE_NULL)
-			f->employees = (long)sqlite3_column_int64(st, 7);
-		if (sqlite3_column_type(st, 8) != SQLITE_NULL)
-			f->turnover = sqlite3_column_int64(st, 8);
-		if (strvec_split((const char *)sqlite3_column_text(st, 9), &f->categories,
-				&f->ncategories) < 0)
-			goto nomem;
-		f->kinds = (unsigned)sqlite3_column_int(st, 10);
-		if (!sqlite3_column_text(st, 11) ||
-		    firm_frequency_parse((const char *)sqlite3_column_text(st, 11),
-					 &f->frequency) < 0)
-			f->frequency = FREQ_IMMEDIATELY;
-		if (firm_list_push(&list, f) < 0)
-			goto nomem;
-		f = NULL;
+		if (!(f = read_firm_row(st)) || firm_list_push(&list, f) < 0) {
+			firm_free(f);
+			error("out of memory");
+			goto out;
+		}
 	}
 	if (r != SQLITE_DONE) {
 		db_error(s, "load firms");
@@ -1456,13 +1526,28 @@ store_load_firms(struct store *s, struct firm_list *out)
 	list.v = NULL;
 	list.n = 0;
 	rc = 0;
-	goto out;
-nomem:
-	error("out of memory");
 out:
 	sqlite3_reset(st);
-	firm_free(f);
 	firm_list_release(&list);
+	return rc;
+}
+
+int
+store_get_firm(struct store *s, int64_t id, struct firm **out)
+{
+	sqlite3_stmt *st;
+	int r, rc = 0;
+
+	*out = NULL;
+	if (!(st = stmt(s, ST_FIRM_BY_ID)))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW && !(*out = read_firm_row(st)))
+		rc = error("out of memory");
+	else if (r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = db_error(s, "read firm");
+	sqlite3_reset(st);
 	return rc;
 }
 
@@ -2212,6 +2297,115 @@ store_report(struct store *s, enum report_query q, time_t from, time_t to,
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
 	return collect(s, st, sizeof **out, read_report_count,
 		       release_report_counts, (void **)out, n, "read report");
+}
+
+int
+store_subscribe_firm(struct store *s, const struct firm *f, time_t now,
+		     int64_t *id, enum firm_state *state)
+{
+	sqlite3_stmt *st;
+	int64_t known;
+
+	if (store_firm_state(s, f->orgnr, &known, state) < 0)
+		return -1;
+	*id = known;
+	if (known && *state != FIRM_PENDING)
+		return 0;
+	if (!(st = stmt(s, known ? ST_FIRM_UPDATE : ST_FIRM_PENDING_INSERT)))
+		return -1;
+	if (!known)
+		bind_text(st, 13, "web");
+	if (bind_firm(s, st, f, now) < 0)
+		return -1;
+	if (!known) {
+		*id = sqlite3_last_insert_rowid(s->db);
+		*state = FIRM_NEW;
+	}
+	return 0;
+}
+
+int
+store_firm_state(struct store *s, const char *orgnr, int64_t *id,
+		 enum firm_state *state)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if (!(st = stmt(s, ST_FIRM_STATE)))
+		return -1;
+	bind_text(st, 1, orgnr);
+	r = sqlite3_step(st);
+	*id = 0;
+	*state = FIRM_NEW;
+	if (r == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*state = (enum firm_state)sqlite3_column_int(st, 1);
+	}
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_error(s, "look up firm");
+	return 0;
+}
+
+/* One of the statements that move a firm, by id, to another state. */
+static int
+firm_transition(struct store *s, enum stmt_id id, int64_t firm_id, time_t now,
+		int *found)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, id)))
+		return -1;
+	sqlite3_bind_int64(st, 1, firm_id);
+	if (sqlite3_bind_parameter_count(st) > 1)
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	if (step_done(s, st, "change subscription") < 0)
+		return -1;
+	*found = sqlite3_changes(s->db) > 0;
+	return 0;
+}
+
+int
+store_confirm_firm(struct store *s, int64_t id, time_t now, int *found)
+{
+	return firm_transition(s, ST_FIRM_CONFIRM, id, now, found);
+}
+
+int
+store_unsubscribe_firm(struct store *s, int64_t id, time_t now, int *found)
+{
+	return firm_transition(s, ST_FIRM_UNSUBSCRIBE, id, now, found);
+}
+
+int
+store_resubscribe_firm(struct store *s, int64_t id, time_t now, int *found)
+{
+	return firm_transition(s, ST_FIRM_RESUBSCRIBE, id, now, found);
+}
+
+/*
+ * The firm's alerts become anonymous facts for the report before the firm
+ * and everything that names it goes: the counts of past quarters stay.
+ */
+int
+store_delete_firm(struct store *s, int64_t id, time_t now, int *found)
+{
+	sqlite3_stmt *st;
+
+	if (store_begin(s) < 0)
+		return -1;
+	if (!(st = stmt(s, ST_FIRM_ANONYMISE)))
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	if (step_done(s, st, "keep anonymous counts") < 0 ||
+	    firm_transition(s, ST_FIRM_DELETE_ID, id, now, found) < 0 ||
+	    store_commit(s) < 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(s);
+	return -1;
 }
 
 int
