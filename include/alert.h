@@ -28,6 +28,8 @@ enum alert_kind {
 	ALERT_REMINDER,		/* a deadline is near */
 	ALERT_MEETING,		/* an invitation to an information meeting */
 	ALERT_AWARD,		/* a contract awarded (for firms that asked) */
+	ALERT_CONFIRM,		/* confirm a subscription made on the web */
+	ALERT_MANAGE,		/* the link to manage an existing subscription */
 	ALERT_NKINDS
 };
 

@@ -77,6 +77,11 @@ struct config {
 	long fetch_max_bytes;	/* largest notice document accepted */
 	long fetch_max_backoff;	/* seconds: the longest wait after failures */
 
+	/* [web] */
+	char *web_listen;	/* IPv4 address */
+	long web_port;
+	long web_subscribe_per_hour;
+
 	/* [feeds] file = feeds.conf: one section per feed */
 	char *feeds_path;
 	struct feed_config *feeds;

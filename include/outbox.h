@@ -59,6 +59,23 @@ int outbox_queue_reminders(struct outbox *o, const struct firm_list *firms,
 int outbox_queue_meetings(struct outbox *o, const struct firm_list *firms,
 			  time_t now, unsigned *queued);
 
+/*
+ * For the web endpoint: the mail with the link that confirms a new
+ * subscription (double opt-in), and the mail with the manage link to a
+ * firm that subscribed again.
+ */
+int outbox_queue_confirmation(struct outbox *o, const struct firm *f,
+			      time_t now);
+int outbox_queue_manage_link(struct outbox *o, const struct firm *f,
+			     time_t now);
+
+/*
+ * A meeting's calendar file (iCalendar, METHOD:PUBLISH) as invitations
+ * carry it and its public page offers it.
+ */
+int outbox_meeting_calendar(const struct outbox *o, const struct meeting *m,
+			    const char *lang, time_t now, struct buf *ics);
+
 /* Delivers due messages through the mailer. */
 int outbox_deliver(struct store *s, struct mailer *m, time_t now,
 		   unsigned *sent, unsigned *deferred, unsigned *failed);

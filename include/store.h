@@ -326,6 +326,52 @@ void report_counts_free(struct report_count *c, size_t n);
 int store_report(struct store *s, enum report_query q, time_t from, time_t to,
 		 time_t now, struct report_count **out, size_t *n);
 
+/* A notice as the public pages show it. */
+struct public_notice {
+	char *notice_id;
+	char *title;
+	char *buyer;
+	char *url;		/* the public notice; NULL for the unit's RFIs */
+	char *kind;
+	int has_deadline;
+	time_t deadline;
+	char *published;	/* YYYY-MM-DD */
+	char *categories;	/* keys, comma-separated; NULL for none */
+	char *description;
+	char *contact;		/* the unit's RFIs: who answers */
+	char *documents;	/* URLs, space-separated */
+	time_t closed_at;	/* the unit's RFIs: 0 while open */
+	int own;		/* an RFI of the unit's own */
+	time_t updated;		/* when this version was stored */
+};
+
+void public_notices_free(struct public_notice *p, size_t n);
+/*
+ * Current notices that some firm was matched to, and every RFI, newest
+ * first; only of a kind, a category, a notice id where given.
+ */
+int store_public_notices(struct store *s, const char *kind,
+			 const char *category, const char *notice_id,
+			 size_t limit, struct public_notice **out, size_t *n);
+
+/*
+ * Everything stored about a firm, for the export of its own data: what
+ * ("subscribed", "unsubscribed", "mail", "match", "stopped", "meeting",
+ * "rfi_answer", "bid"), two texts and one or two times, as the query in
+ * store.c pairs them.
+ */
+struct firm_record {
+	char *what;
+	char *a, *b;		/* NULL for none */
+	long long t1;
+	int has_t2;
+	long long t2;
+};
+
+void firm_records_free(struct firm_record *r, size_t n);
+int store_firm_records(struct store *s, int64_t firm_id,
+		       struct firm_record **out, size_t *n);
+
 /* Whether a message with this unique key was ever queued. */
 int store_message_exists(struct store *s, const char *key, int *exists);
 

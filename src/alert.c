@@ -27,6 +27,8 @@ static const char *const kind_files[ALERT_NKINDS] = {
 	[ALERT_REMINDER] = "reminder",
 	[ALERT_MEETING] = "meeting",
 	[ALERT_AWARD] = "award",
+	[ALERT_CONFIRM] = "confirm",
+	[ALERT_MANAGE] = "manage",
 };
 
 enum part { PART_SUBJECT, PART_TEXT, PART_HTML, NPARTS };
@@ -53,6 +55,7 @@ static const char *const known_fields[] = {
 	"meeting_title", "starts", "ends", "location", "video_url",
 	"description", "registration_deadline", "capacity", "rsvp_url",
 	"meeting_url", "updated", "cancelled", "reminder",
+	"confirm_url", "pending",
 	NULL
 };
 

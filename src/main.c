@@ -29,6 +29,9 @@
 #include "meeting.h"
 #include "participation.h"
 #include "report.h"
+#include "site.h"
+#include "form.h"
+#include "web.h"
 #include "rfi.h"
 #include "ingest.h"
 #include "stats.h"
@@ -64,6 +67,7 @@ static const char usage_main[] =
 	"\n"
 	"commands:\n"
 	"  run [--once]           poll feeds, ingest, match, queue and deliver mail\n"
+	"  web                    the web endpoint: public pages, subscriptions\n"
 	"  show FILE...           print notice files as JSON (no database)\n"
 	"  firm import FILE.csv   add or update firms from a CSV file\n"
 	"  firm list              list subscribed firms\n"
@@ -190,6 +194,14 @@ static const char usage_rfi[] =
 	"the open RFIs, the unit's and those of other buyers; respond records\n"
 	"which firms answered, responses lists them; close ends one of the\n"
 	"unit's own RFIs: no more answers are expected and no reminders go.\n";
+
+static const char usage_web[] =
+	"usage: tenderlots web\n"
+	"\n"
+	"Serves the public pages and the pages the links in mails lead to\n"
+	"(subscribe, confirm, manage, unsubscribe, stop, RSVP) on [web]\n"
+	"listen and port, 127.0.0.1:8080 by default: put a reverse proxy\n"
+	"with TLS in front (the README shows nginx). Runs until SIGTERM.\n";
 
 static const char usage_bid[] =
 	"usage: tenderlots bid record NOTICE ORGNR [--on YYYY-MM-DD]\n"
@@ -390,6 +402,117 @@ fail:
 	return -1;
 }
 
+/* The mailer the configuration asks for, with its AUTH secret if any. */
+static struct mailer *
+open_mailer(const struct config *cfg)
+{
+	char *user = NULL, *password = NULL;
+	struct mailer *m = NULL;
+
+	if (cfg->transport == TRANSPORT_SMTP && cfg->smtp_auth_file &&
+	    mailer_read_auth_file(cfg->smtp_auth_file, &user, &password) < 0)
+		return NULL;
+	{
+		struct mailer_options mo = {
+			.transport = cfg->transport,
+			.maildir = cfg->maildir,
+			.host = cfg->smtp_host,
+			.port = cfg->smtp_port,
+			.starttls = cfg->starttls,
+			.user = user,
+			.password = password,
+			.timeout = cfg->smtp_timeout,
+		};
+
+		m = mailer_new(&mo);
+	}
+	free(user);
+	if (password) {
+		/* The secret should not linger in freed memory. */
+		explicit_bzero(password, strlen(password));
+		free(password);
+	}
+	return m;
+}
+
+/* The signals that end the daemon and the web endpoint cleanly. */
+static void
+catch_stop_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	/* a peer closing early must give EPIPE, not kill the process */
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+/* The web endpoint's clock; TENDERLOTS_NOW was checked at start. */
+static time_t
+web_clock(void)
+{
+	time_t now;
+
+	return current_time(&now) == 0 ? now : time(NULL);
+}
+
+static int
+cmd_web(const char *config_path, int argc, char **argv)
+{
+	struct mailer *mailer = NULL;
+	struct outbox *outbox = NULL;
+	struct site *site = NULL;
+	struct web *web = NULL;
+	struct app app;
+	time_t now;
+	int rc = EXIT_ERROR;
+
+	if (argc != 1)
+		return usage_error(usage_web, "web: takes no arguments");
+	if (current_time(&now) < 0 ||
+	    app_open(&app, config_path, APP_STORE) < 0)
+		return EXIT_ERROR;
+	if (!(mailer = open_mailer(app.cfg)) ||
+	    !(outbox = outbox_new(app.store, app.cfg, &app.categories,
+				  app.templates, app.key)))
+		goto out;
+	{
+		struct site_options so = {
+			.store = app.store, .cfg = app.cfg,
+			.categories = &app.categories, .key = app.key,
+			.outbox = outbox, .mailer = mailer, .now = web_clock,
+			.subscribe_per_hour = app.cfg->web_subscribe_per_hour,
+		};
+		struct web_options wo = {
+			.address = app.cfg->web_listen,
+			.port = (int)app.cfg->web_port,
+			.max_body = FORM_MAX_BODY,
+			.max_uri = 2048,
+		};
+
+		if (!(site = site_new(&so)) ||
+		    !(web = web_start(&wo, site_handle, site)))
+			goto out;
+		catch_stop_signals();
+		printf("listening on http://%s:%d/\n", wo.address, web_port(web));
+		fflush(stdout);
+	}
+	while (!stop_requested)
+		pause();
+	rc = EXIT_OK;
+out:
+	web_stop(web);
+	site_free(site);
+	outbox_free(outbox);
+	mailer_free(mailer);
+	app_close(&app);
+	return rc;
+}
+
 static int
 cmd_run(const char *config_path, int argc, char **argv)
 {
@@ -398,8 +521,6 @@ cmd_run(const char *config_path, int argc, char **argv)
 	struct syndication_parser *syndication = NULL;
 	struct mailer *mailer = NULL;
 	struct outbox *outbox = NULL;
-	char *user = NULL, *password = NULL;
-	struct sigaction sa;
 	int once = 0, i, rc = EXIT_ERROR;
 
 	for (i = 1; i < argc; i++) {
@@ -410,24 +531,8 @@ cmd_run(const char *config_path, int argc, char **argv)
 	}
 	if (app_open(&app, config_path, APP_STORE) < 0)
 		goto out;
-	if (app.cfg->transport == TRANSPORT_SMTP && app.cfg->smtp_auth_file &&
-	    mailer_read_auth_file(app.cfg->smtp_auth_file, &user, &password) < 0)
+	if (!(mailer = open_mailer(app.cfg)))
 		goto out;
-	{
-		struct mailer_options mo = {
-			.transport = app.cfg->transport,
-			.maildir = app.cfg->maildir,
-			.host = app.cfg->smtp_host,
-			.port = app.cfg->smtp_port,
-			.starttls = app.cfg->starttls,
-			.user = user,
-			.password = password,
-			.timeout = app.cfg->smtp_timeout,
-		};
-
-		if (!(mailer = mailer_new(&mo)))
-			goto out;
-	}
 	if (!(parser = eforms_parser_new()) ||
 	    !(syndication = syndication_parser_new())) {
 		error("cannot set up the parsers");
@@ -436,15 +541,7 @@ cmd_run(const char *config_path, int argc, char **argv)
 	if (!(outbox = outbox_new(app.store, app.cfg, &app.categories,
 				  app.templates, app.key)))
 		goto out;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	/* libcurl is told not to touch signals; a peer closing early must
-	 * give EPIPE, not kill the daemon. */
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
+	catch_stop_signals();
 	for (;;) {
 		struct run_summary sum = { 0 };
 		struct run_context ctx = {
@@ -475,12 +572,6 @@ out:
 	syndication_parser_free(syndication);
 	outbox_free(outbox);
 	mailer_free(mailer);
-	free(user);
-	if (password) {
-		/* The secret should not linger in freed memory. */
-		explicit_bzero(password, strlen(password));
-		free(password);
-	}
 	app_close(&app);
 	return rc;
 }
@@ -535,6 +626,7 @@ firm_import(struct app *app, const char *path)
 	char err[256], source[1100];
 	unsigned created = 0, updated = 0, bad = 0;
 	struct buf data;
+	time_t now;
 	size_t i;
 	int c, rc = -1;
 
@@ -549,10 +641,10 @@ firm_import(struct app *app, const char *path)
 		goto out;
 	}
 	snprintf(source, sizeof source, "import:%s", path);
-	if (store_begin(store) < 0)
+	if (current_time(&now) < 0 || store_begin(store) < 0)
 		goto out;
 	for (i = 0; i < firms.n; i++) {
-		if (store_put_firm(store, firms.v[i], source, time(NULL), &c) < 0) {
+		if (store_put_firm(store, firms.v[i], source, now, &c) < 0) {
 			store_rollback(store);
 			goto out;
 		}
@@ -1707,6 +1799,8 @@ main(int argc, char **argv)
 			fputs(usage_bid, stdout);
 		else if (strcmp(cmd, "rfi") == 0)
 			fputs(usage_rfi, stdout);
+		else if (strcmp(cmd, "web") == 0)
+			fputs(usage_web, stdout);
 		else if (strcmp(cmd, "report") == 0)
 			fputs(usage_report, stdout);
 		else
@@ -1740,6 +1834,8 @@ main(int argc, char **argv)
 		rc = cmd_bid(config_path, argc, argv);
 	else if (strcmp(cmd, "rfi") == 0)
 		rc = cmd_rfi(config_path, argc, argv);
+	else if (strcmp(cmd, "web") == 0)
+		rc = cmd_web(config_path, argc, argv);
 	else if (strcmp(cmd, "report") == 0)
 		rc = cmd_report(config_path, argc, argv);
 	else

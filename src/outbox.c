@@ -735,6 +735,53 @@ has_id(const int64_t *ids, size_t n, int64_t id)
 	return 0;
 }
 
+int
+outbox_meeting_calendar(const struct outbox *o, const struct meeting *m,
+			const char *lang, time_t now, struct buf *ics)
+{
+	const char *organizer = m->organizer ? m->organizer :
+				o->cfg->reply_to ? o->cfg->reply_to :
+				o->cfg->mail_from;
+	char uid[320], organizer_addr[256];
+	struct buf page;
+	int rc = -1;
+
+	buf_init(&page, 1024);
+	snprintf(uid, sizeof uid, "meeting-%lld@%s", (long long)m->id,
+		 strrchr(o->from_addr, '@') + 1);
+	if (mail_address(organizer, organizer_addr, sizeof organizer_addr) < 0) {
+		error("meeting %lld: organizer '%s' is not a mail address",
+		      (long long)m->id, organizer);
+		goto out;
+	}
+	if (buf_printf(&page, "%s/meetings/%lld", o->cfg->public_url,
+		       (long long)m->id) < 0)
+		goto out;
+	{
+		struct ical_event ev = {
+			.uid = uid,
+			.sequence = m->sequence,
+			.cancelled = m->cancelled,
+			.start = m->start,
+			.end = m->end,
+			.tzid = m->timezone,
+			.stamp = now,
+			.summary = m->title,
+			.description = m->description,
+			.location = m->location ? m->location : m->video_url,
+			.url = buf_str(&page),
+			.organizer_name = o->cfg->service_name,
+			.organizer_email = organizer_addr,
+			.language = is_english(lang) ? "en" : "sv",
+		};
+
+		rc = ical_publish(&ev, ics);
+	}
+out:
+	buf_release(&page);
+	return rc;
+}
+
 /* The fields of an invitation, and its calendar file. */
 static int
 set_meeting(const struct outbox *o, struct tpl_vars *v, const struct firm *f,
@@ -742,23 +789,13 @@ set_meeting(const struct outbox *o, struct tpl_vars *v, const struct firm *f,
 	    int updated, time_t now, struct buf *ics)
 {
 	struct alert_links links = links_for(o, now);
-	const char *organizer = m->organizer ? m->organizer :
-				o->cfg->reply_to ? o->cfg->reply_to :
-				o->cfg->mail_from;
-	char object[32], uid[320], organizer_addr[256];
+	char object[32];
 	struct buf page, rsvp;
 	int rc = -1;
 
 	buf_init(&page, 1024);
 	buf_init(&rsvp, 1024);
 	snprintf(object, sizeof object, "%lld", (long long)m->id);
-	snprintf(uid, sizeof uid, "meeting-%s@%s", object,
-		 strrchr(o->from_addr, '@') + 1);
-	if (mail_address(organizer, organizer_addr, sizeof organizer_addr) < 0) {
-		error("meeting %s: organizer '%s' is not a mail address", object,
-		      organizer);
-		goto out;
-	}
 	if (buf_printf(&page, "%s/meetings/%s", o->cfg->public_url, object) < 0 ||
 	    (!m->cancelled &&
 	     (alert_link(&links, "rsvp", f->id, object, &rsvp) < 0 ||
@@ -779,29 +816,9 @@ set_meeting(const struct outbox *o, struct tpl_vars *v, const struct firm *f,
 	    (m->capacity > 0 && tpl_setf(v, "capacity", "%ld", m->capacity) < 0) ||
 	    tpl_set(v, "category", category_label(o, m->category,
 						  f->language)) < 0 ||
-	    (notice && tpl_set(v, "notice_title", notice->title) < 0))
+	    (notice && tpl_set(v, "notice_title", notice->title) < 0) ||
+	    outbox_meeting_calendar(o, m, f->language, now, ics) < 0)
 		goto out;
-	{
-		struct ical_event ev = {
-			.uid = uid,
-			.sequence = m->sequence,
-			.cancelled = m->cancelled,
-			.start = m->start,
-			.end = m->end,
-			.tzid = m->timezone,
-			.stamp = now,
-			.summary = m->title,
-			.description = m->description,
-			.location = m->location ? m->location : m->video_url,
-			.url = buf_str(&page),
-			.organizer_name = o->cfg->service_name,
-			.organizer_email = organizer_addr,
-			.language = is_english(f->language) ? "en" : "sv",
-		};
-
-		if (ical_publish(&ev, ics) < 0)
-			goto out;
-	}
 	rc = 0;
 out:
 	buf_release(&page);
@@ -954,6 +971,53 @@ outbox_queue_meetings(struct outbox *o, const struct firm_list *firms,
 out:
 	meetings_free(m, n);
 	return rc;
+}
+
+/*
+ * The mails the web endpoint sends at once: the confirmation of a new
+ * subscription, and to a firm that subscribed again, its manage link.
+ * Each request makes its own mail; the endpoint limits how often.
+ */
+static int
+queue_account_mail(struct outbox *o, const struct firm *f, time_t now,
+		   enum alert_kind kind)
+{
+	struct alert_links links = links_for(o, now);
+	struct tpl_vars *v = tpl_vars_new();
+	struct buf url;
+	char key[128];
+	int q, rc = -1;
+
+	buf_init(&url, 1024);
+	snprintf(key, sizeof key, "%s/%s/%lld", kind == ALERT_CONFIRM ?
+		 "confirm" : "manage-link", f->orgnr, (long long)now);
+	if (!v || alert_set_firm(v, o->cfg->service_name, &links, f) < 0)
+		goto out;
+	if (kind == ALERT_CONFIRM) {
+		/* a week to confirm: after that, subscribe again */
+		links.expires = now + 7L * 24 * 3600;
+		if (alert_link(&links, "confirm", f->id, "", &url) < 0 ||
+		    tpl_set(v, "confirm_url", buf_str(&url)) < 0 ||
+		    tpl_set(v, "pending", "1") < 0)
+			goto out;
+	}
+	rc = queue_mail_tx(o, f, key, kind, v, NULL, 0, NULL, 0, now, &q);
+out:
+	tpl_vars_free(v);
+	buf_release(&url);
+	return rc;
+}
+
+int
+outbox_queue_confirmation(struct outbox *o, const struct firm *f, time_t now)
+{
+	return queue_account_mail(o, f, now, ALERT_CONFIRM);
+}
+
+int
+outbox_queue_manage_link(struct outbox *o, const struct firm *f, time_t now)
+{
+	return queue_account_mail(o, f, now, ALERT_MANAGE);
 }
 
 /* One batch of due messages, as the mailer's done callback sees it. */

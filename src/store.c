@@ -370,6 +370,8 @@ enum stmt_id {
 	ST_FIRM_ANONYMISE,
 	ST_FIRM_DELETE_ID,
 	ST_FIRM_BY_ID,
+	ST_PUBLIC_NOTICES,
+	ST_FIRM_RECORDS,
 	ST_REPORT_FIRST,
 	ST_REPORT_LAST = ST_REPORT_FIRST + REPORT_NQUERIES - 1,
 	NSTMT
@@ -603,6 +605,45 @@ static const char *const stmt_sql[NSTMT] = {
 	" WHERE m.firm = ?1 AND g.state = 'sent'",
 	[ST_FIRM_DELETE_ID] =
 	"DELETE FROM firm WHERE id = ?1",
+	/*
+	 * What the public pages list: every current notice some firm was
+	 * matched to, and every RFI, the unit's own and others', newest
+	 * first.
+	 */
+	[ST_PUBLIC_NOTICES] =
+	"SELECT n.notice_id, n.title, n.buyer, n.url, n.kind, n.deadline,"
+	" n.published, (SELECT group_concat(DISTINCT c.category) FROM lot l"
+	"  JOIN category_lot c ON c.lot = l.id WHERE l.notice = n.id),"
+	" n.description, r.contact, coalesce(r.attachments, n.documents_url),"
+	" coalesce(r.closed_at, 0), r.id IS NOT NULL, n.ingested_at"
+	" FROM notice n LEFT JOIN rfi r ON r.notice_id = n.notice_id"
+	" WHERE n.superseded_by IS NULL AND (?3 IS NULL OR n.kind = ?3)"
+	" AND (?4 IS NULL OR n.notice_id = ?4)"
+	" AND (n.kind = 'rfi' OR EXISTS (SELECT 1 FROM match m"
+	"  WHERE m.notice_id = n.notice_id))"
+	" AND (?1 IS NULL OR EXISTS (SELECT 1 FROM lot l JOIN category_lot c"
+	"  ON c.lot = l.id WHERE l.notice = n.id AND c.category = ?1))"
+	" ORDER BY n.published DESC, n.id DESC LIMIT ?2",
+	/* Everything stored about a firm, for its own export. */
+	[ST_FIRM_RECORDS] =
+	"SELECT 'subscribed', consent_source, NULL, consent_at, confirmed_at"
+	" FROM firm WHERE id = ?1"
+	" UNION ALL SELECT 'unsubscribed', NULL, NULL, unsubscribed_at, NULL"
+	" FROM firm WHERE id = ?1 AND unsubscribed_at IS NOT NULL"
+	" UNION ALL SELECT 'mail', key, state, created_at, sent_at FROM message"
+	" WHERE firm = ?1"
+	" UNION ALL SELECT 'match', notice_id, lot_id, created_at, NULL FROM match"
+	" WHERE firm = ?1"
+	" UNION ALL SELECT 'stopped', notice_id, NULL, created_at, NULL"
+	" FROM notice_stop WHERE firm = ?1"
+	" UNION ALL SELECT 'meeting', meeting, CASE WHEN attended THEN 'attended'"
+	"  WHEN cancelled_at IS NOT NULL THEN 'cancelled' ELSE 'registered' END,"
+	"  coalesce(registered_at, 0), cancelled_at FROM meeting_registration"
+	" WHERE firm = ?1"
+	" UNION ALL SELECT 'rfi_answer', notice_id, source, answered_at, NULL"
+	" FROM rfi_response WHERE firm = ?1"
+	" UNION ALL SELECT 'bid', notice_id, source, bid_at, NULL FROM bid"
+	" WHERE firm = ?1",
 	[ST_FIRM_BY_ID] =
 	FIRM_COLUMNS " WHERE id = ?1",
 	[ST_FIRM_UPDATE] =
@@ -2406,6 +2447,120 @@ store_delete_firm(struct store *s, int64_t id, time_t now, int *found)
 fail:
 	store_rollback(s);
 	return -1;
+}
+
+static int
+read_public_notice(sqlite3_stmt *st, void *elem)
+{
+	struct public_notice *p = elem;
+
+	p->notice_id = column_strdup(st, 0);
+	p->title = column_strdup(st, 1);
+	p->buyer = column_strdup(st, 2);
+	p->url = column_strdup(st, 3);
+	p->kind = column_strdup(st, 4);
+	if ((p->has_deadline = sqlite3_column_type(st, 5) != SQLITE_NULL))
+		p->deadline = (time_t)sqlite3_column_int64(st, 5);
+	p->published = column_strdup(st, 6);
+	p->categories = column_strdup(st, 7);
+	p->description = column_strdup(st, 8);
+	p->contact = column_strdup(st, 9);
+	p->documents = column_strdup(st, 10);
+	p->closed_at = (time_t)sqlite3_column_int64(st, 11);
+	p->own = sqlite3_column_int(st, 12);
+	p->updated = (time_t)sqlite3_column_int64(st, 13);
+	return p->notice_id && p->title && p->kind && p->published ? 0 : -1;
+}
+
+void
+public_notices_free(struct public_notice *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(p[i].notice_id);
+		free(p[i].title);
+		free(p[i].buyer);
+		free(p[i].url);
+		free(p[i].kind);
+		free(p[i].published);
+		free(p[i].categories);
+		free(p[i].description);
+		free(p[i].contact);
+		free(p[i].documents);
+	}
+	free(p);
+}
+
+static void
+release_public_notices(void *v, size_t n)
+{
+	public_notices_free(v, n);
+}
+
+int
+store_public_notices(struct store *s, const char *kind, const char *category,
+		     const char *notice_id, size_t limit,
+		     struct public_notice **out, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_PUBLIC_NOTICES)))
+		return -1;
+	bind_text(st, 1, category);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+	bind_text(st, 3, kind);
+	bind_text(st, 4, notice_id);
+	return collect(s, st, sizeof **out, read_public_notice,
+		       release_public_notices, (void **)out, n,
+		       "list public notices");
+}
+
+static int
+read_firm_record(sqlite3_stmt *st, void *elem)
+{
+	struct firm_record *r = elem;
+
+	r->what = column_strdup(st, 0);
+	r->a = column_strdup(st, 1);
+	r->b = column_strdup(st, 2);
+	r->t1 = sqlite3_column_int64(st, 3);
+	if ((r->has_t2 = sqlite3_column_type(st, 4) != SQLITE_NULL))
+		r->t2 = sqlite3_column_int64(st, 4);
+	return r->what ? 0 : -1;
+}
+
+void
+firm_records_free(struct firm_record *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(r[i].what);
+		free(r[i].a);
+		free(r[i].b);
+	}
+	free(r);
+}
+
+static void
+release_firm_records(void *v, size_t n)
+{
+	firm_records_free(v, n);
+}
+
+int
+store_firm_records(struct store *s, int64_t firm_id, struct firm_record **out,
+		   size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_FIRM_RECORDS)))
+		return -1;
+	sqlite3_bind_int64(st, 1, firm_id);
+	return collect(s, st, sizeof **out, read_firm_record,
+		       release_firm_records, (void **)out, n,
+		       "read a firm's records");
 }
 
 int

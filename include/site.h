@@ -1,0 +1,45 @@
+#ifndef TENDERLOTS_SITE_H
+#define TENDERLOTS_SITE_H
+
+#include <time.h>
+
+#include "category.h"
+#include "config.h"
+#include "mailer.h"
+#include "outbox.h"
+#include "store.h"
+#include "token.h"
+#include "web.h"
+
+/*
+ * The pages of the web endpoint: the public lists (RFIs, meetings,
+ * notices, each also as Atom), and what a firm does through the signed
+ * links in its mails: subscribe (double opt-in), confirm, manage, export
+ * and delete its data, unsubscribe (RFC 8058 one-click too), stop mails
+ * about one procurement, register for a meeting. Pages come from the
+ * templates in templates/web/, Swedish unless ?lang=en. No GET changes
+ * anything; every form carries a signed CSRF token; subscriptions are
+ * limited per client address.
+ */
+struct site_options {
+	struct store *store;
+	const struct config *cfg;
+	const struct category_set *categories;
+	const struct token_key *key;
+	struct outbox *outbox;
+	struct mailer *mailer;		/* sends a confirmation at once */
+	time_t (*now)(void);
+	long subscribe_per_hour;	/* per client address */
+};
+
+struct site;
+
+/* Loads and checks the page templates; NULL (reported) if it cannot. */
+struct site *site_new(const struct site_options *o);
+void site_free(struct site *s);
+
+/* A web_handler: arg is the site. */
+void site_handle(void *arg, const struct web_request *req,
+		 struct web_response *res);
+
+#endif

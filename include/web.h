@@ -1,0 +1,56 @@
+#ifndef TENDERLOTS_WEB_H
+#define TENDERLOTS_WEB_H
+
+#include <stddef.h>
+
+#include "buf.h"
+
+/*
+ * The HTTP side of the web endpoint, on libmicrohttpd: one thread that
+ * reads requests with a cap on each part, hands each whole request to a
+ * handler, and sends its answer with the security headers every page
+ * needs (CSP, X-Content-Type-Options, Referrer-Policy, no caching of
+ * pages with links that act for a firm). It knows nothing of the pages.
+ */
+enum web_method { WEB_GET, WEB_HEAD, WEB_POST, WEB_OTHER };
+
+struct web_request {
+	enum web_method method;
+	const char *path;	/* decoded, without the query */
+	const char *query;	/* raw, without '?'; "" for none */
+	const char *content_type;	/* NULL for none */
+	const char *body;	/* NUL-terminated; "" for none */
+	size_t body_len;
+	const char *client;	/* the peer's address, "127.0.0.1" */
+};
+
+struct web_response {
+	int status;
+	const char *content_type;	/* NULL: text/html; charset=utf-8 */
+	struct buf body;
+	char location[1024];	/* a redirect's target; "" for none */
+	char filename[128];	/* a download's name; "" for none */
+	int cache;		/* may be cached a few minutes: public pages */
+	int allow;		/* 405: the methods allowed, as WEB_GET... bits */
+};
+
+typedef void (*web_handler)(void *arg, const struct web_request *req,
+			    struct web_response *res);
+
+struct web_options {
+	const char *address;	/* an IPv4 address to listen on */
+	int port;		/* 0: any free port (tests) */
+	size_t max_body;	/* larger bodies get 413 */
+	size_t max_uri;		/* longer request lines get 414 */
+};
+
+struct web;
+
+/* Starts listening; NULL (reported) if it cannot. */
+struct web *web_start(const struct web_options *o, web_handler h, void *arg);
+/* The port it listens on. */
+int web_port(const struct web *w);
+/* Finishes the request in hand and stops. */
+void web_stop(struct web *w);
+
+#endif

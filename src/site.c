@@ -1,0 +1,1651 @@
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alert.h"
+#include "atom.h"
+#include "codes.h"
+#include "cpv.h"
+#include "form.h"
+#include "ini.h"
+#include "json.h"
+#include "log.h"
+#include "mail.h"
+#include "participation.h"
+#include "site.h"
+#include "template.h"
+
+enum page {
+	PAGE_INDEX, PAGE_RFIS, PAGE_RFI, PAGE_MEETINGS, PAGE_MEETING,
+	PAGE_NOTICES, PAGE_SUBSCRIBE, PAGE_SUBSCRIBE_SENT, PAGE_CONFIRM,
+	PAGE_CONFIRMED, PAGE_MANAGE, PAGE_UNSUBSCRIBE, PAGE_UNSUBSCRIBED,
+	PAGE_STOP, PAGE_STOPPED, PAGE_RSVP, PAGE_DELETED, PAGE_ERROR, NPAGES
+};
+
+static const char *const page_files[NPAGES] = {
+	"index", "rfis", "rfi", "meetings", "meeting", "notices", "subscribe",
+	"subscribe_sent", "confirm", "confirmed", "manage", "unsubscribe",
+	"unsubscribed", "stop", "stopped", "rsvp", "deleted", "error"
+};
+
+static const char *const langs[] = { "sv", "en" };
+#define NLANGS 2
+
+/* Every field a page may use; templates/web/README says what each holds. */
+static const char *const known_fields[] = {
+	"lang", "service", "page_title", "home_url", "rfis_url", "meetings_url",
+	"notices_url", "subscribe_url", "other_lang_url", "action", "csrf",
+	"errors", "message", "rfis", "title", "url", "deadline", "buyer",
+	"meetings", "starts", "ends", "location", "video_url", "category_name",
+	"cancelled", "categories", "name", "own", "atom_url", "description",
+	"documents", "contact", "notice_url", "closed", "category_names",
+	"answer_info", "notice_title", "capacity", "seats_left",
+	"registration_deadline", "full", "ics_url", "selected", "notices",
+	"kind_planning", "kind_rfi", "kind_competition", "kind_result",
+	"published", "orgnr", "email", "cpv", "employees", "turnover", "key",
+	"checked", "regions", "code", "kind_planning_checked",
+	"kind_rfi_checked", "kind_competition_checked", "kind_result_checked",
+	"freq_immediately_checked", "freq_daily_checked",
+	"freq_weekly_checked", "lang_sv_checked", "lang_en_checked", "saved",
+	"unsubscribed", "export_url", "delete_action", "existing", "firm_name",
+	"manage_url", "registered", "result", "status",
+	NULL
+};
+
+/* Subscriptions are limited per client address, over an hour. */
+#define RATE_SLOTS 256
+#define RATE_WINDOW 3600
+/* CSRF tokens outlive a page left open over lunch, not more. */
+#define CSRF_LIFETIME (4 * 3600)
+#define PUBLIC_LIST_MAX 100
+
+struct rate_slot {
+	char client[48];
+	time_t since;
+	long count;
+};
+
+struct site {
+	struct site_options o;
+	struct tpl *head;
+	struct tpl *nav[NLANGS], *foot[NLANGS], *page[NLANGS][NPAGES];
+	char *title[NLANGS][NPAGES];
+	struct rate_slot rate[RATE_SLOTS];
+};
+
+/* What a request is about, parsed once. */
+struct visit {
+	struct site *site;
+	const struct web_request *req;
+	struct web_response *res;
+	struct form *query;
+	struct form *body;
+	int en;
+	time_t now;
+};
+
+static int
+load_page(const char *dir, const char *lang, const char *name, struct tpl **t)
+{
+	struct buf path;
+	int rc = -1;
+
+	buf_init(&path, 4096);
+	if (buf_printf(&path, "%s/web/%s%s%s.html", dir, lang ? lang : "",
+		       lang ? "/" : "", name) < 0)
+		error("%s: path too long", dir);
+	else if (tpl_load(buf_str(&path), t) == 0)
+		rc = tpl_check(*t, known_fields);
+	buf_release(&path);
+	return rc;
+}
+
+struct titles_ctx {
+	char **title;		/* NPAGES */
+	const char *file;
+};
+
+static int
+titles_section(void *arg, const char *name, size_t line)
+{
+	struct titles_ctx *c = arg;
+
+	if (strcmp(name, "titles") != 0)
+		return error("%s:%zu: unknown section [%s]", c->file, line, name);
+	return 0;
+}
+
+static int
+titles_key(void *arg, const char *key, const char *value, size_t line)
+{
+	struct titles_ctx *c = arg;
+	size_t i;
+
+	for (i = 0; i < NPAGES; i++)
+		if (strcmp(page_files[i], key) == 0)
+			break;
+	if (i == NPAGES)
+		return error("%s:%zu: no page '%s'", c->file, line, key);
+	free(c->title[i]);
+	if (!(c->title[i] = strdup(value)))
+		return error("out of memory");
+	return 0;
+}
+
+/* The page titles of a language: titles.conf, one key per page. */
+static int
+load_titles(const char *dir, const char *lang, char **title)
+{
+	static const struct ini_handler h = { titles_section, titles_key };
+	struct buf path, text;
+	struct titles_ctx c = { title, NULL };
+	size_t i;
+	int rc = -1;
+
+	buf_init(&path, 4096);
+	buf_init(&text, INI_MAX_FILE);
+	if (buf_printf(&path, "%s/web/%s/titles.conf", dir, lang) < 0 ||
+	    ini_read(buf_str(&path), &text) < 0)
+		goto out;
+	c.file = buf_str(&path);
+	if (ini_parse(c.file, buf_str(&text), text.len, &h, &c) < 0)
+		goto out;
+	rc = 0;
+	for (i = 0; i < NPAGES; i++)
+		if (!title[i])
+			rc = error("%s: no title for page '%s'", c.file,
+				   page_files[i]);
+out:
+	buf_release(&path);
+	buf_release(&text);
+	return rc;
+}
+
+void
+site_free(struct site *s)
+{
+	size_t l, p;
+
+	if (!s)
+		return;
+	tpl_free(s->head);
+	for (l = 0; l < NLANGS; l++) {
+		tpl_free(s->nav[l]);
+		tpl_free(s->foot[l]);
+		for (p = 0; p < NPAGES; p++) {
+			tpl_free(s->page[l][p]);
+			free(s->title[l][p]);
+		}
+	}
+	free(s);
+}
+
+struct site *
+site_new(const struct site_options *o)
+{
+	struct site *s = calloc(1, sizeof *s);
+	const char *dir = o->cfg->templates_dir;
+	size_t l, p;
+	int rc = 0;
+
+	if (!s) {
+		error("out of memory");
+		return NULL;
+	}
+	s->o = *o;
+	if (load_page(dir, NULL, "head", &s->head) < 0)
+		rc = -1;
+	for (l = 0; l < NLANGS; l++) {
+		if (load_page(dir, langs[l], "nav", &s->nav[l]) < 0 ||
+		    load_page(dir, langs[l], "foot", &s->foot[l]) < 0 ||
+		    load_titles(dir, langs[l], s->title[l]) < 0)
+			rc = -1;
+		for (p = 0; p < NPAGES; p++)
+			if (load_page(dir, langs[l], page_files[p],
+				      &s->page[l][p]) < 0)
+				rc = -1;
+	}
+	if (rc < 0) {
+		site_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/*
+ * A link within the site, with ?lang=en for English. Relative, so the
+ * pages work behind any proxy and host name; only mails and feeds, read
+ * elsewhere, need public_url.
+ */
+static int
+set_url(struct tpl_vars *v, const char *name, const char *path, int en)
+{
+	return tpl_setf(v, name, "%s%s", path,
+			en ? (strchr(path, '?') ? "&lang=en" : "?lang=en") : "");
+}
+
+static void
+render(struct visit *vi, enum page p, struct tpl_vars *v, int status)
+{
+	struct site *s = vi->site;
+	const char *path = vi->req->path;
+	struct buf *out = &vi->res->body;
+
+	buf_reset(out);
+	vi->res->status = status;
+	if (tpl_set(v, "lang", langs[vi->en]) < 0 ||
+	    tpl_set(v, "service", s->o.cfg->service_name) < 0 ||
+	    tpl_set(v, "page_title", s->title[vi->en][p]) < 0 ||
+	    set_url(v, "home_url", "/", vi->en) < 0 ||
+	    set_url(v, "rfis_url", "/rfi", vi->en) < 0 ||
+	    set_url(v, "meetings_url", "/meetings", vi->en) < 0 ||
+	    set_url(v, "notices_url", "/notices", vi->en) < 0 ||
+	    set_url(v, "subscribe_url", "/subscribe", vi->en) < 0 ||
+	    set_url(v, "other_lang_url", path, !vi->en) < 0 ||
+	    tpl_render(s->head, v, TPL_HTML, out) < 0 ||
+	    tpl_render(s->nav[vi->en], v, TPL_HTML, out) < 0 ||
+	    tpl_render(s->page[vi->en][p], v, TPL_HTML, out) < 0 ||
+	    tpl_render(s->foot[vi->en], v, TPL_HTML, out) < 0) {
+		buf_reset(out);
+		buf_adds(out, "Internal error\n");
+		vi->res->status = 500;
+		vi->res->content_type = "text/plain; charset=utf-8";
+	}
+}
+
+static void
+fail(struct visit *vi, int status, const char *sv, const char *en)
+{
+	struct tpl_vars *v = tpl_vars_new();
+
+	if (!v || tpl_setf(v, "status", "%d", status) < 0 ||
+	    tpl_set(v, "message", vi->en ? en : sv) < 0) {
+		vi->res->status = 500;
+		buf_adds(&vi->res->body, "Internal error\n");
+	} else {
+		render(vi, PAGE_ERROR, v, status);
+	}
+	tpl_vars_free(v);
+}
+
+static void
+not_found(struct visit *vi)
+{
+	fail(vi, 404, "Sidan finns inte.", "There is no such page.");
+}
+
+static void
+store_failed(struct visit *vi)
+{
+	fail(vi, 500, "Något gick fel hos oss. Försök igen om en stund.",
+	     "Something went wrong on our side. Please try again later.");
+}
+
+static const char *
+lang_of(const struct visit *vi)
+{
+	return langs[vi->en];
+}
+
+static int
+set_time(struct tpl_vars *v, const char *name, time_t t, const struct visit *vi)
+{
+	return alert_set_time(v, name, t, lang_of(vi));
+}
+
+/* A signed token for a form on this page, tied to firm and purpose. */
+static int
+set_csrf(struct tpl_vars *v, const struct visit *vi, int64_t firm,
+	 const char *form)
+{
+	char f[24], token[TOKEN_MAX];
+
+	snprintf(f, sizeof f, "%lld", (long long)firm);
+	if (token_make(vi->site->o.key, "csrf", f, form, vi->now + CSRF_LIFETIME,
+		       token, sizeof token) < 0)
+		return -1;
+	return tpl_set(v, "csrf", token);
+}
+
+static int
+csrf_ok(const struct visit *vi, int64_t firm, const char *form)
+{
+	const char *token = vi->body ? form_get(vi->body, "csrf") : NULL;
+	char f[TOKEN_FIELD_MAX + 1], o[TOKEN_FIELD_MAX + 1];
+
+	if (!token || token_check(vi->site->o.key, token, "csrf", vi->now,
+				  f, sizeof f, o, sizeof o) != TOKEN_OK)
+		return 0;
+	return strtoll(f, NULL, 10) == firm && strcmp(o, form) == 0;
+}
+
+/*
+ * The firm a signed link acts for: the token in the path after prefix,
+ * for purpose. 0 if it is forged, altered or expired.
+ */
+static int64_t
+link_firm(const struct visit *vi, const char *token, const char *purpose,
+	  char *object, size_t objlen)
+{
+	char firm[TOKEN_FIELD_MAX + 1];
+	char *end;
+	long long id;
+
+	if (token_check(vi->site->o.key, token, purpose, vi->now, firm,
+			sizeof firm, object, objlen) != TOKEN_OK)
+		return 0;
+	id = strtoll(firm, &end, 10);
+	return *end || id < 1 ? 0 : id;
+}
+
+static void
+bad_link(struct visit *vi)
+{
+	fail(vi, 403, "Länken gäller inte: den är ändrad eller för gammal. "
+	     "Använd länken i ert senaste mejl.",
+	     "The link is not valid: it was altered or has expired. Use the "
+	     "link in your latest mail.");
+}
+
+/* ---- public pages ---- */
+
+static int
+set_notice_fields(struct tpl_vars *v, const struct public_notice *p,
+		  const struct visit *vi)
+{
+	const struct category_set *cs = vi->site->o.categories;
+	struct buf names;
+	char flag[32], path[256];
+	const char *c, *end;
+	int rc = -1;
+
+	buf_init(&names, 4096);
+	for (c = p->categories; c && *c; c = *end ? end + 1 : end) {
+		const struct category *cat;
+		char key[64];
+
+		end = strchr(c, ',');
+		if (!end)
+			end = c + strlen(c);
+		snprintf(key, sizeof key, "%.*s", (int)(end - c), c);
+		if ((cat = category_find(cs, key)) &&
+		    buf_printf(&names, "%s%s", names.len ? ", " : "",
+			       category_name(cat, lang_of(vi))) < 0)
+			goto out;
+	}
+	snprintf(flag, sizeof flag, "kind_%s", p->kind);
+	snprintf(path, sizeof path, "/rfi/%s", p->notice_id);
+	if (tpl_set(v, "title", p->title) < 0 ||
+	    tpl_set(v, "buyer", p->buyer) < 0 ||
+	    tpl_set(v, flag, "1") < 0 ||
+	    tpl_set(v, "published", p->published) < 0 ||
+	    (names.len && tpl_set(v, "category_names", buf_str(&names)) < 0) ||
+	    (p->has_deadline && set_time(v, "deadline", p->deadline, vi) < 0))
+		goto out;
+	/* the unit's RFIs have their page here; others link to theirs */
+	if (p->own ? set_url(v, "url", path, vi->en) < 0 :
+	    (p->url && strncmp(p->url, "https://", 8) == 0 &&
+	     tpl_set(v, "url", p->url) < 0))
+		goto out;
+	rc = 0;
+out:
+	buf_release(&names);
+	return rc;
+}
+
+static int
+add_rfis(struct tpl_vars *v, const struct visit *vi, size_t limit)
+{
+	struct public_notice *p = NULL;
+	struct tpl_vars *item;
+	char path[256];
+	size_t n = 0, i;
+	int rc = -1;
+
+	if (store_public_notices(vi->site->o.store, "rfi", NULL, NULL, limit,
+				 &p, &n) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if ((p[i].has_deadline && p[i].deadline <= vi->now) || p[i].closed_at)
+			continue;
+		snprintf(path, sizeof path, "/rfi/%s", p[i].notice_id);
+		if (!(item = tpl_add(v, "rfis")) ||
+		    set_notice_fields(item, &p[i], vi) < 0 ||
+		    set_url(item, "url", path, vi->en) < 0 ||
+		    (p[i].own && tpl_set(item, "own", "1") < 0))
+			goto out;
+	}
+	rc = 0;
+out:
+	public_notices_free(p, n);
+	return rc;
+}
+
+static int
+set_meeting_fields(struct tpl_vars *v, const struct meeting *m,
+		   const struct visit *vi)
+{
+	const struct category *c = m->category ?
+		category_find(vi->site->o.categories, m->category) : NULL;
+	struct stored_notice *notice = NULL;
+	char path[64];
+	int rc = -1;
+
+	snprintf(path, sizeof path, "/meetings/%lld", (long long)m->id);
+	if (m->notice_id &&
+	    store_get_notice(vi->site->o.store, m->notice_id, &notice) < 0)
+		return -1;
+	if (tpl_set(v, "title", m->title) < 0 ||
+	    set_url(v, "url", path, vi->en) < 0 ||
+	    set_time(v, "starts", m->start, vi) < 0 ||
+	    set_time(v, "ends", m->end, vi) < 0 ||
+	    tpl_set(v, "location", m->location) < 0 ||
+	    tpl_set(v, "video_url", m->video_url) < 0 ||
+	    tpl_set(v, "description", m->description) < 0 ||
+	    (c && tpl_set(v, "category_name", category_name(c, lang_of(vi))) < 0) ||
+	    (notice && tpl_set(v, "notice_title", notice->title) < 0) ||
+	    (m->cancelled && tpl_set(v, "cancelled", "1") < 0))
+		goto out;
+	rc = 0;
+out:
+	stored_notice_free(notice);
+	return rc;
+}
+
+static int
+add_meetings(struct tpl_vars *v, const struct visit *vi)
+{
+	struct meeting *m = NULL;
+	struct tpl_vars *item;
+	size_t n = 0, i;
+	int rc = -1;
+
+	if (store_meetings(vi->site->o.store, vi->now, 0, &m, &n) < 0)
+		return -1;
+	for (i = 0; i < n && i < PUBLIC_LIST_MAX; i++)
+		if (!(item = tpl_add(v, "meetings")) ||
+		    set_meeting_fields(item, &m[i], vi) < 0)
+			goto out;
+	rc = 0;
+out:
+	meetings_free(m, n);
+	return rc;
+}
+
+static int
+add_category_links(struct tpl_vars *v, const struct visit *vi,
+		   const char *selected)
+{
+	const struct category_set *cs = vi->site->o.categories;
+	struct tpl_vars *item;
+	char path[128];
+	size_t i;
+
+	for (i = 0; i < cs->n; i++) {
+		snprintf(path, sizeof path, "/notices?category=%s", cs->v[i].key);
+		if (!(item = tpl_add(v, "categories")) ||
+		    tpl_set(item, "name", category_name(&cs->v[i],
+							lang_of(vi))) < 0 ||
+		    set_url(item, "url", path, vi->en) < 0 ||
+		    (selected && strcmp(selected, cs->v[i].key) == 0 &&
+		     tpl_set(item, "selected", "1") < 0))
+			return -1;
+	}
+	return 0;
+}
+
+static void
+page_index(struct visit *vi)
+{
+	struct tpl_vars *v = tpl_vars_new();
+
+	if (!v || add_rfis(v, vi, PUBLIC_LIST_MAX) < 0 ||
+	    add_meetings(v, vi) < 0 || add_category_links(v, vi, NULL) < 0)
+		store_failed(vi);
+	else
+		render(vi, PAGE_INDEX, v, 200);
+	tpl_vars_free(v);
+}
+
+/* ---- Atom ---- */
+
+static void
+send_atom(struct visit *vi, const char *path, const char *title,
+	  const struct atom_entry *e, size_t n)
+{
+	struct buf self, alt;
+	time_t updated = vi->now;
+	size_t i;
+
+	buf_init(&self, 2048);
+	buf_init(&alt, 2048);
+	for (i = 0; i < n; i++)
+		if (i == 0 || e[i].updated > updated)
+			updated = e[i].updated;
+	if (buf_printf(&self, "%s%s.atom", vi->site->o.cfg->public_url, path) < 0 ||
+	    buf_printf(&alt, "%s%s", vi->site->o.cfg->public_url, path) < 0) {
+		store_failed(vi);
+		goto out;
+	}
+	{
+		struct atom_feed f = {
+			.id = buf_str(&self), .title = title,
+			.self = buf_str(&self), .alternate = buf_str(&alt),
+			.author = vi->site->o.cfg->service_name,
+			.lang = lang_of(vi), .updated = updated,
+			.entries = e, .n = n,
+		};
+
+		buf_reset(&vi->res->body);
+		if (atom_write(&f, &vi->res->body) < 0) {
+			store_failed(vi);
+			goto out;
+		}
+		vi->res->content_type = "application/atom+xml; charset=utf-8";
+		vi->res->cache = 1;
+	}
+out:
+	buf_release(&self);
+	buf_release(&alt);
+}
+
+/* Entries for notices: their page here for own RFIs, else their own. */
+static void
+atom_notices(struct visit *vi, const char *kind, const char *category,
+	     const char *path, const char *title)
+{
+	struct public_notice *p = NULL;
+	struct atom_entry *e = NULL;
+	struct buf *ids = NULL;
+	size_t n = 0, i;
+
+	if (store_public_notices(vi->site->o.store, kind, category, NULL,
+				 PUBLIC_LIST_MAX, &p, &n) < 0 ||
+	    !(e = calloc(n ? n : 1, sizeof *e)) ||
+	    !(ids = calloc(n ? n : 1, sizeof *ids))) {
+		store_failed(vi);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		buf_init(&ids[i], 1024);
+		if (buf_printf(&ids[i], "%s/rfi/%s", vi->site->o.cfg->public_url,
+			       p[i].notice_id) < 0) {
+			store_failed(vi);
+			goto out;
+		}
+		e[i] = (struct atom_entry){
+			.id = buf_str(&ids[i]), .title = p[i].title,
+			.link = p[i].own ? buf_str(&ids[i]) :
+				(p[i].url && strncmp(p[i].url, "https://", 8) == 0 ?
+				 p[i].url : NULL),
+			.updated = p[i].updated,
+			.summary = p[i].description,
+			.category = p[i].kind,
+		};
+	}
+	send_atom(vi, path, title, e, n);
+out:
+	for (i = 0; ids && i < n; i++)
+		buf_release(&ids[i]);
+	free(ids);
+	free(e);
+	public_notices_free(p, n);
+}
+
+static void
+atom_meetings(struct visit *vi)
+{
+	struct meeting *m = NULL;
+	struct atom_entry *e = NULL;
+	struct buf *urls = NULL;
+	size_t n = 0, i;
+
+	if (store_meetings(vi->site->o.store, vi->now, 0, &m, &n) < 0 ||
+	    !(e = calloc(n ? n : 1, sizeof *e)) ||
+	    !(urls = calloc(n ? n : 1, sizeof *urls))) {
+		store_failed(vi);
+		goto out;
+	}
+	for (i = 0; i < n; i++) {
+		buf_init(&urls[i], 1024);
+		if (buf_printf(&urls[i], "%s/meetings/%lld",
+			       vi->site->o.cfg->public_url,
+			       (long long)m[i].id) < 0) {
+			store_failed(vi);
+			goto out;
+		}
+		e[i] = (struct atom_entry){
+			.id = buf_str(&urls[i]), .title = m[i].title,
+			.link = buf_str(&urls[i]), .updated = vi->now,
+			.summary = m[i].description, .category = m[i].category,
+		};
+	}
+	send_atom(vi, "/meetings", vi->en ? "Information meetings" :
+		  "Informationsmöten", e, n);
+out:
+	for (i = 0; urls && i < n; i++)
+		buf_release(&urls[i]);
+	free(urls);
+	free(e);
+	meetings_free(m, n);
+}
+
+static void
+page_rfis(struct visit *vi)
+{
+	struct tpl_vars *v = tpl_vars_new();
+
+	if (!v || add_rfis(v, vi, PUBLIC_LIST_MAX) < 0 ||
+	    set_url(v, "atom_url", "/rfi.atom", 0) < 0)
+		store_failed(vi);
+	else
+		render(vi, PAGE_RFIS, v, 200);
+	tpl_vars_free(v);
+}
+
+static void
+page_rfi(struct visit *vi, const char *notice_id)
+{
+	struct public_notice *p = NULL;
+	struct tpl_vars *v = tpl_vars_new(), *doc;
+	const char *d, *end;
+	size_t n = 0;
+
+	if (!v || store_public_notices(vi->site->o.store, "rfi", NULL, notice_id,
+				       1, &p, &n) < 0) {
+		store_failed(vi);
+		goto out;
+	}
+	if (n == 0) {
+		not_found(vi);
+		goto out;
+	}
+	for (d = p->documents; d && *d; d = *end ? end + 1 : end) {
+		end = strchr(d, ' ');
+		if (!end)
+			end = d + strlen(d);
+		if (!(doc = tpl_add(v, "documents")) ||
+		    tpl_setf(doc, "url", "%.*s", (int)(end - d), d) < 0)
+			goto fail;
+	}
+	if (set_notice_fields(v, p, vi) < 0 ||
+	    tpl_set(v, "description", p->description) < 0 ||
+	    tpl_set(v, "contact", p->contact) < 0 ||
+	    (!p->own && p->url && strncmp(p->url, "https://", 8) == 0 &&
+	     tpl_set(v, "notice_url", p->url) < 0) ||
+	    (p->own && tpl_set(v, "answer_info", "1") < 0) ||
+	    ((p->closed_at || (p->has_deadline && p->deadline <= vi->now)) &&
+	     tpl_set(v, "closed", "1") < 0))
+		goto fail;
+	vi->res->cache = 1;
+	render(vi, PAGE_RFI, v, 200);
+	goto out;
+fail:
+	store_failed(vi);
+out:
+	public_notices_free(p, n);
+	tpl_vars_free(v);
+}
+
+static void
+page_meetings(struct visit *vi)
+{
+	struct tpl_vars *v = tpl_vars_new();
+
+	if (!v || add_meetings(v, vi) < 0 ||
+	    set_url(v, "atom_url", "/meetings.atom", 0) < 0)
+		store_failed(vi);
+	else
+		render(vi, PAGE_MEETINGS, v, 200);
+	tpl_vars_free(v);
+}
+
+/* A meeting by its number in the path; NULL and answered if there is none. */
+static struct meeting *
+meeting_of(struct visit *vi, const char *number, size_t *n)
+{
+	struct meeting *m = NULL;
+	char *end;
+	long long id = strtoll(number, &end, 10);
+
+	*n = 0;
+	if (id < 1 || *end) {
+		not_found(vi);
+		return NULL;
+	}
+	if (store_meetings(vi->site->o.store, 0, id, &m, n) < 0) {
+		store_failed(vi);
+		return NULL;
+	}
+	if (*n == 0) {
+		not_found(vi);
+		free(m);
+		return NULL;
+	}
+	return m;
+}
+
+static long
+seats_taken(struct visit *vi, int64_t meeting)
+{
+	struct participant *p = NULL;
+	size_t n = 0, i;
+	long taken = 0;
+
+	if (store_meeting_participants(vi->site->o.store, meeting, &p, &n) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		taken += p[i].registered != 0;
+	participants_free(p, n);
+	return taken;
+}
+
+static int
+set_meeting_page(struct tpl_vars *v, struct visit *vi, const struct meeting *m)
+{
+	long taken = seats_taken(vi, m->id);
+
+	if (taken < 0 || set_meeting_fields(v, m, vi) < 0 ||
+	    (m->has_registration_deadline &&
+	     set_time(v, "registration_deadline", m->registration_deadline,
+		      vi) < 0))
+		return -1;
+	if (m->capacity > 0 &&
+	    (tpl_setf(v, "capacity", "%ld", m->capacity) < 0 ||
+	     tpl_setf(v, "seats_left", "%ld", taken < m->capacity ?
+		      m->capacity - taken : 0) < 0 ||
+	     (taken >= m->capacity && tpl_set(v, "full", "1") < 0)))
+		return -1;
+	return 0;
+}
+
+static void
+page_meeting(struct visit *vi, const char *number)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	struct meeting *m;
+	char path[64];
+	size_t n;
+
+	if (!(m = meeting_of(vi, number, &n)))
+		goto out;
+	snprintf(path, sizeof path, "/meetings/%lld.ics", (long long)m->id);
+	if (!v || set_meeting_page(v, vi, m) < 0 ||
+	    set_url(v, "ics_url", path, 0) < 0)
+		store_failed(vi);
+	else
+		render(vi, PAGE_MEETING, v, 200);
+out:
+	meetings_free(m, m ? n : 0);
+	tpl_vars_free(v);
+}
+
+static void
+meeting_ics(struct visit *vi, const char *number)
+{
+	struct meeting *m;
+	size_t n;
+
+	if (!(m = meeting_of(vi, number, &n)))
+		return;
+	buf_reset(&vi->res->body);
+	if (outbox_meeting_calendar(vi->site->o.outbox, m, lang_of(vi), vi->now,
+				    &vi->res->body) < 0) {
+		store_failed(vi);
+	} else {
+		vi->res->content_type = "text/calendar; charset=utf-8; method=PUBLISH";
+		snprintf(vi->res->filename, sizeof vi->res->filename,
+			 "meeting-%lld.ics", (long long)m->id);
+	}
+	meetings_free(m, n);
+}
+
+static void
+page_notices(struct visit *vi)
+{
+	const char *category = vi->query ? form_get(vi->query, "category") : NULL;
+	const struct category *cat = NULL;
+	struct public_notice *p = NULL;
+	struct tpl_vars *v = tpl_vars_new(), *item;
+	char path[128];
+	size_t n = 0, i;
+
+	if (category && !(cat = category_find(vi->site->o.categories, category))) {
+		not_found(vi);
+		goto out;
+	}
+	snprintf(path, sizeof path, "/notices.atom%s%s", cat ? "?category=" : "",
+		 cat ? cat->key : "");
+	if (!v || store_public_notices(vi->site->o.store, NULL, category, NULL,
+				       PUBLIC_LIST_MAX, &p, &n) < 0 ||
+	    add_category_links(v, vi, category) < 0 ||
+	    set_url(v, "atom_url", path, 0) < 0 ||
+	    (cat && tpl_set(v, "category_name", category_name(cat,
+							      lang_of(vi))) < 0))
+		goto fail;
+	for (i = 0; i < n; i++)
+		if (!(item = tpl_add(v, "notices")) ||
+		    set_notice_fields(item, &p[i], vi) < 0)
+			goto fail;
+	vi->res->cache = 1;
+	render(vi, PAGE_NOTICES, v, 200);
+	goto out;
+fail:
+	store_failed(vi);
+out:
+	public_notices_free(p, n);
+	tpl_vars_free(v);
+}
+
+/* ---- subscriptions ---- */
+
+static const char *const firm_fields[] = {
+	"orgnr", "name", "email", "category", "cpv", "region", "employees",
+	"turnover", "kind", "frequency", "language", "csrf", NULL
+};
+
+static int
+add_error(struct tpl_vars *v, const struct visit *vi, const char *sv,
+	  const char *en)
+{
+	struct tpl_vars *e = tpl_add(v, "errors");
+
+	return e ? tpl_set(e, "message", vi->en ? en : sv) : -1;
+}
+
+static int
+is_region(const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < nuts_ncodes; i++)
+		if (strlen(nuts_codes[i].code) == 5 &&
+		    strcmp(nuts_codes[i].code, code) == 0)
+			return strcmp(code, "SEZZZ") != 0;
+	return 0;
+}
+
+/* The form names kinds as notices do: planning, rfi, competition, result. */
+static unsigned
+form_kind(const char *s)
+{
+	if (strcmp(s, "planning") == 0)
+		return FIRM_KIND_PLANNED;
+	if (strcmp(s, "rfi") == 0)
+		return FIRM_KIND_RFI;
+	if (strcmp(s, "competition") == 0)
+		return FIRM_KIND_TENDER;
+	if (strcmp(s, "result") == 0)
+		return FIRM_KIND_RESULT;
+	return 0;
+}
+
+static int
+number_field(const char *s, long long max, long long *out)
+{
+	char *end;
+
+	*out = -1;
+	if (!s || !*s)
+		return 0;
+	*out = strtoll(s, &end, 10);
+	return *end || *out < 0 || *out > max ? -1 : 0;
+}
+
+/*
+ * A firm from the subscribe or manage form; each mistake becomes an error
+ * on the page. -1 only when memory runs out.
+ */
+static int
+firm_from_form(const struct visit *vi, struct firm *f, struct tpl_vars *v,
+	       int *errors)
+{
+	const struct form *b = vi->body;
+	const char *s, *name = form_get(b, "name"), *email = form_get(b, "email");
+	char orgnr[12], addr[256], cpv[CPV_LEN + 1];
+	long long n;
+	size_t i;
+	int e = 0;
+
+	if (!f->orgnr) {
+		if (!(s = form_get(b, "orgnr")) || orgnr_normalize(s, orgnr) < 0)
+			e |= add_error(v, vi, "Organisationsnumret stämmer inte "
+				       "(tio siffror, NNNNNN-NNNN).",
+				       "The organisation number is not valid "
+				       "(ten digits, NNNNNN-NNNN).") < 0 ? -1 : 1;
+		else if (!(f->orgnr = strdup(orgnr)))
+			return -1;
+	}
+	free(f->name);
+	free(f->email);
+	f->name = f->email = NULL;
+	if (!name || !*name || strlen(name) > 200 || strpbrk(name, "\r\n"))
+		e |= add_error(v, vi, "Ange företagets namn.",
+			       "Give the firm's name.") < 0 ? -1 : 1;
+	else if (!(f->name = strdup(name)))
+		return -1;
+	if (!email || mail_address(email, addr, sizeof addr) < 0 ||
+	    strcmp(addr, email) != 0)
+		e |= add_error(v, vi, "E-postadressen stämmer inte.",
+			       "The e-mail address is not valid.") < 0 ? -1 : 1;
+	else if (!(f->email = strdup(addr)))
+		return -1;
+	strvec_free(f->categories, f->ncategories);
+	strvec_free(f->cpv, f->ncpv);
+	strvec_free(f->regions, f->nregions);
+	f->categories = f->cpv = f->regions = NULL;
+	f->ncategories = f->ncpv = f->nregions = 0;
+	for (i = 0; i < form_count(b, "category"); i++) {
+		s = form_get_nth(b, "category", i);
+		if (!category_find(vi->site->o.categories, s))
+			e |= add_error(v, vi, "Okänd kategori.",
+				       "Unknown category.") < 0 ? -1 : 1;
+		else if (strvec_push(&f->categories, &f->ncategories, s) < 0)
+			return -1;
+	}
+	for (s = form_get(b, "cpv"); s && *s; ) {
+		char word[32];
+		size_t len = strcspn(s, " ,;");
+
+		snprintf(word, sizeof word, "%.*s", (int)(len < 31 ? len : 31), s);
+		s += len;
+		s += strspn(s, " ,;");
+		if (!*word)
+			continue;
+		if (cpv_normalize(word, cpv) < 0 || !cpv_known(cpv))
+			e |= add_error(v, vi, "En CPV-kod finns inte.",
+				       "A CPV code does not exist.") < 0 ? -1 : 1;
+		else if (strvec_push(&f->cpv, &f->ncpv, cpv) < 0)
+			return -1;
+	}
+	if (f->ncategories == 0 && f->ncpv == 0)
+		e |= add_error(v, vi, "Välj minst en kategori eller ange en "
+			       "CPV-kod.", "Choose a category or give a CPV "
+			       "code.") < 0 ? -1 : 1;
+	for (i = 0; i < form_count(b, "region"); i++) {
+		s = form_get_nth(b, "region", i);
+		if (!is_region(s))
+			e |= add_error(v, vi, "Okänt län.", "Unknown county.") < 0 ?
+			     -1 : 1;
+		else if (strvec_push(&f->regions, &f->nregions, s) < 0)
+			return -1;
+	}
+	if (number_field(form_get(b, "employees"), 10000000, &n) < 0)
+		e |= add_error(v, vi, "Antalet anställda ska vara ett heltal.",
+			       "Employees must be a whole number.") < 0 ? -1 : 1;
+	f->employees = (long)n;
+	if (number_field(form_get(b, "turnover"), 1000000000000LL, &n) < 0)
+		e |= add_error(v, vi, "Omsättningen ska vara ett belopp i kronor.",
+			       "Turnover must be an amount in SEK.") < 0 ? -1 : 1;
+	f->turnover = n;
+	f->kinds = 0;
+	for (i = 0; i < form_count(b, "kind"); i++) {
+		unsigned k = form_kind(form_get_nth(b, "kind", i));
+
+		if (!k)
+			e |= add_error(v, vi, "Okänd typ av annons.",
+				       "Unknown kind of notice.") < 0 ? -1 : 1;
+		f->kinds |= k;
+	}
+	if (f->kinds == 0)
+		e |= add_error(v, vi, "Välj minst en typ av annons.",
+			       "Choose at least one kind of notice.") < 0 ? -1 : 1;
+	if (!(s = form_get(b, "frequency")) ||
+	    firm_frequency_parse(s, &f->frequency) < 0)
+		e |= add_error(v, vi, "Välj hur ofta ni vill ha mejl.",
+			       "Choose how often you want mails.") < 0 ? -1 : 1;
+	s = form_get(b, "language");
+	free(f->language);
+	if (!(f->language = strdup(s && strcmp(s, "en") == 0 ? "en" : "sv")))
+		return -1;
+	if (e < 0)
+		return -1;
+	*errors = e;
+	return 0;
+}
+
+/* The form's fields from a firm, to show it again or for the first time. */
+static int
+set_firm_form(struct tpl_vars *v, const struct visit *vi, const struct firm *f)
+{
+	const struct category_set *cs = vi->site->o.categories;
+	struct tpl_vars *item;
+	struct buf cpv;
+	size_t i, k;
+	int rc = -1;
+
+	buf_init(&cpv, 4096);
+	for (i = 0; i < f->ncpv; i++)
+		if (buf_printf(&cpv, "%s%s", i ? " " : "", f->cpv[i]) < 0)
+			goto out;
+	if (tpl_set(v, "orgnr", f->orgnr) < 0 || tpl_set(v, "name", f->name) < 0 ||
+	    tpl_set(v, "email", f->email) < 0 ||
+	    tpl_set(v, "cpv", buf_str(&cpv)) < 0 ||
+	    (f->employees >= 0 && tpl_setf(v, "employees", "%ld", f->employees) < 0) ||
+	    (f->turnover >= 0 && tpl_setf(v, "turnover", "%lld", f->turnover) < 0))
+		goto out;
+	for (i = 0; i < cs->n; i++) {
+		if (!(item = tpl_add(v, "categories")) ||
+		    tpl_set(item, "key", cs->v[i].key) < 0 ||
+		    tpl_set(item, "name", category_name(&cs->v[i],
+							lang_of(vi))) < 0)
+			goto out;
+		for (k = 0; k < f->ncategories; k++)
+			if (strcmp(f->categories[k], cs->v[i].key) == 0 &&
+			    tpl_set(item, "checked", "1") < 0)
+				goto out;
+	}
+	for (i = 0; i < nuts_ncodes; i++) {
+		const char *code = nuts_codes[i].code;
+
+		if (!is_region(code))
+			continue;
+		if (!(item = tpl_add(v, "regions")) ||
+		    tpl_set(item, "code", code) < 0 ||
+		    tpl_set(item, "name", vi->en ? nuts_codes[i].en :
+			    nuts_codes[i].sv) < 0)
+			goto out;
+		for (k = 0; k < f->nregions; k++)
+			if (strcmp(f->regions[k], code) == 0 &&
+			    tpl_set(item, "checked", "1") < 0)
+				goto out;
+	}
+	if ((f->kinds & FIRM_KIND_PLANNED && tpl_set(v, "kind_planning_checked", "1") < 0) ||
+	    (f->kinds & FIRM_KIND_RFI && tpl_set(v, "kind_rfi_checked", "1") < 0) ||
+	    (f->kinds & FIRM_KIND_TENDER &&
+	     tpl_set(v, "kind_competition_checked", "1") < 0) ||
+	    (f->kinds & FIRM_KIND_RESULT && tpl_set(v, "kind_result_checked", "1") < 0) ||
+	    tpl_set(v, f->frequency == FREQ_DAILY ? "freq_daily_checked" :
+		    f->frequency == FREQ_WEEKLY ? "freq_weekly_checked" :
+		    "freq_immediately_checked", "1") < 0 ||
+	    tpl_set(v, f->language && strcmp(f->language, "en") == 0 ?
+		    "lang_en_checked" : "lang_sv_checked", "1") < 0)
+		goto out;
+	rc = 0;
+out:
+	buf_release(&cpv);
+	return rc;
+}
+
+static int
+rate_limited(struct site *s, const char *client, time_t now)
+{
+	struct rate_slot *slot = NULL, *oldest = &s->rate[0];
+	size_t i;
+
+	for (i = 0; i < RATE_SLOTS && !slot; i++) {
+		if (strcmp(s->rate[i].client, client) == 0)
+			slot = &s->rate[i];
+		else if (s->rate[i].since < oldest->since)
+			oldest = &s->rate[i];
+	}
+	if (!slot) {
+		slot = oldest;
+		snprintf(slot->client, sizeof slot->client, "%s", client);
+		slot->since = now;
+		slot->count = 0;
+	}
+	if (now - slot->since >= RATE_WINDOW) {
+		slot->since = now;
+		slot->count = 0;
+	}
+	return ++slot->count > s->o.subscribe_per_hour;
+}
+
+/* Sends what was just queued, so a confirmation arrives at once. */
+static void
+deliver_now(struct visit *vi)
+{
+	unsigned sent = 0, deferred = 0, failed = 0;
+
+	if (vi->site->o.mailer &&
+	    outbox_deliver(vi->site->o.store, vi->site->o.mailer, vi->now, &sent,
+			   &deferred, &failed) < 0)
+		log_warnx("web: the confirmation waits for the next delivery");
+}
+
+static void
+subscribe_form(struct visit *vi, const struct firm *f, struct tpl_vars *v,
+	       int status)
+{
+	if (set_firm_form(v, vi, f) < 0 || set_csrf(v, vi, 0, "subscribe") < 0 ||
+	    set_url(v, "action", "/subscribe", vi->en) < 0)
+		store_failed(vi);
+	else
+		render(vi, PAGE_SUBSCRIBE, v, status);
+}
+
+static void
+page_subscribe(struct visit *vi)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	struct firm *f = firm_new();
+	enum firm_state state;
+	char why[128];
+	int64_t id;
+	int errors = 0;
+
+	if (!v || !f) {
+		store_failed(vi);
+		goto out;
+	}
+	if (vi->req->method != WEB_POST) {
+		f->kinds = FIRM_KIND_PLANNED | FIRM_KIND_RFI | FIRM_KIND_TENDER;
+		f->frequency = FREQ_IMMEDIATELY;
+		subscribe_form(vi, f, v, 200);
+		goto out;
+	}
+	if (!csrf_ok(vi, 0, "subscribe")) {
+		fail(vi, 403, "Formuläret är för gammalt. Ladda om sidan och "
+		     "försök igen.", "The form has expired. Reload the page and "
+		     "try again.");
+		goto out;
+	}
+	if (rate_limited(vi->site, vi->req->client, vi->now)) {
+		fail(vi, 429, "För många försök. Försök igen om en timme.",
+		     "Too many attempts. Try again in an hour.");
+		goto out;
+	}
+	if (form_only(vi->body, firm_fields, why, sizeof why) < 0 ||
+	    firm_from_form(vi, f, v, &errors) < 0) {
+		fail(vi, 400, "Formuläret innehåller okända fält.",
+		     "The form has unknown fields.");
+		goto out;
+	}
+	if (errors) {
+		subscribe_form(vi, f, v, 400);
+		goto out;
+	}
+	if (store_subscribe_firm(vi->site->o.store, f, vi->now, &id, &state) < 0) {
+		store_failed(vi);
+		goto out;
+	}
+	f->id = id;
+	if ((state == FIRM_ACTIVE || state == FIRM_UNSUBSCRIBED ?
+	     outbox_queue_manage_link(vi->site->o.outbox, f, vi->now) :
+	     outbox_queue_confirmation(vi->site->o.outbox, f, vi->now)) < 0) {
+		store_failed(vi);
+		goto out;
+	}
+	deliver_now(vi);
+	if (tpl_set(v, "email", f->email) < 0 ||
+	    ((state == FIRM_ACTIVE || state == FIRM_UNSUBSCRIBED) &&
+	     tpl_set(v, "existing", "1") < 0))
+		store_failed(vi);
+	else
+		render(vi, PAGE_SUBSCRIBE_SENT, v, 200);
+out:
+	firm_free(f);
+	tpl_vars_free(v);
+}
+
+/* A page for a firm behind a signed link: NULL (answered) if none. */
+static struct firm *
+linked_firm(struct visit *vi, const char *token, const char *purpose,
+	    char *object, size_t objlen)
+{
+	struct firm *f = NULL;
+	int64_t id = link_firm(vi, token, purpose, object, objlen);
+
+	if (!id) {
+		bad_link(vi);
+		return NULL;
+	}
+	if (store_get_firm(vi->site->o.store, id, &f) < 0) {
+		store_failed(vi);
+		return NULL;
+	}
+	if (!f)
+		fail(vi, 410, "Prenumerationen finns inte längre.",
+		     "The subscription no longer exists.");
+	return f;
+}
+
+static void
+page_confirm(struct visit *vi, const char *token)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	struct alert_links links = { vi->site->o.cfg->public_url,
+				     vi->site->o.key, vi->now + 400L * 86400 };
+	char object[TOKEN_FIELD_MAX + 1], path[TOKEN_MAX + 16];
+	struct buf url;
+	struct firm *f;
+	int found;
+
+	buf_init(&url, 1024);
+	if (!(f = linked_firm(vi, token, "confirm", object, sizeof object)))
+		goto out;
+	snprintf(path, sizeof path, "/confirm/%s", token);
+	if (!v || tpl_set(v, "firm_name", f->name) < 0) {
+		store_failed(vi);
+		goto out;
+	}
+	if (vi->req->method != WEB_POST) {
+		if (set_csrf(v, vi, f->id, "confirm") < 0 ||
+		    set_url(v, "action", path, vi->en) < 0)
+			store_failed(vi);
+		else
+			render(vi, PAGE_CONFIRM, v, 200);
+		goto out;
+	}
+	if (!csrf_ok(vi, f->id, "confirm")) {
+		fail(vi, 403, "Formuläret är för gammalt.", "The form has expired.");
+		goto out;
+	}
+	if (store_confirm_firm(vi->site->o.store, f->id, vi->now, &found) < 0 ||
+	    alert_link(&links, "manage", f->id, "", &url) < 0 ||
+	    tpl_set(v, "manage_url", buf_str(&url)) < 0)
+		store_failed(vi);
+	else
+		render(vi, PAGE_CONFIRMED, v, 200);
+out:
+	buf_release(&url);
+	firm_free(f);
+	tpl_vars_free(v);
+}
+
+static void
+export_json(struct visit *vi, const struct firm *f)
+{
+	struct firm_record *r = NULL;
+	struct buf *b = &vi->res->body;
+	size_t n = 0, i;
+	int rc = 0;
+
+	if (store_firm_records(vi->site->o.store, f->id, &r, &n) < 0) {
+		store_failed(vi);
+		return;
+	}
+	buf_reset(b);
+	rc |= buf_adds(b, "{\"orgnr\": ");
+	rc |= json_add_string(b, f->orgnr);
+	rc |= buf_adds(b, ", \"name\": ");
+	rc |= json_add_string(b, f->name);
+	rc |= buf_adds(b, ", \"email\": ");
+	rc |= json_add_string(b, f->email);
+	rc |= buf_adds(b, ", \"language\": ");
+	rc |= json_add_string(b, f->language);
+	rc |= buf_adds(b, ", \"frequency\": ");
+	rc |= json_add_string(b, firm_frequency_name(f->frequency));
+	rc |= buf_printf(b, ", \"employees\": %ld, \"turnover\": %lld",
+			 f->employees, f->turnover);
+	rc |= buf_adds(b, ", \"categories\": [");
+	for (i = 0; i < f->ncategories; i++) {
+		rc |= buf_adds(b, i ? ", " : "");
+		rc |= json_add_string(b, f->categories[i]);
+	}
+	rc |= buf_adds(b, "], \"cpv\": [");
+	for (i = 0; i < f->ncpv; i++) {
+		rc |= buf_adds(b, i ? ", " : "");
+		rc |= json_add_string(b, f->cpv[i]);
+	}
+	rc |= buf_adds(b, "], \"regions\": [");
+	for (i = 0; i < f->nregions; i++) {
+		rc |= buf_adds(b, i ? ", " : "");
+		rc |= json_add_string(b, f->regions[i]);
+	}
+	rc |= buf_adds(b, "],\n \"records\": [");
+	for (i = 0; i < n; i++) {
+		rc |= buf_adds(b, i ? ",\n  {\"what\": " : "\n  {\"what\": ");
+		rc |= json_add_string(b, r[i].what);
+		rc |= buf_adds(b, ", \"a\": ");
+		rc |= json_add_string(b, r[i].a);
+		rc |= buf_adds(b, ", \"b\": ");
+		rc |= json_add_string(b, r[i].b);
+		rc |= buf_adds(b, ", \"at\": ");
+		rc |= r[i].t1 ? json_add_time(b, r[i].t1) : buf_adds(b, "null");
+		if (r[i].has_t2) {
+			rc |= buf_adds(b, ", \"until\": ");
+			rc |= json_add_time(b, r[i].t2);
+		}
+		rc |= buf_adds(b, "}");
+	}
+	rc |= buf_adds(b, "]}\n");
+	firm_records_free(r, n);
+	if (rc) {
+		store_failed(vi);
+		return;
+	}
+	vi->res->content_type = "application/json; charset=utf-8";
+	snprintf(vi->res->filename, sizeof vi->res->filename, "%s.json", f->orgnr);
+}
+
+static void
+page_manage(struct visit *vi, const char *token, const char *action)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	char object[TOKEN_FIELD_MAX + 1], path[TOKEN_MAX + 32], why[128];
+	enum firm_state state;
+	struct firm *f;
+	int64_t id;
+	int errors = 0, created, found;
+
+	if (!(f = linked_firm(vi, token, "manage", object, sizeof object)))
+		goto out;
+	if (!v) {
+		store_failed(vi);
+		goto out;
+	}
+	if (action && strcmp(action, "export.json") == 0 &&
+	    vi->req->method != WEB_POST) {
+		export_json(vi, f);
+		goto out;
+	}
+	if (action && strcmp(action, "delete") == 0) {
+		if (vi->req->method != WEB_POST || !csrf_ok(vi, f->id, "manage")) {
+			fail(vi, 403, "Radera med knappen på sidan.",
+			     "Delete with the button on the page.");
+		} else if (store_delete_firm(vi->site->o.store, f->id, vi->now,
+					     &found) < 0) {
+			store_failed(vi);
+		} else {
+			render(vi, PAGE_DELETED, v, 200);
+		}
+		goto out;
+	}
+	if (action) {
+		not_found(vi);
+		goto out;
+	}
+	if (vi->req->method == WEB_POST) {
+		if (!csrf_ok(vi, f->id, "manage")) {
+			fail(vi, 403, "Formuläret är för gammalt. Ladda om sidan.",
+			     "The form has expired. Reload the page.");
+			goto out;
+		}
+		if (form_only(vi->body, firm_fields, why, sizeof why) < 0 ||
+		    firm_from_form(vi, f, v, &errors) < 0) {
+			fail(vi, 400, "Formuläret innehåller okända fält.",
+			     "The form has unknown fields.");
+			goto out;
+		}
+		if (!errors &&
+		    (store_put_firm(vi->site->o.store, f, "web", vi->now,
+				    &created) < 0 ||
+		     store_resubscribe_firm(vi->site->o.store, f->id, vi->now,
+					    &found) < 0)) {
+			store_failed(vi);
+			goto out;
+		}
+		if (!errors && tpl_set(v, "saved", "1") < 0)
+			goto fail;
+	}
+	if (store_firm_state(vi->site->o.store, f->orgnr, &id, &state) < 0)
+		goto fail;
+	snprintf(path, sizeof path, "/manage/%s", token);
+	if ((state == FIRM_UNSUBSCRIBED && tpl_set(v, "unsubscribed", "1") < 0) ||
+	    set_firm_form(v, vi, f) < 0 || set_csrf(v, vi, f->id, "manage") < 0 ||
+	    set_url(v, "action", path, vi->en) < 0)
+		goto fail;
+	snprintf(path, sizeof path, "/manage/%s/export.json", token);
+	if (set_url(v, "export_url", path, 0) < 0)
+		goto fail;
+	snprintf(path, sizeof path, "/manage/%s/delete", token);
+	if (set_url(v, "delete_action", path, vi->en) < 0)
+		goto fail;
+	render(vi, PAGE_MANAGE, v, errors ? 400 : 200);
+	goto out;
+fail:
+	store_failed(vi);
+out:
+	firm_free(f);
+	tpl_vars_free(v);
+}
+
+static void
+page_unsubscribe(struct visit *vi, const char *token)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	char object[TOKEN_FIELD_MAX + 1], path[TOKEN_MAX + 16];
+	struct alert_links links = { vi->site->o.cfg->public_url,
+				     vi->site->o.key, vi->now + 400L * 86400 };
+	const char *one_click;
+	struct buf url;
+	struct firm *f;
+	int found;
+
+	buf_init(&url, 1024);
+	if (!(f = linked_firm(vi, token, "unsubscribe", object, sizeof object)))
+		goto out;
+	one_click = vi->body ? form_get(vi->body, "List-Unsubscribe") : NULL;
+	if (!v || tpl_set(v, "firm_name", f->name) < 0)
+		goto fail;
+	if (vi->req->method != WEB_POST) {
+		snprintf(path, sizeof path, "/unsubscribe/%s", token);
+		if (set_csrf(v, vi, f->id, "unsubscribe") < 0 ||
+		    set_url(v, "action", path, vi->en) < 0)
+			goto fail;
+		render(vi, PAGE_UNSUBSCRIBE, v, 200);
+		goto out;
+	}
+	/* RFC 8058: the mail program's POST carries no form of ours */
+	if (!(one_click && strcmp(one_click, "One-Click") == 0) &&
+	    !csrf_ok(vi, f->id, "unsubscribe")) {
+		fail(vi, 403, "Avsluta med knappen på sidan.",
+		     "Unsubscribe with the button on the page.");
+		goto out;
+	}
+	if (store_unsubscribe_firm(vi->site->o.store, f->id, vi->now, &found) < 0 ||
+	    alert_link(&links, "manage", f->id, "", &url) < 0 ||
+	    tpl_set(v, "manage_url", buf_str(&url)) < 0)
+		goto fail;
+	render(vi, PAGE_UNSUBSCRIBED, v, 200);
+	goto out;
+fail:
+	store_failed(vi);
+out:
+	buf_release(&url);
+	firm_free(f);
+	tpl_vars_free(v);
+}
+
+static void
+page_stop(struct visit *vi, const char *token)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	char notice_id[TOKEN_FIELD_MAX + 1], path[TOKEN_MAX + 16];
+	struct stored_notice *notice = NULL;
+	struct firm *f;
+
+	if (!(f = linked_firm(vi, token, "stop", notice_id, sizeof notice_id)))
+		goto out;
+	if (!v || store_get_notice(vi->site->o.store, notice_id, &notice) < 0 ||
+	    tpl_set(v, "notice_title", notice ? notice->title : notice_id) < 0)
+		goto fail;
+	if (vi->req->method != WEB_POST) {
+		snprintf(path, sizeof path, "/stop/%s", token);
+		if (set_csrf(v, vi, f->id, "stop") < 0 ||
+		    set_url(v, "action", path, vi->en) < 0)
+			goto fail;
+		render(vi, PAGE_STOP, v, 200);
+		goto out;
+	}
+	if (!csrf_ok(vi, f->id, "stop")) {
+		fail(vi, 403, "Använd knappen på sidan.", "Use the button on the page.");
+		goto out;
+	}
+	if (store_stop_notice(vi->site->o.store, f->id, notice_id, vi->now) < 0)
+		goto fail;
+	render(vi, PAGE_STOPPED, v, 200);
+	goto out;
+fail:
+	store_failed(vi);
+out:
+	stored_notice_free(notice);
+	firm_free(f);
+	tpl_vars_free(v);
+}
+
+static void
+page_rsvp(struct visit *vi, const char *token)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	char object[TOKEN_FIELD_MAX + 1], path[TOKEN_MAX + 16];
+	struct participant *p = NULL;
+	struct meeting *m = NULL;
+	enum registration reg = REG_OK;
+	const char *answer = NULL;
+	size_t nm = 0, np = 0, i;
+	struct firm *f;
+	int registered = 0, found, done = 0;
+
+	if (!(f = linked_firm(vi, token, "rsvp", object, sizeof object)))
+		goto out;
+	if (!v || !(m = meeting_of(vi, object, &nm)))
+		goto out;
+	if (vi->req->method == WEB_POST) {
+		answer = vi->body ? form_get(vi->body, "answer") : NULL;
+		if (!csrf_ok(vi, f->id, "rsvp") || !answer) {
+			fail(vi, 403, "Använd knapparna på sidan.",
+			     "Use the buttons on the page.");
+			goto out;
+		}
+		if (strcmp(answer, "register") == 0) {
+			if (participation_register(vi->site->o.store, m->id, f->id,
+						   vi->now, "web", &reg) < 0)
+				goto fail;
+			done = 1;
+		} else if (strcmp(answer, "cancel") == 0) {
+			if (store_meeting_unregister(vi->site->o.store, m->id, f->id,
+						     vi->now, &found) < 0)
+				goto fail;
+			done = 2;
+		}
+	}
+	if (store_meeting_participants(vi->site->o.store, m->id, &p, &np) < 0)
+		goto fail;
+	for (i = 0; i < np; i++)
+		if (p[i].firm_id == f->id)
+			registered = p[i].registered;
+	snprintf(path, sizeof path, "/rsvp/%s", token);
+	if (set_meeting_page(v, vi, m) < 0 ||
+	    (registered && tpl_set(v, "registered", "1") < 0) ||
+	    ((m->cancelled || m->start <= vi->now ||
+	      (m->has_registration_deadline &&
+	       m->registration_deadline < vi->now)) &&
+	     tpl_set(v, "closed", "1") < 0) ||
+	    (done == 1 && tpl_set(v, "result", vi->en ? registration_text(reg) :
+				  reg == REG_OK ? "Ni är anmälda." :
+				  reg == REG_ALREADY ? "Ni var redan anmälda." :
+				  reg == REG_FULL ? "Mötet är fullt." :
+				  "Anmälan är stängd.") < 0) ||
+	    (done == 2 && tpl_set(v, "result", vi->en ? "Registration cancelled." :
+				  "Er anmälan är avbokad.") < 0) ||
+	    set_csrf(v, vi, f->id, "rsvp") < 0 ||
+	    set_url(v, "action", path, vi->en) < 0)
+		goto fail;
+	render(vi, PAGE_RSVP, v, done == 1 && reg != REG_OK &&
+	       reg != REG_ALREADY ? 409 : 200);
+	goto out;
+fail:
+	store_failed(vi);
+out:
+	participants_free(p, np);
+	meetings_free(m, nm);
+	firm_free(f);
+	tpl_vars_free(v);
+}
+
+/* ---- routing ---- */
+
+/* The path after prefix, if path starts with it; NULL otherwise. */
+static const char *
+after(const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return strncmp(path, prefix, n) == 0 ? path + n : NULL;
+}
+
+static int
+route(struct visit *vi)
+{
+	const char *path = vi->req->path, *rest;
+	char token[TOKEN_MAX], *slash;
+	int post = vi->req->method == WEB_POST;
+
+	if (strcmp(path, "/") == 0 && !post)
+		page_index(vi);
+	else if (strcmp(path, "/rfi") == 0 && !post)
+		page_rfis(vi);
+	else if (strcmp(path, "/rfi.atom") == 0 && !post)
+		atom_notices(vi, "rfi", NULL, "/rfi", vi->en ? "Market dialogues" :
+			     "Marknadsdialoger");
+	else if ((rest = after(path, "/rfi/")) && !post)
+		page_rfi(vi, rest);
+	else if (strcmp(path, "/meetings") == 0 && !post)
+		page_meetings(vi);
+	else if (strcmp(path, "/meetings.atom") == 0 && !post)
+		atom_meetings(vi);
+	else if ((rest = after(path, "/meetings/")) && !post) {
+		snprintf(token, sizeof token, "%s", rest);
+		if ((slash = strstr(token, ".ics")) && slash[4] == '\0') {
+			*slash = '\0';
+			meeting_ics(vi, token);
+		} else {
+			page_meeting(vi, token);
+		}
+	} else if (strcmp(path, "/notices") == 0 && !post)
+		page_notices(vi);
+	else if (strcmp(path, "/notices.atom") == 0 && !post)
+		atom_notices(vi, NULL, vi->query ? form_get(vi->query, "category") :
+			     NULL, "/notices", vi->en ? "Procurements" :
+			     "Upphandlingar");
+	else if (strcmp(path, "/subscribe") == 0)
+		page_subscribe(vi);
+	else if ((rest = after(path, "/confirm/")))
+		page_confirm(vi, rest);
+	else if ((rest = after(path, "/unsubscribe/")))
+		page_unsubscribe(vi, rest);
+	else if ((rest = after(path, "/stop/")))
+		page_stop(vi, rest);
+	else if ((rest = after(path, "/rsvp/")))
+		page_rsvp(vi, rest);
+	else if ((rest = after(path, "/manage/"))) {
+		snprintf(token, sizeof token, "%s", rest);
+		slash = strchr(token, '/');
+		if (slash)
+			*slash++ = '\0';
+		page_manage(vi, token, slash);
+	} else
+		return -1;
+	return 0;
+}
+
+void
+site_handle(void *arg, const struct web_request *req, struct web_response *res)
+{
+	struct visit vi = { arg, req, res, NULL, NULL, 0, 0 };
+	const char *lang;
+	char why[128];
+
+	vi.now = vi.site->o.now();
+	if (req->method == WEB_OTHER) {
+		res->allow = 1 << WEB_POST;
+		fail(&vi, 405, "Metoden stöds inte.", "Method not allowed.");
+		return;
+	}
+	if (form_parse(req->query, strlen(req->query), &vi.query, why,
+		       sizeof why) < 0) {
+		fail(&vi, 400, "Adressen är felaktig.", "The address is malformed.");
+		return;
+	}
+	lang = form_get(vi.query, "lang");
+	vi.en = lang && strcmp(lang, "en") == 0;
+	if (req->method == WEB_POST &&
+	    (!req->content_type ||
+	     strncasecmp(req->content_type, "application/x-www-form-urlencoded",
+			 33) != 0 ||
+	     form_parse(req->body, req->body_len, &vi.body, why,
+			sizeof why) < 0)) {
+		fail(&vi, 400, "Formuläret kunde inte läsas.",
+		     "The form could not be read.");
+		goto out;
+	}
+	if (route(&vi) < 0)
+		not_found(&vi);
+out:
+	form_free(vi.query);
+	form_free(vi.body);
+}
