@@ -23,11 +23,18 @@ enum page {
 	PAGE_STOP, PAGE_STOPPED, PAGE_RSVP, PAGE_DELETED, PAGE_ERROR, NPAGES
 };
 
-static const char *const page_files[NPAGES] = {
+static const char *const page_names[NPAGES] = {
 	"index", "rfis", "rfi", "meetings", "meeting", "notices", "subscribe",
 	"subscribe_sent", "confirm", "confirmed", "manage", "unsubscribe",
 	"unsubscribed", "stop", "stopped", "rsvp", "deleted", "error"
 };
+
+/* A firm manages its subscription on the subscribe form, with more. */
+static const char *
+page_file(enum page p)
+{
+	return page_names[p == PAGE_MANAGE ? PAGE_SUBSCRIBE : p];
+}
 
 static const char *const langs[] = { "sv", "en" };
 #define NLANGS 2
@@ -49,7 +56,7 @@ static const char *const known_fields[] = {
 	"freq_immediately_checked", "freq_daily_checked",
 	"freq_weekly_checked", "lang_sv_checked", "lang_en_checked", "saved",
 	"unsubscribed", "export_url", "delete_action", "existing", "firm_name",
-	"manage_url", "registered", "result", "status",
+	"manage_url", "registered", "result", "status", "manage",
 	NULL
 };
 
@@ -123,7 +130,7 @@ titles_key(void *arg, const char *key, const char *value, size_t line)
 	size_t i;
 
 	for (i = 0; i < NPAGES; i++)
-		if (strcmp(page_files[i], key) == 0)
+		if (strcmp(page_names[i], key) == 0)
 			break;
 	if (i == NPAGES)
 		return error("%s:%zu: no page '%s'", c->file, line, key);
@@ -155,7 +162,7 @@ load_titles(const char *dir, const char *lang, char **title)
 	for (i = 0; i < NPAGES; i++)
 		if (!title[i])
 			rc = error("%s: no title for page '%s'", c.file,
-				   page_files[i]);
+				   page_names[i]);
 out:
 	buf_release(&path);
 	buf_release(&text);
@@ -202,7 +209,7 @@ site_new(const struct site_options *o)
 		    load_titles(dir, langs[l], s->title[l]) < 0)
 			rc = -1;
 		for (p = 0; p < NPAGES; p++)
-			if (load_page(dir, langs[l], page_files[p],
+			if (load_page(dir, langs[l], page_file(p),
 				      &s->page[l][p]) < 0)
 				rc = -1;
 	}
@@ -1202,45 +1209,74 @@ linked_firm(struct visit *vi, const char *token, const char *purpose,
 	return f;
 }
 
+/*
+ * A page behind a signed link that asks before it acts: GET shows the
+ * question with a button, POST with the button's CSRF token may act.
+ * 1 when the caller is to act; 0 when the request is answered.
+ */
+static int
+ask_first(struct visit *vi, struct tpl_vars *v, const struct firm *f,
+	  const char *form, const char *token, enum page ask)
+{
+	char path[TOKEN_MAX + 32];
+
+	if (vi->req->method != WEB_POST) {
+		snprintf(path, sizeof path, "/%s/%s", form, token);
+		if (set_csrf(v, vi, f->id, form) < 0 ||
+		    set_url(v, "action", path, vi->en) < 0)
+			store_failed(vi);
+		else
+			render(vi, ask, v, 200);
+		return 0;
+	}
+	if (!csrf_ok(vi, f->id, form)) {
+		fail(vi, 403, "Använd knappen på sidan: formuläret kan vara för "
+		     "gammalt.", "Use the button on the page: the form may have "
+		     "expired.");
+		return 0;
+	}
+	return 1;
+}
+
+/* The link to a firm's manage page, as mails have it. */
+static int
+set_manage_url(struct tpl_vars *v, const struct visit *vi, int64_t firm)
+{
+	struct alert_links links = { vi->site->o.cfg->public_url,
+				     vi->site->o.key, vi->now + 400L * 86400 };
+	struct buf url;
+	int rc;
+
+	buf_init(&url, 1024);
+	rc = alert_link(&links, "manage", firm, "", &url);
+	if (rc == 0)
+		rc = tpl_set(v, "manage_url", buf_str(&url));
+	buf_release(&url);
+	return rc;
+}
+
 static void
 page_confirm(struct visit *vi, const char *token)
 {
 	struct tpl_vars *v = tpl_vars_new();
-	struct alert_links links = { vi->site->o.cfg->public_url,
-				     vi->site->o.key, vi->now + 400L * 86400 };
-	char object[TOKEN_FIELD_MAX + 1], path[TOKEN_MAX + 16];
-	struct buf url;
+	char object[TOKEN_FIELD_MAX + 1];
 	struct firm *f;
 	int found;
 
-	buf_init(&url, 1024);
 	if (!(f = linked_firm(vi, token, "confirm", object, sizeof object)))
 		goto out;
-	snprintf(path, sizeof path, "/confirm/%s", token);
 	if (!v || tpl_set(v, "firm_name", f->name) < 0) {
 		store_failed(vi);
 		goto out;
 	}
-	if (vi->req->method != WEB_POST) {
-		if (set_csrf(v, vi, f->id, "confirm") < 0 ||
-		    set_url(v, "action", path, vi->en) < 0)
-			store_failed(vi);
-		else
-			render(vi, PAGE_CONFIRM, v, 200);
+	if (!ask_first(vi, v, f, "confirm", token, PAGE_CONFIRM))
 		goto out;
-	}
-	if (!csrf_ok(vi, f->id, "confirm")) {
-		fail(vi, 403, "Formuläret är för gammalt.", "The form has expired.");
-		goto out;
-	}
 	if (store_confirm_firm(vi->site->o.store, f->id, vi->now, &found) < 0 ||
-	    alert_link(&links, "manage", f->id, "", &url) < 0 ||
-	    tpl_set(v, "manage_url", buf_str(&url)) < 0)
+	    set_manage_url(v, vi, f->id) < 0)
 		store_failed(vi);
 	else
 		render(vi, PAGE_CONFIRMED, v, 200);
 out:
-	buf_release(&url);
 	firm_free(f);
 	tpl_vars_free(v);
 }
@@ -1371,7 +1407,8 @@ page_manage(struct visit *vi, const char *token, const char *action)
 		if (!errors && tpl_set(v, "saved", "1") < 0)
 			goto fail;
 	}
-	if (store_firm_state(vi->site->o.store, f->orgnr, &id, &state) < 0)
+	if (store_firm_state(vi->site->o.store, f->orgnr, &id, &state) < 0 ||
+	    tpl_set(v, "manage", "1") < 0)
 		goto fail;
 	snprintf(path, sizeof path, "/manage/%s", token);
 	if ((state == FIRM_UNSUBSCRIBED && tpl_set(v, "unsubscribed", "1") < 0) ||
@@ -1397,45 +1434,29 @@ static void
 page_unsubscribe(struct visit *vi, const char *token)
 {
 	struct tpl_vars *v = tpl_vars_new();
-	char object[TOKEN_FIELD_MAX + 1], path[TOKEN_MAX + 16];
-	struct alert_links links = { vi->site->o.cfg->public_url,
-				     vi->site->o.key, vi->now + 400L * 86400 };
+	char object[TOKEN_FIELD_MAX + 1];
 	const char *one_click;
-	struct buf url;
 	struct firm *f;
 	int found;
 
-	buf_init(&url, 1024);
 	if (!(f = linked_firm(vi, token, "unsubscribe", object, sizeof object)))
 		goto out;
-	one_click = vi->body ? form_get(vi->body, "List-Unsubscribe") : NULL;
-	if (!v || tpl_set(v, "firm_name", f->name) < 0)
-		goto fail;
-	if (vi->req->method != WEB_POST) {
-		snprintf(path, sizeof path, "/unsubscribe/%s", token);
-		if (set_csrf(v, vi, f->id, "unsubscribe") < 0 ||
-		    set_url(v, "action", path, vi->en) < 0)
-			goto fail;
-		render(vi, PAGE_UNSUBSCRIBE, v, 200);
-		goto out;
-	}
 	/* RFC 8058: the mail program's POST carries no form of ours */
-	if (!(one_click && strcmp(one_click, "One-Click") == 0) &&
-	    !csrf_ok(vi, f->id, "unsubscribe")) {
-		fail(vi, 403, "Avsluta med knappen på sidan.",
-		     "Unsubscribe with the button on the page.");
+	one_click = vi->body ? form_get(vi->body, "List-Unsubscribe") : NULL;
+	if (!v || tpl_set(v, "firm_name", f->name) < 0) {
+		store_failed(vi);
 		goto out;
 	}
+	if (!(one_click && strcmp(one_click, "One-Click") == 0 &&
+	      vi->req->method == WEB_POST) &&
+	    !ask_first(vi, v, f, "unsubscribe", token, PAGE_UNSUBSCRIBE))
+		goto out;
 	if (store_unsubscribe_firm(vi->site->o.store, f->id, vi->now, &found) < 0 ||
-	    alert_link(&links, "manage", f->id, "", &url) < 0 ||
-	    tpl_set(v, "manage_url", buf_str(&url)) < 0)
-		goto fail;
-	render(vi, PAGE_UNSUBSCRIBED, v, 200);
-	goto out;
-fail:
-	store_failed(vi);
+	    set_manage_url(v, vi, f->id) < 0)
+		store_failed(vi);
+	else
+		render(vi, PAGE_UNSUBSCRIBED, v, 200);
 out:
-	buf_release(&url);
 	firm_free(f);
 	tpl_vars_free(v);
 }
@@ -1444,33 +1465,23 @@ static void
 page_stop(struct visit *vi, const char *token)
 {
 	struct tpl_vars *v = tpl_vars_new();
-	char notice_id[TOKEN_FIELD_MAX + 1], path[TOKEN_MAX + 16];
+	char notice_id[TOKEN_FIELD_MAX + 1];
 	struct stored_notice *notice = NULL;
 	struct firm *f;
 
 	if (!(f = linked_firm(vi, token, "stop", notice_id, sizeof notice_id)))
 		goto out;
 	if (!v || store_get_notice(vi->site->o.store, notice_id, &notice) < 0 ||
-	    tpl_set(v, "notice_title", notice ? notice->title : notice_id) < 0)
-		goto fail;
-	if (vi->req->method != WEB_POST) {
-		snprintf(path, sizeof path, "/stop/%s", token);
-		if (set_csrf(v, vi, f->id, "stop") < 0 ||
-		    set_url(v, "action", path, vi->en) < 0)
-			goto fail;
-		render(vi, PAGE_STOP, v, 200);
+	    tpl_set(v, "notice_title", notice ? notice->title : notice_id) < 0) {
+		store_failed(vi);
 		goto out;
 	}
-	if (!csrf_ok(vi, f->id, "stop")) {
-		fail(vi, 403, "Använd knappen på sidan.", "Use the button on the page.");
+	if (!ask_first(vi, v, f, "stop", token, PAGE_STOP))
 		goto out;
-	}
 	if (store_stop_notice(vi->site->o.store, f->id, notice_id, vi->now) < 0)
-		goto fail;
-	render(vi, PAGE_STOPPED, v, 200);
-	goto out;
-fail:
-	store_failed(vi);
+		store_failed(vi);
+	else
+		render(vi, PAGE_STOPPED, v, 200);
 out:
 	stored_notice_free(notice);
 	firm_free(f);

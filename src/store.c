@@ -1076,6 +1076,16 @@ step_done(struct store *s, sqlite3_stmt *st, const char *what)
 	return 0;
 }
 
+/* step_done, and whether the statement changed a row. */
+static int
+step_changed(struct store *s, sqlite3_stmt *st, const char *what, int *changed)
+{
+	if (step_done(s, st, what) < 0)
+		return -1;
+	*changed = sqlite3_changes(s->db) > 0;
+	return 0;
+}
+
 /* 1 if the statement yields a row, 0 if not, -1 on error. */
 static int
 step_exists(struct store *s, sqlite3_stmt *st, const char *what)
@@ -1494,10 +1504,7 @@ store_remove_firm(struct store *s, const char *orgnr, int *found)
 	if (!(st = stmt(s, ST_FIRM_DELETE)))
 		return -1;
 	bind_text(st, 1, orgnr);
-	if (step_done(s, st, "remove firm") < 0)
-		return -1;
-	*found = sqlite3_changes(s->db) > 0;
-	return 0;
+	return step_changed(s, st, "remove firm", found);
 }
 
 static char *
@@ -1611,10 +1618,7 @@ store_put_match(struct store *s, int64_t firm_id, int64_t lot_rowid,
 	sqlite3_bind_int64(st, 7, (sqlite3_int64)now);
 	sqlite3_bind_int(st, 8, score);
 	bind_text(st, 9, category);
-	if (step_done(s, st, "store match") < 0)
-		return -1;
-	*created = sqlite3_changes(s->db) > 0;
-	return 0;
+	return step_changed(s, st, "store match", created);
 }
 
 /*
@@ -1920,10 +1924,7 @@ store_change_meeting(struct store *s, int64_t id, const struct meeting *m,
 		return -1;
 	bind_meeting(st, m, now);
 	sqlite3_bind_int64(st, 14, id);
-	if (step_done(s, st, "change meeting") < 0)
-		return -1;
-	*found = sqlite3_changes(s->db) > 0;
-	return 0;
+	return step_changed(s, st, "change meeting", found);
 }
 
 int
@@ -1935,10 +1936,7 @@ store_cancel_meeting(struct store *s, int64_t id, time_t now, int *found)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	if (step_done(s, st, "cancel meeting") < 0)
-		return -1;
-	*found = sqlite3_changes(s->db) > 0;
-	return 0;
+	return step_changed(s, st, "cancel meeting", found);
 }
 
 static int
@@ -2103,10 +2101,7 @@ store_close_rfi(struct store *s, const char *notice_id, time_t now, int *found)
 		return -1;
 	bind_text(st, 1, notice_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	if (step_done(s, st, "close RFI") < 0)
-		return -1;
-	*found = sqlite3_changes(s->db) > 0;
-	return 0;
+	return step_changed(s, st, "close RFI", found);
 }
 
 static int
@@ -2173,10 +2168,7 @@ put_participation(struct store *s, enum stmt_id id, const char *object,
 	sqlite3_bind_int64(st, 2, firm_id);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)at);
 	bind_text(st, 4, source);
-	if (step_done(s, st, "record participation") < 0)
-		return -1;
-	*created = sqlite3_changes(s->db) > 0;
-	return 0;
+	return step_changed(s, st, "record participation", created);
 }
 
 int
@@ -2222,10 +2214,7 @@ store_meeting_unregister(struct store *s, int64_t meeting_id, int64_t firm_id,
 	sqlite3_bind_int64(st, 1, meeting_id);
 	sqlite3_bind_int64(st, 2, firm_id);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)at);
-	if (step_done(s, st, "cancel registration") < 0)
-		return -1;
-	*found = sqlite3_changes(s->db) > 0;
-	return 0;
+	return step_changed(s, st, "cancel registration", found);
 }
 
 static int
@@ -2400,10 +2389,7 @@ firm_transition(struct store *s, enum stmt_id id, int64_t firm_id, time_t now,
 	sqlite3_bind_int64(st, 1, firm_id);
 	if (sqlite3_bind_parameter_count(st) > 1)
 		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	if (step_done(s, st, "change subscription") < 0)
-		return -1;
-	*found = sqlite3_changes(s->db) > 0;
-	return 0;
+	return step_changed(s, st, "change subscription", found);
 }
 
 int
@@ -3252,10 +3238,7 @@ store_outbox_retry(struct store *s, int64_t id, time_t now, int *found)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	if (step_done(s, st, "retry message") < 0)
-		return -1;
-	*found = sqlite3_changes(s->db) > 0;
-	return 0;
+	return step_changed(s, st, "retry message", found);
 }
 
 int
