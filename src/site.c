@@ -55,7 +55,7 @@ static const char *const known_fields[] = {
 	"kind_rfi_checked", "kind_competition_checked", "kind_result_checked",
 	"freq_immediately_checked", "freq_daily_checked",
 	"freq_weekly_checked", "lang_sv_checked", "lang_en_checked", "saved",
-	"unsubscribed", "export_url", "delete_action", "existing", "firm_name",
+	"unsubscribed", "export_url", "delete_action", "firm_name",
 	"manage_url", "registered", "result", "status", "manage",
 	NULL
 };
@@ -1176,9 +1176,8 @@ page_subscribe(struct visit *vi)
 		goto out;
 	}
 	deliver_now(vi);
-	if (tpl_set(v, "email", f->email) < 0 ||
-	    ((state == FIRM_ACTIVE || state == FIRM_UNSUBSCRIBED) &&
-	     tpl_set(v, "existing", "1") < 0))
+	/* the same page either way: it tells no one who subscribes */
+	if (tpl_set(v, "email", f->email) < 0)
 		store_failed(vi);
 	else
 		render(vi, PAGE_SUBSCRIBE_SENT, v, 200);

@@ -1,5 +1,6 @@
 #!/bin/sh
-# What a browser makes of an HTML file, for tests/test_report.c:
+# What a browser makes of an HTML file or a page (an http:// URL), for
+# tests/test_report.c, test_scenario.c and test_web.c:
 #
 #	report_shot.sh FILE.html OUT.png	a 1200x2000 screenshot by headless
 #						Chromium
@@ -95,17 +96,25 @@ case $1 in
 esac
 # Chromium makes a URL of a path; a relative one would be read as a host.
 case $file in
+http://*) ;;
 /*) ;;
 *) file=$(pwd)/$file ;;
 esac
-if [ ! -r "$file" ]; then
-	echo "$0: $file: cannot read" >&2
-	exit 1
-fi
+case $file in
+http://*) ;;
+*)
+	if [ ! -r "$file" ]; then
+		echo "$0: $file: cannot read" >&2
+		exit 1
+	fi
+	;;
+esac
 home=$(mktemp -d "${TMPDIR:-/tmp}/report_shot.XXXXXX")
 trap 'rm -rf "$home"' EXIT
+# The budget lets a page that submits a form load what it submitted to.
 if ! HOME=$home timeout 60 "${CHROMIUM:-chromium}" --headless --no-sandbox \
-	--disable-gpu --user-data-dir="$home/profile" "$@" "$file" \
+	--disable-gpu --user-data-dir="$home/profile" \
+	--virtual-time-budget=5000 "$@" "$file" \
 	2>"$home/log"; then
 	cat "$home/log" >&2
 	exit 1

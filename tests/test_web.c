@@ -54,14 +54,16 @@ tl(const char *args)
 
 /* Starts `tenderlots web` and waits for the port it prints. */
 static int
-start_server(void)
+start_server(const char *now)
 {
 	const char *bin = getenv("TENDERLOTS_BIN");
+	const char *wrapper = getenv("TENDERLOTS_WRAPPER");
 	const struct timespec pause = { 0, 20L * 1000 * 1000 };
-	char out[PATH_MAX + 16], *text, *p;
+	char out[PATH_MAX + 16], cmd[PATH_MAX * 2], *text, *p;
 	int i, status;
 
 	snprintf(out, sizeof out, "%s/web.out", dir);
+	unlink(out);
 	fflush(NULL);
 	if ((server = fork()) < 0)
 		return -1;
@@ -69,12 +71,15 @@ start_server(void)
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		if (chdir(dir) < 0 || !freopen(out, "w", stdout))
 			_exit(127);
-		setenv("TENDERLOTS_NOW", NOW, 1);
-		execl(bin ? bin : "build/tenderlots", "tenderlots", "-c",
-		      "tenderlots.conf", "web", (char *)NULL);
+		setenv("TENDERLOTS_NOW", now, 1);
+		/* under make valgrind, the server runs under valgrind too */
+		snprintf(cmd, sizeof cmd, "exec %s '%s' -c tenderlots.conf web",
+			 wrapper ? wrapper : "", bin ? bin : "build/tenderlots");
+		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
-	for (i = 0; i < 250; i++) {
+	/* valgrind takes its time to start */
+	for (i = 0; i < 1500; i++) {
 		if ((text = read_text(out)) &&
 		    (p = strstr(text, "listening on http://127.0.0.1:"))) {
 			snprintf(base, sizeof base, "http://127.0.0.1:%d",
@@ -239,8 +244,28 @@ setup(void)
 	write_text(path, "[local]\nkind = eforms\nurl = feeds\n");
 	snprintf(path, sizeof path, "%s/firms.csv", dir);
 	write_text(path, firms_csv);
+	snprintf(path, sizeof path, "%s/meeting.conf", dir);
+	write_text(path, "[meeting]\ntitle = Branschträff måleri\n"
+		   "category = maleri\nstart = 2027-01-14 09:00\n"
+		   "end = 2027-01-14 11:00\nlocation = Stadshuset\n"
+		   "capacity = 1\n");
 	CHECK(tl("firm import -c tenderlots.conf firms.csv") == 0);
+	CHECK(tl("meeting new -c tenderlots.conf meeting.conf") == 0);
 	CHECK(tl("run --once -c tenderlots.conf") == 0);
+}
+
+/* Every mail in the Maildir, as Python's email package reads them. */
+static char *
+all_mail_text(void)
+{
+	char cmd[PATH_MAX * 4], path[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/tests/mailcheck.py' "
+		 "'%s'/var/mail/new/* > '%s/all.txt'", project, dir, dir);
+	if (system(cmd) != 0)
+		return NULL;
+	snprintf(path, sizeof path, "%s/all.txt", dir);
+	return read_text(path);
 }
 
 /* A header line, its name in any case (strcasestr is a GNU extension). */
@@ -451,20 +476,80 @@ test_subscription_flow(void)
 	release(&r);
 }
 
+/* The invitation's link registers, within the meeting's one seat. */
+static void
+test_rsvp_and_stop(void)
+{
+	char link[1024], csrf[512], body[1024];
+	char *mail = all_mail_text();
+	struct reply r;
+
+	link_in(mail, "https://upphandling.exempelkommun.se/rsvp/", link,
+		sizeof link);
+	CHECK(link[0] != '\0');
+	CHECK(get(link, &r) == 200);
+	CHECK(strstr(buf_str(&r.body), "Branschträff måleri"));
+	csrf_of(&r, csrf, sizeof csrf);
+	release(&r);
+	CHECK(db_query(db, "SELECT count(*) FROM meeting_registration") == 0);
+	CHECK(post(link, "answer=register", &r) == 403);
+	release(&r);
+	snprintf(body, sizeof body, "csrf=%s&answer=register", csrf);
+	CHECK(post(link, body, &r) == 200);
+	CHECK(strstr(buf_str(&r.body), "Ni är anmälda."));
+	release(&r);
+	CHECK(db_query(db, "SELECT count(*) FROM meeting_registration WHERE "
+		    "registered_at IS NOT NULL AND cancelled_at IS NULL") == 1);
+	snprintf(body, sizeof body, "csrf=%s&answer=cancel", csrf);
+	CHECK(post(link, body, &r) == 200);
+	release(&r);
+	CHECK(db_query(db, "SELECT count(*) FROM meeting_registration WHERE "
+		    "cancelled_at IS NOT NULL") == 1);
+
+	/* stop mails about one procurement */
+	link_in(mail, "https://upphandling.exempelkommun.se/stop/", link,
+		sizeof link);
+	free(mail);
+	CHECK(link[0] != '\0');
+	CHECK(get(link, &r) == 200);
+	csrf_of(&r, csrf, sizeof csrf);
+	release(&r);
+	CHECK(db_query(db, "SELECT count(*) FROM notice_stop") == 0);
+	snprintf(body, sizeof body, "csrf=%s", csrf);
+	CHECK(post(link, body, &r) == 200);
+	release(&r);
+	CHECK(db_query(db, "SELECT count(*) FROM notice_stop") == 1);
+}
+
+/* A week after, a confirmation link no longer confirms. */
+static void
+test_expired_link(void)
+{
+	char link[1024];
+	char *mail;
+	struct reply r;
+
+	CHECK(stop_server() == 0);
+	CHECK(start_server("2026-12-03T08:00:00Z") == 0);
+	mail = all_mail_text();
+	link_in(mail ? strstr(mail, "info@nordicmaleri.example") : NULL,
+		"https://upphandling.exempelkommun.se/confirm/", link,
+		sizeof link);
+	free(mail);
+	CHECK(link[0] != '\0');
+	CHECK(get(link, &r) == 403);
+	release(&r);
+}
+
 static void
 test_one_click_unsubscribe(void)
 {
 	char link[1024], csrf[512], body[1024];
-	char cmd[PATH_MAX * 4], path[PATH_MAX + 16];
-	char *mail = NULL;
+	char *mail;
 	struct reply r;
 
 	/* the sample firm's alert carries its unsubscribe link */
-	snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/tests/mailcheck.py' "
-		 "'%s'/var/mail/new/* > '%s/all.txt'", project, dir, dir);
-	CHECK(system(cmd) == 0);
-	snprintf(path, sizeof path, "%s/all.txt", dir);
-	mail = read_text(path);
+	mail = all_mail_text();
 	link_in(mail, "https://upphandling.exempelkommun.se/unsubscribe/", link,
 		sizeof link);
 	free(mail);
@@ -484,6 +569,69 @@ test_one_click_unsubscribe(void)
 	snprintf(body, sizeof body, "csrf=%s", csrf);
 	CHECK(post(link, body, &r) == 200);
 	release(&r);
+}
+
+/* The script that fills in and submits the real form, as a person would. */
+static const char fill_in[] =
+	"<script>\n"
+	"var f = document.forms[0];\n"
+	"f.orgnr.value = '559318-8062';\n"
+	"f.elements['name'].value = 'Nordic Måleri & Co';\n"
+	"f.email.value = 'info@nordicmaleri.example';\n"
+	"f.querySelector('input[name=category][value=maleri]').checked = true;\n"
+	"f.querySelector('input[name=region][value=SE232]').checked = true;\n"
+	"f.submit();\n"
+	"</script>\n";
+
+/*
+ * Headless Chromium draws the pages, and fills in and submits the
+ * subscribe form: the page it lands on says to check the mail, and the
+ * subscription waits for its confirmation.
+ */
+static void
+test_browser(void)
+{
+	char cmd[PATH_MAX * 4], url[128], png[PATH_MAX + 16], page[PATH_MAX + 16];
+	char dom[PATH_MAX + 16], *text, *head, *body;
+	struct buf html;
+	struct reply r;
+
+	CHECK(access("/usr/bin/chromium", X_OK) == 0);
+	snprintf(png, sizeof png, "%s/subscribe.png", dir);
+	snprintf(url, sizeof url, "%s/subscribe", base);
+	snprintf(cmd, sizeof cmd, "sh '%s/tests/report_shot.sh' '%s' '%s'",
+		 project, url, png);
+	CHECK(system(cmd) == 0);
+	text = read_text(png);
+	CHECK(text && strncmp(text, "\x89PNG", 4) == 0);
+	free(text);
+
+	/* the real form, as served, with a script that fills it in */
+	CHECK(get("/subscribe", &r) == 200);
+	buf_init(&html, 0);
+	head = strstr(buf_str(&r.body), "<head>");
+	body = strstr(buf_str(&r.body), "</body>");
+	CHECK(head && body);
+	if (head && body) {
+		buf_add(&html, buf_str(&r.body), (size_t)(head - buf_str(&r.body)) + 6);
+		buf_printf(&html, "<base href=\"%s/\">", base);
+		buf_add(&html, head + 6, (size_t)(body - head - 6));
+		buf_adds(&html, fill_in);
+		buf_adds(&html, body);
+	}
+	release(&r);
+	snprintf(page, sizeof page, "%s/fill.html", dir);
+	snprintf(dom, sizeof dom, "%s/dom.html", dir);
+	write_text(page, buf_str(&html));
+	buf_release(&html);
+	snprintf(cmd, sizeof cmd, "sh '%s/tests/report_shot.sh' --dom '%s' > '%s'",
+		 project, page, dom);
+	CHECK(system(cmd) == 0);
+	text = read_text(dom);
+	CHECK(text && strstr(text, "<h1>Kolla er e-post</h1>"));
+	free(text);
+	CHECK(db_query(db, "SELECT count(*) FROM firm WHERE orgnr = '559318-8062'"
+		    " AND confirmed_at IS NULL AND name = 'Nordic Måleri & Co'") == 1);
 }
 
 static void
@@ -537,14 +685,17 @@ main(void)
 	setenv("TZ", "Europe/Stockholm", 1);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	setup();
-	if (start_server() < 0) {
+	if (start_server(NOW) < 0) {
 		fprintf(stderr, "the web endpoint did not start\n");
 		return 1;
 	}
 	RUN(test_public_pages);
 	RUN(test_feeds);
 	RUN(test_subscription_flow);
+	RUN(test_rsvp_and_stop);
 	RUN(test_one_click_unsubscribe);
+	RUN(test_browser);
+	RUN(test_expired_link);
 	RUN(test_bad_requests);
 	RUN(test_stops_cleanly);
 	rc = test_done("web");
