@@ -77,6 +77,11 @@ struct config {
 	long fetch_max_bytes;	/* largest notice document accepted */
 	long fetch_max_backoff;	/* seconds: the longest wait after failures */
 
+	/* [health] */
+	char *operator;		/* "Name <addr>"; NULL: no operator mails */
+	long feed_silence;	/* seconds without a successful poll */
+	long keep_sent;		/* seconds a sent mail's text is kept */
+
 	/* [web] */
 	char *web_listen;	/* IPv4 address */
 	long web_port;

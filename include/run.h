@@ -29,6 +29,7 @@ struct run_summary {
 	unsigned mails_sent;
 	unsigned mails_deferred;
 	unsigned mails_failed;
+	unsigned operator_mails;	/* incidents that began or ended */
 };
 
 struct run_context {

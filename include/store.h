@@ -372,6 +372,31 @@ void firm_records_free(struct firm_record *r, size_t n);
 int store_firm_records(struct store *s, int64_t firm_id,
 		       struct firm_record **out, size_t *n);
 
+/* The outbox at a glance, for `status`. */
+struct outbox_counts {
+	long long pending, sending, sent, failed;
+	long long retrying;	/* pending after a failed attempt */
+	time_t last_sent;	/* 0: never */
+};
+
+int store_outbox_counts(struct store *s, struct outbox_counts *c);
+
+/*
+ * Incidents the operator is told of: at most one open per key ("feed:NAME",
+ * "outbox"). *id is 0 when none is open.
+ */
+int store_incident(struct store *s, const char *key, int64_t *id, time_t *since);
+int store_incident_open(struct store *s, const char *key, const char *detail,
+			time_t now, int64_t *id);
+int store_incident_close(struct store *s, int64_t id, time_t now);
+
+/*
+ * Housekeeping for a store that runs for years: drops the text of mails
+ * sent before a time (their records stay), lets SQLite refresh its
+ * statistics, and folds the WAL back into the database.
+ */
+int store_maintain(struct store *s, time_t sent_before);
+
 /* Whether a message with this unique key was ever queued. */
 int store_message_exists(struct store *s, const char *key, int *exists);
 
@@ -402,10 +427,16 @@ enum message_state { MSG_PENDING, MSG_SENDING, MSG_SENT, MSG_FAILED };
 
 /*
  * Moves a message to a state. last_error may be NULL; next_attempt is used
- * for MSG_PENDING. MSG_SENDING counts an attempt.
+ * for MSG_PENDING; a message goes to sending through store_claim_message.
  */
 int store_mark_message(struct store *s, int64_t id, enum message_state state,
 		       const char *last_error, time_t next_attempt, time_t now);
+/*
+ * Takes a pending message for sending (state sending, one attempt more);
+ * *claimed is 0 when another sender (the web endpoint beside the daemon)
+ * took it first.
+ */
+int store_claim_message(struct store *s, int64_t id, int *claimed);
 /*
  * After a crash, messages left in "sending" may or may not have reached the
  * server; they go back to pending, so at worst one is sent twice (with the

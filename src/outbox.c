@@ -1023,7 +1023,7 @@ outbox_queue_manage_link(struct outbox *o, const struct firm *f, time_t now)
 /* One batch of due messages, as the mailer's done callback sees it. */
 struct delivery {
 	struct store *s;
-	const struct outbox_message *msgs;
+	const struct outbox_message **msgs;	/* those this sender took */
 	unsigned char *reported;
 	time_t now;
 	unsigned *sent, *deferred, *failed;
@@ -1038,7 +1038,7 @@ static int
 delivered(size_t i, int status, const char *reply, void *arg)
 {
 	struct delivery *d = arg;
-	const struct outbox_message *msg = &d->msgs[i];
+	const struct outbox_message *msg = d->msgs[i];
 
 	d->reported[i] = 1;
 	if (status == MAILER_OK) {
@@ -1062,45 +1062,51 @@ deliver_batch(struct store *s, struct mailer *m,
 	      const struct outbox_message *msgs, size_t n, time_t now,
 	      unsigned *sent, unsigned *deferred, unsigned *failed)
 {
-	struct delivery d = { s, msgs, NULL, now, sent, deferred, failed };
+	struct delivery d = { s, NULL, NULL, now, sent, deferred, failed };
 	struct mailer_item *items;
-	size_t i;
-	int rc = -1;
+	size_t i, taken = 0;
+	int claimed, rc = -1;
 
 	items = calloc(n, sizeof *items);
 	d.reported = calloc(n, 1);
-	if (!items || !d.reported) {
+	d.msgs = calloc(n, sizeof *d.msgs);
+	if (!items || !d.reported || !d.msgs) {
 		error("out of memory");
 		goto out;
 	}
 	if (store_begin(s) < 0)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if (store_mark_message(s, msgs[i].id, MSG_SENDING, NULL, 0, now) < 0) {
+		if (store_claim_message(s, msgs[i].id, &claimed) < 0) {
 			store_rollback(s);
 			goto out;
 		}
-		items[i] = (struct mailer_item){ msgs[i].envelope_from,
-						 msgs[i].rcpt, msgs[i].body,
-						 msgs[i].len };
+		if (!claimed)
+			continue;
+		d.msgs[taken] = &msgs[i];
+		items[taken++] = (struct mailer_item){ msgs[i].envelope_from,
+						       msgs[i].rcpt, msgs[i].body,
+						       msgs[i].len };
 	}
 	if (store_commit(s) < 0) {
 		store_rollback(s);
 		goto out;
 	}
-	rc = mailer_send_batch(m, items, n, delivered, &d);
+	rc = taken ? mailer_send_batch(m, items, taken, delivered, &d) : 0;
 	/*
 	 * The mailer stops only when recording failed, and then the messages
 	 * it did not report never reached the server: pending again, as
 	 * store_recover_sending would make them after a crash.
 	 */
-	for (i = 0; i < n; i++)
+	for (i = 0; i < taken; i++)
 		if (!d.reported[i] &&
-		    store_mark_message(s, msgs[i].id, MSG_PENDING, NULL, now, now) < 0)
+		    store_mark_message(s, d.msgs[i]->id, MSG_PENDING, NULL, now,
+				       now) < 0)
 			rc = -1;
 out:
 	free(items);
 	free(d.reported);
+	free(d.msgs);
 	return rc;
 }
 

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "feed.h"
+#include "health.h"
 #include "log.h"
 #include "outbox.h"
 #include "run.h"
@@ -113,6 +114,12 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 				   &sum->mails_queued) < 0 ||
 	    outbox_queue_meetings(ctx->outbox, &firms, ctx->now,
 				  &sum->mails_queued) < 0 ||
+	    outbox_deliver(ctx->store, ctx->mailer, ctx->now, &sum->mails_sent,
+			   &sum->mails_deferred, &sum->mails_failed) < 0 ||
+	    health_check(ctx->store, ctx->cfg, ctx->now, &sum->operator_mails) < 0)
+		goto out;
+	/* what the operator was just told goes out now, not next pass */
+	if (sum->operator_mails &&
 	    outbox_deliver(ctx->store, ctx->mailer, ctx->now, &sum->mails_sent,
 			   &sum->mails_deferred, &sum->mails_failed) < 0)
 		goto out;

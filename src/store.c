@@ -290,6 +290,18 @@ static const char *const migrations[] = {
 	" item TEXT NOT NULL,"
 	" sent_at INTEGER NOT NULL,"
 	" category TEXT);",
+
+	/*
+	 * 7: incidents the operator is told of, once when they begin and
+	 * once when they end: a feed that stopped, mails that fail.
+	 */
+	"CREATE TABLE incident ("
+	" id INTEGER PRIMARY KEY,"
+	" key TEXT NOT NULL,"
+	" detail TEXT,"
+	" opened_at INTEGER NOT NULL,"
+	" closed_at INTEGER);"
+	"CREATE UNIQUE INDEX incident_open ON incident (key) WHERE closed_at IS NULL;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -334,6 +346,7 @@ enum stmt_id {
 	ST_MATCH_LINK,
 	ST_MESSAGES_DUE,
 	ST_MESSAGE_MARK,
+	ST_MESSAGE_CLAIM,
 	ST_MESSAGES_RECOVER,
 	ST_CHANGES_MARK_PENDING,
 	ST_CHANGES_PENDING,
@@ -372,6 +385,10 @@ enum stmt_id {
 	ST_FIRM_BY_ID,
 	ST_PUBLIC_NOTICES,
 	ST_FIRM_RECORDS,
+	ST_OUTBOX_COUNTS,
+	ST_INCIDENT_OPEN_GET,
+	ST_INCIDENT_OPEN,
+	ST_INCIDENT_CLOSE,
 	ST_REPORT_FIRST,
 	ST_REPORT_LAST = ST_REPORT_FIRST + REPORT_NQUERIES - 1,
 	NSTMT
@@ -624,6 +641,19 @@ static const char *const stmt_sql[NSTMT] = {
 	" AND (?1 IS NULL OR EXISTS (SELECT 1 FROM lot l JOIN category_lot c"
 	"  ON c.lot = l.id WHERE l.notice = n.id AND c.category = ?1))"
 	" ORDER BY n.published DESC, n.id DESC LIMIT ?2",
+	[ST_OUTBOX_COUNTS] =
+	"SELECT count(*) FILTER (WHERE state = 'pending'),"
+	" count(*) FILTER (WHERE state = 'sending'),"
+	" count(*) FILTER (WHERE state = 'sent'),"
+	" count(*) FILTER (WHERE state = 'failed'),"
+	" count(*) FILTER (WHERE state = 'pending' AND attempts > 0),"
+	" coalesce(max(sent_at), 0) FROM message",
+	[ST_INCIDENT_OPEN_GET] =
+	"SELECT id, opened_at FROM incident WHERE key = ?1 AND closed_at IS NULL",
+	[ST_INCIDENT_OPEN] =
+	"INSERT INTO incident (key, detail, opened_at) VALUES (?1, ?2, ?3)",
+	[ST_INCIDENT_CLOSE] =
+	"UPDATE incident SET closed_at = ?2 WHERE id = ?1",
 	/* Everything stored about a firm, for its own export. */
 	[ST_FIRM_RECORDS] =
 	"SELECT 'subscribed', consent_source, NULL, consent_at, confirmed_at"
@@ -679,11 +709,14 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_MESSAGE_MARK] =
 	"UPDATE message SET state = ?2, last_error = ?3,"
 	" next_attempt = CASE WHEN ?2 = 'pending' THEN ?4 ELSE next_attempt END,"
-	" attempts = attempts + (?2 = 'sending'),"
 	" sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END"
 	" WHERE id = ?1",
 	[ST_MESSAGES_RECOVER] =
 	"UPDATE message SET state = 'pending' WHERE state = 'sending'",
+	/* Only a pending message can be taken: two senders never take one. */
+	[ST_MESSAGE_CLAIM] =
+	"UPDATE message SET state = 'sending', attempts = attempts + 1"
+	" WHERE id = ?1 AND state = 'pending'",
 	[ST_CHANGES_MARK_PENDING] =
 	"UPDATE notice SET changes_pending = 1 WHERE id = ?1"
 	" AND EXISTS (SELECT 1 FROM notice_change WHERE notice = ?1)",
@@ -2550,6 +2583,92 @@ store_firm_records(struct store *s, int64_t firm_id, struct firm_record **out,
 }
 
 int
+store_outbox_counts(struct store *s, struct outbox_counts *c)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if (!(st = stmt(s, ST_OUTBOX_COUNTS)))
+		return -1;
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		c->pending = sqlite3_column_int64(st, 0);
+		c->sending = sqlite3_column_int64(st, 1);
+		c->sent = sqlite3_column_int64(st, 2);
+		c->failed = sqlite3_column_int64(st, 3);
+		c->retrying = sqlite3_column_int64(st, 4);
+		c->last_sent = (time_t)sqlite3_column_int64(st, 5);
+	}
+	sqlite3_reset(st);
+	return r == SQLITE_ROW ? 0 : db_error(s, "count messages");
+}
+
+int
+store_incident(struct store *s, const char *key, int64_t *id, time_t *since)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if (!(st = stmt(s, ST_INCIDENT_OPEN_GET)))
+		return -1;
+	bind_text(st, 1, key);
+	r = sqlite3_step(st);
+	*id = 0;
+	*since = 0;
+	if (r == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*since = (time_t)sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		return db_error(s, "read incident");
+	return 0;
+}
+
+int
+store_incident_open(struct store *s, const char *key, const char *detail,
+		    time_t now, int64_t *id)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_INCIDENT_OPEN)))
+		return -1;
+	bind_text(st, 1, key);
+	bind_text(st, 2, detail);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	if (step_done(s, st, "open incident") < 0)
+		return -1;
+	*id = sqlite3_last_insert_rowid(s->db);
+	return 0;
+}
+
+int
+store_incident_close(struct store *s, int64_t id, time_t now)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_INCIDENT_CLOSE)))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	return step_done(s, st, "close incident");
+}
+
+int
+store_maintain(struct store *s, time_t sent_before)
+{
+	long long purged;
+
+	if (store_outbox_purge(s, sent_before, &purged) < 0 ||
+	    exec(s, "PRAGMA optimize") < 0 ||
+	    exec(s, "PRAGMA wal_checkpoint(TRUNCATE)") < 0)
+		return -1;
+	if (purged)
+		log_info("dropped the text of %lld mails sent long ago", purged);
+	return 0;
+}
+
+int
 store_stop_notice(struct store *s, int64_t firm_id, const char *notice_id,
 		  time_t now)
 {
@@ -2674,6 +2793,17 @@ store_mark_message(struct store *s, int64_t id, enum message_state state,
 	sqlite3_bind_int64(st, 4, (sqlite3_int64)next_attempt);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
 	return step_done(s, st, "update message");
+}
+
+int
+store_claim_message(struct store *s, int64_t id, int *claimed)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_MESSAGE_CLAIM)))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return step_changed(s, st, "take message", claimed);
 }
 
 int

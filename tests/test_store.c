@@ -260,7 +260,7 @@ test_outbox_states(void)
 	struct outbox_message *due = NULL;
 	size_t n = 0, ndue = 0;
 	int64_t firm, ids[1];
-	int created, recovered;
+	int created, recovered, claimed;
 	struct outbox_message m = {
 		.key = "alert/556036-0793/1", .rcpt = "a@b.example",
 		.envelope_from = "from@x.example", .body = "Subject: x\r\n\r\nhej\r\n",
@@ -295,7 +295,9 @@ test_outbox_states(void)
 	if (ndue == 1) {
 		CHECK_STR(due[0].body, m.body);
 		CHECK(due[0].len == m.len);
-		CHECK(store_mark_message(s, due[0].id, MSG_SENDING, NULL, 0, 1000) == 0);
+		CHECK(store_claim_message(s, due[0].id, &claimed) == 0 && claimed);
+		/* a second sender beside the first cannot take it too */
+		CHECK(store_claim_message(s, due[0].id, &claimed) == 0 && !claimed);
 	}
 	outbox_messages_free(due, ndue);
 	/* A crash while sending: the message comes back, never lost. */

@@ -1,0 +1,180 @@
+#include <stdio.h>
+#include <string.h>
+
+#include "alert.h"
+#include "health.h"
+#include "log.h"
+#include "mail.h"
+
+static void
+print_time(FILE *out, const char *label, time_t t)
+{
+	struct buf b;
+
+	buf_init(&b, 256);
+	if (t && alert_format_time(t, "en", &b) == 0)
+		fprintf(out, "%s%s", label, buf_str(&b));
+	else
+		fprintf(out, "%snever", label);
+	buf_release(&b);
+}
+
+int
+health_print(struct store *s, const struct config *cfg, time_t now, FILE *out)
+{
+	struct outbox_counts c;
+	struct feed_state st;
+	size_t i;
+
+	for (i = 0; i < cfg->nfeeds; i++) {
+		const struct feed_config *f = &cfg->feeds[i];
+
+		if (store_feed_state_get(s, f->name, &st) < 0)
+			return -1;
+		fprintf(out, "feed %s: %ld notices", f->name, st.notices);
+		print_time(out, ", last success ", st.last_success);
+		print_time(out, ", last poll ", st.last_poll);
+		if (st.failures)
+			fprintf(out, "\n  %d failure%s in a row: %s", st.failures,
+				st.failures == 1 ? "" : "s",
+				st.last_error ? st.last_error : "");
+		if (st.last_success + cfg->feed_silence < now)
+			fputs("\n  SILENT: no success for too long", out);
+		fputc('\n', out);
+		feed_state_release(&st);
+	}
+	if (store_outbox_counts(s, &c) < 0)
+		return -1;
+	fprintf(out, "outbox: %lld pending (%lld retrying), %lld sending, "
+		"%lld sent, %lld failed", c.pending, c.retrying, c.sending,
+		c.sent, c.failed);
+	print_time(out, "; last delivery ", c.last_sent);
+	fputc('\n', out);
+	return 0;
+}
+
+/* The operator's mail about an incident that began or ended. */
+static int
+tell_operator(struct store *s, const struct config *cfg, const char *key,
+	      int64_t incident, const char *what, const char *detail,
+	      time_t now)
+{
+	char from[256], rcpt[256], msgid[256], mkey[256], subject[512];
+	struct buf body, msg;
+	int rc = -1;
+
+	if (mail_address(cfg->mail_from, from, sizeof from) < 0 ||
+	    mail_address(cfg->operator, rcpt, sizeof rcpt) < 0)
+		return error("%s: [health] operator: '%s' is not a mail address",
+			     cfg->path, cfg->operator);
+	buf_init(&body, 64 * 1024);
+	buf_init(&msg, 256 * 1024);
+	snprintf(mkey, sizeof mkey, "incident/%lld/%s", (long long)incident, what);
+	snprintf(msgid, sizeof msgid, "incident.%lld.%s@%s", (long long)incident,
+		 what, strrchr(from, '@') + 1);
+	snprintf(subject, sizeof subject, "%s: %s %s", cfg->service_name, key,
+		 strcmp(what, "open") == 0 ? "is failing" : "works again");
+	if (buf_printf(&body, "%s\n\n%s\n\n`tenderlots status` shows the "
+		       "state of every feed and of the outbox.\n", subject,
+		       detail ? detail : "") < 0)
+		goto out;
+	{
+		struct mail_headers h = {
+			.from = cfg->mail_from, .to = cfg->operator,
+			.subject = subject, .message_id = msgid, .date = now,
+			.language = "en",
+		};
+		struct outbox_message m = {
+			.key = mkey, .rcpt = rcpt, .envelope_from = from,
+		};
+
+		if (mail_compose_text(&h, buf_str(&body), &msg) < 0)
+			goto out;
+		m.body = msg.data;
+		m.len = msg.len;
+		if (store_queue_message(s, &m, NULL, 0, now) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	buf_release(&body);
+	buf_release(&msg);
+	return rc;
+}
+
+/* Opens the incident key when failing, closes it when not, and tells. */
+static int
+incident(struct store *s, const struct config *cfg, const char *key,
+	 int failing, const char *detail, time_t now, unsigned *mails)
+{
+	int64_t id;
+	time_t since;
+
+	if (store_incident(s, key, &id, &since) < 0)
+		return -1;
+	if (failing == (id != 0))
+		return 0;
+	if (failing) {
+		log_warnx("incident: %s: %s", key, detail);
+		if (store_incident_open(s, key, detail, now, &id) < 0)
+			return -1;
+	} else {
+		log_info("incident over: %s", key);
+		if (store_incident_close(s, id, now) < 0)
+			return -1;
+	}
+	if (!cfg->operator)
+		return 0;
+	(*mails)++;
+	return tell_operator(s, cfg, key, id, failing ? "open" : "closed",
+			     detail, now);
+}
+
+int
+health_check(struct store *s, const struct config *cfg, time_t now,
+	     unsigned *mails)
+{
+	struct outbox_counts c;
+	struct feed_state st;
+	char key[128], detail[1024];
+	size_t i;
+	int rc = -1;
+
+	if (store_begin(s) < 0)
+		return -1;
+	for (i = 0; i < cfg->nfeeds; i++) {
+		const struct feed_config *f = &cfg->feeds[i];
+		int silent;
+
+		if (store_feed_state_get(s, f->name, &st) < 0)
+			goto out;
+		/* a feed never polled has had no chance to fail yet */
+		silent = st.last_poll && st.last_success + cfg->feed_silence < now;
+		snprintf(key, sizeof key, "feed:%s", f->name);
+		snprintf(detail, sizeof detail, "The feed %s (%s) has not been "
+			 "read successfully for %ld hours. Last error: %s", f->name,
+			 f->url, (long)((now - st.last_success) / 3600),
+			 st.last_error ? st.last_error : "none");
+		feed_state_release(&st);
+		if (incident(s, cfg, key, silent, detail, now, mails) < 0)
+			goto out;
+	}
+	if (store_outbox_counts(s, &c) < 0)
+		goto out;
+	/*
+	 * Mails waiting for another attempt mean they cannot get out now;
+	 * one refused for good (a mailbox that is gone) is in `status`, but
+	 * is no incident: it would never end.
+	 */
+	snprintf(detail, sizeof detail, "%lld mail%s wait%s for another attempt "
+		 "and %lld failed for good (`tenderlots outbox list`).",
+		 c.retrying, c.retrying == 1 ? "" : "s", c.retrying == 1 ? "s" : "",
+		 c.failed);
+	if (incident(s, cfg, "outbox", c.retrying > 0, detail, now, mails) < 0)
+		goto out;
+	rc = store_commit(s);
+out:
+	if (rc < 0)
+		store_rollback(s);
+	return rc;
+}
