@@ -1,14 +1,32 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <syslog.h>
 
 #include "log.h"
 
-static void vlog(const char *level, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+/*
+ * Set once, before the daemon does anything else, like syslog's own
+ * openlog(): the one piece of process-wide state the log keeps.
+ */
+static int to_syslog;
+
+void
+log_to_syslog(void)
+{
+	openlog("tenderlots", LOG_PID, LOG_DAEMON);
+	to_syslog = 1;
+}
+
+static void vlog(int priority, const char *level, const char *fmt,
+		 va_list ap) __attribute__((format(printf, 3, 0)));
 
 static void
-vlog(const char *level, const char *fmt, va_list ap)
+vlog(int priority, const char *level, const char *fmt, va_list ap)
 {
+	if (to_syslog) {
+		vsyslog(priority, fmt, ap);
+		return;
+	}
 	fputs("tenderlots: ", stderr);
 	if (level)
 		fputs(level, stderr);
@@ -22,7 +40,7 @@ error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog("error: ", fmt, ap);
+	vlog(LOG_ERR, "error: ", fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -33,7 +51,7 @@ log_warnx(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog("warning: ", fmt, ap);
+	vlog(LOG_WARNING, "warning: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -43,6 +61,6 @@ log_info(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vlog(NULL, fmt, ap);
+	vlog(LOG_INFO, NULL, fmt, ap);
 	va_end(ap);
 }

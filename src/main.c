@@ -3,6 +3,9 @@
  * The command line: one binary, one subcommand per task.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <sys/file.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -29,6 +32,7 @@
 #include "meeting.h"
 #include "participation.h"
 #include "report.h"
+#include "health.h"
 #include "site.h"
 #include "form.h"
 #include "web.h"
@@ -50,13 +54,20 @@
 
 enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested, reload_requested;
 
 static void
 on_stop_signal(int sig)
 {
 	(void)sig;
 	stop_requested = 1;
+}
+
+static void
+on_reload_signal(int sig)
+{
+	(void)sig;
+	reload_requested = 1;
 }
 
 static const char usage_main[] =
@@ -66,7 +77,8 @@ static const char usage_main[] =
 	"their lots against subscribed firms and mails them.\n"
 	"\n"
 	"commands:\n"
-	"  run [--once]           poll feeds, ingest, match, queue and deliver mail\n"
+	"  run [--once] [-d]      poll feeds, ingest, match, queue and deliver mail\n"
+	"  status                 feeds, outbox and incidents at a glance\n"
 	"  web                    the web endpoint: public pages, subscriptions\n"
 	"  show FILE...           print notice files as JSON (no database)\n"
 	"  firm import FILE.csv   add or update firms from a CSV file\n"
@@ -91,14 +103,17 @@ static const char usage_main[] =
 	"  -V, --version          print the version\n";
 
 static const char usage_run[] =
-	"usage: tenderlots run [--once] [-c FILE]\n"
+	"usage: tenderlots run [--once] [-d] [-c FILE]\n"
 	"\n"
-	"Polls every feed in the feeds file, stores new notices, matches their\n"
-	"lots against the firms, queues one mail per firm and delivers it.\n"
-	"Without --once it repeats at the shortest feed interval until SIGINT\n"
-	"or SIGTERM.\n"
+	"Polls every feed when it is due, stores new notices, matches their\n"
+	"lots against the firms, queues the mails they call for and delivers\n"
+	"them, tells the operator of incidents, and once a day tidies the\n"
+	"database. Without --once it runs until SIGINT or SIGTERM (the pass in\n"
+	"hand is finished first); SIGHUP reloads the configuration, and a bad\n"
+	"one is logged and the old one kept. One instance per database.\n"
 	"\n"
-	"  --once                 one pass, then print a summary and exit\n"
+	"  --once                 one pass over every feed, print a summary, exit\n"
+	"  -d, --foreground       log to stderr, not syslog\n"
 	"\n"
 	"The environment variable TENDERLOTS_NOW=YYYY-MM-DDTHH:MM:SSZ fixes the\n"
 	"current time, to replay a day or for reproducible tests.\n";
@@ -194,6 +209,12 @@ static const char usage_rfi[] =
 	"the open RFIs, the unit's and those of other buyers; respond records\n"
 	"which firms answered, responses lists them; close ends one of the\n"
 	"unit's own RFIs: no more answers are expected and no reminders go.\n";
+
+static const char usage_status[] =
+	"usage: tenderlots status\n"
+	"\n"
+	"Per feed the last successful poll, the last error and the notices it\n"
+	"brought; the outbox's counts and last delivery; what is wrong.\n";
 
 static const char usage_web[] =
 	"usage: tenderlots web\n"
@@ -446,6 +467,8 @@ catch_stop_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_reload_signal;
+	sigaction(SIGHUP, &sa, NULL);
 	/* a peer closing early must give EPIPE, not kill the process */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
@@ -513,6 +536,48 @@ out:
 	return rc;
 }
 
+/*
+ * One daemon per database: two would each take the other's mails in
+ * "sending" for a crash's and send them again. The lock goes with the
+ * process, however it ends.
+ */
+static int
+lock_database(const char *db_path, int *fd)
+{
+	char path[PATH_MAX], pid[32];
+	int n;
+
+	snprintf(path, sizeof path, "%s.lock", db_path);
+	if ((*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644)) < 0)
+		return error("%s: %s", path, strerror(errno));
+	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+		n = (int)read(*fd, pid, sizeof pid - 1);
+		pid[n > 0 ? n : 0] = '\0';
+		close(*fd);
+		*fd = -1;
+		return error("%s is in use by another tenderlots run (pid %s)",
+			     db_path, pid[0] ? pid : "unknown");
+	}
+	n = snprintf(pid, sizeof pid, "%ld\n", (long)getpid());
+	if (ftruncate(*fd, 0) < 0 || write(*fd, pid, (size_t)n) != n)
+		log_warnx("%s: cannot record the pid", path);
+	return 0;
+}
+
+/* SIGHUP: the new configuration, or the old one if the new is bad. */
+static void
+reload_config(struct app *app, const char *config_path)
+{
+	reload_requested = 0;
+	if (config_load(app->cfg, config_path) < 0 || set_timezone(app->cfg) < 0)
+		log_warnx("%s: not reloaded; the configuration in use stays",
+			  config_path);
+	else
+		log_info("%s: reloaded", config_path);
+}
+
+#define MAINTENANCE_EVERY (24L * 3600)
+
 static int
 cmd_run(const char *config_path, int argc, char **argv)
 {
@@ -521,15 +586,20 @@ cmd_run(const char *config_path, int argc, char **argv)
 	struct syndication_parser *syndication = NULL;
 	struct mailer *mailer = NULL;
 	struct outbox *outbox = NULL;
-	int once = 0, i, rc = EXIT_ERROR;
+	time_t maintained = 0;
+	int once = 0, foreground = 0, lock = -1, i, rc = EXIT_ERROR;
 
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--once") == 0)
 			once = 1;
+		else if (strcmp(argv[i], "-d") == 0 ||
+			 strcmp(argv[i], "--foreground") == 0)
+			foreground = 1;
 		else
 			return usage_error(usage_run, "run: unknown argument '%s'", argv[i]);
 	}
-	if (app_open(&app, config_path, APP_STORE) < 0)
+	if (app_open(&app, config_path, APP_STORE) < 0 ||
+	    lock_database(app.cfg->db_path, &lock) < 0)
 		goto out;
 	if (!(mailer = open_mailer(app.cfg)))
 		goto out;
@@ -542,6 +612,8 @@ cmd_run(const char *config_path, int argc, char **argv)
 				  app.templates, app.key)))
 		goto out;
 	catch_stop_signals();
+	if (!once && !foreground)
+		log_to_syslog();
 	for (;;) {
 		struct run_summary sum = { 0 };
 		struct run_context ctx = {
@@ -554,6 +626,12 @@ cmd_run(const char *config_path, int argc, char **argv)
 
 		if (current_time(&ctx.now) < 0 || run_pass(&ctx, &sum) < 0)
 			goto out;
+		if (ctx.now - maintained >= MAINTENANCE_EVERY) {
+			if (store_maintain(app.store, ctx.now - app.cfg->keep_sent) < 0)
+				log_warnx("database maintenance failed; next pass again");
+			else
+				maintained = ctx.now;
+		}
 		if (once) {
 			run_print_summary(&sum, stdout);
 			rc = sum.feeds_failed ? EXIT_ERROR : EXIT_OK;
@@ -561,17 +639,42 @@ cmd_run(const char *config_path, int argc, char **argv)
 		}
 		log_info("pass done: %u new notices, %u matches, %u mails sent",
 			 sum.in.notices_new, sum.in.matches, sum.mails_sent);
-		for (left = (unsigned)run_next_due(&ctx); left && !stop_requested; )
+		for (left = (unsigned)run_next_due(&ctx);
+		     left && !stop_requested && !reload_requested; )
 			left = sleep(left);
 		if (stop_requested)
 			break;
+		if (reload_requested)
+			reload_config(&app, config_path);
 	}
+	log_info("stopped");
 	rc = EXIT_OK;
 out:
 	eforms_parser_free(parser);
 	syndication_parser_free(syndication);
 	outbox_free(outbox);
 	mailer_free(mailer);
+	app_close(&app);
+	if (lock >= 0)
+		close(lock);
+	return rc;
+}
+
+static int
+cmd_status(const char *config_path, int argc, char **argv)
+{
+	struct app app;
+	time_t now;
+	int rc;
+
+	(void)argv;
+	if (argc != 1)
+		return usage_error(usage_status, "status: takes no arguments");
+	if (current_time(&now) < 0 ||
+	    app_open(&app, config_path, APP_STORE) < 0)
+		return EXIT_ERROR;
+	rc = health_print(app.store, app.cfg, now, stdout) == 0 ? EXIT_OK :
+	     EXIT_ERROR;
 	app_close(&app);
 	return rc;
 }
@@ -1801,6 +1904,8 @@ main(int argc, char **argv)
 			fputs(usage_rfi, stdout);
 		else if (strcmp(cmd, "web") == 0)
 			fputs(usage_web, stdout);
+		else if (strcmp(cmd, "status") == 0)
+			fputs(usage_status, stdout);
 		else if (strcmp(cmd, "report") == 0)
 			fputs(usage_report, stdout);
 		else
@@ -1836,6 +1941,8 @@ main(int argc, char **argv)
 		rc = cmd_rfi(config_path, argc, argv);
 	else if (strcmp(cmd, "web") == 0)
 		rc = cmd_web(config_path, argc, argv);
+	else if (strcmp(cmd, "status") == 0)
+		rc = cmd_status(config_path, argc, argv);
 	else if (strcmp(cmd, "report") == 0)
 		rc = cmd_report(config_path, argc, argv);
 	else

@@ -983,10 +983,9 @@ schema_version(struct store *s, int *version)
 }
 
 static int
-migrate(struct store *s)
+check_version(struct store *s)
 {
-	char sql[64];
-	int version = 0, v;
+	int version;
 
 	if (schema_version(s, &version) < 0)
 		return -1;
@@ -994,6 +993,17 @@ migrate(struct store *s)
 		return error("%s: schema version %d is newer than this program "
 			     "knows (%d); refusing to touch it", s->path, version,
 			     NMIGRATIONS);
+	return 0;
+}
+
+static int
+migrate(struct store *s)
+{
+	char sql[64];
+	int version = 0, v;
+
+	if (schema_version(s, &version) < 0)
+		return -1;
 	for (v = version; v < NMIGRATIONS; v++) {
 		if (exec(s, "BEGIN IMMEDIATE") < 0)
 			return -1;
@@ -1035,7 +1045,10 @@ store_open(const char *path, struct store **out)
 	sqlite3_extended_result_codes(s->db, 1);
 	/* A busy writer (a CLI command beside the daemon) is waited for. */
 	sqlite3_busy_timeout(s->db, 5000);
-	if (exec(s, "PRAGMA journal_mode = WAL") < 0 ||
+	/* a database newer than the program is refused before anything
+	 * touches it, even its journal mode */
+	if (check_version(s) < 0 ||
+	    exec(s, "PRAGMA journal_mode = WAL") < 0 ||
 	    exec(s, "PRAGMA foreign_keys = ON") < 0 ||
 	    exec(s, "PRAGMA synchronous = NORMAL") < 0 ||
 	    migrate(s) < 0)

@@ -6,7 +6,10 @@
 #define _XOPEN_SOURCE 700
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdarg.h>
+#include <sys/wait.h>
+#include <time.h>
 
 #include <sqlite3.h>
 
@@ -533,6 +536,131 @@ test_meeting_commands(void)
 	rm_rf(dir);
 }
 
+/* Mails in the Maildir to rcpt whose subject holds what. */
+static int
+mails_to(const char *rcpt, const char *what)
+{
+	char *all = parsed_mails(), *p, *end;
+	char key[256];
+	int n = 0;
+
+	snprintf(key, sizeof key, "header To: %s\n", rcpt);
+	for (p = all; p && (p = strstr(p, key)); p = end) {
+		end = strstr(p, "\n.\n");
+		end = end ? end : p + strlen(p);
+		*end = '\0';
+		n += strstr(p, what) != NULL;
+		end++;
+	}
+	free(all);
+	return n;
+}
+
+/*
+ * A feed that stops: status says so, the operator hears of it once, and
+ * once more when it works again.
+ */
+static void
+test_status_and_operator(void)
+{
+	char path[PATH_MAX * 2], cmd[PATH_MAX * 3], *out;
+
+	setup("");
+	snprintf(path, sizeof path, "%s/tenderlots.conf", dir);
+	snprintf(cmd, sizeof cmd, "printf '[health]\\noperator = Drift "
+		 "<drift@exempelkommun.example>\\nfeed_silence = 1h\\n' >> '%s'",
+		 path);
+	CHECK(system(cmd) == 0);
+	CHECK(tl(NOW_OPEN, "firm import -c tenderlots.conf firms.csv") == 0);
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
+	CHECK(tl(NOW_OPEN, "status -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "feed local: 9 notices, last success 25 November "
+			    "2026, 09:00 (CET)"));
+	CHECK(out && strstr(out, "outbox: 0 pending (0 retrying), 0 sending, 4 sent, "
+			    "0 failed; last delivery 25 November 2026, 09:00 (CET)\n"));
+	free(out);
+	/* the feed's directory goes away: two hours later it is an incident */
+	snprintf(cmd, sizeof cmd, "mv '%s/feeds' '%s/feeds.away'", dir, dir);
+	CHECK(system(cmd) == 0);
+	CHECK(tl("2026-11-25T09:00:00Z", "run --once -c tenderlots.conf") == 1);
+	CHECK(mails_to("Drift <drift@exempelkommun.example>", "is failing") == 0);
+	CHECK(tl("2026-11-25T10:30:00Z", "run --once -c tenderlots.conf") == 1);
+	CHECK(mails_to("Drift <drift@exempelkommun.example>", "feed:local is failing") == 1);
+	CHECK(tl("2026-11-25T10:40:00Z", "status -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "SILENT: no success for too long"));
+	free(out);
+	/* once per incident */
+	CHECK(tl("2026-11-25T11:00:00Z", "run --once -c tenderlots.conf") == 1);
+	CHECK(mails_to("Drift <drift@exempelkommun.example>", "is failing") == 1);
+	/* it works again: told once more */
+	snprintf(cmd, sizeof cmd, "mv '%s/feeds.away' '%s/feeds'", dir, dir);
+	CHECK(system(cmd) == 0);
+	CHECK(tl("2026-11-25T12:00:00Z", "run --once -c tenderlots.conf") == 0);
+	CHECK(mails_to("Drift <drift@exempelkommun.example>", "feed:local works again") == 1);
+	CHECK(tl("2026-11-25T13:00:00Z", "run --once -c tenderlots.conf") == 0);
+	CHECK(mails_to("Drift <drift@exempelkommun.example>", "works again") == 1);
+	rm_rf(dir);
+}
+
+/* One daemon per database; SIGHUP with a bad config keeps the good one. */
+static void
+test_daemon_lock_and_reload(void)
+{
+	const char *bin = getenv("TENDERLOTS_BIN");
+	const struct timespec pause = { 0, 100L * 1000 * 1000 };
+	char path[PATH_MAX * 2], good[PATH_MAX * 2], *text = NULL;
+	pid_t pid;
+	int i, status;
+
+	setup("");
+	snprintf(path, sizeof path, "%s/tenderlots.conf", dir);
+	snprintf(good, sizeof good, "%s/good.conf", dir);
+	text = read_text(path);
+	write_text(good, text ? text : "");
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		if (chdir(dir) < 0 || !freopen("daemon.err", "w", stderr) ||
+		    !freopen("/dev/null", "w", stdout))
+			_exit(127);
+		setenv("TENDERLOTS_NOW", NOW_OPEN, 1);
+		execl(bin ? bin : "build/tenderlots", "tenderlots", "-c",
+		      "tenderlots.conf", "run", "-d", (char *)NULL);
+		_exit(127);
+	}
+	/* the daemon's first pass has begun once the database exists */
+	snprintf(path, sizeof path, "%s/var/t.db.lock", dir);
+	for (i = 0; i < 100 && access(path, F_OK) != 0; i++)
+		nanosleep(&pause, NULL);
+	nanosleep(&pause, NULL);
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 1);
+	free(text);
+	text = dir_file("err.txt");
+	CHECK(text && strstr(text, "is in use by another tenderlots run (pid "));
+	free(text);
+	/* a bad configuration on SIGHUP: logged, the old one kept */
+	snprintf(path, sizeof path, "%s/tenderlots.conf", dir);
+	write_text(path, "[database]\npath = var/t.db\ncolour = blue\n");
+	kill(pid, SIGHUP);
+	for (i = 0; i < 50; i++) {
+		nanosleep(&pause, NULL);
+		text = dir_file("daemon.err");
+		if (text && strstr(text, "not reloaded"))
+			break;
+		free(text);
+		text = NULL;
+	}
+	CHECK(text && strstr(text, "tenderlots.conf:3: unknown key 'colour'"));
+	CHECK(text && strstr(text, "not reloaded; the configuration in use stays"));
+	free(text);
+	CHECK(waitpid(pid, &status, WNOHANG) == 0);
+	kill(pid, SIGTERM);
+	CHECK(waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+	      WEXITSTATUS(status) == 0);
+	rm_rf(dir);
+}
+
 int
 main(void)
 {
@@ -547,5 +675,7 @@ main(void)
 	RUN(test_firm_commands);
 	RUN(test_show);
 	RUN(test_meeting_commands);
+	RUN(test_status_and_operator);
+	RUN(test_daemon_lock_and_reload);
 	return test_done("e2e");
 }
