@@ -469,9 +469,11 @@ catch_stop_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 	sa.sa_handler = on_reload_signal;
 	sigaction(SIGHUP, &sa, NULL);
-	/* a peer closing early must give EPIPE, not kill the process */
+	/* a peer closing early must give EPIPE, not kill the process, and
+	 * a file size limit must give EFBIG, which the store reports */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGXFSZ, &sa, NULL);
 }
 
 /* The web endpoint's clock; TENDERLOTS_NOW was checked at start. */
@@ -577,6 +579,7 @@ reload_config(struct app *app, const char *config_path)
 }
 
 #define MAINTENANCE_EVERY (24L * 3600)
+#define RETRY_PASS 60		/* seconds after a pass the store failed */
 
 static int
 cmd_run(const char *config_path, int argc, char **argv)
@@ -624,8 +627,23 @@ cmd_run(const char *config_path, int argc, char **argv)
 		};
 		unsigned left;
 
-		if (current_time(&ctx.now) < 0 || run_pass(&ctx, &sum) < 0)
+		if (current_time(&ctx.now) < 0)
 			goto out;
+		if (run_pass(&ctx, &sum) < 0) {
+			/*
+			 * The store failed (a full disk, a read-only file):
+			 * each transaction was rolled back whole, so the next
+			 * pass catches up once the fault is gone.
+			 */
+			if (once)
+				goto out;
+			log_warnx("pass failed; trying again in %d s", RETRY_PASS);
+			for (left = RETRY_PASS; left && !stop_requested; )
+				left = sleep(left);
+			if (stop_requested)
+				break;
+			continue;
+		}
 		if (ctx.now - maintained >= MAINTENANCE_EVERY) {
 			if (store_maintain(app.store, ctx.now - app.cfg->keep_sent) < 0)
 				log_warnx("database maintenance failed; next pass again");

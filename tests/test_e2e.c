@@ -15,6 +15,7 @@
 
 #include "test.h"
 #include "testutil.h"
+#include "testdb.h"
 
 static char dir[PATH_MAX];
 static char project[PATH_MAX];
@@ -661,6 +662,38 @@ test_daemon_lock_and_reload(void)
 	rm_rf(dir);
 }
 
+/*
+ * A full disk (a file size limit, as the kernel would refuse a write):
+ * the pass fails and says so, nothing is half written, and the next pass
+ * after the fault catches up without sending anything twice.
+ */
+static void
+test_disk_full(void)
+{
+	const char *bin = getenv("TENDERLOTS_BIN");
+	char cmd[PATH_MAX * 3], path[PATH_MAX * 2], *err;
+	int st;
+
+	setup("");
+	CHECK(tl(NOW_OPEN, "firm import -c tenderlots.conf firms.csv") == 0);
+	snprintf(cmd, sizeof cmd, "cd '%s' && ulimit -f 100 && TENDERLOTS_NOW=%s "
+		 "'%s' run --once -c tenderlots.conf >out.txt 2>err.txt", dir,
+		 NOW_OPEN, bin ? bin : "build/tenderlots");
+	st = system(cmd);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	err = dir_file("err.txt");
+	CHECK(err && strstr(err, "disk I/O error"));
+	free(err);
+	snprintf(path, sizeof path, "%s/var/t.db", dir);
+	CHECK(db_query(path, "SELECT count(*) FROM pragma_integrity_check "
+		    "WHERE integrity_check = 'ok'") == 1);
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
+	CHECK(db_query(path, "SELECT count(*) FROM notice") == 9);
+	CHECK(db_query(path, "SELECT count(*) FROM message WHERE state = 'sent'") == 4);
+	CHECK(count_mails() == 4);
+	rm_rf(dir);
+}
+
 int
 main(void)
 {
@@ -677,5 +710,6 @@ main(void)
 	RUN(test_meeting_commands);
 	RUN(test_status_and_operator);
 	RUN(test_daemon_lock_and_reload);
+	RUN(test_disk_full);
 	return test_done("e2e");
 }
