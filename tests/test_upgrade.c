@@ -229,23 +229,6 @@ test_upgrade(void)
 	rm_rf(dir);
 }
 
-/* The whole file and its length; NULL if it cannot be read. */
-static char *
-read_bytes(const char *path, size_t *len)
-{
-	struct buf b;
-	char chunk[4096];
-	size_t n;
-	FILE *f = fopen(path, "rb");
-
-	if (!f)
-		return NULL;
-	buf_init(&b, 64u << 20);
-	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
-		buf_add(&b, chunk, n);
-	fclose(f);
-	return buf_detach(&b, len);
-}
 
 /*
  * A database from a newer program is refused before anything is written

@@ -56,9 +56,9 @@ write_text(const char *path, const char *text)
 	}
 }
 
-/* The whole file, NUL-terminated; NULL if it cannot be read. */
+/* The whole file, NUL-terminated, and its length; NULL if unreadable. */
 static inline char *
-read_text(const char *path)
+read_bytes(const char *path, size_t *len)
 {
 	struct buf b;
 	char chunk[4096];
@@ -71,7 +71,13 @@ read_text(const char *path)
 	while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
 		buf_add(&b, chunk, n);
 	fclose(f);
-	return buf_detach(&b, NULL);
+	return buf_detach(&b, len);
+}
+
+static inline char *
+read_text(const char *path)
+{
+	return read_bytes(path, NULL);
 }
 
 /* What a file descriptor received between capture_start and capture_end. */
