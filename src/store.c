@@ -711,8 +711,13 @@ static const char *const stmt_sql[NSTMT] = {
 	" next_attempt = CASE WHEN ?2 = 'pending' THEN ?4 ELSE next_attempt END,"
 	" sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END"
 	" WHERE id = ?1",
+	/*
+	 * A crash is not the server's answer: the attempt it interrupted
+	 * does not count towards giving up, nor towards the backoff.
+	 */
 	[ST_MESSAGES_RECOVER] =
-	"UPDATE message SET state = 'pending' WHERE state = 'sending'",
+	"UPDATE message SET state = 'pending', attempts = max(attempts - 1, 0)"
+	" WHERE state = 'sending'",
 	/* Only a pending message can be taken: two senders never take one. */
 	[ST_MESSAGE_CLAIM] =
 	"UPDATE message SET state = 'sending', attempts = attempts + 1"
