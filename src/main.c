@@ -492,6 +492,7 @@ cmd_web(const char *config_path, int argc, char **argv)
 	struct outbox *outbox = NULL;
 	struct site *site = NULL;
 	struct web *web = NULL;
+	sigset_t stop_signals, waiting;
 	struct app app;
 	time_t now;
 	int rc = EXIT_ERROR;
@@ -519,15 +520,26 @@ cmd_web(const char *config_path, int argc, char **argv)
 			.max_uri = 2048,
 		};
 
+		/*
+		 * The server's thread inherits a mask that blocks the stop
+		 * signals, so they reach this thread, waiting for them in
+		 * sigsuspend; pause() here could sleep on while the other
+		 * thread took the signal.
+		 */
+		sigemptyset(&stop_signals);
+		sigaddset(&stop_signals, SIGINT);
+		sigaddset(&stop_signals, SIGTERM);
+		sigaddset(&stop_signals, SIGHUP);
+		catch_stop_signals();
+		sigprocmask(SIG_BLOCK, &stop_signals, &waiting);
 		if (!(site = site_new(&so)) ||
 		    !(web = web_start(&wo, site_handle, site)))
 			goto out;
-		catch_stop_signals();
 		printf("listening on http://%s:%d/\n", wo.address, web_port(web));
 		fflush(stdout);
 	}
 	while (!stop_requested)
-		pause();
+		sigsuspend(&waiting);
 	rc = EXIT_OK;
 out:
 	web_stop(web);
