@@ -550,7 +550,9 @@ test_one_click_unsubscribe(void)
 
 	/* the sample firm's alert carries its unsubscribe link */
 	mail = all_mail_text();
-	link_in(mail, "https://upphandling.exempelkommun.se/unsubscribe/", link,
+	/* the sample firm's own mail: the others' firms may be gone */
+	link_in(mail ? strstr(mail, "header To: info@berglunds-maleri.example")
+		: NULL, "https://upphandling.exempelkommun.se/unsubscribe/", link,
 		sizeof link);
 	free(mail);
 	CHECK(link[0] != '\0');
