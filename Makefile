@@ -95,7 +95,7 @@ run: $(BIN)
 	$(BIN) report -c config/tenderlots.conf -o var/report.html
 
 bench: $(BENCHES)
-	@for b in $(BENCHES); do $$b || exit 1; done
+	@sh bench/table.sh $(BENCHES)
 
 fuzz: $(FUZZERS)
 

@@ -7,18 +7,10 @@
  * peak memory of a whole ingest, for one day and for ten, each in its own
  * process: it must not grow with the number of notices.
  */
-#define _XOPEN_SOURCE 700
-
-#include <dirent.h>
-#include <ftw.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <libxml/parser.h>
 
 #include "bench.h"
 #include "feed.h"
@@ -26,104 +18,15 @@
 #define DAY 5000
 #define ROUNDS 3
 
-struct source {
-	char *text;
-	size_t len;
-};
-
-static int
-rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static size_t
-load_sources(const char *dir, struct source *src, size_t n, size_t max)
-{
-	struct fetch_options fo = { .timeout = 1, .max_bytes = 16u << 20 };
-	struct dirent *de;
-	char path[1024], err[256];
-	struct buf b;
-	DIR *d = opendir(dir);
-
-	if (!d)
-		return n;
-	while ((de = readdir(d)) && n < max) {
-		if (!strstr(de->d_name, ".xml") || strstr(de->d_name, "INVALID"))
-			continue;
-		snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
-		buf_init(&b, fo.max_bytes);
-		if (fetch_file(path, &fo, &b, err, sizeof err) == 0 &&
-		    strstr(buf_str(&b), "schemeName=\"notice-id\">")) {
-			src[n].len = b.len;
-			src[n++].text = buf_detach(&b, NULL);
-		}
-		buf_release(&b);
-	}
-	closedir(d);
-	return n;
-}
-
-/* Copy k of a notice, with a notice id of its own. */
 static void
-write_copy(const char *dir, const struct source *s, int k)
-{
-	const char *mark = "schemeName=\"notice-id\">";
-	const char *id = strstr(s->text, mark) + strlen(mark);
-	const char *end = strchr(id, '<');
-	char path[4096];
-	FILE *f;
-
-	snprintf(path, sizeof path, "%s/%05d.xml", dir, k);
-	if (!(f = fopen(path, "w")))
-		exit(1);
-	fwrite(s->text, 1, (size_t)(id - s->text), f);
-	fprintf(f, "bench0000-0000-0000-0000-%012d", k);
-	fwrite(end, 1, s->len - (size_t)(end - s->text), f);
-	fclose(f);
-}
-
-static void
-make_day(const char *dir, const struct source *src, size_t nsrc, int files)
+make_day(const char *dir, const struct bench_source *src, size_t nsrc,
+	 int files)
 {
 	int k;
 
 	mkdir(dir, 0700);
 	for (k = 0; k < files; k++)
-		write_copy(dir, &src[(size_t)k % nsrc], k);
-}
-
-static int
-is_xml(const struct dirent *de)
-{
-	return strstr(de->d_name, ".xml") != NULL;
-}
-
-static double
-bare_parse(const char *dir)
-{
-	struct fetch_options fo = { .timeout = 1, .max_bytes = 16u << 20 };
-	struct dirent **names;
-	char path[4096], err[256];
-	double t0 = bench_now();
-	struct buf b;
-	int n, i;
-
-	buf_init(&b, fo.max_bytes);
-	n = scandir(dir, &names, is_xml, alphasort);
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, names[i]->d_name);
-		if (fetch_file(path, &fo, &b, err, sizeof err) == 0)
-			xmlFreeDoc(xmlReadMemory(b.data, (int)b.len, NULL, NULL,
-						 XML_PARSE_NONET | XML_PARSE_NOBLANKS));
-		free(names[i]);
-	}
-	free(names);
-	buf_release(&b);
-	return bench_now() - t0;
+		bench_write_copy(dir, &src[(size_t)k % nsrc], k);
 }
 
 /* A whole ingest of dir into a fresh database; the time it took. */
@@ -193,16 +96,17 @@ peak_rss_kib(const char *dir, const char *db)
 int
 main(void)
 {
-	struct source src[64];
+	struct bench_source src[64];
 	char work[] = "/tmp/tenderlots-bench.XXXXXX";
 	char day[1100], tenth[1100], ten[1100], db[1100];
 	double base = 1e300, full = 1e300, t;
+	long rss_tenth, rss_day, rss_ten;
 	size_t nsrc = 0, i;
 	unsigned stored = 0;
 	int r;
 
-	nsrc = load_sources("feeds", src, nsrc, 64);
-	nsrc = load_sources("tests/fixtures/eforms", src, nsrc, 64);
+	nsrc = bench_load_sources("feeds", src, nsrc, 64);
+	nsrc = bench_load_sources("tests/fixtures/eforms", src, nsrc, 64);
 	if (nsrc == 0 || !mkdtemp(work)) {
 		fprintf(stderr, "bench/ingest: no notices (run from the project root)\n");
 		return 1;
@@ -215,20 +119,27 @@ main(void)
 	make_day(tenth, src, nsrc, DAY / 10);
 	make_day(ten, src, nsrc, DAY * 10);
 	for (r = 0; r < ROUNDS; r++) {
-		if ((t = bare_parse(day)) < base)
+		if ((t = bench_bare_parse(day)) < base)
 			base = t;
 		if ((t = ingest_dir(day, db, &stored)) < full)
 			full = t;
 	}
+	rss_tenth = peak_rss_kib(tenth, db);
+	rss_day = peak_rss_kib(day, db);
+	rss_ten = peak_rss_kib(ten, db);
 	printf("ingest: %d notice files (%zu distinct sources), best of %d\n",
 	       DAY, nsrc, ROUNDS);
 	printf("  libxml2 parse only        %7.0f files/s  (baseline)\n", DAY / base);
 	printf("  read+parse+store          %7.0f files/s  %.2fx the baseline speed, "
 	       "%u stored\n", DAY / full, base / full, stored);
 	printf("  peak RSS, whole ingest:   %ld KiB for %d files, %ld KiB for %d, "
-	       "%ld KiB for %d\n", peak_rss_kib(tenth, db), DAY / 10,
-	       peak_rss_kib(day, db), DAY, peak_rss_kib(ten, db), DAY * 10);
-	nftw(work, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	       "%ld KiB for %d\n", rss_tenth, DAY / 10, rss_day, DAY, rss_ten,
+	       DAY * 10);
+	bench_row("ingest", "ingest 5,000 files, vs libxml2 parse", full, "s",
+		  base);
+	bench_row("ingest", "peak RSS, ingest 50,000 files vs 5,000",
+		  (double)rss_ten, "KiB", (double)rss_day);
+	bench_rm_rf(work);
 	for (i = 0; i < nsrc; i++)
 		free(src[i].text);
 	return 0;

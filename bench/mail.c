@@ -67,6 +67,7 @@ measure(const char *name, const struct smtpd_options *so,
 	struct run r = { .items = items };
 	struct smtpd srv;
 	double reconnect, reuse;
+	char figure[128];
 	int rc = -1;
 
 	if (smtpd_start(&srv, so) < 0)
@@ -87,6 +88,9 @@ measure(const char *name, const struct smtpd_options *so,
 	printf("    %d per session:         %6.0f messages/s, %.0f a minute\n",
 	       PER_SESSION, PER_ROUND / reuse, 60 * PER_ROUND / reuse);
 	printf("    reuse / reconnect:       %6.1fx\n", reconnect / reuse);
+	snprintf(figure, sizeof figure, "%d a session vs 1, %s", PER_SESSION, name);
+	bench_row("mail", figure, PER_ROUND / reuse, "msg/s",
+		  PER_ROUND / reconnect);
 	rc = 0;
 out:
 	mailer_free(r.mailer);
