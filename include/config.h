@@ -81,6 +81,7 @@ struct config {
 	char *operator;		/* "Name <addr>"; NULL: no operator mails */
 	long feed_silence;	/* seconds without a successful poll */
 	long keep_sent;		/* seconds a sent mail's text is kept */
+	long give_up_after;	/* seconds a mail is tried before it fails */
 
 	/* [web] */
 	char *web_listen;	/* IPv4 address */

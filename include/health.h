@@ -14,8 +14,13 @@
  * begins and once when it ends, so that silence never means "no news"
  * when it means "broken".
  */
+/*
+ * *troubled is set when something is wrong now (a silent feed, mails that
+ * wait for another attempt): a monitor can watch for it even when the
+ * relay that would carry the operator's mail is what broke.
+ */
 int health_print(struct store *s, const struct config *cfg, time_t now,
-		 FILE *out);
+		 FILE *out, int *troubled);
 
 /* Opens and closes incidents; *mails counts the operator's mails queued. */
 int health_check(struct store *s, const struct config *cfg, time_t now,

@@ -76,12 +76,20 @@ int outbox_queue_manage_link(struct outbox *o, const struct firm *f,
 int outbox_meeting_calendar(const struct outbox *o, const struct meeting *m,
 			    const char *lang, time_t now, struct buf *ics);
 
-/* Delivers due messages through the mailer. */
+/*
+ * Delivers due messages through the mailer. One that fails temporarily
+ * is tried again after outbox_backoff() until it is give_up_after seconds
+ * old ([mail] give_up_after), then it has failed for good.
+ */
 int outbox_deliver(struct store *s, struct mailer *m, time_t now,
-		   unsigned *sent, unsigned *deferred, unsigned *failed);
+		   long give_up_after, unsigned *sent, unsigned *deferred,
+		   unsigned *failed);
 
-/* Attempts before a message that keeps failing temporarily is given up. */
-#define OUTBOX_MAX_ATTEMPTS 10
+/*
+ * The longest wait between two attempts: once a relay that was down for
+ * days is back, every mail is out within this time.
+ */
+#define OUTBOX_MAX_BACKOFF 3600
 
 /* Seconds to wait before attempt number `attempts + 1`. */
 long outbox_backoff(int attempts);

@@ -413,6 +413,7 @@ struct outbox_message {
 	char *body;
 	size_t len;
 	int attempts;
+	time_t created_at;
 };
 
 int store_queue_message(struct store *s, const struct outbox_message *m,

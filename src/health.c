@@ -20,12 +20,14 @@ print_time(FILE *out, const char *label, time_t t)
 }
 
 int
-health_print(struct store *s, const struct config *cfg, time_t now, FILE *out)
+health_print(struct store *s, const struct config *cfg, time_t now, FILE *out,
+	     int *troubled)
 {
 	struct outbox_counts c;
 	struct feed_state st;
 	size_t i;
 
+	*troubled = 0;
 	for (i = 0; i < cfg->nfeeds; i++) {
 		const struct feed_config *f = &cfg->feeds[i];
 
@@ -38,8 +40,10 @@ health_print(struct store *s, const struct config *cfg, time_t now, FILE *out)
 			fprintf(out, "\n  %d failure%s in a row: %s", st.failures,
 				st.failures == 1 ? "" : "s",
 				st.last_error ? st.last_error : "");
-		if (st.last_success + cfg->feed_silence < now)
+		if (st.last_success + cfg->feed_silence < now) {
 			fputs("\n  SILENT: no success for too long", out);
+			*troubled = 1;
+		}
 		fputc('\n', out);
 		feed_state_release(&st);
 	}
@@ -50,6 +54,12 @@ health_print(struct store *s, const struct config *cfg, time_t now, FILE *out)
 		c.sent, c.failed);
 	print_time(out, "; last delivery ", c.last_sent);
 	fputc('\n', out);
+	if (c.retrying) {
+		fprintf(out, "  FAILING: %lld mail%s wait%s for another attempt\n",
+			c.retrying, c.retrying == 1 ? "" : "s",
+			c.retrying == 1 ? "s" : "");
+		*troubled = 1;
+	}
 	return 0;
 }
 

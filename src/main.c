@@ -52,7 +52,7 @@
 #define VERSION "0.1.0"
 #define SHOW_MAX_BYTES (64u * 1024u * 1024u)
 
-enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2 };
+enum { EXIT_OK = 0, EXIT_ERROR = 1, EXIT_USAGE = 2, EXIT_TROUBLE = 3 };
 
 static volatile sig_atomic_t stop_requested, reload_requested;
 
@@ -214,7 +214,10 @@ static const char usage_status[] =
 	"usage: tenderlots status\n"
 	"\n"
 	"Per feed the last successful poll, the last error and the notices it\n"
-	"brought; the outbox's counts and last delivery; what is wrong.\n";
+	"brought; the outbox's counts and last delivery; what is wrong. The\n"
+	"exit status is 0 when all is well and 3 when a feed is silent or\n"
+	"mails wait for another attempt, for a monitor to watch: the operator's\n"
+	"mail cannot get out while the relay is what is down.\n";
 
 static const char usage_web[] =
 	"usage: tenderlots web\n"
@@ -695,7 +698,7 @@ cmd_status(const char *config_path, int argc, char **argv)
 {
 	struct app app;
 	time_t now;
-	int rc;
+	int rc, troubled;
 
 	(void)argv;
 	if (argc != 1)
@@ -703,8 +706,8 @@ cmd_status(const char *config_path, int argc, char **argv)
 	if (current_time(&now) < 0 ||
 	    app_open(&app, config_path, APP_STORE) < 0)
 		return EXIT_ERROR;
-	rc = health_print(app.store, app.cfg, now, stdout) == 0 ? EXIT_OK :
-	     EXIT_ERROR;
+	rc = health_print(app.store, app.cfg, now, stdout, &troubled) < 0 ?
+	     EXIT_ERROR : troubled ? EXIT_TROUBLE : EXIT_OK;
 	app_close(&app);
 	return rc;
 }

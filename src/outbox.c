@@ -22,9 +22,9 @@ outbox_backoff(int attempts)
 {
 	long delay = 60;
 
-	while (attempts-- > 1 && delay < 6 * 3600)
+	while (attempts-- > 1 && delay < OUTBOX_MAX_BACKOFF)
 		delay *= 2;
-	return delay < 6 * 3600 ? delay : 6 * 3600;
+	return delay < OUTBOX_MAX_BACKOFF ? delay : OUTBOX_MAX_BACKOFF;
 }
 
 struct outbox {
@@ -1026,19 +1026,25 @@ struct delivery {
 	const struct outbox_message **msgs;	/* those this sender took */
 	unsigned char *reported;
 	time_t now;
+	long give_up_after;
 	unsigned *sent, *deferred, *failed;
 };
 
 /*
  * Records one message's fate the moment the mailer knows it, before the
  * next message goes: sent, pending again after a backoff, or failed for
- * good once the error is permanent or the attempts are used up.
+ * good once the error is permanent or the message too old to try again.
+ * Age, not a count of attempts, decides: a relay down over a long weekend
+ * must not cost the mails queued before it went down.
  */
 static int
 delivered(size_t i, int status, const char *reply, void *arg)
 {
 	struct delivery *d = arg;
 	const struct outbox_message *msg = d->msgs[i];
+	time_t again = d->now + outbox_backoff(msg->attempts + 1);
+	long long minutes = (long long)(d->now - msg->created_at) / 60;
+	char why[1024];
 
 	d->reported[i] = 1;
 	if (status == MAILER_OK) {
@@ -1046,11 +1052,17 @@ delivered(size_t i, int status, const char *reply, void *arg)
 		return store_mark_message(d->s, msg->id, MSG_SENT, NULL, 0, d->now);
 	}
 	log_warnx("message %s to %s: %s", msg->key, msg->rcpt, reply);
-	if (status == MAILER_TEMPFAIL && msg->attempts + 1 < OUTBOX_MAX_ATTEMPTS) {
+	if (status == MAILER_TEMPFAIL &&
+	    again - msg->created_at <= d->give_up_after) {
 		(*d->deferred)++;
 		return store_mark_message(d->s, msg->id, MSG_PENDING, reply,
-					  d->now + outbox_backoff(msg->attempts + 1),
-					  d->now);
+					  again, d->now);
+	}
+	if (status == MAILER_TEMPFAIL) {
+		snprintf(why, sizeof why, "given up after %d attempts in %lld h "
+			 "%02lld min; the last: %s", msg->attempts + 1,
+			 minutes / 60, minutes % 60, reply);
+		reply = why;
 	}
 	(*d->failed)++;
 	return store_mark_message(d->s, msg->id, MSG_FAILED, reply, 0, d->now);
@@ -1060,9 +1072,11 @@ delivered(size_t i, int status, const char *reply, void *arg)
 static int
 deliver_batch(struct store *s, struct mailer *m,
 	      const struct outbox_message *msgs, size_t n, time_t now,
-	      unsigned *sent, unsigned *deferred, unsigned *failed)
+	      long give_up_after, unsigned *sent, unsigned *deferred,
+	      unsigned *failed)
 {
-	struct delivery d = { s, NULL, NULL, now, sent, deferred, failed };
+	struct delivery d = { s, NULL, NULL, now, give_up_after, sent, deferred,
+			      failed };
 	struct mailer_item *items;
 	size_t i, taken = 0;
 	int claimed, rc = -1;
@@ -1111,8 +1125,9 @@ out:
 }
 
 int
-outbox_deliver(struct store *s, struct mailer *m, time_t now, unsigned *sent,
-	       unsigned *deferred, unsigned *failed)
+outbox_deliver(struct store *s, struct mailer *m, time_t now,
+	       long give_up_after, unsigned *sent, unsigned *deferred,
+	       unsigned *failed)
 {
 	struct outbox_message *msgs = NULL;
 	size_t n = 0;
@@ -1125,7 +1140,8 @@ outbox_deliver(struct store *s, struct mailer *m, time_t now, unsigned *sent,
 		if (store_due_messages(s, now, DELIVERY_BATCH, &msgs, &n) < 0)
 			goto out;
 		if (n > 0 &&
-		    deliver_batch(s, m, msgs, n, now, sent, deferred, failed) < 0)
+		    deliver_batch(s, m, msgs, n, now, give_up_after, sent,
+				  deferred, failed) < 0)
 			goto out;
 	} while (n == DELIVERY_BATCH);
 	rc = 0;

@@ -114,13 +114,15 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 				   &sum->mails_queued) < 0 ||
 	    outbox_queue_meetings(ctx->outbox, &firms, ctx->now,
 				  &sum->mails_queued) < 0 ||
-	    outbox_deliver(ctx->store, ctx->mailer, ctx->now, &sum->mails_sent,
+	    outbox_deliver(ctx->store, ctx->mailer, ctx->now,
+			   ctx->cfg->give_up_after, &sum->mails_sent,
 			   &sum->mails_deferred, &sum->mails_failed) < 0 ||
 	    health_check(ctx->store, ctx->cfg, ctx->now, &sum->operator_mails) < 0)
 		goto out;
 	/* what the operator was just told goes out now, not next pass */
 	if (sum->operator_mails &&
-	    outbox_deliver(ctx->store, ctx->mailer, ctx->now, &sum->mails_sent,
+	    outbox_deliver(ctx->store, ctx->mailer, ctx->now,
+			   ctx->cfg->give_up_after, &sum->mails_sent,
 			   &sum->mails_deferred, &sum->mails_failed) < 0)
 		goto out;
 	rc = 0;

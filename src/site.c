@@ -1107,8 +1107,9 @@ deliver_now(struct visit *vi)
 	unsigned sent = 0, deferred = 0, failed = 0;
 
 	if (vi->site->o.mailer &&
-	    outbox_deliver(vi->site->o.store, vi->site->o.mailer, vi->now, &sent,
-			   &deferred, &failed) < 0)
+	    outbox_deliver(vi->site->o.store, vi->site->o.mailer, vi->now,
+			   vi->site->o.cfg->give_up_after, &sent, &deferred,
+			   &failed) < 0)
 		log_warnx("web: the confirmation waits for the next delivery");
 }
 

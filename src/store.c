@@ -711,8 +711,8 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_MATCH_LINK] =
 	"UPDATE match SET message = ?1 WHERE id = ?2 AND message IS NULL",
 	[ST_MESSAGES_DUE] =
-	"SELECT id, key, firm, rcpt, envelope_from, body, attempts FROM message"
-	" WHERE state = 'pending' AND next_attempt <= ?1 ORDER BY id LIMIT ?2",
+	"SELECT id, key, firm, rcpt, envelope_from, body, attempts, created_at"
+	" FROM message WHERE state = 'pending' AND next_attempt <= ?1 ORDER BY id LIMIT ?2",
 	[ST_MESSAGE_MARK] =
 	"UPDATE message SET state = ?2, last_error = ?3,"
 	" next_attempt = CASE WHEN ?2 = 'pending' THEN ?4 ELSE next_attempt END,"
@@ -2767,6 +2767,7 @@ read_message(sqlite3_stmt *st, void *elem)
 	m->rcpt = column_strdup(st, 3);
 	m->envelope_from = column_strdup(st, 4);
 	m->attempts = sqlite3_column_int(st, 6);
+	m->created_at = (time_t)sqlite3_column_int64(st, 7);
 	if (!m->key || !m->rcpt || !m->envelope_from ||
 	    !(m->body = malloc((size_t)len + 1)))
 		return -1;

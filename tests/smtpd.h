@@ -164,6 +164,21 @@ smtpd_message(const struct smtpd *s, int n)
 	return read_text(path);
 }
 
+/* How many saved messages hold needle. */
+static inline int
+smtpd_saved_with(const struct smtpd *s, const char *needle)
+{
+	int i, n = 0, total = smtpd_count(s);
+	char *msg;
+
+	for (i = 1; i <= total; i++) {
+		msg = smtpd_message(s, i);
+		n += msg && strstr(msg, needle) != NULL;
+		free(msg);
+	}
+	return n;
+}
+
 /* Stops the server with SIGTERM and removes its files; 0 if it exited
    cleanly. */
 static inline int

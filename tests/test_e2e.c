@@ -16,6 +16,7 @@
 #include "test.h"
 #include "testutil.h"
 #include "testdb.h"
+#include "smtpd.h"
 
 static char dir[PATH_MAX];
 static char project[PATH_MAX];
@@ -588,7 +589,7 @@ test_status_and_operator(void)
 	CHECK(mails_to("Drift <drift@exempelkommun.example>", "is failing") == 0);
 	CHECK(tl("2026-11-25T10:30:00Z", "run --once -c tenderlots.conf") == 1);
 	CHECK(mails_to("Drift <drift@exempelkommun.example>", "feed:local is failing") == 1);
-	CHECK(tl("2026-11-25T10:40:00Z", "status -c tenderlots.conf") == 0);
+	CHECK(tl("2026-11-25T10:40:00Z", "status -c tenderlots.conf") == 3);
 	out = dir_file("out.txt");
 	CHECK(out && strstr(out, "SILENT: no success for too long"));
 	free(out);
@@ -602,6 +603,73 @@ test_status_and_operator(void)
 	CHECK(mails_to("Drift <drift@exempelkommun.example>", "feed:local works again") == 1);
 	CHECK(tl("2026-11-25T13:00:00Z", "run --once -c tenderlots.conf") == 0);
 	CHECK(mails_to("Drift <drift@exempelkommun.example>", "works again") == 1);
+	CHECK(tl("2026-11-25T13:00:00Z", "status -c tenderlots.conf") == 0);
+	rm_rf(dir);
+}
+
+/*
+ * The relay is down for a day and a half: the passes go on, status and
+ * the log say so, nothing is given up, and once the relay is back every
+ * mail goes out once, the operator's two about the incident with them
+ * (the first could not reach anyone while the relay was down, which is
+ * why status also tells a monitor by its exit status).
+ */
+static void
+test_relay_down(void)
+{
+	char cmd[PATH_MAX * 3], path[PATH_MAX * 2], *out;
+	const char *when[] = {
+		"2026-11-25T09:00:00Z", "2026-11-25T13:00:00Z",
+		"2026-11-25T23:00:00Z", "2026-11-26T11:00:00Z",
+	};
+	int port = test_closed_port();
+	struct smtpd srv;
+	size_t i;
+
+	setup("");
+	snprintf(cmd, sizeof cmd, "sed -i 's|^maildir = var/mail$|transport = "
+		 "smtp\\nsmtp_host = 127.0.0.1\\nsmtp_port = %d\\nstarttls = off|' "
+		 "'%s/tenderlots.conf' && printf '[health]\\noperator = Drift "
+		 "<drift@exempelkommun.example>\\n' >> '%s/tenderlots.conf'", port,
+		 dir, dir);
+	CHECK(system(cmd) == 0);
+	snprintf(path, sizeof path, "%s/var/t.db", dir);
+	CHECK(tl(NOW_OPEN, "firm import -c tenderlots.conf firms.csv") == 0);
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "mails:    4 queued, 0 sent, 5 deferred, 0 failed\n"));
+	free(out);
+	out = dir_file("err.txt");
+	CHECK(out && strstr(out, "incident: outbox: 4 mails wait for another attempt"));
+	CHECK(out && strstr(out, "Connection refused"));
+	free(out);
+	for (i = 0; i < sizeof when / sizeof *when; i++)
+		CHECK(tl(when[i], "run --once -c tenderlots.conf") == 0);
+	CHECK(db_query(path, "SELECT count(*) FROM message WHERE state = 'pending'"
+		       " AND attempts > 1") == 5);
+	CHECK(tl("2026-11-26T11:30:00Z", "status -c tenderlots.conf") == 3);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "outbox: 5 pending (5 retrying), 0 sending, 0 sent, "
+			    "0 failed; last delivery never\n"
+			    "  FAILING: 5 mails wait for another attempt\n"));
+	free(out);
+	if (smtpd_start(&srv, &(struct smtpd_options){ .port = port }) < 0) {
+		CHECK(!"the SMTP server started");
+		rm_rf(dir);
+		return;
+	}
+	CHECK(tl("2026-11-26T20:00:00Z", "run --once -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "mails:    0 queued, 6 sent, 0 deferred, 0 failed\n"));
+	free(out);
+	CHECK(smtpd_count(&srv) == 6);
+	CHECK(smtpd_saved_with(&srv, "To: Drift <drift@exempelkommun.example>") == 2);
+	CHECK(smtpd_saved_with(&srv, "outbox is failing") == 1);
+	CHECK(smtpd_saved_with(&srv, "outbox works again") == 1);
+	CHECK(tl("2026-11-26T20:00:00Z", "status -c tenderlots.conf") == 0);
+	CHECK(tl("2026-11-27T20:00:00Z", "run --once -c tenderlots.conf") == 0);
+	CHECK(smtpd_count(&srv) == 6);
+	CHECK(smtpd_stop(&srv) == 0);
 	rm_rf(dir);
 }
 
@@ -710,6 +778,7 @@ main(void)
 	RUN(test_meeting_commands);
 	RUN(test_status_and_operator);
 	RUN(test_daemon_lock_and_reload);
+	RUN(test_relay_down);
 	RUN(test_disk_full);
 	return test_done("e2e");
 }

@@ -110,7 +110,7 @@ pass(struct store *s, struct config *cfg, const struct firm_list *firms,
 		return 0;
 	CHECK(outbox_queue_alerts(o, firms, now, &queued) == 0);
 	CHECK(outbox_queue_meetings(o, firms, now, &queued) == 0);
-	CHECK(outbox_deliver(s, m, now, &sent, &deferred, &failed) == 0);
+	CHECK(outbox_deliver(s, m, now, 5 * 86400, &sent, &deferred, &failed) == 0);
 	CHECK(queued == sent && deferred == 0 && failed == 0);
 	outbox_free(o);
 	return sent;

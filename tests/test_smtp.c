@@ -20,6 +20,7 @@
 #define SENDER "Exempelkommun <upphandling@exempel.se>"
 #define BOUNCE "bounce@exempel.se"
 #define NMSG 4
+#define GIVE_UP (5 * 86400)	/* [mail] give_up_after's default */
 
 static char dir[PATH_MAX];
 static char db[PATH_MAX + 16];
@@ -76,21 +77,6 @@ log_count(const struct smtpd *srv, const char *event)
 	for (p = log; p && (p = strstr(p, event)); p++)
 		n++;
 	free(log);
-	return n;
-}
-
-/* Saved messages holding needle. */
-static int
-saved_with(const struct smtpd *srv, const char *needle)
-{
-	int i, n = 0, total = smtpd_count(srv);
-	char *msg;
-
-	for (i = 1; i <= total; i++) {
-		msg = smtpd_message(srv, i);
-		n += msg && strstr(msg, needle) != NULL;
-		free(msg);
-	}
 	return n;
 }
 
@@ -277,7 +263,7 @@ pass(struct store *s, struct mailer *m, time_t now, unsigned want_sent,
 {
 	unsigned sent = 0, deferred = 0, failed = 0;
 
-	CHECK(outbox_deliver(s, m, now, &sent, &deferred, &failed) == 0);
+	CHECK(outbox_deliver(s, m, now, GIVE_UP, &sent, &deferred, &failed) == 0);
 	CHECK(sent == want_sent);
 	CHECK(deferred == want_deferred);
 	CHECK(failed == want_failed);
@@ -297,7 +283,7 @@ check_each_once(const struct smtpd *srv)
 	CHECK(smtpd_count(srv) == NMSG);
 	for (k = 0; k < NMSG; k++) {
 		snprintf(id, sizeof id, "Message-ID: <m%d@exempel.se>", k);
-		CHECK(saved_with(srv, id) == 1);
+		CHECK(smtpd_saved_with(srv, id) == 1);
 	}
 }
 
@@ -350,7 +336,7 @@ test_rejected_recipient_fails_alone(void)
 		       " AND last_error LIKE '550 5.1.1 <r2@firma.example>%'") == 1);
 	CHECK(db_query(db, "SELECT count(*) FROM message WHERE state = 'sent'") == NMSG - 1);
 	CHECK(smtpd_count(&srv) == NMSG - 1);
-	CHECK(saved_with(&srv, "m2@exempel.se") == 0);
+	CHECK(smtpd_saved_with(&srv, "m2@exempel.se") == 0);
 	CHECK(log_count(&srv, "\tCONNECT\t") == 1);
 	pass(s, m, T0 + 24 * 3600, 0, 0, 0);
 	mailer_free(m);
@@ -399,6 +385,69 @@ test_server_down_nothing_lost(void)
 		check_each_once(&srv);
 		CHECK(smtpd_stop(&srv) == 0);
 	}
+	mailer_free(m);
+	done_outbox(s);
+}
+
+/*
+ * A relay down for three days, over a long weekend: every pass (hourly)
+ * finds it down, no mail is given up, none waits more than an hour, and
+ * once the relay is back the next pass sends each exactly once.
+ */
+static void
+test_relay_down_for_days(void)
+{
+	struct store *s = outbox_with_messages();
+	int port = test_closed_port();
+	struct smtpd srv;
+	struct mailer *m = smtp_mailer(port, STARTTLS_OFF, NULL, NULL, 10);
+	time_t now;
+
+	pass(s, m, T0, 0, NMSG, 0);
+	for (now = T0 + 3600; now < T0 + 3 * 86400; now += 3600)
+		pass(s, m, now, 0, NMSG, 0);
+	CHECK(db_query(db, "SELECT count(*) FROM message WHERE state = 'pending'"
+		       " AND attempts = 72 AND last_error LIKE '%Connection refused%'")
+	      == NMSG);
+	CHECK(db_query(db, "SELECT max(next_attempt) FROM message") == now);
+	if (start(&srv, &(struct smtpd_options){ .port = port }) == 0) {
+		pass(s, m, now, NMSG, 0, 0);
+		check_each_once(&srv);
+		CHECK(log_count(&srv, "\tCONNECT\t") == 1);
+		CHECK(smtpd_stop(&srv) == 0);
+	}
+	mailer_free(m);
+	done_outbox(s);
+}
+
+/*
+ * A mail the relay keeps deferring fails for good once it is older than
+ * [mail] give_up_after, with how long it was tried and the last reply.
+ */
+static void
+test_given_up_by_age(void)
+{
+	struct store *s = outbox_with_messages();
+	int port = test_closed_port();
+	struct mailer *m = smtp_mailer(port, STARTTLS_OFF, NULL, NULL, 10);
+	unsigned sent = 0, deferred = 0, failed = 0, passes = 0;
+	time_t now;
+
+	/* the backoff doubles from a minute, 60 + 120 + ... + 3840 > 2 h */
+	for (now = T0; now <= T0 + 4 * 3600; now += 60) {
+		CHECK(outbox_deliver(s, m, now, 2 * 3600, &sent, &deferred,
+				     &failed) == 0);
+		passes += deferred + failed > 0;
+		if (failed)
+			break;
+		deferred = 0;
+	}
+	CHECK(failed == NMSG && deferred == 0 && sent == 0);
+	CHECK(passes == 7);
+	CHECK(now == T0 + 60 + 120 + 240 + 480 + 960 + 1920);
+	CHECK(db_query(db, "SELECT count(*) FROM message WHERE state = 'failed'"
+		       " AND attempts = 7 AND last_error LIKE 'given up after 7 "
+		       "attempts in 1 h 03 min; the last: %Connection refused%'") == NMSG);
 	mailer_free(m);
 	done_outbox(s);
 }
@@ -708,6 +757,8 @@ main(void)
 	RUN(test_rejected_recipient_fails_alone);
 	RUN(test_dropped_in_data_then_exactly_once);
 	RUN(test_server_down_nothing_lost);
+	RUN(test_relay_down_for_days);
+	RUN(test_given_up_by_age);
 	RUN(test_header_injection);
 	RUN(test_session_failures_are_temporary);
 	RUN(test_auth_file);
