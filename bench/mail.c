@@ -1,6 +1,8 @@
 /*
- * SMTP delivery: small messages to the loopback server (tests/smtpd.py,
- * keeping nothing), in sessions of 100 as the outbox sends them, against
+ * SMTP delivery: messages the size of an alert (6 KB, as a digest or an
+ * alert with its HTML part comes out) to the loopback server
+ * (tests/smtpd.py, keeping nothing), in sessions of 100 as the outbox
+ * sends them, against
  * a new session per message, in alternating rounds. Twice: to a bare
  * server, and as a submission server is set up, with STARTTLS and AUTH.
  * The goal: at least 1,000 messages a minute, and reusing the connection
@@ -16,8 +18,8 @@
 #include "../tests/smtpd.h"
 
 #define PER_SESSION 100		/* the outbox's DELIVERY_BATCH */
-#define PER_ROUND 2000
-#define ROUNDS 5		/* 10,000 messages each way */
+#define PER_ROUND 1000
+#define ROUNDS 3		/* 3,000 messages each way */
 
 struct run {
 	struct mailer *mailer;
@@ -57,6 +59,25 @@ static void
 reusing(void *arg)
 {
 	send_in_sessions_of(arg, PER_SESSION);
+}
+
+/* A mail's text the size of an alert's: lots, dates, links. */
+static int
+alert_text(struct buf *b)
+{
+	int lot;
+
+	if (buf_printf(b, "Hej!\n\nEn ny upphandling passar er: renovering av "
+		       "Centrumskolan, Exempelkommun.\n\n") < 0)
+		return -1;
+	for (lot = 1; b->len < 5500; lot++)
+		if (buf_printf(b, "Delområde %d: målning och ytskikt, klassrum "
+			       "och korridorer, plan %d.\n  CPV 45442100 "
+			       "Målning, anbud senast 15 januari 2027.\n  "
+			       "https://tenderlots.exempelkommun.se/notices/"
+			       "%d\n\n", lot, lot, lot) < 0)
+			return -1;
+	return 0;
 }
 
 /* One server set-up, both ways; 0 if every message was accepted. */
@@ -104,6 +125,7 @@ main(void)
 	static struct mailer_item items[PER_ROUND];
 	static struct buf msg[PER_ROUND];
 	static char rcpt[PER_ROUND][48];
+	struct buf text;
 	char dir[PATH_MAX], cert[PATH_MAX + 16], key[PATH_MAX + 16];
 	char auth[PATH_MAX + 16], msgid[64];
 	struct mailer_options plain = {
@@ -127,6 +149,9 @@ main(void)
 	submission.starttls = STARTTLS_REQUIRED;
 	submission.user = "bench";
 	submission.password = "secret";
+	buf_init(&text, 1 << 16);
+	if (alert_text(&text) < 0)
+		goto out;
 	for (i = 0; i < PER_ROUND; i++) {
 		struct mail_headers h = {
 			.from = "Exempelkommun <upphandling@exempel.se>",
@@ -137,7 +162,7 @@ main(void)
 		snprintf(rcpt[i], sizeof rcpt[i], "firma%zu@example.se", i);
 		snprintf(msgid, sizeof msgid, "bench.%zu@exempel.se", i);
 		buf_init(&msg[i], 1 << 16);
-		if (mail_compose_text(&h, "Hej!\nEn ny upphandling.\n", &msg[i]) < 0)
+		if (mail_compose_text(&h, buf_str(&text), &msg[i]) < 0)
 			goto out;
 		items[i] = (struct mailer_item){ "bounce@exempel.se", rcpt[i],
 						 msg[i].data, msg[i].len };
@@ -153,6 +178,7 @@ main(void)
 		goto out;
 	rc = 0;
 out:
+	buf_release(&text);
 	for (i = 0; i < PER_ROUND; i++)
 		buf_release(&msg[i]);
 	rm_rf(dir);

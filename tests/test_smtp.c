@@ -7,7 +7,11 @@
 #define _XOPEN_SOURCE 700
 
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #include "mail.h"
 #include "outbox.h"
@@ -194,30 +198,89 @@ test_batch_in_one_session(void)
 	CHECK(smtpd_stop(&srv) == 0);
 }
 
-/* A caller that cannot record a fate stops the batch before the next goes. */
-static void
-test_stop_sends_no_more(void)
+/* Three copies of one message in one session; mailer_send_batch's result. */
+static int
+send_three(const struct smtpd *srv, mailer_done_fn done, void *arg)
 {
 	struct buf msg;
 	struct mailer_item items[3];
-	struct heard h = { .stop_after = 1 };
-	struct smtpd srv;
 	struct mailer *m;
-	int k;
+	int k, rc = -2;
 
-	if (start(&srv, &(struct smtpd_options){ 0 }) < 0)
-		return;
 	buf_init(&msg, 1 << 20);
 	compose(0, subject, "r0@firma.example", &msg);
 	for (k = 0; k < 3; k++)
 		items[k] = (struct mailer_item){ BOUNCE, "r0@firma.example",
 						 msg.data, msg.len };
-	m = smtp_mailer(srv.port, STARTTLS_OFF, NULL, NULL, 10);
-	CHECK(m && mailer_send_batch(m, items, 3, hear, &h) == -1);
-	CHECK(h.n == 1 && h.status[0] == MAILER_OK);
-	CHECK(smtpd_count(&srv) == 1);
+	m = smtp_mailer(srv->port, STARTTLS_OFF, NULL, NULL, 10);
+	if (m)
+		rc = mailer_send_batch(m, items, 3, done, arg);
 	mailer_free(m);
 	buf_release(&msg);
+	return rc;
+}
+
+/* What the done callback saw of the sockets to the server, mail by mail. */
+struct sockets_seen {
+	int port;
+	int mails, sockets, no_delay;
+};
+
+static int
+look_at_sockets(size_t i, int status, const char *reply, void *arg)
+{
+	struct sockets_seen *seen = arg;
+	struct sockaddr_in peer;
+	socklen_t len;
+	int fd, on;
+
+	seen->mails += status == MAILER_OK;
+	for (fd = 3; fd < 1024; fd++) {
+		len = sizeof peer;
+		if (getpeername(fd, (struct sockaddr *)&peer, &len) < 0 ||
+		    peer.sin_family != AF_INET || ntohs(peer.sin_port) != seen->port)
+			continue;
+		seen->sockets++;
+		len = sizeof on;
+		if (getsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &on, &len) == 0 && on)
+			seen->no_delay++;
+	}
+	return 0;
+}
+
+/*
+ * Nagle's algorithm is off on the session's socket: with it on, the end
+ * of every mail waits for the server's delayed ACK, and mails of a few
+ * kilobytes go 25 a second on any link.
+ */
+static void
+test_no_delay(void)
+{
+	struct sockets_seen seen = { 0 };
+	struct smtpd srv;
+
+	if (start(&srv, &(struct smtpd_options){ 0 }) < 0)
+		return;
+	seen.port = srv.port;
+	CHECK(send_three(&srv, look_at_sockets, &seen) == 0);
+	CHECK(seen.mails == 3);
+	CHECK(seen.sockets == 3);
+	CHECK(seen.no_delay == 3);
+	CHECK(smtpd_stop(&srv) == 0);
+}
+
+/* A caller that cannot record a fate stops the batch before the next goes. */
+static void
+test_stop_sends_no_more(void)
+{
+	struct heard h = { .stop_after = 1 };
+	struct smtpd srv;
+
+	if (start(&srv, &(struct smtpd_options){ 0 }) < 0)
+		return;
+	CHECK(send_three(&srv, hear, &h) == -1);
+	CHECK(h.n == 1 && h.status[0] == MAILER_OK);
+	CHECK(smtpd_count(&srv) == 1);
 	CHECK(smtpd_stop(&srv) == 0);
 }
 
@@ -757,6 +820,7 @@ main(void)
 	RUN(test_rejected_recipient_fails_alone);
 	RUN(test_dropped_in_data_then_exactly_once);
 	RUN(test_server_down_nothing_lost);
+	RUN(test_no_delay);
 	RUN(test_relay_down_for_days);
 	RUN(test_given_up_by_age);
 	RUN(test_header_injection);
