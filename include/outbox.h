@@ -79,7 +79,8 @@ int outbox_meeting_calendar(const struct outbox *o, const struct meeting *m,
 /*
  * Delivers due messages through the mailer. One that fails temporarily
  * is tried again after outbox_backoff() until it is give_up_after seconds
- * old ([mail] give_up_after), then it has failed for good.
+ * old ([mail] give_up_after), then it has failed for good; one whose news
+ * is past (a deadline, a meeting) fails unsent.
  */
 int outbox_deliver(struct store *s, struct mailer *m, time_t now,
 		   long give_up_after, unsigned *sent, unsigned *deferred,

@@ -414,6 +414,7 @@ struct outbox_message {
 	size_t len;
 	int attempts;
 	time_t created_at;
+	time_t stale_at;	/* not sent from then on; 0: any time */
 };
 
 int store_queue_message(struct store *s, const struct outbox_message *m,
@@ -444,6 +445,11 @@ int store_claim_message(struct store *s, int64_t id, int *claimed);
  * same Message-ID), never lost.
  */
 int store_recover_sending(struct store *s, int *n);
+/*
+ * Pending messages whose news is past (stale_at reached) fail unsent: a
+ * reminder after the deadline would mislead. *n says how many.
+ */
+int store_drop_stale(struct store *s, time_t now, long long *n);
 
 /* A message as `outbox list` shows it. */
 struct outbox_entry {

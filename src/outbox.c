@@ -97,16 +97,45 @@ message_id_for(const char *key, const char *from_addr, char *out, size_t len)
 	snprintf(out + n, len - n, "@%s", at ? at + 1 : "localhost");
 }
 
+/* One mail to queue: its key, what it says, the matches it reports. */
+struct mail_job {
+	const char *key;
+	enum alert_kind kind;
+	struct tpl_vars *v;
+	const struct mail_attachment *attach;
+	size_t nattach;
+	const int64_t *match_ids;
+	size_t nmatch;
+	time_t stale_at;	/* its news is past then: not sent; 0 never */
+};
+
+/*
+ * The last deadline of the lots a mail tells of: after it, the mail would
+ * only tell of closed tenders. 0 when one of them has none.
+ */
+static time_t
+last_deadline(const struct match_item *items, size_t n)
+{
+	time_t last = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!items[i].has_deadline)
+			return 0;
+		if (items[i].deadline > last)
+			last = items[i].deadline;
+	}
+	return last;
+}
+
 /*
  * Renders and queues one mail under its unique key, tied to the matches it
  * reports. The caller holds the transaction. *queued is 0 when the key
  * was already used: that mail exists, and is not made twice.
  */
 static int
-queue_mail(const struct outbox *o, const struct firm *f, const char *key,
-	   enum alert_kind kind, struct tpl_vars *v,
-	   const struct mail_attachment *attach, size_t nattach,
-	   const int64_t *match_ids, size_t nmatch, time_t now, int *queued)
+queue_mail(const struct outbox *o, const struct firm *f,
+	   const struct mail_job *job, time_t now, int *queued)
 {
 	struct alert_mail am;
 	struct buf msg, unsub_mailto, unsub_url;
@@ -119,8 +148,8 @@ queue_mail(const struct outbox *o, const struct firm *f, const char *key,
 	buf_init(&unsub_mailto, 1024);
 	buf_init(&unsub_url, 1024);
 	*queued = 0;
-	message_id_for(key, o->from_addr, msgid, sizeof msgid);
-	if (alert_render(o->templates, kind, f->language, v, &am) < 0 ||
+	message_id_for(job->key, o->from_addr, msgid, sizeof msgid);
+	if (alert_render(o->templates, job->kind, f->language, job->v, &am) < 0 ||
 	    alert_link(&links, "unsubscribe", f->id, "", &unsub_url) < 0 ||
 	    buf_printf(&unsub_mailto, "mailto:%s?subject=avsluta%%20%s",
 		       o->from_addr, f->orgnr) < 0)
@@ -139,22 +168,24 @@ queue_mail(const struct outbox *o, const struct firm *f, const char *key,
 			.language = is_english(f->language) ? "en" : "sv",
 		};
 		struct mail_body body = { buf_str(&am.text), buf_str(&am.html),
-					  attach, nattach };
+					  job->attach, job->nattach };
 		struct outbox_message m = {
-			.key = (char *)key,
+			.key = (char *)job->key,
 			.firm_id = f->id,
 			.rcpt = f->email,
 			.envelope_from = (char *)o->from_addr,
+			.stale_at = job->stale_at,
 		};
 
 		if (mail_compose(&h, &body, &msg) < 0) {
-			error("firm %s: cannot compose the mail %s", f->orgnr, key);
+			error("firm %s: cannot compose the mail %s", f->orgnr,
+			      job->key);
 			goto out;
 		}
 		m.body = msg.data;
 		m.len = msg.len;
-		if ((r = store_queue_message(o->store, &m, match_ids, nmatch,
-					     now)) < 0)
+		if ((r = store_queue_message(o->store, &m, job->match_ids,
+					     job->nmatch, now)) < 0)
 			goto out;
 		*queued = r == 0;
 	}
@@ -169,15 +200,13 @@ out:
 
 /* queue_mail in a transaction of its own. */
 static int
-queue_mail_tx(const struct outbox *o, const struct firm *f, const char *key,
-	      enum alert_kind kind, struct tpl_vars *v,
-	      const struct mail_attachment *attach, size_t nattach,
-	      const int64_t *match_ids, size_t nmatch, time_t now, int *queued)
+queue_mail_tx(const struct outbox *o, const struct firm *f,
+	      const struct mail_job *job, time_t now, int *queued)
 {
 	if (store_begin(o->store) < 0)
 		return -1;
-	if (queue_mail(o, f, key, kind, v, attach, nattach, match_ids, nmatch,
-		       now, queued) < 0 || store_commit(o->store) < 0) {
+	if (queue_mail(o, f, job, now, queued) < 0 ||
+	    store_commit(o->store) < 0) {
 		store_rollback(o->store);
 		return -1;
 	}
@@ -282,8 +311,13 @@ queue_notice_alert(const struct outbox *o, const struct firm *f, time_t now,
 		goto out;
 	/* The first match names the mail: the same matches, the same key. */
 	snprintf(key, sizeof key, "alert/%s/%lld", f->orgnr, (long long)ids[0]);
-	if (queue_mail_tx(o, f, key, kind, v, NULL, 0, ids, n, now, &queued) < 0)
-		goto out;
+	{
+		struct mail_job job = { key, kind, v, NULL, 0, ids, n,
+					last_deadline(items, n) };
+
+		if (queue_mail_tx(o, f, &job, now, &queued) < 0)
+			goto out;
+	}
 	*mailed = n;
 	rc = 0;
 out:
@@ -350,9 +384,13 @@ queue_digest(const struct outbox *o, const struct firm *f, time_t now,
 		}
 	}
 	snprintf(key, sizeof key, "digest/%s/%lld", f->orgnr, (long long)ids[0]);
-	if (queue_mail_tx(o, f, key, ALERT_DIGEST, v, NULL, 0, ids, n, now,
-			  queued) < 0)
-		goto out;
+	{
+		struct mail_job job = { key, ALERT_DIGEST, v, NULL, 0, ids, n,
+					last_deadline(items, n) };
+
+		if (queue_mail_tx(o, f, &job, now, queued) < 0)
+			goto out;
+	}
 	rc = 0;
 out:
 	tpl_vars_free(v);
@@ -536,6 +574,8 @@ queue_change(const struct outbox *o, const struct firm_list *firms,
 	struct alert_links links = links_for(o, now);
 	size_t nchanges = 0, nrcpt = 0, i;
 	char key[256];
+	/* a change can matter after the deadline: an award, a new date */
+	struct mail_job job = { .key = key, .kind = ALERT_CHANGE };
 	int q, rc = -1;
 
 	if (store_version_changes(o->store, pc->rowid, &changes, &nchanges) < 0 ||
@@ -555,11 +595,11 @@ queue_change(const struct outbox *o, const struct firm_list *firms,
 			continue;
 		snprintf(key, sizeof key, "change/%s/%lld", f->orgnr,
 			 (long long)pc->rowid);
+		job.v = v;
 		if (alert_set_firm(v, o->cfg->service_name, &links, f) < 0 ||
 		    alert_set_notice(v, notice, &links, f->id) < 0 ||
 		    set_changes(v, changes, nchanges, f->language) < 0 ||
-		    queue_mail(o, f, key, ALERT_CHANGE, v, NULL, 0, NULL, 0, now,
-			       &q) < 0)
+		    queue_mail(o, f, &job, now, &q) < 0)
 			goto fail;
 		*queued += (unsigned)q;
 	}
@@ -646,10 +686,15 @@ queue_reminder(const struct outbox *o, const struct firm *f,
 	if (set_notice_mail(o, v, f, items, n, now, NULL) < 0 ||
 	    alert_set_time(v, "deadline", deadline, f->language) < 0 ||
 	    tpl_setf(v, "days", "%ld", days) < 0 ||
-	    (days == 1 && tpl_set(v, "one_day", "1") < 0) ||
-	    queue_mail_tx(o, f, key, ALERT_REMINDER, v, NULL, 0, NULL, 0, now,
-			  &q) < 0)
+	    (days == 1 && tpl_set(v, "one_day", "1") < 0))
 		goto out;
+	{
+		struct mail_job job = { key, ALERT_REMINDER, v, NULL, 0, NULL, 0,
+					deadline };
+
+		if (queue_mail_tx(o, f, &job, now, &q) < 0)
+			goto out;
+	}
 	*queued += (unsigned)q;
 	rc = 0;
 out:
@@ -855,11 +900,12 @@ queue_invitation(const struct outbox *o, const struct firm *f,
 			is_english(f->language) ? "invitation.ics" : "inbjudan.ics",
 			ics.data, ics.len
 		};
+		struct mail_job job = { key, ALERT_MEETING, v, &at, 1, NULL, 0,
+					m->start };
 
 		if (store_begin(o->store) < 0)
 			goto out;
-		if (queue_mail(o, f, key, ALERT_MEETING, v, &at, 1, NULL, 0, now,
-			       &q) < 0 ||
+		if (queue_mail(o, f, &job, now, &q) < 0 ||
 		    store_meeting_invited(o->store, m->id, f->id, m->sequence,
 					  now) < 0 ||
 		    store_commit(o->store) < 0) {
@@ -984,6 +1030,7 @@ queue_account_mail(struct outbox *o, const struct firm *f, time_t now,
 {
 	struct alert_links links = links_for(o, now);
 	struct tpl_vars *v = tpl_vars_new();
+	time_t week = now + 7L * 24 * 3600;
 	struct buf url;
 	char key[128];
 	int q, rc = -1;
@@ -995,13 +1042,18 @@ queue_account_mail(struct outbox *o, const struct firm *f, time_t now,
 		goto out;
 	if (kind == ALERT_CONFIRM) {
 		/* a week to confirm: after that, subscribe again */
-		links.expires = now + 7L * 24 * 3600;
+		links.expires = week;
 		if (alert_link(&links, "confirm", f->id, "", &url) < 0 ||
 		    tpl_set(v, "confirm_url", buf_str(&url)) < 0 ||
 		    tpl_set(v, "pending", "1") < 0)
 			goto out;
 	}
-	rc = queue_mail_tx(o, f, key, kind, v, NULL, 0, NULL, 0, now, &q);
+	{
+		/* asked for on a web page: a week later it answers no one */
+		struct mail_job job = { key, kind, v, NULL, 0, NULL, 0, week };
+
+		rc = queue_mail_tx(o, f, &job, now, &q);
+	}
 out:
 	tpl_vars_free(v);
 	buf_release(&url);
@@ -1131,8 +1183,18 @@ outbox_deliver(struct store *s, struct mailer *m, time_t now,
 {
 	struct outbox_message *msgs = NULL;
 	size_t n = 0;
+	long long stale;
 	int rc = -1;
 
+	if (store_drop_stale(s, now, &stale) < 0)
+		return -1;
+	if (stale > 0) {
+		log_warnx("%lld mail%s not sent: what %s of was past before the "
+			  "relay took %s", stale, stale == 1 ? "" : "s",
+			  stale == 1 ? "it tells" : "they tell",
+			  stale == 1 ? "it" : "them");
+		*failed += (unsigned)stale;
+	}
 	do {
 		outbox_messages_free(msgs, n);
 		msgs = NULL;

@@ -309,6 +309,13 @@ static const char *const migrations[] = {
 	 * mail, and a pass grew slower with every day of mail kept.
 	 */
 	"CREATE INDEX message_firm ON message (firm, created_at);",
+
+	/*
+	 * 9: when a mail's news is past (the last deadline it tells of, the
+	 * meeting it invites to): one the relay could not take before then
+	 * is not sent late.
+	 */
+	"ALTER TABLE message ADD COLUMN stale_at INTEGER;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -355,6 +362,7 @@ enum stmt_id {
 	ST_MESSAGE_MARK,
 	ST_MESSAGE_CLAIM,
 	ST_MESSAGES_RECOVER,
+	ST_MESSAGES_STALE,
 	ST_CHANGES_MARK_PENDING,
 	ST_CHANGES_PENDING,
 	ST_CHANGES_OF_ROW,
@@ -707,7 +715,8 @@ static const char *const stmt_sql[NSTMT] = {
 	" ORDER BY m.score DESC, m.id LIMIT ?2",
 	[ST_MESSAGE_INSERT] =
 	"INSERT OR IGNORE INTO message (key, firm, rcpt, envelope_from, body,"
-	" next_attempt, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
+	" next_attempt, created_at, stale_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6,"
+	" ?7)",
 	[ST_MATCH_LINK] =
 	"UPDATE match SET message = ?1 WHERE id = ?2 AND message IS NULL",
 	[ST_MESSAGES_DUE] =
@@ -725,6 +734,11 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_MESSAGES_RECOVER] =
 	"UPDATE message SET state = 'pending', attempts = max(attempts - 1, 0)"
 	" WHERE state = 'sending'",
+	[ST_MESSAGES_STALE] =
+	"UPDATE message SET state = 'failed', last_error = 'not sent: what it"
+	" tells of was past at ' || datetime(stale_at, 'unixepoch') || ' UTC'"
+	" || coalesce('; the last try: ' || last_error, '')"
+	" WHERE state = 'pending' AND stale_at <= ?1",
 	/* Only a pending message can be taken: two senders never take one. */
 	[ST_MESSAGE_CLAIM] =
 	"UPDATE message SET state = 'sending', attempts = attempts + 1"
@@ -2724,6 +2738,8 @@ store_queue_message(struct store *s, const struct outbox_message *m,
 	bind_text(st, 4, m->envelope_from);
 	sqlite3_bind_blob(st, 5, m->body, (int)m->len, SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
+	if (m->stale_at)
+		sqlite3_bind_int64(st, 7, (sqlite3_int64)m->stale_at);
 	if (step_done(s, st, "queue message") < 0)
 		return -1;
 	if (sqlite3_changes(s->db) == 0)
@@ -2843,6 +2859,28 @@ store_recover_sending(struct store *s, int *n)
 		return -1;
 	*n = sqlite3_changes(s->db);
 	return 0;
+}
+
+/* Runs an update whose one parameter is a time; *n rows it changed. */
+static int
+update_at(struct store *s, enum stmt_id id, time_t t, const char *what,
+	  long long *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, id)))
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)t);
+	if (step_done(s, st, what) < 0)
+		return -1;
+	*n = sqlite3_changes(s->db);
+	return 0;
+}
+
+int
+store_drop_stale(struct store *s, time_t now, long long *n)
+{
+	return update_at(s, ST_MESSAGES_STALE, now, "drop stale messages", n);
 }
 
 void
@@ -3400,13 +3438,5 @@ store_outbox_retry(struct store *s, int64_t id, time_t now, int *found)
 int
 store_outbox_purge(struct store *s, time_t before, long long *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, ST_OUTBOX_PURGE)))
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)before);
-	if (step_done(s, st, "purge sent messages") < 0)
-		return -1;
-	*n = sqlite3_changes(s->db);
-	return 0;
+	return update_at(s, ST_OUTBOX_PURGE, before, "purge sent messages", n);
 }

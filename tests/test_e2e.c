@@ -535,6 +535,10 @@ test_meeting_commands(void)
 	CHECK(tl(NOW_OPEN, "meeting change -c tenderlots.conf 1 meeting.conf") == 1);
 	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
 	CHECK(count_mails() == 6);
+	/* the invitation and the cancellation are past news once it begins */
+	snprintf(path, sizeof path, "%s/var/t.db", dir);
+	CHECK(db_query(path, "SELECT count(*) FROM message JOIN meeting"
+		       " ON stale_at = starts_at WHERE key LIKE 'meeting/1/%'") == 2);
 	rm_rf(dir);
 }
 

@@ -304,7 +304,7 @@ test_reminders(void)
 	struct firm_list firms = { 0 };
 	struct store *s = setup(FREQ_IMMEDIATELY, &firms);
 	time_t deadline = DAY0 + 10 * 24 * HOUR + 12 * HOUR;
-	char *body;
+	char *body, sql[256];
 
 	add_matches_in(s, "n-1", firms.v[0]->id, 2, DAY0 + 8 * HOUR, deadline,
 		       "maleri");
@@ -321,6 +321,10 @@ test_reminders(void)
 	CHECK(queue_what(s, cfg, &firms, deadline - 2 * HOUR, REMINDERS) == 0);
 	CHECK(queue_what(s, cfg, &firms, deadline + HOUR, REMINDERS) == 0);
 	CHECK(db_query(db, "SELECT count(*) FROM message WHERE key LIKE 'reminder/%'") == 2);
+	/* neither the alert nor a reminder goes after the deadline */
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM message WHERE stale_at = %lld",
+		 (long long)deadline);
+	CHECK(db_query(db, sql) == 3);
 
 	/* A firm told of a notice three days before: no five-day reminder. */
 	add_matches_in(s, "n-2", firms.v[0]->id, 1, deadline - 3 * 24 * HOUR,
@@ -358,6 +362,8 @@ test_award_mail(void)
 	      strstr(body, "kontrakt har\r\ntilldelats"));
 	CHECK(!strstr(body, "anbud"));
 	free(body);
+	/* a result is news after any deadline */
+	CHECK(db_query(db, "SELECT count(*) FROM message WHERE stale_at IS NULL") == 1);
 	teardown(s, &firms, cfg);
 }
 

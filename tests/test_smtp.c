@@ -284,9 +284,12 @@ test_stop_sends_no_more(void)
 	CHECK(smtpd_stop(&srv) == 0);
 }
 
-/* A fresh store with NMSG queued messages, k-th to r<k>@firma.example. */
+/*
+ * A fresh store with NMSG queued messages, k-th to r<k>@firma.example,
+ * stale from stale_at on (0: never).
+ */
 static struct store *
-outbox_with_messages(void)
+outbox_with_stale_messages(time_t stale_at)
 {
 	struct store *s = NULL;
 	struct buf body;
@@ -299,7 +302,8 @@ outbox_with_messages(void)
 	buf_init(&body, 1 << 20);
 	for (k = 0; s && k < NMSG; k++) {
 		struct outbox_message om = { .key = key, .rcpt = rcpt,
-					     .envelope_from = BOUNCE };
+					     .envelope_from = BOUNCE,
+					     .stale_at = stale_at };
 
 		snprintf(key, sizeof key, "k%d", k);
 		rcpt_of(k, rcpt, sizeof rcpt);
@@ -310,6 +314,12 @@ outbox_with_messages(void)
 	}
 	buf_release(&body);
 	return s;
+}
+
+static struct store *
+outbox_with_messages(void)
+{
+	return outbox_with_stale_messages(0);
 }
 
 static void
@@ -479,6 +489,44 @@ test_relay_down_for_days(void)
 		CHECK(log_count(&srv, "\tCONNECT\t") == 1);
 		CHECK(smtpd_stop(&srv) == 0);
 	}
+	mailer_free(m);
+	done_outbox(s);
+}
+
+/*
+ * Mails whose news is past by the time the relay is back (a reminder of
+ * a deadline that went by) fail unsent, saying why; the others go.
+ */
+static void
+test_stale_not_sent(void)
+{
+	struct store *s = outbox_with_stale_messages(T0 + 2 * 3600);
+	int port = test_closed_port();
+	struct mailer *m = smtp_mailer(port, STARTTLS_OFF, NULL, NULL, 10);
+	struct outbox_message fresh = { .key = "fresh", .rcpt = "r9@firma.example",
+					.envelope_from = BOUNCE };
+	struct buf body;
+	struct smtpd srv;
+
+	buf_init(&body, 1 << 20);
+	compose(9, subject, fresh.rcpt, &body);
+	fresh.body = body.data;
+	fresh.len = body.len;
+	CHECK(store_queue_message(s, &fresh, NULL, 0, T0) == 0);
+	pass(s, m, T0, 0, NMSG + 1, 0);
+	/* a second before its news is past, a mail is still tried */
+	pass(s, m, T0 + 2 * 3600 - 1, 0, NMSG + 1, 0);
+	if (start(&srv, &(struct smtpd_options){ .port = port }) == 0) {
+		pass(s, m, T0 + 3 * 3600, 1, 0, NMSG);
+		CHECK(smtpd_count(&srv) == 1);
+		CHECK(smtpd_saved_with(&srv, "To: r9@firma.example") == 1);
+		CHECK(smtpd_stop(&srv) == 0);
+	}
+	CHECK(db_query(db, "SELECT count(*) FROM message WHERE state = 'failed'"
+		       " AND last_error LIKE 'not sent: what it tells of was past"
+		       " at 2026-11-25 11:46:40 UTC; the last try: smtp: %"
+		       "Connection refused'") == NMSG);
+	buf_release(&body);
 	mailer_free(m);
 	done_outbox(s);
 }
@@ -823,6 +871,7 @@ main(void)
 	RUN(test_no_delay);
 	RUN(test_relay_down_for_days);
 	RUN(test_given_up_by_age);
+	RUN(test_stale_not_sent);
 	RUN(test_header_injection);
 	RUN(test_session_failures_are_temporary);
 	RUN(test_auth_file);
