@@ -1,6 +1,9 @@
+#include <errno.h>
+#include <libgen.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sqlite3.h>
 
@@ -1050,6 +1053,29 @@ store_schema_version(void)
 	return NMIGRATIONS;
 }
 
+/*
+ * The journal (WAL) and its index are files beside the database: in a
+ * directory the program cannot write (a file system the kernel made
+ * read-only after an error, a wrong owner) SQLite would only say that it
+ * cannot open the database.
+ */
+static int
+check_dir_writable(const char *path)
+{
+	char *copy = strdup(path);
+	const char *dir;
+	int rc = 0;
+
+	if (!copy)
+		return error("out of memory");
+	dir = dirname(copy);
+	if (access(dir, W_OK) < 0)
+		rc = error("%s: cannot write in its directory %s: %s", path, dir,
+			   strerror(errno));
+	free(copy);
+	return rc;
+}
+
 int
 store_open(const char *path, struct store **out)
 {
@@ -1060,6 +1086,8 @@ store_open(const char *path, struct store **out)
 		error("out of memory");
 		goto out;
 	}
+	if (check_dir_writable(path) < 0)
+		goto out;
 	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
 			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
 		if (s->db)

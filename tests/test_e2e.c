@@ -766,6 +766,50 @@ test_disk_full(void)
 	rm_rf(dir);
 }
 
+/*
+ * A database on a file system the kernel made read-only (a bind mount
+ * in a mount namespace of its own; without one, a directory the user
+ * cannot write): the pass fails saying so, nothing stored is lost, and
+ * once the file system is writable again the next pass catches up.
+ */
+static void
+test_read_only_database(void)
+{
+	const char *bin = getenv("TENDERLOTS_BIN");
+	char cmd[PATH_MAX * 4], path[PATH_MAX * 2], *err;
+	int st;
+
+	setup("");
+	CHECK(tl(NOW_OPEN, "firm import -c tenderlots.conf firms.csv") == 0);
+	if (system("unshare -m true 2>/dev/null") == 0)
+		snprintf(cmd, sizeof cmd, "cd '%s' && TENDERLOTS_NOW=%s unshare -m "
+			 "sh -c 'mount --bind -o ro var var && exec \"$0\" run "
+			 "--once -c tenderlots.conf' '%s' >out.txt 2>err.txt", dir,
+			 NOW_OPEN, bin ? bin : "build/tenderlots");
+	else if (geteuid() != 0)
+		snprintf(cmd, sizeof cmd, "cd '%s' && chmod a-w var && "
+			 "TENDERLOTS_NOW=%s '%s' run --once -c tenderlots.conf "
+			 ">out.txt 2>err.txt; st=$?; chmod u+w var; exit $st", dir,
+			 NOW_OPEN, bin ? bin : "build/tenderlots");
+	else {
+		fprintf(stderr, "# root without mount namespaces: no read-only "
+			"file system to try\n");
+		rm_rf(dir);
+		return;
+	}
+	st = system(cmd);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 1);
+	err = dir_file("err.txt");
+	CHECK(err && strstr(err, "var/t.db: cannot write in its directory "));
+	free(err);
+	snprintf(path, sizeof path, "%s/var/t.db", dir);
+	CHECK(db_query(path, "SELECT count(*) FROM firm") == 4);
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
+	CHECK(db_query(path, "SELECT count(*) FROM notice") == 9);
+	CHECK(count_mails() == 4);
+	rm_rf(dir);
+}
+
 int
 main(void)
 {
@@ -784,5 +828,6 @@ main(void)
 	RUN(test_daemon_lock_and_reload);
 	RUN(test_relay_down);
 	RUN(test_disk_full);
+	RUN(test_read_only_database);
 	return test_done("e2e");
 }
