@@ -79,6 +79,7 @@ struct config {
 
 	/* [health] */
 	char *operator;		/* "Name <addr>"; NULL: no operator mails */
+	char *operator_command;	/* run on an incident; NULL: none */
 	long feed_silence;	/* seconds without a successful poll */
 	long keep_sent;		/* seconds a sent mail's text is kept */
 	long give_up_after;	/* seconds a mail is tried before it fails */

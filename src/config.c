@@ -3,6 +3,7 @@
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "config.h"
@@ -87,6 +88,10 @@ static const struct ini_key config_keys[] = {
 	{ "fetch", "max_backoff", INI_DURATION, "21600", false, 60, 604800,
 	  NULL, CFG(fetch_max_backoff),
 	  "longest wait before polling a failing feed again" },
+	{ "health", "command", INI_PATH, "", true, 0, 0,
+	  NULL, CFG(operator_command),
+	  "program run with open|closed, the incident and what is wrong: it "
+	  "reaches the operator when the relay is what broke" },
 	{ "health", "operator", INI_STRING, "", true, 0, 0,
 	  NULL, CFG(operator),
 	  "\"Name <addr>\" told when a feed or the outbox fails; empty: no one" },
@@ -168,6 +173,16 @@ check_reminder_days(struct config *cfg, const char *path, size_t line)
 			cfg->reminder_days[j] = cfg->reminder_days[j - 1];
 		cfg->reminder_days[i] = d;
 	}
+	return 0;
+}
+
+/* A program the daemon will run: checked now, not at the first incident. */
+static int
+check_command(const struct config *cfg, const char *path, size_t line)
+{
+	if (cfg->operator_command && access(cfg->operator_command, X_OK) < 0)
+		return error("%s:%zu: [health] command: %s: %s", path, line,
+			     cfg->operator_command, strerror(errno));
 	return 0;
 }
 
@@ -476,6 +491,9 @@ config_load(struct config *cfg, const char *path)
 			rc = -1;
 		if (k->offset == CFG(reminder_words) &&
 		    check_reminder_days(tmp, path, ctx.seen[i].line) < 0)
+			rc = -1;
+		if (k->offset == CFG(operator_command) &&
+		    check_command(tmp, path, ctx.seen[i].line) < 0)
 			rc = -1;
 	}
 	/* The feeds file is checked too, so one run shows every mistake. */

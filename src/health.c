@@ -1,5 +1,11 @@
+#include <errno.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "alert.h"
 #include "health.h"
@@ -112,10 +118,65 @@ out:
 	return rc;
 }
 
-/* Opens the incident key when failing, closes it when not, and tells. */
+/* An incident that began or ended in this check, for [health] command. */
+struct turn {
+	char key[128];
+	char detail[1024];
+	int open;
+};
+
+/* How long [health] command may take: a hanging one must not stop passes. */
+#define COMMAND_WAIT 30
+
+/*
+ * Runs [health] command with open or closed, the incident and what is
+ * wrong as its arguments, without a shell. It reaches the operator
+ * another way than mail, which may be what broke.
+ */
+static void
+run_command(const char *command, const struct turn *t)
+{
+	const struct timespec tick = { 0, 100L * 1000 * 1000 };
+	const char *what = t->open ? "open" : "closed";
+	int status, ticks;
+	pid_t pid, r;
+
+	if ((pid = fork()) < 0) {
+		log_warnx("[health] command %s: %s", command, strerror(errno));
+		return;
+	}
+	if (pid == 0) {
+		execl(command, command, what, t->key, t->detail, (char *)NULL);
+		_exit(127);
+	}
+	for (ticks = 0; (r = waitpid(pid, &status, WNOHANG)) == 0; ticks++) {
+		if (ticks == COMMAND_WAIT * 10) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			log_warnx("[health] command %s %s %s: killed after %d s",
+				  command, what, t->key, COMMAND_WAIT);
+			return;
+		}
+		nanosleep(&tick, NULL);
+	}
+	if (r < 0)
+		log_warnx("[health] command %s: %s", command, strerror(errno));
+	else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		log_warnx("[health] command %s %s %s: %s %d", command, what,
+			  t->key, WIFEXITED(status) ? "exit status" : "signal",
+			  WIFEXITED(status) ? WEXITSTATUS(status) :
+			  WTERMSIG(status));
+}
+
+/*
+ * Opens the incident key when failing, closes it when not, and tells the
+ * operator by mail; *turn describes the change, if there was one, for
+ * [health] command once the transaction is over.
+ */
 static int
 incident(struct store *s, const struct config *cfg, const char *key,
-	 int failing, const char *detail, time_t now, unsigned *mails)
+	 int failing, const char *detail, time_t now, unsigned *mails,
+	 struct turn *turn, size_t *nturns)
 {
 	int64_t id;
 	time_t since;
@@ -124,6 +185,11 @@ incident(struct store *s, const struct config *cfg, const char *key,
 		return -1;
 	if (failing == (id != 0))
 		return 0;
+	snprintf(turn->key, sizeof turn->key, "%s", key);
+	snprintf(turn->detail, sizeof turn->detail, "%s",
+		 failing ? detail : "works again");
+	turn->open = failing;
+	(*nturns)++;
 	if (failing) {
 		log_warnx("incident: %s: %s", key, detail);
 		if (store_incident_open(s, key, detail, now, &id) < 0)
@@ -146,12 +212,17 @@ health_check(struct store *s, const struct config *cfg, time_t now,
 {
 	struct outbox_counts c;
 	struct feed_state st;
+	struct turn *turns = calloc(cfg->nfeeds + 1, sizeof *turns);
 	char key[128], detail[1024];
-	size_t i;
+	size_t i, nturns = 0;
 	int rc = -1;
 
-	if (store_begin(s) < 0)
+	if (!turns)
+		return error("out of memory");
+	if (store_begin(s) < 0) {
+		free(turns);
 		return -1;
+	}
 	for (i = 0; i < cfg->nfeeds; i++) {
 		const struct feed_config *f = &cfg->feeds[i];
 		int silent;
@@ -166,7 +237,8 @@ health_check(struct store *s, const struct config *cfg, time_t now,
 			 f->url, (long)((now - st.last_success) / 3600),
 			 st.last_error ? st.last_error : "none");
 		feed_state_release(&st);
-		if (incident(s, cfg, key, silent, detail, now, mails) < 0)
+		if (incident(s, cfg, key, silent, detail, now, mails,
+			     &turns[nturns], &nturns) < 0)
 			goto out;
 	}
 	if (store_outbox_counts(s, &c) < 0)
@@ -180,11 +252,16 @@ health_check(struct store *s, const struct config *cfg, time_t now,
 		 "and %lld failed for good (`tenderlots outbox list`).",
 		 c.retrying, c.retrying == 1 ? "" : "s", c.retrying == 1 ? "s" : "",
 		 c.failed);
-	if (incident(s, cfg, "outbox", c.retrying > 0, detail, now, mails) < 0)
+	if (incident(s, cfg, "outbox", c.retrying > 0, detail, now, mails,
+		     &turns[nturns], &nturns) < 0)
 		goto out;
 	rc = store_commit(s);
+	/* outside the transaction, which the command could hold for long */
+	for (i = 0; rc == 0 && cfg->operator_command && i < nturns; i++)
+		run_command(cfg->operator_command, &turns[i]);
 out:
 	if (rc < 0)
 		store_rollback(s);
+	free(turns);
 	return rc;
 }

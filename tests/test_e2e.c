@@ -564,17 +564,30 @@ mails_to(const char *rcpt, const char *what)
 
 /*
  * A feed that stops: status says so, the operator hears of it once, and
- * once more when it works again.
+ * once more when it works again, by mail and through [health] command.
  */
 static void
 test_status_and_operator(void)
 {
-	char path[PATH_MAX * 2], cmd[PATH_MAX * 3], *out;
+	char path[PATH_MAX * 2], cmd[PATH_MAX * 8], told[PATH_MAX * 3], *out;
 
 	setup("");
+	snprintf(path, sizeof path, "%s/tell.sh", dir);
+	write_text(path, "#!/bin/sh\necho \"$1|$2|$3\" >> \"${0%/*}/told.txt\"\n");
+	CHECK(chmod(path, 0755) == 0);
 	snprintf(path, sizeof path, "%s/tenderlots.conf", dir);
-	snprintf(cmd, sizeof cmd, "printf '[health]\\noperator = Drift "
-		 "<drift@exempelkommun.example>\\nfeed_silence = 1h\\n' >> '%s'",
+	/* a command that is not there is named before anything runs */
+	snprintf(cmd, sizeof cmd, "cp '%s' '%s.good' && printf '[health]\\n"
+		 "command = nope.sh\\n' >> '%s'", path, path, path);
+	CHECK(system(cmd) == 0);
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 1);
+	out = dir_file("err.txt");
+	CHECK(out && strstr(out, "tenderlots.conf:15: [health] command: "));
+	CHECK(out && strstr(out, "/nope.sh: No such file or directory"));
+	free(out);
+	snprintf(cmd, sizeof cmd, "mv '%s.good' '%s' && printf '[health]\\n"
+		 "operator = Drift <drift@exempelkommun.example>\\n"
+		 "feed_silence = 1h\\ncommand = tell.sh\\n' >> '%s'", path, path,
 		 path);
 	CHECK(system(cmd) == 0);
 	CHECK(tl(NOW_OPEN, "firm import -c tenderlots.conf firms.csv") == 0);
@@ -593,6 +606,12 @@ test_status_and_operator(void)
 	CHECK(mails_to("Drift <drift@exempelkommun.example>", "is failing") == 0);
 	CHECK(tl("2026-11-25T10:30:00Z", "run --once -c tenderlots.conf") == 1);
 	CHECK(mails_to("Drift <drift@exempelkommun.example>", "feed:local is failing") == 1);
+	out = dir_file("told.txt");
+	snprintf(told, sizeof told, "open|feed:local|The feed local (%s/feeds) "
+		 "has not been read successfully for 2 hours. Last error: %s/"
+		 "feeds: No such file or directory\n", dir, dir);
+	CHECK_STR(out, told);
+	free(out);
 	CHECK(tl("2026-11-25T10:40:00Z", "status -c tenderlots.conf") == 3);
 	out = dir_file("out.txt");
 	CHECK(out && strstr(out, "SILENT: no success for too long"));
@@ -605,6 +624,9 @@ test_status_and_operator(void)
 	CHECK(system(cmd) == 0);
 	CHECK(tl("2026-11-25T12:00:00Z", "run --once -c tenderlots.conf") == 0);
 	CHECK(mails_to("Drift <drift@exempelkommun.example>", "feed:local works again") == 1);
+	out = dir_file("told.txt");
+	CHECK(out && strstr(out, "\nclosed|feed:local|works again\n"));
+	free(out);
 	CHECK(tl("2026-11-25T13:00:00Z", "run --once -c tenderlots.conf") == 0);
 	CHECK(mails_to("Drift <drift@exempelkommun.example>", "works again") == 1);
 	CHECK(tl("2026-11-25T13:00:00Z", "status -c tenderlots.conf") == 0);
