@@ -103,16 +103,17 @@ build/fuzz/%: fuzz/%.c $(SRCS) $(GEN_SRCS) $(wildcard include/*.h) | build/fuzz
 	clang -g -O1 -fsanitize=fuzzer,address,undefined $(filter-out -O2,$(CFLAGS)) \
 		-o $@ $< $(SRCS) $(GEN_SRCS) $(LDLIBS)
 
+# The whole template tree: the mails' and the web pages', at every depth.
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR) \
-		$(DESTDIR)$(DATADIR)/templates/sv $(DESTDIR)$(DATADIR)/templates/en
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/tenderlots
 	install -m 0644 config/*.conf config/*.csv $(DESTDIR)$(SYSCONFDIR)/
 	sed 's|^templates = .*|templates = $(DATADIR)/templates|' \
 		config/tenderlots.conf > $(DESTDIR)$(SYSCONFDIR)/tenderlots.conf
-	install -m 0644 templates/README $(DESTDIR)$(DATADIR)/templates/
-	install -m 0644 templates/sv/* $(DESTDIR)$(DATADIR)/templates/sv/
-	install -m 0644 templates/en/* $(DESTDIR)$(DATADIR)/templates/en/
+	cd templates && find . -type d | while read -r d; do \
+		install -d "$(DESTDIR)$(DATADIR)/templates/$$d" || exit 1; done
+	cd templates && find . -type f | while read -r f; do \
+		install -m 0644 "$$f" "$(DESTDIR)$(DATADIR)/templates/$$f" || exit 1; done
 
 deps:
 	sh .ci/deps

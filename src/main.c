@@ -1853,6 +1853,7 @@ out:
 static int
 cmd_config(const char *config_path, int argc, char **argv)
 {
+	struct site *site;
 	struct app app;
 
 	if (argc == 2 && strcmp(argv[1], "keys") == 0) {
@@ -1863,6 +1864,12 @@ cmd_config(const char *config_path, int argc, char **argv)
 		return usage_error(usage_config, "config: %s", "expected check or keys");
 	if (app_open(&app, config_path, APP_CONFIG) < 0)
 		return EXIT_ERROR;
+	/* the web pages' templates too, before `tenderlots web` finds out */
+	if (!(site = site_new(&(struct site_options){ .cfg = app.cfg }))) {
+		app_close(&app);
+		return EXIT_ERROR;
+	}
+	site_free(site);
 	printf("%s: ok, %zu feed(s), %zu categories\n", config_path,
 	       app.cfg->nfeeds, app.categories.n);
 	app_close(&app);

@@ -419,6 +419,16 @@ test_bad_config_names_file_and_line(void)
 	CHECK(err && strstr(err, "tpl/en/tender.txt:"));
 	CHECK(err && strstr(err, ": unknown field 'firm_nmae'"));
 	free(err);
+	/* and in a web page's, before `tenderlots web` would find out */
+	snprintf(path, sizeof path, "cp '%s/templates/en/tender.txt' '%s/tpl/en/' "
+		 "&& printf '<p>{{titel}}</p>\\n' >> '%s/tpl/web/sv/rfi.html'",
+		 project, dir, dir);
+	CHECK(system(path) == 0);
+	CHECK(tl(NOW_OPEN, "config check -c tenderlots.conf") == 1);
+	err = dir_file("err.txt");
+	CHECK(err && strstr(err, "tpl/web/sv/rfi.html:"));
+	CHECK(err && strstr(err, ": unknown field 'titel'"));
+	free(err);
 	rm_rf(dir);
 }
 
