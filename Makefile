@@ -12,6 +12,7 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 SYSCONFDIR ?= $(PREFIX)/etc/tenderlots
 DATADIR ?= $(PREFIX)/share/tenderlots
+STATEDIR ?= /var/lib/tenderlots
 DESTDIR ?=
 
 CC ?= cc
@@ -103,13 +104,20 @@ build/fuzz/%: fuzz/%.c $(SRCS) $(GEN_SRCS) $(wildcard include/*.h) | build/fuzz
 	clang -g -O1 -fsanitize=fuzzer,address,undefined $(filter-out -O2,$(CFLAGS)) \
 		-o $@ $< $(SRCS) $(GEN_SRCS) $(LDLIBS)
 
-# The whole template tree: the mails' and the web pages', at every depth.
+# The installed configuration keeps its state (database, key, Maildir) in
+# STATEDIR and reads the templates, at every depth, and the sample
+# notices from DATADIR.
 install: $(BIN)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR) \
+		$(DESTDIR)$(DATADIR)/feeds
 	install -m 0755 $(BIN) $(DESTDIR)$(BINDIR)/tenderlots
 	install -m 0644 config/*.conf config/*.csv $(DESTDIR)$(SYSCONFDIR)/
-	sed 's|^templates = .*|templates = $(DATADIR)/templates|' \
+	sed -e 's|^templates = .*|templates = $(DATADIR)/templates|' \
+		-e 's|= \.\./var/|= $(STATEDIR)/|' \
 		config/tenderlots.conf > $(DESTDIR)$(SYSCONFDIR)/tenderlots.conf
+	sed 's|^url = \.\./feeds$$|url = $(DATADIR)/feeds|' \
+		config/feeds.conf > $(DESTDIR)$(SYSCONFDIR)/feeds.conf
+	install -m 0644 feeds/*.xml $(DESTDIR)$(DATADIR)/feeds/
 	cd templates && find . -type d | while read -r d; do \
 		install -d "$(DESTDIR)$(DATADIR)/templates/$$d" || exit 1; done
 	cd templates && find . -type f | while read -r f; do \
