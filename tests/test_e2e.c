@@ -88,14 +88,10 @@ count_mails(void)
 static char *
 parsed_mails(void)
 {
-	char cmd[PATH_MAX * 4], path[PATH_MAX * 2];
+	char files[PATH_MAX + 32];
 
-	snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/tests/mailcheck.py' "
-		 "'%s'/var/mail/new/* > '%s/mails.txt'", project, dir, dir);
-	if (system(cmd) != 0)
-		return NULL;
-	snprintf(path, sizeof path, "%s/mails.txt", dir);
-	return read_text(path);
+	snprintf(files, sizeof files, "'%s'/var/mail/new/*", dir);
+	return mailcheck(project, files, dir);
 }
 
 /*

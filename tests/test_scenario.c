@@ -147,14 +147,13 @@ by_string(const void *a, const void *b)
 static char *
 recipients(const char *subject)
 {
-	char cmd[PATH_MAX * 4], *all, *line, *next, *to = NULL, *rcpt[64];
+	char files[PATH_MAX + 32], *all, *line, *next, *to = NULL, *rcpt[64];
 	size_t n = 0, i;
 	int match = 0, defects = 0;
 	struct buf b;
 
-	snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/tests/mailcheck.py' "
-		 "'%s'/var/mail/new/* > '%s/mails.txt'", project, dir, dir);
-	if (system(cmd) != 0 || !(all = dir_file("mails.txt")))
+	snprintf(files, sizeof files, "'%s'/var/mail/new/*", dir);
+	if (!(all = mailcheck(project, files, dir)))
 		return NULL;
 	for (line = all; *line; line = next) {
 		if ((next = strchr(line, '\n')))

@@ -192,15 +192,11 @@ csrf_of(const struct reply *r, char *out, size_t len)
 static char *
 newest_mail_text(void)
 {
-	char cmd[PATH_MAX * 4], path[PATH_MAX + 16];
+	char files[PATH_MAX + 64];
 
-	snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/tests/mailcheck.py' "
-		 "\"$(ls -t '%s'/var/mail/new/* | head -n 1)\" > '%s/mail.txt'",
-		 project, dir, dir);
-	if (system(cmd) != 0)
-		return NULL;
-	snprintf(path, sizeof path, "%s/mail.txt", dir);
-	return read_text(path);
+	snprintf(files, sizeof files, "\"$(ls -t '%s'/var/mail/new/* | "
+		 "head -n 1)\"", dir);
+	return mailcheck(project, files, dir);
 }
 
 /* The path of the first link in text that starts with prefix. */
@@ -258,14 +254,10 @@ setup(void)
 static char *
 all_mail_text(void)
 {
-	char cmd[PATH_MAX * 4], path[PATH_MAX + 16];
+	char files[PATH_MAX + 32];
 
-	snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/tests/mailcheck.py' "
-		 "'%s'/var/mail/new/* > '%s/all.txt'", project, dir, dir);
-	if (system(cmd) != 0)
-		return NULL;
-	snprintf(path, sizeof path, "%s/all.txt", dir);
-	return read_text(path);
+	snprintf(files, sizeof files, "'%s'/var/mail/new/*", dir);
+	return mailcheck(project, files, dir);
 }
 
 /* A header line, its name in any case (strcasestr is a GNU extension). */

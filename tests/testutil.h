@@ -118,4 +118,22 @@ capture_end(struct capture *c)
 	return buf_detach(&b, NULL);
 }
 
+/*
+ * The mails that files names (a shell word: a path, a glob, a $(...)) as
+ * tests/mailcheck.py under project reads them with Python's email
+ * package; its output goes through a file in dir. NULL if it failed.
+ */
+static inline char *
+mailcheck(const char *project, const char *files, const char *dir)
+{
+	char cmd[PATH_MAX * 4 + 1024], out[PATH_MAX + 32];
+
+	snprintf(out, sizeof out, "%s/mailcheck.txt", dir);
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/tests/mailcheck.py' %s "
+		 "> '%s'", project, files, out);
+	if (system(cmd) != 0)
+		return NULL;
+	return read_text(out);
+}
+
 #endif
