@@ -87,7 +87,12 @@ struct config {
 	/* [web] */
 	char *web_listen;	/* IPv4 address */
 	long web_port;
-	long web_subscribe_per_hour;
+	long web_subscribe_per_hour;	/* per client address */
+	long web_mails_per_recipient;	/* per e-mail address, a day */
+	long web_threads;
+	/* proxies whose client headers are believed, NULL-terminated; NULL
+	 * for none */
+	char **web_trusted_proxies;
 
 	/* [feeds] file = feeds.conf: one section per feed */
 	char *feeds_path;

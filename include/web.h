@@ -2,6 +2,7 @@
 #define TENDERLOTS_WEB_H
 
 #include <stddef.h>
+#include <time.h>
 
 #include "buf.h"
 
@@ -21,7 +22,10 @@ struct web_request {
 	const char *content_type;	/* NULL for none */
 	const char *body;	/* NUL-terminated; "" for none */
 	size_t body_len;
-	const char *client;	/* the peer's address, "127.0.0.1" */
+	const char *client;	/* the client's address: the peer's, or what a
+				 * trusted proxy says it is */
+	const char *if_none_match;	/* NULL for none */
+	const char *if_modified_since;	/* NULL for none */
 };
 
 struct web_response {
@@ -32,16 +36,22 @@ struct web_response {
 	char filename[128];	/* a download's name; "" for none */
 	int cache;		/* may be cached a few minutes: public pages */
 	int allow;		/* 405: the methods allowed, as WEB_GET... bits */
+	char etag[48];		/* a strong validator, quoted; "" for none */
+	time_t last_modified;	/* 0 for none */
 };
 
 typedef void (*web_handler)(void *arg, const struct web_request *req,
 			    struct web_response *res);
 
 struct web_options {
-	const char *address;	/* an IPv4 address to listen on */
+	const char *address;	/* an IPv4 or IPv6 address to listen on */
 	int port;		/* 0: any free port (tests) */
 	size_t max_body;	/* larger bodies get 413 */
 	size_t max_uri;		/* longer request lines get 414 */
+	unsigned threads;	/* requests served at once */
+	/* peers whose X-Real-IP / X-Forwarded-For name the client,
+	 * NULL-terminated; NULL for none */
+	char *const *trusted_proxies;
 };
 
 struct web;

@@ -521,6 +521,8 @@ cmd_web(const char *config_path, int argc, char **argv)
 			.port = (int)app.cfg->web_port,
 			.max_body = FORM_MAX_BODY,
 			.max_uri = 2048,
+			.threads = (unsigned)app.cfg->web_threads,
+			.trusted_proxies = app.cfg->web_trusted_proxies,
 		};
 
 		/*
