@@ -20,11 +20,11 @@ PKG_CONFIG ?= pkg-config
 PKGS = libcurl libxml-2.0 sqlite3 libesmtp-1.0 openssl libical libmicrohttpd
 
 CFLAGS ?= -O2 -g
-CFLAGS += -std=c11 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+CFLAGS += -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	  -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wformat=2 -Wno-unused-parameter -Iinclude \
 	  $(shell $(PKG_CONFIG) --cflags $(PKGS))
-LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm
+LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -pthread
 
 ifeq ($(DEVELOPER),1)
 CFLAGS += -Werror

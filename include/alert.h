@@ -30,6 +30,7 @@ enum alert_kind {
 	ALERT_AWARD,		/* a contract awarded (for firms that asked) */
 	ALERT_CONFIRM,		/* confirm a subscription made on the web */
 	ALERT_MANAGE,		/* the link to manage an existing subscription */
+	ALERT_ADDRESS,		/* confirm a new address for a subscription */
 	ALERT_NKINDS
 };
 

@@ -43,6 +43,9 @@ struct atom_feed {
 	const char *title;
 	const char *self;	/* the feed's own URL (rel="self") */
 	const char *alternate;	/* the HTML page it mirrors, or NULL */
+	/* RFC 5005 paging: the newest page, the next older one and the next
+	 * newer one, or NULL for none. */
+	const char *first, *next, *previous;
 	/* Entries have no authors of their own, so the feed must have one. */
 	const char *author;	/* name */
 	const char *lang;	/* xml:lang, a BCP 47 tag such as "sv"; NULL

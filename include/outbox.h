@@ -68,6 +68,12 @@ int outbox_queue_confirmation(struct outbox *o, const struct firm *f,
 			      time_t now);
 int outbox_queue_manage_link(struct outbox *o, const struct firm *f,
 			     time_t now);
+/*
+ * To the new address a firm gave (f->email), the link that makes it the
+ * firm's address: its object is requested_at, as the store recorded it.
+ */
+int outbox_queue_address(struct outbox *o, const struct firm *f,
+			 time_t requested_at, time_t now);
 
 /*
  * A meeting's calendar file (iCalendar, METHOD:PUBLISH) as invitations
@@ -77,14 +83,29 @@ int outbox_meeting_calendar(const struct outbox *o, const struct meeting *m,
 			    const char *lang, time_t now, struct buf *ics);
 
 /*
+ * A sender of the outbox's messages: the daemon's pass delivers them all;
+ * the web endpoint's courier only the mails its pages queued (keys that
+ * start with OUTBOX_WEB_KEYS), so a confirmation is out within seconds.
+ */
+struct outbox_sender {
+	const char *owner;	/* the claim's owner: "run:PID", "web:PID" */
+	const char *only_keys;	/* a key prefix; NULL for every message */
+	long smtp_timeout;	/* seconds; bounds how long a claim is held */
+	long give_up_after;	/* [mail] give_up_after */
+};
+
+/* The keys of the mails the web pages queue. */
+#define OUTBOX_WEB_KEYS "web/"
+
+/*
  * Delivers due messages through the mailer. One that fails temporarily
  * is tried again after outbox_backoff() until it is give_up_after seconds
  * old ([mail] give_up_after), then it has failed for good; one whose news
  * is past (a deadline, a meeting) fails unsent.
  */
-int outbox_deliver(struct store *s, struct mailer *m, time_t now,
-		   long give_up_after, unsigned *sent, unsigned *deferred,
-		   unsigned *failed);
+int outbox_deliver(struct store *s, struct mailer *m,
+		   const struct outbox_sender *by, time_t now, unsigned *sent,
+		   unsigned *deferred, unsigned *failed);
 
 /*
  * The longest wait between two attempts: once a relay that was down for

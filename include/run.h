@@ -44,6 +44,9 @@ struct run_context {
 	int all_feeds;		/* poll every feed, due or not (run --once) */
 };
 
+/* The start of the daemon's name as the owner of a message it sends. */
+#define RUN_SENDER "run:"
+
 /* -1 only when the pass could not go on (the store failed). */
 int run_pass(struct run_context *rc, struct run_summary *sum);
 

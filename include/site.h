@@ -5,9 +5,7 @@
 
 #include "category.h"
 #include "config.h"
-#include "mailer.h"
-#include "outbox.h"
-#include "store.h"
+#include "alert.h"
 #include "token.h"
 #include "web.h"
 
@@ -18,18 +16,21 @@
  * and delete its data, unsubscribe (RFC 8058 one-click too), stop mails
  * about one procurement, register for a meeting. Pages come from the
  * templates in templates/web/, Swedish unless ?lang=en. No GET changes
- * anything; every form carries a signed CSRF token; subscriptions are
- * limited per client address.
+ * anything; every form carries a signed CSRF token; the forms that send
+ * mail are limited per client and per recipient.
+ *
+ * site_handle may be called from several threads at once: each request
+ * borrows a connection to the database of its own. A page only queues
+ * the mail it causes; queued() wakes whoever delivers it.
  */
 struct site_options {
-	struct store *store;
 	const struct config *cfg;
 	const struct category_set *categories;
+	const struct alert_templates *templates;
 	const struct token_key *key;
-	struct outbox *outbox;
-	struct mailer *mailer;		/* sends a confirmation at once */
 	time_t (*now)(void);
-	long subscribe_per_hour;	/* per client address */
+	void (*queued)(void *arg);	/* NULL: the daemon's pass delivers */
+	void *queued_arg;
 };
 
 struct site;

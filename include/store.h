@@ -71,12 +71,37 @@ enum firm_state {
 int store_firm_state(struct store *s, const char *orgnr, int64_t *id,
 		     enum firm_state *state);
 /*
- * Stores a subscription unconfirmed when the firm is new or still
- * pending (its details replaced); a confirmed firm is left as it is, for
- * the caller to send it its manage link. *state is the state before.
+ * A subscription from the web's form, which proves only that someone
+ * typed an organisation number: it never changes a stored firm. A new
+ * firm is stored unconfirmed (*state FIRM_NEW, *id the new row); so is
+ * one whose earlier subscription was left unconfirmed for lapse seconds,
+ * which goes with its links (a new id). Otherwise *id and *state are the
+ * stored firm's, for the caller to mail its stored address.
  */
 int store_subscribe_firm(struct store *s, const struct firm *f, time_t now,
-			 int64_t *id, enum firm_state *state);
+			 time_t lapse, int64_t *id, enum firm_state *state);
+/*
+ * A new address waits for its own confirmation: the link mailed to it
+ * names requested_at, and only the latest request's link changes the
+ * address (*found 0 otherwise).
+ */
+int store_request_email(struct store *s, int64_t id, const char *email,
+			time_t requested_at);
+int store_confirm_email(struct store *s, int64_t id, time_t requested_at,
+			time_t now, int *found);
+/*
+ * Limits on the web's forms that no restart and no number of clients
+ * flush: records an attempt under key (a client, a recipient) and sets
+ * *allowed when fewer than limit were recorded in the last window
+ * seconds; a refused attempt is not recorded.
+ */
+int store_take_attempt(struct store *s, const char *key, time_t now,
+		       long window, long limit, int *allowed);
+/*
+ * A number that changes whenever another connection commits a change to
+ * the database: a page made from it before is still right while it holds.
+ */
+int store_data_version(struct store *s, long long *version);
 /* Each *found is 0 when the firm was not in the state it leaves. */
 int store_confirm_firm(struct store *s, int64_t id, time_t now, int *found);
 int store_unsubscribe_firm(struct store *s, int64_t id, time_t now, int *found);
@@ -347,12 +372,21 @@ struct public_notice {
 
 void public_notices_free(struct public_notice *p, size_t n);
 /*
- * Current notices that some firm was matched to, and every RFI, newest
- * first; only of a kind, a category, a notice id where given.
+ * Which of the public notices: current notices that some firm was
+ * matched to, and every RFI, newest first; only of a kind, a category, a
+ * notice id where given (NULL for any); with open_at only those open
+ * then (no deadline passed, not closed); a page of limit from offset.
  */
-int store_public_notices(struct store *s, const char *kind,
-			 const char *category, const char *notice_id,
-			 size_t limit, struct public_notice **out, size_t *n);
+struct public_query {
+	const char *kind;
+	const char *category;
+	const char *notice_id;
+	time_t open_at;		/* 0: open or not */
+	size_t offset, limit;
+};
+
+int store_public_notices(struct store *s, const struct public_query *q,
+			 struct public_notice **out, size_t *n);
 
 /*
  * Everything stored about a firm, for the export of its own data: what
@@ -420,9 +454,12 @@ struct outbox_message {
 int store_queue_message(struct store *s, const struct outbox_message *m,
 			const int64_t *match_ids, size_t nmatch, time_t now);
 
-/* Messages due for delivery (pending, next attempt reached). */
-int store_due_messages(struct store *s, time_t now, size_t limit,
-		       struct outbox_message **out, size_t *n);
+/*
+ * Messages due for delivery (pending, next attempt reached); with a
+ * key_prefix only those whose key starts with it.
+ */
+int store_due_messages(struct store *s, time_t now, const char *key_prefix,
+		       size_t limit, struct outbox_message **out, size_t *n);
 void outbox_messages_free(struct outbox_message *m, size_t n);
 
 enum message_state { MSG_PENDING, MSG_SENDING, MSG_SENT, MSG_FAILED };
@@ -434,17 +471,31 @@ enum message_state { MSG_PENDING, MSG_SENDING, MSG_SENT, MSG_FAILED };
 int store_mark_message(struct store *s, int64_t id, enum message_state state,
 		       const char *last_error, time_t next_attempt, time_t now);
 /*
+ * Who takes a message for sending: the sender's name ("run:PID" for the
+ * daemon, "web:PID" for the web endpoint) and until when its claim holds.
+ */
+struct claim {
+	const char *owner;
+	time_t lease_until;
+};
+
+/*
  * Takes a pending message for sending (state sending, one attempt more);
  * *claimed is 0 when another sender (the web endpoint beside the daemon)
  * took it first.
  */
-int store_claim_message(struct store *s, int64_t id, int *claimed);
+int store_claim_message(struct store *s, int64_t id, const struct claim *c,
+			int *claimed);
 /*
  * After a crash, messages left in "sending" may or may not have reached the
  * server; they go back to pending, so at worst one is sent twice (with the
- * same Message-ID), never lost.
+ * same Message-ID), never lost. Only the claims of senders that are gone
+ * are taken back: those whose lease ran out by now, and those whose owner
+ * starts with dead_owners (the daemon, holding the database's lock, knows
+ * any earlier daemon is gone). Another sender's live claim stays.
  */
-int store_recover_sending(struct store *s, int *n);
+int store_recover_sending(struct store *s, const char *dead_owners, time_t now,
+			  int *n);
 /*
  * Pending messages whose news is past (stale_at reached) fail unsent: a
  * reminder after the deadline would mislead. *n says how many.

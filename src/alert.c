@@ -29,6 +29,7 @@ static const char *const kind_files[ALERT_NKINDS] = {
 	[ALERT_AWARD] = "award",
 	[ALERT_CONFIRM] = "confirm",
 	[ALERT_MANAGE] = "manage",
+	[ALERT_ADDRESS] = "address",
 };
 
 enum part { PART_SUBJECT, PART_TEXT, PART_HTML, NPARTS };
@@ -55,7 +56,7 @@ static const char *const known_fields[] = {
 	"meeting_title", "starts", "ends", "location", "video_url",
 	"description", "registration_deadline", "capacity", "rsvp_url",
 	"meeting_url", "updated", "cancelled", "reminder",
-	"confirm_url", "pending",
+	"confirm_url", "pending", "new_email",
 	NULL
 };
 

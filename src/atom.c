@@ -175,6 +175,10 @@ check_feed(const struct atom_feed *f)
 	if (f->alternate && !link_ok(f->alternate))
 		return error("atom %s: alternate link is not an http(s) URL",
 			     f->id);
+	if ((f->first && !link_ok(f->first)) || (f->next && !link_ok(f->next)) ||
+	    (f->previous && !link_ok(f->previous)))
+		return error("atom %s: a paging link is not an http(s) URL",
+			     f->id);
 	if (!required_text_ok(f->author))
 		return error("atom %s: missing author, or not UTF-8 text XML "
 			     "can carry", f->id);
@@ -288,7 +292,14 @@ put_feed(xmlTextWriterPtr w, const struct atom_feed *f)
 	    xmlTextWriterEndElement(w) < 0 ||
 	    link_element(w, "self", "application/atom+xml", f->self) < 0 ||
 	    (f->alternate &&
-	     link_element(w, "alternate", "text/html", f->alternate) < 0))
+	     link_element(w, "alternate", "text/html", f->alternate) < 0) ||
+	    (f->first &&
+	     link_element(w, "first", "application/atom+xml", f->first) < 0) ||
+	    (f->next &&
+	     link_element(w, "next", "application/atom+xml", f->next) < 0) ||
+	    (f->previous &&
+	     link_element(w, "previous", "application/atom+xml",
+			  f->previous) < 0))
 		return -1;
 	for (i = 0; i < f->n; i++)
 		if (put_entry(w, &f->entries[i]) < 0)

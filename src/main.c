@@ -23,6 +23,7 @@
 #include "alert.h"
 #include "category.h"
 #include "config.h"
+#include "courier.h"
 #include "cpv.h"
 #include "eforms.h"
 #include "fetch.h"
@@ -479,6 +480,12 @@ catch_stop_signals(void)
 	sigaction(SIGXFSZ, &sa, NULL);
 }
 
+/*
+ * The courier looks for mails the relay put back this often, when no page
+ * wakes it.
+ */
+#define COURIER_IDLE_POLL 15
+
 /* The web endpoint's clock; TENDERLOTS_NOW was checked at start. */
 static time_t
 web_clock(void)
@@ -491,8 +498,8 @@ web_clock(void)
 static int
 cmd_web(const char *config_path, int argc, char **argv)
 {
-	struct mailer *mailer = NULL;
-	struct outbox *outbox = NULL;
+	struct courier *courier = NULL;
+	struct mailer *mailer;
 	struct site *site = NULL;
 	struct web *web = NULL;
 	sigset_t stop_signals, waiting;
@@ -505,16 +512,17 @@ cmd_web(const char *config_path, int argc, char **argv)
 	if (current_time(&now) < 0 ||
 	    app_open(&app, config_path, APP_STORE) < 0)
 		return EXIT_ERROR;
-	if (!(mailer = open_mailer(app.cfg)) ||
-	    !(outbox = outbox_new(app.store, app.cfg, &app.categories,
-				  app.templates, app.key)))
+	if (!(mailer = open_mailer(app.cfg)))
 		goto out;
 	{
+		struct courier_options co = {
+			.cfg = app.cfg, .mailer = mailer, .now = web_clock,
+			.idle_poll = COURIER_IDLE_POLL,
+		};
 		struct site_options so = {
-			.store = app.store, .cfg = app.cfg,
-			.categories = &app.categories, .key = app.key,
-			.outbox = outbox, .mailer = mailer, .now = web_clock,
-			.subscribe_per_hour = app.cfg->web_subscribe_per_hour,
+			.cfg = app.cfg, .categories = &app.categories,
+			.templates = app.templates, .key = app.key,
+			.now = web_clock, .queued = courier_wake,
 		};
 		struct web_options wo = {
 			.address = app.cfg->web_listen,
@@ -537,6 +545,9 @@ cmd_web(const char *config_path, int argc, char **argv)
 		sigaddset(&stop_signals, SIGHUP);
 		catch_stop_signals();
 		sigprocmask(SIG_BLOCK, &stop_signals, &waiting);
+		if (courier_start(&co, &courier) < 0)
+			goto out;
+		so.queued_arg = courier;
 		if (!(site = site_new(&so)) ||
 		    !(web = web_start(&wo, site_handle, site)))
 			goto out;
@@ -549,8 +560,7 @@ cmd_web(const char *config_path, int argc, char **argv)
 out:
 	web_stop(web);
 	site_free(site);
-	outbox_free(outbox);
-	mailer_free(mailer);
+	courier_stop(courier);
 	app_close(&app);
 	return rc;
 }

@@ -1020,36 +1020,44 @@ out:
 }
 
 /*
- * The mails the web endpoint sends at once: the confirmation of a new
- * subscription, and to a firm that subscribed again, its manage link.
- * Each request makes its own mail; the endpoint limits how often.
+ * The mails the web pages queue, for the endpoint's courier to send at
+ * once: the confirmation of a new subscription, the manage link to a firm
+ * that subscribed again, the link that confirms a new address. Each
+ * request makes its own mail; the pages limit how often. The links to
+ * confirm last a week, and so does the mail: a week later it answers no
+ * one.
  */
 static int
 queue_account_mail(struct outbox *o, const struct firm *f, time_t now,
-		   enum alert_kind kind)
+		   enum alert_kind kind, time_t requested_at)
 {
+	static const char *const names[ALERT_NKINDS] = {
+		[ALERT_CONFIRM] = "confirm", [ALERT_MANAGE] = "manage-link",
+		[ALERT_ADDRESS] = "address",
+	};
 	struct alert_links links = links_for(o, now);
 	struct tpl_vars *v = tpl_vars_new();
 	time_t week = now + 7L * 24 * 3600;
 	struct buf url;
-	char key[128];
+	char key[160], object[32];
 	int q, rc = -1;
 
 	buf_init(&url, 1024);
-	snprintf(key, sizeof key, "%s/%s/%lld", kind == ALERT_CONFIRM ?
-		 "confirm" : "manage-link", f->orgnr, (long long)now);
+	snprintf(key, sizeof key, OUTBOX_WEB_KEYS "%s/%s/%lld", names[kind],
+		 f->orgnr, (long long)now);
+	snprintf(object, sizeof object, "%lld", (long long)requested_at);
 	if (!v || alert_set_firm(v, o->cfg->service_name, &links, f) < 0)
 		goto out;
-	if (kind == ALERT_CONFIRM) {
-		/* a week to confirm: after that, subscribe again */
-		links.expires = week;
-		if (alert_link(&links, "confirm", f->id, "", &url) < 0 ||
-		    tpl_set(v, "confirm_url", buf_str(&url)) < 0 ||
-		    tpl_set(v, "pending", "1") < 0)
-			goto out;
-	}
+	links.expires = week;
+	if ((kind == ALERT_CONFIRM &&
+	     (alert_link(&links, "confirm", f->id, "", &url) < 0 ||
+	      tpl_set(v, "pending", "1") < 0)) ||
+	    (kind == ALERT_ADDRESS &&
+	     (alert_link(&links, "address", f->id, object, &url) < 0 ||
+	      tpl_set(v, "new_email", f->email) < 0)) ||
+	    (url.len && tpl_set(v, "confirm_url", buf_str(&url)) < 0))
+		goto out;
 	{
-		/* asked for on a web page: a week later it answers no one */
 		struct mail_job job = { key, kind, v, NULL, 0, NULL, 0, week };
 
 		rc = queue_mail_tx(o, f, &job, now, &q);
@@ -1063,13 +1071,20 @@ out:
 int
 outbox_queue_confirmation(struct outbox *o, const struct firm *f, time_t now)
 {
-	return queue_account_mail(o, f, now, ALERT_CONFIRM);
+	return queue_account_mail(o, f, now, ALERT_CONFIRM, 0);
 }
 
 int
 outbox_queue_manage_link(struct outbox *o, const struct firm *f, time_t now)
 {
-	return queue_account_mail(o, f, now, ALERT_MANAGE);
+	return queue_account_mail(o, f, now, ALERT_MANAGE, 0);
+}
+
+int
+outbox_queue_address(struct outbox *o, const struct firm *f,
+		     time_t requested_at, time_t now)
+{
+	return queue_account_mail(o, f, now, ALERT_ADDRESS, requested_at);
 }
 
 /* One batch of due messages, as the mailer's done callback sees it. */
@@ -1122,13 +1137,15 @@ delivered(size_t i, int status, const char *reply, void *arg)
 
 /* msgs[0..n) through one mailer call: one SMTP session. */
 static int
-deliver_batch(struct store *s, struct mailer *m,
+deliver_batch(struct store *s, struct mailer *m, const struct outbox_sender *by,
 	      const struct outbox_message *msgs, size_t n, time_t now,
-	      long give_up_after, unsigned *sent, unsigned *deferred,
-	      unsigned *failed)
+	      unsigned *sent, unsigned *deferred, unsigned *failed)
 {
-	struct delivery d = { s, NULL, NULL, now, give_up_after, sent, deferred,
-			      failed };
+	struct delivery d = { s, NULL, NULL, now, by->give_up_after, sent,
+			      deferred, failed };
+	/* each message may take the mailer its timeout, and the session two */
+	struct claim claim = { by->owner,
+			       now + by->smtp_timeout * (long)(n + 2) };
 	struct mailer_item *items;
 	size_t i, taken = 0;
 	int claimed, rc = -1;
@@ -1143,7 +1160,7 @@ deliver_batch(struct store *s, struct mailer *m,
 	if (store_begin(s) < 0)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if (store_claim_message(s, msgs[i].id, &claimed) < 0) {
+		if (store_claim_message(s, msgs[i].id, &claim, &claimed) < 0) {
 			store_rollback(s);
 			goto out;
 		}
@@ -1177,9 +1194,9 @@ out:
 }
 
 int
-outbox_deliver(struct store *s, struct mailer *m, time_t now,
-	       long give_up_after, unsigned *sent, unsigned *deferred,
-	       unsigned *failed)
+outbox_deliver(struct store *s, struct mailer *m,
+	       const struct outbox_sender *by, time_t now, unsigned *sent,
+	       unsigned *deferred, unsigned *failed)
 {
 	struct outbox_message *msgs = NULL;
 	size_t n = 0;
@@ -1199,11 +1216,12 @@ outbox_deliver(struct store *s, struct mailer *m, time_t now,
 		outbox_messages_free(msgs, n);
 		msgs = NULL;
 		n = 0;
-		if (store_due_messages(s, now, DELIVERY_BATCH, &msgs, &n) < 0)
+		if (store_due_messages(s, now, by->only_keys, DELIVERY_BATCH,
+				       &msgs, &n) < 0)
 			goto out;
 		if (n > 0 &&
-		    deliver_batch(s, m, msgs, n, now, give_up_after, sent,
-				  deferred, failed) < 0)
+		    deliver_batch(s, m, by, msgs, n, now, sent, deferred,
+				  failed) < 0)
 			goto out;
 	} while (n == DELIVERY_BATCH);
 	rc = 0;

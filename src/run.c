@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "feed.h"
 #include "health.h"
@@ -89,15 +90,28 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 		},
 		.ingest = &in,
 	};
+	char owner[32];
+	struct outbox_sender sender = {
+		.owner = owner, .only_keys = NULL,
+		.smtp_timeout = ctx->cfg->smtp_timeout,
+		.give_up_after = ctx->cfg->give_up_after,
+	};
 	size_t i;
 	int recovered, rc = -1;
 
-	if (store_recover_sending(ctx->store, &recovered) < 0 ||
+	snprintf(owner, sizeof owner, RUN_SENDER "%ld", (long)getpid());
+	/*
+	 * The database's lock says no other pass runs: claims of an earlier
+	 * one are a crash's. The web endpoint's stay while their lease holds.
+	 */
+	if (store_recover_sending(ctx->store, RUN_SENDER, ctx->now,
+				  &recovered) < 0 ||
 	    store_load_firms(ctx->store, &firms) < 0)
 		goto out;
 	if (recovered)
 		log_warnx("%d message(s) were being sent when the last run "
-			  "stopped; they will be sent again", recovered);
+			  "or the web endpoint stopped; they will be sent again",
+			  recovered);
 	in.firms = &firms;
 	if (!(in.index = match_index_new(&firms, &mo))) {
 		error("out of memory");
@@ -114,16 +128,16 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 				   &sum->mails_queued) < 0 ||
 	    outbox_queue_meetings(ctx->outbox, &firms, ctx->now,
 				  &sum->mails_queued) < 0 ||
-	    outbox_deliver(ctx->store, ctx->mailer, ctx->now,
-			   ctx->cfg->give_up_after, &sum->mails_sent,
-			   &sum->mails_deferred, &sum->mails_failed) < 0 ||
+	    outbox_deliver(ctx->store, ctx->mailer, &sender, ctx->now,
+			   &sum->mails_sent, &sum->mails_deferred,
+			   &sum->mails_failed) < 0 ||
 	    health_check(ctx->store, ctx->cfg, ctx->now, &sum->operator_mails) < 0)
 		goto out;
 	/* what the operator was just told goes out now, not next pass */
 	if (sum->operator_mails &&
-	    outbox_deliver(ctx->store, ctx->mailer, ctx->now,
-			   ctx->cfg->give_up_after, &sum->mails_sent,
-			   &sum->mails_deferred, &sum->mails_failed) < 0)
+	    outbox_deliver(ctx->store, ctx->mailer, &sender, ctx->now,
+			   &sum->mails_sent, &sum->mails_deferred,
+			   &sum->mails_failed) < 0)
 		goto out;
 	rc = 0;
 out:

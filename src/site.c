@@ -1,7 +1,14 @@
+/* strptime() reads the date of a conditional GET */
+#define _XOPEN_SOURCE 700
+
+#include <arpa/inet.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/evp.h>
 
 #include "alert.h"
 #include "atom.h"
@@ -12,8 +19,10 @@
 #include "json.h"
 #include "log.h"
 #include "mail.h"
+#include "outbox.h"
 #include "participation.h"
 #include "site.h"
+#include "store.h"
 #include "template.h"
 
 enum page {
@@ -57,20 +66,55 @@ static const char *const known_fields[] = {
 	"freq_weekly_checked", "lang_sv_checked", "lang_en_checked", "saved",
 	"unsubscribed", "export_url", "delete_action", "firm_name",
 	"manage_url", "registered", "result", "status", "manage",
+	"new_email", "address", "next_url", "prev_url", "page",
 	NULL
 };
 
-/* Subscriptions are limited per client address, over an hour. */
-#define RATE_SLOTS 256
-#define RATE_WINDOW 3600
+/* Valid subscriptions are limited per client address, over an hour. */
+#define CLIENT_WINDOW 3600
+/* Mails the forms send are limited per recipient, over a day. */
+#define RECIPIENT_WINDOW (24L * 3600)
+/* A confirmation link, and an unconfirmed subscription, last a week. */
+#define CONFIRM_LIFETIME (7L * 24 * 3600)
 /* CSRF tokens outlive a page left open over lunch, not more. */
 #define CSRF_LIFETIME (4 * 3600)
+/* The public lists show this many a page; deeper pages are refused. */
 #define PUBLIC_LIST_MAX 100
+#define PUBLIC_PAGES_MAX 1000
 
-struct rate_slot {
-	char client[48];
-	time_t since;
-	long count;
+/*
+ * The public pages are the same for everyone until the database or the
+ * minute changes (what is open depends on the clock): each connection
+ * keeps the last ones it made, so a busy list costs a copy, not a scan.
+ */
+#define CACHE_SLOTS 32
+#define CACHE_KEY_MAX 512
+#define CACHE_BODY_MAX (1024 * 1024)
+
+struct cached_page {
+	char key[CACHE_KEY_MAX];	/* "" for an empty slot */
+	long long version;
+	time_t minute;
+	int status;
+	const char *content_type;
+	char filename[128];
+	int cache;
+	struct buf body;
+	char etag[48];
+	time_t last_modified;
+};
+
+/*
+ * What a request borrows for its time: a connection to the database of
+ * its own (SQLite's connections are not to be shared between threads),
+ * the outbox over it, and that connection's pages.
+ */
+struct site_conn {
+	struct store *store;
+	struct outbox *outbox;
+	struct cached_page cache[CACHE_SLOTS];
+	size_t next_slot;
+	struct site_conn *next;
 };
 
 struct site {
@@ -78,12 +122,14 @@ struct site {
 	struct tpl *head;
 	struct tpl *nav[NLANGS], *foot[NLANGS], *page[NLANGS][NPAGES];
 	char *title[NLANGS][NPAGES];
-	struct rate_slot rate[RATE_SLOTS];
+	pthread_mutex_t lock;	/* guards idle */
+	struct site_conn *idle;
 };
 
 /* What a request is about, parsed once. */
 struct visit {
 	struct site *site;
+	struct site_conn *conn;
 	const struct web_request *req;
 	struct web_response *res;
 	struct form *query;
@@ -169,13 +215,70 @@ out:
 	return rc;
 }
 
+static void
+conn_free(struct site_conn *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < CACHE_SLOTS; i++)
+		buf_release(&c->cache[i].body);
+	outbox_free(c->outbox);
+	store_free(c->store);
+	free(c);
+}
+
+/* A connection no other request holds: an idle one, or a new one. */
+static struct site_conn *
+conn_take(struct site *s)
+{
+	struct site_conn *c;
+	size_t i;
+
+	pthread_mutex_lock(&s->lock);
+	if ((c = s->idle))
+		s->idle = c->next;
+	pthread_mutex_unlock(&s->lock);
+	if (c)
+		return c;
+	if (!(c = calloc(1, sizeof *c))) {
+		error("out of memory");
+		return NULL;
+	}
+	for (i = 0; i < CACHE_SLOTS; i++)
+		buf_init(&c->cache[i].body, CACHE_BODY_MAX);
+	if (store_open(s->o.cfg->db_path, &c->store) < 0 ||
+	    !(c->outbox = outbox_new(c->store, s->o.cfg, s->o.categories,
+				     s->o.templates, s->o.key))) {
+		conn_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+static void
+conn_give(struct site *s, struct site_conn *c)
+{
+	pthread_mutex_lock(&s->lock);
+	c->next = s->idle;
+	s->idle = c;
+	pthread_mutex_unlock(&s->lock);
+}
+
 void
 site_free(struct site *s)
 {
+	struct site_conn *c;
 	size_t l, p;
 
 	if (!s)
 		return;
+	while ((c = s->idle)) {
+		s->idle = c->next;
+		conn_free(c);
+	}
+	pthread_mutex_destroy(&s->lock);
 	tpl_free(s->head);
 	for (l = 0; l < NLANGS; l++) {
 		tpl_free(s->nav[l]);
@@ -201,6 +304,7 @@ site_new(const struct site_options *o)
 		return NULL;
 	}
 	s->o = *o;
+	pthread_mutex_init(&s->lock, NULL);
 	if (load_page(dir, NULL, "head", &s->head) < 0)
 		rc = -1;
 	for (l = 0; l < NLANGS; l++) {
@@ -232,6 +336,33 @@ set_url(struct tpl_vars *v, const char *name, const char *path, int en)
 			en ? (strchr(path, '?') ? "&lang=en" : "?lang=en") : "");
 }
 
+/*
+ * This page in the other language. The path is whatever the client sent,
+ * so it is made a path on this site: "//host/x" or "/\host/x" would
+ * lead a browser to another host.
+ */
+static int
+set_other_lang_url(struct tpl_vars *v, const char *path, int en)
+{
+	static const char safe[] = "abcdefghijklmnopqrstuvwxyz"
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~/!$&'()*+,;=:@";
+	struct buf url;
+	int rc = -1;
+
+	buf_init(&url, 8192);
+	path += strspn(path, "/\\");
+	if (buf_addc(&url, '/') < 0)
+		goto out;
+	for (; *path; path++)
+		if (strchr(safe, *path) ? buf_addc(&url, *path) < 0 :
+		    buf_printf(&url, "%%%02X", (unsigned char)*path) < 0)
+			goto out;
+	rc = set_url(v, "other_lang_url", buf_str(&url), !en);
+out:
+	buf_release(&url);
+	return rc;
+}
+
 static void
 render(struct visit *vi, enum page p, struct tpl_vars *v, int status)
 {
@@ -249,7 +380,7 @@ render(struct visit *vi, enum page p, struct tpl_vars *v, int status)
 	    set_url(v, "meetings_url", "/meetings", vi->en) < 0 ||
 	    set_url(v, "notices_url", "/notices", vi->en) < 0 ||
 	    set_url(v, "subscribe_url", "/subscribe", vi->en) < 0 ||
-	    set_url(v, "other_lang_url", path, !vi->en) < 0 ||
+	    set_other_lang_url(v, path, vi->en) < 0 ||
 	    tpl_render(s->head, v, TPL_HTML, out) < 0 ||
 	    tpl_render(s->nav[vi->en], v, TPL_HTML, out) < 0 ||
 	    tpl_render(s->page[vi->en][p], v, TPL_HTML, out) < 0 ||
@@ -410,12 +541,12 @@ add_rfis(struct tpl_vars *v, const struct visit *vi, size_t limit)
 	size_t n = 0, i;
 	int rc = -1;
 
-	if (store_public_notices(vi->site->o.store, "rfi", NULL, NULL, limit,
-				 &p, &n) < 0)
+	struct public_query q = { .kind = "rfi", .open_at = vi->now,
+				  .limit = limit };
+
+	if (store_public_notices(vi->conn->store, &q, &p, &n) < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if ((p[i].has_deadline && p[i].deadline <= vi->now) || p[i].closed_at)
-			continue;
 		snprintf(path, sizeof path, "/rfi/%s", p[i].notice_id);
 		if (!(item = tpl_add(v, "rfis")) ||
 		    set_notice_fields(item, &p[i], vi) < 0 ||
@@ -441,7 +572,7 @@ set_meeting_fields(struct tpl_vars *v, const struct meeting *m,
 
 	snprintf(path, sizeof path, "/meetings/%lld", (long long)m->id);
 	if (m->notice_id &&
-	    store_get_notice(vi->site->o.store, m->notice_id, &notice) < 0)
+	    store_get_notice(vi->conn->store, m->notice_id, &notice) < 0)
 		return -1;
 	if (tpl_set(v, "title", m->title) < 0 ||
 	    set_url(v, "url", path, vi->en) < 0 ||
@@ -468,7 +599,7 @@ add_meetings(struct tpl_vars *v, const struct visit *vi)
 	size_t n = 0, i;
 	int rc = -1;
 
-	if (store_meetings(vi->site->o.store, vi->now, 0, &m, &n) < 0)
+	if (store_meetings(vi->conn->store, vi->now, 0, &m, &n) < 0)
 		return -1;
 	for (i = 0; i < n && i < PUBLIC_LIST_MAX; i++)
 		if (!(item = tpl_add(v, "meetings")) ||
@@ -515,30 +646,126 @@ page_index(struct visit *vi)
 	tpl_vars_free(v);
 }
 
+/* ---- lists in pages ---- */
+
+/* Which page of a list the query asks for: 1 when it names none. */
+static int
+page_number(const struct visit *vi, size_t *page)
+{
+	const char *s = vi->query ? form_get(vi->query, "page") : NULL;
+	char *end;
+	long n;
+
+	*page = 1;
+	if (!s)
+		return 0;
+	n = strtol(s, &end, 10);
+	if (end == s || *end || n < 1 || n > PUBLIC_PAGES_MAX)
+		return -1;
+	*page = (size_t)n;
+	return 0;
+}
+
+/* A list's address: base ("" for a link within the site), path, page. */
+static int
+list_url(struct buf *out, const char *base, const char *path,
+	 const char *category, size_t page)
+{
+	buf_reset(out);
+	if (buf_printf(out, "%s%s", base, path) < 0 ||
+	    (category && buf_printf(out, "?category=%s", category) < 0) ||
+	    (page > 1 && buf_printf(out, "%spage=%zu", category ? "&" : "?",
+				    page) < 0))
+		return -1;
+	return 0;
+}
+
+/*
+ * A page of the public notices: of a kind or a category (NULL for any),
+ * from the page's first; *shown of the *n read are the page's, and *more
+ * says an older page follows.
+ */
+static int
+notices_page(struct visit *vi, const char *kind, const char *category,
+	     size_t page, struct public_notice **p, size_t *n, size_t *shown,
+	     int *more)
+{
+	struct public_query q = {
+		.kind = kind, .category = category,
+		.offset = (page - 1) * PUBLIC_LIST_MAX,
+		.limit = PUBLIC_LIST_MAX + 1,
+	};
+
+	if (store_public_notices(vi->conn->store, &q, p, n) < 0)
+		return -1;
+	*more = *n > PUBLIC_LIST_MAX;
+	*shown = *more ? PUBLIC_LIST_MAX : *n;
+	return 0;
+}
+
 /* ---- Atom ---- */
 
+/* A feed's own addresses: itself, the page it mirrors, its pages. */
+struct feed_links {
+	struct buf self, alternate, first, next, previous;
+};
+
 static void
-send_atom(struct visit *vi, const char *path, const char *title,
+feed_links_release(struct feed_links *l)
+{
+	buf_release(&l->self);
+	buf_release(&l->alternate);
+	buf_release(&l->first);
+	buf_release(&l->next);
+	buf_release(&l->previous);
+}
+
+/*
+ * The links of page page of the feed of path: RFC 5005's paged feed, so a
+ * reader that missed a while can go back, while a plain one reads the
+ * newest. more: an older page follows.
+ */
+static int
+feed_links_make(struct feed_links *l, const struct visit *vi, const char *path,
+		const char *category, size_t page, int more)
+{
+	const char *base = vi->site->o.cfg->public_url;
+	char atom[64];
+
+	buf_init(&l->self, 2048);
+	buf_init(&l->alternate, 2048);
+	buf_init(&l->first, 2048);
+	buf_init(&l->next, 2048);
+	buf_init(&l->previous, 2048);
+	snprintf(atom, sizeof atom, "%s.atom", path);
+	if (list_url(&l->self, base, atom, category, page) < 0 ||
+	    list_url(&l->alternate, base, path, category, page) < 0 ||
+	    list_url(&l->first, base, atom, category, 1) < 0 ||
+	    (more && list_url(&l->next, base, atom, category, page + 1) < 0) ||
+	    (page > 1 && list_url(&l->previous, base, atom, category,
+				  page - 1) < 0))
+		return -1;
+	return 0;
+}
+
+static void
+send_atom(struct visit *vi, const char *title, const struct feed_links *l,
 	  const struct atom_entry *e, size_t n)
 {
-	struct buf self, alt;
 	time_t updated = vi->now;
 	size_t i;
 
-	buf_init(&self, 2048);
-	buf_init(&alt, 2048);
 	for (i = 0; i < n; i++)
 		if (i == 0 || e[i].updated > updated)
 			updated = e[i].updated;
-	if (buf_printf(&self, "%s%s.atom", vi->site->o.cfg->public_url, path) < 0 ||
-	    buf_printf(&alt, "%s%s", vi->site->o.cfg->public_url, path) < 0) {
-		store_failed(vi);
-		goto out;
-	}
 	{
 		struct atom_feed f = {
-			.id = buf_str(&self), .title = title,
-			.self = buf_str(&self), .alternate = buf_str(&alt),
+			.id = buf_str(&l->first), .title = title,
+			.self = buf_str(&l->self),
+			.alternate = buf_str(&l->alternate),
+			.first = buf_str(&l->first),
+			.next = l->next.len ? buf_str(&l->next) : NULL,
+			.previous = l->previous.len ? buf_str(&l->previous) : NULL,
 			.author = vi->site->o.cfg->service_name,
 			.lang = lang_of(vi), .updated = updated,
 			.entries = e, .n = n,
@@ -547,34 +774,43 @@ send_atom(struct visit *vi, const char *path, const char *title,
 		buf_reset(&vi->res->body);
 		if (atom_write(&f, &vi->res->body) < 0) {
 			store_failed(vi);
-			goto out;
+			return;
 		}
 		vi->res->content_type = "application/atom+xml; charset=utf-8";
 		vi->res->cache = 1;
 	}
-out:
-	buf_release(&self);
-	buf_release(&alt);
 }
 
-/* Entries for notices: their page here for own RFIs, else their own. */
+/*
+ * Entries for notices, newest first a page at a time: their page here for
+ * own RFIs, else their own.
+ */
 static void
-atom_notices(struct visit *vi, const char *kind, const char *category,
-	     const char *path, const char *title)
+atom_notices(struct visit *vi, const char *kind, const char *path,
+	     const char *title)
 {
+	const char *category = vi->query ? form_get(vi->query, "category") : NULL;
+	struct feed_links links;
 	struct public_notice *p = NULL;
 	struct atom_entry *e = NULL;
 	struct buf *ids = NULL;
-	size_t n = 0, i;
+	size_t n = 0, shown = 0, i, page;
+	int more = 0;
 
-	if (store_public_notices(vi->site->o.store, kind, category, NULL,
-				 PUBLIC_LIST_MAX, &p, &n) < 0 ||
+	memset(&links, 0, sizeof links);
+	if (page_number(vi, &page) < 0 ||
+	    (category && !category_find(vi->site->o.categories, category))) {
+		not_found(vi);
+		goto out;
+	}
+	if (notices_page(vi, kind, category, page, &p, &n, &shown, &more) < 0 ||
+	    feed_links_make(&links, vi, path, category, page, more) < 0 ||
 	    !(e = calloc(n ? n : 1, sizeof *e)) ||
 	    !(ids = calloc(n ? n : 1, sizeof *ids))) {
 		store_failed(vi);
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < shown; i++) {
 		buf_init(&ids[i], 1024);
 		if (buf_printf(&ids[i], "%s/rfi/%s", vi->site->o.cfg->public_url,
 			       p[i].notice_id) < 0) {
@@ -591,24 +827,27 @@ atom_notices(struct visit *vi, const char *kind, const char *category,
 			.category = p[i].kind,
 		};
 	}
-	send_atom(vi, path, title, e, n);
+	send_atom(vi, title, &links, e, shown);
 out:
-	for (i = 0; ids && i < n; i++)
+	for (i = 0; ids && i < shown; i++)
 		buf_release(&ids[i]);
 	free(ids);
 	free(e);
 	public_notices_free(p, n);
+	feed_links_release(&links);
 }
 
 static void
 atom_meetings(struct visit *vi)
 {
+	struct feed_links links;
 	struct meeting *m = NULL;
 	struct atom_entry *e = NULL;
 	struct buf *urls = NULL;
 	size_t n = 0, i;
 
-	if (store_meetings(vi->site->o.store, vi->now, 0, &m, &n) < 0 ||
+	memset(&links, 0, sizeof links);
+	if (store_meetings(vi->conn->store, vi->now, 0, &m, &n) < 0 ||
 	    !(e = calloc(n ? n : 1, sizeof *e)) ||
 	    !(urls = calloc(n ? n : 1, sizeof *urls))) {
 		store_failed(vi);
@@ -628,14 +867,18 @@ atom_meetings(struct visit *vi)
 			.summary = m[i].description, .category = m[i].category,
 		};
 	}
-	send_atom(vi, "/meetings", vi->en ? "Information meetings" :
-		  "Informationsmöten", e, n);
+	if (feed_links_make(&links, vi, "/meetings", NULL, 1, 0) < 0)
+		store_failed(vi);
+	else
+		send_atom(vi, vi->en ? "Information meetings" :
+			  "Informationsmöten", &links, e, n);
 out:
 	for (i = 0; urls && i < n; i++)
 		buf_release(&urls[i]);
 	free(urls);
 	free(e);
 	meetings_free(m, n);
+	feed_links_release(&links);
 }
 
 static void
@@ -659,8 +902,10 @@ page_rfi(struct visit *vi, const char *notice_id)
 	const char *d, *end;
 	size_t n = 0;
 
-	if (!v || store_public_notices(vi->site->o.store, "rfi", NULL, notice_id,
-				       1, &p, &n) < 0) {
+	struct public_query q = { .kind = "rfi", .notice_id = notice_id,
+				  .limit = 1 };
+
+	if (!v || store_public_notices(vi->conn->store, &q, &p, &n) < 0) {
 		store_failed(vi);
 		goto out;
 	}
@@ -721,7 +966,7 @@ meeting_of(struct visit *vi, const char *number, size_t *n)
 		not_found(vi);
 		return NULL;
 	}
-	if (store_meetings(vi->site->o.store, 0, id, &m, n) < 0) {
+	if (store_meetings(vi->conn->store, 0, id, &m, n) < 0) {
 		store_failed(vi);
 		return NULL;
 	}
@@ -740,7 +985,7 @@ seats_taken(struct visit *vi, int64_t meeting)
 	size_t n = 0, i;
 	long taken = 0;
 
-	if (store_meeting_participants(vi->site->o.store, meeting, &p, &n) < 0)
+	if (store_meeting_participants(vi->conn->store, meeting, &p, &n) < 0)
 		return -1;
 	for (i = 0; i < n; i++)
 		taken += p[i].registered != 0;
@@ -797,7 +1042,7 @@ meeting_ics(struct visit *vi, const char *number)
 	if (!(m = meeting_of(vi, number, &n)))
 		return;
 	buf_reset(&vi->res->body);
-	if (outbox_meeting_calendar(vi->site->o.outbox, m, lang_of(vi), vi->now,
+	if (outbox_meeting_calendar(vi->conn->outbox, m, lang_of(vi), vi->now,
 				    &vi->res->body) < 0) {
 		store_failed(vi);
 	} else {
@@ -815,23 +1060,31 @@ page_notices(struct visit *vi)
 	const struct category *cat = NULL;
 	struct public_notice *p = NULL;
 	struct tpl_vars *v = tpl_vars_new(), *item;
-	char path[128];
-	size_t n = 0, i;
+	struct buf url;
+	size_t n = 0, shown = 0, i, page;
+	int more = 0;
 
-	if (category && !(cat = category_find(vi->site->o.categories, category))) {
+	buf_init(&url, 2048);
+	if (page_number(vi, &page) < 0 ||
+	    (category && !(cat = category_find(vi->site->o.categories,
+					      category)))) {
 		not_found(vi);
 		goto out;
 	}
-	snprintf(path, sizeof path, "/notices.atom%s%s", cat ? "?category=" : "",
-		 cat ? cat->key : "");
-	if (!v || store_public_notices(vi->site->o.store, NULL, category, NULL,
-				       PUBLIC_LIST_MAX, &p, &n) < 0 ||
+	if (!v || notices_page(vi, NULL, category, page, &p, &n, &shown,
+			       &more) < 0 ||
 	    add_category_links(v, vi, category) < 0 ||
-	    set_url(v, "atom_url", path, 0) < 0 ||
+	    list_url(&url, "", "/notices.atom", category, page) < 0 ||
+	    tpl_set(v, "atom_url", buf_str(&url)) < 0 ||
+	    (page > 1 && tpl_setf(v, "page", "%zu", page) < 0) ||
+	    (more && (list_url(&url, "", "/notices", category, page + 1) < 0 ||
+		      set_url(v, "next_url", buf_str(&url), vi->en) < 0)) ||
+	    (page > 1 && (list_url(&url, "", "/notices", category, page - 1) < 0 ||
+			  set_url(v, "prev_url", buf_str(&url), vi->en) < 0)) ||
 	    (cat && tpl_set(v, "category_name", category_name(cat,
 							      lang_of(vi))) < 0))
 		goto fail;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < shown; i++)
 		if (!(item = tpl_add(v, "notices")) ||
 		    set_notice_fields(item, &p[i], vi) < 0)
 			goto fail;
@@ -841,6 +1094,7 @@ page_notices(struct visit *vi)
 fail:
 	store_failed(vi);
 out:
+	buf_release(&url);
 	public_notices_free(p, n);
 	tpl_vars_free(v);
 }
@@ -1075,42 +1329,63 @@ out:
 	return rc;
 }
 
-static int
-rate_limited(struct site *s, const char *client, time_t now)
+/*
+ * The key a client's attempts count under: its address, and for IPv6 its
+ * /64, which one subscriber line gets whole.
+ */
+static void
+client_key(const char *client, char *out, size_t len)
 {
-	struct rate_slot *slot = NULL, *oldest = &s->rate[0];
-	size_t i;
+	unsigned char a[16];
+	char net[INET6_ADDRSTRLEN];
 
-	for (i = 0; i < RATE_SLOTS && !slot; i++) {
-		if (strcmp(s->rate[i].client, client) == 0)
-			slot = &s->rate[i];
-		else if (s->rate[i].since < oldest->since)
-			oldest = &s->rate[i];
+	if (strchr(client, ':') && inet_pton(AF_INET6, client, a) == 1) {
+		memset(a + 8, 0, 8);
+		inet_ntop(AF_INET6, a, net, sizeof net);
+		snprintf(out, len, "client:%s/64", net);
+	} else {
+		snprintf(out, len, "client:%s", client);
 	}
-	if (!slot) {
-		slot = oldest;
-		snprintf(slot->client, sizeof slot->client, "%s", client);
-		slot->since = now;
-		slot->count = 0;
-	}
-	if (now - slot->since >= RATE_WINDOW) {
-		slot->since = now;
-		slot->count = 0;
-	}
-	return ++slot->count > s->o.subscribe_per_hour;
 }
 
-/* Sends what was just queued, so a confirmation arrives at once. */
-static void
-deliver_now(struct visit *vi)
+/* 1 when key may have one more attempt in window; -1 if the store failed. */
+static int
+attempt_allowed(struct visit *vi, const char *key, long window, long limit)
 {
-	unsigned sent = 0, deferred = 0, failed = 0;
+	int allowed;
 
-	if (vi->site->o.mailer &&
-	    outbox_deliver(vi->site->o.store, vi->site->o.mailer, vi->now,
-			   vi->site->o.cfg->give_up_after, &sent, &deferred,
-			   &failed) < 0)
-		log_warnx("web: the confirmation waits for the next delivery");
+	if (store_take_attempt(vi->conn->store, key, vi->now, window, limit,
+			       &allowed) < 0)
+		return -1;
+	return allowed;
+}
+
+/*
+ * The mail a subscription or an address change causes, to an address the
+ * form's sender may not own: at most [web] mails_per_recipient a day, so
+ * no one can flood a mailbox through the form. Over the limit nothing is
+ * sent and the page says what it says anyway. 1 when it may be sent.
+ */
+static int
+recipient_allowed(struct visit *vi, const char *email)
+{
+	char key[300];
+	size_t i;
+
+	snprintf(key, sizeof key, "rcpt:%s", email);
+	for (i = 0; key[i]; i++)
+		if (key[i] >= 'A' && key[i] <= 'Z')
+			key[i] = (char)(key[i] - 'A' + 'a');
+	return attempt_allowed(vi, key, RECIPIENT_WINDOW,
+			       vi->site->o.cfg->web_mails_per_recipient);
+}
+
+/* A page queued a mail: whoever delivers them is told at once. */
+static void
+mail_queued(struct visit *vi)
+{
+	if (vi->site->o.queued)
+		vi->site->o.queued(vi->site->o.queued_arg);
 }
 
 static void
@@ -1124,15 +1399,52 @@ subscribe_form(struct visit *vi, const struct firm *f, struct tpl_vars *v,
 		render(vi, PAGE_SUBSCRIBE, v, status);
 }
 
+/*
+ * What the subscribe form mails, and to whom: the form proves only that
+ * someone typed an organisation number, so a firm already stored is
+ * mailed at its stored address, never the one typed, and nothing stored
+ * changes. -1 if the store failed.
+ */
+static int
+queue_subscribe_mail(struct visit *vi, struct firm *typed)
+{
+	struct firm *stored = NULL;
+	enum firm_state state;
+	int64_t id;
+	int allowed, rc = -1;
+
+	if (store_subscribe_firm(vi->conn->store, typed, vi->now,
+				 CONFIRM_LIFETIME, &id, &state) < 0)
+		return -1;
+	if (state == FIRM_NEW) {
+		typed->id = id;
+	} else if (store_get_firm(vi->conn->store, id, &stored) < 0 || !stored) {
+		goto out;
+	}
+	if ((allowed = recipient_allowed(vi, stored ? stored->email :
+					 typed->email)) < 0)
+		goto out;
+	if (allowed &&
+	    (state == FIRM_NEW || state == FIRM_PENDING ?
+	     outbox_queue_confirmation(vi->conn->outbox, stored ? stored : typed,
+				       vi->now) :
+	     outbox_queue_manage_link(vi->conn->outbox, stored, vi->now)) < 0)
+		goto out;
+	if (allowed)
+		mail_queued(vi);
+	rc = 0;
+out:
+	firm_free(stored);
+	return rc;
+}
+
 static void
 page_subscribe(struct visit *vi)
 {
 	struct tpl_vars *v = tpl_vars_new();
 	struct firm *f = firm_new();
-	enum firm_state state;
-	char why[128];
-	int64_t id;
-	int errors = 0;
+	char why[128], key[96];
+	int errors = 0, allowed;
 
 	if (!v || !f) {
 		store_failed(vi);
@@ -1150,34 +1462,33 @@ page_subscribe(struct visit *vi)
 		     "try again.");
 		goto out;
 	}
-	if (rate_limited(vi->site, vi->req->client, vi->now)) {
-		fail(vi, 429, "För många försök. Försök igen om en timme.",
-		     "Too many attempts. Try again in an hour.");
-		goto out;
-	}
 	if (form_only(vi->body, firm_fields, why, sizeof why) < 0 ||
 	    firm_from_form(vi, f, v, &errors) < 0) {
 		fail(vi, 400, "Formuläret innehåller okända fält.",
 		     "The form has unknown fields.");
 		goto out;
 	}
+	/* a mistake costs no try: the firm corrects it and sends again */
 	if (errors) {
 		subscribe_form(vi, f, v, 400);
 		goto out;
 	}
-	if (store_subscribe_firm(vi->site->o.store, f, vi->now, &id, &state) < 0) {
+	client_key(vi->req->client, key, sizeof key);
+	if ((allowed = attempt_allowed(vi, key, CLIENT_WINDOW,
+				       vi->site->o.cfg->web_subscribe_per_hour)) < 0) {
 		store_failed(vi);
 		goto out;
 	}
-	f->id = id;
-	if ((state == FIRM_ACTIVE || state == FIRM_UNSUBSCRIBED ?
-	     outbox_queue_manage_link(vi->site->o.outbox, f, vi->now) :
-	     outbox_queue_confirmation(vi->site->o.outbox, f, vi->now)) < 0) {
+	if (!allowed) {
+		fail(vi, 429, "För många försök. Försök igen om en timme.",
+		     "Too many attempts. Try again in an hour.");
+		goto out;
+	}
+	if (queue_subscribe_mail(vi, f) < 0) {
 		store_failed(vi);
 		goto out;
 	}
-	deliver_now(vi);
-	/* the same page either way: it tells no one who subscribes */
+	/* the same page whoever subscribes: it tells no one who does */
 	if (tpl_set(v, "email", f->email) < 0)
 		store_failed(vi);
 	else
@@ -1199,7 +1510,7 @@ linked_firm(struct visit *vi, const char *token, const char *purpose,
 		bad_link(vi);
 		return NULL;
 	}
-	if (store_get_firm(vi->site->o.store, id, &f) < 0) {
+	if (store_get_firm(vi->conn->store, id, &f) < 0) {
 		store_failed(vi);
 		return NULL;
 	}
@@ -1271,7 +1582,7 @@ page_confirm(struct visit *vi, const char *token)
 	}
 	if (!ask_first(vi, v, f, "confirm", token, PAGE_CONFIRM))
 		goto out;
-	if (store_confirm_firm(vi->site->o.store, f->id, vi->now, &found) < 0 ||
+	if (store_confirm_firm(vi->conn->store, f->id, vi->now, &found) < 0 ||
 	    set_manage_url(v, vi, f->id) < 0)
 		store_failed(vi);
 	else
@@ -1289,7 +1600,7 @@ export_json(struct visit *vi, const struct firm *f)
 	size_t n = 0, i;
 	int rc = 0;
 
-	if (store_firm_records(vi->site->o.store, f->id, &r, &n) < 0) {
+	if (store_firm_records(vi->conn->store, f->id, &r, &n) < 0) {
 		store_failed(vi);
 		return;
 	}
@@ -1347,11 +1658,36 @@ export_json(struct visit *vi, const struct firm *f)
 	snprintf(vi->res->filename, sizeof vi->res->filename, "%s.json", f->orgnr);
 }
 
+/*
+ * A new address typed on the manage page takes effect only once a link
+ * mailed to it is opened: whoever holds a manage link (a forwarded mail)
+ * cannot move a firm's mails elsewhere at once. The firm is saved with
+ * its stored address meanwhile, and the page says where the link went.
+ */
+static int
+request_address(struct visit *vi, struct firm *f, struct tpl_vars *v,
+		const char *stored_email)
+{
+	int allowed;
+
+	if (store_request_email(vi->conn->store, f->id, f->email, vi->now) < 0 ||
+	    (allowed = recipient_allowed(vi, f->email)) < 0 ||
+	    (allowed &&
+	     outbox_queue_address(vi->conn->outbox, f, vi->now, vi->now) < 0) ||
+	    tpl_set(v, "new_email", f->email) < 0)
+		return -1;
+	if (allowed)
+		mail_queued(vi);
+	free(f->email);
+	return (f->email = strdup(stored_email)) ? 0 : -1;
+}
+
 static void
 page_manage(struct visit *vi, const char *token, const char *action)
 {
 	struct tpl_vars *v = tpl_vars_new();
 	char object[TOKEN_FIELD_MAX + 1], path[TOKEN_MAX + 32], why[128];
+	char *stored_email = NULL;
 	enum firm_state state;
 	struct firm *f;
 	int64_t id;
@@ -1372,7 +1708,7 @@ page_manage(struct visit *vi, const char *token, const char *action)
 		if (vi->req->method != WEB_POST || !csrf_ok(vi, f->id, "manage")) {
 			fail(vi, 403, "Radera med knappen på sidan.",
 			     "Delete with the button on the page.");
-		} else if (store_delete_firm(vi->site->o.store, f->id, vi->now,
+		} else if (store_delete_firm(vi->conn->store, f->id, vi->now,
 					     &found) < 0) {
 			store_failed(vi);
 		} else {
@@ -1390,16 +1726,21 @@ page_manage(struct visit *vi, const char *token, const char *action)
 			     "The form has expired. Reload the page.");
 			goto out;
 		}
+		if (!(stored_email = strdup(f->email)))
+			goto fail;
 		if (form_only(vi->body, firm_fields, why, sizeof why) < 0 ||
 		    firm_from_form(vi, f, v, &errors) < 0) {
 			fail(vi, 400, "Formuläret innehåller okända fält.",
 			     "The form has unknown fields.");
 			goto out;
 		}
+		if (!errors && strcasecmp(f->email, stored_email) != 0 &&
+		    request_address(vi, f, v, stored_email) < 0)
+			goto fail;
 		if (!errors &&
-		    (store_put_firm(vi->site->o.store, f, "web", vi->now,
+		    (store_put_firm(vi->conn->store, f, "web", vi->now,
 				    &created) < 0 ||
-		     store_resubscribe_firm(vi->site->o.store, f->id, vi->now,
+		     store_resubscribe_firm(vi->conn->store, f->id, vi->now,
 					    &found) < 0)) {
 			store_failed(vi);
 			goto out;
@@ -1407,7 +1748,7 @@ page_manage(struct visit *vi, const char *token, const char *action)
 		if (!errors && tpl_set(v, "saved", "1") < 0)
 			goto fail;
 	}
-	if (store_firm_state(vi->site->o.store, f->orgnr, &id, &state) < 0 ||
+	if (store_firm_state(vi->conn->store, f->orgnr, &id, &state) < 0 ||
 	    tpl_set(v, "manage", "1") < 0)
 		goto fail;
 	snprintf(path, sizeof path, "/manage/%s", token);
@@ -1425,6 +1766,43 @@ page_manage(struct visit *vi, const char *token, const char *action)
 	goto out;
 fail:
 	store_failed(vi);
+out:
+	free(stored_email);
+	firm_free(f);
+	tpl_vars_free(v);
+}
+
+/* The link mailed to a new address: the button makes it the firm's. */
+static void
+page_address(struct visit *vi, const char *token)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	char object[TOKEN_FIELD_MAX + 1], *end;
+	long long requested_at;
+	struct firm *f;
+	int found;
+
+	if (!(f = linked_firm(vi, token, "address", object, sizeof object)))
+		goto out;
+	requested_at = strtoll(object, &end, 10);
+	if (!v || tpl_set(v, "firm_name", f->name) < 0 ||
+	    tpl_set(v, "address", "1") < 0) {
+		store_failed(vi);
+		goto out;
+	}
+	if (*end || !ask_first(vi, v, f, "address", token, PAGE_CONFIRM))
+		goto out;
+	if (store_confirm_email(vi->conn->store, f->id, (time_t)requested_at,
+				vi->now, &found) < 0 ||
+	    set_manage_url(v, vi, f->id) < 0)
+		store_failed(vi);
+	else if (!found)
+		fail(vi, 410, "Länken gäller inte längre: en senare ändring av "
+		     "adressen har gjorts, eller den är redan bekräftad.",
+		     "The link is no longer valid: the address was changed "
+		     "again since, or it is already confirmed.");
+	else
+		render(vi, PAGE_CONFIRMED, v, 200);
 out:
 	firm_free(f);
 	tpl_vars_free(v);
@@ -1451,7 +1829,7 @@ page_unsubscribe(struct visit *vi, const char *token)
 	      vi->req->method == WEB_POST) &&
 	    !ask_first(vi, v, f, "unsubscribe", token, PAGE_UNSUBSCRIBE))
 		goto out;
-	if (store_unsubscribe_firm(vi->site->o.store, f->id, vi->now, &found) < 0 ||
+	if (store_unsubscribe_firm(vi->conn->store, f->id, vi->now, &found) < 0 ||
 	    set_manage_url(v, vi, f->id) < 0)
 		store_failed(vi);
 	else
@@ -1471,14 +1849,14 @@ page_stop(struct visit *vi, const char *token)
 
 	if (!(f = linked_firm(vi, token, "stop", notice_id, sizeof notice_id)))
 		goto out;
-	if (!v || store_get_notice(vi->site->o.store, notice_id, &notice) < 0 ||
+	if (!v || store_get_notice(vi->conn->store, notice_id, &notice) < 0 ||
 	    tpl_set(v, "notice_title", notice ? notice->title : notice_id) < 0) {
 		store_failed(vi);
 		goto out;
 	}
 	if (!ask_first(vi, v, f, "stop", token, PAGE_STOP))
 		goto out;
-	if (store_stop_notice(vi->site->o.store, f->id, notice_id, vi->now) < 0)
+	if (store_stop_notice(vi->conn->store, f->id, notice_id, vi->now) < 0)
 		store_failed(vi);
 	else
 		render(vi, PAGE_STOPPED, v, 200);
@@ -1513,18 +1891,18 @@ page_rsvp(struct visit *vi, const char *token)
 			goto out;
 		}
 		if (strcmp(answer, "register") == 0) {
-			if (participation_register(vi->site->o.store, m->id, f->id,
+			if (participation_register(vi->conn->store, m->id, f->id,
 						   vi->now, "web", &reg) < 0)
 				goto fail;
 			done = 1;
 		} else if (strcmp(answer, "cancel") == 0) {
-			if (store_meeting_unregister(vi->site->o.store, m->id, f->id,
+			if (store_meeting_unregister(vi->conn->store, m->id, f->id,
 						     vi->now, &found) < 0)
 				goto fail;
 			done = 2;
 		}
 	}
-	if (store_meeting_participants(vi->site->o.store, m->id, &p, &np) < 0)
+	if (store_meeting_participants(vi->conn->store, m->id, &p, &np) < 0)
 		goto fail;
 	for (i = 0; i < np; i++)
 		if (p[i].firm_id == f->id)
@@ -1581,7 +1959,7 @@ route(struct visit *vi)
 	else if (strcmp(path, "/rfi") == 0 && !post)
 		page_rfis(vi);
 	else if (strcmp(path, "/rfi.atom") == 0 && !post)
-		atom_notices(vi, "rfi", NULL, "/rfi", vi->en ? "Market dialogues" :
+		atom_notices(vi, "rfi", "/rfi", vi->en ? "Market dialogues" :
 			     "Marknadsdialoger");
 	else if ((rest = after(path, "/rfi/")) && !post)
 		page_rfi(vi, rest);
@@ -1600,13 +1978,14 @@ route(struct visit *vi)
 	} else if (strcmp(path, "/notices") == 0 && !post)
 		page_notices(vi);
 	else if (strcmp(path, "/notices.atom") == 0 && !post)
-		atom_notices(vi, NULL, vi->query ? form_get(vi->query, "category") :
-			     NULL, "/notices", vi->en ? "Procurements" :
+		atom_notices(vi, NULL, "/notices", vi->en ? "Procurements" :
 			     "Upphandlingar");
 	else if (strcmp(path, "/subscribe") == 0)
 		page_subscribe(vi);
 	else if ((rest = after(path, "/confirm/")))
 		page_confirm(vi, rest);
+	else if ((rest = after(path, "/address/")))
+		page_address(vi, rest);
 	else if ((rest = after(path, "/unsubscribe/")))
 		page_unsubscribe(vi, rest);
 	else if ((rest = after(path, "/stop/")))
@@ -1624,10 +2003,173 @@ route(struct visit *vi)
 	return 0;
 }
 
+/* The pages the same for everyone: lists, feeds, RFIs and meetings. */
+static int
+is_public(const char *path)
+{
+	static const char *const pages[] = {
+		"/", "/rfi", "/rfi.atom", "/meetings", "/meetings.atom",
+		"/notices", "/notices.atom", NULL
+	};
+	size_t i;
+
+	for (i = 0; pages[i]; i++)
+		if (strcmp(path, pages[i]) == 0)
+			return 1;
+	return after(path, "/rfi/") || after(path, "/meetings/");
+}
+
+/* A strong validator of a page: a digest of what it says. */
+static int
+make_etag(const struct buf *body, char *out, size_t len)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0, i;
+
+	if (EVP_Digest(body->data ? body->data : "", body->len, md, &mdlen,
+		       EVP_sha256(), NULL) != 1 || len < 35)
+		return -1;
+	out[0] = '"';
+	for (i = 0; i < 16; i++)
+		snprintf(out + 1 + 2 * i, 3, "%02x", md[i]);
+	out[33] = '"';
+	out[34] = '\0';
+	return 0;
+}
+
+/* Keeps the page just made in slot p; a page that fails is not kept. */
+static void
+remember(struct visit *vi, struct cached_page *p, const char *key,
+	 long long version, time_t minute)
+{
+	struct web_response *res = vi->res;
+	char etag[sizeof p->etag];
+
+	p->key[0] = '\0';
+	if ((res->status != 200 && res->status != 404) ||
+	    make_etag(&res->body, etag, sizeof etag) < 0)
+		return;
+	/* the same words as before are as old as before */
+	if (strcmp(etag, p->etag) != 0)
+		p->last_modified = vi->now;
+	snprintf(p->etag, sizeof p->etag, "%s", etag);
+	buf_reset(&p->body);
+	if (buf_add(&p->body, res->body.data ? res->body.data : "",
+		    res->body.len) < 0)
+		return;
+	snprintf(p->key, sizeof p->key, "%s", key);
+	p->version = version;
+	p->minute = minute;
+	p->status = res->status;
+	p->content_type = res->content_type;
+	snprintf(p->filename, sizeof p->filename, "%s", res->filename);
+	p->cache = res->cache;
+}
+
+static void
+answer_from(struct visit *vi, const struct cached_page *p)
+{
+	struct web_response *res = vi->res;
+
+	buf_reset(&res->body);
+	if (buf_add(&res->body, p->body.data ? p->body.data : "",
+		    p->body.len) < 0) {
+		store_failed(vi);
+		return;
+	}
+	res->status = p->status;
+	res->content_type = p->content_type;
+	snprintf(res->filename, sizeof res->filename, "%s", p->filename);
+	res->cache = p->cache;
+	snprintf(res->etag, sizeof res->etag, "%s", p->etag);
+	res->last_modified = p->last_modified;
+}
+
+/*
+ * A public page: from this connection's pages while the database and the
+ * minute are the same as when it was made, else made and kept.
+ */
+static void
+serve_public(struct visit *vi)
+{
+	struct site_conn *c = vi->conn;
+	struct cached_page *p = NULL;
+	char key[CACHE_KEY_MAX];
+	time_t minute = vi->now / 60;
+	long long version;
+	size_t i;
+	int n;
+
+	n = snprintf(key, sizeof key, "%s?%s", vi->req->path, vi->req->query);
+	if (n < 0 || (size_t)n >= sizeof key ||
+	    store_data_version(c->store, &version) < 0) {
+		if (route(vi) < 0)
+			not_found(vi);
+		return;
+	}
+	for (i = 0; i < CACHE_SLOTS && !p; i++)
+		if (strcmp(c->cache[i].key, key) == 0)
+			p = &c->cache[i];
+	if (p && p->version == version && p->minute == minute) {
+		answer_from(vi, p);
+		return;
+	}
+	if (!p) {
+		p = &c->cache[c->next_slot];
+		c->next_slot = (c->next_slot + 1) % CACHE_SLOTS;
+		p->etag[0] = '\0';
+	}
+	if (route(vi) < 0)
+		not_found(vi);
+	remember(vi, p, key, version, minute);
+	if (p->key[0]) {
+		snprintf(vi->res->etag, sizeof vi->res->etag, "%s", p->etag);
+		vi->res->last_modified = p->last_modified;
+	}
+}
+
+/* This connection changed the database: its pages may be out of date. */
+static void
+forget_pages(struct site_conn *c)
+{
+	size_t i;
+
+	for (i = 0; i < CACHE_SLOTS; i++)
+		c->cache[i].key[0] = '\0';
+}
+
+/* Whether a conditional GET's validators say the client's copy is this. */
+static int
+not_modified(const struct web_request *req, const struct web_response *res)
+{
+	const char *m = req->if_none_match, *p;
+	size_t len = strlen(res->etag);
+	struct tm tm;
+
+	if (res->status != 200 || !res->etag[0])
+		return 0;
+	if (m) {
+		/* a list of tags, weak ones compared weakly (RFC 9110 13.1.2) */
+		for (p = m; *p; p++) {
+			if (*p == '*')
+				return 1;
+			if (strncmp(p, res->etag, len) == 0)
+				return 1;
+		}
+		return 0;
+	}
+	memset(&tm, 0, sizeof tm);
+	if (req->if_modified_since && res->last_modified &&
+	    (p = strptime(req->if_modified_since, "%a, %d %b %Y %H:%M:%S GMT",
+			  &tm)) && !*p)
+		return timegm(&tm) >= res->last_modified;
+	return 0;
+}
+
 void
 site_handle(void *arg, const struct web_request *req, struct web_response *res)
 {
-	struct visit vi = { arg, req, res, NULL, NULL, 0, 0 };
+	struct visit vi = { .site = arg, .req = req, .res = res };
 	const char *lang;
 	char why[128];
 
@@ -1654,8 +2196,23 @@ site_handle(void *arg, const struct web_request *req, struct web_response *res)
 		     "The form could not be read.");
 		goto out;
 	}
-	if (route(&vi) < 0)
-		not_found(&vi);
+	if (!(vi.conn = conn_take(vi.site))) {
+		store_failed(&vi);
+		goto out;
+	}
+	if (req->method != WEB_POST && is_public(req->path)) {
+		serve_public(&vi);
+	} else {
+		if (route(&vi) < 0)
+			not_found(&vi);
+		if (req->method == WEB_POST)
+			forget_pages(vi.conn);
+	}
+	conn_give(vi.site, vi.conn);
+	if (not_modified(req, res)) {
+		res->status = 304;
+		buf_reset(&res->body);
+	}
 out:
 	form_free(vi.query);
 	form_free(vi.body);

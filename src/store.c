@@ -319,6 +319,62 @@ static const char *const migrations[] = {
 	 * is not sent late.
 	 */
 	"ALTER TABLE message ADD COLUMN stale_at INTEGER;",
+
+	/*
+	 * 10: a firm's id is never given to another firm, so the links of a
+	 * deleted firm never open the next one's account (AUTOINCREMENT; the
+	 * sequence starts above every id the database shows was used). An
+	 * address change waits for the new address to confirm it. A sender
+	 * claims a message with its name and a lease, so a pass takes back
+	 * only claims whose sender is gone. Attempts on the web's forms, for
+	 * limits that outlive a restart and any number of clients. The
+	 * public lists read notices newest first from an index.
+	 */
+	"CREATE TABLE firm_v10 ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" orgnr TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL,"
+	" email TEXT NOT NULL,"
+	" cpv TEXT NOT NULL,"
+	" regions TEXT NOT NULL,"
+	" language TEXT NOT NULL DEFAULT 'sv',"
+	" employees INTEGER,"
+	" turnover INTEGER,"
+	" consent_at INTEGER NOT NULL,"
+	" consent_source TEXT NOT NULL,"
+	" updated_at INTEGER NOT NULL,"
+	" categories TEXT NOT NULL DEFAULT '',"
+	" kinds INTEGER NOT NULL DEFAULT 7,"
+	" frequency TEXT NOT NULL DEFAULT 'immediately',"
+	" confirmed_at INTEGER,"
+	" unsubscribed_at INTEGER,"
+	" new_email TEXT,"
+	" new_email_at INTEGER);"
+	"INSERT INTO firm_v10 (id, orgnr, name, email, cpv, regions, language,"
+	" employees, turnover, consent_at, consent_source, updated_at, categories,"
+	" kinds, frequency, confirmed_at, unsubscribed_at)"
+	" SELECT id, orgnr, name, email, cpv, regions, language, employees,"
+	" turnover, consent_at, consent_source, updated_at, categories, kinds,"
+	" frequency, confirmed_at, unsubscribed_at FROM firm;"
+	"DROP TABLE firm;"
+	"ALTER TABLE firm_v10 RENAME TO firm;"
+	"DELETE FROM sqlite_sequence WHERE name IN ('firm', 'firm_v10');"
+	"INSERT INTO sqlite_sequence (name, seq) SELECT 'firm', max("
+	" coalesce((SELECT max(id) FROM firm), 0),"
+	" coalesce((SELECT max(CAST(substr(item, 9, instr(substr(item, 9), '-') - 1)"
+	"  AS INTEGER)) FROM anon_alert WHERE item LIKE 'deleted-%'), 0),"
+	" coalesce((SELECT max(firm) FROM message), 0));"
+	"ALTER TABLE message ADD COLUMN claimed_by TEXT;"
+	"ALTER TABLE message ADD COLUMN lease_until INTEGER;"
+	"CREATE TABLE web_attempt ("
+	" key TEXT NOT NULL,"
+	" at INTEGER NOT NULL);"
+	"CREATE INDEX web_attempt_key ON web_attempt (key, at);"
+	"CREATE INDEX web_attempt_at ON web_attempt (at);"
+	"CREATE INDEX notice_newest ON notice (published, id)"
+	" WHERE superseded_by IS NULL;"
+	"CREATE INDEX notice_kind_newest ON notice (kind, published, id)"
+	" WHERE superseded_by IS NULL;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -407,6 +463,13 @@ enum stmt_id {
 	ST_INCIDENT_OPEN_GET,
 	ST_INCIDENT_OPEN,
 	ST_INCIDENT_CLOSE,
+	ST_FIRM_LAPSED_DELETE,
+	ST_FIRM_NEW_EMAIL,
+	ST_FIRM_NEW_EMAIL_CONFIRM,
+	ST_ATTEMPT_PURGE,
+	ST_ATTEMPT_COUNT,
+	ST_ATTEMPT_ADD,
+	ST_DATA_VERSION,
 	ST_REPORT_FIRST,
 	ST_REPORT_LAST = ST_REPORT_FIRST + REPORT_NQUERIES - 1,
 	NSTMT
@@ -640,6 +703,25 @@ static const char *const stmt_sql[NSTMT] = {
 	" WHERE m.firm = ?1 AND g.state = 'sent'",
 	[ST_FIRM_DELETE_ID] =
 	"DELETE FROM firm WHERE id = ?1",
+	/* A subscription never confirmed within its time is nobody's. */
+	[ST_FIRM_LAPSED_DELETE] =
+	"DELETE FROM firm WHERE id = ?1 AND confirmed_at IS NULL"
+	" AND consent_at <= ?2",
+	[ST_FIRM_NEW_EMAIL] =
+	"UPDATE firm SET new_email = ?2, new_email_at = ?3 WHERE id = ?1",
+	/* Only the latest request's link changes the address. */
+	[ST_FIRM_NEW_EMAIL_CONFIRM] =
+	"UPDATE firm SET email = new_email, new_email = NULL,"
+	" new_email_at = NULL, updated_at = ?3"
+	" WHERE id = ?1 AND new_email IS NOT NULL AND new_email_at = ?2",
+	[ST_ATTEMPT_PURGE] =
+	"DELETE FROM web_attempt WHERE at <= ?1",
+	[ST_ATTEMPT_COUNT] =
+	"SELECT count(*) FROM web_attempt WHERE key = ?1 AND at > ?2",
+	[ST_ATTEMPT_ADD] =
+	"INSERT INTO web_attempt (key, at) VALUES (?1, ?2)",
+	[ST_DATA_VERSION] =
+	"PRAGMA data_version",
 	/*
 	 * What the public pages list: every current notice some firm was
 	 * matched to, and every RFI, the unit's own and others', newest
@@ -654,11 +736,13 @@ static const char *const stmt_sql[NSTMT] = {
 	" FROM notice n LEFT JOIN rfi r ON r.notice_id = n.notice_id"
 	" WHERE n.superseded_by IS NULL AND (?3 IS NULL OR n.kind = ?3)"
 	" AND (?4 IS NULL OR n.notice_id = ?4)"
+	" AND (?5 IS NULL OR ((n.deadline IS NULL OR n.deadline > ?5)"
+	"  AND r.closed_at IS NULL))"
 	" AND (n.kind = 'rfi' OR EXISTS (SELECT 1 FROM match m"
 	"  WHERE m.notice_id = n.notice_id))"
 	" AND (?1 IS NULL OR EXISTS (SELECT 1 FROM lot l JOIN category_lot c"
 	"  ON c.lot = l.id WHERE l.notice = n.id AND c.category = ?1))"
-	" ORDER BY n.published DESC, n.id DESC LIMIT ?2",
+	" ORDER BY n.published DESC, n.id DESC LIMIT ?2 OFFSET ?6",
 	[ST_OUTBOX_COUNTS] =
 	"SELECT count(*) FILTER (WHERE state = 'pending'),"
 	" count(*) FILTER (WHERE state = 'sending'),"
@@ -724,19 +808,24 @@ static const char *const stmt_sql[NSTMT] = {
 	"UPDATE match SET message = ?1 WHERE id = ?2 AND message IS NULL",
 	[ST_MESSAGES_DUE] =
 	"SELECT id, key, firm, rcpt, envelope_from, body, attempts, created_at"
-	" FROM message WHERE state = 'pending' AND next_attempt <= ?1 ORDER BY id LIMIT ?2",
+	" FROM message WHERE state = 'pending' AND next_attempt <= ?1"
+	" AND (?3 IS NULL OR substr(key, 1, length(?3)) = ?3)"
+	" ORDER BY id LIMIT ?2",
 	[ST_MESSAGE_MARK] =
 	"UPDATE message SET state = ?2, last_error = ?3,"
 	" next_attempt = CASE WHEN ?2 = 'pending' THEN ?4 ELSE next_attempt END,"
-	" sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END"
+	" sent_at = CASE WHEN ?2 = 'sent' THEN ?5 ELSE sent_at END,"
+	" claimed_by = NULL, lease_until = NULL"
 	" WHERE id = ?1",
 	/*
 	 * A crash is not the server's answer: the attempt it interrupted
 	 * does not count towards giving up, nor towards the backoff.
 	 */
 	[ST_MESSAGES_RECOVER] =
-	"UPDATE message SET state = 'pending', attempts = max(attempts - 1, 0)"
-	" WHERE state = 'sending'",
+	"UPDATE message SET state = 'pending', attempts = max(attempts - 1, 0),"
+	" claimed_by = NULL, lease_until = NULL"
+	" WHERE state = 'sending' AND (lease_until IS NULL OR lease_until <= ?1"
+	" OR substr(claimed_by, 1, length(?2)) = ?2)",
 	[ST_MESSAGES_STALE] =
 	"UPDATE message SET state = 'failed', last_error = 'not sent: what it"
 	" tells of was past at ' || datetime(stale_at, 'unixepoch') || ' UTC'"
@@ -744,7 +833,8 @@ static const char *const stmt_sql[NSTMT] = {
 	" WHERE state = 'pending' AND stale_at <= ?1",
 	/* Only a pending message can be taken: two senders never take one. */
 	[ST_MESSAGE_CLAIM] =
-	"UPDATE message SET state = 'sending', attempts = attempts + 1"
+	"UPDATE message SET state = 'sending', attempts = attempts + 1,"
+	" claimed_by = ?2, lease_until = ?3"
 	" WHERE id = ?1 AND state = 'pending'",
 	[ST_CHANGES_MARK_PENDING] =
 	"UPDATE notice SET changes_pending = 1 WHERE id = ?1"
@@ -1025,6 +1115,32 @@ check_version(struct store *s)
 	return 0;
 }
 
+/*
+ * Migrations run with foreign keys off, as SQLite asks for a table that
+ * is rebuilt (dropping the old one would otherwise cascade into every row
+ * that names it); that every reference still holds is checked instead.
+ */
+static int
+foreign_keys_hold(struct store *s)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_error(s, "check foreign keys");
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		error("%s: table %s row %lld names a missing row of %s", s->path,
+		      sqlite3_column_text(st, 0),
+		      (long long)sqlite3_column_int64(st, 1),
+		      sqlite3_column_text(st, 2));
+	else if (r != SQLITE_DONE)
+		db_error(s, "check foreign keys");
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : -1;
+}
+
 static int
 migrate(struct store *s)
 {
@@ -1037,7 +1153,8 @@ migrate(struct store *s)
 		if (exec(s, "BEGIN IMMEDIATE") < 0)
 			return -1;
 		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
-		if (exec(s, migrations[v]) < 0 || exec(s, sql) < 0) {
+		if (exec(s, migrations[v]) < 0 || exec(s, sql) < 0 ||
+		    foreign_keys_hold(s) < 0) {
 			store_rollback(s);
 			return error("%s: migration %d failed", s->path, v + 1);
 		}
@@ -1103,9 +1220,9 @@ store_open(const char *path, struct store **out)
 	 * touches it, even its journal mode */
 	if (check_version(s) < 0 ||
 	    exec(s, "PRAGMA journal_mode = WAL") < 0 ||
-	    exec(s, "PRAGMA foreign_keys = ON") < 0 ||
 	    exec(s, "PRAGMA synchronous = NORMAL") < 0 ||
-	    migrate(s) < 0)
+	    migrate(s) < 0 ||
+	    exec(s, "PRAGMA foreign_keys = ON") < 0)
 		goto out;
 	*out = s;
 	s = NULL;
@@ -2431,27 +2548,127 @@ store_report(struct store *s, enum report_query q, time_t from, time_t to,
 
 int
 store_subscribe_firm(struct store *s, const struct firm *f, time_t now,
-		     int64_t *id, enum firm_state *state)
+		     time_t lapse, int64_t *id, enum firm_state *state)
 {
 	sqlite3_stmt *st;
-	int64_t known;
+	int lapsed = 0;
 
-	if (store_firm_state(s, f->orgnr, &known, state) < 0)
+	if (store_begin(s) < 0)
 		return -1;
-	*id = known;
-	if (known && *state != FIRM_PENDING)
-		return 0;
-	if (!(st = stmt(s, known ? ST_FIRM_UPDATE : ST_FIRM_PENDING_INSERT)))
-		return -1;
-	if (!known)
+	if (store_firm_state(s, f->orgnr, id, state) < 0)
+		goto fail;
+	if (*id && *state == FIRM_PENDING) {
+		if (!(st = stmt(s, ST_FIRM_LAPSED_DELETE)))
+			goto fail;
+		sqlite3_bind_int64(st, 1, *id);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)(now - lapse));
+		if (step_changed(s, st, "drop a lapsed subscription", &lapsed) < 0)
+			goto fail;
+	}
+	if (!*id || lapsed) {
+		if (!(st = stmt(s, ST_FIRM_PENDING_INSERT)))
+			goto fail;
 		bind_text(st, 13, "web");
-	if (bind_firm(s, st, f, now) < 0)
-		return -1;
-	if (!known) {
+		if (bind_firm(s, st, f, now) < 0)
+			goto fail;
 		*id = sqlite3_last_insert_rowid(s->db);
 		*state = FIRM_NEW;
 	}
+	if (store_commit(s) < 0)
+		goto fail;
 	return 0;
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+int
+store_request_email(struct store *s, int64_t id, const char *email,
+		    time_t now)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_FIRM_NEW_EMAIL)))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, email);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	return step_done(s, st, "record the new address");
+}
+
+int
+store_confirm_email(struct store *s, int64_t id, time_t requested_at,
+		    time_t now, int *found)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_FIRM_NEW_EMAIL_CONFIRM)))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)requested_at);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
+	return step_changed(s, st, "change the address", found);
+}
+
+/* Attempts are kept as long as the longest window asks: a day. */
+#define ATTEMPTS_KEPT (24L * 3600)
+
+int
+store_take_attempt(struct store *s, const char *key, time_t now, long window,
+		   long limit, int *allowed)
+{
+	sqlite3_stmt *st;
+	long long n = 0;
+	int r;
+
+	*allowed = 0;
+	if (store_begin(s) < 0)
+		return -1;
+	if (!(st = stmt(s, ST_ATTEMPT_PURGE)))
+		goto fail;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)(now - ATTEMPTS_KEPT));
+	if (step_done(s, st, "forget old attempts") < 0 ||
+	    !(st = stmt(s, ST_ATTEMPT_COUNT)))
+		goto fail;
+	bind_text(st, 1, key);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)(now - window));
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW) {
+		db_error(s, "count attempts");
+		goto fail;
+	}
+	if (n < limit) {
+		if (!(st = stmt(s, ST_ATTEMPT_ADD)))
+			goto fail;
+		bind_text(st, 1, key);
+		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+		if (step_done(s, st, "record an attempt") < 0)
+			goto fail;
+		*allowed = 1;
+	}
+	if (store_commit(s) < 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+int
+store_data_version(struct store *s, long long *version)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if (!(st = stmt(s, ST_DATA_VERSION)))
+		return -1;
+	r = sqlite3_step(st);
+	*version = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return r == SQLITE_ROW ? 0 : db_error(s, "read the data version");
 }
 
 int
@@ -2585,18 +2802,19 @@ release_public_notices(void *v, size_t n)
 }
 
 int
-store_public_notices(struct store *s, const char *kind, const char *category,
-		     const char *notice_id, size_t limit,
+store_public_notices(struct store *s, const struct public_query *q,
 		     struct public_notice **out, size_t *n)
 {
 	sqlite3_stmt *st;
 
 	if (!(st = stmt(s, ST_PUBLIC_NOTICES)))
 		return -1;
-	bind_text(st, 1, category);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	bind_text(st, 3, kind);
-	bind_text(st, 4, notice_id);
+	bind_text(st, 1, q->category);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)q->limit);
+	bind_text(st, 3, q->kind);
+	bind_text(st, 4, q->notice_id);
+	bind_time(st, 5, q->open_at != 0, q->open_at);
+	sqlite3_bind_int64(st, 6, (sqlite3_int64)q->offset);
 	return collect(s, st, sizeof **out, read_public_notice,
 		       release_public_notices, (void **)out, n,
 		       "list public notices");
@@ -2829,8 +3047,8 @@ release_messages(void *v, size_t n)
 }
 
 int
-store_due_messages(struct store *s, time_t now, size_t limit,
-		   struct outbox_message **out, size_t *n)
+store_due_messages(struct store *s, time_t now, const char *key_prefix,
+		   size_t limit, struct outbox_message **out, size_t *n)
 {
 	sqlite3_stmt *st;
 
@@ -2838,6 +3056,7 @@ store_due_messages(struct store *s, time_t now, size_t limit,
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
+	bind_text(st, 3, key_prefix);
 	return collect(s, st, sizeof **out, read_message, release_messages,
 		       (void **)out, n, "list due messages");
 }
@@ -2866,23 +3085,29 @@ store_mark_message(struct store *s, int64_t id, enum message_state state,
 }
 
 int
-store_claim_message(struct store *s, int64_t id, int *claimed)
+store_claim_message(struct store *s, int64_t id, const struct claim *c,
+		    int *claimed)
 {
 	sqlite3_stmt *st;
 
 	if (!(st = stmt(s, ST_MESSAGE_CLAIM)))
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
+	bind_text(st, 2, c->owner);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)c->lease_until);
 	return step_changed(s, st, "take message", claimed);
 }
 
 int
-store_recover_sending(struct store *s, int *n)
+store_recover_sending(struct store *s, const char *dead_owners, time_t now,
+		      int *n)
 {
 	sqlite3_stmt *st;
 
 	if (!(st = stmt(s, ST_MESSAGES_RECOVER)))
 		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	bind_text(st, 2, dead_owners);
 	if (step_done(s, st, "recover messages") < 0)
 		return -1;
 	*n = sqlite3_changes(s->db);

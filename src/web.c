@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include <microhttpd.h>
 
@@ -110,10 +111,13 @@ static enum MHD_Result
 send_response(struct MHD_Connection *c, struct web_response *res, int head)
 {
 	struct MHD_Response *resp;
-	char disposition[192], allow[64];
+	char disposition[192], allow[64], date[64];
 	enum MHD_Result ret;
+	struct tm tm;
 
-	resp = MHD_create_response_from_buffer(head ? 0 : res->body.len,
+	/* a 304 says only that the client's copy is right */
+	resp = MHD_create_response_from_buffer(head || res->status == 304 ? 0 :
+					       res->body.len,
 					       res->body.data ? res->body.data : "",
 					       MHD_RESPMEM_MUST_COPY);
 	if (!resp)
@@ -129,6 +133,12 @@ send_response(struct MHD_Connection *c, struct web_response *res, int head)
 		   "public, max-age=300" : "no-store");
 	if (res->location[0])
 		add_header(resp, MHD_HTTP_HEADER_LOCATION, res->location);
+	if (res->etag[0])
+		add_header(resp, MHD_HTTP_HEADER_ETAG, res->etag);
+	if (res->last_modified > 0 &&
+	    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT",
+		     gmtime_r(&res->last_modified, &tm)) > 0)
+		add_header(resp, MHD_HTTP_HEADER_LAST_MODIFIED, date);
 	if (res->filename[0]) {
 		snprintf(disposition, sizeof disposition,
 			 "attachment; filename=\"%s\"", res->filename);
@@ -212,6 +222,10 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		.body = buf_str(&r->body),
 		.body_len = r->body.len,
 		.client = client,
+		.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+				MHD_HTTP_HEADER_IF_NONE_MATCH),
+		.if_modified_since = MHD_lookup_connection_value(c,
+				MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
 	};
 	memset(&res, 0, sizeof res);
 	res.status = MHD_HTTP_OK;

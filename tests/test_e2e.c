@@ -71,17 +71,9 @@ static int
 count_mails(void)
 {
 	char path[PATH_MAX * 2];
-	struct dirent *de;
-	DIR *d;
-	int n = 0;
 
 	snprintf(path, sizeof path, "%s/var/mail/new", dir);
-	if (!(d = opendir(path)))
-		return -1;
-	while ((de = readdir(d)))
-		n += de->d_name[0] != '.';
-	closedir(d);
-	return n;
+	return count_files(path);
 }
 
 /* Every mail in the Maildir as Python's email package reads it. */

@@ -330,9 +330,10 @@ static void
 pass(struct store *s, struct mailer *m, time_t now, unsigned want_sent,
      unsigned want_deferred, unsigned want_failed)
 {
+	struct outbox_sender by = { "run:test", NULL, 60, GIVE_UP };
 	unsigned sent = 0, deferred = 0, failed = 0;
 
-	CHECK(outbox_deliver(s, m, now, GIVE_UP, &sent, &deferred, &failed) == 0);
+	CHECK(outbox_deliver(s, m, &by, now, &sent, &deferred, &failed) == 0);
 	CHECK(sent == want_sent);
 	CHECK(deferred == want_deferred);
 	CHECK(failed == want_failed);
@@ -537,12 +538,13 @@ test_given_up_by_age(void)
 	struct store *s = outbox_with_messages();
 	int port = test_closed_port();
 	struct mailer *m = smtp_mailer(port, STARTTLS_OFF, NULL, NULL, 10);
+	struct outbox_sender by = { "run:test", NULL, 60, 2 * 3600 };
 	unsigned sent = 0, deferred = 0, failed = 0, passes = 0;
 	time_t now;
 
 	/* the backoff doubles from a minute, 60 + 120 + ... + 3840 > 2 h */
 	for (now = T0; now <= T0 + 4 * 3600; now += 60) {
-		CHECK(outbox_deliver(s, m, now, 2 * 3600, &sent, &deferred,
+		CHECK(outbox_deliver(s, m, &by, now, &sent, &deferred,
 				     &failed) == 0);
 		passes += deferred + failed > 0;
 		if (failed)

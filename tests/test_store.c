@@ -261,6 +261,7 @@ test_outbox_states(void)
 	size_t n = 0, ndue = 0;
 	int64_t firm, ids[1];
 	int created, recovered, claimed;
+	struct claim daemon = { "run:1", 1100 }, web = { "web:2", 1100 };
 	struct outbox_message m = {
 		.key = "alert/556036-0793/1", .rcpt = "a@b.example",
 		.envelope_from = "from@x.example", .body = "Subject: x\r\n\r\nhej\r\n",
@@ -287,25 +288,27 @@ test_outbox_states(void)
 	CHECK(n == 0);
 	match_items_free(items, n);
 
-	CHECK(store_due_messages(s, 999, 10, &due, &ndue) == 0);
+	CHECK(store_due_messages(s, 999, NULL, 10, &due, &ndue) == 0);
 	CHECK(ndue == 0);
 	outbox_messages_free(due, ndue);
-	CHECK(store_due_messages(s, 1000, 10, &due, &ndue) == 0);
+	CHECK(store_due_messages(s, 1000, NULL, 10, &due, &ndue) == 0);
 	CHECK(ndue == 1);
 	if (ndue == 1) {
 		CHECK_STR(due[0].body, m.body);
 		CHECK(due[0].len == m.len);
-		CHECK(store_claim_message(s, due[0].id, &claimed) == 0 && claimed);
+		CHECK(store_claim_message(s, due[0].id, &daemon, &claimed) == 0 &&
+		      claimed);
 		/* a second sender beside the first cannot take it too */
-		CHECK(store_claim_message(s, due[0].id, &claimed) == 0 && !claimed);
+		CHECK(store_claim_message(s, due[0].id, &web, &claimed) == 0 &&
+		      !claimed);
 	}
 	outbox_messages_free(due, ndue);
 	/* A crash while sending: the message comes back, never lost. */
-	CHECK(store_recover_sending(s, &recovered) == 0);
+	CHECK(store_recover_sending(s, "run:", 1000, &recovered) == 0);
 	CHECK(recovered == 1);
 	/* a crash is no answer from the server: it does not count */
 	CHECK(db_query(dbpath, "SELECT attempts FROM message") == 0);
-	CHECK(store_due_messages(s, 1000, 10, &due, &ndue) == 0);
+	CHECK(store_due_messages(s, 1000, NULL, 10, &due, &ndue) == 0);
 	CHECK(ndue == 1);
 	if (ndue == 1) {
 		CHECK(store_mark_message(s, due[0].id, MSG_PENDING, "421 busy", 2000, 1000) == 0);
@@ -314,9 +317,165 @@ test_outbox_states(void)
 	}
 	outbox_messages_free(due, ndue);
 	CHECK(db_query(dbpath, "SELECT sent_at FROM message WHERE state = 'sent'") == 2001);
-	CHECK(store_due_messages(s, 99999, 10, &due, &ndue) == 0);
+	CHECK(store_due_messages(s, 99999, NULL, 10, &due, &ndue) == 0);
 	CHECK(ndue == 0);
 	outbox_messages_free(due, ndue);
+	done_store(s);
+}
+
+/*
+ * A pass of the daemon takes back a crashed daemon's claims at once, but
+ * leaves the web endpoint's live claim alone until its lease runs out:
+ * the mail the web is sending is not sent a second time by the daemon.
+ */
+static void
+test_claims_have_owner_and_lease(void)
+{
+	struct store *s = fresh_store();
+	struct outbox_message m = {
+		.key = "web/confirm/556036-0793/1", .rcpt = "a@b.example",
+		.envelope_from = "f@x.example", .body = "x", .len = 1,
+	}, *due = NULL;
+	struct claim web = { "web:4242", 1600 }, daemon = { "run:7", 1600 };
+	size_t n = 0;
+	int created, claimed, recovered;
+
+	m.firm_id = setup_match(s, &created);
+	CHECK(store_queue_message(s, &m, NULL, 0, 1000) == 0);
+	m.key = "alert/556036-0793/2";
+	CHECK(store_queue_message(s, &m, NULL, 0, 1000) == 0);
+	/* the web's courier asks only for its own */
+	CHECK(store_due_messages(s, 1000, "web/", 10, &due, &n) == 0);
+	CHECK(n == 1 && strcmp(due[0].key, "web/confirm/556036-0793/1") == 0);
+	if (n == 1)
+		CHECK(store_claim_message(s, due[0].id, &web, &claimed) == 0 &&
+		      claimed);
+	outbox_messages_free(due, n);
+	due = NULL;
+	CHECK(store_due_messages(s, 1000, NULL, 10, &due, &n) == 0);
+	CHECK(n == 1);
+	if (n == 1)
+		CHECK(store_claim_message(s, due[0].id, &daemon, &claimed) == 0 &&
+		      claimed);
+	outbox_messages_free(due, n);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM message WHERE "
+		       "claimed_by = 'web:4242' AND lease_until = 1600") == 1);
+	/* the next daemon: the dead daemon's claim comes back, the web's not */
+	CHECK(store_recover_sending(s, "run:", 1100, &recovered) == 0);
+	CHECK(recovered == 1);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM message WHERE "
+		       "key LIKE 'web/%' AND state = 'sending'") == 1);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM message WHERE "
+		       "key LIKE 'alert/%' AND state = 'pending'") == 1);
+	/* a web endpoint that died: its claim lapses with its lease */
+	CHECK(store_recover_sending(s, "run:", 1600, &recovered) == 0);
+	CHECK(recovered == 1);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM message WHERE "
+		       "state = 'pending' AND claimed_by IS NULL") == 2);
+	done_store(s);
+}
+
+/*
+ * A deleted firm's id is never given to the next firm, so the links in
+ * the deleted firm's old mails can never open another firm's account.
+ */
+static void
+test_firm_ids_never_reused(void)
+{
+	struct store *s = fresh_store();
+	struct firm *a = make_firm("556036-0793", "a@b.example");
+	struct firm *b = make_firm("559318-8062", "c@d.example");
+	enum firm_state state;
+	int64_t first, second;
+	int found;
+
+	CHECK(store_subscribe_firm(s, a, 1000, 7 * 86400, &first, &state) == 0);
+	CHECK(state == FIRM_NEW);
+	CHECK(store_delete_firm(s, first, 1001, &found) == 0 && found);
+	CHECK(store_subscribe_firm(s, b, 1002, 7 * 86400, &second, &state) == 0);
+	CHECK(state == FIRM_NEW && second > first);
+	firm_free(a);
+	firm_free(b);
+	done_store(s);
+}
+
+/*
+ * The subscribe form never changes a stored firm, confirmed or pending:
+ * the org.nr is public, so the form proves nothing. Only a subscription
+ * left unconfirmed past its time is replaced, with a new id.
+ */
+static void
+test_subscribe_never_overwrites(void)
+{
+	struct store *s = fresh_store();
+	struct firm *owner = make_firm("556036-0793", "owner@firm.example");
+	struct firm *attacker = make_firm("556036-0793", "evil@attacker.example");
+	enum firm_state state;
+	int64_t id, again;
+	int found;
+
+	CHECK(store_subscribe_firm(s, owner, 1000, 604800, &id, &state) == 0);
+	CHECK(state == FIRM_NEW);
+	/* pending: the attacker's form leaves it as it was */
+	CHECK(store_subscribe_firm(s, attacker, 2000, 604800, &again, &state) == 0);
+	CHECK(state == FIRM_PENDING && again == id);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM firm WHERE "
+		       "email = 'owner@firm.example'") == 1);
+	/* confirmed: the same */
+	CHECK(store_confirm_firm(s, id, 3000, &found) == 0 && found);
+	CHECK(store_subscribe_firm(s, attacker, 4000, 604800, &again, &state) == 0);
+	CHECK(state == FIRM_ACTIVE && again == id);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM firm WHERE "
+		       "email = 'owner@firm.example'") == 1);
+	/* an address change waits for its link: only the latest one counts */
+	CHECK(store_request_email(s, id, "new@firm.example", 5000) == 0);
+	CHECK(store_request_email(s, id, "newer@firm.example", 5001) == 0);
+	CHECK(store_confirm_email(s, id, 5000, 5100, &found) == 0 && !found);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM firm WHERE "
+		       "email = 'owner@firm.example'") == 1);
+	CHECK(store_confirm_email(s, id, 5001, 5100, &found) == 0 && found);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM firm WHERE "
+		       "email = 'newer@firm.example'") == 1);
+	CHECK(store_confirm_email(s, id, 5001, 5200, &found) == 0 && !found);
+	/* an unconfirmed subscription lapses after its week */
+	CHECK(store_remove_firm(s, "556036-0793", &found) == 0 && found);
+	CHECK(store_subscribe_firm(s, attacker, 10000, 604800, &id, &state) == 0);
+	CHECK(store_subscribe_firm(s, owner, 10000 + 604800, 604800, &again,
+				   &state) == 0);
+	CHECK(state == FIRM_NEW && again > id);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM firm WHERE "
+		       "email = 'evil@attacker.example'") == 0);
+	firm_free(owner);
+	firm_free(attacker);
+	done_store(s);
+}
+
+/* Limits on forms count per key and window; a refused try is no try. */
+static void
+test_attempts(void)
+{
+	struct store *s = fresh_store();
+	int allowed, i, n = 0;
+
+	for (i = 0; i < 5; i++) {
+		CHECK(store_take_attempt(s, "client:192.0.2.1", 1000 + i, 3600, 3,
+					 &allowed) == 0);
+		n += allowed;
+	}
+	CHECK(n == 3);
+	/* others are not held up, however many come */
+	for (i = 0; i < 300; i++) {
+		char key[64];
+
+		snprintf(key, sizeof key, "client:198.51.100.%d", i);
+		CHECK(store_take_attempt(s, key, 1010, 3600, 3, &allowed) == 0 &&
+		      allowed);
+	}
+	/* ... and cannot flush the first one's */
+	CHECK(store_take_attempt(s, "client:192.0.2.1", 1020, 3600, 3,
+				 &allowed) == 0 && !allowed);
+	CHECK(store_take_attempt(s, "client:192.0.2.1", 1000 + 3600, 3600, 3,
+				 &allowed) == 0 && allowed);
 	done_store(s);
 }
 
@@ -575,6 +734,10 @@ main(void)
 	RUN(test_firms);
 	RUN(test_match_unique);
 	RUN(test_outbox_states);
+	RUN(test_claims_have_owner_and_lease);
+	RUN(test_firm_ids_never_reused);
+	RUN(test_subscribe_never_overwrites);
+	RUN(test_attempts);
 	RUN(test_remove_firm_removes_personal_data);
 	RUN(test_new_version_records_changes);
 	RUN(test_late_older_version_changes_nothing);

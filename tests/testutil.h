@@ -6,8 +6,10 @@
  * capturing what a function prints on stderr, running commands.
  * Include after test.h; define _XOPEN_SOURCE 700 first (nftw).
  */
+#include <dirent.h>
 #include <ftw.h>
 #include <limits.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +32,39 @@ static inline void
 rm_rf(const char *dir)
 {
 	nftw(dir, testutil_rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* How many files a directory holds (a Maildir's new/); -1 if none. */
+static inline int
+count_files(const char *dir)
+{
+	struct dirent *de;
+	DIR *d;
+	int n = 0;
+
+	if (!(d = opendir(dir)))
+		return -1;
+	while ((de = readdir(d)))
+		n += de->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/*
+ * Waits up to ten seconds for dir to hold more than n files: mails that
+ * another process delivers in its own time. The count it found.
+ */
+static inline int
+await_files(const char *dir, int n)
+{
+	const struct timespec pause = { 0, 20L * 1000 * 1000 };
+	int i, now = count_files(dir);
+
+	for (i = 0; i < 500 && now <= n; i++) {
+		nanosleep(&pause, NULL);
+		now = count_files(dir);
+	}
+	return now;
 }
 
 /* Makes a new temporary directory; its real path goes into dir. */
