@@ -24,6 +24,7 @@
 #include "test.h"
 #include "testutil.h"
 #include "testdb.h"
+#include "testserver.h"
 
 #define NOW "2026-11-25T08:00:00Z"
 
@@ -54,7 +55,7 @@ tl(const char *args)
 
 /* Starts `tenderlots web` and waits for the port it prints. */
 static int
-start_server(const char *now)
+start_server_with(const char *conf, const char *now)
 {
 	const char *bin = getenv("TENDERLOTS_BIN");
 	const char *wrapper = getenv("TENDERLOTS_WRAPPER");
@@ -73,8 +74,9 @@ start_server(const char *now)
 			_exit(127);
 		setenv("TENDERLOTS_NOW", now, 1);
 		/* under make valgrind, the server runs under valgrind too */
-		snprintf(cmd, sizeof cmd, "exec %s '%s' -c tenderlots.conf web",
-			 wrapper ? wrapper : "", bin ? bin : "build/tenderlots");
+		snprintf(cmd, sizeof cmd, "exec %s '%s' -c %s web",
+			 wrapper ? wrapper : "", bin ? bin : "build/tenderlots",
+			 conf);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
@@ -94,6 +96,12 @@ start_server(const char *now)
 	}
 	server = -1;
 	return -1;
+}
+
+static int
+start_server(const char *now)
+{
+	return start_server_with("tenderlots.conf", now);
 }
 
 static int
@@ -124,9 +132,11 @@ collect(char *data, size_t size, size_t n, void *arg)
 
 /* A request; body NULL for GET. The reply is the caller's to release. */
 static void
-request(const char *path, const char *body, size_t len, struct reply *r)
+request_with(const char *path, const char *header, const char *body,
+	     size_t len, struct reply *r)
 {
 	CURL *c = curl_easy_init();
+	struct curl_slist *headers = NULL;
 	char url[2048];
 
 	buf_init(&r->headers, 1u << 20);
@@ -145,9 +155,20 @@ request(const char *path, const char *body, size_t len, struct reply *r)
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
 		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)len);
 	}
+	if (header && (headers = curl_slist_append(NULL, header)))
+		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	/* the path as written: "//host/x" must reach the server as it is */
+	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
 	if (curl_easy_perform(c) == CURLE_OK)
 		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
+	curl_slist_free_all(headers);
 	curl_easy_cleanup(c);
+}
+
+static void
+request(const char *path, const char *body, size_t len, struct reply *r)
+{
+	request_with(path, NULL, body, len, r);
 }
 
 static long
@@ -227,6 +248,24 @@ link_in(const char *text, const char *prefix, char *out, size_t len)
 	}
 }
 
+/* The test's configuration under name, with more [mail] lines. */
+static void
+write_config(const char *name, const char *mail)
+{
+	char path[PATH_MAX * 2], text[PATH_MAX * 4];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	snprintf(text, sizeof text,
+		 "[database]\npath = var/t.db\n"
+		 "[mail]\nmaildir = var/mail\ntemplates = %s/templates\n%s"
+		 "[feeds]\nfile = feeds.conf\n"
+		 "[categories]\nfile = %s/config/categories.conf\n"
+		 "[service]\nsecret_file = var/secret\n"
+		 "[web]\nport = 0\nsubscribe_per_hour = 4\n", project, mail,
+		 project);
+	write_text(path, text);
+}
+
 static void
 setup(void)
 {
@@ -237,15 +276,7 @@ setup(void)
 	snprintf(cmd, sizeof cmd, "mkdir '%s/feeds' && cp '%s'/feeds/*.xml "
 		 "'%s/feeds/'", dir, project, dir);
 	CHECK(system(cmd) == 0);
-	snprintf(path, sizeof path, "%s/tenderlots.conf", dir);
-	snprintf(cmd, sizeof cmd,
-		 "[database]\npath = var/t.db\n"
-		 "[mail]\nmaildir = var/mail\ntemplates = %s/templates\n"
-		 "[feeds]\nfile = feeds.conf\n"
-		 "[categories]\nfile = %s/config/categories.conf\n"
-		 "[service]\nsecret_file = var/secret\n"
-		 "[web]\nport = 0\nsubscribe_per_hour = 4\n", project, project);
-	write_text(path, cmd);
+	write_config("tenderlots.conf", "");
 	snprintf(path, sizeof path, "%s/feeds.conf", dir);
 	write_text(path, "[local]\nkind = eforms\nurl = feeds\n");
 	snprintf(path, sizeof path, "%s/firms.csv", dir);
@@ -737,6 +768,134 @@ test_bad_requests(void)
 	}
 }
 
+/* The value of a response header, as sent; "" if there is none. */
+static void
+header_of(const struct reply *r, const char *name, char *out, size_t len)
+{
+	const char *h = buf_str(&r->headers), *p;
+	size_t n = strlen(name), v;
+
+	out[0] = '\0';
+	for (p = h; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (strncasecmp(p, name, n) == 0 && p[n] == ':') {
+			p += n + 1 + strspn(p + n + 1, " ");
+			v = strcspn(p, "\r\n");
+			if (v < len) {
+				memcpy(out, p, v);
+				out[v] = '\0';
+			}
+			return;
+		}
+}
+
+/*
+ * Public pages carry validators, and a client that has the page gets 304
+ * without it; the lists come a page at a time, the Atom feeds with RFC
+ * 5005's links between pages.
+ */
+static void
+test_validators_and_pages(void)
+{
+	char etag[128], modified[128], header[200];
+	struct reply r;
+
+	CHECK(get("/notices", &r) == 200);
+	header_of(&r, "ETag", etag, sizeof etag);
+	header_of(&r, "Last-Modified", modified, sizeof modified);
+	release(&r);
+	CHECK(etag[0] == '"');
+	CHECK(strstr(modified, " GMT") != NULL);
+	snprintf(header, sizeof header, "If-None-Match: %s", etag);
+	request_with("/notices", header, NULL, 0, &r);
+	CHECK(r.status == 304 && r.body.len == 0);
+	release(&r);
+	request_with("/notices", "If-None-Match: \"other\"", NULL, 0, &r);
+	CHECK(r.status == 200 && r.body.len > 0);
+	release(&r);
+	snprintf(header, sizeof header, "If-Modified-Since: %s", modified);
+	request_with("/notices", header, NULL, 0, &r);
+	CHECK(r.status == 304);
+	release(&r);
+	/* the English page is another page */
+	snprintf(header, sizeof header, "If-None-Match: %s", etag);
+	request_with("/notices?lang=en", header, NULL, 0, &r);
+	CHECK(r.status == 200);
+	release(&r);
+
+	CHECK(get("/notices.atom", &r) == 200);
+	CHECK(strstr(buf_str(&r.body), "rel=\"first\""));
+	CHECK(!strstr(buf_str(&r.body), "rel=\"next\""));
+	release(&r);
+	CHECK(get("/notices.atom?page=2", &r) == 200);
+	CHECK(strstr(buf_str(&r.body), "rel=\"previous\""));
+	CHECK(!strstr(buf_str(&r.body), "<entry"));
+	release(&r);
+	CHECK(get("/notices?page=2", &r) == 200);
+	CHECK(strstr(buf_str(&r.body), "rel=\"prev\""));
+	release(&r);
+	CHECK(get("/notices?page=0", &r) == 404);
+	release(&r);
+	CHECK(get("/notices?page=99999", &r) == 404);
+	release(&r);
+	CHECK(get("/notices.atom?category=nonesuch", &r) == 404);
+	release(&r);
+}
+
+/* A page's link to its other language never leads off the site. */
+static void
+test_language_link_stays_here(void)
+{
+	struct reply r;
+
+	CHECK(get("//evil.example/x", &r) == 404);
+	CHECK(!strstr(buf_str(&r.body), "href=\"//"));
+	CHECK(strstr(buf_str(&r.body), "href=\"/evil.example/x?lang=en\""));
+	release(&r);
+	CHECK(get("/\\evil.example/x", &r) == 404);
+	CHECK(!strstr(buf_str(&r.body), "href=\"/\\"));
+	release(&r);
+}
+
+/*
+ * A relay that never answers: the subscribe page only queues the mail
+ * and answers at once, and the site goes on serving; the mail waits in
+ * the outbox for the courier.
+ */
+static void
+test_relay_never_answers(void)
+{
+	char csrf[512], body[1024], mail[256];
+	struct timespec t0, t1;
+	struct reply r;
+	int fd = -1, port = test_silent_port(&fd);
+
+	CHECK(port > 0);
+	CHECK(stop_server() == 0);
+	snprintf(mail, sizeof mail, "transport = smtp\nsmtp_host = 127.0.0.1\n"
+		 "smtp_port = %d\nstarttls = off\nsmtp_timeout = 5s\n", port);
+	write_config("relay.conf", mail);
+	CHECK(start_server_with("relay.conf", "2026-12-03T09:00:00Z") == 0);
+	CHECK(get("/subscribe", &r) == 200);
+	csrf_of(&r, csrf, sizeof csrf);
+	release(&r);
+	snprintf(body, sizeof body, "csrf=%s&orgnr=5569800419&name=Tyst+AB"
+		 "&email=tyst%%40tyst.example&category=maleri&kind=rfi"
+		 "&frequency=daily&language=sv", csrf);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK(post("/subscribe", body, &r) == 200);
+	release(&r);
+	/* while the courier waits for the relay, the site answers */
+	CHECK(get("/", &r) == 200);
+	release(&r);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	CHECK(t1.tv_sec - t0.tv_sec < 3);
+	CHECK(db_query(db, "SELECT count(*) FROM message WHERE rcpt = "
+		       "'tyst@tyst.example' AND state IN ('pending', 'sending')") == 1);
+	CHECK(stop_server() == 0);
+	close(fd);
+	CHECK(start_server("2026-12-03T09:00:00Z") == 0);
+}
+
 /* SIGTERM: the request in hand is finished and the exit status is 0. */
 static void
 test_stops_cleanly(void)
@@ -766,6 +925,9 @@ main(void)
 	RUN(test_browser);
 	RUN(test_expired_link);
 	RUN(test_bad_requests);
+	RUN(test_validators_and_pages);
+	RUN(test_language_link_stays_here);
+	RUN(test_relay_never_answers);
 	RUN(test_stops_cleanly);
 	rc = test_done("web");
 	curl_global_cleanup();

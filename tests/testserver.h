@@ -96,4 +96,25 @@ test_closed_port(void)
 	return port;
 }
 
+/*
+ * A loopback port that takes connections and never says a word: a relay
+ * that hangs. The kernel completes the handshakes into the backlog; the
+ * caller closes *fd when done. -1 if it cannot.
+ */
+static inline int
+test_silent_port(int *fd)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	socklen_t len = sizeof a;
+	int port = -1;
+
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	*fd = socket(AF_INET, SOCK_STREAM, 0);
+	if (*fd >= 0 && bind(*fd, (struct sockaddr *)&a, sizeof a) == 0 &&
+	    listen(*fd, 64) == 0 &&
+	    getsockname(*fd, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	return port;
+}
+
 #endif
