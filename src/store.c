@@ -2582,18 +2582,27 @@ fail:
 	return -1;
 }
 
+/* Runs a statement whose parameters are a row id, a text and a time. */
+static int
+run_id_text_time(struct store *s, enum stmt_id id, int64_t row,
+		 const char *text, time_t t, const char *what)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, id)))
+		return -1;
+	sqlite3_bind_int64(st, 1, row);
+	bind_text(st, 2, text);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)t);
+	return step_done(s, st, what);
+}
+
 int
 store_request_email(struct store *s, int64_t id, const char *email,
 		    time_t now)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, ST_FIRM_NEW_EMAIL)))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, email);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	return step_done(s, st, "record the new address");
+	return run_id_text_time(s, ST_FIRM_NEW_EMAIL, id, email, now,
+				"record the new address");
 }
 
 int
@@ -2957,14 +2966,8 @@ int
 store_stop_notice(struct store *s, int64_t firm_id, const char *notice_id,
 		  time_t now)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, ST_NOTICE_STOP)))
-		return -1;
-	sqlite3_bind_int64(st, 1, firm_id);
-	bind_text(st, 2, notice_id);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	return step_done(s, st, "stop mails about a notice");
+	return run_id_text_time(s, ST_NOTICE_STOP, firm_id, notice_id, now,
+				"stop mails about a notice");
 }
 
 int
