@@ -2,6 +2,7 @@
 #define _XOPEN_SOURCE 700
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -1438,6 +1439,26 @@ out:
 	return rc;
 }
 
+/*
+ * A known firm and a new one take different ways through the store; the
+ * answer waits until this much time has passed since the request came, so
+ * its timing tells no one which it was.
+ */
+#define SUBSCRIBE_ANSWER_NS (15L * 1000 * 1000)
+
+static void
+answer_no_sooner(const struct timespec *start)
+{
+	struct timespec until = *start;
+
+	until.tv_nsec += SUBSCRIBE_ANSWER_NS;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) ==
+	       EINTR)
+		;
+}
+
 static void
 page_subscribe(struct visit *vi)
 {
@@ -1445,6 +1466,7 @@ page_subscribe(struct visit *vi)
 	struct firm *f = firm_new();
 	char why[128], key[96];
 	int errors = 0, allowed;
+	struct timespec start;
 
 	if (!v || !f) {
 		store_failed(vi);
@@ -1484,10 +1506,12 @@ page_subscribe(struct visit *vi)
 		     "Too many attempts. Try again in an hour.");
 		goto out;
 	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
 	if (queue_subscribe_mail(vi, f) < 0) {
 		store_failed(vi);
 		goto out;
 	}
+	answer_no_sooner(&start);
 	/* the same page whoever subscribes: it tells no one who does */
 	if (tpl_set(v, "email", f->email) < 0)
 		store_failed(vi);
