@@ -523,6 +523,9 @@ cmd_web(const char *config_path, int argc, char **argv)
 			.max_uri = 2048,
 			.threads = (unsigned)app.cfg->web_threads,
 			.trusted_proxies = app.cfg->web_trusted_proxies,
+			/* the pages share the store and the rate limit's
+			 * table without locks of their own yet */
+			.handler_thread_safe = 0,
 		};
 
 		/*
@@ -540,7 +543,8 @@ cmd_web(const char *config_path, int argc, char **argv)
 		if (!(site = site_new(&so)) ||
 		    !(web = web_start(&wo, site_handle, site)))
 			goto out;
-		printf("listening on http://%s:%d/\n", wo.address, web_port(web));
+		printf(strchr(wo.address, ':') ? "listening on http://[%s]:%d/\n" :
+		       "listening on http://%s:%d/\n", wo.address, web_port(web));
 		fflush(stdout);
 	}
 	while (!stop_requested)
