@@ -225,7 +225,8 @@ static const char usage_web[] =
 	"Serves the public pages and the pages the links in mails lead to\n"
 	"(subscribe, confirm, manage, unsubscribe, stop, RSVP) on [web]\n"
 	"listen and port, 127.0.0.1:8080 by default: put a reverse proxy\n"
-	"with TLS in front (the README shows nginx). Runs until SIGTERM.\n";
+	"with TLS in front and name it in [web] trusted_proxies (the README\n"
+	"shows nginx). Runs until SIGTERM.\n";
 
 static const char usage_bid[] =
 	"usage: tenderlots bid record NOTICE ORGNR [--on YYYY-MM-DD]\n"
