@@ -85,13 +85,13 @@ struct config {
 	long give_up_after;	/* seconds a mail is tried before it fails */
 
 	/* [web] */
-	char *web_listen;	/* IPv4 address */
+	char *web_listen;	/* IPv4 or IPv6 address */
 	long web_port;
 	long web_subscribe_per_hour;	/* per client address */
 	long web_mails_per_recipient;	/* per e-mail address, a day */
 	long web_threads;
-	/* proxies whose client headers are believed, NULL-terminated; NULL
-	 * for none */
+	/* proxies (addresses, prefixes) whose client headers are believed,
+	 * NULL-terminated; NULL for none */
 	char **web_trusted_proxies;
 
 	/* [feeds] file = feeds.conf: one section per feed */

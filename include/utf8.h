@@ -10,6 +10,9 @@
  */
 size_t utf8_seq_len(const unsigned char *s, size_t n);
 
+/* 1 if s[0..n) is well-formed UTF-8 throughout, else 0. */
+int utf8_valid(const char *s, size_t n);
+
 /* Characters (code points) in a UTF-8 string, for aligning columns. */
 size_t utf8_width(const char *s);
 

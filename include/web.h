@@ -7,11 +7,15 @@
 #include "buf.h"
 
 /*
- * The HTTP side of the web endpoint, on libmicrohttpd: one thread that
- * reads requests with a cap on each part, hands each whole request to a
- * handler, and sends its answer with the security headers every page
- * needs (CSP, X-Content-Type-Options, Referrer-Policy, no caching of
- * pages with links that act for a firm). It knows nothing of the pages.
+ * The HTTP side of the web endpoint, on libmicrohttpd: a pool of threads
+ * that read requests with a cap on each part, hand each whole request to
+ * a handler, and send its answer with the security headers every page
+ * needs (CSP, X-Content-Type-Options, Referrer-Policy, X-Frame-Options,
+ * no caching of pages with links that act for a firm). It refuses what
+ * no page could use (a path that is not UTF-8, ambiguous framing), reads
+ * multipart/form-data forms into the urlencoded form a handler gets,
+ * finds the client behind a trusted proxy, and limits the connections of
+ * each direct peer. It knows nothing of the pages.
  */
 enum web_method { WEB_GET, WEB_HEAD, WEB_POST, WEB_OTHER };
 
@@ -19,7 +23,8 @@ struct web_request {
 	enum web_method method;
 	const char *path;	/* decoded, without the query */
 	const char *query;	/* raw, without '?'; "" for none */
-	const char *content_type;	/* NULL for none */
+	const char *content_type;	/* NULL for none; a multipart/form-data
+					 * form comes as x-www-form-urlencoded */
 	const char *body;	/* NUL-terminated; "" for none */
 	size_t body_len;
 	const char *client;	/* the client's address: the peer's, or what a
@@ -49,8 +54,8 @@ struct web_options {
 	size_t max_body;	/* larger bodies get 413 */
 	size_t max_uri;		/* longer request lines get 414 */
 	unsigned threads;	/* requests served at once */
-	/* peers whose X-Real-IP / X-Forwarded-For name the client,
-	 * NULL-terminated; NULL for none */
+	/* peers (addresses, prefixes as 10.0.0.0/8) whose X-Real-IP /
+	 * X-Forwarded-For name the client, NULL-terminated; NULL for none */
 	char *const *trusted_proxies;
 };
 

@@ -10,6 +10,7 @@
 #include "firm.h"
 #include "ini.h"
 #include "log.h"
+#include "netaddr.h"
 
 #define FEED_NAME_MAX		64
 /* Far more than any municipality polls; bounds the feeds array. */
@@ -103,7 +104,8 @@ static const struct ini_key config_keys[] = {
 	  "the text of sent mails is dropped after this long" },
 	{ "web", "listen", INI_STRING, "127.0.0.1", false, 0, 0,
 	  NULL, CFG(web_listen),
-	  "IPv4 address of the web endpoint; put a TLS proxy in front" },
+	  "IPv4 or IPv6 address of the web endpoint (:: for every address); "
+	  "put a TLS proxy in front" },
 	{ "web", "port", INI_INT, "8080", false, 0, 65535,
 	  NULL, CFG(web_port), "its port; 0 picks a free one, printed at start" },
 	{ "web", "subscribe_per_hour", INI_INT, "20", false, 1, 1000,
@@ -116,8 +118,8 @@ static const struct ini_key config_keys[] = {
 	  NULL, CFG(web_threads), "threads that serve requests" },
 	{ "web", "trusted_proxies", INI_LIST, "", true, 0, 0,
 	  NULL, CFG(web_trusted_proxies),
-	  "addresses of the reverse proxies whose X-Real-IP and "
-	  "X-Forwarded-For name the client; empty: none" },
+	  "addresses or prefixes (10.0.0.0/8, ::1/128) of the reverse proxies "
+	  "whose X-Real-IP and X-Forwarded-For name the client; empty: none" },
 	{ "feeds", "file", INI_PATH, "feeds.conf", false, 0, 0,
 	  NULL, CFG(feeds_path), "file with one section per feed" },
 	{ "categories", "file", INI_PATH, "categories.conf", false, 0, 0,
@@ -193,6 +195,32 @@ check_command(const struct config *cfg, const char *path, size_t line)
 		return error("%s:%zu: [health] command: %s: %s", path, line,
 			     cfg->operator_command, strerror(errno));
 	return 0;
+}
+
+/* Checked now: the web endpoint would only fail when it starts. */
+static int
+check_listen(const struct config *cfg, const char *path, size_t line)
+{
+	struct netaddr a;
+
+	if (netaddr_parse(cfg->web_listen, &a) < 0)
+		return error("%s:%zu: [web] listen: '%s' is not an IPv4 or IPv6 "
+			     "address", path, line, cfg->web_listen);
+	return 0;
+}
+
+static int
+check_trusted_proxies(const struct config *cfg, const char *path, size_t line)
+{
+	struct netprefix p;
+	char **w;
+	int rc = 0;
+
+	for (w = cfg->web_trusted_proxies; w && *w; w++)
+		if (netprefix_parse(*w, &p) < 0)
+			rc = error("%s:%zu: [web] trusted_proxies: '%s' is not an "
+				   "IPv4 or IPv6 address or prefix", path, line, *w);
+	return rc;
 }
 
 struct config *
@@ -503,6 +531,12 @@ config_load(struct config *cfg, const char *path)
 			rc = -1;
 		if (k->offset == CFG(operator_command) &&
 		    check_command(tmp, path, ctx.seen[i].line) < 0)
+			rc = -1;
+		if (k->offset == CFG(web_listen) &&
+		    check_listen(tmp, path, ctx.seen[i].line) < 0)
+			rc = -1;
+		if (k->offset == CFG(web_trusted_proxies) &&
+		    check_trusted_proxies(tmp, path, ctx.seen[i].line) < 0)
 			rc = -1;
 	}
 	/* The feeds file is checked too, so one run shows every mistake. */

@@ -226,7 +226,8 @@ static const char usage_web[] =
 	"Serves the public pages and the pages the links in mails lead to\n"
 	"(subscribe, confirm, manage, unsubscribe, stop, RSVP) on [web]\n"
 	"listen and port, 127.0.0.1:8080 by default: put a reverse proxy\n"
-	"with TLS in front (the README shows nginx). Runs until SIGTERM.\n";
+	"with TLS in front and name it in [web] trusted_proxies (the README\n"
+	"shows nginx). Runs until SIGTERM.\n";
 
 static const char usage_bid[] =
 	"usage: tenderlots bid record NOTICE ORGNR [--on YYYY-MM-DD]\n"
@@ -551,7 +552,8 @@ cmd_web(const char *config_path, int argc, char **argv)
 		if (!(site = site_new(&so)) ||
 		    !(web = web_start(&wo, site_handle, site)))
 			goto out;
-		printf("listening on http://%s:%d/\n", wo.address, web_port(web));
+		printf(strchr(wo.address, ':') ? "listening on http://[%s]:%d/\n" :
+		       "listening on http://%s:%d/\n", wo.address, web_port(web));
 		fflush(stdout);
 	}
 	while (!stop_requested)

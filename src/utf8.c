@@ -30,6 +30,21 @@ utf8_seq_len(const unsigned char *s, size_t n)
 	return len;
 }
 
+int
+utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t i = 0, k;
+
+	while (i < n) {
+		k = p[i] < 0x80 ? 1 : utf8_seq_len(p + i, n - i);
+		if (k == 0)
+			return 0;
+		i += k;
+	}
+	return 1;
+}
+
 size_t
 utf8_width(const char *s)
 {

@@ -9,12 +9,7 @@
  */
 #define _XOPEN_SOURCE 700
 
-#include <curl/curl.h>
 #include <dirent.h>
-#include <strings.h>
-#include <signal.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
@@ -25,77 +20,29 @@
 #include "testutil.h"
 #include "testdb.h"
 #include "testserver.h"
+#include "testweb.h"
 
 #define NOW "2026-11-25T08:00:00Z"
 
 static char dir[PATH_MAX];
 static char project[PATH_MAX];
 static char db[PATH_MAX + 16];
-static char base[64];		/* http://127.0.0.1:PORT */
-static pid_t server = -1;
+static struct web_server server = { .pid = -1 };
 
 static const char firms_csv[] =
 	"orgnr,name,email,cpv,regions,language\n"
 	"556734-2182,Berglunds Måleri AB,info@berglunds-maleri.example,45442100,SE232,sv\n";
 
-/* Runs the binary in the test directory; its exit status. */
 static int
 tl(const char *args)
 {
-	const char *bin = getenv("TENDERLOTS_BIN");
-	char cmd[PATH_MAX * 3];
-	int st;
-
-	snprintf(cmd, sizeof cmd, "cd '%s' && TENDERLOTS_NOW=%s '%s' %s "
-		 ">out.txt 2>err.txt", dir, NOW, bin ? bin : "build/tenderlots",
-		 args);
-	st = system(cmd);
-	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return tl_run(dir, NOW, args);
 }
 
-/* Starts `tenderlots web` and waits for the port it prints. */
 static int
 start_server_with(const char *conf, const char *now)
 {
-	const char *bin = getenv("TENDERLOTS_BIN");
-	const char *wrapper = getenv("TENDERLOTS_WRAPPER");
-	const struct timespec pause = { 0, 20L * 1000 * 1000 };
-	char out[PATH_MAX + 16], cmd[PATH_MAX * 2], *text, *p;
-	int i, status;
-
-	snprintf(out, sizeof out, "%s/web.out", dir);
-	unlink(out);
-	fflush(NULL);
-	if ((server = fork()) < 0)
-		return -1;
-	if (server == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (chdir(dir) < 0 || !freopen(out, "w", stdout))
-			_exit(127);
-		setenv("TENDERLOTS_NOW", now, 1);
-		/* under make valgrind, the server runs under valgrind too */
-		snprintf(cmd, sizeof cmd, "exec %s '%s' -c %s web",
-			 wrapper ? wrapper : "", bin ? bin : "build/tenderlots",
-			 conf);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	/* valgrind takes its time to start */
-	for (i = 0; i < 1500; i++) {
-		if ((text = read_text(out)) &&
-		    (p = strstr(text, "listening on http://127.0.0.1:"))) {
-			snprintf(base, sizeof base, "http://127.0.0.1:%d",
-				 atoi(p + strlen("listening on http://127.0.0.1:")));
-			free(text);
-			return 0;
-		}
-		free(text);
-		if (waitpid(server, &status, WNOHANG) == server)
-			break;
-		nanosleep(&pause, NULL);
-	}
-	server = -1;
-	return -1;
+	return web_server_start(&server, dir, conf, now, NULL);
 }
 
 static int
@@ -107,27 +54,7 @@ start_server(const char *now)
 static int
 stop_server(void)
 {
-	int status;
-
-	if (server <= 0)
-		return -1;
-	kill(server, SIGTERM);
-	if (waitpid(server, &status, 0) != server)
-		return -1;
-	server = -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-struct reply {
-	long status;
-	struct buf headers;
-	struct buf body;
-};
-
-static size_t
-collect(char *data, size_t size, size_t n, void *arg)
-{
-	return buf_add(arg, data, size * n) < 0 ? 0 : size * n;
+	return web_server_stop(&server);
 }
 
 /* A request; body NULL for GET. The reply is the caller's to release. */
@@ -135,34 +62,10 @@ static void
 request_with(const char *path, const char *header, const char *body,
 	     size_t len, struct reply *r)
 {
-	CURL *c = curl_easy_init();
-	struct curl_slist *headers = NULL;
 	char url[2048];
 
-	buf_init(&r->headers, 1u << 20);
-	buf_init(&r->body, 16u << 20);
-	r->status = 0;
-	if (!c)
-		return;
-	snprintf(url, sizeof url, "%s%s", base, path);
-	curl_easy_setopt(c, CURLOPT_URL, url);
-	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, collect);
-	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r->headers);
-	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r->body);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, 10L);
-	if (body) {
-		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)len);
-	}
-	if (header && (headers = curl_slist_append(NULL, header)))
-		curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-	/* the path as written: "//host/x" must reach the server as it is */
-	curl_easy_setopt(c, CURLOPT_PATH_AS_IS, 1L);
-	if (curl_easy_perform(c) == CURLE_OK)
-		curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r->status);
-	curl_slist_free_all(headers);
-	curl_easy_cleanup(c);
+	snprintf(url, sizeof url, "%s%s", server.base, path);
+	fetch_with(url, header, body, len, NULL, r);
 }
 
 static void
@@ -185,30 +88,6 @@ post(const char *path, const char *body, struct reply *r)
 	return r->status;
 }
 
-static void
-release(struct reply *r)
-{
-	buf_release(&r->headers);
-	buf_release(&r->body);
-}
-
-/* The value of the first name="csrf" input of a page. */
-static void
-csrf_of(const struct reply *r, char *out, size_t len)
-{
-	const char *p = strstr(buf_str(&r->body), "name=\"csrf\"");
-	const char *v, *end;
-
-	out[0] = '\0';
-	if (!p || !(v = strstr(p, "value=\"")))
-		return;
-	v += 7;
-	if ((end = strchr(v, '"')) && (size_t)(end - v) < len) {
-		memcpy(out, v, (size_t)(end - v));
-		out[end - v] = '\0';
-	}
-}
-
 /* Mails in the Maildir the tests have read so far. */
 static int mails_seen;
 
@@ -228,24 +107,6 @@ newest_mail_text(void)
 	snprintf(files, sizeof files, "\"$(ls -t '%s'/var/mail/new/* | "
 		 "head -n 1)\"", dir);
 	return mailcheck(project, files, dir);
-}
-
-/* The path of the first link in text that starts with prefix. */
-static void
-link_in(const char *text, const char *prefix, char *out, size_t len)
-{
-	const char *p = text ? strstr(text, prefix) : NULL;
-	size_t n;
-
-	out[0] = '\0';
-	if (!p)
-		return;
-	p += strlen("https://upphandling.exempelkommun.se");
-	n = strcspn(p, " \n>\"");
-	if (n < len) {
-		memcpy(out, p, n);
-		out[n] = '\0';
-	}
 }
 
 /* The test's configuration under name, with more [mail] lines. */
@@ -301,19 +162,6 @@ all_mail_text(void)
 
 	snprintf(files, sizeof files, "'%s'/var/mail/new/*", dir);
 	return mailcheck(project, files, dir);
-}
-
-/* A header line, its name in any case (strcasestr is a GNU extension). */
-static int
-has_header(const struct reply *r, const char *line)
-{
-	const char *p = buf_str(&r->headers);
-	size_t n = strlen(line);
-
-	for (; *p; p++)
-		if (strncasecmp(p, line, n) == 0)
-			return 1;
-	return 0;
 }
 
 static void
@@ -678,7 +526,7 @@ test_browser(void)
 
 	CHECK(access("/usr/bin/chromium", X_OK) == 0);
 	snprintf(png, sizeof png, "%s/subscribe.png", dir);
-	snprintf(url, sizeof url, "%s/subscribe", base);
+	snprintf(url, sizeof url, "%s/subscribe", server.base);
 	snprintf(cmd, sizeof cmd, "sh '%s/tests/report_shot.sh' '%s' '%s'",
 		 project, url, png);
 	CHECK(system(cmd) == 0);
@@ -694,7 +542,7 @@ test_browser(void)
 	CHECK(head && body);
 	if (head && body) {
 		buf_add(&html, buf_str(&r.body), (size_t)(head - buf_str(&r.body)) + 6);
-		buf_printf(&html, "<base href=\"%s/\">", base);
+		buf_printf(&html, "<base href=\"%s/\">", server.base);
 		buf_add(&html, head + 6, (size_t)(body - head - 6));
 		buf_adds(&html, fill_in);
 		buf_adds(&html, body);
