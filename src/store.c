@@ -458,6 +458,8 @@ enum stmt_id {
 	ST_FIRM_DELETE_ID,
 	ST_FIRM_BY_ID,
 	ST_PUBLIC_NOTICES,
+	ST_PUBLIC_NOTICES_OF_KIND,
+	ST_PUBLIC_NOTICE,
 	ST_FIRM_RECORDS,
 	ST_OUTBOX_COUNTS,
 	ST_INCIDENT_OPEN_GET,
@@ -478,6 +480,27 @@ enum stmt_id {
 #define FIRM_COLUMNS \
 	"SELECT id, orgnr, name, email, cpv, regions, language, employees," \
 	" turnover, categories, kinds, frequency FROM firm"
+
+/*
+ * What the public pages list: every current notice some firm was matched
+ * to, and every RFI, the unit's own and others', newest first; which of
+ * them is the statement's (a kind, a notice id, or all).
+ */
+#define PUBLIC_NOTICES(which) \
+	"SELECT n.notice_id, n.title, n.buyer, n.url, n.kind, n.deadline," \
+	" n.published, (SELECT group_concat(DISTINCT c.category) FROM lot l" \
+	"  JOIN category_lot c ON c.lot = l.id WHERE l.notice = n.id)," \
+	" n.description, r.contact, coalesce(r.attachments, n.documents_url)," \
+	" coalesce(r.closed_at, 0), r.id IS NOT NULL, n.ingested_at" \
+	" FROM notice n LEFT JOIN rfi r ON r.notice_id = n.notice_id" \
+	" WHERE n.superseded_by IS NULL AND " which \
+	" AND (?5 IS NULL OR ((n.deadline IS NULL OR n.deadline > ?5)" \
+	"  AND r.closed_at IS NULL))" \
+	" AND (n.kind = 'rfi' OR EXISTS (SELECT 1 FROM match m" \
+	"  WHERE m.notice_id = n.notice_id))" \
+	" AND (?1 IS NULL OR EXISTS (SELECT 1 FROM lot l JOIN category_lot c" \
+	"  ON c.lot = l.id WHERE l.notice = n.id AND c.category = ?1))" \
+	" ORDER BY n.published DESC, n.id DESC LIMIT ?2 OFFSET ?6"
 
 /* A match as a mail shows it; the title in the firm's language if given. */
 #define MATCH_ITEM_COLUMNS \
@@ -722,27 +745,10 @@ static const char *const stmt_sql[NSTMT] = {
 	"INSERT INTO web_attempt (key, at) VALUES (?1, ?2)",
 	[ST_DATA_VERSION] =
 	"PRAGMA data_version",
-	/*
-	 * What the public pages list: every current notice some firm was
-	 * matched to, and every RFI, the unit's own and others', newest
-	 * first.
-	 */
-	[ST_PUBLIC_NOTICES] =
-	"SELECT n.notice_id, n.title, n.buyer, n.url, n.kind, n.deadline,"
-	" n.published, (SELECT group_concat(DISTINCT c.category) FROM lot l"
-	"  JOIN category_lot c ON c.lot = l.id WHERE l.notice = n.id),"
-	" n.description, r.contact, coalesce(r.attachments, n.documents_url),"
-	" coalesce(r.closed_at, 0), r.id IS NOT NULL, n.ingested_at"
-	" FROM notice n LEFT JOIN rfi r ON r.notice_id = n.notice_id"
-	" WHERE n.superseded_by IS NULL AND (?3 IS NULL OR n.kind = ?3)"
-	" AND (?4 IS NULL OR n.notice_id = ?4)"
-	" AND (?5 IS NULL OR ((n.deadline IS NULL OR n.deadline > ?5)"
-	"  AND r.closed_at IS NULL))"
-	" AND (n.kind = 'rfi' OR EXISTS (SELECT 1 FROM match m"
-	"  WHERE m.notice_id = n.notice_id))"
-	" AND (?1 IS NULL OR EXISTS (SELECT 1 FROM lot l JOIN category_lot c"
-	"  ON c.lot = l.id WHERE l.notice = n.id AND c.category = ?1))"
-	" ORDER BY n.published DESC, n.id DESC LIMIT ?2 OFFSET ?6",
+	/* each from its own index: newest first, of a kind, by id */
+	[ST_PUBLIC_NOTICES] = PUBLIC_NOTICES("1"),
+	[ST_PUBLIC_NOTICES_OF_KIND] = PUBLIC_NOTICES("n.kind = ?3"),
+	[ST_PUBLIC_NOTICE] = PUBLIC_NOTICES("n.notice_id = ?4"),
 	[ST_OUTBOX_COUNTS] =
 	"SELECT count(*) FILTER (WHERE state = 'pending'),"
 	" count(*) FILTER (WHERE state = 'sending'),"
@@ -2816,7 +2822,8 @@ store_public_notices(struct store *s, const struct public_query *q,
 {
 	sqlite3_stmt *st;
 
-	if (!(st = stmt(s, ST_PUBLIC_NOTICES)))
+	if (!(st = stmt(s, q->notice_id ? ST_PUBLIC_NOTICE : q->kind ?
+			ST_PUBLIC_NOTICES_OF_KIND : ST_PUBLIC_NOTICES)))
 		return -1;
 	bind_text(st, 1, q->category);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)q->limit);

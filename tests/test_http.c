@@ -211,10 +211,10 @@ post_raw(const char *src, const char *path, const char *headers,
  * header lines: its status. Only valid ones count towards the limit.
  */
 static int
-subscribe(const char *src, const char *headers)
+subscribe_to(const char *src, const char *headers, const char *email)
 {
 	static int firms;
-	char lines[1024], body[1024], orgnr[11];
+	char lines[1024], body[1024], orgnr[11], rcpt[128];
 	int i, sum = 0, d;
 
 	/* 559000NNNN with its Luhn check digit */
@@ -225,13 +225,23 @@ subscribe(const char *src, const char *headers)
 	}
 	orgnr[9] = (char)('0' + (10 - sum % 10) % 10);
 	orgnr[10] = '\0';
-	snprintf(body, sizeof body, "csrf=%s&orgnr=%s&name=Firma&email=f%d%%40"
-		 "firma.example&category=maleri&kind=rfi&frequency=daily"
-		 "&language=sv", csrf, orgnr, firms);
+	if (email)
+		snprintf(rcpt, sizeof rcpt, "%s", email);
+	else
+		snprintf(rcpt, sizeof rcpt, "f%d%%40firma.example", firms);
+	snprintf(body, sizeof body, "csrf=%s&orgnr=%s&name=Firma&email=%s"
+		 "&category=maleri&kind=rfi&frequency=daily&language=sv", csrf,
+		 orgnr, rcpt);
 	snprintf(lines, sizeof lines, "%sContent-Type: "
 		 "application/x-www-form-urlencoded\r\n"
 		 "Content-Length: %zu\r\n", headers, strlen(body));
 	return post_raw(src, "/subscribe", lines, body);
+}
+
+static int
+subscribe(const char *src, const char *headers)
+{
+	return subscribe_to(src, headers, NULL);
 }
 
 static void
@@ -292,6 +302,27 @@ test_trusted_proxy(void)
 	CHECK(subscribe("127.0.0.2", "X-Real-IP: 203.0.113.20\r\n") == 200);
 	CHECK(subscribe("127.0.0.2", "X-Real-IP: 203.0.113.21\r\n") == 200);
 	CHECK(subscribe("127.0.0.2", "X-Real-IP: 203.0.113.22\r\n") == 429);
+}
+
+/*
+ * Many clients typing one victim's address, each within its own limit:
+ * the victim gets [web] mails_per_recipient mails a day, no more, and
+ * every page says the same.
+ */
+static void
+test_one_recipient(void)
+{
+	char header[64];
+	int i;
+
+	CHECK(restart("trusted_proxies = 127.0.0.1\n") == 0);
+	fetch_csrf();
+	for (i = 0; i < 8; i++) {
+		snprintf(header, sizeof header, "X-Real-IP: 198.18.0.%d\r\n", i + 1);
+		CHECK(subscribe_to(NULL, header, "offer%40victim.example") == 200);
+	}
+	CHECK(db_query(db, "SELECT count(*) FROM message WHERE "
+		       "rcpt = 'offer@victim.example'") == 3);
 }
 
 /* 300 connections at once through the proxy: every one is answered. */
@@ -672,6 +703,7 @@ main(void)
 	RUN(test_head);
 	RUN(test_multipart_unsubscribe);
 	RUN(test_trusted_proxy);
+	RUN(test_one_recipient);
 	RUN(test_many_connections);
 	RUN(test_slow_clients);
 	RUN(test_ipv6);
