@@ -19,6 +19,10 @@ enum firm_frequency {
 	FREQ_WEEKLY
 };
 
+/* Caps on what a firm says of itself: more is a mistake. */
+#define FIRM_EMPLOYEES_MAX 10000000L
+#define FIRM_TURNOVER_MAX 1000000000000000LL	/* kronor a year */
+
 /* A subscribed local firm and what it wants to hear about. */
 struct firm {
 	int64_t id;		/* store row id, 0 before it is stored */

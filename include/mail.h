@@ -59,4 +59,10 @@ int mail_compose_text(const struct mail_headers *h, const char *text,
  */
 int mail_address(const char *mailbox, char *out, size_t outlen);
 
+/*
+ * 1 if the n bytes at s are a local part mail_address takes: an RFC 5322
+ * dot-atom of ASCII, at most 64 bytes.
+ */
+int mail_local_part_ok(const char *s, size_t n);
+
 #endif

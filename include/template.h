@@ -76,6 +76,8 @@ void tpl_vars_free(struct tpl_vars *v);
 int tpl_set(struct tpl_vars *v, const char *name, const char *value);
 int tpl_setf(struct tpl_vars *v, const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* 1 if {{#name}} would show: name is a non-empty string or list. */
+int tpl_isset(const struct tpl_vars *v, const char *name);
 /*
  * Appends a new, empty child context to the list named list, replacing a
  * string of that name, and returns it; v owns it.

@@ -1,16 +1,16 @@
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
+#include "address.h"
+#include "amount.h"
 #include "buf.h"
 #include "category.h"
 #include "cpv.h"
 #include "firm.h"
 #include "log.h"
-#include "mail.h"
 #include "notice.h"
 
 #define CSV_MAX_FIELD 4096
@@ -345,18 +345,17 @@ trim(char *s)
 	return s;
 }
 
+/* A number column, as a firm would type it into the web form. */
 static int
-parse_count(const char *s, long long max, long long *out)
+parse_number(const char *s, enum amount_kind kind, long long max,
+	     const char *where, const char *column, long long *out)
 {
-	char *end;
-	long long v;
+	enum amount_why why;
 
-	errno = 0;
-	v = strtoll(s, &end, 10);
-	if (errno || end == s || *end || v < 0 || v > max)
-		return -1;
-	*out = v;
-	return 0;
+	if (amount_read(s ? s : "", kind, max, out, &why) == 0)
+		return 0;
+	return error("%s: %s: '%s': %s", where, column, s,
+		     amount_why_text(why, kind, "en"));
 }
 
 /* Splits a space-separated list; each word is checked and normalised. */
@@ -446,8 +445,9 @@ firm_from_row(const struct csv_row *row, const int *colmap,
 	      const struct category_set *cs, const char *filename,
 	      struct firm **out)
 {
-	char where[512], orgnr[12], addr[256];
+	char where[512], orgnr[12], addr[ADDRESS_MAX + 1];
 	char *v[NCOLUMNS] = { 0 };
+	enum address_why awhy;
 	struct firm *f = NULL;
 	long long num;
 	size_t i;
@@ -469,10 +469,10 @@ firm_from_row(const struct csv_row *row, const int *colmap,
 		error("%s: name: missing or longer than 200 bytes", where);
 		goto out;
 	}
-	if (!v[COL_EMAIL] || mail_address(v[COL_EMAIL], addr, sizeof addr) < 0 ||
-	    strcmp(addr, v[COL_EMAIL]) != 0) {
-		error("%s: email: '%s' is not an email address", where,
-		      v[COL_EMAIL] ? v[COL_EMAIL] : "");
+	if (address_read(v[COL_EMAIL] ? v[COL_EMAIL] : "", addr, &awhy) < 0) {
+		error("%s: email: '%s' is not an email address: %s", where,
+		      v[COL_EMAIL] ? v[COL_EMAIL] : "",
+		      address_why_text(awhy, "en"));
 		goto out;
 	}
 	if (!(f->orgnr = strdup(orgnr)) || !(f->name = strdup(v[COL_NAME])) ||
@@ -509,22 +509,14 @@ firm_from_row(const struct csv_row *row, const int *colmap,
 	}
 	if (!f->language)
 		goto out;
-	if (given(v, COL_EMPLOYEES)) {
-		if (parse_count(v[COL_EMPLOYEES], 10000000, &num) < 0) {
-			error("%s: employees: '%s' is not a number of employees",
-			      where, v[COL_EMPLOYEES]);
-			goto out;
-		}
-		f->employees = (long)num;
-	}
-	if (given(v, COL_TURNOVER)) {
-		if (parse_count(v[COL_TURNOVER], 1000000000000000LL, &num) < 0) {
-			error("%s: turnover: '%s' is not an annual turnover in SEK",
-			      where, v[COL_TURNOVER]);
-			goto out;
-		}
-		f->turnover = num;
-	}
+	if (parse_number(v[COL_EMPLOYEES], AMOUNT_COUNT, FIRM_EMPLOYEES_MAX,
+			 where, "employees", &num) < 0)
+		goto out;
+	f->employees = (long)num;
+	if (parse_number(v[COL_TURNOVER], AMOUNT_KRONOR, FIRM_TURNOVER_MAX,
+			 where, "turnover", &num) < 0)
+		goto out;
+	f->turnover = num;
 	if (given(v, COL_KINDS) && firm_kinds_parse(v[COL_KINDS], &f->kinds) < 0) {
 		error("%s: kinds: '%s' is not a list of planned, rfi, tender, "
 		      "result", where, v[COL_KINDS]);

@@ -448,6 +448,12 @@ mail_address(const char *mailbox, char *out, size_t outlen)
 	return 0;
 }
 
+int
+mail_local_part_ok(const char *s, size_t n)
+{
+	return n <= LOCAL_MAX && dot_atom_ok(s, n);
+}
+
 /*
  * A display name as written; a quoted-string loses its quotes and quoting
  * backslashes, and spaces are collapsed and trimmed again.

@@ -11,7 +11,9 @@
 
 #include <openssl/evp.h>
 
+#include "address.h"
 #include "alert.h"
+#include "amount.h"
 #include "atom.h"
 #include "codes.h"
 #include "cpv.h"
@@ -67,7 +69,7 @@ static const char *const known_fields[] = {
 	"freq_weekly_checked", "lang_sv_checked", "lang_en_checked", "saved",
 	"unsubscribed", "export_url", "delete_action", "firm_name",
 	"manage_url", "registered", "result", "status", "manage",
-	"new_email", "address", "next_url", "prev_url", "page",
+	"new_email", "address", "next_url", "prev_url", "page", "field",
 	NULL
 };
 
@@ -1107,13 +1109,26 @@ static const char *const firm_fields[] = {
 	"turnover", "kind", "frequency", "language", "csrf", NULL
 };
 
+/* What the form shows as the firm typed it when it comes back. */
+static const char *const typed_fields[] = {
+	"name", "email", "cpv", "employees", "turnover", NULL
+};
+
+/*
+ * An error on the form, about field (the id of its input, so the message
+ * can link to it): the message sv or en, after it why if not NULL.
+ */
 static int
-add_error(struct tpl_vars *v, const struct visit *vi, const char *sv,
-	  const char *en)
+add_error(struct tpl_vars *v, const struct visit *vi, const char *field,
+	  const char *sv, const char *en, const char *why)
 {
 	struct tpl_vars *e = tpl_add(v, "errors");
+	const char *what = vi->en ? en : sv;
 
-	return e ? tpl_set(e, "message", vi->en ? en : sv) : -1;
+	if (!e || tpl_set(e, "field", field) < 0)
+		return -1;
+	return why ? tpl_setf(e, "message", "%s: %s", what, why) :
+		     tpl_set(e, "message", what);
 }
 
 static int
@@ -1143,39 +1158,48 @@ form_kind(const char *s)
 	return 0;
 }
 
+/*
+ * The number in a field of the form, -1 if blank: 0, or 1 with an error
+ * on the page; -1 when memory runs out.
+ */
 static int
-number_field(const char *s, long long max, long long *out)
+number_field(const struct visit *vi, struct tpl_vars *v, const char *field,
+	     const char *sv, const char *en, enum amount_kind kind,
+	     long long max, long long *out)
 {
-	char *end;
+	const char *s = form_get(vi->body, field);
+	enum amount_why why;
 
-	*out = -1;
-	if (!s || !*s)
+	if (amount_read(s ? s : "", kind, max, out, &why) == 0)
 		return 0;
-	*out = strtoll(s, &end, 10);
-	return *end || *out < 0 || *out > max ? -1 : 0;
+	return add_error(v, vi, field, sv, en,
+			 amount_why_text(why, kind, lang_of(vi))) < 0 ? -1 : 1;
 }
 
 /*
  * A firm from the subscribe or manage form; each mistake becomes an error
- * on the page. -1 only when memory runs out.
+ * on the page, and a field is only taken whole, as written: the caller
+ * stores nothing while there are errors. -1 only when memory runs out.
  */
 static int
 firm_from_form(const struct visit *vi, struct firm *f, struct tpl_vars *v,
 	       int *errors)
 {
 	const struct form *b = vi->body;
-	const char *s, *name = form_get(b, "name"), *email = form_get(b, "email");
-	char orgnr[12], addr[256], cpv[CPV_LEN + 1];
+	const char *s, *name = form_get(b, "name");
+	char orgnr[12], addr[ADDRESS_MAX + 1], cpv[CPV_LEN + 1], why[96];
+	enum address_why awhy;
 	long long n;
 	size_t i;
-	int e = 0;
+	int e = 0, rc;
 
 	if (!f->orgnr) {
 		if (!(s = form_get(b, "orgnr")) || orgnr_normalize(s, orgnr) < 0)
-			e |= add_error(v, vi, "Organisationsnumret stämmer inte "
-				       "(tio siffror, NNNNNN-NNNN).",
+			e |= add_error(v, vi, "orgnr", "Organisationsnumret "
+				       "stämmer inte (tio siffror, NNNNNN-NNNN).",
 				       "The organisation number is not valid "
-				       "(ten digits, NNNNNN-NNNN).") < 0 ? -1 : 1;
+				       "(ten digits, NNNNNN-NNNN).", NULL) < 0 ?
+			     -1 : 1;
 		else if (!(f->orgnr = strdup(orgnr)))
 			return -1;
 	}
@@ -1183,14 +1207,15 @@ firm_from_form(const struct visit *vi, struct firm *f, struct tpl_vars *v,
 	free(f->email);
 	f->name = f->email = NULL;
 	if (!name || !*name || strlen(name) > 200 || strpbrk(name, "\r\n"))
-		e |= add_error(v, vi, "Ange företagets namn.",
-			       "Give the firm's name.") < 0 ? -1 : 1;
+		e |= add_error(v, vi, "name", "Ange företagets namn.",
+			       "Give the firm's name.", NULL) < 0 ? -1 : 1;
 	else if (!(f->name = strdup(name)))
 		return -1;
-	if (!email || mail_address(email, addr, sizeof addr) < 0 ||
-	    strcmp(addr, email) != 0)
-		e |= add_error(v, vi, "E-postadressen stämmer inte.",
-			       "The e-mail address is not valid.") < 0 ? -1 : 1;
+	s = form_get(b, "email");
+	if (address_read(s ? s : "", addr, &awhy) < 0)
+		e |= add_error(v, vi, "email", "E-postadress", "Email address",
+			       address_why_text(awhy, lang_of(vi))) < 0 ?
+		     -1 : 1;
 	else if (!(f->email = strdup(addr)))
 		return -1;
 	strvec_free(f->categories, f->ncategories);
@@ -1201,62 +1226,73 @@ firm_from_form(const struct visit *vi, struct firm *f, struct tpl_vars *v,
 	for (i = 0; i < form_count(b, "category"); i++) {
 		s = form_get_nth(b, "category", i);
 		if (!category_find(vi->site->o.categories, s))
-			e |= add_error(v, vi, "Okänd kategori.",
-				       "Unknown category.") < 0 ? -1 : 1;
+			e |= add_error(v, vi, "category-hint", "Okänd kategori.",
+				       "Unknown category.", NULL) < 0 ? -1 : 1;
 		else if (strvec_push(&f->categories, &f->ncategories, s) < 0)
 			return -1;
 	}
 	for (s = form_get(b, "cpv"); s && *s; ) {
 		char word[32];
-		size_t len = strcspn(s, " ,;");
+		size_t len = strcspn(s, " ,;"), cut = len < 31 ? len : 31;
 
-		snprintf(word, sizeof word, "%.*s", (int)(len < 31 ? len : 31), s);
+		/* quoted in the message, so cut between characters */
+		while (cut < len && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+		snprintf(word, sizeof word, "%.*s", (int)cut, s);
 		s += len;
 		s += strspn(s, " ,;");
 		if (!*word)
 			continue;
-		if (cpv_normalize(word, cpv) < 0 || !cpv_known(cpv))
-			e |= add_error(v, vi, "En CPV-kod finns inte.",
-				       "A CPV code does not exist.") < 0 ? -1 : 1;
-		else if (strvec_push(&f->cpv, &f->ncpv, cpv) < 0)
+		if (cpv_normalize(word, cpv) < 0 || !cpv_known(cpv)) {
+			snprintf(why, sizeof why, vi->en ? "“%s” is no CPV code." :
+				 "”%s” är ingen CPV-kod.", word);
+			e |= add_error(v, vi, "cpv", "CPV-koder", "CPV codes",
+				       why) < 0 ? -1 : 1;
+		} else if (strvec_push(&f->cpv, &f->ncpv, cpv) < 0) {
 			return -1;
+		}
 	}
 	if (f->ncategories == 0 && f->ncpv == 0)
-		e |= add_error(v, vi, "Välj minst en kategori eller ange en "
-			       "CPV-kod.", "Choose a category or give a CPV "
-			       "code.") < 0 ? -1 : 1;
+		e |= add_error(v, vi, "category-hint", "Välj minst en bransch "
+			       "eller ange en CPV-kod.", "Choose an industry or "
+			       "give a CPV code.", NULL) < 0 ? -1 : 1;
 	for (i = 0; i < form_count(b, "region"); i++) {
 		s = form_get_nth(b, "region", i);
 		if (!is_region(s))
-			e |= add_error(v, vi, "Okänt län.", "Unknown county.") < 0 ?
-			     -1 : 1;
+			e |= add_error(v, vi, "region-hint", "Okänt län.",
+				       "Unknown county.", NULL) < 0 ? -1 : 1;
 		else if (strvec_push(&f->regions, &f->nregions, s) < 0)
 			return -1;
 	}
-	if (number_field(form_get(b, "employees"), 10000000, &n) < 0)
-		e |= add_error(v, vi, "Antalet anställda ska vara ett heltal.",
-			       "Employees must be a whole number.") < 0 ? -1 : 1;
-	f->employees = (long)n;
-	if (number_field(form_get(b, "turnover"), 1000000000000LL, &n) < 0)
-		e |= add_error(v, vi, "Omsättningen ska vara ett belopp i kronor.",
-			       "Turnover must be an amount in SEK.") < 0 ? -1 : 1;
-	f->turnover = n;
+	if (!(rc = number_field(vi, v, "employees", "Antal anställda",
+				"Number of employees", AMOUNT_COUNT,
+				FIRM_EMPLOYEES_MAX, &n)))
+		f->employees = (long)n;
+	e |= rc;
+	if (!(rc = number_field(vi, v, "turnover", "Omsättning per år",
+				"Annual turnover", AMOUNT_KRONOR,
+				FIRM_TURNOVER_MAX, &n)))
+		f->turnover = n;
+	e |= rc;
 	f->kinds = 0;
 	for (i = 0; i < form_count(b, "kind"); i++) {
 		unsigned k = form_kind(form_get_nth(b, "kind", i));
 
 		if (!k)
-			e |= add_error(v, vi, "Okänd typ av annons.",
-				       "Unknown kind of notice.") < 0 ? -1 : 1;
+			e |= add_error(v, vi, "kind-planning", "Okänd typ av "
+				       "annons.", "Unknown kind of notice.",
+				       NULL) < 0 ? -1 : 1;
 		f->kinds |= k;
 	}
 	if (f->kinds == 0)
-		e |= add_error(v, vi, "Välj minst en typ av annons.",
-			       "Choose at least one kind of notice.") < 0 ? -1 : 1;
+		e |= add_error(v, vi, "kind-planning", "Välj minst en typ av "
+			       "annons.", "Choose at least one kind of notice.",
+			       NULL) < 0 ? -1 : 1;
 	if (!(s = form_get(b, "frequency")) ||
 	    firm_frequency_parse(s, &f->frequency) < 0)
-		e |= add_error(v, vi, "Välj hur ofta ni vill ha mejl.",
-			       "Choose how often you want mails.") < 0 ? -1 : 1;
+		e |= add_error(v, vi, "frequency-immediately", "Välj hur ofta ni "
+			       "vill ha mejl.", "Choose how often you want "
+			       "mails.", NULL) < 0 ? -1 : 1;
 	s = form_get(b, "language");
 	free(f->language);
 	if (!(f->language = strdup(s && strcmp(s, "en") == 0 ? "en" : "sv")))
@@ -1267,26 +1303,52 @@ firm_from_form(const struct visit *vi, struct firm *f, struct tpl_vars *v,
 	return 0;
 }
 
-/* The form's fields from a firm, to show it again or for the first time. */
+/*
+ * The form's fields. A form sent back with errors shows each field as
+ * the firm typed it, so a mistake is put right where it was made and
+ * nothing else is lost; otherwise the firm's data is shown in the forms
+ * the readers take back unchanged ("1 800 000", "info@räksmörgås.se"),
+ * so sending the manage form as it is changes nothing. Choices are
+ * always the firm's.
+ */
 static int
 set_firm_form(struct tpl_vars *v, const struct visit *vi, const struct firm *f)
 {
 	const struct category_set *cs = vi->site->o.categories;
+	char email[1024], number[AMOUNT_FORMAT_MAX];
 	struct tpl_vars *item;
 	struct buf cpv;
 	size_t i, k;
 	int rc = -1;
 
 	buf_init(&cpv, 4096);
-	for (i = 0; i < f->ncpv; i++)
-		if (buf_printf(&cpv, "%s%s", i ? " " : "", f->cpv[i]) < 0)
+	if (vi->body && tpl_isset(v, "errors")) {
+		for (i = 0; typed_fields[i]; i++)
+			if (tpl_set(v, typed_fields[i],
+				    form_get(vi->body, typed_fields[i])) < 0)
+				goto out;
+		/* the manage form's orgnr is only ever the firm's own */
+		if (tpl_set(v, "orgnr", f->id ? f->orgnr :
+			    form_get(vi->body, "orgnr")) < 0)
 			goto out;
-	if (tpl_set(v, "orgnr", f->orgnr) < 0 || tpl_set(v, "name", f->name) < 0 ||
-	    tpl_set(v, "email", f->email) < 0 ||
-	    tpl_set(v, "cpv", buf_str(&cpv)) < 0 ||
-	    (f->employees >= 0 && tpl_setf(v, "employees", "%ld", f->employees) < 0) ||
-	    (f->turnover >= 0 && tpl_setf(v, "turnover", "%lld", f->turnover) < 0))
-		goto out;
+	} else {
+		for (i = 0; i < f->ncpv; i++)
+			if (buf_printf(&cpv, "%s%s", i ? " " : "", f->cpv[i]) < 0)
+				goto out;
+		if (tpl_set(v, "orgnr", f->orgnr) < 0 ||
+		    tpl_set(v, "name", f->name) < 0 ||
+		    (f->email && (address_display(f->email, email,
+						  sizeof email) < 0 ||
+				  tpl_set(v, "email", email) < 0)) ||
+		    tpl_set(v, "cpv", buf_str(&cpv)) < 0 ||
+		    (f->employees >= 0 &&
+		     (amount_format(f->employees, number, sizeof number) < 0 ||
+		      tpl_set(v, "employees", number) < 0)) ||
+		    (f->turnover >= 0 &&
+		     (amount_format(f->turnover, number, sizeof number) < 0 ||
+		      tpl_set(v, "turnover", number) < 0)))
+			goto out;
+	}
 	for (i = 0; i < cs->n; i++) {
 		if (!(item = tpl_add(v, "categories")) ||
 		    tpl_set(item, "key", cs->v[i].key) < 0 ||
@@ -1464,7 +1526,7 @@ page_subscribe(struct visit *vi)
 {
 	struct tpl_vars *v = tpl_vars_new();
 	struct firm *f = firm_new();
-	char why[128], key[96];
+	char why[128], key[96], shown[ADDRESS_MAX + 1];
 	int errors = 0, allowed;
 	struct timespec start;
 
@@ -1513,7 +1575,8 @@ page_subscribe(struct visit *vi)
 	}
 	answer_no_sooner(&start);
 	/* the same page whoever subscribes: it tells no one who does */
-	if (tpl_set(v, "email", f->email) < 0)
+	if (address_display(f->email, shown, sizeof shown) < 0 ||
+	    tpl_set(v, "email", shown) < 0)
 		store_failed(vi);
 	else
 		render(vi, PAGE_SUBSCRIBE_SENT, v, 200);
@@ -1692,13 +1755,15 @@ static int
 request_address(struct visit *vi, struct firm *f, struct tpl_vars *v,
 		const char *stored_email)
 {
+	char shown[ADDRESS_MAX + 1];
 	int allowed;
 
 	if (store_request_email(vi->conn->store, f->id, f->email, vi->now) < 0 ||
 	    (allowed = recipient_allowed(vi, f->email)) < 0 ||
 	    (allowed &&
 	     outbox_queue_address(vi->conn->outbox, f, vi->now, vi->now) < 0) ||
-	    tpl_set(v, "new_email", f->email) < 0)
+	    address_display(f->email, shown, sizeof shown) < 0 ||
+	    tpl_set(v, "new_email", shown) < 0)
 		return -1;
 	if (allowed)
 		mail_queued(vi);

@@ -644,6 +644,15 @@ tpl_set(struct tpl_vars *v, const char *name, const char *value)
 }
 
 int
+tpl_isset(const struct tpl_vars *v, const char *name)
+{
+	size_t i = find_var(v, name);
+
+	return i < v->n && (v->v[i].value ? *v->v[i].value != '\0' :
+			    v->v[i].nitems > 0);
+}
+
+int
 tpl_setf(struct tpl_vars *v, const char *name, const char *fmt, ...)
 {
 	va_list ap;

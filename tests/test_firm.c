@@ -133,6 +133,37 @@ test_csv_semicolon_and_column_order(void)
 	firm_list_release(&l);
 }
 
+/*
+ * A register as a municipality's spreadsheet writes it: an address with
+ * an internationalised domain, stored as its A-label, and amounts as
+ * Swedish write them.
+ */
+static void
+test_csv_swedish_forms(void)
+{
+	struct firm_list l = { 0 };
+	char *err;
+	int rc;
+
+	err = parse_capture("orgnr;name;email;cpv;regions;employees;turnover\n"
+			    "556036-0793;Räksmörgåsen AB;info@räksmörgås.se;"
+			    "45442100;SE232;1 200;1,8 milj\n"
+			    "212000-9994;B;kontakt@bygg-åkesson.se;45442100;SE232;"
+			    "2;1\xc2\xa0" "800\xc2\xa0" "000 kr\n", &l, &rc);
+	CHECK(rc == 0);
+	CHECK_STR(err, "");
+	CHECK(l.n == 2);
+	if (l.n == 2) {
+		CHECK_STR(l.v[0]->email, "info@xn--rksmrgs-5wao1o.se");
+		CHECK(l.v[0]->employees == 1200);
+		CHECK(l.v[0]->turnover == 1800000);
+		CHECK_STR(l.v[1]->email, "kontakt@xn--bygg-kesson-18a.se");
+		CHECK(l.v[1]->turnover == 1800000);
+	}
+	free(err);
+	firm_list_release(&l);
+}
+
 /* A file that cannot be read at all: -1, nothing. */
 static void
 expect_error(const char *csv, const char *want)
@@ -186,6 +217,12 @@ test_csv_errors(void)
 		     "firms.csv:2: name: missing");
 	expect_skipped(HDR "556036-0793,A,not-an-address,45442100,SE232\n",
 		     "firms.csv:2: email: 'not-an-address' is not an email address");
+	expect_skipped(HDR "556036-0793,A,a@localhost,45442100,SE232\n",
+		     "firms.csv:2: email: 'a@localhost' is not an email address: "
+		     "the domain after @ cannot be reached");
+	expect_skipped(HDR "556036-0793,A,a@firma,45442100,SE232\n",
+		     "firms.csv:2: email: 'a@firma' is not an email address: "
+		     "the part after @ must be a domain name with a dot");
 	expect_skipped(HDR "556036-0793,A,a@b.example,4544210,SE232\n",
 		     "firms.csv:2: cpv: unknown code '4544210'");
 	expect_skipped(HDR "556036-0793,A,a@b.example,99999999,SE232\n",
@@ -213,6 +250,12 @@ test_csv_errors(void)
 	expect_skipped("orgnr,name,email,cpv,regions,employees\n"
 		     "556036-0793,A,a@b.example,45442100,SE232,-3\n",
 		     "firms.csv:2: employees: '-3'");
+	expect_skipped("orgnr,name,email,cpv,regions,employees\n"
+		     "556036-0793,A,a@b.example,45442100,SE232,två\n",
+		     "firms.csv:2: employees: 'två': write the number in figures");
+	expect_skipped("orgnr,name,email,cpv,regions,turnover\n"
+		     "556036-0793,A,a@b.example,45442100,SE232,\"1,8\"\n",
+		     "firms.csv:2: turnover: '1,8': write whole kronor");
 	expect_skipped(HDR "556036-0793,A,a@b.example,45442100,SE232,extra\n",
 		     "firms.csv:2: 6 fields, but the header names 5");
 	expect_skipped(HDR "556036-0793,A,a@b.example,45442100,SE232\n"
@@ -252,6 +295,7 @@ main(void)
 	RUN(test_luhn);
 	RUN(test_orgnr);
 	RUN(test_csv_good);
+	RUN(test_csv_swedish_forms);
 	RUN(test_csv_semicolon_and_column_order);
 	RUN(test_csv_errors);
 	RUN(test_csv_all_errors_reported);

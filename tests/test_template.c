@@ -497,11 +497,18 @@ test_values(void)
 	check_render("[{{a}}] {{b}}", v, TPL_TEXT, "[] two");
 
 	/* a list replaced by a string and back */
+	CHECK(!tpl_isset(v, "l"));
 	CHECK(tpl_add(v, "l") != NULL);
+	CHECK(tpl_isset(v, "l"));
 	CHECK(tpl_set(v, "l", "str") == 0);
+	CHECK(tpl_isset(v, "l"));
 	check_render("{{l}}{{#l}}!{{/l}}", v, TPL_TEXT, "str!");
 	CHECK(tpl_add(v, "l") != NULL && tpl_add(v, "l") != NULL);
 	check_render("[{{l}}]{{#l}}!{{/l}}", v, TPL_TEXT, "[]!!");
+	CHECK(tpl_set(v, "e", "") == 0);
+	CHECK(!tpl_isset(v, "e"));
+	CHECK(!tpl_isset(v, "a"));
+	CHECK(tpl_isset(v, "b"));
 
 	CHECK(tpl_set(v, "u", "Malmö €") == 0);
 	capture_start(&c, 2);
