@@ -1172,7 +1172,7 @@ page_subscribe(struct visit *vi)
 	f->id = id;
 	if ((state == FIRM_ACTIVE || state == FIRM_UNSUBSCRIBED ?
 	     outbox_queue_manage_link(vi->site->o.outbox, f, vi->now) :
-	     outbox_queue_confirmation(vi->site->o.outbox, f, vi->now)) < 0) {
+	     outbox_queue_confirmation(vi->site->o.outbox, f, vi->now)) != 0) {
 		store_failed(vi);
 		goto out;
 	}

@@ -12,8 +12,6 @@
 #include <curl/curl.h>
 #include <dirent.h>
 #include <strings.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <libxml/parser.h>
@@ -24,6 +22,7 @@
 #include "test.h"
 #include "testutil.h"
 #include "testdb.h"
+#include "testserver.h"
 
 #define NOW "2026-11-25T08:00:00Z"
 
@@ -52,62 +51,31 @@ tl(const char *args)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
-/* Starts `tenderlots web` and waits for the port it prints. */
+/* Starts `tenderlots web` with its clock at now. */
 static int
 start_server(const char *now)
 {
 	const char *bin = getenv("TENDERLOTS_BIN");
 	const char *wrapper = getenv("TENDERLOTS_WRAPPER");
-	const struct timespec pause = { 0, 20L * 1000 * 1000 };
-	char out[PATH_MAX + 16], cmd[PATH_MAX * 2], *text, *p;
-	int i, status;
+	char cmd[PATH_MAX * 2];
 
-	snprintf(out, sizeof out, "%s/web.out", dir);
-	unlink(out);
-	fflush(NULL);
-	if ((server = fork()) < 0)
-		return -1;
-	if (server == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (chdir(dir) < 0 || !freopen(out, "w", stdout))
-			_exit(127);
-		setenv("TENDERLOTS_NOW", now, 1);
-		/* under make valgrind, the server runs under valgrind too */
-		snprintf(cmd, sizeof cmd, "exec %s '%s' -c tenderlots.conf web",
-			 wrapper ? wrapper : "", bin ? bin : "build/tenderlots");
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	/* valgrind takes its time to start */
-	for (i = 0; i < 1500; i++) {
-		if ((text = read_text(out)) &&
-		    (p = strstr(text, "listening on http://127.0.0.1:"))) {
-			snprintf(base, sizeof base, "http://127.0.0.1:%d",
-				 atoi(p + strlen("listening on http://127.0.0.1:")));
-			free(text);
-			return 0;
-		}
-		free(text);
-		if (waitpid(server, &status, WNOHANG) == server)
-			break;
-		nanosleep(&pause, NULL);
-	}
-	server = -1;
-	return -1;
+	/* under make valgrind, the server runs under valgrind too */
+	snprintf(cmd, sizeof cmd, "TENDERLOTS_NOW=%s exec %s '%s' -c "
+		 "tenderlots.conf web", now, wrapper ? wrapper : "",
+		 bin ? bin : "build/tenderlots");
+	return test_web_start(dir, cmd, &server, base, sizeof base);
 }
 
 static int
 stop_server(void)
 {
-	int status;
+	int rc;
 
 	if (server <= 0)
 		return -1;
-	kill(server, SIGTERM);
-	if (waitpid(server, &status, 0) != server)
-		return -1;
+	rc = test_server_stop(server);
 	server = -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return rc;
 }
 
 struct reply {
@@ -567,15 +535,13 @@ test_one_click_unsubscribe(void)
 
 /* The script that fills in and submits the real form, as a person would. */
 static const char fill_in[] =
-	"<script>\n"
 	"var f = document.forms[0];\n"
 	"f.orgnr.value = '559318-8062';\n"
 	"f.elements['name'].value = 'Nordic Måleri & Co';\n"
 	"f.email.value = 'info@nordicmaleri.example';\n"
 	"f.querySelector('input[name=category][value=maleri]').checked = true;\n"
 	"f.querySelector('input[name=region][value=SE232]').checked = true;\n"
-	"f.submit();\n"
-	"</script>\n";
+	"f.submit();";
 
 /*
  * Headless Chromium draws the pages, and fills in and submits the
@@ -585,10 +551,7 @@ static const char fill_in[] =
 static void
 test_browser(void)
 {
-	char cmd[PATH_MAX * 4], url[128], png[PATH_MAX + 16], page[PATH_MAX + 16];
-	char dom[PATH_MAX + 16], *text, *head, *body;
-	struct buf html;
-	struct reply r;
+	char cmd[PATH_MAX * 4], url[128], png[PATH_MAX + 16], *text;
 
 	CHECK(access("/usr/bin/chromium", X_OK) == 0);
 	snprintf(png, sizeof png, "%s/subscribe.png", dir);
@@ -600,28 +563,8 @@ test_browser(void)
 	CHECK(text && strncmp(text, "\x89PNG", 4) == 0);
 	free(text);
 
-	/* the real form, as served, with a script that fills it in */
-	CHECK(get("/subscribe", &r) == 200);
-	buf_init(&html, 0);
-	head = strstr(buf_str(&r.body), "<head>");
-	body = strstr(buf_str(&r.body), "</body>");
-	CHECK(head && body);
-	if (head && body) {
-		buf_add(&html, buf_str(&r.body), (size_t)(head - buf_str(&r.body)) + 6);
-		buf_printf(&html, "<base href=\"%s/\">", base);
-		buf_add(&html, head + 6, (size_t)(body - head - 6));
-		buf_adds(&html, fill_in);
-		buf_adds(&html, body);
-	}
-	release(&r);
-	snprintf(page, sizeof page, "%s/fill.html", dir);
-	snprintf(dom, sizeof dom, "%s/dom.html", dir);
-	write_text(page, buf_str(&html));
-	buf_release(&html);
-	snprintf(cmd, sizeof cmd, "sh '%s/tests/report_shot.sh' --dom '%s' > '%s'",
-		 project, page, dom);
-	CHECK(system(cmd) == 0);
-	text = read_text(dom);
+	/* the real form, as served, filled in by a script */
+	text = browser_dom(project, dir, url, fill_in);
 	CHECK(text && strstr(text, "<h1>Kolla er e-post</h1>"));
 	free(text);
 	CHECK(db_query(db, "SELECT count(*) FROM firm WHERE orgnr = '559318-8062'"
