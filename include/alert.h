@@ -55,10 +55,13 @@ void alert_mail_release(struct alert_mail *m);
 
 /*
  * Renders one kind in lang ("en", else Swedish) with the fields in v, to
- * which it adds the rendered subject as "subject" and "lang".
+ * which it adds the rendered subject as "subject" and "lang". When a part
+ * does not fit its cap, why names its template, e.g. "sv/tender.subject:
+ * the rendered text is longer than 4096 bytes".
  */
 int alert_render(const struct alert_templates *t, enum alert_kind kind,
-		 const char *lang, struct tpl_vars *v, struct alert_mail *out);
+		 const char *lang, struct tpl_vars *v, struct alert_mail *out,
+		 char *why, size_t whylen);
 
 /*
  * Signed links to the public pages, "<public_url>/<purpose>/<token>",

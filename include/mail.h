@@ -19,7 +19,8 @@ struct mail_headers {
 	const char *message_id;		/* "local@domain", without <> */
 	time_t date;
 	const char *list_id;		/* "Name <id.domain>", NULL for none */
-	const char *list_unsubscribe_url;	/* https URL, NULL for none */
+	/* https URL, NULL for none: one-click (RFC 8058) needs https */
+	const char *list_unsubscribe_url;
 	const char *list_unsubscribe_mailto;	/* mailto: URL, NULL for none */
 	const char *language;		/* Content-Language, e.g. "sv"; NULL for none */
 };
@@ -43,12 +44,16 @@ struct mail_body {
  * A complete message: text/plain alone, or multipart/alternative with the
  * HTML, inside multipart/mixed when there are attachments. Text parts are
  * UTF-8 quoted-printable. -1 on error (invalid address or attachment,
- * buffer cap), and out is left as it was.
+ * buffer cap), and out is left as it was; err then says why, or, when err
+ * is NULL, the error is reported.
  */
 int mail_compose(const struct mail_headers *h, const struct mail_body *body,
-		 struct buf *out);
+		 struct buf *out, char *err, size_t errlen);
 
-/* A text/plain message: mail_compose with no HTML and no attachments. */
+/*
+ * A text/plain message: mail_compose with no HTML and no attachments,
+ * errors reported.
+ */
 int mail_compose_text(const struct mail_headers *h, const char *text,
 		      struct buf *out);
 

@@ -29,12 +29,20 @@ struct outbox *outbox_new(struct store *s, const struct config *cfg,
 void outbox_free(struct outbox *o);
 
 /*
+ * The outbox_queue_ functions add the mails they queue to *queued. A mail
+ * that cannot be built (a template over its cap, a link that cannot be
+ * made, a message too large) fails alone: it is counted in *failed and
+ * kept in the outbox as failed, saying why, and not built again; the
+ * others go on. -1 only when the store failed.
+ */
+
+/*
  * Queues the firms' matches not yet mailed: one mail per notice to firms
  * that want them at once, one digest at the digest hour to the others;
  * never more matches a day than [match] max_per_day, best first.
  */
 int outbox_queue_alerts(struct outbox *o, const struct firm_list *firms,
-			time_t now, unsigned *queued);
+			time_t now, unsigned *queued, unsigned *failed);
 
 /*
  * Queues a mail about each changed notice to the firms that were mailed
@@ -42,14 +50,14 @@ int outbox_queue_alerts(struct outbox *o, const struct firm_list *firms,
  * documents.
  */
 int outbox_queue_changes(struct outbox *o, const struct firm_list *firms,
-			 time_t now, unsigned *queued);
+			 time_t now, unsigned *queued, unsigned *failed);
 
 /*
  * Queues deadline reminders ([mail] reminder_days before) to the firms
  * that were mailed about a lot and did not stop its notice.
  */
 int outbox_queue_reminders(struct outbox *o, const struct firm_list *firms,
-			   time_t now, unsigned *queued);
+			   time_t now, unsigned *queued, unsigned *failed);
 
 /*
  * Queues invitations to information meetings, with a calendar file, to the
@@ -57,12 +65,13 @@ int outbox_queue_reminders(struct outbox *o, const struct firm_list *firms,
  * and an update or a cancellation to those invited to an earlier version.
  */
 int outbox_queue_meetings(struct outbox *o, const struct firm_list *firms,
-			  time_t now, unsigned *queued);
+			  time_t now, unsigned *queued, unsigned *failed);
 
 /*
  * For the web endpoint: the mail with the link that confirms a new
  * subscription (double opt-in), and the mail with the manage link to a
- * firm that subscribed again.
+ * firm that subscribed again. 1 when it could not be built: the request
+ * then has nothing to show for it.
  */
 int outbox_queue_confirmation(struct outbox *o, const struct firm *f,
 			      time_t now);

@@ -453,6 +453,14 @@ struct outbox_message {
 
 int store_queue_message(struct store *s, const struct outbox_message *m,
 			const int64_t *match_ids, size_t nmatch, time_t now);
+/*
+ * A mail that could not be built: its row, failed at once and saying why,
+ * holds its key and the matches it would have reported, so it is not tried
+ * again; m has no text. 1, as store_queue_message, if the key was taken.
+ */
+int store_queue_unbuilt(struct store *s, const struct outbox_message *m,
+			const char *why, const int64_t *match_ids,
+			size_t nmatch, time_t now);
 
 /*
  * Messages due for delivery (pending, next attempt reached); with a
@@ -513,13 +521,20 @@ struct outbox_entry {
 	time_t next_attempt;
 	time_t sent_at;		/* 0: not sent */
 	char *last_error;	/* NULL: none */
+	int has_text;		/* 0: never built, or its text purged */
 };
 
 void outbox_entries_free(struct outbox_entry *e, size_t n);
 /* The newest messages first; state NULL for all states. */
 int store_outbox_list(struct store *s, const char *state, size_t limit,
 		      struct outbox_entry **out, size_t *n);
-/* A failed or waiting message is tried again at the next delivery. */
+/* The message id: *n is 0 when there is none. */
+int store_outbox_get(struct store *s, int64_t id, struct outbox_entry **out,
+		     size_t *n);
+/*
+ * A failed or waiting message that has a text is tried again at the next
+ * delivery.
+ */
 int store_outbox_retry(struct store *s, int64_t id, time_t now, int *found);
 /*
  * Drops the bodies of messages sent before a time. The rows stay, with

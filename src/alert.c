@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -196,28 +197,73 @@ one_line(struct buf *b)
 	}
 }
 
+/* One template rendered onto the end of a part of the mail. */
+struct render_step {
+	const struct tpl *t;
+	enum tpl_escape esc;
+	struct buf *out;
+	const char *lang, *file, *suffix;	/* its name, for why */
+};
+
+/*
+ * Renders a step; when it does not render, why names the template and
+ * the cause: the cap of its part of the mail, or memory, the only things
+ * that fail a render of a checked template.
+ */
+static int
+render_step(const struct render_step *st, const struct tpl_vars *v, char *why,
+	    size_t whylen)
+{
+	errno = 0;
+	if (tpl_render(st->t, v, st->esc, st->out) == 0)
+		return 0;
+	if (errno == ENOMEM)
+		snprintf(why, whylen, "out of memory");
+	else
+		snprintf(why, whylen, "%s%s%s%s%s: the rendered text is longer "
+			 "than %zu bytes", st->lang ? st->lang : "",
+			 st->lang ? "/" : "", st->file, st->suffix ? "." : "",
+			 st->suffix ? st->suffix : "", st->out->max);
+	return -1;
+}
+
 int
 alert_render(const struct alert_templates *t, enum alert_kind kind,
-	     const char *lang, struct tpl_vars *v, struct alert_mail *out)
+	     const char *lang, struct tpl_vars *v, struct alert_mail *out,
+	     char *why, size_t whylen)
 {
 	int en = is_english(lang);
+	const char *l = langs[en], *file = kind_files[kind];
 	struct tpl *const *parts = t->t[en][kind];
 	struct tpl *const *frame = t->frame[en];
+	const struct render_step subject = {
+		parts[PART_SUBJECT], TPL_TEXT, &out->subject, l, file, "subject"
+	};
+	const struct render_step body[] = {
+		{ parts[PART_TEXT], TPL_TEXT, &out->text, l, file, "txt" },
+		{ frame[FRAME_FOOT_TEXT], TPL_TEXT, &out->text, l,
+		  frame_files[FRAME_FOOT_TEXT], NULL },
+		{ t->head, TPL_HTML, &out->html, NULL, "head", "html" },
+		{ parts[PART_HTML], TPL_HTML, &out->html, l, file, "html" },
+		{ frame[FRAME_FOOT_HTML], TPL_HTML, &out->html, l,
+		  frame_files[FRAME_FOOT_HTML], NULL },
+	};
+	size_t i;
 
 	buf_reset(&out->subject);
 	buf_reset(&out->text);
 	buf_reset(&out->html);
-	if (tpl_render(parts[PART_SUBJECT], v, TPL_TEXT, &out->subject) < 0)
+	if (render_step(&subject, v, why, whylen) < 0)
 		return -1;
 	one_line(&out->subject);
 	if (tpl_set(v, "subject", buf_str(&out->subject)) < 0 ||
-	    tpl_set(v, "lang", langs[en]) < 0 ||
-	    tpl_render(parts[PART_TEXT], v, TPL_TEXT, &out->text) < 0 ||
-	    tpl_render(frame[FRAME_FOOT_TEXT], v, TPL_TEXT, &out->text) < 0 ||
-	    tpl_render(t->head, v, TPL_HTML, &out->html) < 0 ||
-	    tpl_render(parts[PART_HTML], v, TPL_HTML, &out->html) < 0 ||
-	    tpl_render(frame[FRAME_FOOT_HTML], v, TPL_HTML, &out->html) < 0)
+	    tpl_set(v, "lang", l) < 0) {
+		snprintf(why, whylen, "out of memory");
 		return -1;
+	}
+	for (i = 0; i < sizeof body / sizeof body[0]; i++)
+		if (render_step(&body[i], v, why, whylen) < 0)
+			return -1;
 	return 0;
 }
 

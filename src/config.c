@@ -1,8 +1,13 @@
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -13,6 +18,10 @@
 #include "netaddr.h"
 
 #define FEED_NAME_MAX		64
+/* Leaves room in a link's buffer for the purpose and the signed token. */
+#define PUBLIC_URL_MAX		256
+#define HOST_MAX		253	/* RFC 1035 2.3.4, without the root dot */
+#define LABEL_MAX		63
 /* Far more than any municipality polls; bounds the feeds array. */
 #define FEEDS_MAX		1000
 
@@ -221,6 +230,171 @@ check_trusted_proxies(const struct config *cfg, const char *path, size_t line)
 			rc = error("%s:%zu: [web] trusted_proxies: '%s' is not an "
 				   "IPv4 or IPv6 address or prefix", path, line, *w);
 	return rc;
+}
+
+/*
+ * The address a URL's host of n bytes writes, IPv4 or bracketed IPv6,
+ * into a: its family, or 0 for a host name.
+ */
+static int
+host_address(const char *host, size_t n, unsigned char a[16])
+{
+	size_t v6 = n > 2 && host[0] == '[' && host[n - 1] == ']';
+	char text[64];
+
+	if (n - 2 * v6 >= sizeof text)
+		return 0;
+	memcpy(text, host + v6, n - 2 * v6);
+	text[n - 2 * v6] = '\0';
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, text, a) != 1)
+		return 0;
+	return v6 ? AF_INET6 : AF_INET;
+}
+
+/*
+ * This machine or a private network (RFC 1918, RFC 4193): the only hosts
+ * a plain-http public_url may name, since its links, tokens and all,
+ * would otherwise cross the internet in clear.
+ */
+static bool
+is_private_host(const char *host, size_t n)
+{
+	unsigned char a[16];
+
+	if (n == 9 && strncasecmp(host, "localhost", 9) == 0)
+		return true;
+	switch (host_address(host, n, a)) {
+	case AF_INET:
+		return a[0] == 127 || a[0] == 10 ||
+		       (a[0] == 172 && (a[1] & 0xf0) == 16) ||
+		       (a[0] == 192 && a[1] == 168);
+	case AF_INET6:
+		return (a[0] & 0xfe) == 0xfc ||
+		       memcmp(a, &in6addr_loopback, sizeof a) == 0;
+	default:
+		return false;
+	}
+}
+
+/* A host name's labels, an IPv4 address or a bracketed IPv6 address. */
+static bool
+valid_host(const char *host, size_t n)
+{
+	unsigned char a[16];
+	size_t i, label = 0;
+
+	if (n > 0 && host[0] == '[')
+		return host_address(host, n, a) == AF_INET6;
+	if (n == 0 || n > HOST_MAX)
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = host[i];
+
+		if (c == '.') {
+			if (label == 0 || host[i - 1] == '-')
+				return false;
+			label = 0;
+		} else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			   (c >= '0' && c <= '9') || (c == '-' && label > 0)) {
+			if (++label > LABEL_MAX)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return label > 0 && host[n - 1] != '-';
+}
+
+/* ":N" up to end, N from 1 to 65535. */
+static bool
+valid_port(const char *p, const char *end)
+{
+	long port = 0;
+
+	if (*p++ != ':' || p == end)
+		return false;
+	for (; p < end; p++) {
+		if (!isdigit((unsigned char)*p))
+			return false;
+		port = port * 10 + (*p - '0');
+		if (port > 65535)
+			return false;
+	}
+	return port >= 1;
+}
+
+/*
+ * Why links cannot be built from url as "<url>/<purpose>/<token>", into
+ * why; NULL if they can. The scheme has been checked by the ini reader.
+ */
+static const char *
+public_url_problem(const char *url, char *why, size_t len)
+{
+	bool https = strncmp(url, "https://", 8) == 0;
+	const char *auth = url + (https ? 8 : 7), *end, *host_end, *p;
+
+	if (strlen(url) > PUBLIC_URL_MAX) {
+		snprintf(why, len, "is longer than %d characters", PUBLIC_URL_MAX);
+		return why;
+	}
+	for (p = url; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c <= ' ' || c >= 0x7f || strchr("\"<>\\^`{|}", c)) {
+			snprintf(why, len, "has a character a link cannot carry "
+				 "(0x%02x): write it %%-encoded", c);
+			return why;
+		}
+		if (c == '?' || c == '#')
+			return "has a query or a fragment: links are made by "
+			       "appending a path to it";
+		if (c == '%' && !(isxdigit((unsigned char)p[1]) &&
+				  isxdigit((unsigned char)p[2])))
+			return "has a '%' that does not start a %XX escape";
+	}
+	end = auth + strcspn(auth, "/");
+	if (memchr(auth, '@', (size_t)(end - auth)))
+		return "has user information (user@): links must not carry "
+		       "credentials";
+	if (auth[0] == '[')
+		host_end = memchr(auth, ']', (size_t)(end - auth));
+	else
+		host_end = memchr(auth, ':', (size_t)(end - auth));
+	host_end = host_end ? host_end + (auth[0] == '[') : end;
+	if (host_end == auth)
+		return "has no host";
+	if (!valid_host(auth, (size_t)(host_end - auth)))
+		return "has no valid host name or address";
+	if (host_end < end && !valid_port(host_end, end))
+		return "has a port that is not a number from 1 to 65535";
+	if (!https && !is_private_host(auth, (size_t)(host_end - auth)))
+		return "is plain http to a public host: the links in mails "
+		       "need https://, and http:// is for a loopback or "
+		       "private-network address only (a demo, an intranet)";
+	return NULL;
+}
+
+/*
+ * The one check of [service] public_url, for the daemon and `config
+ * check` alike: mails are built with it, so what it cannot build a link
+ * from is refused here rather than failing every mail. A trailing '/' is
+ * dropped, as links append "/<purpose>".
+ */
+static int
+check_public_url(struct config *cfg, const char *path, size_t line)
+{
+	char why[128];
+	const char *problem = public_url_problem(cfg->public_url, why,
+						 sizeof why);
+	size_t n = strlen(cfg->public_url);
+
+	if (problem)
+		return error("%s:%zu: [service] public_url: '%s' %s", path,
+			     line, cfg->public_url, problem);
+	/* a host comes before any '/' of the path */
+	while (cfg->public_url[n - 1] == '/')
+		cfg->public_url[--n] = '\0';
+	return 0;
 }
 
 struct config *
@@ -537,6 +711,9 @@ config_load(struct config *cfg, const char *path)
 			rc = -1;
 		if (k->offset == CFG(web_trusted_proxies) &&
 		    check_trusted_proxies(tmp, path, ctx.seen[i].line) < 0)
+			rc = -1;
+		if (k->offset == CFG(public_url) &&
+		    check_public_url(tmp, path, ctx.seen[i].line) < 0)
 			rc = -1;
 	}
 	/* The feeds file is checked too, so one run shows every mistake. */

@@ -29,9 +29,10 @@ int
 health_print(struct store *s, const struct config *cfg, time_t now, FILE *out,
 	     int *troubled)
 {
+	struct outbox_entry *failed = NULL;
 	struct outbox_counts c;
 	struct feed_state st;
-	size_t i;
+	size_t i, nfailed = 0;
 
 	*troubled = 0;
 	for (i = 0; i < cfg->nfeeds; i++) {
@@ -53,13 +54,20 @@ health_print(struct store *s, const struct config *cfg, time_t now, FILE *out,
 		fputc('\n', out);
 		feed_state_release(&st);
 	}
-	if (store_outbox_counts(s, &c) < 0)
+	if (store_outbox_counts(s, &c) < 0 ||
+	    (c.failed && store_outbox_list(s, "failed", 1, &failed, &nfailed) < 0))
 		return -1;
 	fprintf(out, "outbox: %lld pending (%lld retrying), %lld sending, "
 		"%lld sent, %lld failed", c.pending, c.retrying, c.sending,
 		c.sent, c.failed);
 	print_time(out, "; last delivery ", c.last_sent);
 	fputc('\n', out);
+	/* why the newest failed: a template or a relay, what to mend */
+	if (nfailed)
+		fprintf(out, "  newest failed: %lld %s to %s: %s\n",
+			(long long)failed->id, failed->key, failed->rcpt,
+			failed->last_error ? failed->last_error : "");
+	outbox_entries_free(failed, nfailed);
 	if (c.retrying) {
 		fprintf(out, "  FAILING: %lld mail%s wait%s for another attempt\n",
 			c.retrying, c.retrying == 1 ? "" : "s",

@@ -1,3 +1,4 @@
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -21,8 +22,8 @@
 #define LABEL_MAX 63
 
 /*
- * Helpers tell a full buffer (-1, reported once by mail_compose) from
- * bad input (-2, already reported with the field's name).
+ * Helpers tell a full buffer (-1, told once by mail_compose) from bad
+ * input (-2, with the field's name already in why).
  */
 enum { FULL = -1, INVALID = -2 };
 
@@ -491,7 +492,7 @@ unquote(const char *s, size_t n, struct buf *b)
 static int
 put_named(struct buf *out, const char *field, const char *value,
 	  int (*ok)(const char *, size_t), int bare_ok, struct buf *a,
-	  struct buf *b)
+	  struct buf *b, struct buf *why)
 {
 	struct hdr h = { out, 0 };
 	const char *inner;
@@ -499,14 +500,14 @@ put_named(struct buf *out, const char *field, const char *value,
 	int rc;
 
 	if (!value) {
-		error("mail: no %s", field);
+		buf_printf(why, "no %s", field);
 		return INVALID;
 	}
 	if ((rc = clean(value, a)) < 0)
 		return rc;
 	if (split_mailbox(buf_str(a), &namelen, &inner, &len) < 0 ||
 	    !ok(inner, len)) {
-		error("mail: invalid %s: %s", field, buf_str(a));
+		buf_printf(why, "invalid %s: %s", field, buf_str(a));
 		return INVALID;
 	}
 	if ((rc = hdr_begin(&h, field)) < 0 ||
@@ -522,7 +523,7 @@ put_named(struct buf *out, const char *field, const char *value,
 }
 
 static int
-put_date(struct buf *out, time_t t)
+put_date(struct buf *out, time_t t, struct buf *why)
 {
 	static const char days[7][4] = {
 		"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"
@@ -534,7 +535,7 @@ put_date(struct buf *out, time_t t)
 	struct tm tm;
 
 	if (!gmtime_r(&t, &tm)) {
-		error("mail: date out of range");
+		buf_adds(why, "date out of range");
 		return INVALID;
 	}
 	/* by hand, because strftime's names follow the locale */
@@ -569,18 +570,19 @@ message_id_ok(const char *s, size_t n)
 }
 
 static int
-put_message_id(struct buf *out, const char *id, struct buf *a)
+put_message_id(struct buf *out, const char *id, struct buf *a,
+	       struct buf *why)
 {
 	int rc;
 
 	if (!id) {
-		error("mail: no Message-ID");
+		buf_adds(why, "no Message-ID");
 		return INVALID;
 	}
 	if ((rc = clean(id, a)) < 0)
 		return rc;
 	if (!message_id_ok(buf_str(a), a->len)) {
-		error("mail: invalid Message-ID: %s", buf_str(a));
+		buf_printf(why, "invalid Message-ID: %s", buf_str(a));
 		return INVALID;
 	}
 	return buf_printf(out, "Message-ID: <%s>\r\n", buf_str(a)) < 0 ?
@@ -590,7 +592,7 @@ put_message_id(struct buf *out, const char *id, struct buf *a)
 /* A URL that fits between angle brackets, in the given scheme. */
 static int
 put_url(struct hdr *h, const char *url, const char *scheme, const char *post,
-	struct buf *a)
+	struct buf *a, struct buf *why)
 {
 	size_t n = strlen(scheme);
 	int rc;
@@ -599,7 +601,7 @@ put_url(struct hdr *h, const char *url, const char *scheme, const char *post,
 		return rc;
 	if (strncasecmp(buf_str(a), scheme, n) != 0 || a->len == n ||
 	    strpbrk(buf_str(a), " <>\"")) {
-		error("mail: invalid unsubscribe URL: %s", buf_str(a));
+		buf_printf(why, "invalid unsubscribe URL: %s", buf_str(a));
 		return INVALID;
 	}
 	return hdr_token3(h, "<", buf_str(a), a->len, post);
@@ -608,7 +610,7 @@ put_url(struct hdr *h, const char *url, const char *scheme, const char *post,
 /* RFC 2369 and RFC 8058: how to leave, in one click where https is given. */
 static int
 put_unsubscribe(struct buf *out, const char *url, const char *mailto,
-		struct buf *a)
+		struct buf *a, struct buf *why)
 {
 	struct hdr h = { out, 0 };
 	int rc;
@@ -617,8 +619,8 @@ put_unsubscribe(struct buf *out, const char *url, const char *mailto,
 		return 0;
 	if ((rc = hdr_begin(&h, "List-Unsubscribe")) < 0 ||
 	    (url && (rc = put_url(&h, url, "https://", mailto ? ">," : ">",
-				  a)) < 0) ||
-	    (mailto && (rc = put_url(&h, mailto, "mailto:", ">", a)) < 0) ||
+				  a, why)) < 0) ||
+	    (mailto && (rc = put_url(&h, mailto, "mailto:", ">", a, why)) < 0) ||
 	    (rc = hdr_end(&h)) < 0)
 		return rc;
 	if (url && buf_adds(out, "List-Unsubscribe-Post: "
@@ -628,7 +630,7 @@ put_unsubscribe(struct buf *out, const char *url, const char *mailto,
 }
 
 static int
-put_language(struct buf *out, const char *lang, struct buf *a)
+put_language(struct buf *out, const char *lang, struct buf *a, struct buf *why)
 {
 	const char *p;
 	int rc;
@@ -640,7 +642,7 @@ put_language(struct buf *out, const char *lang, struct buf *a)
 		      (*p >= '0' && *p <= '9') || *p == '-'))
 			break;
 	if (*p || a->len == 0) {
-		error("mail: invalid language: %s", buf_str(a));
+		buf_printf(why, "invalid language: %s", buf_str(a));
 		return INVALID;
 	}
 	return buf_printf(out, "Content-Language: %s\r\n", buf_str(a)) < 0 ?
@@ -772,14 +774,15 @@ put_alternative(struct buf *out, const struct mail_body *body)
 }
 
 static int
-put_attachment(struct buf *out, const struct mail_attachment *at)
+put_attachment(struct buf *out, const struct mail_attachment *at,
+	       struct buf *why)
 {
 	/* the fixed parts of its header lines leave 50 for each of these */
 	if (!at->content_type || strlen(at->content_type) > 60 ||
 	    strpbrk(at->content_type, "\r\n\"") || !param_ok(at->filename) ||
 	    strlen(at->filename) > 50) {
-		error("mail: invalid attachment %s",
-		      at->filename ? at->filename : "(unnamed)");
+		buf_printf(why, "invalid attachment %s",
+			   at->filename ? at->filename : "(unnamed)");
 		return INVALID;
 	}
 	if (buf_printf(out, "\r\n--" BOUNDARY_MIXED "\r\n"
@@ -792,7 +795,7 @@ put_attachment(struct buf *out, const struct mail_attachment *at)
 }
 
 static int
-put_body(struct buf *out, const struct mail_body *body)
+put_body(struct buf *out, const struct mail_body *body, struct buf *why)
 {
 	size_t i;
 	int rc;
@@ -805,36 +808,40 @@ put_body(struct buf *out, const struct mail_body *body)
 	if ((rc = put_alternative(out, body)) < 0)
 		return rc;
 	for (i = 0; i < body->nattachments; i++)
-		if ((rc = put_attachment(out, &body->attachments[i])) < 0)
+		if ((rc = put_attachment(out, &body->attachments[i], why)) < 0)
 			return rc;
 	return buf_adds(out, "\r\n--" BOUNDARY_MIXED "--\r\n") < 0 ? FULL : 0;
 }
 
 int
 mail_compose(const struct mail_headers *h, const struct mail_body *body,
-	     struct buf *out)
+	     struct buf *out, char *err, size_t errlen)
 {
-	struct buf a, b;
+	struct buf a, b, why;
 	size_t start = out->len;
 	int rc;
 
 	buf_init(&a, out->max);
 	buf_init(&b, out->max);
-	if ((rc = put_date(out, h->date)) < 0 ||
-	    (rc = put_named(out, "From", h->from, addr_spec_ok, 1, &a, &b)) < 0 ||
-	    (rc = put_named(out, "To", h->to, addr_spec_ok, 1, &a, &b)) < 0 ||
+	buf_init(&why, 1024);
+	if ((rc = put_date(out, h->date, &why)) < 0 ||
+	    (rc = put_named(out, "From", h->from, addr_spec_ok, 1, &a, &b,
+			    &why)) < 0 ||
+	    (rc = put_named(out, "To", h->to, addr_spec_ok, 1, &a, &b,
+			    &why)) < 0 ||
 	    (h->reply_to &&
 	     (rc = put_named(out, "Reply-To", h->reply_to, addr_spec_ok,
-			     1, &a, &b)) < 0) ||
+			     1, &a, &b, &why)) < 0) ||
 	    (rc = put_subject(out, h->subject, &a)) < 0 ||
-	    (rc = put_message_id(out, h->message_id, &a)) < 0)
+	    (rc = put_message_id(out, h->message_id, &a, &why)) < 0)
 		goto out;
-	if ((h->language && (rc = put_language(out, h->language, &a)) < 0) ||
+	if ((h->language &&
+	     (rc = put_language(out, h->language, &a, &why)) < 0) ||
 	    (h->list_id &&
 	     (rc = put_named(out, "List-Id", h->list_id, dot_atom_ok,
-			     0, &a, &b)) < 0) ||
+			     0, &a, &b, &why)) < 0) ||
 	    (rc = put_unsubscribe(out, h->list_unsubscribe_url,
-				  h->list_unsubscribe_mailto, &a)) < 0)
+				  h->list_unsubscribe_mailto, &a, &why)) < 0)
 		goto out;
 	/* RFC 3834: keeps vacation responders from answering */
 	if (buf_adds(out, "Auto-Submitted: auto-generated\r\n"
@@ -842,11 +849,17 @@ mail_compose(const struct mail_headers *h, const struct mail_body *body,
 		rc = FULL;
 		goto out;
 	}
-	rc = put_body(out, body);
+	rc = put_body(out, body, &why);
 out:
-	if (rc == FULL)
-		error("mail: message larger than %zu bytes", out->max);
+	if (rc == FULL) {
+		buf_reset(&why);
+		buf_printf(&why, "message larger than %zu bytes", out->max);
+	}
 	if (rc < 0) {
+		if (err)
+			snprintf(err, errlen, "%s", buf_str(&why));
+		else
+			error("mail: %s", buf_str(&why));
 		out->len = start;
 		if (out->data)
 			out->data[start] = '\0';
@@ -854,6 +867,7 @@ out:
 	}
 	buf_release(&a);
 	buf_release(&b);
+	buf_release(&why);
 	return rc;
 }
 
@@ -863,5 +877,5 @@ mail_compose_text(const struct mail_headers *h, const char *text,
 {
 	struct mail_body body = { .text = text };
 
-	return mail_compose(h, &body, out);
+	return mail_compose(h, &body, out, NULL, 0);
 }

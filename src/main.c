@@ -173,10 +173,11 @@ static const char usage_outbox[] =
 	"       tenderlots outbox purge --sent-before YYYY-MM-DD\n"
 	"\n"
 	"The queued mails: list shows the newest first with their state,\n"
-	"attempts and last server reply; retry sends a failed or waiting\n"
-	"message at the next delivery; purge drops the text of mails sent\n"
-	"before a day (local time) and keeps their record, so none is sent\n"
-	"again.\n";
+	"attempts and last server reply, or why one could not be built;\n"
+	"retry sends a failed or waiting message at the next delivery (not\n"
+	"one that was never built: it has no text); purge drops the text of\n"
+	"mails sent before a day (local time) and keeps their record, so\n"
+	"none is sent again.\n";
 
 static const char usage_meeting[] =
 	"usage: tenderlots meeting new FILE\n"
@@ -1194,6 +1195,36 @@ parse_day(const char *s, time_t *out)
 	return 0;
 }
 
+/*
+ * A failed or waiting mail goes out at the next delivery; one that could
+ * not be built has no text to send, and building it again would fail the
+ * same way until its cause is mended.
+ */
+static int
+outbox_retry(struct store *store, long long id)
+{
+	struct outbox_entry *e = NULL;
+	time_t now;
+	size_t n = 0;
+	int found, rc = EXIT_ERROR;
+
+	if (current_time(&now) < 0 || store_outbox_get(store, id, &e, &n) < 0)
+		return EXIT_ERROR;
+	if (n == 1 && !e->has_text && strcmp(e->state, "failed") == 0) {
+		error("message %lld was never built, so there is no text to "
+		      "send (%s)", id, e->last_error ? e->last_error : "");
+	} else if (store_outbox_retry(store, id, now, &found) == 0) {
+		if (found) {
+			printf("message %lld will be sent at the next delivery\n", id);
+			rc = EXIT_OK;
+		} else {
+			error("no failed or waiting message %lld", id);
+		}
+	}
+	outbox_entries_free(e, n);
+	return rc;
+}
+
 static int
 cmd_outbox(const char *config_path, int argc, char **argv)
 {
@@ -1203,7 +1234,7 @@ cmd_outbox(const char *config_path, int argc, char **argv)
 	time_t when;
 	char *end = NULL;
 	long long id = 0;
-	int found, rc = EXIT_ERROR;
+	int rc = EXIT_ERROR;
 
 	if (strcmp(sub, "list") != 0 && strcmp(sub, "retry") != 0 &&
 	    strcmp(sub, "purge") != 0)
@@ -1225,15 +1256,7 @@ cmd_outbox(const char *config_path, int argc, char **argv)
 	if (strcmp(sub, "list") == 0) {
 		rc = outbox_list(app.store, argc, argv);
 	} else if (strcmp(sub, "retry") == 0) {
-		if (current_time(&when) == 0 &&
-		    store_outbox_retry(app.store, id, when, &found) == 0) {
-			if (found) {
-				printf("message %lld will be sent at the next delivery\n", id);
-				rc = EXIT_OK;
-			} else {
-				error("no failed or waiting message %lld", id);
-			}
-		}
+		rc = outbox_retry(app.store, id);
 	} else if (store_outbox_purge(app.store, when, &purged) == 0) {
 		printf("%lld sent message%s purged\n", purged, purged == 1 ? "" : "s");
 		rc = EXIT_OK;

@@ -17,6 +17,13 @@ is_english(const char *lang)
 	return lang && strcmp(lang, "en") == 0;
 }
 
+/* One-click unsubscribing (RFC 8058) is for https links only. */
+static int
+is_https(const char *url)
+{
+	return strncmp(url, "https://", 8) == 0;
+}
+
 long
 outbox_backoff(int attempts)
 {
@@ -107,7 +114,13 @@ struct mail_job {
 	const int64_t *match_ids;
 	size_t nmatch;
 	time_t stale_at;	/* its news is past then: not sent; 0 never */
+	int unfilled;		/* its fields could not all be set: unbuilt */
 };
+
+/* Why a mail is not built when one of its fields could not be set. */
+#define UNFILLED "a field could not be filled in: a value or a link is " \
+		 "invalid (the log says which)"
+#define WHY_MAX 1024
 
 /*
  * The last deadline of the lots a mail tells of: after it, the mail would
@@ -129,31 +142,75 @@ last_deadline(const struct match_item *items, size_t n)
 }
 
 /*
+ * A mail that cannot be built fails alone: its row in the outbox says why
+ * and holds its key and matches, so the mails beside it go out and it is
+ * not built again every pass.
+ */
+static int
+queue_unbuilt(const struct outbox *o, const struct firm *f,
+	      const struct mail_job *job, struct outbox_message *m,
+	      const char *why, time_t now, unsigned *failed)
+{
+	char reason[WHY_MAX + 16];
+	int r;
+
+	log_warnx("firm %s: the mail %s cannot be built: %s", f->orgnr,
+		  job->key, why);
+	snprintf(reason, sizeof reason, "not built: %s", why);
+	m->body = NULL;
+	m->len = 0;
+	if ((r = store_queue_unbuilt(o->store, m, reason, job->match_ids,
+				     job->nmatch, now)) < 0)
+		return -1;
+	*failed += r == 0;
+	return 0;
+}
+
+/*
  * Renders and queues one mail under its unique key, tied to the matches it
- * reports. The caller holds the transaction. *queued is 0 when the key
- * was already used: that mail exists, and is not made twice.
+ * reports, and counts it as queued, or as failed when it cannot be built.
+ * The caller holds the transaction. A key already used counts as neither:
+ * that mail exists, and is not made twice. -1 only when the store failed.
  */
 static int
 queue_mail(const struct outbox *o, const struct firm *f,
-	   const struct mail_job *job, time_t now, int *queued)
+	   const struct mail_job *job, time_t now, unsigned *queued,
+	   unsigned *failed)
 {
 	struct alert_mail am;
 	struct buf msg, unsub_mailto, unsub_url;
 	struct alert_links links = links_for(o, now);
-	char msgid[512];
+	struct outbox_message m = {
+		.key = (char *)job->key,
+		.firm_id = f->id,
+		.rcpt = f->email,
+		.envelope_from = (char *)o->from_addr,
+		.stale_at = job->stale_at,
+	};
+	char msgid[512], why[WHY_MAX];
 	int r, rc = -1;
 
 	alert_mail_init(&am);
 	buf_init(&msg, 4 * 1024 * 1024);
 	buf_init(&unsub_mailto, 1024);
 	buf_init(&unsub_url, 1024);
-	*queued = 0;
 	message_id_for(job->key, o->from_addr, msgid, sizeof msgid);
-	if (alert_render(o->templates, job->kind, f->language, job->v, &am) < 0 ||
-	    alert_link(&links, "unsubscribe", f->id, "", &unsub_url) < 0 ||
-	    buf_printf(&unsub_mailto, "mailto:%s?subject=avsluta%%20%s",
-		       o->from_addr, f->orgnr) < 0)
+	if (job->unfilled) {
+		rc = queue_unbuilt(o, f, job, &m, UNFILLED, now, failed);
 		goto out;
+	}
+	if (alert_render(o->templates, job->kind, f->language, job->v, &am,
+			 why, sizeof why) < 0) {
+		rc = queue_unbuilt(o, f, job, &m, why, now, failed);
+		goto out;
+	}
+	if (alert_link(&links, "unsubscribe", f->id, "", &unsub_url) < 0 ||
+	    buf_printf(&unsub_mailto, "mailto:%s?subject=avsluta%%20%s",
+		       o->from_addr, f->orgnr) < 0) {
+		rc = queue_unbuilt(o, f, job, &m, "no unsubscribe link can be "
+				   "made (the log says why)", now, failed);
+		goto out;
+	}
 	{
 		struct mail_headers h = {
 			.from = o->cfg->mail_from,
@@ -163,32 +220,25 @@ queue_mail(const struct outbox *o, const struct firm *f,
 			.message_id = msgid,
 			.date = now,
 			.list_id = o->cfg->list_id,
-			.list_unsubscribe_url = buf_str(&unsub_url),
+			.list_unsubscribe_url = is_https(o->cfg->public_url) ?
+						buf_str(&unsub_url) : NULL,
 			.list_unsubscribe_mailto = buf_str(&unsub_mailto),
 			.language = is_english(f->language) ? "en" : "sv",
 		};
 		struct mail_body body = { buf_str(&am.text), buf_str(&am.html),
 					  job->attach, job->nattach };
-		struct outbox_message m = {
-			.key = (char *)job->key,
-			.firm_id = f->id,
-			.rcpt = f->email,
-			.envelope_from = (char *)o->from_addr,
-			.stale_at = job->stale_at,
-		};
 
-		if (mail_compose(&h, &body, &msg) < 0) {
-			error("firm %s: cannot compose the mail %s", f->orgnr,
-			      job->key);
+		if (mail_compose(&h, &body, &msg, why, sizeof why) < 0) {
+			rc = queue_unbuilt(o, f, job, &m, why, now, failed);
 			goto out;
 		}
-		m.body = msg.data;
-		m.len = msg.len;
-		if ((r = store_queue_message(o->store, &m, job->match_ids,
-					     job->nmatch, now)) < 0)
-			goto out;
-		*queued = r == 0;
 	}
+	m.body = msg.data;
+	m.len = msg.len;
+	if ((r = store_queue_message(o->store, &m, job->match_ids, job->nmatch,
+				     now)) < 0)
+		goto out;
+	*queued += r == 0;
 	rc = 0;
 out:
 	alert_mail_release(&am);
@@ -201,11 +251,12 @@ out:
 /* queue_mail in a transaction of its own. */
 static int
 queue_mail_tx(const struct outbox *o, const struct firm *f,
-	      const struct mail_job *job, time_t now, int *queued)
+	      const struct mail_job *job, time_t now, unsigned *queued,
+	      unsigned *failed)
 {
 	if (store_begin(o->store) < 0)
 		return -1;
-	if (queue_mail(o, f, job, now, queued) < 0 ||
+	if (queue_mail(o, f, job, now, queued, failed) < 0 ||
 	    store_commit(o->store) < 0) {
 		store_rollback(o->store);
 		return -1;
@@ -221,24 +272,21 @@ category_label(const struct outbox *o, const char *key, const char *lang)
 	return c ? category_name(c, lang) : NULL;
 }
 
-/* Appends items to the "lots" list of v; their match ids go to ids. */
+/* Appends items to the "lots" list of v. */
 static int
 add_lots(const struct outbox *o, struct tpl_vars *v, const struct firm *f,
-	 const struct match_item *items, size_t n, time_t now, int64_t *ids)
+	 const struct match_item *items, size_t n, time_t now)
 {
 	struct alert_links links = links_for(o, now);
 	struct tpl_vars *item;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < n; i++)
 		if (!(item = tpl_add(v, "lots")) ||
 		    alert_set_lot(item, &items[i], f->language,
 				  category_label(o, items[i].category, f->language),
 				  &links, f->id) < 0)
 			return -1;
-		if (ids)
-			ids[i] = items[i].match_id;
-	}
 	return 0;
 }
 
@@ -249,7 +297,7 @@ add_lots(const struct outbox *o, struct tpl_vars *v, const struct firm *f,
 static int
 set_notice_mail(const struct outbox *o, struct tpl_vars *v,
 		const struct firm *f, const struct match_item *items,
-		size_t n, time_t now, int64_t *ids)
+		size_t n, time_t now)
 {
 	struct alert_links links = links_for(o, now);
 
@@ -261,7 +309,19 @@ set_notice_mail(const struct outbox *o, struct tpl_vars *v,
 	    tpl_setf(v, "count", "%zu", n) < 0 ||
 	    (n == 1 && tpl_set(v, "one_lot", "1") < 0))
 		return -1;
-	return add_lots(o, v, f, items, n, now, ids);
+	return add_lots(o, v, f, items, n, now);
+}
+
+/* The matches a mail of items reports; NULL when memory ran out. */
+static int64_t *
+match_ids(const struct match_item *items, size_t n)
+{
+	int64_t *ids = calloc(n, sizeof *ids);
+	size_t i;
+
+	for (i = 0; ids && i < n; i++)
+		ids[i] = items[i].match_id;
+	return ids;
 }
 
 /* The mail that tells of a notice of this kind. */
@@ -282,15 +342,15 @@ mail_kind(const char *notice_kind)
  */
 static int
 queue_notice_alert(const struct outbox *o, const struct firm *f, time_t now,
-		   size_t limit, size_t *mailed)
+		   size_t limit, size_t *mailed, unsigned *queued,
+		   unsigned *failed)
 {
 	struct match_item *best = NULL, *items = NULL;
 	struct tpl_vars *v = NULL;
 	int64_t *ids = NULL;
 	size_t nbest = 0, n = 0;
 	char key[128];
-	enum alert_kind kind;
-	int queued, rc = -1;
+	int rc = -1;
 
 	*mailed = 0;
 	if (store_unqueued_matches(o->store, f->id, NULL, 1, &best, &nbest) < 0)
@@ -302,20 +362,18 @@ queue_notice_alert(const struct outbox *o, const struct firm *f, time_t now,
 	if (store_unqueued_matches(o->store, f->id, best[0].notice_id, limit,
 				   &items, &n) < 0)
 		goto out;
-	if (n == 0 || !(ids = calloc(n, sizeof *ids)) || !(v = tpl_vars_new())) {
+	if (n == 0 || !(ids = match_ids(items, n)) || !(v = tpl_vars_new())) {
 		error("out of memory");
 		goto out;
 	}
-	kind = mail_kind(items[0].kind);
-	if (set_notice_mail(o, v, f, items, n, now, ids) < 0)
-		goto out;
 	/* The first match names the mail: the same matches, the same key. */
 	snprintf(key, sizeof key, "alert/%s/%lld", f->orgnr, (long long)ids[0]);
 	{
-		struct mail_job job = { key, kind, v, NULL, 0, ids, n,
-					last_deadline(items, n) };
+		struct mail_job job = { key, mail_kind(items[0].kind), v, NULL,
+					0, ids, n, last_deadline(items, n), 0 };
 
-		if (queue_mail_tx(o, f, &job, now, &queued) < 0)
+		job.unfilled = set_notice_mail(o, v, f, items, n, now) < 0;
+		if (queue_mail_tx(o, f, &job, now, queued, failed) < 0)
 			goto out;
 	}
 	*mailed = n;
@@ -335,35 +393,20 @@ same_category(const char *a, const char *b)
 }
 
 /*
- * A digest: the firm's unmailed matches, best first, grouped by category
- * in the order of each category's best match.
+ * The fields of a digest: the firm's, and its matches, best first, grouped
+ * by category in the order of each category's best match.
  */
 static int
-queue_digest(const struct outbox *o, const struct firm *f, time_t now,
-	     size_t limit, int *queued)
+set_digest(const struct outbox *o, struct tpl_vars *v, const struct firm *f,
+	   const struct match_item *items, size_t n, time_t now)
 {
-	struct match_item *items = NULL;
-	struct tpl_vars *v = NULL, *group;
 	struct alert_links links = links_for(o, now);
-	unsigned char *done = NULL;
-	int64_t *ids = NULL;
-	size_t n = 0, i, j, k = 0;
-	char key[128];
+	unsigned char *done = calloc(n, 1);
+	struct tpl_vars *group;
+	size_t i, j;
 	int rc = -1;
 
-	*queued = 0;
-	if (store_unqueued_matches(o->store, f->id, NULL, limit, &items, &n) < 0)
-		goto out;
-	if (n == 0) {
-		rc = 0;
-		goto out;
-	}
-	if (!(ids = calloc(n, sizeof *ids)) || !(done = calloc(n, 1)) ||
-	    !(v = tpl_vars_new())) {
-		error("out of memory");
-		goto out;
-	}
-	if (alert_set_firm(v, o->cfg->service_name, &links, f) < 0 ||
+	if (!done || alert_set_firm(v, o->cfg->service_name, &links, f) < 0 ||
 	    tpl_setf(v, "count", "%zu", n) < 0 ||
 	    tpl_set(v, f->frequency == FREQ_WEEKLY ? "weekly" : "daily", "1") < 0)
 		goto out;
@@ -378,24 +421,52 @@ queue_digest(const struct outbox *o, const struct firm *f, time_t now,
 			if (done[j] || !same_category(items[i].category,
 						      items[j].category))
 				continue;
-			if (add_lots(o, group, f, &items[j], 1, now, &ids[k++]) < 0)
+			if (add_lots(o, group, f, &items[j], 1, now) < 0)
 				goto out;
 			done[j] = 1;
 		}
 	}
+	rc = 0;
+out:
+	free(done);
+	return rc;
+}
+
+/* A digest of the firm's unmailed matches, at most limit of them. */
+static int
+queue_digest(const struct outbox *o, const struct firm *f, time_t now,
+	     size_t limit, unsigned *queued, unsigned *failed)
+{
+	struct match_item *items = NULL;
+	struct tpl_vars *v = NULL;
+	int64_t *ids = NULL;
+	size_t n = 0;
+	char key[128];
+	int rc = -1;
+
+	if (store_unqueued_matches(o->store, f->id, NULL, limit, &items, &n) < 0)
+		goto out;
+	if (n == 0) {
+		rc = 0;
+		goto out;
+	}
+	if (!(ids = match_ids(items, n)) || !(v = tpl_vars_new())) {
+		error("out of memory");
+		goto out;
+	}
 	snprintf(key, sizeof key, "digest/%s/%lld", f->orgnr, (long long)ids[0]);
 	{
 		struct mail_job job = { key, ALERT_DIGEST, v, NULL, 0, ids, n,
-					last_deadline(items, n) };
+					last_deadline(items, n), 0 };
 
-		if (queue_mail_tx(o, f, &job, now, queued) < 0)
+		job.unfilled = set_digest(o, v, f, items, n, now) < 0;
+		if (queue_mail_tx(o, f, &job, now, queued, failed) < 0)
 			goto out;
 	}
 	rc = 0;
 out:
 	tpl_vars_free(v);
 	free(ids);
-	free(done);
 	match_items_free(items, n);
 	return rc;
 }
@@ -462,10 +533,9 @@ allowance(struct store *s, const struct config *cfg, const struct firm *f,
 
 int
 outbox_queue_alerts(struct outbox *o, const struct firm_list *firms,
-		    time_t now, unsigned *queued)
+		    time_t now, unsigned *queued, unsigned *failed)
 {
 	size_t i, allowed, limit, mailed;
-	int digest_queued;
 
 	for (i = 0; i < firms->n; i++) {
 		const struct firm *f = firms->v[i];
@@ -478,17 +548,16 @@ outbox_queue_alerts(struct outbox *o, const struct firm_list *firms,
 			continue;
 		/* A digest is one mail. */
 		if (f->frequency != FREQ_IMMEDIATELY) {
-			if (queue_digest(o, f, now, limit, &digest_queued) < 0)
+			if (queue_digest(o, f, now, limit, queued, failed) < 0)
 				return -1;
-			*queued += (unsigned)digest_queued;
 			continue;
 		}
 		while (limit > 0) {
-			if (queue_notice_alert(o, f, now, limit, &mailed) < 0)
+			if (queue_notice_alert(o, f, now, limit, &mailed, queued,
+					       failed) < 0)
 				return -1;
 			if (mailed == 0)
 				break;
-			(*queued)++;
 			allowed -= mailed < allowed ? mailed : allowed;
 			limit = allowed < limit ? allowed : limit;
 		}
@@ -565,7 +634,8 @@ set_changes(struct tpl_vars *v, const struct notice_change *c, size_t n,
  */
 static int
 queue_change(const struct outbox *o, const struct firm_list *firms,
-	     const struct pending_change *pc, time_t now, unsigned *queued)
+	     const struct pending_change *pc, time_t now, unsigned *queued,
+	     unsigned *failed)
 {
 	struct notice_change *changes = NULL;
 	struct stored_notice *notice = NULL;
@@ -576,7 +646,7 @@ queue_change(const struct outbox *o, const struct firm_list *firms,
 	char key[256];
 	/* a change can matter after the deadline: an award, a new date */
 	struct mail_job job = { .key = key, .kind = ALERT_CHANGE };
-	int q, rc = -1;
+	int rc = -1;
 
 	if (store_version_changes(o->store, pc->rowid, &changes, &nchanges) < 0 ||
 	    store_get_notice(o->store, pc->notice_id, &notice) < 0 ||
@@ -596,12 +666,12 @@ queue_change(const struct outbox *o, const struct firm_list *firms,
 		snprintf(key, sizeof key, "change/%s/%lld", f->orgnr,
 			 (long long)pc->rowid);
 		job.v = v;
-		if (alert_set_firm(v, o->cfg->service_name, &links, f) < 0 ||
-		    alert_set_notice(v, notice, &links, f->id) < 0 ||
-		    set_changes(v, changes, nchanges, f->language) < 0 ||
-		    queue_mail(o, f, &job, now, &q) < 0)
+		job.unfilled = alert_set_firm(v, o->cfg->service_name, &links,
+					      f) < 0 ||
+			       alert_set_notice(v, notice, &links, f->id) < 0 ||
+			       set_changes(v, changes, nchanges, f->language) < 0;
+		if (queue_mail(o, f, &job, now, queued, failed) < 0)
 			goto fail;
-		*queued += (unsigned)q;
 	}
 	if (store_changes_done(o->store, pc->rowid) < 0 ||
 	    store_commit(o->store) < 0)
@@ -620,7 +690,7 @@ out:
 
 int
 outbox_queue_changes(struct outbox *o, const struct firm_list *firms,
-		     time_t now, unsigned *queued)
+		     time_t now, unsigned *queued, unsigned *failed)
 {
 	struct pending_change *pc = NULL;
 	size_t n = 0, i;
@@ -633,7 +703,8 @@ outbox_queue_changes(struct outbox *o, const struct firm_list *firms,
 		if (store_pending_changes(o->store, 100, &pc, &n) < 0)
 			goto out;
 		for (i = 0; i < n; i++)
-			if (queue_change(o, firms, &pc[i], now, queued) < 0)
+			if (queue_change(o, firms, &pc[i], now, queued,
+					 failed) < 0)
 				goto out;
 	} while (n == 100);
 	rc = 0;
@@ -660,13 +731,13 @@ reminder_due(const struct config *cfg, time_t deadline, time_t now)
 static int
 queue_reminder(const struct outbox *o, const struct firm *f,
 	       const char *notice_id, time_t deadline, long days, time_t now,
-	       unsigned *queued)
+	       unsigned *queued, unsigned *failed)
 {
 	struct match_item *items = NULL;
 	struct tpl_vars *v = NULL;
 	size_t n = 0;
 	char key[256];
-	int exists, q, rc = -1;
+	int exists, rc = -1;
 
 	snprintf(key, sizeof key, "reminder/%s/%s/%ld", f->orgnr, notice_id, days);
 	if (store_message_exists(o->store, key, &exists) < 0)
@@ -683,19 +754,17 @@ queue_reminder(const struct outbox *o, const struct firm *f,
 	}
 	if (!(v = tpl_vars_new()))
 		goto out;
-	if (set_notice_mail(o, v, f, items, n, now, NULL) < 0 ||
-	    alert_set_time(v, "deadline", deadline, f->language) < 0 ||
-	    tpl_setf(v, "days", "%ld", days) < 0 ||
-	    (days == 1 && tpl_set(v, "one_day", "1") < 0))
-		goto out;
 	{
 		struct mail_job job = { key, ALERT_REMINDER, v, NULL, 0, NULL, 0,
-					deadline };
+					deadline, 0 };
 
-		if (queue_mail_tx(o, f, &job, now, &q) < 0)
+		job.unfilled = set_notice_mail(o, v, f, items, n, now) < 0 ||
+			alert_set_time(v, "deadline", deadline, f->language) < 0 ||
+			tpl_setf(v, "days", "%ld", days) < 0 ||
+			(days == 1 && tpl_set(v, "one_day", "1") < 0);
+		if (queue_mail_tx(o, f, &job, now, queued, failed) < 0)
 			goto out;
 	}
-	*queued += (unsigned)q;
 	rc = 0;
 out:
 	tpl_vars_free(v);
@@ -705,7 +774,7 @@ out:
 
 int
 outbox_queue_reminders(struct outbox *o, const struct firm_list *firms,
-		       time_t now, unsigned *queued)
+		       time_t now, unsigned *queued, unsigned *failed)
 {
 	struct reminder_candidate *c = NULL;
 	const struct config *cfg = o->cfg;
@@ -733,7 +802,7 @@ outbox_queue_reminders(struct outbox *o, const struct firm_list *firms,
 		if (!f || days == 0 || first > c[i].deadline - days * 86400L)
 			continue;
 		if (queue_reminder(o, f, c[i].notice_id, c[i].deadline, days,
-				   now, queued) < 0)
+				   now, queued, failed) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -877,17 +946,19 @@ enum meeting_mail { INVITATION, UPDATE, REMINDER };
 static int
 queue_invitation(const struct outbox *o, const struct firm *f,
 		 const struct meeting *m, const struct stored_notice *notice,
-		 enum meeting_mail what, time_t now, unsigned *queued)
+		 enum meeting_mail what, time_t now, unsigned *queued,
+		 unsigned *failed)
 {
 	struct tpl_vars *v = tpl_vars_new();
 	struct buf ics;
 	char key[256];
-	int q, rc = -1;
+	int rc = -1;
 
 	buf_init(&ics, 256 * 1024);
-	if (!v || set_meeting(o, v, f, m, notice, what == UPDATE, now, &ics) < 0 ||
-	    (what == REMINDER && tpl_set(v, "reminder", "1") < 0))
+	if (!v) {
+		error("out of memory");
 		goto out;
+	}
 	if (what == REMINDER)
 		snprintf(key, sizeof key, "meeting-reminder/%lld/%s",
 			 (long long)m->id, f->orgnr);
@@ -898,14 +969,20 @@ queue_invitation(const struct outbox *o, const struct firm *f,
 		struct mail_attachment at = {
 			"text/calendar; charset=utf-8; method=PUBLISH",
 			is_english(f->language) ? "invitation.ics" : "inbjudan.ics",
-			ics.data, ics.len
+			NULL, 0
 		};
 		struct mail_job job = { key, ALERT_MEETING, v, &at, 1, NULL, 0,
-					m->start };
+					m->start, 0 };
 
+		job.unfilled = set_meeting(o, v, f, m, notice, what == UPDATE,
+					   now, &ics) < 0 ||
+			       (what == REMINDER &&
+				tpl_set(v, "reminder", "1") < 0);
+		at.data = ics.data;
+		at.len = ics.len;
 		if (store_begin(o->store) < 0)
 			goto out;
-		if (queue_mail(o, f, &job, now, &q) < 0 ||
+		if (queue_mail(o, f, &job, now, queued, failed) < 0 ||
 		    store_meeting_invited(o->store, m->id, f->id, m->sequence,
 					  now) < 0 ||
 		    store_commit(o->store) < 0) {
@@ -913,7 +990,6 @@ queue_invitation(const struct outbox *o, const struct firm *f,
 			goto out;
 		}
 	}
-	*queued += (unsigned)q;
 	rc = 0;
 out:
 	tpl_vars_free(v);
@@ -929,7 +1005,8 @@ out:
  */
 static int
 queue_meeting(const struct outbox *o, const struct firm_list *firms,
-	      const struct meeting *m, time_t now, unsigned *queued)
+	      const struct meeting *m, time_t now, unsigned *queued,
+	      unsigned *failed)
 {
 	struct meeting_invite *inv = NULL, *found, probe;
 	struct stored_notice *notice = NULL;
@@ -954,7 +1031,7 @@ queue_meeting(const struct outbox *o, const struct firm_list *firms,
 		      has_id(matched, nmatched, f->id)))
 			continue;
 		if (queue_invitation(o, f, m, notice, found ? UPDATE : INVITATION,
-				     now, queued) < 0)
+				     now, queued, failed) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -970,7 +1047,8 @@ out:
 
 static int
 queue_meeting_reminders(const struct outbox *o, const struct firm_list *firms,
-			const struct meeting *m, time_t now, unsigned *queued)
+			const struct meeting *m, time_t now, unsigned *queued,
+			unsigned *failed)
 {
 	struct participant *p = NULL;
 	const struct firm *f;
@@ -990,7 +1068,8 @@ queue_meeting_reminders(const struct outbox *o, const struct firm_list *firms,
 		if (store_message_exists(o->store, key, &exists) < 0)
 			goto out;
 		if (!exists &&
-		    queue_invitation(o, f, m, NULL, REMINDER, now, queued) < 0)
+		    queue_invitation(o, f, m, NULL, REMINDER, now, queued,
+				     failed) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -1001,7 +1080,7 @@ out:
 
 int
 outbox_queue_meetings(struct outbox *o, const struct firm_list *firms,
-		      time_t now, unsigned *queued)
+		      time_t now, unsigned *queued, unsigned *failed)
 {
 	struct meeting *m = NULL;
 	size_t n = 0, i;
@@ -1010,8 +1089,9 @@ outbox_queue_meetings(struct outbox *o, const struct firm_list *firms,
 	if (store_meetings(o->store, now, 0, &m, &n) < 0)
 		goto out;
 	for (i = 0; i < n; i++)
-		if (queue_meeting(o, firms, &m[i], now, queued) < 0 ||
-		    queue_meeting_reminders(o, firms, &m[i], now, queued) < 0)
+		if (queue_meeting(o, firms, &m[i], now, queued, failed) < 0 ||
+		    queue_meeting_reminders(o, firms, &m[i], now, queued,
+					    failed) < 0)
 			goto out;
 	rc = 0;
 out:
@@ -1035,33 +1115,40 @@ queue_account_mail(struct outbox *o, const struct firm *f, time_t now,
 		[ALERT_CONFIRM] = "confirm", [ALERT_MANAGE] = "manage-link",
 		[ALERT_ADDRESS] = "address",
 	};
-	struct alert_links links = links_for(o, now);
+	struct alert_links links = links_for(o, now), confirm = links;
 	struct tpl_vars *v = tpl_vars_new();
 	time_t week = now + 7L * 24 * 3600;
 	struct buf url;
 	char key[160], object[32];
-	int q, rc = -1;
+	unsigned queued = 0, failed = 0;
+	int rc = -1;
 
 	buf_init(&url, 1024);
 	snprintf(key, sizeof key, OUTBOX_WEB_KEYS "%s/%s/%lld", names[kind],
 		 f->orgnr, (long long)now);
 	snprintf(object, sizeof object, "%lld", (long long)requested_at);
-	if (!v || alert_set_firm(v, o->cfg->service_name, &links, f) < 0)
+	if (!v) {
+		error("out of memory");
 		goto out;
-	links.expires = week;
-	if ((kind == ALERT_CONFIRM &&
-	     (alert_link(&links, "confirm", f->id, "", &url) < 0 ||
-	      tpl_set(v, "pending", "1") < 0)) ||
-	    (kind == ALERT_ADDRESS &&
-	     (alert_link(&links, "address", f->id, object, &url) < 0 ||
-	      tpl_set(v, "new_email", f->email) < 0)) ||
-	    (url.len && tpl_set(v, "confirm_url", buf_str(&url)) < 0))
-		goto out;
-	{
-		struct mail_job job = { key, kind, v, NULL, 0, NULL, 0, week };
-
-		rc = queue_mail_tx(o, f, &job, now, &q);
 	}
+	{
+		/* asked for on a web page: a week later it answers no one */
+		struct mail_job job = { key, kind, v, NULL, 0, NULL, 0, week, 0 };
+
+		confirm.expires = week;
+		job.unfilled =
+			alert_set_firm(v, o->cfg->service_name, &links, f) < 0 ||
+			(kind == ALERT_CONFIRM &&
+			 (alert_link(&confirm, "confirm", f->id, "", &url) < 0 ||
+			  tpl_set(v, "pending", "1") < 0)) ||
+			(kind == ALERT_ADDRESS &&
+			 (alert_link(&confirm, "address", f->id, object, &url) < 0 ||
+			  tpl_set(v, "new_email", f->email) < 0)) ||
+			(url.len && tpl_set(v, "confirm_url", buf_str(&url)) < 0);
+		if (queue_mail_tx(o, f, &job, now, &queued, &failed) < 0)
+			goto out;
+	}
+	rc = failed ? 1 : 0;
 out:
 	tpl_vars_free(v);
 	buf_release(&url);

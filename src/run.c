@@ -121,13 +121,13 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 		if (poll_one(ctx, &fp, &ctx->cfg->feeds[i], sum) < 0)
 			goto out;
 	if (outbox_queue_alerts(ctx->outbox, &firms, ctx->now,
-				&sum->mails_queued) < 0 ||
+				&sum->mails_queued, &sum->mails_failed) < 0 ||
 	    outbox_queue_changes(ctx->outbox, &firms, ctx->now,
-				 &sum->mails_queued) < 0 ||
+				 &sum->mails_queued, &sum->mails_failed) < 0 ||
 	    outbox_queue_reminders(ctx->outbox, &firms, ctx->now,
-				   &sum->mails_queued) < 0 ||
+				   &sum->mails_queued, &sum->mails_failed) < 0 ||
 	    outbox_queue_meetings(ctx->outbox, &firms, ctx->now,
-				  &sum->mails_queued) < 0 ||
+				  &sum->mails_queued, &sum->mails_failed) < 0 ||
 	    outbox_deliver(ctx->store, ctx->mailer, &sender, ctx->now,
 			   &sum->mails_sent, &sum->mails_deferred,
 			   &sum->mails_failed) < 0 ||

@@ -1487,11 +1487,12 @@ queue_subscribe_mail(struct visit *vi, struct firm *typed)
 	if ((allowed = recipient_allowed(vi, stored ? stored->email :
 					 typed->email)) < 0)
 		goto out;
+	/* a mail that could not be built is kept failed: nothing to show */
 	if (allowed &&
 	    (state == FIRM_NEW || state == FIRM_PENDING ?
 	     outbox_queue_confirmation(vi->conn->outbox, stored ? stored : typed,
 				       vi->now) :
-	     outbox_queue_manage_link(vi->conn->outbox, stored, vi->now)) < 0)
+	     outbox_queue_manage_link(vi->conn->outbox, stored, vi->now)) != 0)
 		goto out;
 	if (allowed)
 		mail_queued(vi);
@@ -1761,7 +1762,7 @@ request_address(struct visit *vi, struct firm *f, struct tpl_vars *v,
 	if (store_request_email(vi->conn->store, f->id, f->email, vi->now) < 0 ||
 	    (allowed = recipient_allowed(vi, f->email)) < 0 ||
 	    (allowed &&
-	     outbox_queue_address(vi->conn->outbox, f, vi->now, vi->now) < 0) ||
+	     outbox_queue_address(vi->conn->outbox, f, vi->now, vi->now) != 0) ||
 	    address_display(f->email, shown, sizeof shown) < 0 ||
 	    tpl_set(v, "new_email", shown) < 0)
 		return -1;

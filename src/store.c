@@ -406,6 +406,7 @@ enum stmt_id {
 	ST_LOT_PARTS,
 	ST_SINGLE_LOT_NOTICES,
 	ST_OUTBOX_LIST,
+	ST_OUTBOX_GET,
 	ST_OUTBOX_RETRY,
 	ST_OUTBOX_PURGE,
 	ST_FIRM_FIND,
@@ -416,6 +417,7 @@ enum stmt_id {
 	ST_MATCH_INSERT,
 	ST_MATCHES_UNQUEUED,
 	ST_MESSAGE_INSERT,
+	ST_MESSAGE_INSERT_UNBUILT,
 	ST_MATCH_LINK,
 	ST_MESSAGES_DUE,
 	ST_MESSAGE_MARK,
@@ -476,6 +478,10 @@ enum stmt_id {
 	ST_REPORT_LAST = ST_REPORT_FIRST + REPORT_NQUERIES - 1,
 	NSTMT
 };
+
+#define OUTBOX_ENTRY_COLUMNS \
+	"SELECT id, key, rcpt, state, attempts, created_at, next_attempt," \
+	" sent_at, last_error, length(body) > 0 FROM message"
 
 #define FIRM_COLUMNS \
 	"SELECT id, orgnr, name, email, cpv, regions, language, employees," \
@@ -678,12 +684,14 @@ static const char *const stmt_sql[NSTMT] = {
 	" AND (SELECT count(*) FROM lot l WHERE l.notice = n.id) = 1"
 	" ORDER BY n.published, n.notice_id",
 	[ST_OUTBOX_LIST] =
-	"SELECT id, key, rcpt, state, attempts, created_at, next_attempt,"
-	" sent_at, last_error FROM message WHERE ?1 IS NULL OR state = ?1"
+	OUTBOX_ENTRY_COLUMNS " WHERE ?1 IS NULL OR state = ?1"
 	" ORDER BY id DESC LIMIT ?2",
+	[ST_OUTBOX_GET] =
+	OUTBOX_ENTRY_COLUMNS " WHERE id = ?1",
+	/* A mail that was never built has no text to send. */
 	[ST_OUTBOX_RETRY] =
 	"UPDATE message SET state = 'pending', next_attempt = ?2"
-	" WHERE id = ?1 AND state IN ('pending', 'failed')",
+	" WHERE id = ?1 AND state IN ('pending', 'failed') AND length(body) > 0",
 	[ST_OUTBOX_PURGE] =
 	"UPDATE message SET body = X'' WHERE state = 'sent' AND sent_at < ?1"
 	" AND length(body) > 0",
@@ -810,6 +818,14 @@ static const char *const stmt_sql[NSTMT] = {
 	"INSERT OR IGNORE INTO message (key, firm, rcpt, envelope_from, body,"
 	" next_attempt, created_at, stale_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6,"
 	" ?7)",
+	/*
+	 * A mail that could not be built: failed at once, without a text,
+	 * under its key, so it is not built again every pass.
+	 */
+	[ST_MESSAGE_INSERT_UNBUILT] =
+	"INSERT OR IGNORE INTO message (key, firm, rcpt, envelope_from, body,"
+	" next_attempt, created_at, stale_at, state, last_error)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, 'failed', ?8)",
 	[ST_MATCH_LINK] =
 	"UPDATE match SET message = ?1 WHERE id = ?2 AND message IS NULL",
 	[ST_MESSAGES_DUE] =
@@ -853,10 +869,14 @@ static const char *const stmt_sql[NSTMT] = {
 	" ORDER BY id",
 	[ST_CHANGES_DONE] =
 	"UPDATE notice SET changes_pending = 0 WHERE id = ?1",
-	/* Firms that were mailed about the notice and did not stop it. */
+	/*
+	 * Firms that were mailed about the notice and did not stop it; a
+	 * mail that failed (never built, refused, too late) told no one.
+	 */
 	[ST_CHANGE_RECIPIENTS] =
-	"SELECT DISTINCT m.firm FROM match m WHERE m.notice_id = ?1"
-	" AND m.message IS NOT NULL AND NOT EXISTS (SELECT 1 FROM notice_stop x"
+	"SELECT DISTINCT m.firm FROM match m JOIN message g ON g.id = m.message"
+	" WHERE m.notice_id = ?1 AND g.state <> 'failed'"
+	" AND NOT EXISTS (SELECT 1 FROM notice_stop x"
 	"  WHERE x.firm = m.firm AND x.notice_id = m.notice_id)"
 	" ORDER BY m.firm",
 	[ST_MESSAGE_EXISTS] =
@@ -864,14 +884,14 @@ static const char *const stmt_sql[NSTMT] = {
 	/*
 	 * Mailed matches whose lot, in the notice's current version, has a
 	 * deadline in (?1, ?2]: the firms to remind, with when each was
-	 * first told.
+	 * first told; not by a mail that failed, which told no one.
 	 */
 	[ST_REMINDER_CANDIDATES] =
 	"SELECT m.firm, m.notice_id, l.deadline, g.created_at"
 	" FROM lot l JOIN notice n ON n.id = l.notice AND n.superseded_by IS NULL"
 	" JOIN match m ON m.notice_id = n.notice_id AND m.lot_id = l.lot_id"
 	" JOIN message g ON g.id = m.message"
-	" WHERE l.deadline > ?1 AND l.deadline <= ?2"
+	" WHERE l.deadline > ?1 AND l.deadline <= ?2 AND g.state <> 'failed'"
 	" AND m.kind IN ('competition', 'rfi')"
 	" AND NOT EXISTS (SELECT 1 FROM notice_stop x"
 	"  WHERE x.firm = m.firm AND x.notice_id = m.notice_id)"
@@ -2977,39 +2997,62 @@ store_stop_notice(struct store *s, int64_t firm_id, const char *notice_id,
 				"stop mails about a notice");
 }
 
-int
-store_queue_message(struct store *s, const struct outbox_message *m,
-		    const int64_t *match_ids, size_t nmatch, time_t now)
+/* Inserts m through statement id, then ties the matches it reports to it. */
+static int
+insert_message(struct store *s, enum stmt_id id, const struct outbox_message *m,
+	       const char *why, const int64_t *match_ids, size_t nmatch,
+	       time_t now)
 {
 	sqlite3_stmt *st;
-	int64_t id;
+	int64_t row;
 	size_t i;
 
-	if (!(st = stmt(s, ST_MESSAGE_INSERT)))
+	if (!(st = stmt(s, id)))
 		return -1;
 	bind_text(st, 1, m->key);
 	if (m->firm_id)
 		sqlite3_bind_int64(st, 2, m->firm_id);
 	bind_text(st, 3, m->rcpt);
 	bind_text(st, 4, m->envelope_from);
-	sqlite3_bind_blob(st, 5, m->body, (int)m->len, SQLITE_TRANSIENT);
+	/* a zero-length text is a blob still, not NULL */
+	sqlite3_bind_blob(st, 5, m->body ? m->body : "", (int)m->len,
+			  SQLITE_TRANSIENT);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
 	if (m->stale_at)
 		sqlite3_bind_int64(st, 7, (sqlite3_int64)m->stale_at);
+	if (why)
+		bind_text(st, 8, why);
 	if (step_done(s, st, "queue message") < 0)
 		return -1;
 	if (sqlite3_changes(s->db) == 0)
 		return 1;
-	id = sqlite3_last_insert_rowid(s->db);
+	row = sqlite3_last_insert_rowid(s->db);
 	for (i = 0; i < nmatch; i++) {
 		if (!(st = stmt(s, ST_MATCH_LINK)))
 			return -1;
-		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 1, row);
 		sqlite3_bind_int64(st, 2, match_ids[i]);
 		if (step_done(s, st, "link match to message") < 0)
 			return -1;
 	}
 	return 0;
+}
+
+int
+store_queue_message(struct store *s, const struct outbox_message *m,
+		    const int64_t *match_ids, size_t nmatch, time_t now)
+{
+	return insert_message(s, ST_MESSAGE_INSERT, m, NULL, match_ids, nmatch,
+			      now);
+}
+
+int
+store_queue_unbuilt(struct store *s, const struct outbox_message *m,
+		    const char *why, const int64_t *match_ids, size_t nmatch,
+		    time_t now)
+{
+	return insert_message(s, ST_MESSAGE_INSERT_UNBUILT, m, why, match_ids,
+			      nmatch, now);
 }
 
 void
@@ -3663,6 +3706,7 @@ read_outbox_entry(sqlite3_stmt *st, void *elem)
 	e->next_attempt = column_time(st, 6);
 	e->sent_at = column_time(st, 7);
 	e->last_error = column_strdup(st, 8);
+	e->has_text = sqlite3_column_int(st, 9);
 	return e->key && e->rcpt && e->state ? 0 : -1;
 }
 
@@ -3684,6 +3728,20 @@ store_outbox_list(struct store *s, const char *state, size_t limit,
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
 	return collect(s, st, sizeof **out, read_outbox_entry,
 		       release_outbox_entries, (void **)out, n, "list outbox");
+}
+
+int
+store_outbox_get(struct store *s, int64_t id, struct outbox_entry **out,
+		 size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_OUTBOX_GET)))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	return collect(s, st, sizeof **out, read_outbox_entry,
+		       release_outbox_entries, (void **)out, n,
+		       "look up a message");
 }
 
 int

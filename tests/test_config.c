@@ -359,6 +359,90 @@ test_bad_url(void)
 		"not an http:// or https:// URL\n");
 }
 
+/*
+ * Links in mails are public_url and a path: plain http only to this
+ * machine or a private network, and nothing a link cannot be built from.
+ */
+static void
+test_public_url(void)
+{
+	static const char *const good[][2] = {
+		{ "http://127.0.0.1:8080", "http://127.0.0.1:8080" },
+		{ "http://localhost/", "http://localhost" },
+		{ "http://10.1.2.3/upphandling//", "http://10.1.2.3/upphandling" },
+		{ "http://172.31.255.1", "http://172.31.255.1" },
+		{ "http://192.168.0.10:80/a%20b", "http://192.168.0.10:80/a%20b" },
+		{ "http://[::1]:8080", "http://[::1]:8080" },
+		{ "http://[fd12:3456::1]", "http://[fd12:3456::1]" },
+		{ "https://upphandling.example.se:8443/x", "https://upphandling.example.se:8443/x" },
+	};
+	static const char *const bad[][2] = {
+		{ "http://example.com", "is plain http to a public host: the "
+		  "links in mails need https://, and http:// is for a loopback "
+		  "or private-network address only (a demo, an intranet)" },
+		{ "http://172.32.0.1", "is plain http to a public host" },
+		{ "http://[2001:db8::1]", "is plain http to a public host" },
+		{ "https://x.se/?a=1", "has a query or a fragment: links are "
+		  "made by appending a path to it" },
+		{ "https://x.se/#top", "has a query or a fragment" },
+		{ "https://user:pw@x.se", "has user information (user@): links "
+		  "must not carry credentials" },
+		{ "https://x.se:0", "has a port that is not a number from 1 to "
+		  "65535" },
+		{ "https://x.se:65536", "has a port that is not a number" },
+		{ "https://x.se:", "has a port that is not a number" },
+		{ "https://:443", "has no host" },
+		{ "https://-x.se", "has no valid host name or address" },
+		{ "https://x_y.se", "has no valid host name or address" },
+		{ "https://[::1", "has no valid host name or address" },
+		{ "https://x.se/a%2", "has a '%' that does not start a %XX escape" },
+		{ "https://x.se/<a>", "has a character a link cannot carry "
+		  "(0x3c): write it %-encoded" },
+		{ "https://x.se/\xc3\xa4", "has a character a link cannot carry "
+		  "(0xc3)" },
+	};
+	char text[512], want[1024];
+	const char *path;
+	struct config *cfg;
+	char *err;
+	size_t i;
+	int rc;
+
+	fresh_tmpdir();
+	write_feeds();
+	for (i = 0; i < sizeof good / sizeof good[0]; i++) {
+		snprintf(text, sizeof text, "[service]\npublic_url = %s\n",
+			 good[i][0]);
+		path = write_file("t.conf", text);
+		err = load(path, &rc, &cfg);
+		CHECK(rc == 0);
+		CHECK_STR(err, "");
+		CHECK_STR(cfg->public_url, good[i][1]);
+		config_free(cfg);
+		free(err);
+	}
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(text, sizeof text, "[service]\npublic_url = %s\n",
+			 bad[i][0]);
+		path = write_file("t.conf", text);
+		err = load(path, &rc, NULL);
+		snprintf(want, sizeof want, "tenderlots: error: %s:2: [service] "
+			 "public_url: '%s' %s", path, bad[i][0], bad[i][1]);
+		CHECK(rc == -1);
+		CHECK(err && strncmp(err, want, strlen(want)) == 0);
+		if (!err || strncmp(err, want, strlen(want)) != 0)
+			fprintf(stderr, "  got %s  want %s\n", err, want);
+		free(err);
+	}
+	/* at most 256 characters, room left for the path and the token */
+	memset(want, 'a', 250);
+	snprintf(text, sizeof text, "[service]\npublic_url = https://x.se/%.250s\n",
+		 want);
+	err = load(write_file("t.conf", text), &rc, NULL);
+	CHECK(rc == -1 && err && strstr(err, "is longer than 256 characters"));
+	free(err);
+}
+
 static void
 test_quoted(void)
 {
@@ -770,6 +854,7 @@ main(void)
 	RUN(test_bad_enum);
 	RUN(test_bad_duration);
 	RUN(test_bad_url);
+	RUN(test_public_url);
 	RUN(test_quoted);
 	RUN(test_comments);
 	RUN(test_duplicate_key);

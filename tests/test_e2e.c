@@ -5,7 +5,6 @@
  */
 #define _XOPEN_SOURCE 700
 
-#include <dirent.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/wait.h>
@@ -357,6 +356,100 @@ test_outbox_commands(void)
 	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
 	CHECK(count_mails() == 5);
 	CHECK(tl(NOW_OPEN, "outbox purge -c tenderlots.conf --sent-before 26-11-2026") == 2);
+	rm_rf(dir);
+}
+
+/*
+ * A mail that cannot be built, here a Swedish tender subject that names
+ * the firm 21 times, over its 4096 bytes only for a firm with a 196-byte
+ * name, fails alone: the others go out, the pass exits 0 and counts it as
+ * failed, the outbox keeps it with the reason and `status` shows it. It is
+ * not built again, no reminder tells of what it never told, and retry
+ * refuses it: there is no text to send.
+ */
+static void
+test_mail_that_cannot_be_built(void)
+{
+	static const char why[] = "not built: sv/tender.subject: the rendered "
+				  "text is longer than 4096 bytes";
+	char cmd[PATH_MAX * 4], db[PATH_MAX + 16], want[1024];
+	char *out, *all, *m;
+	struct buf b;
+	long long id;
+	int i;
+
+	setup("");
+	snprintf(cmd, sizeof cmd, "cp -r '%s/templates' '%s/tpl' && sed -i "
+		 "'s|^templates = .*|templates = tpl|' '%s/tenderlots.conf'",
+		 project, dir, dir);
+	CHECK(system(cmd) == 0);
+	buf_init(&b, 0);
+	for (i = 0; i < 21; i++)
+		buf_adds(&b, "{{firm_name}} ");
+	snprintf(cmd, sizeof cmd, "%s/tpl/sv/tender.subject", dir);
+	write_text(cmd, buf_str(&b));
+	buf_reset(&b);
+	buf_printf(&b, "%s556987-1238,Måleri", firms_csv);
+	for (i = 0; i < 21; i++)
+		buf_adds(&b, "Långnamn");
+	buf_adds(&b, ",info@langnamn.example,45442100,SE232,sv\n");
+	snprintf(cmd, sizeof cmd, "%s/firms.csv", dir);
+	write_text(cmd, buf_str(&b));
+	buf_release(&b);
+	CHECK(tl(NOW_OPEN, "firm import -c tenderlots.conf firms.csv") == 0);
+
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "mails:    5 queued, 5 sent, 0 deferred, 1 failed\n"));
+	free(out);
+	out = dir_file("err.txt");
+	CHECK(out && strstr(out, "warning: firm 556987-1238: the mail "
+			    "alert/556987-1238/"));
+	CHECK(out && strstr(out, " cannot be built: sv/tender.subject: the "
+			    "rendered text is longer than 4096 bytes\n"));
+	free(out);
+	/* its other mail, of a planned procurement, went out */
+	CHECK(count_mails() == 5);
+	all = parsed_mails();
+	m = all ? mail_to(all, "info@berglunds-maleri.example",
+			  "Berglunds Måleri AB Berglunds Måleri AB") : NULL;
+	CHECK(m != NULL);
+	free(m);
+	free(all);
+
+	CHECK(tl(NOW_OPEN, "outbox list -c tenderlots.conf --state failed") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "  info@langnamn.example  alert/556987-1238/"));
+	snprintf(want, sizeof want, "\n       %s\n1 message\n", why);
+	CHECK(out && strstr(out, want));
+	free(out);
+	snprintf(db, sizeof db, "%s/var/t.db", dir);
+	id = db_query(db, "SELECT id FROM message WHERE state = 'failed'");
+	CHECK(tl(NOW_OPEN, "status -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, ", 5 sent, 1 failed; last delivery "));
+	snprintf(want, sizeof want, "\n  newest failed: %lld alert/556987-1238/",
+		 id);
+	CHECK(out && strstr(out, want));
+	snprintf(want, sizeof want, " to info@langnamn.example: %s\n", why);
+	CHECK(out && strstr(out, want));
+	free(out);
+	CHECK(tl(NOW_OPEN, "outbox retry -c tenderlots.conf %lld", id) == 1);
+	out = dir_file("err.txt");
+	snprintf(want, sizeof want, "error: message %lld was never built, so "
+		 "there is no text to send (%s)\n", id, why);
+	CHECK(out && strstr(out, want));
+	free(out);
+
+	/* three days before the painting tender's deadline */
+	CHECK(tl("2027-01-12T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	out = dir_file("err.txt");
+	CHECK(out && !strstr(out, "cannot be built"));
+	free(out);
+	CHECK(db_query(db, "SELECT count(*) FROM message g JOIN firm f ON "
+		       "f.id = g.firm WHERE f.orgnr = '556987-1238'") == 2);
+	CHECK(db_query(db, "SELECT count(*) FROM message WHERE key LIKE "
+		       "'reminder/556734-2182/%'") == 1);
 	rm_rf(dir);
 }
 
@@ -839,6 +932,7 @@ main(void)
 	RUN(test_crash_while_sending_repeats_with_same_message_id);
 	RUN(test_notice_category_and_advice_commands);
 	RUN(test_outbox_commands);
+	RUN(test_mail_that_cannot_be_built);
 	RUN(test_expired_lots_are_not_mailed);
 	RUN(test_bad_config_names_file_and_line);
 	RUN(test_firm_commands);

@@ -109,8 +109,8 @@ pass(struct store *s, struct config *cfg, const struct firm_list *firms,
 	CHECK(o != NULL);
 	if (!o)
 		return 0;
-	CHECK(outbox_queue_alerts(o, firms, now, &queued) == 0);
-	CHECK(outbox_queue_meetings(o, firms, now, &queued) == 0);
+	CHECK(outbox_queue_alerts(o, firms, now, &queued, &failed) == 0);
+	CHECK(outbox_queue_meetings(o, firms, now, &queued, &failed) == 0);
 	CHECK(outbox_deliver(s, m, &by, now, &sent, &deferred, &failed) == 0);
 	CHECK(queued == sent && deferred == 0 && failed == 0);
 	outbox_free(o);

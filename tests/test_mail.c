@@ -1,3 +1,5 @@
+#define _XOPEN_SOURCE 700
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +9,7 @@
 #include "buf.h"
 #include "mail.h"
 #include "test.h"
+#include "testutil.h"
 
 #define PYTHON "/usr/bin/python3"
 
@@ -608,7 +611,7 @@ test_multipart_reads_back(void)
 
 	sample_headers(&h);
 	buf_init(&b, 0);
-	CHECK(mail_compose(&h, &body, &b) == 0);
+	CHECK(mail_compose(&h, &body, &b, NULL, 0) == 0);
 	CHECK(lines_ok(b.data, b.len, 78, 76));
 	CHECK(py_run(py_tree, b.data, b.len, &raw) == 0);
 	/* NULs separate the fields: compare the whole output at once */
@@ -629,18 +632,18 @@ test_multipart_reads_back(void)
 	/* HTML alone, no attachment: multipart/alternative at the top */
 	body.nattachments = 0;
 	buf_reset(&b);
-	CHECK(mail_compose(&h, &body, &b) == 0);
+	CHECK(mail_compose(&h, &body, &b, NULL, 0) == 0);
 	CHECK(has_field(b.data, "Content-Type: multipart/alternative;"));
 
 	/* an attachment name that would need quoting is refused */
 	at.filename = "in bjudan.ics";
 	body.nattachments = 1;
 	buf_reset(&b);
-	CHECK(mail_compose(&h, &body, &b) == -1);
+	CHECK(mail_compose(&h, &body, &b, NULL, 0) == -1);
 	CHECK(b.len == 0);
 	at.filename = "inbjudan.ics";
 	at.content_type = "text/calendar\r\nBcc: x@y.example";
-	CHECK(mail_compose(&h, &body, &b) == -1);
+	CHECK(mail_compose(&h, &body, &b, NULL, 0) == -1);
 	buf_release(&raw);
 	buf_release(&b);
 }
@@ -648,14 +651,28 @@ test_multipart_reads_back(void)
 static void
 test_size_cap(void)
 {
+	struct mail_body body = { .text = "short\n" };
 	struct mail_headers h;
+	struct capture c;
+	char why[256], *logged;
 	struct buf b;
 
 	sample_headers(&h);
 	buf_init(&b, 300);
 	CHECK(mail_compose_text(&h, "short\n", &b) == -1);
 	CHECK(b.len == 0);
+	/* the caller that keeps the reason gets it, and nothing is logged */
+	capture_start(&c, 2);
+	CHECK(mail_compose(&h, &body, &b, why, sizeof why) == -1);
+	logged = capture_end(&c);
+	CHECK_STR(why, "message larger than 300 bytes");
+	CHECK_STR(logged, "");
+	free(logged);
+	h.to = "Firma <not an address>";
+	CHECK(mail_compose(&h, &body, &b, why, sizeof why) == -1);
+	CHECK_STR(why, "invalid To: Firma <not an address>");
 	buf_release(&b);
+	sample_headers(&h);
 	buf_init(&b, 4096);
 	CHECK(mail_compose_text(&h, "short\n", &b) == 0);
 	buf_release(&b);

@@ -104,17 +104,19 @@ queue_what(struct store *s, struct config *cfg, const struct firm_list *firms,
 	   time_t now, enum what what)
 {
 	struct outbox *o = outbox_new(s, cfg, &categories, templates, key);
-	unsigned queued = 0;
+	unsigned queued = 0, failed = 0;
 
 	CHECK(o != NULL);
 	if (!o)
 		return 0;
 	if (what == ALERTS)
-		CHECK(outbox_queue_alerts(o, firms, now, &queued) == 0);
+		CHECK(outbox_queue_alerts(o, firms, now, &queued, &failed) == 0);
 	else if (what == CHANGES)
-		CHECK(outbox_queue_changes(o, firms, now, &queued) == 0);
+		CHECK(outbox_queue_changes(o, firms, now, &queued, &failed) == 0);
 	else
-		CHECK(outbox_queue_reminders(o, firms, now, &queued) == 0);
+		CHECK(outbox_queue_reminders(o, firms, now, &queued,
+					     &failed) == 0);
+	CHECK(failed == 0);
 	outbox_free(o);
 	return queued;
 }

@@ -45,34 +45,4 @@ site_dir(char dir[PATH_MAX], const char *project, const char *prefix,
 	       0 : -1;
 }
 
-/*
- * The DOM Chromium ends with (the page a submitted form led to), read
- * from files in dir; NULL if the page has no head or body, or Chromium
- * failed. The caller frees it.
- */
-static inline char *
-browser_dom(const char *project, const char *dir, const char *page,
-	    const char *base, const char *script)
-{
-	const char *head = strstr(page, "<head>"), *body = strstr(page, "</body>");
-	char path[PATH_MAX + 16], dom[PATH_MAX + 16], cmd[PATH_MAX * 4];
-	struct buf html;
-
-	if (!head || !body)
-		return NULL;
-	buf_init(&html, 0);
-	buf_add(&html, page, (size_t)(head - page) + 6);
-	buf_printf(&html, "<base href=\"%s/\">", base);
-	buf_add(&html, head + 6, (size_t)(body - head - 6));
-	buf_adds(&html, script);
-	buf_adds(&html, body);
-	snprintf(path, sizeof path, "%s/fill.html", dir);
-	snprintf(dom, sizeof dom, "%s/dom.html", dir);
-	write_text(path, buf_str(&html));
-	buf_release(&html);
-	snprintf(cmd, sizeof cmd, "sh '%s/tests/report_shot.sh' --dom '%s' > '%s'",
-		 project, path, dom);
-	return system(cmd) == 0 ? read_text(dom) : NULL;
-}
-
 #endif

@@ -171,4 +171,62 @@ mailcheck(const char *project, const char *files, const char *dir)
 	return read_text(out);
 }
 
+/*
+ * The DOM headless Chromium (tests/report_shot.sh under project) builds of
+ * the page at url, through files in dir; NULL if it failed. With a script,
+ * a person's hands: the page as served is opened again from a file, with
+ * a <base> for its links and the script at its end (pages send a
+ * Content-Security-Policy that allows no script), and the script fills in
+ * and submits its form; the DOM is then that of the page the form led to.
+ */
+static inline char *
+browser_dom(const char *project, const char *dir, const char *url,
+	    const char *script)
+{
+	char cmd[PATH_MAX * 4 + 2048], page[PATH_MAX + 16], fill[PATH_MAX + 16];
+	char *html, *head, *end;
+	struct buf b, base;
+	int tries;
+
+	snprintf(page, sizeof page, "%s/dom.html", dir);
+	snprintf(cmd, sizeof cmd, "sh '%s/tests/report_shot.sh' --dom '%s' > '%s'",
+		 project, url, page);
+	if (system(cmd) != 0 || !(html = read_text(page)))
+		return NULL;
+	if (!script)
+		return html;
+	head = strstr(html, "<head>");
+	end = head ? strstr(head, "</body>") : NULL;
+	if (!end) {
+		free(html);
+		return NULL;
+	}
+	buf_init(&b, 0);
+	buf_init(&base, 0);
+	buf_printf(&base, "<base href=\"%s\">", url);
+	buf_add(&b, html, (size_t)(head - html) + 6);
+	buf_adds(&b, buf_str(&base));
+	buf_add(&b, head + 6, (size_t)(end - head - 6));
+	buf_printf(&b, "<script>\n%s\n</script>\n%s", script, end);
+	free(html);
+	snprintf(fill, sizeof fill, "%s/fill.html", dir);
+	write_text(fill, buf_str(&b));
+	buf_release(&b);
+	snprintf(cmd, sizeof cmd, "sh '%s/tests/report_shot.sh' --dom '%s' > '%s'",
+		 project, fill, page);
+	/*
+	 * A browser starved of CPU can end its time budget before the form's
+	 * request even leaves, still on the filled-in page (its <base> tells
+	 * it): that is no answer of the server's, so it tries again.
+	 */
+	for (tries = 1;; tries++) {
+		html = system(cmd) == 0 ? read_text(page) : NULL;
+		if (!html || !strstr(html, buf_str(&base)) || tries == 3)
+			break;
+		free(html);
+	}
+	buf_release(&base);
+	return html;
+}
+
 #endif
