@@ -95,8 +95,8 @@ run: $(BIN)
 	$(BIN) run --once -c config/tenderlots.conf
 	$(BIN) report -c config/tenderlots.conf -o var/report.html
 
-bench: $(BENCHES)
-	@sh bench/table.sh $(BENCHES)
+bench: $(BIN) $(BENCHES)
+	@TENDERLOTS_BIN=$(abspath $(BIN)) sh bench/table.sh $(BENCHES)
 
 fuzz: $(FUZZERS)
 
