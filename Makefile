@@ -100,8 +100,8 @@ run: $(BIN)
 web: $(BIN)
 	sh tools/demo.sh web $(BIN)
 
-bench: $(BENCHES)
-	@sh bench/table.sh $(BENCHES)
+bench: $(BIN) $(BENCHES)
+	@TENDERLOTS_BIN=$(abspath $(BIN)) sh bench/table.sh $(BENCHES)
 
 fuzz: $(FUZZERS)
 

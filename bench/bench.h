@@ -8,6 +8,7 @@
  * machine.
  */
 #include <dirent.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,10 @@
 
 #include <libxml/parser.h>
 
+#include "category.h"
 #include "fetch.h"
+#include "firm.h"
+#include "notice.h"
 
 static inline double
 bench_now(void)
@@ -134,6 +138,148 @@ bench_write_copy(const char *dir, const struct bench_source *s, int k)
 	fprintf(f, "bench0000-0000-0000-0000-%012d", k);
 	fwrite(end, 1, s->len - (size_t)(end - s->text), f);
 	fclose(f);
+}
+
+/*
+ * A TED publication day: most of it is from elsewhere in the EU, one
+ * notice in BENCH_LOCAL_EVERY is Swedish (10 of a day's 5,000). Copied in
+ * turn like the others, the Swedish samples would be half the day and
+ * every firm would get a dozen matches a day.
+ */
+#define BENCH_LOCAL_EVERY 500
+
+struct bench_notices {
+	struct bench_source src[64];	/* the nlocal Swedish ones first */
+	size_t nsrc, nlocal;
+};
+
+/*
+ * The bundled notices (Swedish, most from around Exempelkommun) and the
+ * eForms SDK examples (from Luxembourg, Germany and France, mostly past
+ * their deadlines), read from the project root; -1 if either is missing.
+ */
+static inline int
+bench_notices_load(struct bench_notices *n)
+{
+	n->nlocal = bench_load_sources("feeds", n->src, 0, 64);
+	n->nsrc = bench_load_sources("tests/fixtures/eforms", n->src,
+				     n->nlocal, 64);
+	return n->nlocal > 0 && n->nsrc > n->nlocal ? 0 : -1;
+}
+
+static inline void
+bench_notices_release(struct bench_notices *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->nsrc; i++)
+		free(n->src[i].text);
+	n->nsrc = n->nlocal = 0;
+}
+
+/* Copies number first to first + count - 1 of a TED day, into dir. */
+static inline void
+bench_write_notices(const struct bench_notices *n, const char *dir, int first,
+		    int count)
+{
+	size_t nforeign = n->nsrc - n->nlocal;
+	int k;
+
+	mkdir(dir, 0700);
+	for (k = first; k < first + count; k++) {
+		size_t i = k % BENCH_LOCAL_EVERY ?
+			   n->nlocal + (size_t)k % nforeign :
+			   (size_t)(k / BENCH_LOCAL_EVERY) % n->nlocal;
+
+		bench_write_copy(dir, &n->src[i], k);
+	}
+}
+
+/* Deterministic pseudo-random numbers, so every run measures the same. */
+static inline unsigned
+bench_rand(unsigned long long *state)
+{
+	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (unsigned)(*state >> 33);
+}
+
+/* Firm i's organisation number: 556 then i, and the Luhn check digit. */
+static inline void
+bench_orgnr(size_t i, char out[12])
+{
+	char digits[11];
+	int c;
+
+	for (c = 0; c < 10; c++) {
+		snprintf(digits, sizeof digits, "556%06zu%d", i, c);
+		if (luhn_valid(digits, 10))
+			break;
+	}
+	snprintf(out, 12, "%.6s-%.4s", digits, digits + 6);
+}
+
+/*
+ * The n firms a municipality in Västra Götaland (SE232) has in its
+ * register: a trade or two from the categories, sometimes a CPV code of
+ * that trade on top; most serve the county, some the neighbours or the
+ * whole country; small and medium turnovers.
+ */
+static inline int
+bench_make_firms(const struct category_set *cs, size_t n,
+		 struct firm_list *firms)
+{
+	static const char *const regions[] = {
+		"SE232", "SE232", "SE232", "SE232", "SE232", "SE232",
+		"SE231", "SE23", "SE2", "SE",
+	};
+	unsigned long long seed = 2026;
+	char orgnr[12], text[64];
+	size_t i, k, ncat;
+
+	for (i = 0; i < n; i++) {
+		struct firm *f = firm_new();
+		const struct category *c;
+		unsigned r;
+		double u;
+
+		if (!f || firm_list_push(firms, f) < 0) {
+			firm_free(f);
+			return -1;
+		}
+		bench_orgnr(i, orgnr);
+		snprintf(text, sizeof text, "firma%zu@example.se", i);
+		if (!(f->orgnr = strdup(orgnr)) || !(f->email = strdup(text)))
+			return -1;
+		snprintf(text, sizeof text, "Bänkföretaget %zu AB", i);
+		if (!(f->name = strdup(text)) ||
+		    !(f->language = strdup(bench_rand(&seed) % 10 ? "sv" : "en")))
+			return -1;
+		for (ncat = 1 + (bench_rand(&seed) % 10 < 3), k = 0; k < ncat;
+		     k++) {
+			c = &cs->v[bench_rand(&seed) % cs->n];
+			if (strvec_push(&f->categories, &f->ncategories,
+					c->key) < 0 ||
+			    (bench_rand(&seed) % 2 &&
+			     strvec_push(&f->cpv, &f->ncpv,
+					 c->cpv[bench_rand(&seed) % c->ncpv]) < 0))
+				return -1;
+		}
+		if (strvec_push(&f->regions, &f->nregions,
+				regions[bench_rand(&seed) % 10]) < 0)
+			return -1;
+		f->employees = 1 + (long)(bench_rand(&seed) % 50);
+		/* 0.5 to 60 MSEK, as many below 5.5 as above; a tenth say none. */
+		u = bench_rand(&seed) / 2147483648.0;
+		f->turnover = bench_rand(&seed) % 10 ?
+			      (long long)(0.5e6 * pow(120, u)) : -1;
+		f->kinds = FIRM_KINDS_DEFAULT;
+		if (bench_rand(&seed) % 10 == 0)
+			f->kinds |= FIRM_KIND_RESULT;
+		r = bench_rand(&seed) % 10;
+		f->frequency = r < 6 ? FREQ_IMMEDIATELY : r < 9 ? FREQ_DAILY :
+			       FREQ_WEEKLY;
+	}
+	return 0;
 }
 
 static inline int

@@ -92,18 +92,10 @@ struct data {
 	int failed;
 };
 
-/* Deterministic pseudo-random numbers, so every run measures the same. */
-static unsigned
-next_rand(unsigned long long *state)
-{
-	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
-	return (unsigned)(*state >> 33);
-}
-
 static double
 uniform(unsigned long long *state)
 {
-	return next_rand(state) / 2147483648.0;
+	return bench_rand(state) / 2147483648.0;
 }
 
 /* Between lo and hi, small values as likely as large ones by ratio. */
@@ -138,16 +130,16 @@ random_code(struct data *d)
 
 	for (k = 0; k < NDIVISIONS; k++)
 		total += divisions[k].weight;
-	r = next_rand(&d->seed) % total;
+	r = bench_rand(&d->seed) % total;
 	for (k = 0; k < NDIVISIONS; k++) {
 		if (r < divisions[k].weight) {
 			size_t lo = d->range[k][0], n = d->range[k][1] - lo;
 
-			return cpv_codes[lo + next_rand(&d->seed) % n].code;
+			return cpv_codes[lo + bench_rand(&d->seed) % n].code;
 		}
 		r -= divisions[k].weight;
 	}
-	return cpv_codes[next_rand(&d->seed) % cpv_ncodes].code;
+	return cpv_codes[bench_rand(&d->seed) % cpv_ncodes].code;
 }
 
 /* A code near the main one: the same division. */
@@ -191,33 +183,33 @@ make_firms(struct data *d)
 			firm_free(f);
 			return -1;
 		}
-		if (!(f->language = strdup(next_rand(&d->seed) % 10 ? "sv" : "en")))
+		if (!(f->language = strdup(bench_rand(&d->seed) % 10 ? "sv" : "en")))
 			return -1;
-		for (n = 1 + next_rand(&d->seed) % 4, k = 0; k < n; k++) {
+		for (n = 1 + bench_rand(&d->seed) % 4, k = 0; k < n; k++) {
 			char code[CPV_LEN + 1] = "00000000";
 			const char *from = random_code(d);
 
 			/* Firms name their trade broadly: 3 to 5 digits. */
-			memcpy(code, from, 3 + next_rand(&d->seed) % 3);
+			memcpy(code, from, 3 + bench_rand(&d->seed) % 3);
 			if (strvec_push(&f->cpv, &f->ncpv, code) < 0)
 				return -1;
 		}
-		r = next_rand(&d->seed) % 20;
+		r = bench_rand(&d->seed) % 20;
 		for (n = r < 10 ? 0 : r < 17 ? 1 : 2, k = 0; k < n; k++)
 			if (strvec_push(&f->categories, &f->ncategories,
-					categories[next_rand(&d->seed) % NCATEGORIES].key) < 0)
+					categories[bench_rand(&d->seed) % NCATEGORIES].key) < 0)
 				return -1;
 		if (strvec_push(&f->regions, &f->nregions,
-				next_rand(&d->seed) % 5 ?
-				counties[next_rand(&d->seed) % COUNT(counties)] :
-				wider[next_rand(&d->seed) % COUNT(wider)]) < 0)
+				bench_rand(&d->seed) % 5 ?
+				counties[bench_rand(&d->seed) % COUNT(counties)] :
+				wider[bench_rand(&d->seed) % COUNT(wider)]) < 0)
 			return -1;
-		if (next_rand(&d->seed) % 4 == 0 &&
+		if (bench_rand(&d->seed) % 4 == 0 &&
 		    strvec_push(&f->regions, &f->nregions,
-				counties[next_rand(&d->seed) % COUNT(counties)]) < 0)
+				counties[bench_rand(&d->seed) % COUNT(counties)]) < 0)
 			return -1;
-		f->turnover = next_rand(&d->seed) % 10 ? (long long)log_uniform(&d->seed, 0.5e6, 60e6) : -1;
-		if (next_rand(&d->seed) % 10 == 0)
+		f->turnover = bench_rand(&d->seed) % 10 ? (long long)log_uniform(&d->seed, 0.5e6, 60e6) : -1;
+		if (bench_rand(&d->seed) % 10 == 0)
 			f->kinds |= FIRM_KIND_RESULT;
 	}
 	return 0;
@@ -241,22 +233,22 @@ make_lots(struct data *d)
 
 		if (strvec_push(&l->cpv, &l->ncpv, main) < 0)
 			return -1;
-		for (n = next_rand(&d->seed) % 3, k = 0; k < n; k++)
+		for (n = bench_rand(&d->seed) % 3, k = 0; k < n; k++)
 			if (strvec_push(&l->cpv, &l->ncpv, related_code(d, main)) < 0)
 				return -1;
-		if (next_rand(&d->seed) % 10 < 7) {
+		if (bench_rand(&d->seed) % 10 < 7) {
 			l->has_value = 1;
 			l->value = log_uniform(&d->seed, 0.1e6, 50e6);
 		}
-		if (next_rand(&d->seed) % 10 < 7)
-			l->duration = (char *)durations[next_rand(&d->seed) % 4];
-		if (next_rand(&d->seed) % 5 &&
+		if (bench_rand(&d->seed) % 10 < 7)
+			l->duration = (char *)durations[bench_rand(&d->seed) % 4];
+		if (bench_rand(&d->seed) % 5 &&
 		    strvec_push(&l->nuts, &l->nnuts,
-				counties[next_rand(&d->seed) % COUNT(counties)]) < 0)
+				counties[bench_rand(&d->seed) % COUNT(counties)]) < 0)
 			return -1;
-		if (next_rand(&d->seed) % 5 < 2)
-			l->town = (char *)towns[next_rand(&d->seed) % COUNT(towns)];
-		l->sme_suitable = (int)(next_rand(&d->seed) % 3) - 1;
+		if (bench_rand(&d->seed) % 5 < 2)
+			l->town = (char *)towns[bench_rand(&d->seed) % COUNT(towns)];
+		l->sme_suitable = (int)(bench_rand(&d->seed) % 3) - 1;
 		/* The lot as one category-lot: its codes share a division. */
 		p->category = category_of(main);
 		p->cpv = l->cpv;
@@ -264,7 +256,7 @@ make_lots(struct data *d)
 		p->has_value = l->has_value;
 		p->value = l->value;
 		d->targets[i] = (struct match_target){
-			kinds[next_rand(&d->seed) % COUNT(kinds)], l, p };
+			kinds[bench_rand(&d->seed) % COUNT(kinds)], l, p };
 	}
 	return 0;
 }

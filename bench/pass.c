@@ -10,7 +10,6 @@
  * database: neither a pass's time nor the peak memory may grow with the
  * notices processed before it.
  */
-#include <math.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,13 +26,6 @@
 #define DAYS 10
 #define BUDGET 120
 #define ROUNDS 3		/* of the baseline, best kept; a pass is long */
-/*
- * Most of a TED day is from elsewhere in the EU: one notice in LOCAL_EVERY
- * is Swedish, 10 a day. Copied in turn like the others, the Swedish
- * samples would be half the day and every firm would get a dozen matches
- * a day.
- */
-#define LOCAL_EVERY 500
 /* Wed 18 Nov 2026, 11:06 UTC: the bundled notices' deadlines are ahead. */
 #define START 1795000000
 
@@ -45,119 +37,11 @@ struct day {
 };
 
 struct bench {
-	struct bench_source src[64];	/* the nlocal Swedish ones first */
-	size_t nsrc, nlocal;
+	struct bench_notices notices;
 	char work[64];
 	char inbox[128], db[128], maildir[128];
 	struct category_set categories;
 };
-
-/* Deterministic pseudo-random numbers, so every run measures the same. */
-static unsigned
-next_rand(unsigned long long *state)
-{
-	*state = *state * 6364136223846793005ULL + 1442695040888963407ULL;
-	return (unsigned)(*state >> 33);
-}
-
-/* Firm i's organisation number: 556 then i, and the Luhn check digit. */
-static void
-orgnr_of(size_t i, char out[12])
-{
-	char digits[11];
-	int c;
-
-	for (c = 0; c < 10; c++) {
-		snprintf(digits, sizeof digits, "556%06zu%d", i, c);
-		if (luhn_valid(digits, 10))
-			break;
-	}
-	snprintf(out, 12, "%.6s-%.4s", digits, digits + 6);
-}
-
-/*
- * The firms a municipality in Västra Götaland (SE232) has in its
- * register: a trade or two from the bundled categories, sometimes a CPV
- * code of that trade on top; most serve the county, some the neighbours
- * or the whole country; small and medium turnovers.
- */
-static int
-make_firms(const struct category_set *cs, struct firm_list *firms)
-{
-	static const char *const regions[] = {
-		"SE232", "SE232", "SE232", "SE232", "SE232", "SE232",
-		"SE231", "SE23", "SE2", "SE",
-	};
-	unsigned long long seed = 2026;
-	char orgnr[12], text[64];
-	size_t i, k, n;
-
-	for (i = 0; i < FIRMS; i++) {
-		struct firm *f = firm_new();
-		const struct category *c;
-		unsigned r;
-		double u;
-
-		if (!f || firm_list_push(firms, f) < 0) {
-			firm_free(f);
-			return -1;
-		}
-		orgnr_of(i, orgnr);
-		snprintf(text, sizeof text, "firma%zu@example.se", i);
-		if (!(f->orgnr = strdup(orgnr)) || !(f->email = strdup(text)))
-			return -1;
-		snprintf(text, sizeof text, "Bänkföretaget %zu AB", i);
-		if (!(f->name = strdup(text)) ||
-		    !(f->language = strdup(next_rand(&seed) % 10 ? "sv" : "en")))
-			return -1;
-		for (n = 1 + (next_rand(&seed) % 10 < 3), k = 0; k < n; k++) {
-			c = &cs->v[next_rand(&seed) % cs->n];
-			if (strvec_push(&f->categories, &f->ncategories,
-					c->key) < 0 ||
-			    (next_rand(&seed) % 2 &&
-			     strvec_push(&f->cpv, &f->ncpv,
-					 c->cpv[next_rand(&seed) % c->ncpv]) < 0))
-				return -1;
-		}
-		if (strvec_push(&f->regions, &f->nregions,
-				regions[next_rand(&seed) % 10]) < 0)
-			return -1;
-		f->employees = 1 + (long)(next_rand(&seed) % 50);
-		/* 0.5 to 60 MSEK, as many below 5.5 as above; a tenth say none. */
-		u = next_rand(&seed) / 2147483648.0;
-		f->turnover = next_rand(&seed) % 10 ?
-			      (long long)(0.5e6 * pow(120, u)) : -1;
-		f->kinds = FIRM_KINDS_DEFAULT;
-		if (next_rand(&seed) % 10 == 0)
-			f->kinds |= FIRM_KIND_RESULT;
-		r = next_rand(&seed) % 10;
-		f->frequency = r < 6 ? FREQ_IMMEDIATELY : r < 9 ? FREQ_DAILY :
-			       FREQ_WEEKLY;
-	}
-	return 0;
-}
-
-/*
- * The day that begins with copy number first: one copy in LOCAL_EVERY of
- * a bundled notice (Swedish, most from around Exempelkommun), the others
- * of the eForms SDK examples (from Luxembourg, Germany and France, mostly
- * past their deadlines).
- */
-static void
-make_day(const struct bench *b, const char *dir, int first)
-{
-	size_t nforeign = b->nsrc - b->nlocal;
-	int k;
-
-	mkdir(dir, 0700);
-	for (k = first; k < first + DAY; k++) {
-		size_t i = k % LOCAL_EVERY ?
-			   b->nlocal + (size_t)k % nforeign :
-			   (size_t)(k / LOCAL_EVERY) % b->nlocal;
-
-		bench_write_copy(dir, &b->src[i], k);
-	}
-}
 
 /* The peak resident memory since the last reset_peak(), in KiB. */
 static long
@@ -210,7 +94,7 @@ run_days(struct bench *b, struct day *out)
 	size_t i;
 	int d, created;
 
-	if (!cfg || make_firms(&b->categories, &firms) < 0 ||
+	if (!cfg || bench_make_firms(&b->categories, FIRMS, &firms) < 0 ||
 	    store_open(b->db, &ctx.store) < 0 || store_begin(ctx.store) < 0)
 		exit(1);
 	for (i = 0; i < firms.n; i++)
@@ -236,7 +120,7 @@ run_days(struct bench *b, struct day *out)
 			break;
 		/* The inbox holds the day's notices, as a daily download. */
 		bench_rm_rf(b->inbox);
-		make_day(b, b->inbox, d * DAY);
+		bench_write_notices(&b->notices, b->inbox, d * DAY, DAY);
 		ctx.now = START + d * 24 * 3600;
 		out[d].seconds = bench_now();
 		if (run_pass(&ctx, &out[d].sum) < 0)
@@ -296,14 +180,10 @@ main(void)
 	static struct day days[DAYS];
 	char day[128], figure[64];
 	double base = 1e300, t;
-	size_t i;
 	int r, n;
 
-	b.nlocal = bench_load_sources("feeds", b.src, 0, 64);
-	b.nsrc = bench_load_sources("tests/fixtures/eforms", b.src, b.nlocal,
-				    64);
 	snprintf(b.work, sizeof b.work, "/tmp/tenderlots-bench.XXXXXX");
-	if (b.nlocal == 0 || b.nsrc == b.nlocal || !mkdtemp(b.work) ||
+	if (bench_notices_load(&b.notices) < 0 || !mkdtemp(b.work) ||
 	    category_load("config/categories.conf", &b.categories) < 0) {
 		fprintf(stderr, "bench/pass: no notices or categories "
 			"(run from the project root)\n");
@@ -313,7 +193,7 @@ main(void)
 	snprintf(b.inbox, sizeof b.inbox, "%s/inbox", b.work);
 	snprintf(b.db, sizeof b.db, "%s/bench.db", b.work);
 	snprintf(b.maildir, sizeof b.maildir, "%s/mail", b.work);
-	make_day(&b, day, 0);
+	bench_write_notices(&b.notices, day, 0, DAY);
 	for (r = 0; r < ROUNDS; r++)
 		if ((t = bench_bare_parse(day)) < base)
 			base = t;
@@ -323,7 +203,7 @@ main(void)
 		return 1;
 	}
 	printf("pass: %d notice files a day (%d Swedish), %d firms\n", DAY,
-	       DAY / LOCAL_EVERY, FIRMS);
+	       DAY / BENCH_LOCAL_EVERY, FIRMS);
 	printf("  libxml2 parse only  %8.3f s  (baseline, best of %d)\n", base,
 	       ROUNDS);
 	for (r = 0; r < n; r++) {
@@ -356,7 +236,6 @@ main(void)
 		  (double)days[0].peak_kib);
 	bench_rm_rf(b.work);
 	category_set_release(&b.categories);
-	for (i = 0; i < b.nsrc; i++)
-		free(b.src[i].text);
+	bench_notices_release(&b.notices);
 	return 0;
 }
