@@ -183,7 +183,9 @@ fill_sizes(struct store *s, struct table *t, time_t from, time_t to)
 			r->large++;
 			r->large_divided += c[i].value > 1;
 		}
-	qsort(c, n, sizeof *c, by_quarter_item);
+	/* no rows come as NULL, which qsort must not be given */
+	if (n > 0)
+		qsort(c, n, sizeof *c, by_quarter_item);
 	for (i = 0; i < n; i = j) {
 		for (large = 0, j = i; j < n && by_quarter_item(&c[i], &c[j]) == 0; j++)
 			large |= is_large(t, &c[j]);
@@ -218,7 +220,8 @@ fill_lead_times(struct store *s, struct table *t, time_t from, time_t to)
 		if (c[i].category)
 			add_lead_time(row_of(t, c[i].year, c[i].quarter,
 					     c[i].category), c[i].days);
-	qsort(c, n, sizeof *c, by_quarter_item);
+	if (n > 0)
+		qsort(c, n, sizeof *c, by_quarter_item);
 	for (i = 0; i < n; i++)
 		if (i == 0 || by_quarter_item(&c[i - 1], &c[i]) != 0)
 			add_lead_time(row_of(t, c[i].year, c[i].quarter, NULL),

@@ -213,9 +213,9 @@ heading(const char *dom, char *out, size_t len)
 static const char fill_in[] =
 	"var f = document.forms[0];\n"
 	"f.orgnr.value = '556987-1238';\n"
-	"f.elements['name'].value = 'Nordic Måleri & Co';\n"
-	"f.email.value = 'info@nordicmaleri.example';\n"
-	"f.querySelector('input[name=category][value=maleri]').checked = true;\n"
+	"f.elements['name'].value = 'Vintervägar i Väst AB';\n"
+	"f.email.value = 'info@vintervagar.example';\n"
+	"f.querySelector('input[name=category][value=snorojning]').checked = true;\n"
 	"f.querySelector('input[name=region][value=SE232]').checked = true;\n"
 	"f.submit();";
 
@@ -326,7 +326,7 @@ test_web_demo(void)
 	snprintf(files, sizeof files, "\"$(ls -t '%s'/var/mail/new/* | head -n 1)\"",
 		 dir);
 	mail = mailcheck(project, files, dir);
-	CHECK(mail && strstr(mail, "\nheader To: info@nordicmaleri.example\n"));
+	CHECK(mail && strstr(mail, "\nheader To: info@vintervagar.example\n"));
 	text = open_link(dir, mail, base, "/confirm/", press_button);
 	free(mail);
 	CHECK_STR(heading(text, h1, sizeof h1), "Prenumerationen är bekräftad");
