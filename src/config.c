@@ -123,7 +123,7 @@ static const struct ini_key config_keys[] = {
 	{ "web", "mails_per_recipient", INI_INT, "3", false, 1, 100,
 	  NULL, CFG(web_mails_per_recipient),
 	  "confirmation and manage mails one e-mail address gets in a day" },
-	{ "web", "threads", INI_INT, "4", false, 1, 64,
+	{ "web", "threads", INI_INT, "8", false, 1, 64,
 	  NULL, CFG(web_threads), "threads that serve requests" },
 	{ "web", "trusted_proxies", INI_LIST, "", true, 0, 0,
 	  NULL, CFG(web_trusted_proxies),

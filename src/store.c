@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <sqlite3.h>
@@ -1219,6 +1220,33 @@ check_dir_writable(const char *path)
 	return rc;
 }
 
+/*
+ * Another connection's write is waited for, five seconds at most, in
+ * steps from a quarter of a millisecond up to eight: the web's writes
+ * take a millisecond, and SQLite's own timeout sleeps up to 100 ms a
+ * step, which a page waiting behind them would show as latency.
+ */
+#define BUSY_WAIT_US 5000000L
+#define BUSY_STEP_MAX_US 8000L
+
+static int
+wait_for_writer(void *arg, int tries)
+{
+	long step = 250L << (tries < 5 ? tries : 5);
+	struct timespec pause;
+
+	(void)arg;
+	if (step > BUSY_STEP_MAX_US)
+		step = BUSY_STEP_MAX_US;
+	/* the first steps add up to less than two of the largest */
+	if ((long)tries * BUSY_STEP_MAX_US > BUSY_WAIT_US + 2 * BUSY_STEP_MAX_US)
+		return 0;
+	pause.tv_sec = 0;
+	pause.tv_nsec = step * 1000;
+	nanosleep(&pause, NULL);
+	return 1;
+}
+
 int
 store_open(const char *path, struct store **out)
 {
@@ -1241,7 +1269,7 @@ store_open(const char *path, struct store **out)
 	}
 	sqlite3_extended_result_codes(s->db, 1);
 	/* A busy writer (a CLI command beside the daemon) is waited for. */
-	sqlite3_busy_timeout(s->db, 5000);
+	sqlite3_busy_handler(s->db, wait_for_writer, NULL);
 	/* a database newer than the program is refused before anything
 	 * touches it, even its journal mode */
 	if (check_version(s) < 0 ||
