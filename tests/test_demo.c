@@ -18,6 +18,7 @@
 #include "testutil.h"
 #include "testdb.h"
 #include "testserver.h"
+#include "testweb.h"
 
 /* Days far from the sample week, before and years after it. */
 #define BEFORE "2026-02-15T12:00:00Z"
@@ -224,11 +225,10 @@ static const char press_button[] = "document.querySelector('form button').click(
 /*
  * Runs the README's steps of the web demo in dir: its commands as
  * written, but the port the test picked for 8080, and `make TARGET` as
- * the Makefile runs it. The web endpoint's pid and address go to *web and
- * base.
+ * the Makefile runs it. The web endpoint's pid and address go to *web.
  */
 static void
-follow_readme(const char *dir, int port, pid_t *web, char *base, size_t len)
+follow_readme(const char *dir, int port, struct web_server *web)
 {
 	char *steps = readme_block("To try it on the bundled demo");
 	char *line, *next, *at, cmd[PATH_MAX * 2 + 512];
@@ -256,7 +256,7 @@ follow_readme(const char *dir, int port, pid_t *web, char *base, size_t len)
 			} else if (strncmp(target, "web", n) == 0 && n == 3) {
 				snprintf(cmd, sizeof cmd, "exec sh '%s/tools/demo.sh' "
 					 "web '%s'", project, bin);
-				CHECK(test_web_start(dir, cmd, web, base, len) == 0);
+				CHECK(web_server_run(web, dir, cmd) == 0);
 			} else {
 				fprintf(stderr, "  unknown target in: %s\n", line);
 				CHECK(0);
@@ -269,9 +269,10 @@ follow_readme(const char *dir, int port, pid_t *web, char *base, size_t len)
 static void
 test_web_demo(void)
 {
-	char dir[PATH_MAX], base[64], url[1024], files[PATH_MAX + 64];
+	char dir[PATH_MAX], url[1024], files[PATH_MAX + 64];
 	char want[128], db[PATH_MAX + 32], h1[256], *text, *mail;
-	pid_t web = -1;
+	struct web_server web = { .pid = -1 };
+	const char *base = web.base;
 	int port = test_closed_port(), i, before;
 
 	CHECK(access("/usr/bin/chromium", X_OK) == 0);
@@ -285,7 +286,7 @@ test_web_demo(void)
 	/* what a user did before: a run with the links elsewhere, gone now */
 	CHECK(demo(dir, "run") == 0);
 
-	follow_readme(dir, port, &web, base, sizeof base);
+	follow_readme(dir, port, &web);
 	snprintf(want, sizeof want, "http://127.0.0.1:%d", port);
 	CHECK_STR(base, want);
 	text = file_in(dir, "config/tenderlots.conf");
@@ -334,7 +335,7 @@ test_web_demo(void)
 	snprintf(db, sizeof db, "%s/var/tenderlots.db", dir);
 	CHECK(db_query(db, "SELECT count(*) FROM firm WHERE orgnr = '556987-1238'"
 		       " AND confirmed_at IS NOT NULL AND consent_source = 'web'") == 1);
-	CHECK(web > 0 && test_server_stop(web) == 0);
+	CHECK(web.pid > 0 && web_server_stop(&web) == 0);
 	rm_rf(dir);
 }
 

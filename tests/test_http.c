@@ -37,22 +37,14 @@ static struct web_server server = { .pid = -1 };
 static char unsubscribe[1024];	/* the sample firm's one-click link */
 static char csrf[512];
 
-/* Writes tenderlots.conf with web (lines of its [web] section). */
+/* Writes name with web (more lines of its [web] section). */
 static void
 configure(const char *name, const char *web)
 {
-	char text[PATH_MAX * 3], path[PATH_MAX * 2];
+	char lines[1024];
 
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	snprintf(text, sizeof text,
-		 "[database]\npath = var/t.db\n"
-		 "[mail]\nmaildir = var/mail\ntemplates = %s/templates\n"
-		 "[feeds]\nfile = feeds.conf\n"
-		 "[categories]\nfile = %s/config/categories.conf\n"
-		 "[service]\nsecret_file = var/secret\n"
-		 "[web]\nport = 0\nsubscribe_per_hour = 2\n%s", project,
-		 project, web);
-	write_text(path, text);
+	snprintf(lines, sizeof lines, "subscribe_per_hour = 2\n%s", web);
+	web_config(dir, project, name, "", lines);
 }
 
 /*

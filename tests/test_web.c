@@ -113,18 +113,7 @@ newest_mail_text(void)
 static void
 write_config(const char *name, const char *mail)
 {
-	char path[PATH_MAX * 2], text[PATH_MAX * 4];
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	snprintf(text, sizeof text,
-		 "[database]\npath = var/t.db\n"
-		 "[mail]\nmaildir = var/mail\ntemplates = %s/templates\n%s"
-		 "[feeds]\nfile = feeds.conf\n"
-		 "[categories]\nfile = %s/config/categories.conf\n"
-		 "[service]\nsecret_file = var/secret\n"
-		 "[web]\nport = 0\nsubscribe_per_hour = 4\n", project, mail,
-		 project);
-	write_text(path, text);
+	web_config(dir, project, name, mail, "subscribe_per_hour = 4\n");
 }
 
 static void

@@ -79,53 +79,6 @@ test_server_stop(pid_t pid)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
-/*
- * Starts `tenderlots web` by the shell command cmd in dir, its stdout in
- * dir/web.out, and waits up to 30 s (valgrind takes its time) for the
- * address it prints: base gets "http://127.0.0.1:PORT". -1 if it did not
- * come up; it is then gone.
- */
-static inline int
-test_web_start(const char *dir, const char *cmd, pid_t *pid, char *base,
-	       size_t len)
-{
-	static const char listening[] = "listening on http://127.0.0.1:";
-	const struct timespec pause = { 0, 20L * 1000 * 1000 };
-	char out[PATH_MAX + 16], *text, *p;
-	int i, status;
-
-	snprintf(out, sizeof out, "%s/web.out", dir);
-	unlink(out);
-	fflush(NULL);
-	if ((*pid = fork()) < 0)
-		return -1;
-	if (*pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (chdir(dir) < 0 || !freopen(out, "w", stdout))
-			_exit(127);
-		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
-		_exit(127);
-	}
-	for (i = 0; i < 1500; i++) {
-		if ((text = read_text(out)) && (p = strstr(text, listening))) {
-			snprintf(base, len, "http://127.0.0.1:%d",
-				 atoi(p + strlen(listening)));
-			free(text);
-			return 0;
-		}
-		free(text);
-		if (waitpid(*pid, &status, WNOHANG) == *pid) {
-			*pid = -1;
-			return -1;
-		}
-		nanosleep(&pause, NULL);
-	}
-	kill(*pid, SIGKILL);
-	waitpid(*pid, &status, 0);
-	*pid = -1;
-	return -1;
-}
-
 /* A loopback port nothing listens on: a server that is down. */
 static inline int
 test_closed_port(void)

@@ -28,15 +28,7 @@ site_dir(char dir[PATH_MAX], const char *project, const char *prefix,
 		 "'%s/feeds/'", dir, project, dir);
 	if (system(cmd) != 0)
 		return -1;
-	snprintf(path, sizeof path, "%s/tenderlots.conf", dir);
-	snprintf(cmd, sizeof cmd,
-		 "[database]\npath = var/t.db\n"
-		 "[mail]\nmaildir = var/mail\ntemplates = %s/templates\n"
-		 "[feeds]\nfile = feeds.conf\n"
-		 "[categories]\nfile = %s/config/categories.conf\n"
-		 "[service]\nsecret_file = var/secret\n"
-		 "[web]\nport = 0\n%s", project, project, web);
-	write_text(path, cmd);
+	web_config(dir, project, "tenderlots.conf", "", web);
 	snprintf(path, sizeof path, "%s/feeds.conf", dir);
 	write_text(path, "[local]\nkind = eforms\nurl = feeds\n");
 	snprintf(path, sizeof path, "%s/firms.csv", dir);

@@ -16,6 +16,29 @@
 #include "buf.h"
 #include "testutil.h"
 
+/*
+ * Writes dir/name: a configuration with the database var/t.db, the
+ * Maildir var/mail and more [mail] lines mail, the project's templates
+ * and categories, the feed feeds.conf, and [web] port = 0 with the lines
+ * web.
+ */
+static inline void
+web_config(const char *dir, const char *project, const char *name,
+	   const char *mail, const char *web)
+{
+	char text[PATH_MAX * 4], path[PATH_MAX * 2];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	snprintf(text, sizeof text,
+		 "[database]\npath = var/t.db\n"
+		 "[mail]\nmaildir = var/mail\ntemplates = %s/templates\n%s"
+		 "[feeds]\nfile = feeds.conf\n"
+		 "[categories]\nfile = %s/config/categories.conf\n"
+		 "[service]\nsecret_file = var/secret\n"
+		 "[web]\nport = 0\n%s", project, mail, project, web);
+	write_text(path, text);
+}
+
 /* Runs the binary with args in dir, its output in out.txt and err.txt. */
 static inline int
 tl_run(const char *dir, const char *now, const char *args)
@@ -38,18 +61,15 @@ struct web_server {
 };
 
 /*
- * Starts `tenderlots -c tenderlots.conf web` in dir at the time now and
- * waits for the address it prints; its stderr goes to err (NULL: the
- * test's). -1 if it did not start.
+ * Starts `tenderlots web` by the shell command cmd in dir, its stdout in
+ * dir/web.out, and waits up to 30 s (valgrind takes its time) for the
+ * address it prints. -1 if it did not come up; it is then gone.
  */
 static inline int
-web_server_start(struct web_server *s, const char *dir, const char *conf,
-		 const char *now, const char *err)
+web_server_run(struct web_server *s, const char *dir, const char *cmd)
 {
-	const char *bin = getenv("TENDERLOTS_BIN");
-	const char *wrapper = getenv("TENDERLOTS_WRAPPER");
 	const struct timespec pause = { 0, 20L * 1000 * 1000 };
-	char out[PATH_MAX + 16], cmd[PATH_MAX * 2], *text, *p, *end;
+	char out[PATH_MAX + 16], *text, *p, *end;
 	int i, status;
 
 	snprintf(out, sizeof out, "%s/web.out", dir);
@@ -59,18 +79,11 @@ web_server_start(struct web_server *s, const char *dir, const char *conf,
 		return -1;
 	if (s->pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (chdir(dir) < 0 || !freopen(out, "w", stdout) ||
-		    (err && !freopen(err, "w", stderr)))
+		if (chdir(dir) < 0 || !freopen(out, "w", stdout))
 			_exit(127);
-		setenv("TENDERLOTS_NOW", now, 1);
-		/* under make valgrind, the server runs under valgrind too */
-		snprintf(cmd, sizeof cmd, "exec %s '%s' -c '%s' web",
-			 wrapper ? wrapper : "", bin ? bin : "build/tenderlots",
-			 conf);
 		execl("/bin/sh", "sh", "-c", cmd, (char *)NULL);
 		_exit(127);
 	}
-	/* valgrind takes its time to start */
 	for (i = 0; i < 1500; i++) {
 		text = read_text(out);
 		p = text ? strstr(text, "listening on http://") : NULL;
@@ -83,12 +96,36 @@ web_server_start(struct web_server *s, const char *dir, const char *conf,
 			return 0;
 		}
 		free(text);
-		if (waitpid(s->pid, &status, WNOHANG) == s->pid)
-			break;
+		if (waitpid(s->pid, &status, WNOHANG) == s->pid) {
+			s->pid = -1;
+			return -1;
+		}
 		nanosleep(&pause, NULL);
 	}
+	kill(s->pid, SIGKILL);
+	waitpid(s->pid, &status, 0);
 	s->pid = -1;
 	return -1;
+}
+
+/*
+ * Starts `tenderlots -c conf web` in dir at the time now (under make
+ * valgrind, under valgrind too); its stderr goes to err (NULL: the
+ * test's). -1 if it did not start.
+ */
+static inline int
+web_server_start(struct web_server *s, const char *dir, const char *conf,
+		 const char *now, const char *err)
+{
+	const char *bin = getenv("TENDERLOTS_BIN");
+	const char *wrapper = getenv("TENDERLOTS_WRAPPER");
+	char cmd[PATH_MAX * 4];
+
+	snprintf(cmd, sizeof cmd, "TENDERLOTS_NOW='%s' exec %s '%s' -c '%s' "
+		 "web%s%s%s", now, wrapper ? wrapper : "",
+		 bin ? bin : "build/tenderlots", conf, err ? " 2>'" : "",
+		 err ? err : "", err ? "'" : "");
+	return web_server_run(s, dir, cmd);
 }
 
 /* SIGTERM; its exit status, or -1. */
