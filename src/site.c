@@ -542,14 +542,13 @@ out:
 static int
 add_rfis(struct tpl_vars *v, const struct visit *vi, size_t limit)
 {
+	struct public_query q = { .kind = "rfi", .open_at = vi->now,
+				  .limit = limit };
 	struct public_notice *p = NULL;
 	struct tpl_vars *item;
 	char path[256];
 	size_t n = 0, i;
 	int rc = -1;
-
-	struct public_query q = { .kind = "rfi", .open_at = vi->now,
-				  .limit = limit };
 
 	if (store_public_notices(vi->conn->store, &q, &p, &n) < 0)
 		return -1;
@@ -904,13 +903,12 @@ page_rfis(struct visit *vi)
 static void
 page_rfi(struct visit *vi, const char *notice_id)
 {
+	struct public_query q = { .kind = "rfi", .notice_id = notice_id,
+				  .limit = 1 };
 	struct public_notice *p = NULL;
 	struct tpl_vars *v = tpl_vars_new(), *doc;
 	const char *d, *end;
 	size_t n = 0;
-
-	struct public_query q = { .kind = "rfi", .notice_id = notice_id,
-				  .limit = 1 };
 
 	if (!v || store_public_notices(vi->conn->store, &q, &p, &n) < 0) {
 		store_failed(vi);
