@@ -107,7 +107,4 @@ int alert_set_time(struct tpl_vars *v, const char *name, time_t t,
  */
 int alert_format_time(time_t t, const char *lang, struct buf *out);
 
-/* 2400000 -> "2 400 000": digit groups as Swedish and SI style write them. */
-int alert_format_amount(double value, struct buf *out);
-
 #endif

@@ -6,6 +6,7 @@
 
 #include "alert.h"
 #include "log.h"
+#include "money.h"
 
 static const char *const months_sv[12] = {
 	"januari", "februari", "mars", "april", "maj", "juni", "juli",
@@ -347,24 +348,6 @@ alert_set_time(struct tpl_vars *v, const char *name, time_t t,
 	return rc;
 }
 
-int
-alert_format_amount(double value, struct buf *out)
-{
-	char digits[32];
-	int n, i;
-
-	if (value < 0 || value >= 1e15)
-		return buf_printf(out, "%.0f", value);
-	n = snprintf(digits, sizeof digits, "%.0f", value);
-	for (i = 0; i < n; i++) {
-		if (i && (n - i) % 3 == 0 && buf_addc(out, ' ') < 0)
-			return -1;
-		if (buf_addc(out, digits[i]) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 /* Links in mails lead to web pages only, whatever a notice says. */
 static int
 is_web_url(const char *url)
@@ -397,8 +380,10 @@ alert_set_lot(struct tpl_vars *v, const struct match_item *it,
 	     alert_set_time(v, "deadline", it->deadline, lang) < 0) ||
 	    set_link(v, "stop_url", l, "stop", firm_id, it->notice_id) < 0)
 		goto out;
-	if (it->has_value &&
-	    (alert_format_amount(it->value, &amount) < 0 ||
+	/* Notices give 0 where they mean "not stated". */
+	if (it->has_value && it->value > 0 &&
+	    (money_say(it->value, it->currency, is_english(lang), 0,
+		       &amount) < 0 ||
 	     tpl_set(v, "value", buf_str(&amount)) < 0 ||
 	     tpl_set(v, "currency", it->currency ? it->currency : "SEK") < 0))
 		goto out;

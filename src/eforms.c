@@ -94,6 +94,9 @@ enum xp {
 	XP_ANY_SUBMIT_URL,
 	XP_QUESTIONS,
 	XP_DURATION,
+	XP_PLANNED_START,
+	XP_PLANNED_END,
+	XP_FRAMEWORK_MAX,
 	XP_MAX_SUBMITTED,
 	XP_MAX_AWARDED,
 	XP_LOTS_GROUPS,
@@ -210,6 +213,13 @@ static const struct xmlsafe_xpath xpaths[XP_COUNT] = {
 			   "cac:AdditionalInformationRequestPeriod" },
 	[XP_DURATION] = { "cac:PlannedPeriod/cbc:DurationMeasure",
 			  "cac:PlannedPeriod/cbc:DurationMeasure" },
+	[XP_PLANNED_START] = { "cac:PlannedPeriod/cbc:StartDate",
+			       "cac:PlannedPeriod/cbc:StartDate" },
+	[XP_PLANNED_END] = { "cac:PlannedPeriod/cbc:EndDate",
+			     "cac:PlannedPeriod/cbc:EndDate" },
+	[XP_FRAMEWORK_MAX] = { "cac:RequestedTenderTotal/" EXT
+			       "/efbc:FrameworkMaximumAmount",
+			       "efbc:FrameworkMaximumAmount" },
 	[XP_MAX_SUBMITTED] = { LOTDIST "/cbc:MaximumLotsSubmittedNumeric",
 			       "cbc:MaximumLotsSubmittedNumeric" },
 	[XP_MAX_AWARDED] = { LOTDIST "/cbc:MaximumLotsAwardedNumeric",
@@ -1020,11 +1030,35 @@ out:
 	return rc;
 }
 
+/*
+ * The estimated value; without one (or with 0, which buyers write for
+ * "not stated"), a framework agreement's maximum value (BT-271), as that
+ * is what a firm could be called on to deliver.
+ */
 static int
 project_value(struct parse *ps, xmlNodePtr project, struct lot *l)
 {
-	return get_amount(ps, XP_AMOUNT, project, &l->has_value, &l->value,
-			  &l->currency);
+	char *currency = NULL;
+	double max;
+	int has = 0;
+
+	if (get_amount(ps, XP_AMOUNT, project, &l->has_value, &l->value,
+		       &l->currency) < 0)
+		return -1;
+	if (l->has_value && l->value > 0)
+		return 0;
+	if (get_amount(ps, XP_FRAMEWORK_MAX, project, &has, &max,
+		       &currency) < 0)
+		return -1;
+	if (has && max > 0) {
+		free(l->currency);
+		l->currency = currency;
+		l->value = max;
+		l->has_value = 1;
+	} else {
+		free(currency);
+	}
+	return 0;
 }
 
 static int
@@ -1438,9 +1472,56 @@ copy_text(struct parse *ps, const char *s, char **out)
 	return 0;
 }
 
+/* An ISO 8601 duration of n units ("P36M") into *out. */
+static int
+iso_duration(struct parse *ps, long long n, char designator, char **out)
+{
+	if (!(*out = malloc(24)))
+		return xmlsafe_oom(&ps->x);
+	snprintf(*out, 24, "P%lld%c", n, designator);
+	return 0;
+}
+
 /*
- * The planned duration as ISO 8601 ("P36M"). A period given by its start
- * and end dates, or in a unit without a designator, has none.
+ * A planned period given by its start and end dates, in days, both
+ * counted: 2024-04-01 to 2026-12-31 is "P1005D". Without both dates, or
+ * with the end before the start, there is none.
+ */
+static int
+planned_days(struct parse *ps, xmlNodePtr project, char **out)
+{
+	char *start = NULL, *end = NULL;
+	const char *bad;
+	struct stamp a, b;
+	long long days;
+	int rc = -1;
+
+	if (get_text(ps, XP_PLANNED_START, project, &start) < 0 ||
+	    get_text(ps, XP_PLANNED_END, project, &end) < 0)
+		goto out;
+	if (!start || !end) {
+		rc = 0;
+		goto out;
+	}
+	bad = parse_date(start, &a) < 0 ? start :
+	      parse_date(end, &b) < 0 ? end : NULL;
+	if (bad) {
+		xmlsafe_fail(&ps->x, "cac:PlannedPeriod: bad date '%.40s'", bad);
+		goto out;
+	}
+	days = civil_days(b.c.year, b.c.mon, b.c.day) -
+	       civil_days(a.c.year, a.c.mon, a.c.day) + 1;
+	rc = days > 0 ? iso_duration(ps, days, 'D', out) : 0;
+out:
+	free(start);
+	free(end);
+	return rc;
+}
+
+/*
+ * The planned duration as ISO 8601 ("P36M"), from its measure or else
+ * its start and end dates. A measure in a unit without a designator
+ * gives none.
  */
 static int
 lot_duration(struct parse *ps, xmlNodePtr project, char **out)
@@ -1449,7 +1530,7 @@ lot_duration(struct parse *ps, xmlNodePtr project, char **out)
 		const char *code;
 		char designator;
 	} units[] = {
-		{ "DAY", 'D' }, { "WEEK", 'W' },
+		{ "DAY", 'D' }, { "CALENDAR_DAY", 'D' }, { "WEEK", 'W' },
 		{ "MONTH", 'M' }, { "YEAR", 'Y' },
 	};
 	xmlNodePtr node;
@@ -1461,25 +1542,20 @@ lot_duration(struct parse *ps, xmlNodePtr project, char **out)
 	if (get_node_text(ps, XP_DURATION, project, &node, &text) < 0)
 		return -1;
 	if (!text)
-		return 0;
+		return planned_days(ps, project, out);
 	if (!is_count(text)) {
 		xmlsafe_fail(&ps->x, "%s: bad duration '%.40s'",
 			     xpaths[XP_DURATION].name, text);
 		goto out;
 	}
 	code = xmlGetNoNsProp(node, (const xmlChar *)"unitCode");
-	for (i = 0; code && i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp((const char *)code, units[i].code) != 0)
-			continue;
-		if (!(*out = malloc(24))) {
-			xmlsafe_oom(&ps->x);
-			goto out;
-		}
-		snprintf(*out, 24, "P%ld%c", strtol(text, NULL, 10),
-			 units[i].designator);
-		break;
-	}
 	rc = 0;
+	for (i = 0; code && i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp((const char *)code, units[i].code) == 0) {
+			rc = iso_duration(ps, strtol(text, NULL, 10),
+					  units[i].designator, out);
+			break;
+		}
 out:
 	xmlFree(code);
 	free(text);

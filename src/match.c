@@ -7,6 +7,7 @@
 #include "codes.h"
 #include "cpv.h"
 #include "match.h"
+#include "money.h"
 
 /*
  * The score of a match, higher is more relevant, never negative:
@@ -35,10 +36,11 @@
 struct facts {
 	unsigned kind;		/* the enum firm_kind bit, 0 for none */
 	int has_value;		/* a positive value is known */
-	int sek;		/* ... and it is in SEK, so it can be sized */
+	int sek;		/* ... and it is in SEK or has a rate to it,
+				   so it can be sized */
 	double value;
 	const char *currency;
-	double per_year;	/* value per contract year, when sek */
+	double per_year;	/* in SEK per contract year, when sek */
 };
 
 static unsigned
@@ -115,6 +117,7 @@ target_facts(const struct match_target *t, struct facts *fx)
 {
 	const struct category_lot *part = t->part;
 	const struct lot *l = t->lot;
+	double sek;
 
 	memset(fx, 0, sizeof *fx);
 	fx->kind = kind_bit(t->kind);
@@ -134,11 +137,11 @@ target_facts(const struct match_target *t, struct facts *fx)
 	 */
 	if (fx->has_value && !(fx->value > 0 && fx->value < VALUE_MAX))
 		fx->has_value = 0;
-	/* Turnover is in SEK and there are no exchange rates here. */
+	/* Turnover is in SEK; a currency without a rate cannot be sized. */
 	fx->sek = fx->has_value &&
-		  (!fx->currency || strcmp(fx->currency, "SEK") == 0);
+		  money_to_sek(fx->value, fx->currency, &sek) == 0;
 	if (fx->sek)
-		fx->per_year = fx->value / duration_years(l->duration);
+		fx->per_year = sek / duration_years(l->duration);
 }
 
 /* A code the index can take apart: exactly eight digits. */
@@ -694,42 +697,6 @@ match_find(struct match_index *ix, const struct match_target *t,
 	return (long)n;
 }
 
-/*
- * An amount the way people say it: "12,5 MSEK" or "850 000 kr" in
- * Swedish, "SEK 12.5 million" or "SEK 850,000" in English; another
- * currency keeps its code.
- */
-static int
-add_amount(struct buf *b, double v, const char *currency, int en)
-{
-	const char *cur = currency ? currency : "SEK";
-	int sek = strcmp(cur, "SEK") == 0;
-	char digits[32], grouped[48];
-	size_t i, len, k = 0;
-
-	if (v >= 1e6) {
-		long long tenths = llround(v / 1e5);
-
-		if (en)
-			return buf_printf(b, "%s %lld.%lld million", cur,
-					  tenths / 10, tenths % 10);
-		if (sek)
-			return buf_printf(b, "%lld,%lld MSEK", tenths / 10, tenths % 10);
-		return buf_printf(b, "%lld,%lld miljoner %s", tenths / 10,
-				  tenths % 10, cur);
-	}
-	len = (size_t)snprintf(digits, sizeof digits, "%lld", llround(v));
-	for (i = 0; i < len; i++) {
-		if (i && (len - i) % 3 == 0)
-			grouped[k++] = en ? ',' : ' ';
-		grouped[k++] = digits[i];
-	}
-	grouped[k] = '\0';
-	if (en)
-		return buf_printf(b, "%s %s", cur, grouped);
-	return buf_printf(b, "%s %s", grouped, sek ? "kr" : cur);
-}
-
 /* "45440000 Målning och glassättning", or the bare code if unlabelled. */
 static int
 add_code(struct buf *b, const char *code, const char *lang)
@@ -781,7 +748,7 @@ match_reason(const struct firm *f, const struct match_target *t,
 		if (buf_adds(out, en ? ", value unknown" : ", värde okänt") < 0)
 			return -1;
 	} else if (buf_adds(out, en ? ", value " : ", värde ") < 0 ||
-		   add_amount(out, fx.value, fx.currency, en) < 0 ||
+		   money_say(fx.value, fx.currency, en, 1, out) < 0 ||
 		   (fx.sek && f->turnover >= 0 &&
 		    buf_adds(out, en ? " within your size" : " inom er storlek") < 0)) {
 		return -1;

@@ -7,6 +7,7 @@
 #include "ical.h"
 #include "log.h"
 #include "mail.h"
+#include "money.h"
 #include "outbox.h"
 
 #define DELIVERY_BATCH 100
@@ -598,7 +599,7 @@ set_change_value(struct tpl_vars *v, const char *name, const char *what,
 	if (*end)
 		return tpl_set(v, name, value);
 	buf_init(&b, 64);
-	rc = alert_format_amount(d, &b);
+	rc = money_group(d, 0, &b);
 	if (rc == 0)
 		rc = tpl_set(v, name, buf_str(&b));
 	buf_release(&b);

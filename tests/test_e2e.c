@@ -199,10 +199,10 @@ test_import_run_and_mails(void)
 		CHECK(strstr(m, "* Måleri – delområde LOT-0001: Målning\n"));
 		/* 12:00+01:00 in the notice, shown as Swedish local time. */
 		CHECK(strstr(m, "Sista anbudsdag: 15 januari 2027 kl. 12:00 (CET)\n"));
-		CHECK(strstr(m, "Uppskattat värde: 2 400 000 SEK\n"));
+		CHECK(strstr(m, "Uppskattat värde: 2 400 000 kr\n"));
 		CHECK(strstr(m, "https://ted.europa.eu/en/notice/-/detail/00761842-2026\n"));
 		CHECK(strstr(m, "Därför får ni detta: Matchar er CPV-kod 45442100 "
-			     "Målning, värde 2,4 MSEK, utförs i Exempelstad\n"));
+			     "Målning, värde 2,4 miljoner kr, utförs i Exempelstad\n"));
 		CHECK(strstr(m, "Ni får det här mejlet eftersom Berglunds Måleri AB "
 			     "(556734-2182)\n"));
 		CHECK(strstr(m, "Avsluta alla mejl: https://upphandling."
@@ -465,6 +465,70 @@ test_expired_lots_are_not_mailed(void)
 	all = parsed_mails();
 	CHECK(all && !strstr(all, "offert@ljungs-schakt.example"));
 	CHECK(all && strstr(all, "info@berglunds-maleri.example"));
+	free(all);
+	rm_rf(dir);
+}
+
+/*
+ * A real notice valued in euro (tests/fixtures/real/README) is sized in
+ * kronor: 1 MEUR, 11.2 MSEK, over the 772 days from its start to its end
+ * date is 5.3 MSEK a year, beyond a firm of 6.2 MSEK turnover (which takes
+ * on half of its turnover a year), within one of 11 MSEK, beyond one of
+ * 10. A value of 0 is unknown.
+ */
+static void
+test_values_in_other_currencies(void)
+{
+	static const char firms[] =
+		"orgnr,name,email,cpv,regions,language,turnover,kinds\n"
+		"556734-2182,Liten Rekrytering AB,liten@rekrytering.example,79610000,SE232,sv,6 200 000,tender\n"
+		"559318-8062,Stor Rekrytering AB,stor@rekrytering.example,79600000,SE232,sv,50 000 000,tender\n"
+		"559401-1271,Big Recruiting AB,big@recruiting.example,79610000,SE232,en,50 000 000,tender\n"
+		"556753-8201,Elva Rekrytering AB,elva@rekrytering.example,79610000,SE232,sv,11 000 000,tender\n"
+		"556841-2372,Tio Rekrytering AB,tio@rekrytering.example,79610000,SE232,sv,10 000 000,tender\n";
+	char extra[PATH_MAX * 3], path[PATH_MAX * 2];
+	char *all, *m;
+
+	snprintf(extra, sizeof extra, "'%s/tests/fixtures/real/2024-OJS044-00127505.xml' "
+		 "'%s/tests/fixtures/real/2024-OJS044-00127505-zero.xml'",
+		 project, project);
+	setup(extra);
+	snprintf(path, sizeof path, "%s/firms.csv", dir);
+	write_text(path, firms);
+	/* Before the recruitment notice's deadline, 31 January 2025. */
+	CHECK(tl("2025-01-10T08:00:00Z", "firm import -c tenderlots.conf firms.csv") == 0);
+	CHECK(tl("2025-01-10T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	all = parsed_mails();
+	CHECK(all != NULL);
+
+	/* The small firm hears only of the notice of unknown value. */
+	CHECK(mail_to(all, "liten@rekrytering.example",
+		      "Uppskattat värde") == NULL);
+	m = mail_to(all, "liten@rekrytering.example", "");
+	CHECK(m && strstr(m, "Därför får ni detta: Matchar er CPV-kod 79610000 "));
+	CHECK(m && strstr(m, "värde okänt"));
+	free(m);
+
+	m = mail_to(all, "stor@rekrytering.example", "Uppskattat värde");
+	CHECK(m && strstr(m, "Uppskattat värde: ca 11,2 miljoner kr "
+			  "(1 000 000 EUR)\n"));
+	CHECK(m && strstr(m, "värde ca 11,2 miljoner kr (1 000 000 EUR) inom er "
+			  "storlek"));
+	free(m);
+	/* The other mail to it: 0 EUR is not a value. */
+	m = mail_to(all, "stor@rekrytering.example", "värde okänt");
+	CHECK(m && !strstr(m, "Uppskattat värde") && !strstr(m, "0 EUR"));
+	free(m);
+
+	m = mail_to(all, "big@recruiting.example", "Estimated value");
+	CHECK(m && strstr(m, "Estimated value: about SEK 11.2 million "
+			  "(EUR 1,000,000)\n"));
+	free(m);
+
+	m = mail_to(all, "elva@rekrytering.example", "Uppskattat värde");
+	CHECK(m != NULL);
+	free(m);
+	CHECK(mail_to(all, "tio@rekrytering.example", "Uppskattat värde") == NULL);
 	free(all);
 	rm_rf(dir);
 }
@@ -934,6 +998,7 @@ main(void)
 	RUN(test_outbox_commands);
 	RUN(test_mail_that_cannot_be_built);
 	RUN(test_expired_lots_are_not_mailed);
+	RUN(test_values_in_other_currencies);
 	RUN(test_bad_config_names_file_and_line);
 	RUN(test_firm_commands);
 	RUN(test_show);

@@ -345,8 +345,8 @@ test_cn_24_maximal(void)
 		/* Questions close earlier but are no act-by deadline. */
 		CHECK(l->has_questions_deadline &&
 		      l->questions_deadline == utc(2023, 5, 20, 19, 59, 32));
-		/* Only a start and an end date: no duration. */
-		CHECK(l->duration == NULL);
+		/* Only a start and an end date: the days, both counted. */
+		CHECK_STR(l->duration, "P143D");
 		CHECK_STR(l->town, "Luxembourg");
 		CHECK_STR(l->description, "Description ---");
 		CHECK_STR(l->documents_url, "http://nonrestricteddocuments.com");
@@ -794,8 +794,18 @@ test_durations(void)
 		{ "<cbc:DurationMeasure unitCode=\"HUR\">6</cbc:DurationMeasure>",
 		  NULL },
 		{ "<cbc:DurationMeasure>6</cbc:DurationMeasure>", NULL },
+		/* As in 2024-OJS056-00163529, a real notice. */
+		{ "<cbc:StartDate>2024-12-02+01:00</cbc:StartDate>"
+		  "<cbc:DurationMeasure unitCode=\"CALENDAR_DAY\">1826"
+		  "</cbc:DurationMeasure>", "P1826D" },
 		{ "<cbc:StartDate>2025-01-01+01:00</cbc:StartDate>"
-		  "<cbc:EndDate>2025-12-31+01:00</cbc:EndDate>", NULL },
+		  "<cbc:EndDate>2025-12-31+01:00</cbc:EndDate>", "P365D" },
+		{ "<cbc:StartDate>2024-04-01+02:00</cbc:StartDate>"
+		  "<cbc:EndDate>2026-12-31+01:00</cbc:EndDate>", "P1005D" },
+		/* An end before the start says nothing. */
+		{ "<cbc:StartDate>2025-12-31+01:00</cbc:StartDate>"
+		  "<cbc:EndDate>2025-01-01+01:00</cbc:EndDate>", NULL },
+		{ "<cbc:StartDate>2025-01-01+01:00</cbc:StartDate>", NULL },
 	};
 	struct parts pt = { 0 };
 	char lot[512], err[256] = "";
@@ -1324,6 +1334,44 @@ test_invalid_fixture(void)
 	CHECK(n == NULL);
 	CHECK(strstr(err, "notice id") != NULL);
 	free(data);
+}
+
+/* ---- real notices, tests/fixtures/real/README --------------------------- */
+
+static void
+test_real_values_and_durations(void)
+{
+	struct notice *n;
+
+	/* Its planned period by start and end date, 2024-04-01 to 2026-12-31. */
+	n = parse_fixture("../real/2024-OJS065-00191536.xml");
+	CHECK(n && n->nlots == 1);
+	if (n && n->nlots == 1) {
+		CHECK_STR(n->lots[0].duration, "P1005D");
+		CHECK(n->lots[0].has_value && n->lots[0].value == 7e6);
+	}
+	notice_free(n);
+	/* 1826 of unit CALENDAR_DAY. */
+	n = parse_fixture("../real/2024-OJS056-00163529.xml");
+	CHECK(n && n->nlots == 1);
+	if (n && n->nlots == 1)
+		CHECK_STR(n->lots[0].duration, "P1826D");
+	notice_free(n);
+	/* No estimate: the framework's maximum value, BT-271. */
+	n = parse_fixture("../real/539162-2023-framework-maximum.xml");
+	CHECK(n && n->nlots == 1);
+	if (n && n->nlots == 1) {
+		CHECK(n->lots[0].has_value && n->lots[0].value == 3e6);
+		CHECK_STR(n->lots[0].currency, "EUR");
+		CHECK_STR(n->lots[0].duration, "P4Y");
+	}
+	notice_free(n);
+	/* An estimate of 0 and no maximum: 0 stays, read as unknown later. */
+	n = parse_fixture("../real/2024-OJS044-00127505-zero.xml");
+	CHECK(n && n->nlots == 1);
+	if (n && n->nlots == 1)
+		CHECK(n->lots[0].has_value && n->lots[0].value == 0);
+	notice_free(n);
 }
 
 static const char *const valid_fixtures[] = {
@@ -2606,6 +2654,7 @@ main(void)
 	RUN(test_changes);
 	RUN(test_invalid_fixture);
 	RUN(test_json_of_fixtures);
+	RUN(test_real_values_and_durations);
 	RUN(test_missing_fields);
 	RUN(test_xxe_rejected);
 	RUN(test_truncated);

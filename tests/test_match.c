@@ -165,8 +165,16 @@ test_size(void)
 	CHECK(matches(f, &t) == 0);
 	CHECK(scored(f, &t, 1.0, NULL) == 1);
 	l.duration = NULL;
-	/* Unknown value, or a value only a foreign currency gives. */
+	/*
+	 * 10 MEUR is about 112 MSEK at the bundled rates: too much, as 10
+	 * MSEK is. A currency without a rate cannot be sized.
+	 */
 	p.currency = "EUR";
+	CHECK(matches(f, &t) == 0);
+	p.value = 200000;
+	CHECK(matches(f, &t) == 1);
+	p.value = 10e6;
+	p.currency = "AED";
 	CHECK(matches(f, &t) == 1);
 	p.currency = "SEK";
 	CHECK(matches(f, &t) == 0);
@@ -310,7 +318,7 @@ test_reason(void)
 	buf_init(&r, 4096);
 	CHECK(match_reason(cat_sv, &t, &r) == 0);
 	CHECK_STR(buf_str(&r), "Matchar er kategori Måleri (CPV 45442100), "
-		  "värde 1,2 MSEK inom er storlek, utförs i Danderyd");
+		  "värde 1,2 miljoner kr inom er storlek, utförs i Danderyd");
 	p.value = 850000;
 	CHECK(match_reason(cat_en, &t, &r) == 0);
 	CHECK_STR(buf_str(&r), "Matches your category Painting (CPV 45442100), "
@@ -338,8 +346,24 @@ test_reason(void)
 	p.currency = "EUR";
 	CHECK(match_reason(cpv_sv, &t, &r) == 0);
 	CHECK_STR(buf_str(&r), "Matchar er CPV-kod 45440000 Målning och "
-		  "glassättning (CPV 45442100 Målning), värde 12,5 miljoner EUR, "
+		  "glassättning (CPV 45442100 Målning), värde ca 140,1 miljoner "
+		  "kr (12 460 000 EUR) inom er storlek, plats anges inte");
+	CHECK(match_reason(cpv_en, &t, &r) == 0);
+	CHECK_STR(buf_str(&r), "Matches your CPV code 45442100 Painting work, "
+		  "value about SEK 140.1 million (EUR 12,460,000), place not "
+		  "given");
+	p.value = 21500;
+	CHECK(match_reason(cpv_sv, &t, &r) == 0);
+	CHECK_STR(buf_str(&r), "Matchar er CPV-kod 45440000 Målning och "
+		  "glassättning (CPV 45442100 Målning), värde ca 242 000 kr "
+		  "(21 500 EUR) inom er storlek, plats anges inte");
+	/* No rate: as given, and not sized. */
+	p.currency = "AED";
+	CHECK(match_reason(cpv_sv, &t, &r) == 0);
+	CHECK_STR(buf_str(&r), "Matchar er CPV-kod 45440000 Målning och "
+		  "glassättning (CPV 45442100 Målning), värde 21 500 AED, "
 		  "plats anges inte");
+	p.currency = "EUR";
 	/* Not a match by industry: nothing to say. */
 	p.cpv = codes + 1;
 	CHECK(match_reason(cpv_sv, &t, &r) == -1);
