@@ -376,6 +376,17 @@ static const char *const migrations[] = {
 	" WHERE superseded_by IS NULL;"
 	"CREATE INDEX notice_kind_newest ON notice (kind, published, id)"
 	" WHERE superseded_by IS NULL;",
+
+	/*
+	 * 11: a notice's TED publication number, as most change notices name
+	 * their original by it; read from the TED link of the notices stored
+	 * before, so a change links to them too.
+	 */
+	"ALTER TABLE notice ADD COLUMN publication TEXT;"
+	"UPDATE notice SET publication = ltrim(substr(url, 42), '0')"
+	" WHERE url LIKE 'https://ted.europa.eu/en/notice/-/detail/%';"
+	"CREATE INDEX notice_publication ON notice (publication)"
+	" WHERE superseded_by IS NULL;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -566,10 +577,10 @@ static const char *const stmt_sql[NSTMT] = {
 	" description, buyer_id, buyer_city, procedure_type, cpv, value,"
 	" currency, nuts, town, documents_url, submission_url,"
 	" max_lots_submitted, max_lots_awarded, changes_notice_id,"
-	" changes_version, change_reason)"
+	" changes_version, change_reason, publication)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28,"
-	" ?29)",
+	" ?29, ?30)",
 	[ST_NOTICE_TEXT_INSERT] =
 	"INSERT OR REPLACE INTO notice_text (notice, field, lang, value)"
 	" VALUES (?1, ?2, ?3, ?4)",
@@ -588,8 +599,9 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_WINNER_INSERT] =
 	"INSERT INTO award_winner (award, name, org_id) VALUES (?1, ?2, ?3)",
 	[ST_NOTICE_CURRENT] =
-	"SELECT id, version FROM notice WHERE notice_id = ?1 AND id <> ?2"
-	" AND superseded_by IS NULL ORDER BY version DESC, id DESC LIMIT 1",
+	"SELECT id, version FROM notice WHERE (notice_id = ?1 OR publication = ?1)"
+	" AND id <> ?2 AND superseded_by IS NULL"
+	" ORDER BY version DESC, id DESC LIMIT 1",
 	[ST_NOTICE_SUPERSEDE] =
 	"UPDATE notice SET superseded_by = ?2 WHERE id = ?1",
 	/* What differs between a notice (?1) and the one it replaces (?2). */
@@ -871,14 +883,21 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_CHANGES_DONE] =
 	"UPDATE notice SET changes_pending = 0 WHERE id = ?1",
 	/*
-	 * Firms that were mailed about the notice and did not stop it; a
+	 * Firms that were mailed about the version (?1) or one it replaced,
+	 * under any notice id (a change notice has its own), and did not stop
+	 * it by any of them (a change mail's link names the change notice); a
 	 * mail that failed (never built, refused, too late) told no one.
 	 */
 	[ST_CHANGE_RECIPIENTS] =
+	"WITH RECURSIVE chain (id, notice_id) AS ("
+	" SELECT id, notice_id FROM notice WHERE id = ?1"
+	" UNION SELECT n.id, n.notice_id FROM notice n"
+	"  JOIN chain c ON n.superseded_by = c.id)"
 	"SELECT DISTINCT m.firm FROM match m JOIN message g ON g.id = m.message"
-	" WHERE m.notice_id = ?1 AND g.state <> 'failed'"
+	" WHERE m.notice_id IN (SELECT notice_id FROM chain)"
+	" AND g.state <> 'failed'"
 	" AND NOT EXISTS (SELECT 1 FROM notice_stop x"
-	"  WHERE x.firm = m.firm AND x.notice_id = m.notice_id)"
+	"  WHERE x.firm = m.firm AND x.notice_id IN (SELECT notice_id FROM chain))"
 	" ORDER BY m.firm",
 	[ST_MESSAGE_EXISTS] =
 	"SELECT 1 FROM message WHERE key = ?1",
@@ -1533,7 +1552,9 @@ static int
 find_replaced(struct store *s, const struct notice *n, int64_t rowid,
 	      int64_t *prev, int *older)
 {
-	const char *id = n->changes ? n->changes->notice_id : n->id;
+	/* a change notice that names no notice is a version of its own id */
+	const char *id = n->changes && n->changes->notice_id ?
+			 n->changes->notice_id : n->id;
 	sqlite3_stmt *st;
 	int r;
 
@@ -1689,6 +1710,7 @@ store_put_notice(struct store *s, const struct notice *n, const char *source,
 		bind_text(st, 28, n->changes->version);
 		bind_text(st, 29, n->changes->reason);
 	}
+	bind_text(st, 30, n->publication);
 	if (step_done(s, st, "store notice") < 0)
 		goto out;
 	rowid = sqlite3_last_insert_rowid(s->db);
@@ -2078,14 +2100,14 @@ release_ids(void *v, size_t n)
 }
 
 int
-store_change_recipients(struct store *s, const char *notice_id,
-			int64_t **firm_ids, size_t *n)
+store_change_recipients(struct store *s, int64_t rowid, int64_t **firm_ids,
+			size_t *n)
 {
 	sqlite3_stmt *st;
 
 	if (!(st = stmt(s, ST_CHANGE_RECIPIENTS)))
 		return -1;
-	bind_text(st, 1, notice_id);
+	sqlite3_bind_int64(st, 1, rowid);
 	return collect(s, st, sizeof **firm_ids, read_id, release_ids,
 		       (void **)firm_ids, n, "list firms told of a notice");
 }
