@@ -380,13 +380,19 @@ static const char *const migrations[] = {
 	/*
 	 * 11: a notice's TED publication number, as most change notices name
 	 * their original by it; read from the TED link of the notices stored
-	 * before, so a change links to them too.
+	 * before, so a change links to them too. A change notice has a notice
+	 * id of its own: the firms matched under the original's are reminded
+	 * of the change's deadlines through notice_successor.
 	 */
 	"ALTER TABLE notice ADD COLUMN publication TEXT;"
 	"UPDATE notice SET publication = ltrim(substr(url, 42), '0')"
 	" WHERE url LIKE 'https://ted.europa.eu/en/notice/-/detail/%';"
 	"CREATE INDEX notice_publication ON notice (publication)"
-	" WHERE superseded_by IS NULL;",
+	" WHERE superseded_by IS NULL;"
+	"CREATE TABLE notice_successor ("
+	" notice_id TEXT PRIMARY KEY,"
+	" current_id TEXT NOT NULL);"
+	"CREATE INDEX notice_successor_current ON notice_successor (current_id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -401,6 +407,8 @@ enum stmt_id {
 	ST_WINNER_INSERT,
 	ST_NOTICE_CURRENT,
 	ST_NOTICE_SUPERSEDE,
+	ST_SUCCESSOR_MOVE,
+	ST_SUCCESSOR_ADD,
 	ST_NOTICE_DIFF,
 	ST_CHANGE_ANNOUNCED,
 	ST_QUARANTINE_PUT,
@@ -604,6 +612,15 @@ static const char *const stmt_sql[NSTMT] = {
 	" ORDER BY version DESC, id DESC LIMIT 1",
 	[ST_NOTICE_SUPERSEDE] =
 	"UPDATE notice SET superseded_by = ?2 WHERE id = ?1",
+	/* The notice row ?1 is replaced by row ?2 of another notice id. */
+	[ST_SUCCESSOR_MOVE] =
+	"UPDATE notice_successor SET current_id ="
+	" (SELECT notice_id FROM notice WHERE id = ?2)"
+	" WHERE current_id = (SELECT notice_id FROM notice WHERE id = ?1)",
+	[ST_SUCCESSOR_ADD] =
+	"INSERT OR REPLACE INTO notice_successor (notice_id, current_id)"
+	" SELECT o.notice_id, n.notice_id FROM notice o, notice n"
+	" WHERE o.id = ?1 AND n.id = ?2 AND o.notice_id <> n.notice_id",
 	/* What differs between a notice (?1) and the one it replaces (?2). */
 	[ST_NOTICE_DIFF] =
 	"INSERT INTO notice_change (notice, previous, lot_id, what, old, new)"
@@ -902,26 +919,36 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_MESSAGE_EXISTS] =
 	"SELECT 1 FROM message WHERE key = ?1",
 	/*
-	 * Mailed matches whose lot, in the notice's current version, has a
-	 * deadline in (?1, ?2]: the firms to remind, with when each was
-	 * first told; not by a mail that failed, which told no one.
+	 * Mailed matches whose lot, in the notice's current version (a change
+	 * notice's too), has a deadline in (?1, ?2]: the firms to remind, with
+	 * when each was first told; not by a mail that failed, which told no
+	 * one; not if they stopped it under any of its notice ids.
 	 */
 	[ST_REMINDER_CANDIDATES] =
 	"SELECT m.firm, m.notice_id, l.deadline, g.created_at"
 	" FROM lot l JOIN notice n ON n.id = l.notice AND n.superseded_by IS NULL"
-	" JOIN match m ON m.notice_id = n.notice_id AND m.lot_id = l.lot_id"
+	" JOIN match m ON m.lot_id = l.lot_id AND (m.notice_id = n.notice_id"
+	"  OR m.notice_id IN (SELECT s.notice_id FROM notice_successor s"
+	"   WHERE s.current_id = n.notice_id))"
 	" JOIN message g ON g.id = m.message"
 	" WHERE l.deadline > ?1 AND l.deadline <= ?2 AND g.state <> 'failed'"
 	" AND m.kind IN ('competition', 'rfi')"
 	" AND NOT EXISTS (SELECT 1 FROM notice_stop x"
-	"  WHERE x.firm = m.firm AND x.notice_id = m.notice_id)"
+	"  WHERE x.firm = m.firm AND (x.notice_id = n.notice_id"
+	"  OR x.notice_id IN (SELECT s.notice_id FROM notice_successor s"
+	"   WHERE s.current_id = n.notice_id)))"
 	" AND NOT EXISTS (SELECT 1 FROM rfi r"
 	"  WHERE r.notice_id = m.notice_id AND r.closed_at IS NOT NULL)"
 	" ORDER BY m.firm, m.notice_id, l.deadline",
-	/* A firm's matches in a notice, as its current version has them. */
+	/*
+	 * A firm's matches in a notice, as its current version has them, a
+	 * change notice's of another id too.
+	 */
 	[ST_MATCHES_OF_NOTICE] =
 	MATCH_ITEM_COLUMNS
-	" FROM match m JOIN notice n ON n.notice_id = m.notice_id"
+	" FROM match m JOIN notice n ON n.notice_id = coalesce("
+	"  (SELECT s.current_id FROM notice_successor s"
+	"   WHERE s.notice_id = m.notice_id), m.notice_id)"
 	"  AND n.superseded_by IS NULL"
 	" JOIN lot l ON l.notice = n.id AND l.lot_id = m.lot_id"
 	" JOIN firm f ON f.id = m.firm"
@@ -1580,13 +1607,21 @@ find_replaced(struct store *s, const struct notice *n, int64_t rowid,
 static int
 supersede(struct store *s, int64_t old_row, int64_t new_row)
 {
+	static const enum stmt_id steps[] = {
+		ST_NOTICE_SUPERSEDE, ST_SUCCESSOR_MOVE, ST_SUCCESSOR_ADD,
+	};
 	sqlite3_stmt *st;
+	size_t i;
 
-	if (!(st = stmt(s, ST_NOTICE_SUPERSEDE)))
-		return -1;
-	sqlite3_bind_int64(st, 1, old_row);
-	sqlite3_bind_int64(st, 2, new_row);
-	return step_done(s, st, "mark notice replaced");
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		if (!(st = stmt(s, steps[i])))
+			return -1;
+		sqlite3_bind_int64(st, 1, old_row);
+		sqlite3_bind_int64(st, 2, new_row);
+		if (step_done(s, st, "mark notice replaced") < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Records what a change notice says it changed, section by section. */

@@ -517,7 +517,8 @@ test_bad_config_names_file_and_line(void)
  * A real notice from TED, mailed to a firm, then a change notice that
  * names it by its publication number ("219998-2024", where the original
  * says "00219998-2024"), as most real change notices do: the firm told of
- * the original gets a change mail with the moved deadline.
+ * the original gets a change mail with the moved deadline, and its
+ * reminder before the new deadline.
  */
 static void
 test_change_notice_by_publication_number(void)
@@ -552,6 +553,17 @@ test_change_notice_by_publication_number(void)
 	m = mail_to(all, "info@atervinning.example", "har ändrats");
 	CHECK(m && strstr(m, "27 maj 2024"));
 	CHECK(m && strstr(m, "13 maj 2024"));
+	free(m);
+	free(all);
+
+	/* reminded of the change notice's deadline, not the original's */
+	CHECK(tl("2024-05-09T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	CHECK(count_mails() == 2);
+	CHECK(tl("2024-05-23T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	CHECK(count_mails() == 3);
+	all = parsed_mails();
+	m = mail_to(all, "info@atervinning.example", "Sista anbudsdag för");
+	CHECK(m && strstr(m, "Sista anbudsdag: 27 maj 2024"));
 	free(m);
 	free(all);
 	rm_rf(dir);
