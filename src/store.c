@@ -387,8 +387,7 @@ static const char *const migrations[] = {
 	"ALTER TABLE notice ADD COLUMN publication TEXT;"
 	"UPDATE notice SET publication = ltrim(substr(url, 42), '0')"
 	" WHERE url LIKE 'https://ted.europa.eu/en/notice/-/detail/%';"
-	"CREATE INDEX notice_publication ON notice (publication)"
-	" WHERE superseded_by IS NULL;"
+	"CREATE INDEX notice_publication ON notice (publication);"
 	"CREATE TABLE notice_successor ("
 	" notice_id TEXT PRIMARY KEY,"
 	" current_id TEXT NOT NULL);"
@@ -607,7 +606,10 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_WINNER_INSERT] =
 	"INSERT INTO award_winner (award, name, org_id) VALUES (?1, ?2, ?3)",
 	[ST_NOTICE_CURRENT] =
-	"SELECT id, version FROM notice WHERE (notice_id = ?1 OR publication = ?1)"
+	"SELECT id, version FROM notice WHERE notice_id IN (SELECT coalesce("
+	"  (SELECT s.current_id FROM notice_successor s"
+	"   WHERE s.notice_id = o.notice_id), o.notice_id)"
+	"  FROM notice o WHERE o.notice_id = ?1 OR o.publication = ?1)"
 	" AND id <> ?2 AND superseded_by IS NULL"
 	" ORDER BY version DESC, id DESC LIMIT 1",
 	[ST_NOTICE_SUPERSEDE] =

@@ -311,9 +311,9 @@ change_of(const char *notice_id, const char *original, time_t deadline)
 }
 
 /*
- * A change notice names the original by its TED publication number: the
- * firm told of the original hears of the change, and a stop by the
- * change mail's link (the change notice's id) holds for later changes.
+ * Change notices name the original by its TED publication number: the
+ * firm told of the original hears of each change, and a stop by a change
+ * mail's link (the change notice's id) holds for later changes.
  */
 static void
 test_change_notice_by_publication_number(void)
@@ -339,9 +339,15 @@ test_change_notice_by_publication_number(void)
 	      r == STORE_CHANGED);
 	notice_free(no);
 	CHECK(queue_what(s, cfg, &firms, DAY0 + 10 * HOUR, CHANGES) == 1);
+	/* a second change names the original too, which c-1 replaced */
+	no = change_of("c-2", "1-2026", DAY0 + 34 * 24 * HOUR);
+	CHECK(store_put_notice(s, no, "t", DAY0 + 10 * HOUR, &r, lots) == 0 &&
+	      r == STORE_CHANGED);
+	notice_free(no);
+	CHECK(queue_what(s, cfg, &firms, DAY0 + 10 * HOUR, CHANGES) == 1);
 
-	CHECK(store_stop_notice(s, firms.v[0]->id, "c-1", DAY0 + 11 * HOUR) == 0);
-	no = change_of("c-2", "c-1", DAY0 + 34 * 24 * HOUR);
+	CHECK(store_stop_notice(s, firms.v[0]->id, "c-2", DAY0 + 11 * HOUR) == 0);
+	no = change_of("c-3", "c-1", DAY0 + 41 * 24 * HOUR);
 	CHECK(store_put_notice(s, no, "t", DAY0 + 12 * HOUR, &r, lots) == 0 &&
 	      r == STORE_CHANGED);
 	notice_free(no);
