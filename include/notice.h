@@ -105,6 +105,7 @@ struct notice {
 	int has_deadline;
 	time_t deadline;	/* earliest act-by instant over all lots, UTC */
 	char *url;		/* public URL of the notice, or NULL */
+	char *publication;	/* TED publication number, "711911-2023", or NULL */
 	char *language;		/* notice language, e.g. "SWE" */
 	struct lot *lots;
 	size_t nlots;		/* always >= 1 for a parsed notice */
@@ -153,6 +154,13 @@ int strvec_push(char ***vec, size_t *n, const char *s);
 /* Appends the space-separated words of text (NULL: none); -1 on ENOMEM. */
 int strvec_split(const char *text, char ***vec, size_t *n);
 void strvec_free(char **vec, size_t n);
+
+/*
+ * The leading zeros to drop from s for TED's short form of a publication
+ * number ("00711911-2023" is "711911-2023", as notices that refer to it
+ * write it), or -1 when s is no publication number.
+ */
+int publication_number_zeros(const char *s);
 
 const char *notice_kind_name(enum notice_kind kind);
 /* -1 if the name is unknown. */

@@ -177,10 +177,11 @@ int store_pending_changes(struct store *s, size_t limit,
 /* Marks a version's changes mailed: they are not looked at again. */
 int store_changes_done(struct store *s, int64_t rowid);
 /*
- * The firms that were mailed about a notice (any lot, any version) and
- * did not ask to stop hearing about it, by id.
+ * The firms that were mailed about a stored version (rowid) or any it
+ * replaced, the original of a change notice too, and did not ask to stop
+ * hearing about it, by id.
  */
-int store_change_recipients(struct store *s, const char *notice_id,
+int store_change_recipients(struct store *s, int64_t rowid,
 			    int64_t **firm_ids, size_t *n);
 
 /* A mailed lot whose deadline is near, for a reminder. */

@@ -1177,6 +1177,21 @@ buyer_company(struct parse *ps, xmlNodePtr *company)
 }
 
 /*
+ * TED's short form of a publication number, in place, for the change
+ * notices that name their original by it. 0 when s is none.
+ */
+static int
+short_publication_number(char *s)
+{
+	int zeros = publication_number_zeros(s);
+
+	if (zeros < 0)
+		return 0;
+	memmove(s, s + zeros, strlen(s + zeros) + 1);
+	return 1;
+}
+
+/*
  * The notice on TED once it is published there; before that the
  * procurement documents, then the buyer's profile or web site.
  */
@@ -1199,8 +1214,11 @@ notice_url(struct parse *ps, xmlNodePtr company)
 		}
 		strcpy(url, TED_NOTICE_URL);
 		strcat(url, text);
-		free(text);
 		ps->n->url = url;
+		if (short_publication_number(text))
+			ps->n->publication = text;
+		else
+			free(text);
 		return 0;
 	}
 	for (i = 0; i < sizeof(fallbacks) / sizeof(fallbacks[0]); i++) {
@@ -2005,7 +2023,7 @@ notice_changes(struct parse *ps)
 	    get_token(ps, XP_REASON_CODE, node, &c->reason_code) < 0 ||
 	    get_lang_text(ps, XP_REASON_DESC, node, &c->reason) < 0)
 		return -1;
-	if (c->notice_id)
+	if (c->notice_id && !short_publication_number(c->notice_id))
 		split_version(c->notice_id, &version);
 	if (copy_text(ps, version, &c->version) < 0 ||
 	    xmlsafe_eval(&ps->x, XP_CHANGE, node, &nodes) < 0)

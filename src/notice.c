@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -16,6 +17,22 @@ static const char *const kind_names[] = {
 };
 
 #define NKINDS (sizeof(kind_names) / sizeof(kind_names[0]))
+
+int
+publication_number_zeros(const char *s)
+{
+	size_t i = 0, zeros = 0, digits;
+
+	while (s[i] == '0' && s[i + 1] != '-')
+		i++, zeros++;
+	for (digits = 0; isdigit((unsigned char)s[i]); i++)
+		digits++;
+	if (digits == 0 || zeros + digits > 8 || s[i++] != '-')
+		return -1;
+	for (digits = 0; isdigit((unsigned char)s[i]); i++)
+		digits++;
+	return digits == 4 && s[i] == '\0' ? (int)zeros : -1;
+}
 
 struct notice *
 notice_new(void)
@@ -122,6 +139,7 @@ notice_free(struct notice *n)
 	free(n->buyer);
 	free(n->published);
 	free(n->url);
+	free(n->publication);
 	free(n->language);
 	for (i = 0; i < n->nlots; i++)
 		lot_release(&n->lots[i]);
@@ -563,7 +581,9 @@ notice_to_json(const struct notice *n, struct buf *out)
 	    add_key(out, in, "awards") < 0 ||
 	    add_objects(out, n->awards, n->nawards, sizeof(*n->awards),
 			add_award, &one_a_line) < 0 ||
-	    add_key(out, in, "changes") < 0 || add_changes(out, n->changes) < 0)
+	    add_key(out, in, "changes") < 0 || add_changes(out, n->changes) < 0 ||
+	    add_key(out, in, "publication") < 0 ||
+	    json_add_string(out, n->publication) < 0)
 		return -1;
 	return buf_adds(out, "\n}");
 }

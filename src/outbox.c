@@ -651,7 +651,7 @@ queue_change(const struct outbox *o, const struct firm_list *firms,
 
 	if (store_version_changes(o->store, pc->rowid, &changes, &nchanges) < 0 ||
 	    store_get_notice(o->store, pc->notice_id, &notice) < 0 ||
-	    store_change_recipients(o->store, pc->notice_id, &recipients,
+	    store_change_recipients(o->store, pc->rowid, &recipients,
 				    &nrcpt) < 0 ||
 	    store_begin(o->store) < 0)
 		goto out;

@@ -376,6 +376,22 @@ static const char *const migrations[] = {
 	" WHERE superseded_by IS NULL;"
 	"CREATE INDEX notice_kind_newest ON notice (kind, published, id)"
 	" WHERE superseded_by IS NULL;",
+
+	/*
+	 * 11: a notice's TED publication number, as most change notices name
+	 * their original by it; read from the TED link of the notices stored
+	 * before, so a change links to them too. A change notice has a notice
+	 * id of its own: the firms matched under the original's are reminded
+	 * of the change's deadlines through notice_successor.
+	 */
+	"ALTER TABLE notice ADD COLUMN publication TEXT;"
+	"UPDATE notice SET publication = ltrim(substr(url, 42), '0')"
+	" WHERE url LIKE 'https://ted.europa.eu/en/notice/-/detail/%';"
+	"CREATE INDEX notice_publication ON notice (publication);"
+	"CREATE TABLE notice_successor ("
+	" notice_id TEXT PRIMARY KEY,"
+	" current_id TEXT NOT NULL);"
+	"CREATE INDEX notice_successor_current ON notice_successor (current_id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -390,6 +406,8 @@ enum stmt_id {
 	ST_WINNER_INSERT,
 	ST_NOTICE_CURRENT,
 	ST_NOTICE_SUPERSEDE,
+	ST_SUCCESSOR_MOVE,
+	ST_SUCCESSOR_ADD,
 	ST_NOTICE_DIFF,
 	ST_CHANGE_ANNOUNCED,
 	ST_QUARANTINE_PUT,
@@ -566,10 +584,10 @@ static const char *const stmt_sql[NSTMT] = {
 	" description, buyer_id, buyer_city, procedure_type, cpv, value,"
 	" currency, nuts, town, documents_url, submission_url,"
 	" max_lots_submitted, max_lots_awarded, changes_notice_id,"
-	" changes_version, change_reason)"
+	" changes_version, change_reason, publication)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28,"
-	" ?29)",
+	" ?29, ?30)",
 	[ST_NOTICE_TEXT_INSERT] =
 	"INSERT OR REPLACE INTO notice_text (notice, field, lang, value)"
 	" VALUES (?1, ?2, ?3, ?4)",
@@ -588,10 +606,23 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_WINNER_INSERT] =
 	"INSERT INTO award_winner (award, name, org_id) VALUES (?1, ?2, ?3)",
 	[ST_NOTICE_CURRENT] =
-	"SELECT id, version FROM notice WHERE notice_id = ?1 AND id <> ?2"
-	" AND superseded_by IS NULL ORDER BY version DESC, id DESC LIMIT 1",
+	"SELECT id, version FROM notice WHERE notice_id IN (SELECT coalesce("
+	"  (SELECT s.current_id FROM notice_successor s"
+	"   WHERE s.notice_id = o.notice_id), o.notice_id)"
+	"  FROM notice o WHERE o.notice_id = ?1 OR o.publication = ?1)"
+	" AND id <> ?2 AND superseded_by IS NULL"
+	" ORDER BY version DESC, id DESC LIMIT 1",
 	[ST_NOTICE_SUPERSEDE] =
 	"UPDATE notice SET superseded_by = ?2 WHERE id = ?1",
+	/* The notice row ?1 is replaced by row ?2 of another notice id. */
+	[ST_SUCCESSOR_MOVE] =
+	"UPDATE notice_successor SET current_id ="
+	" (SELECT notice_id FROM notice WHERE id = ?2)"
+	" WHERE current_id = (SELECT notice_id FROM notice WHERE id = ?1)",
+	[ST_SUCCESSOR_ADD] =
+	"INSERT OR REPLACE INTO notice_successor (notice_id, current_id)"
+	" SELECT o.notice_id, n.notice_id FROM notice o, notice n"
+	" WHERE o.id = ?1 AND n.id = ?2 AND o.notice_id <> n.notice_id",
 	/* What differs between a notice (?1) and the one it replaces (?2). */
 	[ST_NOTICE_DIFF] =
 	"INSERT INTO notice_change (notice, previous, lot_id, what, old, new)"
@@ -871,38 +902,55 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_CHANGES_DONE] =
 	"UPDATE notice SET changes_pending = 0 WHERE id = ?1",
 	/*
-	 * Firms that were mailed about the notice and did not stop it; a
+	 * Firms that were mailed about the version (?1) or one it replaced,
+	 * under any notice id (a change notice has its own), and did not stop
+	 * it by any of them (a change mail's link names the change notice); a
 	 * mail that failed (never built, refused, too late) told no one.
 	 */
 	[ST_CHANGE_RECIPIENTS] =
+	"WITH RECURSIVE chain (id, notice_id) AS ("
+	" SELECT id, notice_id FROM notice WHERE id = ?1"
+	" UNION SELECT n.id, n.notice_id FROM notice n"
+	"  JOIN chain c ON n.superseded_by = c.id)"
 	"SELECT DISTINCT m.firm FROM match m JOIN message g ON g.id = m.message"
-	" WHERE m.notice_id = ?1 AND g.state <> 'failed'"
+	" WHERE m.notice_id IN (SELECT notice_id FROM chain)"
+	" AND g.state <> 'failed'"
 	" AND NOT EXISTS (SELECT 1 FROM notice_stop x"
-	"  WHERE x.firm = m.firm AND x.notice_id = m.notice_id)"
+	"  WHERE x.firm = m.firm AND x.notice_id IN (SELECT notice_id FROM chain))"
 	" ORDER BY m.firm",
 	[ST_MESSAGE_EXISTS] =
 	"SELECT 1 FROM message WHERE key = ?1",
 	/*
-	 * Mailed matches whose lot, in the notice's current version, has a
-	 * deadline in (?1, ?2]: the firms to remind, with when each was
-	 * first told; not by a mail that failed, which told no one.
+	 * Mailed matches whose lot, in the notice's current version (a change
+	 * notice's too), has a deadline in (?1, ?2]: the firms to remind, with
+	 * when each was first told; not by a mail that failed, which told no
+	 * one; not if they stopped it under any of its notice ids.
 	 */
 	[ST_REMINDER_CANDIDATES] =
 	"SELECT m.firm, m.notice_id, l.deadline, g.created_at"
 	" FROM lot l JOIN notice n ON n.id = l.notice AND n.superseded_by IS NULL"
-	" JOIN match m ON m.notice_id = n.notice_id AND m.lot_id = l.lot_id"
+	" JOIN match m ON m.lot_id = l.lot_id AND (m.notice_id = n.notice_id"
+	"  OR m.notice_id IN (SELECT s.notice_id FROM notice_successor s"
+	"   WHERE s.current_id = n.notice_id))"
 	" JOIN message g ON g.id = m.message"
 	" WHERE l.deadline > ?1 AND l.deadline <= ?2 AND g.state <> 'failed'"
 	" AND m.kind IN ('competition', 'rfi')"
 	" AND NOT EXISTS (SELECT 1 FROM notice_stop x"
-	"  WHERE x.firm = m.firm AND x.notice_id = m.notice_id)"
+	"  WHERE x.firm = m.firm AND (x.notice_id = n.notice_id"
+	"  OR x.notice_id IN (SELECT s.notice_id FROM notice_successor s"
+	"   WHERE s.current_id = n.notice_id)))"
 	" AND NOT EXISTS (SELECT 1 FROM rfi r"
 	"  WHERE r.notice_id = m.notice_id AND r.closed_at IS NOT NULL)"
 	" ORDER BY m.firm, m.notice_id, l.deadline",
-	/* A firm's matches in a notice, as its current version has them. */
+	/*
+	 * A firm's matches in a notice, as its current version has them, a
+	 * change notice's of another id too.
+	 */
 	[ST_MATCHES_OF_NOTICE] =
 	MATCH_ITEM_COLUMNS
-	" FROM match m JOIN notice n ON n.notice_id = m.notice_id"
+	" FROM match m JOIN notice n ON n.notice_id = coalesce("
+	"  (SELECT s.current_id FROM notice_successor s"
+	"   WHERE s.notice_id = m.notice_id), m.notice_id)"
 	"  AND n.superseded_by IS NULL"
 	" JOIN lot l ON l.notice = n.id AND l.lot_id = m.lot_id"
 	" JOIN firm f ON f.id = m.firm"
@@ -1533,7 +1581,9 @@ static int
 find_replaced(struct store *s, const struct notice *n, int64_t rowid,
 	      int64_t *prev, int *older)
 {
-	const char *id = n->changes ? n->changes->notice_id : n->id;
+	/* a change notice that names no notice is a version of its own id */
+	const char *id = n->changes && n->changes->notice_id ?
+			 n->changes->notice_id : n->id;
 	sqlite3_stmt *st;
 	int r;
 
@@ -1559,13 +1609,21 @@ find_replaced(struct store *s, const struct notice *n, int64_t rowid,
 static int
 supersede(struct store *s, int64_t old_row, int64_t new_row)
 {
+	static const enum stmt_id steps[] = {
+		ST_NOTICE_SUPERSEDE, ST_SUCCESSOR_MOVE, ST_SUCCESSOR_ADD,
+	};
 	sqlite3_stmt *st;
+	size_t i;
 
-	if (!(st = stmt(s, ST_NOTICE_SUPERSEDE)))
-		return -1;
-	sqlite3_bind_int64(st, 1, old_row);
-	sqlite3_bind_int64(st, 2, new_row);
-	return step_done(s, st, "mark notice replaced");
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		if (!(st = stmt(s, steps[i])))
+			return -1;
+		sqlite3_bind_int64(st, 1, old_row);
+		sqlite3_bind_int64(st, 2, new_row);
+		if (step_done(s, st, "mark notice replaced") < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Records what a change notice says it changed, section by section. */
@@ -1689,6 +1747,7 @@ store_put_notice(struct store *s, const struct notice *n, const char *source,
 		bind_text(st, 28, n->changes->version);
 		bind_text(st, 29, n->changes->reason);
 	}
+	bind_text(st, 30, n->publication);
 	if (step_done(s, st, "store notice") < 0)
 		goto out;
 	rowid = sqlite3_last_insert_rowid(s->db);
@@ -2078,14 +2137,14 @@ release_ids(void *v, size_t n)
 }
 
 int
-store_change_recipients(struct store *s, const char *notice_id,
-			int64_t **firm_ids, size_t *n)
+store_change_recipients(struct store *s, int64_t rowid, int64_t **firm_ids,
+			size_t *n)
 {
 	sqlite3_stmt *st;
 
 	if (!(st = stmt(s, ST_CHANGE_RECIPIENTS)))
 		return -1;
-	bind_text(st, 1, notice_id);
+	sqlite3_bind_int64(st, 1, rowid);
 	return collect(s, st, sizeof **firm_ids, read_id, release_ids,
 		       (void **)firm_ids, n, "list firms told of a notice");
 }

@@ -1,4 +1,3 @@
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,21 +36,6 @@ ted_page_release(struct ted_page *p)
 	strvec_free(p->xml_urls, p->n);
 	free(p->next_token);
 	memset(p, 0, sizeof *p);
-}
-
-/* "123456-2026": what TED calls a publication number. */
-static int
-valid_publication_number(const char *s)
-{
-	size_t i = 0, digits = 0;
-
-	while (isdigit((unsigned char)s[i]) && digits < 9)
-		i++, digits++;
-	if (digits == 0 || digits > 8 || s[i++] != '-')
-		return 0;
-	for (digits = 0; isdigit((unsigned char)s[i]); i++)
-		digits++;
-	return digits == 4 && s[i] == '\0';
 }
 
 static int
@@ -105,7 +89,7 @@ read_notices(sqlite3 *db, const struct feed_config *f, const char *json,
 		const char *id = (const char *)sqlite3_column_text(st, 0);
 		const char *xml = (const char *)sqlite3_column_text(st, 1);
 
-		if (!id || !valid_publication_number(id))
+		if (!id || publication_number_zeros(id) < 0)
 			continue;
 		if (out->n == TED_MAX_NOTICES_PER_PAGE) {
 			snprintf(err, errlen, "more than %d notices on one page",

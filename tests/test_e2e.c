@@ -577,6 +577,62 @@ test_bad_config_names_file_and_line(void)
 	rm_rf(dir);
 }
 
+/*
+ * A real notice from TED, mailed to a firm, then a change notice that
+ * names it by its publication number ("219998-2024", where the original
+ * says "00219998-2024"), as most real change notices do: the firm told of
+ * the original gets a change mail with the moved deadline, and its
+ * reminder before the new deadline.
+ */
+static void
+test_change_notice_by_publication_number(void)
+{
+	char extra[PATH_MAX + 64], path[PATH_MAX * 3];
+	char *out, *all, *m;
+
+	snprintf(extra, sizeof extra,
+		 "'%s/tests/fixtures/real/2024-OJS074-00219998.xml'", project);
+	setup(extra);
+	snprintf(path, sizeof path, "%s/waste.csv", dir);
+	write_text(path, "orgnr,name,email,cpv,regions,language\n"
+		   "556036-0793,Karibiska Återvinning AB,"
+		   "info@atervinning.example,90500000,SE232,sv\n");
+	CHECK(tl("2024-04-16T08:00:00Z", "firm import -c tenderlots.conf "
+		 "waste.csv") == 0);
+	CHECK(tl("2024-04-16T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	all = parsed_mails();
+	m = mail_to(all, "info@atervinning.example", "Trioncelle");
+	CHECK(m != NULL);
+	free(m);
+	free(all);
+
+	snprintf(path, sizeof path, "cp '%s/tests/fixtures/real/"
+		 "change-of-00219998-2024.xml' '%s/feeds/'", project, dir);
+	CHECK(system(path) == 0);
+	CHECK(tl("2024-04-20T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "notices:  0 new, 1 changed, 0 unchanged, 0 rejected\n"));
+	free(out);
+	all = parsed_mails();
+	m = mail_to(all, "info@atervinning.example", "har ändrats");
+	CHECK(m && strstr(m, "27 maj 2024"));
+	CHECK(m && strstr(m, "13 maj 2024"));
+	free(m);
+	free(all);
+
+	/* reminded of the change notice's deadline, not the original's */
+	CHECK(tl("2024-05-09T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	CHECK(count_mails() == 2);
+	CHECK(tl("2024-05-23T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	CHECK(count_mails() == 3);
+	all = parsed_mails();
+	m = mail_to(all, "info@atervinning.example", "Sista anbudsdag för");
+	CHECK(m && strstr(m, "Sista anbudsdag: 27 maj 2024"));
+	free(m);
+	free(all);
+	rm_rf(dir);
+}
+
 static void
 test_firm_commands(void)
 {
@@ -1000,6 +1056,7 @@ main(void)
 	RUN(test_expired_lots_are_not_mailed);
 	RUN(test_values_in_other_currencies);
 	RUN(test_bad_config_names_file_and_line);
+	RUN(test_change_notice_by_publication_number);
 	RUN(test_firm_commands);
 	RUN(test_show);
 	RUN(test_meeting_commands);

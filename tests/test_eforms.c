@@ -1267,6 +1267,11 @@ test_changes(void)
 		{ "notice-1", "notice-1", NULL },
 		{ "x-12", "x", "12" },
 		{ "-12", "-12", NULL },
+		/* TED publication numbers, in TED's short form, no version */
+		{ "711911-2023", "711911-2023", NULL },
+		{ "00711911-2023", "711911-2023", NULL },
+		{ "0-2023", "0-2023", NULL },
+		{ "000000711911-2023", "000000711911-2023", NULL },
 	};
 	struct parts pt = { 0 };
 	char ext[2048], err[256] = "";
@@ -1414,7 +1419,8 @@ test_json_of_fixtures(void)
 		"\"procedure_type\", \"documents_url\", \"submission_url\", "
 		"\"titles\", \"descriptions\", \"cpv\", \"value\", "
 		"\"currency\", \"lot_limits\", \"groups\", "
-		"\"questions_deadline\", \"awards\", \"changes\"]\n"
+		"\"questions_deadline\", \"awards\", \"changes\", "
+		"\"publication\"]\n"
 		"lot_old = [\"id\", \"title\", \"cpv\", \"value\", "
 		"\"currency\", \"nuts\", \"sme_suitable\"]\n"
 		"lot_new = [\"description\", \"deadline\", "
@@ -2226,6 +2232,8 @@ test_published_and_url(void)
 		CHECK_STR(n->published, "2024-03-07");
 		CHECK_STR(n->url, "https://ted.europa.eu/en/notice/-/detail/"
 			  "00123456-2024");
+		/* as change notices name it */
+		CHECK_STR(n->publication, "123456-2024");
 	}
 	notice_free(n);
 
@@ -2237,6 +2245,7 @@ test_published_and_url(void)
 		CHECK_STR(n->published, "2024-03-05");
 		CHECK_STR(n->url, "https://upphandling.example.se/profil");
 		CHECK_STR(n->language, "SWE");
+		CHECK(n->publication == NULL);
 	}
 	notice_free(n);
 

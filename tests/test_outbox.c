@@ -298,6 +298,63 @@ test_change_to_firms_told(void)
 	teardown(s, &firms, cfg);
 }
 
+/* A change notice of its own id that names its original by its number. */
+static struct notice *
+change_of(const char *notice_id, const char *original, time_t deadline)
+{
+	struct notice *no = notice_of(notice_id, "01", 1, deadline);
+
+	no->kind = NOTICE_CHANGE;
+	no->changes = calloc(1, sizeof *no->changes);
+	no->changes->notice_id = strdup(original);
+	return no;
+}
+
+/*
+ * Change notices name the original by its TED publication number: the
+ * firm told of the original hears of each change, and a stop by a change
+ * mail's link (the change notice's id) holds for later changes.
+ */
+static void
+test_change_notice_by_publication_number(void)
+{
+	struct config *cfg = config_new();
+	struct firm_list firms = { 0 };
+	struct store *s = setup(FREQ_IMMEDIATELY, &firms);
+	struct notice *no = notice_of("n-1", "01", 1, DAY0 + 20 * 24 * HOUR);
+	enum store_put_result r;
+	int64_t lots[1];
+	int created;
+
+	no->publication = strdup("1-2026");
+	CHECK(store_put_notice(s, no, "t", DAY0 + 8 * HOUR, &r, lots) == 0);
+	CHECK(store_put_match(s, firms.v[0]->id, lots[0], "n-1", "LOT-0001",
+			      "competition", "CPV 45442100", 100, "maleri",
+			      DAY0 + 8 * HOUR, &created) == 0 && created);
+	notice_free(no);
+	CHECK(queue(s, cfg, &firms, DAY0 + 9 * HOUR) == 1);
+
+	no = change_of("c-1", "1-2026", DAY0 + 27 * 24 * HOUR);
+	CHECK(store_put_notice(s, no, "t", DAY0 + 10 * HOUR, &r, lots) == 0 &&
+	      r == STORE_CHANGED);
+	notice_free(no);
+	CHECK(queue_what(s, cfg, &firms, DAY0 + 10 * HOUR, CHANGES) == 1);
+	/* a second change names the original too, which c-1 replaced */
+	no = change_of("c-2", "1-2026", DAY0 + 34 * 24 * HOUR);
+	CHECK(store_put_notice(s, no, "t", DAY0 + 10 * HOUR, &r, lots) == 0 &&
+	      r == STORE_CHANGED);
+	notice_free(no);
+	CHECK(queue_what(s, cfg, &firms, DAY0 + 10 * HOUR, CHANGES) == 1);
+
+	CHECK(store_stop_notice(s, firms.v[0]->id, "c-2", DAY0 + 11 * HOUR) == 0);
+	no = change_of("c-3", "c-1", DAY0 + 41 * 24 * HOUR);
+	CHECK(store_put_notice(s, no, "t", DAY0 + 12 * HOUR, &r, lots) == 0 &&
+	      r == STORE_CHANGED);
+	notice_free(no);
+	CHECK(queue_what(s, cfg, &firms, DAY0 + 12 * HOUR, CHANGES) == 0);
+	teardown(s, &firms, cfg);
+}
+
 /* Five days and one day before the deadline, each once. */
 static void
 test_reminders(void)
@@ -387,6 +444,7 @@ main(void)
 	RUN(test_daily_digest_at_its_hour);
 	RUN(test_digest_grouped_by_category);
 	RUN(test_change_to_firms_told);
+	RUN(test_change_notice_by_publication_number);
 	RUN(test_reminders);
 	RUN(test_award_mail);
 	rc = test_done("outbox");

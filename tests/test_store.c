@@ -624,6 +624,29 @@ test_change_notice(void)
 	done_store(s);
 }
 
+/*
+ * Change notices of SDK 1.3, as two real ones from TED: a version 02 of
+ * the notice's own id whose efac:Changes names no notice.
+ */
+static void
+test_change_notice_naming_none(void)
+{
+	struct store *s = fresh_store();
+	struct notice *orig = versioned("01", 0), *chg = versioned("02", 1);
+	enum store_put_result r;
+	int64_t lots[2];
+
+	chg->kind = NOTICE_CHANGE;
+	chg->changes = calloc(1, sizeof *chg->changes);
+	CHECK(store_put_notice(s, orig, "t", 1, &r, lots) == 0 && r == STORE_NEW);
+	CHECK(store_put_notice(s, chg, "t", 2, &r, lots) == 0 && r == STORE_CHANGED);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM notice_change WHERE what = 'deadline' "
+			"AND lot_id = 'LOT-0001'") == 1);
+	notice_free(orig);
+	notice_free(chg);
+	done_store(s);
+}
+
 static void
 test_details_stored(void)
 {
@@ -742,6 +765,7 @@ main(void)
 	RUN(test_new_version_records_changes);
 	RUN(test_late_older_version_changes_nothing);
 	RUN(test_change_notice);
+	RUN(test_change_notice_naming_none);
 	RUN(test_details_stored);
 	RUN(test_quarantine_counts_repeats);
 	RUN(test_feed_state_and_items);

@@ -224,6 +224,11 @@ test_upgrade(void)
 	CHECK(db_query(after, "PRAGMA user_version") == store_schema_version());
 	query_text(after, "PRAGMA integrity_check", ok, sizeof ok);
 	CHECK_STR(ok, "ok");
+	/* notices stored before have the publication number change notices name */
+	CHECK(db_query(after, "SELECT count(*) FROM notice WHERE url LIKE"
+		       " 'https://ted.europa.eu/%' AND publication IS NULL") == 0);
+	CHECK(db_query(after, "SELECT count(*) FROM notice"
+		       " WHERE publication = '758470-2026'") == 1);
 	CHECK(db_query(after, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
 	check_rows_kept(before, after);
 	rm_rf(dir);
