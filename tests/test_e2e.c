@@ -470,7 +470,7 @@ test_expired_lots_are_not_mailed(void)
 }
 
 /*
- * A real notice valued in euro (tests/fixtures/real/README) is sized in
+ * A real notice valued in euro (tests/fixtures/real/README.md) is sized in
  * kronor: 1 MEUR, 11.2 MSEK, over the 772 days from its start to its end
  * date is 5.3 MSEK a year, beyond a firm of 6.2 MSEK turnover (which takes
  * on half of its turnover a year), within one of 11 MSEK, beyond one of

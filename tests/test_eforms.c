@@ -1341,7 +1341,7 @@ test_invalid_fixture(void)
 	free(data);
 }
 
-/* ---- real notices, tests/fixtures/real/README --------------------------- */
+/* ---- real notices, tests/fixtures/real/README.md --------------------------- */
 
 static void
 test_real_values_and_durations(void)
