@@ -75,4 +75,14 @@ struct ingest {
  */
 int ingest_flush(struct ingest *in, struct ingest_batch *b);
 
+/*
+ * Matches in->firms against every stored notice still open (see
+ * store_open_notices) and records their matches, which the outbox mails
+ * within each firm's daily cap: a firm that subscribes or changes its
+ * profile hears of what is already open, not only of what comes next.
+ * Matching twice records nothing twice. in->counts.matches counts the
+ * new ones.
+ */
+int ingest_backfill(struct ingest *in);
+
 #endif

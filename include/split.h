@@ -31,4 +31,21 @@ int split_lot(const struct category_set *cs, const struct lot *l,
 	      struct lot_split *out);
 void lot_split_release(struct lot_split *s);
 
+/*
+ * A stored lot and its stored parts as the matcher takes them, so a lot
+ * stored earlier is matched as it was when it came: the strings are
+ * borrowed from the stored lot, which must outlive this.
+ */
+struct stored_lot;
+
+struct rebuilt_lot {
+	struct lot lot;
+	struct category_lot *parts;
+	size_t nparts;
+};
+
+int rebuilt_lot_from(const struct category_set *cs, const struct stored_lot *sl,
+		     struct rebuilt_lot *r);
+void rebuilt_lot_release(struct rebuilt_lot *r);
+
 #endif

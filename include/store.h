@@ -53,6 +53,25 @@ int store_put_firm(struct store *s, const struct firm *f, const char *source,
 int store_remove_firm(struct store *s, const char *orgnr, int *found);
 /* The firms that are matched and mailed: confirmed, not unsubscribed. */
 int store_load_firms(struct store *s, struct firm_list *out);
+/*
+ * Of those, the firms that subscribed, confirmed, came back, were
+ * imported or changed at or after since: they have not yet been matched
+ * against what is already open.
+ */
+int store_load_firms_changed(struct store *s, time_t since,
+			     struct firm_list *out);
+/* When the last pass matched such firms (0 if none ever did), and now. */
+int store_backfill_since(struct store *s, time_t *since);
+int store_backfill_done(struct store *s, time_t at);
+/*
+ * Up to limit current notices a firm can still act on, by notice id after
+ * after (""): planned procurements, RFIs and contract notices with a lot
+ * whose deadline is at or after now, or that has none and was published
+ * after year_ago; planned procurements and RFIs of the last year only.
+ */
+int store_open_notices(struct store *s, time_t now, time_t year_ago,
+		       const char *after, unsigned limit, char ***ids,
+		       size_t *n);
 /* Any firm by row id, whatever its state; *out NULL if there is none. */
 int store_get_firm(struct store *s, int64_t id, struct firm **out);
 
@@ -615,6 +634,7 @@ struct stored_part {
 	char *cpv;		/* space-separated */
 	int has_value;
 	double value;
+	char *currency;
 };
 
 struct stored_lot {

@@ -5,59 +5,6 @@
 #include "log.h"
 #include "utf8.h"
 
-/* The lot and its parts as the matcher takes them. */
-struct rebuilt {
-	struct lot lot;
-	struct category_lot *parts;
-	size_t nparts;
-};
-
-static void
-rebuilt_release(struct rebuilt *r)
-{
-	size_t i;
-
-	strvec_free(r->lot.cpv, r->lot.ncpv);
-	strvec_free(r->lot.nuts, r->lot.nnuts);
-	for (i = 0; i < r->nparts; i++)
-		strvec_free(r->parts[i].cpv, r->parts[i].ncpv);
-	free(r->parts);
-	memset(r, 0, sizeof *r);
-}
-
-static int
-rebuild(const struct category_set *cs, const struct stored_lot *sl,
-	struct rebuilt *r)
-{
-	size_t i;
-
-	memset(r, 0, sizeof *r);
-	r->lot.id = sl->lot_id;
-	r->lot.title = sl->title;
-	r->lot.town = sl->town;
-	r->lot.duration = sl->duration;
-	r->lot.sme_suitable = sl->sme_suitable;
-	r->lot.has_value = sl->has_value;
-	r->lot.value = sl->value;
-	r->lot.currency = sl->currency;
-	if (strvec_split(sl->cpv, &r->lot.cpv, &r->lot.ncpv) < 0 ||
-	    strvec_split(sl->nuts, &r->lot.nuts, &r->lot.nnuts) < 0 ||
-	    (sl->nparts && !(r->parts = calloc(sl->nparts, sizeof *r->parts))))
-		return -1;
-	r->nparts = sl->nparts;
-	for (i = 0; i < sl->nparts; i++) {
-		struct category_lot *p = &r->parts[i];
-
-		p->category = sl->parts[i].category ?
-			      category_find(cs, sl->parts[i].category) : NULL;
-		p->has_value = sl->parts[i].has_value;
-		p->value = sl->parts[i].value;
-		if (strvec_split(sl->parts[i].cpv, &p->cpv, &p->ncpv) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 /* Pads to a width in characters, not bytes: names have å, ä and ö. */
 static void
 print_padded(FILE *out, const char *s, int width)
@@ -78,7 +25,7 @@ print_sek(FILE *out, double v)
 
 /* Why a single-lot notice should be divided; 0 when it need not be. */
 static int
-reasons(const struct rebuilt *r, unsigned *split_categories,
+reasons(const struct rebuilt_lot *r, unsigned *split_categories,
 	const struct category **over_band)
 {
 	size_t i;
@@ -102,7 +49,7 @@ reasons(const struct rebuilt *r, unsigned *split_categories,
 
 static long
 firms_fitting(const struct advice_context *ctx, enum notice_kind kind,
-	      const struct rebuilt *r, const struct category_lot *part,
+	      const struct rebuilt_lot *r, const struct category_lot *part,
 	      struct match_result **res, size_t *cap)
 {
 	struct match_target t = { .kind = kind, .lot = &r->lot, .part = part };
@@ -117,7 +64,7 @@ advise_notice(const struct advice_context *ctx, const struct stored_notice *n,
 	struct match_result *res = NULL;
 	const struct category *over;
 	enum notice_kind kind;
-	struct rebuilt r;
+	struct rebuilt_lot r;
 	unsigned nsplit;
 	size_t cap = 0, i;
 	long fit;
@@ -125,7 +72,7 @@ advise_notice(const struct advice_context *ctx, const struct stored_notice *n,
 
 	if (n->nlots != 1 || notice_kind_parse(n->kind, &kind) < 0)
 		return 0;
-	if (rebuild(ctx->categories, &n->lots[0], &r) < 0) {
+	if (rebuilt_lot_from(ctx->categories, &n->lots[0], &r) < 0) {
 		error("out of memory");
 		goto out;
 	}
@@ -175,7 +122,7 @@ advise_notice(const struct advice_context *ctx, const struct stored_notice *n,
 	rc = 0;
 out:
 	free(res);
-	rebuilt_release(&r);
+	rebuilt_lot_release(&r);
 	return rc;
 }
 

@@ -74,15 +74,16 @@ hit_cmp(const void *a, const void *b)
 /* Every firm that a category part of the lot matches, best part first. */
 static int
 collect_hits(struct ingest *in, enum notice_kind kind, const struct lot *l,
-	     const struct lot_split *sp, struct hit **hits, size_t *nhits)
+	     const struct category_lot *parts, size_t nparts, struct hit **hits,
+	     size_t *nhits)
 {
 	struct match_result *res = NULL;
 	size_t cap = 0, p, k, n = 0;
 	struct hit *v = NULL, *nv;
 	long found;
 
-	for (p = 0; p < sp->nparts; p++) {
-		struct match_target t = { .kind = kind, .lot = l, .part = &sp->parts[p] };
+	for (p = 0; p < nparts; p++) {
+		struct match_target t = { .kind = kind, .lot = l, .part = &parts[p] };
 
 		if ((found = match_find(in->index, &t, &res, &cap)) < 0)
 			goto nomem;
@@ -106,10 +107,44 @@ nomem:
 }
 
 /*
- * Splits each lot into its category parts, stores them, and records one
- * match per firm and lot: the part that fits the firm best, with its score
- * and reason.
+ * Records one match per firm and lot: the part that fits the firm best,
+ * with its score and reason.
  */
+static int
+match_lot(struct ingest *in, struct ingest_counts *c, enum notice_kind kind,
+	  const char *notice_id, int64_t lot_rowid, const struct lot *l,
+	  const struct category_lot *parts, size_t nparts, struct buf *reason)
+{
+	struct hit *hits = NULL;
+	size_t k, nhits = 0;
+	int created, rc = -1;
+
+	if (collect_hits(in, kind, l, parts, nparts, &hits, &nhits) < 0)
+		return -1;
+	for (k = 0; k < nhits; k++) {
+		const struct hit *h = &hits[k];
+		const struct category_lot *part = &parts[h->part];
+		const struct firm *f = in->firms->v[h->firm];
+		struct match_target t = { .kind = kind, .lot = l, .part = part };
+
+		if (k && hits[k - 1].firm == h->firm)
+			continue;
+		if (match_reason(f, &t, reason) < 0 ||
+		    store_put_match(in->store, f->id, lot_rowid, notice_id, l->id,
+				    notice_kind_name(kind), buf_str(reason),
+				    h->score,
+				    part->category ? part->category->key : NULL,
+				    in->now, &created) < 0)
+			goto out;
+		c->matches += (unsigned)created;
+	}
+	rc = 0;
+out:
+	free(hits);
+	return rc;
+}
+
+/* Splits each lot into its category parts, stores and matches them. */
 static int
 split_and_match(struct ingest *in, struct ingest_counts *c,
 		const struct notice *n, const int64_t *lot_rowids,
@@ -117,17 +152,13 @@ split_and_match(struct ingest *in, struct ingest_counts *c,
 {
 	int alerts = match_kind_alerts(n->kind) && n->url;
 	struct lot_split sp = { 0 };
-	struct hit *hits = NULL;
-	size_t i, k, nhits = 0;
-	int created, rc = -1;
+	size_t i;
+	int rc = -1;
 
 	for (i = 0; i < n->nlots; i++) {
 		const struct lot *l = &n->lots[i];
 
 		lot_split_release(&sp);
-		free(hits);
-		hits = NULL;
-		nhits = 0;
 		if (split_lot(in->categories, l, &sp) < 0) {
 			error("out of memory");
 			goto out;
@@ -137,30 +168,101 @@ split_and_match(struct ingest *in, struct ingest_counts *c,
 		/* A lot whose deadline has passed is no longer an opportunity. */
 		if (!alerts || (l->has_deadline && l->deadline < in->now))
 			continue;
-		if (collect_hits(in, n->kind, l, &sp, &hits, &nhits) < 0)
+		if (match_lot(in, c, n->kind, n->id, lot_rowids[i], l, sp.parts,
+			      sp.nparts, reason) < 0)
 			goto out;
-		for (k = 0; k < nhits; k++) {
-			const struct hit *h = &hits[k];
-			const struct category_lot *part = &sp.parts[h->part];
-			const struct firm *f = in->firms->v[h->firm];
-			struct match_target t = { .kind = n->kind, .lot = l, .part = part };
-
-			if (k && hits[k - 1].firm == h->firm)
-				continue;
-			if (match_reason(f, &t, reason) < 0 ||
-			    store_put_match(in->store, f->id, lot_rowids[i], n->id,
-					    l->id, notice_kind_name(n->kind),
-					    buf_str(reason), h->score,
-					    part->category ? part->category->key : NULL,
-					    in->now, &created) < 0)
-				goto out;
-			c->matches += (unsigned)created;
-		}
 	}
 	rc = 0;
 out:
 	lot_split_release(&sp);
-	free(hits);
+	return rc;
+}
+
+/* The lots of a stored notice that are still open, as they were split. */
+static int
+backfill_notice(struct ingest *in, const struct stored_notice *n,
+		struct buf *reason)
+{
+	enum notice_kind kind;
+	struct rebuilt_lot r;
+	size_t i;
+
+	if (notice_kind_parse(n->kind, &kind) < 0)
+		return 0;
+	for (i = 0; i < n->nlots; i++) {
+		const struct stored_lot *sl = &n->lots[i];
+		int rc;
+
+		if (sl->has_deadline && sl->deadline < in->now)
+			continue;
+		if (rebuilt_lot_from(in->categories, sl, &r) < 0) {
+			rebuilt_lot_release(&r);
+			return error("out of memory");
+		}
+		rc = match_lot(in, &in->counts, kind, n->notice_id, sl->rowid,
+			       &r.lot, r.parts, r.nparts, reason);
+		rebuilt_lot_release(&r);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* One page of notices in one transaction, so web writes wait little. */
+#define BACKFILL_PAGE 200
+#define YEAR (365 * 24 * 3600L)
+
+int
+ingest_backfill(struct ingest *in)
+{
+	struct ingest_counts saved = in->counts;
+	struct stored_notice *n = NULL;
+	char **ids = NULL, *after = NULL;
+	size_t nids = 0, i;
+	struct buf reason;
+	int rc = -1;
+
+	buf_init(&reason, 4096);
+	if (!(after = strdup("")))
+		goto nomem;
+	for (;;) {
+		if (store_open_notices(in->store, in->now, in->now - YEAR, after,
+				       BACKFILL_PAGE, &ids, &nids) < 0)
+			goto out;
+		if (!nids)
+			break;
+		if (store_begin(in->store) < 0)
+			goto out;
+		for (i = 0; i < nids; i++) {
+			if (store_get_notice(in->store, ids[i], &n) < 0 ||
+			    (n && backfill_notice(in, n, &reason) < 0))
+				goto rollback;
+			stored_notice_free(n);
+			n = NULL;
+		}
+		if (store_commit(in->store) < 0)
+			goto rollback;
+		saved = in->counts;
+		free(after);
+		after = ids[nids - 1];
+		ids[nids - 1] = NULL;
+		strvec_free(ids, nids);
+		ids = NULL;
+		nids = 0;
+	}
+	rc = 0;
+	goto out;
+nomem:
+	error("out of memory");
+	goto out;
+rollback:
+	store_rollback(in->store);
+	in->counts = saved;
+out:
+	stored_notice_free(n);
+	strvec_free(ids, nids);
+	free(after);
+	buf_release(&reason);
 	return rc;
 }
 

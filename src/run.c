@@ -71,6 +71,42 @@ out:
 	return rc;
 }
 
+/*
+ * Firms that subscribed or changed since the last pass are matched
+ * against what is already open; here, not on the web request that
+ * changed them, as it reads every open notice.
+ */
+static int
+backfill(struct run_context *ctx, const struct match_options *mo,
+	 struct run_summary *sum)
+{
+	struct firm_list firms = { 0 };
+	struct ingest in = {
+		.store = ctx->store, .now = ctx->now,
+		.categories = ctx->categories, .firms = &firms,
+	};
+	time_t since;
+	int rc = -1;
+
+	if (store_backfill_since(ctx->store, &since) < 0 ||
+	    store_load_firms_changed(ctx->store, since, &firms) < 0)
+		goto out;
+	if (firms.n) {
+		if (!(in.index = match_index_new(&firms, mo))) {
+			error("out of memory");
+			goto out;
+		}
+		if (ingest_backfill(&in) < 0)
+			goto out;
+		sum->in.matches += in.counts.matches;
+	}
+	rc = store_backfill_done(ctx->store, ctx->now);
+out:
+	match_index_free(in.index);
+	firm_list_release(&firms);
+	return rc;
+}
+
 int
 run_pass(struct run_context *ctx, struct run_summary *sum)
 {
@@ -117,6 +153,12 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 		error("out of memory");
 		goto out;
 	}
+	/*
+	 * Before the feeds: what they bring now is matched against every
+	 * firm as it comes, so only what was stored before is matched again.
+	 */
+	if (backfill(ctx, &mo, sum) < 0)
+		goto out;
 	for (i = 0; i < ctx->cfg->nfeeds; i++)
 		if (poll_one(ctx, &fp, &ctx->cfg->feeds[i], sum) < 0)
 			goto out;

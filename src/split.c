@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "split.h"
+#include "store.h"
 
 void
 lot_split_release(struct lot_split *s)
@@ -64,4 +65,53 @@ split_lot(const struct category_set *cs, const struct lot *l,
 nomem:
 	lot_split_release(&s);
 	return -1;
+}
+
+void
+rebuilt_lot_release(struct rebuilt_lot *r)
+{
+	size_t i;
+
+	strvec_free(r->lot.cpv, r->lot.ncpv);
+	strvec_free(r->lot.nuts, r->lot.nnuts);
+	for (i = 0; i < r->nparts; i++)
+		strvec_free(r->parts[i].cpv, r->parts[i].ncpv);
+	free(r->parts);
+	memset(r, 0, sizeof *r);
+}
+
+int
+rebuilt_lot_from(const struct category_set *cs, const struct stored_lot *sl,
+		 struct rebuilt_lot *r)
+{
+	size_t i;
+
+	memset(r, 0, sizeof *r);
+	r->lot.id = sl->lot_id;
+	r->lot.title = sl->title;
+	r->lot.town = sl->town;
+	r->lot.duration = sl->duration;
+	r->lot.sme_suitable = sl->sme_suitable;
+	r->lot.has_value = sl->has_value;
+	r->lot.value = sl->value;
+	r->lot.currency = sl->currency;
+	r->lot.has_deadline = sl->has_deadline;
+	r->lot.deadline = sl->deadline;
+	if (strvec_split(sl->cpv, &r->lot.cpv, &r->lot.ncpv) < 0 ||
+	    strvec_split(sl->nuts, &r->lot.nuts, &r->lot.nnuts) < 0 ||
+	    (sl->nparts && !(r->parts = calloc(sl->nparts, sizeof *r->parts))))
+		return -1;
+	r->nparts = sl->nparts;
+	for (i = 0; i < sl->nparts; i++) {
+		struct category_lot *p = &r->parts[i];
+
+		p->category = sl->parts[i].category ?
+			      category_find(cs, sl->parts[i].category) : NULL;
+		p->has_value = sl->parts[i].has_value;
+		p->value = sl->parts[i].value;
+		p->currency = sl->parts[i].currency;
+		if (strvec_split(sl->parts[i].cpv, &p->cpv, &p->ncpv) < 0)
+			return -1;
+	}
+	return 0;
 }

@@ -433,6 +433,8 @@ enum stmt_id {
 	ST_FIRM_UPDATE,
 	ST_FIRM_DELETE,
 	ST_FIRM_ALL,
+	ST_FIRM_CHANGED,
+	ST_OPEN_NOTICES,
 	ST_MATCH_INSERT,
 	ST_MATCHES_UNQUEUED,
 	ST_MESSAGE_INSERT,
@@ -707,7 +709,8 @@ static const char *const stmt_sql[NSTMT] = {
 	"SELECT id, lot_id, title, cpv, nuts, town, duration, sme_suitable,"
 	" value, currency, deadline FROM lot WHERE notice = ?1 ORDER BY lot_id",
 	[ST_LOT_PARTS] =
-	"SELECT category, cpv, value FROM category_lot WHERE lot = ?1 ORDER BY id",
+	"SELECT category, cpv, value, currency FROM category_lot WHERE lot = ?1"
+	" ORDER BY id",
 	[ST_SINGLE_LOT_NOTICES] =
 	"SELECT n.notice_id FROM notice n WHERE n.buyer_id = ?1"
 	" AND n.superseded_by IS NULL"
@@ -835,6 +838,24 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_FIRM_ALL] =
 	FIRM_COLUMNS " WHERE confirmed_at IS NOT NULL AND unsubscribed_at IS NULL"
 	" ORDER BY orgnr",
+	/* subscribed, confirmed, resubscribed, imported or edited since ?1 */
+	[ST_FIRM_CHANGED] =
+	FIRM_COLUMNS " WHERE confirmed_at IS NOT NULL AND unsubscribed_at IS NULL"
+	" AND max(updated_at, confirmed_at, consent_at) >= ?1 ORDER BY orgnr",
+	/*
+	 * What a firm can still act on: a lot whose deadline is ahead, or
+	 * without one in a notice of the last year (?2); planned procurements
+	 * and RFIs of the last year only.
+	 */
+	[ST_OPEN_NOTICES] =
+	"SELECT DISTINCT n.notice_id FROM notice n"
+	" WHERE n.superseded_by IS NULL AND n.notice_id > ?3"
+	" AND n.url IS NOT NULL AND n.kind IN ('planning', 'rfi', 'competition')"
+	" AND (n.kind = 'competition' OR " PUBLISHED("n") " >= ?2)"
+	" AND EXISTS (SELECT 1 FROM lot l WHERE l.notice = n.id"
+	"  AND (l.deadline >= ?1 OR (l.deadline IS NULL AND "
+	PUBLISHED("n") " >= ?2)))"
+	" ORDER BY n.notice_id LIMIT ?4",
 	[ST_MATCH_INSERT] =
 	"INSERT OR IGNORE INTO match (firm, lot, notice_id, lot_id, kind, reason,"
 	" created_at, score, category) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -1879,16 +1900,36 @@ read_firm_row(sqlite3_stmt *st)
 	return f;
 }
 
-int
-store_load_firms(struct store *s, struct firm_list *out)
+/* The first column of every row, as strings. */
+static int
+read_ids(struct store *s, sqlite3_stmt *st, char ***ids, size_t *n,
+	 const char *what)
+{
+	int r;
+
+	*ids = NULL;
+	*n = 0;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		if (strvec_push(ids, n, (const char *)sqlite3_column_text(st, 0)) < 0)
+			break;
+	sqlite3_reset(st);
+	if (r != SQLITE_DONE) {
+		strvec_free(*ids, *n);
+		*ids = NULL;
+		*n = 0;
+		return r == SQLITE_ROW ? error("out of memory") :
+					 db_error(s, what);
+	}
+	return 0;
+}
+
+static int
+load_firm_list(struct store *s, sqlite3_stmt *st, struct firm_list *out)
 {
 	struct firm_list list = { 0 };
 	struct firm *f;
-	sqlite3_stmt *st;
 	int rc = -1, r;
 
-	if (!(st = stmt(s, ST_FIRM_ALL)))
-		return -1;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!(f = read_firm_row(st)) || firm_list_push(&list, f) < 0) {
 			firm_free(f);
@@ -1908,6 +1949,69 @@ out:
 	sqlite3_reset(st);
 	firm_list_release(&list);
 	return rc;
+}
+
+int
+store_load_firms(struct store *s, struct firm_list *out)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_FIRM_ALL)))
+		return -1;
+	return load_firm_list(s, st, out);
+}
+
+int
+store_load_firms_changed(struct store *s, time_t since, struct firm_list *out)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_FIRM_CHANGED)))
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
+	return load_firm_list(s, st, out);
+}
+
+/*
+ * When firms were last matched against what is open, kept as the
+ * success of a feed_state row no feed can be named (feed names are
+ * letters, digits, - and _), so it needs no table of its own.
+ */
+#define BACKFILL_ROW "(backfill)"
+
+int
+store_backfill_since(struct store *s, time_t *since)
+{
+	struct feed_state fs;
+
+	if (store_feed_state_get(s, BACKFILL_ROW, &fs) < 0)
+		return -1;
+	*since = fs.last_success;
+	feed_state_release(&fs);
+	return 0;
+}
+
+int
+store_backfill_done(struct store *s, time_t at)
+{
+	struct feed_state fs = { .last_poll = at, .last_success = at };
+
+	return store_feed_state_put(s, BACKFILL_ROW, &fs);
+}
+
+int
+store_open_notices(struct store *s, time_t now, time_t year_ago,
+		   const char *after, unsigned limit, char ***ids, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_OPEN_NOTICES)))
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)year_ago);
+	bind_text(st, 3, after);
+	sqlite3_bind_int(st, 4, (int)limit);
+	return read_ids(s, st, ids, n, "list open notices");
 }
 
 int
@@ -3587,6 +3691,7 @@ release_parts(void *v, size_t n)
 	for (i = 0; i < n; i++) {
 		free(p[i].category);
 		free(p[i].cpv);
+		free(p[i].currency);
 	}
 	free(p);
 }
@@ -3637,6 +3742,7 @@ read_part(sqlite3_stmt *st, void *elem)
 	p->cpv = column_strdup(st, 1);
 	if ((p->has_value = sqlite3_column_type(st, 2) != SQLITE_NULL))
 		p->value = sqlite3_column_double(st, 2);
+	p->currency = column_strdup(st, 3);
 	return p->cpv ? 0 : -1;
 }
 
@@ -3743,26 +3849,12 @@ store_single_lot_notices(struct store *s, const char *buyer_id, time_t now,
 			 char ***ids, size_t *n)
 {
 	sqlite3_stmt *st;
-	int r;
 
-	*ids = NULL;
-	*n = 0;
 	if (!(st = stmt(s, ST_SINGLE_LOT_NOTICES)))
 		return -1;
 	bind_text(st, 1, buyer_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		if (strvec_push(ids, n, (const char *)sqlite3_column_text(st, 0)) < 0)
-			break;
-	sqlite3_reset(st);
-	if (r != SQLITE_DONE) {
-		strvec_free(*ids, *n);
-		*ids = NULL;
-		*n = 0;
-		return r == SQLITE_ROW ? error("out of memory") :
-					 db_error(s, "list single-lot notices");
-	}
-	return 0;
+	return read_ids(s, st, ids, n, "list single-lot notices");
 }
 
 void

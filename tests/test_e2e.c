@@ -453,6 +453,91 @@ test_mail_that_cannot_be_built(void)
 	rm_rf(dir);
 }
 
+/*
+ * A firm imported, or changed, after the notices came hears of what is
+ * still open in its next pass, within its daily cap and never twice; not
+ * of a lot whose deadline has passed.
+ */
+static void
+test_late_firms_hear_of_what_is_open(void)
+{
+	char path[PATH_MAX * 2], *out, *all, *m;
+	FILE *conf;
+
+	setup("");
+	snprintf(path, sizeof path, "%s/tenderlots.conf", dir);
+	CHECK((conf = fopen(path, "a")) != NULL);
+	if (conf) {
+		fputs("[match]\nmax_per_day = 1\n", conf);
+		fclose(conf);
+	}
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "notices:  9 new, 0 changed, 0 unchanged, 0 rejected\n"));
+	free(out);
+	CHECK(count_mails() == 0);
+
+	/* The same matches as had the firms been there first, one a day. */
+	CHECK(tl("2026-11-25T09:00:00Z", "firm import -c tenderlots.conf firms.csv") == 0);
+	CHECK(tl("2026-11-25T09:00:00Z", "run --once -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "matches:  4\n"));
+	CHECK(out && strstr(out, "mails:    3 queued, 3 sent, 0 deferred, 0 failed\n"));
+	free(out);
+	CHECK(count_mails() == 3);
+	all = parsed_mails();
+	m = mail_to(all, "info@berglunds-maleri.example", "* Måleri – delområde LOT-0001: Målning\n");
+	CHECK(m != NULL);
+	free(m);
+	m = mail_to(all, "offert@ljungs-schakt.example", "Markarbeten vid ny förskola");
+	CHECK(m != NULL);
+	free(m);
+	free(all);
+	CHECK(tl("2026-11-25T10:00:00Z", "run --once -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "matches:  0\n"));
+	CHECK(out && strstr(out, "mails:    0 queued, 0 sent, 0 deferred, 0 failed\n"));
+	free(out);
+	CHECK(tl("2026-11-26T09:00:00Z", "run --once -c tenderlots.conf") == 0);
+	CHECK(count_mails() == 4);
+	all = parsed_mails();
+	m = mail_to(all, "info@berglunds-maleri.example", "Ängsskolan");
+	CHECK(m != NULL);
+	free(m);
+	free(all);
+
+	/* The painter takes on ground work in Västra Götaland too. */
+	snprintf(path, sizeof path, "%s/firms2.csv", dir);
+	write_text(path, "orgnr,name,email,cpv,regions,language\n"
+		   "556734-2182,Berglunds Måleri AB,info@berglunds-maleri.example,"
+		   "45442100 45112000,SE232 SE231,sv\n");
+	CHECK(tl("2026-11-27T09:00:00Z", "firm import -c tenderlots.conf firms2.csv") == 0);
+	CHECK(tl("2026-11-27T09:00:00Z", "run --once -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "matches:  1\n"));
+	CHECK(out && strstr(out, "mails:    1 queued, 1 sent, 0 deferred, 0 failed\n"));
+	free(out);
+	all = parsed_mails();
+	m = mail_to(all, "info@berglunds-maleri.example", "Markarbeten vid ny förskola");
+	CHECK(m != NULL);
+	free(m);
+	free(all);
+
+	/* After Grannby's deadline, 21 December: its ground work is past. */
+	write_text(path, "orgnr,name,email,cpv,regions,language\n"
+		   "556812-3458,Nya Schakt AB,info@nyaschakt.example,45112000,SE231,sv\n"
+		   "556900-1117,Nya Måleri AB,info@nyamaleri.example,45442100,SE232,sv\n");
+	CHECK(tl("2026-12-22T08:00:00Z", "firm import -c tenderlots.conf firms2.csv") == 0);
+	CHECK(tl("2026-12-22T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	all = parsed_mails();
+	CHECK(all && !strstr(all, "info@nyaschakt.example"));
+	m = mail_to(all, "info@nyamaleri.example", "* Måleri – delområde LOT-0001: Målning\n");
+	CHECK(m != NULL);
+	free(m);
+	free(all);
+	rm_rf(dir);
+}
+
 static void
 test_expired_lots_are_not_mailed(void)
 {
@@ -1054,6 +1139,7 @@ main(void)
 	RUN(test_outbox_commands);
 	RUN(test_mail_that_cannot_be_built);
 	RUN(test_expired_lots_are_not_mailed);
+	RUN(test_late_firms_hear_of_what_is_open);
 	RUN(test_values_in_other_currencies);
 	RUN(test_bad_config_names_file_and_line);
 	RUN(test_change_notice_by_publication_number);

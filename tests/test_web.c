@@ -116,6 +116,17 @@ write_config(const char *name, const char *mail)
 	web_config(dir, project, name, mail, "subscribe_per_hour = 4\n");
 }
 
+/* One pass of the daemon; the mails it writes are not the web's. */
+static void
+run_pass(void)
+{
+	char path[PATH_MAX * 2];
+
+	CHECK(tl("run --once -c tenderlots.conf") == 0);
+	snprintf(path, sizeof path, "%s/var/mail/new", dir);
+	mails_seen = count_files(path);
+}
+
 static void
 setup(void)
 {
@@ -138,9 +149,7 @@ setup(void)
 		   "capacity = 1\n");
 	CHECK(tl("firm import -c tenderlots.conf firms.csv") == 0);
 	CHECK(tl("meeting new -c tenderlots.conf meeting.conf") == 0);
-	CHECK(tl("run --once -c tenderlots.conf") == 0);
-	snprintf(path, sizeof path, "%s/var/mail/new", dir);
-	mails_seen = count_files(path);
+	run_pass();
 }
 
 /* Every mail in the Maildir, as Python's email package reads them. */
@@ -234,6 +243,10 @@ test_feeds(void)
 	check_feed("/meetings.atom", 0);
 }
 
+#define NEW_FIRM_MATCHES(category) \
+	"SELECT count(*) FROM match m JOIN firm f ON f.id = m.firm" \
+	" WHERE f.orgnr = '559003-1232' AND m.category = '" category "'"
+
 static void
 test_subscription_flow(void)
 {
@@ -263,7 +276,7 @@ test_subscription_flow(void)
 	CHECK(db_query(db, "SELECT count(*) FROM firm") == 1);
 
 	snprintf(body, sizeof body, "csrf=%s&orgnr=5590031232&name=Ny+Firma+%%26+Co"
-		 "&email=kontakt%%40nyfirma.example&category=maleri&category=el"
+		 "&email=kontakt%%40nyfirma.example&category=maleri"
 		 "&region=SE232&kind=rfi&kind=competition&frequency=daily"
 		 "&language=sv&employees=4&turnover=3000000", csrf);
 	CHECK(post("/subscribe", body, &r) == 200);
@@ -296,6 +309,10 @@ test_subscription_flow(void)
 	release(&r);
 	CHECK(db_query(db, "SELECT count(*) FROM firm WHERE orgnr = '559003-1232'"
 		    " AND confirmed_at IS NOT NULL AND consent_source = 'web'") == 1);
+	/* its next pass tells it of the painting lot open since before */
+	CHECK(db_query(db, NEW_FIRM_MATCHES("maleri")) == 0);
+	run_pass();
+	CHECK(db_query(db, NEW_FIRM_MATCHES("maleri")) == 1);
 
 	/*
 	 * Subscribing again sends the manage link instead of a duplicate,
@@ -331,7 +348,8 @@ test_subscription_flow(void)
 	CHECK(strstr(buf_str(&r.body), "value=\"559003-1232\""));
 	release(&r);
 	snprintf(body, sizeof body, "csrf=%s&name=Ny+Firma+AB&email=ny%%40nyfirma.example"
-		 "&category=el&kind=competition&frequency=weekly&language=en", csrf);
+		 "&category=el&region=SE232&kind=competition&frequency=weekly"
+		 "&language=en", csrf);
 	CHECK(post(link, body, &r) == 200);
 	CHECK(strstr(buf_str(&r.body), "ny@nyfirma.example"));
 	release(&r);
@@ -358,6 +376,10 @@ test_subscription_flow(void)
 	/* the link has done its work */
 	CHECK(post(address, body, &r) == 410);
 	release(&r);
+	/* the electrical work open since before, once it chose el */
+	CHECK(db_query(db, NEW_FIRM_MATCHES("el")) == 0);
+	run_pass();
+	CHECK(db_query(db, NEW_FIRM_MATCHES("el")) == 1);
 
 	/* export: the firm's own data as JSON */
 	snprintf(path, sizeof path, "%s/export.json", link);
