@@ -1411,6 +1411,8 @@ static void
 test_real_places(void)
 {
 	struct notice *n;
+	char err[256] = "", *data, *p;
+	size_t len;
 
 	/* Performed "anywhere in the country" NLD: the Netherlands. */
 	n = parse_fixture("../real/2024-OJS044-00127505.xml");
@@ -1422,6 +1424,19 @@ test_real_places(void)
 		CHECK(place_matches(n, 0, "SE232", 1));
 	}
 	notice_free(n);
+	/* The same performed anywhere: no place binds it, whatever country. */
+	data = read_fixture("../real/2024-OJS044-00127505.xml", &len);
+	CHECK(data != NULL);
+	for (p = data; p && (p = strstr(p, "anyw-cou")); )
+		memmove(p + 4, p + 8, strlen(p + 8) + 1);
+	n = data ? parse_str(data, err, sizeof err) : NULL;
+	CHECK(n && n->nlots == 1);
+	if (n && n->nlots == 1) {
+		CHECK(n->lots[0].nnuts == 0);
+		CHECK(place_matches(n, 0, "SE232", 0));
+	}
+	notice_free(n);
+	free(data);
 	/* NUTS BE211 with its country BEL: the region alone, in Belgium. */
 	n = parse_fixture("../real/2024-OJS056-00163529.xml");
 	CHECK(n && n->nlots == 1 && n->lots[0].nnuts == 1);
