@@ -25,6 +25,11 @@ int cpv_known(const char *code);
 
 /* NUTS: 1 if place lies in region or region in place (one is a prefix). */
 int nuts_overlap(const char *region, const char *place);
+/*
+ * The NUTS code of the country an ISO 3166 alpha-3 code names ("EST":
+ * "EE", "GRC": "EL"); NULL for a country outside NUTS.
+ */
+const char *nuts_country(const char *iso3);
 /* Label of a Swedish NUTS code; NULL when unknown. */
 const char *nuts_label(const char *code, const char *lang);
 

@@ -33,8 +33,10 @@ struct firm {
 	size_t ncategories;
 	char **cpv;		/* 8-digit codes; each covers its subtree */
 	size_t ncpv;
-	char **regions;		/* NUTS codes the firm serves */
+	char **regions;		/* Swedish NUTS codes the firm serves, "SE"
+				   for all of Sweden */
 	size_t nregions;
+	int abroad;		/* work performed abroad too */
 	char *language;		/* "sv" or "en" */
 	long employees;		/* -1 when not given */
 	long long turnover;	/* SEK per year, -1 when not given */
@@ -66,8 +68,8 @@ int orgnr_normalize(const char *in, char out[12]);
 /*
  * Parses a firm register CSV (RFC 4180, comma or semicolon separated, a
  * header line naming the columns: orgnr (or org.nr), name, email,
- * categories, cpv, regions, language, employees, turnover, kinds,
- * frequency). Every bad row is reported through error() as
+ * categories, cpv, regions, abroad (yes or no), language, employees,
+ * turnover, kinds, frequency). Every bad row is reported through error() as
  * "file:line: message" and skipped, counted in *nbad; the good rows are
  * returned. -1 when the file itself is unusable (no or bad header, an
  * unterminated quote).

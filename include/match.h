@@ -17,8 +17,9 @@
  *    lot) is unknown or not in SEK, or per year of contract duration (at
  *    least one year) it is at most size_share of the firm's annual
  *    turnover, or the firm gave no turnover;
- *  - region: the lot names no place, or one of its NUTS places overlaps a
- *    region the firm serves;
+ *  - region: the lot names no place (or may be performed anywhere), or one
+ *    of its places overlaps a region the firm serves, or lies abroad and
+ *    the firm works abroad too;
  *  - kind: the notice kind is one the firm asked for.
  * Each match has a score (higher is more relevant: SME-suitable lots, the
  * firm's own category, a more specific CPV code, a value well inside the

@@ -80,6 +80,38 @@ nuts_overlap(const char *region, const char *place)
 	return strncmp(region, place, r < p ? r : p) == 0 && r && p;
 }
 
+/*
+ * NUTS names a country by its ISO 3166 alpha-2 code, but Greece's is EL;
+ * eForms names countries by alpha-3. The countries NUTS and its
+ * statistical regions cover.
+ */
+static const struct {
+	char iso3[4];
+	char nuts[3];
+} countries[] = {
+	{ "ALB", "AL" }, { "AUT", "AT" }, { "BEL", "BE" }, { "BGR", "BG" },
+	{ "CHE", "CH" }, { "CYP", "CY" }, { "CZE", "CZ" }, { "DEU", "DE" },
+	{ "DNK", "DK" }, { "ESP", "ES" }, { "EST", "EE" }, { "FIN", "FI" },
+	{ "FRA", "FR" }, { "GBR", "UK" }, { "GRC", "EL" }, { "HRV", "HR" },
+	{ "HUN", "HU" }, { "IRL", "IE" }, { "ISL", "IS" }, { "ITA", "IT" },
+	{ "LIE", "LI" }, { "LTU", "LT" }, { "LUX", "LU" }, { "LVA", "LV" },
+	{ "MKD", "MK" }, { "MLT", "MT" }, { "MNE", "ME" }, { "NLD", "NL" },
+	{ "NOR", "NO" }, { "POL", "PL" }, { "PRT", "PT" }, { "ROU", "RO" },
+	{ "SRB", "RS" }, { "SVK", "SK" }, { "SVN", "SI" }, { "SWE", "SE" },
+	{ "TUR", "TR" },
+};
+
+const char *
+nuts_country(const char *iso3)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof countries / sizeof *countries; i++)
+		if (strcmp(countries[i].iso3, iso3) == 0)
+			return countries[i].nuts;
+	return NULL;
+}
+
 const char *
 nuts_label(const char *code, const char *lang)
 {

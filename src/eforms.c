@@ -5,6 +5,7 @@
 #include <libxml/xpath.h>
 
 #include "civil.h"
+#include "cpv.h"
 #include "eforms.h"
 #include "xmlsafe.h"
 
@@ -76,6 +77,8 @@ enum xp {
 	XP_CPV_ADD,
 	XP_AMOUNT,
 	XP_NUTS,
+	XP_COUNTRY,
+	XP_ANYWHERE,
 	XP_SME,
 	XP_SUBMISSION,
 	XP_PARTICIPATION,
@@ -87,6 +90,7 @@ enum xp {
 	XP_DESCRIPTION,
 	XP_COMPANY_LEGAL_ID,
 	XP_COMPANY_CITY,
+	XP_COMPANY_COUNTRY,
 	XP_PROCEDURE_CODE,
 	XP_TOWN,
 	XP_LOT_DOCS,
@@ -178,6 +182,15 @@ static const struct xmlsafe_xpath xpaths[XP_COUNT] = {
 	[XP_NUTS] = { "cac:RealizedLocation/cac:Address/"
 		      "cbc:CountrySubentityCode",
 		      "cac:RealizedLocation/cac:Address/cbc:CountrySubentityCode" },
+	/* An address's country counts only where it names no region in it. */
+	[XP_COUNTRY] = { "cac:RealizedLocation/cac:Address"
+			 "[not(cbc:CountrySubentityCode)]/"
+			 "cac:Country/cbc:IdentificationCode",
+			 "cac:RealizedLocation/cac:Address/cac:Country" },
+	/* Anywhere, or anywhere in the EEA: no place to match. */
+	[XP_ANYWHERE] = { "cac:RealizedLocation/cac:Address[cbc:Region='anyw' "
+			  "or cbc:Region='anyw-eea']",
+			  "cac:RealizedLocation/cac:Address/cbc:Region" },
 	[XP_SME] = { "cbc:SMESuitableIndicator", "cbc:SMESuitableIndicator" },
 	[XP_SUBMISSION] = { "cac:TenderingProcess/"
 			    "cac:TenderSubmissionDeadlinePeriod",
@@ -200,6 +213,9 @@ static const struct xmlsafe_xpath xpaths[XP_COUNT] = {
 				  "cbc:CompanyID" },
 	[XP_COMPANY_CITY] = { "cac:PostalAddress/cbc:CityName",
 			      "efac:Company/cac:PostalAddress/cbc:CityName" },
+	[XP_COMPANY_COUNTRY] = { "cac:PostalAddress/cac:Country/"
+				 "cbc:IdentificationCode",
+				 "efac:Company/cac:PostalAddress/cac:Country" },
 	[XP_PROCEDURE_CODE] = { "cac:TenderingProcess/cbc:ProcedureCode",
 				"cac:TenderingProcess/cbc:ProcedureCode" },
 	[XP_TOWN] = { "cac:RealizedLocation/cac:Address/cbc:CityName",
@@ -312,6 +328,12 @@ struct index {
 	size_t n;
 };
 
+/* A lot's codes and places before they are moved into a struct lot. */
+struct codes {
+	char **v;
+	size_t n;
+};
+
 /* The state of one eforms_parse() call. */
 struct parse {
 	struct xmlsafe x;
@@ -319,12 +341,7 @@ struct parse {
 	size_t ncodes;		/* CPV and NUTS codes over all lots */
 	size_t ntenderers;	/* tenderers looked at over all results */
 	struct index orgs;	/* efac:Company by cac:PartyIdentification */
-};
-
-/* A lot's codes and places before they are moved into a struct lot. */
-struct codes {
-	char **v;
-	size_t n;
+	struct codes buyer_country;	/* the buyer's, as a place */
 };
 
 /*
@@ -878,6 +895,26 @@ norm_nuts(const char *s, char out[CODE_MAX])
 	return 0;
 }
 
+/*
+ * A country (ISO alpha-3, "EST") as a place: its NUTS code ("EE"), so that
+ * it overlaps its regions; one outside NUTS stays as given.
+ */
+static int
+norm_country(const char *s, char out[CODE_MAX])
+{
+	const char *nuts;
+	size_t i;
+
+	for (i = 0; i < 3; i++)
+		if (s[i] < 'A' || s[i] > 'Z')
+			return -1;
+	if (s[3])
+		return -1;
+	nuts = nuts_country(s);
+	memcpy(out, nuts ? nuts : s, strlen(nuts ? nuts : s) + 1);
+	return 0;
+}
+
 /* Lot references and changed sections: identifiers; others are skipped. */
 static int
 norm_token(const char *s, char out[CODE_MAX])
@@ -929,17 +966,28 @@ out:
 	return rc;
 }
 
+/*
+ * The project's CPV codes and places: its NUTS regions, and the countries
+ * of addresses that name no region; *anywhere set when it may also be
+ * performed anywhere, which makes the places no bound.
+ */
 static int
 project_codes(struct parse *ps, xmlNodePtr project, struct codes *cpv,
-	      struct codes *nuts)
+	      struct codes *nuts, int *anywhere)
 {
+	xmlNodePtr node;
+
 	if (add_codes(ps, XP_CPV_MAIN, project, EFORMS_MAX_CODES, cpv,
 		      norm_cpv) < 0 ||
 	    add_codes(ps, XP_CPV_ADD, project, EFORMS_MAX_CODES, cpv,
 		      norm_cpv) < 0 ||
 	    add_codes(ps, XP_NUTS, project, EFORMS_MAX_CODES, nuts,
-		      norm_nuts) < 0)
+		      norm_nuts) < 0 ||
+	    add_codes(ps, XP_COUNTRY, project, EFORMS_MAX_CODES, nuts,
+		      norm_country) < 0 ||
+	    xmlsafe_first(&ps->x, XP_ANYWHERE, project, &node) < 0)
 		return -1;
+	*anywhere = node != NULL;
 	return 0;
 }
 
@@ -1315,6 +1363,8 @@ notice_header(struct parse *ps)
 	    get_lang_text(ps, XP_COMPANY_NAME, company, &n->buyer) < 0 ||
 	    get_text(ps, XP_COMPANY_LEGAL_ID, company, &n->buyer_id) < 0 ||
 	    get_text(ps, XP_COMPANY_CITY, company, &n->buyer_city) < 0 ||
+	    add_codes(ps, XP_COMPANY_COUNTRY, company, EFORMS_MAX_CODES,
+		      &ps->buyer_country, norm_country) < 0 ||
 	    notice_url(ps, company) < 0)
 		return -1;
 	return 0;
@@ -1479,7 +1529,17 @@ notice_procedure(struct parse *ps)
 struct procedure {
 	xmlNodePtr project;
 	struct codes cpv, nuts;
+	int anywhere;
+	/*
+	 * The places and town of a lot that names none: the procedure's; when
+	 * the notice names no region or country, the buyer's country, and
+	 * when no town either, the buyer's town.
+	 */
+	const struct codes *places;
+	const char *town;
 };
+
+static const struct codes no_places = { NULL, 0 };
 
 /* A copy of s, or NULL for NULL. */
 static int
@@ -1588,7 +1648,7 @@ parse_lot(struct parse *ps, const struct procedure *proc, xmlNodePtr lot_node,
 	xmlNodePtr project;
 	struct lot *l;
 	size_t i;
-	int rc = -1;
+	int anywhere, rc = -1;
 
 	l = notice_add_lot(ps->n);
 	if (!l)
@@ -1608,11 +1668,10 @@ parse_lot(struct parse *ps, const struct procedure *proc, xmlNodePtr lot_node,
 	if (xmlsafe_first(&ps->x, XP_PROJECT, lot_node, &project) < 0 ||
 	    get_lang_text(ps, XP_NAME, project, &l->title) < 0 ||
 	    get_lang_text(ps, XP_DESCRIPTION, project, &l->description) < 0 ||
-	    project_codes(ps, project, &cpv, &nuts) < 0 ||
+	    project_codes(ps, project, &cpv, &nuts, &anywhere) < 0 ||
 	    get_text(ps, XP_TOWN, project, &l->town) < 0 ||
-	    /* A lot that names no place at all takes the procedure's. */
-	    (!l->town && nuts.n == 0 &&
-	     copy_text(ps, ps->n->town, &l->town) < 0) ||
+	    (!l->town && nuts.n == 0 && !anywhere &&
+	     copy_text(ps, proc->town, &l->town) < 0) ||
 	    project_value(ps, project, l) < 0 ||
 	    (!l->has_value && only_lot &&
 	     project_value(ps, proc->project, l) < 0) ||
@@ -1623,7 +1682,8 @@ parse_lot(struct parse *ps, const struct procedure *proc, xmlNodePtr lot_node,
 	    first_web_url(ps, XP_SUBMIT_URL, lot_node, &l->submission_url) < 0)
 		goto out;
 	if (give_codes(&cpv, &proc->cpv, &l->cpv, &l->ncpv) < 0 ||
-	    give_codes(&nuts, &proc->nuts, &l->nuts, &l->nnuts) < 0) {
+	    (!anywhere &&
+	     give_codes(&nuts, proc->places, &l->nuts, &l->nnuts) < 0)) {
 		xmlsafe_oom(&ps->x);
 		goto out;
 	}
@@ -1653,13 +1713,13 @@ virtual_lot(struct parse *ps, const struct procedure *proc)
 	if (!l->id || !l->title)
 		return xmlsafe_oom(&ps->x);
 	if (copy_codes(&proc->cpv, &l->cpv, &l->ncpv) < 0 ||
-	    copy_codes(&proc->nuts, &l->nuts, &l->nnuts) < 0)
+	    copy_codes(proc->places, &l->nuts, &l->nnuts) < 0)
 		return xmlsafe_oom(&ps->x);
 	if (project_value(ps, proc->project, l) < 0 ||
 	    project_sme(ps, proc->project, l) < 0 ||
 	    lot_duration(ps, proc->project, &l->duration) < 0 ||
 	    copy_text(ps, ps->n->description, &l->description) < 0 ||
-	    copy_text(ps, ps->n->town, &l->town) < 0 ||
+	    copy_text(ps, proc->town, &l->town) < 0 ||
 	    copy_text(ps, ps->n->documents_url, &l->documents_url) < 0 ||
 	    copy_text(ps, ps->n->submission_url, &l->submission_url) < 0)
 		return -1;
@@ -1669,16 +1729,21 @@ virtual_lot(struct parse *ps, const struct procedure *proc)
 static int
 notice_lots(struct parse *ps)
 {
-	struct procedure proc = { NULL, { NULL, 0 }, { NULL, 0 } };
+	struct procedure proc = { NULL, { NULL, 0 }, { NULL, 0 }, 0, NULL, NULL };
 	struct xmlsafe_nodes nodes = { NULL, 0, NULL };
 	struct notice *n = ps->n;
 	size_t i;
 	int nlots, rc = -1;
 
 	if (xmlsafe_first(&ps->x, XP_PROJECT, ps->x.root, &proc.project) < 0 ||
-	    project_codes(ps, proc.project, &proc.cpv, &proc.nuts) < 0 ||
+	    project_codes(ps, proc.project, &proc.cpv, &proc.nuts,
+			  &proc.anywhere) < 0 ||
 	    xmlsafe_eval(&ps->x, XP_LOTS, ps->x.root, &nodes) < 0)
 		goto out;
+	proc.places = proc.anywhere ? &no_places :
+		      proc.nuts.n ? &proc.nuts : &ps->buyer_country;
+	proc.town = n->town || proc.places != &ps->buyer_country ? n->town :
+		    n->buyer_city;
 	nlots = nodes.n;
 	if (nlots > EFORMS_MAX_LOTS) {
 		xmlsafe_fail(&ps->x, "too many lots (%d, max %d)", nlots,
@@ -2064,6 +2129,7 @@ eforms_parse(struct eforms_parser *p, const char *data, size_t len,
 out:
 	notice_free(ps.n);
 	index_free(&ps.orgs);
+	strvec_free(ps.buyer_country.v, ps.buyer_country.n);
 	xmlsafe_end(&ps.x);
 	return rc;
 }

@@ -129,12 +129,12 @@ orgnr_normalize(const char *in, char out[12])
 enum column {
 	COL_ORGNR, COL_NAME, COL_EMAIL, COL_CATEGORIES, COL_CPV, COL_REGIONS,
 	COL_LANGUAGE, COL_EMPLOYEES, COL_TURNOVER, COL_KINDS, COL_FREQUENCY,
-	NCOLUMNS
+	COL_ABROAD, NCOLUMNS
 };
 
 static const char *const column_names[NCOLUMNS] = {
 	"orgnr", "name", "email", "categories", "cpv", "regions", "language",
-	"employees", "turnover", "kinds", "frequency"
+	"employees", "turnover", "kinds", "frequency", "abroad"
 };
 
 static const struct {
@@ -498,6 +498,17 @@ firm_from_row(const struct csv_row *row, const int *colmap,
 		      "or a municipality code such as 1480)", where);
 		goto out;
 	}
+	if (given(v, COL_ABROAD)) {
+		if (strcasecmp(v[COL_ABROAD], "yes") == 0 ||
+		    strcasecmp(v[COL_ABROAD], "ja") == 0) {
+			f->abroad = 1;
+		} else if (strcasecmp(v[COL_ABROAD], "no") != 0 &&
+			   strcasecmp(v[COL_ABROAD], "nej") != 0) {
+			error("%s: abroad: '%s' is not one of yes, no", where,
+			      v[COL_ABROAD]);
+			goto out;
+		}
+	}
 	if (!given(v, COL_LANGUAGE)) {
 		f->language = strdup("sv");
 	} else if (strcmp(v[COL_LANGUAGE], "sv") == 0 ||
@@ -557,7 +568,8 @@ map_header(const struct csv_row *hdr, int *colmap, const char *filename)
 		if (colmap[i] < 0) {
 			rc = error("%s:%zu: unknown column '%s' (known: orgnr, name, "
 				   "email, categories, cpv, regions, language, "
-				   "employees, turnover, kinds, frequency)",
+				   "employees, turnover, kinds, frequency, "
+				   "abroad)",
 				   filename, hdr->line, name);
 		} else if (seen[colmap[i]]++) {
 			rc = error("%s:%zu: column '%s' given twice", filename,

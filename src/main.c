@@ -133,7 +133,7 @@ static const char usage_firm[] =
 	"\n"
 	"The CSV file has a header line naming its columns: orgnr, name, email,\n"
 	"cpv, regions (required: orgnr, name, email, cpv, regions), language\n"
-	"(sv or en), employees, turnover. An import is all or nothing: any bad\n"
+	"(sv or en), employees, turnover, abroad (yes or no). An import is all or nothing: any bad\n"
 	"line is reported as FILE:LINE: message and nothing is stored.\n";
 
 static const char usage_quarantine[] =
@@ -850,7 +850,7 @@ firm_list(struct store *store)
 		print_words(f->cpv, f->ncpv);
 		fputs(" / ", stdout);
 		print_words(f->regions, f->nregions);
-		putchar('\n');
+		fputs(f->abroad ? " abroad\n" : "\n", stdout);
 	}
 	printf("%zu firms\n", firms.n);
 	firm_list_release(&firms);

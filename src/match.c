@@ -197,16 +197,27 @@ best_cover(const struct firm *f, const struct category_lot *part,
 	return best;
 }
 
-/* The first of the lot's places in a region the firm serves, or NULL. */
+/*
+ * The first of the lot's places in a region the firm serves, or NULL.
+ * The firm's regions are Swedish, from the NUTS table; a place outside it
+ * is abroad ("EE", "EE001", or "SEN", Senegal, which only looks like one),
+ * served by the firms that work abroad too.
+ */
 static const char *
 served_place(const struct firm *f, const struct lot *l)
 {
 	size_t i, j;
 
-	for (i = 0; i < l->nnuts; i++)
+	for (i = 0; i < l->nnuts; i++) {
+		if (!nuts_label(l->nuts[i], NULL)) {
+			if (f->abroad)
+				return l->nuts[i];
+			continue;
+		}
 		for (j = 0; j < f->nregions; j++)
 			if (nuts_overlap(f->regions[j], l->nuts[i]))
 				return l->nuts[i];
+	}
 	return NULL;
 }
 

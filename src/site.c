@@ -63,7 +63,8 @@ static const char *const known_fields[] = {
 	"registration_deadline", "full", "ics_url", "selected", "notices",
 	"kind_planning", "kind_rfi", "kind_competition", "kind_result",
 	"published", "orgnr", "email", "cpv", "employees", "turnover", "key",
-	"checked", "regions", "code", "kind_planning_checked",
+	"checked", "regions", "code", "sweden_checked", "abroad_checked",
+	"kind_planning_checked",
 	"kind_rfi_checked", "kind_competition_checked", "kind_result_checked",
 	"freq_immediately_checked", "freq_daily_checked",
 	"freq_weekly_checked", "lang_sv_checked", "lang_en_checked", "saved",
@@ -1108,7 +1109,7 @@ out:
 
 static const char *const firm_fields[] = {
 	"orgnr", "name", "email", "category", "cpv", "region", "employees",
-	"turnover", "kind", "frequency", "language", "csrf", NULL
+	"turnover", "kind", "frequency", "language", "csrf", "abroad", NULL
 };
 
 /* What the form shows as the firm typed it when it comes back. */
@@ -1134,7 +1135,7 @@ add_error(struct tpl_vars *v, const struct visit *vi, const char *field,
 }
 
 static int
-is_region(const char *code)
+is_county(const char *code)
 {
 	size_t i;
 
@@ -1143,6 +1144,13 @@ is_region(const char *code)
 		    strcmp(nuts_codes[i].code, code) == 0)
 			return strcmp(code, "SEZZZ") != 0;
 	return 0;
+}
+
+/* What the form offers: a county, or all of Sweden. */
+static int
+is_region(const char *code)
+{
+	return strcmp(code, "SE") == 0 || is_county(code);
 }
 
 /* The form names kinds as notices do: planning, rfi, competition, result. */
@@ -1266,6 +1274,7 @@ firm_from_form(const struct visit *vi, struct firm *f, struct tpl_vars *v,
 		else if (strvec_push(&f->regions, &f->nregions, s) < 0)
 			return -1;
 	}
+	f->abroad = form_get(b, "abroad") != NULL;
 	if (!(rc = number_field(vi, v, "employees", "Antal anställda",
 				"Number of employees", AMOUNT_COUNT,
 				FIRM_EMPLOYEES_MAX, &n)))
@@ -1365,7 +1374,7 @@ set_firm_form(struct tpl_vars *v, const struct visit *vi, const struct firm *f)
 	for (i = 0; i < nuts_ncodes; i++) {
 		const char *code = nuts_codes[i].code;
 
-		if (!is_region(code))
+		if (!is_county(code))
 			continue;
 		if (!(item = tpl_add(v, "regions")) ||
 		    tpl_set(item, "code", code) < 0 ||
@@ -1377,7 +1386,12 @@ set_firm_form(struct tpl_vars *v, const struct visit *vi, const struct firm *f)
 			    tpl_set(item, "checked", "1") < 0)
 				goto out;
 	}
-	if ((f->kinds & FIRM_KIND_PLANNED && tpl_set(v, "kind_planning_checked", "1") < 0) ||
+	for (k = 0; k < f->nregions; k++)
+		if (strcmp(f->regions[k], "SE") == 0 &&
+		    tpl_set(v, "sweden_checked", "1") < 0)
+			goto out;
+	if ((f->abroad && tpl_set(v, "abroad_checked", "1") < 0) ||
+	    (f->kinds & FIRM_KIND_PLANNED && tpl_set(v, "kind_planning_checked", "1") < 0) ||
 	    (f->kinds & FIRM_KIND_RFI && tpl_set(v, "kind_rfi_checked", "1") < 0) ||
 	    (f->kinds & FIRM_KIND_TENDER &&
 	     tpl_set(v, "kind_competition_checked", "1") < 0) ||
@@ -1722,7 +1736,8 @@ export_json(struct visit *vi, const struct firm *f)
 		rc |= buf_adds(b, i ? ", " : "");
 		rc |= json_add_string(b, f->regions[i]);
 	}
-	rc |= buf_adds(b, "],\n \"records\": [");
+	rc |= buf_printf(b, "], \"abroad\": %s", f->abroad ? "true" : "false");
+	rc |= buf_adds(b, ",\n \"records\": [");
 	for (i = 0; i < n; i++) {
 		rc |= buf_adds(b, i ? ",\n  {\"what\": " : "\n  {\"what\": ");
 		rc |= json_add_string(b, r[i].what);

@@ -392,6 +392,9 @@ static const char *const migrations[] = {
 	" notice_id TEXT PRIMARY KEY,"
 	" current_id TEXT NOT NULL);"
 	"CREATE INDEX notice_successor_current ON notice_successor (current_id);",
+
+	/* 12: a firm that works abroad too hears of lots performed abroad. */
+	"ALTER TABLE firm ADD COLUMN abroad INTEGER NOT NULL DEFAULT 0;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -506,7 +509,7 @@ enum stmt_id {
 
 #define FIRM_COLUMNS \
 	"SELECT id, orgnr, name, email, cpv, regions, language, employees," \
-	" turnover, categories, kinds, frequency FROM firm"
+	" turnover, categories, kinds, frequency, abroad FROM firm"
 
 /*
  * What the public pages list: every current notice some firm was matched
@@ -740,14 +743,15 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_FIRM_INSERT] =
 	"INSERT INTO firm (orgnr, name, email, cpv, regions, language, employees,"
 	" turnover, consent_at, categories, kinds, frequency, consent_source,"
-	" updated_at, confirmed_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?9, ?9)",
+	" updated_at, confirmed_at, abroad)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?9, ?9,"
+	" ?14)",
 	/* A subscription from the web waits for its confirmation. */
 	[ST_FIRM_PENDING_INSERT] =
 	"INSERT INTO firm (orgnr, name, email, cpv, regions, language, employees,"
 	" turnover, consent_at, categories, kinds, frequency, consent_source,"
-	" updated_at)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?9)",
+	" updated_at, abroad)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?9, ?14)",
 	[ST_FIRM_STATE] =
 	"SELECT id, CASE WHEN confirmed_at IS NULL THEN 1"
 	" WHEN unsubscribed_at IS NOT NULL THEN 3 ELSE 2 END"
@@ -830,7 +834,7 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_FIRM_UPDATE] =
 	"UPDATE firm SET name = ?2, email = ?3, cpv = ?4, regions = ?5,"
 	" language = ?6, employees = ?7, turnover = ?8, updated_at = ?9,"
-	" categories = ?10, kinds = ?11, frequency = ?12"
+	" categories = ?10, kinds = ?11, frequency = ?12, abroad = ?14"
 	" WHERE orgnr = ?1",
 	[ST_FIRM_DELETE] =
 	"DELETE FROM firm WHERE orgnr = ?1",
@@ -1818,6 +1822,7 @@ bind_firm(struct store *s, sqlite3_stmt *st, const struct firm *f, time_t now)
 	}
 	sqlite3_bind_int(st, 11, (int)f->kinds);
 	bind_text(st, 12, firm_frequency_name(f->frequency));
+	sqlite3_bind_int(st, 14, f->abroad);
 	rc = step_done(s, st, "store firm");
 out:
 	buf_release(&cpv);
@@ -1897,6 +1902,7 @@ read_firm_row(sqlite3_stmt *st)
 	    firm_frequency_parse((const char *)sqlite3_column_text(st, 11),
 				 &f->frequency) < 0)
 		f->frequency = FREQ_IMMEDIATELY;
+	f->abroad = sqlite3_column_int(st, 12);
 	return f;
 }
 

@@ -559,18 +559,20 @@ test_expired_lots_are_not_mailed(void)
  * kronor: 1 MEUR, 11.2 MSEK, over the 772 days from its start to its end
  * date is 5.3 MSEK a year, beyond a firm of 6.2 MSEK turnover (which takes
  * on half of its turnover a year), within one of 11 MSEK, beyond one of
- * 10. A value of 0 is unknown.
+ * 10. A value of 0 is unknown. The work is in the Netherlands: the firms
+ * work abroad too, but one that serves Västra Götaland only hears nothing.
  */
 static void
 test_values_in_other_currencies(void)
 {
 	static const char firms[] =
-		"orgnr,name,email,cpv,regions,language,turnover,kinds\n"
-		"556734-2182,Liten Rekrytering AB,liten@rekrytering.example,79610000,SE232,sv,6 200 000,tender\n"
-		"559318-8062,Stor Rekrytering AB,stor@rekrytering.example,79600000,SE232,sv,50 000 000,tender\n"
-		"559401-1271,Big Recruiting AB,big@recruiting.example,79610000,SE232,en,50 000 000,tender\n"
-		"556753-8201,Elva Rekrytering AB,elva@rekrytering.example,79610000,SE232,sv,11 000 000,tender\n"
-		"556841-2372,Tio Rekrytering AB,tio@rekrytering.example,79610000,SE232,sv,10 000 000,tender\n";
+		"orgnr,name,email,cpv,regions,abroad,language,turnover,kinds\n"
+		"556734-2182,Liten Rekrytering AB,liten@rekrytering.example,79610000,SE232,yes,sv,6 200 000,tender\n"
+		"559318-8062,Stor Rekrytering AB,stor@rekrytering.example,79600000,SE232,yes,sv,50 000 000,tender\n"
+		"559401-1271,Big Recruiting AB,big@recruiting.example,79610000,SE232,yes,en,50 000 000,tender\n"
+		"556753-8201,Elva Rekrytering AB,elva@rekrytering.example,79610000,SE232,yes,sv,11 000 000,tender\n"
+		"556841-2372,Tio Rekrytering AB,tio@rekrytering.example,79610000,SE232,yes,sv,10 000 000,tender\n"
+		"556601-0004,Hemma Rekrytering AB,hemma@rekrytering.example,79610000,SE232,no,sv,50 000 000,tender\n";
 	char extra[PATH_MAX * 3], path[PATH_MAX * 2];
 	char *all, *m;
 
@@ -614,6 +616,7 @@ test_values_in_other_currencies(void)
 	CHECK(m != NULL);
 	free(m);
 	CHECK(mail_to(all, "tio@rekrytering.example", "Uppskattat värde") == NULL);
+	CHECK(all && !strstr(all, "hemma@rekrytering.example"));
 	free(all);
 	rm_rf(dir);
 }
@@ -679,9 +682,10 @@ test_change_notice_by_publication_number(void)
 		 "'%s/tests/fixtures/real/2024-OJS074-00219998.xml'", project);
 	setup(extra);
 	snprintf(path, sizeof path, "%s/waste.csv", dir);
-	write_text(path, "orgnr,name,email,cpv,regions,language\n"
+	/* The notice names no place: the buyer's, Guadeloupe, France. */
+	write_text(path, "orgnr,name,email,cpv,regions,abroad,language\n"
 		   "556036-0793,Karibiska Återvinning AB,"
-		   "info@atervinning.example,90500000,SE232,sv\n");
+		   "info@atervinning.example,90500000,SE232,yes,sv\n");
 	CHECK(tl("2024-04-16T08:00:00Z", "firm import -c tenderlots.conf "
 		 "waste.csv") == 0);
 	CHECK(tl("2024-04-16T08:00:00Z", "run --once -c tenderlots.conf") == 0);

@@ -12,6 +12,7 @@
 
 #include "eforms.h"
 #include "json.h"
+#include "match.h"
 #include "notice.h"
 #include "test.h"
 
@@ -335,7 +336,8 @@ test_cn_24_maximal(void)
 		struct lot *l = &n->lots[i];
 
 		VEC_IS(l->cpv, l->ncpv, "75121000");
-		VEC_IS(l->nuts, l->nnuts, "LU000");
+		/* And anywhere in the United Kingdom. */
+		VEC_IS(l->nuts, l->nnuts, "LU000", "UK");
 		CHECK(l->has_value && l->value == 9999999.99);
 		CHECK_STR(l->currency, "EUR");
 		CHECK(l->sme_suitable == 1);
@@ -1376,6 +1378,83 @@ test_real_values_and_durations(void)
 	CHECK(n && n->nlots == 1);
 	if (n && n->nlots == 1)
 		CHECK(n->lots[0].has_value && n->lots[0].value == 0);
+	notice_free(n);
+}
+
+/*
+ * Whether a firm in region, working abroad too or not, doing the lot's
+ * main CPV code, gets lot i.
+ */
+static int
+place_matches(const struct notice *n, size_t i, const char *region,
+	      int abroad)
+{
+	struct firm *f = firm_new();
+	const struct lot *l = &n->lots[i];
+	struct category_lot part = { .cpv = l->cpv, .ncpv = l->ncpv };
+	struct match_target t = { n->kind, l, &part };
+	struct match_options opt = { .size_share = 0.5 };
+	int r = 0, score;
+
+	f->kinds = FIRM_KINDS_DEFAULT;
+	f->turnover = -1;
+	f->abroad = abroad;
+	if (strvec_push(&f->cpv, &f->ncpv, l->cpv[0]) == 0 &&
+	    strvec_push(&f->regions, &f->nregions, region) == 0)
+		r = match_one(f, &t, &opt, &score);
+	firm_free(f);
+	return r;
+}
+
+/* Places: regions, countries, anywhere, and the buyer's when none. */
+static void
+test_real_places(void)
+{
+	struct notice *n;
+	char err[256] = "", *data, *p;
+	size_t len;
+
+	/* Performed "anywhere in the country" NLD: the Netherlands. */
+	n = parse_fixture("../real/2024-OJS044-00127505.xml");
+	CHECK(n && n->nlots == 1 && n->lots[0].nnuts == 1);
+	if (n && n->nlots == 1 && n->lots[0].nnuts == 1) {
+		CHECK_STR(n->lots[0].nuts[0], "NL");
+		CHECK(!place_matches(n, 0, "SE232", 0));
+		CHECK(!place_matches(n, 0, "SE", 0));
+		CHECK(place_matches(n, 0, "SE232", 1));
+	}
+	notice_free(n);
+	/* The same performed anywhere: no place binds it, whatever country. */
+	data = read_fixture("../real/2024-OJS044-00127505.xml", &len);
+	CHECK(data != NULL);
+	for (p = data; p && (p = strstr(p, "anyw-cou")); )
+		memmove(p + 4, p + 8, strlen(p + 8) + 1);
+	n = data ? parse_str(data, err, sizeof err) : NULL;
+	CHECK(n && n->nlots == 1);
+	if (n && n->nlots == 1) {
+		CHECK(n->lots[0].nnuts == 0);
+		CHECK(place_matches(n, 0, "SE232", 0));
+	}
+	notice_free(n);
+	free(data);
+	/* NUTS BE211 with its country BEL: the region alone, in Belgium. */
+	n = parse_fixture("../real/2024-OJS056-00163529.xml");
+	CHECK(n && n->nlots == 1 && n->lots[0].nnuts == 1);
+	if (n && n->nlots == 1 && n->lots[0].nnuts == 1) {
+		CHECK_STR(n->lots[0].nuts[0], "BE211");
+		CHECK(!place_matches(n, 0, "SE232", 0));
+		CHECK(place_matches(n, 0, "SE232", 1));
+	}
+	notice_free(n);
+	/* No place at all: the buyer's, in Pointe-à-Pitre, France. */
+	n = parse_fixture("../real/2024-OJS074-00219998.xml");
+	CHECK(n && n->nlots >= 1 && n->lots[0].nnuts == 1);
+	if (n && n->nlots >= 1 && n->lots[0].nnuts == 1) {
+		CHECK_STR(n->lots[0].nuts[0], "FR");
+		CHECK_STR(n->lots[0].town, "Pointe-à-pitre");
+		CHECK(!place_matches(n, 0, "SE232", 0));
+		CHECK(place_matches(n, 0, "SE232", 1));
+	}
 	notice_free(n);
 }
 
@@ -2664,6 +2743,7 @@ main(void)
 	RUN(test_invalid_fixture);
 	RUN(test_json_of_fixtures);
 	RUN(test_real_values_and_durations);
+	RUN(test_real_places);
 	RUN(test_missing_fields);
 	RUN(test_xxe_rejected);
 	RUN(test_truncated);

@@ -428,6 +428,39 @@ test_manage_round_trip(void)
 	CHECK(firm_value("556734-2182", "turnover") == 2400000);
 }
 
+/* A firm can choose all of Sweden, and work abroad too, and keep both. */
+static void
+test_all_of_sweden_and_abroad(void)
+{
+	char link[1024], got[16];
+	struct buf b;
+	struct reply r;
+
+	manage_link("info@xn--rksmrgs-5wao1o.se", link, sizeof link);
+	CHECK(get(link, &r) == 200);
+	form_as_shown(&r, &b, NULL);
+	release(&r);
+	add_field(&b, "region", "SE");
+	add_field(&b, "abroad", "1");
+	CHECK(post(link, &b, &r) == 200);
+	release(&r);
+	buf_release(&b);
+	CHECK(firm_has("556734-2182", "regions", "SE232 SE"));
+	CHECK(firm_value("556734-2182", "abroad") == 1);
+	/* shown as chosen, and sent back unchanged, still so */
+	CHECK(get(link, &r) == 200);
+	xpath_text(&r, "string(count(//input[@checked and (@id='region-SE' or "
+		   "@id='abroad')]))", got, sizeof got);
+	CHECK_STR(got, "2");
+	form_as_shown(&r, &b, NULL);
+	release(&r);
+	CHECK(post(link, &b, &r) == 200);
+	release(&r);
+	buf_release(&b);
+	CHECK(firm_has("556734-2182", "regions", "SE SE232"));
+	CHECK(firm_value("556734-2182", "abroad") == 1);
+}
+
 /*
  * In Chromium, the manage page as served passes the form's own checks
  * (the address shown with its Unicode domain in an input of type email,
@@ -478,6 +511,7 @@ main(void)
 	RUN(test_numbers_refused);
 	RUN(test_addresses);
 	RUN(test_manage_round_trip);
+	RUN(test_all_of_sweden_and_abroad);
 	RUN(test_browser_submits_unchanged);
 	RUN(test_stops_cleanly);
 	rc = test_done("forms");

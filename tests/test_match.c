@@ -223,6 +223,43 @@ test_region(void)
 	firm_free(f);
 }
 
+/*
+ * Countries: a place abroad reaches only the firms that work abroad too;
+ * "SE", all of Sweden, is every Swedish code, and a lot placed only in
+ * Sweden reaches the firms of every county.
+ */
+static void
+test_countries(void)
+{
+	struct firm *f = make_firm("sv", "maleri", NULL, "SE232", -1);
+	char *codes[] = { "45442100" }, *places[] = { "EE", "EE001", "SEN" };
+	struct lot l = { .cpv = codes, .ncpv = 1, .nuts = places, .nnuts = 3,
+			 .sme_suitable = LOT_SME_UNKNOWN };
+	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1 };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p };
+	struct buf reason;
+
+	buf_init(&reason, 0);
+	CHECK(matches(f, &t) == 0);
+	free(f->regions[0]);
+	f->regions[0] = strdup("SE");
+	CHECK(matches(f, &t) == 0);
+	f->abroad = 1;
+	CHECK(matches(f, &t) == 1);
+	CHECK(match_reason(f, &t, &reason) == 0);
+	CHECK(strstr(buf_str(&reason), ", utförs i EE") != NULL);
+	f->abroad = 0;
+	places[0] = "SE332";
+	CHECK(matches(f, &t) == 1);
+	places[0] = "SE";
+	l.nnuts = 1;
+	free(f->regions[0]);
+	f->regions[0] = strdup("SE110");
+	CHECK(matches(f, &t) == 1);
+	buf_release(&reason);
+	firm_free(f);
+}
+
 static void
 test_kind(void)
 {
@@ -532,6 +569,7 @@ int
 main(void)
 {
 	RUN(test_industry_category);
+	RUN(test_countries);
 	RUN(test_industry_cpv_split);
 	RUN(test_size);
 	RUN(test_region);
