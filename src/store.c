@@ -395,6 +395,14 @@ static const char *const migrations[] = {
 
 	/* 12: a firm that works abroad too hears of lots performed abroad. */
 	"ALTER TABLE firm ADD COLUMN abroad INTEGER NOT NULL DEFAULT 0;",
+
+	/*
+	 * 13: when firms new or changed were last matched against what is
+	 * still open; one row.
+	 */
+	"CREATE TABLE backfill ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" done_at INTEGER NOT NULL);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -498,6 +506,8 @@ enum stmt_id {
 	ST_ATTEMPT_COUNT,
 	ST_ATTEMPT_ADD,
 	ST_DATA_VERSION,
+	ST_BACKFILL_SINCE,
+	ST_BACKFILL_DONE,
 	ST_REPORT_FIRST,
 	ST_REPORT_LAST = ST_REPORT_FIRST + REPORT_NQUERIES - 1,
 	NSTMT
@@ -792,6 +802,11 @@ static const char *const stmt_sql[NSTMT] = {
 	"INSERT INTO web_attempt (key, at) VALUES (?1, ?2)",
 	[ST_DATA_VERSION] =
 	"PRAGMA data_version",
+	[ST_BACKFILL_SINCE] =
+	"SELECT coalesce((SELECT done_at FROM backfill WHERE id = 1), 0)",
+	[ST_BACKFILL_DONE] =
+	"INSERT INTO backfill (id, done_at) VALUES (1, ?1)"
+	" ON CONFLICT (id) DO UPDATE SET done_at = excluded.done_at",
 	/* each from its own index: newest first, of a kind, by id */
 	[ST_PUBLIC_NOTICES] = PUBLIC_NOTICES("1"),
 	[ST_PUBLIC_NOTICES_OF_KIND] = PUBLIC_NOTICES("n.kind = ?3"),
@@ -1978,31 +1993,29 @@ store_load_firms_changed(struct store *s, time_t since, struct firm_list *out)
 	return load_firm_list(s, st, out);
 }
 
-/*
- * When firms were last matched against what is open, kept as the
- * success of a feed_state row no feed can be named (feed names are
- * letters, digits, - and _), so it needs no table of its own.
- */
-#define BACKFILL_ROW "(backfill)"
-
 int
 store_backfill_since(struct store *s, time_t *since)
 {
-	struct feed_state fs;
+	sqlite3_stmt *st;
+	int r;
 
-	if (store_feed_state_get(s, BACKFILL_ROW, &fs) < 0)
+	if (!(st = stmt(s, ST_BACKFILL_SINCE)))
 		return -1;
-	*since = fs.last_success;
-	feed_state_release(&fs);
-	return 0;
+	r = sqlite3_step(st);
+	*since = r == SQLITE_ROW ? (time_t)sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return r == SQLITE_ROW ? 0 : db_error(s, "read the last backfill");
 }
 
 int
 store_backfill_done(struct store *s, time_t at)
 {
-	struct feed_state fs = { .last_poll = at, .last_success = at };
+	sqlite3_stmt *st;
 
-	return store_feed_state_put(s, BACKFILL_ROW, &fs);
+	if (!(st = stmt(s, ST_BACKFILL_DONE)))
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)at);
+	return step_done(s, st, "record the backfill");
 }
 
 int
