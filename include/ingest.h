@@ -81,8 +81,10 @@ int ingest_flush(struct ingest *in, struct ingest_batch *b);
  * within each firm's daily cap: a firm that subscribes or changes its
  * profile hears of what is already open, not only of what comes next.
  * Matching twice records nothing twice. in->counts.matches counts the
- * new ones.
+ * new ones. It goes on after the notice id after (the round begun at
+ * started_at that a crash cut short), recording how far it came with
+ * each page's matches.
  */
-int ingest_backfill(struct ingest *in);
+int ingest_backfill(struct ingest *in, const char *after, time_t started_at);
 
 #endif

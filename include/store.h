@@ -60,9 +60,24 @@ int store_load_firms(struct store *s, struct firm_list *out);
  */
 int store_load_firms_changed(struct store *s, time_t since,
 			     struct firm_list *out);
-/* When the last pass matched such firms (0 if none ever did), and now. */
-int store_backfill_since(struct store *s, time_t *since);
-int store_backfill_done(struct store *s, time_t at);
+/*
+ * A round of matching firms new or changed since `since` against what
+ * is open: begun at started_at (0: none in hand) and done up to the
+ * notice id cursor (NULL: none yet), so one a crash cut short goes on
+ * where it was. store_backfill_progress belongs in the transaction of the
+ * matches it counts; store_backfill_done ends the round begun at
+ * started_at, which is the next round's since.
+ */
+struct backfill_round {
+	time_t since;
+	time_t started_at;
+	char *cursor;
+};
+
+int store_backfill_get(struct store *s, struct backfill_round *r);
+int store_backfill_progress(struct store *s, time_t started_at,
+			    const char *cursor);
+int store_backfill_done(struct store *s, time_t started_at);
 /*
  * Up to limit current notices a firm can still act on, by notice id after
  * after (""): planned procurements, RFIs and contract notices with a lot

@@ -213,7 +213,7 @@ backfill_notice(struct ingest *in, const struct stored_notice *n,
 #define YEAR (365 * 24 * 3600L)
 
 int
-ingest_backfill(struct ingest *in)
+ingest_backfill(struct ingest *in, const char *start_after, time_t started_at)
 {
 	struct ingest_counts saved = in->counts;
 	struct stored_notice *n = NULL;
@@ -223,7 +223,7 @@ ingest_backfill(struct ingest *in)
 	int rc = -1;
 
 	buf_init(&reason, 4096);
-	if (!(after = strdup("")))
+	if (!(after = strdup(start_after ? start_after : "")))
 		goto nomem;
 	for (;;) {
 		if (store_open_notices(in->store, in->now, in->now - YEAR, after,
@@ -240,7 +240,9 @@ ingest_backfill(struct ingest *in)
 			stored_notice_free(n);
 			n = NULL;
 		}
-		if (store_commit(in->store) < 0)
+		if (store_backfill_progress(in->store, started_at,
+					    ids[nids - 1]) < 0 ||
+		    store_commit(in->store) < 0)
 			goto rollback;
 		saved = in->counts;
 		free(after);

@@ -85,23 +85,28 @@ backfill(struct run_context *ctx, const struct match_options *mo,
 		.store = ctx->store, .now = ctx->now,
 		.categories = ctx->categories, .firms = &firms,
 	};
-	time_t since;
+	struct backfill_round round;
 	int rc = -1;
 
-	if (store_backfill_since(ctx->store, &since) < 0 ||
-	    store_load_firms_changed(ctx->store, since, &firms) < 0)
+	if (store_backfill_get(ctx->store, &round) < 0)
+		goto out;
+	/* a round a crash cut short goes on; else one begins now */
+	if (!round.started_at)
+		round.started_at = ctx->now;
+	if (store_load_firms_changed(ctx->store, round.since, &firms) < 0)
 		goto out;
 	if (firms.n) {
 		if (!(in.index = match_index_new(&firms, mo))) {
 			error("out of memory");
 			goto out;
 		}
-		if (ingest_backfill(&in) < 0)
+		if (ingest_backfill(&in, round.cursor, round.started_at) < 0)
 			goto out;
 		sum->in.matches += in.counts.matches;
 	}
-	rc = store_backfill_done(ctx->store, ctx->now);
+	rc = store_backfill_done(ctx->store, round.started_at);
 out:
+	free(round.cursor);
 	match_index_free(in.index);
 	firm_list_release(&firms);
 	return rc;

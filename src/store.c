@@ -398,11 +398,15 @@ static const char *const migrations[] = {
 
 	/*
 	 * 13: when firms new or changed were last matched against what is
-	 * still open; one row.
+	 * still open, and how far the round in hand came (the last notice
+	 * id done), so a round a crash cut short goes on where it was; one
+	 * row.
 	 */
 	"CREATE TABLE backfill ("
 	" id INTEGER PRIMARY KEY CHECK (id = 1),"
-	" done_at INTEGER NOT NULL);",
+	" done_at INTEGER NOT NULL DEFAULT 0,"
+	" started_at INTEGER,"
+	" cursor TEXT);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -506,7 +510,8 @@ enum stmt_id {
 	ST_ATTEMPT_COUNT,
 	ST_ATTEMPT_ADD,
 	ST_DATA_VERSION,
-	ST_BACKFILL_SINCE,
+	ST_BACKFILL_GET,
+	ST_BACKFILL_PROGRESS,
 	ST_BACKFILL_DONE,
 	ST_REPORT_FIRST,
 	ST_REPORT_LAST = ST_REPORT_FIRST + REPORT_NQUERIES - 1,
@@ -802,11 +807,16 @@ static const char *const stmt_sql[NSTMT] = {
 	"INSERT INTO web_attempt (key, at) VALUES (?1, ?2)",
 	[ST_DATA_VERSION] =
 	"PRAGMA data_version",
-	[ST_BACKFILL_SINCE] =
-	"SELECT coalesce((SELECT done_at FROM backfill WHERE id = 1), 0)",
+	[ST_BACKFILL_GET] =
+	"SELECT done_at, started_at, cursor FROM backfill WHERE id = 1",
+	[ST_BACKFILL_PROGRESS] =
+	"INSERT INTO backfill (id, started_at, cursor) VALUES (1, ?1, ?2)"
+	" ON CONFLICT (id) DO UPDATE SET started_at = excluded.started_at,"
+	" cursor = excluded.cursor",
 	[ST_BACKFILL_DONE] =
 	"INSERT INTO backfill (id, done_at) VALUES (1, ?1)"
-	" ON CONFLICT (id) DO UPDATE SET done_at = excluded.done_at",
+	" ON CONFLICT (id) DO UPDATE SET done_at = excluded.done_at,"
+	" started_at = NULL, cursor = NULL",
 	/* each from its own index: newest first, of a kind, by id */
 	[ST_PUBLIC_NOTICES] = PUBLIC_NOTICES("1"),
 	[ST_PUBLIC_NOTICES_OF_KIND] = PUBLIC_NOTICES("n.kind = ?3"),
@@ -1994,17 +2004,39 @@ store_load_firms_changed(struct store *s, time_t since, struct firm_list *out)
 }
 
 int
-store_backfill_since(struct store *s, time_t *since)
+store_backfill_get(struct store *s, struct backfill_round *r)
 {
 	sqlite3_stmt *st;
-	int r;
+	int rc;
 
-	if (!(st = stmt(s, ST_BACKFILL_SINCE)))
+	memset(r, 0, sizeof *r);
+	if (!(st = stmt(s, ST_BACKFILL_GET)))
 		return -1;
-	r = sqlite3_step(st);
-	*since = r == SQLITE_ROW ? (time_t)sqlite3_column_int64(st, 0) : 0;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		r->since = (time_t)sqlite3_column_int64(st, 0);
+		r->started_at = (time_t)sqlite3_column_int64(st, 1);
+		if (sqlite3_column_type(st, 2) != SQLITE_NULL &&
+		    !(r->cursor = column_strdup(st, 2)))
+			rc = SQLITE_NOMEM;
+	}
 	sqlite3_reset(st);
-	return r == SQLITE_ROW ? 0 : db_error(s, "read the last backfill");
+	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+		return 0;
+	return rc == SQLITE_NOMEM ? error("out of memory") :
+	       db_error(s, "read the backfill");
+}
+
+int
+store_backfill_progress(struct store *s, time_t started_at, const char *cursor)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_BACKFILL_PROGRESS)))
+		return -1;
+	sqlite3_bind_int64(st, 1, (sqlite3_int64)started_at);
+	bind_text(st, 2, cursor);
+	return step_done(s, st, "record the backfill's progress");
 }
 
 int
