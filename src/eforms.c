@@ -283,8 +283,10 @@ static const struct xmlsafe_xpath xpaths[XP_COUNT] = {
 	[XP_CHANGE] = { "efac:Change", "efac:Change" },
 	[XP_CHANGE_DESC] = { "efbc:ChangeDescription",
 			     "efac:Change/efbc:ChangeDescription" },
+	/* SDK 1.3 put the identifier straight under efac:Change. */
 	[XP_CHANGED_SECTIONS] = { "efac:ChangedSection/"
-				  "efbc:ChangedSectionIdentifier",
+				  "efbc:ChangedSectionIdentifier"
+				  " | efbc:ChangedSectionIdentifier",
 				  "efac:ChangedSection/"
 				  "efbc:ChangedSectionIdentifier" },
 	[XP_REASON_CODE] = { "efac:ChangeReason/cbc:ReasonCode",

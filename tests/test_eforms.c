@@ -1382,6 +1382,29 @@ test_real_values_and_durations(void)
 }
 
 /*
+ * SDK 1.3 put the changed section straight under efac:Change (later SDKs
+ * wrap it in efac:ChangedSection): a real change notice of that time.
+ */
+static void
+test_real_change_sdk13(void)
+{
+	struct notice *n = parse_fixture("../real/291858-2023-change-sdk13.xml");
+
+	CHECK(n && n->kind == NOTICE_CHANGE && n->changes);
+	if (n && n->changes) {
+		CHECK(n->changes->nitems == 1);
+		if (n->changes->nitems == 1) {
+			CHECK(n->changes->items[0].nsections == 1);
+			if (n->changes->items[0].nsections == 1)
+				CHECK_STR(n->changes->items[0].sections[0],
+					  "PROCEDURE");
+		}
+		CHECK_STR(n->changes->reason_code, "update-add");
+	}
+	notice_free(n);
+}
+
+/*
  * Whether a firm in region, working abroad too or not, doing the lot's
  * main CPV code, gets lot i.
  */
@@ -2743,6 +2766,7 @@ main(void)
 	RUN(test_invalid_fixture);
 	RUN(test_json_of_fixtures);
 	RUN(test_real_values_and_durations);
+	RUN(test_real_change_sdk13);
 	RUN(test_real_places);
 	RUN(test_missing_fields);
 	RUN(test_xxe_rejected);
