@@ -7,6 +7,7 @@
 
 #include "buf.h"
 #include "firm.h"
+#include "money.h"
 #include "store.h"
 #include "template.h"
 #include "token.h"
@@ -91,7 +92,8 @@ int alert_set_firm(struct tpl_vars *v, const char *service,
  */
 int alert_set_lot(struct tpl_vars *v, const struct match_item *it,
 		  const char *lang, const char *category_name,
-		  const struct alert_links *l, int64_t firm_id);
+		  const struct alert_links *l, const struct money_rates *rates,
+		  int64_t firm_id);
 
 /* A stored notice's title, buyer, link and the link to stop its mails. */
 int alert_set_notice(struct tpl_vars *v, const struct stored_notice *n,

@@ -15,7 +15,8 @@ enum feed_kind {
 	FEED_EFORMS,		/* a directory, file or URL of eForms XML notices */
 	FEED_TED,		/* the TED search API (v3) */
 	FEED_RSS,		/* RSS or Atom entries linking to notices; */
-	FEED_ATOM		/* both are read by the same parser */
+	FEED_ATOM,		/* both are read by the same parser */
+	FEED_RATES		/* the ECB's euro reference rates (XML) */
 };
 
 struct feed_config {

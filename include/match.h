@@ -6,6 +6,7 @@
 #include "buf.h"
 #include "category.h"
 #include "firm.h"
+#include "money.h"
 #include "notice.h"
 #include "split.h"
 
@@ -29,6 +30,8 @@
  */
 struct match_options {
 	double size_share;	/* of annual turnover per contract year, 0.5 */
+	/* values into kronor; NULL: the bundled rates */
+	const struct money_rates *rates;
 };
 
 /* One category-lot as the matcher sees it. */
@@ -54,6 +57,9 @@ struct match_index *match_index_new(const struct firm_list *firms,
 				    const struct match_options *opt);
 void match_index_free(struct match_index *ix);
 
+/* The options the index was made with. */
+const struct match_options *match_index_options(const struct match_index *ix);
+
 /*
  * All firms the target matches, in no particular order, written to
  * (*out)[0..n), *out grown as needed up to one slot per firm (*cap is its
@@ -77,7 +83,7 @@ int match_one(const struct firm *f, const struct match_target *t,
  * industry at all.
  */
 int match_reason(const struct firm *f, const struct match_target *t,
-		 struct buf *out);
+		 const struct match_options *opt, struct buf *out);
 
 /* Notice kinds that are worth an alert to some firm. */
 int match_kind_alerts(enum notice_kind kind);

@@ -7,6 +7,7 @@
 
 #include "firm.h"
 #include "meeting.h"
+#include "money.h"
 #include "notice.h"
 #include "split.h"
 
@@ -78,6 +79,20 @@ int store_backfill_get(struct store *s, struct backfill_round *r);
 int store_backfill_progress(struct store *s, time_t started_at,
 			    const char *cursor);
 int store_backfill_done(struct store *s, time_t started_at);
+
+/*
+ * The euro reference rates a rates feed brought, from source (its name),
+ * replacing those stored unless these are of an earlier day; *stored says
+ * whether they were taken. One transaction.
+ */
+int store_put_rates(struct store *s, const struct money_rates *r,
+		    const char *source, time_t now, int *stored);
+/*
+ * The rates to size values by: the bundled ones, and over them those
+ * stored; *source (when not NULL) is the feed they came from, NULL when
+ * none is stored (the caller frees it).
+ */
+int store_load_rates(struct store *s, struct money_rates **out, char **source);
 /*
  * Up to limit current notices a firm can still act on, by notice id after
  * after (""): planned procurements, RFIs and contract notices with a lot

@@ -23,25 +23,49 @@ print_sek(FILE *out, double v)
 		fprintf(out, "%.0f SEK", v);
 }
 
+/* A lot's value as given, and in kronor when it is in another currency. */
+static int
+print_value(FILE *out, const struct money_rates *rates, double v,
+	    const char *currency)
+{
+	struct buf b;
+	int rc;
+
+	if (!currency || strcmp(currency, "SEK") == 0) {
+		print_sek(out, v);
+		return 0;
+	}
+	buf_init(&b, 256);
+	if ((rc = money_say(rates, v, currency, 1, 1, &b)) == 0)
+		fputs(buf_str(&b), out);
+	buf_release(&b);
+	return rc;
+}
+
 /* Why a single-lot notice should be divided; 0 when it need not be. */
 static int
-reasons(const struct rebuilt_lot *r, unsigned *split_categories,
-	const struct category **over_band)
+reasons(const struct rebuilt_lot *r, const struct money_rates *rates,
+	unsigned *split_categories, const struct category **over_band)
 {
 	size_t i;
 
 	*split_categories = 0;
 	*over_band = NULL;
 	for (i = 0; i < r->nparts; i++) {
-		const struct category *c = r->parts[i].category;
-		double v = r->parts[i].has_value ? r->parts[i].value : r->lot.value;
+		const struct category_lot *p = &r->parts[i];
+		const struct category *c = p->category;
+		double sek;
 
 		if (!c)
 			continue;
 		if (c->split)
 			(*split_categories)++;
-		if (r->lot.has_value && c->value_max > 0 && v > c->value_max &&
-		    !*over_band)
+		/* bands are in kronor; a currency without a rate is not sized */
+		if (r->lot.has_value && c->value_max > 0 && !*over_band &&
+		    money_to_sek(rates, p->has_value ? p->value : r->lot.value,
+				 p->has_value ? p->currency : r->lot.currency,
+				 &sek) == 0 &&
+		    sek > c->value_max)
 			*over_band = c;
 	}
 	return *split_categories >= 2 || *over_band;
@@ -61,6 +85,7 @@ static int
 advise_notice(const struct advice_context *ctx, const struct stored_notice *n,
 	      FILE *out, unsigned *count)
 {
+	const struct money_rates *rates = match_index_options(ctx->index)->rates;
 	struct match_result *res = NULL;
 	const struct category *over;
 	enum notice_kind kind;
@@ -76,7 +101,7 @@ advise_notice(const struct advice_context *ctx, const struct stored_notice *n,
 		error("out of memory");
 		goto out;
 	}
-	if (!reasons(&r, &nsplit, &over)) {
+	if (!reasons(&r, rates, &nsplit, &over)) {
 		rc = 0;
 		goto out;
 	}
@@ -85,10 +110,10 @@ advise_notice(const struct advice_context *ctx, const struct stored_notice *n,
 		n->buyer ? n->buyer : "?", n->buyer_id, n->kind, n->published,
 		n->notice_id);
 	fprintf(out, "  one lot, value ");
-	if (r.lot.has_value)
-		print_sek(out, r.lot.value);
-	else
+	if (!r.lot.has_value)
 		fputs("not given", out);
+	else if (print_value(out, rates, r.lot.value, r.lot.currency) < 0)
+		goto nomem;
 	fputc('\n', out);
 	if (nsplit >= 2)
 		fprintf(out, "  spans %u categories the unit wants divided\n", nsplit);
@@ -103,23 +128,24 @@ advise_notice(const struct advice_context *ctx, const struct stored_notice *n,
 		const struct category_lot *p = &r.parts[i];
 		size_t k;
 
-		if ((fit = firms_fitting(ctx, kind, &r, p, &res, &cap)) < 0) {
-			error("out of memory");
-			goto out;
-		}
+		if ((fit = firms_fitting(ctx, kind, &r, p, &res, &cap)) < 0)
+			goto nomem;
 		print_padded(out, p->category ? p->category->name_sv :
 			     "(no category)", 28);
 		for (k = 0; k < p->ncpv; k++)
 			fprintf(out, " %s", p->cpv[k]);
 		fputs("  value ", out);
-		if (p->has_value)
-			print_sek(out, p->value);
-		else
+		if (!p->has_value)
 			fputs("unknown", out);
+		else if (print_value(out, rates, p->value, p->currency) < 0)
+			goto nomem;
 		fprintf(out, "  %ld subscribed firm%s fit\n", fit, fit == 1 ? "" : "s");
 	}
 	fputs("  If it is not divided, record why (LOU 4 kap. 14 §).\n\n", out);
 	rc = 0;
+	goto out;
+nomem:
+	error("out of memory");
 out:
 	free(res);
 	rebuilt_lot_release(&r);

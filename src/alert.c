@@ -359,7 +359,8 @@ is_web_url(const char *url)
 int
 alert_set_lot(struct tpl_vars *v, const struct match_item *it,
 	      const char *lang, const char *category_name,
-	      const struct alert_links *l, int64_t firm_id)
+	      const struct alert_links *l, const struct money_rates *rates,
+	      int64_t firm_id)
 {
 	char flag[32];
 	struct buf amount;
@@ -382,7 +383,7 @@ alert_set_lot(struct tpl_vars *v, const struct match_item *it,
 		goto out;
 	/* Notices give 0 where they mean "not stated". */
 	if (it->has_value && it->value > 0 &&
-	    (money_say(it->value, it->currency, is_english(lang), 0,
+	    (money_say(rates, it->value, it->currency, is_english(lang), 0,
 		       &amount) < 0 ||
 	     tpl_set(v, "value", buf_str(&amount)) < 0 ||
 	     tpl_set(v, "currency", it->currency ? it->currency : "SEK") < 0))

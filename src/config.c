@@ -33,7 +33,8 @@ _Static_assert(sizeof(enum feed_kind) == sizeof(int),
 
 static const char *const transports[] = { "maildir", "smtp", NULL };
 static const char *const starttls_modes[] = { "required", "optional", "off", NULL };
-static const char *const feed_kinds[] = { "eforms", "ted", "rss", "atom", NULL };
+static const char *const feed_kinds[] = { "eforms", "ted", "rss", "atom", "rates",
+					       NULL };
 
 #define CFG(field) offsetof(struct config, field)
 #define FEED(field) offsetof(struct feed_config, field)

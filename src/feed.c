@@ -447,6 +447,47 @@ out:
 	return 0;
 }
 
+/*
+ * The ECB's euro reference rates: the newest day's replace those stored,
+ * as a whole, so a day's rates are never mixed with another's.
+ */
+static int
+poll_rates(struct poll *pl)
+{
+	struct money_rates *rates = NULL;
+	struct fetch_response r;
+	const char *url = pl->feed->url;
+	char err[512];
+	int stored;
+
+	fetch_response_init(&r, MONEY_RATES_MAX_INPUT);
+	if (is_remote(url)) {
+		if (fetch_item(pl, url, NULL, NULL, &r) != FETCH_OK)
+			goto out;
+	} else if (fetch_file(url, &pl->p->fetch, &r.body, err, sizeof err) < 0) {
+		fail(pl, -1, "%s: %s", url, err);
+		goto out;
+	}
+	if (money_rates_parse_ecb(buf_str(&r.body), r.body.len, &rates, err,
+				  sizeof err) < 0) {
+		fail(pl, -1, "%s: %s", url, err);
+		goto out;
+	}
+	if (store_put_rates(pl->p->store, rates, pl->feed->name,
+			    pl->p->ingest->now, &stored) < 0) {
+		pl->status = FEED_STORE_FAILED;
+		snprintf(pl->err, pl->errlen, "the store failed");
+		goto out;
+	}
+	if (stored)
+		log_info("feed %s: euro reference rates of %s", pl->feed->name,
+			 money_rates_day(rates));
+out:
+	money_rates_free(rates);
+	fetch_response_release(&r);
+	return 0;
+}
+
 int
 feed_poll(struct feed_poller *p, const struct feed_config *feed,
 	  long *retry_after, char *err, size_t errlen)
@@ -471,6 +512,9 @@ feed_poll(struct feed_poller *p, const struct feed_config *feed,
 	case FEED_RSS:
 	case FEED_ATOM:
 		poll_syndication(&pl);
+		break;
+	case FEED_RATES:
+		poll_rates(&pl);
 		break;
 	}
 	if (pl.status != FEED_STORE_FAILED)

@@ -25,6 +25,26 @@ print_time(FILE *out, const char *label, time_t t)
 	buf_release(&b);
 }
 
+/* Which rates turn other currencies into kronor, and of which day. */
+static int
+print_rates(struct store *s, FILE *out)
+{
+	struct money_rates *r;
+	char *source;
+
+	if (store_load_rates(s, &r, &source) < 0)
+		return -1;
+	if (source)
+		fprintf(out, "rates: ECB euro reference rates of %s (feed %s)\n",
+			money_rates_day(r), source);
+	else
+		fprintf(out, "rates: ECB euro reference rates of %s (bundled; "
+			"no rates feed has brought any)\n", money_rates_day(r));
+	free(source);
+	money_rates_free(r);
+	return 0;
+}
+
 int
 health_print(struct store *s, const struct config *cfg, time_t now, FILE *out,
 	     int *troubled)
@@ -54,7 +74,7 @@ health_print(struct store *s, const struct config *cfg, time_t now, FILE *out,
 		fputc('\n', out);
 		feed_state_release(&st);
 	}
-	if (store_outbox_counts(s, &c) < 0 ||
+	if (print_rates(s, out) < 0 || store_outbox_counts(s, &c) < 0 ||
 	    (c.failed && store_outbox_list(s, "failed", 1, &failed, &nfailed) < 0))
 		return -1;
 	fprintf(out, "outbox: %lld pending (%lld retrying), %lld sending, "

@@ -129,7 +129,8 @@ match_lot(struct ingest *in, struct ingest_counts *c, enum notice_kind kind,
 
 		if (k && hits[k - 1].firm == h->firm)
 			continue;
-		if (match_reason(f, &t, reason) < 0 ||
+		if (match_reason(f, &t, match_index_options(in->index),
+				 reason) < 0 ||
 		    store_put_match(in->store, f->id, lot_rowid, notice_id, l->id,
 				    notice_kind_name(kind), buf_str(reason),
 				    h->score,

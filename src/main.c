@@ -1086,8 +1086,9 @@ static int
 cmd_advice(const char *config_path, int argc, char **argv)
 {
 	struct firm_list firms = { 0 };
+	struct money_rates *rates = NULL;
 	struct app app;
-	struct match_options mo;
+	struct match_options mo = { 0 };
 	struct advice_context ctx = { 0 };
 	unsigned count;
 	int rc = EXIT_ERROR;
@@ -1097,8 +1098,10 @@ cmd_advice(const char *config_path, int argc, char **argv)
 	if (app_open(&app, config_path, APP_STORE) < 0)
 		return EXIT_ERROR;
 	mo.size_share = app.cfg->size_share / 100.0;
-	if (current_time(&ctx.now) < 0 || store_load_firms(app.store, &firms) < 0)
+	if (current_time(&ctx.now) < 0 || store_load_firms(app.store, &firms) < 0 ||
+	    store_load_rates(app.store, &rates, NULL) < 0)
 		goto out;
+	mo.rates = rates;
 	if (!(ctx.index = match_index_new(&firms, &mo))) {
 		error("out of memory");
 		goto out;
@@ -1116,6 +1119,7 @@ cmd_advice(const char *config_path, int argc, char **argv)
 	rc = EXIT_OK;
 out:
 	match_index_free(ctx.index);
+	money_rates_free(rates);
 	firm_list_release(&firms);
 	app_close(&app);
 	return rc;

@@ -113,7 +113,8 @@ duration_years(const char *d)
 }
 
 static void
-target_facts(const struct match_target *t, struct facts *fx)
+target_facts(const struct match_target *t, const struct money_rates *rates,
+	     struct facts *fx)
 {
 	const struct category_lot *part = t->part;
 	const struct lot *l = t->lot;
@@ -139,7 +140,7 @@ target_facts(const struct match_target *t, struct facts *fx)
 		fx->has_value = 0;
 	/* Turnover is in SEK; a currency without a rate cannot be sized. */
 	fx->sek = fx->has_value &&
-		  money_to_sek(fx->value, fx->currency, &sek) == 0;
+		  money_to_sek(rates, fx->value, fx->currency, &sek) == 0;
 	if (fx->sek)
 		fx->per_year = sek / duration_years(l->duration);
 }
@@ -263,7 +264,7 @@ match_one(const struct firm *f, const struct match_target *t,
 
 	if (!by_category && !cpv_digits)
 		return 0;
-	target_facts(t, &fx);
+	target_facts(t, opt->rates, &fx);
 	if (!fits(f->kinds, f->turnover, &fx, opt, &room))
 		return 0;
 	if (t->lot->nnuts && !served_place(f, t->lot))
@@ -532,6 +533,12 @@ match_index_new(const struct firm_list *firms, const struct match_options *opt)
 	return ix;
 }
 
+const struct match_options *
+match_index_options(const struct match_index *ix)
+{
+	return &ix->opt;
+}
+
 void
 match_index_free(struct match_index *ix)
 {
@@ -664,7 +671,7 @@ match_find(struct match_index *ix, const struct match_target *t,
 	unsigned len;
 	long c;
 
-	target_facts(t, &fx);
+	target_facts(t, ix->opt.rates, &fx);
 	if (!fx.kind)
 		return 0;
 	if (++ix->stamp == 0) {
@@ -744,14 +751,14 @@ add_industry(struct buf *b, const struct firm *f, const struct match_target *t,
 
 int
 match_reason(const struct firm *f, const struct match_target *t,
-	     struct buf *out)
+	     const struct match_options *opt, struct buf *out)
 {
 	const char *lang = f->language && strcmp(f->language, "en") == 0 ? "en" : "sv";
 	int en = lang[0] == 'e';
 	const char *town = t->lot->town, *place;
 	struct facts fx;
 
-	target_facts(t, &fx);
+	target_facts(t, opt->rates, &fx);
 	buf_reset(out);
 	if (add_industry(out, f, t, lang, en) < 0)
 		return -1;
@@ -759,7 +766,7 @@ match_reason(const struct firm *f, const struct match_target *t,
 		if (buf_adds(out, en ? ", value unknown" : ", värde okänt") < 0)
 			return -1;
 	} else if (buf_adds(out, en ? ", value " : ", värde ") < 0 ||
-		   money_say(fx.value, fx.currency, en, 1, out) < 0 ||
+		   money_say(opt->rates, fx.value, fx.currency, en, 1, out) < 0 ||
 		   (fx.sek && f->turnover >= 0 &&
 		    buf_adds(out, en ? " within your size" : " inom er storlek") < 0)) {
 		return -1;

@@ -42,6 +42,8 @@ struct outbox {
 	const struct alert_templates *templates;
 	const struct token_key *key;
 	char from_addr[256];
+	/* the store's as of the last queueing; NULL: the bundled ones */
+	struct money_rates *rates;
 };
 
 struct outbox *
@@ -55,11 +57,11 @@ outbox_new(struct store *s, const struct config *cfg,
 		error("out of memory");
 		return NULL;
 	}
-	*o = (struct outbox){ s, cfg, categories, templates, key, "" };
+	*o = (struct outbox){ s, cfg, categories, templates, key, "", NULL };
 	if (mail_address(cfg->mail_from, o->from_addr, sizeof o->from_addr) < 0) {
 		error("%s: [mail] from: '%s' is not a mail address", cfg->path,
 		      cfg->mail_from);
-		free(o);
+		outbox_free(o);
 		return NULL;
 	}
 	return o;
@@ -68,7 +70,23 @@ outbox_new(struct store *s, const struct config *cfg,
 void
 outbox_free(struct outbox *o)
 {
+	if (!o)
+		return;
+	money_rates_free(o->rates);
 	free(o);
+}
+
+/* The rates a feed brought since the last pass size what is mailed now. */
+static int
+refresh_rates(struct outbox *o)
+{
+	struct money_rates *r;
+
+	if (store_load_rates(o->store, &r, NULL) < 0)
+		return -1;
+	money_rates_free(o->rates);
+	o->rates = r;
+	return 0;
 }
 
 /* Links in mails outlive the mail by far: a year and a bit. */
@@ -286,7 +304,7 @@ add_lots(const struct outbox *o, struct tpl_vars *v, const struct firm *f,
 		if (!(item = tpl_add(v, "lots")) ||
 		    alert_set_lot(item, &items[i], f->language,
 				  category_label(o, items[i].category, f->language),
-				  &links, f->id) < 0)
+				  &links, o->rates, f->id) < 0)
 			return -1;
 	return 0;
 }
@@ -305,7 +323,7 @@ set_notice_mail(const struct outbox *o, struct tpl_vars *v,
 	if (alert_set_firm(v, o->cfg->service_name, &links, f) < 0 ||
 	    alert_set_lot(v, &items[0], f->language,
 			  category_label(o, items[0].category, f->language),
-			  &links, f->id) < 0 ||
+			  &links, o->rates, f->id) < 0 ||
 	    tpl_set(v, "lot_title", NULL) < 0 ||
 	    tpl_setf(v, "count", "%zu", n) < 0 ||
 	    (n == 1 && tpl_set(v, "one_lot", "1") < 0))
@@ -538,6 +556,8 @@ outbox_queue_alerts(struct outbox *o, const struct firm_list *firms,
 {
 	size_t i, allowed, limit, mailed;
 
+	if (refresh_rates(o) < 0)
+		return -1;
 	for (i = 0; i < firms->n; i++) {
 		const struct firm *f = firms->v[i];
 
@@ -697,6 +717,8 @@ outbox_queue_changes(struct outbox *o, const struct firm_list *firms,
 	size_t n = 0, i;
 	int rc = -1;
 
+	if (refresh_rates(o) < 0)
+		return -1;
 	do {
 		pending_changes_free(pc, n);
 		pc = NULL;

@@ -137,6 +137,7 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 		.smtp_timeout = ctx->cfg->smtp_timeout,
 		.give_up_after = ctx->cfg->give_up_after,
 	};
+	struct money_rates *rates = NULL;
 	size_t i;
 	int recovered, rc = -1;
 
@@ -147,8 +148,10 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 	 */
 	if (store_recover_sending(ctx->store, RUN_SENDER, ctx->now,
 				  &recovered) < 0 ||
-	    store_load_firms(ctx->store, &firms) < 0)
+	    store_load_firms(ctx->store, &firms) < 0 ||
+	    store_load_rates(ctx->store, &rates, NULL) < 0)
 		goto out;
+	mo.rates = rates;
 	if (recovered)
 		log_warnx("%d message(s) were being sent when the last run "
 			  "or the web endpoint stopped; they will be sent again",
@@ -189,6 +192,7 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 	rc = 0;
 out:
 	match_index_free(in.index);
+	money_rates_free(rates);
 	firm_list_release(&firms);
 	return rc;
 }

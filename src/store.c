@@ -407,6 +407,18 @@ static const char *const migrations[] = {
 	" done_at INTEGER NOT NULL DEFAULT 0,"
 	" started_at INTEGER,"
 	" cursor TEXT);",
+
+	/*
+	 * 14: the euro reference rates a rates feed last brought, one day's
+	 * set, with that day and where they came from; the bundled rates
+	 * stand in for a currency they lack.
+	 */
+	"CREATE TABLE rate ("
+	" currency TEXT PRIMARY KEY,"
+	" per_eur REAL NOT NULL CHECK (per_eur > 0),"
+	" day TEXT NOT NULL,"
+	" source TEXT NOT NULL,"
+	" fetched_at INTEGER NOT NULL);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -509,6 +521,10 @@ enum stmt_id {
 	ST_ATTEMPT_PURGE,
 	ST_ATTEMPT_COUNT,
 	ST_ATTEMPT_ADD,
+	ST_RATES_DAY,
+	ST_RATES_CLEAR,
+	ST_RATE_PUT,
+	ST_RATES,
 	ST_DATA_VERSION,
 	ST_BACKFILL_GET,
 	ST_BACKFILL_PROGRESS,
@@ -805,6 +821,15 @@ static const char *const stmt_sql[NSTMT] = {
 	"SELECT count(*) FROM web_attempt WHERE key = ?1 AND at > ?2",
 	[ST_ATTEMPT_ADD] =
 	"INSERT INTO web_attempt (key, at) VALUES (?1, ?2)",
+	[ST_RATES_DAY] =
+	"SELECT max(day) FROM rate",
+	[ST_RATES_CLEAR] =
+	"DELETE FROM rate",
+	[ST_RATE_PUT] =
+	"INSERT INTO rate (currency, per_eur, day, source, fetched_at)"
+	" VALUES (?1, ?2, ?3, ?4, ?5)",
+	[ST_RATES] =
+	"SELECT currency, per_eur, day, source FROM rate",
 	[ST_DATA_VERSION] =
 	"PRAGMA data_version",
 	[ST_BACKFILL_GET] =
@@ -2048,6 +2073,119 @@ store_backfill_done(struct store *s, time_t at)
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)at);
 	return step_done(s, st, "record the backfill");
+}
+
+/* The day of the stored rates into day (NUL-terminated, "" if none). */
+static int
+rates_day(struct store *s, char *day, size_t len)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if (!(st = stmt(s, ST_RATES_DAY)))
+		return -1;
+	day[0] = '\0';
+	if ((r = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(day, len, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_reset(st);
+	if (r != SQLITE_ROW)
+		return db_error(s, "read the rates' day");
+	return 0;
+}
+
+int
+store_put_rates(struct store *s, const struct money_rates *r,
+		const char *source, time_t now, int *stored)
+{
+	sqlite3_stmt *st;
+	const char *code;
+	double per_eur;
+	char day[16];
+	size_t i;
+
+	*stored = 0;
+	if (store_begin(s) < 0)
+		return -1;
+	if (rates_day(s, day, sizeof day) < 0)
+		goto fail;
+	/* a feed that goes back in time (a mirror, a cache) changes nothing */
+	if (strcmp(money_rates_day(r), day) < 0)
+		return store_commit(s);
+	if (!(st = stmt(s, ST_RATES_CLEAR)) ||
+	    step_done(s, st, "clear the rates") < 0 ||
+	    !(st = stmt(s, ST_RATE_PUT)))
+		goto fail;
+	for (i = 0; money_rates_get(r, i, &code, &per_eur) == 0; i++) {
+		bind_text(st, 1, code);
+		sqlite3_bind_double(st, 2, per_eur);
+		bind_text(st, 3, money_rates_day(r));
+		bind_text(st, 4, source);
+		sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
+		if (step_done(s, st, "store a rate") < 0)
+			goto fail;
+	}
+	if (store_commit(s) < 0)
+		goto fail;
+	*stored = 1;
+	return 0;
+fail:
+	store_rollback(s);
+	return -1;
+}
+
+int
+store_load_rates(struct store *s, struct money_rates **out, char **source)
+{
+	struct money_rates *r = money_rates_new();
+	char *from = NULL;
+	sqlite3_stmt *st;
+	int step = SQLITE_DONE, rc = -1;
+
+	*out = NULL;
+	if (source)
+		*source = NULL;
+	if (!r) {
+		error("out of memory");
+		goto out;
+	}
+	if (!(st = stmt(s, ST_RATES)))
+		goto out;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *code = (const char *)sqlite3_column_text(st, 0);
+		const char *day = (const char *)sqlite3_column_text(st, 2);
+		const char *src = (const char *)sqlite3_column_text(st, 3);
+
+		/* what a feed put holds; a row edited by hand is refused */
+		if (!code || !day ||
+		    money_rates_put(r, day, code, sqlite3_column_double(st, 1)) < 0) {
+			error("%s: rate '%s' of '%s' is not a currency and a "
+			      "rate to the euro", s->path, code ? code : "",
+			      day ? day : "");
+			break;
+		}
+		if (!from && src && !(from = strdup(src))) {
+			error("out of memory");
+			break;
+		}
+	}
+	sqlite3_reset(st);
+	if (step == SQLITE_ROW)
+		goto out;
+	if (step != SQLITE_DONE) {
+		db_error(s, "read the rates");
+		goto out;
+	}
+	*out = r;
+	r = NULL;
+	if (source) {
+		*source = from;
+		from = NULL;
+	}
+	rc = 0;
+out:
+	free(from);
+	money_rates_free(r);
+	return rc;
 }
 
 int

@@ -13,8 +13,9 @@
 static char dir[PATH_MAX];
 
 static struct notice *
-notice_of(const char *id, const char *buyer_id, enum notice_kind kind,
-	  const char *const *codes, double value, int nlots)
+notice_in(const char *id, const char *buyer_id, enum notice_kind kind,
+	  const char *const *codes, double value, const char *currency,
+	  int nlots)
 {
 	struct notice *n = notice_new();
 	int k;
@@ -40,9 +41,17 @@ notice_of(const char *id, const char *buyer_id, enum notice_kind kind,
 		if (value > 0) {
 			l->has_value = 1;
 			l->value = value;
+			l->currency = currency ? strdup(currency) : NULL;
 		}
 	}
 	return n;
+}
+
+static struct notice *
+notice_of(const char *id, const char *buyer_id, enum notice_kind kind,
+	  const char *const *codes, double value, int nlots)
+{
+	return notice_in(id, buyer_id, kind, codes, value, NULL, nlots);
 }
 
 static struct firm *
@@ -71,7 +80,7 @@ test_advice(void)
 	struct store *s = NULL;
 	struct ingest in = { 0 };
 	struct ingest_batch b = { 0 };
-	struct match_options mo = { 0.5 };
+	struct match_options mo = { .size_share = 0.5 };
 	struct advice_context ctx = { 0 };
 	char db[PATH_MAX + 16], *text = NULL;
 	size_t len = 0, i;
@@ -90,6 +99,12 @@ test_advice(void)
 		notice_of("it-drift", "212000-9994", NOTICE_COMPETITION, it, 1e6, 1),
 		/* Another buyer's: not the municipality's to divide. */
 		notice_of("grannby", "212000-9986", NOTICE_COMPETITION, three, 12e6, 1),
+		/* 900 000 EUR is some 10 MSEK, above the band: listed. */
+		notice_in("eur-malning", "212000-9994", NOTICE_COMPETITION,
+			  painting, 9e5, "EUR", 1),
+		/* 30 000 EUR is some 340 000 kr, within it: not listed. */
+		notice_in("eur-liten", "212000-9994", NOTICE_COMPETITION,
+			  painting, 3e6 / 100, "EUR", 1),
 	};
 
 	make_tmpdir(dir, "test_advice");
@@ -124,7 +139,7 @@ test_advice(void)
 		CHECK(ingest_batch_add(&b, &d) == 0);
 	}
 	CHECK(ingest_flush(&in, &b) == 0);
-	CHECK(in.counts.notices_new == 6);
+	CHECK(in.counts.notices_new == 8);
 
 	out = open_memstream(&text, &len);
 	ctx.store = s;
@@ -135,7 +150,7 @@ test_advice(void)
 	ctx.now = in.now;
 	CHECK(advice_print(&ctx, out, &count) == 0);
 	fclose(out);
-	CHECK(count == 2);
+	CHECK(count == 3);
 	CHECK(text && strstr(text, "renovering\n  Exempelkommun, 212000-9994 planning"));
 	CHECK(text && strstr(text, "  spans 3 categories the unit wants divided\n"));
 	CHECK(text && strstr(text, "    Måleri                       45442100  value "
@@ -146,9 +161,13 @@ test_advice(void)
 			    "unknown  0 subscribed firms fit\n"));
 	CHECK(text && strstr(text, "stor-malning\n"));
 	CHECK(text && strstr(text, "  exceeds the value band of Måleri"));
+	CHECK(text && strstr(text, "eur-malning\n  Exempelkommun"));
+	CHECK(text && strstr(text, "  one lot, value about SEK 10.1 million "
+			    "(EUR 900,000)\n"));
+	CHECK(text && !strstr(text, "eur-liten"));
 	CHECK(text && !strstr(text, "delad\n") && !strstr(text, "liten-malning") &&
 	      !strstr(text, "it-drift") && !strstr(text, "grannby"));
-	if (count != 2 && text)
+	if (count != 3 && text)
 		fputs(text, stderr);
 	free(text);
 	match_index_free(in.index);

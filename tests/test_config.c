@@ -670,7 +670,7 @@ test_feeds_errors(void)
 		"tenderlots: error: FILE:4: duplicate feed [a]\n");
 	check_feeds_error("[a]\nkind = sitemap\nurl = x\n",
 		"tenderlots: error: FILE:2: [a] kind: unknown value 'sitemap', "
-		"expected one of: eforms, ted, rss, atom\n");
+		"expected one of: eforms, ted, rss, atom, rates\n");
 	check_feeds_error("[a]\nkind = ted\nurl = x\nquery = buyer-country=SWE\n",
 		"tenderlots: error: FILE:1: [a] url: a ted feed needs the API's "
 		"http(s) base URL\n");

@@ -621,6 +621,57 @@ test_values_in_other_currencies(void)
 	rm_rf(dir);
 }
 
+/*
+ * A rates feed (the ECB's daily file) sizes values from its next pass:
+ * at 10.5 SEK to the euro, 1 MEUR over 772 days is 4.97 MSEK a year,
+ * within half of a firm of 10 MSEK turnover, which the bundled rate (11.2)
+ * kept from it; the mail says the rate's kronor. `status` names the
+ * rates' day and feed.
+ */
+static void
+test_rates_feed(void)
+{
+	static const char firms[] =
+		"orgnr,name,email,cpv,regions,abroad,language,turnover,kinds\n"
+		"556841-2372,Tio Rekrytering AB,tio@rekrytering.example,79610000,SE232,yes,sv,10 000 000,tender\n";
+	char extra[PATH_MAX * 3], path[PATH_MAX * 2], feeds[PATH_MAX * 2];
+	char *all, *m, *out;
+
+	snprintf(extra, sizeof extra, "'%s/tests/fixtures/real/2024-OJS044-00127505.xml'",
+		 project);
+	setup(extra);
+	snprintf(path, sizeof path, "%s/feeds.conf", dir);
+	snprintf(feeds, sizeof feeds, "[ecb]\nkind = rates\n"
+		 "url = %s/tests/fixtures/rates/eurofxref-daily.xml\n"
+		 "interval = 1d\n", project);
+	write_text(path, feeds);
+	snprintf(path, sizeof path, "%s/firms.csv", dir);
+	write_text(path, firms);
+	CHECK(tl("2025-01-10T08:00:00Z", "firm import -c tenderlots.conf firms.csv") == 0);
+	/* the rates come first, the notice with the next pass */
+	CHECK(tl("2025-01-10T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	snprintf(path, sizeof path, "%s/feeds.conf", dir);
+	snprintf(feeds, sizeof feeds, "[ecb]\nkind = rates\n"
+		 "url = %s/tests/fixtures/rates/eurofxref-daily.xml\n"
+		 "interval = 1d\n[local]\nkind = eforms\nurl = feeds\n", project);
+	write_text(path, feeds);
+	CHECK(tl("2025-01-10T09:00:00Z", "run --once -c tenderlots.conf") == 0);
+	all = parsed_mails();
+	m = mail_to(all, "tio@rekrytering.example", "Uppskattat värde");
+	CHECK(m && strstr(m, "Uppskattat värde: ca 10,5 miljoner kr "
+			  "(1 000 000 EUR)\n"));
+	free(m);
+	free(all);
+	CHECK(tl("2025-01-10T09:00:00Z", "status -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "rates: ECB euro reference rates of 2026-12-04 "
+			    "(feed ecb)"));
+	if (out && !strstr(out, "rates:"))
+		fputs(out, stderr);
+	free(out);
+	rm_rf(dir);
+}
+
 static void
 test_bad_config_names_file_and_line(void)
 {
@@ -1145,6 +1196,7 @@ main(void)
 	RUN(test_expired_lots_are_not_mailed);
 	RUN(test_late_firms_hear_of_what_is_open);
 	RUN(test_values_in_other_currencies);
+	RUN(test_rates_feed);
 	RUN(test_bad_config_names_file_and_line);
 	RUN(test_change_notice_by_publication_number);
 	RUN(test_firm_commands);

@@ -80,7 +80,7 @@ setup(struct env *e)
 	e->in.parser = e->eforms;
 	e->in.firms = &e->firms;
 	e->in.categories = &e->categories;
-	if (!(e->in.index = match_index_new(&e->firms, &(struct match_options){ 0.5 })))
+	if (!(e->in.index = match_index_new(&e->firms, &(struct match_options){ .size_share = 0.5 })))
 		exit(2);
 	e->in.now = 1795000000;
 	e->fp.store = e->store;

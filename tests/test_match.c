@@ -8,6 +8,9 @@
 #include "notice.h"
 #include "test.h"
 
+/* Reasons say values in kronor by the bundled rates. */
+static const struct match_options reason_opt = { .size_share = 0.5 };
+
 static const struct category maleri = {
 	.key = "maleri", .name_sv = "Måleri", .name_en = "Painting"
 };
@@ -246,7 +249,7 @@ test_countries(void)
 	CHECK(matches(f, &t) == 0);
 	f->abroad = 1;
 	CHECK(matches(f, &t) == 1);
-	CHECK(match_reason(f, &t, &reason) == 0);
+	CHECK(match_reason(f, &t, &reason_opt, &reason) == 0);
 	CHECK(strstr(buf_str(&reason), ", utförs i EE") != NULL);
 	f->abroad = 0;
 	places[0] = "SE332";
@@ -353,14 +356,14 @@ test_reason(void)
 	struct buf r;
 
 	buf_init(&r, 4096);
-	CHECK(match_reason(cat_sv, &t, &r) == 0);
+	CHECK(match_reason(cat_sv, &t, &reason_opt, &r) == 0);
 	CHECK_STR(buf_str(&r), "Matchar er kategori Måleri (CPV 45442100), "
 		  "värde 1,2 miljoner kr inom er storlek, utförs i Danderyd");
 	p.value = 850000;
-	CHECK(match_reason(cat_en, &t, &r) == 0);
+	CHECK(match_reason(cat_en, &t, &reason_opt, &r) == 0);
 	CHECK_STR(buf_str(&r), "Matches your category Painting (CPV 45442100), "
 		  "value SEK 850,000 within your size, performed in Danderyd");
-	CHECK(match_reason(cat_sv, &t, &r) == 0);
+	CHECK(match_reason(cat_sv, &t, &reason_opt, &r) == 0);
 	CHECK_STR(buf_str(&r), "Matchar er kategori Måleri (CPV 45442100), "
 		  "värde 850 000 kr inom er storlek, utförs i Danderyd");
 
@@ -369,7 +372,7 @@ test_reason(void)
 	l.nuts = places;
 	l.nnuts = 2;
 	p.has_value = 0;
-	CHECK(match_reason(cpv_sv, &t, &r) == 0);
+	CHECK(match_reason(cpv_sv, &t, &reason_opt, &r) == 0);
 	CHECK_STR(buf_str(&r), "Matchar er CPV-kod 45440000 Målning och "
 		  "glassättning (CPV 45442100 Målning), värde okänt, utförs i "
 		  "Västra Götalands län");
@@ -377,33 +380,33 @@ test_reason(void)
 	l.nnuts = 0;
 	p.has_value = 1;
 	p.value = 12.46e6;
-	CHECK(match_reason(cpv_en, &t, &r) == 0);
+	CHECK(match_reason(cpv_en, &t, &reason_opt, &r) == 0);
 	CHECK_STR(buf_str(&r), "Matches your CPV code 45442100 Painting work, "
 		  "value SEK 12.5 million, place not given");
 	p.currency = "EUR";
-	CHECK(match_reason(cpv_sv, &t, &r) == 0);
+	CHECK(match_reason(cpv_sv, &t, &reason_opt, &r) == 0);
 	CHECK_STR(buf_str(&r), "Matchar er CPV-kod 45440000 Målning och "
 		  "glassättning (CPV 45442100 Målning), värde ca 140,1 miljoner "
 		  "kr (12 460 000 EUR) inom er storlek, plats anges inte");
-	CHECK(match_reason(cpv_en, &t, &r) == 0);
+	CHECK(match_reason(cpv_en, &t, &reason_opt, &r) == 0);
 	CHECK_STR(buf_str(&r), "Matches your CPV code 45442100 Painting work, "
 		  "value about SEK 140.1 million (EUR 12,460,000), place not "
 		  "given");
 	p.value = 21500;
-	CHECK(match_reason(cpv_sv, &t, &r) == 0);
+	CHECK(match_reason(cpv_sv, &t, &reason_opt, &r) == 0);
 	CHECK_STR(buf_str(&r), "Matchar er CPV-kod 45440000 Målning och "
 		  "glassättning (CPV 45442100 Målning), värde ca 242 000 kr "
 		  "(21 500 EUR) inom er storlek, plats anges inte");
 	/* No rate: as given, and not sized. */
 	p.currency = "AED";
-	CHECK(match_reason(cpv_sv, &t, &r) == 0);
+	CHECK(match_reason(cpv_sv, &t, &reason_opt, &r) == 0);
 	CHECK_STR(buf_str(&r), "Matchar er CPV-kod 45440000 Målning och "
 		  "glassättning (CPV 45442100 Målning), värde 21 500 AED, "
 		  "plats anges inte");
 	p.currency = "EUR";
 	/* Not a match by industry: nothing to say. */
 	p.cpv = codes + 1;
-	CHECK(match_reason(cpv_sv, &t, &r) == -1);
+	CHECK(match_reason(cpv_sv, &t, &reason_opt, &r) == -1);
 	buf_release(&r);
 	firm_free(cat_sv);
 	firm_free(cpv_sv);

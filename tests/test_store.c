@@ -451,6 +451,42 @@ test_subscribe_never_overwrites(void)
 }
 
 /* Limits on forms count per key and window; a refused try is no try. */
+/* A rates feed's rates replace the stored ones only when they are newer. */
+static void
+test_rates(void)
+{
+	struct store *s = fresh_store();
+	struct money_rates *r = money_rates_new(), *got = NULL;
+	char *source = NULL;
+	double sek;
+	int stored = -1;
+
+	CHECK(store_load_rates(s, &got, &source) == 0 && got && !source);
+	CHECK(got && strcmp(money_rates_day(got), MONEY_RATES_DATE) == 0);
+	money_rates_free(got);
+	CHECK(r && money_rates_put(r, "2026-12-04", "SEK", 10.5) == 0);
+	CHECK(store_put_rates(s, r, "ecb", 1000, &stored) == 0 && stored == 1);
+	CHECK(store_load_rates(s, &got, &source) == 0 && got);
+	CHECK(source && strcmp(source, "ecb") == 0);
+	CHECK(got && strcmp(money_rates_day(got), "2026-12-04") == 0);
+	CHECK(got && money_to_sek(got, 1e6, "EUR", &sek) == 0 &&
+	      sek > 10.5e6 - 1 && sek < 10.5e6 + 1);
+	money_rates_free(got);
+	free(source);
+	money_rates_free(r);
+	/* an older day, as a stale mirror serves: kept out */
+	r = money_rates_new();
+	CHECK(r && money_rates_put(r, "2026-12-01", "SEK", 9) == 0);
+	CHECK(store_put_rates(s, r, "mirror", 2000, &stored) == 0 && stored == 0);
+	CHECK(store_load_rates(s, &got, &source) == 0 && got);
+	CHECK(source && strcmp(source, "ecb") == 0);
+	CHECK(got && money_to_sek(got, 1, "EUR", &sek) == 0 && sek == 10.5);
+	money_rates_free(got);
+	free(source);
+	money_rates_free(r);
+	done_store(s);
+}
+
 static void
 test_attempts(void)
 {
@@ -761,6 +797,7 @@ main(void)
 	RUN(test_firm_ids_never_reused);
 	RUN(test_subscribe_never_overwrites);
 	RUN(test_attempts);
+	RUN(test_rates);
 	RUN(test_remove_firm_removes_personal_data);
 	RUN(test_new_version_records_changes);
 	RUN(test_late_older_version_changes_nothing);
