@@ -29,6 +29,25 @@ static const struct rate {
 };
 #define NBUNDLED (sizeof bundled / sizeof bundled[0])
 
+/*
+ * Currencies the ECB does not list whose central banks hold them at a
+ * fixed rate to one it does, units per unit of the anchor; sorted by code.
+ * Notices are valued in them too (a real one in AED).
+ */
+static const struct peg {
+	char code[4];
+	char anchor[4];
+	double per_anchor;
+} pegs[] = {
+	{ "AED", "USD", 3.6725 }, { "BAM", "EUR", 1.95583 },
+	{ "BGN", "EUR", 1.95583 }, { "BHD", "USD", 0.376 },
+	{ "CVE", "EUR", 110.265 }, { "KMF", "EUR", 491.96775 },
+	{ "OMR", "USD", 0.3845 }, { "QAR", "USD", 3.64 },
+	{ "SAR", "USD", 3.75 }, { "XAF", "EUR", 655.957 },
+	{ "XOF", "EUR", 655.957 }, { "XPF", "EUR", 119.33174 },
+};
+#define NPEGS (sizeof pegs / sizeof pegs[0])
+
 /* Sorted by code, at most MONEY_RATES_MAX; day is the newest put. */
 struct money_rates {
 	struct rate v[MONEY_RATES_MAX];
@@ -54,6 +73,31 @@ rate_of(const struct money_rates *r, const char *currency)
 {
 	return bsearch(currency ? currency : "SEK", r ? r->v : bundled,
 		       r ? r->n : NBUNDLED, sizeof *bundled, rate_cmp);
+}
+
+static int
+peg_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct peg *)elem)->code);
+}
+
+/* Units of currency to the euro: its rate, or its peg's; -1 if neither. */
+static int
+per_eur(const struct money_rates *r, const char *currency, double *out)
+{
+	const struct rate *rate = rate_of(r, currency);
+	const struct peg *peg;
+
+	if (!rate && currency &&
+	    (peg = bsearch(currency, pegs, NPEGS, sizeof *pegs, peg_cmp)) &&
+	    (rate = rate_of(r, peg->anchor))) {
+		*out = peg->per_anchor * rate->per_eur;
+		return 0;
+	}
+	if (!rate)
+		return -1;
+	*out = rate->per_eur;
+	return 0;
 }
 
 static struct money_rates *
@@ -280,11 +324,11 @@ int
 money_to_sek(const struct money_rates *r, double value, const char *currency,
 	     double *sek)
 {
-	const struct rate *from = rate_of(r, currency), *to = rate_of(r, "SEK");
+	double from, to;
 
-	if (!from || !to)
+	if (per_eur(r, currency, &from) < 0 || per_eur(r, "SEK", &to) < 0)
 		return -1;
-	*sek = value / from->per_eur * to->per_eur;
+	*sek = value / from * to;
 	return 0;
 }
 

@@ -177,7 +177,7 @@ test_size(void)
 	p.value = 200000;
 	CHECK(matches(f, &t) == 1);
 	p.value = 10e6;
-	p.currency = "AED";
+	p.currency = "ARS";
 	CHECK(matches(f, &t) == 1);
 	p.currency = "SEK";
 	CHECK(matches(f, &t) == 0);
@@ -398,10 +398,10 @@ test_reason(void)
 		  "glassättning (CPV 45442100 Målning), värde ca 242 000 kr "
 		  "(21 500 EUR) inom er storlek, plats anges inte");
 	/* No rate: as given, and not sized. */
-	p.currency = "AED";
+	p.currency = "ARS";
 	CHECK(match_reason(cpv_sv, &t, &reason_opt, &r) == 0);
 	CHECK_STR(buf_str(&r), "Matchar er CPV-kod 45440000 Målning och "
-		  "glassättning (CPV 45442100 Målning), värde 21 500 AED, "
+		  "glassättning (CPV 45442100 Målning), värde 21 500 ARS, "
 		  "plats anges inte");
 	p.currency = "EUR";
 	/* Not a match by industry: nothing to say. */
