@@ -126,8 +126,14 @@ target_facts(const struct match_target *t, const struct money_rates *rates,
 		fx->has_value = 1;
 		fx->value = part->value;
 		fx->currency = part->currency;
-	} else if (l->has_value && part->ncpv == l->ncpv) {
-		/* The part holds all of the lot's codes: it is the whole lot. */
+	} else if (l->has_value && (part->ncpv == l->ncpv ||
+				    t->kind == NOTICE_COMPETITION)) {
+		/*
+		 * The part's share of a lot across categories is not known.
+		 * Called for tenders, a firm bids for the lot and takes on
+		 * all of it; planned and consulted on, it may yet be divided,
+		 * and each trade hears of its part.
+		 */
 		fx->has_value = 1;
 		fx->value = l->value;
 		fx->currency = l->currency;

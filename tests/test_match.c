@@ -187,9 +187,17 @@ test_size(void)
 	l.has_value = 1;
 	l.value = 10e6;
 	CHECK(matches(f, &t) == 0);
-	/* ...and only then. */
+	/*
+	 * ...and for one of several parts, whose share is not known: the
+	 * firm bids for the lot (a real 5.7 MEUR lot across two categories
+	 * went to firms of 0.5 MSEK turnover).
+	 */
 	l.ncpv = 2;
+	CHECK(matches(f, &t) == 0);
+	/* Planned, it may yet be divided: each trade hears of its part. */
+	t.kind = NOTICE_PLANNING;
 	CHECK(matches(f, &t) == 1);
+	t.kind = NOTICE_COMPETITION;
 	/* A firm that gave no turnover hears of every size. */
 	l.ncpv = 1;
 	f->turnover = -1;
