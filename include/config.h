@@ -28,6 +28,8 @@ struct feed_config {
 	long page_size;		/* ted: notices per search page */
 	long max_pages;		/* ted: pages read per poll */
 	char *notice_url;	/* ted: notice XML URL, "{id}" = publication number */
+	long first_days;	/* ted: days back the first poll reads */
+	long rate;		/* ted: most requests a second to TED */
 };
 
 enum mail_transport {

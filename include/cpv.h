@@ -30,6 +30,9 @@ int nuts_overlap(const char *region, const char *place);
  * "EE", "GRC": "EL"); NULL for a country outside NUTS.
  */
 const char *nuts_country(const char *iso3);
+/* The alpha-3 code of a country's alpha-2 or NUTS code ("SE": "SWE",
+   "EL" and "GR": "GRC"); NULL for one outside NUTS. */
+const char *country_alpha3(const char *alpha2);
 /* Label of a Swedish NUTS code; NULL when unknown. */
 const char *nuts_label(const char *code, const char *lang);
 

@@ -658,6 +658,50 @@ int store_feed_state_get(struct store *s, const char *feed, struct feed_state *s
 int store_feed_state_put(struct store *s, const char *feed,
 			 const struct feed_state *st);
 
+/*
+ * How far a TED feed has read, as publication dates (YYYYMMDD): the
+ * window still to read, from lo up to hi ("" for no upper bound), and
+ * top, the newest date read through. All "" before its first poll.
+ */
+struct feed_window {
+	char lo[9];
+	char hi[9];
+	char top[9];
+};
+
+int store_feed_window_get(struct store *s, const char *feed,
+			  struct feed_window *w);
+int store_feed_window_put(struct store *s, const char *feed,
+			  const struct feed_window *w);
+
+/*
+ * Items whose document could not be fetched yet (a 403, 404, 5xx or
+ * timeout): tried again from next_try on. store_pending_put adds one or
+ * counts another attempt; recording the item (store_feed_item_put)
+ * drops it.
+ */
+struct pending_item {
+	char *item;
+	char *url;
+	int attempts;
+	time_t first_failed;
+	time_t next_try;
+	char *last_error;
+};
+
+void pending_items_free(struct pending_item *p, size_t n);
+int store_pending_put(struct store *s, const char *feed, const char *item,
+		      const char *url, const char *error, time_t now,
+		      time_t next_try);
+int store_pending_has(struct store *s, const char *feed, const char *item,
+		      int *found);
+/* Those due at now, the longest waiting first, at most limit. */
+int store_pending_due(struct store *s, const char *feed, time_t now,
+		      size_t limit, struct pending_item **out, size_t *n);
+/* How many wait, since when the oldest, and the latest error (or NULL). */
+int store_pending_summary(struct store *s, const char *feed, long *count,
+			  time_t *oldest, char **last_error);
+
 /* A stored notice as `notice show` and `advice` read it back. */
 struct stored_part {
 	char *category;		/* NULL: outside every category */

@@ -15,14 +15,22 @@
 
 #define TED_SEARCH_PATH "/v3/notices/search"
 
-/* The JSON body for one page; token is NULL for the first page. */
-int ted_search_body(const struct feed_config *f, const char *token,
-		    struct buf *out);
+/*
+ * The JSON body for one page: the feed's query in parentheses, bounded
+ * to publication dates from lo to hi (YYYYMMDD; hi "" for none), newest
+ * first. TED returns the oldest first unless told otherwise; it sorts by
+ * publication number, as one date holds many notices and a scroll sorted
+ * by date has been seen to skip some of them. token is NULL for the
+ * first page.
+ */
+int ted_search_body(const struct feed_config *f, const char *lo,
+		    const char *hi, const char *token, struct buf *out);
 
 struct ted_page {
 	char **ids;		/* publication numbers, "123456-2026" */
 	char **xml_urls;	/* each notice's XML: from the response, or
 				   the feed's notice_url with {id} filled in */
+	char **dates;		/* publication dates, YYYYMMDD, "" if not given */
 	size_t n;
 	char *next_token;	/* NULL on the last page */
 	long long total;	/* notices matching the query, -1 if not given */
@@ -37,5 +45,20 @@ void ted_page_release(struct ted_page *p);
  */
 int ted_parse_search(const struct feed_config *f, const char *json, size_t len,
 		     struct ted_page *out, char *err, size_t errlen);
+
+/*
+ * What TED said when it refused a request: the "message" of its JSON
+ * answer (or of its "error"), control characters replaced, shortened to
+ * fit; "" when the body says nothing readable.
+ */
+void ted_error_message(const char *json, size_t len, char *out, size_t outlen);
+
+/*
+ * Checks an expert query for mistakes TED would refuse or that would
+ * defeat polling: an empty query, unbalanced parentheses or quotes, a
+ * country by two letters (TED wants three, buyer-country=SWE), a SORT BY
+ * of its own. -1 with the reason in err.
+ */
+int ted_query_check(const char *query, char *err, size_t errlen);
 
 #endif

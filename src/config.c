@@ -16,6 +16,7 @@
 #include "ini.h"
 #include "log.h"
 #include "netaddr.h"
+#include "ted.h"
 
 #define FEED_NAME_MAX		64
 /* Leaves room in a link's buffer for the purpose and the signed token. */
@@ -161,6 +162,11 @@ static const struct ini_key feed_keys[] = {
 	  "https://ted.europa.eu/en/notice/{id}/xml", false, 0, 0,
 	  NULL, FEED(notice_url),
 	  "ted: a notice's XML, {id} = publication number" },
+	{ NULL, "first_days", INI_INT, "28", false, 1, 366,
+	  NULL, FEED(first_days),
+	  "ted: days of notices the first poll reads, never the archive" },
+	{ NULL, "rate", INI_INT, "2", false, 1, 100,
+	  NULL, FEED(rate), "ted: most requests a second to TED" },
 };
 
 #define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -521,12 +527,25 @@ is_remote(const char *url)
 	       strncmp(url, "https://", 8) == 0;
 }
 
+/* The line a feed's key was set on, or its section's. */
+static size_t
+seen_line(const struct feeds_ctx *ctx, size_t offset)
+{
+	size_t i;
+
+	for (i = 0; i < NFEEDKEYS; i++)
+		if (feed_keys[i].offset == offset && ctx->seen[i].line)
+			return ctx->seen[i].line;
+	return ctx->feed_line;
+}
+
 /* The keys that only make sense together with a kind. */
 static int
 check_feed_kind(struct feeds_ctx *ctx)
 {
 	const struct feed_config *f = &ctx->cfg->feeds[ctx->cfg->nfeeds - 1];
 	const char *file = ctx->table.file, *id;
+	char why[256];
 
 	if (f->kind != FEED_TED) {
 		if (f->query)
@@ -540,6 +559,9 @@ check_feed_kind(struct feeds_ctx *ctx)
 	if (!f->query)
 		return error("%s:%zu: [%s] missing key 'query'", file,
 			     ctx->feed_line, f->name);
+	if (ted_query_check(f->query, why, sizeof why) < 0)
+		return error("%s:%zu: [%s] query: %s", file,
+			     seen_line(ctx, FEED(query)), f->name, why);
 	id = strstr(f->notice_url, "{id}");
 	if (!is_remote(f->notice_url) || !id || strstr(id + 4, "{id}"))
 		return error("%s:%zu: [%s] notice_url: '%s' must be an http(s) "

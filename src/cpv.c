@@ -113,6 +113,22 @@ nuts_country(const char *iso3)
 }
 
 const char *
+country_alpha3(const char *alpha2)
+{
+	size_t i;
+
+	/* ISO's own codes where NUTS differs */
+	if (strcmp(alpha2, "GB") == 0)
+		return "GBR";
+	if (strcmp(alpha2, "GR") == 0)
+		return "GRC";
+	for (i = 0; i < sizeof countries / sizeof *countries; i++)
+		if (strcmp(countries[i].nuts, alpha2) == 0)
+			return countries[i].iso3;
+	return NULL;
+}
+
+const char *
 nuts_label(const char *code, const char *lang)
 {
 	return code_label_in(code_find(nuts_codes, nuts_ncodes, code), lang);

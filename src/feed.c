@@ -6,6 +6,7 @@
 #include <string.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "feed.h"
@@ -21,6 +22,8 @@ struct poll {
 	long retry_after;
 	char *err;
 	size_t errlen;
+	int stopped;			/* the server asked us to wait */
+	struct timespec last_request;	/* for pacing; zero before the first */
 };
 
 static int
@@ -241,21 +244,17 @@ is_remote(const char *url)
  */
 static int
 fetch_item(struct poll *pl, const char *url, const char *item,
-	   const char *post_body, struct fetch_response *r)
+	   struct fetch_response *r)
 {
 	struct fetch_request req = {
 		.url = url,
-		.post_body = post_body,
-		.content_type = post_body ? "application/json" : NULL,
-		.accept = post_body ? "application/json" :
-			  "application/xml, text/xml, application/atom+xml, "
+		.accept = "application/xml, text/xml, application/atom+xml, "
 			  "application/rss+xml;q=0.9, */*;q=0.5",
 	};
 	char *etag = NULL, *lm = NULL, err[1024];
 	int found, res;
 
-	if (item && !post_body &&
-	    item_validators(pl, item, &etag, &lm, &found) < 0)
+	if (item_validators(pl, item, &etag, &lm, &found) < 0)
 		return -1;
 	req.etag = etag;
 	req.last_modified = lm;
@@ -267,12 +266,9 @@ fetch_item(struct poll *pl, const char *url, const char *item,
 	case FETCH_NOT_MODIFIED:
 		return res;
 	case FETCH_PERMFAIL:
-		if (item && !post_body) {
-			if (add_document(pl, url, item, NULL, NULL, err, &r->body) < 0)
-				return -1;
-			return FETCH_PERMFAIL;
-		}
-		break;
+		if (add_document(pl, url, item, NULL, NULL, err, &r->body) < 0)
+			return -1;
+		return FETCH_PERMFAIL;
 	}
 	fail(pl, r->retry_after, "%s", err);
 	return -1;
@@ -286,7 +282,7 @@ poll_eforms_url(struct poll *pl)
 	int res;
 
 	fetch_response_init(&r, pl->p->fetch.max_bytes);
-	res = fetch_item(pl, pl->feed->url, pl->feed->url, NULL, &r);
+	res = fetch_item(pl, pl->feed->url, pl->feed->url, &r);
 	if (res == FETCH_OK)
 		add_document(pl, pl->feed->url, pl->feed->url, r.etag,
 			     r.last_modified, NULL, &r.body);
@@ -347,7 +343,7 @@ poll_entry(struct poll *pl, const struct syndication_entry *e)
 		return add(pl, &doc);
 	}
 	fetch_response_init(&r, pl->p->fetch.max_bytes);
-	if (fetch_item(pl, e->link, e->id, NULL, &r) == FETCH_OK)
+	if (fetch_item(pl, e->link, e->id, &r) == FETCH_OK)
 		rc = add_document(pl, e->link, e->id, NULL, NULL, NULL, &r.body);
 	fetch_response_release(&r);
 	return rc;
@@ -363,7 +359,7 @@ poll_syndication(struct poll *pl)
 
 	fetch_response_init(&r, pl->p->fetch.max_bytes);
 	if (is_remote(pl->feed->url)) {
-		if (fetch_item(pl, pl->feed->url, pl->feed->url, NULL, &r) != FETCH_OK)
+		if (fetch_item(pl, pl->feed->url, pl->feed->url, &r) != FETCH_OK)
 			goto out;
 	} else if (fetch_file(pl->feed->url, &pl->p->fetch, &r.body, err,
 			      sizeof err) < 0) {
@@ -390,59 +386,340 @@ out:
 	return 0;
 }
 
+/*
+ * A notice whose XML could not be fetched (a 403 or 404 while TED is
+ * publishing it, a 5xx, a timeout) is tried again with a backoff that
+ * doubles up to PENDING_MAX_DELAY, and given up, quarantined with the
+ * reason, only once it has waited PENDING_GIVE_UP.
+ */
+#define PENDING_MAX_DELAY (6 * 3600)
+#define PENDING_GIVE_UP (3 * 86400)
+
+/*
+ * Spaces requests to TED at most rate a second. Only the daemon's pass
+ * polls, so it is the pass that waits.
+ */
+static void
+pace(struct poll *pl)
+{
+	long gap = pl->feed->rate > 0 ? 1000000000L / pl->feed->rate : 0;
+	struct timespec now, wait;
+	long long passed;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (pl->last_request.tv_sec || pl->last_request.tv_nsec) {
+		passed = (long long)(now.tv_sec - pl->last_request.tv_sec) *
+			 1000000000LL + (now.tv_nsec - pl->last_request.tv_nsec);
+		if (passed >= 0 && passed < gap) {
+			wait.tv_sec = (time_t)((gap - passed) / 1000000000LL);
+			wait.tv_nsec = (long)((gap - passed) % 1000000000LL);
+			while (nanosleep(&wait, &wait) < 0 && errno == EINTR)
+				;
+			clock_gettime(CLOCK_MONOTONIC, &now);
+		}
+	}
+	pl->last_request = now;
+}
+
+/* A 429: nothing more is asked of TED until its Retry-After has passed. */
+static void
+rate_limited(struct poll *pl, const struct fetch_response *r, const char *what)
+{
+	pl->stopped = 1;
+	if (r->retry_after >= 0)
+		fail(pl, r->retry_after, "TED asks to wait %ld s (HTTP 429 on %s)",
+		     r->retry_after, what);
+	else
+		fail(pl, -1, "TED asks to wait (HTTP 429 on %s)", what);
+}
+
+/* Remembers a notice to fetch again, or gives it up once it waited long. */
 static int
-poll_ted(struct poll *pl)
+pending(struct poll *pl, const char *id, const char *url, int attempts,
+	time_t first_failed, long retry_after, const char *err)
+{
+	time_t now = pl->p->ingest->now;
+	char reason[1200], since[32];
+	struct tm tm;
+
+	if (attempts && now - first_failed >= PENDING_GIVE_UP) {
+		gmtime_r(&first_failed, &tm);
+		strftime(since, sizeof since, "%Y-%m-%d %H:%M UTC", &tm);
+		snprintf(reason, sizeof reason, "given up after %d attempts "
+			 "since %s: %s", attempts + 1, since, err);
+		return add_document(pl, url, id, NULL, NULL, reason, NULL);
+	}
+	log_warnx("feed %s: %s: %s; trying again later", pl->feed->name, id, err);
+	if (store_pending_put(pl->p->store, pl->feed->name, id, url, err, now,
+			      now + fetch_backoff(attempts + 1, retry_after,
+						  PENDING_MAX_DELAY)) < 0) {
+		pl->status = FEED_STORE_FAILED;
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Fetches one notice's XML. Only a document that arrived and is not a
+ * notice is quarantined (by ingest); what may pass waits as pending.
+ */
+static int
+fetch_notice(struct poll *pl, const char *id, const char *url, int attempts,
+	     time_t first_failed, struct fetch_response *doc)
+{
+	const struct fetch_request req = {
+		.url = url, .accept = "application/xml, text/xml;q=0.9, */*;q=0.5",
+	};
+	char err[1024];
+	int res;
+
+	pace(pl);
+	res = fetch_http(&req, &pl->p->fetch, doc, err, sizeof err);
+	if (res == FETCH_OK)
+		return add_document(pl, url, id, NULL, NULL, NULL, &doc->body);
+	if (doc->status == 429)
+		rate_limited(pl, doc, id);
+	if (res == FETCH_TEMPFAIL || doc->status == 403 || doc->status == 404 ||
+	    doc->status == 410)
+		return pending(pl, id, url, attempts, first_failed,
+			       doc->retry_after, err);
+	return add_document(pl, url, id, NULL, NULL, err, NULL);
+}
+
+/* The notices that wait and are due, before the search brings more. */
+static int
+retry_pending(struct poll *pl, struct fetch_response *doc)
+{
+	struct pending_item *due = NULL;
+	size_t i, n = 0;
+
+	if (store_pending_due(pl->p->store, pl->feed->name, pl->p->ingest->now,
+			      (size_t)pl->feed->page_size, &due, &n) < 0) {
+		pl->status = FEED_STORE_FAILED;
+		return -1;
+	}
+	for (i = 0; i < n && !pl->stopped && pl->status != FEED_STORE_FAILED; i++)
+		fetch_notice(pl, due[i].item, due[i].url, due[i].attempts,
+			     due[i].first_failed, doc);
+	pending_items_free(due, n);
+	return 0;
+}
+
+/* YYYYMMDD of t, or of day shifted by delta days. */
+static void
+day_string(time_t t, char out[9])
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, 9, "%Y%m%d", &tm);
+}
+
+static void
+day_shift(const char *day, int delta, char out[9])
+{
+	struct tm tm = { 0 };
+
+	sscanf(day, "%4d%2d%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday);
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	tm.tm_mday += delta;
+	tm.tm_hour = 12;
+	day_string(timegm(&tm), out);
+}
+
+/* A notice of the search: skipped when stored or waiting, else fetched. */
+static int
+search_notice(struct poll *pl, const char *id, const char *url,
+	      struct fetch_response *doc)
+{
+	char *etag = NULL, *lm = NULL;
+	int found, waiting;
+
+	if (item_validators(pl, id, &etag, &lm, &found) < 0)
+		return -1;
+	free(etag);
+	free(lm);
+	/* A published notice never changes: a change is a new one. */
+	if (found)
+		return 0;
+	if (store_pending_has(pl->p->store, pl->feed->name, id, &waiting) < 0) {
+		pl->status = FEED_STORE_FAILED;
+		return -1;
+	}
+	return waiting ? 0 : fetch_notice(pl, id, url, 0, 0, doc);
+}
+
+/* What TED answered when the search failed, in the poll's error. */
+static void
+search_failed(struct poll *pl, const char *url, const struct fetch_response *r,
+	      const char *err)
+{
+	char why[512];
+
+	if (r->status == 429) {
+		rate_limited(pl, r, url);
+	} else if (r->status == 400) {
+		ted_error_message(buf_str(&r->body), r->body.len,
+				  why, sizeof why);
+		fail(pl, -1, "TED refused the query: %s (HTTP 400)",
+		     why[0] ? why : "no reason given");
+	} else {
+		fail(pl, r->retry_after, "%s", err);
+	}
+}
+
+/*
+ * One walk of the window, newest first: every page's notices are
+ * handled (stored, skipped or left pending) before the next is asked
+ * for. *oldest and *newest get the dates handled; returns 1 when the
+ * window was read through, 0 when the walk stopped short (max_pages, a
+ * failure, a 429), -1 when the store failed.
+ */
+static int
+walk(struct poll *pl, struct feed_window *w, const char *url,
+     char oldest[9], char newest[9])
 {
 	struct ted_page page = { 0 };
 	struct fetch_response r, doc;
-	struct buf body, url;
-	char *token = NULL, err[512];
+	struct fetch_request req = {
+		.url = url, .content_type = "application/json",
+		.accept = "application/json",
+	};
+	char *token = NULL, err[1024];
+	struct buf body;
+	int restarted = 0, through = 0;
 	long pages;
 	size_t i;
-	int found;
 
 	fetch_response_init(&r, pl->p->fetch.max_bytes);
 	fetch_response_init(&doc, pl->p->fetch.max_bytes);
 	buf_init(&body, 64 * 1024);
-	buf_init(&url, 4096);
-	if (buf_printf(&url, "%s%s", pl->feed->url, TED_SEARCH_PATH) < 0)
-		goto out;
-	for (pages = 0; pages < pl->feed->max_pages; pages++) {
-		if (ted_search_body(pl->feed, token, &body) < 0 ||
-		    fetch_item(pl, buf_str(&url), NULL, buf_str(&body), &r) != FETCH_OK)
+	for (pages = 0; pages < pl->feed->max_pages && !pl->stopped; pages++) {
+		if (ted_search_body(pl->feed, w->lo, w->hi, token, &body) < 0) {
+			fail(pl, -1, "out of memory");
 			break;
+		}
+		req.post_body = buf_str(&body);
+		pace(pl);
+		if (fetch_http(&req, &pl->p->fetch, &r, err, sizeof err) != FETCH_OK) {
+			/*
+			 * A token lives until TED's next edition: the same
+			 * window goes on below the oldest date handled.
+			 */
+			if (token && r.status == 400 && !restarted && oldest[0]) {
+				log_warnx("feed %s: TED no longer knows the page "
+					  "token; going on from %s", pl->feed->name,
+					  oldest);
+				memcpy(w->hi, oldest, 9);
+				free(token);
+				token = NULL;
+				restarted = 1;
+				continue;
+			}
+			search_failed(pl, url, &r, err);
+			break;
+		}
 		ted_page_release(&page);
 		if (ted_parse_search(pl->feed, buf_str(&r.body), r.body.len, &page,
 				     err, sizeof err) < 0) {
-			fail(pl, -1, "%s: %s", buf_str(&url), err);
-			add_document(pl, buf_str(&url), NULL, NULL, NULL, err, &r.body);
+			fail(pl, -1, "%s: %s", url, err);
+			add_document(pl, url, NULL, NULL, NULL, err, &r.body);
 			break;
 		}
-		for (i = 0; i < page.n && pl->status != FEED_STORE_FAILED; i++) {
-			char *etag = NULL, *lm = NULL;
-
-			if (item_validators(pl, page.ids[i], &etag, &lm, &found) < 0)
+		for (i = 0; i < page.n && !pl->stopped &&
+			    pl->status != FEED_STORE_FAILED; i++) {
+			if (search_notice(pl, page.ids[i], page.xml_urls[i], &doc) < 0 &&
+			    pl->status == FEED_STORE_FAILED)
 				break;
-			free(etag);
-			free(lm);
-			/* A published notice never changes: a change is a new one. */
-			if (found)
+			if (!page.dates[i][0])
 				continue;
-			if (fetch_item(pl, page.xml_urls[i], page.ids[i], NULL, &doc) == FETCH_OK)
-				add_document(pl, page.xml_urls[i], page.ids[i], NULL,
-					     NULL, NULL, &doc.body);
+			if (!oldest[0] || strcmp(page.dates[i], oldest) < 0)
+				memcpy(oldest, page.dates[i], 9);
+			if (strcmp(page.dates[i], newest) > 0)
+				memcpy(newest, page.dates[i], 9);
 		}
+		if (i < page.n)
+			break;
 		free(token);
 		token = page.next_token ? strdup(page.next_token) : NULL;
-		if (!token || page.n == 0 || pl->status == FEED_STORE_FAILED)
+		if (!page.next_token || page.n == 0) {
+			through = 1;
 			break;
+		}
+		if (!token) {
+			fail(pl, -1, "out of memory");
+			break;
+		}
 	}
-out:
 	free(token);
 	ted_page_release(&page);
 	fetch_response_release(&r);
 	fetch_response_release(&doc);
 	buf_release(&body);
+	return pl->status == FEED_STORE_FAILED ? -1 : through;
+}
+
+/*
+ * The TED search API, polled from a high-water mark: each poll reads
+ * the window of publication dates from lo (the newest date read through
+ * less a day, for notices published late that day; first_days back on
+ * the very first poll) up to hi, newest first. A walk cut short (by
+ * max_pages, a failure or a 429) narrows the window to below what it
+ * handled, so the next poll reads the gap; only a window read through
+ * moves lo up.
+ */
+static int
+poll_ted(struct poll *pl)
+{
+	struct fetch_response doc;
+	struct feed_window w;
+	char oldest[9] = "", today[9], old_hi[9];
+	struct buf url;
+	int through;
+
+	fetch_response_init(&doc, pl->p->fetch.max_bytes);
+	buf_init(&url, 4096);
+	if (store_feed_window_get(pl->p->store, pl->feed->name, &w) < 0) {
+		pl->status = FEED_STORE_FAILED;
+		goto out;
+	}
+	day_string(pl->p->ingest->now, today);
+	if (!w.lo[0])
+		day_shift(today, -(int)pl->feed->first_days, w.lo);
+	memcpy(old_hi, w.hi, 9);
+	if (retry_pending(pl, &doc) < 0 || pl->stopped)
+		goto out;
+	if (buf_printf(&url, "%s%s", pl->feed->url, TED_SEARCH_PATH) < 0) {
+		fail(pl, -1, "out of memory");
+		goto out;
+	}
+	if ((through = walk(pl, &w, buf_str(&url), oldest, w.top)) < 0)
+		goto out;
+	if (!through && oldest[0] && strcmp(oldest, old_hi) == 0 && !pl->stopped &&
+	    pl->status == FEED_OK) {
+		/* max_pages of one day alone: the rest of it cannot be reached */
+		log_warnx("feed %s: more notices of %s than %ld pages hold; "
+			  "some of that day are skipped: raise max_pages",
+			  pl->feed->name, oldest, pl->feed->max_pages);
+		day_shift(oldest, -1, oldest);
+	}
+	if (!through && oldest[0]) {
+		memcpy(w.hi, oldest, 9);
+		through = strcmp(w.hi, w.lo) < 0;
+	}
+	if (through) {
+		day_shift(w.top[0] ? w.top : today, -1, w.hi);
+		if (strcmp(w.hi, w.lo) > 0)
+			memcpy(w.lo, w.hi, 9);
+		w.hi[0] = '\0';
+	}
+	/* the notices handled are stored before the window passes them */
+	if (flush(pl) == 0 &&
+	    store_feed_window_put(pl->p->store, pl->feed->name, &w) < 0)
+		pl->status = FEED_STORE_FAILED;
+out:
+	fetch_response_release(&doc);
 	buf_release(&url);
 	return 0;
 }
@@ -462,7 +739,7 @@ poll_rates(struct poll *pl)
 
 	fetch_response_init(&r, MONEY_RATES_MAX_INPUT);
 	if (is_remote(url)) {
-		if (fetch_item(pl, url, NULL, NULL, &r) != FETCH_OK)
+		if (fetch_item(pl, url, NULL, &r) != FETCH_OK)
 			goto out;
 	} else if (fetch_file(url, &pl->p->fetch, &r.body, err, sizeof err) < 0) {
 		fail(pl, -1, "%s: %s", url, err);

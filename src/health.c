@@ -45,6 +45,34 @@ print_rates(struct store *s, FILE *out)
 	return 0;
 }
 
+/* How far a TED feed has read, and the notices that wait to be fetched. */
+static int
+print_ted(struct store *s, const struct feed_config *f, FILE *out)
+{
+	struct feed_window w;
+	char *last_error = NULL;
+	time_t oldest;
+	long waiting;
+
+	if (store_feed_window_get(s, f->name, &w) < 0 ||
+	    store_pending_summary(s, f->name, &waiting, &oldest, &last_error) < 0)
+		return -1;
+	if (w.top[0])
+		fprintf(out, "\n  read through %.4s-%.2s-%.2s", w.top, w.top + 4,
+			w.top + 6);
+	if (w.hi[0])
+		fprintf(out, "\n  still to read: %.4s-%.2s-%.2s to %.4s-%.2s-%.2s",
+			w.lo, w.lo + 4, w.lo + 6, w.hi, w.hi + 4, w.hi + 6);
+	if (waiting) {
+		fprintf(out, "\n  %ld notice%s to fetch again", waiting,
+			waiting == 1 ? "" : "s");
+		print_time(out, ", waiting since ", oldest);
+		fprintf(out, ": %s", last_error ? last_error : "");
+	}
+	free(last_error);
+	return 0;
+}
+
 int
 health_print(struct store *s, const struct config *cfg, time_t now, FILE *out,
 	     int *troubled)
@@ -67,6 +95,10 @@ health_print(struct store *s, const struct config *cfg, time_t now, FILE *out,
 			fprintf(out, "\n  %d failure%s in a row: %s", st.failures,
 				st.failures == 1 ? "" : "s",
 				st.last_error ? st.last_error : "");
+		if (f->kind == FEED_TED && print_ted(s, f, out) < 0) {
+			feed_state_release(&st);
+			return -1;
+		}
 		if (st.last_success + cfg->feed_silence < now) {
 			fputs("\n  SILENT: no success for too long", out);
 			*troubled = 1;

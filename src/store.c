@@ -419,6 +419,26 @@ static const char *const migrations[] = {
 	" day TEXT NOT NULL,"
 	" source TEXT NOT NULL,"
 	" fetched_at INTEGER NOT NULL);",
+
+	/*
+	 * 15: how far a TED feed has read, by publication date (the window
+	 * still to read and the newest date read through), so a poll goes on
+	 * from there rather than from the archive's start; and the items
+	 * whose document could not be fetched yet (a 403, 404 or 5xx), tried
+	 * again later instead of being quarantined.
+	 */
+	"ALTER TABLE feed_state ADD COLUMN window_lo TEXT;"
+	"ALTER TABLE feed_state ADD COLUMN window_hi TEXT;"
+	"ALTER TABLE feed_state ADD COLUMN window_top TEXT;"
+	"CREATE TABLE feed_pending ("
+	" feed TEXT NOT NULL,"
+	" item TEXT NOT NULL,"
+	" url TEXT NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 1,"
+	" first_failed INTEGER NOT NULL,"
+	" next_try INTEGER NOT NULL,"
+	" last_error TEXT NOT NULL,"
+	" PRIMARY KEY (feed, item));",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -443,6 +463,13 @@ enum stmt_id {
 	ST_FEED_ITEM_PUT,
 	ST_FEED_STATE_GET,
 	ST_FEED_STATE_PUT,
+	ST_FEED_WINDOW_GET,
+	ST_FEED_WINDOW_PUT,
+	ST_PENDING_PUT,
+	ST_PENDING_DUE,
+	ST_PENDING_DROP,
+	ST_PENDING_HAS,
+	ST_PENDING_SUMMARY,
 	ST_CHANGES_OF,
 	ST_CATEGORY_LOT_INSERT,
 	ST_MATCHES_MAILED_SINCE,
@@ -727,6 +754,31 @@ static const char *const stmt_sql[NSTMT] = {
 	" last_success = excluded.last_success, next_poll = excluded.next_poll,"
 	" failures = excluded.failures, last_error = excluded.last_error,"
 	" notices = excluded.notices",
+	[ST_FEED_WINDOW_GET] =
+	"SELECT window_lo, window_hi, window_top FROM feed_state WHERE feed = ?1",
+	[ST_FEED_WINDOW_PUT] =
+	"INSERT INTO feed_state (feed, window_lo, window_hi, window_top)"
+	" VALUES (?1, ?2, ?3, ?4) ON CONFLICT (feed) DO UPDATE SET"
+	" window_lo = excluded.window_lo, window_hi = excluded.window_hi,"
+	" window_top = excluded.window_top",
+	[ST_PENDING_PUT] =
+	"INSERT INTO feed_pending (feed, item, url, first_failed, next_try,"
+	" last_error) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+	" ON CONFLICT (feed, item) DO UPDATE SET attempts = attempts + 1,"
+	" url = excluded.url, next_try = excluded.next_try,"
+	" last_error = excluded.last_error",
+	[ST_PENDING_DUE] =
+	"SELECT item, url, attempts, first_failed, next_try, last_error"
+	" FROM feed_pending WHERE feed = ?1 AND next_try <= ?2"
+	" ORDER BY next_try, item LIMIT ?3",
+	[ST_PENDING_DROP] =
+	"DELETE FROM feed_pending WHERE feed = ?1 AND item = ?2",
+	[ST_PENDING_HAS] =
+	"SELECT 1 FROM feed_pending WHERE feed = ?1 AND item = ?2",
+	[ST_PENDING_SUMMARY] =
+	"SELECT count(*), min(first_failed), (SELECT last_error FROM"
+	" feed_pending WHERE feed = ?1 ORDER BY next_try DESC, item LIMIT 1)"
+	" FROM feed_pending WHERE feed = ?1",
 	[ST_CATEGORY_LOT_INSERT] =
 	"INSERT INTO category_lot (lot, category, cpv, value, currency)"
 	" VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -3741,7 +3793,13 @@ store_feed_item_put(struct store *s, const char *feed, const char *item,
 	bind_text(st, 3, etag);
 	bind_text(st, 4, last_modified);
 	sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
-	return step_done(s, st, "store feed item");
+	if (step_done(s, st, "store feed item") < 0 ||
+	    !(st = stmt(s, ST_PENDING_DROP)))
+		return -1;
+	/* an item read, stored or refused, waits no more */
+	bind_text(st, 1, feed);
+	bind_text(st, 2, item);
+	return step_done(s, st, "drop pending item");
 }
 
 void
@@ -3798,6 +3856,165 @@ store_feed_state_put(struct store *s, const char *feed,
 	bind_text(st, 6, fs->last_error);
 	sqlite3_bind_int64(st, 7, fs->notices);
 	return step_done(s, st, "store feed state");
+}
+
+/* Copies a stored date into a window's field: "" unless YYYYMMDD. */
+static void
+window_date(sqlite3_stmt *st, int col, char out[9])
+{
+	const char *v = (const char *)sqlite3_column_text(st, col);
+
+	out[0] = '\0';
+	if (v && strlen(v) == 8 && strspn(v, "0123456789") == 8)
+		memcpy(out, v, 9);
+}
+
+int
+store_feed_window_get(struct store *s, const char *feed, struct feed_window *w)
+{
+	sqlite3_stmt *st;
+	int r, rc = 0;
+
+	memset(w, 0, sizeof *w);
+	if (!(st = stmt(s, ST_FEED_WINDOW_GET)))
+		return -1;
+	bind_text(st, 1, feed);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		window_date(st, 0, w->lo);
+		window_date(st, 1, w->hi);
+		window_date(st, 2, w->top);
+	} else if (r != SQLITE_DONE) {
+		rc = db_error(s, "read feed window");
+	}
+	sqlite3_reset(st);
+	return rc;
+}
+
+int
+store_feed_window_put(struct store *s, const char *feed,
+		      const struct feed_window *w)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_FEED_WINDOW_PUT)))
+		return -1;
+	bind_text(st, 1, feed);
+	bind_text(st, 2, w->lo[0] ? w->lo : NULL);
+	bind_text(st, 3, w->hi[0] ? w->hi : NULL);
+	bind_text(st, 4, w->top[0] ? w->top : NULL);
+	return step_done(s, st, "store feed window");
+}
+
+int
+store_pending_put(struct store *s, const char *feed, const char *item,
+		  const char *url, const char *error, time_t now, time_t next_try)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_PENDING_PUT)))
+		return -1;
+	bind_text(st, 1, feed);
+	bind_text(st, 2, item);
+	bind_text(st, 3, url);
+	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 5, (sqlite3_int64)next_try);
+	bind_text(st, 6, error);
+	return step_done(s, st, "store pending item");
+}
+
+int
+store_pending_has(struct store *s, const char *feed, const char *item,
+		  int *found)
+{
+	sqlite3_stmt *st;
+	int r, rc = 0;
+
+	*found = 0;
+	if (!(st = stmt(s, ST_PENDING_HAS)))
+		return -1;
+	bind_text(st, 1, feed);
+	bind_text(st, 2, item);
+	if ((r = sqlite3_step(st)) == SQLITE_ROW)
+		*found = 1;
+	else if (r != SQLITE_DONE)
+		rc = db_error(s, "look up pending item");
+	sqlite3_reset(st);
+	return rc;
+}
+
+void
+pending_items_free(struct pending_item *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(p[i].item);
+		free(p[i].url);
+		free(p[i].last_error);
+	}
+	free(p);
+}
+
+static int
+read_pending(sqlite3_stmt *st, void *elem)
+{
+	struct pending_item *p = elem;
+
+	p->item = column_strdup(st, 0);
+	p->url = column_strdup(st, 1);
+	p->attempts = sqlite3_column_int(st, 2);
+	p->first_failed = column_time(st, 3);
+	p->next_try = column_time(st, 4);
+	p->last_error = column_strdup(st, 5);
+	return p->item && p->url && p->last_error ? 0 : -1;
+}
+
+static void
+release_pending(void *v, size_t n)
+{
+	pending_items_free(v, n);
+}
+
+int
+store_pending_due(struct store *s, const char *feed, time_t now, size_t limit,
+		  struct pending_item **out, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	*out = NULL;
+	*n = 0;
+	if (!(st = stmt(s, ST_PENDING_DUE)))
+		return -1;
+	bind_text(st, 1, feed);
+	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
+	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
+	return collect(s, st, sizeof **out, read_pending, release_pending,
+		       (void **)out, n, "list pending items");
+}
+
+int
+store_pending_summary(struct store *s, const char *feed, long *count,
+		      time_t *oldest, char **last_error)
+{
+	sqlite3_stmt *st;
+	int rc = 0;
+
+	*count = 0;
+	*oldest = 0;
+	*last_error = NULL;
+	if (!(st = stmt(s, ST_PENDING_SUMMARY)))
+		return -1;
+	bind_text(st, 1, feed);
+	if (sqlite3_step(st) != SQLITE_ROW) {
+		rc = db_error(s, "count pending items");
+	} else {
+		*count = (long)sqlite3_column_int64(st, 0);
+		*oldest = column_time(st, 1);
+		*last_error = column_strdup(st, 2);
+	}
+	sqlite3_reset(st);
+	return rc;
 }
 
 int

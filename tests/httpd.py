@@ -44,13 +44,38 @@ Paths (a query string is ignored unless stated):
                          /PATH answers ("ok\\n" without PATH)
   POST /post-echo        JSON {"method", "path", "headers", "body"}
   POST /ted/v3/notices/search
-                         the TED search API, iteration mode: the notices
-                         are the files DIR/ted-notices/<publication
-                         number>.xml in name order, "limit" per page, the
-                         token is the index of the next one; every other
-                         notice carries links.xml.MUL, the rest leave the
-                         URL to the client; the query "bad query" gets 400
+                         the TED search API (v3), as strict as the real one:
+                         see "The TED mock" below
+  /ted-notices/PUB.xml   a notice's XML (DIR/ted-notices/PUB.xml), unless
+                         ted-mock.json says it fails first
 
+The TED mock answers like api.ted.europa.eu: a body with a key the API
+does not know, no "fields", a "limit" over 250, an unknown scope or
+pagination mode, or a query TED cannot parse (unbalanced parentheses or
+quotes, a country by two letters, a date not YYYYMMDD or today(N),
+"SORT BY ... ASC") gets 400 with a JSON {"message": ...} saying why. The
+notices are the files DIR/ted-notices/<publication number>.xml; a
+notice's publication date is in DIR/ted-notices/dates.json
+({"100001-2026": "2026-11-24+01:00"}), else the file's modification
+day. "publication-date>=D" and "<=D" (also > < =) bound them; other
+terms of the query match everything. They come oldest first (by
+publication number), unless the query ends "SORT BY publication-number
+DESC" (or publication-date). In ITERATION mode a first page fixes the
+result set under an opaque token; the next token is in
+"iterationNextToken" (null on the last page), and a token that is
+unknown, expired or sent with another query gets 400. Every other notice
+carries links.xml.MUL, the rest leave the URL to the client.
+
+DIR/ted-mock.json, read on every request, makes it misbehave:
+
+  {"token_ttl": S}         tokens expire after S seconds (default 600)
+  {"rate_limit": N}        more than N TED requests (search and notices)
+                           within a second get 429 with Retry-After: 1
+  {"throttle_after": K,    every search after the K-th gets 429 with
+   "retry_after": "S"}     Retry-After: S (a number, or an HTTP date)
+  {"fail": {"PUB": [403, 403, 503]}}
+                           the first GETs of that notice's XML answer
+                           these statuses (a 403 burst), then the file
 The request log (--log) gets one line per request, written before the
 answer is sent, so a test may read it as soon as its request returned:
 
@@ -75,6 +100,7 @@ call dispatch(req, path) to answer as another path would. Routes are
 matched in order on method ("*" for any) and path prefix.
 """
 import argparse
+import datetime
 import email.utils
 import gzip
 import hashlib
@@ -82,6 +108,7 @@ import http.server
 import json
 import mimetypes
 import os
+import re
 import signal
 import socketserver
 import sys
@@ -211,30 +238,218 @@ def handle_post_echo(req, rest):
                  [("Content-Type", "application/json")])
 
 
+TED_BODY_KEYS = ("query", "fields", "page", "limit", "scope", "checkQuerySyntax",
+                 "paginationMode", "onlyLatestVersions", "iterationNextToken")
+TED_DATE = re.compile(r"publication-date\s*(>=|<=|>|<|=)\s*(\S+?)(?=[\s)]|$)")
+TED_COUNTRY = re.compile(r"([A-Za-z-]*country[A-Za-z-]*)\s*(?:=|!=|\bIN\b|\bNOT IN\b)"
+                         r"\s*\(?([^)]*?)(?:\)|\bAND\b|\bOR\b|$)", re.I)
+TED_SORT = re.compile(r"\s+SORT BY\s+(\S+)(?:\s+(\S+))?\s*$")
+
+
+def ted_settings(req):
+    try:
+        with open(os.path.join(req.server.root, "ted-mock.json")) as f:
+            return json.load(f)
+    except FileNotFoundError:
+        return {}
+
+
+def ted_refuse(message, status=400, headers=()):
+    return Reply(status, json.dumps({"message": message}).encode(),
+                 [("Content-Type", "application/json")] + list(headers))
+
+
+def ted_throttled(req, settings):
+    """A 429 when more than rate_limit TED requests came within a second."""
+    limit = settings.get("rate_limit")
+    now = time.monotonic()
+    with req.server.lock:
+        times = [t for t in req.server.ted_times if now - t < 1.0]
+        times.append(now)
+        req.server.ted_times = times
+    if limit is not None and len(times) > limit:
+        return ted_refuse("Too many requests", 429, [("Retry-After", "1")])
+    return None
+
+
+def ted_day(text):
+    """YYYYMMDD or today(N) as a date; None if TED would refuse it."""
+    if re.fullmatch(r"[0-9]{8}", text):
+        return datetime.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    m = re.fullmatch(r"today\(([+-]?[0-9]*)\)", text)
+    if m:
+        return datetime.date.today() + datetime.timedelta(days=int(m.group(1) or 0))
+    return None
+
+
+def ted_parse_query(query):
+    """(date bounds, sort field, descending) or a 400 Reply."""
+    sort, desc = None, False
+    m = TED_SORT.search(query)
+    if m:
+        sort, order = m.group(1), m.group(2)
+        if order is not None and order != "DESC":
+            return ted_refuse("line 1:%d extraneous input '%s' expecting <EOF>"
+                              % (m.start(2), order))
+        desc = order == "DESC"
+        query = query[:m.start()]
+    depth, quoted = 0, False
+    for i, c in enumerate(query):
+        if c == '"':
+            quoted = not quoted
+        elif not quoted and c == "(":
+            depth += 1
+        elif not quoted and c == ")":
+            depth -= 1
+            if depth < 0:
+                return ted_refuse("line 1:%d extraneous input ')'" % i)
+    if quoted or depth:
+        return ted_refuse("line 1:%d mismatched input '<EOF>'" % len(query))
+    if not query.strip():
+        return ted_refuse("query: must not be blank")
+    for m in TED_COUNTRY.finditer(query):
+        for value in m.group(2).split():
+            if re.fullmatch(r"[A-Za-z]{2}", value):
+                return ted_refuse("Unsupported value '%s' for field '%s'"
+                                  % (value, m.group(1)))
+    bounds = []
+    for m in TED_DATE.finditer(query):
+        day = ted_day(m.group(2))
+        if day is None:
+            return ted_refuse("Invalid value '%s' for field 'publication-date'"
+                              % m.group(2))
+        bounds.append((m.group(1), day))
+    return bounds, sort, desc
+
+
+def ted_notices(req):
+    """[(publication number, date string)] of the notice files."""
+    folder = os.path.join(req.server.root, "ted-notices")
+    if not os.path.isdir(folder):
+        return []
+    try:
+        with open(os.path.join(folder, "dates.json")) as f:
+            dates = json.load(f)
+    except FileNotFoundError:
+        dates = {}
+    out = []
+    for name in os.listdir(folder):
+        if not name.endswith(".xml"):
+            continue
+        pub = name[:-4]
+        when = dates.get(pub)
+        if when is None:
+            mtime = os.stat(os.path.join(folder, name)).st_mtime
+            when = datetime.datetime.utcfromtimestamp(mtime).strftime("%Y-%m-%dZ")
+        out.append((pub, when))
+    return out
+
+
+def ted_number(pub):
+    number, _, year = pub.partition("-")
+    return (int(year), int(number))
+
+
 def handle_ted_search(req, rest):
     if rest != "v3/notices/search":
         return Reply(404, b"not found\n")
-    ask = json.loads(req.body)
-    if ask.get("query") == "bad query":
-        return Reply(400, json.dumps({"error": "QUERY_SYNTAX_ERROR"}).encode(),
-                     [("Content-Type", "application/json")])
-    folder = os.path.join(req.server.root, "ted-notices")
-    ids = sorted(name[:-4] for name in os.listdir(folder)
-                 if name.endswith(".xml"))
-    start = int(ask.get("iterationNextToken") or 0)
-    limit = int(ask["limit"])
+    settings = ted_settings(req)
+    throttled = ted_throttled(req, settings)
+    if throttled:
+        return throttled
+    after = settings.get("throttle_after")
+    if after is not None and req.server.counter("ted-search") > after:
+        return ted_refuse("Too many requests", 429,
+                          [("Retry-After", str(settings.get("retry_after", "60")))])
+    try:
+        ask = json.loads(req.body)
+    except ValueError:
+        return ted_refuse("JSON parse error")
+    if not isinstance(ask, dict):
+        return ted_refuse("JSON parse error: expected an object")
+    for key in ask:
+        if key not in TED_BODY_KEYS:
+            return ted_refuse('Unrecognized field "%s" (class PublicExpertSearch'
+                              'RequestV1), not marked as ignorable (%d known '
+                              'properties: %s)' % (key, len(TED_BODY_KEYS),
+                                                   ", ".join(TED_BODY_KEYS)))
+    fields = ask.get("fields")
+    if not isinstance(fields, list) or not fields:
+        return ted_refuse("fields: must not be empty")
+    limit = ask.get("limit", 10)
+    if not isinstance(limit, int) or limit < 0 or limit > 250:
+        return ted_refuse("limit: must be less than or equal to 250")
+    if ask.get("scope", "ALL") not in ("ALL", "ACTIVE", "LATEST"):
+        return ted_refuse("scope: unknown value")
+    mode = ask.get("paginationMode", "PAGE_NUMBER")
+    if mode not in ("PAGE_NUMBER", "ITERATION"):
+        return ted_refuse("paginationMode: unknown value")
+    query = ask.get("query")
+    if not isinstance(query, str):
+        return ted_refuse("query: must not be blank")
+    parsed = ted_parse_query(query)
+    if isinstance(parsed, Reply):
+        return parsed
+    bounds, sort, desc = parsed
+    token = ask.get("iterationNextToken")
+    now = time.monotonic()
+    if mode == "ITERATION" and token:
+        with req.server.lock:
+            held = req.server.ted_tokens.pop(token, None)
+        if held is None or held["expires"] < now or held["query"] != query:
+            return ted_refuse("The iteration token is unknown or has expired")
+        ids, start = held["ids"], held["next"]
+    else:
+        compare = {">=": lambda a, b: a >= b, "<=": lambda a, b: a <= b,
+                   ">": lambda a, b: a > b, "<": lambda a, b: a < b,
+                   "=": lambda a, b: a == b}
+        notices = [(pub, when) for pub, when in ted_notices(req)
+                   if all(compare[op](datetime.date.fromisoformat(when[:10]), day)
+                          for op, day in bounds)]
+        if sort == "publication-date":
+            key = lambda n: (n[1][:10], ted_number(n[0]))
+        else:
+            key = lambda n: ted_number(n[0])
+        ids = sorted(notices, key=key, reverse=desc)
+        start = 0
+        if mode == "PAGE_NUMBER":
+            page = ask.get("page", 1)
+            if page * limit > 15000:
+                return ted_refuse("Window size (page x limit) exceeds maximum "
+                                  "allowed value (15000)")
+            start = (page - 1) * limit
     base = "http://%s:%d" % req.server.server_address[:2]
     notices = []
-    for i, pub in enumerate(ids[start:start + limit], start):
+    for i, (pub, when) in enumerate(ids[start:start + limit], start):
         notice = {"publication-number": pub}
+        if "publication-date" in fields:
+            notice["publication-date"] = when
         if i % 2 == 0:
             notice["links"] = {"xml": {"MUL": "%s/ted-notices/%s.xml" % (base, pub)}}
         notices.append(notice)
-    answer = {"notices": notices, "totalNoticeCount": len(ids)}
-    if start + limit < len(ids):
-        answer["iterationNextToken"] = str(start + limit)
+    answer = {"notices": notices, "totalNoticeCount": len(ids),
+              "iterationNextToken": None, "timedOut": False}
+    if mode == "ITERATION" and start + limit < len(ids):
+        fresh = hashlib.sha256(os.urandom(16)).hexdigest()
+        with req.server.lock:
+            req.server.ted_tokens[fresh] = {
+                "ids": ids, "next": start + limit, "query": query,
+                "expires": now + float(settings.get("token_ttl", 600))}
+        answer["iterationNextToken"] = fresh
     return Reply(200, json.dumps(answer).encode(),
                  [("Content-Type", "application/json")])
+
+
+def handle_ted_notice(req, rest):
+    settings = ted_settings(req)
+    throttled = ted_throttled(req, settings)
+    if throttled:
+        return throttled
+    statuses = settings.get("fail", {}).get(rest[:-4], [])
+    tried = req.server.counter("ted-notice/" + rest)
+    if tried <= len(statuses):
+        return ted_refuse("refused", statuses[tried - 1])
+    return handle_file(req, "ted-notices/" + rest)
 
 
 ROUTES = [
@@ -249,6 +464,7 @@ ROUTES = [
     ("GET", "/flaky/", handle_flaky),
     ("POST", "/post-echo", handle_post_echo),
     ("POST", "/ted/", handle_ted_search),
+    ("GET", "/ted-notices/", handle_ted_notice),
     ("GET", "/", handle_file),
 ]
 
@@ -323,6 +539,8 @@ class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
         self.root = os.path.realpath(root)
         self.lock = threading.Lock()
         self.counts = {}
+        self.ted_tokens = {}
+        self.ted_times = []
         self.log_file = open(log_path, "a") if log_path else None
 
     def counter(self, key):

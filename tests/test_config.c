@@ -682,6 +682,38 @@ test_feeds_errors(void)
 		"'https://ted.europa.eu/xml' must be an http(s) URL with one {id}\n");
 	check_feeds_error("[a]\nkind = eforms\nurl = x\nquery = y\n",
 		"tenderlots: error: FILE:1: [a] query: only a ted feed has a query\n");
+	/* What TED would refuse, or what would defeat polling, named with
+	   the line of the query. */
+	check_feeds_error("[a]\nkind = ted\nurl = https://api.ted.europa.eu\n"
+		"query = buyer-country=SE AND place-of-performance=SE232\n",
+		"tenderlots: error: FILE:4: [a] query: buyer-country: 'SE' is a "
+		"two-letter country; TED names countries by three letters "
+		"(SWE)\n");
+	check_feeds_error("[a]\nkind = ted\nurl = https://api.ted.europa.eu\n"
+		"query = buyer-country IN (SWE NO)\n",
+		"tenderlots: error: FILE:4: [a] query: buyer-country: 'NO' is a "
+		"two-letter country; TED names countries by three letters "
+		"(NOR)\n");
+	check_feeds_error("[a]\nkind = ted\nurl = https://api.ted.europa.eu\n"
+		"query = (buyer-country=SWE OR buyer-country=NOR\n",
+		"tenderlots: error: FILE:4: [a] query: '(' at column 1 is never "
+		"closed\n");
+	check_feeds_error("[a]\nkind = ted\nurl = https://api.ted.europa.eu\n"
+		"query = buyer-country=SWE)\n",
+		"tenderlots: error: FILE:4: [a] query: ')' at column 18 has no "
+		"'('\n");
+	check_feeds_error("[a]\nkind = ted\nurl = https://api.ted.europa.eu\n"
+		"query = notice-title ~ \"städ AND buyer-country=SWE\n",
+		"tenderlots: error: FILE:4: [a] query: the quote at column 16 is "
+		"never closed\n");
+	check_feeds_error("[a]\nkind = ted\nurl = https://api.ted.europa.eu\n"
+		"query = \" \"\n",
+		"tenderlots: error: FILE:4: [a] query: the query is empty\n");
+	check_feeds_error("[a]\nkind = ted\nurl = https://api.ted.europa.eu\n"
+		"query = buyer-country=SWE SORT BY publication-date\n",
+		"tenderlots: error: FILE:4: [a] query: has a SORT BY of its own: "
+		"the feed sorts by publication number, newest first, to poll "
+		"from where it was\n");
 	/* A later feed is checked even when an earlier one lacks a key. */
 	check_feeds_error("[a]\nkind = eforms\n[b]\nkind = rss\nurl = x\nquery = y\n",
 		"tenderlots: error: FILE:1: [a] missing key 'url'\n"

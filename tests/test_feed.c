@@ -9,7 +9,9 @@
 #include <sqlite3.h>
 
 #include "feed.h"
+#include "health.h"
 #include "run.h"
+#include "ted.h"
 #include "test.h"
 #include "testutil.h"
 #include "testdb.h"
@@ -304,23 +306,81 @@ test_rss_entries(void)
 	teardown(&e);
 }
 
+/*
+ * A TED feed against the mock API: notices are root/ted-notices/PUB.xml,
+ * published on the dates given (PUB=YYYY-MM-DD, ...); the poll's clock
+ * (1795000000) is 18 November 2026.
+ */
+static struct feed_config
+ted_setup(struct env *e, char url[HTTPD_URL_MAX], char tmpl[HTTPD_URL_MAX])
+{
+	struct feed_config f = {
+		.name = "ted", .kind = FEED_TED, .query = "buyer-country=SWE",
+		.page_size = 2, .max_pages = 10, .first_days = 28, .rate = 100,
+	};
+
+	setup(e);
+	root_dir(e, "ted-notices");
+	f.url = httpd_url(&e->srv, "/ted", url);
+	f.notice_url = httpd_url(&e->srv, "/ted-notices/{id}.xml", tmpl);
+	return f;
+}
+
+/* Publishes notices: "PUB FIXTURE DATE" a line. */
+static void
+ted_publish(struct env *e, const char *lines)
+{
+	char pub[32], fixture[64], day[16], as[64], path[PATH_MAX * 2];
+	char *dates = NULL, *old;
+	struct buf json;
+	const char *p;
+	int n;
+
+	snprintf(path, sizeof path, "%s/ted-notices/dates.json", e->root);
+	buf_init(&json, 0);
+	old = read_text(path);
+	buf_adds(&json, old ? old : "{}");
+	free(old);
+	json.len--;	/* the closing brace */
+	for (p = lines; sscanf(p, "%31s %63s %15s%n", pub, fixture, day, &n) == 3; p += n) {
+		snprintf(as, sizeof as, "ted-notices/%s.xml", pub);
+		copy_fixture(e, fixture, as);
+		buf_printf(&json, "%s\"%s\": \"%s+01:00\"", json.len > 1 ? ", " : "",
+			   pub, day);
+	}
+	buf_adds(&json, "}");
+	write_text(path, buf_str(&json));
+	free(dates);
+	buf_release(&json);
+}
+
+/* A search body the mock API refuses with 400, saying want. */
+static void
+check_ted_refuses(struct env *e, const char *base, const char *body,
+		  const char *want)
+{
+	char url[HTTPD_URL_MAX + 32], err[512];
+	struct fetch_response r;
+
+	snprintf(url, sizeof url, "%s%s", base, TED_SEARCH_PATH);
+	fetch_response_init(&r, 64 * 1024);
+	CHECK(fetch_http(&(struct fetch_request){ .url = url, .post_body = body,
+			 .content_type = "application/json" }, &e->fp.fetch, &r,
+			 err, sizeof err) == FETCH_PERMFAIL);
+	CHECK(r.status == 400 && strstr(buf_str(&r.body), want) != NULL);
+	fetch_response_release(&r);
+}
+
 static void
 test_ted_search(void)
 {
 	struct env e;
 	char url[HTTPD_URL_MAX], tmpl[HTTPD_URL_MAX];
-	struct feed_config f = {
-		.name = "ted", .kind = FEED_TED,
-		.query = "buyer-country=SWE", .page_size = 2, .max_pages = 10,
-	};
+	struct feed_config f = ted_setup(&e, url, tmpl);
 
-	setup(&e);
-	root_dir(&e, "ted-notices");
-	copy_fixture(&e, "cn_24_minimal.xml", "ted-notices/100001-2026.xml");
-	copy_fixture(&e, "cn_24_open.xml", "ted-notices/100002-2026.xml");
-	copy_fixture(&e, "E3_minimal.xml", "ted-notices/100003-2026.xml");
-	f.url = httpd_url(&e.srv, "/ted", url);
-	f.notice_url = httpd_url(&e.srv, "/ted-notices/{id}.xml", tmpl);
+	ted_publish(&e, "100001-2026 cn_24_minimal.xml 2026-11-16\n"
+		    "100002-2026 cn_24_open.xml 2026-11-16\n"
+		    "100003-2026 E3_minimal.xml 2026-11-17\n");
 	CHECK(poll(&e, &f) == FEED_OK);
 	CHECK(e.in.counts.notices_new == 3);
 	CHECK(logged(&e, "POST\t/ted/v3/notices/search") == 2);
@@ -328,12 +388,204 @@ test_ted_search(void)
 	/* Published notices never change: the next poll fetches none. */
 	CHECK(poll(&e, &f) == FEED_OK);
 	CHECK(e.in.counts.notices_new == 0);
-	CHECK(logged(&e, "POST\t/ted/v3/notices/search") == 4);
 	CHECK(logged(&e, "GET\t/ted-notices/") == 3);
-	/* An API error fails the poll and says why. */
-	f.query = "bad query";
+	/* The mock is as strict as TED: keys it does not know, an ASC. */
+	check_ted_refuses(&e, url, "{\"query\": \"buyer-country=SWE\", \"fields\": "
+			  "[\"links\"], \"sortField\": \"publication-date\"}",
+			  "Unrecognized field \\\"sortField\\\"");
+	check_ted_refuses(&e, url, "{\"query\": \"buyer-country=SWE SORT BY "
+			  "publication-date ASC\", \"fields\": [\"links\"]}",
+			  "extraneous input 'ASC'");
+	check_ted_refuses(&e, url, "{\"query\": \"buyer-country=SWE\", \"fields\": "
+			  "[\"links\"], \"limit\": 500}", "limit: must be less");
+	/* TED's reason for a 400 is the poll's error, not only "HTTP 400". */
+	f.query = "buyer-country=SE";
 	CHECK(poll(&e, &f) == FEED_FAILED);
-	CHECK(strstr(e.err, "HTTP 400") != NULL);
+	CHECK(strstr(e.err, "TED refused the query: Unsupported value 'SE' "
+		     "for field 'buyer-country' (HTTP 400)") != NULL);
+	teardown(&e);
+}
+
+/*
+ * TED answers oldest first unless told: a poll that starts at page one
+ * of the whole archive reads notices of 2015 in the old format and never
+ * a new one. The feed reads newest first from a window of recent days,
+ * a poll cut short leaves the rest for the next, and the window then
+ * moves to the newest day read, less one for notices published late.
+ */
+static void
+test_ted_newest_first_from_mark(void)
+{
+	struct env e;
+	char url[HTTPD_URL_MAX], tmpl[HTTPD_URL_MAX];
+	struct feed_config f = ted_setup(&e, url, tmpl);
+
+	f.page_size = 2;
+	f.max_pages = 1;
+	root_file(&e, "ted-notices/100-2015.xml", "<TED_EXPORT/>");
+	root_file(&e, "ted-notices/101-2015.xml", "<TED_EXPORT/>");
+	root_file(&e, "ted-notices/dates.json", "{\"100-2015\": \"2015-01-05+01:00\", "
+		  "\"101-2015\": \"2015-01-06+01:00\"}");
+	ted_publish(&e, "200001-2026 cn_24_minimal.xml 2026-11-10\n"
+		    "200002-2026 cn_24_open.xml 2026-11-12\n"
+		    "200003-2026 E3_minimal.xml 2026-11-17\n");
+	CHECK(poll(&e, &f) == FEED_OK);
+	CHECK(e.in.counts.notices_new == 2 && e.in.counts.notices_rejected == 0);
+	CHECK(logged(&e, "GET\t/ted-notices/200003-2026.xml") == 1);
+	CHECK(logged(&e, "GET\t/ted-notices/200002-2026.xml") == 1);
+	CHECK(logged(&e, "-2015.xml") == 0);
+	/* cut short by max_pages: 10 to 12 November is still to read */
+	CHECK(db_query(e.db, "SELECT window_lo || '/' || window_hi || '/' || "
+		       "window_top = '20261021/20261112/20261117' FROM feed_state") == 1);
+	CHECK(poll(&e, &f) == FEED_OK);
+	CHECK(e.in.counts.notices_new == 1);
+	CHECK(logged(&e, "GET\t/ted-notices/200001-2026.xml") == 1);
+	CHECK(db_query(e.db, "SELECT window_lo = '20261116' AND window_hi IS NULL "
+		       "FROM feed_state") == 1);
+	/* One published late on the 17th and one on the 18th are found. */
+	ted_publish(&e, "200010-2026 cn_24_minimal.xml 2026-11-17\n"
+		    "200011-2026 cn_24_open.xml 2026-11-18\n");
+	f.max_pages = 5;
+	CHECK(poll(&e, &f) == FEED_OK);
+	CHECK(logged(&e, "GET\t/ted-notices/200010-2026.xml") == 1);
+	CHECK(logged(&e, "GET\t/ted-notices/200011-2026.xml") == 1);
+	CHECK(logged(&e, "GET\t/ted-notices/") == 5);
+	CHECK(db_query(e.db, "SELECT count(*) FROM quarantine") == 0);
+	CHECK(db_query(e.db, "SELECT window_lo = '20261117' FROM feed_state") == 1);
+	teardown(&e);
+}
+
+/* A page token TED no longer knows: the walk goes on below what it read. */
+static void
+test_ted_token_expires(void)
+{
+	struct env e;
+	char url[HTTPD_URL_MAX], tmpl[HTTPD_URL_MAX];
+	struct feed_config f = ted_setup(&e, url, tmpl);
+
+	f.rate = 4;
+	root_file(&e, "ted-mock.json", "{\"token_ttl\": 0.1}");
+	ted_publish(&e, "200001-2026 cn_24_minimal.xml 2026-11-10\n"
+		    "200002-2026 cn_24_open.xml 2026-11-12\n"
+		    "200003-2026 E3_minimal.xml 2026-11-17\n");
+	CHECK(poll(&e, &f) == FEED_OK);
+	CHECK(e.in.counts.notices_new == 3);
+	CHECK(logged(&e, "POST\t/ted/v3/notices/search\t-\t-\t400") == 1);
+	CHECK(logged(&e, "POST\t/ted/v3/notices/search\t-\t-\t200") == 2);
+	teardown(&e);
+}
+
+/*
+ * A 403 or 404 on a notice's XML (TED's firewall, a notice not yet
+ * served) is not the notice's fault: it waits, is tried again with a
+ * doubling backoff, and shows in status; only after three days is it
+ * given up and quarantined.
+ */
+static void
+test_ted_refused_notice_waits(void)
+{
+	struct env e;
+	char url[HTTPD_URL_MAX], tmpl[HTTPD_URL_MAX], *out = NULL;
+	struct feed_config f = ted_setup(&e, url, tmpl);
+	struct config *cfg = config_new();
+	size_t outlen;
+	FILE *mem;
+	int troubled;
+
+	root_file(&e, "ted-mock.json", "{\"fail\": {\"200002-2026\": [403, 403], "
+		  "\"200003-2026\": [404, 404, 404, 404, 404, 404, 404, 404, "
+		  "404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404, 404]}}");
+	ted_publish(&e, "200001-2026 cn_24_minimal.xml 2026-11-10\n"
+		    "200002-2026 cn_24_open.xml 2026-11-12\n"
+		    "200003-2026 E3_minimal.xml 2026-11-17\n");
+	CHECK(poll(&e, &f) == FEED_OK);
+	CHECK(e.in.counts.notices_new == 1);
+	CHECK(db_query(e.db, "SELECT count(*) FROM quarantine") == 0);
+	CHECK(db_query(e.db, "SELECT count(*) FROM feed_pending") == 2);
+	cfg->feeds = &f;
+	cfg->nfeeds = 1;
+	CHECK((mem = open_memstream(&out, &outlen)) != NULL);
+	CHECK(health_print(e.store, cfg, e.in.now, mem, &troubled) == 0);
+	fclose(mem);
+	CHECK(out && strstr(out, "\n  2 notices to fetch again, waiting since ") &&
+	      strstr(out, "HTTP 40"));
+	free(out);
+	cfg->feeds = NULL;
+	cfg->nfeeds = 0;
+	config_free(cfg);
+	/* not due yet: nothing is asked again */
+	CHECK(poll(&e, &f) == FEED_OK);
+	CHECK(logged(&e, "GET\t/ted-notices/200002-2026.xml") == 1);
+	/* due after a minute, refused once more, then after two it comes */
+	e.in.now += 60;
+	CHECK(poll(&e, &f) == FEED_OK);
+	CHECK(logged(&e, "GET\t/ted-notices/200002-2026.xml") == 2);
+	CHECK(e.in.counts.notices_new == 0);
+	e.in.now += 120;
+	CHECK(poll(&e, &f) == FEED_OK);
+	CHECK(e.in.counts.notices_new == 1);
+	CHECK(logged(&e, "GET\t/ted-notices/200002-2026.xml") == 3);
+	CHECK(db_query(e.db, "SELECT count(*) FROM feed_pending") == 1);
+	CHECK(db_query(e.db, "SELECT count(*) FROM quarantine") == 0);
+	/* three days of 404: given up, and quarantined with the reason */
+	e.in.now += 3 * 86400;
+	CHECK(poll(&e, &f) == FEED_OK);
+	CHECK(db_query(e.db, "SELECT count(*) FROM feed_pending") == 0);
+	CHECK(db_query(e.db, "SELECT count(*) FROM quarantine WHERE reason LIKE "
+		       "'given up after 4 attempts since %HTTP 404'") == 1);
+	teardown(&e);
+}
+
+/* A 429 stops the poll at once; the feed waits as long as TED asks. */
+static void
+test_ted_429_stops_the_poll(void)
+{
+	struct env e;
+	char url[HTTPD_URL_MAX], tmpl[HTTPD_URL_MAX];
+	struct feed_config f = ted_setup(&e, url, tmpl);
+
+	f.page_size = 1;
+	root_file(&e, "ted-mock.json", "{\"throttle_after\": 1, \"retry_after\": \"120\"}");
+	ted_publish(&e, "200001-2026 cn_24_minimal.xml 2026-11-10\n"
+		    "200002-2026 cn_24_open.xml 2026-11-12\n"
+		    "200003-2026 E3_minimal.xml 2026-11-17\n");
+	CHECK(poll(&e, &f) == FEED_FAILED);
+	CHECK(e.retry_after == 120);
+	CHECK(strstr(e.err, "TED asks to wait 120 s (HTTP 429") != NULL);
+	CHECK(e.in.counts.notices_new == 1);
+	CHECK(logged(&e, "POST\t/ted/v3/notices/search") == 2);
+	/* what it read is kept: the rest is below the 17th */
+	CHECK(db_query(e.db, "SELECT window_hi = '20261117' FROM feed_state") == 1);
+	teardown(&e);
+}
+
+/* Requests to TED are paced at the feed's rate: TED's limit is not hit. */
+static void
+test_ted_paced(void)
+{
+	struct env e;
+	char url[HTTPD_URL_MAX], tmpl[HTTPD_URL_MAX];
+	struct feed_config f = ted_setup(&e, url, tmpl);
+	struct timespec t0, t1;
+	double took;
+
+	f.page_size = 10;
+	f.rate = 4;
+	root_file(&e, "ted-mock.json", "{\"rate_limit\": 5}");
+	ted_publish(&e, "200001-2026 cn_24_minimal.xml 2026-11-10\n"
+		    "200002-2026 cn_24_open.xml 2026-11-12\n"
+		    "200003-2026 E3_minimal.xml 2026-11-13\n"
+		    "200004-2026 cn_24_minimal.xml 2026-11-14\n"
+		    "200005-2026 cn_24_open.xml 2026-11-15\n"
+		    "200006-2026 E3_minimal.xml 2026-11-16\n");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	CHECK(poll(&e, &f) == FEED_OK);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	took = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
+	CHECK(e.in.counts.notices_new + e.in.counts.notices_unchanged == 6);
+	CHECK(logged(&e, "\t429") == 0);
+	/* seven requests, a quarter of a second apart */
+	CHECK(took >= 1.45 && took < 5);
 	teardown(&e);
 }
 
@@ -412,6 +664,11 @@ main(void)
 	RUN(test_garbage_and_missing_at_urls);
 	RUN(test_rss_entries);
 	RUN(test_ted_search);
+	RUN(test_ted_newest_first_from_mark);
+	RUN(test_ted_token_expires);
+	RUN(test_ted_refused_notice_waits);
+	RUN(test_ted_429_stops_the_poll);
+	RUN(test_ted_paced);
 	RUN(test_hanging_feed_does_not_stop_the_others);
 	return test_done("feed");
 }

@@ -230,6 +230,10 @@ test_upgrade(void)
 	CHECK(db_query(after, "SELECT count(*) FROM notice"
 		       " WHERE publication = '758470-2026'") == 1);
 	CHECK(db_query(after, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
+	/* a feed polled before has no window yet: its next poll begins one */
+	CHECK(db_query(after, "SELECT count(*) FROM feed_state WHERE window_lo"
+		       " IS NOT NULL OR window_hi IS NOT NULL") == 0);
+	CHECK(db_query(after, "SELECT count(*) FROM feed_pending") == 0);
 	check_rows_kept(before, after);
 	rm_rf(dir);
 }
