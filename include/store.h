@@ -258,9 +258,9 @@ int store_meetings(struct store *s, time_t ends_after, int64_t id,
 		   struct meeting **out, size_t *n);
 void meetings_free(struct meeting *m, size_t n);
 /*
- * The meeting id as it was at sequence, before a change: *n is 0 when it
- * was not kept (changed before this was kept, or never). Free the array
- * with meetings_free.
+ * Meeting id as it was at sequence, before a change: *n is 1, or 0 when
+ * there is no such version (the meeting's current sequence, or a change
+ * made before versions were kept). Free the array with meetings_free.
  */
 int store_meeting_version(struct store *s, int64_t id, int sequence,
 			  struct meeting **out, size_t *n);
