@@ -85,8 +85,8 @@ int outbox_queue_address(struct outbox *o, const struct firm *f,
 			 time_t requested_at, time_t now);
 
 /*
- * A meeting's calendar file (iCalendar, METHOD:PUBLISH) as invitations
- * carry it and its public page offers it.
+ * A meeting's calendar file (iCalendar, ical.h: METHOD:PUBLISH, CANCEL once
+ * cancelled) as invitations carry it and its public page offers it.
  */
 int outbox_meeting_calendar(const struct outbox *o, const struct meeting *m,
 			    const char *lang, time_t now, struct buf *ics);

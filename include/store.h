@@ -256,7 +256,8 @@ int store_stop_notice(struct store *s, int64_t firm_id, const char *notice_id,
 
 /*
  * Information meetings. A change or a cancellation raises the meeting's
- * sequence, so every firm invited to an earlier sequence is mailed again.
+ * sequence, so every firm invited to an earlier sequence is mailed again;
+ * a change keeps the meeting as it was.
  */
 int store_put_meeting(struct store *s, const struct meeting *m, time_t now,
 		      int64_t *id);
@@ -271,6 +272,13 @@ int store_cancel_meeting(struct store *s, int64_t id, time_t now, int *found);
 int store_meetings(struct store *s, time_t ends_after, int64_t id,
 		   struct meeting **out, size_t *n);
 void meetings_free(struct meeting *m, size_t n);
+/*
+ * Meeting id as it was at sequence, before a change: *n is 1, or 0 when
+ * there is no such version (the meeting's current sequence, or a change
+ * made before versions were kept). Free the array with meetings_free.
+ */
+int store_meeting_version(struct store *s, int64_t id, int sequence,
+			  struct meeting **out, size_t *n);
 
 struct meeting_invite {
 	int64_t firm_id;

@@ -57,7 +57,9 @@ static const char *const known_fields[] = {
 	"days", "one_day",
 	"meeting_title", "starts", "ends", "location", "video_url",
 	"description", "registration_deadline", "capacity", "rsvp_url",
-	"meeting_url", "updated", "cancelled", "reminder",
+	"meeting_url", "updated", "cancelled", "reminder", "what_starts",
+	"what_ends", "what_location", "what_video_url", "what_capacity",
+	"what_registration_deadline",
 	"confirm_url", "pending", "new_email",
 	NULL
 };

@@ -110,6 +110,12 @@ check_event(const struct ical_event *ev)
 		return error("ical %s: invalid location", ev->uid);
 	if (ev->url && !token_ok(ev->url))
 		return error("ical %s: invalid URL", ev->uid);
+	if (ev->video_url && !token_ok(ev->video_url))
+		return error("ical %s: invalid video link", ev->uid);
+	if (ev->video_url && (!ev->video_label || !*ev->video_label ||
+			      !text_ok(ev->video_label, 0)))
+		return error("ical %s: missing or invalid video link label",
+			     ev->uid);
 	if (ev->organizer_name && !text_ok(ev->organizer_name, 0))
 		return error("ical %s: invalid organizer name", ev->uid);
 	if (!ev->organizer_email ||
@@ -175,15 +181,131 @@ add_time(icalcomponent *c, icalproperty *(*make)(struct icaltimetype),
 	return add_param(p, icalparameter_new_tzid(tzid), what);
 }
 
+/* The RRULE of obs without its UNTIL, as text; NULL if it has no UNTIL. */
+static char *
+rule_sans_until(icalcomponent *obs)
+{
+	icalproperty *p = icalcomponent_get_first_property(obs,
+							   ICAL_RRULE_PROPERTY);
+	struct icalrecurrencetype r;
+
+	if (!p)
+		return NULL;
+	r = icalproperty_get_rrule(p);
+	if (icaltime_is_null_time(r.until))
+		return NULL;
+	r.until = icaltime_null_time();
+	return icalrecurrencetype_as_string_r(&r);
+}
+
+static int
+same_offsets(icalcomponent *a, icalcomponent *b)
+{
+	icalproperty *af = icalcomponent_get_first_property(a,
+		ICAL_TZOFFSETFROM_PROPERTY);
+	icalproperty *at = icalcomponent_get_first_property(a,
+		ICAL_TZOFFSETTO_PROPERTY);
+	icalproperty *bf = icalcomponent_get_first_property(b,
+		ICAL_TZOFFSETFROM_PROPERTY);
+	icalproperty *bt = icalcomponent_get_first_property(b,
+		ICAL_TZOFFSETTO_PROPERTY);
+
+	return af && at && bf && bt &&
+	       icalproperty_get_tzoffsetfrom(af) ==
+	       icalproperty_get_tzoffsetfrom(bf) &&
+	       icalproperty_get_tzoffsetto(at) == icalproperty_get_tzoffsetto(bt);
+}
+
 /*
- * A copy of the zone's VTIMEZONE: the original is in libical's cache of
- * zones, shared by everything in the process. The copy's TZID drops
- * libical's "/freeassociation.sourceforge.net/" prefix, which only
- * libical resolves; clients look up the IANA name and fall back on the
- * rules given here.
+ * Whether b goes on with the rule a stops by (UNTIL): of the same kind,
+ * with the same offsets and rule, open-ended, from the year after at the
+ * latest. libical writes today's rules so, split where the zone files'
+ * 32-bit table ends, in 2037.
  */
 static int
-add_vtimezone(icalcomponent *cal, icaltimezone *zone, const char *tzid)
+continues(icalcomponent *a, icalcomponent *b, const char *rule)
+{
+	icalproperty *pa = icalcomponent_get_first_property(a,
+							    ICAL_RRULE_PROPERTY);
+	icalproperty *pb = icalcomponent_get_first_property(b,
+							    ICAL_RRULE_PROPERTY);
+	struct icalrecurrencetype rb;
+	char *text;
+	int same;
+
+	if (!pb || icalcomponent_isa(a) != icalcomponent_isa(b) ||
+	    !same_offsets(a, b) ||
+	    icalcomponent_get_dtstart(b).year >
+	    icalproperty_get_rrule(pa).until.year + 1)
+		return 0;
+	rb = icalproperty_get_rrule(pb);
+	if (!icaltime_is_null_time(rb.until))
+		return 0;
+	text = icalrecurrencetype_as_string_r(&rb);
+	same = text && strcmp(text, rule) == 0;
+	icalmemory_free_buffer(text);
+	return same;
+}
+
+/* More are left as they are: valid, only longer. */
+#define OBSERVANCES_MAX 32
+
+/*
+ * The observances from `from` on, and only those: libical writes every
+ * change since 1879, which Outlook is known to choke on. Truncated the
+ * way Outlook writes zones, a rule keeps its first DTSTART (1996 for
+ * Stockholm's October change), and a rule libical continues in a second
+ * observance is one open-ended observance, so today's rules are one
+ * STANDARD and one DAYLIGHT.
+ */
+static void
+current_rules(icalcomponent *vtz, time_t from)
+{
+	icaltimezone *utc = icaltimezone_get_utc_timezone();
+	icalcomponent *obs[OBSERVANCES_MAX], *c;
+	icalproperty *p;
+	struct icalrecurrencetype r;
+	size_t n = 0, i, j;
+	char *rule;
+
+	icaltimezone_truncate_vtimezone(vtz,
+		icaltime_from_timet_with_zone(from, 0, utc),
+		icaltime_null_time(), 1);
+	/* collected first: a component has one iterator over its children */
+	for (c = icalcomponent_get_first_component(vtz, ICAL_ANY_COMPONENT);
+	     c && n < OBSERVANCES_MAX;
+	     c = icalcomponent_get_next_component(vtz, ICAL_ANY_COMPONENT))
+		obs[n++] = c;
+	for (i = 0; i < n; i++) {
+		if (!obs[i] || !(rule = rule_sans_until(obs[i])))
+			continue;
+		for (j = 0; j < n; j++)
+			if (j != i && obs[j] && continues(obs[i], obs[j], rule))
+				break;
+		icalmemory_free_buffer(rule);
+		if (j == n)
+			continue;
+		p = icalcomponent_get_first_property(obs[i], ICAL_RRULE_PROPERTY);
+		r = icalproperty_get_rrule(p);
+		r.until = icaltime_null_time();
+		icalproperty_set_rrule(p, r);
+		icalcomponent_remove_component(vtz, obs[j]);
+		icalcomponent_free(obs[j]);
+		obs[j] = NULL;
+	}
+}
+
+/*
+ * A copy of the zone's VTIMEZONE with the rules from `from` on: the
+ * original is in libical's cache of zones, shared by everything in the
+ * process. The copy's TZID drops libical's
+ * "/freeassociation.sourceforge.net/" prefix, which only libical
+ * resolves; clients look up the IANA name and fall back on the rules
+ * given here.
+ */
+static int
+add_vtimezone(icalcomponent *cal, icaltimezone *zone, const char *tzid,
+	      time_t from)
 {
 	icalcomponent *vtz = icaltimezone_get_component(zone);
 	icalproperty *p;
@@ -199,8 +321,55 @@ add_vtimezone(icalcomponent *cal, icaltimezone *zone, const char *tzid)
 		return error("ical: VTIMEZONE for %s without TZID", tzid);
 	}
 	icalproperty_set_tzid(p, tzid);
+	current_rules(vtz, from);
 	icalcomponent_add_component(cal, vtz);
 	return 0;
+}
+
+/*
+ * The description, and the video link on a line of its own at its end:
+ * the one place every client shows, Outlook and Google included, which
+ * read neither CONFERENCE nor a second location.
+ */
+static int
+add_description(icalcomponent *event, const struct ical_event *ev)
+{
+	struct buf text;
+	int rc;
+
+	if (!ev->video_url)
+		return ev->description ?
+		       add_text(event,
+				icalproperty_new_description(ev->description),
+				ev->language, "DESCRIPTION") : 0;
+	buf_init(&text, 0);
+	rc = buf_printf(&text, "%s%s%s: %s",
+			ev->description ? ev->description : "",
+			ev->description ? "\n\n" : "", ev->video_label,
+			ev->video_url);
+	if (rc < 0)
+		error("ical %s: out of memory", ev->uid);
+	else
+		rc = add_text(event, icalproperty_new_description(buf_str(&text)),
+			      ev->language, "DESCRIPTION");
+	buf_release(&text);
+	return rc;
+}
+
+/* RFC 7986 CONFERENCE, which Apple Calendar and Thunderbird offer to join. */
+static int
+add_conference(icalcomponent *event, const struct ical_event *ev)
+{
+	icalproperty *p = icalproperty_new_conference(ev->video_url);
+
+	if (add(event, p, "CONFERENCE") < 0 ||
+	    add_param(p, icalparameter_new_value(ICAL_VALUE_URI),
+		      "CONFERENCE") < 0 ||
+	    add_param(p, icalparameter_new_feature(ICAL_FEATURE_VIDEO),
+		      "CONFERENCE") < 0)
+		return -1;
+	return add_param(p, icalparameter_new_label(ev->video_label),
+			 "CONFERENCE");
 }
 
 static int
@@ -211,7 +380,7 @@ add_event(icalcomponent *cal, const struct ical_event *ev, icaltimezone *zone)
 	char mailto[sizeof "mailto:" + ADDR_MAX];
 	icalcomponent *event;
 	icalproperty *p;
-	const char *lang = ev->language;
+	const char *lang = ev->language, *where;
 
 	event = icalcomponent_new(ICAL_VEVENT_COMPONENT);
 	if (!event)
@@ -235,15 +404,16 @@ add_event(icalcomponent *cal, const struct ical_event *ev, icaltimezone *zone)
 	    add_text(event, icalproperty_new_summary(ev->summary), lang,
 		     "SUMMARY") < 0)
 		return -1;
-	if (ev->description &&
-	    add_text(event, icalproperty_new_description(ev->description),
-		     lang, "DESCRIPTION") < 0)
+	if (add_description(event, ev) < 0)
 		return -1;
-	if (ev->location &&
-	    add_text(event, icalproperty_new_location(ev->location), lang,
-		     "LOCATION") < 0)
+	/* a room, where there is one, is where the meeting is */
+	where = ev->location ? ev->location : ev->video_url;
+	if (where && add_text(event, icalproperty_new_location(where), lang,
+			      "LOCATION") < 0)
 		return -1;
 	if (ev->url && add(event, icalproperty_new_url(ev->url), "URL") < 0)
+		return -1;
+	if (ev->video_url && add_conference(event, ev) < 0)
 		return -1;
 	snprintf(mailto, sizeof mailto, "mailto:%s", ev->organizer_email);
 	p = icalproperty_new_organizer(mailto);
@@ -255,8 +425,15 @@ add_event(icalcomponent *cal, const struct ical_event *ev, icaltimezone *zone)
 	return 0;
 }
 
+const char *
+ical_content_type(int cancelled)
+{
+	return cancelled ? "text/calendar; charset=utf-8; method=CANCEL" :
+			   "text/calendar; charset=utf-8; method=PUBLISH";
+}
+
 int
-ical_publish(const struct ical_event *ev, struct buf *out)
+ical_calendar(const struct ical_event *ev, struct buf *out)
 {
 	icalcomponent *cal;
 	icaltimezone *zone;
@@ -273,10 +450,13 @@ ical_publish(const struct ical_event *ev, struct buf *out)
 		return ical_failed("VCALENDAR");
 	if (add(cal, icalproperty_new_prodid(PRODID), "PRODID") < 0 ||
 	    add(cal, icalproperty_new_version("2.0"), "VERSION") < 0 ||
-	    add(cal, icalproperty_new_method(ICAL_METHOD_PUBLISH), "METHOD") < 0)
+	    add(cal, icalproperty_new_method(ev->cancelled ? ICAL_METHOD_CANCEL :
+					     ICAL_METHOD_PUBLISH),
+		"METHOD") < 0)
 		goto out;
 	if (zone != icaltimezone_get_utc_timezone() &&
-	    add_vtimezone(cal, zone, ev->tzid) < 0)
+	    add_vtimezone(cal, zone, ev->tzid,
+			  ev->stamp < ev->start ? ev->stamp : ev->start) < 0)
 		goto out;
 	if (add_event(cal, ev, zone) < 0)
 		goto out;

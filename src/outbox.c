@@ -905,25 +905,99 @@ outbox_meeting_calendar(const struct outbox *o, const struct meeting *m,
 			.stamp = now,
 			.summary = m->title,
 			.description = m->description,
-			.location = m->location ? m->location : m->video_url,
+			.location = m->location,
 			.url = buf_str(&page),
+			.video_url = m->video_url,
+			.video_label = is_english(lang) ? "Video link" :
+				       "Videolänk",
 			.organizer_name = o->cfg->service_name,
 			.organizer_email = organizer_addr,
 			.language = is_english(lang) ? "en" : "sv",
 		};
 
-		rc = ical_publish(&ev, ics);
+		rc = ical_calendar(&ev, ics);
 	}
 out:
 	buf_release(&page);
 	return rc;
 }
 
-/* The fields of an invitation, and its calendar file. */
+/* A line of what changed in a meeting, its old and new to be set. */
+static struct tpl_vars *
+meeting_change(struct tpl_vars *v, const char *what)
+{
+	struct tpl_vars *c = tpl_add(v, "changes");
+	char flag[64];
+
+	snprintf(flag, sizeof flag, "what_%s", what);
+	return c && tpl_set(c, flag, "1") == 0 ? c : NULL;
+}
+
+/* old and new are NULL for none. */
+static int
+change_text(struct tpl_vars *v, const char *what, const char *old,
+	    const char *new)
+{
+	struct tpl_vars *c;
+
+	if (old && new ? strcmp(old, new) == 0 : old == new)
+		return 0;
+	return (c = meeting_change(v, what)) && tpl_set(c, "old", old) == 0 &&
+	       tpl_set(c, "new", new) == 0 ? 0 : -1;
+}
+
+static int
+change_time(struct tpl_vars *v, const char *what, int has_old, time_t old,
+	    int has_new, time_t new, const char *lang)
+{
+	struct tpl_vars *c;
+
+	if (has_old == has_new && (!has_old || old == new))
+		return 0;
+	return (c = meeting_change(v, what)) &&
+	       (!has_old || alert_set_time(c, "old", old, lang) == 0) &&
+	       (!has_new || alert_set_time(c, "new", new, lang) == 0) ? 0 : -1;
+}
+
+/*
+ * What changed since was, the version a firm was sent, old and new: the
+ * times, the place, the video link, the seats and the registration
+ * deadline; the new description is in the mail as it is.
+ */
+static int
+set_meeting_changes(struct tpl_vars *v, const struct meeting *was,
+		    const struct meeting *m, const char *lang)
+{
+	char old_seats[24] = "", new_seats[24] = "";
+
+	if (was->capacity > 0)
+		snprintf(old_seats, sizeof old_seats, "%ld", was->capacity);
+	if (m->capacity > 0)
+		snprintf(new_seats, sizeof new_seats, "%ld", m->capacity);
+	return change_text(v, "title", was->title, m->title) < 0 ||
+	       change_time(v, "starts", 1, was->start, 1, m->start, lang) < 0 ||
+	       change_time(v, "ends", 1, was->end, 1, m->end, lang) < 0 ||
+	       change_text(v, "location", was->location, m->location) < 0 ||
+	       change_text(v, "video_url", was->video_url, m->video_url) < 0 ||
+	       change_text(v, "capacity", *old_seats ? old_seats : NULL,
+			   *new_seats ? new_seats : NULL) < 0 ||
+	       change_time(v, "registration_deadline",
+			   was->has_registration_deadline,
+			   was->registration_deadline,
+			   m->has_registration_deadline,
+			   m->registration_deadline, lang) < 0 ? -1 : 0;
+}
+
+/*
+ * The fields of an invitation, and its calendar file; was, the version
+ * of an update's firm, says what changed (NULL for an invitation, a
+ * reminder, or a version not kept).
+ */
 static int
 set_meeting(const struct outbox *o, struct tpl_vars *v, const struct firm *f,
-	    const struct meeting *m, const struct stored_notice *notice,
-	    int updated, time_t now, struct buf *ics)
+	    const struct meeting *m, const struct meeting *was,
+	    const struct stored_notice *notice, int updated, time_t now,
+	    struct buf *ics)
 {
 	struct alert_links links = links_for(o, now);
 	char object[32];
@@ -939,6 +1013,7 @@ set_meeting(const struct outbox *o, struct tpl_vars *v, const struct firm *f,
 	      tpl_set(v, "rsvp_url", buf_str(&rsvp)) < 0)) ||
 	    (m->cancelled && tpl_set(v, "cancelled", "1") < 0) ||
 	    (updated && tpl_set(v, "updated", "1") < 0) ||
+	    (was && set_meeting_changes(v, was, m, f->language) < 0) ||
 	    alert_set_firm(v, o->cfg->service_name, &links, f) < 0 ||
 	    tpl_set(v, "meeting_title", m->title) < 0 ||
 	    tpl_set(v, "meeting_url", buf_str(&page)) < 0 ||
@@ -968,9 +1043,9 @@ enum meeting_mail { INVITATION, UPDATE, REMINDER };
 
 static int
 queue_invitation(const struct outbox *o, const struct firm *f,
-		 const struct meeting *m, const struct stored_notice *notice,
-		 enum meeting_mail what, time_t now, unsigned *queued,
-		 unsigned *failed)
+		 const struct meeting *m, const struct meeting *was,
+		 const struct stored_notice *notice, enum meeting_mail what,
+		 time_t now, unsigned *queued, unsigned *failed)
 {
 	struct tpl_vars *v = tpl_vars_new();
 	struct buf ics;
@@ -990,15 +1065,15 @@ queue_invitation(const struct outbox *o, const struct firm *f,
 			 (long long)m->id, m->sequence, f->orgnr);
 	{
 		struct mail_attachment at = {
-			"text/calendar; charset=utf-8; method=PUBLISH",
+			ical_content_type(m->cancelled),
 			is_english(f->language) ? "invitation.ics" : "inbjudan.ics",
 			NULL, 0
 		};
 		struct mail_job job = { key, ALERT_MEETING, v, &at, 1, NULL, 0,
 					m->start, 0 };
 
-		job.unfilled = set_meeting(o, v, f, m, notice, what == UPDATE,
-					   now, &ics) < 0 ||
+		job.unfilled = set_meeting(o, v, f, m, was, notice,
+					   what == UPDATE, now, &ics) < 0 ||
 			       (what == REMINDER &&
 				tpl_set(v, "reminder", "1") < 0);
 		at.data = ics.data;
@@ -1033,9 +1108,10 @@ queue_meeting(const struct outbox *o, const struct firm_list *firms,
 {
 	struct meeting_invite *inv = NULL, *found, probe;
 	struct stored_notice *notice = NULL;
+	struct meeting *was = NULL;
 	int64_t *matched = NULL;
-	size_t ninv = 0, nmatched = 0, i;
-	int rc = -1;
+	size_t ninv = 0, nmatched = 0, nwas, i;
+	int one, rc = -1;
 
 	if (store_meeting_invites(o->store, m->id, &inv, &ninv) < 0 ||
 	    (m->notice_id &&
@@ -1053,8 +1129,17 @@ queue_meeting(const struct outbox *o, const struct firm_list *firms,
 		    !(in_category(o, f, m->category) ||
 		      has_id(matched, nmatched, f->id)))
 			continue;
-		if (queue_invitation(o, f, m, notice, found ? UPDATE : INVITATION,
-				     now, queued, failed) < 0)
+		nwas = 0;
+		if (found && !m->cancelled &&
+		    store_meeting_version(o->store, m->id, found->sequence,
+					  &was, &nwas) < 0)
+			goto out;
+		one = queue_invitation(o, f, m, nwas ? was : NULL, notice,
+				       found ? UPDATE : INVITATION, now, queued,
+				       failed);
+		meetings_free(was, nwas);
+		was = NULL;
+		if (one < 0)
 			goto out;
 	}
 	rc = 0;
@@ -1091,7 +1176,7 @@ queue_meeting_reminders(const struct outbox *o, const struct firm_list *firms,
 		if (store_message_exists(o->store, key, &exists) < 0)
 			goto out;
 		if (!exists &&
-		    queue_invitation(o, f, m, NULL, REMINDER, now, queued,
+		    queue_invitation(o, f, m, NULL, NULL, REMINDER, now, queued,
 				     failed) < 0)
 			goto out;
 	}

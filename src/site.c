@@ -18,6 +18,7 @@
 #include "codes.h"
 #include "cpv.h"
 #include "form.h"
+#include "ical.h"
 #include "ini.h"
 #include "json.h"
 #include "log.h"
@@ -1052,7 +1053,7 @@ meeting_ics(struct visit *vi, const char *number)
 				    &vi->res->body) < 0) {
 		store_failed(vi);
 	} else {
-		vi->res->content_type = "text/calendar; charset=utf-8; method=PUBLISH";
+		vi->res->content_type = ical_content_type(m->cancelled);
 		snprintf(vi->res->filename, sizeof vi->res->filename,
 			 "meeting-%lld.ics", (long long)m->id);
 	}

@@ -439,6 +439,28 @@ static const char *const migrations[] = {
 	" next_try INTEGER NOT NULL,"
 	" last_error TEXT NOT NULL,"
 	" PRIMARY KEY (feed, item));",
+
+	/*
+	 * 16: a meeting as each earlier sequence had it, kept when it is
+	 * changed, so the update tells a firm what changed since the
+	 * version it was sent.
+	 */
+	"CREATE TABLE meeting_version ("
+	" meeting INTEGER NOT NULL REFERENCES meeting (id) ON DELETE CASCADE,"
+	" sequence INTEGER NOT NULL,"
+	" title TEXT NOT NULL,"
+	" description TEXT,"
+	" notice_id TEXT,"
+	" category TEXT,"
+	" starts_at INTEGER NOT NULL,"
+	" ends_at INTEGER NOT NULL,"
+	" timezone TEXT NOT NULL,"
+	" location TEXT,"
+	" video_url TEXT,"
+	" capacity INTEGER,"
+	" registration_deadline INTEGER,"
+	" organizer TEXT,"
+	" PRIMARY KEY (meeting, sequence));",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -511,6 +533,8 @@ enum stmt_id {
 	ST_MEETING_INSERT,
 	ST_MEETING_UPDATE,
 	ST_MEETING_CANCEL,
+	ST_MEETING_KEEP_VERSION,
+	ST_MEETING_VERSION,
 	ST_MEETINGS,
 	ST_MEETING_INVITES,
 	ST_MEETING_INVITED,
@@ -1098,6 +1122,20 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_MEETING_CANCEL] =
 	"UPDATE meeting SET cancelled = 1, sequence = sequence + 1,"
 	" updated_at = ?2 WHERE id = ?1 AND cancelled = 0",
+	[ST_MEETING_KEEP_VERSION] =
+	"INSERT OR REPLACE INTO meeting_version (meeting, sequence, title,"
+	" description, notice_id, category, starts_at, ends_at, timezone,"
+	" location, video_url, capacity, registration_deadline, organizer)"
+	" SELECT id, sequence, title, description, notice_id, category,"
+	" starts_at, ends_at, timezone, location, video_url, capacity,"
+	" registration_deadline, organizer FROM meeting"
+	" WHERE id = ?1 AND cancelled = 0",
+	/* in the columns and order of ST_MEETINGS, for read_meeting() */
+	[ST_MEETING_VERSION] =
+	"SELECT meeting, title, description, notice_id, category, starts_at,"
+	" ends_at, timezone, location, video_url, capacity,"
+	" registration_deadline, organizer, sequence, 0 FROM meeting_version"
+	" WHERE meeting = ?1 AND sequence = ?2",
 	[ST_MEETINGS] =
 	"SELECT id, title, description, notice_id, category, starts_at,"
 	" ends_at, timezone, location, video_url, capacity,"
@@ -2595,11 +2633,23 @@ store_change_meeting(struct store *s, int64_t id, const struct meeting *m,
 {
 	sqlite3_stmt *st;
 
-	if (!(st = stmt(s, ST_MEETING_UPDATE)))
+	if (store_begin(s) < 0)
 		return -1;
+	if (!(st = stmt(s, ST_MEETING_KEEP_VERSION)))
+		goto fail;
+	sqlite3_bind_int64(st, 1, id);
+	if (step_done(s, st, "keep the meeting as it was") < 0 ||
+	    !(st = stmt(s, ST_MEETING_UPDATE)))
+		goto fail;
 	bind_meeting(st, m, now);
 	sqlite3_bind_int64(st, 14, id);
-	return step_changed(s, st, "change meeting", found);
+	if (step_changed(s, st, "change meeting", found) < 0 ||
+	    store_commit(s) < 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(s);
+	return -1;
 }
 
 int
@@ -2668,6 +2718,20 @@ store_meetings(struct store *s, time_t ends_after, int64_t id,
 		sqlite3_bind_int64(st, 2, id);
 	return collect(s, st, sizeof **out, read_meeting, release_meetings,
 		       (void **)out, n, "list meetings");
+}
+
+int
+store_meeting_version(struct store *s, int64_t id, int sequence,
+		      struct meeting **out, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_MEETING_VERSION)))
+		return -1;
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int(st, 2, sequence);
+	return collect(s, st, sizeof **out, read_meeting, release_meetings,
+		       (void **)out, n, "read an earlier version of a meeting");
 }
 
 static int

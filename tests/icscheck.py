@@ -8,6 +8,8 @@ written as \\\\, \\r and \\n; absent properties are left out.
     vtimezones          the TZIDs of the VTIMEZONEs, space-separated
     vevents             how many VEVENTs
     uid, sequence, status, summary, description, location, url
+    conference          the CONFERENCE (RFC 7986) value, then its VALUE,
+                        FEATURE and LABEL as conference-value and so on
     language            the LANGUAGE of SUMMARY, DESCRIPTION and LOCATION,
                         space-separated
     organizer, organizer-cn
@@ -18,7 +20,13 @@ written as \\\\, \\r and \\n; absent properties are left out.
     dtstart-vtimezone   the instant by the rules of the file's own
                         VTIMEZONE for that TZID (what clients that do not
                         know the name use)
-    (and the same three for dtend)
+    dtstart-to-tz       the instant by icalendar's own reading of that
+                        VTIMEZONE, Timezone.to_tz(), which refuses what a
+                        strict reader does (an UNTIL in UTC with a local
+                        DTSTART); "refused" then
+    (and the same four for dtend)
+    observances         each STANDARD and DAYLIGHT of that VTIMEZONE as
+                        KIND/DTSTART/RRULE, space-separated
 """
 import datetime
 import itertools
@@ -88,6 +96,18 @@ def by_vtimezone(changes, wall):
     return iso(min(found)) if found else "gap"
 
 
+def to_tz_instant(vtz, wall):
+    try:
+        return iso(vtz.to_tz().localize(wall))
+    except ValueError:
+        return "refused"
+
+
+def observance(obs):
+    rule = obs["RRULE"].to_ical().decode() if "RRULE" in obs else "-"
+    return "%s/%s/%s" % (obs.name, obs["DTSTART"].to_ical().decode(), rule)
+
+
 def main(path):
     with open(path, "rb") as f:
         cal = icalendar.Calendar.from_ical(f.read())
@@ -108,6 +128,12 @@ def main(path):
                  "LOCATION", "URL"):
         if name in ev:
             put(name.lower(), ev[name])
+    if "CONFERENCE" in ev:
+        put("conference", ev["CONFERENCE"])
+        for param in ("VALUE", "FEATURE", "LABEL"):
+            if param in ev["CONFERENCE"].params:
+                put("conference-" + param.lower(),
+                    ev["CONFERENCE"].params[param])
     put("language", " ".join(
         ev[n].params.get("LANGUAGE", "-")
         for n in ("SUMMARY", "DESCRIPTION", "LOCATION") if n in ev))
@@ -129,6 +155,10 @@ def main(path):
             wall = ev[name].dt.replace(tzinfo=None)
             put(name.lower() + "-vtimezone",
                 by_vtimezone(onsets(zones[tzid]), wall))
+            put(name.lower() + "-to-tz", to_tz_instant(zones[tzid], wall))
+    for tzid, vtz in zones.items():
+        put("observances", " ".join(observance(obs)
+                                    for obs in vtz.subcomponents))
     for name, value in fields:
         print("%s: %s" % (name, value))
 

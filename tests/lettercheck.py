@@ -5,8 +5,11 @@ prints what the C test checks, one "key: value" per line:
 
     to, subject, bcc (how many Bcc fields), defects, parts (content types)
     text: / html: the decoded bodies, each ended by a line "."
+    ics-part-method (the calendar part's Content-Type method=),
     ics-method, ics-uid, ics-sequence, ics-status, ics-start, ics-end
-    (UTC, ISO 8601), ics-tzid, ics-summary, ics-location, ics-organizer
+    (UTC, ISO 8601), ics-tzid, ics-summary, ics-location, ics-organizer,
+    ics-description (LF as \\n), ics-conference, ics-observances (as
+    icscheck.py prints them)
 """
 import sys
 from datetime import timezone
@@ -14,6 +17,8 @@ from email import policy
 from email.parser import BytesParser
 
 import icalendar
+
+from icscheck import escape, observance
 
 with open(sys.argv[1], "rb") as f:
     msg = BytesParser(policy=policy.default).parse(f)
@@ -41,6 +46,7 @@ for att in msg.iter_attachments():
     if att.get_content_type() != "text/calendar":
         continue
     cal = icalendar.Calendar.from_ical(att.get_payload(decode=True))
+    print("ics-part-method:", att.get_param("method"))
     print("ics-method:", cal["METHOD"])
     for ev in cal.walk("VEVENT"):
         start = ev.decoded("DTSTART")
@@ -54,5 +60,10 @@ for att in msg.iter_attachments():
         print("ics-summary:", ev["SUMMARY"])
         print("ics-location:", ev.get("LOCATION", ""))
         print("ics-organizer:", ev["ORGANIZER"])
+        print("ics-description:", escape(ev.get("DESCRIPTION", "")))
+        print("ics-conference:", ev.get("CONFERENCE", ""))
     print("ics-timezones:",
           " ".join(str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")))
+    print("ics-observances:", " ".join(
+        observance(obs) for tz in cal.walk("VTIMEZONE")
+        for obs in tz.subcomponents))

@@ -2,7 +2,9 @@
  * iCalendar invitations: read back by libical and by Python's icalendar
  * package (tests/icscheck.py, run from the project root), so the times
  * are checked against instants worked out by hand, by two parsers, and
- * through the VTIMEZONE in the file as well as the zone's name.
+ * through the VTIMEZONE in the file as well as the zone's name, by our
+ * reading of its rules and by icalendar's own, which refuses what a
+ * strict reader does.
  */
 #define _XOPEN_SOURCE 700
 
@@ -262,7 +264,10 @@ check_libical(const char *ics, const struct ical_event *ev,
 			icalcomponent_free(p.cal);
 		return;
 	}
-	CHECK(icalcomponent_get_method(p.cal) == ICAL_METHOD_PUBLISH);
+	CHECK(icalcomponent_get_method(p.cal) ==
+	      (ev->cancelled ? ICAL_METHOD_CANCEL : ICAL_METHOD_PUBLISH));
+	/* RFC 5546's restrictions for the method, as libical reads them */
+	CHECK(icalrestriction_check(p.cal) == 1);
 	CHECK_STR(icalproperty_get_prodid(icalcomponent_get_first_property(
 		p.cal, ICAL_PRODID_PROPERTY)), "-//tenderlots//tenderlots//SV");
 	CHECK_STR(icalproperty_get_version(icalcomponent_get_first_property(
@@ -305,7 +310,7 @@ check_python(const char *ics, const struct ical_event *ev,
 	char *desc = escaped(ev->description), seq[16];
 
 	CHECK(py_check(ics, &f) == 0);
-	CHECK_STR(field(&f, "method"), "PUBLISH");
+	CHECK_STR(field(&f, "method"), ev->cancelled ? "CANCEL" : "PUBLISH");
 	CHECK_STR(field(&f, "version"), "2.0");
 	CHECK_STR(field(&f, "prodid"), "-//tenderlots//tenderlots//SV");
 	CHECK_STR(field(&f, "vtimezones"), tzid ? tzid : "");
@@ -330,6 +335,9 @@ check_python(const char *ics, const struct ical_event *ev,
 		CHECK_STR(field(&f, "dtend-tzid"), tzid);
 		CHECK_STR(field(&f, "dtstart-vtimezone"), w->start);
 		CHECK_STR(field(&f, "dtend-vtimezone"), w->end);
+		/* icalendar's own reading refuses libical's whole history */
+		CHECK_STR(field(&f, "dtstart-to-tz"), w->start);
+		CHECK_STR(field(&f, "dtend-to-tz"), w->end);
 	} else {
 		CHECK(field(&f, "dtstart-tzid") == NULL);
 		CHECK(field(&f, "dtstart-vtimezone") == NULL);
@@ -348,7 +356,7 @@ check_when(const struct when *w)
 
 	sample(&ev, w);
 	buf_init(&b, 0);
-	CHECK(ical_publish(&ev, &b) == 0);
+	CHECK(ical_calendar(&ev, &b) == 0);
 	CHECK(lines_ok(b.data, b.len));
 	/* as written: a TZID with a "Z" time is a reader's guess */
 	snprintf(line, sizeof line, "\r\nDTSTART%s%s:%s\r\n",
@@ -367,10 +375,52 @@ check_when(const struct when *w)
 	buf_release(&b);
 }
 
+/*
+ * Today's rules, as Outlook writes zones: one DAYLIGHT and one STANDARD,
+ * each from its first year and without end; not 1879 onwards.
+ */
 static void
 test_winter_stockholm(void)
 {
+	struct ical_event ev;
+	struct fields f;
+	struct buf b;
+
 	check_when(&whens[0]);
+	sample(&ev, &whens[0]);
+	buf_init(&b, 0);
+	CHECK(ical_calendar(&ev, &b) == 0);
+	CHECK(py_check(buf_str(&b), &f) == 0);
+	CHECK_STR(field(&f, "observances"),
+		  "DAYLIGHT/19810329T020000/FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3 "
+		  "STANDARD/19961027T030000/FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10");
+	CHECK(strstr(buf_str(&b), "1879") == NULL);
+	free(f.text);
+	buf_release(&b);
+}
+
+/* A zone that has no summer time now: one STANDARD. */
+static void
+test_zone_without_summer_time(void)
+{
+	static const struct when tokyo = {
+		"Asia/Tokyo", "2027-01-14T01:00:00Z", "2027-01-14T02:00:00Z",
+		"20270114T100000", "20270114T110000", 32400, 32400
+	};
+	struct ical_event ev;
+	struct fields f;
+	struct buf b;
+
+	check_when(&tokyo);
+	sample(&ev, &tokyo);
+	buf_init(&b, 0);
+	CHECK(ical_calendar(&ev, &b) == 0);
+	CHECK(py_check(buf_str(&b), &f) == 0);
+	CHECK(field(&f, "observances") &&
+	      strncmp(field(&f, "observances"), "STANDARD/", 9) == 0 &&
+	      !strchr(field(&f, "observances"), ' '));
+	free(f.text);
+	buf_release(&b);
 }
 
 static void
@@ -396,11 +446,63 @@ test_cancelled(void)
 	ev.cancelled = 1;
 	ev.sequence = 3;
 	buf_init(&b, 0);
-	CHECK(ical_publish(&ev, &b) == 0);
+	CHECK(ical_calendar(&ev, &b) == 0);
 	CHECK(strstr(buf_str(&b), "\r\nSTATUS:CANCELLED\r\n") != NULL);
 	CHECK(strstr(buf_str(&b), "\r\nSEQUENCE:3\r\n") != NULL);
+	/* so calendars remove it, and the MIME part says the same */
+	CHECK(strstr(buf_str(&b), "\r\nMETHOD:CANCEL\r\n") != NULL);
+	CHECK_STR(ical_content_type(1),
+		  "text/calendar; charset=utf-8; method=CANCEL");
+	CHECK_STR(ical_content_type(0),
+		  "text/calendar; charset=utf-8; method=PUBLISH");
 	check_libical(buf_str(&b), &ev, &whens[0]);
 	check_python(buf_str(&b), &ev, &whens[0]);
+	buf_release(&b);
+}
+
+/*
+ * A room and a video link: LOCATION is the room, and the link is the
+ * CONFERENCE and the description's last line; with no room, the link is
+ * the LOCATION too.
+ */
+static void
+test_room_and_video(void)
+{
+	static const char link[] = "https://meet.exempelkommun.se/j/42?pwd=x";
+	struct ical_event ev;
+	struct parsed p;
+	struct fields f;
+	struct buf b;
+
+	sample(&ev, &whens[0]);
+	ev.video_url = link;
+	ev.video_label = "Videolänk";
+	buf_init(&b, 0);
+	CHECK(ical_calendar(&ev, &b) == 0);
+	CHECK(lines_ok(b.data, b.len));
+	CHECK(parse(buf_str(&b), &p) == 0 && icalrestriction_check(p.cal) == 1);
+	if (p.cal)
+		icalcomponent_free(p.cal);
+	CHECK(py_check(buf_str(&b), &f) == 0);
+	CHECK_STR(field(&f, "location"), location);
+	CHECK_STR(field(&f, "conference"), link);
+	CHECK_STR(field(&f, "conference-value"), "URI");
+	CHECK_STR(field(&f, "conference-feature"), "VIDEO");
+	CHECK_STR(field(&f, "conference-label"), "Videolänk");
+	CHECK_STR(field(&f, "description"), "Välkommen!\\nVi går igenom "
+		  "förfrågningsunderlaget.\\n\\nVideolänk: "
+		  "https://meet.exempelkommun.se/j/42?pwd=x");
+	free(f.text);
+
+	ev.location = ev.description = NULL;
+	buf_reset(&b);
+	CHECK(ical_calendar(&ev, &b) == 0);
+	CHECK(py_check(buf_str(&b), &f) == 0);
+	CHECK_STR(field(&f, "location"), link);
+	CHECK_STR(field(&f, "conference"), link);
+	CHECK_STR(field(&f, "description"),
+		  "Videolänk: https://meet.exempelkommun.se/j/42?pwd=x");
+	free(f.text);
 	buf_release(&b);
 }
 
@@ -436,7 +538,7 @@ test_long_text_folds_and_survives(void)
 		ev.location = "https://meet.exempelkommun.se/j/123456789?pwd=abc,"
 			      "def;ghi&lang=sv-SE&ref=informationsmöte-om-målning";
 		buf_reset(&b);
-		CHECK(ical_publish(&ev, &b) == 0);
+		CHECK(ical_calendar(&ev, &b) == 0);
 		CHECK(lines_ok(b.data, b.len));
 		CHECK(strstr(buf_str(&b), "\r\n ") != NULL);
 		check_libical(buf_str(&b), &ev, &whens[0]);
@@ -460,7 +562,7 @@ test_optional_fields(void)
 	ev.language = NULL;
 	buf_init(&b, 0);
 	buf_adds(&b, "kept");
-	CHECK(ical_publish(&ev, &b) == 0);
+	CHECK(ical_calendar(&ev, &b) == 0);
 	CHECK(strncmp(buf_str(&b), "keptBEGIN:VCALENDAR\r\n", 21) == 0);
 	CHECK(lines_ok(b.data + 4, b.len - 4));
 	CHECK(py_check(buf_str(&b) + 4, &f) == 0);
@@ -489,7 +591,7 @@ check_refused(const struct ical_event *ev, const char *why)
 	buf_init(&b, 0);
 	buf_adds(&b, "kept");
 	capture_start(&cap, 2);
-	rc = ical_publish(ev, &b);
+	rc = ical_calendar(ev, &b);
 	msg = capture_end(&cap);
 	if (rc != -1)
 		fprintf(stderr, "  accepted: %s\n", why);
@@ -513,7 +615,7 @@ test_full_buffer(void)
 	buf_init(&b, 1000);
 	buf_adds(&b, "kept");
 	capture_start(&cap, 2);
-	CHECK(ical_publish(&ev, &b) == -1);
+	CHECK(ical_calendar(&ev, &b) == -1);
 	msg = capture_end(&cap);
 	CHECK_STR(buf_str(&b), "kept");
 	CHECK(strstr(msg, "larger than 1000 bytes") != NULL);
@@ -566,6 +668,11 @@ test_bad_input(void)
 	REFUSED(ev.organizer_email = " upphandling@exempelkommun.se");
 	REFUSED(ev.language = "sv\r\n");
 	REFUSED(ev.language = "");
+	REFUSED(ev.video_url = "https://meet.example/a b"; ev.video_label = "V");
+	REFUSED(ev.video_url = "https://meet.example/a");
+	REFUSED(ev.video_url = "https://meet.example/a"; ev.video_label = "");
+	REFUSED(ev.video_url = "https://meet.example/a";
+		ev.video_label = "V\r\nX-INJECTED:1");
 #undef REFUSED
 }
 
@@ -578,7 +685,9 @@ main(void)
 	RUN(test_winter_stockholm);
 	RUN(test_summer_stockholm);
 	RUN(test_more_times);
+	RUN(test_zone_without_summer_time);
 	RUN(test_cancelled);
+	RUN(test_room_and_video);
 	RUN(test_long_text_folds_and_survives);
 	RUN(test_optional_fields);
 	RUN(test_full_buffer);

@@ -156,6 +156,7 @@ meeting_at(time_t start)
 	m->end = start + 2 * 3600;
 	m->timezone = strdup("Europe/Stockholm");
 	m->location = strdup("Stadshuset, Storgatan 1, Exempelstad");
+	m->video_url = strdup("https://meet.exempelstad.se/j/42");
 	m->capacity = 40;
 	return m;
 }
@@ -241,6 +242,18 @@ test_letters(void)
 			     "ics-summary: Branschträff måleri\n"
 			     "ics-location: Stadshuset, Storgatan 1, Exempelstad\n"));
 		CHECK(strstr(text, "ics-timezones: Europe/Stockholm\n"));
+		/* today's rules, not every change since 1879 */
+		CHECK(strstr(text, "ics-observances: DAYLIGHT/19810329T020000/"
+			     "FREQ=YEARLY;BYDAY=-1SU;BYMONTH=3 STANDARD/"
+			     "19961027T030000/FREQ=YEARLY;BYDAY=-1SU;"
+			     "BYMONTH=10\n"));
+		/* the room is the place, and the video link is kept */
+		CHECK(strstr(text, "ics-description: Kommande målningsuppdrag."
+			     "\\n\\nVideolänk: https://meet.exempelstad.se/"
+			     "j/42\n"));
+		CHECK(strstr(text, "ics-conference: "
+			     "https://meet.exempelstad.se/j/42\n"));
+		CHECK(strstr(text, "ics-part-method: PUBLISH\n"));
 		CHECK(strstr(text, "Börjar: 14 januari 2027 kl. 09:00 (CET)"));
 		CHECK(strstr(text, "/rsvp/"));
 		free(text);
@@ -252,8 +265,14 @@ test_letters(void)
 	/* Nothing new: nothing sent. */
 	CHECK(pass(s, cfg, &firms, mailer, NOW + 60) == 0);
 
-	/* Moved to a summer day: both invited get an update. */
+	/*
+	 * Moved to a summer day with more places and no video: both invited
+	 * get an update that says what changed, old and new.
+	 */
 	m = meeting_at(SUMMER);
+	m->capacity = 60;
+	free(m->video_url);
+	m->video_url = NULL;
 	CHECK(store_change_meeting(s, meeting_id, m, NOW + 120, &found) == 0 && found);
 	meeting_free(m);
 	CHECK(pass(s, cfg, &firms, mailer, NOW + 120) == 2);
@@ -261,6 +280,23 @@ test_letters(void)
 	CHECK(text && strstr(text, "ics-start: 2027-06-10T11:00:00+00:00\n"
 			     "ics-end: 2027-06-10T13:00:00+00:00\n"));
 	CHECK(text && strstr(text, "10 juni 2027 kl. 13:00 (CEST)"));
+	CHECK(text && strstr(text, "subject: Ändrat: Branschträff måleri"));
+	CHECK(text && strstr(text, "\nBörjar: 14 januari 2027 kl. 09:00 (CET) "
+			     "→ 10 juni 2027 kl. 13:00 (CEST)\n"
+			     "Slutar: 14 januari 2027 kl. 11:00 (CET) → "
+			     "10 juni 2027 kl. 15:00 (CEST)\n"
+			     "Delta digitalt: https://meet.exempelstad.se/j/42 "
+			     "→ –\nAntal platser: 40 → 60\n"));
+	CHECK(text && strstr(text, "<p>Antal platser: 40 → <strong>60</strong>"
+			     "</p>"));
+	/* the place stayed */
+	CHECK(text && !strstr(text, "Plats: Stadshuset, Storgatan 1, "
+			      "Exempelstad →"));
+	free(text);
+	text = letter_to(&srv, "b@firma.example", "ics-sequence: 1");
+	CHECK(text && strstr(text, "\nStarts: 14 January 2027, 09:00 (CET) → "
+			     "10 June 2027, 13:00 (CEST)\n"));
+	CHECK(text && strstr(text, "\nNumber of places: 40 → 60\n"));
 	free(text);
 
 	/* Cancelled: both hear it, with no registration link. */
@@ -268,6 +304,9 @@ test_letters(void)
 	CHECK(pass(s, cfg, &firms, mailer, NOW + 180) == 2);
 	text = letter_to(&srv, "b@firma.example", "ics-status: CANCELLED");
 	CHECK(text && strstr(text, "ics-sequence: 2\n"));
+	/* so calendars remove it: the part and the calendar say CANCEL */
+	CHECK(text && strstr(text, "ics-part-method: CANCEL\nics-method: "
+			     "CANCEL\nics-uid: meeting-1@"));
 	CHECK(text && !strstr(text, "/rsvp/"));
 	free(text);
 	CHECK(pass(s, cfg, &firms, mailer, NOW + 240) == 0);

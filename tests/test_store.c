@@ -783,6 +783,69 @@ test_feed_state_and_items(void)
 	done_store(s);
 }
 
+static struct meeting *
+make_meeting(time_t start, const char *location, long capacity)
+{
+	struct meeting *m = meeting_new();
+
+	m->title = strdup("Branschträff måleri");
+	m->category = strdup("maleri");
+	m->start = start;
+	m->end = start + 7200;
+	m->timezone = strdup("Europe/Stockholm");
+	m->location = location ? strdup(location) : NULL;
+	m->video_url = strdup("https://meet.example/j/1");
+	m->capacity = capacity;
+	return m;
+}
+
+/* A change keeps the meeting as it was, under the sequence it had. */
+static void
+test_meeting_versions(void)
+{
+	struct store *s = fresh_store();
+	struct meeting *m, *v = NULL;
+	int64_t id;
+	size_t n = 1;
+	int found;
+
+	m = make_meeting(1800000000, "Stadshuset", 40);
+	CHECK(store_put_meeting(s, m, 100, &id) == 0);
+	meeting_free(m);
+	CHECK(store_meeting_version(s, id, 0, &v, &n) == 0 && n == 0);
+	meetings_free(v, n);
+	m = make_meeting(1800003600, NULL, 0);
+	CHECK(store_change_meeting(s, id, m, 200, &found) == 0 && found);
+	meeting_free(m);
+	m = make_meeting(1800007200, "Biblioteket", 10);
+	CHECK(store_change_meeting(s, id, m, 300, &found) == 0 && found);
+	meeting_free(m);
+	CHECK(store_meeting_version(s, id, 0, &v, &n) == 0 && n == 1);
+	if (n == 1) {
+		CHECK(v->id == id && v->sequence == 0 && !v->cancelled);
+		CHECK(v->start == 1800000000 && v->capacity == 40);
+		CHECK_STR(v->location, "Stadshuset");
+		CHECK_STR(v->video_url, "https://meet.example/j/1");
+	}
+	meetings_free(v, n);
+	CHECK(store_meeting_version(s, id, 1, &v, &n) == 0 && n == 1);
+	CHECK(n == 1 && v->start == 1800003600 && !v->location &&
+	      v->capacity == 0);
+	meetings_free(v, n);
+	/* the current sequence is the meeting itself */
+	CHECK(store_meeting_version(s, id, 2, &v, &n) == 0 && n == 0);
+	meetings_free(v, n);
+	/* a cancelled meeting is not changed, and keeps no version */
+	CHECK(store_cancel_meeting(s, id, 400, &found) == 0 && found);
+	m = make_meeting(1800000000, "Stadshuset", 40);
+	CHECK(store_change_meeting(s, id, m, 500, &found) == 0 && !found);
+	meeting_free(m);
+	CHECK(store_meeting_version(s, id, 3, &v, &n) == 0 && n == 0);
+	meetings_free(v, n);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM meeting_version") == 2);
+	done_store(s);
+}
+
 int
 main(void)
 {
@@ -806,5 +869,6 @@ main(void)
 	RUN(test_details_stored);
 	RUN(test_quarantine_counts_repeats);
 	RUN(test_feed_state_and_items);
+	RUN(test_meeting_versions);
 	return test_done("store");
 }

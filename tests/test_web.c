@@ -737,6 +737,28 @@ test_stops_cleanly(void)
 	CHECK(stop_server() == 0);
 }
 
+/*
+ * A meeting's calendar file and its Content-Type name one method: PUBLISH,
+ * and CANCEL once the meeting is cancelled.
+ */
+static void
+test_meeting_calendar_file(void)
+{
+	struct reply r;
+
+	CHECK(get("/meetings/1.ics", &r) == 200);
+	CHECK(has_header(&r, "Content-Type: text/calendar; charset=utf-8; "
+			 "method=PUBLISH"));
+	CHECK(strstr(buf_str(&r.body), "\r\nMETHOD:PUBLISH\r\n"));
+	release(&r);
+	CHECK(tl("meeting cancel -c tenderlots.conf 1") == 0);
+	CHECK(get("/meetings/1.ics", &r) == 200);
+	CHECK(has_header(&r, "Content-Type: text/calendar; charset=utf-8; "
+			 "method=CANCEL"));
+	CHECK(strstr(buf_str(&r.body), "\r\nMETHOD:CANCEL\r\n"));
+	release(&r);
+}
+
 int
 main(void)
 {
@@ -762,6 +784,7 @@ main(void)
 	RUN(test_validators_and_pages);
 	RUN(test_language_link_stays_here);
 	RUN(test_relay_never_answers);
+	RUN(test_meeting_calendar_file);
 	RUN(test_stops_cleanly);
 	rc = test_done("web");
 	curl_global_cleanup();
