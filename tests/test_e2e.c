@@ -814,7 +814,8 @@ test_mail_says_what_a_firm_needs(void)
 /*
  * An award mail names the winners and the value: a real award notice
  * (Waterschap Rivierenland, won by Hegeman Bouw & Infra for 3 887 000
- * EUR) to a firm that asked for results.
+ * EUR) to firms that asked for results, at once and in a daily digest,
+ * in Swedish and English.
  */
 static void
 test_award_names_winners(void)
@@ -826,16 +827,73 @@ test_award_names_winners(void)
 		 "'%s/tests/fixtures/real/2024-OJS065-00191536.xml'", project);
 	setup(extra);
 	snprintf(path, sizeof path, "%s/firms.csv", dir);
-	write_text(path, "orgnr,name,email,cpv,regions,abroad,language,kinds\n"
+	write_text(path, "orgnr,name,email,cpv,regions,abroad,language,kinds,"
+		   "frequency\n"
 		   "556734-2182,Bygg Resultat AB,info@byggresultat.example,"
-		   "45000000,SE232,yes,sv,result\n");
+		   "45000000,SE232,yes,sv,result,immediately\n"
+		   "559318-8062,Build Results AB,info@buildresults.example,"
+		   "45000000,SE232,yes,en,result,immediately\n"
+		   "556753-8201,Bygg Dag AB,info@byggdag.example,45000000,SE232,"
+		   "yes,sv,result,daily\n"
+		   "559401-1271,Build Daily AB,info@builddaily.example,45000000,"
+		   "SE232,yes,en,result,daily\n");
 	CHECK(tl("2024-04-10T08:00:00Z", "firm import -c tenderlots.conf firms.csv") == 0);
 	CHECK(tl("2024-04-10T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	CHECK(count_mails() == 4);
 	all = parsed_mails();
 	m = mail_to(all, "info@byggresultat.example", "Tilldelning");
 	CHECK(m && strstr(m, "  Tilldelat: Hegeman Bouw & Infra B.V.\n"
 			  "  Kontraktsvärde: ca 43,7 miljoner kr (3 887 000 EUR)\n"));
 	CHECK(m && strstr(m, "header Reply-To: r.van.os@wsrl.nl\n"));
+	free(m);
+	m = mail_to(all, "info@buildresults.example", "Contract awarded");
+	CHECK(m && strstr(m, "  Awarded to: Hegeman Bouw & Infra B.V.\n"
+			  "  Contract value: about SEK 43.7 million "
+			  "(EUR 3,887,000)\n"));
+	free(m);
+	m = mail_to(all, "info@byggdag.example", "Dagens upphandlingar");
+	CHECK(m && strstr(m, "  Typ: Avgjord upphandling (tilldelning)\n"));
+	CHECK(m && strstr(m, "  Tilldelat: Hegeman Bouw & Infra B.V.\n"));
+	free(m);
+	m = mail_to(all, "info@builddaily.example", "Today's procurements");
+	CHECK(m && strstr(m, "  Type: Contract awarded\n"));
+	CHECK(m && strstr(m, "  Contract value: about SEK 43.7 million "
+			  "(EUR 3,887,000)\n"));
+	free(m);
+	free(all);
+	rm_rf(dir);
+}
+
+/*
+ * A buyer's contact that is not one plain address (CR/LF and a "Bcc:"
+ * in a real notice's cac:Contact) is neither the Reply-To nor shown, and
+ * adds no header: the mail answers to [mail] reply_to.
+ */
+static void
+test_buyer_contact_not_an_address(void)
+{
+	char cmd[PATH_MAX * 4], path[PATH_MAX * 2];
+	char *all, *m;
+
+	setup("");
+	snprintf(cmd, sizeof cmd, "sed 's|>fluvius-aankoop-sourcing-netgebonden"
+		 "@fluvius.be<|>aankoop@fluvius.be\\&#13;\\&#10;Bcc: x@evil."
+		 "example<|' '%s/tests/fixtures/real/539162-2023-framework-"
+		 "maximum.xml' > '%s/feeds/contact.xml'", project, dir);
+	CHECK(system(cmd) == 0);
+	snprintf(path, sizeof path, "%s/firms.csv", dir);
+	write_text(path, "orgnr,name,email,cpv,regions,abroad,language\n"
+		   "556734-2182,Kontakt Kabel AB,info@kontaktkabel.example,"
+		   "31224000,SE232,yes,sv\n");
+	CHECK(tl("2023-09-10T08:00:00Z", "firm import -c tenderlots.conf firms.csv") == 0);
+	CHECK(tl("2023-09-10T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	all = parsed_mails();
+	m = mail_to(all, "info@kontaktkabel.example", "OV-connectoren");
+	CHECK(m && strstr(m, "header Reply-To: Upphandlingsenheten "
+			  "<upphandling@exempelkommun.se>\n"));
+	CHECK(m && !strstr(m, "evil") && !strstr(m, "header Bcc") &&
+	      !strstr(m, "Kontakt:"));
+	CHECK(m && strstr(m, "defects: 0\n"));
 	free(m);
 	free(all);
 	rm_rf(dir);
@@ -901,6 +959,19 @@ test_change_and_reminder_of_the_firms_lots(void)
 	CHECK(m && strstr(m, "Sista anbudsdag för den här upphandlingen är "
 			  "onsdag 28 februari 2024.\n"));
 	CHECK(m && !strstr(m, "dagar"));
+	free(m);
+	free(all);
+	/* the paper lot's, moved to 13 March, in English */
+	CHECK(tl("2024-03-10T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	CHECK(count_mails() == 5);
+	all = parsed_mails();
+	m = mail_to(all, "info@paper.example", "header Subject: Tender deadline");
+	CHECK(m && strstr(m, "header Subject: Tender deadline Wednesday 13 March "
+			  "2024: Prestations de collecte"));
+	CHECK(m && strstr(m, "The tender deadline for this procurement is on "
+			  "Wednesday 13 March 2024.\n"));
+	CHECK(m && strstr(m, "* Collecte et transport des colonnes à papier "
+			  "(lot 2)\n"));
 	free(m);
 	free(all);
 	rm_rf(dir);
@@ -1333,6 +1404,7 @@ main(void)
 	RUN(test_change_notice_by_publication_number);
 	RUN(test_mail_says_what_a_firm_needs);
 	RUN(test_award_names_winners);
+	RUN(test_buyer_contact_not_an_address);
 	RUN(test_change_and_reminder_of_the_firms_lots);
 	RUN(test_firm_commands);
 	RUN(test_show);
