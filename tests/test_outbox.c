@@ -446,6 +446,47 @@ test_award_mail(void)
 	teardown(s, &firms, cfg);
 }
 
+/*
+ * The parts of a planned procurement are "del 1", "del 2", by title, not
+ * by id; a part without a value shows none, not the value of the best
+ * matched part beside it.
+ */
+static void
+test_planned_parts(void)
+{
+	struct config *cfg = config_new();
+	struct firm_list firms = { 0 };
+	struct store *s = setup(FREQ_IMMEDIATELY, &firms);
+	struct notice *no = notice_of("n-pin", "01", 2, 0);
+	enum store_put_result r;
+	int64_t lots[2];
+	char *body;
+	int i, created;
+
+	no->kind = NOTICE_PLANNING;
+	no->lots[0].title = strdup("Invändig målning");
+	no->lots[1].title = strdup("Fasadmålning");
+	no->lots[1].has_value = 1;
+	no->lots[1].value = 1.5e6;
+	CHECK(store_put_notice(s, no, "t", DAY0 + 8 * HOUR, &r, lots) == 0);
+	for (i = 0; i < 2; i++)
+		CHECK(store_put_match(s, firms.v[0]->id, lots[i], "n-pin",
+				      no->lots[i].id, "planning", "skäl", 100 + i,
+				      "maleri", DAY0 + 8 * HOUR, &created) == 0);
+	notice_free(no);
+	CHECK(queue(s, cfg, &firms, DAY0 + 9 * HOUR) == 1);
+	body = last_mail();
+	CHECK(strstr(body, "2 delar passar er bevakning:\n"));
+	CHECK(strstr(body, "* Måleri: Fasadmålning (del 2)\n"
+		     "  Uppskattat värde: 1 500 000 kr\n"));
+	CHECK(strstr(body, "* Måleri: Invändig målning (del 1)\n"
+		     "  Därför får ni detta: skäl\n"));
+	CHECK(!strstr(body, "delområde") && !strstr(body, "PAR-") &&
+	      !strstr(body, "LOT-"));
+	free(body);
+	teardown(s, &firms, cfg);
+}
+
 int
 main(void)
 {
@@ -467,6 +508,7 @@ main(void)
 	RUN(test_change_notice_by_publication_number);
 	RUN(test_reminders);
 	RUN(test_award_mail);
+	RUN(test_planned_parts);
 	rc = test_done("outbox");
 	alert_templates_free(templates);
 	token_key_free(key);
