@@ -569,12 +569,14 @@ enum stmt_id {
 /* The firm's language as eForms names it. */
 #define FIRM_LANG "CASE f.language WHEN 'en' THEN 'ENG' ELSE 'SWE' END"
 /*
- * A lot split into several categories has a value for the whole lot
- * only: no part of it shows that as its own.
+ * A planned procurement's or an RFI's part split into several categories
+ * has a value for the whole part only, which may yet be divided: none of
+ * its categories shows that as its own. A tender's lot is bid for whole.
  */
 #define PART_OF(col) \
-	"CASE WHEN (SELECT count(*) FROM category_lot c WHERE c.lot = l.id)" \
-	" > 1 THEN NULL ELSE " col " END"
+	"CASE WHEN n.kind IN ('planning', 'rfi') AND (SELECT count(*)" \
+	" FROM category_lot c WHERE c.lot = l.id) > 1 THEN NULL ELSE " col \
+	" END"
 #define MATCH_ITEM_COLUMNS \
 	"SELECT m.id, m.kind, coalesce((SELECT t.value FROM notice_text t" \
 	"  WHERE t.notice = n.id AND t.field = 'title' AND t.lang = " \
