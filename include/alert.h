@@ -66,13 +66,19 @@ int alert_render(const struct alert_templates *t, enum alert_kind kind,
 
 /*
  * Signed links to the public pages, "<public_url>/<purpose>/<token>",
- * for a firm and an object (a notice id, a meeting; "" for none).
+ * for a firm and an object (a notice id, a meeting; "" for none); with
+ * "?lang=en" when en is set, so an English mail leads to English pages.
  */
 struct alert_links {
 	const char *public_url;
 	const struct token_key *key;
 	time_t expires;
+	int en;
 };
+
+/* A page of the site, public_url and path, in the links' language. */
+int alert_page(const struct alert_links *l, const char *path,
+	       struct buf *out);
 
 int alert_link(const struct alert_links *l, const char *purpose,
 	       int64_t firm_id, const char *object, struct buf *out);
@@ -85,19 +91,44 @@ int alert_set_firm(struct tpl_vars *v, const char *service,
 		   const struct alert_links *l, const struct firm *f);
 
 /*
- * The fields of a matched lot (one item of a "lots" list, or the top level
- * of a mail about one notice): titles, buyer, deadline, value, link, why
- * it matched, its category's name, the kind flags and the link to stop
- * mails about its notice.
+ * The fields of a matched lot (one item of a "lots" list): titles, the
+ * lot's number, buyer and contact, deadlines, value, duration, framework
+ * and SME flags, description, documents, link, why it matched, an award's
+ * winners and value, its category's name, the kind flags and the link to
+ * stop mails about its notice.
  */
 int alert_set_lot(struct tpl_vars *v, const struct match_item *it,
 		  const char *lang, const char *category_name,
 		  const struct alert_links *l, const struct money_rates *rates,
 		  int64_t firm_id);
 
+/*
+ * The fields of a mail about one notice at its top level, from one of its
+ * matched lots: title, buyer and contact, deadline, link, the kind flag
+ * and the link to stop mails about it.
+ */
+int alert_set_head(struct tpl_vars *v, const struct match_item *it,
+		   const char *lang, const struct alert_links *l,
+		   int64_t firm_id);
+
+/*
+ * How a lot is named: lot_title, its own title (none when it repeats the
+ * notice's or is its id, "LOT-0001"), and lot_number, its place among the
+ * notice's lots when there are several.
+ */
+int alert_set_lot_name(struct tpl_vars *v, const struct match_item *it);
+
 /* A stored notice's title, buyer, link and the link to stop its mails. */
 int alert_set_notice(struct tpl_vars *v, const struct stored_notice *n,
 		     const struct alert_links *l, int64_t firm_id);
+
+/*
+ * The local day of t with its weekday, "fredag 11 december 2026" or
+ * "Friday 11 December 2026": a date that stays true whenever the mail is
+ * read, where "in 5 days" does not.
+ */
+int alert_set_day(struct tpl_vars *v, const char *name, time_t t,
+		  const char *lang);
 
 /* A time, formatted as alert_format_time does, as the field name. */
 int alert_set_time(struct tpl_vars *v, const char *name, time_t t,

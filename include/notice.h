@@ -46,6 +46,10 @@ struct lot {
 	char *duration;		/* ISO 8601: "P48M", "P2Y", "P90D"; NULL if none */
 	char *documents_url;	/* procurement documents, http(s) only */
 	char *submission_url;	/* where tenders are submitted, http(s) only */
+	struct text *titles;	/* the title in every language given */
+	size_t ntitles;
+	int framework;		/* a framework agreement: 1, 0 or
+				   LOT_SME_UNKNOWN when the notice does not say */
 };
 
 /* A group of lots (GLO-nnnn) that can be awarded together. */
@@ -117,6 +121,8 @@ struct notice {
 	size_t ndescriptions;
 	char *buyer_id;		/* the buyer's organisation number */
 	char *buyer_city;
+	char *buyer_email;	/* the buyer's contact, cac:Contact; may be NULL */
+	char *buyer_phone;
 	char *procedure_type;	/* cbc:ProcedureCode: open, restricted, ... */
 	char **cpv;		/* procedure main code first, then additional */
 	size_t ncpv;

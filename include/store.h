@@ -198,6 +198,22 @@ struct match_item {
 	char *currency;
 	char *notice_id;
 	char *category;		/* key; NULL when matched by CPV alone */
+	char *description;	/* the lot's, may be NULL */
+	char *duration;		/* ISO 8601, may be NULL */
+	int framework;		/* 1, 0 or LOT_SME_UNKNOWN */
+	int sme_suitable;	/* 1, 0 or LOT_SME_UNKNOWN */
+	int has_questions_deadline;
+	time_t questions_deadline;
+	char *documents_url;	/* the lot's, else the notice's */
+	char *buyer_email;	/* the buyer's contact, as the notice gives it */
+	char *buyer_phone;
+	char *buyer_id;		/* the buyer's organisation number */
+	size_t lot_number;	/* 1 for the notice's first lot, by lot id */
+	size_t nlots;		/* how many lots the notice has */
+	char *winners;		/* award notices: names, ", " between */
+	int has_award_value;
+	double award_value;
+	char *award_currency;
 };
 
 void match_items_free(struct match_item *items, size_t n);
@@ -210,9 +226,19 @@ int store_unqueued_matches(struct store *s, int64_t firm_id,
 			   const char *notice_id, size_t limit,
 			   struct match_item **items, size_t *n);
 
-/* A firm's matches in a notice, with what its current version says. */
+/*
+ * A firm's matches in a notice, by the id it was matched under or the id
+ * of its current version (a change notice's), with what that version says.
+ */
 int store_notice_matches(struct store *s, int64_t firm_id, const char *notice_id,
 			 struct match_item **items, size_t *n);
+
+/*
+ * The lots (ids) of a notice, by its current id, a firm was matched to,
+ * those a later version cancelled too; strvec_free frees them.
+ */
+int store_matched_lots(struct store *s, int64_t firm_id, const char *notice_id,
+		       char ***lot_ids, size_t *n);
 
 /* A stored notice version whose changes have not been mailed yet. */
 struct pending_change {

@@ -6,6 +6,7 @@
 
 #include "alert.h"
 #include "log.h"
+#include "mail.h"
 #include "money.h"
 
 static const char *const months_sv[12] = {
@@ -16,6 +17,15 @@ static const char *const months_sv[12] = {
 static const char *const months_en[12] = {
 	"January", "February", "March", "April", "May", "June", "July",
 	"August", "September", "October", "November", "December"
+};
+
+static const char *const weekdays_sv[7] = {
+	"söndag", "måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag"
+};
+
+static const char *const weekdays_en[7] = {
+	"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
+	"Saturday"
 };
 
 static const char *const langs[] = { "sv", "en" };
@@ -47,14 +57,17 @@ static const char *const frame_files[NFRAMES] = { "foot.html", "foot.txt" };
 static const char *const known_fields[] = {
 	"subject", "lang", "service", "public_url", "firm_name", "orgnr",
 	"unsubscribe_url", "manage_url",
-	"notice_title", "lot_id", "lot_title", "buyer", "deadline", "value",
-	"currency", "url", "reason", "category", "stop_url", "kind_planning",
-	"kind_rfi", "kind_competition", "kind_result",
+	"notice_title", "lot_id", "lot_title", "lot_number", "buyer",
+	"buyer_email", "buyer_phone", "deadline", "questions_deadline",
+	"value", "currency", "duration", "framework", "not_framework", "sme",
+	"not_sme", "lot_description", "documents_url", "winners",
+	"award_value", "url", "reason", "category", "stop_url",
+	"kind_planning", "kind_rfi", "kind_competition", "kind_result",
 	"count", "one_lot", "lots", "daily", "weekly", "categories",
 	"changes", "old", "new", "what_deadline", "what_questions_deadline",
 	"what_documents", "what_value", "what_title", "what_lot_added",
 	"what_lot_cancelled", "what_announced",
-	"days", "one_day",
+	"deadline_day",
 	"meeting_title", "starts", "ends", "location", "video_url",
 	"description", "registration_deadline", "capacity", "rsvp_url",
 	"meeting_url", "updated", "cancelled", "reminder", "what_starts",
@@ -270,22 +283,44 @@ alert_render(const struct alert_templates *t, enum alert_kind kind,
 	return 0;
 }
 
+/* public_url without the slashes it may end in: paths add their own. */
+static int
+base_len(const char *url)
+{
+	size_t n = strlen(url);
+
+	while (n > 0 && url[n - 1] == '/')
+		n--;
+	return (int)n;
+}
+
+static const char *
+lang_query(const struct alert_links *l)
+{
+	return l->en ? "?lang=en" : "";
+}
+
 int
 alert_link(const struct alert_links *l, const char *purpose, int64_t firm_id,
 	   const char *object, struct buf *out)
 {
 	char firm[24], token[TOKEN_MAX];
-	size_t base = strlen(l->public_url);
 
-	while (base > 0 && l->public_url[base - 1] == '/')
-		base--;
 	snprintf(firm, sizeof firm, "%lld", (long long)firm_id);
 	if (token_make(l->key, purpose, firm, object, l->expires, token,
 		       sizeof token) < 0)
 		return -1;
 	buf_reset(out);
-	return buf_printf(out, "%.*s/%s/%s", (int)base, l->public_url, purpose,
-			  token);
+	return buf_printf(out, "%.*s/%s/%s%s", base_len(l->public_url),
+			  l->public_url, purpose, token, lang_query(l));
+}
+
+int
+alert_page(const struct alert_links *l, const char *path, struct buf *out)
+{
+	buf_reset(out);
+	return buf_printf(out, "%.*s%s%s", base_len(l->public_url),
+			  l->public_url, path, lang_query(l));
 }
 
 /* A signed link as the field name. */
@@ -308,14 +343,22 @@ int
 alert_set_firm(struct tpl_vars *v, const char *service,
 	       const struct alert_links *l, const struct firm *f)
 {
+	struct buf home;
+	int rc = -1;
+
+	buf_init(&home, 1024);
 	if (tpl_set(v, "service", service) < 0 ||
-	    tpl_set(v, "public_url", l->public_url) < 0 ||
+	    alert_page(l, "/", &home) < 0 ||
+	    tpl_set(v, "public_url", buf_str(&home)) < 0 ||
 	    tpl_set(v, "firm_name", f->name) < 0 ||
 	    tpl_set(v, "orgnr", f->orgnr) < 0 ||
 	    set_link(v, "unsubscribe_url", l, "unsubscribe", f->id, "") < 0 ||
 	    set_link(v, "manage_url", l, "manage", f->id, "") < 0)
-		return -1;
-	return 0;
+		goto out;
+	rc = 0;
+out:
+	buf_release(&home);
+	return rc;
 }
 
 int
@@ -350,6 +393,22 @@ alert_set_time(struct tpl_vars *v, const char *name, time_t t,
 	return rc;
 }
 
+int
+alert_set_day(struct tpl_vars *v, const char *name, time_t t,
+	      const char *lang)
+{
+	struct tm tm;
+
+	if (!localtime_r(&t, &tm))
+		return -1;
+	if (is_english(lang))
+		return tpl_setf(v, name, "%s %d %s %d", weekdays_en[tm.tm_wday],
+				tm.tm_mday, months_en[tm.tm_mon],
+				tm.tm_year + 1900);
+	return tpl_setf(v, name, "%s %d %s %d", weekdays_sv[tm.tm_wday],
+			tm.tm_mday, months_sv[tm.tm_mon], tm.tm_year + 1900);
+}
+
 /* Links in mails lead to web pages only, whatever a notice says. */
 static int
 is_web_url(const char *url)
@@ -358,42 +417,179 @@ is_web_url(const char *url)
 		       strncasecmp(url, "http://", 7) == 0);
 }
 
+/*
+ * TED shows a notice in every EU language, the one in its link: the
+ * firm's, where notices link the English page.
+ */
+#define TED_PAGES "https://ted.europa.eu/"
+
+static int
+set_notice_url(struct tpl_vars *v, const char *url, int en)
+{
+	size_t n = strlen(TED_PAGES);
+
+	if (!is_web_url(url))
+		return 0;
+	if (strncmp(url, TED_PAGES, n) == 0 && url[n] && url[n + 1] &&
+	    strncmp(url + n + 2, "/notice/", 8) == 0)
+		return tpl_setf(v, "url", "%s%s%s", TED_PAGES, en ? "en" : "sv",
+				url + n + 2);
+	return tpl_set(v, "url", url);
+}
+
+/* An amount in kronor first, as money_say says it; none for 0. */
+static int
+set_money(struct tpl_vars *v, const char *name, int has, double value,
+	  const char *currency, const struct money_rates *rates, int en)
+{
+	struct buf amount;
+	int rc;
+
+	/* Notices give 0 where they mean "not stated". */
+	if (!has || value <= 0)
+		return 0;
+	buf_init(&amount, 64);
+	rc = money_say(rates, value, currency, en, 0, &amount);
+	if (rc == 0)
+		rc = tpl_set(v, name, buf_str(&amount));
+	buf_release(&amount);
+	return rc;
+}
+
+/* A description can run to pages: a mail gives its first lines. */
+#define DESCRIPTION_MAX 400
+
+static int
+set_trimmed(struct tpl_vars *v, const char *name, const char *text)
+{
+	size_t cut = DESCRIPTION_MAX;
+
+	if (!text || strlen(text) <= DESCRIPTION_MAX)
+		return tpl_set(v, name, text);
+	while (cut > DESCRIPTION_MAX / 2 && text[cut] != ' ')
+		cut--;
+	/* no space in the second half: cut between two characters */
+	if (text[cut] != ' ')
+		for (cut = DESCRIPTION_MAX; (text[cut] & 0xc0) == 0x80; cut--)
+			;
+	while (cut > 0 && strchr(" ,;:.-", text[cut - 1]))
+		cut--;
+	return tpl_setf(v, name, "%.*s …", (int)cut, text);
+}
+
+/* An ISO 8601 duration of one unit as people say it: "48 månader". */
+static int
+set_duration(struct tpl_vars *v, const char *iso, int en)
+{
+	static const struct {
+		char unit;
+		const char *words[2][2];	/* [en][plural] */
+	} units[] = {
+		{ 'Y', { { "år", "år" }, { "year", "years" } } },
+		{ 'M', { { "månad", "månader" }, { "month", "months" } } },
+		{ 'W', { { "vecka", "veckor" }, { "week", "weeks" } } },
+		{ 'D', { { "dag", "dagar" }, { "day", "days" } } },
+	};
+	char *end;
+	long n;
+	size_t i;
+
+	if (!iso || iso[0] != 'P' || iso[1] < '0' || iso[1] > '9')
+		return 0;
+	n = strtol(iso + 1, &end, 10);
+	for (i = 0; i < sizeof units / sizeof units[0]; i++)
+		if (end[0] == units[i].unit && end[1] == '\0')
+			return tpl_setf(v, "duration", "%ld %s", n,
+					units[i].words[en][n != 1]);
+	return 0;
+}
+
+/* A yes/no the notice may leave out: the flag for yes, or for no. */
+static int
+set_yes_no(struct tpl_vars *v, int value, const char *yes, const char *no)
+{
+	if (value == LOT_SME_UNKNOWN)
+		return 0;
+	return tpl_set(v, value ? yes : no, "1");
+}
+
+/* The buyer's address, when the notice gives one a mail can go to. */
+static int
+set_buyer_contact(struct tpl_vars *v, const struct match_item *it)
+{
+	char addr[256];
+
+	if (it->buyer_email &&
+	    mail_address(it->buyer_email, addr, sizeof addr) == 0 &&
+	    tpl_set(v, "buyer_email", addr) < 0)
+		return -1;
+	return tpl_set(v, "buyer_phone", it->buyer_phone);
+}
+
+int
+alert_set_head(struct tpl_vars *v, const struct match_item *it,
+	       const char *lang, const struct alert_links *l, int64_t firm_id)
+{
+	char flag[32];
+
+	snprintf(flag, sizeof flag, "kind_%s", it->kind);
+	if (tpl_set(v, "notice_title", it->notice_title) < 0 ||
+	    tpl_set(v, "buyer", it->buyer) < 0 ||
+	    set_buyer_contact(v, it) < 0 ||
+	    set_notice_url(v, it->url, l->en) < 0 ||
+	    tpl_set(v, flag, "1") < 0 ||
+	    (it->has_deadline &&
+	     alert_set_time(v, "deadline", it->deadline, lang) < 0) ||
+	    set_link(v, "stop_url", l, "stop", firm_id, it->notice_id) < 0)
+		return -1;
+	return 0;
+}
+
+int
+alert_set_lot_name(struct tpl_vars *v, const struct match_item *it)
+{
+	const char *t = it->lot_title;
+
+	if (t && (strcmp(t, it->notice_title) == 0 || strcmp(t, it->lot_id) == 0))
+		t = NULL;
+	if (tpl_set(v, "lot_title", t) < 0 ||
+	    (it->nlots > 1 &&
+	     tpl_setf(v, "lot_number", "%zu", it->lot_number) < 0))
+		return -1;
+	return 0;
+}
+
 int
 alert_set_lot(struct tpl_vars *v, const struct match_item *it,
 	      const char *lang, const char *category_name,
 	      const struct alert_links *l, const struct money_rates *rates,
 	      int64_t firm_id)
 {
-	char flag[32];
-	struct buf amount;
-	int rc = -1;
+	int en = is_english(lang);
 
-	buf_init(&amount, 64);
-	snprintf(flag, sizeof flag, "kind_%s", it->kind);
-	if (tpl_set(v, "notice_title", it->notice_title) < 0 ||
+	if (alert_set_head(v, it, lang, l, firm_id) < 0 ||
 	    tpl_set(v, "lot_id", it->lot_id) < 0 ||
-	    (it->lot_title && strcmp(it->lot_title, it->notice_title) != 0 &&
-	     tpl_set(v, "lot_title", it->lot_title) < 0) ||
-	    tpl_set(v, "buyer", it->buyer) < 0 ||
-	    (is_web_url(it->url) && tpl_set(v, "url", it->url) < 0) ||
+	    alert_set_lot_name(v, it) < 0 ||
 	    tpl_set(v, "reason", it->reason) < 0 ||
 	    tpl_set(v, "category", category_name) < 0 ||
-	    tpl_set(v, flag, "1") < 0 ||
-	    (it->has_deadline &&
-	     alert_set_time(v, "deadline", it->deadline, lang) < 0) ||
-	    set_link(v, "stop_url", l, "stop", firm_id, it->notice_id) < 0)
-		goto out;
-	/* Notices give 0 where they mean "not stated". */
-	if (it->has_value && it->value > 0 &&
-	    (money_say(rates, it->value, it->currency, is_english(lang), 0,
-		       &amount) < 0 ||
-	     tpl_set(v, "value", buf_str(&amount)) < 0 ||
-	     tpl_set(v, "currency", it->currency ? it->currency : "SEK") < 0))
-		goto out;
-	rc = 0;
-out:
-	buf_release(&amount);
-	return rc;
+	    (it->has_questions_deadline &&
+	     alert_set_time(v, "questions_deadline", it->questions_deadline,
+			    lang) < 0) ||
+	    set_money(v, "value", it->has_value, it->value, it->currency,
+		      rates, en) < 0 ||
+	    (it->has_value && it->value > 0 &&
+	     tpl_set(v, "currency", it->currency ? it->currency : "SEK") < 0) ||
+	    set_duration(v, it->duration, en) < 0 ||
+	    set_yes_no(v, it->framework, "framework", "not_framework") < 0 ||
+	    set_yes_no(v, it->sme_suitable, "sme", "not_sme") < 0 ||
+	    set_trimmed(v, "lot_description", it->description) < 0 ||
+	    (is_web_url(it->documents_url) &&
+	     tpl_set(v, "documents_url", it->documents_url) < 0) ||
+	    tpl_set(v, "winners", it->winners) < 0 ||
+	    set_money(v, "award_value", it->has_award_value, it->award_value,
+		      it->award_currency, rates, en) < 0)
+		return -1;
+	return 0;
 }
 
 int
@@ -402,7 +598,7 @@ alert_set_notice(struct tpl_vars *v, const struct stored_notice *n,
 {
 	if (tpl_set(v, "notice_title", n->title) < 0 ||
 	    tpl_set(v, "buyer", n->buyer) < 0 ||
-	    (is_web_url(n->url) && tpl_set(v, "url", n->url) < 0) ||
+	    set_notice_url(v, n->url, l->en) < 0 ||
 	    set_link(v, "stop_url", l, "stop", firm_id, n->notice_id) < 0)
 		return -1;
 	return 0;

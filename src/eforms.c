@@ -68,6 +68,9 @@ enum xp {
 	XP_COMPANY_ID,
 	XP_COMPANY_NAME,
 	XP_COMPANY_WEB,
+	XP_COMPANY_EMAIL,
+	XP_COMPANY_PHONE,
+	XP_FRAMEWORK,
 	XP_DOC_URI,
 	XP_LOTS,
 	XP_LOT_ID,
@@ -163,6 +166,14 @@ static const struct xmlsafe_xpath xpaths[XP_COUNT] = {
 	[XP_COMPANY_NAME] = { "cac:PartyName/cbc:Name",
 			      "efac:Company/cac:PartyName/cbc:Name" },
 	[XP_COMPANY_WEB] = { "cbc:WebsiteURI", "efac:Company/cbc:WebsiteURI" },
+	[XP_COMPANY_EMAIL] = { "cac:Contact/cbc:ElectronicMail",
+			       "efac:Company/cac:Contact/cbc:ElectronicMail" },
+	[XP_COMPANY_PHONE] = { "cac:Contact/cbc:Telephone",
+			       "efac:Company/cac:Contact/cbc:Telephone" },
+	[XP_FRAMEWORK] = { "cac:TenderingProcess/cac:ContractingSystem/"
+			   "cbc:ContractingSystemTypeCode"
+			   "[@listName='framework-agreement']",
+			   "cbc:ContractingSystemTypeCode" },
 	[XP_DOC_URI] = { DOCS " | cac:ProcurementProjectLot/" DOCS,
 			 "cac:CallForTendersDocumentReference/cbc:URI" },
 	[XP_LOTS] = { "cac:ProcurementProjectLot[cbc:ID/@schemeName='Lot' or "
@@ -1132,6 +1143,20 @@ project_sme(struct parse *ps, xmlNodePtr project, struct lot *l)
 	return rc;
 }
 
+/* fa-wo-rc, fa-w-rc and fa-mix are framework agreements; none is not. */
+static int
+lot_framework(struct parse *ps, xmlNodePtr lot_node, struct lot *l)
+{
+	char *code;
+
+	if (get_text(ps, XP_FRAMEWORK, lot_node, &code) < 0)
+		return -1;
+	if (code)
+		l->framework = strncmp(code, "fa-", 3) == 0;
+	free(code);
+	return 0;
+}
+
 /* ---- notice level ------------------------------------------------------- */
 
 struct kind_name {
@@ -1365,6 +1390,8 @@ notice_header(struct parse *ps)
 	    get_lang_text(ps, XP_COMPANY_NAME, company, &n->buyer) < 0 ||
 	    get_text(ps, XP_COMPANY_LEGAL_ID, company, &n->buyer_id) < 0 ||
 	    get_text(ps, XP_COMPANY_CITY, company, &n->buyer_city) < 0 ||
+	    get_text(ps, XP_COMPANY_EMAIL, company, &n->buyer_email) < 0 ||
+	    get_text(ps, XP_COMPANY_PHONE, company, &n->buyer_phone) < 0 ||
 	    add_codes(ps, XP_COMPANY_COUNTRY, company, EFORMS_MAX_CODES,
 		      &ps->buyer_country, norm_country) < 0 ||
 	    notice_url(ps, company) < 0)
@@ -1669,7 +1696,9 @@ parse_lot(struct parse *ps, const struct procedure *proc, xmlNodePtr lot_node,
 	}
 	if (xmlsafe_first(&ps->x, XP_PROJECT, lot_node, &project) < 0 ||
 	    get_lang_text(ps, XP_NAME, project, &l->title) < 0 ||
+	    lang_texts(ps, XP_NAME, project, &l->titles, &l->ntitles) < 0 ||
 	    get_lang_text(ps, XP_DESCRIPTION, project, &l->description) < 0 ||
+	    lot_framework(ps, lot_node, l) < 0 ||
 	    project_codes(ps, project, &cpv, &nuts, &anywhere) < 0 ||
 	    get_text(ps, XP_TOWN, project, &l->town) < 0 ||
 	    (!l->town && nuts.n == 0 && !anywhere &&

@@ -721,13 +721,16 @@ match_find(struct match_index *ix, const struct match_target *t,
 	return (long)n;
 }
 
-/* "45440000 Målning och glassättning", or the bare code if unlabelled. */
+/*
+ * What a code stands for, as people say it: "Målning och glassättning";
+ * "CPV 45440000" only where the table has no name for it.
+ */
 static int
 add_code(struct buf *b, const char *code, const char *lang)
 {
 	const char *label = cpv_label(code, lang);
 
-	return label ? buf_printf(b, "%s %s", code, label) : buf_adds(b, code);
+	return label ? buf_adds(b, label) : buf_printf(b, "CPV %s", code);
 }
 
 static int
@@ -737,20 +740,20 @@ add_industry(struct buf *b, const struct firm *f, const struct match_target *t,
 	const struct category_lot *part = t->part;
 	const char *firm_code = NULL, *part_code = NULL;
 
-	if (firm_has_category(f, part->category)) {
-		if (buf_printf(b, en ? "Matches your category %s" : "Matchar er kategori %s",
-			       category_name(part->category, lang)) < 0)
-			return -1;
-		return part->ncpv ? buf_printf(b, " (CPV %s)", part->cpv[0]) : 0;
-	}
+	if (firm_has_category(f, part->category))
+		return buf_printf(b, en ? "Matches your category %s" :
+				  "Matchar er kategori %s",
+				  category_name(part->category, lang));
 	if (!best_cover(f, part, &firm_code, &part_code))
 		return -1;
-	if (buf_adds(b, en ? "Matches your CPV code " : "Matchar er CPV-kod ") < 0 ||
+	if (buf_adds(b, en ? "Matches what you follow: " :
+		     "Matchar det ni bevakar: ") < 0 ||
 	    add_code(b, firm_code, lang) < 0)
 		return -1;
 	if (strcmp(firm_code, part_code) == 0)
 		return 0;
-	if (buf_adds(b, " (CPV ") < 0 || add_code(b, part_code, lang) < 0)
+	if (buf_adds(b, en ? " (here: " : " (här: ") < 0 ||
+	    add_code(b, part_code, lang) < 0)
 		return -1;
 	return buf_addc(b, ')');
 }
@@ -774,7 +777,9 @@ match_reason(const struct firm *f, const struct match_target *t,
 	} else if (buf_adds(out, en ? ", value " : ", värde ") < 0 ||
 		   money_say(opt->rates, fx.value, fx.currency, en, 1, out) < 0 ||
 		   (fx.sek && f->turnover >= 0 &&
-		    buf_adds(out, en ? " within your size" : " inom er storlek") < 0)) {
+		    buf_adds(out, en ? ", within what a firm of your turnover "
+			     "usually takes on" : ", inom vad ett företag med "
+			     "er omsättning brukar ta") < 0)) {
 		return -1;
 	}
 	if (town && *town)

@@ -48,6 +48,18 @@ notice_new(void)
 }
 
 static void
+texts_free(struct text *t, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(t[i].lang);
+		free(t[i].value);
+	}
+	free(t);
+}
+
+static void
 lot_release(struct lot *l)
 {
 	free(l->id);
@@ -60,18 +72,7 @@ lot_release(struct lot *l)
 	free(l->duration);
 	free(l->documents_url);
 	free(l->submission_url);
-}
-
-static void
-texts_free(struct text *t, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(t[i].lang);
-		free(t[i].value);
-	}
-	free(t);
+	texts_free(l->titles, l->ntitles);
 }
 
 static void
@@ -149,6 +150,8 @@ notice_free(struct notice *n)
 	texts_free(n->descriptions, n->ndescriptions);
 	free(n->buyer_id);
 	free(n->buyer_city);
+	free(n->buyer_email);
+	free(n->buyer_phone);
 	free(n->procedure_type);
 	strvec_free(n->cpv, n->ncpv);
 	free(n->currency);
@@ -193,6 +196,7 @@ notice_add_lot(struct notice *n)
 		return NULL;
 	n->lots = lots;
 	lots[n->nlots].sme_suitable = LOT_SME_UNKNOWN;
+	lots[n->nlots].framework = LOT_SME_UNKNOWN;
 	return &lots[n->nlots++];
 }
 
@@ -382,6 +386,8 @@ add_lot(struct buf *b, const void *item)
 	const struct lot *l = item;
 	const char *sme = l->sme_suitable == LOT_SME_UNKNOWN ? "null" :
 			  l->sme_suitable ? "true" : "false";
+	const char *fa = l->framework == LOT_SME_UNKNOWN ? "null" :
+			 l->framework ? "true" : "false";
 	static const char in[] = "      ";
 
 	if (buf_adds(b, "{\n      \"id\": ") < 0 ||
@@ -408,7 +414,10 @@ add_lot(struct buf *b, const void *item)
 	    add_key(b, in, "documents_url") < 0 ||
 	    json_add_string(b, l->documents_url) < 0 ||
 	    add_key(b, in, "submission_url") < 0 ||
-	    json_add_string(b, l->submission_url) < 0)
+	    json_add_string(b, l->submission_url) < 0 ||
+	    add_key(b, in, "framework") < 0 || buf_adds(b, fa) < 0 ||
+	    add_key(b, in, "titles") < 0 ||
+	    add_texts(b, l->titles, l->ntitles) < 0)
 		return -1;
 	return buf_adds(b, "\n    }");
 }
@@ -548,6 +557,7 @@ notice_to_json(const struct notice *n, struct buf *out)
 	    json_add_string(out, n->description) < 0 ||
 	    add_key(out, in, "buyer_id") < 0 ||
 	    json_add_string(out, n->buyer_id) < 0 ||
+
 	    add_key(out, in, "place") < 0 || buf_adds(out, "{\"nuts\": ") < 0 ||
 	    add_strings(out, n->nuts, n->nnuts) < 0 ||
 	    buf_adds(out, ", \"town\": ") < 0 ||
@@ -583,7 +593,11 @@ notice_to_json(const struct notice *n, struct buf *out)
 			add_award, &one_a_line) < 0 ||
 	    add_key(out, in, "changes") < 0 || add_changes(out, n->changes) < 0 ||
 	    add_key(out, in, "publication") < 0 ||
-	    json_add_string(out, n->publication) < 0)
+	    json_add_string(out, n->publication) < 0 ||
+	    add_key(out, in, "buyer_email") < 0 ||
+	    json_add_string(out, n->buyer_email) < 0 ||
+	    add_key(out, in, "buyer_phone") < 0 ||
+	    json_add_string(out, n->buyer_phone) < 0)
 		return -1;
 	return buf_adds(out, "\n}");
 }

@@ -93,10 +93,11 @@ refresh_rates(struct outbox *o)
 #define LINK_LIFETIME (400L * 24 * 3600)
 
 static struct alert_links
-links_for(const struct outbox *o, time_t now)
+links_for(const struct outbox *o, const struct firm *f, time_t now)
 {
 	return (struct alert_links){ o->cfg->public_url, o->key,
-				     now + LINK_LIFETIME };
+				     now + LINK_LIFETIME,
+				     is_english(f->language) };
 }
 
 /*
@@ -134,6 +135,7 @@ struct mail_job {
 	size_t nmatch;
 	time_t stale_at;	/* its news is past then: not sent; 0 never */
 	int unfilled;		/* its fields could not all be set: unbuilt */
+	const char *reply_to;	/* the buyer's contact; NULL: [mail] reply_to */
 };
 
 /* Why a mail is not built when one of its fields could not be set. */
@@ -198,7 +200,7 @@ queue_mail(const struct outbox *o, const struct firm *f,
 {
 	struct alert_mail am;
 	struct buf msg, unsub_mailto, unsub_url;
-	struct alert_links links = links_for(o, now);
+	struct alert_links links = links_for(o, f, now);
 	struct outbox_message m = {
 		.key = (char *)job->key,
 		.firm_id = f->id,
@@ -223,6 +225,8 @@ queue_mail(const struct outbox *o, const struct firm *f,
 		rc = queue_unbuilt(o, f, job, &m, why, now, failed);
 		goto out;
 	}
+	/* the one-click link is posted to, by the mail program: no page */
+	links.en = 0;
 	if (alert_link(&links, "unsubscribe", f->id, "", &unsub_url) < 0 ||
 	    buf_printf(&unsub_mailto, "mailto:%s?subject=avsluta%%20%s",
 		       o->from_addr, f->orgnr) < 0) {
@@ -234,7 +238,8 @@ queue_mail(const struct outbox *o, const struct firm *f,
 		struct mail_headers h = {
 			.from = o->cfg->mail_from,
 			.to = f->email,
-			.reply_to = o->cfg->reply_to,
+			.reply_to = job->reply_to ? job->reply_to :
+				    o->cfg->reply_to,
 			.subject = buf_str(&am.subject),
 			.message_id = msgid,
 			.date = now,
@@ -296,7 +301,7 @@ static int
 add_lots(const struct outbox *o, struct tpl_vars *v, const struct firm *f,
 	 const struct match_item *items, size_t n, time_t now)
 {
-	struct alert_links links = links_for(o, now);
+	struct alert_links links = links_for(o, f, now);
 	struct tpl_vars *item;
 	size_t i;
 
@@ -318,13 +323,10 @@ set_notice_mail(const struct outbox *o, struct tpl_vars *v,
 		const struct firm *f, const struct match_item *items,
 		size_t n, time_t now)
 {
-	struct alert_links links = links_for(o, now);
+	struct alert_links links = links_for(o, f, now);
 
 	if (alert_set_firm(v, o->cfg->service_name, &links, f) < 0 ||
-	    alert_set_lot(v, &items[0], f->language,
-			  category_label(o, items[0].category, f->language),
-			  &links, o->rates, f->id) < 0 ||
-	    tpl_set(v, "lot_title", NULL) < 0 ||
+	    alert_set_head(v, &items[0], f->language, &links, f->id) < 0 ||
 	    tpl_setf(v, "count", "%zu", n) < 0 ||
 	    (n == 1 && tpl_set(v, "one_lot", "1") < 0))
 		return -1;
@@ -341,6 +343,29 @@ match_ids(const struct match_item *items, size_t n)
 	for (i = 0; ids && i < n; i++)
 		ids[i] = items[i].match_id;
 	return ids;
+}
+
+/*
+ * Questions about another buyer's notice go to that buyer: to its contact
+ * when the notice gives one address; about the unit's own, to [mail]
+ * reply_to. NULL for the latter.
+ */
+static const char *
+reply_to_for(const struct outbox *o, const struct match_item *it, char *buf,
+	     size_t len)
+{
+	char own[12], buyer[12];
+	char *const *b;
+
+	if (!it || !it->buyer_email ||
+	    mail_address(it->buyer_email, buf, len) < 0)
+		return NULL;
+	if (it->buyer_id && orgnr_normalize(it->buyer_id, buyer) == 0)
+		for (b = o->cfg->own_buyers; b && *b; b++)
+			if (orgnr_normalize(*b, own) == 0 &&
+			    strcmp(own, buyer) == 0)
+				return NULL;
+	return buf;
 }
 
 /* The mail that tells of a notice of this kind. */
@@ -368,7 +393,7 @@ queue_notice_alert(const struct outbox *o, const struct firm *f, time_t now,
 	struct tpl_vars *v = NULL;
 	int64_t *ids = NULL;
 	size_t nbest = 0, n = 0;
-	char key[128];
+	char key[128], reply[256];
 	int rc = -1;
 
 	*mailed = 0;
@@ -389,7 +414,9 @@ queue_notice_alert(const struct outbox *o, const struct firm *f, time_t now,
 	snprintf(key, sizeof key, "alert/%s/%lld", f->orgnr, (long long)ids[0]);
 	{
 		struct mail_job job = { key, mail_kind(items[0].kind), v, NULL,
-					0, ids, n, last_deadline(items, n), 0 };
+					0, ids, n, last_deadline(items, n), 0,
+					reply_to_for(o, items, reply,
+						     sizeof reply) };
 
 		job.unfilled = set_notice_mail(o, v, f, items, n, now) < 0;
 		if (queue_mail_tx(o, f, &job, now, queued, failed) < 0)
@@ -419,7 +446,7 @@ static int
 set_digest(const struct outbox *o, struct tpl_vars *v, const struct firm *f,
 	   const struct match_item *items, size_t n, time_t now)
 {
-	struct alert_links links = links_for(o, now);
+	struct alert_links links = links_for(o, f, now);
 	unsigned char *done = calloc(n, 1);
 	struct tpl_vars *group;
 	size_t i, j;
@@ -476,7 +503,7 @@ queue_digest(const struct outbox *o, const struct firm *f, time_t now,
 	snprintf(key, sizeof key, "digest/%s/%lld", f->orgnr, (long long)ids[0]);
 	{
 		struct mail_job job = { key, ALERT_DIGEST, v, NULL, 0, ids, n,
-					last_deadline(items, n), 0 };
+					last_deadline(items, n), 0, NULL };
 
 		job.unfilled = set_digest(o, v, f, items, n, now) < 0;
 		if (queue_mail_tx(o, f, &job, now, queued, failed) < 0)
@@ -626,32 +653,95 @@ set_change_value(struct tpl_vars *v, const char *name, const char *what,
 	return rc;
 }
 
+/* The firm's lots of a notice: the ids, and those still current. */
+struct firm_lots {
+	char **ids;		/* every lot it was matched to */
+	size_t nids;
+	struct match_item *items;	/* those of the current version */
+	size_t nitems;
+};
+
+static void
+firm_lots_release(struct firm_lots *fl)
+{
+	strvec_free(fl->ids, fl->nids);
+	match_items_free(fl->items, fl->nitems);
+	memset(fl, 0, sizeof *fl);
+}
+
+static int
+firm_lots_get(struct store *s, int64_t firm_id, const char *notice_id,
+	      struct firm_lots *fl)
+{
+	firm_lots_release(fl);
+	return store_matched_lots(s, firm_id, notice_id, &fl->ids,
+				  &fl->nids) < 0 ||
+	       store_notice_matches(s, firm_id, notice_id, &fl->items,
+				    &fl->nitems) < 0 ? -1 : 0;
+}
+
+static int
+is_firm_lot(const struct firm_lots *fl, const char *lot_id)
+{
+	size_t i;
+
+	for (i = 0; i < fl->nids; i++)
+		if (strcmp(fl->ids[i], lot_id) == 0)
+			return 1;
+	return 0;
+}
+
+/* The firm's lot of that id in the current version, or NULL. */
+static const struct match_item *
+current_lot(const struct firm_lots *fl, const char *lot_id)
+{
+	size_t i;
+
+	for (i = 0; i < fl->nitems; i++)
+		if (strcmp(fl->items[i].lot_id, lot_id) == 0)
+			return &fl->items[i];
+	return NULL;
+}
+
+/*
+ * The changes a firm reads: those of the whole procedure and of its own
+ * lots, each lot named by its title (a cancelled one by the title it
+ * had); *shown counts them.
+ */
 static int
 set_changes(struct tpl_vars *v, const struct notice_change *c, size_t n,
-	    const char *lang)
+	    const struct firm_lots *fl, const char *lang, size_t *shown)
 {
+	const struct match_item *lot;
 	struct tpl_vars *item;
 	char flag[64];
 	size_t i;
 
+	*shown = 0;
 	for (i = 0; i < n; i++) {
+		if (c[i].lot_id && !is_firm_lot(fl, c[i].lot_id))
+			continue;
+		lot = c[i].lot_id ? current_lot(fl, c[i].lot_id) : NULL;
 		snprintf(flag, sizeof flag, "what_%s", c[i].what);
 		if (!(item = tpl_add(v, "changes")) ||
 		    tpl_set(item, flag, "1") < 0 ||
 		    tpl_set(item, "lot_id", c[i].lot_id) < 0 ||
+		    (lot && alert_set_lot_name(item, lot) < 0) ||
 		    set_change_value(item, "old", c[i].what, c[i].old_value,
 				     lang) < 0 ||
 		    set_change_value(item, "new", c[i].what, c[i].new_value,
 				     lang) < 0)
 			return -1;
+		(*shown)++;
 	}
 	return 0;
 }
 
 /*
  * One changed notice version: a mail to every firm that was mailed about
- * the notice, all queued in one transaction with the mark that the
- * change is done, so a crash leaves either all of them or none.
+ * the notice and one of whose lots, or the whole procedure, changed, all
+ * queued in one transaction with the mark that the change is done, so a
+ * crash leaves either all of them or none.
  */
 static int
 queue_change(const struct outbox *o, const struct firm_list *firms,
@@ -660,11 +750,11 @@ queue_change(const struct outbox *o, const struct firm_list *firms,
 {
 	struct notice_change *changes = NULL;
 	struct stored_notice *notice = NULL;
+	struct firm_lots fl = { NULL, 0, NULL, 0 };
 	int64_t *recipients = NULL;
 	struct tpl_vars *v = NULL;
-	struct alert_links links = links_for(o, now);
-	size_t nchanges = 0, nrcpt = 0, i;
-	char key[256];
+	size_t nchanges = 0, nrcpt = 0, shown, i;
+	char key[256], reply[256];
 	/* a change can matter after the deadline: an award, a new date */
 	struct mail_job job = { .key = key, .kind = ALERT_CHANGE };
 	int rc = -1;
@@ -678,19 +768,29 @@ queue_change(const struct outbox *o, const struct firm_list *firms,
 	/* a change notice of a notice never stored: no one was told of it */
 	for (i = 0; notice && i < nrcpt; i++) {
 		const struct firm *f = firm_by_id(firms, recipients[i]);
+		struct alert_links links;
 
 		tpl_vars_free(v);
 		if (!(v = tpl_vars_new()))
 			goto fail;
 		if (!f)
 			continue;
+		if (firm_lots_get(o->store, f->id, pc->notice_id, &fl) < 0)
+			goto fail;
+		links = links_for(o, f, now);
 		snprintf(key, sizeof key, "change/%s/%lld", f->orgnr,
 			 (long long)pc->rowid);
 		job.v = v;
+		job.reply_to = reply_to_for(o, fl.nitems ? fl.items : NULL,
+					    reply, sizeof reply);
 		job.unfilled = alert_set_firm(v, o->cfg->service_name, &links,
 					      f) < 0 ||
 			       alert_set_notice(v, notice, &links, f->id) < 0 ||
-			       set_changes(v, changes, nchanges, f->language) < 0;
+			       set_changes(v, changes, nchanges, &fl, f->language,
+					   &shown) < 0;
+		/* only lots it was not told of changed */
+		if (!job.unfilled && shown == 0)
+			continue;
 		if (queue_mail(o, f, &job, now, queued, failed) < 0)
 			goto fail;
 	}
@@ -703,6 +803,7 @@ fail:
 	store_rollback(o->store);
 out:
 	tpl_vars_free(v);
+	firm_lots_release(&fl);
 	stored_notice_free(notice);
 	notice_changes_free(changes, nchanges);
 	free(recipients);
@@ -759,7 +860,7 @@ queue_reminder(const struct outbox *o, const struct firm *f,
 	struct match_item *items = NULL;
 	struct tpl_vars *v = NULL;
 	size_t n = 0;
-	char key[256];
+	char key[256], reply[256];
 	int exists, rc = -1;
 
 	snprintf(key, sizeof key, "reminder/%s/%s/%ld", f->orgnr, notice_id, days);
@@ -779,12 +880,13 @@ queue_reminder(const struct outbox *o, const struct firm *f,
 		goto out;
 	{
 		struct mail_job job = { key, ALERT_REMINDER, v, NULL, 0, NULL, 0,
-					deadline, 0 };
+					deadline, 0, NULL };
 
+		job.reply_to = reply_to_for(o, items, reply, sizeof reply);
 		job.unfilled = set_notice_mail(o, v, f, items, n, now) < 0 ||
 			alert_set_time(v, "deadline", deadline, f->language) < 0 ||
-			tpl_setf(v, "days", "%ld", days) < 0 ||
-			(days == 1 && tpl_set(v, "one_day", "1") < 0);
+			alert_set_day(v, "deadline_day", deadline,
+				      f->language) < 0;
 		if (queue_mail_tx(o, f, &job, now, queued, failed) < 0)
 			goto out;
 	}
@@ -999,15 +1101,16 @@ set_meeting(const struct outbox *o, struct tpl_vars *v, const struct firm *f,
 	    const struct stored_notice *notice, int updated, time_t now,
 	    struct buf *ics)
 {
-	struct alert_links links = links_for(o, now);
-	char object[32];
+	struct alert_links links = links_for(o, f, now);
+	char object[32], path[48];
 	struct buf page, rsvp;
 	int rc = -1;
 
 	buf_init(&page, 1024);
 	buf_init(&rsvp, 1024);
 	snprintf(object, sizeof object, "%lld", (long long)m->id);
-	if (buf_printf(&page, "%s/meetings/%s", o->cfg->public_url, object) < 0 ||
+	snprintf(path, sizeof path, "/meetings/%s", object);
+	if (alert_page(&links, path, &page) < 0 ||
 	    (!m->cancelled &&
 	     (alert_link(&links, "rsvp", f->id, object, &rsvp) < 0 ||
 	      tpl_set(v, "rsvp_url", buf_str(&rsvp)) < 0)) ||
@@ -1070,7 +1173,7 @@ queue_invitation(const struct outbox *o, const struct firm *f,
 			NULL, 0
 		};
 		struct mail_job job = { key, ALERT_MEETING, v, &at, 1, NULL, 0,
-					m->start, 0 };
+					m->start, 0, NULL };
 
 		job.unfilled = set_meeting(o, v, f, m, was, notice,
 					   what == UPDATE, now, &ics) < 0 ||
@@ -1223,7 +1326,7 @@ queue_account_mail(struct outbox *o, const struct firm *f, time_t now,
 		[ALERT_CONFIRM] = "confirm", [ALERT_MANAGE] = "manage-link",
 		[ALERT_ADDRESS] = "address",
 	};
-	struct alert_links links = links_for(o, now), confirm = links;
+	struct alert_links links = links_for(o, f, now), confirm = links;
 	struct tpl_vars *v = tpl_vars_new();
 	time_t week = now + 7L * 24 * 3600;
 	struct buf url;
@@ -1241,7 +1344,8 @@ queue_account_mail(struct outbox *o, const struct firm *f, time_t now,
 	}
 	{
 		/* asked for on a web page: a week later it answers no one */
-		struct mail_job job = { key, kind, v, NULL, 0, NULL, 0, week, 0 };
+		struct mail_job job = { key, kind, v, NULL, 0, NULL, 0, week, 0,
+					NULL };
 
 		confirm.expires = week;
 		job.unfilled =

@@ -1659,7 +1659,8 @@ static int
 set_manage_url(struct tpl_vars *v, const struct visit *vi, int64_t firm)
 {
 	struct alert_links links = { vi->site->o.cfg->public_url,
-				     vi->site->o.key, vi->now + 400L * 86400 };
+				     vi->site->o.key, vi->now + 400L * 86400,
+				     vi->en };
 	struct buf url;
 	int rc;
 

@@ -461,6 +461,22 @@ static const char *const migrations[] = {
 	" registration_deadline INTEGER,"
 	" organizer TEXT,"
 	" PRIMARY KEY (meeting, sequence));",
+
+	/*
+	 * 17: what a firm needs to decide, as the notice says it: the
+	 * buyer's contact, for its questions and the mail's Reply-To,
+	 * whether a lot is a framework agreement, and a lot's title in
+	 * every language given, for a firm that reads English.
+	 */
+	"ALTER TABLE notice ADD COLUMN buyer_email TEXT;"
+	"ALTER TABLE notice ADD COLUMN buyer_phone TEXT;"
+	"ALTER TABLE lot ADD COLUMN framework INTEGER;"
+	"CREATE TABLE lot_text ("
+	" lot INTEGER NOT NULL REFERENCES lot (id) ON DELETE CASCADE,"
+	" field TEXT NOT NULL CHECK (field = 'title'),"
+	" lang TEXT NOT NULL,"
+	" value TEXT NOT NULL,"
+	" PRIMARY KEY (lot, field, lang));",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -470,6 +486,7 @@ enum stmt_id {
 	ST_NOTICE_INSERT,
 	ST_NOTICE_TEXT_INSERT,
 	ST_LOT_INSERT,
+	ST_LOT_TEXT_INSERT,
 	ST_GROUP_INSERT,
 	ST_AWARD_INSERT,
 	ST_WINNER_INSERT,
@@ -513,6 +530,7 @@ enum stmt_id {
 	ST_OPEN_NOTICES,
 	ST_MATCH_INSERT,
 	ST_MATCHES_UNQUEUED,
+	ST_MATCHED_LOTS,
 	ST_MESSAGE_INSERT,
 	ST_MESSAGE_INSERT_UNBUILT,
 	ST_MATCH_LINK,
@@ -615,12 +633,38 @@ enum stmt_id {
 	" ORDER BY n.published DESC, n.id DESC LIMIT ?2 OFFSET ?6"
 
 /* A match as a mail shows it; the title in the firm's language if given. */
+/* The firm's language as eForms names it. */
+#define FIRM_LANG "CASE f.language WHEN 'en' THEN 'ENG' ELSE 'SWE' END"
+/*
+ * A planned procurement's or an RFI's part split into several categories
+ * has a value for the whole part only, which may yet be divided: none of
+ * its categories shows that as its own. A tender's lot is bid for whole.
+ */
+#define PART_OF(col) \
+	"CASE WHEN n.kind IN ('planning', 'rfi') AND (SELECT count(*)" \
+	" FROM category_lot c WHERE c.lot = l.id) > 1 THEN NULL ELSE " col \
+	" END"
 #define MATCH_ITEM_COLUMNS \
 	"SELECT m.id, m.kind, coalesce((SELECT t.value FROM notice_text t" \
-	"  WHERE t.notice = n.id AND t.field = 'title' AND t.lang =" \
-	"  CASE f.language WHEN 'en' THEN 'ENG' ELSE 'SWE' END), n.title)," \
-	" n.buyer, n.url, l.lot_id, l.title, m.reason, l.deadline, l.value," \
-	" l.currency, m.notice_id, m.category"
+	"  WHERE t.notice = n.id AND t.field = 'title' AND t.lang = " \
+	FIRM_LANG "), n.title)," \
+	" n.buyer, n.url, l.lot_id, coalesce((SELECT t.value FROM lot_text t" \
+	"  WHERE t.lot = l.id AND t.field = 'title' AND t.lang = " FIRM_LANG \
+	"), l.title), m.reason, l.deadline, " PART_OF("l.value") ", " \
+	PART_OF("l.currency") ", m.notice_id, m.category, l.description," \
+	" l.duration, l.framework, l.sme_suitable, l.questions_deadline," \
+	" coalesce(l.documents_url, n.documents_url), n.buyer_email," \
+	" n.buyer_phone, n.buyer_id," \
+	" (SELECT count(*) FROM lot x WHERE x.notice = n.id" \
+	"  AND x.lot_id <= l.lot_id)," \
+	" (SELECT count(*) FROM lot x WHERE x.notice = n.id)," \
+	" (SELECT group_concat(w.name, ', ') FROM award a" \
+	"  JOIN award_winner w ON w.award = a.id" \
+	"  WHERE a.notice = n.id AND a.lot_id = l.lot_id)," \
+	" (SELECT a.value FROM award a WHERE a.notice = n.id" \
+	"  AND a.lot_id = l.lot_id AND a.value > 0 LIMIT 1)," \
+	" (SELECT a.currency FROM award a WHERE a.notice = n.id" \
+	"  AND a.lot_id = l.lot_id AND a.value > 0 LIMIT 1)"
 
 /*
  * The report's figures. Each query names facts (time, category, item)
@@ -671,19 +715,22 @@ static const char *const stmt_sql[NSTMT] = {
 	" description, buyer_id, buyer_city, procedure_type, cpv, value,"
 	" currency, nuts, town, documents_url, submission_url,"
 	" max_lots_submitted, max_lots_awarded, changes_notice_id,"
-	" changes_version, change_reason, publication)"
+	" changes_version, change_reason, publication, buyer_email, buyer_phone)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
 	" ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28,"
-	" ?29, ?30)",
+	" ?29, ?30, ?31, ?32)",
 	[ST_NOTICE_TEXT_INSERT] =
 	"INSERT OR REPLACE INTO notice_text (notice, field, lang, value)"
 	" VALUES (?1, ?2, ?3, ?4)",
 	[ST_LOT_INSERT] =
 	"INSERT INTO lot (notice, lot_id, title, cpv, value, currency, nuts,"
 	" sme_suitable, deadline, description, town, questions_deadline,"
-	" duration, documents_url, submission_url)"
+	" duration, documents_url, submission_url, framework)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,"
-	" ?15)",
+	" ?15, ?16)",
+	[ST_LOT_TEXT_INSERT] =
+	"INSERT OR REPLACE INTO lot_text (lot, field, lang, value)"
+	" VALUES (?1, ?2, ?3, ?4)",
 	[ST_GROUP_INSERT] =
 	"INSERT INTO lot_group (notice, group_id, title, lots, value, currency)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -997,6 +1044,12 @@ static const char *const stmt_sql[NSTMT] = {
 	" WHERE m.firm = ?1 AND m.message IS NULL"
 	" AND (?3 IS NULL OR m.notice_id = ?3)"
 	" ORDER BY m.score DESC, m.id LIMIT ?2",
+	/* under the notice's id or any it replaced, cancelled lots too */
+	[ST_MATCHED_LOTS] =
+	"SELECT DISTINCT m.lot_id FROM match m WHERE m.firm = ?1"
+	" AND coalesce((SELECT s.current_id FROM notice_successor s"
+	"  WHERE s.notice_id = m.notice_id), m.notice_id) = ?2"
+	" ORDER BY m.lot_id",
 	[ST_MESSAGE_INSERT] =
 	"INSERT OR IGNORE INTO message (key, firm, rcpt, envelope_from, body,"
 	" next_attempt, created_at, stale_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6,"
@@ -1105,7 +1158,7 @@ static const char *const stmt_sql[NSTMT] = {
 	"  AND n.superseded_by IS NULL"
 	" JOIN lot l ON l.notice = n.id AND l.lot_id = m.lot_id"
 	" JOIN firm f ON f.id = m.firm"
-	" WHERE m.firm = ?1 AND m.notice_id = ?2"
+	" WHERE m.firm = ?1 AND (m.notice_id = ?2 OR n.notice_id = ?2)"
 	" ORDER BY m.score DESC, m.id",
 	[ST_MEETING_INSERT] =
 	"INSERT INTO meeting (title, description, notice_id, category,"
@@ -1620,6 +1673,27 @@ bind_words(sqlite3_stmt *st, int i, char *const *v, size_t n, struct buf *scratc
 				 SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
 }
 
+/* A notice's (or a lot's) texts in every language given. */
+static int
+put_texts(struct store *s, enum stmt_id id, int64_t rowid, const char *field,
+	  const struct text *t, size_t n)
+{
+	sqlite3_stmt *st;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (!(st = stmt(s, id)))
+			return -1;
+		sqlite3_bind_int64(st, 1, rowid);
+		bind_text(st, 2, field);
+		bind_text(st, 3, t[i].lang);
+		bind_text(st, 4, t[i].value);
+		if (step_done(s, st, "store a text") < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int
 put_lots(struct store *s, const struct notice *n, int64_t notice_rowid,
 	 int64_t *lot_rowids, struct buf *scratch)
@@ -1650,28 +1724,13 @@ put_lots(struct store *s, const struct notice *n, int64_t notice_rowid,
 		bind_text(st, 13, l->duration);
 		bind_text(st, 14, l->documents_url);
 		bind_text(st, 15, l->submission_url);
+		if (l->framework != LOT_SME_UNKNOWN)
+			sqlite3_bind_int(st, 16, l->framework);
 		if (step_done(s, st, "store lot") < 0)
 			return -1;
 		lot_rowids[i] = sqlite3_last_insert_rowid(s->db);
-	}
-	return 0;
-}
-
-static int
-put_texts(struct store *s, int64_t notice_rowid, const char *field,
-	  const struct text *t, size_t n)
-{
-	sqlite3_stmt *st;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (!(st = stmt(s, ST_NOTICE_TEXT_INSERT)))
-			return -1;
-		sqlite3_bind_int64(st, 1, notice_rowid);
-		bind_text(st, 2, field);
-		bind_text(st, 3, t[i].lang);
-		bind_text(st, 4, t[i].value);
-		if (step_done(s, st, "store notice text") < 0)
+		if (put_texts(s, ST_LOT_TEXT_INSERT, lot_rowids[i], "title",
+			      l->titles, l->ntitles) < 0)
 			return -1;
 	}
 	return 0;
@@ -1802,6 +1861,9 @@ put_announced_changes(struct store *s, const struct changes *c, int64_t rowid,
 	for (i = 0; i < c->nitems; i++) {
 		const struct change_item *it = &c->items[i];
 
+		/* undescribed, it says nothing the versions' diff does not */
+		if (!it->description)
+			continue;
 		for (j = 0; j < (it->nsections ? it->nsections : 1); j++) {
 			if (!(st = stmt(s, ST_CHANGE_ANNOUNCED)))
 				return -1;
@@ -1913,12 +1975,16 @@ store_put_notice(struct store *s, const struct notice *n, const char *source,
 		bind_text(st, 29, n->changes->reason);
 	}
 	bind_text(st, 30, n->publication);
+	bind_text(st, 31, n->buyer_email);
+	bind_text(st, 32, n->buyer_phone);
 	if (step_done(s, st, "store notice") < 0)
 		goto out;
 	rowid = sqlite3_last_insert_rowid(s->db);
 	if (put_lots(s, n, rowid, lot_rowids, &scratch) < 0 ||
-	    put_texts(s, rowid, "title", n->titles, n->ntitles) < 0 ||
-	    put_texts(s, rowid, "description", n->descriptions, n->ndescriptions) < 0 ||
+	    put_texts(s, ST_NOTICE_TEXT_INSERT, rowid, "title", n->titles,
+		      n->ntitles) < 0 ||
+	    put_texts(s, ST_NOTICE_TEXT_INSERT, rowid, "description",
+		      n->descriptions, n->ndescriptions) < 0 ||
 	    put_groups(s, n, rowid, &scratch) < 0 ||
 	    put_awards(s, n, rowid) < 0 ||
 	    put_replacement(s, n, rowid, &replaced) < 0)
@@ -2390,8 +2456,25 @@ match_items_free(struct match_item *items, size_t n)
 		free(items[i].category);
 		free(items[i].reason);
 		free(items[i].currency);
+		free(items[i].description);
+		free(items[i].duration);
+		free(items[i].documents_url);
+		free(items[i].buyer_email);
+		free(items[i].buyer_phone);
+		free(items[i].buyer_id);
+		free(items[i].winners);
+		free(items[i].award_currency);
 	}
 	free(items);
+}
+
+/* A yes/no column that may be NULL: 1, 0 or LOT_SME_UNKNOWN. */
+static int
+column_flag(sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		return LOT_SME_UNKNOWN;
+	return sqlite3_column_int(st, col) != 0;
 }
 
 static int
@@ -2414,6 +2497,23 @@ read_match_item(sqlite3_stmt *st, void *elem)
 		it->deadline = (time_t)sqlite3_column_int64(st, 8);
 	if ((it->has_value = sqlite3_column_type(st, 9) != SQLITE_NULL))
 		it->value = sqlite3_column_double(st, 9);
+	it->description = column_strdup(st, 13);
+	it->duration = column_strdup(st, 14);
+	it->framework = column_flag(st, 15);
+	it->sme_suitable = column_flag(st, 16);
+	if ((it->has_questions_deadline =
+	     sqlite3_column_type(st, 17) != SQLITE_NULL))
+		it->questions_deadline = (time_t)sqlite3_column_int64(st, 17);
+	it->documents_url = column_strdup(st, 18);
+	it->buyer_email = column_strdup(st, 19);
+	it->buyer_phone = column_strdup(st, 20);
+	it->buyer_id = column_strdup(st, 21);
+	it->lot_number = (size_t)sqlite3_column_int64(st, 22);
+	it->nlots = (size_t)sqlite3_column_int64(st, 23);
+	it->winners = column_strdup(st, 24);
+	if ((it->has_award_value = sqlite3_column_type(st, 25) != SQLITE_NULL))
+		it->award_value = sqlite3_column_double(st, 25);
+	it->award_currency = column_strdup(st, 26);
 	return it->kind && it->notice_title && it->lot_id && it->reason &&
 	       it->notice_id ? 0 : -1;
 }
@@ -2452,6 +2552,19 @@ store_notice_matches(struct store *s, int64_t firm_id, const char *notice_id,
 	bind_text(st, 2, notice_id);
 	return collect(s, st, sizeof **items, read_match_item, release_match_items,
 		       (void **)items, n, "list a firm's matches in a notice");
+}
+
+int
+store_matched_lots(struct store *s, int64_t firm_id, const char *notice_id,
+		   char ***lot_ids, size_t *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_MATCHED_LOTS)))
+		return -1;
+	sqlite3_bind_int64(st, 1, firm_id);
+	bind_text(st, 2, notice_id);
+	return read_ids(s, st, lot_ids, n, "list a firm's lots in a notice");
 }
 
 static int

@@ -196,13 +196,19 @@ test_import_run_and_mails(void)
 		CHECK(strstr(m, "part: multipart/alternative\npart: text/plain\n"
 			     "part: text/html\ndefects: 0\n"));
 		CHECK(strstr(m, "Hej Berglunds Måleri AB!"));
-		CHECK(strstr(m, "* Måleri – delområde LOT-0001: Målning\n"));
+		/* the lot by its title and number, never its id */
+		CHECK(strstr(m, "* Måleri: Målning (delområde 1)\n"));
+		CHECK(!strstr(m, "LOT-0001"));
 		/* 12:00+01:00 in the notice, shown as Swedish local time. */
 		CHECK(strstr(m, "Sista anbudsdag: 15 januari 2027 kl. 12:00 (CET)\n"));
 		CHECK(strstr(m, "Uppskattat värde: 2 400 000 kr\n"));
-		CHECK(strstr(m, "https://ted.europa.eu/en/notice/-/detail/00761842-2026\n"));
-		CHECK(strstr(m, "Därför får ni detta: Matchar er CPV-kod 45442100 "
+		/* TED's page in the firm's language */
+		CHECK(strstr(m, "https://ted.europa.eu/sv/notice/-/detail/00761842-2026\n"));
+		CHECK(strstr(m, "Därför får ni detta: Matchar det ni bevakar: "
 			     "Målning, värde 2,4 miljoner kr, utförs i Exempelstad\n"));
+		/* the unit's own notice: questions go to the unit */
+		CHECK(strstr(m, "header Reply-To: Upphandlingsenheten "
+			     "<upphandling@exempelkommun.se>\n"));
 		CHECK(strstr(m, "Ni får det här mejlet eftersom Berglunds Måleri AB "
 			     "(556734-2182)\n"));
 		CHECK(strstr(m, "Avsluta alla mejl: https://upphandling."
@@ -219,6 +225,10 @@ test_import_run_and_mails(void)
 		CHECK(strstr(m, "header Subject: Planerad upphandling: Renovering "
 			     "av Ängsskolan\n"));
 		CHECK(strstr(m, "det går inte att lämna anbud ännu"));
+		/* a part of it, not a lot, and without the whole value */
+		CHECK(strstr(m, "* Måleri: Renovering av Ängsskolan\n"));
+		CHECK(!strstr(m, "delområde") && !strstr(m, "PAR-0001"));
+		CHECK(!strstr(m, "14 500 000") && !strstr(m, "Uppskattat värde"));
 		free(m);
 	}
 	m = mail_to(all, "sales@nordiccloud.example", "");
@@ -229,7 +239,10 @@ test_import_run_and_mails(void)
 			     "and support\n"));
 		CHECK(strstr(m, "header Content-Language: en\n"));
 		CHECK(strstr(m, "Hello Nordic Cloud Support AB,"));
-		CHECK(strstr(m, "Why you get this: Matches your CPV code 72250000"));
+		/* and the part's English title */
+		CHECK(strstr(m, "* IT services: IT operations and user support\n"));
+		CHECK(strstr(m, "Why you get this: Matches what you follow: System "
+			     "and support services, "));
 		CHECK(strstr(m, "Stop all mails: https://upphandling."
 			     "exempelkommun.se/unsubscribe/"));
 		free(m);
@@ -486,7 +499,7 @@ test_late_firms_hear_of_what_is_open(void)
 	free(out);
 	CHECK(count_mails() == 3);
 	all = parsed_mails();
-	m = mail_to(all, "info@berglunds-maleri.example", "* Måleri – delområde LOT-0001: Målning\n");
+	m = mail_to(all, "info@berglunds-maleri.example", "* Måleri: Målning (delområde 1)\n");
 	CHECK(m != NULL);
 	free(m);
 	m = mail_to(all, "offert@ljungs-schakt.example", "Markarbeten vid ny förskola");
@@ -531,7 +544,7 @@ test_late_firms_hear_of_what_is_open(void)
 	CHECK(tl("2026-12-22T08:00:00Z", "run --once -c tenderlots.conf") == 0);
 	all = parsed_mails();
 	CHECK(all && !strstr(all, "info@nyaschakt.example"));
-	m = mail_to(all, "info@nyamaleri.example", "* Måleri – delområde LOT-0001: Målning\n");
+	m = mail_to(all, "info@nyamaleri.example", "* Måleri: Målning (delområde 1)\n");
 	CHECK(m != NULL);
 	free(m);
 	free(all);
@@ -592,15 +605,15 @@ test_values_in_other_currencies(void)
 	CHECK(mail_to(all, "liten@rekrytering.example",
 		      "Uppskattat värde") == NULL);
 	m = mail_to(all, "liten@rekrytering.example", "");
-	CHECK(m && strstr(m, "Därför får ni detta: Matchar er CPV-kod 79610000 "));
+	CHECK(m && strstr(m, "Därför får ni detta: Matchar det ni bevakar: "));
 	CHECK(m && strstr(m, "värde okänt"));
 	free(m);
 
 	m = mail_to(all, "stor@rekrytering.example", "Uppskattat värde");
 	CHECK(m && strstr(m, "Uppskattat värde: ca 11,2 miljoner kr "
 			  "(1 000 000 EUR)\n"));
-	CHECK(m && strstr(m, "värde ca 11,2 miljoner kr (1 000 000 EUR) inom er "
-			  "storlek"));
+	CHECK(m && strstr(m, "värde ca 11,2 miljoner kr (1 000 000 EUR), inom "
+			  "vad ett företag med er omsättning brukar ta"));
 	free(m);
 	/* The other mail to it: 0 EUR is not a value. */
 	m = mail_to(all, "stor@rekrytering.example", "värde okänt");
@@ -768,6 +781,248 @@ test_change_notice_by_publication_number(void)
 	all = parsed_mails();
 	m = mail_to(all, "info@atervinning.example", "Sista anbudsdag för");
 	CHECK(m && strstr(m, "Sista anbudsdag: 27 maj 2024"));
+	free(m);
+	free(all);
+	rm_rf(dir);
+}
+
+/*
+ * What a firm needs to decide, from a real TED notice (Fluvius, tests/
+ * fixtures/real/README.md): the lot's description, the contract period,
+ * that it is a framework agreement, the buyer's SME flag, the documents
+ * and the buyer's contact, who is the Reply-To; TED's page in the firm's
+ * language; the reason in plain words; and in an English mail, every link
+ * to the service's pages leads to its English pages.
+ */
+static void
+test_mail_says_what_a_firm_needs(void)
+{
+	static const char firms[] =
+		"orgnr,name,email,cpv,regions,abroad,language,turnover,kinds\n"
+		"556734-2182,Kontakt Kabel AB,info@kontaktkabel.example,31224000,SE232,yes,sv,50 000 000,tender\n"
+		"559318-8062,Cable Joints AB,sales@cablejoints.example,31224000,SE232,yes,en,50 000 000,tender\n";
+	char extra[PATH_MAX + 64], path[PATH_MAX * 2];
+	char *all, *m;
+	const char *p;
+
+	snprintf(extra, sizeof extra, "'%s/tests/fixtures/real/"
+		 "539162-2023-framework-maximum.xml'", project);
+	setup(extra);
+	snprintf(path, sizeof path, "%s/firms.csv", dir);
+	write_text(path, firms);
+	CHECK(tl("2023-09-10T08:00:00Z", "firm import -c tenderlots.conf firms.csv") == 0);
+	CHECK(tl("2023-09-10T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	all = parsed_mails();
+	m = mail_to(all, "info@kontaktkabel.example", "OV-connectoren");
+	CHECK(m != NULL);
+	if (m) {
+		CHECK(strstr(m, "header Reply-To: "
+			     "fluvius-aankoop-sourcing-netgebonden@fluvius.be\n"));
+		CHECK(strstr(m, "Kontakt: fluvius-aankoop-sourcing-netgebonden@"
+			     "fluvius.be\nTelefon: +32498943769\n"));
+		CHECK(strstr(m, "Hela annonsen: https://ted.europa.eu/sv/notice/"
+			     "-/detail/00539162-2023\n"));
+		CHECK(strstr(m, "\n  OV-connectoren: 31224000-2 Verbindingen en "
+			     "contactelementen."));
+		CHECK(strstr(m, "  Avtalstid: 4 år\n  Ramavtal: ja\n"
+			     "  Passar små och medelstora företag: ja, enligt "
+			     "annonsen\n"));
+		CHECK(strstr(m, "  Upphandlingsdokument: https://www."
+			     "publicprocurement.be/publication-workspaces/"));
+		CHECK(strstr(m, "Därför får ni detta: Matchar det ni bevakar: "
+			     "Kopplingar och kontaktelement, värde ca 33,7 miljoner "
+			     "kr (3 000 000 EUR), inom vad ett företag med er "
+			     "omsättning brukar ta, "));
+		CHECK(!strstr(m, "CPV") && !strstr(m, "LOT-0001"));
+		free(m);
+	}
+	m = mail_to(all, "sales@cablejoints.example", "OV-connectoren");
+	CHECK(m != NULL);
+	if (m) {
+		CHECK(strstr(m, "Full notice: https://ted.europa.eu/en/notice/"
+			     "-/detail/00539162-2023\n"));
+		CHECK(strstr(m, "  Contract period: 4 years\n"
+			     "  Framework agreement: yes\n"));
+		/*
+		 * every link in the text to the service's pages asks for
+		 * English (the one-click header's is posted, not read)
+		 */
+		for (p = strstr(m, "\nbody:\n");
+		     p && (p = strstr(p, "https://upphandling.exempelkommun.se"));
+		     p++) {
+			size_t len = strcspn(p, " \n");
+
+			CHECK(len > 8 && strncmp(p + len - 8, "?lang=en", 8) == 0);
+		}
+		CHECK(strstr(m, "/manage/") && strstr(m, "/unsubscribe/") &&
+		      strstr(m, "/stop/"));
+		free(m);
+	}
+	free(all);
+	rm_rf(dir);
+}
+
+/*
+ * An award mail names the winners and the value: a real award notice
+ * (Waterschap Rivierenland, won by Hegeman Bouw & Infra for 3 887 000
+ * EUR) to firms that asked for results, at once and in a daily digest,
+ * in Swedish and English.
+ */
+static void
+test_award_names_winners(void)
+{
+	char extra[PATH_MAX + 64], path[PATH_MAX * 2];
+	char *all, *m;
+
+	snprintf(extra, sizeof extra,
+		 "'%s/tests/fixtures/real/2024-OJS065-00191536.xml'", project);
+	setup(extra);
+	snprintf(path, sizeof path, "%s/firms.csv", dir);
+	write_text(path, "orgnr,name,email,cpv,regions,abroad,language,kinds,"
+		   "frequency\n"
+		   "556734-2182,Bygg Resultat AB,info@byggresultat.example,"
+		   "45000000,SE232,yes,sv,result,immediately\n"
+		   "559318-8062,Build Results AB,info@buildresults.example,"
+		   "45000000,SE232,yes,en,result,immediately\n"
+		   "556753-8201,Bygg Dag AB,info@byggdag.example,45000000,SE232,"
+		   "yes,sv,result,daily\n"
+		   "559401-1271,Build Daily AB,info@builddaily.example,45000000,"
+		   "SE232,yes,en,result,daily\n");
+	CHECK(tl("2024-04-10T08:00:00Z", "firm import -c tenderlots.conf firms.csv") == 0);
+	CHECK(tl("2024-04-10T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	CHECK(count_mails() == 4);
+	all = parsed_mails();
+	m = mail_to(all, "info@byggresultat.example", "Tilldelning");
+	CHECK(m && strstr(m, "  Tilldelat: Hegeman Bouw & Infra B.V.\n"
+			  "  Kontraktsvärde: ca 43,7 miljoner kr (3 887 000 EUR)\n"));
+	CHECK(m && strstr(m, "header Reply-To: r.van.os@wsrl.nl\n"));
+	free(m);
+	m = mail_to(all, "info@buildresults.example", "Contract awarded");
+	CHECK(m && strstr(m, "  Awarded to: Hegeman Bouw & Infra B.V.\n"
+			  "  Contract value: about SEK 43.7 million "
+			  "(EUR 3,887,000)\n"));
+	free(m);
+	m = mail_to(all, "info@byggdag.example", "Dagens upphandlingar");
+	CHECK(m && strstr(m, "  Typ: Avgjord upphandling (tilldelning)\n"));
+	CHECK(m && strstr(m, "  Tilldelat: Hegeman Bouw & Infra B.V.\n"));
+	free(m);
+	m = mail_to(all, "info@builddaily.example", "Today's procurements");
+	CHECK(m && strstr(m, "  Type: Contract awarded\n"));
+	CHECK(m && strstr(m, "  Contract value: about SEK 43.7 million "
+			  "(EUR 3,887,000)\n"));
+	free(m);
+	free(all);
+	rm_rf(dir);
+}
+
+/*
+ * A buyer's contact that is not one plain address (CR/LF and a "Bcc:"
+ * in a real notice's cac:Contact) is neither the Reply-To nor shown, and
+ * adds no header: the mail answers to [mail] reply_to.
+ */
+static void
+test_buyer_contact_not_an_address(void)
+{
+	char cmd[PATH_MAX * 4], path[PATH_MAX * 2];
+	char *all, *m;
+
+	setup("");
+	snprintf(cmd, sizeof cmd, "sed 's|>fluvius-aankoop-sourcing-netgebonden"
+		 "@fluvius.be<|>aankoop@fluvius.be\\&#13;\\&#10;Bcc: x@evil."
+		 "example<|' '%s/tests/fixtures/real/539162-2023-framework-"
+		 "maximum.xml' > '%s/feeds/contact.xml'", project, dir);
+	CHECK(system(cmd) == 0);
+	snprintf(path, sizeof path, "%s/firms.csv", dir);
+	write_text(path, "orgnr,name,email,cpv,regions,abroad,language\n"
+		   "556734-2182,Kontakt Kabel AB,info@kontaktkabel.example,"
+		   "31224000,SE232,yes,sv\n");
+	CHECK(tl("2023-09-10T08:00:00Z", "firm import -c tenderlots.conf firms.csv") == 0);
+	CHECK(tl("2023-09-10T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	all = parsed_mails();
+	m = mail_to(all, "info@kontaktkabel.example", "OV-connectoren");
+	CHECK(m && strstr(m, "header Reply-To: Upphandlingsenheten "
+			  "<upphandling@exempelkommun.se>\n"));
+	CHECK(m && !strstr(m, "evil") && !strstr(m, "header Bcc") &&
+	      !strstr(m, "Kontakt:"));
+	CHECK(m && strstr(m, "defects: 0\n"));
+	free(m);
+	free(all);
+	rm_rf(dir);
+}
+
+/*
+ * A change notice that moves one lot's deadline (a real notice of two
+ * lots, tests/fixtures/real/README.md) is mailed to the firm of that lot
+ * only, naming the lot by its title, old -> new; the firm of the other
+ * lot hears nothing. Its reminder, three days before its deadline, names
+ * the day, where "om 5 dagar" went out.
+ */
+static void
+test_change_and_reminder_of_the_firms_lots(void)
+{
+	char extra[PATH_MAX + 64], path[PATH_MAX * 3];
+	char *all, *m;
+
+	snprintf(extra, sizeof extra,
+		 "'%s/tests/fixtures/real/2024-OJS017-00047522.xml'", project);
+	setup(extra);
+	snprintf(path, sizeof path, "%s/firms.csv", dir);
+	write_text(path, "orgnr,name,email,cpv,regions,abroad,language\n"
+		   "556734-2182,Glas Insamling AB,info@glas.example,90511100,"
+		   "SE232,yes,sv\n"
+		   "559318-8062,Paper Collection AB,info@paper.example,90511400,"
+		   "SE232,yes,en\n");
+	CHECK(tl("2024-01-25T08:00:00Z", "firm import -c tenderlots.conf firms.csv") == 0);
+	CHECK(tl("2024-01-25T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	CHECK(count_mails() == 2);
+	all = parsed_mails();
+	m = mail_to(all, "info@glas.example", "");
+	CHECK(m && strstr(m, "(delområde 1)\n"));
+	CHECK(m && strstr(m, "header Reply-To: y.cobut@piemont-cevenol.fr\n"));
+	free(m);
+	free(all);
+
+	snprintf(path, sizeof path, "cp '%s/tests/fixtures/real/"
+		 "change-of-00047522-2024.xml' '%s/feeds/'", project, dir);
+	CHECK(system(path) == 0);
+	CHECK(tl("2024-02-01T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	CHECK(count_mails() == 3);
+	all = parsed_mails();
+	CHECK(mail_to(all, "info@glas.example", "has changed") == NULL &&
+	      mail_to(all, "info@glas.example", "har ändrats") == NULL);
+	m = mail_to(all, "info@paper.example", "has changed");
+	CHECK(m && strstr(m, "* The tender deadline has moved (lot 2: Collecte "
+			  "et transport des colonnes à papier)\n"
+			  "  28 February 2024, 11:00 (CET) → 13 March 2024, "
+			  "11:00 (CET)\n"));
+	CHECK(m && !strstr(m, "LOT-0002") && !strstr(m, "verre)"));
+	CHECK(m && strstr(m, "header Reply-To: y.cobut@piemont-cevenol.fr\n"));
+	free(m);
+	free(all);
+
+	/* Nothing ran in the five days' window: three days before. */
+	CHECK(tl("2024-02-25T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	CHECK(count_mails() == 4);
+	all = parsed_mails();
+	m = mail_to(all, "info@glas.example", "header Subject: Sista anbudsdag");
+	CHECK(m && strstr(m, "header Subject: Sista anbudsdag onsdag 28 februari "
+			  "2024: Prestations de collecte"));
+	CHECK(m && strstr(m, "Sista anbudsdag för den här upphandlingen är "
+			  "onsdag 28 februari 2024.\n"));
+	CHECK(m && !strstr(m, "dagar"));
+	free(m);
+	free(all);
+	/* the paper lot's, moved to 13 March, in English */
+	CHECK(tl("2024-03-10T08:00:00Z", "run --once -c tenderlots.conf") == 0);
+	CHECK(count_mails() == 5);
+	all = parsed_mails();
+	m = mail_to(all, "info@paper.example", "header Subject: Tender deadline");
+	CHECK(m && strstr(m, "header Subject: Tender deadline Wednesday 13 March "
+			  "2024: Prestations de collecte"));
+	CHECK(m && strstr(m, "The tender deadline for this procurement is on "
+			  "Wednesday 13 March 2024.\n"));
+	CHECK(m && strstr(m, "* Collecte et transport des colonnes à papier "
+			  "(lot 2)\n"));
 	free(m);
 	free(all);
 	rm_rf(dir);
@@ -1199,6 +1454,10 @@ main(void)
 	RUN(test_rates_feed);
 	RUN(test_bad_config_names_file_and_line);
 	RUN(test_change_notice_by_publication_number);
+	RUN(test_mail_says_what_a_firm_needs);
+	RUN(test_award_names_winners);
+	RUN(test_buyer_contact_not_an_address);
+	RUN(test_change_and_reminder_of_the_firms_lots);
 	RUN(test_firm_commands);
 	RUN(test_show);
 	RUN(test_meeting_commands);

@@ -1381,6 +1381,38 @@ test_real_values_and_durations(void)
 	notice_free(n);
 }
 
+/* What a firm decides by: the buyer's contact, framework agreements. */
+static void
+test_real_contact_and_framework(void)
+{
+	struct notice *n;
+
+	n = parse_fixture("../real/539162-2023-framework-maximum.xml");
+	CHECK(n && n->nlots == 1);
+	if (n && n->nlots == 1) {
+		CHECK_STR(n->buyer_email,
+			  "fluvius-aankoop-sourcing-netgebonden@fluvius.be");
+		CHECK_STR(n->buyer_phone, "+32498943769");
+		CHECK(n->lots[0].framework == 1);
+	}
+	notice_free(n);
+	/* fa-wo-rc on both lots, the buyer's contact, not the review body's */
+	n = parse_fixture("../real/2024-OJS017-00047522.xml");
+	CHECK(n && n->nlots == 2);
+	if (n && n->nlots == 2) {
+		CHECK_STR(n->buyer_email, "y.cobut@piemont-cevenol.fr");
+		CHECK(n->lots[0].framework == 1 && n->lots[1].framework == 1);
+		CHECK(n->lots[1].ntitles == 1);
+		CHECK_STR(n->lots[1].titles[0].value,
+			  "Collecte et transport des colonnes à papier");
+	}
+	notice_free(n);
+	/* "none": no framework agreement */
+	n = parse_fixture("../real/2024-OJS074-00219998.xml");
+	CHECK(n && n->nlots == 1 && n->lots[0].framework == 0);
+	notice_free(n);
+}
+
 /*
  * SDK 1.3 put the changed section straight under efac:Change (later SDKs
  * wrap it in efac:ChangedSection): a real change notice of that time.
@@ -1522,12 +1554,13 @@ test_json_of_fixtures(void)
 		"\"titles\", \"descriptions\", \"cpv\", \"value\", "
 		"\"currency\", \"lot_limits\", \"groups\", "
 		"\"questions_deadline\", \"awards\", \"changes\", "
-		"\"publication\"]\n"
+		"\"publication\", \"buyer_email\", \"buyer_phone\"]\n"
 		"lot_old = [\"id\", \"title\", \"cpv\", \"value\", "
 		"\"currency\", \"nuts\", \"sme_suitable\"]\n"
 		"lot_new = [\"description\", \"deadline\", "
 		"\"questions_deadline\", \"duration\", \"town\", "
-		"\"documents_url\", \"submission_url\"]\n"
+		"\"documents_url\", \"submission_url\", \"framework\", "
+		"\"titles\"]\n"
 		"for n in d:\n"
 		"    assert list(n) == old + new, list(n)\n"
 		"    for l in n[\"lots\"]:\n"
@@ -2767,6 +2800,7 @@ main(void)
 	RUN(test_json_of_fixtures);
 	RUN(test_real_values_and_durations);
 	RUN(test_real_change_sdk13);
+	RUN(test_real_contact_and_framework);
 	RUN(test_real_places);
 	RUN(test_missing_fields);
 	RUN(test_xxe_rejected);

@@ -365,15 +365,18 @@ test_reason(void)
 
 	buf_init(&r, 4096);
 	CHECK(match_reason(cat_sv, &t, &reason_opt, &r) == 0);
-	CHECK_STR(buf_str(&r), "Matchar er kategori Måleri (CPV 45442100), "
-		  "värde 1,2 miljoner kr inom er storlek, utförs i Danderyd");
+	CHECK_STR(buf_str(&r), "Matchar er kategori Måleri, värde 1,2 miljoner "
+		  "kr, inom vad ett företag med er omsättning brukar ta, utförs i "
+		  "Danderyd");
 	p.value = 850000;
 	CHECK(match_reason(cat_en, &t, &reason_opt, &r) == 0);
-	CHECK_STR(buf_str(&r), "Matches your category Painting (CPV 45442100), "
-		  "value SEK 850,000 within your size, performed in Danderyd");
+	CHECK_STR(buf_str(&r), "Matches your category Painting, value SEK "
+		  "850,000, within what a firm of your turnover usually takes on, "
+		  "performed in Danderyd");
 	CHECK(match_reason(cat_sv, &t, &reason_opt, &r) == 0);
-	CHECK_STR(buf_str(&r), "Matchar er kategori Måleri (CPV 45442100), "
-		  "värde 850 000 kr inom er storlek, utförs i Danderyd");
+	CHECK_STR(buf_str(&r), "Matchar er kategori Måleri, värde 850 000 kr, "
+		  "inom vad ett företag med er omsättning brukar ta, utförs i "
+		  "Danderyd");
 
 	/* No town: the served place's name; the firm's most specific code. */
 	l.town = NULL;
@@ -381,36 +384,37 @@ test_reason(void)
 	l.nnuts = 2;
 	p.has_value = 0;
 	CHECK(match_reason(cpv_sv, &t, &reason_opt, &r) == 0);
-	CHECK_STR(buf_str(&r), "Matchar er CPV-kod 45440000 Målning och "
-		  "glassättning (CPV 45442100 Målning), värde okänt, utförs i "
-		  "Västra Götalands län");
+	CHECK_STR(buf_str(&r), "Matchar det ni bevakar: Målning och "
+		  "glassättning (här: Målning), värde okänt, utförs i Västra "
+		  "Götalands län");
 	/* Matched by the code itself; no turnover, so no claim on size. */
 	l.nnuts = 0;
 	p.has_value = 1;
 	p.value = 12.46e6;
 	CHECK(match_reason(cpv_en, &t, &reason_opt, &r) == 0);
-	CHECK_STR(buf_str(&r), "Matches your CPV code 45442100 Painting work, "
-		  "value SEK 12.5 million, place not given");
+	CHECK_STR(buf_str(&r), "Matches what you follow: Painting work, value "
+		  "SEK 12.5 million, place not given");
 	p.currency = "EUR";
 	CHECK(match_reason(cpv_sv, &t, &reason_opt, &r) == 0);
-	CHECK_STR(buf_str(&r), "Matchar er CPV-kod 45440000 Målning och "
-		  "glassättning (CPV 45442100 Målning), värde ca 140,1 miljoner "
-		  "kr (12 460 000 EUR) inom er storlek, plats anges inte");
+	CHECK_STR(buf_str(&r), "Matchar det ni bevakar: Målning och "
+		  "glassättning (här: Målning), värde ca 140,1 miljoner kr "
+		  "(12 460 000 EUR), inom vad ett företag med er omsättning "
+		  "brukar ta, plats anges inte");
 	CHECK(match_reason(cpv_en, &t, &reason_opt, &r) == 0);
-	CHECK_STR(buf_str(&r), "Matches your CPV code 45442100 Painting work, "
-		  "value about SEK 140.1 million (EUR 12,460,000), place not "
-		  "given");
+	CHECK_STR(buf_str(&r), "Matches what you follow: Painting work, value "
+		  "about SEK 140.1 million (EUR 12,460,000), place not given");
 	p.value = 21500;
 	CHECK(match_reason(cpv_sv, &t, &reason_opt, &r) == 0);
-	CHECK_STR(buf_str(&r), "Matchar er CPV-kod 45440000 Målning och "
-		  "glassättning (CPV 45442100 Målning), värde ca 242 000 kr "
-		  "(21 500 EUR) inom er storlek, plats anges inte");
+	CHECK_STR(buf_str(&r), "Matchar det ni bevakar: Målning och "
+		  "glassättning (här: Målning), värde ca 242 000 kr (21 500 EUR), "
+		  "inom vad ett företag med er omsättning brukar ta, plats anges "
+		  "inte");
 	/* No rate: as given, and not sized. */
 	p.currency = "ARS";
 	CHECK(match_reason(cpv_sv, &t, &reason_opt, &r) == 0);
-	CHECK_STR(buf_str(&r), "Matchar er CPV-kod 45440000 Målning och "
-		  "glassättning (CPV 45442100 Målning), värde 21 500 ARS, "
-		  "plats anges inte");
+	CHECK_STR(buf_str(&r), "Matchar det ni bevakar: Målning och "
+		  "glassättning (här: Målning), värde 21 500 ARS, plats anges "
+		  "inte");
 	p.currency = "EUR";
 	/* Not a match by industry: nothing to say. */
 	p.cpv = codes + 1;

@@ -148,6 +148,23 @@ last_body(void)
 	return body ? body : strdup("");
 }
 
+/* The newest message as Python's email package reads it. */
+static char *
+last_mail(void)
+{
+	char path[PATH_MAX + 32], project[PATH_MAX];
+	char *body = last_body(), *parsed;
+
+	snprintf(path, sizeof path, "%s/last.eml", dir);
+	write_text(path, body);
+	free(body);
+	if (!getcwd(project, sizeof project))
+		return NULL;
+	snprintf(path, sizeof path, "'%s/last.eml'", dir);
+	parsed = mailcheck(project, path, dir);
+	return parsed ? parsed : strdup("");
+}
+
 /* A fresh store holding one firm of the given frequency, loaded. */
 static struct store *
 setup(enum firm_frequency freq, struct firm_list *firms)
@@ -278,12 +295,15 @@ test_change_to_firms_told(void)
 	      r == STORE_CHANGED);
 	notice_free(v2);
 	CHECK(queue_what(s, cfg, &firms, DAY0 + 10 * HOUR, CHANGES) == 1);
-	body = last_body();
-	CHECK(strstr(body, "Message-ID: <change.556734-2182.") != NULL);
-	/* the moved deadline, old and new, in Swedish local time */
-	CHECK(strstr(body, "22 december 2026 kl. 12:00 (CET)") != NULL);
-	CHECK(strstr(body, "29 december 2026 kl. 12:00 (CET)") != NULL);
-	CHECK(strstr(body, "LOT-0002") != NULL);
+	body = last_mail();
+	CHECK(strstr(body, "header Message-ID: <change.556734-2182.") != NULL);
+	/* the moved deadline, old -> new, in Swedish local time */
+	CHECK(strstr(body, "  22 december 2026 kl. 12:00 (CET) → 29 december "
+		     "2026 kl. 12:00 (CET)\n") != NULL);
+	/* the cancelled lot, not by its id */
+	CHECK(strstr(body, "* Ett delområde ni har fått mejl om har "
+		     "avbrutits\n") != NULL);
+	CHECK(strstr(body, "LOT-0002") == NULL);
 	free(body);
 	/* Once only, however often it runs. */
 	CHECK(queue_what(s, cfg, &firms, DAY0 + 11 * HOUR, CHANGES) == 0);
@@ -426,6 +446,47 @@ test_award_mail(void)
 	teardown(s, &firms, cfg);
 }
 
+/*
+ * The parts of a planned procurement are "del 1", "del 2", by title, not
+ * by id; a part without a value shows none, not the value of the best
+ * matched part beside it.
+ */
+static void
+test_planned_parts(void)
+{
+	struct config *cfg = config_new();
+	struct firm_list firms = { 0 };
+	struct store *s = setup(FREQ_IMMEDIATELY, &firms);
+	struct notice *no = notice_of("n-pin", "01", 2, 0);
+	enum store_put_result r;
+	int64_t lots[2];
+	char *body;
+	int i, created;
+
+	no->kind = NOTICE_PLANNING;
+	no->lots[0].title = strdup("Invändig målning");
+	no->lots[1].title = strdup("Fasadmålning");
+	no->lots[1].has_value = 1;
+	no->lots[1].value = 1.5e6;
+	CHECK(store_put_notice(s, no, "t", DAY0 + 8 * HOUR, &r, lots) == 0);
+	for (i = 0; i < 2; i++)
+		CHECK(store_put_match(s, firms.v[0]->id, lots[i], "n-pin",
+				      no->lots[i].id, "planning", "skäl", 100 + i,
+				      "maleri", DAY0 + 8 * HOUR, &created) == 0);
+	notice_free(no);
+	CHECK(queue(s, cfg, &firms, DAY0 + 9 * HOUR) == 1);
+	body = last_mail();
+	CHECK(strstr(body, "2 delar passar er bevakning:\n"));
+	CHECK(strstr(body, "* Måleri: Fasadmålning (del 2)\n"
+		     "  Uppskattat värde: 1 500 000 kr\n"));
+	CHECK(strstr(body, "* Måleri: Invändig målning (del 1)\n"
+		     "  Därför får ni detta: skäl\n"));
+	CHECK(!strstr(body, "delområde") && !strstr(body, "PAR-") &&
+	      !strstr(body, "LOT-"));
+	free(body);
+	teardown(s, &firms, cfg);
+}
+
 int
 main(void)
 {
@@ -447,6 +508,7 @@ main(void)
 	RUN(test_change_notice_by_publication_number);
 	RUN(test_reminders);
 	RUN(test_award_mail);
+	RUN(test_planned_parts);
 	rc = test_done("outbox");
 	alert_templates_free(templates);
 	token_key_free(key);
