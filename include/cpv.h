@@ -36,4 +36,10 @@ const char *country_alpha3(const char *alpha2);
 /* Label of a Swedish NUTS code; NULL when unknown. */
 const char *nuts_label(const char *code, const char *lang);
 
+/*
+ * The name of the country a NUTS code lies in ("NL421": "Nederländerna",
+ * "the Netherlands" in English); NULL for a country NUTS does not cover.
+ */
+const char *nuts_country_name(const char *code, const char *lang);
+
 #endif

@@ -88,17 +88,45 @@ nuts_overlap(const char *region, const char *place)
 static const struct {
 	char iso3[4];
 	char nuts[3];
+	const char *sv, *en;
 } countries[] = {
-	{ "ALB", "AL" }, { "AUT", "AT" }, { "BEL", "BE" }, { "BGR", "BG" },
-	{ "CHE", "CH" }, { "CYP", "CY" }, { "CZE", "CZ" }, { "DEU", "DE" },
-	{ "DNK", "DK" }, { "ESP", "ES" }, { "EST", "EE" }, { "FIN", "FI" },
-	{ "FRA", "FR" }, { "GBR", "UK" }, { "GRC", "EL" }, { "HRV", "HR" },
-	{ "HUN", "HU" }, { "IRL", "IE" }, { "ISL", "IS" }, { "ITA", "IT" },
-	{ "LIE", "LI" }, { "LTU", "LT" }, { "LUX", "LU" }, { "LVA", "LV" },
-	{ "MKD", "MK" }, { "MLT", "MT" }, { "MNE", "ME" }, { "NLD", "NL" },
-	{ "NOR", "NO" }, { "POL", "PL" }, { "PRT", "PT" }, { "ROU", "RO" },
-	{ "SRB", "RS" }, { "SVK", "SK" }, { "SVN", "SI" }, { "SWE", "SE" },
-	{ "TUR", "TR" },
+	{ "ALB", "AL", "Albanien", "Albania" },
+	{ "AUT", "AT", "Österrike", "Austria" },
+	{ "BEL", "BE", "Belgien", "Belgium" },
+	{ "BGR", "BG", "Bulgarien", "Bulgaria" },
+	{ "CHE", "CH", "Schweiz", "Switzerland" },
+	{ "CYP", "CY", "Cypern", "Cyprus" },
+	{ "CZE", "CZ", "Tjeckien", "Czechia" },
+	{ "DEU", "DE", "Tyskland", "Germany" },
+	{ "DNK", "DK", "Danmark", "Denmark" },
+	{ "ESP", "ES", "Spanien", "Spain" },
+	{ "EST", "EE", "Estland", "Estonia" },
+	{ "FIN", "FI", "Finland", "Finland" },
+	{ "FRA", "FR", "Frankrike", "France" },
+	{ "GBR", "UK", "Storbritannien", "the United Kingdom" },
+	{ "GRC", "EL", "Grekland", "Greece" },
+	{ "HRV", "HR", "Kroatien", "Croatia" },
+	{ "HUN", "HU", "Ungern", "Hungary" },
+	{ "IRL", "IE", "Irland", "Ireland" },
+	{ "ISL", "IS", "Island", "Iceland" },
+	{ "ITA", "IT", "Italien", "Italy" },
+	{ "LIE", "LI", "Liechtenstein", "Liechtenstein" },
+	{ "LTU", "LT", "Litauen", "Lithuania" },
+	{ "LUX", "LU", "Luxemburg", "Luxembourg" },
+	{ "LVA", "LV", "Lettland", "Latvia" },
+	{ "MKD", "MK", "Nordmakedonien", "North Macedonia" },
+	{ "MLT", "MT", "Malta", "Malta" },
+	{ "MNE", "ME", "Montenegro", "Montenegro" },
+	{ "NLD", "NL", "Nederländerna", "the Netherlands" },
+	{ "NOR", "NO", "Norge", "Norway" },
+	{ "POL", "PL", "Polen", "Poland" },
+	{ "PRT", "PT", "Portugal", "Portugal" },
+	{ "ROU", "RO", "Rumänien", "Romania" },
+	{ "SRB", "RS", "Serbien", "Serbia" },
+	{ "SVK", "SK", "Slovakien", "Slovakia" },
+	{ "SVN", "SI", "Slovenien", "Slovenia" },
+	{ "SWE", "SE", "Sverige", "Sweden" },
+	{ "TUR", "TR", "Turkiet", "Türkiye" },
 };
 
 const char *
@@ -132,4 +160,16 @@ const char *
 nuts_label(const char *code, const char *lang)
 {
 	return code_label_in(code_find(nuts_codes, nuts_ncodes, code), lang);
+}
+
+const char *
+nuts_country_name(const char *code, const char *lang)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof countries / sizeof *countries; i++)
+		if (strncmp(countries[i].nuts, code, 2) == 0)
+			return lang && strcmp(lang, "en") == 0 ?
+			       countries[i].en : countries[i].sv;
+	return NULL;
 }

@@ -785,8 +785,14 @@ match_reason(const struct firm *f, const struct match_target *t,
 	if (town && *town)
 		return buf_printf(out, en ? ", performed in %s" : ", utförs i %s", town);
 	if ((place = served_place(f, t->lot))) {
-		const char *label = nuts_label(place, lang);
+		const char *label = nuts_label(place, lang), *country;
 
+		/* abroad: the country's name, and the region's code in it */
+		if (!label && (country = nuts_country_name(place, lang)))
+			return buf_printf(out, en ? ", performed in %s%s%s%s" :
+					  ", utförs i %s%s%s%s", country,
+					  place[2] ? " (" : "", place[2] ? place : "",
+					  place[2] ? ")" : "");
 		return buf_printf(out, en ? ", performed in %s" : ", utförs i %s",
 				  label ? label : place);
 	}

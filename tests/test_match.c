@@ -257,8 +257,16 @@ test_countries(void)
 	CHECK(matches(f, &t) == 0);
 	f->abroad = 1;
 	CHECK(matches(f, &t) == 1);
+	/* abroad is named, not given as a bare code */
 	CHECK(match_reason(f, &t, &reason_opt, &reason) == 0);
-	CHECK(strstr(buf_str(&reason), ", utförs i EE") != NULL);
+	CHECK(strstr(buf_str(&reason), ", utförs i Estland") != NULL);
+	places[0] = "EE001";
+	CHECK(match_reason(f, &t, &reason_opt, &reason) == 0);
+	CHECK(strstr(buf_str(&reason), ", utförs i Estland (EE001)") != NULL);
+	free(f->language);
+	f->language = strdup("en");
+	CHECK(match_reason(f, &t, &reason_opt, &reason) == 0);
+	CHECK(strstr(buf_str(&reason), ", performed in Estonia (EE001)") != NULL);
 	f->abroad = 0;
 	places[0] = "SE332";
 	CHECK(matches(f, &t) == 1);
