@@ -215,7 +215,8 @@ queue_mail(const struct outbox *o, const struct firm *f,
 	/* a person asked for an account mail: it goes all the same */
 	if (f->bounced_at && !account_mail(job->kind))
 		return 0;
-
+	/* an unbuilt mail keeps the sender it had before its tag was made */
+	snprintf(bounces, sizeof bounces, "%s", o->from_addr);
 	alert_mail_init(&am);
 	buf_init(&msg, 4 * 1024 * 1024);
 	buf_init(&unsub_mailto, 1024);

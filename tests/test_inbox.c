@@ -74,34 +74,29 @@ verp(struct store *s, int64_t id, enum verp_kind kind, char *out, size_t len)
 	firm_free(f);
 }
 
-/* Fixture name with its placeholders filled in. */
+/* A fresh store, and the firm's address of kind in to[256]. */
+static struct store *
+fresh_to(int64_t *id, enum verp_kind kind, char *to)
+{
+	struct store *s = fresh(id);
+
+	verp(s, *id, kind, to, 256);
+	return s;
+}
+
+/* Fixture name (testutil.h) with its placeholders filled in. */
 static char *
 fixture(const char *name, const char *to, const char *subject)
 {
-	char path[PATH_MAX];
-	struct buf b;
-	char *text, *p;
+	char path[PATH_MAX + 16];
+	char *text;
 
-	snprintf(path, sizeof path, "tests/fixtures/bounce/%s", name);
+	snprintf(path, sizeof path, "%s/mail.eml", dir);
+	CHECK(bounce_fixture(".", name, to, RCPT, subject ? subject : "",
+			     path) == 0);
 	text = read_text(path);
 	CHECK(text != NULL);
-	buf_init(&b, 1024 * 1024);
-	for (p = text; p && *p; ) {
-		if (strncmp(p, "@@TO@@", 6) == 0) {
-			buf_adds(&b, to);
-			p += 6;
-		} else if (strncmp(p, "@@RCPT@@", 8) == 0) {
-			buf_adds(&b, RCPT);
-			p += 8;
-		} else if (strncmp(p, "@@SUBJECT@@", 11) == 0) {
-			buf_adds(&b, subject ? subject : "");
-			p += 11;
-		} else {
-			buf_addc(&b, *p++);
-		}
-	}
-	free(text);
-	return buf_detach(&b, NULL);
+	return text ? text : strdup("");
 }
 
 /* Handles the fixture as it came back to, and says what it did. */
@@ -154,6 +149,7 @@ test_parse_postfix_and_exchange(void)
 	struct inbox_mail m;
 	char *mail;
 
+	make_tmpdir(dir, "test_inbox");
 	mail = fixture("postfix-hard.eml", "bevakning+b-1-x@exempelkommun.example", NULL);
 	CHECK(inbox_parse(mail, strlen(mail), &m) == 0);
 	CHECK(m.dsn == 1 && m.from_daemon == 1 && m.nr == 1);
@@ -181,6 +177,7 @@ test_parse_postfix_and_exchange(void)
 	/* anything at all parses to something, never past the cap */
 	CHECK(inbox_parse("", 0, &m) == 0 && m.nto == 0 && !m.dsn);
 	CHECK(inbox_parse("\n\n\n--\r\n", 6, &m) == 0 && m.nr == 0);
+	rm_rf(dir);
 }
 
 static void
@@ -236,8 +233,7 @@ test_forged_and_stale_bounces(void)
 	int64_t id;
 	long long n;
 
-	s = fresh(&id);
-	verp(s, id, VERP_BOUNCE, to, sizeof to);
+	s = fresh_to(&id, VERP_BOUNCE, to);
 	snprintf(forged, sizeof forged, "bevakning+b-%lld-aaaaaaaaaaaaaaaa@"
 		 "exempelkommun.example", (long long)id);
 	CHECK(handle(s, "postfix-hard.eml", forged, NULL, T0) == INBOX_IGNORED);
@@ -270,8 +266,7 @@ test_soft_bounces(void)
 	struct store *s;
 	int64_t id;
 
-	s = fresh(&id);
-	verp(s, id, VERP_BOUNCE, to, sizeof to);
+	s = fresh_to(&id, VERP_BOUNCE, to);
 	CHECK(handle(s, "postfix-delayed.eml", to, NULL, T0) == INBOX_SOFT_BOUNCE);
 	CHECK(handle(s, "postfix-delayed.eml", to, NULL, T0 + 3600) == INBOX_SOFT_BOUNCE);
 	CHECK(handle(s, "postfix-delayed.eml", to, NULL, T0 + 2 * DAY) == INBOX_SOFT_BOUNCE);
@@ -284,8 +279,7 @@ test_soft_bounces(void)
 	done(s);
 
 	/* three over more than two weeks: the count starts again */
-	s = fresh(&id);
-	verp(s, id, VERP_BOUNCE, to, sizeof to);
+	s = fresh_to(&id, VERP_BOUNCE, to);
 	CHECK(handle(s, "postfix-delayed.eml", to, NULL, T0) == INBOX_SOFT_BOUNCE);
 	CHECK(handle(s, "postfix-delayed.eml", to, NULL, T0 + 10 * DAY) == INBOX_SOFT_BOUNCE);
 	CHECK(handle(s, "postfix-delayed.eml", to, NULL, T0 + 20 * DAY) == INBOX_SOFT_BOUNCE);
@@ -301,8 +295,7 @@ test_auto_reply_is_nothing(void)
 	struct store *s;
 	int64_t id;
 
-	s = fresh(&id);
-	verp(s, id, VERP_BOUNCE, to, sizeof to);
+	s = fresh_to(&id, VERP_BOUNCE, to);
 	CHECK(handle(s, "out-of-office.eml", to, NULL, T0) == INBOX_IGNORED);
 	verp(s, id, VERP_UNSUBSCRIBE, to, sizeof to);
 	CHECK(handle(s, "out-of-office.eml", to, NULL, T0) == INBOX_IGNORED);
@@ -327,8 +320,7 @@ test_mailto_unsubscribe(void)
 	struct store *s;
 	int64_t id;
 
-	s = fresh(&id);
-	verp(s, id, VERP_UNSUBSCRIBE, to, sizeof to);
+	s = fresh_to(&id, VERP_UNSUBSCRIBE, to);
 	snprintf(forged, sizeof forged, "bevakning+u-%lld-aaaaaaaaaaaaaaaa@"
 		 "exempelkommun.example", (long long)id);
 	/* today's forgery: the organisation number, which is public */
@@ -343,8 +335,7 @@ test_mailto_unsubscribe(void)
 	done(s);
 
 	/* an MTA that dropped the tag from the address: the subject has it */
-	s = fresh(&id);
-	verp(s, id, VERP_UNSUBSCRIBE, to, sizeof to);
+	s = fresh_to(&id, VERP_UNSUBSCRIBE, to);
 	snprintf(subject, sizeof subject, "avsluta %.*s",
 		 (int)(strchr(to, '@') - strchr(to, '+') - 1), strchr(to, '+') + 1);
 	CHECK(handle(s, "unsubscribe.eml", BASE, subject, T0) == INBOX_UNSUBSCRIBED);
