@@ -73,6 +73,8 @@ struct config {
 	enum starttls_mode starttls;
 	char *smtp_auth_file;	/* "user password" on one line; NULL: no AUTH */
 	long smtp_timeout;	/* seconds */
+	char *bounce_address;	/* VERP base; NULL: mail_from's address */
+	char *inbox;		/* Maildir of what comes back; NULL: none */
 
 	/* [fetch] */
 	long fetch_timeout;	/* seconds */

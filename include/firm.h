@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 /* Notice kinds a firm can ask for, as bits of firm.kinds. */
 enum firm_kind {
@@ -42,6 +43,8 @@ struct firm {
 	long long turnover;	/* SEK per year, -1 when not given */
 	unsigned kinds;		/* enum firm_kind bits */
 	enum firm_frequency frequency;
+	time_t bounced_at;	/* its address takes no mail since; 0 */
+	char *bounce_reason;	/* why, or NULL */
 };
 
 struct firm *firm_new(void);

@@ -27,6 +27,8 @@ struct outbox *outbox_new(struct store *s, const struct config *cfg,
 			  const struct alert_templates *templates,
 			  const struct token_key *key);
 void outbox_free(struct outbox *o);
+/* The bare address whose tags what comes back is sent to. */
+const char *outbox_base(const struct outbox *o);
 
 /*
  * The outbox_queue_ functions add the mails they queue to *queued. A mail

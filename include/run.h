@@ -40,6 +40,7 @@ struct run_context {
 	struct syndication_parser *syndication;
 	struct mailer *mailer;
 	struct outbox *outbox;
+	const struct token_key *key;	/* checks the tags of what comes back */
 	time_t now;
 	int all_feeds;		/* poll every feed, due or not (run --once) */
 };

@@ -138,6 +138,36 @@ int store_request_email(struct store *s, int64_t id, const char *email,
 			time_t requested_at);
 int store_confirm_email(struct store *s, int64_t id, time_t requested_at,
 			time_t now, int *found);
+
+/*
+ * What came back for an address (compared without case): since hard_at
+ * (0: never) it takes no mail, for reason; soft bounces counted since
+ * soft_first_at, the last at soft_last_at. A confirmed new address
+ * (store_confirm_email) clears its own. A firm's record carries its
+ * address's hard_at and reason (firm.bounced_at, bounce_reason).
+ */
+struct bounce_state {
+	time_t hard_at;
+	char *reason;
+	int soft;
+	time_t soft_first_at;
+	time_t soft_last_at;
+};
+
+/* All zero when nothing came back for the address. */
+int store_bounce_get(struct store *s, const char *address,
+		     struct bounce_state *b);
+int store_bounce_put(struct store *s, const char *address,
+		     const struct bounce_state *b);
+void bounce_state_release(struct bounce_state *b);
+/* Addresses that take no mail. */
+int store_bounced_count(struct store *s, long long *n);
+/*
+ * Pending mails of firms to an address that takes no mail fail, saying
+ * when it bounced and why; *n of them. Those whose key starts with
+ * except are sent all the same.
+ */
+int store_drop_bounced(struct store *s, const char *except, long long *n);
 /*
  * Limits on the web's forms that no restart and no number of clients
  * flush: records an attempt under key (a client, a recipient) and sets

@@ -65,4 +65,20 @@ int token_check(const struct token_key *k, const char *token,
 		const char *purpose, time_t now, char *firm, size_t firmlen,
 		char *object, size_t objlen);
 
+/*
+ * A short tag for a mail address (VERP): the first 80 bits of
+ * HMAC-SHA256 over purpose, a NUL byte and subject, as TOKEN_TAG_LEN
+ * characters of lowercase base32 ([a-z2-7]), as MTAs and mail programs
+ * may change the case of an address but keep its letters, and a local
+ * part is at most 64 characters. It does not expire: a bounce may come
+ * days after its mail.
+ */
+#define TOKEN_TAG_LEN 16
+
+int token_tag(const struct token_key *k, const char *purpose,
+	      const char *subject, char out[TOKEN_TAG_LEN + 1]);
+/* 1 when tag is the tag of purpose and subject, in any case; 0 if not. */
+int token_tag_check(const struct token_key *k, const char *purpose,
+		    const char *subject, const char *tag);
+
 #endif

@@ -91,6 +91,14 @@ static const struct ini_key config_keys[] = {
 	  "a mail the relay keeps deferring fails for good after this long" },
 	{ "mail", "smtp_timeout", INI_DURATION, "60", false, 1, 3600,
 	  NULL, CFG(smtp_timeout), "give up on an SMTP reply after this long" },
+	{ "mail", "bounce_address", INI_STRING, "", true, 0, 0,
+	  NULL, CFG(bounce_address),
+	  "envelope sender; mails go from ADDR's local part+tag (VERP); "
+	  "empty: [mail] from's address" },
+	{ "mail", "inbox", INI_PATH, "", true, 0, 0,
+	  NULL, CFG(inbox),
+	  "Maildir of bounces and unsubscribe mails, read each pass; "
+	  "empty: none" },
 	{ "fetch", "timeout", INI_DURATION, "30", false, 1, 3600,
 	  NULL, CFG(fetch_timeout), "give up on a download after this long" },
 	{ "fetch", "connect_timeout", INI_DURATION, "10", false, 1, 600,

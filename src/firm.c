@@ -43,6 +43,7 @@ firm_free(struct firm *f)
 	strvec_free(f->regions, f->nregions);
 	free(f->language);
 	strvec_free(f->categories, f->ncategories);
+	free(f->bounce_reason);
 	free(f);
 }
 

@@ -81,6 +81,7 @@ health_print(struct store *s, const struct config *cfg, time_t now, FILE *out,
 	struct outbox_counts c;
 	struct feed_state st;
 	size_t i, nfailed = 0;
+	long long bounced;
 
 	*troubled = 0;
 	for (i = 0; i < cfg->nfeeds; i++) {
@@ -120,6 +121,12 @@ health_print(struct store *s, const struct config *cfg, time_t now, FILE *out,
 			(long long)failed->id, failed->key, failed->rcpt,
 			failed->last_error ? failed->last_error : "");
 	outbox_entries_free(failed, nfailed);
+	if (store_bounced_count(s, &bounced) < 0)
+		return -1;
+	if (bounced)
+		fprintf(out, "  %lld address%s bounced: no mail goes to %s "
+			"(`tenderlots firm list`)\n", bounced,
+			bounced == 1 ? "" : "es", bounced == 1 ? "it" : "them");
 	if (c.retrying) {
 		fprintf(out, "  FAILING: %lld mail%s wait%s for another attempt\n",
 			c.retrying, c.retrying == 1 ? "" : "s",

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +35,7 @@
 #include "participation.h"
 #include "report.h"
 #include "health.h"
+#include "inbox.h"
 #include "site.h"
 #include "form.h"
 #include "web.h"
@@ -80,6 +82,7 @@ static const char usage_main[] =
 	"commands:\n"
 	"  run [--once] [-d]      poll feeds, ingest, match, queue and deliver mail\n"
 	"  status                 feeds, outbox and incidents at a glance\n"
+	"  inbox < MAIL           a bounce or an unsubscribe mail, from the MTA\n"
 	"  web                    the web endpoint: public pages, subscriptions\n"
 	"  show FILE...           print notice files as JSON (no database)\n"
 	"  firm import FILE.csv   add or update firms from a CSV file\n"
@@ -118,6 +121,16 @@ static const char usage_run[] =
 	"\n"
 	"The environment variable TENDERLOTS_NOW=YYYY-MM-DDTHH:MM:SSZ fixes the\n"
 	"current time, to replay a day or for reproducible tests.\n";
+
+static const char usage_inbox[] =
+	"usage: tenderlots inbox < MAIL\n"
+	"\n"
+	"Reads one mail that came back to [mail] bounce_address's tags, for an\n"
+	"MTA to pipe into: a bounce (a hard one stops mail to the address), or\n"
+	"a request to unsubscribe by mail. A mail without a valid tag changes\n"
+	"nothing and is logged. Exit status 0 when it was read, whatever it\n"
+	"said; 75 (EX_TEMPFAIL) when it could not be recorded, so the MTA\n"
+	"tries again later.\n";
 
 static const char usage_show[] =
 	"usage: tenderlots show FILE...\n"
@@ -653,7 +666,7 @@ cmd_run(const char *config_path, int argc, char **argv)
 			.cfg = app.cfg, .categories = &app.categories,
 			.store = app.store, .parser = parser,
 			.syndication = syndication, .mailer = mailer,
-			.outbox = outbox, .all_feeds = once,
+			.outbox = outbox, .key = app.key, .all_feeds = once,
 		};
 		unsigned left;
 
@@ -724,6 +737,42 @@ cmd_status(const char *config_path, int argc, char **argv)
 	rc = health_print(app.store, app.cfg, now, stdout, &troubled) < 0 ?
 	     EXIT_ERROR : troubled ? EXIT_TROUBLE : EXIT_OK;
 	app_close(&app);
+	return rc;
+}
+
+static int
+cmd_inbox(const char *config_path, int argc, char **argv)
+{
+	struct app app;
+	struct outbox *outbox = NULL;
+	enum inbox_result r;
+	struct buf mail;
+	time_t now;
+	int rc = EX_TEMPFAIL;
+
+	(void)argv;
+	if (argc != 1)
+		return usage_error(usage_inbox, "inbox: takes no arguments");
+	buf_init(&mail, INBOX_READ_MAX);
+	/* the whole mail is read first: the MTA must not see a broken pipe */
+	if (inbox_read_fd(STDIN_FILENO, &mail) < 0) {
+		error("inbox: reading the mail: %s", strerror(errno));
+		buf_release(&mail);
+		return EX_TEMPFAIL;
+	}
+	if (current_time(&now) < 0 ||
+	    app_open(&app, config_path, APP_STORE) < 0) {
+		buf_release(&mail);
+		return EX_TEMPFAIL;
+	}
+	if ((outbox = outbox_new(app.store, app.cfg, &app.categories,
+				 app.templates, app.key)) &&
+	    inbox_handle(app.store, app.key, outbox_base(outbox),
+			 buf_str(&mail), mail.len, now, &r) == 0)
+		rc = EXIT_OK;
+	outbox_free(outbox);
+	app_close(&app);
+	buf_release(&mail);
 	return rc;
 }
 
@@ -830,6 +879,19 @@ print_words(char *const *v, size_t n)
 		printf("%s%s", i ? " " : "", v[i]);
 }
 
+/* Why the firm gets no mail, and what mends it. */
+static void
+print_bounced(const struct firm *f)
+{
+	char day[16];
+	struct tm tm;
+
+	localtime_r(&f->bounced_at, &tm);
+	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	printf("  mail to this address bounced on %s: %s; change the address\n",
+	       day, f->bounce_reason ? f->bounce_reason : "");
+}
+
 static int
 firm_list(struct store *store)
 {
@@ -851,6 +913,8 @@ firm_list(struct store *store)
 		fputs(" / ", stdout);
 		print_words(f->regions, f->nregions);
 		fputs(f->abroad ? " abroad\n" : "\n", stdout);
+		if (f->bounced_at)
+			print_bounced(f);
 	}
 	printf("%zu firms\n", firms.n);
 	firm_list_release(&firms);
@@ -1987,6 +2051,8 @@ main(int argc, char **argv)
 			fputs(usage_web, stdout);
 		else if (strcmp(cmd, "status") == 0)
 			fputs(usage_status, stdout);
+		else if (strcmp(cmd, "inbox") == 0)
+			fputs(usage_inbox, stdout);
 		else if (strcmp(cmd, "report") == 0)
 			fputs(usage_report, stdout);
 		else
@@ -2024,6 +2090,8 @@ main(int argc, char **argv)
 		rc = cmd_web(config_path, argc, argv);
 	else if (strcmp(cmd, "status") == 0)
 		rc = cmd_status(config_path, argc, argv);
+	else if (strcmp(cmd, "inbox") == 0)
+		rc = cmd_inbox(config_path, argc, argv);
 	else if (strcmp(cmd, "report") == 0)
 		rc = cmd_report(config_path, argc, argv);
 	else

@@ -5,6 +5,7 @@
 #include "alert.h"
 #include "category.h"
 #include "ical.h"
+#include "inbox.h"
 #include "log.h"
 #include "mail.h"
 #include "money.h"
@@ -44,6 +45,7 @@ struct outbox {
 	char from_addr[256];
 	/* the store's as of the last queueing; NULL: the bundled ones */
 	struct money_rates *rates;
+	char base[256];		/* what comes back comes to its tags */
 };
 
 struct outbox *
@@ -57,10 +59,16 @@ outbox_new(struct store *s, const struct config *cfg,
 		error("out of memory");
 		return NULL;
 	}
-	*o = (struct outbox){ s, cfg, categories, templates, key, "", NULL };
+	*o = (struct outbox){ s, cfg, categories, templates, key, "", NULL, "" };
 	if (mail_address(cfg->mail_from, o->from_addr, sizeof o->from_addr) < 0) {
 		error("%s: [mail] from: '%s' is not a mail address", cfg->path,
 		      cfg->mail_from);
+		outbox_free(o);
+		return NULL;
+	}
+	if (inbox_base(cfg->bounce_address, o->from_addr, o->base,
+		       sizeof o->base) < 0) {
+		error("%s: see [mail] bounce_address", cfg->path);
 		outbox_free(o);
 		return NULL;
 	}
@@ -87,6 +95,12 @@ refresh_rates(struct outbox *o)
 	money_rates_free(o->rates);
 	o->rates = r;
 	return 0;
+}
+
+const char *
+outbox_base(const struct outbox *o)
+{
+	return o->base;
 }
 
 /* Links in mails outlive the mail by far: a year and a bit. */
@@ -187,6 +201,13 @@ queue_unbuilt(const struct outbox *o, const struct firm *f,
 	return 0;
 }
 
+static int
+account_mail(enum alert_kind kind)
+{
+	return kind == ALERT_CONFIRM || kind == ALERT_MANAGE ||
+	       kind == ALERT_ADDRESS;
+}
+
 /*
  * Renders and queues one mail under its unique key, tied to the matches it
  * reports, and counts it as queued, or as failed when it cannot be built.
@@ -201,16 +222,21 @@ queue_mail(const struct outbox *o, const struct firm *f,
 	struct alert_mail am;
 	struct buf msg, unsub_mailto, unsub_url;
 	struct alert_links links = links_for(o, f, now);
+	char msgid[512], why[WHY_MAX], bounces[256], unsub[256];
 	struct outbox_message m = {
 		.key = (char *)job->key,
 		.firm_id = f->id,
 		.rcpt = f->email,
-		.envelope_from = (char *)o->from_addr,
+		.envelope_from = bounces,
 		.stale_at = job->stale_at,
 	};
-	char msgid[512], why[WHY_MAX];
 	int r, rc = -1;
 
+	/* a person asked for an account mail: it goes all the same */
+	if (f->bounced_at && !account_mail(job->kind))
+		return 0;
+	/* an unbuilt mail keeps the sender it had before its tag was made */
+	snprintf(bounces, sizeof bounces, "%s", o->from_addr);
 	alert_mail_init(&am);
 	buf_init(&msg, 4 * 1024 * 1024);
 	buf_init(&unsub_mailto, 1024);
@@ -227,9 +253,16 @@ queue_mail(const struct outbox *o, const struct firm *f,
 	}
 	/* the one-click link is posted to, by the mail program: no page */
 	links.en = 0;
+	/* the tags of what comes back: unsubscribe by mail, "u-ID-TAG" */
 	if (alert_link(&links, "unsubscribe", f->id, "", &unsub_url) < 0 ||
-	    buf_printf(&unsub_mailto, "mailto:%s?subject=avsluta%%20%s",
-		       o->from_addr, f->orgnr) < 0) {
+	    inbox_verp(o->key, o->base, VERP_BOUNCE, f, bounces,
+		       sizeof bounces) < 0 ||
+	    inbox_verp(o->key, o->base, VERP_UNSUBSCRIBE, f, unsub,
+		       sizeof unsub) < 0 ||
+	    buf_printf(&unsub_mailto, "mailto:%s?subject=%s%%20%.*s", unsub,
+		       is_english(f->language) ? "unsubscribe" : "avsluta",
+		       (int)(strrchr(unsub, '@') - strchr(unsub, '+') - 1),
+		       strchr(unsub, '+') + 1) < 0) {
 		rc = queue_unbuilt(o, f, job, &m, "no unsubscribe link can be "
 				   "made (the log says why)", now, failed);
 		goto out;
@@ -588,6 +621,8 @@ outbox_queue_alerts(struct outbox *o, const struct firm_list *firms,
 	for (i = 0; i < firms->n; i++) {
 		const struct firm *f = firms->v[i];
 
+		if (f->bounced_at)
+			continue;
 		if (allowance(o->store, o->cfg, f, now, &allowed) < 0)
 			return -1;
 		limit = allowed < (size_t)o->cfg->max_lots_per_mail ?
@@ -1397,6 +1432,25 @@ struct delivery {
 };
 
 /*
+ * A relay that refuses the recipient at once ("550 5.1.1 ...") bounces it
+ * as a report would, by its enhanced status code or else its reply code.
+ */
+static int
+refused_address(struct store *s, const char *rcpt, const char *reply,
+		time_t now)
+{
+	char status[16] = "";
+	enum bounce_kind kind;
+	int suppressed;
+
+	if (sscanf(reply, "%*3d %15[0-9.]", status) != 1 || !strchr(status, '.'))
+		snprintf(status, sizeof status, "%.3s", reply);
+	if ((kind = inbox_bounce_kind(status)) == BOUNCE_NONE)
+		return 0;
+	return inbox_bounce(s, rcpt, kind, reply, now, &suppressed);
+}
+
+/*
  * Records one message's fate the moment the mailer knows it, before the
  * next message goes: sent, pending again after a backoff, or failed for
  * good once the error is permanent or the message too old to try again.
@@ -1418,6 +1472,9 @@ delivered(size_t i, int status, const char *reply, void *arg)
 		return store_mark_message(d->s, msg->id, MSG_SENT, NULL, 0, d->now);
 	}
 	log_warnx("message %s to %s: %s", msg->key, msg->rcpt, reply);
+	if (status == MAILER_PERMFAIL && msg->firm_id &&
+	    refused_address(d->s, msg->rcpt, reply, d->now) < 0)
+		return -1;
 	if (status == MAILER_TEMPFAIL &&
 	    again - msg->created_at <= d->give_up_after) {
 		(*d->deferred)++;
@@ -1499,11 +1556,17 @@ outbox_deliver(struct store *s, struct mailer *m,
 {
 	struct outbox_message *msgs = NULL;
 	size_t n = 0;
-	long long stale;
+	long long stale, bounced;
 	int rc = -1;
 
-	if (store_drop_stale(s, now, &stale) < 0)
+	if (store_drop_bounced(s, OUTBOX_WEB_KEYS, &bounced) < 0 ||
+	    store_drop_stale(s, now, &stale) < 0)
 		return -1;
+	if (bounced > 0) {
+		log_warnx("%lld mail%s not sent: the address bounced", bounced,
+			  bounced == 1 ? "" : "s");
+		*failed += (unsigned)bounced;
+	}
 	if (stale > 0) {
 		log_warnx("%lld mail%s not sent: what %s of was past before the "
 			  "relay took %s", stale, stale == 1 ? "" : "s",

@@ -4,6 +4,7 @@
 
 #include "feed.h"
 #include "health.h"
+#include "inbox.h"
 #include "log.h"
 #include "outbox.h"
 #include "run.h"
@@ -112,6 +113,26 @@ out:
 	return rc;
 }
 
+/*
+ * The Maildir of what comes back, before the firms are loaded: no mail
+ * of this pass goes to an address that bounced or a firm that asked to
+ * stop.
+ */
+static int
+read_inbox(struct run_context *ctx)
+{
+	struct inbox_counts c = { 0 };
+
+	if (inbox_read_maildir(ctx->store, ctx->key, outbox_base(ctx->outbox),
+			       ctx->cfg->inbox, ctx->now, &c) < 0)
+		return -1;
+	if (c.read || c.kept)
+		log_info("inbox: %u mails read, %u bounces, %u unsubscribed, "
+			 "%u kept unread", c.read, c.bounced, c.unsubscribed,
+			 c.kept);
+	return 0;
+}
+
 int
 run_pass(struct run_context *ctx, struct run_summary *sum)
 {
@@ -148,6 +169,7 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 	 */
 	if (store_recover_sending(ctx->store, RUN_SENDER, ctx->now,
 				  &recovered) < 0 ||
+	    (ctx->cfg->inbox && read_inbox(ctx) < 0) ||
 	    store_load_firms(ctx->store, &firms) < 0 ||
 	    store_load_rates(ctx->store, &rates, NULL) < 0)
 		goto out;

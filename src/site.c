@@ -72,6 +72,7 @@ static const char *const known_fields[] = {
 	"unsubscribed", "export_url", "delete_action", "firm_name",
 	"manage_url", "registered", "result", "status", "manage",
 	"new_email", "address", "next_url", "prev_url", "page", "field",
+	"bounced_at", "bounce_reason",
 	NULL
 };
 
@@ -1862,6 +1863,9 @@ page_manage(struct visit *vi, const char *token, const char *action)
 		goto fail;
 	snprintf(path, sizeof path, "/manage/%s", token);
 	if ((state == FIRM_UNSUBSCRIBED && tpl_set(v, "unsubscribed", "1") < 0) ||
+	    (f->bounced_at &&
+	     (set_time(v, "bounced_at", f->bounced_at, vi) < 0 ||
+	      tpl_set(v, "bounce_reason", f->bounce_reason) < 0)) ||
 	    set_firm_form(v, vi, f) < 0 || set_csrf(v, vi, f->id, "manage") < 0 ||
 	    set_url(v, "action", path, vi->en) < 0)
 		goto fail;

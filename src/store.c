@@ -477,6 +477,19 @@ static const char *const migrations[] = {
 	" lang TEXT NOT NULL,"
 	" value TEXT NOT NULL,"
 	" PRIMARY KEY (lot, field, lang));",
+
+	/*
+	 * 18: what came back for an address (lowercase): a hard bounce
+	 * suppresses it from then on (hard_at, why); soft bounces are
+	 * counted, one a day, over the days from soft_first_at.
+	 */
+	"CREATE TABLE bounce ("
+	" address TEXT PRIMARY KEY,"
+	" hard_at INTEGER,"
+	" reason TEXT,"
+	" soft INTEGER NOT NULL DEFAULT 0,"
+	" soft_first_at INTEGER,"
+	" soft_last_at INTEGER);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
@@ -598,6 +611,11 @@ enum stmt_id {
 	ST_BACKFILL_GET,
 	ST_BACKFILL_PROGRESS,
 	ST_BACKFILL_DONE,
+	ST_BOUNCE_GET,
+	ST_BOUNCE_PUT,
+	ST_BOUNCE_CLEAR,
+	ST_BOUNCED_COUNT,
+	ST_MESSAGES_BOUNCED,
 	ST_REPORT_FIRST,
 	ST_REPORT_LAST = ST_REPORT_FIRST + REPORT_NQUERIES - 1,
 	NSTMT
@@ -609,7 +627,8 @@ enum stmt_id {
 
 #define FIRM_COLUMNS \
 	"SELECT id, orgnr, name, email, cpv, regions, language, employees," \
-	" turnover, categories, kinds, frequency, abroad FROM firm"
+	" turnover, categories, kinds, frequency, abroad, hard_at, reason" \
+	" FROM firm LEFT JOIN bounce ON address = lower(email)"
 
 /*
  * What the public pages list: every current notice some firm was matched
@@ -1084,6 +1103,26 @@ static const char *const stmt_sql[NSTMT] = {
 	" claimed_by = NULL, lease_until = NULL"
 	" WHERE state = 'sending' AND (lease_until IS NULL OR lease_until <= ?1"
 	" OR substr(claimed_by, 1, length(?2)) = ?2)",
+	[ST_BOUNCE_GET] =
+	"SELECT hard_at, reason, soft, soft_first_at, soft_last_at FROM bounce"
+	" WHERE address = lower(?1)",
+	[ST_BOUNCE_PUT] =
+	"INSERT OR REPLACE INTO bounce (address, hard_at, reason, soft,"
+	" soft_first_at, soft_last_at) VALUES (lower(?1), ?2, ?3, ?4, ?5, ?6)",
+	/* the firm's new address, confirmed, takes mail */
+	[ST_BOUNCE_CLEAR] =
+	"DELETE FROM bounce WHERE address = (SELECT lower(email) FROM firm"
+	" WHERE id = ?1)",
+	[ST_BOUNCED_COUNT] =
+	"SELECT count(*) FROM bounce WHERE hard_at IS NOT NULL",
+	/* what a person asked for on a web page is sent all the same */
+	[ST_MESSAGES_BOUNCED] =
+	"UPDATE message SET state = 'failed', last_error = 'not sent: mail to "
+	"this address bounced on ' || date(b.hard_at, 'unixepoch') || ': '"
+	" || coalesce(b.reason, '') FROM bounce b"
+	" WHERE state = 'pending' AND b.address = lower(message.rcpt)"
+	" AND b.hard_at IS NOT NULL AND message.firm IS NOT NULL"
+	" AND substr(key, 1, length(?1)) <> ?1",
 	[ST_MESSAGES_STALE] =
 	"UPDATE message SET state = 'failed', last_error = 'not sent: what it"
 	" tells of was past at ' || datetime(stale_at, 'unixepoch') || ' UTC'"
@@ -2109,6 +2148,12 @@ read_firm_row(sqlite3_stmt *st)
 				 &f->frequency) < 0)
 		f->frequency = FREQ_IMMEDIATELY;
 	f->abroad = sqlite3_column_int(st, 12);
+	f->bounced_at = (time_t)sqlite3_column_int64(st, 13);
+	if (f->bounced_at && sqlite3_column_type(st, 14) != SQLITE_NULL &&
+	    !(f->bounce_reason = column_strdup(st, 14))) {
+		firm_free(f);
+		return NULL;
+	}
 	return f;
 }
 
@@ -3251,7 +3296,12 @@ store_confirm_email(struct store *s, int64_t id, time_t requested_at,
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)requested_at);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	return step_changed(s, st, "change the address", found);
+	if (step_changed(s, st, "change the address", found) < 0)
+		return -1;
+	if (!*found || !(st = stmt(s, ST_BOUNCE_CLEAR)))
+		return *found ? -1 : 0;
+	sqlite3_bind_int64(st, 1, id);
+	return step_done(s, st, "clear the address's bounces");
 }
 
 /* Attempts are kept as long as the longest window asks: a day. */
@@ -3790,6 +3840,85 @@ update_at(struct store *s, enum stmt_id id, time_t t, const char *what,
 		return -1;
 	*n = sqlite3_changes(s->db);
 	return 0;
+}
+
+int
+store_drop_bounced(struct store *s, const char *except, long long *n)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_MESSAGES_BOUNCED)))
+		return -1;
+	bind_text(st, 1, except);
+	if (step_done(s, st, "fail mails to bounced addresses") < 0)
+		return -1;
+	*n = sqlite3_changes(s->db);
+	return 0;
+}
+
+int
+store_bounce_get(struct store *s, const char *address, struct bounce_state *b)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	memset(b, 0, sizeof *b);
+	if (!(st = stmt(s, ST_BOUNCE_GET)))
+		return -1;
+	bind_text(st, 1, address);
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW) {
+		b->hard_at = (time_t)sqlite3_column_int64(st, 0);
+		b->soft = sqlite3_column_int(st, 2);
+		b->soft_first_at = (time_t)sqlite3_column_int64(st, 3);
+		b->soft_last_at = (time_t)sqlite3_column_int64(st, 4);
+		if (sqlite3_column_type(st, 1) != SQLITE_NULL &&
+		    !(b->reason = column_strdup(st, 1)))
+			r = SQLITE_NOMEM;
+	}
+	sqlite3_reset(st);
+	if (r == SQLITE_NOMEM)
+		return error("out of memory");
+	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 :
+	       db_error(s, "read the address's bounces");
+}
+
+int
+store_bounce_put(struct store *s, const char *address,
+		 const struct bounce_state *b)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, ST_BOUNCE_PUT)))
+		return -1;
+	bind_text(st, 1, address);
+	bind_time(st, 2, b->hard_at != 0, b->hard_at);
+	bind_text(st, 3, b->reason);
+	sqlite3_bind_int(st, 4, b->soft);
+	bind_time(st, 5, b->soft_first_at != 0, b->soft_first_at);
+	bind_time(st, 6, b->soft_last_at != 0, b->soft_last_at);
+	return step_done(s, st, "record the bounce");
+}
+
+void
+bounce_state_release(struct bounce_state *b)
+{
+	free(b->reason);
+	b->reason = NULL;
+}
+
+int
+store_bounced_count(struct store *s, long long *n)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if (!(st = stmt(s, ST_BOUNCED_COUNT)))
+		return -1;
+	r = sqlite3_step(st);
+	*n = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return r == SQLITE_ROW ? 0 : db_error(s, "count bounced addresses");
 }
 
 int

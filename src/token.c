@@ -1,3 +1,4 @@
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -351,4 +352,49 @@ token_check(const struct token_key *k, const char *token, const char *purpose,
 	strcpy(firm, payload);
 	strcpy(object, obj);
 	return TOKEN_OK;
+}
+
+/* What a tag signs: purpose, NUL, subject (an address at most). */
+#define TAG_INPUT_MAX (TOKEN_FIELD_MAX + 1 + 512)
+
+int
+token_tag(const struct token_key *k, const char *purpose, const char *subject,
+	  char out[TOKEN_TAG_LEN + 1])
+{
+	static const char b32[] = "abcdefghijklmnopqrstuvwxyz234567";
+	unsigned char msg[TAG_INPUT_MAX], md[MAC_LEN];
+	size_t plen = strlen(purpose) + 1, slen = strlen(subject), i;
+	unsigned mdlen = 0;
+
+	if (plen > TOKEN_FIELD_MAX + 1 || slen > TAG_INPUT_MAX - plen)
+		return -1;
+	memcpy(msg, purpose, plen);
+	memcpy(msg + plen, subject, slen);
+	if (!HMAC(EVP_sha256(), k->secret, sizeof k->secret, msg, plen + slen,
+		  md, &mdlen) || mdlen != MAC_LEN)
+		return -1;
+	/* 16 characters of 5 bits: the first 10 bytes */
+	for (i = 0; i < TOKEN_TAG_LEN; i++) {
+		size_t bit = i * 5;
+		unsigned v = (unsigned)md[bit / 8] << 8 | md[bit / 8 + 1];
+
+		out[i] = b32[v >> (11 - bit % 8) & 31];
+	}
+	out[TOKEN_TAG_LEN] = '\0';
+	return 0;
+}
+
+int
+token_tag_check(const struct token_key *k, const char *purpose,
+		const char *subject, const char *tag)
+{
+	char want[TOKEN_TAG_LEN + 1], got[TOKEN_TAG_LEN + 1];
+	size_t i;
+
+	if (strlen(tag) != TOKEN_TAG_LEN ||
+	    token_tag(k, purpose, subject, want) < 0)
+		return 0;
+	for (i = 0; i <= TOKEN_TAG_LEN; i++)
+		got[i] = (char)tolower((unsigned char)tag[i]);
+	return CRYPTO_memcmp(want, got, sizeof want) == 0;
 }

@@ -21,6 +21,7 @@ static char dir[PATH_MAX];
 static char project[PATH_MAX];
 
 #define NOW_OPEN "2026-11-25T08:00:00Z"
+#define NEXT_DAY "2026-11-26T09:00:00Z"
 
 static const char firms_csv[] =
 	"orgnr,name,email,cpv,regions,language\n"
@@ -187,8 +188,10 @@ test_import_run_and_mails(void)
 		CHECK(strstr(m, "header Message-ID: <alert.556734-2182."));
 		CHECK(strstr(m, "header List-Unsubscribe:  <https://upphandling."
 			     "exempelkommun.se/unsubscribe/"));
-		CHECK(strstr(m, "<mailto:bevakning@exempelkommun.example?"
-			     "subject=avsluta%20556734-2182>"));
+		/* the mailto's tag, not an organisation number anyone knows */
+		CHECK(strstr(m, "<mailto:bevakning+u-1-"));
+		CHECK(strstr(m, "@exempelkommun.example?subject=avsluta%20u-1-"));
+		CHECK(!strstr(m, "556734-2182>"));
 		CHECK(strstr(m, "header List-Unsubscribe-Post: "
 			     "List-Unsubscribe=One-Click\n"));
 		CHECK(strstr(m, "header List-Id: Exempelkommun upphandlingsbevakning "
@@ -1305,6 +1308,178 @@ test_relay_down(void)
 	rm_rf(dir);
 }
 
+/* What follows prefix in the parsed mail m, up to (not with) the end. */
+static void
+field_after(const char *m, const char *prefix, char end, char *out, size_t len)
+{
+	const char *p = m ? strstr(m, prefix) : NULL;
+	const char *e = p ? strchr(p + strlen(prefix), end) : NULL;
+
+	out[0] = '\0';
+	CHECK(e != NULL);
+	if (e)
+		snprintf(out, len, "%.*s", (int)(e - p - strlen(prefix)),
+			 p + strlen(prefix));
+}
+
+/* A bounce fixture (testutil.h) as it came back to to, at dir/dest. */
+static void
+bounce_file(const char *name, const char *to, const char *rcpt,
+	    const char *subject, const char *dest)
+{
+	char path[PATH_MAX * 2];
+
+	snprintf(path, sizeof path, "%s/%s", dir, dest);
+	CHECK(bounce_fixture(project, name, to, rcpt, subject, path) == 0);
+}
+
+static long long
+firm_query(const char *sql)
+{
+	char path[PATH_MAX * 2];
+
+	snprintf(path, sizeof path, "%s/var/t.db", dir);
+	return db_query(path, sql);
+}
+
+/*
+ * Mails go from a tagged bounce address; a report that comes back to it
+ * in the inbox Maildir stops mail to the address, in this pass and the
+ * next, and shows in status and the firm list; a forged one and an
+ * unreadable file change nothing. The MTA's pipe takes an unsubscribe
+ * mail with its tag, not one naming the public organisation number, and
+ * says 75 while the store is busy.
+ */
+static void
+test_bounces_and_unsubscribe_by_mail(void)
+{
+	char cmd[PATH_MAX * 6], bounce[256], unsub[256], subject[256];
+	char *all, *m, *out;
+
+	setup("");
+	/* a mail a day: Berglunds's second match waits for the next pass */
+	snprintf(cmd, sizeof cmd, "sed -i 's|^maildir = var/mail$|&\\ninbox = "
+		 "var/inbox|' '%s/tenderlots.conf' && printf '[match]\\n"
+		 "max_per_day = 1\\n' >> '%s/tenderlots.conf' && mkdir -p "
+		 "'%s'/var/inbox/new '%s'/var/inbox/cur '%s'/var/inbox/tmp", dir,
+		 dir, dir, dir, dir);
+	CHECK(system(cmd) == 0);
+	CHECK(tl(NOW_OPEN, "firm import -c tenderlots.conf firms.csv") == 0);
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
+	all = parsed_mails();
+	m = mail_to(all, "info@berglunds-maleri.example", "Subject: Ny upphandling");
+	field_after(m, "header Return-Path: <", '>', bounce, sizeof bounce);
+	CHECK(strncmp(bounce, "bevakning+b-1-", 14) == 0);
+	CHECK(strstr(bounce, "@exempelkommun.example") != NULL);
+	free(m);
+	m = mail_to(all, "sales@nordiccloud.example", "");
+	field_after(m, "<mailto:", '?', unsub, sizeof unsub);
+	field_after(m, "?subject=unsubscribe%20", '>', subject, sizeof subject);
+	CHECK(strncmp(unsub, "bevakning+u-2-", 14) == 0);
+	CHECK(strncmp(subject, "u-2-", 4) == 0);
+	free(m);
+	free(all);
+
+	bounce_file("postfix-hard.eml", bounce, "info@berglunds-maleri.example",
+		       "", "var/inbox/new/1.eml");
+	bounce_file("postfix-hard.eml", "bevakning+b-4-aaaaaaaaaaaaaaaa@"
+		       "exempelkommun.example", "offert@ljungs-schakt.example", "",
+		       "var/inbox/new/2.eml");
+	snprintf(cmd, sizeof cmd, "mkdir '%s/var/inbox/new/3.eml'", dir);
+	CHECK(system(cmd) == 0);
+	CHECK(tl(NEXT_DAY, "run --once -c tenderlots.conf") == 0);
+	snprintf(cmd, sizeof cmd, "%s/var/inbox/cur", dir);
+	CHECK(count_files(cmd) == 2);
+	out = dir_file("err.txt");
+	CHECK(out && strstr(out, "var/inbox/new/3.eml: cannot be read"));
+	CHECK(out && strstr(out, "firm 556734-2182: a hard bounce; no more mail "
+			    "to its address: 5.1.1 550 5.1.1"));
+	CHECK(out && strstr(out, "a mail with a tag for firm 4 that is forged"));
+	free(out);
+	CHECK(tl(NEXT_DAY, "firm list -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "  mail to this address bounced on 2026-11-26: "
+			    "5.1.1 550 5.1.1 <info@berglunds-maleri.example>: "
+			    "Recipient address rejected: User unknown in virtual "
+			    "mailbox table; change the address\n"));
+	CHECK(out && !strstr(out, "ljungs-schakt.example\n  mail to"));
+	free(out);
+	CHECK(tl(NEXT_DAY, "status -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "  1 address bounced: no mail goes to it"));
+	free(out);
+	/* the match held back is not mailed to the address, then or later */
+	CHECK(tl("2026-11-27T09:00:00Z", "run --once -c tenderlots.conf") == 0);
+	CHECK(firm_query("SELECT count(*) FROM message WHERE rcpt = "
+			 "'info@berglunds-maleri.example'") == 1);
+
+	/* the pipe: forged (the organisation number anyone knows), then busy */
+	bounce_file("unsubscribe.eml", "bevakning@exempelkommun.example",
+		       "sales@nordiccloud.example", "avsluta 559318-8062",
+		       "forged.eml");
+	CHECK(tl(NOW_OPEN, "inbox -c tenderlots.conf < forged.eml") == 0);
+	CHECK(firm_query("SELECT count(*) FROM firm WHERE unsubscribed_at "
+			 "IS NOT NULL") == 0);
+	bounce_file("unsubscribe.eml", unsub, "sales@nordiccloud.example",
+		       "Unsubscribe", "unsub.eml");
+	snprintf(cmd, sizeof cmd, "cd '%s' && (/usr/bin/python3 -c \"import "
+		 "sqlite3, time; c = sqlite3.connect('var/t.db', isolation_level="
+		 "None); c.execute('BEGIN IMMEDIATE'); open('locked', 'w').close(); "
+		 "time.sleep(7)\" &) && while [ ! -e locked ]; do sleep 0.1; done",
+		 dir);
+	CHECK(system(cmd) == 0);
+	CHECK(tl(NOW_OPEN, "inbox -c tenderlots.conf < unsub.eml") == 75);
+	CHECK(firm_query("SELECT count(*) FROM firm WHERE unsubscribed_at "
+			 "IS NOT NULL") == 0);
+	sleep(3);
+	CHECK(tl(NOW_OPEN, "inbox -c tenderlots.conf < unsub.eml") == 0);
+	CHECK(firm_query("SELECT count(*) FROM firm WHERE unsubscribed_at IS NOT "
+			 "NULL AND orgnr = '559318-8062'") == 1);
+	rm_rf(dir);
+}
+
+/* A relay that refuses the recipient at once bounces it too. */
+static void
+test_refused_recipient_bounces(void)
+{
+	char cmd[PATH_MAX * 3];
+	struct smtpd srv;
+	char *out, *log;
+
+	if (smtpd_start(&srv, &(struct smtpd_options){
+			.mode = "reject info@berglunds-maleri.example" }) < 0) {
+		CHECK(!"the SMTP server started");
+		return;
+	}
+	setup("");
+	snprintf(cmd, sizeof cmd, "sed -i 's|^maildir = var/mail$|transport = "
+		 "smtp\\nsmtp_host = 127.0.0.1\\nsmtp_port = %d\\nstarttls = off|' "
+		 "'%s/tenderlots.conf' && printf '[match]\\nmax_per_day = 1\\n' "
+		 ">> '%s/tenderlots.conf'", srv.port, dir, dir);
+	CHECK(system(cmd) == 0);
+	CHECK(tl(NOW_OPEN, "firm import -c tenderlots.conf firms.csv") == 0);
+	CHECK(tl(NOW_OPEN, "run --once -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "mails:    3 queued, 2 sent, 0 deferred, 1 failed\n"));
+	free(out);
+	log = smtpd_log(&srv);
+	CHECK(log && strstr(log, "\tMAIL\t<bevakning+b-"));
+	free(log);
+	CHECK(tl(NOW_OPEN, "firm list -c tenderlots.conf") == 0);
+	out = dir_file("out.txt");
+	CHECK(out && strstr(out, "  mail to this address bounced on 2026-11-25: "
+			    "550 5.1.1 <info@berglunds-maleri.example>: no such "
+			    "user; change the address\n"));
+	free(out);
+	/* the match held back for the next day is not mailed to it */
+	CHECK(tl(NEXT_DAY, "run --once -c tenderlots.conf") == 0);
+	CHECK(firm_query("SELECT count(*) FROM message WHERE rcpt = "
+			 "'info@berglunds-maleri.example'") == 1);
+	CHECK(smtpd_count(&srv) == 2);
+	CHECK(smtpd_stop(&srv) == 0);
+	rm_rf(dir);
+}
+
 /* One daemon per database; SIGHUP with a bad config keeps the good one. */
 static void
 test_daemon_lock_and_reload(void)
@@ -1466,5 +1641,7 @@ main(void)
 	RUN(test_relay_down);
 	RUN(test_disk_full);
 	RUN(test_read_only_database);
+	RUN(test_bounces_and_unsubscribe_by_mail);
+	RUN(test_refused_recipient_bounces);
 	return test_done("e2e");
 }

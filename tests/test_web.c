@@ -39,6 +39,27 @@ tl(const char *args)
 	return tl_run(dir, NOW, args);
 }
 
+/*
+ * A Postfix report that mail to rcpt bounced comes back to the tagged
+ * address the mail went from, through the MTA's pipe.
+ */
+static void
+bounce_back(const char *mail, const char *rcpt)
+{
+	const char *p = mail ? strstr(mail, "header Return-Path: <") : NULL;
+	const char *e = p ? strchr(p, '>') : NULL;
+	char to[256], path[PATH_MAX + 16];
+
+	CHECK(e != NULL);
+	if (!e)
+		return;
+	p += strlen("header Return-Path: <");
+	snprintf(to, sizeof to, "%.*s", (int)(e - p), p);
+	snprintf(path, sizeof path, "%s/bounce.eml", dir);
+	CHECK(bounce_fixture(project, "postfix-hard.eml", to, rcpt, "", path) == 0);
+	CHECK(tl("inbox -c tenderlots.conf < bounce.eml") == 0);
+}
+
 static int
 start_server_with(const char *conf, const char *now)
 {
@@ -337,8 +358,15 @@ test_subscription_flow(void)
 	CHECK(mail && strstr(mail, "header To: kontakt@nyfirma.example\n"));
 	CHECK(mail && !strstr(mail, "evil.example"));
 	CHECK(mail && strstr(mail, "redan en prenumeration"));
+	bounce_back(mail, "kontakt@nyfirma.example");
 	free(mail);
 	CHECK(link[0] != '\0');
+	/* the address bounced: the firm's page says so, and what to do */
+	CHECK(get(link, &r) == 200);
+	CHECK(strstr(buf_str(&r.body), "Mejl till den här adressen studsade"));
+	CHECK(strstr(buf_str(&r.body), "5.1.1 550 5.1.1 &lt;kontakt@nyfirma."
+		     "example&gt;: Recipient address rejected"));
+	release(&r);
 
 	/* manage: CSRF-less POST refused; a change is saved */
 	CHECK(post(link, "name=Hacked&email=h%40h.example", &r) == 403);
@@ -373,6 +401,10 @@ test_subscription_flow(void)
 	release(&r);
 	CHECK(db_query(db, "SELECT count(*) FROM firm WHERE name = 'Ny Firma AB'"
 		    " AND email = 'ny@nyfirma.example' AND new_email IS NULL") == 1);
+	/* the new address takes mail: the page no longer speaks of a bounce */
+	CHECK(get(link, &r) == 200);
+	CHECK(!strstr(buf_str(&r.body), "studsade"));
+	release(&r);
 	/* the link has done its work */
 	CHECK(post(address, body, &r) == 410);
 	release(&r);

@@ -229,4 +229,22 @@ browser_dom(const char *project, const char *dir, const char *url,
 	return html;
 }
 
+/*
+ * tests/fixtures/bounce/name under project, written to dest with its
+ * placeholders filled in: @@TO@@ the address it came back to, @@RCPT@@
+ * the firm's address, @@SUBJECT@@ an unsubscribe mail's subject (none
+ * may hold a '|'). 0, or -1 if it could not be written.
+ */
+static inline int
+bounce_fixture(const char *project, const char *name, const char *to,
+	       const char *rcpt, const char *subject, const char *dest)
+{
+	char cmd[PATH_MAX * 4];
+
+	snprintf(cmd, sizeof cmd, "sed -e 's|@@TO@@|%s|g' -e 's|@@RCPT@@|%s|g' "
+		 "-e 's|@@SUBJECT@@|%s|g' '%s/tests/fixtures/bounce/%s' > '%s'",
+		 to, rcpt, subject, project, name, dest);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
 #endif
