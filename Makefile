@@ -39,7 +39,9 @@ CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=a
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-SRCS := $(filter-out src/main.c,$(wildcard src/*.c))
+# a stage's files may have a folder of their own under src/
+SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
+HDRS := $(wildcard include/*.h src/*/*.h)
 GEN_SRCS := $(BUILD)/gen/cpv_codes.c $(BUILD)/gen/nuts_codes.c
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o) $(GEN_SRCS:.c=.o)
 LIB := $(BUILD)/libtenderlots.a
@@ -53,7 +55,8 @@ BENCHES := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
 all: $(BIN)
 
-$(BUILD)/%.o: src/%.c $(wildcard include/*.h) | $(BUILD)
+$(BUILD)/%.o: src/%.c $(HDRS) | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/gen/%_codes.c: data/%.tsv tools/gen-codes.awk | $(BUILD)/gen
@@ -105,7 +108,7 @@ bench: $(BIN) $(BENCHES)
 
 fuzz: $(FUZZERS)
 
-build/fuzz/%: fuzz/%.c $(SRCS) $(GEN_SRCS) $(wildcard include/*.h) | build/fuzz
+build/fuzz/%: fuzz/%.c $(SRCS) $(GEN_SRCS) $(HDRS) | build/fuzz
 	clang -g -O1 -fsanitize=fuzzer,address,undefined $(filter-out -O2,$(CFLAGS)) \
 		-o $@ $< $(SRCS) $(GEN_SRCS) $(LDLIBS)
 
