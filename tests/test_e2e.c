@@ -86,30 +86,6 @@ parsed_mails(void)
 	return mailcheck(project, files, dir);
 }
 
-/*
- * The parsed mail sent to rcpt that contains needle, cut out of the whole
- * listing.
- */
-static char *
-mail_to(const char *all, const char *rcpt, const char *needle)
-{
-	char key[256], *mail;
-	const char *start, *end, *p;
-
-	snprintf(key, sizeof key, "header To: %s\n", rcpt);
-	for (p = all; p && (p = strstr(p, key)); p = end) {
-		start = p;
-		while (start > all && strncmp(start, "file: ", 6) != 0)
-			start--;
-		end = strstr(p, "\n.\n");
-		end = end ? end + 3 : p + strlen(p);
-		mail = strndup(start, (size_t)(end - start));
-		if (!mail || strstr(mail, needle))
-			return mail;
-		free(mail);
-	}
-	return NULL;
-}
 
 static void
 setup(const char *feeds_extra)

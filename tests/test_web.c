@@ -450,7 +450,10 @@ static void
 test_rsvp_and_stop(void)
 {
 	char link[1024], csrf[512], body[1024];
-	char *mail = all_mail_text();
+	char *all = all_mail_text();
+	/* the firm that stays: another's links die with their firm */
+	char *mail = all ? mail_to(all, "info@berglunds-maleri.example",
+				   "/rsvp/") : NULL;
 	struct reply r;
 
 	link_in(mail, "https://upphandling.exempelkommun.se/rsvp/", link,
@@ -476,6 +479,10 @@ test_rsvp_and_stop(void)
 		    "cancelled_at IS NOT NULL") == 1);
 
 	/* stop mails about one procurement */
+	free(mail);
+	mail = all ? mail_to(all, "info@berglunds-maleri.example", "/stop/") :
+	       NULL;
+	free(all);
 	link_in(mail, "https://upphandling.exempelkommun.se/stop/", link,
 		sizeof link);
 	free(mail);

@@ -172,6 +172,31 @@ mailcheck(const char *project, const char *files, const char *dir)
 }
 
 /*
+ * The mail sent to rcpt that contains needle, cut out of mailcheck's
+ * listing all; NULL if there is none. The caller frees it.
+ */
+static inline char *
+mail_to(const char *all, const char *rcpt, const char *needle)
+{
+	char key[256], *mail;
+	const char *start, *end, *p;
+
+	snprintf(key, sizeof key, "header To: %s\n", rcpt);
+	for (p = all; p && (p = strstr(p, key)); p = end) {
+		start = p;
+		while (start > all && strncmp(start, "file: ", 6) != 0)
+			start--;
+		end = strstr(p, "\n.\n");
+		end = end ? end + 3 : p + strlen(p);
+		mail = strndup(start, (size_t)(end - start));
+		if (!mail || strstr(mail, needle))
+			return mail;
+		free(mail);
+	}
+	return NULL;
+}
+
+/*
  * The DOM headless Chromium (tests/report_shot.sh under project) builds of
  * the page at url, through files in dir; NULL if it failed. With a script,
  * a person's hands: the page as served is opened again from a file, with
