@@ -57,10 +57,12 @@
 #define MIN_CYCLES 50
 #define MAX_CYCLES 400
 #define CYCLE_BUDGET 30		/* seconds for the cycles beyond MIN_CYCLES */
+/* ... and, while no kill has reached delivery yet, up to this many */
+#define CYCLE_BUDGET_SLOW 300
 #define DELAY_MIN_MS 5
 #define DELAY_MAX_MS 400
-#define KILLS_BEFORE_STRETCH 20
-#define DELAY_STRETCH_MAX_MS 6400
+#define KILLS_BEFORE_STRETCH 10
+#define DELAY_STRETCH_MAX_MS 51200
 
 static char project[PATH_MAX];
 static char dir[PATH_MAX];
@@ -607,7 +609,9 @@ test_kill_run_again_and_again(void)
 	setenv("TENDERLOTS_NOW", NOW, 1);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	while (cycles < MIN_CYCLES ||
-	       (cycles < MAX_CYCLES && seconds_since(&t0) < CYCLE_BUDGET)) {
+	       (cycles < MAX_CYCLES &&
+		(seconds_since(&t0) < CYCLE_BUDGET ||
+		 (!stages[DELIVERY] && seconds_since(&t0) < CYCLE_BUDGET_SLOW)))) {
 		cycles++;
 		if (cycles % ADD_EVERY == 0 && cycles <= ADD_UNTIL)
 			add_notices(NOTICES_ADDED);
