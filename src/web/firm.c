@@ -1,0 +1,1028 @@
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "address.h"
+#include "alert.h"
+#include "amount.h"
+#include "codes.h"
+#include "cpv.h"
+#include "firm.h"
+#include "json.h"
+#include "outbox.h"
+#include "pages.h"
+#include "participation.h"
+#include "store.h"
+#include "template.h"
+#include "token.h"
+
+/*
+ * What a firm does: subscribe (double opt-in) on the form, and through
+ * the signed links in its mails confirm, manage, export and delete its
+ * data, confirm a new address, unsubscribe (RFC 8058 one-click too),
+ * stop mails about one procurement and register for a meeting.
+ */
+
+/* Valid subscriptions are limited per client address, over an hour. */
+#define CLIENT_WINDOW 3600
+/* Mails the forms send are limited per recipient, over a day. */
+#define RECIPIENT_WINDOW (24L * 3600)
+/* A confirmation link, and an unconfirmed subscription, last a week. */
+#define CONFIRM_LIFETIME (7L * 24 * 3600)
+
+static const char *const firm_fields[] = {
+	"orgnr", "name", "email", "category", "cpv", "region", "employees",
+	"turnover", "kind", "frequency", "language", "csrf", "abroad", NULL
+};
+
+/* What the form shows as the firm typed it when it comes back. */
+static const char *const typed_fields[] = {
+	"name", "email", "cpv", "employees", "turnover", NULL
+};
+
+/*
+ * An error on the form, about field (the id of its input, so the message
+ * can link to it): the message sv or en, after it why if not NULL.
+ */
+static int
+add_error(struct tpl_vars *v, const struct visit *vi, const char *field,
+	  const char *sv, const char *en, const char *why)
+{
+	struct tpl_vars *e = tpl_add(v, "errors");
+	const char *what = vi->en ? en : sv;
+
+	if (!e || tpl_set(e, "field", field) < 0)
+		return -1;
+	return why ? tpl_setf(e, "message", "%s: %s", what, why) :
+		     tpl_set(e, "message", what);
+}
+
+static int
+is_county(const char *code)
+{
+	size_t i;
+
+	for (i = 0; i < nuts_ncodes; i++)
+		if (strlen(nuts_codes[i].code) == 5 &&
+		    strcmp(nuts_codes[i].code, code) == 0)
+			return strcmp(code, "SEZZZ") != 0;
+	return 0;
+}
+
+/* What the form offers: a county, or all of Sweden. */
+static int
+is_region(const char *code)
+{
+	return strcmp(code, "SE") == 0 || is_county(code);
+}
+
+/* The form names kinds as notices do: planning, rfi, competition, result. */
+static unsigned
+form_kind(const char *s)
+{
+	if (strcmp(s, "planning") == 0)
+		return FIRM_KIND_PLANNED;
+	if (strcmp(s, "rfi") == 0)
+		return FIRM_KIND_RFI;
+	if (strcmp(s, "competition") == 0)
+		return FIRM_KIND_TENDER;
+	if (strcmp(s, "result") == 0)
+		return FIRM_KIND_RESULT;
+	return 0;
+}
+
+/*
+ * The number in a field of the form, -1 if blank: 0, or 1 with an error
+ * on the page; -1 when memory runs out.
+ */
+static int
+number_field(const struct visit *vi, struct tpl_vars *v, const char *field,
+	     const char *sv, const char *en, enum amount_kind kind,
+	     long long max, long long *out)
+{
+	const char *s = form_get(vi->body, field);
+	enum amount_why why;
+
+	if (amount_read(s ? s : "", kind, max, out, &why) == 0)
+		return 0;
+	return add_error(v, vi, field, sv, en,
+			 amount_why_text(why, kind, site_lang(vi))) < 0 ? -1 : 1;
+}
+
+/*
+ * A firm from the subscribe or manage form; each mistake becomes an error
+ * on the page, and a field is only taken whole, as written: the caller
+ * stores nothing while there are errors. -1 only when memory runs out.
+ */
+static int
+firm_from_form(const struct visit *vi, struct firm *f, struct tpl_vars *v,
+	       int *errors)
+{
+	const struct form *b = vi->body;
+	const char *s, *name = form_get(b, "name");
+	char orgnr[12], addr[ADDRESS_MAX + 1], cpv[CPV_LEN + 1], why[96];
+	enum address_why awhy;
+	long long n;
+	size_t i;
+	int e = 0, rc;
+
+	if (!f->orgnr) {
+		if (!(s = form_get(b, "orgnr")) || orgnr_normalize(s, orgnr) < 0)
+			e |= add_error(v, vi, "orgnr", "Organisationsnumret "
+				       "stämmer inte (tio siffror, NNNNNN-NNNN).",
+				       "The organisation number is not valid "
+				       "(ten digits, NNNNNN-NNNN).", NULL) < 0 ?
+			     -1 : 1;
+		else if (!(f->orgnr = strdup(orgnr)))
+			return -1;
+	}
+	free(f->name);
+	free(f->email);
+	f->name = f->email = NULL;
+	if (!name || !*name || strlen(name) > 200 || strpbrk(name, "\r\n"))
+		e |= add_error(v, vi, "name", "Ange företagets namn.",
+			       "Give the firm's name.", NULL) < 0 ? -1 : 1;
+	else if (!(f->name = strdup(name)))
+		return -1;
+	s = form_get(b, "email");
+	if (address_read(s ? s : "", addr, &awhy) < 0)
+		e |= add_error(v, vi, "email", "E-postadress", "Email address",
+			       address_why_text(awhy, site_lang(vi))) < 0 ?
+		     -1 : 1;
+	else if (!(f->email = strdup(addr)))
+		return -1;
+	strvec_free(f->categories, f->ncategories);
+	strvec_free(f->cpv, f->ncpv);
+	strvec_free(f->regions, f->nregions);
+	f->categories = f->cpv = f->regions = NULL;
+	f->ncategories = f->ncpv = f->nregions = 0;
+	for (i = 0; i < form_count(b, "category"); i++) {
+		s = form_get_nth(b, "category", i);
+		if (!category_find(vi->site->o.categories, s))
+			e |= add_error(v, vi, "category-hint", "Okänd kategori.",
+				       "Unknown category.", NULL) < 0 ? -1 : 1;
+		else if (strvec_push(&f->categories, &f->ncategories, s) < 0)
+			return -1;
+	}
+	for (s = form_get(b, "cpv"); s && *s; ) {
+		char word[32];
+		size_t len = strcspn(s, " ,;"), cut = len < 31 ? len : 31;
+
+		/* quoted in the message, so cut between characters */
+		while (cut < len && ((unsigned char)s[cut] & 0xc0) == 0x80)
+			cut--;
+		snprintf(word, sizeof word, "%.*s", (int)cut, s);
+		s += len;
+		s += strspn(s, " ,;");
+		if (!*word)
+			continue;
+		if (cpv_normalize(word, cpv) < 0 || !cpv_known(cpv)) {
+			snprintf(why, sizeof why, vi->en ? "“%s” is no CPV code." :
+				 "”%s” är ingen CPV-kod.", word);
+			e |= add_error(v, vi, "cpv", "CPV-koder", "CPV codes",
+				       why) < 0 ? -1 : 1;
+		} else if (strvec_push(&f->cpv, &f->ncpv, cpv) < 0) {
+			return -1;
+		}
+	}
+	if (f->ncategories == 0 && f->ncpv == 0)
+		e |= add_error(v, vi, "category-hint", "Välj minst en bransch "
+			       "eller ange en CPV-kod.", "Choose an industry or "
+			       "give a CPV code.", NULL) < 0 ? -1 : 1;
+	for (i = 0; i < form_count(b, "region"); i++) {
+		s = form_get_nth(b, "region", i);
+		if (!is_region(s))
+			e |= add_error(v, vi, "region-hint", "Okänt län.",
+				       "Unknown county.", NULL) < 0 ? -1 : 1;
+		else if (strvec_push(&f->regions, &f->nregions, s) < 0)
+			return -1;
+	}
+	f->abroad = form_get(b, "abroad") != NULL;
+	if (!(rc = number_field(vi, v, "employees", "Antal anställda",
+				"Number of employees", AMOUNT_COUNT,
+				FIRM_EMPLOYEES_MAX, &n)))
+		f->employees = (long)n;
+	e |= rc;
+	if (!(rc = number_field(vi, v, "turnover", "Omsättning per år",
+				"Annual turnover", AMOUNT_KRONOR,
+				FIRM_TURNOVER_MAX, &n)))
+		f->turnover = n;
+	e |= rc;
+	f->kinds = 0;
+	for (i = 0; i < form_count(b, "kind"); i++) {
+		unsigned k = form_kind(form_get_nth(b, "kind", i));
+
+		if (!k)
+			e |= add_error(v, vi, "kind-planning", "Okänd typ av "
+				       "annons.", "Unknown kind of notice.",
+				       NULL) < 0 ? -1 : 1;
+		f->kinds |= k;
+	}
+	if (f->kinds == 0)
+		e |= add_error(v, vi, "kind-planning", "Välj minst en typ av "
+			       "annons.", "Choose at least one kind of notice.",
+			       NULL) < 0 ? -1 : 1;
+	if (!(s = form_get(b, "frequency")) ||
+	    firm_frequency_parse(s, &f->frequency) < 0)
+		e |= add_error(v, vi, "frequency-immediately", "Välj hur ofta ni "
+			       "vill ha mejl.", "Choose how often you want "
+			       "mails.", NULL) < 0 ? -1 : 1;
+	s = form_get(b, "language");
+	free(f->language);
+	if (!(f->language = strdup(s && strcmp(s, "en") == 0 ? "en" : "sv")))
+		return -1;
+	if (e < 0)
+		return -1;
+	*errors = e;
+	return 0;
+}
+
+/*
+ * The form's fields. A form sent back with errors shows each field as
+ * the firm typed it, so a mistake is put right where it was made and
+ * nothing else is lost; otherwise the firm's data is shown in the forms
+ * the readers take back unchanged ("1 800 000", "info@räksmörgås.se"),
+ * so sending the manage form as it is changes nothing. Choices are
+ * always the firm's.
+ */
+static int
+set_firm_form(struct tpl_vars *v, const struct visit *vi, const struct firm *f)
+{
+	const struct category_set *cs = vi->site->o.categories;
+	char email[1024], number[AMOUNT_FORMAT_MAX];
+	struct tpl_vars *item;
+	struct buf cpv;
+	size_t i, k;
+	int rc = -1;
+
+	buf_init(&cpv, 4096);
+	if (vi->body && tpl_isset(v, "errors")) {
+		for (i = 0; typed_fields[i]; i++)
+			if (tpl_set(v, typed_fields[i],
+				    form_get(vi->body, typed_fields[i])) < 0)
+				goto out;
+		/* the manage form's orgnr is only ever the firm's own */
+		if (tpl_set(v, "orgnr", f->id ? f->orgnr :
+			    form_get(vi->body, "orgnr")) < 0)
+			goto out;
+	} else {
+		for (i = 0; i < f->ncpv; i++)
+			if (buf_printf(&cpv, "%s%s", i ? " " : "", f->cpv[i]) < 0)
+				goto out;
+		if (tpl_set(v, "orgnr", f->orgnr) < 0 ||
+		    tpl_set(v, "name", f->name) < 0 ||
+		    (f->email && (address_display(f->email, email,
+						  sizeof email) < 0 ||
+				  tpl_set(v, "email", email) < 0)) ||
+		    tpl_set(v, "cpv", buf_str(&cpv)) < 0 ||
+		    (f->employees >= 0 &&
+		     (amount_format(f->employees, number, sizeof number) < 0 ||
+		      tpl_set(v, "employees", number) < 0)) ||
+		    (f->turnover >= 0 &&
+		     (amount_format(f->turnover, number, sizeof number) < 0 ||
+		      tpl_set(v, "turnover", number) < 0)))
+			goto out;
+	}
+	for (i = 0; i < cs->n; i++) {
+		if (!(item = tpl_add(v, "categories")) ||
+		    tpl_set(item, "key", cs->v[i].key) < 0 ||
+		    tpl_set(item, "name", category_name(&cs->v[i],
+							site_lang(vi))) < 0)
+			goto out;
+		for (k = 0; k < f->ncategories; k++)
+			if (strcmp(f->categories[k], cs->v[i].key) == 0 &&
+			    tpl_set(item, "checked", "1") < 0)
+				goto out;
+	}
+	for (i = 0; i < nuts_ncodes; i++) {
+		const char *code = nuts_codes[i].code;
+
+		if (!is_county(code))
+			continue;
+		if (!(item = tpl_add(v, "regions")) ||
+		    tpl_set(item, "code", code) < 0 ||
+		    tpl_set(item, "name", vi->en ? nuts_codes[i].en :
+			    nuts_codes[i].sv) < 0)
+			goto out;
+		for (k = 0; k < f->nregions; k++)
+			if (strcmp(f->regions[k], code) == 0 &&
+			    tpl_set(item, "checked", "1") < 0)
+				goto out;
+	}
+	for (k = 0; k < f->nregions; k++)
+		if (strcmp(f->regions[k], "SE") == 0 &&
+		    tpl_set(v, "sweden_checked", "1") < 0)
+			goto out;
+	if ((f->abroad && tpl_set(v, "abroad_checked", "1") < 0) ||
+	    (f->kinds & FIRM_KIND_PLANNED && tpl_set(v, "kind_planning_checked", "1") < 0) ||
+	    (f->kinds & FIRM_KIND_RFI && tpl_set(v, "kind_rfi_checked", "1") < 0) ||
+	    (f->kinds & FIRM_KIND_TENDER &&
+	     tpl_set(v, "kind_competition_checked", "1") < 0) ||
+	    (f->kinds & FIRM_KIND_RESULT && tpl_set(v, "kind_result_checked", "1") < 0) ||
+	    tpl_set(v, f->frequency == FREQ_DAILY ? "freq_daily_checked" :
+		    f->frequency == FREQ_WEEKLY ? "freq_weekly_checked" :
+		    "freq_immediately_checked", "1") < 0 ||
+	    tpl_set(v, f->language && strcmp(f->language, "en") == 0 ?
+		    "lang_en_checked" : "lang_sv_checked", "1") < 0)
+		goto out;
+	rc = 0;
+out:
+	buf_release(&cpv);
+	return rc;
+}
+
+/*
+ * The key a client's attempts count under: its address, and for IPv6 its
+ * /64, which one subscriber line gets whole.
+ */
+static void
+client_key(const char *client, char *out, size_t len)
+{
+	unsigned char a[16];
+	char net[INET6_ADDRSTRLEN];
+
+	if (strchr(client, ':') && inet_pton(AF_INET6, client, a) == 1) {
+		memset(a + 8, 0, 8);
+		inet_ntop(AF_INET6, a, net, sizeof net);
+		snprintf(out, len, "client:%s/64", net);
+	} else {
+		snprintf(out, len, "client:%s", client);
+	}
+}
+
+/* 1 when key may have one more attempt in window; -1 if the store failed. */
+static int
+attempt_allowed(struct visit *vi, const char *key, long window, long limit)
+{
+	int allowed;
+
+	if (store_take_attempt(vi->conn->store, key, vi->now, window, limit,
+			       &allowed) < 0)
+		return -1;
+	return allowed;
+}
+
+/*
+ * The mail a subscription or an address change causes, to an address the
+ * form's sender may not own: at most [web] mails_per_recipient a day, so
+ * no one can flood a mailbox through the form. Over the limit nothing is
+ * sent and the page says what it says anyway. 1 when it may be sent.
+ */
+static int
+recipient_allowed(struct visit *vi, const char *email)
+{
+	char key[300];
+	size_t i;
+
+	snprintf(key, sizeof key, "rcpt:%s", email);
+	for (i = 0; key[i]; i++)
+		if (key[i] >= 'A' && key[i] <= 'Z')
+			key[i] = (char)(key[i] - 'A' + 'a');
+	return attempt_allowed(vi, key, RECIPIENT_WINDOW,
+			       vi->site->o.cfg->web_mails_per_recipient);
+}
+
+/* A page queued a mail: whoever delivers them is told at once. */
+static void
+mail_queued(struct visit *vi)
+{
+	if (vi->site->o.queued)
+		vi->site->o.queued(vi->site->o.queued_arg);
+}
+
+static void
+subscribe_form(struct visit *vi, const struct firm *f, struct tpl_vars *v,
+	       int status)
+{
+	if (set_firm_form(v, vi, f) < 0 ||
+	    site_set_csrf(v, vi, 0, "subscribe") < 0 ||
+	    site_set_url(v, "action", "/subscribe", vi->en) < 0)
+		site_store_failed(vi);
+	else
+		site_render(vi, PAGE_SUBSCRIBE, v, status);
+}
+
+/*
+ * What the subscribe form mails, and to whom: the form proves only that
+ * someone typed an organisation number, so a firm already stored is
+ * mailed at its stored address, never the one typed, and nothing stored
+ * changes. -1 if the store failed.
+ */
+static int
+queue_subscribe_mail(struct visit *vi, struct firm *typed)
+{
+	struct firm *stored = NULL;
+	enum firm_state state;
+	int64_t id;
+	int allowed, rc = -1;
+
+	if (store_subscribe_firm(vi->conn->store, typed, vi->now,
+				 CONFIRM_LIFETIME, &id, &state) < 0)
+		return -1;
+	if (state == FIRM_NEW) {
+		typed->id = id;
+	} else if (store_get_firm(vi->conn->store, id, &stored) < 0 || !stored) {
+		goto out;
+	}
+	if ((allowed = recipient_allowed(vi, stored ? stored->email :
+					 typed->email)) < 0)
+		goto out;
+	/* a mail that could not be built is kept failed: nothing to show */
+	if (allowed &&
+	    (state == FIRM_NEW || state == FIRM_PENDING ?
+	     outbox_queue_confirmation(vi->conn->outbox, stored ? stored : typed,
+				       vi->now) :
+	     outbox_queue_manage_link(vi->conn->outbox, stored, vi->now)) != 0)
+		goto out;
+	if (allowed)
+		mail_queued(vi);
+	rc = 0;
+out:
+	firm_free(stored);
+	return rc;
+}
+
+/*
+ * A known firm and a new one take different ways through the store; the
+ * answer waits until this much time has passed since the request came, so
+ * its timing tells no one which it was.
+ */
+#define SUBSCRIBE_ANSWER_NS (15L * 1000 * 1000)
+
+static void
+answer_no_sooner(const struct timespec *start)
+{
+	struct timespec until = *start;
+
+	until.tv_nsec += SUBSCRIBE_ANSWER_NS;
+	until.tv_sec += until.tv_nsec / 1000000000L;
+	until.tv_nsec %= 1000000000L;
+	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) ==
+	       EINTR)
+		;
+}
+
+static void
+page_subscribe(struct visit *vi, const char *rest)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	struct firm *f = firm_new();
+	char why[128], key[96], shown[ADDRESS_MAX + 1];
+	int errors = 0, allowed;
+	struct timespec start;
+
+	if (!v || !f) {
+		site_store_failed(vi);
+		goto out;
+	}
+	if (vi->req->method != WEB_POST) {
+		f->kinds = FIRM_KIND_PLANNED | FIRM_KIND_RFI | FIRM_KIND_TENDER;
+		f->frequency = FREQ_IMMEDIATELY;
+		subscribe_form(vi, f, v, 200);
+		goto out;
+	}
+	if (!site_csrf_ok(vi, 0, "subscribe")) {
+		site_fail(vi, 403, "Formuläret är för gammalt. Ladda om sidan och "
+			  "försök igen.", "The form has expired. Reload the page and "
+			  "try again.");
+		goto out;
+	}
+	if (form_only(vi->body, firm_fields, why, sizeof why) < 0 ||
+	    firm_from_form(vi, f, v, &errors) < 0) {
+		site_fail(vi, 400, "Formuläret innehåller okända fält.",
+			  "The form has unknown fields.");
+		goto out;
+	}
+	/* a mistake costs no try: the firm corrects it and sends again */
+	if (errors) {
+		subscribe_form(vi, f, v, 400);
+		goto out;
+	}
+	client_key(vi->req->client, key, sizeof key);
+	if ((allowed = attempt_allowed(vi, key, CLIENT_WINDOW,
+				       vi->site->o.cfg->web_subscribe_per_hour)) < 0) {
+		site_store_failed(vi);
+		goto out;
+	}
+	if (!allowed) {
+		site_fail(vi, 429, "För många försök. Försök igen om en timme.",
+			  "Too many attempts. Try again in an hour.");
+		goto out;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (queue_subscribe_mail(vi, f) < 0) {
+		site_store_failed(vi);
+		goto out;
+	}
+	answer_no_sooner(&start);
+	/* the same page whoever subscribes: it tells no one who does */
+	if (address_display(f->email, shown, sizeof shown) < 0 ||
+	    tpl_set(v, "email", shown) < 0)
+		site_store_failed(vi);
+	else
+		site_render(vi, PAGE_SUBSCRIBE_SENT, v, 200);
+out:
+	firm_free(f);
+	tpl_vars_free(v);
+}
+
+/*
+ * The firm a signed link acts for: the token in the path after prefix,
+ * for purpose. 0 if it is forged, altered or expired.
+ */
+static int64_t
+link_firm(const struct visit *vi, const char *token, const char *purpose,
+	  char *object, size_t objlen)
+{
+	char firm[TOKEN_FIELD_MAX + 1];
+	char *end;
+	long long id;
+
+	if (token_check(vi->site->o.key, token, purpose, vi->now, firm,
+			sizeof firm, object, objlen) != TOKEN_OK)
+		return 0;
+	id = strtoll(firm, &end, 10);
+	return *end || id < 1 ? 0 : id;
+}
+
+static void
+bad_link(struct visit *vi)
+{
+	site_fail(vi, 403, "Länken gäller inte: den är ändrad eller för gammal. "
+		  "Använd länken i ert senaste mejl.",
+		  "The link is not valid: it was altered or has expired. Use the "
+		  "link in your latest mail.");
+}
+
+/* A page for a firm behind a signed link: NULL (answered) if none. */
+static struct firm *
+linked_firm(struct visit *vi, const char *token, const char *purpose,
+	    char *object, size_t objlen)
+{
+	struct firm *f = NULL;
+	int64_t id = link_firm(vi, token, purpose, object, objlen);
+
+	if (!id) {
+		bad_link(vi);
+		return NULL;
+	}
+	if (store_get_firm(vi->conn->store, id, &f) < 0) {
+		site_store_failed(vi);
+		return NULL;
+	}
+	if (!f)
+		site_fail(vi, 410, "Prenumerationen finns inte längre.",
+			  "The subscription no longer exists.");
+	return f;
+}
+
+/*
+ * A page behind a signed link that asks before it acts: GET shows the
+ * question with a button, POST with the button's CSRF token may act.
+ * 1 when the caller is to act; 0 when the request is answered.
+ */
+static int
+ask_first(struct visit *vi, struct tpl_vars *v, const struct firm *f,
+	  const char *form, const char *token, enum page ask)
+{
+	char path[TOKEN_MAX + 32];
+
+	if (vi->req->method != WEB_POST) {
+		snprintf(path, sizeof path, "/%s/%s", form, token);
+		if (site_set_csrf(v, vi, f->id, form) < 0 ||
+		    site_set_url(v, "action", path, vi->en) < 0)
+			site_store_failed(vi);
+		else
+			site_render(vi, ask, v, 200);
+		return 0;
+	}
+	if (!site_csrf_ok(vi, f->id, form)) {
+		site_fail(vi, 403, "Använd knappen på sidan: formuläret kan vara för "
+			  "gammalt.", "Use the button on the page: the form may have "
+			  "expired.");
+		return 0;
+	}
+	return 1;
+}
+
+/* The link to a firm's manage page, as mails have it. */
+static int
+set_manage_url(struct tpl_vars *v, const struct visit *vi, int64_t firm)
+{
+	struct alert_links links = { vi->site->o.cfg->public_url,
+				     vi->site->o.key, vi->now + 400L * 86400,
+				     vi->en };
+	struct buf url;
+	int rc;
+
+	buf_init(&url, 1024);
+	rc = alert_link(&links, "manage", firm, "", &url);
+	if (rc == 0)
+		rc = tpl_set(v, "manage_url", buf_str(&url));
+	buf_release(&url);
+	return rc;
+}
+
+static void
+page_confirm(struct visit *vi, const char *token)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	char object[TOKEN_FIELD_MAX + 1];
+	struct firm *f;
+	int found;
+
+	if (!(f = linked_firm(vi, token, "confirm", object, sizeof object)))
+		goto out;
+	if (!v || tpl_set(v, "firm_name", f->name) < 0) {
+		site_store_failed(vi);
+		goto out;
+	}
+	if (!ask_first(vi, v, f, "confirm", token, PAGE_CONFIRM))
+		goto out;
+	if (store_confirm_firm(vi->conn->store, f->id, vi->now, &found) < 0 ||
+	    set_manage_url(v, vi, f->id) < 0)
+		site_store_failed(vi);
+	else
+		site_render(vi, PAGE_CONFIRMED, v, 200);
+out:
+	firm_free(f);
+	tpl_vars_free(v);
+}
+
+static void
+export_json(struct visit *vi, const struct firm *f)
+{
+	struct firm_record *r = NULL;
+	struct buf *b = &vi->res->body;
+	size_t n = 0, i;
+	int rc = 0;
+
+	if (store_firm_records(vi->conn->store, f->id, &r, &n) < 0) {
+		site_store_failed(vi);
+		return;
+	}
+	buf_reset(b);
+	rc |= buf_adds(b, "{\"orgnr\": ");
+	rc |= json_add_string(b, f->orgnr);
+	rc |= buf_adds(b, ", \"name\": ");
+	rc |= json_add_string(b, f->name);
+	rc |= buf_adds(b, ", \"email\": ");
+	rc |= json_add_string(b, f->email);
+	rc |= buf_adds(b, ", \"language\": ");
+	rc |= json_add_string(b, f->language);
+	rc |= buf_adds(b, ", \"frequency\": ");
+	rc |= json_add_string(b, firm_frequency_name(f->frequency));
+	rc |= buf_printf(b, ", \"employees\": %ld, \"turnover\": %lld",
+			 f->employees, f->turnover);
+	rc |= buf_adds(b, ", \"categories\": [");
+	for (i = 0; i < f->ncategories; i++) {
+		rc |= buf_adds(b, i ? ", " : "");
+		rc |= json_add_string(b, f->categories[i]);
+	}
+	rc |= buf_adds(b, "], \"cpv\": [");
+	for (i = 0; i < f->ncpv; i++) {
+		rc |= buf_adds(b, i ? ", " : "");
+		rc |= json_add_string(b, f->cpv[i]);
+	}
+	rc |= buf_adds(b, "], \"regions\": [");
+	for (i = 0; i < f->nregions; i++) {
+		rc |= buf_adds(b, i ? ", " : "");
+		rc |= json_add_string(b, f->regions[i]);
+	}
+	rc |= buf_printf(b, "], \"abroad\": %s", f->abroad ? "true" : "false");
+	rc |= buf_adds(b, ",\n \"records\": [");
+	for (i = 0; i < n; i++) {
+		rc |= buf_adds(b, i ? ",\n  {\"what\": " : "\n  {\"what\": ");
+		rc |= json_add_string(b, r[i].what);
+		rc |= buf_adds(b, ", \"a\": ");
+		rc |= json_add_string(b, r[i].a);
+		rc |= buf_adds(b, ", \"b\": ");
+		rc |= json_add_string(b, r[i].b);
+		rc |= buf_adds(b, ", \"at\": ");
+		rc |= r[i].t1 ? json_add_time(b, r[i].t1) : buf_adds(b, "null");
+		if (r[i].has_t2) {
+			rc |= buf_adds(b, ", \"until\": ");
+			rc |= json_add_time(b, r[i].t2);
+		}
+		rc |= buf_adds(b, "}");
+	}
+	rc |= buf_adds(b, "]}\n");
+	firm_records_free(r, n);
+	if (rc) {
+		site_store_failed(vi);
+		return;
+	}
+	vi->res->content_type = "application/json; charset=utf-8";
+	snprintf(vi->res->filename, sizeof vi->res->filename, "%s.json", f->orgnr);
+}
+
+/*
+ * A new address typed on the manage page takes effect only once a link
+ * mailed to it is opened: whoever holds a manage link (a forwarded mail)
+ * cannot move a firm's mails elsewhere at once. The firm is saved with
+ * its stored address meanwhile, and the page says where the link went.
+ */
+static int
+request_address(struct visit *vi, struct firm *f, struct tpl_vars *v,
+		const char *stored_email)
+{
+	char shown[ADDRESS_MAX + 1];
+	int allowed;
+
+	if (store_request_email(vi->conn->store, f->id, f->email, vi->now) < 0 ||
+	    (allowed = recipient_allowed(vi, f->email)) < 0 ||
+	    (allowed &&
+	     outbox_queue_address(vi->conn->outbox, f, vi->now, vi->now) != 0) ||
+	    address_display(f->email, shown, sizeof shown) < 0 ||
+	    tpl_set(v, "new_email", shown) < 0)
+		return -1;
+	if (allowed)
+		mail_queued(vi);
+	free(f->email);
+	return (f->email = strdup(stored_email)) ? 0 : -1;
+}
+
+static void
+page_manage(struct visit *vi, const char *token, const char *action)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	char object[TOKEN_FIELD_MAX + 1], path[TOKEN_MAX + 32], why[128];
+	char *stored_email = NULL;
+	enum firm_state state;
+	struct firm *f;
+	int64_t id;
+	int errors = 0, created, found;
+
+	if (!(f = linked_firm(vi, token, "manage", object, sizeof object)))
+		goto out;
+	if (!v) {
+		site_store_failed(vi);
+		goto out;
+	}
+	if (action && strcmp(action, "export.json") == 0 &&
+	    vi->req->method != WEB_POST) {
+		export_json(vi, f);
+		goto out;
+	}
+	if (action && strcmp(action, "delete") == 0) {
+		if (vi->req->method != WEB_POST ||
+		    !site_csrf_ok(vi, f->id, "manage")) {
+			site_fail(vi, 403, "Radera med knappen på sidan.",
+				  "Delete with the button on the page.");
+		} else if (store_delete_firm(vi->conn->store, f->id, vi->now,
+					     &found) < 0) {
+			site_store_failed(vi);
+		} else {
+			site_render(vi, PAGE_DELETED, v, 200);
+		}
+		goto out;
+	}
+	if (action) {
+		site_not_found(vi);
+		goto out;
+	}
+	if (vi->req->method == WEB_POST) {
+		if (!site_csrf_ok(vi, f->id, "manage")) {
+			site_fail(vi, 403, "Formuläret är för gammalt. Ladda om sidan.",
+				  "The form has expired. Reload the page.");
+			goto out;
+		}
+		if (!(stored_email = strdup(f->email)))
+			goto fail;
+		if (form_only(vi->body, firm_fields, why, sizeof why) < 0 ||
+		    firm_from_form(vi, f, v, &errors) < 0) {
+			site_fail(vi, 400, "Formuläret innehåller okända fält.",
+				  "The form has unknown fields.");
+			goto out;
+		}
+		if (!errors && strcasecmp(f->email, stored_email) != 0 &&
+		    request_address(vi, f, v, stored_email) < 0)
+			goto fail;
+		if (!errors &&
+		    (store_put_firm(vi->conn->store, f, "web", vi->now,
+				    &created) < 0 ||
+		     store_resubscribe_firm(vi->conn->store, f->id, vi->now,
+					    &found) < 0)) {
+			site_store_failed(vi);
+			goto out;
+		}
+		if (!errors && tpl_set(v, "saved", "1") < 0)
+			goto fail;
+	}
+	if (store_firm_state(vi->conn->store, f->orgnr, &id, &state) < 0 ||
+	    tpl_set(v, "manage", "1") < 0)
+		goto fail;
+	snprintf(path, sizeof path, "/manage/%s", token);
+	if ((state == FIRM_UNSUBSCRIBED && tpl_set(v, "unsubscribed", "1") < 0) ||
+	    (f->bounced_at &&
+	     (site_set_time(v, "bounced_at", f->bounced_at, vi) < 0 ||
+	      tpl_set(v, "bounce_reason", f->bounce_reason) < 0)) ||
+	    set_firm_form(v, vi, f) < 0 ||
+	    site_set_csrf(v, vi, f->id, "manage") < 0 ||
+	    site_set_url(v, "action", path, vi->en) < 0)
+		goto fail;
+	snprintf(path, sizeof path, "/manage/%s/export.json", token);
+	if (site_set_url(v, "export_url", path, 0) < 0)
+		goto fail;
+	snprintf(path, sizeof path, "/manage/%s/delete", token);
+	if (site_set_url(v, "delete_action", path, vi->en) < 0)
+		goto fail;
+	site_render(vi, PAGE_MANAGE, v, errors ? 400 : 200);
+	goto out;
+fail:
+	site_store_failed(vi);
+out:
+	free(stored_email);
+	firm_free(f);
+	tpl_vars_free(v);
+}
+
+/* The link mailed to a new address: the button makes it the firm's. */
+static void
+page_address(struct visit *vi, const char *token)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	char object[TOKEN_FIELD_MAX + 1], *end;
+	long long requested_at;
+	struct firm *f;
+	int found;
+
+	if (!(f = linked_firm(vi, token, "address", object, sizeof object)))
+		goto out;
+	requested_at = strtoll(object, &end, 10);
+	if (!v || tpl_set(v, "firm_name", f->name) < 0 ||
+	    tpl_set(v, "address", "1") < 0) {
+		site_store_failed(vi);
+		goto out;
+	}
+	if (*end || !ask_first(vi, v, f, "address", token, PAGE_CONFIRM))
+		goto out;
+	if (store_confirm_email(vi->conn->store, f->id, (time_t)requested_at,
+				vi->now, &found) < 0 ||
+	    set_manage_url(v, vi, f->id) < 0)
+		site_store_failed(vi);
+	else if (!found)
+		site_fail(vi, 410, "Länken gäller inte längre: en senare ändring av "
+			  "adressen har gjorts, eller den är redan bekräftad.",
+			  "The link is no longer valid: the address was changed "
+			  "again since, or it is already confirmed.");
+	else
+		site_render(vi, PAGE_CONFIRMED, v, 200);
+out:
+	firm_free(f);
+	tpl_vars_free(v);
+}
+
+static void
+page_unsubscribe(struct visit *vi, const char *token)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	char object[TOKEN_FIELD_MAX + 1];
+	const char *one_click;
+	struct firm *f;
+	int found;
+
+	if (!(f = linked_firm(vi, token, "unsubscribe", object, sizeof object)))
+		goto out;
+	/* RFC 8058: the mail program's POST carries no form of ours */
+	one_click = vi->body ? form_get(vi->body, "List-Unsubscribe") : NULL;
+	if (!v || tpl_set(v, "firm_name", f->name) < 0) {
+		site_store_failed(vi);
+		goto out;
+	}
+	if (!(one_click && strcmp(one_click, "One-Click") == 0 &&
+	      vi->req->method == WEB_POST) &&
+	    !ask_first(vi, v, f, "unsubscribe", token, PAGE_UNSUBSCRIBE))
+		goto out;
+	if (store_unsubscribe_firm(vi->conn->store, f->id, vi->now, &found) < 0 ||
+	    set_manage_url(v, vi, f->id) < 0)
+		site_store_failed(vi);
+	else
+		site_render(vi, PAGE_UNSUBSCRIBED, v, 200);
+out:
+	firm_free(f);
+	tpl_vars_free(v);
+}
+
+static void
+page_stop(struct visit *vi, const char *token)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	char notice_id[TOKEN_FIELD_MAX + 1];
+	struct stored_notice *notice = NULL;
+	struct firm *f;
+
+	if (!(f = linked_firm(vi, token, "stop", notice_id, sizeof notice_id)))
+		goto out;
+	if (!v || store_get_notice(vi->conn->store, notice_id, &notice) < 0 ||
+	    tpl_set(v, "notice_title", notice ? notice->title : notice_id) < 0) {
+		site_store_failed(vi);
+		goto out;
+	}
+	if (!ask_first(vi, v, f, "stop", token, PAGE_STOP))
+		goto out;
+	if (store_stop_notice(vi->conn->store, f->id, notice_id, vi->now) < 0)
+		site_store_failed(vi);
+	else
+		site_render(vi, PAGE_STOPPED, v, 200);
+out:
+	stored_notice_free(notice);
+	firm_free(f);
+	tpl_vars_free(v);
+}
+
+static void
+page_rsvp(struct visit *vi, const char *token)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	char object[TOKEN_FIELD_MAX + 1], path[TOKEN_MAX + 16];
+	struct participant *p = NULL;
+	struct meeting *m = NULL;
+	enum registration reg = REG_OK;
+	const char *answer = NULL;
+	size_t nm = 0, np = 0, i;
+	struct firm *f;
+	int registered = 0, found, done = 0;
+
+	if (!(f = linked_firm(vi, token, "rsvp", object, sizeof object)))
+		goto out;
+	if (!v || !(m = public_meeting_of(vi, object, &nm)))
+		goto out;
+	if (vi->req->method == WEB_POST) {
+		answer = vi->body ? form_get(vi->body, "answer") : NULL;
+		if (!site_csrf_ok(vi, f->id, "rsvp") || !answer) {
+			site_fail(vi, 403, "Använd knapparna på sidan.",
+				  "Use the buttons on the page.");
+			goto out;
+		}
+		if (strcmp(answer, "register") == 0) {
+			if (participation_register(vi->conn->store, m->id, f->id,
+						   vi->now, "web", &reg) < 0)
+				goto fail;
+			done = 1;
+		} else if (strcmp(answer, "cancel") == 0) {
+			if (store_meeting_unregister(vi->conn->store, m->id, f->id,
+						     vi->now, &found) < 0)
+				goto fail;
+			done = 2;
+		}
+	}
+	if (store_meeting_participants(vi->conn->store, m->id, &p, &np) < 0)
+		goto fail;
+	for (i = 0; i < np; i++)
+		if (p[i].firm_id == f->id)
+			registered = p[i].registered;
+	snprintf(path, sizeof path, "/rsvp/%s", token);
+	if (public_set_meeting_page(v, vi, m) < 0 ||
+	    (registered && tpl_set(v, "registered", "1") < 0) ||
+	    ((m->cancelled || m->start <= vi->now ||
+	      (m->has_registration_deadline &&
+	       m->registration_deadline < vi->now)) &&
+	     tpl_set(v, "closed", "1") < 0) ||
+	    (done == 1 && tpl_set(v, "result", vi->en ? registration_text(reg) :
+				  reg == REG_OK ? "Ni är anmälda." :
+				  reg == REG_ALREADY ? "Ni var redan anmälda." :
+				  reg == REG_FULL ? "Mötet är fullt." :
+				  "Anmälan är stängd.") < 0) ||
+	    (done == 2 && tpl_set(v, "result", vi->en ? "Registration cancelled." :
+				  "Er anmälan är avbokad.") < 0) ||
+	    site_set_csrf(v, vi, f->id, "rsvp") < 0 ||
+	    site_set_url(v, "action", path, vi->en) < 0)
+		goto fail;
+	site_render(vi, PAGE_RSVP, v, done == 1 && reg != REG_OK &&
+		    reg != REG_ALREADY ? 409 : 200);
+	goto out;
+fail:
+	site_store_failed(vi);
+out:
+	participants_free(p, np);
+	meetings_free(m, nm);
+	firm_free(f);
+	tpl_vars_free(v);
+}
+
+/* /manage/TOKEN, or /manage/TOKEN/ACTION */
+static void
+manage_path(struct visit *vi, const char *rest)
+{
+	char token[TOKEN_MAX], *action;
+
+	snprintf(token, sizeof token, "%s", rest);
+	if ((action = strchr(token, '/')))
+		*action++ = '\0';
+	page_manage(vi, token, action);
+}
+
+const struct route firm_routes[] = {
+	{ "/subscribe", ROUTE_POST, page_subscribe },
+	{ "/confirm/", ROUTE_PREFIX | ROUTE_POST, page_confirm },
+	{ "/address/", ROUTE_PREFIX | ROUTE_POST, page_address },
+	{ "/unsubscribe/", ROUTE_PREFIX | ROUTE_POST, page_unsubscribe },
+	{ "/stop/", ROUTE_PREFIX | ROUTE_POST, page_stop },
+	{ "/rsvp/", ROUTE_PREFIX | ROUTE_POST, page_rsvp },
+	{ "/manage/", ROUTE_PREFIX | ROUTE_POST, manage_path },
+	{ NULL, 0, NULL }
+};

@@ -1,0 +1,110 @@
+#ifndef TENDERLOTS_WEB_PAGES_H
+#define TENDERLOTS_WEB_PAGES_H
+
+#include <pthread.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include "form.h"
+#include "meeting.h"
+#include "site.h"
+#include "template.h"
+
+/*
+ * What the pages of the web endpoint share. site.c takes each request,
+ * finds its page in the route tables of the audiences and answers with
+ * it: public.c has what anyone may read (lists, feeds, an RFI, a
+ * meeting), firm.c what a firm does (the subscribe form and the pages
+ * behind the signed links of its mails). The staff's pages will be an
+ * audience of their own, staff.c: its table joins site.c's list of
+ * audiences, its pages enum page.
+ */
+
+/* Each page has a template per language and a title in its titles.conf. */
+enum page {
+	PAGE_INDEX, PAGE_RFIS, PAGE_RFI, PAGE_MEETINGS, PAGE_MEETING,
+	PAGE_NOTICES, PAGE_SUBSCRIBE, PAGE_SUBSCRIBE_SENT, PAGE_CONFIRM,
+	PAGE_CONFIRMED, PAGE_MANAGE, PAGE_UNSUBSCRIBE, PAGE_UNSUBSCRIBED,
+	PAGE_STOP, PAGE_STOPPED, PAGE_RSVP, PAGE_DELETED, PAGE_ERROR, NPAGES
+};
+
+#define NLANGS 2
+
+/*
+ * What a request borrows for its time: a connection to the database of
+ * its own (SQLite's connections are not to be shared between threads),
+ * the outbox over it, and that connection's pages.
+ */
+struct site_conn {
+	struct store *store;
+	struct outbox *outbox;
+	struct page_cache *cache;	/* site.c's */
+	struct site_conn *next;
+};
+
+struct site {
+	struct site_options o;
+	struct tpl *head;
+	struct tpl *nav[NLANGS], *foot[NLANGS], *page[NLANGS][NPAGES];
+	char *title[NLANGS][NPAGES];
+	pthread_mutex_t lock;	/* guards idle */
+	struct site_conn *idle;
+};
+
+/* What a request is about, parsed once. */
+struct visit {
+	struct site *site;
+	struct site_conn *conn;
+	const struct web_request *req;
+	struct web_response *res;
+	struct form *query;
+	struct form *body;
+	int en;
+	time_t now;
+};
+
+enum {
+	ROUTE_PREFIX = 1,	/* path is the start; the rest goes to serve */
+	ROUTE_POST = 2,		/* takes forms; else only GET and HEAD */
+	ROUTE_SHARED = 4	/* the same for everyone: connections keep it */
+};
+
+/* A page and the paths it answers. */
+struct route {
+	const char *path;
+	unsigned flags;
+	void (*serve)(struct visit *vi, const char *rest);
+};
+
+/* The audiences' tables, each ended by a route with no path. */
+extern const struct route public_routes[];
+extern const struct route firm_routes[];
+
+/* ---- site.c: the frame of every page ---- */
+
+/* The page in the frame of the site: head, navigation, foot. */
+void site_render(struct visit *vi, enum page p, struct tpl_vars *v,
+		 int status);
+/* The error page, with the message in the visitor's language. */
+void site_fail(struct visit *vi, int status, const char *sv, const char *en);
+void site_not_found(struct visit *vi);
+void site_store_failed(struct visit *vi);
+/* "sv" or "en" */
+const char *site_lang(const struct visit *vi);
+int site_set_url(struct tpl_vars *v, const char *name, const char *path,
+		 int en);
+int site_set_time(struct tpl_vars *v, const char *name, time_t t,
+		  const struct visit *vi);
+int site_set_csrf(struct tpl_vars *v, const struct visit *vi, int64_t firm,
+		  const char *form);
+int site_csrf_ok(const struct visit *vi, int64_t firm, const char *form);
+
+/* ---- public.c: what a firm's pages show of a meeting too ---- */
+
+struct meeting *public_meeting_of(struct visit *vi, const char *number,
+				  size_t *n);
+int public_set_meeting_page(struct tpl_vars *v, struct visit *vi,
+			    const struct meeting *m);
+
+#endif
