@@ -1,0 +1,230 @@
+/* The report's words, in Swedish and in English. */
+#include <string.h>
+
+#include "report_int.h"
+
+static const struct lang swedish = {
+	.code = "sv", .group = ' ', .point = ',', .percent = " %",
+	.title = "Lokala företag i offentlig upphandling",
+	.period = "Period", .generated = "Sammanställd",
+	.about = "Hur lokala företag deltar i kommunens upphandlingar, kvartal "
+		 "för kvartal. Sammanställningen innehåller bara antal och "
+		 "andelar, inga uppgifter om enskilda företag.",
+	.no_data = "Det finns inga uppgifter för perioden.",
+	.quarter = "Kvartal", .category = "Kategori",
+	.all_categories = "Alla kategorier",
+	.meaning = "Vad siffrorna räknar",
+	.firms_h = "Företagens deltagande",
+	.firms_note = "Varje företag räknas en gång per kvartal, hur många "
+		      "mejl, möten eller anbud det än gällde. Kvartalen kan "
+		      "därför inte läggas ihop.",
+	.trend_title = "Företagens deltagande per kvartal",
+	.trend_desc = "Linjediagram: antal lokala företag per kvartal som fick "
+		      "mejl, deltog i informationsmöten, svarade på RFI, lämnade "
+		      "anbud och vann kontrakt. Samma siffror finns i tabellen "
+		      "under diagrammet.",
+	.trend_axis = "Antal företag",
+	.firms_caption = "Företag per kvartal",
+	.procurement_h = "Upphandlingar",
+	.procurement_caption = "Upphandlingar per kvartal",
+	.lead_caption = "Framförhållning per kvartal",
+	.share_title = "Andel stora upphandlingar som delats upp i delområden, "
+		       "per kategori",
+	.share_desc = "Stapeldiagram: för varje kategori, under hela perioden, "
+		      "andelen stora upphandlingar som delats upp i flera "
+		      "delområden. Kategorier utan stora upphandlingar visas "
+		      "med –. Samma siffror finns i tabellen under diagrammet.",
+	.share_axis = "Andel uppdelade",
+	.categories_caption = "Upphandlingar per kategori under perioden",
+	.categories_note = "Summor för hela perioden. En upphandling med "
+			   "delområden i flera kategorier finns med i var och "
+			   "en, så kategorierna summerar inte till raden för "
+			   "alla kategorier.",
+	.no_categories = "Det finns inga uppgifter per kategori för perioden.",
+	.meetings_h = "Informationsmöten",
+	.attendance_title = "Närvaro på informationsmöten per kvartal",
+	.attendance_desc = "Stapeldiagram: närvarande i procent av anmälda, per "
+			   "kvartal. Kvartal utan anmälningar visas med –. "
+			   "Samma siffror finns i tabellen under diagrammet.",
+	.attendance_axis = "Närvaro",
+	.meetings_caption = "Informationsmöten per kvartal",
+	.head = {
+		[FIG_NOTICES] = "Annonser",
+		[FIG_LOTS] = "Delområden",
+		[FIG_CATEGORY_LOTS] = "Delar per kategori",
+		[FIG_LARGE] = "Stora upphandlingar",
+		[FIG_LARGE_DIVIDED] = "Varav uppdelade",
+		[FIG_SHARE_DIVIDED] = "Andel uppdelade",
+		[FIG_LEAD_TIME] = "Framförhållning, dagar",
+		[FIG_LEAD_TIME_N] = "Underlag för framförhållning",
+		[FIG_SUBSCRIBED] = "Prenumererar",
+		[FIG_ALERTED] = "Fick mejl",
+		[FIG_REGISTERED] = "Anmälde sig till möte",
+		[FIG_ATTENDING] = "Deltog i möte",
+		[FIG_ANSWERING_RFI] = "Svarade på RFI",
+		[FIG_BIDDING] = "Lämnade anbud",
+		[FIG_WINNING] = "Vann kontrakt",
+		[FIG_MEETINGS] = "Möten",
+		[FIG_SEATS] = "Anmälningar",
+		[FIG_ATTENDEES] = "Närvarande",
+		[FIG_ATTENDANCE] = "Närvaro",
+	},
+	.explain = {
+		[FIG_NOTICES] = "Upphandlingsannonser som publicerats: "
+			"förhandsannonser (PIN), förfrågningar om information "
+			"(RFI) och annonser om upphandling (CN).",
+		[FIG_LOTS] = "Delområden i de annonserna.",
+		[FIG_CATEGORY_LOTS] = "Delområdena fördelade på kategorier: "
+			"ett delområde som hör till två kategorier räknas en "
+			"gång i varje.",
+		[FIG_LARGE] = "Upphandlingar med ett värde över det som är "
+			"typiskt för små företag i kategorin.",
+		[FIG_LARGE_DIVIDED] = "De stora upphandlingar som delats upp "
+			"i flera delområden.",
+		[FIG_SHARE_DIVIDED] = "Uppdelade stora upphandlingar i procent "
+			"av alla stora upphandlingar; – där det inte fanns "
+			"någon stor upphandling.",
+		[FIG_LEAD_TIME] = "Genomsnittligt antal dagar från den första "
+			"förhandsannonsen eller RFI:n till annonsen om "
+			"upphandling, för de upphandlingar som hade båda; – "
+			"där ingen hade det.",
+		[FIG_LEAD_TIME_N] = "Antal upphandlingar som framförhållningen "
+			"bygger på.",
+		[FIG_SUBSCRIBED] = "Lokala företag som prenumererade på "
+			"bevakningen vid kvartalets slut.",
+		[FIG_ALERTED] = "Lokala företag som fått minst ett mejl om ett "
+			"delområde under kvartalet.",
+		[FIG_REGISTERED] = "Företag som anmält sig till minst ett "
+			"informationsmöte under kvartalet.",
+		[FIG_ATTENDING] = "Företag som deltagit i minst ett "
+			"informationsmöte under kvartalet.",
+		[FIG_ANSWERING_RFI] = "Företag som svarat på minst en "
+			"förfrågan om information (RFI) under kvartalet.",
+		[FIG_BIDDING] = "Företag som uppgett att de lämnat minst ett "
+			"anbud under kvartalet.",
+		[FIG_WINNING] = "Lokala företag bland dem som tilldelats "
+			"kontrakt under kvartalet.",
+		[FIG_MEETINGS] = "Informationsmöten som hållits.",
+		[FIG_SEATS] = "Anmälningar till mötena.",
+		[FIG_ATTENDEES] = "Närvarande på mötena.",
+		[FIG_ATTENDANCE] = "Närvarande i procent av anmälda; – där "
+			"ingen anmält sig. Kan bli över 100 % när fler kom än "
+			"hade anmält sig.",
+	},
+};
+
+static const struct lang english = {
+	.code = "en", .group = ',', .point = '.', .percent = "%",
+	.title = "Local firms in public procurement",
+	.period = "Period", .generated = "Compiled",
+	.about = "How local firms take part in the municipality's "
+		 "procurements, quarter by quarter. The report holds counts "
+		 "and shares only, nothing about any single firm.",
+	.no_data = "There is no data for the period.",
+	.quarter = "Quarter", .category = "Category",
+	.all_categories = "All categories",
+	.meaning = "What the figures count",
+	.firms_h = "Participation of firms",
+	.firms_note = "Each firm counts once per quarter, however many mails, "
+		      "meetings or bids it had, so quarters cannot be added up.",
+	.trend_title = "Participation of firms per quarter",
+	.trend_desc = "Line chart: the number of local firms per quarter that "
+		      "were mailed, attended information meetings, answered "
+		      "RFIs, bid and won contracts. The table below the chart "
+		      "has the same figures.",
+	.trend_axis = "Number of firms",
+	.firms_caption = "Firms per quarter",
+	.procurement_h = "Procurements",
+	.procurement_caption = "Procurements per quarter",
+	.lead_caption = "Lead time per quarter",
+	.share_title = "Share of large procurements divided into lots, by "
+		       "category",
+	.share_desc = "Bar chart: for each category, over the whole period, "
+		      "the share of large procurements divided into several "
+		      "lots. Categories without large procurements show –. The "
+		      "table below the chart has the same figures.",
+	.share_axis = "Share divided",
+	.categories_caption = "Procurements by category over the period",
+	.categories_note = "Sums over the whole period. A procurement with "
+			   "lots in several categories counts in each, so the "
+			   "categories do not add up to the row for all "
+			   "categories.",
+	.no_categories = "There is no data by category for the period.",
+	.meetings_h = "Information meetings",
+	.attendance_title = "Attendance at information meetings per quarter",
+	.attendance_desc = "Bar chart: attendances as a percentage of "
+			   "registrations, per quarter. Quarters without "
+			   "registrations show –. The table below the chart "
+			   "has the same figures.",
+	.attendance_axis = "Attendance",
+	.meetings_caption = "Information meetings per quarter",
+	.head = {
+		[FIG_NOTICES] = "Notices",
+		[FIG_LOTS] = "Lots",
+		[FIG_CATEGORY_LOTS] = "Parts by category",
+		[FIG_LARGE] = "Large procurements",
+		[FIG_LARGE_DIVIDED] = "Of which divided",
+		[FIG_SHARE_DIVIDED] = "Share divided",
+		[FIG_LEAD_TIME] = "Lead time, days",
+		[FIG_LEAD_TIME_N] = "Basis of lead time",
+		[FIG_SUBSCRIBED] = "Subscribed",
+		[FIG_ALERTED] = "Mailed",
+		[FIG_REGISTERED] = "Registered for a meeting",
+		[FIG_ATTENDING] = "Attended a meeting",
+		[FIG_ANSWERING_RFI] = "Answered an RFI",
+		[FIG_BIDDING] = "Bid",
+		[FIG_WINNING] = "Won a contract",
+		[FIG_MEETINGS] = "Meetings",
+		[FIG_SEATS] = "Registrations",
+		[FIG_ATTENDEES] = "Attendances",
+		[FIG_ATTENDANCE] = "Attendance",
+	},
+	.explain = {
+		[FIG_NOTICES] = "Procurement notices published: prior "
+			"information notices (PIN), requests for information "
+			"(RFI) and contract notices (CN).",
+		[FIG_LOTS] = "The lots in those notices.",
+		[FIG_CATEGORY_LOTS] = "The lots split by category: a lot that "
+			"belongs to two categories counts once in each.",
+		[FIG_LARGE] = "Procurements worth more than is typical for "
+			"small firms in the category.",
+		[FIG_LARGE_DIVIDED] = "The large procurements that were "
+			"divided into several lots.",
+		[FIG_SHARE_DIVIDED] = "Divided large procurements as a "
+			"percentage of all large procurements; – where there "
+			"was no large procurement.",
+		[FIG_LEAD_TIME] = "The mean number of days from the first "
+			"prior information notice or RFI to the contract "
+			"notice, for the procedures that had both; – where "
+			"none had.",
+		[FIG_LEAD_TIME_N] = "How many procedures the lead time is "
+			"based on.",
+		[FIG_SUBSCRIBED] = "Local firms subscribed to the alerts at the "
+			"end of the quarter.",
+		[FIG_ALERTED] = "Local firms that got at least one mail about a "
+			"lot in the quarter.",
+		[FIG_REGISTERED] = "Firms that registered for at least one "
+			"information meeting in the quarter.",
+		[FIG_ATTENDING] = "Firms that attended at least one "
+			"information meeting in the quarter.",
+		[FIG_ANSWERING_RFI] = "Firms that answered at least one "
+			"request for information (RFI) in the quarter.",
+		[FIG_BIDDING] = "Firms that reported at least one bid in the "
+			"quarter.",
+		[FIG_WINNING] = "Local firms among the winners of contracts "
+			"awarded in the quarter.",
+		[FIG_MEETINGS] = "Information meetings held.",
+		[FIG_SEATS] = "Registrations for those meetings.",
+		[FIG_ATTENDEES] = "Attendances at those meetings.",
+		[FIG_ATTENDANCE] = "Attendances as a percentage of "
+			"registrations; – where nobody registered. Can exceed "
+			"100% when more came than had registered.",
+	},
+};
+
+/* Swedish unless English is asked for. */
+const struct lang *
+rp_lang(const char *code)
+{
+	return code && strcmp(code, "en") == 0 ? &english : &swedish;
+}
