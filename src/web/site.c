@@ -64,18 +64,14 @@ static const char *const known_fields[] = {
  * The public pages are the same for everyone until the database or the
  * minute changes (what is open depends on the clock): each connection
  * keeps the last ones it made, so a busy list costs a copy, not a scan.
- * A change another connection commits shows within PAGE_GRACE_MS.
  */
 #define CACHE_SLOTS 32
-/* A page lives this long whatever else commits meanwhile. */
-#define PAGE_GRACE_MS 1000
 #define CACHE_KEY_MAX 512
 #define CACHE_BODY_MAX (1024 * 1024)
 
 struct cached_page {
 	char key[CACHE_KEY_MAX];	/* "" for an empty slot */
 	long long version;
-	long long made_ms;		/* CLOCK_MONOTONIC */
 	time_t minute;
 	int status;
 	const char *content_type;
@@ -461,15 +457,6 @@ make_etag(const struct buf *body, char *out, size_t len)
 	return 0;
 }
 
-static long long
-monotonic_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 /* Keeps the page just made in slot p; a page that fails is not kept. */
 static void
 remember(struct visit *vi, struct cached_page *p, const char *key,
@@ -492,7 +479,6 @@ remember(struct visit *vi, struct cached_page *p, const char *key,
 		return;
 	snprintf(p->key, sizeof p->key, "%s", key);
 	p->version = version;
-	p->made_ms = monotonic_ms();
 	p->minute = minute;
 	p->status = res->status;
 	p->content_type = res->content_type;
