@@ -307,24 +307,23 @@ read_ids(struct store *s, sqlite3_stmt *st, char ***ids, size_t *n,
 
 /*
  * Runs a bound query and collects one element per row into a growing
- * array: read fills an element from the row (-1 when out of memory), and
- * release frees a partial array, so every list reader shares one loop.
+ * array, read as the row type says, so every list reader shares one
+ * loop; a partial array is freed.
  */
 int
-collect(struct store *s, sqlite3_stmt *st, size_t size,
-	int (*read)(sqlite3_stmt *, void *), void (*release)(void *, size_t),
-	void **out, size_t *n, const char *what)
+read_rows(struct store *s, sqlite3_stmt *st, const struct row_type *t,
+	  void **out, size_t *n, const char *what)
 {
 	char *v = NULL, *nv;
 	size_t count = 0;
 	int r, rc = -1;
 
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!(nv = realloc(v, (count + 1) * size)))
+		if (!(nv = realloc(v, (count + 1) * t->size)))
 			goto nomem;
 		v = nv;
-		memset(v + count * size, 0, size);
-		if (read(st, v + count++ * size) < 0)
+		memset(v + count * t->size, 0, t->size);
+		if (t->read(st, v + count++ * t->size) < 0)
 			goto nomem;
 	}
 	if (r != SQLITE_DONE) {
@@ -341,22 +340,56 @@ nomem:
 out:
 	sqlite3_reset(st);
 	if (v)
-		release(v, count);
+		free_rows(t, v, count);
 	return rc;
+}
+
+void
+free_rows(const struct row_type *t, void *v, size_t n)
+{
+	size_t i;
+
+	if (t->clear)
+		for (i = 0; i < n; i++)
+			t->clear((char *)v + i * t->size);
+	free(v);
+}
+
+/*
+ * Steps a statement that yields one row or none: 1 with the row to read
+ * (the caller resets the statement after), 0 when there is none, -1 on
+ * an error; without a row the statement is reset here.
+ */
+int
+step_row(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int r = sqlite3_step(st);
+
+	if (r == SQLITE_ROW)
+		return 1;
+	sqlite3_reset(st);
+	return r == SQLITE_DONE ? 0 : db_error(s, what);
+}
+
+/* Runs a query that always yields one number (a count); 0 on an error. */
+int
+step_number(struct store *s, sqlite3_stmt *st, const char *what, long long *v)
+{
+	int r = sqlite3_step(st);
+
+	*v = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return r == SQLITE_ROW ? 0 : db_error(s, what);
 }
 
 int
 store_data_version(struct store *s, long long *version)
 {
 	sqlite3_stmt *st;
-	int r;
 
 	if (!(st = stmt(s, &stmts, ST_DATA_VERSION)))
 		return -1;
-	r = sqlite3_step(st);
-	*version = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return r == SQLITE_ROW ? 0 : db_error(s, "read the data version");
+	return step_number(s, st, "read the data version", version);
 }
 
 int

@@ -226,16 +226,13 @@ store_incident(struct store *s, const char *key, int64_t *id, time_t *since)
 	if (!(st = stmt(s, &stmts, ST_INCIDENT_OPEN_GET)))
 		return -1;
 	bind_text(st, 1, key);
-	r = sqlite3_step(st);
 	*id = 0;
 	*since = 0;
-	if (r == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		*since = (time_t)sqlite3_column_int64(st, 1);
-	}
+	if ((r = step_row(s, st, "read incident")) <= 0)
+		return r;
+	*id = sqlite3_column_int64(st, 0);
+	*since = (time_t)sqlite3_column_int64(st, 1);
 	sqlite3_reset(st);
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		return db_error(s, "read incident");
 	return 0;
 }
 
@@ -287,18 +284,15 @@ store_quarantine(struct store *s, const char *feed, const char *source,
 	return step_done(s, st, "quarantine document");
 }
 
-void
-quarantined_free(struct quarantined *q, size_t n)
+static void
+clear_quarantined(void *elem)
 {
-	size_t i;
+	struct quarantined *q = elem;
 
-	for (i = 0; i < n; i++) {
-		free(q[i].feed);
-		free(q[i].source);
-		free(q[i].reason);
-		free(q[i].head);
-	}
-	free(q);
+	free(q->feed);
+	free(q->source);
+	free(q->reason);
+	free(q->head);
 }
 
 static int
@@ -324,10 +318,14 @@ read_quarantined(sqlite3_stmt *st, void *elem)
 	return 0;
 }
 
-static void
-release_quarantined(void *v, size_t n)
+static const struct row_type quarantined_rows = {
+	sizeof (struct quarantined), read_quarantined, clear_quarantined
+};
+
+void
+quarantined_free(struct quarantined *q, size_t n)
 {
-	quarantined_free(v, n);
+	free_rows(&quarantined_rows, q, n);
 }
 
 int
@@ -339,8 +337,8 @@ store_quarantine_list(struct store *s, size_t limit, struct quarantined **out,
 	if (!(st = stmt(s, &stmts, ST_QUARANTINE_LIST)))
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
-	return collect(s, st, sizeof **out, read_quarantined, release_quarantined,
-		       (void **)out, n, "list quarantine");
+	return read_rows(s, st, &quarantined_rows, (void **)out, n,
+			 "list quarantine");
 }
 
 int
@@ -348,7 +346,7 @@ store_feed_item_get(struct store *s, const char *feed, const char *item,
 		    char **etag, char **last_modified, int *found)
 {
 	sqlite3_stmt *st;
-	int r, rc = 0;
+	int r;
 
 	*etag = NULL;
 	*last_modified = NULL;
@@ -357,16 +355,13 @@ store_feed_item_get(struct store *s, const char *feed, const char *item,
 		return -1;
 	bind_text(st, 1, feed);
 	bind_text(st, 2, item);
-	r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		*found = 1;
-		*etag = column_strdup(st, 0);
-		*last_modified = column_strdup(st, 1);
-	} else if (r != SQLITE_DONE) {
-		rc = db_error(s, "look up feed item");
-	}
+	if ((r = step_row(s, st, "look up feed item")) <= 0)
+		return r;
+	*found = 1;
+	*etag = column_strdup(st, 0);
+	*last_modified = column_strdup(st, 1);
 	sqlite3_reset(st);
-	return rc;
+	return 0;
 }
 
 int
@@ -402,25 +397,22 @@ int
 store_feed_state_get(struct store *s, const char *feed, struct feed_state *fs)
 {
 	sqlite3_stmt *st;
-	int r, rc = 0;
+	int r;
 
 	memset(fs, 0, sizeof *fs);
 	if (!(st = stmt(s, &stmts, ST_FEED_STATE_GET)))
 		return -1;
 	bind_text(st, 1, feed);
-	r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		fs->last_poll = column_time(st, 0);
-		fs->last_success = column_time(st, 1);
-		fs->next_poll = column_time(st, 2);
-		fs->failures = sqlite3_column_int(st, 3);
-		fs->last_error = column_strdup(st, 4);
-		fs->notices = (long)sqlite3_column_int64(st, 5);
-	} else if (r != SQLITE_DONE) {
-		rc = db_error(s, "read feed state");
-	}
+	if ((r = step_row(s, st, "read feed state")) <= 0)
+		return r;
+	fs->last_poll = column_time(st, 0);
+	fs->last_success = column_time(st, 1);
+	fs->next_poll = column_time(st, 2);
+	fs->failures = sqlite3_column_int(st, 3);
+	fs->last_error = column_strdup(st, 4);
+	fs->notices = (long)sqlite3_column_int64(st, 5);
 	sqlite3_reset(st);
-	return rc;
+	return 0;
 }
 
 int
@@ -456,22 +448,19 @@ int
 store_feed_window_get(struct store *s, const char *feed, struct feed_window *w)
 {
 	sqlite3_stmt *st;
-	int r, rc = 0;
+	int r;
 
 	memset(w, 0, sizeof *w);
 	if (!(st = stmt(s, &stmts, ST_FEED_WINDOW_GET)))
 		return -1;
 	bind_text(st, 1, feed);
-	r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		window_date(st, 0, w->lo);
-		window_date(st, 1, w->hi);
-		window_date(st, 2, w->top);
-	} else if (r != SQLITE_DONE) {
-		rc = db_error(s, "read feed window");
-	}
+	if ((r = step_row(s, st, "read feed window")) <= 0)
+		return r;
+	window_date(st, 0, w->lo);
+	window_date(st, 1, w->hi);
+	window_date(st, 2, w->top);
 	sqlite3_reset(st);
-	return rc;
+	return 0;
 }
 
 int
@@ -511,32 +500,27 @@ store_pending_has(struct store *s, const char *feed, const char *item,
 		  int *found)
 {
 	sqlite3_stmt *st;
-	int r, rc = 0;
+	int r;
 
 	*found = 0;
 	if (!(st = stmt(s, &stmts, ST_PENDING_HAS)))
 		return -1;
 	bind_text(st, 1, feed);
 	bind_text(st, 2, item);
-	if ((r = sqlite3_step(st)) == SQLITE_ROW)
-		*found = 1;
-	else if (r != SQLITE_DONE)
-		rc = db_error(s, "look up pending item");
-	sqlite3_reset(st);
-	return rc;
+	if ((r = step_exists(s, st, "look up pending item")) < 0)
+		return -1;
+	*found = r;
+	return 0;
 }
 
-void
-pending_items_free(struct pending_item *p, size_t n)
+static void
+clear_pending_item(void *elem)
 {
-	size_t i;
+	struct pending_item *p = elem;
 
-	for (i = 0; i < n; i++) {
-		free(p[i].item);
-		free(p[i].url);
-		free(p[i].last_error);
-	}
-	free(p);
+	free(p->item);
+	free(p->url);
+	free(p->last_error);
 }
 
 static int
@@ -553,10 +537,14 @@ read_pending(sqlite3_stmt *st, void *elem)
 	return p->item && p->url && p->last_error ? 0 : -1;
 }
 
-static void
-release_pending(void *v, size_t n)
+static const struct row_type pending_item_rows = {
+	sizeof (struct pending_item), read_pending, clear_pending_item
+};
+
+void
+pending_items_free(struct pending_item *p, size_t n)
 {
-	pending_items_free(v, n);
+	free_rows(&pending_item_rows, p, n);
 }
 
 int
@@ -572,8 +560,8 @@ store_pending_due(struct store *s, const char *feed, time_t now, size_t limit,
 	bind_text(st, 1, feed);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-	return collect(s, st, sizeof **out, read_pending, release_pending,
-		       (void **)out, n, "list pending items");
+	return read_rows(s, st, &pending_item_rows, (void **)out, n,
+			 "list pending items");
 }
 
 int

@@ -324,11 +324,10 @@ store_get_firm(struct store *s, int64_t id, struct firm **out)
 	if (!(st = stmt(s, &stmts, ST_FIRM_BY_ID)))
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	r = sqlite3_step(st);
-	if (r == SQLITE_ROW && !(*out = read_firm_row(st)))
+	if ((r = step_row(s, st, "read firm")) <= 0)
+		return r;
+	if (!(*out = read_firm_row(st)))
 		rc = error("out of memory");
-	else if (r != SQLITE_ROW && r != SQLITE_DONE)
-		rc = db_error(s, "read firm");
 	sqlite3_reset(st);
 	return rc;
 }
@@ -342,11 +341,11 @@ store_firm_id(struct store *s, const char *orgnr, int64_t *id)
 	if (!(st = stmt(s, &stmts, ST_FIRM_FIND)))
 		return -1;
 	bind_text(st, 1, orgnr);
-	r = sqlite3_step(st);
-	*id = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*id = 0;
+	if ((r = step_row(s, st, "look up firm")) <= 0)
+		return r;
+	*id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		return db_error(s, "look up firm");
 	return 0;
 }
 
@@ -437,7 +436,6 @@ store_take_attempt(struct store *s, const char *key, time_t now, long window,
 {
 	sqlite3_stmt *st;
 	long long n = 0;
-	int r;
 
 	*allowed = 0;
 	if (store_begin(s) < 0)
@@ -450,14 +448,8 @@ store_take_attempt(struct store *s, const char *key, time_t now, long window,
 		goto fail;
 	bind_text(st, 1, key);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)(now - window));
-	r = sqlite3_step(st);
-	if (r == SQLITE_ROW)
-		n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	if (r != SQLITE_ROW) {
-		db_error(s, "count attempts");
+	if (step_number(s, st, "count attempts", &n) < 0)
 		goto fail;
-	}
 	if (n < limit) {
 		if (!(st = stmt(s, &stmts, ST_ATTEMPT_ADD)))
 			goto fail;
@@ -485,16 +477,13 @@ store_firm_state(struct store *s, const char *orgnr, int64_t *id,
 	if (!(st = stmt(s, &stmts, ST_FIRM_STATE)))
 		return -1;
 	bind_text(st, 1, orgnr);
-	r = sqlite3_step(st);
 	*id = 0;
 	*state = FIRM_NEW;
-	if (r == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		*state = (enum firm_state)sqlite3_column_int(st, 1);
-	}
+	if ((r = step_row(s, st, "look up firm")) <= 0)
+		return r;
+	*id = sqlite3_column_int64(st, 0);
+	*state = (enum firm_state)sqlite3_column_int(st, 1);
 	sqlite3_reset(st);
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		return db_error(s, "look up firm");
 	return 0;
 }
 
@@ -570,23 +559,24 @@ read_firm_record(sqlite3_stmt *st, void *elem)
 	return r->what ? 0 : -1;
 }
 
+static void
+clear_firm_record(void *elem)
+{
+	struct firm_record *r = elem;
+
+	free(r->what);
+	free(r->a);
+	free(r->b);
+}
+
+static const struct row_type firm_record_rows = {
+	sizeof (struct firm_record), read_firm_record, clear_firm_record
+};
+
 void
 firm_records_free(struct firm_record *r, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(r[i].what);
-		free(r[i].a);
-		free(r[i].b);
-	}
-	free(r);
-}
-
-static void
-release_firm_records(void *v, size_t n)
-{
-	firm_records_free(v, n);
+	free_rows(&firm_record_rows, r, n);
 }
 
 int
@@ -598,9 +588,8 @@ store_firm_records(struct store *s, int64_t firm_id, struct firm_record **out,
 	if (!(st = stmt(s, &stmts, ST_FIRM_RECORDS)))
 		return -1;
 	sqlite3_bind_int64(st, 1, firm_id);
-	return collect(s, st, sizeof **out, read_firm_record,
-		       release_firm_records, (void **)out, n,
-		       "read a firm's records");
+	return read_rows(s, st, &firm_record_rows, (void **)out, n,
+			 "read a firm's records");
 }
 
 int
@@ -615,27 +604,23 @@ int
 store_bounce_get(struct store *s, const char *address, struct bounce_state *b)
 {
 	sqlite3_stmt *st;
-	int r;
+	int r, rc = 0;
 
 	memset(b, 0, sizeof *b);
 	if (!(st = stmt(s, &stmts, ST_BOUNCE_GET)))
 		return -1;
 	bind_text(st, 1, address);
-	r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		b->hard_at = (time_t)sqlite3_column_int64(st, 0);
-		b->soft = sqlite3_column_int(st, 2);
-		b->soft_first_at = (time_t)sqlite3_column_int64(st, 3);
-		b->soft_last_at = (time_t)sqlite3_column_int64(st, 4);
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL &&
-		    !(b->reason = column_strdup(st, 1)))
-			r = SQLITE_NOMEM;
-	}
+	if ((r = step_row(s, st, "read the address's bounces")) <= 0)
+		return r;
+	b->hard_at = (time_t)sqlite3_column_int64(st, 0);
+	b->soft = sqlite3_column_int(st, 2);
+	b->soft_first_at = (time_t)sqlite3_column_int64(st, 3);
+	b->soft_last_at = (time_t)sqlite3_column_int64(st, 4);
+	if (sqlite3_column_type(st, 1) != SQLITE_NULL &&
+	    !(b->reason = column_strdup(st, 1)))
+		rc = error("out of memory");
 	sqlite3_reset(st);
-	if (r == SQLITE_NOMEM)
-		return error("out of memory");
-	return r == SQLITE_ROW || r == SQLITE_DONE ? 0 :
-	       db_error(s, "read the address's bounces");
+	return rc;
 }
 
 int
@@ -666,12 +651,8 @@ int
 store_bounced_count(struct store *s, long long *n)
 {
 	sqlite3_stmt *st;
-	int r;
 
 	if (!(st = stmt(s, &stmts, ST_BOUNCED_COUNT)))
 		return -1;
-	r = sqlite3_step(st);
-	*n = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	return r == SQLITE_ROW ? 0 : db_error(s, "count bounced addresses");
+	return step_number(s, st, "count bounced addresses", n);
 }

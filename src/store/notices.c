@@ -353,6 +353,7 @@ find_replaced(struct store *s, const struct notice *n, int64_t rowid,
 	/* a change notice that names no notice is a version of its own id */
 	const char *id = n->changes && n->changes->notice_id ?
 			 n->changes->notice_id : n->id;
+	const char *v;
 	sqlite3_stmt *st;
 	int r;
 
@@ -362,16 +363,12 @@ find_replaced(struct store *s, const struct notice *n, int64_t rowid,
 		return -1;
 	bind_text(st, 1, id);
 	sqlite3_bind_int64(st, 2, rowid);
-	r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		const char *v = (const char *)sqlite3_column_text(st, 1);
-
-		*prev = sqlite3_column_int64(st, 0);
-		*older = !n->changes && v && strcmp(n->version, v) < 0;
-	}
+	if ((r = step_row(s, st, "look up the notice replaced")) <= 0)
+		return r;
+	v = (const char *)sqlite3_column_text(st, 1);
+	*prev = sqlite3_column_int64(st, 0);
+	*older = !n->changes && v && strcmp(n->version, v) < 0;
 	sqlite3_reset(st);
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		return db_error(s, "look up the notice replaced");
 	return 0;
 }
 
@@ -582,30 +579,31 @@ read_public_notice(sqlite3_stmt *st, void *elem)
 	return p->notice_id && p->title && p->kind && p->published ? 0 : -1;
 }
 
+static void
+clear_public_notice(void *elem)
+{
+	struct public_notice *p = elem;
+
+	free(p->notice_id);
+	free(p->title);
+	free(p->buyer);
+	free(p->url);
+	free(p->kind);
+	free(p->published);
+	free(p->categories);
+	free(p->description);
+	free(p->contact);
+	free(p->documents);
+}
+
+static const struct row_type public_notice_rows = {
+	sizeof (struct public_notice), read_public_notice, clear_public_notice
+};
+
 void
 public_notices_free(struct public_notice *p, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(p[i].notice_id);
-		free(p[i].title);
-		free(p[i].buyer);
-		free(p[i].url);
-		free(p[i].kind);
-		free(p[i].published);
-		free(p[i].categories);
-		free(p[i].description);
-		free(p[i].contact);
-		free(p[i].documents);
-	}
-	free(p);
-}
-
-static void
-release_public_notices(void *v, size_t n)
-{
-	public_notices_free(v, n);
+	free_rows(&public_notice_rows, p, n);
 }
 
 int
@@ -623,23 +621,19 @@ store_public_notices(struct store *s, const struct public_query *q,
 	bind_text(st, 4, q->notice_id);
 	bind_time(st, 5, q->open_at != 0, q->open_at);
 	sqlite3_bind_int64(st, 6, (sqlite3_int64)q->offset);
-	return collect(s, st, sizeof **out, read_public_notice,
-		       release_public_notices, (void **)out, n,
-		       "list public notices");
+	return read_rows(s, st, &public_notice_rows, (void **)out, n,
+			 "list public notices");
 }
 
-void
-notice_changes_free(struct notice_change *c, size_t n)
+static void
+clear_notice_change(void *elem)
 {
-	size_t i;
+	struct notice_change *c = elem;
 
-	for (i = 0; i < n; i++) {
-		free(c[i].lot_id);
-		free(c[i].what);
-		free(c[i].old_value);
-		free(c[i].new_value);
-	}
-	free(c);
+	free(c->lot_id);
+	free(c->what);
+	free(c->old_value);
+	free(c->new_value);
 }
 
 static int
@@ -654,10 +648,14 @@ read_change(sqlite3_stmt *st, void *elem)
 	return c->what ? 0 : -1;
 }
 
-static void
-release_changes(void *v, size_t n)
+static const struct row_type notice_change_rows = {
+	sizeof (struct notice_change), read_change, clear_notice_change
+};
+
+void
+notice_changes_free(struct notice_change *c, size_t n)
 {
-	notice_changes_free(v, n);
+	free_rows(&notice_change_rows, c, n);
 }
 
 int
@@ -669,8 +667,8 @@ store_notice_changes(struct store *s, const char *notice_id,
 	if (!(st = stmt(s, &stmts, ST_CHANGES_OF)))
 		return -1;
 	bind_text(st, 1, notice_id);
-	return collect(s, st, sizeof **out, read_change, release_changes,
-		       (void **)out, n, "list changes");
+	return read_rows(s, st, &notice_change_rows, (void **)out, n,
+			 "list changes");
 }
 
 int
@@ -682,8 +680,8 @@ store_version_changes(struct store *s, int64_t rowid,
 	if (!(st = stmt(s, &stmts, ST_CHANGES_OF_ROW)))
 		return -1;
 	sqlite3_bind_int64(st, 1, rowid);
-	return collect(s, st, sizeof **out, read_change, release_changes,
-		       (void **)out, n, "list changes of a version");
+	return read_rows(s, st, &notice_change_rows, (void **)out, n,
+			 "list changes of a version");
 }
 
 int
@@ -718,57 +716,6 @@ out:
 	return rc;
 }
 
-static void
-release_parts(void *v, size_t n)
-{
-	struct stored_part *p = v;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(p[i].category);
-		free(p[i].cpv);
-		free(p[i].currency);
-	}
-	free(p);
-}
-
-static void
-release_lots(void *v, size_t n)
-{
-	struct stored_lot *l = v;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		release_parts(l[i].parts, l[i].nparts);
-		free(l[i].lot_id);
-		free(l[i].title);
-		free(l[i].cpv);
-		free(l[i].nuts);
-		free(l[i].town);
-		free(l[i].duration);
-		free(l[i].currency);
-	}
-	free(l);
-}
-
-void
-stored_notice_free(struct stored_notice *n)
-{
-	if (!n)
-		return;
-	release_lots(n->lots, n->nlots);
-	free(n->notice_id);
-	free(n->version);
-	free(n->kind);
-	free(n->subtype);
-	free(n->title);
-	free(n->buyer);
-	free(n->buyer_id);
-	free(n->published);
-	free(n->url);
-	free(n);
-}
-
 static int
 read_part(sqlite3_stmt *st, void *elem)
 {
@@ -782,6 +729,20 @@ read_part(sqlite3_stmt *st, void *elem)
 	return p->cpv ? 0 : -1;
 }
 
+static void
+clear_part(void *elem)
+{
+	struct stored_part *p = elem;
+
+	free(p->category);
+	free(p->cpv);
+	free(p->currency);
+}
+
+static const struct row_type part_rows = {
+	sizeof (struct stored_part), read_part, clear_part
+};
+
 static int
 load_parts(struct store *s, struct stored_lot *l)
 {
@@ -790,8 +751,8 @@ load_parts(struct store *s, struct stored_lot *l)
 	if (!(st = stmt(s, &stmts, ST_LOT_PARTS)))
 		return -1;
 	sqlite3_bind_int64(st, 1, l->rowid);
-	return collect(s, st, sizeof *l->parts, read_part, release_parts,
-		       (void **)&l->parts, &l->nparts, "read category parts");
+	return read_rows(s, st, &part_rows, (void **)&l->parts, &l->nparts,
+			 "read category parts");
 }
 
 static int
@@ -816,6 +777,43 @@ read_lot(sqlite3_stmt *st, void *elem)
 	return l->lot_id && l->cpv && l->nuts ? 0 : -1;
 }
 
+static void
+clear_lot(void *elem)
+{
+	struct stored_lot *l = elem;
+
+	free_rows(&part_rows, l->parts, l->nparts);
+	free(l->lot_id);
+	free(l->title);
+	free(l->cpv);
+	free(l->nuts);
+	free(l->town);
+	free(l->duration);
+	free(l->currency);
+}
+
+static const struct row_type lot_rows = {
+	sizeof (struct stored_lot), read_lot, clear_lot
+};
+
+void
+stored_notice_free(struct stored_notice *n)
+{
+	if (!n)
+		return;
+	free_rows(&lot_rows, n->lots, n->nlots);
+	free(n->notice_id);
+	free(n->version);
+	free(n->kind);
+	free(n->subtype);
+	free(n->title);
+	free(n->buyer);
+	free(n->buyer_id);
+	free(n->published);
+	free(n->url);
+	free(n);
+}
+
 static int
 load_lots(struct store *s, struct stored_notice *n)
 {
@@ -825,8 +823,8 @@ load_lots(struct store *s, struct stored_notice *n)
 	if (!(st = stmt(s, &stmts, ST_NOTICE_LOTS)))
 		return -1;
 	sqlite3_bind_int64(st, 1, n->rowid);
-	if (collect(s, st, sizeof *n->lots, read_lot, release_lots,
-		    (void **)&n->lots, &n->nlots, "read lots") < 0)
+	if (read_rows(s, st, &lot_rows, (void **)&n->lots, &n->nlots,
+		      "read lots") < 0)
 		return -1;
 	for (i = 0; i < n->nlots; i++)
 		if (load_parts(s, &n->lots[i]) < 0)
@@ -846,31 +844,26 @@ store_get_notice(struct store *s, const char *notice_id,
 	if (!(st = stmt(s, &stmts, ST_NOTICE_GET)))
 		return -1;
 	bind_text(st, 1, notice_id);
-	r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		if (!(n = calloc(1, sizeof *n))) {
-			sqlite3_reset(st);
-			return error("out of memory");
-		}
-		n->rowid = sqlite3_column_int64(st, 0);
-		n->notice_id = column_strdup(st, 1);
-		n->version = column_strdup(st, 2);
-		n->kind = column_strdup(st, 3);
-		n->subtype = column_strdup(st, 4);
-		n->title = column_strdup(st, 5);
-		n->buyer = column_strdup(st, 6);
-		n->buyer_id = column_strdup(st, 7);
-		n->published = column_strdup(st, 8);
-		n->url = column_strdup(st, 9);
-		if ((n->has_deadline = sqlite3_column_type(st, 10) != SQLITE_NULL))
-			n->deadline = column_time(st, 10);
+	if ((r = step_row(s, st, "read notice")) <= 0)
+		return r;
+	if (!(n = calloc(1, sizeof *n))) {
+		sqlite3_reset(st);
+		return error("out of memory");
 	}
+	n->rowid = sqlite3_column_int64(st, 0);
+	n->notice_id = column_strdup(st, 1);
+	n->version = column_strdup(st, 2);
+	n->kind = column_strdup(st, 3);
+	n->subtype = column_strdup(st, 4);
+	n->title = column_strdup(st, 5);
+	n->buyer = column_strdup(st, 6);
+	n->buyer_id = column_strdup(st, 7);
+	n->published = column_strdup(st, 8);
+	n->url = column_strdup(st, 9);
+	if ((n->has_deadline = sqlite3_column_type(st, 10) != SQLITE_NULL))
+		n->deadline = column_time(st, 10);
 	sqlite3_reset(st);
-	if (r != SQLITE_ROW && r != SQLITE_DONE) {
-		db_error(s, "read notice");
-		goto out;
-	}
-	if (n && load_lots(s, n) < 0)
+	if (load_lots(s, n) < 0)
 		goto out;
 	*out = n;
 	n = NULL;

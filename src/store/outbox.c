@@ -256,24 +256,20 @@ int
 store_backfill_get(struct store *s, struct backfill_round *r)
 {
 	sqlite3_stmt *st;
-	int rc;
+	int row, rc = 0;
 
 	memset(r, 0, sizeof *r);
 	if (!(st = stmt(s, &stmts, ST_BACKFILL_GET)))
 		return -1;
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		r->since = (time_t)sqlite3_column_int64(st, 0);
-		r->started_at = (time_t)sqlite3_column_int64(st, 1);
-		if (sqlite3_column_type(st, 2) != SQLITE_NULL &&
-		    !(r->cursor = column_strdup(st, 2)))
-			rc = SQLITE_NOMEM;
-	}
+	if ((row = step_row(s, st, "read the backfill")) <= 0)
+		return row;
+	r->since = (time_t)sqlite3_column_int64(st, 0);
+	r->started_at = (time_t)sqlite3_column_int64(st, 1);
+	if (sqlite3_column_type(st, 2) != SQLITE_NULL &&
+	    !(r->cursor = column_strdup(st, 2)))
+		rc = error("out of memory");
 	sqlite3_reset(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return 0;
-	return rc == SQLITE_NOMEM ? error("out of memory") :
-	       db_error(s, "read the backfill");
+	return rc;
 }
 
 int
@@ -321,32 +317,29 @@ store_put_match(struct store *s, int64_t firm_id, int64_t lot_rowid,
 	return step_changed(s, st, "store match", created);
 }
 
-void
-match_items_free(struct match_item *items, size_t n)
+static void
+clear_match_item(void *elem)
 {
-	size_t i;
+	struct match_item *it = elem;
 
-	for (i = 0; i < n; i++) {
-		free(items[i].kind);
-		free(items[i].notice_title);
-		free(items[i].buyer);
-		free(items[i].url);
-		free(items[i].lot_id);
-		free(items[i].lot_title);
-		free(items[i].notice_id);
-		free(items[i].category);
-		free(items[i].reason);
-		free(items[i].currency);
-		free(items[i].description);
-		free(items[i].duration);
-		free(items[i].documents_url);
-		free(items[i].buyer_email);
-		free(items[i].buyer_phone);
-		free(items[i].buyer_id);
-		free(items[i].winners);
-		free(items[i].award_currency);
-	}
-	free(items);
+	free(it->kind);
+	free(it->notice_title);
+	free(it->buyer);
+	free(it->url);
+	free(it->lot_id);
+	free(it->lot_title);
+	free(it->notice_id);
+	free(it->category);
+	free(it->reason);
+	free(it->currency);
+	free(it->description);
+	free(it->duration);
+	free(it->documents_url);
+	free(it->buyer_email);
+	free(it->buyer_phone);
+	free(it->buyer_id);
+	free(it->winners);
+	free(it->award_currency);
 }
 
 /* A yes/no column that may be NULL: 1, 0 or LOT_SME_UNKNOWN. */
@@ -399,10 +392,14 @@ read_match_item(sqlite3_stmt *st, void *elem)
 	       it->notice_id ? 0 : -1;
 }
 
-static void
-release_match_items(void *v, size_t n)
+static const struct row_type match_item_rows = {
+	sizeof (struct match_item), read_match_item, clear_match_item
+};
+
+void
+match_items_free(struct match_item *items, size_t n)
 {
-	match_items_free(v, n);
+	free_rows(&match_item_rows, items, n);
 }
 
 int
@@ -417,8 +414,8 @@ store_unqueued_matches(struct store *s, int64_t firm_id,
 	sqlite3_bind_int64(st, 1, firm_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
 	bind_text(st, 3, notice_id);
-	return collect(s, st, sizeof **items, read_match_item, release_match_items,
-		       (void **)items, n, "list unqueued matches");
+	return read_rows(s, st, &match_item_rows, (void **)items, n,
+			 "list unqueued matches");
 }
 
 int
@@ -431,8 +428,8 @@ store_notice_matches(struct store *s, int64_t firm_id, const char *notice_id,
 		return -1;
 	sqlite3_bind_int64(st, 1, firm_id);
 	bind_text(st, 2, notice_id);
-	return collect(s, st, sizeof **items, read_match_item, release_match_items,
-		       (void **)items, n, "list a firm's matches in a notice");
+	return read_rows(s, st, &match_item_rows, (void **)items, n,
+			 "list a firm's matches in a notice");
 }
 
 int
@@ -458,20 +455,22 @@ read_pending_change(sqlite3_stmt *st, void *elem)
 	return c->notice_id ? 0 : -1;
 }
 
+static void
+clear_pending_change(void *elem)
+{
+	struct pending_change *c = elem;
+
+	free(c->notice_id);
+}
+
+static const struct row_type pending_change_rows = {
+	sizeof (struct pending_change), read_pending_change, clear_pending_change
+};
+
 void
 pending_changes_free(struct pending_change *c, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(c[i].notice_id);
-	free(c);
-}
-
-static void
-release_pending_changes(void *v, size_t n)
-{
-	pending_changes_free(v, n);
+	free_rows(&pending_change_rows, c, n);
 }
 
 int
@@ -483,9 +482,8 @@ store_pending_changes(struct store *s, size_t limit,
 	if (!(st = stmt(s, &stmts, ST_CHANGES_PENDING)))
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
-	return collect(s, st, sizeof **out, read_pending_change,
-		       release_pending_changes, (void **)out, n,
-		       "list changes to mail");
+	return read_rows(s, st, &pending_change_rows, (void **)out, n,
+			 "list changes to mail");
 }
 
 int
@@ -506,12 +504,7 @@ read_id(sqlite3_stmt *st, void *elem)
 	return 0;
 }
 
-static void
-release_ids(void *v, size_t n)
-{
-	(void)n;
-	free(v);
-}
+static const struct row_type id_rows = { sizeof (int64_t), read_id, NULL };
 
 int
 store_change_recipients(struct store *s, int64_t rowid, int64_t **firm_ids,
@@ -522,8 +515,8 @@ store_change_recipients(struct store *s, int64_t rowid, int64_t **firm_ids,
 	if (!(st = stmt(s, &stmts, ST_CHANGE_RECIPIENTS)))
 		return -1;
 	sqlite3_bind_int64(st, 1, rowid);
-	return collect(s, st, sizeof **firm_ids, read_id, release_ids,
-		       (void **)firm_ids, n, "list firms told of a notice");
+	return read_rows(s, st, &id_rows, (void **)firm_ids, n,
+			 "list firms told of a notice");
 }
 
 int
@@ -535,11 +528,9 @@ store_message_exists(struct store *s, const char *key, int *exists)
 	if (!(st = stmt(s, &stmts, ST_MESSAGE_EXISTS)))
 		return -1;
 	bind_text(st, 1, key);
-	r = sqlite3_step(st);
-	sqlite3_reset(st);
-	if (r != SQLITE_ROW && r != SQLITE_DONE)
-		return db_error(s, "look up message");
-	*exists = r == SQLITE_ROW;
+	if ((r = step_exists(s, st, "look up message")) < 0)
+		return -1;
+	*exists = r;
 	return 0;
 }
 
@@ -555,20 +546,22 @@ read_reminder(sqlite3_stmt *st, void *elem)
 	return r->notice_id ? 0 : -1;
 }
 
+static void
+clear_reminder_candidate(void *elem)
+{
+	struct reminder_candidate *r = elem;
+
+	free(r->notice_id);
+}
+
+static const struct row_type reminder_candidate_rows = {
+	sizeof (struct reminder_candidate), read_reminder, clear_reminder_candidate
+};
+
 void
 reminder_candidates_free(struct reminder_candidate *r, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		free(r[i].notice_id);
-	free(r);
-}
-
-static void
-release_reminders(void *v, size_t n)
-{
-	reminder_candidates_free(v, n);
+	free_rows(&reminder_candidate_rows, r, n);
 }
 
 int
@@ -581,8 +574,8 @@ store_reminder_candidates(struct store *s, time_t from, time_t to,
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
-	return collect(s, st, sizeof **out, read_reminder, release_reminders,
-		       (void **)out, n, "list deadlines to remind of");
+	return read_rows(s, st, &reminder_candidate_rows, (void **)out, n,
+			 "list deadlines to remind of");
 }
 
 int
@@ -594,8 +587,8 @@ store_notice_firms(struct store *s, const char *notice_id, int64_t **firm_ids,
 	if (!(st = stmt(s, &stmts, ST_NOTICE_FIRMS)))
 		return -1;
 	bind_text(st, 1, notice_id);
-	return collect(s, st, sizeof **firm_ids, read_id, release_ids,
-		       (void **)firm_ids, n, "list firms matched to a notice");
+	return read_rows(s, st, &id_rows, (void **)firm_ids, n,
+			 "list firms matched to a notice");
 }
 
 int
@@ -677,18 +670,15 @@ store_queue_unbuilt(struct store *s, const struct outbox_message *m,
 			      nmatch, now);
 }
 
-void
-outbox_messages_free(struct outbox_message *m, size_t n)
+static void
+clear_outbox_message(void *elem)
 {
-	size_t i;
+	struct outbox_message *m = elem;
 
-	for (i = 0; i < n; i++) {
-		free(m[i].key);
-		free(m[i].rcpt);
-		free(m[i].envelope_from);
-		free(m[i].body);
-	}
-	free(m);
+	free(m->key);
+	free(m->rcpt);
+	free(m->envelope_from);
+	free(m->body);
 }
 
 static int
@@ -715,10 +705,14 @@ read_message(sqlite3_stmt *st, void *elem)
 	return 0;
 }
 
-static void
-release_messages(void *v, size_t n)
+static const struct row_type outbox_message_rows = {
+	sizeof (struct outbox_message), read_message, clear_outbox_message
+};
+
+void
+outbox_messages_free(struct outbox_message *m, size_t n)
 {
-	outbox_messages_free(v, n);
+	free_rows(&outbox_message_rows, m, n);
 }
 
 int
@@ -732,8 +726,8 @@ store_due_messages(struct store *s, time_t now, const char *key_prefix,
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
 	bind_text(st, 3, key_prefix);
-	return collect(s, st, sizeof **out, read_message, release_messages,
-		       (void **)out, n, "list due messages");
+	return read_rows(s, st, &outbox_message_rows, (void **)out, n,
+			 "list due messages");
 }
 
 static const char *const state_names[] = {
@@ -831,18 +825,12 @@ count_since(struct store *s, enum stmt_id id, int64_t firm_id, time_t since,
 	    long long *out, const char *what)
 {
 	sqlite3_stmt *st;
-	int r;
 
 	if (!(st = stmt(s, &stmts, id)))
 		return -1;
 	sqlite3_bind_int64(st, 1, firm_id);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
-	r = sqlite3_step(st);
-	*out = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
-	if (r != SQLITE_ROW)
-		return db_error(s, what);
-	return 0;
+	return step_number(s, st, what, out);
 }
 
 int
@@ -864,18 +852,15 @@ store_last_alert(struct store *s, int64_t firm_id, time_t *when)
 	return 0;
 }
 
-void
-outbox_entries_free(struct outbox_entry *e, size_t n)
+static void
+clear_outbox_entry(void *elem)
 {
-	size_t i;
+	struct outbox_entry *e = elem;
 
-	for (i = 0; i < n; i++) {
-		free(e[i].key);
-		free(e[i].rcpt);
-		free(e[i].state);
-		free(e[i].last_error);
-	}
-	free(e);
+	free(e->key);
+	free(e->rcpt);
+	free(e->state);
+	free(e->last_error);
 }
 
 static int
@@ -896,10 +881,14 @@ read_outbox_entry(sqlite3_stmt *st, void *elem)
 	return e->key && e->rcpt && e->state ? 0 : -1;
 }
 
-static void
-release_outbox_entries(void *v, size_t n)
+static const struct row_type outbox_entry_rows = {
+	sizeof (struct outbox_entry), read_outbox_entry, clear_outbox_entry
+};
+
+void
+outbox_entries_free(struct outbox_entry *e, size_t n)
 {
-	outbox_entries_free(v, n);
+	free_rows(&outbox_entry_rows, e, n);
 }
 
 int
@@ -912,8 +901,8 @@ store_outbox_list(struct store *s, const char *state, size_t limit,
 		return -1;
 	bind_text(st, 1, state);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	return collect(s, st, sizeof **out, read_outbox_entry,
-		       release_outbox_entries, (void **)out, n, "list outbox");
+	return read_rows(s, st, &outbox_entry_rows, (void **)out, n,
+			 "list outbox");
 }
 
 int
@@ -925,9 +914,8 @@ store_outbox_get(struct store *s, int64_t id, struct outbox_entry **out,
 	if (!(st = stmt(s, &stmts, ST_OUTBOX_GET)))
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
-	return collect(s, st, sizeof **out, read_outbox_entry,
-		       release_outbox_entries, (void **)out, n,
-		       "look up a message");
+	return read_rows(s, st, &outbox_entry_rows, (void **)out, n,
+			 "look up a message");
 }
 
 int

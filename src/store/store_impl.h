@@ -64,14 +64,28 @@ int step_done(struct store *s, sqlite3_stmt *st, const char *what);
 int step_changed(struct store *s, sqlite3_stmt *st, const char *what,
 		 int *changed);
 int step_exists(struct store *s, sqlite3_stmt *st, const char *what);
+int step_row(struct store *s, sqlite3_stmt *st, const char *what);
+int step_number(struct store *s, sqlite3_stmt *st, const char *what,
+		long long *v);
 
 char *column_strdup(sqlite3_stmt *st, int col);
 time_t column_time(sqlite3_stmt *st, int col);
 int read_ids(struct store *s, sqlite3_stmt *st, char ***ids, size_t *n,
 	     const char *what);
-int collect(struct store *s, sqlite3_stmt *st, size_t size,
-	    int (*read)(sqlite3_stmt *, void *),
-	    void (*release)(void *, size_t), void **out, size_t *n,
-	    const char *what);
+
+/*
+ * One kind of row a list reader collects: its element's size, how a row
+ * fills an element (-1 when out of memory) and how what an element holds
+ * is freed (NULL when it holds nothing to free).
+ */
+struct row_type {
+	size_t size;
+	int (*read)(sqlite3_stmt *st, void *elem);
+	void (*clear)(void *elem);
+};
+
+int read_rows(struct store *s, sqlite3_stmt *st, const struct row_type *t,
+	      void **out, size_t *n, const char *what);
+void free_rows(const struct row_type *t, void *v, size_t n);
 
 #endif

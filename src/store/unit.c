@@ -336,20 +336,20 @@ read_meeting(sqlite3_stmt *st, void *elem)
 	return m->title && m->timezone ? 0 : -1;
 }
 
+static void
+clear_meeting(void *elem)
+{
+	meeting_release(elem);
+}
+
+static const struct row_type meeting_rows = {
+	sizeof (struct meeting), read_meeting, clear_meeting
+};
+
 void
 meetings_free(struct meeting *m, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		meeting_release(&m[i]);
-	free(m);
-}
-
-static void
-release_meetings(void *v, size_t n)
-{
-	meetings_free(v, n);
+	free_rows(&meeting_rows, m, n);
 }
 
 int
@@ -363,8 +363,8 @@ store_meetings(struct store *s, time_t ends_after, int64_t id,
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)ends_after);
 	if (id)
 		sqlite3_bind_int64(st, 2, id);
-	return collect(s, st, sizeof **out, read_meeting, release_meetings,
-		       (void **)out, n, "list meetings");
+	return read_rows(s, st, &meeting_rows, (void **)out, n,
+			 "list meetings");
 }
 
 int
@@ -377,8 +377,8 @@ store_meeting_version(struct store *s, int64_t id, int sequence,
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int(st, 2, sequence);
-	return collect(s, st, sizeof **out, read_meeting, release_meetings,
-		       (void **)out, n, "read an earlier version of a meeting");
+	return read_rows(s, st, &meeting_rows, (void **)out, n,
+			 "read an earlier version of a meeting");
 }
 
 static int
@@ -391,12 +391,9 @@ read_invite(sqlite3_stmt *st, void *elem)
 	return 0;
 }
 
-static void
-release_invites(void *v, size_t n)
-{
-	(void)n;
-	free(v);
-}
+static const struct row_type invite_rows = {
+	sizeof (struct meeting_invite), read_invite, NULL
+};
 
 int
 store_meeting_invites(struct store *s, int64_t meeting_id,
@@ -407,8 +404,8 @@ store_meeting_invites(struct store *s, int64_t meeting_id,
 	if (!(st = stmt(s, &stmts, ST_MEETING_INVITES)))
 		return -1;
 	sqlite3_bind_int64(st, 1, meeting_id);
-	return collect(s, st, sizeof **out, read_invite, release_invites,
-		       (void **)out, n, "list invitations");
+	return read_rows(s, st, &invite_rows, (void **)out, n,
+			 "list invitations");
 }
 
 int
@@ -475,22 +472,23 @@ read_rfi_entry(sqlite3_stmt *st, void *elem)
 	return e->notice_id && e->title ? 0 : -1;
 }
 
+static void
+clear_rfi_entry(void *elem)
+{
+	struct rfi_entry *e = elem;
+
+	free(e->notice_id);
+	free(e->title);
+}
+
+static const struct row_type rfi_entry_rows = {
+	sizeof (struct rfi_entry), read_rfi_entry, clear_rfi_entry
+};
+
 void
 rfi_entries_free(struct rfi_entry *e, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(e[i].notice_id);
-		free(e[i].title);
-	}
-	free(e);
-}
-
-static void
-release_rfi_entries(void *v, size_t n)
-{
-	rfi_entries_free(v, n);
+	free_rows(&rfi_entry_rows, e, n);
 }
 
 int
@@ -503,8 +501,7 @@ store_rfis(struct store *s, time_t now, const char *notice_id,
 		return -1;
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
 	bind_text(st, 2, notice_id);
-	return collect(s, st, sizeof **out, read_rfi_entry, release_rfi_entries,
-		       (void **)out, n, "list RFIs");
+	return read_rows(s, st, &rfi_entry_rows, (void **)out, n, "list RFIs");
 }
 
 /* One participation row: an RFI answer, a bid, a meeting's attendance. */
@@ -588,23 +585,24 @@ read_participant(sqlite3_stmt *st, void *elem)
 	return p->orgnr && p->name && p->source ? 0 : -1;
 }
 
+static void
+clear_participant(void *elem)
+{
+	struct participant *p = elem;
+
+	free(p->orgnr);
+	free(p->name);
+	free(p->source);
+}
+
+static const struct row_type participant_rows = {
+	sizeof (struct participant), read_participant, clear_participant
+};
+
 void
 participants_free(struct participant *p, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(p[i].orgnr);
-		free(p[i].name);
-		free(p[i].source);
-	}
-	free(p);
-}
-
-static void
-release_participants(void *v, size_t n)
-{
-	participants_free(v, n);
+	free_rows(&participant_rows, p, n);
 }
 
 static int
@@ -619,9 +617,8 @@ participants(struct store *s, enum stmt_id id, const char *object,
 		bind_text(st, 1, object);
 	else
 		sqlite3_bind_int64(st, 1, meeting);
-	return collect(s, st, sizeof **out, read_participant,
-		       release_participants, (void **)out, n,
-		       "list participants");
+	return read_rows(s, st, &participant_rows, (void **)out, n,
+			 "list participants");
 }
 
 int
@@ -652,22 +649,23 @@ read_report_count(sqlite3_stmt *st, void *elem)
 	return sqlite3_column_type(st, 2) == SQLITE_NULL || c->category ? 0 : -1;
 }
 
+static void
+clear_report_count(void *elem)
+{
+	struct report_count *c = elem;
+
+	free(c->category);
+	free(c->item);
+}
+
+static const struct row_type report_count_rows = {
+	sizeof (struct report_count), read_report_count, clear_report_count
+};
+
 void
 report_counts_free(struct report_count *c, size_t n)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		free(c[i].category);
-		free(c[i].item);
-	}
-	free(c);
-}
-
-static void
-release_report_counts(void *v, size_t n)
-{
-	report_counts_free(v, n);
+	free_rows(&report_count_rows, c, n);
 }
 
 int
@@ -681,6 +679,6 @@ store_report(struct store *s, enum report_query q, time_t from, time_t to,
 	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
 	sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
 	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	return collect(s, st, sizeof **out, read_report_count,
-		       release_report_counts, (void **)out, n, "read report");
+	return read_rows(s, st, &report_count_rows, (void **)out, n,
+			 "read report");
 }
