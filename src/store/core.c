@@ -1,0 +1,413 @@
+/*
+ * Opening and closing the database, transactions, the statements
+ * each domain file prepares on first use, and the binding, stepping and
+ * row-reading helpers they share.
+ */
+#include <errno.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "store_impl.h"
+
+enum stmt_id {
+	ST_DATA_VERSION,
+	NSTMT
+};
+
+static const char *const stmt_sql[NSTMT] = {
+	[ST_DATA_VERSION] =
+	"PRAGMA data_version",
+};
+
+static const struct stmt_table stmts = { STMT_CORE, stmt_sql, NSTMT };
+
+int
+db_error(struct store *s, const char *what)
+{
+	return error("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+/*
+ * A statement of a domain's table, prepared on first use and reset for
+ * this one; the table's cache is made when its first statement is.
+ */
+sqlite3_stmt *
+stmt(struct store *s, const struct stmt_table *t, int id)
+{
+	sqlite3_stmt **cache = s->stmt[t->group];
+
+	if (!cache) {
+		if (!(cache = calloc(t->n, sizeof *cache))) {
+			error("out of memory");
+			return NULL;
+		}
+		s->stmt[t->group] = cache;
+		s->nstmt[t->group] = t->n;
+	}
+	if (!cache[id]) {
+		if (sqlite3_prepare_v3(s->db, t->sql[id], -1,
+				       SQLITE_PREPARE_PERSISTENT, &cache[id],
+				       NULL) != SQLITE_OK) {
+			db_error(s, "prepare");
+			return NULL;
+		}
+		return cache[id];
+	}
+	sqlite3_reset(cache[id]);
+	sqlite3_clear_bindings(cache[id]);
+	return cache[id];
+}
+
+int
+exec(struct store *s, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		error("%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The journal (WAL) and its index are files beside the database: in a
+ * directory the program cannot write (a file system the kernel made
+ * read-only after an error, a wrong owner) SQLite would only say that it
+ * cannot open the database.
+ */
+static int
+check_dir_writable(const char *path)
+{
+	char *copy = strdup(path);
+	const char *dir;
+	int rc = 0;
+
+	if (!copy)
+		return error("out of memory");
+	dir = dirname(copy);
+	if (access(dir, W_OK) < 0)
+		rc = error("%s: cannot write in its directory %s: %s", path, dir,
+			   strerror(errno));
+	free(copy);
+	return rc;
+}
+
+/*
+ * Another connection's write is waited for, five seconds at most, in
+ * steps from a quarter of a millisecond up to eight: the web's writes
+ * take a millisecond, and SQLite's own timeout sleeps up to 100 ms a
+ * step, which a page waiting behind them would show as latency.
+ */
+#define BUSY_WAIT_US 5000000L
+#define BUSY_STEP_MAX_US 8000L
+
+static int
+wait_for_writer(void *arg, int tries)
+{
+	long step = 250L << (tries < 5 ? tries : 5);
+	struct timespec pause;
+
+	(void)arg;
+	if (step > BUSY_STEP_MAX_US)
+		step = BUSY_STEP_MAX_US;
+	/* the first steps add up to less than two of the largest */
+	if ((long)tries * BUSY_STEP_MAX_US > BUSY_WAIT_US + 2 * BUSY_STEP_MAX_US)
+		return 0;
+	pause.tv_sec = 0;
+	pause.tv_nsec = step * 1000;
+	nanosleep(&pause, NULL);
+	return 1;
+}
+
+int
+store_open(const char *path, struct store **out)
+{
+	struct store *s = calloc(1, sizeof *s);
+	int rc = -1;
+
+	if (!s || !(s->path = strdup(path))) {
+		error("out of memory");
+		goto out;
+	}
+	if (check_dir_writable(path) < 0)
+		goto out;
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+			    SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		if (s->db)
+			db_error(s, "open");
+		else
+			error("%s: cannot open database", path);
+		goto out;
+	}
+	sqlite3_extended_result_codes(s->db, 1);
+	/* A busy writer (a CLI command beside the daemon) is waited for. */
+	sqlite3_busy_handler(s->db, wait_for_writer, NULL);
+	/* a database newer than the program is refused before anything
+	 * touches it, even its journal mode */
+	if (check_version(s) < 0 ||
+	    exec(s, "PRAGMA journal_mode = WAL") < 0 ||
+	    exec(s, "PRAGMA synchronous = NORMAL") < 0 ||
+	    migrate(s) < 0 ||
+	    exec(s, "PRAGMA foreign_keys = ON") < 0)
+		goto out;
+	*out = s;
+	s = NULL;
+	rc = 0;
+out:
+	store_free(s);
+	return rc;
+}
+
+void
+store_free(struct store *s)
+{
+	size_t g, i;
+
+	if (!s)
+		return;
+	for (g = 0; g < STMT_NGROUPS; g++) {
+		for (i = 0; i < s->nstmt[g]; i++)
+			sqlite3_finalize(s->stmt[g][i]);
+		free(s->stmt[g]);
+	}
+	sqlite3_close(s->db);
+	free(s->path);
+	free(s);
+}
+
+int
+store_begin(struct store *s)
+{
+	return exec(s, "BEGIN IMMEDIATE");
+}
+
+int
+store_commit(struct store *s)
+{
+	return exec(s, "COMMIT");
+}
+
+void
+store_rollback(struct store *s)
+{
+	if (!sqlite3_get_autocommit(s->db))
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+}
+
+int
+bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (!v)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
+}
+
+int
+bind_time(sqlite3_stmt *st, int i, int has, time_t t)
+{
+	if (!has)
+		return sqlite3_bind_null(st, i);
+	return sqlite3_bind_int64(st, i, (sqlite3_int64)t);
+}
+
+/* Runs a statement that returns no rows. */
+int
+step_done(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE)
+		return db_error(s, what);
+	return 0;
+}
+
+/* step_done, and whether the statement changed a row. */
+int
+step_changed(struct store *s, sqlite3_stmt *st, const char *what, int *changed)
+{
+	if (step_done(s, st, what) < 0)
+		return -1;
+	*changed = sqlite3_changes(s->db) > 0;
+	return 0;
+}
+
+/* 1 if the statement yields a row, 0 if not, -1 on error. */
+int
+step_exists(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW)
+		return 1;
+	if (rc == SQLITE_DONE)
+		return 0;
+	return db_error(s, what);
+}
+
+int
+join_words(char *const *v, size_t n, struct buf *out)
+{
+	size_t i;
+
+	buf_reset(out);
+	for (i = 0; i < n; i++)
+		if ((i && buf_addc(out, ' ') < 0) || buf_adds(out, v[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* Binds a list as one space-separated text; SQLite keeps its own copy. */
+int
+bind_words(sqlite3_stmt *st, int i, char *const *v, size_t n, struct buf *scratch)
+{
+	if (join_words(v, n, scratch) < 0)
+		return -1;
+	return sqlite3_bind_text(st, i, buf_str(scratch), (int)scratch->len,
+				 SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
+}
+
+char *
+column_strdup(sqlite3_stmt *st, int col)
+{
+	const unsigned char *t = sqlite3_column_text(st, col);
+
+	return t ? strdup((const char *)t) : NULL;
+}
+
+/* The first column of every row, as strings. */
+int
+read_ids(struct store *s, sqlite3_stmt *st, char ***ids, size_t *n,
+	 const char *what)
+{
+	int r;
+
+	*ids = NULL;
+	*n = 0;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW)
+		if (strvec_push(ids, n, (const char *)sqlite3_column_text(st, 0)) < 0)
+			break;
+	sqlite3_reset(st);
+	if (r != SQLITE_DONE) {
+		strvec_free(*ids, *n);
+		*ids = NULL;
+		*n = 0;
+		return r == SQLITE_ROW ? error("out of memory") :
+					 db_error(s, what);
+	}
+	return 0;
+}
+
+/*
+ * Runs a bound query and collects one element per row into a growing
+ * array, read as the row type says, so every list reader shares one
+ * loop; a partial array is freed.
+ */
+int
+read_rows(struct store *s, sqlite3_stmt *st, const struct row_type *t,
+	  void **out, size_t *n, const char *what)
+{
+	char *v = NULL, *nv;
+	size_t count = 0;
+	int r, rc = -1;
+
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (!(nv = realloc(v, (count + 1) * t->size)))
+			goto nomem;
+		v = nv;
+		memset(v + count * t->size, 0, t->size);
+		if (t->read(st, v + count++ * t->size) < 0)
+			goto nomem;
+	}
+	if (r != SQLITE_DONE) {
+		db_error(s, what);
+		goto out;
+	}
+	*out = v;
+	*n = count;
+	v = NULL;
+	rc = 0;
+	goto out;
+nomem:
+	error("out of memory");
+out:
+	sqlite3_reset(st);
+	if (v)
+		free_rows(t, v, count);
+	return rc;
+}
+
+void
+free_rows(const struct row_type *t, void *v, size_t n)
+{
+	size_t i;
+
+	if (t->clear)
+		for (i = 0; i < n; i++)
+			t->clear((char *)v + i * t->size);
+	free(v);
+}
+
+/*
+ * Steps a statement that yields one row or none: 1 with the row to read
+ * (the caller resets the statement after), 0 when there is none, -1 on
+ * an error; without a row the statement is reset here.
+ */
+int
+step_row(struct store *s, sqlite3_stmt *st, const char *what)
+{
+	int r = sqlite3_step(st);
+
+	if (r == SQLITE_ROW)
+		return 1;
+	sqlite3_reset(st);
+	return r == SQLITE_DONE ? 0 : db_error(s, what);
+}
+
+/* Runs a query that always yields one number (a count); 0 on an error. */
+int
+step_number(struct store *s, sqlite3_stmt *st, const char *what, long long *v)
+{
+	int r = sqlite3_step(st);
+
+	*v = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
+	return r == SQLITE_ROW ? 0 : db_error(s, what);
+}
+
+int
+store_data_version(struct store *s, long long *version)
+{
+	sqlite3_stmt *st;
+
+	if (!(st = stmt(s, &stmts, ST_DATA_VERSION)))
+		return -1;
+	return step_number(s, st, "read the data version", version);
+}
+
+int
+store_maintain(struct store *s, time_t sent_before)
+{
+	long long purged;
+
+	if (store_outbox_purge(s, sent_before, &purged) < 0 ||
+	    exec(s, "PRAGMA optimize") < 0 ||
+	    exec(s, "PRAGMA wal_checkpoint(TRUNCATE)") < 0)
+		return -1;
+	if (purged)
+		log_info("dropped the text of %lld mails sent long ago", purged);
+	return 0;
+}
+
+time_t
+column_time(sqlite3_stmt *st, int col)
+{
+	return (time_t)sqlite3_column_int64(st, col);
+}

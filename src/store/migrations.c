@@ -1,0 +1,578 @@
+/*
+ * The schema: every migration in order, and the loop that applies them
+ * on open.
+ */
+#include <stdio.h>
+
+#include "log.h"
+#include "store_impl.h"
+
+/*
+ * Migrations, applied in order on open; PRAGMA user_version records how far
+ * a database has come. Never edit a released migration: add the next one.
+ */
+static const char *const migrations[] = {
+	/* 1: notices, lots, firms, matches and the outbox */
+	"CREATE TABLE notice ("
+	" id INTEGER PRIMARY KEY,"
+	" notice_id TEXT NOT NULL,"
+	" version TEXT NOT NULL,"
+	" procedure_id TEXT NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" subtype TEXT NOT NULL,"
+	" title TEXT NOT NULL,"
+	" buyer TEXT,"
+	" published TEXT NOT NULL,"
+	" deadline INTEGER,"
+	" url TEXT,"
+	" language TEXT,"
+	" source TEXT NOT NULL,"
+	" ingested_at INTEGER NOT NULL,"
+	" UNIQUE (notice_id, version));"
+	"CREATE INDEX notice_procedure ON notice (procedure_id);"
+	"CREATE TABLE lot ("
+	" id INTEGER PRIMARY KEY,"
+	" notice INTEGER NOT NULL REFERENCES notice (id) ON DELETE CASCADE,"
+	" lot_id TEXT NOT NULL,"
+	" title TEXT,"
+	" cpv TEXT NOT NULL,"
+	" value REAL,"
+	" currency TEXT,"
+	" nuts TEXT NOT NULL,"
+	" sme_suitable INTEGER,"
+	" deadline INTEGER,"
+	" UNIQUE (notice, lot_id));"
+	"CREATE TABLE firm ("
+	" id INTEGER PRIMARY KEY,"
+	" orgnr TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL,"
+	" email TEXT NOT NULL,"
+	" cpv TEXT NOT NULL,"
+	" regions TEXT NOT NULL,"
+	" language TEXT NOT NULL DEFAULT 'sv',"
+	" employees INTEGER,"
+	" turnover INTEGER,"
+	" consent_at INTEGER NOT NULL,"
+	" consent_source TEXT NOT NULL,"
+	" updated_at INTEGER NOT NULL);"
+	"CREATE TABLE message ("
+	" id INTEGER PRIMARY KEY,"
+	" key TEXT NOT NULL UNIQUE,"
+	" firm INTEGER REFERENCES firm (id) ON DELETE CASCADE,"
+	" rcpt TEXT NOT NULL,"
+	" envelope_from TEXT NOT NULL,"
+	" body BLOB NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'pending'"
+	"  CHECK (state IN ('pending', 'sending', 'sent', 'failed')),"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_attempt INTEGER NOT NULL,"
+	" last_error TEXT,"
+	" created_at INTEGER NOT NULL,"
+	" sent_at INTEGER);"
+	"CREATE INDEX message_due ON message (state, next_attempt);"
+	"CREATE TABLE match ("
+	" id INTEGER PRIMARY KEY,"
+	" firm INTEGER NOT NULL REFERENCES firm (id) ON DELETE CASCADE,"
+	" lot INTEGER NOT NULL REFERENCES lot (id) ON DELETE CASCADE,"
+	" notice_id TEXT NOT NULL,"
+	" lot_id TEXT NOT NULL,"
+	" kind TEXT NOT NULL,"
+	" reason TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL,"
+	" message INTEGER REFERENCES message (id) ON DELETE SET NULL,"
+	" UNIQUE (firm, notice_id, lot_id, kind));"
+	"CREATE INDEX match_unqueued ON match (firm) WHERE message IS NULL;",
+
+	/*
+	 * 2: full eForms coverage (procedure details, texts in every
+	 * language, lot groups, awards, changes between versions), the
+	 * quarantine of rejected documents, and per-feed polling state.
+	 */
+	"ALTER TABLE notice ADD COLUMN description TEXT;"
+	"ALTER TABLE notice ADD COLUMN buyer_id TEXT;"
+	"ALTER TABLE notice ADD COLUMN buyer_city TEXT;"
+	"ALTER TABLE notice ADD COLUMN procedure_type TEXT;"
+	"ALTER TABLE notice ADD COLUMN cpv TEXT;"
+	"ALTER TABLE notice ADD COLUMN value REAL;"
+	"ALTER TABLE notice ADD COLUMN currency TEXT;"
+	"ALTER TABLE notice ADD COLUMN nuts TEXT;"
+	"ALTER TABLE notice ADD COLUMN town TEXT;"
+	"ALTER TABLE notice ADD COLUMN documents_url TEXT;"
+	"ALTER TABLE notice ADD COLUMN submission_url TEXT;"
+	"ALTER TABLE notice ADD COLUMN max_lots_submitted INTEGER;"
+	"ALTER TABLE notice ADD COLUMN max_lots_awarded INTEGER;"
+	"ALTER TABLE notice ADD COLUMN changes_notice_id TEXT;"
+	"ALTER TABLE notice ADD COLUMN changes_version TEXT;"
+	"ALTER TABLE notice ADD COLUMN change_reason TEXT;"
+	"ALTER TABLE notice ADD COLUMN superseded_by INTEGER REFERENCES notice (id);"
+	"CREATE INDEX notice_current ON notice (notice_id) WHERE superseded_by IS NULL;"
+	"CREATE TABLE notice_text ("
+	" notice INTEGER NOT NULL REFERENCES notice (id) ON DELETE CASCADE,"
+	" field TEXT NOT NULL CHECK (field IN ('title', 'description')),"
+	" lang TEXT NOT NULL,"
+	" value TEXT NOT NULL,"
+	" PRIMARY KEY (notice, field, lang));"
+	"ALTER TABLE lot ADD COLUMN description TEXT;"
+	"ALTER TABLE lot ADD COLUMN town TEXT;"
+	"ALTER TABLE lot ADD COLUMN questions_deadline INTEGER;"
+	"ALTER TABLE lot ADD COLUMN duration TEXT;"
+	"ALTER TABLE lot ADD COLUMN documents_url TEXT;"
+	"ALTER TABLE lot ADD COLUMN submission_url TEXT;"
+	"CREATE TABLE lot_group ("
+	" id INTEGER PRIMARY KEY,"
+	" notice INTEGER NOT NULL REFERENCES notice (id) ON DELETE CASCADE,"
+	" group_id TEXT NOT NULL,"
+	" title TEXT,"
+	" lots TEXT NOT NULL,"
+	" value REAL,"
+	" currency TEXT,"
+	" UNIQUE (notice, group_id));"
+	"CREATE TABLE award ("
+	" id INTEGER PRIMARY KEY,"
+	" notice INTEGER NOT NULL REFERENCES notice (id) ON DELETE CASCADE,"
+	" lot_id TEXT NOT NULL,"
+	" tenders INTEGER,"
+	" sme_tenders INTEGER,"
+	" value REAL,"
+	" currency TEXT);"
+	"CREATE TABLE award_winner ("
+	" award INTEGER NOT NULL REFERENCES award (id) ON DELETE CASCADE,"
+	" name TEXT,"
+	" org_id TEXT);"
+	"CREATE INDEX award_winner_org ON award_winner (org_id);"
+	"CREATE TABLE notice_change ("
+	" id INTEGER PRIMARY KEY,"
+	" notice INTEGER NOT NULL REFERENCES notice (id) ON DELETE CASCADE,"
+	" previous INTEGER REFERENCES notice (id) ON DELETE SET NULL,"
+	" lot_id TEXT,"
+	" what TEXT NOT NULL,"
+	" old TEXT,"
+	" new TEXT);"
+	"CREATE INDEX notice_change_notice ON notice_change (notice);"
+	"CREATE TABLE quarantine ("
+	" id INTEGER PRIMARY KEY,"
+	" feed TEXT NOT NULL,"
+	" source TEXT NOT NULL,"
+	" reason TEXT NOT NULL,"
+	" head BLOB NOT NULL,"
+	" size INTEGER NOT NULL,"
+	" first_seen INTEGER NOT NULL,"
+	" last_seen INTEGER NOT NULL,"
+	" times INTEGER NOT NULL DEFAULT 1,"
+	" UNIQUE (source, reason));"
+	"CREATE TABLE feed_state ("
+	" feed TEXT PRIMARY KEY,"
+	" last_poll INTEGER,"
+	" last_success INTEGER,"
+	" next_poll INTEGER NOT NULL DEFAULT 0,"
+	" failures INTEGER NOT NULL DEFAULT 0,"
+	" last_error TEXT,"
+	" notices INTEGER NOT NULL DEFAULT 0);"
+	"CREATE TABLE feed_item ("
+	" feed TEXT NOT NULL,"
+	" item TEXT NOT NULL,"
+	" etag TEXT,"
+	" last_modified TEXT,"
+	" seen_at INTEGER NOT NULL,"
+	" PRIMARY KEY (feed, item));",
+
+	/*
+	 * 3: lot categories. A firm subscribes to categories and notice
+	 * kinds at a mail frequency; each lot is split into category parts;
+	 * a match keeps its score and the category it came through.
+	 */
+	"ALTER TABLE firm ADD COLUMN categories TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE firm ADD COLUMN kinds INTEGER NOT NULL DEFAULT 7;"
+	"ALTER TABLE firm ADD COLUMN frequency TEXT NOT NULL DEFAULT 'immediately';"
+	"ALTER TABLE match ADD COLUMN score INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE match ADD COLUMN category TEXT;"
+	"CREATE TABLE category_lot ("
+	" id INTEGER PRIMARY KEY,"
+	" lot INTEGER NOT NULL REFERENCES lot (id) ON DELETE CASCADE,"
+	" category TEXT,"
+	" cpv TEXT NOT NULL,"
+	" value REAL,"
+	" currency TEXT);"
+	"CREATE INDEX category_lot_lot ON category_lot (lot);"
+	"CREATE INDEX match_message ON match (message);",
+
+	/*
+	 * 4: mails after the first alert. A notice whose changes are not yet
+	 * mailed is marked; deadline reminders find lots by deadline and
+	 * matches by lot; a firm can stop mails about one procurement.
+	 */
+	"ALTER TABLE notice ADD COLUMN changes_pending INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX notice_changes_pending ON notice (id) WHERE changes_pending = 1;"
+	"CREATE INDEX lot_deadline ON lot (deadline) WHERE deadline IS NOT NULL;"
+	"CREATE INDEX match_notice ON match (notice_id, lot_id);"
+	"CREATE TABLE notice_stop ("
+	" firm INTEGER NOT NULL REFERENCES firm (id) ON DELETE CASCADE,"
+	" notice_id TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL,"
+	" PRIMARY KEY (firm, notice_id));"
+	"CREATE TABLE meeting ("
+	" id INTEGER PRIMARY KEY,"
+	" title TEXT NOT NULL,"
+	" description TEXT,"
+	" notice_id TEXT,"
+	" category TEXT,"
+	" starts_at INTEGER NOT NULL,"
+	" ends_at INTEGER NOT NULL,"
+	" timezone TEXT NOT NULL,"
+	" location TEXT,"
+	" video_url TEXT,"
+	" capacity INTEGER,"
+	" registration_deadline INTEGER,"
+	" organizer TEXT,"
+	" sequence INTEGER NOT NULL DEFAULT 0,"
+	" cancelled INTEGER NOT NULL DEFAULT 0,"
+	" created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL,"
+	" CHECK (notice_id IS NOT NULL OR category IS NOT NULL),"
+	" CHECK (ends_at > starts_at));"
+	"CREATE INDEX meeting_ends ON meeting (ends_at);"
+	/* the last version of a meeting each firm was mailed */
+	"CREATE TABLE meeting_invite ("
+	" meeting INTEGER NOT NULL REFERENCES meeting (id) ON DELETE CASCADE,"
+	" firm INTEGER NOT NULL REFERENCES firm (id) ON DELETE CASCADE,"
+	" sequence INTEGER NOT NULL,"
+	" invited_at INTEGER NOT NULL,"
+	" PRIMARY KEY (meeting, firm));",
+
+	/*
+	 * 5: local participation. The unit's own RFIs; who answered an RFI,
+	 * registered for or attended a meeting, or said it bid. A firm that
+	 * is deleted leaves its rows without a firm, so the counts stay and
+	 * nothing points to it.
+	 */
+	"CREATE TABLE rfi ("
+	" id INTEGER PRIMARY KEY,"
+	" notice_id TEXT UNIQUE,"
+	" contact TEXT NOT NULL,"
+	" attachments TEXT NOT NULL DEFAULT '',"
+	" closed_at INTEGER,"
+	" created_at INTEGER NOT NULL);"
+	"CREATE TABLE rfi_response ("
+	" id INTEGER PRIMARY KEY,"
+	" notice_id TEXT NOT NULL,"
+	" firm INTEGER REFERENCES firm (id) ON DELETE SET NULL,"
+	" answered_at INTEGER NOT NULL,"
+	" source TEXT NOT NULL,"
+	" UNIQUE (notice_id, firm));"
+	"CREATE TABLE meeting_registration ("
+	" id INTEGER PRIMARY KEY,"
+	" meeting INTEGER NOT NULL REFERENCES meeting (id) ON DELETE CASCADE,"
+	" firm INTEGER REFERENCES firm (id) ON DELETE SET NULL,"
+	" registered_at INTEGER,"
+	" cancelled_at INTEGER,"
+	" attended INTEGER NOT NULL DEFAULT 0,"
+	" source TEXT NOT NULL,"
+	" UNIQUE (meeting, firm));"
+	"CREATE TABLE bid ("
+	" id INTEGER PRIMARY KEY,"
+	" notice_id TEXT NOT NULL,"
+	" firm INTEGER REFERENCES firm (id) ON DELETE SET NULL,"
+	" bid_at INTEGER NOT NULL,"
+	" source TEXT NOT NULL,"
+	" UNIQUE (notice_id, firm));",
+
+	/*
+	 * 6: subscriptions from the web. A firm is matched once confirmed
+	 * (double opt-in; the unit's imports count as confirmed) and until
+	 * it unsubscribes. A firm deleted at its own request leaves its
+	 * alerts as anonymous facts, so the report's past quarters stay.
+	 */
+	"ALTER TABLE firm ADD COLUMN confirmed_at INTEGER;"
+	"ALTER TABLE firm ADD COLUMN unsubscribed_at INTEGER;"
+	"UPDATE firm SET confirmed_at = consent_at;"
+	"CREATE TABLE anon_alert ("
+	" item TEXT NOT NULL,"
+	" sent_at INTEGER NOT NULL,"
+	" category TEXT);",
+
+	/*
+	 * 7: incidents the operator is told of, once when they begin and
+	 * once when they end: a feed that stopped, mails that fail.
+	 */
+	"CREATE TABLE incident ("
+	" id INTEGER PRIMARY KEY,"
+	" key TEXT NOT NULL,"
+	" detail TEXT,"
+	" opened_at INTEGER NOT NULL,"
+	" closed_at INTEGER);"
+	"CREATE UNIQUE INDEX incident_open ON incident (key) WHERE closed_at IS NULL;",
+
+	/*
+	 * 8: a firm's last mail is looked up for every firm in every pass
+	 * (the digest interval); without an index that read every stored
+	 * mail, and a pass grew slower with every day of mail kept.
+	 */
+	"CREATE INDEX message_firm ON message (firm, created_at);",
+
+	/*
+	 * 9: when a mail's news is past (the last deadline it tells of, the
+	 * meeting it invites to): one the relay could not take before then
+	 * is not sent late.
+	 */
+	"ALTER TABLE message ADD COLUMN stale_at INTEGER;",
+
+	/*
+	 * 10: a firm's id is never given to another firm, so the links of a
+	 * deleted firm never open the next one's account (AUTOINCREMENT; the
+	 * sequence starts above every id the database shows was used). An
+	 * address change waits for the new address to confirm it. A sender
+	 * claims a message with its name and a lease, so a pass takes back
+	 * only claims whose sender is gone. Attempts on the web's forms, for
+	 * limits that outlive a restart and any number of clients. The
+	 * public lists read notices newest first from an index.
+	 */
+	"CREATE TABLE firm_v10 ("
+	" id INTEGER PRIMARY KEY AUTOINCREMENT,"
+	" orgnr TEXT NOT NULL UNIQUE,"
+	" name TEXT NOT NULL,"
+	" email TEXT NOT NULL,"
+	" cpv TEXT NOT NULL,"
+	" regions TEXT NOT NULL,"
+	" language TEXT NOT NULL DEFAULT 'sv',"
+	" employees INTEGER,"
+	" turnover INTEGER,"
+	" consent_at INTEGER NOT NULL,"
+	" consent_source TEXT NOT NULL,"
+	" updated_at INTEGER NOT NULL,"
+	" categories TEXT NOT NULL DEFAULT '',"
+	" kinds INTEGER NOT NULL DEFAULT 7,"
+	" frequency TEXT NOT NULL DEFAULT 'immediately',"
+	" confirmed_at INTEGER,"
+	" unsubscribed_at INTEGER,"
+	" new_email TEXT,"
+	" new_email_at INTEGER);"
+	"INSERT INTO firm_v10 (id, orgnr, name, email, cpv, regions, language,"
+	" employees, turnover, consent_at, consent_source, updated_at, categories,"
+	" kinds, frequency, confirmed_at, unsubscribed_at)"
+	" SELECT id, orgnr, name, email, cpv, regions, language, employees,"
+	" turnover, consent_at, consent_source, updated_at, categories, kinds,"
+	" frequency, confirmed_at, unsubscribed_at FROM firm;"
+	"DROP TABLE firm;"
+	"ALTER TABLE firm_v10 RENAME TO firm;"
+	"DELETE FROM sqlite_sequence WHERE name IN ('firm', 'firm_v10');"
+	"INSERT INTO sqlite_sequence (name, seq) SELECT 'firm', max("
+	" coalesce((SELECT max(id) FROM firm), 0),"
+	" coalesce((SELECT max(CAST(substr(item, 9, instr(substr(item, 9), '-') - 1)"
+	"  AS INTEGER)) FROM anon_alert WHERE item LIKE 'deleted-%'), 0),"
+	" coalesce((SELECT max(firm) FROM message), 0));"
+	"ALTER TABLE message ADD COLUMN claimed_by TEXT;"
+	"ALTER TABLE message ADD COLUMN lease_until INTEGER;"
+	"CREATE TABLE web_attempt ("
+	" key TEXT NOT NULL,"
+	" at INTEGER NOT NULL);"
+	"CREATE INDEX web_attempt_key ON web_attempt (key, at);"
+	"CREATE INDEX web_attempt_at ON web_attempt (at);"
+	"CREATE INDEX notice_newest ON notice (published, id)"
+	" WHERE superseded_by IS NULL;"
+	"CREATE INDEX notice_kind_newest ON notice (kind, published, id)"
+	" WHERE superseded_by IS NULL;",
+
+	/*
+	 * 11: a notice's TED publication number, as most change notices name
+	 * their original by it; read from the TED link of the notices stored
+	 * before, so a change links to them too. A change notice has a notice
+	 * id of its own: the firms matched under the original's are reminded
+	 * of the change's deadlines through notice_successor.
+	 */
+	"ALTER TABLE notice ADD COLUMN publication TEXT;"
+	"UPDATE notice SET publication = ltrim(substr(url, 42), '0')"
+	" WHERE url LIKE 'https://ted.europa.eu/en/notice/-/detail/%';"
+	"CREATE INDEX notice_publication ON notice (publication);"
+	"CREATE TABLE notice_successor ("
+	" notice_id TEXT PRIMARY KEY,"
+	" current_id TEXT NOT NULL);"
+	"CREATE INDEX notice_successor_current ON notice_successor (current_id);",
+
+	/* 12: a firm that works abroad too hears of lots performed abroad. */
+	"ALTER TABLE firm ADD COLUMN abroad INTEGER NOT NULL DEFAULT 0;",
+
+	/*
+	 * 13: when firms new or changed were last matched against what is
+	 * still open, and how far the round in hand came (the last notice
+	 * id done), so a round a crash cut short goes on where it was; one
+	 * row.
+	 */
+	"CREATE TABLE backfill ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" done_at INTEGER NOT NULL DEFAULT 0,"
+	" started_at INTEGER,"
+	" cursor TEXT);",
+
+	/*
+	 * 14: the euro reference rates a rates feed last brought, one day's
+	 * set, with that day and where they came from; the bundled rates
+	 * stand in for a currency they lack.
+	 */
+	"CREATE TABLE rate ("
+	" currency TEXT PRIMARY KEY,"
+	" per_eur REAL NOT NULL CHECK (per_eur > 0),"
+	" day TEXT NOT NULL,"
+	" source TEXT NOT NULL,"
+	" fetched_at INTEGER NOT NULL);",
+
+	/*
+	 * 15: how far a TED feed has read, by publication date (the window
+	 * still to read and the newest date read through), so a poll goes on
+	 * from there rather than from the archive's start; and the items
+	 * whose document could not be fetched yet (a 403, 404 or 5xx), tried
+	 * again later instead of being quarantined.
+	 */
+	"ALTER TABLE feed_state ADD COLUMN window_lo TEXT;"
+	"ALTER TABLE feed_state ADD COLUMN window_hi TEXT;"
+	"ALTER TABLE feed_state ADD COLUMN window_top TEXT;"
+	"CREATE TABLE feed_pending ("
+	" feed TEXT NOT NULL,"
+	" item TEXT NOT NULL,"
+	" url TEXT NOT NULL,"
+	" attempts INTEGER NOT NULL DEFAULT 1,"
+	" first_failed INTEGER NOT NULL,"
+	" next_try INTEGER NOT NULL,"
+	" last_error TEXT NOT NULL,"
+	" PRIMARY KEY (feed, item));",
+
+	/*
+	 * 16: a meeting as each earlier sequence had it, kept when it is
+	 * changed, so the update tells a firm what changed since the
+	 * version it was sent.
+	 */
+	"CREATE TABLE meeting_version ("
+	" meeting INTEGER NOT NULL REFERENCES meeting (id) ON DELETE CASCADE,"
+	" sequence INTEGER NOT NULL,"
+	" title TEXT NOT NULL,"
+	" description TEXT,"
+	" notice_id TEXT,"
+	" category TEXT,"
+	" starts_at INTEGER NOT NULL,"
+	" ends_at INTEGER NOT NULL,"
+	" timezone TEXT NOT NULL,"
+	" location TEXT,"
+	" video_url TEXT,"
+	" capacity INTEGER,"
+	" registration_deadline INTEGER,"
+	" organizer TEXT,"
+	" PRIMARY KEY (meeting, sequence));",
+
+	/*
+	 * 17: what a firm needs to decide, as the notice says it: the
+	 * buyer's contact, for its questions and the mail's Reply-To,
+	 * whether a lot is a framework agreement, and a lot's title in
+	 * every language given, for a firm that reads English.
+	 */
+	"ALTER TABLE notice ADD COLUMN buyer_email TEXT;"
+	"ALTER TABLE notice ADD COLUMN buyer_phone TEXT;"
+	"ALTER TABLE lot ADD COLUMN framework INTEGER;"
+	"CREATE TABLE lot_text ("
+	" lot INTEGER NOT NULL REFERENCES lot (id) ON DELETE CASCADE,"
+	" field TEXT NOT NULL CHECK (field = 'title'),"
+	" lang TEXT NOT NULL,"
+	" value TEXT NOT NULL,"
+	" PRIMARY KEY (lot, field, lang));",
+
+	/*
+	 * 18: what came back for an address (lowercase): a hard bounce
+	 * suppresses it from then on (hard_at, why); soft bounces are
+	 * counted, one a day, over the days from soft_first_at.
+	 */
+	"CREATE TABLE bounce ("
+	" address TEXT PRIMARY KEY,"
+	" hard_at INTEGER,"
+	" reason TEXT,"
+	" soft INTEGER NOT NULL DEFAULT 0,"
+	" soft_first_at INTEGER,"
+	" soft_last_at INTEGER);",
+};
+
+#define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
+
+
+static int
+schema_version(struct store *s, int *version)
+{
+	sqlite3_stmt *st;
+	int rc = -1;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK)
+		return db_error(s, "read schema version");
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*version = sqlite3_column_int(st, 0);
+		rc = 0;
+	} else {
+		db_error(s, "read schema version");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int
+check_version(struct store *s)
+{
+	int version;
+
+	if (schema_version(s, &version) < 0)
+		return -1;
+	if (version > NMIGRATIONS)
+		return error("%s: schema version %d is newer than this program "
+			     "knows (%d); refusing to touch it", s->path, version,
+			     NMIGRATIONS);
+	return 0;
+}
+
+/*
+ * Migrations run with foreign keys off, as SQLite asks for a table that
+ * is rebuilt (dropping the old one would otherwise cascade into every row
+ * that names it); that every reference still holds is checked instead.
+ */
+static int
+foreign_keys_hold(struct store *s)
+{
+	sqlite3_stmt *st;
+	int r;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &st,
+			       NULL) != SQLITE_OK)
+		return db_error(s, "check foreign keys");
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		error("%s: table %s row %lld names a missing row of %s", s->path,
+		      sqlite3_column_text(st, 0),
+		      (long long)sqlite3_column_int64(st, 1),
+		      sqlite3_column_text(st, 2));
+	else if (r != SQLITE_DONE)
+		db_error(s, "check foreign keys");
+	sqlite3_finalize(st);
+	return r == SQLITE_DONE ? 0 : -1;
+}
+
+int
+migrate(struct store *s)
+{
+	char sql[64];
+	int version = 0, v;
+
+	if (schema_version(s, &version) < 0)
+		return -1;
+	for (v = version; v < NMIGRATIONS; v++) {
+		if (exec(s, "BEGIN IMMEDIATE") < 0)
+			return -1;
+		snprintf(sql, sizeof sql, "PRAGMA user_version = %d", v + 1);
+		if (exec(s, migrations[v]) < 0 || exec(s, sql) < 0 ||
+		    foreign_keys_hold(s) < 0) {
+			store_rollback(s);
+			return error("%s: migration %d failed", s->path, v + 1);
+		}
+		if (exec(s, "COMMIT") < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int
+store_schema_version(void)
+{
+	return NMIGRATIONS;
+}
