@@ -138,4 +138,4 @@ clean:
 	rm -rf build
 
 .PHONY: all check valgrind run web bench fuzz install deps clean
-.SECONDARY:
+.SECONDARY: $(GEN_SRCS)
