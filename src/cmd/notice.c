@@ -371,9 +371,15 @@ cmd_outbox(const char *config_path, int argc, char **argv)
 	struct app app;
 	long long purged;
 	time_t when;
+	const char *before = NULL;
 	char *end = NULL;
 	long long id = 0;
-	int rc = EXIT_ERROR;
+	int bad, rc = EXIT_ERROR;
+	enum cmd_option_fault fault;
+	const struct cmd_option opts[] = {
+		{ .name = "--sent-before", .value = &before },
+		{ 0 }
+	};
 
 	if (strcmp(sub, "list") != 0 && strcmp(sub, "retry") != 0 &&
 	    strcmp(sub, "purge") != 0)
@@ -383,15 +389,15 @@ cmd_outbox(const char *config_path, int argc, char **argv)
 	if (strcmp(sub, "retry") == 0 && (id < 1 || !end || *end))
 		return usage_error(usage_outbox, "outbox retry: expected a message id");
 	if (strcmp(sub, "purge") == 0 &&
-	    (argc != 4 || strcmp(argv[2], "--sent-before") != 0 ||
-	     parse_local_day(argv[3], &when) < 0))
+	    (argc != 4 || cmd_options(opts, 2, argv + 2, &bad, &fault) < 0 ||
+	     parse_local_day(before, &when) < 0))
 		return usage_error(usage_outbox, "outbox purge: expected "
 				   "--sent-before YYYY-MM-DD");
 	if (app_open(&app, config_path, APP_STORE) < 0)
 		return EXIT_ERROR;
 	/* again, now that it is a day of the configured zone */
 	if (strcmp(sub, "purge") == 0)
-		parse_local_day(argv[3], &when);
+		parse_local_day(before, &when);
 	if (strcmp(sub, "list") == 0) {
 		rc = outbox_list(app.store, argc, argv);
 	} else if (strcmp(sub, "retry") == 0) {

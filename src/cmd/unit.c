@@ -606,17 +606,23 @@ cmd_bid(const char *config_path, int argc, char **argv)
 	struct app app;
 	int64_t *firm = NULL;
 	size_t n = 0;
+	const char *on = NULL;
 	time_t at;
-	int created, rc = EXIT_ERROR;
+	int created, bad, rc = EXIT_ERROR;
+	enum cmd_option_fault fault;
+	const struct cmd_option opts[] = {
+		{ .name = "--on", .value = &on },
+		{ 0 }
+	};
 
-	if (!(argc == 4 || (argc == 6 && strcmp(argv[4], "--on") == 0)) ||
-	    strcmp(argv[1], "record") != 0)
+	if (argc < 4 || argc > 6 || strcmp(argv[1], "record") != 0 ||
+	    cmd_options(opts, argc - 4, argv + 4, &bad, &fault) < 0)
 		return usage_error(usage_bid, "bid: expected record NOTICE ORGNR "
 				   "[--on YYYY-MM-DD]");
 	if (current_time(&at) < 0 ||
 	    app_open(&app, config_path, APP_STORE) < 0)
 		return EXIT_ERROR;
-	if (argc == 6 && parse_day(argv[5], &at) < 0)
+	if (on && parse_day(on, &at) < 0)
 		goto out;
 	if (store_get_notice(app.store, argv[2], &notice) < 0)
 		goto out;
