@@ -39,8 +39,10 @@ CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=a
 LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
-# a stage's files may have a folder of their own under src/
-SRCS := $(filter-out src/main.c,$(wildcard src/*.c src/*/*.c))
+# a stage's files may have a folder of their own under src/; the
+# commands are the program's, the rest its library (which the tests use)
+CMD_SRCS := src/main.c $(wildcard src/cmd/*.c)
+SRCS := $(filter-out $(CMD_SRCS),$(wildcard src/*.c src/*/*.c))
 HDRS := $(wildcard include/*.h src/*/*.h)
 GEN_SRCS := $(BUILD)/gen/cpv_codes.c $(BUILD)/gen/nuts_codes.c
 OBJS := $(SRCS:src/%.c=$(BUILD)/%.o) $(GEN_SRCS:.c=.o)
@@ -69,7 +71,7 @@ $(LIB): $(OBJS)
 	rm -f $@
 	$(AR) rcs $@ $^
 
-$(BIN): $(BUILD)/main.o $(LIB)
+$(BIN): $(CMD_SRCS:src/%.c=$(BUILD)/%.o) $(LIB)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 $(BUILD)/tests/%: tests/%.c $(wildcard tests/*.h) $(LIB) | $(BUILD)/tests
