@@ -492,7 +492,8 @@ static const char *const migrations[] = {
 	 * each looked through all the awards ever stored, and a daily pass
 	 * grew by half in a week.
 	 */
-	"CREATE INDEX award_notice_lot ON award (notice, lot_id);"
+	"CREATE INDEX award_notice_lot"
+	" ON award (notice, lot_id);"
 	"CREATE INDEX award_winner_award ON award_winner (award);",
 };
 
