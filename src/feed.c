@@ -349,6 +349,24 @@ poll_entry(struct poll *pl, const struct syndication_entry *e)
 	return rc;
 }
 
+/*
+ * The feed's own document, from its URL (conditionally, under item, when
+ * item is not NULL) or its file, into r; -1 when there is nothing new to
+ * read or it failed, the failure recorded.
+ */
+static int
+read_feed_document(struct poll *pl, const char *item, struct fetch_response *r)
+{
+	const char *url = pl->feed->url;
+	char err[512];
+
+	if (is_remote(url))
+		return fetch_item(pl, url, item, r) == FETCH_OK ? 0 : -1;
+	if (fetch_file(url, &pl->p->fetch, &r->body, err, sizeof err) < 0)
+		return fail(pl, -1, "%s: %s", url, err);
+	return 0;
+}
+
 static int
 poll_syndication(struct poll *pl)
 {
@@ -358,14 +376,8 @@ poll_syndication(struct poll *pl)
 	size_t i;
 
 	fetch_response_init(&r, pl->p->fetch.max_bytes);
-	if (is_remote(pl->feed->url)) {
-		if (fetch_item(pl, pl->feed->url, pl->feed->url, &r) != FETCH_OK)
-			goto out;
-	} else if (fetch_file(pl->feed->url, &pl->p->fetch, &r.body, err,
-			      sizeof err) < 0) {
-		fail(pl, -1, "%s: %s", pl->feed->url, err);
+	if (read_feed_document(pl, pl->feed->url, &r) < 0)
 		goto out;
-	}
 	if (syndication_parse(pl->p->syndication, buf_str(&r.body), r.body.len,
 			      is_remote(pl->feed->url) ? pl->feed->url : NULL,
 			      &sf, err, sizeof err) < 0) {
@@ -738,13 +750,8 @@ poll_rates(struct poll *pl)
 	int stored;
 
 	fetch_response_init(&r, MONEY_RATES_MAX_INPUT);
-	if (is_remote(url)) {
-		if (fetch_item(pl, url, NULL, &r) != FETCH_OK)
-			goto out;
-	} else if (fetch_file(url, &pl->p->fetch, &r.body, err, sizeof err) < 0) {
-		fail(pl, -1, "%s: %s", url, err);
+	if (read_feed_document(pl, NULL, &r) < 0)
 		goto out;
-	}
 	if (money_rates_parse_ecb(buf_str(&r.body), r.body.len, &rates, err,
 				  sizeof err) < 0) {
 		fail(pl, -1, "%s: %s", url, err);
