@@ -35,7 +35,7 @@ db_error(struct store *s, const char *what)
  * A statement of a domain's table, prepared on first use and reset for
  * this one; the table's cache is made when its first statement is.
  */
-sqlite3_stmt *
+static sqlite3_stmt *
 stmt(struct store *s, const struct stmt_table *t, int id)
 {
 	sqlite3_stmt **cache = s->stmt[t->group];
@@ -200,7 +200,7 @@ store_rollback(struct store *s)
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
-int
+static int
 bind_text(sqlite3_stmt *st, int i, const char *v)
 {
 	if (!v)
@@ -208,19 +208,15 @@ bind_text(sqlite3_stmt *st, int i, const char *v)
 	return sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 }
 
-int
-bind_time(sqlite3_stmt *st, int i, int has, time_t t)
-{
-	if (!has)
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_int64(st, i, (sqlite3_int64)t);
-}
-
 /* Runs a statement that returns no rows. */
 int
 step_done(struct store *s, sqlite3_stmt *st, const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
 
 	sqlite3_reset(st);
 	if (rc != SQLITE_DONE)
@@ -242,7 +238,11 @@ step_changed(struct store *s, sqlite3_stmt *st, const char *what, int *changed)
 int
 step_exists(struct store *s, sqlite3_stmt *st, const char *what)
 {
-	int rc = sqlite3_step(st);
+	int rc;
+
+	if (!st)
+		return -1;
+	rc = sqlite3_step(st);
 
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)
@@ -252,7 +252,7 @@ step_exists(struct store *s, sqlite3_stmt *st, const char *what)
 	return db_error(s, what);
 }
 
-int
+static int
 join_words(char *const *v, size_t n, struct buf *out)
 {
 	size_t i;
@@ -262,16 +262,6 @@ join_words(char *const *v, size_t n, struct buf *out)
 		if ((i && buf_addc(out, ' ') < 0) || buf_adds(out, v[i]) < 0)
 			return -1;
 	return 0;
-}
-
-/* Binds a list as one space-separated text; SQLite keeps its own copy. */
-int
-bind_words(sqlite3_stmt *st, int i, char *const *v, size_t n, struct buf *scratch)
-{
-	if (join_words(v, n, scratch) < 0)
-		return -1;
-	return sqlite3_bind_text(st, i, buf_str(scratch), (int)scratch->len,
-				 SQLITE_TRANSIENT) == SQLITE_OK ? 0 : -1;
 }
 
 char *
@@ -291,6 +281,8 @@ read_ids(struct store *s, sqlite3_stmt *st, char ***ids, size_t *n,
 
 	*ids = NULL;
 	*n = 0;
+	if (!st)
+		return -1;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW)
 		if (strvec_push(ids, n, (const char *)sqlite3_column_text(st, 0)) < 0)
 			break;
@@ -318,13 +310,15 @@ read_rows(struct store *s, sqlite3_stmt *st, const struct row_type *t,
 	size_t count = 0;
 	int r, rc = -1;
 
+	if (!st)
+		return -1;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!(nv = realloc(v, (count + 1) * t->size)))
 			goto nomem;
 		v = nv;
-		memset(v + count * t->size, 0, t->size);
-		if (t->read(st, v + count++ * t->size) < 0)
+		if (read_columns(st, t, v + count * t->size) < 0)
 			goto nomem;
+		count++;
 	}
 	if (r != SQLITE_DONE) {
 		db_error(s, what);
@@ -349,10 +343,181 @@ free_rows(const struct row_type *t, void *v, size_t n)
 {
 	size_t i;
 
-	if (t->clear)
-		for (i = 0; i < n; i++)
-			t->clear((char *)v + i * t->size);
+	for (i = 0; v && i < n; i++)
+		clear_columns(t, (char *)v + i * t->size);
 	free(v);
+}
+
+int
+read_row(struct store *s, sqlite3_stmt *st, const struct row_type *t,
+	 void *elem, const char *what)
+{
+	int r;
+
+	if ((r = step_row(s, st, what)) <= 0)
+		return r;
+	r = read_columns(st, t, elem);
+	sqlite3_reset(st);
+	return r < 0 ? error("out of memory") : 1;
+}
+
+/* A copy of a blob column's bytes with a NUL after them. */
+static char *
+column_blobdup(sqlite3_stmt *st, int col, size_t *len)
+{
+	const void *bytes = sqlite3_column_blob(st, col);
+	char *copy;
+
+	*len = (size_t)sqlite3_column_bytes(st, col);
+	if (!(copy = malloc(*len + 1)))
+		return NULL;
+	if (*len)
+		memcpy(copy, bytes, *len);
+	copy[*len] = '\0';
+	return copy;
+}
+
+static int
+read_column(sqlite3_stmt *st, int col, const struct column *c, char *elem)
+{
+	void *field = elem + c->offset;
+	int is_null = sqlite3_column_type(st, col) == SQLITE_NULL;
+
+	if (c->flags & COL_OPTIONAL) {
+		*(int *)(elem + c->has) = !is_null;
+		if (is_null)
+			return 0;
+	}
+	if (is_null && (c->flags & COL_NEEDED))
+		return -1;
+	switch ((enum column_kind)c->kind) {
+	case COL_TEXT:
+		*(char **)field = column_strdup(st, col);
+		return is_null || *(char **)field ? 0 : -1;
+	case COL_BLOB:
+		*(char **)field = column_blobdup(st, col,
+						 (size_t *)(elem + c->has));
+		return *(char **)field ? 0 : -1;
+	case COL_INT:
+		*(int *)field = sqlite3_column_int(st, col);
+		break;
+	case COL_LONG:
+		*(long *)field = (long)sqlite3_column_int64(st, col);
+		break;
+	case COL_INT64:
+		*(int64_t *)field = sqlite3_column_int64(st, col);
+		break;
+	case COL_LLONG:
+		*(long long *)field = sqlite3_column_int64(st, col);
+		break;
+	case COL_SIZE:
+		*(size_t *)field = (size_t)sqlite3_column_int64(st, col);
+		break;
+	case COL_TIME:
+		*(time_t *)field = column_time(st, col);
+		break;
+	case COL_DOUBLE:
+		*(double *)field = sqlite3_column_double(st, col);
+		break;
+	case COL_FLAG:
+		*(int *)field = is_null ? LOT_SME_UNKNOWN :
+			       sqlite3_column_int(st, col) != 0;
+		break;
+	case COL_SKIP:
+		break;
+	}
+	return 0;
+}
+
+int
+read_columns(sqlite3_stmt *st, const struct row_type *t, void *elem)
+{
+	size_t i;
+
+	memset(elem, 0, t->size);
+	for (i = 0; i < t->ncolumns; i++)
+		if (read_column(st, (int)i, &t->columns[i], elem) < 0) {
+			clear_columns(t, elem);
+			return -1;
+		}
+	return 0;
+}
+
+void
+clear_columns(const struct row_type *t, void *elem)
+{
+	size_t i;
+	char **text;
+
+	if (t->clear_more)
+		t->clear_more(elem);
+	for (i = 0; i < t->ncolumns; i++) {
+		if (t->columns[i].kind != COL_TEXT &&
+		    t->columns[i].kind != COL_BLOB)
+			continue;
+		text = (char **)((char *)elem + t->columns[i].offset);
+		free(*text);
+		*text = NULL;
+	}
+}
+
+static int
+bind_args(struct store *s, sqlite3_stmt *st, const struct arg *args,
+	  size_t nargs)
+{
+	struct buf words;
+	size_t i, last = (size_t)sqlite3_bind_parameter_count(st);
+	int r = SQLITE_OK, at;
+
+	/* the variants of one call (the report's queries, the kinds of
+	 * message) share its arguments, and some use fewer of them */
+	if (nargs > last)
+		nargs = last;
+	buf_init(&words, 0);
+	for (i = 0; i < nargs && r == SQLITE_OK; i++) {
+		at = (int)i + 1;
+		switch (args[i].kind) {
+		case ARG_NULL:
+			r = sqlite3_bind_null(st, at);
+			break;
+		case ARG_INT:
+			r = sqlite3_bind_int64(st, at, args[i].i);
+			break;
+		case ARG_DOUBLE:
+			r = sqlite3_bind_double(st, at, args[i].d);
+			break;
+		case ARG_TEXT:
+			r = bind_text(st, at, args[i].p);
+			break;
+		case ARG_BLOB:
+			r = sqlite3_bind_blob64(st, at, args[i].p ? args[i].p : "",
+						args[i].len, SQLITE_TRANSIENT);
+			break;
+		case ARG_WORDS:
+			if (join_words(args[i].p, args[i].len, &words) < 0) {
+				buf_release(&words);
+				return error("out of memory");
+			}
+			r = bind_text(st, at, buf_str(&words));
+			break;
+		}
+	}
+	buf_release(&words);
+	if (r != SQLITE_OK)
+		return error("%s: bind parameter %zu of \"%.60s\": %s", s->path,
+			     i, sqlite3_sql(st), sqlite3_errstr(r));
+	return 0;
+}
+
+sqlite3_stmt *
+query(struct store *s, const struct stmt_table *t, int id,
+      const struct arg *args, size_t nargs)
+{
+	sqlite3_stmt *st = stmt(s, t, id);
+
+	if (!st || bind_args(s, st, args, nargs) < 0)
+		return NULL;
+	return st;
 }
 
 /*
@@ -363,7 +528,11 @@ free_rows(const struct row_type *t, void *v, size_t n)
 int
 step_row(struct store *s, sqlite3_stmt *st, const char *what)
 {
-	int r = sqlite3_step(st);
+	int r;
+
+	if (!st)
+		return -1;
+	r = sqlite3_step(st);
 
 	if (r == SQLITE_ROW)
 		return 1;
@@ -375,9 +544,14 @@ step_row(struct store *s, sqlite3_stmt *st, const char *what)
 int
 step_number(struct store *s, sqlite3_stmt *st, const char *what, long long *v)
 {
-	int r = sqlite3_step(st);
+	int r;
 
-	*v = r == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	*v = 0;
+	if (!st)
+		return -1;
+	r = sqlite3_step(st);
+	if (r == SQLITE_ROW)
+		*v = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	return r == SQLITE_ROW ? 0 : db_error(s, what);
 }

@@ -108,12 +108,12 @@ static const struct stmt_table stmts = { STMT_FEEDS, stmt_sql, NSTMT };
 static int
 rates_day(struct store *s, char *day, size_t len)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = query(s, &stmts, ST_RATES_DAY, NO_ARGS);
 	int r;
 
-	if (!(st = stmt(s, &stmts, ST_RATES_DAY)))
-		return -1;
 	day[0] = '\0';
+	if (!st)
+		return -1;
 	if ((r = sqlite3_step(st)) == SQLITE_ROW && sqlite3_column_text(st, 0))
 		snprintf(day, len, "%s", (const char *)sqlite3_column_text(st, 0));
 	sqlite3_reset(st);
@@ -126,7 +126,6 @@ int
 store_put_rates(struct store *s, const struct money_rates *r,
 		const char *source, time_t now, int *stored)
 {
-	sqlite3_stmt *st;
 	const char *code;
 	double per_eur;
 	char day[16];
@@ -140,19 +139,16 @@ store_put_rates(struct store *s, const struct money_rates *r,
 	/* a feed that goes back in time (a mirror, a cache) changes nothing */
 	if (strcmp(money_rates_day(r), day) < 0)
 		return store_commit(s);
-	if (!(st = stmt(s, &stmts, ST_RATES_CLEAR)) ||
-	    step_done(s, st, "clear the rates") < 0 ||
-	    !(st = stmt(s, &stmts, ST_RATE_PUT)))
+	if (step_done(s, query(s, &stmts, ST_RATES_CLEAR, NO_ARGS),
+		      "clear the rates") < 0)
 		goto fail;
-	for (i = 0; money_rates_get(r, i, &code, &per_eur) == 0; i++) {
-		bind_text(st, 1, code);
-		sqlite3_bind_double(st, 2, per_eur);
-		bind_text(st, 3, money_rates_day(r));
-		bind_text(st, 4, source);
-		sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
-		if (step_done(s, st, "store a rate") < 0)
+	for (i = 0; money_rates_get(r, i, &code, &per_eur) == 0; i++)
+		if (step_done(s, query(s, &stmts, ST_RATE_PUT,
+				       ARGS(ARG_TEXT(code), ARG_DOUBLE(per_eur),
+					    ARG_TEXT(money_rates_day(r)),
+					    ARG_TEXT(source), ARG_INT(now))),
+			      "store a rate") < 0)
 			goto fail;
-	}
 	if (store_commit(s) < 0)
 		goto fail;
 	*stored = 1;
@@ -177,7 +173,7 @@ store_load_rates(struct store *s, struct money_rates **out, char **source)
 		error("out of memory");
 		goto out;
 	}
-	if (!(st = stmt(s, &stmts, ST_RATES)))
+	if (!(st = query(s, &stmts, ST_RATES, NO_ARGS)))
 		goto out;
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *code = (const char *)sqlite3_column_text(st, 0);
@@ -220,18 +216,16 @@ out:
 int
 store_incident(struct store *s, const char *key, int64_t *id, time_t *since)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = query(s, &stmts, ST_INCIDENT_OPEN_GET,
+				 ARGS(ARG_TEXT(key)));
 	int r;
 
-	if (!(st = stmt(s, &stmts, ST_INCIDENT_OPEN_GET)))
-		return -1;
-	bind_text(st, 1, key);
 	*id = 0;
 	*since = 0;
 	if ((r = step_row(s, st, "read incident")) <= 0)
 		return r;
 	*id = sqlite3_column_int64(st, 0);
-	*since = (time_t)sqlite3_column_int64(st, 1);
+	*since = column_time(st, 1);
 	sqlite3_reset(st);
 	return 0;
 }
@@ -240,14 +234,9 @@ int
 store_incident_open(struct store *s, const char *key, const char *detail,
 		    time_t now, int64_t *id)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_INCIDENT_OPEN)))
-		return -1;
-	bind_text(st, 1, key);
-	bind_text(st, 2, detail);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	if (step_done(s, st, "open incident") < 0)
+	if (step_done(s, query(s, &stmts, ST_INCIDENT_OPEN,
+			       ARGS(ARG_TEXT(key), ARG_TEXT(detail),
+				    ARG_INT(now))), "open incident") < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(s->db);
 	return 0;
@@ -256,13 +245,9 @@ store_incident_open(struct store *s, const char *key, const char *detail,
 int
 store_incident_close(struct store *s, int64_t id, time_t now)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_INCIDENT_CLOSE)))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	return step_done(s, st, "close incident");
+	return step_done(s, query(s, &stmts, ST_INCIDENT_CLOSE,
+				  ARGS(ARG_INT(id), ARG_INT(now))),
+			 "close incident");
 }
 
 int
@@ -270,57 +255,24 @@ store_quarantine(struct store *s, const char *feed, const char *source,
 		 const char *reason, const char *head, size_t head_len,
 		 long long size, time_t now)
 {
-	sqlite3_stmt *st;
+	size_t kept = head_len < QUARANTINE_HEAD ? head_len : QUARANTINE_HEAD;
 
-	if (!(st = stmt(s, &stmts, ST_QUARANTINE_PUT)))
-		return -1;
-	bind_text(st, 1, feed);
-	bind_text(st, 2, source);
-	bind_text(st, 3, reason);
-	sqlite3_bind_blob(st, 4, head ? head : "", (int)(head_len < QUARANTINE_HEAD ?
-			  head_len : QUARANTINE_HEAD), SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)size);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
-	return step_done(s, st, "quarantine document");
+	return step_done(s, query(s, &stmts, ST_QUARANTINE_PUT,
+				  ARGS(ARG_TEXT(feed), ARG_TEXT(source),
+				       ARG_TEXT(reason), ARG_BLOB(head, kept),
+				       ARG_INT(size), ARG_INT(now))),
+			 "quarantine document");
 }
 
-static void
-clear_quarantined(void *elem)
-{
-	struct quarantined *q = elem;
-
-	free(q->feed);
-	free(q->source);
-	free(q->reason);
-	free(q->head);
-}
-
-static int
-read_quarantined(sqlite3_stmt *st, void *elem)
-{
-	struct quarantined *q = elem;
-	const void *head = sqlite3_column_blob(st, 3);
-
-	q->feed = column_strdup(st, 0);
-	q->source = column_strdup(st, 1);
-	q->reason = column_strdup(st, 2);
-	q->head_len = (size_t)sqlite3_column_bytes(st, 3);
-	q->size = sqlite3_column_int64(st, 4);
-	q->first_seen = (time_t)sqlite3_column_int64(st, 5);
-	q->last_seen = (time_t)sqlite3_column_int64(st, 6);
-	q->times = (long)sqlite3_column_int64(st, 7);
-	if (!q->feed || !q->source || !q->reason ||
-	    !(q->head = malloc(q->head_len + 1)))
-		return -1;
-	if (q->head_len)
-		memcpy(q->head, head, q->head_len);
-	q->head[q->head_len] = '\0';
-	return 0;
-}
-
-static const struct row_type quarantined_rows = {
-	sizeof (struct quarantined), read_quarantined, clear_quarantined
+#define ROW struct quarantined
+static const struct column quarantined_columns[] = {
+	C_NEEDED(feed), C_NEEDED(source), C_NEEDED(reason),
+	C_BLOB(head, head_len), C_LLONG(size), C_TIME(first_seen),
+	C_TIME(last_seen), C_LONG(times),
 };
+static const struct row_type quarantined_rows =
+	ROW_TYPE(quarantined_columns, NULL);
+#undef ROW
 
 void
 quarantined_free(struct quarantined *q, size_t n)
@@ -332,29 +284,22 @@ int
 store_quarantine_list(struct store *s, size_t limit, struct quarantined **out,
 		      size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_QUARANTINE_LIST)))
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
-	return read_rows(s, st, &quarantined_rows, (void **)out, n,
-			 "list quarantine");
+	return read_rows(s, query(s, &stmts, ST_QUARANTINE_LIST,
+				  ARGS(ARG_INT(limit))),
+			 &quarantined_rows, (void **)out, n, "list quarantine");
 }
 
 int
 store_feed_item_get(struct store *s, const char *feed, const char *item,
 		    char **etag, char **last_modified, int *found)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = query(s, &stmts, ST_FEED_ITEM_GET,
+				 ARGS(ARG_TEXT(feed), ARG_TEXT(item)));
 	int r;
 
 	*etag = NULL;
 	*last_modified = NULL;
 	*found = 0;
-	if (!(st = stmt(s, &stmts, ST_FEED_ITEM_GET)))
-		return -1;
-	bind_text(st, 1, feed);
-	bind_text(st, 2, item);
 	if ((r = step_row(s, st, "look up feed item")) <= 0)
 		return r;
 	*found = 1;
@@ -368,69 +313,55 @@ int
 store_feed_item_put(struct store *s, const char *feed, const char *item,
 		    const char *etag, const char *last_modified, time_t now)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_FEED_ITEM_PUT)))
-		return -1;
-	bind_text(st, 1, feed);
-	bind_text(st, 2, item);
-	bind_text(st, 3, etag);
-	bind_text(st, 4, last_modified);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
-	if (step_done(s, st, "store feed item") < 0 ||
-	    !(st = stmt(s, &stmts, ST_PENDING_DROP)))
+	if (step_done(s, query(s, &stmts, ST_FEED_ITEM_PUT,
+			       ARGS(ARG_TEXT(feed), ARG_TEXT(item),
+				    ARG_TEXT(etag), ARG_TEXT(last_modified),
+				    ARG_INT(now))), "store feed item") < 0)
 		return -1;
 	/* an item read, stored or refused, waits no more */
-	bind_text(st, 1, feed);
-	bind_text(st, 2, item);
-	return step_done(s, st, "drop pending item");
+	return step_done(s, query(s, &stmts, ST_PENDING_DROP,
+				  ARGS(ARG_TEXT(feed), ARG_TEXT(item))),
+			 "drop pending item");
 }
+
+#define ROW struct feed_state
+static const struct column feed_state_columns[] = {
+	C_TIME(last_poll), C_TIME(last_success), C_TIME(next_poll),
+	C_INT(failures), C_TEXT(last_error), C_LONG(notices),
+};
+static const struct row_type feed_state_rows =
+	ROW_TYPE(feed_state_columns, NULL);
+#undef ROW
 
 void
 feed_state_release(struct feed_state *st)
 {
-	free(st->last_error);
-	st->last_error = NULL;
+	clear_columns(&feed_state_rows, st);
 }
 
 int
 store_feed_state_get(struct store *s, const char *feed, struct feed_state *fs)
 {
-	sqlite3_stmt *st;
-	int r;
-
 	memset(fs, 0, sizeof *fs);
-	if (!(st = stmt(s, &stmts, ST_FEED_STATE_GET)))
-		return -1;
-	bind_text(st, 1, feed);
-	if ((r = step_row(s, st, "read feed state")) <= 0)
-		return r;
-	fs->last_poll = column_time(st, 0);
-	fs->last_success = column_time(st, 1);
-	fs->next_poll = column_time(st, 2);
-	fs->failures = sqlite3_column_int(st, 3);
-	fs->last_error = column_strdup(st, 4);
-	fs->notices = (long)sqlite3_column_int64(st, 5);
-	sqlite3_reset(st);
-	return 0;
+	return read_row(s, query(s, &stmts, ST_FEED_STATE_GET,
+				 ARGS(ARG_TEXT(feed))),
+			&feed_state_rows, fs, "read feed state") < 0 ? -1 : 0;
 }
 
 int
 store_feed_state_put(struct store *s, const char *feed,
 		     const struct feed_state *fs)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_FEED_STATE_PUT)))
-		return -1;
-	bind_text(st, 1, feed);
-	bind_time(st, 2, fs->last_poll != 0, fs->last_poll);
-	bind_time(st, 3, fs->last_success != 0, fs->last_success);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)fs->next_poll);
-	sqlite3_bind_int(st, 5, fs->failures);
-	bind_text(st, 6, fs->last_error);
-	sqlite3_bind_int64(st, 7, fs->notices);
-	return step_done(s, st, "store feed state");
+	return step_done(s, query(s, &stmts, ST_FEED_STATE_PUT,
+				  ARGS(ARG_TEXT(feed),
+				       ARG_INT_IF(fs->last_poll, fs->last_poll),
+				       ARG_INT_IF(fs->last_success,
+						  fs->last_success),
+				       ARG_INT(fs->next_poll),
+				       ARG_INT(fs->failures),
+				       ARG_TEXT(fs->last_error),
+				       ARG_INT(fs->notices))),
+			 "store feed state");
 }
 
 /* Copies a stored date into a window's field: "" unless YYYYMMDD. */
@@ -447,13 +378,11 @@ window_date(sqlite3_stmt *st, int col, char out[9])
 int
 store_feed_window_get(struct store *s, const char *feed, struct feed_window *w)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = query(s, &stmts, ST_FEED_WINDOW_GET,
+				 ARGS(ARG_TEXT(feed)));
 	int r;
 
 	memset(w, 0, sizeof *w);
-	if (!(st = stmt(s, &stmts, ST_FEED_WINDOW_GET)))
-		return -1;
-	bind_text(st, 1, feed);
 	if ((r = step_row(s, st, "read feed window")) <= 0)
 		return r;
 	window_date(st, 0, w->lo);
@@ -467,79 +396,45 @@ int
 store_feed_window_put(struct store *s, const char *feed,
 		      const struct feed_window *w)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_FEED_WINDOW_PUT)))
-		return -1;
-	bind_text(st, 1, feed);
-	bind_text(st, 2, w->lo[0] ? w->lo : NULL);
-	bind_text(st, 3, w->hi[0] ? w->hi : NULL);
-	bind_text(st, 4, w->top[0] ? w->top : NULL);
-	return step_done(s, st, "store feed window");
+	return step_done(s, query(s, &stmts, ST_FEED_WINDOW_PUT,
+				  ARGS(ARG_TEXT(feed),
+				       ARG_TEXT(w->lo[0] ? w->lo : NULL),
+				       ARG_TEXT(w->hi[0] ? w->hi : NULL),
+				       ARG_TEXT(w->top[0] ? w->top : NULL))),
+			 "store feed window");
 }
 
 int
 store_pending_put(struct store *s, const char *feed, const char *item,
 		  const char *url, const char *error, time_t now, time_t next_try)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_PENDING_PUT)))
-		return -1;
-	bind_text(st, 1, feed);
-	bind_text(st, 2, item);
-	bind_text(st, 3, url);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)next_try);
-	bind_text(st, 6, error);
-	return step_done(s, st, "store pending item");
+	return step_done(s, query(s, &stmts, ST_PENDING_PUT,
+				  ARGS(ARG_TEXT(feed), ARG_TEXT(item),
+				       ARG_TEXT(url), ARG_INT(now),
+				       ARG_INT(next_try), ARG_TEXT(error))),
+			 "store pending item");
 }
 
 int
 store_pending_has(struct store *s, const char *feed, const char *item,
 		  int *found)
 {
-	sqlite3_stmt *st;
-	int r;
+	int r = step_exists(s, query(s, &stmts, ST_PENDING_HAS,
+				     ARGS(ARG_TEXT(feed), ARG_TEXT(item))),
+			    "look up pending item");
 
-	*found = 0;
-	if (!(st = stmt(s, &stmts, ST_PENDING_HAS)))
-		return -1;
-	bind_text(st, 1, feed);
-	bind_text(st, 2, item);
-	if ((r = step_exists(s, st, "look up pending item")) < 0)
-		return -1;
-	*found = r;
-	return 0;
+	*found = r > 0;
+	return r < 0 ? -1 : 0;
 }
 
-static void
-clear_pending_item(void *elem)
-{
-	struct pending_item *p = elem;
-
-	free(p->item);
-	free(p->url);
-	free(p->last_error);
-}
-
-static int
-read_pending(sqlite3_stmt *st, void *elem)
-{
-	struct pending_item *p = elem;
-
-	p->item = column_strdup(st, 0);
-	p->url = column_strdup(st, 1);
-	p->attempts = sqlite3_column_int(st, 2);
-	p->first_failed = column_time(st, 3);
-	p->next_try = column_time(st, 4);
-	p->last_error = column_strdup(st, 5);
-	return p->item && p->url && p->last_error ? 0 : -1;
-}
-
-static const struct row_type pending_item_rows = {
-	sizeof (struct pending_item), read_pending, clear_pending_item
+#define ROW struct pending_item
+static const struct column pending_item_columns[] = {
+	C_NEEDED(item), C_NEEDED(url), C_INT(attempts), C_TIME(first_failed),
+	C_TIME(next_try), C_NEEDED(last_error),
 };
+static const struct row_type pending_item_rows =
+	ROW_TYPE(pending_item_columns, NULL);
+#undef ROW
 
 void
 pending_items_free(struct pending_item *p, size_t n)
@@ -551,16 +446,12 @@ int
 store_pending_due(struct store *s, const char *feed, time_t now, size_t limit,
 		  struct pending_item **out, size_t *n)
 {
-	sqlite3_stmt *st;
-
 	*out = NULL;
 	*n = 0;
-	if (!(st = stmt(s, &stmts, ST_PENDING_DUE)))
-		return -1;
-	bind_text(st, 1, feed);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)limit);
-	return read_rows(s, st, &pending_item_rows, (void **)out, n,
+	return read_rows(s, query(s, &stmts, ST_PENDING_DUE,
+				  ARGS(ARG_TEXT(feed), ARG_INT(now),
+				       ARG_INT(limit))),
+			 &pending_item_rows, (void **)out, n,
 			 "list pending items");
 }
 
@@ -568,22 +459,18 @@ int
 store_pending_summary(struct store *s, const char *feed, long *count,
 		      time_t *oldest, char **last_error)
 {
-	sqlite3_stmt *st;
-	int rc = 0;
+	sqlite3_stmt *st = query(s, &stmts, ST_PENDING_SUMMARY,
+				 ARGS(ARG_TEXT(feed)));
+	int r;
 
 	*count = 0;
 	*oldest = 0;
 	*last_error = NULL;
-	if (!(st = stmt(s, &stmts, ST_PENDING_SUMMARY)))
-		return -1;
-	bind_text(st, 1, feed);
-	if (sqlite3_step(st) != SQLITE_ROW) {
-		rc = db_error(s, "count pending items");
-	} else {
-		*count = (long)sqlite3_column_int64(st, 0);
-		*oldest = column_time(st, 1);
-		*last_error = column_strdup(st, 2);
-	}
+	if ((r = step_row(s, st, "count pending items")) <= 0)
+		return r < 0 ? -1 : db_error(s, "count pending items");
+	*count = (long)sqlite3_column_int64(st, 0);
+	*oldest = column_time(st, 1);
+	*last_error = column_strdup(st, 2);
 	sqlite3_reset(st);
-	return rc;
+	return 0;
 }

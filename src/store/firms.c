@@ -153,61 +153,42 @@ static const char *const stmt_sql[NSTMT] = {
 
 static const struct stmt_table stmts = { STMT_FIRMS, stmt_sql, NSTMT };
 
+/*
+ * Inserts or updates a firm, by one of the statements whose ?1 to ?14
+ * are its fields, the time (?9) and where it came from (?13).
+ */
 static int
-bind_firm(struct store *s, sqlite3_stmt *st, const struct firm *f, time_t now)
+put_firm_row(struct store *s, enum stmt_id id, const struct firm *f,
+	     const char *source, time_t now)
 {
-	struct buf cpv, regions;
-	int rc = -1;
-
-	buf_init(&cpv, 0);
-	buf_init(&regions, 0);
-	if (join_words(f->cpv, f->ncpv, &cpv) < 0 ||
-	    join_words(f->regions, f->nregions, &regions) < 0) {
-		error("out of memory");
-		goto out;
-	}
-	bind_text(st, 1, f->orgnr);
-	bind_text(st, 2, f->name);
-	bind_text(st, 3, f->email);
-	bind_text(st, 4, buf_str(&cpv));
-	bind_text(st, 5, buf_str(&regions));
-	bind_text(st, 6, f->language);
-	if (f->employees >= 0)
-		sqlite3_bind_int64(st, 7, f->employees);
-	if (f->turnover >= 0)
-		sqlite3_bind_int64(st, 8, f->turnover);
-	sqlite3_bind_int64(st, 9, (sqlite3_int64)now);
-	if (bind_words(st, 10, f->categories, f->ncategories, &cpv) < 0) {
-		error("out of memory");
-		goto out;
-	}
-	sqlite3_bind_int(st, 11, (int)f->kinds);
-	bind_text(st, 12, firm_frequency_name(f->frequency));
-	sqlite3_bind_int(st, 14, f->abroad);
-	rc = step_done(s, st, "store firm");
-out:
-	buf_release(&cpv);
-	buf_release(&regions);
-	return rc;
+	return step_done(s, query(s, &stmts, id,
+				  ARGS(ARG_TEXT(f->orgnr), ARG_TEXT(f->name),
+				       ARG_TEXT(f->email),
+				       ARG_WORDS(f->cpv, f->ncpv),
+				       ARG_WORDS(f->regions, f->nregions),
+				       ARG_TEXT(f->language),
+				       ARG_INT_IF(f->employees >= 0,
+						  f->employees),
+				       ARG_INT_IF(f->turnover >= 0, f->turnover),
+				       ARG_INT(now),
+				       ARG_WORDS(f->categories, f->ncategories),
+				       ARG_INT(f->kinds),
+				       ARG_TEXT(firm_frequency_name(f->frequency)),
+				       ARG_TEXT(source), ARG_INT(f->abroad))),
+			 "store firm");
 }
 
 int
 store_put_firm(struct store *s, const struct firm *f, const char *source,
 	       time_t now, int *created)
 {
-	sqlite3_stmt *st;
-	int known;
+	int known = step_exists(s, query(s, &stmts, ST_FIRM_FIND,
+					 ARGS(ARG_TEXT(f->orgnr))),
+				"look up firm");
 
-	if (!(st = stmt(s, &stmts, ST_FIRM_FIND)))
-		return -1;
-	bind_text(st, 1, f->orgnr);
-	if ((known = step_exists(s, st, "look up firm")) < 0)
-		return -1;
-	if (!(st = stmt(s, &stmts, known ? ST_FIRM_UPDATE : ST_FIRM_INSERT)))
-		return -1;
-	if (!known)
-		bind_text(st, 13, source);
-	if (bind_firm(s, st, f, now) < 0)
+	if (known < 0 ||
+	    put_firm_row(s, known ? ST_FIRM_UPDATE : ST_FIRM_INSERT, f, source,
+			 now) < 0)
 		return -1;
 	*created = !known;
 	return 0;
@@ -216,12 +197,9 @@ store_put_firm(struct store *s, const struct firm *f, const char *source,
 int
 store_remove_firm(struct store *s, const char *orgnr, int *found)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_FIRM_DELETE)))
-		return -1;
-	bind_text(st, 1, orgnr);
-	return step_changed(s, st, "remove firm", found);
+	return step_changed(s, query(s, &stmts, ST_FIRM_DELETE,
+				     ARGS(ARG_TEXT(orgnr))),
+			    "remove firm", found);
 }
 
 /* The firm of the current row of a FIRM_COLUMNS statement. */
@@ -256,7 +234,7 @@ read_firm_row(sqlite3_stmt *st)
 				 &f->frequency) < 0)
 		f->frequency = FREQ_IMMEDIATELY;
 	f->abroad = sqlite3_column_int(st, 12);
-	f->bounced_at = (time_t)sqlite3_column_int64(st, 13);
+	f->bounced_at = column_time(st, 13);
 	if (f->bounced_at && sqlite3_column_type(st, 14) != SQLITE_NULL &&
 	    !(f->bounce_reason = column_strdup(st, 14))) {
 		firm_free(f);
@@ -272,6 +250,8 @@ load_firm_list(struct store *s, sqlite3_stmt *st, struct firm_list *out)
 	struct firm *f;
 	int rc = -1, r;
 
+	if (!st)
+		return -1;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
 		if (!(f = read_firm_row(st)) || firm_list_push(&list, f) < 0) {
 			firm_free(f);
@@ -296,34 +276,23 @@ out:
 int
 store_load_firms(struct store *s, struct firm_list *out)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_FIRM_ALL)))
-		return -1;
-	return load_firm_list(s, st, out);
+	return load_firm_list(s, query(s, &stmts, ST_FIRM_ALL, NO_ARGS), out);
 }
 
 int
 store_load_firms_changed(struct store *s, time_t since, struct firm_list *out)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_FIRM_CHANGED)))
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)since);
-	return load_firm_list(s, st, out);
+	return load_firm_list(s, query(s, &stmts, ST_FIRM_CHANGED,
+				       ARGS(ARG_INT(since))), out);
 }
 
 int
 store_get_firm(struct store *s, int64_t id, struct firm **out)
 {
-	sqlite3_stmt *st;
+	sqlite3_stmt *st = query(s, &stmts, ST_FIRM_BY_ID, ARGS(ARG_INT(id)));
 	int r, rc = 0;
 
 	*out = NULL;
-	if (!(st = stmt(s, &stmts, ST_FIRM_BY_ID)))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
 	if ((r = step_row(s, st, "read firm")) <= 0)
 		return r;
 	if (!(*out = read_firm_row(st)))
@@ -332,20 +301,45 @@ store_get_firm(struct store *s, int64_t id, struct firm **out)
 	return rc;
 }
 
+/*
+ * The id of the firm with an org.nr and a number about it (its state),
+ * each 0 when there is no such firm.
+ */
+static int
+firm_lookup(struct store *s, enum stmt_id id, const char *orgnr,
+	    int64_t *firm_id, int *number)
+{
+	sqlite3_stmt *st = query(s, &stmts, id, ARGS(ARG_TEXT(orgnr)));
+	int r;
+
+	*firm_id = 0;
+	*number = 0;
+	if ((r = step_row(s, st, "look up firm")) <= 0)
+		return r;
+	*firm_id = sqlite3_column_int64(st, 0);
+	if (sqlite3_column_count(st) > 1)
+		*number = sqlite3_column_int(st, 1);
+	sqlite3_reset(st);
+	return 0;
+}
+
 int
 store_firm_id(struct store *s, const char *orgnr, int64_t *id)
 {
-	sqlite3_stmt *st;
-	int r;
+	int none;
 
-	if (!(st = stmt(s, &stmts, ST_FIRM_FIND)))
+	return firm_lookup(s, ST_FIRM_FIND, orgnr, id, &none);
+}
+
+int
+store_firm_state(struct store *s, const char *orgnr, int64_t *id,
+		 enum firm_state *state)
+{
+	int number;
+
+	if (firm_lookup(s, ST_FIRM_STATE, orgnr, id, &number) < 0)
 		return -1;
-	bind_text(st, 1, orgnr);
-	*id = 0;
-	if ((r = step_row(s, st, "look up firm")) <= 0)
-		return r;
-	*id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	*state = *id ? (enum firm_state)number : FIRM_NEW;
 	return 0;
 }
 
@@ -353,26 +347,19 @@ int
 store_subscribe_firm(struct store *s, const struct firm *f, time_t now,
 		     time_t lapse, int64_t *id, enum firm_state *state)
 {
-	sqlite3_stmt *st;
 	int lapsed = 0;
 
 	if (store_begin(s) < 0)
 		return -1;
 	if (store_firm_state(s, f->orgnr, id, state) < 0)
 		goto fail;
-	if (*id && *state == FIRM_PENDING) {
-		if (!(st = stmt(s, &stmts, ST_FIRM_LAPSED_DELETE)))
-			goto fail;
-		sqlite3_bind_int64(st, 1, *id);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)(now - lapse));
-		if (step_changed(s, st, "drop a lapsed subscription", &lapsed) < 0)
-			goto fail;
-	}
+	if (*id && *state == FIRM_PENDING &&
+	    step_changed(s, query(s, &stmts, ST_FIRM_LAPSED_DELETE,
+				  ARGS(ARG_INT(*id), ARG_INT(now - lapse))),
+			 "drop a lapsed subscription", &lapsed) < 0)
+		goto fail;
 	if (!*id || lapsed) {
-		if (!(st = stmt(s, &stmts, ST_FIRM_PENDING_INSERT)))
-			goto fail;
-		bind_text(st, 13, "web");
-		if (bind_firm(s, st, f, now) < 0)
+		if (put_firm_row(s, ST_FIRM_PENDING_INSERT, f, "web", now) < 0)
 			goto fail;
 		*id = sqlite3_last_insert_rowid(s->db);
 		*state = FIRM_NEW;
@@ -385,46 +372,29 @@ fail:
 	return -1;
 }
 
-/* Runs a statement whose parameters are a row id, a text and a time. */
-static int
-run_id_text_time(struct store *s, enum stmt_id id, int64_t row,
-		 const char *text, time_t t, const char *what)
-{
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, id)))
-		return -1;
-	sqlite3_bind_int64(st, 1, row);
-	bind_text(st, 2, text);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)t);
-	return step_done(s, st, what);
-}
-
 int
 store_request_email(struct store *s, int64_t id, const char *email,
 		    time_t now)
 {
-	return run_id_text_time(s, ST_FIRM_NEW_EMAIL, id, email, now,
-				"record the new address");
+	return step_done(s, query(s, &stmts, ST_FIRM_NEW_EMAIL,
+				  ARGS(ARG_INT(id), ARG_TEXT(email),
+				       ARG_INT(now))),
+			 "record the new address");
 }
 
 int
 store_confirm_email(struct store *s, int64_t id, time_t requested_at,
 		    time_t now, int *found)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_FIRM_NEW_EMAIL_CONFIRM)))
+	if (step_changed(s, query(s, &stmts, ST_FIRM_NEW_EMAIL_CONFIRM,
+				  ARGS(ARG_INT(id), ARG_INT(requested_at),
+				       ARG_INT(now))),
+			 "change the address", found) < 0)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)requested_at);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	if (step_changed(s, st, "change the address", found) < 0)
-		return -1;
-	if (!*found || !(st = stmt(s, &stmts, ST_BOUNCE_CLEAR)))
-		return *found ? -1 : 0;
-	sqlite3_bind_int64(st, 1, id);
-	return step_done(s, st, "clear the address's bounces");
+	if (!*found)
+		return 0;
+	return step_done(s, query(s, &stmts, ST_BOUNCE_CLEAR, ARGS(ARG_INT(id))),
+			 "clear the address's bounces");
 }
 
 /* Attempts are kept as long as the longest window asks: a day. */
@@ -434,28 +404,22 @@ int
 store_take_attempt(struct store *s, const char *key, time_t now, long window,
 		   long limit, int *allowed)
 {
-	sqlite3_stmt *st;
 	long long n = 0;
 
 	*allowed = 0;
 	if (store_begin(s) < 0)
 		return -1;
-	if (!(st = stmt(s, &stmts, ST_ATTEMPT_PURGE)))
-		goto fail;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)(now - ATTEMPTS_KEPT));
-	if (step_done(s, st, "forget old attempts") < 0 ||
-	    !(st = stmt(s, &stmts, ST_ATTEMPT_COUNT)))
-		goto fail;
-	bind_text(st, 1, key);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)(now - window));
-	if (step_number(s, st, "count attempts", &n) < 0)
+	if (step_done(s, query(s, &stmts, ST_ATTEMPT_PURGE,
+			       ARGS(ARG_INT(now - ATTEMPTS_KEPT))),
+		      "forget old attempts") < 0 ||
+	    step_number(s, query(s, &stmts, ST_ATTEMPT_COUNT,
+				 ARGS(ARG_TEXT(key), ARG_INT(now - window))),
+			"count attempts", &n) < 0)
 		goto fail;
 	if (n < limit) {
-		if (!(st = stmt(s, &stmts, ST_ATTEMPT_ADD)))
-			goto fail;
-		bind_text(st, 1, key);
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-		if (step_done(s, st, "record an attempt") < 0)
+		if (step_done(s, query(s, &stmts, ST_ATTEMPT_ADD,
+				       ARGS(ARG_TEXT(key), ARG_INT(now))),
+			      "record an attempt") < 0)
 			goto fail;
 		*allowed = 1;
 	}
@@ -467,39 +431,14 @@ fail:
 	return -1;
 }
 
-int
-store_firm_state(struct store *s, const char *orgnr, int64_t *id,
-		 enum firm_state *state)
-{
-	sqlite3_stmt *st;
-	int r;
-
-	if (!(st = stmt(s, &stmts, ST_FIRM_STATE)))
-		return -1;
-	bind_text(st, 1, orgnr);
-	*id = 0;
-	*state = FIRM_NEW;
-	if ((r = step_row(s, st, "look up firm")) <= 0)
-		return r;
-	*id = sqlite3_column_int64(st, 0);
-	*state = (enum firm_state)sqlite3_column_int(st, 1);
-	sqlite3_reset(st);
-	return 0;
-}
-
 /* One of the statements that move a firm, by id, to another state. */
 static int
 firm_transition(struct store *s, enum stmt_id id, int64_t firm_id, time_t now,
 		int *found)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, id)))
-		return -1;
-	sqlite3_bind_int64(st, 1, firm_id);
-	if (sqlite3_bind_parameter_count(st) > 1)
-		sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	return step_changed(s, st, "change subscription", found);
+	return step_changed(s, query(s, &stmts, id,
+				     ARGS(ARG_INT(firm_id), ARG_INT(now))),
+			    "change subscription", found);
 }
 
 int
@@ -527,51 +466,28 @@ store_resubscribe_firm(struct store *s, int64_t id, time_t now, int *found)
 int
 store_delete_firm(struct store *s, int64_t id, time_t now, int *found)
 {
-	sqlite3_stmt *st;
-
 	if (store_begin(s) < 0)
 		return -1;
-	if (!(st = stmt(s, &stmts, ST_FIRM_ANONYMISE)))
-		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	if (step_done(s, st, "keep anonymous counts") < 0 ||
-	    firm_transition(s, ST_FIRM_DELETE_ID, id, now, found) < 0 ||
-	    store_commit(s) < 0)
-		goto fail;
+	if (step_done(s, query(s, &stmts, ST_FIRM_ANONYMISE,
+			       ARGS(ARG_INT(id), ARG_INT(now))),
+		      "keep anonymous counts") < 0 ||
+	    step_changed(s, query(s, &stmts, ST_FIRM_DELETE_ID,
+				  ARGS(ARG_INT(id))),
+			 "delete firm", found) < 0 ||
+	    store_commit(s) < 0) {
+		store_rollback(s);
+		return -1;
+	}
 	return 0;
-fail:
-	store_rollback(s);
-	return -1;
 }
 
-static int
-read_firm_record(sqlite3_stmt *st, void *elem)
-{
-	struct firm_record *r = elem;
-
-	r->what = column_strdup(st, 0);
-	r->a = column_strdup(st, 1);
-	r->b = column_strdup(st, 2);
-	r->t1 = sqlite3_column_int64(st, 3);
-	if ((r->has_t2 = sqlite3_column_type(st, 4) != SQLITE_NULL))
-		r->t2 = sqlite3_column_int64(st, 4);
-	return r->what ? 0 : -1;
-}
-
-static void
-clear_firm_record(void *elem)
-{
-	struct firm_record *r = elem;
-
-	free(r->what);
-	free(r->a);
-	free(r->b);
-}
-
-static const struct row_type firm_record_rows = {
-	sizeof (struct firm_record), read_firm_record, clear_firm_record
+#define ROW struct firm_record
+static const struct column firm_record_columns[] = {
+	C_NEEDED(what), C_TEXT(a), C_TEXT(b), C_LLONG(t1), C_LLONG_IF(t2, has_t2),
 };
+static const struct row_type firm_record_rows =
+	ROW_TYPE(firm_record_columns, NULL);
+#undef ROW
 
 void
 firm_records_free(struct firm_record *r, size_t n)
@@ -583,12 +499,9 @@ int
 store_firm_records(struct store *s, int64_t firm_id, struct firm_record **out,
 		   size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_FIRM_RECORDS)))
-		return -1;
-	sqlite3_bind_int64(st, 1, firm_id);
-	return read_rows(s, st, &firm_record_rows, (void **)out, n,
+	return read_rows(s, query(s, &stmts, ST_FIRM_RECORDS,
+				  ARGS(ARG_INT(firm_id))),
+			 &firm_record_rows, (void **)out, n,
 			 "read a firm's records");
 }
 
@@ -596,63 +509,54 @@ int
 store_stop_notice(struct store *s, int64_t firm_id, const char *notice_id,
 		  time_t now)
 {
-	return run_id_text_time(s, ST_NOTICE_STOP, firm_id, notice_id, now,
-				"stop mails about a notice");
+	return step_done(s, query(s, &stmts, ST_NOTICE_STOP,
+				  ARGS(ARG_INT(firm_id), ARG_TEXT(notice_id),
+				       ARG_INT(now))),
+			 "stop mails about a notice");
 }
+
+#define ROW struct bounce_state
+static const struct column bounce_columns[] = {
+	C_TIME(hard_at), C_TEXT(reason), C_INT(soft), C_TIME(soft_first_at),
+	C_TIME(soft_last_at),
+};
+static const struct row_type bounce_rows = ROW_TYPE(bounce_columns, NULL);
+#undef ROW
 
 int
 store_bounce_get(struct store *s, const char *address, struct bounce_state *b)
 {
-	sqlite3_stmt *st;
-	int r, rc = 0;
-
 	memset(b, 0, sizeof *b);
-	if (!(st = stmt(s, &stmts, ST_BOUNCE_GET)))
-		return -1;
-	bind_text(st, 1, address);
-	if ((r = step_row(s, st, "read the address's bounces")) <= 0)
-		return r;
-	b->hard_at = (time_t)sqlite3_column_int64(st, 0);
-	b->soft = sqlite3_column_int(st, 2);
-	b->soft_first_at = (time_t)sqlite3_column_int64(st, 3);
-	b->soft_last_at = (time_t)sqlite3_column_int64(st, 4);
-	if (sqlite3_column_type(st, 1) != SQLITE_NULL &&
-	    !(b->reason = column_strdup(st, 1)))
-		rc = error("out of memory");
-	sqlite3_reset(st);
-	return rc;
+	return read_row(s, query(s, &stmts, ST_BOUNCE_GET,
+				 ARGS(ARG_TEXT(address))),
+			&bounce_rows, b, "read the address's bounces") < 0 ?
+	       -1 : 0;
 }
 
 int
 store_bounce_put(struct store *s, const char *address,
 		 const struct bounce_state *b)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_BOUNCE_PUT)))
-		return -1;
-	bind_text(st, 1, address);
-	bind_time(st, 2, b->hard_at != 0, b->hard_at);
-	bind_text(st, 3, b->reason);
-	sqlite3_bind_int(st, 4, b->soft);
-	bind_time(st, 5, b->soft_first_at != 0, b->soft_first_at);
-	bind_time(st, 6, b->soft_last_at != 0, b->soft_last_at);
-	return step_done(s, st, "record the bounce");
+	return step_done(s, query(s, &stmts, ST_BOUNCE_PUT,
+				  ARGS(ARG_TEXT(address),
+				       ARG_INT_IF(b->hard_at, b->hard_at),
+				       ARG_TEXT(b->reason), ARG_INT(b->soft),
+				       ARG_INT_IF(b->soft_first_at,
+						  b->soft_first_at),
+				       ARG_INT_IF(b->soft_last_at,
+						  b->soft_last_at))),
+			 "record the bounce");
 }
 
 void
 bounce_state_release(struct bounce_state *b)
 {
-	free(b->reason);
-	b->reason = NULL;
+	clear_columns(&bounce_rows, b);
 }
 
 int
 store_bounced_count(struct store *s, long long *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_BOUNCED_COUNT)))
-		return -1;
-	return step_number(s, st, "count bounced addresses", n);
+	return step_number(s, query(s, &stmts, ST_BOUNCED_COUNT, NO_ARGS),
+			   "count bounced addresses", n);
 }

@@ -252,47 +252,34 @@ static const char *const stmt_sql[NSTMT] = {
 
 static const struct stmt_table stmts = { STMT_OUTBOX, stmt_sql, NSTMT };
 
+#define ROW struct backfill_round
+static const struct column backfill_columns[] = {
+	C_TIME(since), C_TIME(started_at), C_TEXT(cursor),
+};
+static const struct row_type backfill_rows = ROW_TYPE(backfill_columns, NULL);
+#undef ROW
+
 int
 store_backfill_get(struct store *s, struct backfill_round *r)
 {
-	sqlite3_stmt *st;
-	int row, rc = 0;
-
 	memset(r, 0, sizeof *r);
-	if (!(st = stmt(s, &stmts, ST_BACKFILL_GET)))
-		return -1;
-	if ((row = step_row(s, st, "read the backfill")) <= 0)
-		return row;
-	r->since = (time_t)sqlite3_column_int64(st, 0);
-	r->started_at = (time_t)sqlite3_column_int64(st, 1);
-	if (sqlite3_column_type(st, 2) != SQLITE_NULL &&
-	    !(r->cursor = column_strdup(st, 2)))
-		rc = error("out of memory");
-	sqlite3_reset(st);
-	return rc;
+	return read_row(s, query(s, &stmts, ST_BACKFILL_GET, NO_ARGS),
+			&backfill_rows, r, "read the backfill") < 0 ? -1 : 0;
 }
 
 int
 store_backfill_progress(struct store *s, time_t started_at, const char *cursor)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_BACKFILL_PROGRESS)))
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)started_at);
-	bind_text(st, 2, cursor);
-	return step_done(s, st, "record the backfill's progress");
+	return step_done(s, query(s, &stmts, ST_BACKFILL_PROGRESS,
+				  ARGS(ARG_INT(started_at), ARG_TEXT(cursor))),
+			 "record the backfill's progress");
 }
 
 int
 store_backfill_done(struct store *s, time_t at)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_BACKFILL_DONE)))
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)at);
-	return step_done(s, st, "record the backfill");
+	return step_done(s, query(s, &stmts, ST_BACKFILL_DONE, ARGS(ARG_INT(at))),
+			 "record the backfill");
 }
 
 int
@@ -301,100 +288,31 @@ store_put_match(struct store *s, int64_t firm_id, int64_t lot_rowid,
 		const char *reason, int score, const char *category, time_t now,
 		int *created)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_MATCH_INSERT)))
-		return -1;
-	sqlite3_bind_int64(st, 1, firm_id);
-	sqlite3_bind_int64(st, 2, lot_rowid);
-	bind_text(st, 3, notice_id);
-	bind_text(st, 4, lot_id);
-	bind_text(st, 5, kind);
-	bind_text(st, 6, reason);
-	sqlite3_bind_int64(st, 7, (sqlite3_int64)now);
-	sqlite3_bind_int(st, 8, score);
-	bind_text(st, 9, category);
-	return step_changed(s, st, "store match", created);
+	return step_changed(s, query(s, &stmts, ST_MATCH_INSERT,
+				     ARGS(ARG_INT(firm_id), ARG_INT(lot_rowid),
+					  ARG_TEXT(notice_id), ARG_TEXT(lot_id),
+					  ARG_TEXT(kind), ARG_TEXT(reason),
+					  ARG_INT(now), ARG_INT(score),
+					  ARG_TEXT(category))),
+			    "store match", created);
 }
 
-static void
-clear_match_item(void *elem)
-{
-	struct match_item *it = elem;
-
-	free(it->kind);
-	free(it->notice_title);
-	free(it->buyer);
-	free(it->url);
-	free(it->lot_id);
-	free(it->lot_title);
-	free(it->notice_id);
-	free(it->category);
-	free(it->reason);
-	free(it->currency);
-	free(it->description);
-	free(it->duration);
-	free(it->documents_url);
-	free(it->buyer_email);
-	free(it->buyer_phone);
-	free(it->buyer_id);
-	free(it->winners);
-	free(it->award_currency);
-}
-
-/* A yes/no column that may be NULL: 1, 0 or LOT_SME_UNKNOWN. */
-static int
-column_flag(sqlite3_stmt *st, int col)
-{
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
-		return LOT_SME_UNKNOWN;
-	return sqlite3_column_int(st, col) != 0;
-}
-
-static int
-read_match_item(sqlite3_stmt *st, void *elem)
-{
-	struct match_item *it = elem;
-
-	it->match_id = sqlite3_column_int64(st, 0);
-	it->kind = column_strdup(st, 1);
-	it->notice_title = column_strdup(st, 2);
-	it->buyer = column_strdup(st, 3);
-	it->url = column_strdup(st, 4);
-	it->lot_id = column_strdup(st, 5);
-	it->lot_title = column_strdup(st, 6);
-	it->reason = column_strdup(st, 7);
-	it->currency = column_strdup(st, 10);
-	it->notice_id = column_strdup(st, 11);
-	it->category = column_strdup(st, 12);
-	if ((it->has_deadline = sqlite3_column_type(st, 8) != SQLITE_NULL))
-		it->deadline = (time_t)sqlite3_column_int64(st, 8);
-	if ((it->has_value = sqlite3_column_type(st, 9) != SQLITE_NULL))
-		it->value = sqlite3_column_double(st, 9);
-	it->description = column_strdup(st, 13);
-	it->duration = column_strdup(st, 14);
-	it->framework = column_flag(st, 15);
-	it->sme_suitable = column_flag(st, 16);
-	if ((it->has_questions_deadline =
-	     sqlite3_column_type(st, 17) != SQLITE_NULL))
-		it->questions_deadline = (time_t)sqlite3_column_int64(st, 17);
-	it->documents_url = column_strdup(st, 18);
-	it->buyer_email = column_strdup(st, 19);
-	it->buyer_phone = column_strdup(st, 20);
-	it->buyer_id = column_strdup(st, 21);
-	it->lot_number = (size_t)sqlite3_column_int64(st, 22);
-	it->nlots = (size_t)sqlite3_column_int64(st, 23);
-	it->winners = column_strdup(st, 24);
-	if ((it->has_award_value = sqlite3_column_type(st, 25) != SQLITE_NULL))
-		it->award_value = sqlite3_column_double(st, 25);
-	it->award_currency = column_strdup(st, 26);
-	return it->kind && it->notice_title && it->lot_id && it->reason &&
-	       it->notice_id ? 0 : -1;
-}
-
-static const struct row_type match_item_rows = {
-	sizeof (struct match_item), read_match_item, clear_match_item
+#define ROW struct match_item
+static const struct column match_item_columns[] = {
+	C_INT64(match_id), C_NEEDED(kind), C_NEEDED(notice_title),
+	C_TEXT(buyer), C_TEXT(url), C_NEEDED(lot_id), C_TEXT(lot_title),
+	C_NEEDED(reason), C_TIME_IF(deadline, has_deadline),
+	C_DOUBLE_IF(value, has_value), C_TEXT(currency), C_NEEDED(notice_id),
+	C_TEXT(category), C_TEXT(description), C_TEXT(duration),
+	C_FLAG(framework), C_FLAG(sme_suitable),
+	C_TIME_IF(questions_deadline, has_questions_deadline),
+	C_TEXT(documents_url), C_TEXT(buyer_email), C_TEXT(buyer_phone),
+	C_TEXT(buyer_id), C_SIZE(lot_number), C_SIZE(nlots), C_TEXT(winners),
+	C_DOUBLE_IF(award_value, has_award_value), C_TEXT(award_currency),
 };
+static const struct row_type match_item_rows =
+	ROW_TYPE(match_item_columns, NULL);
+#undef ROW
 
 void
 match_items_free(struct match_item *items, size_t n)
@@ -407,14 +325,10 @@ store_unqueued_matches(struct store *s, int64_t firm_id,
 		       const char *notice_id, size_t limit,
 		       struct match_item **items, size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_MATCHES_UNQUEUED)))
-		return -1;
-	sqlite3_bind_int64(st, 1, firm_id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	bind_text(st, 3, notice_id);
-	return read_rows(s, st, &match_item_rows, (void **)items, n,
+	return read_rows(s, query(s, &stmts, ST_MATCHES_UNQUEUED,
+				  ARGS(ARG_INT(firm_id), ARG_INT(limit),
+				       ARG_TEXT(notice_id))),
+			 &match_item_rows, (void **)items, n,
 			 "list unqueued matches");
 }
 
@@ -422,13 +336,9 @@ int
 store_notice_matches(struct store *s, int64_t firm_id, const char *notice_id,
 		     struct match_item **items, size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_MATCHES_OF_NOTICE)))
-		return -1;
-	sqlite3_bind_int64(st, 1, firm_id);
-	bind_text(st, 2, notice_id);
-	return read_rows(s, st, &match_item_rows, (void **)items, n,
+	return read_rows(s, query(s, &stmts, ST_MATCHES_OF_NOTICE,
+				  ARGS(ARG_INT(firm_id), ARG_TEXT(notice_id))),
+			 &match_item_rows, (void **)items, n,
 			 "list a firm's matches in a notice");
 }
 
@@ -436,36 +346,18 @@ int
 store_matched_lots(struct store *s, int64_t firm_id, const char *notice_id,
 		   char ***lot_ids, size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_MATCHED_LOTS)))
-		return -1;
-	sqlite3_bind_int64(st, 1, firm_id);
-	bind_text(st, 2, notice_id);
-	return read_ids(s, st, lot_ids, n, "list a firm's lots in a notice");
+	return read_ids(s, query(s, &stmts, ST_MATCHED_LOTS,
+				 ARGS(ARG_INT(firm_id), ARG_TEXT(notice_id))),
+			lot_ids, n, "list a firm's lots in a notice");
 }
 
-static int
-read_pending_change(sqlite3_stmt *st, void *elem)
-{
-	struct pending_change *c = elem;
-
-	c->rowid = sqlite3_column_int64(st, 0);
-	c->notice_id = column_strdup(st, 1);
-	return c->notice_id ? 0 : -1;
-}
-
-static void
-clear_pending_change(void *elem)
-{
-	struct pending_change *c = elem;
-
-	free(c->notice_id);
-}
-
-static const struct row_type pending_change_rows = {
-	sizeof (struct pending_change), read_pending_change, clear_pending_change
+#define ROW struct pending_change
+static const struct column pending_change_columns[] = {
+	C_INT64(rowid), C_NEEDED(notice_id),
 };
+static const struct row_type pending_change_rows =
+	ROW_TYPE(pending_change_columns, NULL);
+#undef ROW
 
 void
 pending_changes_free(struct pending_change *c, size_t n)
@@ -477,86 +369,55 @@ int
 store_pending_changes(struct store *s, size_t limit,
 		      struct pending_change **out, size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_CHANGES_PENDING)))
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)limit);
-	return read_rows(s, st, &pending_change_rows, (void **)out, n,
+	return read_rows(s, query(s, &stmts, ST_CHANGES_PENDING,
+				  ARGS(ARG_INT(limit))),
+			 &pending_change_rows, (void **)out, n,
 			 "list changes to mail");
 }
 
 int
 store_changes_done(struct store *s, int64_t rowid)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_CHANGES_DONE)))
-		return -1;
-	sqlite3_bind_int64(st, 1, rowid);
-	return step_done(s, st, "mark changes mailed");
+	return step_done(s, query(s, &stmts, ST_CHANGES_DONE,
+				  ARGS(ARG_INT(rowid))),
+			 "mark changes mailed");
 }
 
-static int
-read_id(sqlite3_stmt *st, void *elem)
-{
-	*(int64_t *)elem = sqlite3_column_int64(st, 0);
-	return 0;
-}
-
-static const struct row_type id_rows = { sizeof (int64_t), read_id, NULL };
+/* Rows of one id each, read into an array of ids. */
+#define ROW int64_t
+static const struct column id_columns[] = { { COL_INT64, 0, 0, 0 } };
+static const struct row_type id_rows = ROW_TYPE(id_columns, NULL);
+#undef ROW
 
 int
 store_change_recipients(struct store *s, int64_t rowid, int64_t **firm_ids,
 			size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_CHANGE_RECIPIENTS)))
-		return -1;
-	sqlite3_bind_int64(st, 1, rowid);
-	return read_rows(s, st, &id_rows, (void **)firm_ids, n,
+	return read_rows(s, query(s, &stmts, ST_CHANGE_RECIPIENTS,
+				  ARGS(ARG_INT(rowid))),
+			 &id_rows, (void **)firm_ids, n,
 			 "list firms told of a notice");
 }
 
 int
 store_message_exists(struct store *s, const char *key, int *exists)
 {
-	sqlite3_stmt *st;
-	int r;
+	int r = step_exists(s, query(s, &stmts, ST_MESSAGE_EXISTS,
+				     ARGS(ARG_TEXT(key))),
+			    "look up message");
 
-	if (!(st = stmt(s, &stmts, ST_MESSAGE_EXISTS)))
-		return -1;
-	bind_text(st, 1, key);
-	if ((r = step_exists(s, st, "look up message")) < 0)
-		return -1;
-	*exists = r;
-	return 0;
+	*exists = r > 0;
+	return r < 0 ? -1 : 0;
 }
 
-static int
-read_reminder(sqlite3_stmt *st, void *elem)
-{
-	struct reminder_candidate *r = elem;
-
-	r->firm_id = sqlite3_column_int64(st, 0);
-	r->notice_id = column_strdup(st, 1);
-	r->deadline = (time_t)sqlite3_column_int64(st, 2);
-	r->first_mailed = (time_t)sqlite3_column_int64(st, 3);
-	return r->notice_id ? 0 : -1;
-}
-
-static void
-clear_reminder_candidate(void *elem)
-{
-	struct reminder_candidate *r = elem;
-
-	free(r->notice_id);
-}
-
-static const struct row_type reminder_candidate_rows = {
-	sizeof (struct reminder_candidate), read_reminder, clear_reminder_candidate
+#define ROW struct reminder_candidate
+static const struct column reminder_columns[] = {
+	C_INT64(firm_id), C_NEEDED(notice_id), C_TIME(deadline),
+	C_TIME(first_mailed),
 };
+static const struct row_type reminder_candidate_rows =
+	ROW_TYPE(reminder_columns, NULL);
+#undef ROW
 
 void
 reminder_candidates_free(struct reminder_candidate *r, size_t n)
@@ -568,13 +429,9 @@ int
 store_reminder_candidates(struct store *s, time_t from, time_t to,
 			  struct reminder_candidate **out, size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_REMINDER_CANDIDATES)))
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
-	return read_rows(s, st, &reminder_candidate_rows, (void **)out, n,
+	return read_rows(s, query(s, &stmts, ST_REMINDER_CANDIDATES,
+				  ARGS(ARG_INT(from), ARG_INT(to))),
+			 &reminder_candidate_rows, (void **)out, n,
 			 "list deadlines to remind of");
 }
 
@@ -582,34 +439,30 @@ int
 store_notice_firms(struct store *s, const char *notice_id, int64_t **firm_ids,
 		   size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_NOTICE_FIRMS)))
-		return -1;
-	bind_text(st, 1, notice_id);
-	return read_rows(s, st, &id_rows, (void **)firm_ids, n,
+	return read_rows(s, query(s, &stmts, ST_NOTICE_FIRMS,
+				  ARGS(ARG_TEXT(notice_id))),
+			 &id_rows, (void **)firm_ids, n,
 			 "list firms matched to a notice");
 }
+
+#define ROW struct outbox_counts
+static const struct column outbox_counts_columns[] = {
+	C_LLONG(pending), C_LLONG(sending), C_LLONG(sent), C_LLONG(failed),
+	C_LLONG(retrying), C_TIME(last_sent),
+};
+static const struct row_type outbox_counts_rows =
+	ROW_TYPE(outbox_counts_columns, NULL);
+#undef ROW
 
 int
 store_outbox_counts(struct store *s, struct outbox_counts *c)
 {
-	sqlite3_stmt *st;
-	int r;
+	int r = read_row(s, query(s, &stmts, ST_OUTBOX_COUNTS, NO_ARGS),
+			 &outbox_counts_rows, c, "count messages");
 
-	if (!(st = stmt(s, &stmts, ST_OUTBOX_COUNTS)))
-		return -1;
-	r = sqlite3_step(st);
-	if (r == SQLITE_ROW) {
-		c->pending = sqlite3_column_int64(st, 0);
-		c->sending = sqlite3_column_int64(st, 1);
-		c->sent = sqlite3_column_int64(st, 2);
-		c->failed = sqlite3_column_int64(st, 3);
-		c->retrying = sqlite3_column_int64(st, 4);
-		c->last_sent = (time_t)sqlite3_column_int64(st, 5);
-	}
-	sqlite3_reset(st);
-	return r == SQLITE_ROW ? 0 : db_error(s, "count messages");
+	if (r == 0)
+		return db_error(s, "count messages");
+	return r < 0 ? -1 : 0;
 }
 
 /* Inserts m through statement id, then ties the matches it reports to it. */
@@ -618,38 +471,27 @@ insert_message(struct store *s, enum stmt_id id, const struct outbox_message *m,
 	       const char *why, const int64_t *match_ids, size_t nmatch,
 	       time_t now)
 {
-	sqlite3_stmt *st;
 	int64_t row;
 	size_t i;
 
-	if (!(st = stmt(s, &stmts, id)))
-		return -1;
-	bind_text(st, 1, m->key);
-	if (m->firm_id)
-		sqlite3_bind_int64(st, 2, m->firm_id);
-	bind_text(st, 3, m->rcpt);
-	bind_text(st, 4, m->envelope_from);
 	/* a zero-length text is a blob still, not NULL */
-	sqlite3_bind_blob(st, 5, m->body ? m->body : "", (int)m->len,
-			  SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)now);
-	if (m->stale_at)
-		sqlite3_bind_int64(st, 7, (sqlite3_int64)m->stale_at);
-	if (why)
-		bind_text(st, 8, why);
-	if (step_done(s, st, "queue message") < 0)
+	if (step_done(s, query(s, &stmts, id,
+			       ARGS(ARG_TEXT(m->key),
+				    ARG_INT_IF(m->firm_id, m->firm_id),
+				    ARG_TEXT(m->rcpt), ARG_TEXT(m->envelope_from),
+				    ARG_BLOB(m->body, m->len), ARG_INT(now),
+				    ARG_INT_IF(m->stale_at, m->stale_at),
+				    ARG_TEXT(why))),
+		      "queue message") < 0)
 		return -1;
 	if (sqlite3_changes(s->db) == 0)
 		return 1;
 	row = sqlite3_last_insert_rowid(s->db);
-	for (i = 0; i < nmatch; i++) {
-		if (!(st = stmt(s, &stmts, ST_MATCH_LINK)))
+	for (i = 0; i < nmatch; i++)
+		if (step_done(s, query(s, &stmts, ST_MATCH_LINK,
+				       ARGS(ARG_INT(row), ARG_INT(match_ids[i]))),
+			      "link match to message") < 0)
 			return -1;
-		sqlite3_bind_int64(st, 1, row);
-		sqlite3_bind_int64(st, 2, match_ids[i]);
-		if (step_done(s, st, "link match to message") < 0)
-			return -1;
-	}
 	return 0;
 }
 
@@ -670,44 +512,15 @@ store_queue_unbuilt(struct store *s, const struct outbox_message *m,
 			      nmatch, now);
 }
 
-static void
-clear_outbox_message(void *elem)
-{
-	struct outbox_message *m = elem;
-
-	free(m->key);
-	free(m->rcpt);
-	free(m->envelope_from);
-	free(m->body);
-}
-
-static int
-read_message(sqlite3_stmt *st, void *elem)
-{
-	struct outbox_message *m = elem;
-	const void *body = sqlite3_column_blob(st, 5);
-	int len = sqlite3_column_bytes(st, 5);
-
-	m->id = sqlite3_column_int64(st, 0);
-	m->key = column_strdup(st, 1);
-	m->firm_id = sqlite3_column_int64(st, 2);
-	m->rcpt = column_strdup(st, 3);
-	m->envelope_from = column_strdup(st, 4);
-	m->attempts = sqlite3_column_int(st, 6);
-	m->created_at = (time_t)sqlite3_column_int64(st, 7);
-	if (!m->key || !m->rcpt || !m->envelope_from ||
-	    !(m->body = malloc((size_t)len + 1)))
-		return -1;
-	if (len)
-		memcpy(m->body, body, (size_t)len);
-	m->body[len] = '\0';
-	m->len = (size_t)len;
-	return 0;
-}
-
-static const struct row_type outbox_message_rows = {
-	sizeof (struct outbox_message), read_message, clear_outbox_message
+#define ROW struct outbox_message
+static const struct column outbox_message_columns[] = {
+	C_INT64(id), C_NEEDED(key), C_INT64(firm_id), C_NEEDED(rcpt),
+	C_NEEDED(envelope_from), C_BLOB(body, len), C_INT(attempts),
+	C_TIME(created_at),
 };
+static const struct row_type outbox_message_rows =
+	ROW_TYPE(outbox_message_columns, NULL);
+#undef ROW
 
 void
 outbox_messages_free(struct outbox_message *m, size_t n)
@@ -719,14 +532,10 @@ int
 store_due_messages(struct store *s, time_t now, const char *key_prefix,
 		   size_t limit, struct outbox_message **out, size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_MESSAGES_DUE)))
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	bind_text(st, 3, key_prefix);
-	return read_rows(s, st, &outbox_message_rows, (void **)out, n,
+	return read_rows(s, query(s, &stmts, ST_MESSAGES_DUE,
+				  ARGS(ARG_INT(now), ARG_INT(limit),
+				       ARG_TEXT(key_prefix))),
+			 &outbox_message_rows, (void **)out, n,
 			 "list due messages");
 }
 
@@ -741,58 +550,27 @@ int
 store_mark_message(struct store *s, int64_t id, enum message_state state,
 		   const char *last_error, time_t next_attempt, time_t now)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_MESSAGE_MARK)))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, state_names[state]);
-	bind_text(st, 3, last_error);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)next_attempt);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)now);
-	return step_done(s, st, "update message");
+	return step_done(s, query(s, &stmts, ST_MESSAGE_MARK,
+				  ARGS(ARG_INT(id), ARG_TEXT(state_names[state]),
+				       ARG_TEXT(last_error),
+				       ARG_INT(next_attempt), ARG_INT(now))),
+			 "update message");
 }
 
 int
 store_claim_message(struct store *s, int64_t id, const struct claim *c,
 		    int *claimed)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_MESSAGE_CLAIM)))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	bind_text(st, 2, c->owner);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)c->lease_until);
-	return step_changed(s, st, "take message", claimed);
+	return step_changed(s, query(s, &stmts, ST_MESSAGE_CLAIM,
+				     ARGS(ARG_INT(id), ARG_TEXT(c->owner),
+					  ARG_INT(c->lease_until))),
+			    "take message", claimed);
 }
 
-int
-store_recover_sending(struct store *s, const char *dead_owners, time_t now,
-		      int *n)
-{
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_MESSAGES_RECOVER)))
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	bind_text(st, 2, dead_owners);
-	if (step_done(s, st, "recover messages") < 0)
-		return -1;
-	*n = sqlite3_changes(s->db);
-	return 0;
-}
-
-/* Runs an update whose one parameter is a time; *n rows it changed. */
+/* Runs an update; *n rows it changed. */
 static int
-update_at(struct store *s, enum stmt_id id, time_t t, const char *what,
-	  long long *n)
+update_rows(struct store *s, sqlite3_stmt *st, const char *what, long long *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, id)))
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)t);
 	if (step_done(s, st, what) < 0)
 		return -1;
 	*n = sqlite3_changes(s->db);
@@ -800,45 +578,42 @@ update_at(struct store *s, enum stmt_id id, time_t t, const char *what,
 }
 
 int
+store_recover_sending(struct store *s, const char *dead_owners, time_t now,
+		      int *n)
+{
+	long long changed;
+
+	if (update_rows(s, query(s, &stmts, ST_MESSAGES_RECOVER,
+				 ARGS(ARG_INT(now), ARG_TEXT(dead_owners))),
+			"recover messages", &changed) < 0)
+		return -1;
+	*n = (int)changed;
+	return 0;
+}
+
+int
 store_drop_bounced(struct store *s, const char *except, long long *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_MESSAGES_BOUNCED)))
-		return -1;
-	bind_text(st, 1, except);
-	if (step_done(s, st, "fail mails to bounced addresses") < 0)
-		return -1;
-	*n = sqlite3_changes(s->db);
-	return 0;
+	return update_rows(s, query(s, &stmts, ST_MESSAGES_BOUNCED,
+				    ARGS(ARG_TEXT(except))),
+			   "fail mails to bounced addresses", n);
 }
 
 int
 store_drop_stale(struct store *s, time_t now, long long *n)
 {
-	return update_at(s, ST_MESSAGES_STALE, now, "drop stale messages", n);
-}
-
-/* The first column of a one-row query with one integer and one time bound. */
-static int
-count_since(struct store *s, enum stmt_id id, int64_t firm_id, time_t since,
-	    long long *out, const char *what)
-{
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, id)))
-		return -1;
-	sqlite3_bind_int64(st, 1, firm_id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)since);
-	return step_number(s, st, what, out);
+	return update_rows(s, query(s, &stmts, ST_MESSAGES_STALE,
+				    ARGS(ARG_INT(now))),
+			   "drop stale messages", n);
 }
 
 int
 store_matches_mailed_since(struct store *s, int64_t firm_id, time_t since,
 			   long long *n)
 {
-	return count_since(s, ST_MATCHES_MAILED_SINCE, firm_id, since, n,
-			   "count mailed matches");
+	return step_number(s, query(s, &stmts, ST_MATCHES_MAILED_SINCE,
+				    ARGS(ARG_INT(firm_id), ARG_INT(since))),
+			   "count mailed matches", n);
 }
 
 int
@@ -846,44 +621,23 @@ store_last_alert(struct store *s, int64_t firm_id, time_t *when)
 {
 	long long t;
 
-	if (count_since(s, ST_LAST_ALERT, firm_id, 0, &t, "find last alert") < 0)
+	if (step_number(s, query(s, &stmts, ST_LAST_ALERT,
+				 ARGS(ARG_INT(firm_id))),
+			"find last alert", &t) < 0)
 		return -1;
 	*when = (time_t)t;
 	return 0;
 }
 
-static void
-clear_outbox_entry(void *elem)
-{
-	struct outbox_entry *e = elem;
-
-	free(e->key);
-	free(e->rcpt);
-	free(e->state);
-	free(e->last_error);
-}
-
-static int
-read_outbox_entry(sqlite3_stmt *st, void *elem)
-{
-	struct outbox_entry *e = elem;
-
-	e->id = sqlite3_column_int64(st, 0);
-	e->key = column_strdup(st, 1);
-	e->rcpt = column_strdup(st, 2);
-	e->state = column_strdup(st, 3);
-	e->attempts = sqlite3_column_int(st, 4);
-	e->created_at = column_time(st, 5);
-	e->next_attempt = column_time(st, 6);
-	e->sent_at = column_time(st, 7);
-	e->last_error = column_strdup(st, 8);
-	e->has_text = sqlite3_column_int(st, 9);
-	return e->key && e->rcpt && e->state ? 0 : -1;
-}
-
-static const struct row_type outbox_entry_rows = {
-	sizeof (struct outbox_entry), read_outbox_entry, clear_outbox_entry
+#define ROW struct outbox_entry
+static const struct column outbox_entry_columns[] = {
+	C_INT64(id), C_NEEDED(key), C_NEEDED(rcpt), C_NEEDED(state),
+	C_INT(attempts), C_TIME(created_at), C_TIME(next_attempt),
+	C_TIME(sent_at), C_TEXT(last_error), C_INT(has_text),
 };
+static const struct row_type outbox_entry_rows =
+	ROW_TYPE(outbox_entry_columns, NULL);
+#undef ROW
 
 void
 outbox_entries_free(struct outbox_entry *e, size_t n)
@@ -895,43 +649,32 @@ int
 store_outbox_list(struct store *s, const char *state, size_t limit,
 		  struct outbox_entry **out, size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_OUTBOX_LIST)))
-		return -1;
-	bind_text(st, 1, state);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)limit);
-	return read_rows(s, st, &outbox_entry_rows, (void **)out, n,
-			 "list outbox");
+	return read_rows(s, query(s, &stmts, ST_OUTBOX_LIST,
+				  ARGS(ARG_TEXT(state), ARG_INT(limit))),
+			 &outbox_entry_rows, (void **)out, n, "list outbox");
 }
 
 int
 store_outbox_get(struct store *s, int64_t id, struct outbox_entry **out,
 		 size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_OUTBOX_GET)))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	return read_rows(s, st, &outbox_entry_rows, (void **)out, n,
+	return read_rows(s, query(s, &stmts, ST_OUTBOX_GET, ARGS(ARG_INT(id))),
+			 &outbox_entry_rows, (void **)out, n,
 			 "look up a message");
 }
 
 int
 store_outbox_retry(struct store *s, int64_t id, time_t now, int *found)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_OUTBOX_RETRY)))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	return step_changed(s, st, "retry message", found);
+	return step_changed(s, query(s, &stmts, ST_OUTBOX_RETRY,
+				     ARGS(ARG_INT(id), ARG_INT(now))),
+			    "retry message", found);
 }
 
 int
 store_outbox_purge(struct store *s, time_t before, long long *n)
 {
-	return update_at(s, ST_OUTBOX_PURGE, before, "purge sent messages", n);
+	return update_rows(s, query(s, &stmts, ST_OUTBOX_PURGE,
+				    ARGS(ARG_INT(before))),
+			   "purge sent messages", n);
 }

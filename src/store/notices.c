@@ -209,62 +209,51 @@ static int
 put_texts(struct store *s, enum stmt_id id, int64_t rowid, const char *field,
 	  const struct text *t, size_t n)
 {
-	sqlite3_stmt *st;
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		if (!(st = stmt(s, &stmts, id)))
+	for (i = 0; i < n; i++)
+		if (step_done(s, query(s, &stmts, id,
+				       ARGS(ARG_INT(rowid), ARG_TEXT(field),
+					    ARG_TEXT(t[i].lang),
+					    ARG_TEXT(t[i].value))),
+			      "store a text") < 0)
 			return -1;
-		sqlite3_bind_int64(st, 1, rowid);
-		bind_text(st, 2, field);
-		bind_text(st, 3, t[i].lang);
-		bind_text(st, 4, t[i].value);
-		if (step_done(s, st, "store a text") < 0)
-			return -1;
-	}
 	return 0;
 }
 
-static void
-bind_value(sqlite3_stmt *st, int i, int has, double v)
-{
-	if (has)
-		sqlite3_bind_double(st, i, v);
-}
+/* A flag that may be unknown, bound as NULL then. */
+#define ARG_FLAG(v) ARG_INT_IF((v) != LOT_SME_UNKNOWN, (v))
+/* A count that may be unknown, bound as NULL then. */
+#define ARG_COUNT(v) ARG_INT_IF((v) != COUNT_UNKNOWN, (v))
 
 static int
 put_lots(struct store *s, const struct notice *n, int64_t notice_rowid,
-	 int64_t *lot_rowids, struct buf *scratch)
+	 int64_t *lot_rowids)
 {
-	sqlite3_stmt *st;
 	size_t i;
 
 	for (i = 0; i < n->nlots; i++) {
 		const struct lot *l = &n->lots[i];
 
-		if (!(st = stmt(s, &stmts, ST_LOT_INSERT)))
-			return -1;
-		sqlite3_bind_int64(st, 1, notice_rowid);
-		bind_text(st, 2, l->id);
-		bind_text(st, 3, l->title);
-		if (bind_words(st, 4, l->cpv, l->ncpv, scratch) < 0)
-			return error("out of memory");
-		bind_value(st, 5, l->has_value, l->value);
-		bind_text(st, 6, l->currency);
-		if (bind_words(st, 7, l->nuts, l->nnuts, scratch) < 0)
-			return error("out of memory");
-		if (l->sme_suitable != LOT_SME_UNKNOWN)
-			sqlite3_bind_int(st, 8, l->sme_suitable);
-		bind_time(st, 9, l->has_deadline, l->deadline);
-		bind_text(st, 10, l->description);
-		bind_text(st, 11, l->town);
-		bind_time(st, 12, l->has_questions_deadline, l->questions_deadline);
-		bind_text(st, 13, l->duration);
-		bind_text(st, 14, l->documents_url);
-		bind_text(st, 15, l->submission_url);
-		if (l->framework != LOT_SME_UNKNOWN)
-			sqlite3_bind_int(st, 16, l->framework);
-		if (step_done(s, st, "store lot") < 0)
+		if (step_done(s, query(s, &stmts, ST_LOT_INSERT,
+				       ARGS(ARG_INT(notice_rowid), ARG_TEXT(l->id),
+					    ARG_TEXT(l->title),
+					    ARG_WORDS(l->cpv, l->ncpv),
+					    ARG_DOUBLE_IF(l->has_value, l->value),
+					    ARG_TEXT(l->currency),
+					    ARG_WORDS(l->nuts, l->nnuts),
+					    ARG_FLAG(l->sme_suitable),
+					    ARG_INT_IF(l->has_deadline,
+						       l->deadline),
+					    ARG_TEXT(l->description),
+					    ARG_TEXT(l->town),
+					    ARG_INT_IF(l->has_questions_deadline,
+						       l->questions_deadline),
+					    ARG_TEXT(l->duration),
+					    ARG_TEXT(l->documents_url),
+					    ARG_TEXT(l->submission_url),
+					    ARG_FLAG(l->framework))),
+			      "store lot") < 0)
 			return -1;
 		lot_rowids[i] = sqlite3_last_insert_rowid(s->db);
 		if (put_texts(s, ST_LOT_TEXT_INSERT, lot_rowids[i], "title",
@@ -275,67 +264,50 @@ put_lots(struct store *s, const struct notice *n, int64_t notice_rowid,
 }
 
 static int
-put_groups(struct store *s, const struct notice *n, int64_t notice_rowid,
-	   struct buf *scratch)
+put_groups(struct store *s, const struct notice *n, int64_t notice_rowid)
 {
-	sqlite3_stmt *st;
 	size_t i;
 
 	for (i = 0; i < n->ngroups; i++) {
 		const struct lot_group *g = &n->groups[i];
 
-		if (!(st = stmt(s, &stmts, ST_GROUP_INSERT)))
-			return -1;
-		sqlite3_bind_int64(st, 1, notice_rowid);
-		bind_text(st, 2, g->id);
-		bind_text(st, 3, g->title);
-		if (bind_words(st, 4, g->lots, g->nlots, scratch) < 0)
-			return error("out of memory");
-		bind_value(st, 5, g->has_value, g->value);
-		bind_text(st, 6, g->currency);
-		if (step_done(s, st, "store lot group") < 0)
+		if (step_done(s, query(s, &stmts, ST_GROUP_INSERT,
+				       ARGS(ARG_INT(notice_rowid), ARG_TEXT(g->id),
+					    ARG_TEXT(g->title),
+					    ARG_WORDS(g->lots, g->nlots),
+					    ARG_DOUBLE_IF(g->has_value, g->value),
+					    ARG_TEXT(g->currency))),
+			      "store lot group") < 0)
 			return -1;
 	}
 	return 0;
 }
 
-static void
-bind_count(sqlite3_stmt *st, int i, long v)
-{
-	if (v != COUNT_UNKNOWN)
-		sqlite3_bind_int64(st, i, v);
-}
-
 static int
 put_awards(struct store *s, const struct notice *n, int64_t notice_rowid)
 {
-	sqlite3_stmt *st;
 	int64_t award;
 	size_t i, w;
 
 	for (i = 0; i < n->nawards; i++) {
 		const struct award *a = &n->awards[i];
 
-		if (!(st = stmt(s, &stmts, ST_AWARD_INSERT)))
-			return -1;
-		sqlite3_bind_int64(st, 1, notice_rowid);
-		bind_text(st, 2, a->lot);
-		bind_count(st, 3, a->tenders);
-		bind_count(st, 4, a->sme_tenders);
-		bind_value(st, 5, a->has_value, a->value);
-		bind_text(st, 6, a->currency);
-		if (step_done(s, st, "store award") < 0)
+		if (step_done(s, query(s, &stmts, ST_AWARD_INSERT,
+				       ARGS(ARG_INT(notice_rowid), ARG_TEXT(a->lot),
+					    ARG_COUNT(a->tenders),
+					    ARG_COUNT(a->sme_tenders),
+					    ARG_DOUBLE_IF(a->has_value, a->value),
+					    ARG_TEXT(a->currency))),
+			      "store award") < 0)
 			return -1;
 		award = sqlite3_last_insert_rowid(s->db);
-		for (w = 0; w < a->nwinners; w++) {
-			if (!(st = stmt(s, &stmts, ST_WINNER_INSERT)))
+		for (w = 0; w < a->nwinners; w++)
+			if (step_done(s, query(s, &stmts, ST_WINNER_INSERT,
+					       ARGS(ARG_INT(award),
+						    ARG_TEXT(a->winners[w].name),
+						    ARG_TEXT(a->winners[w].id))),
+				      "store award winner") < 0)
 				return -1;
-			sqlite3_bind_int64(st, 1, award);
-			bind_text(st, 2, a->winners[w].name);
-			bind_text(st, 3, a->winners[w].id);
-			if (step_done(s, st, "store award winner") < 0)
-				return -1;
-		}
 	}
 	return 0;
 }
@@ -353,16 +325,13 @@ find_replaced(struct store *s, const struct notice *n, int64_t rowid,
 	/* a change notice that names no notice is a version of its own id */
 	const char *id = n->changes && n->changes->notice_id ?
 			 n->changes->notice_id : n->id;
+	sqlite3_stmt *st = query(s, &stmts, ST_NOTICE_CURRENT,
+				 ARGS(ARG_TEXT(id), ARG_INT(rowid)));
 	const char *v;
-	sqlite3_stmt *st;
 	int r;
 
 	*prev = 0;
 	*older = 0;
-	if (!(st = stmt(s, &stmts, ST_NOTICE_CURRENT)))
-		return -1;
-	bind_text(st, 1, id);
-	sqlite3_bind_int64(st, 2, rowid);
 	if ((r = step_row(s, st, "look up the notice replaced")) <= 0)
 		return r;
 	v = (const char *)sqlite3_column_text(st, 1);
@@ -378,17 +347,13 @@ supersede(struct store *s, int64_t old_row, int64_t new_row)
 	static const enum stmt_id steps[] = {
 		ST_NOTICE_SUPERSEDE, ST_SUCCESSOR_MOVE, ST_SUCCESSOR_ADD,
 	};
-	sqlite3_stmt *st;
 	size_t i;
 
-	for (i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-		if (!(st = stmt(s, &stmts, steps[i])))
+	for (i = 0; i < sizeof steps / sizeof steps[0]; i++)
+		if (step_done(s, query(s, &stmts, steps[i],
+				       ARGS(ARG_INT(old_row), ARG_INT(new_row))),
+			      "mark notice replaced") < 0)
 			return -1;
-		sqlite3_bind_int64(st, 1, old_row);
-		sqlite3_bind_int64(st, 2, new_row);
-		if (step_done(s, st, "mark notice replaced") < 0)
-			return -1;
-	}
 	return 0;
 }
 
@@ -397,7 +362,6 @@ static int
 put_announced_changes(struct store *s, const struct changes *c, int64_t rowid,
 		      int64_t prev)
 {
-	sqlite3_stmt *st;
 	size_t i, j;
 
 	for (i = 0; i < c->nitems; i++) {
@@ -406,17 +370,16 @@ put_announced_changes(struct store *s, const struct changes *c, int64_t rowid,
 		/* undescribed, it says nothing the versions' diff does not */
 		if (!it->description)
 			continue;
-		for (j = 0; j < (it->nsections ? it->nsections : 1); j++) {
-			if (!(st = stmt(s, &stmts, ST_CHANGE_ANNOUNCED)))
+		for (j = 0; j < (it->nsections ? it->nsections : 1); j++)
+			if (step_done(s, query(s, &stmts, ST_CHANGE_ANNOUNCED,
+					       ARGS(ARG_INT(rowid),
+						    ARG_INT_IF(prev, prev),
+						    ARG_TEXT(it->nsections ?
+							     it->sections[j] :
+							     NULL),
+						    ARG_TEXT(it->description))),
+				      "store announced change") < 0)
 				return -1;
-			sqlite3_bind_int64(st, 1, rowid);
-			if (prev)
-				sqlite3_bind_int64(st, 2, prev);
-			bind_text(st, 3, it->nsections ? it->sections[j] : NULL);
-			bind_text(st, 4, it->description);
-			if (step_done(s, st, "store announced change") < 0)
-				return -1;
-		}
 	}
 	return 0;
 }
@@ -426,7 +389,6 @@ static int
 put_replacement(struct store *s, const struct notice *n, int64_t rowid,
 		int *replaced)
 {
-	sqlite3_stmt *st;
 	int64_t prev;
 	int older;
 
@@ -442,15 +404,12 @@ put_replacement(struct store *s, const struct notice *n, int64_t rowid,
 		return supersede(s, rowid, prev);
 	}
 	if (supersede(s, prev, rowid) < 0 ||
-	    !(st = stmt(s, &stmts, ST_NOTICE_DIFF)))
-		return -1;
-	sqlite3_bind_int64(st, 1, rowid);
-	sqlite3_bind_int64(st, 2, prev);
-	if (step_done(s, st, "record changes") < 0 ||
-	    !(st = stmt(s, &stmts, ST_CHANGES_MARK_PENDING)))
-		return -1;
-	sqlite3_bind_int64(st, 1, rowid);
-	if (step_done(s, st, "mark changes to mail") < 0)
+	    step_done(s, query(s, &stmts, ST_NOTICE_DIFF,
+			       ARGS(ARG_INT(rowid), ARG_INT(prev))),
+		      "record changes") < 0 ||
+	    step_done(s, query(s, &stmts, ST_CHANGES_MARK_PENDING,
+			       ARGS(ARG_INT(rowid))),
+		      "mark changes to mail") < 0)
 		return -1;
 	*replaced = 1;
 	return 0;
@@ -460,145 +419,84 @@ int
 store_put_notice(struct store *s, const struct notice *n, const char *source,
 		 time_t now, enum store_put_result *result, int64_t *lot_rowids)
 {
-	struct buf scratch;
-	sqlite3_stmt *st;
+	const struct changes *c = n->changes;
 	int64_t rowid;
-	int replaced, rc = -1;
+	int replaced;
 
-	buf_init(&scratch, 0);
-	if (!(st = stmt(s, &stmts, ST_NOTICE_EXISTS)))
-		goto out;
-	bind_text(st, 1, n->id);
-	bind_text(st, 2, n->version);
-	switch (step_exists(s, st, "look up notice")) {
+	switch (step_exists(s, query(s, &stmts, ST_NOTICE_EXISTS,
+				     ARGS(ARG_TEXT(n->id), ARG_TEXT(n->version))),
+			    "look up notice")) {
 	case 1:
 		*result = STORE_UNCHANGED;
-		rc = 0;
-		goto out;
+		return 0;
 	case -1:
-		goto out;
+		return -1;
 	}
-	if (!(st = stmt(s, &stmts, ST_NOTICE_INSERT)))
-		goto out;
-	bind_text(st, 1, n->id);
-	bind_text(st, 2, n->version);
-	bind_text(st, 3, n->procedure_id);
-	bind_text(st, 4, notice_kind_name(n->kind));
-	bind_text(st, 5, n->subtype);
-	bind_text(st, 6, n->title);
-	bind_text(st, 7, n->buyer);
-	bind_text(st, 8, n->published);
-	bind_time(st, 9, n->has_deadline, n->deadline);
-	bind_text(st, 10, n->url);
-	bind_text(st, 11, n->language);
-	bind_text(st, 12, source);
-	sqlite3_bind_int64(st, 13, (sqlite3_int64)now);
-	bind_text(st, 14, n->description);
-	bind_text(st, 15, n->buyer_id);
-	bind_text(st, 16, n->buyer_city);
-	bind_text(st, 17, n->procedure_type);
-	if (bind_words(st, 18, n->cpv, n->ncpv, &scratch) < 0) {
-		error("out of memory");
-		goto out;
-	}
-	bind_value(st, 19, n->has_value, n->value);
-	bind_text(st, 20, n->currency);
-	if (bind_words(st, 21, n->nuts, n->nnuts, &scratch) < 0) {
-		error("out of memory");
-		goto out;
-	}
-	bind_text(st, 22, n->town);
-	bind_text(st, 23, n->documents_url);
-	bind_text(st, 24, n->submission_url);
-	bind_count(st, 25, n->max_lots_submitted);
-	bind_count(st, 26, n->max_lots_awarded);
-	if (n->changes) {
-		bind_text(st, 27, n->changes->notice_id);
-		bind_text(st, 28, n->changes->version);
-		bind_text(st, 29, n->changes->reason);
-	}
-	bind_text(st, 30, n->publication);
-	bind_text(st, 31, n->buyer_email);
-	bind_text(st, 32, n->buyer_phone);
-	if (step_done(s, st, "store notice") < 0)
-		goto out;
+	if (step_done(s, query(s, &stmts, ST_NOTICE_INSERT,
+			       ARGS(ARG_TEXT(n->id), ARG_TEXT(n->version),
+				    ARG_TEXT(n->procedure_id),
+				    ARG_TEXT(notice_kind_name(n->kind)),
+				    ARG_TEXT(n->subtype), ARG_TEXT(n->title),
+				    ARG_TEXT(n->buyer), ARG_TEXT(n->published),
+				    ARG_INT_IF(n->has_deadline, n->deadline),
+				    ARG_TEXT(n->url), ARG_TEXT(n->language),
+				    ARG_TEXT(source), ARG_INT(now),
+				    ARG_TEXT(n->description),
+				    ARG_TEXT(n->buyer_id),
+				    ARG_TEXT(n->buyer_city),
+				    ARG_TEXT(n->procedure_type),
+				    ARG_WORDS(n->cpv, n->ncpv),
+				    ARG_DOUBLE_IF(n->has_value, n->value),
+				    ARG_TEXT(n->currency),
+				    ARG_WORDS(n->nuts, n->nnuts),
+				    ARG_TEXT(n->town), ARG_TEXT(n->documents_url),
+				    ARG_TEXT(n->submission_url),
+				    ARG_COUNT(n->max_lots_submitted),
+				    ARG_COUNT(n->max_lots_awarded),
+				    ARG_TEXT(c ? c->notice_id : NULL),
+				    ARG_TEXT(c ? c->version : NULL),
+				    ARG_TEXT(c ? c->reason : NULL),
+				    ARG_TEXT(n->publication),
+				    ARG_TEXT(n->buyer_email),
+				    ARG_TEXT(n->buyer_phone))),
+		      "store notice") < 0)
+		return -1;
 	rowid = sqlite3_last_insert_rowid(s->db);
-	if (put_lots(s, n, rowid, lot_rowids, &scratch) < 0 ||
+	if (put_lots(s, n, rowid, lot_rowids) < 0 ||
 	    put_texts(s, ST_NOTICE_TEXT_INSERT, rowid, "title", n->titles,
 		      n->ntitles) < 0 ||
 	    put_texts(s, ST_NOTICE_TEXT_INSERT, rowid, "description",
 		      n->descriptions, n->ndescriptions) < 0 ||
-	    put_groups(s, n, rowid, &scratch) < 0 ||
+	    put_groups(s, n, rowid) < 0 ||
 	    put_awards(s, n, rowid) < 0 ||
 	    put_replacement(s, n, rowid, &replaced) < 0)
-		goto out;
+		return -1;
 	/* A late copy of an older version is kept, but changes nothing. */
 	*result = replaced > 0 ? STORE_CHANGED :
 		  replaced < 0 ? STORE_UNCHANGED : STORE_NEW;
-	rc = 0;
-out:
-	buf_release(&scratch);
-	return rc;
+	return 0;
 }
 
 int
 store_open_notices(struct store *s, time_t now, time_t year_ago,
 		   const char *after, unsigned limit, char ***ids, size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_OPEN_NOTICES)))
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)year_ago);
-	bind_text(st, 3, after);
-	sqlite3_bind_int(st, 4, (int)limit);
-	return read_ids(s, st, ids, n, "list open notices");
+	return read_ids(s, query(s, &stmts, ST_OPEN_NOTICES,
+				 ARGS(ARG_INT(now), ARG_INT(year_ago),
+				      ARG_TEXT(after), ARG_INT(limit))),
+			ids, n, "list open notices");
 }
 
-static int
-read_public_notice(sqlite3_stmt *st, void *elem)
-{
-	struct public_notice *p = elem;
-
-	p->notice_id = column_strdup(st, 0);
-	p->title = column_strdup(st, 1);
-	p->buyer = column_strdup(st, 2);
-	p->url = column_strdup(st, 3);
-	p->kind = column_strdup(st, 4);
-	if ((p->has_deadline = sqlite3_column_type(st, 5) != SQLITE_NULL))
-		p->deadline = (time_t)sqlite3_column_int64(st, 5);
-	p->published = column_strdup(st, 6);
-	p->categories = column_strdup(st, 7);
-	p->description = column_strdup(st, 8);
-	p->contact = column_strdup(st, 9);
-	p->documents = column_strdup(st, 10);
-	p->closed_at = (time_t)sqlite3_column_int64(st, 11);
-	p->own = sqlite3_column_int(st, 12);
-	p->updated = (time_t)sqlite3_column_int64(st, 13);
-	return p->notice_id && p->title && p->kind && p->published ? 0 : -1;
-}
-
-static void
-clear_public_notice(void *elem)
-{
-	struct public_notice *p = elem;
-
-	free(p->notice_id);
-	free(p->title);
-	free(p->buyer);
-	free(p->url);
-	free(p->kind);
-	free(p->published);
-	free(p->categories);
-	free(p->description);
-	free(p->contact);
-	free(p->documents);
-}
-
-static const struct row_type public_notice_rows = {
-	sizeof (struct public_notice), read_public_notice, clear_public_notice
+#define ROW struct public_notice
+static const struct column public_notice_columns[] = {
+	C_NEEDED(notice_id), C_NEEDED(title), C_TEXT(buyer), C_TEXT(url),
+	C_NEEDED(kind), C_TIME_IF(deadline, has_deadline), C_NEEDED(published),
+	C_TEXT(categories), C_TEXT(description), C_TEXT(contact),
+	C_TEXT(documents), C_TIME(closed_at), C_INT(own), C_TIME(updated),
 };
+static const struct row_type public_notice_rows =
+	ROW_TYPE(public_notice_columns, NULL);
+#undef ROW
 
 void
 public_notices_free(struct public_notice *p, size_t n)
@@ -610,47 +508,25 @@ int
 store_public_notices(struct store *s, const struct public_query *q,
 		     struct public_notice **out, size_t *n)
 {
-	sqlite3_stmt *st;
+	enum stmt_id id = q->notice_id ? ST_PUBLIC_NOTICE : q->kind ?
+			  ST_PUBLIC_NOTICES_OF_KIND : ST_PUBLIC_NOTICES;
 
-	if (!(st = stmt(s, &stmts, q->notice_id ? ST_PUBLIC_NOTICE : q->kind ?
-			ST_PUBLIC_NOTICES_OF_KIND : ST_PUBLIC_NOTICES)))
-		return -1;
-	bind_text(st, 1, q->category);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)q->limit);
-	bind_text(st, 3, q->kind);
-	bind_text(st, 4, q->notice_id);
-	bind_time(st, 5, q->open_at != 0, q->open_at);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)q->offset);
-	return read_rows(s, st, &public_notice_rows, (void **)out, n,
+	return read_rows(s, query(s, &stmts, id,
+				  ARGS(ARG_TEXT(q->category), ARG_INT(q->limit),
+				       ARG_TEXT(q->kind), ARG_TEXT(q->notice_id),
+				       ARG_INT_IF(q->open_at, q->open_at),
+				       ARG_INT(q->offset))),
+			 &public_notice_rows, (void **)out, n,
 			 "list public notices");
 }
 
-static void
-clear_notice_change(void *elem)
-{
-	struct notice_change *c = elem;
-
-	free(c->lot_id);
-	free(c->what);
-	free(c->old_value);
-	free(c->new_value);
-}
-
-static int
-read_change(sqlite3_stmt *st, void *elem)
-{
-	struct notice_change *c = elem;
-
-	c->lot_id = column_strdup(st, 0);
-	c->what = column_strdup(st, 1);
-	c->old_value = column_strdup(st, 2);
-	c->new_value = column_strdup(st, 3);
-	return c->what ? 0 : -1;
-}
-
-static const struct row_type notice_change_rows = {
-	sizeof (struct notice_change), read_change, clear_notice_change
+#define ROW struct notice_change
+static const struct column notice_change_columns[] = {
+	C_TEXT(lot_id), C_NEEDED(what), C_TEXT(old_value), C_TEXT(new_value),
 };
+static const struct row_type notice_change_rows =
+	ROW_TYPE(notice_change_columns, NULL);
+#undef ROW
 
 void
 notice_changes_free(struct notice_change *c, size_t n)
@@ -662,25 +538,18 @@ int
 store_notice_changes(struct store *s, const char *notice_id,
 		     struct notice_change **out, size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_CHANGES_OF)))
-		return -1;
-	bind_text(st, 1, notice_id);
-	return read_rows(s, st, &notice_change_rows, (void **)out, n,
-			 "list changes");
+	return read_rows(s, query(s, &stmts, ST_CHANGES_OF,
+				  ARGS(ARG_TEXT(notice_id))),
+			 &notice_change_rows, (void **)out, n, "list changes");
 }
 
 int
 store_version_changes(struct store *s, int64_t rowid,
 		      struct notice_change **out, size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_CHANGES_OF_ROW)))
-		return -1;
-	sqlite3_bind_int64(st, 1, rowid);
-	return read_rows(s, st, &notice_change_rows, (void **)out, n,
+	return read_rows(s, query(s, &stmts, ST_CHANGES_OF_ROW,
+				  ARGS(ARG_INT(rowid))),
+			 &notice_change_rows, (void **)out, n,
 			 "list changes of a version");
 }
 
@@ -688,146 +557,91 @@ int
 store_put_category_lots(struct store *s, int64_t lot_rowid,
 			const struct lot_split *split)
 {
-	struct buf cpv;
-	sqlite3_stmt *st;
 	size_t i;
-	int rc = -1;
 
-	buf_init(&cpv, 0);
 	for (i = 0; i < split->nparts; i++) {
 		const struct category_lot *p = &split->parts[i];
 
-		if (!(st = stmt(s, &stmts, ST_CATEGORY_LOT_INSERT)))
-			goto out;
-		sqlite3_bind_int64(st, 1, lot_rowid);
-		bind_text(st, 2, p->category ? p->category->key : NULL);
-		if (bind_words(st, 3, p->cpv, p->ncpv, &cpv) < 0) {
-			error("out of memory");
-			goto out;
-		}
-		bind_value(st, 4, p->has_value, p->value);
-		bind_text(st, 5, p->currency);
-		if (step_done(s, st, "store category lot") < 0)
-			goto out;
+		if (step_done(s, query(s, &stmts, ST_CATEGORY_LOT_INSERT,
+				       ARGS(ARG_INT(lot_rowid),
+					    ARG_TEXT(p->category ?
+						     p->category->key : NULL),
+					    ARG_WORDS(p->cpv, p->ncpv),
+					    ARG_DOUBLE_IF(p->has_value, p->value),
+					    ARG_TEXT(p->currency))),
+			      "store category lot") < 0)
+			return -1;
 	}
-	rc = 0;
-out:
-	buf_release(&cpv);
-	return rc;
+	return 0;
 }
 
-static int
-read_part(sqlite3_stmt *st, void *elem)
-{
-	struct stored_part *p = elem;
-
-	p->category = column_strdup(st, 0);
-	p->cpv = column_strdup(st, 1);
-	if ((p->has_value = sqlite3_column_type(st, 2) != SQLITE_NULL))
-		p->value = sqlite3_column_double(st, 2);
-	p->currency = column_strdup(st, 3);
-	return p->cpv ? 0 : -1;
-}
-
-static void
-clear_part(void *elem)
-{
-	struct stored_part *p = elem;
-
-	free(p->category);
-	free(p->cpv);
-	free(p->currency);
-}
-
-static const struct row_type part_rows = {
-	sizeof (struct stored_part), read_part, clear_part
+#define ROW struct stored_part
+static const struct column part_columns[] = {
+	C_TEXT(category), C_NEEDED(cpv), C_DOUBLE_IF(value, has_value),
+	C_TEXT(currency),
 };
-
-static int
-load_parts(struct store *s, struct stored_lot *l)
-{
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_LOT_PARTS)))
-		return -1;
-	sqlite3_bind_int64(st, 1, l->rowid);
-	return read_rows(s, st, &part_rows, (void **)&l->parts, &l->nparts,
-			 "read category parts");
-}
-
-static int
-read_lot(sqlite3_stmt *st, void *elem)
-{
-	struct stored_lot *l = elem;
-
-	l->rowid = sqlite3_column_int64(st, 0);
-	l->lot_id = column_strdup(st, 1);
-	l->title = column_strdup(st, 2);
-	l->cpv = column_strdup(st, 3);
-	l->nuts = column_strdup(st, 4);
-	l->town = column_strdup(st, 5);
-	l->duration = column_strdup(st, 6);
-	l->sme_suitable = sqlite3_column_type(st, 7) == SQLITE_NULL ?
-			  LOT_SME_UNKNOWN : sqlite3_column_int(st, 7);
-	if ((l->has_value = sqlite3_column_type(st, 8) != SQLITE_NULL))
-		l->value = sqlite3_column_double(st, 8);
-	l->currency = column_strdup(st, 9);
-	if ((l->has_deadline = sqlite3_column_type(st, 10) != SQLITE_NULL))
-		l->deadline = column_time(st, 10);
-	return l->lot_id && l->cpv && l->nuts ? 0 : -1;
-}
+static const struct row_type part_rows = ROW_TYPE(part_columns, NULL);
+#undef ROW
 
 static void
-clear_lot(void *elem)
+clear_lot_parts(void *elem)
 {
 	struct stored_lot *l = elem;
 
 	free_rows(&part_rows, l->parts, l->nparts);
-	free(l->lot_id);
-	free(l->title);
-	free(l->cpv);
-	free(l->nuts);
-	free(l->town);
-	free(l->duration);
-	free(l->currency);
+	l->parts = NULL;
+	l->nparts = 0;
 }
 
-static const struct row_type lot_rows = {
-	sizeof (struct stored_lot), read_lot, clear_lot
+#define ROW struct stored_lot
+static const struct column lot_columns[] = {
+	C_INT64(rowid), C_NEEDED(lot_id), C_TEXT(title), C_NEEDED(cpv),
+	C_NEEDED(nuts), C_TEXT(town), C_TEXT(duration), C_FLAG(sme_suitable),
+	C_DOUBLE_IF(value, has_value), C_TEXT(currency),
+	C_TIME_IF(deadline, has_deadline),
 };
+static const struct row_type lot_rows = ROW_TYPE(lot_columns, clear_lot_parts);
+#undef ROW
+
+static void
+clear_notice_lots(void *elem)
+{
+	struct stored_notice *n = elem;
+
+	free_rows(&lot_rows, n->lots, n->nlots);
+	n->lots = NULL;
+	n->nlots = 0;
+}
+
+#define ROW struct stored_notice
+static const struct column stored_notice_columns[] = {
+	C_INT64(rowid), C_TEXT(notice_id), C_TEXT(version), C_TEXT(kind),
+	C_TEXT(subtype), C_TEXT(title), C_TEXT(buyer), C_TEXT(buyer_id),
+	C_TEXT(published), C_TEXT(url), C_TIME_IF(deadline, has_deadline),
+};
+static const struct row_type stored_notice_rows =
+	ROW_TYPE(stored_notice_columns, clear_notice_lots);
+#undef ROW
 
 void
 stored_notice_free(struct stored_notice *n)
 {
-	if (!n)
-		return;
-	free_rows(&lot_rows, n->lots, n->nlots);
-	free(n->notice_id);
-	free(n->version);
-	free(n->kind);
-	free(n->subtype);
-	free(n->title);
-	free(n->buyer);
-	free(n->buyer_id);
-	free(n->published);
-	free(n->url);
-	free(n);
+	free_rows(&stored_notice_rows, n, n ? 1 : 0);
 }
 
 static int
 load_lots(struct store *s, struct stored_notice *n)
 {
-	sqlite3_stmt *st;
 	size_t i;
 
-	if (!(st = stmt(s, &stmts, ST_NOTICE_LOTS)))
-		return -1;
-	sqlite3_bind_int64(st, 1, n->rowid);
-	if (read_rows(s, st, &lot_rows, (void **)&n->lots, &n->nlots,
-		      "read lots") < 0)
+	if (read_rows(s, query(s, &stmts, ST_NOTICE_LOTS, ARGS(ARG_INT(n->rowid))),
+		      &lot_rows, (void **)&n->lots, &n->nlots, "read lots") < 0)
 		return -1;
 	for (i = 0; i < n->nlots; i++)
-		if (load_parts(s, &n->lots[i]) < 0)
+		if (read_rows(s, query(s, &stmts, ST_LOT_PARTS,
+				       ARGS(ARG_INT(n->lots[i].rowid))),
+			      &part_rows, (void **)&n->lots[i].parts,
+			      &n->lots[i].nparts, "read category parts") < 0)
 			return -1;
 	return 0;
 }
@@ -837,32 +651,17 @@ store_get_notice(struct store *s, const char *notice_id,
 		 struct stored_notice **out)
 {
 	struct stored_notice *n = NULL;
-	sqlite3_stmt *st;
 	int r, rc = -1;
 
 	*out = NULL;
-	if (!(st = stmt(s, &stmts, ST_NOTICE_GET)))
-		return -1;
-	bind_text(st, 1, notice_id);
-	if ((r = step_row(s, st, "read notice")) <= 0)
-		return r;
-	if (!(n = calloc(1, sizeof *n))) {
-		sqlite3_reset(st);
+	if (!(n = calloc(1, sizeof *n)))
 		return error("out of memory");
+	if ((r = read_row(s, query(s, &stmts, ST_NOTICE_GET,
+				   ARGS(ARG_TEXT(notice_id))),
+			  &stored_notice_rows, n, "read notice")) <= 0) {
+		rc = r;
+		goto out;
 	}
-	n->rowid = sqlite3_column_int64(st, 0);
-	n->notice_id = column_strdup(st, 1);
-	n->version = column_strdup(st, 2);
-	n->kind = column_strdup(st, 3);
-	n->subtype = column_strdup(st, 4);
-	n->title = column_strdup(st, 5);
-	n->buyer = column_strdup(st, 6);
-	n->buyer_id = column_strdup(st, 7);
-	n->published = column_strdup(st, 8);
-	n->url = column_strdup(st, 9);
-	if ((n->has_deadline = sqlite3_column_type(st, 10) != SQLITE_NULL))
-		n->deadline = column_time(st, 10);
-	sqlite3_reset(st);
 	if (load_lots(s, n) < 0)
 		goto out;
 	*out = n;
@@ -877,11 +676,7 @@ int
 store_single_lot_notices(struct store *s, const char *buyer_id, time_t now,
 			 char ***ids, size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_SINGLE_LOT_NOTICES)))
-		return -1;
-	bind_text(st, 1, buyer_id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	return read_ids(s, st, ids, n, "list single-lot notices");
+	return read_ids(s, query(s, &stmts, ST_SINGLE_LOT_NOTICES,
+				 ARGS(ARG_TEXT(buyer_id), ARG_INT(now))),
+			ids, n, "list single-lot notices");
 }

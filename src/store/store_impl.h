@@ -51,14 +51,7 @@ int migrate(struct store *s);
 
 /* core.c */
 int db_error(struct store *s, const char *what);
-sqlite3_stmt *stmt(struct store *s, const struct stmt_table *t, int id);
 int exec(struct store *s, const char *sql);
-
-int bind_text(sqlite3_stmt *st, int i, const char *v);
-int bind_time(sqlite3_stmt *st, int i, int has, time_t t);
-int bind_words(sqlite3_stmt *st, int i, char *const *v, size_t n,
-	       struct buf *scratch);
-int join_words(char *const *v, size_t n, struct buf *out);
 
 int step_done(struct store *s, sqlite3_stmt *st, const char *what);
 int step_changed(struct store *s, sqlite3_stmt *st, const char *what,
@@ -74,18 +67,126 @@ int read_ids(struct store *s, sqlite3_stmt *st, char ***ids, size_t *n,
 	     const char *what);
 
 /*
- * One kind of row a list reader collects: its element's size, how a row
- * fills an element (-1 when out of memory) and how what an element holds
- * is freed (NULL when it holds nothing to free).
+ * A statement's parameters, in order from ?1, as values that say their
+ * own type, so that a caller binds a whole list in one expression:
+ * query(s, &stmts, ST_X, ARGS(ARG_INT(id), ARG_TEXT(name))).
+ */
+enum arg_kind { ARG_NULL, ARG_INT, ARG_DOUBLE, ARG_TEXT, ARG_BLOB, ARG_WORDS };
+
+struct arg {
+	enum arg_kind kind;
+	sqlite3_int64 i;
+	double d;
+	const void *p;		/* text (NULL binds NULL), blob or words */
+	size_t len;		/* of a blob; how many words */
+};
+
+#define ARG_INT(v) ((struct arg){ .kind = ARG_INT, .i = (sqlite3_int64)(v) })
+#define ARG_TEXT(v) ((struct arg){ .kind = ARG_TEXT, .p = (const char *)(v) })
+#define ARG_DOUBLE(v) ((struct arg){ .kind = ARG_DOUBLE, .d = (v) })
+#define ARG_BLOB(v, n) \
+	((struct arg){ .kind = ARG_BLOB, .p = (v), .len = (n) })
+/* A list of words (char *const *) as one text, space-separated. */
+#define ARG_WORDS(v, n) \
+	((struct arg){ .kind = ARG_WORDS, .p = (v), .len = (n) })
+/* A value only when `has` is true, NULL otherwise. */
+#define ARG_INT_IF(has, v) ((struct arg){ \
+	.kind = (has) ? ARG_INT : ARG_NULL, .i = (sqlite3_int64)(v) })
+#define ARG_DOUBLE_IF(has, v) ((struct arg){ \
+	.kind = (has) ? ARG_DOUBLE : ARG_NULL, .d = (v) })
+#define ARGS(...) (const struct arg[]){ __VA_ARGS__ }, \
+	sizeof ((const struct arg[]){ __VA_ARGS__ }) / sizeof (struct arg)
+#define NO_ARGS NULL, 0
+
+/*
+ * The statement of a domain's table, reset and bound to the arguments
+ * (those past its last parameter are left out: the variants of one call
+ * share its list); NULL on an error, which the step_* functions take for
+ * one, so a caller writes step_done(s, query(...), "what").
+ */
+sqlite3_stmt *query(struct store *s, const struct stmt_table *t, int id,
+		    const struct arg *args, size_t nargs);
+
+/*
+ * How a row's columns, in the statement's order, fill the fields of a
+ * C struct: each column names the field's type and offset, checked by
+ * the compiler against the type the kind stands for.
+ */
+enum column_kind {
+	COL_TEXT,	/* char *, NULL for NULL */
+	COL_BLOB,	/* char *, its bytes (none for NULL) and a NUL;
+			   their count in `has` (size_t) */
+	COL_INT,	/* int */
+	COL_LONG,	/* long */
+	COL_INT64,	/* int64_t */
+	COL_LLONG,	/* long long */
+	COL_SIZE,	/* size_t */
+	COL_TIME,	/* time_t */
+	COL_DOUBLE,	/* double */
+	COL_FLAG,	/* int: 0 or 1, LOT_SME_UNKNOWN for NULL */
+	COL_SKIP	/* a column the row does not keep */
+};
+
+enum {
+	COL_NEEDED = 1,		/* NULL is an error in the row */
+	COL_OPTIONAL = 2	/* the int at `has` says it was not NULL */
+};
+
+struct column {
+	unsigned char kind, flags;
+	size_t offset, has;
+};
+
+/* The offset of T's field f, which must have the type C. */
+#define FIELD(T, f, C) \
+	(offsetof(T, f) + 0 * sizeof (&((T *)0)->f == (C *)0))
+/* The column kinds on the struct the file defines as ROW. */
+#define COLUMN(kind, C, f) { kind, 0, FIELD(ROW, f, C), 0 }
+#define C_TEXT(f) COLUMN(COL_TEXT, char *, f)
+#define C_NEEDED(f) { COL_TEXT, COL_NEEDED, FIELD(ROW, f, char *), 0 }
+#define C_BLOB(f, len) \
+	{ COL_BLOB, 0, FIELD(ROW, f, char *), FIELD(ROW, len, size_t) }
+#define C_INT(f) COLUMN(COL_INT, int, f)
+#define C_LONG(f) COLUMN(COL_LONG, long, f)
+#define C_INT64(f) COLUMN(COL_INT64, int64_t, f)
+#define C_LLONG(f) COLUMN(COL_LLONG, long long, f)
+#define C_SIZE(f) COLUMN(COL_SIZE, size_t, f)
+#define C_TIME(f) COLUMN(COL_TIME, time_t, f)
+#define C_DOUBLE(f) COLUMN(COL_DOUBLE, double, f)
+#define C_FLAG(f) COLUMN(COL_FLAG, int, f)
+#define C_TIME_IF(f, has) \
+	{ COL_TIME, COL_OPTIONAL, FIELD(ROW, f, time_t), FIELD(ROW, has, int) }
+#define C_DOUBLE_IF(f, has) \
+	{ COL_DOUBLE, COL_OPTIONAL, FIELD(ROW, f, double), FIELD(ROW, has, int) }
+#define C_LLONG_IF(f, has) \
+	{ COL_LLONG, COL_OPTIONAL, FIELD(ROW, f, long long), FIELD(ROW, has, int) }
+#define C_SKIP { COL_SKIP, 0, 0, 0 }
+
+/*
+ * One kind of row: the size of its struct, its columns, and what else
+ * an element holds that must be freed (NULL when the columns are all).
  */
 struct row_type {
 	size_t size;
-	int (*read)(sqlite3_stmt *st, void *elem);
-	void (*clear)(void *elem);
+	const struct column *columns;
+	size_t ncolumns;
+	void (*clear_more)(void *elem);
 };
+
+#define ROW_TYPE(columns, more) \
+	{ sizeof (ROW), columns, sizeof columns / sizeof *columns, more }
+
+/* Fills elem from the row; -1 when out of memory or a needed column is
+ * NULL, with what was read freed. */
+int read_columns(sqlite3_stmt *st, const struct row_type *t, void *elem);
+void clear_columns(const struct row_type *t, void *elem);
 
 int read_rows(struct store *s, sqlite3_stmt *st, const struct row_type *t,
 	      void **out, size_t *n, const char *what);
 void free_rows(const struct row_type *t, void *v, size_t n);
+/* The one row a statement yields into elem: 1, 0 without a row, -1 on
+ * an error; the statement is reset. */
+int read_row(struct store *s, sqlite3_stmt *st, const struct row_type *t,
+	     void *elem, const char *what);
 
 #endif

@@ -238,37 +238,23 @@ static const char *const stmt_sql[NSTMT] = {
 
 static const struct stmt_table stmts = { STMT_UNIT, stmt_sql, NSTMT };
 
-static int
-bind_meeting(sqlite3_stmt *st, const struct meeting *m, time_t now)
-{
-	bind_text(st, 1, m->title);
-	bind_text(st, 2, m->description);
-	bind_text(st, 3, m->notice_id);
-	bind_text(st, 4, m->category);
-	sqlite3_bind_int64(st, 5, (sqlite3_int64)m->start);
-	sqlite3_bind_int64(st, 6, (sqlite3_int64)m->end);
-	bind_text(st, 7, m->timezone);
-	bind_text(st, 8, m->location);
-	bind_text(st, 9, m->video_url);
-	if (m->capacity > 0)
-		sqlite3_bind_int64(st, 10, m->capacity);
-	if (m->has_registration_deadline)
-		sqlite3_bind_int64(st, 11, (sqlite3_int64)m->registration_deadline);
-	bind_text(st, 12, m->organizer);
-	sqlite3_bind_int64(st, 13, (sqlite3_int64)now);
-	return 0;
-}
+/* A meeting's fields as ?1 to ?12 and the time of the change as ?13. */
+#define MEETING_ARGS(m, now) \
+	ARG_TEXT((m)->title), ARG_TEXT((m)->description),		\
+	ARG_TEXT((m)->notice_id), ARG_TEXT((m)->category),		\
+	ARG_INT((m)->start), ARG_INT((m)->end), ARG_TEXT((m)->timezone), \
+	ARG_TEXT((m)->location), ARG_TEXT((m)->video_url),		\
+	ARG_INT_IF((m)->capacity > 0, (m)->capacity),			\
+	ARG_INT_IF((m)->has_registration_deadline,			\
+		   (m)->registration_deadline),				\
+	ARG_TEXT((m)->organizer), ARG_INT(now)
 
 int
 store_put_meeting(struct store *s, const struct meeting *m, time_t now,
 		  int64_t *id)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_MEETING_INSERT)))
-		return -1;
-	bind_meeting(st, m, now);
-	if (step_done(s, st, "store meeting") < 0)
+	if (step_done(s, query(s, &stmts, ST_MEETING_INSERT,
+			       ARGS(MEETING_ARGS(m, now))), "store meeting") < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(s->db);
 	return 0;
@@ -278,73 +264,39 @@ int
 store_change_meeting(struct store *s, int64_t id, const struct meeting *m,
 		     time_t now, int *found)
 {
-	sqlite3_stmt *st;
-
 	if (store_begin(s) < 0)
 		return -1;
-	if (!(st = stmt(s, &stmts, ST_MEETING_KEEP_VERSION)))
-		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	if (step_done(s, st, "keep the meeting as it was") < 0 ||
-	    !(st = stmt(s, &stmts, ST_MEETING_UPDATE)))
-		goto fail;
-	bind_meeting(st, m, now);
-	sqlite3_bind_int64(st, 14, id);
-	if (step_changed(s, st, "change meeting", found) < 0 ||
-	    store_commit(s) < 0)
-		goto fail;
+	if (step_done(s, query(s, &stmts, ST_MEETING_KEEP_VERSION,
+			       ARGS(ARG_INT(id))),
+		      "keep the meeting as it was") < 0 ||
+	    step_changed(s, query(s, &stmts, ST_MEETING_UPDATE,
+				  ARGS(MEETING_ARGS(m, now), ARG_INT(id))),
+			 "change meeting", found) < 0 ||
+	    store_commit(s) < 0) {
+		store_rollback(s);
+		return -1;
+	}
 	return 0;
-fail:
-	store_rollback(s);
-	return -1;
 }
 
 int
 store_cancel_meeting(struct store *s, int64_t id, time_t now, int *found)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_MEETING_CANCEL)))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	return step_changed(s, st, "cancel meeting", found);
+	return step_changed(s, query(s, &stmts, ST_MEETING_CANCEL,
+				     ARGS(ARG_INT(id), ARG_INT(now))),
+			    "cancel meeting", found);
 }
 
-static int
-read_meeting(sqlite3_stmt *st, void *elem)
-{
-	struct meeting *m = elem;
-
-	m->id = sqlite3_column_int64(st, 0);
-	m->title = column_strdup(st, 1);
-	m->description = column_strdup(st, 2);
-	m->notice_id = column_strdup(st, 3);
-	m->category = column_strdup(st, 4);
-	m->start = (time_t)sqlite3_column_int64(st, 5);
-	m->end = (time_t)sqlite3_column_int64(st, 6);
-	m->timezone = column_strdup(st, 7);
-	m->location = column_strdup(st, 8);
-	m->video_url = column_strdup(st, 9);
-	m->capacity = (long)sqlite3_column_int64(st, 10);
-	if ((m->has_registration_deadline =
-	     sqlite3_column_type(st, 11) != SQLITE_NULL))
-		m->registration_deadline = (time_t)sqlite3_column_int64(st, 11);
-	m->organizer = column_strdup(st, 12);
-	m->sequence = sqlite3_column_int(st, 13);
-	m->cancelled = sqlite3_column_int(st, 14);
-	return m->title && m->timezone ? 0 : -1;
-}
-
-static void
-clear_meeting(void *elem)
-{
-	meeting_release(elem);
-}
-
-static const struct row_type meeting_rows = {
-	sizeof (struct meeting), read_meeting, clear_meeting
+#define ROW struct meeting
+static const struct column meeting_columns[] = {
+	C_INT64(id), C_NEEDED(title), C_TEXT(description), C_TEXT(notice_id),
+	C_TEXT(category), C_TIME(start), C_TIME(end), C_NEEDED(timezone),
+	C_TEXT(location), C_TEXT(video_url), C_LONG(capacity),
+	C_TIME_IF(registration_deadline, has_registration_deadline),
+	C_TEXT(organizer), C_INT(sequence), C_INT(cancelled),
 };
+static const struct row_type meeting_rows = ROW_TYPE(meeting_columns, NULL);
+#undef ROW
 
 void
 meetings_free(struct meeting *m, size_t n)
@@ -356,134 +308,79 @@ int
 store_meetings(struct store *s, time_t ends_after, int64_t id,
 	       struct meeting **out, size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_MEETINGS)))
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)ends_after);
-	if (id)
-		sqlite3_bind_int64(st, 2, id);
-	return read_rows(s, st, &meeting_rows, (void **)out, n,
-			 "list meetings");
+	return read_rows(s, query(s, &stmts, ST_MEETINGS,
+				  ARGS(ARG_INT(ends_after), ARG_INT_IF(id, id))),
+			 &meeting_rows, (void **)out, n, "list meetings");
 }
 
 int
 store_meeting_version(struct store *s, int64_t id, int sequence,
 		      struct meeting **out, size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_MEETING_VERSION)))
-		return -1;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int(st, 2, sequence);
-	return read_rows(s, st, &meeting_rows, (void **)out, n,
+	return read_rows(s, query(s, &stmts, ST_MEETING_VERSION,
+				  ARGS(ARG_INT(id), ARG_INT(sequence))),
+			 &meeting_rows, (void **)out, n,
 			 "read an earlier version of a meeting");
 }
 
-static int
-read_invite(sqlite3_stmt *st, void *elem)
-{
-	struct meeting_invite *inv = elem;
-
-	inv->firm_id = sqlite3_column_int64(st, 0);
-	inv->sequence = sqlite3_column_int(st, 1);
-	return 0;
-}
-
-static const struct row_type invite_rows = {
-	sizeof (struct meeting_invite), read_invite, NULL
+#define ROW struct meeting_invite
+static const struct column invite_columns[] = {
+	C_INT64(firm_id), C_INT(sequence),
 };
+static const struct row_type invite_rows = ROW_TYPE(invite_columns, NULL);
+#undef ROW
 
 int
 store_meeting_invites(struct store *s, int64_t meeting_id,
 		      struct meeting_invite **out, size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_MEETING_INVITES)))
-		return -1;
-	sqlite3_bind_int64(st, 1, meeting_id);
-	return read_rows(s, st, &invite_rows, (void **)out, n,
-			 "list invitations");
+	return read_rows(s, query(s, &stmts, ST_MEETING_INVITES,
+				  ARGS(ARG_INT(meeting_id))),
+			 &invite_rows, (void **)out, n, "list invitations");
 }
 
 int
 store_meeting_invited(struct store *s, int64_t meeting_id, int64_t firm_id,
 		      int sequence, time_t now)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_MEETING_INVITED)))
-		return -1;
-	sqlite3_bind_int64(st, 1, meeting_id);
-	sqlite3_bind_int64(st, 2, firm_id);
-	sqlite3_bind_int(st, 3, sequence);
-	sqlite3_bind_int64(st, 4, (sqlite3_int64)now);
-	return step_done(s, st, "record invitation");
+	return step_done(s, query(s, &stmts, ST_MEETING_INVITED,
+				  ARGS(ARG_INT(meeting_id), ARG_INT(firm_id),
+				       ARG_INT(sequence), ARG_INT(now))),
+			 "record invitation");
 }
 
 int
 store_put_rfi(struct store *s, const char *contact, const char *attachments,
 	      time_t now, int64_t *id, char *notice_id, size_t len)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_RFI_INSERT)))
-		return -1;
-	bind_text(st, 1, contact);
-	bind_text(st, 2, attachments ? attachments : "");
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	if (step_done(s, st, "store RFI") < 0)
+	if (step_done(s, query(s, &stmts, ST_RFI_INSERT,
+			       ARGS(ARG_TEXT(contact),
+				    ARG_TEXT(attachments ? attachments : ""),
+				    ARG_INT(now))), "store RFI") < 0)
 		return -1;
 	*id = sqlite3_last_insert_rowid(s->db);
 	snprintf(notice_id, len, "rfi-%lld", (long long)*id);
-	if (!(st = stmt(s, &stmts, ST_RFI_NAME)))
-		return -1;
-	sqlite3_bind_int64(st, 1, *id);
-	bind_text(st, 2, notice_id);
-	return step_done(s, st, "name RFI");
+	return step_done(s, query(s, &stmts, ST_RFI_NAME,
+				  ARGS(ARG_INT(*id), ARG_TEXT(notice_id))),
+			 "name RFI");
 }
 
 int
 store_close_rfi(struct store *s, const char *notice_id, time_t now, int *found)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_RFI_CLOSE)))
-		return -1;
-	bind_text(st, 1, notice_id);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)now);
-	return step_changed(s, st, "close RFI", found);
+	return step_changed(s, query(s, &stmts, ST_RFI_CLOSE,
+				     ARGS(ARG_TEXT(notice_id), ARG_INT(now))),
+			    "close RFI", found);
 }
 
-static int
-read_rfi_entry(sqlite3_stmt *st, void *elem)
-{
-	struct rfi_entry *e = elem;
-
-	e->notice_id = column_strdup(st, 0);
-	e->title = column_strdup(st, 1);
-	if ((e->has_deadline = sqlite3_column_type(st, 2) != SQLITE_NULL))
-		e->deadline = (time_t)sqlite3_column_int64(st, 2);
-	e->own = sqlite3_column_int(st, 3);
-	e->closed_at = (time_t)sqlite3_column_int64(st, 4);
-	e->responses = sqlite3_column_int64(st, 5);
-	return e->notice_id && e->title ? 0 : -1;
-}
-
-static void
-clear_rfi_entry(void *elem)
-{
-	struct rfi_entry *e = elem;
-
-	free(e->notice_id);
-	free(e->title);
-}
-
-static const struct row_type rfi_entry_rows = {
-	sizeof (struct rfi_entry), read_rfi_entry, clear_rfi_entry
+#define ROW struct rfi_entry
+static const struct column rfi_entry_columns[] = {
+	C_NEEDED(notice_id), C_NEEDED(title),
+	C_TIME_IF(deadline, has_deadline), C_INT(own), C_TIME(closed_at),
+	C_LLONG(responses),
 };
+static const struct row_type rfi_entry_rows = ROW_TYPE(rfi_entry_columns, NULL);
+#undef ROW
 
 void
 rfi_entries_free(struct rfi_entry *e, size_t n)
@@ -495,56 +392,46 @@ int
 store_rfis(struct store *s, time_t now, const char *notice_id,
 	   struct rfi_entry **out, size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_RFIS)))
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)now);
-	bind_text(st, 2, notice_id);
-	return read_rows(s, st, &rfi_entry_rows, (void **)out, n, "list RFIs");
+	return read_rows(s, query(s, &stmts, ST_RFIS,
+				  ARGS(ARG_INT(now), ARG_TEXT(notice_id))),
+			 &rfi_entry_rows, (void **)out, n, "list RFIs");
 }
 
-/* One participation row: an RFI answer, a bid, a meeting's attendance. */
+/*
+ * One participation row: an RFI answer or a bid (the notice's id), a
+ * meeting's registration or attendance (the meeting's).
+ */
 static int
-put_participation(struct store *s, enum stmt_id id, const char *object,
-		  int64_t meeting, int64_t firm_id, time_t at,
-		  const char *source, int *created)
+put_participation(struct store *s, enum stmt_id id, struct arg object,
+		  int64_t firm_id, time_t at, const char *source, int *created)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, id)))
-		return -1;
-	if (object)
-		bind_text(st, 1, object);
-	else
-		sqlite3_bind_int64(st, 1, meeting);
-	sqlite3_bind_int64(st, 2, firm_id);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)at);
-	bind_text(st, 4, source);
-	return step_changed(s, st, "record participation", created);
+	return step_changed(s, query(s, &stmts, id,
+				     ARGS(object, ARG_INT(firm_id), ARG_INT(at),
+					  ARG_TEXT(source))),
+			    "record participation", created);
 }
 
 int
 store_rfi_response(struct store *s, const char *notice_id, int64_t firm_id,
 		   time_t at, const char *source, int *created)
 {
-	return put_participation(s, ST_RFI_RESPONSE, notice_id, 0, firm_id, at,
-				 source, created);
+	return put_participation(s, ST_RFI_RESPONSE, ARG_TEXT(notice_id),
+				 firm_id, at, source, created);
 }
 
 int
 store_bid(struct store *s, const char *notice_id, int64_t firm_id, time_t at,
 	  const char *source, int *created)
 {
-	return put_participation(s, ST_BID, notice_id, 0, firm_id, at, source,
-				 created);
+	return put_participation(s, ST_BID, ARG_TEXT(notice_id), firm_id, at,
+				 source, created);
 }
 
 int
 store_meeting_register(struct store *s, int64_t meeting_id, int64_t firm_id,
 		       time_t at, const char *source, int *created)
 {
-	return put_participation(s, ST_MEETING_REGISTER, NULL, meeting_id,
+	return put_participation(s, ST_MEETING_REGISTER, ARG_INT(meeting_id),
 				 firm_id, at, source, created);
 }
 
@@ -552,7 +439,7 @@ int
 store_meeting_attended(struct store *s, int64_t meeting_id, int64_t firm_id,
 		       time_t at, const char *source, int *created)
 {
-	return put_participation(s, ST_MEETING_ATTENDED, NULL, meeting_id,
+	return put_participation(s, ST_MEETING_ATTENDED, ARG_INT(meeting_id),
 				 firm_id, at, source, created);
 }
 
@@ -560,44 +447,20 @@ int
 store_meeting_unregister(struct store *s, int64_t meeting_id, int64_t firm_id,
 			 time_t at, int *found)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_MEETING_UNREGISTER)))
-		return -1;
-	sqlite3_bind_int64(st, 1, meeting_id);
-	sqlite3_bind_int64(st, 2, firm_id);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)at);
-	return step_changed(s, st, "cancel registration", found);
+	return step_changed(s, query(s, &stmts, ST_MEETING_UNREGISTER,
+				     ARGS(ARG_INT(meeting_id), ARG_INT(firm_id),
+					  ARG_INT(at))),
+			    "cancel registration", found);
 }
 
-static int
-read_participant(sqlite3_stmt *st, void *elem)
-{
-	struct participant *p = elem;
-
-	p->firm_id = sqlite3_column_int64(st, 0);
-	p->orgnr = column_strdup(st, 1);
-	p->name = column_strdup(st, 2);
-	p->at = (time_t)sqlite3_column_int64(st, 3);
-	p->registered = sqlite3_column_int(st, 4);
-	p->attended = sqlite3_column_int(st, 5);
-	p->source = column_strdup(st, 6);
-	return p->orgnr && p->name && p->source ? 0 : -1;
-}
-
-static void
-clear_participant(void *elem)
-{
-	struct participant *p = elem;
-
-	free(p->orgnr);
-	free(p->name);
-	free(p->source);
-}
-
-static const struct row_type participant_rows = {
-	sizeof (struct participant), read_participant, clear_participant
+#define ROW struct participant
+static const struct column participant_columns[] = {
+	C_INT64(firm_id), C_NEEDED(orgnr), C_NEEDED(name), C_TIME(at),
+	C_INT(registered), C_INT(attended), C_NEEDED(source),
 };
+static const struct row_type participant_rows =
+	ROW_TYPE(participant_columns, NULL);
+#undef ROW
 
 void
 participants_free(struct participant *p, size_t n)
@@ -605,62 +468,33 @@ participants_free(struct participant *p, size_t n)
 	free_rows(&participant_rows, p, n);
 }
 
-static int
-participants(struct store *s, enum stmt_id id, const char *object,
-	     int64_t meeting, struct participant **out, size_t *n)
-{
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, id)))
-		return -1;
-	if (object)
-		bind_text(st, 1, object);
-	else
-		sqlite3_bind_int64(st, 1, meeting);
-	return read_rows(s, st, &participant_rows, (void **)out, n,
-			 "list participants");
-}
-
 int
 store_rfi_responses(struct store *s, const char *notice_id,
 		    struct participant **out, size_t *n)
 {
-	return participants(s, ST_RFI_RESPONSES, notice_id, 0, out, n);
+	return read_rows(s, query(s, &stmts, ST_RFI_RESPONSES,
+				  ARGS(ARG_TEXT(notice_id))),
+			 &participant_rows, (void **)out, n, "list answers");
 }
 
 int
 store_meeting_participants(struct store *s, int64_t meeting_id,
 			   struct participant **out, size_t *n)
 {
-	return participants(s, ST_MEETING_PARTICIPANTS, NULL, meeting_id, out, n);
+	return read_rows(s, query(s, &stmts, ST_MEETING_PARTICIPANTS,
+				  ARGS(ARG_INT(meeting_id))),
+			 &participant_rows, (void **)out, n,
+			 "list participants");
 }
 
-static int
-read_report_count(sqlite3_stmt *st, void *elem)
-{
-	struct report_count *c = elem;
-
-	c->year = sqlite3_column_int(st, 0);
-	c->quarter = sqlite3_column_int(st, 1);
-	c->category = column_strdup(st, 2);
-	c->value = sqlite3_column_int64(st, 3);
-	c->days = sqlite3_column_double(st, 4);
-	c->item = column_strdup(st, 5);
-	return sqlite3_column_type(st, 2) == SQLITE_NULL || c->category ? 0 : -1;
-}
-
-static void
-clear_report_count(void *elem)
-{
-	struct report_count *c = elem;
-
-	free(c->category);
-	free(c->item);
-}
-
-static const struct row_type report_count_rows = {
-	sizeof (struct report_count), read_report_count, clear_report_count
+#define ROW struct report_count
+static const struct column report_count_columns[] = {
+	C_INT(year), C_INT(quarter), C_TEXT(category), C_LLONG(value),
+	C_DOUBLE(days), C_TEXT(item),
 };
+static const struct row_type report_count_rows =
+	ROW_TYPE(report_count_columns, NULL);
+#undef ROW
 
 void
 report_counts_free(struct report_count *c, size_t n)
@@ -672,13 +506,7 @@ int
 store_report(struct store *s, enum report_query q, time_t from, time_t to,
 	     time_t now, struct report_count **out, size_t *n)
 {
-	sqlite3_stmt *st;
-
-	if (!(st = stmt(s, &stmts, ST_REPORT_FIRST + q)))
-		return -1;
-	sqlite3_bind_int64(st, 1, (sqlite3_int64)from);
-	sqlite3_bind_int64(st, 2, (sqlite3_int64)to);
-	sqlite3_bind_int64(st, 3, (sqlite3_int64)now);
-	return read_rows(s, st, &report_count_rows, (void **)out, n,
-			 "read report");
+	return read_rows(s, query(s, &stmts, ST_REPORT_FIRST + q,
+				  ARGS(ARG_INT(from), ARG_INT(to), ARG_INT(now))),
+			 &report_count_rows, (void **)out, n, "read report");
 }
