@@ -303,7 +303,7 @@ test_browser(void)
 static void
 test_login(void)
 {
-	char link[256];
+	char link[256], h[160], csrf[512], body[1024];
 	struct reply r;
 
 	CHECK(tl("-c tenderlots.conf staff reset nils") == 0);
@@ -325,6 +325,22 @@ test_login(void)
 	CHECK(home_with(cookie_unit) == 200);
 	CHECK(home_with(cookie_business) == 200);
 	CHECK(home_with(cookie_admin) == 200);
+	/* nils reads English, and sees näringslivsenheten's part only */
+	cookie_header(cookie_business, h, sizeof h);
+	get("/staff/", h, &r);
+	CHECK(strstr(buf_str(&r.body), "The firm register") &&
+	      !strstr(buf_str(&r.body), "Open RFIs"));
+	release(&r);
+	/* over plain http the cookie cannot be Secure, and is all else */
+	get("/staff/login", NULL, &r);
+	csrf_of(&r, csrf, sizeof csrf);
+	release(&r);
+	snprintf(body, sizeof body, "csrf=%s&name=root&password=%s", csrf,
+		 "ett+annat+l%C3%B6senord");
+	post("/staff/login", NULL, body, &r);
+	CHECK(has_header(&r, "Set-Cookie: tl_staff=") &&
+	      strstr(buf_str(&r.headers), "; Path=/; HttpOnly; SameSite=Strict\r\n"));
+	release(&r);
 	/* the same password under another name is no login */
 	CHECK(login("bob", "ett+annat+l%C3%B6senord", NULL, NULL, 0) == 403);
 }
@@ -419,6 +435,47 @@ test_fixation(void)
 	snprintf(cookie_unit, sizeof cookie_unit, "%s", again);
 }
 
+/*
+ * The unit's start page, from what the commands stored: an RFI due this
+ * week with its answer, a meeting with its registration against the
+ * seats.
+ */
+static void
+test_start_page(void)
+{
+	char path[PATH_MAX + 16], h[160];
+	struct reply r;
+	const char *body;
+
+	snprintf(path, sizeof path, "%s/firms.csv", dir);
+	write_text(path, "orgnr,name,email,cpv,regions,language\n"
+		   "556734-2182,Berglunds Måleri AB,info@berglunds.example,"
+		   "45442100,SE232,sv\n");
+	snprintf(path, sizeof path, "%s/rfi.conf", dir);
+	write_text(path, "[rfi]\ntitle = Skolmåleri\ndescription = Hur?\n"
+		   "categories = maleri\nanswer_deadline = 2026-11-30 12:00\n"
+		   "contact = Enheten <u@exempelkommun.se>\n");
+	snprintf(path, sizeof path, "%s/meeting.conf", dir);
+	write_text(path, "[meeting]\ntitle = Branschträff måleri\n"
+		   "category = maleri\nstart = 2026-12-10 09:00\n"
+		   "end = 2026-12-10 11:00\nlocation = Stadshuset\n"
+		   "capacity = 40\nregistration_deadline = 2026-11-28 12:00\n");
+	CHECK(tl("-c tenderlots.conf firm import firms.csv") == 0);
+	CHECK(tl("-c tenderlots.conf rfi new rfi.conf") == 0);
+	CHECK(tl("-c tenderlots.conf meeting new meeting.conf") == 0);
+	CHECK(tl("-c tenderlots.conf rfi respond rfi-1 556734-2182") == 0);
+	CHECK(tl("-c tenderlots.conf meeting register 1 556734-2182") == 0);
+	cookie_header(cookie_unit, h, sizeof h);
+	get("/staff/", h, &r);
+	body = buf_str(&r.body);
+	CHECK(r.status == 200);
+	CHECK(strstr(body, "Skolmåleri</a></h3>\n<p>1 svar, svar senast "));
+	CHECK(strstr(body, "1 anmälda av 40 platser"));
+	CHECK(strstr(body, ": svar på marknadsdialogen, Skolmåleri</li>"));
+	CHECK(strstr(body, ": anmälan till mötet, Branschträff måleri</li>"));
+	release(&r);
+}
+
 /* Guessing eve's password: after five tries, even the right one waits. */
 static void
 test_brute_force(void)
@@ -486,10 +543,11 @@ test_single_sign_on(void)
 	struct reply r;
 
 	CHECK(start("user_header = X-Remote-User\\ntrusted_proxies = "
-		    "127.0.0.1", LATER) == 0);
+		    "127.0.0.1\\npublic_url = https://personal.example", LATER) == 0);
 	CHECK(home_with(cookie_admin) == 303);
 	get("/staff/", "X-Remote-User: root", &r);
 	CHECK(r.status == 200);
+	CHECK(strstr(buf_str(&r.headers), "; SameSite=Strict; Secure\r\n"));
 	cookie_set(&r, cookie, sizeof cookie);
 	CHECK(strstr(buf_str(&r.body), "Logga ut root") != NULL);
 	release(&r);
@@ -552,6 +610,7 @@ main(void)
 	RUN(test_login);
 	RUN(test_every_route);
 	RUN(test_fixation);
+	RUN(test_start_page);
 	RUN(test_brute_force);
 	RUN(test_audit_page);
 	RUN(test_sessions_end);

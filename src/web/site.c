@@ -67,11 +67,10 @@ static const char *const known_fields[] = {
 	"bounced_at", "bounce_reason",
 	/* the staff's pages */
 	"user", "role", "staff_home_url", "accounts_url", "audit_url",
-	"logout_url", "login_url", "upphandling", "naringsliv", "admin",
-	"token", "password_set", "answers", "registrations", "deadlines",
-	"advice", "incidents", "when", "what", "object", "client", "detail",
-	"since", "accounts", "entries", "has_password", "created",
-	"report_url", "firms_url", "count",
+	"logout_url", "login_url", "upphandling", "naringsliv", "token",
+	"answers", "registrations", "deadlines", "advice", "incidents", "when",
+	"what", "object", "client", "since", "accounts", "entries",
+	"has_password", "created", "report_url", "firms_url",
 	NULL
 };
 

@@ -255,16 +255,29 @@ staff_set_frame(struct tpl_vars *v, const struct visit *vi)
 
 /* ---- login, logout, password ---- */
 
+/* A form of a page before the login, with its signed token and errors. */
+static struct tpl_vars *
+signed_form(struct visit *vi, const char *form, const char *path,
+	    const char *error)
+{
+	struct tpl_vars *v = tpl_vars_new();
+
+	if (v && site_set_csrf(v, vi, 0, form) == 0 &&
+	    site_set_url(v, "action", path, vi->en) == 0 &&
+	    (!error || tpl_set(v, "errors", error) == 0))
+		return v;
+	tpl_vars_free(v);
+	return NULL;
+}
+
 static void
 show_login(struct visit *vi, const char *error, const char *message,
 	   int status)
 {
-	struct tpl_vars *v = tpl_vars_new();
+	struct tpl_vars *v = signed_form(vi, "staff-login", "/staff/login",
+					 error);
 
-	if (!v || site_set_csrf(v, vi, 0, "staff-login") < 0 ||
-	    site_set_url(v, "action", "/staff/login", vi->en) < 0 ||
-	    (error && tpl_set(v, "errors", error) < 0) ||
-	    (message && tpl_set(v, "message", message) < 0))
+	if (!v || (message && tpl_set(v, "message", message) < 0))
 		site_store_failed(vi);
 	else
 		site_render(vi, PAGE_STAFF_LOGIN, v, status);
@@ -382,12 +395,11 @@ static void
 show_password(struct visit *vi, const char *token, const char *user,
 	      const char *error, int status)
 {
-	struct tpl_vars *v = tpl_vars_new();
+	struct tpl_vars *v = signed_form(vi, "staff-password",
+					 "/staff/password", error);
 
-	if (!v || site_set_csrf(v, vi, 0, "staff-password") < 0 ||
-	    site_set_url(v, "action", "/staff/password", vi->en) < 0 ||
-	    tpl_set(v, "token", token) < 0 || tpl_set(v, "name", user) < 0 ||
-	    (error && tpl_set(v, "errors", error) < 0))
+	if (!v || tpl_set(v, "token", token) < 0 ||
+	    tpl_set(v, "name", user) < 0)
 		site_store_failed(vi);
 	else
 		site_render(vi, PAGE_STAFF_PASSWORD, v, status);
@@ -474,6 +486,18 @@ out:
 
 /* ---- the start page ---- */
 
+/* A deadline of the week ahead: what falls due when. */
+static int
+add_deadline(struct tpl_vars *v, const struct visit *vi, const char *title,
+	     const char *sv, const char *en, time_t when)
+{
+	struct tpl_vars *item = tpl_add(v, "deadlines");
+
+	return !item || tpl_set(item, "title", title) < 0 ||
+	       tpl_set(item, "what", vi->en ? en : sv) < 0 ||
+	       site_set_time(item, "when", when, vi) < 0 ? -1 : 0;
+}
+
 static int
 add_rfis(struct tpl_vars *v, struct visit *vi, time_t week)
 {
@@ -497,11 +521,8 @@ add_rfis(struct tpl_vars *v, struct visit *vi, time_t week)
 		     site_set_time(item, "deadline", e[i].deadline, vi) < 0))
 			goto out;
 		if (e[i].has_deadline && e[i].deadline < week &&
-		    (!(item = tpl_add(v, "deadlines")) ||
-		     tpl_set(item, "title", e[i].title) < 0 ||
-		     tpl_set(item, "what", vi->en ? "answers to the RFI" :
-			     "svar på marknadsdialogen") < 0 ||
-		     site_set_time(item, "when", e[i].deadline, vi) < 0))
+		    add_deadline(v, vi, e[i].title, "svar på marknadsdialogen",
+				 "answers to the RFI", e[i].deadline) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -550,12 +571,9 @@ add_meetings(struct tpl_vars *v, struct visit *vi, time_t week)
 		if (m[i].has_registration_deadline &&
 		    m[i].registration_deadline >= vi->now &&
 		    m[i].registration_deadline < week &&
-		    (!(item = tpl_add(v, "deadlines")) ||
-		     tpl_set(item, "title", m[i].title) < 0 ||
-		     tpl_set(item, "what", vi->en ? "registration for the "
-			     "meeting" : "anmälan till mötet") < 0 ||
-		     site_set_time(item, "when", m[i].registration_deadline,
-				   vi) < 0))
+		    add_deadline(v, vi, m[i].title, "anmälan till mötet",
+				 "registration for the meeting",
+				 m[i].registration_deadline) < 0)
 			goto out;
 	}
 	rc = 0;
