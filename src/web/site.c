@@ -641,14 +641,14 @@ site_handle(void *arg, const struct web_request *req, struct web_response *res)
 		site_store_failed(&vi);
 		goto out;
 	}
-	if (!(r = find_route(vi.site, req, &rest)))
+	if (!(r = find_route(vi.site, req, &rest))) {
 		site_not_found(&vi);
-	else if (vi.site->o.staff && staff_admit(&vi, r) < 0)
-		;
-	else if (req->method != WEB_POST && r->flags & ROUTE_SHARED)
-		serve_shared(&vi, r, rest);
-	else
-		r->serve(&vi, rest);
+	} else if (!vi.site->o.staff || staff_admit(&vi, r) == 0) {
+		if (req->method != WEB_POST && r->flags & ROUTE_SHARED)
+			serve_shared(&vi, r, rest);
+		else
+			r->serve(&vi, rest);
+	}
 	if (req->method == WEB_POST)
 		forget_pages(vi.conn);
 	conn_give(vi.site, vi.conn);
