@@ -304,6 +304,7 @@ write_conf(const struct web_bench *b, const char *mail)
 		 "[mail]\ntemplates = %s/templates\n%s"
 		 "[feeds]\nfile = %s/feeds.conf\n"
 		 "[categories]\nfile = %s/config/categories.conf\n"
+		 "[staff]\nport = 0\n"
 		 /* the README's set-up behind nginx on this host */
 		 "[web]\nport = 0\nsubscribe_per_hour = 1000\n"
 		 "trusted_proxies = 127.0.0.1\n",

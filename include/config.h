@@ -99,6 +99,15 @@ struct config {
 	 * NULL-terminated; NULL for none */
 	char **web_trusted_proxies;
 
+	/* [staff]: the staff's pages, on a listener of their own */
+	char *staff_listen;
+	long staff_port;
+	char *staff_public_url;	/* NULL: http://listen:port */
+	char *staff_user_header;	/* single sign-on; NULL: none */
+	char **staff_trusted_proxies;	/* NULL-terminated; NULL for none */
+	long staff_idle_timeout;	/* seconds */
+	long staff_session_timeout;	/* seconds from login */
+
 	/* [feeds] file = feeds.conf: one section per feed */
 	char *feeds_path;
 	struct feed_config *feeds;

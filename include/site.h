@@ -15,7 +15,9 @@
  * links in its mails: subscribe (double opt-in), confirm, manage, export
  * and delete its data, unsubscribe (RFC 8058 one-click too), stop mails
  * about one procurement, register for a meeting. Pages come from the
- * templates in templates/web/, Swedish unless ?lang=en. No GET changes
+ * templates in templates/web/, Swedish unless ?lang=en. A site with
+ * staff set serves the staff's pages instead (src/web/staff.c), on a
+ * listener of its own. No GET changes
  * anything; every form carries a signed CSRF token; the forms that send
  * mail are limited per client and per recipient.
  *
@@ -31,6 +33,7 @@ struct site_options {
 	time_t (*now)(void);
 	void (*queued)(void *arg);	/* NULL: the daemon's pass delivers */
 	void *queued_arg;
+	int staff;		/* the staff's pages, not the public ones */
 };
 
 struct site;

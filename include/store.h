@@ -823,4 +823,81 @@ int store_get_notice(struct store *s, const char *notice_id,
 int store_single_lot_notices(struct store *s, const char *buyer_id,
 			     time_t now, char ***ids, size_t *n);
 
+/*
+ * The staff's accounts, their sessions and one-time links, and the audit
+ * log of what they do. Secrets are stored as digests (account.h); a
+ * role is "upphandling", "naringsliv" or "admin", a language "sv" or
+ * "en".
+ */
+struct staff_account {
+	int64_t id;
+	char *name;
+	char *role;
+	char *lang;
+	int has_password;
+	time_t created_at;
+};
+
+void staff_accounts_free(struct staff_account *a, size_t n);
+/* *id 0 when the name is taken. */
+int store_staff_add(struct store *s, const char *name, const char *role,
+		    const char *lang, time_t now, int64_t *id);
+int store_staff_accounts(struct store *s, struct staff_account **out,
+			 size_t *n);
+/* Removes the account with its sessions and links. */
+int store_staff_remove(struct store *s, const char *name, int *found);
+/* *id 0 when there is no such account; *hash NULL when it has no password. */
+int store_staff_password(struct store *s, const char *name, int64_t *id,
+			 char **hash);
+/* No password, no session, no link: a new link is to follow. */
+int store_staff_reset(struct store *s, int64_t id);
+/* A one-time link of the account, in place of any earlier one. */
+int store_staff_link_put(struct store *s, int64_t account, const char *digest,
+			 time_t expires, time_t now);
+/* The account of a link that holds at now; *out NULL if none. */
+int store_staff_link_account(struct store *s, const char *digest, time_t now,
+			     struct staff_account **out);
+/*
+ * Spends the link: the account's password becomes hash, its links and
+ * sessions end; one transaction. *account 0 when the link did not hold.
+ */
+int store_staff_link_use(struct store *s, const char *digest, const char *hash,
+			 time_t now, int64_t *account);
+
+/* A signed-in staff member, as a session finds them. */
+struct staff_session {
+	int64_t account;
+	char *name;
+	char *role;
+	char *lang;
+	char *csrf;		/* the session's token for its forms */
+};
+
+void staff_session_free(struct staff_session *p);
+int store_staff_session_put(struct store *s, const char *digest,
+			    int64_t account, const char *csrf, time_t now);
+/*
+ * The session, used at now, if it was used within idle seconds and began
+ * within lifetime seconds; else *out NULL and an expired one is ended.
+ */
+int store_staff_session(struct store *s, const char *digest, time_t now,
+			long idle, long lifetime, struct staff_session **out);
+int store_staff_session_end(struct store *s, const char *digest);
+
+/* Who did what to which object, when, from which address. */
+struct staff_audit_entry {
+	time_t at;
+	char *who;
+	char *action;
+	char *object;
+	char *client;
+};
+
+void staff_audit_free(struct staff_audit_entry *e, size_t n);
+int store_staff_audit(struct store *s, const char *who, const char *action,
+		      const char *object, const char *client, time_t now);
+/* Newest first, from offset on. */
+int store_staff_audit_list(struct store *s, long offset, long limit,
+			   struct staff_audit_entry **out, size_t *n);
+
 #endif

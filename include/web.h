@@ -29,9 +29,14 @@ struct web_request {
 	size_t body_len;
 	const char *client;	/* the client's address: the peer's, or what a
 				 * trusted proxy says it is */
+	int peer_trusted;	/* the direct peer is a trusted proxy */
 	const char *if_none_match;	/* NULL for none */
 	const char *if_modified_since;	/* NULL for none */
+	void *connection;	/* http.c's, for web_header */
 };
+
+/* A Set-Cookie line: a name, a session id and its attributes. */
+#define WEB_COOKIE_MAX 256
 
 struct web_response {
 	int status;
@@ -43,6 +48,7 @@ struct web_response {
 	int allow;		/* 405: the methods allowed, as WEB_GET... bits */
 	char etag[48];		/* a strong validator, quoted; "" for none */
 	time_t last_modified;	/* 0 for none */
+	char set_cookie[WEB_COOKIE_MAX];	/* "" for none */
 };
 
 typedef void (*web_handler)(void *arg, const struct web_request *req,
@@ -58,6 +64,12 @@ struct web_options {
 	 * X-Forwarded-For name the client, NULL-terminated; NULL for none */
 	char *const *trusted_proxies;
 };
+
+/*
+ * A request header's value, within MHD's cap on the headers; NULL when
+ * it was not sent, or sent more than once (whose word would it be?).
+ */
+const char *web_header(const struct web_request *req, const char *name);
 
 struct web;
 

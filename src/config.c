@@ -139,6 +139,30 @@ static const struct ini_key config_keys[] = {
 	  NULL, CFG(web_trusted_proxies),
 	  "addresses or prefixes (10.0.0.0/8, ::1/128) of the reverse proxies "
 	  "whose X-Real-IP and X-Forwarded-For name the client; empty: none" },
+	{ "staff", "listen", INI_STRING, "127.0.0.1", false, 0, 0,
+	  NULL, CFG(staff_listen),
+	  "IPv4 or IPv6 address of the staff's pages, a listener apart from "
+	  "[web]'s; keep it on loopback or an internal network" },
+	{ "staff", "port", INI_INT, "8081", false, 0, 65535,
+	  NULL, CFG(staff_port), "its port; 0 picks a free one, printed at start" },
+	{ "staff", "public_url", INI_URL, "", true, 0, 0,
+	  NULL, CFG(staff_public_url),
+	  "base URL of the staff's pages, for the links `staff add` prints; "
+	  "https makes the session cookie Secure; empty: http://listen:port" },
+	{ "staff", "user_header", INI_STRING, "", true, 0, 0,
+	  NULL, CFG(staff_user_header),
+	  "header naming the signed-in user, set by an authenticating proxy "
+	  "(single sign-on); believed only from trusted_proxies; empty: none" },
+	{ "staff", "trusted_proxies", INI_LIST, "", true, 0, 0,
+	  NULL, CFG(staff_trusted_proxies),
+	  "addresses or prefixes of the proxies in front of the staff's pages: "
+	  "their X-Forwarded-For and user_header are believed; empty: none" },
+	{ "staff", "idle_timeout", INI_DURATION, "1800", false, 60, 86400,
+	  NULL, CFG(staff_idle_timeout),
+	  "a session unused this long ends" },
+	{ "staff", "session_timeout", INI_DURATION, "36000", false, 300, 604800,
+	  NULL, CFG(staff_session_timeout),
+	  "a session ends this long after its login, used or not" },
 	{ "feeds", "file", INI_PATH, "feeds.conf", false, 0, 0,
 	  NULL, CFG(feeds_path), "file with one section per feed" },
 	{ "categories", "file", INI_PATH, "categories.conf", false, 0, 0,
@@ -223,28 +247,64 @@ check_command(const struct config *cfg, const char *path, size_t line)
 
 /* Checked now: the web endpoint would only fail when it starts. */
 static int
-check_listen(const struct config *cfg, const char *path, size_t line)
+check_listen(const char *address, const char *section, const char *path,
+	     size_t line)
 {
 	struct netaddr a;
 
-	if (netaddr_parse(cfg->web_listen, &a) < 0)
-		return error("%s:%zu: [web] listen: '%s' is not an IPv4 or IPv6 "
-			     "address", path, line, cfg->web_listen);
+	if (netaddr_parse(address, &a) < 0)
+		return error("%s:%zu: [%s] listen: '%s' is not an IPv4 or IPv6 "
+			     "address", path, line, section, address);
 	return 0;
 }
 
 static int
-check_trusted_proxies(const struct config *cfg, const char *path, size_t line)
+check_trusted_proxies(char *const *list, const char *section,
+		      const char *path, size_t line)
 {
 	struct netprefix p;
-	char **w;
+	char *const *w;
 	int rc = 0;
 
-	for (w = cfg->web_trusted_proxies; w && *w; w++)
+	for (w = list; w && *w; w++)
 		if (netprefix_parse(*w, &p) < 0)
-			rc = error("%s:%zu: [web] trusted_proxies: '%s' is not an "
-				   "IPv4 or IPv6 address or prefix", path, line, *w);
+			rc = error("%s:%zu: [%s] trusted_proxies: '%s' is not an "
+				   "IPv4 or IPv6 address or prefix", path, line,
+				   section, *w);
 	return rc;
+}
+
+/*
+ * A header's name (RFC 9110 5.1); and not one the client's address is
+ * read from, which a proxy passes on from the client.
+ */
+static int
+check_user_header(const struct config *cfg, const char *path, size_t line)
+{
+	static const char tchar[] = "!#$%&'*+-.^_`|~0123456789"
+		"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	const char *h = cfg->staff_user_header;
+
+	if (!h)
+		return 0;
+	if (strspn(h, tchar) != strlen(h))
+		return error("%s:%zu: [staff] user_header: '%s' is not a header "
+			     "name", path, line, h);
+	if (strcasecmp(h, "X-Forwarded-For") == 0 ||
+	    strcasecmp(h, "X-Real-IP") == 0 || strcasecmp(h, "Cookie") == 0)
+		return error("%s:%zu: [staff] user_header: '%s' says something "
+			     "else", path, line, h);
+	return 0;
+}
+
+static int
+check_staff_timeouts(const struct config *cfg, const char *path, size_t line)
+{
+	if (cfg->staff_idle_timeout > cfg->staff_session_timeout)
+		return error("%s:%zu: [staff] session_timeout: %ld s is shorter "
+			     "than idle_timeout, %ld s", path, line,
+			     cfg->staff_session_timeout, cfg->staff_idle_timeout);
+	return 0;
 }
 
 /*
@@ -390,25 +450,27 @@ public_url_problem(const char *url, char *why, size_t len)
 }
 
 /*
- * The one check of [service] public_url, for the daemon and `config
- * check` alike: mails are built with it, so what it cannot build a link
- * from is refused here rather than failing every mail. A trailing '/' is
- * dropped, as links append "/<purpose>".
+ * The one check of [service] public_url (and [staff]'s), for the daemon
+ * and `config check` alike: mails are built with it, so what it cannot
+ * build a link from is refused here rather than failing every mail. A
+ * trailing '/' is dropped, as links append "/<purpose>".
  */
 static int
-check_public_url(struct config *cfg, const char *path, size_t line)
+check_public_url(char *url, const char *section, const char *path,
+		 size_t line)
 {
 	char why[128];
-	const char *problem = public_url_problem(cfg->public_url, why,
-						 sizeof why);
-	size_t n = strlen(cfg->public_url);
+	const char *problem;
+	size_t n;
 
-	if (problem)
-		return error("%s:%zu: [service] public_url: '%s' %s", path,
-			     line, cfg->public_url, problem);
+	if (!url)
+		return 0;
+	if ((problem = public_url_problem(url, why, sizeof why)))
+		return error("%s:%zu: [%s] public_url: '%s' %s", path, line,
+			     section, url, problem);
 	/* a host comes before any '/' of the path */
-	while (cfg->public_url[n - 1] == '/')
-		cfg->public_url[--n] = '\0';
+	for (n = strlen(url); url[n - 1] == '/'; )
+		url[--n] = '\0';
 	return 0;
 }
 
@@ -738,13 +800,34 @@ config_load(struct config *cfg, const char *path)
 		    check_command(tmp, path, ctx.seen[i].line) < 0)
 			rc = -1;
 		if (k->offset == CFG(web_listen) &&
-		    check_listen(tmp, path, ctx.seen[i].line) < 0)
+		    check_listen(tmp->web_listen, "web", path,
+				 ctx.seen[i].line) < 0)
 			rc = -1;
 		if (k->offset == CFG(web_trusted_proxies) &&
-		    check_trusted_proxies(tmp, path, ctx.seen[i].line) < 0)
+		    check_trusted_proxies(tmp->web_trusted_proxies, "web", path,
+					  ctx.seen[i].line) < 0)
+			rc = -1;
+		if (k->offset == CFG(staff_listen) &&
+		    check_listen(tmp->staff_listen, "staff", path,
+				 ctx.seen[i].line) < 0)
+			rc = -1;
+		if (k->offset == CFG(staff_trusted_proxies) &&
+		    check_trusted_proxies(tmp->staff_trusted_proxies, "staff",
+					  path, ctx.seen[i].line) < 0)
+			rc = -1;
+		if (k->offset == CFG(staff_user_header) &&
+		    check_user_header(tmp, path, ctx.seen[i].line) < 0)
+			rc = -1;
+		if (k->offset == CFG(staff_session_timeout) &&
+		    check_staff_timeouts(tmp, path, ctx.seen[i].line) < 0)
 			rc = -1;
 		if (k->offset == CFG(public_url) &&
-		    check_public_url(tmp, path, ctx.seen[i].line) < 0)
+		    check_public_url(tmp->public_url, "service", path,
+				     ctx.seen[i].line) < 0)
+			rc = -1;
+		if (k->offset == CFG(staff_public_url) &&
+		    check_public_url(tmp->staff_public_url, "staff", path,
+				     ctx.seen[i].line) < 0)
 			rc = -1;
 	}
 	/* The feeds file is checked too, so one run shows every mistake. */

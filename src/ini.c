@@ -414,13 +414,14 @@ set_value(const struct ini_key *k, void *base, const char *value,
 			goto nomem;
 		break;
 	case INI_PATH:
+	case INI_URL:
 		if (value[0] == '\0' && k->empty_unsets) {
 			free(*str);
 			*str = NULL;
 			return 0;
 		}
-		return set_path(str, value, basedir, why);
-	case INI_URL:
+		if (k->type == INI_PATH)
+			return set_path(str, value, basedir, why);
 		if (!is_http_url(value)) {
 			buf_printf(why, "'%s' is not an http:// or https:// URL",
 				   value);

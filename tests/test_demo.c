@@ -279,7 +279,8 @@ test_web_demo(void)
 	/* a day years after the sample week */
 	setenv("TENDERLOTS_NOW", AFTER, 1);
 	copy_demo(dir, "test_demo_web");
-	snprintf(want, sizeof want, "\n[web]\nport = %d\n", port);
+	snprintf(want, sizeof want, "\n[staff]\nport = 0\n[web]\nport = %d\n",
+		 port);
 	snprintf(files, sizeof files, "printf '%%s' '%s' >> config/tenderlots.conf",
 		 want);
 	CHECK(sh_in(dir, files) == 0);

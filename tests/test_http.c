@@ -657,14 +657,14 @@ test_config_check(void)
 	CHECK(tl_run(dir, NOW, "-c bad.conf config check") == 1);
 	snprintf(path, sizeof path, "%s/err.txt", dir);
 	err = read_text(path);
-	CHECK(err && strstr(err, "bad.conf:15: [web] trusted_proxies: "
+	CHECK(err && strstr(err, "bad.conf:17: [web] trusted_proxies: "
 			    "'10.0.0.0/33' is not an IPv4 or IPv6 address or "
 			    "prefix"));
 	CHECK(err && strstr(err, "'proxy' is not"));
 	CHECK(err && strstr(err, "'::1/129' is not"));
 	CHECK(err && strstr(err, "'10.0.0.0/' is not"));
 	CHECK(err && !strstr(err, "'127.0.0.1'") && !strstr(err, "fd00"));
-	CHECK(err && strstr(err, "bad.conf:16: [web] listen: 'localhost' is "
+	CHECK(err && strstr(err, "bad.conf:18: [web] listen: 'localhost' is "
 			    "not an IPv4 or IPv6 address"));
 	free(err);
 	configure("good.conf", "trusted_proxies = 127.0.0.1 ::1/128 "

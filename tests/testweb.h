@@ -19,8 +19,8 @@
 /*
  * Writes dir/name: a configuration with the database var/t.db, the
  * Maildir var/mail and more [mail] lines mail, the project's templates
- * and categories, the feed feeds.conf, and [web] port = 0 with the lines
- * web.
+ * and categories, the feed feeds.conf, [staff] port = 0 (the staff's
+ * listener), and [web] port = 0 with the lines web.
  */
 static inline void
 web_config(const char *dir, const char *project, const char *name,
@@ -35,6 +35,7 @@ web_config(const char *dir, const char *project, const char *name,
 		 "[feeds]\nfile = feeds.conf\n"
 		 "[categories]\nfile = %s/config/categories.conf\n"
 		 "[service]\nsecret_file = var/secret\n"
+		 "[staff]\nport = 0\n"
 		 "[web]\nport = 0\n%s", project, mail, project, web);
 	write_text(path, text);
 }

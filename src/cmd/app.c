@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "account.h"
 #include "cmd.h"
 #include "log.h"
 
@@ -146,7 +147,8 @@ app_open(struct app *a, const char *config_path, int what)
 	    category_load(a->cfg->categories_path, &a->categories) < 0 ||
 	    alert_templates_load(a->cfg->templates_dir, &a->templates) < 0)
 		goto fail;
-	if (what == APP_STORE && (ensure_parent_dir(a->cfg->db_path) < 0 ||
+	if (what == APP_STORE && (account_init() < 0 ||
+				  ensure_parent_dir(a->cfg->db_path) < 0 ||
 				  store_open(a->cfg->db_path, &a->store) < 0 ||
 				  token_key_load(a->cfg->secret_file, &a->key) < 0))
 		goto fail;

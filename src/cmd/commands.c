@@ -14,7 +14,8 @@ static const struct command commands[] = {
 	{ "inbox", cmd_inbox, usage_inbox, 1,
 	  "  inbox < MAIL           a bounce or an unsubscribe mail, from the MTA\n" },
 	{ "web", cmd_web, usage_web, 1,
-	  "  web                    the web endpoint: public pages, subscriptions\n" },
+	  "  web                    the web endpoint: public pages, subscriptions,\n"
+	  "                         and the staff's pages on a listener apart\n" },
 	{ "show", cmd_show, usage_show, 0,
 	  "  show FILE...           print notice files as JSON (no database)\n" },
 	{ "firm", cmd_firm, usage_firm, 1,
@@ -40,6 +41,8 @@ static const struct command commands[] = {
 	  "  bid record NOTICE ORGNR  a local firm's bid, for the report\n" },
 	{ "report", cmd_report, usage_report, 1,
 	  "  report [--format html|csv]  local participation per quarter\n" },
+	{ "staff", cmd_staff, usage_staff, 1,
+	  "  staff add|list|remove|reset  accounts of the staff's pages\n" },
 	{ "config", cmd_config, usage_config, 1,
 	  "  config check           load the configuration and report errors\n"
 	  "  config keys            list every configuration key\n" },

@@ -210,6 +210,7 @@ cmd_config(const char *config_path, int argc, char **argv)
 {
 	struct site *site;
 	struct app app;
+	int staff;
 
 	if (argc == 2 && strcmp(argv[1], "keys") == 0) {
 		config_print_keys();
@@ -220,11 +221,14 @@ cmd_config(const char *config_path, int argc, char **argv)
 	if (app_open(&app, config_path, APP_CONFIG) < 0)
 		return EXIT_ERROR;
 	/* the web pages' templates too, before `tenderlots web` finds out */
-	if (!(site = site_new(&(struct site_options){ .cfg = app.cfg }))) {
-		app_close(&app);
-		return EXIT_ERROR;
+	for (staff = 0; staff <= 1; staff++) {
+		if (!(site = site_new(&(struct site_options){
+				.cfg = app.cfg, .staff = staff }))) {
+			app_close(&app);
+			return EXIT_ERROR;
+		}
+		site_free(site);
 	}
-	site_free(site);
 	printf("%s: ok, %zu feed(s), %zu categories\n", config_path,
 	       app.cfg->nfeeds, app.categories.n);
 	app_close(&app);

@@ -18,7 +18,9 @@ const char usage_web[] =
 	"(subscribe, confirm, manage, unsubscribe, stop, RSVP) on [web]\n"
 	"listen and port, 127.0.0.1:8080 by default: put a reverse proxy\n"
 	"with TLS in front and name it in [web] trusted_proxies (the README\n"
-	"shows nginx). Runs until SIGTERM.\n";
+	"shows nginx). The staff's pages have a listener of their own, [staff]\n"
+	"listen and port, 127.0.0.1:8081 by default; the public one never\n"
+	"serves them. Runs until SIGTERM.\n";
 
 /*
  * The courier looks for mails the relay put back this often, when no page
@@ -35,13 +37,22 @@ web_clock(void)
 	return current_time(&now) == 0 ? now : time(NULL);
 }
 
+/* Where a listener is, for the log and for tests that started it on port 0. */
+static void
+print_address(const char *what, const struct web_options *o,
+	      const struct web *w)
+{
+	printf(strchr(o->address, ':') ? "%s http://[%s]:%d/\n" :
+	       "%s http://%s:%d/\n", what, o->address, web_port(w));
+}
+
 int
 cmd_web(const char *config_path, int argc, char **argv)
 {
 	struct courier *courier = NULL;
 	struct mailer *mailer;
-	struct site *site = NULL;
-	struct web *web = NULL;
+	struct site *site = NULL, *staff_site = NULL;
+	struct web *web = NULL, *staff_web = NULL;
 	sigset_t stop_signals, waiting;
 	struct app app;
 	time_t now;
@@ -72,6 +83,7 @@ cmd_web(const char *config_path, int argc, char **argv)
 			.threads = (unsigned)app.cfg->web_threads,
 			.trusted_proxies = app.cfg->web_trusted_proxies,
 		};
+		struct web_options staff_wo = wo;
 
 		/*
 		 * The server's thread inherits a mask that blocks the stop
@@ -91,15 +103,24 @@ cmd_web(const char *config_path, int argc, char **argv)
 		if (!(site = site_new(&so)) ||
 		    !(web = web_start(&wo, site_handle, site)))
 			goto out;
-		printf(strchr(wo.address, ':') ? "listening on http://[%s]:%d/\n" :
-		       "listening on http://%s:%d/\n", wo.address, web_port(web));
+		so.staff = 1;
+		staff_wo.address = app.cfg->staff_listen;
+		staff_wo.port = (int)app.cfg->staff_port;
+		staff_wo.trusted_proxies = app.cfg->staff_trusted_proxies;
+		if (!(staff_site = site_new(&so)) ||
+		    !(staff_web = web_start(&staff_wo, site_handle, staff_site)))
+			goto out;
+		print_address("listening on", &wo, web);
+		print_address("staff pages on", &staff_wo, staff_web);
 		fflush(stdout);
 	}
 	while (!stop_requested)
 		sigsuspend(&waiting);
 	rc = EXIT_OK;
 out:
+	web_stop(staff_web);
 	web_stop(web);
+	site_free(staff_site);
 	site_free(site);
 	courier_stop(courier);
 	app_close(&app);

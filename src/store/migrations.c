@@ -495,6 +495,43 @@ static const char *const migrations[] = {
 	"CREATE INDEX award_notice_lot"
 	" ON award (notice, lot_id);"
 	"CREATE INDEX award_winner_award ON award_winner (award);",
+
+	/*
+	 * 20: the staff's accounts, their sessions and one-time links,
+	 * kept by the digest of their secret so that a copy of the
+	 * database opens nothing, and the audit log of what staff do,
+	 * naming who by name so that it outlives a removed account.
+	 */
+	"CREATE TABLE staff_account ("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL UNIQUE,"
+	" role TEXT NOT NULL"
+	"  CHECK (role IN ('upphandling', 'naringsliv', 'admin')),"
+	" lang TEXT NOT NULL CHECK (lang IN ('sv', 'en')),"
+	" password TEXT,"
+	" created_at INTEGER NOT NULL);"
+	"CREATE TABLE staff_link ("
+	" digest TEXT PRIMARY KEY,"
+	" account INTEGER NOT NULL"
+	"  REFERENCES staff_account (id) ON DELETE CASCADE,"
+	" expires_at INTEGER NOT NULL,"
+	" created_at INTEGER NOT NULL);"
+	"CREATE INDEX staff_link_account ON staff_link (account);"
+	"CREATE TABLE staff_session ("
+	" digest TEXT PRIMARY KEY,"
+	" account INTEGER NOT NULL"
+	"  REFERENCES staff_account (id) ON DELETE CASCADE,"
+	" csrf TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL,"
+	" last_seen INTEGER NOT NULL);"
+	"CREATE INDEX staff_session_account ON staff_session (account);"
+	"CREATE TABLE staff_audit ("
+	" id INTEGER PRIMARY KEY,"
+	" at INTEGER NOT NULL,"
+	" who TEXT NOT NULL,"
+	" action TEXT NOT NULL,"
+	" object TEXT NOT NULL,"
+	" client TEXT NOT NULL);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -64,6 +64,7 @@ struct web {
 struct request {
 	char *uri;
 	char client[NETADDR_TEXT_MAX];
+	int peer_trusted;
 	struct buf body;	/* as sent, or a multipart form re-encoded */
 	size_t received;	/* bytes of the body as sent */
 	struct MHD_PostProcessor *multipart;
@@ -287,18 +288,19 @@ forwarded_client(const struct web *w, const struct headers *h,
  */
 static void
 client_of(const struct web *w, struct MHD_Connection *c,
-	  const struct headers *h, char out[NETADDR_TEXT_MAX])
+	  const struct headers *h, char out[NETADDR_TEXT_MAX], int *peer_trusted)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	struct netaddr peer, client;
 	int ok = 0;
 
+	*peer_trusted = 0;
 	if (!ci || netaddr_from_sockaddr(ci->client_addr, &peer) < 0) {
 		snprintf(out, NETADDR_TEXT_MAX, "unknown");
 		return;
 	}
-	if (trusted(w, &peer)) {
+	if ((*peer_trusted = trusted(w, &peer))) {
 		if (h->real_ips)
 			ok = h->real_ips == 1 &&
 			     parse_field(h->real_ip, strlen(h->real_ip),
@@ -307,6 +309,36 @@ client_of(const struct web *w, struct MHD_Connection *c,
 			ok = forwarded_client(w, h, &client) == 0;
 	}
 	netaddr_format(ok ? &client : &peer, out);
+}
+
+struct header_lookup {
+	const char *name;
+	const char *value;
+	int times;
+};
+
+static enum MHD_Result
+find_header(void *cls, enum MHD_ValueKind kind, const char *key,
+	    const char *value)
+{
+	struct header_lookup *l = cls;
+
+	(void)kind;
+	if (strcasecmp(key, l->name) == 0) {
+		l->value = value ? value : "";
+		l->times++;
+	}
+	return MHD_YES;
+}
+
+const char *
+web_header(const struct web_request *req, const char *name)
+{
+	struct header_lookup l = { name, NULL, 0 };
+
+	MHD_get_connection_values(req->connection, MHD_HEADER_KIND,
+				  find_header, &l);
+	return l.times == 1 ? l.value : NULL;
 }
 
 /* A path no page has: not UTF-8, or a NUL once decoded. */
@@ -397,6 +429,8 @@ send_response(struct MHD_Connection *c, struct web_response *res)
 		add_header(resp, MHD_HTTP_HEADER_LOCATION, res->location);
 	if (res->etag[0])
 		add_header(resp, MHD_HTTP_HEADER_ETAG, res->etag);
+	if (res->set_cookie[0])
+		add_header(resp, MHD_HTTP_HEADER_SET_COOKIE, res->set_cookie);
 	if (res->last_modified > 0 &&
 	    strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S GMT",
 		     gmtime_r(&res->last_modified, &tm)) > 0)
@@ -470,7 +504,7 @@ read_headers(struct web *w, struct MHD_Connection *c, const char *url,
 				 "Transfer-Encoding not supported\n");
 		goto out;
 	}
-	client_of(w, c, &h, r->client);
+	client_of(w, c, &h, r->client, &r->peer_trusted);
 	/* a byte of a field takes at most three once re-encoded */
 	buf_init(&r->body, 3 * w->max_body);
 	r->content_type = type;
@@ -545,6 +579,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 		.body = buf_str(&r->body),
 		.body_len = r->body.len,
 		.client = r->client,
+		.peer_trusted = r->peer_trusted,
+		.connection = c,
 		.if_none_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 				MHD_HTTP_HEADER_IF_NONE_MATCH),
 		.if_modified_since = MHD_lookup_connection_value(c,

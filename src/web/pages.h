@@ -16,9 +16,9 @@
  * finds its page in the route tables of the audiences and answers with
  * it: public.c has what anyone may read (lists, feeds, an RFI, a
  * meeting), firm.c what a firm does (the subscribe form and the pages
- * behind the signed links of its mails). The staff's pages will be an
- * audience of their own, staff.c: its table joins site.c's list of
- * audiences, its pages enum page.
+ * behind the signed links of its mails). The staff's pages are an
+ * audience of their own, staff.c, served only on the staff's listener:
+ * its table joins site.c's list of audiences, its pages enum page.
  */
 
 /* Each page has a template per language and a title in its titles.conf. */
@@ -26,7 +26,9 @@ enum page {
 	PAGE_INDEX, PAGE_RFIS, PAGE_RFI, PAGE_MEETINGS, PAGE_MEETING,
 	PAGE_NOTICES, PAGE_SUBSCRIBE, PAGE_SUBSCRIBE_SENT, PAGE_CONFIRM,
 	PAGE_CONFIRMED, PAGE_MANAGE, PAGE_UNSUBSCRIBE, PAGE_UNSUBSCRIBED,
-	PAGE_STOP, PAGE_STOPPED, PAGE_RSVP, PAGE_DELETED, PAGE_ERROR, NPAGES
+	PAGE_STOP, PAGE_STOPPED, PAGE_RSVP, PAGE_DELETED, PAGE_ERROR,
+	PAGE_STAFF_LOGIN, PAGE_STAFF_PASSWORD, PAGE_STAFF_LOGOUT,
+	PAGE_STAFF_HOME, PAGE_STAFF_ACCOUNTS, PAGE_STAFF_AUDIT, NPAGES
 };
 
 #define NLANGS 2
@@ -45,6 +47,7 @@ struct site_conn {
 
 struct site {
 	struct site_options o;
+	const struct route *const *audiences;	/* NULL-terminated */
 	struct tpl *head;
 	struct tpl *nav[NLANGS], *foot[NLANGS], *page[NLANGS][NPAGES];
 	char *title[NLANGS][NPAGES];
@@ -62,6 +65,7 @@ struct visit {
 	struct form *body;
 	int en;
 	time_t now;
+	struct staff_session *staff;	/* staff.c's: who is signed in */
 };
 
 enum {
@@ -75,11 +79,26 @@ struct route {
 	const char *path;
 	unsigned flags;
 	void (*serve)(struct visit *vi, const char *rest);
+	unsigned roles;		/* staff: the account roles let in; 0: anyone */
 };
 
 /* The audiences' tables, each ended by a route with no path. */
 extern const struct route public_routes[];
 extern const struct route firm_routes[];
+extern const struct route staff_routes[];
+
+/* ---- staff.c: who may see a staff page ---- */
+
+/*
+ * Finds who is signed in (session cookie, or the single sign-on header
+ * of a trusted proxy) and whether the route lets them in, with a form's
+ * CSRF token; answers the request itself and returns -1 if not.
+ */
+int staff_admit(struct visit *vi, const struct route *r);
+/* Records a staff action in the audit log: who, from where, when. */
+int staff_audit(struct visit *vi, const char *action, const char *object);
+/* The staff's frame: who is signed in, their menu, the logout form. */
+int staff_set_frame(struct tpl_vars *v, const struct visit *vi);
 
 /* ---- site.c: the frame of every page ---- */
 

@@ -662,14 +662,14 @@ meeting_path(struct visit *vi, const char *rest)
 }
 
 const struct route public_routes[] = {
-	{ "/", ROUTE_SHARED, page_index },
-	{ "/rfi", ROUTE_SHARED, page_rfis },
-	{ "/rfi.atom", ROUTE_SHARED, feed_rfis },
-	{ "/rfi/", ROUTE_PREFIX | ROUTE_SHARED, page_rfi },
-	{ "/meetings", ROUTE_SHARED, page_meetings },
-	{ "/meetings.atom", ROUTE_SHARED, atom_meetings },
-	{ "/meetings/", ROUTE_PREFIX | ROUTE_SHARED, meeting_path },
-	{ "/notices", ROUTE_SHARED, page_notices },
-	{ "/notices.atom", ROUTE_SHARED, feed_notices },
-	{ NULL, 0, NULL }
+	{ "/", ROUTE_SHARED, page_index, 0 },
+	{ "/rfi", ROUTE_SHARED, page_rfis, 0 },
+	{ "/rfi.atom", ROUTE_SHARED, feed_rfis, 0 },
+	{ "/rfi/", ROUTE_PREFIX | ROUTE_SHARED, page_rfi, 0 },
+	{ "/meetings", ROUTE_SHARED, page_meetings, 0 },
+	{ "/meetings.atom", ROUTE_SHARED, atom_meetings, 0 },
+	{ "/meetings/", ROUTE_PREFIX | ROUTE_SHARED, meeting_path, 0 },
+	{ "/notices", ROUTE_SHARED, page_notices, 0 },
+	{ "/notices.atom", ROUTE_SHARED, feed_notices, 0 },
+	{ NULL, 0, NULL, 0 }
 };

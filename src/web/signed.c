@@ -1017,12 +1017,12 @@ manage_path(struct visit *vi, const char *rest)
 }
 
 const struct route firm_routes[] = {
-	{ "/subscribe", ROUTE_POST, page_subscribe },
-	{ "/confirm/", ROUTE_PREFIX | ROUTE_POST, page_confirm },
-	{ "/address/", ROUTE_PREFIX | ROUTE_POST, page_address },
-	{ "/unsubscribe/", ROUTE_PREFIX | ROUTE_POST, page_unsubscribe },
-	{ "/stop/", ROUTE_PREFIX | ROUTE_POST, page_stop },
-	{ "/rsvp/", ROUTE_PREFIX | ROUTE_POST, page_rsvp },
-	{ "/manage/", ROUTE_PREFIX | ROUTE_POST, manage_path },
-	{ NULL, 0, NULL }
+	{ "/subscribe", ROUTE_POST, page_subscribe, 0 },
+	{ "/confirm/", ROUTE_PREFIX | ROUTE_POST, page_confirm, 0 },
+	{ "/address/", ROUTE_PREFIX | ROUTE_POST, page_address, 0 },
+	{ "/unsubscribe/", ROUTE_PREFIX | ROUTE_POST, page_unsubscribe, 0 },
+	{ "/stop/", ROUTE_PREFIX | ROUTE_POST, page_stop, 0 },
+	{ "/rsvp/", ROUTE_PREFIX | ROUTE_POST, page_rsvp, 0 },
+	{ "/manage/", ROUTE_PREFIX | ROUTE_POST, manage_path, 0 },
+	{ NULL, 0, NULL, 0 }
 };

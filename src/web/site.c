@@ -21,7 +21,9 @@
 static const char *const page_names[NPAGES] = {
 	"index", "rfis", "rfi", "meetings", "meeting", "notices", "subscribe",
 	"subscribe_sent", "confirm", "confirmed", "manage", "unsubscribe",
-	"unsubscribed", "stop", "stopped", "rsvp", "deleted", "error"
+	"unsubscribed", "stop", "stopped", "rsvp", "deleted", "error",
+	"staff_login", "staff_password", "staff_logout", "staff_home",
+	"staff_accounts", "staff_audit"
 };
 
 /* A firm manages its subscription on the subscribe form, with more. */
@@ -32,6 +34,15 @@ page_file(enum page p)
 }
 
 static const char *const langs[] = { "sv", "en" };
+
+/*
+ * Where a request's page is looked for, in turn, on each listener: the
+ * public one never finds a staff page.
+ */
+static const struct route *const site_audiences[] = {
+	public_routes, firm_routes, NULL
+};
+static const struct route *const staff_audiences[] = { staff_routes, NULL };
 
 /* Every field a page may use; templates/web/README says what each holds. */
 static const char *const known_fields[] = {
@@ -54,6 +65,12 @@ static const char *const known_fields[] = {
 	"manage_url", "registered", "result", "status", "manage",
 	"new_email", "address", "next_url", "prev_url", "page", "field",
 	"bounced_at", "bounce_reason",
+	/* the staff's pages */
+	"user", "role", "staff_home_url", "accounts_url", "audit_url",
+	"logout_url", "login_url", "upphandling", "naringsliv", "token",
+	"answers", "registrations", "deadlines", "advice", "incidents", "when",
+	"what", "object", "client", "since", "accounts", "entries",
+	"has_password", "created", "report_url", "firms_url",
 	NULL
 };
 
@@ -258,11 +275,14 @@ site_new(const struct site_options *o)
 	}
 	s->o = *o;
 	pthread_mutex_init(&s->lock, NULL);
+	s->audiences = o->staff ? staff_audiences : site_audiences;
 	if (load_page(dir, NULL, "head", &s->head) < 0)
 		rc = -1;
 	for (l = 0; l < NLANGS; l++) {
-		if (load_page(dir, langs[l], "nav", &s->nav[l]) < 0 ||
-		    load_page(dir, langs[l], "foot", &s->foot[l]) < 0 ||
+		if (load_page(dir, langs[l], o->staff ? "staff_nav" : "nav",
+			      &s->nav[l]) < 0 ||
+		    load_page(dir, langs[l], o->staff ? "staff_foot" : "foot",
+			      &s->foot[l]) < 0 ||
 		    load_titles(dir, langs[l], s->title[l]) < 0)
 			rc = -1;
 		for (p = 0; p < NPAGES; p++)
@@ -334,6 +354,7 @@ site_render(struct visit *vi, enum page p, struct tpl_vars *v, int status)
 	    site_set_url(v, "notices_url", "/notices", vi->en) < 0 ||
 	    site_set_url(v, "subscribe_url", "/subscribe", vi->en) < 0 ||
 	    set_other_lang_url(v, path, vi->en) < 0 ||
+	    (s->o.staff && staff_set_frame(v, vi) < 0) ||
 	    tpl_render(s->head, v, TPL_HTML, out) < 0 ||
 	    tpl_render(s->nav[vi->en], v, TPL_HTML, out) < 0 ||
 	    tpl_render(s->page[vi->en][p], v, TPL_HTML, out) < 0 ||
@@ -414,19 +435,17 @@ site_csrf_ok(const struct visit *vi, int64_t firm, const char *form)
 
 /* ---- routing ---- */
 
-/* Where a request's page is looked for, in turn. */
-static const struct route *const audiences[] = { public_routes, firm_routes };
-
 /* The route of the request's path and method; NULL if there is none. */
 static const struct route *
-find_route(const struct web_request *req, const char **rest)
+find_route(const struct site *s, const struct web_request *req,
+	   const char **rest)
 {
 	int post = req->method == WEB_POST;
-	const struct route *r;
-	size_t a, n;
+	const struct route *const *a, *r;
+	size_t n;
 
-	for (a = 0; a < sizeof audiences / sizeof *audiences; a++)
-		for (r = audiences[a]; r->path; r++) {
+	for (a = s->audiences; *a; a++)
+		for (r = *a; r->path; r++) {
 			n = strlen(r->path);
 			if ((r->flags & ROUTE_PREFIX ?
 			     strncmp(req->path, r->path, n) != 0 :
@@ -622,12 +641,14 @@ site_handle(void *arg, const struct web_request *req, struct web_response *res)
 		site_store_failed(&vi);
 		goto out;
 	}
-	if (!(r = find_route(req, &rest)))
+	if (!(r = find_route(vi.site, req, &rest))) {
 		site_not_found(&vi);
-	else if (req->method != WEB_POST && r->flags & ROUTE_SHARED)
-		serve_shared(&vi, r, rest);
-	else
-		r->serve(&vi, rest);
+	} else if (!vi.site->o.staff || staff_admit(&vi, r) == 0) {
+		if (req->method != WEB_POST && r->flags & ROUTE_SHARED)
+			serve_shared(&vi, r, rest);
+		else
+			r->serve(&vi, rest);
+	}
 	if (req->method == WEB_POST)
 		forget_pages(vi.conn);
 	conn_give(vi.site, vi.conn);
@@ -636,6 +657,7 @@ site_handle(void *arg, const struct web_request *req, struct web_response *res)
 		buf_reset(&res->body);
 	}
 out:
+	staff_session_free(vi.staff);
 	form_free(vi.query);
 	form_free(vi.body);
 }

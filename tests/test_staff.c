@@ -1,0 +1,625 @@
+/*
+ * The staff's pages against `tenderlots web`'s second listener:
+ * accounts made with `tenderlots staff`, a password set through the
+ * one-time link, login, the start page and logout in headless Chromium
+ * (tests/browser.py keeps the cookies between pages); then every route
+ * of src/web/staff.c's table, walked so that a new one is covered too:
+ * not on the public port, not without a session, not with the wrong
+ * role, no form without the session's CSRF token. A session id planted
+ * before the login opens nothing, guessing passwords is throttled, and
+ * sessions end with the account, its password, and their timeouts. A
+ * single sign-on header is believed from a trusted proxy only.
+ */
+#define _XOPEN_SOURCE 700
+
+#include "account.h"
+#include "buf.h"
+#include "test.h"
+#include "testutil.h"
+#include "testdb.h"
+#include "testweb.h"
+
+#include "../src/web/pages.h"
+
+#define NOW "2026-11-25T08:00:00Z"
+/* past the idle timeout of 30 minutes */
+#define LATER "2026-11-25T08:31:00Z"
+#define PASSWORD "korrekt häst batteri"
+
+static char dir[PATH_MAX];
+static char project[PATH_MAX];
+static char db[PATH_MAX + 16];
+static struct web_server server = { .pid = -1 };
+static char staff_base[80];	/* http://127.0.0.1:PORT of the staff */
+/* the session cookies ("tl_staff=..."), by role */
+static char cookie_unit[128], cookie_business[128], cookie_admin[128];
+
+static int
+tl(const char *args)
+{
+	return tl_run(dir, NOW, args);
+}
+
+/* The one-time link `staff add` or `reset` printed, as a path. */
+static void
+printed_link(char *out, size_t len)
+{
+	char path[PATH_MAX + 16], *text, *p;
+
+	snprintf(path, sizeof path, "%s/out.txt", dir);
+	text = read_text(path);
+	p = text ? strstr(text, "/staff/password?t=") : NULL;
+	out[0] = '\0';
+	if (p && strcspn(p, "\n") < len)
+		snprintf(out, len, "%.*s", (int)strcspn(p, "\n"), p);
+	free(text);
+}
+
+/* The staff's listener's address, from what `tenderlots web` printed. */
+static int
+find_staff_base(void)
+{
+	char path[PATH_MAX + 16], *text, *p;
+	size_t n;
+
+	snprintf(path, sizeof path, "%s/web.out", dir);
+	text = read_text(path);
+	p = text ? strstr(text, "staff pages on ") : NULL;
+	staff_base[0] = '\0';
+	if (p) {
+		p += strlen("staff pages on ");
+		n = strcspn(p, "\n");
+		if (n > 1 && n < sizeof staff_base)
+			snprintf(staff_base, sizeof staff_base, "%.*s",
+				 (int)n - 1, p);
+	}
+	free(text);
+	return staff_base[0] ? 0 : -1;
+}
+
+/* The server on the staff lines staff ([staff] section), at now. */
+static int
+start(const char *staff, const char *now)
+{
+	char cmd[PATH_MAX * 2 + 512];
+
+	if (server.pid > 0)
+		web_server_stop(&server);
+	web_config(dir, project, "tenderlots.conf", "", "");
+	snprintf(cmd, sizeof cmd, "cd '%s' && sed -i 's|^\\[staff\\]$|[staff]\\n%s|' "
+		 "tenderlots.conf", dir, staff);
+	if (system(cmd) != 0 ||
+	    web_server_start(&server, dir, "tenderlots.conf", now, NULL) < 0)
+		return -1;
+	return find_staff_base();
+}
+
+static void
+url_of(const char *path, char *out, size_t len)
+{
+	snprintf(out, len, "%s%s", staff_base, path);
+}
+
+/* The cookie a reply sets, as a Cookie header's "tl_staff=ID". */
+static void
+cookie_set(const struct reply *r, char *out, size_t len)
+{
+	const char *h = buf_str(&r->headers);
+	const char *p = strstr(h, "Set-Cookie: tl_staff=");
+
+	out[0] = '\0';
+	if (!p)
+		p = strstr(h, "set-cookie: tl_staff=");
+	if (p && strcspn(p + 12, ";\r\n") < len)
+		snprintf(out, len, "%.*s", (int)strcspn(p + 12, ";\r\n"),
+			 p + 12);
+}
+
+static void
+get(const char *path, const char *header, struct reply *r)
+{
+	char url[256];
+
+	url_of(path, url, sizeof url);
+	fetch_with(url, header, NULL, 0, NULL, r);
+}
+
+static void
+post(const char *path, const char *header, const char *body, struct reply *r)
+{
+	char url[256];
+
+	url_of(path, url, sizeof url);
+	fetch_with(url, header, body, strlen(body), NULL, r);
+}
+
+/* A Cookie header for the cookie "tl_staff=ID". */
+static void
+cookie_header(const char *cookie, char *out, size_t len)
+{
+	snprintf(out, len, "Cookie: %s", cookie);
+}
+
+/*
+ * Logs in by curl as a browser would, sending the header (a cookie
+ * already held, or NULL); the reply's status, its cookie in cookie.
+ */
+static long
+login(const char *name, const char *password, const char *header,
+      char *cookie, size_t len)
+{
+	char csrf[512], body[1024];
+	struct reply r;
+	long status;
+
+	get("/staff/login", NULL, &r);
+	csrf_of(&r, csrf, sizeof csrf);
+	release(&r);
+	snprintf(body, sizeof body, "csrf=%s&name=%s&password=%s", csrf, name,
+		 password);
+	post("/staff/login", header, body, &r);
+	status = r.status;
+	if (cookie)
+		cookie_set(&r, cookie, len);
+	release(&r);
+	return status;
+}
+
+/* The status of the start page with the cookie. */
+static long
+home_with(const char *cookie)
+{
+	char h[160];
+	struct reply r;
+	long status;
+
+	cookie_header(cookie, h, sizeof h);
+	get("/staff/", h, &r);
+	status = r.status;
+	release(&r);
+	return status;
+}
+
+/* Sets the password through the link printed last, by curl. */
+static long
+set_password(const char *link)
+{
+	char csrf[512], body[1024], token[128];
+	const char *t = strstr(link, "t=");
+	struct reply r;
+	long status;
+
+	snprintf(token, sizeof token, "%s", t ? t + 2 : "");
+	get(link, NULL, &r);
+	csrf_of(&r, csrf, sizeof csrf);
+	release(&r);
+	snprintf(body, sizeof body, "csrf=%s&t=%s&password=%s&password2=%s",
+		 csrf, token, "ett+annat+l%C3%B6senord", "ett+annat+l%C3%B6senord");
+	post("/staff/password", NULL, body, &r);
+	status = r.status;
+	release(&r);
+	return status;
+}
+
+static void
+test_accounts(void)
+{
+	char path[PATH_MAX + 16], *text;
+
+	CHECK(tl("staff --help") == 0);
+	CHECK(tl("-c tenderlots.conf staff add anna --role upphandling") == 0);
+	CHECK(tl("-c tenderlots.conf staff add anna --role admin") == 1);
+	CHECK(tl("-c tenderlots.conf staff add nils") == 2);
+	CHECK(tl("-c tenderlots.conf staff add 'a b' --role admin") == 1);
+	CHECK(tl("-c tenderlots.conf staff add nils --role naringsliv "
+		 "--lang en") == 0);
+	CHECK(tl("-c tenderlots.conf staff add root --role admin") == 0);
+	CHECK(tl("-c tenderlots.conf staff add bob --role upphandling") == 0);
+	CHECK(tl("-c tenderlots.conf staff list") == 0);
+	snprintf(path, sizeof path, "%s/out.txt", dir);
+	text = read_text(path);
+	CHECK(text && strstr(text, "anna ") && strstr(text, "naringsliv") &&
+	      strstr(text, "4 accounts"));
+	free(text);
+	CHECK(tl("-c tenderlots.conf staff remove nobody") == 1);
+	/* only digests are stored, never the link's token */
+	CHECK(db_query(db, "SELECT count(*) FROM staff_link") == 4);
+}
+
+/* The public endpoint serves none of the staff's routes. */
+static void
+test_public_port(void)
+{
+	const struct route *r;
+	char url[256];
+	struct reply rep;
+
+	for (r = staff_routes; r->path; r++) {
+		snprintf(url, sizeof url, "%s%s", server.base, r->path);
+		fetch(url, NULL, 0, NULL, &rep);
+		CHECK(rep.status == 404);
+		release(&rep);
+		fetch(url, "x=1", 3, NULL, &rep);
+		CHECK(rep.status == 404);
+		release(&rep);
+	}
+}
+
+/* anna's whole way in Chromium: her link, her password, in and out. */
+static void
+test_browser(void)
+{
+	char link[256], steps[4096], path[PATH_MAX + 16], *out, *p;
+	char cmd[PATH_MAX * 4];
+
+	CHECK(access("/usr/bin/chromium", X_OK) == 0);
+	CHECK(tl("-c tenderlots.conf staff reset anna") == 0);
+	printed_link(link, sizeof link);
+	CHECK(link[0]);
+	snprintf(steps, sizeof steps,
+		 "goto %s%s\n"
+		 "fill password " PASSWORD "\n"
+		 "fill password2 " PASSWORD "\n"
+		 "submit\n"
+		 "fill name anna\n"
+		 "fill password " PASSWORD "\n"
+		 "submit\n"
+		 "goto %s/staff/logout\n"
+		 "submit\n"
+		 "goto %s/staff/\n",
+		 staff_base, link, staff_base, staff_base);
+	snprintf(path, sizeof path, "%s/steps.txt", dir);
+	write_text(path, steps);
+	snprintf(cmd, sizeof cmd, "cd '%s' && /usr/bin/python3 '%s/tests/browser.py'"
+		 " steps.txt pages.txt", dir, project);
+	CHECK(system(cmd) == 0);
+	snprintf(path, sizeof path, "%s/pages.txt", dir);
+	out = read_text(path);
+	CHECK(out != NULL);
+	if (!out)
+		return;
+	/* the link's form, then the login page saying the password is set */
+	CHECK((p = strstr(out, "<h1>Välj lösenord</h1>")) != NULL);
+	CHECK(p && (p = strstr(p, "/staff/login?set=1\n")) &&
+	      strstr(p, "Ditt lösenord är sparat"));
+	/* the start page, with the unit's part */
+	CHECK(p && (p = strstr(p, "== ")) && strncmp(p + 3, staff_base,
+						      strlen(staff_base)) == 0);
+	CHECK(p && (p = strstr(p, "<h1>Start</h1>")) &&
+	      strstr(p, "Öppna marknadsdialoger") && strstr(p, "Logga ut anna"));
+	/* logged out, and the start page sends back to the login */
+	CHECK(p && (p = strstr(p, "<h1>Logga ut</h1>")));
+	CHECK(p && (p = strstr(p, "/staff/login\n")) &&
+	      strstr(p, "<h1>Logga in</h1>"));
+	CHECK(p && (p = strstr(p + 1, "/staff/login\n")) &&
+	      strstr(p, "<h1>Logga in</h1>"));
+	free(out);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE who = 'anna'"
+		    " AND action IN ('password set', 'login', 'logout')") == 3);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_session") == 0);
+}
+
+/* Each account's password and session, for the walk over the routes. */
+static void
+test_login(void)
+{
+	char link[256], h[160], csrf[512], body[1024];
+	struct reply r;
+
+	CHECK(tl("-c tenderlots.conf staff reset nils") == 0);
+	printed_link(link, sizeof link);
+	CHECK(set_password(link) == 303);
+	/* the link works once */
+	get(link, NULL, &r);
+	CHECK(r.status == 410);
+	release(&r);
+	CHECK(tl("-c tenderlots.conf staff reset root") == 0);
+	printed_link(link, sizeof link);
+	CHECK(set_password(link) == 303);
+	CHECK(login("anna", "korrekt+h%C3%A4st+batteri", NULL, cookie_unit,
+		    sizeof cookie_unit) == 303);
+	CHECK(login("nils", "ett+annat+l%C3%B6senord", NULL, cookie_business,
+		    sizeof cookie_business) == 303);
+	CHECK(login("root", "ett+annat+l%C3%B6senord", NULL, cookie_admin,
+		    sizeof cookie_admin) == 303);
+	CHECK(home_with(cookie_unit) == 200);
+	CHECK(home_with(cookie_business) == 200);
+	CHECK(home_with(cookie_admin) == 200);
+	/* nils reads English, and sees näringslivsenheten's part only */
+	cookie_header(cookie_business, h, sizeof h);
+	get("/staff/", h, &r);
+	CHECK(strstr(buf_str(&r.body), "The firm register") &&
+	      !strstr(buf_str(&r.body), "Open RFIs"));
+	release(&r);
+	/* over plain http the cookie cannot be Secure, and is all else */
+	get("/staff/login", NULL, &r);
+	csrf_of(&r, csrf, sizeof csrf);
+	release(&r);
+	snprintf(body, sizeof body, "csrf=%s&name=root&password=%s", csrf,
+		 "ett+annat+l%C3%B6senord");
+	post("/staff/login", NULL, body, &r);
+	CHECK(has_header(&r, "Set-Cookie: tl_staff=") &&
+	      strstr(buf_str(&r.headers), "; Path=/; HttpOnly; SameSite=Strict\r\n"));
+	release(&r);
+	/* the same password under another name is no login */
+	CHECK(login("bob", "ett+annat+l%C3%B6senord", NULL, NULL, 0) == 403);
+}
+
+static const char *
+cookie_without(unsigned roles)
+{
+	if (!(roles & ROLE_UPPHANDLING))
+		return cookie_unit;
+	if (!(roles & ROLE_NARINGSLIV))
+		return cookie_business;
+	if (!(roles & ROLE_ADMIN))
+		return cookie_admin;
+	return NULL;
+}
+
+static const char *
+cookie_with(unsigned roles)
+{
+	return roles & ROLE_ADMIN ? cookie_admin :
+	       roles & ROLE_UPPHANDLING ? cookie_unit : cookie_business;
+}
+
+/* Every route of the table, as no one, as the wrong role, without CSRF. */
+static void
+test_every_route(void)
+{
+	const struct route *r;
+	const char *wrong;
+	char h[160];
+	struct reply rep;
+
+	for (r = staff_routes; r->path; r++) {
+		if (r->roles) {
+			get(r->path, NULL, &rep);
+			CHECK(rep.status == 303 &&
+			      has_header(&rep, "Location: /staff/login"));
+			release(&rep);
+			/* a page without forms takes none from anyone */
+			post(r->path, NULL, "x=1", &rep);
+			CHECK(rep.status == (r->flags & ROUTE_POST ? 403 : 404));
+			release(&rep);
+			if ((wrong = cookie_without(r->roles))) {
+				cookie_header(wrong, h, sizeof h);
+				get(r->path, h, &rep);
+				CHECK(rep.status == 403);
+				release(&rep);
+			}
+			cookie_header(cookie_with(r->roles), h, sizeof h);
+			get(r->path, h, &rep);
+			CHECK(rep.status == 200);
+			release(&rep);
+		} else {
+			cookie_header(cookie_admin, h, sizeof h);
+		}
+		if (!(r->flags & ROUTE_POST))
+			continue;
+		post(r->path, h, "name=root", &rep);
+		CHECK(rep.status == 403);
+		release(&rep);
+		post(r->path, h, "name=root&csrf=0123456789abcdef0123456789abcdef"
+		     "0123456789abcdef0123456789abcdef", &rep);
+		CHECK(rep.status == 403);
+		release(&rep);
+		if (test_failures_in_current)
+			fprintf(stderr, "    at %s\n", r->path);
+	}
+	CHECK(home_with(cookie_admin) == 200);
+}
+
+/* A session id planted before the login opens nothing after it. */
+static void
+test_fixation(void)
+{
+	static const char planted[] = "tl_staff=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+	char cookie[128], again[128], h[160];
+
+	CHECK(login("anna", "korrekt+h%C3%A4st+batteri", "Cookie: tl_staff="
+		    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+		    cookie, sizeof cookie) == 303);
+	CHECK(cookie[0] && strcmp(cookie, planted) != 0);
+	CHECK(home_with(planted) == 303);
+	CHECK(home_with(cookie) == 200);
+	/* a login from a session gets a new one, and the old one ends */
+	cookie_header(cookie, h, sizeof h);
+	CHECK(login("anna", "korrekt+h%C3%A4st+batteri", h, again,
+		    sizeof again) == 303);
+	CHECK(again[0] && strcmp(again, cookie) != 0);
+	CHECK(home_with(cookie) == 303);
+	CHECK(home_with(again) == 200);
+	snprintf(cookie_unit, sizeof cookie_unit, "%s", again);
+}
+
+/*
+ * The unit's start page, from what the commands stored: an RFI due this
+ * week with its answer, a meeting with its registration against the
+ * seats.
+ */
+static void
+test_start_page(void)
+{
+	char path[PATH_MAX + 16], h[160];
+	struct reply r;
+	const char *body;
+
+	snprintf(path, sizeof path, "%s/firms.csv", dir);
+	write_text(path, "orgnr,name,email,cpv,regions,language\n"
+		   "556734-2182,Berglunds Måleri AB,info@berglunds.example,"
+		   "45442100,SE232,sv\n");
+	snprintf(path, sizeof path, "%s/rfi.conf", dir);
+	write_text(path, "[rfi]\ntitle = Skolmåleri\ndescription = Hur?\n"
+		   "categories = maleri\nanswer_deadline = 2026-11-30 12:00\n"
+		   "contact = Enheten <u@exempelkommun.se>\n");
+	snprintf(path, sizeof path, "%s/meeting.conf", dir);
+	write_text(path, "[meeting]\ntitle = Branschträff måleri\n"
+		   "category = maleri\nstart = 2026-12-10 09:00\n"
+		   "end = 2026-12-10 11:00\nlocation = Stadshuset\n"
+		   "capacity = 40\nregistration_deadline = 2026-11-28 12:00\n");
+	CHECK(tl("-c tenderlots.conf firm import firms.csv") == 0);
+	CHECK(tl("-c tenderlots.conf rfi new rfi.conf") == 0);
+	CHECK(tl("-c tenderlots.conf meeting new meeting.conf") == 0);
+	CHECK(tl("-c tenderlots.conf rfi respond rfi-1 556734-2182") == 0);
+	CHECK(tl("-c tenderlots.conf meeting register 1 556734-2182") == 0);
+	cookie_header(cookie_unit, h, sizeof h);
+	get("/staff/", h, &r);
+	body = buf_str(&r.body);
+	CHECK(r.status == 200);
+	CHECK(strstr(body, "Skolmåleri</a></h3>\n<p>1 svar, svar senast "));
+	CHECK(strstr(body, "1 anmälda av 40 platser"));
+	CHECK(strstr(body, ": svar på marknadsdialogen, Skolmåleri</li>"));
+	CHECK(strstr(body, ": anmälan till mötet, Branschträff måleri</li>"));
+	release(&r);
+}
+
+/* Guessing eve's password: after five tries, even the right one waits. */
+static void
+test_brute_force(void)
+{
+	char link[256];
+	int i;
+
+	CHECK(tl("-c tenderlots.conf staff add eve --role upphandling") == 0);
+	printed_link(link, sizeof link);
+	CHECK(set_password(link) == 303);
+	for (i = 0; i < 5; i++)
+		CHECK(login("eve", "gissning+nummer+x", NULL, NULL, 0) == 403);
+	CHECK(login("eve", "ett+annat+l%C3%B6senord", NULL, NULL, 0) == 429);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE who = 'eve'"
+		    " AND action = 'login failed'") == 5);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE who = 'eve'"
+		    " AND action = 'login refused'") == 1);
+}
+
+/* The audit log, for admins: newest first. */
+static void
+test_audit_page(void)
+{
+	char h[160];
+	struct reply r;
+	const char *body, *refused, *failed;
+
+	cookie_header(cookie_admin, h, sizeof h);
+	get("/staff/audit", h, &r);
+	body = buf_str(&r.body);
+	CHECK(r.status == 200);
+	refused = strstr(body, "login refused");
+	failed = strstr(body, "login failed");
+	CHECK(refused && failed && refused < failed);
+	CHECK(strstr(body, "127.0.0.1"));
+	release(&r);
+	get("/staff/audit?page=0", h, &r);
+	CHECK(r.status == 404);
+	release(&r);
+}
+
+/* Removing an account or resetting its password ends its sessions. */
+static void
+test_sessions_end(void)
+{
+	CHECK(home_with(cookie_business) == 200);
+	CHECK(tl("-c tenderlots.conf staff remove nils") == 0);
+	CHECK(home_with(cookie_business) == 303);
+	CHECK(login("nils", "ett+annat+l%C3%B6senord", NULL, NULL, 0) == 403);
+	CHECK(home_with(cookie_unit) == 200);
+	CHECK(tl("-c tenderlots.conf staff reset anna") == 0);
+	CHECK(home_with(cookie_unit) == 303);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE who = 'cli'"
+		    " AND action = 'account removed' AND object = 'nils'") == 1);
+}
+
+/*
+ * After half an hour unused a session is over; the single sign-on
+ * header is taken from a trusted proxy, for an account there is.
+ */
+static void
+test_single_sign_on(void)
+{
+	char cookie[128];
+	struct reply r;
+
+	CHECK(start("user_header = X-Remote-User\\ntrusted_proxies = "
+		    "127.0.0.1\\npublic_url = https://personal.example", LATER) == 0);
+	CHECK(home_with(cookie_admin) == 303);
+	get("/staff/", "X-Remote-User: root", &r);
+	CHECK(r.status == 200);
+	CHECK(strstr(buf_str(&r.headers), "; SameSite=Strict; Secure\r\n"));
+	cookie_set(&r, cookie, sizeof cookie);
+	CHECK(strstr(buf_str(&r.body), "Logga ut root") != NULL);
+	release(&r);
+	CHECK(cookie[0] && home_with(cookie) == 200);
+	get("/staff/", "X-Remote-User: mallory", &r);
+	CHECK(r.status == 403);
+	release(&r);
+	/* from a peer that is not a trusted proxy, the header is no one's */
+	CHECK(start("user_header = X-Remote-User\\ntrusted_proxies = "
+		    "192.0.2.1", LATER) == 0);
+	get("/staff/", "X-Remote-User: root", &r);
+	CHECK(r.status == 303 && !has_header(&r, "Set-Cookie"));
+	release(&r);
+}
+
+/* config check names the file, the line and the key. */
+static void
+test_config_check(void)
+{
+	char path[PATH_MAX * 2], *err;
+
+	web_config(dir, project, "bad.conf", "", "");
+	snprintf(path, sizeof path, "cd '%s' && sed -i 's|^\\[staff\\]$|[staff]\\n"
+		 "listen = localhost\\nuser_header = X Remote\\n"
+		 "idle_timeout = 2h\\nsession_timeout = 1h\\n"
+		 "public_url = ftp://x|' bad.conf", dir);
+	CHECK(system(path) == 0);
+	CHECK(tl_run(dir, NOW, "-c bad.conf config check") == 1);
+	snprintf(path, sizeof path, "%s/err.txt", dir);
+	err = read_text(path);
+	CHECK(err && strstr(err, "bad.conf:13: [staff] listen: 'localhost' is "
+			    "not an IPv4 or IPv6 address"));
+	CHECK(err && strstr(err, "bad.conf:14: [staff] user_header: 'X Remote' "
+			    "is not a header name"));
+	CHECK(err && strstr(err, "bad.conf:16: [staff] session_timeout: "));
+	CHECK(err && strstr(err, "bad.conf:17: ") && strstr(err, "ftp://x"));
+	free(err);
+}
+
+int
+main(void)
+{
+	char path[PATH_MAX + 16];
+	int rc;
+
+	if (!getcwd(project, sizeof project))
+		return 2;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	make_tmpdir(dir, "test_staff");
+	snprintf(db, sizeof db, "%s/var/t.db", dir);
+	snprintf(path, sizeof path, "%s/feeds.conf", dir);
+	write_text(path, "");
+	if (start("", NOW) < 0) {
+		fprintf(stderr, "tenderlots web did not start\n");
+		return 1;
+	}
+	RUN(test_accounts);
+	RUN(test_public_port);
+	RUN(test_browser);
+	RUN(test_login);
+	RUN(test_every_route);
+	RUN(test_fixation);
+	RUN(test_start_page);
+	RUN(test_brute_force);
+	RUN(test_audit_page);
+	RUN(test_sessions_end);
+	RUN(test_single_sign_on);
+	RUN(test_config_check);
+	web_server_stop(&server);
+	rc = test_done("test_staff");
+	if (rc == 0)
+		rm_rf(dir);
+	curl_global_cleanup();
+	return rc;
+}
