@@ -31,6 +31,12 @@ struct meeting {
 	int cancelled;
 };
 
+/* The caps of a meeting's texts (bytes) and seats, in a file or a form. */
+#define MEETING_TITLE_MAX	200
+#define MEETING_DESCRIPTION_MAX	4000
+#define MEETING_LOCATION_MAX	500
+#define MEETING_CAPACITY_MAX	100000
+
 /* An empty meeting, every field 0 or NULL; NULL on ENOMEM. */
 struct meeting *meeting_new(void);
 void meeting_free(struct meeting *m);

@@ -87,6 +87,13 @@ int outbox_queue_address(struct outbox *o, const struct firm *f,
 			 time_t requested_at, time_t now);
 
 /*
+ * How many of firms a meeting would invite (matched to its notice or in
+ * its category), for the staff's preview before it is published.
+ */
+int outbox_meeting_reach(const struct outbox *o, const struct firm_list *firms,
+			 const struct meeting *m, size_t *count);
+
+/*
  * A meeting's calendar file (iCalendar, ical.h: METHOD:PUBLISH, CANCEL once
  * cancelled) as invitations carry it and its public page offers it.
  */

@@ -18,6 +18,7 @@
 
 #define UNITFILE_ZONE_DEFAULT	"Europe/Stockholm"
 #define UNITFILE_DATE_LEN	10	/* "YYYY-MM-DD" */
+#define UNITFILE_WALL_LEN	16	/* "YYYY-MM-DD HH:MM" */
 
 /*
  * The checks of values. Each returns 0, or -1 with the reason appended to
@@ -59,6 +60,15 @@ int unitfile_parse_local_time(const char *text, const char *zone,
  */
 int unitfile_local_date(time_t t, const char *zone,
 			char out[UNITFILE_DATE_LEN + 1]);
+
+/*
+ * The same in the process's own zone (TZ, set once at start to [service]
+ * timezone), switching no zone: safe in the web endpoint's threads.
+ * here_time appends why it refuses text; here_wall_time writes t as
+ * "YYYY-MM-DD HH:MM".
+ */
+int unitfile_here_time(const char *text, time_t *out, struct buf *why);
+int unitfile_here_wall_time(time_t t, char out[UNITFILE_WALL_LEN + 1]);
 
 struct unitfile;
 

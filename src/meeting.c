@@ -10,10 +10,6 @@
 #include "unitfile.h"
 
 #define SECTION			"meeting"
-#define TITLE_MAX		200
-#define DESCRIPTION_MAX		4000
-#define LOCATION_MAX		500
-#define CAPACITY_MAX		100000
 
 /* The keys as read: the times stay text until the zone is known. */
 struct fields {
@@ -62,7 +58,7 @@ static const struct ini_key meeting_keys[NKEYS] = {
 	[K_VIDEO_URL] = { SECTION, "video_url", INI_STRING, "", true, 0, 0,
 			  NULL, M(video_url), "https:// link to join" },
 	[K_CAPACITY] = { SECTION, "capacity", INI_INT, "0", false, 0,
-			 CAPACITY_MAX, NULL, M(capacity),
+			 MEETING_CAPACITY_MAX, NULL, M(capacity),
 			 "seats; 0: no limit" },
 	[K_DEADLINE] = { SECTION, "registration_deadline", INI_STRING, "", true,
 			 0, 0, NULL, F(deadline),
@@ -112,11 +108,11 @@ check_value(void *fields, size_t k, const char *v, struct buf *why)
 {
 	switch (k) {
 	case K_TITLE:
-		return unitfile_check_text(v, TITLE_MAX, why);
+		return unitfile_check_text(v, MEETING_TITLE_MAX, why);
 	case K_DESCRIPTION:
-		return unitfile_check_text(v, DESCRIPTION_MAX, why);
+		return unitfile_check_text(v, MEETING_DESCRIPTION_MAX, why);
 	case K_LOCATION:
-		return unitfile_check_text(v, LOCATION_MAX, why);
+		return unitfile_check_text(v, MEETING_LOCATION_MAX, why);
 	case K_NOTICE:
 		return unitfile_check_notice_id(v, why);
 	case K_CATEGORY:

@@ -1009,6 +1009,34 @@ has_id(const int64_t *ids, size_t n, int64_t id)
 	return 0;
 }
 
+/* Whether a meeting is for f: matched to its notice or in its category. */
+static int
+meeting_reaches(const struct outbox *o, const struct firm *f,
+		const struct meeting *m, const int64_t *matched,
+		size_t nmatched)
+{
+	return in_category(o, f, m->category) ||
+	       has_id(matched, nmatched, f->id);
+}
+
+int
+outbox_meeting_reach(const struct outbox *o, const struct firm_list *firms,
+		     const struct meeting *m, size_t *count)
+{
+	int64_t *matched = NULL;
+	size_t nmatched = 0, i;
+
+	*count = 0;
+	if (m->notice_id &&
+	    store_notice_firms(o->store, m->notice_id, &matched, &nmatched) < 0)
+		return -1;
+	for (i = 0; i < firms->n; i++)
+		*count += meeting_reaches(o, firms->v[i], m, matched,
+					  nmatched) != 0;
+	free(matched);
+	return 0;
+}
+
 int
 outbox_meeting_calendar(const struct outbox *o, const struct meeting *m,
 			const char *lang, time_t now, struct buf *ics)
@@ -1264,8 +1292,7 @@ queue_meeting(const struct outbox *o, const struct firm_list *firms,
 				       cmp_invite) : NULL;
 		if (found ? found->sequence == m->sequence :
 		    m->cancelled || m->start <= now ||
-		    !(in_category(o, f, m->category) ||
-		      has_id(matched, nmatched, f->id)))
+		    !meeting_reaches(o, f, m, matched, nmatched))
 			continue;
 		nwas = 0;
 		if (found && !m->cancelled &&

@@ -383,6 +383,31 @@ unitfile_parse_local_time(const char *text, const char *zone, time_t *out)
 }
 
 int
+unitfile_here_time(const char *text, time_t *out, struct buf *why)
+{
+	struct tm tm;
+
+	if (parse_wall(text, &tm, why) < 0)
+		return -1;
+	if (!earliest_instant(&tm, out)) {
+		buf_printf(why, "%s does not exist here: the clocks are put "
+			   "forward over it", text);
+		return -1;
+	}
+	return 0;
+}
+
+int
+unitfile_here_wall_time(time_t t, char out[UNITFILE_WALL_LEN + 1])
+{
+	struct tm tm;
+
+	return localtime_r(&t, &tm) &&
+	       strftime(out, UNITFILE_WALL_LEN + 1, "%Y-%m-%d %H:%M", &tm) ==
+	       UNITFILE_WALL_LEN ? 0 : -1;
+}
+
+int
 unitfile_local_date(time_t t, const char *zone,
 		    char out[UNITFILE_DATE_LEN + 1])
 {

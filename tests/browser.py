@@ -10,6 +10,8 @@ STEPS has one step a line, run in order:
 	goto URL		load URL, as a user typing it would
 	fill NAME VALUE		set the first form's field NAME (VALUE: the
 				rest of the line)
+	check NAME VALUE	tick the first form's checkbox NAME whose
+				value is VALUE
 	submit			submit the first form and wait for its answer
 
 After each goto and submit the page's address and DOM are appended to OUT
@@ -115,6 +117,12 @@ def main():
 					b.eval('document.forms[0].elements[%s].value = %s' %
 					       (json.dumps(words[1]),
 						json.dumps(words[2] if len(words) > 2 else '')))
+					continue
+				elif words[0] == 'check':
+					b.eval('Array.from(document.forms[0].elements).filter('
+					       'e => e.name === %s && e.value === %s)[0]'
+					       '.checked = true' %
+					       (json.dumps(words[1]), json.dumps(words[2])))
 					continue
 				elif words[0] == 'submit':
 					b.events = []

@@ -3,12 +3,16 @@
  * accounts made with `tenderlots staff`, a password set through the
  * one-time link, login, the start page and logout in headless Chromium
  * (tests/browser.py keeps the cookies between pages); then every route
- * of src/web/staff.c's table, walked so that a new one is covered too:
- * not on the public port, not without a session, not with the wrong
- * role, no form without the session's CSRF token. A session id planted
- * before the login opens nothing, guessing passwords is throttled, and
- * sessions end with the account, its password, and their timeouts. A
- * single sign-on header is believed from a trusted proxy only.
+ * of every table of the staff's listener (staff_audiences), walked so
+ * that a new one is covered too: not on the public port, not without a
+ * session, not with the wrong role, no form without the session's CSRF
+ * token. A session id planted before the login opens nothing, guessing
+ * passwords is throttled, and sessions end with the account, its
+ * password, and their timeouts. A single sign-on header is believed
+ * from a trusted proxy only. The procurement unit's pages
+ * (src/web/staff_unit.c) in Chromium: a meeting made through its form
+ * and the invitation the firm gets through a loopback relay, and the
+ * check-in list ticked once the meeting has begun.
  */
 #define _XOPEN_SOURCE 700
 
@@ -18,6 +22,7 @@
 #include "testutil.h"
 #include "testdb.h"
 #include "testweb.h"
+#include "smtpd.h"
 
 #include "../src/web/pages.h"
 
@@ -30,6 +35,8 @@ static char dir[PATH_MAX];
 static char project[PATH_MAX];
 static char db[PATH_MAX + 16];
 static struct web_server server = { .pid = -1 };
+/* the mail relay the pages' mails go out through with `run` */
+static struct smtpd relay;
 static char staff_base[80];	/* http://127.0.0.1:PORT of the staff */
 /* the session cookies ("tl_staff=..."), by role */
 static char cookie_unit[128], cookie_business[128], cookie_admin[128];
@@ -81,11 +88,13 @@ find_staff_base(void)
 static int
 start(const char *staff, const char *now)
 {
-	char cmd[PATH_MAX * 2 + 512];
+	char cmd[PATH_MAX * 2 + 512], mail[128];
 
 	if (server.pid > 0)
 		web_server_stop(&server);
-	web_config(dir, project, "tenderlots.conf", "", "");
+	snprintf(mail, sizeof mail, "transport = smtp\nsmtp_host = 127.0.0.1\n"
+		 "smtp_port = %d\nstarttls = off\n", relay.port);
+	web_config(dir, project, "tenderlots.conf", mail, "");
 	snprintf(cmd, sizeof cmd, "cd '%s' && sed -i 's|^\\[staff\\]$|[staff]\\n%s|' "
 		 "tenderlots.conf", dir, staff);
 	if (system(cmd) != 0 ||
@@ -230,27 +239,49 @@ test_accounts(void)
 static void
 test_public_port(void)
 {
-	const struct route *r;
+	const struct route *const *t, *r;
 	char url[256];
 	struct reply rep;
 
-	for (r = staff_routes; r->path; r++) {
-		snprintf(url, sizeof url, "%s%s", server.base, r->path);
-		fetch(url, NULL, 0, NULL, &rep);
-		CHECK(rep.status == 404);
-		release(&rep);
-		fetch(url, "x=1", 3, NULL, &rep);
-		CHECK(rep.status == 404);
-		release(&rep);
+	for (t = staff_audiences; *t; t++) {
+		for (r = *t; r->path; r++) {
+			snprintf(url, sizeof url, "%s%s", server.base, r->path);
+			fetch(url, NULL, 0, NULL, &rep);
+			CHECK(rep.status == 404);
+			release(&rep);
+			fetch(url, "x=1", 3, NULL, &rep);
+			CHECK(rep.status == 404);
+			release(&rep);
+		}
 	}
+}
+
+/*
+ * Steps of tests/browser.py run in headless Chromium: the pages it went
+ * through, each after "== URL"; NULL if it failed.
+ */
+static char *
+browse(const char *steps)
+{
+	char path[PATH_MAX + 16], cmd[PATH_MAX * 4];
+	char *out;
+
+	snprintf(path, sizeof path, "%s/steps.txt", dir);
+	write_text(path, steps);
+	snprintf(cmd, sizeof cmd, "cd '%s' && /usr/bin/python3 '%s/tests/browser.py'"
+		 " steps.txt pages.txt", dir, project);
+	CHECK(system(cmd) == 0);
+	snprintf(path, sizeof path, "%s/pages.txt", dir);
+	out = read_text(path);
+	CHECK(out != NULL);
+	return out;
 }
 
 /* anna's whole way in Chromium: her link, her password, in and out. */
 static void
 test_browser(void)
 {
-	char link[256], steps[4096], path[PATH_MAX + 16], *out, *p;
-	char cmd[PATH_MAX * 4];
+	char link[256], steps[4096], *out, *p;
 
 	CHECK(access("/usr/bin/chromium", X_OK) == 0);
 	CHECK(tl("-c tenderlots.conf staff reset anna") == 0);
@@ -268,14 +299,7 @@ test_browser(void)
 		 "submit\n"
 		 "goto %s/staff/\n",
 		 staff_base, link, staff_base, staff_base);
-	snprintf(path, sizeof path, "%s/steps.txt", dir);
-	write_text(path, steps);
-	snprintf(cmd, sizeof cmd, "cd '%s' && /usr/bin/python3 '%s/tests/browser.py'"
-		 " steps.txt pages.txt", dir, project);
-	CHECK(system(cmd) == 0);
-	snprintf(path, sizeof path, "%s/pages.txt", dir);
-	out = read_text(path);
-	CHECK(out != NULL);
+	out = browse(steps);
 	if (!out)
 		return;
 	/* the link's form, then the login page saying the password is set */
@@ -364,50 +388,60 @@ cookie_with(unsigned roles)
 	       roles & ROLE_UPPHANDLING ? cookie_unit : cookie_business;
 }
 
-/* Every route of the table, as no one, as the wrong role, without CSRF. */
+/* One route, as no one, as the wrong role, without CSRF. */
 static void
-test_every_route(void)
+walk_route(const struct route *r)
 {
-	const struct route *r;
 	const char *wrong;
 	char h[160];
 	struct reply rep;
 
-	for (r = staff_routes; r->path; r++) {
-		if (r->roles) {
-			get(r->path, NULL, &rep);
-			CHECK(rep.status == 303 &&
-			      has_header(&rep, "Location: /staff/login"));
-			release(&rep);
-			/* a page without forms takes none from anyone */
-			post(r->path, NULL, "x=1", &rep);
-			CHECK(rep.status == (r->flags & ROUTE_POST ? 403 : 404));
-			release(&rep);
-			if ((wrong = cookie_without(r->roles))) {
-				cookie_header(wrong, h, sizeof h);
-				get(r->path, h, &rep);
-				CHECK(rep.status == 403);
-				release(&rep);
-			}
-			cookie_header(cookie_with(r->roles), h, sizeof h);
+	if (r->roles) {
+		get(r->path, NULL, &rep);
+		CHECK(rep.status == 303 &&
+		      has_header(&rep, "Location: /staff/login"));
+		release(&rep);
+		/* a page without forms takes none from anyone */
+		post(r->path, NULL, "x=1", &rep);
+		CHECK(rep.status == (r->flags & ROUTE_POST ? 403 : 404));
+		release(&rep);
+		if ((wrong = cookie_without(r->roles))) {
+			cookie_header(wrong, h, sizeof h);
 			get(r->path, h, &rep);
-			CHECK(rep.status == 200);
+			CHECK(rep.status == 403);
 			release(&rep);
-		} else {
-			cookie_header(cookie_admin, h, sizeof h);
 		}
-		if (!(r->flags & ROUTE_POST))
-			continue;
-		post(r->path, h, "name=root", &rep);
-		CHECK(rep.status == 403);
+		/* a prefix route's path alone names nothing */
+		cookie_header(cookie_with(r->roles), h, sizeof h);
+		get(r->path, h, &rep);
+		CHECK(rep.status == (r->flags & ROUTE_PREFIX ? 404 : 200));
 		release(&rep);
-		post(r->path, h, "name=root&csrf=0123456789abcdef0123456789abcdef"
-		     "0123456789abcdef0123456789abcdef", &rep);
-		CHECK(rep.status == 403);
-		release(&rep);
-		if (test_failures_in_current)
-			fprintf(stderr, "    at %s\n", r->path);
+	} else {
+		cookie_header(cookie_admin, h, sizeof h);
 	}
+	if (!(r->flags & ROUTE_POST))
+		return;
+	post(r->path, h, "name=root", &rep);
+	CHECK(rep.status == 403);
+	release(&rep);
+	post(r->path, h, "name=root&csrf=0123456789abcdef0123456789abcdef"
+	     "0123456789abcdef0123456789abcdef", &rep);
+	CHECK(rep.status == 403);
+	release(&rep);
+}
+
+/* Every route of every table of the staff's listener. */
+static void
+test_every_route(void)
+{
+	const struct route *const *t, *r;
+
+	for (t = staff_audiences; *t; t++)
+		for (r = *t; r->path; r++) {
+			walk_route(r);
+			if (test_failures_in_current)
+				fprintf(stderr, "    at %s\n", r->path);
+		}
 	CHECK(home_with(cookie_admin) == 200);
 }
 
@@ -474,6 +508,119 @@ test_start_page(void)
 	CHECK(strstr(body, ": svar på marknadsdialogen, Skolmåleri</li>"));
 	CHECK(strstr(body, ": anmälan till mötet, Branschträff måleri</li>"));
 	release(&r);
+}
+
+/* Steps that log anna in, for a browser of its own. */
+#define LOGIN_STEPS(base) \
+	"goto " base "/staff/login\n" \
+	"fill name anna\n" \
+	"fill password " PASSWORD "\n" \
+	"submit\n"
+
+/*
+ * A meeting through the unit's form in Chromium: a fault shown on the
+ * form naming its field, with what was typed kept; the preview saying
+ * whom it invites, storing nothing; publishing it; and the invitation
+ * the firm gets with the next run, through the relay.
+ */
+static void
+test_unit_meeting(void)
+{
+	char steps[4096], files[PATH_MAX + 32], *out, *p, *all, *mail;
+
+	snprintf(steps, sizeof steps, LOGIN_STEPS("%s")
+		 "goto %s/staff/meetings/new\n"
+		 "fill title Branschträff fasadmåleri\n"
+		 "fill category maleri\n"
+		 "fill start 2026-12-03 09:00\n"
+		 "fill end 2026-12-03 08:00\n"
+		 "fill location Stadshuset, sal 2\n"
+		 "fill capacity 30\n"
+		 "submit\n"
+		 "fill end 2026-12-03 11:00\n"
+		 "submit\n"
+		 "submit\n"
+		 "goto %s/staff/meetings\n",
+		 staff_base, staff_base, staff_base);
+	out = browse(steps);
+	if (!out)
+		return;
+	CHECK((p = strstr(out, "<h1>Nytt möte</h1>")) != NULL);
+	CHECK(p && (p = strstr(p, "<a href=\"#end\">Slutar: innan mötet "
+			       "börjar</a>")) &&
+	      strstr(p, "value=\"Stadshuset, sal 2\"") &&
+	      strstr(p, "<option value=\"maleri\" selected=\"\">"));
+	CHECK(p && (p = strstr(p, "<h2>Förhandsgranskning</h2>")) &&
+	      strstr(p, "1 företag bjuds in med nästa körning"));
+	CHECK(p && (p = strstr(p, "== ")) &&
+	      strstr(p, "/staff/meeting/2\n") &&
+	      (p = strstr(p, "<h1>Branschträff fasadmåleri</h1>")) &&
+	      strstr(p, "0 av 30 platser"));
+	CHECK(p && (p = strstr(p, "<h1>Möten</h1>")) &&
+	      strstr(p, "Branschträff fasadmåleri</a></h3>\n<p>3 december 2026 "
+		     "kl. 09:00 (CET): 0 anmälda av 30 platser"));
+	free(out);
+	/* the preview stored nothing: one meeting, as published */
+	CHECK(db_query(db, "SELECT count(*) FROM meeting WHERE title = "
+		       "'Branschträff fasadmåleri' AND capacity = 30 AND "
+		       "category = 'maleri' AND location = 'Stadshuset, sal 2'")
+	      == 1);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE who = 'anna'"
+		       " AND action = 'meeting published' AND object = "
+		       "'meeting 2'") == 1);
+	CHECK(tl("-c tenderlots.conf run --once") == 0);
+	snprintf(files, sizeof files, "%s/*", relay.mail);
+	all = mailcheck(project, files, dir);
+	mail = all ? mail_to(all, "info@berglunds.example", "header Subject: "
+			     "Inbjudan: Branschträff fasadmåleri, 3 december") :
+		     NULL;
+	CHECK(mail && strstr(mail, "part: text/calendar") &&
+	      strstr(mail, "Stadshuset, sal 2"));
+	free(mail);
+	free(all);
+}
+
+/*
+ * The check-in list: refused before the meeting begins; once it has, the
+ * registered firm ticked in Chromium is recorded as attending.
+ */
+static void
+test_unit_checkin(void)
+{
+	char steps[4096], h[160], check[64], *out, *p;
+	long long firm = db_query(db, "SELECT id FROM firm WHERE orgnr = "
+				  "'556734-2182'");
+	struct reply r;
+
+	cookie_header(cookie_unit, h, sizeof h);
+	get("/staff/checkin/2", h, &r);
+	CHECK(r.status == 409);
+	release(&r);
+	CHECK(tl("-c tenderlots.conf meeting register 2 556734-2182") == 0);
+	/* half an hour into the meeting */
+	CHECK(start("", "2026-12-03T08:30:00Z") == 0);
+	snprintf(check, sizeof check, "check firm %lld\n", firm);
+	snprintf(steps, sizeof steps, LOGIN_STEPS("%s")
+		 "goto %s/staff/meeting/2\n"
+		 "goto %s/staff/checkin/2\n"
+		 "%s"
+		 "submit\n", staff_base, staff_base, staff_base, check);
+	out = browse(steps);
+	if (!out)
+		return;
+	CHECK((p = strstr(out, "<h1>Branschträff fasadmåleri</h1>")) &&
+	      strstr(p, "Närvarolista för dörren"));
+	CHECK(p && (p = strstr(p, "<h1>Närvaro: Branschträff fasadmåleri</h1>"))
+	      && strstr(p, "Berglunds Måleri AB"));
+	CHECK(p && (p = strstr(p, "/staff/checkin/2?saved=1\n")) &&
+	      strstr(p, "Närvaron är sparad: 1 nya.") &&
+	      strstr(p, "value=\"1\" checked=\"\">"));
+	free(out);
+	CHECK(db_query(db, "SELECT count(*) FROM meeting_registration WHERE "
+		       "meeting = 2 AND attended = 1") == 1);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE action = "
+		       "'attendance' AND object = 'meeting 2: 1 firms'") == 1);
+	CHECK(start("", NOW) == 0);
 }
 
 /* Guessing eve's password: after five tries, even the right one waits. */
@@ -600,6 +747,8 @@ main(void)
 	snprintf(db, sizeof db, "%s/var/t.db", dir);
 	snprintf(path, sizeof path, "%s/feeds.conf", dir);
 	write_text(path, "");
+	if (smtpd_start(&relay, &(struct smtpd_options){ 0 }) < 0)
+		return 2;
 	if (start("", NOW) < 0) {
 		fprintf(stderr, "tenderlots web did not start\n");
 		return 1;
@@ -611,12 +760,15 @@ main(void)
 	RUN(test_every_route);
 	RUN(test_fixation);
 	RUN(test_start_page);
+	RUN(test_unit_meeting);
+	RUN(test_unit_checkin);
 	RUN(test_brute_force);
 	RUN(test_audit_page);
 	RUN(test_sessions_end);
 	RUN(test_single_sign_on);
 	RUN(test_config_check);
 	web_server_stop(&server);
+	CHECK(smtpd_stop(&relay) == 0);
 	rc = test_done("test_staff");
 	if (rc == 0)
 		rm_rf(dir);

@@ -28,7 +28,9 @@ enum page {
 	PAGE_CONFIRMED, PAGE_MANAGE, PAGE_UNSUBSCRIBE, PAGE_UNSUBSCRIBED,
 	PAGE_STOP, PAGE_STOPPED, PAGE_RSVP, PAGE_DELETED, PAGE_ERROR,
 	PAGE_STAFF_LOGIN, PAGE_STAFF_PASSWORD, PAGE_STAFF_LOGOUT,
-	PAGE_STAFF_HOME, PAGE_STAFF_ACCOUNTS, PAGE_STAFF_AUDIT, NPAGES
+	PAGE_STAFF_HOME, PAGE_STAFF_ACCOUNTS, PAGE_STAFF_AUDIT,
+	PAGE_STAFF_MEETINGS, PAGE_STAFF_MEETING_FORM, PAGE_STAFF_MEETING,
+	PAGE_STAFF_CHECKIN, PAGE_STAFF_RFIS, NPAGES
 };
 
 #define NLANGS 2
@@ -86,6 +88,10 @@ struct route {
 extern const struct route public_routes[];
 extern const struct route firm_routes[];
 extern const struct route staff_routes[];
+/* staff_unit.c: the procurement unit's RFIs, meetings and split advice */
+extern const struct route unit_routes[];
+/* The staff listener's tables, NULL-terminated: the security test walks each. */
+extern const struct route *const staff_audiences[];
 
 /* ---- staff.c: who may see a staff page ---- */
 
@@ -99,6 +105,10 @@ int staff_admit(struct visit *vi, const struct route *r);
 int staff_audit(struct visit *vi, const char *action, const char *object);
 /* The staff's frame: who is signed in, their menu, the logout form. */
 int staff_set_frame(struct tpl_vars *v, const struct visit *vi);
+/* How many firms are registered for a meeting (not cancelled). */
+int staff_registered(struct visit *vi, int64_t meeting, long long *count);
+/* 303 to a path of the site, in the visitor's language. */
+void staff_redirect(struct visit *vi, const char *path);
 
 /* ---- site.c: the frame of every page ---- */
 
@@ -118,6 +128,13 @@ int site_set_time(struct tpl_vars *v, const char *name, time_t t,
 int site_set_csrf(struct tpl_vars *v, const struct visit *vi, int64_t firm,
 		  const char *form);
 int site_csrf_ok(const struct visit *vi, int64_t firm, const char *form);
+/*
+ * An error on a form, about field (the id of its input, so the message
+ * can link to it): the message sv or en, after it why if not NULL.
+ */
+int site_form_error(struct tpl_vars *v, const struct visit *vi,
+		    const char *field, const char *sv, const char *en,
+		    const char *why);
 
 /* ---- public.c: what a firm's pages show of a meeting too ---- */
 

@@ -43,23 +43,6 @@ static const char *const typed_fields[] = {
 	"name", "email", "cpv", "employees", "turnover", NULL
 };
 
-/*
- * An error on the form, about field (the id of its input, so the message
- * can link to it): the message sv or en, after it why if not NULL.
- */
-static int
-add_error(struct tpl_vars *v, const struct visit *vi, const char *field,
-	  const char *sv, const char *en, const char *why)
-{
-	struct tpl_vars *e = tpl_add(v, "errors");
-	const char *what = vi->en ? en : sv;
-
-	if (!e || tpl_set(e, "field", field) < 0)
-		return -1;
-	return why ? tpl_setf(e, "message", "%s: %s", what, why) :
-		     tpl_set(e, "message", what);
-}
-
 static int
 is_county(const char *code)
 {
@@ -108,7 +91,7 @@ number_field(const struct visit *vi, struct tpl_vars *v, const char *field,
 
 	if (amount_read(s ? s : "", kind, max, out, &why) == 0)
 		return 0;
-	return add_error(v, vi, field, sv, en,
+	return site_form_error(v, vi, field, sv, en,
 			 amount_why_text(why, kind, site_lang(vi))) < 0 ? -1 : 1;
 }
 
@@ -131,7 +114,7 @@ firm_from_form(const struct visit *vi, struct firm *f, struct tpl_vars *v,
 
 	if (!f->orgnr) {
 		if (!(s = form_get(b, "orgnr")) || orgnr_normalize(s, orgnr) < 0)
-			e |= add_error(v, vi, "orgnr", "Organisationsnumret "
+			e |= site_form_error(v, vi, "orgnr", "Organisationsnumret "
 				       "stämmer inte (tio siffror, NNNNNN-NNNN).",
 				       "The organisation number is not valid "
 				       "(ten digits, NNNNNN-NNNN).", NULL) < 0 ?
@@ -143,13 +126,13 @@ firm_from_form(const struct visit *vi, struct firm *f, struct tpl_vars *v,
 	free(f->email);
 	f->name = f->email = NULL;
 	if (!name || !*name || strlen(name) > 200 || strpbrk(name, "\r\n"))
-		e |= add_error(v, vi, "name", "Ange företagets namn.",
+		e |= site_form_error(v, vi, "name", "Ange företagets namn.",
 			       "Give the firm's name.", NULL) < 0 ? -1 : 1;
 	else if (!(f->name = strdup(name)))
 		return -1;
 	s = form_get(b, "email");
 	if (address_read(s ? s : "", addr, &awhy) < 0)
-		e |= add_error(v, vi, "email", "E-postadress", "Email address",
+		e |= site_form_error(v, vi, "email", "E-postadress", "Email address",
 			       address_why_text(awhy, site_lang(vi))) < 0 ?
 		     -1 : 1;
 	else if (!(f->email = strdup(addr)))
@@ -162,7 +145,7 @@ firm_from_form(const struct visit *vi, struct firm *f, struct tpl_vars *v,
 	for (i = 0; i < form_count(b, "category"); i++) {
 		s = form_get_nth(b, "category", i);
 		if (!category_find(vi->site->o.categories, s))
-			e |= add_error(v, vi, "category-hint", "Okänd kategori.",
+			e |= site_form_error(v, vi, "category-hint", "Okänd kategori.",
 				       "Unknown category.", NULL) < 0 ? -1 : 1;
 		else if (strvec_push(&f->categories, &f->ncategories, s) < 0)
 			return -1;
@@ -182,20 +165,20 @@ firm_from_form(const struct visit *vi, struct firm *f, struct tpl_vars *v,
 		if (cpv_normalize(word, cpv) < 0 || !cpv_known(cpv)) {
 			snprintf(why, sizeof why, vi->en ? "“%s” is no CPV code." :
 				 "”%s” är ingen CPV-kod.", word);
-			e |= add_error(v, vi, "cpv", "CPV-koder", "CPV codes",
+			e |= site_form_error(v, vi, "cpv", "CPV-koder", "CPV codes",
 				       why) < 0 ? -1 : 1;
 		} else if (strvec_push(&f->cpv, &f->ncpv, cpv) < 0) {
 			return -1;
 		}
 	}
 	if (f->ncategories == 0 && f->ncpv == 0)
-		e |= add_error(v, vi, "category-hint", "Välj minst en bransch "
+		e |= site_form_error(v, vi, "category-hint", "Välj minst en bransch "
 			       "eller ange en CPV-kod.", "Choose an industry or "
 			       "give a CPV code.", NULL) < 0 ? -1 : 1;
 	for (i = 0; i < form_count(b, "region"); i++) {
 		s = form_get_nth(b, "region", i);
 		if (!is_region(s))
-			e |= add_error(v, vi, "region-hint", "Okänt län.",
+			e |= site_form_error(v, vi, "region-hint", "Okänt län.",
 				       "Unknown county.", NULL) < 0 ? -1 : 1;
 		else if (strvec_push(&f->regions, &f->nregions, s) < 0)
 			return -1;
@@ -216,18 +199,18 @@ firm_from_form(const struct visit *vi, struct firm *f, struct tpl_vars *v,
 		unsigned k = form_kind(form_get_nth(b, "kind", i));
 
 		if (!k)
-			e |= add_error(v, vi, "kind-planning", "Okänd typ av "
+			e |= site_form_error(v, vi, "kind-planning", "Okänd typ av "
 				       "annons.", "Unknown kind of notice.",
 				       NULL) < 0 ? -1 : 1;
 		f->kinds |= k;
 	}
 	if (f->kinds == 0)
-		e |= add_error(v, vi, "kind-planning", "Välj minst en typ av "
+		e |= site_form_error(v, vi, "kind-planning", "Välj minst en typ av "
 			       "annons.", "Choose at least one kind of notice.",
 			       NULL) < 0 ? -1 : 1;
 	if (!(s = form_get(b, "frequency")) ||
 	    firm_frequency_parse(s, &f->frequency) < 0)
-		e |= add_error(v, vi, "frequency-immediately", "Välj hur ofta ni "
+		e |= site_form_error(v, vi, "frequency-immediately", "Välj hur ofta ni "
 			       "vill ha mejl.", "Choose how often you want "
 			       "mails.", NULL) < 0 ? -1 : 1;
 	s = form_get(b, "language");

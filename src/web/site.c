@@ -23,7 +23,8 @@ static const char *const page_names[NPAGES] = {
 	"subscribe_sent", "confirm", "confirmed", "manage", "unsubscribe",
 	"unsubscribed", "stop", "stopped", "rsvp", "deleted", "error",
 	"staff_login", "staff_password", "staff_logout", "staff_home",
-	"staff_accounts", "staff_audit"
+	"staff_accounts", "staff_audit", "staff_meetings", "staff_meeting_form",
+	"staff_meeting", "staff_checkin", "staff_rfis"
 };
 
 /* A firm manages its subscription on the subscribe form, with more. */
@@ -42,7 +43,9 @@ static const char *const langs[] = { "sv", "en" };
 static const struct route *const site_audiences[] = {
 	public_routes, firm_routes, NULL
 };
-static const struct route *const staff_audiences[] = { staff_routes, NULL };
+const struct route *const staff_audiences[] = {
+	staff_routes, unit_routes, NULL
+};
 
 /* Every field a page may use; templates/web/README says what each holds. */
 static const char *const known_fields[] = {
@@ -71,6 +74,10 @@ static const char *const known_fields[] = {
 	"answers", "registrations", "deadlines", "advice", "incidents", "when",
 	"what", "object", "client", "since", "accounts", "entries",
 	"has_password", "created", "report_url", "firms_url",
+	"unit_meetings_url", "unit_rfis_url", "ahead", "past", "new_url",
+	"preview", "reach", "changing", "notice", "category", "start", "end",
+	"participants", "attended", "firm", "change_url", "cancel_url",
+	"checkin_url",
 	NULL
 };
 
@@ -419,6 +426,19 @@ site_set_csrf(struct tpl_vars *v, const struct visit *vi, int64_t firm,
 		       token, sizeof token) < 0)
 		return -1;
 	return tpl_set(v, "csrf", token);
+}
+
+int
+site_form_error(struct tpl_vars *v, const struct visit *vi, const char *field,
+		const char *sv, const char *en, const char *why)
+{
+	struct tpl_vars *e = tpl_add(v, "errors");
+	const char *what = vi->en ? en : sv;
+
+	if (!e || tpl_set(e, "field", field) < 0)
+		return -1;
+	return why ? tpl_setf(e, "message", "%s: %s", what, why) :
+		     tpl_set(e, "message", what);
 }
 
 int

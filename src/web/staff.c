@@ -43,8 +43,8 @@
 #define AUDIT_PAGE 50
 #define AUDIT_PAGES_MAX 10000
 
-static void
-redirect(struct visit *vi, const char *path)
+void
+staff_redirect(struct visit *vi, const char *path)
 {
 	vi->res->status = 303;
 	snprintf(vi->res->location, sizeof vi->res->location, "%s%s", path,
@@ -217,7 +217,7 @@ staff_admit(struct visit *vi, const struct route *r)
 		if (vi->req->method == WEB_POST)
 			forbidden(vi);
 		else
-			redirect(vi, "/staff/login");
+			staff_redirect(vi, "/staff/login");
 		return -1;
 	}
 	if (!(account_role(vi->staff->role) & r->roles) ||
@@ -246,6 +246,10 @@ staff_set_frame(struct tpl_vars *v, const struct visit *vi)
 	return tpl_set(v, "user", vi->staff->name) < 0 ||
 	       tpl_set(v, "role", vi->staff->role) < 0 ||
 	       site_set_url(v, "logout_url", "/staff/logout", vi->en) < 0 ||
+	       (role & (ROLE_UPPHANDLING | ROLE_ADMIN) &&
+		(site_set_url(v, "unit_meetings_url", "/staff/meetings",
+			      vi->en) < 0 ||
+		 site_set_url(v, "unit_rfis_url", "/staff/rfis", vi->en) < 0)) ||
 	       (role & ROLE_ADMIN &&
 		(site_set_url(v, "accounts_url", "/staff/accounts", vi->en) < 0 ||
 		 site_set_url(v, "audit_url", "/staff/audit", vi->en) < 0)) ||
@@ -348,7 +352,7 @@ login(struct visit *vi)
 	if (end_session(vi) < 0 || start_session(vi, id) < 0 ||
 	    staff_audit(vi, "login", "password") < 0)
 		goto failed;
-	redirect(vi, "/staff/");
+	staff_redirect(vi, "/staff/");
 	goto out;
 failed:
 	site_store_failed(vi);
@@ -363,7 +367,7 @@ page_login(struct visit *vi, const char *rest)
 	if (vi->req->method == WEB_POST)
 		login(vi);
 	else if (vi->staff)
-		redirect(vi, "/staff/");
+		staff_redirect(vi, "/staff/");
 	else
 		show_login(vi, NULL, form_get(vi->query, "set") ?
 			   (vi->en ? "Your password is saved. Log in with it." :
@@ -381,7 +385,7 @@ page_logout(struct visit *vi, const char *rest)
 		if (staff_audit(vi, "logout", "") < 0 || end_session(vi) < 0)
 			site_store_failed(vi);
 		else
-			redirect(vi, "/staff/login");
+			staff_redirect(vi, "/staff/login");
 		return;
 	}
 	if (!(v = tpl_vars_new()))
@@ -475,7 +479,7 @@ page_password(struct visit *vi, const char *rest)
 	/* the browser's session, if any, was the account's or another's */
 	staff_session_free(vi->staff);
 	vi->staff = NULL;
-	redirect(vi, "/staff/login?set=1");
+	staff_redirect(vi, "/staff/login?set=1");
 	goto out;
 failed:
 	site_store_failed(vi);
@@ -531,8 +535,8 @@ out:
 	return rc;
 }
 
-static int
-registered(struct visit *vi, int64_t meeting, long long *count)
+int
+staff_registered(struct visit *vi, int64_t meeting, long long *count)
 {
 	struct participant *p = NULL;
 	size_t n = 0, i;
@@ -560,7 +564,7 @@ add_meetings(struct tpl_vars *v, struct visit *vi, time_t week)
 	for (i = 0; i < n; i++) {
 		if (m[i].cancelled)
 			continue;
-		if (registered(vi, m[i].id, &count) < 0 ||
+		if (staff_registered(vi, m[i].id, &count) < 0 ||
 		    !(item = tpl_add(v, "meetings")) ||
 		    tpl_set(item, "title", m[i].title) < 0 ||
 		    site_set_time(item, "starts", m[i].start, vi) < 0 ||

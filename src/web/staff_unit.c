@@ -1,0 +1,697 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "account.h"
+#include "category.h"
+#include "firm.h"
+#include "ini.h"
+#include "meeting.h"
+#include "outbox.h"
+#include "pages.h"
+#include "store.h"
+#include "template.h"
+#include "unitfile.h"
+
+/*
+ * The procurement unit's pages (issue 18): its meetings and RFIs in the
+ * browser, as `tenderlots meeting` and `rfi` do them on the server.
+ * staff.c's comment says how a page is added; these are in unit_routes
+ * at the end of this file, for the unit and admins. A form is checked
+ * whole before anything is stored, its faults shown on it naming the
+ * field, with what was typed; publishing goes through a preview of whom
+ * it reaches.
+ */
+
+#define UNIT_ROLES (ROLE_UPPHANDLING | ROLE_ADMIN)
+/* The firms ticked on a check-in list: more than any room holds. */
+#define CHECKIN_MAX MEETING_CAPACITY_MAX
+
+/* The meeting form's fields, as typed: what a form with faults shows. */
+static const char *const meeting_fields[] = {
+	"title", "description", "notice", "category", "start", "end",
+	"location", "video_url", "capacity", "registration_deadline", NULL
+};
+
+/* A field of the form, NULL when left blank. */
+static const char *
+typed(const struct visit *vi, const char *name)
+{
+	const char *s = vi->body ? form_get(vi->body, name) : NULL;
+
+	return s && *s ? s : NULL;
+}
+
+/* The faults a form has so far; nomem when one could not be shown. */
+struct check {
+	struct visit *vi;
+	struct tpl_vars *v;
+	int bad, nomem;
+	struct buf why;
+};
+
+static void
+fault(struct check *c, const char *field, const char *sv, const char *en)
+{
+	c->bad = 1;
+	if (site_form_error(c->v, c->vi, field, sv, en,
+			    c->why.len ? buf_str(&c->why) : NULL) < 0)
+		c->nomem = 1;
+	buf_reset(&c->why);
+}
+
+/* A text field within max bytes on one line; required or not. */
+static const char *
+text_field(struct check *c, const char *field, size_t max, int required,
+	   const char *sv, const char *en)
+{
+	const char *s = typed(c->vi, field);
+
+	if (!s) {
+		if (required)
+			fault(c, field, sv, en);
+		return NULL;
+	}
+	if (unitfile_check_text(s, max, &c->why) < 0) {
+		fault(c, field, sv, en);
+		return NULL;
+	}
+	return s;
+}
+
+/* A time "YYYY-MM-DD HH:MM" of the service's zone; 1 if given and right. */
+static int
+time_field(struct check *c, const char *field, int required, const char *sv,
+	   const char *en, time_t *out)
+{
+	const char *s = typed(c->vi, field);
+
+	if (!s) {
+		if (required)
+			fault(c, field, sv, en);
+		return 0;
+	}
+	if (unitfile_here_time(s, out, &c->why) < 0) {
+		fault(c, field, sv, en);
+		return 0;
+	}
+	return 1;
+}
+
+static int
+dup_or_null(const char *s, char **out)
+{
+	*out = NULL;
+	return s && !(*out = strdup(s)) ? -1 : 0;
+}
+
+/*
+ * The meeting the form describes, into *out when it is right; its
+ * faults on v. -1 only when memory runs out.
+ */
+static int
+read_meeting(struct visit *vi, struct tpl_vars *v, struct meeting **out)
+{
+	struct check c = { vi, v, 0, 0, { 0 } };
+	const struct config *cfg = vi->site->o.cfg;
+	const char *title, *description, *notice, *category, *location;
+	const char *video, *capacity;
+	struct meeting *m = meeting_new();
+	int has_start, has_end, has_deadline;
+	char *end;
+	long seats = 0;
+	int rc = -1;
+
+	*out = NULL;
+	if (!m)
+		return -1;
+	buf_init(&c.why, 2 * INI_MAX_LINE);
+	title = text_field(&c, "title", MEETING_TITLE_MAX, 1, "Rubrik", "Title");
+	description = text_field(&c, "description", MEETING_DESCRIPTION_MAX, 0,
+				 "Beskrivning", "Description");
+	location = text_field(&c, "location", MEETING_LOCATION_MAX, 0, "Plats",
+			      "Place");
+	if ((notice = typed(vi, "notice")) &&
+	    unitfile_check_notice_id(notice, &c.why) < 0)
+		fault(&c, "notice", "Upphandlingens id", "The procurement's id");
+	if ((category = typed(vi, "category")) &&
+	    !category_find(vi->site->o.categories, category))
+		fault(&c, "category", "Okänd kategori", "Unknown category");
+	if (!notice && !category)
+		fault(&c, "category", "Kategori: välj en eller ange "
+		      "upphandlingens id", "Category: choose one or give the "
+		      "procurement's id");
+	if ((video = typed(vi, "video_url")) &&
+	    unitfile_check_https_url(video, &c.why) < 0)
+		fault(&c, "video_url", "Länk till videomötet",
+		      "Link to the video meeting");
+	if (!location && !video && !typed(vi, "location"))
+		fault(&c, "location", "Plats: ange en eller en länk till ett "
+		      "videomöte", "Place: give one or a link to a video meeting");
+	if ((capacity = typed(vi, "capacity")) &&
+	    ((seats = strtol(capacity, &end, 10)) < 0 || *end ||
+	     seats > MEETING_CAPACITY_MAX))
+		fault(&c, "capacity", "Antal platser: ett heltal, 0 för "
+		      "obegränsat", "Seats: a whole number, 0 for no limit");
+	has_start = time_field(&c, "start", 1, "Börjar (ÅÅÅÅ-MM-DD TT:MM)",
+			       "Starts (YYYY-MM-DD HH:MM)", &m->start);
+	has_end = time_field(&c, "end", 1, "Slutar (ÅÅÅÅ-MM-DD TT:MM)",
+			     "Ends (YYYY-MM-DD HH:MM)", &m->end);
+	has_deadline = time_field(&c, "registration_deadline", 0,
+				  "Sista anmälningsdag (ÅÅÅÅ-MM-DD TT:MM)",
+				  "Registration deadline (YYYY-MM-DD HH:MM)",
+				  &m->registration_deadline);
+	if (has_start && m->start <= vi->now)
+		fault(&c, "start", "Börjar: i det förflutna",
+		      "Starts: in the past");
+	if (has_start && has_end && m->end <= m->start)
+		fault(&c, "end", "Slutar: innan mötet börjar",
+		      "Ends: before the meeting starts");
+	if (has_start && has_deadline && m->registration_deadline >= m->start)
+		fault(&c, "registration_deadline", "Sista anmälningsdag: inte "
+		      "före mötet", "Registration deadline: not before "
+		      "the meeting");
+	if (c.nomem)
+		goto out;
+	if (c.bad) {
+		rc = 0;
+		goto out;
+	}
+	m->capacity = seats;
+	m->has_registration_deadline = has_deadline;
+	if (dup_or_null(title, &m->title) < 0 ||
+	    dup_or_null(description, &m->description) < 0 ||
+	    dup_or_null(notice, &m->notice_id) < 0 ||
+	    dup_or_null(category, &m->category) < 0 ||
+	    dup_or_null(location, &m->location) < 0 ||
+	    dup_or_null(video, &m->video_url) < 0 ||
+	    dup_or_null(cfg->timezone, &m->timezone) < 0)
+		goto out;
+	*out = m;
+	m = NULL;
+	rc = 0;
+out:
+	buf_release(&c.why);
+	meeting_free(m);
+	return rc;
+}
+
+/* The categories to choose from, the chosen one selected. */
+static int
+set_categories(struct tpl_vars *v, const struct visit *vi, const char *chosen)
+{
+	const struct category_set *cs = vi->site->o.categories;
+	struct tpl_vars *item;
+	size_t i;
+
+	for (i = 0; i < cs->n; i++)
+		if (!(item = tpl_add(v, "categories")) ||
+		    tpl_set(item, "key", cs->v[i].key) < 0 ||
+		    tpl_set(item, "name", category_name(&cs->v[i],
+							 site_lang(vi))) < 0 ||
+		    (chosen && strcmp(chosen, cs->v[i].key) == 0 &&
+		     tpl_set(item, "selected", "1") < 0))
+			return -1;
+	return 0;
+}
+
+/* The meeting's fields as the form shows them, from m. */
+static int
+set_meeting_fields(struct tpl_vars *v, const struct meeting *m)
+{
+	char when[UNITFILE_WALL_LEN + 1];
+
+	if ((m->title && tpl_set(v, "title", m->title) < 0) ||
+	    (m->description && tpl_set(v, "description", m->description) < 0) ||
+	    (m->notice_id && tpl_set(v, "notice", m->notice_id) < 0) ||
+	    (m->location && tpl_set(v, "location", m->location) < 0) ||
+	    (m->video_url && tpl_set(v, "video_url", m->video_url) < 0) ||
+	    tpl_setf(v, "capacity", "%ld", m->capacity) < 0 ||
+	    unitfile_here_wall_time(m->start, when) < 0 ||
+	    tpl_set(v, "start", when) < 0 ||
+	    unitfile_here_wall_time(m->end, when) < 0 ||
+	    tpl_set(v, "end", when) < 0)
+		return -1;
+	if (m->has_registration_deadline &&
+	    (unitfile_here_wall_time(m->registration_deadline, when) < 0 ||
+	     tpl_set(v, "registration_deadline", when) < 0))
+		return -1;
+	return 0;
+}
+
+/* The fields as typed, for a form shown again. */
+static int
+set_typed(struct tpl_vars *v, const struct visit *vi)
+{
+	const char *const *f;
+	const char *s;
+
+	for (f = meeting_fields; *f; f++)
+		if ((s = typed(vi, *f)) && tpl_set(v, *f, s) < 0)
+			return -1;
+	return 0;
+}
+
+/* How many firms m would invite. */
+static int
+set_reach(struct tpl_vars *v, struct visit *vi, const struct meeting *m)
+{
+	struct firm_list firms = { 0 };
+	size_t n;
+	int rc = -1;
+
+	if (store_load_firms(vi->conn->store, &firms) == 0 &&
+	    outbox_meeting_reach(vi->conn->outbox, &firms, m, &n) == 0 &&
+	    tpl_set(v, "preview", "1") == 0 &&
+	    tpl_setf(v, "reach", "%zu", n) == 0)
+		rc = 0;
+	firm_list_release(&firms);
+	return rc;
+}
+
+/* A meeting by id, whatever its state; *m NULL when there is none. */
+static int
+find_meeting(struct visit *vi, int64_t id, struct meeting **m)
+{
+	size_t n = 0;
+
+	*m = NULL;
+	if (store_meetings(vi->conn->store, 0, id, m, &n) < 0)
+		return -1;
+	if (n == 0) {
+		meetings_free(*m, n);
+		*m = NULL;
+	}
+	return 0;
+}
+
+/* "ID" or "ID/what" of a path's rest; -1 if it is neither. */
+static int
+id_of(const char *rest, int64_t *id, const char **what)
+{
+	char *end;
+	long long v = strtoll(rest, &end, 10);
+
+	if (end == rest || v < 1 || (*end && *end != '/') || *rest < '0' ||
+	    *rest > '9')
+		return -1;
+	*id = v;
+	*what = *end ? end + 1 : "";
+	return 0;
+}
+
+/*
+ * The meeting form: new (id 0) or a change of meeting id. A form
+ * without faults is shown as its preview (whom it invites), which
+ * publishes it when sent again with step=publish.
+ */
+static void
+meeting_form(struct visit *vi, int64_t id, const struct meeting *was)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	struct meeting *m = NULL;
+	const char *step = typed(vi, "step");
+	char path[64], what[96];
+	int64_t new_id = id;
+	int found = 1, status = 200;
+
+	if (id)
+		snprintf(path, sizeof path, "/staff/meeting/%lld/change",
+			 (long long)id);
+	else
+		snprintf(path, sizeof path, "/staff/meetings/new");
+	if (!v || site_set_url(v, "action", path, vi->en) < 0 ||
+	    (id && tpl_set(v, "changing", "1") < 0))
+		goto failed;
+	if (vi->req->method != WEB_POST) {
+		if ((was && set_meeting_fields(v, was) < 0) ||
+		    set_categories(v, vi, was ? was->category : NULL) < 0)
+			goto failed;
+		goto show;
+	}
+	if (read_meeting(vi, v, &m) < 0 || set_typed(v, vi) < 0 ||
+	    set_categories(v, vi, typed(vi, "category")) < 0)
+		goto failed;
+	if (!m) {
+		status = 400;
+		goto show;
+	}
+	if (!step || strcmp(step, "publish") != 0) {
+		if (set_reach(v, vi, m) < 0)
+			goto failed;
+		goto show;
+	}
+	if (id ? store_change_meeting(vi->conn->store, id, m, vi->now,
+				      &found) < 0 :
+	    store_put_meeting(vi->conn->store, m, vi->now, &new_id) < 0)
+		goto failed;
+	if (!found) {
+		site_fail(vi, 409, "Mötet är inställt och kan inte ändras.",
+			  "The meeting is cancelled and cannot be changed.");
+		goto out;
+	}
+	snprintf(what, sizeof what, "meeting %lld", (long long)new_id);
+	if (staff_audit(vi, id ? "meeting changed" : "meeting published",
+			what) < 0)
+		goto failed;
+	snprintf(path, sizeof path, "/staff/meeting/%lld", (long long)new_id);
+	staff_redirect(vi, path);
+	goto out;
+show:
+	site_render(vi, PAGE_STAFF_MEETING_FORM, v, status);
+	goto out;
+failed:
+	site_store_failed(vi);
+out:
+	meeting_free(m);
+	tpl_vars_free(v);
+}
+
+static void
+page_meeting_new(struct visit *vi, const char *rest)
+{
+	(void)rest;
+	meeting_form(vi, 0, NULL);
+}
+
+/* A meeting of the list: when, how many registered against the seats. */
+static int
+add_meeting(struct tpl_vars *v, const char *list, struct visit *vi,
+	    const struct meeting *m)
+{
+	struct tpl_vars *item = tpl_add(v, list);
+	char path[64];
+	long long count;
+
+	snprintf(path, sizeof path, "/staff/meeting/%lld", (long long)m->id);
+	return !item || staff_registered(vi, m->id, &count) < 0 ||
+	       tpl_set(item, "title", m->title) < 0 ||
+	       site_set_url(item, "url", path, vi->en) < 0 ||
+	       site_set_time(item, "starts", m->start, vi) < 0 ||
+	       tpl_setf(item, "registrations", "%lld", count) < 0 ||
+	       (m->capacity &&
+		tpl_setf(item, "capacity", "%ld", m->capacity) < 0) ||
+	       (m->cancelled && tpl_set(item, "cancelled", "1") < 0) ? -1 : 0;
+}
+
+static void
+page_meetings(struct visit *vi, const char *rest)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	struct meeting *m = NULL;
+	size_t n = 0, i;
+
+	(void)rest;
+	if (!v || store_meetings(vi->conn->store, 0, 0, &m, &n) < 0 ||
+	    site_set_url(v, "new_url", "/staff/meetings/new", vi->en) < 0)
+		goto failed;
+	for (i = 0; i < n; i++)
+		if (add_meeting(v, m[i].end > vi->now ? "ahead" : "past", vi,
+				&m[i]) < 0)
+			goto failed;
+	site_render(vi, PAGE_STAFF_MEETINGS, v, 200);
+	goto out;
+failed:
+	site_store_failed(vi);
+out:
+	meetings_free(m, n);
+	tpl_vars_free(v);
+}
+
+/* Attendance is for a meeting that has begun and is not cancelled. */
+static int
+attendance_open(const struct visit *vi, const struct meeting *m)
+{
+	return !m->cancelled && m->start <= vi->now;
+}
+
+/* A meeting's registrations, each with what the firm did. */
+static int
+add_participants(struct tpl_vars *v, struct visit *vi, int64_t id,
+		 int registered_only)
+{
+	struct participant *p = NULL;
+	struct tpl_vars *item;
+	size_t n = 0, i;
+	int rc = -1;
+
+	if (store_meeting_participants(vi->conn->store, id, &p, &n) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (registered_only && !p[i].registered && !p[i].attended)
+			continue;
+		if (!(item = tpl_add(v, "participants")) ||
+		    tpl_setf(item, "firm", "%lld", (long long)p[i].firm_id) < 0 ||
+		    tpl_set(item, "orgnr", p[i].orgnr) < 0 ||
+		    tpl_set(item, "name", p[i].name) < 0 ||
+		    (p[i].registered && tpl_set(item, "registered", "1") < 0) ||
+		    (p[i].attended && tpl_set(item, "attended", "1") < 0) ||
+		    (p[i].attended && tpl_set(item, "checked", "1") < 0) ||
+		    (p[i].at && site_set_time(item, "when", p[i].at, vi) < 0))
+			goto out;
+	}
+	rc = 0;
+out:
+	participants_free(p, n);
+	return rc;
+}
+
+/* The meeting's own fields, for its page and its check-in list. */
+static int
+set_meeting(struct tpl_vars *v, struct visit *vi, const struct meeting *m)
+{
+	const struct category *c = m->category ?
+		category_find(vi->site->o.categories, m->category) : NULL;
+	long long count;
+
+	return tpl_set(v, "title", m->title) < 0 ||
+	       site_set_time(v, "starts", m->start, vi) < 0 ||
+	       site_set_time(v, "ends", m->end, vi) < 0 ||
+	       (m->location && tpl_set(v, "location", m->location) < 0) ||
+	       (m->video_url && tpl_set(v, "video_url", m->video_url) < 0) ||
+	       (m->notice_id && tpl_set(v, "notice", m->notice_id) < 0) ||
+	       (c && tpl_set(v, "category_name",
+			     category_name(c, site_lang(vi))) < 0) ||
+	       staff_registered(vi, m->id, &count) < 0 ||
+	       tpl_setf(v, "registrations", "%lld", count) < 0 ||
+	       (m->capacity &&
+		tpl_setf(v, "capacity", "%ld", m->capacity) < 0) ||
+	       (m->cancelled && tpl_set(v, "cancelled", "1") < 0) ? -1 : 0;
+}
+
+static void
+show_meeting(struct visit *vi, const struct meeting *m)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	char change[64], cancel[64], checkin[64];
+	int ahead = !m->cancelled && m->start > vi->now;
+
+	snprintf(change, sizeof change, "/staff/meeting/%lld/change",
+		 (long long)m->id);
+	snprintf(cancel, sizeof cancel, "/staff/meeting/%lld/cancel",
+		 (long long)m->id);
+	snprintf(checkin, sizeof checkin, "/staff/checkin/%lld",
+		 (long long)m->id);
+	if (!v || set_meeting(v, vi, m) < 0 ||
+	    add_participants(v, vi, m->id, 0) < 0 ||
+	    (ahead &&
+	     (site_set_url(v, "change_url", change, vi->en) < 0 ||
+	      site_set_url(v, "cancel_url", cancel, vi->en) < 0)) ||
+	    (attendance_open(vi, m) &&
+	     site_set_url(v, "checkin_url", checkin, vi->en) < 0))
+		site_store_failed(vi);
+	else
+		site_render(vi, PAGE_STAFF_MEETING, v, 200);
+	tpl_vars_free(v);
+}
+
+/* Cancels a meeting ahead; those invited are told with the next run. */
+static void
+cancel_meeting(struct visit *vi, const struct meeting *m)
+{
+	char what[64], path[64];
+	int found;
+
+	if (store_cancel_meeting(vi->conn->store, m->id, vi->now, &found) < 0)
+		goto failed;
+	if (!found) {
+		site_fail(vi, 409, "Mötet är redan inställt.",
+			  "The meeting is cancelled already.");
+		return;
+	}
+	snprintf(what, sizeof what, "meeting %lld", (long long)m->id);
+	if (staff_audit(vi, "meeting cancelled", what) < 0)
+		goto failed;
+	snprintf(path, sizeof path, "/staff/meeting/%lld", (long long)m->id);
+	staff_redirect(vi, path);
+	return;
+failed:
+	site_store_failed(vi);
+}
+
+/* /staff/meeting/ID, its change form (ID/change) and cancellation. */
+static void
+page_meeting(struct visit *vi, const char *rest)
+{
+	int post = vi->req->method == WEB_POST;
+	struct meeting *m = NULL;
+	const char *what;
+	int64_t id;
+
+	if (id_of(rest, &id, &what) < 0) {
+		site_not_found(vi);
+		return;
+	}
+	if (find_meeting(vi, id, &m) < 0) {
+		site_store_failed(vi);
+		return;
+	}
+	if (!m || (strcmp(what, "") != 0 && strcmp(what, "change") != 0 &&
+		   strcmp(what, "cancel") != 0) ||
+	    (post && !*what) || (!post && strcmp(what, "cancel") == 0))
+		site_not_found(vi);
+	else if (!*what)
+		show_meeting(vi, m);
+	else if (m->cancelled || m->start <= vi->now)
+		site_fail(vi, 409, "Bara ett möte som inte har börjat och inte "
+			  "är inställt kan ändras eller ställas in.",
+			  "Only a meeting that has not begun and is not "
+			  "cancelled can be changed or cancelled.");
+	else if (strcmp(what, "change") == 0)
+		meeting_form(vi, id, m);
+	else
+		cancel_meeting(vi, m);
+	meetings_free(m, m ? 1 : 0);
+}
+
+/* The firms ticked on the check-in list, recorded as attending. */
+static int
+record_attendance(struct visit *vi, const struct meeting *m, size_t *count)
+{
+	size_t n = form_count(vi->body, "firm"), i;
+	const char *s;
+	char *end, what[96];
+	long long firm;
+	int created;
+
+	*count = 0;
+	if (n > CHECKIN_MAX || store_begin(vi->conn->store) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		s = form_get_nth(vi->body, "firm", i);
+		if ((firm = strtoll(s, &end, 10)) < 1 || *end)
+			continue;
+		if (store_meeting_attended(vi->conn->store, m->id, firm,
+					   vi->now, "web", &created) < 0)
+			goto fail;
+		*count += created != 0;
+	}
+	snprintf(what, sizeof what, "meeting %lld: %zu firms",
+		 (long long)m->id, *count);
+	if (staff_audit(vi, "attendance", what) < 0 ||
+	    store_commit(vi->conn->store) < 0)
+		goto fail;
+	return 0;
+fail:
+	store_rollback(vi->conn->store);
+	return -1;
+}
+
+/*
+ * The list for the door, to print and tick, and the same list as a form
+ * that records who came: only once the meeting has begun, and not for
+ * one cancelled.
+ */
+static void
+page_checkin(struct visit *vi, const char *rest)
+{
+	struct tpl_vars *v = NULL;
+	struct meeting *m = NULL;
+	const char *what;
+	char path[64];
+	int64_t id;
+	size_t n;
+
+	if (id_of(rest, &id, &what) < 0 || *what) {
+		site_not_found(vi);
+		return;
+	}
+	if (find_meeting(vi, id, &m) < 0)
+		goto failed;
+	if (!m) {
+		site_not_found(vi);
+		goto out;
+	}
+	if (!attendance_open(vi, m)) {
+		site_fail(vi, 409, "Närvaro tas bara för ett möte som har börjat "
+			  "och inte är inställt.", "Attendance is only taken "
+			  "for a meeting that has begun and is not cancelled.");
+		goto out;
+	}
+	snprintf(path, sizeof path, "/staff/checkin/%lld", (long long)id);
+	if (vi->req->method == WEB_POST) {
+		if (record_attendance(vi, m, &n) < 0)
+			goto failed;
+		snprintf(path + strlen(path), sizeof path - strlen(path),
+			 "?saved=%zu", n);
+		staff_redirect(vi, path);
+		goto out;
+	}
+	if (!(v = tpl_vars_new()) || set_meeting(v, vi, m) < 0 ||
+	    site_set_url(v, "action", path, vi->en) < 0 ||
+	    add_participants(v, vi, id, 1) < 0 ||
+	    ((what = form_get(vi->query, "saved")) &&
+	     tpl_set(v, "saved", what) < 0))
+		goto failed;
+	site_render(vi, PAGE_STAFF_CHECKIN, v, 200);
+	goto out;
+failed:
+	site_store_failed(vi);
+out:
+	tpl_vars_free(v);
+	meetings_free(m, m ? 1 : 0);
+}
+
+/* The open RFIs, the unit's own and those of other buyers. */
+static void
+page_rfis(struct visit *vi, const char *rest)
+{
+	struct tpl_vars *v = tpl_vars_new(), *item;
+	struct rfi_entry *e = NULL;
+	char path[256];
+	size_t n = 0, i;
+
+	(void)rest;
+	if (!v || store_rfis(vi->conn->store, vi->now, NULL, &e, &n) < 0)
+		goto failed;
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "/rfi/%s", e[i].notice_id);
+		if (!(item = tpl_add(v, "rfis")) ||
+		    tpl_set(item, "title", e[i].title) < 0 ||
+		    tpl_set(item, "notice", e[i].notice_id) < 0 ||
+		    tpl_set(item, "notice_url", path) < 0 ||
+		    tpl_setf(item, "answers", "%lld", e[i].responses) < 0 ||
+		    (e[i].own && tpl_set(item, "own", "1") < 0) ||
+		    (e[i].has_deadline &&
+		     site_set_time(item, "deadline", e[i].deadline, vi) < 0))
+			goto failed;
+	}
+	site_render(vi, PAGE_STAFF_RFIS, v, 200);
+	goto out;
+failed:
+	site_store_failed(vi);
+out:
+	rfi_entries_free(e, n);
+	tpl_vars_free(v);
+}
+
+const struct route unit_routes[] = {
+	{ "/staff/meetings", 0, page_meetings, UNIT_ROLES },
+	{ "/staff/meetings/new", ROUTE_POST, page_meeting_new, UNIT_ROLES },
+	{ "/staff/meeting/", ROUTE_PREFIX | ROUTE_POST, page_meeting,
+	  UNIT_ROLES },
+	{ "/staff/checkin/", ROUTE_PREFIX | ROUTE_POST, page_checkin,
+	  UNIT_ROLES },
+	{ "/staff/rfis", 0, page_rfis, UNIT_ROLES },
+	{ NULL, 0, NULL, 0 }
+};
