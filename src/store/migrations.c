@@ -495,6 +495,13 @@ static const char *const migrations[] = {
 	"CREATE INDEX award_notice_lot"
 	" ON award (notice, lot_id);"
 	"CREATE INDEX award_winner_award ON award_winner (award);",
+
+	/*
+	 * 21: a firm's municipality (kommunkod), which makes it local or not
+	 * in the report; a deleted firm's alerts keep the one it had.
+	 */
+	"ALTER TABLE firm ADD COLUMN municipality TEXT;"
+	"ALTER TABLE anon_alert ADD COLUMN municipality TEXT;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
