@@ -274,6 +274,11 @@ test_register(void)
 	CHECK(register_search_html(store, &categories, &q, "sv", NULL, &out,
 				   &more) == 0);
 	CHECK(strstr(buf_str(&out), "Inga företag motsvarar sökningen."));
+	buf_reset(&out);
+	q = (struct firm_search){ .category = "el", .per_page = 10 };
+	CHECK(register_search_html(store, &categories, &q, "en", NULL, &out,
+				   &more) == 0);
+	CHECK(strstr(buf_str(&out), "No firm matches the search."));
 
 	buf_reset(&out);
 	CHECK(register_history_html(store, FIRM_A, "sv", &out, &found) == 0);

@@ -818,7 +818,28 @@ test_report_xlsx(void)
 	free(text);
 }
 
-/* A period that is none, named by its option; the 31st is in the year. */
+/* One category: its rows and the totals, each quarter of the year. */
+static void
+test_report_category(void)
+{
+	struct csv t = { 0 };
+	char *text;
+	size_t r;
+
+	CHECK(tl("2028-01-10T09:00:00Z", "report --period 2027 --category el "
+		 "--format csv -o el.csv") == 0);
+	text = dir_file("el.csv");
+	CHECK(text && csv_parse(text, &t) == 0);
+	free(text);
+	CHECK(t.nrows == 1 + 4 * 2);
+	for (r = 1; r < t.nrows; r++)
+		CHECK(!*t.cell[r * t.ncols + 1] ||
+		      strcmp(t.cell[r * t.ncols + 1], "el") == 0);
+	CHECK_STR(csv_get(&t, "2027-Q2", "el", "Lämnade anbud"), "2");
+	csv_free(&t);
+}
+
+/* A period that is none, named by its option. */
 static void
 test_report_period_errors(void)
 {
@@ -1101,6 +1122,7 @@ main(void)
 	RUN(step_q3_award);
 	RUN(test_report_csv);
 	RUN(test_report_xlsx);
+	RUN(test_report_category);
 	RUN(test_report_period_errors);
 	RUN(test_firm_history);
 	RUN(test_report_html);

@@ -500,7 +500,8 @@ static const char *const migrations[] = {
 	 * 21: a firm's municipality (kommunkod), which makes it local or not
 	 * in the report; a deleted firm's alerts keep the one it had.
 	 */
-	"ALTER TABLE firm ADD COLUMN municipality TEXT;"
+	"ALTER TABLE firm"
+	" ADD COLUMN municipality TEXT;"
 	"ALTER TABLE anon_alert ADD COLUMN municipality TEXT;",
 };
 
