@@ -114,6 +114,14 @@ struct report_request {
 	const char *messages;	/* a fault's language; NULL: lang's */
 };
 
+/*
+ * The Content-Type and the file name a download of format is served
+ * with: "text/csv; charset=utf-8" and "rapport.csv" (or "report.csv" in
+ * English), and so on; html for any other.
+ */
+const char *report_media_type(const char *format);
+const char *report_file_name(const char *format, const char *lang);
+
 /* What is wrong with a request: its field ("period", "from", ...) and a
  * sentence in the request's language that names it. */
 struct report_fault {

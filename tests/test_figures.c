@@ -185,6 +185,36 @@ q4_totals(struct report_row *out)
 	return out->year == 2026 && out->quarter == 4 && !out->category ? 0 : -1;
 }
 
+/* What the staff's page gets for a request, made or refused. */
+static void
+test_report_make(void)
+{
+	char *municipalities[] = { "1480", NULL };
+	char *own[] = { OWN, NULL };
+	struct report_source src = { store, &categories, "Exempelkommun",
+				     municipalities, own };
+	struct report_request q = { .period = "2026-Q4", .category = "maleri",
+				    .format = "csv" };
+	struct report_fault f;
+	struct buf out;
+
+	buf_init(&out, 0);
+	CHECK(report_make(&src, &q, T_NOW, &out, &f) == 0);
+	CHECK(strstr(buf_str(&out), "\r\n2026-Q4;;;2;"));
+	CHECK(strstr(buf_str(&out), "\r\n2026-Q4;maleri;Måleri;2;"));
+	CHECK(!strstr(buf_str(&out), ";el;"));
+	buf_reset(&out);
+	q.format = "pdf";
+	CHECK(report_make(&src, &q, T_NOW, &out, &f) == -1 && out.len == 0);
+	CHECK_STR(f.field, "format");
+	CHECK_STR(f.text, "format: 'pdf' är inte html, csv eller xlsx");
+	q.format = "xlsx";
+	q.period = "Q4";
+	CHECK(report_make(&src, &q, T_NOW, &out, &f) == -1 && out.len == 0);
+	CHECK_STR(f.field, "period");
+	buf_release(&out);
+}
+
 static void
 test_last_day_counts(void)
 {
@@ -304,6 +334,7 @@ main(void)
 	setenv("TZ", "Europe/Stockholm", 1);
 	tzset();
 	setup();
+	RUN(test_report_make);
 	RUN(test_last_day_counts);
 	RUN(test_local_firms_only);
 	RUN(test_share_divided_own_only);

@@ -355,6 +355,12 @@ test_sheets_read_back(void)
 	buf_reset(&out);
 	CHECK(report_xlsx(&r, "en", &out) == 0);
 	CHECK(out.len > 4 && memcmp(out.data, "PK\x03\x04", 4) == 0);
+	CHECK_STR(report_media_type("xlsx"), "application/vnd.openxmlformats-"
+		  "officedocument.spreadsheetml.sheet");
+	CHECK_STR(report_file_name("xlsx", "en"), "report.xlsx");
+	CHECK_STR(report_media_type("csv"), "text/csv; charset=utf-8");
+	CHECK_STR(report_file_name("csv", "sv"), "rapport.csv");
+	CHECK_STR(report_media_type("pdf"), "text/html; charset=utf-8");
 	save(dir, "report.xlsx", &out, path, sizeof path);
 	text = sheetcheck(project, path, dir);
 	CHECK(text && strncmp(text, xlsx_head, strlen(xlsx_head)) == 0);

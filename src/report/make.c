@@ -6,13 +6,48 @@
 #include "report_int.h"
 #include "stats.h"
 
+static const struct {
+	const char *format, *media_type, *sv, *en;
+} downloads[] = {
+	{ "html", "text/html; charset=utf-8", "rapport.html", "report.html" },
+	{ "csv", "text/csv; charset=utf-8", "rapport.csv", "report.csv" },
+	{ "xlsx", "application/vnd.openxmlformats-officedocument."
+		  "spreadsheetml.sheet", "rapport.xlsx", "report.xlsx" },
+};
+
+/* The index of format in downloads[]; -1 if it is none of them. */
 static int
-is_one_of(const char *s, const char *const *v)
+download_find(const char *format)
 {
-	for (; *v; v++)
-		if (strcmp(s, *v) == 0)
-			return 1;
-	return 0;
+	size_t i;
+
+	for (i = 0; i < sizeof downloads / sizeof *downloads; i++)
+		if (format && strcmp(format, downloads[i].format) == 0)
+			return (int)i;
+	return -1;
+}
+
+static size_t
+download_of(const char *format)
+{
+	int i = download_find(format);
+
+	return i < 0 ? 0 : (size_t)i;
+}
+
+const char *
+report_media_type(const char *format)
+{
+	return downloads[download_of(format)].media_type;
+}
+
+const char *
+report_file_name(const char *format, const char *lang)
+{
+	size_t i = download_of(format);
+
+	return lang && strcmp(lang, "en") == 0 ? downloads[i].en :
+						 downloads[i].sv;
 }
 
 /* Only the totals rows and those of category. */
@@ -31,8 +66,6 @@ int
 report_make(const struct report_source *src, const struct report_request *q,
 	    time_t now, struct buf *out, struct report_fault *f)
 {
-	static const char *const formats[] = { "html", "csv", "xlsx", NULL };
-	static const char *const langs[] = { "sv", "en", NULL };
 	const char *format = q->format && *q->format ? q->format : "html";
 	const char *lang = q->lang && *q->lang ? q->lang : "sv";
 	const char *words = q->messages ? q->messages : lang;
@@ -44,11 +77,11 @@ report_make(const struct report_source *src, const struct report_request *q,
 
 	f->field = NULL;
 	f->text[0] = '\0';
-	if (!is_one_of(format, formats))
+	if (download_find(format) < 0)
 		return rp_fault(f, "format", format, en ?
 				"is not html, csv or xlsx" :
 				"är inte html, csv eller xlsx");
-	if (!is_one_of(lang, langs))
+	if (strcmp(lang, "sv") != 0 && strcmp(lang, "en") != 0)
 		return rp_fault(f, "lang", lang, en ? "is not sv or en" :
 				"är inte sv eller en");
 	if (q->category && *q->category &&
