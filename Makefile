@@ -19,7 +19,7 @@ DESTDIR ?=
 CC ?= cc
 PKG_CONFIG ?= pkg-config
 PKGS = libcurl libxml-2.0 sqlite3 libesmtp-1.0 openssl libical libmicrohttpd \
-	libidn2 gmime-3.0 libsodium
+	libidn2 gmime-3.0 libsodium xlsxwriter
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \

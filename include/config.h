@@ -120,6 +120,10 @@ struct config {
 	 * NNNNNN-NNNN, NULL-terminated; NULL for none */
 	char **own_buyers;
 
+	/* [service] municipalities: the kommunkoder whose firms are local,
+	 * NULL-terminated; NULL for none */
+	char **municipalities;
+
 	/* [match] */
 	long size_share;	/* percent of annual turnover per contract year */
 	long max_per_day;	/* matches mailed to one firm per day */

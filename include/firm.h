@@ -45,6 +45,7 @@ struct firm {
 	enum firm_frequency frequency;
 	time_t bounced_at;	/* its address takes no mail since; 0 */
 	char *bounce_reason;	/* why, or NULL */
+	char *municipality;	/* its kommunkod, "1480"; NULL: not given */
 };
 
 struct firm *firm_new(void);
@@ -68,11 +69,14 @@ int luhn_valid(const char *digits, size_t n);
  */
 int orgnr_normalize(const char *in, char out[12]);
 
+/* 1 if code is a Swedish municipality code (kommunkod) of a known county. */
+int municipality_valid(const char *code);
+
 /*
  * Parses a firm register CSV (RFC 4180, comma or semicolon separated, a
  * header line naming the columns: orgnr (or org.nr), name, email,
  * categories, cpv, regions, abroad (yes or no), language, employees,
- * turnover, kinds, frequency). Every bad row is reported through error() as
+ * turnover, kinds, frequency, municipality). Every bad row is reported through error() as
  * "file:line: message" and skipped, counted in *nbad; the good rows are
  * returned. -1 when the file itself is unusable (no or bad header, an
  * unterminated quote).

@@ -34,16 +34,21 @@ struct report_row {
 	long category_lots;		/* their parts by category */
 	long large;			/* large procurements (above the category's band) */
 	long large_divided;		/* of those, divided into several lots */
-	long firms_subscribed;		/* local firms subscribed at the quarter's end */
+	/* the firm figures count local firms only: those of the
+	   municipalities the service names ([service] municipalities) */
+	long firms_subscribed;		/* subscribed at the quarter's end */
 	long firms_alerted;		/* distinct firms mailed about at least one lot */
 	long firms_registered;		/* distinct firms registered for a meeting */
 	long firms_attending;		/* distinct firms that attended a meeting */
 	long firms_answering_rfi;	/* distinct firms that answered an RFI */
 	long firms_bidding;		/* distinct firms that reported a bid */
-	long firms_winning;		/* distinct local firms among award winners */
+	long firms_winning;		/* distinct firms among award winners */
 	long meetings_held;
+	/* the three below are of meetings that have begun */
 	long meeting_seats_taken;	/* registrations */
 	long meeting_attendees;		/* attendances; may exceed registrations */
+	long meeting_shows;		/* registrations whose firm came: at
+					   most meeting_seats_taken */
 	long lead_time_n;		/* procedures with both an early notice and a contract notice */
 	double lead_time_days;		/* mean days from first early notice to contract
 					   notice; read only if lead_time_n > 0, then
@@ -55,8 +60,8 @@ struct report_row {
  * NULL first), each pair of quarter and category at most once, and every
  * quarter from the first to the last must have its totals row (zeros
  * where nothing happened): the charts put the quarters side by side, and
- * a missing one would hide a gap. Figures are not negative and
- * large_divided is at most large. Both renderers check this and refuse,
+ * a missing one would hide a gap. Figures are not negative, large_divided
+ * is at most large and meeting_shows at most meeting_seats_taken. Both renderers check this and refuse,
  * through error(), what breaks it.
  */
 struct report {
@@ -68,14 +73,24 @@ struct report {
 };
 
 /*
- * One CSV table (RFC 4180, UTF-8 without a byte order mark, comma, header
- * line, CRLF line ends): one line per row with every field above, the
- * quarter as "2026-Q1" first, NULL as an empty field, numbers without
- * digit grouping, the lead time with one decimal ("12.5") or empty when
- * lead_time_n is 0. Fields with commas, quotes or line ends are quoted.
- * Appends to out; on error out is left as it was.
+ * One CSV table as Swedish Excel opens it: UTF-8 with a byte order mark,
+ * semicolons, CRLF line ends, a decimal comma, no digit grouping. A
+ * header line in lang ("en", else Swedish), then one line per row: the
+ * quarter as "2026-Q1", the category's key and name (empty for the
+ * totals), then every figure the HTML shows, in its order; a share or
+ * mean with one decimal, empty where it is undefined. Fields with
+ * semicolons, quotes or line ends are quoted. Appends to out; on error
+ * out is left as it was.
  */
-int report_csv(const struct report *r, struct buf *out);
+int report_csv(const struct report *r, const char *lang, struct buf *out);
+
+/*
+ * The same table as an Excel workbook (.xlsx, by libxlsxwriter): one
+ * sheet, the figures as numbers, the shares as percentages. The workbook
+ * is made in a temporary file under $TMPDIR (/tmp), read into out and
+ * removed. Appends to out; on error (out's cap too) out is as it was.
+ */
+int report_xlsx(const struct report *r, const char *lang, struct buf *out);
 
 /*
  * One self-contained HTML5 file in lang "en", else Swedish: no scripts,
@@ -85,5 +100,42 @@ int report_csv(const struct report *r, struct buf *out);
  * on error (a bad report, out's cap) out is left as it was.
  */
 int report_html(const struct report *r, const char *lang, struct buf *out);
+
+/*
+ * What a reader asks of the report, as the command line and the staff's
+ * page take it: every field a text as typed, NULL or "" when not given.
+ */
+struct report_request {
+	const char *period;	/* "2026-Q3" or "2026" */
+	const char *from, *to;	/* YYYY-MM-DD, both days counted */
+	const char *category;	/* a category key: only its rows */
+	const char *format;	/* "html" (default), "csv", "xlsx" */
+	const char *lang;	/* "en", else Swedish */
+	const char *messages;	/* a fault's language; NULL: lang's */
+};
+
+/*
+ * The Content-Type and the file name a download of format is served
+ * with: "text/csv; charset=utf-8" and "rapport.csv" (or "report.csv" in
+ * English), and so on; html for any other.
+ */
+const char *report_media_type(const char *format);
+const char *report_file_name(const char *format, const char *lang);
+
+/* What is wrong with a request: its field ("period", "from", ...) and a
+ * sentence in the request's language that names it. */
+struct report_fault {
+	const char *field;	/* NULL: not the request's fault */
+	char text[200];
+};
+
+/*
+ * The local period [from, to) of a request: a quarter, a year, or from
+ * and to, to's whole day included. Without a period or from, the four
+ * quarters before now's and now's; without one, to is the end of now's
+ * day. -1 with *f filled when the request is wrong; nothing is logged.
+ */
+int report_period(const struct report_request *q, time_t now, time_t *from,
+		  time_t *to, struct report_fault *f);
 
 #endif

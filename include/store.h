@@ -437,8 +437,9 @@ enum report_query {
 	REPORT_FIRMS_BIDDING,
 	REPORT_FIRMS_WINNING,		/* named winner in an award notice */
 	REPORT_MEETINGS_HELD,		/* ended by now, not cancelled */
-	REPORT_MEETING_SEATS,		/* registrations */
-	REPORT_MEETING_ATTENDEES,
+	REPORT_MEETING_SEATS,		/* registrations, meetings begun */
+	REPORT_MEETING_ATTENDEES,	/* attendances, meetings begun */
+	REPORT_MEETING_SHOWS,		/* registrations whose firm came */
 	/* facts: one row per notice and category part, value = its lots,
 	   days = its estimated value (-1 unknown), item = notice id */
 	REPORT_NOTICE_SIZES,
@@ -461,9 +462,74 @@ struct report_count {
 };
 
 void report_counts_free(struct report_count *c, size_t n);
-/* now: meetings that ended by then were held. */
-int store_report(struct store *s, enum report_query q, time_t from, time_t to,
-		 time_t now, struct report_count **out, size_t *n);
+
+/* Whom and when the report's queries count. */
+struct report_scope {
+	time_t from, to;		/* [from, to) */
+	time_t now;			/* meetings begun and held by then */
+	char *const *municipalities;	/* local firms' kommunkoder: the firm
+					   figures count these; NULL-ended */
+	char *const *own_buyers;	/* the municipality's org.nrs: the
+					   large procurements are of these */
+};
+
+int store_report(struct store *s, enum report_query q,
+		 const struct report_scope *sc, struct report_count **out,
+		 size_t *n);
+
+/*
+ * The firm register, for näringslivsenheten and the procurement unit:
+ * firms found by every criterion given (text: part of the name, or digits
+ * of the organisation number; a category key; a municipality code), by
+ * name, a page at a time.
+ */
+#define FIRM_PAGE_MAX 100
+
+struct firm_search {
+	const char *text;		/* NULL or "": any */
+	const char *category;		/* NULL or "": any */
+	const char *municipality;	/* NULL or "": any */
+	size_t page;			/* from 0 */
+	size_t per_page;		/* capped to 1..FIRM_PAGE_MAX */
+};
+
+struct firm_entry {
+	int64_t id;
+	char *orgnr, *name;
+	char *email;			/* NULL: none */
+	char *municipality;		/* NULL: not given */
+	char *categories;		/* keys, space-separated */
+	time_t subscribed_at;		/* consent */
+	int confirmed, unsubscribed;
+};
+
+void firm_entries_free(struct firm_entry *e, size_t n);
+void firm_entry_free(struct firm_entry *e);
+/* *more: another page follows. */
+int store_search_firms(struct store *s, const struct firm_search *q,
+		       struct firm_entry **out, size_t *n, int *more);
+/* The firm of an organisation number (NNNNNN-NNNN); *out NULL if none. */
+int store_firm_entry(struct store *s, const char *orgnr,
+		     struct firm_entry **out);
+
+/*
+ * What a firm did, newest first, at most limit (capped to
+ * FIRM_HISTORY_MAX): "alerted" (first mailed about a notice), "registered"
+ * and "attended" (a meeting not cancelled), "answered" (an RFI), "bid",
+ * "won" (named in an award notice, at its publication).
+ */
+#define FIRM_HISTORY_MAX 1000
+
+struct firm_event {
+	char *what;
+	time_t at;
+	char *notice_id;		/* NULL: a meeting of no procurement */
+	char *title;			/* the notice's or meeting's; NULL */
+};
+
+void firm_events_free(struct firm_event *e, size_t n);
+int store_firm_history(struct store *s, int64_t firm_id, size_t limit,
+		       struct firm_event **out, size_t *n);
 
 /* A notice as the public pages show it. */
 struct public_notice {

@@ -56,6 +56,10 @@ static const struct ini_key config_keys[] = {
 	{ "service", "own_buyers", INI_LIST, "", true, 0, 0,
 	  NULL, CFG(own_buyers),
 	  "the municipality's organisation numbers, for split advice" },
+	{ "service", "municipalities", INI_LIST, "", true, 0, 0,
+	  NULL, CFG(municipalities),
+	  "municipality codes (kommunkod) whose firms the report counts as "
+	  "local" },
 	{ "mail", "transport", INI_ENUM, "maildir", false, 0, 0,
 	  transports, CFG(transport), "how mails leave the daemon" },
 	{ "mail", "maildir", INI_PATH, "../var/mail", false, 0, 0,
@@ -757,6 +761,20 @@ check_own_buyers(struct config *cfg, const char *path, size_t line)
 	return rc;
 }
 
+static int
+check_municipalities(struct config *cfg, const char *path, size_t line)
+{
+	char **m;
+	int rc = 0;
+
+	for (m = cfg->municipalities; m && *m; m++)
+		if (!municipality_valid(*m))
+			rc = error("%s:%zu: [service] municipalities: '%s' is "
+				   "not a municipality code (kommunkod, four "
+				   "digits such as 1480)", path, line, *m);
+	return rc;
+}
+
 int
 config_load(struct config *cfg, const char *path)
 {
@@ -792,6 +810,9 @@ config_load(struct config *cfg, const char *path)
 			feeds_known = false;
 		if (k->offset == CFG(own_buyers) &&
 		    check_own_buyers(tmp, path, ctx.seen[i].line) < 0)
+			rc = -1;
+		if (k->offset == CFG(municipalities) &&
+		    check_municipalities(tmp, path, ctx.seen[i].line) < 0)
 			rc = -1;
 		if (k->offset == CFG(reminder_words) &&
 		    check_reminder_days(tmp, path, ctx.seen[i].line) < 0)

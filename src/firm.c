@@ -44,6 +44,7 @@ firm_free(struct firm *f)
 	free(f->language);
 	strvec_free(f->categories, f->ncategories);
 	free(f->bounce_reason);
+	free(f->municipality);
 	free(f);
 }
 
@@ -130,12 +131,12 @@ orgnr_normalize(const char *in, char out[12])
 enum column {
 	COL_ORGNR, COL_NAME, COL_EMAIL, COL_CATEGORIES, COL_CPV, COL_REGIONS,
 	COL_LANGUAGE, COL_EMPLOYEES, COL_TURNOVER, COL_KINDS, COL_FREQUENCY,
-	COL_ABROAD, NCOLUMNS
+	COL_ABROAD, COL_MUNICIPALITY, NCOLUMNS
 };
 
 static const char *const column_names[NCOLUMNS] = {
 	"orgnr", "name", "email", "categories", "cpv", "regions", "language",
-	"employees", "turnover", "kinds", "frequency", "abroad"
+	"employees", "turnover", "kinds", "frequency", "abroad", "municipality"
 };
 
 static const struct {
@@ -385,18 +386,37 @@ norm_cpv(const char *in, char *out, size_t outlen)
 	return 0;
 }
 
+/* The NUTS 3 region of a municipality code, or NULL if it is none. */
+static const char *
+municipality_nuts(const char *code)
+{
+	size_t i;
+
+	if (strlen(code) != 4 || strspn(code, "0123456789") != 4)
+		return NULL;
+	for (i = 0; i < sizeof county_nuts / sizeof *county_nuts; i++)
+		if (strncmp(code, county_nuts[i].county, 2) == 0)
+			return county_nuts[i].nuts;
+	return NULL;
+}
+
+int
+municipality_valid(const char *code)
+{
+	return municipality_nuts(code) != NULL;
+}
+
 static int
 norm_nuts(const char *in, char *out, size_t outlen)
 {
 	size_t i, n = strlen(in);
+	const char *nuts;
 
 	if (n == 4 && strspn(in, "0123456789") == 4) {
-		for (i = 0; i < sizeof county_nuts / sizeof *county_nuts; i++)
-			if (strncmp(in, county_nuts[i].county, 2) == 0) {
-				snprintf(out, outlen, "%s", county_nuts[i].nuts);
-				return 0;
-			}
-		return -1;
+		if (!(nuts = municipality_nuts(in)))
+			return -1;
+		snprintf(out, outlen, "%s", nuts);
+		return 0;
 	}
 	if (n >= outlen)
 		return -1;
@@ -540,6 +560,16 @@ firm_from_row(const struct csv_row *row, const int *colmap,
 		      "weekly", where, v[COL_FREQUENCY]);
 		goto out;
 	}
+	if (given(v, COL_MUNICIPALITY) &&
+	    !municipality_valid(v[COL_MUNICIPALITY])) {
+		error("%s: municipality: '%s' is not a municipality code "
+		      "(kommunkod, four digits such as 1480)", where,
+		      v[COL_MUNICIPALITY]);
+		goto out;
+	}
+	if (given(v, COL_MUNICIPALITY) &&
+	    !(f->municipality = strdup(v[COL_MUNICIPALITY])))
+		goto out;
 	*out = f;
 	f = NULL;
 	rc = 0;
@@ -570,7 +600,7 @@ map_header(const struct csv_row *hdr, int *colmap, const char *filename)
 			rc = error("%s:%zu: unknown column '%s' (known: orgnr, name, "
 				   "email, categories, cpv, regions, language, "
 				   "employees, turnover, kinds, frequency, "
-				   "abroad)",
+				   "abroad, municipality)",
 				   filename, hdr->line, name);
 		} else if (seen[colmap[i]]++) {
 			rc = error("%s:%zu: column '%s' given twice", filename,

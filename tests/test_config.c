@@ -320,6 +320,21 @@ test_out_of_range(void)
 		"not an integer\n");
 }
 
+/* Local firms are those of real municipality codes, named by the line. */
+static void
+test_municipalities(void)
+{
+	fresh_tmpdir();
+	check_main_error("[service]\nname = X\nmunicipalities = 1480 1401 "
+			 "2999 göteborg\n",
+		"tenderlots: error: FILE:3: [service] municipalities: '2999' "
+		"is not a municipality code (kommunkod, four digits such as "
+		"1480)\n"
+		"tenderlots: error: FILE:3: [service] municipalities: "
+		"'göteborg' is not a municipality code (kommunkod, four digits "
+		"such as 1480)\n");
+}
+
 static void
 test_bad_enum(void)
 {
@@ -881,6 +896,7 @@ main(void)
 	RUN(test_values);
 	RUN(test_durations);
 	RUN(test_unknown_key);
+	RUN(test_municipalities);
 	RUN(test_unknown_section);
 	RUN(test_out_of_range);
 	RUN(test_bad_enum);

@@ -129,6 +129,15 @@ test_csv_semicolon_and_column_order(void)
 	CHECK_STR(err, "");
 	CHECK(l.n == 1 && strcmp(l.v[0]->email, "a@b.example") == 0);
 	CHECK(l.n == 1 && strcmp(l.v[0]->language, "sv") == 0);
+	CHECK(l.n == 1 && !l.v[0]->municipality);
+	free(err);
+	firm_list_release(&l);
+	err = parse_capture("orgnr;name;email;cpv;regions;municipality\n"
+			    "556036-0793;A;a@b.example;45442100;SE232;1480\n",
+			    &l, &rc);
+	CHECK(rc == 0 && l.n == 1);
+	CHECK(l.n == 1 && l.v[0]->municipality &&
+	      strcmp(l.v[0]->municipality, "1480") == 0);
 	free(err);
 	firm_list_release(&l);
 }
@@ -244,6 +253,10 @@ test_csv_errors(void)
 		     "firms.csv:2: regions: unknown code 'XX1'");
 	expect_skipped(HDR "556036-0793,A,a@b.example,45442100,\n",
 		     "firms.csv:2: regions: no region given");
+	expect_skipped("orgnr,name,email,cpv,regions,municipality\n"
+		       "556036-0793,A,a@b.example,45442100,SE232,Göteborg\n",
+		       "firms.csv:2: municipality: 'Göteborg' is not a "
+		       "municipality code (kommunkod, four digits such as 1480)");
 	expect_skipped("orgnr,name,email,cpv,regions,language\n"
 		     "556036-0793,A,a@b.example,45442100,SE232,de\n",
 		     "firms.csv:2: language: 'de' is not one of sv, en");

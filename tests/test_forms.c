@@ -240,12 +240,14 @@ test_turnover_in_words(void)
 	new_orgnr(1, orgnr);
 	subscribe_form(&b, "orgnr", orgnr, "name", "Nya Måleriet",
 		       "email", "kontakt@nyamaleriet.example",
-		       "employees", "4", "turnover", "1,8 miljoner", NULL);
+		       "employees", "4", "turnover", "1,8 miljoner",
+		       "municipality", "1480", NULL);
 	CHECK(post("/subscribe", &b, &r) == 200);
 	release(&r);
 	buf_release(&b);
 	CHECK(firm_value(orgnr, "turnover") == 1800000);
 	CHECK(firm_value(orgnr, "employees") == 4);
+	CHECK(firm_has(orgnr, "municipality", "1480"));
 }
 
 /*
@@ -335,6 +337,8 @@ test_numbers_refused(void)
 		"Omsättning per år: skriv tusental med mellanslag");
 	refused(5, "employees", "två",
 		"Antal anställda: skriv antalet med siffror");
+	refused(6, "municipality", "Göteborg",
+		"Kommunkoden stämmer inte (fyra siffror, till exempel 1480).");
 }
 
 /* No mail reaches localhost; an internationalised domain is stored in

@@ -39,32 +39,42 @@
  * notices, lots, category_lots, large, large_divided,
  * firms_subscribed, alerted, registered, attending, answering_rfi,
  * bidding, winning,
- * meetings_held, meeting_seats_taken, meeting_attendees,
+ * meetings_held, meeting_seats_taken, meeting_attendees, meeting_shows,
  * lead_time_n, lead_time_days
  */
 static const struct report_row sample_rows[] = {
 	{ NULL, NULL, 2026, 1, 1234, 2345, 2400, 4, 2,
-	  310, 120, 30, 22, 15, 40, 12, 3, 40, 30, 4, 12.5 },
+	  310, 120, 30, 22, 15, 40, 12, 3, 40, 30, 28, 4, 12.5 },
 	{ "bygg", BYGG, 2026, 1, 300, 500, 520, 3, 1,
-	  80, 60, 10, 8, 5, 12, 4, 1, 15, 12, 1, 10 },
+	  80, 60, 10, 8, 5, 12, 4, 1, 15, 12, 11, 1, 10 },
 	{ "maleri", "Måleri", 2026, 1, 100, 150, 150, 0, 0,
-	  40, 20, 4, 3, 2, 6, 1, 0, 0, 0, 0, 0 },
+	  40, 20, 4, 3, 2, 6, 1, 0, 0, 0, 0, 0, 0 },
 	{ NULL, NULL, 2026, 2, 1500, 2600, 2700, 6, 6,
-	  320, 140, 35, 30, 18, 45, 15, 4, 50, 45, 6, 20 },
+	  320, 140, 35, 30, 18, 45, 15, 4, 50, 45, 44, 6, 20 },
 	{ "bygg", BYGG, 2026, 2, 320, 520, 530, 5, 4,
-	  85, 70, 12, 10, 6, 14, 5, 2, 20, 18, 3, 30 },
+	  85, 70, 12, 10, 6, 14, 5, 2, 20, 18, 18, 3, 30 },
 	{ "maleri", "Måleri", 2026, 2, 110, 160, 160, 1, 1,
-	  42, 25, 5, 4, 3, 7, 2, 0, 0, 0, 0, 0 },
+	  42, 25, 5, 4, 3, 7, 2, 0, 0, 0, 0, 0, 0 },
 };
 
 #define NSAMPLE (sizeof sample_rows / sizeof sample_rows[0])
 
 #define CSV_HEADER \
-	"quarter,category,category_name,notices,lots,category_lots,large," \
-	"large_divided,firms_subscribed,firms_alerted,firms_registered," \
-	"firms_attending,firms_answering_rfi,firms_bidding,firms_winning," \
-	"meetings_held,meeting_seats_taken,meeting_attendees,lead_time_n," \
-	"lead_time_days\r\n"
+	"\xef\xbb\xbfKvartal;Kategorikod;Kategori;Annonser;Delområden;" \
+	"Delar per kategori;Stora upphandlingar;Varav uppdelade;" \
+	"Andel uppdelade (%);Framförhållning, dagar;" \
+	"Underlag för framförhållning;Prenumererar;Fick mejl;" \
+	"Anmälde sig till möte;Deltog i möte;Svarade på RFI;Lämnade anbud;" \
+	"Vann kontrakt;Möten;Anmälningar;Närvarande;Anmälda som kom;" \
+	"Närvaro (%)\r\n"
+
+#define CSV_HEADER_EN \
+	"\xef\xbb\xbfQuarter;Category key;Category;Notices;Lots;" \
+	"Parts by category;Large procurements;Of which divided;" \
+	"Share divided (%);Lead time, days;Basis of lead time;Subscribed;" \
+	"Mailed;Registered for a meeting;Attended a meeting;" \
+	"Answered an RFI;Bid;Won a contract;Meetings;Registrations;" \
+	"Attendances;Registered who came;Attendance (%)\r\n"
 
 static struct report
 report_of(const struct report_row *rows, size_t n)
@@ -78,16 +88,22 @@ report_of(const struct report_row *rows, size_t n)
 }
 
 static char *
-csv_of(const struct report *r)
+csv_in(const struct report *r, const char *lang)
 {
 	struct buf out;
 
 	buf_init(&out, 0);
-	if (report_csv(r, &out) < 0) {
+	if (report_csv(r, lang, &out) < 0) {
 		buf_release(&out);
 		return NULL;
 	}
 	return buf_detach(&out, NULL);
+}
+
+static char *
+csv_of(const struct report *r)
+{
+	return csv_in(r, "sv");
 }
 
 /* A rendered page and the tree libxml2's HTML parser makes of it. */
@@ -227,27 +243,33 @@ check_no_bad_numbers(const char *text)
 /* The SVG element of a chart, as an XPath expression. */
 #define CHART(id) "//svg[contains(@aria-labelledby, '" id "-title')]"
 
+/* What Swedish Excel reads right: semicolons, decimal commas, a BOM. */
 static void
 test_csv_exact(void)
 {
 	struct report r = report_of(sample_rows, NSAMPLE);
-	char *csv = csv_of(&r);
+	char *csv = csv_of(&r), *en = csv_in(&r, "en");
 
 	CHECK_STR(csv,
 		  CSV_HEADER
-		  "2026-Q1,,,1234,2345,2400,4,2,310,120,30,22,15,40,12,3,40,"
-		  "30,4,12.5\r\n"
-		  "2026-Q1,bygg,Bygg & <anläggning>,300,500,520,3,1,80,60,10,"
-		  "8,5,12,4,1,15,12,1,10.0\r\n"
-		  "2026-Q1,maleri,Måleri,100,150,150,0,0,40,20,4,3,2,6,1,0,0,"
-		  "0,0,\r\n"
-		  "2026-Q2,,,1500,2600,2700,6,6,320,140,35,30,18,45,15,4,50,"
-		  "45,6,20.0\r\n"
-		  "2026-Q2,bygg,Bygg & <anläggning>,320,520,530,5,4,85,70,12,"
-		  "10,6,14,5,2,20,18,3,30.0\r\n"
-		  "2026-Q2,maleri,Måleri,110,160,160,1,1,42,25,5,4,3,7,2,0,0,"
-		  "0,0,\r\n");
+		  "2026-Q1;;;1234;2345;2400;4;2;50,0;12,5;4;310;120;30;22;15;"
+		  "40;12;3;40;30;28;70,0\r\n"
+		  "2026-Q1;bygg;Bygg & <anläggning>;300;500;520;3;1;33,3;10,0;"
+		  "1;80;60;10;8;5;12;4;1;15;12;11;73,3\r\n"
+		  "2026-Q1;maleri;Måleri;100;150;150;0;0;;;0;40;20;4;3;2;6;1;"
+		  "0;0;0;0;\r\n"
+		  "2026-Q2;;;1500;2600;2700;6;6;100,0;20,0;6;320;140;35;30;18;"
+		  "45;15;4;50;45;44;88,0\r\n"
+		  "2026-Q2;bygg;Bygg & <anläggning>;320;520;530;5;4;80,0;30,0;"
+		  "3;85;70;12;10;6;14;5;2;20;18;18;90,0\r\n"
+		  "2026-Q2;maleri;Måleri;110;160;160;1;1;100,0;;0;42;25;5;4;3;"
+		  "7;2;0;0;0;0;\r\n");
+	/* English headings; the figures as Swedish Excel reads them */
+	CHECK(en && strncmp(en, CSV_HEADER_EN, strlen(CSV_HEADER_EN)) == 0);
+	CHECK(en && csv && strcmp(en + strlen(CSV_HEADER_EN),
+				  csv + strlen(CSV_HEADER)) == 0);
 	free(csv);
+	free(en);
 }
 
 static void
@@ -258,7 +280,7 @@ test_csv_quoting(void)
 		{ .category = "mark", .category_name = "Mark, \"grund\" och\r\nrör",
 		  .year = 2026, .quarter = 3, .lead_time_n = 2,
 		  .lead_time_days = 7.25 },
-		{ .category = "tak", .category_name = "Tak,plåt", .year = 2026,
+		{ .category = "tak", .category_name = "Tak;plåt", .year = 2026,
 		  .quarter = 3 },
 	};
 	struct report r = report_of(rows, 3);
@@ -266,10 +288,11 @@ test_csv_quoting(void)
 
 	CHECK_STR(csv,
 		  CSV_HEADER
-		  "2026-Q3,,,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,\r\n"
-		  "2026-Q3,mark,\"Mark, \"\"grund\"\" och\r\nrör\",0,0,0,0,0,0,0,"
-		  "0,0,0,0,0,0,0,0,2,7.3\r\n"
-		  "2026-Q3,tak,\"Tak,plåt\",0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,\r\n");
+		  "2026-Q3;;;0;0;0;0;0;;;0;0;0;0;0;0;0;0;0;0;0;0;\r\n"
+		  "2026-Q3;mark;\"Mark, \"\"grund\"\" och\r\nrör\";0;0;0;0;0;;"
+		  "7,3;2;0;0;0;0;0;0;0;0;0;0;0;\r\n"
+		  "2026-Q3;tak;\"Tak;plåt\";0;0;0;0;0;;;0;0;0;0;0;0;0;0;0;0;0;"
+		  "0;\r\n");
 	free(csv);
 }
 
@@ -281,6 +304,134 @@ test_csv_empty(void)
 
 	CHECK_STR(csv, CSV_HEADER);
 	free(csv);
+}
+
+/* A buf's bytes into a file of dir; its path in path. */
+static void
+save(const char *dir, const char *name, const struct buf *b, char *path,
+     size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", dir, name);
+	CHECK((f = fopen(path, "wb")) != NULL);
+	if (!f)
+		return;
+	CHECK(fwrite(b->data, 1, b->len, f) == b->len);
+	CHECK(fclose(f) == 0);
+}
+
+/*
+ * The downloads as a spreadsheet reads them: Python's csv module with
+ * Excel's semicolon, and openpyxl with the workbook's own number formats.
+ */
+static void
+test_sheets_read_back(void)
+{
+	static const char csv_head[] =
+		"bom\nKvartal|Kategorikod|Kategori|Annonser|";
+	static const char xlsx_head[] =
+		"Report\nQuarter|Category key|Category|Notices|";
+	struct report r = report_of(sample_rows, NSAMPLE);
+	char dir[PATH_MAX], project[PATH_MAX], path[PATH_MAX + 32];
+	struct buf out;
+	char *text;
+
+	CHECK(getcwd(project, sizeof project) != NULL);
+	make_tmpdir(dir, "test_report");
+	buf_init(&out, 0);
+	CHECK(report_csv(&r, "sv", &out) == 0);
+	save(dir, "report.csv", &out, path, sizeof path);
+	text = sheetcheck(project, path, dir);
+	CHECK(text && strncmp(text, csv_head, strlen(csv_head)) == 0);
+	CHECK(text && strstr(text, "|Framförhållning, dagar|"));
+	CHECK(text && strstr(text, "\n2026-Q1|bygg|Bygg & <anläggning>|300|500|"
+			     "520|3|1|33,3|10,0|1|80|60|10|8|5|12|4|1|15|12|"
+			     "11|73,3\n"));
+	CHECK(text && strstr(text, "\n2026-Q2|maleri|Måleri|110|160|160|1|1|"
+			     "100,0||0|42|25|5|4|3|7|2|0|0|0|0|\n"));
+	free(text);
+
+	buf_reset(&out);
+	CHECK(report_xlsx(&r, "en", &out) == 0);
+	CHECK(out.len > 4 && memcmp(out.data, "PK\x03\x04", 4) == 0);
+	CHECK_STR(report_media_type("xlsx"), "application/vnd.openxmlformats-"
+		  "officedocument.spreadsheetml.sheet");
+	CHECK_STR(report_file_name("xlsx", "en"), "report.xlsx");
+	CHECK_STR(report_media_type("csv"), "text/csv; charset=utf-8");
+	CHECK_STR(report_file_name("csv", "sv"), "rapport.csv");
+	CHECK_STR(report_media_type("pdf"), "text/html; charset=utf-8");
+	save(dir, "report.xlsx", &out, path, sizeof path);
+	text = sheetcheck(project, path, dir);
+	CHECK(text && strncmp(text, xlsx_head, strlen(xlsx_head)) == 0);
+	CHECK(text && strstr(text, "\n2026-Q1|||1234|2345|2400|4|2|50.0%|12.5|"
+			     "4|310|120|30|22|15|40|12|3|40|30|28|70.0%\n"));
+	CHECK(text && strstr(text, "\n2026-Q1|bygg|Bygg & <anläggning>|300|500|"
+			     "520|3|1|33.3%|10|1|80|60|10|8|5|12|4|1|15|12|"
+			     "11|73.3%\n"));
+	CHECK(text && strstr(text, "\n2026-Q1|maleri|Måleri|100|150|150|0|0|||"
+			     "0|40|20|4|3|2|6|1|0|0|0|0|\n"));
+	free(text);
+	buf_release(&out);
+	rm_rf(dir);
+}
+
+/* What report_period makes of a request; from and to -1 if it refused. */
+static void
+check_period(const char *period, const char *from, const char *to,
+	     const char *lang, time_t want_from, time_t want_to,
+	     const char *want_fault)
+{
+	struct report_request q = { period, from, to, NULL, NULL, lang, NULL };
+	struct report_fault f;
+	/* 2026-12-07 13:00 in Stockholm */
+	const time_t now = 1796644800;
+	time_t a = -1, b = -1;
+	int rc = report_period(&q, now, &a, &b, &f);
+
+	if (want_fault) {
+		CHECK(rc == -1);
+		CHECK_STR(f.text, want_fault);
+		return;
+	}
+	CHECK(rc == 0);
+	CHECK(a == want_from && b == want_to);
+	if (a != want_from || b != want_to)
+		fprintf(stderr, "    %s %s %s: [%lld, %lld)\n", period ? period :
+			"-", from ? from : "-", to ? to : "-", (long long)a,
+			(long long)b);
+}
+
+/* The end day is in the period: --to 2026-12-31 counts the 31st. */
+static void
+test_period(void)
+{
+	check_period("2026-Q3", NULL, NULL, "sv", 1782856800, 1790805600, NULL);
+	check_period("2026", "", "", "sv", 1767222000, 1798758000, NULL);
+	check_period(NULL, "2026-12-01", "2026-12-31", "sv", 1796079600,
+		     1798758000, NULL);
+	/* four quarters before today's and today's, today included */
+	check_period(NULL, NULL, NULL, "sv", 1759269600, 1796684400, NULL);
+	check_period(NULL, "2026-07-01", NULL, "sv", 1782856800, 1796684400,
+		     NULL);
+	check_period("2026-Q5", NULL, NULL, "sv", 0, 0,
+		     "period: '2026-Q5' är inte ett kvartal (2026-Q3) eller "
+		     "ett år (2026)");
+	check_period("26", NULL, NULL, "en", 0, 0,
+		     "period: '26' is not a quarter (2026-Q3) or a year (2026)");
+	check_period("2026-Q3 ", NULL, NULL, "en", 0, 0,
+		     "period: '2026-Q3 ' is not a quarter (2026-Q3) or a year "
+		     "(2026)");
+	check_period("2026", NULL, "2026-12-31", "en", 0, 0,
+		     "period: give a period or the days from and to, not both");
+	check_period(NULL, "2026-02-30", NULL, "en", 0, 0,
+		     "from: '2026-02-30' is not a day (YYYY-MM-DD)");
+	check_period(NULL, NULL, "31/12/2026", "sv", 0, 0,
+		     "to: '31/12/2026' är inte en dag (ÅÅÅÅ-MM-DD)");
+	check_period(NULL, "2026-12-02", "2026-12-01", "en", 0, 0,
+		     "to: '2026-12-01' is before the period begins");
+	check_period(NULL, "2027-01-01", NULL, "en", 0, 0,
+		     "from: '2027-01-01' is after the period ends");
 }
 
 static void
@@ -327,9 +478,9 @@ test_html_charts(void)
 
 	/* (3): a bar per quarter. */
 	CHECK(count(&p, "count(" CHART("attendance") "//rect)") == 2);
-	CHECK(count(&p, "count(" CHART("attendance") "//text[. = '75,0 %%'])")
+	CHECK(count(&p, "count(" CHART("attendance") "//text[. = '70,0 %%'])")
 	      == 1);
-	CHECK(count(&p, "count(" CHART("attendance") "//text[. = '90,0 %%'])")
+	CHECK(count(&p, "count(" CHART("attendance") "//text[. = '88,0 %%'])")
 	      == 1);
 
 	/* The tables after them, every one with a caption and scopes. */
@@ -338,7 +489,7 @@ test_html_charts(void)
 	CHECK(count(&p, "count(//th[not(@scope='col' or @scope='row')])") ==
 	      0);
 	/* What each column of the quarters' tables counts. */
-	CHECK(count(&p, "count(//dt)") == 7 + 6 + 2 + 4);
+	CHECK(count(&p, "count(//dt)") == 7 + 6 + 2 + 5);
 	CHECK(count(&p, "count(//dt[not(following-sibling::*[1][self::dd])])")
 	      == 0);
 	s = text_of(&p, "string(//dd[preceding-sibling::dt[1] = 'Fick mejl'])");
@@ -397,7 +548,7 @@ test_html_numbers_sv(void)
 	check_cell(&p, proc, "2026-Q2", "Andel uppdelade", "100,0 %");
 	check_cell(&p, "Företag per kvartal", "2026-Q2", "Fick mejl", "140");
 	check_cell(&p, "Företag per kvartal", "2026-Q1", "Vann kontrakt", "12");
-	check_cell(&p, meet, "2026-Q1", "Närvaro", "75,0 %");
+	check_cell(&p, meet, "2026-Q1", "Närvaro", "70,0 %");
 	check_cell(&p, meet, "2026-Q2", "Anmälningar", "50");
 	/* Over the period: sums, shares of sums, means weighted by count. */
 	check_cell(&p, cats, BYGG, "Annonser", "620");
@@ -436,7 +587,7 @@ test_html_numbers_en(void)
 	check_cell(&p, cats, BYGG, "Share divided", "62.5%");
 	check_cell(&p, cats, "All categories", "Notices", "2,734");
 	check_cell(&p, "Information meetings per quarter", "2026-Q2",
-		   "Attendance", "90.0%");
+		   "Attendance", "88.0%");
 	CHECK(count(&p, "count(" CHART("trend") "//text[. = 'Mailed'])") == 1);
 	s = text_of(&p, "string(/html/@lang)");
 	CHECK_STR(s, "en");
@@ -600,7 +751,8 @@ test_html_one_quarter(void)
 	struct report_row rows[] = {
 		{ .year = 2026, .quarter = 2, .firms_alerted = 7,
 		  .firms_attending = 3, .firms_winning = 1,
-		  .meeting_seats_taken = 4, .meeting_attendees = 5 },
+		  .meeting_seats_taken = 4, .meeting_attendees = 5,
+		  .meeting_shows = 3 },
 	};
 	struct report r = report_of(rows, 1);
 	struct page p;
@@ -615,11 +767,11 @@ test_html_one_quarter(void)
 		    "@points, ' '))])") == 5);
 	CHECK(count(&p, "count(" CHART("trend") "//circle)") == 1 + 1);
 	CHECK(count(&p, "count(" CHART("trend") "//polygon)") == 3 * 2);
-	/* More came than registered: the axis reaches past 100 %. */
-	CHECK(count(&p, "count(" CHART("attendance") "//text[. = '125,0 %%'])")
+	/* More came than registered, three of the four who had */
+	CHECK(count(&p, "count(" CHART("attendance") "//text[. = '75,0 %%'])")
 	      == 1);
 	CHECK(count(&p, "count(" CHART("attendance") "//text[@class = 'tick' "
-		    "and . = '150 %%'])") == 1);
+		    "and . = '100 %%'])") == 1);
 	check_no_bad_numbers(p.text);
 	page_free(&p);
 }
@@ -725,7 +877,7 @@ check_refused(const struct report *r, const char *why, int csv_too)
 	free(said);
 	if (csv_too) {
 		capture_start(&c, 2);
-		CHECK(report_csv(r, &out) == -1);
+		CHECK(report_csv(r, "sv", &out) == -1);
 		said = capture_end(&c);
 		CHECK_STR(buf_str(&out), "kept");
 		CHECK(strstr(said, why) != NULL);
@@ -762,6 +914,12 @@ test_invalid_reports(void)
 	rows[4].large_divided = 6;
 	check_refused(&r, "2026-Q2 bygg: more large procurements divided (6) "
 		      "than there were (5)", 1);
+
+	/* attendance is never above 100 % */
+	memcpy(rows, sample_rows, sizeof rows);
+	rows[4].meeting_shows = 21;
+	check_refused(&r, "2026-Q2 bygg: more registered firms came (21) than "
+		      "had registered (20)", 1);
 
 	memcpy(rows, sample_rows, sizeof rows);
 	rows[5].firms_bidding = -1;
@@ -821,7 +979,8 @@ test_lead_time_unread_without_procedures(void)
 		   "4,0");
 	page_free(&p);
 	csv = csv_of(&r);
-	CHECK(csv && strstr(csv, ",0,\r\n") && !has_word(csv, "nan"));
+	CHECK(csv && strstr(csv, ";;0;0;0;0;0;0;0;0;0;0;0;0;\r\n") &&
+	      !has_word(csv, "nan"));
 	free(csv);
 }
 
@@ -837,15 +996,18 @@ test_output_cap(void)
 	buf_adds(&out, "kept");
 	capture_start(&c, 2);
 	CHECK(report_html(&r, "sv", &out) == -1);
-	CHECK(report_csv(&r, &out) == 0);
+	CHECK(report_csv(&r, "sv", &out) == 0);
 	buf_reset(&out);
 	buf_adds(&out, "kept");
 	out.max = 100;
-	CHECK(report_csv(&r, &out) == -1);
+	CHECK(report_csv(&r, "sv", &out) == -1);
+	CHECK(report_xlsx(&r, "sv", &out) == -1);
 	said = capture_end(&c);
 	CHECK_STR(buf_str(&out), "kept");
 	CHECK_STR(said, "tenderlots: error: report: longer than 4000 bytes\n"
-		  "tenderlots: error: report: longer than 100 bytes\n");
+		  "tenderlots: error: report: longer than 100 bytes\n"
+		  "tenderlots: error: report: workbook: larger than the limit "
+		  "of 96 bytes\n");
 	free(said);
 	buf_release(&out);
 }
@@ -987,6 +1149,8 @@ main(void)
 	RUN(test_csv_exact);
 	RUN(test_csv_quoting);
 	RUN(test_csv_empty);
+	RUN(test_sheets_read_back);
+	RUN(test_period);
 	RUN(test_html_charts);
 	RUN(test_html_numbers_sv);
 	RUN(test_html_numbers_en);

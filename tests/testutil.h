@@ -154,21 +154,44 @@ capture_end(struct capture *c)
 }
 
 /*
+ * What tests/SCRIPT.py under project prints for args (shell words), kept
+ * in a file in dir; NULL if it failed.
+ */
+static inline char *
+pycheck(const char *project, const char *script, const char *args,
+	const char *dir)
+{
+	char cmd[PATH_MAX * 4 + 1024], out[PATH_MAX + 32];
+
+	snprintf(out, sizeof out, "%s/%s.txt", dir, script);
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/tests/%s.py' %s "
+		 "> '%s'", project, script, args, out);
+	if (system(cmd) != 0)
+		return NULL;
+	return read_text(out);
+}
+
+/*
  * The mails that files names (a shell word: a path, a glob, a $(...)) as
- * tests/mailcheck.py under project reads them with Python's email
- * package; its output goes through a file in dir. NULL if it failed.
+ * tests/mailcheck.py reads them with Python's email package.
  */
 static inline char *
 mailcheck(const char *project, const char *files, const char *dir)
 {
-	char cmd[PATH_MAX * 4 + 1024], out[PATH_MAX + 32];
+	return pycheck(project, "mailcheck", files, dir);
+}
 
-	snprintf(out, sizeof out, "%s/mailcheck.txt", dir);
-	snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s/tests/mailcheck.py' %s "
-		 "> '%s'", project, files, out);
-	if (system(cmd) != 0)
-		return NULL;
-	return read_text(out);
+/*
+ * A CSV or .xlsx report (a path without quotes) as tests/sheetcheck.py
+ * reads it with Python's csv module or openpyxl, a line per row.
+ */
+static inline char *
+sheetcheck(const char *project, const char *file, const char *dir)
+{
+	char arg[PATH_MAX * 2 + 3];
+
+	snprintf(arg, sizeof arg, "'%s'", file);
+	return pycheck(project, "sheetcheck", arg, dir);
 }
 
 /*

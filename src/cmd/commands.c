@@ -21,7 +21,8 @@ static const struct command commands[] = {
 	{ "firm", cmd_firm, usage_firm, 1,
 	  "  firm import FILE.csv   add or update firms from a CSV file\n"
 	  "  firm list              list subscribed firms\n"
-	  "  firm remove ORGNR      remove a firm and everything about it\n" },
+	  "  firm remove ORGNR      remove a firm and everything about it\n"
+	  "  firm history ORGNR     what a firm did: mailed, meetings, bids\n" },
 	{ "quarantine", cmd_quarantine, usage_quarantine, 1,
 	  "  quarantine list [-n N] documents refused at ingest, newest first\n" },
 	{ "outbox", cmd_outbox, usage_outbox, 1,
@@ -40,7 +41,8 @@ static const struct command commands[] = {
 	{ "bid", cmd_bid, usage_bid, 1,
 	  "  bid record NOTICE ORGNR  a local firm's bid, for the report\n" },
 	{ "report", cmd_report, usage_report, 1,
-	  "  report [--format html|csv]  local participation per quarter\n" },
+	  "  report [--period 2026-Q3] [--format html|csv|xlsx]\n"
+	  "                         local participation per quarter\n" },
 	{ "staff", cmd_staff, usage_staff, 1,
 	  "  staff add|list|remove|reset  accounts of the staff's pages\n" },
 	{ "config", cmd_config, usage_config, 1,

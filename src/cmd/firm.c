@@ -2,6 +2,7 @@
  * tenderlots firm: the register of subscribed firms.
  */
 #include <string.h>
+#include <time.h>
 
 #include "cmd.h"
 #include "log.h"
@@ -12,11 +13,15 @@ const char usage_firm[] =
 	"usage: tenderlots firm import FILE.csv\n"
 	"       tenderlots firm list\n"
 	"       tenderlots firm remove ORGNR\n"
+	"       tenderlots firm history ORGNR\n"
 	"\n"
 	"The CSV file has a header line naming its columns: orgnr, name, email,\n"
 	"cpv, regions (required: orgnr, name, email, cpv, regions), language\n"
-	"(sv or en), employees, turnover, abroad (yes or no). An import is all or nothing: any bad\n"
-	"line is reported as FILE:LINE: message and nothing is stored.\n";
+	"(sv or en), employees, turnover, abroad (yes or no), municipality (its\n"
+	"kommunkod, which makes it local in the report). An import is all or\n"
+	"nothing: any bad line is reported as FILE:LINE: message and nothing is\n"
+	"stored. history lists what a firm did, newest first: mailed, registered\n"
+	"for and attended meetings, answered RFIs, bid, won.\n";
 
 static int
 firm_import(struct app *app, const char *path)
@@ -129,6 +134,39 @@ firm_remove(struct store *store, const char *arg)
 	return 0;
 }
 
+static int
+firm_history(struct store *store, const char *arg)
+{
+	struct firm_entry *f = NULL;
+	struct firm_event *e = NULL;
+	char orgnr[12], day[16];
+	struct tm tm;
+	size_t n = 0, i;
+
+	if (orgnr_normalize(arg, orgnr) < 0)
+		return error("'%s' is not a valid organisation number", arg);
+	if (store_firm_entry(store, orgnr, &f) < 0)
+		return -1;
+	if (!f)
+		return error("no firm with organisation number %s", orgnr);
+	if (store_firm_history(store, f->id, FIRM_HISTORY_MAX, &e, &n) < 0) {
+		firm_entry_free(f);
+		return -1;
+	}
+	printf("%s  %s  municipality %s\n", f->orgnr, f->name,
+	       f->municipality ? f->municipality : "not given");
+	for (i = 0; i < n; i++) {
+		localtime_r(&e[i].at, &tm);
+		strftime(day, sizeof day, "%Y-%m-%d", &tm);
+		printf("%s  %-10s  %s  %s\n", day, e[i].what,
+		       e[i].notice_id ? e[i].notice_id : "-",
+		       e[i].title ? e[i].title : "");
+	}
+	firm_events_free(e, n);
+	firm_entry_free(f);
+	return 0;
+}
+
 int
 cmd_firm(const char *config_path, int argc, char **argv)
 {
@@ -140,7 +178,8 @@ cmd_firm(const char *config_path, int argc, char **argv)
 		return usage_error(usage_firm, "firm: %s", "missing subcommand");
 	if (!((strcmp(sub, "import") == 0 && argc == 3) ||
 	      (strcmp(sub, "list") == 0 && argc == 2) ||
-	      (strcmp(sub, "remove") == 0 && argc == 3)))
+	      (strcmp(sub, "remove") == 0 && argc == 3) ||
+	      (strcmp(sub, "history") == 0 && argc == 3)))
 		return usage_error(usage_firm, "firm: bad arguments to '%s'", sub);
 	if (app_open(&app, config_path, APP_STORE) < 0)
 		return EXIT_ERROR;
@@ -148,8 +187,10 @@ cmd_firm(const char *config_path, int argc, char **argv)
 		r = firm_import(&app, argv[2]);
 	else if (strcmp(sub, "list") == 0)
 		r = firm_list(app.store);
-	else
+	else if (strcmp(sub, "remove") == 0)
 		r = firm_remove(app.store, argv[2]);
+	else
+		r = firm_history(app.store, argv[2]);
 	app_close(&app);
 	return r < 0 ? EXIT_ERROR : EXIT_OK;
 }

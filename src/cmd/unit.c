@@ -68,8 +68,10 @@ const char usage_bid[] =
 	"the unit, or the tender opening shows it), for the report.\n";
 
 const char usage_report[] =
-	"usage: tenderlots report [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
-	"                         [--format html|csv] [--lang sv|en] [-o FILE]\n"
+	"usage: tenderlots report [--period YYYY-QN|YYYY]\n"
+	"                         [--from YYYY-MM-DD] [--to YYYY-MM-DD]\n"
+	"                         [--category KEY] [--format html|csv|xlsx]\n"
+	"                         [--lang sv|en] [-o FILE]\n"
 	"\n"
 	"Local participation per category and quarter for the business\n"
 	"development unit: notices, lots, large procurements divided into\n"
@@ -77,7 +79,8 @@ const char usage_report[] =
 	"bidding and winning, lead times and meetings. Only aggregate\n"
 	"figures. By default the four quarters before the current one and\n"
 	"the current one through today, as one HTML file with charts on\n"
-	"stdout. --to is the first day not counted.\n";
+	"stdout. --period is a quarter (2026-Q3) or a year (2026); --to is\n"
+	"the last day counted. csv and xlsx open in Swedish Excel.\n";
 
 int
 cmd_advice(const char *config_path, int argc, char **argv)
@@ -644,34 +647,6 @@ out:
 	return rc;
 }
 
-/* The first day of the quarter a year before now: four full quarters. */
-static time_t
-year_of_quarters_before(time_t now)
-{
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	tm.tm_year -= 1;
-	tm.tm_mon = tm.tm_mon / 3 * 3;
-	tm.tm_mday = 1;
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
-}
-
-/* A report "to" today covers all of today. */
-static time_t
-start_of_next_day(time_t now)
-{
-	struct tm tm;
-
-	localtime_r(&now, &tm);
-	tm.tm_mday++;
-	tm.tm_hour = tm.tm_min = tm.tm_sec = 0;
-	tm.tm_isdst = -1;
-	return mktime(&tm);
-}
-
 static int
 write_out(const char *path, const struct buf *b)
 {
@@ -688,30 +663,33 @@ write_out(const char *path, const struct buf *b)
 int
 cmd_report(const char *config_path, int argc, char **argv)
 {
-	const char *format = "html", *lang = "sv", *output = NULL;
-	const char *from_day = NULL, *to_day = NULL;
-	struct report_row *rows = NULL;
+	struct report_request q = { .format = "html", .lang = "sv",
+				    .messages = "en" };
+	const char *output = NULL;
+	struct report_fault fault;
+	struct report_source src;
 	struct app app;
 	struct buf out;
-	time_t now, from = 0, to = 0;
-	size_t n = 0;
+	time_t now;
 	int at, rc = EXIT_ERROR;
-	enum cmd_option_fault fault;
-	static const char *const formats[] = { "html", "csv", NULL };
+	enum cmd_option_fault option_fault;
+	static const char *const formats[] = { "html", "csv", "xlsx", NULL };
 	static const char *const langs[] = { "sv", "en", NULL };
 	const struct cmd_option opts[] = {
-		{ .name = "--from", .value = &from_day },
-		{ .name = "--to", .value = &to_day },
-		{ .name = "--format", .value = &format, .choices = formats },
-		{ .name = "--lang", .value = &lang, .choices = langs },
+		{ .name = "--period", .value = &q.period },
+		{ .name = "--from", .value = &q.from },
+		{ .name = "--to", .value = &q.to },
+		{ .name = "--category", .value = &q.category },
+		{ .name = "--format", .value = &q.format, .choices = formats },
+		{ .name = "--lang", .value = &q.lang, .choices = langs },
 		{ .name = "-o", .value = &output },
 		{ 0 }
 	};
 
 	if (current_time(&now) < 0)
 		return EXIT_ERROR;
-	if (cmd_options(opts, argc - 1, argv + 1, &at, &fault) < 0)
-		return fault == OPTION_NO_VALUE ?
+	if (cmd_options(opts, argc - 1, argv + 1, &at, &option_fault) < 0)
+		return option_fault == OPTION_NO_VALUE ?
 		       usage_error(usage_report, "report: %s needs a value",
 				   argv[1 + at]) :
 		       usage_error(usage_report, "report: bad option '%s %s'",
@@ -719,25 +697,16 @@ cmd_report(const char *config_path, int argc, char **argv)
 	/* days are local days of the configured zone, known once it is read */
 	if (app_open(&app, config_path, APP_STORE) < 0)
 		return EXIT_ERROR;
+	src = (struct report_source){ app.store, &app.categories,
+				      app.cfg->service_name,
+				      app.cfg->municipalities,
+				      app.cfg->own_buyers };
 	buf_init(&out, 64u * 1024u * 1024u);
-	if ((from_day && parse_day(from_day, &from) < 0) ||
-	    (to_day && parse_day(to_day, &to) < 0))
-		goto out;
-	if (!from_day)
-		from = year_of_quarters_before(now);
-	if (!to_day)
-		to = start_of_next_day(now);
-	if (stats_build(app.store, &app.categories, lang, from, to, now, &rows,
-			&n) == 0) {
-		struct report r = { app.cfg->service_name, from, to, now, rows, n };
-
-		if ((strcmp(format, "csv") == 0 ? report_csv(&r, &out) :
-		     report_html(&r, lang, &out)) == 0 &&
-		    write_out(output, &out) == 0)
-			rc = EXIT_OK;
-	}
-out:
-	free(rows);
+	if (report_make(&src, &q, now, &out, &fault) == 0 &&
+	    write_out(output, &out) == 0)
+		rc = EXIT_OK;
+	else if (fault.field)
+		error("report: --%s", fault.text);
 	buf_release(&out);
 	app_close(&app);
 	return rc;

@@ -1,4 +1,4 @@
-/* The report as one CSV table, a line per row as given. */
+/* The report as one CSV table for Swedish Excel, a line per row as given. */
 #include <string.h>
 
 #include "report_int.h"
@@ -8,10 +8,9 @@ put_csv_field(struct out *o, const char *s)
 {
 	const char *q;
 
-	rp_put(o, ",");
 	if (!s)
 		return;
-	if (!strpbrk(s, ",\"\r\n")) {
+	if (!strpbrk(s, ";\"\r\n")) {
 		rp_put(o, s);
 		return;
 	}
@@ -26,38 +25,40 @@ put_csv_field(struct out *o, const char *s)
 }
 
 int
-report_csv(const struct report *r, struct buf *out)
+report_csv(const struct report *r, const char *lang, struct buf *out)
 {
-	struct out o = { .b = out };
+	const struct lang *l = rp_lang(lang);
+	struct out o = { .b = out, .l = l };
 	const size_t len = out->len;
 	const struct report_row *x;
-	char lead[NUM_MAX];
+	char num[NUM_MAX], head[HEAD_MAX];
 	size_t i, nq;
+	int f;
 
 	if (rp_check_report(r, &nq) < 0)
 		return -1;
-	rp_put(&o, "quarter,category,category_name,notices,lots,category_lots,"
-	       "large,large_divided,firms_subscribed,firms_alerted,"
-	       "firms_registered,firms_attending,firms_answering_rfi,"
-	       "firms_bidding,firms_winning,meetings_held,meeting_seats_taken,"
-	       "meeting_attendees,lead_time_n,lead_time_days\r\n");
+	/* the mark tells Excel the file is UTF-8, not the local code page */
+	rp_put(&o, "\xef\xbb\xbf");
+	put_csv_field(&o, l->quarter);
+	rp_put(&o, ";");
+	put_csv_field(&o, l->category_key);
+	rp_put(&o, ";");
+	put_csv_field(&o, l->category);
+	for (f = 0; f < NFIGURES; f++) {
+		rp_put(&o, ";");
+		put_csv_field(&o, rp_column_head(l, (enum figure)f, head));
+	}
+	rp_put(&o, "\r\n");
 	for (i = 0; i < r->nrows; i++) {
 		x = &r->rows[i];
-		rp_putf(&o, "%d-Q%d", x->year, x->quarter);
+		rp_putf(&o, "%d-Q%d;", x->year, x->quarter);
 		put_csv_field(&o, x->category);
+		rp_put(&o, ";");
 		put_csv_field(&o, x->category ? x->category_name : NULL);
-		rp_putf(&o, ",%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,%ld,"
-			"%ld,%ld,%ld,%ld,", x->notices, x->lots,
-			x->category_lots, x->large, x->large_divided,
-			x->firms_subscribed, x->firms_alerted,
-			x->firms_registered, x->firms_attending,
-			x->firms_answering_rfi, x->firms_bidding,
-			x->firms_winning, x->meetings_held,
-			x->meeting_seats_taken, x->meeting_attendees,
-			x->lead_time_n);
-		if (x->lead_time_n > 0) {
-			rp_format_decimal(lead, x->lead_time_days, 1, 0, '.');
-			rp_put(&o, lead);
+		for (f = 0; f < NFIGURES; f++) {
+			rp_put(&o, ";");
+			if (rp_format_plain(num, x, (enum figure)f) == 0)
+				rp_put(&o, num);
 		}
 		rp_put(&o, "\r\n");
 	}

@@ -32,7 +32,7 @@ static const enum figure firm_figures[] = {
 };
 
 static const enum figure meeting_figures[] = {
-	FIG_MEETINGS, FIG_SEATS, FIG_ATTENDEES, FIG_ATTENDANCE,
+	FIG_MEETINGS, FIG_SEATS, FIG_ATTENDEES, FIG_SHOWS, FIG_ATTENDANCE,
 };
 
 static const char style[] =

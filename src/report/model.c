@@ -30,6 +30,7 @@ rp_count_of(const struct report_row *x, enum figure f)
 	case FIG_MEETINGS: return x->meetings_held;
 	case FIG_SEATS: return x->meeting_seats_taken;
 	case FIG_ATTENDEES: return x->meeting_attendees;
+	case FIG_SHOWS: return x->meeting_shows;
 	default: return 0;
 	}
 }
@@ -50,7 +51,7 @@ rp_ratio_of(const struct report_row *x, enum figure f, double *v)
 	case FIG_ATTENDANCE:
 		if (x->meeting_seats_taken == 0)
 			return 0;
-		*v = 100.0 * (double)x->meeting_attendees /
+		*v = 100.0 * (double)x->meeting_shows /
 		     (double)x->meeting_seats_taken;
 		return 1;
 	case FIG_LEAD_TIME:
@@ -108,7 +109,7 @@ check_row(const struct report_row *x)
 		x->firms_registered, x->firms_attending,
 		x->firms_answering_rfi, x->firms_bidding, x->firms_winning,
 		x->meetings_held, x->meeting_seats_taken,
-		x->meeting_attendees, x->lead_time_n,
+		x->meeting_attendees, x->meeting_shows, x->lead_time_n,
 	};
 	const char *what = x->category ? x->category : "totals";
 	size_t i;
@@ -124,6 +125,11 @@ check_row(const struct report_row *x)
 		return error("report: %d-Q%d %s: more large procurements "
 			     "divided (%ld) than there were (%ld)", x->year,
 			     x->quarter, what, x->large_divided, x->large);
+	if (x->meeting_shows > x->meeting_seats_taken)
+		return error("report: %d-Q%d %s: more registered firms came "
+			     "(%ld) than had registered (%ld)", x->year,
+			     x->quarter, what, x->meeting_shows,
+			     x->meeting_seats_taken);
 	if (x->lead_time_n > 0 && !(x->lead_time_days >= 0 &&
 				    x->lead_time_days <= REPORT_LEAD_DAYS_MAX))
 		return error("report: %d-Q%d %s: lead time of %g days",

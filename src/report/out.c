@@ -112,10 +112,6 @@ rp_put_text(struct out *o, const char *s, size_t max)
 }
 
 /*
- * A CSV field: quoted, with its quotes doubled, when it holds a comma,
- * quote or line end; NULL is empty.
- */
-/*
  * digits, a run of decimal digits whose last `decimals` (0 or 1) are the
  * fraction, written with the digits grouped in threes by group (none if
  * 0) and the decimal mark point.
@@ -187,3 +183,27 @@ rp_format_figure(char out[NUM_MAX], const struct lang *l,
 		strcat(out, l->percent);
 }
 
+
+const char *
+rp_column_head(const struct lang *l, enum figure f, char out[HEAD_MAX])
+{
+	snprintf(out, HEAD_MAX, "%s%s", l->head[f],
+		 rp_is_percent(f) ? " (%)" : "");
+	return out;
+}
+
+int
+rp_format_plain(char out[NUM_MAX], const struct report_row *x, enum figure f)
+{
+	double v;
+
+	out[0] = '\0';
+	if (!rp_is_ratio(f)) {
+		format_count(out, rp_count_of(x, f), 0);
+		return 0;
+	}
+	if (!rp_ratio_of(x, f, &v))
+		return -1;
+	rp_format_decimal(out, v, 1, 0, ',');
+	return 0;
+}

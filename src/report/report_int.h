@@ -17,7 +17,7 @@ enum figure {
 	FIG_SHARE_DIVIDED, FIG_LEAD_TIME, FIG_LEAD_TIME_N,
 	FIG_SUBSCRIBED, FIG_ALERTED, FIG_REGISTERED, FIG_ATTENDING,
 	FIG_ANSWERING_RFI, FIG_BIDDING, FIG_WINNING,
-	FIG_MEETINGS, FIG_SEATS, FIG_ATTENDEES, FIG_ATTENDANCE,
+	FIG_MEETINGS, FIG_SEATS, FIG_ATTENDEES, FIG_SHOWS, FIG_ATTENDANCE,
 	NFIGURES
 };
 
@@ -27,7 +27,8 @@ struct lang {
 	char group, point;	/* digit grouping and decimal mark */
 	const char *percent;	/* after a number */
 	const char *title, *period, *generated, *about, *no_data;
-	const char *quarter, *category, *all_categories;
+	const char *sheet;	/* a workbook sheet's name, at most 31 */
+	const char *quarter, *category, *category_key, *all_categories;
 	const char *meaning;	/* heading of a table's explanations */
 	const char *firms_h, *firms_note, *trend_title, *trend_desc,
 		   *trend_axis, *firms_caption;
@@ -83,6 +84,10 @@ int rp_collect_totals(const struct report *r, size_t nquarters,
 int rp_sum_categories(const struct report *r, struct sum **cats,
 		      size_t *ncats, struct sum *all);
 
+/* A request's fault, as report_fault has it (period.c); returns -1. */
+int rp_fault(struct report_fault *f, const char *field, const char *value,
+	     const char *what);
+
 /* The words of lang (words.c). */
 const struct lang *rp_lang(const char *code);
 
@@ -97,6 +102,17 @@ void rp_format_decimal(char out[NUM_MAX], double v, int decimals, char group,
 		       char point);
 void rp_format_figure(char out[NUM_MAX], const struct lang *l,
 		      const struct report_row *x, enum figure f);
+
+/* A table column's head for a spreadsheet: a share says it is in %. */
+#define HEAD_MAX 128
+const char *rp_column_head(const struct lang *l, enum figure f,
+			   char out[HEAD_MAX]);
+/*
+ * A figure as a spreadsheet reads it: no grouping, a decimal comma, no
+ * unit; -1 (out empty) where it is undefined.
+ */
+int rp_format_plain(char out[NUM_MAX], const struct report_row *x,
+		    enum figure f);
 
 /* The charts (svg.c), each a <figure> with an inline SVG. */
 void rp_put_trend_chart(struct out *o, const struct report_row *const *q,

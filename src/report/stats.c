@@ -120,19 +120,20 @@ count_field(struct report_row *r, enum report_query q)
 	case REPORT_MEETINGS_HELD:	return &r->meetings_held;
 	case REPORT_MEETING_SEATS:	return &r->meeting_seats_taken;
 	case REPORT_MEETING_ATTENDEES:	return &r->meeting_attendees;
+	case REPORT_MEETING_SHOWS:	return &r->meeting_shows;
 	default:			return NULL;
 	}
 }
 
 static int
 fill_counts(struct store *s, struct table *t, enum report_query q,
-	    time_t from, time_t to, time_t now)
+	    const struct report_scope *sc)
 {
 	struct report_count *c = NULL;
 	struct report_row *r;
 	size_t n = 0, i;
 
-	if (store_report(s, q, from, to, now, &c, &n) < 0)
+	if (store_report(s, q, sc, &c, &n) < 0)
 		return -1;
 	for (i = 0; i < n; i++)
 		if ((r = row_of(t, c[i].year, c[i].quarter, c[i].category)))
@@ -168,14 +169,14 @@ is_large(const struct table *t, const struct report_count *c)
  * notice is large in all when it is in any of its categories.
  */
 static int
-fill_sizes(struct store *s, struct table *t, time_t from, time_t to)
+fill_sizes(struct store *s, struct table *t, const struct report_scope *sc)
 {
 	struct report_count *c = NULL;
 	struct report_row *r;
 	size_t n = 0, i, j;
 	int large;
 
-	if (store_report(s, REPORT_NOTICE_SIZES, from, to, 0, &c, &n) < 0)
+	if (store_report(s, REPORT_NOTICE_SIZES, sc, &c, &n) < 0)
 		return -1;
 	for (i = 0; i < n; i++)
 		if (is_large(t, &c[i]) &&
@@ -209,12 +210,13 @@ add_lead_time(struct report_row *r, double days)
 }
 
 static int
-fill_lead_times(struct store *s, struct table *t, time_t from, time_t to)
+fill_lead_times(struct store *s, struct table *t,
+		const struct report_scope *sc)
 {
 	struct report_count *c = NULL;
 	size_t n = 0, i;
 
-	if (store_report(s, REPORT_LEAD_TIMES, from, to, 0, &c, &n) < 0)
+	if (store_report(s, REPORT_LEAD_TIMES, sc, &c, &n) < 0)
 		return -1;
 	for (i = 0; i < n; i++)
 		if (c[i].category)
@@ -260,14 +262,15 @@ firm_in(const struct category_set *cs, const char *words, const char *key)
 
 /* Firms subscribed at each quarter's end, in all and per category. */
 static int
-fill_subscribed(struct store *s, struct table *t, time_t to)
+fill_subscribed(struct store *s, struct table *t,
+		const struct report_scope *sc)
 {
 	struct report_count *c = NULL;
 	struct report_row *r;
 	size_t n = 0, i, q, k;
 	time_t end;
 
-	if (store_report(s, REPORT_FIRMS, 0, to, 0, &c, &n) < 0)
+	if (store_report(s, REPORT_FIRMS, sc, &c, &n) < 0)
 		return -1;
 	for (q = 0; q < t->nquarters; q++) {
 		r = &t->rows[q * t->width];
@@ -287,23 +290,24 @@ fill_subscribed(struct store *s, struct table *t, time_t to)
 }
 
 int
-stats_build(struct store *s, const struct category_set *cs, const char *lang,
-	    time_t from, time_t to, time_t now, struct report_row **rows,
-	    size_t *n)
+stats_build(const struct report_source *src, const char *lang, time_t from,
+	    time_t to, time_t now, struct report_row **rows, size_t *n)
 {
+	struct store *s = src->store;
+	const struct report_scope sc = { from, to, now, src->municipalities,
+					 src->own_buyers };
 	struct table t;
 	int q, rc = -1;
 
 	if (from >= to)
 		return error("report: the period ends before it begins");
-	if (table_init(&t, cs, lang, from, to) < 0)
+	if (table_init(&t, src->categories, lang, from, to) < 0)
 		goto out;
-	for (q = REPORT_NOTICES; q <= REPORT_MEETING_ATTENDEES; q++)
-		if (fill_counts(s, &t, (enum report_query)q, from, to, now) < 0)
+	for (q = REPORT_NOTICES; q <= REPORT_MEETING_SHOWS; q++)
+		if (fill_counts(s, &t, (enum report_query)q, &sc) < 0)
 			goto out;
-	if (fill_sizes(s, &t, from, to) < 0 ||
-	    fill_lead_times(s, &t, from, to) < 0 ||
-	    fill_subscribed(s, &t, to) < 0)
+	if (fill_sizes(s, &t, &sc) < 0 || fill_lead_times(s, &t, &sc) < 0 ||
+	    fill_subscribed(s, &t, &sc) < 0)
 		goto out;
 	*rows = t.rows;
 	*n = t.nquarters * t.width;

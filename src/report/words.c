@@ -6,12 +6,13 @@
 static const struct lang swedish = {
 	.code = "sv", .group = ' ', .point = ',', .percent = " %",
 	.title = "Lokala företag i offentlig upphandling",
-	.period = "Period", .generated = "Sammanställd",
+	.period = "Period", .generated = "Sammanställd", .sheet = "Rapport",
 	.about = "Hur lokala företag deltar i kommunens upphandlingar, kvartal "
 		 "för kvartal. Sammanställningen innehåller bara antal och "
 		 "andelar, inga uppgifter om enskilda företag.",
 	.no_data = "Det finns inga uppgifter för perioden.",
 	.quarter = "Kvartal", .category = "Kategori",
+	.category_key = "Kategorikod",
 	.all_categories = "Alla kategorier",
 	.meaning = "Vad siffrorna räknar",
 	.firms_h = "Företagens deltagande",
@@ -67,6 +68,7 @@ static const struct lang swedish = {
 		[FIG_MEETINGS] = "Möten",
 		[FIG_SEATS] = "Anmälningar",
 		[FIG_ATTENDEES] = "Närvarande",
+		[FIG_SHOWS] = "Anmälda som kom",
 		[FIG_ATTENDANCE] = "Närvaro",
 	},
 	.explain = {
@@ -77,8 +79,9 @@ static const struct lang swedish = {
 		[FIG_CATEGORY_LOTS] = "Delområdena fördelade på kategorier: "
 			"ett delområde som hör till två kategorier räknas en "
 			"gång i varje.",
-		[FIG_LARGE] = "Upphandlingar med ett värde över det som är "
-			"typiskt för små företag i kategorin.",
+		[FIG_LARGE] = "Kommunens egna upphandlingar med ett värde över "
+			"det som är typiskt för små företag i kategorin; andra "
+			"köpares är inte kommunens att dela upp.",
 		[FIG_LARGE_DIVIDED] = "De stora upphandlingar som delats upp "
 			"i flera delområden.",
 		[FIG_SHARE_DIVIDED] = "Uppdelade stora upphandlingar i procent "
@@ -91,37 +94,43 @@ static const struct lang swedish = {
 		[FIG_LEAD_TIME_N] = "Antal upphandlingar som framförhållningen "
 			"bygger på.",
 		[FIG_SUBSCRIBED] = "Lokala företag som prenumererade på "
-			"bevakningen vid kvartalets slut.",
+			"bevakningen vid kvartalets slut. Lokalt är ett "
+			"företag med säte i någon av de kommuner tjänsten "
+			"räknar till sina; alla företagssiffror räknar bara "
+			"lokala företag.",
 		[FIG_ALERTED] = "Lokala företag som fått minst ett mejl om ett "
 			"delområde under kvartalet.",
-		[FIG_REGISTERED] = "Företag som anmält sig till minst ett "
+		[FIG_REGISTERED] = "Lokala företag som anmält sig till minst "
+			"ett informationsmöte under kvartalet.",
+		[FIG_ATTENDING] = "Lokala företag som deltagit i minst ett "
 			"informationsmöte under kvartalet.",
-		[FIG_ATTENDING] = "Företag som deltagit i minst ett "
-			"informationsmöte under kvartalet.",
-		[FIG_ANSWERING_RFI] = "Företag som svarat på minst en "
+		[FIG_ANSWERING_RFI] = "Lokala företag som svarat på minst en "
 			"förfrågan om information (RFI) under kvartalet.",
-		[FIG_BIDDING] = "Företag som uppgett att de lämnat minst ett "
-			"anbud under kvartalet.",
+		[FIG_BIDDING] = "Lokala företag som uppgett att de lämnat minst "
+			"ett anbud under kvartalet.",
 		[FIG_WINNING] = "Lokala företag bland dem som tilldelats "
 			"kontrakt under kvartalet.",
-		[FIG_MEETINGS] = "Informationsmöten som hållits.",
-		[FIG_SEATS] = "Anmälningar till mötena.",
-		[FIG_ATTENDEES] = "Närvarande på mötena.",
-		[FIG_ATTENDANCE] = "Närvarande i procent av anmälda; – där "
-			"ingen anmält sig. Kan bli över 100 % när fler kom än "
-			"hade anmält sig.",
+		[FIG_MEETINGS] = "Informationsmöten som hållits; inställda "
+			"möten räknas inte.",
+		[FIG_SEATS] = "Anmälningar till de möten som har börjat.",
+		[FIG_ATTENDEES] = "Närvarande på de mötena, också de som "
+			"kom utan att ha anmält sig.",
+		[FIG_SHOWS] = "Anmälda som också kom.",
+		[FIG_ATTENDANCE] = "Anmälda som kom i procent av anmälda; – "
+			"där ingen anmält sig. Aldrig över 100 %.",
 	},
 };
 
 static const struct lang english = {
 	.code = "en", .group = ',', .point = '.', .percent = "%",
 	.title = "Local firms in public procurement",
-	.period = "Period", .generated = "Compiled",
+	.period = "Period", .generated = "Compiled", .sheet = "Report",
 	.about = "How local firms take part in the municipality's "
 		 "procurements, quarter by quarter. The report holds counts "
 		 "and shares only, nothing about any single firm.",
 	.no_data = "There is no data for the period.",
 	.quarter = "Quarter", .category = "Category",
+	.category_key = "Category key",
 	.all_categories = "All categories",
 	.meaning = "What the figures count",
 	.firms_h = "Participation of firms",
@@ -177,6 +186,7 @@ static const struct lang english = {
 		[FIG_MEETINGS] = "Meetings",
 		[FIG_SEATS] = "Registrations",
 		[FIG_ATTENDEES] = "Attendances",
+		[FIG_SHOWS] = "Registered who came",
 		[FIG_ATTENDANCE] = "Attendance",
 	},
 	.explain = {
@@ -186,8 +196,9 @@ static const struct lang english = {
 		[FIG_LOTS] = "The lots in those notices.",
 		[FIG_CATEGORY_LOTS] = "The lots split by category: a lot that "
 			"belongs to two categories counts once in each.",
-		[FIG_LARGE] = "Procurements worth more than is typical for "
-			"small firms in the category.",
+		[FIG_LARGE] = "The municipality's own procurements worth more "
+			"than is typical for small firms in the category; "
+			"other buyers' are not its to divide.",
 		[FIG_LARGE_DIVIDED] = "The large procurements that were "
 			"divided into several lots.",
 		[FIG_SHARE_DIVIDED] = "Divided large procurements as a "
@@ -200,25 +211,30 @@ static const struct lang english = {
 		[FIG_LEAD_TIME_N] = "How many procedures the lead time is "
 			"based on.",
 		[FIG_SUBSCRIBED] = "Local firms subscribed to the alerts at the "
-			"end of the quarter.",
+			"end of the quarter. A firm is local when its seat is "
+			"in one of the municipalities the service counts as "
+			"its own; every firm figure counts local firms only.",
 		[FIG_ALERTED] = "Local firms that got at least one mail about a "
 			"lot in the quarter.",
-		[FIG_REGISTERED] = "Firms that registered for at least one "
+		[FIG_REGISTERED] = "Local firms that registered for at least "
+			"one information meeting in the quarter.",
+		[FIG_ATTENDING] = "Local firms that attended at least one "
 			"information meeting in the quarter.",
-		[FIG_ATTENDING] = "Firms that attended at least one "
-			"information meeting in the quarter.",
-		[FIG_ANSWERING_RFI] = "Firms that answered at least one "
+		[FIG_ANSWERING_RFI] = "Local firms that answered at least one "
 			"request for information (RFI) in the quarter.",
-		[FIG_BIDDING] = "Firms that reported at least one bid in the "
-			"quarter.",
+		[FIG_BIDDING] = "Local firms that reported at least one bid in "
+			"the quarter.",
 		[FIG_WINNING] = "Local firms among the winners of contracts "
 			"awarded in the quarter.",
-		[FIG_MEETINGS] = "Information meetings held.",
-		[FIG_SEATS] = "Registrations for those meetings.",
-		[FIG_ATTENDEES] = "Attendances at those meetings.",
-		[FIG_ATTENDANCE] = "Attendances as a percentage of "
-			"registrations; – where nobody registered. Can exceed "
-			"100% when more came than had registered.",
+		[FIG_MEETINGS] = "Information meetings held; cancelled ones "
+			"do not count.",
+		[FIG_SEATS] = "Registrations for the meetings that have begun.",
+		[FIG_ATTENDEES] = "Attendances at those meetings, also of "
+			"firms that came without registering.",
+		[FIG_SHOWS] = "Registered firms that also came.",
+		[FIG_ATTENDANCE] = "Registered firms that came as a percentage "
+			"of registrations; – where nobody registered. Never "
+			"above 100%.",
 	},
 };
 

@@ -10,8 +10,8 @@
 
 #define FIRM_COLUMNS \
 	"SELECT id, orgnr, name, email, cpv, regions, language, employees," \
-	" turnover, categories, kinds, frequency, abroad, hard_at, reason" \
-	" FROM firm LEFT JOIN bounce ON address = lower(email)"
+	" turnover, categories, kinds, frequency, abroad, hard_at, reason," \
+	" municipality FROM firm LEFT JOIN bounce ON address = lower(email)"
 
 enum stmt_id {
 	ST_FIRM_FIND,
@@ -50,15 +50,16 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_FIRM_INSERT] =
 	"INSERT INTO firm (orgnr, name, email, cpv, regions, language, employees,"
 	" turnover, consent_at, categories, kinds, frequency, consent_source,"
-	" updated_at, confirmed_at, abroad)"
+	" updated_at, confirmed_at, abroad, municipality)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?9, ?9,"
-	" ?14)",
+	" ?14, ?15)",
 	/* A subscription from the web waits for its confirmation. */
 	[ST_FIRM_PENDING_INSERT] =
 	"INSERT INTO firm (orgnr, name, email, cpv, regions, language, employees,"
 	" turnover, consent_at, categories, kinds, frequency, consent_source,"
-	" updated_at, abroad)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?9, ?14)",
+	" updated_at, abroad, municipality)"
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?9, ?14,"
+	" ?15)",
 	[ST_FIRM_STATE] =
 	"SELECT id, CASE WHEN confirmed_at IS NULL THEN 1"
 	" WHEN unsubscribed_at IS NOT NULL THEN 3 ELSE 2 END"
@@ -74,10 +75,10 @@ static const char *const stmt_sql[NSTMT] = {
 	"UPDATE firm SET unsubscribed_at = NULL, consent_at = ?2,"
 	" consent_source = 'web' WHERE id = ?1 AND unsubscribed_at IS NOT NULL",
 	[ST_FIRM_ANONYMISE] =
-	"INSERT INTO anon_alert (item, sent_at, category)"
-	" SELECT 'deleted-' || ?1 || '-' || ?2, g.sent_at, m.category"
-	" FROM match m JOIN message g ON g.id = m.message"
-	" WHERE m.firm = ?1 AND g.state = 'sent'",
+	"INSERT INTO anon_alert (item, sent_at, category, municipality)"
+	" SELECT 'deleted-' || ?1 || '-' || ?2, g.sent_at, m.category,"
+	" f.municipality FROM match m JOIN message g ON g.id = m.message"
+	" JOIN firm f ON f.id = m.firm WHERE m.firm = ?1 AND g.state = 'sent'",
 	[ST_FIRM_DELETE_ID] =
 	"DELETE FROM firm WHERE id = ?1",
 	/* A subscription never confirmed within its time is nobody's. */
@@ -122,8 +123,8 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_FIRM_UPDATE] =
 	"UPDATE firm SET name = ?2, email = ?3, cpv = ?4, regions = ?5,"
 	" language = ?6, employees = ?7, turnover = ?8, updated_at = ?9,"
-	" categories = ?10, kinds = ?11, frequency = ?12, abroad = ?14"
-	" WHERE orgnr = ?1",
+	" categories = ?10, kinds = ?11, frequency = ?12, abroad = ?14,"
+	" municipality = coalesce(?15, municipality) WHERE orgnr = ?1",
 	[ST_FIRM_DELETE] =
 	"DELETE FROM firm WHERE orgnr = ?1",
 	/* The firms matched and mailed: confirmed, not unsubscribed. */
@@ -154,8 +155,9 @@ static const char *const stmt_sql[NSTMT] = {
 static const struct stmt_table stmts = { STMT_FIRMS, stmt_sql, NSTMT };
 
 /*
- * Inserts or updates a firm, by one of the statements whose ?1 to ?14
- * are its fields, the time (?9) and where it came from (?13).
+ * Inserts or updates a firm, by one of the statements whose ?1 to ?15
+ * are its fields, the time (?9) and where it came from (?13). A register
+ * without municipalities keeps those the firms gave.
  */
 static int
 put_firm_row(struct store *s, enum stmt_id id, const struct firm *f,
@@ -174,7 +176,8 @@ put_firm_row(struct store *s, enum stmt_id id, const struct firm *f,
 				       ARG_WORDS(f->categories, f->ncategories),
 				       ARG_INT(f->kinds),
 				       ARG_TEXT(firm_frequency_name(f->frequency)),
-				       ARG_TEXT(source), ARG_INT(f->abroad))),
+				       ARG_TEXT(source), ARG_INT(f->abroad),
+				       ARG_TEXT(f->municipality))),
 			 "store firm");
 }
 
@@ -235,8 +238,10 @@ read_firm_row(sqlite3_stmt *st)
 		f->frequency = FREQ_IMMEDIATELY;
 	f->abroad = sqlite3_column_int(st, 12);
 	f->bounced_at = column_time(st, 13);
-	if (f->bounced_at && sqlite3_column_type(st, 14) != SQLITE_NULL &&
-	    !(f->bounce_reason = column_strdup(st, 14))) {
+	if ((f->bounced_at && sqlite3_column_type(st, 14) != SQLITE_NULL &&
+	     !(f->bounce_reason = column_strdup(st, 14))) ||
+	    (sqlite3_column_type(st, 15) != SQLITE_NULL &&
+	     !(f->municipality = column_strdup(st, 15)))) {
 		firm_free(f);
 		return NULL;
 	}

@@ -532,6 +532,14 @@ static const char *const migrations[] = {
 	" action TEXT NOT NULL,"
 	" object TEXT NOT NULL,"
 	" client TEXT NOT NULL);",
+
+	/*
+	 * 21: a firm's municipality (kommunkod), which makes it local or not
+	 * in the report; a deleted firm's alerts keep the one it had.
+	 */
+	"ALTER TABLE firm"
+	" ADD COLUMN municipality TEXT;"
+	"ALTER TABLE anon_alert ADD COLUMN municipality TEXT;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -26,6 +26,7 @@ enum stmt_group {
 	STMT_UNIT,
 	STMT_FEEDS,
 	STMT_STAFF,
+	STMT_REGISTER,
 	STMT_NGROUPS
 };
 
@@ -41,6 +42,15 @@ struct store {
 	sqlite3_stmt **stmt[STMT_NGROUPS];	/* by group, then statement */
 	size_t nstmt[STMT_NGROUPS];
 };
+
+/*
+ * Whether an award winner w names the firm f: by CompanyID, with or
+ * without the hyphen, or as a VAT number (SE, the ten digits, 01).
+ */
+#define WINNER_IS(w, f) \
+	"replace(replace(upper(" w ".org_id), '-', ''), ' ', '') IN" \
+	" (replace(" f ".orgnr, '-', ''), 'SE' || replace(" f ".orgnr, '-', '')" \
+	" || '01')"
 
 /* A notice's day of publication (its text) as a time, in SQL. */
 #define PUBLISHED(n) \

@@ -13,8 +13,9 @@
  * The report's figures. Each query names facts (time, category, item)
  * and counts the distinct items per quarter of local time: per category,
  * and for all categories together (category NULL), which is not the sum
- * when an item falls in several. A firm deleted since still counts, as
- * its row, though nothing names it any more.
+ * when an item falls in several. The firm figures count local firms only,
+ * those whose municipality is among ?4 (codes, space-separated); a firm
+ * deleted since counts by its alerts, which keep its municipality.
  */
 #define QUARTER(ts) \
 	"CAST(strftime('%Y', " ts ", 'unixepoch', 'localtime') AS INTEGER), " \
@@ -44,8 +45,16 @@
 	" LEFT JOIN meeting_registration r ON r.meeting = mt.id" \
 	" WHERE mt.cancelled = 0 AND " where
 #define PARTICIPATION_FACTS(table, ts) \
-	"SELECT a." ts ", c.category, coalesce(a.firm, -a.id) FROM " table " a" \
-	NOTICE_PARTS("a.notice_id")
+	"SELECT a." ts ", c.category, a.firm FROM " table " a" \
+	NOTICE_PARTS("a.notice_id") " WHERE " LOCAL_FIRM("a.firm")
+/* A municipality code among ?4; a firm id of such a firm. */
+#define LOCAL(municipality) \
+	"instr(' ' || ?4 || ' ', ' ' || " municipality " || ' ') > 0"
+#define LOCAL_FIRM(id) \
+	id " IN (SELECT id FROM firm WHERE " LOCAL("municipality") ")"
+/* Registrations kept, and at meetings that have begun by now (?3). */
+#define REGISTERED "r.registered_at IS NOT NULL AND r.cancelled_at IS NULL"
+#define BEGUN "mt.starts_at <= ?3"
 
 enum stmt_id {
 	ST_MEETING_INSERT,
@@ -172,38 +181,41 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_REPORT_FIRST + REPORT_FIRMS_ALERTED] = PER_QUARTER(
 	"SELECT g.sent_at, m.category, m.firm FROM match m"
 	" JOIN message g ON g.id = m.message WHERE g.state = 'sent'"
-	" UNION ALL SELECT sent_at, category, item FROM anon_alert"),
+	" AND " LOCAL_FIRM("m.firm") " UNION ALL SELECT sent_at, category, item"
+	" FROM anon_alert WHERE " LOCAL("municipality")),
 	[ST_REPORT_FIRST + REPORT_FIRMS_REGISTERED] = PER_QUARTER(
-	MEETING_FACTS("r.registered_at", "coalesce(r.firm, -r.id)",
-		      "r.registered_at IS NOT NULL AND r.cancelled_at IS NULL")),
+	MEETING_FACTS("r.registered_at", "r.firm",
+		      REGISTERED " AND " LOCAL_FIRM("r.firm"))),
+	/* attendance is only what the door saw: none before the start */
 	[ST_REPORT_FIRST + REPORT_FIRMS_ATTENDING] = PER_QUARTER(
-	MEETING_FACTS("mt.starts_at", "coalesce(r.firm, -r.id)",
-		      "r.attended = 1")),
+	MEETING_FACTS("mt.starts_at", "r.firm",
+		      "r.attended = 1 AND " BEGUN " AND " LOCAL_FIRM("r.firm"))),
 	[ST_REPORT_FIRST + REPORT_FIRMS_ANSWERING] = PER_QUARTER(
 	PARTICIPATION_FACTS("rfi_response", "answered_at")),
 	[ST_REPORT_FIRST + REPORT_FIRMS_BIDDING] = PER_QUARTER(
 	PARTICIPATION_FACTS("bid", "bid_at")),
-	/* Winners are named by CompanyID: with or without the hyphen, or as
-	 * a VAT number (SE, the ten digits, 01). */
 	[ST_REPORT_FIRST + REPORT_FIRMS_WINNING] = PER_QUARTER(
 	"SELECT " PUBLISHED("n") ", c.category, f.id FROM award a"
 	" JOIN award_winner w ON w.award = a.id"
-	" JOIN firm f ON replace(replace(upper(w.org_id), '-', ''), ' ', '') IN"
-	"  (replace(f.orgnr, '-', ''), 'SE' || replace(f.orgnr, '-', '') || '01')"
+	" JOIN firm f ON " WINNER_IS("w", "f") " AND " LOCAL("f.municipality")
 	" JOIN notice n ON n.id = a.notice AND n.superseded_by IS NULL"
 	" LEFT JOIN lot l ON l.notice = n.id AND l.lot_id = a.lot_id"
 	" LEFT JOIN category_lot c ON c.lot = l.id"),
 	[ST_REPORT_FIRST + REPORT_MEETINGS_HELD] = PER_QUARTER(
 	MEETING_FACTS("mt.starts_at", "mt.id", "mt.ends_at <= ?3")),
 	[ST_REPORT_FIRST + REPORT_MEETING_SEATS] = PER_QUARTER(
-	MEETING_FACTS("mt.starts_at", "r.id",
-		      "r.registered_at IS NOT NULL AND r.cancelled_at IS NULL")),
+	MEETING_FACTS("mt.starts_at", "r.id", REGISTERED " AND " BEGUN)),
 	[ST_REPORT_FIRST + REPORT_MEETING_ATTENDEES] = PER_QUARTER(
-	MEETING_FACTS("mt.starts_at", "r.id", "r.attended = 1")),
+	MEETING_FACTS("mt.starts_at", "r.id", "r.attended = 1 AND " BEGUN)),
+	/* of the seats taken, those whose firm came: at most all of them */
+	[ST_REPORT_FIRST + REPORT_MEETING_SHOWS] = PER_QUARTER(
+	MEETING_FACTS("mt.starts_at", "r.id",
+		      "r.attended = 1 AND " REGISTERED " AND " BEGUN)),
 	/*
-	 * Planned and contract notices one row per category part: the
-	 * notice's value (its own or its lots' sum) and how many lots it has,
-	 * to tell the large from the rest and the divided from the whole.
+	 * The municipality's own (?5) planned and contract notices one row
+	 * per category part: the notice's value (its own or its lots' sum)
+	 * and how many lots it has, to tell the large from the rest and the
+	 * divided from the whole; another buyer's are not its to divide.
 	 */
 	[ST_REPORT_FIRST + REPORT_NOTICE_SIZES] =
 	"SELECT DISTINCT " QUARTER(PUBLISHED("n")) ", c.category,"
@@ -212,6 +224,7 @@ static const char *const stmt_sql[NSTMT] = {
 	" n.notice_id FROM notice n JOIN lot l ON l.notice = n.id"
 	" JOIN category_lot c ON c.lot = l.id"
 	" WHERE n.superseded_by IS NULL AND n.kind IN ('planning', 'competition')"
+	" AND instr(' ' || ?5 || ' ', ' ' || n.buyer_id || ' ') > 0"
 	" AND " PUBLISHED("n") " >= ?1 AND " PUBLISHED("n") " < ?2"
 	" ORDER BY 1, 2, 3",
 	/*
@@ -230,10 +243,10 @@ static const char *const stmt_sql[NSTMT] = {
 	" JOIN lot l ON l.notice = n.id LEFT JOIN category_lot c ON c.lot = l.id"
 	" WHERE p.early IS NOT NULL AND p.cn >= p.early"
 	" AND p.cn >= ?1 AND p.cn < ?2 ORDER BY 1, 2, 3",
-	/* Firms subscribed before a time, with what they chose. */
+	/* Local firms subscribed before a time, with what they chose. */
 	[ST_REPORT_FIRST + REPORT_FIRMS] =
 	"SELECT 0, 0, categories || ' ' || cpv, consent_at, 0, NULL FROM firm"
-	" WHERE consent_at < ?2",
+	" WHERE consent_at < ?2 AND " LOCAL("municipality"),
 };
 
 static const struct stmt_table stmts = { STMT_UNIT, stmt_sql, NSTMT };
@@ -502,11 +515,27 @@ report_counts_free(struct report_count *c, size_t n)
 	free_rows(&report_count_rows, c, n);
 }
 
+static size_t
+count_words(char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
 int
-store_report(struct store *s, enum report_query q, time_t from, time_t to,
-	     time_t now, struct report_count **out, size_t *n)
+store_report(struct store *s, enum report_query q,
+	     const struct report_scope *sc, struct report_count **out,
+	     size_t *n)
 {
 	return read_rows(s, query(s, &stmts, ST_REPORT_FIRST + q,
-				  ARGS(ARG_INT(from), ARG_INT(to), ARG_INT(now))),
+				  ARGS(ARG_INT(sc->from), ARG_INT(sc->to),
+				       ARG_INT(sc->now),
+				       ARG_WORDS(sc->municipalities,
+						 count_words(sc->municipalities)),
+				       ARG_WORDS(sc->own_buyers,
+						 count_words(sc->own_buyers)))),
 			 &report_count_rows, (void **)out, n, "read report");
 }

@@ -35,12 +35,13 @@
 
 static const char *const firm_fields[] = {
 	"orgnr", "name", "email", "category", "cpv", "region", "employees",
-	"turnover", "kind", "frequency", "language", "csrf", "abroad", NULL
+	"turnover", "kind", "frequency", "language", "csrf", "abroad",
+	"municipality", NULL
 };
 
 /* What the form shows as the firm typed it when it comes back. */
 static const char *const typed_fields[] = {
-	"name", "email", "cpv", "employees", "turnover", NULL
+	"name", "email", "cpv", "employees", "turnover", "municipality", NULL
 };
 
 static int
@@ -184,6 +185,16 @@ firm_from_form(const struct visit *vi, struct firm *f, struct tpl_vars *v,
 			return -1;
 	}
 	f->abroad = form_get(b, "abroad") != NULL;
+	free(f->municipality);
+	f->municipality = NULL;
+	if ((s = form_get(b, "municipality")) && *s &&
+	    !municipality_valid(s))
+		e |= add_error(v, vi, "municipality", "Kommunkoden stämmer "
+			       "inte (fyra siffror, till exempel 1480).",
+			       "The municipality code is not valid (four "
+			       "digits, for example 1480).", NULL) < 0 ? -1 : 1;
+	else if (s && *s && !(f->municipality = strdup(s)))
+		return -1;
 	if (!(rc = number_field(vi, v, "employees", "Antal anställda",
 				"Number of employees", AMOUNT_COUNT,
 				FIRM_EMPLOYEES_MAX, &n)))
@@ -261,6 +272,7 @@ set_firm_form(struct tpl_vars *v, const struct visit *vi, const struct firm *f)
 						  sizeof email) < 0 ||
 				  tpl_set(v, "email", email) < 0)) ||
 		    tpl_set(v, "cpv", buf_str(&cpv)) < 0 ||
+		    tpl_set(v, "municipality", f->municipality) < 0 ||
 		    (f->employees >= 0 &&
 		     (amount_format(f->employees, number, sizeof number) < 0 ||
 		      tpl_set(v, "employees", number) < 0)) ||
@@ -660,6 +672,9 @@ export_json(struct visit *vi, const struct firm *f)
 	rc |= json_add_string(b, firm_frequency_name(f->frequency));
 	rc |= buf_printf(b, ", \"employees\": %ld, \"turnover\": %lld",
 			 f->employees, f->turnover);
+	rc |= buf_adds(b, ", \"municipality\": ");
+	rc |= f->municipality ? json_add_string(b, f->municipality) :
+	      buf_adds(b, "null");
 	rc |= buf_adds(b, ", \"categories\": [");
 	for (i = 0; i < f->ncategories; i++) {
 		rc |= buf_adds(b, i ? ", " : "");

@@ -59,6 +59,7 @@ static const char *const known_fields[] = {
 	"registration_deadline", "full", "ics_url", "selected", "notices",
 	"kind_planning", "kind_rfi", "kind_competition", "kind_result",
 	"published", "orgnr", "email", "cpv", "employees", "turnover", "key",
+	"municipality",
 	"checked", "regions", "code", "sweden_checked", "abroad_checked",
 	"kind_planning_checked",
 	"kind_rfi_checked", "kind_competition_checked", "kind_result_checked",
