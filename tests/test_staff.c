@@ -623,6 +623,50 @@ test_unit_checkin(void)
 	CHECK(start("", NOW) == 0);
 }
 
+/*
+ * A meeting ahead: its change form shows what it is, a change is a new
+ * version; cancelling it names how many firms are told. Both in the
+ * audit log.
+ */
+static void
+test_unit_change_cancel(void)
+{
+	char h[160], csrf[512], body[1024];
+	struct reply r;
+
+	cookie_header(cookie_unit, h, sizeof h);
+	get("/staff/meeting/1/change", h, &r);
+	CHECK(r.status == 200 &&
+	      strstr(buf_str(&r.body), "<h1>Ändra mötet</h1>") &&
+	      strstr(buf_str(&r.body), "value=\"2026-12-10 09:00\"") &&
+	      strstr(buf_str(&r.body), "value=\"Stadshuset\""));
+	csrf_of(&r, csrf, sizeof csrf);
+	release(&r);
+	snprintf(body, sizeof body, "csrf=%s&step=publish&title=Branschtr"
+		 "%%C3%%A4ff+m%%C3%%A5leri&category=maleri&start=2026-12-10+"
+		 "10%%3A00&end=2026-12-10+12%%3A00&location=Stadshuset&"
+		 "capacity=40", csrf);
+	post("/staff/meeting/1/change", h, body, &r);
+	CHECK(r.status == 303 && has_header(&r, "Location: /staff/meeting/1"));
+	release(&r);
+	CHECK(db_query(db, "SELECT sequence FROM meeting WHERE id = 1") == 1);
+	get("/staff/meeting/1", h, &r);
+	CHECK(strstr(buf_str(&r.body), "De 1 inbjudna företagen får ett mejl"));
+	csrf_of(&r, csrf, sizeof csrf);
+	release(&r);
+	snprintf(body, sizeof body, "csrf=%s", csrf);
+	post("/staff/meeting/1/cancel", h, body, &r);
+	CHECK(r.status == 303);
+	release(&r);
+	CHECK(db_query(db, "SELECT cancelled FROM meeting WHERE id = 1") == 1);
+	post("/staff/meeting/1/cancel", h, body, &r);
+	CHECK(r.status == 409);
+	release(&r);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE object = "
+		       "'meeting 1' AND action IN ('meeting changed', "
+		       "'meeting cancelled')") == 2);
+}
+
 /* Guessing eve's password: after five tries, even the right one waits. */
 static void
 test_brute_force(void)
@@ -762,6 +806,7 @@ main(void)
 	RUN(test_start_page);
 	RUN(test_unit_meeting);
 	RUN(test_unit_checkin);
+	RUN(test_unit_change_cancel);
 	RUN(test_brute_force);
 	RUN(test_audit_page);
 	RUN(test_sessions_end);

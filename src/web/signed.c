@@ -189,7 +189,7 @@ firm_from_form(const struct visit *vi, struct firm *f, struct tpl_vars *v,
 	f->municipality = NULL;
 	if ((s = form_get(b, "municipality")) && *s &&
 	    !municipality_valid(s))
-		e |= add_error(v, vi, "municipality", "Kommunkoden stämmer "
+		e |= site_form_error(v, vi, "municipality", "Kommunkoden stämmer "
 			       "inte (fyra siffror, till exempel 1480).",
 			       "The municipality code is not valid (four "
 			       "digits, for example 1480).", NULL) < 0 ? -1 : 1;

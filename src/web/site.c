@@ -78,7 +78,7 @@ static const char *const known_fields[] = {
 	"unit_meetings_url", "unit_rfis_url", "ahead", "past", "new_url",
 	"preview", "reach", "changing", "notice", "category", "start", "end",
 	"participants", "attended", "firm", "change_url", "cancel_url",
-	"checkin_url",
+	"checkin_url", "invited",
 	NULL
 };
 

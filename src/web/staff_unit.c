@@ -479,6 +479,21 @@ set_meeting(struct tpl_vars *v, struct visit *vi, const struct meeting *m)
 	       (m->cancelled && tpl_set(v, "cancelled", "1") < 0) ? -1 : 0;
 }
 
+/* How many firms have been invited: those a change or cancellation tells. */
+static int
+set_invited(struct tpl_vars *v, struct visit *vi, int64_t id)
+{
+	struct meeting_invite *inv = NULL;
+	size_t n = 0;
+	int rc;
+
+	if (store_meeting_invites(vi->conn->store, id, &inv, &n) < 0)
+		return -1;
+	rc = tpl_setf(v, "invited", "%zu", n);
+	free(inv);
+	return rc;
+}
+
 static void
 show_meeting(struct visit *vi, const struct meeting *m)
 {
@@ -493,6 +508,7 @@ show_meeting(struct visit *vi, const struct meeting *m)
 	snprintf(checkin, sizeof checkin, "/staff/checkin/%lld",
 		 (long long)m->id);
 	if (!v || set_meeting(v, vi, m) < 0 ||
+	    set_invited(v, vi, m->id) < 0 ||
 	    add_participants(v, vi, m->id, 0) < 0 ||
 	    (ahead &&
 	     (site_set_url(v, "change_url", change, vi->en) < 0 ||
