@@ -665,6 +665,11 @@ test_unit_change_cancel(void)
 	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE object = "
 		       "'meeting 1' AND action IN ('meeting changed', "
 		       "'meeting cancelled')") == 2);
+	/* in English on request */
+	get("/staff/meetings?lang=en", h, &r);
+	CHECK(strstr(buf_str(&r.body), "<h1>Meetings</h1>") &&
+	      strstr(buf_str(&r.body), "(cancelled)"));
+	release(&r);
 }
 
 /* Guessing eve's password: after five tries, even the right one waits. */

@@ -674,24 +674,20 @@ page_rfis(struct visit *vi, const char *rest)
 {
 	struct tpl_vars *v = tpl_vars_new(), *item;
 	struct rfi_entry *e = NULL;
-	char path[256];
 	size_t n = 0, i;
 
 	(void)rest;
 	if (!v || store_rfis(vi->conn->store, vi->now, NULL, &e, &n) < 0)
 		goto failed;
-	for (i = 0; i < n; i++) {
-		snprintf(path, sizeof path, "/rfi/%s", e[i].notice_id);
+	for (i = 0; i < n; i++)
 		if (!(item = tpl_add(v, "rfis")) ||
 		    tpl_set(item, "title", e[i].title) < 0 ||
 		    tpl_set(item, "notice", e[i].notice_id) < 0 ||
-		    tpl_set(item, "notice_url", path) < 0 ||
 		    tpl_setf(item, "answers", "%lld", e[i].responses) < 0 ||
 		    (e[i].own && tpl_set(item, "own", "1") < 0) ||
 		    (e[i].has_deadline &&
 		     site_set_time(item, "deadline", e[i].deadline, vi) < 0))
 			goto failed;
-	}
 	site_render(vi, PAGE_STAFF_RFIS, v, 200);
 	goto out;
 failed:
