@@ -21,7 +21,7 @@
 static const char *const page_names[NPAGES] = {
 	"index", "rfis", "rfi", "meetings", "meeting", "notices", "subscribe",
 	"subscribe_sent", "confirm", "confirmed", "manage", "unsubscribe",
-	"unsubscribed", "stop", "stopped", "rsvp", "deleted", "error"
+	"unsubscribed", "stop", "stopped", "rsvp", "answer", "deleted", "error"
 };
 
 /* A firm manages its subscription on the subscribe form, with more. */
@@ -53,7 +53,8 @@ static const char *const known_fields[] = {
 	"unsubscribed", "export_url", "delete_action", "firm_name",
 	"manage_url", "registered", "result", "status", "manage",
 	"new_email", "address", "next_url", "prev_url", "page", "field",
-	"bounced_at", "bounce_reason",
+	"bounced_at", "bounce_reason", "done", "answers", "text", "text_max",
+	"files_max", "file_max", "total_max", "types", "rfi_url",
 	NULL
 };
 
