@@ -68,6 +68,10 @@ struct ingest {
 	time_t now;
 	int store_only;		/* stored and split, matched to no one: the
 				   version that withdraws an RFI */
+	char *const *own_buyers;	/* the municipality's organisation
+					   numbers, NULL-terminated: its own
+					   RFIs back from TED are not mailed
+					   again (rfi_recognise) */
 	struct ingest_counts counts;
 };
 

@@ -132,6 +132,15 @@ int rfi_edit(const struct rfi_desk *d, const char *notice_id,
  */
 int rfi_withdraw(const struct rfi_desk *d, const char *notice_id,
 		 const char *why);
+/*
+ * Whether n, an RFI of one of own_buyers (the municipality) that came
+ * through a feed, is the copy on TED of one of the unit's own RFIs of
+ * the last year (the same title, or the same CPV codes): then *copy is
+ * 1, the two are linked, and it is closed with the unit's own and not
+ * mailed again.
+ */
+int rfi_recognise(struct store *s, const struct notice *n,
+		  char *const *own_buyers, time_t now, int *copy);
 /* No more answers or reminders; -1, reported, if not open and ours. */
 int rfi_close(const struct rfi_desk *d, const char *notice_id);
 

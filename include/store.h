@@ -376,6 +376,7 @@ struct rfi_entry {
 	time_t withdrawn_at;	/* 0: not withdrawn */
 	char *cpv;		/* its codes, space-separated */
 	char *buyer_id;		/* NULL when the notice names none */
+	char *ted_notice_id;	/* the unit's own: its copy on TED, if known */
 };
 
 void rfi_entries_free(struct rfi_entry *e, size_t n);
@@ -394,6 +395,13 @@ int store_rfis_since(struct store *s, time_t since, struct rfi_entry **out,
  */
 int store_withdraw_rfi(struct store *s, const char *notice_id, time_t now,
 		       int *found);
+/*
+ * The unit's RFI notice_id came back through TED as ted_notice_id: it
+ * is the same RFI, closed by either id and mailed once. *found 0 if it
+ * has a copy already.
+ */
+int store_link_rfi(struct store *s, const char *notice_id,
+		   const char *ted_notice_id, int *found);
 /* An edit's contact and documents (space-separated links). */
 int store_update_rfi(struct store *s, const char *notice_id,
 		     const char *contact, const char *attachments, int *found);

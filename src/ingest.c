@@ -6,6 +6,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "match.h"
+#include "rfi.h"
 #include "split.h"
 
 void
@@ -152,6 +153,12 @@ split_and_match(struct ingest *in, struct ingest_counts *c,
 		struct buf *reason)
 {
 	int alerts = match_kind_alerts(n->kind) && n->url && !in->store_only;
+	int copy = 0;
+
+	if (alerts && rfi_recognise(in->store, n, in->own_buyers, in->now,
+				    &copy) < 0)
+		return -1;
+	alerts = alerts && !copy;
 	struct lot_split sp = { 0 };
 	size_t i;
 	int rc = -1;

@@ -28,6 +28,8 @@
 #define WITHDRAWN_EN	"The request for information is withdrawn and takes " \
 			"no answers."
 #define WHY_MAX		1000
+/* TED publishes a notice within days; a year covers any delay. */
+#define RFI_RECOGNISE_DAYS 365
 
 /* The matching the preview and the publishing share: every firm. */
 struct matcher {
@@ -108,18 +110,27 @@ word_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-/* Codes, sorted, as one text to compare sets by. */
+/* Codes, sorted, as one text to compare sets by; v stays as it was. */
 static int
-code_set(char **v, size_t n, struct buf *out)
+code_set(char *const *v, size_t n, struct buf *out)
 {
+	char **sorted = n ? malloc(n * sizeof *sorted) : NULL;
 	size_t i;
+	int rc = -1;
 
 	buf_reset(out);
-	qsort(v, n, sizeof *v, word_cmp);
+	if (n && !sorted)
+		return error("out of memory");
+	if (n)
+		memcpy(sorted, v, n * sizeof *sorted);
+	qsort(sorted, n, sizeof *sorted, word_cmp);
 	for (i = 0; i < n; i++)
-		if (buf_printf(out, "%s%s", i ? " " : "", v[i]) < 0)
-			return -1;
-	return 0;
+		if (buf_printf(out, "%s%s", i ? " " : "", sorted[i]) < 0)
+			goto out;
+	rc = 0;
+out:
+	free(sorted);
+	return rc;
 }
 
 /* The same of a stored text of codes. */
@@ -138,7 +149,7 @@ stored_code_set(const char *codes, struct buf *out)
 
 /* Of the RFIs published lately, those r may repeat. */
 static int
-find_duplicates(const struct rfi_desk *d, struct notice *n,
+find_duplicates(const struct rfi_desk *d, const struct notice *n,
 		struct rfi_preview *p)
 {
 	struct rfi_entry *e = NULL;
@@ -279,11 +290,12 @@ out:
 
 /*
  * The unit's RFI notice_id as stored, open (not closed, not withdrawn)
- * unless any_state; *out the current version of its notice.
+ * unless any_state, by its copy on TED too where copy_ok; *out the
+ * current version of its notice.
  */
 static int
 own_rfi(const struct rfi_desk *d, const char *notice_id, int any_state,
-	struct stored_notice **out)
+	int copy_ok, struct stored_notice **out)
 {
 	struct rfi_entry *e = NULL;
 	size_t n = 0;
@@ -298,6 +310,10 @@ own_rfi(const struct rfi_desk *d, const char *notice_id, int any_state,
 		error("%s is withdrawn", notice_id);
 	else if (!any_state && e->closed_at)
 		error("%s is closed", notice_id);
+	else if (!copy_ok && e->ted_notice_id &&
+		 strcmp(e->ted_notice_id, notice_id) == 0)
+		error("%s is the copy on TED of an RFI of the unit's own: act "
+		      "on that one", notice_id);
 	else if (store_get_notice(d->store, notice_id, out) == 0 && *out)
 		rc = 0;
 	rfi_entries_free(e, n);
@@ -328,7 +344,8 @@ rfi_edit(const struct rfi_desk *d, const char *notice_id, const struct rfi *r,
 	int found, rc = -1;
 
 	buf_init(&attachments, ATTACHMENTS_MAX);
-	if (own_rfi(d, notice_id, 0, &prev) < 0 || check_rfi(d, r, source) < 0 ||
+	if (own_rfi(d, notice_id, 0, 0, &prev) < 0 ||
+	    check_rfi(d, r, source) < 0 ||
 	    join_attachments(r, &attachments) < 0 ||
 	    to_notice(d, r, notice_id, &n) < 0 || next_version(prev, n) < 0 ||
 	    store_update_rfi(d->store, notice_id, r->contact,
@@ -419,7 +436,7 @@ rfi_withdraw(const struct rfi_desk *d, const char *notice_id, const char *why)
 	if (why && (strlen(why) > WHY_MAX || strpbrk(why, "\r\n")))
 		return error("the reason is one line of at most %d bytes",
 			     WHY_MAX);
-	if (own_rfi(d, notice_id, 1, &prev) < 0)
+	if (own_rfi(d, notice_id, 1, 0, &prev) < 0)
 		return -1;
 	if (!(r = rfi_new()) || restate(d, prev, r) < 0 ||
 	    to_notice(d, r, notice_id, &n) < 0 ||
@@ -444,7 +461,7 @@ rfi_close(const struct rfi_desk *d, const char *notice_id)
 	struct stored_notice *prev = NULL;
 	int found = 0, rc = -1;
 
-	if (own_rfi(d, notice_id, 0, &prev) == 0 &&
+	if (own_rfi(d, notice_id, 0, 1, &prev) == 0 &&
 	    store_close_rfi(d->store, notice_id, d->now, &found) == 0)
 		rc = found ? 0 : error("%s is closed already", notice_id);
 	stored_notice_free(prev);
@@ -575,4 +592,63 @@ rfi_answer_download(struct store *s, int64_t file_id,
 		snprintf(filename, len, "svar-%lld-%lld.%s",
 			 (long long)out->answer, (long long)out->id, out->ext);
 	return 0;
+}
+
+/* Whether n names the same RFI as an own one: its title or its codes. */
+static int
+same_rfi(const struct notice *n, const struct rfi_entry *e, struct buf *mine,
+	 struct buf *theirs)
+{
+	if (strcasecmp(e->title, n->title) == 0)
+		return 1;
+	return stored_code_set(e->cpv, theirs) == 0 &&
+	       strcmp(buf_str(theirs), buf_str(mine)) == 0;
+}
+
+static int
+is_own_buyer(char *const *own_buyers, const char *buyer_id)
+{
+	for (; own_buyers && *own_buyers; own_buyers++)
+		if (strcmp(*own_buyers, buyer_id) == 0)
+			return 1;
+	return 0;
+}
+
+int
+rfi_recognise(struct store *s, const struct notice *n,
+	      char *const *own_buyers, time_t now, int *copy)
+{
+	struct rfi_entry *e = NULL;
+	struct buf mine, theirs;
+	size_t ne = 0, i;
+	int found, rc = -1;
+
+	*copy = 0;
+	if (n->kind != NOTICE_RFI || !n->buyer_id ||
+	    !is_own_buyer(own_buyers, n->buyer_id))
+		return 0;
+	buf_init(&mine, 64 * 1024);
+	buf_init(&theirs, 64 * 1024);
+	if (store_rfis_since(s, now - RFI_RECOGNISE_DAYS * DAY, &e, &ne) < 0 ||
+	    code_set(n->cpv, n->ncpv, &mine) < 0)
+		goto out;
+	for (i = 0; i < ne && !*copy; i++) {
+		if (!e[i].own || strcmp(e[i].notice_id, n->id) == 0)
+			continue;
+		if (e[i].ted_notice_id)
+			*copy = strcmp(e[i].ted_notice_id, n->id) == 0;
+		else if (same_rfi(n, &e[i], &mine, &theirs)) {
+			if (store_link_rfi(s, e[i].notice_id, n->id, &found) < 0)
+				goto out;
+			*copy = 1;
+			log_info("%s: the unit's own %s, as published on TED",
+				 n->id, e[i].notice_id);
+		}
+	}
+	rc = 0;
+out:
+	rfi_entries_free(e, ne);
+	buf_release(&mine);
+	buf_release(&theirs);
+	return rc;
 }

@@ -75,6 +75,9 @@ new_mails(const char *batch)
 		 "mv var/mail/new/* %s/ 2>/dev/null; true", dir, batch, batch);
 	if (system(cmd) != 0)
 		return NULL;
+	snprintf(files, sizeof files, "%s/%s", dir, batch);
+	if (count_files(files) == 0)
+		return strdup("");
 	snprintf(files, sizeof files, "'%s/%s'/*", dir, batch);
 	return mailcheck(project, files, dir);
 }
@@ -109,8 +112,14 @@ setup(void)
 {
 	char *all;
 
+	char cmd[PATH_MAX + 128];
+
 	CHECK(site_dir(dir, project, "test_rfi_desk", "", firms_csv, NOW) == 0);
 	snprintf(db, sizeof db, "%s/var/t.db", dir);
+	/* the sample municipality is the unit's: its RFIs on TED are its own */
+	snprintf(cmd, sizeof cmd, "sed -i 's/^\\[service\\]$/&\\nown_buyers = "
+		 "212000-9994/' '%s/tenderlots.conf'", dir);
+	CHECK(system(cmd) == 0);
 	CHECK(tl_run(dir, NOW, "run --once -c tenderlots.conf") == 0);
 	free(all = new_mails("before"));
 	painting_figures(NOW, painting_before, sizeof painting_before);
@@ -227,6 +236,46 @@ test_edit_mails_changes(void)
 		     "-c tenderlots.conf") == 1);
 }
 
+/*
+ * The unit's RFI back from TED, as the municipality's notice with the
+ * same title (the sample's RFI on TED, retitled and recoded): linked as
+ * its own, mailed to no one again, closed by its TED id.
+ */
+static void
+test_own_rfi_via_ted(void)
+{
+	char cmd[PATH_MAX * 2 + 512], *all, *out;
+
+	snprintf(cmd, sizeof cmd, "cd '%s' && sed -e 's/c1b88e73-d794-46d5-"
+		 "8387-6380e50e5aa5/5f0c3a7e-1111-4222-8333-944455556666/' "
+		 "-e 's/Marknadsdialog: Snöröjning och halkbekämpning/"
+		 "Underhåll av skolbyggnader och förskolor/' "
+		 "-e 's/90620000/45442100/' -e 's/90630000/45310000/' "
+		 "feeds/2026-11-23_exempelkommun_snorojning_rfi.xml > "
+		 "feeds/ted-copy.xml", dir);
+	CHECK(system(cmd) == 0);
+	CHECK(tl_run(dir, LATER, "run --once -c tenderlots.conf") == 0);
+	CHECK(db_query(db, "SELECT count(*) FROM rfi WHERE notice_id = 'rfi-1'"
+		       " AND ted_notice_id = '5f0c3a7e-1111-4222-8333-"
+		       "944455556666'") == 1);
+	CHECK(db_query(db, "SELECT count(*) FROM match WHERE notice_id ="
+		       " '5f0c3a7e-1111-4222-8333-944455556666'") == 0);
+	all = new_mails("ted");
+	CHECK(all && !strstr(all, "header To: info@berglunds-maleri.example"));
+	free(all);
+	/* its own, closed by either id; changed only by the unit's own */
+	CHECK(tl_run(dir, LATER, "rfi change 5f0c3a7e-1111-4222-8333-"
+		     "944455556666 edit.conf -c tenderlots.conf") == 1);
+	out = file_text("err.txt");
+	CHECK(out && strstr(out, "is the copy on TED of an RFI of the unit's "
+			    "own: act on that one"));
+	free(out);
+	CHECK(tl_run(dir, LATER, "rfi close 5f0c3a7e-1111-4222-8333-"
+		     "944455556666 -c tenderlots.conf") == 0);
+	CHECK(db_query(db, "SELECT count(*) FROM rfi WHERE notice_id = 'rfi-1'"
+		       " AND closed_at IS NOT NULL") == 1);
+}
+
 /* A withdrawal: off the pages, the feed and the report; a short mail. */
 static void
 test_withdraw(void)
@@ -287,6 +336,7 @@ main(void)
 	RUN(test_publish_as_previewed);
 	RUN(test_duplicate_warned);
 	RUN(test_edit_mails_changes);
+	RUN(test_own_rfi_via_ted);
 	RUN(test_withdraw);
 	rm_rf(dir);
 	curl_global_cleanup();

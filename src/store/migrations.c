@@ -498,12 +498,15 @@ static const char *const migrations[] = {
 
 	/*
 	 * 23: the unit's RFIs can be withdrawn (off the public pages and the
-	 * figures); firms answer them on the web, with files kept here
+	 * figures) and know their copy on TED (ted_notice_id), which is
+	 * then neither mailed nor listed twice; firms answer them on the
+	 * web, with files kept here
 	 * under ids of their own; the unit's decisions on dividing its
 	 * procurements (LOU 4 kap. 14 §) are kept for the file, the newest
 	 * on a notice in force.
 	 */
 	"ALTER TABLE rfi ADD COLUMN withdrawn_at INTEGER;"
+	"ALTER TABLE rfi ADD COLUMN ted_notice_id TEXT;"
 	"CREATE TABLE rfi_answer ("
 	" id INTEGER PRIMARY KEY,"
 	" notice_id TEXT NOT NULL,"

@@ -33,16 +33,19 @@
 	" LEFT JOIN notice n ON n.notice_id = " id " AND n.superseded_by IS NULL" \
 	" LEFT JOIN lot l ON l.notice = n.id" \
 	" LEFT JOIN category_lot c ON c.lot = l.id"
-/* An RFI the unit withdrew, published by mistake, is no figure. */
-#define NOT_WITHDRAWN(id) \
-	" NOT EXISTS (SELECT 1 FROM rfi w WHERE w.notice_id = " id \
-	"  AND w.withdrawn_at IS NOT NULL)"
+/*
+ * An RFI the unit withdrew, published by mistake, is no figure; one of
+ * its own back from TED is the same RFI, counted as the unit's.
+ */
+#define COUNTED(id) \
+	" NOT EXISTS (SELECT 1 FROM rfi w WHERE w.ted_notice_id = " id \
+	"  OR (w.notice_id = " id " AND w.withdrawn_at IS NOT NULL))"
 #define CURRENT_NOTICES \
 	" FROM notice n JOIN lot l ON l.notice = n.id" \
 	" LEFT JOIN category_lot c ON c.lot = l.id" \
 	" WHERE n.superseded_by IS NULL" \
 	" AND n.kind IN ('planning', 'rfi', 'competition')" \
-	" AND" NOT_WITHDRAWN("n.notice_id")
+	" AND" COUNTED("n.notice_id")
 #define MEETING_FACTS(ts, item, where) \
 	"SELECT " ts ", coalesce(mt.category, c.category), " item \
 	" FROM meeting mt" NOTICE_PARTS("mt.notice_id") \
@@ -57,8 +60,9 @@
 	"SELECT n.notice_id, n.title, n.deadline, r.id IS NOT NULL," \
 	" coalesce(r.closed_at, 0)," \
 	" (SELECT count(*) FROM rfi_response a WHERE a.notice_id = n.notice_id)," \
-	" coalesce(r.withdrawn_at, 0), n.cpv, n.buyer_id" \
-	" FROM notice n LEFT JOIN rfi r ON r.notice_id = n.notice_id" \
+	" coalesce(r.withdrawn_at, 0), n.cpv, n.buyer_id, r.ted_notice_id" \
+	" FROM notice n LEFT JOIN rfi r" \
+	"  ON n.notice_id IN (r.notice_id, r.ted_notice_id)" \
 	" WHERE n.kind = 'rfi' AND n.superseded_by IS NULL"
 
 enum stmt_id {
@@ -75,6 +79,7 @@ enum stmt_id {
 	ST_RFI_CLOSE,
 	ST_RFI_WITHDRAW,
 	ST_RFI_UPDATE,
+	ST_RFI_LINK,
 	ST_RFIS,
 	ST_RFIS_SINCE,
 	ST_RFI_RESPONSE,
@@ -135,8 +140,13 @@ static const char *const stmt_sql[NSTMT] = {
 	"INSERT INTO rfi (contact, attachments, created_at) VALUES (?1, ?2, ?3)",
 	[ST_RFI_NAME] =
 	"UPDATE rfi SET notice_id = ?2 WHERE id = ?1",
+	/* by its own id or that of its copy on TED */
 	[ST_RFI_CLOSE] =
-	"UPDATE rfi SET closed_at = ?2 WHERE notice_id = ?1 AND closed_at IS NULL",
+	"UPDATE rfi SET closed_at = ?2 WHERE ?1 IN (notice_id, ted_notice_id)"
+	" AND closed_at IS NULL",
+	[ST_RFI_LINK] =
+	"UPDATE rfi SET ted_notice_id = ?2 WHERE notice_id = ?1"
+	" AND ted_notice_id IS NULL",
 	/* a withdrawn RFI takes no answers either */
 	[ST_RFI_WITHDRAW] =
 	"UPDATE rfi SET withdrawn_at = ?2, closed_at = coalesce(closed_at, ?2)"
@@ -204,7 +214,7 @@ static const char *const stmt_sql[NSTMT] = {
 		      "r.attended = 1")),
 	[ST_REPORT_FIRST + REPORT_FIRMS_ANSWERING] = PER_QUARTER(
 	PARTICIPATION_FACTS("rfi_response", "answered_at")
-	" WHERE" NOT_WITHDRAWN("a.notice_id")),
+	" WHERE" COUNTED("a.notice_id")),
 	[ST_REPORT_FIRST + REPORT_FIRMS_BIDDING] = PER_QUARTER(
 	PARTICIPATION_FACTS("bid", "bid_at")),
 	/* Winners are named by CompanyID: with or without the hyphen, or as
@@ -402,6 +412,7 @@ static const struct column rfi_entry_columns[] = {
 	C_NEEDED(notice_id), C_NEEDED(title),
 	C_TIME_IF(deadline, has_deadline), C_INT(own), C_TIME(closed_at),
 	C_LLONG(responses), C_TIME(withdrawn_at), C_TEXT(cpv), C_TEXT(buyer_id),
+	C_TEXT(ted_notice_id),
 };
 static const struct row_type rfi_entry_rows = ROW_TYPE(rfi_entry_columns, NULL);
 #undef ROW
@@ -438,6 +449,16 @@ store_withdraw_rfi(struct store *s, const char *notice_id, time_t now,
 	return step_changed(s, query(s, &stmts, ST_RFI_WITHDRAW,
 				     ARGS(ARG_TEXT(notice_id), ARG_INT(now))),
 			    "withdraw RFI", found);
+}
+
+int
+store_link_rfi(struct store *s, const char *notice_id,
+	       const char *ted_notice_id, int *found)
+{
+	return step_changed(s, query(s, &stmts, ST_RFI_LINK,
+				     ARGS(ARG_TEXT(notice_id),
+					  ARG_TEXT(ted_notice_id))),
+			    "link an RFI to its copy on TED", found);
 }
 
 int
