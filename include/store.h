@@ -530,8 +530,8 @@ int store_public_notices(struct store *s, const struct public_query *q,
 /*
  * Everything stored about a firm, for the export of its own data: what
  * ("subscribed", "unsubscribed", "mail", "match", "stopped", "meeting",
- * "rfi_answer", "bid"), two texts and one or two times, as the query in
- * store.c pairs them.
+ * "rfi_answer", "rfi_answer_text", "rfi_answer_file", "bid"), two texts
+ * and one or two times, as the query in store/firms.c pairs them.
  */
 struct firm_record {
 	char *what;

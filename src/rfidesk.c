@@ -147,6 +147,24 @@ stored_code_set(const char *codes, struct buf *out)
 	return rc;
 }
 
+/*
+ * Whether n may be the RFI e: the same title, or the same codes (mine,
+ * n's as code_set made them) from the same buyer, as the unit's own are
+ * whether their notices name it or not.
+ */
+static int
+same_rfi(const struct notice *n, const struct rfi_entry *e,
+	 const struct buf *mine, struct buf *theirs)
+{
+	if (strcasecmp(e->title, n->title) == 0)
+		return 1;
+	if (!e->own && !(e->buyer_id && n->buyer_id &&
+			 strcmp(e->buyer_id, n->buyer_id) == 0))
+		return 0;
+	return stored_code_set(e->cpv, theirs) == 0 &&
+	       strcmp(buf_str(theirs), buf_str(mine)) == 0;
+}
+
 /* Of the RFIs published lately, those r may repeat. */
 static int
 find_duplicates(const struct rfi_desk *d, const struct notice *n,
@@ -166,13 +184,7 @@ find_duplicates(const struct rfi_desk *d, const struct notice *n,
 	if (code_set(n->cpv, n->ncpv, &mine) < 0)
 		goto out;
 	for (i = 0; i < ne; i++) {
-		if (stored_code_set(e[i].cpv, &theirs) < 0)
-			goto out;
-		/* the unit's own are of one buyer, whether it names itself */
-		if (strcasecmp(e[i].title, n->title) != 0 &&
-		    !(strcmp(buf_str(&theirs), buf_str(&mine)) == 0 &&
-		      (e[i].own || (e[i].buyer_id && n->buyer_id &&
-				    strcmp(e[i].buyer_id, n->buyer_id) == 0))))
+		if (!same_rfi(n, &e[i], &mine, &theirs))
 			continue;
 		p->duplicates[p->nduplicates++] = e[i];
 		memset(&e[i], 0, sizeof e[i]);
@@ -592,17 +604,6 @@ rfi_answer_download(struct store *s, int64_t file_id,
 		snprintf(filename, len, "svar-%lld-%lld.%s",
 			 (long long)out->answer, (long long)out->id, out->ext);
 	return 0;
-}
-
-/* Whether n names the same RFI as an own one: its title or its codes. */
-static int
-same_rfi(const struct notice *n, const struct rfi_entry *e, struct buf *mine,
-	 struct buf *theirs)
-{
-	if (strcasecmp(e->title, n->title) == 0)
-		return 1;
-	return stored_code_set(e->cpv, theirs) == 0 &&
-	       strcmp(buf_str(theirs), buf_str(mine)) == 0;
 }
 
 static int

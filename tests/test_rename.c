@@ -47,15 +47,6 @@ renamed_config(const char *name, const char *extra)
 	CHECK(system(cmd) == 0);
 }
 
-static char *
-err_text(void)
-{
-	char path[PATH_MAX + 16];
-
-	snprintf(path, sizeof path, "%s/err.txt", dir);
-	return read_text(path);
-}
-
 static void
 setup(void)
 {
@@ -76,7 +67,7 @@ test_check_names_orphans(void)
 
 	renamed_config("bare", "");
 	CHECK(tl_run(dir, NOW, "config check -c bare.conf") == 1);
-	err = err_text();
+	err = read_in(dir, "err.txt");
 	CHECK(err && strstr(err, "bare-categories.conf: category 'maleri' is "
 			    "not there, but 2 firms chose it and "));
 	CHECK(err && strstr(err, "add renamed_from = maleri to its new "
@@ -93,13 +84,13 @@ test_bad_renames(void)
 
 	renamed_config("twice", "renamed_from = el");
 	CHECK(tl_run(dir, NOW, "config check -c twice.conf") == 1);
-	err = err_text();
+	err = read_in(dir, "err.txt");
 	CHECK(err && strstr(err, "twice-categories.conf:53: [malning] "
 			    "renamed_from: [el] is still a category (line 63)"));
 	free(err);
 	renamed_config("badkey", "renamed_from = Måleri");
 	CHECK(tl_run(dir, NOW, "config check -c badkey.conf") == 1);
-	err = err_text();
+	err = read_in(dir, "err.txt");
 	CHECK(err && strstr(err, "badkey-categories.conf:53: [malning] "
 			    "renamed_from: 'Måleri' is not a category key"));
 	free(err);

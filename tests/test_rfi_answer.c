@@ -123,7 +123,10 @@ test_upload_in_browser(void)
 		"Offert underlag.pdf", "%PDF-1.4\\n", "3000", NULL
 	};
 	struct rfi_answer_file f = { 0 };
+	struct firm_record *rec = NULL;
 	struct store *s = NULL;
+	size_t nrec = 0, i;
+	int texts = 0;
 	char name[64];
 	char *dom = answer_in_browser("Vi kan ta måleriet i två skolor.", files);
 	int found = 0;
@@ -150,6 +153,13 @@ test_upload_in_browser(void)
 	rfi_answer_file_release(&f);
 	CHECK(rfi_answer_download(s, 99, &f, name, sizeof name, &found) == 0);
 	CHECK(!found);
+	/* the firm's own data, as it downloads it, holds its answer */
+	CHECK(store_firm_records(s, 1, &rec, &nrec) == 0);
+	for (i = 0; i < nrec; i++)
+		texts += strcmp(rec[i].what, "rfi_answer_text") == 0 &&
+			 strcmp(rec[i].b, "Vi kan ta måleriet i två skolor.") == 0;
+	CHECK(texts == 1);
+	firm_records_free(rec, nrec);
 	store_free(s);
 }
 

@@ -47,15 +47,6 @@ static const char firms_csv[] =
 	"contact = Upphandlingsenheten <upphandling@exempelkommun.example>\n" \
 	extra
 
-static char *
-file_text(const char *name)
-{
-	char path[PATH_MAX + 64];
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	return read_text(path);
-}
-
 static void
 put(const char *name, const char *text)
 {
@@ -95,7 +86,7 @@ painting_figures(const char *now, char *out, size_t len)
 	out[0] = '\0';
 	CHECK(tl_run(dir, now, "report --format csv --from 2026-10-01 "
 		     "--to 2027-01-01 -c tenderlots.conf") == 0);
-	csv = file_text("out.txt");
+	csv = read_in(dir, "out.txt");
 	row = csv ? strstr(csv, "\n2026-Q4,maleri,") : NULL;
 	for (end = row ? row + 1 : NULL; end && *end && commas < 6; end++)
 		commas += *end == ',';
@@ -133,7 +124,7 @@ test_preview(void)
 
 	put("rfi.conf", RFI("Underhåll av skolbyggnader", "2027-01-20 12:00", ""));
 	CHECK(tl_run(dir, NOW, "rfi preview rfi.conf -c tenderlots.conf") == 0);
-	out = file_text("out.txt");
+	out = read_in(dir, "out.txt");
 	CHECK_STR(out, "rfi.conf: Underhåll av skolbyggnader\n"
 		  "  categories: maleri el\n"
 		  "  3 firms to mail\n");
@@ -145,7 +136,7 @@ test_preview(void)
 	put("bad.conf", "[rfi]\ntitle = X\ncategories = maleri snickeri\n"
 	    "answer_deadline = 2027-01-20 12:00\ncontact = a@exempel.se\n");
 	CHECK(tl_run(dir, NOW, "rfi preview bad.conf -c tenderlots.conf") == 1);
-	out = file_text("err.txt");
+	out = read_in(dir, "err.txt");
 	CHECK(out && strstr(out, "bad.conf: category 'snickeri' is not "
 			    "registered in "));
 	free(out);
@@ -158,7 +149,7 @@ test_publish_as_previewed(void)
 	char *out, *all, figures[256];
 
 	CHECK(tl_run(dir, NOW, "rfi new rfi.conf -c tenderlots.conf") == 0);
-	out = file_text("out.txt");
+	out = read_in(dir, "out.txt");
 	CHECK(out && strstr(out, "  3 firms to mail\n"));
 	CHECK(out && strstr(out, "rfi-1: Underhåll av skolbyggnader\n"));
 	free(out);
@@ -182,11 +173,11 @@ test_duplicate_warned(void)
 	put("again.conf", RFI("underhåll av Skolbyggnader", "2027-02-20 12:00",
 			      ""));
 	CHECK(tl_run(dir, NOW, "rfi new again.conf -c tenderlots.conf") == 1);
-	out = file_text("out.txt");
+	out = read_in(dir, "out.txt");
 	CHECK(out && strstr(out, "  it may repeat an RFI published in the "
 			    "last 90 days:\nrfi-1  Underhåll av skolbyggnader\n"));
 	free(out);
-	out = file_text("err.txt");
+	out = read_in(dir, "err.txt");
 	CHECK(out && strstr(out, "again.conf: not published: it may repeat an "
 			    "RFI above (rfi new --anyway publishes it all the "
 			    "same)"));
@@ -195,7 +186,7 @@ test_duplicate_warned(void)
 	/* the same codes under another title are a duplicate too */
 	put("codes.conf", RFI("Målning och el i skolor", "2027-02-20 12:00", ""));
 	CHECK(tl_run(dir, NOW, "rfi preview codes.conf -c tenderlots.conf") == 0);
-	out = file_text("out.txt");
+	out = read_in(dir, "out.txt");
 	CHECK(out && strstr(out, "it may repeat an RFI"));
 	free(out);
 	/* other codes under another title are not */
@@ -203,7 +194,7 @@ test_duplicate_warned(void)
 	    "categories = snorojning\nanswer_deadline = 2027-01-20 12:00\n"
 	    "contact = a@exempel.se\n");
 	CHECK(tl_run(dir, NOW, "rfi preview other.conf -c tenderlots.conf") == 0);
-	out = file_text("out.txt");
+	out = read_in(dir, "out.txt");
 	CHECK(out && !strstr(out, "it may repeat"));
 	free(out);
 }
@@ -266,7 +257,7 @@ test_own_rfi_via_ted(void)
 	/* its own, closed by either id; changed only by the unit's own */
 	CHECK(tl_run(dir, LATER, "rfi change 5f0c3a7e-1111-4222-8333-"
 		     "944455556666 edit.conf -c tenderlots.conf") == 1);
-	out = file_text("err.txt");
+	out = read_in(dir, "err.txt");
 	CHECK(out && strstr(out, "is the copy on TED of an RFI of the unit's "
 			    "own: act on that one"));
 	free(out);
@@ -287,7 +278,7 @@ test_withdraw(void)
 	CHECK(tl_run(dir, LATEST, "rfi withdraw rfi-1 --why \"Publicerad av "
 		     "misstag.\" -c tenderlots.conf") == 0);
 	CHECK(tl_run(dir, LATEST, "rfi withdraw rfi-1 -c tenderlots.conf") == 1);
-	out = file_text("err.txt");
+	out = read_in(dir, "err.txt");
 	CHECK(out && strstr(out, "rfi-1 is withdrawn"));
 	free(out);
 	CHECK(tl_run(dir, LATEST, "run --once -c tenderlots.conf") == 0);

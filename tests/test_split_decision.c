@@ -32,15 +32,6 @@ static const char firms_csv[] =
 	"556734-2182,Berglunds Måleri AB,info@berglunds-maleri.example,"
 	"maleri,,SE232\n";
 
-static char *
-file_text(const char *name)
-{
-	char path[PATH_MAX + 64];
-
-	snprintf(path, sizeof path, "%s/%s", dir, name);
-	return read_text(path);
-}
-
 /* run's words, then what err.txt holds must contain want. */
 static void
 refused(const char *args, const char *want)
@@ -48,7 +39,7 @@ refused(const char *args, const char *want)
 	char *err;
 
 	CHECK(tl_run(dir, NOW, args) == 1);
-	err = file_text("err.txt");
+	err = read_in(dir, "err.txt");
 	CHECK(err && strstr(err, want));
 	if (err && !strstr(err, want))
 		fprintf(stderr, "  got: %s", err);
@@ -107,7 +98,7 @@ test_decisions_recorded(void)
 		     "'Anna Ek' -c tenderlots.conf") == 0);
 	CHECK(tl_run(dir, LATER, "advice decide " SKOLAN " divided --parts "
 		     "'Måleri; El; VVS' --by 'Anna Ek' -c tenderlots.conf") == 0);
-	out = file_text("out.txt");
+	out = read_in(dir, "out.txt");
 	CHECK(out && strstr(out, SKOLAN ": decision 2 recorded (divided)"));
 	free(out);
 	CHECK(tl_run(dir, LATER, "advice decide " IT_DRIFT " not_divided "
@@ -127,7 +118,7 @@ test_record(void)
 
 	CHECK(tl_run(dir, LATER, "advice record " IT_DRIFT " -o record.html "
 		     "-c tenderlots.conf") == 0);
-	html = file_text("record.html");
+	html = read_in(dir, "record.html");
 	CHECK(html && strstr(html, "&lt;en&gt; kontaktpunkt &amp; ett avtal"));
 	free(html);
 	snprintf(url, sizeof url, "%s/record.html", dir);
@@ -144,7 +135,7 @@ test_record(void)
 	/* the earlier decision stays, marked as replaced */
 	CHECK(tl_run(dir, LATER, "advice record " SKOLAN " --lang en "
 		     "-c tenderlots.conf") == 0);
-	html = file_text("out.txt");
+	html = read_in(dir, "out.txt");
 	CHECK(html && strstr(html, "<h2>Divided into lots</h2>"));
 	CHECK(html && strstr(html, "<td>Måleri; El; VVS</td>"));
 	CHECK(html && strstr(html, "<h2>To be decided later</h2>"));

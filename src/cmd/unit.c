@@ -669,7 +669,7 @@ out:
 	return rc;
 }
 
-/* The arguments a subcommand takes: its name and count, or at least. */
+/* Whether a subcommand has its words: argc, and up to `more` after. */
 static int
 rfi_usage_ok(const char *sub, int argc)
 {
@@ -736,7 +736,7 @@ cmd_rfi(const char *config_path, int argc, char **argv)
 		rc = rfi_respond(&app, argv[2], now, argc - 3, argv + 3);
 	} else if (!e->own) {
 		error("%s is another buyer's RFI: only the unit's own %s here",
-		      argv[2], strcmp(sub, "close") == 0 ? "close" : "change");
+		      argv[2], sub);
 	} else if (strcmp(sub, "change") == 0) {
 		rc = rfi_from_file(&d, argv[2], argv[3]) == 0 ? EXIT_OK :
 								EXIT_ERROR;
