@@ -3,7 +3,8 @@
  * an RFI reaches before it is sent, a warning about a duplicate, an
  * edit whose changes the firms told get by mail, and a withdrawal that
  * takes it off the public pages, the feed and the report and tells the
- * firms in a short mail (read by Python's email package).
+ * firms in a short mail, the mails going through a loopback relay
+ * (tests/smtpd.py) and read by Python's email package.
  */
 #define _XOPEN_SOURCE 700
 
@@ -18,12 +19,15 @@
 #include "testweb.h"
 #include "testsite.h"
 #include "testdb.h"
+#include "smtpd.h"
 
 #define NOW "2026-11-25T08:00:00Z"
 #define LATER "2026-11-26T08:00:00Z"
 #define LATEST "2026-11-27T08:00:00Z"
 
 static char project[PATH_MAX], dir[PATH_MAX], db[PATH_MAX + 16];
+static struct smtpd relay;
+static int relayed;		/* the relay's messages read so far */
 /* the report's painting notices, lots and category parts before the RFI */
 static char painting_before[256];
 
@@ -56,21 +60,22 @@ put(const char *name, const char *text)
 	write_text(path, text);
 }
 
-/* The mails of dir's Maildir as Python reads them, moved aside after. */
+/* The mails the relay took since the last call, as Python reads them. */
 static char *
-new_mails(const char *batch)
+new_mails(void)
 {
-	char files[PATH_MAX + 64], cmd[PATH_MAX * 3];
+	struct buf files;
+	char *all;
+	int n = smtpd_count(&relay);
 
-	snprintf(cmd, sizeof cmd, "cd '%s' && mkdir -p %s && "
-		 "mv var/mail/new/* %s/ 2>/dev/null; true", dir, batch, batch);
-	if (system(cmd) != 0)
-		return NULL;
-	snprintf(files, sizeof files, "%s/%s", dir, batch);
-	if (count_files(files) == 0)
+	if (n == relayed)
 		return strdup("");
-	snprintf(files, sizeof files, "'%s/%s'/*", dir, batch);
-	return mailcheck(project, files, dir);
+	buf_init(&files, 1u << 16);
+	for (; relayed < n; relayed++)
+		buf_printf(&files, " '%s/%d'", relay.mail, relayed + 1);
+	all = mailcheck(project, buf_str(&files), dir);
+	buf_release(&files);
+	return all;
 }
 
 /*
@@ -103,16 +108,23 @@ setup(void)
 {
 	char *all;
 
-	char cmd[PATH_MAX + 128];
+	char cmd[PATH_MAX + 256];
 
+	if (smtpd_start(&relay, &(struct smtpd_options){ 0 }) < 0)
+		exit(2);
 	CHECK(site_dir(dir, project, "test_rfi_desk", "", firms_csv, NOW) == 0);
 	snprintf(db, sizeof db, "%s/var/t.db", dir);
-	/* the sample municipality is the unit's: its RFIs on TED are its own */
-	snprintf(cmd, sizeof cmd, "sed -i 's/^\\[service\\]$/&\\nown_buyers = "
-		 "212000-9994/' '%s/tenderlots.conf'", dir);
+	/*
+	 * The sample municipality is the unit's: its RFIs on TED are its
+	 * own. Mail goes to the relay.
+	 */
+	snprintf(cmd, sizeof cmd, "sed -i -e 's/^\\[service\\]$/&\\nown_buyers = "
+		 "212000-9994/' -e 's/^\\[mail\\]$/&\\ntransport = smtp\\n"
+		 "smtp_host = 127.0.0.1\\nsmtp_port = %d\\nstarttls = off/' "
+		 "'%s/tenderlots.conf'", relay.port, dir);
 	CHECK(system(cmd) == 0);
 	CHECK(tl_run(dir, NOW, "run --once -c tenderlots.conf") == 0);
-	free(all = new_mails("before"));
+	free(all = new_mails());
 	painting_figures(NOW, painting_before, sizeof painting_before);
 }
 
@@ -154,7 +166,7 @@ test_publish_as_previewed(void)
 	CHECK(out && strstr(out, "rfi-1: Underhåll av skolbyggnader\n"));
 	free(out);
 	CHECK(tl_run(dir, NOW, "run --once -c tenderlots.conf") == 0);
-	all = new_mails("published");
+	all = new_mails();
 	CHECK(all && strstr(all, "header To: info@berglunds-maleri.example"));
 	CHECK(all && strstr(all, "header To: anbud@vastkust-el.example"));
 	CHECK(all && !strstr(all, "header To: offert@ljungs-schakt.example"));
@@ -210,7 +222,7 @@ test_edit_mails_changes(void)
 	CHECK(tl_run(dir, LATER, "rfi change rfi-1 edit.conf "
 		     "-c tenderlots.conf") == 0);
 	CHECK(tl_run(dir, LATER, "run --once -c tenderlots.conf") == 0);
-	all = new_mails("edited");
+	all = new_mails();
 	mail = mail_to(all, "info@berglunds-maleri.example", "Ändrad");
 	CHECK(mail && strstr(mail, "header Subject: Ändrad upphandling: "
 			     "Underhåll av skolbyggnader och förskolor"));
@@ -251,7 +263,7 @@ test_own_rfi_via_ted(void)
 		       "944455556666'") == 1);
 	CHECK(db_query(db, "SELECT count(*) FROM match WHERE notice_id ="
 		       " '5f0c3a7e-1111-4222-8333-944455556666'") == 0);
-	all = new_mails("ted");
+	all = new_mails();
 	CHECK(all && !strstr(all, "header To: info@berglunds-maleri.example"));
 	free(all);
 	/* its own, closed by either id; changed only by the unit's own */
@@ -282,7 +294,7 @@ test_withdraw(void)
 	CHECK(out && strstr(out, "rfi-1 is withdrawn"));
 	free(out);
 	CHECK(tl_run(dir, LATEST, "run --once -c tenderlots.conf") == 0);
-	all = new_mails("withdrawn");
+	all = new_mails();
 	mail = mail_to(all, "anbud@vastkust-el.example", "återkallad");
 	CHECK(mail && strstr(mail, "Förfrågan om information är återkallad och "
 			     "tar inte emot svar. Publicerad av misstag."));
@@ -329,6 +341,7 @@ main(void)
 	RUN(test_edit_mails_changes);
 	RUN(test_own_rfi_via_ted);
 	RUN(test_withdraw);
+	CHECK(smtpd_stop(&relay) == 0);
 	rm_rf(dir);
 	curl_global_cleanup();
 	return test_done("rfi_desk");
