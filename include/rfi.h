@@ -127,8 +127,9 @@ int rfi_edit(const struct rfi_desk *d, const char *notice_id,
 /*
  * Withdraws the unit's RFI notice_id, published by mistake: it leaves
  * the public pages, the feeds and the report, takes no answers, and the
- * firms told of it get a short mail saying so, with why (one line, or
- * NULL). -1, reported, if it is not such an RFI or withdrawn already.
+ * firms told of it get a short mail saying so and why (one line, in the
+ * unit's words). -1, reported, if it is not such an RFI or withdrawn
+ * already.
  */
 int rfi_withdraw(const struct rfi_desk *d, const char *notice_id,
 		 const char *why);

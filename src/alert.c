@@ -66,7 +66,7 @@ static const char *const known_fields[] = {
 	"count", "one_lot", "lots", "daily", "weekly", "categories",
 	"changes", "old", "new", "what_deadline", "what_questions_deadline",
 	"what_documents", "what_value", "what_title", "what_lot_added",
-	"what_lot_cancelled", "what_announced",
+	"what_lot_cancelled", "what_announced", "withdrawn",
 	"deadline_day",
 	"meeting_title", "starts", "ends", "location", "video_url",
 	"description", "registration_deadline", "capacity", "rsvp_url",

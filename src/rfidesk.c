@@ -21,12 +21,6 @@
 #define DAY		86400L
 #define URL_MAX		4096
 #define ATTACHMENTS_MAX	(64 * 1024)
-/* What a withdrawal tells the firms, in both languages as the mail
- * carries the unit's own words as it wrote them. */
-#define WITHDRAWN_SV	"Förfrågan om information är återkallad och tar inte " \
-			"emot svar."
-#define WITHDRAWN_EN	"The request for information is withdrawn and takes " \
-			"no answers."
 #define WHY_MAX		1000
 /* TED publishes a notice within days; a year covers any delay. */
 #define RFI_RECOGNISE_DAYS 365
@@ -373,32 +367,24 @@ out:
 }
 
 /*
- * The version that withdraws: as the last, but announcing the
- * withdrawal, which the change mail quotes.
+ * The version that withdraws: as the last, but announcing why, which
+ * the change mail that tells of the withdrawal quotes; the versions
+ * differ in nothing else, so without it no one would be told.
  */
 static int
 withdrawal_notice(const struct stored_notice *prev, const char *why,
 		  struct notice *n)
 {
 	struct change_item *item;
-	struct buf text;
-	int rc = -1;
 
-	buf_init(&text, 4 * WHY_MAX);
 	if (!(n->changes = calloc(1, sizeof *n->changes)) ||
 	    !(item = calloc(1, sizeof *item)))
-		goto out;
+		return error("out of memory");
 	n->changes->items = item;
 	n->changes->nitems = 1;
-	if (buf_printf(&text, "%s%s%s / %s", WITHDRAWN_SV, why ? " " : "",
-		       why ? why : "", WITHDRAWN_EN) < 0 ||
-	    !(item->description = buf_detach(&text, NULL)) ||
-	    next_version(prev, n) < 0)
-		goto out;
-	rc = 0;
-out:
-	buf_release(&text);
-	return rc < 0 ? error("out of memory") : 0;
+	if (!(item->description = strdup(why)))
+		return error("out of memory");
+	return next_version(prev, n);
 }
 
 /*
@@ -445,9 +431,9 @@ rfi_withdraw(const struct rfi_desk *d, const char *notice_id, const char *why)
 	struct rfi *r = NULL;
 	int found, rc = -1;
 
-	if (why && (strlen(why) > WHY_MAX || strpbrk(why, "\r\n")))
-		return error("the reason is one line of at most %d bytes",
-			     WHY_MAX);
+	if (!why || !*why || strlen(why) > WHY_MAX || strpbrk(why, "\r\n"))
+		return error("why: the firms are told why, in one line of at "
+			     "most %d bytes", WHY_MAX);
 	if (own_rfi(d, notice_id, 1, 0, &prev) < 0)
 		return -1;
 	if (!(r = rfi_new()) || restate(d, prev, r) < 0 ||

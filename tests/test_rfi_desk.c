@@ -287,17 +287,27 @@ test_withdraw(void)
 	struct reply r;
 	char url[256], figures[256], *all, *mail, *out;
 
+	/* the firms are told why */
+	CHECK(tl_run(dir, LATEST, "rfi withdraw rfi-1 -c tenderlots.conf") == 1);
+	out = read_in(dir, "err.txt");
+	CHECK(out && strstr(out, "why: the firms are told why, in one line"));
+	free(out);
 	CHECK(tl_run(dir, LATEST, "rfi withdraw rfi-1 --why \"Publicerad av "
 		     "misstag.\" -c tenderlots.conf") == 0);
-	CHECK(tl_run(dir, LATEST, "rfi withdraw rfi-1 -c tenderlots.conf") == 1);
+	CHECK(tl_run(dir, LATEST, "rfi withdraw rfi-1 --why igen "
+		     "-c tenderlots.conf") == 1);
 	out = read_in(dir, "err.txt");
 	CHECK(out && strstr(out, "rfi-1 is withdrawn"));
 	free(out);
 	CHECK(tl_run(dir, LATEST, "run --once -c tenderlots.conf") == 0);
 	all = new_mails();
-	mail = mail_to(all, "anbud@vastkust-el.example", "återkallad");
-	CHECK(mail && strstr(mail, "Förfrågan om information är återkallad och "
-			     "tar inte emot svar. Publicerad av misstag."));
+	mail = mail_to(all, "anbud@vastkust-el.example", "Återkallad");
+	CHECK(mail && strstr(mail, "header Subject: Återkallad: Underhåll av "
+			     "skolbyggnader och förskolor"));
+	CHECK(mail && strstr(mail, "En förfrågan om information som ni har fått "
+			     "mejl om är återkallad."));
+	CHECK(mail && strstr(mail, "Publicerad av misstag."));
+	CHECK(mail && !strstr(mail, "Det här har ändrats"));
 	CHECK(mail && strstr(mail, "defects: 0"));
 	free(mail);
 	/* the firm never told of it is not told now */

@@ -63,7 +63,7 @@ const char usage_rfi[] =
 	"       tenderlots rfi preview FILE\n"
 	"       tenderlots rfi list\n"
 	"       tenderlots rfi change ID FILE\n"
-	"       tenderlots rfi withdraw ID [--why TEXT]\n"
+	"       tenderlots rfi withdraw ID --why TEXT\n"
 	"       tenderlots rfi respond ID ORGNR... | --file FILE.csv\n"
 	"       tenderlots rfi responses ID\n"
 	"       tenderlots rfi close ID\n"
@@ -77,10 +77,11 @@ const char usage_rfi[] =
 	"like any RFI notice and the next run mails the firms it fits. change\n"
 	"replaces it by a file, and the firms told get the changes; withdraw\n"
 	"takes one published by mistake off the public pages, the feeds and\n"
-	"the report, and the firms told get a short mail. list shows the open\n"
-	"RFIs, the unit's and those of other buyers; respond records which\n"
-	"firms answered, responses lists them; close ends one of the unit's\n"
-	"own RFIs: no more answers are expected and no reminders go.\n";
+	"the report, and the firms told get a short mail saying why. list\n"
+	"shows the open RFIs, the unit's and those of other buyers; respond\n"
+	"records which firms answered, responses lists them; close ends one\n"
+	"of the unit's own RFIs: no more answers are expected and no\n"
+	"reminders go.\n";
 
 const char usage_bid[] =
 	"usage: tenderlots bid record NOTICE ORGNR [--on YYYY-MM-DD]\n"
@@ -714,7 +715,7 @@ cmd_rfi(const char *config_path, int argc, char **argv)
 	     cmd_options(withdraw_opts, argc - 3, argv + 3, &bad, &fault) < 0))
 		return usage_error(usage_rfi, "rfi: expected new FILE [--anyway], "
 				   "preview FILE, list, change ID FILE, "
-				   "withdraw ID [--why TEXT], respond ID "
+				   "withdraw ID --why TEXT, respond ID "
 				   "ORGNR..., responses ID or close ID");
 	if (current_time(&now) < 0 ||
 	    app_open(&app, config_path, APP_STORE) < 0)
