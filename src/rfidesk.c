@@ -108,15 +108,16 @@ word_cmp(const void *a, const void *b)
 static int
 code_set(char *const *v, size_t n, struct buf *out)
 {
-	char **sorted = n ? malloc(n * sizeof *sorted) : NULL;
+	char **sorted;
 	size_t i;
 	int rc = -1;
 
 	buf_reset(out);
-	if (n && !sorted)
+	if (n == 0)
+		return 0;
+	if (!(sorted = malloc(n * sizeof *sorted)))
 		return error("out of memory");
-	if (n)
-		memcpy(sorted, v, n * sizeof *sorted);
+	memcpy(sorted, v, n * sizeof *sorted);
 	qsort(sorted, n, sizeof *sorted, word_cmp);
 	for (i = 0; i < n; i++)
 		if (buf_printf(out, "%s%s", i ? " " : "", sorted[i]) < 0)
@@ -172,11 +173,12 @@ find_duplicates(const struct rfi_desk *d, const struct notice *n,
 	buf_init(&mine, 64 * 1024);
 	buf_init(&theirs, 64 * 1024);
 	if (store_rfis_since(d->store, d->now - RFI_DUPLICATE_DAYS * DAY, &e,
-			     &ne) < 0 ||
-	    !(p->duplicates = calloc(ne + 1, sizeof *p->duplicates)))
+			     &ne) < 0 || code_set(n->cpv, n->ncpv, &mine) < 0)
 		goto out;
-	if (code_set(n->cpv, n->ncpv, &mine) < 0)
+	if (!(p->duplicates = calloc(ne + 1, sizeof *p->duplicates))) {
+		error("out of memory");
 		goto out;
+	}
 	for (i = 0; i < ne; i++) {
 		if (!same_rfi(n, &e[i], &mine, &theirs))
 			continue;
