@@ -39,6 +39,12 @@ struct rfi {
 				   NULL for none */
 };
 
+/* The caps of an RFI's texts (bytes), in a file or a form. */
+#define RFI_TITLE_MAX		200
+#define RFI_DESCRIPTION_MAX	4000
+/* Why an RFI is withdrawn: one line the firms told of it read. */
+#define RFI_WHY_MAX		1000
+
 /* An empty RFI, every field 0 or NULL; NULL on ENOMEM. */
 struct rfi *rfi_new(void);
 void rfi_free(struct rfi *r);

@@ -389,6 +389,9 @@ int store_rfis(struct store *s, time_t now, const char *notice_id,
 /* Every RFI published since a time and not withdrawn, newest first. */
 int store_rfis_since(struct store *s, time_t since, struct rfi_entry **out,
 		     size_t *n);
+/* The unit's own RFIs published since a time, withdrawn too, newest first. */
+int store_own_rfis(struct store *s, time_t since, struct rfi_entry **out,
+		   size_t *n);
 /*
  * The unit's RFI withdrawn (closed too): off the public pages, the open
  * notices and the report's figures. *found 0 if withdrawn already.

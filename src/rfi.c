@@ -14,8 +14,6 @@
 #include "unitfile.h"
 
 #define SECTION			"rfi"
-#define TITLE_MAX		200
-#define DESCRIPTION_MAX		4000
 #define ATTACHMENTS_MAX		20
 #define LANGUAGE		"SWE"
 #define LOT_ID			"LOT-0001"
@@ -151,9 +149,9 @@ check_value(void *fields, size_t k, const char *v, struct buf *why)
 
 	switch (k) {
 	case K_TITLE:
-		return unitfile_check_text(v, TITLE_MAX, why);
+		return unitfile_check_text(v, RFI_TITLE_MAX, why);
 	case K_DESCRIPTION:
-		return unitfile_check_text(v, DESCRIPTION_MAX, why);
+		return unitfile_check_text(v, RFI_DESCRIPTION_MAX, why);
 	case K_CATEGORIES:
 		return check_words(r->categories, unitfile_check_category, why);
 	case K_CPV:

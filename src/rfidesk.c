@@ -21,7 +21,6 @@
 #define DAY		86400L
 #define URL_MAX		4096
 #define ATTACHMENTS_MAX	(64 * 1024)
-#define WHY_MAX		1000
 /* TED publishes a notice within days; a year covers any delay. */
 #define RFI_RECOGNISE_DAYS 365
 
@@ -433,9 +432,10 @@ rfi_withdraw(const struct rfi_desk *d, const char *notice_id, const char *why)
 	struct rfi *r = NULL;
 	int found, rc = -1;
 
-	if (!why || !*why || strlen(why) > WHY_MAX || strpbrk(why, "\r\n"))
+	if (!why || !*why || strlen(why) > RFI_WHY_MAX ||
+	    strpbrk(why, "\r\n"))
 		return error("why: the firms are told why, in one line of at "
-			     "most %d bytes", WHY_MAX);
+			     "most %d bytes", RFI_WHY_MAX);
 	if (own_rfi(d, notice_id, 1, 0, &prev) < 0)
 		return -1;
 	if (!(r = rfi_new()) || restate(d, prev, r) < 0 ||

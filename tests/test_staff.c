@@ -95,7 +95,9 @@ start(const char *staff, const char *now)
 	snprintf(mail, sizeof mail, "transport = smtp\nsmtp_host = 127.0.0.1\n"
 		 "smtp_port = %d\nstarttls = off\n", relay.port);
 	web_config(dir, project, "tenderlots.conf", mail, "");
-	snprintf(cmd, sizeof cmd, "cd '%s' && sed -i 's|^\\[staff\\]$|[staff]\\n%s|' "
+	/* the municipality's own procurements are the split advice's */
+	snprintf(cmd, sizeof cmd, "cd '%s' && sed -i -e 's|^\\[staff\\]$|[staff]\\n%s|' "
+		 "-e 's|^\\[service\\]$|[service]\\nown_buyers = 212000-9994|' "
 		 "tenderlots.conf", dir, staff);
 	if (system(cmd) != 0 ||
 	    web_server_start(&server, dir, "tenderlots.conf", now, NULL) < 0)
@@ -672,6 +674,195 @@ test_unit_change_cancel(void)
 	release(&r);
 }
 
+/*
+ * The firm answers through the signed link of its RFI mail, on the
+ * public pages, with a text and a PDF; the unit reads the answer on the
+ * RFI's page and downloads the file.
+ */
+static void
+answer(const char *link)
+{
+	static const char script[] =
+		"const dt = new DataTransfer();\n"
+		"dt.items.add(new File(['%PDF-1.4 offert'], 'offert.pdf'));\n"
+		"document.getElementById('files').files = dt.files;\n"
+		"document.getElementById('text').value = 'Vi kan börja i mars.';\n"
+		"document.forms[0].requestSubmit();\n";
+	char url[1024], steps[2048], h[160], *dom, *out, *p;
+	struct reply r;
+
+	snprintf(url, sizeof url, "%s%s", server.base, link);
+	dom = browser_dom(project, dir, url, script);
+	CHECK(dom != NULL);
+	free(dom);
+	CHECK(db_query(db, "SELECT count(*) FROM rfi_file") == 1);
+	snprintf(steps, sizeof steps, LOGIN_STEPS("%s")
+		 "goto %s/staff/rfi/rfi-2\n", staff_base, staff_base);
+	out = browse(steps);
+	CHECK(out && (p = strstr(out, "<h3>Berglunds Måleri AB (556734-2182)"
+				 "</h3>")) &&
+	      strstr(p, "Vi kan börja i mars.") &&
+	      strstr(p, "<a href=\"/staff/file/1\">offert.pdf</a>"));
+	free(out);
+	cookie_header(cookie_unit, h, sizeof h);
+	get("/staff/file/1", h, &r);
+	CHECK(r.status == 200 && has_header(&r, "Content-Type: application/pdf")
+	      && strncmp(buf_str(&r.body), "%PDF-1.4", 8) == 0);
+	release(&r);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE action = "
+		       "'answer downloaded' AND object = 'file 1'") == 1);
+}
+
+/*
+ * An RFI through the unit's form in Chromium: a fault shown on the form
+ * with the ticked category kept, the preview naming the category and the
+ * firms it reaches, publishing it; the mail the firm gets with the next
+ * run, through the relay.
+ */
+static void
+test_unit_rfi(void)
+{
+	char steps[4096], files[PATH_MAX + 32], link[768], *out, *p, *all;
+	char *mail;
+
+	snprintf(steps, sizeof steps, LOGIN_STEPS("%s")
+		 "goto %s/staff/rfis/new\n"
+		 "fill title Fasadmålning av skolor\n"
+		 "check category maleri\n"
+		 "fill answer_deadline 2026-12-20 12:00\n"
+		 "fill contact Upphandlingsenheten <upphandling@exempelkommun.se>\n"
+		 "fill attachments ftp://exempelkommun.se/fasad.pdf\n"
+		 "submit\n"
+		 "fill attachments https://exempelkommun.se/fasad.pdf\n"
+		 "submit\n"
+		 "submit\n"
+		 "goto %s/staff/rfis\n",
+		 staff_base, staff_base, staff_base);
+	out = browse(steps);
+	if (!out)
+		return;
+	CHECK((p = strstr(out, "<h1>Ny marknadsdialog</h1>")) != NULL);
+	CHECK(p && (p = strstr(p, "<a href=\"#attachments\">Dokument: ")) &&
+	      strstr(p, "value=\"Fasadmålning av skolor\"") &&
+	      strstr(p, "value=\"maleri\" checked=\"\">"));
+	CHECK(p && (p = strstr(p, "<h2>Förhandsgranskning</h2>")) &&
+	      strstr(p, "Den når 1 företag med nästa körning") &&
+	      strstr(p, "<li>Måleri</li>"));
+	CHECK(p && (p = strstr(p, "/staff/rfi/rfi-2\n")) &&
+	      (p = strstr(p, "<h1>Fasadmålning av skolor</h1>")) &&
+	      strstr(p, "Stäng marknadsdialogen"));
+	CHECK(p && (p = strstr(p, "<h1>Marknadsdialoger</h1>")) &&
+	      strstr(p, "Fasadmålning av skolor"));
+	free(out);
+	CHECK(db_query(db, "SELECT count(*) FROM notice WHERE notice_id = "
+		       "'rfi-2' AND title = 'Fasadmålning av skolor'") == 1);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE who = 'anna'"
+		       " AND action = 'rfi published' AND object = 'rfi-2'")
+	      == 1);
+	CHECK(tl("-c tenderlots.conf run --once") == 0);
+	snprintf(files, sizeof files, "%s/*", relay.mail);
+	all = mailcheck(project, files, dir);
+	mail = all ? mail_to(all, "info@berglunds.example",
+			     "Fasadmålning av skolor") : NULL;
+	CHECK(mail && strstr(mail, "https://exempelkommun.se/fasad.pdf"));
+	link_in(mail, "https://upphandling.exempelkommun.se/answer/", link,
+		sizeof link);
+	free(mail);
+	free(all);
+	CHECK(link[0] != '\0');
+	answer(link);
+}
+
+/*
+ * A split decision on one of the municipality's own procurements of
+ * one lot, in Chromium: not divided, with a reason of LOU 4 kap. 14 §;
+ * who and when; and its printable record.
+ */
+static void
+test_unit_advice(void)
+{
+	char steps[4096], h[160], *out, *p;
+	struct reply r1, r2;
+	int in1, in2;
+
+	snprintf(steps, sizeof steps, LOGIN_STEPS("%s")
+		 "goto %s/staff/advice\n"
+		 "fill decision not_divided\n"
+		 "check reason cost\n"
+		 "fill note Ramavtal finns redan\n"
+		 "submit\n", staff_base, staff_base);
+	out = browse(steps);
+	if (!out)
+		return;
+	CHECK((p = strstr(out, "<h1>Delningsråd</h1>")) != NULL);
+	CHECK(p && (p = strstr(p, "/staff/advice\n")) &&
+	      strstr(p, "Beslut: not_divided, av anna"));
+	free(out);
+	CHECK(db_query(db, "SELECT count(*) FROM split_decision WHERE decision"
+		       " = 'not_divided' AND reasons = 'cost' AND decided_by = "
+		       "'anna' AND note = 'Ramavtal finns redan'") == 1);
+	cookie_header(cookie_unit, h, sizeof h);
+	get("/staff/advice/rfi-1/record", h, &r1);
+	get("/staff/advice/rfi-2/record", h, &r2);
+	in1 = strstr(buf_str(&r1.body), "ekonomiskt ofördelaktigt") != NULL;
+	in2 = strstr(buf_str(&r2.body), "ekonomiskt ofördelaktigt") != NULL;
+	CHECK(r1.status == 200 && r2.status == 200 && in1 + in2 == 1);
+	CHECK(strstr(buf_str(in1 ? &r1.body : &r2.body), "anna"));
+	release(&r1);
+	release(&r2);
+}
+
+/*
+ * The unit's RFI edited from its page (starting with its title and
+ * deadline), closed; another withdrawn with why, leaving the list marked
+ * so. Each in the audit log.
+ */
+static void
+test_unit_rfi_changes(void)
+{
+	char h[160], csrf[512], body[1024];
+	struct reply r;
+
+	cookie_header(cookie_unit, h, sizeof h);
+	get("/staff/rfi/rfi-2/edit", h, &r);
+	CHECK(r.status == 200 &&
+	      strstr(buf_str(&r.body), "<h1>Ändra marknadsdialogen</h1>") &&
+	      strstr(buf_str(&r.body), "value=\"Fasadmålning av skolor\"") &&
+	      strstr(buf_str(&r.body), "value=\"2026-12-20 12:00\""));
+	csrf_of(&r, csrf, sizeof csrf);
+	release(&r);
+	snprintf(body, sizeof body, "csrf=%s&step=publish&title=Fasadm%%C3%%A5"
+		 "lning+av+skolor&category=maleri&answer_deadline=2027-01-10+"
+		 "12%%3A00&contact=u%%40exempelkommun.se", csrf);
+	post("/staff/rfi/rfi-2/edit", h, body, &r);
+	CHECK(r.status == 303);
+	release(&r);
+	CHECK(db_query(db, "SELECT count(*) FROM notice WHERE notice_id = "
+		       "'rfi-2'") == 2);
+	snprintf(body, sizeof body, "csrf=%s", csrf);
+	post("/staff/rfi/rfi-2/close", h, body, &r);
+	CHECK(r.status == 303);
+	release(&r);
+	CHECK(db_query(db, "SELECT count(*) FROM rfi WHERE notice_id = 'rfi-2'"
+		       " AND closed_at IS NOT NULL") == 1);
+	post("/staff/rfi/rfi-1/withdraw", h, body, &r);
+	CHECK(r.status == 400);
+	release(&r);
+	snprintf(body, sizeof body, "csrf=%s&why=Publicerad+av+misstag", csrf);
+	post("/staff/rfi/rfi-1/withdraw", h, body, &r);
+	CHECK(r.status == 303);
+	release(&r);
+	CHECK(db_query(db, "SELECT count(*) FROM rfi WHERE notice_id = 'rfi-1'"
+		       " AND withdrawn_at IS NOT NULL") == 1);
+	get("/staff/rfis", h, &r);
+	CHECK(strstr(buf_str(&r.body), "Skolmåleri</a></h3>\n<p>rfi-1: ") &&
+	      strstr(buf_str(&r.body), " (tillbakadragen)</p>") &&
+	      strstr(buf_str(&r.body), " (stängd)</p>"));
+	release(&r);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE action IN "
+		       "('rfi edited', 'rfi closed', 'rfi withdrawn')") == 3);
+}
+
 /* Guessing eve's password: after five tries, even the right one waits. */
 static void
 test_brute_force(void)
@@ -812,6 +1003,9 @@ main(void)
 	RUN(test_unit_meeting);
 	RUN(test_unit_checkin);
 	RUN(test_unit_change_cancel);
+	RUN(test_unit_rfi);
+	RUN(test_unit_advice);
+	RUN(test_unit_rfi_changes);
 	RUN(test_brute_force);
 	RUN(test_audit_page);
 	RUN(test_sessions_end);

@@ -91,6 +91,7 @@ enum stmt_id {
 	ST_RFI_LINK,
 	ST_RFIS,
 	ST_RFIS_SINCE,
+	ST_OWN_RFIS,
 	ST_RFI_RESPONSE,
 	ST_RFI_RESPONSES,
 	ST_BID,
@@ -176,6 +177,10 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_RFIS_SINCE] =
 	RFI_ENTRIES " AND " PUBLISHED("n") " >= ?1 AND r.withdrawn_at IS NULL"
 	" ORDER BY n.published DESC, n.notice_id",
+	/* by the unit's own id: its copy on TED is the same RFI */
+	[ST_OWN_RFIS] =
+	RFI_ENTRIES " AND n.notice_id = r.notice_id AND " PUBLISHED("n")
+	" >= ?1 ORDER BY n.published DESC, n.notice_id DESC",
 	[ST_RFI_RESPONSE] =
 	"INSERT OR IGNORE INTO rfi_response (notice_id, firm, answered_at, source)"
 	" VALUES (?1, ?2, ?3, ?4)",
@@ -453,6 +458,15 @@ store_rfis_since(struct store *s, time_t since, struct rfi_entry **out,
 				  ARGS(ARG_INT(since))),
 			 &rfi_entry_rows, (void **)out, n,
 			 "list the RFIs published lately");
+}
+
+int
+store_own_rfis(struct store *s, time_t since, struct rfi_entry **out,
+	       size_t *n)
+{
+	return read_rows(s, query(s, &stmts, ST_OWN_RFIS, ARGS(ARG_INT(since))),
+			 &rfi_entry_rows, (void **)out, n,
+			 "list the unit's RFIs");
 }
 
 int

@@ -24,7 +24,8 @@ static const char *const page_names[NPAGES] = {
 	"unsubscribed", "stop", "stopped", "rsvp", "answer", "deleted", "error",
 	"staff_login", "staff_password", "staff_logout", "staff_home",
 	"staff_accounts", "staff_audit", "staff_meetings", "staff_meeting_form",
-	"staff_meeting", "staff_checkin", "staff_rfis"
+	"staff_meeting", "staff_checkin", "staff_rfis", "staff_rfi_form",
+	"staff_rfi", "staff_advice"
 };
 
 /* A firm manages its subscription on the subscribe form, with more. */
@@ -79,7 +80,11 @@ static const char *const known_fields[] = {
 	"unit_meetings_url", "unit_rfis_url", "ahead", "past", "new_url",
 	"preview", "reach", "changing", "notice", "category", "start", "end",
 	"participants", "attended", "firm", "change_url", "cancel_url",
-	"checkin_url", "invited",
+	"checkin_url", "invited", "answer_deadline", "attachments",
+	"procedure", "reached", "duplicates", "answers_given", "text", "files",
+	"withdrawn", "ted", "edit_url", "close_url", "withdraw_url",
+	"candidates", "record_url", "decision", "decided_by", "decided_at",
+	"reasons", "unit_advice_url",
 	NULL
 };
 

@@ -3,12 +3,17 @@
 #include <string.h>
 
 #include "account.h"
+#include "advice.h"
 #include "category.h"
+#include "cpv.h"
+#include "filetype.h"
 #include "firm.h"
 #include "ini.h"
 #include "meeting.h"
+#include "notice.h"
 #include "outbox.h"
 #include "pages.h"
+#include "rfi.h"
 #include "store.h"
 #include "template.h"
 #include "unitfile.h"
@@ -24,6 +29,9 @@
  */
 
 #define UNIT_ROLES (ROLE_UPPHANDLING | ROLE_ADMIN)
+/* The unit's RFIs listed: those of the last year. */
+#define DAY 86400L
+#define RFI_LIST_DAYS 365
 /* The firms ticked on a check-in list: more than any room holds. */
 #define CHECKIN_MAX MEETING_CAPACITY_MAX
 
@@ -668,26 +676,682 @@ out:
 	meetings_free(m, m ? 1 : 0);
 }
 
-/* The open RFIs, the unit's own and those of other buyers. */
+/* ---- RFIs ---- */
+
+/* The RFI form's fields, as typed; the categories are checkboxes. */
+static const char *const rfi_fields[] = {
+	"title", "description", "cpv", "answer_deadline", "contact",
+	"attachments", "procedure", NULL
+};
+
+/* The desk the unit's RFI operations (rfi.h) work at, for this request. */
+static struct rfi_desk
+desk_of(struct visit *vi)
+{
+	return (struct rfi_desk){ vi->conn->store, vi->site->o.cfg,
+				  vi->site->o.categories, vi->now };
+}
+
+/* The words of a field into a string vector; -1 when memory runs out. */
+static int
+words_field(struct check *c, const char *field, char ***out, size_t *n)
+{
+	const char *s = typed(c->vi, field);
+
+	*out = NULL;
+	*n = 0;
+	if (!s)
+		return 0;
+	return strvec_split(s, out, n);
+}
+
+/*
+ * The RFI the form describes, into *out when it is right; its faults on
+ * v. -1 only when memory runs out.
+ */
+static int
+read_rfi(struct visit *vi, struct tpl_vars *v, struct rfi **out)
+{
+	struct check c = { vi, v, 0, 0, { 0 } };
+	const struct category_set *cs = vi->site->o.categories;
+	const char *title, *description, *contact, *procedure, *key;
+	char code[CPV_LEN + 1];
+	struct rfi *r = rfi_new();
+	size_t i, n;
+	int rc = -1;
+
+	*out = NULL;
+	if (!r)
+		return -1;
+	buf_init(&c.why, 2 * INI_MAX_LINE);
+	title = text_field(&c, "title", RFI_TITLE_MAX, 1, "Rubrik", "Title");
+	description = text_field(&c, "description", RFI_DESCRIPTION_MAX, 0,
+				 "Beskrivning", "Description");
+	n = form_count(vi->body, "category");
+	for (i = 0; i < n && i < cs->n; i++) {
+		key = form_get_nth(vi->body, "category", i);
+		if (!category_find(cs, key))
+			fault(&c, "categories", "Okänd kategori",
+			      "Unknown category");
+		else if (strvec_push(&r->categories, &r->ncategories, key) < 0)
+			c.nomem = 1;
+	}
+	if (words_field(&c, "cpv", &r->cpv, &r->ncpv) < 0)
+		goto out;
+	/* codes with a check digit are kept as 8 digits, as in a file */
+	for (i = 0; i < r->ncpv; i++) {
+		if (cpv_normalize(r->cpv[i], code) < 0 || !cpv_known(code)) {
+			fault(&c, "cpv", "CPV-koder: okänd kod",
+			      "CPV codes: an unknown code");
+			break;
+		}
+		memcpy(r->cpv[i], code, CPV_LEN + 1);
+	}
+	if (!r->ncategories && !r->ncpv)
+		fault(&c, "categories", "Kategorier: välj minst en, eller ange "
+		      "CPV-koder", "Categories: choose one, or give CPV codes");
+	if (time_field(&c, "answer_deadline", 1, "Svar senast (ÅÅÅÅ-MM-DD "
+		       "TT:MM)", "Answers by (YYYY-MM-DD HH:MM)",
+		       &r->answer_deadline) && r->answer_deadline <= vi->now)
+		fault(&c, "answer_deadline", "Svar senast: i det förflutna",
+		      "Answers by: in the past");
+	if ((contact = typed(vi, "contact")) &&
+	    unitfile_check_mailbox(contact, &c.why) < 0)
+		fault(&c, "contact", "Kontakt", "Contact");
+	else if (!contact)
+		fault(&c, "contact", "Kontakt: namn och e-postadress, som "
+		      "Enheten <upphandling@kommun.se>", "Contact: a name and "
+		      "an address, as Unit <procurement@example.org>");
+	if (words_field(&c, "attachments", &r->attachments,
+			&r->nattachments) < 0)
+		goto out;
+	for (i = 0; i < r->nattachments; i++)
+		if (unitfile_check_https_url(r->attachments[i], &c.why) < 0) {
+			fault(&c, "attachments", "Dokument", "Documents");
+			break;
+		}
+	if ((procedure = typed(vi, "procedure")) &&
+	    unitfile_check_notice_id(procedure, &c.why) < 0)
+		fault(&c, "procedure", "Upphandlingens id",
+		      "The procurement's id");
+	if (c.nomem)
+		goto out;
+	if (c.bad) {
+		rc = 0;
+		goto out;
+	}
+	if (dup_or_null(title, &r->title) < 0 ||
+	    dup_or_null(description, &r->description) < 0 ||
+	    dup_or_null(contact, &r->contact) < 0 ||
+	    dup_or_null(procedure, &r->procedure) < 0 ||
+	    dup_or_null(vi->site->o.cfg->timezone, &r->timezone) < 0)
+		goto out;
+	*out = r;
+	r = NULL;
+	rc = 0;
+out:
+	buf_release(&c.why);
+	rfi_free(r);
+	return rc;
+}
+
+/* The categories as checkboxes, those of keys checked. */
+static int
+set_category_boxes(struct tpl_vars *v, const struct visit *vi,
+		   char *const *keys, size_t nkeys)
+{
+	const struct category_set *cs = vi->site->o.categories;
+	struct tpl_vars *item;
+	size_t i;
+
+	for (i = 0; i < cs->n; i++)
+		if (!(item = tpl_add(v, "categories")) ||
+		    tpl_set(item, "key", cs->v[i].key) < 0 ||
+		    tpl_set(item, "name", category_name(&cs->v[i],
+							 site_lang(vi))) < 0 ||
+		    (strvec_has(keys, nkeys, cs->v[i].key) &&
+		     tpl_set(item, "checked", "1") < 0))
+			return -1;
+	return 0;
+}
+
+/* The form's fields as typed, the categories ticked as they were. */
+static int
+set_rfi_typed(struct tpl_vars *v, struct visit *vi)
+{
+	size_t n = form_count(vi->body, "category"), i;
+	char **keys = NULL;
+	size_t nkeys = 0;
+	const char *const *f;
+	const char *s;
+	int rc = -1;
+
+	for (f = rfi_fields; *f; f++)
+		if ((s = typed(vi, *f)) && tpl_set(v, *f, s) < 0)
+			goto out;
+	for (i = 0; i < n && i < vi->site->o.categories->n; i++)
+		if (strvec_push(&keys, &nkeys,
+				form_get_nth(vi->body, "category", i)) < 0)
+			goto out;
+	rc = set_category_boxes(v, vi, keys, nkeys);
+out:
+	strvec_free(keys, nkeys);
+	return rc;
+}
+
+/* What an edit starts with: what the stored RFI tells of itself. */
+static int
+set_rfi_entry(struct tpl_vars *v, const struct rfi_entry *e)
+{
+	char when[UNITFILE_WALL_LEN + 1];
+
+	return tpl_set(v, "title", e->title) < 0 ||
+	       (e->has_deadline &&
+		(unitfile_here_wall_time(e->deadline, when) < 0 ||
+		 tpl_set(v, "answer_deadline", when) < 0)) ? -1 : 0;
+}
+
+/* What publishing r would do: its categories, its firms, its likely twins. */
+static int
+set_rfi_preview(struct tpl_vars *v, struct visit *vi, const struct rfi *r)
+{
+	struct rfi_desk d = desk_of(vi);
+	struct rfi_preview p;
+	const struct category *c;
+	struct tpl_vars *item;
+	size_t i;
+	int rc = -1;
+
+	if (rfi_preview(&d, r, "form", &p) < 0)
+		return -1;
+	if (tpl_set(v, "preview", "1") < 0 ||
+	    tpl_setf(v, "reach", "%zu", p.firms) < 0)
+		goto out;
+	for (i = 0; i < p.ncategories; i++) {
+		c = category_find(vi->site->o.categories, p.categories[i]);
+		if (!(item = tpl_add(v, "reached")) ||
+		    tpl_set(item, "name", c ? category_name(c, site_lang(vi)) :
+			    p.categories[i]) < 0)
+			goto out;
+	}
+	for (i = 0; i < p.nduplicates; i++)
+		if (!(item = tpl_add(v, "duplicates")) ||
+		    tpl_set(item, "title", p.duplicates[i].title) < 0 ||
+		    tpl_set(item, "notice", p.duplicates[i].notice_id) < 0)
+			goto out;
+	rc = 0;
+out:
+	rfi_preview_release(&p);
+	return rc;
+}
+
+/*
+ * The RFI form: a new one (notice_id NULL) or an edit of the unit's
+ * open RFI notice_id, e, which starts with its title and deadline. A form without faults is shown as its preview
+ * (categories, firms reached, likely duplicates), which publishes it
+ * when sent again with step=publish.
+ */
+static void
+rfi_form(struct visit *vi, const char *notice_id, const struct rfi_entry *e)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	struct rfi_desk d = desk_of(vi);
+	struct rfi *r = NULL;
+	const char *step = typed(vi, "step");
+	char path[128], id[64];
+	unsigned firms;
+	int status = 200;
+
+	if (notice_id)
+		snprintf(path, sizeof path, "/staff/rfi/%s/edit", notice_id);
+	else
+		snprintf(path, sizeof path, "/staff/rfis/new");
+	if (!v || site_set_url(v, "action", path, vi->en) < 0 ||
+	    (notice_id && tpl_set(v, "changing", "1") < 0))
+		goto failed;
+	if (vi->req->method != WEB_POST) {
+		if (set_category_boxes(v, vi, NULL, 0) < 0 ||
+		    (e && set_rfi_entry(v, e) < 0))
+			goto failed;
+		goto show;
+	}
+	if (read_rfi(vi, v, &r) < 0 || set_rfi_typed(v, vi) < 0)
+		goto failed;
+	if (!r) {
+		status = 400;
+		goto show;
+	}
+	if (!step || strcmp(step, "publish") != 0) {
+		if (set_rfi_preview(v, vi, r) < 0)
+			goto failed;
+		goto show;
+	}
+	if (notice_id) {
+		if (rfi_edit(&d, notice_id, r, "form") < 0)
+			goto failed;
+		snprintf(id, sizeof id, "%s", notice_id);
+	} else if (rfi_publish(&d, r, "form", id, sizeof id, &firms) < 0) {
+		goto failed;
+	}
+	if (staff_audit(vi, notice_id ? "rfi edited" : "rfi published",
+			id) < 0)
+		goto failed;
+	snprintf(path, sizeof path, "/staff/rfi/%s", id);
+	staff_redirect(vi, path);
+	goto out;
+show:
+	site_render(vi, PAGE_STAFF_RFI_FORM, v, status);
+	goto out;
+failed:
+	site_store_failed(vi);
+out:
+	rfi_free(r);
+	tpl_vars_free(v);
+}
+
+static void
+page_rfi_new(struct visit *vi, const char *rest)
+{
+	(void)rest;
+	rfi_form(vi, NULL, NULL);
+}
+
+/* An RFI's answers, each with its files to download. */
+static int
+add_answers(struct tpl_vars *v, struct visit *vi, const char *notice_id)
+{
+	struct rfi_answer *a = NULL;
+	struct rfi_answer_file *f = NULL;
+	struct tpl_vars *item, *file;
+	size_t na = 0, nf = 0, i, j;
+	char path[64];
+	int rc = -1;
+
+	if (rfi_answers(vi->conn->store, notice_id, &a, &na, &f, &nf) < 0)
+		return -1;
+	for (i = 0; i < na; i++) {
+		if (!(item = tpl_add(v, "answers_given")) ||
+		    tpl_set(item, "orgnr", a[i].orgnr ? a[i].orgnr : "") < 0 ||
+		    tpl_set(item, "name", a[i].firm_name ? a[i].firm_name :
+			    "") < 0 ||
+		    (a[i].text && tpl_set(item, "text", a[i].text) < 0) ||
+		    site_set_time(item, "when", a[i].answered_at, vi) < 0)
+			goto out;
+		for (j = 0; j < nf; j++) {
+			if (f[j].answer != a[i].id)
+				continue;
+			snprintf(path, sizeof path, "/staff/file/%lld",
+				 (long long)f[j].id);
+			if (!(file = tpl_add(item, "files")) ||
+			    tpl_set(file, "name", f[j].name) < 0 ||
+			    site_set_url(file, "url", path, vi->en) < 0)
+				goto out;
+		}
+	}
+	rc = 0;
+out:
+	rfi_answers_free(a, na);
+	rfi_answer_files_free(f, nf);
+	return rc;
+}
+
+static void
+show_rfi(struct visit *vi, const struct rfi_entry *e)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	char edit[128], close[128], withdraw[128];
+	int open = !e->closed_at && !e->withdrawn_at;
+
+	snprintf(edit, sizeof edit, "/staff/rfi/%s/edit", e->notice_id);
+	snprintf(close, sizeof close, "/staff/rfi/%s/close", e->notice_id);
+	snprintf(withdraw, sizeof withdraw, "/staff/rfi/%s/withdraw",
+		 e->notice_id);
+	if (!v || tpl_set(v, "title", e->title) < 0 ||
+	    tpl_set(v, "notice", e->notice_id) < 0 ||
+	    tpl_setf(v, "answers", "%lld", e->responses) < 0 ||
+	    (e->has_deadline &&
+	     site_set_time(v, "deadline", e->deadline, vi) < 0) ||
+	    (e->closed_at && site_set_time(v, "closed", e->closed_at, vi) < 0) ||
+	    (e->withdrawn_at &&
+	     site_set_time(v, "withdrawn", e->withdrawn_at, vi) < 0) ||
+	    (e->ted_notice_id && tpl_set(v, "ted", e->ted_notice_id) < 0) ||
+	    (e->own && open &&
+	     (site_set_url(v, "edit_url", edit, vi->en) < 0 ||
+	      site_set_url(v, "close_url", close, vi->en) < 0)) ||
+	    (e->own && !e->withdrawn_at &&
+	     site_set_url(v, "withdraw_url", withdraw, vi->en) < 0) ||
+	    add_answers(v, vi, e->notice_id) < 0)
+		site_store_failed(vi);
+	else
+		site_render(vi, PAGE_STAFF_RFI, v, 200);
+	tpl_vars_free(v);
+}
+
+/* Closes or withdraws the unit's RFI, as its forms ask. */
+static void
+end_rfi(struct visit *vi, const struct rfi_entry *e, const char *what)
+{
+	struct rfi_desk d = desk_of(vi);
+	const char *why = typed(vi, "why");
+	char path[128];
+	int withdraw = strcmp(what, "withdraw") == 0;
+
+	if (withdraw && (!why || strlen(why) > RFI_WHY_MAX ||
+			 strpbrk(why, "\r\n"))) {
+		site_fail(vi, 400, "Skriv på en rad varför marknadsdialogen dras "
+			  "tillbaka: företagen får veta det.", "Write in one "
+			  "line why the RFI is withdrawn: the firms are told.");
+		return;
+	}
+	if ((withdraw ? rfi_withdraw(&d, e->notice_id, why) :
+	     rfi_close(&d, e->notice_id)) < 0 ||
+	    staff_audit(vi, withdraw ? "rfi withdrawn" : "rfi closed",
+			e->notice_id) < 0) {
+		site_store_failed(vi);
+		return;
+	}
+	snprintf(path, sizeof path, "/staff/rfi/%s", e->notice_id);
+	staff_redirect(vi, path);
+}
+
+/* /staff/rfi/ID, its edit form (ID/edit), closing and withdrawal. */
+static void
+page_rfi(struct visit *vi, const char *rest)
+{
+	int post = vi->req->method == WEB_POST;
+	size_t len = strcspn(rest, "/"), n = 0;
+	const char *what = rest[len] ? rest + len + 1 : "";
+	struct rfi_entry *e = NULL;
+	char id[64];
+
+	if (len == 0 || len >= sizeof id) {
+		site_not_found(vi);
+		return;
+	}
+	snprintf(id, sizeof id, "%.*s", (int)len, rest);
+	if (store_rfis(vi->conn->store, vi->now, id, &e, &n) < 0) {
+		site_store_failed(vi);
+		return;
+	}
+	if (!n || (*what && !e->own) ||
+	    (strcmp(what, "") != 0 && strcmp(what, "edit") != 0 &&
+	     strcmp(what, "close") != 0 && strcmp(what, "withdraw") != 0) ||
+	    (post && !*what) ||
+	    (!post && (strcmp(what, "close") == 0 ||
+		       strcmp(what, "withdraw") == 0)))
+		site_not_found(vi);
+	else if (!*what)
+		show_rfi(vi, e);
+	else if (e->withdrawn_at || (strcmp(what, "withdraw") != 0 &&
+				     e->closed_at))
+		site_fail(vi, 409, "Marknadsdialogen är redan stängd eller "
+			  "tillbakadragen.", "The RFI is closed or withdrawn "
+			  "already.");
+	else if (strcmp(what, "edit") == 0)
+		rfi_form(vi, id, e);
+	else
+		end_rfi(vi, e, what);
+	rfi_entries_free(e, n);
+}
+
+/* An answer's file, under the name the program gave it. */
+static void
+page_file(struct visit *vi, const char *rest)
+{
+	struct rfi_answer_file f = { 0 };
+	const struct filetype *t;
+	char *end, what[64];
+	long long id = strtoll(rest, &end, 10);
+	int found = 0;
+
+	if (id < 1 || *end || !*rest) {
+		site_not_found(vi);
+		return;
+	}
+	if (rfi_answer_download(vi->conn->store, id, &f, vi->res->filename,
+				sizeof vi->res->filename, &found) < 0)
+		goto failed;
+	if (!found) {
+		site_not_found(vi);
+		return;
+	}
+	snprintf(what, sizeof what, "file %lld", id);
+	buf_reset(&vi->res->body);
+	/* the type the bytes showed when the file came, as a static text */
+	t = filetype_of(vi->res->filename, f.data, f.len);
+	if (staff_audit(vi, "answer downloaded", what) < 0 ||
+	    buf_add(&vi->res->body, f.data, f.len) < 0)
+		goto failed;
+	vi->res->status = 200;
+	vi->res->content_type = t ? t->mime : "application/octet-stream";
+	goto out;
+failed:
+	site_store_failed(vi);
+out:
+	rfi_answer_file_release(&f);
+}
+
+/* ---- split advice ---- */
+
+/* The decision in force on a notice, and the form for a new one. */
+static int
+add_candidate(struct tpl_vars *v, struct visit *vi, const char *notice_id)
+{
+	struct stored_notice *n = NULL;
+	struct split_decision *d = NULL;
+	struct tpl_vars *item, *r;
+	const struct advice_reason *a;
+	char path[128];
+	size_t nd = 0;
+	int rc = -1;
+
+	if (store_get_notice(vi->conn->store, notice_id, &n) < 0 ||
+	    store_split_decisions(vi->conn->store, notice_id, &d, &nd) < 0)
+		goto out;
+	snprintf(path, sizeof path, "/staff/advice/%s", notice_id);
+	if (!(item = tpl_add(v, "candidates")) ||
+	    tpl_set(item, "notice", notice_id) < 0 ||
+	    tpl_set(item, "title", n && n->title ? n->title : notice_id) < 0 ||
+	    site_set_url(item, "action", path, vi->en) < 0)
+		goto out;
+	snprintf(path, sizeof path, "/staff/advice/%s/record", notice_id);
+	if (site_set_url(item, "record_url", path, vi->en) < 0)
+		goto out;
+	if (nd && (tpl_set(item, "decision", d[0].decision) < 0 ||
+		   tpl_set(item, "decided_by", d[0].decided_by) < 0 ||
+		   site_set_time(item, "decided_at", d[0].decided_at, vi) < 0))
+		goto out;
+	for (a = advice_reasons; a->key; a++)
+		if (!(r = tpl_add(item, "reasons")) ||
+		    tpl_set(r, "key", a->key) < 0 ||
+		    tpl_set(r, "name", vi->en ? a->en : a->sv) < 0)
+			goto out;
+	rc = 0;
+out:
+	split_decisions_free(d, nd);
+	stored_notice_free(n);
+	return rc;
+}
+
+/* The municipality's own procurements of one lot, as the start page has them. */
+static int
+add_candidates(struct tpl_vars *v, struct visit *vi)
+{
+	char *const *b;
+	char **ids = NULL;
+	size_t n = 0, i;
+	int rc = -1;
+
+	for (b = vi->site->o.cfg->own_buyers; b && *b; b++) {
+		if (store_single_lot_notices(vi->conn->store, *b, vi->now, &ids,
+					     &n) < 0)
+			return -1;
+		for (i = 0; i < n; i++)
+			if (add_candidate(v, vi, ids[i]) < 0)
+				goto out;
+		strvec_free(ids, n);
+		ids = NULL;
+		n = 0;
+	}
+	rc = 0;
+out:
+	strvec_free(ids, n);
+	return rc;
+}
+
+static void
+show_advice(struct visit *vi, const char *error, int status)
+{
+	struct tpl_vars *v = tpl_vars_new();
+
+	if (!v || add_candidates(v, vi) < 0 ||
+	    (error && tpl_set(v, "message", error) < 0))
+		site_store_failed(vi);
+	else
+		site_render(vi, PAGE_STAFF_ADVICE, v, status);
+	tpl_vars_free(v);
+}
+
+/* The form's reasons, space-separated as the store keeps them. */
+static int
+reasons_of(struct visit *vi, struct buf *out)
+{
+	size_t n = form_count(vi->body, "reason"), i;
+	const struct advice_reason *a;
+	const char *key;
+
+	for (i = 0; i < n; i++) {
+		key = form_get_nth(vi->body, "reason", i);
+		for (a = advice_reasons; a->key && strcmp(a->key, key) != 0; a++)
+			;
+		if (a->key && buf_printf(out, "%s%s", out->len ? " " : "",
+					 key) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Records the unit's decision on a candidate: divided (into which
+ * parts), not divided (with the reasons of LOU 4 kap. 14 §), or later.
+ */
+static void
+decide(struct visit *vi, const char *notice_id)
+{
+	struct split_decision d = { 0 };
+	const char *decision = typed(vi, "decision");
+	const char *parts = typed(vi, "parts"), *note = typed(vi, "note");
+	struct buf reasons;
+	char what[128];
+
+	buf_init(&reasons, 4096);
+	if (reasons_of(vi, &reasons) < 0)
+		goto failed;
+	d.notice_id = (char *)notice_id;
+	d.decision = (char *)decision;
+	d.parts = decision && strcmp(decision, "divided") == 0 ?
+		  (char *)parts : NULL;
+	d.reasons = decision && strcmp(decision, "not_divided") == 0 &&
+		    reasons.len ? (char *)buf_str(&reasons) : NULL;
+	d.note = (char *)note;
+	d.decided_by = vi->staff->name;
+	if (!decision || (strcmp(decision, "divided") == 0 && !parts) ||
+	    (strcmp(decision, "not_divided") == 0 && !d.reasons)) {
+		show_advice(vi, vi->en ? "Choose a decision: divided, with its "
+			    "parts; not divided, with at least one reason; or "
+			    "later." : "Välj ett beslut: delad, med delarna; "
+			    "inte delad, med minst ett skäl; eller senare.",
+			    400);
+		goto out;
+	}
+	if (advice_decide(vi->conn->store, &d, vi->now) < 0) {
+		show_advice(vi, vi->en ? "The decision was not recorded: a "
+			    "reason \"other\" needs a note, and texts one line "
+			    "each." : "Beslutet sparades inte: skälet "
+			    "\"annat\" behöver en kommentar, och texterna en "
+			    "rad var.", 400);
+		goto out;
+	}
+	snprintf(what, sizeof what, "%.100s: %.20s", notice_id, decision);
+	if (staff_audit(vi, "split decision", what) < 0)
+		goto failed;
+	staff_redirect(vi, "/staff/advice");
+	goto out;
+failed:
+	site_store_failed(vi);
+out:
+	buf_release(&reasons);
+}
+
+/* The printable record of a notice's decisions, for the procurement's file. */
+static void
+record(struct visit *vi, const char *notice_id)
+{
+	buf_reset(&vi->res->body);
+	if (advice_record_html(vi->conn->store, notice_id, site_lang(vi),
+			       &vi->res->body) < 0) {
+		site_not_found(vi);
+		return;
+	}
+	vi->res->status = 200;
+}
+
+static void
+page_advice_list(struct visit *vi, const char *rest)
+{
+	(void)rest;
+	show_advice(vi, NULL, 200);
+}
+
+/* A decision (POST /staff/advice/ID) and the record (ID/record). */
+static void
+page_advice(struct visit *vi, const char *rest)
+{
+	int post = vi->req->method == WEB_POST;
+	size_t len = strcspn(rest, "/");
+	char id[128];
+
+	if (len == 0 || len >= sizeof id) {
+		site_not_found(vi);
+		return;
+	}
+	snprintf(id, sizeof id, "%.*s", (int)len, rest);
+	rest += len;
+	if (post && !*rest)
+		decide(vi, id);
+	else if (!post && strcmp(rest, "/record") == 0)
+		record(vi, id);
+	else
+		site_not_found(vi);
+}
+
+/* The unit's RFIs of the last year: open, closed and withdrawn. */
 static void
 page_rfis(struct visit *vi, const char *rest)
 {
 	struct tpl_vars *v = tpl_vars_new(), *item;
 	struct rfi_entry *e = NULL;
+	char path[128];
 	size_t n = 0, i;
 
 	(void)rest;
-	if (!v || store_rfis(vi->conn->store, vi->now, NULL, &e, &n) < 0)
+	if (!v || store_own_rfis(vi->conn->store, vi->now - RFI_LIST_DAYS * DAY,
+				 &e, &n) < 0 ||
+	    site_set_url(v, "new_url", "/staff/rfis/new", vi->en) < 0)
 		goto failed;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		snprintf(path, sizeof path, "/staff/rfi/%s", e[i].notice_id);
 		if (!(item = tpl_add(v, "rfis")) ||
 		    tpl_set(item, "title", e[i].title) < 0 ||
 		    tpl_set(item, "notice", e[i].notice_id) < 0 ||
+		    site_set_url(item, "url", path, vi->en) < 0 ||
 		    tpl_setf(item, "answers", "%lld", e[i].responses) < 0 ||
-		    (e[i].own && tpl_set(item, "own", "1") < 0) ||
+		    (e[i].closed_at && tpl_set(item, "closed", "1") < 0) ||
+		    (e[i].withdrawn_at && tpl_set(item, "withdrawn", "1") < 0) ||
 		    (e[i].has_deadline &&
 		     site_set_time(item, "deadline", e[i].deadline, vi) < 0))
 			goto failed;
+	}
 	site_render(vi, PAGE_STAFF_RFIS, v, 200);
 	goto out;
 failed:
@@ -705,5 +1369,10 @@ const struct route unit_routes[] = {
 	{ "/staff/checkin/", ROUTE_PREFIX | ROUTE_POST, page_checkin,
 	  UNIT_ROLES },
 	{ "/staff/rfis", 0, page_rfis, UNIT_ROLES },
+	{ "/staff/rfis/new", ROUTE_POST, page_rfi_new, UNIT_ROLES },
+	{ "/staff/rfi/", ROUTE_PREFIX | ROUTE_POST, page_rfi, UNIT_ROLES },
+	{ "/staff/file/", ROUTE_PREFIX, page_file, UNIT_ROLES },
+	{ "/staff/advice", 0, page_advice_list, UNIT_ROLES },
+	{ "/staff/advice/", ROUTE_PREFIX | ROUTE_POST, page_advice, UNIT_ROLES },
 	{ NULL, 0, NULL, 0 }
 };
