@@ -846,7 +846,8 @@ test_unit_rfi_changes(void)
 	CHECK(db_query(db, "SELECT count(*) FROM rfi WHERE notice_id = 'rfi-2'"
 		       " AND closed_at IS NOT NULL") == 1);
 	post("/staff/rfi/rfi-1/withdraw", h, body, &r);
-	CHECK(r.status == 400);
+	CHECK(r.status == 400 && strstr(buf_str(&r.body), "<a href=\"#why\">"
+					"Varför: skriv på en rad"));
 	release(&r);
 	snprintf(body, sizeof body, "csrf=%s&why=Publicerad+av+misstag", csrf);
 	post("/staff/rfi/rfi-1/withdraw", h, body, &r);

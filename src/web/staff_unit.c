@@ -995,8 +995,10 @@ out:
 	return rc;
 }
 
+/* An RFI's page; error, if any, about the withdrawal's reason. */
 static void
-show_rfi(struct visit *vi, const struct rfi_entry *e)
+show_rfi(struct visit *vi, const struct rfi_entry *e, const char *error,
+	 int status)
 {
 	struct tpl_vars *v = tpl_vars_new();
 	char edit[128], close[128], withdraw[128];
@@ -1020,10 +1022,11 @@ show_rfi(struct visit *vi, const struct rfi_entry *e)
 	      site_set_url(v, "close_url", close, vi->en) < 0)) ||
 	    (e->own && !e->withdrawn_at &&
 	     site_set_url(v, "withdraw_url", withdraw, vi->en) < 0) ||
-	    add_answers(v, vi, e->notice_id) < 0)
+	    add_answers(v, vi, e->notice_id) < 0 ||
+	    (error && site_form_error(v, vi, "why", error, error, NULL) < 0))
 		site_store_failed(vi);
 	else
-		site_render(vi, PAGE_STAFF_RFI, v, 200);
+		site_render(vi, PAGE_STAFF_RFI, v, status);
 	tpl_vars_free(v);
 }
 
@@ -1038,9 +1041,10 @@ end_rfi(struct visit *vi, const struct rfi_entry *e, const char *what)
 
 	if (withdraw && (!why || strlen(why) > RFI_WHY_MAX ||
 			 strpbrk(why, "\r\n"))) {
-		site_fail(vi, 400, "Skriv på en rad varför marknadsdialogen dras "
-			  "tillbaka: företagen får veta det.", "Write in one "
-			  "line why the RFI is withdrawn: the firms are told.");
+		show_rfi(vi, e, vi->en ? "Why: write in one line why the RFI "
+			 "is withdrawn; the firms are told." : "Varför: skriv på "
+			 "en rad varför marknadsdialogen dras tillbaka; "
+			 "företagen får veta det.", 400);
 		return;
 	}
 	if ((withdraw ? rfi_withdraw(&d, e->notice_id, why) :
@@ -1081,7 +1085,7 @@ page_rfi(struct visit *vi, const char *rest)
 		       strcmp(what, "withdraw") == 0)))
 		site_not_found(vi);
 	else if (!*what)
-		show_rfi(vi, e);
+		show_rfi(vi, e, NULL, 200);
 	else if (e->withdrawn_at || (strcmp(what, "withdraw") != 0 &&
 				     e->closed_at))
 		site_fail(vi, 409, "Marknadsdialogen är redan stängd eller "
