@@ -108,6 +108,11 @@ int staff_audit(struct visit *vi, const char *action, const char *object);
 int staff_set_frame(struct tpl_vars *v, const struct visit *vi);
 /* How many firms are registered for a meeting (not cancelled). */
 int staff_registered(struct visit *vi, int64_t meeting, long long *count);
+/*
+ * The municipality's own procurements of one lot ([service] own_buyers),
+ * where dividing is still possible: the split advice's candidates.
+ */
+int staff_advice_candidates(struct visit *vi, char ***ids, size_t *n);
 /* 303 to a path of the site, in the visitor's language. */
 void staff_redirect(struct visit *vi, const char *path);
 

@@ -588,28 +588,49 @@ out:
 	return rc;
 }
 
-/* The municipality's own procurements of one lot: candidates to divide. */
+int
+staff_advice_candidates(struct visit *vi, char ***ids, size_t *n)
+{
+	char *const *b;
+	char **some = NULL;
+	size_t nsome = 0, i;
+
+	*ids = NULL;
+	*n = 0;
+	for (b = vi->site->o.cfg->own_buyers; b && *b; b++) {
+		if (store_single_lot_notices(vi->conn->store, *b, vi->now, &some,
+					     &nsome) < 0)
+			goto fail;
+		for (i = 0; i < nsome; i++)
+			if (strvec_push(ids, n, some[i]) < 0)
+				goto fail;
+		strvec_free(some, nsome);
+		some = NULL;
+		nsome = 0;
+	}
+	return 0;
+fail:
+	strvec_free(some, nsome);
+	strvec_free(*ids, *n);
+	*ids = NULL;
+	*n = 0;
+	return -1;
+}
+
 static int
 add_advice(struct tpl_vars *v, struct visit *vi)
 {
-	char *const *b;
 	char **ids = NULL;
 	size_t n = 0, i;
 	struct tpl_vars *item;
 	int rc = -1;
 
-	for (b = vi->site->o.cfg->own_buyers; b && *b; b++) {
-		if (store_single_lot_notices(vi->conn->store, *b, vi->now, &ids,
-					     &n) < 0)
-			return -1;
-		for (i = 0; i < n; i++)
-			if (!(item = tpl_add(v, "advice")) ||
-			    tpl_set(item, "title", ids[i]) < 0)
-				goto out;
-		strvec_free(ids, n);
-		ids = NULL;
-		n = 0;
-	}
+	if (staff_advice_candidates(vi, &ids, &n) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (!(item = tpl_add(v, "advice")) ||
+		    tpl_set(item, "title", ids[i]) < 0)
+			goto out;
 	rc = 0;
 out:
 	strvec_free(ids, n);

@@ -1177,26 +1177,19 @@ out:
 	return rc;
 }
 
-/* The municipality's own procurements of one lot, as the start page has them. */
+/* The candidates, as the start page has them. */
 static int
 add_candidates(struct tpl_vars *v, struct visit *vi)
 {
-	char *const *b;
 	char **ids = NULL;
 	size_t n = 0, i;
 	int rc = -1;
 
-	for (b = vi->site->o.cfg->own_buyers; b && *b; b++) {
-		if (store_single_lot_notices(vi->conn->store, *b, vi->now, &ids,
-					     &n) < 0)
-			return -1;
-		for (i = 0; i < n; i++)
-			if (add_candidate(v, vi, ids[i]) < 0)
-				goto out;
-		strvec_free(ids, n);
-		ids = NULL;
-		n = 0;
-	}
+	if (staff_advice_candidates(vi, &ids, &n) < 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (add_candidate(v, vi, ids[i]) < 0)
+			goto out;
 	rc = 0;
 out:
 	strvec_free(ids, n);
