@@ -814,8 +814,9 @@ test_unit_advice(void)
 
 /*
  * The unit's RFI edited from its page (starting with its title and
- * deadline), closed; another withdrawn with why, leaving the list marked
- * so. Each in the audit log.
+ * deadline), closed; a new one of the same title warned of as a likely
+ * duplicate; another withdrawn with why, leaving the list marked so.
+ * Each in the audit log.
  */
 static void
 test_unit_rfi_changes(void)
@@ -845,6 +846,16 @@ test_unit_rfi_changes(void)
 	release(&r);
 	CHECK(db_query(db, "SELECT count(*) FROM rfi WHERE notice_id = 'rfi-2'"
 		       " AND closed_at IS NOT NULL") == 1);
+	/* the same title again: the preview warns, and nothing is stored */
+	snprintf(body, sizeof body, "csrf=%s&step=preview&title=Fasadm%%C3%%A5"
+		 "lning+av+skolor&category=maleri&answer_deadline=2027-01-10+"
+		 "12%%3A00&contact=u%%40exempelkommun.se", csrf);
+	post("/staff/rfis/new", h, body, &r);
+	CHECK(r.status == 200 && strstr(buf_str(&r.body), "Möjlig dubblett: "
+					"Fasadmålning av skolor (rfi-2)"));
+	release(&r);
+	CHECK(db_query(db, "SELECT count(*) FROM rfi") == 2);
+	snprintf(body, sizeof body, "csrf=%s", csrf);
 	post("/staff/rfi/rfi-1/withdraw", h, body, &r);
 	CHECK(r.status == 400 && strstr(buf_str(&r.body), "<a href=\"#why\">"
 					"Varför: skriv på en rad"));
