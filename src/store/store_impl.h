@@ -25,6 +25,7 @@ enum stmt_group {
 	STMT_OUTBOX,
 	STMT_UNIT,
 	STMT_FEEDS,
+	STMT_ATTENDEES,
 	STMT_NGROUPS
 };
 

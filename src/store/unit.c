@@ -264,19 +264,12 @@ int
 store_change_meeting(struct store *s, int64_t id, const struct meeting *m,
 		     time_t now, int *found)
 {
-	if (store_begin(s) < 0)
-		return -1;
-	if (step_done(s, query(s, &stmts, ST_MEETING_KEEP_VERSION,
-			       ARGS(ARG_INT(id))),
-		      "keep the meeting as it was") < 0 ||
-	    step_changed(s, query(s, &stmts, ST_MEETING_UPDATE,
-				  ARGS(MEETING_ARGS(m, now), ARG_INT(id))),
-			 "change meeting", found) < 0 ||
-	    store_commit(s) < 0) {
-		store_rollback(s);
-		return -1;
-	}
-	return 0;
+	return step_done(s, query(s, &stmts, ST_MEETING_KEEP_VERSION,
+				  ARGS(ARG_INT(id))),
+			 "keep the meeting as it was") < 0 ||
+	       step_changed(s, query(s, &stmts, ST_MEETING_UPDATE,
+				     ARGS(MEETING_ARGS(m, now), ARG_INT(id))),
+			    "change meeting", found) < 0 ? -1 : 0;
 }
 
 int

@@ -53,7 +53,7 @@ static const char *const known_fields[] = {
 	"unsubscribed", "export_url", "delete_action", "firm_name",
 	"manage_url", "registered", "result", "status", "manage",
 	"new_email", "address", "next_url", "prev_url", "page", "field",
-	"bounced_at", "bounce_reason",
+	"bounced_at", "bounce_reason", "register_action", "sent", "waiting",
 	NULL
 };
 
