@@ -394,12 +394,6 @@ int store_rfi_response(struct store *s, const char *notice_id, int64_t firm_id,
 		       time_t at, const char *source, int *created);
 int store_bid(struct store *s, const char *notice_id, int64_t firm_id,
 	      time_t at, const char *source, int *created);
-/* A registration, or one again after a cancellation. */
-int store_meeting_register(struct store *s, int64_t meeting_id,
-			   int64_t firm_id, time_t at, const char *source,
-			   int *created);
-int store_meeting_unregister(struct store *s, int64_t meeting_id,
-			     int64_t firm_id, time_t at, int *found);
 /* Attendance, registered beforehand or not. */
 int store_meeting_attended(struct store *s, int64_t meeting_id,
 			   int64_t firm_id, time_t at, const char *source,
@@ -462,22 +456,18 @@ int store_set_attendee(struct store *s, int64_t id, enum reg_state state,
 int store_attendee_mailed(struct store *s, int64_t id, int sequence);
 int store_attendee_attended(struct store *s, int64_t id);
 
-/* A firm that answered an RFI, or registered for or came to a meeting. */
+/* A firm that answered an RFI (a meeting's are struct attendee). */
 struct participant {
 	int64_t firm_id;
 	char *orgnr;
 	char *name;
-	time_t at;		/* answered or registered; 0: not registered */
-	int registered;		/* meetings: registered and not cancelled */
-	int attended;
+	time_t at;		/* answered */
 	char *source;
 };
 
 void participants_free(struct participant *p, size_t n);
 int store_rfi_responses(struct store *s, const char *notice_id,
 			struct participant **out, size_t *n);
-int store_meeting_participants(struct store *s, int64_t meeting_id,
-			       struct participant **out, size_t *n);
 
 /*
  * Figures for näringslivsenheten's report over [from, to), by quarter of

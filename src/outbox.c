@@ -1363,7 +1363,10 @@ out:
 	return rc;
 }
 
-/* The day before a meeting, a reminder to each firm registered for it. */
+/*
+ * The day before a meeting, a reminder to each firm registered for it,
+ * guests too.
+ */
 #define MEETING_REMINDER (24L * 3600)
 
 static int
@@ -1371,31 +1374,34 @@ queue_meeting_reminders(const struct outbox *o, const struct firm_list *firms,
 			const struct meeting *m, time_t now, unsigned *queued,
 			unsigned *failed)
 {
-	struct participant *p = NULL;
+	struct attendee *r = NULL;
 	const struct firm *f;
+	struct firm guest;
 	char key[256];
 	size_t n = 0, i;
 	int exists, rc = -1;
 
 	if (m->cancelled || m->start <= now || m->start - now > MEETING_REMINDER)
 		return 0;
-	if (store_meeting_participants(o->store, m->id, &p, &n) < 0)
+	if (store_attendees(o->store, m->id, &r, &n) < 0)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if (!p[i].registered || !(f = firm_by_id(firms, p[i].firm_id)))
+		guest = as_firm(&r[i]);
+		f = r[i].firm_id ? firm_by_id(firms, r[i].firm_id) : &guest;
+		if (r[i].state != RS_REGISTERED || !f)
 			continue;
 		snprintf(key, sizeof key, "meeting-reminder/%lld/%s",
 			 (long long)m->id, f->orgnr);
 		if (store_message_exists(o->store, key, &exists) < 0)
 			goto out;
 		if (!exists &&
-		    queue_invitation(o, f, 0, m, NULL, NULL, REMINDER, now,
+		    queue_invitation(o, f, r[i].id, m, NULL, NULL, REMINDER, now,
 				     queued, failed) < 0)
 			goto out;
 	}
 	rc = 0;
 out:
-	participants_free(p, n);
+	attendees_free(r, n);
 	return rc;
 }
 

@@ -8,7 +8,8 @@
  * is mailed, when someone cancels; a capacity below those registered is
  * refused without --confirm, naming who would move; attendance is
  * recorded only for a meeting that has begun and is not cancelled; a
- * change reaches the guest as a calendar update.
+ * change reaches the guest as a calendar update, and so does the
+ * reminder the day before.
  */
 #define _XOPEN_SOURCE 700
 
@@ -270,6 +271,20 @@ test_checkin_list(void)
 	free(text);
 }
 
+/* The day before, the guest with a seat is reminded; the waiting not. */
+static void
+test_guest_reminder(void)
+{
+	char *text;
+
+	CHECK(tl("2026-12-09T12:00:00Z", "run --once") == 0);
+	text = await_letter("info@nordicmaleri.example",
+			    "subject: Påminnelse: Informationsmöte om målning");
+	CHECK(text && strstr(text, "/attend/"));
+	free(text);
+	CHECK(smtpd_letter_to(&srv, "info@beta.example", "Påminnelse") == NULL);
+}
+
 /* Attendance: not before the start, never for a cancelled meeting. */
 static void
 test_attendance(void)
@@ -309,6 +324,7 @@ main(void)
 	RUN(test_waiting_list);
 	RUN(test_capacity_change);
 	RUN(test_checkin_list);
+	RUN(test_guest_reminder);
 	RUN(test_attendance);
 	web_server_stop(&server);
 	smtpd_stop(&srv);

@@ -67,7 +67,7 @@ static void
 test_registration_rules(void)
 {
 	struct store *s = NULL;
-	int64_t a, b, c, m, open;
+	int64_t a, b, c, m, open, id = 0;
 	int found, created;
 
 	make_tmpdir(dir, "test_participation");
@@ -86,8 +86,8 @@ test_registration_rules(void)
 	CHECK(reg(s, m, c, NOW) == REG_WAITING);
 	CHECK(reg(s, m, c, NOW + 60) == REG_ALREADY);
 	/* one cancels: the seat is free again, for it when it comes back */
-	CHECK(store_meeting_unregister(s, m, b, NOW + 120, &found) == 0 && found);
-	CHECK(store_meeting_unregister(s, m, b, NOW + 180, &found) == 0 && !found);
+	CHECK(store_firm_attendee(s, m, b, "t", &id) == 0);
+	CHECK(store_set_attendee(s, id, RS_CANCELLED, NOW + 120) == 0);
 	CHECK(reg(s, m, b, NOW + 240) == REG_OK);
 	CHECK(db_query(db, "SELECT count(*) FROM meeting_registration WHERE "
 		    "cancelled_at IS NULL AND registered_at IS NOT NULL") == 2);
