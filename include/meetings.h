@@ -23,6 +23,9 @@
  * causes are queued, for the web's courier or the next pass to send.
  */
 
+/* Why meeting m takes no registration now; REG_OK when it does. */
+enum registration meetings_closed(const struct meeting *m, time_t now);
+
 /*
  * The public form: orgnr (checked), name and email (one line each) ask to
  * come. A firm of the register is mailed at its stored address, with its

@@ -26,9 +26,8 @@ meeting_ahead(struct store *s, int64_t id, time_t now, struct meeting **m,
 	return 0;
 }
 
-/* Why meeting m takes no registration now; REG_OK when it does. */
-static enum registration
-closed_why(const struct meeting *m, time_t now)
+enum registration
+meetings_closed(const struct meeting *m, time_t now)
 {
 	if (m->cancelled)
 		return REG_CANCELLED;
@@ -49,7 +48,7 @@ open_meeting(struct store *s, int64_t id, time_t now, struct meeting **m,
 {
 	if (meeting_ahead(s, id, now, m, n) < 0)
 		return -1;
-	*result = *m ? closed_why(*m, now) : REG_NO_MEETING;
+	*result = *m ? meetings_closed(*m, now) : REG_NO_MEETING;
 	if (*result != REG_OK) {
 		meetings_free(*m, *n);
 		*m = NULL;
@@ -125,7 +124,7 @@ take_seat(struct store *s, const struct meeting *m, int64_t id, time_t now,
 	size_t n = 0;
 	int rc = -1;
 
-	if ((*result = closed_why(m, now)) != REG_OK)
+	if ((*result = meetings_closed(m, now)) != REG_OK)
 		return 0;
 	if (store_attendees(s, m->id, &r, &n) < 0)
 		return -1;

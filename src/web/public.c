@@ -5,6 +5,7 @@
 #include "atom.h"
 #include "category.h"
 #include "ical.h"
+#include "meetings.h"
 #include "outbox.h"
 #include "pages.h"
 #include "store.h"
@@ -554,10 +555,13 @@ public_set_meeting_form(struct tpl_vars *v, struct visit *vi,
 
 	snprintf(path, sizeof path, "/meetings/%lld.ics", (long long)m->id);
 	snprintf(form, sizeof form, "/register/%lld", (long long)m->id);
+	if (public_set_meeting_page(v, vi, m) < 0 ||
+	    site_set_url(v, "ics_url", path, 0) < 0)
+		return -1;
+	if (meetings_closed(m, vi->now) != REG_OK)
+		return tpl_set(v, "closed", "1");
 	/* the form's token lasts hours; a shared page is kept a minute */
-	return public_set_meeting_page(v, vi, m) < 0 ||
-	       site_set_url(v, "ics_url", path, 0) < 0 ||
-	       site_set_url(v, "register_action", form, vi->en) < 0 ||
+	return site_set_url(v, "register_action", form, vi->en) < 0 ||
 	       site_set_csrf(v, vi, 0, "register") < 0 ? -1 : 0;
 }
 

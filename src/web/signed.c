@@ -1065,9 +1065,7 @@ registration_page(struct visit *vi, const char *token, const char *form,
 	    ((state == RS_REGISTERED || state == RS_WAITING) &&
 	     tpl_set(v, "registered", "1") < 0) ||
 	    (state == RS_WAITING && tpl_set(v, "waiting", "1") < 0) ||
-	    ((m->cancelled || m->start <= vi->now ||
-	      (m->has_registration_deadline &&
-	       m->registration_deadline < vi->now)) &&
+	    (meetings_closed(m, vi->now) != REG_OK &&
 	     tpl_set(v, "closed", "1") < 0) ||
 	    (done == 1 && tpl_set(v, "result", registration_said(vi, reg)) < 0) ||
 	    (done == 2 && tpl_set(v, "result", vi->en ? "Registration cancelled." :
