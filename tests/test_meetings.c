@@ -66,17 +66,23 @@ file_in_dir(const char *name)
 	return read_text(path);
 }
 
-/* The mail to rcpt that holds needle, waiting up to 20 s for it. */
+/*
+ * The mail to rcpt that holds needle, waiting up to 20 s for it; the
+ * mails are read again only when one more has come.
+ */
 static char *
 await_letter(const char *rcpt, const char *needle)
 {
 	const struct timespec pause = { 0, 100L * 1000 * 1000 };
 	char *text;
-	int i;
+	int i, count, seen = -1;
 
 	for (i = 0; i < 200; i++) {
-		if ((text = smtpd_letter_to(&srv, rcpt, needle)))
-			return text;
+		if ((count = smtpd_count(&srv)) != seen) {
+			seen = count;
+			if ((text = smtpd_letter_to(&srv, rcpt, needle)))
+				return text;
+		}
 		nanosleep(&pause, NULL);
 	}
 	return NULL;
