@@ -590,8 +590,6 @@ static void
 test_unit_checkin(void)
 {
 	char steps[4096], h[160], check[64], *out, *p;
-	long long firm = db_query(db, "SELECT id FROM firm WHERE orgnr = "
-				  "'556734-2182'");
 	struct reply r;
 
 	cookie_header(cookie_unit, h, sizeof h);
@@ -601,12 +599,14 @@ test_unit_checkin(void)
 	CHECK(tl("-c tenderlots.conf meeting register 2 556734-2182") == 0);
 	/* half an hour into the meeting */
 	CHECK(start("", "2026-12-03T08:30:00Z") == 0);
-	snprintf(check, sizeof check, "check firm %lld\n", firm);
+	snprintf(check, sizeof check, "check orgnr 556734-2182\n");
 	snprintf(steps, sizeof steps, LOGIN_STEPS("%s")
 		 "goto %s/staff/meeting/2\n"
 		 "goto %s/staff/checkin/2\n"
 		 "%s"
-		 "submit\n", staff_base, staff_base, staff_base, check);
+		 "submit\n"
+		 "goto %s/staff/checkin/2/print\n", staff_base, staff_base,
+		 staff_base, check, staff_base);
 	out = browse(steps);
 	if (!out)
 		return;
@@ -615,8 +615,10 @@ test_unit_checkin(void)
 	CHECK(p && (p = strstr(p, "<h1>Närvaro: Branschträff fasadmåleri</h1>"))
 	      && strstr(p, "Berglunds Måleri AB"));
 	CHECK(p && (p = strstr(p, "/staff/checkin/2?saved=1\n")) &&
-	      strstr(p, "Närvaron är sparad: 1 nya.") &&
-	      strstr(p, "value=\"1\" checked=\"\">"));
+	      strstr(p, "Närvaron är sparad.") &&
+	      strstr(p, "value=\"556734-2182\" checked=\"\">"));
+	CHECK(p && (p = strstr(p, "/staff/checkin/2/print\n")) &&
+	      strstr(p, "Berglunds Måleri AB"));
 	free(out);
 	CHECK(db_query(db, "SELECT count(*) FROM meeting_registration WHERE "
 		       "meeting = 2 AND attended = 1") == 1);
@@ -626,14 +628,15 @@ test_unit_checkin(void)
 }
 
 /*
- * A meeting ahead: its change form shows what it is, a change is a new
- * version; cancelling it names how many firms are told. Both in the
- * audit log.
+ * A meeting ahead: its change form shows what it is; fewer seats than
+ * registered name who would move to the waiting list and change nothing
+ * until confirmed, then the change is a new version and they wait;
+ * cancelling it names how many firms are told. Both in the audit log.
  */
 static void
 test_unit_change_cancel(void)
 {
-	char h[160], csrf[512], body[1024];
+	char h[160], csrf[512], body[1024], path[PATH_MAX + 16];
 	struct reply r;
 
 	cookie_header(cookie_unit, h, sizeof h);
@@ -644,14 +647,35 @@ test_unit_change_cancel(void)
 	      strstr(buf_str(&r.body), "value=\"Stadshuset\""));
 	csrf_of(&r, csrf, sizeof csrf);
 	release(&r);
+	/* a second firm registered: one seat would move the last one */
+	snprintf(path, sizeof path, "%s/firms2.csv", dir);
+	write_text(path, "orgnr,name,email,cpv,regions,language\n"
+		   "559112-6833,Västkust El & Energi AB,anbud@vastkust-el."
+		   "example,45310000,SE232,sv\n");
+	CHECK(tl("-c tenderlots.conf firm import firms2.csv") == 0);
+	CHECK(tl("-c tenderlots.conf meeting register 1 559112-6833") == 0);
 	snprintf(body, sizeof body, "csrf=%s&step=publish&title=Branschtr"
 		 "%%C3%%A4ff+m%%C3%%A5leri&category=maleri&start=2026-12-10+"
 		 "10%%3A00&end=2026-12-10+12%%3A00&location=Stadshuset&"
-		 "capacity=40", csrf);
+		 "capacity=1", csrf);
+	post("/staff/meeting/1/change", h, body, &r);
+	CHECK(r.status == 200 &&
+	      strstr(buf_str(&r.body), "flyttas de sist anmälda till "
+		     "väntelistan") &&
+	      strstr(buf_str(&r.body), "<li>Västkust El &amp; Energi AB "
+		     "(559112-6833)</li>") &&
+	      strstr(buf_str(&r.body), "name=\"confirm\" value=\"1\""));
+	release(&r);
+	CHECK(db_query(db, "SELECT sequence FROM meeting WHERE id = 1") == 0);
+	strcat(body, "&confirm=1");
 	post("/staff/meeting/1/change", h, body, &r);
 	CHECK(r.status == 303 && has_header(&r, "Location: /staff/meeting/1"));
 	release(&r);
 	CHECK(db_query(db, "SELECT sequence FROM meeting WHERE id = 1") == 1);
+	get("/staff/meeting/1", h, &r);
+	CHECK(strstr(buf_str(&r.body), "Västkust El &amp; Energi AB</td><td>"
+		     "på väntelistan"));
+	release(&r);
 	get("/staff/meeting/1", h, &r);
 	CHECK(strstr(buf_str(&r.body), "De 1 inbjudna företagen får ett mejl"));
 	csrf_of(&r, csrf, sizeof csrf);

@@ -71,6 +71,7 @@ static const char *const known_fields[] = {
 	"new_email", "address", "next_url", "prev_url", "page", "field",
 	"bounced_at", "bounce_reason", "done", "answers", "text", "text_max",
 	"files_max", "file_max", "total_max", "types", "rfi_url",
+	"register_action", "sent", "waiting",
 	/* the staff's pages */
 	"user", "role", "staff_home_url", "accounts_url", "audit_url",
 	"logout_url", "login_url", "upphandling", "naringsliv", "token",
@@ -79,12 +80,14 @@ static const char *const known_fields[] = {
 	"has_password", "created", "report_url", "firms_url",
 	"unit_meetings_url", "unit_rfis_url", "ahead", "past", "new_url",
 	"preview", "reach", "changing", "notice", "category", "start", "end",
-	"participants", "attended", "firm", "change_url", "cancel_url",
+	"participants", "change_url", "cancel_url",
 	"checkin_url", "invited", "answer_deadline", "attachments",
 	"procedure", "reached", "duplicates", "answers_given", "text", "files",
 	"withdrawn", "ted", "edit_url", "close_url", "withdraw_url",
 	"candidates", "record_url", "decision", "decided_by", "decided_at",
-	"reasons", "unit_advice_url",
+	"reasons", "unit_advice_url", "moving", "confirm", "guest", "print_url",
+	"is_unregistered", "is_pending", "is_registered", "is_waiting",
+	"is_cancelled",
 	NULL
 };
 

@@ -10,6 +10,7 @@
 #include "firm.h"
 #include "ini.h"
 #include "meeting.h"
+#include "meetings.h"
 #include "notice.h"
 #include "outbox.h"
 #include "pages.h"
@@ -309,6 +310,42 @@ id_of(const char *rest, int64_t *id, const char **what)
 }
 
 /*
+ * Changes meeting id to m: 1 when done, 2 when it is cancelled (by
+ * someone else meanwhile); 0 when fewer seats would move registered
+ * firms to the waiting list and the form did not confirm it: the preview
+ * then names them and asks to confirm.
+ */
+static int
+change(struct visit *vi, int64_t id, const struct meeting *m,
+       struct tpl_vars *v)
+{
+	enum meeting_change result;
+	struct attendee *moving = NULL;
+	struct tpl_vars *item;
+	size_t n = 0, i;
+	int rc = -1;
+
+	if (meetings_change(vi->conn->store, vi->conn->outbox, id, m,
+			    typed(vi, "confirm") != NULL, vi->now, &result,
+			    &moving, &n) < 0)
+		return -1;
+	if (result != CHANGE_CONFIRM) {
+		rc = result == CHANGE_DONE ? 1 : 2;
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		if (!(item = tpl_add(v, "moving")) ||
+		    tpl_set(item, "orgnr", moving[i].orgnr) < 0 ||
+		    tpl_set(item, "name", moving[i].name) < 0)
+			goto out;
+	rc = set_reach(v, vi, m) < 0 || tpl_set(v, "confirm", "1") < 0 ?
+	     -1 : 0;
+out:
+	attendees_free(moving, n);
+	return rc;
+}
+
+/*
  * The meeting form: new (id 0) or a change of meeting id. A form
  * without faults is shown as its preview (whom it invites), which
  * publishes it when sent again with step=publish.
@@ -321,7 +358,7 @@ meeting_form(struct visit *vi, int64_t id, const struct meeting *was)
 	const char *step = typed(vi, "step");
 	char path[64], what[96];
 	int64_t new_id = id;
-	int found = 1, status = 200;
+	int rc, status = 200;
 
 	if (id)
 		snprintf(path, sizeof path, "/staff/meeting/%lld/change",
@@ -349,14 +386,20 @@ meeting_form(struct visit *vi, int64_t id, const struct meeting *was)
 			goto failed;
 		goto show;
 	}
-	if (id ? store_change_meeting(vi->conn->store, id, m, vi->now,
-				      &found) < 0 :
-	    store_put_meeting(vi->conn->store, m, vi->now, &new_id) < 0)
+	if (id) {
+		if ((rc = change(vi, id, m, v)) < 0)
+			goto failed;
+		if (rc == 0)
+			goto show;
+		if (rc == 2) {
+			site_fail(vi, 409, "Mötet är inställt och kan inte "
+				  "ändras.", "The meeting is cancelled and "
+				  "cannot be changed.");
+			goto out;
+		}
+	} else if (store_put_meeting(vi->conn->store, m, vi->now,
+				     &new_id) < 0) {
 		goto failed;
-	if (!found) {
-		site_fail(vi, 409, "Mötet är inställt och kan inte ändras.",
-			  "The meeting is cancelled and cannot be changed.");
-		goto out;
 	}
 	snprintf(what, sizeof what, "meeting %lld", (long long)new_id);
 	if (staff_audit(vi, id ? "meeting changed" : "meeting published",
@@ -433,34 +476,44 @@ attendance_open(const struct visit *vi, const struct meeting *m)
 	return !m->cancelled && m->start <= vi->now;
 }
 
-/* A meeting's registrations, each with what the firm did. */
+/* A registration's state (enum reg_state) as the pages' flag of it. */
+static const char *const state_flags[] = {
+	[RS_NONE] = "is_unregistered", [RS_PENDING] = "is_pending",
+	[RS_REGISTERED] = "is_registered", [RS_WAITING] = "is_waiting",
+	[RS_CANCELLED] = "is_cancelled",
+};
+
+/*
+ * A meeting's registrations: those with a seat in order, the waiting
+ * list, the rest; for the door, only those who may come.
+ */
 static int
 add_participants(struct tpl_vars *v, struct visit *vi, int64_t id,
-		 int registered_only)
+		 int at_door)
 {
-	struct participant *p = NULL;
+	struct attendee *a = NULL;
 	struct tpl_vars *item;
 	size_t n = 0, i;
 	int rc = -1;
 
-	if (store_meeting_participants(vi->conn->store, id, &p, &n) < 0)
+	if (store_attendees(vi->conn->store, id, &a, &n) < 0)
 		return -1;
 	for (i = 0; i < n; i++) {
-		if (registered_only && !p[i].registered && !p[i].attended)
+		if (at_door && a[i].state != RS_REGISTERED &&
+		    a[i].state != RS_WAITING && !a[i].attended)
 			continue;
 		if (!(item = tpl_add(v, "participants")) ||
-		    tpl_setf(item, "firm", "%lld", (long long)p[i].firm_id) < 0 ||
-		    tpl_set(item, "orgnr", p[i].orgnr) < 0 ||
-		    tpl_set(item, "name", p[i].name) < 0 ||
-		    (p[i].registered && tpl_set(item, "registered", "1") < 0) ||
-		    (p[i].attended && tpl_set(item, "attended", "1") < 0) ||
-		    (p[i].attended && tpl_set(item, "checked", "1") < 0) ||
-		    (p[i].at && site_set_time(item, "when", p[i].at, vi) < 0))
+		    tpl_set(item, "orgnr", a[i].orgnr) < 0 ||
+		    tpl_set(item, "name", a[i].name) < 0 ||
+		    tpl_set(item, state_flags[a[i].state], "1") < 0 ||
+		    (!a[i].firm_id && tpl_set(item, "guest", "1") < 0) ||
+		    (a[i].attended && tpl_set(item, "checked", "1") < 0) ||
+		    (a[i].at && site_set_time(item, "when", a[i].at, vi) < 0))
 			goto out;
 	}
 	rc = 0;
 out:
-	participants_free(p, n);
+	attendees_free(a, n);
 	return rc;
 }
 
@@ -588,55 +641,85 @@ page_meeting(struct visit *vi, const char *rest)
 	meetings_free(m, m ? 1 : 0);
 }
 
-/* The firms ticked on the check-in list, recorded as attending. */
+/*
+ * The firms ticked on the attendance form, recorded as attending, all
+ * or none; a fault is shown on the form.
+ */
 static int
-record_attendance(struct visit *vi, const struct meeting *m, size_t *count)
+record_attendance(struct visit *vi, const struct meeting *m,
+		  struct tpl_vars *v, int *done)
 {
-	size_t n = form_count(vi->body, "firm"), i;
-	const char *s;
-	char *end, what[96];
-	long long firm;
-	int created;
+	size_t n = form_count(vi->body, "orgnr"), i, bad;
+	char (*orgnrs)[12] = NULL, what[96];
+	enum attendance result;
+	int rc = -1;
 
-	*count = 0;
-	if (n > CHECKIN_MAX || store_begin(vi->conn->store) < 0)
+	*done = 0;
+	if (n > CHECKIN_MAX ||
+	    !(orgnrs = calloc(n ? n : 1, sizeof *orgnrs)))
 		return -1;
-	for (i = 0; i < n; i++) {
-		s = form_get_nth(vi->body, "firm", i);
-		if ((firm = strtoll(s, &end, 10)) < 1 || *end)
-			continue;
-		if (store_meeting_attended(vi->conn->store, m->id, firm,
-					   vi->now, "web", &created) < 0)
-			goto fail;
-		*count += created != 0;
+	for (i = 0; i < n; i++)
+		if (orgnr_normalize(form_get_nth(vi->body, "orgnr", i),
+				    orgnrs[i]) < 0) {
+			rc = site_form_error(v, vi, "participants", "Okänt "
+					     "organisationsnummer",
+					     "An unknown organisation number",
+					     NULL);
+			goto out;
+		}
+	if (meetings_attended(vi->conn->store, m->id, orgnrs, n, vi->now, "web",
+			      &result, &bad) < 0)
+		goto out;
+	if (result != ATTENDANCE_OK) {
+		rc = site_form_error(v, vi, "participants", "Närvaron sparades "
+				     "inte", "Attendance was not recorded",
+				     attendance_text(result));
+		goto out;
 	}
 	snprintf(what, sizeof what, "meeting %lld: %zu firms",
-		 (long long)m->id, *count);
-	if (staff_audit(vi, "attendance", what) < 0 ||
-	    store_commit(vi->conn->store) < 0)
-		goto fail;
-	return 0;
-fail:
-	store_rollback(vi->conn->store);
-	return -1;
+		 (long long)m->id, n);
+	if (staff_audit(vi, "attendance", what) < 0)
+		goto out;
+	*done = 1;
+	rc = 0;
+out:
+	free(orgnrs);
+	return rc;
+}
+
+/* The printable list for the door (meetings.h), a page of its own. */
+static void
+print_checkin(struct visit *vi, int64_t id)
+{
+	int found;
+
+	buf_reset(&vi->res->body);
+	if (meetings_checkin_html(vi->conn->store, id, site_lang(vi),
+				  &vi->res->body, &found) < 0)
+		site_store_failed(vi);
+	else if (!found)
+		site_not_found(vi);
+	else
+		vi->res->status = 200;
 }
 
 /*
- * The list for the door, to print and tick, and the same list as a form
- * that records who came: only once the meeting has begun, and not for
- * one cancelled.
+ * Attendance: a form with those registered and waiting to tick, and the
+ * printable list for the door (ID/print); only once the meeting has
+ * begun, and not for one cancelled.
  */
 static void
 page_checkin(struct visit *vi, const char *rest)
 {
+	int post = vi->req->method == WEB_POST, done = 0;
 	struct tpl_vars *v = NULL;
 	struct meeting *m = NULL;
 	const char *what;
-	char path[64];
+	char path[64], print[64];
 	int64_t id;
-	size_t n;
 
-	if (id_of(rest, &id, &what) < 0 || *what) {
+	if (id_of(rest, &id, &what) < 0 ||
+	    (*what && (post || strcmp(what, "print") != 0))) {
 		site_not_found(vi);
 		return;
 	}
@@ -652,22 +735,27 @@ page_checkin(struct visit *vi, const char *rest)
 			  "for a meeting that has begun and is not cancelled.");
 		goto out;
 	}
-	snprintf(path, sizeof path, "/staff/checkin/%lld", (long long)id);
-	if (vi->req->method == WEB_POST) {
-		if (record_attendance(vi, m, &n) < 0)
-			goto failed;
-		snprintf(path + strlen(path), sizeof path - strlen(path),
-			 "?saved=%zu", n);
-		staff_redirect(vi, path);
+	if (*what) {
+		print_checkin(vi, id);
 		goto out;
 	}
-	if (!(v = tpl_vars_new()) || set_meeting(v, vi, m) < 0 ||
-	    site_set_url(v, "action", path, vi->en) < 0 ||
-	    add_participants(v, vi, id, 1) < 0 ||
-	    ((what = form_get(vi->query, "saved")) &&
-	     tpl_set(v, "saved", what) < 0))
+	snprintf(path, sizeof path, "/staff/checkin/%lld", (long long)id);
+	snprintf(print, sizeof print, "/staff/checkin/%lld/print",
+		 (long long)id);
+	if (!(v = tpl_vars_new()) ||
+	    (post && record_attendance(vi, m, v, &done) < 0))
 		goto failed;
-	site_render(vi, PAGE_STAFF_CHECKIN, v, 200);
+	if (done) {
+		staff_redirect(vi, strcat(path, "?saved=1"));
+		goto out;
+	}
+	if (set_meeting(v, vi, m) < 0 ||
+	    site_set_url(v, "action", path, vi->en) < 0 ||
+	    site_set_url(v, "print_url", print, vi->en) < 0 ||
+	    add_participants(v, vi, id, 1) < 0 ||
+	    (form_get(vi->query, "saved") && tpl_set(v, "saved", "1") < 0))
+		goto failed;
+	site_render(vi, PAGE_STAFF_CHECKIN, v, post ? 400 : 200);
 	goto out;
 failed:
 	site_store_failed(vi);
