@@ -505,7 +505,8 @@ test_start_page(void)
 	get("/staff/", h, &r);
 	body = buf_str(&r.body);
 	CHECK(r.status == 200);
-	CHECK(strstr(body, "Skolmåleri</a></h3>\n<p>1 svar, svar senast "));
+	CHECK(strstr(body, "<a href=\"/staff/rfi/rfi-1\">Skolmåleri</a></h3>\n"
+		     "<p>1 svar, svar senast "));
 	CHECK(strstr(body, "1 anmälda av 40 platser"));
 	CHECK(strstr(body, ": svar på marknadsdialogen, Skolmåleri</li>"));
 	CHECK(strstr(body, ": anmälan till mötet, Branschträff måleri</li>"));

@@ -518,10 +518,11 @@ add_rfis(struct tpl_vars *v, struct visit *vi, time_t week)
 	for (i = 0; i < n; i++) {
 		if (!e[i].own)
 			continue;
-		snprintf(path, sizeof path, "/rfi/%s", e[i].notice_id);
+		/* the unit's page of it, with its answers */
+		snprintf(path, sizeof path, "/staff/rfi/%s", e[i].notice_id);
 		if (!(item = tpl_add(v, "rfis")) ||
 		    tpl_set(item, "title", e[i].title) < 0 ||
-		    tpl_set(item, "notice_url", path) < 0 ||
+		    site_set_url(item, "notice_url", path, vi->en) < 0 ||
 		    tpl_setf(item, "answers", "%lld", e[i].responses) < 0 ||
 		    (e[i].has_deadline &&
 		     site_set_time(item, "deadline", e[i].deadline, vi) < 0))
