@@ -253,12 +253,30 @@ test_public_port(void)
 		}
 }
 
+/*
+ * The pages Chromium went through on steps (tests/browser.py's), each
+ * after its "== URL" line; NULL if it failed. The caller frees them.
+ */
+static char *
+browse(const char *steps)
+{
+	char path[PATH_MAX + 16], cmd[PATH_MAX * 4];
+
+	snprintf(path, sizeof path, "%s/steps.txt", dir);
+	write_text(path, steps);
+	snprintf(cmd, sizeof cmd, "cd '%s' && /usr/bin/python3 '%s/tests/browser.py'"
+		 " steps.txt pages.txt", dir, project);
+	if (system(cmd) != 0)
+		return NULL;
+	snprintf(path, sizeof path, "%s/pages.txt", dir);
+	return read_text(path);
+}
+
 /* anna's whole way in Chromium: her link, her password, in and out. */
 static void
 test_browser(void)
 {
-	char link[256], steps[4096], path[PATH_MAX + 16], *out, *p;
-	char cmd[PATH_MAX * 4];
+	char link[256], steps[4096], *out, *p;
 
 	CHECK(access("/usr/bin/chromium", X_OK) == 0);
 	CHECK(tl("-c tenderlots.conf staff reset anna") == 0);
@@ -276,13 +294,7 @@ test_browser(void)
 		 "submit\n"
 		 "goto %s/staff/\n",
 		 staff_base, link, staff_base, staff_base);
-	snprintf(path, sizeof path, "%s/steps.txt", dir);
-	write_text(path, steps);
-	snprintf(cmd, sizeof cmd, "cd '%s' && /usr/bin/python3 '%s/tests/browser.py'"
-		 " steps.txt pages.txt", dir, project);
-	CHECK(system(cmd) == 0);
-	snprintf(path, sizeof path, "%s/pages.txt", dir);
-	out = read_text(path);
+	out = browse(steps);
 	CHECK(out != NULL);
 	if (!out)
 		return;
@@ -516,8 +528,7 @@ static void
 test_report_pages(void)
 {
 	char link[256], steps[4096], path[PATH_MAX + 16], cookie[128], h[160];
-	char cmd[PATH_MAX * 4];
-	char *out = NULL, *sheet, *p;
+	char *out, *sheet, *p;
 	struct reply r;
 
 	snprintf(path, sizeof path, "%s/local.csv", dir);
@@ -562,13 +573,7 @@ test_report_pages(void)
 		 "submit\n"
 		 "goto %s/staff/firms/559011-1000\n",
 		 staff_base, staff_base, staff_base, staff_base);
-	snprintf(path, sizeof path, "%s/steps.txt", dir);
-	write_text(path, steps);
-	snprintf(cmd, sizeof cmd, "cd '%s' && /usr/bin/python3 '%s/tests/browser.py'"
-		 " steps.txt pages.txt", dir, project);
-	CHECK(system(cmd) == 0);
-	snprintf(path, sizeof path, "%s/pages.txt", dir);
-	CHECK((out = read_text(path)) != NULL);
+	CHECK((out = browse(steps)) != NULL);
 	p = out;
 	/* the quarter chosen, in the staff's frame, with its figures */
 	CHECK(p && (p = strstr(p, "/staff/report?lang=sv&period=2026-Q4&"
@@ -637,6 +642,9 @@ test_report_pages(void)
 	      strstr(buf_str(&r.body), "name=\"from\" value=\"2026-02-30\""));
 	release(&r);
 	get("/staff/firms/556677-9999", h, &r);
+	CHECK(r.status == 404);
+	release(&r);
+	get("/staff/firms?page=0", h, &r);
 	CHECK(r.status == 404);
 	release(&r);
 	get("/staff/firms?category=nope", h, &r);

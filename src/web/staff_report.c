@@ -125,6 +125,22 @@ source_of(const struct visit *vi)
 }
 
 /*
+ * A page's end: with html after its template at status, the error page
+ * at -1, nothing at 0 (answered already); v and html are freed.
+ */
+static void
+finish(struct visit *vi, enum page p, struct tpl_vars *v, struct buf *html,
+       int status)
+{
+	if (status < 0)
+		site_store_failed(vi);
+	else if (status)
+		site_render_html(vi, p, v, html, status);
+	tpl_vars_free(v);
+	buf_release(html);
+}
+
+/*
  * The report of the period and category chosen (by default the last
  * four quarters, every category): in the page, or as a download with a
  * name of the report module's. A wrong choice is shown on the form,
@@ -144,22 +160,21 @@ page_report(struct visit *vi, const char *rest)
 	struct report_fault fault;
 	struct tpl_vars *v = NULL;
 	struct buf html;
-	int download = *format && strcmp(format, "html") != 0, status = 200;
+	int download = *format && strcmp(format, "html") != 0, status = -1;
+	int made;
 
 	(void)rest;
 	buf_init(&html, REPORT_HTML_MAX);
-	if (report_make(&src, &q, vi->now, download ? &vi->res->body : &html,
-			&fault) < 0) {
-		if (!fault.field)
-			goto failed;
-		download = 0;
-		status = 400;
-	}
-	if (download) {
+	made = report_make(&src, &q, vi->now, download ? &vi->res->body :
+			   &html, &fault) == 0;
+	if (!made && !fault.field)
+		goto out;
+	if (made && download) {
 		vi->res->status = 200;
 		vi->res->content_type = report_media_type(format);
 		snprintf(vi->res->filename, sizeof vi->res->filename, "%s",
 			 report_file_name(format, site_lang(vi)));
+		status = 0;
 		goto out;
 	}
 	if (!(v = tpl_vars_new()) ||
@@ -167,15 +182,11 @@ page_report(struct visit *vi, const char *rest)
 	    add_periods(v, vi, q.period) < 0 ||
 	    add_categories(v, vi, q.category) < 0 ||
 	    tpl_set(v, "from", q.from) < 0 || tpl_set(v, "to", q.to) < 0 ||
-	    (status == 400 && add_error(v, fault.field, fault.text) < 0))
-		goto failed;
-	site_render_html(vi, PAGE_STAFF_REPORT, v, &html, status);
-	goto out;
-failed:
-	site_store_failed(vi);
+	    (!made && add_error(v, fault.field, fault.text) < 0))
+		goto out;
+	status = made ? 200 : 400;
 out:
-	tpl_vars_free(v);
-	buf_release(&html);
+	finish(vi, PAGE_STAFF_REPORT, v, &html, status);
 }
 
 /* "/staff/firms?q=...&page=N": a page of the same search. */
@@ -226,55 +237,51 @@ show_register(struct visit *vi)
 	};
 	struct tpl_vars *v = tpl_vars_new();
 	struct buf html;
+	const char *wrong = NULL, *why = NULL;
 	char *end;
 	long n = 1;
-	int more = 0, status = 200;
+	int more = 0, status = -1;
 
 	buf_init(&html, FIRMS_HTML_MAX);
 	if (page && *page && ((n = strtol(page, &end, 10)) < 1 || *end ||
 			      n > FIRMS_PAGES_MAX)) {
 		site_not_found(vi);
+		status = 0;
 		goto out;
 	}
 	q.page = (size_t)(n - 1);
+	if (strlen(q.text) > SEARCH_TEXT_MAX ||
+	    strlen(q.municipality) > SEARCH_TEXT_MAX) {
+		wrong = strlen(q.text) > SEARCH_TEXT_MAX ? "q" : "municipality";
+		why = vi->en ? "The search is too long." :
+		      "Sökningen är för lång.";
+	} else if (*q.category && !category_find(vi->site->o.categories,
+						  q.category)) {
+		wrong = "category";
+		why = vi->en ? "Choose one of the categories." :
+		      "Välj en av kategorierna.";
+	}
 	if (!v || add_categories(v, vi, q.category) < 0 ||
 	    tpl_set(v, "q", q.text) < 0 ||
 	    tpl_set(v, "municipality", q.municipality) < 0 ||
-	    site_set_url(v, "action", "/staff/firms", 0) < 0)
-		goto failed;
-	if (strlen(q.text) > SEARCH_TEXT_MAX ||
-	    strlen(q.municipality) > SEARCH_TEXT_MAX) {
-		if (add_error(v, strlen(q.text) > SEARCH_TEXT_MAX ? "q" :
-			      "municipality", vi->en ? "The search is too long." :
-			      "Sökningen är för lång.") < 0)
-			goto failed;
+	    site_set_url(v, "action", "/staff/firms", 0) < 0 ||
+	    (wrong && add_error(v, wrong, why) < 0))
+		goto out;
+	if (wrong) {
 		status = 400;
-	} else if (*q.category && !category_find(vi->site->o.categories,
-						  q.category)) {
-		if (add_error(v, "category", vi->en ?
-			      "Choose one of the categories." :
-			      "Välj en av kategorierna.") < 0)
-			goto failed;
-		status = 400;
-	} else if (register_search_html(vi->conn->store,
-					vi->site->o.categories, &q,
-					site_lang(vi), "/staff/firms/", &html,
-					&more) < 0 ||
-		   audit_search(vi, &q) < 0 ||
-		   (q.page > 0 && set_search_url(v, "prev_url", vi, &q,
-						 q.page) < 0) ||
-		   (more && set_search_url(v, "next_url", vi, &q,
-					   q.page + 2) < 0) ||
-		   tpl_setf(v, "page", "%zu", q.page + 1) < 0) {
-		goto failed;
+		goto out;
 	}
-	site_render_html(vi, PAGE_STAFF_FIRMS, v, &html, status);
-	goto out;
-failed:
-	site_store_failed(vi);
+	if (register_search_html(vi->conn->store, vi->site->o.categories, &q,
+				 site_lang(vi), "/staff/firms/", &html,
+				 &more) < 0 ||
+	    audit_search(vi, &q) < 0 ||
+	    (q.page > 0 && set_search_url(v, "prev_url", vi, &q, q.page) < 0) ||
+	    (more && set_search_url(v, "next_url", vi, &q, q.page + 2) < 0) ||
+	    tpl_setf(v, "page", "%zu", q.page + 1) < 0)
+		goto out;
+	status = 200;
 out:
-	tpl_vars_free(v);
-	buf_release(&html);
+	finish(vi, PAGE_STAFF_FIRMS, v, &html, status);
 }
 
 /* One firm's history: only shown once the log has who looked. */
@@ -283,26 +290,23 @@ show_firm(struct visit *vi, const char *orgnr)
 {
 	struct tpl_vars *v = tpl_vars_new();
 	struct buf html;
-	int found = 0;
+	int found = 0, status = -1;
 
 	buf_init(&html, FIRMS_HTML_MAX);
 	if (!v || register_history_html(vi->conn->store, orgnr, site_lang(vi),
 					&html, &found) < 0)
-		goto failed;
+		goto out;
 	if (!found) {
 		site_not_found(vi);
+		status = 0;
 		goto out;
 	}
 	if (staff_audit(vi, "firm viewed", orgnr) < 0 ||
 	    site_set_url(v, "firms_url", "/staff/firms", vi->en) < 0)
-		goto failed;
-	site_render_html(vi, PAGE_STAFF_FIRM, v, &html, 200);
-	goto out;
-failed:
-	site_store_failed(vi);
+		goto out;
+	status = 200;
 out:
-	tpl_vars_free(v);
-	buf_release(&html);
+	finish(vi, PAGE_STAFF_FIRM, v, &html, status);
 }
 
 static void
