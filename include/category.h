@@ -19,6 +19,8 @@ struct category {
 	double value_min;	/* SEK, the typical band for small firms; */
 	double value_max;	/* 0: no bound on that side */
 	int split;		/* divide large tenders for this category */
+	char *renamed_from;	/* the key it had before, whose firms and
+				   history move to it; NULL for none */
 };
 
 struct category_prefix;
@@ -37,7 +39,8 @@ struct category_set {
 /*
  * Loads a categories file. Errors are reported as "file:line: message"
  * through error(); -1 if any. An unknown CPV code, a key used twice, a
- * code claimed by two categories, or value_min > value_max is an error.
+ * code claimed by two categories, value_min > value_max, or a
+ * renamed_from that is a key in use or is claimed twice is an error.
  */
 int category_load(const char *path, struct category_set *out);
 void category_set_release(struct category_set *cs);
@@ -53,6 +56,12 @@ const struct category *category_find(const struct category_set *cs,
  */
 const struct category *category_for_cpv(const struct category_set *cs,
 					const char *cpv);
+
+/*
+ * Whether key is a category's now or was one before a rename the set
+ * records: firms and history may still name it.
+ */
+int category_known_key(const struct category_set *cs, const char *key);
 
 /* Name in "sv" or "en" (Swedish otherwise). */
 const char *category_name(const struct category *c, const char *lang);

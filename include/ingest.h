@@ -66,6 +66,12 @@ struct ingest {
 	struct match_index *index;	/* over firms */
 	const char *feed;	/* the feed's name */
 	time_t now;
+	int store_only;		/* stored and split, matched to no one: the
+				   version that withdraws an RFI */
+	char *const *own_buyers;	/* the municipality's organisation
+					   numbers, NULL-terminated: its own
+					   RFIs back from TED are not mailed
+					   again (rfi_recognise) */
 	struct ingest_counts counts;
 };
 
@@ -86,5 +92,20 @@ int ingest_flush(struct ingest *in, struct ingest_batch *b);
  * each page's matches.
  */
 int ingest_backfill(struct ingest *in, const char *after, time_t started_at);
+
+/*
+ * What storing n would do, without storing it: the categories its lots
+ * fall into (keys, each once) and how many of in->firms it would be
+ * mailed to. Deadlines are not looked at: a preview is of what is to come.
+ */
+struct ingest_preview {
+	char **categories;
+	size_t ncategories;
+	size_t firms;
+};
+
+int ingest_preview(struct ingest *in, const struct notice *n,
+		   struct ingest_preview *out);
+void ingest_preview_release(struct ingest_preview *p);
 
 #endif

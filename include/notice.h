@@ -155,6 +155,8 @@ struct award *notice_add_award(struct notice *n);
  * arr[n], is zeroed. NULL on ENOMEM, and arr is left as it was.
  */
 void *array_add(void *arr, size_t n, size_t size);
+/* Whether a string vector holds s. */
+int strvec_has(char *const *vec, size_t n, const char *s);
 /* Appends a copy of s to a string vector; -1 on ENOMEM. */
 int strvec_push(char ***vec, size_t *n, const char *s);
 /* Appends the space-separated words of text (NULL: none); -1 on ENOMEM. */

@@ -6,7 +6,13 @@
 #include <time.h>
 
 struct category_set;
+struct config;
 struct notice;
+struct buf;
+struct rfi_answer;
+struct rfi_answer_file;
+struct rfi_entry;
+struct store;
 
 /*
  * A request for information the procurement unit publishes itself
@@ -64,5 +70,128 @@ int rfi_to_notice(const struct rfi *r, const struct category_set *cs,
 		  const char *notice_id, const char *buyer,
 		  const char *buyer_id, const char *url, time_t now,
 		  struct notice **out);
+
+/*
+ * The unit's work on its own RFIs, one function an operation, for the
+ * command line and the staff's pages alike: each takes the store, the
+ * configuration (public_url, service_name, own_buyers), the categories
+ * and the time. Mails follow with the next run, as for any notice: an
+ * RFI is published as the notice "rfi-<id>" and an edit or a withdrawal
+ * is a new version of it, whose changes go to the firms already told.
+ */
+struct rfi_desk {
+	struct store *store;
+	const struct config *cfg;
+	const struct category_set *categories;
+	time_t now;
+};
+
+/* Another RFI is a likely duplicate when published this recently. */
+#define RFI_DUPLICATE_DAYS 90
+
+/*
+ * What publishing r would do: the categories it falls into, how many
+ * subscribed firms it would reach, and the RFIs it may duplicate (same
+ * title, or the same CPV codes from the same buyer, published in the
+ * last RFI_DUPLICATE_DAYS days and not withdrawn).
+ */
+struct rfi_preview {
+	char **categories;
+	size_t ncategories;
+	size_t firms;
+	struct rfi_entry *duplicates;
+	size_t nduplicates;
+};
+
+/*
+ * Checks r as the unit may publish it (its categories registered, its
+ * deadline ahead), errors naming source (a file, a form), and previews it.
+ */
+int rfi_preview(const struct rfi_desk *d, const struct rfi *r,
+		const char *source, struct rfi_preview *out);
+void rfi_preview_release(struct rfi_preview *p);
+/*
+ * Publishes r: its notice id into notice_id (len bytes), the firms it is
+ * matched to into *firms. The caller has shown the preview's duplicates.
+ */
+int rfi_publish(const struct rfi_desk *d, const struct rfi *r,
+		const char *source, char *notice_id, size_t len,
+		unsigned *firms);
+/*
+ * Replaces the unit's open RFI notice_id by r: a new version, and the
+ * firms told of it get a mail naming what changed (title, deadline,
+ * documents). -1, reported, if it is not such an RFI.
+ */
+int rfi_edit(const struct rfi_desk *d, const char *notice_id,
+	     const struct rfi *r, const char *source);
+/*
+ * Withdraws the unit's RFI notice_id, published by mistake: it leaves
+ * the public pages, the feeds and the report, takes no answers, and the
+ * firms told of it get a short mail saying so and why (one line, in the
+ * unit's words). -1, reported, if it is not such an RFI or withdrawn
+ * already.
+ */
+int rfi_withdraw(const struct rfi_desk *d, const char *notice_id,
+		 const char *why);
+/*
+ * Whether n, an RFI of one of own_buyers (the municipality) that came
+ * through a feed, is the copy on TED of one of the unit's own RFIs of
+ * the last year (the same title, or the same CPV codes): then *copy is
+ * 1, the two are linked, and it is closed with the unit's own and not
+ * mailed again.
+ */
+int rfi_recognise(struct store *s, const struct notice *n,
+		  char *const *own_buyers, time_t now, int *copy);
+/* No more answers or reminders; -1, reported, if not open and ours. */
+int rfi_close(const struct rfi_desk *d, const char *notice_id);
+
+/*
+ * A firm answers one of the unit's RFIs on the web, through the signed
+ * link of its RFI mail (RFI_ANSWER_PATH): a text and files, within these
+ * caps, of the types filetype.h takes, told by their bytes. The HTTP
+ * layer takes RFI_ANSWER_BODY_MAX of such a form, more than the caps, so
+ * that a form over them gets a page saying which.
+ */
+#define RFI_ANSWER_PATH		"/answer/"
+#define RFI_ANSWER_TEXT_MAX	4000
+#define RFI_ANSWER_FILES_MAX	5
+#define RFI_ANSWER_FILE_MAX	(5u << 20)
+#define RFI_ANSWER_TOTAL_MAX	(10u << 20)
+#define RFI_ANSWER_BODY_MAX	(RFI_ANSWER_TOTAL_MAX + (2u << 20))
+
+/* A file as the firm sent it. */
+struct rfi_upload {
+	const char *name;	/* the firm's name for it */
+	const char *data;
+	size_t len;
+};
+
+/*
+ * Records the answer of firm_id to the unit's open RFI notice_id, with
+ * its files, and that the firm answered, in one transaction. 1 when it
+ * is refused for the firm's mistake (no text or file, a cap passed, a
+ * type not taken, the RFI closed): why says which in lang ("sv", "en")
+ * and nothing is stored; -1 on an error.
+ */
+int rfi_answer(struct store *s, const char *notice_id, int64_t firm_id,
+	       const char *text, const struct rfi_upload *files, size_t nfiles,
+	       time_t now, const char *lang, struct buf *why, int64_t *id);
+/*
+ * An RFI's answers, oldest first, with their files (without bytes), for
+ * the unit to read; free with rfi_answers_free and rfi_answer_files_free
+ * (store.h).
+ */
+int rfi_answers(struct store *s, const char *notice_id,
+		struct rfi_answer **answers, size_t *nanswers,
+		struct rfi_answer_file **files, size_t *nfiles);
+/*
+ * One file of an answer to download: its bytes, the type its bytes
+ * showed and a name the program chose ("svar-ANSWER-FILE.EXT"), never
+ * the firm's, for Content-Disposition (filename, len bytes). *found 0
+ * when there is no such file.
+ */
+int rfi_answer_download(struct store *s, int64_t file_id,
+			struct rfi_answer_file *out, char *filename,
+			size_t len, int *found);
 
 #endif

@@ -244,6 +244,8 @@ struct match_item {
 	int has_award_value;
 	double award_value;
 	char *award_currency;
+	int own_rfi;		/* an open RFI of the unit's own: firms answer
+				   it on the web */
 };
 
 void match_items_free(struct match_item *items, size_t n);
@@ -371,6 +373,10 @@ struct rfi_entry {
 	int own;
 	time_t closed_at;	/* 0: open */
 	long long responses;
+	time_t withdrawn_at;	/* 0: not withdrawn */
+	char *cpv;		/* its codes, space-separated */
+	char *buyer_id;		/* NULL when the notice names none */
+	char *ted_notice_id;	/* the unit's own: its copy on TED, if known */
 };
 
 void rfi_entries_free(struct rfi_entry *e, size_t n);
@@ -380,6 +386,25 @@ void rfi_entries_free(struct rfi_entry *e, size_t n);
  */
 int store_rfis(struct store *s, time_t now, const char *notice_id,
 	       struct rfi_entry **out, size_t *n);
+/* Every RFI published since a time and not withdrawn, newest first. */
+int store_rfis_since(struct store *s, time_t since, struct rfi_entry **out,
+		     size_t *n);
+/*
+ * The unit's RFI withdrawn (closed too): off the public pages, the open
+ * notices and the report's figures. *found 0 if withdrawn already.
+ */
+int store_withdraw_rfi(struct store *s, const char *notice_id, time_t now,
+		       int *found);
+/*
+ * The unit's RFI notice_id came back through TED as ted_notice_id: it
+ * is the same RFI, closed by either id and mailed once. *found 0 if it
+ * has a copy already.
+ */
+int store_link_rfi(struct store *s, const char *notice_id,
+		   const char *ted_notice_id, int *found);
+/* An edit's contact and documents (space-separated links). */
+int store_update_rfi(struct store *s, const char *notice_id,
+		     const char *contact, const char *attachments, int *found);
 
 /*
  * Participation of registered firms, each recorded once per firm and
@@ -571,8 +596,8 @@ int store_public_notices(struct store *s, const struct public_query *q,
 /*
  * Everything stored about a firm, for the export of its own data: what
  * ("subscribed", "unsubscribed", "mail", "match", "stopped", "meeting",
- * "rfi_answer", "bid"), two texts and one or two times, as the query in
- * store.c pairs them.
+ * "rfi_answer", "rfi_answer_text", "rfi_answer_file", "bid"), two texts
+ * and one or two times, as the query in store/firms.c pairs them.
  */
 struct firm_record {
 	char *what;
@@ -965,5 +990,107 @@ int store_staff_audit(struct store *s, const char *who, const char *action,
 /* Newest first, from offset on. */
 int store_staff_audit_list(struct store *s, long offset, long limit,
 			   struct staff_audit_entry **out, size_t *n);
+
+/*
+ * Category keys as the stored data names them: the firms that chose a
+ * key, and the rows of history that name it (category parts of lots,
+ * matches, meetings, alerts of deleted firms), by key.
+ */
+struct category_use {
+	char *key;
+	long long firms;
+	long long rows;
+};
+
+void category_uses_free(struct category_use *u, size_t n);
+int store_category_uses(struct store *s, struct category_use **out,
+			size_t *n);
+/*
+ * Moves the firms' choice of the key from, and its history, to the key
+ * to (a firm that chose both keeps to once); *moved counts the rows
+ * changed. In the caller's transaction.
+ */
+int store_rename_category(struct store *s, const char *from, const char *to,
+			  long long *moved);
+
+/*
+ * The unit's decisions on dividing its procurements (LOU 4 kap. 14 §):
+ * every decision is kept, the newest on a notice is in force.
+ */
+struct split_decision {
+	int64_t id;
+	char *notice_id;
+	char *decision;		/* "divided", "not_divided", "later" */
+	char *parts;		/* divided: the parts, "; " between */
+	char *reasons;		/* not divided: reason keys, space-separated */
+	char *note;		/* free text; NULL for none */
+	char *decided_by;
+	time_t decided_at;
+};
+
+int store_put_split_decision(struct store *s, const struct split_decision *d,
+			     int64_t *id);
+void split_decisions_free(struct split_decision *d, size_t n);
+/* A notice's decisions, newest first. */
+int store_split_decisions(struct store *s, const char *notice_id,
+			  struct split_decision **out, size_t *n);
+/*
+ * For the report: the decisions in force on each notice that were made
+ * in [from, to), counted per decision (reason NULL) and, for those not
+ * divided, per decision and reason.
+ */
+struct split_decision_count {
+	char *decision;
+	char *reason;
+	long long count;
+};
+
+void split_decision_counts_free(struct split_decision_count *c, size_t n);
+int store_split_decision_counts(struct store *s, time_t from, time_t to,
+				struct split_decision_count **out, size_t *n);
+
+/*
+ * Answers to the unit's RFIs that firms gave on the web: the text, and
+ * files kept in the database under their own row ids.
+ */
+struct rfi_answer {
+	int64_t id;
+	char *notice_id;
+	int64_t firm_id;
+	char *orgnr;		/* the firm's, when read back */
+	char *firm_name;
+	char *text;
+	time_t answered_at;
+};
+
+struct rfi_answer_file {
+	int64_t id;
+	int64_t answer;
+	char *name;		/* the firm's name for it, to show escaped */
+	char *ext;		/* its type, by its bytes: "pdf", ... */
+	char *type;		/* MIME type, by its bytes */
+	char *data;		/* NULL in lists */
+	size_t len;
+};
+
+/*
+ * Stores an answer (a->answered_at, notice_id, firm_id, text) with its
+ * files, and the firm's participation (source "web"), in one
+ * transaction; *id is the answer's.
+ */
+int store_put_rfi_answer(struct store *s, const struct rfi_answer *a,
+			 const struct rfi_answer_file *files, size_t nfiles,
+			 int64_t *id);
+void rfi_answers_free(struct rfi_answer *a, size_t n);
+void rfi_answer_files_free(struct rfi_answer_file *f, size_t n);
+/* An RFI's answers, oldest first, and their files without bytes. */
+int store_rfi_answers(struct store *s, const char *notice_id,
+		      struct rfi_answer **out, size_t *n);
+int store_rfi_answer_files(struct store *s, const char *notice_id,
+			   struct rfi_answer_file **out, size_t *n);
+/* One file with its bytes; *found 0 when there is none. */
+int store_rfi_answer_file(struct store *s, int64_t id,
+			  struct rfi_answer_file *out, int *found);
+void rfi_answer_file_release(struct rfi_answer_file *f);
 
 #endif

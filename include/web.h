@@ -19,6 +19,14 @@
  */
 enum web_method { WEB_GET, WEB_HEAD, WEB_POST, WEB_OTHER };
 
+/* A file sent in a multipart form to an upload path. */
+struct web_file {
+	char *field;		/* the form field's name */
+	char *name;		/* the client's file name: show it escaped,
+				   never use it as a path */
+	struct buf data;
+};
+
 struct web_request {
 	enum web_method method;
 	const char *path;	/* decoded, without the query */
@@ -33,6 +41,9 @@ struct web_request {
 	const char *if_none_match;	/* NULL for none */
 	const char *if_modified_since;	/* NULL for none */
 	void *connection;	/* http.c's, for web_header */
+	const struct web_file *files;	/* uploads only; others come as the
+					   field's value, as before */
+	size_t nfiles;
 };
 
 /* A Set-Cookie line: a name, a session id and its attributes. */
@@ -58,6 +69,11 @@ struct web_options {
 	const char *address;	/* an IPv4 or IPv6 address to listen on */
 	int port;		/* 0: any free port (tests) */
 	size_t max_body;	/* larger bodies get 413 */
+	/* a POST to a path under upload_prefix (NULL: none) may send
+	   max_upload bytes, its files apart from the fields, at most
+	   WEB_MAX_FILES of them */
+	const char *upload_prefix;
+	size_t max_upload;
 	size_t max_uri;		/* longer request lines get 414 */
 	unsigned threads;	/* requests served at once */
 	/* peers (addresses, prefixes as 10.0.0.0/8) whose X-Real-IP /
@@ -70,6 +86,7 @@ struct web_options {
  * it was not sent, or sent more than once (whose word would it be?).
  */
 const char *web_header(const struct web_request *req, const char *name);
+#define WEB_MAX_FILES 20
 
 struct web;
 

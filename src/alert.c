@@ -61,12 +61,12 @@ static const char *const known_fields[] = {
 	"buyer_email", "buyer_phone", "deadline", "questions_deadline",
 	"value", "currency", "duration", "framework", "not_framework", "sme",
 	"not_sme", "lot_description", "documents_url", "winners",
-	"award_value", "url", "reason", "category", "stop_url",
+	"award_value", "url", "reason", "category", "stop_url", "answer_url",
 	"kind_planning", "kind_rfi", "kind_competition", "kind_result",
 	"count", "one_lot", "lots", "daily", "weekly", "categories",
 	"changes", "old", "new", "what_deadline", "what_questions_deadline",
 	"what_documents", "what_value", "what_title", "what_lot_added",
-	"what_lot_cancelled", "what_announced",
+	"what_lot_cancelled", "what_announced", "withdrawn",
 	"deadline_day",
 	"meeting_title", "starts", "ends", "location", "video_url",
 	"description", "registration_deadline", "capacity", "rsvp_url",
@@ -540,7 +540,9 @@ alert_set_head(struct tpl_vars *v, const struct match_item *it,
 	    tpl_set(v, flag, "1") < 0 ||
 	    (it->has_deadline &&
 	     alert_set_time(v, "deadline", it->deadline, lang) < 0) ||
-	    set_link(v, "stop_url", l, "stop", firm_id, it->notice_id) < 0)
+	    set_link(v, "stop_url", l, "stop", firm_id, it->notice_id) < 0 ||
+	    (it->own_rfi && set_link(v, "answer_url", l, "answer", firm_id,
+				     it->notice_id) < 0))
 		return -1;
 	return 0;
 }

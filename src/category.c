@@ -33,6 +33,7 @@ enum {
 	K_VALUE_MIN,
 	K_VALUE_MAX,
 	K_SPLIT,
+	K_RENAMED_FROM,
 	NKEYS
 };
 
@@ -55,12 +56,16 @@ static const struct ini_key category_keys[NKEYS] = {
 			  "largest such value; 0: no upper bound" },
 	[K_SPLIT] = { NULL, "split", INI_ENUM, "no", false, 0, 0, yes_no,
 		      CAT(split), "divide large tenders for this category" },
+	[K_RENAMED_FROM] = { NULL, "renamed_from", INI_STRING, "", true, 0, 0,
+			     NULL, CAT(renamed_from), "the key it had before: "
+			     "its firms and history move to this one" },
 };
 
 struct load_ctx {
 	struct ini_table table;
 	struct category_set cs;
 	size_t *section_line;	/* of each category in cs */
+	size_t *renamed_line;	/* of its renamed_from, 0 for none */
 	size_t index_alloc;
 	bool in_category;	/* the last category awaits finish_category() */
 	bool bad;		/* a category failed a check made at its end */
@@ -200,7 +205,7 @@ add_category(struct load_ctx *ctx, const char *key, size_t line)
 {
 	struct category_set *cs = &ctx->cs;
 	struct category *v;
-	size_t *lines;
+	size_t *lines, *renamed;
 
 	v = realloc(cs->v, (cs->n + 1) * sizeof(*v));
 	if (!v)
@@ -210,6 +215,11 @@ add_category(struct load_ctx *ctx, const char *key, size_t line)
 	if (!lines)
 		return -1;
 	ctx->section_line = lines;
+	renamed = realloc(ctx->renamed_line, (cs->n + 1) * sizeof(*renamed));
+	if (!renamed)
+		return -1;
+	ctx->renamed_line = renamed;
+	renamed[cs->n] = 0;
 	memset(&v[cs->n], 0, sizeof(*v));
 	v[cs->n].key = strdup(key);
 	if (!v[cs->n].key)
@@ -256,8 +266,53 @@ category_key(void *vctx, const char *key, const char *value, size_t line)
 
 	if (ini_set(&ctx->table, line, c->key, key, value, c) < 0)
 		return -1;
+	if (strcmp(key, category_keys[K_RENAMED_FROM].key) == 0) {
+		ctx->renamed_line[ctx->cs.n - 1] = line;
+		if (c->renamed_from && !valid_key(c->renamed_from))
+			return error("%s:%zu: [%s] renamed_from: '%s' is not a "
+				     "category key (lowercase letters, digits, "
+				     "'-' and '_', at most %d)", ctx->table.file,
+				     line, c->key, c->renamed_from,
+				     CATEGORY_KEY_MAX);
+	}
 	return strcmp(key, category_keys[K_CPV].key) == 0 ?
 		add_codes(ctx, line) : 0;
+}
+
+/*
+ * A rename moves firms and history from the old key to the new one, so
+ * the old key must name nothing else: no category of today, and no other
+ * rename, which would merge two categories' firms unasked.
+ */
+static int
+check_renames(const struct load_ctx *ctx)
+{
+	const struct category_set *cs = &ctx->cs;
+	const char *old;
+	size_t i, j;
+	int rc = 0;
+
+	for (i = 0; i < cs->n; i++) {
+		if (!(old = cs->v[i].renamed_from))
+			continue;
+		for (j = 0; j < cs->n; j++) {
+			if (strcmp(cs->v[j].key, old) == 0)
+				rc = error("%s:%zu: [%s] renamed_from: [%s] is "
+					   "still a category (line %zu); remove "
+					   "it or choose another key",
+					   ctx->table.file, ctx->renamed_line[i],
+					   cs->v[i].key, old,
+					   ctx->section_line[j]);
+			else if (j < i && cs->v[j].renamed_from &&
+				 strcmp(cs->v[j].renamed_from, old) == 0)
+				rc = error("%s:%zu: [%s] renamed_from: '%s' is "
+					   "already renamed to [%s] (line %zu)",
+					   ctx->table.file, ctx->renamed_line[i],
+					   cs->v[i].key, old, cs->v[j].key,
+					   ctx->renamed_line[j]);
+		}
+	}
+	return rc;
 }
 
 int
@@ -277,7 +332,7 @@ category_load(const char *path, struct category_set *out)
 					ctx.seen };
 	rc = ini_parse(path, buf_str(&text), text.len, &handler, &ctx);
 	finish_category(&ctx);
-	if (ctx.bad)
+	if (ctx.bad || (rc == 0 && check_renames(&ctx) < 0))
 		rc = -1;
 	if (rc < 0)
 		goto out;
@@ -288,6 +343,7 @@ category_load(const char *path, struct category_set *out)
 out:
 	category_set_release(&ctx.cs);
 	free(ctx.section_line);
+	free(ctx.renamed_line);
 	buf_release(&text);
 	return rc;
 }
@@ -338,6 +394,19 @@ category_for_cpv(const struct category_set *cs, const char *cpv)
 			return &cs->v[cs->index[pos].category];
 	}
 	return NULL;
+}
+
+int
+category_known_key(const struct category_set *cs, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < cs->n; i++)
+		if (strcmp(cs->v[i].key, key) == 0 ||
+		    (cs->v[i].renamed_from &&
+		     strcmp(cs->v[i].renamed_from, key) == 0))
+			return 1;
+	return 0;
 }
 
 const char *

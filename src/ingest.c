@@ -6,6 +6,7 @@
 #include "ingest.h"
 #include "log.h"
 #include "match.h"
+#include "rfi.h"
 #include "split.h"
 
 void
@@ -151,7 +152,13 @@ split_and_match(struct ingest *in, struct ingest_counts *c,
 		const struct notice *n, const int64_t *lot_rowids,
 		struct buf *reason)
 {
-	int alerts = match_kind_alerts(n->kind) && n->url;
+	int alerts = match_kind_alerts(n->kind) && n->url && !in->store_only;
+	int copy = 0;
+
+	if (alerts && rfi_recognise(in->store, n, in->own_buyers, in->now,
+				    &copy) < 0)
+		return -1;
+	alerts = alerts && !copy;
 	struct lot_split sp = { 0 };
 	size_t i;
 	int rc = -1;
@@ -177,6 +184,73 @@ split_and_match(struct ingest *in, struct ingest_counts *c,
 out:
 	lot_split_release(&sp);
 	return rc;
+}
+
+/* The firms matched, by index into in->firms; marks[i] 1 for each. */
+static int
+mark_hits(struct ingest *in, const struct notice *n, const struct lot *l,
+	  const struct lot_split *sp, unsigned char *marks)
+{
+	struct hit *hits = NULL;
+	size_t k, nhits = 0;
+
+	if (collect_hits(in, n->kind, l, sp->parts, sp->nparts, &hits,
+			 &nhits) < 0)
+		return -1;
+	for (k = 0; k < nhits; k++)
+		marks[hits[k].firm] = 1;
+	free(hits);
+	return 0;
+}
+
+int
+ingest_preview(struct ingest *in, const struct notice *n,
+	       struct ingest_preview *out)
+{
+	struct lot_split sp = { 0 };
+	unsigned char *marks;
+	size_t i, p;
+	int rc = -1;
+
+	memset(out, 0, sizeof *out);
+	if (!(marks = calloc(in->firms->n + 1, 1)))
+		return error("out of memory");
+	for (i = 0; i < n->nlots; i++) {
+		lot_split_release(&sp);
+		if (split_lot(in->categories, &n->lots[i], &sp) < 0) {
+			error("out of memory");
+			goto out;
+		}
+		for (p = 0; p < sp.nparts; p++) {
+			const struct category *c = sp.parts[p].category;
+
+			if (c && !strvec_has(out->categories, out->ncategories,
+					     c->key) &&
+			    strvec_push(&out->categories, &out->ncategories,
+					c->key) < 0) {
+				error("out of memory");
+				goto out;
+			}
+		}
+		if (mark_hits(in, n, &n->lots[i], &sp, marks) < 0)
+			goto out;
+	}
+	for (i = 0; i < in->firms->n; i++)
+		out->firms += marks[i];
+	rc = 0;
+out:
+	if (rc < 0)
+		ingest_preview_release(out);
+	lot_split_release(&sp);
+	free(marks);
+	return rc;
+}
+
+void
+ingest_preview_release(struct ingest_preview *p)
+{
+	strvec_free(p->categories, p->ncategories);
+	memset(p, 0, sizeof *p);
 }
 
 /* The lots of a stored notice that are still open, as they were split. */

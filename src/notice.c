@@ -214,6 +214,17 @@ notice_add_award(struct notice *n)
 }
 
 int
+strvec_has(char *const *vec, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(vec[i], s) == 0)
+			return 1;
+	return 0;
+}
+
+int
 strvec_push(char ***vec, size_t *n, const char *s)
 {
 	char **v = array_add(*vec, *n, sizeof(**vec));

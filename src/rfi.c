@@ -233,12 +233,8 @@ set_texts(struct text **v, size_t *n, const char *value)
 static int
 add_code(struct lot *l, const char *code)
 {
-	size_t i;
-
-	for (i = 0; i < l->ncpv; i++)
-		if (strcmp(l->cpv[i], code) == 0)
-			return 0;
-	return strvec_push(&l->cpv, &l->ncpv, code);
+	return strvec_has(l->cpv, l->ncpv, code) ? 0 :
+	       strvec_push(&l->cpv, &l->ncpv, code);
 }
 
 /* The given codes, then the first code of each category. */

@@ -139,7 +139,7 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 	struct firm_list firms = { 0 };
 	struct ingest in = {
 		.store = ctx->store, .parser = ctx->parser, .now = ctx->now,
-		.categories = ctx->categories,
+		.categories = ctx->categories, .own_buyers = ctx->cfg->own_buyers,
 	};
 	struct match_options mo = { .size_share = ctx->cfg->size_share / 100.0 };
 	struct feed_poller fp = {

@@ -115,6 +115,16 @@ read_text(const char *path)
 	return read_bytes(path, NULL);
 }
 
+/* The text of the file name in dir (a test's out.txt, err.txt). */
+static inline char *
+read_in(const char *dir, const char *name)
+{
+	char path[PATH_MAX * 2];
+
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	return read_text(path);
+}
+
 /* What a file descriptor received between capture_start and capture_end. */
 struct capture {
 	int fd;

@@ -137,6 +137,41 @@ ensure_parent_dir(const char *path)
 	return rc;
 }
 
+/*
+ * Moves the firms and history of each renamed category to its new key
+ * (categories.conf's renamed_from), all in one transaction, so a rename
+ * never leaves some firms under a key that no longer exists.
+ */
+static int
+apply_renames(const struct app *a)
+{
+	const struct category *c;
+	long long moved;
+	size_t i;
+
+	if (store_begin(a->store) < 0)
+		return -1;
+	for (i = 0; i < a->categories.n; i++) {
+		c = &a->categories.v[i];
+		if (!c->renamed_from)
+			continue;
+		if (store_rename_category(a->store, c->renamed_from, c->key,
+					  &moved) < 0) {
+			store_rollback(a->store);
+			return -1;
+		}
+		if (moved)
+			log_info("category %s renamed %s: %lld firm choices and "
+				 "rows of history moved", c->renamed_from,
+				 c->key, moved);
+	}
+	if (store_commit(a->store) < 0) {
+		store_rollback(a->store);
+		return -1;
+	}
+	return 0;
+}
+
 int
 app_open(struct app *a, const char *config_path, int what)
 {
@@ -150,6 +185,7 @@ app_open(struct app *a, const char *config_path, int what)
 	if (what == APP_STORE && (account_init() < 0 ||
 				  ensure_parent_dir(a->cfg->db_path) < 0 ||
 				  store_open(a->cfg->db_path, &a->store) < 0 ||
+				  apply_renames(a) < 0 ||
 				  token_key_load(a->cfg->secret_file, &a->key) < 0))
 		goto fail;
 	return 0;

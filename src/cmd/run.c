@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
@@ -205,6 +206,40 @@ cmd_status(const char *config_path, int argc, char **argv)
 	return rc;
 }
 
+/*
+ * Firms and history tied to a category key that categories.conf no
+ * longer has, which no page or mail would show again: a rename without
+ * renamed_from. Only a database that exists is looked at. -1 if any.
+ */
+static int
+check_category_keys(const struct app *app)
+{
+	struct category_use *u = NULL;
+	struct store *s = NULL;
+	struct stat st;
+	size_t n = 0, i;
+	int rc = 0;
+
+	if (stat(app->cfg->db_path, &st) < 0)
+		return 0;
+	if (store_open(app->cfg->db_path, &s) < 0 ||
+	    store_category_uses(s, &u, &n) < 0) {
+		store_free(s);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (!category_known_key(&app->categories, u[i].key))
+			rc = error("%s: category '%s' is not there, but %lld "
+				   "firm%s chose it and %lld row%s of history "
+				   "name it: if it was renamed, add renamed_from "
+				   "= %s to its new section", app->cfg->categories_path,
+				   u[i].key, u[i].firms, u[i].firms == 1 ? "" : "s",
+				   u[i].rows, u[i].rows == 1 ? "" : "s", u[i].key);
+	category_uses_free(u, n);
+	store_free(s);
+	return rc;
+}
+
 int
 cmd_config(const char *config_path, int argc, char **argv)
 {
@@ -228,6 +263,10 @@ cmd_config(const char *config_path, int argc, char **argv)
 			return EXIT_ERROR;
 		}
 		site_free(site);
+	}
+	if (check_category_keys(&app) < 0) {
+		app_close(&app);
+		return EXIT_ERROR;
 	}
 	printf("%s: ok, %zu feed(s), %zu categories\n", config_path,
 	       app.cfg->nfeeds, app.categories.n);

@@ -21,12 +21,23 @@
 
 const char usage_advice[] =
 	"usage: tenderlots advice\n"
+	"       tenderlots advice decide NOTICE divided --parts TEXT --by NAME\n"
+	"       tenderlots advice decide NOTICE not_divided --reasons KEYS\n"
+	"                                [--note TEXT] --by NAME\n"
+	"       tenderlots advice decide NOTICE later [--note TEXT] --by NAME\n"
+	"       tenderlots advice record NOTICE [--lang sv|en] [-o FILE]\n"
 	"\n"
 	"Split advice for the procurement unit: the municipality's own planned\n"
 	"procurements, RFIs and contract notices ([service] own_buyers) that\n"
 	"have one lot while spanning several categories to be divided, or\n"
 	"exceeding the value band of their category, with the value per\n"
-	"category where known and how many subscribed firms fit each part.\n";
+	"category where known and how many subscribed firms fit each part.\n"
+	"decide records the unit's decision on one, who made it and when:\n"
+	"divided (into the parts named), not divided with the reasons LOU\n"
+	"4 kap. 14 § asks for (space-separated: coordination, cost, technical,\n"
+	"competition, market, small, other; other needs a --note), or later.\n"
+	"record writes the decisions as a printable HTML page for the\n"
+	"procurement's file.\n";
 
 const char usage_meeting[] =
 	"usage: tenderlots meeting new FILE\n"
@@ -48,18 +59,29 @@ const char usage_meeting[] =
 	"file with one organisation number a line.\n";
 
 const char usage_rfi[] =
-	"usage: tenderlots rfi new FILE\n"
+	"usage: tenderlots rfi new FILE [--anyway]\n"
+	"       tenderlots rfi preview FILE\n"
 	"       tenderlots rfi list\n"
+	"       tenderlots rfi change ID FILE\n"
+	"       tenderlots rfi withdraw ID --why TEXT\n"
 	"       tenderlots rfi respond ID ORGNR... | --file FILE.csv\n"
 	"       tenderlots rfi responses ID\n"
 	"       tenderlots rfi close ID\n"
 	"\n"
-	"Requests for information (market dialogue). new publishes one of the\n"
-	"unit's own (config/rfi.example.conf shows a file): it is matched like\n"
-	"any RFI notice and the next run mails the firms it fits. list shows\n"
-	"the open RFIs, the unit's and those of other buyers; respond records\n"
-	"which firms answered, responses lists them; close ends one of the\n"
-	"unit's own RFIs: no more answers are expected and no reminders go.\n";
+	"Requests for information (market dialogue). preview shows which\n"
+	"categories an RFI file falls into, how many firms it would reach and\n"
+	"the RFIs it may repeat (same title, or same CPV codes and buyer, in\n"
+	"the last 90 days), without publishing. new publishes one of the\n"
+	"unit's own (config/rfi.example.conf shows a file), unless it may\n"
+	"repeat another (--anyway publishes it all the same): it is matched\n"
+	"like any RFI notice and the next run mails the firms it fits. change\n"
+	"replaces it by a file, and the firms told get the changes; withdraw\n"
+	"takes one published by mistake off the public pages, the feeds and\n"
+	"the report, and the firms told get a short mail saying why. list\n"
+	"shows the open RFIs, the unit's and those of other buyers; respond\n"
+	"records which firms answered, responses lists them; close ends one\n"
+	"of the unit's own RFIs: no more answers are expected and no\n"
+	"reminders go.\n";
 
 const char usage_bid[] =
 	"usage: tenderlots bid record NOTICE ORGNR [--on YYYY-MM-DD]\n"
@@ -82,6 +104,88 @@ const char usage_report[] =
 	"stdout. --period is a quarter (2026-Q3) or a year (2026); --to is\n"
 	"the last day counted. csv and xlsx open in Swedish Excel.\n";
 
+static int
+write_out(const char *path, const struct buf *b)
+{
+	FILE *f = path ? fopen(path, "wb") : stdout;
+
+	if (!f)
+		return error("%s: %s", path, strerror(errno));
+	if (fwrite(b->data ? b->data : "", 1, b->len, f) != b->len ||
+	    (path ? fclose(f) : fflush(f)) != 0)
+		return error("%s: cannot write", path ? path : "stdout");
+	return 0;
+}
+
+/* advice decide NOTICE DECISION [options] */
+static int
+advice_decide_args(const char *config_path, int argc, char **argv)
+{
+	struct split_decision d = { 0 };
+	const char *parts = NULL, *reasons = NULL, *note = NULL, *by = NULL;
+	struct app app;
+	time_t now;
+	int at, rc = EXIT_ERROR;
+	enum cmd_option_fault fault;
+	const struct cmd_option opts[] = {
+		{ .name = "--parts", .value = &parts },
+		{ .name = "--reasons", .value = &reasons },
+		{ .name = "--note", .value = &note },
+		{ .name = "--by", .value = &by },
+		{ 0 }
+	};
+
+	if (argc < 4 || cmd_options(opts, argc - 4, argv + 4, &at, &fault) < 0)
+		return usage_error(usage_advice, "advice decide: expected NOTICE "
+				   "divided|not_divided|later and --by NAME");
+	if (current_time(&now) < 0 ||
+	    app_open(&app, config_path, APP_STORE) < 0)
+		return EXIT_ERROR;
+	d.notice_id = argv[2];
+	d.decision = argv[3];
+	d.parts = (char *)parts;
+	d.reasons = (char *)reasons;
+	d.note = (char *)note;
+	d.decided_by = (char *)by;
+	if (advice_decide(app.store, &d, now) == 0) {
+		printf("%s: decision %lld recorded (%s)\n", d.notice_id,
+		       (long long)d.id, d.decision);
+		rc = EXIT_OK;
+	}
+	app_close(&app);
+	return rc;
+}
+
+/* advice record NOTICE [--lang sv|en] [-o FILE] */
+static int
+advice_record_args(const char *config_path, int argc, char **argv)
+{
+	static const char *const langs[] = { "sv", "en", NULL };
+	const char *lang = "sv", *output = NULL;
+	struct app app;
+	struct buf out;
+	int at, rc = EXIT_ERROR;
+	enum cmd_option_fault fault;
+	const struct cmd_option opts[] = {
+		{ .name = "--lang", .value = &lang, .choices = langs },
+		{ .name = "-o", .value = &output },
+		{ 0 }
+	};
+
+	if (argc < 3 || cmd_options(opts, argc - 3, argv + 3, &at, &fault) < 0)
+		return usage_error(usage_advice, "advice record: expected NOTICE "
+				   "[--lang sv|en] [-o FILE]");
+	if (app_open(&app, config_path, APP_STORE) < 0)
+		return EXIT_ERROR;
+	buf_init(&out, 4u * 1024u * 1024u);
+	if (advice_record_html(app.store, argv[2], lang, &out) == 0 &&
+	    write_out(output, &out) == 0)
+		rc = EXIT_OK;
+	buf_release(&out);
+	app_close(&app);
+	return rc;
+}
+
 int
 cmd_advice(const char *config_path, int argc, char **argv)
 {
@@ -93,8 +197,13 @@ cmd_advice(const char *config_path, int argc, char **argv)
 	unsigned count;
 	int rc = EXIT_ERROR;
 
+	if (argc > 1 && strcmp(argv[1], "decide") == 0)
+		return advice_decide_args(config_path, argc, argv);
+	if (argc > 1 && strcmp(argv[1], "record") == 0)
+		return advice_record_args(config_path, argc, argv);
 	if (argc != 1)
-		return usage_error(usage_advice, "advice: takes no arguments");
+		return usage_error(usage_advice, "advice: expected decide or "
+				   "record, or no arguments");
 	if (app_open(&app, config_path, APP_STORE) < 0)
 		return EXIT_ERROR;
 	mo.size_share = app.cfg->size_share / 100.0;
@@ -394,80 +503,99 @@ cmd_meeting(const char *config_path, int argc, char **argv)
 	return rc;
 }
 
+static void
+print_entry(const struct rfi_entry *e, struct buf *when)
+{
+	buf_reset(when);
+	if (e->has_deadline)
+		alert_format_time(e->deadline, "sv", when);
+	printf("%s  %s\n       answer by %s, %lld answer%s%s\n",
+	       e->notice_id, e->title,
+	       e->has_deadline ? buf_str(when) : "(no deadline)",
+	       e->responses, e->responses == 1 ? "" : "s",
+	       e->own ? "" : ", published by another buyer");
+}
+
+/*
+ * What publishing the RFI of a file would do; 1 when it may repeat one
+ * published lately, which `new` then refuses without --anyway.
+ */
+static int
+rfi_show_preview(const struct rfi_desk *d, const struct rfi *r,
+		 const char *path)
+{
+	struct rfi_preview p;
+	struct buf when;
+	size_t i;
+
+	if (rfi_preview(d, r, path, &p) < 0)
+		return -1;
+	buf_init(&when, 256);
+	printf("%s: %s\n  categories:", path, r->title);
+	for (i = 0; i < p.ncategories; i++)
+		printf(" %s", p.categories[i]);
+	printf("%s\n  %zu firm%s to mail\n", p.ncategories ? "" : " (none)",
+	       p.firms, p.firms == 1 ? "" : "s");
+	if (p.nduplicates)
+		printf("  it may repeat %s published in the last %d days:\n",
+		       p.nduplicates == 1 ? "an RFI" : "RFIs",
+		       RFI_DUPLICATE_DAYS);
+	for (i = 0; i < p.nduplicates; i++)
+		print_entry(&p.duplicates[i], &when);
+	buf_release(&when);
+	i = p.nduplicates;
+	rfi_preview_release(&p);
+	return i ? 1 : 0;
+}
+
 /*
  * Publishes an RFI of the unit's own: stored and matched as an RFI notice
  * is, so the next run mails the firms it fits, and its public page lists
- * it. The RFI's row comes first, to name the notice.
+ * it. One that may repeat another is only shown, unless anyway.
  */
 static int
-rfi_publish(const struct app *app, const char *path, time_t now)
+rfi_new_from(const struct rfi_desk *d, const char *path, int anyway)
 {
-	struct firm_list firms = { 0 };
-	struct match_options mo = { .size_share = app->cfg->size_share / 100.0 };
-	struct ingest in = {
-		.store = app->store, .categories = &app->categories,
-		.feed = "rfi", .now = now,
-	};
-	struct ingest_batch batch = { 0 };
-	struct ingest_doc doc = { 0 };
-	struct notice *notice = NULL;
 	struct rfi *r = NULL;
-	struct buf url, attachments;
 	char notice_id[64];
-	int64_t id;
-	size_t i;
-	int rc = -1;
+	unsigned firms;
+	int rc = -1, dup;
 
-	buf_init(&url, 4096);
-	buf_init(&attachments, 64 * 1024);
-	if (rfi_load(path, &r) < 0)
+	if (rfi_load(path, &r) < 0 || (dup = rfi_show_preview(d, r, path)) < 0)
 		goto out;
-	for (i = 0; i < r->ncategories; i++)
-		if (!category_find(&app->categories, r->categories[i])) {
-			error("%s: category '%s' is not registered in %s", path,
-			      r->categories[i], app->cfg->categories_path);
-			goto out;
-		}
-	if (r->answer_deadline <= now) {
-		error("%s: the answer deadline has passed", path);
+	if (dup && !anyway) {
+		error("%s: not published: it may repeat an RFI above (rfi new "
+		      "--anyway publishes it all the same)", path);
 		goto out;
 	}
-	for (i = 0; i < r->nattachments; i++)
-		if (buf_printf(&attachments, "%s%s", i ? " " : "",
-			       r->attachments[i]) < 0)
-			goto out;
-	if (store_put_rfi(app->store, r->contact, buf_str(&attachments), now,
-			  &id, notice_id, sizeof notice_id) < 0 ||
-	    buf_printf(&url, "%s/rfi/%s", app->cfg->public_url, notice_id) < 0 ||
-	    rfi_to_notice(r, &app->categories, notice_id, app->cfg->service_name,
-			  app->cfg->own_buyers ? app->cfg->own_buyers[0] : NULL,
-			  buf_str(&url), now, &notice) < 0 ||
-	    store_load_firms(app->store, &firms) < 0)
+	if (rfi_publish(d, r, path, notice_id, sizeof notice_id, &firms) < 0)
 		goto out;
-	in.firms = &firms;
-	if (!(in.index = match_index_new(&firms, &mo))) {
-		error("out of memory");
-		goto out;
-	}
-	doc.source = strdup(path);
-	doc.notice = notice;
-	notice = NULL;
-	if (!doc.source || ingest_batch_add(&batch, &doc) < 0 ||
-	    ingest_flush(&in, &batch) < 0)
-		goto out;
-	printf("%s: %s\n  %s\n  %u firm%s to mail with the next run\n",
-	       notice_id, r->title, buf_str(&url), in.counts.matches,
-	       in.counts.matches == 1 ? "" : "s");
+	printf("%s: %s\n  %s/rfi/%s\n  %u firm%s to mail with the next run\n",
+	       notice_id, r->title, d->cfg->public_url, notice_id, firms,
+	       firms == 1 ? "" : "s");
 	rc = 0;
 out:
-	ingest_doc_release(&doc);
-	ingest_batch_release(&batch);
-	match_index_free(in.index);
-	firm_list_release(&firms);
-	notice_free(notice);
 	rfi_free(r);
-	buf_release(&url);
-	buf_release(&attachments);
+	return rc;
+}
+
+/* preview FILE, change ID FILE: an RFI file read and acted on. */
+static int
+rfi_from_file(const struct rfi_desk *d, const char *id, const char *path)
+{
+	struct rfi *r = NULL;
+	int rc = -1;
+
+	if (rfi_load(path, &r) < 0)
+		return -1;
+	if (!id)
+		rc = rfi_show_preview(d, r, path) < 0 ? -1 : 0;
+	else if (rfi_edit(d, id, r, path) == 0) {
+		printf("%s changed; the firms told of it get the changes with "
+		       "the next run\n", id);
+		rc = 0;
+	}
+	rfi_free(r);
 	return rc;
 }
 
@@ -481,16 +609,8 @@ rfi_list(const struct app *app, time_t now)
 	if (store_rfis(app->store, now, NULL, &e, &n) < 0)
 		return EXIT_ERROR;
 	buf_init(&when, 256);
-	for (i = 0; i < n; i++) {
-		buf_reset(&when);
-		if (e[i].has_deadline)
-			alert_format_time(e[i].deadline, "sv", &when);
-		printf("%s  %s\n       answer by %s, %lld answer%s%s\n",
-		       e[i].notice_id, e[i].title,
-		       e[i].has_deadline ? buf_str(&when) : "(no deadline)",
-		       e[i].responses, e[i].responses == 1 ? "" : "s",
-		       e[i].own ? "" : ", published by another buyer");
-	}
+	for (i = 0; i < n; i++)
+		print_entry(&e[i], &when);
 	printf("%zu open RFI%s\n", n, n == 1 ? "" : "s");
 	buf_release(&when);
 	rfi_entries_free(e, n);
@@ -553,28 +673,61 @@ out:
 	return rc;
 }
 
+/* Whether a subcommand has its words: argc, and up to `more` after. */
+static int
+rfi_usage_ok(const char *sub, int argc)
+{
+	static const struct { const char *name; int argc, more; } subs[] = {
+		{ "new", 3, 1 }, { "preview", 3, 0 }, { "list", 2, 0 },
+		{ "responses", 3, 0 }, { "close", 3, 0 }, { "change", 4, 0 },
+		{ "withdraw", 3, 2 }, { "respond", 4, 1000 },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof subs / sizeof subs[0]; i++)
+		if (strcmp(sub, subs[i].name) == 0)
+			return argc >= subs[i].argc &&
+			       argc <= subs[i].argc + subs[i].more;
+	return 0;
+}
+
 int
 cmd_rfi(const char *config_path, int argc, char **argv)
 {
 	const char *sub = argc > 1 ? argv[1] : "";
+	const char *why = NULL;
 	struct rfi_entry *e = NULL;
+	struct rfi_desk d;
 	struct app app;
 	size_t n = 0;
 	time_t now;
-	int found, rc = EXIT_ERROR;
+	int anyway = 0, bad, rc = EXIT_ERROR;
+	enum cmd_option_fault fault;
+	const struct cmd_option new_opts[] = {
+		{ .name = "--anyway", .flag = &anyway },
+		{ 0 }
+	}, withdraw_opts[] = {
+		{ .name = "--why", .value = &why },
+		{ 0 }
+	};
 
-	if (!(strcmp(sub, "new") == 0 && argc == 3) &&
-	    !(strcmp(sub, "list") == 0 && argc == 2) &&
-	    !(strcmp(sub, "responses") == 0 && argc == 3) &&
-	    !(strcmp(sub, "close") == 0 && argc == 3) &&
-	    !(strcmp(sub, "respond") == 0 && argc >= 4))
-		return usage_error(usage_rfi, "rfi: expected new FILE, list, "
-				   "respond ID ORGNR..., responses ID or close ID");
+	if (!rfi_usage_ok(sub, argc) ||
+	    (argc > 3 && strcmp(sub, "new") == 0 &&
+	     cmd_options(new_opts, argc - 3, argv + 3, &bad, &fault) < 0) ||
+	    (argc > 3 && strcmp(sub, "withdraw") == 0 &&
+	     cmd_options(withdraw_opts, argc - 3, argv + 3, &bad, &fault) < 0))
+		return usage_error(usage_rfi, "rfi: expected new FILE [--anyway], "
+				   "preview FILE, list, change ID FILE, "
+				   "withdraw ID --why TEXT, respond ID "
+				   "ORGNR..., responses ID or close ID");
 	if (current_time(&now) < 0 ||
 	    app_open(&app, config_path, APP_STORE) < 0)
 		return EXIT_ERROR;
+	d = (struct rfi_desk){ app.store, app.cfg, &app.categories, now };
 	if (strcmp(sub, "new") == 0) {
-		rc = rfi_publish(&app, argv[2], now) == 0 ? EXIT_OK : EXIT_ERROR;
+		rc = rfi_new_from(&d, argv[2], anyway) == 0 ? EXIT_OK : EXIT_ERROR;
+	} else if (strcmp(sub, "preview") == 0) {
+		rc = rfi_from_file(&d, NULL, argv[2]) == 0 ? EXIT_OK : EXIT_ERROR;
 	} else if (strcmp(sub, "list") == 0) {
 		rc = rfi_list(&app, now);
 	} else if (store_rfis(app.store, now, argv[2], &e, &n) < 0) {
@@ -586,15 +739,21 @@ cmd_rfi(const char *config_path, int argc, char **argv)
 	} else if (strcmp(sub, "respond") == 0) {
 		rc = rfi_respond(&app, argv[2], now, argc - 3, argv + 3);
 	} else if (!e->own) {
-		error("%s is another buyer's RFI: only the unit's own close here",
-		      argv[2]);
-	} else if (store_close_rfi(app.store, argv[2], now, &found) == 0) {
-		if (found) {
-			printf("%s closed: no more answers or reminders\n", argv[2]);
+		error("%s is another buyer's RFI: only the unit's own %s here",
+		      argv[2], sub);
+	} else if (strcmp(sub, "change") == 0) {
+		rc = rfi_from_file(&d, argv[2], argv[3]) == 0 ? EXIT_OK :
+								EXIT_ERROR;
+	} else if (strcmp(sub, "withdraw") == 0) {
+		if (rfi_withdraw(&d, argv[2], why) == 0) {
+			printf("%s withdrawn: off the public pages and the "
+			       "report; the firms told of it are told with the "
+			       "next run\n", argv[2]);
 			rc = EXIT_OK;
-		} else {
-			error("%s is closed already", argv[2]);
 		}
+	} else if (rfi_close(&d, argv[2]) == 0) {
+		printf("%s closed: no more answers or reminders\n", argv[2]);
+		rc = EXIT_OK;
 	}
 out:
 	rfi_entries_free(e, n);
@@ -645,19 +804,6 @@ out:
 	stored_notice_free(notice);
 	app_close(&app);
 	return rc;
-}
-
-static int
-write_out(const char *path, const struct buf *b)
-{
-	FILE *f = path ? fopen(path, "wb") : stdout;
-
-	if (!f)
-		return error("%s: %s", path, strerror(errno));
-	if (fwrite(b->data ? b->data : "", 1, b->len, f) != b->len ||
-	    (path ? fclose(f) : fflush(f)) != 0)
-		return error("%s: cannot write", path ? path : "stdout");
-	return 0;
 }
 
 int

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "courier.h"
 #include "form.h"
+#include "rfi.h"
 #include "site.h"
 #include "web.h"
 
@@ -79,6 +80,8 @@ cmd_web(const char *config_path, int argc, char **argv)
 			.address = app.cfg->web_listen,
 			.port = (int)app.cfg->web_port,
 			.max_body = FORM_MAX_BODY,
+			.upload_prefix = RFI_ANSWER_PATH,
+			.max_upload = RFI_ANSWER_BODY_MAX,
 			.max_uri = 2048,
 			.threads = (unsigned)app.cfg->web_threads,
 			.trusted_proxies = app.cfg->web_trusted_proxies,

@@ -116,6 +116,11 @@ static const char *const stmt_sql[NSTMT] = {
 	" WHERE firm = ?1"
 	" UNION ALL SELECT 'rfi_answer', notice_id, source, answered_at, NULL"
 	" FROM rfi_response WHERE firm = ?1"
+	" UNION ALL SELECT 'rfi_answer_text', notice_id, text, answered_at, NULL"
+	" FROM rfi_answer WHERE firm = ?1"
+	" UNION ALL SELECT 'rfi_answer_file', a.notice_id, f.name, a.answered_at,"
+	" NULL FROM rfi_file f JOIN rfi_answer a ON a.id = f.answer"
+	" WHERE a.firm = ?1"
 	" UNION ALL SELECT 'bid', notice_id, source, bid_at, NULL FROM bid"
 	" WHERE firm = ?1",
 	[ST_FIRM_BY_ID] =

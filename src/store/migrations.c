@@ -540,6 +540,46 @@ static const char *const migrations[] = {
 	"ALTER TABLE firm"
 	" ADD COLUMN municipality TEXT;"
 	"ALTER TABLE anon_alert ADD COLUMN municipality TEXT;",
+
+	/*
+	 * 22: the unit's RFIs can be withdrawn (off the public pages and the
+	 * figures) and know their copy on TED (ted_notice_id), which is
+	 * then neither mailed nor listed twice; firms answer them on the
+	 * web, with files kept here
+	 * under ids of their own; the unit's decisions on dividing its
+	 * procurements (LOU 4 kap. 14 §) are kept for the file, the newest
+	 * on a notice in force.
+	 */
+	"ALTER TABLE rfi ADD COLUMN withdrawn_at INTEGER;"
+	"ALTER TABLE rfi ADD COLUMN ted_notice_id TEXT;"
+	"CREATE TABLE rfi_answer ("
+	" id INTEGER PRIMARY KEY,"
+	" notice_id TEXT NOT NULL,"
+	" firm INTEGER NOT NULL REFERENCES firm (id) ON DELETE CASCADE,"
+	" text TEXT NOT NULL,"
+	" answered_at INTEGER NOT NULL);"
+	"CREATE INDEX rfi_answer_notice ON rfi_answer (notice_id);"
+	"CREATE INDEX rfi_answer_firm ON rfi_answer (firm);"
+	"CREATE TABLE rfi_file ("
+	" id INTEGER PRIMARY KEY,"
+	" answer INTEGER NOT NULL REFERENCES rfi_answer (id) ON DELETE CASCADE,"
+	" name TEXT NOT NULL,"
+	" ext TEXT NOT NULL,"
+	" type TEXT NOT NULL,"
+	" data BLOB NOT NULL);"
+	"CREATE INDEX rfi_file_answer ON rfi_file (answer);"
+	"CREATE TABLE split_decision ("
+	" id INTEGER PRIMARY KEY,"
+	" notice_id TEXT NOT NULL,"
+	" decision TEXT NOT NULL"
+	"  CHECK (decision IN ('divided', 'not_divided', 'later')),"
+	" parts TEXT,"
+	" reasons TEXT NOT NULL DEFAULT '',"
+	" note TEXT,"
+	" decided_by TEXT NOT NULL,"
+	" decided_at INTEGER NOT NULL);"
+	"CREATE INDEX split_decision_notice"
+	" ON split_decision (notice_id, decided_at);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

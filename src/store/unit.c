@@ -34,11 +34,19 @@
 	" LEFT JOIN notice n ON n.notice_id = " id " AND n.superseded_by IS NULL" \
 	" LEFT JOIN lot l ON l.notice = n.id" \
 	" LEFT JOIN category_lot c ON c.lot = l.id"
+/*
+ * An RFI the unit withdrew, published by mistake, is no figure; one of
+ * its own back from TED is the same RFI, counted as the unit's.
+ */
+#define COUNTED(id) \
+	" NOT EXISTS (SELECT 1 FROM rfi w WHERE w.ted_notice_id = " id \
+	"  OR (w.notice_id = " id " AND w.withdrawn_at IS NOT NULL))"
 #define CURRENT_NOTICES \
 	" FROM notice n JOIN lot l ON l.notice = n.id" \
 	" LEFT JOIN category_lot c ON c.lot = l.id" \
 	" WHERE n.superseded_by IS NULL" \
-	" AND n.kind IN ('planning', 'rfi', 'competition')"
+	" AND n.kind IN ('planning', 'rfi', 'competition')" \
+	" AND" COUNTED("n.notice_id")
 #define MEETING_FACTS(ts, item, where) \
 	"SELECT " ts ", coalesce(mt.category, c.category), " item \
 	" FROM meeting mt" NOTICE_PARTS("mt.notice_id") \
@@ -56,6 +64,16 @@
 #define REGISTERED "r.registered_at IS NOT NULL AND r.cancelled_at IS NULL"
 #define BEGUN "mt.starts_at <= ?3"
 
+/* The RFIs as struct rfi_entry reads them, current versions only. */
+#define RFI_ENTRIES \
+	"SELECT n.notice_id, n.title, n.deadline, r.id IS NOT NULL," \
+	" coalesce(r.closed_at, 0)," \
+	" (SELECT count(*) FROM rfi_response a WHERE a.notice_id = n.notice_id)," \
+	" coalesce(r.withdrawn_at, 0), n.cpv, n.buyer_id, r.ted_notice_id" \
+	" FROM notice n LEFT JOIN rfi r" \
+	"  ON n.notice_id IN (r.notice_id, r.ted_notice_id)" \
+	" WHERE n.kind = 'rfi' AND n.superseded_by IS NULL"
+
 enum stmt_id {
 	ST_MEETING_INSERT,
 	ST_MEETING_UPDATE,
@@ -68,7 +86,11 @@ enum stmt_id {
 	ST_RFI_INSERT,
 	ST_RFI_NAME,
 	ST_RFI_CLOSE,
+	ST_RFI_WITHDRAW,
+	ST_RFI_UPDATE,
+	ST_RFI_LINK,
 	ST_RFIS,
+	ST_RFIS_SINCE,
 	ST_RFI_RESPONSE,
 	ST_RFI_RESPONSES,
 	ST_BID,
@@ -127,22 +149,33 @@ static const char *const stmt_sql[NSTMT] = {
 	"INSERT INTO rfi (contact, attachments, created_at) VALUES (?1, ?2, ?3)",
 	[ST_RFI_NAME] =
 	"UPDATE rfi SET notice_id = ?2 WHERE id = ?1",
+	/* by its own id or that of its copy on TED */
 	[ST_RFI_CLOSE] =
-	"UPDATE rfi SET closed_at = ?2 WHERE notice_id = ?1 AND closed_at IS NULL",
+	"UPDATE rfi SET closed_at = ?2 WHERE ?1 IN (notice_id, ted_notice_id)"
+	" AND closed_at IS NULL",
+	[ST_RFI_LINK] =
+	"UPDATE rfi SET ted_notice_id = ?2 WHERE notice_id = ?1"
+	" AND ted_notice_id IS NULL",
+	/* a withdrawn RFI takes no answers either */
+	[ST_RFI_WITHDRAW] =
+	"UPDATE rfi SET withdrawn_at = ?2, closed_at = coalesce(closed_at, ?2)"
+	" WHERE notice_id = ?1 AND withdrawn_at IS NULL",
+	[ST_RFI_UPDATE] =
+	"UPDATE rfi SET contact = ?2, attachments = ?3"
+	" WHERE notice_id = ?1 AND withdrawn_at IS NULL",
 	/*
 	 * The unit's own RFIs and those others published, open ones first;
 	 * only one notice unless ?2 is NULL.
 	 */
 	[ST_RFIS] =
-	"SELECT n.notice_id, n.title, n.deadline, r.id IS NOT NULL,"
-	" coalesce(r.closed_at, 0),"
-	" (SELECT count(*) FROM rfi_response a WHERE a.notice_id = n.notice_id)"
-	" FROM notice n LEFT JOIN rfi r ON r.notice_id = n.notice_id"
-	" WHERE n.kind = 'rfi' AND n.superseded_by IS NULL"
-	" AND (?2 IS NULL OR n.notice_id = ?2)"
+	RFI_ENTRIES " AND (?2 IS NULL OR n.notice_id = ?2)"
 	" AND (?2 IS NOT NULL OR ((n.deadline IS NULL OR n.deadline > ?1)"
 	"  AND r.closed_at IS NULL))"
 	" ORDER BY n.deadline IS NULL, n.deadline, n.notice_id",
+	/* Those published since a time and not withdrawn, newest first. */
+	[ST_RFIS_SINCE] =
+	RFI_ENTRIES " AND " PUBLISHED("n") " >= ?1 AND r.withdrawn_at IS NULL"
+	" ORDER BY n.published DESC, n.notice_id",
 	[ST_RFI_RESPONSE] =
 	"INSERT OR IGNORE INTO rfi_response (notice_id, firm, answered_at, source)"
 	" VALUES (?1, ?2, ?3, ?4)",
@@ -191,7 +224,8 @@ static const char *const stmt_sql[NSTMT] = {
 	MEETING_FACTS("mt.starts_at", "r.firm",
 		      "r.attended = 1 AND " BEGUN " AND " LOCAL_FIRM("r.firm"))),
 	[ST_REPORT_FIRST + REPORT_FIRMS_ANSWERING] = PER_QUARTER(
-	PARTICIPATION_FACTS("rfi_response", "answered_at")),
+	PARTICIPATION_FACTS("rfi_response", "answered_at")
+	" AND" COUNTED("a.notice_id")),
 	[ST_REPORT_FIRST + REPORT_FIRMS_BIDDING] = PER_QUARTER(
 	PARTICIPATION_FACTS("bid", "bid_at")),
 	[ST_REPORT_FIRST + REPORT_FIRMS_WINNING] = PER_QUARTER(
@@ -235,7 +269,7 @@ static const char *const stmt_sql[NSTMT] = {
 	"WITH p (procedure_id, early, cn) AS (SELECT procedure_id,"
 	"  min(CASE WHEN kind IN ('planning', 'rfi') THEN " PUBLISHED("notice") " END),"
 	"  min(CASE WHEN kind = 'competition' THEN " PUBLISHED("notice") " END)"
-	"  FROM notice GROUP BY procedure_id)"
+	"  FROM notice WHERE" COUNTED("notice.notice_id") " GROUP BY procedure_id)"
 	" SELECT DISTINCT " QUARTER("p.cn") ", c.category, 0,"
 	" (p.cn - p.early) / 86400.0, p.procedure_id FROM p"
 	" JOIN notice n ON n.procedure_id = p.procedure_id"
@@ -390,7 +424,8 @@ store_close_rfi(struct store *s, const char *notice_id, time_t now, int *found)
 static const struct column rfi_entry_columns[] = {
 	C_NEEDED(notice_id), C_NEEDED(title),
 	C_TIME_IF(deadline, has_deadline), C_INT(own), C_TIME(closed_at),
-	C_LLONG(responses),
+	C_LLONG(responses), C_TIME(withdrawn_at), C_TEXT(cpv), C_TEXT(buyer_id),
+	C_TEXT(ted_notice_id),
 };
 static const struct row_type rfi_entry_rows = ROW_TYPE(rfi_entry_columns, NULL);
 #undef ROW
@@ -408,6 +443,45 @@ store_rfis(struct store *s, time_t now, const char *notice_id,
 	return read_rows(s, query(s, &stmts, ST_RFIS,
 				  ARGS(ARG_INT(now), ARG_TEXT(notice_id))),
 			 &rfi_entry_rows, (void **)out, n, "list RFIs");
+}
+
+int
+store_rfis_since(struct store *s, time_t since, struct rfi_entry **out,
+		 size_t *n)
+{
+	return read_rows(s, query(s, &stmts, ST_RFIS_SINCE,
+				  ARGS(ARG_INT(since))),
+			 &rfi_entry_rows, (void **)out, n,
+			 "list the RFIs published lately");
+}
+
+int
+store_withdraw_rfi(struct store *s, const char *notice_id, time_t now,
+		   int *found)
+{
+	return step_changed(s, query(s, &stmts, ST_RFI_WITHDRAW,
+				     ARGS(ARG_TEXT(notice_id), ARG_INT(now))),
+			    "withdraw RFI", found);
+}
+
+int
+store_link_rfi(struct store *s, const char *notice_id,
+	       const char *ted_notice_id, int *found)
+{
+	return step_changed(s, query(s, &stmts, ST_RFI_LINK,
+				     ARGS(ARG_TEXT(notice_id),
+					  ARG_TEXT(ted_notice_id))),
+			    "link an RFI to its copy on TED", found);
+}
+
+int
+store_update_rfi(struct store *s, const char *notice_id, const char *contact,
+		 const char *attachments, int *found)
+{
+	return step_changed(s, query(s, &stmts, ST_RFI_UPDATE,
+				     ARGS(ARG_TEXT(notice_id), ARG_TEXT(contact),
+					  ARG_TEXT(attachments))),
+			    "change RFI", found);
 }
 
 /*

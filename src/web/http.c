@@ -51,6 +51,8 @@ struct web {
 	void *arg;
 	size_t max_body;
 	size_t max_uri;
+	const char *upload_prefix;
+	size_t max_upload;
 	int port;
 	struct netprefix *trusted;
 	size_t ntrusted;
@@ -67,6 +69,10 @@ struct request {
 	int peer_trusted;
 	struct buf body;	/* as sent, or a multipart form re-encoded */
 	size_t received;	/* bytes of the body as sent */
+	size_t max_body;	/* this request's cap */
+	int upload;		/* keeps its files apart */
+	struct web_file files[WEB_MAX_FILES];
+	size_t nfiles;
 	struct MHD_PostProcessor *multipart;
 	const char *content_type;	/* the body's, as the handler gets it */
 	int too_long;		/* the URI was */
@@ -186,6 +192,7 @@ end_request(void *cls, struct MHD_Connection *c, void **req_cls,
 	    enum MHD_RequestTerminationCode toe)
 {
 	struct request *r = *req_cls;
+	size_t i;
 
 	(void)cls;
 	(void)c;
@@ -194,6 +201,11 @@ end_request(void *cls, struct MHD_Connection *c, void **req_cls,
 		return;
 	MHD_destroy_post_processor(r->multipart);
 	buf_release(&r->body);
+	for (i = 0; i < r->nfiles; i++) {
+		free(r->files[i].field);
+		free(r->files[i].name);
+		buf_release(&r->files[i].data);
+	}
 	free(r->uri);
 	free(r);
 	*req_cls = NULL;
@@ -360,6 +372,37 @@ path_ok(const char *raw, const char *decoded)
  * reader refuses a NUL; form_escape would stop at one, so it is refused
  * here.
  */
+/*
+ * A file of an upload, a piece at a time; a file input left empty sends
+ * a part with no name and no bytes, which is no file.
+ */
+static enum MHD_Result
+add_file(struct request *r, const char *key, const char *filename,
+	 const char *data, uint64_t off, size_t size)
+{
+	struct web_file *f;
+
+	if (off == 0) {
+		if (!*filename && !size)
+			return MHD_YES;
+		if (r->nfiles == WEB_MAX_FILES)
+			goto bad;
+		f = &r->files[r->nfiles++];
+		buf_init(&f->data, r->max_body);
+		if (!(f->field = strdup(key)) || !(f->name = strdup(filename)))
+			goto bad;
+	}
+	if (!r->nfiles)
+		return MHD_YES;
+	f = &r->files[r->nfiles - 1];
+	if (size && buf_add(&f->data, data, size) < 0)
+		goto bad;
+	return MHD_YES;
+bad:
+	r->bad_form = 1;
+	return MHD_NO;
+}
+
 static enum MHD_Result
 add_field(void *cls, enum MHD_ValueKind kind, const char *key,
 	  const char *filename, const char *content_type,
@@ -371,9 +414,10 @@ add_field(void *cls, enum MHD_ValueKind kind, const char *key,
 	size_t i, n;
 
 	(void)kind;
-	(void)filename;
 	(void)content_type;
 	(void)transfer_encoding;
+	if (r->upload && filename)
+		return add_file(r, key, filename, data, off, size);
 	if (off == 0 &&
 	    ((r->body.len && buf_addc(&r->body, '&') < 0) ||
 	     form_escape(key, &r->body) < 0 || buf_addc(&r->body, '=') < 0))
@@ -507,10 +551,17 @@ read_headers(struct web *w, struct MHD_Connection *c, const char *url,
 	client_of(w, c, &h, r->client, &r->peer_trusted);
 	/* a byte of a field takes at most three once re-encoded */
 	buf_init(&r->body, 3 * w->max_body);
+	r->max_body = w->max_body;
 	r->content_type = type;
 	if (type && strncasecmp(type, MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA,
 				strlen(MHD_HTTP_POST_ENCODING_MULTIPART_FORMDATA)) == 0) {
 		r->content_type = MHD_HTTP_POST_ENCODING_FORM_URLENCODED;
+		/* the fields keep their cap; the files have the upload's */
+		if (w->upload_prefix && strncmp(url, w->upload_prefix,
+						strlen(w->upload_prefix)) == 0) {
+			r->upload = 1;
+			r->max_body = w->max_upload;
+		}
 		if (!(r->multipart = MHD_create_post_processor(c,
 				MULTIPART_BUFFER, add_field, r)))
 			r->bad_form = 1;
@@ -523,12 +574,11 @@ out:
 
 /* Body bytes: kept up to the cap, then read on and dropped, to answer 413. */
 static void
-read_body(const struct web *w, struct request *r, const char *data,
-	  size_t size)
+read_body(struct request *r, const char *data, size_t size)
 {
 	if (r->too_big || r->bad_form)
 		return;
-	if (size > w->max_body - r->received) {
+	if (size > r->max_body - r->received) {
 		r->too_big = 1;
 		return;
 	}
@@ -556,7 +606,7 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 	if (!r->headers_read)
 		return read_headers(w, c, url, r);
 	if (*upload_data_size > 0) {
-		read_body(w, r, upload_data, *upload_data_size);
+		read_body(r, upload_data, *upload_data_size);
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
@@ -585,6 +635,8 @@ on_request(void *cls, struct MHD_Connection *c, const char *url,
 				MHD_HTTP_HEADER_IF_NONE_MATCH),
 		.if_modified_since = MHD_lookup_connection_value(c,
 				MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MODIFIED_SINCE),
+		.files = r->files,
+		.nfiles = r->nfiles,
 	};
 	memset(&res, 0, sizeof res);
 	res.status = MHD_HTTP_OK;
@@ -678,6 +730,9 @@ web_start(const struct web_options *o, web_handler h, void *arg)
 	}
 	*w = (struct web){ .handler = h, .arg = arg, .max_body = o->max_body,
 			   .max_uri = o->max_uri, .port = o->port,
+			   .upload_prefix = o->upload_prefix,
+			   .max_upload = o->max_upload > o->max_body ?
+					 o->max_upload : o->max_body,
 			   .max_peers = limit };
 	pthread_mutex_init(&w->peers_lock, NULL);
 	if (listen_address(o, &ss, &flags) < 0 ||

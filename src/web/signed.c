@@ -10,11 +10,13 @@
 #include "amount.h"
 #include "codes.h"
 #include "cpv.h"
+#include "filetype.h"
 #include "firm.h"
 #include "json.h"
 #include "outbox.h"
 #include "pages.h"
 #include "participation.h"
+#include "rfi.h"
 #include "store.h"
 #include "template.h"
 #include "token.h"
@@ -1019,6 +1021,124 @@ out:
 	tpl_vars_free(v);
 }
 
+/* What the answer page shows of the RFI and the firm's answers so far. */
+static int
+set_answer_page(struct tpl_vars *v, struct visit *vi, const struct firm *f,
+		const struct rfi_entry *e, const char *token)
+{
+	struct rfi_answer *a = NULL;
+	struct rfi_answer_file *files = NULL;
+	char path[TOKEN_MAX + 32], rfi[TOKEN_FIELD_MAX + 16];
+	size_t na = 0, nf = 0, i, mine = 0;
+	int rc = -1;
+
+	if (rfi_answers(vi->conn->store, e->notice_id, &a, &na, &files,
+			&nf) < 0)
+		return -1;
+	for (i = 0; i < na; i++)
+		mine += a[i].firm_id == f->id;
+	snprintf(path, sizeof path, "%s%s", RFI_ANSWER_PATH, token);
+	snprintf(rfi, sizeof rfi, "/rfi/%s", e->notice_id);
+	if (tpl_set(v, "title", e->title) < 0 ||
+	    (e->has_deadline &&
+	     site_set_time(v, "deadline", e->deadline, vi) < 0) ||
+	    (mine && tpl_setf(v, "answers", "%zu", mine) < 0) ||
+	    ((e->closed_at || e->withdrawn_at ||
+	      (e->has_deadline && e->deadline <= vi->now)) &&
+	     tpl_set(v, "closed", "1") < 0) ||
+	    tpl_setf(v, "text_max", "%d", RFI_ANSWER_TEXT_MAX) < 0 ||
+	    tpl_setf(v, "files_max", "%d", RFI_ANSWER_FILES_MAX) < 0 ||
+	    tpl_setf(v, "file_max", "%u", RFI_ANSWER_FILE_MAX >> 20) < 0 ||
+	    tpl_setf(v, "total_max", "%u", RFI_ANSWER_TOTAL_MAX >> 20) < 0 ||
+	    tpl_set(v, "types", filetype_list(site_lang(vi))) < 0 ||
+	    site_set_csrf(v, vi, f->id, "answer") < 0 ||
+	    site_set_url(v, "action", path, vi->en) < 0 ||
+	    site_set_url(v, "rfi_url", rfi, vi->en) < 0)
+		goto out;
+	rc = 0;
+out:
+	rfi_answers_free(a, na);
+	rfi_answer_files_free(files, nf);
+	return rc;
+}
+
+/*
+ * The answer the form sent: its text and files. 1, with the page to
+ * show again set in v, when it is refused; -1 on an error.
+ */
+static int
+take_answer(struct visit *vi, struct tpl_vars *v, const struct firm *f,
+	    const char *notice_id)
+{
+	struct rfi_upload files[WEB_MAX_FILES];
+	const char *text = vi->body ? form_get(vi->body, "text") : NULL;
+	struct buf why;
+	int64_t id;
+	size_t i, n = 0;
+	int rc;
+
+	for (i = 0; i < vi->req->nfiles; i++)
+		if (strcmp(vi->req->files[i].field, "files") == 0)
+			files[n++] = (struct rfi_upload){
+				vi->req->files[i].name,
+				buf_str(&vi->req->files[i].data),
+				vi->req->files[i].data.len };
+	buf_init(&why, 4096);
+	rc = rfi_answer(vi->conn->store, notice_id, f->id, text, files, n,
+			vi->now, site_lang(vi), &why, &id);
+	if (rc == 0 && tpl_set(v, "done", "1") < 0)
+		rc = -1;
+	if (rc == 1 && (tpl_set(v, "message", buf_str(&why)) < 0 ||
+			tpl_set(v, "text", text) < 0))
+		rc = -1;
+	buf_release(&why);
+	return rc;
+}
+
+/* RFI_ANSWER_PATH TOKEN: a firm's answer to one of the unit's RFIs. */
+static void
+page_answer(struct visit *vi, const char *token)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	char notice_id[TOKEN_FIELD_MAX + 1];
+	struct rfi_entry *e = NULL;
+	size_t n = 0;
+	struct firm *f;
+	int status = 200, r = 0;
+
+	if (!(f = linked_firm(vi, token, "answer", notice_id,
+			      sizeof notice_id)))
+		goto out;
+	if (!v || store_rfis(vi->conn->store, vi->now, notice_id, &e, &n) < 0)
+		goto fail;
+	if (n == 0 || !e->own || e->withdrawn_at) {
+		site_not_found(vi);
+		goto out;
+	}
+	if (vi->req->method == WEB_POST) {
+		if (!site_csrf_ok(vi, f->id, "answer")) {
+			site_fail(vi, 403, "Skicka svaret med formuläret på "
+				  "sidan: det kan vara för gammalt.",
+				  "Send the answer with the form on the page: "
+				  "it may have expired.");
+			goto out;
+		}
+		if ((r = take_answer(vi, v, f, notice_id)) < 0)
+			goto fail;
+		status = r ? 422 : 200;
+	}
+	if (set_answer_page(v, vi, f, e, token) < 0)
+		goto fail;
+	site_render(vi, PAGE_ANSWER, v, status);
+	goto out;
+fail:
+	site_store_failed(vi);
+out:
+	rfi_entries_free(e, n);
+	firm_free(f);
+	tpl_vars_free(v);
+}
+
 /* /manage/TOKEN, or /manage/TOKEN/ACTION */
 static void
 manage_path(struct visit *vi, const char *rest)
@@ -1038,6 +1158,7 @@ const struct route firm_routes[] = {
 	{ "/unsubscribe/", ROUTE_PREFIX | ROUTE_POST, page_unsubscribe, 0 },
 	{ "/stop/", ROUTE_PREFIX | ROUTE_POST, page_stop, 0 },
 	{ "/rsvp/", ROUTE_PREFIX | ROUTE_POST, page_rsvp, 0 },
+	{ RFI_ANSWER_PATH, ROUTE_PREFIX | ROUTE_POST, page_answer, 0 },
 	{ "/manage/", ROUTE_PREFIX | ROUTE_POST, manage_path, 0 },
 	{ NULL, 0, NULL, 0 }
 };

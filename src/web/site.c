@@ -21,7 +21,7 @@
 static const char *const page_names[NPAGES] = {
 	"index", "rfis", "rfi", "meetings", "meeting", "notices", "subscribe",
 	"subscribe_sent", "confirm", "confirmed", "manage", "unsubscribe",
-	"unsubscribed", "stop", "stopped", "rsvp", "deleted", "error",
+	"unsubscribed", "stop", "stopped", "rsvp", "answer", "deleted", "error",
 	"staff_login", "staff_password", "staff_logout", "staff_home",
 	"staff_accounts", "staff_audit", "staff_report", "staff_firms",
 	"staff_firm"
@@ -68,11 +68,12 @@ static const char *const known_fields[] = {
 	"unsubscribed", "export_url", "delete_action", "firm_name",
 	"manage_url", "registered", "result", "status", "manage",
 	"new_email", "address", "next_url", "prev_url", "page", "field",
-	"bounced_at", "bounce_reason",
+	"bounced_at", "bounce_reason", "done", "answers", "text", "text_max",
+	"files_max", "file_max", "total_max", "types", "rfi_url",
 	/* the staff's pages */
 	"user", "role", "staff_home_url", "accounts_url", "audit_url",
 	"logout_url", "login_url", "upphandling", "naringsliv", "token",
-	"answers", "registrations", "deadlines", "advice", "incidents", "when",
+	"registrations", "deadlines", "advice", "incidents", "when",
 	"what", "object", "client", "since", "accounts", "entries",
 	"has_password", "created", "report_url", "firms_url",
 	"periods", "from", "to", "q", "municipality",
