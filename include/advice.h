@@ -45,6 +45,10 @@ struct advice_reason {
 
 /* The fixed list, ending with { NULL }. */
 extern const struct advice_reason advice_reasons[];
+/* A reason's words in Swedish or English (en); NULL for no such key. */
+const char *advice_reason_words(const char *key, int en);
+/* A decision's ("divided", "not_divided", "later") words. */
+const char *advice_decision_words(const char *decision, int en);
 
 /*
  * Checks and records d (its id and decided_at are set here) about a

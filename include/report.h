@@ -56,6 +56,18 @@ struct report_row {
 };
 
 /*
+ * The unit's decisions on dividing its procurements (LOU 4 kap. 14 §)
+ * made in the period and still in force: how many of each kind, then,
+ * for those not divided, how many gave each reason (one decision may give
+ * several). The words are in the report's language.
+ */
+struct report_decision {
+	const char *words;	/* "Delas inte upp", or a reason */
+	int is_reason;
+	long count;
+};
+
+/*
  * The rows must be sorted by year, quarter, then category key (strcmp,
  * NULL first), each pair of quarter and category at most once, and every
  * quarter from the first to the last must have its totals row (zeros
@@ -70,10 +82,13 @@ struct report {
 	time_t generated;
 	const struct report_row *rows;	/* sorted as above */
 	size_t nrows;
+	const struct report_decision *decisions;	/* NULL: none */
+	size_t ndecisions;
 };
 
 /*
- * One CSV table as Swedish Excel opens it: UTF-8 with a byte order mark,
+ * One CSV table of the rows (the decisions are in the HTML and the
+ * workbook) as Swedish Excel opens it: UTF-8 with a byte order mark,
  * semicolons, CRLF line ends, a decimal comma, no digit grouping. A
  * header line in lang ("en", else Swedish), then one line per row: the
  * quarter as "2026-Q1", the category's key and name (empty for the
@@ -85,8 +100,9 @@ struct report {
 int report_csv(const struct report *r, const char *lang, struct buf *out);
 
 /*
- * The same table as an Excel workbook (.xlsx, by libxlsxwriter): one
- * sheet, the figures as numbers, the shares as percentages. The workbook
+ * The same table as an Excel workbook (.xlsx, by libxlsxwriter): a
+ * sheet of the figures as numbers, the shares as percentages, and one of
+ * the decisions on dividing when there are any. The workbook
  * is made in a temporary file under $TMPDIR (/tmp), read into out and
  * removed. Appends to out; on error (out's cap too) out is as it was.
  */

@@ -227,6 +227,14 @@ find_reason(const char *key)
 	return NULL;
 }
 
+const char *
+advice_reason_words(const char *key, int en)
+{
+	const struct advice_reason *r = find_reason(key);
+
+	return r ? (en ? r->en : r->sv) : NULL;
+}
+
 /* One line of text of at most max bytes, or (optional) none. */
 static int
 check_line(const char *field, const char *v, size_t max, int optional)
@@ -354,8 +362,8 @@ static const char *const record_words[][2] = {
 	{ "l_replaced", "Replaced by the decision above." },
 };
 
-static const char *
-decision_words(const char *decision, int en)
+const char *
+advice_decision_words(const char *decision, int en)
 {
 	if (strcmp(decision, "divided") == 0)
 		return en ? "Divided into lots" : "Delas upp i delkontrakt";
@@ -368,7 +376,7 @@ static int
 set_decision(struct tpl_vars *item, const struct split_decision *d, int en,
 	     int replaced)
 {
-	const struct advice_reason *r;
+	const char *words;
 	struct tpl_vars *child;
 	char **keys = NULL;
 	struct buf at;
@@ -376,7 +384,7 @@ set_decision(struct tpl_vars *item, const struct split_decision *d, int en,
 	int rc = -1;
 
 	buf_init(&at, 256);
-	if (tpl_set(item, "what", decision_words(d->decision, en)) < 0 ||
+	if (tpl_set(item, "what", advice_decision_words(d->decision, en)) < 0 ||
 	    tpl_set(item, "parts", d->parts) < 0 ||
 	    tpl_set(item, "note", d->note) < 0 ||
 	    tpl_set(item, "by", d->decided_by) < 0 ||
@@ -386,9 +394,9 @@ set_decision(struct tpl_vars *item, const struct split_decision *d, int en,
 	    strvec_split(d->reasons, &keys, &n) < 0)
 		goto out;
 	for (i = 0; i < n; i++)
-		if ((r = find_reason(keys[i])) &&
+		if ((words = advice_reason_words(keys[i], en)) &&
 		    (!(child = tpl_add(item, "reasons")) ||
-		     tpl_set(child, "text", en ? r->en : r->sv) < 0))
+		     tpl_set(child, "text", words) < 0))
 			goto out;
 	rc = 0;
 out:

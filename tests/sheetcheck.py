@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Reads a report as a spreadsheet program would, with Python's csv
 module (a .csv: UTF-8 with its byte order mark, semicolons) or openpyxl
-(an .xlsx), both independent of our code, and prints one line per row,
+(an .xlsx), both independent of our code, and prints one line per row
+(in a workbook each sheet's name, then its rows),
 its cells joined by "|". A CSV's first line says "bom" or "no bom". In a
 workbook a number is printed as Python writes it, a cell formatted as a
 percentage as its percentage with one decimal and "%", an empty cell as
@@ -21,17 +22,17 @@ if path.endswith(".csv"):
 else:
     import openpyxl
 
-    sheet = openpyxl.load_workbook(path).active
-    print(sheet.title)
-    for row in sheet.iter_rows():
-        cells = []
-        for c in row:
-            if c.value is None:
-                cells.append("")
-            elif isinstance(c.value, str):
-                cells.append(c.value)
-            elif "%" in c.number_format:
-                cells.append("%.1f%%" % (c.value * 100))
-            else:
-                cells.append(repr(c.value))
-        print("|".join(cells))
+    for sheet in openpyxl.load_workbook(path).worksheets:
+        print(sheet.title)
+        for row in sheet.iter_rows():
+            cells = []
+            for c in row:
+                if c.value is None:
+                    cells.append("")
+                elif isinstance(c.value, str):
+                    cells.append(c.value)
+                elif "%" in c.number_format:
+                    cells.append("%.1f%%" % (c.value * 100))
+                else:
+                    cells.append(repr(c.value))
+            print("|".join(cells))

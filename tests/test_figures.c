@@ -326,6 +326,71 @@ test_register(void)
 	buf_release(&out);
 }
 
+static void
+put_decision(const char *notice, const char *decision, const char *reasons,
+	     time_t at)
+{
+	struct split_decision d = { .notice_id = (char *)notice,
+				    .decision = (char *)decision,
+				    .reasons = (char *)reasons,
+				    .decided_by = (char *)"Upphandlaren",
+				    .decided_at = at };
+	int64_t id;
+
+	CHECK(store_put_split_decision(store, &d, &id) == 0);
+}
+
+/* The report counts the unit's decisions on dividing and their reasons. */
+static void
+test_decisions_counted(void)
+{
+	char *municipalities[] = { "1480", NULL };
+	char *own[] = { OWN, NULL };
+	struct report_source src = { store, &categories, "Exempelkommun",
+				     municipalities, own };
+	struct report_request q = { .period = "2026-Q4" };
+	struct report_fault f;
+	char path[PATH_MAX + 16], project[PATH_MAX], *text;
+	struct buf out;
+	FILE *fp;
+
+	/* one changed its mind: only the later decision is in force */
+	put_decision("D-1", "later", "", T_HELD);
+	put_decision("D-1", "not_divided", "coordination cost", T_HELD + 60);
+	put_decision("D-2", "not_divided", "cost", T_HELD);
+	put_decision("D-3", "divided", "", T_HELD);
+	/* the quarter before */
+	put_decision("D-4", "divided", "", T_FIRMS - 30 * 86400);
+	buf_init(&out, 0);
+	CHECK(report_make(&src, &q, T_NOW, &out, &f) == 0);
+	CHECK(strstr(buf_str(&out), "<h2>Beslut om att dela upp upphandlingar"));
+	CHECK(strstr(buf_str(&out), "<th scope=\"row\">Delas inte upp</th>"
+				    "<td>2</td>"));
+	CHECK(strstr(buf_str(&out), "<th scope=\"row\">Delas upp i "
+				    "delkontrakt</th><td>1</td>"));
+	CHECK(!strstr(buf_str(&out), "Beslutas senare"));
+	CHECK(strstr(buf_str(&out), "ekonomiskt ofördelaktigt</th><td>2</td>"));
+	buf_reset(&out);
+	q.format = "xlsx";
+	q.lang = "en";
+	CHECK(report_make(&src, &q, T_NOW, &out, &f) == 0);
+	snprintf(path, sizeof path, "%s/r.xlsx", dir);
+	CHECK((fp = fopen(path, "wb")) != NULL);
+	if (fp) {
+		fwrite(out.data, 1, out.len, fp);
+		fclose(fp);
+	}
+	CHECK(getcwd(project, sizeof project) != NULL);
+	text = sheetcheck(project, path, dir);
+	CHECK(text && strstr(text, "\nDecisions on dividing\n"
+				  "Decision|Reason|Number\n"));
+	CHECK(text && strstr(text, "\nNot divided||2\n"));
+	CHECK(text && strstr(text, "\n|The need to coordinate the suppliers "
+				  "of the different parts|1\n"));
+	free(text);
+	buf_release(&out);
+}
+
 int
 main(void)
 {
@@ -341,6 +406,7 @@ main(void)
 	RUN(test_attendance_at_most_all);
 	RUN(test_no_attendance_before_start);
 	RUN(test_register);
+	RUN(test_decisions_counted);
 	rc = test_done("figures");
 	store_free(store);
 	category_set_release(&categories);

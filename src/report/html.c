@@ -246,6 +246,41 @@ put_body(struct out *o, const struct report_row *const *q, size_t nq,
 			  COUNT_OF(meeting_figures));
 }
 
+/* The decisions of one kind (reasons or not) as a table of two columns. */
+static void
+put_decision_table(struct out *o, const struct report *r, int reasons,
+		   const char *caption, const char *first)
+{
+	size_t i;
+
+	rp_putf(o, "<table>\n<caption>%s</caption>\n<thead><tr>"
+		"<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr>"
+		"</thead>\n<tbody>\n", caption, first, o->l->decisions_count);
+	for (i = 0; i < r->ndecisions; i++) {
+		if (r->decisions[i].is_reason != reasons)
+			continue;
+		rp_put(o, "<tr><th scope=\"row\">");
+		rp_put_text(o, r->decisions[i].words, 0);
+		rp_putf(o, "</th><td>%ld</td></tr>\n", r->decisions[i].count);
+	}
+	rp_put(o, "</tbody>\n</table>\n");
+}
+
+static void
+put_decisions(struct out *o, const struct report *r)
+{
+	size_t i, nreasons = 0;
+
+	for (i = 0; i < r->ndecisions; i++)
+		nreasons += r->decisions[i].is_reason != 0;
+	rp_putf(o, "<h2>%s</h2>\n<p>%s</p>\n", o->l->decisions_h,
+		o->l->decisions_note);
+	put_decision_table(o, r, 0, o->l->decisions_caption, o->l->decision);
+	if (nreasons)
+		put_decision_table(o, r, 1, o->l->reasons_caption,
+				   o->l->reason);
+}
+
 static int
 render(const struct report *r, const char *lang, int part, struct buf *out)
 {
@@ -267,6 +302,8 @@ render(const struct report *r, const char *lang, int part, struct buf *out)
 		put_body(&o, q, nq, cats, ncats, &all);
 	else
 		rp_putf(&o, "<p class=\"nodata\">%s</p>\n", o.l->no_data);
+	if (r->ndecisions)
+		put_decisions(&o, r);
 	rp_put(&o, part ? "</section>\n" : "</main>\n</body>\n</html>\n");
 	rc = rp_finish(&o, len);
 out:

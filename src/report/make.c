@@ -3,8 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "advice.h"
+#include "log.h"
 #include "report_int.h"
 #include "stats.h"
+#include "store.h"
 
 static const struct {
 	const char *format, *media_type, *sv, *en;
@@ -62,6 +65,49 @@ keep_category(struct report_row *rows, size_t n, const char *category)
 	return k;
 }
 
+/*
+ * The decisions on dividing made in [from, to) and in force, in the
+ * report's words: each kind, then each reason of those not divided.
+ */
+static int
+load_decisions(struct store *s, const struct report *r, int en,
+	       struct report_decision **out, size_t *n)
+{
+	struct split_decision_count *c = NULL;
+	struct report_decision *d = NULL;
+	size_t nc = 0, i, k = 0;
+	const char *words;
+	int rc = -1;
+
+	*out = NULL;
+	*n = 0;
+	if (store_split_decision_counts(s, r->from, r->to, &c, &nc) < 0)
+		return -1;
+	if (nc && !(d = calloc(nc, sizeof *d))) {
+		error("out of memory");
+		goto out;
+	}
+	/* kinds first, reasons after, whatever order the store gives */
+	for (i = 0; i < nc; i++)
+		if (!c[i].reason)
+			d[k++] = (struct report_decision){
+				advice_decision_words(c[i].decision, en), 0,
+				(long)c[i].count };
+	for (i = 0; i < nc; i++)
+		if (c[i].reason &&
+		    (words = advice_reason_words(c[i].reason, en)))
+			d[k++] = (struct report_decision){ words, 1,
+							   (long)c[i].count };
+	*out = d;
+	*n = k;
+	d = NULL;
+	rc = 0;
+out:
+	free(d);
+	split_decision_counts_free(c, nc);
+	return rc;
+}
+
 int
 report_make(const struct report_source *src, const struct report_request *q,
 	    time_t now, struct buf *out, struct report_fault *f)
@@ -71,6 +117,7 @@ report_make(const struct report_source *src, const struct report_request *q,
 	const char *words = q->messages ? q->messages : lang;
 	const int en = strcmp(words, "en") == 0;
 	struct report_row *rows = NULL;
+	struct report_decision *decisions = NULL;
 	struct report r = { .service = src->service, .generated = now };
 	size_t n = 0;
 	int rc = -1;
@@ -90,8 +137,11 @@ report_make(const struct report_source *src, const struct report_request *q,
 				"is not one of the municipality's categories" :
 				"är ingen av kommunens kategorier");
 	if (report_period(q, now, &r.from, &r.to, f) < 0 ||
-	    stats_build(src, lang, r.from, r.to, now, &rows, &n) < 0)
+	    stats_build(src, lang, r.from, r.to, now, &rows, &n) < 0 ||
+	    load_decisions(src->store, &r, strcmp(lang, "en") == 0, &decisions,
+			   &r.ndecisions) < 0)
 		goto out;
+	r.decisions = decisions;
 	r.rows = rows;
 	r.nrows = q->category && *q->category ?
 		  keep_category(rows, n, q->category) : n;
@@ -105,5 +155,6 @@ report_make(const struct report_source *src, const struct report_request *q,
 		rc = report_html(&r, lang, out);
 out:
 	free(rows);
+	free(decisions);
 	return rc;
 }

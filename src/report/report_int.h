@@ -38,6 +38,9 @@ struct lang {
 		   *categories_note, *no_categories;
 	const char *meetings_h, *attendance_title, *attendance_desc,
 		   *attendance_axis, *meetings_caption;
+	const char *decisions_h, *decisions_note, *decisions_caption,
+		   *reasons_caption, *decisions_sheet, *decision, *reason,
+		   *decisions_count;
 	const char *head[NFIGURES];
 	const char *explain[NFIGURES];
 };

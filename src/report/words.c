@@ -49,6 +49,14 @@ static const struct lang swedish = {
 			   "Samma siffror finns i tabellen under diagrammet.",
 	.attendance_axis = "Närvaro",
 	.meetings_caption = "Informationsmöten per kvartal",
+	.decisions_h = "Beslut om att dela upp upphandlingar",
+	.decisions_note = "Enhetens beslut enligt LOU 4 kap. 14 § som fattades "
+			  "under perioden och gäller, för alla kategorier. "
+			  "Ett beslut att inte dela upp kan ange flera skäl.",
+	.decisions_caption = "Beslut under perioden",
+	.reasons_caption = "Skäl att inte dela upp",
+	.decisions_sheet = "Beslut om uppdelning",
+	.decision = "Beslut", .reason = "Skäl", .decisions_count = "Antal",
 	.head = {
 		[FIG_NOTICES] = "Annonser",
 		[FIG_LOTS] = "Delområden",
@@ -167,6 +175,15 @@ static const struct lang english = {
 			   "has the same figures.",
 	.attendance_axis = "Attendance",
 	.meetings_caption = "Information meetings per quarter",
+	.decisions_h = "Decisions on dividing procurements",
+	.decisions_note = "The unit's decisions under LOU 4 kap. 14 § made in "
+			  "the period and in force, for all categories. A "
+			  "decision not to divide may give several reasons.",
+	.decisions_caption = "Decisions in the period",
+	.reasons_caption = "Reasons not to divide",
+	.decisions_sheet = "Decisions on dividing",
+	.decision = "Decision", .reason = "Reason",
+	.decisions_count = "Number",
 	.head = {
 		[FIG_NOTICES] = "Notices",
 		[FIG_LOTS] = "Lots",

@@ -94,6 +94,32 @@ write_sheet(struct sheet *s, const struct report *r, const struct lang *l)
 	return 0;
 }
 
+/* The decisions on dividing, kinds then reasons, on a sheet of their own. */
+static int
+write_decisions(struct sheet *s, const struct report *r, const struct lang *l)
+{
+	lxw_row_t row = 0;
+	size_t i;
+
+	if (!r->ndecisions)
+		return 0;
+	if (!(s->ws = workbook_add_worksheet(s->wb, l->decisions_sheet)))
+		return error("report: out of memory");
+	put_text(s, row, 0, l->decision, s->head);
+	put_text(s, row, 1, l->reason, s->head);
+	put_text(s, row++, 2, l->decisions_count, s->head);
+	for (i = 0; i < r->ndecisions; i++, row++) {
+		put_text(s, row, r->decisions[i].is_reason ? 1 : 0,
+			 r->decisions[i].words, NULL);
+		put_number(s, row, 2, (double)r->decisions[i].count, NULL);
+	}
+	if (s->err == LXW_NO_ERROR)
+		s->err = worksheet_set_column(s->ws, 0, 1, 40, NULL);
+	if (s->err != LXW_NO_ERROR)
+		return error("report: workbook: %s", lxw_strerror(s->err));
+	return 0;
+}
+
 /* The file at path appended to out, within out's cap. */
 static int
 read_back(const char *path, struct buf *out)
@@ -138,7 +164,8 @@ report_xlsx(const struct report *r, const char *lang, struct buf *out)
 		error("report: cannot make a workbook in %s", path);
 		goto out;
 	}
-	rc = write_sheet(&s, r, rp_lang(lang));
+	rc = write_sheet(&s, r, rp_lang(lang)) < 0 ||
+	     write_decisions(&s, r, rp_lang(lang)) < 0 ? -1 : 0;
 	closed = workbook_close(s.wb);
 	if (rc == 0 && closed != LXW_NO_ERROR)
 		rc = error("report: workbook: %s", lxw_strerror(closed));
