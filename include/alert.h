@@ -32,6 +32,8 @@ enum alert_kind {
 	ALERT_CONFIRM,		/* confirm a subscription made on the web */
 	ALERT_MANAGE,		/* the link to manage an existing subscription */
 	ALERT_ADDRESS,		/* confirm a new address for a subscription */
+	ALERT_ATTEND,		/* a registration for a meeting: confirm it,
+				   its seat or place on the waiting list */
 	ALERT_NKINDS
 };
 
@@ -85,7 +87,8 @@ int alert_link(const struct alert_links *l, const char *purpose,
 
 /*
  * The fields of every mail: the service, the firm, and the links to
- * unsubscribe and to manage the subscription.
+ * unsubscribe and to manage the subscription; a guest (id 0, at a
+ * meeting only, no subscriber) has no such links.
  */
 int alert_set_firm(struct tpl_vars *v, const char *service,
 		   const struct alert_links *l, const struct firm *f);

@@ -87,6 +87,24 @@ int outbox_queue_address(struct outbox *o, const struct firm *f,
 			 time_t requested_at, time_t now);
 
 /*
+ * A mail about a registration for meeting m (meetings.h): to confirm it
+ * (a guest's link to /attend, a firm's to /rsvp, lasting a week), or
+ * that it has a seat, waits, got a seat or lost it to a lower capacity,
+ * with the link to cancel. The caller holds the store's transaction.
+ */
+enum attend_mail {
+	ATTEND_ASK,
+	ATTEND_REGISTERED,
+	ATTEND_WAITING,
+	ATTEND_MOVED_UP,
+	ATTEND_MOVED_DOWN
+};
+
+int outbox_queue_attend(struct outbox *o, const struct meeting *m,
+			const struct attendee *r, enum attend_mail what,
+			time_t now);
+
+/*
  * A meeting's calendar file (iCalendar, ical.h: METHOD:PUBLISH, CANCEL once
  * cancelled) as invitations carry it and its public page offers it.
  */

@@ -16,7 +16,8 @@
 enum registration {
 	REG_OK,			/* registered */
 	REG_ALREADY,		/* was registered */
-	REG_FULL,		/* no seat left */
+	REG_WAITING,		/* no seat left: on the waiting list */
+	REG_PENDING,		/* asked to come: a mail to confirm went */
 	REG_CLOSED,		/* the registration deadline has passed */
 	REG_CANCELLED,		/* the meeting is cancelled */
 	REG_OVER,		/* the meeting has begun or is over */
@@ -26,6 +27,11 @@ enum registration {
 /* A human reading of a result, for messages and pages. */
 const char *registration_text(enum registration r);
 
+/*
+ * A firm of the register comes to meeting meeting_id: a seat, or a place
+ * on the waiting list when the seats are taken (meetings.h has the rest
+ * of a meeting's registrations).
+ */
 int participation_register(struct store *s, int64_t meeting_id,
 			   int64_t firm_id, time_t now, const char *source,
 			   enum registration *result);

@@ -319,7 +319,11 @@ int store_stop_notice(struct store *s, int64_t firm_id, const char *notice_id,
  */
 int store_put_meeting(struct store *s, const struct meeting *m, time_t now,
 		      int64_t *id);
-/* *found is 0 when there is no such meeting or it is cancelled. */
+/*
+ * *found is 0 when there is no such meeting or it is cancelled. The
+ * caller holds the transaction, so that the version kept, the change and
+ * what it moves go together (meetings_change()).
+ */
 int store_change_meeting(struct store *s, int64_t id, const struct meeting *m,
 			 time_t now, int *found);
 int store_cancel_meeting(struct store *s, int64_t id, time_t now, int *found);
@@ -415,33 +419,80 @@ int store_rfi_response(struct store *s, const char *notice_id, int64_t firm_id,
 		       time_t at, const char *source, int *created);
 int store_bid(struct store *s, const char *notice_id, int64_t firm_id,
 	      time_t at, const char *source, int *created);
-/* A registration, or one again after a cancellation. */
-int store_meeting_register(struct store *s, int64_t meeting_id,
-			   int64_t firm_id, time_t at, const char *source,
-			   int *created);
-int store_meeting_unregister(struct store *s, int64_t meeting_id,
-			     int64_t firm_id, time_t at, int *found);
 /* Attendance, registered beforehand or not. */
 int store_meeting_attended(struct store *s, int64_t meeting_id,
 			   int64_t firm_id, time_t at, const char *source,
 			   int *created);
 
-/* A firm that answered an RFI, or registered for or came to a meeting. */
+/*
+ * A meeting's registrations, by firms of the register and by guests:
+ * other suppliers, who registered on the meeting's page and are recorded
+ * for it only, as typed, never as subscribers (meetings.h).
+ */
+enum reg_state {
+	RS_NONE,	/* came without registering */
+	RS_PENDING,	/* a guest that has not confirmed yet */
+	RS_REGISTERED,
+	RS_WAITING,	/* on the waiting list */
+	RS_CANCELLED
+};
+
+struct attendee {
+	int64_t id;
+	int64_t meeting_id;
+	int64_t firm_id;	/* 0: a guest */
+	char *orgnr;
+	char *name;
+	char *email;		/* a firm's as stored, a guest's as typed */
+	char *language;		/* "sv" or "en" */
+	int state;		/* enum reg_state */
+	int attended;
+	time_t at;		/* it came to its state: the lists' order */
+	int sequence;		/* the meeting's version a guest was mailed */
+};
+
+/*
+ * Meeting meeting_id's registrations: those with a seat first, in the
+ * order they took it, then the waiting list in its order, then the rest.
+ * Free the array with registrations_free.
+ */
+int store_attendees(struct store *s, int64_t meeting_id,
+			struct attendee **out, size_t *n);
+/* Registration id, NULL if there is none; free it as an array of one. */
+int store_attendee(struct store *s, int64_t id, struct attendee **out);
+void attendees_free(struct attendee *r, size_t n);
+/*
+ * A guest asks to come: a new registration waiting for its confirmation,
+ * unless there is one for orgnr already (*created 0), which is asked for
+ * anew, with what was typed now, only when it was cancelled or requested
+ * before stale_before and never confirmed. *id is the registration.
+ */
+int store_guest_request(struct store *s, int64_t meeting_id,
+			const char *orgnr, const char *name, const char *email,
+			const char *language, time_t now, time_t stale_before,
+			int64_t *id, int *created);
+/* A firm's registration row for a meeting, made (RS_NONE) if there is none. */
+int store_firm_attendee(struct store *s, int64_t meeting_id,
+			    int64_t firm_id, const char *source, int64_t *id);
+/* Registration id comes to state (registered, waiting, cancelled) at at. */
+int store_set_attendee(struct store *s, int64_t id, enum reg_state state,
+			   time_t at);
+/* A guest was mailed the meeting's version sequence. */
+int store_attendee_mailed(struct store *s, int64_t id, int sequence);
+int store_attendee_attended(struct store *s, int64_t id);
+
+/* A firm that answered an RFI (a meeting's are struct attendee). */
 struct participant {
 	int64_t firm_id;
 	char *orgnr;
 	char *name;
-	time_t at;		/* answered or registered; 0: not registered */
-	int registered;		/* meetings: registered and not cancelled */
-	int attended;
+	time_t at;		/* answered */
 	char *source;
 };
 
 void participants_free(struct participant *p, size_t n);
 int store_rfi_responses(struct store *s, const char *notice_id,
 			struct participant **out, size_t *n);
-int store_meeting_participants(struct store *s, int64_t meeting_id,
-			       struct participant **out, size_t *n);
 
 /*
  * Figures for näringslivsenheten's report over [from, to), by quarter of

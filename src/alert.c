@@ -42,6 +42,7 @@ static const char *const kind_files[ALERT_NKINDS] = {
 	[ALERT_CONFIRM] = "confirm",
 	[ALERT_MANAGE] = "manage",
 	[ALERT_ADDRESS] = "address",
+	[ALERT_ATTEND] = "attend",
 };
 
 enum part { PART_SUBJECT, PART_TEXT, PART_HTML, NPARTS };
@@ -74,6 +75,8 @@ static const char *const known_fields[] = {
 	"what_ends", "what_location", "what_video_url", "what_capacity",
 	"what_registration_deadline",
 	"confirm_url", "pending", "new_email",
+	"attend_url", "registered", "waiting", "moved_up", "moved_down",
+	"guest",
 	NULL
 };
 
@@ -352,8 +355,10 @@ alert_set_firm(struct tpl_vars *v, const char *service,
 	    tpl_set(v, "public_url", buf_str(&home)) < 0 ||
 	    tpl_set(v, "firm_name", f->name) < 0 ||
 	    tpl_set(v, "orgnr", f->orgnr) < 0 ||
-	    set_link(v, "unsubscribe_url", l, "unsubscribe", f->id, "") < 0 ||
-	    set_link(v, "manage_url", l, "manage", f->id, "") < 0)
+	    (f->id &&
+	     (set_link(v, "unsubscribe_url", l, "unsubscribe", f->id, "") < 0 ||
+	      set_link(v, "manage_url", l, "manage", f->id, "") < 0)) ||
+	    (!f->id && tpl_set(v, "guest", "1") < 0))
 		goto out;
 	rc = 0;
 out:

@@ -205,7 +205,7 @@ static int
 account_mail(enum alert_kind kind)
 {
 	return kind == ALERT_CONFIRM || kind == ALERT_MANAGE ||
-	       kind == ALERT_ADDRESS;
+	       kind == ALERT_ADDRESS || kind == ALERT_ATTEND;
 }
 
 /*
@@ -253,16 +253,20 @@ queue_mail(const struct outbox *o, const struct firm *f,
 	}
 	/* the one-click link is posted to, by the mail program: no page */
 	links.en = 0;
-	/* the tags of what comes back: unsubscribe by mail, "u-ID-TAG" */
-	if (alert_link(&links, "unsubscribe", f->id, "", &unsub_url) < 0 ||
-	    inbox_verp(o->key, o->base, VERP_BOUNCE, f, bounces,
-		       sizeof bounces) < 0 ||
-	    inbox_verp(o->key, o->base, VERP_UNSUBSCRIBE, f, unsub,
-		       sizeof unsub) < 0 ||
-	    buf_printf(&unsub_mailto, "mailto:%s?subject=%s%%20%.*s", unsub,
-		       is_english(f->language) ? "unsubscribe" : "avsluta",
-		       (int)(strrchr(unsub, '@') - strchr(unsub, '+') - 1),
-		       strchr(unsub, '+') + 1) < 0) {
+	/*
+	 * the tags of what comes back: unsubscribe by mail, "u-ID-TAG"; a
+	 * guest of a meeting (no id) subscribes to nothing
+	 */
+	if (f->id &&
+	    (alert_link(&links, "unsubscribe", f->id, "", &unsub_url) < 0 ||
+	     inbox_verp(o->key, o->base, VERP_BOUNCE, f, bounces,
+			sizeof bounces) < 0 ||
+	     inbox_verp(o->key, o->base, VERP_UNSUBSCRIBE, f, unsub,
+			sizeof unsub) < 0 ||
+	     buf_printf(&unsub_mailto, "mailto:%s?subject=%s%%20%.*s", unsub,
+			is_english(f->language) ? "unsubscribe" : "avsluta",
+			(int)(strrchr(unsub, '@') - strchr(unsub, '+') - 1),
+			strchr(unsub, '+') + 1) < 0)) {
 		rc = queue_unbuilt(o, f, job, &m, "no unsubscribe link can be "
 				   "made (the log says why)", now, failed);
 		goto out;
@@ -277,9 +281,11 @@ queue_mail(const struct outbox *o, const struct firm *f,
 			.message_id = msgid,
 			.date = now,
 			.list_id = o->cfg->list_id,
-			.list_unsubscribe_url = is_https(o->cfg->public_url) ?
+			.list_unsubscribe_url = f->id &&
+						is_https(o->cfg->public_url) ?
 						buf_str(&unsub_url) : NULL,
-			.list_unsubscribe_mailto = buf_str(&unsub_mailto),
+			.list_unsubscribe_mailto = f->id ?
+						   buf_str(&unsub_mailto) : NULL,
 			.language = is_english(f->language) ? "en" : "sv",
 		};
 		struct mail_body body = { buf_str(&am.text), buf_str(&am.html),
@@ -1033,6 +1039,30 @@ has_id(const int64_t *ids, size_t n, int64_t id)
 	return 0;
 }
 
+/*
+ * A registration as the firm a mail goes to: a firm of the register by
+ * its id, a guest (id 0) by what it typed.
+ */
+static struct firm
+as_firm(const struct attendee *r)
+{
+	return (struct firm){ .id = r->firm_id, .orgnr = r->orgnr,
+			      .name = r->name, .email = r->email,
+			      .language = r->language };
+}
+
+/*
+ * The signed link of a participant of meeting object: a firm's to its
+ * /rsvp page, a guest's (firm_id 0) to /attend, by its registration.
+ */
+static int
+participant_link(const struct alert_links *links, int64_t firm_id,
+		 int64_t reg_id, const char *object, struct buf *out)
+{
+	return alert_link(links, firm_id ? "rsvp" : "attend",
+			  firm_id ? firm_id : reg_id, object, out);
+}
+
 int
 outbox_meeting_calendar(const struct outbox *o, const struct meeting *m,
 			const char *lang, time_t now, struct buf *ics)
@@ -1152,11 +1182,11 @@ set_meeting_changes(struct tpl_vars *v, const struct meeting *was,
 /*
  * The fields of an invitation, and its calendar file; was, the version
  * of an update's firm, says what changed (NULL for an invitation, a
- * reminder, or a version not kept).
+ * reminder, or a version not kept); reg_id is a guest's registration.
  */
 static int
 set_meeting(const struct outbox *o, struct tpl_vars *v, const struct firm *f,
-	    const struct meeting *m, const struct meeting *was,
+	    int64_t reg_id, const struct meeting *m, const struct meeting *was,
 	    const struct stored_notice *notice, int updated, time_t now,
 	    struct buf *ics)
 {
@@ -1171,7 +1201,7 @@ set_meeting(const struct outbox *o, struct tpl_vars *v, const struct firm *f,
 	snprintf(path, sizeof path, "/meetings/%s", object);
 	if (alert_page(&links, path, &page) < 0 ||
 	    (!m->cancelled &&
-	     (alert_link(&links, "rsvp", f->id, object, &rsvp) < 0 ||
+	     (participant_link(&links, f->id, reg_id, object, &rsvp) < 0 ||
 	      tpl_set(v, "rsvp_url", buf_str(&rsvp)) < 0)) ||
 	    (m->cancelled && tpl_set(v, "cancelled", "1") < 0) ||
 	    (updated && tpl_set(v, "updated", "1") < 0) ||
@@ -1205,9 +1235,10 @@ enum meeting_mail { INVITATION, UPDATE, REMINDER };
 
 static int
 queue_invitation(const struct outbox *o, const struct firm *f,
-		 const struct meeting *m, const struct meeting *was,
-		 const struct stored_notice *notice, enum meeting_mail what,
-		 time_t now, unsigned *queued, unsigned *failed)
+		 int64_t reg_id, const struct meeting *m,
+		 const struct meeting *was, const struct stored_notice *notice,
+		 enum meeting_mail what, time_t now, unsigned *queued,
+		 unsigned *failed)
 {
 	struct tpl_vars *v = tpl_vars_new();
 	struct buf ics;
@@ -1222,6 +1253,9 @@ queue_invitation(const struct outbox *o, const struct firm *f,
 	if (what == REMINDER)
 		snprintf(key, sizeof key, "meeting-reminder/%lld/%s",
 			 (long long)m->id, f->orgnr);
+	else if (!f->id)
+		snprintf(key, sizeof key, "meeting/%lld/%d/guest-%lld",
+			 (long long)m->id, m->sequence, (long long)reg_id);
 	else
 		snprintf(key, sizeof key, "meeting/%lld/%d/%s",
 			 (long long)m->id, m->sequence, f->orgnr);
@@ -1234,7 +1268,7 @@ queue_invitation(const struct outbox *o, const struct firm *f,
 		struct mail_job job = { key, ALERT_MEETING, v, &at, 1, NULL, 0,
 					m->start, 0, NULL };
 
-		job.unfilled = set_meeting(o, v, f, m, was, notice,
+		job.unfilled = set_meeting(o, v, f, reg_id, m, was, notice,
 					   what == UPDATE, now, &ics) < 0 ||
 			       (what == REMINDER &&
 				tpl_set(v, "reminder", "1") < 0);
@@ -1243,8 +1277,10 @@ queue_invitation(const struct outbox *o, const struct firm *f,
 		if (store_begin(o->store) < 0)
 			goto out;
 		if (queue_mail(o, f, &job, now, queued, failed) < 0 ||
-		    store_meeting_invited(o->store, m->id, f->id, m->sequence,
-					  now) < 0 ||
+		    (f->id ? store_meeting_invited(o->store, m->id, f->id,
+						   m->sequence, now) :
+		     store_attendee_mailed(o->store, reg_id,
+					       m->sequence)) < 0 ||
 		    store_commit(o->store) < 0) {
 			store_rollback(o->store);
 			goto out;
@@ -1257,11 +1293,45 @@ out:
 	return rc;
 }
 
+/* A firm registered for a meeting or on its waiting list. */
+static int
+is_participant(const struct attendee *r, size_t n, int64_t firm_id)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (r[i].firm_id == firm_id &&
+		    (r[i].state == RS_REGISTERED || r[i].state == RS_WAITING))
+			return 1;
+	return 0;
+}
+
+/* The update, or the invitation, to firm f (a guest: reg_id). */
+static int
+queue_update(const struct outbox *o, const struct firm *f, int64_t reg_id,
+	     const struct meeting *m, int has_sequence, int sequence,
+	     const struct stored_notice *notice, time_t now, unsigned *queued,
+	     unsigned *failed)
+{
+	struct meeting *was = NULL;
+	size_t nwas = 0;
+	int rc;
+
+	if (has_sequence && !m->cancelled &&
+	    store_meeting_version(o->store, m->id, sequence, &was, &nwas) < 0)
+		return -1;
+	rc = queue_invitation(o, f, reg_id, m, nwas ? was : NULL, notice,
+			      has_sequence ? UPDATE : INVITATION, now, queued,
+			      failed);
+	meetings_free(was, nwas);
+	return rc;
+}
+
 /*
- * One meeting: an invitation to each firm matched to its notice or
- * subscribed to its category that has none yet, while the meeting is
- * ahead; an update or a cancellation to each firm invited to an earlier
- * version of it.
+ * One meeting: an invitation to each firm matched to its notice,
+ * subscribed to its category or registered that has none yet, while the
+ * meeting is ahead; an update or a cancellation to each firm invited to
+ * an earlier version of it, and to each guest registered or waiting.
  */
 static int
 queue_meeting(const struct outbox *o, const struct firm_list *firms,
@@ -1270,12 +1340,14 @@ queue_meeting(const struct outbox *o, const struct firm_list *firms,
 {
 	struct meeting_invite *inv = NULL, *found, probe;
 	struct stored_notice *notice = NULL;
-	struct meeting *was = NULL;
+	struct attendee *r = NULL;
+	struct firm guest;
 	int64_t *matched = NULL;
-	size_t ninv = 0, nmatched = 0, nwas, i;
-	int one, rc = -1;
+	size_t ninv = 0, nmatched = 0, nr = 0, i;
+	int rc = -1;
 
 	if (store_meeting_invites(o->store, m->id, &inv, &ninv) < 0 ||
+	    store_attendees(o->store, m->id, &r, &nr) < 0 ||
 	    (m->notice_id &&
 	     (store_notice_firms(o->store, m->notice_id, &matched, &nmatched) < 0 ||
 	      store_get_notice(o->store, m->notice_id, &notice) < 0)))
@@ -1289,30 +1361,36 @@ queue_meeting(const struct outbox *o, const struct firm_list *firms,
 		if (found ? found->sequence == m->sequence :
 		    m->cancelled || m->start <= now ||
 		    !(in_category(o, f, m->category) ||
-		      has_id(matched, nmatched, f->id)))
+		      has_id(matched, nmatched, f->id) ||
+		      is_participant(r, nr, f->id)))
 			continue;
-		nwas = 0;
-		if (found && !m->cancelled &&
-		    store_meeting_version(o->store, m->id, found->sequence,
-					  &was, &nwas) < 0)
+		if (queue_update(o, f, 0, m, found != NULL,
+				 found ? found->sequence : 0, notice, now,
+				 queued, failed) < 0)
 			goto out;
-		one = queue_invitation(o, f, m, nwas ? was : NULL, notice,
-				       found ? UPDATE : INVITATION, now, queued,
-				       failed);
-		meetings_free(was, nwas);
-		was = NULL;
-		if (one < 0)
+	}
+	for (i = 0; i < nr; i++) {
+		if (r[i].firm_id || r[i].sequence >= m->sequence ||
+		    (r[i].state != RS_REGISTERED && r[i].state != RS_WAITING))
+			continue;
+		guest = as_firm(&r[i]);
+		if (queue_update(o, &guest, r[i].id, m, 1, r[i].sequence, notice,
+				 now, queued, failed) < 0)
 			goto out;
 	}
 	rc = 0;
 out:
+	attendees_free(r, nr);
 	free(inv);
 	free(matched);
 	stored_notice_free(notice);
 	return rc;
 }
 
-/* The day before a meeting, a reminder to each firm registered for it. */
+/*
+ * The day before a meeting, a reminder to each firm registered for it,
+ * guests too.
+ */
 #define MEETING_REMINDER (24L * 3600)
 
 static int
@@ -1320,31 +1398,34 @@ queue_meeting_reminders(const struct outbox *o, const struct firm_list *firms,
 			const struct meeting *m, time_t now, unsigned *queued,
 			unsigned *failed)
 {
-	struct participant *p = NULL;
+	struct attendee *r = NULL;
 	const struct firm *f;
+	struct firm guest;
 	char key[256];
 	size_t n = 0, i;
 	int exists, rc = -1;
 
 	if (m->cancelled || m->start <= now || m->start - now > MEETING_REMINDER)
 		return 0;
-	if (store_meeting_participants(o->store, m->id, &p, &n) < 0)
+	if (store_attendees(o->store, m->id, &r, &n) < 0)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if (!p[i].registered || !(f = firm_by_id(firms, p[i].firm_id)))
+		guest = as_firm(&r[i]);
+		f = r[i].firm_id ? firm_by_id(firms, r[i].firm_id) : &guest;
+		if (r[i].state != RS_REGISTERED || !f)
 			continue;
 		snprintf(key, sizeof key, "meeting-reminder/%lld/%s",
 			 (long long)m->id, f->orgnr);
 		if (store_message_exists(o->store, key, &exists) < 0)
 			goto out;
 		if (!exists &&
-		    queue_invitation(o, f, m, NULL, NULL, REMINDER, now, queued,
-				     failed) < 0)
+		    queue_invitation(o, f, r[i].id, m, NULL, NULL, REMINDER, now,
+				     queued, failed) < 0)
 			goto out;
 	}
 	rc = 0;
 out:
-	participants_free(p, n);
+	attendees_free(r, n);
 	return rc;
 }
 
@@ -1366,6 +1447,63 @@ outbox_queue_meetings(struct outbox *o, const struct firm_list *firms,
 	rc = 0;
 out:
 	meetings_free(m, n);
+	return rc;
+}
+
+int
+outbox_queue_attend(struct outbox *o, const struct meeting *m,
+		    const struct attendee *r, enum attend_mail what,
+		    time_t now)
+{
+	static const char *const flags[] = {
+		[ATTEND_ASK] = "pending", [ATTEND_REGISTERED] = "registered",
+		[ATTEND_WAITING] = "waiting", [ATTEND_MOVED_UP] = "moved_up",
+		[ATTEND_MOVED_DOWN] = "moved_down",
+	};
+	struct firm f = as_firm(r);
+	struct alert_links links = links_for(o, &f, now);
+	struct tpl_vars *v = tpl_vars_new();
+	struct buf url, page;
+	char key[256], object[32], path[48];
+	unsigned queued = 0, failed = 0;
+	int rc = -1;
+
+	buf_init(&url, 1024);
+	buf_init(&page, 1024);
+	/* a link to confirm lasts a week, as a subscription's does */
+	if (what == ATTEND_ASK)
+		links.expires = now + 7L * 24 * 3600;
+	snprintf(key, sizeof key, OUTBOX_WEB_KEYS "attend/%lld/%s/%s/%lld",
+		 (long long)m->id, f.orgnr, flags[what], (long long)now);
+	snprintf(object, sizeof object, "%lld", (long long)m->id);
+	snprintf(path, sizeof path, "/meetings/%s", object);
+	if (!v) {
+		error("out of memory");
+		goto out;
+	}
+	{
+		struct mail_job job = { key, ALERT_ATTEND, v, NULL, 0, NULL, 0,
+					m->start, 0, NULL };
+
+		job.unfilled =
+			alert_set_firm(v, o->cfg->service_name, &links, &f) < 0 ||
+			tpl_set(v, flags[what], "1") < 0 ||
+			participant_link(&links, f.id, r->id, object, &url) < 0 ||
+			tpl_set(v, "attend_url", buf_str(&url)) < 0 ||
+			alert_page(&links, path, &page) < 0 ||
+			tpl_set(v, "meeting_url", buf_str(&page)) < 0 ||
+			tpl_set(v, "meeting_title", m->title) < 0 ||
+			alert_set_time(v, "starts", m->start, f.language) < 0 ||
+			tpl_set(v, "location", m->location) < 0 ||
+			tpl_set(v, "video_url", m->video_url) < 0;
+		if (queue_mail(o, &f, &job, now, &queued, &failed) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	tpl_vars_free(v);
+	buf_release(&url);
+	buf_release(&page);
 	return rc;
 }
 

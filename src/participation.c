@@ -18,8 +18,10 @@ registration_text(enum registration r)
 		return "registered";
 	case REG_ALREADY:
 		return "already registered";
-	case REG_FULL:
-		return "the meeting is full";
+	case REG_WAITING:
+		return "the meeting is full: on the waiting list";
+	case REG_PENDING:
+		return "asked to confirm by mail";
 	case REG_CLOSED:
 		return "registration has closed";
 	case REG_CANCELLED:
@@ -30,70 +32,6 @@ registration_text(enum registration r)
 		break;
 	}
 	return "no such meeting";
-}
-
-/* Seats taken: registrations not cancelled, the firm's own aside. */
-static long
-seats_taken(const struct participant *p, size_t n, int64_t firm_id,
-	    int *registered)
-{
-	long taken = 0;
-	size_t i;
-
-	*registered = 0;
-	for (i = 0; i < n; i++) {
-		if (!p[i].registered)
-			continue;
-		if (p[i].firm_id == firm_id)
-			*registered = 1;
-		else
-			taken++;
-	}
-	return taken;
-}
-
-int
-participation_register(struct store *s, int64_t meeting_id, int64_t firm_id,
-		       time_t now, const char *source,
-		       enum registration *result)
-{
-	struct participant *p = NULL;
-	struct meeting *m = NULL;
-	size_t nm = 0, np = 0;
-	long taken;
-	int registered, created, rc = -1;
-
-	/* every meeting that has not ended; a past one is over anyway */
-	if (store_meetings(s, now, meeting_id, &m, &nm) < 0)
-		goto out;
-	if (nm == 0) {
-		*result = REG_NO_MEETING;
-		rc = 0;
-		goto out;
-	}
-	if (store_meeting_participants(s, meeting_id, &p, &np) < 0)
-		goto out;
-	taken = seats_taken(p, np, firm_id, &registered);
-	if (m->cancelled)
-		*result = REG_CANCELLED;
-	else if (m->start <= now)
-		*result = REG_OVER;
-	else if (m->has_registration_deadline && m->registration_deadline < now)
-		*result = REG_CLOSED;
-	else if (registered)
-		*result = REG_ALREADY;
-	else if (m->capacity > 0 && taken >= m->capacity)
-		*result = REG_FULL;
-	else if (store_meeting_register(s, meeting_id, firm_id, now, source,
-					&created) < 0)
-		goto out;
-	else
-		*result = REG_OK;
-	rc = 0;
-out:
-	participants_free(p, np);
-	meetings_free(m, nm);
-	return rc;
 }
 
 /* The first field of a line, without quotes and surrounding blanks. */

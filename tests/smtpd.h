@@ -179,6 +179,42 @@ smtpd_saved_with(const struct smtpd *s, const char *needle)
 	return n;
 }
 
+/*
+ * Saved message n as tests/lettercheck.py (Python's email and icalendar
+ * packages) reads it, for a program run from the project root; NUL-free
+ * text, the caller frees it.
+ */
+static inline char *
+smtpd_letter(const struct smtpd *srv, int n)
+{
+	char cmd[PATH_MAX * 3], out[PATH_MAX + 32];
+
+	snprintf(out, sizeof out, "%s/letter.txt", srv->dir);
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 tests/lettercheck.py "
+		 "'%s/%d' > '%s'", srv->mail, n, out);
+	if (system(cmd) != 0)
+		return NULL;
+	return read_text(out);
+}
+
+/* The saved message to rcpt that holds needle, read back; NULL if none. */
+static inline char *
+smtpd_letter_to(const struct smtpd *srv, const char *rcpt, const char *needle)
+{
+	char to[256];
+	char *text;
+	int i;
+
+	snprintf(to, sizeof to, "to: %s\n", rcpt);
+	for (i = 1; i <= smtpd_count(srv); i++) {
+		text = smtpd_letter(srv, i);
+		if (text && strstr(text, to) && strstr(text, needle))
+			return text;
+		free(text);
+	}
+	return NULL;
+}
+
 /* Stops the server with SIGTERM and removes its files; 0 if it exited
    cleanly. */
 static inline int

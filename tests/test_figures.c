@@ -101,11 +101,13 @@ put_meeting(const char *title, time_t start, time_t end)
 static void
 came(int64_t meeting, int64_t firm, int registered)
 {
+	int64_t reg;
 	int created;
 
-	if (registered)
-		CHECK(store_meeting_register(store, meeting, firm, T_FIRMS,
-					     "test", &created) == 0);
+	if (registered) {
+		CHECK(store_firm_attendee(store, meeting, firm, "test", &reg) == 0);
+		CHECK(store_set_attendee(store, reg, RS_REGISTERED, T_FIRMS) == 0);
+	}
 	CHECK(store_meeting_attended(store, meeting, firm, T_NOW, "test",
 				     &created) == 0);
 }

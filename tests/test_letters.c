@@ -42,38 +42,6 @@ firm_of(const char *orgnr, const char *name, const char *email,
 	return f;
 }
 
-/* Every saved message, as lettercheck.py reads it, NUL-free text. */
-static char *
-letter(const struct smtpd *srv, int n)
-{
-	char cmd[PATH_MAX * 3], out[PATH_MAX + 32];
-
-	snprintf(out, sizeof out, "%s/letter.txt", srv->dir);
-	snprintf(cmd, sizeof cmd, "/usr/bin/python3 tests/lettercheck.py "
-		 "'%s/%d' > '%s'", srv->mail, n, out);
-	if (system(cmd) != 0)
-		return NULL;
-	return read_text(out);
-}
-
-/* The saved message to rcpt that holds needle, read back; NULL if none. */
-static char *
-letter_to(const struct smtpd *srv, const char *rcpt, const char *needle)
-{
-	char to[256];
-	char *text;
-	int i;
-
-	snprintf(to, sizeof to, "to: %s\n", rcpt);
-	for (i = 1; i <= smtpd_count(srv); i++) {
-		text = letter(srv, i);
-		if (text && strstr(text, to) && strstr(text, needle))
-			return text;
-		free(text);
-	}
-	return NULL;
-}
-
 /* strcasestr is a GNU extension. */
 static int
 strcasestr_ascii(const char *hay, const char *needle)
@@ -205,7 +173,7 @@ test_letters(void)
 	/* The alert to the first firm, and an invitation to both painters. */
 	CHECK(pass(s, cfg, &firms, mailer, NOW) == 3);
 	CHECK(smtpd_count(&srv) == 3);
-	text = letter_to(&srv, "a@firma.example", "subject: Ny upphandling");
+	text = smtpd_letter_to(&srv, "a@firma.example", "subject: Ny upphandling");
 	CHECK(text != NULL);
 	if (text) {
 		/* the CR/LF became spaces inside the subject, no new field */
@@ -230,7 +198,7 @@ test_letters(void)
 		CHECK(raw && !strcasestr_ascii(raw, "\nBcc:"));
 		free(raw);
 	}
-	text = letter_to(&srv, "a@firma.example", "ics-method: PUBLISH");
+	text = smtpd_letter_to(&srv, "a@firma.example", "ics-method: PUBLISH");
 	CHECK(text != NULL);
 	if (text) {
 		CHECK(strstr(text, "parts: multipart/mixed multipart/alternative "
@@ -258,10 +226,10 @@ test_letters(void)
 		CHECK(strstr(text, "/rsvp/"));
 		free(text);
 	}
-	text = letter_to(&srv, "b@firma.example", "ics-method: PUBLISH");
+	text = smtpd_letter_to(&srv, "b@firma.example", "ics-method: PUBLISH");
 	CHECK(text && strstr(text, "Hello Nordic Paint Ltd"));
 	free(text);
-	CHECK(letter_to(&srv, "c@firma.example", "") == NULL);
+	CHECK(smtpd_letter_to(&srv, "c@firma.example", "") == NULL);
 	/* Nothing new: nothing sent. */
 	CHECK(pass(s, cfg, &firms, mailer, NOW + 60) == 0);
 
@@ -276,7 +244,7 @@ test_letters(void)
 	CHECK(store_change_meeting(s, meeting_id, m, NOW + 120, &found) == 0 && found);
 	meeting_free(m);
 	CHECK(pass(s, cfg, &firms, mailer, NOW + 120) == 2);
-	text = letter_to(&srv, "a@firma.example", "ics-sequence: 1");
+	text = smtpd_letter_to(&srv, "a@firma.example", "ics-sequence: 1");
 	CHECK(text && strstr(text, "ics-start: 2027-06-10T11:00:00+00:00\n"
 			     "ics-end: 2027-06-10T13:00:00+00:00\n"));
 	CHECK(text && strstr(text, "10 juni 2027 kl. 13:00 (CEST)"));
@@ -293,7 +261,7 @@ test_letters(void)
 	CHECK(text && !strstr(text, "Plats: Stadshuset, Storgatan 1, "
 			      "Exempelstad →"));
 	free(text);
-	text = letter_to(&srv, "b@firma.example", "ics-sequence: 1");
+	text = smtpd_letter_to(&srv, "b@firma.example", "ics-sequence: 1");
 	CHECK(text && strstr(text, "\nStarts: 14 January 2027, 09:00 (CET) → "
 			     "10 June 2027, 13:00 (CEST)\n"));
 	CHECK(text && strstr(text, "\nNumber of places: 40 → 60\n"));
@@ -302,7 +270,7 @@ test_letters(void)
 	/* Cancelled: both hear it, with no registration link. */
 	CHECK(store_cancel_meeting(s, meeting_id, NOW + 180, &found) == 0 && found);
 	CHECK(pass(s, cfg, &firms, mailer, NOW + 180) == 2);
-	text = letter_to(&srv, "b@firma.example", "ics-status: CANCELLED");
+	text = smtpd_letter_to(&srv, "b@firma.example", "ics-status: CANCELLED");
 	CHECK(text && strstr(text, "ics-sequence: 2\n"));
 	/* so calendars remove it: the part and the calendar say CANCEL */
 	CHECK(text && strstr(text, "ics-part-method: CANCEL\nics-method: "
@@ -319,7 +287,7 @@ test_letters(void)
 	CHECK(store_put_meeting(s, m, NOW + 300, &meeting_id) == 0);
 	meeting_free(m);
 	CHECK(pass(s, cfg, &firms, mailer, NOW + 300) == 1);
-	text = letter_to(&srv, "a@firma.example", "ics-uid: meeting-2@");
+	text = smtpd_letter_to(&srv, "a@firma.example", "ics-uid: meeting-2@");
 	CHECK(text && strstr(text, "ics-sequence: 0\n"));
 	free(text);
 	CHECK(smtpd_count(&srv) == 8);

@@ -67,7 +67,7 @@ static void
 test_registration_rules(void)
 {
 	struct store *s = NULL;
-	int64_t a, b, c, m, open;
+	int64_t a, b, c, m, open, id = 0;
 	int found, created;
 
 	make_tmpdir(dir, "test_participation");
@@ -82,12 +82,13 @@ test_registration_rules(void)
 	CHECK(reg(s, m, a, NOW) == REG_OK);
 	CHECK(reg(s, m, a, NOW + 60) == REG_ALREADY);
 	CHECK(reg(s, m, b, NOW) == REG_OK);
-	/* two seats, both taken */
-	CHECK(reg(s, m, c, NOW) == REG_FULL);
-	/* one cancels: the seat is free again */
-	CHECK(store_meeting_unregister(s, m, b, NOW + 120, &found) == 0 && found);
-	CHECK(store_meeting_unregister(s, m, b, NOW + 180, &found) == 0 && !found);
-	CHECK(reg(s, m, c, NOW + 240) == REG_OK);
+	/* two seats, both taken: the third waits, once */
+	CHECK(reg(s, m, c, NOW) == REG_WAITING);
+	CHECK(reg(s, m, c, NOW + 60) == REG_ALREADY);
+	/* one cancels: the seat is free again, for it when it comes back */
+	CHECK(store_firm_attendee(s, m, b, "t", &id) == 0);
+	CHECK(store_set_attendee(s, id, RS_CANCELLED, NOW + 120) == 0);
+	CHECK(reg(s, m, b, NOW + 240) == REG_OK);
 	CHECK(db_query(db, "SELECT count(*) FROM meeting_registration WHERE "
 		    "cancelled_at IS NULL AND registered_at IS NOT NULL") == 2);
 	/* after the registration deadline, before the start */

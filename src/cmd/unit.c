@@ -13,6 +13,7 @@
 #include "log.h"
 #include "match.h"
 #include "meeting.h"
+#include "meetings.h"
 #include "money.h"
 #include "participation.h"
 #include "report.h"
@@ -41,22 +42,28 @@ const char usage_advice[] =
 
 const char usage_meeting[] =
 	"usage: tenderlots meeting new FILE\n"
-	"       tenderlots meeting change ID FILE\n"
+	"       tenderlots meeting change ID FILE [--confirm]\n"
 	"       tenderlots meeting cancel ID\n"
 	"       tenderlots meeting list\n"
 	"       tenderlots meeting register|unregister ID ORGNR...\n"
 	"       tenderlots meeting attended ID ORGNR... | --file FILE.csv\n"
 	"       tenderlots meeting participants ID\n"
+	"       tenderlots meeting checkin ID [--lang sv|en] [-o FILE]\n"
 	"\n"
 	"Information meetings (config/meeting.example.conf shows a file):\n"
 	"new publishes one, and the next run invites every firm matched to\n"
 	"its notice or subscribed to its category, with a calendar file;\n"
 	"change replaces its details and cancel cancels it, and the firms\n"
 	"invited get an update or a cancellation; list shows those ahead.\n"
-	"register records a firm's registration (within the capacity and\n"
-	"the registration deadline); those registered get a reminder the\n"
-	"day before. attended records who came, from the command line or a\n"
-	"file with one organisation number a line.\n";
+	"register records a firm's registration (before the registration\n"
+	"deadline; beyond the capacity on the waiting list, whose first\n"
+	"moves up when someone unregisters); those registered get a reminder\n"
+	"the day before. Any other supplier registers on the meeting's page.\n"
+	"A change that leaves fewer seats than firms registered names who\n"
+	"would move to the waiting list and changes nothing without\n"
+	"--confirm. attended records who came, once the meeting has begun,\n"
+	"from the command line or a file with one organisation number a\n"
+	"line; checkin writes the list to tick at the door, as HTML to print.\n";
 
 const char usage_rfi[] =
 	"usage: tenderlots rfi new FILE [--anyway]\n"
@@ -300,40 +307,60 @@ meeting_list(const struct app *app, time_t now)
 	return EXIT_OK;
 }
 
+/*
+ * The organisation numbers named on the command line or in a file; each
+ * line[i] is its line in the file, 0 from the command line.
+ */
+static int
+named_orgnrs(int argc, char **argv, struct orgnr_entry **out, size_t *n)
+{
+	int i;
+
+	if (argc == 2 && strcmp(argv[0], "--file") == 0)
+		return participation_read_orgnrs(argv[1], out, n);
+	if (!(*out = calloc(argc ? (size_t)argc : 1, sizeof **out)))
+		return error("out of memory");
+	for (i = 0; i < argc; i++)
+		if (orgnr_normalize(argv[i], (*out)[i].orgnr) < 0) {
+			free(*out);
+			*out = NULL;
+			return error("'%s' is not an organisation number", argv[i]);
+		}
+	*n = (size_t)argc;
+	return 0;
+}
+
+/* Names orgnr for a message: with its file and line when it had one. */
+static void
+say_orgnr(const struct orgnr_entry *e, char **argv, const char *what)
+{
+	if (e->line)
+		error("%s:%zu: %s %s", argv[1], e->line, e->orgnr, what);
+	else
+		error("%s %s", e->orgnr, what);
+}
+
 /* The firms named by organisation number on the command line or in a file. */
 static int
 named_firms(struct store *s, int argc, char **argv, int64_t **ids, size_t *n)
 {
 	struct orgnr_entry *list = NULL;
-	char orgnr[12];
-	size_t count, i;
+	size_t count = 0, i;
 	int rc = -1;
 
 	*ids = NULL;
 	*n = 0;
-	if (argc == 2 && strcmp(argv[0], "--file") == 0) {
-		if (participation_read_orgnrs(argv[1], &list, &count) < 0)
-			return -1;
-	} else {
-		count = (size_t)argc;
-	}
+	if (named_orgnrs(argc, argv, &list, &count) < 0)
+		return -1;
 	if (!(*ids = calloc(count ? count : 1, sizeof **ids))) {
 		error("out of memory");
 		goto out;
 	}
 	for (i = 0; i < count; i++) {
-		if (!list && orgnr_normalize(argv[i], orgnr) < 0) {
-			error("'%s' is not an organisation number", argv[i]);
-			goto out;
-		}
-		if (store_firm_id(s, list ? list[i].orgnr : orgnr, &(*ids)[i]) < 0)
+		if (store_firm_id(s, list[i].orgnr, &(*ids)[i]) < 0)
 			goto out;
 		if (!(*ids)[i]) {
-			if (list)
-				error("%s:%zu: %s is not a registered firm", argv[1],
-				      list[i].line, list[i].orgnr);
-			else
-				error("%s is not a registered firm", orgnr);
+			say_orgnr(&list[i], argv, "is not a registered firm");
 			goto out;
 		}
 	}
@@ -348,77 +375,72 @@ out:
 	return rc;
 }
 
+static const char *const state_names[] = {
+	[RS_NONE] = "attended", [RS_PENDING] = "unconfirmed",
+	[RS_REGISTERED] = "registered", [RS_WAITING] = "waiting",
+	[RS_CANCELLED] = "cancelled",
+};
+
 static int
 meeting_participants(const struct app *app, int64_t id)
 {
-	struct participant *p = NULL;
+	struct attendee *r = NULL;
 	struct buf when;
-	size_t n = 0, i, registered = 0, attended = 0;
+	size_t n = 0, i, count[RS_CANCELLED + 1] = { 0 }, attended = 0;
 
-	if (store_meeting_participants(app->store, id, &p, &n) < 0)
+	if (store_attendees(app->store, id, &r, &n) < 0)
 		return EXIT_ERROR;
 	buf_init(&when, 256);
 	for (i = 0; i < n; i++) {
 		buf_reset(&when);
-		if (p[i].registered)
-			alert_format_time(p[i].at, "sv", &when);
-		printf("%s  %-40s %-12s %s\n", p[i].orgnr, p[i].name,
-		       p[i].attended ? "attended" : p[i].registered ?
-		       "registered" : "cancelled", buf_str(&when));
-		registered += p[i].registered != 0;
-		attended += p[i].attended != 0;
+		if (r[i].at)
+			alert_format_time(r[i].at, "sv", &when);
+		printf("%s  %-40s %-11s%s %s\n", r[i].orgnr, r[i].name,
+		       state_names[r[i].state], r[i].attended ? " attended" : "",
+		       buf_str(&when));
+		count[r[i].state]++;
+		attended += r[i].attended != 0;
 	}
-	printf("%zu registered, %zu attended\n", registered, attended);
+	printf("%zu registered, %zu attended\n", count[RS_REGISTERED],
+	       attended);
+	if (count[RS_WAITING])
+		printf("%zu on the waiting list\n", count[RS_WAITING]);
 	buf_release(&when);
-	participants_free(p, n);
+	attendees_free(r, n);
 	return EXIT_OK;
 }
 
-/* register, unregister and attended: for the firms named after the id. */
 static int
-meeting_firms(const struct app *app, const char *sub, int64_t id, time_t now,
-	      int argc, char **argv)
+meeting_register(const struct app *app, int64_t id, time_t now, int argc,
+		 char **argv)
 {
 	enum registration reg;
 	int64_t *firms = NULL;
-	size_t n = 0, i, already = 0;
-	int found, rc = EXIT_ERROR;
+	size_t n = 0, i, already = 0, waiting = 0;
+	int rc = EXIT_ERROR;
 
 	if (named_firms(app->store, argc, argv, &firms, &n) < 0)
 		return EXIT_ERROR;
 	if (store_begin(app->store) < 0)
 		goto out;
 	for (i = 0; i < n; i++) {
-		if (strcmp(sub, "attended") == 0) {
-			if (store_meeting_attended(app->store, id, firms[i], now,
-						   "cli", &found) < 0)
-				goto fail;
-		} else if (strcmp(sub, "unregister") == 0) {
-			if (store_meeting_unregister(app->store, id, firms[i],
-						     now, &found) < 0)
-				goto fail;
-			if (!found) {
-				error("%s: not registered", argv[i]);
-				goto fail;
-			}
-		} else {
-			if (participation_register(app->store, id, firms[i], now,
-						   "cli", &reg) < 0)
-				goto fail;
-			if (reg != REG_OK && reg != REG_ALREADY) {
-				error("meeting %lld: %s", (long long)id,
-				      registration_text(reg));
-				goto fail;
-			}
-			already += reg == REG_ALREADY;
+		if (participation_register(app->store, id, firms[i], now, "cli",
+					   &reg) < 0)
+			goto fail;
+		if (reg != REG_OK && reg != REG_ALREADY && reg != REG_WAITING) {
+			error("meeting %lld: %s", (long long)id,
+			      registration_text(reg));
+			goto fail;
 		}
+		already += reg == REG_ALREADY;
+		waiting += reg == REG_WAITING;
 	}
 	if (store_commit(app->store) < 0)
 		goto fail;
-	printf("meeting %lld: %zu firm%s %s\n", (long long)id, n - already,
-	       n - already == 1 ? "" : "s", strcmp(sub, "attended") == 0 ?
-	       "recorded as attending" : strcmp(sub, "register") == 0 ?
-	       "registered" : "unregistered");
+	printf("meeting %lld: %zu firm%s registered\n", (long long)id,
+	       n - already - waiting, n - already - waiting == 1 ? "" : "s");
+	if (waiting)
+		printf("%zu on the waiting list: the meeting is full\n", waiting);
 	if (already)
 		printf("%zu already registered\n", already);
 	rc = EXIT_OK;
@@ -430,34 +452,180 @@ out:
 	return rc;
 }
 
+static int
+meeting_unregister(const struct app *app, struct outbox *o, int64_t id,
+		   time_t now, int argc, char **argv)
+{
+	int64_t *firms = NULL;
+	size_t n = 0, missing;
+	int rc = EXIT_ERROR;
+
+	if (named_firms(app->store, argc, argv, &firms, &n) < 0 ||
+	    meetings_cancel_firms(app->store, o, id, firms, n, now,
+				  &missing) < 0)
+		goto out;
+	if (missing < n) {
+		error("%s: not registered for meeting %lld", argv[missing],
+		      (long long)id);
+		goto out;
+	}
+	printf("meeting %lld: %zu firm%s unregistered\n", (long long)id, n,
+	       n == 1 ? "" : "s");
+	rc = EXIT_OK;
+out:
+	free(firms);
+	return rc;
+}
+
+static int
+meeting_attended(const struct app *app, int64_t id, time_t now, int argc,
+		 char **argv)
+{
+	struct orgnr_entry *list = NULL;
+	enum attendance result;
+	char (*orgnrs)[12] = NULL;
+	size_t n = 0, i, bad;
+	int rc = EXIT_ERROR;
+
+	if (named_orgnrs(argc, argv, &list, &n) < 0)
+		return EXIT_ERROR;
+	if (!(orgnrs = calloc(n ? n : 1, sizeof *orgnrs))) {
+		error("out of memory");
+		goto out;
+	}
+	for (i = 0; i < n; i++)
+		memcpy(orgnrs[i], list[i].orgnr, sizeof orgnrs[i]);
+	if (meetings_attended(app->store, id, orgnrs, n, now, "cli", &result,
+			      &bad) < 0)
+		goto out;
+	if (result == ATTENDANCE_UNKNOWN) {
+		say_orgnr(&list[bad], argv, attendance_text(result));
+		goto out;
+	}
+	if (result != ATTENDANCE_OK) {
+		error("meeting %lld: %s", (long long)id, attendance_text(result));
+		goto out;
+	}
+	printf("meeting %lld: %zu firm%s recorded as attending\n",
+	       (long long)id, n, n == 1 ? "" : "s");
+	rc = EXIT_OK;
+out:
+	free(orgnrs);
+	free(list);
+	return rc;
+}
+
+/* change: with fewer seats than registered, only with --confirm. */
+static int
+meeting_change(const struct app *app, struct outbox *o, int64_t id,
+	       const char *path, int confirm, time_t now)
+{
+	struct attendee *moving = NULL;
+	enum meeting_change result;
+	struct meeting *m = NULL;
+	size_t n = 0, i;
+	int rc = EXIT_ERROR;
+
+	if (load_meeting(app, path, now, &m) < 0 ||
+	    meetings_change(app->store, o, id, m, confirm, now, &result,
+			    &moving, &n) < 0)
+		goto out;
+	if (result == CHANGE_NO_MEETING) {
+		error("no meeting %lld that is not cancelled", (long long)id);
+		goto out;
+	}
+	if (result == CHANGE_CONFIRM) {
+		error("meeting %lld: %s: capacity %ld leaves %zu registered "
+		      "firm%s without a seat; they would move to the waiting "
+		      "list, the latest registered first:", (long long)id, path,
+		      m->capacity, n, n == 1 ? "" : "s");
+		for (i = 0; i < n; i++)
+			fprintf(stderr, "  %s  %s\n", moving[i].orgnr,
+				moving[i].name);
+		fprintf(stderr, "Nothing is changed. Run again with --confirm "
+			"to move them.\n");
+		goto out;
+	}
+	printf("meeting %lld changed; those invited and registered get an "
+	       "update with the next run\n", (long long)id);
+	rc = EXIT_OK;
+out:
+	attendees_free(moving, n);
+	meeting_free(m);
+	return rc;
+}
+
+static int
+meeting_checkin(const struct app *app, int64_t id, int argc, char **argv)
+{
+	static const char *const langs[] = { "sv", "en", NULL };
+	const char *lang = "sv", *output = NULL;
+	const struct cmd_option opts[] = {
+		{ .name = "--lang", .value = &lang, .choices = langs },
+		{ .name = "-o", .value = &output },
+		{ 0 }
+	};
+	enum cmd_option_fault fault;
+	struct buf html;
+	FILE *f = stdout;
+	int at, found, rc = EXIT_ERROR;
+
+	if (cmd_options(opts, argc, argv, &at, &fault) < 0)
+		return usage_error(usage_meeting, "meeting checkin: bad option "
+				   "'%s'", argv[at]);
+	buf_init(&html, 16u << 20);
+	if (meetings_checkin_html(app->store, id, lang, &html, &found) < 0)
+		goto out;
+	if (!found) {
+		error("no meeting %lld", (long long)id);
+		goto out;
+	}
+	if (output && !(f = fopen(output, "w"))) {
+		error("%s: %s", output, strerror(errno));
+		goto out;
+	}
+	if (fwrite(html.data, 1, html.len, f) != html.len ||
+	    (output ? fclose(f) : fflush(f)) != 0) {
+		error("%s: %s", output ? output : "stdout", strerror(errno));
+		goto out;
+	}
+	rc = EXIT_OK;
+out:
+	buf_release(&html);
+	return rc;
+}
+
 int
 cmd_meeting(const char *config_path, int argc, char **argv)
 {
 	static const char *const with_id[] = {
 	"change", "cancel", "register", "unregister", "attended",
-	"participants", NULL
+	"participants", "checkin", NULL
 	};
 	const char *sub = argc > 1 ? argv[1] : "";
 	const char *const *w;
+	struct outbox *o = NULL;
 	struct meeting *m = NULL;
 	struct app app;
 	char *end = NULL;
 	long long id = 0;
 	int64_t new_id;
 	time_t now;
-	int want, found = 1, rc = EXIT_ERROR;
+	int confirm, found = 1, rc = EXIT_ERROR;
 
 	for (w = with_id; *w && strcmp(*w, sub) != 0; w++)
 		;
+	confirm = strcmp(sub, "change") == 0 && argc == 5 &&
+		  strcmp(argv[4], "--confirm") == 0;
 	if (*w) {
 		if (argc < 3 || (id = strtoll(argv[2], &end, 10)) < 1 || *end)
 			return usage_error(usage_meeting, "meeting %s: expected "
 					   "a meeting id", sub);
 		/* change takes a file, the firm commands one or more firms */
-		want = strcmp(sub, "change") == 0 ? 4 :
-		       strcmp(sub, "cancel") == 0 ||
-		       strcmp(sub, "participants") == 0 ? 3 : 0;
-		if (want ? argc != want : argc < 4)
+		if (strcmp(sub, "change") == 0 ? argc != 4 + confirm :
+		    strcmp(sub, "cancel") == 0 ||
+		    strcmp(sub, "participants") == 0 ? argc != 3 :
+		    strcmp(sub, "checkin") != 0 && argc < 4)
 			return usage_error(usage_meeting, "meeting %s: bad "
 					   "arguments", sub);
 	} else if (!(strcmp(sub, "new") == 0 && argc == 3) &&
@@ -468,14 +636,24 @@ cmd_meeting(const char *config_path, int argc, char **argv)
 	if (current_time(&now) < 0 ||
 	    app_open(&app, config_path, APP_STORE) < 0)
 		return EXIT_ERROR;
+	/* a seat let go or taken away is mailed about */
+	if (!(o = outbox_new(app.store, app.cfg, &app.categories, app.templates,
+			     app.key)))
+		goto out;
 	if (strcmp(sub, "list") == 0) {
 		rc = meeting_list(&app, now);
 	} else if (strcmp(sub, "participants") == 0) {
 		rc = meeting_participants(&app, id);
-	} else if (strcmp(sub, "register") == 0 ||
-		   strcmp(sub, "unregister") == 0 ||
-		   strcmp(sub, "attended") == 0) {
-		rc = meeting_firms(&app, sub, id, now, argc - 3, argv + 3);
+	} else if (strcmp(sub, "checkin") == 0) {
+		rc = meeting_checkin(&app, id, argc - 3, argv + 3);
+	} else if (strcmp(sub, "register") == 0) {
+		rc = meeting_register(&app, id, now, argc - 3, argv + 3);
+	} else if (strcmp(sub, "unregister") == 0) {
+		rc = meeting_unregister(&app, o, id, now, argc - 3, argv + 3);
+	} else if (strcmp(sub, "attended") == 0) {
+		rc = meeting_attended(&app, id, now, argc - 3, argv + 3);
+	} else if (strcmp(sub, "change") == 0) {
+		rc = meeting_change(&app, o, id, argv[3], confirm, now);
 	} else if (strcmp(sub, "new") == 0) {
 		if (load_meeting(&app, argv[2], now, &m) == 0 &&
 		    store_put_meeting(app.store, m, now, &new_id) == 0) {
@@ -483,21 +661,15 @@ cmd_meeting(const char *config_path, int argc, char **argv)
 			       "next run\n", (long long)new_id, m->title);
 			rc = EXIT_OK;
 		}
-	} else if (strcmp(sub, "change") == 0) {
-		if (load_meeting(&app, argv[3], now, &m) == 0 &&
-		    store_change_meeting(app.store, id, m, now, &found) == 0 &&
-		    found) {
-			printf("meeting %lld changed; those invited get an "
-			       "update with the next run\n", id);
-			rc = EXIT_OK;
-		}
 	} else if (store_cancel_meeting(app.store, id, now, &found) == 0 && found) {
-		printf("meeting %lld cancelled; those invited are told with the "
-		       "next run\n", id);
+		printf("meeting %lld cancelled; those invited and registered "
+		       "are told with the next run\n", id);
 		rc = EXIT_OK;
 	}
 	if (!found)
 		error("no meeting %lld that is not cancelled", id);
+out:
+	outbox_free(o);
 	meeting_free(m);
 	app_close(&app);
 	return rc;

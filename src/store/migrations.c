@@ -580,6 +580,25 @@ static const char *const migrations[] = {
 	" decided_at INTEGER NOT NULL);"
 	"CREATE INDEX split_decision_notice"
 	" ON split_decision (notice_id, decided_at);",
+
+	/*
+	 * 23: meetings open to every supplier. A firm not in the register
+	 * registers as a guest, with its organisation number, name, address
+	 * and language on the registration, asked for (requested_at) until it
+	 * confirms; a registration beyond the capacity waits (waiting_since,
+	 * the waiting list's order); sequence is the meeting's version a
+	 * guest was last mailed, so a change reaches it as an update.
+	 */
+	"ALTER TABLE meeting_registration ADD COLUMN orgnr TEXT;"
+	"ALTER TABLE meeting_registration ADD COLUMN name TEXT;"
+	"ALTER TABLE meeting_registration ADD COLUMN email TEXT;"
+	"ALTER TABLE meeting_registration ADD COLUMN language TEXT;"
+	"ALTER TABLE meeting_registration ADD COLUMN requested_at INTEGER;"
+	"ALTER TABLE meeting_registration ADD COLUMN waiting_since INTEGER;"
+	"ALTER TABLE meeting_registration ADD COLUMN sequence INTEGER NOT NULL"
+	" DEFAULT 0;"
+	"CREATE UNIQUE INDEX meeting_registration_guest"
+	" ON meeting_registration (meeting, orgnr) WHERE orgnr IS NOT NULL;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -94,10 +94,7 @@ enum stmt_id {
 	ST_RFI_RESPONSE,
 	ST_RFI_RESPONSES,
 	ST_BID,
-	ST_MEETING_REGISTER,
-	ST_MEETING_UNREGISTER,
 	ST_MEETING_ATTENDED,
-	ST_MEETING_PARTICIPANTS,
 	ST_REPORT_FIRST,
 	ST_REPORT_LAST = ST_REPORT_FIRST + REPORT_NQUERIES - 1,
 	NSTMT
@@ -180,30 +177,16 @@ static const char *const stmt_sql[NSTMT] = {
 	"INSERT OR IGNORE INTO rfi_response (notice_id, firm, answered_at, source)"
 	" VALUES (?1, ?2, ?3, ?4)",
 	[ST_RFI_RESPONSES] =
-	"SELECT f.id, f.orgnr, f.name, a.answered_at, 0, 0, a.source"
+	"SELECT f.id, f.orgnr, f.name, a.answered_at, a.source"
 	" FROM rfi_response a JOIN firm f ON f.id = a.firm"
 	" WHERE a.notice_id = ?1 ORDER BY a.answered_at, f.orgnr",
 	[ST_BID] =
 	"INSERT OR IGNORE INTO bid (notice_id, firm, bid_at, source)"
 	" VALUES (?1, ?2, ?3, ?4)",
-	/* A registration again after a cancellation counts from now. */
-	[ST_MEETING_REGISTER] =
-	"INSERT INTO meeting_registration (meeting, firm, registered_at, source)"
-	" VALUES (?1, ?2, ?3, ?4) ON CONFLICT (meeting, firm) DO UPDATE SET"
-	" registered_at = excluded.registered_at, cancelled_at = NULL"
-	" WHERE registered_at IS NULL OR cancelled_at IS NOT NULL",
-	[ST_MEETING_UNREGISTER] =
-	"UPDATE meeting_registration SET cancelled_at = ?3 WHERE meeting = ?1"
-	" AND firm = ?2 AND registered_at IS NOT NULL AND cancelled_at IS NULL",
 	[ST_MEETING_ATTENDED] =
 	"INSERT INTO meeting_registration (meeting, firm, attended, source)"
 	" VALUES (?1, ?2, 1, ?4) ON CONFLICT (meeting, firm) DO UPDATE SET"
 	" attended = 1 WHERE attended = 0",
-	[ST_MEETING_PARTICIPANTS] =
-	"SELECT f.id, f.orgnr, f.name, coalesce(r.registered_at, 0),"
-	" r.registered_at IS NOT NULL AND r.cancelled_at IS NULL, r.attended,"
-	" r.source FROM meeting_registration r JOIN firm f ON f.id = r.firm"
-	" WHERE r.meeting = ?1 ORDER BY f.orgnr",
 	[ST_REPORT_FIRST + REPORT_NOTICES] = PER_QUARTER(
 	"SELECT " PUBLISHED("n") ", c.category, n.notice_id" CURRENT_NOTICES),
 	[ST_REPORT_FIRST + REPORT_LOTS] = PER_QUARTER(
@@ -311,19 +294,12 @@ int
 store_change_meeting(struct store *s, int64_t id, const struct meeting *m,
 		     time_t now, int *found)
 {
-	if (store_begin(s) < 0)
-		return -1;
-	if (step_done(s, query(s, &stmts, ST_MEETING_KEEP_VERSION,
-			       ARGS(ARG_INT(id))),
-		      "keep the meeting as it was") < 0 ||
-	    step_changed(s, query(s, &stmts, ST_MEETING_UPDATE,
-				  ARGS(MEETING_ARGS(m, now), ARG_INT(id))),
-			 "change meeting", found) < 0 ||
-	    store_commit(s) < 0) {
-		store_rollback(s);
-		return -1;
-	}
-	return 0;
+	return step_done(s, query(s, &stmts, ST_MEETING_KEEP_VERSION,
+				  ARGS(ARG_INT(id))),
+			 "keep the meeting as it was") < 0 ||
+	       step_changed(s, query(s, &stmts, ST_MEETING_UPDATE,
+				     ARGS(MEETING_ARGS(m, now), ARG_INT(id))),
+			    "change meeting", found) < 0 ? -1 : 0;
 }
 
 int
@@ -486,7 +462,7 @@ store_update_rfi(struct store *s, const char *notice_id, const char *contact,
 
 /*
  * One participation row: an RFI answer or a bid (the notice's id), a
- * meeting's registration or attendance (the meeting's).
+ * meeting's attendance (the meeting's).
  */
 static int
 put_participation(struct store *s, enum stmt_id id, struct arg object,
@@ -515,14 +491,6 @@ store_bid(struct store *s, const char *notice_id, int64_t firm_id, time_t at,
 }
 
 int
-store_meeting_register(struct store *s, int64_t meeting_id, int64_t firm_id,
-		       time_t at, const char *source, int *created)
-{
-	return put_participation(s, ST_MEETING_REGISTER, ARG_INT(meeting_id),
-				 firm_id, at, source, created);
-}
-
-int
 store_meeting_attended(struct store *s, int64_t meeting_id, int64_t firm_id,
 		       time_t at, const char *source, int *created)
 {
@@ -530,20 +498,10 @@ store_meeting_attended(struct store *s, int64_t meeting_id, int64_t firm_id,
 				 firm_id, at, source, created);
 }
 
-int
-store_meeting_unregister(struct store *s, int64_t meeting_id, int64_t firm_id,
-			 time_t at, int *found)
-{
-	return step_changed(s, query(s, &stmts, ST_MEETING_UNREGISTER,
-				     ARGS(ARG_INT(meeting_id), ARG_INT(firm_id),
-					  ARG_INT(at))),
-			    "cancel registration", found);
-}
-
 #define ROW struct participant
 static const struct column participant_columns[] = {
 	C_INT64(firm_id), C_NEEDED(orgnr), C_NEEDED(name), C_TIME(at),
-	C_INT(registered), C_INT(attended), C_NEEDED(source),
+	C_NEEDED(source),
 };
 static const struct row_type participant_rows =
 	ROW_TYPE(participant_columns, NULL);
@@ -562,16 +520,6 @@ store_rfi_responses(struct store *s, const char *notice_id,
 	return read_rows(s, query(s, &stmts, ST_RFI_RESPONSES,
 				  ARGS(ARG_TEXT(notice_id))),
 			 &participant_rows, (void **)out, n, "list answers");
-}
-
-int
-store_meeting_participants(struct store *s, int64_t meeting_id,
-			   struct participant **out, size_t *n)
-{
-	return read_rows(s, query(s, &stmts, ST_MEETING_PARTICIPANTS,
-				  ARGS(ARG_INT(meeting_id))),
-			 &participant_rows, (void **)out, n,
-			 "list participants");
 }
 
 #define ROW struct report_count

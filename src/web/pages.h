@@ -139,5 +139,8 @@ struct meeting *public_meeting_of(struct visit *vi, const char *number,
 				  size_t *n);
 int public_set_meeting_page(struct tpl_vars *v, struct visit *vi,
 			    const struct meeting *m);
+/* The meeting's page with its register form and calendar link. */
+int public_set_meeting_form(struct tpl_vars *v, struct visit *vi,
+			    const struct meeting *m);
 
 #endif

@@ -5,6 +5,7 @@
 #include "atom.h"
 #include "category.h"
 #include "ical.h"
+#include "meetings.h"
 #include "outbox.h"
 #include "pages.h"
 #include "store.h"
@@ -510,18 +511,19 @@ public_meeting_of(struct visit *vi, const char *number, size_t *n)
 	return m;
 }
 
+/* Seats taken, by firms of the register and guests alike. */
 static long
 seats_taken(struct visit *vi, int64_t meeting)
 {
-	struct participant *p = NULL;
+	struct attendee *r = NULL;
 	size_t n = 0, i;
 	long taken = 0;
 
-	if (store_meeting_participants(vi->conn->store, meeting, &p, &n) < 0)
+	if (store_attendees(vi->conn->store, meeting, &r, &n) < 0)
 		return -1;
 	for (i = 0; i < n; i++)
-		taken += p[i].registered != 0;
-	participants_free(p, n);
+		taken += r[i].state == RS_REGISTERED;
+	attendees_free(r, n);
 	return taken;
 }
 
@@ -545,19 +547,34 @@ public_set_meeting_page(struct tpl_vars *v, struct visit *vi,
 	return 0;
 }
 
+int
+public_set_meeting_form(struct tpl_vars *v, struct visit *vi,
+			const struct meeting *m)
+{
+	char path[64], form[64];
+
+	snprintf(path, sizeof path, "/meetings/%lld.ics", (long long)m->id);
+	snprintf(form, sizeof form, "/register/%lld", (long long)m->id);
+	if (public_set_meeting_page(v, vi, m) < 0 ||
+	    site_set_url(v, "ics_url", path, 0) < 0)
+		return -1;
+	if (meetings_closed(m, vi->now) != REG_OK)
+		return tpl_set(v, "closed", "1");
+	/* the form's token lasts hours; a shared page is kept a minute */
+	return site_set_url(v, "register_action", form, vi->en) < 0 ||
+	       site_set_csrf(v, vi, 0, "register") < 0 ? -1 : 0;
+}
+
 static void
 page_meeting(struct visit *vi, const char *number)
 {
 	struct tpl_vars *v = tpl_vars_new();
 	struct meeting *m;
-	char path[64];
 	size_t n;
 
 	if (!(m = public_meeting_of(vi, number, &n)))
 		goto out;
-	snprintf(path, sizeof path, "/meetings/%lld.ics", (long long)m->id);
-	if (!v || public_set_meeting_page(v, vi, m) < 0 ||
-	    site_set_url(v, "ics_url", path, 0) < 0)
+	if (!v || public_set_meeting_form(v, vi, m) < 0)
 		site_store_failed(vi);
 	else
 		site_render(vi, PAGE_MEETING, v, 200);

@@ -13,6 +13,7 @@
 #include "filetype.h"
 #include "firm.h"
 #include "json.h"
+#include "meetings.h"
 #include "outbox.h"
 #include "pages.h"
 #include "participation.h"
@@ -25,7 +26,9 @@
  * What a firm does: subscribe (double opt-in) on the form, and through
  * the signed links in its mails confirm, manage, export and delete its
  * data, confirm a new address, unsubscribe (RFC 8058 one-click too),
- * stop mails about one procurement and register for a meeting.
+ * stop mails about one procurement and register for a meeting; any
+ * supplier registers for a meeting on its page, a guest confirming and
+ * cancelling through the links of its mails.
  */
 
 /* Valid subscriptions are limited per client address, over an hour. */
@@ -380,6 +383,49 @@ attempt_allowed(struct visit *vi, const char *key, long window, long limit)
 }
 
 /*
+ * A public form's POST: its CSRF token for form, and no field but
+ * fields. 1 when it may be read; 0 when answered.
+ */
+static int
+form_posted(struct visit *vi, const char *form, const char *const *fields)
+{
+	char why[128];
+
+	if (!site_csrf_ok(vi, 0, form)) {
+		site_fail(vi, 403, "Formuläret är för gammalt. Ladda om sidan och "
+			  "försök igen.", "The form has expired. Reload the page and "
+			  "try again.");
+		return 0;
+	}
+	if (form_only(vi->body, fields, why, sizeof why) < 0) {
+		site_fail(vi, 400, "Formuläret innehåller okända fält.",
+			  "The form has unknown fields.");
+		return 0;
+	}
+	return 1;
+}
+
+/*
+ * A client's try at a public form that mails, within [web]
+ * subscribe_per_hour: 1 when it may go on; 0 when answered.
+ */
+static int
+client_may_try(struct visit *vi)
+{
+	char key[96];
+	int allowed;
+
+	client_key(vi->req->client, key, sizeof key);
+	if ((allowed = attempt_allowed(vi, key, CLIENT_WINDOW,
+				       vi->site->o.cfg->web_subscribe_per_hour)) < 0)
+		site_store_failed(vi);
+	else if (!allowed)
+		site_fail(vi, 429, "För många försök. Försök igen om en timme.",
+			  "Too many attempts. Try again in an hour.");
+	return allowed > 0;
+}
+
+/*
  * The mail a subscription or an address change causes, to an address the
  * form's sender may not own: at most [web] mails_per_recipient a day, so
  * no one can flood a mailbox through the form. Over the limit nothing is
@@ -484,9 +530,9 @@ page_subscribe(struct visit *vi, const char *rest)
 {
 	struct tpl_vars *v = tpl_vars_new();
 	struct firm *f = firm_new();
-	char why[128], key[96], shown[ADDRESS_MAX + 1];
-	int errors = 0, allowed;
+	char shown[ADDRESS_MAX + 1];
 	struct timespec start;
+	int errors = 0;
 
 	if (!v || !f) {
 		site_store_failed(vi);
@@ -498,16 +544,10 @@ page_subscribe(struct visit *vi, const char *rest)
 		subscribe_form(vi, f, v, 200);
 		goto out;
 	}
-	if (!site_csrf_ok(vi, 0, "subscribe")) {
-		site_fail(vi, 403, "Formuläret är för gammalt. Ladda om sidan och "
-			  "försök igen.", "The form has expired. Reload the page and "
-			  "try again.");
+	if (!form_posted(vi, "subscribe", firm_fields))
 		goto out;
-	}
-	if (form_only(vi->body, firm_fields, why, sizeof why) < 0 ||
-	    firm_from_form(vi, f, v, &errors) < 0) {
-		site_fail(vi, 400, "Formuläret innehåller okända fält.",
-			  "The form has unknown fields.");
+	if (firm_from_form(vi, f, v, &errors) < 0) {
+		site_store_failed(vi);
 		goto out;
 	}
 	/* a mistake costs no try: the firm corrects it and sends again */
@@ -515,17 +555,8 @@ page_subscribe(struct visit *vi, const char *rest)
 		subscribe_form(vi, f, v, 400);
 		goto out;
 	}
-	client_key(vi->req->client, key, sizeof key);
-	if ((allowed = attempt_allowed(vi, key, CLIENT_WINDOW,
-				       vi->site->o.cfg->web_subscribe_per_hour)) < 0) {
-		site_store_failed(vi);
+	if (!client_may_try(vi))
 		goto out;
-	}
-	if (!allowed) {
-		site_fail(vi, 429, "För många försök. Försök igen om en timme.",
-			  "Too many attempts. Try again in an hour.");
-		goto out;
-	}
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	if (queue_subscribe_mail(vi, f) < 0) {
 		site_store_failed(vi);
@@ -951,73 +982,277 @@ out:
 	tpl_vars_free(v);
 }
 
+/* What a registration came to, in the visitor's language. */
+static const char *
+registration_said(const struct visit *vi, enum registration reg)
+{
+	if (vi->en)
+		return registration_text(reg);
+	switch (reg) {
+	case REG_OK:
+		return "Ni är anmälda.";
+	case REG_ALREADY:
+		return "Ni var redan anmälda.";
+	case REG_WAITING:
+		return "Mötet är fullt: ni står på reservlistan.";
+	case REG_PENDING:
+		return "Kolla er e-post.";
+	case REG_CANCELLED:
+		return "Mötet är inställt.";
+	case REG_OVER:
+		return "Mötet har redan börjat.";
+	case REG_CLOSED:
+		return "Anmälan är stängd.";
+	case REG_NO_MEETING:
+		break;
+	}
+	return "Mötet finns inte.";
+}
+
+/* A firm of the register (/rsvp) comes, in a transaction of its own. */
+static int
+register_firm(struct visit *vi, int64_t meeting_id, int64_t firm_id,
+	      enum registration *reg)
+{
+	struct store *s = vi->conn->store;
+
+	if (store_begin(s) < 0)
+		return -1;
+	if (participation_register(s, meeting_id, firm_id, vi->now, "web",
+				   reg) < 0 || store_commit(s) < 0) {
+		store_rollback(s);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The page of one registration for meeting m, a firm's (/rsvp: firm_id)
+ * or a guest's (/attend: reg_id): where it stands, and its buttons to
+ * come (a guest's confirms it) and to cancel.
+ */
 static void
-page_rsvp(struct visit *vi, const char *token)
+registration_page(struct visit *vi, const char *token, const char *form,
+		  const struct meeting *m, int64_t firm_id, int64_t reg_id)
 {
 	struct tpl_vars *v = tpl_vars_new();
-	char object[TOKEN_FIELD_MAX + 1], path[TOKEN_MAX + 16];
-	struct participant *p = NULL;
-	struct meeting *m = NULL;
+	char path[TOKEN_MAX + 16];
+	struct attendee *r = NULL;
 	enum registration reg = REG_OK;
 	const char *answer = NULL;
-	size_t nm = 0, np = 0, i;
-	struct firm *f;
-	int registered = 0, found, done = 0;
+	int64_t who = firm_id ? firm_id : reg_id;
+	size_t n = 0, i, missing;
+	int state = RS_NONE, found, done = 0;
 
-	if (!(f = linked_firm(vi, token, "rsvp", object, sizeof object)))
-		goto out;
-	if (!v || !(m = public_meeting_of(vi, object, &nm)))
-		goto out;
+	if (!v)
+		goto fail;
 	if (vi->req->method == WEB_POST) {
 		answer = vi->body ? form_get(vi->body, "answer") : NULL;
-		if (!site_csrf_ok(vi, f->id, "rsvp") || !answer) {
+		if (!site_csrf_ok(vi, who, form) || !answer) {
 			site_fail(vi, 403, "Använd knapparna på sidan.",
 				  "Use the buttons on the page.");
 			goto out;
 		}
 		if (strcmp(answer, "register") == 0) {
-			if (participation_register(vi->conn->store, m->id, f->id,
-						   vi->now, "web", &reg) < 0)
+			if ((firm_id ? register_firm(vi, m->id, firm_id, &reg) :
+			     meetings_confirm(vi->conn->store, vi->conn->outbox,
+					      reg_id, vi->now, &reg)) < 0)
 				goto fail;
 			done = 1;
 		} else if (strcmp(answer, "cancel") == 0) {
-			if (store_meeting_unregister(vi->conn->store, m->id, f->id,
-						     vi->now, &found) < 0)
+			if ((firm_id ?
+			     meetings_cancel_firms(vi->conn->store,
+						   vi->conn->outbox, m->id,
+						   &firm_id, 1, vi->now,
+						   &missing) :
+			     meetings_cancel(vi->conn->store, vi->conn->outbox,
+					     reg_id, vi->now, &found)) < 0)
 				goto fail;
 			done = 2;
 		}
+		mail_queued(vi);
 	}
-	if (store_meeting_participants(vi->conn->store, m->id, &p, &np) < 0)
+	if (store_attendees(vi->conn->store, m->id, &r, &n) < 0)
 		goto fail;
-	for (i = 0; i < np; i++)
-		if (p[i].firm_id == f->id)
-			registered = p[i].registered;
-	snprintf(path, sizeof path, "/rsvp/%s", token);
+	for (i = 0; i < n; i++)
+		if (firm_id ? r[i].firm_id == firm_id : r[i].id == reg_id)
+			state = r[i].state;
+	snprintf(path, sizeof path, "/%s/%s", form, token);
 	if (public_set_meeting_page(v, vi, m) < 0 ||
-	    (registered && tpl_set(v, "registered", "1") < 0) ||
-	    ((m->cancelled || m->start <= vi->now ||
-	      (m->has_registration_deadline &&
-	       m->registration_deadline < vi->now)) &&
+	    ((state == RS_REGISTERED || state == RS_WAITING) &&
+	     tpl_set(v, "registered", "1") < 0) ||
+	    (state == RS_WAITING && tpl_set(v, "waiting", "1") < 0) ||
+	    (meetings_closed(m, vi->now) != REG_OK &&
 	     tpl_set(v, "closed", "1") < 0) ||
-	    (done == 1 && tpl_set(v, "result", vi->en ? registration_text(reg) :
-				  reg == REG_OK ? "Ni är anmälda." :
-				  reg == REG_ALREADY ? "Ni var redan anmälda." :
-				  reg == REG_FULL ? "Mötet är fullt." :
-				  "Anmälan är stängd.") < 0) ||
+	    (done == 1 && tpl_set(v, "result", registration_said(vi, reg)) < 0) ||
 	    (done == 2 && tpl_set(v, "result", vi->en ? "Registration cancelled." :
 				  "Er anmälan är avbokad.") < 0) ||
-	    site_set_csrf(v, vi, f->id, "rsvp") < 0 ||
+	    site_set_csrf(v, vi, who, form) < 0 ||
 	    site_set_url(v, "action", path, vi->en) < 0)
 		goto fail;
 	site_render(vi, PAGE_RSVP, v, done == 1 && reg != REG_OK &&
-		    reg != REG_ALREADY ? 409 : 200);
+		    reg != REG_ALREADY && reg != REG_WAITING ? 409 : 200);
 	goto out;
 fail:
 	site_store_failed(vi);
 out:
-	participants_free(p, np);
+	attendees_free(r, n);
+	tpl_vars_free(v);
+}
+
+static void
+page_rsvp(struct visit *vi, const char *token)
+{
+	char object[TOKEN_FIELD_MAX + 1];
+	struct meeting *m = NULL;
+	struct firm *f;
+	size_t nm = 0;
+
+	if (!(f = linked_firm(vi, token, "rsvp", object, sizeof object)))
+		return;
+	if ((m = public_meeting_of(vi, object, &nm)))
+		registration_page(vi, token, "rsvp", m, f->id, 0);
 	meetings_free(m, nm);
 	firm_free(f);
+}
+
+/* A guest's link: its registration by id, of the meeting the link names. */
+static void
+page_attend(struct visit *vi, const char *token)
+{
+	char object[TOKEN_FIELD_MAX + 1];
+	struct attendee *r = NULL;
+	struct meeting *m = NULL;
+	int64_t id = link_firm(vi, token, "attend", object, sizeof object);
+	size_t nm = 0;
+
+	if (!id) {
+		bad_link(vi);
+		return;
+	}
+	if (!(m = public_meeting_of(vi, object, &nm)))
+		return;
+	if (store_attendee(vi->conn->store, id, &r) < 0)
+		site_store_failed(vi);
+	else if (!r || r->meeting_id != m->id || r->firm_id)
+		site_fail(vi, 410, "Anmälan finns inte längre.",
+			  "The registration no longer exists.");
+	else
+		registration_page(vi, token, "attend", m, 0, id);
+	attendees_free(r, r ? 1 : 0);
+	meetings_free(m, nm);
+}
+
+static const char *const register_fields[] = {
+	"orgnr", "name", "email", "csrf", NULL
+};
+
+/* The cap on mails to one address, for meetings_request(). */
+static int
+register_rcpt(void *arg, const char *email)
+{
+	return recipient_allowed(arg, email);
+}
+
+/*
+ * The register form on a meeting's page, as the firm typed it: each
+ * mistake an error on the page. -1 only when memory runs out.
+ */
+static int
+register_from_form(const struct visit *vi, struct tpl_vars *v,
+		   char orgnr[12], char addr[ADDRESS_MAX + 1], int *errors)
+{
+	const char *typed_orgnr = form_get(vi->body, "orgnr");
+	const char *name = form_get(vi->body, "name");
+	const char *email = form_get(vi->body, "email");
+	enum address_why awhy;
+	int e = 0;
+
+	if (tpl_set(v, "orgnr", typed_orgnr) < 0 || tpl_set(v, "name", name) < 0 ||
+	    tpl_set(v, "email", email) < 0)
+		return -1;
+	if (!typed_orgnr || orgnr_normalize(typed_orgnr, orgnr) < 0)
+		e |= add_error(v, vi, "orgnr", "Organisationsnumret stämmer inte "
+			       "(tio siffror, NNNNNN-NNNN).", "The organisation "
+			       "number is not valid (ten digits, NNNNNN-NNNN).",
+			       NULL) < 0 ? -1 : 1;
+	if (!name || !*name || strlen(name) > 200 || strpbrk(name, "\r\n"))
+		e |= add_error(v, vi, "name", "Ange företagets namn.",
+			       "Give the firm's name.", NULL) < 0 ? -1 : 1;
+	if (address_read(email ? email : "", addr, &awhy) < 0)
+		e |= add_error(v, vi, "email", "E-postadress", "Email address",
+			       address_why_text(awhy, site_lang(vi))) < 0 ?
+		     -1 : 1;
+	*errors = e > 0;
+	return e < 0 ? -1 : 0;
+}
+
+/* The meeting's page with its register form, for status. */
+static void
+register_form(struct visit *vi, const struct meeting *m, struct tpl_vars *v,
+	      int status)
+{
+	if (public_set_meeting_form(v, vi, m) < 0)
+		site_store_failed(vi);
+	else
+		site_render(vi, PAGE_MEETING, v, status);
+}
+
+/*
+ * POST /register/ID: any supplier asks to come to meeting ID. Limited per
+ * client as the subscribe form is, and per recipient; the page says the
+ * same whoever asks.
+ */
+static void
+page_register(struct visit *vi, const char *number)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	char orgnr[12], addr[ADDRESS_MAX + 1];
+	struct meeting *m = NULL;
+	enum registration reg;
+	struct timespec start;
+	size_t nm = 0;
+	int errors = 0;
+
+	if (!v || !(m = public_meeting_of(vi, number, &nm)))
+		goto out;
+	if (vi->req->method != WEB_POST) {
+		register_form(vi, m, v, 200);
+		goto out;
+	}
+	if (!form_posted(vi, "register", register_fields))
+		goto out;
+	if (register_from_form(vi, v, orgnr, addr, &errors) < 0) {
+		site_store_failed(vi);
+		goto out;
+	}
+	if (errors) {
+		register_form(vi, m, v, 400);
+		goto out;
+	}
+	if (!client_may_try(vi))
+		goto out;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	if (meetings_request(vi->conn->store, vi->conn->outbox, m->id, orgnr,
+			     form_get(vi->body, "name"), addr, site_lang(vi),
+			     vi->now, register_rcpt, vi, &reg) < 0) {
+		site_store_failed(vi);
+		goto out;
+	}
+	mail_queued(vi);
+	/* a firm of the register and a guest take different ways */
+	answer_no_sooner(&start);
+	if (reg != REG_PENDING) {
+		site_fail(vi, 409, registration_said(vi, reg),
+			  registration_said(vi, reg));
+		goto out;
+	}
+	if (tpl_set(v, "sent", "1") < 0)
+		site_store_failed(vi);
+	else
+		register_form(vi, m, v, 200);
+out:
+	meetings_free(m, nm);
 	tpl_vars_free(v);
 }
 
@@ -1159,6 +1394,8 @@ const struct route firm_routes[] = {
 	{ "/stop/", ROUTE_PREFIX | ROUTE_POST, page_stop, 0 },
 	{ "/rsvp/", ROUTE_PREFIX | ROUTE_POST, page_rsvp, 0 },
 	{ RFI_ANSWER_PATH, ROUTE_PREFIX | ROUTE_POST, page_answer, 0 },
+	{ "/attend/", ROUTE_PREFIX | ROUTE_POST, page_attend, 0 },
+	{ "/register/", ROUTE_PREFIX | ROUTE_POST, page_register, 0 },
 	{ "/manage/", ROUTE_PREFIX | ROUTE_POST, manage_path, 0 },
 	{ NULL, 0, NULL, 0 }
 };

@@ -70,6 +70,7 @@ static const char *const known_fields[] = {
 	"new_email", "address", "next_url", "prev_url", "page", "field",
 	"bounced_at", "bounce_reason", "done", "answers", "text", "text_max",
 	"files_max", "file_max", "total_max", "types", "rfi_url",
+	"register_action", "sent", "waiting",
 	/* the staff's pages */
 	"user", "role", "staff_home_url", "accounts_url", "audit_url",
 	"logout_url", "login_url", "upphandling", "naringsliv", "token",

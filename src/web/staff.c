@@ -534,15 +534,15 @@ out:
 static int
 registered(struct visit *vi, int64_t meeting, long long *count)
 {
-	struct participant *p = NULL;
+	struct attendee *a = NULL;
 	size_t n = 0, i;
 
 	*count = 0;
-	if (store_meeting_participants(vi->conn->store, meeting, &p, &n) < 0)
+	if (store_attendees(vi->conn->store, meeting, &a, &n) < 0)
 		return -1;
 	for (i = 0; i < n; i++)
-		*count += p[i].registered;
-	participants_free(p, n);
+		*count += a[i].state == RS_REGISTERED;
+	attendees_free(a, n);
 	return 0;
 }
 
