@@ -3,12 +3,15 @@
  * accounts made with `tenderlots staff`, a password set through the
  * one-time link, login, the start page and logout in headless Chromium
  * (tests/browser.py keeps the cookies between pages); then every route
- * of src/web/staff.c's table, walked so that a new one is covered too:
+ * of the staff's tables (staff.c's and the other files' on site.c's
+ * staff_audiences), walked so that a new one is covered too:
  * not on the public port, not without a session, not with the wrong
  * role, no form without the session's CSRF token. A session id planted
  * before the login opens nothing, guessing passwords is throttled, and
  * sessions end with the account, its password, and their timeouts. A
  * single sign-on header is believed from a trusted proxy only.
+ * Näringslivsenheten's report and firm register are read in Chromium
+ * too, and downloaded as a spreadsheet program reads them.
  */
 #define _XOPEN_SOURCE 700
 
@@ -25,6 +28,8 @@
 /* past the idle timeout of 30 minutes */
 #define LATER "2026-11-25T08:31:00Z"
 #define PASSWORD "korrekt häst batteri"
+/* before a meeting of NOW's quarter */
+#define EARLY "2026-11-01T08:00:00Z"
 
 static char dir[PATH_MAX];
 static char project[PATH_MAX];
@@ -86,7 +91,9 @@ start(const char *staff, const char *now)
 	if (server.pid > 0)
 		web_server_stop(&server);
 	web_config(dir, project, "tenderlots.conf", "", "");
-	snprintf(cmd, sizeof cmd, "cd '%s' && sed -i 's|^\\[staff\\]$|[staff]\\n%s|' "
+	/* the firms of 1480 are local to the report */
+	snprintf(cmd, sizeof cmd, "cd '%s' && sed -i -e 's|^\\[staff\\]$|[staff]\\n%s|' "
+		 "-e 's|^\\[service\\]$|[service]\\nmunicipalities = 1480|' "
 		 "tenderlots.conf", dir, staff);
 	if (system(cmd) != 0 ||
 	    web_server_start(&server, dir, "tenderlots.conf", now, NULL) < 0)
@@ -230,27 +237,46 @@ test_accounts(void)
 static void
 test_public_port(void)
 {
-	const struct route *r;
+	const struct route *const *a, *r;
 	char url[256];
 	struct reply rep;
 
-	for (r = staff_routes; r->path; r++) {
-		snprintf(url, sizeof url, "%s%s", server.base, r->path);
-		fetch(url, NULL, 0, NULL, &rep);
-		CHECK(rep.status == 404);
-		release(&rep);
-		fetch(url, "x=1", 3, NULL, &rep);
-		CHECK(rep.status == 404);
-		release(&rep);
-	}
+	for (a = staff_audiences; *a; a++)
+		for (r = *a; r->path; r++) {
+			snprintf(url, sizeof url, "%s%s", server.base, r->path);
+			fetch(url, NULL, 0, NULL, &rep);
+			CHECK(rep.status == 404);
+			release(&rep);
+			fetch(url, "x=1", 3, NULL, &rep);
+			CHECK(rep.status == 404);
+			release(&rep);
+		}
+}
+
+/*
+ * The pages Chromium went through on steps (tests/browser.py's), each
+ * after its "== URL" line; NULL if it failed. The caller frees them.
+ */
+static char *
+browse(const char *steps)
+{
+	char path[PATH_MAX + 16], cmd[PATH_MAX * 4];
+
+	snprintf(path, sizeof path, "%s/steps.txt", dir);
+	write_text(path, steps);
+	snprintf(cmd, sizeof cmd, "cd '%s' && /usr/bin/python3 '%s/tests/browser.py'"
+		 " steps.txt pages.txt", dir, project);
+	if (system(cmd) != 0)
+		return NULL;
+	snprintf(path, sizeof path, "%s/pages.txt", dir);
+	return read_text(path);
 }
 
 /* anna's whole way in Chromium: her link, her password, in and out. */
 static void
 test_browser(void)
 {
-	char link[256], steps[4096], path[PATH_MAX + 16], *out, *p;
-	char cmd[PATH_MAX * 4];
+	char link[256], steps[4096], *out, *p;
 
 	CHECK(access("/usr/bin/chromium", X_OK) == 0);
 	CHECK(tl("-c tenderlots.conf staff reset anna") == 0);
@@ -268,13 +294,7 @@ test_browser(void)
 		 "submit\n"
 		 "goto %s/staff/\n",
 		 staff_base, link, staff_base, staff_base);
-	snprintf(path, sizeof path, "%s/steps.txt", dir);
-	write_text(path, steps);
-	snprintf(cmd, sizeof cmd, "cd '%s' && /usr/bin/python3 '%s/tests/browser.py'"
-		 " steps.txt pages.txt", dir, project);
-	CHECK(system(cmd) == 0);
-	snprintf(path, sizeof path, "%s/pages.txt", dir);
-	out = read_text(path);
+	out = browse(steps);
 	CHECK(out != NULL);
 	if (!out)
 		return;
@@ -364,50 +384,58 @@ cookie_with(unsigned roles)
 	       roles & ROLE_UPPHANDLING ? cookie_unit : cookie_business;
 }
 
-/* Every route of the table, as no one, as the wrong role, without CSRF. */
+/*
+ * Every route of the staff's tables, as no one, as the wrong role,
+ * without CSRF.
+ */
 static void
 test_every_route(void)
 {
-	const struct route *r;
+	const struct route *const *a, *r;
 	const char *wrong;
 	char h[160];
 	struct reply rep;
 
-	for (r = staff_routes; r->path; r++) {
-		if (r->roles) {
-			get(r->path, NULL, &rep);
-			CHECK(rep.status == 303 &&
-			      has_header(&rep, "Location: /staff/login"));
-			release(&rep);
-			/* a page without forms takes none from anyone */
-			post(r->path, NULL, "x=1", &rep);
-			CHECK(rep.status == (r->flags & ROUTE_POST ? 403 : 404));
-			release(&rep);
-			if ((wrong = cookie_without(r->roles))) {
-				cookie_header(wrong, h, sizeof h);
-				get(r->path, h, &rep);
-				CHECK(rep.status == 403);
+	for (a = staff_audiences; *a; a++)
+		for (r = *a; r->path; r++) {
+			if (r->roles) {
+				get(r->path, NULL, &rep);
+				CHECK(rep.status == 303 &&
+				      has_header(&rep,
+						 "Location: /staff/login"));
 				release(&rep);
+				/* a page without forms takes none from anyone */
+				post(r->path, NULL, "x=1", &rep);
+				CHECK(rep.status ==
+				      (r->flags & ROUTE_POST ? 403 : 404));
+				release(&rep);
+				if ((wrong = cookie_without(r->roles))) {
+					cookie_header(wrong, h, sizeof h);
+					get(r->path, h, &rep);
+					CHECK(rep.status == 403);
+					release(&rep);
+				}
+				cookie_header(cookie_with(r->roles), h,
+					      sizeof h);
+				get(r->path, h, &rep);
+				CHECK(rep.status == 200);
+				release(&rep);
+			} else {
+				cookie_header(cookie_admin, h, sizeof h);
 			}
-			cookie_header(cookie_with(r->roles), h, sizeof h);
-			get(r->path, h, &rep);
-			CHECK(rep.status == 200);
+			if (!(r->flags & ROUTE_POST))
+				continue;
+			post(r->path, h, "name=root", &rep);
+			CHECK(rep.status == 403);
 			release(&rep);
-		} else {
-			cookie_header(cookie_admin, h, sizeof h);
+			post(r->path, h, "name=root&csrf=0123456789abcdef"
+			     "0123456789abcdef0123456789abcdef"
+			     "0123456789abcdef", &rep);
+			CHECK(rep.status == 403);
+			release(&rep);
+			if (test_failures_in_current)
+				fprintf(stderr, "    at %s\n", r->path);
 		}
-		if (!(r->flags & ROUTE_POST))
-			continue;
-		post(r->path, h, "name=root", &rep);
-		CHECK(rep.status == 403);
-		release(&rep);
-		post(r->path, h, "name=root&csrf=0123456789abcdef0123456789abcdef"
-		     "0123456789abcdef0123456789abcdef", &rep);
-		CHECK(rep.status == 403);
-		release(&rep);
-		if (test_failures_in_current)
-			fprintf(stderr, "    at %s\n", r->path);
-	}
 	CHECK(home_with(cookie_admin) == 200);
 }
 
@@ -474,6 +502,165 @@ test_start_page(void)
 	CHECK(strstr(body, ": svar på marknadsdialogen, Skolmåleri</li>"));
 	CHECK(strstr(body, ": anmälan till mötet, Branschträff måleri</li>"));
 	release(&r);
+}
+
+/* A download's body in dir/name, for a reader of its own. */
+static void
+save(const struct reply *r, const char *name, char *path, size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	CHECK(f && fwrite(r->body.data, 1, r->body.len, f) == r->body.len);
+	if (f)
+		fclose(f);
+}
+
+/*
+ * Näringslivsenheten's pages: karin logs in in Chromium, chooses a
+ * quarter and sees the three local firms that answered the RFI, searches
+ * the register and opens a firm's history, which the audit log records;
+ * the report downloads as Swedish Excel's CSV and as .xlsx. The
+ * procurement unit is shown none of it.
+ */
+static void
+test_report_pages(void)
+{
+	char link[256], steps[4096], path[PATH_MAX + 16], cookie[128], h[160];
+	char *out, *sheet, *p;
+	struct reply r;
+
+	snprintf(path, sizeof path, "%s/local.csv", dir);
+	write_text(path, "orgnr,name,email,categories,cpv,regions,language,"
+		   "municipality\n"
+		   "556677-1001,Ekbergs Måleri AB,a@ekberg.example,maleri,,SE232,"
+		   "sv,1480\n"
+		   "559011-1000,Göta Färg AB,b@gota.example,maleri,,SE232,sv,1480\n"
+		   "556123-1001,Hisingens Fasad AB,c@hisingen.example,maleri,,"
+		   "SE232,sv,1480\n"
+		   "559876-1004,Kustens Tak AB,d@kusten.example,maleri,,SE232,"
+		   "sv,1480\n");
+	CHECK(tl("-c tenderlots.conf firm import local.csv") == 0);
+	CHECK(tl("-c tenderlots.conf rfi respond rfi-1 556677-1001") == 0);
+	CHECK(tl("-c tenderlots.conf rfi respond rfi-1 559011-1000") == 0);
+	CHECK(tl("-c tenderlots.conf rfi respond rfi-1 556123-1001") == 0);
+	/* three registered early for a meeting since held, two came */
+	snprintf(path, sizeof path, "%s/held.conf", dir);
+	write_text(path, "[meeting]\ntitle = Branschträff fasad\n"
+		   "category = maleri\nstart = 2026-11-20 09:00\n"
+		   "end = 2026-11-20 11:00\nlocation = Stadshuset\n");
+	CHECK(tl_run(dir, EARLY, "-c tenderlots.conf meeting new held.conf") == 0);
+	CHECK(tl_run(dir, EARLY, "-c tenderlots.conf meeting register 2 "
+		     "556677-1001 559011-1000 556123-1001") == 0);
+	CHECK(tl("-c tenderlots.conf meeting attended 2 556677-1001 "
+		 "559011-1000") == 0);
+	CHECK(tl("-c tenderlots.conf staff add karin --role naringsliv") == 0);
+	printed_link(link, sizeof link);
+	CHECK(set_password(link) == 303);
+
+	snprintf(steps, sizeof steps,
+		 "goto %s/staff/login\n"
+		 "fill name karin\n"
+		 "fill password ett annat lösenord\n"
+		 "submit\n"
+		 "goto %s/staff/report\n"
+		 "fill period 2026-Q4\n"
+		 "fill category maleri\n"
+		 "submit\n"
+		 "goto %s/staff/firms\n"
+		 "fill q göta\n"
+		 "submit\n"
+		 "goto %s/staff/firms/559011-1000\n",
+		 staff_base, staff_base, staff_base, staff_base);
+	CHECK((out = browse(steps)) != NULL);
+	p = out;
+	/* the quarter chosen, in the staff's frame, with its figures */
+	CHECK(p && (p = strstr(p, "/staff/report?lang=sv&period=2026-Q4&"
+			       "from=&to=&category=maleri\n")));
+	CHECK(p && strstr(p, "Logga ut karin") &&
+	      strstr(p, "<option value=\"2026-Q4\" selected=\"\">"));
+	CHECK(p && (p = strstr(p, "<section class=\"report\">")) &&
+	      strstr(p, "Period: 2026-10-01 – 2026-12-31."));
+	/* subscribed 4, mailed 0, registered 3, came 2, answered 3 */
+	CHECK(p && (p = strstr(p, "<caption>Företag per kvartal</caption>")) &&
+	      strstr(p, "2026-Q4</th><td>4</td><td>0</td><td>3</td><td>2</td>"
+		     "<td>3</td>"));
+	/* the register finds Göta Färg, and her history what she did */
+	CHECK(p && (p = strstr(p, "/staff/firms?lang=sv&q=g%C3%B6ta&category=&"
+			       "municipality=\n")) &&
+	      strstr(p, "<a href=\"/staff/firms/559011-1000\">") &&
+	      !strstr(p, "Ekbergs"));
+	CHECK(p && (p = strstr(p, "/staff/firms/559011-1000\n")) &&
+	      (p = strstr(p, "Göta Färg AB, 559011-1000")) &&
+	      strstr(p, "<td>Svarade på RFI</td><td>Skolmåleri (rfi-1)") &&
+	      strstr(p, "<td>Deltog i möte</td><td>Branschträff fasad"));
+	free(out);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE who = "
+		       "'karin' AND action = 'firm viewed' AND object = "
+		       "'559011-1000'") == 1);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE who = "
+		       "'karin' AND action = 'firm register viewed' AND object "
+		       "LIKE 'q=''göta''%'") == 1);
+
+	/* the downloads, with karin's cookie */
+	CHECK(login("karin", "ett+annat+l%C3%B6senord", NULL, cookie,
+		    sizeof cookie) == 303);
+	cookie_header(cookie, h, sizeof h);
+	get("/staff/report?period=2026-Q4&format=csv", h, &r);
+	CHECK(r.status == 200 &&
+	      has_header(&r, "Content-Type: text/csv; charset=utf-8\r\n") &&
+	      has_header(&r, "Content-Disposition: attachment; "
+			 "filename=\"rapport.csv\"\r\n"));
+	save(&r, "rapport.csv", path, sizeof path);
+	release(&r);
+	/* Swedish headings, a decimal comma: two of three registered came */
+	sheet = sheetcheck(project, path, dir);
+	CHECK(sheet && strncmp(sheet, "bom\nKvartal|Kategorikod|", 23) == 0 &&
+	      strstr(sheet, "|Svarade på RFI|") && strstr(sheet, "\n2026-Q4|||"
+	      "1|1|1|0|0|||0|4|0|3|2|3|0|0|1|3|2|2|66,7\n"));
+	free(sheet);
+	get("/staff/report?period=2026-Q4&format=xlsx&lang=en", h, &r);
+	CHECK(r.status == 200 &&
+	      has_header(&r, "Content-Type: application/vnd.openxmlformats-"
+			 "officedocument.spreadsheetml.sheet\r\n") &&
+	      has_header(&r, "Content-Disposition: attachment; "
+			 "filename=\"report.xlsx\"\r\n"));
+	save(&r, "report.xlsx", path, sizeof path);
+	release(&r);
+	sheet = sheetcheck(project, path, dir);
+	CHECK(sheet && strstr(sheet, "|Answered an RFI|") &&
+	      strstr(sheet, "\n2026-Q4|||1|1|1|0|0|||0|4|0|3|2|3|0|0|1|3|2|2|"
+		     "66.7%\n"));
+	free(sheet);
+
+	/* a wrong day is shown on the form, as typed, and nothing downloads */
+	get("/staff/report?from=2026-02-30&format=csv", h, &r);
+	CHECK(r.status == 400 && !has_header(&r, "Content-Disposition"));
+	CHECK(strstr(buf_str(&r.body), "<a href=\"#from\">from: &#39;2026-02-30&#39; "
+		     "är inte en dag") &&
+	      strstr(buf_str(&r.body), "name=\"from\" value=\"2026-02-30\""));
+	release(&r);
+	get("/staff/firms/556677-9999", h, &r);
+	CHECK(r.status == 404);
+	release(&r);
+	get("/staff/firms?page=0", h, &r);
+	CHECK(r.status == 404);
+	release(&r);
+	get("/staff/firms?category=nope", h, &r);
+	CHECK(r.status == 400 && strstr(buf_str(&r.body), "href=\"#category\""));
+	release(&r);
+
+	/* the procurement unit sees neither the report nor a firm */
+	cookie_header(cookie_unit, h, sizeof h);
+	get("/staff/report?period=2026-Q4&format=csv", h, &r);
+	CHECK(r.status == 403 && !has_header(&r, "Content-Disposition"));
+	release(&r);
+	get("/staff/firms/559011-1000", h, &r);
+	CHECK(r.status == 403);
+	release(&r);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE action = "
+		       "'firm viewed'") == 1);
 }
 
 /* Guessing eve's password: after five tries, even the right one waits. */
@@ -611,6 +798,7 @@ main(void)
 	RUN(test_every_route);
 	RUN(test_fixation);
 	RUN(test_start_page);
+	RUN(test_report_pages);
 	RUN(test_brute_force);
 	RUN(test_audit_page);
 	RUN(test_sessions_end);

@@ -18,7 +18,9 @@
  * meeting), firm.c what a firm does (the subscribe form and the pages
  * behind the signed links of its mails). The staff's pages are an
  * audience of their own, staff.c, served only on the staff's listener:
- * its table joins site.c's list of audiences, its pages enum page.
+ * its table joins site.c's list of audiences, its pages enum page; the
+ * pages of a part of the staff have a file and a table of their own
+ * (staff_report.c) behind staff.c's on that list.
  */
 
 /* Each page has a template per language and a title in its titles.conf. */
@@ -28,7 +30,8 @@ enum page {
 	PAGE_CONFIRMED, PAGE_MANAGE, PAGE_UNSUBSCRIBE, PAGE_UNSUBSCRIBED,
 	PAGE_STOP, PAGE_STOPPED, PAGE_RSVP, PAGE_ANSWER, PAGE_DELETED, PAGE_ERROR,
 	PAGE_STAFF_LOGIN, PAGE_STAFF_PASSWORD, PAGE_STAFF_LOGOUT,
-	PAGE_STAFF_HOME, PAGE_STAFF_ACCOUNTS, PAGE_STAFF_AUDIT, NPAGES
+	PAGE_STAFF_HOME, PAGE_STAFF_ACCOUNTS, PAGE_STAFF_AUDIT,
+	PAGE_STAFF_REPORT, PAGE_STAFF_FIRMS, PAGE_STAFF_FIRM, NPAGES
 };
 
 #define NLANGS 2
@@ -86,6 +89,10 @@ struct route {
 extern const struct route public_routes[];
 extern const struct route firm_routes[];
 extern const struct route staff_routes[];
+/* staff_report.c: näringslivsenheten's report and firm register */
+extern const struct route report_routes[];
+/* The staff listener's tables, as site.c looks them up; NULL-ended. */
+extern const struct route *const staff_audiences[];
 
 /* ---- staff.c: who may see a staff page ---- */
 
@@ -105,6 +112,13 @@ int staff_set_frame(struct tpl_vars *v, const struct visit *vi);
 /* The page in the frame of the site: head, navigation, foot. */
 void site_render(struct visit *vi, enum page p, struct tpl_vars *v,
 		 int status);
+/*
+ * The same with html after the page's template: markup a renderer made
+ * and escaped (a report, a register's table), which templates cannot
+ * hold unescaped.
+ */
+void site_render_html(struct visit *vi, enum page p, struct tpl_vars *v,
+		      const struct buf *html, int status);
 /* The error page, with the message in the visitor's language. */
 void site_fail(struct visit *vi, int status, const char *sv, const char *en);
 void site_not_found(struct visit *vi);

@@ -23,7 +23,8 @@ static const char *const page_names[NPAGES] = {
 	"subscribe_sent", "confirm", "confirmed", "manage", "unsubscribe",
 	"unsubscribed", "stop", "stopped", "rsvp", "answer", "deleted", "error",
 	"staff_login", "staff_password", "staff_logout", "staff_home",
-	"staff_accounts", "staff_audit"
+	"staff_accounts", "staff_audit", "staff_report", "staff_firms",
+	"staff_firm"
 };
 
 /* A firm manages its subscription on the subscribe form, with more. */
@@ -42,7 +43,9 @@ static const char *const langs[] = { "sv", "en" };
 static const struct route *const site_audiences[] = {
 	public_routes, firm_routes, NULL
 };
-static const struct route *const staff_audiences[] = { staff_routes, NULL };
+const struct route *const staff_audiences[] = {
+	staff_routes, report_routes, NULL
+};
 
 /* Every field a page may use; templates/web/README says what each holds. */
 static const char *const known_fields[] = {
@@ -74,6 +77,7 @@ static const char *const known_fields[] = {
 	"registrations", "deadlines", "advice", "incidents", "when",
 	"what", "object", "client", "since", "accounts", "entries",
 	"has_password", "created", "report_url", "firms_url",
+	"periods", "from", "to", "q", "municipality",
 	NULL
 };
 
@@ -339,8 +343,10 @@ out:
 	return rc;
 }
 
-void
-site_render(struct visit *vi, enum page p, struct tpl_vars *v, int status)
+/* The page in the frame, with html (trusted markup, or NULL) after it. */
+static void
+render(struct visit *vi, enum page p, struct tpl_vars *v,
+       const struct buf *html, int status)
 {
 	struct site *s = vi->site;
 	const char *path = vi->req->path;
@@ -361,12 +367,27 @@ site_render(struct visit *vi, enum page p, struct tpl_vars *v, int status)
 	    tpl_render(s->head, v, TPL_HTML, out) < 0 ||
 	    tpl_render(s->nav[vi->en], v, TPL_HTML, out) < 0 ||
 	    tpl_render(s->page[vi->en][p], v, TPL_HTML, out) < 0 ||
+	    (html && buf_add(out, html->data ? html->data : "",
+			     html->len) < 0) ||
 	    tpl_render(s->foot[vi->en], v, TPL_HTML, out) < 0) {
 		buf_reset(out);
 		buf_adds(out, "Internal error\n");
 		vi->res->status = 500;
 		vi->res->content_type = "text/plain; charset=utf-8";
 	}
+}
+
+void
+site_render(struct visit *vi, enum page p, struct tpl_vars *v, int status)
+{
+	render(vi, p, v, NULL, status);
+}
+
+void
+site_render_html(struct visit *vi, enum page p, struct tpl_vars *v,
+		 const struct buf *html, int status)
+{
+	render(vi, p, v, html, status);
 }
 
 void
