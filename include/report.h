@@ -116,6 +116,13 @@ int report_xlsx(const struct report *r, const char *lang, struct buf *out);
  * on error (a bad report, out's cap) out is left as it was.
  */
 int report_html(const struct report *r, const char *lang, struct buf *out);
+/*
+ * The same as a part of another page (the staff's): one <section> with
+ * the style of its charts and tables, the period, and the figures,
+ * without the document around it, its head or its heading.
+ */
+int report_html_part(const struct report *r, const char *lang,
+		     struct buf *out);
 
 /*
  * What a reader asks of the report, as the command line and the staff's
@@ -128,6 +135,7 @@ struct report_request {
 	const char *format;	/* "html" (default), "csv", "xlsx" */
 	const char *lang;	/* "en", else Swedish */
 	const char *messages;	/* a fault's language; NULL: lang's */
+	int part;		/* html: report_html_part, for a page */
 };
 
 /*

@@ -483,6 +483,13 @@ int store_set_attendee(struct store *s, int64_t id, enum reg_state state,
 /* A guest was mailed the meeting's version sequence. */
 int store_attendee_mailed(struct store *s, int64_t id, int sequence);
 int store_attendee_attended(struct store *s, int64_t id);
+/*
+ * Guests' particulars go (organisation number, name, address) once their
+ * meeting ended before a time, and requests asked before it and never
+ * confirmed go whole; what is left counts the seats in the report. *n is
+ * how many registrations changed.
+ */
+int store_forget_guests(struct store *s, time_t before, long long *n);
 
 /* A firm that answered an RFI (a meeting's are struct attendee). */
 struct participant {
@@ -685,10 +692,11 @@ int store_incident_close(struct store *s, int64_t id, time_t now);
 
 /*
  * Housekeeping for a store that runs for years: drops the text of mails
- * sent before a time (their records stay), lets SQLite refresh its
- * statistics, and folds the WAL back into the database.
+ * sent before a time (their records stay) and the particulars of guests
+ * of meetings that ended before it (store_forget_guests), lets SQLite
+ * refresh its statistics, and folds the WAL back into the database.
  */
-int store_maintain(struct store *s, time_t sent_before);
+int store_maintain(struct store *s, time_t before);
 
 /* Whether a message with this unique key was ever queued. */
 int store_message_exists(struct store *s, const char *key, int *exists);

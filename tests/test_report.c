@@ -382,7 +382,7 @@ check_period(const char *period, const char *from, const char *to,
 	     const char *lang, time_t want_from, time_t want_to,
 	     const char *want_fault)
 {
-	struct report_request q = { period, from, to, NULL, NULL, lang, NULL };
+	struct report_request q = { period, from, to, NULL, NULL, lang, NULL, 0 };
 	struct report_fault f;
 	/* 2026-12-07 13:00 in Stockholm */
 	const time_t now = 1796644800;
@@ -649,6 +649,39 @@ test_html_self_contained(void)
 		CHECK(count(&p, "count(//meta[@charset = 'utf-8'])") == 1);
 		page_free(&p);
 	}
+}
+
+/*
+ * The part of a staff page: the same period and figures as the document,
+ * in one section with its charts' style, without the document's shell.
+ */
+static void
+test_html_part(void)
+{
+	struct report r = report_of(sample_rows, NSAMPLE);
+	struct buf part, whole;
+	const char *a, *b, *a_end, *b_end;
+
+	buf_init(&part, 0);
+	buf_init(&whole, 0);
+	CHECK(report_html_part(&r, "sv", &part) == 0);
+	CHECK(report_html(&r, "sv", &whole) == 0);
+	a = buf_str(&part);
+	b = buf_str(&whole);
+	CHECK(strncmp(a, "<section class=\"report\">\n<style>\n", 32) == 0);
+	CHECK(well_formed(a));
+	CHECK(!strstr(a, "<!DOCTYPE") && !strstr(a, "<html") &&
+	      !strstr(a, "<body") && !strstr(a, "<h1") &&
+	      !strstr(a, "main {"));
+	a = strstr(a, "<p>Period: ");
+	b = strstr(b, "<p>Period: ");
+	a_end = a ? strstr(a, "</section>\n") : NULL;
+	b_end = b ? strstr(b, "</main>\n") : NULL;
+	CHECK(a_end && b_end && a_end - a == b_end - b &&
+	      strncmp(a, b, (size_t)(a_end - a)) == 0);
+	CHECK(a_end && strcmp(a_end, "</section>\n") == 0);
+	buf_release(&part);
+	buf_release(&whole);
 }
 
 static void
@@ -1156,6 +1189,7 @@ main(void)
 	RUN(test_html_numbers_en);
 	RUN(test_html_escaping);
 	RUN(test_html_self_contained);
+	RUN(test_html_part);
 	RUN(test_html_well_formed);
 	RUN(test_html_empty);
 	RUN(test_html_zeros);

@@ -9,10 +9,12 @@
  * token. A session id planted before the login opens nothing, guessing
  * passwords is throttled, and sessions end with the account, its
  * password, and their timeouts. A single sign-on header is believed
- * from a trusted proxy only. The procurement unit's pages
- * (src/web/staff_unit.c) in Chromium: a meeting made through its form
- * and the invitation the firm gets through a loopback relay, and the
- * check-in list ticked once the meeting has begun.
+ * from a trusted proxy only. Näringslivsenheten's report and firm
+ * register are read in Chromium too, and downloaded as a spreadsheet
+ * program reads them. The procurement unit's pages (src/web/staff_unit.c)
+ * in Chromium: a meeting made through its form and the invitation the
+ * firm gets through a loopback relay, the check-in list ticked once the
+ * meeting has begun, an RFI made, answered and read, a split decision.
  */
 #define _XOPEN_SOURCE 700
 
@@ -30,6 +32,8 @@
 /* past the idle timeout of 30 minutes */
 #define LATER "2026-11-25T08:31:00Z"
 #define PASSWORD "korrekt häst batteri"
+/* before a meeting of NOW's quarter */
+#define EARLY "2026-11-01T08:00:00Z"
 
 static char dir[PATH_MAX];
 static char project[PATH_MAX];
@@ -95,9 +99,13 @@ start(const char *staff, const char *now)
 	snprintf(mail, sizeof mail, "transport = smtp\nsmtp_host = 127.0.0.1\n"
 		 "smtp_port = %d\nstarttls = off\n", relay.port);
 	web_config(dir, project, "tenderlots.conf", mail, "");
-	/* the municipality's own procurements are the split advice's */
+	/*
+	 * the firms of 1480 are local to the report; the municipality's own
+	 * procurements are the split advice's
+	 */
 	snprintf(cmd, sizeof cmd, "cd '%s' && sed -i -e 's|^\\[staff\\]$|[staff]\\n%s|' "
-		 "-e 's|^\\[service\\]$|[service]\\nown_buyers = 212000-9994|' "
+		 "-e 's|^\\[service\\]$|[service]\\nmunicipalities = 1480\\n"
+		 "own_buyers = 212000-9994|' "
 		 "tenderlots.conf", dir, staff);
 	if (system(cmd) != 0 ||
 	    web_server_start(&server, dir, "tenderlots.conf", now, NULL) < 0)
@@ -413,10 +421,11 @@ walk_route(const struct route *r)
 			CHECK(rep.status == 403);
 			release(&rep);
 		}
-		/* a prefix route's path alone names nothing */
+		/* a prefix route's path alone is a list, or names nothing */
 		cookie_header(cookie_with(r->roles), h, sizeof h);
 		get(r->path, h, &rep);
-		CHECK(rep.status == (r->flags & ROUTE_PREFIX ? 404 : 200));
+		CHECK(rep.status == 200 ||
+		      (r->flags & ROUTE_PREFIX && rep.status == 404));
 		release(&rep);
 	} else {
 		cookie_header(cookie_admin, h, sizeof h);
@@ -513,6 +522,165 @@ test_start_page(void)
 	release(&r);
 }
 
+/* A download's body in dir/name, for a reader of its own. */
+static void
+save(const struct reply *r, const char *name, char *path, size_t len)
+{
+	FILE *f;
+
+	snprintf(path, len, "%s/%s", dir, name);
+	f = fopen(path, "wb");
+	CHECK(f && fwrite(r->body.data, 1, r->body.len, f) == r->body.len);
+	if (f)
+		fclose(f);
+}
+
+/*
+ * Näringslivsenheten's pages: karin logs in in Chromium, chooses a
+ * quarter and sees the three local firms that answered the RFI, searches
+ * the register and opens a firm's history, which the audit log records;
+ * the report downloads as Swedish Excel's CSV and as .xlsx. The
+ * procurement unit is shown none of it.
+ */
+static void
+test_report_pages(void)
+{
+	char link[256], steps[4096], path[PATH_MAX + 16], cookie[128], h[160];
+	char *out, *sheet, *p;
+	struct reply r;
+
+	snprintf(path, sizeof path, "%s/local.csv", dir);
+	write_text(path, "orgnr,name,email,categories,cpv,regions,language,"
+		   "municipality\n"
+		   "556677-1001,Ekbergs Måleri AB,a@ekberg.example,maleri,,SE232,"
+		   "sv,1480\n"
+		   "559011-1000,Göta Färg AB,b@gota.example,maleri,,SE232,sv,1480\n"
+		   "556123-1001,Hisingens Fasad AB,c@hisingen.example,maleri,,"
+		   "SE232,sv,1480\n"
+		   "559876-1004,Kustens Tak AB,d@kusten.example,maleri,,SE232,"
+		   "sv,1480\n");
+	CHECK(tl("-c tenderlots.conf firm import local.csv") == 0);
+	CHECK(tl("-c tenderlots.conf rfi respond rfi-1 556677-1001") == 0);
+	CHECK(tl("-c tenderlots.conf rfi respond rfi-1 559011-1000") == 0);
+	CHECK(tl("-c tenderlots.conf rfi respond rfi-1 556123-1001") == 0);
+	/* three registered early for a meeting since held, two came */
+	snprintf(path, sizeof path, "%s/held.conf", dir);
+	write_text(path, "[meeting]\ntitle = Branschträff fasad\n"
+		   "category = maleri\nstart = 2026-11-20 09:00\n"
+		   "end = 2026-11-20 11:00\nlocation = Stadshuset\n");
+	CHECK(tl_run(dir, EARLY, "-c tenderlots.conf meeting new held.conf") == 0);
+	CHECK(tl_run(dir, EARLY, "-c tenderlots.conf meeting register 2 "
+		     "556677-1001 559011-1000 556123-1001") == 0);
+	CHECK(tl("-c tenderlots.conf meeting attended 2 556677-1001 "
+		 "559011-1000") == 0);
+	CHECK(tl("-c tenderlots.conf staff add karin --role naringsliv") == 0);
+	printed_link(link, sizeof link);
+	CHECK(set_password(link) == 303);
+
+	snprintf(steps, sizeof steps,
+		 "goto %s/staff/login\n"
+		 "fill name karin\n"
+		 "fill password ett annat lösenord\n"
+		 "submit\n"
+		 "goto %s/staff/report\n"
+		 "fill period 2026-Q4\n"
+		 "fill category maleri\n"
+		 "submit\n"
+		 "goto %s/staff/firms\n"
+		 "fill q göta\n"
+		 "submit\n"
+		 "goto %s/staff/firms/559011-1000\n",
+		 staff_base, staff_base, staff_base, staff_base);
+	CHECK((out = browse(steps)) != NULL);
+	p = out;
+	/* the quarter chosen, in the staff's frame, with its figures */
+	CHECK(p && (p = strstr(p, "/staff/report?lang=sv&period=2026-Q4&"
+			       "from=&to=&category=maleri\n")));
+	CHECK(p && strstr(p, "Logga ut karin") &&
+	      strstr(p, "<option value=\"2026-Q4\" selected=\"\">"));
+	CHECK(p && (p = strstr(p, "<section class=\"report\">")) &&
+	      strstr(p, "Period: 2026-10-01 – 2026-12-31."));
+	/* subscribed 4, mailed 0, registered 3, came 2, answered 3 */
+	CHECK(p && (p = strstr(p, "<caption>Företag per kvartal</caption>")) &&
+	      strstr(p, "2026-Q4</th><td>4</td><td>0</td><td>3</td><td>2</td>"
+		     "<td>3</td>"));
+	/* the register finds Göta Färg, and her history what she did */
+	CHECK(p && (p = strstr(p, "/staff/firms?lang=sv&q=g%C3%B6ta&category=&"
+			       "municipality=\n")) &&
+	      strstr(p, "<a href=\"/staff/firms/559011-1000\">") &&
+	      !strstr(p, "Ekbergs"));
+	CHECK(p && (p = strstr(p, "/staff/firms/559011-1000\n")) &&
+	      (p = strstr(p, "Göta Färg AB, 559011-1000")) &&
+	      strstr(p, "<td>Svarade på RFI</td><td>Skolmåleri (rfi-1)") &&
+	      strstr(p, "<td>Deltog i möte</td><td>Branschträff fasad"));
+	free(out);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE who = "
+		       "'karin' AND action = 'firm viewed' AND object = "
+		       "'559011-1000'") == 1);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE who = "
+		       "'karin' AND action = 'firm register viewed' AND object "
+		       "LIKE 'q=''göta''%'") == 1);
+
+	/* the downloads, with karin's cookie */
+	CHECK(login("karin", "ett+annat+l%C3%B6senord", NULL, cookie,
+		    sizeof cookie) == 303);
+	cookie_header(cookie, h, sizeof h);
+	get("/staff/report?period=2026-Q4&format=csv", h, &r);
+	CHECK(r.status == 200 &&
+	      has_header(&r, "Content-Type: text/csv; charset=utf-8\r\n") &&
+	      has_header(&r, "Content-Disposition: attachment; "
+			 "filename=\"rapport.csv\"\r\n"));
+	save(&r, "rapport.csv", path, sizeof path);
+	release(&r);
+	/* Swedish headings, a decimal comma: two of three registered came */
+	sheet = sheetcheck(project, path, dir);
+	CHECK(sheet && strncmp(sheet, "bom\nKvartal|Kategorikod|", 23) == 0 &&
+	      strstr(sheet, "|Svarade på RFI|") && strstr(sheet, "\n2026-Q4|||"
+	      "1|1|1|0|0|||0|4|0|3|2|3|0|0|1|3|2|2|66,7\n"));
+	free(sheet);
+	get("/staff/report?period=2026-Q4&format=xlsx&lang=en", h, &r);
+	CHECK(r.status == 200 &&
+	      has_header(&r, "Content-Type: application/vnd.openxmlformats-"
+			 "officedocument.spreadsheetml.sheet\r\n") &&
+	      has_header(&r, "Content-Disposition: attachment; "
+			 "filename=\"report.xlsx\"\r\n"));
+	save(&r, "report.xlsx", path, sizeof path);
+	release(&r);
+	sheet = sheetcheck(project, path, dir);
+	CHECK(sheet && strstr(sheet, "|Answered an RFI|") &&
+	      strstr(sheet, "\n2026-Q4|||1|1|1|0|0|||0|4|0|3|2|3|0|0|1|3|2|2|"
+		     "66.7%\n"));
+	free(sheet);
+
+	/* a wrong day is shown on the form, as typed, and nothing downloads */
+	get("/staff/report?from=2026-02-30&format=csv", h, &r);
+	CHECK(r.status == 400 && !has_header(&r, "Content-Disposition"));
+	CHECK(strstr(buf_str(&r.body), "<a href=\"#from\">from: &#39;2026-02-30&#39; "
+		     "är inte en dag") &&
+	      strstr(buf_str(&r.body), "name=\"from\" value=\"2026-02-30\""));
+	release(&r);
+	get("/staff/firms/556677-9999", h, &r);
+	CHECK(r.status == 404);
+	release(&r);
+	get("/staff/firms?page=0", h, &r);
+	CHECK(r.status == 404);
+	release(&r);
+	get("/staff/firms?category=nope", h, &r);
+	CHECK(r.status == 400 && strstr(buf_str(&r.body), "href=\"#category\""));
+	release(&r);
+
+	/* the procurement unit sees neither the report nor a firm */
+	cookie_header(cookie_unit, h, sizeof h);
+	get("/staff/report?period=2026-Q4&format=csv", h, &r);
+	CHECK(r.status == 403 && !has_header(&r, "Content-Disposition"));
+	release(&r);
+	get("/staff/firms/559011-1000", h, &r);
+	CHECK(r.status == 403);
+	release(&r);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE action = "
+		       "'firm viewed'") == 1);
+}
+
 /* Steps that log anna in, for a browser of its own. */
 #define LOGIN_STEPS(base) \
 	"goto " base "/staff/login\n" \
@@ -554,9 +722,9 @@ test_unit_meeting(void)
 	      strstr(p, "value=\"Stadshuset, sal 2\"") &&
 	      strstr(p, "<option value=\"maleri\" selected=\"\">"));
 	CHECK(p && (p = strstr(p, "<h2>Förhandsgranskning</h2>")) &&
-	      strstr(p, "1 företag bjuds in med nästa körning"));
+	      strstr(p, "5 företag bjuds in med nästa körning"));
 	CHECK(p && (p = strstr(p, "== ")) &&
-	      strstr(p, "/staff/meeting/2\n") &&
+	      strstr(p, "/staff/meeting/3\n") &&
 	      (p = strstr(p, "<h1>Branschträff fasadmåleri</h1>")) &&
 	      strstr(p, "0 av 30 platser"));
 	CHECK(p && (p = strstr(p, "<h1>Möten</h1>")) &&
@@ -570,7 +738,7 @@ test_unit_meeting(void)
 	      == 1);
 	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE who = 'anna'"
 		       " AND action = 'meeting published' AND object = "
-		       "'meeting 2'") == 1);
+		       "'meeting 3'") == 1);
 	CHECK(tl("-c tenderlots.conf run --once") == 0);
 	snprintf(files, sizeof files, "%s/*", relay.mail);
 	all = mailcheck(project, files, dir);
@@ -594,19 +762,19 @@ test_unit_checkin(void)
 	struct reply r;
 
 	cookie_header(cookie_unit, h, sizeof h);
-	get("/staff/checkin/2", h, &r);
+	get("/staff/checkin/3", h, &r);
 	CHECK(r.status == 409);
 	release(&r);
-	CHECK(tl("-c tenderlots.conf meeting register 2 556734-2182") == 0);
+	CHECK(tl("-c tenderlots.conf meeting register 3 556734-2182") == 0);
 	/* half an hour into the meeting */
 	CHECK(start("", "2026-12-03T08:30:00Z") == 0);
 	snprintf(check, sizeof check, "check orgnr 556734-2182\n");
 	snprintf(steps, sizeof steps, LOGIN_STEPS("%s")
-		 "goto %s/staff/meeting/2\n"
-		 "goto %s/staff/checkin/2\n"
+		 "goto %s/staff/meeting/3\n"
+		 "goto %s/staff/checkin/3\n"
 		 "%s"
 		 "submit\n"
-		 "goto %s/staff/checkin/2/print\n", staff_base, staff_base,
+		 "goto %s/staff/checkin/3/print\n", staff_base, staff_base,
 		 staff_base, check, staff_base);
 	out = browse(steps);
 	if (!out)
@@ -615,16 +783,16 @@ test_unit_checkin(void)
 	      strstr(p, "Närvarolista för dörren"));
 	CHECK(p && (p = strstr(p, "<h1>Närvaro: Branschträff fasadmåleri</h1>"))
 	      && strstr(p, "Berglunds Måleri AB"));
-	CHECK(p && (p = strstr(p, "/staff/checkin/2?saved=1\n")) &&
+	CHECK(p && (p = strstr(p, "/staff/checkin/3?saved=1\n")) &&
 	      strstr(p, "Närvaron är sparad.") &&
 	      strstr(p, "value=\"556734-2182\" checked=\"\">"));
-	CHECK(p && (p = strstr(p, "/staff/checkin/2/print\n")) &&
+	CHECK(p && (p = strstr(p, "/staff/checkin/3/print\n")) &&
 	      strstr(p, "Berglunds Måleri AB"));
 	free(out);
 	CHECK(db_query(db, "SELECT count(*) FROM meeting_registration WHERE "
-		       "meeting = 2 AND attended = 1") == 1);
+		       "meeting = 3 AND attended = 1") == 1);
 	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE action = "
-		       "'attendance' AND object = 'meeting 2: 1 firms'") == 1);
+		       "'attendance' AND object = 'meeting 3: 1 firms'") == 1);
 	CHECK(start("", NOW) == 0);
 }
 
@@ -678,7 +846,7 @@ test_unit_change_cancel(void)
 		     "på väntelistan"));
 	release(&r);
 	get("/staff/meeting/1", h, &r);
-	CHECK(strstr(buf_str(&r.body), "De 1 inbjudna företagen får ett mejl"));
+	CHECK(strstr(buf_str(&r.body), "De 5 inbjudna företagen får ett mejl"));
 	csrf_of(&r, csrf, sizeof csrf);
 	release(&r);
 	snprintf(body, sizeof body, "csrf=%s", csrf);
@@ -771,7 +939,7 @@ test_unit_rfi(void)
 	      strstr(p, "value=\"Fasadmålning av skolor\"") &&
 	      strstr(p, "value=\"maleri\" checked=\"\">"));
 	CHECK(p && (p = strstr(p, "<h2>Förhandsgranskning</h2>")) &&
-	      strstr(p, "Den når 1 företag med nästa körning") &&
+	      strstr(p, "Den når 5 företag med nästa körning") &&
 	      strstr(p, "<li>Måleri</li>"));
 	CHECK(p && (p = strstr(p, "/staff/rfi/rfi-2\n")) &&
 	      (p = strstr(p, "<h1>Fasadmålning av skolor</h1>")) &&
@@ -1037,6 +1205,7 @@ main(void)
 	RUN(test_every_route);
 	RUN(test_fixation);
 	RUN(test_start_page);
+	RUN(test_report_pages);
 	RUN(test_unit_meeting);
 	RUN(test_unit_checkin);
 	RUN(test_unit_change_cancel);

@@ -846,6 +846,58 @@ test_meeting_versions(void)
 	done_store(s);
 }
 
+/*
+ * Guests of a meeting long past are forgotten, their seats kept; a
+ * request never confirmed goes whole; a firm of the register, and the
+ * guests of a meeting still ahead, stay as they were.
+ */
+static void
+test_guests_forgotten(void)
+{
+	struct store *s = fresh_store();
+	struct meeting *m;
+	struct firm *f;
+	int64_t past, ahead, reg, unconfirmed, firm_reg;
+	long long n;
+	int created;
+
+	m = make_meeting(1000000, "Stadshuset", 0);
+	CHECK(store_put_meeting(s, m, 100, &past) == 0);
+	meeting_free(m);
+	m = make_meeting(5000000, "Stadshuset", 0);
+	CHECK(store_put_meeting(s, m, 100, &ahead) == 0);
+	meeting_free(m);
+	CHECK(store_guest_request(s, past, "556036-0793", "Gäst AB",
+				  "gast@example.se", "sv", 200, 0, &reg,
+				  &created) == 0 && created);
+	CHECK(store_set_attendee(s, reg, RS_REGISTERED, 300) == 0);
+	CHECK(store_guest_request(s, past, "556677-8899", "Tyst AB",
+				  "tyst@example.se", "sv", 200, 0, &unconfirmed,
+				  &created) == 0 && created);
+	CHECK(store_guest_request(s, ahead, "556036-0793", "Gäst AB",
+				  "gast@example.se", "sv", 200, 0, &reg,
+				  &created) == 0 && created);
+	CHECK(store_set_attendee(s, reg, RS_REGISTERED, 300) == 0);
+	f = make_firm("559003-1232", "firma@example.se");
+	CHECK(store_put_firm(s, f, "import:t.csv", 100, &created) == 0);
+	firm_free(f);
+	CHECK(store_firm_attendee(s, past, 1, "test", &firm_reg) == 0);
+	CHECK(store_set_attendee(s, firm_reg, RS_REGISTERED, 300) == 0);
+	CHECK(store_forget_guests(s, 2000000, &n) == 0 && n == 2);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM meeting_registration"
+			       " WHERE meeting = 1") == 2);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM meeting_registration"
+			       " WHERE email = 'gast@example.se' OR"
+			       " name = 'Tyst AB'") == 1);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM meeting_registration"
+			       " WHERE meeting = 1 AND firm IS NULL"
+			       " AND registered_at = 300 AND orgnr IS NULL") == 1);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM meeting_registration"
+			       " WHERE firm = 1") == 1);
+	CHECK(store_forget_guests(s, 2000000, &n) == 0 && n == 0);
+	done_store(s);
+}
+
 int
 main(void)
 {
@@ -870,5 +922,6 @@ main(void)
 	RUN(test_quarantine_counts_repeats);
 	RUN(test_feed_state_and_items);
 	RUN(test_meeting_versions);
+	RUN(test_guests_forgotten);
 	return test_done("store");
 }

@@ -35,12 +35,20 @@ static const enum figure meeting_figures[] = {
 	FIG_MEETINGS, FIG_SEATS, FIG_ATTENDEES, FIG_SHOWS, FIG_ATTENDANCE,
 };
 
-static const char style[] =
+/* The document's own rules; a part of another page takes that page's. */
+static const char page_style[] =
 	"body { margin: 0; padding: 1em; background: #ffffff; color: #1a1a1a;\n"
 	"  font-family: system-ui, -apple-system, \"Segoe UI\", Roboto, "
 	"Helvetica,\n  Arial, sans-serif; font-size: 16px; line-height: 1.5; }\n"
 	"main { max-width: 60em; margin: 0 auto; }\n"
 	"h1 { font-size: 1.5em; line-height: 1.25; margin: .5em 0; }\n"
+	"@page { margin: 15mm; }\n"
+	"@media print {\n"
+	"  body { padding: 0; font-size: 10pt; }\n"
+	"}\n";
+
+/* The rules of the report's sections, charts and tables. */
+static const char parts_style[] =
 	"h2 { font-size: 1.2em; margin: 2em 0 .5em; padding-bottom: .2em;\n"
 	"  border-bottom: 1px solid #cccccc; }\n"
 	"h3 { font-size: 1em; margin: 1em 0 .25em; }\n"
@@ -64,9 +72,7 @@ static const char style[] =
 	".note { color: #404040; }\n"
 	".nodata { border-left: 4px solid #8a4b00; background: #fff4e0;\n"
 	"  padding: .5em 1em; font-weight: bold; }\n"
-	"@page { margin: 15mm; }\n"
 	"@media print {\n"
-	"  body { padding: 0; font-size: 10pt; }\n"
 	"  .wide { overflow-x: visible; }\n"
 	"  table { font-size: 8pt; }\n"
 	"  h2, h3 { break-after: avoid; }\n"
@@ -187,19 +193,28 @@ format_times(const struct report *r, const struct lang *l, struct times *t)
 	return 0;
 }
 
+/* The document's head and title, or a part's section; then the period. */
 static void
-put_head(struct out *o, const struct report *r, const struct times *t)
+put_head(struct out *o, const struct report *r, const struct times *t,
+	 int part)
 {
-	rp_putf(o, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
-		"<meta charset=\"utf-8\" />\n"
-		"<meta name=\"viewport\" content=\"width=device-width, "
-		"initial-scale=1\" />\n<title>", o->l->code);
-	rp_put_text(o, r->service, 0);
-	rp_putf(o, ": %s</title>\n<style>\n%s</style>\n</head>\n<body>\n"
-		"<main>\n<h1>", o->l->title, style);
-	rp_put_text(o, r->service, 0);
-	rp_putf(o, ": %s</h1>\n<p>%s: %s – %s. %s ", o->l->title,
-		o->l->period, t->first, t->last, o->l->generated);
+	if (part) {
+		rp_putf(o, "<section class=\"report\">\n<style>\n%s</style>\n",
+			parts_style);
+	} else {
+		rp_putf(o, "<!DOCTYPE html>\n<html lang=\"%s\">\n<head>\n"
+			"<meta charset=\"utf-8\" />\n"
+			"<meta name=\"viewport\" content=\"width=device-width, "
+			"initial-scale=1\" />\n<title>", o->l->code);
+		rp_put_text(o, r->service, 0);
+		rp_putf(o, ": %s</title>\n<style>\n%s%s</style>\n</head>\n"
+			"<body>\n<main>\n<h1>", o->l->title, page_style,
+			parts_style);
+		rp_put_text(o, r->service, 0);
+		rp_putf(o, ": %s</h1>\n", o->l->title);
+	}
+	rp_putf(o, "<p>%s: %s – %s. %s ", o->l->period, t->first, t->last,
+		o->l->generated);
 	rp_put_text(o, buf_str(&t->generated), 0);
 	rp_putf(o, ".</p>\n<p>%s</p>\n", o->l->about);
 }
@@ -266,8 +281,8 @@ put_decisions(struct out *o, const struct report *r)
 				   o->l->reason);
 }
 
-int
-report_html(const struct report *r, const char *lang, struct buf *out)
+static int
+render(const struct report *r, const char *lang, int part, struct buf *out)
 {
 	struct out o = { .b = out, .l = rp_lang(lang) };
 	const struct report_row **q = NULL;
@@ -282,18 +297,30 @@ report_html(const struct report *r, const char *lang, struct buf *out)
 	    rp_collect_totals(r, nq, &q) < 0 ||
 	    rp_sum_categories(r, &cats, &ncats, &all) < 0)
 		goto out;
-	put_head(&o, r, &t);
+	put_head(&o, r, &t, part);
 	if (nq)
 		put_body(&o, q, nq, cats, ncats, &all);
 	else
 		rp_putf(&o, "<p class=\"nodata\">%s</p>\n", o.l->no_data);
 	if (r->ndecisions)
 		put_decisions(&o, r);
-	rp_put(&o, "</main>\n</body>\n</html>\n");
+	rp_put(&o, part ? "</section>\n" : "</main>\n</body>\n</html>\n");
 	rc = rp_finish(&o, len);
 out:
 	buf_release(&t.generated);
 	free(q);
 	free(cats);
 	return rc;
+}
+
+int
+report_html(const struct report *r, const char *lang, struct buf *out)
+{
+	return render(r, lang, 0, out);
+}
+
+int
+report_html_part(const struct report *r, const char *lang, struct buf *out)
+{
+	return render(r, lang, 1, out);
 }

@@ -149,6 +149,8 @@ report_make(const struct report_source *src, const struct report_request *q,
 		rc = report_csv(&r, lang, out);
 	else if (strcmp(format, "xlsx") == 0)
 		rc = report_xlsx(&r, lang, out);
+	else if (q->part)
+		rc = report_html_part(&r, lang, out);
 	else
 		rc = report_html(&r, lang, out);
 out:

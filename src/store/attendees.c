@@ -37,6 +37,8 @@ enum stmt_id {
 	ST_SET_STATE,
 	ST_MAILED,
 	ST_ATTENDED,
+	ST_GUESTS_FORGET,
+	ST_GUESTS_UNCONFIRMED,
 	NSTMT
 };
 
@@ -81,6 +83,20 @@ static const char *const stmt_sql[NSTMT] = {
 	"UPDATE meeting_registration SET sequence = ?2 WHERE id = ?1",
 	[ST_ATTENDED] =
 	"UPDATE meeting_registration SET attended = 1 WHERE id = ?1",
+	/*
+	 * A guest is no subscriber: who it was is kept while its meeting
+	 * may need it, then only that a seat was taken, for the report.
+	 */
+	[ST_GUESTS_FORGET] =
+	"UPDATE meeting_registration SET orgnr = NULL, name = NULL,"
+	" email = NULL, language = NULL WHERE firm IS NULL"
+	" AND orgnr IS NOT NULL"
+	" AND meeting IN (SELECT id FROM meeting WHERE ends_at < ?1)",
+	/* a request never confirmed was nobody's registration */
+	[ST_GUESTS_UNCONFIRMED] =
+	"DELETE FROM meeting_registration WHERE firm IS NULL"
+	" AND registered_at IS NULL AND waiting_since IS NULL"
+	" AND cancelled_at IS NULL AND attended = 0 AND requested_at < ?1",
 };
 
 static const struct stmt_table stmts = { STMT_ATTENDEES, stmt_sql, NSTMT };
@@ -191,4 +207,22 @@ store_attendee_attended(struct store *s, int64_t id)
 {
 	return step_done(s, query(s, &stmts, ST_ATTENDED, ARGS(ARG_INT(id))),
 			 "record attendance");
+}
+
+int
+store_forget_guests(struct store *s, time_t before, long long *n)
+{
+	long long forgotten;
+
+	*n = 0;
+	if (step_done(s, query(s, &stmts, ST_GUESTS_UNCONFIRMED,
+			       ARGS(ARG_INT(before))),
+		      "drop unconfirmed requests") < 0)
+		return -1;
+	forgotten = sqlite3_changes(s->db);
+	if (step_done(s, query(s, &stmts, ST_GUESTS_FORGET, ARGS(ARG_INT(before))),
+		      "forget the guests of past meetings") < 0)
+		return -1;
+	*n = forgotten + sqlite3_changes(s->db);
+	return 0;
 }

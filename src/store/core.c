@@ -567,16 +567,19 @@ store_data_version(struct store *s, long long *version)
 }
 
 int
-store_maintain(struct store *s, time_t sent_before)
+store_maintain(struct store *s, time_t before)
 {
-	long long purged;
+	long long purged, forgotten;
 
-	if (store_outbox_purge(s, sent_before, &purged) < 0 ||
+	if (store_outbox_purge(s, before, &purged) < 0 ||
+	    store_forget_guests(s, before, &forgotten) < 0 ||
 	    exec(s, "PRAGMA optimize") < 0 ||
 	    exec(s, "PRAGMA wal_checkpoint(TRUNCATE)") < 0)
 		return -1;
 	if (purged)
 		log_info("dropped the text of %lld mails sent long ago", purged);
+	if (forgotten)
+		log_info("forgot %lld guests of meetings long past", forgotten);
 	return 0;
 }
 

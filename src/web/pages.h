@@ -18,7 +18,9 @@
  * meeting), firm.c what a firm does (the subscribe form and the pages
  * behind the signed links of its mails). The staff's pages are an
  * audience of their own, staff.c, served only on the staff's listener:
- * its table joins site.c's list of audiences, its pages enum page.
+ * its table joins site.c's list of audiences, its pages enum page; the
+ * pages of a part of the staff have a file and a table of their own
+ * (staff_report.c) behind staff.c's on that list.
  */
 
 /* Each page has a template per language and a title in its titles.conf. */
@@ -31,7 +33,8 @@ enum page {
 	PAGE_STAFF_HOME, PAGE_STAFF_ACCOUNTS, PAGE_STAFF_AUDIT,
 	PAGE_STAFF_MEETINGS, PAGE_STAFF_MEETING_FORM, PAGE_STAFF_MEETING,
 	PAGE_STAFF_CHECKIN, PAGE_STAFF_RFIS, PAGE_STAFF_RFI_FORM,
-	PAGE_STAFF_RFI, PAGE_STAFF_ADVICE, NPAGES
+	PAGE_STAFF_RFI, PAGE_STAFF_ADVICE,
+	PAGE_STAFF_REPORT, PAGE_STAFF_FIRMS, PAGE_STAFF_FIRM, NPAGES
 };
 
 #define NLANGS 2
@@ -89,9 +92,11 @@ struct route {
 extern const struct route public_routes[];
 extern const struct route firm_routes[];
 extern const struct route staff_routes[];
+/* staff_report.c: näringslivsenheten's report and firm register */
+extern const struct route report_routes[];
 /* staff_unit.c: the procurement unit's RFIs, meetings and split advice */
 extern const struct route unit_routes[];
-/* The staff listener's tables, NULL-terminated: the security test walks each. */
+/* The staff listener's tables, as site.c looks them up; NULL-ended. */
 extern const struct route *const staff_audiences[];
 
 /* ---- staff.c: who may see a staff page ---- */
@@ -121,6 +126,13 @@ void staff_redirect(struct visit *vi, const char *path);
 /* The page in the frame of the site: head, navigation, foot. */
 void site_render(struct visit *vi, enum page p, struct tpl_vars *v,
 		 int status);
+/*
+ * The same with html after the page's template: markup a renderer made
+ * and escaped (a report, a register's table), which templates cannot
+ * hold unescaped.
+ */
+void site_render_html(struct visit *vi, enum page p, struct tpl_vars *v,
+		      const struct buf *html, int status);
 /* The error page, with the message in the visitor's language. */
 void site_fail(struct visit *vi, int status, const char *sv, const char *en);
 void site_not_found(struct visit *vi);

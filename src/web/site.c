@@ -25,7 +25,8 @@ static const char *const page_names[NPAGES] = {
 	"staff_login", "staff_password", "staff_logout", "staff_home",
 	"staff_accounts", "staff_audit", "staff_meetings", "staff_meeting_form",
 	"staff_meeting", "staff_checkin", "staff_rfis", "staff_rfi_form",
-	"staff_rfi", "staff_advice"
+	"staff_rfi", "staff_advice",
+	"staff_report", "staff_firms", "staff_firm"
 };
 
 /* A firm manages its subscription on the subscribe form, with more. */
@@ -45,7 +46,7 @@ static const struct route *const site_audiences[] = {
 	public_routes, firm_routes, NULL
 };
 const struct route *const staff_audiences[] = {
-	staff_routes, unit_routes, NULL
+	staff_routes, unit_routes, report_routes, NULL
 };
 
 /* Every field a page may use; templates/web/README says what each holds. */
@@ -88,6 +89,7 @@ static const char *const known_fields[] = {
 	"reasons", "unit_advice_url", "moving", "confirm", "guest", "print_url",
 	"is_unregistered", "is_pending", "is_registered", "is_waiting",
 	"is_cancelled",
+	"periods", "from", "to", "q", "municipality",
 	NULL
 };
 
@@ -353,8 +355,10 @@ out:
 	return rc;
 }
 
-void
-site_render(struct visit *vi, enum page p, struct tpl_vars *v, int status)
+/* The page in the frame, with html (trusted markup, or NULL) after it. */
+static void
+render(struct visit *vi, enum page p, struct tpl_vars *v,
+       const struct buf *html, int status)
 {
 	struct site *s = vi->site;
 	const char *path = vi->req->path;
@@ -375,12 +379,27 @@ site_render(struct visit *vi, enum page p, struct tpl_vars *v, int status)
 	    tpl_render(s->head, v, TPL_HTML, out) < 0 ||
 	    tpl_render(s->nav[vi->en], v, TPL_HTML, out) < 0 ||
 	    tpl_render(s->page[vi->en][p], v, TPL_HTML, out) < 0 ||
+	    (html && buf_add(out, html->data ? html->data : "",
+			     html->len) < 0) ||
 	    tpl_render(s->foot[vi->en], v, TPL_HTML, out) < 0) {
 		buf_reset(out);
 		buf_adds(out, "Internal error\n");
 		vi->res->status = 500;
 		vi->res->content_type = "text/plain; charset=utf-8";
 	}
+}
+
+void
+site_render(struct visit *vi, enum page p, struct tpl_vars *v, int status)
+{
+	render(vi, p, v, NULL, status);
+}
+
+void
+site_render_html(struct visit *vi, enum page p, struct tpl_vars *v,
+		 const struct buf *html, int status)
+{
+	render(vi, p, v, html, status);
 }
 
 void
