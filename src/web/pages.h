@@ -118,6 +118,9 @@ int staff_registered(struct visit *vi, int64_t meeting, long long *count);
  * where dividing is still possible: the split advice's candidates.
  */
 int staff_advice_candidates(struct visit *vi, char ***ids, size_t *n);
+/* The categories to choose from (list: key, name, selected), chosen's selected. */
+int staff_set_categories(struct tpl_vars *v, const struct visit *vi,
+			 const char *chosen);
 /* 303 to a path of the site, in the visitor's language. */
 void staff_redirect(struct visit *vi, const char *path);
 

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "account.h"
+#include "category.h"
 #include "form.h"
 #include "pages.h"
 #include "store.h"
@@ -229,6 +230,25 @@ staff_admit(struct visit *vi, const struct route *r)
 failed:
 	site_store_failed(vi);
 	return -1;
+}
+
+int
+staff_set_categories(struct tpl_vars *v, const struct visit *vi,
+		     const char *chosen)
+{
+	const struct category_set *cs = vi->site->o.categories;
+	struct tpl_vars *item;
+	size_t i;
+
+	for (i = 0; i < cs->n; i++)
+		if (!(item = tpl_add(v, "categories")) ||
+		    tpl_set(item, "key", cs->v[i].key) < 0 ||
+		    tpl_set(item, "name", category_name(&cs->v[i],
+							 site_lang(vi))) < 0 ||
+		    (chosen && strcmp(chosen, cs->v[i].key) == 0 &&
+		     tpl_set(item, "selected", "1") < 0))
+			return -1;
+	return 0;
 }
 
 int

@@ -86,25 +86,6 @@ add_periods(struct tpl_vars *v, const struct visit *vi, const char *chosen)
 	       add_period(v, chosen, chosen, chosen, &found) : 0;
 }
 
-/* The categories to choose from, chosen's selected. */
-static int
-add_categories(struct tpl_vars *v, const struct visit *vi, const char *chosen)
-{
-	const struct category_set *cs = vi->site->o.categories;
-	struct tpl_vars *item;
-	size_t i;
-
-	for (i = 0; i < cs->n; i++)
-		if (!(item = tpl_add(v, "categories")) ||
-		    tpl_set(item, "key", cs->v[i].key) < 0 ||
-		    tpl_set(item, "name", category_name(&cs->v[i],
-							site_lang(vi))) < 0 ||
-		    tpl_set(item, "selected",
-			    strcmp(cs->v[i].key, chosen) == 0 ? "1" : "") < 0)
-			return -1;
-	return 0;
-}
-
 static int
 add_error(struct tpl_vars *v, const char *field, const char *message)
 {
@@ -180,7 +161,7 @@ page_report(struct visit *vi, const char *rest)
 	if (!(v = tpl_vars_new()) ||
 	    site_set_url(v, "action", "/staff/report", 0) < 0 ||
 	    add_periods(v, vi, q.period) < 0 ||
-	    add_categories(v, vi, q.category) < 0 ||
+	    staff_set_categories(v, vi, q.category) < 0 ||
 	    tpl_set(v, "from", q.from) < 0 || tpl_set(v, "to", q.to) < 0 ||
 	    (!made && add_error(v, fault.field, fault.text) < 0))
 		goto out;
@@ -261,7 +242,7 @@ show_register(struct visit *vi)
 		why = vi->en ? "Choose one of the categories." :
 		      "Välj en av kategorierna.";
 	}
-	if (!v || add_categories(v, vi, q.category) < 0 ||
+	if (!v || staff_set_categories(v, vi, q.category) < 0 ||
 	    tpl_set(v, "q", q.text) < 0 ||
 	    tpl_set(v, "municipality", q.municipality) < 0 ||
 	    site_set_url(v, "action", "/staff/firms", 0) < 0 ||

@@ -205,25 +205,6 @@ out:
 	return rc;
 }
 
-/* The categories to choose from, the chosen one selected. */
-static int
-set_categories(struct tpl_vars *v, const struct visit *vi, const char *chosen)
-{
-	const struct category_set *cs = vi->site->o.categories;
-	struct tpl_vars *item;
-	size_t i;
-
-	for (i = 0; i < cs->n; i++)
-		if (!(item = tpl_add(v, "categories")) ||
-		    tpl_set(item, "key", cs->v[i].key) < 0 ||
-		    tpl_set(item, "name", category_name(&cs->v[i],
-							 site_lang(vi))) < 0 ||
-		    (chosen && strcmp(chosen, cs->v[i].key) == 0 &&
-		     tpl_set(item, "selected", "1") < 0))
-			return -1;
-	return 0;
-}
-
 /* The meeting's fields as the form shows them, from m. */
 static int
 set_meeting_fields(struct tpl_vars *v, const struct meeting *m)
@@ -370,12 +351,12 @@ meeting_form(struct visit *vi, int64_t id, const struct meeting *was)
 		goto failed;
 	if (vi->req->method != WEB_POST) {
 		if ((was && set_meeting_fields(v, was) < 0) ||
-		    set_categories(v, vi, was ? was->category : NULL) < 0)
+		    staff_set_categories(v, vi, was ? was->category : NULL) < 0)
 			goto failed;
 		goto show;
 	}
 	if (read_meeting(vi, v, &m) < 0 || set_typed(v, vi) < 0 ||
-	    set_categories(v, vi, typed(vi, "category")) < 0)
+	    staff_set_categories(v, vi, typed(vi, "category")) < 0)
 		goto failed;
 	if (!m) {
 		status = 400;
