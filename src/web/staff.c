@@ -18,9 +18,12 @@
  * token; the handlers then only do their page.
  *
  * To add a page:
- *  1. a row in staff_routes at the end of this file: its path (under
- *     /staff/), ROUTE_POST if it takes a form, its handler, the roles it
- *     lets in (account.h);
+ *  1. a row in a route table: staff_routes at the end of this file, or
+ *     the table of the file of its part (staff_unit.c's unit_routes,
+ *     staff_report.c's report_routes; a new one joins site.c's
+ *     staff_audiences): its path (under /staff/), ROUTE_POST if it takes
+ *     a form, ROUTE_PREFIX if the rest of the path names an object, its
+ *     handler, the roles it lets in (account.h);
  *  2. the handler, void page_x(struct visit *vi, const char *rest): it
  *     reads through vi->conn->store, sets its fields and calls
  *     site_render(vi, PAGE_STAFF_X, v, 200); a form has
@@ -30,9 +33,9 @@
  *     page_names and its new fields in known_fields, and
  *     templates/web/{sv,en}/staff_x.html with a title in each
  *     titles.conf.
- * tests/test_staff.c walks this table: a new route is tried without a
- * session, with the wrong role and without its CSRF token with no line
- * of its own.
+ * tests/test_staff.c walks every table of staff_audiences: a new route
+ * is tried without a session, with the wrong role and without its CSRF
+ * token with no line of its own.
  */
 
 #define COOKIE_NAME "tl_staff"
