@@ -46,9 +46,10 @@ int unitfile_check_wall_time(const char *text, struct buf *why);
  * when they go back is the earlier instant, as calendar clients read it.
  * -1, reported naming the text or zone, if anything is wrong.
  *
- * mktime() only reads the zone from TZ, so TZ is set for the conversion and
- * then put back: not thread-safe, which the single-threaded daemon can
- * afford.
+ * mktime() only reads the zone from TZ, so for a zone other than the
+ * process's own (TZ) and UTC, TZ is set for the conversion and then put
+ * back: not thread-safe, which only the command line, with one thread,
+ * asks for. The web's threads convert in the service's zone or UTC.
  */
 int unitfile_parse_local_time(const char *text, const char *zone,
 			      time_t *out);

@@ -313,8 +313,25 @@ earliest_instant(const struct tm *want, time_t *out)
 /*
  * mktime() and localtime_r() read the zone from TZ alone, so TZ is set to
  * zone for the call and put back by tz_restore(), which frees what *saved
- * keeps of it. That is not thread-safe; the daemon has one thread.
+ * keeps of it. That is not thread-safe: only a zone other than the one
+ * the process runs in (TZ, the service's) and UTC is switched to, which
+ * only a unit's file on the command line names. The web's threads convert
+ * in the service's zone or in UTC, and never touch TZ.
  */
+static bool
+is_utc(const char *zone)
+{
+	return strcmp(zone, "UTC") == 0 || strcmp(zone, "Etc/UTC") == 0;
+}
+
+static bool
+is_process_zone(const char *zone)
+{
+	const char *tz = getenv("TZ");
+
+	return tz && strcmp(tz, zone) == 0;
+}
+
 static int
 tz_set(const char *zone, char **saved, struct buf *why)
 {
@@ -355,11 +372,21 @@ local_time(const char *text, const char *zone, time_t *out, struct buf *why)
 	char *saved;
 	int found;
 
-	if (parse_wall(text, &tm, why) < 0 || tz_set(zone, &saved, why) < 0)
+	if (parse_wall(text, &tm, why) < 0)
 		return -1;
-	found = earliest_instant(&tm, out);
-	if (tz_restore(saved, why) < 0)
+	if (is_utc(zone)) {
+		*out = timegm(&tm);
+		return 0;
+	}
+	if (is_process_zone(zone))
+		found = earliest_instant(&tm, out);
+	else if (tz_set(zone, &saved, why) < 0)
 		return -1;
+	else {
+		found = earliest_instant(&tm, out);
+		if (tz_restore(saved, why) < 0)
+			return -1;
+	}
 	if (!found) {
 		buf_printf(why, "%s does not exist in %s: the clocks are put "
 			   "forward over it", text, zone);
@@ -418,14 +445,20 @@ unitfile_local_date(time_t t, const char *zone,
 	int rc = -1;
 
 	buf_init(&why, WHY_MAX);
-	if (check_zone(zone, &why) < 0 ||
-	    tz_set(zone, &saved, &why) < 0)
+	if (check_zone(zone, &why) < 0)
 		goto out;
-	shown = localtime_r(&t, &tm) &&
-		strftime(out, UNITFILE_DATE_LEN + 1, "%Y-%m-%d", &tm) ==
-		UNITFILE_DATE_LEN;
-	if (tz_restore(saved, &why) < 0)
+	if (is_utc(zone) || is_process_zone(zone)) {
+		shown = (is_utc(zone) ? gmtime_r(&t, &tm) :
+					localtime_r(&t, &tm)) != NULL;
+	} else if (tz_set(zone, &saved, &why) < 0) {
 		goto out;
+	} else {
+		shown = localtime_r(&t, &tm) != NULL;
+		if (tz_restore(saved, &why) < 0)
+			goto out;
+	}
+	shown = shown && strftime(out, UNITFILE_DATE_LEN + 1, "%Y-%m-%d",
+				  &tm) == UNITFILE_DATE_LEN;
 	if (!shown) {
 		buf_printf(&why, "cannot write the date of %lld in %s as "
 			   "YYYY-MM-DD", (long long)t, zone);

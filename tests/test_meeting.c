@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "meeting.h"
+#include "unitfile.h"
 #include "test.h"
 #include "testutil.h"
 
@@ -701,6 +702,34 @@ test_tz_restored(void)
 	CHECK(getenv("TZ") == NULL);
 }
 
+/*
+ * The web's threads convert in the service's zone (TZ) or UTC, where TZ
+ * must not be switched under the other threads: both give the right day
+ * and leave TZ as it was.
+ */
+static void
+test_utc_and_own_zone(void)
+{
+	/* 2026-12-31 23:30 UTC, 2027-01-01 00:30 in Stockholm */
+	const time_t t = 1798759800;
+	char day[UNITFILE_DATE_LEN + 1];
+	time_t got = 0;
+
+	setenv("TZ", "Europe/Stockholm", 1);
+	tzset();
+	CHECK(unitfile_local_date(t, "UTC", day) == 0);
+	CHECK_STR(day, "2026-12-31");
+	CHECK(unitfile_local_date(t, "Europe/Stockholm", day) == 0);
+	CHECK_STR(day, "2027-01-01");
+	CHECK(unitfile_parse_local_time("2026-12-31 23:30", "UTC", &got) == 0 &&
+	      got == t);
+	CHECK(unitfile_parse_local_time("2027-01-01 00:30", "Europe/Stockholm",
+					&got) == 0 && got == t);
+	CHECK_STR(getenv("TZ"), "Europe/Stockholm");
+	unsetenv("TZ");
+	tzset();
+}
+
 static void
 test_example(void)
 {
@@ -748,6 +777,7 @@ main(void)
 	RUN(test_missing_file);
 	RUN(test_parse_local_time);
 	RUN(test_tz_restored);
+	RUN(test_utc_and_own_zone);
 	RUN(test_example);
 	rm_rf(tmpdir);
 	return test_done("meeting");
