@@ -86,15 +86,6 @@ add_periods(struct tpl_vars *v, const struct visit *vi, const char *chosen)
 	       add_period(v, chosen, chosen, chosen, &found) : 0;
 }
 
-static int
-add_error(struct tpl_vars *v, const char *field, const char *message)
-{
-	struct tpl_vars *item = tpl_add(v, "errors");
-
-	return !item || tpl_set(item, "field", field) < 0 ||
-	       tpl_set(item, "message", message) < 0 ? -1 : 0;
-}
-
 static struct report_source
 source_of(const struct visit *vi)
 {
@@ -163,7 +154,8 @@ page_report(struct visit *vi, const char *rest)
 	    add_periods(v, vi, q.period) < 0 ||
 	    staff_set_categories(v, vi, q.category) < 0 ||
 	    tpl_set(v, "from", q.from) < 0 || tpl_set(v, "to", q.to) < 0 ||
-	    (!made && add_error(v, fault.field, fault.text) < 0))
+	    (!made && site_form_error(v, vi, fault.field, fault.text, fault.text,
+				      NULL) < 0))
 		goto out;
 	status = made ? 200 : 400;
 out:
@@ -246,7 +238,7 @@ show_register(struct visit *vi)
 	    tpl_set(v, "q", q.text) < 0 ||
 	    tpl_set(v, "municipality", q.municipality) < 0 ||
 	    site_set_url(v, "action", "/staff/firms", 0) < 0 ||
-	    (wrong && add_error(v, wrong, why) < 0))
+	    (wrong && site_form_error(v, vi, wrong, why, why, NULL) < 0))
 		goto out;
 	if (wrong) {
 		status = 400;
