@@ -1006,6 +1006,41 @@ test_unit_advice(void)
 }
 
 /*
+ * A decision refused comes back on its form, naming the field, with what
+ * was chosen and typed; nothing is recorded.
+ */
+static void
+test_unit_advice_refused(void)
+{
+	char h[160], csrf[512], body[1024];
+	long long before = db_query(db, "SELECT count(*) FROM split_decision");
+	struct reply r;
+	const char *page;
+
+	cookie_header(cookie_unit, h, sizeof h);
+	get("/staff/advice", h, &r);
+	CHECK(r.status == 200);
+	csrf_of(&r, csrf, sizeof csrf);
+	release(&r);
+	snprintf(body, sizeof body, "csrf=%s&decision=not_divided&reason=cost"
+		 "&reason=other&parts=", csrf);
+	post("/staff/advice/rfi-1", h, body, &r);
+	page = buf_str(&r.body);
+	CHECK(r.status == 400);
+	CHECK(strstr(page, "Kommentar: skälet ”annat skäl” behöver"));
+	CHECK(strstr(page, "value=\"not_divided\" checked>"));
+	CHECK(strstr(page, "id=\"reason-other-rfi-1\" name=\"reason\" "
+			   "value=\"other\" checked>"));
+	CHECK(strstr(page, "id=\"reason-cost-rfi-1\" name=\"reason\" "
+			   "value=\"cost\" checked>"));
+	/* the other candidate's form is as it always is */
+	CHECK(!strstr(page, "id=\"reason-cost-rfi-2\" name=\"reason\" "
+			    "value=\"cost\" checked>"));
+	release(&r);
+	CHECK(db_query(db, "SELECT count(*) FROM split_decision") == before);
+}
+
+/*
  * The unit's RFI edited from its page (starting with its title and
  * deadline), closed; a new one of the same title warned of as a likely
  * duplicate; another withdrawn with why, leaving the list marked so.
@@ -1211,6 +1246,7 @@ main(void)
 	RUN(test_unit_change_cancel);
 	RUN(test_unit_rfi);
 	RUN(test_unit_advice);
+	RUN(test_unit_advice_refused);
 	RUN(test_unit_rfi_changes);
 	RUN(test_brute_force);
 	RUN(test_audit_page);

@@ -63,6 +63,8 @@ static const char *const known_fields[] = {
 	"published", "orgnr", "email", "cpv", "employees", "turnover", "key",
 	"municipality",
 	"checked", "regions", "code", "sweden_checked", "abroad_checked",
+	"divided_checked", "not_divided_checked", "later_checked",
+	"parts_value", "note_value",
 	"kind_planning_checked",
 	"kind_rfi_checked", "kind_competition_checked", "kind_result_checked",
 	"freq_immediately_checked", "freq_daily_checked",

@@ -1207,8 +1207,43 @@ out:
 /* ---- split advice ---- */
 
 /* The decision in force on a notice, and the form for a new one. */
+/* Whether the form sent ticked the reason key. */
 static int
-add_candidate(struct tpl_vars *v, struct visit *vi, const char *notice_id)
+reason_ticked(const struct visit *vi, const char *key)
+{
+	size_t n = vi->body ? form_count(vi->body, "reason") : 0, i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(form_get_nth(vi->body, "reason", i), key) == 0)
+			return 1;
+	return 0;
+}
+
+/* A refused decision's form shows again what was chosen and typed. */
+static int
+keep_typed(const struct visit *vi, struct tpl_vars *item)
+{
+	static const char *const decisions[] = {
+		"divided", "not_divided", "later", NULL
+	};
+	const char *decision = typed(vi, "decision");
+	const char *const *d;
+	char flag[32];
+
+	for (d = decisions; *d; d++)
+		if (decision && strcmp(decision, *d) == 0) {
+			snprintf(flag, sizeof flag, "%s_checked", *d);
+			if (tpl_set(item, flag, "1") < 0)
+				return -1;
+		}
+	return tpl_set(item, "parts_value", typed(vi, "parts")) < 0 ||
+	       tpl_set(item, "note_value", typed(vi, "note")) < 0 ? -1 : 0;
+}
+
+/* A candidate and its form; keep: the form refused, as it was sent. */
+static int
+add_candidate(struct tpl_vars *v, struct visit *vi, const char *notice_id,
+	      int keep)
 {
 	struct stored_notice *n = NULL;
 	struct split_decision *d = NULL;
@@ -1234,10 +1269,14 @@ add_candidate(struct tpl_vars *v, struct visit *vi, const char *notice_id)
 		   tpl_set(item, "decided_by", d[0].decided_by) < 0 ||
 		   site_set_time(item, "decided_at", d[0].decided_at, vi) < 0))
 		goto out;
+	if (keep && keep_typed(vi, item) < 0)
+		goto out;
 	for (a = advice_reasons; a->key; a++)
 		if (!(r = tpl_add(item, "reasons")) ||
 		    tpl_set(r, "key", a->key) < 0 ||
-		    tpl_set(r, "name", vi->en ? a->en : a->sv) < 0)
+		    tpl_set(r, "name", vi->en ? a->en : a->sv) < 0 ||
+		    (keep && reason_ticked(vi, a->key) &&
+		     tpl_set(r, "checked", "1") < 0))
 			goto out;
 	rc = 0;
 out:
@@ -1248,7 +1287,7 @@ out:
 
 /* The candidates, as the start page has them. */
 static int
-add_candidates(struct tpl_vars *v, struct visit *vi)
+add_candidates(struct tpl_vars *v, struct visit *vi, const char *refused)
 {
 	char **ids = NULL;
 	size_t n = 0, i;
@@ -1257,7 +1296,8 @@ add_candidates(struct tpl_vars *v, struct visit *vi)
 	if (staff_advice_candidates(vi, &ids, &n) < 0)
 		return -1;
 	for (i = 0; i < n; i++)
-		if (add_candidate(v, vi, ids[i]) < 0)
+		if (add_candidate(v, vi, ids[i],
+				  refused && strcmp(ids[i], refused) == 0) < 0)
 			goto out;
 	rc = 0;
 out:
@@ -1265,12 +1305,14 @@ out:
 	return rc;
 }
 
+/* The candidates; refused: the notice whose form is shown as it was sent. */
 static void
-show_advice(struct visit *vi, const char *error, int status)
+show_advice(struct visit *vi, const char *error, int status,
+	    const char *refused)
 {
 	struct tpl_vars *v = tpl_vars_new();
 
-	if (!v || add_candidates(v, vi) < 0 ||
+	if (!v || add_candidates(v, vi, refused) < 0 ||
 	    (error && tpl_set(v, "message", error) < 0))
 		site_store_failed(vi);
 	else
@@ -1327,7 +1369,14 @@ decide(struct visit *vi, const char *notice_id)
 			    "parts; not divided, with at least one reason; or "
 			    "later." : "Välj ett beslut: delad, med delarna; "
 			    "inte delad, med minst ett skäl; eller senare.",
-			    400);
+			    400, notice_id);
+		goto out;
+	}
+	if (d.reasons && reason_ticked(vi, "other") && !note) {
+		show_advice(vi, vi->en ? "Note: the reason “another reason” "
+			    "needs a note saying what it is." : "Kommentar: "
+			    "skälet ”annat skäl” behöver en kommentar som "
+			    "säger vilket det är.", 400, notice_id);
 		goto out;
 	}
 	if (advice_decide(vi->conn->store, &d, vi->now) < 0) {
@@ -1335,7 +1384,7 @@ decide(struct visit *vi, const char *notice_id)
 			    "reason \"other\" needs a note, and texts one line "
 			    "each." : "Beslutet sparades inte: skälet "
 			    "\"annat\" behöver en kommentar, och texterna en "
-			    "rad var.", 400);
+			    "rad var.", 400, notice_id);
 		goto out;
 	}
 	snprintf(what, sizeof what, "%.100s: %.20s", notice_id, decision);
@@ -1366,7 +1415,7 @@ static void
 page_advice_list(struct visit *vi, const char *rest)
 {
 	(void)rest;
-	show_advice(vi, NULL, 200);
+	show_advice(vi, NULL, 200, NULL);
 }
 
 /* A decision (POST /staff/advice/ID) and the record (ID/record). */
