@@ -272,29 +272,20 @@ column_strdup(sqlite3_stmt *st, int col)
 	return t ? strdup((const char *)t) : NULL;
 }
 
+/* Rows of one text each, read into an array of strings (strvec_free). */
+#define ROW char *
+static const struct column text_columns[] = { { COL_TEXT, COL_NEEDED, 0, 0 } };
+static const struct row_type text_rows = ROW_TYPE(text_columns, NULL);
+#undef ROW
+
 /* The first column of every row, as strings. */
 int
 read_ids(struct store *s, sqlite3_stmt *st, char ***ids, size_t *n,
 	 const char *what)
 {
-	int r;
-
 	*ids = NULL;
 	*n = 0;
-	if (!st)
-		return -1;
-	while ((r = sqlite3_step(st)) == SQLITE_ROW)
-		if (strvec_push(ids, n, (const char *)sqlite3_column_text(st, 0)) < 0)
-			break;
-	sqlite3_reset(st);
-	if (r != SQLITE_DONE) {
-		strvec_free(*ids, *n);
-		*ids = NULL;
-		*n = 0;
-		return r == SQLITE_ROW ? error("out of memory") :
-					 db_error(s, what);
-	}
-	return 0;
+	return read_rows(s, st, &text_rows, (void **)ids, n, what);
 }
 
 /*
