@@ -26,7 +26,8 @@ CFLAGS += -std=c11 -pthread -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
 	  -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	  -Wformat=2 -Wno-unused-parameter -Iinclude \
 	  $(shell $(PKG_CONFIG) --cflags $(PKGS))
-LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lm -pthread
+# Debian's libstemmer-dev ships no pkg-config file.
+LDLIBS += $(shell $(PKG_CONFIG) --libs $(PKGS)) -lstemmer -lm -pthread
 
 ifeq ($(DEVELOPER),1)
 CFLAGS += -Werror
