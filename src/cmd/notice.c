@@ -375,8 +375,6 @@ cmd_notice(const char *config_path, int argc, char **argv)
 		       l->cpv);
 		if (l->has_value)
 			printf(", value %.0f %s", l->value, l->currency ? l->currency : "");
-		if (l->nuts && *l->nuts)
-			printf(", place %s", l->nuts);
 		putchar('\n');
 		for (j = 0; j < l->nparts; j++) {
 			const struct stored_part *p = &l->parts[j];
