@@ -195,7 +195,26 @@ test_feed_entry(void)
 static void
 test_own_notice_cli(void)
 {
-	char *out;
+	static const struct {
+		const char *args, *error;
+	} faults[] = {
+		{ "--url http://a.example/1 --cpv 90620000",
+		  "--url: 'http://a.example/1' is no https link." },
+		{ "--url https://a.example/1 --categories snickeri",
+		  "--categories: There is no category 'snickeri'" },
+		{ "--url https://a.example/1 --cpv 90620000 --deadline 2026-11-01",
+		  "--deadline: The deadline 2026-11-01 has passed." },
+		{ "--url https://a.example/1 --cpv 9062",
+		  "--cpv: '9062' is not a CPV code" },
+		{ "--url https://a.example/1 --cpv 90620000 --value mycket",
+		  "--value: 'mycket' is no amount in kronor." },
+		{ "--url https://a.example/1 --cpv 90620000 --kind bid",
+		  "--kind: 'bid': choose tender, planned or rfi." },
+		{ "--url https://a.example/1",
+		  "--categories: Give a category or a CPV code" },
+	};
+	char args[512], *out;
+	size_t i;
 
 	CHECK(tl(ADD " --preview") == 0);
 	out = file_in("out.txt");
@@ -217,29 +236,14 @@ test_own_notice_cli(void)
 	free(out);
 	CHECK(db_query(db, "SELECT count(*) FROM own_notice") == 1);
 	/* each field's fault, named */
-	CHECK(tl("notice add -c tenderlots.conf --url http://a.example/1 "
-		 "--title T --cpv 90620000") == 1);
-	out = file_in("err.txt");
-	CHECK(out && strstr(out, "--url: 'http://a.example/1' is no https "
-			    "link."));
-	free(out);
-	CHECK(tl("notice add -c tenderlots.conf --url https://a.example/1 "
-		 "--title T --categories snickeri") == 1);
-	out = file_in("err.txt");
-	CHECK(out && strstr(out, "--categories: There is no category "
-			    "'snickeri'"));
-	free(out);
-	CHECK(tl("notice add -c tenderlots.conf --url https://a.example/1 "
-		 "--title T --cpv 90620000 --deadline 2026-11-01") == 1);
-	out = file_in("err.txt");
-	CHECK(out && strstr(out, "--deadline: The deadline 2026-11-01 has "
-			    "passed."));
-	free(out);
-	CHECK(tl("notice add -c tenderlots.conf --url https://a.example/1 "
-		 "--title T") == 1);
-	out = file_in("err.txt");
-	CHECK(out && strstr(out, "--categories: Give a category or a CPV code"));
-	free(out);
+	for (i = 0; i < sizeof faults / sizeof *faults; i++) {
+		snprintf(args, sizeof args, "notice add -c tenderlots.conf "
+			 "--title T %s", faults[i].args);
+		CHECK(tl(args) == 1);
+		out = file_in("err.txt");
+		CHECK(out && strstr(out, faults[i].error));
+		free(out);
+	}
 	CHECK(db_query(db, "SELECT count(*) FROM own_notice") == 1);
 	/* the municipality's own, a tender known by its link */
 	CHECK(tl("notice show own-1 -c tenderlots.conf") == 0);
@@ -411,8 +415,12 @@ test_staff_page(void)
 		 "submit\n"
 		 "fill url https://www.e-avrop.com/x/Annons.aspx?id=5\n"
 		 "submit\n"
+		 "submit\n"
+		 "goto %s/staff/own/own-2\n"
+		 "submit\n"
+		 "fill why Fel förskola\n"
 		 "submit\n",
-		 base, link, base);
+		 base, link, base, base);
 	out = browse(steps);
 	CHECK(web_server_stop(&srv) == 0);
 	if (!out)
@@ -430,7 +438,20 @@ test_staff_page(void)
 	CHECK(p && (p = strstr(p, "== ")) && strstr(p, "/staff/notices\n"));
 	CHECK(p && strstr(p, "Målning av förskolan Solrosen</a></h3>") &&
 	      strstr(p, "own-2, sista anbudsdag 15 januari 2027"));
+	/* its own page withdraws it: not without why, then with */
+	CHECK(p && (p = strstr(p, "/staff/own/own-2\n")) &&
+	      strstr(p, "Dra tillbaka"));
+	CHECK(p && (p = strstr(p, "Varför: skriv på en rad varför annonsen "
+			       "dras tillbaka")));
+	CHECK(p && (p = strstr(p, "/staff/notices\n")) &&
+	      (p = strstr(p, "own-2, sista anbudsdag 15 januari 2027")) &&
+	      strstr(p, "(tillbakadragen)</p>"));
 	free(out);
+	CHECK(db_query(db, "SELECT count(*) FROM own_notice WHERE notice_id ="
+		       " 'own-2' AND why = 'Fel förskola' AND withdrawn_at IS"
+		       " NOT NULL") == 1);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE action ="
+		       " 'notice withdrawn' AND object = 'own-2'") == 1);
 	CHECK(db_query(db, "SELECT count(*) FROM own_notice WHERE notice_id ="
 		       " 'own-2' AND added_by = 'anna' AND categories ="
 		       " 'maleri'") == 1);

@@ -92,7 +92,7 @@ static const char *const known_fields[] = {
 	"is_unregistered", "is_pending", "is_registered", "is_waiting",
 	"is_cancelled",
 	"periods", "from", "to", "q", "municipality",
-	"unit_notices_url", "kind", "value",
+	"unit_notices_url", "kind", "value", "one",
 	NULL
 };
 

@@ -81,9 +81,13 @@ set_boxes(struct tpl_vars *v, struct visit *vi, struct buf *ticked)
 	return 0;
 }
 
-/* The unit's own notices, newest first, each withdrawable. */
+/*
+ * The unit's own notices, newest first, each withdrawable; only the one
+ * of notice_id unless it is NULL (*found says whether it is there).
+ */
 static int
-set_list(struct tpl_vars *v, struct visit *vi)
+set_list(struct tpl_vars *v, struct visit *vi, const char *notice_id,
+	 int *found)
 {
 	struct own_notice_row *r = NULL;
 	struct tpl_vars *item;
@@ -91,8 +95,13 @@ set_list(struct tpl_vars *v, struct visit *vi)
 	size_t n = 0, i;
 	int rc = -1;
 
-	if (store_own_notices(vi->conn->store, NOTICES_LISTED, &r, &n) < 0)
+	if ((notice_id ? store_own_notice(vi->conn->store, notice_id, NULL,
+					  &r, &n) :
+			 store_own_notices(vi->conn->store, NOTICES_LISTED, &r,
+					   &n)) < 0)
 		return -1;
+	if (found)
+		*found = n > 0;
 	for (i = 0; i < n; i++) {
 		snprintf(path, sizeof path, "/staff/own/%s/withdraw",
 			 r[i].notice_id);
@@ -233,7 +242,7 @@ page_notices(struct visit *vi, const char *rest)
 	} else if (set_boxes(v, vi, &none) < 0) {
 		goto failed;
 	}
-	if (set_list(v, vi) < 0)
+	if (set_list(v, vi, NULL, NULL) < 0)
 		goto failed;
 	site_render(vi, PAGE_STAFF_NOTICES, v, status);
 	goto out;
@@ -244,51 +253,62 @@ out:
 	tpl_vars_free(v);
 }
 
-/* /staff/own/ID/withdraw: the unit's notice withdrawn, with why. */
+/* /staff/own/ID: one notice and its withdrawal's form. */
+static void
+show_own(struct visit *vi, const char *id, const char *error, int status)
+{
+	struct tpl_vars *v = tpl_vars_new();
+	char field[80];
+	int found;
+
+	/* the input's id, which the message links to */
+	snprintf(field, sizeof field, "why-%s", id);
+	if (!v || tpl_set(v, "one", "1") < 0 ||
+	    (error && site_form_error(v, vi, field, error, error, NULL) < 0) ||
+	    set_list(v, vi, id, &found) < 0)
+		site_store_failed(vi);
+	else if (!found)
+		site_not_found(vi);
+	else
+		site_render(vi, PAGE_STAFF_NOTICES, v, status);
+	tpl_vars_free(v);
+}
+
+/*
+ * /staff/own/ID and, sent, /staff/own/ID/withdraw: the unit's notice
+ * withdrawn, with why; without one, or withdrawn already, its page says
+ * so.
+ */
 static void
 page_own(struct visit *vi, const char *rest)
 {
 	const char *why = typed(vi, "why");
 	size_t len = strcspn(rest, "/");
+	int post = vi->req->method == WEB_POST;
 	struct rfi_desk d = desk_of(vi);
-	struct tpl_vars *v = NULL;
 	char id[64];
 
-	if (vi->req->method != WEB_POST || len == 0 || len >= sizeof id ||
-	    strcmp(rest + len, "/withdraw") != 0) {
+	if (len == 0 || len >= sizeof id ||
+	    strcmp(rest + len, post ? "/withdraw" : "") != 0) {
 		site_not_found(vi);
 		return;
 	}
 	snprintf(id, sizeof id, "%.*s", (int)len, rest);
-	if (why && strlen(why) <= OWN_NOTICE_WHY_MAX && !strpbrk(why, "\r\n") &&
-	    own_notice_withdraw(&d, id, why) == 0) {
+	if (!post) {
+		show_own(vi, id, NULL, 200);
+	} else if (why && strlen(why) <= OWN_NOTICE_WHY_MAX &&
+		   !strpbrk(why, "\r\n") &&
+		   own_notice_withdraw(&d, id, why) == 0) {
 		if (staff_audit(vi, "notice withdrawn", id) < 0)
 			site_store_failed(vi);
 		else
 			staff_redirect(vi, "/staff/notices");
-		return;
-	}
-	/* no reason, or not the unit's own open notice: said on the list */
-	if (!(v = tpl_vars_new()) ||
-	    site_set_url(v, "action", "/staff/notices", vi->en) < 0 ||
-	    site_form_error(v, vi, "why", "Varför: skriv på en rad varför "
-			    "annonsen dras tillbaka (den är kanske redan "
-			    "tillbakadragen)", "Why: write in one line why the "
-			    "notice is withdrawn (it may be withdrawn "
-			    "already)", NULL) < 0 ||
-	    set_list(v, vi) < 0) {
-		site_store_failed(vi);
 	} else {
-		struct buf none;
-
-		buf_init(&none, 1);
-		if (set_boxes(v, vi, &none) < 0)
-			site_store_failed(vi);
-		else
-			site_render(vi, PAGE_STAFF_NOTICES, v, 400);
-		buf_release(&none);
+		show_own(vi, id, vi->en ? "Why: write in one line why the "
+			 "notice is withdrawn (it may be withdrawn already)" :
+			 "Varför: skriv på en rad varför annonsen dras "
+			 "tillbaka (den är kanske redan tillbakadragen)", 400);
 	}
-	tpl_vars_free(v);
 }
 
 const struct route notice_routes[] = {
