@@ -269,7 +269,7 @@ test_own_notice_mail(void)
 			   "skolgårdar") : NULL;
 	CHECK(sv && strstr(sv, "Annonsen finns i en annonsdatabas "
 			   "(www.e-avrop.com).\n"
-			   "Vi vet bara det som står i databasens lista:\n"
+			   "Här står bara det vi vet om den:\n"
 			   "Sammanfattning: Direktupphandling av snöröjning "
 			   "vid fem skolor\n"
 			   "Publicerad: 25 november 2026\n"
