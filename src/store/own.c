@@ -35,7 +35,8 @@ static const char *const stmt_sql[NSTMT] = {
 	OWN_COLUMNS " ORDER BY id DESC LIMIT ?1",
 	[ST_OWN_WITHDRAW] =
 	"UPDATE own_notice SET withdrawn_at = ?2, why = ?3"
-	" WHERE notice_id = ?1 AND withdrawn_at IS NULL",
+	" WHERE notice_id = ?1"
+	" AND withdrawn_at IS NULL",
 };
 
 static const struct stmt_table stmts = { STMT_OWN, stmt_sql, NSTMT };
