@@ -19,6 +19,15 @@ enum feed_kind {
 	FEED_RATES		/* the ECB's euro reference rates (XML) */
 };
 
+/* What an entry of an rss or atom feed that links no XML is. */
+enum feed_entries {
+	ENTRIES_TENDER,		/* a procurement open for tenders */
+	ENTRIES_PLANNED,	/* a planned procurement */
+	ENTRIES_RFI		/* a request for information */
+};
+
+enum feed_language { FEED_SV, FEED_EN };
+
 struct feed_config {
 	char *name;		/* the section name */
 	enum feed_kind kind;
@@ -30,6 +39,12 @@ struct feed_config {
 	char *notice_url;	/* ted: notice XML URL, "{id}" = publication number */
 	long first_days;	/* ted: days back the first poll reads */
 	long rate;		/* ted: most requests a second to TED */
+	/* rss, atom: what a link-only entry is, as its notice carries it */
+	enum feed_entries entries;
+	char **region;		/* NUTS codes (a municipality code read as its
+				   county's); NULL: the place is not known */
+	char *buyer;		/* a buyer's own listing: its name; NULL: none */
+	enum feed_language language;
 };
 
 enum mail_transport {

@@ -69,6 +69,12 @@ int luhn_valid(const char *digits, size_t n);
  */
 int orgnr_normalize(const char *in, char out[12]);
 
+/*
+ * A region as firms give it, a NUTS code (any case) or a municipality
+ * code, as the NUTS code stored: "se232" and "1480" are "SE232"; -1 for
+ * neither.
+ */
+int region_normalize(const char *in, char *out, size_t outlen);
 /* 1 if code is a Swedish municipality code (kommunkod) of a known county. */
 int municipality_valid(const char *code);
 

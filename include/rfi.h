@@ -92,6 +92,22 @@ struct rfi_desk {
 	time_t now;
 };
 
+/*
+ * What the unit publishes of its own shares (ownnotice.h too): storing
+ * and matching one version of a notice n, which it takes (store_only:
+ * matching no one, as a withdrawal); what storing n would do, over every
+ * firm; the version of prev that withdraws it, n otherwise like prev,
+ * announcing why.
+ */
+struct ingest_preview;
+struct stored_notice;
+int rfi_desk_ingest(const struct rfi_desk *d, struct notice *n,
+		    const char *source, int store_only, unsigned *firms);
+int rfi_desk_preview(const struct rfi_desk *d, const struct notice *n,
+		     struct ingest_preview *out);
+int rfi_desk_withdrawal(const struct stored_notice *prev, const char *why,
+			struct notice *n);
+
 /* Another RFI is a likely duplicate when published this recently. */
 #define RFI_DUPLICATE_DAYS 90
 

@@ -246,6 +246,12 @@ struct match_item {
 	char *award_currency;
 	int own_rfi;		/* an open RFI of the unit's own: firms answer
 				   it on the web */
+	char *subtype;		/* the notice's: "link" for one known by its
+				   link alone (a feed's entry, the unit's own) */
+	char *published;	/* YYYY-MM-DD */
+	char *lot_cpv;		/* space-separated, may be "" */
+	char *lot_nuts;		/* space-separated, may be "" */
+	char *notice_description;	/* the notice's, may be NULL */
 };
 
 void match_items_free(struct match_item *items, size_t n);
@@ -1154,5 +1160,43 @@ int store_rfi_answer_files(struct store *s, const char *notice_id,
 int store_rfi_answer_file(struct store *s, int64_t id,
 			  struct rfi_answer_file *out, int *found);
 void rfi_answer_file_release(struct rfi_answer_file *f);
+
+/*
+ * The unit's own notices added by their link (ownnotice.h): what it
+ * gave, as text where it is a list (space-separated), its kind as
+ * notice_kind_name names it.
+ */
+struct own_notice_row {
+	char *notice_id;	/* "own-ID"; set by store_put_own_notice */
+	char *url;
+	char *title;
+	char *description;
+	char *kind;
+	char *categories;
+	char *cpv;
+	int has_deadline;
+	time_t deadline;
+	int has_value;
+	double value;
+	char *added_by;
+	time_t created_at;
+	time_t withdrawn_at;	/* 0: not withdrawn */
+	char *why;
+};
+
+void own_notice_rows_free(struct own_notice_row *r, size_t n);
+/* Stores r (but its notice_id) and names it: "own-ID" into notice_id. */
+int store_put_own_notice(struct store *s, const struct own_notice_row *r,
+			 char *notice_id, size_t len);
+/* The own notice by its id, or by its link when notice_id is NULL: *n 0
+ * or 1. */
+int store_own_notice(struct store *s, const char *notice_id, const char *url,
+		     struct own_notice_row **out, size_t *n);
+/* The last limit added, newest first. */
+int store_own_notices(struct store *s, size_t limit,
+		      struct own_notice_row **out, size_t *n);
+/* Marks it withdrawn; *found 0 if it was withdrawn already or is none. */
+int store_withdraw_own_notice(struct store *s, const char *notice_id,
+			      const char *why, time_t now, int *found);
 
 #endif

@@ -7,6 +7,7 @@
 #include "alert.h"
 #include "log.h"
 #include "mail.h"
+#include "cpv.h"
 #include "money.h"
 
 static const char *const months_sv[12] = {
@@ -77,6 +78,8 @@ static const char *const known_fields[] = {
 	"confirm_url", "pending", "new_email",
 	"attend_url", "registered", "waiting", "moved_up", "moved_down",
 	"guest",
+	"link", "summary", "published", "source_site", "place",
+	"link_unknown", "no_deadline", "withdrawn_notice",
 	NULL
 };
 
@@ -531,6 +534,100 @@ set_buyer_contact(struct tpl_vars *v, const struct match_item *it)
 	return tpl_set(v, "buyer_phone", it->buyer_phone);
 }
 
+/* The host of a link, where a notice was published: "www.e-avrop.com". */
+static int
+set_site(struct tpl_vars *v, const char *url)
+{
+	const char *host = strstr(url, "://");
+	size_t n;
+
+	if (!host)
+		return 0;
+	host += 3;
+	n = strcspn(host, "/?#:");
+	return n ? tpl_setf(v, "source_site", "%.*s", (int)n, host) : 0;
+}
+
+/* A day YYYY-MM-DD as people write it: "25 november 2026". */
+static int
+set_date(struct tpl_vars *v, const char *name, const char *day, int en)
+{
+	int y, m, d;
+
+	if (!day || sscanf(day, "%4d-%2d-%2d", &y, &m, &d) != 3 || m < 1 ||
+	    m > 12)
+		return 0;
+	return en ? tpl_setf(v, name, "%d %s %d", d, months_en[m - 1], y) :
+		    tpl_setf(v, name, "%d %s %d", d, months_sv[m - 1], y);
+}
+
+/* The places of space-separated NUTS codes by their names. */
+static int
+set_places(struct tpl_vars *v, const char *codes, const char *lang)
+{
+	char **w = NULL;
+	const char *label;
+	struct buf b;
+	size_t n = 0, i;
+	int rc = -1;
+
+	buf_init(&b, 4096);
+	if (strvec_split(codes, &w, &n) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		label = nuts_label(w[i], lang);
+		if (buf_printf(&b, "%s%s", i ? ", " : "", label ? label : w[i]) < 0)
+			goto out;
+	}
+	rc = n ? tpl_set(v, "place", buf_str(&b)) : 0;
+out:
+	strvec_free(w, n);
+	buf_release(&b);
+	return rc;
+}
+
+/*
+ * A notice known by its link alone (a feed's entry, the unit's own):
+ * what is known of it, and in link_unknown, in words, what is not.
+ */
+static int
+set_link_facts(struct tpl_vars *v, const struct match_item *it,
+	       const char *lang)
+{
+	static const char *const words[2][4] = {
+		{ "CPV-kod", "uppskattat värde", "sista anbudsdag", "plats" },
+		{ "CPV code", "estimated value", "deadline", "place" },
+	};
+	int en = is_english(lang);
+	int unknown[4] = {
+		!it->lot_cpv || !*it->lot_cpv, !it->has_value,
+		!it->has_deadline, !it->lot_nuts || !*it->lot_nuts,
+	};
+	size_t i, n = 0, shown = 0;
+	struct buf b;
+	int rc;
+
+	for (i = 0; i < 4; i++)
+		n += (size_t)unknown[i];
+	buf_init(&b, 256);
+	for (i = 0; i < 4; i++) {
+		if (!unknown[i])
+			continue;
+		shown++;
+		buf_printf(&b, "%s%s", shown == 1 ? "" : shown == n ?
+			   (en ? " and " : " och ") : ", ", words[en][i]);
+	}
+	rc = tpl_set(v, "link", "1") < 0 ||
+	     set_trimmed(v, "summary", it->notice_description) < 0 ||
+	     set_date(v, "published", it->published, en) < 0 ||
+	     (it->url && set_site(v, it->url) < 0) ||
+	     set_places(v, it->lot_nuts, lang) < 0 ||
+	     (n && tpl_set(v, "link_unknown", buf_str(&b)) < 0) ||
+	     (!it->has_deadline && tpl_set(v, "no_deadline", "1") < 0) ? -1 : 0;
+	buf_release(&b);
+	return rc;
+}
+
 int
 alert_set_head(struct tpl_vars *v, const struct match_item *it,
 	       const char *lang, const struct alert_links *l, int64_t firm_id)
@@ -547,7 +644,9 @@ alert_set_head(struct tpl_vars *v, const struct match_item *it,
 	     alert_set_time(v, "deadline", it->deadline, lang) < 0) ||
 	    set_link(v, "stop_url", l, "stop", firm_id, it->notice_id) < 0 ||
 	    (it->own_rfi && set_link(v, "answer_url", l, "answer", firm_id,
-				     it->notice_id) < 0))
+				     it->notice_id) < 0) ||
+	    (it->subtype && strcmp(it->subtype, "link") == 0 &&
+	     set_link_facts(v, it, lang) < 0))
 		return -1;
 	return 0;
 }

@@ -31,11 +31,16 @@ _Static_assert(sizeof(enum mail_transport) == sizeof(int),
 	       "enum mail_transport must be int-sized");
 _Static_assert(sizeof(enum feed_kind) == sizeof(int),
 	       "enum feed_kind must be int-sized");
+_Static_assert(sizeof(enum feed_entries) == sizeof(int) &&
+	       sizeof(enum feed_language) == sizeof(int),
+	       "enum feed_entries and feed_language must be int-sized");
 
 static const char *const transports[] = { "maildir", "smtp", NULL };
 static const char *const starttls_modes[] = { "required", "optional", "off", NULL };
 static const char *const feed_kinds[] = { "eforms", "ted", "rss", "atom", "rates",
 					       NULL };
+static const char *const feed_entries[] = { "tender", "planned", "rfi", NULL };
+static const char *const feed_languages[] = { "sv", "en", NULL };
 
 #define CFG(field) offsetof(struct config, field)
 #define FEED(field) offsetof(struct feed_config, field)
@@ -203,6 +208,17 @@ static const struct ini_key feed_keys[] = {
 	  "ted: days of notices the first poll reads, never the archive" },
 	{ NULL, "rate", INI_INT, "2", false, 1, 100,
 	  NULL, FEED(rate), "ted: most requests a second to TED" },
+	{ NULL, "entries", INI_ENUM, "tender", false, 0, 0,
+	  feed_entries, FEED(entries),
+	  "rss, atom: what an entry linking no XML is" },
+	{ NULL, "region", INI_LIST, "", true, 0, 0,
+	  NULL, FEED(region),
+	  "rss, atom: NUTS or municipality codes where its procurements are "
+	  "performed; empty: not known" },
+	{ NULL, "buyer", INI_STRING, "", true, 0, 0,
+	  NULL, FEED(buyer), "rss, atom: the buyer of a buyer's own listing" },
+	{ NULL, "language", INI_ENUM, "sv", false, 0, 0,
+	  feed_languages, FEED(language), "rss, atom: the entries' language" },
 };
 
 #define NKEYS (sizeof(config_keys) / sizeof(config_keys[0]))
@@ -613,14 +629,67 @@ seen_line(const struct feeds_ctx *ctx, size_t offset)
 	return ctx->feed_line;
 }
 
+/* The first of the link-only keys set in a feed that has none, or NULL. */
+static const struct ini_key *
+link_key_set(const struct feeds_ctx *ctx, size_t *line)
+{
+	static const size_t offsets[] = {
+		FEED(entries), FEED(region), FEED(buyer), FEED(language)
+	};
+	size_t i, k;
+
+	for (i = 0; i < sizeof offsets / sizeof offsets[0]; i++)
+		for (k = 0; k < NFEEDKEYS; k++)
+			if (feed_keys[k].offset == offsets[i] &&
+			    ctx->seen[k].line) {
+				*line = ctx->seen[k].line;
+				return &feed_keys[k];
+			}
+	return NULL;
+}
+
+/*
+ * A syndication feed's region, each code as firms give it (a NUTS code,
+ * or a municipality code, read as its county), stored as NUTS.
+ */
+static int
+check_feed_region(struct feeds_ctx *ctx, struct feed_config *f)
+{
+	char nuts[16], *copy;
+	char **r;
+
+	for (r = f->region; r && *r; r++) {
+		if (region_normalize(*r, nuts, sizeof nuts) < 0)
+			return error("%s:%zu: [%s] region: '%s' is not a NUTS "
+				     "code (SE232) or a municipality code "
+				     "(1480)", ctx->table.file,
+				     seen_line(ctx, FEED(region)), f->name, *r);
+		if (!(copy = strdup(nuts)))
+			return error("out of memory");
+		free(*r);
+		*r = copy;
+	}
+	return 0;
+}
+
 /* The keys that only make sense together with a kind. */
 static int
 check_feed_kind(struct feeds_ctx *ctx)
 {
-	const struct feed_config *f = &ctx->cfg->feeds[ctx->cfg->nfeeds - 1];
+	struct feed_config *f = &ctx->cfg->feeds[ctx->cfg->nfeeds - 1];
 	const char *file = ctx->table.file, *id;
+	const struct ini_key *key;
+	size_t line;
 	char why[256];
 
+	if (f->kind == FEED_RSS || f->kind == FEED_ATOM) {
+		if (check_feed_region(ctx, f) < 0)
+			return -1;
+	} else if ((key = link_key_set(ctx, &line))) {
+		return error("%s:%zu: [%s] %s: only an rss or atom feed has "
+			     "link-only entries", file, line, f->name,
+			     key->key);
+	}
 	if (f->kind != FEED_TED) {
 		if (f->query)
 			return error("%s:%zu: [%s] query: only a ted feed has a "

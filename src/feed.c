@@ -304,7 +304,7 @@ link_notice(const struct syndication_entry *e, time_t now)
 		return NULL;
 	gmtime_r(&when, &tm);
 	strftime(day, sizeof day, "%Y-%m-%d", &tm);
-	n->kind = NOTICE_OTHER;
+	n->kind = NOTICE_COMPETITION;
 	if (set_str(&n->id, e->id) < 0 || set_str(&n->version, "01") < 0 ||
 	    set_str(&n->procedure_id, e->id) < 0 ||
 	    set_str(&n->subtype, "link") < 0 ||
@@ -316,6 +316,31 @@ link_notice(const struct syndication_entry *e, time_t now)
 		return NULL;
 	}
 	return n;
+}
+
+/*
+ * What the feed says of its link-only entries: what they are, where they
+ * are performed, whose they are and in which language.
+ */
+static int
+link_settings(struct notice *n, const struct feed_config *f)
+{
+	static const enum notice_kind kinds[] = {
+		[ENTRIES_TENDER] = NOTICE_COMPETITION,
+		[ENTRIES_PLANNED] = NOTICE_PLANNING,
+		[ENTRIES_RFI] = NOTICE_RFI,
+	};
+	struct lot *l = &n->lots[0];
+	char **r;
+
+	n->kind = kinds[f->entries];
+	for (r = f->region; r && *r; r++)
+		if (strvec_push(&l->nuts, &l->nnuts, *r) < 0 ||
+		    strvec_push(&n->nuts, &n->nnuts, *r) < 0)
+			return -1;
+	return set_str(&n->buyer, f->buyer) < 0 ||
+	       set_str(&n->language,
+		       f->language == FEED_EN ? "ENG" : "SWE") < 0 ? -1 : 0;
 }
 
 static int
@@ -335,6 +360,7 @@ poll_entry(struct poll *pl, const struct syndication_entry *e)
 		return 0;
 	if (!syndication_entry_links_xml(e)) {
 		if (!(doc.notice = link_notice(e, pl->p->ingest->now)) ||
+		    link_settings(doc.notice, pl->feed) < 0 ||
 		    set_str(&doc.source, e->link) < 0 || set_str(&doc.item, e->id) < 0) {
 			ingest_doc_release(&doc);
 			pl->status = FEED_STORE_FAILED;

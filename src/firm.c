@@ -425,6 +425,12 @@ norm_nuts(const char *in, char *out, size_t outlen)
 	return nuts_label(out, NULL) ? 0 : -1;
 }
 
+int
+region_normalize(const char *in, char *out, size_t outlen)
+{
+	return norm_nuts(in, out, outlen);
+}
+
 static int
 norm_category(const struct category_set *cs, const char *in, char *out,
 	      size_t outlen)

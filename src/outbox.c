@@ -779,24 +779,33 @@ set_changes(struct tpl_vars *v, const struct notice_change *c, size_t n,
 }
 
 /*
- * Whether a stored version is the one that withdrew the unit's RFI: the
- * current version of an RFI withdrawn, whose change mail says so.
+ * Whether a stored version is the one that withdrew the unit's RFI, or
+ * one of its own notices (*own): the current version of one withdrawn,
+ * whose change mail says so.
  */
 static int
 withdrawing(struct store *s, const struct stored_notice *notice,
-	    const struct pending_change *pc, time_t now, int *yes)
+	    const struct pending_change *pc, time_t now, int *yes, int *own)
 {
+	struct own_notice_row *o = NULL;
 	struct rfi_entry *e = NULL;
 	size_t n = 0;
 
-	*yes = 0;
-	if (!notice || notice->rowid != pc->rowid ||
-	    strcmp(notice->kind, "rfi") != 0)
+	*yes = *own = 0;
+	if (!notice || notice->rowid != pc->rowid)
 		return 0;
-	if (store_rfis(s, now, pc->notice_id, &e, &n) < 0)
+	if (strcmp(notice->kind, "rfi") == 0) {
+		if (store_rfis(s, now, pc->notice_id, &e, &n) < 0)
+			return -1;
+		*yes = n && e->own && e->withdrawn_at;
+		rfi_entries_free(e, n);
+		if (*yes)
+			return 0;
+	}
+	if (store_own_notice(s, pc->notice_id, NULL, &o, &n) < 0)
 		return -1;
-	*yes = n && e->own && e->withdrawn_at;
-	rfi_entries_free(e, n);
+	*yes = *own = n && o->withdrawn_at;
+	own_notice_rows_free(o, n);
 	return 0;
 }
 
@@ -820,13 +829,13 @@ queue_change(const struct outbox *o, const struct firm_list *firms,
 	char key[256], reply[256];
 	/* a change can matter after the deadline: an award, a new date */
 	struct mail_job job = { .key = key, .kind = ALERT_CHANGE };
-	int withdrawn, rc = -1;
+	int withdrawn, own, rc = -1;
 
 	if (store_version_changes(o->store, pc->rowid, &changes, &nchanges) < 0 ||
 	    store_get_notice(o->store, pc->notice_id, &notice) < 0 ||
 	    store_change_recipients(o->store, pc->rowid, &recipients,
 				    &nrcpt) < 0 ||
-	    withdrawing(o->store, notice, pc, now, &withdrawn) < 0 ||
+	    withdrawing(o->store, notice, pc, now, &withdrawn, &own) < 0 ||
 	    store_begin(o->store) < 0)
 		goto out;
 	/* a change notice of a notice never stored: no one was told of it */
@@ -851,6 +860,7 @@ queue_change(const struct outbox *o, const struct firm_list *firms,
 					      f) < 0 ||
 			       alert_set_notice(v, notice, &links, f->id) < 0 ||
 			       (withdrawn && tpl_set(v, "withdrawn", "1") < 0) ||
+			       (own && tpl_set(v, "withdrawn_notice", "1") < 0) ||
 			       set_changes(v, changes, nchanges, &fl, f->language,
 					   &shown) < 0;
 		/* only lots it was not told of changed */

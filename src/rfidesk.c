@@ -198,14 +198,13 @@ rfi_preview(const struct rfi_desk *d, const struct rfi *r, const char *source,
 {
 	struct ingest_preview ip;
 	struct notice *n = NULL;
-	struct matcher m;
 	int rc = -1;
 
 	memset(out, 0, sizeof *out);
-	if (check_rfi(d, r, source) < 0 || matcher_open(d, &m) < 0)
+	if (check_rfi(d, r, source) < 0)
 		return -1;
 	if (to_notice(d, r, "rfi-preview", &n) < 0 ||
-	    ingest_preview(&m.in, n, &ip) < 0)
+	    rfi_desk_preview(d, n, &ip) < 0)
 		goto out;
 	out->categories = ip.categories;
 	out->ncategories = ip.ncategories;
@@ -217,6 +216,19 @@ out:
 	if (rc < 0)
 		rfi_preview_release(out);
 	notice_free(n);
+	return rc;
+}
+
+int
+rfi_desk_preview(const struct rfi_desk *d, const struct notice *n,
+		 struct ingest_preview *out)
+{
+	struct matcher m;
+	int rc;
+
+	if (matcher_open(d, &m) < 0)
+		return -1;
+	rc = ingest_preview(&m.in, n, out);
 	matcher_close(&m);
 	return rc;
 }
@@ -229,9 +241,8 @@ rfi_preview_release(struct rfi_preview *p)
 	memset(p, 0, sizeof *p);
 }
 
-/* Stores and matches one version of an RFI's notice, which it takes. */
-static int
-ingest_notice(const struct rfi_desk *d, struct notice *n, const char *source,
+int
+rfi_desk_ingest(const struct rfi_desk *d, struct notice *n, const char *source,
 	      int store_only, unsigned *firms)
 {
 	struct ingest_batch batch = { 0 };
@@ -287,7 +298,7 @@ rfi_publish(const struct rfi_desk *d, const struct rfi *r, const char *source,
 			  &id, notice_id, len) < 0 ||
 	    to_notice(d, r, notice_id, &n) < 0)
 		goto out;
-	rc = ingest_notice(d, n, source, 0, firms);
+	rc = rfi_desk_ingest(d, n, source, 0, firms);
 	n = NULL;
 out:
 	notice_free(n);
@@ -358,7 +369,7 @@ rfi_edit(const struct rfi_desk *d, const char *notice_id, const struct rfi *r,
 	    store_update_rfi(d->store, notice_id, r->contact,
 			     buf_str(&attachments), &found) < 0)
 		goto out;
-	rc = ingest_notice(d, n, source, 0, NULL);
+	rc = rfi_desk_ingest(d, n, source, 0, NULL);
 	n = NULL;
 out:
 	notice_free(n);
@@ -372,9 +383,9 @@ out:
  * the change mail that tells of the withdrawal quotes; the versions
  * differ in nothing else, so without it no one would be told.
  */
-static int
-withdrawal_notice(const struct stored_notice *prev, const char *why,
-		  struct notice *n)
+int
+rfi_desk_withdrawal(const struct stored_notice *prev, const char *why,
+		    struct notice *n)
 {
 	struct change_item *item;
 
@@ -440,10 +451,10 @@ rfi_withdraw(const struct rfi_desk *d, const char *notice_id, const char *why)
 		return -1;
 	if (!(r = rfi_new()) || restate(d, prev, r) < 0 ||
 	    to_notice(d, r, notice_id, &n) < 0 ||
-	    withdrawal_notice(prev, why, n) < 0)
+	    rfi_desk_withdrawal(prev, why, n) < 0)
 		goto out;
 	/* taken by ingest_notice, whatever it returns */
-	rc = ingest_notice(d, n, "withdrawal", 1, NULL);
+	rc = rfi_desk_ingest(d, n, "withdrawal", 1, NULL);
 	n = NULL;
 	if (rc < 0 ||
 	    store_withdraw_rfi(d->store, notice_id, d->now, &found) < 0)

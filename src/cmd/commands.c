@@ -30,7 +30,8 @@ static const struct command commands[] = {
 	{ "category", cmd_category, usage_category, 1,
 	  "  category list|show KEY the municipality's lot categories\n" },
 	{ "notice", cmd_notice, usage_notice, 1,
-	  "  notice show ID         a stored notice, its lots and category parts\n" },
+	  "  notice show ID         a stored notice, its lots and category parts\n"
+	  "  notice add|withdraw    the unit's own notice by its link\n" },
 	{ "advice", cmd_advice, usage_advice, 1,
 	  "  advice                 own procurements that could be divided\n" },
 	{ "meeting", cmd_meeting, usage_meeting, 1,

@@ -12,6 +12,8 @@
 #include "fetch.h"
 #include "notice.h"
 #include "outbox.h"
+#include "ownnotice.h"
+#include "rfi.h"
 #include "utf8.h"
 
 const char usage_show[] =
@@ -23,9 +25,22 @@ const char usage_show[] =
 
 const char usage_notice[] =
 	"usage: tenderlots notice show ID\n"
+	"       tenderlots notice add --url URL --title T [--description D]\n"
+	"                  [--deadline YYYY-MM-DD[THH:MM]] [--categories k1,k2]\n"
+	"                  [--cpv c1,c2] [--value SEK] [--kind tender|planned|rfi]\n"
+	"                  [--preview]\n"
+	"       tenderlots notice withdraw ID --why TEXT\n"
 	"\n"
-	"A stored notice (its current version) with its lots and the category\n"
-	"parts each lot was split into.\n";
+	"show: a stored notice (its current version) with its lots and the\n"
+	"category parts each lot was split into.\n"
+	"add: a notice the procurement unit published in its own notice\n"
+	"database, added by its https link so that local firms hear of it:\n"
+	"stored as the municipality's own, split, matched and mailed with the\n"
+	"next run; at least one category or CPV code, a deadline ahead (a day\n"
+	"alone is its end, local time), a link not added before. --preview\n"
+	"shows its categories and how many firms it reaches, storing nothing.\n"
+	"withdraw: takes one added by mistake off the public pages, the feed\n"
+	"and the report; the firms told of it get a mail saying why.\n";
 
 const char usage_quarantine[] =
 	"usage: tenderlots quarantine list [-n N]\n"
@@ -228,6 +243,98 @@ print_local_time(time_t t)
 	fputs(when, stdout);
 }
 
+/* What adding in would do, or the notice added. */
+static int
+notice_add(const struct rfi_desk *d, const struct own_notice_input *in,
+	   int preview)
+{
+	struct own_notice *o = NULL;
+	const char *field;
+	char **cats = NULL, notice_id[64];
+	size_t ncats = 0, firms = 0, i;
+	unsigned matched;
+	struct buf why;
+	int rc;
+
+	buf_init(&why, 16 * 1024);
+	rc = own_notice_read(d, in, "en", &o, &field, &why);
+	if (rc > 0)
+		error("--%s: %s", field, buf_str(&why));
+	if (rc != 0)
+		goto out;
+	rc = -1;
+	if (preview) {
+		if (own_notice_preview(d, o, &cats, &ncats, &firms) < 0)
+			goto out;
+		printf("%s\n  categories:", o->title);
+		for (i = 0; i < ncats; i++)
+			printf(" %s", cats[i]);
+		printf("%s\n  %zu firm%s to mail; nothing stored\n",
+		       ncats ? "" : " (none)", firms, firms == 1 ? "" : "s");
+	} else {
+		if (own_notice_publish(d, o, "cli", notice_id, sizeof notice_id,
+				       &matched) < 0)
+			goto out;
+		printf("%s: %s\n  %s\n  %u firm%s to mail with the next run\n",
+		       notice_id, o->title, o->url, matched,
+		       matched == 1 ? "" : "s");
+	}
+	rc = 0;
+out:
+	strvec_free(cats, ncats);
+	own_notice_free(o);
+	buf_release(&why);
+	return rc;
+}
+
+/* notice add ... and notice withdraw ID --why TEXT. */
+static int
+notice_own(const char *config_path, int argc, char **argv)
+{
+	struct own_notice_input in = { 0 };
+	const char *why = NULL;
+	int preview = 0, add = strcmp(argv[1], "add") == 0, at, rc;
+	enum cmd_option_fault fault;
+	const struct cmd_option add_opts[] = {
+		{ .name = "--url", .value = &in.url },
+		{ .name = "--title", .value = &in.title },
+		{ .name = "--description", .value = &in.description },
+		{ .name = "--deadline", .value = &in.deadline },
+		{ .name = "--categories", .value = &in.categories },
+		{ .name = "--cpv", .value = &in.cpv },
+		{ .name = "--value", .value = &in.value },
+		{ .name = "--kind", .value = &in.kind },
+		{ .name = "--preview", .flag = &preview },
+		{ 0 }
+	}, withdraw_opts[] = {
+		{ .name = "--why", .value = &why },
+		{ 0 }
+	};
+	struct rfi_desk d;
+	struct app app;
+	time_t now;
+
+	if (add ? cmd_options(add_opts, argc - 2, argv + 2, &at, &fault) < 0 :
+		  argc < 3 || cmd_options(withdraw_opts, argc - 3, argv + 3,
+					  &at, &fault) < 0 || !why)
+		return usage_error(usage_notice, add ?
+				   "notice add: expected --url URL --title T "
+				   "and the options above" :
+				   "notice withdraw: expected ID --why TEXT");
+	if (current_time(&now) < 0 ||
+	    app_open(&app, config_path, APP_STORE) < 0)
+		return EXIT_ERROR;
+	d = (struct rfi_desk){ app.store, app.cfg, &app.categories, now };
+	if (add)
+		rc = notice_add(&d, &in, preview);
+	else if ((rc = own_notice_withdraw(&d, argv[2], why)) == 0)
+		printf("%s withdrawn: off the public pages and the report; "
+		       "the firms told of it are told with the next run\n",
+		       argv[2]);
+	app_close(&app);
+	return rc == 0 ? EXIT_OK : EXIT_ERROR;
+}
+
 int
 cmd_notice(const char *config_path, int argc, char **argv)
 {
@@ -236,8 +343,12 @@ cmd_notice(const char *config_path, int argc, char **argv)
 	size_t i, j;
 	int rc = EXIT_ERROR;
 
+	if (argc >= 2 && (strcmp(argv[1], "add") == 0 ||
+			  strcmp(argv[1], "withdraw") == 0))
+		return notice_own(config_path, argc, argv);
 	if (argc != 3 || strcmp(argv[1], "show") != 0)
-		return usage_error(usage_notice, "notice: expected show ID");
+		return usage_error(usage_notice, "notice: expected show ID, "
+				   "add or withdraw");
 	if (app_open(&app, config_path, APP_STORE) < 0)
 		return EXIT_ERROR;
 	if (store_get_notice(app.store, argv[2], &n) < 0)

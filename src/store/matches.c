@@ -46,7 +46,8 @@
 	" (SELECT a.currency FROM award a WHERE a.notice = n.id" \
 	"  AND a.lot_id = l.lot_id AND a.value > 0 LIMIT 1)," \
 	" EXISTS (SELECT 1 FROM rfi r WHERE r.notice_id = n.notice_id" \
-	"  AND r.closed_at IS NULL)"
+	"  AND r.closed_at IS NULL)," \
+	" n.subtype, n.published, l.cpv, l.nuts, n.description"
 
 enum stmt_id {
 	ST_MATCHES_MAILED_SINCE,
@@ -311,7 +312,8 @@ static const struct column match_item_columns[] = {
 	C_TEXT(documents_url), C_TEXT(buyer_email), C_TEXT(buyer_phone),
 	C_TEXT(buyer_id), C_SIZE(lot_number), C_SIZE(nlots), C_TEXT(winners),
 	C_DOUBLE_IF(award_value, has_award_value), C_TEXT(award_currency),
-	C_INT(own_rfi),
+	C_INT(own_rfi), C_TEXT(subtype), C_TEXT(published), C_TEXT(lot_cpv),
+	C_TEXT(lot_nuts), C_TEXT(notice_description),
 };
 static const struct row_type match_item_rows =
 	ROW_TYPE(match_item_columns, NULL);

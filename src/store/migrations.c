@@ -599,6 +599,28 @@ static const char *const migrations[] = {
 	" DEFAULT 0;"
 	"CREATE UNIQUE INDEX meeting_registration_guest"
 	" ON meeting_registration (meeting, orgnr) WHERE orgnr IS NOT NULL;",
+
+	/*
+	 * 26: the unit's own notices added by their link (ownnotice.h):
+	 * what it gave, the notice "own-ID" it is stored as, each link
+	 * once, and when and why it was withdrawn (off the public pages and
+	 * the figures).
+	 */
+	"CREATE TABLE own_notice ("
+	" id INTEGER PRIMARY KEY,"
+	" notice_id TEXT UNIQUE,"
+	" url TEXT NOT NULL UNIQUE,"
+	" title TEXT NOT NULL,"
+	" description TEXT,"
+	" kind TEXT NOT NULL,"
+	" categories TEXT NOT NULL DEFAULT '',"
+	" cpv TEXT NOT NULL DEFAULT '',"
+	" deadline INTEGER,"
+	" value REAL,"
+	" added_by TEXT NOT NULL,"
+	" created_at INTEGER NOT NULL,"
+	" withdrawn_at INTEGER,"
+	" why TEXT);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

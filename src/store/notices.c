@@ -23,6 +23,7 @@
 	" WHERE n.superseded_by IS NULL AND " which \
 	" AND r.withdrawn_at IS NULL" \
 	" AND NOT EXISTS (SELECT 1 FROM rfi t WHERE t.ted_notice_id = n.notice_id)" \
+	" AND" NOT_WITHDRAWN_OWN("n.notice_id") \
 	" AND (?5 IS NULL OR ((n.deadline IS NULL OR n.deadline > ?5)" \
 	"  AND r.closed_at IS NULL))" \
 	" AND (n.kind = 'rfi' OR EXISTS (SELECT 1 FROM match m" \
@@ -194,6 +195,7 @@ static const char *const stmt_sql[NSTMT] = {
 	" AND (n.kind = 'competition' OR " PUBLISHED("n") " >= ?2)"
 	" AND NOT EXISTS (SELECT 1 FROM rfi r WHERE r.ted_notice_id = n.notice_id"
 	"  OR (r.notice_id = n.notice_id AND r.withdrawn_at IS NOT NULL))"
+	" AND" NOT_WITHDRAWN_OWN("n.notice_id")
 	" AND EXISTS (SELECT 1 FROM lot l WHERE l.notice = n.id"
 	"  AND (l.deadline >= ?1 OR (l.deadline IS NULL AND "
 	PUBLISHED("n") " >= ?2)))"

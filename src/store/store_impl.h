@@ -31,6 +31,7 @@ enum stmt_group {
 	STMT_ADVICE,
 	STMT_ANSWERS,
 	STMT_ATTENDEES,
+	STMT_OWN,
 	STMT_NGROUPS
 };
 
@@ -55,6 +56,11 @@ struct store {
 	"replace(replace(upper(" w ".org_id), '-', ''), ' ', '') IN" \
 	" (replace(" f ".orgnr, '-', ''), 'SE' || replace(" f ".orgnr, '-', '')" \
 	" || '01')"
+
+/* Not one of the unit's own notices that it withdrew (own.c). */
+#define NOT_WITHDRAWN_OWN(id) \
+	" NOT EXISTS (SELECT 1 FROM own_notice o WHERE o.notice_id = " id \
+	"  AND o.withdrawn_at IS NOT NULL)"
 
 /* A notice's day of publication (its text) as a time, in SQL. */
 #define PUBLISHED(n) \

@@ -40,7 +40,8 @@
  */
 #define COUNTED(id) \
 	" NOT EXISTS (SELECT 1 FROM rfi w WHERE w.ted_notice_id = " id \
-	"  OR (w.notice_id = " id " AND w.withdrawn_at IS NOT NULL))"
+	"  OR (w.notice_id = " id " AND w.withdrawn_at IS NOT NULL))" \
+	" AND" NOT_WITHDRAWN_OWN(id)
 #define CURRENT_NOTICES \
 	" FROM notice n JOIN lot l ON l.notice = n.id" \
 	" LEFT JOIN category_lot c ON c.lot = l.id" \

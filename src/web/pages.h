@@ -34,7 +34,8 @@ enum page {
 	PAGE_STAFF_MEETINGS, PAGE_STAFF_MEETING_FORM, PAGE_STAFF_MEETING,
 	PAGE_STAFF_CHECKIN, PAGE_STAFF_RFIS, PAGE_STAFF_RFI_FORM,
 	PAGE_STAFF_RFI, PAGE_STAFF_ADVICE,
-	PAGE_STAFF_REPORT, PAGE_STAFF_FIRMS, PAGE_STAFF_FIRM, NPAGES
+	PAGE_STAFF_REPORT, PAGE_STAFF_FIRMS, PAGE_STAFF_FIRM, PAGE_STAFF_NOTICES,
+	NPAGES
 };
 
 #define NLANGS 2
@@ -96,6 +97,8 @@ extern const struct route staff_routes[];
 extern const struct route report_routes[];
 /* staff_unit.c: the procurement unit's RFIs, meetings and split advice */
 extern const struct route unit_routes[];
+/* staff_notice.c: the unit's own notices added by their link */
+extern const struct route notice_routes[];
 /* The staff listener's tables, as site.c looks them up; NULL-ended. */
 extern const struct route *const staff_audiences[];
 

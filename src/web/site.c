@@ -26,7 +26,7 @@ static const char *const page_names[NPAGES] = {
 	"staff_accounts", "staff_audit", "staff_meetings", "staff_meeting_form",
 	"staff_meeting", "staff_checkin", "staff_rfis", "staff_rfi_form",
 	"staff_rfi", "staff_advice",
-	"staff_report", "staff_firms", "staff_firm"
+	"staff_report", "staff_firms", "staff_firm", "staff_notices"
 };
 
 /* A firm manages its subscription on the subscribe form, with more. */
@@ -46,7 +46,7 @@ static const struct route *const site_audiences[] = {
 	public_routes, firm_routes, NULL
 };
 const struct route *const staff_audiences[] = {
-	staff_routes, unit_routes, report_routes, NULL
+	staff_routes, unit_routes, report_routes, notice_routes, NULL
 };
 
 /* Every field a page may use; templates/web/README says what each holds. */
@@ -92,6 +92,7 @@ static const char *const known_fields[] = {
 	"is_unregistered", "is_pending", "is_registered", "is_waiting",
 	"is_cancelled",
 	"periods", "from", "to", "q", "municipality",
+	"unit_notices_url", "kind", "value", "one",
 	NULL
 };
 

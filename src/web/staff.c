@@ -20,7 +20,8 @@
  * To add a page:
  *  1. a row in a route table: staff_routes at the end of this file, or
  *     the table of the file of its part (staff_unit.c's unit_routes,
- *     staff_report.c's report_routes; a new one joins site.c's
+ *     staff_report.c's report_routes, staff_notice.c's notice_routes;
+ *     a new one joins site.c's
  *     staff_audiences): its path (under /staff/), ROUTE_POST if it takes
  *     a form, ROUTE_PREFIX if the rest of the path names an object, its
  *     handler, the roles it lets in (account.h);
@@ -273,6 +274,8 @@ staff_set_frame(struct tpl_vars *v, const struct visit *vi)
 		(site_set_url(v, "unit_meetings_url", "/staff/meetings",
 			      vi->en) < 0 ||
 		 site_set_url(v, "unit_rfis_url", "/staff/rfis", vi->en) < 0 ||
+		 site_set_url(v, "unit_notices_url", "/staff/notices",
+			      vi->en) < 0 ||
 		 site_set_url(v, "unit_advice_url", "/staff/advice",
 			      vi->en) < 0)) ||
 	       (role & ROLE_ADMIN &&
