@@ -601,7 +601,7 @@ static const char *const migrations[] = {
 	" ON meeting_registration (meeting, orgnr) WHERE orgnr IS NOT NULL;",
 
 	/*
-	 * 26: the unit's own notices added by their link (ownnotice.h):
+	 * 24: the unit's own notices added by their link (ownnotice.h):
 	 * what it gave, the notice "own-ID" it is stored as, each link
 	 * once, and when and why it was withdrawn (off the public pages and
 	 * the figures).
