@@ -18,6 +18,8 @@ enum figure {
 	FIG_SUBSCRIBED, FIG_ALERTED, FIG_REGISTERED, FIG_ATTENDING,
 	FIG_ANSWERING_RFI, FIG_BIDDING, FIG_WINNING,
 	FIG_MEETINGS, FIG_SEATS, FIG_ATTENDEES, FIG_SHOWS, FIG_ATTENDANCE,
+	FIG_ALERTS_ANSWERED, FIG_ALERTS_RELEVANT, FIG_SHARE_RELEVANT,
+	FIG_SURVEY_RESPONSES, FIG_SURVEY_MEAN,
 	NFIGURES
 };
 
@@ -38,6 +40,7 @@ struct lang {
 		   *categories_note, *no_categories;
 	const char *meetings_h, *attendance_title, *attendance_desc,
 		   *attendance_axis, *meetings_caption;
+	const char *feedback_h, *feedback_note, *feedback_caption;
 	const char *decisions_h, *decisions_note, *decisions_caption,
 		   *reasons_caption, *decisions_sheet, *decision, *reason,
 		   *decisions_count;
