@@ -88,6 +88,7 @@ static const char *const known_fields[] = {
 	"unit_meetings_url", "unit_rfis_url", "ahead", "past", "new_url",
 	"preview", "reach", "changing", "notice", "category", "start", "end",
 	"participants", "change_url", "cancel_url",
+	"surveys", "rating", "survey_count", "survey_mean",
 	"checkin_url", "invited", "answer_deadline", "attachments",
 	"procedure", "reached", "duplicates", "answers_given", "text", "files",
 	"withdrawn", "ted", "edit_url", "close_url", "withdraw_url",
