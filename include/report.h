@@ -49,6 +49,10 @@ struct report_row {
 	long meeting_attendees;		/* attendances; may exceed registrations */
 	long meeting_shows;		/* registrations whose firm came: at
 					   most meeting_seats_taken */
+	long lead_time_n;		/* procedures with both an early notice and a contract notice */
+	double lead_time_days;		/* mean days from first early notice to contract
+					   notice; read only if lead_time_n > 0, then
+					   0..REPORT_LEAD_DAYS_MAX */
 	/* what firms said: answers of local firms about lots mailed in the
 	   quarter (by the mail's day), and survey answers of the meetings
 	   begun in it */
@@ -57,10 +61,6 @@ struct report_row {
 					   alerts_answered */
 	long survey_responses;		/* meeting survey answers */
 	long survey_rating_sum;		/* their ratings (1..5) added up */
-	long lead_time_n;		/* procedures with both an early notice and a contract notice */
-	double lead_time_days;		/* mean days from first early notice to contract
-					   notice; read only if lead_time_n > 0, then
-					   0..REPORT_LEAD_DAYS_MAX */
 };
 
 /*
