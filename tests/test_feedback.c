@@ -122,6 +122,14 @@ setup(void)
 		at += strlen("[service]\n");
 		sprintf(text, "%.*smunicipalities = 1480\n%s", (int)(at - firms),
 			firms, at);
+		free(firms);
+		firms = text;
+		text = malloc(strlen(firms) + 128);
+		at = strstr(firms, "[staff]\n") + strlen("[staff]\n");
+		/* the staff's pages believe the proxy's word on who it is */
+		sprintf(text, "%.*suser_header = X-Remote-User\n"
+			"trusted_proxies = 127.0.0.1\n%s", (int)(at - firms),
+			firms, at);
 		write_text(path, text);
 		free(text);
 	}
@@ -140,6 +148,7 @@ setup(void)
 	CHECK(tl("2026-11-24T12:30:00Z", "meeting attended 3 " ALFA) == 0);
 	db_exec("UPDATE meeting SET cancelled = 1 WHERE id = 3");
 	CHECK(tl(NOW, "run --once") == 0);
+	CHECK(tl(NOW, "staff add anna --role upphandling") == 0);
 	snprintf(mails, sizeof mails, "'%s'/var/mail/new/*", dir);
 	if (web_server_start(&server, dir, "tenderlots.conf", NOW, NULL) < 0) {
 		fprintf(stderr, "the web endpoint did not start\n");
@@ -377,7 +386,8 @@ guest_answers(void)
 	CHECK(r.status == 200);
 	csrf_of(&r, csrf, sizeof csrf);
 	release(&r);
-	snprintf(body, sizeof body, "csrf=%s&rating=5", csrf);
+	snprintf(body, sizeof body, "csrf=%s&rating=5&comment=%%3Cb%%3EKaffe"
+		 "%%3C%%2Fb%%3E", csrf);
 	fetch(url, body, strlen(body), NULL, &r);
 	CHECK(r.status == 200);
 	release(&r);
@@ -446,6 +456,28 @@ test_report(void)
 	free(text);
 }
 
+/* The unit reads the meeting's answers on its page, escaped. */
+static void
+test_staff_page(void)
+{
+	char path[PATH_MAX + 16], base[128] = "", url[256], *text, *p;
+	struct reply r;
+
+	snprintf(path, sizeof path, "%s/web.out", dir);
+	text = read_text(path);
+	if (text && (p = strstr(text, "staff pages on ")))
+		snprintf(base, sizeof base, "%.*s",
+			 (int)strcspn(p + 15, "\n") - 1, p + 15);
+	free(text);
+	snprintf(url, sizeof url, "%s/staff/meeting/1", base);
+	fetch_with(url, "X-Remote-User: anna", NULL, 0, NULL, &r);
+	CHECK(r.status == 200);
+	CHECK(strstr(buf_str(&r.body), "<p>2 svar, i medel 4,5 av 5"));
+	CHECK(strstr(buf_str(&r.body), "<td>Bra genomgång</td>"));
+	CHECK(strstr(buf_str(&r.body), "<td>&lt;b&gt;Kaffe&lt;/b&gt;</td>"));
+	release(&r);
+}
+
 int
 main(void)
 {
@@ -461,6 +493,7 @@ main(void)
 	RUN(test_survey_queued);
 	RUN(test_survey_form);
 	RUN(test_report);
+	RUN(test_staff_page);
 	CHECK(web_server_stop(&server) == 0);
 	if (!getenv("KEEP")) rm_rf(dir);
 	curl_global_cleanup();
