@@ -4,9 +4,7 @@
  * answer per match and per registration; a new answer takes the place
  * of the one before.
  */
-#include <stdlib.h>
 
-#include "log.h"
 #include "store_impl.h"
 
 enum stmt_id {
@@ -85,32 +83,14 @@ survey_answers_free(struct survey_answer *a, size_t n)
 	free_rows(&survey_answer_rows, a, n);
 }
 
-/* The one row of statement id for key into a new *out; NULL if none. */
-static int
-read_one(struct store *s, int id, int64_t key, const struct row_type *t,
-	 void **out, const char *what)
-{
-	void *elem = calloc(1, t->size);
-	int r;
-
-	*out = NULL;
-	if (!elem)
-		return error("out of memory");
-	r = read_row(s, query(s, &stmts, id, ARGS(ARG_INT(key))), t, elem,
-		     what);
-	if (r > 0)
-		*out = elem;
-	else
-		free(elem);
-	return r < 0 ? -1 : 0;
-}
-
 int
 store_match_answer(struct store *s, int64_t match_id,
 		   struct match_answer **out)
 {
-	return read_one(s, ST_MATCH_ANSWER, match_id, &match_answer_rows,
-			(void **)out, "read a match's answer");
+	return read_new_row(s, query(s, &stmts, ST_MATCH_ANSWER,
+				     ARGS(ARG_INT(match_id))),
+			    &match_answer_rows, (void **)out,
+			    "read a match's answer");
 }
 
 int
@@ -129,9 +109,10 @@ int
 store_survey_answer(struct store *s, int64_t registration_id,
 		    struct survey_answer **out)
 {
-	return read_one(s, ST_SURVEY_ANSWER, registration_id,
-			&survey_answer_rows, (void **)out,
-			"read a survey answer");
+	return read_new_row(s, query(s, &stmts, ST_SURVEY_ANSWER,
+				     ARGS(ARG_INT(registration_id))),
+			    &survey_answer_rows, (void **)out,
+			    "read a survey answer");
 }
 
 int
