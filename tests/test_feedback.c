@@ -451,6 +451,9 @@ test_report(void)
 	      strstr(text, "Nöjdhet med informationsmöten, medel 1–5"));
 	CHECK(text && strstr(text, "<td>3</td><td>2</td><td>66,7 %</td>"
 			     "<td>2</td><td>4,5</td>"));
+	/* the share's chart: one bar, labelled */
+	CHECK(text && strstr(text, "id=\"relevance-title\"") &&
+	      strstr(strstr(text, "id=\"relevance-title\""), ">66,7 %</text>"));
 	/* only aggregates: no comment */
 	CHECK(text && !strstr(text, "Bra genomgång"));
 	free(text);

@@ -453,13 +453,13 @@ test_html_charts(void)
 	char *s;
 
 	CHECK(page_render(&p, &r, "sv") == 0);
-	CHECK(count(&p, "count(//svg)") == 3);
-	CHECK(count(&p, "count(//svg[title and desc])") == 3);
+	CHECK(count(&p, "count(//svg)") == 4);
+	CHECK(count(&p, "count(//svg[title and desc])") == 4);
 	CHECK(count(&p, "count(//svg[@role='img' and @width='100%%' and "
-		    "starts-with(@viewbox, '0 0 ')])") == 3);
+		    "starts-with(@viewbox, '0 0 ')])") == 4);
 	/* aria-labelledby names the chart's own title and description. */
 	CHECK(count(&p, "count(//svg[@aria-labelledby = "
-		    "concat(title/@id, ' ', desc/@id)])") == 3);
+		    "concat(title/@id, ' ', desc/@id)])") == 4);
 
 	/* (1): one line per series, each point marked, and a legend. */
 	CHECK(count(&p, "count(" CHART("trend") "//polyline)") == 5);
@@ -770,7 +770,7 @@ test_html_zeros(void)
 	CHECK(page_render(&p, &r, "sv") == 0);
 	CHECK(well_formed(p.text));
 	check_no_bad_numbers(p.text);
-	CHECK(count(&p, "count(//svg)") == 3);
+	CHECK(count(&p, "count(//svg)") == 4);
 	CHECK(count(&p, "count(" CHART("share") "//rect)") == 0);
 	CHECK(count(&p, "count(" CHART("share") "//text[. = '–'])") == 1);
 	CHECK(count(&p, "count(" CHART("attendance") "//rect)") == 0);
@@ -804,7 +804,7 @@ test_html_one_quarter(void)
 	CHECK(page_render(&p, &r, "sv") == 0);
 	CHECK(well_formed(p.text));
 	/* No categories: no share chart, and a message instead. */
-	CHECK(count(&p, "count(//svg)") == 2);
+	CHECK(count(&p, "count(//svg)") == 3);
 	CHECK(count(&p, "count(//p[@class = 'nodata'])") == 1);
 	/* Lines of one point each: the markers show them. */
 	CHECK(count(&p, "count(" CHART("trend") "//polyline[not(contains("
@@ -1173,9 +1173,9 @@ test_browser(void)
 	CHECK(system(cmd) == 0);
 	memset(&p, 0, sizeof p);
 	CHECK(page_parse(&p, read_text(dom)) == 0);
-	CHECK(count(&p, "count(//svg)") == 3);
+	CHECK(count(&p, "count(//svg)") == 4);
 	CHECK(count(&p, "count(//svg[not(*)])") == 0);
-	CHECK(count(&p, "count(//svg[title and desc])") == 3);
+	CHECK(count(&p, "count(//svg[title and desc])") == 4);
 	CHECK(count(&p, "count(//svg//polyline)") == 5);
 	CHECK(count(&p, "count(//svg//rect)") > 4);
 	CHECK(count(&p, "count(//svg//text)") > 30);

@@ -252,6 +252,7 @@ put_body(struct out *o, const struct report_row *const *q, size_t nq,
 
 	rp_putf(o, "<h2>%s</h2>\n<p>%s</p>\n", o->l->feedback_h,
 		o->l->feedback_note);
+	rp_put_relevance_chart(o, q, nq);
 	put_quarter_table(o, o->l->feedback_caption, q, nq, feedback_figures,
 			  COUNT_OF(feedback_figures));
 }

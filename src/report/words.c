@@ -55,6 +55,13 @@ static const struct lang swedish = {
 			 "får en kort enkät. Bara antal, andelar och medelvärden "
 			 "visas här, aldrig vad ett enskilt företag svarat.",
 	.feedback_caption = "Svar per kvartal",
+	.relevance_title = "Andel relevanta av besvarade aviseringar per "
+			   "kvartal",
+	.relevance_desc = "Stapeldiagram: aviseringar som lokala företag fann "
+			  "relevanta i procent av dem de besvarade, per "
+			  "kvartal. Kvartal utan svar visas med –. Samma "
+			  "siffror finns i tabellen under diagrammet.",
+	.relevance_axis = "Andel relevanta",
 	.decisions_h = "Beslut om att dela upp upphandlingar",
 	.decisions_note = "Enhetens beslut enligt LOU 4 kap. 14 § som fattades "
 			  "under perioden och gäller, för alla kategorier. "
@@ -204,6 +211,13 @@ static const struct lang english = {
 			 "short survey. Only counts, shares and means are "
 			 "shown here, never what a single firm answered.",
 	.feedback_caption = "Answers per quarter",
+	.relevance_title = "Share of answered alerts found relevant per "
+			   "quarter",
+	.relevance_desc = "Bar chart: alerts local firms found relevant as a "
+			  "percentage of those they answered, per quarter. "
+			  "Quarters without answers show –. The table below "
+			  "the chart has the same figures.",
+	.relevance_axis = "Share relevant",
 	.decisions_h = "Decisions on dividing procurements",
 	.decisions_note = "The unit's decisions under LOU 4 kap. 14 § made in "
 			  "the period and in force, for all categories. A "
