@@ -1014,15 +1014,17 @@ parsed_dom(const char *html, xmlXPathContextPtr *x)
 static void
 check_charts(xmlXPathContextPtr x)
 {
-	CHECK(count(x, "count(//svg)") == 3);
+	CHECK(count(x, "count(//svg)") == 4);
 	CHECK(count(x, "count(//svg[not(*)])") == 0);
-	CHECK(count(x, "count(//svg[title and desc])") == 3);
+	CHECK(count(x, "count(//svg[title and desc])") == 4);
 	/* alerted, attending, answering, bidding, winning */
 	CHECK(count(x, "count(" CHART("trend") "//polyline)") == 5);
 	/* painting, electrical and building had large procurements */
 	CHECK(count(x, "count(" CHART("share") "//rect)") == 3);
 	/* only Q1 had registrations */
 	CHECK(count(x, "count(" CHART("attendance") "//rect)") == 1);
+	/* no firm answered an alert: no bar */
+	CHECK(count(x, "count(" CHART("relevance") "//rect)") == 0);
 }
 
 /*
