@@ -211,25 +211,28 @@ add_lead_time(struct report_row *r, double days)
 	r->lead_time_n++;
 }
 
+/*
+ * The facts of query q, one per item and category, each added (its days)
+ * to its category's row and once to its quarter's totals.
+ */
 static int
-fill_lead_times(struct store *s, struct table *t,
-		const struct report_scope *sc)
+fill_facts(struct store *s, struct table *t, const struct report_scope *sc,
+	   enum report_query q, void (*add)(struct report_row *, double))
 {
 	struct report_count *c = NULL;
 	size_t n = 0, i;
 
-	if (store_report(s, REPORT_LEAD_TIMES, sc, &c, &n) < 0)
+	if (store_report(s, q, sc, &c, &n) < 0)
 		return -1;
 	for (i = 0; i < n; i++)
 		if (c[i].category)
-			add_lead_time(row_of(t, c[i].year, c[i].quarter,
-					     c[i].category), c[i].days);
+			add(row_of(t, c[i].year, c[i].quarter, c[i].category),
+			    c[i].days);
 	if (n > 0)
 		qsort(c, n, sizeof *c, by_quarter_item);
 	for (i = 0; i < n; i++)
 		if (i == 0 || by_quarter_item(&c[i - 1], &c[i]) != 0)
-			add_lead_time(row_of(t, c[i].year, c[i].quarter, NULL),
-				      c[i].days);
+			add(row_of(t, c[i].year, c[i].quarter, NULL), c[i].days);
 	report_counts_free(c, n);
 	return 0;
 }
@@ -291,6 +294,7 @@ fill_subscribed(struct store *s, struct table *t,
 	return 0;
 }
 
+/* A survey answer and its rating. */
 static void
 add_rating(struct report_row *r, double rating)
 {
@@ -298,29 +302,6 @@ add_rating(struct report_row *r, double rating)
 		return;
 	r->survey_responses++;
 	r->survey_rating_sum += (long)rating;
-}
-
-/* Survey answers and their ratings, per category and, each once, in all. */
-static int
-fill_ratings(struct store *s, struct table *t, const struct report_scope *sc)
-{
-	struct report_count *c = NULL;
-	size_t n = 0, i;
-
-	if (store_report(s, REPORT_SURVEY_RATINGS, sc, &c, &n) < 0)
-		return -1;
-	for (i = 0; i < n; i++)
-		if (c[i].category)
-			add_rating(row_of(t, c[i].year, c[i].quarter,
-					  c[i].category), c[i].days);
-	if (n > 0)
-		qsort(c, n, sizeof *c, by_quarter_item);
-	for (i = 0; i < n; i++)
-		if (i == 0 || by_quarter_item(&c[i - 1], &c[i]) != 0)
-			add_rating(row_of(t, c[i].year, c[i].quarter, NULL),
-				   c[i].days);
-	report_counts_free(c, n);
-	return 0;
 }
 
 int
@@ -340,8 +321,10 @@ stats_build(const struct report_source *src, const char *lang, time_t from,
 	for (q = REPORT_NOTICES; q <= REPORT_ALERTS_RELEVANT; q++)
 		if (fill_counts(s, &t, (enum report_query)q, &sc) < 0)
 			goto out;
-	if (fill_sizes(s, &t, &sc) < 0 || fill_lead_times(s, &t, &sc) < 0 ||
-	    fill_subscribed(s, &t, &sc) < 0 || fill_ratings(s, &t, &sc) < 0)
+	if (fill_sizes(s, &t, &sc) < 0 ||
+	    fill_facts(s, &t, &sc, REPORT_LEAD_TIMES, add_lead_time) < 0 ||
+	    fill_subscribed(s, &t, &sc) < 0 ||
+	    fill_facts(s, &t, &sc, REPORT_SURVEY_RATINGS, add_rating) < 0)
 		goto out;
 	*rows = t.rows;
 	*n = t.nquarters * t.width;
