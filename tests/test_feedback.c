@@ -459,6 +459,30 @@ test_report(void)
 	free(text);
 }
 
+/* The firm's data, as it downloads it, holds its answers. */
+static void
+test_export(void)
+{
+	char *all, *mail, path[512], url[1024];
+	struct reply r;
+
+	all = mailcheck(project, mails, dir);
+	mail = mail_to(all, "info@berglunds-maleri.example", "Relevant: ");
+	link_in(mail ? strstr(mail, "body:") : NULL, "https://upphandling."
+		"exempelkommun.se/manage/", path, sizeof path);
+	free(mail);
+	free(all);
+	snprintf(url, sizeof url, "%s%s/export.json", server.base, path);
+	fetch(url, NULL, 0, NULL, &r);
+	CHECK(r.status == 200);
+	CHECK(strstr(buf_str(&r.body), "{\"what\": \"feedback\", \"a\": "));
+	CHECK(strstr(buf_str(&r.body), "\"b\": \"not relevant: Precis vår sorts "
+		     "uppdrag\""));
+	CHECK(strstr(buf_str(&r.body), "{\"what\": \"survey\", \"a\": \"1\", "
+		     "\"b\": \"4: Bra genomgång\""));
+	release(&r);
+}
+
 /* The unit reads the meeting's answers on its page, escaped. */
 static void
 test_staff_page(void)
@@ -497,6 +521,7 @@ main(void)
 	RUN(test_survey_form);
 	RUN(test_report);
 	RUN(test_staff_page);
+	RUN(test_export);
 	CHECK(web_server_stop(&server) == 0);
 	if (!getenv("KEEP")) rm_rf(dir);
 	curl_global_cleanup();
