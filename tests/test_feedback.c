@@ -41,6 +41,7 @@
 static char project[PATH_MAX], dir[PATH_MAX], db[PATH_MAX + 16];
 static char mails[PATH_MAX + 32];
 static char relevant_path[512], not_relevant_path[512], survey_path[512];
+static char english_path[512];
 static struct web_server server;
 
 static const char meeting_conf[] =
@@ -193,6 +194,9 @@ test_mail_links(void)
 	mail = mail_to(all, "sales@nordiccloud.example", "Not relevant: ");
 	CHECK(mail && strstr(mail, "Was this relevant to you?") &&
 	      strstr(mail, "/not-relevant?lang=en"));
+	link_in(mail ? strstr(mail, "Not relevant: ") : NULL, "https://"
+		"upphandling.exempelkommun.se/feedback/", english_path,
+		sizeof english_path);
 	free(mail);
 	free(all);
 }
@@ -215,6 +219,13 @@ test_get_records_nothing(void)
 	CHECK(r.status == 200);
 	CHECK(strstr(buf_str(&r.body), "value=\"not-relevant\" checked"));
 	CHECK(!strstr(buf_str(&r.body), "value=\"relevant\" required checked"));
+	release(&r);
+	/* in English for a firm that reads English */
+	snprintf(url, sizeof url, "%s%s", server.base, english_path);
+	fetch(url, NULL, 0, NULL, &r);
+	CHECK(r.status == 200 && strstr(buf_str(&r.body), "Was it relevant to "
+					"you?") &&
+	      strstr(buf_str(&r.body), "value=\"not-relevant\" checked"));
 	release(&r);
 	CHECK(db_query(db, "SELECT count(*) FROM match_feedback") == 0);
 }
@@ -505,6 +516,35 @@ test_staff_page(void)
 	release(&r);
 }
 
+/* Two weeks after the first answer, the survey's answer stands. */
+static void
+test_survey_closed(void)
+{
+	char url[1024], csrf[TOKEN_MAX], body[512], reg[24];
+	struct reply r;
+
+	snprintf(reg, sizeof reg, "%lld", db_query(db, "SELECT registration"
+		 " FROM meeting_survey WHERE comment = 'Bra genomgång'"));
+	db_exec("UPDATE meeting_survey SET first_at = first_at - 15 * 86400");
+	snprintf(url, sizeof url, "%s%s", server.base, survey_path);
+	fetch(url, NULL, 0, NULL, &r);
+	CHECK(r.status == 200 &&
+	      strstr(buf_str(&r.body), "Svaret kan inte längre ändras.") &&
+	      !strstr(buf_str(&r.body), "name=\"rating\""));
+	release(&r);
+	/* the page's token, as it would have been */
+	signed_path("csrf", reg, SURVEY_PURPOSE, 1900000000, "", url,
+		    sizeof url);
+	snprintf(csrf, sizeof csrf, "%s", strrchr(url, '/') + 1);
+	snprintf(url, sizeof url, "%s%s", server.base, survey_path);
+	snprintf(body, sizeof body, "csrf=%s&rating=1", csrf);
+	fetch(url, body, strlen(body), NULL, &r);
+	CHECK(r.status == 409);
+	release(&r);
+	CHECK(db_query(db, "SELECT rating FROM meeting_survey WHERE comment ="
+		       " 'Bra genomgång'") == 4);
+}
+
 int
 main(void)
 {
@@ -522,6 +562,7 @@ main(void)
 	RUN(test_report);
 	RUN(test_staff_page);
 	RUN(test_export);
+	RUN(test_survey_closed);
 	CHECK(web_server_stop(&server) == 0);
 	if (!getenv("KEEP")) rm_rf(dir);
 	curl_global_cleanup();
