@@ -34,6 +34,7 @@ enum alert_kind {
 	ALERT_ADDRESS,		/* confirm a new address for a subscription */
 	ALERT_ATTEND,		/* a registration for a meeting: confirm it,
 				   its seat or place on the waiting list */
+	ALERT_SURVEY,		/* after a meeting, to those who came */
 	ALERT_NKINDS
 };
 

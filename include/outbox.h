@@ -70,6 +70,15 @@ int outbox_queue_meetings(struct outbox *o, const struct firm_list *firms,
 			  time_t now, unsigned *queued, unsigned *failed);
 
 /*
+ * Queues the survey, once, to each firm that attended a meeting that
+ * ended at most OUTBOX_SURVEY_DAYS ago and was not cancelled: a firm of
+ * the register still subscribed, or a guest whose address is still kept.
+ */
+#define OUTBOX_SURVEY_DAYS 3
+int outbox_queue_surveys(struct outbox *o, const struct firm_list *firms,
+			 time_t now, unsigned *queued, unsigned *failed);
+
+/*
  * For the web endpoint: the mail with the link that confirms a new
  * subscription (double opt-in), and the mail with the manage link to a
  * firm that subscribed again. 1 when it could not be built: the request

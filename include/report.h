@@ -53,6 +53,14 @@ struct report_row {
 	double lead_time_days;		/* mean days from first early notice to contract
 					   notice; read only if lead_time_n > 0, then
 					   0..REPORT_LEAD_DAYS_MAX */
+	/* what firms said: answers of local firms about lots mailed in the
+	   quarter (by the mail's day), and survey answers of the meetings
+	   begun in it */
+	long alerts_answered;		/* matches answered relevant or not */
+	long alerts_relevant;		/* of those, relevant: at most
+					   alerts_answered */
+	long survey_responses;		/* meeting survey answers */
+	long survey_rating_sum;		/* their ratings (1..5) added up */
 };
 
 /*
@@ -73,7 +81,9 @@ struct report_decision {
  * quarter from the first to the last must have its totals row (zeros
  * where nothing happened): the charts put the quarters side by side, and
  * a missing one would hide a gap. Figures are not negative, large_divided
- * is at most large and meeting_shows at most meeting_seats_taken. Both renderers check this and refuse,
+ * is at most large and meeting_shows at most meeting_seats_taken,
+ * alerts_relevant at most alerts_answered, survey_rating_sum between
+ * survey_responses and five times it. Both renderers check this and refuse,
  * through error(), what breaks it.
  */
 struct report {

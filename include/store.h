@@ -497,6 +497,57 @@ int store_attendee_attended(struct store *s, int64_t id);
  */
 int store_forget_guests(struct store *s, time_t before, long long *n);
 
+/*
+ * What firms say of the service (feedback.c): whether a match they were
+ * mailed about was relevant, and how an information meeting they came
+ * to was. One answer each, a new one in its place.
+ */
+#define FEEDBACK_COMMENT_MAX 500	/* bytes of a match's comment */
+#define SURVEY_COMMENT_MAX 2000		/* bytes of a meeting's comment */
+
+/* A match and the firm's answer about it, if any. */
+struct match_answer {
+	int64_t match_id;
+	int64_t firm_id;
+	char *firm_name;
+	char *notice_title;
+	char *lot_title;	/* NULL: none of its own */
+	int answered;		/* 0: no answer yet */
+	int relevant;		/* 1 relevant, 0 not */
+	char *comment;		/* NULL: none */
+	time_t answered_at;
+};
+
+/* Match match_id and its answer; *out NULL when there is no such match. */
+int store_match_answer(struct store *s, int64_t match_id,
+		       struct match_answer **out);
+void match_answers_free(struct match_answer *a, size_t n);
+/* Records the answer about match_id, in place of an earlier one. */
+int store_put_match_answer(struct store *s, int64_t match_id, int relevant,
+			   const char *comment, time_t now);
+
+/* A survey answer of registration registration_id (struct attendee). */
+struct survey_answer {
+	int64_t registration_id;
+	char *orgnr;		/* NULL once a guest is forgotten */
+	char *name;
+	int rating;		/* 1..5 */
+	char *comment;		/* NULL: none */
+	time_t first_at;	/* first answered */
+	time_t answered_at;	/* last changed */
+};
+
+/* The answer of registration id; *out NULL when there is none. */
+int store_survey_answer(struct store *s, int64_t registration_id,
+			struct survey_answer **out);
+/* Records it, first_at kept from an earlier answer. */
+int store_put_survey_answer(struct store *s, int64_t registration_id,
+			    int rating, const char *comment, time_t now);
+/* Meeting meeting_id's answers, newest first. */
+int store_survey_answers(struct store *s, int64_t meeting_id,
+			 struct survey_answer **out, size_t *n);
+void survey_answers_free(struct survey_answer *a, size_t n);
+
 /* A firm that answered an RFI (a meeting's are struct attendee). */
 struct participant {
 	int64_t firm_id;
@@ -532,6 +583,8 @@ enum report_query {
 	REPORT_MEETING_SEATS,		/* registrations, meetings begun */
 	REPORT_MEETING_ATTENDEES,	/* attendances, meetings begun */
 	REPORT_MEETING_SHOWS,		/* registrations whose firm came */
+	REPORT_ALERTS_ANSWERED,		/* matches mailed and answered */
+	REPORT_ALERTS_RELEVANT,		/* of those, answered relevant */
 	/* facts: one row per notice and category part, value = its lots,
 	   days = its estimated value (-1 unknown), item = notice id */
 	REPORT_NOTICE_SIZES,
@@ -542,6 +595,9 @@ enum report_query {
 	   categories and CPV codes, space-separated, value = when it
 	   subscribed */
 	REPORT_FIRMS,
+	/* facts: one row per survey answer of a meeting begun and category,
+	   days = its rating, item = its registration */
+	REPORT_SURVEY_RATINGS,
 	REPORT_NQUERIES
 };
 

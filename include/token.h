@@ -20,6 +20,14 @@
  * [A-Za-z0-9_.:-]; only object may be empty.
  */
 
+/*
+ * The purposes of links that ask a firm what it thought: a match's
+ * relevance (firm, the match's row id as object) and a meeting's survey
+ * (the registration as firm, the meeting as object).
+ */
+#define FEEDBACK_PURPOSE "feedback"
+#define SURVEY_PURPOSE "survey"
+
 #define TOKEN_MAX 256		/* longest token string incl. NUL */
 #define TOKEN_FIELD_MAX 64	/* longest purpose, firm or object */
 #define TOKEN_SECRET_LEN 32

@@ -44,6 +44,7 @@ static const char *const kind_files[ALERT_NKINDS] = {
 	[ALERT_MANAGE] = "manage",
 	[ALERT_ADDRESS] = "address",
 	[ALERT_ATTEND] = "attend",
+	[ALERT_SURVEY] = "survey",
 };
 
 enum part { PART_SUBJECT, PART_TEXT, PART_HTML, NPARTS };
@@ -80,6 +81,7 @@ static const char *const known_fields[] = {
 	"guest",
 	"link", "summary", "published", "source_site", "place",
 	"link_unknown", "no_deadline", "withdrawn_notice",
+	"guest", "relevant_url", "not_relevant_url", "survey_url",
 	NULL
 };
 
@@ -306,9 +308,10 @@ lang_query(const struct alert_links *l)
 	return l->en ? "?lang=en" : "";
 }
 
-int
-alert_link(const struct alert_links *l, const char *purpose, int64_t firm_id,
-	   const char *object, struct buf *out)
+/* A signed link with a path after the token ("" for none). */
+static int
+link_to(const struct alert_links *l, const char *purpose, int64_t firm_id,
+	const char *object, const char *after, struct buf *out)
 {
 	char firm[24], token[TOKEN_MAX];
 
@@ -317,8 +320,15 @@ alert_link(const struct alert_links *l, const char *purpose, int64_t firm_id,
 		       sizeof token) < 0)
 		return -1;
 	buf_reset(out);
-	return buf_printf(out, "%.*s/%s/%s%s", base_len(l->public_url),
-			  l->public_url, purpose, token, lang_query(l));
+	return buf_printf(out, "%.*s/%s/%s%s%s", base_len(l->public_url),
+			  l->public_url, purpose, token, after, lang_query(l));
+}
+
+int
+alert_link(const struct alert_links *l, const char *purpose, int64_t firm_id,
+	   const char *object, struct buf *out)
+{
+	return link_to(l, purpose, firm_id, object, "", out);
 }
 
 int
@@ -341,6 +351,32 @@ set_link(struct tpl_vars *v, const char *name, const struct alert_links *l,
 	rc = alert_link(l, purpose, firm_id, object, &url);
 	if (rc == 0)
 		rc = tpl_set(v, name, buf_str(&url));
+	buf_release(&url);
+	return rc;
+}
+
+/*
+ * The two answers about a match, relevant_url and not_relevant_url: its
+ * page (FEEDBACK_PURPOSE, the match as object) with the answer chosen.
+ */
+static int
+set_answer_links(struct tpl_vars *v, const struct alert_links *l,
+		 int64_t firm_id, int64_t match_id)
+{
+	char object[24];
+	struct buf url;
+	int rc;
+
+	snprintf(object, sizeof object, "%lld", (long long)match_id);
+	buf_init(&url, 1024);
+	rc = link_to(l, FEEDBACK_PURPOSE, firm_id, object, "/relevant", &url);
+	if (rc == 0)
+		rc = tpl_set(v, "relevant_url", buf_str(&url));
+	if (rc == 0)
+		rc = link_to(l, FEEDBACK_PURPOSE, firm_id, object,
+			     "/not-relevant", &url);
+	if (rc == 0)
+		rc = tpl_set(v, "not_relevant_url", buf_str(&url));
 	buf_release(&url);
 	return rc;
 }
@@ -693,7 +729,9 @@ alert_set_lot(struct tpl_vars *v, const struct match_item *it,
 	     tpl_set(v, "documents_url", it->documents_url) < 0) ||
 	    tpl_set(v, "winners", it->winners) < 0 ||
 	    set_money(v, "award_value", it->has_award_value, it->award_value,
-		      it->award_currency, rates, en) < 0)
+		      it->award_currency, rates, en) < 0 ||
+	    (it->match_id && firm_id &&
+	     set_answer_links(v, l, firm_id, it->match_id) < 0))
 		return -1;
 	return 0;
 }

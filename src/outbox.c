@@ -1466,6 +1466,87 @@ out:
 	return rc;
 }
 
+/* The survey of meeting m to attendee r, who is f. */
+static int
+queue_survey(const struct outbox *o, const struct firm *f,
+	     const struct attendee *r, const struct meeting *m, time_t now,
+	     unsigned *queued, unsigned *failed)
+{
+	struct alert_links links = links_for(o, f, now);
+	struct tpl_vars *v = tpl_vars_new();
+	char key[128], object[24];
+	struct buf url;
+	int exists, rc = -1;
+
+	buf_init(&url, 1024);
+	snprintf(key, sizeof key, "survey/%lld/%lld", (long long)m->id,
+		 (long long)r->id);
+	snprintf(object, sizeof object, "%lld", (long long)m->id);
+	if (!v || store_message_exists(o->store, key, &exists) < 0)
+		goto out;
+	if (!exists) {
+		struct mail_job job = { key, ALERT_SURVEY, v, NULL, 0, NULL, 0,
+					0, 0, NULL };
+
+		/* the registration answers: a guest has no firm id */
+		job.unfilled = alert_link(&links, SURVEY_PURPOSE, r->id, object,
+					  &url) < 0 ||
+			       tpl_set(v, "survey_url", buf_str(&url)) < 0 ||
+			       alert_set_firm(v, o->cfg->service_name, &links,
+					      f) < 0 ||
+			       tpl_set(v, "meeting_title", m->title) < 0 ||
+			       alert_set_time(v, "starts", m->start,
+					      f->language) < 0 ||
+			       (!f->id && tpl_set(v, "guest", "1") < 0);
+		if (queue_mail_tx(o, f, &job, now, queued, failed) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	buf_release(&url);
+	tpl_vars_free(v);
+	return rc;
+}
+
+int
+outbox_queue_surveys(struct outbox *o, const struct firm_list *firms,
+		     time_t now, unsigned *queued, unsigned *failed)
+{
+	struct meeting *m = NULL;
+	struct attendee *r = NULL;
+	const struct firm *f;
+	struct firm guest;
+	size_t n = 0, nr = 0, i, k;
+	int rc = -1;
+
+	if (store_meetings(o->store, now - OUTBOX_SURVEY_DAYS * 86400L, 0, &m,
+			   &n) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (m[i].cancelled || m[i].end > now)
+			continue;
+		if (store_attendees(o->store, m[i].id, &r, &nr) < 0)
+			goto out;
+		for (k = 0; k < nr; k++) {
+			guest = as_firm(&r[k]);
+			f = r[k].firm_id ? firm_by_id(firms, r[k].firm_id) :
+			    r[k].email ? &guest : NULL;
+			if (r[k].attended && f &&
+			    queue_survey(o, f, &r[k], &m[i], now, queued,
+					 failed) < 0)
+				goto out;
+		}
+		attendees_free(r, nr);
+		r = NULL;
+		nr = 0;
+	}
+	rc = 0;
+out:
+	attendees_free(r, nr);
+	meetings_free(m, n);
+	return rc;
+}
+
 int
 outbox_queue_meetings(struct outbox *o, const struct firm_list *firms,
 		      time_t now, unsigned *queued, unsigned *failed)

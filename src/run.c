@@ -200,6 +200,8 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 				   &sum->mails_queued, &sum->mails_failed) < 0 ||
 	    outbox_queue_meetings(ctx->outbox, &firms, ctx->now,
 				  &sum->mails_queued, &sum->mails_failed) < 0 ||
+	    outbox_queue_surveys(ctx->outbox, &firms, ctx->now,
+				 &sum->mails_queued, &sum->mails_failed) < 0 ||
 	    outbox_deliver(ctx->store, ctx->mailer, &sender, ctx->now,
 			   &sum->mails_sent, &sum->mails_deferred,
 			   &sum->mails_failed) < 0 ||

@@ -10,7 +10,11 @@ parser) and prints what a reader sees, for the C tests to check:
     body:
     <decoded text/plain part>
     .
+
+With MAILCHECK_HTML set in the environment, the decoded text/html part
+comes before "body:", after a line "html:".
 """
+import os
 import sys
 from email import policy
 from email.parser import BytesParser
@@ -32,6 +36,9 @@ for path in sys.argv[1:]:
         print("part: %s%s" % (part.get_content_type(),
                               " " + name if name else ""))
     print("defects:", len(defects))
+    if os.environ.get("MAILCHECK_HTML"):
+        print("html:")
+        print(msg.get_body(("html",)).get_content())
     print("body:")
     print(msg.get_body(("plain",)).get_content(), end="")
     print(".")

@@ -40,21 +40,28 @@
  * firms_subscribed, alerted, registered, attending, answering_rfi,
  * bidding, winning,
  * meetings_held, meeting_seats_taken, meeting_attendees, meeting_shows,
- * lead_time_n, lead_time_days
+ * lead_time_n, lead_time_days,
+ * alerts_answered, alerts_relevant, survey_responses, survey_rating_sum
  */
 static const struct report_row sample_rows[] = {
 	{ NULL, NULL, 2026, 1, 1234, 2345, 2400, 4, 2,
-	  310, 120, 30, 22, 15, 40, 12, 3, 40, 30, 28, 4, 12.5 },
+	  310, 120, 30, 22, 15, 40, 12, 3, 40, 30, 28, 4, 12.5,
+	  0, 0, 0, 0 },
 	{ "bygg", BYGG, 2026, 1, 300, 500, 520, 3, 1,
-	  80, 60, 10, 8, 5, 12, 4, 1, 15, 12, 11, 1, 10 },
+	  80, 60, 10, 8, 5, 12, 4, 1, 15, 12, 11, 1, 10,
+	  0, 0, 0, 0 },
 	{ "maleri", "Måleri", 2026, 1, 100, 150, 150, 0, 0,
-	  40, 20, 4, 3, 2, 6, 1, 0, 0, 0, 0, 0, 0 },
+	  40, 20, 4, 3, 2, 6, 1, 0, 0, 0, 0, 0, 0,
+	  0, 0, 0, 0 },
 	{ NULL, NULL, 2026, 2, 1500, 2600, 2700, 6, 6,
-	  320, 140, 35, 30, 18, 45, 15, 4, 50, 45, 44, 6, 20 },
+	  320, 140, 35, 30, 18, 45, 15, 4, 50, 45, 44, 6, 20,
+	  0, 0, 0, 0 },
 	{ "bygg", BYGG, 2026, 2, 320, 520, 530, 5, 4,
-	  85, 70, 12, 10, 6, 14, 5, 2, 20, 18, 18, 3, 30 },
+	  85, 70, 12, 10, 6, 14, 5, 2, 20, 18, 18, 3, 30,
+	  0, 0, 0, 0 },
 	{ "maleri", "Måleri", 2026, 2, 110, 160, 160, 1, 1,
-	  42, 25, 5, 4, 3, 7, 2, 0, 0, 0, 0, 0, 0 },
+	  42, 25, 5, 4, 3, 7, 2, 0, 0, 0, 0, 0, 0,
+	  0, 0, 0, 0 },
 };
 
 #define NSAMPLE (sizeof sample_rows / sizeof sample_rows[0])
@@ -66,7 +73,8 @@ static const struct report_row sample_rows[] = {
 	"Underlag för framförhållning;Prenumererar;Fick mejl;" \
 	"Anmälde sig till möte;Deltog i möte;Svarade på RFI;Lämnade anbud;" \
 	"Vann kontrakt;Möten;Anmälningar;Närvarande;Anmälda som kom;" \
-	"Närvaro (%)\r\n"
+	"Närvaro (%);Besvarade aviseringar;Varav relevanta;" \
+	"Andel relevanta (%);Svar på mötesenkäten;Nöjdhet med möten, 1–5\r\n"
 
 #define CSV_HEADER_EN \
 	"\xef\xbb\xbfQuarter;Category key;Category;Notices;Lots;" \
@@ -74,7 +82,9 @@ static const struct report_row sample_rows[] = {
 	"Share divided (%);Lead time, days;Basis of lead time;Subscribed;" \
 	"Mailed;Registered for a meeting;Attended a meeting;" \
 	"Answered an RFI;Bid;Won a contract;Meetings;Registrations;" \
-	"Attendances;Registered who came;Attendance (%)\r\n"
+	"Attendances;Registered who came;Attendance (%);Alerts answered;" \
+	"Of which relevant;Share relevant (%);Meeting survey answers;" \
+	"Satisfaction with meetings, 1–5\r\n"
 
 static struct report
 report_of(const struct report_row *rows, size_t n)
@@ -253,17 +263,17 @@ test_csv_exact(void)
 	CHECK_STR(csv,
 		  CSV_HEADER
 		  "2026-Q1;;;1234;2345;2400;4;2;50,0;12,5;4;310;120;30;22;15;"
-		  "40;12;3;40;30;28;70,0\r\n"
+		  "40;12;3;40;30;28;70,0;0;0;;0;\r\n"
 		  "2026-Q1;bygg;Bygg & <anläggning>;300;500;520;3;1;33,3;10,0;"
-		  "1;80;60;10;8;5;12;4;1;15;12;11;73,3\r\n"
+		  "1;80;60;10;8;5;12;4;1;15;12;11;73,3;0;0;;0;\r\n"
 		  "2026-Q1;maleri;Måleri;100;150;150;0;0;;;0;40;20;4;3;2;6;1;"
-		  "0;0;0;0;\r\n"
+		  "0;0;0;0;;0;0;;0;\r\n"
 		  "2026-Q2;;;1500;2600;2700;6;6;100,0;20,0;6;320;140;35;30;18;"
-		  "45;15;4;50;45;44;88,0\r\n"
+		  "45;15;4;50;45;44;88,0;0;0;;0;\r\n"
 		  "2026-Q2;bygg;Bygg & <anläggning>;320;520;530;5;4;80,0;30,0;"
-		  "3;85;70;12;10;6;14;5;2;20;18;18;90,0\r\n"
+		  "3;85;70;12;10;6;14;5;2;20;18;18;90,0;0;0;;0;\r\n"
 		  "2026-Q2;maleri;Måleri;110;160;160;1;1;100,0;;0;42;25;5;4;3;"
-		  "7;2;0;0;0;0;\r\n");
+		  "7;2;0;0;0;0;;0;0;;0;\r\n");
 	/* English headings; the figures as Swedish Excel reads them */
 	CHECK(en && strncmp(en, CSV_HEADER_EN, strlen(CSV_HEADER_EN)) == 0);
 	CHECK(en && csv && strcmp(en + strlen(CSV_HEADER_EN),
@@ -288,11 +298,11 @@ test_csv_quoting(void)
 
 	CHECK_STR(csv,
 		  CSV_HEADER
-		  "2026-Q3;;;0;0;0;0;0;;;0;0;0;0;0;0;0;0;0;0;0;0;\r\n"
+		  "2026-Q3;;;0;0;0;0;0;;;0;0;0;0;0;0;0;0;0;0;0;0;;0;0;;0;\r\n"
 		  "2026-Q3;mark;\"Mark, \"\"grund\"\" och\r\nrör\";0;0;0;0;0;;"
-		  "7,3;2;0;0;0;0;0;0;0;0;0;0;0;\r\n"
+		  "7,3;2;0;0;0;0;0;0;0;0;0;0;0;;0;0;;0;\r\n"
 		  "2026-Q3;tak;\"Tak;plåt\";0;0;0;0;0;;;0;0;0;0;0;0;0;0;0;0;0;"
-		  "0;\r\n");
+		  "0;;0;0;;0;\r\n");
 	free(csv);
 }
 
@@ -347,9 +357,9 @@ test_sheets_read_back(void)
 	CHECK(text && strstr(text, "|Framförhållning, dagar|"));
 	CHECK(text && strstr(text, "\n2026-Q1|bygg|Bygg & <anläggning>|300|500|"
 			     "520|3|1|33,3|10,0|1|80|60|10|8|5|12|4|1|15|12|"
-			     "11|73,3\n"));
+			     "11|73,3|0|0||0|\n"));
 	CHECK(text && strstr(text, "\n2026-Q2|maleri|Måleri|110|160|160|1|1|"
-			     "100,0||0|42|25|5|4|3|7|2|0|0|0|0|\n"));
+			     "100,0||0|42|25|5|4|3|7|2|0|0|0|0||0|0||0|\n"));
 	free(text);
 
 	buf_reset(&out);
@@ -365,12 +375,13 @@ test_sheets_read_back(void)
 	text = sheetcheck(project, path, dir);
 	CHECK(text && strncmp(text, xlsx_head, strlen(xlsx_head)) == 0);
 	CHECK(text && strstr(text, "\n2026-Q1|||1234|2345|2400|4|2|50.0%|12.5|"
-			     "4|310|120|30|22|15|40|12|3|40|30|28|70.0%\n"));
+			     "4|310|120|30|22|15|40|12|3|40|30|28|70.0%|0|0||0|"
+			     "\n"));
 	CHECK(text && strstr(text, "\n2026-Q1|bygg|Bygg & <anläggning>|300|500|"
 			     "520|3|1|33.3%|10|1|80|60|10|8|5|12|4|1|15|12|"
-			     "11|73.3%\n"));
+			     "11|73.3%|0|0||0|\n"));
 	CHECK(text && strstr(text, "\n2026-Q1|maleri|Måleri|100|150|150|0|0|||"
-			     "0|40|20|4|3|2|6|1|0|0|0|0|\n"));
+			     "0|40|20|4|3|2|6|1|0|0|0|0||0|0||0|\n"));
 	free(text);
 	buf_release(&out);
 	rm_rf(dir);
@@ -442,13 +453,13 @@ test_html_charts(void)
 	char *s;
 
 	CHECK(page_render(&p, &r, "sv") == 0);
-	CHECK(count(&p, "count(//svg)") == 3);
-	CHECK(count(&p, "count(//svg[title and desc])") == 3);
+	CHECK(count(&p, "count(//svg)") == 4);
+	CHECK(count(&p, "count(//svg[title and desc])") == 4);
 	CHECK(count(&p, "count(//svg[@role='img' and @width='100%%' and "
-		    "starts-with(@viewbox, '0 0 ')])") == 3);
+		    "starts-with(@viewbox, '0 0 ')])") == 4);
 	/* aria-labelledby names the chart's own title and description. */
 	CHECK(count(&p, "count(//svg[@aria-labelledby = "
-		    "concat(title/@id, ' ', desc/@id)])") == 3);
+		    "concat(title/@id, ' ', desc/@id)])") == 4);
 
 	/* (1): one line per series, each point marked, and a legend. */
 	CHECK(count(&p, "count(" CHART("trend") "//polyline)") == 5);
@@ -484,12 +495,12 @@ test_html_charts(void)
 	      == 1);
 
 	/* The tables after them, every one with a caption and scopes. */
-	CHECK(count(&p, "count(//table)") == 5);
-	CHECK(count(&p, "count(//table[caption])") == 5);
+	CHECK(count(&p, "count(//table)") == 6);
+	CHECK(count(&p, "count(//table[caption])") == 6);
 	CHECK(count(&p, "count(//th[not(@scope='col' or @scope='row')])") ==
 	      0);
 	/* What each column of the quarters' tables counts. */
-	CHECK(count(&p, "count(//dt)") == 7 + 6 + 2 + 5);
+	CHECK(count(&p, "count(//dt)") == 7 + 6 + 2 + 5 + 5);
 	CHECK(count(&p, "count(//dt[not(following-sibling::*[1][self::dd])])")
 	      == 0);
 	s = text_of(&p, "string(//dd[preceding-sibling::dt[1] = 'Fick mejl'])");
@@ -759,7 +770,7 @@ test_html_zeros(void)
 	CHECK(page_render(&p, &r, "sv") == 0);
 	CHECK(well_formed(p.text));
 	check_no_bad_numbers(p.text);
-	CHECK(count(&p, "count(//svg)") == 3);
+	CHECK(count(&p, "count(//svg)") == 4);
 	CHECK(count(&p, "count(" CHART("share") "//rect)") == 0);
 	CHECK(count(&p, "count(" CHART("share") "//text[. = '–'])") == 1);
 	CHECK(count(&p, "count(" CHART("attendance") "//rect)") == 0);
@@ -793,7 +804,7 @@ test_html_one_quarter(void)
 	CHECK(page_render(&p, &r, "sv") == 0);
 	CHECK(well_formed(p.text));
 	/* No categories: no share chart, and a message instead. */
-	CHECK(count(&p, "count(//svg)") == 2);
+	CHECK(count(&p, "count(//svg)") == 3);
 	CHECK(count(&p, "count(//p[@class = 'nodata'])") == 1);
 	/* Lines of one point each: the markers show them. */
 	CHECK(count(&p, "count(" CHART("trend") "//polyline[not(contains("
@@ -1012,7 +1023,7 @@ test_lead_time_unread_without_procedures(void)
 		   "4,0");
 	page_free(&p);
 	csv = csv_of(&r);
-	CHECK(csv && strstr(csv, ";;0;0;0;0;0;0;0;0;0;0;0;0;\r\n") &&
+	CHECK(csv && strstr(csv, ";;0;0;0;0;0;0;0;0;0;0;0;0;;0;0;;0;\r\n") &&
 	      !has_word(csv, "nan"));
 	free(csv);
 }
@@ -1162,9 +1173,9 @@ test_browser(void)
 	CHECK(system(cmd) == 0);
 	memset(&p, 0, sizeof p);
 	CHECK(page_parse(&p, read_text(dom)) == 0);
-	CHECK(count(&p, "count(//svg)") == 3);
+	CHECK(count(&p, "count(//svg)") == 4);
 	CHECK(count(&p, "count(//svg[not(*)])") == 0);
-	CHECK(count(&p, "count(//svg[title and desc])") == 3);
+	CHECK(count(&p, "count(//svg[title and desc])") == 4);
 	CHECK(count(&p, "count(//svg//polyline)") == 5);
 	CHECK(count(&p, "count(//svg//rect)") > 4);
 	CHECK(count(&p, "count(//svg//text)") > 30);

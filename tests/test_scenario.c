@@ -546,6 +546,11 @@ static const struct figure all_categories[] = {
 	   the CN of 15 April: 28 days to 1 March, 31 to 1 April, 14 more;
 	   empty where lead_time_n is 0 */
 	{ "Framförhållning, dagar", { "", "73,0", "", "" } },
+	/* no firm answered an alert or a survey */
+	{ "Besvarade aviseringar", { "0", "0", "0", "0" } },
+	{ "Varav relevanta", { "0", "0", "0", "0" } },
+	{ "Svar på mötesenkäten", { "0", "0", "0", "0" } },
+	{ "Nöjdhet med möten, 1–5", { "", "", "", "" } },
 };
 
 /* Painting: every notice of the procedure has a painting part. */
@@ -587,6 +592,11 @@ static const struct figure maleri[] = {
 	{ "Underlag för framförhållning", { "0", "1", "0", "0" } },
 	/* the procedure's 73 days */
 	{ "Framförhållning, dagar", { "", "73,0", "", "" } },
+	/* no firm answered an alert or a survey */
+	{ "Besvarade aviseringar", { "0", "0", "0", "0" } },
+	{ "Varav relevanta", { "0", "0", "0", "0" } },
+	{ "Svar på mötesenkäten", { "0", "0", "0", "0" } },
+	{ "Nöjdhet med möten, 1–5", { "", "", "", "" } },
 };
 
 /* Electrical work: a lot too big for one firm, won by a firm from elsewhere. */
@@ -627,6 +637,11 @@ static const struct figure el[] = {
 	{ "Underlag för framförhållning", { "0", "1", "0", "0" } },
 	/* the procedure's 73 days */
 	{ "Framförhållning, dagar", { "", "73,0", "", "" } },
+	/* no firm answered an alert or a survey */
+	{ "Besvarade aviseringar", { "0", "0", "0", "0" } },
+	{ "Varav relevanta", { "0", "0", "0", "0" } },
+	{ "Svar på mötesenkäten", { "0", "0", "0", "0" } },
+	{ "Nöjdhet med möten, 1–5", { "", "", "", "" } },
 };
 
 /* Building: only the CN's third lot, and a firm that came in April. */
@@ -668,6 +683,11 @@ static const struct figure bygg[] = {
 	{ "Underlag för framförhållning", { "0", "1", "0", "0" } },
 	/* the procedure's 73 days */
 	{ "Framförhållning, dagar", { "", "73,0", "", "" } },
+	/* no firm answered an alert or a survey */
+	{ "Besvarade aviseringar", { "0", "0", "0", "0" } },
+	{ "Varav relevanta", { "0", "0", "0", "0" } },
+	{ "Svar på mötesenkäten", { "0", "0", "0", "0" } },
+	{ "Nöjdhet med möten, 1–5", { "", "", "", "" } },
 };
 
 #define NFIGURES (sizeof all_categories / sizeof all_categories[0])
@@ -737,8 +757,8 @@ test_report_csv(void)
 		csv_free(&en);
 		return;
 	}
-	/* and the two shares, in percent */
-	CHECK(sv.ncols == 3 + NFIGURES + 2);
+	/* and the three shares, in percent */
+	CHECK(sv.ncols == 3 + NFIGURES + 3);
 	CHECK_STR(sv.cell[0], "Kvartal");
 
 	/* The four quarters of 2027 and no other, each with every row. */
@@ -769,7 +789,8 @@ test_report_csv(void)
 		for (c = 3; c < sv.ncols; c++) {
 			const char *v = sv.cell[r * sv.ncols + c];
 			const char *want = (long)c == lead ||
-					   strstr(sv.cell[c], "(%)") ? "" : "0";
+					   strstr(sv.cell[c], "(%)") ||
+					   strstr(sv.cell[c], "1–5") ? "" : "0";
 
 			CHECK_STR(v, want);
 			if (strcmp(v, want) != 0)
@@ -811,10 +832,10 @@ test_report_xlsx(void)
 	      == 0);
 	/* the painting row of Q2: the CN's lot, two bids, 73 days */
 	CHECK(text && strstr(text, "\n2027-Q2|maleri|Måleri|1|1|1|1|1|100.0%|"
-			     "73|1|3|3|0|0|0|2|0|0|0|0|0|\n"));
+			     "73|1|3|3|0|0|0|2|0|0|0|0|0||0|0||0|\n"));
 	/* Q1: two of the five firms came, one of the two registered */
 	CHECK(text && strstr(text, "\n2027-Q1|||2|2|4|1|0|0.0%||0|5|5|2|2|2|0|"
-			     "0|1|2|2|1|50.0%\n"));
+			     "0|1|2|2|1|50.0%|0|0||0|\n"));
 	free(text);
 }
 
@@ -993,15 +1014,17 @@ parsed_dom(const char *html, xmlXPathContextPtr *x)
 static void
 check_charts(xmlXPathContextPtr x)
 {
-	CHECK(count(x, "count(//svg)") == 3);
+	CHECK(count(x, "count(//svg)") == 4);
 	CHECK(count(x, "count(//svg[not(*)])") == 0);
-	CHECK(count(x, "count(//svg[title and desc])") == 3);
+	CHECK(count(x, "count(//svg[title and desc])") == 4);
 	/* alerted, attending, answering, bidding, winning */
 	CHECK(count(x, "count(" CHART("trend") "//polyline)") == 5);
 	/* painting, electrical and building had large procurements */
 	CHECK(count(x, "count(" CHART("share") "//rect)") == 3);
 	/* only Q1 had registrations */
 	CHECK(count(x, "count(" CHART("attendance") "//rect)") == 1);
+	/* no firm answered an alert: no bar */
+	CHECK(count(x, "count(" CHART("relevance") "//rect)") == 0);
 }
 
 /*

@@ -636,7 +636,7 @@ test_report_pages(void)
 	sheet = sheetcheck(project, path, dir);
 	CHECK(sheet && strncmp(sheet, "bom\nKvartal|Kategorikod|", 23) == 0 &&
 	      strstr(sheet, "|Svarade på RFI|") && strstr(sheet, "\n2026-Q4|||"
-	      "1|1|1|0|0|||0|4|0|3|2|3|0|0|1|3|2|2|66,7\n"));
+	      "1|1|1|0|0|||0|4|0|3|2|3|0|0|1|3|2|2|66,7|0|0||0|\n"));
 	free(sheet);
 	get("/staff/report?period=2026-Q4&format=xlsx&lang=en", h, &r);
 	CHECK(r.status == 200 &&
@@ -649,7 +649,7 @@ test_report_pages(void)
 	sheet = sheetcheck(project, path, dir);
 	CHECK(sheet && strstr(sheet, "|Answered an RFI|") &&
 	      strstr(sheet, "\n2026-Q4|||1|1|1|0|0|||0|4|0|3|2|3|0|0|1|3|2|2|"
-		     "66.7%\n"));
+		     "66.7%|0|0||0|\n"));
 	free(sheet);
 
 	/* a wrong day is shown on the form, as typed, and nothing downloads */

@@ -35,6 +35,11 @@ static const enum figure meeting_figures[] = {
 	FIG_MEETINGS, FIG_SEATS, FIG_ATTENDEES, FIG_SHOWS, FIG_ATTENDANCE,
 };
 
+static const enum figure feedback_figures[] = {
+	FIG_ALERTS_ANSWERED, FIG_ALERTS_RELEVANT, FIG_SHARE_RELEVANT,
+	FIG_SURVEY_RESPONSES, FIG_SURVEY_MEAN,
+};
+
 /* The document's own rules; a part of another page takes that page's. */
 static const char page_style[] =
 	"body { margin: 0; padding: 1em; background: #ffffff; color: #1a1a1a;\n"
@@ -244,6 +249,12 @@ put_body(struct out *o, const struct report_row *const *q, size_t nq,
 	rp_put_attendance_chart(o, q, nq);
 	put_quarter_table(o, o->l->meetings_caption, q, nq, meeting_figures,
 			  COUNT_OF(meeting_figures));
+
+	rp_putf(o, "<h2>%s</h2>\n<p>%s</p>\n", o->l->feedback_h,
+		o->l->feedback_note);
+	rp_put_relevance_chart(o, q, nq);
+	put_quarter_table(o, o->l->feedback_caption, q, nq, feedback_figures,
+			  COUNT_OF(feedback_figures));
 }
 
 /* The decisions of one kind (reasons or not) as a table of two columns. */

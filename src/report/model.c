@@ -31,6 +31,9 @@ rp_count_of(const struct report_row *x, enum figure f)
 	case FIG_SEATS: return x->meeting_seats_taken;
 	case FIG_ATTENDEES: return x->meeting_attendees;
 	case FIG_SHOWS: return x->meeting_shows;
+	case FIG_ALERTS_ANSWERED: return x->alerts_answered;
+	case FIG_ALERTS_RELEVANT: return x->alerts_relevant;
+	case FIG_SURVEY_RESPONSES: return x->survey_responses;
 	default: return 0;
 	}
 }
@@ -54,6 +57,17 @@ rp_ratio_of(const struct report_row *x, enum figure f, double *v)
 		*v = 100.0 * (double)x->meeting_shows /
 		     (double)x->meeting_seats_taken;
 		return 1;
+	case FIG_SHARE_RELEVANT:
+		if (x->alerts_answered == 0)
+			return 0;
+		*v = 100.0 * (double)x->alerts_relevant /
+		     (double)x->alerts_answered;
+		return 1;
+	case FIG_SURVEY_MEAN:
+		if (x->survey_responses == 0)
+			return 0;
+		*v = (double)x->survey_rating_sum / (double)x->survey_responses;
+		return 1;
 	case FIG_LEAD_TIME:
 		if (x->lead_time_n == 0)
 			return 0;
@@ -68,13 +82,15 @@ int
 rp_is_ratio(enum figure f)
 {
 	return f == FIG_SHARE_DIVIDED || f == FIG_ATTENDANCE ||
-	       f == FIG_LEAD_TIME;
+	       f == FIG_LEAD_TIME || f == FIG_SHARE_RELEVANT ||
+	       f == FIG_SURVEY_MEAN;
 }
 
 int
 rp_is_percent(enum figure f)
 {
-	return f == FIG_SHARE_DIVIDED || f == FIG_ATTENDANCE;
+	return f == FIG_SHARE_DIVIDED || f == FIG_ATTENDANCE ||
+	       f == FIG_SHARE_RELEVANT;
 }
 
 static int
@@ -110,6 +126,8 @@ check_row(const struct report_row *x)
 		x->firms_answering_rfi, x->firms_bidding, x->firms_winning,
 		x->meetings_held, x->meeting_seats_taken,
 		x->meeting_attendees, x->meeting_shows, x->lead_time_n,
+		x->alerts_answered, x->alerts_relevant, x->survey_responses,
+		x->survey_rating_sum,
 	};
 	const char *what = x->category ? x->category : "totals";
 	size_t i;
@@ -130,6 +148,15 @@ check_row(const struct report_row *x)
 			     "(%ld) than had registered (%ld)", x->year,
 			     x->quarter, what, x->meeting_shows,
 			     x->meeting_seats_taken);
+	if (x->alerts_relevant > x->alerts_answered)
+		return error("report: %d-Q%d %s: more alerts relevant (%ld) "
+			     "than answered (%ld)", x->year, x->quarter, what,
+			     x->alerts_relevant, x->alerts_answered);
+	if (x->survey_rating_sum < x->survey_responses ||
+	    (double)x->survey_rating_sum > 5.0 * (double)x->survey_responses)
+		return error("report: %d-Q%d %s: ratings adding up to %ld "
+			     "from %ld answers", x->year, x->quarter, what,
+			     x->survey_rating_sum, x->survey_responses);
 	if (x->lead_time_n > 0 && !(x->lead_time_days >= 0 &&
 				    x->lead_time_days <= REPORT_LEAD_DAYS_MAX))
 		return error("report: %d-Q%d %s: lead time of %g days",

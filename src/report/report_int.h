@@ -18,6 +18,8 @@ enum figure {
 	FIG_SUBSCRIBED, FIG_ALERTED, FIG_REGISTERED, FIG_ATTENDING,
 	FIG_ANSWERING_RFI, FIG_BIDDING, FIG_WINNING,
 	FIG_MEETINGS, FIG_SEATS, FIG_ATTENDEES, FIG_SHOWS, FIG_ATTENDANCE,
+	FIG_ALERTS_ANSWERED, FIG_ALERTS_RELEVANT, FIG_SHARE_RELEVANT,
+	FIG_SURVEY_RESPONSES, FIG_SURVEY_MEAN,
 	NFIGURES
 };
 
@@ -38,6 +40,8 @@ struct lang {
 		   *categories_note, *no_categories;
 	const char *meetings_h, *attendance_title, *attendance_desc,
 		   *attendance_axis, *meetings_caption;
+	const char *feedback_h, *feedback_note, *feedback_caption,
+		   *relevance_title, *relevance_desc, *relevance_axis;
 	const char *decisions_h, *decisions_note, *decisions_caption,
 		   *reasons_caption, *decisions_sheet, *decision, *reason,
 		   *decisions_count;
@@ -123,5 +127,7 @@ void rp_put_trend_chart(struct out *o, const struct report_row *const *q,
 void rp_put_share_chart(struct out *o, const struct sum *cats, size_t ncats);
 void rp_put_attendance_chart(struct out *o, const struct report_row *const *q,
 			     size_t nq);
+void rp_put_relevance_chart(struct out *o, const struct report_row *const *q,
+			    size_t nq);
 
 #endif

@@ -121,6 +121,8 @@ count_field(struct report_row *r, enum report_query q)
 	case REPORT_MEETING_SEATS:	return &r->meeting_seats_taken;
 	case REPORT_MEETING_ATTENDEES:	return &r->meeting_attendees;
 	case REPORT_MEETING_SHOWS:	return &r->meeting_shows;
+	case REPORT_ALERTS_ANSWERED:	return &r->alerts_answered;
+	case REPORT_ALERTS_RELEVANT:	return &r->alerts_relevant;
 	default:			return NULL;
 	}
 }
@@ -209,25 +211,28 @@ add_lead_time(struct report_row *r, double days)
 	r->lead_time_n++;
 }
 
+/*
+ * The facts of query q, one per item and category, each added (its days)
+ * to its category's row and once to its quarter's totals.
+ */
 static int
-fill_lead_times(struct store *s, struct table *t,
-		const struct report_scope *sc)
+fill_facts(struct store *s, struct table *t, const struct report_scope *sc,
+	   enum report_query q, void (*add)(struct report_row *, double))
 {
 	struct report_count *c = NULL;
 	size_t n = 0, i;
 
-	if (store_report(s, REPORT_LEAD_TIMES, sc, &c, &n) < 0)
+	if (store_report(s, q, sc, &c, &n) < 0)
 		return -1;
 	for (i = 0; i < n; i++)
 		if (c[i].category)
-			add_lead_time(row_of(t, c[i].year, c[i].quarter,
-					     c[i].category), c[i].days);
+			add(row_of(t, c[i].year, c[i].quarter, c[i].category),
+			    c[i].days);
 	if (n > 0)
 		qsort(c, n, sizeof *c, by_quarter_item);
 	for (i = 0; i < n; i++)
 		if (i == 0 || by_quarter_item(&c[i - 1], &c[i]) != 0)
-			add_lead_time(row_of(t, c[i].year, c[i].quarter, NULL),
-				      c[i].days);
+			add(row_of(t, c[i].year, c[i].quarter, NULL), c[i].days);
 	report_counts_free(c, n);
 	return 0;
 }
@@ -289,6 +294,16 @@ fill_subscribed(struct store *s, struct table *t,
 	return 0;
 }
 
+/* A survey answer and its rating. */
+static void
+add_rating(struct report_row *r, double rating)
+{
+	if (!r)
+		return;
+	r->survey_responses++;
+	r->survey_rating_sum += (long)rating;
+}
+
 int
 stats_build(const struct report_source *src, const char *lang, time_t from,
 	    time_t to, time_t now, struct report_row **rows, size_t *n)
@@ -303,11 +318,13 @@ stats_build(const struct report_source *src, const char *lang, time_t from,
 		return error("report: the period ends before it begins");
 	if (table_init(&t, src->categories, lang, from, to) < 0)
 		goto out;
-	for (q = REPORT_NOTICES; q <= REPORT_MEETING_SHOWS; q++)
+	for (q = REPORT_NOTICES; q <= REPORT_ALERTS_RELEVANT; q++)
 		if (fill_counts(s, &t, (enum report_query)q, &sc) < 0)
 			goto out;
-	if (fill_sizes(s, &t, &sc) < 0 || fill_lead_times(s, &t, &sc) < 0 ||
-	    fill_subscribed(s, &t, &sc) < 0)
+	if (fill_sizes(s, &t, &sc) < 0 ||
+	    fill_facts(s, &t, &sc, REPORT_LEAD_TIMES, add_lead_time) < 0 ||
+	    fill_subscribed(s, &t, &sc) < 0 ||
+	    fill_facts(s, &t, &sc, REPORT_SURVEY_RATINGS, add_rating) < 0)
 		goto out;
 	*rows = t.rows;
 	*n = t.nquarters * t.width;

@@ -310,12 +310,13 @@ rp_put_share_chart(struct out *o, const struct sum *cats, size_t ncats)
 }
 
 /*
- * (3) Attendances per registration, a bar per quarter. The axis reaches
- * past 100 % when more came than registered.
+ * A bar per quarter of a share f, its chart named id. The axis reaches
+ * past 100 % when a share does.
  */
-void
-rp_put_attendance_chart(struct out *o, const struct report_row *const *q,
-			size_t nq)
+static void
+put_share_bars(struct out *o, const struct report_row *const *q, size_t nq,
+	       enum figure f, const char *id, const char *title,
+	       const char *desc, const char *axis)
 {
 	enum { TOP = 16, PLOT_H = 200, ROOM_FOR_VALUE = 48 };
 	const int bottom = TOP + PLOT_H, right = CHART_W - 20;
@@ -327,20 +328,18 @@ rp_put_attendance_chart(struct out *o, const struct report_row *const *q,
 	int left;
 
 	for (i = 0; i < nq; i++)
-		if (rp_ratio_of(q[i], FIG_ATTENDANCE, &v))
+		if (rp_ratio_of(q[i], f, &v))
 			max = fmax(max, v);
 	scale_for(&s, max);
 	left = axis_margin(o->l, &s, 1);
 	slot = (double)(right - left) / (double)nq;
-	put_svg_start(o, "attendance", bottom + 48, o->l->attendance_title,
-		      o->l->attendance_desc);
-	put_value_axis(o, &s, left, right, TOP, PLOT_H, 1,
-		       o->l->attendance_axis);
+	put_svg_start(o, id, bottom + 48, title, desc);
+	put_value_axis(o, &s, left, right, TOP, PLOT_H, 1, axis);
 	put_quarter_labels(o, q, nq, left, right, 1, bottom + 18);
 	for (i = 0; i < nq; i++) {
 		x = quarter_x(i, nq, left, right, 1);
-		rp_format_figure(label, o->l, q[i], FIG_ATTENDANCE);
-		if (!rp_ratio_of(q[i], FIG_ATTENDANCE, &v)) {
+		rp_format_figure(label, o->l, q[i], f);
+		if (!rp_ratio_of(q[i], f, &v)) {
 			rp_putf(o, "<text x=\"%ld\" y=\"%d\" "
 				"text-anchor=\"middle\">%s</text>\n", x,
 				bottom - 6, label);
@@ -357,4 +356,24 @@ rp_put_attendance_chart(struct out *o, const struct report_row *const *q,
 				label);
 	}
 	put_svg_end(o);
+}
+
+/* (3) Attendances per registration, a bar per quarter. */
+void
+rp_put_attendance_chart(struct out *o, const struct report_row *const *q,
+			size_t nq)
+{
+	put_share_bars(o, q, nq, FIG_ATTENDANCE, "attendance",
+		       o->l->attendance_title, o->l->attendance_desc,
+		       o->l->attendance_axis);
+}
+
+/* (4) Alerts found relevant per alert answered, a bar per quarter. */
+void
+rp_put_relevance_chart(struct out *o, const struct report_row *const *q,
+		       size_t nq)
+{
+	put_share_bars(o, q, nq, FIG_SHARE_RELEVANT, "relevance",
+		       o->l->relevance_title, o->l->relevance_desc,
+		       o->l->relevance_axis);
 }

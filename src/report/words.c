@@ -49,6 +49,19 @@ static const struct lang swedish = {
 			   "Samma siffror finns i tabellen under diagrammet.",
 	.attendance_axis = "Närvaro",
 	.meetings_caption = "Informationsmöten per kvartal",
+	.feedback_h = "Vad företagen tyckte",
+	.feedback_note = "Varje avisering har två länkar, Relevant och Inte "
+			 "relevant, och den som deltog i ett informationsmöte "
+			 "får en kort enkät. Bara antal, andelar och medelvärden "
+			 "visas här, aldrig vad ett enskilt företag svarat.",
+	.feedback_caption = "Svar per kvartal",
+	.relevance_title = "Andel relevanta av besvarade aviseringar per "
+			   "kvartal",
+	.relevance_desc = "Stapeldiagram: aviseringar som lokala företag fann "
+			  "relevanta i procent av dem de besvarade, per "
+			  "kvartal. Kvartal utan svar visas med –. Samma "
+			  "siffror finns i tabellen under diagrammet.",
+	.relevance_axis = "Andel relevanta",
 	.decisions_h = "Beslut om att dela upp upphandlingar",
 	.decisions_note = "Enhetens beslut enligt LOU 4 kap. 14 § som fattades "
 			  "under perioden och gäller, för alla kategorier. "
@@ -78,6 +91,11 @@ static const struct lang swedish = {
 		[FIG_ATTENDEES] = "Närvarande",
 		[FIG_SHOWS] = "Anmälda som kom",
 		[FIG_ATTENDANCE] = "Närvaro",
+		[FIG_ALERTS_ANSWERED] = "Besvarade aviseringar",
+		[FIG_ALERTS_RELEVANT] = "Varav relevanta",
+		[FIG_SHARE_RELEVANT] = "Andel relevanta",
+		[FIG_SURVEY_RESPONSES] = "Svar på mötesenkäten",
+		[FIG_SURVEY_MEAN] = "Nöjdhet med möten, 1–5",
 	},
 	.explain = {
 		[FIG_NOTICES] = "Upphandlingsannonser som publicerats: "
@@ -126,6 +144,18 @@ static const struct lang swedish = {
 		[FIG_SHOWS] = "Anmälda som också kom.",
 		[FIG_ATTENDANCE] = "Anmälda som kom i procent av anmälda; – "
 			"där ingen anmält sig. Aldrig över 100 %.",
+		[FIG_ALERTS_ANSWERED] = "Aviseringar om ett delområde som "
+			"lokala företag svarat Relevant eller Inte relevant "
+			"på, räknat på det kvartal mejlet skickades.",
+		[FIG_ALERTS_RELEVANT] = "De besvarade aviseringar som "
+			"företaget fann relevanta.",
+		[FIG_SHARE_RELEVANT] = "Andel relevanta av besvarade "
+			"aviseringar, i procent; – där ingen svarat.",
+		[FIG_SURVEY_RESPONSES] = "Svar på enkäten efter de "
+			"informationsmöten som började under kvartalet, "
+			"antal svar.",
+		[FIG_SURVEY_MEAN] = "Nöjdhet med informationsmöten, medel "
+			"1–5 (5 mycket nöjd) av de svaren; – där ingen svarat.",
 	},
 };
 
@@ -175,6 +205,19 @@ static const struct lang english = {
 			   "has the same figures.",
 	.attendance_axis = "Attendance",
 	.meetings_caption = "Information meetings per quarter",
+	.feedback_h = "What the firms thought",
+	.feedback_note = "Every alert has two links, Relevant and Not relevant, "
+			 "and those who came to an information meeting get a "
+			 "short survey. Only counts, shares and means are "
+			 "shown here, never what a single firm answered.",
+	.feedback_caption = "Answers per quarter",
+	.relevance_title = "Share of answered alerts found relevant per "
+			   "quarter",
+	.relevance_desc = "Bar chart: alerts local firms found relevant as a "
+			  "percentage of those they answered, per quarter. "
+			  "Quarters without answers show –. The table below "
+			  "the chart has the same figures.",
+	.relevance_axis = "Share relevant",
 	.decisions_h = "Decisions on dividing procurements",
 	.decisions_note = "The unit's decisions under LOU 4 kap. 14 § made in "
 			  "the period and in force, for all categories. A "
@@ -205,6 +248,11 @@ static const struct lang english = {
 		[FIG_ATTENDEES] = "Attendances",
 		[FIG_SHOWS] = "Registered who came",
 		[FIG_ATTENDANCE] = "Attendance",
+		[FIG_ALERTS_ANSWERED] = "Alerts answered",
+		[FIG_ALERTS_RELEVANT] = "Of which relevant",
+		[FIG_SHARE_RELEVANT] = "Share relevant",
+		[FIG_SURVEY_RESPONSES] = "Meeting survey answers",
+		[FIG_SURVEY_MEAN] = "Satisfaction with meetings, 1–5",
 	},
 	.explain = {
 		[FIG_NOTICES] = "Procurement notices published: prior "
@@ -252,6 +300,18 @@ static const struct lang english = {
 		[FIG_ATTENDANCE] = "Registered firms that came as a percentage "
 			"of registrations; – where nobody registered. Never "
 			"above 100%.",
+		[FIG_ALERTS_ANSWERED] = "Alerts about a lot that local firms "
+			"answered Relevant or Not relevant, counted in the "
+			"quarter the mail was sent.",
+		[FIG_ALERTS_RELEVANT] = "The answered alerts the firm found "
+			"relevant.",
+		[FIG_SHARE_RELEVANT] = "Relevant alerts as a percentage of "
+			"those answered; – where nobody answered.",
+		[FIG_SURVEY_RESPONSES] = "Answers to the survey after the "
+			"information meetings that began in the quarter.",
+		[FIG_SURVEY_MEAN] = "Satisfaction with information meetings, "
+			"mean of 1–5 (5 very satisfied) of those answers; – "
+			"where nobody answered.",
 	},
 };
 

@@ -129,19 +129,8 @@ store_attendees(struct store *s, int64_t meeting_id, struct attendee **out,
 int
 store_attendee(struct store *s, int64_t id, struct attendee **out)
 {
-	struct attendee *a = calloc(1, sizeof *a);
-	int r;
-
-	*out = NULL;
-	if (!a)
-		return error("out of memory");
-	r = read_row(s, query(s, &stmts, ST_ATTENDEE, ARGS(ARG_INT(id))),
-		     &attendee_rows, a, "read a registration");
-	if (r > 0)
-		*out = a;
-	else
-		free(a);
-	return r < 0 ? -1 : 0;
+	return read_new_row(s, query(s, &stmts, ST_ATTENDEE, ARGS(ARG_INT(id))),
+			    &attendee_rows, (void **)out, "read a registration");
 }
 
 /* The id of the row the statement finds. */

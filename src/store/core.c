@@ -352,6 +352,27 @@ read_row(struct store *s, sqlite3_stmt *st, const struct row_type *t,
 	return r < 0 ? error("out of memory") : 1;
 }
 
+int
+read_new_row(struct store *s, sqlite3_stmt *st, const struct row_type *t,
+	     void **out, const char *what)
+{
+	void *elem = calloc(1, t->size);
+	int r;
+
+	*out = NULL;
+	if (!elem) {
+		if (st)
+			sqlite3_reset(st);
+		return error("out of memory");
+	}
+	r = read_row(s, st, t, elem, what);
+	if (r > 0)
+		*out = elem;
+	else
+		free(elem);
+	return r < 0 ? -1 : 0;
+}
+
 /* A copy of a blob column's bytes with a NUL after them. */
 static char *
 column_blobdup(sqlite3_stmt *st, int col, size_t *len)

@@ -122,7 +122,15 @@ static const char *const stmt_sql[NSTMT] = {
 	" NULL FROM rfi_file f JOIN rfi_answer a ON a.id = f.answer"
 	" WHERE a.firm = ?1"
 	" UNION ALL SELECT 'bid', notice_id, source, bid_at, NULL FROM bid"
-	" WHERE firm = ?1",
+	" WHERE firm = ?1"
+	" UNION ALL SELECT 'feedback', m.notice_id || ' ' || m.lot_id,"
+	" CASE WHEN a.relevant THEN 'relevant' ELSE 'not relevant' END"
+	" || coalesce(': ' || a.comment, ''), a.answered_at, NULL"
+	" FROM match_feedback a JOIN match m ON m.id = a.match WHERE m.firm = ?1"
+	" UNION ALL SELECT 'survey', r.meeting, s.rating"
+	" || coalesce(': ' || s.comment, ''), s.first_at, s.answered_at"
+	" FROM meeting_survey s JOIN meeting_registration r"
+	" ON r.id = s.registration WHERE r.firm = ?1",
 	[ST_FIRM_BY_ID] =
 	FIRM_COLUMNS " WHERE id = ?1",
 	[ST_FIRM_UPDATE] =

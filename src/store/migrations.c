@@ -621,6 +621,27 @@ static const char *const migrations[] = {
 	" created_at INTEGER NOT NULL,"
 	" withdrawn_at INTEGER,"
 	" why TEXT);",
+
+	/*
+	 * 25: whether an alert was of use. A firm answers each match it was
+	 * mailed about, relevant or not, with a short comment: one answer
+	 * per match, the latest kept (answered_at). A registration that
+	 * attended a meeting answers its survey: a rating of 1 to 5 and a
+	 * comment, one per registration, changeable for some days after
+	 * first_at.
+	 */
+	"CREATE TABLE match_feedback ("
+	" match INTEGER PRIMARY KEY REFERENCES match (id) ON DELETE CASCADE,"
+	" relevant INTEGER NOT NULL CHECK (relevant IN (0, 1)),"
+	" comment TEXT,"
+	" answered_at INTEGER NOT NULL);"
+	"CREATE TABLE meeting_survey ("
+	" registration INTEGER PRIMARY KEY"
+	"  REFERENCES meeting_registration (id) ON DELETE CASCADE,"
+	" rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),"
+	" comment TEXT,"
+	" first_at INTEGER NOT NULL,"
+	" answered_at INTEGER NOT NULL);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -121,19 +121,9 @@ store_search_firms(struct store *s, const struct firm_search *q,
 int
 store_firm_entry(struct store *s, const char *orgnr, struct firm_entry **out)
 {
-	struct firm_entry *e = calloc(1, sizeof *e);
-	int r;
-
-	*out = NULL;
-	if (!e)
-		return error("out of memory");
-	r = read_row(s, query(s, &stmts, ST_FIRM_ENTRY, ARGS(ARG_TEXT(orgnr))),
-		     &firm_entry_rows, e, "read a firm");
-	if (r == 1)
-		*out = e;
-	else
-		free(e);
-	return r < 0 ? -1 : 0;
+	return read_new_row(s, query(s, &stmts, ST_FIRM_ENTRY,
+				     ARGS(ARG_TEXT(orgnr))),
+			    &firm_entry_rows, (void **)out, "read a firm");
 }
 
 void

@@ -32,6 +32,7 @@ enum stmt_group {
 	STMT_ANSWERS,
 	STMT_ATTENDEES,
 	STMT_OWN,
+	STMT_FEEDBACK,
 	STMT_NGROUPS
 };
 
@@ -209,5 +210,9 @@ void free_rows(const struct row_type *t, void *v, size_t n);
  * an error; the statement is reset. */
 int read_row(struct store *s, sqlite3_stmt *st, const struct row_type *t,
 	     void *elem, const char *what);
+/* The one row a statement yields in a new element *out (one to free as an
+ * array of one), NULL without a row; 0, or -1 on an error. */
+int read_new_row(struct store *s, sqlite3_stmt *st, const struct row_type *t,
+		 void **out, const char *what);
 
 #endif

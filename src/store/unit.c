@@ -64,6 +64,12 @@
 /* Registrations kept, and at meetings that have begun by now (?3). */
 #define REGISTERED "r.registered_at IS NOT NULL AND r.cancelled_at IS NULL"
 #define BEGUN "mt.starts_at <= ?3"
+/* Matches mailed to a local firm (sent) that it answered, and where. */
+#define ANSWERED_ALERTS(where) \
+	"SELECT g.sent_at, m.category, m.id FROM match m" \
+	" JOIN message g ON g.id = m.message" \
+	" JOIN match_feedback a ON a.match = m.id WHERE g.state = 'sent'" \
+	" AND " LOCAL_FIRM("m.firm") " AND " where
 
 /* The RFIs as struct rfi_entry reads them, current versions only. */
 #define RFI_ENTRIES \
@@ -234,6 +240,11 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_REPORT_FIRST + REPORT_MEETING_SHOWS] = PER_QUARTER(
 	MEETING_FACTS("mt.starts_at", "r.id",
 		      "r.attended = 1 AND " REGISTERED " AND " BEGUN)),
+	/* a local firm's answers about matches mailed, by the mail's day */
+	[ST_REPORT_FIRST + REPORT_ALERTS_ANSWERED] = PER_QUARTER(
+	ANSWERED_ALERTS("1")),
+	[ST_REPORT_FIRST + REPORT_ALERTS_RELEVANT] = PER_QUARTER(
+	ANSWERED_ALERTS("a.relevant = 1")),
 	/*
 	 * The municipality's own (?5) planned and contract notices one row
 	 * per category part: the notice's value (its own or its lots' sum)
@@ -270,6 +281,15 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_REPORT_FIRST + REPORT_FIRMS] =
 	"SELECT 0, 0, categories || ' ' || cpv, consent_at, 0, NULL FROM firm"
 	" WHERE consent_at < ?2 AND " LOCAL("municipality"),
+	/* survey answers of the meetings begun, in their quarter */
+	[ST_REPORT_FIRST + REPORT_SURVEY_RATINGS] =
+	"SELECT DISTINCT " QUARTER("mt.starts_at") ","
+	" coalesce(mt.category, c.category), 0, s.rating, CAST(r.id AS TEXT)"
+	" FROM meeting mt" NOTICE_PARTS("mt.notice_id")
+	" JOIN meeting_registration r ON r.meeting = mt.id"
+	" JOIN meeting_survey s ON s.registration = r.id"
+	" WHERE mt.cancelled = 0 AND " BEGUN
+	" AND mt.starts_at >= ?1 AND mt.starts_at < ?2 ORDER BY 1, 2, 3",
 };
 
 static const struct stmt_table stmts = { STMT_UNIT, stmt_sql, NSTMT };

@@ -29,6 +29,7 @@ enum page {
 	PAGE_NOTICES, PAGE_SUBSCRIBE, PAGE_SUBSCRIBE_SENT, PAGE_CONFIRM,
 	PAGE_CONFIRMED, PAGE_MANAGE, PAGE_UNSUBSCRIBE, PAGE_UNSUBSCRIBED,
 	PAGE_STOP, PAGE_STOPPED, PAGE_RSVP, PAGE_ANSWER, PAGE_DELETED, PAGE_ERROR,
+	PAGE_FEEDBACK, PAGE_SURVEY,
 	PAGE_STAFF_LOGIN, PAGE_STAFF_PASSWORD, PAGE_STAFF_LOGOUT,
 	PAGE_STAFF_HOME, PAGE_STAFF_ACCOUNTS, PAGE_STAFF_AUDIT,
 	PAGE_STAFF_MEETINGS, PAGE_STAFF_MEETING_FORM, PAGE_STAFF_MEETING,
@@ -159,6 +160,24 @@ int site_csrf_ok(const struct visit *vi, int64_t firm, const char *form);
 int site_form_error(struct tpl_vars *v, const struct visit *vi,
 		    const char *field, const char *sv, const char *en,
 		    const char *why);
+
+/* ---- signed.c: the pages behind the signed links of mails ---- */
+
+struct firm;
+
+/*
+ * The id a signed link (token, for purpose) acts for, its object in
+ * object; 0 if it is forged, altered or expired.
+ */
+int64_t link_firm(const struct visit *vi, const char *token,
+		  const char *purpose, char *object, size_t objlen);
+/* The polite refusal of a link that is not valid. */
+void bad_link(struct visit *vi);
+/* The firm a signed link acts for: NULL, the request answered, if none. */
+struct firm *linked_firm(struct visit *vi, const char *token,
+			 const char *purpose, char *object, size_t objlen);
+/* feedback.c: a firm's answers about a match and a meeting */
+extern const struct route feedback_routes[];
 
 /* ---- public.c: what a firm's pages show of a meeting too ---- */
 

@@ -561,7 +561,7 @@ out:
  * The firm a signed link acts for: the token in the path after prefix,
  * for purpose. 0 if it is forged, altered or expired.
  */
-static int64_t
+int64_t
 link_firm(const struct visit *vi, const char *token, const char *purpose,
 	  char *object, size_t objlen)
 {
@@ -576,7 +576,7 @@ link_firm(const struct visit *vi, const char *token, const char *purpose,
 	return *end || id < 1 ? 0 : id;
 }
 
-static void
+void
 bad_link(struct visit *vi)
 {
 	site_fail(vi, 403, "Länken gäller inte: den är ändrad eller för gammal. "
@@ -586,7 +586,7 @@ bad_link(struct visit *vi)
 }
 
 /* A page for a firm behind a signed link: NULL (answered) if none. */
-static struct firm *
+struct firm *
 linked_firm(struct visit *vi, const char *token, const char *purpose,
 	    char *object, size_t objlen)
 {

@@ -22,6 +22,7 @@ static const char *const page_names[NPAGES] = {
 	"index", "rfis", "rfi", "meetings", "meeting", "notices", "subscribe",
 	"subscribe_sent", "confirm", "confirmed", "manage", "unsubscribe",
 	"unsubscribed", "stop", "stopped", "rsvp", "answer", "deleted", "error",
+	"feedback", "survey",
 	"staff_login", "staff_password", "staff_logout", "staff_home",
 	"staff_accounts", "staff_audit", "staff_meetings", "staff_meeting_form",
 	"staff_meeting", "staff_checkin", "staff_rfis", "staff_rfi_form",
@@ -43,7 +44,7 @@ static const char *const langs[] = { "sv", "en" };
  * public one never finds a staff page.
  */
 static const struct route *const site_audiences[] = {
-	public_routes, firm_routes, NULL
+	public_routes, firm_routes, feedback_routes, NULL
 };
 const struct route *const staff_audiences[] = {
 	staff_routes, unit_routes, report_routes, notice_routes, NULL
@@ -75,6 +76,9 @@ static const char *const known_fields[] = {
 	"bounced_at", "bounce_reason", "done", "answers", "text", "text_max",
 	"files_max", "file_max", "total_max", "types", "rfi_url",
 	"register_action", "sent", "waiting",
+	"lot_title", "relevant_checked", "not_relevant_checked", "comment",
+	"comment_max", "meeting_title", "ratings", "value", "label",
+	"changeable", "answered",
 	/* the staff's pages */
 	"user", "role", "staff_home_url", "accounts_url", "audit_url",
 	"logout_url", "login_url", "upphandling", "naringsliv", "token",
@@ -84,6 +88,7 @@ static const char *const known_fields[] = {
 	"unit_meetings_url", "unit_rfis_url", "ahead", "past", "new_url",
 	"preview", "reach", "changing", "notice", "category", "start", "end",
 	"participants", "change_url", "cancel_url",
+	"surveys", "rating", "survey_count", "survey_mean",
 	"checkin_url", "invited", "answer_deadline", "attachments",
 	"procedure", "reached", "duplicates", "answers_given", "text", "files",
 	"withdrawn", "ted", "edit_url", "close_url", "withdraw_url",

@@ -498,6 +498,44 @@ out:
 	return rc;
 }
 
+/*
+ * The answers to the meeting's survey, newest first (surveys: orgnr,
+ * name, rating, comment, when), their count and mean rating.
+ */
+static int
+add_surveys(struct tpl_vars *v, struct visit *vi, int64_t id)
+{
+	struct survey_answer *a = NULL;
+	struct tpl_vars *item;
+	char mean[32], *dot;
+	size_t n = 0, i;
+	long sum = 0;
+	int rc = -1;
+
+	if (store_survey_answers(vi->conn->store, id, &a, &n) < 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		sum += a[i].rating;
+		if (!(item = tpl_add(v, "surveys")) ||
+		    tpl_set(item, "orgnr", a[i].orgnr) < 0 ||
+		    tpl_set(item, "name", a[i].name) < 0 ||
+		    tpl_setf(item, "rating", "%d", a[i].rating) < 0 ||
+		    tpl_set(item, "comment", a[i].comment) < 0 ||
+		    site_set_time(item, "when", a[i].answered_at, vi) < 0)
+			goto out;
+	}
+	snprintf(mean, sizeof mean, "%.1f", n ? (double)sum / (double)n : 0.0);
+	if (!vi->en && (dot = strchr(mean, '.')))
+		*dot = ',';
+	if (n && (tpl_setf(v, "survey_count", "%zu", n) < 0 ||
+		  tpl_set(v, "survey_mean", mean) < 0))
+		goto out;
+	rc = 0;
+out:
+	survey_answers_free(a, n);
+	return rc;
+}
+
 /* The meeting's own fields, for its page and its check-in list. */
 static int
 set_meeting(struct tpl_vars *v, struct visit *vi, const struct meeting *m)
@@ -552,6 +590,7 @@ show_meeting(struct visit *vi, const struct meeting *m)
 	if (!v || set_meeting(v, vi, m) < 0 ||
 	    set_invited(v, vi, m->id) < 0 ||
 	    add_participants(v, vi, m->id, 0) < 0 ||
+	    add_surveys(v, vi, m->id) < 0 ||
 	    (ahead &&
 	     (site_set_url(v, "change_url", change, vi->en) < 0 ||
 	      site_set_url(v, "cancel_url", cancel, vi->en) < 0)) ||
