@@ -148,6 +148,18 @@ int rfi_withdraw(const struct rfi_desk *d, const char *notice_id,
  */
 int rfi_recognise(struct store *s, const struct notice *n,
 		  char *const *own_buyers, time_t now, int *copy);
+/*
+ * What the unit's own notices share (its RFIs, its procurement plan):
+ * stores and matches one version of a notice, which it takes (matched to
+ * no firm with store_only), the firms it is matched to into *firms
+ * unless NULL; and makes n the next version of prev, published when the
+ * first was.
+ */
+struct stored_notice;
+int rfi_desk_ingest(const struct rfi_desk *d, struct notice *n,
+		    const char *source, int store_only, unsigned *firms);
+int rfi_desk_next_version(const struct stored_notice *prev, struct notice *n);
+
 /* No more answers or reminders; -1, reported, if not open and ours. */
 int rfi_close(const struct rfi_desk *d, const char *notice_id);
 

@@ -28,6 +28,14 @@ static const char *const weekdays_en[7] = {
 	"Saturday"
 };
 
+const char *
+alert_month(int month, const char *lang)
+{
+	month = ((month % 12) + 12) % 12;
+	return lang && strcmp(lang, "en") == 0 ? months_en[month] :
+	       months_sv[month];
+}
+
 static const char *const langs[] = { "sv", "en" };
 #define NLANGS (sizeof langs / sizeof langs[0])
 
@@ -43,6 +51,7 @@ static const char *const kind_files[ALERT_NKINDS] = {
 	[ALERT_MANAGE] = "manage",
 	[ALERT_ADDRESS] = "address",
 	[ALERT_ATTEND] = "attend",
+	[ALERT_OPENED] = "opened",
 };
 
 enum part { PART_SUBJECT, PART_TEXT, PART_HTML, NPARTS };
@@ -77,6 +86,7 @@ static const char *const known_fields[] = {
 	"confirm_url", "pending", "new_email",
 	"attend_url", "registered", "waiting", "moved_up", "moved_down",
 	"guest",
+	"plan", "plan_title", "announce", "contract_start",
 	NULL
 };
 

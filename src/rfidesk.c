@@ -229,10 +229,9 @@ rfi_preview_release(struct rfi_preview *p)
 	memset(p, 0, sizeof *p);
 }
 
-/* Stores and matches one version of an RFI's notice, which it takes. */
-static int
-ingest_notice(const struct rfi_desk *d, struct notice *n, const char *source,
-	      int store_only, unsigned *firms)
+int
+rfi_desk_ingest(const struct rfi_desk *d, struct notice *n, const char *source,
+		int store_only, unsigned *firms)
 {
 	struct ingest_batch batch = { 0 };
 	struct ingest_doc doc = { 0 };
@@ -287,7 +286,7 @@ rfi_publish(const struct rfi_desk *d, const struct rfi *r, const char *source,
 			  &id, notice_id, len) < 0 ||
 	    to_notice(d, r, notice_id, &n) < 0)
 		goto out;
-	rc = ingest_notice(d, n, source, 0, firms);
+	rc = rfi_desk_ingest(d, n, source, 0, firms);
 	n = NULL;
 out:
 	notice_free(n);
@@ -327,9 +326,8 @@ own_rfi(const struct rfi_desk *d, const char *notice_id, int any_state,
 	return rc;
 }
 
-/* The notice's next version, published when the first was. */
-static int
-next_version(const struct stored_notice *prev, struct notice *n)
+int
+rfi_desk_next_version(const struct stored_notice *prev, struct notice *n)
 {
 	char v[16];
 
@@ -354,11 +352,12 @@ rfi_edit(const struct rfi_desk *d, const char *notice_id, const struct rfi *r,
 	if (own_rfi(d, notice_id, 0, 0, &prev) < 0 ||
 	    check_rfi(d, r, source) < 0 ||
 	    join_attachments(r, &attachments) < 0 ||
-	    to_notice(d, r, notice_id, &n) < 0 || next_version(prev, n) < 0 ||
+	    to_notice(d, r, notice_id, &n) < 0 ||
+	    rfi_desk_next_version(prev, n) < 0 ||
 	    store_update_rfi(d->store, notice_id, r->contact,
 			     buf_str(&attachments), &found) < 0)
 		goto out;
-	rc = ingest_notice(d, n, source, 0, NULL);
+	rc = rfi_desk_ingest(d, n, source, 0, NULL);
 	n = NULL;
 out:
 	notice_free(n);
@@ -385,7 +384,7 @@ withdrawal_notice(const struct stored_notice *prev, const char *why,
 	n->changes->nitems = 1;
 	if (!(item->description = strdup(why)))
 		return error("out of memory");
-	return next_version(prev, n);
+	return rfi_desk_next_version(prev, n);
 }
 
 /*
@@ -442,8 +441,8 @@ rfi_withdraw(const struct rfi_desk *d, const char *notice_id, const char *why)
 	    to_notice(d, r, notice_id, &n) < 0 ||
 	    withdrawal_notice(prev, why, n) < 0)
 		goto out;
-	/* taken by ingest_notice, whatever it returns */
-	rc = ingest_notice(d, n, "withdrawal", 1, NULL);
+	/* taken by rfi_desk_ingest, whatever it returns */
+	rc = rfi_desk_ingest(d, n, "withdrawal", 1, NULL);
 	n = NULL;
 	if (rc < 0 ||
 	    store_withdraw_rfi(d->store, notice_id, d->now, &found) < 0)

@@ -54,12 +54,13 @@ int cmd_rfi(const char *config_path, int argc, char **argv);
 int cmd_bid(const char *config_path, int argc, char **argv);
 int cmd_report(const char *config_path, int argc, char **argv);
 int cmd_staff(const char *config_path, int argc, char **argv);
+int cmd_plan(const char *config_path, int argc, char **argv);
 
 extern const char usage_run[], usage_status[], usage_config[], usage_inbox[],
 	usage_web[], usage_show[], usage_notice[], usage_quarantine[],
 	usage_category[], usage_outbox[], usage_firm[], usage_advice[],
 	usage_meeting[], usage_rfi[], usage_bid[], usage_report[],
-	usage_staff[];
+	usage_staff[], usage_plan[];
 
 /* The command of that name in the table of commands.c, or NULL. */
 const struct command *command_find(const char *name);

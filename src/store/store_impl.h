@@ -31,6 +31,7 @@ enum stmt_group {
 	STMT_ADVICE,
 	STMT_ANSWERS,
 	STMT_ATTENDEES,
+	STMT_PLAN,
 	STMT_NGROUPS
 };
 
