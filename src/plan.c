@@ -846,25 +846,14 @@ plan_postpone(const struct rfi_desk *d, int64_t id, const char *announce)
 	int what, rc = -1;
 
 	buf_init(&why, 256);
-	if (stored_plan(d, id, 0, &was) < 0)
+	/* the entry as stored, and a copy of it to change */
+	if (stored_plan(d, id, 0, &was) < 0 || stored_plan(d, id, 0, &p) < 0)
 		goto out;
-	if (!(p = plan_new()) || !memcpy(p, was, sizeof *p)) {
-		error("out of memory");
-		goto out;
-	}
-	/* p shares was's texts but the announcement, its own */
-	p->announce = NULL;
 	if (plan_set_field(p, PLAN_F_ANNOUNCE, announce ? announce : "",
 			   d->categories, &why) < 0)
 		error("--announce: %s", buf_str(&why));
 	else
 		rc = change(d, was, p, "plan change", &what);
-	free(p->announce);
-	p->announce = was->announce;
-	if (p->notice_id != was->notice_id)
-		free(p->notice_id);
-	free(p);
-	p = NULL;
 out:
 	plan_free(p);
 	plan_free(was);
