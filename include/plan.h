@@ -54,6 +54,9 @@ struct plan {
 /* Rows of one CSV file; the file's bytes are capped by who reads it. */
 #define PLAN_CSV_ROWS_MAX	2000
 #define PLAN_CSV_BYTES_MAX	(2u << 20)
+/* Where the staff's pages take such a file, and a form's bytes with it. */
+#define PLAN_UPLOAD_PATH	"/staff/plan/import"
+#define PLAN_UPLOAD_MAX		(PLAN_CSV_BYTES_MAX + (64u << 10))
 
 struct plan *plan_new(void);
 void plan_free(struct plan *p);

@@ -8,6 +8,7 @@
 
 #include "form.h"
 #include "meeting.h"
+#include "rfi.h"
 #include "site.h"
 #include "template.h"
 
@@ -34,7 +35,8 @@ enum page {
 	PAGE_STAFF_MEETINGS, PAGE_STAFF_MEETING_FORM, PAGE_STAFF_MEETING,
 	PAGE_STAFF_CHECKIN, PAGE_STAFF_RFIS, PAGE_STAFF_RFI_FORM,
 	PAGE_STAFF_RFI, PAGE_STAFF_ADVICE,
-	PAGE_STAFF_REPORT, PAGE_STAFF_FIRMS, PAGE_STAFF_FIRM, NPAGES
+	PAGE_STAFF_REPORT, PAGE_STAFF_FIRMS, PAGE_STAFF_FIRM,
+	PAGE_STAFF_PLAN, PAGE_STAFF_PLAN_FORM, PAGE_STAFF_PLAN_ENTRY, NPAGES
 };
 
 #define NLANGS 2
@@ -96,6 +98,8 @@ extern const struct route staff_routes[];
 extern const struct route report_routes[];
 /* staff_unit.c: the procurement unit's RFIs, meetings and split advice */
 extern const struct route unit_routes[];
+/* staff_plan.c: the procurement unit's plan */
+extern const struct route plan_routes[];
 /* The staff listener's tables, as site.c looks them up; NULL-ended. */
 extern const struct route *const staff_audiences[];
 
@@ -123,6 +127,13 @@ int staff_set_categories(struct tpl_vars *v, const struct visit *vi,
 			 const char *chosen);
 /* 303 to a path of the site, in the visitor's language. */
 void staff_redirect(struct visit *vi, const char *path);
+/* staff_unit.c: a field of the form, NULL when left blank. */
+const char *staff_typed(const struct visit *vi, const char *name);
+/* The desk the unit's operations (rfi.h, plan.h) work at, for this request. */
+struct rfi_desk staff_desk(struct visit *vi);
+/* The categories as checkboxes (list: key, name, checked), keys' checked. */
+int staff_category_boxes(struct tpl_vars *v, const struct visit *vi,
+			 char *const *keys, size_t nkeys);
 
 /* ---- site.c: the frame of every page ---- */
 
