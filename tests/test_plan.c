@@ -316,6 +316,94 @@ test_proposal(void)
 	      == 0);
 }
 
+#define PASSWORD "korrekt häst batteri"
+
+/*
+ * The unit in Chromium: the plan's page with the proposal, a CSV file
+ * uploaded and previewed, then imported, each bad row named; a new entry
+ * on the form, refused first with the field named and what was typed
+ * kept; entry 1 linked to the proposed notice with one click. Each
+ * change is in the audit log.
+ */
+static void
+test_staff_pages(void)
+{
+	struct web_server srv = { .pid = -1 };
+	char base[80], link[256], steps[8192], *out, *p;
+
+	CHECK(access("/usr/bin/chromium", X_OK) == 0);
+	put("upload.csv", "titel;kategorier;annonseras;kontakt;värde\n"
+	    "Fönsterputs i skolor;fonsterputs;2027-09;a@exempelkommun.example;"
+	    "\"800 000\"\n"
+	    "Trasig;lokalvard;nästa år;a@exempelkommun.example;\n");
+	CHECK(tl_run(dir, NOW, "staff add anna --role upphandling "
+		     "-c tenderlots.conf") == 0);
+	out = read_in(dir, "out.txt");
+	p = out ? strstr(out, "/staff/password?t=") : NULL;
+	snprintf(link, sizeof link, "%.*s", p ? (int)strcspn(p, "\n") : 0,
+		 p ? p : "");
+	free(out);
+	CHECK(web_server_start(&srv, dir, "tenderlots.conf", NOW, NULL) == 0);
+	CHECK(web_staff_base(dir, base, sizeof base) == 0);
+	snprintf(steps, sizeof steps,
+		 "goto %s%s\n"
+		 "fill password " PASSWORD "\nfill password2 " PASSWORD "\n"
+		 "submit\n"
+		 "fill name anna\nfill password " PASSWORD "\nsubmit\n"
+		 "goto %s/staff/plan\n"
+		 "upload file upload.csv\n"
+		 "click button[value=preview]\n"
+		 "upload file upload.csv\n"
+		 "click button[value=import]\n"
+		 "goto %s/staff/plan/new\n"
+		 "fill title Vinterväghållning vid skolor\n"
+		 "check category snorojning\n"
+		 "fill announce 2027-13\n"
+		 "fill contact Anna Berg <anna.berg@exempelkommun.example>\n"
+		 "submit\n"
+		 "fill announce 2027-Q3\n"
+		 "submit\n"
+		 "goto %s/staff/plan/1\n"
+		 "submit\n",
+		 base, link, base, base, base);
+	out = browser_steps(project, dir, steps);
+	CHECK(out != NULL);
+	/* the plan with the proposal for entry 1 */
+	CHECK(out && (p = strstr(out, "<h1>Upphandlingsplan</h1>")) &&
+	      strstr(p, "Kan ha blivit Lokalvård för skolor och förskolor "
+		     "(" CLEANING ", 100 %)"));
+	/* the preview: what it would do, the bad row, nothing stored */
+	CHECK(p && (p = strstr(p, "Förhandsgranskning av upload.csv")) &&
+	      strstr(p, "Skulle lägga till 1, ändra 0, lämna 0 orörda; 1 "
+		     "felaktiga rader. Inget är sparat.") &&
+	      strstr(p, "upload.csv:3: announcement: 'nästa år' is not a month "
+		     "(2027-03) or a quarter (2027-Q2)"));
+	/* imported */
+	CHECK(p && (p = strstr(p, "Importerat från upload.csv")) &&
+	      strstr(p, "1 tillagda, 0 ändrade, 0 oförändrade; 1 felaktiga "
+		     "rader hoppades över.") &&
+	      strstr(p, "Fönsterputs i skolor</a>"));
+	/* the form refused, naming the field, keeping what was typed */
+	CHECK(p && (p = strstr(p, "<h1>Ny post i upphandlingsplanen</h1>")) &&
+	      (p = strstr(p, "Annonseras: '2027-13' is not a month")) &&
+	      strstr(p, "value=\"Vinterväghållning vid skolor\"") &&
+	      strstr(p, "value=\"snorojning\" checked"));
+	/* saved: its page */
+	CHECK(p && (p = strstr(p, "<h1>Vinterväghållning vid skolor</h1>")) &&
+	      strstr(p, "<dd>2027-Q3</dd>"));
+	/* linked with one click on the proposal */
+	CHECK(p && (p = strstr(p, "/staff/plan/1\n")) &&
+	      strstr(p, "<dd id=\"linked\">" CLEANING "</dd>"));
+	free(out);
+	CHECK(db_query(db, "SELECT count(*) FROM plan") == 4);
+	CHECK(db_query(db, "SELECT count(*) FROM plan WHERE id = 1 AND linked = '"
+		       CLEANING "'") == 1);
+	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE who = 'anna'"
+		       " AND action IN ('plan imported', 'plan entry added',"
+		       " 'plan entry linked')") == 3);
+	CHECK(web_server_stop(&srv) == 0);
+}
+
 /* Linked: the firms told of the entry get `opened`, no one else. */
 static void
 test_link_opens(void)
@@ -323,8 +411,6 @@ test_link_opens(void)
 	char *all, *mail, *out;
 
 	free(new_mails());
-	CHECK(tl_run(dir, NOW, "plan link 1 " CLEANING " -c tenderlots.conf")
-	      == 0);
 	CHECK(tl_run(dir, NOW, "run --once -c tenderlots.conf") == 0);
 	all = new_mails();
 	mail = mail_to(all, "info@stadbolaget.example", "Nu annonserad");
@@ -345,7 +431,10 @@ test_link_opens(void)
 	free(mail);
 	CHECK(all && !strstr(all, "header To: order@vastkustlivs.example"));
 	free(all);
-	/* queued once: the next pass sends nothing */
+	/* queued once: the next pass sends nothing, nor a link made again */
+	CHECK(tl_run(dir, NOW, "plan unlink 1 -c tenderlots.conf") == 0);
+	CHECK(tl_run(dir, NOW, "plan link 1 " CLEANING " -c tenderlots.conf")
+	      == 0);
 	CHECK(tl_run(dir, NOW, "run --once -c tenderlots.conf") == 0);
 	all = new_mails();
 	CHECK_STR(all, "");
@@ -375,6 +464,7 @@ main(void)
 	RUN(test_update_and_postpone);
 	RUN(test_drop);
 	RUN(test_proposal);
+	RUN(test_staff_pages);
 	RUN(test_link_opens);
 	CHECK(smtpd_stop(&relay) == 0);
 	rm_rf(dir);
