@@ -330,6 +330,7 @@ test_staff_pages(void)
 {
 	struct web_server srv = { .pid = -1 };
 	char base[80], link[256], steps[8192], *out, *p;
+	struct reply r;
 
 	CHECK(access("/usr/bin/chromium", X_OK) == 0);
 	put("upload.csv", "titel;kategorier;annonseras;kontakt;värde\n"
@@ -401,6 +402,13 @@ test_staff_pages(void)
 	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE who = 'anna'"
 		       " AND action IN ('plan imported', 'plan entry added',"
 		       " 'plan entry linked')") == 3);
+	/* the public list has the open entry, not the dropped one */
+	snprintf(link, sizeof link, "%s/notices", srv.base);
+	fetch(link, NULL, 0, NULL, &r);
+	CHECK(r.status == 200);
+	CHECK(strstr(buf_str(&r.body), "Lokalvård i skolor och förskolor"));
+	CHECK(!strstr(buf_str(&r.body), "Livsmedel till skolkök"));
+	release(&r);
 	CHECK(web_server_stop(&srv) == 0);
 }
 
@@ -441,6 +449,11 @@ test_link_opens(void)
 	free(all);
 	CHECK(db_query(db, "SELECT count(*) FROM plan WHERE id = 1"
 		       " AND status = 'published'") == 1);
+	/* announced: dividing is decided in the notice, not the plan */
+	CHECK(tl_run(dir, NOW, "advice -c tenderlots.conf") == 0);
+	out = read_in(dir, "out.txt");
+	CHECK(out && !strstr(out, "plan-1"));
+	free(out);
 	/* a link names a stored notice */
 	CHECK(tl_run(dir, NOW, "plan link 1 no-such-notice -c tenderlots.conf")
 	      == 1);
