@@ -37,6 +37,9 @@ size_t csv_start(const char *data, size_t len);
 int csv_next(const char *data, size_t len, size_t *pos, size_t *line, char sep,
 	     struct csv_row *row, struct buf *why);
 
+/* s without the white space at either end, cut in place. */
+char *csv_trim(char *s);
+
 /* A row of one empty field: a blank line. */
 int csv_row_is_blank(const struct csv_row *r);
 

@@ -159,6 +159,13 @@ struct stored_notice;
 int rfi_desk_ingest(const struct rfi_desk *d, struct notice *n,
 		    const char *source, int store_only, unsigned *firms);
 int rfi_desk_next_version(const struct stored_notice *prev, struct notice *n);
+/*
+ * The same, announcing text in the unit's words (what the versions'
+ * differences do not show: a withdrawal, a drop, a new expected
+ * announcement), which the change mail to the firms told quotes.
+ */
+int rfi_desk_announced_version(const struct stored_notice *prev,
+			       const char *text, struct notice *n);
 
 /* No more answers or reminders; -1, reported, if not open and ours. */
 int rfi_close(const struct rfi_desk *d, const char *notice_id);

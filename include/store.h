@@ -1178,9 +1178,6 @@ int store_plan_link(struct store *s, int64_t id, const char *notice_id,
 /* Entries linked whose `opened` mails are not queued; and that they are. */
 int store_plans_to_open(struct store *s, struct plan **out, size_t *n);
 int store_plan_opened(struct store *s, int64_t id, time_t now);
-/* Firms mailed about notice_id (not failed, not stopped), by id. */
-int store_notice_told(struct store *s, const char *notice_id,
-		      int64_t **firm_ids, size_t *n);
 
 /* A stored notice that may be what an entry became. */
 struct plan_candidate {

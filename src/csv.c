@@ -1,5 +1,6 @@
-#include <string.h>
+#include <ctype.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "csv.h"
 
@@ -98,4 +99,17 @@ int
 csv_row_is_blank(const struct csv_row *r)
 {
 	return r->nfield == 1 && r->field[0][0] == '\0';
+}
+
+char *
+csv_trim(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
 }

@@ -241,19 +241,6 @@ firm_kinds_parse(const char *s, unsigned *out)
 	return 0;
 }
 
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 /* A number column, as a firm would type it into the web form. */
 static int
 parse_number(const char *s, enum amount_kind kind, long long max,
@@ -384,7 +371,7 @@ firm_from_row(const struct csv_row *row, const int *colmap,
 	snprintf(where, sizeof where, "%s:%zu", filename, row->line);
 	for (i = 0; i < row->nfield; i++)
 		if (colmap[i] >= 0)
-			v[colmap[i]] = trim(row->field[i]);
+			v[colmap[i]] = csv_trim(row->field[i]);
 	if (!(f = firm_new()))
 		goto out;
 	if (!v[COL_ORGNR] || orgnr_normalize(v[COL_ORGNR], orgnr) < 0) {
@@ -494,7 +481,7 @@ map_header(const struct csv_row *hdr, int *colmap, const char *filename)
 	int rc = 0;
 
 	for (i = 0; i < hdr->nfield; i++) {
-		char *name = trim(hdr->field[i]);
+		char *name = csv_trim(hdr->field[i]);
 
 		colmap[i] = -1;
 		/* The form people write it in, as in the issue's own list. */

@@ -915,7 +915,7 @@ queue_opened(const struct outbox *o, const struct firm_list *firms,
 	     const struct plan *p, time_t now, unsigned *queued,
 	     unsigned *failed)
 {
-	struct stored_notice *notice = NULL;
+	struct stored_notice *notice = NULL, *entry = NULL;
 	int64_t *told = NULL;
 	struct tpl_vars *v = NULL;
 	size_t ntold = 0, i;
@@ -924,7 +924,9 @@ queue_opened(const struct outbox *o, const struct firm_list *firms,
 	int rc = -1;
 
 	if (store_get_notice(o->store, p->linked, &notice) < 0 ||
-	    store_notice_told(o->store, p->notice_id, &told, &ntold) < 0 ||
+	    store_get_notice(o->store, p->notice_id, &entry) < 0 ||
+	    (entry && store_change_recipients(o->store, entry->rowid, &told,
+					      &ntold) < 0) ||
 	    store_begin(o->store) < 0)
 		goto out;
 	for (i = 0; notice && i < ntold; i++) {
@@ -962,6 +964,7 @@ fail:
 out:
 	tpl_vars_free(v);
 	stored_notice_free(notice);
+	stored_notice_free(entry);
 	free(told);
 	return rc;
 }

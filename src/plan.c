@@ -371,20 +371,6 @@ heading_field(const char *name)
 	return -1;
 }
 
-/* Trims spaces at both ends, in place. */
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 static int
 map_header(struct csv_row *hdr, int *colmap, const char *filename,
 	   struct buf *errors)
@@ -394,7 +380,7 @@ map_header(struct csv_row *hdr, int *colmap, const char *filename,
 	int rc = 0;
 
 	for (i = 0; i < hdr->nfield; i++) {
-		const char *name = trim(hdr->field[i]);
+		const char *name = csv_trim(hdr->field[i]);
 
 		colmap[i] = heading_field(name);
 		if (colmap[i] < 0 && *name) {
@@ -648,7 +634,6 @@ next_version(const struct rfi_desk *d, const struct plan *p,
 	     const char *announced, struct notice **out)
 {
 	struct stored_notice *prev = NULL;
-	struct change_item *item;
 	struct notice *n = NULL;
 	int rc = -1;
 
@@ -658,21 +643,10 @@ next_version(const struct rfi_desk *d, const struct plan *p,
 		error("%s: its notice is not stored", p->notice_id);
 		goto out;
 	}
-	if (to_notice(d, p, &n) < 0 || rfi_desk_next_version(prev, n) < 0)
+	if (to_notice(d, p, &n) < 0 ||
+	    (announced ? rfi_desk_announced_version(prev, announced, n) :
+			 rfi_desk_next_version(prev, n)) < 0)
 		goto out;
-	if (announced) {
-		if (!(n->changes = calloc(1, sizeof *n->changes)) ||
-		    !(item = calloc(1, sizeof *item))) {
-			error("out of memory");
-			goto out;
-		}
-		n->changes->items = item;
-		n->changes->nitems = 1;
-		if (!(item->description = strdup(announced))) {
-			error("out of memory");
-			goto out;
-		}
-	}
 	*out = n;
 	n = NULL;
 	rc = 0;
@@ -962,35 +936,38 @@ same_word(const char *a, const char *b)
 	return strncmp(a, b, n < 6 ? n : 6) == 0 && (n >= 6 || la == lb);
 }
 
+/* A title's words of 4 bytes or more, lowercased; -1 out of memory. */
+static int
+title_words(const char *title, char ***v, size_t *n)
+{
+	static const char seps[] = " \t,.;:()/-–&\"'";
+	char *copy = strdup(title), *w, *save = NULL;
+	int rc = copy ? 0 : -1;
+
+	if (copy)
+		lower(copy);
+	for (w = copy ? strtok_r(copy, seps, &save) : NULL; w && rc == 0;
+	     w = strtok_r(NULL, seps, &save))
+		if (strlen(w) >= 4)
+			rc = strvec_push(v, n, w);
+	free(copy);
+	return rc;
+}
+
 /* The share of a's words of 4 bytes or more that b has. */
 static double
 title_share(const char *a, const char *b)
 {
-	char **wa = NULL, **wb = NULL, *ca, *cb, *w, *save;
+	char **wa = NULL, **wb = NULL;
 	size_t na = 0, nb = 0, i, j, hits = 0;
-	static const char seps[] = " \t,.;:()/-–&\"'";
 
-	ca = strdup(a);
-	cb = strdup(b);
-	if (!ca || !cb)
-		goto out;
-	lower(ca);
-	lower(cb);
-	for (w = strtok_r(ca, seps, &save); w; w = strtok_r(NULL, seps, &save))
-		if (strlen(w) >= 4 && strvec_push(&wa, &na, w) < 0)
-			goto out;
-	for (w = strtok_r(cb, seps, &save); w; w = strtok_r(NULL, seps, &save))
-		if (strlen(w) >= 4 && strvec_push(&wb, &nb, w) < 0)
-			goto out;
-	for (i = 0; i < na; i++)
-		for (j = 0; j < nb; j++)
-			if (same_word(wa[i], wb[j])) {
-				hits++;
-				break;
-			}
-out:
-	free(ca);
-	free(cb);
+	if (title_words(a, &wa, &na) == 0 && title_words(b, &wb, &nb) == 0)
+		for (i = 0; i < na; i++)
+			for (j = 0; j < nb; j++)
+				if (same_word(wa[i], wb[j])) {
+					hits++;
+					break;
+				}
 	strvec_free(wa, na);
 	strvec_free(wb, nb);
 	return na ? (double)hits / (double)na : 0;

@@ -366,14 +366,9 @@ out:
 	return rc;
 }
 
-/*
- * The version that withdraws: as the last, but announcing why, which
- * the change mail that tells of the withdrawal quotes; the versions
- * differ in nothing else, so without it no one would be told.
- */
-static int
-withdrawal_notice(const struct stored_notice *prev, const char *why,
-		  struct notice *n)
+int
+rfi_desk_announced_version(const struct stored_notice *prev, const char *text,
+			   struct notice *n)
 {
 	struct change_item *item;
 
@@ -382,7 +377,7 @@ withdrawal_notice(const struct stored_notice *prev, const char *why,
 		return error("out of memory");
 	n->changes->items = item;
 	n->changes->nitems = 1;
-	if (!(item->description = strdup(why)))
+	if (!(item->description = strdup(text)))
 		return error("out of memory");
 	return rfi_desk_next_version(prev, n);
 }
@@ -431,6 +426,10 @@ rfi_withdraw(const struct rfi_desk *d, const char *notice_id, const char *why)
 	struct rfi *r = NULL;
 	int found, rc = -1;
 
+	/*
+	 * the version that withdraws is as the last but for why, which the
+	 * change mail quotes: without it no one would be told
+	 */
 	if (!why || !*why || strlen(why) > RFI_WHY_MAX ||
 	    strpbrk(why, "\r\n"))
 		return error("why: the firms are told why, in one line of at "
@@ -439,7 +438,7 @@ rfi_withdraw(const struct rfi_desk *d, const char *notice_id, const char *why)
 		return -1;
 	if (!(r = rfi_new()) || restate(d, prev, r) < 0 ||
 	    to_notice(d, r, notice_id, &n) < 0 ||
-	    withdrawal_notice(prev, why, n) < 0)
+	    rfi_desk_announced_version(prev, why, n) < 0)
 		goto out;
 	/* taken by rfi_desk_ingest, whatever it returns */
 	rc = rfi_desk_ingest(d, n, "withdrawal", 1, NULL);

@@ -77,6 +77,18 @@ int wants_help(int argc, char **argv);
 int take_config_option(int *argc, char **argv, const char **config_path);
 
 /*
+ * A subcommand's words: how many argv holds with it (its name argv[1]),
+ * and up to how many more; subcommand_ok says whether sub has them.
+ */
+struct subcommand {
+	const char *name;
+	int argc, more;
+};
+
+int subcommand_ok(const struct subcommand *subs, size_t n, const char *sub,
+		  int argc);
+
+/*
  * An option of a command: a flag, or one followed by a value, which may
  * have to be one of choices or a number from 1 to max.
  */

@@ -138,22 +138,12 @@ entry_id(const char *s)
 	return id;
 }
 
-static int
-plan_usage_ok(const char *sub, int argc)
-{
-	static const struct { const char *name; int argc, more; } subs[] = {
-		{ "import", 3, 1 }, { "list", 2, 0 }, { "show", 3, 0 },
-		{ "change", 5, 0 }, { "drop", 5, 0 }, { "link", 4, 0 },
-		{ "unlink", 3, 0 },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof subs / sizeof subs[0]; i++)
-		if (strcmp(sub, subs[i].name) == 0)
-			return argc >= subs[i].argc &&
-			       argc <= subs[i].argc + subs[i].more;
-	return 0;
-}
+/* The subcommands of plan, with their words. */
+static const struct subcommand plan_subs[] = {
+	{ "import", 3, 1 }, { "list", 2, 0 }, { "show", 3, 0 },
+	{ "change", 5, 0 }, { "drop", 5, 0 }, { "link", 4, 0 },
+	{ "unlink", 3, 0 },
+};
 
 int
 cmd_plan(const char *config_path, int argc, char **argv)
@@ -181,7 +171,8 @@ cmd_plan(const char *config_path, int argc, char **argv)
 					strcmp(sub, "change") == 0 ? change_opts :
 					drop_opts;
 
-	if (!plan_usage_ok(sub, argc) ||
+	if (!subcommand_ok(plan_subs, sizeof plan_subs / sizeof *plan_subs,
+			   sub, argc) ||
 	    (argc > 3 && strcmp(sub, "link") != 0 &&
 	     cmd_options(opts, argc - 3, argv + 3, &bad, &fault) < 0) ||
 	    (strcmp(sub, "change") == 0 && !announce) ||

@@ -28,7 +28,6 @@ enum stmt_id {
 	ST_LINK,
 	ST_TO_OPEN,
 	ST_OPENED,
-	ST_TOLD,
 	ST_CANDIDATES,
 	ST_PROPOSE,
 	ST_PROPOSALS,
@@ -64,12 +63,6 @@ static const char *const stmt_sql[NSTMT] = {
 	PLANS " WHERE linked IS NOT NULL AND opened_at IS NULL ORDER BY id",
 	[ST_OPENED] =
 	"UPDATE plan SET opened_at = ?2 WHERE id = ?1",
-	[ST_TOLD] =
-	"SELECT DISTINCT m.firm FROM match m JOIN message g ON g.id = m.message"
-	" WHERE m.notice_id = ?1 AND g.state <> 'failed'"
-	" AND NOT EXISTS (SELECT 1 FROM notice_stop x"
-	"  WHERE x.firm = m.firm AND x.notice_id = ?1)"
-	" ORDER BY m.firm",
 	[ST_CANDIDATES] =
 	"SELECT n.notice_id, n.title, n.cpv, n.kind, " PUBLISHED("n")
 	" FROM notice n WHERE n.superseded_by IS NULL"
@@ -185,25 +178,6 @@ store_plan_opened(struct store *s, int64_t id, time_t now)
 			 "mark plan entry told");
 }
 
-struct firm_id {
-	int64_t id;
-};
-
-#define ROW struct firm_id
-static const struct column firm_id_columns[] = { C_INT64(id) };
-static const struct row_type firm_id_rows = ROW_TYPE(firm_id_columns, NULL);
-#undef ROW
-
-int
-store_notice_told(struct store *s, const char *notice_id, int64_t **firm_ids,
-		  size_t *n)
-{
-	/* a row of one int64_t is laid out as an int64_t */
-	return read_rows(s, query(s, &stmts, ST_TOLD, ARGS(ARG_TEXT(notice_id))),
-			 &firm_id_rows, (void **)firm_ids, n,
-			 "list firms told of a notice");
-}
-
 #define ROW struct plan_candidate
 static const struct column candidate_columns[] = {
 	C_NEEDED(notice_id), C_NEEDED(title), C_TEXT(cpv), C_NEEDED(kind),
@@ -217,16 +191,6 @@ void
 plan_candidates_free(struct plan_candidate *c, size_t n)
 {
 	free_rows(&candidate_rows, c, n);
-}
-
-static size_t
-count_words(char *const *v)
-{
-	size_t n = 0;
-
-	while (v && v[n])
-		n++;
-	return n;
 }
 
 int

@@ -134,6 +134,8 @@ struct rfi_desk staff_desk(struct visit *vi);
 /* The categories as checkboxes (list: key, name, checked), keys' checked. */
 int staff_category_boxes(struct tpl_vars *v, const struct visit *vi,
 			 char *const *keys, size_t nkeys);
+/* The categories ticked on the form (checkboxes name="category"). */
+int staff_ticked(const struct visit *vi, char ***keys, size_t *nkeys);
 
 /* ---- site.c: the frame of every page ---- */
 

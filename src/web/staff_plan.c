@@ -289,13 +289,9 @@ set_form(struct tpl_vars *v, const struct visit *vi, const struct plan *p)
 			goto out;
 		}
 	}
-	if (p && strvec_split(p->categories, &keys, &nkeys) < 0)
+	if ((p ? strvec_split(p->categories, &keys, &nkeys) :
+	     staff_ticked(vi, &keys, &nkeys)) < 0)
 		goto out;
-	for (i = 0; !p && vi->body && i < form_count(vi->body, "category") &&
-		    i < vi->site->o.categories->n; i++)
-		if (strvec_push(&keys, &nkeys,
-				form_get_nth(vi->body, "category", i)) < 0)
-			goto out;
 	rc = staff_category_boxes(v, vi, keys, nkeys);
 out:
 	strvec_free(keys, nkeys);

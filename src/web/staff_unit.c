@@ -881,11 +881,22 @@ staff_category_boxes(struct tpl_vars *v, const struct visit *vi,
 	return 0;
 }
 
+int
+staff_ticked(const struct visit *vi, char ***keys, size_t *nkeys)
+{
+	size_t n = vi->body ? form_count(vi->body, "category") : 0, i;
+
+	for (i = 0; i < n && i < vi->site->o.categories->n; i++)
+		if (strvec_push(keys, nkeys,
+				form_get_nth(vi->body, "category", i)) < 0)
+			return -1;
+	return 0;
+}
+
 /* The form's fields as typed, the categories ticked as they were. */
 static int
 set_rfi_typed(struct tpl_vars *v, struct visit *vi)
 {
-	size_t n = form_count(vi->body, "category"), i;
 	char **keys = NULL;
 	size_t nkeys = 0;
 	const char *const *f;
@@ -895,10 +906,8 @@ set_rfi_typed(struct tpl_vars *v, struct visit *vi)
 	for (f = rfi_fields; *f; f++)
 		if ((s = staff_typed(vi, *f)) && tpl_set(v, *f, s) < 0)
 			goto out;
-	for (i = 0; i < n && i < vi->site->o.categories->n; i++)
-		if (strvec_push(&keys, &nkeys,
-				form_get_nth(vi->body, "category", i)) < 0)
-			goto out;
+	if (staff_ticked(vi, &keys, &nkeys) < 0)
+		goto out;
 	rc = staff_category_boxes(v, vi, keys, nkeys);
 out:
 	strvec_free(keys, nkeys);
