@@ -354,8 +354,15 @@ test_staff_pages(void)
 		 "fill announce 2027-Q3\n"
 		 "submit\n"
 		 "goto %s/staff/plan/1\n"
+		 "submit\n"
+		 "goto %s/staff/plan/new\n"
+		 "fill title Lokalvård igen\n"
+		 "check category lokalvard\n"
+		 "fill announce 2027-Q4\n"
+		 "fill contact a@exempelkommun.example\n"
+		 "fill ref UP-1\n"
 		 "submit\n",
-		 base, link, base, base, base);
+		 base, link, base, base, base, base);
 	out = browser_steps(project, dir, steps);
 	CHECK(out != NULL);
 	/* the plan with the proposal for entry 1 */
@@ -384,6 +391,9 @@ test_staff_pages(void)
 	/* linked with one click on the proposal */
 	CHECK(p && (p = strstr(p, "/staff/plan/1\n")) &&
 	      strstr(p, "<dd id=\"linked\">" CLEANING "</dd>"));
+	/* a reference is one entry's */
+	CHECK(p && (p = strstr(p, "Er beteckning: post 1 har den redan")) &&
+	      strstr(p, "value=\"Lokalvård igen\""));
 	free(out);
 	CHECK(db_query(db, "SELECT count(*) FROM plan") == 4);
 	CHECK(db_query(db, "SELECT count(*) FROM plan WHERE id = 1 AND linked = '"

@@ -369,6 +369,30 @@ entry_of(struct visit *vi, int64_t id)
 	return n ? p : NULL;
 }
 
+/* 1, with the fault on v, when another entry has p's reference. */
+static int
+ref_taken(struct visit *vi, struct tpl_vars *v, const struct plan *p)
+{
+	struct plan *other = NULL;
+	char sv[128], en[128];
+	size_t n = 0;
+	int rc = 0;
+
+	if (!p->ref)
+		return 0;
+	if (store_plans(vi->conn->store, 0, p->ref, NULL, &other, &n) < 0)
+		return -1;
+	if (n && other->id != p->id) {
+		snprintf(sv, sizeof sv, "Er beteckning: post %lld har den redan",
+			 (long long)other->id);
+		snprintf(en, sizeof en, "Your reference: entry %lld has it "
+			 "already", (long long)other->id);
+		rc = site_form_error(v, vi, "ref", sv, en, NULL) < 0 ? -1 : 1;
+	}
+	plans_free(other, n);
+	return rc;
+}
+
 /* A new entry (was NULL), or a change of the stored entry was. */
 static void
 plan_form(struct visit *vi, const struct plan *was)
@@ -395,11 +419,13 @@ plan_form(struct visit *vi, const struct plan *was)
 	if (!(p = plan_new()) || (r = read_form(vi, v, p)) < 0 ||
 	    set_form(v, vi, NULL) < 0)
 		goto failed;
+	p->id = was ? was->id : 0;
+	if (!r && (r = ref_taken(vi, v, p)) < 0)
+		goto failed;
 	if (r) {
 		site_render(vi, PAGE_STAFF_PLAN_FORM, v, 400);
 		goto out;
 	}
-	p->id = was ? was->id : 0;
 	if (plan_save(&d, p, "form") < 0 ||
 	    staff_audit(vi, was ? "plan entry changed" : "plan entry added",
 			p->notice_id ? p->notice_id : was->notice_id) < 0)
