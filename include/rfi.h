@@ -158,6 +158,18 @@ int rfi_recognise(struct store *s, const struct notice *n,
 struct stored_notice;
 int rfi_desk_ingest(const struct rfi_desk *d, struct notice *n,
 		    const char *source, int store_only, unsigned *firms);
+/*
+ * The same for many notices: the firms loaded and indexed once, and one
+ * transaction for each INGEST_BATCH_DOCS notices. add takes n, whatever
+ * it returns; close flushes what is left and frees the run (the firms
+ * matched into *firms unless NULL), -1 if that failed.
+ */
+struct rfi_desk_run;
+int rfi_desk_run_open(const struct rfi_desk *d, int store_only,
+		      struct rfi_desk_run **out);
+int rfi_desk_run_add(struct rfi_desk_run *r, struct notice *n,
+		     const char *source);
+int rfi_desk_run_close(struct rfi_desk_run *r, unsigned *firms);
 int rfi_desk_next_version(const struct stored_notice *prev, struct notice *n);
 /*
  * The same, announcing text in the unit's words (what the versions'

@@ -700,12 +700,14 @@ announce_change(const struct plan *was, const struct plan *p, struct buf *out)
 	return rc;
 }
 
-/* Replaces the stored entry was by p: a new version if anything changed. */
+/*
+ * Replaces the stored entry was by p: when anything changed, the row,
+ * and into *out the notice's next version, to ingest.
+ */
 static int
 change(const struct rfi_desk *d, const struct plan *was, struct plan *p,
-       const char *source, int *what)
+       int *what, struct notice **out)
 {
-	struct notice *n = NULL;
 	struct buf said;
 	int found, moved, rc = -1;
 
@@ -719,27 +721,34 @@ change(const struct rfi_desk *d, const struct plan *was, struct plan *p,
 		    PLAN_POSTPONED : was->status;
 	if ((moved && announce_change(was, p, &said) < 0) ||
 	    set_text(&p->notice_id, was->notice_id) < 0 ||
-	    next_version(d, p, moved ? buf_str(&said) : NULL, &n) < 0 ||
-	    store_plan_update(d->store, p, d->now, &found) < 0)
+	    next_version(d, p, moved ? buf_str(&said) : NULL, out) < 0)
 		goto out;
-	rc = rfi_desk_ingest(d, n, source, 0, NULL);
-	n = NULL;
+	if (store_plan_update(d->store, p, d->now, &found) < 0) {
+		notice_free(*out);
+		*out = NULL;
+		goto out;
+	}
 	*what = SAVED_CHANGED;
+	rc = 0;
 out:
-	notice_free(n);
 	buf_release(&said);
 	return rc;
 }
 
+/*
+ * Adds p (id 0) or changes the stored entry p->id: the row, and into
+ * *out the notice to ingest (NULL when nothing changed).
+ */
 static int
-save(const struct rfi_desk *d, struct plan *p, const char *source, int *what)
+save(const struct rfi_desk *d, struct plan *p, const char *source, int *what,
+     struct notice **out)
 {
 	struct plan *was = NULL;
 	enum plan_field f;
-	struct notice *n = NULL;
 	struct buf why;
 	int rc = -1;
 
+	*out = NULL;
 	buf_init(&why, 256);
 	if (plan_check(p, &f, &why) < 0) {
 		error("%s: %s: %s", source, plan_field_name(f), buf_str(&why));
@@ -747,68 +756,117 @@ save(const struct rfi_desk *d, struct plan *p, const char *source, int *what)
 	}
 	if (p->id) {
 		if (stored_plan(d, p->id, 0, &was) == 0)
-			rc = change(d, was, p, source, what);
+			rc = change(d, was, p, what, out);
 		goto out;
 	}
 	p->status = PLAN_PLANNED;
-	if (store_plan_put(d->store, p, d->now) < 0 || to_notice(d, p, &n) < 0)
+	if (store_plan_put(d->store, p, d->now) < 0 || to_notice(d, p, out) < 0)
 		goto out;
-	rc = rfi_desk_ingest(d, n, source, 0, NULL);
-	n = NULL;
 	*what = SAVED_ADDED;
+	rc = 0;
 out:
-	notice_free(n);
 	plan_free(was);
 	buf_release(&why);
+	return rc;
+}
+
+/* What saving did for one entry, or would do on a dry run. */
+static int
+import_one(const struct rfi_desk *d, struct plan *p, const char *filename,
+	   int dry_run, int *what, struct notice **n, struct buf *errors)
+{
+	struct plan *was = NULL;
+	size_t nwas = 0;
+	int rc = 0;
+
+	*what = -1;
+	*n = NULL;
+	if (p->ref && store_plans(d->store, 0, p->ref, NULL, &was, &nwas) < 0)
+		return -1;
+	if (nwas && (was->status == PLAN_DROPPED ||
+		     was->status == PLAN_PUBLISHED))
+		rc = buf_printf(errors, "%s: id: %s is %s (plan entry %lld): not "
+				"changed\n", filename, p->ref,
+				plan_status_name(was->status),
+				(long long)was->id) < 0 ? -1 : 0;
+	else if (dry_run)
+		*what = !nwas ? SAVED_ADDED : same_plan(was, p) ? SAVED_SAME :
+			SAVED_CHANGED;
+	else {
+		p->id = nwas ? was->id : 0;
+		rc = save(d, p, filename, what, n);
+	}
+	plans_free(was, nwas);
 	return rc;
 }
 
 int
 plan_save(const struct rfi_desk *d, struct plan *p, const char *source)
 {
+	struct notice *n;
 	int what;
 
-	return save(d, p, source, &what);
+	if (save(d, p, source, &what, &n) < 0)
+		return -1;
+	return n ? rfi_desk_ingest(d, n, source, 0, NULL) : 0;
 }
 
+/*
+ * The rows in one transaction, then their notices stored and matched in
+ * one run: the firms are loaded once, not once a row.
+ */
 int
 plan_import(const struct rfi_desk *d, struct plan *v, size_t n,
 	    const char *filename, int dry_run, struct plan_import_counts *c,
 	    struct buf *errors)
 {
-	struct plan *was = NULL;
-	size_t i, nwas = 0;
-	int what, rc = 0;
+	struct rfi_desk_run *run = NULL;
+	struct notice **notices = NULL;
+	size_t i, nn = 0;
+	int what, rc = -1;
 
 	memset(c, 0, sizeof *c);
-	for (i = 0; i < n && rc == 0; i++) {
-		plans_free(was, nwas);
-		was = NULL;
-		nwas = 0;
-		if (v[i].ref && store_plans(d->store, 0, v[i].ref, NULL, &was,
-					    &nwas) < 0) {
-			rc = -1;
-			break;
+	if (!(notices = calloc(n + 1, sizeof *notices)))
+		return error("out of memory");
+	if (!dry_run && store_begin(d->store) < 0)
+		goto out;
+	for (i = 0; i < n; i++) {
+		if (import_one(d, &v[i], filename, dry_run, &what,
+			       &notices[nn], errors) < 0) {
+			if (!dry_run)
+				store_rollback(d->store);
+			goto out;
 		}
-		if (nwas && (was->status == PLAN_DROPPED ||
-			     was->status == PLAN_PUBLISHED)) {
-			buf_printf(errors, "%s: id: %s is %s (plan entry %lld): "
-				   "not changed\n", filename, v[i].ref,
-				   plan_status_name(was->status),
-				   (long long)was->id);
-			continue;
-		}
-		v[i].id = nwas ? was->id : 0;
-		if (dry_run)
-			what = !nwas ? SAVED_ADDED : same_plan(was, &v[i]) ?
-			       SAVED_SAME : SAVED_CHANGED;
-		else if (save(d, &v[i], filename, &what) < 0)
-			rc = -1;
+		nn += notices[nn] != NULL;
 		c->added += what == SAVED_ADDED;
 		c->updated += what == SAVED_CHANGED;
 		c->unchanged += what == SAVED_SAME;
 	}
-	plans_free(was, nwas);
+	if (dry_run) {
+		rc = 0;
+		goto out;
+	}
+	if (store_commit(d->store) < 0) {
+		store_rollback(d->store);
+		goto out;
+	}
+	if (nn && rfi_desk_run_open(d, 0, &run) < 0)
+		goto out;
+	for (i = 0; i < nn; i++) {
+		/* taken by the run, whatever it returns */
+		rc = rfi_desk_run_add(run, notices[i], filename);
+		notices[i] = NULL;
+		if (rc < 0)
+			break;
+	}
+	if (nn && rfi_desk_run_close(run, NULL) < 0)
+		rc = -1;
+	else if (i == nn)
+		rc = 0;
+out:
+	for (i = 0; i < nn; i++)
+		notice_free(notices[i]);
+	free(notices);
 	return rc;
 }
 
@@ -816,6 +874,7 @@ int
 plan_postpone(const struct rfi_desk *d, int64_t id, const char *announce)
 {
 	struct plan *was = NULL, *p = NULL;
+	struct notice *n = NULL;
 	struct buf why;
 	int what, rc = -1;
 
@@ -826,8 +885,8 @@ plan_postpone(const struct rfi_desk *d, int64_t id, const char *announce)
 	if (plan_set_field(p, PLAN_F_ANNOUNCE, announce ? announce : "",
 			   d->categories, &why) < 0)
 		error("--announce: %s", buf_str(&why));
-	else
-		rc = change(d, was, p, "plan change", &what);
+	else if (change(d, was, p, &what, &n) == 0)
+		rc = n ? rfi_desk_ingest(d, n, "plan change", 0, NULL) : 0;
 out:
 	plan_free(p);
 	plan_free(was);

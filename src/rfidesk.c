@@ -229,34 +229,77 @@ rfi_preview_release(struct rfi_preview *p)
 	memset(p, 0, sizeof *p);
 }
 
+/* Notices stored and matched together: the firms loaded once. */
+struct rfi_desk_run {
+	struct matcher m;
+	struct ingest_batch batch;
+};
+
+int
+rfi_desk_run_open(const struct rfi_desk *d, int store_only,
+		  struct rfi_desk_run **out)
+{
+	struct rfi_desk_run *r = calloc(1, sizeof *r);
+
+	*out = NULL;
+	if (!r)
+		return error("out of memory");
+	if (matcher_open(d, &r->m) < 0) {
+		free(r);
+		return -1;
+	}
+	r->m.in.store_only = store_only;
+	*out = r;
+	return 0;
+}
+
+int
+rfi_desk_run_add(struct rfi_desk_run *r, struct notice *n, const char *source)
+{
+	struct ingest_doc doc = { 0 };
+	int rc = -1;
+
+	doc.notice = n;
+	if (!(doc.source = strdup(source)))
+		error("out of memory");
+	else if (ingest_batch_add(&r->batch, &doc) == 0)
+		rc = ingest_batch_full(&r->batch) ?
+		     ingest_flush(&r->m.in, &r->batch) : 0;
+	ingest_doc_release(&doc);
+	return rc;
+}
+
+int
+rfi_desk_run_close(struct rfi_desk_run *r, unsigned *firms)
+{
+	int rc;
+
+	if (!r)
+		return -1;
+	rc = r->batch.n ? ingest_flush(&r->m.in, &r->batch) : 0;
+	if (rc == 0 && firms)
+		*firms = r->m.in.counts.matches;
+	ingest_batch_release(&r->batch);
+	matcher_close(&r->m);
+	free(r);
+	return rc;
+}
+
 int
 rfi_desk_ingest(const struct rfi_desk *d, struct notice *n, const char *source,
 		int store_only, unsigned *firms)
 {
-	struct ingest_batch batch = { 0 };
-	struct ingest_doc doc = { 0 };
-	struct matcher m;
-	int rc = -1;
+	struct rfi_desk_run *r;
 
-	doc.notice = n;
-	if (matcher_open(d, &m) < 0)
-		goto out;
-	m.in.store_only = store_only;
-	if (!(doc.source = strdup(source))) {
-		error("out of memory");
-		goto out;
+	if (rfi_desk_run_open(d, store_only, &r) < 0) {
+		notice_free(n);
+		return -1;
 	}
-	if (ingest_batch_add(&batch, &doc) < 0 ||
-	    ingest_flush(&m.in, &batch) < 0)
-		goto out;
-	if (firms)
-		*firms = m.in.counts.matches;
-	rc = 0;
-out:
-	ingest_doc_release(&doc);
-	ingest_batch_release(&batch);
-	matcher_close(&m);
-	return rc;
+	if (rfi_desk_run_add(r, n, source) < 0) {
+		rfi_desk_run_close(r, NULL);
+		return -1;
+	}
+	return rfi_desk_run_close(r, firms);
 }
 
 static int
