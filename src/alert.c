@@ -86,7 +86,7 @@ static const char *const known_fields[] = {
 	"confirm_url", "pending", "new_email",
 	"attend_url", "registered", "waiting", "moved_up", "moved_down",
 	"guest",
-	"plan", "plan_title", "announce", "contract_start",
+	"plan", "plan_title", "plan_dropped", "announce", "contract_start",
 	NULL
 };
 

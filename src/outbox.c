@@ -854,6 +854,8 @@ queue_change(const struct outbox *o, const struct firm_list *firms,
 					      f) < 0 ||
 			       alert_set_notice(v, notice, &links, f->id) < 0 ||
 			       (withdrawn && tpl_set(v, "withdrawn", "1") < 0) ||
+			       plan_mail_fields(o->store, pc->notice_id,
+						f->language, v) < 0 ||
 			       set_changes(v, changes, nchanges, &fl, f->language,
 					   &shown) < 0;
 		/* only lots it was not told of changed */

@@ -682,22 +682,15 @@ stored_plan(const struct rfi_desk *d, int64_t id, int any_state,
 /* What saving did: nothing, an entry added, an entry changed. */
 enum { SAVED_SAME, SAVED_ADDED, SAVED_CHANGED };
 
-/* The words of a change of the expected announcement, in Swedish. */
+/*
+ * What the change mail of a new expected announcement quotes, in no
+ * language: "2027-Q2 → 2027-Q3"; the mail says the rest in the firm's.
+ */
 static int
 announce_change(const struct plan *was, const struct plan *p, struct buf *out)
 {
-	struct buf from, to;
-	int rc;
-
-	buf_init(&from, 128);
-	buf_init(&to, 128);
-	rc = plan_period_words(was->announce, "sv", &from) < 0 ||
-	     plan_period_words(p->announce, "sv", &to) < 0 ||
-	     buf_printf(out, "Planerad annonsering flyttad: %s → %s",
-			buf_str(&from), buf_str(&to)) < 0 ? -1 : 0;
-	buf_release(&from);
-	buf_release(&to);
-	return rc;
+	return buf_printf(out, "%s → %s", was->announce, p->announce) < 0 ?
+	       -1 : 0;
 }
 
 /*
@@ -899,18 +892,15 @@ plan_drop(const struct rfi_desk *d, int64_t id, const char *why)
 {
 	struct plan *p = NULL;
 	struct notice *n = NULL;
-	struct buf said;
 	int found, rc = -1;
 
 	if (!why || blank(why) || strlen(why) > PLAN_WHY_MAX ||
 	    strpbrk(why, "\r\n") || !utf8_valid(why, strlen(why)))
 		return error("why: the firms are told why, in one line of at "
 			     "most %d bytes", PLAN_WHY_MAX);
-	buf_init(&said, PLAN_WHY_MAX + 128);
+	/* the change mail says it is dropped, in the firm's language */
 	if (stored_plan(d, id, 0, &p) < 0 ||
-	    buf_printf(&said, "Upphandlingen är struken ur upphandlingsplanen "
-		       "och blir inte av: %s", why) < 0 ||
-	    next_version(d, p, buf_str(&said), &n) < 0)
+	    next_version(d, p, why, &n) < 0)
 		goto out;
 	/* taken by rfi_desk_ingest, whatever it returns */
 	rc = rfi_desk_ingest(d, n, "plan drop", 1, NULL);
@@ -922,7 +912,6 @@ plan_drop(const struct rfi_desk *d, int64_t id, const char *why)
 out:
 	notice_free(n);
 	plan_free(p);
-	buf_release(&said);
 	return rc;
 }
 
@@ -1196,6 +1185,7 @@ plan_mail_fields(struct store *s, const char *notice_id, const char *lang,
 		goto out;
 	}
 	if (tpl_set(v, "plan", "1") < 0 ||
+	    (p->status == PLAN_DROPPED && tpl_set(v, "plan_dropped", "1") < 0) ||
 	    tpl_set(v, "plan_title", p->title) < 0 ||
 	    set_period(v, "announce", p->announce, lang, &words) < 0 ||
 	    (p->contract_start &&
