@@ -35,6 +35,8 @@ enum alert_kind {
 	ALERT_ATTEND,		/* a registration for a meeting: confirm it,
 				   its seat or place on the waiting list */
 	ALERT_SURVEY,		/* after a meeting, to those who came */
+	ALERT_OPENED,		/* a procurement of the unit's plan the firm
+				   was told of is now announced */
 	ALERT_NKINDS
 };
 
@@ -133,6 +135,9 @@ int alert_set_notice(struct tpl_vars *v, const struct stored_notice *n,
  */
 int alert_set_day(struct tpl_vars *v, const char *name, time_t t,
 		  const char *lang);
+
+/* The name of a month (0 January) in lang: "mars", "March". */
+const char *alert_month(int month, const char *lang);
 
 /* A time, formatted as alert_format_time does, as the field name. */
 int alert_set_time(struct tpl_vars *v, const char *name, time_t t,

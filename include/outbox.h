@@ -55,6 +55,13 @@ int outbox_queue_changes(struct outbox *o, const struct firm_list *firms,
 			 time_t now, unsigned *queued, unsigned *failed);
 
 /*
+ * Queues an `opened` mail to the firms told of an entry of the unit's
+ * plan (include/plan.h) once it is linked to the notice it became.
+ */
+int outbox_queue_opened(struct outbox *o, const struct firm_list *firms,
+			time_t now, unsigned *queued, unsigned *failed);
+
+/*
  * Queues deadline reminders ([mail] reminder_days before) to the firms
  * that were mailed about a lot and did not stop its notice.
  */

@@ -93,20 +93,12 @@ struct rfi_desk {
 };
 
 /*
- * What the unit publishes of its own shares (ownnotice.h too): storing
- * and matching one version of a notice n, which it takes (store_only:
- * matching no one, as a withdrawal); what storing n would do, over every
- * firm; the version of prev that withdraws it, n otherwise like prev,
- * announcing why.
+ * What storing n, one of the unit's own notices (ownnotice.h too), would
+ * do, over every firm.
  */
 struct ingest_preview;
-struct stored_notice;
-int rfi_desk_ingest(const struct rfi_desk *d, struct notice *n,
-		    const char *source, int store_only, unsigned *firms);
 int rfi_desk_preview(const struct rfi_desk *d, const struct notice *n,
 		     struct ingest_preview *out);
-int rfi_desk_withdrawal(const struct stored_notice *prev, const char *why,
-			struct notice *n);
 
 /* Another RFI is a likely duplicate when published this recently. */
 #define RFI_DUPLICATE_DAYS 90
@@ -164,6 +156,37 @@ int rfi_withdraw(const struct rfi_desk *d, const char *notice_id,
  */
 int rfi_recognise(struct store *s, const struct notice *n,
 		  char *const *own_buyers, time_t now, int *copy);
+/*
+ * What the unit's own notices share (its RFIs, its procurement plan):
+ * stores and matches one version of a notice, which it takes (matched to
+ * no firm with store_only), the firms it is matched to into *firms
+ * unless NULL; and makes n the next version of prev, published when the
+ * first was.
+ */
+struct stored_notice;
+int rfi_desk_ingest(const struct rfi_desk *d, struct notice *n,
+		    const char *source, int store_only, unsigned *firms);
+/*
+ * The same for many notices: the firms loaded and indexed once, and one
+ * transaction for each INGEST_BATCH_DOCS notices. add takes n, whatever
+ * it returns; close flushes what is left and frees the run (the firms
+ * matched into *firms unless NULL), -1 if that failed.
+ */
+struct rfi_desk_run;
+int rfi_desk_run_open(const struct rfi_desk *d, int store_only,
+		      struct rfi_desk_run **out);
+int rfi_desk_run_add(struct rfi_desk_run *r, struct notice *n,
+		     const char *source);
+int rfi_desk_run_close(struct rfi_desk_run *r, unsigned *firms);
+int rfi_desk_next_version(const struct stored_notice *prev, struct notice *n);
+/*
+ * The same, announcing text in the unit's words (what the versions'
+ * differences do not show: a withdrawal, a drop, a new expected
+ * announcement), which the change mail to the firms told quotes.
+ */
+int rfi_desk_announced_version(const struct stored_notice *prev,
+			       const char *text, struct notice *n);
+
 /* No more answers or reminders; -1, reported, if not open and ours. */
 int rfi_close(const struct rfi_desk *d, const char *notice_id);
 

@@ -1255,4 +1255,61 @@ int store_own_notices(struct store *s, size_t limit,
 int store_withdraw_own_notice(struct store *s, const char *notice_id,
 			      const char *why, time_t now, int *found);
 
+/*
+ * The procurement plan (struct plan, include/plan.h): the unit's entries,
+ * the notices proposed as what an entry became, and the firms to tell.
+ */
+struct plan;
+
+/* Adds p: its id, and its notice id "plan-ID", are set in p. */
+int store_plan_put(struct store *s, struct plan *p, time_t now);
+/* Replaces the stored fields of the entry p->id by p's. */
+int store_plan_update(struct store *s, const struct plan *p, time_t now,
+		      int *found);
+/*
+ * Entries, the open ones first by expected announcement, then the rest;
+ * only the one of id, or of ref, or of notice_id when one is given.
+ */
+int store_plans(struct store *s, int64_t id, const char *ref,
+		const char *notice_id, struct plan **out, size_t *n);
+/* Links the entry to the notice it became (NULL unlinks). */
+int store_plan_link(struct store *s, int64_t id, const char *notice_id,
+		    time_t now, int *found);
+/* Entries linked whose `opened` mails are not queued; and that they are. */
+int store_plans_to_open(struct store *s, struct plan **out, size_t *n);
+int store_plan_opened(struct store *s, int64_t id, time_t now);
+
+/* A stored notice that may be what an entry became. */
+struct plan_candidate {
+	char *notice_id;
+	char *title;
+	char *cpv;		/* space-separated */
+	char *kind;		/* "planning", "competition" */
+	time_t published;
+};
+
+void plan_candidates_free(struct plan_candidate *c, size_t n);
+/*
+ * Current prior information and contract notices (not the unit's own
+ * plan or RFI notices) of the buyers (organisation numbers, NULL-
+ * terminated) published since a day, not linked to any entry yet.
+ */
+int store_plan_candidates(struct store *s, char *const *buyers,
+			  time_t since, struct plan_candidate **out, size_t *n);
+
+struct plan_proposal {
+	int64_t plan_id;
+	char *notice_id;
+	char *title;		/* the notice's */
+	char *kind;
+	double score;
+};
+
+int store_plan_propose(struct store *s, int64_t plan_id, const char *notice_id,
+		       double score, time_t now);
+void plan_proposals_free(struct plan_proposal *p, size_t n);
+/* Proposals for open entries (of plan_id only, unless 0), best first. */
+int store_plan_proposals(struct store *s, int64_t plan_id,
+			 struct plan_proposal **out, size_t *n);
+
 #endif

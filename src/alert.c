@@ -29,6 +29,14 @@ static const char *const weekdays_en[7] = {
 	"Saturday"
 };
 
+const char *
+alert_month(int month, const char *lang)
+{
+	month = ((month % 12) + 12) % 12;
+	return lang && strcmp(lang, "en") == 0 ? months_en[month] :
+	       months_sv[month];
+}
+
 static const char *const langs[] = { "sv", "en" };
 #define NLANGS (sizeof langs / sizeof langs[0])
 
@@ -45,6 +53,7 @@ static const char *const kind_files[ALERT_NKINDS] = {
 	[ALERT_ADDRESS] = "address",
 	[ALERT_ATTEND] = "attend",
 	[ALERT_SURVEY] = "survey",
+	[ALERT_OPENED] = "opened",
 };
 
 enum part { PART_SUBJECT, PART_TEXT, PART_HTML, NPARTS };
@@ -82,6 +91,7 @@ static const char *const known_fields[] = {
 	"link", "summary", "published", "source_site", "place",
 	"link_unknown", "no_deadline", "withdrawn_notice",
 	"guest", "relevant_url", "not_relevant_url", "survey_url",
+	"plan", "plan_title", "plan_dropped", "announce", "contract_start",
 	NULL
 };
 

@@ -9,12 +9,11 @@
 #include "buf.h"
 #include "category.h"
 #include "cpv.h"
+#include "csv.h"
 #include "firm.h"
 #include "log.h"
 #include "notice.h"
 
-#define CSV_MAX_FIELD 4096
-#define CSV_MAX_FIELDS 32
 #define CSV_MAX_ROWS 100000
 
 struct firm *
@@ -242,111 +241,6 @@ firm_kinds_parse(const char *s, unsigned *out)
 	return 0;
 }
 
-struct csv_row {
-	char *field[CSV_MAX_FIELDS];
-	size_t nfield;
-	size_t line;		/* where the row starts */
-};
-
-static void
-csv_row_clear(struct csv_row *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->nfield; i++)
-		free(r->field[i]);
-	r->nfield = 0;
-}
-
-/*
- * Reads one RFC 4180 record starting at *pos. Quoted fields may hold the
- * separator, doubled quotes and line breaks; *line follows the physical
- * lines. Returns 1 for a record, 0 at the end, -1 on malformed input.
- */
-static int
-csv_next(const char *data, size_t len, size_t *pos, size_t *line, char sep,
-	 struct csv_row *row, const char *filename)
-{
-	struct buf field;
-	size_t i = *pos;
-	int quoted = 0, rc = -1;
-
-	buf_init(&field, CSV_MAX_FIELD);
-	row->nfield = 0;
-	row->line = *line;
-	if (i >= len)
-		return 0;
-	for (;;) {
-		int at_end = i >= len;
-		char c = at_end ? '\n' : data[i];
-
-		if (quoted) {
-			if (at_end) {
-				error("%s:%zu: unterminated quoted field", filename, row->line);
-				goto out;
-			}
-			if (c == '"' && i + 1 < len && data[i + 1] == '"') {
-				i++;
-			} else if (c == '"') {
-				quoted = 0;
-				i++;
-				continue;
-			}
-			if (c == '\n')
-				(*line)++;
-		} else if (c == '"' && field.len == 0) {
-			quoted = 1;
-			i++;
-			continue;
-		} else if (c == sep || c == '\n' || c == '\r') {
-			if (row->nfield == CSV_MAX_FIELDS) {
-				error("%s:%zu: more than %d fields", filename, row->line,
-				      CSV_MAX_FIELDS);
-				goto out;
-			}
-			row->field[row->nfield++] = buf_detach(&field, NULL);
-			if (c == '\r' && i + 1 < len && data[i + 1] == '\n')
-				i++;
-			i++;
-			if (c != sep) {
-				(*line)++;
-				break;
-			}
-			continue;
-		}
-		if (c == '\0' || buf_addc(&field, c) < 0) {
-			error("%s:%zu: field too long or holds a NUL byte", filename,
-			      row->line);
-			goto out;
-		}
-		i++;
-	}
-	*pos = i;
-	rc = 1;
-out:
-	buf_release(&field);
-	return rc;
-}
-
-static int
-row_is_blank(const struct csv_row *r)
-{
-	return r->nfield == 1 && r->field[0][0] == '\0';
-}
-
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
 /* A number column, as a firm would type it into the web form. */
 static int
 parse_number(const char *s, enum amount_kind kind, long long max,
@@ -483,7 +377,7 @@ firm_from_row(const struct csv_row *row, const int *colmap,
 	snprintf(where, sizeof where, "%s:%zu", filename, row->line);
 	for (i = 0; i < row->nfield; i++)
 		if (colmap[i] >= 0)
-			v[colmap[i]] = trim(row->field[i]);
+			v[colmap[i]] = csv_trim(row->field[i]);
 	if (!(f = firm_new()))
 		goto out;
 	if (!v[COL_ORGNR] || orgnr_normalize(v[COL_ORGNR], orgnr) < 0) {
@@ -593,7 +487,7 @@ map_header(const struct csv_row *hdr, int *colmap, const char *filename)
 	int rc = 0;
 
 	for (i = 0; i < hdr->nfield; i++) {
-		char *name = trim(hdr->field[i]);
+		char *name = csv_trim(hdr->field[i]);
 
 		colmap[i] = -1;
 		/* The form people write it in, as in the issue's own list. */
@@ -639,32 +533,29 @@ firm_csv_parse(const char *data, size_t len, const char *filename,
 	struct firm_list list = { 0 };
 	struct csv_row row = { 0 };
 	int colmap[CSV_MAX_FIELDS];
-	size_t pos = 0, line = 1, nl, rows = 0, nheader;
-	const char *eol;
-	char sep = ',';
+	size_t pos, line = 1, rows = 0, nheader;
+	struct buf why;
+	char sep;
 	int r, rc = -1;
 
 	*nbad = 0;
+	buf_init(&why, 256);
 	/* A Swedish spreadsheet exports with semicolons; the header tells. */
-	eol = memchr(data, '\n', len);
-	nl = eol ? (size_t)(eol - data) : len;
-	if (memchr(data, ';', nl) && !memchr(data, ',', nl))
-		sep = ';';
-	if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
-		pos = 3;
-	r = csv_next(data, len, &pos, &line, sep, &row, filename);
+	sep = csv_separator(data, len);
+	pos = csv_start(data, len);
+	r = csv_next(data, len, &pos, &line, sep, &row, &why);
 	if (r == 0) {
 		error("%s: empty file, expected a header line", filename);
 		goto out;
 	}
 	if (r < 0 || map_header(&row, colmap, filename) < 0)
-		goto out;
+		goto bad;
 	nheader = row.nfield;
 	csv_row_clear(&row);
-	while ((r = csv_next(data, len, &pos, &line, sep, &row, filename)) > 0) {
+	while ((r = csv_next(data, len, &pos, &line, sep, &row, &why)) > 0) {
 		struct firm *f = NULL;
 
-		if (row_is_blank(&row)) {
+		if (csv_row_is_blank(&row)) {
 			csv_row_clear(&row);
 			continue;
 		}
@@ -692,12 +583,17 @@ firm_csv_parse(const char *data, size_t len, const char *filename,
 	}
 	/* A quote left open swallows the rest: nothing after it can be trusted. */
 	if (r < 0)
-		goto out;
+		goto bad;
 	*out = list;
 	list.v = NULL;
 	list.n = 0;
 	rc = 0;
+	goto out;
+bad:
+	if (why.len)
+		error("%s:%s", filename, buf_str(&why));
 out:
+	buf_release(&why);
 	csv_row_clear(&row);
 	firm_list_release(&list);
 	return rc;

@@ -10,6 +10,7 @@
 #include "mail.h"
 #include "money.h"
 #include "outbox.h"
+#include "plan.h"
 
 #define DELIVERY_BATCH 100
 
@@ -457,7 +458,9 @@ queue_notice_alert(const struct outbox *o, const struct firm *f, time_t now,
 					reply_to_for(o, items, reply,
 						     sizeof reply) };
 
-		job.unfilled = set_notice_mail(o, v, f, items, n, now) < 0;
+		job.unfilled = set_notice_mail(o, v, f, items, n, now) < 0 ||
+			       plan_mail_fields(o->store, items[0].notice_id,
+						f->language, v) < 0;
 		if (queue_mail_tx(o, f, &job, now, queued, failed) < 0)
 			goto out;
 	}
@@ -861,6 +864,8 @@ queue_change(const struct outbox *o, const struct firm_list *firms,
 			       alert_set_notice(v, notice, &links, f->id) < 0 ||
 			       (withdrawn && tpl_set(v, "withdrawn", "1") < 0) ||
 			       (own && tpl_set(v, "withdrawn_notice", "1") < 0) ||
+			       plan_mail_fields(o->store, pc->notice_id,
+						f->language, v) < 0 ||
 			       set_changes(v, changes, nchanges, &fl, f->language,
 					   &shown) < 0;
 		/* only lots it was not told of changed */
@@ -909,6 +914,86 @@ outbox_queue_changes(struct outbox *o, const struct firm_list *firms,
 	rc = 0;
 out:
 	pending_changes_free(pc, n);
+	return rc;
+}
+
+/*
+ * The `opened` mails of one entry of the unit's plan now linked to the
+ * notice it became: to every firm told of the entry, queued in one
+ * transaction with the mark that they are, so each goes once.
+ */
+static int
+queue_opened(const struct outbox *o, const struct firm_list *firms,
+	     const struct plan *p, time_t now, unsigned *queued,
+	     unsigned *failed)
+{
+	struct stored_notice *notice = NULL, *entry = NULL;
+	int64_t *told = NULL;
+	struct tpl_vars *v = NULL;
+	size_t ntold = 0, i;
+	char key[256];
+	struct mail_job job = { .key = key, .kind = ALERT_OPENED };
+	int rc = -1;
+
+	if (store_get_notice(o->store, p->linked, &notice) < 0 ||
+	    store_get_notice(o->store, p->notice_id, &entry) < 0 ||
+	    (entry && store_change_recipients(o->store, entry->rowid, &told,
+					      &ntold) < 0) ||
+	    store_begin(o->store) < 0)
+		goto out;
+	for (i = 0; notice && i < ntold; i++) {
+		const struct firm *f = firm_by_id(firms, told[i]);
+		struct alert_links links;
+
+		if (!f)
+			continue;
+		tpl_vars_free(v);
+		if (!(v = tpl_vars_new()))
+			goto fail;
+		links = links_for(o, f, now);
+		snprintf(key, sizeof key, "opened/%s/%s/%s", f->orgnr,
+			 p->notice_id, notice->notice_id);
+		job.v = v;
+		job.stale_at = notice->has_deadline ? notice->deadline : 0;
+		job.unfilled = alert_set_firm(v, o->cfg->service_name, &links,
+					      f) < 0 ||
+			       alert_set_notice(v, notice, &links, f->id) < 0 ||
+			       plan_mail_fields(o->store, p->notice_id,
+						f->language, v) < 0 ||
+			       (notice->has_deadline &&
+				alert_set_time(v, "deadline", notice->deadline,
+					       f->language) < 0);
+		if (queue_mail(o, f, &job, now, queued, failed) < 0)
+			goto fail;
+	}
+	if (store_plan_opened(o->store, p->id, now) < 0 ||
+	    store_commit(o->store) < 0)
+		goto fail;
+	rc = 0;
+	goto out;
+fail:
+	store_rollback(o->store);
+out:
+	tpl_vars_free(v);
+	stored_notice_free(notice);
+	stored_notice_free(entry);
+	free(told);
+	return rc;
+}
+
+int
+outbox_queue_opened(struct outbox *o, const struct firm_list *firms,
+		    time_t now, unsigned *queued, unsigned *failed)
+{
+	struct plan *p = NULL;
+	size_t n = 0, i;
+	int rc = 0;
+
+	if (store_plans_to_open(o->store, &p, &n) < 0)
+		return -1;
+	for (i = 0; i < n && rc == 0; i++)
+		rc = queue_opened(o, firms, &p[i], now, queued, failed);
+	plans_free(p, n);
 	return rc;
 }
 

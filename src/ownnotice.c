@@ -437,7 +437,7 @@ own_notice_withdraw(const struct rfi_desk *d, const char *notice_id,
 	if (store_get_notice(d->store, notice_id, &prev) < 0 || !prev ||
 	    !(o = own_notice_new()) || from_row(r, o) < 0 ||
 	    to_notice(d, o, notice_id, &n) < 0 ||
-	    rfi_desk_withdrawal(prev, why, n) < 0)
+	    rfi_desk_announced_version(prev, why, n) < 0)
 		goto out;
 	rc = rfi_desk_ingest(d, n, "withdrawal", 1, NULL);
 	n = NULL;

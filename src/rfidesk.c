@@ -241,34 +241,77 @@ rfi_preview_release(struct rfi_preview *p)
 	memset(p, 0, sizeof *p);
 }
 
-int
-rfi_desk_ingest(const struct rfi_desk *d, struct notice *n, const char *source,
-	      int store_only, unsigned *firms)
-{
-	struct ingest_batch batch = { 0 };
-	struct ingest_doc doc = { 0 };
+/* Notices stored and matched together: the firms loaded once. */
+struct rfi_desk_run {
 	struct matcher m;
+	struct ingest_batch batch;
+};
+
+int
+rfi_desk_run_open(const struct rfi_desk *d, int store_only,
+		  struct rfi_desk_run **out)
+{
+	struct rfi_desk_run *r = calloc(1, sizeof *r);
+
+	*out = NULL;
+	if (!r)
+		return error("out of memory");
+	if (matcher_open(d, &r->m) < 0) {
+		free(r);
+		return -1;
+	}
+	r->m.in.store_only = store_only;
+	*out = r;
+	return 0;
+}
+
+int
+rfi_desk_run_add(struct rfi_desk_run *r, struct notice *n, const char *source)
+{
+	struct ingest_doc doc = { 0 };
 	int rc = -1;
 
 	doc.notice = n;
-	if (matcher_open(d, &m) < 0)
-		goto out;
-	m.in.store_only = store_only;
-	if (!(doc.source = strdup(source))) {
+	if (!(doc.source = strdup(source)))
 		error("out of memory");
-		goto out;
-	}
-	if (ingest_batch_add(&batch, &doc) < 0 ||
-	    ingest_flush(&m.in, &batch) < 0)
-		goto out;
-	if (firms)
-		*firms = m.in.counts.matches;
-	rc = 0;
-out:
+	else if (ingest_batch_add(&r->batch, &doc) == 0)
+		rc = ingest_batch_full(&r->batch) ?
+		     ingest_flush(&r->m.in, &r->batch) : 0;
 	ingest_doc_release(&doc);
-	ingest_batch_release(&batch);
-	matcher_close(&m);
 	return rc;
+}
+
+int
+rfi_desk_run_close(struct rfi_desk_run *r, unsigned *firms)
+{
+	int rc;
+
+	if (!r)
+		return -1;
+	rc = r->batch.n ? ingest_flush(&r->m.in, &r->batch) : 0;
+	if (rc == 0 && firms)
+		*firms = r->m.in.counts.matches;
+	ingest_batch_release(&r->batch);
+	matcher_close(&r->m);
+	free(r);
+	return rc;
+}
+
+int
+rfi_desk_ingest(const struct rfi_desk *d, struct notice *n, const char *source,
+		int store_only, unsigned *firms)
+{
+	struct rfi_desk_run *r;
+
+	if (rfi_desk_run_open(d, store_only, &r) < 0) {
+		notice_free(n);
+		return -1;
+	}
+	if (rfi_desk_run_add(r, n, source) < 0) {
+		rfi_desk_run_close(r, NULL);
+		return -1;
+	}
+	return rfi_desk_run_close(r, firms);
 }
 
 static int
@@ -338,9 +381,8 @@ own_rfi(const struct rfi_desk *d, const char *notice_id, int any_state,
 	return rc;
 }
 
-/* The notice's next version, published when the first was. */
-static int
-next_version(const struct stored_notice *prev, struct notice *n)
+int
+rfi_desk_next_version(const struct stored_notice *prev, struct notice *n)
 {
 	char v[16];
 
@@ -365,7 +407,8 @@ rfi_edit(const struct rfi_desk *d, const char *notice_id, const struct rfi *r,
 	if (own_rfi(d, notice_id, 0, 0, &prev) < 0 ||
 	    check_rfi(d, r, source) < 0 ||
 	    join_attachments(r, &attachments) < 0 ||
-	    to_notice(d, r, notice_id, &n) < 0 || next_version(prev, n) < 0 ||
+	    to_notice(d, r, notice_id, &n) < 0 ||
+	    rfi_desk_next_version(prev, n) < 0 ||
 	    store_update_rfi(d->store, notice_id, r->contact,
 			     buf_str(&attachments), &found) < 0)
 		goto out;
@@ -379,13 +422,13 @@ out:
 }
 
 /*
- * The version that withdraws: as the last, but announcing why, which
- * the change mail that tells of the withdrawal quotes; the versions
- * differ in nothing else, so without it no one would be told.
+ * The next version of prev, as it was but announcing text (why it is
+ * withdrawn, postponed or dropped), which the change mail quotes; the
+ * versions differ in nothing else, so without it no one would be told.
  */
 int
-rfi_desk_withdrawal(const struct stored_notice *prev, const char *why,
-		    struct notice *n)
+rfi_desk_announced_version(const struct stored_notice *prev, const char *text,
+			   struct notice *n)
 {
 	struct change_item *item;
 
@@ -394,9 +437,9 @@ rfi_desk_withdrawal(const struct stored_notice *prev, const char *why,
 		return error("out of memory");
 	n->changes->items = item;
 	n->changes->nitems = 1;
-	if (!(item->description = strdup(why)))
+	if (!(item->description = strdup(text)))
 		return error("out of memory");
-	return next_version(prev, n);
+	return rfi_desk_next_version(prev, n);
 }
 
 /*
@@ -443,6 +486,10 @@ rfi_withdraw(const struct rfi_desk *d, const char *notice_id, const char *why)
 	struct rfi *r = NULL;
 	int found, rc = -1;
 
+	/*
+	 * the version that withdraws is as the last but for why, which the
+	 * change mail quotes: without it no one would be told
+	 */
 	if (!why || !*why || strlen(why) > RFI_WHY_MAX ||
 	    strpbrk(why, "\r\n"))
 		return error("why: the firms are told why, in one line of at "
@@ -451,9 +498,9 @@ rfi_withdraw(const struct rfi_desk *d, const char *notice_id, const char *why)
 		return -1;
 	if (!(r = rfi_new()) || restate(d, prev, r) < 0 ||
 	    to_notice(d, r, notice_id, &n) < 0 ||
-	    rfi_desk_withdrawal(prev, why, n) < 0)
+	    rfi_desk_announced_version(prev, why, n) < 0)
 		goto out;
-	/* taken by ingest_notice, whatever it returns */
+	/* taken by rfi_desk_ingest, whatever it returns */
 	rc = rfi_desk_ingest(d, n, "withdrawal", 1, NULL);
 	n = NULL;
 	if (rc < 0 ||

@@ -7,6 +7,8 @@
 #include "inbox.h"
 #include "log.h"
 #include "outbox.h"
+#include "plan.h"
+#include "rfi.h"
 #include "run.h"
 
 static void
@@ -133,6 +135,17 @@ read_inbox(struct run_context *ctx)
 	return 0;
 }
 
+/* The notices the unit's plan entries may have become, for it to link. */
+static int
+propose_plan_links(const struct run_context *ctx)
+{
+	const struct rfi_desk d = { ctx->store, ctx->cfg, ctx->categories,
+				    ctx->now };
+	unsigned proposed;
+
+	return plan_propose(&d, &proposed);
+}
+
 int
 run_pass(struct run_context *ctx, struct run_summary *sum)
 {
@@ -192,10 +205,13 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 	for (i = 0; i < ctx->cfg->nfeeds; i++)
 		if (poll_one(ctx, &fp, &ctx->cfg->feeds[i], sum) < 0)
 			goto out;
-	if (outbox_queue_alerts(ctx->outbox, &firms, ctx->now,
+	if (propose_plan_links(ctx) < 0 ||
+	    outbox_queue_alerts(ctx->outbox, &firms, ctx->now,
 				&sum->mails_queued, &sum->mails_failed) < 0 ||
 	    outbox_queue_changes(ctx->outbox, &firms, ctx->now,
 				 &sum->mails_queued, &sum->mails_failed) < 0 ||
+	    outbox_queue_opened(ctx->outbox, &firms, ctx->now,
+				&sum->mails_queued, &sum->mails_failed) < 0 ||
 	    outbox_queue_reminders(ctx->outbox, &firms, ctx->now,
 				   &sum->mails_queued, &sum->mails_failed) < 0 ||
 	    outbox_queue_meetings(ctx->outbox, &firms, ctx->now,

@@ -13,6 +13,11 @@ STEPS has one step a line, run in order:
 	check NAME VALUE	tick the first form's checkbox NAME whose
 				value is VALUE
 	submit			submit the first form and wait for its answer
+	upload NAME PATH	put the file PATH (UTF-8 text) into the first
+				form's file input NAME, as a person choosing it
+	click SELECTOR		click the element the CSS selector finds (a
+				form's button, which then sends its own name
+				and value) and wait for the page it leads to
 
 After each goto and submit the page's address and DOM are appended to OUT
 as "== URL" and the DOM. DevTools' script runs apart from the page's, so
@@ -124,9 +129,25 @@ def main():
 					       '.checked = true' %
 					       (json.dumps(words[1]), json.dumps(words[2])))
 					continue
+				elif words[0] == 'upload':
+					text = open(words[2], encoding='utf-8').read()
+					b.eval('(() => { const dt = new DataTransfer(); '
+					       'dt.items.add(new File([%s], %s, '
+					       '{type: "text/csv"})); '
+					       'document.forms[0].elements[%s].files = '
+					       'dt.files; })()' %
+					       (json.dumps(text),
+						json.dumps(os.path.basename(words[2])),
+						json.dumps(words[1])))
+					continue
 				elif words[0] == 'submit':
 					b.events = []
 					b.eval('document.forms[0].submit()')
+					b.wait_load()
+				elif words[0] == 'click':
+					b.events = []
+					b.eval('document.querySelector(%s).click()' %
+					       json.dumps(' '.join(words[1:])))
 					b.wait_load()
 				elif words[0]:
 					sys.exit('browser.py: unknown step %r' % words[0])

@@ -240,4 +240,27 @@ smtpd_make_cert(const char *cert, const char *key)
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/*
+ * The mails the relay took since *read of them were read, as Python's
+ * email package reads them (tests/mailcheck.py under project, its output
+ * kept in dir); "" for none, NULL if reading failed.
+ */
+static inline char *
+smtpd_new_mails(struct smtpd *s, int *read, const char *project,
+		const char *dir)
+{
+	struct buf files;
+	char *all;
+	int n = smtpd_count(s);
+
+	if (n == *read)
+		return strdup("");
+	buf_init(&files, 1u << 16);
+	for (; *read < n; (*read)++)
+		buf_printf(&files, " '%s/%d'", s->mail, *read + 1);
+	all = mailcheck(project, buf_str(&files), dir);
+	buf_release(&files);
+	return all;
+}
+
 #endif

@@ -64,18 +64,7 @@ put(const char *name, const char *text)
 static char *
 new_mails(void)
 {
-	struct buf files;
-	char *all;
-	int n = smtpd_count(&relay);
-
-	if (n == relayed)
-		return strdup("");
-	buf_init(&files, 1u << 16);
-	for (; relayed < n; relayed++)
-		buf_printf(&files, " '%s/%d'", relay.mail, relayed + 1);
-	all = mailcheck(project, buf_str(&files), dir);
-	buf_release(&files);
-	return all;
+	return smtpd_new_mails(&relay, &relayed, project, dir);
 }
 
 /*

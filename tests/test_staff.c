@@ -70,22 +70,7 @@ printed_link(char *out, size_t len)
 static int
 find_staff_base(void)
 {
-	char path[PATH_MAX + 16], *text, *p;
-	size_t n;
-
-	snprintf(path, sizeof path, "%s/web.out", dir);
-	text = read_text(path);
-	p = text ? strstr(text, "staff pages on ") : NULL;
-	staff_base[0] = '\0';
-	if (p) {
-		p += strlen("staff pages on ");
-		n = strcspn(p, "\n");
-		if (n > 1 && n < sizeof staff_base)
-			snprintf(staff_base, sizeof staff_base, "%.*s",
-				 (int)n - 1, p);
-	}
-	free(text);
-	return staff_base[0] ? 0 : -1;
+	return web_staff_base(dir, staff_base, sizeof staff_base);
 }
 
 /* The server on the staff lines staff ([staff] section), at now. */
@@ -273,16 +258,8 @@ test_public_port(void)
 static char *
 browse(const char *steps)
 {
-	char path[PATH_MAX + 16], cmd[PATH_MAX * 4];
-	char *out;
+	char *out = browser_steps(project, dir, steps);
 
-	snprintf(path, sizeof path, "%s/steps.txt", dir);
-	write_text(path, steps);
-	snprintf(cmd, sizeof cmd, "cd '%s' && /usr/bin/python3 '%s/tests/browser.py'"
-		 " steps.txt pages.txt", dir, project);
-	CHECK(system(cmd) == 0);
-	snprintf(path, sizeof path, "%s/pages.txt", dir);
-	out = read_text(path);
 	CHECK(out != NULL);
 	return out;
 }

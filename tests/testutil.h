@@ -305,4 +305,23 @@ bounce_fixture(const char *project, const char *name, const char *to,
 	return system(cmd) == 0 ? 0 : -1;
 }
 
+/*
+ * The pages a browser session of steps (tests/browser.py under project)
+ * went through, run in dir, each after "== URL"; NULL if it failed.
+ */
+static inline char *
+browser_steps(const char *project, const char *dir, const char *steps)
+{
+	char path[PATH_MAX + 16], cmd[PATH_MAX * 4];
+
+	snprintf(path, sizeof path, "%s/steps.txt", dir);
+	write_text(path, steps);
+	snprintf(cmd, sizeof cmd, "cd '%s' && /usr/bin/python3 '%s/tests/browser.py'"
+		 " steps.txt pages.txt", dir, project);
+	if (system(cmd) != 0)
+		return NULL;
+	snprintf(path, sizeof path, "%s/pages.txt", dir);
+	return read_text(path);
+}
+
 #endif

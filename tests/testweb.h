@@ -266,4 +266,28 @@ link_in(const char *text, const char *prefix, char *out, size_t len)
 	}
 }
 
+/*
+ * The staff's listener's address, "http://127.0.0.1:PORT", from what
+ * `tenderlots web` printed into dir/web.out; -1 if it printed none.
+ */
+static inline int
+web_staff_base(const char *dir, char *out, size_t len)
+{
+	char path[PATH_MAX + 16], *text, *p;
+	size_t n;
+
+	snprintf(path, sizeof path, "%s/web.out", dir);
+	text = read_text(path);
+	p = text ? strstr(text, "staff pages on ") : NULL;
+	out[0] = '\0';
+	if (p) {
+		p += strlen("staff pages on ");
+		n = strcspn(p, "\n");
+		if (n > 1 && n < len)
+			snprintf(out, len, "%.*s", (int)n - 1, p);
+	}
+	free(text);
+	return out[0] ? 0 : -1;
+}
+
 #endif

@@ -54,12 +54,13 @@ int cmd_rfi(const char *config_path, int argc, char **argv);
 int cmd_bid(const char *config_path, int argc, char **argv);
 int cmd_report(const char *config_path, int argc, char **argv);
 int cmd_staff(const char *config_path, int argc, char **argv);
+int cmd_plan(const char *config_path, int argc, char **argv);
 
 extern const char usage_run[], usage_status[], usage_config[], usage_inbox[],
 	usage_web[], usage_show[], usage_notice[], usage_quarantine[],
 	usage_category[], usage_outbox[], usage_firm[], usage_advice[],
 	usage_meeting[], usage_rfi[], usage_bid[], usage_report[],
-	usage_staff[];
+	usage_staff[], usage_plan[];
 
 /* The command of that name in the table of commands.c, or NULL. */
 const struct command *command_find(const char *name);
@@ -74,6 +75,18 @@ int usage_error(const char *usage, const char *fmt, ...)
 
 int wants_help(int argc, char **argv);
 int take_config_option(int *argc, char **argv, const char **config_path);
+
+/*
+ * A subcommand's words: how many argv holds with it (its name argv[1]),
+ * and up to how many more; subcommand_ok says whether sub has them.
+ */
+struct subcommand {
+	const char *name;
+	int argc, more;
+};
+
+int subcommand_ok(const struct subcommand *subs, size_t n, const char *sub,
+		  int argc);
 
 /*
  * An option of a command: a flag, or one followed by a value, which may

@@ -39,6 +39,9 @@ static const struct command commands[] = {
 	  "                         information meetings, invitations, who came\n" },
 	{ "rfi", cmd_rfi, usage_rfi, 1,
 	  "  rfi new|list|respond|responses|close  the unit's RFIs and answers\n" },
+	{ "plan", cmd_plan, usage_plan, 1,
+	  "  plan import|list|show|change|drop|link|unlink\n"
+	  "                         the unit's procurement plan\n" },
 	{ "bid", cmd_bid, usage_bid, 1,
 	  "  bid record NOTICE ORGNR  a local firm's bid, for the report\n" },
 	{ "report", cmd_report, usage_report, 1,

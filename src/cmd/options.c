@@ -26,6 +26,19 @@ usage_error(const char *usage, const char *fmt, ...)
 }
 
 int
+subcommand_ok(const struct subcommand *subs, size_t n, const char *sub,
+	      int argc)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(sub, subs[i].name) == 0)
+			return argc >= subs[i].argc &&
+			       argc <= subs[i].argc + subs[i].more;
+	return 0;
+}
+
+int
 wants_help(int argc, char **argv)
 {
 	int i;

@@ -845,23 +845,12 @@ out:
 	return rc;
 }
 
-/* Whether a subcommand has its words: argc, and up to `more` after. */
-static int
-rfi_usage_ok(const char *sub, int argc)
-{
-	static const struct { const char *name; int argc, more; } subs[] = {
-		{ "new", 3, 1 }, { "preview", 3, 0 }, { "list", 2, 0 },
-		{ "responses", 3, 0 }, { "close", 3, 0 }, { "change", 4, 0 },
-		{ "withdraw", 3, 2 }, { "respond", 4, 1000 },
-	};
-	size_t i;
-
-	for (i = 0; i < sizeof subs / sizeof subs[0]; i++)
-		if (strcmp(sub, subs[i].name) == 0)
-			return argc >= subs[i].argc &&
-			       argc <= subs[i].argc + subs[i].more;
-	return 0;
-}
+/* The subcommands of rfi, with their words. */
+static const struct subcommand rfi_subs[] = {
+	{ "new", 3, 1 }, { "preview", 3, 0 }, { "list", 2, 0 },
+	{ "responses", 3, 0 }, { "close", 3, 0 }, { "change", 4, 0 },
+	{ "withdraw", 3, 2 }, { "respond", 4, 1000 },
+};
 
 int
 cmd_rfi(const char *config_path, int argc, char **argv)
@@ -883,7 +872,8 @@ cmd_rfi(const char *config_path, int argc, char **argv)
 		{ 0 }
 	};
 
-	if (!rfi_usage_ok(sub, argc) ||
+	if (!subcommand_ok(rfi_subs, sizeof rfi_subs / sizeof *rfi_subs, sub,
+			   argc) ||
 	    (argc > 3 && strcmp(sub, "new") == 0 &&
 	     cmd_options(new_opts, argc - 3, argv + 3, &bad, &fault) < 0) ||
 	    (argc > 3 && strcmp(sub, "withdraw") == 0 &&

@@ -8,6 +8,7 @@
 #include "log.h"
 #include "courier.h"
 #include "form.h"
+#include "plan.h"
 #include "rfi.h"
 #include "site.h"
 #include "web.h"
@@ -110,6 +111,9 @@ cmd_web(const char *config_path, int argc, char **argv)
 		staff_wo.address = app.cfg->staff_listen;
 		staff_wo.port = (int)app.cfg->staff_port;
 		staff_wo.trusted_proxies = app.cfg->staff_trusted_proxies;
+		/* the unit uploads its plan as a CSV file */
+		staff_wo.upload_prefix = PLAN_UPLOAD_PATH;
+		staff_wo.max_upload = PLAN_UPLOAD_MAX;
 		if (!(staff_site = site_new(&so)) ||
 		    !(staff_web = web_start(&staff_wo, site_handle, staff_site)))
 			goto out;

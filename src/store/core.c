@@ -521,6 +521,16 @@ bind_args(struct store *s, sqlite3_stmt *st, const struct arg *args,
 	return 0;
 }
 
+size_t
+count_words(char *const *v)
+{
+	size_t n = 0;
+
+	while (v && v[n])
+		n++;
+	return n;
+}
+
 sqlite3_stmt *
 query(struct store *s, const struct stmt_table *t, int id,
       const struct arg *args, size_t nargs)

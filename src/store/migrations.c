@@ -642,6 +642,40 @@ static const char *const migrations[] = {
 	" comment TEXT,"
 	" first_at INTEGER NOT NULL,"
 	" answered_at INTEGER NOT NULL);",
+
+	/*
+	 * 26: the procurement plan. An entry, by the unit's own reference
+	 * (ref, unique, so a file imported again updates it), published as
+	 * the notice plan-ID; linked, the notice it became, whose `opened`
+	 * mails were queued at opened_at; the notices proposed as that one.
+	 */
+	"CREATE TABLE plan ("
+	" id INTEGER PRIMARY KEY,"
+	" ref TEXT UNIQUE,"
+	" title TEXT NOT NULL,"
+	" description TEXT,"
+	" categories TEXT,"
+	" cpv TEXT,"
+	" value REAL,"
+	" announce TEXT NOT NULL,"
+	" contract_start TEXT,"
+	" divisible TEXT NOT NULL DEFAULT 'undecided'"
+	"  CHECK (divisible IN ('yes', 'no', 'undecided')),"
+	" contact TEXT NOT NULL,"
+	" status TEXT NOT NULL DEFAULT 'planned'"
+	"  CHECK (status IN ('planned', 'postponed', 'dropped', 'published')),"
+	" why TEXT,"
+	" notice_id TEXT UNIQUE,"
+	" linked TEXT,"
+	" opened_at INTEGER,"
+	" created_at INTEGER NOT NULL,"
+	" updated_at INTEGER NOT NULL);"
+	"CREATE TABLE plan_proposal ("
+	" plan INTEGER NOT NULL REFERENCES plan (id) ON DELETE CASCADE,"
+	" notice_id TEXT NOT NULL,"
+	" score REAL NOT NULL,"
+	" proposed_at INTEGER NOT NULL,"
+	" PRIMARY KEY (plan, notice_id));",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -24,6 +24,8 @@
 	" AND r.withdrawn_at IS NULL" \
 	" AND NOT EXISTS (SELECT 1 FROM rfi t WHERE t.ted_notice_id = n.notice_id)" \
 	" AND" NOT_WITHDRAWN_OWN("n.notice_id") \
+	" AND NOT EXISTS (SELECT 1 FROM plan d WHERE d.notice_id = n.notice_id" \
+	"  AND d.status = 'dropped')" \
 	" AND (?5 IS NULL OR ((n.deadline IS NULL OR n.deadline > ?5)" \
 	"  AND r.closed_at IS NULL))" \
 	" AND (n.kind = 'rfi' OR EXISTS (SELECT 1 FROM match m" \
@@ -174,6 +176,9 @@ static const char *const stmt_sql[NSTMT] = {
 	" AND n.kind IN ('planning', 'rfi', 'competition')"
 	" AND (n.deadline IS NULL OR n.deadline >= ?2)"
 	" AND (SELECT count(*) FROM lot l WHERE l.notice = n.id) = 1"
+	/* a plan entry dropped, or announced as another notice, is past */
+	" AND NOT EXISTS (SELECT 1 FROM plan p WHERE p.notice_id = n.notice_id"
+	"  AND p.status IN ('dropped', 'published'))"
 	" ORDER BY n.published, n.notice_id",
 	[ST_CHANGES_OF] =
 	"SELECT c.lot_id, c.what, c.old, c.new FROM notice_change c"
@@ -196,6 +201,8 @@ static const char *const stmt_sql[NSTMT] = {
 	" AND NOT EXISTS (SELECT 1 FROM rfi r WHERE r.ted_notice_id = n.notice_id"
 	"  OR (r.notice_id = n.notice_id AND r.withdrawn_at IS NOT NULL))"
 	" AND" NOT_WITHDRAWN_OWN("n.notice_id")
+	" AND NOT EXISTS (SELECT 1 FROM plan d WHERE d.notice_id = n.notice_id"
+	"  AND d.status IN ('dropped', 'published'))"
 	" AND EXISTS (SELECT 1 FROM lot l WHERE l.notice = n.id"
 	"  AND (l.deadline >= ?1 OR (l.deadline IS NULL AND "
 	PUBLISHED("n") " >= ?2)))"

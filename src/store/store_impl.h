@@ -33,6 +33,7 @@ enum stmt_group {
 	STMT_ATTENDEES,
 	STMT_OWN,
 	STMT_FEEDBACK,
+	STMT_PLAN,
 	STMT_NGROUPS
 };
 
@@ -119,6 +120,8 @@ struct arg {
 #define ARGS(...) (const struct arg[]){ __VA_ARGS__ }, \
 	sizeof ((const struct arg[]){ __VA_ARGS__ }) / sizeof (struct arg)
 #define NO_ARGS NULL, 0
+/* How many words a NULL-terminated list (NULL: none) has, for ARG_WORDS. */
+size_t count_words(char *const *v);
 
 /*
  * The statement of a domain's table, reset and bound to the arguments

@@ -572,16 +572,6 @@ report_counts_free(struct report_count *c, size_t n)
 	free_rows(&report_count_rows, c, n);
 }
 
-static size_t
-count_words(char *const *v)
-{
-	size_t n = 0;
-
-	while (v && v[n])
-		n++;
-	return n;
-}
-
 int
 store_report(struct store *s, enum report_query q,
 	     const struct report_scope *sc, struct report_count **out,

@@ -8,6 +8,7 @@
 
 #include "form.h"
 #include "meeting.h"
+#include "rfi.h"
 #include "site.h"
 #include "template.h"
 
@@ -36,7 +37,7 @@ enum page {
 	PAGE_STAFF_CHECKIN, PAGE_STAFF_RFIS, PAGE_STAFF_RFI_FORM,
 	PAGE_STAFF_RFI, PAGE_STAFF_ADVICE,
 	PAGE_STAFF_REPORT, PAGE_STAFF_FIRMS, PAGE_STAFF_FIRM, PAGE_STAFF_NOTICES,
-	NPAGES
+	PAGE_STAFF_PLAN, PAGE_STAFF_PLAN_FORM, PAGE_STAFF_PLAN_ENTRY, NPAGES
 };
 
 #define NLANGS 2
@@ -100,6 +101,8 @@ extern const struct route report_routes[];
 extern const struct route unit_routes[];
 /* staff_notice.c: the unit's own notices added by their link */
 extern const struct route notice_routes[];
+/* staff_plan.c: the procurement unit's plan */
+extern const struct route plan_routes[];
 /* The staff listener's tables, as site.c looks them up; NULL-ended. */
 extern const struct route *const staff_audiences[];
 
@@ -127,6 +130,15 @@ int staff_set_categories(struct tpl_vars *v, const struct visit *vi,
 			 const char *chosen);
 /* 303 to a path of the site, in the visitor's language. */
 void staff_redirect(struct visit *vi, const char *path);
+/* staff_unit.c: a field of the form, NULL when left blank. */
+const char *staff_typed(const struct visit *vi, const char *name);
+/* The desk the unit's operations (rfi.h, plan.h) work at, for this request. */
+struct rfi_desk staff_desk(struct visit *vi);
+/* The categories as checkboxes (list: key, name, checked), keys' checked. */
+int staff_category_boxes(struct tpl_vars *v, const struct visit *vi,
+			 char *const *keys, size_t nkeys);
+/* The categories ticked on the form (checkboxes name="category"). */
+int staff_ticked(const struct visit *vi, char ***keys, size_t *nkeys);
 
 /* ---- site.c: the frame of every page ---- */
 

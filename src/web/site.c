@@ -27,7 +27,8 @@ static const char *const page_names[NPAGES] = {
 	"staff_accounts", "staff_audit", "staff_meetings", "staff_meeting_form",
 	"staff_meeting", "staff_checkin", "staff_rfis", "staff_rfi_form",
 	"staff_rfi", "staff_advice",
-	"staff_report", "staff_firms", "staff_firm", "staff_notices"
+	"staff_report", "staff_firms", "staff_firm", "staff_notices",
+	"staff_plan", "staff_plan_form", "staff_plan_entry"
 };
 
 /* A firm manages its subscription on the subscribe form, with more. */
@@ -47,7 +48,8 @@ static const struct route *const site_audiences[] = {
 	public_routes, firm_routes, feedback_routes, NULL
 };
 const struct route *const staff_audiences[] = {
-	staff_routes, unit_routes, report_routes, notice_routes, NULL
+	staff_routes, unit_routes, report_routes, notice_routes, plan_routes,
+	NULL
 };
 
 /* Every field a page may use; templates/web/README says what each holds. */
@@ -98,6 +100,12 @@ static const char *const known_fields[] = {
 	"is_cancelled",
 	"periods", "from", "to", "q", "municipality",
 	"unit_notices_url", "kind", "value", "one",
+	/* the procurement plan's pages */
+	"unit_plan_url", "ref", "announce", "contract_start",
+	"divisible_yes", "divisible_no", "linked", "proposals", "score",
+	"import_url", "import_errors", "imported", "dry_run", "added",
+	"updated", "unchanged", "bad", "postpone_url", "drop_url", "link_url",
+	"unlink_url", "why", "line", "open", "file_name", "id",
 	NULL
 };
 

@@ -277,7 +277,8 @@ staff_set_frame(struct tpl_vars *v, const struct visit *vi)
 		 site_set_url(v, "unit_notices_url", "/staff/notices",
 			      vi->en) < 0 ||
 		 site_set_url(v, "unit_advice_url", "/staff/advice",
-			      vi->en) < 0)) ||
+			      vi->en) < 0 ||
+		 site_set_url(v, "unit_plan_url", "/staff/plan", vi->en) < 0)) ||
 	       (role & ROLE_ADMIN &&
 		(site_set_url(v, "accounts_url", "/staff/accounts", vi->en) < 0 ||
 		 site_set_url(v, "audit_url", "/staff/audit", vi->en) < 0)) ||

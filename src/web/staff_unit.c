@@ -42,9 +42,8 @@ static const char *const meeting_fields[] = {
 	"location", "video_url", "capacity", "registration_deadline", NULL
 };
 
-/* A field of the form, NULL when left blank. */
-static const char *
-typed(const struct visit *vi, const char *name)
+const char *
+staff_typed(const struct visit *vi, const char *name)
 {
 	const char *s = vi->body ? form_get(vi->body, name) : NULL;
 
@@ -74,7 +73,7 @@ static const char *
 text_field(struct check *c, const char *field, size_t max, int required,
 	   const char *sv, const char *en)
 {
-	const char *s = typed(c->vi, field);
+	const char *s = staff_typed(c->vi, field);
 
 	if (!s) {
 		if (required)
@@ -93,7 +92,7 @@ static int
 time_field(struct check *c, const char *field, int required, const char *sv,
 	   const char *en, time_t *out)
 {
-	const char *s = typed(c->vi, field);
+	const char *s = staff_typed(c->vi, field);
 
 	if (!s) {
 		if (required)
@@ -140,24 +139,24 @@ read_meeting(struct visit *vi, struct tpl_vars *v, struct meeting **out)
 				 "Beskrivning", "Description");
 	location = text_field(&c, "location", MEETING_LOCATION_MAX, 0, "Plats",
 			      "Place");
-	if ((notice = typed(vi, "notice")) &&
+	if ((notice = staff_typed(vi, "notice")) &&
 	    unitfile_check_notice_id(notice, &c.why) < 0)
 		fault(&c, "notice", "Upphandlingens id", "The procurement's id");
-	if ((category = typed(vi, "category")) &&
+	if ((category = staff_typed(vi, "category")) &&
 	    !category_find(vi->site->o.categories, category))
 		fault(&c, "category", "Okänd kategori", "Unknown category");
 	if (!notice && !category)
 		fault(&c, "category", "Kategori: välj en eller ange "
 		      "upphandlingens id", "Category: choose one or give the "
 		      "procurement's id");
-	if ((video = typed(vi, "video_url")) &&
+	if ((video = staff_typed(vi, "video_url")) &&
 	    unitfile_check_https_url(video, &c.why) < 0)
 		fault(&c, "video_url", "Länk till videomötet",
 		      "Link to the video meeting");
-	if (!location && !video && !typed(vi, "location"))
+	if (!location && !video && !staff_typed(vi, "location"))
 		fault(&c, "location", "Plats: ange en eller en länk till ett "
 		      "videomöte", "Place: give one or a link to a video meeting");
-	if ((capacity = typed(vi, "capacity")) &&
+	if ((capacity = staff_typed(vi, "capacity")) &&
 	    ((seats = strtol(capacity, &end, 10)) < 0 || *end ||
 	     seats > MEETING_CAPACITY_MAX))
 		fault(&c, "capacity", "Antal platser: ett heltal, 0 för "
@@ -237,7 +236,7 @@ set_typed(struct tpl_vars *v, const struct visit *vi)
 	const char *s;
 
 	for (f = meeting_fields; *f; f++)
-		if ((s = typed(vi, *f)) && tpl_set(v, *f, s) < 0)
+		if ((s = staff_typed(vi, *f)) && tpl_set(v, *f, s) < 0)
 			return -1;
 	return 0;
 }
@@ -307,7 +306,7 @@ change(struct visit *vi, int64_t id, const struct meeting *m,
 	int rc = -1;
 
 	if (meetings_change(vi->conn->store, vi->conn->outbox, id, m,
-			    typed(vi, "confirm") != NULL, vi->now, &result,
+			    staff_typed(vi, "confirm") != NULL, vi->now, &result,
 			    &moving, &n) < 0)
 		return -1;
 	if (result != CHANGE_CONFIRM) {
@@ -336,7 +335,7 @@ meeting_form(struct visit *vi, int64_t id, const struct meeting *was)
 {
 	struct tpl_vars *v = tpl_vars_new();
 	struct meeting *m = NULL;
-	const char *step = typed(vi, "step");
+	const char *step = staff_typed(vi, "step");
 	char path[64], what[96];
 	int64_t new_id = id;
 	int rc, status = 200;
@@ -356,7 +355,7 @@ meeting_form(struct visit *vi, int64_t id, const struct meeting *was)
 		goto show;
 	}
 	if (read_meeting(vi, v, &m) < 0 || set_typed(v, vi) < 0 ||
-	    staff_set_categories(v, vi, typed(vi, "category")) < 0)
+	    staff_set_categories(v, vi, staff_typed(vi, "category")) < 0)
 		goto failed;
 	if (!m) {
 		status = 400;
@@ -792,9 +791,8 @@ static const char *const rfi_fields[] = {
 	"attachments", "procedure", NULL
 };
 
-/* The desk the unit's RFI operations (rfi.h) work at, for this request. */
-static struct rfi_desk
-desk_of(struct visit *vi)
+struct rfi_desk
+staff_desk(struct visit *vi)
 {
 	return (struct rfi_desk){ vi->conn->store, vi->site->o.cfg,
 				  vi->site->o.categories, vi->now };
@@ -804,7 +802,7 @@ desk_of(struct visit *vi)
 static int
 words_field(struct check *c, const char *field, char ***out, size_t *n)
 {
-	const char *s = typed(c->vi, field);
+	const char *s = staff_typed(c->vi, field);
 
 	*out = NULL;
 	*n = 0;
@@ -863,7 +861,7 @@ read_rfi(struct visit *vi, struct tpl_vars *v, struct rfi **out)
 		       &r->answer_deadline) && r->answer_deadline <= vi->now)
 		fault(&c, "answer_deadline", "Svar senast: i det förflutna",
 		      "Answers by: in the past");
-	if ((contact = typed(vi, "contact")) &&
+	if ((contact = staff_typed(vi, "contact")) &&
 	    unitfile_check_mailbox(contact, &c.why) < 0)
 		fault(&c, "contact", "Kontakt", "Contact");
 	else if (!contact)
@@ -878,7 +876,7 @@ read_rfi(struct visit *vi, struct tpl_vars *v, struct rfi **out)
 			fault(&c, "attachments", "Dokument", "Documents");
 			break;
 		}
-	if ((procedure = typed(vi, "procedure")) &&
+	if ((procedure = staff_typed(vi, "procedure")) &&
 	    unitfile_check_notice_id(procedure, &c.why) < 0)
 		fault(&c, "procedure", "Upphandlingens id",
 		      "The procurement's id");
@@ -903,9 +901,8 @@ out:
 	return rc;
 }
 
-/* The categories as checkboxes, those of keys checked. */
-static int
-set_category_boxes(struct tpl_vars *v, const struct visit *vi,
+int
+staff_category_boxes(struct tpl_vars *v, const struct visit *vi,
 		   char *const *keys, size_t nkeys)
 {
 	const struct category_set *cs = vi->site->o.categories;
@@ -923,11 +920,22 @@ set_category_boxes(struct tpl_vars *v, const struct visit *vi,
 	return 0;
 }
 
+int
+staff_ticked(const struct visit *vi, char ***keys, size_t *nkeys)
+{
+	size_t n = vi->body ? form_count(vi->body, "category") : 0, i;
+
+	for (i = 0; i < n && i < vi->site->o.categories->n; i++)
+		if (strvec_push(keys, nkeys,
+				form_get_nth(vi->body, "category", i)) < 0)
+			return -1;
+	return 0;
+}
+
 /* The form's fields as typed, the categories ticked as they were. */
 static int
 set_rfi_typed(struct tpl_vars *v, struct visit *vi)
 {
-	size_t n = form_count(vi->body, "category"), i;
 	char **keys = NULL;
 	size_t nkeys = 0;
 	const char *const *f;
@@ -935,13 +943,11 @@ set_rfi_typed(struct tpl_vars *v, struct visit *vi)
 	int rc = -1;
 
 	for (f = rfi_fields; *f; f++)
-		if ((s = typed(vi, *f)) && tpl_set(v, *f, s) < 0)
+		if ((s = staff_typed(vi, *f)) && tpl_set(v, *f, s) < 0)
 			goto out;
-	for (i = 0; i < n && i < vi->site->o.categories->n; i++)
-		if (strvec_push(&keys, &nkeys,
-				form_get_nth(vi->body, "category", i)) < 0)
-			goto out;
-	rc = set_category_boxes(v, vi, keys, nkeys);
+	if (staff_ticked(vi, &keys, &nkeys) < 0)
+		goto out;
+	rc = staff_category_boxes(v, vi, keys, nkeys);
 out:
 	strvec_free(keys, nkeys);
 	return rc;
@@ -963,7 +969,7 @@ set_rfi_entry(struct tpl_vars *v, const struct rfi_entry *e)
 static int
 set_rfi_preview(struct tpl_vars *v, struct visit *vi, const struct rfi *r)
 {
-	struct rfi_desk d = desk_of(vi);
+	struct rfi_desk d = staff_desk(vi);
 	struct rfi_preview p;
 	const struct category *c;
 	struct tpl_vars *item;
@@ -1003,9 +1009,9 @@ static void
 rfi_form(struct visit *vi, const char *notice_id, const struct rfi_entry *e)
 {
 	struct tpl_vars *v = tpl_vars_new();
-	struct rfi_desk d = desk_of(vi);
+	struct rfi_desk d = staff_desk(vi);
 	struct rfi *r = NULL;
-	const char *step = typed(vi, "step");
+	const char *step = staff_typed(vi, "step");
 	char path[128], id[64];
 	unsigned firms;
 	int status = 200;
@@ -1018,7 +1024,7 @@ rfi_form(struct visit *vi, const char *notice_id, const struct rfi_entry *e)
 	    (notice_id && tpl_set(v, "changing", "1") < 0))
 		goto failed;
 	if (vi->req->method != WEB_POST) {
-		if (set_category_boxes(v, vi, NULL, 0) < 0 ||
+		if (staff_category_boxes(v, vi, NULL, 0) < 0 ||
 		    (e && set_rfi_entry(v, e) < 0))
 			goto failed;
 		goto show;
@@ -1142,8 +1148,8 @@ show_rfi(struct visit *vi, const struct rfi_entry *e, const char *error,
 static void
 end_rfi(struct visit *vi, const struct rfi_entry *e, const char *what)
 {
-	struct rfi_desk d = desk_of(vi);
-	const char *why = typed(vi, "why");
+	struct rfi_desk d = staff_desk(vi);
+	const char *why = staff_typed(vi, "why");
 	char path[128];
 	int withdraw = strcmp(what, "withdraw") == 0;
 
@@ -1265,7 +1271,7 @@ keep_typed(const struct visit *vi, struct tpl_vars *item)
 	static const char *const decisions[] = {
 		"divided", "not_divided", "later", NULL
 	};
-	const char *decision = typed(vi, "decision");
+	const char *decision = staff_typed(vi, "decision");
 	const char *const *d;
 	char flag[32];
 
@@ -1275,8 +1281,8 @@ keep_typed(const struct visit *vi, struct tpl_vars *item)
 			if (tpl_set(item, flag, "1") < 0)
 				return -1;
 		}
-	return tpl_set(item, "parts_value", typed(vi, "parts")) < 0 ||
-	       tpl_set(item, "note_value", typed(vi, "note")) < 0 ? -1 : 0;
+	return tpl_set(item, "parts_value", staff_typed(vi, "parts")) < 0 ||
+	       tpl_set(item, "note_value", staff_typed(vi, "note")) < 0 ? -1 : 0;
 }
 
 /* A candidate and its form; keep: the form refused, as it was sent. */
@@ -1386,8 +1392,8 @@ static void
 decide(struct visit *vi, const char *notice_id)
 {
 	struct split_decision d = { 0 };
-	const char *decision = typed(vi, "decision");
-	const char *parts = typed(vi, "parts"), *note = typed(vi, "note");
+	const char *decision = staff_typed(vi, "decision");
+	const char *parts = staff_typed(vi, "parts"), *note = staff_typed(vi, "note");
 	struct buf reasons;
 	char what[128];
 
