@@ -256,7 +256,7 @@ make_lots(struct data *d)
 		p->has_value = l->has_value;
 		p->value = l->value;
 		d->targets[i] = (struct match_target){
-			kinds[bench_rand(&d->seed) % COUNT(kinds)], l, p };
+			kinds[bench_rand(&d->seed) % COUNT(kinds)], l, p, NULL };
 	}
 	return 0;
 }

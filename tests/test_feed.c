@@ -291,7 +291,7 @@ test_rss_entries(void)
 	CHECK(poll(&e, &f) == FEED_OK);
 	CHECK(e.in.counts.notices_new == 2);
 	CHECK(e.in.counts.notices_rejected == 1);
-	CHECK(db_query(e.db, "SELECT count(*) FROM notice WHERE kind = 'other' AND "
+	CHECK(db_query(e.db, "SELECT count(*) FROM notice WHERE kind = 'competition' AND "
 		    "notice_id = 'urn:kommun:2' AND published = '2026-11-24' AND "
 		    "url LIKE 'http://127.0.0.1:%/page.html' AND "
 		    "description = 'Välkommen!'") == 1);

@@ -78,7 +78,7 @@ test_industry_category(void)
 	char *paint[] = { "45442100" }, *wiring[] = { "45310000" };
 	struct lot l = { .cpv = paint, .ncpv = 1, .sme_suitable = LOT_SME_UNKNOWN };
 	struct category_lot p = { .category = &maleri, .cpv = paint, .ncpv = 1 };
-	struct match_target t = { NOTICE_COMPETITION, &l, &p };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p, NULL };
 
 	CHECK(matches(f, &t) == 1);
 	/* The firm's category by key, whatever the codes. */
@@ -100,8 +100,8 @@ test_industry_cpv_split(void)
 	struct lot l = { .cpv = codes, .ncpv = 2, .sme_suitable = LOT_SME_UNKNOWN };
 	struct category_lot paint = { .category = &maleri, .cpv = codes, .ncpv = 1 };
 	struct category_lot wiring = { .category = &el, .cpv = codes + 1, .ncpv = 1 };
-	struct match_target tp = { NOTICE_COMPETITION, &l, &paint };
-	struct match_target tw = { NOTICE_COMPETITION, &l, &wiring };
+	struct match_target tp = { NOTICE_COMPETITION, &l, &paint, NULL };
+	struct match_target tw = { NOTICE_COMPETITION, &l, &wiring, NULL };
 
 	CHECK(matches(painter, &tp) == 1);
 	CHECK(matches(painter, &tw) == 0);
@@ -148,7 +148,7 @@ test_size(void)
 	struct lot l = { .cpv = codes, .ncpv = 1, .sme_suitable = LOT_SME_UNKNOWN };
 	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1,
 				  .has_value = 1, .value = 10e6 };
-	struct match_target t = { NOTICE_COMPETITION, &l, &p };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p, NULL };
 	size_t i;
 
 	for (i = 0; i < sizeof size_cases / sizeof *size_cases; i++) {
@@ -213,7 +213,7 @@ test_region(void)
 	struct lot l = { .cpv = codes, .ncpv = 1, .nuts = places, .nnuts = 1,
 			 .sme_suitable = LOT_SME_UNKNOWN };
 	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1 };
-	struct match_target t = { NOTICE_COMPETITION, &l, &p };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p, NULL };
 
 	CHECK(matches(f, &t) == 0);
 	l.nnuts = 2;
@@ -247,7 +247,7 @@ test_countries(void)
 	struct lot l = { .cpv = codes, .ncpv = 1, .nuts = places, .nnuts = 3,
 			 .sme_suitable = LOT_SME_UNKNOWN };
 	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1 };
-	struct match_target t = { NOTICE_COMPETITION, &l, &p };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p, NULL };
 	struct buf reason;
 
 	buf_init(&reason, 0);
@@ -286,7 +286,7 @@ test_kind(void)
 	char *codes[] = { "45442100" };
 	struct lot l = { .cpv = codes, .ncpv = 1, .sme_suitable = LOT_SME_UNKNOWN };
 	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1 };
-	struct match_target t = { NOTICE_PLANNING, &l, &p };
+	struct match_target t = { NOTICE_PLANNING, &l, &p, NULL };
 
 	CHECK(matches(f, &t) == 1);
 	t.kind = NOTICE_RFI;
@@ -324,7 +324,7 @@ test_score(void)
 	struct lot l = { .cpv = codes, .ncpv = 1, .sme_suitable = 1 };
 	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1,
 				  .has_value = 1, .value = 1.25e6 };
-	struct match_target t = { NOTICE_COMPETITION, &l, &p };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p, NULL };
 	int a = 0, b = 0;
 
 	/* 100 + 30 SME + 20 category + 2 x 4 digits + 20 x (1 - 1/4) room. */
@@ -368,7 +368,7 @@ test_reason(void)
 			 .sme_suitable = LOT_SME_UNKNOWN };
 	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1,
 				  .has_value = 1, .value = 1.24e6 };
-	struct match_target t = { NOTICE_COMPETITION, &l, &p };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p, NULL };
 	struct buf r;
 
 	buf_init(&r, 4096);
@@ -527,7 +527,7 @@ test_find_equals_naive(void)
 	for (i = 0; i < NRANDOM_TARGETS && ix && naive; i++) {
 		struct lot l = { .sme_suitable = (int)(next_rand(&seed) % 3) - 1 };
 		struct category_lot p = { 0 };
-		struct match_target t = { (enum notice_kind)(next_rand(&seed) % 6), &l, &p };
+		struct match_target t = { (enum notice_kind)(next_rand(&seed) % 6), &l, &p, NULL };
 		size_t nnaive = 0;
 		long nfound;
 

@@ -46,7 +46,7 @@ test_multi_category_tender(void)
 	struct lot *l = lot_with(n, codes, 12000000);
 	struct lot_split sp = { 0 };
 
-	CHECK(split_lot(&cs, l, &sp) == 0);
+	CHECK(split_lot(&cs, l, NULL, &sp) == 0);
 	CHECK(sp.nparts == 5);
 	if (sp.nparts == 5) {
 		CHECK_STR(part_key(&sp.parts[0]), "maleri");
@@ -73,7 +73,7 @@ test_single_category_keeps_value(void)
 	struct lot *l = lot_with(n, codes, 800000);
 	struct lot_split sp = { 0 };
 
-	CHECK(split_lot(&cs, l, &sp) == 0);
+	CHECK(split_lot(&cs, l, NULL, &sp) == 0);
 	CHECK(sp.nparts == 1);
 	if (sp.nparts == 1) {
 		CHECK_STR(part_key(&sp.parts[0]), "lokalvard");
@@ -92,7 +92,7 @@ test_no_codes_no_parts(void)
 	struct lot *l = lot_with(n, codes, 0);
 	struct lot_split sp = { 0 };
 
-	CHECK(split_lot(&cs, l, &sp) == 0);
+	CHECK(split_lot(&cs, l, NULL, &sp) == 0);
 	CHECK(sp.nparts == 0);
 	lot_split_release(&sp);
 	notice_free(n);
