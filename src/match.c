@@ -390,7 +390,7 @@ struct slot {
 };
 #define SLOT_CATEGORY 1u	/* matched by category */
 #define SLOT_REGION 2u		/* known to serve the lot's place */
-#define SLOT_OUT 4u		/* fails kind or size */
+#define SLOT_OUT 4u		/* fails kind or size, or an exclude word */
 #define SLOT_KEYWORD 8u		/* one of its keywords is in the lot's text */
 
 /* A firm filed under the stem of one of its keywords or exclude words. */
@@ -415,7 +415,6 @@ struct match_index {
 	struct slot *slot;	/* nfirms */
 	long long *turnover;	/* nfirms: apart, to keep slots small and cached */
 	uint32_t *cand;		/* nfirms: the firms that pass kind and size */
-	uint32_t *veto;		/* nfirms: the call whose text excludes it */
 	uint32_t stamp;
 	struct word_posting *words;	/* sorted by stem, then firm */
 	size_t nwords;
@@ -665,11 +664,10 @@ match_index_new(const struct firm_list *firms, const struct match_options *opt)
 	ix->slot = calloc(firms->n + 1, sizeof *ix->slot);
 	ix->turnover = calloc(firms->n + 1, sizeof *ix->turnover);
 	ix->cand = calloc(firms->n + 1, sizeof *ix->cand);
-	ix->veto = calloc(firms->n + 1, sizeof *ix->veto);
 	ix->stemmer = stemmer_new();
 	if (!ix->opt.stemmer)
 		ix->opt.stemmer = ix->stemmer;
-	if (!ix->slot || !ix->turnover || !ix->cand || !ix->veto ||
+	if (!ix->slot || !ix->turnover || !ix->cand ||
 	    !ix->stemmer || index_categories(ix) < 0 ||
 	    index_overlaps(ix) < 0 || index_postings(ix) < 0 ||
 	    index_words(ix) < 0) {
@@ -699,7 +697,6 @@ match_index_free(struct match_index *ix)
 	free(ix->slot);
 	free(ix->turnover);
 	free(ix->cand);
-	free(ix->veto);
 	free(ix->words);
 	free(ix->stems);
 	stemmer_free(ix->stemmer);
@@ -786,6 +783,16 @@ find_term(struct find *fd, uint64_t term, unsigned cpv_digits, unsigned flags)
 		  cpv_digits, flags);
 }
 
+/* The firm is out of this call, whatever reached it or will. */
+static void
+veto(struct match_index *ix, uint32_t firm)
+{
+	struct slot *s = &ix->slot[firm];
+
+	s->stamp = ix->stamp;
+	s->flags = SLOT_OUT;
+}
+
 /* The firms filed under one stem: a keyword is a hit, an exclude word a
  * veto. */
 static void
@@ -805,7 +812,7 @@ find_stem(struct find *fd, const char *stem)
 		const struct word_posting *p = &ix->words[lo];
 
 		if (p->exclude)
-			ix->veto[p->firm] = ix->stamp;
+			veto(ix, p->firm);
 		else
 			touch(fd, p->firm, 0, SLOT_KEYWORD |
 			      (fd->reach == REACH_ALL ? SLOT_REGION : 0));
@@ -889,7 +896,7 @@ match_find(struct match_index *ix, const struct match_target *t,
 	if (++ix->stamp == 0) {
 		/* Wrapped: old stamps could be taken for this call's. */
 		for (i = 0; i < ix->firms->n; i++)
-			ix->slot[i].stamp = ix->veto[i] = 0;
+			ix->slot[i].stamp = 0;
 		memset(ix->bucket_stamp, 0, ix->nbuckets * sizeof *ix->bucket_stamp);
 		ix->stamp = 1;
 	}
@@ -907,7 +914,7 @@ match_find(struct match_index *ix, const struct match_target *t,
 		uint32_t firm = ix->cand[i];
 		const struct slot *s = &ix->slot[firm];
 
-		if (ix->veto[firm] == ix->stamp)
+		if (s->flags & SLOT_OUT)
 			continue;
 		if (!(s->flags & SLOT_REGION) &&
 		    !served_place(ix->firms->v[firm], t->lot))
