@@ -21,7 +21,7 @@
  * "el") matches only the same stem, or "taktäckning" would be found by
  * "tak" and "elevhälsa" by "el".
  */
-#define STEM_PREFIX_MIN 5	/* letters */
+#define STEM_PREFIX_MIN 8	/* letters */
 #define STEM_WORD_MAX 64	/* bytes of a word kept; a longer one is cut */
 #define STEM_TEXT_WORDS 4000	/* words read of one text; the rest ignored */
 
