@@ -6,7 +6,8 @@
  * (read back with Python's email parser) to the firm with the keyword
  * "snöröjning" and to the firm of that category, each saying why by the
  * word, in the firm's language; the firm with an exclude word the entry
- * holds gets none. The public notice list then finds it by a stemmed
+ * holds gets none; a firm that subscribes later hears of it by its
+ * keyword in the next pass. The public notice list then finds it by a stemmed
  * search, in headless Chromium too, and a visitor's malformed search is
  * never a server error.
  */
@@ -138,6 +139,27 @@ test_exclude_and_old(void)
 		       " 'urn:kommun:old'") == 0);
 }
 
+/* A firm that subscribes later is matched by its keyword in the next pass. */
+static void
+test_late_subscriber(void)
+{
+	char path[PATH_MAX * 2], *all, *m;
+
+	snprintf(path, sizeof path, "%s/late.csv", dir);
+	write_text(path, "orgnr,name,email,regions,keywords\n"
+		   "556100-1230,Sen Halka AB,info@senhalka.example,SE232,"
+		   "halkbekämpning\n");
+	CHECK(tl_run(dir, NOW, "firm import -c tenderlots.conf late.csv") == 0);
+	CHECK(tl_run(dir, NOW, "run --once -c tenderlots.conf") == 0);
+	snprintf(path, sizeof path, "'%s'/var/mail/new/*", dir);
+	all = mailcheck(project, path, dir);
+	m = all ? mail_to(all, "info@senhalka.example", "Snöröjningen") : NULL;
+	CHECK(m && strstr(m, "Matchar ert sökord ”halkbekämpning” "
+			  "(”halkbekämpning” i beskrivningen)"));
+	free(m);
+	free(all);
+}
+
 static long
 get(const char *path, struct reply *r)
 {
@@ -224,6 +246,7 @@ main(void)
 	RUN(test_keyword_mail);
 	RUN(test_category_word_mail);
 	RUN(test_exclude_and_old);
+	RUN(test_late_subscriber);
 	if (web_server_start(&server, dir, "tenderlots.conf", NOW, NULL) < 0) {
 		fprintf(stderr, "the web endpoint did not start\n");
 		return 1;
