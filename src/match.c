@@ -374,6 +374,8 @@ match_one(const struct firm *f, const struct match_target *t,
 #define BUCKET_NONE 0xffffu	/* firms that named no region */
 #define BUCKETS_MAX 0xfffdu	/* NUTS table codes that get a bucket */
 #define TERM_CATEGORY (1ull << 32)	/* above every CPV term */
+#define TERM_KEYWORD (2ull << 32)	/* + a stem's number in the dictionary */
+#define TERM_EXCLUDE (3ull << 32)	/* the same, of an exclude word */
 
 struct posting {
 	uint64_t key;		/* term << 16 | bucket */
@@ -393,13 +395,6 @@ struct slot {
 #define SLOT_OUT 4u		/* fails kind or size, or an exclude word */
 #define SLOT_KEYWORD 8u		/* one of its keywords is in the lot's text */
 
-/* A firm filed under the stem of one of its keywords or exclude words. */
-struct word_posting {
-	const char *stem;
-	uint32_t firm;
-	uint32_t exclude;	/* 1 for an exclude word */
-};
-
 struct match_index {
 	const struct firm_list *firms;
 	struct match_options opt;
@@ -416,9 +411,11 @@ struct match_index {
 	long long *turnover;	/* nfirms: apart, to keep slots small and cached */
 	uint32_t *cand;		/* nfirms: the firms that pass kind and size */
 	uint32_t stamp;
-	struct word_posting *words;	/* sorted by stem, then firm */
-	size_t nwords;
-	char (*stems)[STEM_WORD_MAX + 1];	/* what words point into */
+	char (*stems)[STEM_WORD_MAX + 1];	/* 2 per word of each firm, in
+						   order: Swedish, English */
+	const char **dict;	/* those stems, sorted, distinct */
+	size_t ndict;
+	uint32_t *dict_stamp;	/* ndict: the call that last looked it up */
 	struct stemmer *stemmer;
 };
 
@@ -558,18 +555,21 @@ firm_buckets(const struct match_index *ix, const struct firm *f, unsigned *b)
 	return n;
 }
 
+static long dict_number(const struct match_index *ix, const char *stem);
+
 static int
 index_postings(struct match_index *ix)
 {
 	const struct firm_list *firms = ix->firms;
-	size_t i, k, j, nb, n = 0, most = 1;
+	size_t i, k, j, nb, n = 0, most = 1, w = 0;
 	unsigned *b;
 
 	for (i = 0; i < firms->n; i++) {
 		const struct firm *f = firms->v[i];
 		size_t r = f->nregions ? f->nregions : 1;
 
-		n += (f->ncpv + f->ncategories) * r;
+		n += (f->ncpv + f->ncategories +
+		      2 * (f->nkeywords + f->nexclude)) * r;
 		if (r > most)
 			most = r;
 	}
@@ -596,6 +596,18 @@ index_postings(struct match_index *ix)
 				ix->post[ix->npost++] = (struct posting){
 					term << 16 | b[j], (uint32_t)i };
 		}
+		for (k = 0; k < 2 * (f->nkeywords + f->nexclude); k++, w++) {
+			uint64_t term = (k / 2 < f->nkeywords ? TERM_KEYWORD :
+					 TERM_EXCLUDE) +
+					(uint64_t)dict_number(ix, ix->stems[w]);
+
+			/* the English stem when it is the Swedish one */
+			if (k % 2 && strcmp(ix->stems[w], ix->stems[w - 1]) == 0)
+				continue;
+			for (j = 0; j < nb; j++)
+				ix->post[ix->npost++] = (struct posting){
+					term << 16 | b[j], (uint32_t)i };
+		}
 		ix->slot[i].kinds = (uint8_t)f->kinds;
 		ix->turnover[i] = f->turnover;
 	}
@@ -604,18 +616,10 @@ index_postings(struct match_index *ix)
 	return 0;
 }
 
-static int
-word_posting_cmp(const void *a, const void *b)
-{
-	const struct word_posting *x = a, *y = b;
-	int c = strcmp(x->stem, y->stem);
-
-	if (c)
-		return c;
-	return (x->firm > y->firm) - (x->firm < y->firm);
-}
-
-/* Files each firm under the Swedish and English stems of its words. */
+/*
+ * Stems the firms' keywords and exclude words, in Swedish and English,
+ * and makes the dictionary of those stems whose number is each one's term.
+ */
 static int
 index_words(struct match_index *ix)
 {
@@ -624,31 +628,39 @@ index_words(struct match_index *ix)
 
 	for (i = 0; i < firms->n; i++)
 		n += firms->v[i]->nkeywords + firms->v[i]->nexclude;
-	if (!n)
-		return 0;
-	if (!(ix->stems = calloc(2 * n, sizeof *ix->stems)) ||
-	    !(ix->words = calloc(2 * n, sizeof *ix->words)))
+	if (!(ix->stems = calloc(2 * n + 1, sizeof *ix->stems)) ||
+	    !(ix->dict = calloc(2 * n + 1, sizeof *ix->dict)) ||
+	    !(ix->dict_stamp = calloc(2 * n + 1, sizeof *ix->dict_stamp)))
 		return -1;
 	for (n = i = 0; i < firms->n; i++) {
 		const struct firm *f = firms->v[i];
 
-		for (k = 0; k < f->nkeywords + f->nexclude; k++) {
-			int exclude = k >= f->nkeywords, j, distinct;
-			const char *w = exclude ? f->exclude[k - f->nkeywords] :
-					f->keywords[k];
+		for (k = 0; k < f->nkeywords + f->nexclude; k++, n += 2) {
+			const char *w = k < f->nkeywords ? f->keywords[k] :
+					f->exclude[k - f->nkeywords];
 
-			if ((distinct = stem_keyword(ix->stemmer, w,
-						     &ix->stems[n])) < 0)
+			if (stem_keyword(ix->stemmer, w, &ix->stems[n]) < 0)
 				return -1;
-			for (j = 0; j < distinct; j++)
-				ix->words[ix->nwords++] = (struct word_posting){
-					ix->stems[n + (size_t)j], (uint32_t)i,
-					(uint32_t)exclude };
-			n += 2;
+			ix->dict[ix->ndict++] = ix->stems[n];
+			ix->dict[ix->ndict++] = ix->stems[n + 1];
 		}
 	}
-	qsort(ix->words, ix->nwords, sizeof *ix->words, word_posting_cmp);
+	qsort(ix->dict, ix->ndict, sizeof *ix->dict, str_cmp);
+	for (n = i = 0; i < ix->ndict; i++)
+		if (!n || strcmp(ix->dict[n - 1], ix->dict[i]))
+			ix->dict[n++] = ix->dict[i];
+	ix->ndict = n;
 	return 0;
+}
+
+/* A stem's number in the dictionary, or -1. */
+static long
+dict_number(const struct match_index *ix, const char *stem)
+{
+	const char **d = ix->ndict ? bsearch(&stem, ix->dict, ix->ndict,
+					     sizeof *ix->dict, str_cmp) : NULL;
+
+	return d ? (long)(d - ix->dict) : -1;
 }
 
 struct match_index *
@@ -669,8 +681,8 @@ match_index_new(const struct firm_list *firms, const struct match_options *opt)
 		ix->opt.stemmer = ix->stemmer;
 	if (!ix->slot || !ix->turnover || !ix->cand ||
 	    !ix->stemmer || index_categories(ix) < 0 ||
-	    index_overlaps(ix) < 0 || index_postings(ix) < 0 ||
-	    index_words(ix) < 0) {
+	    index_overlaps(ix) < 0 || index_words(ix) < 0 ||
+	    index_postings(ix) < 0) {
 		match_index_free(ix);
 		return NULL;
 	}
@@ -697,7 +709,8 @@ match_index_free(struct match_index *ix)
 	free(ix->slot);
 	free(ix->turnover);
 	free(ix->cand);
-	free(ix->words);
+	free(ix->dict);
+	free(ix->dict_stamp);
 	free(ix->stems);
 	stemmer_free(ix->stemmer);
 	free(ix);
@@ -793,30 +806,25 @@ veto(struct match_index *ix, uint32_t firm)
 	s->flags = SLOT_OUT;
 }
 
-/* The firms filed under one stem: a keyword is a hit, an exclude word a
- * veto. */
+/* The firms filed under a stem, once a call: a keyword's are reached,
+ * an exclude word's are out. */
 static void
 find_stem(struct find *fd, const char *stem)
 {
 	struct match_index *ix = fd->ix;
-	size_t lo = 0, hi = ix->nwords, mid;
+	long id = dict_number(ix, stem);
+	uint64_t term;
+	size_t lo, hi;
 
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (strcmp(ix->words[mid].stem, stem) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	for (; lo < ix->nwords && strcmp(ix->words[lo].stem, stem) == 0; lo++) {
-		const struct word_posting *p = &ix->words[lo];
-
-		if (p->exclude)
-			veto(ix, p->firm);
-		else
-			touch(fd, p->firm, 0, SLOT_KEYWORD |
-			      (fd->reach == REACH_ALL ? SLOT_REGION : 0));
-	}
+	if (id < 0 || ix->dict_stamp[id] == ix->stamp)
+		return;
+	ix->dict_stamp[id] = ix->stamp;
+	find_term(fd, TERM_KEYWORD + (uint64_t)id, 0, SLOT_KEYWORD);
+	term = TERM_EXCLUDE + (uint64_t)id;
+	lo = lower_bound(ix->post, 0, ix->npost, term << 16);
+	hi = lower_bound(ix->post, lo, ix->npost, (term + 1) << 16);
+	for (; lo < hi; lo++)
+		veto(ix, ix->post[lo].firm);
 }
 
 /*
@@ -831,7 +839,7 @@ find_words(struct find *fd)
 	char prefix[STEM_WORD_MAX + 1];
 	size_t i, k, letters;
 
-	if (!t || !fd->ix->nwords)
+	if (!t || !fd->ix->ndict)
 		return;
 	for (i = 0; i < t->n; i++) {
 		const struct stem_word *w = &t->words[i];
@@ -897,6 +905,7 @@ match_find(struct match_index *ix, const struct match_target *t,
 		/* Wrapped: old stamps could be taken for this call's. */
 		for (i = 0; i < ix->firms->n; i++)
 			ix->slot[i].stamp = 0;
+		memset(ix->dict_stamp, 0, ix->ndict * sizeof *ix->dict_stamp);
 		memset(ix->bucket_stamp, 0, ix->nbuckets * sizeof *ix->bucket_stamp);
 		ix->stamp = 1;
 	}
