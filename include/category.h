@@ -21,7 +21,16 @@ struct category {
 	int split;		/* divide large tenders for this category */
 	char *renamed_from;	/* the key it had before, whose firms and
 				   history move to it; NULL for none */
+	char *keywords_text;	/* `keywords` as the file has it, or NULL */
+	char **keywords;	/* its words, lowercase: a lot without CPV
+				   codes whose text holds one falls into
+				   the category */
+	size_t nkeywords;
+	char **stems;		/* 2 per keyword: Swedish, English (stem.h) */
 };
+
+/* At most this many keywords a category. */
+#define CATEGORY_KEYWORDS_MAX 50
 
 struct category_prefix;
 
@@ -40,7 +49,8 @@ struct category_set {
  * Loads a categories file. Errors are reported as "file:line: message"
  * through error(); -1 if any. An unknown CPV code, a key used twice, a
  * code claimed by two categories, value_min > value_max, or a
- * renamed_from that is a key in use or is claimed twice is an error.
+ * renamed_from that is a key in use or is claimed twice, or a keywords
+ * list that stem_keywords_parse refuses, is an error.
  */
 int category_load(const char *path, struct category_set *out);
 void category_set_release(struct category_set *cs);

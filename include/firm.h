@@ -46,7 +46,15 @@ struct firm {
 	time_t bounced_at;	/* its address takes no mail since; 0 */
 	char *bounce_reason;	/* why, or NULL */
 	char *municipality;	/* its kommunkod, "1480"; NULL: not given */
+	char **keywords;	/* words that find a lot (lowercase, see stem.h) */
+	size_t nkeywords;
+	char **exclude;		/* a lot whose title or description holds one
+				   is never matched to the firm */
+	size_t nexclude;
 };
+
+/* At most this many keywords, and as many exclude words, a firm. */
+#define FIRM_KEYWORDS_MAX 30
 
 struct firm *firm_new(void);
 void firm_free(struct firm *f);
@@ -82,7 +90,7 @@ int municipality_valid(const char *code);
  * Parses a firm register CSV (RFC 4180, comma or semicolon separated, a
  * header line naming the columns: orgnr (or org.nr), name, email,
  * categories, cpv, regions, abroad (yes or no), language, employees,
- * turnover, kinds, frequency, municipality). Every bad row is reported through error() as
+ * turnover, kinds, frequency, municipality, keywords, exclude). Every bad row is reported through error() as
  * "file:line: message" and skipped, counted in *nbad; the good rows are
  * returned. -1 when the file itself is unusable (no or bad header, an
  * unterminated quote).
@@ -91,6 +99,13 @@ struct category_set;
 int firm_csv_parse(const char *data, size_t len, const char *filename,
 		   const struct category_set *cs, struct firm_list *out,
 		   unsigned *nbad);
+
+/*
+ * A firm's keywords or exclude words as typed (see stem_keywords_parse),
+ * replacing *words; -1 with the fault in err, *words untouched.
+ */
+int firm_words_parse(const char *text, char ***words, size_t *n, char *err,
+		     size_t errlen);
 
 /* "planned rfi tender" <-> enum firm_kind bits. */
 int firm_kinds_parse(const char *s, unsigned *out);

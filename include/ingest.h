@@ -104,6 +104,15 @@ struct ingest_preview {
 	size_t firms;
 };
 
+/*
+ * A link-only notice (an RSS or Atom entry that links no eForms XML)
+ * gives no deadline: it is matched, at ingest or to a late subscriber,
+ * for LINK_OPEN_DAYS after its day of publication (YYYY-MM-DD). 1 while
+ * open.
+ */
+#define LINK_OPEN_DAYS 60
+int ingest_link_open(const char *published, time_t now);
+
 int ingest_preview(struct ingest *in, const struct notice *n,
 		   struct ingest_preview *out);
 void ingest_preview_release(struct ingest_preview *p);

@@ -9,11 +9,15 @@
 #include "money.h"
 #include "notice.h"
 #include "split.h"
+#include "stem.h"
 
 /*
  * Matching category-lots against firms. A category-lot matches a firm when
  *  - industry: its category is one of the firm's, or one of its CPV codes
- *    lies under one of the firm's codes (CPV hierarchy by level);
+ *    lies under one of the firm's codes (CPV hierarchy by level), or one
+ *    of the firm's keywords is in the lot's title or description (stem.h:
+ *    the same stem, or the start of a compound);
+ *  - no exclude word of the firm's is in the lot's title or description;
  *  - size: its value (the part's, or the lot's when the part is the whole
  *    lot) is unknown or not in SEK, or per year of contract duration (at
  *    least one year) it is at most size_share of the firm's annual
@@ -32,6 +36,9 @@ struct match_options {
 	double size_share;	/* of annual turnover per contract year, 0.5 */
 	/* values into kronor; NULL: the bundled rates */
 	const struct money_rates *rates;
+	/* stems firms' words for match_one and match_reason; NULL: one is
+	 * made for the call (an index uses its own) */
+	struct stemmer *stemmer;
 };
 
 /* One category-lot as the matcher sees it. */
@@ -39,7 +46,24 @@ struct match_target {
 	enum notice_kind kind;
 	const struct lot *lot;
 	const struct category_lot *part;
+	const struct stem_text *text;	/* the lot's words (match_text), or
+					   NULL for none */
 };
+
+/*
+ * The words a lot is matched by, stemmed once for every firm: its title
+ * and description, and the notice's when the lot is the notice's only one
+ * (an unlotted notice, a link-only entry), in the notice's language
+ * (an eForms code; NULL: Swedish and English). Added to out; -1 on ENOMEM.
+ */
+int match_text(struct stemmer *s, const struct notice *n, const struct lot *l,
+	       struct stem_text *out);
+
+/* The same for the texts of a stored notice and lot. */
+int match_text_of(struct stemmer *s, const char *lang, int only_lot,
+		  const char *title, const char *description,
+		  const char *lot_title, const char *lot_description,
+		  struct stem_text *out);
 
 struct match_result {
 	size_t firm;		/* index into the firm list */

@@ -16,6 +16,9 @@ enum notice_kind {
 	NOTICE_OTHER
 };
 
+/* The subtype of a link-only notice (an RSS/Atom entry without XML). */
+#define NOTICE_SUBTYPE_LINK "link"
+
 #define LOT_SME_UNKNOWN (-1)
 /* A count that the notice does not give. */
 #define COUNT_UNKNOWN (-1L)

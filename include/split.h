@@ -27,8 +27,14 @@ struct lot_split {
 	size_t nparts;		/* >= 1 when the lot has any CPV code */
 };
 
+/*
+ * A lot without CPV codes (a link-only notice) is split instead into the
+ * categories whose keywords its words (text, may be NULL) hold, each a
+ * part without codes; a lot with codes is split by its codes alone.
+ */
+struct stem_text;
 int split_lot(const struct category_set *cs, const struct lot *l,
-	      struct lot_split *out);
+	      const struct stem_text *text, struct lot_split *out);
 void lot_split_release(struct lot_split *s);
 
 /*

@@ -711,6 +711,10 @@ struct public_query {
 	const char *notice_id;
 	time_t open_at;		/* 0: open or not */
 	size_t offset, limit;
+	const char *search;	/* words a visitor typed, NULL or none for
+				   all: those whose title or description
+				   (their lots' too) holds each word, in any
+				   form (stemmed; see src/store/search.c) */
 };
 
 int store_public_notices(struct store *s, const struct public_query *q,
@@ -1004,6 +1008,7 @@ struct stored_lot {
 	char *currency;
 	int has_deadline;
 	time_t deadline;
+	char *description;
 	struct stored_part *parts;
 	size_t nparts;
 };
@@ -1021,6 +1026,8 @@ struct stored_notice {
 	char *url;
 	int has_deadline;
 	time_t deadline;
+	char *language;		/* eForms code, "SWE"; NULL if not given */
+	char *description;
 	struct stored_lot *lots;
 	size_t nlots;
 };

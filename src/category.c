@@ -8,6 +8,8 @@
 #include "cpv.h"
 #include "ini.h"
 #include "log.h"
+#include "notice.h"
+#include "stem.h"
 
 #define CATEGORY_KEY_MAX	32
 /* Far more than any municipality's category plan; bounds the set. */
@@ -34,6 +36,7 @@ enum {
 	K_VALUE_MAX,
 	K_SPLIT,
 	K_RENAMED_FROM,
+	K_KEYWORDS,
 	NKEYS
 };
 
@@ -59,6 +62,9 @@ static const struct ini_key category_keys[NKEYS] = {
 	[K_RENAMED_FROM] = { NULL, "renamed_from", INI_STRING, "", true, 0, 0,
 			     NULL, CAT(renamed_from), "the key it had before: "
 			     "its firms and history move to this one" },
+	[K_KEYWORDS] = { NULL, "keywords", INI_STRING, "", true, 0, 0, NULL,
+			 CAT(keywords_text), "words that put a lot without CPV "
+			 "codes in this category" },
 };
 
 struct load_ctx {
@@ -69,6 +75,7 @@ struct load_ctx {
 	size_t index_alloc;
 	bool in_category;	/* the last category awaits finish_category() */
 	bool bad;		/* a category failed a check made at its end */
+	struct stemmer *stemmer;	/* for keywords, made when first needed */
 	struct ini_seen seen[NKEYS];
 };
 
@@ -258,6 +265,34 @@ category_section(void *vctx, const char *name, size_t line)
 	return 0;
 }
 
+/* The category's keywords, and their stems in Swedish and English. */
+static int
+add_keywords(struct load_ctx *ctx, struct category *c, size_t line)
+{
+	char err[200], st[2][STEM_WORD_MAX + 1];
+	size_t i;
+
+	strvec_free(c->keywords, c->nkeywords);
+	strvec_free(c->stems, 2 * c->nkeywords);
+	c->keywords = c->stems = NULL;
+	c->nkeywords = 0;
+	if (stem_keywords_parse(c->keywords_text, CATEGORY_KEYWORDS_MAX,
+				&c->keywords, &c->nkeywords, err, sizeof err) < 0)
+		return error("%s:%zu: [%s] keywords: %s", ctx->table.file, line,
+			     c->key, err);
+	if (c->nkeywords && !ctx->stemmer && !(ctx->stemmer = stemmer_new()))
+		return error("%s:%zu: out of memory", ctx->table.file, line);
+	for (i = 0; i < c->nkeywords; i++) {
+		size_t n = 2 * i;
+
+		if (stem_keyword(ctx->stemmer, c->keywords[i], st) < 0 ||
+		    strvec_push(&c->stems, &n, st[0]) < 0 ||
+		    strvec_push(&c->stems, &n, st[1]) < 0)
+			return error("%s:%zu: out of memory", ctx->table.file, line);
+	}
+	return 0;
+}
+
 static int
 category_key(void *vctx, const char *key, const char *value, size_t line)
 {
@@ -275,6 +310,8 @@ category_key(void *vctx, const char *key, const char *value, size_t line)
 				     line, c->key, c->renamed_from,
 				     CATEGORY_KEY_MAX);
 	}
+	if (strcmp(key, category_keys[K_KEYWORDS].key) == 0)
+		return add_keywords(ctx, c, line);
 	return strcmp(key, category_keys[K_CPV].key) == 0 ?
 		add_codes(ctx, line) : 0;
 }
@@ -344,6 +381,7 @@ out:
 	category_set_release(&ctx.cs);
 	free(ctx.section_line);
 	free(ctx.renamed_line);
+	stemmer_free(ctx.stemmer);
 	buf_release(&text);
 	return rc;
 }
@@ -355,6 +393,8 @@ category_set_release(struct category_set *cs)
 
 	for (i = 0; i < cs->n; i++) {
 		free(cs->v[i].key);
+		strvec_free(cs->v[i].keywords, cs->v[i].nkeywords);
+		strvec_free(cs->v[i].stems, 2 * cs->v[i].nkeywords);
 		ini_free_fields(category_keys, NKEYS, &cs->v[i]);
 	}
 	free(cs->v);

@@ -304,10 +304,12 @@ link_notice(const struct syndication_entry *e, time_t now)
 		return NULL;
 	gmtime_r(&when, &tm);
 	strftime(day, sizeof day, "%Y-%m-%d", &tm);
+	/* an opportunity unless the feed's `entries` says otherwise
+	 * (link_settings), matched by its words (README, Keyword profiles) */
 	n->kind = NOTICE_COMPETITION;
 	if (set_str(&n->id, e->id) < 0 || set_str(&n->version, "01") < 0 ||
 	    set_str(&n->procedure_id, e->id) < 0 ||
-	    set_str(&n->subtype, "link") < 0 ||
+	    set_str(&n->subtype, NOTICE_SUBTYPE_LINK) < 0 ||
 	    set_str(&n->title, e->title ? e->title : e->link) < 0 ||
 	    set_str(&n->published, day) < 0 || set_str(&n->url, e->link) < 0 ||
 	    set_str(&n->description, e->summary) < 0 ||

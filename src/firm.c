@@ -11,6 +11,7 @@
 #include "cpv.h"
 #include "csv.h"
 #include "firm.h"
+#include "stem.h"
 #include "log.h"
 #include "notice.h"
 
@@ -44,7 +45,25 @@ firm_free(struct firm *f)
 	strvec_free(f->categories, f->ncategories);
 	free(f->bounce_reason);
 	free(f->municipality);
+	strvec_free(f->keywords, f->nkeywords);
+	strvec_free(f->exclude, f->nexclude);
 	free(f);
+}
+
+int
+firm_words_parse(const char *text, char ***words, size_t *n, char *err,
+		 size_t errlen)
+{
+	char **v;
+	size_t nv;
+
+	if (stem_keywords_parse(text, FIRM_KEYWORDS_MAX, &v, &nv, err,
+				errlen) < 0)
+		return -1;
+	strvec_free(*words, *n);
+	*words = v;
+	*n = nv;
+	return 0;
 }
 
 void
@@ -130,12 +149,13 @@ orgnr_normalize(const char *in, char out[12])
 enum column {
 	COL_ORGNR, COL_NAME, COL_EMAIL, COL_CATEGORIES, COL_CPV, COL_REGIONS,
 	COL_LANGUAGE, COL_EMPLOYEES, COL_TURNOVER, COL_KINDS, COL_FREQUENCY,
-	COL_ABROAD, COL_MUNICIPALITY, NCOLUMNS
+	COL_ABROAD, COL_MUNICIPALITY, COL_KEYWORDS, COL_EXCLUDE, NCOLUMNS
 };
 
 static const char *const column_names[NCOLUMNS] = {
 	"orgnr", "name", "email", "categories", "cpv", "regions", "language",
-	"employees", "turnover", "kinds", "frequency", "abroad", "municipality"
+	"employees", "turnover", "kinds", "frequency", "abroad", "municipality",
+	"keywords", "exclude"
 };
 
 static const struct {
@@ -367,7 +387,7 @@ firm_from_row(const struct csv_row *row, const int *colmap,
 	      struct firm **out)
 {
 	char where[512], orgnr[12], addr[ADDRESS_MAX + 1];
-	char *v[NCOLUMNS] = { 0 };
+	char *v[NCOLUMNS] = { 0 }, why[200];
 	enum address_why awhy;
 	struct firm *f = NULL;
 	long long num;
@@ -405,9 +425,21 @@ firm_from_row(const struct csv_row *row, const int *colmap,
 	if (given(v, COL_CPV) && parse_codes(v[COL_CPV], norm_cpv, &f->cpv,
 					     &f->ncpv, where, "cpv") < 0)
 		goto out;
-	if (f->ncpv == 0 && f->ncategories == 0) {
-		error("%s: no categories and no CPV codes: the firm would match "
-		      "nothing", where);
+	if (given(v, COL_KEYWORDS) &&
+	    firm_words_parse(v[COL_KEYWORDS], &f->keywords, &f->nkeywords,
+			     why, sizeof why) < 0) {
+		error("%s: keywords: %s", where, why);
+		goto out;
+	}
+	if (given(v, COL_EXCLUDE) &&
+	    firm_words_parse(v[COL_EXCLUDE], &f->exclude, &f->nexclude,
+			     why, sizeof why) < 0) {
+		error("%s: exclude: %s", where, why);
+		goto out;
+	}
+	if (f->ncpv == 0 && f->ncategories == 0 && f->nkeywords == 0) {
+		error("%s: no categories, CPV codes or keywords: the firm would "
+		      "match nothing", where);
 		goto out;
 	}
 	if (given(v, COL_REGIONS) && parse_codes(v[COL_REGIONS], norm_nuts,
@@ -500,7 +532,7 @@ map_header(const struct csv_row *hdr, int *colmap, const char *filename)
 			rc = error("%s:%zu: unknown column '%s' (known: orgnr, name, "
 				   "email, categories, cpv, regions, language, "
 				   "employees, turnover, kinds, frequency, "
-				   "abroad, municipality)",
+				   "abroad, municipality, keywords, exclude)",
 				   filename, hdr->line, name);
 		} else if (seen[colmap[i]]++) {
 			rc = error("%s:%zu: column '%s' given twice", filename,

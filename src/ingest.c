@@ -1,8 +1,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "buf.h"
+#include "civil.h"
 #include "ingest.h"
 #include "log.h"
 #include "match.h"
@@ -72,19 +74,28 @@ hit_cmp(const void *a, const void *b)
 	return y->score - x->score;
 }
 
+/* A lot with no part (no CPV code, no category's words) is matched as
+ * one part outside every category, by the firms' keywords. */
+static const struct category_lot whole_lot;
+
 /* Every firm that a category part of the lot matches, best part first. */
 static int
 collect_hits(struct ingest *in, enum notice_kind kind, const struct lot *l,
-	     const struct category_lot *parts, size_t nparts, struct hit **hits,
-	     size_t *nhits)
+	     const struct stem_text *text, const struct category_lot *parts,
+	     size_t nparts, struct hit **hits, size_t *nhits)
 {
 	struct match_result *res = NULL;
 	size_t cap = 0, p, k, n = 0;
 	struct hit *v = NULL, *nv;
 	long found;
 
+	if (!nparts) {
+		parts = &whole_lot;
+		nparts = 1;
+	}
 	for (p = 0; p < nparts; p++) {
-		struct match_target t = { .kind = kind, .lot = l, .part = &parts[p] };
+		struct match_target t = { .kind = kind, .lot = l, .part = &parts[p],
+					  .text = text };
 
 		if ((found = match_find(in->index, &t, &res, &cap)) < 0)
 			goto nomem;
@@ -114,19 +125,22 @@ nomem:
 static int
 match_lot(struct ingest *in, struct ingest_counts *c, enum notice_kind kind,
 	  const char *notice_id, int64_t lot_rowid, const struct lot *l,
-	  const struct category_lot *parts, size_t nparts, struct buf *reason)
+	  const struct stem_text *text, const struct category_lot *parts,
+	  size_t nparts, struct buf *reason)
 {
 	struct hit *hits = NULL;
 	size_t k, nhits = 0;
 	int created, rc = -1;
 
-	if (collect_hits(in, kind, l, parts, nparts, &hits, &nhits) < 0)
+	if (collect_hits(in, kind, l, text, parts, nparts, &hits, &nhits) < 0)
 		return -1;
 	for (k = 0; k < nhits; k++) {
 		const struct hit *h = &hits[k];
-		const struct category_lot *part = &parts[h->part];
+		const struct category_lot *part = nparts ? &parts[h->part] :
+						  &whole_lot;
 		const struct firm *f = in->firms->v[h->firm];
-		struct match_target t = { .kind = kind, .lot = l, .part = part };
+		struct match_target t = { .kind = kind, .lot = l, .part = part,
+					  .text = text };
 
 		if (k && hits[k - 1].firm == h->firm)
 			continue;
@@ -146,6 +160,36 @@ out:
 	return rc;
 }
 
+/* The stemmer of the pass: the firm index's. */
+static struct stemmer *
+stemmer_of(const struct ingest *in)
+{
+	return in->index ? match_index_options(in->index)->stemmer : NULL;
+}
+
+/* The lot's words, as the matcher and the split read them; none
+ * without a stemmer. */
+static int
+lot_text(struct ingest *in, const struct notice *n, const struct lot *l,
+	 struct stem_text *t)
+{
+	stem_text_release(t);
+	if (stemmer_of(in) && match_text(stemmer_of(in), n, l, t) < 0)
+		return error("out of memory");
+	return 0;
+}
+
+int
+ingest_link_open(const char *published, time_t now)
+{
+	int y, m, d;
+
+	if (!published || sscanf(published, "%4d-%2d-%2d", &y, &m, &d) != 3 ||
+	    !civil_date_valid(y, m, d))
+		return 0;
+	return (civil_days(y, m, d) + LINK_OPEN_DAYS) * 86400LL >= (long long)now;
+}
+
 /* Splits each lot into its category parts, stores and matches them. */
 static int
 split_and_match(struct ingest *in, struct ingest_counts *c,
@@ -159,7 +203,12 @@ split_and_match(struct ingest *in, struct ingest_counts *c,
 				    &copy) < 0)
 		return -1;
 	alerts = alerts && !copy;
+	/* a link-only notice names no deadline: it is news for a while */
+	if (n->subtype && strcmp(n->subtype, NOTICE_SUBTYPE_LINK) == 0 &&
+	    !ingest_link_open(n->published, in->now))
+		alerts = 0;
 	struct lot_split sp = { 0 };
+	struct stem_text text = { 0 };
 	size_t i;
 	int rc = -1;
 
@@ -167,7 +216,9 @@ split_and_match(struct ingest *in, struct ingest_counts *c,
 		const struct lot *l = &n->lots[i];
 
 		lot_split_release(&sp);
-		if (split_lot(in->categories, l, &sp) < 0) {
+		if (lot_text(in, n, l, &text) < 0)
+			goto out;
+		if (split_lot(in->categories, l, &text, &sp) < 0) {
 			error("out of memory");
 			goto out;
 		}
@@ -176,25 +227,27 @@ split_and_match(struct ingest *in, struct ingest_counts *c,
 		/* A lot whose deadline has passed is no longer an opportunity. */
 		if (!alerts || (l->has_deadline && l->deadline < in->now))
 			continue;
-		if (match_lot(in, c, n->kind, n->id, lot_rowids[i], l, sp.parts,
-			      sp.nparts, reason) < 0)
+		if (match_lot(in, c, n->kind, n->id, lot_rowids[i], l, &text,
+			      sp.parts, sp.nparts, reason) < 0)
 			goto out;
 	}
 	rc = 0;
 out:
 	lot_split_release(&sp);
+	stem_text_release(&text);
 	return rc;
 }
 
 /* The firms matched, by index into in->firms; marks[i] 1 for each. */
 static int
 mark_hits(struct ingest *in, const struct notice *n, const struct lot *l,
-	  const struct lot_split *sp, unsigned char *marks)
+	  const struct stem_text *text, const struct lot_split *sp,
+	  unsigned char *marks)
 {
 	struct hit *hits = NULL;
 	size_t k, nhits = 0;
 
-	if (collect_hits(in, n->kind, l, sp->parts, sp->nparts, &hits,
+	if (collect_hits(in, n->kind, l, text, sp->parts, sp->nparts, &hits,
 			 &nhits) < 0)
 		return -1;
 	for (k = 0; k < nhits; k++)
@@ -208,6 +261,7 @@ ingest_preview(struct ingest *in, const struct notice *n,
 	       struct ingest_preview *out)
 {
 	struct lot_split sp = { 0 };
+	struct stem_text text = { 0 };
 	unsigned char *marks;
 	size_t i, p;
 	int rc = -1;
@@ -217,7 +271,9 @@ ingest_preview(struct ingest *in, const struct notice *n,
 		return error("out of memory");
 	for (i = 0; i < n->nlots; i++) {
 		lot_split_release(&sp);
-		if (split_lot(in->categories, &n->lots[i], &sp) < 0) {
+		if (lot_text(in, n, &n->lots[i], &text) < 0)
+			goto out;
+		if (split_lot(in->categories, &n->lots[i], &text, &sp) < 0) {
 			error("out of memory");
 			goto out;
 		}
@@ -232,7 +288,7 @@ ingest_preview(struct ingest *in, const struct notice *n,
 				goto out;
 			}
 		}
-		if (mark_hits(in, n, &n->lots[i], &sp, marks) < 0)
+		if (mark_hits(in, n, &n->lots[i], &text, &sp, marks) < 0)
 			goto out;
 	}
 	for (i = 0; i < in->firms->n; i++)
@@ -241,6 +297,7 @@ ingest_preview(struct ingest *in, const struct notice *n,
 out:
 	if (rc < 0)
 		ingest_preview_release(out);
+	stem_text_release(&text);
 	lot_split_release(&sp);
 	free(marks);
 	return rc;
@@ -258,29 +315,38 @@ static int
 backfill_notice(struct ingest *in, const struct stored_notice *n,
 		struct buf *reason)
 {
+	struct stem_text text = { 0 };
 	enum notice_kind kind;
 	struct rebuilt_lot r;
 	size_t i;
+	int rc = 0;
 
 	if (notice_kind_parse(n->kind, &kind) < 0)
 		return 0;
-	for (i = 0; i < n->nlots; i++) {
+	if (n->subtype && strcmp(n->subtype, NOTICE_SUBTYPE_LINK) == 0 &&
+	    !ingest_link_open(n->published, in->now))
+		return 0;
+	for (i = 0; i < n->nlots && rc == 0; i++) {
 		const struct stored_lot *sl = &n->lots[i];
-		int rc;
 
 		if (sl->has_deadline && sl->deadline < in->now)
 			continue;
-		if (rebuilt_lot_from(in->categories, sl, &r) < 0) {
+		stem_text_release(&text);
+		if (rebuilt_lot_from(in->categories, sl, &r) < 0 ||
+		    (stemmer_of(in) &&
+		     match_text_of(stemmer_of(in), n->language, n->nlots == 1,
+				   n->title, n->description, sl->title,
+				   sl->description, &text) < 0)) {
 			rebuilt_lot_release(&r);
-			return error("out of memory");
+			rc = error("out of memory");
+			break;
 		}
 		rc = match_lot(in, &in->counts, kind, n->notice_id, sl->rowid,
-			       &r.lot, r.parts, r.nparts, reason);
+			       &r.lot, &text, r.parts, r.nparts, reason);
 		rebuilt_lot_release(&r);
-		if (rc < 0)
-			return -1;
 	}
-	return 0;
+	stem_text_release(&text);
+	return rc;
 }
 
 /* One page of notices in one transaction, so web writes wait little. */

@@ -17,6 +17,8 @@
  *	+ 20                       the lot's category is one of the firm's
  *	+ 2 x significant digits   of the firm's most specific CPV code that
  *	                           covers one of the part's codes (4..16)
+ *	+ 16                       one of the firm's keywords is in the
+ *	                           lot's text (as much as a full CPV code)
  *	+ 0..20                    20 x (1 - value per year / what the firm
  *	                           can take on per year), when both are known
  *
@@ -28,6 +30,7 @@
 #define SCORE_CATEGORY 20
 #define SCORE_PER_DIGIT 2
 #define SCORE_ROOM 20
+#define SCORE_KEYWORD 16
 
 /* SEK; no public contract comes near it. */
 #define VALUE_MAX 1e14
@@ -253,11 +256,79 @@ fits(unsigned kinds, long long turnover, const struct facts *fx,
 
 static int
 score_of(const struct match_target *t, int by_category, size_t cpv_digits,
-	 int room)
+	 int by_keyword, int room)
 {
 	return SCORE_BASE + (t->lot->sme_suitable == 1 ? SCORE_SME : 0) +
 	       (by_category ? SCORE_CATEGORY : 0) +
-	       SCORE_PER_DIGIT * (int)cpv_digits + room;
+	       SCORE_PER_DIGIT * (int)cpv_digits +
+	       (by_keyword ? SCORE_KEYWORD : 0) + room;
+}
+
+/*
+ * The first of the words (a firm's keywords or exclude words) that the
+ * text holds: 1 with *which its number and *where the word of the text,
+ * 0 for none, -1 on ENOMEM.
+ */
+static int
+words_found(struct stemmer *st, char *const *words, size_t n,
+	    const struct stem_text *t, size_t *which,
+	    const struct stem_word **where)
+{
+	char stems[2][STEM_WORD_MAX + 1];
+	const struct stem_word *w;
+	size_t i;
+	int k, distinct;
+
+	if (!t)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if ((distinct = stem_keyword(st, words[i], stems)) < 0)
+			return -1;
+		for (k = 0; k < distinct; k++)
+			if ((w = stem_text_find(t, stems[k]))) {
+				*which = i;
+				*where = w;
+				return 1;
+			}
+	}
+	return 0;
+}
+
+/* The options' stemmer, or one of the call's own in *own. */
+static struct stemmer *
+stemmer_of(const struct match_options *opt, struct stemmer **own)
+{
+	*own = NULL;
+	if (opt->stemmer)
+		return opt->stemmer;
+	return *own = stemmer_new();
+}
+
+/* Whether the firm's keywords find the text and its exclude words do
+ * not: 1, 0, -1 on ENOMEM. *vetoed is set when an exclude word is there. */
+static int
+firm_words(const struct firm *f, const struct match_target *t,
+	   const struct match_options *opt, int *vetoed)
+{
+	const struct stem_word *w;
+	struct stemmer *own, *st;
+	size_t which;
+	int kw = 0, ex = 0;
+
+	*vetoed = 0;
+	if (!t->text || !(f->nkeywords + f->nexclude))
+		return 0;
+	if (!(st = stemmer_of(opt, &own)))
+		return -1;
+	if ((ex = words_found(st, f->exclude, f->nexclude, t->text, &which,
+			      &w)) == 0)
+		kw = words_found(st, f->keywords, f->nkeywords, t->text,
+				 &which, &w);
+	stemmer_free(own);
+	if (ex < 0 || kw < 0)
+		return -1;
+	*vetoed = ex;
+	return kw;
 }
 
 int
@@ -266,16 +337,19 @@ match_one(const struct firm *f, const struct match_target *t,
 {
 	int by_category = firm_has_category(f, t->part->category), room;
 	size_t cpv_digits = best_cover(f, t->part, NULL, NULL);
+	int by_keyword, vetoed;
 	struct facts fx;
 
-	if (!by_category && !cpv_digits)
+	if ((by_keyword = firm_words(f, t, opt, &vetoed)) < 0 || vetoed)
+		return 0;
+	if (!by_category && !cpv_digits && !by_keyword)
 		return 0;
 	target_facts(t, opt->rates, &fx);
 	if (!fits(f->kinds, f->turnover, &fx, opt, &room))
 		return 0;
 	if (t->lot->nnuts && !served_place(f, t->lot))
 		return 0;
-	*score = score_of(t, by_category, cpv_digits, room);
+	*score = score_of(t, by_category, cpv_digits, by_keyword, room);
 	return 1;
 }
 
@@ -300,6 +374,8 @@ match_one(const struct firm *f, const struct match_target *t,
 #define BUCKET_NONE 0xffffu	/* firms that named no region */
 #define BUCKETS_MAX 0xfffdu	/* NUTS table codes that get a bucket */
 #define TERM_CATEGORY (1ull << 32)	/* above every CPV term */
+#define TERM_KEYWORD (2ull << 32)	/* + a stem's number in the dictionary */
+#define TERM_EXCLUDE (3ull << 32)	/* the same, of an exclude word */
 
 struct posting {
 	uint64_t key;		/* term << 16 | bucket */
@@ -316,7 +392,8 @@ struct slot {
 };
 #define SLOT_CATEGORY 1u	/* matched by category */
 #define SLOT_REGION 2u		/* known to serve the lot's place */
-#define SLOT_OUT 4u		/* fails kind or size */
+#define SLOT_OUT 4u		/* fails kind or size, or an exclude word */
+#define SLOT_KEYWORD 8u		/* one of its keywords is in the lot's text */
 
 struct match_index {
 	const struct firm_list *firms;
@@ -334,6 +411,12 @@ struct match_index {
 	long long *turnover;	/* nfirms: apart, to keep slots small and cached */
 	uint32_t *cand;		/* nfirms: the firms that pass kind and size */
 	uint32_t stamp;
+	char (*stems)[STEM_WORD_MAX + 1];	/* 2 per word of each firm, in
+						   order: Swedish, English */
+	const char **dict;	/* those stems, sorted, distinct */
+	size_t ndict;
+	uint32_t *dict_stamp;	/* ndict: the call that last looked it up */
+	struct stemmer *stemmer;
 };
 
 /* How match_find reads the postings of a term. */
@@ -472,18 +555,21 @@ firm_buckets(const struct match_index *ix, const struct firm *f, unsigned *b)
 	return n;
 }
 
+static long dict_number(const struct match_index *ix, const char *stem);
+
 static int
 index_postings(struct match_index *ix)
 {
 	const struct firm_list *firms = ix->firms;
-	size_t i, k, j, nb, n = 0, most = 1;
+	size_t i, k, j, nb, n = 0, most = 1, w = 0;
 	unsigned *b;
 
 	for (i = 0; i < firms->n; i++) {
 		const struct firm *f = firms->v[i];
 		size_t r = f->nregions ? f->nregions : 1;
 
-		n += (f->ncpv + f->ncategories) * r;
+		n += (f->ncpv + f->ncategories +
+		      2 * (f->nkeywords + f->nexclude)) * r;
 		if (r > most)
 			most = r;
 	}
@@ -510,12 +596,71 @@ index_postings(struct match_index *ix)
 				ix->post[ix->npost++] = (struct posting){
 					term << 16 | b[j], (uint32_t)i };
 		}
+		for (k = 0; k < 2 * (f->nkeywords + f->nexclude); k++, w++) {
+			uint64_t term = (k / 2 < f->nkeywords ? TERM_KEYWORD :
+					 TERM_EXCLUDE) +
+					(uint64_t)dict_number(ix, ix->stems[w]);
+
+			/* the English stem when it is the Swedish one */
+			if (k % 2 && strcmp(ix->stems[w], ix->stems[w - 1]) == 0)
+				continue;
+			for (j = 0; j < nb; j++)
+				ix->post[ix->npost++] = (struct posting){
+					term << 16 | b[j], (uint32_t)i };
+		}
 		ix->slot[i].kinds = (uint8_t)f->kinds;
 		ix->turnover[i] = f->turnover;
 	}
 	free(b);
 	qsort(ix->post, ix->npost, sizeof *ix->post, posting_cmp);
 	return 0;
+}
+
+/*
+ * Stems the firms' keywords and exclude words, in Swedish and English,
+ * and makes the dictionary of those stems whose number is each one's term.
+ */
+static int
+index_words(struct match_index *ix)
+{
+	const struct firm_list *firms = ix->firms;
+	size_t i, k, n = 0;
+
+	for (i = 0; i < firms->n; i++)
+		n += firms->v[i]->nkeywords + firms->v[i]->nexclude;
+	if (!(ix->stems = calloc(2 * n + 1, sizeof *ix->stems)) ||
+	    !(ix->dict = calloc(2 * n + 1, sizeof *ix->dict)) ||
+	    !(ix->dict_stamp = calloc(2 * n + 1, sizeof *ix->dict_stamp)))
+		return -1;
+	for (n = i = 0; i < firms->n; i++) {
+		const struct firm *f = firms->v[i];
+
+		for (k = 0; k < f->nkeywords + f->nexclude; k++, n += 2) {
+			const char *w = k < f->nkeywords ? f->keywords[k] :
+					f->exclude[k - f->nkeywords];
+
+			if (stem_keyword(ix->stemmer, w, &ix->stems[n]) < 0)
+				return -1;
+			ix->dict[ix->ndict++] = ix->stems[n];
+			ix->dict[ix->ndict++] = ix->stems[n + 1];
+		}
+	}
+	qsort(ix->dict, ix->ndict, sizeof *ix->dict, str_cmp);
+	for (n = i = 0; i < ix->ndict; i++)
+		if (!n || strcmp(ix->dict[n - 1], ix->dict[i]))
+			ix->dict[n++] = ix->dict[i];
+	ix->ndict = n;
+	return 0;
+}
+
+/* A stem's number in the dictionary, or -1. */
+static long
+dict_number(const struct match_index *ix, const char *stem)
+{
+	const char **d = ix->ndict ? bsearch(&stem, ix->dict, ix->ndict,
+					     sizeof *ix->dict, str_cmp) : NULL;
+
+	return d ? (long)(d - ix->dict) : -1;
 }
 
 struct match_index *
@@ -531,8 +676,13 @@ match_index_new(const struct firm_list *firms, const struct match_options *opt)
 	ix->slot = calloc(firms->n + 1, sizeof *ix->slot);
 	ix->turnover = calloc(firms->n + 1, sizeof *ix->turnover);
 	ix->cand = calloc(firms->n + 1, sizeof *ix->cand);
-	if (!ix->slot || !ix->turnover || !ix->cand || index_categories(ix) < 0 ||
-	    index_overlaps(ix) < 0 || index_postings(ix) < 0) {
+	ix->stemmer = stemmer_new();
+	if (!ix->opt.stemmer)
+		ix->opt.stemmer = ix->stemmer;
+	if (!ix->slot || !ix->turnover || !ix->cand ||
+	    !ix->stemmer || index_categories(ix) < 0 ||
+	    index_overlaps(ix) < 0 || index_words(ix) < 0 ||
+	    index_postings(ix) < 0) {
 		match_index_free(ix);
 		return NULL;
 	}
@@ -559,6 +709,10 @@ match_index_free(struct match_index *ix)
 	free(ix->slot);
 	free(ix->turnover);
 	free(ix->cand);
+	free(ix->dict);
+	free(ix->dict_stamp);
+	free(ix->stems);
+	stemmer_free(ix->stemmer);
 	free(ix);
 }
 
@@ -642,6 +796,73 @@ find_term(struct find *fd, uint64_t term, unsigned cpv_digits, unsigned flags)
 		  cpv_digits, flags);
 }
 
+/* The firm is out of this call, whatever reached it or will. */
+static void
+veto(struct match_index *ix, uint32_t firm)
+{
+	struct slot *s = &ix->slot[firm];
+
+	s->stamp = ix->stamp;
+	s->flags = SLOT_OUT;
+}
+
+/* The firms filed under a stem, once a call: a keyword's are reached,
+ * an exclude word's are out. */
+static void
+find_stem(struct find *fd, const char *stem)
+{
+	struct match_index *ix = fd->ix;
+	long id = dict_number(ix, stem);
+	uint64_t term;
+	size_t lo, hi;
+
+	if (id < 0 || ix->dict_stamp[id] == ix->stamp)
+		return;
+	ix->dict_stamp[id] = ix->stamp;
+	find_term(fd, TERM_KEYWORD + (uint64_t)id, 0, SLOT_KEYWORD);
+	term = TERM_EXCLUDE + (uint64_t)id;
+	lo = lower_bound(ix->post, 0, ix->npost, term << 16);
+	hi = lower_bound(ix->post, lo, ix->npost, (term + 1) << 16);
+	for (; lo < hi; lo++)
+		veto(ix, ix->post[lo].firm);
+}
+
+/*
+ * Every firm whose words the lot's text holds, by stem_finds's rule seen
+ * from the word: its stems, and each start of it at least STEM_PREFIX_MIN
+ * letters long.
+ */
+static void
+find_words(struct find *fd)
+{
+	const struct stem_text *t = fd->t->text;
+	char prefix[STEM_WORD_MAX + 1];
+	size_t i, k, letters;
+
+	if (!t || !fd->ix->ndict)
+		return;
+	for (i = 0; i < t->n; i++) {
+		const struct stem_word *w = &t->words[i];
+		const char *low = stem_str(t, w->lower);
+
+		find_stem(fd, stem_str(t, w->stem[0]));
+		if (w->stem[1] != w->stem[0])
+			find_stem(fd, stem_str(t, w->stem[1]));
+		for (k = letters = 0; low[k]; k++) {
+			if (((unsigned char)low[k] & 0xc0) == 0x80)
+				continue;
+			/* the prefix before the letter at k */
+			if (letters++ < STEM_PREFIX_MIN)
+				continue;
+			memcpy(prefix, low, k);
+			prefix[k] = '\0';
+			find_stem(fd, prefix);
+		}
+		if (letters >= STEM_PREFIX_MIN)
+			find_stem(fd, low);
+	}
+}
+
 /* Which buckets can hold firms serving the lot's places. */
 static void
 reach_places(struct find *fd)
@@ -684,6 +905,7 @@ match_find(struct match_index *ix, const struct match_target *t,
 		/* Wrapped: old stamps could be taken for this call's. */
 		for (i = 0; i < ix->firms->n; i++)
 			ix->slot[i].stamp = 0;
+		memset(ix->dict_stamp, 0, ix->ndict * sizeof *ix->dict_stamp);
 		memset(ix->bucket_stamp, 0, ix->nbuckets * sizeof *ix->bucket_stamp);
 		ix->stamp = 1;
 	}
@@ -696,10 +918,13 @@ match_find(struct match_index *ix, const struct match_target *t,
 		for (len = 2; len <= CPV_LEN; len++)
 			find_term(&fd, prefix_term(part->cpv[i], len), len, 0);
 	}
+	find_words(&fd);
 	for (i = 0; i < fd.ncand; i++) {
 		uint32_t firm = ix->cand[i];
 		const struct slot *s = &ix->slot[firm];
 
+		if (s->flags & SLOT_OUT)
+			continue;
 		if (!(s->flags & SLOT_REGION) &&
 		    !served_place(ix->firms->v[firm], t->lot))
 			continue;
@@ -716,7 +941,8 @@ match_find(struct match_index *ix, const struct match_target *t,
 			*cap = ncap;
 		}
 		(*out)[n++] = (struct match_result){
-			firm, score_of(t, s->flags & SLOT_CATEGORY, s->cpv_digits, s->room) };
+			firm, score_of(t, s->flags & SLOT_CATEGORY, s->cpv_digits,
+				       s->flags & SLOT_KEYWORD, s->room) };
 	}
 	return (long)n;
 }
@@ -733,19 +959,59 @@ add_code(struct buf *b, const char *code, const char *lang)
 	return label ? buf_adds(b, label) : buf_printf(b, "CPV %s", code);
 }
 
+/* The first of the category's words in the lot's text, or NULL. */
+static const char *
+category_word(const struct category *c, const struct stem_text *t)
+{
+	size_t i;
+
+	for (i = 0; t && i < 2 * c->nkeywords; i++)
+		if (stem_text_find(t, c->stems[i]))
+			return c->keywords[i / 2];
+	return NULL;
+}
+
+/* "Matchar ert sökord ”snöröjning” (”Snöröjningen” i titeln)" */
+static int
+add_keyword(struct buf *b, const struct firm *f, const struct match_target *t,
+	    struct stemmer *st, int en)
+{
+	const struct stem_word *w;
+	size_t which;
+	int r = words_found(st, f->keywords, f->nkeywords, t->text, &which, &w);
+
+	if (r <= 0)
+		return -1;
+	if (en)
+		return buf_printf(b, "Matches your keyword \u201c%s\u201d "
+				  "(\u201c%s\u201d in the %s)", f->keywords[which],
+				  stem_str(t->text, w->written),
+				  w->field == STEM_TITLE ? "title" : "description");
+	return buf_printf(b, "Matchar ert sökord \u201d%s\u201d (\u201d%s\u201d i %s)",
+			  f->keywords[which], stem_str(t->text, w->written),
+			  w->field == STEM_TITLE ? "titeln" : "beskrivningen");
+}
+
 static int
 add_industry(struct buf *b, const struct firm *f, const struct match_target *t,
-	     const char *lang, int en)
+	     struct stemmer *st, const char *lang, int en)
 {
 	const struct category_lot *part = t->part;
-	const char *firm_code = NULL, *part_code = NULL;
+	const char *firm_code = NULL, *part_code = NULL, *word;
 
-	if (firm_has_category(f, part->category))
-		return buf_printf(b, en ? "Matches your category %s" :
-				  "Matchar er kategori %s",
-				  category_name(part->category, lang));
+	if (firm_has_category(f, part->category)) {
+		if (buf_printf(b, en ? "Matches your category %s" :
+			       "Matchar er kategori %s",
+			       category_name(part->category, lang)) < 0)
+			return -1;
+		/* placed in the category by its words, not by a code */
+		if (part->ncpv || !(word = category_word(part->category, t->text)))
+			return 0;
+		return buf_printf(b, en ? " (the word \u201c%s\u201d)" :
+				  " (ordet \u201d%s\u201d)", word);
+	}
 	if (!best_cover(f, part, &firm_code, &part_code))
-		return -1;
+		return add_keyword(b, f, t, st, en);
 	if (buf_adds(b, en ? "Matches what you follow: " :
 		     "Matchar det ni bevakar: ") < 0 ||
 	    add_code(b, firm_code, lang) < 0)
@@ -765,11 +1031,17 @@ match_reason(const struct firm *f, const struct match_target *t,
 	const char *lang = f->language && strcmp(f->language, "en") == 0 ? "en" : "sv";
 	int en = lang[0] == 'e';
 	const char *town = t->lot->town, *place;
+	struct stemmer *own, *st;
 	struct facts fx;
+	int r;
 
 	target_facts(t, opt->rates, &fx);
 	buf_reset(out);
-	if (add_industry(out, f, t, lang, en) < 0)
+	if (!(st = stemmer_of(opt, &own)))
+		return -1;
+	r = add_industry(out, f, t, st, lang, en);
+	stemmer_free(own);
+	if (r < 0)
 		return -1;
 	if (!fx.has_value) {
 		if (buf_adds(out, en ? ", value unknown" : ", värde okänt") < 0)
@@ -797,4 +1069,35 @@ match_reason(const struct firm *f, const struct match_target *t,
 				  label ? label : place);
 	}
 	return buf_adds(out, en ? ", place not given" : ", plats anges inte");
+}
+
+int
+match_text_of(struct stemmer *s, const char *lang, int only_lot,
+	      const char *title, const char *description,
+	      const char *lot_title, const char *lot_description,
+	      struct stem_text *out)
+{
+	enum stem_lang sl = stem_lang_of(lang);
+
+	/* a lot titled as its notice is not read twice */
+	if (only_lot && lot_title && title && strcmp(lot_title, title) == 0)
+		lot_title = NULL;
+	if (only_lot && lot_description && description &&
+	    strcmp(lot_description, description) == 0)
+		lot_description = NULL;
+	if (stem_text_add(s, out, lot_title, sl, STEM_TITLE) < 0 ||
+	    (only_lot && stem_text_add(s, out, title, sl, STEM_TITLE) < 0) ||
+	    stem_text_add(s, out, lot_description, sl, STEM_DESCRIPTION) < 0 ||
+	    (only_lot && stem_text_add(s, out, description, sl,
+				       STEM_DESCRIPTION) < 0))
+		return -1;
+	return 0;
+}
+
+int
+match_text(struct stemmer *s, const struct notice *n, const struct lot *l,
+	   struct stem_text *out)
+{
+	return match_text_of(s, n->language, n->nlots == 1, n->title,
+			     n->description, l->title, l->description, out);
 }

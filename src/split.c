@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "split.h"
+#include "stem.h"
 #include "store.h"
 
 void
@@ -35,12 +36,32 @@ part_for(struct lot_split *s, const struct category *c)
 	return &v[s->nparts++];
 }
 
+/* The categories whose words the text holds, each a part of its own. */
+static int
+split_by_words(const struct category_set *cs, const struct stem_text *text,
+	       struct lot_split *s)
+{
+	size_t i, k;
+
+	for (i = 0; text && i < cs->n; i++)
+		for (k = 0; k < 2 * cs->v[i].nkeywords; k++)
+			if (stem_text_find(text, cs->v[i].stems[k])) {
+				if (!part_for(s, &cs->v[i]))
+					return -1;
+				break;
+			}
+	return 0;
+}
+
 int
 split_lot(const struct category_set *cs, const struct lot *l,
-	  struct lot_split *out)
+	  const struct stem_text *text, struct lot_split *out)
 {
 	struct lot_split s = { 0 };
 	size_t i;
+
+	if (!l->ncpv && split_by_words(cs, text, &s) < 0)
+		goto nomem;
 
 	/* Codes keep the lot's order, so a part's first code is its main one. */
 	for (i = 0; i < l->ncpv; i++) {

@@ -220,6 +220,32 @@ test_for_cpv_all_codes(void)
 }
 
 static void
+test_keywords(void)
+{
+	struct category_set cs;
+	char *err;
+	int rc;
+
+	err = load_text(PAINT "keywords = Målning, tapetsering målning\n", &rc, &cs);
+	CHECK(rc == 0);
+	CHECK_STR(err, "");
+	CHECK(rc == 0 && cs.v[0].nkeywords == 2 &&
+	      strcmp(cs.v[0].keywords[0], "målning") == 0 &&
+	      strcmp(cs.v[0].stems[0], "målning") == 0 &&
+	      strcmp(cs.v[0].keywords[1], "tapetsering") == 0);
+	free(err);
+	if (rc == 0)
+		category_set_release(&cs);
+	check_error(PAINT "keywords = målning e-handel\n",
+		    "tenderlots: error: t.conf:5: [maleri] keywords: 'e-handel' is "
+		    "not one word of letters and digits\n");
+	check_error(PAINT "keywords = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		    "aaaaaaaaaaaaaa\n",
+		    "tenderlots: error: t.conf:5: [maleri] keywords: "
+		    "'aaaaaaaaaaaaaaaaaaaa...' is longer than 60 bytes\n");
+}
+
+static void
 test_values(void)
 {
 	struct category_set cs;
@@ -472,6 +498,7 @@ main(void)
 	RUN(test_for_cpv);
 	RUN(test_for_cpv_all_codes);
 	RUN(test_values);
+	RUN(test_keywords);
 	RUN(test_names);
 	RUN(test_key_errors);
 	RUN(test_section_errors);

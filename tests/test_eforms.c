@@ -1447,7 +1447,7 @@ place_matches(const struct notice *n, size_t i, const char *region,
 	struct firm *f = firm_new();
 	const struct lot *l = &n->lots[i];
 	struct category_lot part = { .cpv = l->cpv, .ncpv = l->ncpv };
-	struct match_target t = { n->kind, l, &part };
+	struct match_target t = { n->kind, l, &part, NULL };
 	struct match_options opt = { .size_share = 0.5 };
 	int r = 0, score;
 

@@ -173,6 +173,34 @@ test_csv_swedish_forms(void)
 	firm_list_release(&l);
 }
 
+/* Keywords and exclude words: a firm may have keywords alone. */
+static void
+test_csv_keywords(void)
+{
+	struct firm_list l = { 0 };
+	char *err;
+	int rc;
+
+	err = parse_capture("orgnr;name;email;regions;keywords;exclude\n"
+			    "556036-0793;Snö AB;info@sno.example;SE232;"
+			    "Snöröjning, halkbekämpning;fastighetsskötsel\n",
+			    &l, &rc);
+	CHECK(rc == 0);
+	CHECK_STR(err, "");
+	CHECK(l.n == 1);
+	if (l.n == 1) {
+		CHECK(l.v[0]->nkeywords == 2 && l.v[0]->nexclude == 1);
+		CHECK(l.v[0]->nkeywords == 2 &&
+		      strcmp(l.v[0]->keywords[0], "snöröjning") == 0 &&
+		      strcmp(l.v[0]->keywords[1], "halkbekämpning") == 0);
+		CHECK(l.v[0]->nexclude == 1 &&
+		      strcmp(l.v[0]->exclude[0], "fastighetsskötsel") == 0);
+		CHECK(l.v[0]->ncpv == 0 && l.v[0]->ncategories == 0);
+	}
+	free(err);
+	firm_list_release(&l);
+}
+
 /* A file that cannot be read at all: -1, nothing. */
 static void
 expect_error(const char *csv, const char *want)
@@ -237,7 +265,15 @@ test_csv_errors(void)
 	expect_skipped(HDR "556036-0793,A,a@b.example,99999999,SE232\n",
 		     "firms.csv:2: cpv: unknown code '99999999'");
 	expect_skipped(HDR "556036-0793,A,a@b.example,,SE232\n",
-		     "firms.csv:2: no categories and no CPV codes");
+		     "firms.csv:2: no categories, CPV codes or keywords");
+	expect_skipped("orgnr,name,email,cpv,regions,keywords\n"
+		       "556036-0793,A,a@b.example,,SE232,e-handel\n",
+		       "firms.csv:2: keywords: 'e-handel' is not one word");
+	expect_skipped("orgnr,name,email,cpv,regions,keywords,exclude\n"
+		       "556036-0793,A,a@b.example,,SE232,snöröjning,"
+		       "a b c d e f g h i j k l m n o p q r s t u v w x y z "
+		       "å ä ö aa bb\n",
+		       "firms.csv:2: exclude: more than 30 words");
 	expect_skipped("orgnr,name,email,categories,regions\n"
 		       "556036-0793,A,a@b.example,maleri snickeri,SE232\n",
 		       "firms.csv:2: categories: unknown category 'snickeri'");
@@ -311,6 +347,7 @@ main(void)
 	RUN(test_csv_swedish_forms);
 	RUN(test_csv_semicolon_and_column_order);
 	RUN(test_csv_errors);
+	RUN(test_csv_keywords);
 	RUN(test_csv_all_errors_reported);
 	return test_done("firm");
 }

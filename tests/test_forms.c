@@ -489,6 +489,80 @@ test_browser_submits_unchanged(void)
 	CHECK(firm_has("556734-2182", "email", "info@xn--rksmrgs-5wao1o.se"));
 }
 
+/*
+ * Keywords that are not words come back as typed, the error naming the
+ * field (in English on the English page); put right, they are stored
+ * lowercase, each once, with the exclude words.
+ */
+static void
+test_keywords_field(void)
+{
+	char orgnr[12], errors[2048];
+	struct buf b;
+	struct reply r;
+
+	new_orgnr(20, orgnr);
+	subscribe_form(&b, "orgnr", orgnr, "name", "Snö & Halka AB",
+		       "email", "info@snohalka.example",
+		       "keywords", "Snöröjning, e-handel", "exclude", "fasad",
+		       NULL);
+	CHECK(post("/subscribe", &b, &r) == 400);
+	buf_release(&b);
+	check_shown(&r, "keywords", "Snöröjning, e-handel");
+	check_shown(&r, "exclude", "fasad");
+	errors_of(&r, errors, sizeof errors);
+	CHECK(strstr(errors, "Sökord: högst 30 ord"));
+	CHECK(firm_value(orgnr, "count(*)") == 0);
+
+	form_as_shown(&r, &b, "keywords", "Snöröjning, halkbekämpning snöröjning",
+		      NULL);
+	release(&r);
+	CHECK(post("/subscribe", &b, &r) == 200);
+	release(&r);
+	buf_release(&b);
+	CHECK(firm_has(orgnr, "keywords", "snöröjning halkbekämpning"));
+	CHECK(firm_has(orgnr, "exclude", "fasad"));
+
+	new_orgnr(21, orgnr);
+	subscribe_form(&b, "orgnr", orgnr, "name", "Snow Ltd",
+		       "email", "info@snow.example", "language", "en",
+		       "exclude", "a b c d e f g h i j k l m n o p q r s t u v "
+		       "w x y z å ä ö aa bb", NULL);
+	CHECK(post("/subscribe?lang=en", &b, &r) == 400);
+	buf_release(&b);
+	errors_of(&r, errors, sizeof errors);
+	CHECK(strstr(errors, "Exclude words: at most 30 words"));
+	release(&r);
+	CHECK(firm_value(orgnr, "count(*)") == 0);
+}
+
+/*
+ * In Chromium, a firm types keywords and an exclude word on its manage
+ * page; they are stored, and the page shows them as stored.
+ */
+static void
+test_browser_keywords(void)
+{
+	char link[1024], url[1280], *dom;
+	struct reply r;
+
+	manage_link("info@xn--rksmrgs-5wao1o.se", link, sizeof link);
+	snprintf(url, sizeof url, "%s%s", server.base, link);
+	dom = browser_dom(project, dir, url,
+			  "document.getElementById('keywords').value ="
+			  " 'Snöröjning halkbekämpning';\n"
+			  "document.getElementById('exclude').value = 'Fasad';\n"
+			  "document.forms[0].requestSubmit();");
+	CHECK(dom && strstr(dom, "Era ändringar är sparade."));
+	free(dom);
+	CHECK(firm_has("556734-2182", "keywords", "snöröjning halkbekämpning"));
+	CHECK(firm_has("556734-2182", "exclude", "fasad"));
+	CHECK(get(link, &r) == 200);
+	check_shown(&r, "keywords", "snöröjning halkbekämpning");
+	check_shown(&r, "exclude", "fasad");
+	release(&r);
+}
+
 /* SIGTERM: the request in hand is finished and the exit status is 0. */
 static void
 test_stops_cleanly(void)
@@ -517,6 +591,8 @@ main(void)
 	RUN(test_manage_round_trip);
 	RUN(test_all_of_sweden_and_abroad);
 	RUN(test_browser_submits_unchanged);
+	RUN(test_keywords_field);
+	RUN(test_browser_keywords);
 	RUN(test_stops_cleanly);
 	rc = test_done("forms");
 	curl_global_cleanup();

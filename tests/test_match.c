@@ -71,6 +71,148 @@ matches(struct firm *f, const struct match_target *t)
 	return scored(f, t, 0.5, NULL);
 }
 
+/* A link-only lot: no codes, no place, the words of its title. */
+struct text_lot {
+	struct lot l;
+	struct category_lot p;
+	struct stem_text text;
+	struct match_target t;
+};
+
+static void
+text_lot(struct text_lot *x, struct stemmer *st, const char *lang,
+	 const char *title, const char *description,
+	 const struct category *c)
+{
+	memset(x, 0, sizeof *x);
+	x->l.sme_suitable = LOT_SME_UNKNOWN;
+	x->p.category = c;
+	CHECK(match_text_of(st, lang, 1, title, description, NULL, NULL,
+			    &x->text) == 0);
+	x->t = (struct match_target){ NOTICE_COMPETITION, &x->l, &x->p, &x->text };
+}
+
+static void
+add_words(char ***v, size_t *n, const char *words)
+{
+	char err[200];
+
+	CHECK(firm_words_parse(words, v, n, err, sizeof err) == 0);
+}
+
+static void
+test_keywords(void)
+{
+	struct stemmer *st = stemmer_new();
+	struct firm *f = make_firm("sv", NULL, NULL, "SE232", -1);
+	struct firm *en = make_firm("en", NULL, NULL, "SE232", -1);
+	struct buf r;
+	struct text_lot x;
+
+	buf_init(&r, 4096);
+	add_words(&f->keywords, &f->nkeywords, "halkbekämpning snöröjning");
+	add_words(&en->keywords, &en->nkeywords, "snöröjning");
+	text_lot(&x, st, NULL, "Snöröjningen vid skolorna 2027", NULL, NULL);
+	CHECK(matches(f, &x.t));
+	CHECK(matches(en, &x.t));
+	CHECK(match_reason(f, &x.t, &reason_opt, &r) == 0);
+	CHECK_STR(buf_str(&r), "Matchar ert sökord ”snöröjning” (”Snöröjningen” "
+		  "i titeln), värde okänt, plats anges inte");
+	CHECK(match_reason(en, &x.t, &reason_opt, &r) == 0);
+	CHECK_STR(buf_str(&r), "Matches your keyword “snöröjning” (“Snöröjningen” "
+		  "in the title), value unknown, place not given");
+	stem_text_release(&x.text);
+
+	/* a compound in the description, in a Swedish notice */
+	text_lot(&x, st, "SWE", "Vinteruppdrag", "Snöröjningsuppdrag på gator.",
+		 NULL);
+	CHECK(matches(f, &x.t));
+	CHECK(match_reason(f, &x.t, &reason_opt, &r) == 0);
+	CHECK(strncmp(buf_str(&r), "Matchar ert sökord ”snöröjning” "
+		      "(”Snöröjningsuppdrag” i beskrivningen)", 60) == 0);
+	stem_text_release(&x.text);
+
+	/* no keyword in it: no match, and no reason */
+	text_lot(&x, st, "SWE", "Fönsterputs", "Skolor och förskolor", NULL);
+	CHECK(!matches(f, &x.t));
+	CHECK(match_reason(f, &x.t, &reason_opt, &r) == -1);
+	stem_text_release(&x.text);
+
+	/* a short keyword finds its own word, not the words it begins */
+	firm_free(f);
+	f = make_firm("sv", NULL, NULL, "SE232", -1);
+	add_words(&f->keywords, &f->nkeywords, "tak");
+	text_lot(&x, st, "SWE", "Takläggning", NULL, NULL);
+	CHECK(!matches(f, &x.t));
+	stem_text_release(&x.text);
+	text_lot(&x, st, "SWE", "Byte av taken på skolorna", NULL, NULL);
+	CHECK(matches(f, &x.t));
+	stem_text_release(&x.text);
+	buf_release(&r);
+	firm_free(f);
+	firm_free(en);
+	stemmer_free(st);
+}
+
+/* An exclude word vetoes whatever else matched: category, code, keyword. */
+static void
+test_exclude(void)
+{
+	struct stemmer *st = stemmer_new();
+	struct firm *f = make_firm("sv", "maleri", "45442100", "SE232", -1);
+	char *paint[] = { "45442100" };
+	struct text_lot x;
+
+	add_words(&f->keywords, &f->nkeywords, "målning");
+	text_lot(&x, st, "SWE", "Målning av skolor", NULL, &maleri);
+	x.p.cpv = paint;
+	x.p.ncpv = 1;
+	CHECK(matches(f, &x.t));
+	add_words(&f->exclude, &f->nexclude, "fasad");
+	CHECK(matches(f, &x.t));
+	stem_text_release(&x.text);
+	text_lot(&x, st, "SWE", "Målning av skolor", "Fasaderna på tre skolor.",
+		 &maleri);
+	x.p.cpv = paint;
+	x.p.ncpv = 1;
+	CHECK(!matches(f, &x.t));
+	stem_text_release(&x.text);
+	firm_free(f);
+	stemmer_free(st);
+}
+
+/* A lot placed in a category by the category's words says which word. */
+static void
+test_category_words_reason(void)
+{
+	static char *kw[] = { "snöröjning" }, *stems[] = { "snöröjning", "snöröjning" };
+	static const struct category vinter = {
+		.key = "snorojning", .name_sv = "Snöröjning och halkbekämpning",
+		.name_en = "Snow clearing and gritting", .keywords = kw,
+		.nkeywords = 1, .stems = stems
+	};
+	struct stemmer *st = stemmer_new();
+	struct firm *f = make_firm("sv", "snorojning", NULL, "SE232", -1);
+	struct firm *en = make_firm("en", "snorojning", NULL, "SE232", -1);
+	struct buf r;
+	struct text_lot x;
+
+	buf_init(&r, 4096);
+	text_lot(&x, st, NULL, "Snöröjningen vid skolorna 2027", NULL, &vinter);
+	CHECK(matches(f, &x.t));
+	CHECK(match_reason(f, &x.t, &reason_opt, &r) == 0);
+	CHECK_STR(buf_str(&r), "Matchar er kategori Snöröjning och halkbekämpning "
+		  "(ordet ”snöröjning”), värde okänt, plats anges inte");
+	CHECK(match_reason(en, &x.t, &reason_opt, &r) == 0);
+	CHECK_STR(buf_str(&r), "Matches your category Snow clearing and gritting "
+		  "(the word “snöröjning”), value unknown, place not given");
+	stem_text_release(&x.text);
+	buf_release(&r);
+	firm_free(f);
+	firm_free(en);
+	stemmer_free(st);
+}
+
 static void
 test_industry_category(void)
 {
@@ -78,7 +220,7 @@ test_industry_category(void)
 	char *paint[] = { "45442100" }, *wiring[] = { "45310000" };
 	struct lot l = { .cpv = paint, .ncpv = 1, .sme_suitable = LOT_SME_UNKNOWN };
 	struct category_lot p = { .category = &maleri, .cpv = paint, .ncpv = 1 };
-	struct match_target t = { NOTICE_COMPETITION, &l, &p };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p, NULL };
 
 	CHECK(matches(f, &t) == 1);
 	/* The firm's category by key, whatever the codes. */
@@ -100,8 +242,8 @@ test_industry_cpv_split(void)
 	struct lot l = { .cpv = codes, .ncpv = 2, .sme_suitable = LOT_SME_UNKNOWN };
 	struct category_lot paint = { .category = &maleri, .cpv = codes, .ncpv = 1 };
 	struct category_lot wiring = { .category = &el, .cpv = codes + 1, .ncpv = 1 };
-	struct match_target tp = { NOTICE_COMPETITION, &l, &paint };
-	struct match_target tw = { NOTICE_COMPETITION, &l, &wiring };
+	struct match_target tp = { NOTICE_COMPETITION, &l, &paint, NULL };
+	struct match_target tw = { NOTICE_COMPETITION, &l, &wiring, NULL };
 
 	CHECK(matches(painter, &tp) == 1);
 	CHECK(matches(painter, &tw) == 0);
@@ -148,7 +290,7 @@ test_size(void)
 	struct lot l = { .cpv = codes, .ncpv = 1, .sme_suitable = LOT_SME_UNKNOWN };
 	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1,
 				  .has_value = 1, .value = 10e6 };
-	struct match_target t = { NOTICE_COMPETITION, &l, &p };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p, NULL };
 	size_t i;
 
 	for (i = 0; i < sizeof size_cases / sizeof *size_cases; i++) {
@@ -213,7 +355,7 @@ test_region(void)
 	struct lot l = { .cpv = codes, .ncpv = 1, .nuts = places, .nnuts = 1,
 			 .sme_suitable = LOT_SME_UNKNOWN };
 	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1 };
-	struct match_target t = { NOTICE_COMPETITION, &l, &p };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p, NULL };
 
 	CHECK(matches(f, &t) == 0);
 	l.nnuts = 2;
@@ -247,7 +389,7 @@ test_countries(void)
 	struct lot l = { .cpv = codes, .ncpv = 1, .nuts = places, .nnuts = 3,
 			 .sme_suitable = LOT_SME_UNKNOWN };
 	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1 };
-	struct match_target t = { NOTICE_COMPETITION, &l, &p };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p, NULL };
 	struct buf reason;
 
 	buf_init(&reason, 0);
@@ -286,7 +428,7 @@ test_kind(void)
 	char *codes[] = { "45442100" };
 	struct lot l = { .cpv = codes, .ncpv = 1, .sme_suitable = LOT_SME_UNKNOWN };
 	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1 };
-	struct match_target t = { NOTICE_PLANNING, &l, &p };
+	struct match_target t = { NOTICE_PLANNING, &l, &p, NULL };
 
 	CHECK(matches(f, &t) == 1);
 	t.kind = NOTICE_RFI;
@@ -324,7 +466,7 @@ test_score(void)
 	struct lot l = { .cpv = codes, .ncpv = 1, .sme_suitable = 1 };
 	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1,
 				  .has_value = 1, .value = 1.25e6 };
-	struct match_target t = { NOTICE_COMPETITION, &l, &p };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p, NULL };
 	int a = 0, b = 0;
 
 	/* 100 + 30 SME + 20 category + 2 x 4 digits + 20 x (1 - 1/4) room. */
@@ -368,7 +510,7 @@ test_reason(void)
 			 .sme_suitable = LOT_SME_UNKNOWN };
 	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1,
 				  .has_value = 1, .value = 1.24e6 };
-	struct match_target t = { NOTICE_COMPETITION, &l, &p };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p, NULL };
 	struct buf r;
 
 	buf_init(&r, 4096);
@@ -456,6 +598,20 @@ static const struct category random_categories[] = {
 	{ .key = "stad" }, { .key = "it" }, { .key = "mat" }
 };
 
+/* Words of firms and lots: stems, compounds, short words, English. */
+static const char *const random_keywords[] = {
+	"snöröjning", "städning", "fönster", "tak", "el", "cleaning",
+	"window", "måleri", "målning"
+};
+#define NRANDOM_KEYWORDS (sizeof random_keywords / sizeof *random_keywords)
+static const char *const random_texts[] = {
+	"Snöröjningen vid skolorna", "Snöröjningsuppdrag 2027",
+	"Städning av förskolor", "Fönsterputsning och städningen",
+	"Byte av taket", "Takläggning", "Elinstallation i sporthallen",
+	"Window cleaning of offices", "Målningsarbeten, måleri", "Ingenting"
+};
+#define NRANDOM_TEXTS (sizeof random_texts / sizeof *random_texts)
+
 /* A code from a few divisions, so that firms and lots meet often. */
 static const char *
 random_code(unsigned long long *seed)
@@ -494,6 +650,12 @@ random_firms(struct firm_list *firms, unsigned long long *seed)
 		for (n = next_rand(seed) % 3, k = 0; k < n; k++)
 			strvec_push(&f->regions, &f->nregions,
 				    random_regions[next_rand(seed) % NRANDOM_REGIONS]);
+		for (n = next_rand(seed) % 3, k = 0; k < n; k++)
+			strvec_push(&f->keywords, &f->nkeywords,
+				    random_keywords[next_rand(seed) % NRANDOM_KEYWORDS]);
+		if (next_rand(seed) % 8 == 0)
+			strvec_push(&f->exclude, &f->nexclude,
+				    random_keywords[next_rand(seed) % NRANDOM_KEYWORDS]);
 		firm_list_push(firms, f);
 	}
 }
@@ -513,12 +675,15 @@ test_find_equals_naive(void)
 		NULL, "P12M", "P48M", "P2Y", "P90D", "P1Y6M", "bogus"
 	};
 	static const char *const currencies[] = { NULL, "SEK", "SEK", "EUR" };
-	struct match_options opt = { .size_share = 0.5 };
+	static const char *const langs[] = { NULL, "SWE", "ENG" };
+	struct match_options opt = { .size_share = 0.5, .stemmer = stemmer_new() };
 	unsigned long long seed = 7;
 	struct firm_list firms = { 0 };
+	struct stem_text text = { 0 };
 	struct match_index *ix;
 	struct match_result *found = NULL, *naive;
 	size_t cap = 0, i, k, n, total = 0, same = 0, no_codes = 0, no_categories = 0;
+	size_t by_words = 0;
 
 	random_firms(&firms, &seed);
 	ix = match_index_new(&firms, &opt);
@@ -527,10 +692,20 @@ test_find_equals_naive(void)
 	for (i = 0; i < NRANDOM_TARGETS && ix && naive; i++) {
 		struct lot l = { .sme_suitable = (int)(next_rand(&seed) % 3) - 1 };
 		struct category_lot p = { 0 };
-		struct match_target t = { (enum notice_kind)(next_rand(&seed) % 6), &l, &p };
+		struct match_target t = { (enum notice_kind)(next_rand(&seed) % 6), &l, &p, NULL };
 		size_t nnaive = 0;
 		long nfound;
 
+		stem_text_release(&text);
+		if (next_rand(&seed) % 2) {
+			CHECK(match_text_of(opt.stemmer, langs[next_rand(&seed) % 3],
+					    1, random_texts[next_rand(&seed) %
+							    NRANDOM_TEXTS],
+					    random_texts[next_rand(&seed) %
+							 NRANDOM_TEXTS], NULL,
+					    NULL, &text) == 0);
+			t.text = &text;
+		}
 		if (next_rand(&seed) % 3)
 			p.category = &random_categories[next_rand(&seed) % 6];
 		for (n = 1 + next_rand(&seed) % 3, k = 0; k < n; k++) {
@@ -570,6 +745,9 @@ test_find_equals_naive(void)
 		}
 		total += nnaive;
 		for (k = 0; k < nnaive; k++) {
+			const struct firm *nf = firms.v[naive[k].firm];
+
+			by_words += nf->nkeywords && !nf->ncpv && !nf->ncategories;
 			no_codes += firms.v[naive[k].firm]->ncpv == 0;
 			no_categories += firms.v[naive[k].firm]->ncategories == 0;
 		}
@@ -582,16 +760,22 @@ test_find_equals_naive(void)
 	CHECK(total > 5000);
 	CHECK(no_codes > 500 && no_categories > 500);
 	CHECK(cap <= firms.n);
+	CHECK(by_words > 300);
 	free(found);
 	free(naive);
 	match_index_free(ix);
 	firm_list_release(&firms);
+	stem_text_release(&text);
+	stemmer_free(opt.stemmer);
 }
 
 int
 main(void)
 {
 	RUN(test_industry_category);
+	RUN(test_keywords);
+	RUN(test_exclude);
+	RUN(test_category_words_reason);
 	RUN(test_countries);
 	RUN(test_industry_cpv_split);
 	RUN(test_size);

@@ -85,13 +85,13 @@ test_bad_renames(void)
 	renamed_config("twice", "renamed_from = el");
 	CHECK(tl_run(dir, NOW, "config check -c twice.conf") == 1);
 	err = read_in(dir, "err.txt");
-	CHECK(err && strstr(err, "twice-categories.conf:53: [malning] "
-			    "renamed_from: [el] is still a category (line 63)"));
+	CHECK(err && strstr(err, "twice-categories.conf:62: [malning] "
+			    "renamed_from: [el] is still a category (line 73)"));
 	free(err);
 	renamed_config("badkey", "renamed_from = Måleri");
 	CHECK(tl_run(dir, NOW, "config check -c badkey.conf") == 1);
 	err = read_in(dir, "err.txt");
-	CHECK(err && strstr(err, "badkey-categories.conf:53: [malning] "
+	CHECK(err && strstr(err, "badkey-categories.conf:62: [malning] "
 			    "renamed_from: 'Måleri' is not a category key"));
 	free(err);
 	/* nothing moved */

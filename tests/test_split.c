@@ -2,6 +2,7 @@
 
 #include "category.h"
 #include "split.h"
+#include "stem.h"
 #include "test.h"
 #include "testutil.h"
 
@@ -46,7 +47,7 @@ test_multi_category_tender(void)
 	struct lot *l = lot_with(n, codes, 12000000);
 	struct lot_split sp = { 0 };
 
-	CHECK(split_lot(&cs, l, &sp) == 0);
+	CHECK(split_lot(&cs, l, NULL, &sp) == 0);
 	CHECK(sp.nparts == 5);
 	if (sp.nparts == 5) {
 		CHECK_STR(part_key(&sp.parts[0]), "maleri");
@@ -73,7 +74,7 @@ test_single_category_keeps_value(void)
 	struct lot *l = lot_with(n, codes, 800000);
 	struct lot_split sp = { 0 };
 
-	CHECK(split_lot(&cs, l, &sp) == 0);
+	CHECK(split_lot(&cs, l, NULL, &sp) == 0);
 	CHECK(sp.nparts == 1);
 	if (sp.nparts == 1) {
 		CHECK_STR(part_key(&sp.parts[0]), "lokalvard");
@@ -92,10 +93,47 @@ test_no_codes_no_parts(void)
 	struct lot *l = lot_with(n, codes, 0);
 	struct lot_split sp = { 0 };
 
-	CHECK(split_lot(&cs, l, &sp) == 0);
+	CHECK(split_lot(&cs, l, NULL, &sp) == 0);
 	CHECK(sp.nparts == 0);
 	lot_split_release(&sp);
 	notice_free(n);
+}
+
+/*
+ * A lot without codes falls into the categories whose words it holds; a
+ * coded lot keeps its codes' categories whatever its words say.
+ */
+static void
+test_split_by_words(void)
+{
+	static const char *const none[] = { NULL }, *const paint[] = { "45442100", NULL };
+	struct stemmer *st = stemmer_new();
+	struct notice *n = notice_new();
+	struct stem_text t = { 0 };
+	struct lot_split sp;
+	struct lot *l = lot_with(n, none, 0);
+
+	CHECK(stem_text_add(st, &t, "Snöröjningen vid skolorna 2027", STEM_BOTH,
+			    STEM_TITLE) == 0);
+	CHECK(stem_text_add(st, &t, "Även fönsterputsning ingår.", STEM_BOTH,
+			    STEM_DESCRIPTION) == 0);
+	CHECK(split_lot(&cs, l, &t, &sp) == 0);
+	CHECK(sp.nparts == 2);
+	if (sp.nparts == 2) {
+		CHECK_STR(part_key(&sp.parts[0]), "fonsterputs");
+		CHECK_STR(part_key(&sp.parts[1]), "snorojning");
+		CHECK(sp.parts[0].ncpv == 0 && sp.parts[1].ncpv == 0);
+	}
+	lot_split_release(&sp);
+	notice_free(n);
+	n = notice_new();
+	l = lot_with(n, paint, 0);
+	CHECK(split_lot(&cs, l, &t, &sp) == 0);
+	CHECK(sp.nparts == 1 && strcmp(part_key(&sp.parts[0]), "maleri") == 0);
+	lot_split_release(&sp);
+	notice_free(n);
+	stem_text_release(&t);
+	stemmer_free(st);
 }
 
 int
@@ -106,6 +144,7 @@ main(void)
 	RUN(test_multi_category_tender);
 	RUN(test_single_category_keeps_value);
 	RUN(test_no_codes_no_parts);
+	RUN(test_split_by_words);
 	category_set_release(&cs);
 	return test_done("split");
 }

@@ -110,6 +110,16 @@ firm_list(struct store *store)
 		fputs(" / ", stdout);
 		print_words(f->regions, f->nregions);
 		fputs(f->abroad ? " abroad\n" : "\n", stdout);
+		if (f->nkeywords) {
+			fputs("  keywords: ", stdout);
+			print_words(f->keywords, f->nkeywords);
+			putchar('\n');
+		}
+		if (f->nexclude) {
+			fputs("  exclude: ", stdout);
+			print_words(f->exclude, f->nexclude);
+			putchar('\n');
+		}
 		if (f->bounced_at)
 			print_bounced(f);
 	}

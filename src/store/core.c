@@ -150,7 +150,7 @@ store_open(const char *path, struct store **out)
 	sqlite3_busy_handler(s->db, wait_for_writer, NULL);
 	/* a database newer than the program is refused before anything
 	 * touches it, even its journal mode */
-	if (check_version(s) < 0 ||
+	if (check_version(s) < 0 || register_tokenizer(s) < 0 ||
 	    exec(s, "PRAGMA journal_mode = WAL") < 0 ||
 	    exec(s, "PRAGMA synchronous = NORMAL") < 0 ||
 	    migrate(s) < 0 ||

@@ -11,7 +11,8 @@
 #define FIRM_COLUMNS \
 	"SELECT id, orgnr, name, email, cpv, regions, language, employees," \
 	" turnover, categories, kinds, frequency, abroad, hard_at, reason," \
-	" municipality FROM firm LEFT JOIN bounce ON address = lower(email)"
+	" municipality, keywords, exclude" \
+	" FROM firm LEFT JOIN bounce ON address = lower(email)"
 
 enum stmt_id {
 	ST_FIRM_FIND,
@@ -50,16 +51,16 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_FIRM_INSERT] =
 	"INSERT INTO firm (orgnr, name, email, cpv, regions, language, employees,"
 	" turnover, consent_at, categories, kinds, frequency, consent_source,"
-	" updated_at, confirmed_at, abroad, municipality)"
+	" updated_at, confirmed_at, abroad, municipality, keywords, exclude)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?9, ?9,"
-	" ?14, ?15)",
+	" ?14, ?15, ?16, ?17)",
 	/* A subscription from the web waits for its confirmation. */
 	[ST_FIRM_PENDING_INSERT] =
 	"INSERT INTO firm (orgnr, name, email, cpv, regions, language, employees,"
 	" turnover, consent_at, categories, kinds, frequency, consent_source,"
-	" updated_at, abroad, municipality)"
+	" updated_at, abroad, municipality, keywords, exclude)"
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?9, ?14,"
-	" ?15)",
+	" ?15, ?16, ?17)",
 	[ST_FIRM_STATE] =
 	"SELECT id, CASE WHEN confirmed_at IS NULL THEN 1"
 	" WHEN unsubscribed_at IS NOT NULL THEN 3 ELSE 2 END"
@@ -137,7 +138,8 @@ static const char *const stmt_sql[NSTMT] = {
 	"UPDATE firm SET name = ?2, email = ?3, cpv = ?4, regions = ?5,"
 	" language = ?6, employees = ?7, turnover = ?8, updated_at = ?9,"
 	" categories = ?10, kinds = ?11, frequency = ?12, abroad = ?14,"
-	" municipality = coalesce(?15, municipality) WHERE orgnr = ?1",
+	" municipality = coalesce(?15, municipality), keywords = ?16,"
+	" exclude = ?17 WHERE orgnr = ?1",
 	[ST_FIRM_DELETE] =
 	"DELETE FROM firm WHERE orgnr = ?1",
 	/* The firms matched and mailed: confirmed, not unsubscribed. */
@@ -168,7 +170,7 @@ static const char *const stmt_sql[NSTMT] = {
 static const struct stmt_table stmts = { STMT_FIRMS, stmt_sql, NSTMT };
 
 /*
- * Inserts or updates a firm, by one of the statements whose ?1 to ?15
+ * Inserts or updates a firm, by one of the statements whose ?1 to ?17
  * are its fields, the time (?9) and where it came from (?13). A register
  * without municipalities keeps those the firms gave.
  */
@@ -190,7 +192,9 @@ put_firm_row(struct store *s, enum stmt_id id, const struct firm *f,
 				       ARG_INT(f->kinds),
 				       ARG_TEXT(firm_frequency_name(f->frequency)),
 				       ARG_TEXT(source), ARG_INT(f->abroad),
-				       ARG_TEXT(f->municipality))),
+				       ARG_TEXT(f->municipality),
+				       ARG_WORDS(f->keywords, f->nkeywords),
+				       ARG_WORDS(f->exclude, f->nexclude))),
 			 "store firm");
 }
 
@@ -236,7 +240,11 @@ read_firm_row(sqlite3_stmt *st)
 	    strvec_split((const char *)sqlite3_column_text(st, 5), &f->regions,
 			&f->nregions) < 0 ||
 	    strvec_split((const char *)sqlite3_column_text(st, 9), &f->categories,
-			&f->ncategories) < 0) {
+			&f->ncategories) < 0 ||
+	    strvec_split((const char *)sqlite3_column_text(st, 16), &f->keywords,
+			&f->nkeywords) < 0 ||
+	    strvec_split((const char *)sqlite3_column_text(st, 17), &f->exclude,
+			&f->nexclude) < 0) {
 		firm_free(f);
 		return NULL;
 	}

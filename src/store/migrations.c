@@ -676,6 +676,23 @@ static const char *const migrations[] = {
 	" score REAL NOT NULL,"
 	" proposed_at INTEGER NOT NULL,"
 	" PRIMARY KEY (plan, notice_id));",
+
+	/*
+	 * 27: keyword profiles and the stemmed search. A firm's keywords and
+	 * exclude words (space-separated, lowercase); an FTS5 index of each
+	 * notice's title and description with its lots' (rowid the notice's
+	 * id), tokenized by our stemmer (tl_stem, registered on every
+	 * connection before this runs), filled here for the notices stored.
+	 */
+	"ALTER TABLE firm ADD COLUMN keywords TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE firm ADD COLUMN exclude TEXT NOT NULL DEFAULT '';"
+	"CREATE VIRTUAL TABLE notice_search USING fts5(title, body,"
+	" tokenize = 'tl_stem');"
+	"INSERT INTO notice_search (rowid, title, body)"
+	" SELECT n.id, n.title, coalesce(n.description, '') || ' ' ||"
+	" coalesce((SELECT group_concat(coalesce(l.title, '') || ' ' ||"
+	" coalesce(l.description, ''), ' ') FROM lot l WHERE l.notice = n.id),"
+	" '') FROM notice n;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -52,6 +52,7 @@ enum stmt_id {
 	ST_CHANGES_OF,
 	ST_CATEGORY_LOT_INSERT,
 	ST_NOTICE_GET,
+	ST_PUBLIC_NOTICES_SEARCH,
 	ST_NOTICE_LOTS,
 	ST_LOT_PARTS,
 	ST_SINGLE_LOT_NOTICES,
@@ -162,11 +163,13 @@ static const char *const stmt_sql[NSTMT] = {
 	" VALUES (?1, ?2, ?3, ?4, ?5)",
 	[ST_NOTICE_GET] =
 	"SELECT id, notice_id, version, kind, subtype, title, buyer, buyer_id,"
-	" published, url, deadline FROM notice WHERE notice_id = ?1"
+	" published, url, deadline, language, description FROM notice"
+	" WHERE notice_id = ?1"
 	" AND superseded_by IS NULL ORDER BY version DESC, id DESC LIMIT 1",
 	[ST_NOTICE_LOTS] =
 	"SELECT id, lot_id, title, cpv, nuts, town, duration, sme_suitable,"
-	" value, currency, deadline FROM lot WHERE notice = ?1 ORDER BY lot_id",
+	" value, currency, deadline, description FROM lot WHERE notice = ?1"
+	" ORDER BY lot_id",
 	[ST_LOT_PARTS] =
 	"SELECT category, cpv, value, currency FROM category_lot WHERE lot = ?1"
 	" ORDER BY id",
@@ -188,6 +191,10 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_PUBLIC_NOTICES] = PUBLIC_NOTICES("1"),
 	[ST_PUBLIC_NOTICES_OF_KIND] = PUBLIC_NOTICES("n.kind = ?3"),
 	[ST_PUBLIC_NOTICE] = PUBLIC_NOTICES("n.notice_id = ?4"),
+	/* ?7 an FTS5 query of quoted words (search_query) */
+	[ST_PUBLIC_NOTICES_SEARCH] = PUBLIC_NOTICES("(?3 IS NULL OR n.kind = ?3)"
+		" AND n.id IN (SELECT rowid FROM notice_search"
+		" WHERE notice_search MATCH ?7)"),
 	/*
 	 * What a firm can still act on: a lot whose deadline is ahead, or
 	 * without one in a notice of the last year (?2); planned procurements
@@ -482,6 +489,7 @@ store_put_notice(struct store *s, const struct notice *n, const char *source,
 		      n->descriptions, n->ndescriptions) < 0 ||
 	    put_groups(s, n, rowid) < 0 ||
 	    put_awards(s, n, rowid) < 0 ||
+	    search_index_notice(s, rowid, n) < 0 ||
 	    put_replacement(s, n, rowid, &replaced) < 0)
 		return -1;
 	/* A late copy of an older version is kept, but changes nothing. */
@@ -523,14 +531,23 @@ store_public_notices(struct store *s, const struct public_query *q,
 {
 	enum stmt_id id = q->notice_id ? ST_PUBLIC_NOTICE : q->kind ?
 			  ST_PUBLIC_NOTICES_OF_KIND : ST_PUBLIC_NOTICES;
+	struct buf match;
+	int words, rc;
 
-	return read_rows(s, query(s, &stmts, id,
-				  ARGS(ARG_TEXT(q->category), ARG_INT(q->limit),
-				       ARG_TEXT(q->kind), ARG_TEXT(q->notice_id),
-				       ARG_INT_IF(q->open_at, q->open_at),
-				       ARG_INT(q->offset))),
-			 &public_notice_rows, (void **)out, n,
-			 "list public notices");
+	buf_init(&match, 4096);
+	if ((words = search_query(q->search, &match)) < 0)
+		return -1;
+	if (words)
+		id = ST_PUBLIC_NOTICES_SEARCH;
+	rc = read_rows(s, query(s, &stmts, id,
+				ARGS(ARG_TEXT(q->category), ARG_INT(q->limit),
+				     ARG_TEXT(q->kind), ARG_TEXT(q->notice_id),
+				     ARG_INT_IF(q->open_at, q->open_at),
+				     ARG_INT(q->offset), ARG_TEXT(buf_str(&match)))),
+		       &public_notice_rows, (void **)out, n,
+		       "list public notices");
+	buf_release(&match);
+	return rc;
 }
 
 #define ROW struct notice_change
@@ -611,7 +628,7 @@ static const struct column lot_columns[] = {
 	C_INT64(rowid), C_NEEDED(lot_id), C_TEXT(title), C_NEEDED(cpv),
 	C_NEEDED(nuts), C_TEXT(town), C_TEXT(duration), C_FLAG(sme_suitable),
 	C_DOUBLE_IF(value, has_value), C_TEXT(currency),
-	C_TIME_IF(deadline, has_deadline),
+	C_TIME_IF(deadline, has_deadline), C_TEXT(description),
 };
 static const struct row_type lot_rows = ROW_TYPE(lot_columns, clear_lot_parts);
 #undef ROW
@@ -631,6 +648,7 @@ static const struct column stored_notice_columns[] = {
 	C_INT64(rowid), C_TEXT(notice_id), C_TEXT(version), C_TEXT(kind),
 	C_TEXT(subtype), C_TEXT(title), C_TEXT(buyer), C_TEXT(buyer_id),
 	C_TEXT(published), C_TEXT(url), C_TIME_IF(deadline, has_deadline),
+	C_TEXT(language), C_TEXT(description),
 };
 static const struct row_type stored_notice_rows =
 	ROW_TYPE(stored_notice_columns, clear_notice_lots);

@@ -34,6 +34,7 @@ enum stmt_group {
 	STMT_OWN,
 	STMT_FEEDBACK,
 	STMT_PLAN,
+	STMT_SEARCH,
 	STMT_NGROUPS
 };
 
@@ -71,6 +72,15 @@ struct store {
 /* migrations.c */
 int check_version(struct store *s);
 int migrate(struct store *s);
+
+/* search.c: the FTS5 tokenizer, registered on open before migrating;
+ * a notice version indexed as it is stored; a visitor's words as an FTS5
+ * query of at most SEARCH_WORDS_MAX quoted words (their count, 0 for
+ * none, -1 on ENOMEM) */
+#define SEARCH_WORDS_MAX 10
+int register_tokenizer(struct store *s);
+int search_index_notice(struct store *s, int64_t rowid, const struct notice *n);
+int search_query(const char *words, struct buf *out);
 
 /* core.c */
 int db_error(struct store *s, const char *what);

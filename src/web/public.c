@@ -18,6 +18,9 @@
  * entry. They are the same for everyone, so a connection keeps them.
  */
 
+/* Bytes of a search on the notices' page read; a longer one is ignored. */
+#define SEARCH_MAX 200
+
 /* The public lists show this many a page; deeper pages are refused. */
 #define PUBLIC_LIST_MAX 100
 #define PUBLIC_PAGES_MAX 1000
@@ -200,16 +203,23 @@ page_number(const struct visit *vi, size_t *page)
 	return 0;
 }
 
-/* A list's address: base ("" for a link within the site), path, page. */
+/*
+ * A list's address: base ("" for a link within the site), path, page,
+ * and the words searched for (NULL for none), escaped.
+ */
 static int
 list_url(struct buf *out, const char *base, const char *path,
-	 const char *category, size_t page)
+	 const char *category, const char *q, size_t page)
 {
 	buf_reset(out);
 	if (buf_printf(out, "%s%s", base, path) < 0 ||
-	    (category && buf_printf(out, "?category=%s", category) < 0) ||
-	    (page > 1 && buf_printf(out, "%spage=%zu", category ? "&" : "?",
-				    page) < 0))
+	    (category && buf_printf(out, "?category=%s", category) < 0))
+		return -1;
+	if (q && *q && (buf_adds(out, category ? "&q=" : "?q=") < 0 ||
+			form_escape(q, out) < 0))
+		return -1;
+	if (page > 1 && buf_printf(out, "%spage=%zu",
+				   category || (q && *q) ? "&" : "?", page) < 0)
 		return -1;
 	return 0;
 }
@@ -221,11 +231,11 @@ list_url(struct buf *out, const char *base, const char *path,
  */
 static int
 notices_page(struct visit *vi, const char *kind, const char *category,
-	     size_t page, struct public_notice **p, size_t *n, size_t *shown,
-	     int *more)
+	     const char *search, size_t page, struct public_notice **p,
+	     size_t *n, size_t *shown, int *more)
 {
 	struct public_query q = {
-		.kind = kind, .category = category,
+		.kind = kind, .category = category, .search = search,
 		.offset = (page - 1) * PUBLIC_LIST_MAX,
 		.limit = PUBLIC_LIST_MAX + 1,
 	};
@@ -272,11 +282,12 @@ feed_links_make(struct feed_links *l, const struct visit *vi, const char *path,
 	buf_init(&l->next, 2048);
 	buf_init(&l->previous, 2048);
 	snprintf(atom, sizeof atom, "%s.atom", path);
-	if (list_url(&l->self, base, atom, category, page) < 0 ||
-	    list_url(&l->alternate, base, path, category, page) < 0 ||
-	    list_url(&l->first, base, atom, category, 1) < 0 ||
-	    (more && list_url(&l->next, base, atom, category, page + 1) < 0) ||
-	    (page > 1 && list_url(&l->previous, base, atom, category,
+	if (list_url(&l->self, base, atom, category, NULL, page) < 0 ||
+	    list_url(&l->alternate, base, path, category, NULL, page) < 0 ||
+	    list_url(&l->first, base, atom, category, NULL, 1) < 0 ||
+	    (more && list_url(&l->next, base, atom, category, NULL,
+			      page + 1) < 0) ||
+	    (page > 1 && list_url(&l->previous, base, atom, category, NULL,
 				  page - 1) < 0))
 		return -1;
 	return 0;
@@ -337,7 +348,8 @@ atom_notices(struct visit *vi, const char *kind, const char *path,
 		site_not_found(vi);
 		goto out;
 	}
-	if (notices_page(vi, kind, category, page, &p, &n, &shown, &more) < 0 ||
+	if (notices_page(vi, kind, category, NULL, page, &p, &n, &shown,
+			 &more) < 0 ||
 	    feed_links_make(&links, vi, path, category, page, more) < 0 ||
 	    !(e = calloc(n ? n : 1, sizeof *e)) ||
 	    !(ids = calloc(n ? n : 1, sizeof *ids))) {
@@ -607,6 +619,7 @@ static void
 page_notices(struct visit *vi, const char *rest)
 {
 	const char *category = vi->query ? form_get(vi->query, "category") : NULL;
+	const char *q = vi->query ? form_get(vi->query, "q") : NULL;
 	const struct category *cat = NULL;
 	struct public_notice *p = NULL;
 	struct tpl_vars *v = tpl_vars_new(), *item;
@@ -621,15 +634,20 @@ page_notices(struct visit *vi, const char *rest)
 		site_not_found(vi);
 		goto out;
 	}
-	if (!v || notices_page(vi, NULL, category, page, &p, &n, &shown,
+	/* a search is a few words: a longer one is ignored */
+	if (q && strlen(q) > SEARCH_MAX)
+		q = NULL;
+	if (!v || notices_page(vi, NULL, category, q, page, &p, &n, &shown,
 			       &more) < 0 ||
 	    add_category_links(v, vi, category) < 0 ||
-	    list_url(&url, "", "/notices.atom", category, page) < 0 ||
+	    list_url(&url, "", "/notices.atom", category, NULL, page) < 0 ||
 	    tpl_set(v, "atom_url", buf_str(&url)) < 0 ||
+	    (q && *q && tpl_set(v, "q", q) < 0) ||
 	    (page > 1 && tpl_setf(v, "page", "%zu", page) < 0) ||
-	    (more && (list_url(&url, "", "/notices", category, page + 1) < 0 ||
+	    (more && (list_url(&url, "", "/notices", category, q, page + 1) < 0 ||
 		      site_set_url(v, "next_url", buf_str(&url), vi->en) < 0)) ||
-	    (page > 1 && (list_url(&url, "", "/notices", category, page - 1) < 0 ||
+	    (page > 1 && (list_url(&url, "", "/notices", category, q,
+				   page - 1) < 0 ||
 			  site_set_url(v, "prev_url", buf_str(&url), vi->en) < 0)) ||
 	    (cat && tpl_set(v, "category_name", category_name(cat,
 							      site_lang(vi))) < 0))

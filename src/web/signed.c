@@ -41,13 +41,37 @@
 static const char *const firm_fields[] = {
 	"orgnr", "name", "email", "category", "cpv", "region", "employees",
 	"turnover", "kind", "frequency", "language", "csrf", "abroad",
-	"municipality", NULL
+	"municipality", "keywords", "exclude", NULL
 };
 
 /* What the form shows as the firm typed it when it comes back. */
 static const char *const typed_fields[] = {
-	"name", "email", "cpv", "employees", "turnover", "municipality", NULL
+	"name", "email", "cpv", "employees", "turnover", "municipality",
+	"keywords", "exclude", NULL
 };
+
+/*
+ * The keywords or exclude words of the form into *words; 0, or 1 with an
+ * error on the page naming the field; -1 when memory runs out.
+ */
+static int
+words_field(const struct visit *vi, struct tpl_vars *v, const char *field,
+	    const char *sv, const char *en, char ***words, size_t *n)
+{
+	char err[200];
+
+	if (firm_words_parse(form_get(vi->body, field), words, n, err,
+			     sizeof err) == 0)
+		return 0;
+	if (strcmp(err, "out of memory") == 0)
+		return -1;
+	return site_form_error(v, vi, field, sv, en, vi->en ?
+			       "at most 30 words separated by spaces, each of "
+			       "letters and digits and at most 60 bytes." :
+			       "högst 30 ord åtskilda med mellanslag, vart och "
+			       "ett av bokstäver och siffror och högst 60 "
+			       "byte.") < 0 ? -1 : 1;
+}
 
 static int
 is_county(const char *code)
@@ -177,10 +201,15 @@ firm_from_form(const struct visit *vi, struct firm *f, struct tpl_vars *v,
 			return -1;
 		}
 	}
-	if (f->ncategories == 0 && f->ncpv == 0)
+	e |= words_field(vi, v, "keywords", "Sökord", "Keywords", &f->keywords,
+			 &f->nkeywords);
+	e |= words_field(vi, v, "exclude", "Uteslut ord", "Exclude words",
+			 &f->exclude, &f->nexclude);
+	if (f->ncategories == 0 && f->ncpv == 0 && f->nkeywords == 0)
 		e |= site_form_error(v, vi, "category-hint", "Välj minst en bransch "
-			       "eller ange en CPV-kod.", "Choose an industry or "
-			       "give a CPV code.", NULL) < 0 ? -1 : 1;
+			       "eller ange en CPV-kod eller ett sökord.",
+			       "Choose an industry or give a CPV code or a "
+			       "keyword.", NULL) < 0 ? -1 : 1;
 	for (i = 0; i < form_count(b, "region"); i++) {
 		s = form_get_nth(b, "region", i);
 		if (!is_region(s))
@@ -239,6 +268,23 @@ firm_from_form(const struct visit *vi, struct firm *f, struct tpl_vars *v,
 	return 0;
 }
 
+/* A list of words as one field, space-separated. */
+static int
+set_words(struct tpl_vars *v, const char *field, char *const *words, size_t n)
+{
+	struct buf b;
+	size_t i;
+	int rc = 0;
+
+	buf_init(&b, 4096);
+	for (i = 0; i < n && rc == 0; i++)
+		rc = buf_printf(&b, "%s%s", i ? " " : "", words[i]);
+	if (rc == 0)
+		rc = tpl_set(v, field, buf_str(&b));
+	buf_release(&b);
+	return rc;
+}
+
 /*
  * The form's fields. A form sent back with errors shows each field as
  * the firm typed it, so a mistake is put right where it was made and
@@ -271,6 +317,9 @@ set_firm_form(struct tpl_vars *v, const struct visit *vi, const struct firm *f)
 		for (i = 0; i < f->ncpv; i++)
 			if (buf_printf(&cpv, "%s%s", i ? " " : "", f->cpv[i]) < 0)
 				goto out;
+		if (set_words(v, "keywords", f->keywords, f->nkeywords) < 0 ||
+		    set_words(v, "exclude", f->exclude, f->nexclude) < 0)
+			goto out;
 		if (tpl_set(v, "orgnr", f->orgnr) < 0 ||
 		    tpl_set(v, "name", f->name) < 0 ||
 		    (f->email && (address_display(f->email, email,
@@ -680,6 +729,20 @@ out:
 	tpl_vars_free(v);
 }
 
+/* ", \"name\": [\"word\", ...]" */
+static int
+json_words(struct buf *b, const char *name, char *const *words, size_t n)
+{
+	size_t i;
+	int rc = buf_printf(b, ", \"%s\": [", name);
+
+	for (i = 0; i < n; i++) {
+		rc |= buf_adds(b, i ? ", " : "");
+		rc |= json_add_string(b, words[i]);
+	}
+	return rc | buf_addc(b, ']');
+}
+
 static void
 export_json(struct visit *vi, const struct firm *f)
 {
@@ -708,22 +771,12 @@ export_json(struct visit *vi, const struct firm *f)
 	rc |= buf_adds(b, ", \"municipality\": ");
 	rc |= f->municipality ? json_add_string(b, f->municipality) :
 	      buf_adds(b, "null");
-	rc |= buf_adds(b, ", \"categories\": [");
-	for (i = 0; i < f->ncategories; i++) {
-		rc |= buf_adds(b, i ? ", " : "");
-		rc |= json_add_string(b, f->categories[i]);
-	}
-	rc |= buf_adds(b, "], \"cpv\": [");
-	for (i = 0; i < f->ncpv; i++) {
-		rc |= buf_adds(b, i ? ", " : "");
-		rc |= json_add_string(b, f->cpv[i]);
-	}
-	rc |= buf_adds(b, "], \"regions\": [");
-	for (i = 0; i < f->nregions; i++) {
-		rc |= buf_adds(b, i ? ", " : "");
-		rc |= json_add_string(b, f->regions[i]);
-	}
-	rc |= buf_printf(b, "], \"abroad\": %s", f->abroad ? "true" : "false");
+	rc |= json_words(b, "categories", f->categories, f->ncategories);
+	rc |= json_words(b, "cpv", f->cpv, f->ncpv);
+	rc |= json_words(b, "regions", f->regions, f->nregions);
+	rc |= json_words(b, "keywords", f->keywords, f->nkeywords);
+	rc |= json_words(b, "exclude", f->exclude, f->nexclude);
+	rc |= buf_printf(b, ", \"abroad\": %s", f->abroad ? "true" : "false");
 	rc |= buf_adds(b, ",\n \"records\": [");
 	for (i = 0; i < n; i++) {
 		rc |= buf_adds(b, i ? ",\n  {\"what\": " : "\n  {\"what\": ");

@@ -64,7 +64,7 @@ static const char *const known_fields[] = {
 	"registration_deadline", "full", "ics_url", "selected", "notices",
 	"kind_planning", "kind_rfi", "kind_competition", "kind_result",
 	"published", "orgnr", "email", "cpv", "employees", "turnover", "key",
-	"municipality",
+	"municipality", "keywords", "exclude",
 	"checked", "regions", "code", "sweden_checked", "abroad_checked",
 	"divided_checked", "not_divided_checked", "later_checked",
 	"parts_value", "note_value",

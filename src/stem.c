@@ -1,0 +1,363 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libstemmer.h>
+
+#include "notice.h"
+#include "stem.h"
+#include "utf8.h"
+
+struct stemmer {
+	struct sb_stemmer *sv;
+	struct sb_stemmer *en;
+};
+
+struct stemmer *
+stemmer_new(void)
+{
+	struct stemmer *s = calloc(1, sizeof *s);
+
+	if (!s)
+		return NULL;
+	s->sv = sb_stemmer_new("swedish", "UTF_8");
+	s->en = sb_stemmer_new("english", "UTF_8");
+	if (!s->sv || !s->en) {
+		stemmer_free(s);
+		return NULL;
+	}
+	return s;
+}
+
+void
+stemmer_free(struct stemmer *s)
+{
+	if (!s)
+		return;
+	if (s->sv)
+		sb_stemmer_delete(s->sv);
+	if (s->en)
+		sb_stemmer_delete(s->en);
+	free(s);
+}
+
+enum stem_lang
+stem_lang_of(const char *eforms_lang)
+{
+	if (eforms_lang && strcmp(eforms_lang, "SWE") == 0)
+		return STEM_SV;
+	if (eforms_lang && strcmp(eforms_lang, "ENG") == 0)
+		return STEM_EN;
+	return STEM_BOTH;
+}
+
+/* The code point at s (k bytes, well formed). */
+static unsigned
+decode(const unsigned char *s, size_t k)
+{
+	unsigned c = k == 1 ? s[0] : k == 2 ? s[0] & 0x1fu :
+		     k == 3 ? s[0] & 0x0fu : s[0] & 0x07u;
+	size_t i;
+
+	for (i = 1; i < k; i++)
+		c = c << 6 | (s[i] & 0x3fu);
+	return c;
+}
+
+static size_t
+encode(unsigned c, char *out)
+{
+	if (c < 0x80) {
+		out[0] = (char)c;
+		return 1;
+	}
+	if (c < 0x800) {
+		out[0] = (char)(0xc0 | c >> 6);
+		out[1] = (char)(0x80 | (c & 0x3f));
+		return 2;
+	}
+	if (c < 0x10000) {
+		out[0] = (char)(0xe0 | c >> 12);
+		out[1] = (char)(0x80 | (c >> 6 & 0x3f));
+		out[2] = (char)(0x80 | (c & 0x3f));
+		return 3;
+	}
+	out[0] = (char)(0xf0 | c >> 18);
+	out[1] = (char)(0x80 | (c >> 12 & 0x3f));
+	out[2] = (char)(0x80 | (c >> 6 & 0x3f));
+	out[3] = (char)(0x80 | (c & 0x3f));
+	return 4;
+}
+
+/* Letters and digits of the scripts a notice here is written in. */
+static int
+is_word_char(unsigned c)
+{
+	if (c < 0x80)
+		return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+		       (c >= 'A' && c <= 'Z');
+	if (c == 0xaa || c == 0xb5 || c == 0xba)
+		return 1;
+	if (c >= 0xc0 && c <= 0x24f)
+		return c != 0xd7 && c != 0xf7;
+	/* combining marks (a decomposed å), Greek, Cyrillic */
+	return (c >= 0x300 && c <= 0x36f) || (c >= 0x386 && c <= 0x3ff &&
+		c != 0x387) || (c >= 0x400 && c <= 0x52f && !(c >= 0x482 &&
+		c <= 0x489));
+}
+
+static unsigned
+lower(unsigned c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c + 32;
+	if (c >= 0xc0 && c <= 0xde && c != 0xd7)
+		return c + 0x20;
+	if ((c >= 0x100 && c <= 0x137) || (c >= 0x14a && c <= 0x177))
+		return c | 1u;
+	if ((c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17e))
+		return c & 1u ? c + 1 : c;
+	if (c == 0x178)
+		return 0xff;
+	if ((c >= 0x391 && c <= 0x3a9) || (c >= 0x410 && c <= 0x42f))
+		return c + 0x20;
+	if (c >= 0x400 && c <= 0x40f)
+		return c + 0x50;
+	return c;
+}
+
+/* The code point at s[*i] if it is a word's, its length in *k. */
+static int
+word_char_at(const unsigned char *s, size_t len, size_t i, size_t *k,
+	     unsigned *c)
+{
+	*k = s[i] < 0x80 ? 1 : utf8_seq_len(s + i, len - i);
+	if (!*k) {
+		*k = 1;
+		return 0;
+	}
+	*c = decode(s + i, *k);
+	return is_word_char(*c);
+}
+
+int
+stem_next_word(const char *text, size_t len, size_t *pos, size_t *start,
+	       size_t *end, char *out)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = *pos, k, n = 0;
+	unsigned c = 0;
+
+	while (i < len && !word_char_at(s, len, i, &k, &c))
+		i += k;
+	if (i >= len) {
+		*pos = len;
+		return 0;
+	}
+	*start = i;
+	while (i < len && word_char_at(s, len, i, &k, &c)) {
+		char u[4];
+		size_t m = encode(lower(c), u);
+
+		if (n + m <= STEM_WORD_MAX) {
+			memcpy(out + n, u, m);
+			n += m;
+		}
+		i += k;
+	}
+	out[n] = '\0';
+	*end = *pos = i;
+	return 1;
+}
+
+int
+stem_word(struct stemmer *s, enum stem_lang lang, const char *word, char *out)
+{
+	struct sb_stemmer *sb = lang == STEM_EN ? s->en : s->sv;
+	const sb_symbol *r = sb_stemmer_stem(sb, (const sb_symbol *)word,
+					     (int)strlen(word));
+	size_t n;
+
+	if (!r)
+		return -1;
+	n = (size_t)sb_stemmer_length(sb);
+	if (n > STEM_WORD_MAX)
+		n = STEM_WORD_MAX;
+	memcpy(out, r, n);
+	out[n] = '\0';
+	return 0;
+}
+
+/* Appends a string to the text's characters; its offset, or -1. */
+static long
+add_chars(struct stem_text *t, const char *s, size_t n)
+{
+	long at;
+
+	if (t->nchars + n + 1 > t->charsalloc) {
+		size_t na = t->charsalloc ? 2 * t->charsalloc : 1024;
+		char *v;
+
+		while (na < t->nchars + n + 1)
+			na *= 2;
+		if (na > UINT32_MAX || !(v = realloc(t->chars, na)))
+			return -1;
+		t->chars = v;
+		t->charsalloc = na;
+	}
+	at = (long)t->nchars;
+	memcpy(t->chars + t->nchars, s, n);
+	t->chars[t->nchars + n] = '\0';
+	t->nchars += n + 1;
+	return at;
+}
+
+static int
+add_word(struct stemmer *s, struct stem_text *t, const char *written,
+	 size_t wlen, const char *lowered, enum stem_lang lang,
+	 enum stem_field field)
+{
+	char st[STEM_WORD_MAX + 1];
+	struct stem_word w = { .field = (uint8_t)field };
+	long a, b, c, d;
+
+	if (t->n == t->alloc) {
+		size_t na = t->alloc ? 2 * t->alloc : 64;
+		struct stem_word *v = realloc(t->words, na * sizeof *v);
+
+		if (!v)
+			return -1;
+		t->words = v;
+		t->alloc = na;
+	}
+	/* cut where a letter begins */
+	if (wlen > STEM_WORD_MAX)
+		for (wlen = STEM_WORD_MAX; (written[wlen] & 0xc0) == 0x80; wlen--)
+			;
+	if ((a = add_chars(t, written, wlen)) < 0 ||
+	    (b = add_chars(t, lowered, strlen(lowered))) < 0 ||
+	    stem_word(s, lang == STEM_EN ? STEM_EN : STEM_SV, lowered, st) < 0 ||
+	    (c = add_chars(t, st, strlen(st))) < 0)
+		return -1;
+	d = c;
+	if (lang == STEM_BOTH) {
+		if (stem_word(s, STEM_EN, lowered, st) < 0)
+			return -1;
+		if (strcmp(st, t->chars + c) && (d = add_chars(t, st, strlen(st))) < 0)
+			return -1;
+	}
+	w.written = (uint32_t)a;
+	w.lower = (uint32_t)b;
+	w.stem[0] = (uint32_t)c;
+	w.stem[1] = (uint32_t)d;
+	t->words[t->n++] = w;
+	return 0;
+}
+
+int
+stem_text_add(struct stemmer *s, struct stem_text *t, const char *text,
+	      enum stem_lang lang, enum stem_field field)
+{
+	char low[STEM_WORD_MAX + 1];
+	size_t pos = 0, start, end, len;
+
+	if (!text)
+		return 0;
+	len = strlen(text);
+	while (t->n < STEM_TEXT_WORDS &&
+	       stem_next_word(text, len, &pos, &start, &end, low))
+		if (add_word(s, t, text + start, end - start, low, lang, field) < 0)
+			return -1;
+	return 0;
+}
+
+void
+stem_text_release(struct stem_text *t)
+{
+	free(t->words);
+	free(t->chars);
+	memset(t, 0, sizeof *t);
+}
+
+int
+stem_finds(const struct stem_text *t, const struct stem_word *w,
+	   const char *stem)
+{
+	size_t n;
+
+	if (!*stem)
+		return 0;
+	if (strcmp(stem_str(t, w->stem[0]), stem) == 0 ||
+	    strcmp(stem_str(t, w->stem[1]), stem) == 0)
+		return 1;
+	n = strlen(stem);
+	return utf8_width(stem) >= STEM_PREFIX_MIN &&
+	       strncmp(stem_str(t, w->lower), stem, n) == 0;
+}
+
+const struct stem_word *
+stem_text_find(const struct stem_text *t, const char *stem)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		if (stem_finds(t, &t->words[i], stem))
+			return &t->words[i];
+	return NULL;
+}
+
+int
+stem_keywords_parse(const char *text, size_t max, char ***words, size_t *n,
+		    char *err, size_t errlen)
+{
+	char **v = NULL, low[STEM_WORD_MAX + 1];
+	const char *p = text ? text : "";
+	size_t nv = 0;
+
+	while (*p) {
+		size_t len = strcspn(p, " \t\r\n,;"), pos = 0, start, end;
+
+		if (!len) {
+			p++;
+			continue;
+		}
+		if (len > STEM_KEYWORD_LEN) {
+			snprintf(err, errlen, "'%.*s...' is longer than %d bytes",
+				 20, p, STEM_KEYWORD_LEN);
+			goto fail;
+		}
+		if (!stem_next_word(p, len, &pos, &start, &end, low) ||
+		    start != 0 || end != len) {
+			snprintf(err, errlen, "'%.*s' is not one word of letters "
+				 "and digits", (int)len, p);
+			goto fail;
+		}
+		if (!strvec_has(v, nv, low)) {
+			if (nv == max) {
+				snprintf(err, errlen, "more than %zu words", max);
+				goto fail;
+			}
+			if (strvec_push(&v, &nv, low) < 0) {
+				snprintf(err, errlen, "out of memory");
+				goto fail;
+			}
+		}
+		p += len;
+	}
+	*words = v;
+	*n = nv;
+	return 0;
+fail:
+	strvec_free(v, nv);
+	return -1;
+}
+
+int
+stem_keyword(struct stemmer *s, const char *keyword,
+	     char out[2][STEM_WORD_MAX + 1])
+{
+	if (stem_word(s, STEM_SV, keyword, out[0]) < 0 ||
+	    stem_word(s, STEM_EN, keyword, out[1]) < 0)
+		return -1;
+	return strcmp(out[0], out[1]) ? 2 : 1;
+}
