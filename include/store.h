@@ -297,6 +297,7 @@ struct reminder_candidate {
 	char *notice_id;
 	time_t deadline;
 	time_t first_mailed;	/* when the firm's alert about it was queued */
+	char *orgnr;		/* the firm's, for the reminder's key */
 };
 
 void reminder_candidates_free(struct reminder_candidate *r, size_t n);

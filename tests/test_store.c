@@ -203,6 +203,66 @@ test_firms(void)
 	done_store(s);
 }
 
+/*
+ * Among many firms, stored in an order unlike that of their orgnr (by
+ * which the store lists them), each id finds its own firm: the outbox
+ * looks one up for every reminder and change, so the store's lists come
+ * indexed by id; a firm added later is still found.
+ */
+static void
+test_firm_lookup(void)
+{
+	enum { N = 3000 };
+	struct store *s = fresh_store();
+	struct firm_list l = { 0 };
+	struct firm *extra = make_firm("999999-9999", "x@b.example");
+	char orgnr[16], email[32];
+	size_t i, wrong = 0;
+	int64_t max = 0;
+	int created;
+
+	CHECK(store_begin(s) == 0);
+	for (i = 0; i < N; i++) {
+		/* 1009 and N share no factor: each k once, shuffled */
+		unsigned k = (unsigned)(i * 1009 % N);
+		struct firm *f;
+
+		snprintf(orgnr, sizeof orgnr, "55%04u-%04u", k, N - k);
+		snprintf(email, sizeof email, "f%u@b.example", k);
+		f = make_firm(orgnr, email);
+		CHECK(store_put_firm(s, f, "test", 100, &created) == 0);
+		firm_free(f);
+	}
+	CHECK(store_commit(s) == 0);
+	CHECK(store_load_firms(s, &l) == 0 && l.n == N);
+	CHECK(l.by_id != NULL);
+	for (i = 0; i < l.n; i++) {
+		const struct firm *f = firm_list_find(&l, l.v[i]->id);
+		unsigned k;
+
+		if (l.v[i]->id > max)
+			max = l.v[i]->id;
+		if (!f || f != l.v[i] || sscanf(f->email, "f%u@", &k) != 1 ||
+		    snprintf(orgnr, sizeof orgnr, "55%04u-%04u", k, N - k) < 0 ||
+		    strcmp(orgnr, f->orgnr) != 0)
+			wrong++;
+	}
+	CHECK(wrong == 0);
+	CHECK(firm_list_find(&l, max + 1) == NULL);
+	CHECK(firm_list_find(&l, 0) == NULL);
+	/* the ids do not follow the list's order, or this proved little */
+	CHECK(l.v[0]->id != 1 || l.v[1]->id != 2);
+	extra->id = max + 1;
+	CHECK(firm_list_push(&l, extra) == 0);
+	CHECK(l.by_id == NULL);
+	CHECK(firm_list_find(&l, max + 1) == extra);
+	CHECK(firm_list_index(&l) == 0 && l.by_id != NULL);
+	CHECK(firm_list_find(&l, max + 1) == extra);
+	CHECK(firm_list_find(&l, l.v[7]->id) == l.v[7]);
+	firm_list_release(&l);
+	done_store(s);
+}
+
 /* A notice, a firm and a match between them; returns the firm's id. */
 static int64_t
 setup_match(struct store *s, int *created)
@@ -906,6 +966,7 @@ main(void)
 	RUN(test_put_notice_idempotent);
 	RUN(test_rollback_keeps_nothing);
 	RUN(test_firms);
+	RUN(test_firm_lookup);
 	RUN(test_match_unique);
 	RUN(test_outbox_states);
 	RUN(test_claims_have_owner_and_lease);

@@ -216,12 +216,12 @@ static const char *const stmt_sql[NSTMT] = {
 	 * one; not if they stopped it under any of its notice ids.
 	 */
 	[ST_REMINDER_CANDIDATES] =
-	"SELECT m.firm, m.notice_id, l.deadline, g.created_at"
+	"SELECT m.firm, m.notice_id, l.deadline, g.created_at, f.orgnr"
 	" FROM lot l JOIN notice n ON n.id = l.notice AND n.superseded_by IS NULL"
 	" JOIN match m ON m.lot_id = l.lot_id AND (m.notice_id = n.notice_id"
 	"  OR m.notice_id IN (SELECT s.notice_id FROM notice_successor s"
 	"   WHERE s.current_id = n.notice_id))"
-	" JOIN message g ON g.id = m.message"
+	" JOIN message g ON g.id = m.message JOIN firm f ON f.id = m.firm"
 	" WHERE l.deadline > ?1 AND l.deadline <= ?2 AND g.state <> 'failed'"
 	" AND m.kind IN ('competition', 'rfi')"
 	" AND NOT EXISTS (SELECT 1 FROM notice_stop x"
@@ -416,7 +416,7 @@ store_message_exists(struct store *s, const char *key, int *exists)
 #define ROW struct reminder_candidate
 static const struct column reminder_columns[] = {
 	C_INT64(firm_id), C_NEEDED(notice_id), C_TIME(deadline),
-	C_TIME(first_mailed),
+	C_TIME(first_mailed), C_NEEDED(orgnr),
 };
 static const struct row_type reminder_candidate_rows =
 	ROW_TYPE(reminder_columns, NULL);
