@@ -165,7 +165,7 @@ main(void)
 		if (mail_compose_text(&h, buf_str(&text), &msg[i]) < 0)
 			goto out;
 		items[i] = (struct mailer_item){ "bounce@exempel.se", rcpt[i],
-						 msg[i].data, msg[i].len };
+						 msg[i].data, msg[i].len, NULL };
 	}
 	printf("mail: messages of %zu bytes to aiosmtpd on the loopback\n",
 	       msg[0].len);

@@ -8,7 +8,11 @@
 /*
  * Mail transport behind one interface: SMTP through libESMTP, or a
  * Maildir, where every message is written to tmp/, synced and renamed
- * into new/, so a reader never sees a partial message.
+ * into new/, so a reader never sees a partial message. A Maildir takes a
+ * batch some 64 messages at a time: their files are written and synced,
+ * renamed, and new/ synced once for them all, before their fates are
+ * reported; a caller that stops the batch then leaves behind only those
+ * with a key, which a repeat finds (see struct mailer_item).
  *
  * Messages go in batches. Over SMTP one session carries a whole batch, and
  * each message's fate is reported the moment it is known, before the next
@@ -71,6 +75,12 @@ struct mailer_item {
 	const char *rcpt;
 	const char *data;
 	size_t len;
+	/*
+	 * The message's unique key (the outbox's), or NULL. A Maildir names
+	 * the file after it, so a message given again after a crash (in new/,
+	 * or read into cur/) is not written twice but reported delivered.
+	 */
+	const char *key;
 };
 
 /*
