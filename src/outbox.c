@@ -1747,6 +1747,7 @@ outbox_deliver(struct store *s, struct mailer *m,
 	struct outbox_message *msgs = NULL;
 	size_t n = 0;
 	long long stale, bounced;
+	int64_t after = 0;
 	int rc = -1;
 
 	if (store_drop_bounced(s, OUTBOX_WEB_KEYS, &bounced) < 0 ||
@@ -1764,12 +1765,14 @@ outbox_deliver(struct store *s, struct mailer *m,
 			  stale == 1 ? "it" : "them");
 		*failed += (unsigned)stale;
 	}
+	/* those deferred in this pass stay pending: the cursor passes them */
 	do {
+		after = n > 0 ? msgs[n - 1].id : after;
 		outbox_messages_free(msgs, n);
 		msgs = NULL;
 		n = 0;
-		if (store_due_messages(s, now, by->only_keys, DELIVERY_BATCH,
-				       &msgs, &n) < 0)
+		if (store_due_messages(s, now, by->only_keys, after,
+				       DELIVERY_BATCH, &msgs, &n) < 0)
 			goto out;
 		if (n > 0 &&
 		    deliver_batch(s, m, by, msgs, n, now, sent, deferred,

@@ -147,9 +147,11 @@ static const char *const stmt_sql[NSTMT] = {
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, 'failed', ?8)",
 	[ST_MATCH_LINK] =
 	"UPDATE match SET message = ?1 WHERE id = ?2 AND message IS NULL",
+	/* by message_pending: no sort, and no row before the cursor read */
 	[ST_MESSAGES_DUE] =
 	"SELECT id, key, firm, rcpt, envelope_from, body, attempts, created_at"
-	" FROM message WHERE state = 'pending' AND next_attempt <= ?1"
+	" FROM message WHERE state = 'pending' AND id > ?4"
+	" AND next_attempt <= ?1"
 	" AND (?3 IS NULL OR substr(key, 1, length(?3)) = ?3)"
 	" ORDER BY id LIMIT ?2",
 	[ST_MESSAGE_MARK] =
@@ -533,11 +535,12 @@ outbox_messages_free(struct outbox_message *m, size_t n)
 
 int
 store_due_messages(struct store *s, time_t now, const char *key_prefix,
-		   size_t limit, struct outbox_message **out, size_t *n)
+		   int64_t after, size_t limit, struct outbox_message **out,
+		   size_t *n)
 {
 	return read_rows(s, query(s, &stmts, ST_MESSAGES_DUE,
 				  ARGS(ARG_INT(now), ARG_INT(limit),
-				       ARG_TEXT(key_prefix))),
+				       ARG_TEXT(key_prefix), ARG_INT(after))),
 			 &outbox_message_rows, (void **)out, n,
 			 "list due messages");
 }

@@ -599,6 +599,12 @@ static const char *const migrations[] = {
 	" DEFAULT 0;"
 	"CREATE UNIQUE INDEX meeting_registration_guest"
 	" ON meeting_registration (meeting, orgnr) WHERE orgnr IS NOT NULL;",
+
+	/*
+	 * 28: the due mails in the order they were queued, without sorting
+	 * the whole backlog for each batch the outbox takes.
+	 */
+	"CREATE INDEX message_pending ON message (state, id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
