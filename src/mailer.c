@@ -1,3 +1,6 @@
+/* sync_file_range, where Linux has it */
+#define _GNU_SOURCE
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -481,8 +484,18 @@ md_write(struct maildir *md, struct batch *b, struct md_file *f)
 	    writer_add(&w, e->to, strlen(e->to)) < 0 ||
 	    writer_add(&w, "\n", 1) < 0 ||
 	    writer_add_lf(&w, it->data ? it->data : "", it->len) < 0 ||
-	    writer_flush(&w) < 0)
+	    writer_flush(&w) < 0) {
 		md_fail(b, f, "write tmp/", errno);
+		return;
+	}
+#ifdef SYNC_FILE_RANGE_WRITE
+	/*
+	 * The disk writes start now, for every file of the chunk, so that
+	 * the fsyncs after mostly find them done: one journal commit can
+	 * then serve many files.
+	 */
+	(void)sync_file_range(f->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
 }
 
 /*
