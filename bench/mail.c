@@ -135,28 +135,28 @@ struct qp_run {
 	int failed;
 };
 
+/* QP_TIMES encodings of the text by encode. */
 static void
-qp_bytewise(void *arg)
+qp_encode(struct qp_run *q, int (*encode)(struct buf *, const char *))
 {
-	struct qp_run *q = arg;
 	int i;
 
 	for (i = 0; i < QP_TIMES; i++) {
 		buf_reset(&q->out);
-		q->failed |= qp_reference(&q->out, q->text) < 0;
+		q->failed |= encode(&q->out, q->text) < 0;
 	}
+}
+
+static void
+qp_bytewise(void *arg)
+{
+	qp_encode(arg, qp_reference);
 }
 
 static void
 qp_linewise(void *arg)
 {
-	struct qp_run *q = arg;
-	int i;
-
-	for (i = 0; i < QP_TIMES; i++) {
-		buf_reset(&q->out);
-		q->failed |= mail_quoted_printable(&q->out, q->text) < 0;
-	}
+	qp_encode(arg, mail_quoted_printable);
 }
 
 static int
