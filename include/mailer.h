@@ -99,7 +99,8 @@ typedef int (*mailer_done_fn)(size_t i, int status, const char *reply,
  * MAILER_PERMFAIL, except 530, 535 and 538 (authentication or encryption
  * missing), which are the operator's to fix and so MAILER_TEMPFAIL.
  * Returns 0 when every item was reported; -1 when done asked to stop, and
- * then no item left unreported has been accepted by the server.
+ * then no item left unreported has been accepted by the server (a Maildir
+ * may keep those of its chunk that have a key: a repeat finds them).
  */
 int mailer_send_batch(struct mailer *m, const struct mailer_item *items,
 		      size_t n, mailer_done_fn done, void *arg);

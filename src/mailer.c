@@ -582,7 +582,8 @@ maildir_send(struct mailer *m, struct batch *b)
 	struct md_file *files;
 	size_t i = 0;
 
-	if (!(files = calloc(MAILDIR_CHUNK, sizeof *files))) {
+	if (!(files = calloc(b->n < MAILDIR_CHUNK ? b->n : MAILDIR_CHUNK,
+			     sizeof *files))) {
 		fail_unreported(b, "maildir: out of memory");
 		return;
 	}
