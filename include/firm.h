@@ -62,10 +62,19 @@ void firm_free(struct firm *f);
 struct firm_list {
 	struct firm **v;
 	size_t n;
+	struct firm **by_id;	/* v sorted by id, or NULL: firm_list_index */
 };
 
 void firm_list_release(struct firm_list *l);
+/* Adds f at the end; the list is no longer indexed. */
 int firm_list_push(struct firm_list *l, struct firm *f);
+/*
+ * Sorts a copy of the list by id, so firm_list_find takes O(log n); the
+ * store's lists come indexed. -1 out of memory, the list unchanged.
+ */
+int firm_list_index(struct firm_list *l);
+/* The firm of that id, NULL if none: a search when indexed, else a scan. */
+const struct firm *firm_list_find(const struct firm_list *l, int64_t id);
 
 /* 1 if the digits pass the Luhn (mod 10) check. */
 int luhn_valid(const char *digits, size_t n);

@@ -58,6 +58,13 @@ int mail_compose_text(const struct mail_headers *h, const char *text,
 		      struct buf *out);
 
 /*
+ * body as RFC 2045 6.7 quoted-printable with CRLF line breaks, added to
+ * out a line at a time. A body that does not end in LF ends in a soft
+ * break, so it decodes to exactly itself. -1 when out is full.
+ */
+int mail_quoted_printable(struct buf *out, const char *body);
+
+/*
  * The bare address of a mailbox "Name <addr>" or "addr", checked for a
  * plausible syntax (local@domain, no spaces or control characters).
  * -1 if it is not an address or does not fit.

@@ -8,7 +8,11 @@
 /*
  * Mail transport behind one interface: SMTP through libESMTP, or a
  * Maildir, where every message is written to tmp/, synced and renamed
- * into new/, so a reader never sees a partial message.
+ * into new/, so a reader never sees a partial message. A Maildir takes a
+ * batch some 64 messages at a time: their files are written and synced,
+ * renamed, and new/ synced once for them all, before their fates are
+ * reported; a caller that stops the batch then leaves behind only those
+ * with a key, which a repeat finds (see struct mailer_item).
  *
  * Messages go in batches. Over SMTP one session carries a whole batch, and
  * each message's fate is reported the moment it is known, before the next
@@ -71,6 +75,12 @@ struct mailer_item {
 	const char *rcpt;
 	const char *data;
 	size_t len;
+	/*
+	 * The message's unique key (the outbox's), or NULL. A Maildir names
+	 * the file after it, so a message given again after a crash (in new/,
+	 * or read into cur/) is not written twice but reported delivered.
+	 */
+	const char *key;
 };
 
 /*
@@ -89,7 +99,8 @@ typedef int (*mailer_done_fn)(size_t i, int status, const char *reply,
  * MAILER_PERMFAIL, except 530, 535 and 538 (authentication or encryption
  * missing), which are the operator's to fix and so MAILER_TEMPFAIL.
  * Returns 0 when every item was reported; -1 when done asked to stop, and
- * then no item left unreported has been accepted by the server.
+ * then no item left unreported has been accepted by the server (a Maildir
+ * may keep those of its chunk that have a key: a repeat finds them).
  */
 int mailer_send_batch(struct mailer *m, const struct mailer_item *items,
 		      size_t n, mailer_done_fn done, void *arg);

@@ -303,6 +303,7 @@ struct reminder_candidate {
 	char *notice_id;
 	time_t deadline;
 	time_t first_mailed;	/* when the firm's alert about it was queued */
+	char *orgnr;		/* the firm's, for the reminder's key */
 };
 
 void reminder_candidates_free(struct reminder_candidate *r, size_t n);
@@ -796,11 +797,14 @@ int store_queue_unbuilt(struct store *s, const struct outbox_message *m,
 			size_t nmatch, time_t now);
 
 /*
- * Messages due for delivery (pending, next attempt reached); with a
+ * Up to limit messages due for delivery (pending, next attempt reached),
+ * oldest first, of ids above after (0, then the last id of the batch
+ * before: a cursor, so those left pending are not read again); with a
  * key_prefix only those whose key starts with it.
  */
 int store_due_messages(struct store *s, time_t now, const char *key_prefix,
-		       size_t limit, struct outbox_message **out, size_t *n);
+		       int64_t after, size_t limit,
+		       struct outbox_message **out, size_t *n);
 void outbox_messages_free(struct outbox_message *m, size_t n);
 
 enum message_state { MSG_PENDING, MSG_SENDING, MSG_SENT, MSG_FAILED };

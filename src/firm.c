@@ -74,7 +74,9 @@ firm_list_release(struct firm_list *l)
 	for (i = 0; i < l->n; i++)
 		firm_free(l->v[i]);
 	free(l->v);
+	free(l->by_id);
 	l->v = NULL;
+	l->by_id = NULL;
 	l->n = 0;
 }
 
@@ -87,7 +89,51 @@ firm_list_push(struct firm_list *l, struct firm *f)
 		return -1;
 	v[l->n++] = f;
 	l->v = v;
+	free(l->by_id);
+	l->by_id = NULL;
 	return 0;
+}
+
+static int
+cmp_firm_id(const void *a, const void *b)
+{
+	const struct firm *x = *(const struct firm *const *)a;
+	const struct firm *y = *(const struct firm *const *)b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+int
+firm_list_index(struct firm_list *l)
+{
+	struct firm **by_id;
+
+	if (l->n == 0)
+		return 0;
+	if (!(by_id = malloc(l->n * sizeof *by_id)))
+		return -1;
+	memcpy(by_id, l->v, l->n * sizeof *by_id);
+	qsort(by_id, l->n, sizeof *by_id, cmp_firm_id);
+	free(l->by_id);
+	l->by_id = by_id;
+	return 0;
+}
+
+const struct firm *
+firm_list_find(const struct firm_list *l, int64_t id)
+{
+	struct firm probe = { .id = id }, *key = &probe, **found;
+	size_t i;
+
+	if (l->by_id) {
+		found = bsearch(&key, l->by_id, l->n, sizeof *l->by_id,
+				cmp_firm_id);
+		return found ? *found : NULL;
+	}
+	for (i = 0; i < l->n; i++)
+		if (l->v[i]->id == id)
+			return l->v[i];
+	return NULL;
 }
 
 int

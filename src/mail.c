@@ -657,54 +657,54 @@ at_eol(const unsigned char *s, size_t i, size_t n)
 					  s[i + 1] == '\n');
 }
 
-/*
- * RFC 2045 6.7 quoted-printable with CRLF line breaks. A body that does
- * not end in LF ends in a soft break, so it decodes to exactly itself.
- */
-static int
-put_qp(struct buf *out, const char *body)
+int
+mail_quoted_printable(struct buf *out, const char *body)
 {
 	static const char hex[] = "0123456789ABCDEF";
 	const unsigned char *s = (const unsigned char *)body;
 	size_t n = strlen(body), col = 0, i, toklen;
-	char tok[3];
+	/* the line being made: QP_COLS at most, then a break's "=\r\n" */
+	char line[QP_COLS + 3];
 
 	for (i = 0; i < n; i++) {
 		unsigned char c = s[i];
-		int eol = at_eol(s, i + 1, n);
+		int eol;
 
 		if (c == '\n' || (c == '\r' && i + 1 < n && s[i + 1] == '\n')) {
 			i += c == '\r';
-			if (buf_add(out, "\r\n", 2) < 0)
-				return FULL;
+			memcpy(line + col, "\r\n", 2);
+			if (buf_add(out, line, col + 2) < 0)
+				return -1;
 			col = 0;
 			continue;
 		}
-		tok[0] = (char)c;
+		eol = at_eol(s, i + 1, n);
 		toklen = 1;
 		if (((c == ' ' || c == '\t') && eol) ||
 		    (c != ' ' && c != '\t' && (c < 33 || c > 126 || c == '=')))
 			toklen = 3;
 		if (col + toklen > (eol ? QP_COLS : QP_COLS - 1)) {
-			if (buf_add(out, "=\r\n", 3) < 0)
-				return FULL;
+			memcpy(line + col, "=\r\n", 3);
+			if (buf_add(out, line, col + 3) < 0)
+				return -1;
 			col = 0;
 		}
 		/* mbox readers would otherwise quote or split at this line */
 		if (col == 0 && n - i >= 5 && memcmp(s + i, "From ", 5) == 0)
 			toklen = 3;
 		if (toklen == 3) {
-			tok[0] = '=';
-			tok[1] = hex[c >> 4];
-			tok[2] = hex[c & 15];
+			line[col++] = '=';
+			line[col++] = hex[c >> 4];
+			line[col++] = hex[c & 15];
+		} else {
+			line[col++] = (char)c;
 		}
-		if (buf_add(out, tok, toklen) < 0)
-			return FULL;
-		col += toklen;
 	}
-	if (n > 0 && s[n - 1] != '\n' && buf_add(out, "=\r\n", 3) < 0)
-		return FULL;
-	return 0;
+	if (n > 0 && s[n - 1] != '\n') {
+		memcpy(line + col, "=\r\n", 3);
+		col += 3;
+	}
+	return col > 0 && buf_add(out, line, col) < 0 ? -1 : 0;
 }
 
 /* RFC 2045 6.8 base64 in lines of 76 characters, by OpenSSL's encoder. */
@@ -743,7 +743,7 @@ put_text_part(struct buf *out, const char *subtype, const char *text)
 		       "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
 		       subtype) < 0)
 		return FULL;
-	return put_qp(out, text ? text : "");
+	return mail_quoted_printable(out, text ? text : "") < 0 ? FULL : 0;
 }
 
 /*

@@ -1,8 +1,12 @@
+/* sync_file_range, where Linux has it */
+#define _GNU_SOURCE
+
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +59,11 @@
 #define AUTH_FIELD_MAX 255
 /* what the message callback hands libESMTP at once (its lengths are int) */
 #define MESSAGE_CHUNK (1024 * 1024)
+/* Maildir files written, then synced, together (descriptors held open) */
+#define MAILDIR_CHUNK 64
+/* a Maildir name made of a key, and its room with a hash at the end */
+#define NAME_KEY_MAX 200
+#define NAME_MAX_LEN (HOST_MAX * 4 + 96)
 
 /* Maildir state: where to deliver, and what makes each file name unique. */
 struct maildir {
@@ -106,19 +115,6 @@ struct mailer {
 	struct maildir md;
 	struct smtp smtp;
 };
-
-static void set_reply(char *reply, size_t replylen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-set_reply(char *reply, size_t replylen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(reply, replylen, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * A reply goes into the store and the log, so whatever a server sent
@@ -359,100 +355,241 @@ fsync_dir(const char *path)
 }
 
 /*
- * tmp/ then rename into new/, so a reader never sees a partial message,
- * with both the file and new/ synced before the message counts as given.
+ * A message's file name in the Maildir: its key with every byte but
+ * letters, digits, '-' and '_' written as %XX, so that two keys never
+ * share a name and a name holds no '/', ':' or ','; a name that would be
+ * long ends in '~' and a hash of the whole key instead. Without a key, a
+ * name unique by time, process and count, as Maildir's convention has it.
  */
-static int
-maildir_deliver(struct maildir *md, const char *from, const char *rcpt,
-		const char *msg, size_t len, char *reply, size_t replylen)
+static void
+maildir_name(struct maildir *md, const char *key, char *out, size_t outlen)
 {
-	struct writer w;
+	static const char hex[] = "0123456789ABCDEF";
 	struct timespec ts;
-	char name[HOST_MAX * 4 + 96], tmp[PATH_MAX], dst[PATH_MAX];
-	char newdir[PATH_MAX];
-	const char *what = "open tmp/";
-	int rc = MAILER_TEMPFAIL, created = 0, renamed = 0, saved;
+	uint64_t hash = 14695981039346656037ULL;	/* FNV-1a */
+	size_t i, n = 0;
 
-	clock_gettime(CLOCK_REALTIME, &ts);
-	md->counter++;
-	snprintf(name, sizeof name, "%lld.M%ldP%ldQ%lu.%s",
-		 (long long)ts.tv_sec, ts.tv_nsec / 1000L, (long)getpid(),
-		 md->counter, md->host);
-	if (snprintf(tmp, sizeof tmp, "%s/tmp/%s", md->path, name) >=
-	    (int)sizeof tmp ||
-	    snprintf(dst, sizeof dst, "%s/new/%s", md->path, name) >=
-	    (int)sizeof dst ||
-	    snprintf(newdir, sizeof newdir, "%s/new", md->path) >=
-	    (int)sizeof newdir) {
-		set_reply(reply, replylen, "maildir: path too long: %s",
-			  md->path);
-		return MAILER_TEMPFAIL;
+	if (!key) {
+		clock_gettime(CLOCK_REALTIME, &ts);
+		md->counter++;
+		snprintf(out, outlen, "%lld.M%ldP%ldQ%lu.%s",
+			 (long long)ts.tv_sec, ts.tv_nsec / 1000L,
+			 (long)getpid(), md->counter, md->host);
+		return;
 	}
-	w.len = 0;
-	w.fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (w.fd < 0)
-		goto fail;
-	created = 1;
-	what = "write tmp/";
-	if (writer_add(&w, "Return-Path: <", 14) < 0 ||
-	    writer_add(&w, from, strlen(from)) < 0 ||
-	    writer_add(&w, ">\nDelivered-To: ", 16) < 0 ||
-	    writer_add(&w, rcpt, strlen(rcpt)) < 0 ||
-	    writer_add(&w, "\n", 1) < 0 ||
-	    writer_add_lf(&w, msg, len) < 0 || writer_flush(&w) < 0)
-		goto fail;
-	what = "fsync tmp/";
-	if (fsync(w.fd) < 0)
-		goto fail;
-	what = "close tmp/";
-	saved = close(w.fd);
-	w.fd = -1;
-	if (saved < 0)
-		goto fail;
-	what = "rename to new/";
-	if (rename(tmp, dst) < 0)
-		goto fail;
-	renamed = 1;
-	what = "fsync new/ for ";
-	if (fsync_dir(newdir) < 0)
-		goto fail;
-	set_reply(reply, replylen, "maildir: new/%s", name);
-	rc = MAILER_OK;
-	goto out;
-fail:
-	saved = errno;
-	set_reply(reply, replylen, "maildir: %s%s: %s", what, name,
-		  strerror(saved));
-	if (w.fd >= 0)
-		close(w.fd);
-	/*
-	 * A failed delivery leaves nothing behind: the retry must not show
-	 * the reader a second copy, nor a partial one.
-	 */
-	if (renamed)
-		unlink(dst);
-	else if (created)
-		unlink(tmp);
-out:
-	return rc;
+	for (i = 0; key[i]; i++)
+		hash = (hash ^ (unsigned char)key[i]) * 1099511628211ULL;
+	for (i = 0; key[i]; i++) {
+		unsigned char c = (unsigned char)key[i];
+
+		if (n + 3 >= NAME_KEY_MAX) {
+			snprintf(out + n, outlen - n, "~%016llx",
+				 (unsigned long long)hash);
+			return;
+		}
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		    (c >= '0' && c <= '9') || c == '-' || c == '_') {
+			out[n++] = (char)c;
+		} else {
+			out[n++] = '%';
+			out[n++] = hex[c >> 4];
+			out[n++] = hex[c & 15];
+		}
+	}
+	out[n] = '\0';
 }
 
-/* One file at a time: each is in new/ before its item is reported. */
+/* One message of a chunk on its way through tmp/ into new/. */
+struct md_file {
+	size_t i;		/* its item */
+	int fd;
+	enum { MD_WRITING, MD_RENAMED, MD_THERE, MD_FAILED } state;
+	char name[NAME_MAX_LEN];
+	char tmp[PATH_MAX], dst[PATH_MAX];
+};
+
+/* Whether a message of that name is in the Maildir, read or not. */
+static int
+maildir_has(const struct maildir *md, const char *name)
+{
+	/* a reader moves what it has shown into cur/, with flags after */
+	static const char *const where[][2] = {
+		{ "new/", "" }, { "cur/", ":2," }, { "cur/", ":2,S" },
+	};
+	char path[PATH_MAX];
+	struct stat st;
+	size_t k;
+
+	for (k = 0; k < sizeof where / sizeof *where; k++)
+		if (snprintf(path, sizeof path, "%s/%s%s%s", md->path,
+			     where[k][0], name, where[k][1]) < (int)sizeof path &&
+		    lstat(path, &st) == 0)
+			return 1;
+	return 0;
+}
+
+/* f failed at what; nothing of it is left behind. */
+static void
+md_fail(struct batch *b, struct md_file *f, const char *what, int err)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	if (f->state == MD_RENAMED)
+		unlink(f->dst);
+	else
+		unlink(f->tmp);
+	f->state = MD_FAILED;
+	report(b, f->i, MAILER_TEMPFAIL, "maildir: %s%s: %s", what, f->name,
+	       strerror(err));
+}
+
+/* Writes item f->i to tmp/ under its name, unless it is there already. */
+static void
+md_write(struct maildir *md, struct batch *b, struct md_file *f)
+{
+	const struct mailer_item *it = &b->items[f->i];
+	const struct envelope *e = &b->env[f->i];
+	struct writer w;
+
+	f->fd = -1;
+	f->state = MD_WRITING;
+	maildir_name(md, it->key, f->name, sizeof f->name);
+	if (snprintf(f->tmp, sizeof f->tmp, "%s/tmp/%s", md->path, f->name) >=
+	    (int)sizeof f->tmp ||
+	    snprintf(f->dst, sizeof f->dst, "%s/new/%s", md->path, f->name) >=
+	    (int)sizeof f->dst) {
+		f->state = MD_FAILED;
+		report(b, f->i, MAILER_TEMPFAIL, "maildir: path too long: %s",
+		       md->path);
+		return;
+	}
+	/* delivered before a crash kept the caller from recording it */
+	if (it->key && maildir_has(md, f->name)) {
+		f->state = MD_THERE;
+		return;
+	}
+	/* a keyed leftover of a crash in tmp/ is written over */
+	w.len = 0;
+	w.fd = open(f->tmp, O_WRONLY | O_CREAT | O_CLOEXEC |
+		    (it->key ? O_TRUNC : O_EXCL), 0600);
+	if (w.fd < 0) {
+		md_fail(b, f, "open tmp/", errno);
+		return;
+	}
+	f->fd = w.fd;
+	if (writer_add(&w, "Return-Path: <", 14) < 0 ||
+	    writer_add(&w, e->from, strlen(e->from)) < 0 ||
+	    writer_add(&w, ">\nDelivered-To: ", 16) < 0 ||
+	    writer_add(&w, e->to, strlen(e->to)) < 0 ||
+	    writer_add(&w, "\n", 1) < 0 ||
+	    writer_add_lf(&w, it->data ? it->data : "", it->len) < 0 ||
+	    writer_flush(&w) < 0) {
+		md_fail(b, f, "write tmp/", errno);
+		return;
+	}
+#ifdef SYNC_FILE_RANGE_WRITE
+	/*
+	 * The disk writes start now, for every file of the chunk, so that
+	 * the fsyncs after mostly find them done: one journal commit can
+	 * then serve many files.
+	 */
+	(void)sync_file_range(f->fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+#endif
+}
+
+/*
+ * Items from start on, up to MAILDIR_CHUNK of those not reported yet: each
+ * written to tmp/, then each synced, then each renamed into new/, and new/
+ * synced once, before any counts as given. So a chunk costs a sync a file
+ * and one of the directory, not two a file. Returns where the next chunk
+ * starts.
+ */
+static size_t
+maildir_chunk(struct mailer *m, struct batch *b, size_t start,
+	      struct md_file *files)
+{
+	char newdir[PATH_MAX];
+	size_t i, k, n = 0;
+	int saved, dir_synced;
+
+	for (i = start; i < b->n && n < MAILDIR_CHUNK; i++) {
+		if (b->env[i].reported)
+			continue;
+		files[n].i = i;
+		md_write(&m->md, b, &files[n++]);
+		if (b->stopped)
+			break;
+	}
+	for (k = 0; k < n && !b->stopped; k++) {
+		struct md_file *f = &files[k];
+
+		if (f->state != MD_WRITING)
+			continue;
+		if (fsync(f->fd) < 0) {
+			md_fail(b, f, "fsync tmp/", errno);
+			continue;
+		}
+		saved = close(f->fd);
+		f->fd = -1;
+		if (saved < 0) {
+			md_fail(b, f, "close tmp/", errno);
+			continue;
+		}
+		if (rename(f->tmp, f->dst) < 0) {
+			md_fail(b, f, "rename to new/", errno);
+			continue;
+		}
+		f->state = MD_RENAMED;
+	}
+	snprintf(newdir, sizeof newdir, "%s/new", m->md.path);
+	dir_synced = b->stopped || fsync_dir(newdir) == 0;
+	saved = errno;
+	for (k = 0; k < n; k++) {
+		struct md_file *f = &files[k];
+
+		if (b->stopped || (f->state != MD_RENAMED &&
+				   f->state != MD_THERE))
+			continue;
+		if (f->state == MD_RENAMED && !dir_synced)
+			md_fail(b, f, "fsync new/ for ", saved);
+		else
+			report(b, f->i, MAILER_OK, "maildir: new/%s%s", f->name,
+			       f->state == MD_THERE ? " (delivered before)" : "");
+	}
+	/*
+	 * The caller stopped: what it did not hear of must not stay, unless
+	 * a repeat finds it by its key; a partial file never does.
+	 */
+	for (k = 0; k < n; k++) {
+		struct md_file *f = &files[k];
+
+		if (f->fd >= 0)
+			close(f->fd);
+		if (b->env[f->i].reported || f->state == MD_THERE)
+			continue;
+		if (f->state == MD_RENAMED && !b->items[f->i].key)
+			unlink(f->dst);
+		else if (f->state == MD_WRITING)
+			unlink(f->tmp);
+	}
+	return i;
+}
+
 static void
 maildir_send(struct mailer *m, struct batch *b)
 {
-	char reply[REPLY_MAX];
-	size_t i;
-	int status;
+	struct md_file *files;
+	size_t i = 0;
 
-	for (i = 0; i < b->n && !b->stopped; i++) {
-		if (b->env[i].reported)
-			continue;
-		status = maildir_deliver(&m->md, b->env[i].from, b->env[i].to,
-					 b->items[i].data ? b->items[i].data : "",
-					 b->items[i].len, reply, sizeof reply);
-		report(b, i, status, "%s", reply);
+	if (!(files = calloc(b->n < MAILDIR_CHUNK ? b->n : MAILDIR_CHUNK,
+			     sizeof *files))) {
+		fail_unreported(b, "maildir: out of memory");
+		return;
 	}
+	while (i < b->n && !b->stopped)
+		i = maildir_chunk(m, b, i, files);
+	free(files);
 }
 
 static void

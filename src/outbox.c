@@ -660,12 +660,7 @@ outbox_queue_alerts(struct outbox *o, const struct firm_list *firms,
 static const struct firm *
 firm_by_id(const struct firm_list *firms, int64_t id)
 {
-	size_t i;
-
-	for (i = 0; i < firms->n; i++)
-		if (firms->v[i]->id == id)
-			return firms->v[i];
-	return NULL;
+	return firm_list_find(firms, id);
 }
 
 /* An old or new value of a change as a reader wants it. */
@@ -1012,24 +1007,18 @@ reminder_due(const struct config *cfg, time_t deadline, time_t now)
 	return 0;
 }
 
+/* The reminder under key, not queued yet, to f. */
 static int
 queue_reminder(const struct outbox *o, const struct firm *f,
-	       const char *notice_id, time_t deadline, long days, time_t now,
-	       unsigned *queued, unsigned *failed)
+	       const char *notice_id, const char *key, time_t deadline,
+	       time_t now, unsigned *queued, unsigned *failed)
 {
 	struct match_item *items = NULL;
 	struct tpl_vars *v = NULL;
 	size_t n = 0;
-	char key[256], reply[256];
-	int exists, rc = -1;
+	char reply[256];
+	int rc = -1;
 
-	snprintf(key, sizeof key, "reminder/%s/%s/%ld", f->orgnr, notice_id, days);
-	if (store_message_exists(o->store, key, &exists) < 0)
-		goto out;
-	if (exists) {
-		rc = 0;
-		goto out;
-	}
 	if (store_notice_matches(o->store, f->id, notice_id, &items, &n) < 0)
 		goto out;
 	if (n == 0) {
@@ -1072,11 +1061,17 @@ outbox_queue_reminders(struct outbox *o, const struct firm_list *firms,
 				      now + cfg->reminder_days[0] * 86400L,
 				      &c, &n) < 0)
 		goto out;
-	/* Rows come by firm and notice, the nearest deadline first. */
+	/*
+	 * Rows come by firm and notice, the nearest deadline first. Most are
+	 * reminded already, every pass of the window: that is settled by the
+	 * key before anything is looked up.
+	 */
 	for (i = 0; i < n; i = j) {
-		const struct firm *f = firm_by_id(firms, c[i].firm_id);
+		const struct firm *f;
 		time_t first = c[i].first_mailed;
+		char key[256];
 		long days;
+		int exists;
 
 		for (j = i + 1; j < n && c[j].firm_id == c[i].firm_id &&
 		     strcmp(c[j].notice_id, c[i].notice_id) == 0; j++)
@@ -1084,9 +1079,15 @@ outbox_queue_reminders(struct outbox *o, const struct firm_list *firms,
 				first = c[j].first_mailed;
 		days = reminder_due(cfg, c[i].deadline, now);
 		/* a firm told of it inside the window was told just now */
-		if (!f || days == 0 || first > c[i].deadline - days * 86400L)
+		if (days == 0 || first > c[i].deadline - days * 86400L)
 			continue;
-		if (queue_reminder(o, f, c[i].notice_id, c[i].deadline, days,
+		snprintf(key, sizeof key, "reminder/%s/%s/%ld", c[i].orgnr,
+			 c[i].notice_id, days);
+		if (store_message_exists(o->store, key, &exists) < 0)
+			goto out;
+		if (exists || !(f = firm_by_id(firms, c[i].firm_id)))
+			continue;
+		if (queue_reminder(o, f, c[i].notice_id, key, c[i].deadline,
 				   now, queued, failed) < 0)
 			goto out;
 	}
@@ -1890,7 +1891,7 @@ deliver_batch(struct store *s, struct mailer *m, const struct outbox_sender *by,
 		d.msgs[taken] = &msgs[i];
 		items[taken++] = (struct mailer_item){ msgs[i].envelope_from,
 						       msgs[i].rcpt, msgs[i].body,
-						       msgs[i].len };
+						       msgs[i].len, msgs[i].key };
 	}
 	if (store_commit(s) < 0) {
 		store_rollback(s);
@@ -1922,6 +1923,7 @@ outbox_deliver(struct store *s, struct mailer *m,
 	struct outbox_message *msgs = NULL;
 	size_t n = 0;
 	long long stale, bounced;
+	int64_t after = 0;
 	int rc = -1;
 
 	if (store_drop_bounced(s, OUTBOX_WEB_KEYS, &bounced) < 0 ||
@@ -1939,12 +1941,14 @@ outbox_deliver(struct store *s, struct mailer *m,
 			  stale == 1 ? "it" : "them");
 		*failed += (unsigned)stale;
 	}
+	/* those deferred in this pass stay pending: the cursor passes them */
 	do {
+		after = n > 0 ? msgs[n - 1].id : after;
 		outbox_messages_free(msgs, n);
 		msgs = NULL;
 		n = 0;
-		if (store_due_messages(s, now, by->only_keys, DELIVERY_BATCH,
-				       &msgs, &n) < 0)
+		if (store_due_messages(s, now, by->only_keys, after,
+				       DELIVERY_BATCH, &msgs, &n) < 0)
 			goto out;
 		if (n > 0 &&
 		    deliver_batch(s, m, by, msgs, n, now, sent, deferred,

@@ -327,12 +327,14 @@ sub_file(const char *sub, const char *name)
 }
 
 /*
- * `run --once` as a child of its own, outside any wrapper: a killed
- * valgrind would prove nothing. Its output is appended to run.log.
+ * `run --once` in dir/sub as a child of its own, outside any wrapper: a
+ * killed valgrind would prove nothing. Its output is appended to run.log.
  */
 static pid_t
-spawn_run(void)
+spawn_run(const char *sub)
 {
+	char where[PATH_MAX * 2];
+
 	pid_t pid;
 	int fd;
 
@@ -344,7 +346,8 @@ spawn_run(void)
 	if (pid > 0)
 		return pid;
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (chdir(dir) < 0 ||
+	snprintf(where, sizeof where, "%s/%s", dir, sub);
+	if (chdir(where) < 0 ||
 	    (fd = open("run.log", O_WRONLY | O_CREAT | O_APPEND, 0600)) < 0 ||
 	    dup2(fd, 1) < 0 || dup2(fd, 2) < 0)
 		_exit(127);
@@ -568,11 +571,12 @@ static double cycles_took;
 static void
 setup(void)
 {
-	char path[PATH_MAX * 2], cmd[PATH_MAX * 3];
+	char path[PATH_MAX * 2], cmd[PATH_MAX * 4];
 
 	make_tmpdir(dir, "test_crash");
 	snprintf(db, sizeof db, "%s/var/t.db", dir);
-	snprintf(cmd, sizeof cmd, "mkdir '%s/feeds' '%s/ref'", dir, dir);
+	snprintf(cmd, sizeof cmd, "mkdir '%s/feeds' '%s/ref' '%s/md'", dir, dir,
+		 dir);
 	if (system(cmd) != 0) {
 		fprintf(stderr, "setup failed: %s\n", cmd);
 		exit(2);
@@ -636,7 +640,7 @@ test_kill_run_again_and_again(void)
 		 */
 		at_delivery = !stages[DELIVERY] && cycles % 3 == 0;
 		clock_gettime(CLOCK_MONOTONIC, &started);
-		pid = spawn_run();
+		pid = spawn_run(".");
 		while (!(ended = waitpid(pid, &status, WNOHANG) == pid) &&
 		       (at_delivery ? smtpd_count(&srv) <= (int)seen :
 			seconds_since(&started) * 1000 < (double)delay))
@@ -843,6 +847,94 @@ test_same_as_a_clean_run(void)
 	CHECK(db_query(db, "SELECT count(*) FROM match") > 100);
 }
 
+/*
+ * The same notices and firms delivered into a Maildir, each run killed as
+ * soon as a file of its appears in new/, and so between the Maildir's
+ * delivery and the store's record of it (or during the Maildir's chunk):
+ * the next run gives those mails again, under the same keys, and the
+ * Maildir finds them there. In the end each mail is in new/ once, not
+ * one copy more, and as many as the clean run delivered.
+ */
+static void
+test_maildir_kills_leave_no_copy(void)
+{
+	char feeds[PATH_MAX + 16], newdir[PATH_MAX + 32], path[PATH_MAX * 2];
+	char **ids = NULL, *out, *mail;
+	struct dirent *e;
+	DIR *d;
+	size_t n = 0, i;
+	int cycle, killed = 0, status, before, files, idle = 0, passes;
+	struct timespec started;
+	pid_t pid;
+
+	snprintf(feeds, sizeof feeds, "%s/feeds", dir);
+	snprintf(newdir, sizeof newdir, "%s/md/var/mail/new", dir);
+	write_config("md", "maildir = var/mail", feeds);
+	CHECK(tl("md", "firm import ../firms.csv") == 0);
+	for (cycle = 0; cycle < 40 && killed < 12; cycle++) {
+		before = count_files(newdir);
+		clock_gettime(CLOCK_MONOTONIC, &started);
+		pid = spawn_run("md");
+		while (waitpid(pid, &status, WNOHANG) != pid) {
+			if (count_files(newdir) > before ||
+			    seconds_since(&started) > 60) {
+				kill(pid, SIGKILL);
+				waitpid(pid, &status, 0);
+				break;
+			}
+			sleep_ms(1);
+		}
+		killed += WIFSIGNALED(status);
+		if (!WIFSIGNALED(status))
+			break;
+	}
+	CHECK(killed > 0);
+	for (passes = 0; passes < 4 && !idle; passes++) {
+		CHECK(tl("md", "run --once") == 0);
+		out = sub_file("md", "out.txt");
+		idle = out && strstr(out, "mails:    0 queued, 0 sent, 0 deferred,"
+				     " 0 failed\n");
+		free(out);
+	}
+	CHECK(idle);
+	snprintf(path, sizeof path, "%s/md/var/t.db", dir);
+	files = count_files(newdir);
+	CHECK(files > 0);
+	CHECK(files == db_query(path, "SELECT count(*) FROM message"));
+	CHECK(db_query(path, "SELECT count(*) FROM message WHERE state <> 'sent'")
+	      == 0);
+	snprintf(path, sizeof path, "%s/ref/var/t.db", dir);
+	CHECK(files == db_query(path, "SELECT count(*) FROM message"));
+	/* and no two files carry one Message-ID */
+	if ((d = opendir(newdir)) &&
+	    (ids = calloc((size_t)(files > 0 ? files : 1), sizeof *ids))) {
+		while ((e = readdir(d)) && n < (size_t)files) {
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof path, "%s/%s", newdir, e->d_name);
+			mail = read_text(path);
+			ids[n++] = mail ? message_id_of(mail) : NULL;
+			free(mail);
+		}
+	}
+	if (d)
+		closedir(d);
+	for (i = 0; i < n; i++)
+		CHECK(ids[i] != NULL);
+	for (i = 0; i < n && ids[i]; i++)
+		;
+	if (i == n && n > 0) {
+		qsort(ids, n, sizeof *ids, cmp_str);
+		for (i = 1; i < n; i++)
+			CHECK(strcmp(ids[i - 1], ids[i]) != 0);
+	}
+	for (i = 0; i < n; i++)
+		free(ids[i]);
+	free(ids);
+	fprintf(stderr, "  Maildir: %d runs killed during delivery, %d files\n",
+		killed, files);
+}
+
 static void
 test_database_intact(void)
 {
@@ -880,6 +972,7 @@ main(void)
 	RUN(test_every_notice_stored_once);
 	RUN(test_every_mail_sent_and_received);
 	RUN(test_same_as_a_clean_run);
+	RUN(test_maildir_kills_leave_no_copy);
 	RUN(test_database_intact);
 	if (srv.pid > 0)
 		smtpd_stop(&srv);

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "mail.h"
+#include "qp_reference.h"
 #include "test.h"
 #include "testutil.h"
 
@@ -728,6 +729,93 @@ test_mail_address(void)
 	CHECK(mail_address(longaddr, out, sizeof out) == -1);
 }
 
+/* 1 if both encoders give the same bytes for body; says where not. */
+static int
+qp_same(const char *body)
+{
+	struct buf got, want;
+	size_t i;
+	int same;
+
+	buf_init(&got, 0);
+	buf_init(&want, 0);
+	same = mail_quoted_printable(&got, body) == 0 &&
+	       qp_reference(&want, body) == 0 && got.len == want.len &&
+	       memcmp(got.data, want.data, got.len) == 0;
+	if (!same) {
+		for (i = 0; i < got.len && i < want.len &&
+		     got.data[i] == want.data[i]; i++)
+			;
+		fprintf(stderr, "  quoted-printable differs at byte %zu of "
+			"%zu/%zu for a body of %zu bytes\n", i, got.len,
+			want.len, strlen(body));
+	}
+	buf_release(&got);
+	buf_release(&want);
+	return same;
+}
+
+/*
+ * The encoder that makes a line at a time writes what the one that went
+ * byte by byte wrote (tests/qp_reference.h), byte for byte: around the
+ * 76th column, with trailing spaces and tabs, '=' signs, UTF-8, CRLF, a
+ * lone CR, "From " at a line's start and after a soft break, and over
+ * many pseudo-random texts of those bytes.
+ */
+static void
+test_qp_identical(void)
+{
+	static const char *const fixed[] = {
+		"", "a", "\n", "\r\n", "\r", "a\r", " ", "\t", "a \n", "a\t\r\n",
+		"a ", "trailing spaces   \n  and tabs\t\t\n", "=", "a=b\n==\n",
+		"From the unit\nFrom here\n>From\nFrom", "From ",
+		"rad ett\r\nrad två\r\nensam\rCR\r\n",
+		"Åsa köper smörgåsar åt Örjan på Ängelholms station\n",
+		swedish_body,
+	};
+	static const char alphabet[] = "aaaaaaaabc. \t=\r\nFrom\xc3\xa5\xe2\x82\xac\x01\x7f";
+	char body[700];
+	size_t i, k, k2, len;
+	unsigned seed = 20261207u;
+	int differ = 0;
+
+	for (i = 0; i < sizeof fixed / sizeof *fixed; i++)
+		differ += !qp_same(fixed[i]);
+	/* lines of 70 to 80 ending in each interesting byte, LF, CRLF or none */
+	for (len = 70; len <= 80; len++) {
+		static const char ends[] = " \t=a\xc3";
+		static const char *const breaks[] = { "\n", "\r\n", "", "\nFrom x\n" };
+
+		for (k = 0; k < sizeof ends - 1; k++) {
+			for (i = 0; i < sizeof breaks / sizeof *breaks; i++) {
+				memset(body, 'x', len);
+				body[len - 1] = ends[k];
+				snprintf(body + len, sizeof body - len, "%s", breaks[i]);
+				differ += !qp_same(body);
+				/* the same line twice, the second after its break */
+				k2 = strlen(body);
+				memmove(body + k2, body, len);
+				body[k2 + len] = '\0';
+				differ += !qp_same(body);
+			}
+		}
+		memset(body, '=', len);
+		body[len] = '\0';
+		differ += !qp_same(body);
+	}
+	for (i = 0; i < 20000; i++) {
+		seed = seed * 1103515245u + 12345u;
+		len = (seed >> 8) % (sizeof body - 1);
+		for (k = 0; k < len; k++) {
+			seed = seed * 1103515245u + 12345u;
+			body[k] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+		}
+		body[len] = '\0';
+		differ += !qp_same(body);
+	}
+	CHECK(differ == 0);
+}
+
 int
 main(void)
 {
@@ -743,6 +831,7 @@ main(void)
 	RUN(test_quoted_printable_lines);
 	RUN(test_multipart_reads_back);
 	RUN(test_size_cap);
+	RUN(test_qp_identical);
 	RUN(test_mail_address);
 	return test_done("mail");
 }

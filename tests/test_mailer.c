@@ -117,7 +117,7 @@ static int
 send_one(struct mailer *m, const char *from, const char *rcpt, const char *msg,
 	 size_t len, char *reply, size_t replylen)
 {
-	struct mailer_item item = { from, rcpt, msg, len };
+	struct mailer_item item = { from, rcpt, msg, len, NULL };
 	struct outcome o = { 0, 1, reply, replylen };
 
 	CHECK(mailer_send_batch(m, &item, 1, record, &o) == 0);
@@ -359,9 +359,9 @@ test_batch_reports_each(void)
 	char base[] = "/tmp/test_mailer.XXXXXX";
 	char dir[300];
 	struct mailer_item items[3] = {
-		{ "a@example.se", "b@example.se", msg1, sizeof msg1 - 1 },
-		{ "a@example.se", "not an address", msg2, sizeof msg2 - 1 },
-		{ "a@example.se", "c@example.se", msg2, sizeof msg2 - 1 },
+		{ "a@example.se", "b@example.se", msg1, sizeof msg1 - 1, NULL },
+		{ "a@example.se", "not an address", msg2, sizeof msg2 - 1, NULL },
+		{ "a@example.se", "c@example.se", msg2, sizeof msg2 - 1, NULL },
 	};
 	struct tally t = { { 1, 1, 1, 1 }, 0, 0 };
 	struct mailer *m;
@@ -386,6 +386,130 @@ test_batch_reports_each(void)
 	CHECK(mailer_send_batch(m, items, 0, count_report, &t) == 0);
 out:
 	mailer_free(m);
+	rm_rf(base);
+}
+
+/* Replies by item, for a batch with keys. */
+struct heard {
+	int status[8];
+	char reply[8][512];
+	int calls;
+	int stop_after;
+};
+
+static int
+hear(size_t i, int status, const char *reply, void *arg)
+{
+	struct heard *h = arg;
+
+	h->status[i] = status;
+	snprintf(h->reply[i], sizeof h->reply[i], "%s", reply);
+	return ++h->calls == h->stop_after ? -1 : 0;
+}
+
+/*
+ * A message given again under its key, as after a crash between the
+ * delivery and its record, writes no second file: not while it is in new/,
+ * nor once a reader has moved it into cur/. Its name is its key, escaped
+ * so that keys that differ get names that differ.
+ */
+static void
+test_key_delivers_once(void)
+{
+	char base[] = "/tmp/test_mailer.XXXXXX";
+	char longa[600], longb[600], newdir[300], curdir[300], from[1024],
+	     to[1024], tmpdir[300], names[8][512];
+	struct mailer_item items[5] = {
+		{ "a@example.se", "b@example.se", msg1, sizeof msg1 - 1,
+		  "reminder/556036-0793/2026-123456/3" },
+		{ "a@example.se", "b@example.se", msg2, sizeof msg2 - 1,
+		  "reminder.556036-0793.2026-123456.3" },
+		{ "a@example.se", "b@example.se", msg2, sizeof msg2 - 1, longa },
+		{ "a@example.se", "b@example.se", msg2, sizeof msg2 - 1, longb },
+		{ "a@example.se", "b@example.se", msg2, sizeof msg2 - 1, NULL },
+	};
+	struct heard h = { { 0 }, { { 0 } }, 0, 0 };
+	struct buf b;
+	struct mailer *m;
+	FILE *f;
+	int i, n;
+
+	buf_init(&b, 0);
+	memset(longa, 'x', sizeof longa - 1);
+	longa[sizeof longa - 1] = '\0';
+	memcpy(longb, longa, sizeof longb);
+	longb[sizeof longb - 2] = 'y';
+	CHECK(mkdtemp(base) != NULL);
+	snprintf(newdir, sizeof newdir, "%s/new", base);
+	snprintf(curdir, sizeof curdir, "%s/cur", base);
+	snprintf(tmpdir, sizeof tmpdir, "%s/tmp", base);
+	m = open_maildir(base);
+	CHECK(m != NULL);
+	if (!m)
+		goto out;
+	/* a crash left a partial copy of the first in tmp/ */
+	snprintf(from, sizeof from,
+		 "%s/tmp/reminder%%2F556036-0793%%2F2026-123456%%2F3", base);
+	f = fopen(from, "w");
+	CHECK(f && fputs("Subject: partial", f) >= 0 && fclose(f) == 0);
+	CHECK(mailer_send_batch(m, items, 5, hear, &h) == 0);
+	CHECK(h.calls == 5);
+	for (i = 0; i < 5; i++)
+		CHECK(h.status[i] == MAILER_OK);
+	CHECK_STR(h.reply[0],
+		  "maildir: new/reminder%2F556036-0793%2F2026-123456%2F3");
+	CHECK_STR(h.reply[1],
+		  "maildir: new/reminder%2E556036-0793%2E2026-123456%2E3");
+	CHECK(count_entries(newdir, names, 8) == 5);
+	CHECK(count_entries(tmpdir, NULL, 0) == 0);
+	for (i = 0; i < 5 && i < count_entries(newdir, NULL, 0); i++)
+		CHECK(strlen(names[i]) <= 255);
+	/* the partial copy was written over, not delivered */
+	snprintf(from, sizeof from,
+		 "%s/new/reminder%%2F556036-0793%%2F2026-123456%%2F3", base);
+	CHECK(read_file(from, &b) == 0);
+	CHECK_STR(buf_str(&b), "Return-Path: <a@example.se>\n"
+		  "Delivered-To: b@example.se\n"
+		  "From: a@example.se\nTo: b@example.se\nSubject: one\n\n"
+		  "first line\nCR kept\ralone\n");
+
+	/* all again: the keyed ones are there, the keyless one is new */
+	h = (struct heard){ { 0 }, { { 0 } }, 0, 0 };
+	CHECK(mailer_send_batch(m, items, 5, hear, &h) == 0);
+	for (i = 0; i < 5; i++)
+		CHECK(h.status[i] == MAILER_OK);
+	CHECK(strstr(h.reply[0], "(delivered before)") != NULL);
+	CHECK(strstr(h.reply[4], "(delivered before)") == NULL);
+	CHECK(count_entries(newdir, NULL, 0) == 6);
+
+	/* a reader has seen the first: it is in cur/ with its flags */
+	snprintf(to, sizeof to,
+		 "%s/cur/reminder%%2F556036-0793%%2F2026-123456%%2F3:2,S", base);
+	CHECK(rename(from, to) == 0);
+	h = (struct heard){ { 0 }, { { 0 } }, 0, 0 };
+	CHECK(mailer_send_batch(m, items, 1, hear, &h) == 0);
+	CHECK(h.calls == 1 && h.status[0] == MAILER_OK);
+	CHECK(count_entries(newdir, NULL, 0) == 5);
+	CHECK(count_entries(curdir, NULL, 0) == 1);
+
+	/*
+	 * A caller that stops after the first: the keyed ones it did not hear
+	 * of may stay, as their repeat is found; nothing is doubled.
+	 */
+	rm_rf(newdir);
+	rm_rf(curdir);
+	CHECK(mkdir(newdir, 0700) == 0 && mkdir(curdir, 0700) == 0);
+	h = (struct heard){ { 0 }, { { 0 } }, 0, 1 };
+	CHECK(mailer_send_batch(m, items, 4, hear, &h) == -1);
+	CHECK(h.calls == 1);
+	n = count_entries(newdir, NULL, 0);
+	h = (struct heard){ { 0 }, { { 0 } }, 0, 0 };
+	CHECK(mailer_send_batch(m, items + 1, 3, hear, &h) == 0);
+	CHECK(h.calls == 3);
+	CHECK(n >= 1 && count_entries(newdir, NULL, 0) == 4);
+out:
+	mailer_free(m);
+	buf_release(&b);
 	rm_rf(base);
 }
 
@@ -440,6 +564,7 @@ main(void)
 	RUN(test_new_is_not_a_directory);
 	RUN(test_read_only_new);
 	RUN(test_batch_reports_each);
+	RUN(test_key_delivers_once);
 	RUN(test_smtp_options);
 	return test_done("mailer");
 }

@@ -176,7 +176,7 @@ check_sent_stay_sent(struct store *s, const char *before)
 	CHECK(sent > 0);
 	/* A year after the last mail, any retry the dump held is due. */
 	CHECK(store_due_messages(s, db_query(before, "SELECT max(created_at) FROM message")
-				 + 365 * 86400, NULL, 1000, &due, &n) == 0);
+				 + 365 * 86400, NULL, 0, 1000, &due, &n) == 0);
 	for (i = 0; i < n; i++)
 		CHECK(query_with(before, "SELECT count(*) FROM message WHERE key = ?1"
 				 " AND state = 'sent'", due[i].key, NULL, NULL) == 0);

@@ -289,9 +289,13 @@ load_firm_list(struct store *s, sqlite3_stmt *st, struct firm_list *out)
 		db_error(s, "load firms");
 		goto out;
 	}
+	/* the outbox looks a firm up by id for every reminder and change */
+	if (firm_list_index(&list) < 0) {
+		error("out of memory");
+		goto out;
+	}
 	*out = list;
-	list.v = NULL;
-	list.n = 0;
+	list = (struct firm_list){ 0 };
 	rc = 0;
 out:
 	sqlite3_reset(st);

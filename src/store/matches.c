@@ -148,9 +148,11 @@ static const char *const stmt_sql[NSTMT] = {
 	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, 'failed', ?8)",
 	[ST_MATCH_LINK] =
 	"UPDATE match SET message = ?1 WHERE id = ?2 AND message IS NULL",
+	/* by message_pending: no sort, and no row before the cursor read */
 	[ST_MESSAGES_DUE] =
 	"SELECT id, key, firm, rcpt, envelope_from, body, attempts, created_at"
-	" FROM message WHERE state = 'pending' AND next_attempt <= ?1"
+	" FROM message WHERE state = 'pending' AND id > ?4"
+	" AND next_attempt <= ?1"
 	" AND (?3 IS NULL OR substr(key, 1, length(?3)) = ?3)"
 	" ORDER BY id LIMIT ?2",
 	[ST_MESSAGE_MARK] =
@@ -217,12 +219,12 @@ static const char *const stmt_sql[NSTMT] = {
 	 * one; not if they stopped it under any of its notice ids.
 	 */
 	[ST_REMINDER_CANDIDATES] =
-	"SELECT m.firm, m.notice_id, l.deadline, g.created_at"
+	"SELECT m.firm, m.notice_id, l.deadline, g.created_at, f.orgnr"
 	" FROM lot l JOIN notice n ON n.id = l.notice AND n.superseded_by IS NULL"
 	" JOIN match m ON m.lot_id = l.lot_id AND (m.notice_id = n.notice_id"
 	"  OR m.notice_id IN (SELECT s.notice_id FROM notice_successor s"
 	"   WHERE s.current_id = n.notice_id))"
-	" JOIN message g ON g.id = m.message"
+	" JOIN message g ON g.id = m.message JOIN firm f ON f.id = m.firm"
 	" WHERE l.deadline > ?1 AND l.deadline <= ?2 AND g.state <> 'failed'"
 	" AND m.kind IN ('competition', 'rfi')"
 	" AND NOT EXISTS (SELECT 1 FROM notice_stop x"
@@ -418,7 +420,7 @@ store_message_exists(struct store *s, const char *key, int *exists)
 #define ROW struct reminder_candidate
 static const struct column reminder_columns[] = {
 	C_INT64(firm_id), C_NEEDED(notice_id), C_TIME(deadline),
-	C_TIME(first_mailed),
+	C_TIME(first_mailed), C_NEEDED(orgnr),
 };
 static const struct row_type reminder_candidate_rows =
 	ROW_TYPE(reminder_columns, NULL);
@@ -535,11 +537,12 @@ outbox_messages_free(struct outbox_message *m, size_t n)
 
 int
 store_due_messages(struct store *s, time_t now, const char *key_prefix,
-		   size_t limit, struct outbox_message **out, size_t *n)
+		   int64_t after, size_t limit, struct outbox_message **out,
+		   size_t *n)
 {
 	return read_rows(s, query(s, &stmts, ST_MESSAGES_DUE,
 				  ARGS(ARG_INT(now), ARG_INT(limit),
-				       ARG_TEXT(key_prefix))),
+				       ARG_TEXT(key_prefix), ARG_INT(after))),
 			 &outbox_message_rows, (void **)out, n,
 			 "list due messages");
 }

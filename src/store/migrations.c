@@ -693,6 +693,12 @@ static const char *const migrations[] = {
 	" coalesce((SELECT group_concat(coalesce(l.title, '') || ' ' ||"
 	" coalesce(l.description, ''), ' ') FROM lot l WHERE l.notice = n.id),"
 	" '') FROM notice n;",
+
+	/*
+	 * 28: the due mails in the order they were queued, without sorting
+	 * the whole backlog for each batch the outbox takes.
+	 */
+	"CREATE INDEX message_pending ON message (state, id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
