@@ -40,7 +40,9 @@ static const char firms_csv[] =
 	"559112-6833,Snow Clearing Ltd,info@snowclearing.example,,SE232,en,"
 	"snöröjning,\n"
 	"969781-3500,Vinterväghållarna HB,info@vinter.example,snorojning,SE232,"
-	"sv,,\n";
+	"sv,,\n"
+	"556123-4567,Stockholms Snö AB,info@stocksno.example,,SE110,sv,"
+	"snöröjning,\n";
 
 static const char rss[] =
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -56,10 +58,23 @@ static const char rss[] =
 	"<pubDate>Mon, 01 Jun 2026 08:00:00 +0200</pubDate></item>\n"
 	"</channel></rss>\n";
 
+/* A city's own listing of planned procurements, performed in Stockholm. */
+static const char city_rss[] =
+	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	"<rss version=\"2.0\"><channel><title>Stockholms stad</title>\n"
+	"<link>%s/</link><description>Planerade upphandlingar</description>\n"
+	"<item><title>Snöröjning av cykelbanor 2027</title>"
+	"<link>%s/stad/cykel.html</link><guid>urn:stad:cykel</guid>"
+	"<pubDate>Tue, 24 Nov 2026 09:00:00 +0100</pubDate>"
+	"<description>Staden planerar att upphandla snöröjning av "
+	"cykelbanor.</description></item>\n"
+	"</channel></rss>\n";
+
 static void
 setup(void)
 {
-	char path[PATH_MAX * 2], url[HTTPD_URL_MAX], text[8192], base[HTTPD_URL_MAX];
+	char path[PATH_MAX * 2], url[HTTPD_URL_MAX], city[HTTPD_URL_MAX];
+	char text[8192], base[HTTPD_URL_MAX];
 	char *slash;
 
 	CHECK(site_dir(dir, project, "test_keywords", "", firms_csv, NOW) == 0);
@@ -72,9 +87,16 @@ setup(void)
 	snprintf(text, sizeof text, rss, base, base, base);
 	snprintf(path, sizeof path, "%s/www/rss.xml", dir);
 	write_text(path, text);
+	snprintf(text, sizeof text, city_rss, base, base);
+	snprintf(path, sizeof path, "%s/www/city.xml", dir);
+	write_text(path, text);
 	snprintf(path, sizeof path, "%s/feeds.conf", dir);
+	httpd_url(&srv, "/city.xml", city);
 	snprintf(text, sizeof text, "[kommun]\nkind = rss\nurl = %s\n"
-		 "interval = 1h\n", httpd_url(&srv, "/rss.xml", url));
+		 "interval = 1h\n\n[stad]\nkind = rss\nurl = %s\n"
+		 "interval = 1h\nentries = planned\nregion = 0180\n"
+		 "buyer = Stockholms stad\n",
+		 httpd_url(&srv, "/rss.xml", url), city);
 	write_text(path, text);
 	CHECK(tl_run(dir, NOW, "run --once -c tenderlots.conf") == 0);
 	snprintf(path, sizeof path, "'%s'/var/mail/new/*", dir);
@@ -137,6 +159,34 @@ test_exclude_and_old(void)
 		       " 'competition' AND subtype = 'link'") == 2);
 	CHECK(db_query(path, "SELECT count(*) FROM match WHERE notice_id ="
 		       " 'urn:kommun:old'") == 0);
+}
+
+/*
+ * A feed's own settings and the words together: the city's entry is a
+ * planned procurement performed in Stockholm, so only the Stockholm firm
+ * with the word hears of it, as an early mail that says what is not known
+ * and asks whether it was relevant; the firms of the same word elsewhere
+ * do not (an entry of a feed without a region reaches them all).
+ */
+static void
+test_feed_region_and_kind(void)
+{
+	char *m = mail_to(mails, "info@stocksno.example", "cykelbanor");
+
+	CHECK(m && strstr(m, "header Subject: Planerad upphandling: Snöröjning "
+			  "av cykelbanor 2027\n"));
+	CHECK(m && strstr(m, "Matchar ert sökord ”snöröjning” (”Snöröjning” i "
+			  "titeln)"));
+	CHECK(m && strstr(m, "Stockholms stad"));
+	CHECK(m && strstr(m, "Det här vet vi inte:"));
+	CHECK(m && strstr(m, "Relevant: "));
+	free(m);
+	m = mail_to(mails, "info@snorojarna.example", "cykelbanor");
+	CHECK(m == NULL);
+	free(m);
+	m = mail_to(mails, "info@vinter.example", "cykelbanor");
+	CHECK(m == NULL);
+	free(m);
 }
 
 /* A firm that subscribes later is matched by its keyword in the next pass. */
@@ -246,6 +296,7 @@ main(void)
 	RUN(test_keyword_mail);
 	RUN(test_category_word_mail);
 	RUN(test_exclude_and_old);
+	RUN(test_feed_region_and_kind);
 	RUN(test_late_subscriber);
 	if (web_server_start(&server, dir, "tenderlots.conf", NOW, NULL) < 0) {
 		fprintf(stderr, "the web endpoint did not start\n");
