@@ -68,6 +68,8 @@ struct ingest {
 	time_t now;
 	int store_only;		/* stored and split, matched to no one: the
 				   version that withdraws an RFI */
+	int match_later;	/* stored and split, and marked for the next
+				   pass to match (ingest_match_later) */
 	char *const *own_buyers;	/* the municipality's organisation
 					   numbers, NULL-terminated: its own
 					   RFIs back from TED are not mailed
@@ -92,6 +94,13 @@ int ingest_flush(struct ingest *in, struct ingest_batch *b);
  * each page's matches.
  */
 int ingest_backfill(struct ingest *in, const char *after, time_t started_at);
+
+/*
+ * Matches against in->firms the notices stored with match_later (the
+ * staff's pages publish them so), as a notice that came through a feed
+ * is matched, and clears their mark: a page of them a transaction.
+ */
+int ingest_match_later(struct ingest *in);
 
 /*
  * What storing n would do, without storing it: the categories its lots

@@ -90,6 +90,12 @@ struct rfi_desk {
 	const struct config *cfg;
 	const struct category_set *categories;
 	time_t now;
+	/*
+	 * The staff's pages: what is published is stored now and matched by
+	 * the next pass (ingest_match_later), as loading and indexing every
+	 * firm is no work for a web request.
+	 */
+	int match_later;
 };
 
 /*

@@ -1037,6 +1037,14 @@ struct stored_notice {
 };
 
 void stored_notice_free(struct stored_notice *n);
+/*
+ * A notice the staff published, stored and split, for the next pass to
+ * match: later 1 marks its current version, 0 clears every version; and
+ * the first limit such notices by id.
+ */
+int store_match_later(struct store *s, const char *notice_id, int later);
+int store_matches_later(struct store *s, unsigned limit, char ***ids,
+			size_t *n);
 /* The current version of a notice; *out is NULL when there is none. */
 int store_get_notice(struct store *s, const char *notice_id,
 		     struct stored_notice **out);

@@ -207,6 +207,15 @@ split_and_match(struct ingest *in, struct ingest_counts *c,
 	if (n->subtype && strcmp(n->subtype, NOTICE_SUBTYPE_LINK) == 0 &&
 	    !ingest_link_open(n->published, in->now))
 		alerts = 0;
+	/*
+	 * Published on a staff page: matched by the next pass. Withdrawn or
+	 * dropped (store_only) before that pass: matched by no one.
+	 */
+	if ((alerts && in->match_later) || in->store_only) {
+		if (store_match_later(in->store, n->id, !in->store_only) < 0)
+			return -1;
+		alerts = 0;
+	}
 	struct lot_split sp = { 0 };
 	struct stem_text text = { 0 };
 	size_t i;
@@ -405,6 +414,50 @@ out:
 	stored_notice_free(n);
 	strvec_free(ids, nids);
 	free(after);
+	buf_release(&reason);
+	return rc;
+}
+
+int
+ingest_match_later(struct ingest *in)
+{
+	struct stored_notice *n = NULL;
+	char **ids = NULL;
+	size_t nids = 0, i;
+	struct buf reason;
+	int rc = -1;
+
+	buf_init(&reason, 4096);
+	for (;;) {
+		if (store_matches_later(in->store, BACKFILL_PAGE, &ids,
+					&nids) < 0)
+			goto out;
+		if (!nids)
+			break;
+		if (store_begin(in->store) < 0)
+			goto out;
+		for (i = 0; i < nids; i++) {
+			if (store_get_notice(in->store, ids[i], &n) < 0 ||
+			    (n && backfill_notice(in, n, &reason) < 0) ||
+			    store_match_later(in->store, ids[i], 0) < 0) {
+				store_rollback(in->store);
+				goto out;
+			}
+			stored_notice_free(n);
+			n = NULL;
+		}
+		if (store_commit(in->store) < 0) {
+			store_rollback(in->store);
+			goto out;
+		}
+		strvec_free(ids, nids);
+		ids = NULL;
+		nids = 0;
+	}
+	rc = 0;
+out:
+	stored_notice_free(n);
+	strvec_free(ids, nids);
 	buf_release(&reason);
 	return rc;
 }

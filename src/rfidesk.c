@@ -24,14 +24,17 @@
 /* TED publishes a notice within days; a year covers any delay. */
 #define RFI_RECOGNISE_DAYS 365
 
-/* The matching the preview and the publishing share: every firm. */
+/*
+ * The matching the preview and the publishing share: every firm, or none
+ * when nothing is to be matched now (with_firms 0).
+ */
 struct matcher {
 	struct firm_list firms;
 	struct ingest in;
 };
 
 static int
-matcher_open(const struct rfi_desk *d, struct matcher *m)
+matcher_open(const struct rfi_desk *d, int with_firms, struct matcher *m)
 {
 	struct match_options mo = {
 		.size_share = d->cfg->size_share / 100.0
@@ -42,7 +45,7 @@ matcher_open(const struct rfi_desk *d, struct matcher *m)
 		.store = d->store, .categories = d->categories,
 		.feed = "rfi", .now = d->now, .firms = &m->firms,
 	};
-	if (store_load_firms(d->store, &m->firms) < 0)
+	if (with_firms && store_load_firms(d->store, &m->firms) < 0)
 		return -1;
 	if (!(m->in.index = match_index_new(&m->firms, &mo))) {
 		firm_list_release(&m->firms);
@@ -226,7 +229,7 @@ rfi_desk_preview(const struct rfi_desk *d, const struct notice *n,
 	struct matcher m;
 	int rc;
 
-	if (matcher_open(d, &m) < 0)
+	if (matcher_open(d, 1, &m) < 0)
 		return -1;
 	rc = ingest_preview(&m.in, n, out);
 	matcher_close(&m);
@@ -256,11 +259,12 @@ rfi_desk_run_open(const struct rfi_desk *d, int store_only,
 	*out = NULL;
 	if (!r)
 		return error("out of memory");
-	if (matcher_open(d, &r->m) < 0) {
+	if (matcher_open(d, !store_only && !d->match_later, &r->m) < 0) {
 		free(r);
 		return -1;
 	}
 	r->m.in.store_only = store_only;
+	r->m.in.match_later = d->match_later;
 	*out = r;
 	return 0;
 }

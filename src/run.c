@@ -139,8 +139,9 @@ read_inbox(struct run_context *ctx)
 static int
 propose_plan_links(const struct run_context *ctx)
 {
-	const struct rfi_desk d = { ctx->store, ctx->cfg, ctx->categories,
-				    ctx->now };
+	const struct rfi_desk d = { .store = ctx->store, .cfg = ctx->cfg,
+				    .categories = ctx->categories,
+				    .now = ctx->now };
 	unsigned proposed;
 
 	return plan_propose(&d, &proposed);
@@ -205,6 +206,11 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 	for (i = 0; i < ctx->cfg->nfeeds; i++)
 		if (poll_one(ctx, &fp, &ctx->cfg->feeds[i], sum) < 0)
 			goto out;
+	/* what the staff published since the last pass, as a feed's notice */
+	memset(&in.counts, 0, sizeof in.counts);
+	if (ingest_match_later(&in) < 0)
+		goto out;
+	sum->in.matches += in.counts.matches;
 	if (propose_plan_links(ctx) < 0 ||
 	    outbox_queue_alerts(ctx->outbox, &firms, ctx->now,
 				&sum->mails_queued, &sum->mails_failed) < 0 ||

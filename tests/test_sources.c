@@ -458,8 +458,15 @@ test_staff_page(void)
 	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE action ="
 		       " 'notice added' AND object = 'own-2' AND who ="
 		       " 'anna'") == 1);
+	/*
+	 * The page stored it for the next pass to match, and withdrawn before
+	 * that pass it is matched to no one.
+	 */
+	CHECK(db_query(db, "SELECT count(*) FROM notice WHERE notice_id ="
+		       " 'own-2' AND match_later = 1") == 0);
+	CHECK(tl_run(dir, NOW, "run --once -c tenderlots.conf") == 0);
 	CHECK(db_query(db, "SELECT count(*) FROM match WHERE notice_id ="
-		       " 'own-2'") == 1);
+		       " 'own-2'") == 0);
 }
 
 int

@@ -929,7 +929,16 @@ test_unit_rfi(void)
 	CHECK(db_query(db, "SELECT count(*) FROM staff_audit WHERE who = 'anna'"
 		       " AND action = 'rfi published' AND object = 'rfi-2'")
 	      == 1);
+	/* the page stored it; the pass matches it, not the web request */
+	CHECK(db_query(db, "SELECT count(*) FROM notice WHERE notice_id = "
+		       "'rfi-2' AND match_later = 1") == 1);
+	CHECK(db_query(db, "SELECT count(*) FROM match WHERE notice_id = "
+		       "'rfi-2'") == 0);
 	CHECK(tl("-c tenderlots.conf run --once") == 0);
+	CHECK(db_query(db, "SELECT count(*) FROM notice WHERE notice_id = "
+		       "'rfi-2' AND match_later = 1") == 0);
+	CHECK(db_query(db, "SELECT count(*) FROM match WHERE notice_id = "
+		       "'rfi-2'") == 5);
 	snprintf(files, sizeof files, "%s/*", relay.mail);
 	all = mailcheck(project, files, dir);
 	mail = all ? mail_to(all, "info@berglunds.example",

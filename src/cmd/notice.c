@@ -324,7 +324,8 @@ notice_own(const char *config_path, int argc, char **argv)
 	if (current_time(&now) < 0 ||
 	    app_open(&app, config_path, APP_STORE) < 0)
 		return EXIT_ERROR;
-	d = (struct rfi_desk){ app.store, app.cfg, &app.categories, now };
+	d = (struct rfi_desk){ .store = app.store, .cfg = app.cfg,
+				.categories = &app.categories, .now = now };
 	if (add)
 		rc = notice_add(&d, &in, preview);
 	else if ((rc = own_notice_withdraw(&d, argv[2], why)) == 0)

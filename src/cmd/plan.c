@@ -187,7 +187,8 @@ cmd_plan(const char *config_path, int argc, char **argv)
 	if (current_time(&now) < 0 ||
 	    app_open(&app, config_path, APP_STORE) < 0)
 		return EXIT_ERROR;
-	d = (struct rfi_desk){ app.store, app.cfg, &app.categories, now };
+	d = (struct rfi_desk){ .store = app.store, .cfg = app.cfg,
+				.categories = &app.categories, .now = now };
 	if (strcmp(sub, "import") == 0) {
 		rc = plan_import_file(&d, argv[2], dry_run);
 	} else if (strcmp(sub, "list") == 0 || strcmp(sub, "show") == 0) {

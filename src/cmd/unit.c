@@ -885,7 +885,8 @@ cmd_rfi(const char *config_path, int argc, char **argv)
 	if (current_time(&now) < 0 ||
 	    app_open(&app, config_path, APP_STORE) < 0)
 		return EXIT_ERROR;
-	d = (struct rfi_desk){ app.store, app.cfg, &app.categories, now };
+	d = (struct rfi_desk){ .store = app.store, .cfg = app.cfg,
+				.categories = &app.categories, .now = now };
 	if (strcmp(sub, "new") == 0) {
 		rc = rfi_new_from(&d, argv[2], anyway) == 0 ? EXIT_OK : EXIT_ERROR;
 	} else if (strcmp(sub, "preview") == 0) {

@@ -699,6 +699,15 @@ static const char *const migrations[] = {
 	 * the whole backlog for each batch the outbox takes.
 	 */
 	"CREATE INDEX message_pending ON message (state, id);",
+
+	/*
+	 * 29: notices the staff's pages published, stored and split there,
+	 * which the next pass matches (ingest_match_later); found by a
+	 * partial index, as nearly every notice has none.
+	 */
+	"ALTER TABLE notice ADD COLUMN match_later INTEGER NOT NULL DEFAULT 0;"
+	"CREATE INDEX notice_match_later ON notice (notice_id)"
+	" WHERE match_later = 1;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -57,6 +57,8 @@ enum stmt_id {
 	ST_LOT_PARTS,
 	ST_SINGLE_LOT_NOTICES,
 	ST_OPEN_NOTICES,
+	ST_MATCH_LATER,
+	ST_MATCHES_LATER,
 	ST_CHANGES_MARK_PENDING,
 	ST_CHANGES_OF_ROW,
 	ST_PUBLIC_NOTICES,
@@ -214,6 +216,13 @@ static const char *const stmt_sql[NSTMT] = {
 	"  AND (l.deadline >= ?1 OR (l.deadline IS NULL AND "
 	PUBLISHED("n") " >= ?2)))"
 	" ORDER BY n.notice_id LIMIT ?4",
+	/* the current version is marked; every version is cleared */
+	[ST_MATCH_LATER] =
+	"UPDATE notice SET match_later = ?2 WHERE notice_id = ?1"
+	" AND (?2 = 0 OR superseded_by IS NULL)",
+	[ST_MATCHES_LATER] =
+	"SELECT DISTINCT notice_id FROM notice WHERE match_later = 1"
+	" ORDER BY notice_id LIMIT ?1",
 	[ST_CHANGES_MARK_PENDING] =
 	"UPDATE notice SET changes_pending = 1 WHERE id = ?1"
 	" AND EXISTS (SELECT 1 FROM notice_change WHERE notice = ?1)",
@@ -506,6 +515,22 @@ store_open_notices(struct store *s, time_t now, time_t year_ago,
 				 ARGS(ARG_INT(now), ARG_INT(year_ago),
 				      ARG_TEXT(after), ARG_INT(limit))),
 			ids, n, "list open notices");
+}
+
+int
+store_match_later(struct store *s, const char *notice_id, int later)
+{
+	return step_done(s, query(s, &stmts, ST_MATCH_LATER,
+				  ARGS(ARG_TEXT(notice_id), ARG_INT(later != 0))),
+			 "mark a notice to match later");
+}
+
+int
+store_matches_later(struct store *s, unsigned limit, char ***ids, size_t *n)
+{
+	return read_ids(s, query(s, &stmts, ST_MATCHES_LATER,
+				 ARGS(ARG_INT(limit))),
+			ids, n, "list notices to match");
 }
 
 #define ROW struct public_notice

@@ -49,13 +49,6 @@ typed(const struct visit *vi, const char *name)
 	return s && *s ? s : NULL;
 }
 
-static struct rfi_desk
-desk_of(struct visit *vi)
-{
-	return (struct rfi_desk){ vi->conn->store, vi->site->o.cfg,
-				  vi->site->o.categories, vi->now };
-}
-
 /* The categories as checkboxes, those ticked in the form checked. */
 static int
 set_boxes(struct tpl_vars *v, struct visit *vi, struct buf *ticked)
@@ -141,7 +134,7 @@ set_fault(struct tpl_vars *v, struct visit *vi, const char *field,
 static int
 set_preview(struct tpl_vars *v, struct visit *vi, const struct own_notice *o)
 {
-	struct rfi_desk d = desk_of(vi);
+	struct rfi_desk d = staff_desk(vi);
 	const struct category *c;
 	struct tpl_vars *item;
 	char **cats = NULL;
@@ -174,7 +167,7 @@ out:
 static int
 take_form(struct tpl_vars *v, struct visit *vi, int *status, int *done)
 {
-	struct rfi_desk d = desk_of(vi);
+	struct rfi_desk d = staff_desk(vi);
 	struct own_notice_input in;
 	struct own_notice *o = NULL;
 	const char *step = typed(vi, "step"), *field, *const *f, *s;
@@ -285,7 +278,7 @@ page_own(struct visit *vi, const char *rest)
 	const char *why = typed(vi, "why");
 	size_t len = strcspn(rest, "/");
 	int post = vi->req->method == WEB_POST;
-	struct rfi_desk d = desk_of(vi);
+	struct rfi_desk d = staff_desk(vi);
 	char id[64];
 
 	if (len == 0 || len >= sizeof id ||

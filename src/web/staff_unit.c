@@ -794,8 +794,10 @@ static const char *const rfi_fields[] = {
 struct rfi_desk
 staff_desk(struct visit *vi)
 {
-	return (struct rfi_desk){ vi->conn->store, vi->site->o.cfg,
-				  vi->site->o.categories, vi->now };
+	return (struct rfi_desk){ .store = vi->conn->store,
+				  .cfg = vi->site->o.cfg,
+				  .categories = vi->site->o.categories,
+				  .now = vi->now, .match_later = 1 };
 }
 
 /* The words of a field into a string vector; -1 when memory runs out. */
