@@ -236,9 +236,10 @@ test_keywords(void)
 	free(err);
 	if (rc == 0)
 		category_set_release(&cs);
-	check_error(PAINT "keywords = målning e-handel\n",
-		    "tenderlots: error: t.conf:5: [maleri] keywords: 'e-handel' is "
-		    "not one word of letters and digits\n");
+	check_error(PAINT "keywords = målning e-handel e--handel\n",
+		    "tenderlots: error: t.conf:5: [maleri] keywords: 'e--handel' "
+		    "is not a word of letters and digits (join the words of a "
+		    "compound or phrase with '-', as in it-konsult)\n");
 	check_error(PAINT "keywords = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 		    "aaaaaaaaaaaaaa\n",
 		    "tenderlots: error: t.conf:5: [maleri] keywords: "
