@@ -128,52 +128,52 @@ found(struct stemmer *s, const char *keyword, const char *title,
 	stem_text_release(&t);
 }
 
+/* Where a keyword is found: "words@first word", "" for nowhere. */
+static const struct {
+	const char *keyword, *title, *description, *want;
+} cases[] = {
+	/* its parts as words, one after another; the last one's forms */
+	{ "it-konsult", "IT-konsult sökes", NULL, "2@IT" },
+	{ "it-konsult", "Avrop av IT konsult", NULL, "2@IT" },
+	{ "it-konsult", "Ramavtal", "Två it-konsulter.", "2@it" },
+	/* the compound rule on the last part, with the whole keyword's letters */
+	{ "it-konsult", "IT-konsulttjänster", NULL, "2@IT" },
+	/* the compound written as one word */
+	{ "it-konsult", "Itkonsulter till kommunen", NULL, "1@Itkonsulter" },
+	/* never "it" or "konsult" alone, nor the two apart */
+	{ "it-konsult", "Support för IT och telefoni", NULL, "" },
+	{ "it-konsult", "Konsult för vägar", NULL, "" },
+	{ "it-konsult", "Drift av IT, konsult i bygg", NULL, "" },
+	{ "it-konsult", "Drift av IT", "Konsult i bygg", "" },
+	{ "it-konsult", "Visit konsult", NULL, "" },
+	/* "va-arbet" has seven letters: no compound on its last part */
+	{ "va-arbeten", "VA-arbetena i Norrby", NULL, "2@VA" },
+	{ "va-arbeten", "VA-arbetsledning", NULL, "" },
+	/* a phrase; all its parts must be there */
+	{ "första-hjälpen-kurs", "Kurser i första hjälpen", NULL, "" },
+	{ "första-hjälpen", "Kurser i första hjälpen", NULL, "2@första" },
+	/* the compound rule wants a word joined on, not an ending */
+	{ "arkitekt", "Arkitekttjänster", NULL, "1@Arkitekttjänster" },
+	{ "arkitekt", "IT-arkitektur", NULL, "" },
+};
+
 static void
 test_hyphenated(void)
 {
 	struct stemmer *s = stemmer_new();
 	char st[2][STEM_WORD_MAX + 1], w[200];
+	size_t i;
 
 	CHECK(stem_keyword(s, "it-konsult", st) == 1);
 	CHECK_STR(st[0], "it-konsult");
 	CHECK(stem_joined(st[0], w) == 0);
 	CHECK_STR(w, "itkonsult");
 	CHECK(stem_joined("konsult", w) == -1 && w[0] == '\0');
-	/* its parts as words, one after another; the last one's forms */
-	found(s, "it-konsult", "IT-konsult sökes", NULL, w, sizeof w);
-	CHECK_STR(w, "2@IT");
-	found(s, "it-konsult", "Avrop av IT konsult", NULL, w, sizeof w);
-	CHECK_STR(w, "2@IT");
-	found(s, "it-konsult", "Ramavtal", "Två it-konsulter.", w, sizeof w);
-	CHECK_STR(w, "2@it");
-	/* the compound rule on the last part, with the whole keyword's letters */
-	found(s, "it-konsult", "IT-konsulttjänster", NULL, w, sizeof w);
-	CHECK_STR(w, "2@IT");
-	/* the compound written as one word */
-	found(s, "it-konsult", "Itkonsulter till kommunen", NULL, w, sizeof w);
-	CHECK_STR(w, "1@Itkonsulter");
-	/* never "it" or "konsult" alone, nor the two apart */
-	found(s, "it-konsult", "Support för IT och telefoni", NULL, w, sizeof w);
-	CHECK_STR(w, "");
-	found(s, "it-konsult", "Konsult för vägar", NULL, w, sizeof w);
-	CHECK_STR(w, "");
-	found(s, "it-konsult", "Drift av IT, konsult i bygg", NULL, w, sizeof w);
-	CHECK_STR(w, "");
-	found(s, "it-konsult", "Drift av IT", "Konsult i bygg", w, sizeof w);
-	CHECK_STR(w, "");
-	found(s, "it-konsult", "Visit konsult", NULL, w, sizeof w);
-	CHECK_STR(w, "");
-	/* "va-arbet" has seven letters: no compound on its last part */
-	found(s, "va-arbeten", "VA-arbetena i Norrby", NULL, w, sizeof w);
-	CHECK_STR(w, "2@VA");
-	found(s, "va-arbeten", "VA-arbetsledning", NULL, w, sizeof w);
-	CHECK_STR(w, "");
-	/* a phrase of three; the first parts by their stems */
-	found(s, "första-hjälpen-kurs", "Kurser i första hjälpen", NULL, w,
-	      sizeof w);
-	CHECK_STR(w, "");
-	found(s, "första-hjälpen", "Kurser i första hjälpen", NULL, w, sizeof w);
-	CHECK_STR(w, "2@första");
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		found(s, cases[i].keyword, cases[i].title, cases[i].description,
+		      w, sizeof w);
+		CHECK_STR(w, cases[i].want);
+	}
 	stemmer_free(s);
 }
 
@@ -181,18 +181,10 @@ test_hyphenated(void)
 static void
 test_compound_rest(void)
 {
-	struct stemmer *s = stemmer_new();
-	char w[200];
-
-	found(s, "arkitekt", "Arkitekttjänster", NULL, w, sizeof w);
-	CHECK_STR(w, "1@Arkitekttjänster");
-	found(s, "arkitekt", "IT-arkitektur", NULL, w, sizeof w);
-	CHECK_STR(w, "");
 	CHECK(stem_begins("snöröjningsuppdrag", "snöröjning"));
 	CHECK(stem_begins("snöröjning", "snöröjning"));
 	CHECK(!stem_begins("arkitektur", "arkitekt"));
 	CHECK(!stem_begins("arkitekt", "arkitekttjänst"));
-	stemmer_free(s);
 }
 
 static void
