@@ -397,12 +397,6 @@ struct slot {
 #define SLOT_OUT 4u		/* fails kind or size, or an exclude word */
 #define SLOT_KEYWORD 8u		/* one of its keywords is in the lot's text */
 
-/*
- * A word's stems: Swedish, English, and a hyphenated word's compound
- * written as one word in each ("itkonsult"; empty for another word).
- */
-#define STEMS_PER_WORD 4
-
 /* A hyphenated stem of the dictionary, filed under its first part. */
 struct phrase {
 	char first[STEM_WORD_MAX + 1];
@@ -425,8 +419,11 @@ struct match_index {
 	long long *turnover;	/* nfirms: apart, to keep slots small and cached */
 	uint32_t *cand;		/* nfirms: the firms that pass kind and size */
 	uint32_t stamp;
-	char (*stems)[STEM_WORD_MAX + 1];	/* STEMS_PER_WORD per word of
-						   each firm, in order */
+	char (*stems)[STEM_WORD_MAX + 1];	/* 2 per word of each firm, in
+						   order: Swedish, English */
+	char (*joined)[STEM_WORD_MAX + 1];	/* 2 per hyphenated word, in
+						   order: its compound written
+						   as one word ("itkonsult") */
 	const char **dict;	/* those stems, sorted, distinct */
 	size_t ndict;
 	struct phrase *phrases;	/* the dictionary's hyphenated stems */
@@ -573,31 +570,54 @@ firm_buckets(const struct match_index *ix, const struct firm *f, unsigned *b)
 
 static long dict_number(const struct match_index *ix, const char *stem);
 
-/* Whether a word's stem stems[0] is one of stems[-k..-1], filed already. */
-static int
-stem_seen(const char (*stems)[STEM_WORD_MAX + 1], size_t k)
+/* A firm's keyword or, after them, exclude word k. */
+static const char *
+word_of(const struct firm *f, size_t k)
 {
-	size_t i;
+	return k < f->nkeywords ? f->keywords[k] : f->exclude[k - f->nkeywords];
+}
 
-	for (i = 1; i <= k; i++)
-		if (strcmp(stems[0], stems[-(long)i]) == 0)
-			return 1;
-	return 0;
+/*
+ * The distinct stems the firm's word at ix->stems[w] is filed under into
+ * terms (room for 4): its Swedish and English stems, and a hyphenated
+ * one's compound written as one word, at ix->joined[*h], *h moved past.
+ */
+static size_t
+word_terms(const struct match_index *ix, const char *word, size_t w,
+	   size_t *h, const char **terms)
+{
+	const char *all[4] = { ix->stems[w], ix->stems[w + 1] };
+	size_t n = 0, m = 2, i, j;
+
+	if (strchr(word, '-')) {
+		all[m++] = ix->joined[*h];
+		all[m++] = ix->joined[*h + 1];
+		*h += 2;
+	}
+	for (i = 0; i < m; i++) {
+		for (j = 0; j < n && strcmp(terms[j], all[i]); j++)
+			;
+		if (j == n && all[i][0])
+			terms[n++] = all[i];
+	}
+	return n;
 }
 
 static int
 index_postings(struct match_index *ix)
 {
 	const struct firm_list *firms = ix->firms;
-	size_t i, k, j, nb, n = 0, most = 1, w = 0;
+	size_t i, k, j, t, nt, nb, n = 0, most = 1, w = 0, h = 0;
+	const char *terms[4];
 	unsigned *b;
 
 	for (i = 0; i < firms->n; i++) {
 		const struct firm *f = firms->v[i];
 		size_t r = f->nregions ? f->nregions : 1;
 
-		n += (f->ncpv + f->ncategories +
-		      STEMS_PER_WORD * (f->nkeywords + f->nexclude)) * r;
+		n += (f->ncpv + f->ncategories) * r;
+		for (k = 0; k < f->nkeywords + f->nexclude; k++)
+			n += (strchr(word_of(f, k), '-') ? 4 : 2) * r;
 		if (r > most)
 			most = r;
 	}
@@ -624,19 +644,17 @@ index_postings(struct match_index *ix)
 				ix->post[ix->npost++] = (struct posting){
 					term << 16 | b[j], (uint32_t)i };
 		}
-		for (k = 0; k < STEMS_PER_WORD * (f->nkeywords + f->nexclude);
-		     k++, w++) {
-			uint64_t term = (k / STEMS_PER_WORD < f->nkeywords ?
-					 TERM_KEYWORD : TERM_EXCLUDE) +
-					(uint64_t)dict_number(ix, ix->stems[w]);
+		for (k = 0; k < f->nkeywords + f->nexclude; k++, w += 2) {
+			nt = word_terms(ix, word_of(f, k), w, &h, terms);
+			for (t = 0; t < nt; t++) {
+				uint64_t term = (k < f->nkeywords ? TERM_KEYWORD :
+						 TERM_EXCLUDE) +
+						(uint64_t)dict_number(ix, terms[t]);
 
-			/* none (a word's joined form), or one filed already */
-			if (!ix->stems[w][0] || stem_seen(ix->stems + w,
-							  k % STEMS_PER_WORD))
-				continue;
-			for (j = 0; j < nb; j++)
-				ix->post[ix->npost++] = (struct posting){
-					term << 16 | b[j], (uint32_t)i };
+				for (j = 0; j < nb; j++)
+					ix->post[ix->npost++] = (struct posting){
+						term << 16 | b[j], (uint32_t)i };
+			}
 		}
 		ix->slot[i].kinds = (uint8_t)f->kinds;
 		ix->turnover[i] = f->turnover;
@@ -690,30 +708,30 @@ static int
 index_words(struct match_index *ix)
 {
 	const struct firm_list *firms = ix->firms;
-	size_t i, k, j, n = 0;
+	size_t i, k, j, n = 0, h = 0;
 
 	for (i = 0; i < firms->n; i++)
-		n += firms->v[i]->nkeywords + firms->v[i]->nexclude;
-	n *= STEMS_PER_WORD;
+		for (k = 0; k < firms->v[i]->nkeywords + firms->v[i]->nexclude; k++)
+			n += 2, h += strchr(word_of(firms->v[i], k), '-') ? 2 : 0;
 	if (!(ix->stems = calloc(n + 1, sizeof *ix->stems)) ||
-	    !(ix->dict = calloc(n + 1, sizeof *ix->dict)) ||
-	    !(ix->dict_stamp = calloc(n + 1, sizeof *ix->dict_stamp)))
+	    !(ix->joined = calloc(h + 1, sizeof *ix->joined)) ||
+	    !(ix->dict = calloc(n + h + 1, sizeof *ix->dict)) ||
+	    !(ix->dict_stamp = calloc(n + h + 1, sizeof *ix->dict_stamp)))
 		return -1;
-	for (n = i = 0; i < firms->n; i++) {
+	for (n = h = i = 0; i < firms->n; i++) {
 		const struct firm *f = firms->v[i];
 
-		for (k = 0; k < f->nkeywords + f->nexclude;
-		     k++, n += STEMS_PER_WORD) {
-			const char *w = k < f->nkeywords ? f->keywords[k] :
-					f->exclude[k - f->nkeywords];
-
-			if (stem_keyword(ix->stemmer, w, &ix->stems[n]) < 0)
+		for (k = 0; k < f->nkeywords + f->nexclude; k++, n += 2) {
+			if (stem_keyword(ix->stemmer, word_of(f, k),
+					 &ix->stems[n]) < 0)
 				return -1;
-			(void)stem_joined(ix->stems[n], ix->stems[n + 2]);
-			(void)stem_joined(ix->stems[n + 1], ix->stems[n + 3]);
-			for (j = 0; j < STEMS_PER_WORD; j++)
-				if (ix->stems[n + j][0])
-					ix->dict[ix->ndict++] = ix->stems[n + j];
+			ix->dict[ix->ndict++] = ix->stems[n];
+			ix->dict[ix->ndict++] = ix->stems[n + 1];
+			if (!strchr(word_of(f, k), '-'))
+				continue;
+			for (j = 0; j < 2; j++, h++)
+				if (stem_joined(ix->stems[n + j], ix->joined[h]) == 0)
+					ix->dict[ix->ndict++] = ix->joined[h];
 		}
 	}
 	qsort(ix->dict, ix->ndict, sizeof *ix->dict, str_cmp);
@@ -784,6 +802,7 @@ match_index_free(struct match_index *ix)
 	free(ix->dict_stamp);
 	free(ix->phrases);
 	free(ix->stems);
+	free(ix->joined);
 	stemmer_free(ix->stemmer);
 	free(ix);
 }
