@@ -87,7 +87,7 @@ struct stem_word {
 /* What stands between a word and the one before it. */
 enum stem_gap {
 	STEM_GAP_START,		/* none: the word begins a text */
-	STEM_GAP_SPACE,		/* spaces, and at most one hyphen in them */
+	STEM_GAP_SPACE,		/* spaces, at most one hyphen among them */
 	STEM_GAP_HYPHEN,	/* one hyphen alone: "IT-konsult" */
 	STEM_GAP_OTHER		/* anything else: a comma, a full stop */
 };
@@ -144,9 +144,10 @@ const struct stem_word *stem_text_find(const struct stem_text *t,
 /*
  * A list of keywords as people type it: words separated by spaces or
  * commas, each of letters and digits only, or of such words joined by
- * single hyphens ("IT-konsult"). Each is lowercased and kept once. At most max words of at most STEM_KEYWORD_LEN bytes each; more,
- * a longer one or one with other signs is refused with a message in err
- * naming it. -1 then, *words untouched.
+ * single hyphens ("IT-konsult"). Each is lowercased and kept once. At
+ * most max words of at most STEM_KEYWORD_LEN bytes each; more, a longer
+ * one or one with other signs is refused with a message in err naming it
+ * and saying how to write a compound. -1 then, *words untouched.
  */
 #define STEM_KEYWORD_LEN 60
 int stem_keywords_parse(const char *text, size_t max, char ***words,

@@ -645,16 +645,15 @@ index_postings(struct match_index *ix)
 					term << 16 | b[j], (uint32_t)i };
 		}
 		for (k = 0; k < f->nkeywords + f->nexclude; k++, w += 2) {
-			nt = word_terms(ix, word_of(f, k), w, &h, terms);
-			for (t = 0; t < nt; t++) {
-				uint64_t term = (k < f->nkeywords ? TERM_KEYWORD :
-						 TERM_EXCLUDE) +
-						(uint64_t)dict_number(ix, terms[t]);
+			uint64_t kind = k < f->nkeywords ? TERM_KEYWORD :
+					TERM_EXCLUDE;
 
-				for (j = 0; j < nb; j++)
-					ix->post[ix->npost++] = (struct posting){
-						term << 16 | b[j], (uint32_t)i };
-			}
+			nt = word_terms(ix, word_of(f, k), w, &h, terms);
+			for (t = 0; t < nt * nb; t++)
+				ix->post[ix->npost++] = (struct posting){
+					(kind + (uint64_t)dict_number(ix,
+					 terms[t / nb])) << 16 | b[t % nb],
+					(uint32_t)i };
 		}
 		ix->slot[i].kinds = (uint8_t)f->kinds;
 		ix->turnover[i] = f->turnover;
@@ -710,9 +709,12 @@ index_words(struct match_index *ix)
 	const struct firm_list *firms = ix->firms;
 	size_t i, k, j, n = 0, h = 0;
 
-	for (i = 0; i < firms->n; i++)
-		for (k = 0; k < firms->v[i]->nkeywords + firms->v[i]->nexclude; k++)
-			n += 2, h += strchr(word_of(firms->v[i], k), '-') ? 2 : 0;
+	for (i = 0; i < firms->n; i++) {
+		const struct firm *f = firms->v[i];
+
+		for (k = 0; k < f->nkeywords + f->nexclude; k++)
+			n += 2, h += strchr(word_of(f, k), '-') ? 2 : 0;
+	}
 	if (!(ix->stems = calloc(n + 1, sizeof *ix->stems)) ||
 	    !(ix->joined = calloc(h + 1, sizeof *ix->joined)) ||
 	    !(ix->dict = calloc(n + h + 1, sizeof *ix->dict)) ||
@@ -730,7 +732,7 @@ index_words(struct match_index *ix)
 			if (!strchr(word_of(f, k), '-'))
 				continue;
 			for (j = 0; j < 2; j++, h++)
-				if (stem_joined(ix->stems[n + j], ix->joined[h]) == 0)
+				if (!stem_joined(ix->stems[n + j], ix->joined[h]))
 					ix->dict[ix->ndict++] = ix->joined[h];
 		}
 	}
@@ -971,7 +973,7 @@ find_words(struct find *fd)
 		for (k = letters = 0; low[k]; k++) {
 			if (((unsigned char)low[k] & 0xc0) == 0x80)
 				continue;
-			/* the prefix before the letter at k, with enough after */
+			/* the prefix before the letter at k, letters after it */
 			if (letters++ < STEM_PREFIX_MIN)
 				continue;
 			if (all - (letters - 1) < STEM_COMPOUND_REST)
