@@ -324,7 +324,8 @@ static const char *const trade_words[] = {
 	"fönsterputs", "takläggning", "plåtarbeten", "golvläggning",
 	"snickerier", "glasarbeten", "låssmed", "larm", "ventilationsrengöring",
 	"avfallshantering", "skadedjursbekämpning", "tolkning", "översättning",
-	"utbildning", "konsulttjänster", "projektering",
+	"utbildning", "konsulttjänster", "projektering", "it-konsult",
+	"el-installation", "va-arbeten", "e-handel", "lss-boende",
 };
 static const char *const text_words[] = {
 	"upphandling", "av", "kommunen", "skolor", "förskolor", "under",
@@ -333,6 +334,8 @@ static const char *const text_words[] = {
 	"fastigheter", "äldreboenden", "uppdraget", "omfattar", "samt",
 	"Snöröjningen", "städningen", "målningsarbeten", "belysningen",
 	"asfalteringsarbeten", "skolskjutsar", "trädvården", "datorerna",
+	"IT-konsulter", "IT", "konsult", "el-installationer", "VA-arbetena",
+	"e-handeln", "LSS-boende", "el", "va",
 };
 
 struct words {

@@ -224,7 +224,7 @@ run_mode(struct set *s, enum mode m, double *precision, double *recall)
 	struct firm **v = calloc(s->firms.n + 1, sizeof *v);
 	struct firm *copies = calloc(s->firms.n + 1, sizeof *copies);
 	unsigned char *hit = calloc(s->firms.n + 1, 1);
-	struct firm_list view = { v, s->firms.n };
+	struct firm_list view = { .v = v, .n = s->firms.n };
 	size_t *saved = calloc(s->cs.n + 1, sizeof *saved);
 	size_t i, f, tp = 0, fp = 0, fn = 0;
 	struct stemmer *st = stemmer_new();

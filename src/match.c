@@ -8,6 +8,7 @@
 #include "cpv.h"
 #include "match.h"
 #include "money.h"
+#include "utf8.h"
 
 /*
  * The score of a match, higher is more relevant, never negative:
@@ -266,13 +267,14 @@ score_of(const struct match_target *t, int by_category, size_t cpv_digits,
 
 /*
  * The first of the words (a firm's keywords or exclude words) that the
- * text holds: 1 with *which its number and *where the word of the text,
- * 0 for none, -1 on ENOMEM.
+ * text holds: 1 with *which its number, *where the word of the text and
+ * *nwhere how many words from there (a hyphenated one's parts), 0 for
+ * none, -1 on ENOMEM.
  */
 static int
 words_found(struct stemmer *st, char *const *words, size_t n,
 	    const struct stem_text *t, size_t *which,
-	    const struct stem_word **where)
+	    const struct stem_word **where, size_t *nwhere)
 {
 	char stems[2][STEM_WORD_MAX + 1];
 	const struct stem_word *w;
@@ -285,7 +287,7 @@ words_found(struct stemmer *st, char *const *words, size_t n,
 		if ((distinct = stem_keyword(st, words[i], stems)) < 0)
 			return -1;
 		for (k = 0; k < distinct; k++)
-			if ((w = stem_text_find(t, stems[k]))) {
+			if ((w = stem_text_find_span(t, stems[k], nwhere))) {
 				*which = i;
 				*where = w;
 				return 1;
@@ -312,7 +314,7 @@ firm_words(const struct firm *f, const struct match_target *t,
 {
 	const struct stem_word *w;
 	struct stemmer *own, *st;
-	size_t which;
+	size_t which, nw;
 	int kw = 0, ex = 0;
 
 	*vetoed = 0;
@@ -321,9 +323,9 @@ firm_words(const struct firm *f, const struct match_target *t,
 	if (!(st = stemmer_of(opt, &own)))
 		return -1;
 	if ((ex = words_found(st, f->exclude, f->nexclude, t->text, &which,
-			      &w)) == 0)
+			      &w, &nw)) == 0)
 		kw = words_found(st, f->keywords, f->nkeywords, t->text,
-				 &which, &w);
+				 &which, &w, &nw);
 	stemmer_free(own);
 	if (ex < 0 || kw < 0)
 		return -1;
@@ -395,6 +397,12 @@ struct slot {
 #define SLOT_OUT 4u		/* fails kind or size, or an exclude word */
 #define SLOT_KEYWORD 8u		/* one of its keywords is in the lot's text */
 
+/* A hyphenated stem of the dictionary, filed under its first part. */
+struct phrase {
+	char first[STEM_WORD_MAX + 1];
+	uint32_t id;		/* its number in the dictionary */
+};
+
 struct match_index {
 	const struct firm_list *firms;
 	struct match_options opt;
@@ -413,8 +421,13 @@ struct match_index {
 	uint32_t stamp;
 	char (*stems)[STEM_WORD_MAX + 1];	/* 2 per word of each firm, in
 						   order: Swedish, English */
+	char (*joined)[STEM_WORD_MAX + 1];	/* 2 per hyphenated word, in
+						   order: its compound written
+						   as one word ("itkonsult") */
 	const char **dict;	/* those stems, sorted, distinct */
 	size_t ndict;
+	struct phrase *phrases;	/* the dictionary's hyphenated stems */
+	size_t nphrases;
 	uint32_t *dict_stamp;	/* ndict: the call that last looked it up */
 	struct stemmer *stemmer;
 };
@@ -557,19 +570,54 @@ firm_buckets(const struct match_index *ix, const struct firm *f, unsigned *b)
 
 static long dict_number(const struct match_index *ix, const char *stem);
 
+/* A firm's keyword or, after them, exclude word k. */
+static const char *
+word_of(const struct firm *f, size_t k)
+{
+	return k < f->nkeywords ? f->keywords[k] : f->exclude[k - f->nkeywords];
+}
+
+/*
+ * The distinct stems the firm's word at ix->stems[w] is filed under into
+ * terms (room for 4): its Swedish and English stems, and a hyphenated
+ * one's compound written as one word, at ix->joined[*h], *h moved past.
+ */
+static size_t
+word_terms(const struct match_index *ix, const char *word, size_t w,
+	   size_t *h, const char **terms)
+{
+	const char *all[4] = { ix->stems[w], ix->stems[w + 1] };
+	size_t n = 0, m = 2, i, j;
+
+	if (strchr(word, '-')) {
+		all[m++] = ix->joined[*h];
+		all[m++] = ix->joined[*h + 1];
+		*h += 2;
+	}
+	for (i = 0; i < m; i++) {
+		for (j = 0; j < n && strcmp(terms[j], all[i]); j++)
+			;
+		if (j == n && all[i][0])
+			terms[n++] = all[i];
+	}
+	return n;
+}
+
 static int
 index_postings(struct match_index *ix)
 {
 	const struct firm_list *firms = ix->firms;
-	size_t i, k, j, nb, n = 0, most = 1, w = 0;
+	size_t i, k, j, t, nt, nb, n = 0, most = 1, w = 0, h = 0;
+	const char *terms[4];
 	unsigned *b;
 
 	for (i = 0; i < firms->n; i++) {
 		const struct firm *f = firms->v[i];
 		size_t r = f->nregions ? f->nregions : 1;
 
-		n += (f->ncpv + f->ncategories +
-		      2 * (f->nkeywords + f->nexclude)) * r;
+		n += (f->ncpv + f->ncategories) * r;
+		for (k = 0; k < f->nkeywords + f->nexclude; k++)
+			n += (strchr(word_of(f, k), '-') ? 4 : 2) * r;
 		if (r > most)
 			most = r;
 	}
@@ -596,17 +644,16 @@ index_postings(struct match_index *ix)
 				ix->post[ix->npost++] = (struct posting){
 					term << 16 | b[j], (uint32_t)i };
 		}
-		for (k = 0; k < 2 * (f->nkeywords + f->nexclude); k++, w++) {
-			uint64_t term = (k / 2 < f->nkeywords ? TERM_KEYWORD :
-					 TERM_EXCLUDE) +
-					(uint64_t)dict_number(ix, ix->stems[w]);
+		for (k = 0; k < f->nkeywords + f->nexclude; k++, w += 2) {
+			uint64_t kind = k < f->nkeywords ? TERM_KEYWORD :
+					TERM_EXCLUDE;
 
-			/* the English stem when it is the Swedish one */
-			if (k % 2 && strcmp(ix->stems[w], ix->stems[w - 1]) == 0)
-				continue;
-			for (j = 0; j < nb; j++)
+			nt = word_terms(ix, word_of(f, k), w, &h, terms);
+			for (t = 0; t < nt * nb; t++)
 				ix->post[ix->npost++] = (struct posting){
-					term << 16 | b[j], (uint32_t)i };
+					(kind + (uint64_t)dict_number(ix,
+					 terms[t / nb])) << 16 | b[t % nb],
+					(uint32_t)i };
 		}
 		ix->slot[i].kinds = (uint8_t)f->kinds;
 		ix->turnover[i] = f->turnover;
@@ -616,33 +663,77 @@ index_postings(struct match_index *ix)
 	return 0;
 }
 
+static int
+phrase_cmp(const void *a, const void *b)
+{
+	const struct phrase *x = a, *y = b;
+
+	return strcmp(x->first, y->first);
+}
+
 /*
- * Stems the firms' keywords and exclude words, in Swedish and English,
- * and makes the dictionary of those stems whose number is each one's term.
+ * The hyphenated stems of the dictionary ("it-konsult"), by their first
+ * part: a lot's word finds them by its own stem, and the other parts are
+ * checked on the lot's text.
+ */
+static int
+index_phrases(struct match_index *ix)
+{
+	size_t i, len;
+
+	if (!(ix->phrases = calloc(ix->ndict + 1, sizeof *ix->phrases)))
+		return -1;
+	for (i = 0; i < ix->ndict; i++) {
+		struct phrase *p = &ix->phrases[ix->nphrases];
+
+		if (!strchr(ix->dict[i], '-'))
+			continue;
+		len = strcspn(ix->dict[i], "-");
+		memcpy(p->first, ix->dict[i], len);
+		p->first[len] = '\0';
+		p->id = (uint32_t)i;
+		ix->nphrases++;
+	}
+	qsort(ix->phrases, ix->nphrases, sizeof *ix->phrases, phrase_cmp);
+	return 0;
+}
+
+/*
+ * Stems the firms' keywords and exclude words, in Swedish and English
+ * (and a hyphenated one's compound written as one word), and makes the
+ * dictionary of those stems whose number is each one's term.
  */
 static int
 index_words(struct match_index *ix)
 {
 	const struct firm_list *firms = ix->firms;
-	size_t i, k, n = 0;
+	size_t i, k, j, n = 0, h = 0;
 
-	for (i = 0; i < firms->n; i++)
-		n += firms->v[i]->nkeywords + firms->v[i]->nexclude;
-	if (!(ix->stems = calloc(2 * n + 1, sizeof *ix->stems)) ||
-	    !(ix->dict = calloc(2 * n + 1, sizeof *ix->dict)) ||
-	    !(ix->dict_stamp = calloc(2 * n + 1, sizeof *ix->dict_stamp)))
+	for (i = 0; i < firms->n; i++) {
+		const struct firm *f = firms->v[i];
+
+		for (k = 0; k < f->nkeywords + f->nexclude; k++)
+			n += 2, h += strchr(word_of(f, k), '-') ? 2 : 0;
+	}
+	if (!(ix->stems = calloc(n + 1, sizeof *ix->stems)) ||
+	    !(ix->joined = calloc(h + 1, sizeof *ix->joined)) ||
+	    !(ix->dict = calloc(n + h + 1, sizeof *ix->dict)) ||
+	    !(ix->dict_stamp = calloc(n + h + 1, sizeof *ix->dict_stamp)))
 		return -1;
-	for (n = i = 0; i < firms->n; i++) {
+	for (n = h = i = 0; i < firms->n; i++) {
 		const struct firm *f = firms->v[i];
 
 		for (k = 0; k < f->nkeywords + f->nexclude; k++, n += 2) {
-			const char *w = k < f->nkeywords ? f->keywords[k] :
-					f->exclude[k - f->nkeywords];
-
-			if (stem_keyword(ix->stemmer, w, &ix->stems[n]) < 0)
+			if (stem_keyword(ix->stemmer, word_of(f, k),
+					 &ix->stems[n]) < 0)
 				return -1;
 			ix->dict[ix->ndict++] = ix->stems[n];
 			ix->dict[ix->ndict++] = ix->stems[n + 1];
+			if (!strchr(word_of(f, k), '-'))
+				continue;
+			for (j = 0; j < 2; j++, h++)
+				if (!stem_joined(ix->stems[n + j], ix->joined[h]))
+					ix->dict[ix->ndict++] = ix->joined[h];
 		}
 	}
 	qsort(ix->dict, ix->ndict, sizeof *ix->dict, str_cmp);
@@ -650,7 +741,7 @@ index_words(struct match_index *ix)
 		if (!n || strcmp(ix->dict[n - 1], ix->dict[i]))
 			ix->dict[n++] = ix->dict[i];
 	ix->ndict = n;
-	return 0;
+	return index_phrases(ix);
 }
 
 /* A stem's number in the dictionary, or -1. */
@@ -711,7 +802,9 @@ match_index_free(struct match_index *ix)
 	free(ix->cand);
 	free(ix->dict);
 	free(ix->dict_stamp);
+	free(ix->phrases);
 	free(ix->stems);
+	free(ix->joined);
 	stemmer_free(ix->stemmer);
 	free(ix);
 }
@@ -828,16 +921,44 @@ find_stem(struct find *fd, const char *stem)
 }
 
 /*
+ * The firms of the hyphenated words whose first part is the stem of the
+ * text's word i and whose other parts follow it there.
+ */
+static void
+find_phrases(struct find *fd, size_t i, const char *stem)
+{
+	struct match_index *ix = fd->ix;
+	size_t lo = 0, hi = ix->nphrases;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(ix->phrases[mid].first, stem) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ix->nphrases && strcmp(ix->phrases[lo].first, stem) == 0;
+	     lo++) {
+		const char *phrase = ix->dict[ix->phrases[lo].id];
+
+		if (ix->dict_stamp[ix->phrases[lo].id] != ix->stamp &&
+		    stem_finds_at(fd->t->text, i, phrase))
+			find_stem(fd, phrase);
+	}
+}
+
+/*
  * Every firm whose words the lot's text holds, by stem_finds's rule seen
  * from the word: its stems, and each start of it at least STEM_PREFIX_MIN
- * letters long.
+ * letters long; and the hyphenated words it begins.
  */
 static void
 find_words(struct find *fd)
 {
 	const struct stem_text *t = fd->t->text;
 	char prefix[STEM_WORD_MAX + 1];
-	size_t i, k, letters;
+	size_t i, k, letters, all;
 
 	if (!t || !fd->ix->ndict)
 		return;
@@ -848,18 +969,26 @@ find_words(struct find *fd)
 		find_stem(fd, stem_str(t, w->stem[0]));
 		if (w->stem[1] != w->stem[0])
 			find_stem(fd, stem_str(t, w->stem[1]));
+		all = utf8_width(low);
 		for (k = letters = 0; low[k]; k++) {
 			if (((unsigned char)low[k] & 0xc0) == 0x80)
 				continue;
-			/* the prefix before the letter at k */
+			/* the prefix before the letter at k, letters after it */
 			if (letters++ < STEM_PREFIX_MIN)
 				continue;
+			if (all - (letters - 1) < STEM_COMPOUND_REST)
+				break;
 			memcpy(prefix, low, k);
 			prefix[k] = '\0';
 			find_stem(fd, prefix);
 		}
-		if (letters >= STEM_PREFIX_MIN)
+		if (all >= STEM_PREFIX_MIN)
 			find_stem(fd, low);
+		if (!fd->ix->nphrases)
+			continue;
+		find_phrases(fd, i, stem_str(t, w->stem[0]));
+		if (w->stem[1] != w->stem[0])
+			find_phrases(fd, i, stem_str(t, w->stem[1]));
 	}
 }
 
@@ -971,24 +1100,32 @@ category_word(const struct category *c, const struct stem_text *t)
 	return NULL;
 }
 
-/* "Matchar ert sökord ”snöröjning” (”Snöröjningen” i titeln)" */
+/*
+ * "Matchar ert sökord ”snöröjning” (”Snöröjningen” i titeln)"; a
+ * hyphenated keyword's words as the text writes them: ”IT-konsult”,
+ * ”IT konsult”.
+ */
 static int
 add_keyword(struct buf *b, const struct firm *f, const struct match_target *t,
 	    struct stemmer *st, int en)
 {
 	const struct stem_word *w;
-	size_t which;
-	int r = words_found(st, f->keywords, f->nkeywords, t->text, &which, &w);
+	size_t which, nw = 1, k;
+	int r = words_found(st, f->keywords, f->nkeywords, t->text, &which, &w,
+			    &nw);
 
-	if (r <= 0)
+	if (r <= 0 || buf_printf(b, en ? "Matches your keyword \u201c%s\u201d "
+				 "(\u201c" : "Matchar ert sökord \u201d%s\u201d "
+				 "(\u201d", f->keywords[which]) < 0)
 		return -1;
+	for (k = 0; k < nw; k++)
+		if ((k && buf_addc(b, w[k].gap == STEM_GAP_HYPHEN ? '-' : ' ') < 0) ||
+		    buf_adds(b, stem_str(t->text, w[k].written)) < 0)
+			return -1;
 	if (en)
-		return buf_printf(b, "Matches your keyword \u201c%s\u201d "
-				  "(\u201c%s\u201d in the %s)", f->keywords[which],
-				  stem_str(t->text, w->written),
+		return buf_printf(b, "\u201d in the %s)",
 				  w->field == STEM_TITLE ? "title" : "description");
-	return buf_printf(b, "Matchar ert sökord \u201d%s\u201d (\u201d%s\u201d i %s)",
-			  f->keywords[which], stem_str(t->text, w->written),
+	return buf_printf(b, "\u201d i %s)",
 			  w->field == STEM_TITLE ? "titeln" : "beskrivningen");
 }
 

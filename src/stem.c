@@ -215,10 +215,10 @@ add_chars(struct stem_text *t, const char *s, size_t n)
 static int
 add_word(struct stemmer *s, struct stem_text *t, const char *written,
 	 size_t wlen, const char *lowered, enum stem_lang lang,
-	 enum stem_field field)
+	 enum stem_field field, enum stem_gap gap)
 {
 	char st[STEM_WORD_MAX + 1];
-	struct stem_word w = { .field = (uint8_t)field };
+	struct stem_word w = { .field = (uint8_t)field, .gap = (uint8_t)gap };
 	long a, b, c, d;
 
 	if (t->n == t->alloc) {
@@ -254,20 +254,55 @@ add_word(struct stemmer *s, struct stem_text *t, const char *written,
 	return 0;
 }
 
+/* The signs between two words, s[0..len): see enum stem_gap. */
+static enum stem_gap
+gap_of(const char *s, size_t len)
+{
+	static const char *const spaces[] = { " ", "\t", "\r", "\n",
+					      "\u00a0", NULL };
+	/* hyphen-minus, hyphen, non-breaking hyphen */
+	static const char *const hyphens[] = { "-", "\u2010", "\u2011", NULL };
+	size_t i = 0, k, nspace = 0, nhyphen = 0;
+
+	while (i < len) {
+		for (k = 0; spaces[k] && strncmp(s + i, spaces[k],
+						 strlen(spaces[k])); k++)
+			;
+		if (spaces[k]) {
+			nspace++;
+			i += strlen(spaces[k]);
+			continue;
+		}
+		for (k = 0; hyphens[k] && strncmp(s + i, hyphens[k],
+						  strlen(hyphens[k])); k++)
+			;
+		if (!hyphens[k] || ++nhyphen > 1)
+			return STEM_GAP_OTHER;
+		i += strlen(hyphens[k]);
+	}
+	return nhyphen && !nspace ? STEM_GAP_HYPHEN : STEM_GAP_SPACE;
+}
+
 int
 stem_text_add(struct stemmer *s, struct stem_text *t, const char *text,
 	      enum stem_lang lang, enum stem_field field)
 {
 	char low[STEM_WORD_MAX + 1];
-	size_t pos = 0, start, end, len;
+	size_t pos = 0, start, end, len, last = 0;
+	int first = 1;
 
 	if (!text)
 		return 0;
 	len = strlen(text);
 	while (t->n < STEM_TEXT_WORDS &&
-	       stem_next_word(text, len, &pos, &start, &end, low))
-		if (add_word(s, t, text + start, end - start, low, lang, field) < 0)
+	       stem_next_word(text, len, &pos, &start, &end, low)) {
+		if (add_word(s, t, text + start, end - start, low, lang, field,
+			     first ? STEM_GAP_START :
+			     gap_of(text + last, start - last)) < 0)
 			return -1;
+		first = 0;
+		last = end;
+	}
 	return 0;
 }
 
@@ -280,30 +315,158 @@ stem_text_release(struct stem_text *t)
 }
 
 int
-stem_finds(const struct stem_text *t, const struct stem_word *w,
-	   const char *stem)
+stem_begins(const char *lower, const char *stem)
 {
-	size_t n;
+	size_t n = strlen(stem);
 
+	return strncmp(lower, stem, n) == 0 &&
+	       (!lower[n] || utf8_width(lower + n) >= STEM_COMPOUND_REST);
+}
+
+/* Whether the word has the stem, or begins with it when prefix is set. */
+static int
+word_finds(const struct stem_text *t, const struct stem_word *w,
+	   const char *stem, int prefix)
+{
 	if (!*stem)
 		return 0;
 	if (strcmp(stem_str(t, w->stem[0]), stem) == 0 ||
 	    strcmp(stem_str(t, w->stem[1]), stem) == 0)
 		return 1;
-	n = strlen(stem);
-	return utf8_width(stem) >= STEM_PREFIX_MIN &&
-	       strncmp(stem_str(t, w->lower), stem, n) == 0;
+	return prefix && stem_begins(stem_str(t, w->lower), stem);
+}
+
+int
+stem_finds(const struct stem_text *t, const struct stem_word *w,
+	   const char *stem)
+{
+	return word_finds(t, w, stem, utf8_width(stem) >= STEM_PREFIX_MIN);
+}
+
+int
+stem_joined(const char *stem, char *out)
+{
+	size_t n = 0;
+	const char *p;
+
+	for (p = stem; *p && n < STEM_WORD_MAX; p++)
+		if (*p != '-')
+			out[n++] = *p;
+	out[n] = '\0';
+	if (strchr(stem, '-'))
+		return 0;
+	out[0] = '\0';
+	return -1;
+}
+
+/*
+ * The words of t from i on that a hyphenated stem's parts find, one
+ * after another in one field: each part but the last its word's stem, the
+ * last by the compound rule when prefix is set. Their number, or 0.
+ */
+static size_t
+parts_at(const struct stem_text *t, size_t i, const char *stem, int prefix)
+{
+	char part[STEM_WORD_MAX + 1];
+	const struct stem_word *w;
+	size_t k, len;
+
+	for (k = 0;; k++, stem += len + 1) {
+		if (i + k >= t->n)
+			return 0;
+		w = &t->words[i + k];
+		if (k && (w->field != w[-1].field ||
+			  (w->gap != STEM_GAP_SPACE && w->gap != STEM_GAP_HYPHEN)))
+			return 0;
+		len = strcspn(stem, "-");
+		memcpy(part, stem, len);
+		part[len] = '\0';
+		if (!stem[len])
+			return word_finds(t, w, part, prefix) ? k + 1 : 0;
+		if (!word_finds(t, w, part, 0))
+			return 0;
+	}
+}
+
+size_t
+stem_finds_at(const struct stem_text *t, size_t i, const char *stem)
+{
+	char joined[STEM_WORD_MAX + 1];
+	size_t n;
+
+	if (i >= t->n)
+		return 0;
+	if (stem_joined(stem, joined) < 0)
+		return (size_t)stem_finds(t, &t->words[i], stem);
+	if ((n = parts_at(t, i, stem, utf8_width(joined) >= STEM_PREFIX_MIN)))
+		return n;
+	return (size_t)stem_finds(t, &t->words[i], joined);
+}
+
+const struct stem_word *
+stem_text_find_span(const struct stem_text *t, const char *stem,
+		    size_t *nwords)
+{
+	size_t i, n;
+
+	for (i = 0; i < t->n; i++)
+		if ((n = stem_finds_at(t, i, stem))) {
+			if (nwords)
+				*nwords = n;
+			return &t->words[i];
+		}
+	return NULL;
 }
 
 const struct stem_word *
 stem_text_find(const struct stem_text *t, const char *stem)
 {
-	size_t i;
+	return stem_text_find_span(t, stem, NULL);
+}
 
-	for (i = 0; i < t->n; i++)
-		if (stem_finds(t, &t->words[i], stem))
-			return &t->words[i];
-	return NULL;
+/* Appends a part to a keyword's out[0..*n), after a '-' unless it is the
+ * first; -1 when it would pass STEM_WORD_MAX bytes. */
+static int
+add_part(char *out, size_t *n, const char *part)
+{
+	size_t len = strlen(part), sep = *n > 0;
+
+	if (*n + sep + len > STEM_WORD_MAX)
+		return -1;
+	if (sep)
+		out[(*n)++] = '-';
+	memcpy(out + *n, part, len + 1);
+	*n += len;
+	return 0;
+}
+
+/*
+ * One keyword as typed, p[0..len): words of letters and digits joined by
+ * single hyphens, lowercased into out (STEM_WORD_MAX + 1 bytes). -1 when
+ * it is not.
+ */
+static int
+keyword_of(const char *p, size_t len, char *out)
+{
+	char low[STEM_WORD_MAX + 1];
+	size_t n = 0, at = 0, part, pos, start, end;
+
+	out[0] = '\0';
+	for (;;) {
+		part = strcspn(p + at, "-");
+		if (part > len - at)
+			part = len - at;
+		pos = 0;
+		if (!stem_next_word(p + at, part, &pos, &start, &end, low) ||
+		    start != 0 || end != part || add_part(out, &n, low) < 0)
+			return -1;
+		at += part;
+		if (at == len)
+			return 0;
+		at++;		/* the hyphen; a word must follow it */
+		if (at == len)
+			return -1;
+	}
 }
 
 int
@@ -315,7 +478,7 @@ stem_keywords_parse(const char *text, size_t max, char ***words, size_t *n,
 	size_t nv = 0;
 
 	while (*p) {
-		size_t len = strcspn(p, " \t\r\n,;"), pos = 0, start, end;
+		size_t len = strcspn(p, " \t\r\n,;");
 
 		if (!len) {
 			p++;
@@ -326,10 +489,10 @@ stem_keywords_parse(const char *text, size_t max, char ***words, size_t *n,
 				 20, p, STEM_KEYWORD_LEN);
 			goto fail;
 		}
-		if (!stem_next_word(p, len, &pos, &start, &end, low) ||
-		    start != 0 || end != len) {
-			snprintf(err, errlen, "'%.*s' is not one word of letters "
-				 "and digits", (int)len, p);
+		if (keyword_of(p, len, low) < 0) {
+			snprintf(err, errlen, "'%.*s' is not a word of letters "
+				 "and digits (join the words of a compound or "
+				 "phrase with '-', as in it-konsult)", (int)len, p);
 			goto fail;
 		}
 		if (!strvec_has(v, nv, low)) {
@@ -352,12 +515,35 @@ fail:
 	return -1;
 }
 
+/* A keyword's stem in one language: each of its parts' joined by '-'. */
+static int
+stem_parts(struct stemmer *s, enum stem_lang lang, const char *keyword,
+	   char *out)
+{
+	char part[STEM_WORD_MAX + 1], st[STEM_WORD_MAX + 1];
+	size_t len, n = 0;
+
+	out[0] = '\0';
+	for (;; keyword += len + 1) {
+		len = strcspn(keyword, "-");
+		if (len > STEM_WORD_MAX)
+			len = STEM_WORD_MAX;
+		memcpy(part, keyword, len);
+		part[len] = '\0';
+		if (stem_word(s, lang, part, st) < 0)
+			return -1;
+		/* cut, as a long word is */
+		if (add_part(out, &n, st) < 0 || keyword[len] != '-')
+			return 0;
+	}
+}
+
 int
 stem_keyword(struct stemmer *s, const char *keyword,
 	     char out[2][STEM_WORD_MAX + 1])
 {
-	if (stem_word(s, STEM_SV, keyword, out[0]) < 0 ||
-	    stem_word(s, STEM_EN, keyword, out[1]) < 0)
+	if (stem_parts(s, STEM_SV, keyword, out[0]) < 0 ||
+	    stem_parts(s, STEM_EN, keyword, out[1]) < 0)
 		return -1;
 	return strcmp(out[0], out[1]) ? 2 : 1;
 }

@@ -226,19 +226,23 @@ test_keywords(void)
 	char *err;
 	int rc;
 
-	err = load_text(PAINT "keywords = Målning, tapetsering målning\n", &rc, &cs);
+	err = load_text(PAINT "keywords = Målning, tapetsering målning "
+			"Vägg-målningen\n", &rc, &cs);
 	CHECK(rc == 0);
 	CHECK_STR(err, "");
-	CHECK(rc == 0 && cs.v[0].nkeywords == 2 &&
+	CHECK(rc == 0 && cs.v[0].nkeywords == 3 &&
 	      strcmp(cs.v[0].keywords[0], "målning") == 0 &&
 	      strcmp(cs.v[0].stems[0], "målning") == 0 &&
-	      strcmp(cs.v[0].keywords[1], "tapetsering") == 0);
+	      strcmp(cs.v[0].keywords[1], "tapetsering") == 0 &&
+	      strcmp(cs.v[0].keywords[2], "vägg-målningen") == 0 &&
+	      strcmp(cs.v[0].stems[4], "vägg-målning") == 0);
 	free(err);
 	if (rc == 0)
 		category_set_release(&cs);
-	check_error(PAINT "keywords = målning e-handel\n",
-		    "tenderlots: error: t.conf:5: [maleri] keywords: 'e-handel' is "
-		    "not one word of letters and digits\n");
+	check_error(PAINT "keywords = målning e-handel e--handel\n",
+		    "tenderlots: error: t.conf:5: [maleri] keywords: 'e--handel' "
+		    "is not a word of letters and digits (join the words of a "
+		    "compound or phrase with '-', as in it-konsult)\n");
 	check_error(PAINT "keywords = aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 		    "aaaaaaaaaaaaaa\n",
 		    "tenderlots: error: t.conf:5: [maleri] keywords: "

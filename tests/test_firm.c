@@ -267,8 +267,10 @@ test_csv_errors(void)
 	expect_skipped(HDR "556036-0793,A,a@b.example,,SE232\n",
 		     "firms.csv:2: no categories, CPV codes or keywords");
 	expect_skipped("orgnr,name,email,cpv,regions,keywords\n"
-		       "556036-0793,A,a@b.example,,SE232,e-handel\n",
-		       "firms.csv:2: keywords: 'e-handel' is not one word");
+		       "556036-0793,A,a@b.example,,SE232,e--handel\n",
+		       "firms.csv:2: keywords: 'e--handel' is not a word of "
+		       "letters and digits (join the words of a compound or "
+		       "phrase with '-', as in it-konsult)");
 	expect_skipped("orgnr,name,email,cpv,regions,keywords,exclude\n"
 		       "556036-0793,A,a@b.example,,SE232,snöröjning,"
 		       "a b c d e f g h i j k l m n o p q r s t u v w x y z "

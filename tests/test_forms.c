@@ -504,23 +504,25 @@ test_keywords_field(void)
 	new_orgnr(20, orgnr);
 	subscribe_form(&b, "orgnr", orgnr, "name", "Snö & Halka AB",
 		       "email", "info@snohalka.example",
-		       "keywords", "Snöröjning, e-handel", "exclude", "fasad",
+		       "keywords", "Snöröjning, e/handel", "exclude", "fasad",
 		       NULL);
 	CHECK(post("/subscribe", &b, &r) == 400);
 	buf_release(&b);
-	check_shown(&r, "keywords", "Snöröjning, e-handel");
+	check_shown(&r, "keywords", "Snöröjning, e/handel");
 	check_shown(&r, "exclude", "fasad");
 	errors_of(&r, errors, sizeof errors);
 	CHECK(strstr(errors, "Sökord: högst 30 ord"));
+	CHECK(strstr(errors, "bindestreck: it-konsult"));
 	CHECK(firm_value(orgnr, "count(*)") == 0);
 
-	form_as_shown(&r, &b, "keywords", "Snöröjning, halkbekämpning snöröjning",
-		      NULL);
+	/* words joined by a hyphen are one keyword */
+	form_as_shown(&r, &b, "keywords", "Snöröjning, E-handel halkbekämpning "
+		      "snöröjning", NULL);
 	release(&r);
 	CHECK(post("/subscribe", &b, &r) == 200);
 	release(&r);
 	buf_release(&b);
-	CHECK(firm_has(orgnr, "keywords", "snöröjning halkbekämpning"));
+	CHECK(firm_has(orgnr, "keywords", "snöröjning e-handel halkbekämpning"));
 	CHECK(firm_has(orgnr, "exclude", "fasad"));
 
 	new_orgnr(21, orgnr);
@@ -550,15 +552,15 @@ test_browser_keywords(void)
 	snprintf(url, sizeof url, "%s%s", server.base, link);
 	dom = browser_dom(project, dir, url,
 			  "document.getElementById('keywords').value ="
-			  " 'Snöröjning halkbekämpning';\n"
+			  " 'Snöröjning IT-konsult';\n"
 			  "document.getElementById('exclude').value = 'Fasad';\n"
 			  "document.forms[0].requestSubmit();");
 	CHECK(dom && strstr(dom, "Era ändringar är sparade."));
 	free(dom);
-	CHECK(firm_has("556734-2182", "keywords", "snöröjning halkbekämpning"));
+	CHECK(firm_has("556734-2182", "keywords", "snöröjning it-konsult"));
 	CHECK(firm_has("556734-2182", "exclude", "fasad"));
 	CHECK(get(link, &r) == 200);
-	check_shown(&r, "keywords", "snöröjning halkbekämpning");
+	check_shown(&r, "keywords", "snöröjning it-konsult");
 	check_shown(&r, "exclude", "fasad");
 	release(&r);
 }

@@ -7,7 +7,8 @@
  * "snöröjning" and to the firm of that category, each saying why by the
  * word, in the firm's language; the firm with an exclude word the entry
  * holds gets none; a firm that subscribes later hears of it by its
- * keyword in the next pass. The public notice list then finds it by a stemmed
+ * keyword in the next pass. The keyword "IT-konsult" finds "IT-konsulter"
+ * and not "IT" and "Konsult" apart. The public notice list then finds it by a stemmed
  * search, in headless Chromium too, and a visitor's malformed search is
  * never a server error.
  */
@@ -42,7 +43,9 @@ static const char firms_csv[] =
 	"969781-3500,Vinterväghållarna HB,info@vinter.example,snorojning,SE232,"
 	"sv,,\n"
 	"556123-4567,Stockholms Snö AB,info@stocksno.example,,SE110,sv,"
-	"snöröjning,\n";
+	"snöröjning,\n"
+	"556427-7449,Kodverket AB,info@kodverket.example,,SE232,sv,"
+	"IT-konsult,\n";
 
 static const char rss[] =
 	"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
@@ -56,6 +59,13 @@ static const char rss[] =
 	"<item><title>Gammal annons om snöröjning</title>"
 	"<link>%s/upphandling/old.html</link><guid>urn:kommun:old</guid>"
 	"<pubDate>Mon, 01 Jun 2026 08:00:00 +0200</pubDate></item>\n"
+	"<item><title>IT-konsulter till kommunens e-tjänster</title>"
+	"<link>%s/upphandling/it.html</link><guid>urn:kommun:it</guid>"
+	"<pubDate>Tue, 24 Nov 2026 09:00:00 +0100</pubDate></item>\n"
+	"<item><title>Support för IT och telefoni</title>"
+	"<link>%s/upphandling/tel.html</link><guid>urn:kommun:tel</guid>"
+	"<pubDate>Tue, 24 Nov 2026 10:00:00 +0100</pubDate>"
+	"<description>Konsult sökes.</description></item>\n"
 	"</channel></rss>\n";
 
 /* A city's own listing of planned procurements, performed in Stockholm. */
@@ -74,7 +84,7 @@ static void
 setup(void)
 {
 	char path[PATH_MAX * 2], url[HTTPD_URL_MAX], city[HTTPD_URL_MAX];
-	char text[8192], base[HTTPD_URL_MAX];
+	char text[16384], base[HTTPD_URL_MAX];
 	char *slash;
 
 	CHECK(site_dir(dir, project, "test_keywords", "", firms_csv, NOW) == 0);
@@ -84,7 +94,7 @@ setup(void)
 	httpd_url(&srv, "/", base);
 	if ((slash = strrchr(base, '/')))
 		*slash = '\0';
-	snprintf(text, sizeof text, rss, base, base, base);
+	snprintf(text, sizeof text, rss, base, base, base, base, base);
 	snprintf(path, sizeof path, "%s/www/rss.xml", dir);
 	write_text(path, text);
 	snprintf(text, sizeof text, city_rss, base, base);
@@ -127,6 +137,25 @@ test_keyword_mail(void)
 	free(m);
 }
 
+/*
+ * The keyword "IT-konsult", as the register has it, finds "IT-konsulter"
+ * and the mail quotes it as the title writes it; "IT" and "Konsult" apart
+ * are not it.
+ */
+static void
+test_hyphenated_mail(void)
+{
+	char *m = mail_to(mails, "info@kodverket.example", "IT-konsulter");
+
+	CHECK(m && strstr(m, "Därför får ni detta: Matchar ert sökord "
+			  "”it-konsult” (”IT-konsulter” i titeln)"));
+	CHECK(m && strstr(m, "defects: 0\n"));
+	free(m);
+	m = mail_to(mails, "info@kodverket.example", "telefoni");
+	CHECK(m == NULL);
+	free(m);
+}
+
 /* The category's firm hears of it through the category's word. */
 static void
 test_category_word_mail(void)
@@ -156,7 +185,7 @@ test_exclude_and_old(void)
 	CHECK(db_query(path, "SELECT count(*) FROM match m JOIN firm f ON"
 		       " f.id = m.firm WHERE f.orgnr = '556902-4473'") == 0);
 	CHECK(db_query(path, "SELECT count(*) FROM notice WHERE kind ="
-		       " 'competition' AND subtype = 'link'") == 2);
+		       " 'competition' AND subtype = 'link'") == 4);
 	CHECK(db_query(path, "SELECT count(*) FROM match WHERE notice_id ="
 		       " 'urn:kommun:old'") == 0);
 }
@@ -294,6 +323,7 @@ main(void)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	setup();
 	RUN(test_keyword_mail);
+	RUN(test_hyphenated_mail);
 	RUN(test_category_word_mail);
 	RUN(test_exclude_and_old);
 	RUN(test_feed_region_and_kind);

@@ -154,6 +154,65 @@ test_keywords(void)
 	stemmer_free(st);
 }
 
+/* A hyphenated keyword finds its parts one after another, named as typed. */
+static void
+test_hyphenated(void)
+{
+	static const char *const found[] = {
+		"IT-konsult för e-tjänster", "Två IT konsulter",
+		"IT-konsulttjänster 2027", "Itkonsulter"
+	};
+	struct stemmer *st = stemmer_new();
+	struct firm *f = make_firm("sv", NULL, NULL, "SE232", -1);
+	struct firm *en = make_firm("en", NULL, NULL, "SE232", -1);
+	struct firm *ex = make_firm("sv", "el", NULL, "SE232", -1);
+	struct buf r;
+	struct text_lot x;
+	size_t i;
+
+	buf_init(&r, 4096);
+	add_words(&f->keywords, &f->nkeywords, "IT-konsult");
+	add_words(&en->keywords, &en->nkeywords, "it-konsult");
+	for (i = 0; i < sizeof found / sizeof *found; i++) {
+		text_lot(&x, st, "SWE", found[i], NULL, NULL);
+		CHECK(matches(f, &x.t));
+		stem_text_release(&x.text);
+	}
+	text_lot(&x, st, "SWE", "Ramavtal", "Vi söker IT-konsulttjänster.", NULL);
+	CHECK(match_reason(f, &x.t, &reason_opt, &r) == 0);
+	CHECK_STR(buf_str(&r), "Matchar ert sökord ”it-konsult” "
+		  "(”IT-konsulttjänster” i beskrivningen), värde okänt, "
+		  "plats anges inte");
+	stem_text_release(&x.text);
+	text_lot(&x, st, NULL, "Avrop av IT konsult", NULL, NULL);
+	CHECK(match_reason(en, &x.t, &reason_opt, &r) == 0);
+	CHECK_STR(buf_str(&r), "Matches your keyword “it-konsult” "
+		  "(“IT konsult” in the title), value unknown, place not given");
+	stem_text_release(&x.text);
+	/* "it" alone, "konsult" alone, or the two in different sentences */
+	text_lot(&x, st, "SWE", "Support för IT och telefoni", NULL, NULL);
+	CHECK(!matches(f, &x.t));
+	stem_text_release(&x.text);
+	text_lot(&x, st, "SWE", "Konsult för vägar", "Avser IT. Konsult sökes",
+		 NULL);
+	CHECK(!matches(f, &x.t));
+	stem_text_release(&x.text);
+
+	/* as an exclude word, it vetoes the lot only where it stands */
+	add_words(&ex->exclude, &ex->nexclude, "el-bilar");
+	text_lot(&x, st, "SWE", "Leasing av el-bilar", NULL, &el);
+	CHECK(!matches(ex, &x.t));
+	stem_text_release(&x.text);
+	text_lot(&x, st, "SWE", "El i förskolan", "Bilar ingår inte", &el);
+	CHECK(matches(ex, &x.t));
+	stem_text_release(&x.text);
+	buf_release(&r);
+	firm_free(f);
+	firm_free(en);
+	firm_free(ex);
+	stemmer_free(st);
+}
+
 /* An exclude word vetoes whatever else matched: category, code, keyword. */
 static void
 test_exclude(void)
@@ -601,14 +660,16 @@ static const struct category random_categories[] = {
 /* Words of firms and lots: stems, compounds, short words, English. */
 static const char *const random_keywords[] = {
 	"snöröjning", "städning", "fönster", "tak", "el", "cleaning",
-	"window", "måleri", "målning"
+	"window", "måleri", "målning", "it-konsult", "el-installation",
+	"it", "konsult"
 };
 #define NRANDOM_KEYWORDS (sizeof random_keywords / sizeof *random_keywords)
 static const char *const random_texts[] = {
 	"Snöröjningen vid skolorna", "Snöröjningsuppdrag 2027",
 	"Städning av förskolor", "Fönsterputsning och städningen",
 	"Byte av taket", "Takläggning", "Elinstallation i sporthallen",
-	"Window cleaning of offices", "Målningsarbeten, måleri", "Ingenting"
+	"Window cleaning of offices", "Målningsarbeten, måleri", "Ingenting",
+	"IT-konsulttjänster", "IT, konsult", "El installationer", "Itkonsulter"
 };
 #define NRANDOM_TEXTS (sizeof random_texts / sizeof *random_texts)
 
@@ -774,6 +835,7 @@ main(void)
 {
 	RUN(test_industry_category);
 	RUN(test_keywords);
+	RUN(test_hyphenated);
 	RUN(test_exclude);
 	RUN(test_category_words_reason);
 	RUN(test_countries);

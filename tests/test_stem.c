@@ -106,6 +106,87 @@ test_stems(void)
 	      stem_lang_of(NULL) == STEM_BOTH);
 }
 
+/* How many words of the text the keyword finds where, "" for none. */
+static void
+found(struct stemmer *s, const char *keyword, const char *title,
+      const char *description, char *out, size_t outlen)
+{
+	char st[2][STEM_WORD_MAX + 1];
+	struct stem_text t = { 0 };
+	const struct stem_word *w = NULL;
+	size_t n = 0;
+	int k, distinct = stem_keyword(s, keyword, st);
+
+	CHECK(stem_text_add(s, &t, title, STEM_SV, STEM_TITLE) == 0);
+	CHECK(stem_text_add(s, &t, description, STEM_SV, STEM_DESCRIPTION) == 0);
+	for (k = 0; k < distinct && !w; k++)
+		w = stem_text_find_span(&t, st[k], &n);
+	if (w)
+		snprintf(out, outlen, "%zu@%s", n, stem_str(&t, w->written));
+	else
+		snprintf(out, outlen, "%s", "");
+	stem_text_release(&t);
+}
+
+/* Where a keyword is found: "words@first word", "" for nowhere. */
+static const struct {
+	const char *keyword, *title, *description, *want;
+} cases[] = {
+	/* its parts as words, one after another; the last one's forms */
+	{ "it-konsult", "IT-konsult sökes", NULL, "2@IT" },
+	{ "it-konsult", "Avrop av IT konsult", NULL, "2@IT" },
+	{ "it-konsult", "Ramavtal", "Två it-konsulter.", "2@it" },
+	/* the compound rule on the last part, with the whole keyword's letters */
+	{ "it-konsult", "IT-konsulttjänster", NULL, "2@IT" },
+	/* the compound written as one word */
+	{ "it-konsult", "Itkonsulter till kommunen", NULL, "1@Itkonsulter" },
+	/* never "it" or "konsult" alone, nor the two apart */
+	{ "it-konsult", "Support för IT och telefoni", NULL, "" },
+	{ "it-konsult", "Konsult för vägar", NULL, "" },
+	{ "it-konsult", "Drift av IT, konsult i bygg", NULL, "" },
+	{ "it-konsult", "Drift av IT", "Konsult i bygg", "" },
+	{ "it-konsult", "Visit konsult", NULL, "" },
+	/* "va-arbet" has seven letters: no compound on its last part */
+	{ "va-arbeten", "VA-arbetena i Norrby", NULL, "2@VA" },
+	{ "va-arbeten", "VA-arbetsledning", NULL, "" },
+	/* a phrase; all its parts must be there */
+	{ "första-hjälpen-kurs", "Kurser i första hjälpen", NULL, "" },
+	{ "första-hjälpen", "Kurser i första hjälpen", NULL, "2@första" },
+	/* the compound rule wants a word joined on, not an ending */
+	{ "arkitekt", "Arkitekttjänster", NULL, "1@Arkitekttjänster" },
+	{ "arkitekt", "IT-arkitektur", NULL, "" },
+};
+
+static void
+test_hyphenated(void)
+{
+	struct stemmer *s = stemmer_new();
+	char st[2][STEM_WORD_MAX + 1], w[200];
+	size_t i;
+
+	CHECK(stem_keyword(s, "it-konsult", st) == 1);
+	CHECK_STR(st[0], "it-konsult");
+	CHECK(stem_joined(st[0], w) == 0);
+	CHECK_STR(w, "itkonsult");
+	CHECK(stem_joined("konsult", w) == -1 && w[0] == '\0');
+	for (i = 0; i < sizeof cases / sizeof *cases; i++) {
+		found(s, cases[i].keyword, cases[i].title, cases[i].description,
+		      w, sizeof w);
+		CHECK_STR(w, cases[i].want);
+	}
+	stemmer_free(s);
+}
+
+/* The compound rule wants a word joined on, not an ending. */
+static void
+test_compound_rest(void)
+{
+	CHECK(stem_begins("snöröjningsuppdrag", "snöröjning"));
+	CHECK(stem_begins("snöröjning", "snöröjning"));
+	CHECK(!stem_begins("arkitektur", "arkitekt"));
+	CHECK(!stem_begins("arkitekt", "arkitekttjänst"));
+}
+
 static void
 test_text_cap(void)
 {
@@ -137,8 +218,26 @@ test_keywords_parse(void)
 	      strcmp(v[2], "sandning") == 0);
 	strvec_free(v, n);
 	CHECK(stem_keywords_parse("", 30, &v, &n, err, sizeof err) == 0 && n == 0);
-	CHECK(stem_keywords_parse("e-handel", 30, &v, &n, err, sizeof err) < 0);
-	CHECK(strstr(err, "'e-handel' is not one word") != NULL);
+	/* words joined by hyphens are one keyword, lowercased */
+	CHECK(stem_keywords_parse("IT-konsult, e-handel VA-arbeten första-hjälpen "
+				  "it-KONSULT", 30, &v, &n, err, sizeof err) == 0);
+	CHECK(n == 4);
+	CHECK(n == 4 && strcmp(v[0], "it-konsult") == 0 &&
+	      strcmp(v[1], "e-handel") == 0 && strcmp(v[2], "va-arbeten") == 0 &&
+	      strcmp(v[3], "första-hjälpen") == 0);
+	strvec_free(v, n);
+	/* a hyphen that joins nothing, or other signs: how to write it */
+	CHECK(stem_keywords_parse("-it", 30, &v, &n, err, sizeof err) < 0);
+	CHECK_STR(err, "'-it' is not a word of letters and digits (join the "
+		  "words of a compound or phrase with '-', as in it-konsult)");
+	CHECK(stem_keywords_parse("it-", 30, &v, &n, err, sizeof err) < 0);
+	CHECK(strstr(err, "'it-' is not a word") != NULL);
+	CHECK(stem_keywords_parse("it--konsult", 30, &v, &n, err, sizeof err) < 0);
+	CHECK(strstr(err, "'it--konsult' is not a word") != NULL);
+	CHECK(stem_keywords_parse("\"första hjälpen\"", 30, &v, &n, err,
+				  sizeof err) < 0);
+	CHECK(strstr(err, "'\"första' is not a word") != NULL);
+	CHECK(stem_keywords_parse("it/konsult", 30, &v, &n, err, sizeof err) < 0);
 	memset(many, 'a', 61);
 	many[61] = '\0';
 	CHECK(stem_keywords_parse(many, 30, &v, &n, err, sizeof err) < 0);
@@ -157,6 +256,8 @@ main(void)
 	RUN(test_words);
 	RUN(test_long_word);
 	RUN(test_stems);
+	RUN(test_hyphenated);
+	RUN(test_compound_rest);
 	RUN(test_text_cap);
 	RUN(test_keywords_parse);
 	return test_done("test_stem");

@@ -67,10 +67,13 @@ words_field(const struct visit *vi, struct tpl_vars *v, const char *field,
 		return -1;
 	return site_form_error(v, vi, field, sv, en, vi->en ?
 			       "at most 30 words separated by spaces, each of "
-			       "letters and digits and at most 60 bytes." :
+			       "letters and digits and at most 60 bytes; join "
+			       "the words of a compound or phrase with a "
+			       "hyphen: it-konsult." :
 			       "högst 30 ord åtskilda med mellanslag, vart och "
 			       "ett av bokstäver och siffror och högst 60 "
-			       "byte.") < 0 ? -1 : 1;
+			       "byte; ord som hör ihop binds med "
+			       "bindestreck: it-konsult.") < 0 ? -1 : 1;
 }
 
 static int
