@@ -51,17 +51,22 @@ struct match_target {
 };
 
 /*
- * The words a lot is matched by, stemmed once for every firm: its title
- * and description, and the notice's when the lot is the notice's only one
- * (an unlotted notice, a link-only entry), in the notice's language
- * (an eForms code; NULL: Swedish and English). Added to out; -1 on ENOMEM.
+ * The words a lot is matched by, stemmed once for every firm: its title,
+ * and the notice's when the lot is the notice's only one (an unlotted
+ * notice, a link-only entry), in the notice's language (an eForms code;
+ * NULL: Swedish and English); their descriptions too only when the lot
+ * has no CPV code (coded 0: a link-only entry, whose summary is all it
+ * says). A coded lot's description names much besides what is bought
+ * (the site, the buyer's other works, "bygger" as a verb): on the
+ * labelled set (bench/precision.c) reading it brought four wrong matches
+ * and no right one. Added to out; -1 on ENOMEM.
  */
 int match_text(struct stemmer *s, const struct notice *n, const struct lot *l,
 	       struct stem_text *out);
 
 /* The same for the texts of a stored notice and lot. */
 int match_text_of(struct stemmer *s, const char *lang, int only_lot,
-		  const char *title, const char *description,
+		  int coded, const char *title, const char *description,
 		  const char *lot_title, const char *lot_description,
 		  struct stem_text *out);
 

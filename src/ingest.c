@@ -344,8 +344,8 @@ backfill_notice(struct ingest *in, const struct stored_notice *n,
 		if (rebuilt_lot_from(in->categories, sl, &r) < 0 ||
 		    (stemmer_of(in) &&
 		     match_text_of(stemmer_of(in), n->language, n->nlots == 1,
-				   n->title, n->description, sl->title,
-				   sl->description, &text) < 0)) {
+				   r.lot.ncpv > 0, n->title, n->description,
+				   sl->title, sl->description, &text) < 0)) {
 			rebuilt_lot_release(&r);
 			rc = error("out of memory");
 			break;

@@ -1209,12 +1209,15 @@ match_reason(const struct firm *f, const struct match_target *t,
 }
 
 int
-match_text_of(struct stemmer *s, const char *lang, int only_lot,
+match_text_of(struct stemmer *s, const char *lang, int only_lot, int coded,
 	      const char *title, const char *description,
 	      const char *lot_title, const char *lot_description,
 	      struct stem_text *out)
 {
 	enum stem_lang sl = stem_lang_of(lang);
+
+	if (coded)
+		description = lot_description = NULL;
 
 	/* a lot titled as its notice is not read twice */
 	if (only_lot && lot_title && title && strcmp(lot_title, title) == 0)
@@ -1235,6 +1238,7 @@ int
 match_text(struct stemmer *s, const struct notice *n, const struct lot *l,
 	   struct stem_text *out)
 {
-	return match_text_of(s, n->language, n->nlots == 1, n->title,
-			     n->description, l->title, l->description, out);
+	return match_text_of(s, n->language, n->nlots == 1, l->ncpv > 0,
+			     n->title, n->description, l->title,
+			     l->description, out);
 }

@@ -87,7 +87,7 @@ text_lot(struct text_lot *x, struct stemmer *st, const char *lang,
 	memset(x, 0, sizeof *x);
 	x->l.sme_suitable = LOT_SME_UNKNOWN;
 	x->p.category = c;
-	CHECK(match_text_of(st, lang, 1, title, description, NULL, NULL,
+	CHECK(match_text_of(st, lang, 1, 0, title, description, NULL, NULL,
 			    &x->text) == 0);
 	x->t = (struct match_target){ NOTICE_COMPETITION, &x->l, &x->p, &x->text };
 }
@@ -131,6 +131,31 @@ test_keywords(void)
 	CHECK(strncmp(buf_str(&r), "Matchar ert sökord ”snöröjning” "
 		      "(”Snöröjningsuppdrag” i beskrivningen)", 60) == 0);
 	stem_text_release(&x.text);
+
+	/*
+	 * A lot with CPV codes is matched by its title, not its description,
+	 * which names much besides what is bought; one without codes (a
+	 * link-only entry) by both.
+	 */
+	{
+		char *codes[] = { "90620000" };
+		struct lot lot = { .title = "Vinteruppdrag",
+				   .description = "Snöröjning av gator.",
+				   .cpv = codes, .ncpv = 1 };
+		struct notice n = { .language = "SWE", .title = "Vinteruppdrag",
+				    .lots = &lot, .nlots = 1 };
+		struct stem_text coded = { 0 }, uncoded = { 0 };
+		struct match_target t = { NOTICE_COMPETITION, &lot, &x.p, &coded };
+
+		CHECK(match_text(st, &n, &lot, &coded) == 0);
+		CHECK(!matches(f, &t));
+		lot.ncpv = 0;
+		CHECK(match_text(st, &n, &lot, &uncoded) == 0);
+		t.text = &uncoded;
+		CHECK(matches(f, &t));
+		stem_text_release(&coded);
+		stem_text_release(&uncoded);
+	}
 
 	/* no keyword in it: no match, and no reason */
 	text_lot(&x, st, "SWE", "Fönsterputs", "Skolor och förskolor", NULL);
@@ -760,7 +785,7 @@ test_find_equals_naive(void)
 		stem_text_release(&text);
 		if (next_rand(&seed) % 2) {
 			CHECK(match_text_of(opt.stemmer, langs[next_rand(&seed) % 3],
-					    1, random_texts[next_rand(&seed) %
+					    1, 0, random_texts[next_rand(&seed) %
 							    NRANDOM_TEXTS],
 					    random_texts[next_rand(&seed) %
 							 NRANDOM_TEXTS], NULL,
