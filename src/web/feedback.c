@@ -167,6 +167,7 @@ set_survey_page(struct tpl_vars *v, struct visit *vi, const struct meeting *m,
 		int64_t reg_id, const char *token, int rating, int changeable)
 {
 	char path[TOKEN_MAX + 16];
+	const char *const *labels = vi->en ? rating_en : rating_sv;
 	struct tpl_vars *item;
 	int i;
 
@@ -181,8 +182,7 @@ set_survey_page(struct tpl_vars *v, struct visit *vi, const struct meeting *m,
 	for (i = 1; i <= 5; i++)
 		if (!(item = tpl_add(v, "ratings")) ||
 		    tpl_setf(item, "value", "%d", i) < 0 ||
-		    tpl_set(item, "label", (vi->en ? rating_en : rating_sv)[i - 1])
-		    < 0 ||
+		    tpl_set(item, "label", labels[i - 1]) < 0 ||
 		    (i == rating && tpl_set(item, "checked", "1") < 0))
 			return -1;
 	return 0;
