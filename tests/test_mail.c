@@ -741,7 +741,7 @@ qp_same(const char *body)
 	buf_init(&want, 0);
 	same = mail_quoted_printable(&got, body) == 0 &&
 	       qp_reference(&want, body) == 0 && got.len == want.len &&
-	       memcmp(got.data, want.data, got.len) == 0;
+	       (got.len == 0 || memcmp(got.data, want.data, got.len) == 0);
 	if (!same) {
 		for (i = 0; i < got.len && i < want.len &&
 		     got.data[i] == want.data[i]; i++)
