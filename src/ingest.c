@@ -362,13 +362,30 @@ backfill_notice(struct ingest *in, const struct stored_notice *n,
 #define BACKFILL_PAGE 200
 #define YEAR (365 * 24 * 3600L)
 
+/* Matches the stored notices ids[0..n) (those still there) against in's
+ * firms, within the caller's transaction. */
+static int
+match_stored(struct ingest *in, char *const *ids, size_t n, struct buf *reason)
+{
+	struct stored_notice *sn;
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < n && rc == 0; i++) {
+		if (store_get_notice(in->store, ids[i], &sn) < 0)
+			return -1;
+		rc = sn ? backfill_notice(in, sn, reason) : 0;
+		stored_notice_free(sn);
+	}
+	return rc;
+}
+
 int
 ingest_backfill(struct ingest *in, const char *start_after, time_t started_at)
 {
 	struct ingest_counts saved = in->counts;
-	struct stored_notice *n = NULL;
 	char **ids = NULL, *after = NULL;
-	size_t nids = 0, i;
+	size_t nids = 0;
 	struct buf reason;
 	int rc = -1;
 
@@ -383,14 +400,8 @@ ingest_backfill(struct ingest *in, const char *start_after, time_t started_at)
 			break;
 		if (store_begin(in->store) < 0)
 			goto out;
-		for (i = 0; i < nids; i++) {
-			if (store_get_notice(in->store, ids[i], &n) < 0 ||
-			    (n && backfill_notice(in, n, &reason) < 0))
-				goto rollback;
-			stored_notice_free(n);
-			n = NULL;
-		}
-		if (store_backfill_progress(in->store, started_at,
+		if (match_stored(in, ids, nids, &reason) < 0 ||
+		    store_backfill_progress(in->store, started_at,
 					    ids[nids - 1]) < 0 ||
 		    store_commit(in->store) < 0)
 			goto rollback;
@@ -411,7 +422,6 @@ rollback:
 	store_rollback(in->store);
 	in->counts = saved;
 out:
-	stored_notice_free(n);
 	strvec_free(ids, nids);
 	free(after);
 	buf_release(&reason);
@@ -421,7 +431,7 @@ out:
 int
 ingest_match_later(struct ingest *in)
 {
-	struct stored_notice *n = NULL;
+	struct ingest_counts saved = in->counts;
 	char **ids = NULL;
 	size_t nids = 0, i;
 	struct buf reason;
@@ -436,27 +446,24 @@ ingest_match_later(struct ingest *in)
 			break;
 		if (store_begin(in->store) < 0)
 			goto out;
-		for (i = 0; i < nids; i++) {
-			if (store_get_notice(in->store, ids[i], &n) < 0 ||
-			    (n && backfill_notice(in, n, &reason) < 0) ||
-			    store_match_later(in->store, ids[i], 0) < 0) {
-				store_rollback(in->store);
-				goto out;
-			}
-			stored_notice_free(n);
-			n = NULL;
-		}
-		if (store_commit(in->store) < 0) {
-			store_rollback(in->store);
-			goto out;
-		}
+		if (match_stored(in, ids, nids, &reason) < 0)
+			goto rollback;
+		for (i = 0; i < nids; i++)
+			if (store_match_later(in->store, ids[i], 0) < 0)
+				goto rollback;
+		if (store_commit(in->store) < 0)
+			goto rollback;
+		saved = in->counts;
 		strvec_free(ids, nids);
 		ids = NULL;
 		nids = 0;
 	}
 	rc = 0;
+	goto out;
+rollback:
+	store_rollback(in->store);
+	in->counts = saved;
 out:
-	stored_notice_free(n);
 	strvec_free(ids, nids);
 	buf_release(&reason);
 	return rc;
