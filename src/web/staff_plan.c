@@ -206,7 +206,7 @@ page_import(struct visit *vi, const char *rest)
 	int dry = !step || strcmp(step, "import") != 0;
 	struct rfi_desk d = staff_desk(vi);
 	struct plan_import_counts c = { 0, 0, 0 };
-	struct tpl_vars *v = tpl_vars_new();
+	struct tpl_vars *v;
 	struct plan *p = NULL;
 	struct buf errors, object;
 	const char *name;
@@ -221,7 +221,7 @@ page_import(struct visit *vi, const char *rest)
 	}
 	buf_init(&errors, 1u << 20);
 	buf_init(&object, 512);
-	if (!v)
+	if (!(v = tpl_vars_new()))
 		goto failed;
 	if (!f) {
 		if (site_form_error(v, vi, "file", "Välj en CSV-fil",
