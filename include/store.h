@@ -358,7 +358,7 @@ int store_meeting_invites(struct store *s, int64_t meeting_id,
 			  struct meeting_invite **out, size_t *n);
 int store_meeting_invited(struct store *s, int64_t meeting_id, int64_t firm_id,
 			  int sequence, time_t now);
-/* Firms matched to any lot of a notice that did not stop it. */
+/* Firms matched to any lot of a notice that did not stop it, by id ascending. */
 int store_notice_firms(struct store *s, const char *notice_id,
 		       int64_t **firm_ids, size_t *n);
 

@@ -1125,14 +1125,21 @@ in_category(const struct outbox *o, const struct firm *f, const char *category)
 }
 
 static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * ids ascending, as store_notice_firms gives them: a meeting's reach asks
+ * this of every firm, so a scan would cost firms × matches.
+ */
+static int
 has_id(const int64_t *ids, size_t n, int64_t id)
 {
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (ids[i] == id)
-			return 1;
-	return 0;
+	return n && bsearch(&id, ids, n, sizeof *ids, cmp_id) != NULL;
 }
 
 /* Whether a meeting is for f: matched to its notice or in its category. */

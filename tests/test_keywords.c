@@ -335,7 +335,7 @@ main(void)
 	RUN(test_search);
 	RUN(test_search_malformed);
 	RUN(test_browser_search);
-	web_server_stop(&server);
+	CHECK(web_server_stop(&server) == 0);
 	httpd_stop(&srv);
 	free(mails);
 	rc = test_done("keywords");

@@ -332,7 +332,7 @@ main(void)
 	RUN(test_checkin_list);
 	RUN(test_guest_reminder);
 	RUN(test_attendance);
-	web_server_stop(&server);
+	CHECK(web_server_stop(&server) == 0);
 	smtpd_stop(&srv);
 	rc = test_done("meetings");
 	curl_global_cleanup();
