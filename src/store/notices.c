@@ -79,6 +79,8 @@ enum stmt_id {
 	ST_PURGE_NOTICE_TEXTS,
 	ST_PURGE_LOT_TEXTS,
 	ST_PURGE_LOTS,
+	ST_PURGE_GROUPS,
+	ST_PURGE_MATCHES,
 	ST_PURGE_CHANGES,
 	ST_PURGE_NOTICES,
 	NSTMT
@@ -281,14 +283,25 @@ static const char *const stmt_sql[NSTMT] = {
 	"DELETE FROM lot_text WHERE lot IN (SELECT l.id FROM notice n"
 	" JOIN lot l ON l.notice = n.id WHERE n.purged_at = ?1)",
 	[ST_PURGE_LOTS] =
-	"UPDATE lot SET description = NULL WHERE description IS NOT NULL"
-	" AND notice IN (SELECT id FROM notice WHERE purged_at = ?1)",
+	"UPDATE lot SET description = NULL, town = NULL, documents_url = NULL,"
+	" submission_url = NULL"
+	" WHERE notice IN (SELECT id FROM notice WHERE purged_at = ?1)",
+	[ST_PURGE_GROUPS] =
+	"UPDATE lot_group SET title = NULL"
+	" WHERE notice IN (SELECT id FROM notice WHERE purged_at = ?1)",
+	/* why each firm was told: in the mail, sent long ago */
+	[ST_PURGE_MATCHES] =
+	"UPDATE match SET reason = '' WHERE reason <> '' AND notice_id IN"
+	" (SELECT notice_id FROM notice WHERE purged_at = ?1)",
 	/* a change notice's words; the values changed are facts */
 	[ST_PURGE_CHANGES] =
 	"UPDATE notice_change SET new = NULL WHERE what = 'announced'"
 	" AND notice IN (SELECT id FROM notice WHERE purged_at = ?1)",
+	/* its link (url) stays: the notice is still on TED */
 	[ST_PURGE_NOTICES] =
-	"UPDATE notice SET description = NULL, change_reason = NULL"
+	"UPDATE notice SET description = NULL, change_reason = NULL,"
+	" town = NULL, buyer_city = NULL, documents_url = NULL,"
+	" submission_url = NULL, buyer_email = NULL, buyer_phone = NULL"
 	" WHERE purged_at = ?1",
 };
 
@@ -805,7 +818,8 @@ store_purge_notices(struct store *s, time_t before, time_t now,
 {
 	static const enum stmt_id drop[] = {
 		ST_PURGE_NOTICE_TEXTS, ST_PURGE_LOT_TEXTS, ST_PURGE_LOTS,
-		ST_PURGE_CHANGES, ST_PURGE_NOTICES,
+		ST_PURGE_GROUPS, ST_PURGE_MATCHES, ST_PURGE_CHANGES,
+		ST_PURGE_NOTICES,
 	};
 	long long dropped;
 	size_t i;
