@@ -716,7 +716,8 @@ static const char *const migrations[] = {
 	 * not yet purged, and those of one purge.
 	 */
 	"ALTER TABLE notice ADD COLUMN purged_at INTEGER;"
-	"CREATE INDEX notice_purged ON notice (purged_at);",
+	"CREATE INDEX notice_purged"
+	" ON notice (purged_at);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
