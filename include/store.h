@@ -772,11 +772,12 @@ int store_maintain(struct store *s, time_t now, long keep_sent,
 /*
  * Drops the texts of the notices whose procedure was last acted on
  * (published, a deadline of a notice or lot) before a time: their
- * descriptions, texts in every language, a change notice's words and
- * their search entries. Their facts stay, so every figure of the report
- * and of a firm's participation is the same: ids, kind, buyer, title,
- * dates, lots, categories, CPV, values, awards and winners, and the
- * matches and mails about them. Kept whole while a change or mail about
+ * descriptions, texts in every language, contacts, towns and document
+ * links, a change notice's words, why each firm was told, and their
+ * search entries (marked with purged_at = now). Their facts stay, so
+ * every figure of the report and of a firm's participation is the same:
+ * ids, kind, buyer, title, link, dates, lots, categories, CPV, values,
+ * awards and winners, and the matches and mails about them. Kept whole while a change or mail about
  * them waits, or an open RFI, a meeting ended since that time, a live
  * plan entry or a successor in use names them. One transaction; *n the
  * notice versions purged (0 the second time).
@@ -894,8 +895,8 @@ int store_outbox_get(struct store *s, int64_t id, struct outbox_entry **out,
 int store_outbox_retry(struct store *s, int64_t id, time_t now, int *found);
 /*
  * Drops the bodies of messages sent, or queued and failed, before a
- * time. The rows stay, with
- * their unique keys, so what was sent is never sent again.
+ * time. The rows stay, with their unique keys, so what was sent is never
+ * sent again.
  */
 int store_outbox_purge(struct store *s, time_t before, long long *n);
 

@@ -9,11 +9,6 @@
 #include "store_impl.h"
 
 /*
- * What the public pages list: every current notice some firm was matched
- * to, and every RFI, the unit's own and others', newest first; which of
- * them is the statement's (a kind, a notice id, or all).
- */
-/*
  * A notice version still in use at ?1: published, or with a deadline of
  * its own or of a lot, since then, or with changes or a match waiting.
  */
@@ -23,6 +18,11 @@
 	" OR EXISTS (SELECT 1 FROM lot l WHERE l.notice = " p ".id" \
 	"  AND (l.deadline >= ?1 OR l.questions_deadline >= ?1)))"
 
+/*
+ * What the public pages list: every current notice some firm was matched
+ * to, and every RFI, the unit's own and others', newest first; which of
+ * them is the statement's (a kind, a notice id, or all).
+ */
 #define PUBLIC_NOTICES(which) \
 	"SELECT n.notice_id, n.title, n.buyer, n.url, n.kind, n.deadline," \
 	" n.published, (SELECT group_concat(DISTINCT c.category) FROM lot l" \
