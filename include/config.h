@@ -102,6 +102,8 @@ struct config {
 	char *operator_command;	/* run on an incident; NULL: none */
 	long feed_silence;	/* seconds without a successful poll */
 	long keep_sent;		/* seconds a sent mail's text is kept */
+	long keep_notices;	/* seconds a notice's texts are kept after
+				   its procedure's last date */
 	long give_up_after;	/* seconds a mail is tried before it fails */
 
 	/* [web] */

@@ -697,6 +697,8 @@ struct public_notice {
 	time_t closed_at;	/* the unit's RFIs: 0 while open */
 	int own;		/* an RFI of the unit's own */
 	time_t updated;		/* when this version was stored */
+	time_t purged_at;	/* its texts dropped (store_purge_notices);
+				   0 while kept */
 };
 
 void public_notices_free(struct public_notice *p, size_t n);
@@ -758,12 +760,30 @@ int store_incident_open(struct store *s, const char *key, const char *detail,
 int store_incident_close(struct store *s, int64_t id, time_t now);
 
 /*
- * Housekeeping for a store that runs for years: drops the text of mails
- * sent before a time (their records stay) and the particulars of guests
- * of meetings that ended before it (store_forget_guests), lets SQLite
+ * Housekeeping for a store that runs for years, at now: drops the text
+ * of mails sent (or failed) more than keep_sent seconds ago (their
+ * records stay) and the particulars of guests of meetings that ended
+ * before then (store_forget_guests), the texts of notices done with more
+ * than keep_notices seconds ago (store_purge_notices), lets SQLite
  * refresh its statistics, and folds the WAL back into the database.
  */
-int store_maintain(struct store *s, time_t before);
+int store_maintain(struct store *s, time_t now, long keep_sent,
+		   long keep_notices);
+/*
+ * Drops the texts of the notices whose procedure was last acted on
+ * (published, a deadline of a notice or lot) before a time: their
+ * descriptions, texts in every language, contacts, towns and document
+ * links, a change notice's words, why each firm was told, and their
+ * search entries (marked with purged_at = now). Their facts stay, so
+ * every figure of the report and of a firm's participation is the same:
+ * ids, kind, buyer, title, link, dates, lots, categories, CPV, values,
+ * awards and winners, and the matches and mails about them. Kept whole while a change or mail about
+ * them waits, or an open RFI, a meeting ended since that time, a live
+ * plan entry or a successor in use names them. One transaction; *n the
+ * notice versions purged (0 the second time).
+ */
+int store_purge_notices(struct store *s, time_t before, time_t now,
+			long long *n);
 
 /* Whether a message with this unique key was ever queued. */
 int store_message_exists(struct store *s, const char *key, int *exists);
@@ -874,8 +894,9 @@ int store_outbox_get(struct store *s, int64_t id, struct outbox_entry **out,
  */
 int store_outbox_retry(struct store *s, int64_t id, time_t now, int *found);
 /*
- * Drops the bodies of messages sent before a time. The rows stay, with
- * their unique keys, so what was sent is never sent again.
+ * Drops the bodies of messages sent, or queued and failed, before a
+ * time. The rows stay, with their unique keys, so what was sent is never
+ * sent again.
  */
 int store_outbox_purge(struct store *s, time_t before, long long *n);
 

@@ -129,7 +129,11 @@ static const struct ini_key config_keys[] = {
 	  "a feed without a success this long is an incident" },
 	{ "health", "keep_sent", INI_DURATION, "7776000", false, 86400, 315360000,
 	  NULL, CFG(keep_sent),
-	  "the text of sent mails is dropped after this long" },
+	  "the text of sent (or failed) mails is dropped after this long" },
+	{ "health", "keep_notices", INI_DURATION, "63072000", false, 2592000,
+	  315360000, NULL, CFG(keep_notices),
+	  "a notice's texts are dropped this long after its procedure's last "
+	  "date (publication, deadline); its facts stay for the report" },
 	{ "web", "listen", INI_STRING, "127.0.0.1", false, 0, 0,
 	  NULL, CFG(web_listen),
 	  "IPv4 or IPv6 address of the web endpoint (:: for every address); "

@@ -360,6 +360,13 @@ test_bad_duration(void)
 	check_main_error("[fetch]\ntimeout = -5\n",
 		"tenderlots: error: FILE:2: [fetch] timeout: '-5' is not a "
 		"duration (seconds, or a number with suffix s, m, h or d)\n");
+	/* a notice's texts are kept at least a month, at most ten years */
+	check_main_error("[health]\nkeep_notices = 7d\n",
+		"tenderlots: error: FILE:2: [health] keep_notices: 7d is out of "
+		"range 2592000..315360000 seconds\n");
+	check_main_error("[health]\nkeep_notices = two years\n",
+		"tenderlots: error: FILE:2: [health] keep_notices: 'two years' is "
+		"not a duration (seconds, or a number with suffix s, m, h or d)\n");
 }
 
 static void

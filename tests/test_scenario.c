@@ -5,7 +5,11 @@
  * notice comes with three lots, firms bid, the award names a local
  * winner; each step runs on its own day (TENDERLOTS_NOW). Then the report
  * for näringslivsenheten: the CSV figures, worked out by hand from the
- * steps, and the HTML as headless Chromium draws it.
+ * steps, and the HTML as headless Chromium draws it. Two years on, the
+ * notices' texts are purged ([health] keep_notices): the report is the
+ * same byte for byte, the texts and search entries are gone, the open
+ * RFI and a recent notice keep theirs, and the RFI's public page, once
+ * purged, says its text is no longer kept.
  *
  * The steps share one directory and run in order, each building on the
  * one before; the notices and the unit's files are in
@@ -21,12 +25,16 @@
 
 #include "test.h"
 #include "testutil.h"
+#include "testdb.h"
+#include "testweb.h"
 
 static char dir[PATH_MAX];
 static char project[PATH_MAX];
 
 /* The contract notice of the school renovation, as bids name it. */
 #define CN_ID "3d3d30af-6ffe-4616-b56f-29bbd1f13462"
+/* Its copy two years on, for the Ekängsskolan (step_purge). */
+#define RECENT_ID "7e1f0c52-4b2a-4d8e-9a61-0c5d2f3e8b17"
 
 /* The register: three painters, two electricians, and a builder from Q2. */
 #define AKERLUNDS "556841-2372"
@@ -1130,6 +1138,208 @@ test_report_html_en(void)
 	xmlFreeDoc(doc);
 }
 
+/* ---- two years on: the texts purged, the facts kept ---------------- */
+
+/* The figures the report is made of, in each of its formats. */
+struct reports {
+	char *csv, *csv_en, *html, *xlsx;
+};
+
+static void
+reports_make(struct reports *r)
+{
+	char path[PATH_MAX + 32];
+
+	r->csv = report("--format csv", "purge.csv");
+	r->csv_en = report("--format csv --lang en", "purge-en.csv");
+	r->html = report("--format html", "purge.html");
+	free(report("--format xlsx", "purge.xlsx"));
+	/* the workbook's cells: its file has the time it was written */
+	snprintf(path, sizeof path, "%s/purge.xlsx", dir);
+	r->xlsx = sheetcheck(project, path, dir);
+}
+
+static void
+reports_free(struct reports *r)
+{
+	free(r->csv);
+	free(r->csv_en);
+	free(r->html);
+	free(r->xlsx);
+}
+
+static struct reports before_purge;
+
+static long long
+db_count(const char *sql)
+{
+	char path[PATH_MAX + 16];
+
+	snprintf(path, sizeof path, "%s/var/t.db", dir);
+	return db_query(path, sql);
+}
+
+/*
+ * How many texts a notice has: its own and its lots', and search rows (in
+ * the index's own table: this connection has no tokenizer to read it by).
+ */
+#define TEXTS_OF(id) \
+	"SELECT (SELECT count(*) FROM notice_text t JOIN notice n" \
+	" ON n.id = t.notice WHERE n.notice_id = '" id "')" \
+	" + (SELECT count(*) FROM notice n WHERE n.notice_id = '" id "'" \
+	"  AND n.description IS NOT NULL)" \
+	" + (SELECT count(*) FROM lot l JOIN notice n ON n.id = l.notice" \
+	"  WHERE n.notice_id = '" id "' AND l.description IS NOT NULL)" \
+	" + (SELECT count(*) FROM notice_search_content WHERE id IN" \
+	"  (SELECT id FROM notice WHERE notice_id = '" id "'))"
+
+/*
+ * A firm answers an alert about the CN (as the feedback page stores it),
+ * so the report has a figure of each kind; then the reports before.
+ */
+static void
+step_purge_before(void)
+{
+	db_count("INSERT INTO match_feedback (match, relevant, answered_at)"
+		 " SELECT m.id, 1, 1811750400 FROM match m"
+		 " JOIN firm f ON f.id = m.firm WHERE m.notice_id = '" CN_ID "'"
+		 " AND f.orgnr = '" AKERLUNDS "' LIMIT 1");
+	CHECK(db_count("SELECT count(*) FROM match_feedback") == 1);
+	reports_make(&before_purge);
+	CHECK(before_purge.csv && strstr(before_purge.csv, "Besvarade"));
+	CHECK(before_purge.xlsx != NULL);
+	CHECK(db_count(TEXTS_OF(CN_ID)) > 0);
+}
+
+/*
+ * A new notice is published at the end of 2029; the daemon's pass, with
+ * its daily housekeeping, drops the texts of the year 2027 (the default
+ * keep_notices, two years after the procedure's last date): all but the
+ * RFI, still open.
+ */
+static void
+step_purge(void)
+{
+	char cmd[PATH_MAX * 4];
+
+	snprintf(cmd, sizeof cmd, "sed -e 's/" CN_ID "/" RECENT_ID "/'"
+		 " -e 's/0b3f1ba6-ed5d-498d-8fd3-ef3f7ee0d1db/"
+		 "5c0e7a9d-2f41-4b6e-8d3a-91e2c4b7f650/'"
+		 " -e 's/Björkängsskolan/Ekängsskolan/g'"
+		 " -e 's/2027-04-1\\([35]\\)/2029-12-0\\1/'"
+		 " -e 's/2027-05-\\([01][0-9]\\)/2030-01-\\1/'"
+		 " -e 's/2027-08-16/2030-03-16/' -e 's/00231456-2027/00231456-2029/'"
+		 " '%s/scenario/cn.xml' > '%s/feeds/recent.xml'", dir, dir);
+	CHECK(system(cmd) == 0);
+	CHECK(tl("2029-12-07T08:00:00Z", "run --once") == 0);
+	CHECK(said("notices:  1 new, 0 changed, 0 unchanged, 0 rejected\n"));
+	CHECK(db_count(TEXTS_OF(CN_ID)) == 0);
+	CHECK(db_count(TEXTS_OF("e1720bc8-1237-456d-9fc6-b340e4959585")) == 0);
+	CHECK(db_count(TEXTS_OF("bb25e524-962d-4546-88e1-b9342660fb1b")) == 0);
+	/* the facts stay: the lots, their categories, the award's winner */
+	CHECK(db_count("SELECT count(*) FROM lot l JOIN notice n"
+		       " ON n.id = l.notice WHERE n.notice_id = '" CN_ID "'"
+		       " AND l.title IS NOT NULL") == 3);
+	CHECK(db_count("SELECT count(*) FROM award_winner") > 0);
+	/* the open RFI and the new notice keep their texts */
+	CHECK(db_count(TEXTS_OF("rfi-1")) > 0);
+	CHECK(db_count(TEXTS_OF(RECENT_ID)) > 0);
+	CHECK(db_count("SELECT count(*) FROM notice WHERE purged_at IS NOT NULL")
+	      == 3);
+}
+
+static void
+test_purge_report_same(void)
+{
+	struct reports after;
+
+	reports_make(&after);
+	CHECK_STR(after.csv, before_purge.csv);
+	CHECK_STR(after.csv_en, before_purge.csv_en);
+	CHECK(after.html && before_purge.html &&
+	      strcmp(after.html, before_purge.html) == 0);
+	CHECK_STR(after.xlsx, before_purge.xlsx);
+	reports_free(&after);
+}
+
+/* Again is nothing; the RFI goes once it is closed, and only once. */
+static void
+test_purge_again(void)
+{
+	CHECK(tl("2030-01-10T09:00:00Z", "notice purge") == 0);
+	CHECK(said("0 notices purged\n"));
+	CHECK(tl("2030-01-10T09:05:00Z", "rfi close rfi-1") == 0);
+	CHECK(tl("2030-01-10T09:10:00Z", "notice purge") == 0);
+	CHECK(said("1 notice purged\n"));
+	CHECK(db_count(TEXTS_OF("rfi-1")) == 0);
+	CHECK(tl("2030-01-11T09:10:00Z", "notice purge") == 0);
+	CHECK(said("0 notices purged\n"));
+	CHECK(tl("2030-01-11T09:10:00Z", "notice purge --before 30-01-2030")
+	      == 2);
+	CHECK(db_count(TEXTS_OF(RECENT_ID)) > 0);
+	test_purge_report_same();
+}
+
+/* 1 if the page at path says text, 0 if not, -1 if it is no page. */
+static int
+page_says(const struct web_server *server, const char *path, const char *text)
+{
+	char url[2048];
+	struct reply r;
+	int says;
+
+	snprintf(url, sizeof url, "%s%s", server->base, path);
+	fetch(url, NULL, 0, NULL, &r);
+	says = r.status != 200 ? -1 : strstr(buf_str(&r.body), text) != NULL;
+	release(&r);
+	return says;
+}
+
+/*
+ * The public pages: the search finds the new notice and not the purged
+ * ones; the purged RFI's page says its text is no longer kept, in
+ * headless Chromium too.
+ */
+static void
+test_purge_pages(void)
+{
+	struct web_server server = { .pid = -1 };
+	char path[PATH_MAX + 32], url[2048], *conf, *dom;
+	struct buf b;
+
+	/* the daemon's configuration, and the web's own ports */
+	conf = dir_file("tenderlots.conf");
+	buf_init(&b, 0);
+	buf_printf(&b, "%s[web]\nport = 0\n[staff]\nport = 0\n",
+		   conf ? conf : "");
+	snprintf(path, sizeof path, "%s/web.conf", dir);
+	write_text(path, buf_str(&b));
+	buf_release(&b);
+	free(conf);
+	if (web_server_start(&server, dir, "web.conf", "2030-01-11T10:00:00Z",
+			     NULL) < 0) {
+		CHECK(!"the web endpoint started");
+		return;
+	}
+	CHECK(page_says(&server, "/notices?q=Ek%C3%A4ngsskolan",
+			"Renovering av Ekängsskolan") == 1);
+	CHECK(page_says(&server, "/notices?q=Bj%C3%B6rk%C3%A4ngsskolan",
+			"Renovering av Björkängsskolan") == 0);
+	CHECK(page_says(&server, "/rfi/rfi-1", "sparas inte längre") == 1);
+	CHECK(page_says(&server, "/rfi/rfi-1",
+			"Renovering av Björkängsskolan") == 1);
+	CHECK(page_says(&server, "/rfi/rfi-1",
+			"hur stora uppdrag ni kan ta") == 0);
+	if (access("/usr/bin/chromium", X_OK) == 0) {
+		snprintf(url, sizeof url, "%s/rfi/rfi-1?lang=en", server.base);
+		dom = browser_dom(project, dir, url, NULL);
+		CHECK(dom && strstr(dom, "The text of this notice is no longer "
+				    "kept here."));
+		free(dom);
+	}
+	CHECK(web_server_stop(&server) == 0);
+}
+
 int
 main(void)
 {
@@ -1137,6 +1347,7 @@ main(void)
 
 	if (!getcwd(project, sizeof project))
 		return 2;
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	setup();
 	RUN(step_q1_register_and_pin);
 	RUN(step_q1_rfi);
@@ -1150,8 +1361,15 @@ main(void)
 	RUN(test_firm_history);
 	RUN(test_report_html);
 	RUN(test_report_html_en);
+	RUN(step_purge_before);
+	RUN(step_purge);
+	RUN(test_purge_report_same);
+	RUN(test_purge_again);
+	RUN(test_purge_pages);
+	reports_free(&before_purge);
 	rc = test_done("scenario");
 	xmlCleanupParser();
+	curl_global_cleanup();
 	rm_rf(dir);
 	return rc;
 }

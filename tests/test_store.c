@@ -1045,6 +1045,142 @@ test_guests_forgotten(void)
 	done_store(s);
 }
 
+/* setup_match's match, mailed: message 1, queued at 1000. */
+static void
+queue_alert(struct store *s)
+{
+	struct match_item *items = NULL;
+	size_t n = 0;
+	int64_t ids[1] = { 0 };
+	int created;
+	struct outbox_message m = {
+		.key = "alert/556036-0793/1", .rcpt = "a@b.example",
+		.envelope_from = "from@x.example",
+		.body = "Subject: x\r\n\r\nhej\r\n",
+	};
+
+	m.firm_id = setup_match(s, &created);
+	CHECK(store_unqueued_matches(s, m.firm_id, NULL, 10, &items, &n) == 0
+	      && n == 1);
+	if (n == 1)
+		ids[0] = items[0].match_id;
+	match_items_free(items, n);
+	m.len = strlen(m.body);
+	CHECK(store_queue_message(s, &m, ids, 1, 1000) == 0);
+}
+
+/* A notice of its own procedure, with texts, its one lot due then. */
+static void
+put_notice_due(struct store *s, const char *id, time_t deadline)
+{
+	struct notice *n = make_notice(id, "01");
+	enum store_put_result r;
+	int64_t lots[1];
+
+	free(n->procedure_id);
+	n->procedure_id = strdup(id);
+	n->description = strdup("Invändig målning av förskolor");
+	n->descriptions = calloc(1, sizeof *n->descriptions);
+	if (n->descriptions) {
+		n->descriptions[0].lang = strdup("ENG");
+		n->descriptions[0].value = strdup("Painting of preschools");
+		n->ndescriptions = 1;
+	}
+	n->lots[0].deadline = deadline;
+	n->lots[0].description = strdup("Väggar och tak");
+	CHECK(store_put_notice(s, n, "test", 100, &r, lots) == 0);
+	notice_free(n);
+}
+
+/* A notice's texts: its own, its lots', its search entry. */
+#define TEXTS(id) \
+	"SELECT (SELECT count(*) FROM notice_text t JOIN notice n" \
+	" ON n.id = t.notice WHERE n.notice_id = '" id "')" \
+	" + (SELECT count(*) FROM notice WHERE notice_id = '" id "'" \
+	"  AND description IS NOT NULL)" \
+	" + (SELECT count(*) FROM lot l JOIN notice n ON n.id = l.notice" \
+	"  WHERE n.notice_id = '" id "' AND l.description IS NOT NULL)" \
+	" + (SELECT count(*) FROM notice_search_content WHERE id IN" \
+	"  (SELECT id FROM notice WHERE notice_id = '" id "'))"
+
+/*
+ * Old notices lose their texts and keep their facts; not while a mail
+ * about them waits, a meeting not long over, a plan entry or a change
+ * still names them, nor a recent one. Again is nothing.
+ */
+static void
+test_notices_purged(void)
+{
+	struct store *s = fresh_store();
+	struct meeting *mt;
+	int64_t meeting;
+	long long purged;
+
+	queue_alert(s);
+	put_notice_due(s, "done", 1800000000);
+	put_notice_due(s, "recent", 1900000000);
+	put_notice_due(s, "met", 1800000000);
+	put_notice_due(s, "planned", 1800000000);
+	put_notice_due(s, "changed", 1800000000);
+	mt = make_meeting(1859990000, "Stadshuset", 0);
+	mt->notice_id = strdup("met");
+	CHECK(store_put_meeting(s, mt, 100, &meeting) == 0);
+	meeting_free(mt);
+	db_query(dbpath, "INSERT INTO plan (title, announce, contact, notice_id,"
+		 " created_at, updated_at) VALUES ('Målning', '2027-Q1', 'x',"
+		 " 'planned', 100, 100)");
+	db_query(dbpath, "UPDATE notice SET changes_pending = 1"
+		 " WHERE notice_id = 'changed'");
+	CHECK(db_query(dbpath, TEXTS("done")) == 4);
+
+	CHECK(store_purge_notices(s, 1850000000, 1850000100, &purged) == 0);
+	CHECK(purged == 1);
+	CHECK(db_query(dbpath, TEXTS("done")) == 0);
+	/* the facts stay */
+	CHECK(db_query(dbpath, "SELECT count(*) FROM notice n JOIN lot l"
+		       " ON l.notice = n.id WHERE n.notice_id = 'done'"
+		       " AND n.title = 'Målning av förskolor' AND l.value = 1500000"
+		       " AND l.cpv = '45442100' AND l.deadline = 1800000000") == 1);
+	CHECK(db_query(dbpath, TEXTS("n-1")) > 0);
+	CHECK(db_query(dbpath, TEXTS("recent")) == 4);
+	CHECK(db_query(dbpath, TEXTS("met")) == 4);
+	CHECK(db_query(dbpath, TEXTS("planned")) == 4);
+	CHECK(db_query(dbpath, TEXTS("changed")) == 4);
+	CHECK(store_purge_notices(s, 1850000000, 1850000200, &purged) == 0);
+	CHECK(purged == 0);
+
+	/* the mail is sent: its notice may go, once */
+	CHECK(store_mark_message(s, 1, MSG_SENT, NULL, 0, 2000) == 0);
+	CHECK(store_purge_notices(s, 1850000000, 1850000300, &purged) == 0);
+	CHECK(purged == 1);
+	CHECK(db_query(dbpath, TEXTS("n-1")) == 0);
+	CHECK(db_query(dbpath, "SELECT count(*) FROM match") == 1);
+	CHECK(store_purge_notices(s, 1850000000, 1850000400, &purged) == 0);
+	CHECK(purged == 0);
+	done_store(s);
+}
+
+/*
+ * keep_sent drops the text of a mail that failed long ago too (created
+ * before the time): it is not retried that late, and holds the firm's
+ * links; its record stays.
+ */
+static void
+test_failed_mail_text_dropped(void)
+{
+	struct store *s = fresh_store();
+	long long purged;
+
+	queue_alert(s);
+	CHECK(store_mark_message(s, 1, MSG_FAILED, "550 no such user", 0,
+				 2000) == 0);
+	CHECK(store_outbox_purge(s, 1000, &purged) == 0 && purged == 0);
+	CHECK(store_outbox_purge(s, 1500, &purged) == 0 && purged == 1);
+	CHECK(db_query(dbpath, "SELECT length(body) FROM message"
+		       " WHERE state = 'failed'") == 0);
+	done_store(s);
+}
+
 int
 main(void)
 {
@@ -1072,5 +1208,7 @@ main(void)
 	RUN(test_feed_state_and_items);
 	RUN(test_meeting_versions);
 	RUN(test_guests_forgotten);
+	RUN(test_notices_purged);
+	RUN(test_failed_mail_text_dropped);
 	return test_done("store");
 }

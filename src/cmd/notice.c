@@ -30,6 +30,7 @@ const char usage_notice[] =
 	"                  [--cpv c1,c2] [--value SEK] [--kind tender|planned|rfi]\n"
 	"                  [--preview]\n"
 	"       tenderlots notice withdraw ID --why TEXT\n"
+	"       tenderlots notice purge [--before YYYY-MM-DD]\n"
 	"\n"
 	"show: a stored notice (its current version) with its lots and the\n"
 	"category parts each lot was split into.\n"
@@ -40,7 +41,10 @@ const char usage_notice[] =
 	"alone is its end, local time), a link not added before. --preview\n"
 	"shows its categories and how many firms it reaches, storing nothing.\n"
 	"withdraw: takes one added by mistake off the public pages, the feed\n"
-	"and the report; the firms told of it get a mail saying why.\n";
+	"and the report; the firms told of it get a mail saying why.\n"
+	"purge: drops now the texts of notices whose procedure was last acted\n"
+	"on before a day (local time; default [health] keep_notices ago), as\n"
+	"`run` does once a day, and keeps their facts for the report.\n";
 
 const char usage_quarantine[] =
 	"usage: tenderlots quarantine list [-n N]\n"
@@ -67,8 +71,8 @@ const char usage_outbox[] =
 	"attempts and last server reply, or why one could not be built;\n"
 	"retry sends a failed or waiting message at the next delivery (not\n"
 	"one that was never built: it has no text); purge drops the text of\n"
-	"mails sent before a day (local time) and keeps their record, so\n"
-	"none is sent again.\n";
+	"mails sent, or queued and failed, before a day (local time) and\n"
+	"keeps their record, so none is sent again.\n";
 
 #define SHOW_MAX_BYTES (64u * 1024u * 1024u)
 
@@ -336,6 +340,41 @@ notice_own(const char *config_path, int argc, char **argv)
 	return rc == 0 ? EXIT_OK : EXIT_ERROR;
 }
 
+/* notice purge [--before YYYY-MM-DD] */
+static int
+notice_purge(const char *config_path, int argc, char **argv)
+{
+	const char *before = NULL;
+	const struct cmd_option opts[] = {
+		{ .name = "--before", .value = &before },
+		{ 0 }
+	};
+	enum cmd_option_fault fault;
+	struct app app;
+	long long n;
+	time_t now, when = 0;
+	int at, rc = EXIT_ERROR;
+
+	if (cmd_options(opts, argc - 2, argv + 2, &at, &fault) < 0 ||
+	    (before && parse_local_day(before, &when) < 0))
+		return usage_error(usage_notice, "notice purge: expected "
+				   "[--before YYYY-MM-DD]");
+	if (current_time(&now) < 0 ||
+	    app_open(&app, config_path, APP_STORE) < 0)
+		return EXIT_ERROR;
+	/* again, now that it is a day of the configured zone */
+	if (before)
+		parse_local_day(before, &when);
+	else
+		when = now - app.cfg->keep_notices;
+	if (store_purge_notices(app.store, when, now, &n) == 0) {
+		printf("%lld notice%s purged\n", n, n == 1 ? "" : "s");
+		rc = EXIT_OK;
+	}
+	app_close(&app);
+	return rc;
+}
+
 int
 cmd_notice(const char *config_path, int argc, char **argv)
 {
@@ -347,9 +386,11 @@ cmd_notice(const char *config_path, int argc, char **argv)
 	if (argc >= 2 && (strcmp(argv[1], "add") == 0 ||
 			  strcmp(argv[1], "withdraw") == 0))
 		return notice_own(config_path, argc, argv);
+	if (argc >= 2 && strcmp(argv[1], "purge") == 0)
+		return notice_purge(config_path, argc, argv);
 	if (argc != 3 || strcmp(argv[1], "show") != 0)
 		return usage_error(usage_notice, "notice: expected show ID, "
-				   "add or withdraw");
+				   "add, withdraw or purge");
 	if (app_open(&app, config_path, APP_STORE) < 0)
 		return EXIT_ERROR;
 	if (store_get_notice(app.store, argv[2], &n) < 0)

@@ -154,7 +154,8 @@ cmd_run(const char *config_path, int argc, char **argv)
 			continue;
 		}
 		if (ctx.now - maintained >= MAINTENANCE_EVERY) {
-			if (store_maintain(app.store, ctx.now - app.cfg->keep_sent) < 0)
+			if (store_maintain(app.store, ctx.now, app.cfg->keep_sent,
+					   app.cfg->keep_notices) < 0)
 				log_warnx("database maintenance failed; next pass again");
 			else
 				maintained = ctx.now;

@@ -234,6 +234,16 @@ step_changed(struct store *s, sqlite3_stmt *st, const char *what, int *changed)
 	return 0;
 }
 
+/* Runs an update; *n rows it changed. */
+int
+update_rows(struct store *s, sqlite3_stmt *st, const char *what, long long *n)
+{
+	if (step_done(s, st, what) < 0)
+		return -1;
+	*n = sqlite3_changes(s->db);
+	return 0;
+}
+
 /* 1 if the statement yields a row, 0 if not, -1 on error. */
 int
 step_exists(struct store *s, sqlite3_stmt *st, const char *what)
@@ -589,12 +599,13 @@ store_data_version(struct store *s, long long *version)
 }
 
 int
-store_maintain(struct store *s, time_t before)
+store_maintain(struct store *s, time_t now, long keep_sent, long keep_notices)
 {
-	long long purged, forgotten;
+	long long purged, forgotten, notices;
 
-	if (store_outbox_purge(s, before, &purged) < 0 ||
-	    store_forget_guests(s, before, &forgotten) < 0 ||
+	if (store_outbox_purge(s, now - keep_sent, &purged) < 0 ||
+	    store_forget_guests(s, now - keep_sent, &forgotten) < 0 ||
+	    store_purge_notices(s, now - keep_notices, now, &notices) < 0 ||
 	    exec(s, "PRAGMA optimize") < 0 ||
 	    exec(s, "PRAGMA wal_checkpoint(TRUNCATE)") < 0)
 		return -1;
@@ -602,6 +613,9 @@ store_maintain(struct store *s, time_t before)
 		log_info("dropped the text of %lld mails sent long ago", purged);
 	if (forgotten)
 		log_info("forgot %lld guests of meetings long past", forgotten);
+	if (notices)
+		log_info("dropped the texts of %lld notices done with long ago",
+			 notices);
 	return 0;
 }
 

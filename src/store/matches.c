@@ -97,9 +97,10 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_OUTBOX_RETRY] =
 	"UPDATE message SET state = 'pending', next_attempt = ?2"
 	" WHERE id = ?1 AND state IN ('pending', 'failed') AND length(body) > 0",
+	/* a failed one is not retried that late: its news is old */
 	[ST_OUTBOX_PURGE] =
-	"UPDATE message SET body = X'' WHERE state = 'sent' AND sent_at < ?1"
-	" AND length(body) > 0",
+	"UPDATE message SET body = X'' WHERE ((state = 'sent' AND sent_at < ?1)"
+	" OR (state = 'failed' AND created_at < ?1)) AND length(body) > 0",
 	[ST_BACKFILL_GET] =
 	"SELECT done_at, started_at, cursor FROM backfill WHERE id = 1",
 	[ST_BACKFILL_PROGRESS] =
@@ -573,16 +574,6 @@ store_claim_message(struct store *s, int64_t id, const struct claim *c,
 				     ARGS(ARG_INT(id), ARG_TEXT(c->owner),
 					  ARG_INT(c->lease_until))),
 			    "take message", claimed);
-}
-
-/* Runs an update; *n rows it changed. */
-static int
-update_rows(struct store *s, sqlite3_stmt *st, const char *what, long long *n)
-{
-	if (step_done(s, st, what) < 0)
-		return -1;
-	*n = sqlite3_changes(s->db);
-	return 0;
 }
 
 int

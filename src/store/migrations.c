@@ -708,6 +708,16 @@ static const char *const migrations[] = {
 	"ALTER TABLE notice ADD COLUMN match_later INTEGER NOT NULL DEFAULT 0;"
 	"CREATE INDEX notice_match_later ON notice (notice_id)"
 	" WHERE match_later = 1;",
+
+	/*
+	 * 33: old notices' texts purged (store_purge_notices): when, for a
+	 * notice whose descriptions, texts in every language and search
+	 * entries were dropped and whose facts stay; the index finds those
+	 * not yet purged, and those of one purge.
+	 */
+	"ALTER TABLE notice ADD COLUMN purged_at INTEGER;"
+	"CREATE INDEX notice_purged"
+	" ON notice (purged_at);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

@@ -9,6 +9,16 @@
 #include "store_impl.h"
 
 /*
+ * A notice version still in use at ?1: published, or with a deadline of
+ * its own or of a lot, since then, or with changes or a match waiting.
+ */
+#define LIVE(p) \
+	"(" p ".changes_pending = 1 OR " p ".match_later = 1" \
+	" OR " PUBLISHED(p) " >= ?1 OR " p ".deadline >= ?1" \
+	" OR EXISTS (SELECT 1 FROM lot l WHERE l.notice = " p ".id" \
+	"  AND (l.deadline >= ?1 OR l.questions_deadline >= ?1)))"
+
+/*
  * What the public pages list: every current notice some firm was matched
  * to, and every RFI, the unit's own and others', newest first; which of
  * them is the statement's (a kind, a notice id, or all).
@@ -18,7 +28,8 @@
 	" n.published, (SELECT group_concat(DISTINCT c.category) FROM lot l" \
 	"  JOIN category_lot c ON c.lot = l.id WHERE l.notice = n.id)," \
 	" n.description, r.contact, coalesce(r.attachments, n.documents_url)," \
-	" coalesce(r.closed_at, 0), r.id IS NOT NULL, n.ingested_at" \
+	" coalesce(r.closed_at, 0), r.id IS NOT NULL, n.ingested_at," \
+	" coalesce(n.purged_at, 0)" \
 	" FROM notice n LEFT JOIN rfi r ON r.notice_id = n.notice_id" \
 	" WHERE n.superseded_by IS NULL AND " which \
 	" AND r.withdrawn_at IS NULL" \
@@ -64,6 +75,14 @@ enum stmt_id {
 	ST_PUBLIC_NOTICES,
 	ST_PUBLIC_NOTICES_OF_KIND,
 	ST_PUBLIC_NOTICE,
+	ST_PURGE_MARK,
+	ST_PURGE_NOTICE_TEXTS,
+	ST_PURGE_LOT_TEXTS,
+	ST_PURGE_LOTS,
+	ST_PURGE_GROUPS,
+	ST_PURGE_MATCHES,
+	ST_PURGE_CHANGES,
+	ST_PURGE_NOTICES,
 	NSTMT
 };
 
@@ -229,6 +248,61 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_CHANGES_OF_ROW] =
 	"SELECT lot_id, what, old, new FROM notice_change WHERE notice = ?1"
 	" ORDER BY id",
+	/*
+	 * The notices whose texts may go (store_purge_notices), marked with
+	 * the time of this purge (?2): every notice of their procedure was
+	 * last acted on before ?1, no change of theirs waits to be mailed,
+	 * no mail about them waits to be built or sent, and no successor,
+	 * open RFI, meeting not long over or live plan entry names them.
+	 */
+	[ST_PURGE_MARK] =
+	"UPDATE notice SET purged_at = ?2 WHERE purged_at IS NULL"
+	" AND NOT EXISTS (SELECT 1 FROM notice p"
+	"  WHERE p.procedure_id = notice.procedure_id AND " LIVE("p") ")"
+	" AND NOT EXISTS (SELECT 1 FROM notice_successor x"
+	"  JOIN notice c ON c.notice_id = x.current_id"
+	"  WHERE x.notice_id = notice.notice_id AND " LIVE("c") ")"
+	" AND NOT EXISTS (SELECT 1 FROM match m JOIN message g ON g.id = m.message"
+	"  WHERE m.notice_id = notice.notice_id"
+	"  AND g.state IN ('pending', 'sending'))"
+	" AND NOT EXISTS (SELECT 1 FROM rfi r WHERE r.closed_at IS NULL"
+	"  AND r.withdrawn_at IS NULL"
+	"  AND notice.notice_id IN (r.notice_id, r.ted_notice_id))"
+	" AND NOT EXISTS (SELECT 1 FROM meeting mt WHERE mt.ends_at >= ?1"
+	"  AND mt.notice_id = notice.notice_id)"
+	" AND NOT EXISTS (SELECT 1 FROM plan d"
+	"  WHERE (d.status IN ('planned', 'postponed') OR d.updated_at >= ?1)"
+	"  AND (notice.notice_id IN (d.notice_id, d.linked) OR EXISTS"
+	"   (SELECT 1 FROM plan_proposal q WHERE q.plan = d.id"
+	"    AND q.notice_id = notice.notice_id)))",
+	/* the texts of the notices that purge (?1) marked */
+	[ST_PURGE_NOTICE_TEXTS] =
+	"DELETE FROM notice_text WHERE notice IN"
+	" (SELECT id FROM notice WHERE purged_at = ?1)",
+	[ST_PURGE_LOT_TEXTS] =
+	"DELETE FROM lot_text WHERE lot IN (SELECT l.id FROM notice n"
+	" JOIN lot l ON l.notice = n.id WHERE n.purged_at = ?1)",
+	[ST_PURGE_LOTS] =
+	"UPDATE lot SET description = NULL, town = NULL, documents_url = NULL,"
+	" submission_url = NULL"
+	" WHERE notice IN (SELECT id FROM notice WHERE purged_at = ?1)",
+	[ST_PURGE_GROUPS] =
+	"UPDATE lot_group SET title = NULL"
+	" WHERE notice IN (SELECT id FROM notice WHERE purged_at = ?1)",
+	/* why each firm was told: in the mail, sent long ago */
+	[ST_PURGE_MATCHES] =
+	"UPDATE match SET reason = '' WHERE reason <> '' AND notice_id IN"
+	" (SELECT notice_id FROM notice WHERE purged_at = ?1)",
+	/* a change notice's words; the values changed are facts */
+	[ST_PURGE_CHANGES] =
+	"UPDATE notice_change SET new = NULL WHERE what = 'announced'"
+	" AND notice IN (SELECT id FROM notice WHERE purged_at = ?1)",
+	/* its link (url) stays: the notice is still on TED */
+	[ST_PURGE_NOTICES] =
+	"UPDATE notice SET description = NULL, change_reason = NULL,"
+	" town = NULL, buyer_city = NULL, documents_url = NULL,"
+	" submission_url = NULL, buyer_email = NULL, buyer_phone = NULL"
+	" WHERE purged_at = ?1",
 };
 
 static const struct stmt_table stmts = { STMT_NOTICES, stmt_sql, NSTMT };
@@ -539,6 +613,7 @@ static const struct column public_notice_columns[] = {
 	C_NEEDED(kind), C_TIME_IF(deadline, has_deadline), C_NEEDED(published),
 	C_TEXT(categories), C_TEXT(description), C_TEXT(contact),
 	C_TEXT(documents), C_TIME(closed_at), C_INT(own), C_TIME(updated),
+	C_TIME(purged_at),
 };
 static const struct row_type public_notice_rows =
 	ROW_TYPE(public_notice_columns, NULL);
@@ -735,4 +810,40 @@ store_single_lot_notices(struct store *s, const char *buyer_id, time_t now,
 	return read_ids(s, query(s, &stmts, ST_SINGLE_LOT_NOTICES,
 				 ARGS(ARG_TEXT(buyer_id), ARG_INT(now))),
 			ids, n, "list single-lot notices");
+}
+
+int
+store_purge_notices(struct store *s, time_t before, time_t now,
+		    long long *n)
+{
+	static const enum stmt_id drop[] = {
+		ST_PURGE_NOTICE_TEXTS, ST_PURGE_LOT_TEXTS, ST_PURGE_LOTS,
+		ST_PURGE_GROUPS, ST_PURGE_MATCHES, ST_PURGE_CHANGES,
+		ST_PURGE_NOTICES,
+	};
+	long long dropped;
+	size_t i;
+	int rc = -1;
+
+	*n = 0;
+	if (store_begin(s) < 0)
+		return -1;
+	if (update_rows(s, query(s, &stmts, ST_PURGE_MARK,
+				 ARGS(ARG_INT(before), ARG_INT(now))),
+			"mark old notices", n) < 0)
+		goto out;
+	for (i = 0; *n && i < sizeof drop / sizeof drop[0]; i++)
+		if (update_rows(s, query(s, &stmts, drop[i],
+					 ARGS(ARG_INT(now))),
+				"drop old notices' texts", &dropped) < 0)
+			goto out;
+	if ((*n && search_forget_purged(s, now) < 0) || store_commit(s) < 0)
+		goto out;
+	rc = 0;
+out:
+	if (rc < 0) {
+		store_rollback(s);
+		*n = 0;
+	}
+	return rc;
 }

@@ -15,12 +15,16 @@
 
 enum stmt_id {
 	ST_SEARCH_INSERT,
+	ST_SEARCH_FORGET,
 	NSTMT
 };
 
 static const char *const stmt_sql[NSTMT] = {
 	[ST_SEARCH_INSERT] =
 	"INSERT INTO notice_search (rowid, title, body) VALUES (?1, ?2, ?3)",
+	[ST_SEARCH_FORGET] =
+	"DELETE FROM notice_search WHERE rowid IN"
+	" (SELECT id FROM notice WHERE purged_at = ?1)",
 };
 
 static const struct stmt_table stmts = { STMT_SEARCH, stmt_sql, NSTMT };
@@ -121,6 +125,14 @@ nomem:
 out:
 	buf_release(&body);
 	return rc;
+}
+
+int
+search_forget_purged(struct store *s, time_t purged_at)
+{
+	return step_done(s, query(s, &stmts, ST_SEARCH_FORGET,
+				  ARGS(ARG_INT(purged_at))),
+			 "drop purged notices from the search");
 }
 
 int

@@ -80,6 +80,8 @@ int migrate(struct store *s);
 #define SEARCH_WORDS_MAX 10
 int register_tokenizer(struct store *s);
 int search_index_notice(struct store *s, int64_t rowid, const struct notice *n);
+/* the entries of the notices whose texts one purge (at purged_at) dropped */
+int search_forget_purged(struct store *s, time_t purged_at);
 int search_query(const char *words, struct buf *out);
 
 /* core.c */
@@ -89,6 +91,8 @@ int exec(struct store *s, const char *sql);
 int step_done(struct store *s, sqlite3_stmt *st, const char *what);
 int step_changed(struct store *s, sqlite3_stmt *st, const char *what,
 		 int *changed);
+int update_rows(struct store *s, sqlite3_stmt *st, const char *what,
+		long long *n);
 int step_exists(struct store *s, sqlite3_stmt *st, const char *what);
 int step_row(struct store *s, sqlite3_stmt *st, const char *what);
 int step_number(struct store *s, sqlite3_stmt *st, const char *what,

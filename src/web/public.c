@@ -472,6 +472,7 @@ page_rfi(struct visit *vi, const char *notice_id)
 	    (!p->own && p->url && strncmp(p->url, "https://", 8) == 0 &&
 	     tpl_set(v, "notice_url", p->url) < 0) ||
 	    (p->own && tpl_set(v, "answer_info", "1") < 0) ||
+	    (p->purged_at && tpl_set(v, "archived", "1") < 0) ||
 	    ((p->closed_at || (p->has_deadline && p->deadline <= vi->now)) &&
 	     tpl_set(v, "closed", "1") < 0))
 		goto fail;

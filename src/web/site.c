@@ -60,7 +60,7 @@ static const char *const known_fields[] = {
 	"meetings", "starts", "ends", "location", "video_url", "category_name",
 	"cancelled", "categories", "name", "own", "atom_url", "description",
 	"documents", "contact", "notice_url", "closed", "category_names",
-	"answer_info", "notice_title", "capacity", "seats_left",
+	"answer_info", "archived", "notice_title", "capacity", "seats_left",
 	"registration_deadline", "full", "ics_url", "selected", "notices",
 	"kind_planning", "kind_rfi", "kind_competition", "kind_result",
 	"published", "orgnr", "email", "cpv", "employees", "turnover", "key",
