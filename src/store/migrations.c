@@ -710,7 +710,7 @@ static const char *const migrations[] = {
 	" WHERE match_later = 1;",
 
 	/*
-	 * 33: old notices' texts purged (store_purge_notices): when, for a
+	 * 30: old notices' texts purged (store_purge_notices): when, for a
 	 * notice whose descriptions, texts in every language and search
 	 * entries were dropped and whose facts stay; the index finds those
 	 * not yet purged, and those of one purge.
