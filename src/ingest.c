@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -513,44 +514,118 @@ out:
 	return rc;
 }
 
+/* A document of the batch as the parse thread left it. */
+struct parsed {
+	struct notice *notice;	/* NULL: refused for err, or not parsed */
+	int failed;
+	char err[512];
+};
+
+/*
+ * A batch's eForms documents are parsed by a thread of their own while
+ * this one stores and matches those parsed before them, so that a day's
+ * ingest takes about the longer of the two, not their sum. The parser's
+ * compiled expressions are only read, and libxml2 keeps its error
+ * handler per thread; nothing else is shared but what the lock guards.
+ */
+struct parse_job {
+	struct eforms_parser *parser;
+	const struct ingest_batch *b;
+	struct parsed *out;	/* b->n of them */
+	size_t done;		/* out[0..done) are ready */
+	int stop;		/* the batch failed: parse no more */
+	pthread_mutex_t lock;
+	pthread_cond_t ready;
+};
+
+static void
+parse_one(struct eforms_parser *parser, const struct ingest_doc *d,
+	  struct parsed *p)
+{
+	if (d->reason || d->notice || !d->data)
+		return;
+	p->failed = eforms_parse(parser, d->data, d->len, &p->notice, p->err,
+				 sizeof p->err) < 0;
+}
+
+static void *
+parse_thread(void *arg)
+{
+	struct parse_job *j = arg;
+	size_t i;
+	int stop;
+
+	for (i = 0; i < j->b->n; i++) {
+		pthread_mutex_lock(&j->lock);
+		stop = j->stop;
+		pthread_mutex_unlock(&j->lock);
+		if (stop)
+			break;
+		parse_one(j->parser, &j->b->docs[i], &j->out[i]);
+		pthread_mutex_lock(&j->lock);
+		j->done = i + 1;
+		pthread_cond_signal(&j->ready);
+		pthread_mutex_unlock(&j->lock);
+	}
+	return NULL;
+}
+
+/* Document i once parsed: by the thread, or here without one. */
+static struct parsed *
+parsed_doc(struct parse_job *j, int threaded, size_t i)
+{
+	if (!threaded) {
+		parse_one(j->parser, &j->b->docs[i], &j->out[i]);
+		return &j->out[i];
+	}
+	pthread_mutex_lock(&j->lock);
+	while (j->done <= i)
+		pthread_cond_wait(&j->ready, &j->lock);
+	pthread_mutex_unlock(&j->lock);
+	return &j->out[i];
+}
+
 static int
 ingest_doc(struct ingest *in, struct ingest_counts *c, const struct ingest_doc *d,
-	   struct buf *reason)
+	   struct parsed *p, struct buf *reason)
 {
-	struct notice *n = NULL;
-	char err[512];
-	int rc;
-
 	if (d->reason)
 		return refuse(in, c, d, d->reason);
-	if (!d->data && !d->notice)
-		return 0;
 	if (d->notice)
 		return store_notice(in, c, d->notice, d->source, reason);
-	if (eforms_parse(in->parser, d->data, d->len, &n, err, sizeof err) < 0)
-		return refuse(in, c, d, err);
-	rc = store_notice(in, c, n, d->source, reason);
-	notice_free(n);
-	return rc;
+	if (p->failed)
+		return refuse(in, c, d, p->err);
+	if (!p->notice)
+		return 0;
+	return store_notice(in, c, p->notice, d->source, reason);
 }
 
 int
 ingest_flush(struct ingest *in, struct ingest_batch *b)
 {
 	struct ingest_counts c = in->counts;
+	struct parse_job j = { .parser = in->parser, .b = b };
+	pthread_t thread;
 	struct buf reason;
 	size_t i;
-	int rc = -1;
+	int threaded = 0, rc = -1;
 
 	if (b->n == 0)
 		return 0;
 	buf_init(&reason, 4096);
+	if (!(j.out = calloc(b->n, sizeof *j.out))) {
+		error("out of memory");
+		goto out;
+	}
+	pthread_mutex_init(&j.lock, NULL);
+	pthread_cond_init(&j.ready, NULL);
+	threaded = b->n > 1 && pthread_create(&thread, NULL, parse_thread, &j) == 0;
 	if (store_begin(in->store) < 0)
 		goto out;
 	for (i = 0; i < b->n; i++) {
 		const struct ingest_doc *d = &b->docs[i];
 
-		if (ingest_doc(in, &c, d, &reason) < 0 ||
+		if (ingest_doc(in, &c, d, parsed_doc(&j, threaded, i), &reason) < 0 ||
 		    (d->item && store_feed_item_put(in->store, in->feed, d->item,
 						    d->etag, d->last_modified,
 						    in->now) < 0))
@@ -564,6 +639,19 @@ ingest_flush(struct ingest *in, struct ingest_batch *b)
 rollback:
 	store_rollback(in->store);
 out:
+	if (threaded) {
+		pthread_mutex_lock(&j.lock);
+		j.stop = 1;
+		pthread_mutex_unlock(&j.lock);
+		pthread_join(thread, NULL);
+	}
+	if (j.out) {
+		for (i = 0; i < b->n; i++)
+			notice_free(j.out[i].notice);
+		free(j.out);
+		pthread_mutex_destroy(&j.lock);
+		pthread_cond_destroy(&j.ready);
+	}
 	buf_release(&reason);
 	ingest_batch_release(b);
 	return rc;
