@@ -514,28 +514,40 @@ out:
 	return rc;
 }
 
-/* A document of the batch as the parse thread left it. */
+/* A document of the batch as a parse thread left it. */
 struct parsed {
 	struct notice *notice;	/* NULL: refused for err, or not parsed */
 	int failed;
+	int ready;		/* under the job's lock */
 	char err[512];
 };
 
 /*
- * A batch's eForms documents are parsed by a thread of their own while
- * this one stores and matches those parsed before them, so that a day's
- * ingest takes about the longer of the two, not their sum. The parser's
- * compiled expressions are only read, and libxml2 keeps its error
- * handler per thread; nothing else is shared but what the lock guards.
+ * A batch's eForms documents are parsed by threads of their own, the
+ * first thread taking documents 0, N, 2N ..., the second 1, N + 1 ...,
+ * while this one stores and matches them in order as they are ready: a
+ * day's ingest takes about the time of its parsing spread over the
+ * cores, not the sum of parsing and storing. Each thread has its own
+ * parser (compiled expressions); libxml2 keeps its error handler per
+ * thread; nothing else is shared but what the lock guards.
  */
+#define PARSE_THREADS 2
+
 struct parse_job {
-	struct eforms_parser *parser;
 	const struct ingest_batch *b;
 	struct parsed *out;	/* b->n of them */
-	size_t done;		/* out[0..done) are ready */
 	int stop;		/* the batch failed: parse no more */
 	pthread_mutex_t lock;
 	pthread_cond_t ready;
+};
+
+struct parse_worker {
+	struct parse_job *job;
+	struct eforms_parser *parser;
+	size_t first;		/* documents first, first + n ... */
+	size_t step;
+	pthread_t thread;
+	int running;
 };
 
 static void
@@ -551,35 +563,88 @@ parse_one(struct eforms_parser *parser, const struct ingest_doc *d,
 static void *
 parse_thread(void *arg)
 {
-	struct parse_job *j = arg;
+	struct parse_worker *w = arg;
+	struct parse_job *j = w->job;
 	size_t i;
 	int stop;
 
-	for (i = 0; i < j->b->n; i++) {
+	for (i = w->first; i < j->b->n; i += w->step) {
 		pthread_mutex_lock(&j->lock);
 		stop = j->stop;
 		pthread_mutex_unlock(&j->lock);
 		if (stop)
 			break;
-		parse_one(j->parser, &j->b->docs[i], &j->out[i]);
+		parse_one(w->parser, &j->b->docs[i], &j->out[i]);
 		pthread_mutex_lock(&j->lock);
-		j->done = i + 1;
-		pthread_cond_signal(&j->ready);
+		j->out[i].ready = 1;
+		pthread_cond_broadcast(&j->ready);
 		pthread_mutex_unlock(&j->lock);
 	}
 	return NULL;
 }
 
-/* Document i once parsed: by the thread, or here without one. */
-static struct parsed *
-parsed_doc(struct parse_job *j, int threaded, size_t i)
+/*
+ * Starts the parse threads, each with a parser of its own (the first the
+ * ingest's); how many started. None: each document is parsed where it
+ * is stored.
+ */
+static size_t
+parse_start(struct ingest *in, struct parse_job *j, struct parse_worker *w)
 {
-	if (!threaded) {
-		parse_one(j->parser, &j->b->docs[i], &j->out[i]);
+	size_t n = 0, t;
+
+	for (t = 0; t < PARSE_THREADS && t < j->b->n; t++) {
+		w[t].parser = t ? eforms_parser_new() : in->parser;
+		if (!w[t].parser)
+			break;
+		w[t].job = j;
+		n++;
+	}
+	for (t = 0; t < n && n > 1; t++) {
+		w[t].first = t;
+		w[t].step = n;
+		w[t].running = pthread_create(&w[t].thread, NULL, parse_thread,
+					      &w[t]) == 0;
+		if (!w[t].running)
+			break;
+	}
+	/* a thread that did not start leaves its documents to this one */
+	for (; t < n; t++)
+		w[t].step = 0;
+	return n > 1 ? n : 0;
+}
+
+/* Stops the threads, once they finish the document in hand. */
+static void
+parse_stop(struct parse_job *j, struct parse_worker *w, size_t n)
+{
+	size_t t;
+
+	pthread_mutex_lock(&j->lock);
+	j->stop = 1;
+	pthread_mutex_unlock(&j->lock);
+	for (t = 0; t < n; t++) {
+		if (w[t].running)
+			pthread_join(w[t].thread, NULL);
+		if (t)
+			eforms_parser_free(w[t].parser);
+	}
+}
+
+/* Document i once parsed: by its thread, or here if it has none. */
+static struct parsed *
+parsed_doc(struct ingest *in, struct parse_job *j, struct parse_worker *w,
+	   size_t nthreads, size_t i)
+{
+	struct parse_worker *own = nthreads ? &w[i % nthreads] : NULL;
+
+	if (!own || !own->running) {
+		parse_one(own ? own->parser : in->parser, &j->b->docs[i],
+			  &j->out[i]);
 		return &j->out[i];
 	}
 	pthread_mutex_lock(&j->lock);
-	while (j->done <= i)
+	while (!j->out[i].ready)
 		pthread_cond_wait(&j->ready, &j->lock);
 	pthread_mutex_unlock(&j->lock);
 	return &j->out[i];
@@ -604,11 +669,11 @@ int
 ingest_flush(struct ingest *in, struct ingest_batch *b)
 {
 	struct ingest_counts c = in->counts;
-	struct parse_job j = { .parser = in->parser, .b = b };
-	pthread_t thread;
+	struct parse_job j = { .b = b };
+	struct parse_worker w[PARSE_THREADS] = { { 0 } };
 	struct buf reason;
-	size_t i;
-	int threaded = 0, rc = -1;
+	size_t i, nthreads = 0;
+	int rc = -1;
 
 	if (b->n == 0)
 		return 0;
@@ -619,13 +684,14 @@ ingest_flush(struct ingest *in, struct ingest_batch *b)
 	}
 	pthread_mutex_init(&j.lock, NULL);
 	pthread_cond_init(&j.ready, NULL);
-	threaded = b->n > 1 && pthread_create(&thread, NULL, parse_thread, &j) == 0;
+	nthreads = parse_start(in, &j, w);
 	if (store_begin(in->store) < 0)
 		goto out;
 	for (i = 0; i < b->n; i++) {
 		const struct ingest_doc *d = &b->docs[i];
 
-		if (ingest_doc(in, &c, d, parsed_doc(&j, threaded, i), &reason) < 0 ||
+		if (ingest_doc(in, &c, d, parsed_doc(in, &j, w, nthreads, i),
+			       &reason) < 0 ||
 		    (d->item && store_feed_item_put(in->store, in->feed, d->item,
 						    d->etag, d->last_modified,
 						    in->now) < 0))
@@ -639,13 +705,8 @@ ingest_flush(struct ingest *in, struct ingest_batch *b)
 rollback:
 	store_rollback(in->store);
 out:
-	if (threaded) {
-		pthread_mutex_lock(&j.lock);
-		j.stop = 1;
-		pthread_mutex_unlock(&j.lock);
-		pthread_join(thread, NULL);
-	}
 	if (j.out) {
+		parse_stop(&j, w, nthreads);
 		for (i = 0; i < b->n; i++)
 			notice_free(j.out[i].notice);
 		free(j.out);

@@ -161,16 +161,34 @@ stem_next_word(const char *text, size_t len, size_t *pos, size_t *start,
 	size_t i = *pos, k, n = 0;
 	unsigned c = 0;
 
-	while (i < len && !word_char_at(s, len, i, &k, &c))
+	/* ASCII, most of any text, without decoding: the same result */
+	for (;;) {
+		while (i < len && s[i] < 0x80 && !is_word_char(s[i]))
+			i++;
+		if (i >= len || s[i] < 0x80 || word_char_at(s, len, i, &k, &c))
+			break;
 		i += k;
+	}
 	if (i >= len) {
 		*pos = len;
 		return 0;
 	}
 	*start = i;
-	while (i < len && word_char_at(s, len, i, &k, &c)) {
+	while (i < len) {
 		char u[4];
-		size_t m = encode(lower(c), u);
+		size_t m;
+
+		if (s[i] < 0x80) {
+			if (!is_word_char(s[i]))
+				break;
+			if (n < STEM_WORD_MAX)
+				out[n++] = (char)lower(s[i]);
+			i++;
+			continue;
+		}
+		if (!word_char_at(s, len, i, &k, &c))
+			break;
+		m = encode(lower(c), u);
 
 		if (n + m <= STEM_WORD_MAX) {
 			memcpy(out + n, u, m);

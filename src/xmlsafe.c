@@ -198,6 +198,7 @@ static int
 step_matches(const struct path_step *st, xmlNodePtr node)
 {
 	return node->type == XML_ELEMENT_NODE && node->ns &&
+	       node->name[0] == (xmlChar)st->name[0] &&
 	       strcmp((const char *)node->name, st->name) == 0 &&
 	       node->ns->href &&
 	       strcmp((const char *)node->ns->href, st->href) == 0 &&
