@@ -591,9 +591,13 @@ parse_thread(void *arg)
 static size_t
 parse_start(struct ingest *in, struct parse_job *j, struct parse_worker *w)
 {
-	size_t n = 0, t;
+	size_t n = 0, t, xml = 0, i;
 
-	for (t = 0; t < PARSE_THREADS && t < j->b->n; t++) {
+	/* link-only entries and refusals need no parser */
+	for (i = 0; i < j->b->n && xml < 2; i++)
+		xml += !j->b->docs[i].reason && !j->b->docs[i].notice &&
+		       j->b->docs[i].data;
+	for (t = 0; t < PARSE_THREADS && xml > 1; t++) {
 		w[t].parser = t ? eforms_parser_new() : in->parser;
 		if (!w[t].parser)
 			break;
