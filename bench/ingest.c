@@ -10,6 +10,7 @@
  * ingest, for one day and for ten, each in its own process: it must not
  * grow with the number of notices.
  */
+#include <errno.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -86,16 +87,24 @@ ingest_dir(const char *dir, const char *db, unsigned *stored)
 static double
 lxml_dir(const char *dir, const char *db, const char *mode)
 {
-	char cmd[2400];
+	char cmd[2400], line[256] = "";
 	unsigned notices = 0;
 	double t = -1;
+	int status = -1;
 	FILE *p;
 
 	snprintf(cmd, sizeof cmd, "/usr/bin/python3 bench/lxml_ingest.py "
 		 "'%s' '%s' %s", dir, db, mode);
-	if (!(p = popen(cmd, "r")) || fscanf(p, "%lf %u", &t, &notices) != 2 ||
-	    pclose(p) != 0 || notices != DAY) {
-		fprintf(stderr, "bench/ingest: %s failed\n", cmd);
+	if ((p = popen(cmd, "r"))) {
+		while (!fgets(line, sizeof line, p) && ferror(p) &&
+		       errno == EINTR)
+			clearerr(p);
+		status = pclose(p);
+	}
+	if (status != 0 || sscanf(line, "%lf %u", &t, &notices) != 2 ||
+	    notices != DAY) {
+		fprintf(stderr, "bench/ingest: %s failed (status %d, said "
+			"\"%s\")\n", cmd, status, line);
 		exit(1);
 	}
 	return t;
