@@ -3,10 +3,14 @@
  * replicated into ~5,000 files with distinct notice ids, polled as a
  * directory feed into a fresh database (read, parse, split into the
  * bundled categories, store, validators),
- * against a bare libxml2 parse of the same files read the same way. Then
- * peak memory of a whole ingest, for one day and for ten, each in its own
- * process: it must not grow with the number of notices.
+ * against a bare libxml2 parse of the same files read the same way, and
+ * against Python 3 with lxml extracting the notices' main fields into
+ * SQLite as open-source TED monitors do (bench/lxml_ingest.py: XPath
+ * strings, and the same compiled once). Then peak memory of a whole
+ * ingest, for one day and for ten, each in its own process: it must not
+ * grow with the number of notices.
  */
+#include <errno.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -75,6 +79,37 @@ ingest_dir(const char *dir, const char *db, unsigned *stored)
 	return t0;
 }
 
+/*
+ * The seconds bench/lxml_ingest.py takes from its first file read to its
+ * commit, with expressions of the given mode (xpath or compiled); the
+ * bench fails if it cannot run (python3-lxml is in .ci/deps).
+ */
+static double
+lxml_dir(const char *dir, const char *db, const char *mode)
+{
+	char cmd[2400], line[256] = "";
+	unsigned notices = 0;
+	double t = -1;
+	int status = -1;
+	FILE *p;
+
+	snprintf(cmd, sizeof cmd, "/usr/bin/python3 bench/lxml_ingest.py "
+		 "'%s' '%s' %s", dir, db, mode);
+	if ((p = popen(cmd, "r"))) {
+		while (!fgets(line, sizeof line, p) && ferror(p) &&
+		       errno == EINTR)
+			clearerr(p);
+		status = pclose(p);
+	}
+	if (status != 0 || sscanf(line, "%lf %u", &t, &notices) != 2 ||
+	    notices != DAY) {
+		fprintf(stderr, "bench/ingest: %s failed (status %d, said "
+			"\"%s\")\n", cmd, status, line);
+		exit(1);
+	}
+	return t;
+}
+
 /* Peak resident memory of an ingest of dir, in a process of its own. */
 static long
 peak_rss_kib(const char *dir, const char *db)
@@ -99,7 +134,8 @@ main(void)
 	struct bench_source src[64];
 	char work[] = "/tmp/tenderlots-bench.XXXXXX";
 	char day[1100], tenth[1100], ten[1100], db[1100];
-	double base = 1e300, full = 1e300, t;
+	double base = 1e300, full = 1e300, lx_xpath = 1e300, lx_compiled = 1e300;
+	double t;
 	long rss_tenth, rss_day, rss_ten;
 	size_t nsrc = 0, i;
 	unsigned stored = 0;
@@ -123,6 +159,10 @@ main(void)
 			base = t;
 		if ((t = ingest_dir(day, db, &stored)) < full)
 			full = t;
+		if ((t = lxml_dir(day, db, "xpath")) < lx_xpath)
+			lx_xpath = t;
+		if ((t = lxml_dir(day, db, "compiled")) < lx_compiled)
+			lx_compiled = t;
 	}
 	rss_tenth = peak_rss_kib(tenth, db);
 	rss_day = peak_rss_kib(day, db);
@@ -132,11 +172,17 @@ main(void)
 	printf("  libxml2 parse only        %7.0f files/s  (baseline)\n", DAY / base);
 	printf("  read+parse+store          %7.0f files/s  %.2fx the baseline speed, "
 	       "%u stored\n", DAY / full, base / full, stored);
+	printf("  Python+lxml, XPath        %7.0f files/s\n", DAY / lx_xpath);
+	printf("  Python+lxml, compiled     %7.0f files/s\n", DAY / lx_compiled);
 	printf("  peak RSS, whole ingest:   %ld KiB for %d files, %ld KiB for %d, "
 	       "%ld KiB for %d\n", rss_tenth, DAY / 10, rss_day, DAY, rss_ten,
 	       DAY * 10);
 	bench_row("ingest", "ingest 5,000 files, vs libxml2 parse", full, "s",
 		  base);
+	bench_row("ingest", "ingest 5,000 files, vs Python+lxml XPath", full,
+		  "s", lx_xpath);
+	bench_row("ingest", "ingest 5,000 files, vs Python+lxml compiled XPath",
+		  full, "s", lx_compiled);
 	bench_row("ingest", "peak RSS, ingest 50,000 files vs 5,000",
 		  (double)rss_ten, "KiB", (double)rss_day);
 	bench_rm_rf(work);

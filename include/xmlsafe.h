@@ -41,6 +41,13 @@ struct xmlsafe_xpaths *xmlsafe_compile(const struct xmlsafe_xpath *xp,
 				       size_t n, const struct xmlsafe_ns *ns,
 				       size_t nns);
 void xmlsafe_free_compiled(struct xmlsafe_xpaths *c);
+/*
+ * A path of child elements ("cac:A/cbc:B", a step perhaps with "[1]" or
+ * "[@attr='value']", or ".") is walked on the tree, any other expression
+ * evaluated by libxml2's XPath; on, every one is evaluated (the tests
+ * compare the two).
+ */
+void xmlsafe_xpath_only(struct xmlsafe_xpaths *c, int on);
 
 /*
  * One parse. libxml2 reports through a per-thread handler: from

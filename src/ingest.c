@@ -1,3 +1,4 @@
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -513,44 +514,188 @@ out:
 	return rc;
 }
 
+/* A document of the batch as a parse thread left it. */
+struct parsed {
+	struct notice *notice;	/* NULL: refused for err, or not parsed */
+	int failed;
+	int ready;		/* under the job's lock */
+	char err[512];
+};
+
+/*
+ * A batch's eForms documents are parsed by threads of their own, the
+ * first thread taking documents 0, N, 2N ..., the second 1, N + 1 ...,
+ * while this one stores and matches them in order as they are ready: a
+ * day's ingest takes about the time of its parsing spread over the
+ * cores, not the sum of parsing and storing. Each thread has its own
+ * parser (compiled expressions); libxml2 keeps its error handler per
+ * thread; nothing else is shared but what the lock guards.
+ */
+#define PARSE_THREADS 2
+
+struct parse_job {
+	const struct ingest_batch *b;
+	struct parsed *out;	/* b->n of them */
+	int stop;		/* the batch failed: parse no more */
+	pthread_mutex_t lock;
+	pthread_cond_t ready;
+};
+
+struct parse_worker {
+	struct parse_job *job;
+	struct eforms_parser *parser;
+	size_t first;		/* documents first, first + n ... */
+	size_t step;
+	pthread_t thread;
+	int running;
+};
+
+static void
+parse_one(struct eforms_parser *parser, const struct ingest_doc *d,
+	  struct parsed *p)
+{
+	if (d->reason || d->notice || !d->data)
+		return;
+	p->failed = eforms_parse(parser, d->data, d->len, &p->notice, p->err,
+				 sizeof p->err) < 0;
+}
+
+static void *
+parse_thread(void *arg)
+{
+	struct parse_worker *w = arg;
+	struct parse_job *j = w->job;
+	size_t i;
+	int stop;
+
+	for (i = w->first; i < j->b->n; i += w->step) {
+		pthread_mutex_lock(&j->lock);
+		stop = j->stop;
+		pthread_mutex_unlock(&j->lock);
+		if (stop)
+			break;
+		parse_one(w->parser, &j->b->docs[i], &j->out[i]);
+		pthread_mutex_lock(&j->lock);
+		j->out[i].ready = 1;
+		pthread_cond_broadcast(&j->ready);
+		pthread_mutex_unlock(&j->lock);
+	}
+	return NULL;
+}
+
+/*
+ * Starts the parse threads, each with a parser of its own (the first the
+ * ingest's); how many started. None: each document is parsed where it
+ * is stored.
+ */
+static size_t
+parse_start(struct ingest *in, struct parse_job *j, struct parse_worker *w)
+{
+	size_t n = 0, t, xml = 0, i;
+
+	/* link-only entries and refusals need no parser */
+	for (i = 0; i < j->b->n && xml < 2; i++)
+		xml += !j->b->docs[i].reason && !j->b->docs[i].notice &&
+		       j->b->docs[i].data;
+	for (t = 0; t < PARSE_THREADS && xml > 1; t++) {
+		w[t].parser = t ? eforms_parser_new() : in->parser;
+		if (!w[t].parser)
+			break;
+		w[t].job = j;
+		n++;
+	}
+	for (t = 0; t < n && n > 1; t++) {
+		w[t].first = t;
+		w[t].step = n;
+		w[t].running = pthread_create(&w[t].thread, NULL, parse_thread,
+					      &w[t]) == 0;
+		if (!w[t].running)
+			break;
+	}
+	/* a thread that did not start leaves its documents to this one */
+	for (; t < n; t++)
+		w[t].step = 0;
+	return n > 1 ? n : 0;
+}
+
+/* Stops the threads, once they finish the document in hand. */
+static void
+parse_stop(struct parse_job *j, struct parse_worker *w, size_t n)
+{
+	size_t t;
+
+	pthread_mutex_lock(&j->lock);
+	j->stop = 1;
+	pthread_mutex_unlock(&j->lock);
+	for (t = 0; t < n; t++) {
+		if (w[t].running)
+			pthread_join(w[t].thread, NULL);
+		if (t)
+			eforms_parser_free(w[t].parser);
+	}
+}
+
+/* Document i once parsed: by its thread, or here if it has none. */
+static struct parsed *
+parsed_doc(struct ingest *in, struct parse_job *j, struct parse_worker *w,
+	   size_t nthreads, size_t i)
+{
+	struct parse_worker *own = nthreads ? &w[i % nthreads] : NULL;
+
+	if (!own || !own->running) {
+		parse_one(own ? own->parser : in->parser, &j->b->docs[i],
+			  &j->out[i]);
+		return &j->out[i];
+	}
+	pthread_mutex_lock(&j->lock);
+	while (!j->out[i].ready)
+		pthread_cond_wait(&j->ready, &j->lock);
+	pthread_mutex_unlock(&j->lock);
+	return &j->out[i];
+}
+
 static int
 ingest_doc(struct ingest *in, struct ingest_counts *c, const struct ingest_doc *d,
-	   struct buf *reason)
+	   struct parsed *p, struct buf *reason)
 {
-	struct notice *n = NULL;
-	char err[512];
-	int rc;
-
 	if (d->reason)
 		return refuse(in, c, d, d->reason);
-	if (!d->data && !d->notice)
-		return 0;
 	if (d->notice)
 		return store_notice(in, c, d->notice, d->source, reason);
-	if (eforms_parse(in->parser, d->data, d->len, &n, err, sizeof err) < 0)
-		return refuse(in, c, d, err);
-	rc = store_notice(in, c, n, d->source, reason);
-	notice_free(n);
-	return rc;
+	if (p->failed)
+		return refuse(in, c, d, p->err);
+	if (!p->notice)
+		return 0;
+	return store_notice(in, c, p->notice, d->source, reason);
 }
 
 int
 ingest_flush(struct ingest *in, struct ingest_batch *b)
 {
 	struct ingest_counts c = in->counts;
+	struct parse_job j = { .b = b };
+	struct parse_worker w[PARSE_THREADS] = { { 0 } };
 	struct buf reason;
-	size_t i;
+	size_t i, nthreads = 0;
 	int rc = -1;
 
 	if (b->n == 0)
 		return 0;
 	buf_init(&reason, 4096);
+	if (!(j.out = calloc(b->n, sizeof *j.out))) {
+		error("out of memory");
+		goto out;
+	}
+	pthread_mutex_init(&j.lock, NULL);
+	pthread_cond_init(&j.ready, NULL);
+	nthreads = parse_start(in, &j, w);
 	if (store_begin(in->store) < 0)
 		goto out;
 	for (i = 0; i < b->n; i++) {
 		const struct ingest_doc *d = &b->docs[i];
 
-		if (ingest_doc(in, &c, d, &reason) < 0 ||
+		if (ingest_doc(in, &c, d, parsed_doc(in, &j, w, nthreads, i),
+			       &reason) < 0 ||
 		    (d->item && store_feed_item_put(in->store, in->feed, d->item,
 						    d->etag, d->last_modified,
 						    in->now) < 0))
@@ -564,6 +709,14 @@ ingest_flush(struct ingest *in, struct ingest_batch *b)
 rollback:
 	store_rollback(in->store);
 out:
+	if (j.out) {
+		parse_stop(&j, w, nthreads);
+		for (i = 0; i < b->n; i++)
+			notice_free(j.out[i].notice);
+		free(j.out);
+		pthread_mutex_destroy(&j.lock);
+		pthread_cond_destroy(&j.ready);
+	}
 	buf_release(&reason);
 	ingest_batch_release(b);
 	return rc;

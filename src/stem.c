@@ -8,9 +8,22 @@
 #include "stem.h"
 #include "utf8.h"
 
+/*
+ * A word's stem is remembered in a slot its hash picks (one word a slot,
+ * the newer taking it over), so that the words a day of notices repeats,
+ * in titles, descriptions and the search index, are stemmed about once.
+ */
+#define STEM_CACHE_SLOTS 2048	/* a power of two, per language */
+
+struct stem_cached {
+	char word[STEM_WORD_MAX + 1];	/* "" for an empty slot */
+	char stem[STEM_WORD_MAX + 1];
+};
+
 struct stemmer {
 	struct sb_stemmer *sv;
 	struct sb_stemmer *en;
+	struct stem_cached cache[2][STEM_CACHE_SLOTS];	/* sv, en */
 };
 
 struct stemmer *
@@ -148,16 +161,34 @@ stem_next_word(const char *text, size_t len, size_t *pos, size_t *start,
 	size_t i = *pos, k, n = 0;
 	unsigned c = 0;
 
-	while (i < len && !word_char_at(s, len, i, &k, &c))
+	/* ASCII, most of any text, without decoding: the same result */
+	for (;;) {
+		while (i < len && s[i] < 0x80 && !is_word_char(s[i]))
+			i++;
+		if (i >= len || s[i] < 0x80 || word_char_at(s, len, i, &k, &c))
+			break;
 		i += k;
+	}
 	if (i >= len) {
 		*pos = len;
 		return 0;
 	}
 	*start = i;
-	while (i < len && word_char_at(s, len, i, &k, &c)) {
+	while (i < len) {
 		char u[4];
-		size_t m = encode(lower(c), u);
+		size_t m;
+
+		if (s[i] < 0x80) {
+			if (!is_word_char(s[i]))
+				break;
+			if (n < STEM_WORD_MAX)
+				out[n++] = (char)lower(s[i]);
+			i++;
+			continue;
+		}
+		if (!word_char_at(s, len, i, &k, &c))
+			break;
+		m = encode(lower(c), u);
 
 		if (n + m <= STEM_WORD_MAX) {
 			memcpy(out + n, u, m);
@@ -170,21 +201,43 @@ stem_next_word(const char *text, size_t len, size_t *pos, size_t *start,
 	return 1;
 }
 
+/* The slot of a word of len bytes (FNV-1a). */
+static struct stem_cached *
+cache_slot(struct stemmer *s, enum stem_lang lang, const char *word,
+	   size_t len)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)word[i]) * 16777619u;
+	return &s->cache[lang == STEM_EN][h & (STEM_CACHE_SLOTS - 1)];
+}
+
 int
 stem_word(struct stemmer *s, enum stem_lang lang, const char *word, char *out)
 {
 	struct sb_stemmer *sb = lang == STEM_EN ? s->en : s->sv;
-	const sb_symbol *r = sb_stemmer_stem(sb, (const sb_symbol *)word,
-					     (int)strlen(word));
-	size_t n;
+	size_t n, len = strlen(word);
+	struct stem_cached *c = len && len <= STEM_WORD_MAX ?
+				cache_slot(s, lang, word, len) : NULL;
+	const sb_symbol *r;
 
-	if (!r)
+	if (c && strcmp(c->word, word) == 0) {
+		memcpy(out, c->stem, strlen(c->stem) + 1);
+		return 0;
+	}
+	if (!(r = sb_stemmer_stem(sb, (const sb_symbol *)word, (int)len)))
 		return -1;
 	n = (size_t)sb_stemmer_length(sb);
 	if (n > STEM_WORD_MAX)
 		n = STEM_WORD_MAX;
 	memcpy(out, r, n);
 	out[n] = '\0';
+	if (c) {
+		memcpy(c->word, word, len + 1);
+		memcpy(c->stem, out, n + 1);
+	}
 	return 0;
 }
 

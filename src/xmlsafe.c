@@ -54,13 +54,187 @@ on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
 	xmlStopParser(ctxt);
 }
 
+/*
+ * Most expressions are a path of child elements, "cac:A/cbc:B", a step
+ * perhaps with a predicate "[1]" or "[@attr='value']", or "."; these are
+ * walked on the tree directly, the rest evaluated by libxml2's XPath.
+ * Walking costs a comparison of names a child, where an evaluation sets
+ * up a context, looks up each prefix, tests each node through generic
+ * code and allocates a node set even for the first node or none: for
+ * eForms, most of the time spent reading a notice once it was parsed.
+ */
+#define PATH_STEPS_MAX 8
+#define PATH_NAME_MAX 64
+
+struct path_step {
+	const char *href;		/* the prefix's namespace */
+	char name[PATH_NAME_MAX];	/* local name */
+	char attr[PATH_NAME_MAX];	/* [@attr='value'], or "" */
+	char value[PATH_NAME_MAX];
+	int first;			/* [1]: the first such child only */
+};
+
+struct path {
+	int walk;	/* 1: walk steps (none: the context node itself) */
+	size_t nsteps;
+	struct path_step step[PATH_STEPS_MAX];
+};
+
 struct xmlsafe_xpaths {
 	const struct xmlsafe_xpath *xp;
 	size_t n;
 	const struct xmlsafe_ns *ns;
 	size_t nns;
+	struct path *path;	/* n of them */
+	int xpath_only;
 	xmlXPathCompExprPtr comp[];
 };
+
+/* Copies the run of name characters at *p into out; its length (0 if
+ * none or too long). */
+static size_t
+path_name(const char **p, char *out)
+{
+	size_t n = 0;
+	const char *s = *p;
+
+	while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+	       (n && ((*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))) {
+		if (n + 1 >= PATH_NAME_MAX)
+			return 0;
+		out[n++] = *s++;
+	}
+	out[n] = '\0';
+	*p = s;
+	return n;
+}
+
+/* One step "prefix:name", "prefix:name[1]" or
+ * "prefix:name[@attr='value']" at *p; -1 if it is not one. */
+static int
+path_step(const char **p, const struct xmlsafe_ns *ns, size_t nns,
+	  struct path_step *st)
+{
+	char prefix[PATH_NAME_MAX];
+	const char *s = *p, *end;
+	size_t i;
+
+	memset(st, 0, sizeof *st);
+	if (!path_name(&s, prefix) || *s++ != ':' || !path_name(&s, st->name))
+		return -1;
+	for (i = 0; i < nns && strcmp(ns[i].prefix, prefix) != 0; i++)
+		;
+	if (i == nns)
+		return -1;
+	st->href = ns[i].href;
+	if (strncmp(s, "[1]", 3) == 0) {
+		st->first = 1;
+		s += 3;
+	} else if (strncmp(s, "[@", 2) == 0) {
+		s += 2;
+		if (!path_name(&s, st->attr) || strncmp(s, "='", 2) != 0)
+			return -1;
+		s += 2;
+		if (!(end = strchr(s, '\'')) ||
+		    (size_t)(end - s) >= PATH_NAME_MAX || end[1] != ']')
+			return -1;
+		memcpy(st->value, s, (size_t)(end - s));
+		st->value[end - s] = '\0';
+		s = end + 2;
+	}
+	*p = s;
+	return 0;
+}
+
+/* The walk of expr, or p->walk 0 for one libxml2 evaluates. */
+static void
+path_compile(const char *expr, const struct xmlsafe_ns *ns, size_t nns,
+	     struct path *p)
+{
+	const char *s = expr;
+
+	memset(p, 0, sizeof *p);
+	if (strcmp(expr, ".") == 0) {
+		p->walk = 1;
+		return;
+	}
+	for (;;) {
+		if (p->nsteps == PATH_STEPS_MAX ||
+		    path_step(&s, ns, nns, &p->step[p->nsteps]) < 0)
+			return;
+		p->nsteps++;
+		if (*s == '\0')
+			break;
+		if (*s++ != '/')
+			return;
+	}
+	p->walk = 1;
+}
+
+/* Whether the element's attribute (in no namespace) attr has value. */
+static int
+attr_is(xmlNodePtr node, const char *attr, const char *value)
+{
+	xmlAttrPtr a;
+	xmlChar *v;
+	int same;
+
+	for (a = node->properties; a; a = a->next) {
+		if (a->ns || strcmp((const char *)a->name, attr) != 0)
+			continue;
+		if (a->children && a->children->type == XML_TEXT_NODE &&
+		    !a->children->next)
+			return strcmp((const char *)a->children->content,
+				      value) == 0;
+		v = xmlNodeListGetString(node->doc, a->children, 1);
+		same = v && strcmp((const char *)v, value) == 0;
+		xmlFree(v);
+		return same;
+	}
+	return 0;
+}
+
+static int
+step_matches(const struct path_step *st, xmlNodePtr node)
+{
+	return node->type == XML_ELEMENT_NODE && node->ns &&
+	       node->name[0] == (xmlChar)st->name[0] &&
+	       strcmp((const char *)node->name, st->name) == 0 &&
+	       node->ns->href &&
+	       strcmp((const char *)node->ns->href, st->href) == 0 &&
+	       (!st->attr[0] || attr_is(node, st->attr, st->value));
+}
+
+/*
+ * The nodes the steps from i on select below at, in document order:
+ * each one to set (created when first needed), or only the first to
+ * *first when first is not NULL. -1 on ENOMEM.
+ */
+static int
+path_walk(const struct path *p, size_t i, xmlNodePtr at, xmlNodeSetPtr *set,
+	  xmlNodePtr *first)
+{
+	xmlNodePtr c;
+
+	if (i == p->nsteps) {
+		if (first) {
+			*first = at;
+			return 0;
+		}
+		if (!*set && !(*set = xmlXPathNodeSetCreate(NULL)))
+			return -1;
+		return xmlXPathNodeSetAdd(*set, at) < 0 ? -1 : 0;
+	}
+	for (c = at->children; c; c = c->next) {
+		if (!step_matches(&p->step[i], c))
+			continue;
+		if (path_walk(p, i + 1, c, set, first) < 0)
+			return -1;
+		if (p->step[i].first || (first && *first))
+			break;
+	}
+	return 0;
+}
 
 struct xmlsafe_xpaths *
 xmlsafe_compile(const struct xmlsafe_xpath *xp, size_t n,
@@ -77,7 +251,12 @@ xmlsafe_compile(const struct xmlsafe_xpath *xp, size_t n,
 	c->n = n;
 	c->ns = ns;
 	c->nns = nns;
+	if (!(c->path = calloc(n ? n : 1, sizeof *c->path))) {
+		free(c);
+		return NULL;
+	}
 	for (i = 0; i < n; i++) {
+		path_compile(xp[i].expr, ns, nns, &c->path[i]);
 		c->comp[i] = xmlXPathCompile((const xmlChar *)xp[i].expr);
 		if (!c->comp[i]) {
 			xmlsafe_free_compiled(c);
@@ -94,7 +273,15 @@ xmlsafe_free_compiled(struct xmlsafe_xpaths *c)
 
 	for (i = 0; c && i < c->n; i++)
 		xmlXPathFreeCompExpr(c->comp[i]);
+	if (c)
+		free(c->path);
 	free(c);
+}
+
+void
+xmlsafe_xpath_only(struct xmlsafe_xpaths *c, int on)
+{
+	c->xpath_only = on;
 }
 
 void
@@ -232,6 +419,20 @@ xmlsafe_eval(struct xmlsafe *x, int id, xmlNodePtr at,
 	out->res = NULL;
 	if (!at)
 		return 0;
+	if (x->xpaths->path[id].walk && !x->xpaths->xpath_only) {
+		xmlNodeSetPtr set = NULL;
+
+		if (path_walk(&x->xpaths->path[id], 0, at, &set, NULL) < 0 ||
+		    (set && !(out->res = xmlXPathWrapNodeSet(set)))) {
+			xmlXPathFreeNodeSet(set);
+			return xmlsafe_oom(x);
+		}
+		if (set) {
+			out->v = set->nodeTab;
+			out->n = set->nodeNr;
+		}
+		return 0;
+	}
 	x->xpc->node = at;
 	res = xmlXPathCompiledEval(x->xpaths->comp[id], x->xpc);
 	if (!res || res->type != XPATH_NODESET) {
@@ -262,6 +463,8 @@ xmlsafe_first(struct xmlsafe *x, int id, xmlNodePtr at, xmlNodePtr *node)
 	struct xmlsafe_nodes nodes;
 
 	*node = NULL;
+	if (at && x->xpaths->path[id].walk && !x->xpaths->xpath_only)
+		return path_walk(&x->xpaths->path[id], 0, at, NULL, node);
 	if (xmlsafe_eval(x, id, at, &nodes) < 0)
 		return -1;
 	if (nodes.n > 0)

@@ -2,6 +2,7 @@
  * eForms parser, notice helpers and JSON output. Run from the project
  * root: the fixtures are read from tests/fixtures/eforms/.
  */
+#include <dirent.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -11,6 +12,7 @@
 #include <libxml/xmlerror.h>
 
 #include "eforms.h"
+#include "../src/eforms/eforms_int.h"
 #include "json.h"
 #include "match.h"
 #include "notice.h"
@@ -2768,6 +2770,157 @@ test_parser_reuse(void)
 	}
 }
 
+/* Whether expression id selects the same nodes from at walked as by
+ * libxml2's XPath, and the same first one. */
+static int
+same_nodes(struct xmlsafe *x, struct xmlsafe_xpaths *c, int id, xmlNodePtr at)
+{
+	struct xmlsafe_nodes walked, evaluated;
+	xmlNodePtr first_walked, first_evaluated;
+	int same, k;
+
+	xmlsafe_xpath_only(c, 0);
+	if (xmlsafe_eval(x, id, at, &walked) < 0 ||
+	    xmlsafe_first(x, id, at, &first_walked) < 0)
+		return 0;
+	xmlsafe_xpath_only(c, 1);
+	if (xmlsafe_eval(x, id, at, &evaluated) < 0 ||
+	    xmlsafe_first(x, id, at, &first_evaluated) < 0) {
+		xmlsafe_nodes_free(&walked);
+		return 0;
+	}
+	same = walked.n == evaluated.n && first_walked == first_evaluated;
+	for (k = 0; same && k < walked.n; k++)
+		same = walked.v[k] == evaluated.v[k];
+	if (!same)
+		fprintf(stderr, "  %s from <%s>: %d walked, %d evaluated\n",
+			ef_xpaths[id].expr, (const char *)at->name, walked.n,
+			evaluated.n);
+	xmlsafe_nodes_free(&walked);
+	xmlsafe_nodes_free(&evaluated);
+	return same;
+}
+
+/* Every expression from every element below node; the differences. */
+static int
+walk_differences(struct xmlsafe *x, struct xmlsafe_xpaths *c, xmlNodePtr node)
+{
+	xmlNodePtr child;
+	int id, wrong = 0;
+
+	for (id = 0; id < XP_COUNT; id++)
+		wrong += !same_nodes(x, c, id, node);
+	for (child = node->children; child; child = child->next)
+		if (child->type == XML_ELEMENT_NODE)
+			wrong += walk_differences(x, c, child);
+	return wrong;
+}
+
+/* A notice file's JSON, its paths walked or all evaluated by XPath. */
+static char *
+json_of(struct xmlsafe_xpaths *c, int xpath_only, const char *data,
+	size_t len)
+{
+	struct notice *n = NULL;
+	char err[512];
+	struct buf b;
+
+	buf_init(&b, 0);
+	xmlsafe_xpath_only(c, xpath_only);
+	if (eforms_parse(parser, data, len, &n, err, sizeof err) < 0)
+		buf_adds(&b, err);
+	else
+		notice_to_json(n, &b);
+	notice_free(n);
+	xmlsafe_xpath_only(c, 0);
+	return buf_detach(&b, NULL);
+}
+
+/*
+ * The expressions that are paths of child elements are walked on the tree
+ * (src/xmlsafe.c), the rest evaluated by libxml2: from every element of
+ * every notice bundled, in the tests and among the real TED ones, each
+ * selects the same nodes, in the same order, as libxml2's XPath does, and
+ * each notice reads the same.
+ */
+static const char crafted[] =
+	"<ContractNotice xmlns=\"urn:oasis:names:specification:ubl:schema:"
+	"xsd:ContractNotice-2\" xmlns:cac=\"urn:oasis:names:specification:"
+	"ubl:schema:xsd:CommonAggregateComponents-2\" xmlns:cbc=\"urn:oasis:"
+	"names:specification:ubl:schema:xsd:CommonBasicComponents-2\" "
+	"xmlns:other=\"urn:other\">"
+	"<cbc:ID schemeName=\"notice&#x2d;id\">a</cbc:ID>"
+	"<cbc:ID schemeName=\"notice-id\" other:x=\"1\">b</cbc:ID>"
+	"<cbc:ID other:schemeName=\"notice-id\">c</cbc:ID>"
+	"<other:ID schemeName=\"notice-id\">d</other:ID>"
+	"<cac:ContractingParty><cac:Party><cac:PartyIdentification>"
+	"<cbc:ID>1</cbc:ID><cbc:ID>2</cbc:ID></cac:PartyIdentification>"
+	"</cac:Party></cac:ContractingParty>"
+	"<!-- a comment --><cac:ContractingParty><cac:Party>"
+	"<cac:PartyIdentification><cbc:ID>3</cbc:ID></cac:PartyIdentification>"
+	"</cac:Party></cac:ContractingParty>"
+	"<cac:ProcurementProject><cbc:Name>x</cbc:Name><cbc:Name>y</cbc:Name>"
+	"</cac:ProcurementProject><cac:ProcurementProject/>"
+	"</ContractNotice>";
+
+static void
+test_paths_walked_as_xpath(void)
+{
+	static const char *const dirs[] = {
+		"feeds", "tests/fixtures/eforms", "tests/fixtures/real",
+	};
+	struct xmlsafe_xpaths *c = (struct xmlsafe_xpaths *)parser;
+	char path[1024], *data, *walked, *evaluated;
+	struct dirent *de;
+	size_t i, len, files = 0;
+	struct xmlsafe x;
+	FILE *f;
+	DIR *d;
+	long size;
+
+	for (i = 0; i < sizeof dirs / sizeof *dirs; i++) {
+		CHECK((d = opendir(dirs[i])) != NULL);
+		while (d && (de = readdir(d))) {
+			if (!strstr(de->d_name, ".xml"))
+				continue;
+			snprintf(path, sizeof path, "%s/%s", dirs[i], de->d_name);
+			data = NULL;
+			if ((f = fopen(path, "rb")) && fseek(f, 0, SEEK_END) == 0 &&
+			    (size = ftell(f)) > 0 && fseek(f, 0, SEEK_SET) == 0 &&
+			    (data = malloc((size_t)size)))
+				CHECK(fread(data, 1, (size_t)size, f) ==
+				      (size_t)size);
+			if (f)
+				fclose(f);
+			CHECK(data != NULL);
+			if (!data)
+				continue;
+			len = (size_t)size;
+			xmlsafe_begin(&x, c, NULL, 0);
+			if (xmlsafe_read(&x, data, len, EFORMS_MAX_INPUT) == 0) {
+				CHECK(walk_differences(&x, c, x.root) == 0);
+				files++;
+			}
+			xmlsafe_end(&x);
+			walked = json_of(c, 0, data, len);
+			evaluated = json_of(c, 1, data, len);
+			CHECK(walked && evaluated && strcmp(walked, evaluated) == 0);
+			free(walked);
+			free(evaluated);
+			free(data);
+		}
+		if (d)
+			closedir(d);
+	}
+	CHECK(files >= 30);
+	/* what the notices seldom have: two buyers, [1] takes the first;
+	 * an attribute's value with a character reference; other namespaces */
+	xmlsafe_begin(&x, c, NULL, 0);
+	CHECK(xmlsafe_read(&x, crafted, strlen(crafted), EFORMS_MAX_INPUT) == 0);
+	CHECK(x.root && walk_differences(&x, c, x.root) == 0);
+	xmlsafe_end(&x);
+}
+
 int
 main(void)
 {
@@ -2831,6 +2984,7 @@ main(void)
 	RUN(test_json_time);
 	RUN(test_notice_json);
 	RUN(test_parser_reuse);
+	RUN(test_paths_walked_as_xpath);
 	eforms_parser_free(parser);
 	return test_done("eforms");
 }

@@ -312,6 +312,42 @@ test_browser_search(void)
 	free(dom);
 }
 
+/*
+ * A notice that the next pass ingests while the web endpoint runs is found
+ * by the public list's search as soon as that pass is done, by a word of
+ * its description.
+ */
+static void
+test_search_after_pass(void)
+{
+	char path[PATH_MAX * 2], text[16384], base[HTTPD_URL_MAX], *slash;
+	struct reply r;
+
+	CHECK(get("/notices?q=takt%C3%A4ckning", &r) == 200);
+	CHECK(strstr(buf_str(&r.body), "Takbyte på Norra skolan") == NULL);
+	release(&r);
+	httpd_url(&srv, "/", base);
+	if ((slash = strrchr(base, '/')))
+		*slash = '\0';
+	snprintf(text, sizeof text, rss, base, base, base, base, base);
+	CHECK((slash = strstr(text, "</channel>")) != NULL);
+	if (slash)
+		snprintf(slash, sizeof text - (size_t)(slash - text),
+			 "<item><title>Takbyte på Norra skolan</title>"
+			 "<link>%s/upphandling/tak.html</link>"
+			 "<guid>urn:kommun:tak</guid>"
+			 "<pubDate>Wed, 25 Nov 2026 08:00:00 +0100</pubDate>"
+			 "<description>Taktäckning och snöröjning av taket."
+			 "</description></item>\n</channel></rss>\n", base);
+	snprintf(path, sizeof path, "%s/www/rss.xml", dir);
+	write_text(path, text);
+	CHECK(tl_run(dir, "2026-11-25T10:00:00Z",
+		     "run --once -c tenderlots.conf") == 0);
+	CHECK(get("/notices?q=takt%C3%A4ckningen", &r) == 200);
+	CHECK(strstr(buf_str(&r.body), "Takbyte på Norra skolan") != NULL);
+	release(&r);
+}
+
 int
 main(void)
 {
@@ -335,6 +371,7 @@ main(void)
 	RUN(test_search);
 	RUN(test_search_malformed);
 	RUN(test_browser_search);
+	RUN(test_search_after_pass);
 	CHECK(web_server_stop(&server) == 0);
 	httpd_stop(&srv);
 	free(mails);

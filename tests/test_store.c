@@ -152,6 +152,75 @@ test_put_notice_idempotent(void)
 	done_store(s);
 }
 
+/* How many notices the public list's search for words finds. */
+static size_t
+searched(struct store *s, const char *words)
+{
+	struct public_query q = { .limit = 5000, .search = words };
+	struct public_notice *p = NULL;
+	size_t n = 0;
+
+	CHECK(store_public_notices(s, &q, &p, &n) == 0);
+	public_notices_free(p, n);
+	return n;
+}
+
+/* Stores an RFI (listed without a match) with a title and a lot's
+ * description. */
+static void
+put_listed(struct store *s, const char *id, const char *title,
+	   const char *lot_description)
+{
+	struct notice *n = make_notice(id, "01");
+	enum store_put_result r;
+	int64_t lots[1];
+
+	n->kind = NOTICE_RFI;
+	free(n->title);
+	n->title = strdup(title);
+	n->lots[0].description = lot_description ? strdup(lot_description) :
+				 NULL;
+	CHECK(store_put_notice(s, n, "test", 100, &r, lots) == 0);
+	notice_free(n);
+}
+
+/*
+ * A notice goes into the search index when the transaction that stores it
+ * commits (in one statement for the batch), by its lots' words too; at once
+ * outside a transaction; never when it rolls back, also when its rowid is
+ * then taken by another notice; and a transaction of more notices than
+ * the queue holds indexes every one.
+ */
+static void
+test_search_indexed_at_commit(void)
+{
+	struct store *s = fresh_store();
+	char id[32];
+	int i;
+
+	CHECK(store_begin(s) == 0);
+	put_listed(s, "n-1", "Målning av förskolor", NULL);
+	store_rollback(s);
+	CHECK(store_begin(s) == 0);
+	put_listed(s, "n-2", "Fönsterputsning av skolor",
+		   "Snöröjningen ingår inte.");
+	CHECK(searched(s, "fönsterputsning") == 0);
+	CHECK(store_commit(s) == 0);
+	CHECK(searched(s, "förskolor") == 0);
+	CHECK(searched(s, "fönsterputsningen") == 1);
+	CHECK(searched(s, "snöröjning") == 1);
+	put_listed(s, "n-3", "Målning av förskolor", NULL);
+	CHECK(searched(s, "förskola") == 1);
+	CHECK(store_begin(s) == 0);
+	for (i = 0; i < 1100; i++) {
+		snprintf(id, sizeof id, "batch-%d", i);
+		put_listed(s, id, "Takläggning", NULL);
+	}
+	CHECK(store_commit(s) == 0);
+	CHECK(searched(s, "takläggningen") == 1100);
+	done_store(s);
+}
+
 static void
 test_rollback_keeps_nothing(void)
 {
@@ -1188,6 +1257,7 @@ main(void)
 	RUN(test_refuses_newer_schema);
 	RUN(test_put_notice_idempotent);
 	RUN(test_rollback_keeps_nothing);
+	RUN(test_search_indexed_at_commit);
 	RUN(test_firms);
 	RUN(test_firm_lookup);
 	RUN(test_match_unique);

@@ -176,6 +176,7 @@ store_free(struct store *s)
 			sqlite3_finalize(s->stmt[g][i]);
 		free(s->stmt[g]);
 	}
+	free(s->unindexed.rowid);
 	sqlite3_close(s->db);
 	free(s->path);
 	free(s);
@@ -190,12 +191,15 @@ store_begin(struct store *s)
 int
 store_commit(struct store *s)
 {
+	if (search_index_queued(s) < 0)
+		return -1;
 	return exec(s, "COMMIT");
 }
 
 void
 store_rollback(struct store *s)
 {
+	search_queue_drop(s);
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 }

@@ -572,7 +572,7 @@ store_put_notice(struct store *s, const struct notice *n, const char *source,
 		      n->descriptions, n->ndescriptions) < 0 ||
 	    put_groups(s, n, rowid) < 0 ||
 	    put_awards(s, n, rowid) < 0 ||
-	    search_index_notice(s, rowid, n) < 0 ||
+	    search_queue_notice(s, rowid) < 0 ||
 	    put_replacement(s, n, rowid, &replaced) < 0)
 		return -1;
 	/* A late copy of an older version is kept, but changes nothing. */

@@ -4,6 +4,13 @@
  * tl_stem, is ours (include/stem.h): every word is indexed under its
  * Swedish and its English stem, so "snöröjning" finds "Snöröjningen i
  * Exempelstad", and a visitor's words are looked up the same way.
+ *
+ * A notice is indexed in the transaction that stores it, but not as it is
+ * stored: its rowid is queued, and the queue goes into the index in one
+ * statement before the commit. FTS5 (SQLite 3.40) writes the terms it
+ * holds in memory to disk at every statement of the transaction, so that
+ * a row indexed between a batch's other statements costs a segment of
+ * its own and the merging of them; a batch in one statement is one.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -14,14 +21,23 @@
 #include "utf8.h"
 
 enum stmt_id {
-	ST_SEARCH_INSERT,
+	ST_SEARCH_INDEX,
 	ST_SEARCH_FORGET,
 	NSTMT
 };
 
 static const char *const stmt_sql[NSTMT] = {
-	[ST_SEARCH_INSERT] =
-	"INSERT INTO notice_search (rowid, title, body) VALUES (?1, ?2, ?3)",
+	/* The notices ?1 names (a JSON array of rowids): each one's title,
+	 * and its description with its lots' titles and descriptions, as
+	 * stored. */
+	[ST_SEARCH_INDEX] =
+	"INSERT INTO notice_search (rowid, title, body)"
+	" SELECT n.id, n.title, coalesce(n.description, '') || ' ' ||"
+	" coalesce((SELECT group_concat(coalesce(l.title, '') || ' ' ||"
+	"  coalesce(l.description, ''), ' ')"
+	"  FROM (SELECT title, description FROM lot WHERE notice = n.id"
+	"   ORDER BY id) l), '')"
+	" FROM notice n WHERE n.id IN (SELECT value FROM json_each(?1))",
 	[ST_SEARCH_FORGET] =
 	"DELETE FROM notice_search WHERE rowid IN"
 	" (SELECT id FROM notice WHERE purged_at = ?1)",
@@ -101,30 +117,59 @@ register_tokenizer(struct store *s)
 }
 
 int
-search_index_notice(struct store *s, int64_t rowid, const struct notice *n)
+search_queue_notice(struct store *s, int64_t rowid)
 {
-	struct buf body;
+	struct search_queue *q = &s->unindexed;
+
+	if (q->n == q->alloc) {
+		size_t na = q->alloc ? 2 * q->alloc : 256;
+		int64_t *v = realloc(q->rowid, na * sizeof *v);
+
+		if (!v)
+			return error("out of memory");
+		q->rowid = v;
+		q->alloc = na;
+	}
+	q->rowid[q->n++] = rowid;
+	if (sqlite3_get_autocommit(s->db) || q->n >= SEARCH_QUEUE_MAX)
+		return search_index_queued(s);
+	return 0;
+}
+
+int
+search_index_queued(struct store *s)
+{
+	struct search_queue *q = &s->unindexed;
+	struct buf ids;
 	size_t i;
 	int rc = -1;
 
-	buf_init(&body, BUF_MAX_DEFAULT);
-	if (n->description && buf_adds(&body, n->description) < 0)
-		goto nomem;
-	for (i = 0; i < n->nlots; i++)
-		if (buf_printf(&body, " %s %s", n->lots[i].title ? n->lots[i].title : "",
-			       n->lots[i].description ? n->lots[i].description :
-			       "") < 0)
+	if (!q->n)
+		return 0;
+	buf_init(&ids, (SEARCH_QUEUE_MAX + 1) * 24);
+	for (i = 0; i < q->n; i++)
+		if (buf_printf(&ids, "%c%lld", i ? ',' : '[',
+			       (long long)q->rowid[i]) < 0)
 			goto nomem;
-	rc = step_done(s, query(s, &stmts, ST_SEARCH_INSERT,
-				ARGS(ARG_INT(rowid), ARG_TEXT(n->title),
-				     ARG_TEXT(buf_str(&body)))),
-		       "index notice");
+	if (buf_adds(&ids, "]") < 0)
+		goto nomem;
+	rc = step_done(s, query(s, &stmts, ST_SEARCH_INDEX,
+				ARGS(ARG_TEXT(buf_str(&ids)))),
+		       "index notices");
+	if (rc == 0)
+		q->n = 0;
 	goto out;
 nomem:
 	error("out of memory");
 out:
-	buf_release(&body);
+	buf_release(&ids);
 	return rc;
+}
+
+void
+search_queue_drop(struct store *s)
+{
+	s->unindexed.n = 0;
 }
 
 int

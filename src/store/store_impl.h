@@ -44,11 +44,20 @@ struct stmt_table {
 	size_t n;
 };
 
+/* The notices stored in the open transaction, not yet in the search
+ * index (search.c). */
+struct search_queue {
+	int64_t *rowid;
+	size_t n;
+	size_t alloc;
+};
+
 struct store {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt **stmt[STMT_NGROUPS];	/* by group, then statement */
 	size_t nstmt[STMT_NGROUPS];
+	struct search_queue unindexed;
 };
 
 /*
@@ -74,12 +83,17 @@ int check_version(struct store *s);
 int migrate(struct store *s);
 
 /* search.c: the FTS5 tokenizer, registered on open before migrating;
- * a notice version indexed as it is stored; a visitor's words as an FTS5
- * query of at most SEARCH_WORDS_MAX quoted words (their count, 0 for
- * none, -1 on ENOMEM) */
+ * a notice version queued for the index as it is stored, and the queue
+ * indexed in one statement when the transaction commits (at once outside
+ * one, and every SEARCH_QUEUE_MAX notices), dropped when it rolls back;
+ * a visitor's words as an FTS5 query of at most SEARCH_WORDS_MAX quoted
+ * words (their count, 0 for none, -1 on ENOMEM) */
 #define SEARCH_WORDS_MAX 10
+#define SEARCH_QUEUE_MAX 1000
 int register_tokenizer(struct store *s);
-int search_index_notice(struct store *s, int64_t rowid, const struct notice *n);
+int search_queue_notice(struct store *s, int64_t rowid);
+int search_index_queued(struct store *s);
+void search_queue_drop(struct store *s);
 /* the entries of the notices whose texts one purge (at purged_at) dropped */
 int search_forget_purged(struct store *s, time_t purged_at);
 int search_query(const char *words, struct buf *out);
