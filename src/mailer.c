@@ -1211,6 +1211,12 @@ mailer_free(struct mailer *m)
 	free(m);
 }
 
+int
+mailer_finds_repeats(const struct mailer *m)
+{
+	return m->t == &maildir_transport;
+}
+
 /* An envelope no transport could use fails here, for good. */
 static void
 check_envelope(struct batch *b, size_t i)

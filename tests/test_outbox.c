@@ -138,8 +138,8 @@ last_body(void)
 
 	if (sqlite3_open(db, &h) != SQLITE_OK)
 		return strdup("");
-	if (sqlite3_prepare_v2(h, "SELECT body FROM message ORDER BY id DESC"
-			       " LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(h, "SELECT body FROM message_body"
+			       " ORDER BY message DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			body = strdup((const char *)sqlite3_column_text(st, 0));
 		sqlite3_finalize(st);
