@@ -77,6 +77,24 @@ query_with(const char *path, const char *sql, const char *a, const char *b,
 	return v;
 }
 
+/* The migrated database with the old one attached as old; NULL if not. */
+static sqlite3 *
+open_with_old(const char *after, const char *before)
+{
+	char *attach;
+	sqlite3 *db;
+
+	if (sqlite3_open(after, &db) != SQLITE_OK) {
+		CHECK(!"the migrated database opens");
+		sqlite3_close(db);
+		return NULL;
+	}
+	attach = sqlite3_mprintf("ATTACH %Q AS old", before);
+	CHECK(sqlite3_exec(db, attach, NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_free(attach);
+	return db;
+}
+
 /*
  * Every table of the old database still holds every row it had, with the
  * same value in each of its old columns: a migration may add columns and
@@ -87,17 +105,10 @@ static void
 check_rows_kept(const char *before, const char *after)
 {
 	sqlite3_stmt *tables;
-	char *attach;
 	sqlite3 *db;
 
-	if (sqlite3_open(after, &db) != SQLITE_OK) {
-		CHECK(!"the migrated database opens");
-		sqlite3_close(db);
+	if (!(db = open_with_old(after, before)))
 		return;
-	}
-	attach = sqlite3_mprintf("ATTACH %Q AS old", before);
-	CHECK(sqlite3_exec(db, attach, NULL, NULL, NULL) == SQLITE_OK);
-	sqlite3_free(attach);
 	if (sqlite3_prepare_v2(db, "SELECT name, (SELECT group_concat("
 			       "'\"' || replace(c.name, '\"', '\"\"') || '\"', ',')"
 			       " FROM pragma_table_info(t.name, 'old') AS c"
@@ -143,20 +154,13 @@ static void
 check_bodies_kept(const char *before, const char *after)
 {
 	sqlite3_stmt *st;
-	char *attach;
 	sqlite3 *db;
 	int kept = 0;
 
 	CHECK(db_query(before, "SELECT count(*) FROM message"
 		       " WHERE length(body) > 0") > 0);
-	if (sqlite3_open(after, &db) != SQLITE_OK) {
-		CHECK(!"the migrated database opens");
-		sqlite3_close(db);
+	if (!(db = open_with_old(after, before)))
 		return;
-	}
-	attach = sqlite3_mprintf("ATTACH %Q AS old", before);
-	CHECK(sqlite3_exec(db, attach, NULL, NULL, NULL) == SQLITE_OK);
-	sqlite3_free(attach);
 	if (sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM old.message"
 			       " WHERE length(body) > 0) ="
 			       " (SELECT count(*) FROM main.message_body)"
