@@ -717,8 +717,10 @@ static const char *const migrations[] = {
 	 * ALTER TABLE documents (new table, copy, drop, rename, indexes;
 	 * foreign keys are off while migrating and checked after), so the
 	 * rows lie packed; setting the old column to X'' would leave each
-	 * row alone on its page. A mail never built or whose text was
-	 * purged has no row in message_body.
+	 * row alone on its page (20,000 mails of 5.5 KB: the table 338
+	 * pages, the health count 2.1 ms warm; with X'' 10,024 pages and
+	 * 15.3 ms; before 30,024 and 49.6 ms). A mail never built or whose
+	 * text was purged has no row in message_body.
 	 */
 	"CREATE TABLE message_body ("
 	" message INTEGER PRIMARY KEY REFERENCES message (id) ON DELETE CASCADE,"
