@@ -328,10 +328,10 @@ bench_rm_rf(const char *path)
 	if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode) && (d = opendir(path))) {
 		while ((de = readdir(d)))
 			if (strcmp(de->d_name, ".") != 0 &&
-			    strcmp(de->d_name, "..") != 0) {
-				snprintf(sub, sizeof sub, "%s/%s", path, de->d_name);
+			    strcmp(de->d_name, "..") != 0 &&
+			    snprintf(sub, sizeof sub, "%s/%s", path,
+				     de->d_name) < (int)sizeof sub)
 				bench_rm_rf(sub);
-			}
 		closedir(d);
 	}
 	remove(path);

@@ -23,7 +23,9 @@
  * BUDGET seconds of passes (it is likely to take as long as the one
  * before): a pass that slows down day by day must not hold up the run.
  */
+#ifndef DAYS			/* -DDAYS=1: the first day alone, to profile */
 #define DAYS 10
+#endif
 #define BUDGET 120
 #define ROUNDS 3		/* of the baseline, best kept; a pass is long */
 /* Wed 18 Nov 2026, 11:06 UTC: the bundled notices' deadlines are ahead. */
@@ -33,6 +35,8 @@
 struct day {
 	double seconds;		/* of the day's pass */
 	long peak_kib;		/* peak resident memory of the passes so far */
+	long long written;	/* bytes the pass had the disk write */
+	long long mail_bytes;	/* of the mails it delivered into the Maildir */
 	struct run_summary sum;
 };
 
@@ -43,20 +47,56 @@ struct bench {
 	struct category_set categories;
 };
 
+/* The number after "name:" in the file /proc/self/what, -1 if none. */
+static long long
+proc_self(const char *what, const char *name)
+{
+	char line[256], path[64];
+	size_t len = strlen(name);
+	long long n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/self/%s", what);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof line, f))
+		if (strncmp(line, name, len) == 0 && line[len] == ':' &&
+		    sscanf(line + len + 1, "%lld", &n) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return n;
+}
+
 /* The peak resident memory since the last reset_peak(), in KiB. */
 static long
 peak_kib(void)
 {
-	char line[256];
-	long kib = -1;
-	FILE *f = fopen("/proc/self/status", "r");
+	return (long)proc_self("status", "VmHWM");
+}
 
-	while (f && fgets(line, sizeof line, f))
-		if (sscanf(line, "VmHWM: %ld kB", &kib) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return kib;
+/* The bytes this process has had the disk write so far, -1 if unknown. */
+static long long
+written_bytes(void)
+{
+	return proc_self("io", "write_bytes");
+}
+
+/* The size of the files in dir (the Maildir's new/), in bytes. */
+static long long
+dir_bytes(const char *dir)
+{
+	struct dirent *e;
+	struct stat st;
+	long long n = 0;
+	DIR *d = opendir(dir);
+
+	while (d && (e = readdir(d)))
+		if (fstatat(dirfd(d), e->d_name, &st, 0) == 0 &&
+		    S_ISREG(st.st_mode))
+			n += st.st_size;
+	if (d)
+		closedir(d);
+	return n;
 }
 
 /* So that the peak is that of the passes, not of setting them up. */
@@ -91,6 +131,8 @@ run_days(struct bench *b, struct day *out)
 	struct config *cfg = config_new();
 	struct firm_list firms = { 0 };
 	double spent = 0;
+	long long mail = 0;
+	char newdir[160];
 	size_t i;
 	int d, created;
 
@@ -122,10 +164,17 @@ run_days(struct bench *b, struct day *out)
 		bench_rm_rf(b->inbox);
 		bench_write_notices(&b->notices, b->inbox, d * DAY, DAY);
 		ctx.now = START + d * 24 * 3600;
+		out[d].written = written_bytes();
 		out[d].seconds = bench_now();
 		if (run_pass(&ctx, &out[d].sum) < 0)
 			exit(1);
 		out[d].seconds = bench_now() - out[d].seconds;
+		/* what the kernel still holds counts too */
+		sync();
+		out[d].written = written_bytes() - out[d].written;
+		snprintf(newdir, sizeof newdir, "%s/new", b->maildir);
+		out[d].mail_bytes = dir_bytes(newdir) - mail;
+		mail += out[d].mail_bytes;
 		spent += out[d].seconds;
 		if ((out[d].peak_kib = peak_kib()) < 0)
 			exit(1);
@@ -211,10 +260,12 @@ main(void)
 
 		printf("  run_pass, day %-2d   %8.3f s  %5.1fx the baseline, "
 		       "peak RSS %ld KiB: %u notices, %u lots, %u matches, "
-		       "%u mails queued and delivered\n", r + 1,
+		       "%u mails queued and delivered; %.1f MB written for "
+		       "%.1f MB of mail\n", r + 1,
 		       days[r].seconds, days[r].seconds / base, days[r].peak_kib,
 		       sum->in.notices_new, sum->in.lots, sum->in.matches,
-		       sum->mails_queued);
+		       sum->mails_queued, days[r].written / 1e6,
+		       days[r].mail_bytes / 1e6);
 		/* Anything less, and this measured something else. */
 		if (sum->in.notices_new != DAY ||
 		    sum->mails_sent != sum->mails_queued) {
@@ -229,6 +280,9 @@ main(void)
 		       "end after %d s of passes\n", n, DAYS, BUDGET);
 	bench_row("pass", "run_pass over a day, vs libxml2 parse",
 		  days[0].seconds, "s", base);
+	/* the database's writes, its WAL's and the Maildir's, against the mail */
+	bench_row("pass", "bytes written by a day's pass, vs its mails",
+		  days[0].written / 1e6, "MB", days[0].mail_bytes / 1e6);
 	snprintf(figure, sizeof figure, "run_pass, day %d vs day 1", n);
 	bench_row("pass", figure, days[n - 1].seconds, "s", days[0].seconds);
 	snprintf(figure, sizeof figure, "peak RSS, %d daily passes vs 1", n);

@@ -58,6 +58,12 @@ struct mailer;
 /* Copies what it needs from opt; NULL after reporting why. */
 struct mailer *mailer_new(const struct mailer_options *opt);
 void mailer_free(struct mailer *m);
+/*
+ * Whether a message given again under the same key is found and reported
+ * delivered rather than delivered twice (a Maildir: its file is named by
+ * the key); an SMTP server would take it again.
+ */
+int mailer_finds_repeats(const struct mailer *m);
 
 /*
  * Reads SMTP credentials from path: "user password" on one line (the

@@ -477,7 +477,8 @@ load_outbox(void)
 		"SELECT state = 'sent', CASE WHEN p > 14 THEN"
 		"  substr(b, p, instr(substr(b, p), '>') - 1) END"
 		" FROM (SELECT state, b, instr(b, char(10) || 'Message-ID: <') + 14"
-		"  AS p FROM (SELECT state, CAST(body AS TEXT) AS b FROM message))";
+		"  AS p FROM (SELECT state, CAST(t.body AS TEXT) AS b FROM message m"
+		"  LEFT JOIN message_body t ON t.message = m.id))";
 	sqlite3_stmt *st = NULL;
 	sqlite3 *h = NULL;
 	struct queued *v;

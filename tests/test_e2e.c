@@ -342,8 +342,10 @@ test_outbox_commands(void)
 	snprintf(path, sizeof path, "%s/var/t.db", dir);
 	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
 	CHECK(sqlite3_exec(db, "UPDATE message SET state = 'failed', last_error = "
-			   "'550 5.1.1 no such user', body = 'Subject: x\r\n\r\nx\r\n' "
-			   "WHERE id = 1", NULL, NULL, NULL) == SQLITE_OK);
+			   "'550 5.1.1 no such user' WHERE id = 1;"
+			   "INSERT INTO message_body (message, body)"
+			   " VALUES (1, 'Subject: x\r\n\r\nx\r\n')", NULL, NULL,
+			   NULL) == SQLITE_OK);
 	/* nor is it in the Maildir, which names a file after its key */
 	CHECK(sqlite3_prepare_v2(db, "SELECT replace(key, '/', '%2F') FROM message"
 				 " WHERE id = 1", -1, &st, NULL) == SQLITE_OK);

@@ -138,8 +138,8 @@ last_body(void)
 
 	if (sqlite3_open(db, &h) != SQLITE_OK)
 		return strdup("");
-	if (sqlite3_prepare_v2(h, "SELECT body FROM message ORDER BY id DESC"
-			       " LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
+	if (sqlite3_prepare_v2(h, "SELECT body FROM message_body"
+			       " ORDER BY message DESC LIMIT 1", -1, &st, NULL) == SQLITE_OK) {
 		if (sqlite3_step(st) == SQLITE_ROW)
 			body = strdup((const char *)sqlite3_column_text(st, 0));
 		sqlite3_finalize(st);
@@ -213,6 +213,51 @@ test_daily_cap_best_first(void)
 	/* Never a mail without matches. */
 	CHECK(queue(s, cfg, &firms, DAY0 + 48 * HOUR) == 0);
 	CHECK(db_query(db, "SELECT count(*) FROM message") == 5);
+	teardown(s, &firms, cfg);
+}
+
+/*
+ * A pass queues its mails in batches of 64 (QUEUE_BATCH in src/outbox.c),
+ * a transaction each: when the store fails at the 71st mail, the batch of
+ * mails 65 to 70 is rolled back with it and the first 64 are kept, each
+ * tied to its match. The next pass queues the rest, each match in one
+ * mail.
+ */
+static void
+test_queued_in_batches(void)
+{
+	struct config *cfg = config_new();
+	struct firm_list firms = { 0 };
+	struct store *s = setup(FREQ_IMMEDIATELY, &firms);
+	struct outbox *o = NULL;
+	unsigned queued = 0, failed = 0;
+	sqlite3 *h;
+
+	add_matches(s, "n-1", firms.v[0]->id, 60, DAY0 + 9 * HOUR);
+	add_matches(s, "n-2", firms.v[0]->id, 40, DAY0 + 9 * HOUR);
+	cfg->max_per_day = 1000;
+	cfg->max_lots_per_mail = 1;
+	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
+	CHECK(sqlite3_exec(h, "CREATE TRIGGER full BEFORE INSERT ON message"
+			   " WHEN (SELECT count(*) FROM message) >= 70"
+			   " BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	CHECK((o = outbox_new(s, cfg, &categories, templates, key)) != NULL);
+	if (o)
+		CHECK(outbox_queue_alerts(o, &firms, DAY0 + 9 * HOUR, &queued,
+					  &failed) == -1);
+	outbox_free(o);
+	CHECK(db_query(db, "SELECT count(*) FROM message") == 64);
+	CHECK(db_query(db, "SELECT count(*) FROM match"
+		       " WHERE message IS NOT NULL") == 64);
+	CHECK(sqlite3_exec(h, "DROP TRIGGER full", NULL, NULL, NULL) ==
+	      SQLITE_OK);
+	sqlite3_close(h);
+	CHECK(queue(s, cfg, &firms, DAY0 + 9 * HOUR) == 36);
+	CHECK(db_query(db, "SELECT count(*) FROM message") == 100);
+	CHECK(db_query(db, "SELECT count(*) FROM match WHERE message IS NULL")
+	      == 0);
+	CHECK(db_query(db, "SELECT count(DISTINCT message) FROM match") == 100);
 	teardown(s, &firms, cfg);
 }
 
@@ -502,6 +547,7 @@ main(void)
 		return 1;
 	}
 	RUN(test_daily_cap_best_first);
+	RUN(test_queued_in_batches);
 	RUN(test_daily_digest_at_its_hour);
 	RUN(test_digest_grouped_by_category);
 	RUN(test_change_to_firms_told);

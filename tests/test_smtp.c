@@ -591,6 +591,95 @@ send_one(struct smtpd *srv, const struct smtpd_options *o,
 	return 0;
 }
 
+/* Runs sql on the test's database through a connection of its own. */
+static void
+db_exec(const char *sql)
+{
+	sqlite3 *h;
+
+	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
+	CHECK(sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(h);
+}
+
+/* The store refuses to mark k2 sent, as a full disk would. */
+#define MARK_FAILS \
+	"CREATE TRIGGER mark_fails BEFORE UPDATE OF state ON message" \
+	" WHEN new.state = 'sent' AND old.key = 'k2'" \
+	" BEGIN SELECT RAISE(ABORT, 'disk full'); END"
+
+/*
+ * Over SMTP each mail is marked sent as the server takes it, so a mark
+ * that fails stops the session there: k0 and k1 are marked, k2 went
+ * unrecorded (the one repeat a crash there would cost), k3 never went.
+ */
+static void
+test_smtp_marks_each_at_once(void)
+{
+	struct outbox_sender by = { "run:test", NULL, 60, GIVE_UP };
+	struct store *s = outbox_with_messages();
+	unsigned sent = 0, deferred = 0, failed = 0;
+	struct smtpd srv;
+	struct mailer *m;
+
+	if (start(&srv, &(struct smtpd_options){ 0 }) < 0) {
+		done_outbox(s);
+		return;
+	}
+	db_exec(MARK_FAILS);
+	m = smtp_mailer(srv.port, STARTTLS_OFF, NULL, NULL, 10);
+	CHECK(outbox_deliver(s, m, &by, T0, &sent, &deferred, &failed) == -1);
+	CHECK(db_query(db, "SELECT count(*) FROM message WHERE state = 'sent'")
+	      == 2);
+	CHECK(smtpd_count(&srv) == 3);
+	mailer_free(m);
+	CHECK(smtpd_stop(&srv) == 0);
+	done_outbox(s);
+}
+
+/*
+ * Into a Maildir the batch's "sent" marks are one transaction after the
+ * Maildir has them all: a mark that fails leaves none marked, every file
+ * delivered, and the next pass marks them without a second copy, as after
+ * a crash before the marks.
+ */
+static void
+test_maildir_marks_with_the_batch(void)
+{
+	struct outbox_sender by = { "run:test", NULL, 60, GIVE_UP };
+	struct store *s = outbox_with_messages();
+	unsigned sent = 0, deferred = 0, failed = 0;
+	char md[PATH_MAX + 16], newdir[PATH_MAX + 32];
+	struct mailer_options mo = { .transport = TRANSPORT_MAILDIR,
+				     .maildir = md };
+	struct mailer *m;
+	int recovered = 0;
+
+	snprintf(md, sizeof md, "%s/mail", dir);
+	snprintf(newdir, sizeof newdir, "%s/new", md);
+	CHECK((m = mailer_new(&mo)) != NULL);
+	if (!m) {
+		done_outbox(s);
+		return;
+	}
+	db_exec(MARK_FAILS);
+	CHECK(outbox_deliver(s, m, &by, T0, &sent, &deferred, &failed) == -1);
+	CHECK(db_query(db, "SELECT count(*) FROM message WHERE state = 'sent'")
+	      == 0);
+	CHECK(db_query(db, "SELECT count(*) FROM message"
+		       " WHERE state = 'sending'") == NMSG);
+	CHECK(count_files(newdir) == NMSG);
+	db_exec("DROP TRIGGER mark_fails");
+	CHECK(store_recover_sending(s, "run:", T0 + 60, &recovered) == 0);
+	CHECK(recovered == NMSG);
+	pass(s, m, T0 + 60, NMSG, 0, 0);
+	CHECK(db_query(db, "SELECT count(*) FROM message WHERE state = 'sent'")
+	      == NMSG);
+	CHECK(count_files(newdir) == NMSG);
+	mailer_free(m);
+	done_outbox(s);
+}
+
 static void
 test_header_injection(void)
 {
@@ -871,6 +960,8 @@ main(void)
 	RUN(test_given_up_by_age);
 	RUN(test_stale_not_sent);
 	RUN(test_header_injection);
+	RUN(test_smtp_marks_each_at_once);
+	RUN(test_maildir_marks_with_the_batch);
 	RUN(test_session_failures_are_temporary);
 	RUN(test_auth_file);
 	RUN(test_auth_session);

