@@ -238,7 +238,7 @@ served_place(const struct firm *f, const struct lot *l)
  * for the score.
  */
 static int
-fits(unsigned kinds, long long turnover, const struct facts *fx,
+fits(unsigned kinds, double turnover, const struct facts *fx,
      const struct match_options *opt, int *room)
 {
 	double capacity;
@@ -248,7 +248,7 @@ fits(unsigned kinds, long long turnover, const struct facts *fx,
 		return 0;
 	if (!fx->sek || turnover < 0)
 		return 1;
-	capacity = opt->size_share * (double)turnover;
+	capacity = opt->size_share * turnover;
 	if (fx->per_year > capacity)
 		return 0;
 	*room = (int)(SCORE_ROOM * (1 - fx->per_year / capacity));
@@ -347,7 +347,7 @@ match_one(const struct firm *f, const struct match_target *t,
 	if (!by_category && !cpv_digits && !by_keyword)
 		return 0;
 	target_facts(t, opt->rates, &fx);
-	if (!fits(f->kinds, f->turnover, &fx, opt, &room))
+	if (!fits(f->kinds, (double)f->turnover, &fx, opt, &room))
 		return 0;
 	if (t->lot->nnuts && !served_place(f, t->lot))
 		return 0;
@@ -368,19 +368,19 @@ match_one(const struct firm *f, const struct match_target *t,
  *    country's. Regions outside the table, and lots placed outside it,
  *    fall back to comparing the codes.
  * The keys are one sorted array, so a lot without a place reads a term's
- * keys in one run; each key's firms are a run of firm numbers (4 bytes
- * each), ascending. Bisection on arrays built once per pass: no hashing
- * to get wrong.
+ * keys in one run; each key's postings are a run, ascending by firm. A
+ * posting is the firm's number and kinds in 4 bytes and, in a parallel
+ * array, its turnover in 8: what the kind and size tests need. Bisection
+ * on arrays built once per pass: no hashing to get wrong.
  *
  * At a million firms what a call learns of each firm reached would not
- * stay in the cache if it were kept by firm, and every posting would be
- * a miss. So match_find first gathers the runs the lot reads, then walks
- * them together a block of BLOCK_FIRMS firm numbers at a time: the
- * block's state (a byte a firm, and a bit a firm for those reached) stays
- * in the cache, the runs are read forward, and the firms reached are
- * taken in ascending order, looking up their kinds and turnover in two
- * compact arrays. The firm structs are read only for a region outside
- * the table.
+ * stay in the cache if it were kept by firm, nor would anything else kept
+ * by firm, and every posting would be a miss or two. So match_find first
+ * gathers the runs the lot reads, then walks them together a block of
+ * BLOCK_FIRMS firm numbers at a time: the runs are read forward, and the
+ * block's state (two bytes a firm, and a bit a firm for those reached)
+ * stays in the cache; the firms reached are taken in ascending order.
+ * The firm structs are read only for a region outside the table.
  */
 #define BUCKET_OTHER 0xfffeu	/* firms serving a region not in the table */
 #define BUCKET_NONE 0xffffu	/* firms that named no region */
@@ -388,7 +388,9 @@ match_one(const struct firm *f, const struct match_target *t,
 #define TERM_CATEGORY (1ull << 32)	/* above every CPV term */
 #define TERM_KEYWORD (2ull << 32)	/* + a stem's number in the dictionary */
 #define TERM_EXCLUDE (3ull << 32)	/* the same, of an exclude word */
-#define BLOCK_FIRMS 65536u	/* a multiple of 64 */
+#define BLOCK_FIRMS 32768u	/* a multiple of 64 */
+#define FIRMS_MAX (1u << 28)	/* a posting's firm number, above its kinds */
+#define POST_KINDS 0x0fu	/* enum firm_kind bits */
 
 /*
  * What a call has found of a firm, one byte: the most significant digits
@@ -419,11 +421,12 @@ struct match_index {
 	size_t nkeys;
 	uint32_t *key_at;	/* nkeys + 1: each key's run in post */
 	uint32_t *key_stamp;	/* nkeys: the call that last read it */
-	uint32_t *post;		/* firm numbers, ascending in each key's run */
+	uint32_t *post;		/* firm number << 4 | its kinds, ascending in
+				   each key's run */
+	double *turnover;	/* of each posting's firm, -1 for none */
 	struct run *runs;	/* nkeys: this call's */
-	uint8_t *kinds;		/* nfirms: of each firm */
-	long long *turnover;	/* nfirms */
 	uint8_t *acc;		/* BLOCK_FIRMS: the block's, ACC_* */
+	uint8_t *room;		/* BLOCK_FIRMS: the block's, for the score */
 	uint64_t *reached;	/* BLOCK_FIRMS / 64: bits of the block's */
 	const char **categories;	/* the firms' keys, sorted, distinct */
 	size_t ncategories;
@@ -502,28 +505,19 @@ key_cmp(const void *a, const void *b)
 static size_t
 key_bound(const uint64_t *keys, size_t lo, size_t hi, uint64_t key)
 {
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
+	const uint64_t *b = keys + lo;
+	size_t n = hi - lo;
 
-		if (keys[mid] < key)
-			lo = mid + 1;
-		else
-			hi = mid;
+	if (!n)
+		return lo;
+	/* without a branch to mispredict */
+	while (n > 1) {
+		size_t half = n / 2;
+
+		b = b[half] < key ? b + half : b;
+		n -= half;
 	}
-	return lo;
-}
-
-/* Sorts v[0..n) and drops repeats; how many are left. */
-static size_t
-sort_distinct(uint64_t *v, size_t n)
-{
-	size_t i, k = 0;
-
-	qsort(v, n, sizeof *v, key_cmp);
-	for (i = 0; i < n; i++)
-		if (!k || v[k - 1] != v[i])
-			v[k++] = v[i];
-	return k;
+	return (size_t)(b - keys) + (*b < key);
 }
 
 static int
@@ -682,42 +676,103 @@ firm_keys(const struct match_index *ix, size_t i, struct filing *fl)
 }
 
 /*
- * The distinct keys of all firms, sorted: gathered in a buffer that is
- * sorted and thinned whenever it fills, and doubled only when that
- * leaves it more than half full, so that it stays near the number of
- * distinct keys and not of postings.
+ * While the index is built, the keys by value: open addressing with
+ * linear probing, at most half full, each key with its number and how
+ * many postings it has. Keys are below 2^52, so none is KEY_NONE.
+ */
+#define KEY_NONE UINT64_MAX
+
+struct key_table {
+	uint64_t *key;		/* size slots */
+	uint32_t *id;		/* size slots */
+	uint32_t *count;	/* size / 2: postings of each number */
+	size_t size, n;
+	unsigned bits;		/* size is 1 << bits */
+};
+
+static size_t
+key_slot(const struct key_table *kt, uint64_t key)
+{
+	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - kt->bits));
+
+	while (kt->key[i] != key && kt->key[i] != KEY_NONE)
+		i = (i + 1) & (kt->size - 1);
+	return i;
+}
+
+static int
+key_table_grow(struct key_table *kt)
+{
+	struct key_table old = *kt;
+	uint32_t *count;
+	size_t i, j;
+
+	kt->bits = old.bits ? old.bits + 1 : 16;
+	kt->size = (size_t)1 << kt->bits;
+	kt->key = malloc(kt->size * sizeof *kt->key);
+	kt->id = malloc(kt->size * sizeof *kt->id);
+	count = realloc(old.count, kt->size / 2 * sizeof *count);
+	if (!kt->key || !kt->id || !count) {
+		free(kt->key);
+		free(kt->id);
+		*kt = old;
+		kt->count = count ? count : old.count;
+		return -1;
+	}
+	kt->count = count;
+	memset(kt->key, 0xff, kt->size * sizeof *kt->key);
+	for (i = 0; i < old.size; i++)
+		if (old.key[i] != KEY_NONE) {
+			j = key_slot(kt, old.key[i]);
+			kt->key[j] = old.key[i];
+			kt->id[j] = old.id[i];
+		}
+	free(old.key);
+	free(old.id);
+	return 0;
+}
+
+/* One more posting of key: its slot, the key added if new; -1 on ENOMEM. */
+static int
+key_count(struct key_table *kt, uint64_t key)
+{
+	size_t i;
+
+	if (2 * (kt->n + 1) > kt->size && key_table_grow(kt) < 0)
+		return -1;
+	i = key_slot(kt, key);
+	if (kt->key[i] == KEY_NONE) {
+		kt->key[i] = key;
+		kt->id[i] = (uint32_t)kt->n;
+		kt->count[kt->n++] = 0;
+	}
+	kt->count[kt->id[i]]++;
+	return 0;
+}
+
+/*
+ * The distinct keys sorted into ix->keys, each run's start into
+ * ix->key_at, and each key's number in the table made its place there.
  */
 static int
-index_keys(struct match_index *ix, struct filing *fl, size_t most)
+index_keys(struct match_index *ix, struct key_table *kt)
 {
-	size_t cap = most + 65536, n = 0, i, k;
-	uint64_t *v = malloc(cap * sizeof *v), *grown;
+	size_t i, k;
 
-	if (!v)
-		return -1;
-	fl->w = fl->h = 0;
-	for (i = 0; i < ix->firms->n; i++) {
-		if (cap - n < most) {
-			n = sort_distinct(v, n);
-			if (n > (cap - most) / 2) {
-				if (!(grown = realloc(v, 2 * cap * sizeof *v))) {
-					free(v);
-					return -1;
-				}
-				v = grown;
-				cap *= 2;
-			}
-		}
-		k = firm_keys(ix, i, fl);
-		memcpy(v + n, fl->keys, k * sizeof *v);
-		n += k;
-	}
-	ix->nkeys = sort_distinct(v, n);
+	ix->nkeys = kt->n;
 	/* One spare element, so that no size asked of calloc is 0. */
-	ix->keys = realloc(v, (ix->nkeys + 1) * sizeof *v);
-	if (!ix->keys) {
-		free(v);
+	ix->keys = calloc(kt->n + 1, sizeof *ix->keys);
+	ix->key_at = calloc(kt->n + 2, sizeof *ix->key_at);
+	if (!ix->keys || !ix->key_at)
 		return -1;
+	for (i = k = 0; i < kt->size; i++)
+		if (kt->key[i] != KEY_NONE)
+			ix->keys[k++] = kt->key[i];
+	qsort(ix->keys, ix->nkeys, sizeof *ix->keys, key_cmp);
+	for (k = 0; k < ix->nkeys; k++) {
+		i = key_slot(kt, ix->keys[k]);
+		ix->key_at[k + 1] = ix->key_at[k] + kt->count[kt->id[i]];
+		kt->id[i] = (uint32_t)k;
 	}
 	return 0;
 }
@@ -731,7 +786,8 @@ index_postings(struct match_index *ix)
 {
 	const struct firm_list *firms = ix->firms;
 	struct filing fl = { 0 };
-	size_t i, k, n = 0, most = 1, r, npost = 0;
+	struct key_table kt = { 0 };
+	size_t i, k, n = 0, most = 1, r;
 	uint32_t *next;
 	int rc = -1;
 
@@ -753,35 +809,40 @@ index_postings(struct match_index *ix)
 		return -1;
 	fl.b = calloc(most, sizeof *fl.b);
 	fl.keys = calloc(most, sizeof *fl.keys);
-	if (!fl.b || !fl.keys || index_keys(ix, &fl, most) < 0)
-		goto out;
-	ix->key_at = calloc(ix->nkeys + 2, sizeof *ix->key_at);
-	ix->key_stamp = calloc(ix->nkeys + 1, sizeof *ix->key_stamp);
-	ix->runs = calloc(ix->nkeys + 1, sizeof *ix->runs);
-	if (!ix->key_at || !ix->key_stamp || !ix->runs)
+	if (!fl.b || !fl.keys || key_table_grow(&kt) < 0)
 		goto out;
 	for (fl.w = fl.h = i = 0; i < firms->n; i++)
 		for (r = firm_keys(ix, i, &fl), k = 0; k < r; k++)
-			ix->key_at[key_bound(ix->keys, 0, ix->nkeys,
-					     fl.keys[k]) + 1]++;
-	for (k = 0; k < ix->nkeys; k++)
-		ix->key_at[k + 1] += ix->key_at[k];
-	npost = ix->key_at[ix->nkeys];
-	if (!(ix->post = calloc(npost + 1, sizeof *ix->post)))
+			if (key_count(&kt, fl.keys[k]) < 0)
+				goto out;
+	if (index_keys(ix, &kt) < 0)
+		goto out;
+	n = ix->key_at[ix->nkeys];
+	ix->key_stamp = calloc(ix->nkeys + 1, sizeof *ix->key_stamp);
+	ix->runs = calloc(ix->nkeys + 1, sizeof *ix->runs);
+	ix->post = calloc(n + 1, sizeof *ix->post);
+	ix->turnover = calloc(n + 1, sizeof *ix->turnover);
+	if (!ix->key_stamp || !ix->runs || !ix->post || !ix->turnover)
 		goto out;
 	/* key_stamp, all 0 until the first call, is where each run is at. */
 	next = ix->key_stamp;
 	memcpy(next, ix->key_at, ix->nkeys * sizeof *next);
 	for (fl.w = fl.h = i = 0; i < firms->n; i++) {
-		for (r = firm_keys(ix, i, &fl), k = 0; k < r; k++)
-			ix->post[next[key_bound(ix->keys, 0, ix->nkeys,
-						fl.keys[k])]++] = (uint32_t)i;
-		ix->kinds[i] = (uint8_t)firms->v[i]->kinds;
-		ix->turnover[i] = firms->v[i]->turnover;
+		const struct firm *f = firms->v[i];
+
+		for (r = firm_keys(ix, i, &fl), k = 0; k < r; k++) {
+			uint32_t at = next[kt.id[key_slot(&kt, fl.keys[k])]]++;
+
+			ix->post[at] = (uint32_t)i << 4 | (f->kinds & POST_KINDS);
+			ix->turnover[at] = (double)f->turnover;
+		}
 	}
 	memset(next, 0, ix->nkeys * sizeof *next);
 	rc = 0;
 out:
+	free(kt.key);
+	free(kt.id);
+	free(kt.count);
 	free(fl.b);
 	free(fl.keys);
 	return rc;
@@ -884,19 +945,18 @@ match_index_new(const struct firm_list *firms, const struct match_options *opt)
 	size_t block = firms->n < BLOCK_FIRMS ? firms->n : BLOCK_FIRMS;
 	struct match_index *ix;
 
-	if (firms->n >= UINT32_MAX || !(ix = calloc(1, sizeof *ix)))
+	if (firms->n >= FIRMS_MAX || !(ix = calloc(1, sizeof *ix)))
 		return NULL;
 	ix->firms = firms;
 	ix->opt = *opt;
 	/* One spare element, so that no size asked of calloc is 0. */
-	ix->kinds = calloc(firms->n + 1, sizeof *ix->kinds);
-	ix->turnover = calloc(firms->n + 1, sizeof *ix->turnover);
 	ix->acc = calloc(block + 1, sizeof *ix->acc);
+	ix->room = calloc(block + 1, sizeof *ix->room);
 	ix->reached = calloc(block / 64 + 1, sizeof *ix->reached);
 	ix->stemmer = stemmer_new();
 	if (!ix->opt.stemmer)
 		ix->opt.stemmer = ix->stemmer;
-	if (!ix->kinds || !ix->turnover || !ix->acc || !ix->reached ||
+	if (!ix->acc || !ix->room || !ix->reached ||
 	    !ix->stemmer || index_categories(ix) < 0 ||
 	    index_overlaps(ix) < 0 || index_words(ix) < 0 ||
 	    index_postings(ix) < 0) {
@@ -922,9 +982,9 @@ match_index_free(struct match_index *ix)
 	free(ix->key_stamp);
 	free(ix->post);
 	free(ix->runs);
-	free(ix->kinds);
 	free(ix->turnover);
 	free(ix->acc);
+	free(ix->room);
 	free(ix->reached);
 	free(ix->categories);
 	free(ix->overlap_at);
@@ -1103,8 +1163,10 @@ reach_places(struct find *fd)
 }
 
 /*
- * The runs' firms below end, from base on, into the block's state; the
- * runs read to their end are dropped. Whether any firm was reached.
+ * The runs' firms below end, from base on, into the block's state: kind
+ * and size are tested the first time a firm is reached, the industry and
+ * region it was reached by are added up. The runs read to their end are
+ * dropped. Whether any firm was reached.
  */
 static int
 read_runs(struct find *fd, uint32_t base, uint32_t end)
@@ -1112,21 +1174,24 @@ read_runs(struct find *fd, uint32_t base, uint32_t end)
 	struct match_index *ix = fd->ix;
 	const uint32_t *post = ix->post;
 	size_t r = 0;
-	int any = 0;
+	int any = 0, room;
 
 	while (r < fd->nruns) {
 		struct run *run = &ix->runs[r];
 		uint32_t at = run->at;
 		unsigned add = run->acc, digits = add & ACC_DIGITS;
 
-		for (; at < run->end && post[at] < end; at++) {
-			uint32_t f = post[at] - base;
+		for (; at < run->end && post[at] >> 4 < end; at++) {
+			uint32_t f = (post[at] >> 4) - base;
 			unsigned a = ix->acc[f];
 
-			/* what take_block reads of it, on its way meanwhile */
-			if (!a)
-				__builtin_prefetch(&ix->turnover[post[at]]);
-			ix->reached[f / 64] |= 1ull << (f % 64);
+			if (!a) {
+				ix->reached[f / 64] |= 1ull << (f % 64);
+				if (!fits(post[at] & POST_KINDS, ix->turnover[at],
+					  fd->fx, &ix->opt, &room))
+					a = ACC_OUT;
+				ix->room[f] = (uint8_t)room;
+			}
 			ix->acc[f] = (uint8_t)(((a | add) & ~ACC_DIGITS) |
 					       ((a & ACC_DIGITS) > digits ?
 						(a & ACC_DIGITS) : digits));
@@ -1160,16 +1225,13 @@ take_block(struct find *fd, uint32_t base, uint32_t end,
 		for (; bits; bits &= bits - 1) {
 			uint32_t f = (uint32_t)(w * 64) +
 				     (uint32_t)__builtin_ctzll(bits);
-			unsigned a = ix->acc[f];
-			int room;
+			unsigned a = ix->acc[f], room = ix->room[f];
 
 			ix->acc[f] = 0;
 			f += base;
 			/* out, or only vetoed */
 			if ((a & ACC_OUT) ||
 			    !(a & (ACC_DIGITS | ACC_CATEGORY | ACC_KEYWORD)) ||
-			    !fits(ix->kinds[f], ix->turnover[f], fd->fx,
-				  &ix->opt, &room) ||
 			    (!(a & ACC_REGION) &&
 			     !served_place(ix->firms->v[f], fd->t->lot)))
 				continue;
@@ -1190,7 +1252,7 @@ take_block(struct find *fd, uint32_t base, uint32_t end,
 			}
 			(*out)[(*n)++] = (struct match_result){
 				f, score_of(fd->t, a & ACC_CATEGORY, a & ACC_DIGITS,
-					    a & ACC_KEYWORD, room) };
+					    a & ACC_KEYWORD, (int)room) };
 		}
 	}
 	return 0;
