@@ -35,7 +35,7 @@
 #define NATIONAL 1000000
 #define NATIONAL_SMALL 100000	/* its first firms, the baseline */
 #define NATIONAL_SAMPLE_EVERY 500	/* match_one checks 20 lots there */
-#define NATIONAL_ROUNDS 2
+#define NATIONAL_ROUNDS 3
 
 /* Made-up lot categories, each with the CPV code that defines it. */
 static const struct category categories[] = {
