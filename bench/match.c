@@ -8,10 +8,20 @@
  * third of the firms given keywords and an exclude word, every lot a
  * title and description of 60 words, stemmed once a lot, against the
  * same index matching the lots without their words.
+ *
+ * Then national scale: 1,000,000 firms spread over Sweden's 21 counties
+ * as their businesses are (Stockholm's a quarter, Gotland's a hundredth),
+ * against the first 100,000 of the same firms, both over the same 10,000
+ * lots: the time ratio is ten when a firm costs as much at a million as
+ * at a hundred thousand. On a sample of the lots match_find must agree
+ * with match_one there too. The peak memory of the process with the
+ * million firms and their index, and the index's bytes a firm.
  */
+#include <malloc.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bench.h"
 #include "codes.h"
@@ -22,6 +32,10 @@
 #define NLOTS 10000
 #define SAMPLE_EVERY 50		/* the naive loop sees 200 of the lots */
 #define ROUNDS 3
+#define NATIONAL 1000000
+#define NATIONAL_SMALL 100000	/* its first firms, the baseline */
+#define NATIONAL_SAMPLE_EVERY 500	/* match_one checks 20 lots there */
+#define NATIONAL_ROUNDS 3
 
 /* Made-up lot categories, each with the CPV code that defines it. */
 static const struct category categories[] = {
@@ -74,6 +88,12 @@ static const char *const counties[] = {
 	"SE110", "SE121", "SE122", "SE123", "SE124", "SE125", "SE211",
 	"SE212", "SE213", "SE214", "SE221", "SE224", "SE231", "SE232",
 	"SE311", "SE312", "SE313", "SE321", "SE322", "SE331", "SE332",
+};
+/* Thousands of people a county, 2023: where a national register's firms are. */
+static const unsigned county_people[] = {
+	2450, 400, 300, 470, 310, 280, 370,
+	205, 247, 61, 159, 1410, 340, 1750,
+	283, 288, 288, 245, 132, 275, 250,
 };
 static const char *const wider[] = { "SE11", "SE12", "SE2", "SE23", "SE" };
 static const char *const towns[] = {
@@ -173,16 +193,54 @@ category_of(const char *code)
 	return best;
 }
 
-static int
-make_firms(struct data *d)
+/*
+ * A county: any alike, or nationally as likely as the country's firms
+ * are there.
+ */
+static const char *
+random_county(struct data *d, int national)
 {
+	unsigned total = 0, r;
+	size_t k;
+
+	if (!national)
+		return counties[bench_rand(&d->seed) % COUNT(counties)];
+	for (k = 0; k < COUNT(county_people); k++)
+		total += county_people[k];
+	r = bench_rand(&d->seed) % total;
+	for (k = 0; r >= county_people[k]; k++)
+		r -= county_people[k];
+	return counties[k];
+}
+
+/*
+ * Most firms serve their county; a fifth a wider region: one of a few,
+ * or nationally their county's part of the country or all of it.
+ */
+static const char *
+random_region(struct data *d, int national, char out[8])
+{
+	if (bench_rand(&d->seed) % 5)
+		return random_county(d, national);
+	if (!national)
+		return wider[bench_rand(&d->seed) % COUNT(wider)];
+	snprintf(out, 8, "%.*s", 2 + (int)(bench_rand(&d->seed) % 3),
+		 random_county(d, national));
+	return out;
+}
+
+static int
+make_firms(struct data *d, struct firm_list *firms, size_t nfirms,
+	   int national)
+{
+	char region[8];
 	size_t i, k, n;
 
-	for (i = 0; i < NFIRMS; i++) {
+	for (i = 0; i < nfirms; i++) {
 		struct firm *f = firm_new();
 		unsigned r;
 
-		if (!f || firm_list_push(&d->firms, f) < 0) {
+		if (!f || firm_list_push(firms, f) < 0) {
 			firm_free(f);
 			return -1;
 		}
@@ -203,13 +261,11 @@ make_firms(struct data *d)
 					categories[bench_rand(&d->seed) % NCATEGORIES].key) < 0)
 				return -1;
 		if (strvec_push(&f->regions, &f->nregions,
-				bench_rand(&d->seed) % 5 ?
-				counties[bench_rand(&d->seed) % COUNT(counties)] :
-				wider[bench_rand(&d->seed) % COUNT(wider)]) < 0)
+				random_region(d, national, region)) < 0)
 			return -1;
 		if (bench_rand(&d->seed) % 4 == 0 &&
 		    strvec_push(&f->regions, &f->nregions,
-				counties[bench_rand(&d->seed) % COUNT(counties)]) < 0)
+				random_county(d, national)) < 0)
 			return -1;
 		f->turnover = bench_rand(&d->seed) % 10 ? (long long)log_uniform(&d->seed, 0.5e6, 60e6) : -1;
 		if (bench_rand(&d->seed) % 10 == 0)
@@ -419,8 +475,199 @@ words_on(void *arg)
 	match_words(arg, 1);
 }
 
+/* National scale: the firms, and a view of the first of them. */
+struct national {
+	struct data *d;
+	struct firm_list firms;		/* NATIONAL */
+	struct firm_list small;		/* its first NATIONAL_SMALL */
+	long total[2];			/* matches: small, all */
+	double bytes[2];		/* the index's, a firm */
+	double cpu[2];			/* the best CPU time of a run */
+	double build[2];		/* the best time to build the index */
+	long found[NLOTS];		/* sampled lots, all the firms */
+	unsigned long long found_sum[NLOTS];
+};
+
+/* Bytes the allocator has handed out and not had back. */
+static double
+allocated(void)
+{
+	struct mallinfo2 mi = mallinfo2();
+
+	return (double)mi.uordblks + (double)mi.hblkhd;
+}
+
+/* The process's CPU time: on a busy machine, steadier than the clock. */
+static double
+cpu_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Every lot matched over one of the firm lists, through an index. */
+static void
+national_run(struct national *nx, int all)
+{
+	const struct firm_list *firms = all ? &nx->firms : &nx->small;
+	struct data *d = nx->d;
+	double cpu = cpu_now(), before = allocated(), t0 = bench_now();
+	struct match_index *ix = match_index_new(firms, &d->opt);
+	struct match_result *res = NULL;
+	size_t cap = 0, i;
+	long n, k;
+
+	t0 = bench_now() - t0;
+	if (!nx->build[all] || t0 < nx->build[all])
+		nx->build[all] = t0;
+	nx->bytes[all] = (allocated() - before) / (double)firms->n;
+	nx->total[all] = 0;
+	for (i = 0; ix && i < NLOTS; i++) {
+		if ((n = match_find(ix, &d->targets[i], &res, &cap)) < 0)
+			d->failed = 1;
+		nx->total[all] += n;
+		if (!all || i % NATIONAL_SAMPLE_EVERY)
+			continue;
+		nx->found[i] = n;
+		nx->found_sum[i] = 0;
+		for (k = 0; k < n; k++)
+			nx->found_sum[i] += checksum(res[k].firm, res[k].score);
+	}
+	d->failed |= !ix;
+	free(res);
+	match_index_free(ix);
+	cpu = cpu_now() - cpu;
+	if (!nx->cpu[all] || cpu < nx->cpu[all])
+		nx->cpu[all] = cpu;
+}
+
+static void
+national_small(void *arg)
+{
+	national_run(arg, 0);
+}
+
+static void
+national_all(void *arg)
+{
+	national_run(arg, 1);
+}
+
+/* The sampled lots through match_one over all the firms: how many differ. */
+static size_t
+national_check(struct national *nx, long *sampled)
+{
+	size_t i, k, diff = 0;
+
+	*sampled = 0;
+	for (i = 0; i < NLOTS; i += NATIONAL_SAMPLE_EVERY) {
+		unsigned long long sum = 0;
+		long n = 0;
+		int score;
+
+		for (k = 0; k < nx->firms.n; k++)
+			if (match_one(nx->firms.v[k], &nx->d->targets[i],
+				      &nx->d->opt, &score)) {
+				n++;
+				sum += checksum(k, score);
+			}
+		*sampled += n;
+		diff += n != nx->found[i] || sum != nx->found_sum[i];
+	}
+	return diff;
+}
+
+/* A figure of /proc/self/status in KiB ("VmHWM", "VmRSS"), -1 if none. */
+static long
+status_kib(const char *name)
+{
+	char line[256];
+	size_t len = strlen(name);
+	long kib = -1;
+	FILE *f = fopen("/proc/self/status", "r");
+
+	while (f && kib < 0 && fgets(line, sizeof line, f))
+		if (strncmp(line, name, len) == 0 && line[len] == ':')
+			kib = strtol(line + len + 1, NULL, 10);
+	if (f)
+		fclose(f);
+	return kib;
+}
+
+/* The peak from here on: the high-water mark set to what is resident. */
+static void
+peak_from_here(void)
+{
+	FILE *f = fopen("/proc/self/clear_refs", "w");
+
+	if (f) {
+		fputs("5", f);
+		fclose(f);
+	}
+}
+
+static int
+national(struct data *d)
+{
+	struct national *nx = calloc(1, sizeof *nx);
+	double small, all, t0;
+	long firms_kib, peak_kib, sampled;
+	size_t diff;
+	int rc = 1;
+
+	if (!nx)
+		return 1;
+	nx->d = d;
+	t0 = bench_now();
+	if (make_firms(d, &nx->firms, NATIONAL, 1) < 0) {
+		fprintf(stderr, "bench/match: out of memory\n");
+		goto out;
+	}
+	nx->small = (struct firm_list){ .v = nx->firms.v, .n = NATIONAL_SMALL };
+	printf("national: %d firms over the 21 counties made in %.1f s\n",
+	       NATIONAL, bench_now() - t0);
+	peak_from_here();
+	firms_kib = status_kib("VmRSS");
+	bench_pair(NATIONAL_ROUNDS, national_small, national_all, nx, &small, &all);
+	peak_kib = status_kib("VmHWM");
+	if (d->failed) {
+		fprintf(stderr, "bench/match: out of memory\n");
+		goto out;
+	}
+	t0 = bench_now();
+	diff = national_check(nx, &sampled);
+	printf("  index + match_find     %8.3f s for %d lots x %d firms (%.1f "
+	       "matches a lot), %.3f s x %d firms (%.1f a lot): %.1fx for 10x "
+	       "the firms, best of %d (CPU time %.3f s and %.3f s: %.1fx)\n",
+	       all, NLOTS, NATIONAL, (double)nx->total[1] / NLOTS, small,
+	       NATIONAL_SMALL, (double)nx->total[0] / NLOTS, all / small,
+	       NATIONAL_ROUNDS, nx->cpu[1], nx->cpu[0], nx->cpu[1] / nx->cpu[0]);
+	printf("  index                  %.0f bytes a firm at %d firms, %.0f at %d; "
+	       "built in %.3f s and %.3f s\n", nx->bytes[1], NATIONAL,
+	       nx->bytes[0], NATIONAL_SMALL, nx->build[1], nx->build[0]);
+	printf("  memory                 peak %ld MiB resident, %ld MiB before "
+	       "the index (the firms)\n", peak_kib / 1024, firms_kib / 1024);
+	printf("  sampled lots: %ld matches by match_find and match_one (%.1f s), %s\n",
+	       sampled, bench_now() - t0,
+	       diff ? "DIFFERENT" : "same firms and scores (count and checksum)");
+	bench_row("match", "index, 10,000 lots x 1,000,000 firms, vs 100,000 "
+		  "(goal 10)", all, "s", small);
+	bench_row("match", "index bytes a firm, at 1,000,000 firms vs 100,000",
+		  nx->bytes[1], "B", nx->bytes[0]);
+	bench_row("match", "peak memory with 1,000,000 firms and index, vs the "
+		  "firms", (double)peak_kib / 1024, "MiB", (double)firms_kib / 1024);
+	rc = diff ? 1 : 0;
+out:
+	firm_list_release(&nx->firms);
+	free(nx);
+	return rc;
+}
+
+/* With --national, only the national rows. */
 int
-main(void)
+main(int argc, char **argv)
 {
 	struct data *d = calloc(1, sizeof *d);
 	struct words *w = NULL;
@@ -434,8 +681,12 @@ main(void)
 	d->seed = 2026;
 	d->opt.size_share = 0.5;
 	find_divisions(d);
-	if (make_firms(d) < 0 || make_lots(d) < 0) {
+	if (make_firms(d, &d->firms, NFIRMS, 0) < 0 || make_lots(d) < 0) {
 		fprintf(stderr, "bench/match: out of memory\n");
+		goto out;
+	}
+	if (argc > 1 && strcmp(argv[1], "--national") == 0) {
+		rc = national(d);
 		goto out;
 	}
 	bench_pair(ROUNDS, naive_sample, indexed_all, d, &naive, &indexed);
@@ -479,6 +730,11 @@ main(void)
 	bench_row("match", "index with keywords and lot texts, vs without",
 		  indexed, "s", naive);
 	rc |= d->failed;
+	/* What the national rows measure is theirs alone. */
+	for (i = 0; i < NLOTS; i++)
+		stem_text_release(&w->text[i]);
+	firm_list_release(&d->firms);
+	rc |= national(d);
 out:
 	for (i = 0; i < NLOTS; i++) {
 		strvec_free(d->lots[i].cpv, d->lots[i].ncpv);

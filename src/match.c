@@ -238,7 +238,7 @@ served_place(const struct firm *f, const struct lot *l)
  * for the score.
  */
 static int
-fits(unsigned kinds, long long turnover, const struct facts *fx,
+fits(unsigned kinds, double turnover, const struct facts *fx,
      const struct match_options *opt, int *room)
 {
 	double capacity;
@@ -248,7 +248,7 @@ fits(unsigned kinds, long long turnover, const struct facts *fx,
 		return 0;
 	if (!fx->sek || turnover < 0)
 		return 1;
-	capacity = opt->size_share * (double)turnover;
+	capacity = opt->size_share * turnover;
 	if (fx->per_year > capacity)
 		return 0;
 	*room = (int)(SCORE_ROOM * (1 - fx->per_year / capacity));
@@ -347,7 +347,7 @@ match_one(const struct firm *f, const struct match_target *t,
 	if (!by_category && !cpv_digits && !by_keyword)
 		return 0;
 	target_facts(t, opt->rates, &fx);
-	if (!fits(f->kinds, f->turnover, &fx, opt, &room))
+	if (!fits(f->kinds, (double)f->turnover, &fx, opt, &room))
 		return 0;
 	if (t->lot->nnuts && !served_place(f, t->lot))
 		return 0;
@@ -356,8 +356,7 @@ match_one(const struct firm *f, const struct match_target *t,
 }
 
 /*
- * The index is one sorted array of postings, each a firm filed under a
- * term and a region bucket:
+ * The index files each firm under keys, a term and a region bucket:
  *  - the terms: a firm code with s significant digits covers exactly the
  *    codes whose first s digits are its own, so it is filed under (those
  *    digits, s), and a part code looks up each of its prefixes of 2 to 8
@@ -368,9 +367,20 @@ match_one(const struct firm *f, const struct match_target *t,
  *    the buckets overlapping it (SE, SE2, SE23, SE232) and not the whole
  *    country's. Regions outside the table, and lots placed outside it,
  *    fall back to comparing the codes.
- * Sorted by term then bucket, a lot without a place reads a term's
- * postings in one run. Bisection on an array built once per pass: no
- * hashing to get wrong.
+ * The keys are one sorted array, so a lot without a place reads a term's
+ * keys in one run; each key's postings are a run, ascending by firm. A
+ * posting is the firm's number and kinds in 4 bytes and, in a parallel
+ * array, its turnover in 8: what the kind and size tests need. Bisection
+ * on arrays built once per pass: no hashing to get wrong.
+ *
+ * At a million firms what a call learns of each firm reached would not
+ * stay in the cache if it were kept by firm, nor would anything else kept
+ * by firm, and every posting would be a miss or two. So match_find first
+ * gathers the runs the lot reads, then walks them together a block of
+ * BLOCK_FIRMS firm numbers at a time: the runs are read forward, and the
+ * block's state (two bytes a firm, and a bit a firm for those reached)
+ * stays in the cache; the firms reached are taken in ascending order.
+ * The firm structs are read only for a region outside the table.
  */
 #define BUCKET_OTHER 0xfffeu	/* firms serving a region not in the table */
 #define BUCKET_NONE 0xffffu	/* firms that named no region */
@@ -378,24 +388,25 @@ match_one(const struct firm *f, const struct match_target *t,
 #define TERM_CATEGORY (1ull << 32)	/* above every CPV term */
 #define TERM_KEYWORD (2ull << 32)	/* + a stem's number in the dictionary */
 #define TERM_EXCLUDE (3ull << 32)	/* the same, of an exclude word */
+#define BLOCK_FIRMS 32768u	/* a multiple of 64 */
+#define FIRMS_MAX (1u << 28)	/* a posting's firm number, above its kinds */
+#define POST_KINDS 0x0fu	/* enum firm_kind bits */
 
-struct posting {
-	uint64_t key;		/* term << 16 | bucket */
-	uint32_t firm;
-};
+/*
+ * What a call has found of a firm, one byte: the most significant digits
+ * of a CPV code that reached it, and these flags.
+ */
+#define ACC_DIGITS 0x0fu
+#define ACC_CATEGORY 0x10u	/* matched by category */
+#define ACC_REGION 0x20u	/* known to serve the lot's place */
+#define ACC_OUT 0x40u		/* an exclude word is in the lot's text */
+#define ACC_KEYWORD 0x80u	/* one of its keywords is in the lot's text */
 
-/* Per firm: what the index keeps of it, and what this call has found. */
-struct slot {
-	uint32_t stamp;		/* the call that last touched the firm */
-	uint8_t cpv_digits;
-	uint8_t flags;		/* SLOT_* */
-	uint8_t room;
-	uint8_t kinds;		/* of the firm */
+/* One key's firms that a call reads, and what they are reached by. */
+struct run {
+	uint32_t at, end;	/* in post */
+	uint8_t acc;		/* ACC_* and digits */
 };
-#define SLOT_CATEGORY 1u	/* matched by category */
-#define SLOT_REGION 2u		/* known to serve the lot's place */
-#define SLOT_OUT 4u		/* fails kind or size, or an exclude word */
-#define SLOT_KEYWORD 8u		/* one of its keywords is in the lot's text */
 
 /* A hyphenated stem of the dictionary, filed under its first part. */
 struct phrase {
@@ -406,8 +417,17 @@ struct phrase {
 struct match_index {
 	const struct firm_list *firms;
 	struct match_options opt;
-	struct posting *post;
-	size_t npost;
+	uint64_t *keys;		/* term << 16 | bucket, sorted, distinct */
+	size_t nkeys;
+	uint32_t *key_at;	/* nkeys + 1: each key's run in post */
+	uint32_t *key_stamp;	/* nkeys: the call that last read it */
+	uint32_t *post;		/* firm number << 4 | its kinds, ascending in
+				   each key's run */
+	double *turnover;	/* of each posting's firm, -1 for none */
+	struct run *runs;	/* nkeys: this call's */
+	uint8_t *acc;		/* BLOCK_FIRMS: the block's, ACC_* */
+	uint8_t *room;		/* BLOCK_FIRMS: the block's, for the score */
+	uint64_t *reached;	/* BLOCK_FIRMS / 64: bits of the block's */
 	const char **categories;	/* the firms' keys, sorted, distinct */
 	size_t ncategories;
 	size_t nbuckets;	/* NUTS table codes with a bucket */
@@ -415,9 +435,6 @@ struct match_index {
 	uint16_t *overlap;	/* the buckets overlapping each code */
 	uint32_t *bucket_stamp;	/* nbuckets */
 	uint16_t *buckets;	/* nbuckets: this call's */
-	struct slot *slot;	/* nfirms */
-	long long *turnover;	/* nfirms: apart, to keep slots small and cached */
-	uint32_t *cand;		/* nfirms: the firms that pass kind and size */
 	uint32_t stamp;
 	char (*stems)[STEM_WORD_MAX + 1];	/* 2 per word of each firm, in
 						   order: Swedish, English */
@@ -432,7 +449,7 @@ struct match_index {
 	struct stemmer *stemmer;
 };
 
-/* How match_find reads the postings of a term. */
+/* How match_find reads the keys of a term. */
 enum reach {
 	REACH_ALL,		/* the lot has no place: every firm serves it */
 	REACH_BUCKETS,		/* the buckets overlapping the lot's places */
@@ -446,7 +463,7 @@ struct find {
 	const struct facts *fx;
 	enum reach reach;
 	size_t nbuckets;	/* in ix->buckets */
-	size_t ncand;
+	size_t nruns;		/* in ix->runs */
 };
 
 static uint64_t
@@ -477,13 +494,30 @@ bucket_of(const struct match_index *ix, const char *nuts)
 }
 
 static int
-posting_cmp(const void *a, const void *b)
+key_cmp(const void *a, const void *b)
 {
-	const struct posting *x = a, *y = b;
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
 
-	if (x->key != y->key)
-		return x->key < y->key ? -1 : 1;
-	return (x->firm > y->firm) - (x->firm < y->firm);
+	return (x > y) - (x < y);
+}
+
+/* The first of keys[lo, hi) that is at least key. */
+static size_t
+key_bound(const uint64_t *keys, size_t lo, size_t hi, uint64_t key)
+{
+	const uint64_t *b = keys + lo;
+	size_t n = hi - lo;
+
+	if (!n)
+		return lo;
+	/* without a branch to mispredict */
+	while (n > 1) {
+		size_t half = n / 2;
+
+		b = b[half] < key ? b + half : b;
+		n -= half;
+	}
+	return (size_t)(b - keys) + (*b < key);
 }
 
 static int
@@ -603,64 +637,215 @@ word_terms(const struct match_index *ix, const char *word, size_t w,
 	return n;
 }
 
+/* Where index_postings is in the firm list's words. */
+struct filing {
+	size_t w, h;		/* in ix->stems, ix->joined */
+	unsigned *b;		/* room for the most regions of a firm */
+	uint64_t *keys;		/* room for the most keys of a firm */
+};
+
+/* The keys firm i is filed under into fl->keys, in turn; how many. */
+static size_t
+firm_keys(const struct match_index *ix, size_t i, struct filing *fl)
+{
+	const struct firm *f = ix->firms->v[i];
+	size_t nb = firm_buckets(ix, f, fl->b), k, j, t, nt, n = 0;
+	const char *terms[4];
+
+	for (k = 0; k < f->ncpv + f->ncategories; k++) {
+		uint64_t term;
+
+		if (k < f->ncpv && !code_ok(f->cpv[k]))
+			continue;
+		term = k < f->ncpv ?
+		       prefix_term(f->cpv[k], cpv_significant(f->cpv[k])) :
+		       TERM_CATEGORY + (uint64_t)category_number(ix,
+				f->categories[k - f->ncpv]);
+		for (j = 0; j < nb; j++)
+			fl->keys[n++] = term << 16 | fl->b[j];
+	}
+	for (k = 0; k < f->nkeywords + f->nexclude; k++, fl->w += 2) {
+		uint64_t kind = k < f->nkeywords ? TERM_KEYWORD : TERM_EXCLUDE;
+
+		nt = word_terms(ix, word_of(f, k), fl->w, &fl->h, terms);
+		for (t = 0; t < nt * nb; t++)
+			fl->keys[n++] = (kind + (uint64_t)dict_number(ix,
+				terms[t / nb])) << 16 | fl->b[t % nb];
+	}
+	return n;
+}
+
+/*
+ * While the index is built, the keys by value: open addressing with
+ * linear probing, at most half full, each key with its number and how
+ * many postings it has. Keys are below 2^52, so none is KEY_NONE.
+ */
+#define KEY_NONE UINT64_MAX
+
+struct key_table {
+	uint64_t *key;		/* size slots */
+	uint32_t *id;		/* size slots */
+	uint32_t *count;	/* size / 2: postings of each number */
+	size_t size, n;
+	unsigned bits;		/* size is 1 << bits */
+};
+
+static size_t
+key_slot(const struct key_table *kt, uint64_t key)
+{
+	size_t i = (size_t)((key * 0x9e3779b97f4a7c15ull) >> (64 - kt->bits));
+
+	while (kt->key[i] != key && kt->key[i] != KEY_NONE)
+		i = (i + 1) & (kt->size - 1);
+	return i;
+}
+
+static int
+key_table_grow(struct key_table *kt)
+{
+	struct key_table old = *kt;
+	uint32_t *count;
+	size_t i, j;
+
+	kt->bits = old.bits ? old.bits + 1 : 16;
+	kt->size = (size_t)1 << kt->bits;
+	kt->key = malloc(kt->size * sizeof *kt->key);
+	kt->id = malloc(kt->size * sizeof *kt->id);
+	count = realloc(old.count, kt->size / 2 * sizeof *count);
+	if (!kt->key || !kt->id || !count) {
+		free(kt->key);
+		free(kt->id);
+		*kt = old;
+		kt->count = count ? count : old.count;
+		return -1;
+	}
+	kt->count = count;
+	memset(kt->key, 0xff, kt->size * sizeof *kt->key);
+	for (i = 0; i < old.size; i++)
+		if (old.key[i] != KEY_NONE) {
+			j = key_slot(kt, old.key[i]);
+			kt->key[j] = old.key[i];
+			kt->id[j] = old.id[i];
+		}
+	free(old.key);
+	free(old.id);
+	return 0;
+}
+
+/* One more posting of key: its slot, the key added if new; -1 on ENOMEM. */
+static int
+key_count(struct key_table *kt, uint64_t key)
+{
+	size_t i;
+
+	if (2 * (kt->n + 1) > kt->size && key_table_grow(kt) < 0)
+		return -1;
+	i = key_slot(kt, key);
+	if (kt->key[i] == KEY_NONE) {
+		kt->key[i] = key;
+		kt->id[i] = (uint32_t)kt->n;
+		kt->count[kt->n++] = 0;
+	}
+	kt->count[kt->id[i]]++;
+	return 0;
+}
+
+/*
+ * The distinct keys sorted into ix->keys, each run's start into
+ * ix->key_at, and each key's number in the table made its place there.
+ */
+static int
+index_keys(struct match_index *ix, struct key_table *kt)
+{
+	size_t i, k;
+
+	ix->nkeys = kt->n;
+	/* One spare element, so that no size asked of calloc is 0. */
+	ix->keys = calloc(kt->n + 1, sizeof *ix->keys);
+	ix->key_at = calloc(kt->n + 2, sizeof *ix->key_at);
+	if (!ix->keys || !ix->key_at)
+		return -1;
+	for (i = k = 0; i < kt->size; i++)
+		if (kt->key[i] != KEY_NONE)
+			ix->keys[k++] = kt->key[i];
+	qsort(ix->keys, ix->nkeys, sizeof *ix->keys, key_cmp);
+	for (k = 0; k < ix->nkeys; k++) {
+		i = key_slot(kt, ix->keys[k]);
+		ix->key_at[k + 1] = ix->key_at[k] + kt->count[kt->id[i]];
+		kt->id[i] = (uint32_t)k;
+	}
+	return 0;
+}
+
+/*
+ * The postings, by counting: each key's firms are counted, then written
+ * in the firm list's order, so each key's run is ascending.
+ */
 static int
 index_postings(struct match_index *ix)
 {
 	const struct firm_list *firms = ix->firms;
-	size_t i, k, j, t, nt, nb, n = 0, most = 1, w = 0, h = 0;
-	const char *terms[4];
-	unsigned *b;
+	struct filing fl = { 0 };
+	struct key_table kt = { 0 };
+	size_t i, k, n = 0, most = 1, r;
+	uint32_t *next;
+	int rc = -1;
 
 	for (i = 0; i < firms->n; i++) {
 		const struct firm *f = firms->v[i];
-		size_t r = f->nregions ? f->nregions : 1;
+		size_t keys = f->ncpv + f->ncategories;
 
-		n += (f->ncpv + f->ncategories) * r;
+		r = f->nregions ? f->nregions : 1;
 		for (k = 0; k < f->nkeywords + f->nexclude; k++)
-			n += (strchr(word_of(f, k), '-') ? 4 : 2) * r;
+			keys += strchr(word_of(f, k), '-') ? 4 : 2;
+		n += keys * r;
+		if (keys * r > most)
+			most = keys * r;
 		if (r > most)
 			most = r;
 	}
-	ix->post = calloc(n + 1, sizeof *ix->post);
-	b = calloc(most, sizeof *b);
-	if (!ix->post || !b) {
-		free(b);
+	/* Postings are numbered in 32 bits. */
+	if (n >= UINT32_MAX)
 		return -1;
-	}
-	for (i = 0; i < firms->n; i++) {
+	fl.b = calloc(most, sizeof *fl.b);
+	fl.keys = calloc(most, sizeof *fl.keys);
+	if (!fl.b || !fl.keys || key_table_grow(&kt) < 0)
+		goto out;
+	for (fl.w = fl.h = i = 0; i < firms->n; i++)
+		for (r = firm_keys(ix, i, &fl), k = 0; k < r; k++)
+			if (key_count(&kt, fl.keys[k]) < 0)
+				goto out;
+	if (index_keys(ix, &kt) < 0)
+		goto out;
+	n = ix->key_at[ix->nkeys];
+	ix->key_stamp = calloc(ix->nkeys + 1, sizeof *ix->key_stamp);
+	ix->runs = calloc(ix->nkeys + 1, sizeof *ix->runs);
+	ix->post = calloc(n + 1, sizeof *ix->post);
+	ix->turnover = calloc(n + 1, sizeof *ix->turnover);
+	if (!ix->key_stamp || !ix->runs || !ix->post || !ix->turnover)
+		goto out;
+	/* key_stamp, all 0 until the first call, is where each run is at. */
+	next = ix->key_stamp;
+	memcpy(next, ix->key_at, ix->nkeys * sizeof *next);
+	for (fl.w = fl.h = i = 0; i < firms->n; i++) {
 		const struct firm *f = firms->v[i];
 
-		nb = firm_buckets(ix, f, b);
-		for (k = 0; k < f->ncpv + f->ncategories; k++) {
-			uint64_t term;
+		for (r = firm_keys(ix, i, &fl), k = 0; k < r; k++) {
+			uint32_t at = next[kt.id[key_slot(&kt, fl.keys[k])]]++;
 
-			if (k < f->ncpv && !code_ok(f->cpv[k]))
-				continue;
-			term = k < f->ncpv ?
-			       prefix_term(f->cpv[k], cpv_significant(f->cpv[k])) :
-			       TERM_CATEGORY + (uint64_t)category_number(ix,
-					f->categories[k - f->ncpv]);
-			for (j = 0; j < nb; j++)
-				ix->post[ix->npost++] = (struct posting){
-					term << 16 | b[j], (uint32_t)i };
+			ix->post[at] = (uint32_t)i << 4 | (f->kinds & POST_KINDS);
+			ix->turnover[at] = (double)f->turnover;
 		}
-		for (k = 0; k < f->nkeywords + f->nexclude; k++, w += 2) {
-			uint64_t kind = k < f->nkeywords ? TERM_KEYWORD :
-					TERM_EXCLUDE;
-
-			nt = word_terms(ix, word_of(f, k), w, &h, terms);
-			for (t = 0; t < nt * nb; t++)
-				ix->post[ix->npost++] = (struct posting){
-					(kind + (uint64_t)dict_number(ix,
-					 terms[t / nb])) << 16 | b[t % nb],
-					(uint32_t)i };
-		}
-		ix->slot[i].kinds = (uint8_t)f->kinds;
-		ix->turnover[i] = f->turnover;
 	}
-	free(b);
-	qsort(ix->post, ix->npost, sizeof *ix->post, posting_cmp);
-	return 0;
+	memset(next, 0, ix->nkeys * sizeof *next);
+	rc = 0;
+out:
+	free(kt.key);
+	free(kt.id);
+	free(kt.count);
+	free(fl.b);
+	free(fl.keys);
+	return rc;
 }
 
 static int
@@ -757,20 +942,21 @@ dict_number(const struct match_index *ix, const char *stem)
 struct match_index *
 match_index_new(const struct firm_list *firms, const struct match_options *opt)
 {
+	size_t block = firms->n < BLOCK_FIRMS ? firms->n : BLOCK_FIRMS;
 	struct match_index *ix;
 
-	if (firms->n >= UINT32_MAX || !(ix = calloc(1, sizeof *ix)))
+	if (firms->n >= FIRMS_MAX || !(ix = calloc(1, sizeof *ix)))
 		return NULL;
 	ix->firms = firms;
 	ix->opt = *opt;
 	/* One spare element, so that no size asked of calloc is 0. */
-	ix->slot = calloc(firms->n + 1, sizeof *ix->slot);
-	ix->turnover = calloc(firms->n + 1, sizeof *ix->turnover);
-	ix->cand = calloc(firms->n + 1, sizeof *ix->cand);
+	ix->acc = calloc(block + 1, sizeof *ix->acc);
+	ix->room = calloc(block + 1, sizeof *ix->room);
+	ix->reached = calloc(block / 64 + 1, sizeof *ix->reached);
 	ix->stemmer = stemmer_new();
 	if (!ix->opt.stemmer)
 		ix->opt.stemmer = ix->stemmer;
-	if (!ix->slot || !ix->turnover || !ix->cand ||
+	if (!ix->acc || !ix->room || !ix->reached ||
 	    !ix->stemmer || index_categories(ix) < 0 ||
 	    index_overlaps(ix) < 0 || index_words(ix) < 0 ||
 	    index_postings(ix) < 0) {
@@ -791,15 +977,20 @@ match_index_free(struct match_index *ix)
 {
 	if (!ix)
 		return;
+	free(ix->keys);
+	free(ix->key_at);
+	free(ix->key_stamp);
 	free(ix->post);
+	free(ix->runs);
+	free(ix->turnover);
+	free(ix->acc);
+	free(ix->room);
+	free(ix->reached);
 	free(ix->categories);
 	free(ix->overlap_at);
 	free(ix->overlap);
 	free(ix->bucket_stamp);
 	free(ix->buckets);
-	free(ix->slot);
-	free(ix->turnover);
-	free(ix->cand);
 	free(ix->dict);
 	free(ix->dict_stamp);
 	free(ix->phrases);
@@ -809,115 +1000,70 @@ match_index_free(struct match_index *ix)
 	free(ix);
 }
 
-/* The first posting in [lo, hi) with a key of at least key. */
-static size_t
-lower_bound(const struct posting *post, size_t lo, size_t hi, uint64_t key)
-{
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (post[mid].key < key)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/*
- * The firm as reached through a posting: kind and size are tested the
- * first time in this call, the industry and region it was reached by
- * are added up.
- */
+/* Key k's firms are read in this call, reached as acc says; once. */
 static void
-touch(struct find *fd, uint32_t firm, unsigned cpv_digits, unsigned flags)
+add_run(struct find *fd, size_t k, unsigned acc)
 {
 	struct match_index *ix = fd->ix;
-	struct slot *s = &ix->slot[firm];
-	int room;
 
-	if (s->stamp != ix->stamp) {
-		s->stamp = ix->stamp;
-		s->cpv_digits = 0;
-		if (!fits(s->kinds, ix->turnover[firm], fd->fx, &ix->opt, &room)) {
-			s->flags = SLOT_OUT;
-			return;
-		}
-		s->flags = 0;
-		s->room = (uint8_t)room;
-		ix->cand[fd->ncand++] = firm;
-	}
-	if (s->flags & SLOT_OUT)
+	if (ix->key_stamp[k] == ix->stamp || ix->key_at[k] == ix->key_at[k + 1])
 		return;
-	if (cpv_digits > s->cpv_digits)
-		s->cpv_digits = (uint8_t)cpv_digits;
-	s->flags |= (uint8_t)flags;
+	ix->key_stamp[k] = ix->stamp;
+	ix->runs[fd->nruns++] = (struct run){ ix->key_at[k], ix->key_at[k + 1],
+					      (uint8_t)acc };
 }
 
+/* Every key of a term, as [*lo, *hi) of ix->keys. */
 static void
-touch_run(struct find *fd, size_t lo, size_t hi, unsigned cpv_digits,
-	  unsigned flags)
+term_keys(const struct match_index *ix, uint64_t term, size_t *lo, size_t *hi)
 {
-	for (; lo < hi; lo++)
-		touch(fd, fd->ix->post[lo].firm, cpv_digits, flags);
+	*lo = key_bound(ix->keys, 0, ix->nkeys, term << 16);
+	*hi = key_bound(ix->keys, *lo, ix->nkeys, (term + 1) << 16);
+}
+
+/* The key of a term and bucket among keys[lo, hi), if there is one. */
+static void
+add_key(struct find *fd, size_t lo, size_t hi, uint64_t key, unsigned acc)
+{
+	size_t k = key_bound(fd->ix->keys, lo, hi, key);
+
+	if (k < hi && fd->ix->keys[k] == key)
+		add_run(fd, k, acc);
 }
 
 /* The firms filed under a term, as far as they may serve the lot. */
 static void
-find_term(struct find *fd, uint64_t term, unsigned cpv_digits, unsigned flags)
+find_term(struct find *fd, uint64_t term, unsigned acc)
 {
-	const struct posting *post = fd->ix->post;
-	size_t lo = lower_bound(post, 0, fd->ix->npost, term << 16);
-	size_t hi = lower_bound(post, lo, fd->ix->npost, (term + 1) << 16);
-	size_t i;
+	size_t lo, hi, i;
 
-	if (lo == hi)
-		return;
+	term_keys(fd->ix, term, &lo, &hi);
 	if (fd->reach != REACH_BUCKETS) {
-		touch_run(fd, lo, hi, cpv_digits,
-			  flags | (fd->reach == REACH_ALL ? SLOT_REGION : 0));
+		for (i = lo; i < hi; i++)
+			add_run(fd, i, acc | (fd->reach == REACH_ALL ? ACC_REGION : 0));
 		return;
 	}
-	for (i = 0; i < fd->nbuckets; i++) {
-		size_t a = lower_bound(post, lo, hi, term << 16 | fd->ix->buckets[i]);
-		size_t b = lower_bound(post, a, hi, (term << 16 | fd->ix->buckets[i]) + 1);
-
-		touch_run(fd, a, b, cpv_digits, flags | SLOT_REGION);
-	}
-	touch_run(fd, lower_bound(post, lo, hi, term << 16 | BUCKET_OTHER),
-		  lower_bound(post, lo, hi, term << 16 | BUCKET_NONE),
-		  cpv_digits, flags);
-}
-
-/* The firm is out of this call, whatever reached it or will. */
-static void
-veto(struct match_index *ix, uint32_t firm)
-{
-	struct slot *s = &ix->slot[firm];
-
-	s->stamp = ix->stamp;
-	s->flags = SLOT_OUT;
+	for (i = 0; i < fd->nbuckets; i++)
+		add_key(fd, lo, hi, term << 16 | fd->ix->buckets[i],
+			acc | ACC_REGION);
+	add_key(fd, lo, hi, term << 16 | BUCKET_OTHER, acc);
 }
 
 /* The firms filed under a stem, once a call: a keyword's are reached,
- * an exclude word's are out. */
+ * an exclude word's are out, whatever reached them or will. */
 static void
 find_stem(struct find *fd, const char *stem)
 {
 	struct match_index *ix = fd->ix;
 	long id = dict_number(ix, stem);
-	uint64_t term;
 	size_t lo, hi;
 
 	if (id < 0 || ix->dict_stamp[id] == ix->stamp)
 		return;
 	ix->dict_stamp[id] = ix->stamp;
-	find_term(fd, TERM_KEYWORD + (uint64_t)id, 0, SLOT_KEYWORD);
-	term = TERM_EXCLUDE + (uint64_t)id;
-	lo = lower_bound(ix->post, 0, ix->npost, term << 16);
-	hi = lower_bound(ix->post, lo, ix->npost, (term + 1) << 16);
-	for (; lo < hi; lo++)
-		veto(ix, ix->post[lo].firm);
+	find_term(fd, TERM_KEYWORD + (uint64_t)id, ACC_KEYWORD);
+	for (term_keys(ix, TERM_EXCLUDE + (uint64_t)id, &lo, &hi); lo < hi; lo++)
+		add_run(fd, lo, ACC_OUT);
 }
 
 /*
@@ -1016,6 +1162,102 @@ reach_places(struct find *fd)
 	}
 }
 
+/*
+ * The runs' firms below end, from base on, into the block's state: kind
+ * and size are tested the first time a firm is reached, the industry and
+ * region it was reached by are added up. The runs read to their end are
+ * dropped. Whether any firm was reached.
+ */
+static int
+read_runs(struct find *fd, uint32_t base, uint32_t end)
+{
+	struct match_index *ix = fd->ix;
+	const uint32_t *post = ix->post;
+	size_t r = 0;
+	int any = 0, room;
+
+	while (r < fd->nruns) {
+		struct run *run = &ix->runs[r];
+		uint32_t at = run->at;
+		unsigned add = run->acc, digits = add & ACC_DIGITS;
+
+		for (; at < run->end && post[at] >> 4 < end; at++) {
+			uint32_t f = (post[at] >> 4) - base;
+			unsigned a = ix->acc[f];
+
+			if (!a) {
+				ix->reached[f / 64] |= 1ull << (f % 64);
+				if (!fits(post[at] & POST_KINDS, ix->turnover[at],
+					  fd->fx, &ix->opt, &room))
+					a = ACC_OUT;
+				ix->room[f] = (uint8_t)room;
+			}
+			ix->acc[f] = (uint8_t)(((a | add) & ~ACC_DIGITS) |
+					       ((a & ACC_DIGITS) > digits ?
+						(a & ACC_DIGITS) : digits));
+		}
+		any |= at != run->at;
+		if (at == run->end) {
+			*run = ix->runs[--fd->nruns];
+		} else {
+			run->at = at;
+			r++;
+		}
+	}
+	return any;
+}
+
+/*
+ * The block's firms that the lot matches, in ascending order, appended
+ * to (*out)[*n..); the block's state cleared. -1 on ENOMEM.
+ */
+static int
+take_block(struct find *fd, uint32_t base, uint32_t end,
+	   struct match_result **out, size_t *cap, size_t *n)
+{
+	struct match_index *ix = fd->ix;
+	size_t w, words = (end - base + 63) / 64;
+
+	for (w = 0; w < words; w++) {
+		uint64_t bits = ix->reached[w];
+
+		ix->reached[w] = 0;
+		for (; bits; bits &= bits - 1) {
+			uint32_t f = (uint32_t)(w * 64) +
+				     (uint32_t)__builtin_ctzll(bits);
+			unsigned a = ix->acc[f], room = ix->room[f];
+
+			ix->acc[f] = 0;
+			f += base;
+			/* out, or only vetoed */
+			if ((a & ACC_OUT) ||
+			    !(a & (ACC_DIGITS | ACC_CATEGORY | ACC_KEYWORD)) ||
+			    (!(a & ACC_REGION) &&
+			     !served_place(ix->firms->v[f], fd->t->lot)))
+				continue;
+			if (*n == *cap) {
+				/* Each firm at most once: no more than the firm count. */
+				size_t ncap = *cap ? 2 * *cap : 64;
+				struct match_result *v;
+
+				if (ncap > ix->firms->n)
+					ncap = ix->firms->n;
+				if (!(v = realloc(*out, ncap * sizeof *v))) {
+					memset(ix->acc, 0, end - base);
+					memset(ix->reached, 0, words * sizeof *ix->reached);
+					return -1;
+				}
+				*out = v;
+				*cap = ncap;
+			}
+			(*out)[(*n)++] = (struct match_result){
+				f, score_of(fd->t, a & ACC_CATEGORY, a & ACC_DIGITS,
+					    a & ACC_KEYWORD, (int)room) };
+		}
+	}
+	return 0;
+}
+
 long
 match_find(struct match_index *ix, const struct match_target *t,
 	   struct match_result **out, size_t *cap)
@@ -1023,7 +1265,8 @@ match_find(struct match_index *ix, const struct match_target *t,
 	const struct category_lot *part = t->part;
 	struct facts fx;
 	struct find fd = { .ix = ix, .t = t, .fx = &fx };
-	size_t i, n = 0;
+	size_t i, n = 0, nfirms = ix->firms->n;
+	uint32_t base, end;
 	unsigned len;
 	long c;
 
@@ -1032,46 +1275,27 @@ match_find(struct match_index *ix, const struct match_target *t,
 		return 0;
 	if (++ix->stamp == 0) {
 		/* Wrapped: old stamps could be taken for this call's. */
-		for (i = 0; i < ix->firms->n; i++)
-			ix->slot[i].stamp = 0;
+		memset(ix->key_stamp, 0, ix->nkeys * sizeof *ix->key_stamp);
 		memset(ix->dict_stamp, 0, ix->ndict * sizeof *ix->dict_stamp);
 		memset(ix->bucket_stamp, 0, ix->nbuckets * sizeof *ix->bucket_stamp);
 		ix->stamp = 1;
 	}
 	reach_places(&fd);
 	if (part->category && (c = category_number(ix, part->category->key)) >= 0)
-		find_term(&fd, TERM_CATEGORY + (uint64_t)c, 0, SLOT_CATEGORY);
+		find_term(&fd, TERM_CATEGORY + (uint64_t)c, ACC_CATEGORY);
 	for (i = 0; i < part->ncpv; i++) {
 		if (!code_ok(part->cpv[i]))
 			continue;
 		for (len = 2; len <= CPV_LEN; len++)
-			find_term(&fd, prefix_term(part->cpv[i], len), len, 0);
+			find_term(&fd, prefix_term(part->cpv[i], len), len);
 	}
 	find_words(&fd);
-	for (i = 0; i < fd.ncand; i++) {
-		uint32_t firm = ix->cand[i];
-		const struct slot *s = &ix->slot[firm];
-
-		if (s->flags & SLOT_OUT)
-			continue;
-		if (!(s->flags & SLOT_REGION) &&
-		    !served_place(ix->firms->v[firm], t->lot))
-			continue;
-		if (n == *cap) {
-			/* Each firm at most once: no more than the firm count. */
-			size_t ncap = *cap ? 2 * *cap : 64;
-			struct match_result *v;
-
-			if (ncap > ix->firms->n)
-				ncap = ix->firms->n;
-			if (!(v = realloc(*out, ncap * sizeof *v)))
-				return -1;
-			*out = v;
-			*cap = ncap;
-		}
-		(*out)[n++] = (struct match_result){
-			firm, score_of(t, s->flags & SLOT_CATEGORY, s->cpv_digits,
-				       s->flags & SLOT_KEYWORD, s->room) };
+	for (base = 0; fd.nruns && base < nfirms; base = end) {
+		end = nfirms - base > BLOCK_FIRMS ? base + BLOCK_FIRMS :
+		      (uint32_t)nfirms;
+		if (read_runs(&fd, base, end) &&
+		    take_block(&fd, base, end, out, cap, &n) < 0)
+			return -1;
 	}
 	return (long)n;
 }

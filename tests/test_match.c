@@ -668,15 +668,34 @@ next_rand(unsigned long long *state)
 	return (unsigned)(*state >> 33);
 }
 
-#define NRANDOM_FIRMS 2000
-#define NRANDOM_TARGETS 300
-
 /* With codes outside the NUTS table, which the index cannot bucket. */
 static const char *const random_regions[] = {
 	"SE", "SE1", "SE11", "SE110", "SE2", "SE23", "SE232", "SE224",
 	"SE2321", "DK01"
 };
-#define NRANDOM_REGIONS (sizeof random_regions / sizeof *random_regions)
+/* The whole country: every county and the regions above them. */
+static const char *const national_regions[] = {
+	"SE110", "SE121", "SE122", "SE123", "SE124", "SE125", "SE211",
+	"SE212", "SE213", "SE214", "SE221", "SE224", "SE231", "SE232",
+	"SE311", "SE312", "SE313", "SE321", "SE322", "SE331", "SE332",
+	"SE", "SE1", "SE11", "SE12", "SE2", "SE21", "SE22", "SE23", "SE3",
+	"SE31", "SE32", "SE33", "SE2321", "DK01"
+};
+#define COUNT(a) (sizeof (a) / sizeof *(a))
+
+/* Random firms and lots, compared by match_find and match_one. */
+struct random_set {
+	size_t nfirms, ntargets;
+	const char *const *regions;	/* of firms and lots */
+	size_t nregions;
+};
+
+struct naive_stats {
+	size_t total, same;	/* matches; lots with the same ones */
+	size_t no_codes, no_categories, by_words;	/* of the matches */
+	size_t last;		/* the highest firm number matched */
+	size_t cap;		/* match_find's results array */
+};
 static const struct category random_categories[] = {
 	{ .key = "maleri" }, { .key = "el" }, { .key = "vvs" },
 	{ .key = "stad" }, { .key = "it" }, { .key = "mat" }
@@ -711,11 +730,12 @@ random_code(unsigned long long *seed)
 }
 
 static void
-random_firms(struct firm_list *firms, unsigned long long *seed)
+random_firms(struct firm_list *firms, unsigned long long *seed,
+	     const struct random_set *rs)
 {
 	size_t i, k, n;
 
-	for (i = 0; i < NRANDOM_FIRMS; i++) {
+	for (i = 0; i < rs->nfirms; i++) {
 		struct firm *f = firm_new();
 
 		f->kinds = next_rand(seed) % 4 ? FIRM_KINDS_DEFAULT : next_rand(seed) % 16;
@@ -735,7 +755,7 @@ random_firms(struct firm_list *firms, unsigned long long *seed)
 		}
 		for (n = next_rand(seed) % 3, k = 0; k < n; k++)
 			strvec_push(&f->regions, &f->nregions,
-				    random_regions[next_rand(seed) % NRANDOM_REGIONS]);
+				    rs->regions[next_rand(seed) % rs->nregions]);
 		for (n = next_rand(seed) % 3, k = 0; k < n; k++)
 			strvec_push(&f->keywords, &f->nkeywords,
 				    random_keywords[next_rand(seed) % NRANDOM_KEYWORDS]);
@@ -755,7 +775,7 @@ result_cmp(const void *a, const void *b)
 }
 
 static void
-test_find_equals_naive(void)
+find_equals_naive(const struct random_set *rs, struct naive_stats *st)
 {
 	static const char *const durations[] = {
 		NULL, "P12M", "P48M", "P2Y", "P90D", "P1Y6M", "bogus"
@@ -768,14 +788,14 @@ test_find_equals_naive(void)
 	struct stem_text text = { 0 };
 	struct match_index *ix;
 	struct match_result *found = NULL, *naive;
-	size_t cap = 0, i, k, n, total = 0, same = 0, no_codes = 0, no_categories = 0;
-	size_t by_words = 0;
+	size_t i, k, n;
 
-	random_firms(&firms, &seed);
+	memset(st, 0, sizeof *st);
+	random_firms(&firms, &seed, rs);
 	ix = match_index_new(&firms, &opt);
 	naive = calloc(firms.n, sizeof *naive);
 	CHECK(ix && naive);
-	for (i = 0; i < NRANDOM_TARGETS && ix && naive; i++) {
+	for (i = 0; i < rs->ntargets && ix && naive; i++) {
 		struct lot l = { .sme_suitable = (int)(next_rand(&seed) % 3) - 1 };
 		struct category_lot p = { 0 };
 		struct match_target t = { (enum notice_kind)(next_rand(&seed) % 6), &l, &p, NULL };
@@ -805,7 +825,7 @@ test_find_equals_naive(void)
 			strvec_push(&l.cpv, &l.ncpv, random_code(&seed));
 		for (n = next_rand(&seed) % 3, k = 0; k < n; k++)
 			strvec_push(&l.nuts, &l.nnuts,
-				    random_regions[next_rand(&seed) % NRANDOM_REGIONS]);
+				    rs->regions[next_rand(&seed) % rs->nregions]);
 		l.has_value = next_rand(&seed) % 2;
 		l.value = 1e5 + next_rand(&seed) % 50000000;
 		p.has_value = next_rand(&seed) % 3 == 0;
@@ -819,7 +839,7 @@ test_find_equals_naive(void)
 			if (match_one(firms.v[k], &t, &opt, &score))
 				naive[nnaive++] = (struct match_result){ k, score };
 		}
-		nfound = match_find(ix, &t, &found, &cap);
+		nfound = match_find(ix, &t, &found, &st->cap);
 		CHECK(nfound == (long)nnaive);
 		if (nfound == (long)nnaive) {
 			if (nfound)
@@ -827,32 +847,63 @@ test_find_equals_naive(void)
 			for (k = 0; k < nnaive && found[k].firm == naive[k].firm &&
 				    found[k].score == naive[k].score; k++)
 				;
-			same += k == nnaive;
+			st->same += k == nnaive;
 		}
-		total += nnaive;
+		st->total += nnaive;
 		for (k = 0; k < nnaive; k++) {
 			const struct firm *nf = firms.v[naive[k].firm];
 
-			by_words += nf->nkeywords && !nf->ncpv && !nf->ncategories;
-			no_codes += firms.v[naive[k].firm]->ncpv == 0;
-			no_categories += firms.v[naive[k].firm]->ncategories == 0;
+			st->by_words += nf->nkeywords && !nf->ncpv && !nf->ncategories;
+			st->no_codes += nf->ncpv == 0;
+			st->no_categories += nf->ncategories == 0;
+			if (naive[k].firm > st->last)
+				st->last = naive[k].firm;
 		}
 		strvec_free(p.cpv, p.ncpv);
 		strvec_free(l.cpv, l.ncpv);
 		strvec_free(l.nuts, l.nnuts);
 	}
-	CHECK(same == NRANDOM_TARGETS);
-	/* Enough matches of both kinds for the comparison to mean something. */
-	CHECK(total > 5000);
-	CHECK(no_codes > 500 && no_categories > 500);
-	CHECK(cap <= firms.n);
-	CHECK(by_words > 300);
+	CHECK(st->cap <= firms.n);
 	free(found);
 	free(naive);
 	match_index_free(ix);
 	firm_list_release(&firms);
 	stem_text_release(&text);
 	stemmer_free(opt.stemmer);
+}
+
+static void
+test_find_equals_naive(void)
+{
+	const struct random_set rs = { 2000, 300, random_regions,
+				       COUNT(random_regions) };
+	struct naive_stats st;
+
+	find_equals_naive(&rs, &st);
+	CHECK(st.same == rs.ntargets);
+	/* Enough matches of both kinds for the comparison to mean something. */
+	CHECK(st.total > 5000);
+	CHECK(st.no_codes > 500 && st.no_categories > 500);
+	CHECK(st.by_words > 300);
+}
+
+/*
+ * A national register, firms in every county and region: match_find reads
+ * it a block of firms at a time, and firms in the second and third blocks
+ * must be found as match_one finds them, with the same scores.
+ */
+static void
+test_find_national(void)
+{
+	const struct random_set rs = { 70000, 40, national_regions,
+				       COUNT(national_regions) };
+	struct naive_stats st;
+
+	find_equals_naive(&rs, &st);
+	CHECK(st.same == rs.ntargets);
+	CHECK(st.total > 40000);
+	CHECK(st.last > 65536);
+	CHECK(st.by_words > 1000);
 }
 
 int
@@ -871,5 +922,6 @@ main(void)
 	RUN(test_score);
 	RUN(test_reason);
 	RUN(test_find_equals_naive);
+	RUN(test_find_national);
 	return test_done("match");
 }
