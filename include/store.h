@@ -62,6 +62,12 @@ int store_load_firms(struct store *s, struct firm_list *out);
 int store_load_firms_changed(struct store *s, time_t since,
 			     struct firm_list *out);
 /*
+ * A number that moves on whenever anything store_load_firms reads
+ * changes (a firm added, changed, unsubscribed or removed, an address
+ * bounced), whichever process changed it: equal numbers, the same firms.
+ */
+int store_firms_generation(struct store *s, long long *gen);
+/*
  * A round of matching firms new or changed since `since` against what
  * is open: begun at started_at (0: none in hand) and done up to the
  * notice id cursor (NULL: none yet), so one a crash cut short goes on
@@ -263,6 +269,11 @@ void match_items_free(struct match_item *items, size_t n);
 int store_unqueued_matches(struct store *s, int64_t firm_id,
 			   const char *notice_id, size_t limit,
 			   struct match_item **items, size_t *n);
+/*
+ * The firms that have an unqueued match, by id ascending (the caller
+ * frees *firm_ids): the only ones an alert or digest can be queued for.
+ */
+int store_unqueued_firms(struct store *s, int64_t **firm_ids, size_t *n);
 
 /*
  * A firm's matches in a notice, by the id it was matched under or the id

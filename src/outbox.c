@@ -619,21 +619,38 @@ allowance(struct store *s, const struct config *cfg, const struct firm *f,
 	return 0;
 }
 
+static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/*
+ * Only the firms with an unqueued match are visited (store_unqueued_firms),
+ * in the list's order: a firm with nothing to send costs no query, which
+ * at a million firms is most of an idle pass.
+ */
 int
 outbox_queue_alerts(struct outbox *o, const struct firm_list *firms,
 		    time_t now, unsigned *queued, unsigned *failed)
 {
-	size_t i, allowed, limit, mailed;
+	size_t i, nwaiting = 0, allowed, limit, mailed;
+	int64_t *waiting = NULL;
+	int rc = -1;
 
-	if (refresh_rates(o) < 0)
-		return -1;
-	for (i = 0; i < firms->n; i++) {
+	if (refresh_rates(o) < 0 ||
+	    store_unqueued_firms(o->store, &waiting, &nwaiting) < 0)
+		goto out;
+	for (i = 0; i < firms->n && nwaiting; i++) {
 		const struct firm *f = firms->v[i];
 
-		if (f->bounced_at)
+		if (f->bounced_at || !bsearch(&f->id, waiting, nwaiting,
+					      sizeof *waiting, cmp_id))
 			continue;
 		if (allowance(o->store, o->cfg, f, now, &allowed) < 0)
-			return -1;
+			goto out;
 		limit = allowed < (size_t)o->cfg->max_lots_per_mail ?
 			allowed : (size_t)o->cfg->max_lots_per_mail;
 		if (limit == 0)
@@ -641,20 +658,23 @@ outbox_queue_alerts(struct outbox *o, const struct firm_list *firms,
 		/* A digest is one mail. */
 		if (f->frequency != FREQ_IMMEDIATELY) {
 			if (queue_digest(o, f, now, limit, queued, failed) < 0)
-				return -1;
+				goto out;
 			continue;
 		}
 		while (limit > 0) {
 			if (queue_notice_alert(o, f, now, limit, &mailed, queued,
 					       failed) < 0)
-				return -1;
+				goto out;
 			if (mailed == 0)
 				break;
 			allowed -= mailed < allowed ? mailed : allowed;
 			limit = allowed < limit ? allowed : limit;
 		}
 	}
-	return 0;
+	rc = 0;
+out:
+	free(waiting);
+	return rc;
 }
 
 static const struct firm *

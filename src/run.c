@@ -147,10 +147,116 @@ propose_plan_links(const struct run_context *ctx)
 	return plan_propose(&d, &proposed);
 }
 
+/*
+ * The firms a pass matches and mails, and their index, kept from pass to
+ * pass: the firms are loaded again only when the store's generation of
+ * them moved (any process may have changed them), the index made again
+ * when they, the rates or the size share did.
+ */
+struct run_firms {
+	struct firm_list list;	/* the index points at it: never moved */
+	struct match_index *index;
+	struct money_rates *rates;	/* the index's */
+	double size_share;
+	long long generation;	/* of the list, when loaded */
+	int loaded;
+	unsigned loads;
+};
+
+struct run_firms *
+run_firms_new(void)
+{
+	return calloc(1, sizeof (struct run_firms));
+}
+
+void
+run_firms_free(struct run_firms *rf)
+{
+	if (!rf)
+		return;
+	match_index_free(rf->index);
+	money_rates_free(rf->rates);
+	firm_list_release(&rf->list);
+	free(rf);
+}
+
+unsigned
+run_firms_loads(const struct run_firms *rf)
+{
+	return rf->loads;
+}
+
+/* Whether two sets of rates hold the same currencies at the same rates. */
+static int
+rates_same(const struct money_rates *a, const struct money_rates *b)
+{
+	const char *ca, *cb;
+	double ra, rb;
+	size_t i;
+
+	if (!a || !b)
+		return a == b;
+	if (strcmp(money_rates_day(a), money_rates_day(b)) != 0)
+		return 0;
+	for (i = 0;; i++) {
+		int ea = money_rates_get(a, i, &ca, &ra) < 0,
+		    eb = money_rates_get(b, i, &cb, &rb) < 0;
+
+		if (ea || eb)
+			return ea && eb;
+		if (strcmp(ca, cb) != 0 || ra != rb)
+			return 0;
+	}
+}
+
+/* The firms and their index as they are in the store now. */
+static int
+refresh_firms(struct run_context *ctx, struct run_firms *rf)
+{
+	struct match_options mo = { .size_share = ctx->cfg->size_share / 100.0 };
+	struct money_rates *rates = NULL;
+	long long gen;
+	int rc = -1;
+
+	/* read before the firms: a change in between loads them again */
+	if (store_firms_generation(ctx->store, &gen) < 0 ||
+	    store_load_rates(ctx->store, &rates, NULL) < 0)
+		goto out;
+	if (!rf->loaded || gen != rf->generation) {
+		match_index_free(rf->index);
+		rf->index = NULL;
+		firm_list_release(&rf->list);
+		rf->loaded = 0;
+		if (store_load_firms(ctx->store, &rf->list) < 0)
+			goto out;
+		rf->generation = gen;
+		rf->loaded = 1;
+		if (++rf->loads > 1)
+			log_info("firms changed: %zu loaded again", rf->list.n);
+	}
+	if (!rf->index || mo.size_share != rf->size_share ||
+	    !rates_same(rates, rf->rates)) {
+		match_index_free(rf->index);
+		money_rates_free(rf->rates);
+		rf->rates = rates;
+		rates = NULL;
+		rf->size_share = mo.size_share;
+		mo.rates = rf->rates;
+		if (!(rf->index = match_index_new(&rf->list, &mo))) {
+			error("out of memory");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	money_rates_free(rates);
+	return rc;
+}
+
 int
 run_pass(struct run_context *ctx, struct run_summary *sum)
 {
-	struct firm_list firms = { 0 };
+	struct run_firms *own = NULL, *rf = ctx->firms;
 	struct ingest in = {
 		.store = ctx->store, .parser = ctx->parser, .now = ctx->now,
 		.categories = ctx->categories, .own_buyers = ctx->cfg->own_buyers,
@@ -172,11 +278,15 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 		.smtp_timeout = ctx->cfg->smtp_timeout,
 		.give_up_after = ctx->cfg->give_up_after,
 	};
-	struct money_rates *rates = NULL;
+	const struct firm_list *firms;
 	size_t i;
 	int recovered, rc = -1;
 
 	snprintf(owner, sizeof owner, RUN_SENDER "%ld", (long)getpid());
+	if (!rf && !(rf = own = run_firms_new())) {
+		error("out of memory");
+		goto out;
+	}
 	/*
 	 * The database's lock says no other pass runs: claims of an earlier
 	 * one are a crash's. The web endpoint's stay while their lease holds.
@@ -184,19 +294,15 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 	if (store_recover_sending(ctx->store, RUN_SENDER, ctx->now,
 				  &recovered) < 0 ||
 	    (ctx->cfg->inbox && read_inbox(ctx) < 0) ||
-	    store_load_firms(ctx->store, &firms) < 0 ||
-	    store_load_rates(ctx->store, &rates, NULL) < 0)
+	    refresh_firms(ctx, rf) < 0)
 		goto out;
-	mo.rates = rates;
+	mo.rates = rf->rates;
 	if (recovered)
 		log_warnx("%d message(s) were being sent when the last run "
 			  "or the web endpoint stopped; they will be sent again",
 			  recovered);
-	in.firms = &firms;
-	if (!(in.index = match_index_new(&firms, &mo))) {
-		error("out of memory");
-		goto out;
-	}
+	in.firms = firms = &rf->list;
+	in.index = rf->index;
 	/*
 	 * Before the feeds: what they bring now is matched against every
 	 * firm as it comes, so only what was stored before is matched again.
@@ -212,17 +318,17 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 		goto out;
 	sum->in.matches += in.counts.matches;
 	if (propose_plan_links(ctx) < 0 ||
-	    outbox_queue_alerts(ctx->outbox, &firms, ctx->now,
+	    outbox_queue_alerts(ctx->outbox, firms, ctx->now,
 				&sum->mails_queued, &sum->mails_failed) < 0 ||
-	    outbox_queue_changes(ctx->outbox, &firms, ctx->now,
+	    outbox_queue_changes(ctx->outbox, firms, ctx->now,
 				 &sum->mails_queued, &sum->mails_failed) < 0 ||
-	    outbox_queue_opened(ctx->outbox, &firms, ctx->now,
+	    outbox_queue_opened(ctx->outbox, firms, ctx->now,
 				&sum->mails_queued, &sum->mails_failed) < 0 ||
-	    outbox_queue_reminders(ctx->outbox, &firms, ctx->now,
+	    outbox_queue_reminders(ctx->outbox, firms, ctx->now,
 				   &sum->mails_queued, &sum->mails_failed) < 0 ||
-	    outbox_queue_meetings(ctx->outbox, &firms, ctx->now,
+	    outbox_queue_meetings(ctx->outbox, firms, ctx->now,
 				  &sum->mails_queued, &sum->mails_failed) < 0 ||
-	    outbox_queue_surveys(ctx->outbox, &firms, ctx->now,
+	    outbox_queue_surveys(ctx->outbox, firms, ctx->now,
 				 &sum->mails_queued, &sum->mails_failed) < 0 ||
 	    outbox_deliver(ctx->store, ctx->mailer, &sender, ctx->now,
 			   &sum->mails_sent, &sum->mails_deferred,
@@ -237,9 +343,7 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 		goto out;
 	rc = 0;
 out:
-	match_index_free(in.index);
-	money_rates_free(rates);
-	firm_list_release(&firms);
+	run_firms_free(own);
 	return rc;
 }
 

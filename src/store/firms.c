@@ -41,6 +41,7 @@ enum stmt_id {
 	ST_BOUNCE_PUT,
 	ST_BOUNCE_CLEAR,
 	ST_BOUNCED_COUNT,
+	ST_FIRMS_GENERATION,
 	NSTMT
 };
 
@@ -162,6 +163,9 @@ static const char *const stmt_sql[NSTMT] = {
 	" WHERE id = ?1)",
 	[ST_BOUNCED_COUNT] =
 	"SELECT count(*) FROM bounce WHERE hard_at IS NOT NULL",
+	/* moved on by triggers on firm and bounce (migration 31) */
+	[ST_FIRMS_GENERATION] =
+	"SELECT n FROM firm_generation WHERE id = 1",
 	[ST_NOTICE_STOP] =
 	"INSERT OR IGNORE INTO notice_stop (firm, notice_id, created_at)"
 	" VALUES (?1, ?2, ?3)",
@@ -314,6 +318,13 @@ store_load_firms_changed(struct store *s, time_t since, struct firm_list *out)
 {
 	return load_firm_list(s, query(s, &stmts, ST_FIRM_CHANGED,
 				       ARGS(ARG_INT(since))), out);
+}
+
+int
+store_firms_generation(struct store *s, long long *gen)
+{
+	return step_number(s, query(s, &stmts, ST_FIRMS_GENERATION, NO_ARGS),
+			   "read the firms' generation", gen);
 }
 
 int
