@@ -283,7 +283,12 @@ load_firm_list(struct store *s, sqlite3_stmt *st, struct firm_list *out)
 	if (!st)
 		return -1;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!(f = read_firm_row(st)) || firm_list_push(&list, f) < 0) {
+		struct firm *p;
+
+		/* a million firms: each in one block of memory */
+		if ((f = read_firm_row(st)) && (p = firm_pack(f)))
+			f = p;
+		if (!f || !f->packed || firm_list_push(&list, f) < 0) {
 			firm_free(f);
 			error("out of memory");
 			goto out;
