@@ -55,12 +55,12 @@ int store_remove_firm(struct store *s, const char *orgnr, int *found);
 /* The firms that are matched and mailed: confirmed, not unsubscribed. */
 int store_load_firms(struct store *s, struct firm_list *out);
 /*
- * Of those, the firms that subscribed, confirmed, came back, were
- * imported or changed at or after since: they have not yet been matched
- * against what is already open.
+ * Of those, the ids (ascending; the caller frees *ids) of the firms that
+ * subscribed, confirmed, came back, were imported or changed at or after
+ * since: they have not yet been matched against what is already open.
  */
-int store_load_firms_changed(struct store *s, time_t since,
-			     struct firm_list *out);
+int store_firms_changed_ids(struct store *s, time_t since, int64_t **ids,
+			    size_t *n);
 /*
  * A number that moves on whenever anything store_load_firms reads
  * changes (a firm added, changed, unsubscribed or removed, an address

@@ -11,6 +11,22 @@
 #include "rfi.h"
 #include "run.h"
 
+/*
+ * The firms a pass matches and mails, and their index, kept from pass to
+ * pass: the firms are loaded again only when the store's generation of
+ * them moved (any process may have changed them), the index made again
+ * when they, the rates or the size share did.
+ */
+struct run_firms {
+	struct firm_list list;	/* the index points at it: never moved */
+	struct match_index *index;
+	struct money_rates *rates;	/* the index's */
+	double size_share;
+	long long generation;	/* of the list, when loaded */
+	int loaded;
+	unsigned loads;
+};
+
 static void
 add_counts(struct ingest_counts *to, const struct ingest_counts *c)
 {
@@ -77,18 +93,24 @@ out:
 /*
  * Firms that subscribed or changed since the last pass are matched
  * against what is already open; here, not on the web request that
- * changed them, as it reads every open notice.
+ * changed them, as it reads every open notice. They are taken from the
+ * pass's list, with an index of their own unless they are all of it (the
+ * first pass): a million firms are not held twice. One changed after the
+ * list was read is in the next round.
  */
 static int
-backfill(struct run_context *ctx, const struct match_options *mo,
-	 struct run_summary *sum)
+backfill(struct run_context *ctx, const struct run_firms *rf,
+	 const struct match_options *mo, struct run_summary *sum)
 {
-	struct firm_list firms = { 0 };
+	struct firm_list some = { 0 };	/* the list's firms, borrowed */
 	struct ingest in = {
 		.store = ctx->store, .now = ctx->now,
-		.categories = ctx->categories, .firms = &firms,
+		.categories = ctx->categories, .firms = &some,
 	};
 	struct backfill_round round;
+	int64_t *ids = NULL;
+	size_t nids = 0, i;
+	const struct firm *f;
 	int rc = -1;
 
 	if (store_backfill_get(ctx->store, &round) < 0)
@@ -96,22 +118,34 @@ backfill(struct run_context *ctx, const struct match_options *mo,
 	/* a round a crash cut short goes on; else one begins now */
 	if (!round.started_at)
 		round.started_at = ctx->now;
-	if (store_load_firms_changed(ctx->store, round.since, &firms) < 0)
+	if (store_firms_changed_ids(ctx->store, round.since, &ids, &nids) < 0)
 		goto out;
-	if (firms.n) {
-		if (!(in.index = match_index_new(&firms, mo))) {
-			error("out of memory");
-			goto out;
-		}
-		if (ingest_backfill(&in, round.cursor, round.started_at) < 0)
-			goto out;
-		sum->in.matches += in.counts.matches;
+	if (nids && !(some.v = calloc(nids, sizeof *some.v))) {
+		error("out of memory");
+		goto out;
 	}
+	for (i = 0; i < nids; i++)
+		if ((f = firm_list_find(&rf->list, ids[i])))
+			some.v[some.n++] = (struct firm *)f;
+	if (some.n == rf->list.n) {
+		in.firms = &rf->list;
+		in.index = rf->index;
+	} else if (some.n && (firm_list_index(&some) < 0 ||
+			      !(in.index = match_index_new(&some, mo)))) {
+		error("out of memory");
+		goto out;
+	}
+	if (some.n && ingest_backfill(&in, round.cursor, round.started_at) < 0)
+		goto out;
+	sum->in.matches += in.counts.matches;
 	rc = store_backfill_done(ctx->store, round.started_at);
 out:
 	free(round.cursor);
-	match_index_free(in.index);
-	firm_list_release(&firms);
+	if (in.index != rf->index)
+		match_index_free(in.index);
+	free(some.v);
+	free(some.by_id);
+	free(ids);
 	return rc;
 }
 
@@ -146,22 +180,6 @@ propose_plan_links(const struct run_context *ctx)
 
 	return plan_propose(&d, &proposed);
 }
-
-/*
- * The firms a pass matches and mails, and their index, kept from pass to
- * pass: the firms are loaded again only when the store's generation of
- * them moved (any process may have changed them), the index made again
- * when they, the rates or the size share did.
- */
-struct run_firms {
-	struct firm_list list;	/* the index points at it: never moved */
-	struct match_index *index;
-	struct money_rates *rates;	/* the index's */
-	double size_share;
-	long long generation;	/* of the list, when loaded */
-	int loaded;
-	unsigned loads;
-};
 
 struct run_firms *
 run_firms_new(void)
@@ -307,7 +325,7 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 	 * Before the feeds: what they bring now is matched against every
 	 * firm as it comes, so only what was stored before is matched again.
 	 */
-	if (backfill(ctx, &mo, sum) < 0)
+	if (backfill(ctx, rf, &mo, sum) < 0)
 		goto out;
 	for (i = 0; i < ctx->cfg->nfeeds; i++)
 		if (poll_one(ctx, &fp, &ctx->cfg->feeds[i], sum) < 0)

@@ -20,7 +20,6 @@ enum stmt_id {
 	ST_FIRM_UPDATE,
 	ST_FIRM_DELETE,
 	ST_FIRM_ALL,
-	ST_FIRM_CHANGED,
 	ST_NOTICE_STOP,
 	ST_FIRM_PENDING_INSERT,
 	ST_FIRM_STATE,
@@ -42,6 +41,7 @@ enum stmt_id {
 	ST_BOUNCE_CLEAR,
 	ST_BOUNCED_COUNT,
 	ST_FIRMS_GENERATION,
+	ST_FIRM_CHANGED_IDS,
 	NSTMT
 };
 
@@ -148,9 +148,10 @@ static const char *const stmt_sql[NSTMT] = {
 	FIRM_COLUMNS " WHERE confirmed_at IS NOT NULL AND unsubscribed_at IS NULL"
 	" ORDER BY orgnr",
 	/* subscribed, confirmed, resubscribed, imported or edited since ?1 */
-	[ST_FIRM_CHANGED] =
-	FIRM_COLUMNS " WHERE confirmed_at IS NOT NULL AND unsubscribed_at IS NULL"
-	" AND max(updated_at, confirmed_at, consent_at) >= ?1 ORDER BY orgnr",
+	[ST_FIRM_CHANGED_IDS] =
+	"SELECT id FROM firm WHERE confirmed_at IS NOT NULL"
+	" AND unsubscribed_at IS NULL"
+	" AND max(updated_at, confirmed_at, consent_at) >= ?1 ORDER BY id",
 	[ST_BOUNCE_GET] =
 	"SELECT hard_at, reason, soft, soft_first_at, soft_last_at FROM bounce"
 	" WHERE address = lower(?1)",
@@ -319,10 +320,12 @@ store_load_firms(struct store *s, struct firm_list *out)
 }
 
 int
-store_load_firms_changed(struct store *s, time_t since, struct firm_list *out)
+store_firms_changed_ids(struct store *s, time_t since, int64_t **ids,
+			size_t *n)
 {
-	return load_firm_list(s, query(s, &stmts, ST_FIRM_CHANGED,
-				       ARGS(ARG_INT(since))), out);
+	return read_rows(s, query(s, &stmts, ST_FIRM_CHANGED_IDS,
+				  ARGS(ARG_INT(since))),
+			 &id_rows, (void **)ids, n, "list changed firms");
 }
 
 int

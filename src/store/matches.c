@@ -394,12 +394,6 @@ store_changes_done(struct store *s, int64_t rowid)
 			 "mark changes mailed");
 }
 
-/* Rows of one id each, read into an array of ids. */
-#define ROW int64_t
-static const struct column id_columns[] = { { COL_INT64, 0, 0, 0 } };
-static const struct row_type id_rows = ROW_TYPE(id_columns, NULL);
-#undef ROW
-
 int
 store_unqueued_firms(struct store *s, int64_t **firm_ids, size_t *n)
 {
