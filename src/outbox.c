@@ -422,7 +422,8 @@ mail_kind(const char *notice_kind)
 
 /*
  * A mail about one notice to a firm that wants mails at once: the best
- * unmailed notice's matched lots, at most limit of them.
+ * unmailed notice's matched lots, at most limit of them. The caller holds
+ * the transaction.
  */
 static int
 queue_notice_alert(const struct outbox *o, const struct firm *f, time_t now,
@@ -461,7 +462,7 @@ queue_notice_alert(const struct outbox *o, const struct firm *f, time_t now,
 		job.unfilled = set_notice_mail(o, v, f, items, n, now) < 0 ||
 			       plan_mail_fields(o->store, items[0].notice_id,
 						f->language, v) < 0;
-		if (queue_mail_tx(o, f, &job, now, queued, failed) < 0)
+		if (queue_mail(o, f, &job, now, queued, failed) < 0)
 			goto out;
 	}
 	*mailed = n;
@@ -520,7 +521,10 @@ out:
 	return rc;
 }
 
-/* A digest of the firm's unmailed matches, at most limit of them. */
+/*
+ * A digest of the firm's unmailed matches, at most limit of them. The
+ * caller holds the transaction.
+ */
 static int
 queue_digest(const struct outbox *o, const struct firm *f, time_t now,
 	     size_t limit, unsigned *queued, unsigned *failed)
@@ -548,7 +552,7 @@ queue_digest(const struct outbox *o, const struct firm *f, time_t now,
 					last_deadline(items, n), 0, NULL };
 
 		job.unfilled = set_digest(o, v, f, items, n, now) < 0;
-		if (queue_mail_tx(o, f, &job, now, queued, failed) < 0)
+		if (queue_mail(o, f, &job, now, queued, failed) < 0)
 			goto out;
 	}
 	rc = 0;
@@ -627,21 +631,28 @@ cmp_id(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* Mails queued in one transaction: a commit each cost a fifth of a pass. */
+#define ALERT_BATCH 64
+
 /*
  * Only the firms with an unqueued match are visited (store_unqueued_firms),
  * in the list's order: a firm with nothing to send costs no query, which
- * at a million firms is most of an idle pass.
+ * at a million firms is most of an idle pass. Their mails are committed
+ * ALERT_BATCH at a time; a failing store rolls back the batch in hand,
+ * which the next pass makes again.
  */
 int
 outbox_queue_alerts(struct outbox *o, const struct firm_list *firms,
 		    time_t now, unsigned *queued, unsigned *failed)
 {
 	size_t i, nwaiting = 0, allowed, limit, mailed;
+	unsigned mark = *queued + *failed;
 	int64_t *waiting = NULL;
 	int rc = -1;
 
 	if (refresh_rates(o) < 0 ||
-	    store_unqueued_firms(o->store, &waiting, &nwaiting) < 0)
+	    store_unqueued_firms(o->store, &waiting, &nwaiting) < 0 ||
+	    store_begin(o->store) < 0)
 		goto out;
 	for (i = 0; i < firms->n && nwaiting; i++) {
 		const struct firm *f = firms->v[i];
@@ -659,7 +670,7 @@ outbox_queue_alerts(struct outbox *o, const struct firm_list *firms,
 		if (f->frequency != FREQ_IMMEDIATELY) {
 			if (queue_digest(o, f, now, limit, queued, failed) < 0)
 				goto out;
-			continue;
+			limit = 0;
 		}
 		while (limit > 0) {
 			if (queue_notice_alert(o, f, now, limit, &mailed, queued,
@@ -670,9 +681,17 @@ outbox_queue_alerts(struct outbox *o, const struct firm_list *firms,
 			allowed -= mailed < allowed ? mailed : allowed;
 			limit = allowed < limit ? allowed : limit;
 		}
+		if (*queued + *failed - mark >= ALERT_BATCH) {
+			if (store_commit(o->store) < 0 ||
+			    store_begin(o->store) < 0)
+				goto out;
+			mark = *queued + *failed;
+		}
 	}
-	rc = 0;
+	rc = store_commit(o->store);
 out:
+	if (rc < 0)
+		store_rollback(o->store);
 	free(waiting);
 	return rc;
 }
