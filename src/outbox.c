@@ -47,6 +47,9 @@ struct outbox {
 	/* the store's as of the last queueing; NULL: the bundled ones */
 	struct money_rates *rates;
 	char base[256];		/* what comes back comes to its tags */
+	/* the reminders the last pass found queued, by key, sorted */
+	char **reminded;
+	size_t nreminded;
 };
 
 struct outbox *
@@ -60,7 +63,8 @@ outbox_new(struct store *s, const struct config *cfg,
 		error("out of memory");
 		return NULL;
 	}
-	*o = (struct outbox){ s, cfg, categories, templates, key, "", NULL, "" };
+	*o = (struct outbox){ s, cfg, categories, templates, key, "", NULL, "",
+			      NULL, 0 };
 	if (mail_address(cfg->mail_from, o->from_addr, sizeof o->from_addr) < 0) {
 		error("%s: [mail] from: '%s' is not a mail address", cfg->path,
 		      cfg->mail_from);
@@ -82,6 +86,7 @@ outbox_free(struct outbox *o)
 	if (!o)
 		return;
 	money_rates_free(o->rates);
+	strvec_free(o->reminded, o->nreminded);
 	free(o);
 }
 
@@ -1085,13 +1090,40 @@ out:
 	return rc;
 }
 
+static int
+cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Whether the reminder of that key is queued: known so from the last
+ * pass (a queued mail stays), or asked of the store; one that is goes
+ * into *seen, the next pass's knowledge. At a million firms the window's
+ * reminders, each asked of the store every pass, were most of an idle
+ * pass.
+ */
+static int
+reminder_queued(const struct outbox *o, const char *key, char ***seen,
+		size_t *nseen, int *exists)
+{
+	*exists = o->nreminded && bsearch(&key, o->reminded, o->nreminded,
+					   sizeof *o->reminded, cmp_key);
+	if (!*exists && store_message_exists(o->store, key, exists) < 0)
+		return -1;
+	if (*exists && strvec_push(seen, nseen, key) < 0)
+		return error("out of memory");
+	return 0;
+}
+
 int
 outbox_queue_reminders(struct outbox *o, const struct firm_list *firms,
 		       time_t now, unsigned *queued, unsigned *failed)
 {
 	struct reminder_candidate *c = NULL;
 	const struct config *cfg = o->cfg;
-	size_t n = 0, i, j;
+	char **seen = NULL;
+	size_t n = 0, i, j, nseen = 0;
 	int rc = -1;
 
 	if (cfg->nreminder_days == 0)
@@ -1122,7 +1154,7 @@ outbox_queue_reminders(struct outbox *o, const struct firm_list *firms,
 			continue;
 		snprintf(key, sizeof key, "reminder/%s/%s/%ld", c[i].orgnr,
 			 c[i].notice_id, days);
-		if (store_message_exists(o->store, key, &exists) < 0)
+		if (reminder_queued(o, key, &seen, &nseen, &exists) < 0)
 			goto out;
 		if (exists || !(f = firm_by_id(firms, c[i].firm_id)))
 			continue;
@@ -1130,8 +1162,16 @@ outbox_queue_reminders(struct outbox *o, const struct firm_list *firms,
 				   now, queued, failed) < 0)
 			goto out;
 	}
+	if (nseen)
+		qsort(seen, nseen, sizeof *seen, cmp_key);
+	strvec_free(o->reminded, o->nreminded);
+	o->reminded = seen;
+	o->nreminded = nseen;
+	seen = NULL;
+	nseen = 0;
 	rc = 0;
 out:
+	strvec_free(seen, nseen);
 	reminder_candidates_free(c, n);
 	return rc;
 }
