@@ -1099,9 +1099,9 @@ cmp_key(const void *a, const void *b)
 /*
  * Whether the reminder of that key is queued: known so from the last
  * pass (a queued mail stays), or asked of the store; one that is goes
- * into *seen, the next pass's knowledge. At a million firms the window's
- * reminders, each asked of the store every pass, were most of an idle
- * pass.
+ * into *seen, the next pass's knowledge, as does one queued now. At a
+ * million firms the window's reminders, each asked of the store every
+ * pass, were most of an idle pass.
  */
 static int
 reminder_queued(const struct outbox *o, const char *key, char ***seen,
@@ -1124,6 +1124,7 @@ outbox_queue_reminders(struct outbox *o, const struct firm_list *firms,
 	const struct config *cfg = o->cfg;
 	char **seen = NULL;
 	size_t n = 0, i, j, nseen = 0;
+	unsigned made;
 	int rc = -1;
 
 	if (cfg->nreminder_days == 0)
@@ -1158,9 +1159,16 @@ outbox_queue_reminders(struct outbox *o, const struct firm_list *firms,
 			goto out;
 		if (exists || !(f = firm_by_id(firms, c[i].firm_id)))
 			continue;
+		made = *queued + *failed;
 		if (queue_reminder(o, f, c[i].notice_id, key, c[i].deadline,
 				   now, queued, failed) < 0)
 			goto out;
+		/* counted as either, it has its row now */
+		if (*queued + *failed != made &&
+		    strvec_push(&seen, &nseen, key) < 0) {
+			error("out of memory");
+			goto out;
+		}
 	}
 	if (nseen)
 		qsort(seen, nseen, sizeof *seen, cmp_key);
