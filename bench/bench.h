@@ -211,7 +211,8 @@ bench_orgnr(size_t i, char out[12])
 	int c;
 
 	for (c = 0; c < 10; c++) {
-		snprintf(digits, sizeof digits, "556%06zu%d", i, c);
+		snprintf(digits, sizeof digits, "556%06u%d",
+			 (unsigned)(i % 1000000), c);
 		if (luhn_valid(digits, 10))
 			break;
 	}
@@ -219,67 +220,124 @@ bench_orgnr(size_t i, char out[12])
 }
 
 /*
- * The n firms a municipality in Västra Götaland (SE232) has in its
- * register: a trade or two from the categories, sometimes a CPV code of
- * that trade on top; most serve the county, some the neighbours or the
- * whole country; small and medium turnovers.
+ * Firm i: a trade or two from the categories, sometimes a CPV code of
+ * that trade on top; one of regions[0..nregions) (picked at random, so
+ * a region twice in the table is twice as likely); small and medium
+ * turnovers. NULL out of memory.
  */
+static inline struct firm *
+bench_make_firm(const struct category_set *cs, size_t i,
+		const char *const *regions, unsigned nregions,
+		unsigned long long *seed)
+{
+	struct firm *f = firm_new();
+	char orgnr[12], text[64];
+	size_t k, ncat;
+	unsigned r;
+	double u;
+
+	if (!f)
+		return NULL;
+	bench_orgnr(i, orgnr);
+	snprintf(text, sizeof text, "firma%zu@example.se", i);
+	if (!(f->orgnr = strdup(orgnr)) || !(f->email = strdup(text)))
+		goto fail;
+	snprintf(text, sizeof text, "Bänkföretaget %zu AB", i);
+	if (!(f->name = strdup(text)) ||
+	    !(f->language = strdup(bench_rand(seed) % 10 ? "sv" : "en")))
+		goto fail;
+	for (ncat = 1 + (bench_rand(seed) % 10 < 3), k = 0; k < ncat; k++) {
+		const struct category *c = &cs->v[bench_rand(seed) % cs->n];
+
+		if (strvec_push(&f->categories, &f->ncategories, c->key) < 0 ||
+		    (bench_rand(seed) % 2 &&
+		     strvec_push(&f->cpv, &f->ncpv,
+				 c->cpv[bench_rand(seed) % c->ncpv]) < 0))
+			goto fail;
+	}
+	if (strvec_push(&f->regions, &f->nregions,
+			regions[bench_rand(seed) % nregions]) < 0)
+		goto fail;
+	f->employees = 1 + (long)(bench_rand(seed) % 50);
+	/* 0.5 to 60 MSEK, as many below 5.5 as above; a tenth say none. */
+	u = bench_rand(seed) / 2147483648.0;
+	f->turnover = bench_rand(seed) % 10 ? (long long)(0.5e6 * pow(120, u)) :
+		      -1;
+	f->kinds = FIRM_KINDS_DEFAULT;
+	if (bench_rand(seed) % 10 == 0)
+		f->kinds |= FIRM_KIND_RESULT;
+	r = bench_rand(seed) % 10;
+	f->frequency = r < 6 ? FREQ_IMMEDIATELY : r < 9 ? FREQ_DAILY :
+		       FREQ_WEEKLY;
+	return f;
+fail:
+	firm_free(f);
+	return NULL;
+}
+
+/*
+ * The n firms a municipality in Västra Götaland (SE232) has in its
+ * register: most serve the county, some the neighbours or the whole
+ * country.
+ */
+static const char *const bench_local_regions[] = {
+	"SE232", "SE232", "SE232", "SE232", "SE232", "SE232",
+	"SE231", "SE23", "SE2", "SE",
+};
+
 static inline int
 bench_make_firms(const struct category_set *cs, size_t n,
 		 struct firm_list *firms)
 {
-	static const char *const regions[] = {
-		"SE232", "SE232", "SE232", "SE232", "SE232", "SE232",
-		"SE231", "SE23", "SE2", "SE",
-	};
 	unsigned long long seed = 2026;
-	char orgnr[12], text[64];
-	size_t i, k, ncat;
+	size_t i;
 
 	for (i = 0; i < n; i++) {
-		struct firm *f = firm_new();
-		const struct category *c;
-		unsigned r;
-		double u;
+		struct firm *f = bench_make_firm(cs, i, bench_local_regions, 10,
+						 &seed);
 
 		if (!f || firm_list_push(firms, f) < 0) {
 			firm_free(f);
 			return -1;
 		}
-		bench_orgnr(i, orgnr);
-		snprintf(text, sizeof text, "firma%zu@example.se", i);
-		if (!(f->orgnr = strdup(orgnr)) || !(f->email = strdup(text)))
-			return -1;
-		snprintf(text, sizeof text, "Bänkföretaget %zu AB", i);
-		if (!(f->name = strdup(text)) ||
-		    !(f->language = strdup(bench_rand(&seed) % 10 ? "sv" : "en")))
-			return -1;
-		for (ncat = 1 + (bench_rand(&seed) % 10 < 3), k = 0; k < ncat;
-		     k++) {
-			c = &cs->v[bench_rand(&seed) % cs->n];
-			if (strvec_push(&f->categories, &f->ncategories,
-					c->key) < 0 ||
-			    (bench_rand(&seed) % 2 &&
-			     strvec_push(&f->cpv, &f->ncpv,
-					 c->cpv[bench_rand(&seed) % c->ncpv]) < 0))
-				return -1;
-		}
-		if (strvec_push(&f->regions, &f->nregions,
-				regions[bench_rand(&seed) % 10]) < 0)
-			return -1;
-		f->employees = 1 + (long)(bench_rand(&seed) % 50);
-		/* 0.5 to 60 MSEK, as many below 5.5 as above; a tenth say none. */
-		u = bench_rand(&seed) / 2147483648.0;
-		f->turnover = bench_rand(&seed) % 10 ?
-			      (long long)(0.5e6 * pow(120, u)) : -1;
-		f->kinds = FIRM_KINDS_DEFAULT;
-		if (bench_rand(&seed) % 10 == 0)
-			f->kinds |= FIRM_KIND_RESULT;
-		r = bench_rand(&seed) % 10;
-		f->frequency = r < 6 ? FREQ_IMMEDIATELY : r < 9 ? FREQ_DAILY :
-			       FREQ_WEEKLY;
 	}
 	return 0;
+}
+
+/* The number after "name:" in the file /proc/self/what, -1 if none. */
+static inline long long
+bench_proc_self(const char *what, const char *name)
+{
+	char line[256], path[64];
+	size_t len = strlen(name);
+	long long n = -1;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/self/%s", what);
+	f = fopen(path, "r");
+	while (f && fgets(line, sizeof line, f))
+		if (strncmp(line, name, len) == 0 && line[len] == ':' &&
+		    sscanf(line + len + 1, "%lld", &n) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* The peak resident memory since the last bench_reset_peak(), in KiB. */
+static inline long
+bench_peak_kib(void)
+{
+	return (long)bench_proc_self("status", "VmHWM");
+}
+
+/* So that the peak is that of what follows, not of setting it up. */
+static inline int
+bench_reset_peak(void)
+{
+	FILE *f = fopen("/proc/self/clear_refs", "w");
+
+	return f && fputs("5", f) >= 0 && fclose(f) == 0 ? 0 : -1;
 }
 
 static inline int
@@ -336,5 +394,70 @@ bench_rm_rf(const char *path)
 	}
 	remove(path);
 }
+
+#ifdef TENDERLOTS_RUN_H
+/*
+ * What run_pass needs, as the daemon sets it up: one feed of kind
+ * eforms reading the directory inbox, mail into the Maildir maildir,
+ * the default configuration; kept firms when keep_firms. Exits on a
+ * failure.
+ */
+struct bench_daemon {
+	struct run_context ctx;
+	struct config *cfg;
+	struct feed_config feed;
+	struct alert_templates *templates;
+	struct token_key *key;
+};
+
+static inline void
+bench_daemon_open(struct bench_daemon *d, const char *db, const char *inbox,
+		  const char *maildir, const struct category_set *cs,
+		  int keep_firms)
+{
+	static const unsigned char secret[TOKEN_SECRET_LEN] = { 7 };
+	struct mailer_options mo = {
+		.transport = TRANSPORT_MAILDIR, .maildir = maildir,
+	};
+
+	memset(d, 0, sizeof *d);
+	d->feed = (struct feed_config){
+		.name = "ted", .kind = FEED_EFORMS, .url = (char *)inbox,
+		.interval = 24 * 3600,
+	};
+	d->ctx.categories = cs;
+	d->ctx.all_feeds = 1;
+	if (!(d->cfg = config_new()) || store_open(db, &d->ctx.store) < 0 ||
+	    alert_templates_load("templates", &d->templates) < 0 ||
+	    token_key_from_bytes(secret, sizeof secret, &d->key) < 0 ||
+	    !(d->ctx.parser = eforms_parser_new()) ||
+	    !(d->ctx.syndication = syndication_parser_new()) ||
+	    !(d->ctx.mailer = mailer_new(&mo)) ||
+	    (keep_firms && !(d->ctx.firms = run_firms_new())))
+		exit(1);
+	d->cfg->feeds = &d->feed;
+	d->cfg->nfeeds = 1;
+	d->ctx.cfg = d->cfg;
+	if (!(d->ctx.outbox = outbox_new(d->ctx.store, d->cfg, cs,
+					 d->templates, d->key)))
+		exit(1);
+}
+
+static inline void
+bench_daemon_close(struct bench_daemon *d)
+{
+	run_firms_free(d->ctx.firms);
+	outbox_free(d->ctx.outbox);
+	mailer_free(d->ctx.mailer);
+	syndication_parser_free(d->ctx.syndication);
+	eforms_parser_free(d->ctx.parser);
+	token_key_free(d->key);
+	alert_templates_free(d->templates);
+	store_free(d->ctx.store);
+	d->cfg->feeds = NULL;
+	d->cfg->nfeeds = 0;
+	config_free(d->cfg);
+}
+#endif
 
 #endif

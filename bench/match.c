@@ -579,35 +579,6 @@ national_check(struct national *nx, long *sampled)
 	return diff;
 }
 
-/* A figure of /proc/self/status in KiB ("VmHWM", "VmRSS"), -1 if none. */
-static long
-status_kib(const char *name)
-{
-	char line[256];
-	size_t len = strlen(name);
-	long kib = -1;
-	FILE *f = fopen("/proc/self/status", "r");
-
-	while (f && kib < 0 && fgets(line, sizeof line, f))
-		if (strncmp(line, name, len) == 0 && line[len] == ':')
-			kib = strtol(line + len + 1, NULL, 10);
-	if (f)
-		fclose(f);
-	return kib;
-}
-
-/* The peak from here on: the high-water mark set to what is resident. */
-static void
-peak_from_here(void)
-{
-	FILE *f = fopen("/proc/self/clear_refs", "w");
-
-	if (f) {
-		fputs("5", f);
-		fclose(f);
-	}
-}
-
 static int
 national(struct data *d)
 {
@@ -628,10 +599,10 @@ national(struct data *d)
 	nx->small = (struct firm_list){ .v = nx->firms.v, .n = NATIONAL_SMALL };
 	printf("national: %d firms over the 21 counties made in %.1f s\n",
 	       NATIONAL, bench_now() - t0);
-	peak_from_here();
-	firms_kib = status_kib("VmRSS");
+	bench_reset_peak();
+	firms_kib = (long)bench_proc_self("status", "VmRSS");
 	bench_pair(NATIONAL_ROUNDS, national_small, national_all, nx, &small, &all);
-	peak_kib = status_kib("VmHWM");
+	peak_kib = bench_peak_kib();
 	if (d->failed) {
 		fprintf(stderr, "bench/match: out of memory\n");
 		goto out;

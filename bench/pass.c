@@ -13,8 +13,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "bench.h"
 #include "run.h"
+#include "bench.h"
 
 #define DAY 5000
 #define FIRMS 10000
@@ -47,38 +47,11 @@ struct bench {
 	struct category_set categories;
 };
 
-/* The number after "name:" in the file /proc/self/what, -1 if none. */
-static long long
-proc_self(const char *what, const char *name)
-{
-	char line[256], path[64];
-	size_t len = strlen(name);
-	long long n = -1;
-	FILE *f;
-
-	snprintf(path, sizeof path, "/proc/self/%s", what);
-	f = fopen(path, "r");
-	while (f && fgets(line, sizeof line, f))
-		if (strncmp(line, name, len) == 0 && line[len] == ':' &&
-		    sscanf(line + len + 1, "%lld", &n) == 1)
-			break;
-	if (f)
-		fclose(f);
-	return n;
-}
-
-/* The peak resident memory since the last reset_peak(), in KiB. */
-static long
-peak_kib(void)
-{
-	return (long)proc_self("status", "VmHWM");
-}
-
 /* The bytes this process has had the disk write so far, -1 if unknown. */
 static long long
 written_bytes(void)
 {
-	return proc_self("io", "write_bytes");
+	return bench_proc_self("io", "write_bytes");
 }
 
 /* The size of the files in dir (the Maildir's new/), in bytes. */
@@ -99,15 +72,6 @@ dir_bytes(const char *dir)
 	return n;
 }
 
-/* So that the peak is that of the passes, not of setting them up. */
-static int
-reset_peak(void)
-{
-	FILE *f = fopen("/proc/self/clear_refs", "w");
-
-	return f && fputs("5", f) >= 0 && fclose(f) == 0 ? 0 : -1;
-}
-
 /*
  * Daily passes over the inbox into a fresh database holding the firms,
  * the first day's notices being those the baseline parses; how many.
@@ -115,20 +79,7 @@ reset_peak(void)
 static int
 run_days(struct bench *b, struct day *out)
 {
-	struct feed_config feed = {
-		.name = "ted", .kind = FEED_EFORMS, .url = b->inbox,
-		.interval = 24 * 3600,
-	};
-	static const unsigned char secret[TOKEN_SECRET_LEN] = { 7 };
-	struct mailer_options mo = {
-		.transport = TRANSPORT_MAILDIR, .maildir = b->maildir,
-	};
-	struct run_context ctx = {
-		.categories = &b->categories, .all_feeds = 1,
-	};
-	struct alert_templates *templates = NULL;
-	struct token_key *key = NULL;
-	struct config *cfg = config_new();
+	struct bench_daemon dm;
 	struct firm_list firms = { 0 };
 	double spent = 0;
 	long long mail = 0;
@@ -136,26 +87,16 @@ run_days(struct bench *b, struct day *out)
 	size_t i;
 	int d, created;
 
-	if (!cfg || bench_make_firms(&b->categories, FIRMS, &firms) < 0 ||
-	    store_open(b->db, &ctx.store) < 0 || store_begin(ctx.store) < 0)
+	bench_daemon_open(&dm, b->db, b->inbox, b->maildir, &b->categories, 0);
+	if (bench_make_firms(&b->categories, FIRMS, &firms) < 0 ||
+	    store_begin(dm.ctx.store) < 0)
 		exit(1);
 	for (i = 0; i < firms.n; i++)
-		if (store_put_firm(ctx.store, firms.v[i], "bench", START,
+		if (store_put_firm(dm.ctx.store, firms.v[i], "bench", START,
 				   &created) < 0)
 			exit(1);
 	firm_list_release(&firms);
-	if (store_commit(ctx.store) < 0 ||
-	    alert_templates_load("templates", &templates) < 0 ||
-	    token_key_from_bytes(secret, sizeof secret, &key) < 0 ||
-	    !(ctx.parser = eforms_parser_new()) ||
-	    !(ctx.syndication = syndication_parser_new()) ||
-	    !(ctx.mailer = mailer_new(&mo)))
-		exit(1);
-	cfg->feeds = &feed;
-	cfg->nfeeds = 1;
-	ctx.cfg = cfg;
-	if (!(ctx.outbox = outbox_new(ctx.store, cfg, &b->categories, templates,
-				      key)) || reset_peak() < 0)
+	if (store_commit(dm.ctx.store) < 0 || bench_reset_peak() < 0)
 		exit(1);
 	for (d = 0; d < DAYS; d++) {
 		if (d > 0 && spent + out[d - 1].seconds > BUDGET)
@@ -163,10 +104,10 @@ run_days(struct bench *b, struct day *out)
 		/* The inbox holds the day's notices, as a daily download. */
 		bench_rm_rf(b->inbox);
 		bench_write_notices(&b->notices, b->inbox, d * DAY, DAY);
-		ctx.now = START + d * 24 * 3600;
+		dm.ctx.now = START + d * 24 * 3600;
 		out[d].written = written_bytes();
 		out[d].seconds = bench_now();
-		if (run_pass(&ctx, &out[d].sum) < 0)
+		if (run_pass(&dm.ctx, &out[d].sum) < 0)
 			exit(1);
 		out[d].seconds = bench_now() - out[d].seconds;
 		/* what the kernel still holds counts too */
@@ -176,19 +117,10 @@ run_days(struct bench *b, struct day *out)
 		out[d].mail_bytes = dir_bytes(newdir) - mail;
 		mail += out[d].mail_bytes;
 		spent += out[d].seconds;
-		if ((out[d].peak_kib = peak_kib()) < 0)
+		if ((out[d].peak_kib = bench_peak_kib()) < 0)
 			exit(1);
 	}
-	outbox_free(ctx.outbox);
-	mailer_free(ctx.mailer);
-	syndication_parser_free(ctx.syndication);
-	eforms_parser_free(ctx.parser);
-	token_key_free(key);
-	alert_templates_free(templates);
-	store_free(ctx.store);
-	cfg->feeds = NULL;
-	cfg->nfeeds = 0;
-	config_free(cfg);
+	bench_daemon_close(&dm);
 	return d;
 }
 

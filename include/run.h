@@ -32,6 +32,17 @@ struct run_summary {
 	unsigned operator_mails;	/* incidents that began or ended */
 };
 
+/*
+ * The firms and their match index, kept from one pass to the next by
+ * the daemon and loaded again only when the store says the firms changed
+ * (store_firms_generation). run_firms_loads counts the loads.
+ */
+struct run_firms;
+
+struct run_firms *run_firms_new(void);
+void run_firms_free(struct run_firms *rf);
+unsigned run_firms_loads(const struct run_firms *rf);
+
 struct run_context {
 	const struct config *cfg;
 	const struct category_set *categories;
@@ -43,6 +54,8 @@ struct run_context {
 	const struct token_key *key;	/* checks the tags of what comes back */
 	time_t now;
 	int all_feeds;		/* poll every feed, due or not (run --once) */
+	struct run_firms *firms;	/* kept between passes; NULL: loaded
+					   for the pass alone */
 };
 
 /* The start of the daemon's name as the owner of a message it sends. */

@@ -55,12 +55,18 @@ int store_remove_firm(struct store *s, const char *orgnr, int *found);
 /* The firms that are matched and mailed: confirmed, not unsubscribed. */
 int store_load_firms(struct store *s, struct firm_list *out);
 /*
- * Of those, the firms that subscribed, confirmed, came back, were
- * imported or changed at or after since: they have not yet been matched
- * against what is already open.
+ * Of those, the ids (ascending; the caller frees *ids) of the firms that
+ * subscribed, confirmed, came back, were imported or changed at or after
+ * since: they have not yet been matched against what is already open.
  */
-int store_load_firms_changed(struct store *s, time_t since,
-			     struct firm_list *out);
+int store_firms_changed_ids(struct store *s, time_t since, int64_t **ids,
+			    size_t *n);
+/*
+ * A number that moves on whenever anything store_load_firms reads
+ * changes (a firm added, changed, unsubscribed or removed, an address
+ * bounced), whichever process changed it: equal numbers, the same firms.
+ */
+int store_firms_generation(struct store *s, long long *gen);
 /*
  * A round of matching firms new or changed since `since` against what
  * is open: begun at started_at (0: none in hand) and done up to the
@@ -263,6 +269,11 @@ void match_items_free(struct match_item *items, size_t n);
 int store_unqueued_matches(struct store *s, int64_t firm_id,
 			   const char *notice_id, size_t limit,
 			   struct match_item **items, size_t *n);
+/*
+ * The firms that have an unqueued match, by id ascending (the caller
+ * frees *firm_ids): the only ones an alert or digest can be queued for.
+ */
+int store_unqueued_firms(struct store *s, int64_t **firm_ids, size_t *n);
 
 /*
  * A firm's matches in a notice, by the id it was matched under or the id

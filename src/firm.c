@@ -34,8 +34,10 @@ firm_new(void)
 void
 firm_free(struct firm *f)
 {
-	if (!f)
+	if (!f || f->packed) {
+		free(f);
 		return;
+	}
 	free(f->orgnr);
 	free(f->name);
 	free(f->email);
@@ -48,6 +50,89 @@ firm_free(struct firm *f)
 	strvec_free(f->keywords, f->nkeywords);
 	strvec_free(f->exclude, f->nexclude);
 	free(f);
+}
+
+static size_t
+texts_size(char *const *v, size_t n)
+{
+	size_t i, size = 0;
+
+	for (i = 0; i < n; i++)
+		size += strlen(v[i]) + 1;
+	return size;
+}
+
+/* s copied to *at, which moves past it; NULL for NULL. */
+static char *
+put_text(char **at, const char *s)
+{
+	size_t n;
+	char *r = *at;
+
+	if (!s)
+		return NULL;
+	n = strlen(s) + 1;
+	memcpy(r, s, n);
+	*at += n;
+	return r;
+}
+
+/* v's n texts copied to *at, their pointers to *slot; NULL for none. */
+static char **
+put_texts(char ***slot, char **at, char *const *v, size_t n)
+{
+	char **r = *slot;
+	size_t i;
+
+	if (!n)
+		return NULL;
+	for (i = 0; i < n; i++)
+		r[i] = put_text(at, v[i]);
+	*slot += n;
+	return r;
+}
+
+#define TEXT_SIZE(s) ((s) ? strlen(s) + 1 : 0)
+
+struct firm *
+firm_pack(struct firm *f)
+{
+	size_t nptr = f->ncategories + f->ncpv + f->nregions + f->nkeywords +
+		      f->nexclude;
+	size_t size = sizeof *f + nptr * sizeof (char *) +
+		      TEXT_SIZE(f->orgnr) + TEXT_SIZE(f->name) +
+		      TEXT_SIZE(f->email) + TEXT_SIZE(f->language) +
+		      TEXT_SIZE(f->bounce_reason) + TEXT_SIZE(f->municipality) +
+		      texts_size(f->categories, f->ncategories) +
+		      texts_size(f->cpv, f->ncpv) +
+		      texts_size(f->regions, f->nregions) +
+		      texts_size(f->keywords, f->nkeywords) +
+		      texts_size(f->exclude, f->nexclude);
+	struct firm *p;
+	char **slot;
+	char *at;
+
+	if (f->packed)
+		return f;
+	if (!(p = malloc(size)))
+		return NULL;
+	*p = *f;
+	slot = (char **)(p + 1);
+	at = (char *)(slot + nptr);
+	p->orgnr = put_text(&at, f->orgnr);
+	p->name = put_text(&at, f->name);
+	p->email = put_text(&at, f->email);
+	p->language = put_text(&at, f->language);
+	p->bounce_reason = put_text(&at, f->bounce_reason);
+	p->municipality = put_text(&at, f->municipality);
+	p->categories = put_texts(&slot, &at, f->categories, f->ncategories);
+	p->cpv = put_texts(&slot, &at, f->cpv, f->ncpv);
+	p->regions = put_texts(&slot, &at, f->regions, f->nregions);
+	p->keywords = put_texts(&slot, &at, f->keywords, f->nkeywords);
+	p->exclude = put_texts(&slot, &at, f->exclude, f->nexclude);
+	p->packed = 1;
+	firm_free(f);
+	return p;
 }
 
 int

@@ -60,6 +60,9 @@ struct outbox {
 	/* the store's as of the last queueing; NULL: the bundled ones */
 	struct money_rates *rates;
 	char base[256];		/* what comes back comes to its tags */
+	/* the reminders the last pass found queued, by key, sorted */
+	char **reminded;
+	size_t nreminded;
 };
 
 struct outbox *
@@ -77,7 +80,7 @@ outbox_new(struct store *s, const struct config *cfg,
 		return NULL;
 	}
 	*o = (struct outbox){ s, batch, cfg, categories, templates, key, "",
-			      NULL, "" };
+			      NULL, "", NULL, 0 };
 	if (mail_address(cfg->mail_from, o->from_addr, sizeof o->from_addr) < 0) {
 		error("%s: [mail] from: '%s' is not a mail address", cfg->path,
 		      cfg->mail_from);
@@ -100,6 +103,7 @@ outbox_free(struct outbox *o)
 		return;
 	money_rates_free(o->rates);
 	free(o->batch);
+	strvec_free(o->reminded, o->nreminded);
 	free(o);
 }
 
@@ -489,7 +493,8 @@ mail_kind(const char *notice_kind)
 
 /*
  * A mail about one notice to a firm that wants mails at once: the best
- * unmailed notice's matched lots, at most limit of them.
+ * unmailed notice's matched lots, at most limit of them. The caller holds
+ * the transaction.
  */
 static int
 queue_notice_alert(const struct outbox *o, const struct firm *f, time_t now,
@@ -587,7 +592,10 @@ out:
 	return rc;
 }
 
-/* A digest of the firm's unmailed matches, at most limit of them. */
+/*
+ * A digest of the firm's unmailed matches, at most limit of them. The
+ * caller holds the transaction.
+ */
 static int
 queue_digest(const struct outbox *o, const struct firm *f, time_t now,
 	     size_t limit, unsigned *queued, unsigned *failed)
@@ -687,20 +695,37 @@ allowance(struct store *s, const struct config *cfg, const struct firm *f,
 }
 
 static int
+cmp_id(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Only the firms with an unqueued match are visited (store_unqueued_firms),
+ * in the list's order: a firm with nothing to send costs no query, which
+ * at a million firms is most of an idle pass.
+ */
+static int
 queue_alerts(struct outbox *o, const struct firm_list *firms, time_t now,
 	     unsigned *queued, unsigned *failed)
 {
-	size_t i, allowed, limit, mailed;
+	size_t i, nwaiting = 0, allowed, limit, mailed;
+	int64_t *waiting = NULL;
+	int rc = -1;
 
-	if (refresh_rates(o) < 0)
-		return -1;
-	for (i = 0; i < firms->n; i++) {
+	if (refresh_rates(o) < 0 ||
+	    store_unqueued_firms(o->store, &waiting, &nwaiting) < 0)
+		goto out;
+	for (i = 0; i < firms->n && nwaiting; i++) {
 		const struct firm *f = firms->v[i];
 
-		if (f->bounced_at)
+		if (f->bounced_at || !bsearch(&f->id, waiting, nwaiting,
+					      sizeof *waiting, cmp_id))
 			continue;
 		if (allowance(o->store, o->cfg, f, now, &allowed) < 0)
-			return -1;
+			goto out;
 		limit = allowed < (size_t)o->cfg->max_lots_per_mail ?
 			allowed : (size_t)o->cfg->max_lots_per_mail;
 		if (limit == 0)
@@ -708,20 +733,23 @@ queue_alerts(struct outbox *o, const struct firm_list *firms, time_t now,
 		/* A digest is one mail. */
 		if (f->frequency != FREQ_IMMEDIATELY) {
 			if (queue_digest(o, f, now, limit, queued, failed) < 0)
-				return -1;
+				goto out;
 			continue;
 		}
 		while (limit > 0) {
 			if (queue_notice_alert(o, f, now, limit, &mailed, queued,
 					       failed) < 0)
-				return -1;
+				goto out;
 			if (mailed == 0)
 				break;
 			allowed -= mailed < allowed ? mailed : allowed;
 			limit = allowed < limit ? allowed : limit;
 		}
 	}
-	return 0;
+	rc = 0;
+out:
+	free(waiting);
+	return rc;
 }
 
 int
@@ -1122,12 +1150,44 @@ out:
 }
 
 static int
+cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Whether the reminder of that key is queued: known so from the last
+ * pass (a queued mail stays), or asked of the store; one that is goes
+ * into *seen, the next pass's knowledge, as does one queued now. At a
+ * million firms the window's reminders, each asked of the store every
+ * pass, were most of an idle pass.
+ */
+static int
+reminder_queued(const struct outbox *o, const char *key, char ***seen,
+		size_t *nseen, int *exists)
+{
+	*exists = o->nreminded && bsearch(&key, o->reminded, o->nreminded,
+					   sizeof *o->reminded, cmp_key);
+	if (!*exists && store_message_exists(o->store, key, exists) < 0)
+		return -1;
+	if (*exists && strvec_push(seen, nseen, key) < 0)
+		return error("out of memory");
+	return 0;
+}
+
+/*
+ * The reminders due, in the batch the caller started; *seen the keys
+ * known queued, for the next pass once the batch is kept.
+ */
+static int
 queue_reminders(struct outbox *o, const struct firm_list *firms, time_t now,
-		unsigned *queued, unsigned *failed)
+		unsigned *queued, unsigned *failed, char ***seen,
+		size_t *nseen)
 {
 	struct reminder_candidate *c = NULL;
 	const struct config *cfg = o->cfg;
 	size_t n = 0, i, j;
+	unsigned made;
 	int rc = -1;
 
 	if (cfg->nreminder_days == 0)
@@ -1158,13 +1218,20 @@ queue_reminders(struct outbox *o, const struct firm_list *firms, time_t now,
 			continue;
 		snprintf(key, sizeof key, "reminder/%s/%s/%ld", c[i].orgnr,
 			 c[i].notice_id, days);
-		if (store_message_exists(o->store, key, &exists) < 0)
+		if (reminder_queued(o, key, seen, nseen, &exists) < 0)
 			goto out;
 		if (exists || !(f = firm_by_id(firms, c[i].firm_id)))
 			continue;
+		made = *queued + *failed;
 		if (queue_reminder(o, f, c[i].notice_id, key, c[i].deadline,
 				   now, queued, failed) < 0)
 			goto out;
+		/* counted as either, it has its row now */
+		if (*queued + *failed != made &&
+		    strvec_push(seen, nseen, key) < 0) {
+			error("out of memory");
+			goto out;
+		}
 	}
 	rc = 0;
 out:
@@ -1172,13 +1239,31 @@ out:
 	return rc;
 }
 
+/*
+ * What the pass learnt of queued reminders is kept only with the batch:
+ * a key of a mail rolled back, believed queued, would never be sent.
+ */
 int
 outbox_queue_reminders(struct outbox *o, const struct firm_list *firms,
 		       time_t now, unsigned *queued, unsigned *failed)
 {
+	char **seen = NULL;
+	size_t nseen = 0;
+	int rc;
+
 	queue_batch_start(o);
-	return queue_batch_end(o, queue_reminders(o, firms, now, queued,
-						  failed));
+	rc = queue_batch_end(o, queue_reminders(o, firms, now, queued, failed,
+						&seen, &nseen));
+	if (rc < 0) {
+		strvec_free(seen, nseen);
+		return rc;
+	}
+	if (nseen)
+		qsort(seen, nseen, sizeof *seen, cmp_key);
+	strvec_free(o->reminded, o->nreminded);
+	o->reminded = seen;
+	o->nreminded = nseen;
+	return 0;
 }
 
 static int
@@ -1206,14 +1291,6 @@ in_category(const struct outbox *o, const struct firm *f, const char *category)
 		    strcmp(c->key, category) == 0)
 			return 1;
 	return 0;
-}
-
-static int
-cmp_id(const void *a, const void *b)
-{
-	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
-
-	return x < y ? -1 : x > y;
 }
 
 /*

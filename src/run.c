@@ -11,6 +11,22 @@
 #include "rfi.h"
 #include "run.h"
 
+/*
+ * The firms a pass matches and mails, and their index, kept from pass to
+ * pass: the firms are loaded again only when the store's generation of
+ * them moved (any process may have changed them), the index made again
+ * when they, the rates or the size share did.
+ */
+struct run_firms {
+	struct firm_list list;	/* the index points at it: never moved */
+	struct match_index *index;
+	struct money_rates *rates;	/* the index's */
+	double size_share;
+	long long generation;	/* of the list, when loaded */
+	int loaded;
+	unsigned loads;
+};
+
 static void
 add_counts(struct ingest_counts *to, const struct ingest_counts *c)
 {
@@ -77,18 +93,24 @@ out:
 /*
  * Firms that subscribed or changed since the last pass are matched
  * against what is already open; here, not on the web request that
- * changed them, as it reads every open notice.
+ * changed them, as it reads every open notice. They are taken from the
+ * pass's list, with an index of their own unless they are all of it (the
+ * first pass): a million firms are not held twice. One changed after the
+ * list was read is in the next round.
  */
 static int
-backfill(struct run_context *ctx, const struct match_options *mo,
-	 struct run_summary *sum)
+backfill(struct run_context *ctx, const struct run_firms *rf,
+	 const struct match_options *mo, struct run_summary *sum)
 {
-	struct firm_list firms = { 0 };
+	struct firm_list some = { 0 };	/* the list's firms, borrowed */
 	struct ingest in = {
 		.store = ctx->store, .now = ctx->now,
-		.categories = ctx->categories, .firms = &firms,
+		.categories = ctx->categories, .firms = &some,
 	};
 	struct backfill_round round;
+	int64_t *ids = NULL;
+	size_t nids = 0, i;
+	const struct firm *f;
 	int rc = -1;
 
 	if (store_backfill_get(ctx->store, &round) < 0)
@@ -96,22 +118,34 @@ backfill(struct run_context *ctx, const struct match_options *mo,
 	/* a round a crash cut short goes on; else one begins now */
 	if (!round.started_at)
 		round.started_at = ctx->now;
-	if (store_load_firms_changed(ctx->store, round.since, &firms) < 0)
+	if (store_firms_changed_ids(ctx->store, round.since, &ids, &nids) < 0)
 		goto out;
-	if (firms.n) {
-		if (!(in.index = match_index_new(&firms, mo))) {
-			error("out of memory");
-			goto out;
-		}
-		if (ingest_backfill(&in, round.cursor, round.started_at) < 0)
-			goto out;
-		sum->in.matches += in.counts.matches;
+	if (nids && !(some.v = calloc(nids, sizeof *some.v))) {
+		error("out of memory");
+		goto out;
 	}
+	for (i = 0; i < nids; i++)
+		if ((f = firm_list_find(&rf->list, ids[i])))
+			some.v[some.n++] = (struct firm *)f;
+	if (some.n == rf->list.n) {
+		in.firms = &rf->list;
+		in.index = rf->index;
+	} else if (some.n && (firm_list_index(&some) < 0 ||
+			      !(in.index = match_index_new(&some, mo)))) {
+		error("out of memory");
+		goto out;
+	}
+	if (some.n && ingest_backfill(&in, round.cursor, round.started_at) < 0)
+		goto out;
+	sum->in.matches += in.counts.matches;
 	rc = store_backfill_done(ctx->store, round.started_at);
 out:
 	free(round.cursor);
-	match_index_free(in.index);
-	firm_list_release(&firms);
+	if (in.index != rf->index)
+		match_index_free(in.index);
+	free(some.v);
+	free(some.by_id);
+	free(ids);
 	return rc;
 }
 
@@ -147,10 +181,100 @@ propose_plan_links(const struct run_context *ctx)
 	return plan_propose(&d, &proposed);
 }
 
+struct run_firms *
+run_firms_new(void)
+{
+	return calloc(1, sizeof (struct run_firms));
+}
+
+void
+run_firms_free(struct run_firms *rf)
+{
+	if (!rf)
+		return;
+	match_index_free(rf->index);
+	money_rates_free(rf->rates);
+	firm_list_release(&rf->list);
+	free(rf);
+}
+
+unsigned
+run_firms_loads(const struct run_firms *rf)
+{
+	return rf->loads;
+}
+
+/* Whether two sets of rates hold the same currencies at the same rates. */
+static int
+rates_same(const struct money_rates *a, const struct money_rates *b)
+{
+	const char *ca, *cb;
+	double ra, rb;
+	size_t i;
+
+	if (!a || !b)
+		return a == b;
+	if (strcmp(money_rates_day(a), money_rates_day(b)) != 0)
+		return 0;
+	for (i = 0;; i++) {
+		int ea = money_rates_get(a, i, &ca, &ra) < 0,
+		    eb = money_rates_get(b, i, &cb, &rb) < 0;
+
+		if (ea || eb)
+			return ea && eb;
+		if (strcmp(ca, cb) != 0 || ra != rb)
+			return 0;
+	}
+}
+
+/* The firms and their index as they are in the store now. */
+static int
+refresh_firms(struct run_context *ctx, struct run_firms *rf)
+{
+	struct match_options mo = { .size_share = ctx->cfg->size_share / 100.0 };
+	struct money_rates *rates = NULL;
+	long long gen;
+	int rc = -1;
+
+	/* read before the firms: a change in between loads them again */
+	if (store_firms_generation(ctx->store, &gen) < 0 ||
+	    store_load_rates(ctx->store, &rates, NULL) < 0)
+		goto out;
+	if (!rf->loaded || gen != rf->generation) {
+		match_index_free(rf->index);
+		rf->index = NULL;
+		firm_list_release(&rf->list);
+		rf->loaded = 0;
+		if (store_load_firms(ctx->store, &rf->list) < 0)
+			goto out;
+		rf->generation = gen;
+		rf->loaded = 1;
+		if (++rf->loads > 1)
+			log_info("firms changed: %zu loaded again", rf->list.n);
+	}
+	if (!rf->index || mo.size_share != rf->size_share ||
+	    !rates_same(rates, rf->rates)) {
+		match_index_free(rf->index);
+		money_rates_free(rf->rates);
+		rf->rates = rates;
+		rates = NULL;
+		rf->size_share = mo.size_share;
+		mo.rates = rf->rates;
+		if (!(rf->index = match_index_new(&rf->list, &mo))) {
+			error("out of memory");
+			goto out;
+		}
+	}
+	rc = 0;
+out:
+	money_rates_free(rates);
+	return rc;
+}
+
 int
 run_pass(struct run_context *ctx, struct run_summary *sum)
 {
-	struct firm_list firms = { 0 };
+	struct run_firms *own = NULL, *rf = ctx->firms;
 	struct ingest in = {
 		.store = ctx->store, .parser = ctx->parser, .now = ctx->now,
 		.categories = ctx->categories, .own_buyers = ctx->cfg->own_buyers,
@@ -172,11 +296,15 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 		.smtp_timeout = ctx->cfg->smtp_timeout,
 		.give_up_after = ctx->cfg->give_up_after,
 	};
-	struct money_rates *rates = NULL;
+	const struct firm_list *firms;
 	size_t i;
 	int recovered, rc = -1;
 
 	snprintf(owner, sizeof owner, RUN_SENDER "%ld", (long)getpid());
+	if (!rf && !(rf = own = run_firms_new())) {
+		error("out of memory");
+		goto out;
+	}
 	/*
 	 * The database's lock says no other pass runs: claims of an earlier
 	 * one are a crash's. The web endpoint's stay while their lease holds.
@@ -184,24 +312,20 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 	if (store_recover_sending(ctx->store, RUN_SENDER, ctx->now,
 				  &recovered) < 0 ||
 	    (ctx->cfg->inbox && read_inbox(ctx) < 0) ||
-	    store_load_firms(ctx->store, &firms) < 0 ||
-	    store_load_rates(ctx->store, &rates, NULL) < 0)
+	    refresh_firms(ctx, rf) < 0)
 		goto out;
-	mo.rates = rates;
+	mo.rates = rf->rates;
 	if (recovered)
 		log_warnx("%d message(s) were being sent when the last run "
 			  "or the web endpoint stopped; they will be sent again",
 			  recovered);
-	in.firms = &firms;
-	if (!(in.index = match_index_new(&firms, &mo))) {
-		error("out of memory");
-		goto out;
-	}
+	in.firms = firms = &rf->list;
+	in.index = rf->index;
 	/*
 	 * Before the feeds: what they bring now is matched against every
 	 * firm as it comes, so only what was stored before is matched again.
 	 */
-	if (backfill(ctx, &mo, sum) < 0)
+	if (backfill(ctx, rf, &mo, sum) < 0)
 		goto out;
 	for (i = 0; i < ctx->cfg->nfeeds; i++)
 		if (poll_one(ctx, &fp, &ctx->cfg->feeds[i], sum) < 0)
@@ -212,17 +336,17 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 		goto out;
 	sum->in.matches += in.counts.matches;
 	if (propose_plan_links(ctx) < 0 ||
-	    outbox_queue_alerts(ctx->outbox, &firms, ctx->now,
+	    outbox_queue_alerts(ctx->outbox, firms, ctx->now,
 				&sum->mails_queued, &sum->mails_failed) < 0 ||
-	    outbox_queue_changes(ctx->outbox, &firms, ctx->now,
+	    outbox_queue_changes(ctx->outbox, firms, ctx->now,
 				 &sum->mails_queued, &sum->mails_failed) < 0 ||
-	    outbox_queue_opened(ctx->outbox, &firms, ctx->now,
+	    outbox_queue_opened(ctx->outbox, firms, ctx->now,
 				&sum->mails_queued, &sum->mails_failed) < 0 ||
-	    outbox_queue_reminders(ctx->outbox, &firms, ctx->now,
+	    outbox_queue_reminders(ctx->outbox, firms, ctx->now,
 				   &sum->mails_queued, &sum->mails_failed) < 0 ||
-	    outbox_queue_meetings(ctx->outbox, &firms, ctx->now,
+	    outbox_queue_meetings(ctx->outbox, firms, ctx->now,
 				  &sum->mails_queued, &sum->mails_failed) < 0 ||
-	    outbox_queue_surveys(ctx->outbox, &firms, ctx->now,
+	    outbox_queue_surveys(ctx->outbox, firms, ctx->now,
 				 &sum->mails_queued, &sum->mails_failed) < 0 ||
 	    outbox_deliver(ctx->store, ctx->mailer, &sender, ctx->now,
 			   &sum->mails_sent, &sum->mails_deferred,
@@ -237,9 +361,7 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 		goto out;
 	rc = 0;
 out:
-	match_index_free(in.index);
-	money_rates_free(rates);
-	firm_list_release(&firms);
+	run_firms_free(own);
 	return rc;
 }
 

@@ -2,6 +2,7 @@
 
 #include "category.h"
 #include "firm.h"
+#include "notice.h"
 #include "test.h"
 #include "testutil.h"
 
@@ -340,10 +341,52 @@ test_csv_all_errors_reported(void)
 	firm_list_release(&l);
 }
 
+/* A packed firm says all the firm said, in one block freed whole. */
+static void
+test_pack(void)
+{
+	struct firm *f = firm_new(), *p;
+
+	f->id = 42;
+	f->orgnr = strdup("556036-0793");
+	f->name = strdup("Måleri AB");
+	f->email = strdup("a@b.example");
+	f->language = strdup("en");
+	f->municipality = strdup("1480");
+	f->turnover = 9400000;
+	f->frequency = FREQ_WEEKLY;
+	strvec_push(&f->categories, &f->ncategories, "maleri");
+	strvec_push(&f->categories, &f->ncategories, "el");
+	strvec_push(&f->cpv, &f->ncpv, "45442100");
+	strvec_push(&f->regions, &f->nregions, "SE232");
+	strvec_push(&f->keywords, &f->nkeywords, "fasadmålning");
+	p = firm_pack(f);
+	CHECK(p && p->packed);
+	if (!p)
+		return;
+	CHECK(p->id == 42 && p->turnover == 9400000 &&
+	      p->frequency == FREQ_WEEKLY);
+	CHECK_STR(p->orgnr, "556036-0793");
+	CHECK_STR(p->name, "Måleri AB");
+	CHECK_STR(p->email, "a@b.example");
+	CHECK_STR(p->language, "en");
+	CHECK_STR(p->municipality, "1480");
+	CHECK(p->bounce_reason == NULL);
+	CHECK(p->ncategories == 2 && strcmp(p->categories[0], "maleri") == 0 &&
+	      strcmp(p->categories[1], "el") == 0);
+	CHECK(p->ncpv == 1 && strcmp(p->cpv[0], "45442100") == 0);
+	CHECK(p->nregions == 1 && strcmp(p->regions[0], "SE232") == 0);
+	CHECK(p->nkeywords == 1 && strcmp(p->keywords[0], "fasadmålning") == 0);
+	CHECK(p->nexclude == 0 && p->exclude == NULL);
+	CHECK(firm_pack(p) == p);
+	firm_free(p);
+}
+
 int
 main(void)
 {
 	RUN(test_luhn);
+	RUN(test_pack);
 	RUN(test_orgnr);
 	RUN(test_csv_good);
 	RUN(test_csv_swedish_forms);

@@ -532,6 +532,105 @@ test_planned_parts(void)
 	teardown(s, &firms, cfg);
 }
 
+/*
+ * The message table out of the store's reach: a query that reads it,
+ * as a firm's allowance does, fails until it is put back.
+ */
+static void
+hide_messages(int hidden)
+{
+	db_query(db, hidden ? "ALTER TABLE message RENAME TO message_away" :
+		 "ALTER TABLE message_away RENAME TO message");
+}
+
+/*
+ * A pass asks nothing about a firm with nothing unmailed: with the
+ * messages out of reach it still succeeds when every match is queued,
+ * and fails once a firm has a match waiting (it is visited then).
+ */
+static void
+test_idle_firms_cost_no_query(void)
+{
+	struct config *cfg = config_new();
+	struct firm_list firms = { 0 };
+	struct store *s = setup(FREQ_IMMEDIATELY, &firms);
+	struct firm *daily = firm_of("556036-0793", FREQ_DAILY);
+	struct outbox *o;
+	unsigned queued = 0, failed = 0;
+	int created;
+
+	CHECK(store_put_firm(s, daily, "t", 1, &created) == 0 && created);
+	firm_free(daily);
+	firm_list_release(&firms);
+	CHECK(store_load_firms(s, &firms) == 0 && firms.n == 2);
+	/* by organisation number: the daily one first */
+	CHECK(firms.v[0]->frequency == FREQ_DAILY);
+	cfg->digest_hour = 7;
+	add_matches(s, "n-1", firms.v[0]->id, 2, DAY0 + 9 * HOUR);
+	add_matches(s, "n-2", firms.v[1]->id, 2, DAY0 + 9 * HOUR);
+	CHECK(queue(s, cfg, &firms, DAY0 + 9 * HOUR) == 2);
+	CHECK(db_query(db, "SELECT count(*) FROM match WHERE message IS NULL") == 0);
+	hide_messages(1);
+	CHECK(db_query(db, "SELECT count(*) FROM message_away") == 2);
+	CHECK(queue(s, cfg, &firms, DAY0 + 10 * HOUR) == 0);
+	hide_messages(0);
+	/* the check can fail: a firm with a match waiting is visited */
+	add_matches(s, "n-3", firms.v[0]->id, 1, DAY0 + 11 * HOUR);
+	hide_messages(1);
+	o = outbox_new(s, cfg, &categories, templates, key);
+	CHECK(o != NULL);
+	CHECK(outbox_queue_alerts(o, &firms, DAY0 + 11 * HOUR, &queued,
+				  &failed) < 0);
+	outbox_free(o);
+	hide_messages(0);
+	/* the daily digest firm's new match waits for tomorrow's digest */
+	CHECK(queue(s, cfg, &firms, DAY0 + 12 * HOUR) == 0);
+	CHECK(queue(s, cfg, &firms, DAY0 + 31 * HOUR) == 1);
+	CHECK(db_query(db, "SELECT count(*) FROM match WHERE message IS NULL") == 0);
+	teardown(s, &firms, cfg);
+}
+
+/*
+ * One outbox over the daemon's passes does not ask the store again
+ * whether a reminder is queued: after the pass that queued it, its row
+ * taken away behind the store's back is not noticed, so no second
+ * reminder is made (a queued mail is never removed; this only shows the
+ * store unasked).
+ */
+static void
+test_reminder_known_from_last_pass(void)
+{
+	struct config *cfg = config_new();
+	struct firm_list firms = { 0 };
+	struct store *s = setup(FREQ_IMMEDIATELY, &firms);
+	time_t deadline = DAY0 + 10 * 24 * HOUR + 12 * HOUR;
+	struct outbox *o = outbox_new(s, cfg, &categories, templates, key);
+	unsigned queued = 0, failed = 0;
+
+	CHECK(o != NULL);
+	if (!o)
+		return;
+	add_matches_in(s, "n-1", firms.v[0]->id, 1, DAY0 + 8 * HOUR, deadline,
+		       "maleri");
+	CHECK(queue(s, cfg, &firms, DAY0 + 9 * HOUR) == 1);
+	/* the pass that queues it knows it queued */
+	CHECK(outbox_queue_reminders(o, &firms, deadline - 4 * 24 * HOUR,
+				     &queued, &failed) == 0);
+	CHECK(queued == 1 && failed == 0);
+	/* as the store would, its foreign keys on: the text goes with it */
+	db_query(db, "DELETE FROM message_body WHERE message IN (SELECT id"
+		 " FROM message WHERE key LIKE 'reminder/%')");
+	db_query(db, "DELETE FROM message WHERE key LIKE 'reminder/%'");
+	CHECK(outbox_queue_reminders(o, &firms, deadline - 4 * 24 * HOUR +
+				     HOUR, &queued, &failed) == 0);
+	CHECK(queued == 1);
+	outbox_free(o);
+	/* a new outbox (a new daemon) asks the store */
+	CHECK(queue_what(s, cfg, &firms, deadline - 4 * 24 * HOUR + 3 * HOUR,
+			 REMINDERS) == 1);
+	teardown(s, &firms, cfg);
+}
+
 int
 main(void)
 {
@@ -555,6 +654,8 @@ main(void)
 	RUN(test_reminders);
 	RUN(test_award_mail);
 	RUN(test_planned_parts);
+	RUN(test_idle_firms_cost_no_query);
+	RUN(test_reminder_known_from_last_pass);
 	rc = test_done("outbox");
 	alert_templates_free(templates);
 	token_key_free(key);

@@ -18,6 +18,8 @@
 
 /* The schema the fixture under test was dumped at. */
 static int from_version;
+/* the schema version that put mails' texts in message_body */
+#define MAIL_TEXTS_APART 31
 
 /* Executes a dump into a new database file; -1 with the reason if it fails. */
 static int
@@ -146,7 +148,7 @@ check_rows_kept(const char *before, const char *after)
 }
 
 /*
- * Migration 30 moved each mail's text to message_body: every text the old
+ * Migration 31 moved each mail's text to message_body: every text the old
  * database held is there, under its message, byte for byte, and a mail
  * without one (never built, purged) has no row.
  */
@@ -282,7 +284,9 @@ test_upgrade(void)
 		       " IS NOT NULL OR window_hi IS NOT NULL") == 0);
 	CHECK(db_query(after, "SELECT count(*) FROM feed_pending") == 0);
 	check_rows_kept(before, after);
-	check_bodies_kept(before, after);
+	/* from a version that kept the text in the mail's row */
+	if (from_version < MAIL_TEXTS_APART)
+		check_bodies_kept(before, after);
 	rm_rf(dir);
 }
 

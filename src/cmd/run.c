@@ -98,6 +98,7 @@ cmd_run(const char *config_path, int argc, char **argv)
 	struct syndication_parser *syndication = NULL;
 	struct mailer *mailer = NULL;
 	struct outbox *outbox = NULL;
+	struct run_firms *firms = NULL;
 	time_t maintained = 0;
 	int once = 0, foreground = 0, lock = -1, at, rc = EXIT_ERROR;
 	enum cmd_option_fault fault;
@@ -123,6 +124,10 @@ cmd_run(const char *config_path, int argc, char **argv)
 	if (!(outbox = outbox_new(app.store, app.cfg, &app.categories,
 				  app.templates, app.key)))
 		goto out;
+	if (!(firms = run_firms_new())) {
+		error("out of memory");
+		goto out;
+	}
 	catch_stop_signals();
 	if (!once && !foreground)
 		log_to_syslog();
@@ -133,6 +138,7 @@ cmd_run(const char *config_path, int argc, char **argv)
 			.store = app.store, .parser = parser,
 			.syndication = syndication, .mailer = mailer,
 			.outbox = outbox, .key = app.key, .all_feeds = once,
+			.firms = firms,
 		};
 		unsigned left;
 
@@ -178,6 +184,7 @@ cmd_run(const char *config_path, int argc, char **argv)
 	log_info("stopped");
 	rc = EXIT_OK;
 out:
+	run_firms_free(firms);
 	eforms_parser_free(parser);
 	syndication_parser_free(syndication);
 	outbox_free(outbox);

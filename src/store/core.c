@@ -307,6 +307,11 @@ read_ids(struct store *s, sqlite3_stmt *st, char ***ids, size_t *n,
  * array, read as the row type says, so every list reader shares one
  * loop; a partial array is freed.
  */
+#define ROW int64_t
+static const struct column id_columns[] = { { COL_INT64, 0, 0, 0 } };
+const struct row_type id_rows = ROW_TYPE(id_columns, NULL);
+#undef ROW
+
 int
 read_rows(struct store *s, sqlite3_stmt *st, const struct row_type *t,
 	  void **out, size_t *n, const char *what)

@@ -20,7 +20,6 @@ enum stmt_id {
 	ST_FIRM_UPDATE,
 	ST_FIRM_DELETE,
 	ST_FIRM_ALL,
-	ST_FIRM_CHANGED,
 	ST_NOTICE_STOP,
 	ST_FIRM_PENDING_INSERT,
 	ST_FIRM_STATE,
@@ -41,6 +40,8 @@ enum stmt_id {
 	ST_BOUNCE_PUT,
 	ST_BOUNCE_CLEAR,
 	ST_BOUNCED_COUNT,
+	ST_FIRMS_GENERATION,
+	ST_FIRM_CHANGED_IDS,
 	NSTMT
 };
 
@@ -147,9 +148,10 @@ static const char *const stmt_sql[NSTMT] = {
 	FIRM_COLUMNS " WHERE confirmed_at IS NOT NULL AND unsubscribed_at IS NULL"
 	" ORDER BY orgnr",
 	/* subscribed, confirmed, resubscribed, imported or edited since ?1 */
-	[ST_FIRM_CHANGED] =
-	FIRM_COLUMNS " WHERE confirmed_at IS NOT NULL AND unsubscribed_at IS NULL"
-	" AND max(updated_at, confirmed_at, consent_at) >= ?1 ORDER BY orgnr",
+	[ST_FIRM_CHANGED_IDS] =
+	"SELECT id FROM firm WHERE confirmed_at IS NOT NULL"
+	" AND unsubscribed_at IS NULL"
+	" AND max(updated_at, confirmed_at, consent_at) >= ?1 ORDER BY id",
 	[ST_BOUNCE_GET] =
 	"SELECT hard_at, reason, soft, soft_first_at, soft_last_at FROM bounce"
 	" WHERE address = lower(?1)",
@@ -162,6 +164,9 @@ static const char *const stmt_sql[NSTMT] = {
 	" WHERE id = ?1)",
 	[ST_BOUNCED_COUNT] =
 	"SELECT count(*) FROM bounce WHERE hard_at IS NOT NULL",
+	/* moved on by triggers on firm and bounce (migration 31) */
+	[ST_FIRMS_GENERATION] =
+	"SELECT n FROM firm_generation WHERE id = 1",
 	[ST_NOTICE_STOP] =
 	"INSERT OR IGNORE INTO notice_stop (firm, notice_id, created_at)"
 	" VALUES (?1, ?2, ?3)",
@@ -279,7 +284,12 @@ load_firm_list(struct store *s, sqlite3_stmt *st, struct firm_list *out)
 	if (!st)
 		return -1;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
-		if (!(f = read_firm_row(st)) || firm_list_push(&list, f) < 0) {
+		struct firm *p;
+
+		/* a million firms: each in one block of memory */
+		if ((f = read_firm_row(st)) && (p = firm_pack(f)))
+			f = p;
+		if (!f || !f->packed || firm_list_push(&list, f) < 0) {
 			firm_free(f);
 			error("out of memory");
 			goto out;
@@ -310,10 +320,19 @@ store_load_firms(struct store *s, struct firm_list *out)
 }
 
 int
-store_load_firms_changed(struct store *s, time_t since, struct firm_list *out)
+store_firms_changed_ids(struct store *s, time_t since, int64_t **ids,
+			size_t *n)
 {
-	return load_firm_list(s, query(s, &stmts, ST_FIRM_CHANGED,
-				       ARGS(ARG_INT(since))), out);
+	return read_rows(s, query(s, &stmts, ST_FIRM_CHANGED_IDS,
+				  ARGS(ARG_INT(since))),
+			 &id_rows, (void **)ids, n, "list changed firms");
+}
+
+int
+store_firms_generation(struct store *s, long long *gen)
+{
+	return step_number(s, query(s, &stmts, ST_FIRMS_GENERATION, NO_ARGS),
+			   "read the firms' generation", gen);
 }
 
 int

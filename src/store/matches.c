@@ -82,6 +82,7 @@ enum stmt_id {
 	ST_BACKFILL_PROGRESS,
 	ST_BACKFILL_DONE,
 	ST_MESSAGES_BOUNCED,
+	ST_UNQUEUED_FIRMS,
 	NSTMT
 };
 
@@ -135,6 +136,9 @@ static const char *const stmt_sql[NSTMT] = {
 	" AND (?3 IS NULL OR m.notice_id = ?3)"
 	" ORDER BY m.score DESC, m.id LIMIT ?2",
 	/* under the notice's id or any it replaced, cancelled lots too */
+	/* by the partial index match_unqueued alone */
+	[ST_UNQUEUED_FIRMS] =
+	"SELECT DISTINCT firm FROM match WHERE message IS NULL ORDER BY firm",
 	[ST_MATCHED_LOTS] =
 	"SELECT DISTINCT m.lot_id FROM match m WHERE m.firm = ?1"
 	" AND coalesce((SELECT s.current_id FROM notice_successor s"
@@ -401,11 +405,13 @@ store_changes_done(struct store *s, int64_t rowid)
 			 "mark changes mailed");
 }
 
-/* Rows of one id each, read into an array of ids. */
-#define ROW int64_t
-static const struct column id_columns[] = { { COL_INT64, 0, 0, 0 } };
-static const struct row_type id_rows = ROW_TYPE(id_columns, NULL);
-#undef ROW
+int
+store_unqueued_firms(struct store *s, int64_t **firm_ids, size_t *n)
+{
+	return read_rows(s, query(s, &stmts, ST_UNQUEUED_FIRMS, NO_ARGS),
+			 &id_rows, (void **)firm_ids, n,
+			 "list firms with unqueued matches");
+}
 
 int
 store_change_recipients(struct store *s, int64_t rowid, int64_t **firm_ids,

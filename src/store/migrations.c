@@ -764,6 +764,29 @@ static const char *const migrations[] = {
 	"CREATE INDEX message_due ON message (state, next_attempt);"
 	"CREATE INDEX message_firm ON message (firm, created_at);"
 	"CREATE INDEX message_pending ON message (state, id);",
+
+	/*
+	 * 32: a number every change to a firm or to what came back for an
+	 * address (bounce) moves on, by whatever process made it: the
+	 * daemon keeps the firms and their match index between passes and
+	 * loads them again only when it moved (store_firms_generation).
+	 */
+	"CREATE TABLE firm_generation ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" n INTEGER NOT NULL);"
+	"INSERT INTO firm_generation (id, n) VALUES (1, 0);"
+	"CREATE TRIGGER firm_generation_insert AFTER INSERT ON firm"
+	" BEGIN UPDATE firm_generation SET n = n + 1; END;"
+	"CREATE TRIGGER firm_generation_update AFTER UPDATE ON firm"
+	" BEGIN UPDATE firm_generation SET n = n + 1; END;"
+	"CREATE TRIGGER firm_generation_delete AFTER DELETE ON firm"
+	" BEGIN UPDATE firm_generation SET n = n + 1; END;"
+	"CREATE TRIGGER bounce_generation_insert AFTER INSERT ON bounce"
+	" BEGIN UPDATE firm_generation SET n = n + 1; END;"
+	"CREATE TRIGGER bounce_generation_update AFTER UPDATE ON bounce"
+	" BEGIN UPDATE firm_generation SET n = n + 1; END;"
+	"CREATE TRIGGER bounce_generation_delete AFTER DELETE ON bounce"
+	" BEGIN UPDATE firm_generation SET n = n + 1; END;",
 };
 
 #define NMIGRATIONS ((int)(sizeof migrations / sizeof migrations[0]))

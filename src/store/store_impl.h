@@ -234,6 +234,9 @@ struct row_type {
 int read_columns(sqlite3_stmt *st, const struct row_type *t, void *elem);
 void clear_columns(const struct row_type *t, void *elem);
 
+/* Rows of one id each, read into an array of ids (int64_t). */
+extern const struct row_type id_rows;
+
 int read_rows(struct store *s, sqlite3_stmt *st, const struct row_type *t,
 	      void **out, size_t *n, const char *what);
 void free_rows(const struct row_type *t, void *v, size_t n);
