@@ -114,7 +114,7 @@ check_rows_kept(const char *before, const char *after)
 	if (sqlite3_prepare_v2(db, "SELECT name, (SELECT group_concat("
 			       "'\"' || replace(c.name, '\"', '\"\"') || '\"', ',')"
 			       " FROM pragma_table_info(t.name, 'old') AS c"
-			       /* migration 30: a mail's text, in message_body */
+			       /* migration 31: a mail's text, in message_body */
 			       " WHERE NOT (t.name = 'message' AND c.name = 'body'))"
 			       " FROM old.sqlite_master AS t WHERE type = 'table'"
 			       " AND name NOT LIKE 'sqlite_%'", -1, &tables,

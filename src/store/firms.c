@@ -164,7 +164,7 @@ static const char *const stmt_sql[NSTMT] = {
 	" WHERE id = ?1)",
 	[ST_BOUNCED_COUNT] =
 	"SELECT count(*) FROM bounce WHERE hard_at IS NOT NULL",
-	/* moved on by triggers on firm and bounce (migration 31) */
+	/* moved on by triggers on firm and bounce (migration 32) */
 	[ST_FIRMS_GENERATION] =
 	"SELECT n FROM firm_generation WHERE id = 1",
 	[ST_NOTICE_STOP] =
