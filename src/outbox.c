@@ -493,8 +493,7 @@ mail_kind(const char *notice_kind)
 
 /*
  * A mail about one notice to a firm that wants mails at once: the best
- * unmailed notice's matched lots, at most limit of them. The caller holds
- * the transaction.
+ * unmailed notice's matched lots, at most limit of them.
  */
 static int
 queue_notice_alert(const struct outbox *o, const struct firm *f, time_t now,
@@ -592,10 +591,7 @@ out:
 	return rc;
 }
 
-/*
- * A digest of the firm's unmailed matches, at most limit of them. The
- * caller holds the transaction.
- */
+/* A digest of the firm's unmailed matches, at most limit of them. */
 static int
 queue_digest(const struct outbox *o, const struct firm *f, time_t now,
 	     size_t limit, unsigned *queued, unsigned *failed)
