@@ -631,6 +631,54 @@ test_reminder_known_from_last_pass(void)
 	teardown(s, &firms, cfg);
 }
 
+/*
+ * What a pass believes queued is only what its batch kept: a reminder
+ * queued in a batch that then rolled back (the next mail of it could not
+ * be stored) is made again by the same outbox's next pass.
+ */
+static void
+test_reminder_rolled_back_made_again(void)
+{
+	struct config *cfg = config_new();
+	struct firm_list firms = { 0 };
+	struct store *s = setup(FREQ_IMMEDIATELY, &firms);
+	struct firm *second = firm_of("556036-0793", FREQ_IMMEDIATELY);
+	time_t deadline = DAY0 + 10 * 24 * HOUR + 12 * HOUR;
+	time_t now = deadline - 4 * 24 * HOUR;
+	struct outbox *o = outbox_new(s, cfg, &categories, templates, key);
+	unsigned queued = 0, failed = 0;
+	int created;
+
+	CHECK(o != NULL && second != NULL);
+	if (!o || !second)
+		return;
+	CHECK(store_put_firm(s, second, "t", 1, &created) == 0 && created);
+	firm_free(second);
+	firm_list_release(&firms);
+	CHECK(store_load_firms(s, &firms) == 0 && firms.n == 2);
+	add_matches_in(s, "n-1", firms.v[0]->id, 1, DAY0 + 8 * HOUR, deadline,
+		       "maleri");
+	add_matches_in(s, "n-2", firms.v[1]->id, 1, DAY0 + 8 * HOUR, deadline,
+		       "maleri");
+	CHECK(queue(s, cfg, &firms, DAY0 + 9 * HOUR) == 2);
+	/* the second firm's reminder cannot be stored, after the first's */
+	db_query(db, "CREATE TRIGGER no_second BEFORE INSERT ON message"
+		 " WHEN NEW.key LIKE 'reminder/556036-0793/%'"
+		 " BEGIN SELECT RAISE(ABORT, 'test: not stored'); END");
+	CHECK(outbox_queue_reminders(o, &firms, now, &queued, &failed) < 0);
+	CHECK(db_query(db, "SELECT count(*) FROM message"
+		       " WHERE key LIKE 'reminder/%'") == 0);
+	db_query(db, "DROP TRIGGER no_second");
+	queued = failed = 0;
+	CHECK(outbox_queue_reminders(o, &firms, now + HOUR, &queued,
+				     &failed) == 0);
+	CHECK(queued == 2 && failed == 0);
+	CHECK(db_query(db, "SELECT count(*) FROM message"
+		       " WHERE key LIKE 'reminder/%'") == 2);
+	outbox_free(o);
+	teardown(s, &firms, cfg);
+}
+
 int
 main(void)
 {
@@ -656,6 +704,7 @@ main(void)
 	RUN(test_planned_parts);
 	RUN(test_idle_firms_cost_no_query);
 	RUN(test_reminder_known_from_last_pass);
+	RUN(test_reminder_rolled_back_made_again);
 	rc = test_done("outbox");
 	alert_templates_free(templates);
 	token_key_free(key);
