@@ -249,7 +249,7 @@ main(void)
 	int r;
 
 	snprintf(b.work, sizeof b.work, "%s/tenderlots-national.XXXXXX",
-		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+		 bench_memory_dir());
 	if (bench_notices_load(&b.notices) < 0 || !mkdtemp(b.work) ||
 	    category_load("config/categories.conf", &b.categories) < 0) {
 		fprintf(stderr, "bench/national: no notices or categories "

@@ -195,7 +195,8 @@ main(void)
 	long a, b;
 	int rc = 1;
 
-	snprintf(work, sizeof work, "/tmp/tenderlots-bench.XXXXXX");
+	snprintf(work, sizeof work, "%s/tenderlots-bench.XXXXXX",
+		 bench_memory_dir());
 	if (!cfg || !mkdtemp(work) ||
 	    category_load("config/categories.conf", &categories) < 0) {
 		fprintf(stderr, "bench/outbox: no categories "
