@@ -7,19 +7,36 @@
 #include "mailer.h"
 
 /*
- * The web endpoint's courier: a thread of its own that delivers the mails
- * the pages queue (a confirmation, a manage link, an address to confirm),
- * so that a firm has its mail within seconds while no request ever waits
- * for the relay. It is woken when a page queued a mail, and looks on its
- * own every few seconds for those a busy relay put back. It claims what
- * it sends as "web:PID", with a lease, so the daemon's pass beside it
- * leaves them alone while it holds them.
+ * A courier: a thread of its own, with its own connection to the
+ * database, that delivers queued mails when woken, and on its own every
+ * idle_poll seconds.
+ *
+ * - The web endpoint's delivers the mails the pages queue (a
+ *   confirmation, a manage link, an address to confirm), so that a firm
+ *   has its mail within seconds while no request ever waits for the
+ *   relay. It looks every few seconds for those a busy relay put back.
+ * - The daemon's pass has one while it queues: woken at each batch the
+ *   outbox commits, it delivers those mails while the next are built, so
+ *   a pass takes about the longer of queueing and delivering, not both.
+ *
+ * It claims what it sends as OWNER and its process id, with a lease, so
+ * that another sender beside it leaves those alone while it holds them.
  */
 struct courier_options {
-	const struct config *cfg;
-	struct mailer *mailer;	/* the courier's alone from now on */
-	time_t (*now)(void);
+	const struct config *cfg;	/* smtp_timeout, give_up_after */
+	const char *db_path;
+	struct mailer *mailer;	/* the courier's alone until it stops */
+	const char *owner;	/* "web:", "run:" */
+	const char *only_keys;	/* a key prefix; NULL for every mail */
+	time_t (*now)(void);	/* the clock; NULL: at, the pass's */
+	time_t at;
 	long idle_poll;		/* seconds between looks when not woken */
+};
+
+/* What a courier delivered, as outbox_deliver counts it. */
+struct courier_tally {
+	unsigned sent, deferred, failed;
+	unsigned errors;	/* deliveries the store failed */
 };
 
 struct courier;
@@ -28,7 +45,10 @@ struct courier;
 int courier_start(const struct courier_options *o, struct courier **out);
 /* A mail was queued: deliver it now. Safe from any thread. */
 void courier_wake(void *courier);
-/* Lets the delivery in hand finish, stops the thread and frees it. */
-void courier_stop(struct courier *c);
+/*
+ * Lets the delivery in hand finish, stops the thread and frees it; its
+ * tally into *t unless t is NULL. The mailer is the caller's again.
+ */
+void courier_stop(struct courier *c, struct courier_tally *t);
 
 #endif

@@ -29,6 +29,12 @@ struct outbox *outbox_new(struct store *s, const struct config *cfg,
 void outbox_free(struct outbox *o);
 /* The bare address whose tags what comes back is sent to. */
 const char *outbox_base(const struct outbox *o);
+/*
+ * committed(arg) each time queued mails are committed, so that a courier
+ * delivers them while the next are built; NULL: nobody is told.
+ */
+void outbox_on_committed(struct outbox *o, void (*committed)(void *),
+			 void *arg);
 
 /*
  * The outbox_queue_ functions add the mails they queue to *queued. A mail

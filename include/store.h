@@ -20,6 +20,8 @@ struct store;
 
 int store_open(const char *path, struct store **out);
 void store_free(struct store *s);
+/* What s was opened with, for another connection (a courier's thread). */
+const char *store_path(const struct store *s);
 
 int store_begin(struct store *s);
 int store_commit(struct store *s);

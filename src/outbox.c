@@ -63,6 +63,8 @@ struct outbox {
 	/* the reminders the last pass found queued, by key, sorted */
 	char **reminded;
 	size_t nreminded;
+	void (*committed)(void *);
+	void *committed_arg;
 };
 
 struct outbox *
@@ -79,8 +81,9 @@ outbox_new(struct store *s, const struct config *cfg,
 		free(batch);
 		return NULL;
 	}
-	*o = (struct outbox){ s, batch, cfg, categories, templates, key, "",
-			      NULL, "", NULL, 0 };
+	*o = (struct outbox){ .store = s, .batch = batch, .cfg = cfg,
+			      .categories = categories, .templates = templates,
+			      .key = key };
 	if (mail_address(cfg->mail_from, o->from_addr, sizeof o->from_addr) < 0) {
 		error("%s: [mail] from: '%s' is not a mail address", cfg->path,
 		      cfg->mail_from);
@@ -124,6 +127,13 @@ const char *
 outbox_base(const struct outbox *o)
 {
 	return o->base;
+}
+
+void
+outbox_on_committed(struct outbox *o, void (*committed)(void *), void *arg)
+{
+	o->committed = committed;
+	o->committed_arg = arg;
 }
 
 /* Links in mails outlive the mail by far: a year and a bit. */
@@ -344,8 +354,11 @@ queue_batch_close(const struct outbox *o, int rc)
 		return rc;
 	b->open = 0;
 	b->n = 0;
-	if (rc == 0 && store_commit(o->store) == 0)
+	if (rc == 0 && store_commit(o->store) == 0) {
+		if (o->committed)
+			o->committed(o->committed_arg);
 		return 0;
+	}
 	store_rollback(o->store);
 	return -1;
 }
@@ -359,8 +372,8 @@ queue_batch_close(const struct outbox *o, int rc)
  * not committed, none of it sent: the next pass builds those mails again
  * under the same keys, so with the same Message-IDs. The write lock is
  * held while a batch is built (some milliseconds a mail at most), and
- * nothing is delivered before the batch is committed: the passes deliver
- * after queueing.
+ * nothing is delivered before the batch is committed: the pass's courier
+ * is told of each commit (outbox_on_committed) and takes only what is.
  */
 static void
 queue_batch_start(struct outbox *o)

@@ -2,6 +2,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "courier.h"
 #include "feed.h"
 #include "health.h"
 #include "inbox.h"
@@ -271,6 +272,61 @@ out:
 	return rc;
 }
 
+static int
+queue_mails(struct run_context *ctx, const struct firm_list *firms,
+	    struct run_summary *sum)
+{
+	unsigned *queued = &sum->mails_queued, *failed = &sum->mails_failed;
+
+	if (outbox_queue_alerts(ctx->outbox, firms, ctx->now, queued,
+				failed) < 0 ||
+	    outbox_queue_changes(ctx->outbox, firms, ctx->now, queued,
+				 failed) < 0 ||
+	    outbox_queue_opened(ctx->outbox, firms, ctx->now, queued,
+				failed) < 0 ||
+	    outbox_queue_reminders(ctx->outbox, firms, ctx->now, queued,
+				   failed) < 0 ||
+	    outbox_queue_meetings(ctx->outbox, firms, ctx->now, queued,
+				  failed) < 0 ||
+	    outbox_queue_surveys(ctx->outbox, firms, ctx->now, queued,
+				 failed) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * The pass's mails queued, while a courier delivers each batch the
+ * outbox commits: building a mail is the processor's work, delivering it
+ * mostly the disk's or the relay's, and a pass took both one after the
+ * other. The courier claims as the pass does (RUN_SENDER), so a crash
+ * leaves its claims to the next pass's recovery; the mailer is its alone
+ * until it stops.
+ */
+static int
+queue_and_deliver(struct run_context *ctx, const struct firm_list *firms,
+		  struct run_summary *sum)
+{
+	struct courier_options co = {
+		.cfg = ctx->cfg, .db_path = store_path(ctx->store),
+		.mailer = ctx->mailer, .owner = RUN_SENDER, .at = ctx->now,
+		.idle_poll = 1,
+	};
+	struct courier_tally t = { 0 };
+	struct courier *c;
+	int rc;
+
+	if (courier_start(&co, &c) < 0)
+		return -1;
+	outbox_on_committed(ctx->outbox, courier_wake, c);
+	rc = queue_mails(ctx, firms, sum);
+	outbox_on_committed(ctx->outbox, NULL, NULL);
+	courier_stop(c, &t);
+	sum->mails_sent += t.sent;
+	sum->mails_deferred += t.deferred;
+	sum->mails_failed += t.failed;
+	return rc < 0 || t.errors ? -1 : 0;
+}
+
 int
 run_pass(struct run_context *ctx, struct run_summary *sum)
 {
@@ -335,19 +391,8 @@ run_pass(struct run_context *ctx, struct run_summary *sum)
 	if (ingest_match_later(&in) < 0)
 		goto out;
 	sum->in.matches += in.counts.matches;
-	if (propose_plan_links(ctx) < 0 ||
-	    outbox_queue_alerts(ctx->outbox, firms, ctx->now,
-				&sum->mails_queued, &sum->mails_failed) < 0 ||
-	    outbox_queue_changes(ctx->outbox, firms, ctx->now,
-				 &sum->mails_queued, &sum->mails_failed) < 0 ||
-	    outbox_queue_opened(ctx->outbox, firms, ctx->now,
-				&sum->mails_queued, &sum->mails_failed) < 0 ||
-	    outbox_queue_reminders(ctx->outbox, firms, ctx->now,
-				   &sum->mails_queued, &sum->mails_failed) < 0 ||
-	    outbox_queue_meetings(ctx->outbox, firms, ctx->now,
-				  &sum->mails_queued, &sum->mails_failed) < 0 ||
-	    outbox_queue_surveys(ctx->outbox, firms, ctx->now,
-				 &sum->mails_queued, &sum->mails_failed) < 0 ||
+	if (propose_plan_links(ctx) < 0 || queue_and_deliver(ctx, firms, sum) < 0 ||
+	    /* what was committed after the courier's last look */
 	    outbox_deliver(ctx->store, ctx->mailer, &sender, ctx->now,
 			   &sum->mails_sent, &sum->mails_deferred,
 			   &sum->mails_failed) < 0 ||

@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include "courier.h"
 #include "outbox.h"
 #include "test.h"
 #include "testutil.h"
@@ -679,6 +680,78 @@ test_reminder_rolled_back_made_again(void)
 	teardown(s, &firms, cfg);
 }
 
+/*
+ * A courier told of each batch the outbox commits delivers it while the
+ * queueing goes on, as the daemon's pass has it: 130 alerts (three
+ * batches) are in the Maildir without the courier being stopped, which
+ * would look only once an hour on its own.
+ */
+static void
+test_courier_delivers_each_commit(void)
+{
+	enum { FIRMS = 130 };
+	struct config *cfg = config_new();
+	struct firm_list firms = { 0 };
+	struct store *s = setup(FREQ_IMMEDIATELY, &firms);
+	struct notice *no = notice_of("n-1", "01", 1, 0);
+	time_t now = DAY0 + 9 * HOUR;
+	char maildir[PATH_MAX + 32], newdir[PATH_MAX + 64], orgnr[16];
+	struct mailer_options mo = { .transport = TRANSPORT_MAILDIR };
+	struct courier_options co = {
+		.cfg = cfg, .db_path = db, .owner = "run:", .at = now,
+		.idle_poll = 3600,
+	};
+	struct courier_tally t = { 0 };
+	struct courier *c = NULL;
+	struct outbox *o = NULL;
+	enum store_put_result r;
+	unsigned queued = 0, failed = 0;
+	int64_t lot;
+	size_t i;
+	int created;
+
+	for (i = 1; i < FIRMS; i++) {
+		struct firm *f;
+
+		snprintf(orgnr, sizeof orgnr, "556000-%04zu", i);
+		f = firm_of(orgnr, FREQ_IMMEDIATELY);
+		CHECK(store_put_firm(s, f, "t", 1, &created) == 0 && created);
+		firm_free(f);
+	}
+	firm_list_release(&firms);
+	CHECK(store_load_firms(s, &firms) == 0 && firms.n == FIRMS);
+	CHECK(store_put_notice(s, no, "t", now, &r, &lot) == 0);
+	for (i = 0; i < firms.n; i++)
+		CHECK(store_put_match(s, firms.v[i]->id, lot, "n-1", "LOT-0001",
+				      "competition", "CPV 45442100", 100,
+				      "maleri", now, &created) == 0 && created);
+	snprintf(maildir, sizeof maildir, "%s/mail", dir);
+	snprintf(newdir, sizeof newdir, "%s/new", maildir);
+	mo.maildir = maildir;
+	co.mailer = mailer_new(&mo);
+	o = outbox_new(s, cfg, &categories, templates, key);
+	CHECK(co.mailer != NULL && o != NULL);
+	CHECK(courier_start(&co, &c) == 0);
+	if (!co.mailer || !o || !c)
+		goto out;
+	outbox_on_committed(o, courier_wake, c);
+	CHECK(outbox_queue_alerts(o, &firms, now, &queued, &failed) == 0);
+	CHECK(queued == FIRMS && failed == 0);
+	CHECK(await_files(newdir, FIRMS - 1) == FIRMS);
+	courier_stop(c, &t);
+	c = NULL;
+	CHECK(t.sent == FIRMS && t.deferred == 0 && t.failed == 0 &&
+	      t.errors == 0);
+	CHECK(db_query(db, "SELECT count(*) FROM message WHERE state = 'sent'"
+		       " AND claimed_by IS NULL") == FIRMS);
+out:
+	courier_stop(c, NULL);
+	outbox_free(o);
+	mailer_free(co.mailer);
+	notice_free(no);
+	teardown(s, &firms, cfg);
+}
+
 int
 main(void)
 {
@@ -705,6 +778,7 @@ main(void)
 	RUN(test_idle_firms_cost_no_query);
 	RUN(test_reminder_known_from_last_pass);
 	RUN(test_reminder_rolled_back_made_again);
+	RUN(test_courier_delivers_each_commit);
 	rc = test_done("outbox");
 	alert_templates_free(templates);
 	token_key_free(key);

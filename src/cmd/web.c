@@ -8,6 +8,7 @@
 #include "log.h"
 #include "courier.h"
 #include "form.h"
+#include "outbox.h"
 #include "plan.h"
 #include "rfi.h"
 #include "site.h"
@@ -52,7 +53,7 @@ int
 cmd_web(const char *config_path, int argc, char **argv)
 {
 	struct courier *courier = NULL;
-	struct mailer *mailer;
+	struct mailer *mailer = NULL;
 	struct site *site = NULL, *staff_site = NULL;
 	struct web *web = NULL, *staff_web = NULL;
 	sigset_t stop_signals, waiting;
@@ -69,7 +70,9 @@ cmd_web(const char *config_path, int argc, char **argv)
 		goto out;
 	{
 		struct courier_options co = {
-			.cfg = app.cfg, .mailer = mailer, .now = web_clock,
+			.cfg = app.cfg, .db_path = app.cfg->db_path,
+			.mailer = mailer, .owner = "web:",
+			.only_keys = OUTBOX_WEB_KEYS, .now = web_clock,
 			.idle_poll = COURIER_IDLE_POLL,
 		};
 		struct site_options so = {
@@ -129,7 +132,8 @@ out:
 	web_stop(web);
 	site_free(staff_site);
 	site_free(site);
-	courier_stop(courier);
+	courier_stop(courier, NULL);
+	mailer_free(mailer);
 	app_close(&app);
 	return rc;
 }

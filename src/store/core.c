@@ -182,6 +182,12 @@ store_free(struct store *s)
 	free(s);
 }
 
+const char *
+store_path(const struct store *s)
+{
+	return s->path;
+}
+
 int
 store_begin(struct store *s)
 {

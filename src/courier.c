@@ -18,6 +18,7 @@ struct courier {
 	pthread_cond_t wake;
 	int woken, stopping;
 	char owner[32];
+	struct courier_tally tally;	/* the thread's until it is joined */
 };
 
 /*
@@ -47,19 +48,20 @@ run(void *arg)
 {
 	struct courier *c = arg;
 	struct outbox_sender by = {
-		.owner = c->owner, .only_keys = OUTBOX_WEB_KEYS,
+		.owner = c->owner, .only_keys = c->o.only_keys,
 		.smtp_timeout = c->o.cfg->smtp_timeout,
 		.give_up_after = c->o.cfg->give_up_after,
 	};
-	unsigned sent, deferred, failed;
+	struct courier_tally *t = &c->tally;
 
-	while (wait_for_work(c)) {
-		sent = deferred = failed = 0;
-		if (outbox_deliver(c->store, c->o.mailer, &by, c->o.now(), &sent,
-				   &deferred, &failed) < 0)
-			log_warnx("web: the mails of the pages wait for the "
-				  "daemon's next delivery");
-	}
+	while (wait_for_work(c))
+		if (outbox_deliver(c->store, c->o.mailer, &by,
+				   c->o.now ? c->o.now() : c->o.at, &t->sent,
+				   &t->deferred, &t->failed) < 0) {
+			t->errors++;
+			log_warnx("%s: a delivery failed; its mails wait for "
+				  "the next", c->owner);
+		}
 	return NULL;
 }
 
@@ -69,7 +71,6 @@ courier_free(struct courier *c)
 	if (!c)
 		return;
 	store_free(c->store);
-	mailer_free(c->o.mailer);
 	pthread_cond_destroy(&c->wake);
 	pthread_mutex_destroy(&c->lock);
 	free(c);
@@ -82,18 +83,17 @@ courier_start(const struct courier_options *o, struct courier **out)
 	int rc = -1;
 
 	*out = NULL;
-	if (!c) {
-		mailer_free(o->mailer);
+	if (!c)
 		return error("out of memory");
-	}
 	c->o = *o;
-	snprintf(c->owner, sizeof c->owner, "web:%ld", (long)getpid());
+	snprintf(c->owner, sizeof c->owner, "%s%ld", o->owner, (long)getpid());
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->wake, NULL);
-	if (store_open(o->cfg->db_path, &c->store) < 0)
+	if (store_open(o->db_path, &c->store) < 0)
 		goto out;
 	if ((errno = pthread_create(&c->thread, NULL, run, c)) != 0) {
-		error("web: cannot start the courier: %s", strerror(errno));
+		error("%s: cannot start the courier: %s", c->owner,
+		      strerror(errno));
 		goto out;
 	}
 	*out = c;
@@ -116,7 +116,7 @@ courier_wake(void *arg)
 }
 
 void
-courier_stop(struct courier *c)
+courier_stop(struct courier *c, struct courier_tally *t)
 {
 	if (!c)
 		return;
@@ -125,5 +125,7 @@ courier_stop(struct courier *c)
 	pthread_cond_signal(&c->wake);
 	pthread_mutex_unlock(&c->lock);
 	pthread_join(c->thread, NULL);
+	if (t)
+		*t = c->tally;
 	courier_free(c);
 }
