@@ -80,6 +80,8 @@ struct path {
 	struct path_step step[PATH_STEPS_MAX];
 };
 
+struct xmlsafe_reader;
+
 struct xmlsafe_xpaths {
 	const struct xmlsafe_xpath *xp;
 	size_t n;
@@ -87,6 +89,8 @@ struct xmlsafe_xpaths {
 	size_t nns;
 	struct path *path;	/* n of them */
 	int xpath_only;
+	int own_tree;		/* documents built by read_own() */
+	struct xmlsafe_reader *reader;	/* its memory, once first needed */
 	xmlXPathCompExprPtr comp[];
 };
 
@@ -266,6 +270,8 @@ xmlsafe_compile(const struct xmlsafe_xpath *xp, size_t n,
 	return c;
 }
 
+static void reader_free(struct xmlsafe_reader *r);
+
 void
 xmlsafe_free_compiled(struct xmlsafe_xpaths *c)
 {
@@ -273,8 +279,10 @@ xmlsafe_free_compiled(struct xmlsafe_xpaths *c)
 
 	for (i = 0; c && i < c->n; i++)
 		xmlXPathFreeCompExpr(c->comp[i]);
-	if (c)
+	if (c) {
 		free(c->path);
+		reader_free(c->reader);
+	}
 	free(c);
 }
 
@@ -300,11 +308,17 @@ xmlsafe_begin(struct xmlsafe *x, const struct xmlsafe_xpaths *xpaths,
 	xmlSetStructuredErrorFunc(x, on_xml_error);
 }
 
+static void reader_done(struct xmlsafe_reader *r);
+
 void
 xmlsafe_end(struct xmlsafe *x)
 {
 	xmlXPathFreeContext(x->xpc);
-	xmlFreeDoc(x->doc);
+	if (x->reader)
+		reader_done(x->reader);
+	else
+		xmlFreeDoc(x->doc);
+	x->reader = NULL;
 	x->xpc = NULL;
 	x->doc = NULL;
 	x->root = NULL;
@@ -348,9 +362,503 @@ new_xpath_context(struct xmlsafe *x)
 	return 0;
 }
 
+/*
+ * The tree of a document read with xmlsafe_own_tree on. libxml2's parser
+ * calls the handlers below, which build the nodes libxml2's own tree
+ * builder would (elements, attributes, text, CDATA, comments, processing
+ * instructions, as the xmlNode, xmlAttr and xmlNs libxml2 declares) in
+ * blocks of memory kept from one document to the next, with the names in
+ * the parser's dictionary, which is kept too. Dropping the document is
+ * forgetting what the blocks hold. libxml2's builder costs a malloc and
+ * a free a node, a lookup of each namespace up the tree and a new
+ * dictionary a document: about half of the time a parse takes.
+ *
+ * Not built: the namespace declarations of each element (nsDef), line
+ * numbers and the document's own properties (version, encoding, URL),
+ * which no reader looks at. The tree is to be read, never changed or
+ * freed through libxml2.
+ */
+#define BLOCK_SIZE (64u * 1024u)
+/* What a reader keeps between documents; a bigger one's memory is freed. */
+#define READER_KEEP_BYTES (1024u * 1024u)
+#define READER_KEEP_NAMES 20000
+/* Namespaces a document's nodes share an xmlNs of; others get their own. */
+#define READER_NS_MAX 32
+
+struct block {
+	struct block *next;
+	size_t size;
+	size_t used;
+	max_align_t data[];
+};
+
+struct reader_ns {
+	const xmlChar *prefix;
+	const xmlChar *href;
+	xmlNsPtr ns;
+};
+
+struct xmlsafe_reader {
+	xmlParserCtxtPtr ctxt;	/* kept, with its dictionary; NULL before */
+	xmlSAXHandler sax;
+	struct block *blocks;	/* in use, the one being filled first */
+	struct block *spare;	/* kept from earlier documents */
+	xmlDoc doc;
+	xmlNodePtr text;	/* the text or CDATA node last made, its room */
+	size_t text_len;
+	size_t text_room;
+	struct reader_ns ns[READER_NS_MAX];
+	size_t nns;
+	int busy;		/* a document read is in use */
+	int oom;
+};
+
+static void *
+tree_alloc(struct xmlsafe_reader *r, size_t n)
+{
+	struct block *b = r->blocks, **sp;
+	size_t align = _Alignof(max_align_t), size;
+	void *p;
+
+	n = (n + align - 1) / align * align;
+	if (!b || b->size - b->used < n) {
+		for (sp = &r->spare; *sp && (*sp)->size < n; sp = &(*sp)->next)
+			;
+		if ((b = *sp)) {
+			*sp = b->next;
+		} else {
+			size = n > BLOCK_SIZE ? n : BLOCK_SIZE;
+			if (!(b = malloc(sizeof *b + size)))
+				return NULL;
+			b->size = size;
+		}
+		b->used = 0;
+		b->next = r->blocks;
+		r->blocks = b;
+	}
+	p = (char *)b->data + b->used;
+	b->used += n;
+	return p;
+}
+
+/* Blocks of all bytes; zeroed. */
+static void *
+tree_zalloc(struct xmlsafe_reader *r, size_t n)
+{
+	void *p = tree_alloc(r, n);
+
+	if (p)
+		memset(p, 0, n);
+	return p;
+}
+
+/* Forgets the document's nodes, keeping some of their memory. */
+static void
+tree_forget(struct xmlsafe_reader *r)
+{
+	struct block *b, *next, *keep = r->spare;
+	size_t kept = 0;
+
+	for (b = keep; b; b = b->next)
+		kept += b->size;
+	for (b = r->blocks; b; b = next) {
+		next = b->next;
+		if (kept + b->size > READER_KEEP_BYTES) {
+			free(b);
+			continue;
+		}
+		kept += b->size;
+		b->next = keep;
+		keep = b;
+	}
+	r->spare = keep;
+	r->blocks = NULL;
+}
+
+static struct xmlsafe_reader *
+reader_of(void *ctx)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+
+	return ((struct xmlsafe *)ctxt->_private)->reader;
+}
+
+/* Out of memory: the parse stops, and fails. */
+static void
+tree_oom(xmlParserCtxtPtr ctxt, struct xmlsafe_reader *r)
+{
+	r->oom = 1;
+	xmlStopParser(ctxt);
+}
+
+/* The namespace of prefix and href, as libxml2 would find it declared. */
+static xmlNsPtr
+tree_ns(struct xmlsafe_reader *r, const xmlChar *prefix, const xmlChar *href)
+{
+	xmlNsPtr ns;
+	size_t i;
+
+	for (i = 0; i < r->nns; i++)
+		if (r->ns[i].prefix == prefix && xmlStrEqual(r->ns[i].href, href))
+			return r->ns[i].ns;
+	if (!(ns = tree_zalloc(r, sizeof *ns)))
+		return NULL;
+	ns->type = XML_NAMESPACE_DECL;
+	ns->href = href;
+	ns->prefix = prefix;
+	ns->context = &r->doc;
+	if (r->nns < READER_NS_MAX)
+		r->ns[r->nns++] = (struct reader_ns){ prefix, href, ns };
+	return ns;
+}
+
+/* Node as the last child of parent (the document when NULL). */
+static void
+tree_add(struct xmlsafe_reader *r, xmlNodePtr parent, xmlNodePtr node)
+{
+	if (!parent)
+		parent = (xmlNodePtr)&r->doc;
+	node->parent = parent;
+	node->doc = &r->doc;
+	if (parent->last) {
+		parent->last->next = node;
+		node->prev = parent->last;
+	} else {
+		parent->children = node;
+	}
+	parent->last = node;
+	r->text = NULL;
+}
+
+/* A copy of s[0..n) with its NUL. */
+static xmlChar *
+tree_strndup(struct xmlsafe_reader *r, const xmlChar *s, size_t n)
+{
+	xmlChar *p = tree_alloc(r, n + 1);
+
+	if (p) {
+		memcpy(p, s, n);
+		p[n] = '\0';
+	}
+	return p;
+}
+
+/*
+ * An attribute's value as libxml2's tree builder keeps it. Without
+ * entity substitution, the parser hands over an '&' in a value that
+ * needed rewriting (a reference, a line break) as "&#38;", the builder
+ * reads it back as '&'; no other reference can be left in it.
+ */
+static xmlChar *
+attr_value(struct xmlsafe_reader *r, const xmlChar *v, const xmlChar *end)
+{
+	size_t n = (size_t)(end - v), i, k = 0;
+	xmlChar *p = tree_strndup(r, v, n);
+
+	if (!p || *end != '\0' || !memchr(v, '&', n))
+		return p;
+	for (i = 0; i < n; i++) {
+		p[k++] = v[i];
+		if (v[i] == '&' && n - i >= 5 && memcmp(v + i, "&#38;", 5) == 0)
+			i += 4;
+	}
+	p[k] = '\0';
+	return p;
+}
+
+static int
+tree_attrs(struct xmlsafe_reader *r, xmlNodePtr node, int n,
+	   const xmlChar **atts)
+{
+	xmlAttrPtr a, last = NULL;
+	xmlNodePtr t;
+	int i;
+
+	for (i = 0; i < n; i++, atts += 5) {
+		if (!(a = tree_zalloc(r, sizeof *a)) ||
+		    !(t = tree_zalloc(r, sizeof *t)) ||
+		    (atts[2] && !(a->ns = tree_ns(r, atts[1], atts[2]))) ||
+		    !(t->content = attr_value(r, atts[3], atts[4])))
+			return -1;
+		a->type = XML_ATTRIBUTE_NODE;
+		a->name = atts[0];
+		a->parent = node;
+		a->doc = &r->doc;
+		t->type = XML_TEXT_NODE;
+		t->name = xmlStringText;
+		t->parent = (xmlNodePtr)a;
+		t->doc = &r->doc;
+		a->children = a->last = t;
+		if (last) {
+			last->next = a;
+			a->prev = last;
+		} else {
+			node->properties = a;
+		}
+		last = a;
+	}
+	return 0;
+}
+
+static void
+on_start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+		 const xmlChar *uri, int nb_namespaces,
+		 const xmlChar **namespaces, int nb_attributes,
+		 int nb_defaulted, const xmlChar **attributes)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct xmlsafe_reader *r = reader_of(ctx);
+	xmlNodePtr node = tree_zalloc(r, sizeof *node);
+
+	if (!node || (uri && !(node->ns = tree_ns(r, prefix, uri)))) {
+		tree_oom(ctxt, r);
+		return;
+	}
+	node->type = XML_ELEMENT_NODE;
+	node->name = localname;
+	tree_add(r, ctxt->node, node);
+	if (tree_attrs(r, node, nb_attributes, attributes) < 0) {
+		tree_oom(ctxt, r);
+		return;
+	}
+	/* what NOBLANKS decides looks at it; too deep stops the parse */
+	nodePush(ctxt, node);
+}
+
+static void
+on_end_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+	       const xmlChar *uri)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+
+	reader_of(ctx)->text = NULL;
+	nodePop(ctxt);
+}
+
+/* Text or CDATA, joined to the node of its kind just before it. */
+static void
+tree_text(void *ctx, xmlElementType type, const xmlChar *s, int len)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct xmlsafe_reader *r = reader_of(ctx);
+	xmlNodePtr parent = ctxt->node, t = r->text;
+	size_t n = len > 0 ? (size_t)len : 0, room;
+	xmlChar *content;
+
+	if (!parent)
+		return;
+	if (t && t == parent->last && t->type == type) {
+		if (r->text_len + n + 1 > r->text_room) {
+			room = 2 * r->text_room;
+			if (room < r->text_len + n + 1)
+				room = r->text_len + n + 1;
+			if (!(content = tree_alloc(r, room))) {
+				tree_oom(ctxt, r);
+				return;
+			}
+			memcpy(content, t->content, r->text_len);
+			t->content = content;
+			r->text_room = room;
+		}
+		memcpy(t->content + r->text_len, s, n);
+		r->text_len += n;
+		t->content[r->text_len] = '\0';
+		return;
+	}
+	if (!(t = tree_zalloc(r, sizeof *t)) ||
+	    !(t->content = tree_strndup(r, s, n))) {
+		tree_oom(ctxt, r);
+		return;
+	}
+	t->type = type;
+	if (type == XML_TEXT_NODE)
+		t->name = xmlStringText;
+	tree_add(r, parent, t);
+	r->text = t;
+	r->text_len = n;
+	r->text_room = n + 1;
+}
+
+static void
+on_characters(void *ctx, const xmlChar *s, int len)
+{
+	tree_text(ctx, XML_TEXT_NODE, s, len);
+}
+
+static void
+on_cdata(void *ctx, const xmlChar *s, int len)
+{
+	tree_text(ctx, XML_CDATA_SECTION_NODE, s, len);
+}
+
+/* A comment or processing instruction, where it stands. */
+static void
+tree_other(void *ctx, xmlElementType type, const xmlChar *name,
+	   const xmlChar *content)
+{
+	xmlParserCtxtPtr ctxt = ctx;
+	struct xmlsafe_reader *r = reader_of(ctx);
+	xmlNodePtr node = tree_zalloc(r, sizeof *node);
+
+	if (!node || (name && !(name = tree_strndup(r, name, strlen(
+				    (const char *)name)))) ||
+	    (content && !(node->content = tree_strndup(r, content, strlen(
+				    (const char *)content))))) {
+		tree_oom(ctxt, r);
+		return;
+	}
+	node->type = type;
+	node->name = name;
+	tree_add(r, ctxt->node, node);
+}
+
+static void
+on_comment(void *ctx, const xmlChar *value)
+{
+	tree_other(ctx, XML_COMMENT_NODE, xmlStringComment, value);
+}
+
+static void
+on_pi(void *ctx, const xmlChar *target, const xmlChar *data)
+{
+	tree_other(ctx, XML_PI_NODE, target, data);
+}
+
+static void
+on_start_document(void *ctx)
+{
+}
+
+static void
+reader_free(struct xmlsafe_reader *r)
+{
+	struct block *b, *next;
+
+	if (!r)
+		return;
+	tree_forget(r);
+	for (b = r->spare; b; b = next) {
+		next = b->next;
+		free(b);
+	}
+	xmlFreeParserCtxt(r->ctxt);
+	free(r);
+}
+
+int
+xmlsafe_own_tree(struct xmlsafe_xpaths *c, int on)
+{
+	struct xmlsafe_reader *r;
+
+	c->own_tree = on;
+	if (!on || c->reader)
+		return 0;
+	if (!(r = calloc(1, sizeof *r)))
+		return -1;
+	xmlSAXVersion(&r->sax, 2);
+	r->sax.startDocument = on_start_document;
+	r->sax.endDocument = NULL;
+	r->sax.startElementNs = on_start_element;
+	r->sax.endElementNs = on_end_element;
+	r->sax.characters = on_characters;
+	r->sax.cdataBlock = on_cdata;
+	r->sax.comment = on_comment;
+	r->sax.processingInstruction = on_pi;
+	r->sax.reference = NULL;
+	c->reader = r;
+	return 0;
+}
+
+/* After a document: its nodes forgotten, the parser ready for the next. */
+static void
+reader_done(struct xmlsafe_reader *r)
+{
+	tree_forget(r);
+	r->busy = 0;
+	if (r->ctxt && xmlDictSize(r->ctxt->dict) > READER_KEEP_NAMES) {
+		xmlFreeParserCtxt(r->ctxt);
+		r->ctxt = NULL;
+	} else if (r->ctxt) {
+		/* drops the copy of the input */
+		xmlCtxtReset(r->ctxt);
+	}
+}
+
+/* The options every read takes; the parser's callbacks already set. */
+static void
+ctxt_setup(struct xmlsafe *x, xmlParserCtxtPtr ctxt)
+{
+	/* COMPACT keeps short text in its node rather than allocating it:
+	 * the parsers only read the tree. */
+	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOBLANKS |
+			  XML_PARSE_COMPACT);
+	/* These defaults come from process-wide settings another library
+	 * in the process may have changed. */
+	ctxt->replaceEntities = 0;
+	ctxt->loadsubset = 0;
+	ctxt->validate = 0;
+	ctxt->_private = x;
+	ctxt->sax->internalSubset = on_doctype;
+}
+
+/* Why the parse failed, or 0. */
+static int
+parse_failed(struct xmlsafe *x, xmlParserCtxtPtr ctxt, int no_doc)
+{
+	if (x->doctype)
+		return xmlsafe_fail(x, "DOCTYPE not allowed: no DTD or entity "
+				    "declarations are read");
+	if (!ctxt->wellFormed || !ctxt->nsWellFormed || no_doc)
+		return xmlsafe_fail(x, "%s", x->first_error[0] ?
+				    x->first_error : "XML parse error");
+	return 0;
+}
+
+/* A parse into the reader's own tree. */
+static int
+read_own(struct xmlsafe *x, struct xmlsafe_reader *r, const char *data,
+	 size_t len)
+{
+	xmlParserInputBufferPtr buf;
+	xmlParserInputPtr in;
+	xmlParserCtxtPtr ctxt;
+
+	x->reader = r;
+	r->busy = 1;
+	r->oom = 0;
+	r->text = NULL;
+	r->nns = 0;
+	memset(&r->doc, 0, sizeof r->doc);
+	r->doc.type = XML_DOCUMENT_NODE;
+	r->doc.doc = &r->doc;
+	if (!r->ctxt && !(r->ctxt = xmlNewParserCtxt()))
+		return xmlsafe_oom(x);
+	ctxt = r->ctxt;
+	if (!(buf = xmlParserInputBufferCreateMem(data, (int)len,
+						  XML_CHAR_ENCODING_NONE)))
+		return xmlsafe_oom(x);
+	if (!(in = xmlNewIOInputStream(ctxt, buf, XML_CHAR_ENCODING_NONE))) {
+		xmlFreeParserInputBuffer(buf);
+		return xmlsafe_oom(x);
+	}
+	if (inputPush(ctxt, in) < 0)
+		return xmlsafe_oom(x);
+	*ctxt->sax = r->sax;
+	ctxt->userData = ctxt;
+	ctxt_setup(x, ctxt);
+	xmlParseDocument(ctxt);
+	if (r->oom)
+		return xmlsafe_oom(x);
+	if (parse_failed(x, ctxt, 0) < 0)
+		return -1;
+	x->doc = &r->doc;
+	return 0;
+}
+
 int
 xmlsafe_read(struct xmlsafe *x, const char *data, size_t len, size_t max)
 {
+	struct xmlsafe_reader *r = x->xpaths ? x->xpaths->reader : NULL;
 	xmlParserCtxtPtr ctxt = NULL;
 	int rc = -1;
 
@@ -364,35 +872,22 @@ xmlsafe_read(struct xmlsafe *x, const char *data, size_t len, size_t max)
 			     max);
 		goto out;
 	}
-	ctxt = xmlCreateMemoryParserCtxt(data, (int)len);
-	if (!ctxt) {
-		xmlsafe_oom(x);
-		goto out;
+	/* a reader serves one document at a time */
+	if (r && x->xpaths->own_tree && !r->busy) {
+		if (read_own(x, r, data, len) < 0)
+			goto out;
+	} else {
+		if (!(ctxt = xmlCreateMemoryParserCtxt(data, (int)len))) {
+			xmlsafe_oom(x);
+			goto out;
+		}
+		ctxt_setup(x, ctxt);
+		xmlParseDocument(ctxt);
+		if (parse_failed(x, ctxt, !ctxt->myDoc) < 0)
+			goto out;
+		x->doc = ctxt->myDoc;
+		ctxt->myDoc = NULL;
 	}
-	/* COMPACT keeps short text in its node rather than allocating it:
-	 * the parsers only read the tree. */
-	xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_NOBLANKS |
-			  XML_PARSE_COMPACT);
-	/* These defaults come from process-wide settings another library
-	 * in the process may have changed. */
-	ctxt->replaceEntities = 0;
-	ctxt->loadsubset = 0;
-	ctxt->validate = 0;
-	ctxt->_private = x;
-	ctxt->sax->internalSubset = on_doctype;
-	xmlParseDocument(ctxt);
-	if (x->doctype) {
-		xmlsafe_fail(x, "DOCTYPE not allowed: no DTD or entity "
-			     "declarations are read");
-		goto out;
-	}
-	if (!ctxt->wellFormed || !ctxt->nsWellFormed || !ctxt->myDoc) {
-		xmlsafe_fail(x, "%s", x->first_error[0] ? x->first_error :
-			     "XML parse error");
-		goto out;
-	}
-	x->doc = ctxt->myDoc;
-	ctxt->myDoc = NULL;
 	x->root = xmlDocGetRootElement(x->doc);
 	if (!x->root) {
 		xmlsafe_fail(x, "no root element");
