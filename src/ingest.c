@@ -523,19 +523,24 @@ struct parsed {
 };
 
 /*
- * A batch's eForms documents are parsed by threads of their own, the
- * first thread taking documents 0, N, 2N ..., the second 1, N + 1 ...,
- * while this one stores and matches them in order as they are ready: a
- * day's ingest takes about the time of its parsing spread over the
- * cores, not the sum of parsing and storing. Each thread has its own
- * parser (compiled expressions); libxml2 keeps its error handler per
+ * A batch's eForms documents are parsed by threads of their own while
+ * this one stores and matches them in order: a day's ingest takes about
+ * the time of its parsing and storing spread over the cores, not their
+ * sum. Each thread takes the next document no one has taken; this one,
+ * when the document it is to store next has not been taken, parses it
+ * itself rather than wait, so no core idles while there is parsing to
+ * do. Each thread has its own parser (compiled expressions, and the
+ * memory its trees are built in); libxml2 keeps its error handler per
  * thread; nothing else is shared but what the lock guards.
  */
+#ifndef PARSE_THREADS
 #define PARSE_THREADS 2
+#endif
 
 struct parse_job {
 	const struct ingest_batch *b;
 	struct parsed *out;	/* b->n of them */
+	size_t next;		/* the first document no one has taken */
 	int stop;		/* the batch failed: parse no more */
 	pthread_mutex_t lock;
 	pthread_cond_t ready;
@@ -544,8 +549,6 @@ struct parse_job {
 struct parse_worker {
 	struct parse_job *job;
 	struct eforms_parser *parser;
-	size_t first;		/* documents first, first + n ... */
-	size_t step;
 	pthread_t thread;
 	int running;
 };
@@ -566,13 +569,14 @@ parse_thread(void *arg)
 	struct parse_worker *w = arg;
 	struct parse_job *j = w->job;
 	size_t i;
-	int stop;
 
-	for (i = w->first; i < j->b->n; i += w->step) {
+	for (;;) {
 		pthread_mutex_lock(&j->lock);
-		stop = j->stop;
+		i = j->stop ? j->b->n : j->next;
+		if (i < j->b->n)
+			j->next++;
 		pthread_mutex_unlock(&j->lock);
-		if (stop)
+		if (i >= j->b->n)
 			break;
 		parse_one(w->parser, &j->b->docs[i], &j->out[i]);
 		pthread_mutex_lock(&j->lock);
@@ -584,38 +588,31 @@ parse_thread(void *arg)
 }
 
 /*
- * Starts the parse threads, each with a parser of its own (the first the
- * ingest's); how many started. None: each document is parsed where it
- * is stored.
+ * Starts the parse threads, each with a parser of its own (this thread
+ * parses with the ingest's); how many started. None when the batch has
+ * fewer than two documents to parse.
  */
 static size_t
-parse_start(struct ingest *in, struct parse_job *j, struct parse_worker *w)
+parse_start(struct parse_job *j, struct parse_worker *w)
 {
-	size_t n = 0, t, xml = 0, i;
+	size_t n = 0, xml = 0, i;
 
 	/* link-only entries and refusals need no parser */
 	for (i = 0; i < j->b->n && xml < 2; i++)
 		xml += !j->b->docs[i].reason && !j->b->docs[i].notice &&
 		       j->b->docs[i].data;
-	for (t = 0; t < PARSE_THREADS && xml > 1; t++) {
-		w[t].parser = t ? eforms_parser_new() : in->parser;
-		if (!w[t].parser)
+	for (; n < PARSE_THREADS && xml > 1; n++) {
+		w[n].job = j;
+		if (!(w[n].parser = eforms_parser_new()))
 			break;
-		w[t].job = j;
-		n++;
-	}
-	for (t = 0; t < n && n > 1; t++) {
-		w[t].first = t;
-		w[t].step = n;
-		w[t].running = pthread_create(&w[t].thread, NULL, parse_thread,
-					      &w[t]) == 0;
-		if (!w[t].running)
+		w[n].running = pthread_create(&w[n].thread, NULL, parse_thread,
+					      &w[n]) == 0;
+		if (!w[n].running) {
+			eforms_parser_free(w[n].parser);
 			break;
+		}
 	}
-	/* a thread that did not start leaves its documents to this one */
-	for (; t < n; t++)
-		w[t].step = 0;
-	return n > 1 ? n : 0;
+	return n;
 }
 
 /* Stops the threads, once they finish the document in hand. */
@@ -628,28 +625,25 @@ parse_stop(struct parse_job *j, struct parse_worker *w, size_t n)
 	j->stop = 1;
 	pthread_mutex_unlock(&j->lock);
 	for (t = 0; t < n; t++) {
-		if (w[t].running)
-			pthread_join(w[t].thread, NULL);
-		if (t)
-			eforms_parser_free(w[t].parser);
+		pthread_join(w[t].thread, NULL);
+		eforms_parser_free(w[t].parser);
 	}
 }
 
-/* Document i once parsed: by its thread, or here if it has none. */
+/* Document i once parsed: by a thread, or here if none has taken it. */
 static struct parsed *
-parsed_doc(struct ingest *in, struct parse_job *j, struct parse_worker *w,
-	   size_t nthreads, size_t i)
+parsed_doc(struct ingest *in, struct parse_job *j, size_t i)
 {
-	struct parse_worker *own = nthreads ? &w[i % nthreads] : NULL;
-
-	if (!own || !own->running) {
-		parse_one(own ? own->parser : in->parser, &j->b->docs[i],
-			  &j->out[i]);
-		return &j->out[i];
-	}
 	pthread_mutex_lock(&j->lock);
-	while (!j->out[i].ready)
+	while (!j->out[i].ready) {
+		if (j->next == i) {
+			j->next++;
+			pthread_mutex_unlock(&j->lock);
+			parse_one(in->parser, &j->b->docs[i], &j->out[i]);
+			return &j->out[i];
+		}
 		pthread_cond_wait(&j->ready, &j->lock);
+	}
 	pthread_mutex_unlock(&j->lock);
 	return &j->out[i];
 }
@@ -688,14 +682,13 @@ ingest_flush(struct ingest *in, struct ingest_batch *b)
 	}
 	pthread_mutex_init(&j.lock, NULL);
 	pthread_cond_init(&j.ready, NULL);
-	nthreads = parse_start(in, &j, w);
+	nthreads = parse_start(&j, w);
 	if (store_begin(in->store) < 0)
 		goto out;
 	for (i = 0; i < b->n; i++) {
 		const struct ingest_doc *d = &b->docs[i];
 
-		if (ingest_doc(in, &c, d, parsed_doc(in, &j, w, nthreads, i),
-			       &reason) < 0 ||
+		if (ingest_doc(in, &c, d, parsed_doc(in, &j, i), &reason) < 0 ||
 		    (d->item && store_feed_item_put(in->store, in->feed, d->item,
 						    d->etag, d->last_modified,
 						    in->now) < 0))
