@@ -55,29 +55,61 @@ on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
 }
 
 /*
- * Most expressions are a path of child elements, "cac:A/cbc:B", a step
- * perhaps with a predicate "[1]" or "[@attr='value']", or "."; these are
- * walked on the tree directly, the rest evaluated by libxml2's XPath.
- * Walking costs a comparison of names a child, where an evaluation sets
- * up a context, looks up each prefix, tests each node through generic
- * code and allocates a node set even for the first node or none: for
- * eForms, most of the time spent reading a notice once it was parsed.
+ * The expressions are walked on the tree directly: paths of child
+ * elements, "cac:A/cbc:B", perhaps ending in an attribute, "cbc:A/@b", a
+ * step perhaps with a predicate: "[1]", "[@attr='value']", conditions of
+ * the form "cbc:A/@b='value'" or "cbc:A='value'" joined by " or ", or
+ * "[not(cbc:A)]"; "." (the context node); and the union of two paths,
+ * "A | B". libxml2's XPath evaluates any other expression. Walking costs
+ * a comparison of names a child, where an evaluation sets up a context,
+ * looks up each prefix, tests each node through generic code and
+ * allocates a node set even for the first node or none: for eForms,
+ * most of the time spent reading a notice once it was parsed.
+ *
+ * Names and values point into the expression's text, which is kept.
  */
 #define PATH_STEPS_MAX 8
-#define PATH_NAME_MAX 64
+#define PATH_ALTS_MAX 2
+#define PRED_MAX 2
+#define PRED_STEPS_MAX 2
+
+struct path_name {
+	const char *s;
+	size_t len;		/* 0: none */
+};
+
+/* A child element of the node tested, by namespace and local name. */
+struct path_elem {
+	const char *href;
+	struct path_name name;
+};
+
+/* One condition of a predicate on the node tested. */
+struct path_cond {
+	struct path_elem step[PRED_STEPS_MAX];	/* the nodes it looks at */
+	size_t nsteps;				/* 0: the node tested */
+	struct path_name attr;	/* their attribute; none: their text */
+	struct path_name value;	/* equal to value; none: they exist */
+};
 
 struct path_step {
-	const char *href;		/* the prefix's namespace */
-	char name[PATH_NAME_MAX];	/* local name */
-	char attr[PATH_NAME_MAX];	/* [@attr='value'], or "" */
-	char value[PATH_NAME_MAX];
-	int first;			/* [1]: the first such child only */
+	struct path_elem elem;
+	int first;		/* [1]: the first such child only */
+	int negate;		/* [not(...)] */
+	size_t nconds;		/* joined by or; none: no predicate */
+	struct path_cond cond[PRED_MAX];
+};
+
+struct path_alt {
+	size_t nsteps;		/* none: the context node itself */
+	struct path_step step[PATH_STEPS_MAX];
+	struct path_name attr;	/* "/@attr" at the end, or none */
 };
 
 struct path {
-	int walk;	/* 1: walk steps (none: the context node itself) */
-	size_t nsteps;
-	struct path_step step[PATH_STEPS_MAX];
+	int walk;		/* 0: evaluated by libxml2's XPath */
+	size_t nalts;		/* the paths joined by " | " */
+	struct path_alt alt[PATH_ALTS_MAX];
 };
 
 struct xmlsafe_reader;
@@ -94,59 +126,137 @@ struct xmlsafe_xpaths {
 	xmlXPathCompExprPtr comp[];
 };
 
-/* Copies the run of name characters at *p into out; its length (0 if
- * none or too long). */
-static size_t
-path_name(const char **p, char *out)
+/* The run of name characters at *p; 0 if there is none. */
+static int
+path_name(const char **p, struct path_name *out)
 {
-	size_t n = 0;
 	const char *s = *p;
 
 	while ((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-	       (n && ((*s >= '0' && *s <= '9') || *s == '-' || *s == '_'))) {
-		if (n + 1 >= PATH_NAME_MAX)
-			return 0;
-		out[n++] = *s++;
-	}
-	out[n] = '\0';
+	       (s > *p && ((*s >= '0' && *s <= '9') || *s == '-' ||
+			   *s == '_')))
+		s++;
+	out->s = *p;
+	out->len = (size_t)(s - *p);
 	*p = s;
-	return n;
+	return out->len > 0;
 }
 
-/* One step "prefix:name", "prefix:name[1]" or
- * "prefix:name[@attr='value']" at *p; -1 if it is not one. */
+/* Whether the text at *p starts with what, skipped if so. */
+static int
+path_skip(const char **p, const char *what)
+{
+	size_t n = strlen(what);
+
+	if (strncmp(*p, what, n) != 0)
+		return 0;
+	*p += n;
+	return 1;
+}
+
+/* "prefix:name" at *p, with a prefix of ns; -1 if it is not one. */
+static int
+path_elem(const char **p, const struct xmlsafe_ns *ns, size_t nns,
+	  struct path_elem *e)
+{
+	struct path_name prefix;
+	size_t i;
+
+	if (!path_name(p, &prefix) || !path_skip(p, ":") ||
+	    !path_name(p, &e->name))
+		return -1;
+	for (i = 0; i < nns; i++)
+		if (strlen(ns[i].prefix) == prefix.len &&
+		    strncmp(ns[i].prefix, prefix.s, prefix.len) == 0)
+			break;
+	if (i == nns)
+		return -1;
+	e->href = ns[i].href;
+	return 0;
+}
+
+/* "'value'" at *p. */
+static int
+path_value(const char **p, struct path_name *v)
+{
+	const char *end;
+
+	if (!path_skip(p, "'") || !(end = strchr(*p, '\'')))
+		return -1;
+	v->s = *p;
+	v->len = (size_t)(end - *p);
+	*p = end + 1;
+	return 0;
+}
+
+/* A condition: "@a='v'", "x:A/@a='v'", "x:A='v'", or (exists)
+ * "x:A". */
+static int
+path_cond(const char **p, const struct xmlsafe_ns *ns, size_t nns,
+	  struct path_cond *c)
+{
+	memset(c, 0, sizeof *c);
+	while (**p != '@') {
+		if (c->nsteps == PRED_STEPS_MAX ||
+		    path_elem(p, ns, nns, &c->step[c->nsteps++]) < 0)
+			return -1;
+		if (!path_skip(p, "/"))
+			break;
+	}
+	if (path_skip(p, "@") && !path_name(p, &c->attr))
+		return -1;
+	if (path_skip(p, "=") && path_value(p, &c->value) < 0)
+		return -1;
+	/* an attribute alone, or none at all, is not what we walk */
+	return c->nsteps || (c->attr.len && c->value.s) ? 0 : -1;
+}
+
+/* One step: "x:A", perhaps with a predicate. */
 static int
 path_step(const char **p, const struct xmlsafe_ns *ns, size_t nns,
 	  struct path_step *st)
 {
-	char prefix[PATH_NAME_MAX];
-	const char *s = *p, *end;
-	size_t i;
-
 	memset(st, 0, sizeof *st);
-	if (!path_name(&s, prefix) || *s++ != ':' || !path_name(&s, st->name))
+	if (path_elem(p, ns, nns, &st->elem) < 0)
 		return -1;
-	for (i = 0; i < nns && strcmp(ns[i].prefix, prefix) != 0; i++)
-		;
-	if (i == nns)
-		return -1;
-	st->href = ns[i].href;
-	if (strncmp(s, "[1]", 3) == 0) {
+	if (path_skip(p, "[1]")) {
 		st->first = 1;
-		s += 3;
-	} else if (strncmp(s, "[@", 2) == 0) {
-		s += 2;
-		if (!path_name(&s, st->attr) || strncmp(s, "='", 2) != 0)
-			return -1;
-		s += 2;
-		if (!(end = strchr(s, '\'')) ||
-		    (size_t)(end - s) >= PATH_NAME_MAX || end[1] != ']')
-			return -1;
-		memcpy(st->value, s, (size_t)(end - s));
-		st->value[end - s] = '\0';
-		s = end + 2;
+		return 0;
 	}
-	*p = s;
+	if (!path_skip(p, "["))
+		return 0;
+	if (path_skip(p, "not(")) {
+		st->negate = 1;
+		if (path_cond(p, ns, nns, &st->cond[0]) < 0 ||
+		    st->cond[0].value.s || !path_skip(p, ")]"))
+			return -1;
+		st->nconds = 1;
+		return 0;
+	}
+	do {
+		if (st->nconds == PRED_MAX ||
+		    path_cond(p, ns, nns, &st->cond[st->nconds++]) < 0 ||
+		    !st->cond[st->nconds - 1].value.s)
+			return -1;
+	} while (path_skip(p, " or "));
+	return path_skip(p, "]") ? 0 : -1;
+}
+
+/* One path of a union. */
+static int
+path_alt(const char **p, const struct xmlsafe_ns *ns, size_t nns,
+	 struct path_alt *a)
+{
+	memset(a, 0, sizeof *a);
+	if (path_skip(p, "."))
+		return 0;
+	do {
+		if (path_skip(p, "@"))
+			return path_name(p, &a->attr) && a->nsteps ? 0 : -1;
+		if (a->nsteps == PATH_STEPS_MAX ||
+		    path_step(p, ns, nns, &a->step[a->nsteps++]) < 0)
+			return -1;
+	} while (path_skip(p, "/"));
 	return 0;
 }
 
@@ -158,84 +268,160 @@ path_compile(const char *expr, const struct xmlsafe_ns *ns, size_t nns,
 	const char *s = expr;
 
 	memset(p, 0, sizeof *p);
-	if (strcmp(expr, ".") == 0) {
-		p->walk = 1;
-		return;
-	}
-	for (;;) {
-		if (p->nsteps == PATH_STEPS_MAX ||
-		    path_step(&s, ns, nns, &p->step[p->nsteps]) < 0)
+	do {
+		if (p->nalts == PATH_ALTS_MAX ||
+		    path_alt(&s, ns, nns, &p->alt[p->nalts++]) < 0)
 			return;
-		p->nsteps++;
-		if (*s == '\0')
-			break;
-		if (*s++ != '/')
-			return;
-	}
-	p->walk = 1;
+	} while (path_skip(&s, " | "));
+	p->walk = *s == '\0';
 }
 
-/* Whether the element's attribute (in no namespace) attr has value. */
 static int
-attr_is(xmlNodePtr node, const char *attr, const char *value)
+name_is(const xmlChar *name, const struct path_name *n)
+{
+	return strncmp((const char *)name, n->s, n->len) == 0 &&
+	       name[n->len] == '\0';
+}
+
+/* The element's attribute (in no namespace) called name, or NULL. */
+static xmlAttrPtr
+attr_named(xmlNodePtr node, const struct path_name *name)
 {
 	xmlAttrPtr a;
+
+	for (a = node->properties; a; a = a->next)
+		if (!a->ns && name_is(a->name, name))
+			return a;
+	return NULL;
+}
+
+/* Whether the text of a node (its string value) is value. */
+static int
+text_is(xmlNodePtr node, const struct path_name *value)
+{
+	xmlNodePtr c = node->children;
 	xmlChar *v;
 	int same;
 
-	for (a = node->properties; a; a = a->next) {
-		if (a->ns || strcmp((const char *)a->name, attr) != 0)
-			continue;
-		if (a->children && a->children->type == XML_TEXT_NODE &&
-		    !a->children->next)
-			return strcmp((const char *)a->children->content,
-				      value) == 0;
-		v = xmlNodeListGetString(node->doc, a->children, 1);
-		same = v && strcmp((const char *)v, value) == 0;
-		xmlFree(v);
-		return same;
+	if (c && !c->next && c->type == XML_TEXT_NODE && c->content)
+		return name_is(c->content, value);
+	if (!c)
+		return value->len == 0;
+	v = node->type == XML_ATTRIBUTE_NODE ?
+	    xmlNodeListGetString(node->doc, c, 1) : xmlNodeGetContent(node);
+	same = v && name_is(v, value);
+	xmlFree(v);
+	return same;
+}
+
+static int
+elem_matches(const struct path_elem *e, xmlNodePtr node)
+{
+	return node->type == XML_ELEMENT_NODE && node->ns &&
+	       node->name[0] == (xmlChar)e->name.s[0] &&
+	       name_is(node->name, &e->name) && node->ns->href &&
+	       strcmp((const char *)node->ns->href, e->href) == 0;
+}
+
+/* Whether the condition holds of node, looking from step i on. */
+static int
+cond_holds(const struct path_cond *c, size_t i, xmlNodePtr node)
+{
+	xmlNodePtr k;
+	xmlAttrPtr a;
+
+	if (i == c->nsteps) {
+		if (c->attr.len)
+			return (a = attr_named(node, &c->attr)) &&
+			       (!c->value.s || text_is((xmlNodePtr)a, &c->value));
+		return !c->value.s || text_is(node, &c->value);
 	}
+	for (k = node->children; k; k = k->next)
+		if (elem_matches(&c->step[i], k) && cond_holds(c, i + 1, k))
+			return 1;
 	return 0;
 }
 
 static int
 step_matches(const struct path_step *st, xmlNodePtr node)
 {
-	return node->type == XML_ELEMENT_NODE && node->ns &&
-	       node->name[0] == (xmlChar)st->name[0] &&
-	       strcmp((const char *)node->name, st->name) == 0 &&
-	       node->ns->href &&
-	       strcmp((const char *)node->ns->href, st->href) == 0 &&
-	       (!st->attr[0] || attr_is(node, st->attr, st->value));
+	size_t i;
+	int holds = 0;
+
+	if (!elem_matches(&st->elem, node))
+		return 0;
+	if (!st->nconds)
+		return 1;
+	for (i = 0; i < st->nconds && !holds; i++)
+		holds = cond_holds(&st->cond[i], 0, node);
+	return holds != st->negate;
+}
+
+/* What one path found: into set (created when first needed), or only
+ * the first to *first when first is not NULL. -1 on ENOMEM. */
+static int
+path_found(xmlNodePtr node, xmlNodeSetPtr *set, xmlNodePtr *first)
+{
+	if (first) {
+		*first = node;
+		return 0;
+	}
+	if (!*set && !(*set = xmlXPathNodeSetCreate(NULL)))
+		return -1;
+	return xmlXPathNodeSetAdd(*set, node) < 0 ? -1 : 0;
 }
 
 /*
- * The nodes the steps from i on select below at, in document order:
- * each one to set (created when first needed), or only the first to
- * *first when first is not NULL. -1 on ENOMEM.
+ * The nodes the steps from i on select below at, in document order: each
+ * one to set, or only the first to *first when first is not NULL. -1 on
+ * ENOMEM.
  */
 static int
-path_walk(const struct path *p, size_t i, xmlNodePtr at, xmlNodeSetPtr *set,
-	  xmlNodePtr *first)
+alt_walk(const struct path_alt *p, size_t i, xmlNodePtr at,
+	 xmlNodeSetPtr *set, xmlNodePtr *first)
 {
 	xmlNodePtr c;
+	xmlAttrPtr a;
 
 	if (i == p->nsteps) {
-		if (first) {
-			*first = at;
-			return 0;
-		}
-		if (!*set && !(*set = xmlXPathNodeSetCreate(NULL)))
-			return -1;
-		return xmlXPathNodeSetAdd(*set, at) < 0 ? -1 : 0;
+		if (!p->attr.len)
+			return path_found(at, set, first);
+		a = attr_named(at, &p->attr);
+		return a ? path_found((xmlNodePtr)a, set, first) : 0;
 	}
 	for (c = at->children; c; c = c->next) {
 		if (!step_matches(&p->step[i], c))
 			continue;
-		if (path_walk(p, i + 1, c, set, first) < 0)
+		if (alt_walk(p, i + 1, c, set, first) < 0)
 			return -1;
 		if (p->step[i].first || (first && *first))
 			break;
+	}
+	return 0;
+}
+
+/* The nodes p selects below at, as alt_walk; a union in document order. */
+static int
+path_walk(const struct path *p, xmlNodePtr at, xmlNodeSetPtr *set,
+	  xmlNodePtr *first)
+{
+	xmlNodeSetPtr all = NULL;
+	size_t i;
+
+	if (p->nalts == 1)
+		return alt_walk(&p->alt[0], 0, at, set, first);
+	for (i = 0; i < p->nalts; i++)
+		if (alt_walk(&p->alt[i], 0, at, &all, NULL) < 0) {
+			xmlXPathFreeNodeSet(all);
+			return -1;
+		}
+	if (all)
+		xmlXPathNodeSetSort(all);
+	if (first) {
+		*first = all && all->nodeNr ? all->nodeTab[0] : NULL;
+		xmlXPathFreeNodeSet(all);
+	} else {
+		*set = all;
 	}
 	return 0;
 }
@@ -893,7 +1079,7 @@ xmlsafe_read(struct xmlsafe *x, const char *data, size_t len, size_t max)
 		xmlsafe_fail(x, "no root element");
 		goto out;
 	}
-	rc = new_xpath_context(x);
+	rc = 0;
 out:
 	if (ctxt) {
 		xmlFreeDoc(ctxt->myDoc);
@@ -917,7 +1103,7 @@ xmlsafe_eval(struct xmlsafe *x, int id, xmlNodePtr at,
 	if (x->xpaths->path[id].walk && !x->xpaths->xpath_only) {
 		xmlNodeSetPtr set = NULL;
 
-		if (path_walk(&x->xpaths->path[id], 0, at, &set, NULL) < 0 ||
+		if (path_walk(&x->xpaths->path[id], at, &set, NULL) < 0 ||
 		    (set && !(out->res = xmlXPathWrapNodeSet(set)))) {
 			xmlXPathFreeNodeSet(set);
 			return xmlsafe_oom(x);
@@ -928,6 +1114,9 @@ xmlsafe_eval(struct xmlsafe *x, int id, xmlNodePtr at,
 		}
 		return 0;
 	}
+	/* set up when first needed: most documents need none */
+	if (!x->xpc && new_xpath_context(x) < 0)
+		return -1;
 	x->xpc->node = at;
 	res = xmlXPathCompiledEval(x->xpaths->comp[id], x->xpc);
 	if (!res || res->type != XPATH_NODESET) {
@@ -959,7 +1148,7 @@ xmlsafe_first(struct xmlsafe *x, int id, xmlNodePtr at, xmlNodePtr *node)
 
 	*node = NULL;
 	if (at && x->xpaths->path[id].walk && !x->xpaths->xpath_only)
-		return path_walk(&x->xpaths->path[id], 0, at, NULL, node);
+		return path_walk(&x->xpaths->path[id], at, NULL, node);
 	if (xmlsafe_eval(x, id, at, &nodes) < 0)
 		return -1;
 	if (nodes.n > 0)
