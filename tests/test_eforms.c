@@ -3084,17 +3084,17 @@ own_tree_differences(struct xmlsafe_xpaths *c, const char *what,
  */
 static const char *const odd_documents[] = {
 	/* comments, processing instructions, CDATA, references, blanks */
-	"<?xml version=\"1.0\"?><!-- before --><?pi before?>"
+	("<?xml version=\"1.0\"?><!-- before --><?pi before?>"
 	"<a xmlns=\"urn:a\" xmlns:p=\"urn:p\" p:x=\"1\" y=\"&amp;&lt;&#38;"
 	"&#x2d;&quot;\" z=\"\" w=\"line\nbreak\ttab\" xml:lang=\"sv\">"
 	"  <b>  </b>\n  <p:c>t<!-- in -->u<![CDATA[<v>]]><![CDATA[w]]>x"
 	"&amp;y&#233;z</p:c> <d/>\n<e>text <f/> tail<?pi in?>  </e>"
 	"<g xmlns=\"urn:g\"><h xmlns:p=\"urn:p2\" p:i=\"j\"><p:k/></h></g>"
 	"<l>\xc3\xa5\xc3\xa4\xc3\xb6 &#x1F600;</l><m><![CDATA[]]></m>"
-	"</a><!-- after -->",
+	"</a><!-- after -->"),
 	/* another encoding */
-	"<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"
-	"<a att=\"\xe5\">\xe4\xf6<b>\xc5</b></a>",
+	("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>"
+	 "<a att=\"\xe5\">\xe4\xf6<b>\xc5</b></a>"),
 	/* what libxml2 refuses, the own tree refuses the same way */
 	"<a><b></a>",
 	"<a xmlns:p=\"urn:p\"><q:b/></a>",
