@@ -3125,10 +3125,17 @@ test_own_tree_as_libxml2(void)
 					   own_tree_as_libxml2);
 
 	CHECK(files >= 80);
+	size_t len;
+	char *data;
+
 	for (i = 0; i < sizeof odd_documents / sizeof *odd_documents; i++)
 		CHECK(own_tree_differences(c, odd_documents[i],
 					   odd_documents[i],
 					   strlen(odd_documents[i])) == 0);
+	/* after all that, in another encoding too, a notice as ever */
+	CHECK((data = read_fixture("cn_24_maximal.xml", &len)) != NULL);
+	CHECK(data && own_tree_differences(c, "again", data, len) == 0);
+	free(data);
 }
 
 int
