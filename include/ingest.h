@@ -37,6 +37,7 @@ struct ingest_batch {
 	struct ingest_doc *docs;
 	size_t n;
 	size_t bytes;
+	struct parse_pool *pool;	/* ingest.c's: parsing what was added */
 };
 
 /* A batch is flushed once it holds this many documents or bytes. */

@@ -31,6 +31,8 @@ struct xmlsafe_xpath {
 
 /* A parser's expressions, compiled once and used for every document. */
 struct xmlsafe_xpaths;
+/* The memory xmlsafe_own_tree builds documents in. */
+struct xmlsafe_reader;
 
 /*
  * Compiles xp[0..n), whose prefixes are those in ns[0..nns); the tables
@@ -48,6 +50,14 @@ void xmlsafe_free_compiled(struct xmlsafe_xpaths *c);
  * compare the two).
  */
 void xmlsafe_xpath_only(struct xmlsafe_xpaths *c, int on);
+/*
+ * On: the documents read with c are built by xmlsafe's own handlers into
+ * memory c keeps from one document to the next, not by libxml2's tree
+ * builder, at about half the cost of a parse. The tree is the same, to be
+ * read and never changed; c then reads one document at a time (a read
+ * while c's document is in use gets libxml2's tree). -1 out of memory.
+ */
+int xmlsafe_own_tree(struct xmlsafe_xpaths *c, int on);
 
 /*
  * One parse. libxml2 reports through a per-thread handler: from
@@ -61,6 +71,7 @@ struct xmlsafe {
 	/* The rest is xmlsafe's own. */
 	xmlXPathContextPtr xpc;
 	const struct xmlsafe_xpaths *xpaths;
+	struct xmlsafe_reader *reader;	/* the tree's memory, if its own */
 	char *err;
 	size_t errlen;
 	int failed;

@@ -25,6 +25,9 @@ ingest_doc_release(struct ingest_doc *d)
 	memset(d, 0, sizeof *d);
 }
 
+static void pool_add(struct ingest_batch *b);
+static void pool_free(struct parse_pool *pool);
+
 int
 ingest_batch_add(struct ingest_batch *b, struct ingest_doc *doc)
 {
@@ -38,6 +41,7 @@ ingest_batch_add(struct ingest_batch *b, struct ingest_doc *doc)
 	b->docs[b->n++] = *doc;
 	b->bytes += doc->len;
 	memset(doc, 0, sizeof *doc);
+	pool_add(b);
 	return 0;
 }
 
@@ -52,6 +56,7 @@ ingest_batch_release(struct ingest_batch *b)
 {
 	size_t i;
 
+	pool_free(b->pool);
 	for (i = 0; i < b->n; i++)
 		ingest_doc_release(&b->docs[i]);
 	free(b->docs);
@@ -518,140 +523,192 @@ out:
 struct parsed {
 	struct notice *notice;	/* NULL: refused for err, or not parsed */
 	int failed;
-	int ready;		/* under the job's lock */
+	int ready;		/* under the pool's lock */
 	char err[512];
 };
 
 /*
- * A batch's eForms documents are parsed by threads of their own, the
- * first thread taking documents 0, N, 2N ..., the second 1, N + 1 ...,
- * while this one stores and matches them in order as they are ready: a
- * day's ingest takes about the time of its parsing spread over the
- * cores, not the sum of parsing and storing. Each thread has its own
- * parser (compiled expressions); libxml2 keeps its error handler per
- * thread; nothing else is shared but what the lock guards.
+ * A batch's eForms documents are parsed by threads of their own from the
+ * moment they are added, while this thread reads the next ones, and then
+ * stores and matches them in order: a day's ingest takes about the time
+ * of its reading, storing and committing, the parsing done beside it on
+ * the other core. Each thread takes the next document no one has taken;
+ * this one, when the document it is to store next has not been taken,
+ * parses it itself rather than wait, so no core idles while there is
+ * parsing to do. Each thread has its own parser (compiled expressions,
+ * and the memory its trees are built in); libxml2 keeps its error
+ * handler per thread; nothing else is shared but what the lock guards.
+ * A document the pool does not have (it could not start, or the batch
+ * outgrew it) is parsed where it is stored.
  */
+#ifndef PARSE_THREADS
 #define PARSE_THREADS 2
+#endif
 
-struct parse_job {
-	const struct ingest_batch *b;
-	struct parsed *out;	/* b->n of them */
-	int stop;		/* the batch failed: parse no more */
-	pthread_mutex_t lock;
-	pthread_cond_t ready;
-};
+struct parse_pool;
 
 struct parse_worker {
-	struct parse_job *job;
+	struct parse_pool *pool;
 	struct eforms_parser *parser;
-	size_t first;		/* documents first, first + n ... */
-	size_t step;
 	pthread_t thread;
-	int running;
 };
 
+struct parse_pool {
+	pthread_mutex_t lock;
+	pthread_cond_t more;	/* a document was added, or stop */
+	pthread_cond_t ready;	/* a document was parsed */
+	const char *data[INGEST_BATCH_DOCS];	/* NULL: nothing to parse */
+	size_t len[INGEST_BATCH_DOCS];
+	struct parsed out[INGEST_BATCH_DOCS];
+	size_t n;		/* documents added */
+	size_t next;		/* the first one no one has taken */
+	int stop;
+	struct parse_worker w[PARSE_THREADS];
+	size_t nthreads;
+};
+
+static int
+needs_parse(const struct ingest_doc *d)
+{
+	/* link-only entries and refusals need no parser */
+	return !d->reason && !d->notice && d->data;
+}
+
 static void
-parse_one(struct eforms_parser *parser, const struct ingest_doc *d,
+parse_one(struct eforms_parser *parser, const char *data, size_t len,
 	  struct parsed *p)
 {
-	if (d->reason || d->notice || !d->data)
-		return;
-	p->failed = eforms_parse(parser, d->data, d->len, &p->notice, p->err,
-				 sizeof p->err) < 0;
+	if (data)
+		p->failed = eforms_parse(parser, data, len, &p->notice, p->err,
+					 sizeof p->err) < 0;
 }
 
 static void *
 parse_thread(void *arg)
 {
 	struct parse_worker *w = arg;
-	struct parse_job *j = w->job;
+	struct parse_pool *pool = w->pool;
 	size_t i;
-	int stop;
 
-	for (i = w->first; i < j->b->n; i += w->step) {
-		pthread_mutex_lock(&j->lock);
-		stop = j->stop;
-		pthread_mutex_unlock(&j->lock);
-		if (stop)
+	/* made here, not on the storing thread; none: it leaves the
+	 * documents to the others */
+	if (!(w->parser = eforms_parser_new()))
+		return NULL;
+	pthread_mutex_lock(&pool->lock);
+	for (;;) {
+		while (!pool->stop && pool->next >= pool->n)
+			pthread_cond_wait(&pool->more, &pool->lock);
+		if (pool->stop)
 			break;
-		parse_one(w->parser, &j->b->docs[i], &j->out[i]);
-		pthread_mutex_lock(&j->lock);
-		j->out[i].ready = 1;
-		pthread_cond_broadcast(&j->ready);
-		pthread_mutex_unlock(&j->lock);
+		i = pool->next++;
+		pthread_mutex_unlock(&pool->lock);
+		parse_one(w->parser, pool->data[i], pool->len[i],
+			  &pool->out[i]);
+		pthread_mutex_lock(&pool->lock);
+		pool->out[i].ready = 1;
+		pthread_cond_broadcast(&pool->ready);
 	}
+	pthread_mutex_unlock(&pool->lock);
 	return NULL;
 }
 
-/*
- * Starts the parse threads, each with a parser of its own (the first the
- * ingest's); how many started. None: each document is parsed where it
- * is stored.
- */
-static size_t
-parse_start(struct ingest *in, struct parse_job *j, struct parse_worker *w)
-{
-	size_t n = 0, t, xml = 0, i;
-
-	/* link-only entries and refusals need no parser */
-	for (i = 0; i < j->b->n && xml < 2; i++)
-		xml += !j->b->docs[i].reason && !j->b->docs[i].notice &&
-		       j->b->docs[i].data;
-	for (t = 0; t < PARSE_THREADS && xml > 1; t++) {
-		w[t].parser = t ? eforms_parser_new() : in->parser;
-		if (!w[t].parser)
-			break;
-		w[t].job = j;
-		n++;
-	}
-	for (t = 0; t < n && n > 1; t++) {
-		w[t].first = t;
-		w[t].step = n;
-		w[t].running = pthread_create(&w[t].thread, NULL, parse_thread,
-					      &w[t]) == 0;
-		if (!w[t].running)
-			break;
-	}
-	/* a thread that did not start leaves its documents to this one */
-	for (; t < n; t++)
-		w[t].step = 0;
-	return n > 1 ? n : 0;
-}
-
-/* Stops the threads, once they finish the document in hand. */
+/* Stops the threads, once they finish the document in hand, and frees
+ * what they parsed. */
 static void
-parse_stop(struct parse_job *j, struct parse_worker *w, size_t n)
+pool_free(struct parse_pool *pool)
 {
-	size_t t;
+	size_t t, i;
 
-	pthread_mutex_lock(&j->lock);
-	j->stop = 1;
-	pthread_mutex_unlock(&j->lock);
-	for (t = 0; t < n; t++) {
-		if (w[t].running)
-			pthread_join(w[t].thread, NULL);
-		if (t)
-			eforms_parser_free(w[t].parser);
+	if (!pool)
+		return;
+	pthread_mutex_lock(&pool->lock);
+	pool->stop = 1;
+	pthread_cond_broadcast(&pool->more);
+	pthread_mutex_unlock(&pool->lock);
+	for (t = 0; t < pool->nthreads; t++) {
+		pthread_join(pool->w[t].thread, NULL);
+		eforms_parser_free(pool->w[t].parser);
 	}
+	for (i = 0; i < pool->n; i++)
+		notice_free(pool->out[i].notice);
+	pthread_mutex_destroy(&pool->lock);
+	pthread_cond_destroy(&pool->more);
+	pthread_cond_destroy(&pool->ready);
+	free(pool);
 }
 
-/* Document i once parsed: by its thread, or here if it has none. */
-static struct parsed *
-parsed_doc(struct ingest *in, struct parse_job *j, struct parse_worker *w,
-	   size_t nthreads, size_t i)
+/* A pool with its threads, each with a parser of its own; NULL if none
+ * could start. */
+static struct parse_pool *
+pool_new(void)
 {
-	struct parse_worker *own = nthreads ? &w[i % nthreads] : NULL;
+	struct parse_pool *pool = calloc(1, sizeof *pool);
+	struct parse_worker *w;
 
-	if (!own || !own->running) {
-		parse_one(own ? own->parser : in->parser, &j->b->docs[i],
-			  &j->out[i]);
-		return &j->out[i];
+	if (!pool)
+		return NULL;
+	pthread_mutex_init(&pool->lock, NULL);
+	pthread_cond_init(&pool->more, NULL);
+	pthread_cond_init(&pool->ready, NULL);
+	while (pool->nthreads < PARSE_THREADS) {
+		w = &pool->w[pool->nthreads];
+		w->pool = pool;
+		if (pthread_create(&w->thread, NULL, parse_thread, w) != 0)
+			break;
+		pool->nthreads++;
 	}
-	pthread_mutex_lock(&j->lock);
-	while (!j->out[i].ready)
-		pthread_cond_wait(&j->ready, &j->lock);
-	pthread_mutex_unlock(&j->lock);
-	return &j->out[i];
+	if (!pool->nthreads) {
+		pool_free(pool);
+		return NULL;
+	}
+	return pool;
+}
+
+/*
+ * Hands the batch's last document to the pool, which starts with the
+ * first that needs parsing; a batch the pool cannot take any more of
+ * leaves the rest to ingest_flush.
+ */
+static void
+pool_add(struct ingest_batch *b)
+{
+	struct parse_pool *pool = b->pool;
+	const struct ingest_doc *d = &b->docs[b->n - 1];
+	size_t i;
+
+	if (!pool && !needs_parse(d))
+		return;
+	if (!pool && !(pool = b->pool = pool_new()))
+		return;
+	pthread_mutex_lock(&pool->lock);
+	for (i = pool->n; i < b->n && i < INGEST_BATCH_DOCS; i++) {
+		d = &b->docs[i];
+		pool->data[i] = needs_parse(d) ? d->data : NULL;
+		pool->len[i] = d->len;
+	}
+	pool->n = i;
+	pthread_cond_signal(&pool->more);
+	pthread_mutex_unlock(&pool->lock);
+}
+
+/* Document i parsed by a thread; NULL when it is to be parsed here: the
+ * pool does not have it, or no thread has taken it. */
+static struct parsed *
+pool_take(struct parse_pool *pool, size_t i)
+{
+	struct parsed *p = NULL;
+
+	if (!pool || i >= pool->n)
+		return NULL;
+	pthread_mutex_lock(&pool->lock);
+	while (!pool->out[i].ready && pool->next != i)
+		pthread_cond_wait(&pool->ready, &pool->lock);
+	if (pool->out[i].ready)
+		p = &pool->out[i];
+	else
+		pool->next++;
+	pthread_mutex_unlock(&pool->lock);
+	return p;
 }
 
 static int
@@ -673,32 +730,31 @@ int
 ingest_flush(struct ingest *in, struct ingest_batch *b)
 {
 	struct ingest_counts c = in->counts;
-	struct parse_job j = { .b = b };
-	struct parse_worker w[PARSE_THREADS] = { { 0 } };
+	struct parsed here, *p;
 	struct buf reason;
-	size_t i, nthreads = 0;
-	int rc = -1;
+	size_t i;
+	int rc = -1, bad;
 
 	if (b->n == 0)
 		return 0;
 	buf_init(&reason, 4096);
-	if (!(j.out = calloc(b->n, sizeof *j.out))) {
-		error("out of memory");
-		goto out;
-	}
-	pthread_mutex_init(&j.lock, NULL);
-	pthread_cond_init(&j.ready, NULL);
-	nthreads = parse_start(in, &j, w);
 	if (store_begin(in->store) < 0)
 		goto out;
 	for (i = 0; i < b->n; i++) {
 		const struct ingest_doc *d = &b->docs[i];
 
-		if (ingest_doc(in, &c, d, parsed_doc(in, &j, w, nthreads, i),
-			       &reason) < 0 ||
-		    (d->item && store_feed_item_put(in->store, in->feed, d->item,
-						    d->etag, d->last_modified,
-						    in->now) < 0))
+		memset(&here, 0, sizeof here);
+		if (!(p = pool_take(b->pool, i))) {
+			p = &here;
+			if (needs_parse(d))
+				parse_one(in->parser, d->data, d->len, p);
+		}
+		bad = ingest_doc(in, &c, d, p, &reason) < 0;
+		notice_free(here.notice);
+		if (bad || (d->item && store_feed_item_put(in->store, in->feed,
+							   d->item, d->etag,
+							   d->last_modified,
+							   in->now) < 0))
 			goto rollback;
 	}
 	if (store_commit(in->store) < 0)
@@ -709,14 +765,6 @@ ingest_flush(struct ingest *in, struct ingest_batch *b)
 rollback:
 	store_rollback(in->store);
 out:
-	if (j.out) {
-		parse_stop(&j, w, nthreads);
-		for (i = 0; i < b->n; i++)
-			notice_free(j.out[i].notice);
-		free(j.out);
-		pthread_mutex_destroy(&j.lock);
-		pthread_cond_destroy(&j.ready);
-	}
 	buf_release(&reason);
 	ingest_batch_release(b);
 	return rc;

@@ -211,16 +211,22 @@ static const char *const root_names[] = {
 };
 
 /*
- * A parser is nothing but its compiled expressions: struct eforms_parser
- * is only the name eforms.h gives them, and never defined.
+ * A parser is nothing but its compiled expressions, which also keep the
+ * memory its documents are built in (xmlsafe_own_tree): struct
+ * eforms_parser is only the name eforms.h gives them, and never defined.
  */
 struct eforms_parser *
 eforms_parser_new(void)
 {
 	size_t nns = sizeof(namespaces) / sizeof(namespaces[0]);
+	struct xmlsafe_xpaths *c = xmlsafe_compile(ef_xpaths, XP_COUNT,
+						   namespaces, nns);
 
-	return (struct eforms_parser *)xmlsafe_compile(ef_xpaths, XP_COUNT,
-						        namespaces, nns);
+	if (c && xmlsafe_own_tree(c, 1) < 0) {
+		xmlsafe_free_compiled(c);
+		c = NULL;
+	}
+	return (struct eforms_parser *)c;
 }
 
 void
