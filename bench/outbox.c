@@ -188,7 +188,7 @@ main(void)
 	struct mailer_options mo = {
 		.transport = TRANSPORT_MAILDIR, .maildir = maildir,
 	};
-	struct outbox_sender by = { "bench:1", NULL, 60, 5 * 86400L };
+	struct outbox_sender by = { "bench:1", NULL, 60, 5 * 86400L, 0 };
 	struct mailer *mailer = NULL;
 	unsigned sent = 0, deferred = 0, failed = 0, first = 0;
 	double load, again, t0, at_once, batched;

@@ -31,6 +31,7 @@ struct courier_options {
 	time_t (*now)(void);	/* the clock; NULL: at, the pass's */
 	time_t at;
 	long idle_poll;		/* seconds between looks when not woken */
+	int queue_growing;	/* as outbox_sender's: the pass's courier */
 };
 
 /* What a courier delivered, as outbox_deliver counts it. */

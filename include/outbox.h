@@ -150,13 +150,29 @@ struct outbox_sender {
 	const char *only_keys;	/* a key prefix; NULL for every message */
 	long smtp_timeout;	/* seconds; bounds how long a claim is held */
 	long give_up_after;	/* [mail] give_up_after */
+	/*
+	 * A pass is still queueing (its courier): only whole batches go,
+	 * the rest waits for more or for the pass's own delivery after, and
+	 * what cannot be delivered the pass dropped before it began
+	 * (outbox_drop_undeliverable). Each write the courier makes waits
+	 * for the batch being queued: it makes two a hundred mails.
+	 */
+	int queue_growing;
 };
 
 /* The keys of the mails the web pages queue. */
 #define OUTBOX_WEB_KEYS "web/"
 
 /*
- * Delivers due messages through the mailer. One that fails temporarily
+ * Pending mails that must not go fail unsent: to an address that bounced
+ * (not those a person asked for on a web page), or whose news is past.
+ * They are counted in *failed.
+ */
+int outbox_drop_undeliverable(struct store *s, time_t now, unsigned *failed);
+
+/*
+ * Delivers due messages through the mailer, after
+ * outbox_drop_undeliverable. One that fails temporarily
  * is tried again after outbox_backoff() until it is give_up_after seconds
  * old ([mail] give_up_after), then it has failed for good; one whose news
  * is past (a deadline, a meeting) fails unsent.

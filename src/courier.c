@@ -51,6 +51,7 @@ run(void *arg)
 		.owner = c->owner, .only_keys = c->o.only_keys,
 		.smtp_timeout = c->o.cfg->smtp_timeout,
 		.give_up_after = c->o.cfg->give_up_after,
+		.queue_growing = c->o.queue_growing,
 	};
 	struct courier_tally *t = &c->tally;
 

@@ -2137,15 +2137,9 @@ out:
 }
 
 int
-outbox_deliver(struct store *s, struct mailer *m,
-	       const struct outbox_sender *by, time_t now, unsigned *sent,
-	       unsigned *deferred, unsigned *failed)
+outbox_drop_undeliverable(struct store *s, time_t now, unsigned *failed)
 {
-	struct outbox_message *msgs = NULL;
-	size_t n = 0;
 	long long stale, bounced;
-	int64_t after = 0;
-	int rc = -1;
 
 	if (store_drop_bounced(s, OUTBOX_WEB_KEYS, &bounced) < 0 ||
 	    store_drop_stale(s, now, &stale) < 0)
@@ -2162,6 +2156,22 @@ outbox_deliver(struct store *s, struct mailer *m,
 			  stale == 1 ? "it" : "them");
 		*failed += (unsigned)stale;
 	}
+	return 0;
+}
+
+int
+outbox_deliver(struct store *s, struct mailer *m,
+	       const struct outbox_sender *by, time_t now, unsigned *sent,
+	       unsigned *deferred, unsigned *failed)
+{
+	struct outbox_message *msgs = NULL;
+	size_t n = 0;
+	int64_t after = 0;
+	int rc = -1;
+
+	if (!by->queue_growing &&
+	    outbox_drop_undeliverable(s, now, failed) < 0)
+		return -1;
 	/* those deferred in this pass stay pending: the cursor passes them */
 	do {
 		after = n > 0 ? msgs[n - 1].id : after;
@@ -2171,6 +2181,8 @@ outbox_deliver(struct store *s, struct mailer *m,
 		if (store_due_messages(s, now, by->only_keys, after,
 				       DELIVERY_BATCH, &msgs, &n) < 0)
 			goto out;
+		if (n < DELIVERY_BATCH && by->queue_growing)
+			break;
 		if (n > 0 &&
 		    deliver_batch(s, m, by, msgs, n, now, sent, deferred,
 				  failed) < 0)

@@ -300,7 +300,9 @@ queue_mails(struct run_context *ctx, const struct firm_list *firms,
  * mostly the disk's or the relay's, and a pass took both one after the
  * other. The courier claims as the pass does (RUN_SENDER), so a crash
  * leaves its claims to the next pass's recovery; the mailer is its alone
- * until it stops.
+ * until it stops. It takes whole batches only (queue_growing), and what
+ * must not go is failed before it starts; the pass's own delivery after
+ * takes the rest.
  */
 static int
 queue_and_deliver(struct run_context *ctx, const struct firm_list *firms,
@@ -309,13 +311,15 @@ queue_and_deliver(struct run_context *ctx, const struct firm_list *firms,
 	struct courier_options co = {
 		.cfg = ctx->cfg, .db_path = store_path(ctx->store),
 		.mailer = ctx->mailer, .owner = RUN_SENDER, .at = ctx->now,
-		.idle_poll = 1,
+		.idle_poll = 1, .queue_growing = 1,
 	};
 	struct courier_tally t = { 0 };
 	struct courier *c;
 	int rc;
 
-	if (courier_start(&co, &c) < 0)
+	if (outbox_drop_undeliverable(ctx->store, ctx->now,
+				      &sum->mails_failed) < 0 ||
+	    courier_start(&co, &c) < 0)
 		return -1;
 	outbox_on_committed(ctx->outbox, courier_wake, c);
 	rc = queue_mails(ctx, firms, sum);

@@ -370,7 +370,7 @@ test_suppression_and_address_change(void)
 	CHECK(bounced_at(s, id) == T0);
 	/* no mailer: the bounced mail never reaches one, and no key is due */
 	CHECK(outbox_deliver(s, NULL, &(struct outbox_sender){ "run:test",
-		"no-such-key/", 60, 5L * DAY }, T0, &sent, &deferred, &failed) == 0);
+		"no-such-key/", 60, 5L * DAY, 0 }, T0, &sent, &deferred, &failed) == 0);
 	CHECK(failed == 1 && sent == 0);
 	CHECK(db_query(db, "SELECT count(*) FROM message WHERE state = 'failed' "
 		       "AND last_error = 'not sent: mail to this address bounced "

@@ -71,7 +71,7 @@ pass(struct store *s, struct config *cfg, const struct firm_list *firms,
      struct mailer *m, time_t now)
 {
 	struct outbox *o = outbox_new(s, cfg, &categories, templates, key);
-	struct outbox_sender by = { "run:test", NULL, 60, 5 * 86400 };
+	struct outbox_sender by = { "run:test", NULL, 60, 5 * 86400, 0 };
 	unsigned queued = 0, sent = 0, deferred = 0, failed = 0;
 
 	CHECK(o != NULL);

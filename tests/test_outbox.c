@@ -682,9 +682,10 @@ test_reminder_rolled_back_made_again(void)
 
 /*
  * A courier told of each batch the outbox commits delivers it while the
- * queueing goes on, as the daemon's pass has it: 130 alerts (three
- * batches) are in the Maildir without the courier being stopped, which
- * would look only once an hour on its own.
+ * queueing goes on, as the daemon's pass has it: of 130 alerts, the
+ * whole batch of 100 is in the Maildir without the courier being
+ * stopped (it would look only once an hour on its own), and the 30 over
+ * wait for the delivery after the queueing.
  */
 static void
 test_courier_delivers_each_commit(void)
@@ -699,8 +700,9 @@ test_courier_delivers_each_commit(void)
 	struct mailer_options mo = { .transport = TRANSPORT_MAILDIR };
 	struct courier_options co = {
 		.cfg = cfg, .db_path = db, .owner = "run:", .at = now,
-		.idle_poll = 3600,
+		.idle_poll = 3600, .queue_growing = 1,
 	};
+	struct outbox_sender by = { "run:1", NULL, 60, 5 * 86400L, 0 };
 	struct courier_tally t = { 0 };
 	struct courier *c = NULL;
 	struct outbox *o = NULL;
@@ -737,11 +739,16 @@ test_courier_delivers_each_commit(void)
 	outbox_on_committed(o, courier_wake, c);
 	CHECK(outbox_queue_alerts(o, &firms, now, &queued, &failed) == 0);
 	CHECK(queued == FIRMS && failed == 0);
-	CHECK(await_files(newdir, FIRMS - 1) == FIRMS);
+	CHECK(await_files(newdir, 99) == 100);
 	courier_stop(c, &t);
 	c = NULL;
-	CHECK(t.sent == FIRMS && t.deferred == 0 && t.failed == 0 &&
+	CHECK(t.sent == 100 && t.deferred == 0 && t.failed == 0 &&
 	      t.errors == 0);
+	CHECK(count_files(newdir) == 100);
+	t.sent = 0;
+	CHECK(outbox_deliver(s, co.mailer, &by, now, &t.sent, &t.deferred,
+			     &t.failed) == 0);
+	CHECK(t.sent == FIRMS - 100 && count_files(newdir) == FIRMS);
 	CHECK(db_query(db, "SELECT count(*) FROM message WHERE state = 'sent'"
 		       " AND claimed_by IS NULL") == FIRMS);
 out:

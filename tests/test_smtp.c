@@ -330,7 +330,7 @@ static void
 pass(struct store *s, struct mailer *m, time_t now, unsigned want_sent,
      unsigned want_deferred, unsigned want_failed)
 {
-	struct outbox_sender by = { "run:test", NULL, 60, GIVE_UP };
+	struct outbox_sender by = { "run:test", NULL, 60, GIVE_UP, 0 };
 	unsigned sent = 0, deferred = 0, failed = 0;
 
 	CHECK(outbox_deliver(s, m, &by, now, &sent, &deferred, &failed) == 0);
@@ -538,7 +538,7 @@ test_given_up_by_age(void)
 	struct store *s = outbox_with_messages();
 	int port = test_closed_port();
 	struct mailer *m = smtp_mailer(port, STARTTLS_OFF, NULL, NULL, 10);
-	struct outbox_sender by = { "run:test", NULL, 60, 2 * 3600 };
+	struct outbox_sender by = { "run:test", NULL, 60, 2 * 3600, 0 };
 	unsigned sent = 0, deferred = 0, failed = 0, passes = 0;
 	time_t now;
 
@@ -616,7 +616,7 @@ db_exec(const char *sql)
 static void
 test_smtp_marks_each_at_once(void)
 {
-	struct outbox_sender by = { "run:test", NULL, 60, GIVE_UP };
+	struct outbox_sender by = { "run:test", NULL, 60, GIVE_UP, 0 };
 	struct store *s = outbox_with_messages();
 	unsigned sent = 0, deferred = 0, failed = 0;
 	struct smtpd srv;
@@ -646,7 +646,7 @@ test_smtp_marks_each_at_once(void)
 static void
 test_maildir_marks_with_the_batch(void)
 {
-	struct outbox_sender by = { "run:test", NULL, 60, GIVE_UP };
+	struct outbox_sender by = { "run:test", NULL, 60, GIVE_UP, 0 };
 	struct store *s = outbox_with_messages();
 	unsigned sent = 0, deferred = 0, failed = 0;
 	char md[PATH_MAX + 16], newdir[PATH_MAX + 32];
