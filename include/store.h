@@ -270,6 +270,13 @@ int store_unqueued_matches(struct store *s, int64_t firm_id,
 			   const char *notice_id, size_t limit,
 			   struct match_item **items, size_t *n);
 /*
+ * The notice of a firm's best unqueued match, as store_unqueued_matches
+ * with no notice and a limit of 1 would find it (the caller frees
+ * *notice_id); NULL when there is none.
+ */
+int store_best_unqueued_notice(struct store *s, int64_t firm_id,
+			       char **notice_id);
+/*
  * The firms that have an unqueued match, by id ascending (the caller
  * frees *firm_ids): the only ones an alert or digest can be queued for.
  */

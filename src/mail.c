@@ -657,6 +657,29 @@ at_eol(const unsigned char *s, size_t i, size_t n)
 					  s[i + 1] == '\n');
 }
 
+/*
+ * What quoted-printable does with a byte: QP_LITERAL as it is, QP_ENCODE
+ * as =XX, QP_SPACE as it is but at a line's end, QP_LINE maybe a line end.
+ */
+enum { QP_LITERAL, QP_SPACE, QP_ENCODE, QP_LINE };
+
+static unsigned char
+qp_class(unsigned char c)
+{
+	if (c == '\n' || c == '\r')
+		return QP_LINE;
+	if (c == ' ' || c == '\t')
+		return QP_SPACE;
+	return c < 33 || c > 126 || c == '=' ? QP_ENCODE : QP_LITERAL;
+}
+
+/*
+ * Whether a byte ends its line is looked at only where it decides
+ * something: for white space, and for a byte that would not fit before
+ * the soft break's "=" otherwise (a line may use all QP_COLS columns
+ * only when it ends there). tests/qp_reference.h is the byte-by-byte
+ * encoder this must equal.
+ */
 int
 mail_quoted_printable(struct buf *out, const char *body)
 {
@@ -667,10 +690,27 @@ mail_quoted_printable(struct buf *out, const char *body)
 	char line[QP_COLS + 3];
 
 	for (i = 0; i < n; i++) {
-		unsigned char c = s[i];
+		unsigned char c = s[i], cls = qp_class(c);
+		size_t k, end;
 		int eol;
 
-		if (c == '\n' || (c == '\r' && i + 1 < n && s[i + 1] == '\n')) {
+		/*
+		 * Bytes that stand for themselves are copied as a run, as far
+		 * as the line has room for them and a soft break after.
+		 */
+		if (cls == QP_LITERAL && col < QP_COLS - 1 && (col || c != 'F')) {
+			end = i + (QP_COLS - 1 - col) < n ?
+			      i + (QP_COLS - 1 - col) : n;
+			for (k = i + 1; k < end && qp_class(s[k]) == QP_LITERAL;
+			     k++)
+				;
+			memcpy(line + col, s + i, k - i);
+			col += k - i;
+			i = k - 1;
+			continue;
+		}
+		if (cls == QP_LINE &&
+		    (c == '\n' || (i + 1 < n && s[i + 1] == '\n'))) {
 			i += c == '\r';
 			memcpy(line + col, "\r\n", 2);
 			if (buf_add(out, line, col + 2) < 0)
@@ -678,19 +718,21 @@ mail_quoted_printable(struct buf *out, const char *body)
 			col = 0;
 			continue;
 		}
-		eol = at_eol(s, i + 1, n);
-		toklen = 1;
-		if (((c == ' ' || c == '\t') && eol) ||
-		    (c != ' ' && c != '\t' && (c < 33 || c > 126 || c == '=')))
-			toklen = 3;
-		if (col + toklen > (eol ? QP_COLS : QP_COLS - 1)) {
-			memcpy(line + col, "=\r\n", 3);
-			if (buf_add(out, line, col + 3) < 0)
-				return -1;
-			col = 0;
+		toklen = cls == QP_LITERAL || cls == QP_SPACE ? 1 : 3;
+		if (cls == QP_SPACE || col + toklen > QP_COLS - 1) {
+			eol = at_eol(s, i + 1, n);
+			if (cls == QP_SPACE && eol)
+				toklen = 3;
+			if (col + toklen > (eol ? QP_COLS : QP_COLS - 1)) {
+				memcpy(line + col, "=\r\n", 3);
+				if (buf_add(out, line, col + 3) < 0)
+					return -1;
+				col = 0;
+			}
 		}
 		/* mbox readers would otherwise quote or split at this line */
-		if (col == 0 && n - i >= 5 && memcmp(s + i, "From ", 5) == 0)
+		if (col == 0 && c == 'F' && n - i >= 5 &&
+		    memcmp(s + i, "From ", 5) == 0)
 			toklen = 3;
 		if (toklen == 3) {
 			line[col++] = '=';

@@ -500,22 +500,23 @@ queue_notice_alert(const struct outbox *o, const struct firm *f, time_t now,
 		   size_t limit, size_t *mailed, unsigned *queued,
 		   unsigned *failed)
 {
-	struct match_item *best = NULL, *items = NULL;
+	struct match_item *items = NULL;
 	struct tpl_vars *v = NULL;
 	int64_t *ids = NULL;
-	size_t nbest = 0, n = 0;
+	char *best = NULL;
+	size_t n = 0;
 	char key[128], reply[256];
 	int rc = -1;
 
 	*mailed = 0;
-	if (store_unqueued_matches(o->store, f->id, NULL, 1, &best, &nbest) < 0)
+	if (store_best_unqueued_notice(o->store, f->id, &best) < 0)
 		goto out;
-	if (nbest == 0) {
+	if (!best) {
 		rc = 0;
 		goto out;
 	}
-	if (store_unqueued_matches(o->store, f->id, best[0].notice_id, limit,
-				   &items, &n) < 0)
+	if (store_unqueued_matches(o->store, f->id, best, limit, &items,
+				   &n) < 0)
 		goto out;
 	if (n == 0 || !(ids = match_ids(items, n)) || !(v = tpl_vars_new())) {
 		error("out of memory");
@@ -540,7 +541,7 @@ queue_notice_alert(const struct outbox *o, const struct firm *f, time_t now,
 out:
 	tpl_vars_free(v);
 	free(ids);
-	match_items_free(best, nbest);
+	free(best);
 	match_items_free(items, n);
 	return rc;
 }

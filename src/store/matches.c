@@ -83,6 +83,7 @@ enum stmt_id {
 	ST_BACKFILL_DONE,
 	ST_MESSAGES_BOUNCED,
 	ST_UNQUEUED_FIRMS,
+	ST_BEST_UNQUEUED,
 	NSTMT
 };
 
@@ -135,6 +136,17 @@ static const char *const stmt_sql[NSTMT] = {
 	" WHERE m.firm = ?1 AND m.message IS NULL"
 	" AND (?3 IS NULL OR m.notice_id = ?3)"
 	" ORDER BY m.score DESC, m.id LIMIT ?2",
+	/*
+	 * The notice of the best of them, the same rows in the same order
+	 * without their columns: SQLite computes every column of every row
+	 * it sorts, and most of a firm's rows are not the best.
+	 */
+	[ST_BEST_UNQUEUED] =
+	"SELECT m.notice_id"
+	" FROM match m JOIN lot l ON l.id = m.lot JOIN notice n ON n.id = l.notice"
+	" JOIN firm f ON f.id = m.firm"
+	" WHERE m.firm = ?1 AND m.message IS NULL"
+	" ORDER BY m.score DESC, m.id LIMIT 1",
 	/* under the notice's id or any it replaced, cancelled lots too */
 	/* by the partial index match_unqueued alone */
 	[ST_UNQUEUED_FIRMS] =
@@ -352,6 +364,25 @@ store_unqueued_matches(struct store *s, int64_t firm_id,
 				       ARG_TEXT(notice_id))),
 			 &match_item_rows, (void **)items, n,
 			 "list unqueued matches");
+}
+
+int
+store_best_unqueued_notice(struct store *s, int64_t firm_id, char **notice_id)
+{
+	char **ids = NULL;
+	size_t n = 0;
+
+	*notice_id = NULL;
+	if (read_ids(s, query(s, &stmts, ST_BEST_UNQUEUED,
+			      ARGS(ARG_INT(firm_id))),
+		     &ids, &n, "find the best unqueued match") < 0)
+		return -1;
+	if (n > 0) {
+		*notice_id = ids[0];
+		ids[0] = NULL;
+	}
+	strvec_free(ids, n);
+	return 0;
 }
 
 int
