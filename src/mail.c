@@ -663,14 +663,17 @@ at_eol(const unsigned char *s, size_t i, size_t n)
  */
 enum { QP_LITERAL, QP_SPACE, QP_ENCODE, QP_LINE };
 
+/* by byte: LF and CR QP_LINE; space and tab QP_SPACE; 33-126 but '=' literal */
+static const char qp_classes[] =
+	"2222222221322322222222222222222210000000000000000000000000000200"
+	"0000000000000000000000000000000000000000000000000000000000000002"
+	"2222222222222222222222222222222222222222222222222222222222222222"
+	"2222222222222222222222222222222222222222222222222222222222222222";
+
 static unsigned char
 qp_class(unsigned char c)
 {
-	if (c == '\n' || c == '\r')
-		return QP_LINE;
-	if (c == ' ' || c == '\t')
-		return QP_SPACE;
-	return c < 33 || c > 126 || c == '=' ? QP_ENCODE : QP_LITERAL;
+	return (unsigned char)(qp_classes[c] - '0');
 }
 
 /*

@@ -49,9 +49,20 @@ struct queue_batch {
 	size_t n;		/* mails queued in it */
 };
 
+/*
+ * What queue_mail builds a mail in, kept from one mail to the next so
+ * that its buffers grow to a mail's size once, not for every mail; their
+ * caps are a mail's as before. Held apart like the batch.
+ */
+struct mail_scratch {
+	struct alert_mail am;
+	struct buf msg, unsub_mailto, unsub_url;
+};
+
 struct outbox {
 	struct store *store;
 	struct queue_batch *batch;
+	struct mail_scratch *scratch;
 	const struct config *cfg;
 	const struct category_set *categories;
 	const struct alert_templates *templates;
@@ -72,15 +83,21 @@ outbox_new(struct store *s, const struct config *cfg,
 {
 	struct outbox *o = calloc(1, sizeof *o);
 	struct queue_batch *batch = calloc(1, sizeof *batch);
+	struct mail_scratch *scratch = calloc(1, sizeof *scratch);
 
-	if (!o || !batch) {
+	if (!o || !batch || !scratch) {
 		error("out of memory");
 		free(o);
 		free(batch);
+		free(scratch);
 		return NULL;
 	}
-	*o = (struct outbox){ s, batch, cfg, categories, templates, key, "",
-			      NULL, "", NULL, 0 };
+	alert_mail_init(&scratch->am);
+	buf_init(&scratch->msg, 4 * 1024 * 1024);
+	buf_init(&scratch->unsub_mailto, 1024);
+	buf_init(&scratch->unsub_url, 1024);
+	*o = (struct outbox){ s, batch, scratch, cfg, categories, templates,
+			      key, "", NULL, "", NULL, 0 };
 	if (mail_address(cfg->mail_from, o->from_addr, sizeof o->from_addr) < 0) {
 		error("%s: [mail] from: '%s' is not a mail address", cfg->path,
 		      cfg->mail_from);
@@ -103,6 +120,11 @@ outbox_free(struct outbox *o)
 		return;
 	money_rates_free(o->rates);
 	free(o->batch);
+	alert_mail_release(&o->scratch->am);
+	buf_release(&o->scratch->msg);
+	buf_release(&o->scratch->unsub_mailto);
+	buf_release(&o->scratch->unsub_url);
+	free(o->scratch);
 	strvec_free(o->reminded, o->nreminded);
 	free(o);
 }
@@ -242,8 +264,10 @@ queue_mail(const struct outbox *o, const struct firm *f,
 	   const struct mail_job *job, time_t now, unsigned *queued,
 	   unsigned *failed)
 {
-	struct alert_mail am;
-	struct buf msg, unsub_mailto, unsub_url;
+	struct mail_scratch *sc = o->scratch;
+	struct alert_mail *am = &sc->am;
+	struct buf *msg = &sc->msg, *unsub_mailto = &sc->unsub_mailto,
+		   *unsub_url = &sc->unsub_url;
 	struct alert_links links = links_for(o, f, now);
 	char msgid[512], why[WHY_MAX], bounces[256], unsub[256];
 	struct outbox_message m = {
@@ -260,16 +284,15 @@ queue_mail(const struct outbox *o, const struct firm *f,
 		return 0;
 	/* an unbuilt mail keeps the sender it had before its tag was made */
 	snprintf(bounces, sizeof bounces, "%s", o->from_addr);
-	alert_mail_init(&am);
-	buf_init(&msg, 4 * 1024 * 1024);
-	buf_init(&unsub_mailto, 1024);
-	buf_init(&unsub_url, 1024);
+	buf_reset(msg);
+	buf_reset(unsub_mailto);
+	buf_reset(unsub_url);
 	message_id_for(job->key, o->from_addr, msgid, sizeof msgid);
 	if (job->unfilled) {
 		rc = queue_unbuilt(o, f, job, &m, UNFILLED, now, failed);
 		goto out;
 	}
-	if (alert_render(o->templates, job->kind, f->language, job->v, &am,
+	if (alert_render(o->templates, job->kind, f->language, job->v, am,
 			 why, sizeof why) < 0) {
 		rc = queue_unbuilt(o, f, job, &m, why, now, failed);
 		goto out;
@@ -281,12 +304,12 @@ queue_mail(const struct outbox *o, const struct firm *f,
 	 * guest of a meeting (no id) subscribes to nothing
 	 */
 	if (f->id &&
-	    (alert_link(&links, "unsubscribe", f->id, "", &unsub_url) < 0 ||
+	    (alert_link(&links, "unsubscribe", f->id, "", unsub_url) < 0 ||
 	     inbox_verp(o->key, o->base, VERP_BOUNCE, f, bounces,
 			sizeof bounces) < 0 ||
 	     inbox_verp(o->key, o->base, VERP_UNSUBSCRIBE, f, unsub,
 			sizeof unsub) < 0 ||
-	     buf_printf(&unsub_mailto, "mailto:%s?subject=%s%%20%.*s", unsub,
+	     buf_printf(unsub_mailto, "mailto:%s?subject=%s%%20%.*s", unsub,
 			is_english(f->language) ? "unsubscribe" : "avsluta",
 			(int)(strrchr(unsub, '@') - strchr(unsub, '+') - 1),
 			strchr(unsub, '+') + 1) < 0)) {
@@ -300,37 +323,33 @@ queue_mail(const struct outbox *o, const struct firm *f,
 			.to = f->email,
 			.reply_to = job->reply_to ? job->reply_to :
 				    o->cfg->reply_to,
-			.subject = buf_str(&am.subject),
+			.subject = buf_str(&am->subject),
 			.message_id = msgid,
 			.date = now,
 			.list_id = o->cfg->list_id,
 			.list_unsubscribe_url = f->id &&
 						is_https(o->cfg->public_url) ?
-						buf_str(&unsub_url) : NULL,
+						buf_str(unsub_url) : NULL,
 			.list_unsubscribe_mailto = f->id ?
-						   buf_str(&unsub_mailto) : NULL,
+						   buf_str(unsub_mailto) : NULL,
 			.language = is_english(f->language) ? "en" : "sv",
 		};
-		struct mail_body body = { buf_str(&am.text), buf_str(&am.html),
+		struct mail_body body = { buf_str(&am->text), buf_str(&am->html),
 					  job->attach, job->nattach };
 
-		if (mail_compose(&h, &body, &msg, why, sizeof why) < 0) {
+		if (mail_compose(&h, &body, msg, why, sizeof why) < 0) {
 			rc = queue_unbuilt(o, f, job, &m, why, now, failed);
 			goto out;
 		}
 	}
-	m.body = msg.data;
-	m.len = msg.len;
+	m.body = msg->data;
+	m.len = msg->len;
 	if ((r = store_queue_message(o->store, &m, job->match_ids, job->nmatch,
 				     now)) < 0)
 		goto out;
 	*queued += r == 0;
 	rc = 0;
 out:
-	alert_mail_release(&am);
-	buf_release(&msg);
-	buf_release(&unsub_mailto);
-	buf_release(&unsub_url);
 	return rc;
 }
 

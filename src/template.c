@@ -401,8 +401,10 @@ find_var(const struct tpl_vars *v, const char *name)
 {
 	size_t i;
 
+	/* the first byte first: most names differ there, and no call */
 	for (i = 0; i < v->n; i++)
-		if (strcmp(v->v[i].name, name) == 0)
+		if (v->v[i].name[0] == name[0] &&
+		    strcmp(v->v[i].name, name) == 0)
 			break;
 	return i;
 }
