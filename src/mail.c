@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -676,6 +677,26 @@ qp_class(unsigned char c)
 	return (unsigned char)(qp_classes[c] - '0');
 }
 
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/*
+ * Whether the 8 bytes at p are all QP_LITERAL (33 to 126, not '='), the
+ * byte-wise tests of "Bit Twiddling Hacks" (hasless, hasmore, haszero),
+ * exact for whether any byte fails.
+ */
+static int
+literal8(const unsigned char *p)
+{
+	uint64_t x, eq;
+
+	memcpy(&x, p, 8);
+	eq = x ^ (ONES * '=');
+	return !(((x - ONES * 33) & ~x & HIGHS) |
+		 (((x + ONES * (127 - 126)) | x) & HIGHS) |
+		 ((eq - ONES) & ~eq & HIGHS));
+}
+
 /*
  * Whether a byte ends its line is looked at only where it decides
  * something: for white space, and for a byte that would not fit before
@@ -704,8 +725,9 @@ mail_quoted_printable(struct buf *out, const char *body)
 		if (cls == QP_LITERAL && col < QP_COLS - 1 && (col || c != 'F')) {
 			end = i + (QP_COLS - 1 - col) < n ?
 			      i + (QP_COLS - 1 - col) : n;
-			for (k = i + 1; k < end && qp_class(s[k]) == QP_LITERAL;
-			     k++)
+			for (k = i + 1; k + 8 <= end && literal8(s + k); k += 8)
+				;
+			for (; k < end && qp_class(s[k]) == QP_LITERAL; k++)
 				;
 			memcpy(line + col, s + i, k - i);
 			col += k - i;

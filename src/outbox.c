@@ -515,9 +515,9 @@ mail_kind(const char *notice_kind)
  * unmailed notice's matched lots, at most limit of them.
  */
 static int
-queue_notice_alert(const struct outbox *o, const struct firm *f, time_t now,
-		   size_t limit, size_t *mailed, unsigned *queued,
-		   unsigned *failed)
+queue_notice_alert(const struct outbox *o, struct match_cache *mc,
+		   const struct firm *f, time_t now, size_t limit,
+		   size_t *mailed, unsigned *queued, unsigned *failed)
 {
 	struct match_item *items = NULL;
 	struct tpl_vars *v = NULL;
@@ -534,8 +534,8 @@ queue_notice_alert(const struct outbox *o, const struct firm *f, time_t now,
 		rc = 0;
 		goto out;
 	}
-	if (store_unqueued_matches(o->store, f->id, best, limit, &items,
-				   &n) < 0)
+	if (store_unqueued_matches_cached(o->store, mc, f->id, best, limit,
+					  &items, &n) < 0)
 		goto out;
 	if (n == 0 || !(ids = match_ids(items, n)) || !(v = tpl_vars_new())) {
 		error("out of memory");
@@ -613,8 +613,9 @@ out:
 
 /* A digest of the firm's unmailed matches, at most limit of them. */
 static int
-queue_digest(const struct outbox *o, const struct firm *f, time_t now,
-	     size_t limit, unsigned *queued, unsigned *failed)
+queue_digest(const struct outbox *o, struct match_cache *mc,
+	     const struct firm *f, time_t now, size_t limit, unsigned *queued,
+	     unsigned *failed)
 {
 	struct match_item *items = NULL;
 	struct tpl_vars *v = NULL;
@@ -623,7 +624,8 @@ queue_digest(const struct outbox *o, const struct firm *f, time_t now,
 	char key[128];
 	int rc = -1;
 
-	if (store_unqueued_matches(o->store, f->id, NULL, limit, &items, &n) < 0)
+	if (store_unqueued_matches_cached(o->store, mc, f->id, NULL, limit,
+					  &items, &n) < 0)
 		goto out;
 	if (n == 0) {
 		rc = 0;
@@ -685,13 +687,33 @@ digest_due_since(time_t now, int hour, enum firm_frequency freq)
 }
 
 /*
+ * The local times a pass's allowances are counted from, the same for
+ * every firm: worked out once a pass (mktime reads the time zone anew
+ * each time).
+ */
+struct pass_times {
+	time_t midnight;		/* today's start */
+	time_t due[FREQ_WEEKLY + 1];	/* the last digest time, by frequency */
+};
+
+static struct pass_times
+pass_times(const struct config *cfg, time_t now)
+{
+	return (struct pass_times){
+		local_hour(now, 0, 0),
+		{ 0, digest_due_since(now, (int)cfg->digest_hour, FREQ_DAILY),
+		  digest_due_since(now, (int)cfg->digest_hour, FREQ_WEEKLY) },
+	};
+}
+
+/*
  * How many matches the firm may be mailed now: none before its digest
  * time unless it asked for mails at once, and never more than the daily
  * cap. What is held back stays queued, best first, for the next mail.
  */
 static int
 allowance(struct store *s, const struct config *cfg, const struct firm *f,
-	  time_t now, size_t *allowed)
+	  const struct pass_times *pt, size_t *allowed)
 {
 	long long sent;
 	time_t last;
@@ -700,10 +722,11 @@ allowance(struct store *s, const struct config *cfg, const struct firm *f,
 	if (f->frequency != FREQ_IMMEDIATELY) {
 		if (store_last_alert(s, f->id, &last) < 0)
 			return -1;
-		if (last >= digest_due_since(now, (int)cfg->digest_hour, f->frequency))
+		if (last >= pt->due[f->frequency == FREQ_WEEKLY ? FREQ_WEEKLY :
+							  FREQ_DAILY])
 			return 0;
 	}
-	if (store_matches_mailed_since(s, f->id, local_hour(now, 0, 0), &sent) < 0)
+	if (store_matches_mailed_since(s, f->id, pt->midnight, &sent) < 0)
 		return -1;
 	if (sent < cfg->max_per_day)
 		*allowed = (size_t)(cfg->max_per_day - sent);
@@ -727,12 +750,15 @@ static int
 queue_alerts(struct outbox *o, const struct firm_list *firms, time_t now,
 	     unsigned *queued, unsigned *failed)
 {
+	const struct pass_times pt = pass_times(o->cfg, now);
 	size_t i, nwaiting = 0, allowed, limit, mailed;
+	struct match_cache *mc = NULL;
 	int64_t *waiting = NULL;
 	int rc = -1;
 
 	if (refresh_rates(o) < 0 ||
-	    store_unqueued_firms(o->store, &waiting, &nwaiting) < 0)
+	    store_unqueued_firms(o->store, &waiting, &nwaiting) < 0 ||
+	    (nwaiting && !(mc = match_cache_new())))
 		goto out;
 	for (i = 0; i < firms->n && nwaiting; i++) {
 		const struct firm *f = firms->v[i];
@@ -740,7 +766,7 @@ queue_alerts(struct outbox *o, const struct firm_list *firms, time_t now,
 		if (f->bounced_at || !bsearch(&f->id, waiting, nwaiting,
 					      sizeof *waiting, cmp_id))
 			continue;
-		if (allowance(o->store, o->cfg, f, now, &allowed) < 0)
+		if (allowance(o->store, o->cfg, f, &pt, &allowed) < 0)
 			goto out;
 		limit = allowed < (size_t)o->cfg->max_lots_per_mail ?
 			allowed : (size_t)o->cfg->max_lots_per_mail;
@@ -748,13 +774,14 @@ queue_alerts(struct outbox *o, const struct firm_list *firms, time_t now,
 			continue;
 		/* A digest is one mail. */
 		if (f->frequency != FREQ_IMMEDIATELY) {
-			if (queue_digest(o, f, now, limit, queued, failed) < 0)
+			if (queue_digest(o, mc, f, now, limit, queued,
+					 failed) < 0)
 				goto out;
 			continue;
 		}
 		while (limit > 0) {
-			if (queue_notice_alert(o, f, now, limit, &mailed, queued,
-					       failed) < 0)
+			if (queue_notice_alert(o, mc, f, now, limit, &mailed,
+					       queued, failed) < 0)
 				goto out;
 			if (mailed == 0)
 				break;
@@ -764,6 +791,7 @@ queue_alerts(struct outbox *o, const struct firm_list *firms, time_t now,
 	}
 	rc = 0;
 out:
+	match_cache_free(mc);
 	free(waiting);
 	return rc;
 }
