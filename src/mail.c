@@ -681,20 +681,35 @@ qp_class(unsigned char c)
 #define HIGHS 0x8080808080808080ull
 
 /*
- * Whether the 8 bytes at p are all QP_LITERAL (33 to 126, not '='), the
- * byte-wise tests of "Bit Twiddling Hacks" (hasless, hasmore, haszero),
- * exact for whether any byte fails.
+ * Whether the 8 bytes at p are all spaces or QP_LITERAL (32 to 126, not
+ * '='), the last no space: then each is written as it is mid-line, as a
+ * space is when a byte that is no line end follows it. The byte-wise
+ * tests of "Bit Twiddling Hacks" (hasless, hasmore, haszero) are exact
+ * for whether any byte fails.
  */
 static int
-literal8(const unsigned char *p)
+plain8(const unsigned char *p)
 {
 	uint64_t x, eq;
 
 	memcpy(&x, p, 8);
 	eq = x ^ (ONES * '=');
-	return !(((x - ONES * 33) & ~x & HIGHS) |
+	return p[7] != ' ' &&
+	       !(((x - ONES * 32) & ~x & HIGHS) |
 		 (((x + ONES * (127 - 126)) | x) & HIGHS) |
 		 ((eq - ONES) & ~eq & HIGHS));
+}
+
+/* Whether s[k] is written as it is mid-line: literal, or white space
+ * that does not end its line. */
+static int
+qp_plain(const unsigned char *s, size_t k, size_t n)
+{
+	unsigned char cls = qp_class(s[k]);
+
+	return cls == QP_LITERAL ||
+	       (cls == QP_SPACE && k + 1 < n &&
+		qp_class(s[k + 1]) != QP_LINE);
 }
 
 /*
@@ -722,12 +737,12 @@ mail_quoted_printable(struct buf *out, const char *body)
 		 * Bytes that stand for themselves are copied as a run, as far
 		 * as the line has room for them and a soft break after.
 		 */
-		if (cls == QP_LITERAL && col < QP_COLS - 1 && (col || c != 'F')) {
+		if (col < QP_COLS - 1 && (col || c != 'F') && qp_plain(s, i, n)) {
 			end = i + (QP_COLS - 1 - col) < n ?
 			      i + (QP_COLS - 1 - col) : n;
-			for (k = i + 1; k + 8 <= end && literal8(s + k); k += 8)
+			for (k = i + 1; k + 8 <= end && plain8(s + k); k += 8)
 				;
-			for (; k < end && qp_class(s[k]) == QP_LITERAL; k++)
+			for (; k < end && qp_plain(s, k, n); k++)
 				;
 			memcpy(line + col, s + i, k - i);
 			col += k - i;
