@@ -455,7 +455,8 @@ emit_value(struct render *r, const char *s)
 
 	if (r->esc == TPL_TEXT)
 		return emit(r, s, strlen(s));
-	for (; *s; s++) {
+	/* from one character to escape to the next */
+	for (; *(s += strcspn(s, "&<>\"'")); s++) {
 		switch (*s) {
 		case '&': ent = "&amp;"; break;
 		case '<': ent = "&lt;"; break;
@@ -657,12 +658,13 @@ tpl_isset(const struct tpl_vars *v, const char *name)
 int
 tpl_setf(struct tpl_vars *v, const char *name, const char *fmt, ...)
 {
+	char first[256];	/* most values: formatted once */
 	va_list ap;
 	char *value;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(first, sizeof first, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return error("template field '%s': cannot format the value",
@@ -673,9 +675,13 @@ tpl_setf(struct tpl_vars *v, const char *name, const char *fmt, ...)
 	value = malloc((size_t)n + 1);
 	if (!value)
 		return error("out of memory");
-	va_start(ap, fmt);
-	vsnprintf(value, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n < sizeof first) {
+		memcpy(value, first, (size_t)n + 1);
+	} else {
+		va_start(ap, fmt);
+		vsnprintf(value, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	return set_owned(v, name, value, (size_t)n);
 }
 
