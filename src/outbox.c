@@ -512,23 +512,27 @@ mail_kind(const char *notice_kind)
 
 /*
  * A mail about one notice to a firm that wants mails at once: the best
- * unmailed notice's matched lots, at most limit of them.
+ * unmailed notice's matched lots, at most limit of them. *more is 0 when
+ * they were all the firm's unmailed matches: asking again would find
+ * none (or, had the mail's key been taken, the same ones again).
  */
 static int
 queue_notice_alert(const struct outbox *o, struct match_cache *mc,
 		   const struct firm *f, time_t now, size_t limit,
-		   size_t *mailed, unsigned *queued, unsigned *failed)
+		   size_t *mailed, int *more, unsigned *queued,
+		   unsigned *failed)
 {
 	struct match_item *items = NULL;
 	struct tpl_vars *v = NULL;
 	int64_t *ids = NULL;
 	char *best = NULL;
-	size_t n = 0;
+	size_t n = 0, unqueued;
 	char key[128], reply[256];
 	int rc = -1;
 
 	*mailed = 0;
-	if (store_best_unqueued_notice(o->store, f->id, &best) < 0)
+	*more = 0;
+	if (store_best_unqueued_notice(o->store, f->id, &best, &unqueued) < 0)
 		goto out;
 	if (!best) {
 		rc = 0;
@@ -556,6 +560,7 @@ queue_notice_alert(const struct outbox *o, struct match_cache *mc,
 			goto out;
 	}
 	*mailed = n;
+	*more = unqueued > n;
 	rc = 0;
 out:
 	tpl_vars_free(v);
@@ -753,6 +758,7 @@ queue_alerts(struct outbox *o, const struct firm_list *firms, time_t now,
 	const struct pass_times pt = pass_times(o->cfg, now);
 	size_t i, nwaiting = 0, allowed, limit, mailed;
 	struct match_cache *mc = NULL;
+	int more;
 	int64_t *waiting = NULL;
 	int rc = -1;
 
@@ -781,9 +787,9 @@ queue_alerts(struct outbox *o, const struct firm_list *firms, time_t now,
 		}
 		while (limit > 0) {
 			if (queue_notice_alert(o, mc, f, now, limit, &mailed,
-					       queued, failed) < 0)
+					       &more, queued, failed) < 0)
 				goto out;
-			if (mailed == 0)
+			if (mailed == 0 || !more)
 				break;
 			allowed -= mailed < allowed ? mailed : allowed;
 			limit = allowed < limit ? allowed : limit;

@@ -156,10 +156,11 @@ static const char *const stmt_sql[NSTMT] = {
 	/*
 	 * The notice of the best of them, the same rows in the same order
 	 * without their columns: SQLite computes every column of every row
-	 * it sorts, and most of a firm's rows are not the best.
+	 * it sorts, and most of a firm's rows are not the best. And how many
+	 * they are.
 	 */
 	[ST_BEST_UNQUEUED] =
-	"SELECT m.notice_id"
+	"SELECT m.notice_id, count(*) OVER ()"
 	" FROM match m JOIN lot l ON l.id = m.lot JOIN notice n ON n.id = l.notice"
 	" JOIN firm f ON f.id = m.firm"
 	" WHERE m.firm = ?1 AND m.message IS NULL"
@@ -562,22 +563,33 @@ store_unqueued_matches(struct store *s, int64_t firm_id,
 					     limit, items, n);
 }
 
+struct best_unqueued {
+	char *notice_id;
+	size_t unqueued;
+};
+
+#define ROW struct best_unqueued
+static const struct column best_unqueued_columns[] = {
+	C_NEEDED(notice_id), C_SIZE(unqueued),
+};
+static const struct row_type best_unqueued_rows =
+	ROW_TYPE(best_unqueued_columns, NULL);
+#undef ROW
+
 int
-store_best_unqueued_notice(struct store *s, int64_t firm_id, char **notice_id)
+store_best_unqueued_notice(struct store *s, int64_t firm_id, char **notice_id,
+			   size_t *unqueued)
 {
-	char **ids = NULL;
-	size_t n = 0;
+	struct best_unqueued b = { 0 };
 
 	*notice_id = NULL;
-	if (read_ids(s, query(s, &stmts, ST_BEST_UNQUEUED,
+	*unqueued = 0;
+	if (read_row(s, query(s, &stmts, ST_BEST_UNQUEUED,
 			      ARGS(ARG_INT(firm_id))),
-		     &ids, &n, "find the best unqueued match") < 0)
+		     &best_unqueued_rows, &b, "find the best unqueued match") < 0)
 		return -1;
-	if (n > 0) {
-		*notice_id = ids[0];
-		ids[0] = NULL;
-	}
-	strvec_free(ids, n);
+	*notice_id = b.notice_id;
+	*unqueued = b.unqueued;
 	return 0;
 }
 
