@@ -286,7 +286,8 @@ int store_unqueued_matches_cached(struct store *s, struct match_cache *c,
  * The notice of a firm's best unqueued match, as store_unqueued_matches
  * with no notice and a limit of 1 would find it (the caller frees
  * *notice_id), NULL when there is none; and how many unqueued matches
- * the firm has.
+ * the firm has (those of a lot no longer stored too, which no list
+ * shows: when the count is reached, none is left).
  */
 int store_best_unqueued_notice(struct store *s, int64_t firm_id,
 			       char **notice_id, size_t *unqueued);

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
-#include <sodium.h>
 
 #include "log.h"
 #include "token.h"
@@ -23,15 +23,15 @@ _Static_assert(B64_LEN(PAYLOAD_MAX) + 1 + B64_LEN(MAC_LEN) < TOKEN_MAX,
 	       "TOKEN_MAX must hold the longest token");
 
 /*
- * keyed is HMAC-SHA256 with the secret already taken in (its padded key
- * hashed): each MAC copies it and hashes only the message, where
- * OpenSSL's HMAC() fetched SHA-256 and keyed a new context every time,
- * most of what a mail's dozen tokens cost. Read-only once made, so
- * threads share the key as before.
+ * inner and outer are HMAC-SHA256's two hashes with the secret already
+ * taken in (the padded key hashed, RFC 2104): each MAC copies them and
+ * hashes only the message, where OpenSSL's HMAC() fetched SHA-256 and
+ * keyed new contexts every time, most of what a mail's dozen tokens
+ * cost. Only read once made, so threads share the key as before.
  */
 struct token_key {
 	unsigned char secret[TOKEN_SECRET_LEN];
-	crypto_auth_hmacsha256_state keyed;
+	EVP_MD_CTX *inner, *outer;
 };
 
 static const char b64url[] =
@@ -103,12 +103,37 @@ valid_field(const char *s, int may_be_empty)
 	return !s[n] && n <= TOKEN_FIELD_MAX && (n || may_be_empty);
 }
 
+#define HMAC_BLOCK 64	/* SHA-256's */
+
+_Static_assert(TOKEN_SECRET_LEN <= HMAC_BLOCK, "the secret is the HMAC key");
+
+/* One of the HMAC's hashes begun with the key padded by pad. */
+static EVP_MD_CTX *
+keyed_hash(const struct token_key *k, unsigned char pad)
+{
+	unsigned char block[HMAC_BLOCK];
+	EVP_MD_CTX *h = EVP_MD_CTX_new();
+	size_t i;
+
+	for (i = 0; i < HMAC_BLOCK; i++)
+		block[i] = (unsigned char)((i < sizeof k->secret ?
+					    k->secret[i] : 0) ^ pad);
+	if (h && (!EVP_DigestInit_ex(h, EVP_sha256(), NULL) ||
+		  !EVP_DigestUpdate(h, block, sizeof block))) {
+		EVP_MD_CTX_free(h);
+		h = NULL;
+	}
+	OPENSSL_cleanse(block, sizeof block);
+	return h;
+}
+
 /* Keys the HMAC of k with its secret. */
 static int
 key_ready(struct token_key *k)
 {
-	return crypto_auth_hmacsha256_init(&k->keyed, k->secret,
-					   sizeof k->secret) == 0 ? 0 : -1;
+	k->inner = keyed_hash(k, 0x36);
+	k->outer = keyed_hash(k, 0x5c);
+	return k->inner && k->outer ? 0 : -1;
 }
 
 /*
@@ -119,14 +144,20 @@ static int
 hmac(const struct token_key *k, const char *purpose, const void *data,
      size_t len, unsigned char md[MAC_LEN])
 {
-	crypto_auth_hmacsha256_state st = k->keyed;
+	unsigned char inner[MAC_LEN];
+	unsigned n = 0, m = 0;
+	EVP_MD_CTX *h = EVP_MD_CTX_new();
 	int rc;
 
-	rc = crypto_auth_hmacsha256_update(&st, (const unsigned char *)purpose,
-					   strlen(purpose) + 1) == 0 &&
-	     crypto_auth_hmacsha256_update(&st, data, len) == 0 &&
-	     crypto_auth_hmacsha256_final(&st, md) == 0 ? 0 : -1;
-	sodium_memzero(&st, sizeof st);
+	rc = h && EVP_MD_CTX_copy_ex(h, k->inner) &&
+	     EVP_DigestUpdate(h, purpose, strlen(purpose) + 1) &&
+	     EVP_DigestUpdate(h, data, len) &&
+	     EVP_DigestFinal_ex(h, inner, &n) && n == MAC_LEN &&
+	     EVP_MD_CTX_copy_ex(h, k->outer) &&
+	     EVP_DigestUpdate(h, inner, sizeof inner) &&
+	     EVP_DigestFinal_ex(h, md, &m) && m == MAC_LEN ? 0 : -1;
+	EVP_MD_CTX_free(h);
+	OPENSSL_cleanse(inner, sizeof inner);
 	return rc;
 }
 
@@ -229,7 +260,7 @@ token_key_load(const char *path, struct token_key **out)
 		      (long long)st.st_size, TOKEN_SECRET_LEN);
 		goto out;
 	}
-	if (!(k = malloc(sizeof *k))) {
+	if (!(k = calloc(1, sizeof *k))) {
 		error("out of memory");
 		goto out;
 	}
@@ -266,7 +297,7 @@ token_key_from_bytes(const unsigned char *secret, size_t len,
 	if (len != TOKEN_SECRET_LEN)
 		return error("token: a secret is %d bytes, not %zu",
 			     TOKEN_SECRET_LEN, len);
-	if (!(k = malloc(sizeof *k)))
+	if (!(k = calloc(1, sizeof *k)))
 		return error("out of memory");
 	memcpy(k->secret, secret, len);
 	if (key_ready(k) < 0) {
@@ -282,6 +313,8 @@ token_key_free(struct token_key *k)
 {
 	if (!k)
 		return;
+	EVP_MD_CTX_free(k->inner);
+	EVP_MD_CTX_free(k->outer);
 	OPENSSL_cleanse(k, sizeof *k);
 	free(k);
 }

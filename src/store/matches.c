@@ -157,10 +157,12 @@ static const char *const stmt_sql[NSTMT] = {
 	 * The notice of the best of them, the same rows in the same order
 	 * without their columns: SQLite computes every column of every row
 	 * it sorts, and most of a firm's rows are not the best. And how many
-	 * they are.
+	 * unqueued matches the firm has, by the partial index alone (a
+	 * window's count over the rows cost more than the query).
 	 */
 	[ST_BEST_UNQUEUED] =
-	"SELECT m.notice_id, count(*) OVER ()"
+	"SELECT m.notice_id, (SELECT count(*) FROM match x"
+	"  WHERE x.firm = ?1 AND x.message IS NULL)"
 	" FROM match m JOIN lot l ON l.id = m.lot JOIN notice n ON n.id = l.notice"
 	" JOIN firm f ON f.id = m.firm"
 	" WHERE m.firm = ?1 AND m.message IS NULL"
