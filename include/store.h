@@ -272,6 +272,28 @@ int store_unqueued_matches(struct store *s, int64_t firm_id,
 			   const char *notice_id, size_t limit,
 			   struct match_item **items, size_t *n);
 /*
+ * What the unqueued matches of a pass's firms share, their lots' and
+ * notices' part, read once for every firm told of a lot (a cap bounds
+ * it). Only for as long as no lot or notice changes: one pass's queueing.
+ */
+struct match_cache;
+struct match_cache *match_cache_new(void);
+void match_cache_free(struct match_cache *c);
+/* store_unqueued_matches, the lots' part from c (NULL: read each time). */
+int store_unqueued_matches_cached(struct store *s, struct match_cache *c,
+				  int64_t firm_id, const char *notice_id,
+				  size_t limit, struct match_item **items,
+				  size_t *n);
+/*
+ * The notice of a firm's best unqueued match, as store_unqueued_matches
+ * with no notice and a limit of 1 would find it (the caller frees
+ * *notice_id), NULL when there is none; and how many unqueued matches
+ * the firm has (those of a lot no longer stored too, which no list
+ * shows: when the count is reached, none is left).
+ */
+int store_best_unqueued_notice(struct store *s, int64_t firm_id,
+			       char **notice_id, size_t *unqueued);
+/*
  * The firms that have an unqueued match, by id ascending (the caller
  * frees *firm_ids): the only ones an alert or digest can be queued for.
  */

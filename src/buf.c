@@ -91,15 +91,26 @@ buf_addc(struct buf *b, char c)
 	return buf_add(b, &c, 1);
 }
 
+/*
+ * Formats into the room the buffer has first: only what does not fit
+ * there is formatted twice, once to measure it.
+ */
 int
 buf_vprintf(struct buf *b, const char *fmt, va_list ap)
 {
+	size_t room = b->alloc > b->len ? b->alloc - b->len : 0;
 	va_list cp;
 	int n;
 
 	va_copy(cp, ap);
-	n = vsnprintf(NULL, 0, fmt, cp);
+	n = vsnprintf(room ? b->data + b->len : NULL, room, fmt, cp);
 	va_end(cp);
+	if (n >= 0 && (size_t)n < room && (size_t)n <= b->max - b->len) {
+		b->len += (size_t)n;
+		return 0;
+	}
+	if (room)
+		b->data[b->len] = '\0';
 	if (n < 0 || buf_grow(b, (size_t)n) < 0)
 		return -1;
 	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);

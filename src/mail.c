@@ -1,3 +1,4 @@
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -657,6 +658,67 @@ at_eol(const unsigned char *s, size_t i, size_t n)
 					  s[i + 1] == '\n');
 }
 
+/*
+ * What quoted-printable does with a byte: QP_LITERAL as it is, QP_ENCODE
+ * as =XX, QP_SPACE as it is but at a line's end, QP_LINE maybe a line end.
+ */
+enum { QP_LITERAL, QP_SPACE, QP_ENCODE, QP_LINE };
+
+/* by byte: LF and CR QP_LINE; space and tab QP_SPACE; 33-126 but '=' literal */
+static const char qp_classes[] =
+	"2222222221322322222222222222222210000000000000000000000000000200"
+	"0000000000000000000000000000000000000000000000000000000000000002"
+	"2222222222222222222222222222222222222222222222222222222222222222"
+	"2222222222222222222222222222222222222222222222222222222222222222";
+
+static unsigned char
+qp_class(unsigned char c)
+{
+	return (unsigned char)(qp_classes[c] - '0');
+}
+
+#define ONES 0x0101010101010101ull
+#define HIGHS 0x8080808080808080ull
+
+/*
+ * Whether the 8 bytes at p are all spaces or QP_LITERAL (32 to 126, not
+ * '='), the last no space: then each is written as it is mid-line, as a
+ * space is when a byte that is no line end follows it. The byte-wise
+ * tests of "Bit Twiddling Hacks" (hasless, hasmore, haszero) are exact
+ * for whether any byte fails.
+ */
+static int
+plain8(const unsigned char *p)
+{
+	uint64_t x, eq;
+
+	memcpy(&x, p, 8);
+	eq = x ^ (ONES * '=');
+	return p[7] != ' ' &&
+	       !(((x - ONES * 32) & ~x & HIGHS) |
+		 (((x + ONES * (127 - 126)) | x) & HIGHS) |
+		 ((eq - ONES) & ~eq & HIGHS));
+}
+
+/* Whether s[k] is written as it is mid-line: literal, or white space
+ * that does not end its line. */
+static int
+qp_plain(const unsigned char *s, size_t k, size_t n)
+{
+	unsigned char cls = qp_class(s[k]);
+
+	return cls == QP_LITERAL ||
+	       (cls == QP_SPACE && k + 1 < n &&
+		qp_class(s[k + 1]) != QP_LINE);
+}
+
+/*
+ * Whether a byte ends its line is looked at only where it decides
+ * something: for white space, and for a byte that would not fit before
+ * the soft break's "=" otherwise (a line may use all QP_COLS columns
+ * only when it ends there). tests/qp_reference.h is the byte-by-byte
+ * encoder this must equal.
+ */
 int
 mail_quoted_printable(struct buf *out, const char *body)
 {
@@ -667,10 +729,28 @@ mail_quoted_printable(struct buf *out, const char *body)
 	char line[QP_COLS + 3];
 
 	for (i = 0; i < n; i++) {
-		unsigned char c = s[i];
+		unsigned char c = s[i], cls = qp_class(c);
+		size_t k, end;
 		int eol;
 
-		if (c == '\n' || (c == '\r' && i + 1 < n && s[i + 1] == '\n')) {
+		/*
+		 * Bytes that stand for themselves are copied as a run, as far
+		 * as the line has room for them and a soft break after.
+		 */
+		if (col < QP_COLS - 1 && (col || c != 'F') && qp_plain(s, i, n)) {
+			end = i + (QP_COLS - 1 - col) < n ?
+			      i + (QP_COLS - 1 - col) : n;
+			for (k = i + 1; k + 8 <= end && plain8(s + k); k += 8)
+				;
+			for (; k < end && qp_plain(s, k, n); k++)
+				;
+			memcpy(line + col, s + i, k - i);
+			col += k - i;
+			i = k - 1;
+			continue;
+		}
+		if (cls == QP_LINE &&
+		    (c == '\n' || (i + 1 < n && s[i + 1] == '\n'))) {
 			i += c == '\r';
 			memcpy(line + col, "\r\n", 2);
 			if (buf_add(out, line, col + 2) < 0)
@@ -678,19 +758,21 @@ mail_quoted_printable(struct buf *out, const char *body)
 			col = 0;
 			continue;
 		}
-		eol = at_eol(s, i + 1, n);
-		toklen = 1;
-		if (((c == ' ' || c == '\t') && eol) ||
-		    (c != ' ' && c != '\t' && (c < 33 || c > 126 || c == '=')))
-			toklen = 3;
-		if (col + toklen > (eol ? QP_COLS : QP_COLS - 1)) {
-			memcpy(line + col, "=\r\n", 3);
-			if (buf_add(out, line, col + 3) < 0)
-				return -1;
-			col = 0;
+		toklen = cls == QP_LITERAL || cls == QP_SPACE ? 1 : 3;
+		if (cls == QP_SPACE || col + toklen > QP_COLS - 1) {
+			eol = at_eol(s, i + 1, n);
+			if (cls == QP_SPACE && eol)
+				toklen = 3;
+			if (col + toklen > (eol ? QP_COLS : QP_COLS - 1)) {
+				memcpy(line + col, "=\r\n", 3);
+				if (buf_add(out, line, col + 3) < 0)
+					return -1;
+				col = 0;
+			}
 		}
 		/* mbox readers would otherwise quote or split at this line */
-		if (col == 0 && n - i >= 5 && memcmp(s + i, "From ", 5) == 0)
+		if (col == 0 && c == 'F' && n - i >= 5 &&
+		    memcmp(s + i, "From ", 5) == 0)
 			toklen = 3;
 		if (toklen == 3) {
 			line[col++] = '=';

@@ -49,9 +49,20 @@ struct queue_batch {
 	size_t n;		/* mails queued in it */
 };
 
+/*
+ * What queue_mail builds a mail in, kept from one mail to the next so
+ * that its buffers grow to a mail's size once, not for every mail; their
+ * caps are a mail's as before. Held apart like the batch.
+ */
+struct mail_scratch {
+	struct alert_mail am;
+	struct buf msg, unsub_mailto, unsub_url;
+};
+
 struct outbox {
 	struct store *store;
 	struct queue_batch *batch;
+	struct mail_scratch *scratch;
 	const struct config *cfg;
 	const struct category_set *categories;
 	const struct alert_templates *templates;
@@ -74,16 +85,22 @@ outbox_new(struct store *s, const struct config *cfg,
 {
 	struct outbox *o = calloc(1, sizeof *o);
 	struct queue_batch *batch = calloc(1, sizeof *batch);
+	struct mail_scratch *scratch = calloc(1, sizeof *scratch);
 
-	if (!o || !batch) {
+	if (!o || !batch || !scratch) {
 		error("out of memory");
 		free(o);
 		free(batch);
+		free(scratch);
 		return NULL;
 	}
-	*o = (struct outbox){ .store = s, .batch = batch, .cfg = cfg,
-			      .categories = categories, .templates = templates,
-			      .key = key };
+	alert_mail_init(&scratch->am);
+	buf_init(&scratch->msg, 4 * 1024 * 1024);
+	buf_init(&scratch->unsub_mailto, 1024);
+	buf_init(&scratch->unsub_url, 1024);
+	*o = (struct outbox){ .store = s, .batch = batch, .scratch = scratch,
+			      .cfg = cfg, .categories = categories,
+			      .templates = templates, .key = key };
 	if (mail_address(cfg->mail_from, o->from_addr, sizeof o->from_addr) < 0) {
 		error("%s: [mail] from: '%s' is not a mail address", cfg->path,
 		      cfg->mail_from);
@@ -106,6 +123,11 @@ outbox_free(struct outbox *o)
 		return;
 	money_rates_free(o->rates);
 	free(o->batch);
+	alert_mail_release(&o->scratch->am);
+	buf_release(&o->scratch->msg);
+	buf_release(&o->scratch->unsub_mailto);
+	buf_release(&o->scratch->unsub_url);
+	free(o->scratch);
 	strvec_free(o->reminded, o->nreminded);
 	free(o);
 }
@@ -252,8 +274,10 @@ queue_mail(const struct outbox *o, const struct firm *f,
 	   const struct mail_job *job, time_t now, unsigned *queued,
 	   unsigned *failed)
 {
-	struct alert_mail am;
-	struct buf msg, unsub_mailto, unsub_url;
+	struct mail_scratch *sc = o->scratch;
+	struct alert_mail *am = &sc->am;
+	struct buf *msg = &sc->msg, *unsub_mailto = &sc->unsub_mailto,
+		   *unsub_url = &sc->unsub_url;
 	struct alert_links links = links_for(o, f, now);
 	char msgid[512], why[WHY_MAX], bounces[256], unsub[256];
 	struct outbox_message m = {
@@ -270,16 +294,15 @@ queue_mail(const struct outbox *o, const struct firm *f,
 		return 0;
 	/* an unbuilt mail keeps the sender it had before its tag was made */
 	snprintf(bounces, sizeof bounces, "%s", o->from_addr);
-	alert_mail_init(&am);
-	buf_init(&msg, 4 * 1024 * 1024);
-	buf_init(&unsub_mailto, 1024);
-	buf_init(&unsub_url, 1024);
+	buf_reset(msg);
+	buf_reset(unsub_mailto);
+	buf_reset(unsub_url);
 	message_id_for(job->key, o->from_addr, msgid, sizeof msgid);
 	if (job->unfilled) {
 		rc = queue_unbuilt(o, f, job, &m, UNFILLED, now, failed);
 		goto out;
 	}
-	if (alert_render(o->templates, job->kind, f->language, job->v, &am,
+	if (alert_render(o->templates, job->kind, f->language, job->v, am,
 			 why, sizeof why) < 0) {
 		rc = queue_unbuilt(o, f, job, &m, why, now, failed);
 		goto out;
@@ -291,12 +314,12 @@ queue_mail(const struct outbox *o, const struct firm *f,
 	 * guest of a meeting (no id) subscribes to nothing
 	 */
 	if (f->id &&
-	    (alert_link(&links, "unsubscribe", f->id, "", &unsub_url) < 0 ||
+	    (alert_link(&links, "unsubscribe", f->id, "", unsub_url) < 0 ||
 	     inbox_verp(o->key, o->base, VERP_BOUNCE, f, bounces,
 			sizeof bounces) < 0 ||
 	     inbox_verp(o->key, o->base, VERP_UNSUBSCRIBE, f, unsub,
 			sizeof unsub) < 0 ||
-	     buf_printf(&unsub_mailto, "mailto:%s?subject=%s%%20%.*s", unsub,
+	     buf_printf(unsub_mailto, "mailto:%s?subject=%s%%20%.*s", unsub,
 			is_english(f->language) ? "unsubscribe" : "avsluta",
 			(int)(strrchr(unsub, '@') - strchr(unsub, '+') - 1),
 			strchr(unsub, '+') + 1) < 0)) {
@@ -310,37 +333,33 @@ queue_mail(const struct outbox *o, const struct firm *f,
 			.to = f->email,
 			.reply_to = job->reply_to ? job->reply_to :
 				    o->cfg->reply_to,
-			.subject = buf_str(&am.subject),
+			.subject = buf_str(&am->subject),
 			.message_id = msgid,
 			.date = now,
 			.list_id = o->cfg->list_id,
 			.list_unsubscribe_url = f->id &&
 						is_https(o->cfg->public_url) ?
-						buf_str(&unsub_url) : NULL,
+						buf_str(unsub_url) : NULL,
 			.list_unsubscribe_mailto = f->id ?
-						   buf_str(&unsub_mailto) : NULL,
+						   buf_str(unsub_mailto) : NULL,
 			.language = is_english(f->language) ? "en" : "sv",
 		};
-		struct mail_body body = { buf_str(&am.text), buf_str(&am.html),
+		struct mail_body body = { buf_str(&am->text), buf_str(&am->html),
 					  job->attach, job->nattach };
 
-		if (mail_compose(&h, &body, &msg, why, sizeof why) < 0) {
+		if (mail_compose(&h, &body, msg, why, sizeof why) < 0) {
 			rc = queue_unbuilt(o, f, job, &m, why, now, failed);
 			goto out;
 		}
 	}
-	m.body = msg.data;
-	m.len = msg.len;
+	m.body = msg->data;
+	m.len = msg->len;
 	if ((r = store_queue_message(o->store, &m, job->match_ids, job->nmatch,
 				     now)) < 0)
 		goto out;
 	*queued += r == 0;
 	rc = 0;
 out:
-	alert_mail_release(&am);
-	buf_release(&msg);
-	buf_release(&unsub_mailto);
-	buf_release(&unsub_url);
 	return rc;
 }
 
@@ -506,29 +525,34 @@ mail_kind(const char *notice_kind)
 
 /*
  * A mail about one notice to a firm that wants mails at once: the best
- * unmailed notice's matched lots, at most limit of them.
+ * unmailed notice's matched lots, at most limit of them. *more is 0 when
+ * they were all the firm's unmailed matches: asking again would find
+ * none (or, had the mail's key been taken, the same ones again).
  */
 static int
-queue_notice_alert(const struct outbox *o, const struct firm *f, time_t now,
-		   size_t limit, size_t *mailed, unsigned *queued,
+queue_notice_alert(const struct outbox *o, struct match_cache *mc,
+		   const struct firm *f, time_t now, size_t limit,
+		   size_t *mailed, int *more, unsigned *queued,
 		   unsigned *failed)
 {
-	struct match_item *best = NULL, *items = NULL;
+	struct match_item *items = NULL;
 	struct tpl_vars *v = NULL;
 	int64_t *ids = NULL;
-	size_t nbest = 0, n = 0;
+	char *best = NULL;
+	size_t n = 0, unqueued;
 	char key[128], reply[256];
 	int rc = -1;
 
 	*mailed = 0;
-	if (store_unqueued_matches(o->store, f->id, NULL, 1, &best, &nbest) < 0)
+	*more = 0;
+	if (store_best_unqueued_notice(o->store, f->id, &best, &unqueued) < 0)
 		goto out;
-	if (nbest == 0) {
+	if (!best) {
 		rc = 0;
 		goto out;
 	}
-	if (store_unqueued_matches(o->store, f->id, best[0].notice_id, limit,
-				   &items, &n) < 0)
+	if (store_unqueued_matches_cached(o->store, mc, f->id, best, limit,
+					  &items, &n) < 0)
 		goto out;
 	if (n == 0 || !(ids = match_ids(items, n)) || !(v = tpl_vars_new())) {
 		error("out of memory");
@@ -549,11 +573,12 @@ queue_notice_alert(const struct outbox *o, const struct firm *f, time_t now,
 			goto out;
 	}
 	*mailed = n;
+	*more = unqueued > n;
 	rc = 0;
 out:
 	tpl_vars_free(v);
 	free(ids);
-	match_items_free(best, nbest);
+	free(best);
 	match_items_free(items, n);
 	return rc;
 }
@@ -606,8 +631,9 @@ out:
 
 /* A digest of the firm's unmailed matches, at most limit of them. */
 static int
-queue_digest(const struct outbox *o, const struct firm *f, time_t now,
-	     size_t limit, unsigned *queued, unsigned *failed)
+queue_digest(const struct outbox *o, struct match_cache *mc,
+	     const struct firm *f, time_t now, size_t limit, unsigned *queued,
+	     unsigned *failed)
 {
 	struct match_item *items = NULL;
 	struct tpl_vars *v = NULL;
@@ -616,7 +642,8 @@ queue_digest(const struct outbox *o, const struct firm *f, time_t now,
 	char key[128];
 	int rc = -1;
 
-	if (store_unqueued_matches(o->store, f->id, NULL, limit, &items, &n) < 0)
+	if (store_unqueued_matches_cached(o->store, mc, f->id, NULL, limit,
+					  &items, &n) < 0)
 		goto out;
 	if (n == 0) {
 		rc = 0;
@@ -678,13 +705,33 @@ digest_due_since(time_t now, int hour, enum firm_frequency freq)
 }
 
 /*
+ * The local times a pass's allowances are counted from, the same for
+ * every firm: worked out once a pass (mktime reads the time zone anew
+ * each time).
+ */
+struct pass_times {
+	time_t midnight;		/* today's start */
+	time_t due[FREQ_WEEKLY + 1];	/* the last digest time, by frequency */
+};
+
+static struct pass_times
+pass_times(const struct config *cfg, time_t now)
+{
+	return (struct pass_times){
+		local_hour(now, 0, 0),
+		{ 0, digest_due_since(now, (int)cfg->digest_hour, FREQ_DAILY),
+		  digest_due_since(now, (int)cfg->digest_hour, FREQ_WEEKLY) },
+	};
+}
+
+/*
  * How many matches the firm may be mailed now: none before its digest
  * time unless it asked for mails at once, and never more than the daily
  * cap. What is held back stays queued, best first, for the next mail.
  */
 static int
 allowance(struct store *s, const struct config *cfg, const struct firm *f,
-	  time_t now, size_t *allowed)
+	  const struct pass_times *pt, size_t *allowed)
 {
 	long long sent;
 	time_t last;
@@ -693,10 +740,11 @@ allowance(struct store *s, const struct config *cfg, const struct firm *f,
 	if (f->frequency != FREQ_IMMEDIATELY) {
 		if (store_last_alert(s, f->id, &last) < 0)
 			return -1;
-		if (last >= digest_due_since(now, (int)cfg->digest_hour, f->frequency))
+		if (last >= pt->due[f->frequency == FREQ_WEEKLY ? FREQ_WEEKLY :
+							  FREQ_DAILY])
 			return 0;
 	}
-	if (store_matches_mailed_since(s, f->id, local_hour(now, 0, 0), &sent) < 0)
+	if (store_matches_mailed_since(s, f->id, pt->midnight, &sent) < 0)
 		return -1;
 	if (sent < cfg->max_per_day)
 		*allowed = (size_t)(cfg->max_per_day - sent);
@@ -720,12 +768,16 @@ static int
 queue_alerts(struct outbox *o, const struct firm_list *firms, time_t now,
 	     unsigned *queued, unsigned *failed)
 {
+	const struct pass_times pt = pass_times(o->cfg, now);
 	size_t i, nwaiting = 0, allowed, limit, mailed;
+	struct match_cache *mc = NULL;
+	int more;
 	int64_t *waiting = NULL;
 	int rc = -1;
 
 	if (refresh_rates(o) < 0 ||
-	    store_unqueued_firms(o->store, &waiting, &nwaiting) < 0)
+	    store_unqueued_firms(o->store, &waiting, &nwaiting) < 0 ||
+	    (nwaiting && !(mc = match_cache_new())))
 		goto out;
 	for (i = 0; i < firms->n && nwaiting; i++) {
 		const struct firm *f = firms->v[i];
@@ -733,7 +785,7 @@ queue_alerts(struct outbox *o, const struct firm_list *firms, time_t now,
 		if (f->bounced_at || !bsearch(&f->id, waiting, nwaiting,
 					      sizeof *waiting, cmp_id))
 			continue;
-		if (allowance(o->store, o->cfg, f, now, &allowed) < 0)
+		if (allowance(o->store, o->cfg, f, &pt, &allowed) < 0)
 			goto out;
 		limit = allowed < (size_t)o->cfg->max_lots_per_mail ?
 			allowed : (size_t)o->cfg->max_lots_per_mail;
@@ -741,15 +793,16 @@ queue_alerts(struct outbox *o, const struct firm_list *firms, time_t now,
 			continue;
 		/* A digest is one mail. */
 		if (f->frequency != FREQ_IMMEDIATELY) {
-			if (queue_digest(o, f, now, limit, queued, failed) < 0)
+			if (queue_digest(o, mc, f, now, limit, queued,
+					 failed) < 0)
 				goto out;
 			continue;
 		}
 		while (limit > 0) {
-			if (queue_notice_alert(o, f, now, limit, &mailed, queued,
-					       failed) < 0)
+			if (queue_notice_alert(o, mc, f, now, limit, &mailed,
+					       &more, queued, failed) < 0)
 				goto out;
-			if (mailed == 0)
+			if (mailed == 0 || !more)
 				break;
 			allowed -= mailed < allowed ? mailed : allowed;
 			limit = allowed < limit ? allowed : limit;
@@ -757,6 +810,7 @@ queue_alerts(struct outbox *o, const struct firm_list *firms, time_t now,
 	}
 	rc = 0;
 out:
+	match_cache_free(mc);
 	free(waiting);
 	return rc;
 }

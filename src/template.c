@@ -401,8 +401,10 @@ find_var(const struct tpl_vars *v, const char *name)
 {
 	size_t i;
 
+	/* the first byte first: most names differ there, and no call */
 	for (i = 0; i < v->n; i++)
-		if (strcmp(v->v[i].name, name) == 0)
+		if (v->v[i].name[0] == name[0] &&
+		    strcmp(v->v[i].name, name) == 0)
 			break;
 	return i;
 }
@@ -453,7 +455,8 @@ emit_value(struct render *r, const char *s)
 
 	if (r->esc == TPL_TEXT)
 		return emit(r, s, strlen(s));
-	for (; *s; s++) {
+	/* from one character to escape to the next */
+	for (; *(s += strcspn(s, "&<>\"'")); s++) {
 		switch (*s) {
 		case '&': ent = "&amp;"; break;
 		case '<': ent = "&lt;"; break;
@@ -655,12 +658,13 @@ tpl_isset(const struct tpl_vars *v, const char *name)
 int
 tpl_setf(struct tpl_vars *v, const char *name, const char *fmt, ...)
 {
+	char first[256];	/* most values: formatted once */
 	va_list ap;
 	char *value;
 	int n;
 
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(first, sizeof first, fmt, ap);
 	va_end(ap);
 	if (n < 0)
 		return error("template field '%s': cannot format the value",
@@ -671,9 +675,13 @@ tpl_setf(struct tpl_vars *v, const char *name, const char *fmt, ...)
 	value = malloc((size_t)n + 1);
 	if (!value)
 		return error("out of memory");
-	va_start(ap, fmt);
-	vsnprintf(value, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if ((size_t)n < sizeof first) {
+		memcpy(value, first, (size_t)n + 1);
+	} else {
+		va_start(ap, fmt);
+		vsnprintf(value, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	return set_owned(v, name, value, (size_t)n);
 }
 

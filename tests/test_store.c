@@ -381,6 +381,89 @@ test_match_unique(void)
 	done_store(s);
 }
 
+/* Copies a title in lang into the texts *t of which there are *n. */
+static void
+add_title(struct text **t, size_t *n, const char *lang, const char *value)
+{
+	struct text *more = realloc(*t, (*n + 1) * sizeof *more);
+
+	if (!more)
+		exit(2);
+	*t = more;
+	more[(*n)++] = (struct text){ strdup(lang), strdup(value) };
+}
+
+/*
+ * A pass reads a lot's part of its matches once for all the firms told
+ * of it (store_unqueued_matches_cached): each firm gets what it got
+ * read alone, the English firm the English titles, also from the cache.
+ */
+static void
+test_unqueued_matches_cached(void)
+{
+	struct store *s = fresh_store();
+	struct notice *n = make_notice("n-1", "01");
+	struct firm *f[3] = { make_firm("556036-0793", "a@b.example"),
+			      make_firm("556677-8897", "c@d.example"),
+			      make_firm("559900-0011", "e@f.example") };
+	struct match_cache *c = match_cache_new();
+	struct match_item *alone = NULL, *shared = NULL;
+	struct firm_list l = { 0 };
+	enum store_put_result r;
+	int64_t lots[1];
+	size_t i, k, na = 0, ns = 0;
+	int created;
+
+	add_title(&n->titles, &n->ntitles, "ENG", "Painting of preschools");
+	add_title(&n->lots[0].titles, &n->lots[0].ntitles, "ENG", "Painting");
+	free(f[1]->language);
+	f[1]->language = strdup("en");
+	CHECK(store_put_notice(s, n, "test", 100, &r, lots) == 0);
+	for (i = 0; i < 3; i++)
+		CHECK(store_put_firm(s, f[i], "test", 100, &created) == 0);
+	CHECK(store_load_firms(s, &l) == 0 && l.n == 3);
+	for (i = 0; i < l.n; i++)
+		CHECK(store_put_match(s, l.v[i]->id, lots[0], "n-1", "LOT-0001",
+				      "competition", i ? "CPV 45442100" : "ord",
+				      150, i == 2 ? NULL : "maleri", 100,
+				      &created) == 0);
+	/* twice round: the second time every lot's part is from the cache */
+	for (k = 0; k < 2 * l.n; k++) {
+		const struct firm *fk = l.v[k % l.n];
+		int en = strcmp(fk->language, "en") == 0;
+
+		CHECK(store_unqueued_matches(s, fk->id, NULL, 10, &alone,
+					     &na) == 0);
+		CHECK(store_unqueued_matches_cached(s, c, fk->id, "n-1", 10,
+						    &shared, &ns) == 0);
+		CHECK(na == 1 && ns == 1);
+		if (na == 1 && ns == 1) {
+			CHECK(shared[0].match_id == alone[0].match_id);
+			CHECK_STR(shared[0].reason, alone[0].reason);
+			CHECK_STR(shared[0].reason, k % l.n ? "CPV 45442100" : "ord");
+			CHECK(!shared[0].category == (k % l.n == 2));
+			CHECK_STR(shared[0].notice_title, alone[0].notice_title);
+			CHECK_STR(shared[0].notice_title, en ?
+				  "Painting of preschools" : "Målning av förskolor");
+			CHECK_STR(shared[0].lot_title, en ? "Painting" : "Målning");
+			CHECK_STR(shared[0].notice_id, "n-1");
+			CHECK_STR(shared[0].kind, "competition");
+			CHECK(shared[0].has_value && shared[0].value == 1500000);
+			CHECK(shared[0].deadline == alone[0].deadline);
+			CHECK(shared[0].nlots == 1 && shared[0].lot_number == 1);
+		}
+		match_items_free(alone, na);
+		match_items_free(shared, ns);
+		alone = shared = NULL;
+	}
+	match_cache_free(c);
+	firm_list_release(&l);
+	for (i = 0; i < 3; i++)
+		firm_free(f[i]);
+	notice_free(n);
+	done_store(s);
+}
+
 /* The query plan's details for sql on the database at path, one a line. */
 static void
 query_plan(const char *path, const char *sql, char *out, size_t outlen)
@@ -1266,6 +1349,7 @@ main(void)
 	RUN(test_firms);
 	RUN(test_firm_lookup);
 	RUN(test_match_unique);
+	RUN(test_unqueued_matches_cached);
 	RUN(test_outbox_states);
 	RUN(test_due_messages_by_cursor);
 	RUN(test_claims_have_owner_and_lease);

@@ -25,15 +25,20 @@
 	"CASE WHEN n.kind IN ('planning', 'rfi') AND (SELECT count(*)" \
 	" FROM category_lot c WHERE c.lot = l.id) > 1 THEN NULL ELSE " col \
 	" END"
-/* A match as a mail shows it; the title in the firm's language if given. */
-#define MATCH_ITEM_COLUMNS \
-	"SELECT m.id, m.kind, coalesce((SELECT t.value FROM notice_text t" \
+/*
+ * A match as a mail shows it; the title in the language lang if given
+ * (SWE or ENG). The match's own columns (id, kind, reason, notice id,
+ * category) are given, the lot's and its notice's are the same for every
+ * firm told of the lot in that language.
+ */
+#define ITEM_COLUMNS(id, kind, reason, notice_id, category, lang) \
+	"SELECT " id ", " kind ", coalesce((SELECT t.value FROM notice_text t" \
 	"  WHERE t.notice = n.id AND t.field = 'title' AND t.lang = " \
-	FIRM_LANG "), n.title)," \
+	lang "), n.title)," \
 	" n.buyer, n.url, l.lot_id, coalesce((SELECT t.value FROM lot_text t" \
-	"  WHERE t.lot = l.id AND t.field = 'title' AND t.lang = " FIRM_LANG \
-	"), l.title), m.reason, l.deadline, " PART_OF("l.value") ", " \
-	PART_OF("l.currency") ", m.notice_id, m.category, l.description," \
+	"  WHERE t.lot = l.id AND t.field = 'title' AND t.lang = " lang \
+	"), l.title), " reason ", l.deadline, " PART_OF("l.value") ", " \
+	PART_OF("l.currency") ", " notice_id ", " category ", l.description," \
 	" l.duration, l.framework, l.sme_suitable, l.questions_deadline," \
 	" coalesce(l.documents_url, n.documents_url), n.buyer_email," \
 	" n.buyer_phone, n.buyer_id," \
@@ -50,6 +55,9 @@
 	" EXISTS (SELECT 1 FROM rfi r WHERE r.notice_id = n.notice_id" \
 	"  AND r.closed_at IS NULL)," \
 	" n.subtype, n.published, l.cpv, l.nuts, n.description"
+#define MATCH_ITEM_COLUMNS \
+	ITEM_COLUMNS("m.id", "m.kind", "m.reason", "m.notice_id", \
+		     "m.category", FIRM_LANG)
 
 enum stmt_id {
 	ST_MATCHES_MAILED_SINCE,
@@ -60,6 +68,7 @@ enum stmt_id {
 	ST_OUTBOX_PURGE,
 	ST_MATCH_INSERT,
 	ST_MATCHES_UNQUEUED,
+	ST_LOT_FACTS,
 	ST_MATCHED_LOTS,
 	ST_MESSAGE_INSERT,
 	ST_MESSAGE_INSERT_UNBUILT,
@@ -83,6 +92,7 @@ enum stmt_id {
 	ST_BACKFILL_DONE,
 	ST_MESSAGES_BOUNCED,
 	ST_UNQUEUED_FIRMS,
+	ST_BEST_UNQUEUED,
 	NSTMT
 };
 
@@ -127,14 +137,36 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_MATCH_INSERT] =
 	"INSERT OR IGNORE INTO match (firm, lot, notice_id, lot_id, kind, reason,"
 	" created_at, score, category) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+	/*
+	 * A firm's unqueued matches by their own columns, with their lot and
+	 * the firm's language; the rest of a match_item is ST_LOT_FACTS.
+	 */
 	[ST_MATCHES_UNQUEUED] =
-	/* The notice's title in the firm's language when the notice has it. */
-	MATCH_ITEM_COLUMNS
+	"SELECT m.id, m.kind, m.reason, m.notice_id, m.category, m.lot, "
+	FIRM_LANG
 	" FROM match m JOIN lot l ON l.id = m.lot JOIN notice n ON n.id = l.notice"
 	" JOIN firm f ON f.id = m.firm"
 	" WHERE m.firm = ?1 AND m.message IS NULL"
 	" AND (?3 IS NULL OR m.notice_id = ?3)"
 	" ORDER BY m.score DESC, m.id LIMIT ?2",
+	/* A lot's part of a match_item, in language ?2 (SWE or ENG). */
+	[ST_LOT_FACTS] =
+	ITEM_COLUMNS("0", "''", "''", "''", "NULL", "?2")
+	" FROM lot l JOIN notice n ON n.id = l.notice WHERE l.id = ?1",
+	/*
+	 * The notice of the best of them, the same rows in the same order
+	 * without their columns: SQLite computes every column of every row
+	 * it sorts, and most of a firm's rows are not the best. And how many
+	 * unqueued matches the firm has, by the partial index alone (a
+	 * window's count over the rows cost more than the query).
+	 */
+	[ST_BEST_UNQUEUED] =
+	"SELECT m.notice_id, (SELECT count(*) FROM match x"
+	"  WHERE x.firm = ?1 AND x.message IS NULL)"
+	" FROM match m JOIN lot l ON l.id = m.lot JOIN notice n ON n.id = l.notice"
+	" JOIN firm f ON f.id = m.firm"
+	" WHERE m.firm = ?1 AND m.message IS NULL"
+	" ORDER BY m.score DESC, m.id LIMIT 1",
 	/* under the notice's id or any it replaced, cancelled lots too */
 	/* by the partial index match_unqueued alone */
 	[ST_UNQUEUED_FIRMS] =
@@ -342,16 +374,225 @@ match_items_free(struct match_item *items, size_t n)
 	free_rows(&match_item_rows, items, n);
 }
 
+/* An unqueued match by its own columns (ST_MATCHES_UNQUEUED). */
+struct unqueued {
+	int64_t match_id;
+	char *kind, *reason, *notice_id, *category;
+	int64_t lot;
+	char *lang;
+};
+
+#define ROW struct unqueued
+static const struct column unqueued_columns[] = {
+	C_INT64(match_id), C_NEEDED(kind), C_NEEDED(reason),
+	C_NEEDED(notice_id), C_TEXT(category), C_INT64(lot), C_NEEDED(lang),
+};
+static const struct row_type unqueued_rows = ROW_TYPE(unqueued_columns, NULL);
+#undef ROW
+
+/*
+ * The lots' parts of match items, by lot and language, for a pass: the
+ * firms told of a lot share them. At most MATCH_CACHE_MAX; past that a
+ * lot's part is read for each of its matches, as without a cache.
+ */
+#define MATCH_CACHE_MAX 4096
+#define MATCH_CACHE_SLOTS (2 * MATCH_CACHE_MAX)	/* a power of two */
+
+struct match_cache {
+	struct match_item facts[MATCH_CACHE_MAX];
+	int64_t lot[MATCH_CACHE_MAX];
+	unsigned char en[MATCH_CACHE_MAX];
+	size_t n;
+	/* open addressing: 1 + an index into facts, 0 for none */
+	unsigned short slot[MATCH_CACHE_SLOTS];
+};
+
+struct match_cache *
+match_cache_new(void)
+{
+	struct match_cache *c = calloc(1, sizeof *c);
+
+	if (!c)
+		error("out of memory");
+	return c;
+}
+
+void
+match_cache_free(struct match_cache *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->n; i++)
+		clear_columns(&match_item_rows, &c->facts[i]);
+	free(c);
+}
+
+/* The slot of lot in language en: its entry's, or the empty one to fill. */
+static size_t
+cache_slot(const struct match_cache *c, int64_t lot, int en)
+{
+	size_t h = ((size_t)lot * 2 + (size_t)en) * 0x9E3779B1u, k;
+
+	for (h &= MATCH_CACHE_SLOTS - 1;; h = (h + 1) & (MATCH_CACHE_SLOTS - 1)) {
+		if (!c->slot[h])
+			return h;
+		k = c->slot[h] - 1u;
+		if (c->lot[k] == lot && c->en[k] == en)
+			return h;
+	}
+}
+
+/* A copy of from into to, its texts copied too; -1 when out of memory. */
+static int
+copy_item(const struct match_item *from, struct match_item *to)
+{
+	const struct column *col;
+	char **text;
+	size_t i;
+
+	memcpy(to, from, sizeof *to);
+	for (i = 0; i < match_item_rows.ncolumns; i++) {
+		col = &match_item_rows.columns[i];
+		text = (char **)((char *)to + col->offset);
+		if (col->kind == COL_TEXT && *text && !(*text = strdup(*text))) {
+			/* the texts after it are still from's */
+			for (; i < match_item_rows.ncolumns; i++)
+				if (match_item_rows.columns[i].kind == COL_TEXT)
+					*(char **)((char *)to +
+						   match_item_rows.columns[i].offset) =
+						NULL;
+			clear_columns(&match_item_rows, to);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The item of match u: its lot's part, from the cache or read (and kept
+ * while the cache has room), with u's own columns, which move into it.
+ */
+static int
+fill_item(struct store *s, struct match_cache *c, struct unqueued *u,
+	  struct match_item *item)
+{
+	struct match_item read = { 0 };
+	const struct match_item *facts = NULL;
+	int en = strcmp(u->lang, "ENG") == 0, r;
+	size_t h = 0;
+
+	if (c) {
+		h = cache_slot(c, u->lot, en);
+		if (c->slot[h])
+			facts = &c->facts[c->slot[h] - 1];
+	}
+	if (!facts) {
+		r = read_row(s, query(s, &stmts, ST_LOT_FACTS,
+				      ARGS(ARG_INT(u->lot), ARG_TEXT(u->lang))),
+			     &match_item_rows, &read, "read a matched lot");
+		if (r <= 0)
+			return r < 0 ? -1 : db_error(s, "read a matched lot");
+		facts = &read;
+		if (c && c->n < MATCH_CACHE_MAX) {
+			c->facts[c->n] = read;
+			c->lot[c->n] = u->lot;
+			c->en[c->n] = (unsigned char)en;
+			c->slot[h] = (unsigned short)++c->n;
+			facts = &c->facts[c->n - 1];
+			memset(&read, 0, sizeof read);
+		}
+	}
+	r = copy_item(facts, item);
+	clear_columns(&match_item_rows, &read);
+	if (r < 0)
+		return error("out of memory");
+	free(item->kind);
+	free(item->reason);
+	free(item->notice_id);
+	item->match_id = u->match_id;
+	item->kind = u->kind;
+	item->reason = u->reason;
+	item->notice_id = u->notice_id;
+	item->category = u->category;
+	u->kind = u->reason = u->notice_id = u->category = NULL;
+	return 0;
+}
+
+int
+store_unqueued_matches_cached(struct store *s, struct match_cache *c,
+			      int64_t firm_id, const char *notice_id,
+			      size_t limit, struct match_item **items,
+			      size_t *n)
+{
+	struct unqueued *u = NULL;
+	size_t nu = 0, i;
+	int rc = -1;
+
+	*items = NULL;
+	*n = 0;
+	if (read_rows(s, query(s, &stmts, ST_MATCHES_UNQUEUED,
+			       ARGS(ARG_INT(firm_id), ARG_INT(limit),
+				    ARG_TEXT(notice_id))),
+		      &unqueued_rows, (void **)&u, &nu,
+		      "list unqueued matches") < 0)
+		return -1;
+	if (nu && !(*items = calloc(nu, sizeof **items))) {
+		error("out of memory");
+		goto out;
+	}
+	for (i = 0; i < nu; i++, ++*n)
+		if (fill_item(s, c, &u[i], &(*items)[i]) < 0)
+			goto out;
+	rc = 0;
+out:
+	if (rc < 0) {
+		match_items_free(*items, *n);
+		*items = NULL;
+		*n = 0;
+	}
+	free_rows(&unqueued_rows, u, nu);
+	return rc;
+}
+
 int
 store_unqueued_matches(struct store *s, int64_t firm_id,
 		       const char *notice_id, size_t limit,
 		       struct match_item **items, size_t *n)
 {
-	return read_rows(s, query(s, &stmts, ST_MATCHES_UNQUEUED,
-				  ARGS(ARG_INT(firm_id), ARG_INT(limit),
-				       ARG_TEXT(notice_id))),
-			 &match_item_rows, (void **)items, n,
-			 "list unqueued matches");
+	return store_unqueued_matches_cached(s, NULL, firm_id, notice_id,
+					     limit, items, n);
+}
+
+struct best_unqueued {
+	char *notice_id;
+	size_t unqueued;
+};
+
+#define ROW struct best_unqueued
+static const struct column best_unqueued_columns[] = {
+	C_NEEDED(notice_id), C_SIZE(unqueued),
+};
+static const struct row_type best_unqueued_rows =
+	ROW_TYPE(best_unqueued_columns, NULL);
+#undef ROW
+
+int
+store_best_unqueued_notice(struct store *s, int64_t firm_id, char **notice_id,
+			   size_t *unqueued)
+{
+	struct best_unqueued b = { 0 };
+
+	*notice_id = NULL;
+	*unqueued = 0;
+	if (read_row(s, query(s, &stmts, ST_BEST_UNQUEUED,
+			      ARGS(ARG_INT(firm_id))),
+		     &best_unqueued_rows, &b, "find the best unqueued match") < 0)
+		return -1;
+	*notice_id = b.notice_id;
+	*unqueued = b.unqueued;
+	return 0;
 }
 
 int
