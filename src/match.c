@@ -643,25 +643,65 @@ category_number(const struct match_index *ix, const char *key)
 	return c ? (long)(c - ix->categories) : -1;
 }
 
+/* A key's slot in a set of size slots (a power of two), empty or its own. */
+static size_t
+category_slot(const char **set, size_t size, const char *key)
+{
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+	const char *c;
+	size_t i;
+
+	for (c = key; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ull;
+	for (i = (size_t)h & (size - 1); set[i] && strcmp(set[i], key);
+	     i = (i + 1) & (size - 1))
+		;
+	return i;
+}
+
+/*
+ * The firms' category keys, sorted, each once. A million firms name a
+ * few dozen keys again and again: they are gathered in a set, at most
+ * half full, and only the distinct ones sorted (sorting every firm's took
+ * a fifth of the index's building at a million firms).
+ */
 static int
 index_categories(struct match_index *ix)
 {
 	const struct firm_list *firms = ix->firms;
-	size_t i, k, n = 0;
+	size_t i, k, j, n = 0, size = 64;
+	const char **set = calloc(size, sizeof *set), **bigger;
+	int rc = -1;
 
-	for (i = 0; i < firms->n; i++)
-		n += firms->v[i]->ncategories;
-	if (!(ix->categories = calloc(n + 1, sizeof *ix->categories)))
-		return -1;
-	for (i = 0; i < firms->n; i++)
-		for (k = 0; k < firms->v[i]->ncategories; k++)
-			ix->categories[ix->ncategories++] = firms->v[i]->categories[k];
+	for (i = 0; set && i < firms->n; i++)
+		for (k = 0; k < firms->v[i]->ncategories; k++) {
+			const char *key = firms->v[i]->categories[k];
+
+			if (set[j = category_slot(set, size, key)])
+				continue;
+			set[j] = key;
+			if (2 * ++n <= size)
+				continue;
+			if (!(bigger = calloc(2 * size, sizeof *bigger)))
+				goto out;
+			for (j = 0; j < size; j++)
+				if (set[j])
+					bigger[category_slot(bigger, 2 * size,
+							     set[j])] = set[j];
+			free(set);
+			set = bigger;
+			size *= 2;
+		}
+	if (!set || !(ix->categories = calloc(n + 1, sizeof *ix->categories)))
+		goto out;
+	for (j = 0; j < size; j++)
+		if (set[j])
+			ix->categories[ix->ncategories++] = set[j];
 	qsort(ix->categories, ix->ncategories, sizeof *ix->categories, str_cmp);
-	for (n = i = 0; i < ix->ncategories; i++)
-		if (!n || strcmp(ix->categories[n - 1], ix->categories[i]))
-			ix->categories[n++] = ix->categories[i];
-	ix->ncategories = n;
-	return 0;
+	rc = 0;
+out:
+	free(set);
+	return rc;
 }
 
 /* For each table code, the table codes it overlaps, itself included. */

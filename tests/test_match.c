@@ -962,6 +962,47 @@ test_size_limits(void)
 	firm_free(f);
 }
 
+/*
+ * The index gathers the firms' category keys in a set that grows: with
+ * more keys than it starts with room for, a lot of each category must
+ * still find just the firms of it.
+ */
+static void
+test_many_categories(void)
+{
+	struct match_options opt = { .size_share = 0.5 };
+	struct firm_list firms = { 0 };
+	struct match_result *res = NULL;
+	struct category cats[300];
+	char keys[300][16];
+	struct match_index *ix;
+	size_t i, cap = 0, right = 0;
+
+	for (i = 0; i < 600; i++) {
+		struct firm *f = make_firm("sv", NULL, NULL, "SE232", -1);
+
+		snprintf(keys[i / 2], sizeof keys[0], "kategori%zu", i / 2);
+		strvec_push(&f->categories, &f->ncategories, keys[i / 2]);
+		firm_list_push(&firms, f);
+	}
+	ix = match_index_new(&firms, &opt);
+	CHECK(ix != NULL);
+	for (i = 0; ix && i < 300; i++) {
+		struct lot l = { .sme_suitable = LOT_SME_UNKNOWN };
+		struct category_lot p = { .category = &cats[i] };
+		struct match_target t = { NOTICE_COMPETITION, &l, &p, NULL };
+		long n;
+
+		cats[i] = (struct category){ .key = keys[i] };
+		n = match_find(ix, &t, &res, &cap);
+		right += n == 2 && res[0].firm / 2 == i && res[1].firm / 2 == i;
+	}
+	CHECK(right == 300);
+	free(res);
+	match_index_free(ix);
+	firm_list_release(&firms);
+}
+
 int
 main(void)
 {
@@ -980,5 +1021,6 @@ main(void)
 	RUN(test_find_equals_naive);
 	RUN(test_find_national);
 	RUN(test_size_limits);
+	RUN(test_many_categories);
 	return test_done("match");
 }
