@@ -78,7 +78,7 @@ struct match_result {
 /*
  * An index over the firms, built once per pass, so that a category-lot is
  * compared only with firms that share its category or a CPV prefix and
- * serve its place. About 55 bytes a firm. NULL on ENOMEM, or for 2^28
+ * serve its place. About 35 bytes a firm. NULL on ENOMEM, or for 2^28
  * firms or more.
  */
 struct match_index;

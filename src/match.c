@@ -1,3 +1,4 @@
+#include <float.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -32,6 +33,7 @@
 #define SCORE_PER_DIGIT 2
 #define SCORE_ROOM 20
 #define SCORE_KEYWORD 16
+#define SIZE_LIMITS 32		/* above SCORE_ROOM: size_reach halves it */
 
 /* SEK; no public contract comes near it. */
 #define VALUE_MAX 1e14
@@ -233,6 +235,16 @@ served_place(const struct firm *f, const struct lot *l)
 }
 
 /*
+ * The room left in a firm's size for the score, when it can carry the
+ * lot: per_year at most capacity.
+ */
+static int
+room_at(double per_year, double capacity)
+{
+	return (int)(SCORE_ROOM * (1 - per_year / capacity));
+}
+
+/*
  * The kind and size tests, on what match_find keeps of a firm so that it
  * need not look at the firm itself; with the room left in the firm's size
  * for the score.
@@ -251,8 +263,96 @@ fits(unsigned kinds, double turnover, const struct facts *fx,
 	capacity = opt->size_share * turnover;
 	if (fx->per_year > capacity)
 		return 0;
-	*room = (int)(SCORE_ROOM * (1 - fx->per_year / capacity));
+	*room = room_at(fx->per_year, capacity);
 	return 1;
+}
+
+/* The double next above or below a positive one. */
+static double
+double_step(double x, int up)
+{
+	uint64_t bits;
+
+	memcpy(&bits, &x, sizeof bits);
+	bits = up ? bits + 1 : bits - 1;
+	memcpy(&x, &bits, sizeof bits);
+	return x;
+}
+
+/*
+ * The least capacity with at least k of room (1..SCORE_ROOM), exactly as
+ * room_at works it out: room_at only grows with the capacity (each of its
+ * steps rounds monotonically), so the answer is found by stepping from
+ * the real number's neighbourhood, or by halving the whole range of
+ * doubles above per_year should that take long.
+ */
+static double
+room_limit(double per_year, int k)
+{
+	double c = k < SCORE_ROOM ? SCORE_ROOM * per_year / (SCORE_ROOM - k) :
+		   ldexp(per_year, 54);
+	uint64_t lo, hi, mid;
+	int steps;
+
+	if (room_at(per_year, c) >= k) {
+		for (steps = 0; steps < 64; steps++) {
+			double below = double_step(c, 0);
+
+			if (below <= per_year || room_at(per_year, below) < k)
+				return c;
+			c = below;
+		}
+	} else {
+		for (steps = 0; steps < 64; steps++)
+			if (room_at(per_year, c = double_step(c, 1)) >= k)
+				return c;
+	}
+	/* lo has less room than k, hi enough */
+	c = per_year;
+	memcpy(&lo, &c, sizeof lo);
+	c = DBL_MAX;
+	memcpy(&hi, &c, sizeof hi);
+	while (hi - lo > 1) {
+		mid = lo + (hi - lo) / 2;
+		memcpy(&c, &mid, sizeof c);
+		if (room_at(per_year, c) >= k)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	memcpy(&c, &hi, sizeof c);
+	return c;
+}
+
+/*
+ * The capacities at which a firm's size test and room change, for a
+ * lot that is sized: limit[0] the least that carries the lot, limit[k]
+ * the least with k of room; the rest +inf (all 0 for a lot not sized). How many a capacity reaches is
+ * then 1 + the room, or 0 when it is too small, found with a few
+ * comparisons and not a division a firm.
+ */
+static void
+size_limits(const struct facts *fx, double limit[SIZE_LIMITS])
+{
+	int k;
+
+	limit[0] = fx->sek ? fx->per_year : 0;
+	for (k = 1; k < SIZE_LIMITS; k++)
+		limit[k] = k > SCORE_ROOM ? INFINITY : fx->sek ?
+			   room_limit(fx->per_year, k) : 0;
+}
+
+/* How many of the limits the capacity reaches, without a branch. */
+static unsigned
+size_reach(const double limit[SIZE_LIMITS], double capacity)
+{
+	unsigned at = 0;
+
+	at += limit[at + 15] <= capacity ? 16 : 0;
+	at += limit[at + 7] <= capacity ? 8 : 0;
+	at += limit[at + 3] <= capacity ? 4 : 0;
+	at += limit[at + 1] <= capacity ? 2 : 0;
+	return at + (limit[at] <= capacity);
 }
 
 static int
@@ -369,18 +469,25 @@ match_one(const struct firm *f, const struct match_target *t,
  *    fall back to comparing the codes.
  * The keys are one sorted array, so a lot without a place reads a term's
  * keys in one run; each key's postings are a run, ascending by firm. A
- * posting is the firm's number and kinds in 4 bytes and, in a parallel
- * array, its turnover in 8: what the kind and size tests need. Bisection
- * on arrays built once per pass: no hashing to get wrong.
+ * posting is 8 bytes: the firm's number and kinds, and its turnover in
+ * 32 bits (the firm's own field past them): what the kind and size tests
+ * need. Bisection on arrays built once per pass: no hashing to get wrong.
  *
  * At a million firms what a call learns of each firm reached would not
  * stay in the cache if it were kept by firm, nor would anything else kept
  * by firm, and every posting would be a miss or two. So match_find first
  * gathers the runs the lot reads, then walks them together a block of
- * BLOCK_FIRMS firm numbers at a time: the runs are read forward, and the
- * block's state (two bytes a firm, and a bit a firm for those reached)
- * stays in the cache; the firms reached are taken in ascending order.
- * The firm structs are read only for a region outside the table.
+ * BLOCK_FIRMS firm numbers at a time: the runs are read forward (the
+ * next runs' postings fetched ahead, as each block's part of a run is
+ * short), and the block's state (what reached each firm and its
+ * turnover, six bytes a firm, and a bit a firm for those reached) stays
+ * in the cache. Reading a posting only ors its bits into its firm's;
+ * each firm reached is then tested once, its kind, size and industry,
+ * without a branch to mispredict (a third of those reached are not
+ * matches, at no pattern): the size by the lot's capacity limits
+ * (size_limits), the result written and counted only if it matches.
+ * The firm structs are read only for a region outside the table, and
+ * for a turnover past 32 bits.
  */
 #define BUCKET_OTHER 0xfffeu	/* firms serving a region not in the table */
 #define BUCKET_NONE 0xffffu	/* firms that named no region */
@@ -389,23 +496,29 @@ match_one(const struct firm *f, const struct match_target *t,
 #define TERM_KEYWORD (2ull << 32)	/* + a stem's number in the dictionary */
 #define TERM_EXCLUDE (3ull << 32)	/* the same, of an exclude word */
 #define BLOCK_FIRMS 32768u	/* a multiple of 64 */
+#define RUNS_AHEAD 4	/* runs whose next postings are fetched ahead */
 #define FIRMS_MAX (1u << 28)	/* a posting's firm number, above its kinds */
 #define POST_KINDS 0x0fu	/* enum firm_kind bits */
+#define TURNOVER_NONE 0xffffffffu	/* a posting's turnover: none given */
+#define TURNOVER_BIG 0xfffffffeu	/* ... too big: the firm's own */
 
 /*
- * What a call has found of a firm, one byte: the most significant digits
- * of a CPV code that reached it, and these flags.
+ * What a call has found of a firm, 16 bits: the firm's kinds, a bit for
+ * each length of CPV prefix that reached it (its most significant digits
+ * the highest), and these flags. A posting's bits are or-ed in, whatever
+ * else reached the firm before.
  */
-#define ACC_DIGITS 0x0fu
-#define ACC_CATEGORY 0x10u	/* matched by category */
-#define ACC_REGION 0x20u	/* known to serve the lot's place */
-#define ACC_OUT 0x40u		/* an exclude word is in the lot's text */
-#define ACC_KEYWORD 0x80u	/* one of its keywords is in the lot's text */
+#define ACC_DIGIT(len) (1u << (2 + (len)))	/* len 2..8: bits 4..10 */
+#define ACC_DIGITS 0x07f0u
+#define ACC_CATEGORY 0x0800u	/* matched by category */
+#define ACC_REGION 0x1000u	/* known to serve the lot's place */
+#define ACC_OUT 0x2000u		/* an exclude word is in the lot's text */
+#define ACC_KEYWORD 0x4000u	/* one of its keywords is in the lot's text */
 
 /* One key's firms that a call reads, and what they are reached by. */
 struct run {
 	uint32_t at, end;	/* in post */
-	uint8_t acc;		/* ACC_* and digits */
+	uint16_t acc;		/* ACC_* */
 };
 
 /* A hyphenated stem of the dictionary, filed under its first part. */
@@ -421,12 +534,12 @@ struct match_index {
 	size_t nkeys;
 	uint32_t *key_at;	/* nkeys + 1: each key's run in post */
 	uint32_t *key_stamp;	/* nkeys: the call that last read it */
-	uint32_t *post;		/* firm number << 4 | its kinds, ascending in
-				   each key's run */
-	double *turnover;	/* of each posting's firm, -1 for none */
+	uint64_t *post;		/* firm number << 4 | its kinds, and its
+				   turnover << 32, ascending in each key's
+				   run */
 	struct run *runs;	/* nkeys: this call's */
-	uint8_t *acc;		/* BLOCK_FIRMS: the block's, ACC_* */
-	uint8_t *room;		/* BLOCK_FIRMS: the block's, for the score */
+	uint16_t *acc;		/* BLOCK_FIRMS: the block's, ACC_* */
+	uint32_t *turnover;	/* BLOCK_FIRMS: the block's, as posted */
 	uint64_t *reached;	/* BLOCK_FIRMS / 64: bits of the block's */
 	const char **categories;	/* the firms' keys, sorted, distinct */
 	size_t ncategories;
@@ -461,6 +574,7 @@ struct find {
 	struct match_index *ix;
 	const struct match_target *t;
 	const struct facts *fx;
+	double limit[SIZE_LIMITS];	/* size_limits, when the lot is sized */
 	enum reach reach;
 	size_t nbuckets;	/* in ix->buckets */
 	size_t nruns;		/* in ix->runs */
@@ -536,25 +650,65 @@ category_number(const struct match_index *ix, const char *key)
 	return c ? (long)(c - ix->categories) : -1;
 }
 
+/* A key's slot in a set of size slots (a power of two), empty or its own. */
+static size_t
+category_slot(const char **set, size_t size, const char *key)
+{
+	uint64_t h = 1469598103934665603ull;	/* FNV-1a */
+	const char *c;
+	size_t i;
+
+	for (c = key; *c; c++)
+		h = (h ^ (unsigned char)*c) * 1099511628211ull;
+	for (i = (size_t)h & (size - 1); set[i] && strcmp(set[i], key);
+	     i = (i + 1) & (size - 1))
+		;
+	return i;
+}
+
+/*
+ * The firms' category keys, sorted, each once. A million firms name a
+ * few dozen keys again and again: they are gathered in a set, at most
+ * half full, and only the distinct ones sorted (sorting every firm's took
+ * a fifth of the index's building at a million firms).
+ */
 static int
 index_categories(struct match_index *ix)
 {
 	const struct firm_list *firms = ix->firms;
-	size_t i, k, n = 0;
+	size_t i, k, j, n = 0, size = 64;
+	const char **set = calloc(size, sizeof *set), **bigger;
+	int rc = -1;
 
-	for (i = 0; i < firms->n; i++)
-		n += firms->v[i]->ncategories;
-	if (!(ix->categories = calloc(n + 1, sizeof *ix->categories)))
-		return -1;
-	for (i = 0; i < firms->n; i++)
-		for (k = 0; k < firms->v[i]->ncategories; k++)
-			ix->categories[ix->ncategories++] = firms->v[i]->categories[k];
+	for (i = 0; set && i < firms->n; i++)
+		for (k = 0; k < firms->v[i]->ncategories; k++) {
+			const char *key = firms->v[i]->categories[k];
+
+			if (set[j = category_slot(set, size, key)])
+				continue;
+			set[j] = key;
+			if (2 * ++n <= size)
+				continue;
+			if (!(bigger = calloc(2 * size, sizeof *bigger)))
+				goto out;
+			for (j = 0; j < size; j++)
+				if (set[j])
+					bigger[category_slot(bigger, 2 * size,
+							     set[j])] = set[j];
+			free(set);
+			set = bigger;
+			size *= 2;
+		}
+	if (!set || !(ix->categories = calloc(n + 1, sizeof *ix->categories)))
+		goto out;
+	for (j = 0; j < size; j++)
+		if (set[j])
+			ix->categories[ix->ncategories++] = set[j];
 	qsort(ix->categories, ix->ncategories, sizeof *ix->categories, str_cmp);
-	for (n = i = 0; i < ix->ncategories; i++)
-		if (!n || strcmp(ix->categories[n - 1], ix->categories[i]))
-			ix->categories[n++] = ix->categories[i];
-	ix->ncategories = n;
-	return 0;
+	rc = 0;
+out:
+	free(set);
+	return rc;
 }
 
 /* For each table code, the table codes it overlaps, itself included. */
@@ -777,6 +931,15 @@ index_keys(struct match_index *ix, struct key_table *kt)
 	return 0;
 }
 
+/* A firm's turnover as a posting holds it, in 32 bits. */
+static uint32_t
+posted_turnover(const struct firm *f)
+{
+	if (f->turnover < 0)
+		return TURNOVER_NONE;
+	return f->turnover < TURNOVER_BIG ? (uint32_t)f->turnover : TURNOVER_BIG;
+}
+
 /*
  * The postings, by counting: each key's firms are counted, then written
  * in the firm list's order, so each key's run is ascending.
@@ -821,21 +984,18 @@ index_postings(struct match_index *ix)
 	ix->key_stamp = calloc(ix->nkeys + 1, sizeof *ix->key_stamp);
 	ix->runs = calloc(ix->nkeys + 1, sizeof *ix->runs);
 	ix->post = calloc(n + 1, sizeof *ix->post);
-	ix->turnover = calloc(n + 1, sizeof *ix->turnover);
-	if (!ix->key_stamp || !ix->runs || !ix->post || !ix->turnover)
+	if (!ix->key_stamp || !ix->runs || !ix->post)
 		goto out;
 	/* key_stamp, all 0 until the first call, is where each run is at. */
 	next = ix->key_stamp;
 	memcpy(next, ix->key_at, ix->nkeys * sizeof *next);
 	for (fl.w = fl.h = i = 0; i < firms->n; i++) {
 		const struct firm *f = firms->v[i];
+		uint64_t posting = (uint64_t)posted_turnover(f) << 32 |
+				   (uint32_t)i << 4 | (f->kinds & POST_KINDS);
 
-		for (r = firm_keys(ix, i, &fl), k = 0; k < r; k++) {
-			uint32_t at = next[kt.id[key_slot(&kt, fl.keys[k])]]++;
-
-			ix->post[at] = (uint32_t)i << 4 | (f->kinds & POST_KINDS);
-			ix->turnover[at] = (double)f->turnover;
-		}
+		for (r = firm_keys(ix, i, &fl), k = 0; k < r; k++)
+			ix->post[next[kt.id[key_slot(&kt, fl.keys[k])]]++] = posting;
 	}
 	memset(next, 0, ix->nkeys * sizeof *next);
 	rc = 0;
@@ -951,12 +1111,12 @@ match_index_new(const struct firm_list *firms, const struct match_options *opt)
 	ix->opt = *opt;
 	/* One spare element, so that no size asked of calloc is 0. */
 	ix->acc = calloc(block + 1, sizeof *ix->acc);
-	ix->room = calloc(block + 1, sizeof *ix->room);
+	ix->turnover = calloc(block + 1, sizeof *ix->turnover);
 	ix->reached = calloc(block / 64 + 1, sizeof *ix->reached);
 	ix->stemmer = stemmer_new();
 	if (!ix->opt.stemmer)
 		ix->opt.stemmer = ix->stemmer;
-	if (!ix->acc || !ix->room || !ix->reached ||
+	if (!ix->acc || !ix->turnover || !ix->reached ||
 	    !ix->stemmer || index_categories(ix) < 0 ||
 	    index_overlaps(ix) < 0 || index_words(ix) < 0 ||
 	    index_postings(ix) < 0) {
@@ -984,7 +1144,6 @@ match_index_free(struct match_index *ix)
 	free(ix->runs);
 	free(ix->turnover);
 	free(ix->acc);
-	free(ix->room);
 	free(ix->reached);
 	free(ix->categories);
 	free(ix->overlap_at);
@@ -1010,7 +1169,7 @@ add_run(struct find *fd, size_t k, unsigned acc)
 		return;
 	ix->key_stamp[k] = ix->stamp;
 	ix->runs[fd->nruns++] = (struct run){ ix->key_at[k], ix->key_at[k + 1],
-					      (uint8_t)acc };
+					      (uint16_t)acc };
 }
 
 /* Every key of a term, as [*lo, *hi) of ix->keys. */
@@ -1163,38 +1322,43 @@ reach_places(struct find *fd)
 }
 
 /*
- * The runs' firms below end, from base on, into the block's state: kind
- * and size are tested the first time a firm is reached, the industry and
- * region it was reached by are added up. The runs read to their end are
- * dropped. Whether any firm was reached.
+ * The runs' firms below end, from base on, into the block's state: what
+ * each was reached by or-ed in, with its kinds, and its turnover kept.
+ * The runs read to their end are dropped. Whether any firm was reached.
  */
 static int
 read_runs(struct find *fd, uint32_t base, uint32_t end)
 {
 	struct match_index *ix = fd->ix;
-	const uint32_t *post = ix->post;
+	const uint64_t *post = ix->post;
+	uint16_t *acc = ix->acc;
+	uint32_t *turnover = ix->turnover;
+	uint64_t *reached = ix->reached;
 	size_t r = 0;
-	int any = 0, room;
+	int any = 0;
 
 	while (r < fd->nruns) {
 		struct run *run = &ix->runs[r];
-		uint32_t at = run->at;
-		unsigned add = run->acc, digits = add & ACC_DIGITS;
+		uint32_t at = run->at, stop = run->end;
+		unsigned add = run->acc;
 
-		for (; at < run->end && post[at] >> 4 < end; at++) {
-			uint32_t f = (post[at] >> 4) - base;
-			unsigned a = ix->acc[f];
+		if (r + RUNS_AHEAD < fd->nruns) {
+			const uint64_t *next = &post[ix->runs[r + RUNS_AHEAD].at];
 
-			if (!a) {
-				ix->reached[f / 64] |= 1ull << (f % 64);
-				if (!fits(post[at] & POST_KINDS, ix->turnover[at],
-					  fd->fx, &ix->opt, &room))
-					a = ACC_OUT;
-				ix->room[f] = (uint8_t)room;
-			}
-			ix->acc[f] = (uint8_t)(((a | add) & ~ACC_DIGITS) |
-					       ((a & ACC_DIGITS) > digits ?
-						(a & ACC_DIGITS) : digits));
+			__builtin_prefetch(next);
+			__builtin_prefetch(next + 8);
+			__builtin_prefetch(next + 16);
+			__builtin_prefetch(next + 24);
+		}
+		for (; at < stop; at++) {
+			uint64_t p = post[at];
+			uint32_t f = ((uint32_t)p >> 4) - base;
+
+			if (f >= end - base)
+				break;
+			acc[f] |= (uint16_t)(add | ((uint32_t)p & POST_KINDS));
+			turnover[f] = (uint32_t)(p >> 32);
+			reached[f / 64] |= 1ull << (f % 64);
 		}
 		any |= at != run->at;
 		if (at == run->end) {
@@ -1207,54 +1371,102 @@ read_runs(struct find *fd, uint32_t base, uint32_t end)
 	return any;
 }
 
+/* The most significant digits of a CPV prefix that reached a firm, or 0. */
+static size_t
+acc_digits(unsigned a)
+{
+	/* ACC_DIGIT(0), below the others, for none */
+	unsigned d = (a & ACC_DIGITS) | ACC_DIGIT(0);
+
+	return (size_t)(31 - __builtin_clz(d)) - 2;
+}
+
+/* A turnover as a posting holds it, in SEK, but for TURNOVER_NONE. */
+static double
+turnover_of(const struct match_index *ix, uint32_t posted, size_t firm)
+{
+	if (posted == TURNOVER_BIG)
+		return (double)ix->firms->v[firm]->turnover;
+	return (double)posted;
+}
+
+/* Room in *out for 64 more results, or one for each firm. -1 on ENOMEM. */
+static int
+room_for_word(const struct match_index *ix, struct match_result **out,
+	      size_t *cap, size_t n)
+{
+	size_t ncap = *cap ? 2 * *cap : 64;
+	struct match_result *v;
+
+	if (*cap - n >= 64 || *cap == ix->firms->n)
+		return 0;
+	if (ncap < n + 64)
+		ncap = n + 64;
+	/* Each firm at most once: no more than the firm count. */
+	if (ncap > ix->firms->n)
+		ncap = ix->firms->n;
+	if (!(v = realloc(*out, ncap * sizeof *v)))
+		return -1;
+	*out = v;
+	*cap = ncap;
+	return 0;
+}
+
 /*
  * The block's firms that the lot matches, in ascending order, appended
- * to (*out)[*n..); the block's state cleared. -1 on ENOMEM.
+ * to (*out)[*n..); the block's state cleared. Each firm reached is
+ * written and counted only if it matches, without a branch to mispredict.
+ * -1 on ENOMEM.
  */
 static int
 take_block(struct find *fd, uint32_t base, uint32_t end,
 	   struct match_result **out, size_t *cap, size_t *n)
 {
 	struct match_index *ix = fd->ix;
-	size_t w, words = (end - base + 63) / 64;
+	const struct facts *fx = fd->fx;
+	size_t w, words = (end - base + 63) / 64, k = *n;
+	unsigned room, ok, reach, sized;
 
 	for (w = 0; w < words; w++) {
 		uint64_t bits = ix->reached[w];
 
+		if (!bits)
+			continue;
 		ix->reached[w] = 0;
+		/* one slot a firm of the word: no more than the firm count */
+		if (room_for_word(ix, out, cap, k) < 0) {
+			memset(ix->acc, 0, (end - base) * sizeof *ix->acc);
+			memset(ix->reached, 0, words * sizeof *ix->reached);
+			return -1;
+		}
 		for (; bits; bits &= bits - 1) {
 			uint32_t f = (uint32_t)(w * 64) +
 				     (uint32_t)__builtin_ctzll(bits);
-			unsigned a = ix->acc[f], room = ix->room[f];
+			unsigned a = ix->acc[f];
 
 			ix->acc[f] = 0;
-			f += base;
+			/* fits(), with the limits */
+			sized = (unsigned)fx->sek &
+				(ix->turnover[f] != TURNOVER_NONE);
+			reach = size_reach(fd->limit, ix->opt.size_share *
+					   turnover_of(ix, ix->turnover[f],
+						       base + f));
+			ok = ((a & fx->kind) != 0) & (!sized | (reach > 0));
+			room = (reach - (reach > 0)) & -sized;
 			/* out, or only vetoed */
-			if ((a & ACC_OUT) ||
-			    !(a & (ACC_DIGITS | ACC_CATEGORY | ACC_KEYWORD)) ||
-			    (!(a & ACC_REGION) &&
-			     !served_place(ix->firms->v[f], fd->t->lot)))
-				continue;
-			if (*n == *cap) {
-				/* Each firm at most once: no more than the firm count. */
-				size_t ncap = *cap ? 2 * *cap : 64;
-				struct match_result *v;
-
-				if (ncap > ix->firms->n)
-					ncap = ix->firms->n;
-				if (!(v = realloc(*out, ncap * sizeof *v))) {
-					memset(ix->acc, 0, end - base);
-					memset(ix->reached, 0, words * sizeof *ix->reached);
-					return -1;
-				}
-				*out = v;
-				*cap = ncap;
-			}
-			(*out)[(*n)++] = (struct match_result){
-				f, score_of(fd->t, a & ACC_CATEGORY, a & ACC_DIGITS,
-					    a & ACC_KEYWORD, (int)room) };
+			ok &= !(a & ACC_OUT) &&
+			      (a & (ACC_DIGITS | ACC_CATEGORY | ACC_KEYWORD));
+			if (__builtin_expect(!(a & ACC_REGION), 0) && ok)
+				ok = served_place(ix->firms->v[base + f],
+						  fd->t->lot) != NULL;
+			(*out)[k] = (struct match_result){
+				base + f, score_of(fd->t, a & ACC_CATEGORY,
+						   acc_digits(a), a & ACC_KEYWORD,
+						   (int)room) };
+			k += (size_t)ok;
 		}
 	}
+	*n = k;
 	return 0;
 }
 
@@ -1273,6 +1485,7 @@ match_find(struct match_index *ix, const struct match_target *t,
 	target_facts(t, ix->opt.rates, &fx);
 	if (!fx.kind)
 		return 0;
+	size_limits(&fx, fd.limit);
 	if (++ix->stamp == 0) {
 		/* Wrapped: old stamps could be taken for this call's. */
 		memset(ix->key_stamp, 0, ix->nkeys * sizeof *ix->key_stamp);
@@ -1287,7 +1500,8 @@ match_find(struct match_index *ix, const struct match_target *t,
 		if (!code_ok(part->cpv[i]))
 			continue;
 		for (len = 2; len <= CPV_LEN; len++)
-			find_term(&fd, prefix_term(part->cpv[i], len), len);
+			find_term(&fd, prefix_term(part->cpv[i], len),
+				  ACC_DIGIT(len));
 	}
 	find_words(&fd);
 	for (base = 0; fd.nruns && base < nfirms; base = end) {

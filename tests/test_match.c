@@ -1,3 +1,4 @@
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -906,6 +907,102 @@ test_find_national(void)
 	CHECK(st.by_words > 1000);
 }
 
+/*
+ * match_find sizes a firm by the capacities at which its room changes,
+ * worked out once a lot to the last bit, and not by a division a firm;
+ * a posting holds the turnover in 32 bits, the firm's own past them. At
+ * each of those capacities and a bit and a krona either side, over a
+ * year and three, for turnovers small, large, past 32 bits and none, a
+ * firm must match and score as match_one has it.
+ */
+static void
+test_size_limits(void)
+{
+	static const long long turnovers[] = {
+		1, 7, 999999, 5000000, 123456789, 4294967293LL, 4294967294LL,
+		4294967295LL, 5000000000LL, 90000000000LL, -1, -7
+	};
+	static const char *const durations[] = { NULL, "P36M" };
+	struct firm *f = make_firm("sv", "maleri", NULL, NULL, 0);
+	char *codes[] = { "45442100" };
+	struct lot l = { .cpv = codes, .ncpv = 1, .sme_suitable = LOT_SME_UNKNOWN };
+	struct category_lot p = { .category = &maleri, .cpv = codes, .ncpv = 1,
+				  .has_value = 1 };
+	struct match_target t = { NOTICE_COMPETITION, &l, &p, NULL };
+	size_t i, j, k, d;
+	/* a match, of the firm's category: 120 and the room */
+	int seen[21] = { 0 }, rooms = 0, score, room;
+
+	for (i = 0; i < COUNT(turnovers); i++)
+		for (j = 0; j < COUNT(durations); j++)
+			for (k = 0; k <= 20; k++) {
+				/* the value leaving k twentieths of room */
+				double years = j ? 3 : 1;
+				double at = 0.5 * (double)turnovers[i] * years *
+					    (20 - (double)k) / 20;
+				double values[5] = {
+					at, nextafter(at, 0), nextafter(at, INFINITY),
+					at - 1, at + 1
+				};
+
+				f->turnover = turnovers[i];
+				l.duration = (char *)durations[j];
+				for (d = 0; d < 5; d++) {
+					p.value = values[d];
+					/* match_find and match_one alike */
+					if (!scored(f, &t, 0.5, &score))
+						continue;
+					room = score - 120;
+					if (room >= 0 && room <= 20 && !seen[room]++)
+						rooms++;
+				}
+			}
+	/* every room from none to all of it came up */
+	CHECK(rooms == 21);
+	firm_free(f);
+}
+
+/*
+ * The index gathers the firms' category keys in a set that grows: with
+ * more keys than it starts with room for, a lot of each category must
+ * still find just the firms of it.
+ */
+static void
+test_many_categories(void)
+{
+	struct match_options opt = { .size_share = 0.5 };
+	struct firm_list firms = { 0 };
+	struct match_result *res = NULL;
+	struct category cats[300];
+	char keys[300][16];
+	struct match_index *ix;
+	size_t i, cap = 0, right = 0;
+
+	for (i = 0; i < 600; i++) {
+		struct firm *f = make_firm("sv", NULL, NULL, "SE232", -1);
+
+		snprintf(keys[i / 2], sizeof keys[0], "kategori%zu", i / 2);
+		strvec_push(&f->categories, &f->ncategories, keys[i / 2]);
+		firm_list_push(&firms, f);
+	}
+	ix = match_index_new(&firms, &opt);
+	CHECK(ix != NULL);
+	for (i = 0; ix && i < 300; i++) {
+		struct lot l = { .sme_suitable = LOT_SME_UNKNOWN };
+		struct category_lot p = { .category = &cats[i] };
+		struct match_target t = { NOTICE_COMPETITION, &l, &p, NULL };
+		long n;
+
+		cats[i] = (struct category){ .key = keys[i] };
+		n = match_find(ix, &t, &res, &cap);
+		right += n == 2 && res[0].firm / 2 == i && res[1].firm / 2 == i;
+	}
+	CHECK(right == 300);
+	free(res);
+	match_index_free(ix);
+	firm_list_release(&firms);
+}
+
 int
 main(void)
 {
@@ -923,5 +1020,7 @@ main(void)
 	RUN(test_reason);
 	RUN(test_find_equals_naive);
 	RUN(test_find_national);
+	RUN(test_size_limits);
+	RUN(test_many_categories);
 	return test_done("match");
 }
