@@ -5,6 +5,7 @@
 
 #include "config.h"
 #include "mailer.h"
+#include "store.h"
 
 /*
  * A courier: a thread of its own, with its own connection to the
@@ -32,6 +33,7 @@ struct courier_options {
 	time_t at;
 	long idle_poll;		/* seconds between looks when not woken */
 	int queue_growing;	/* as outbox_sender's: the pass's courier */
+	struct store_turns *turns;	/* shared with the queueing; or NULL */
 };
 
 /* What a courier delivered, as outbox_deliver counts it. */

@@ -27,6 +27,24 @@ int store_begin(struct store *s);
 int store_commit(struct store *s);
 void store_rollback(struct store *s);
 
+/*
+ * Turns at writing, for connections of one process that share them: each
+ * transaction (store_begin to its commit or rollback) waits for those
+ * begun before it, first come first served. The database's own lock goes
+ * to whichever asks at the moment it is free, so a thread that commits
+ * and begins again at once keeps it from one that waits asleep: the
+ * pass's courier delivered almost nothing while the pass queued. Writes
+ * outside a transaction do not take a turn.
+ */
+struct store_turns;
+
+int store_turns_new(struct store_turns **out);
+void store_turns_free(struct store_turns *t);
+/* s's transactions take turns from t from now on; NULL: none again */
+void store_share_turns(struct store *s, struct store_turns *t);
+/* Whether another connection waits for the turn s's transaction holds. */
+int store_turn_wanted(struct store *s);
+
 /* The schema version the code migrates to. */
 int store_schema_version(void);
 

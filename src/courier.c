@@ -92,6 +92,7 @@ courier_start(const struct courier_options *o, struct courier **out)
 	pthread_cond_init(&c->wake, NULL);
 	if (store_open(o->db_path, &c->store) < 0)
 		goto out;
+	store_share_turns(c->store, o->turns);
 	if ((errno = pthread_create(&c->thread, NULL, run, c)) != 0) {
 		error("%s: cannot start the courier: %s", c->owner,
 		      strerror(errno));

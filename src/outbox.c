@@ -426,7 +426,8 @@ queue_mail_tx(const struct outbox *o, const struct firm *f,
 	}
 	if (queue_mail(o, f, job, now, queued, failed) < 0)
 		return queue_batch_close(o, -1);
-	if (!b->on || ++b->n >= QUEUE_BATCH)
+	/* the courier waits for its turn only while a mail is built */
+	if (!b->on || ++b->n >= QUEUE_BATCH || store_turn_wanted(o->store))
 		return queue_batch_close(o, 0);
 	return 0;
 }

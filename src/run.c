@@ -314,13 +314,16 @@ queue_and_deliver(struct run_context *ctx, const struct firm_list *firms,
 		.idle_poll = 1, .queue_growing = 1,
 	};
 	struct courier_tally t = { 0 };
-	struct courier *c;
-	int rc;
+	struct courier *c = NULL;
+	int rc = -1;
 
 	if (outbox_drop_undeliverable(ctx->store, ctx->now,
 				      &sum->mails_failed) < 0 ||
-	    courier_start(&co, &c) < 0)
+	    store_turns_new(&co.turns) < 0)
 		return -1;
+	store_share_turns(ctx->store, co.turns);
+	if (courier_start(&co, &c) < 0)
+		goto out;
 	outbox_on_committed(ctx->outbox, courier_wake, c);
 	rc = queue_mails(ctx, firms, sum);
 	outbox_on_committed(ctx->outbox, NULL, NULL);
@@ -328,7 +331,12 @@ queue_and_deliver(struct run_context *ctx, const struct firm_list *firms,
 	sum->mails_sent += t.sent;
 	sum->mails_deferred += t.deferred;
 	sum->mails_failed += t.failed;
-	return rc < 0 || t.errors ? -1 : 0;
+	if (t.errors)
+		rc = -1;
+out:
+	store_share_turns(ctx->store, NULL);
+	store_turns_free(co.turns);
+	return rc;
 }
 
 int

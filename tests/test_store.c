@@ -1,6 +1,8 @@
 #define _XOPEN_SOURCE 700
 
+#include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 
 #include "store.h"
 #include "test.h"
@@ -219,6 +221,127 @@ test_search_indexed_at_commit(void)
 	CHECK(store_commit(s) == 0);
 	CHECK(searched(s, "takläggningen") == 1100);
 	done_store(s);
+}
+
+/* A writer that begins again the moment it commits, as the pass queues. */
+struct hog {
+	struct store *s;
+	struct firm *f;
+	atomic_int commits, stop;
+};
+
+static void *
+hog_run(void *arg)
+{
+	struct hog *h = arg;
+	struct timespec held = { 0, 500 * 1000 };
+	int created;
+
+	while (!atomic_load(&h->stop)) {
+		if (store_begin(h->s) < 0 ||
+		    store_put_firm(h->s, h->f, "test", 100, &created) < 0)
+			break;
+		nanosleep(&held, NULL);
+		if (store_commit(h->s) < 0)
+			break;
+		atomic_fetch_add(&h->commits, 1);
+	}
+	store_rollback(h->s);
+	return NULL;
+}
+
+/*
+ * Two connections sharing turns: one that writes without pause lets the
+ * other in after the transaction it holds, not when SQLite's lock
+ * happens to be free as the other wakes (the pass's courier delivered
+ * almost nothing while the pass queued). Without the turns the waiter
+ * sees dozens of commits go by, or gives up.
+ */
+static void
+test_turns_first_come_first_served(void)
+{
+	struct store *s = fresh_store(), *other = NULL;
+	struct firm *f = make_firm("556036-0793", "a@b.example");
+	struct store_turns *turns = NULL;
+	struct hog h = { .s = s, .f = f };
+	struct timespec tick = { 0, 1000 * 1000 };
+	pthread_t t;
+	int before, created, i;
+
+	CHECK(store_put_firm(s, f, "test", 100, &created) == 0);
+	CHECK(store_open(dbpath, &other) == 0);
+	CHECK(store_turns_new(&turns) == 0);
+	store_share_turns(s, turns);
+	store_share_turns(other, turns);
+	CHECK(pthread_create(&t, NULL, hog_run, &h) == 0);
+	for (i = 0; i < 5000 && atomic_load(&h.commits) < 3; i++)
+		nanosleep(&tick, NULL);
+	for (i = 0; i < 20; i++) {
+		before = atomic_load(&h.commits);
+		CHECK(store_begin(other) == 0);
+		CHECK(atomic_load(&h.commits) - before <= 1);
+		CHECK(store_put_firm(other, f, "test", 200, &created) == 0);
+		CHECK(store_commit(other) == 0);
+	}
+	atomic_store(&h.stop, 1);
+	pthread_join(t, NULL);
+	CHECK(atomic_load(&h.commits) >= 20);
+	store_free(other);
+	firm_free(f);
+	done_store(s);
+	store_turns_free(turns);
+}
+
+struct waiter {
+	struct store *s;
+	atomic_int began;
+};
+
+static void *
+waiter_run(void *arg)
+{
+	struct waiter *w = arg;
+
+	if (store_begin(w->s) == 0) {
+		atomic_store(&w->began, 1);
+		store_commit(w->s);
+	}
+	return NULL;
+}
+
+/*
+ * The holder of the turn learns that another waits for it, so that it
+ * can commit what it has (the pass's queue batch) rather than finish.
+ */
+static void
+test_turn_wanted(void)
+{
+	struct store *s = fresh_store();
+	struct store_turns *turns = NULL;
+	struct waiter w = { 0 };
+	struct timespec tick = { 0, 1000 * 1000 };
+	pthread_t t;
+	int i, wanted = 0;
+
+	CHECK(store_open(dbpath, &w.s) == 0);
+	CHECK(store_turns_new(&turns) == 0);
+	CHECK(!store_turn_wanted(s));
+	store_share_turns(s, turns);
+	store_share_turns(w.s, turns);
+	CHECK(store_begin(s) == 0);
+	CHECK(!store_turn_wanted(s));
+	CHECK(pthread_create(&t, NULL, waiter_run, &w) == 0);
+	for (i = 0; i < 5000 && !(wanted = store_turn_wanted(s)); i++)
+		nanosleep(&tick, NULL);
+	CHECK(wanted);
+	CHECK(!atomic_load(&w.began));
+	CHECK(store_commit(s) == 0);
+	pthread_join(t, NULL);
+	CHECK(atomic_load(&w.began));
+	CHECK(!store_turn_wanted(s));
+	store_free(w.s);
+	done_store(s);
+	store_turns_free(turns);
 }
 
 static void
@@ -1369,5 +1492,7 @@ main(void)
 	RUN(test_guests_forgotten);
 	RUN(test_notices_purged);
 	RUN(test_failed_mail_text_dropped);
+	RUN(test_turns_first_come_first_served);
+	RUN(test_turn_wanted);
 	return test_done("store");
 }

@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <libgen.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -125,6 +126,88 @@ wait_for_writer(void *arg, int tries)
 	return 1;
 }
 
+/* A ticket lock: tickets are given in order and served in order. */
+struct store_turns {
+	pthread_mutex_t lock;
+	pthread_cond_t served;
+	unsigned long next, serving;
+};
+
+int
+store_turns_new(struct store_turns **out)
+{
+	struct store_turns *t = calloc(1, sizeof *t);
+
+	*out = NULL;
+	if (!t)
+		return error("out of memory");
+	pthread_mutex_init(&t->lock, NULL);
+	pthread_cond_init(&t->served, NULL);
+	*out = t;
+	return 0;
+}
+
+void
+store_turns_free(struct store_turns *t)
+{
+	if (!t)
+		return;
+	pthread_cond_destroy(&t->served);
+	pthread_mutex_destroy(&t->lock);
+	free(t);
+}
+
+void
+store_share_turns(struct store *s, struct store_turns *t)
+{
+	s->turns = t;
+}
+
+int
+store_turn_wanted(struct store *s)
+{
+	struct store_turns *t = s->turns;
+	int wanted;
+
+	if (!s->has_turn)
+		return 0;
+	pthread_mutex_lock(&t->lock);
+	wanted = t->next - t->serving > 1;
+	pthread_mutex_unlock(&t->lock);
+	return wanted;
+}
+
+static void
+take_turn(struct store *s)
+{
+	struct store_turns *t = s->turns;
+	unsigned long mine;
+
+	/* a transaction begun twice fails in SQLite, not here */
+	if (!t || s->has_turn)
+		return;
+	pthread_mutex_lock(&t->lock);
+	mine = t->next++;
+	while (t->serving != mine)
+		pthread_cond_wait(&t->served, &t->lock);
+	pthread_mutex_unlock(&t->lock);
+	s->has_turn = 1;
+}
+
+static void
+end_turn(struct store *s)
+{
+	struct store_turns *t = s->turns;
+
+	if (!s->has_turn)
+		return;
+	s->has_turn = 0;
+	pthread_mutex_lock(&t->lock);
+	t->serving++;
+	pthread_cond_broadcast(&t->served);
+	pthread_mutex_unlock(&t->lock);
+}
+
 int
 store_open(const char *path, struct store **out)
 {
@@ -171,6 +254,7 @@ store_free(struct store *s)
 
 	if (!s)
 		return;
+	end_turn(s);	/* closing rolls its transaction back */
 	for (g = 0; g < STMT_NGROUPS; g++) {
 		for (i = 0; i < s->nstmt[g]; i++)
 			sqlite3_finalize(s->stmt[g][i]);
@@ -191,15 +275,27 @@ store_path(const struct store *s)
 int
 store_begin(struct store *s)
 {
-	return exec(s, "BEGIN IMMEDIATE");
+	take_turn(s);
+	if (exec(s, "BEGIN IMMEDIATE") < 0) {
+		if (sqlite3_get_autocommit(s->db))
+			end_turn(s);
+		return -1;
+	}
+	return 0;
 }
 
 int
 store_commit(struct store *s)
 {
+	int rc;
+
 	if (search_index_queued(s) < 0)
 		return -1;
-	return exec(s, "COMMIT");
+	rc = exec(s, "COMMIT");
+	/* a commit that failed leaves the turn to the rollback after it */
+	if (sqlite3_get_autocommit(s->db))
+		end_turn(s);
+	return rc;
 }
 
 void
@@ -208,6 +304,7 @@ store_rollback(struct store *s)
 	search_queue_drop(s);
 	if (!sqlite3_get_autocommit(s->db))
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	end_turn(s);
 }
 
 static int

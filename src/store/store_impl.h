@@ -58,6 +58,8 @@ struct store {
 	sqlite3_stmt **stmt[STMT_NGROUPS];	/* by group, then statement */
 	size_t nstmt[STMT_NGROUPS];
 	struct search_queue unindexed;
+	struct store_turns *turns;	/* NULL: not shared */
+	int has_turn;			/* its transaction holds one */
 };
 
 /*
