@@ -34,6 +34,7 @@ struct courier_options {
 	long idle_poll;		/* seconds between looks when not woken */
 	int queue_growing;	/* as outbox_sender's: the pass's courier */
 	struct store_turns *turns;	/* shared with the queueing; or NULL */
+	int checkpoint_later;	/* leaves the log's copies to the queueing */
 };
 
 /* What a courier delivered, as outbox_deliver counts it. */

@@ -90,7 +90,8 @@ courier_start(const struct courier_options *o, struct courier **out)
 	snprintf(c->owner, sizeof c->owner, "%s%ld", o->owner, (long)getpid());
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_cond_init(&c->wake, NULL);
-	if (store_open(o->db_path, &c->store) < 0)
+	if (store_open(o->db_path, &c->store) < 0 ||
+	    store_checkpoint_later(c->store, o->checkpoint_later) < 0)
 		goto out;
 	store_share_turns(c->store, o->turns);
 	if ((errno = pthread_create(&c->thread, NULL, run, c)) != 0) {

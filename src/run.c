@@ -311,7 +311,7 @@ queue_and_deliver(struct run_context *ctx, const struct firm_list *firms,
 	struct courier_options co = {
 		.cfg = ctx->cfg, .db_path = store_path(ctx->store),
 		.mailer = ctx->mailer, .owner = RUN_SENDER, .at = ctx->now,
-		.idle_poll = 1, .queue_growing = 1,
+		.idle_poll = 1, .queue_growing = 1, .checkpoint_later = 1,
 	};
 	struct courier_tally t = { 0 };
 	struct courier *c = NULL;
@@ -322,11 +322,15 @@ queue_and_deliver(struct run_context *ctx, const struct firm_list *firms,
 	    store_turns_new(&co.turns) < 0)
 		return -1;
 	store_share_turns(ctx->store, co.turns);
-	if (courier_start(&co, &c) < 0)
+	if (store_checkpoint_later(ctx->store, 1) < 0 ||
+	    courier_start(&co, &c) < 0)
 		goto out;
 	outbox_on_committed(ctx->outbox, courier_wake, c);
 	rc = queue_mails(ctx, firms, sum);
 	outbox_on_committed(ctx->outbox, NULL, NULL);
+	/* while the courier delivers the last batches */
+	if (store_checkpoint(ctx->store) < 0)
+		rc = -1;
 	courier_stop(c, &t);
 	sum->mails_sent += t.sent;
 	sum->mails_deferred += t.deferred;
@@ -334,6 +338,8 @@ queue_and_deliver(struct run_context *ctx, const struct firm_list *firms,
 	if (t.errors)
 		rc = -1;
 out:
+	if (store_checkpoint_later(ctx->store, 0) < 0)
+		rc = -1;
 	store_share_turns(ctx->store, NULL);
 	store_turns_free(co.turns);
 	return rc;

@@ -344,6 +344,53 @@ test_turn_wanted(void)
 	store_turns_free(turns);
 }
 
+static long long
+file_size(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0 ? (long long)st.st_size : -1;
+}
+
+/*
+ * With the log's copies left for later, 8 MB of mails stay in the log
+ * until the writer copies them once; unset, SQLite copies every 4 MB on
+ * its own, in the commit that crosses the mark.
+ */
+static void
+test_checkpoint_later(void)
+{
+	enum { MAILS = 128, BODY = 64 * 1024 };
+	struct store *s = fresh_store();
+	struct outbox_message m = {
+		.rcpt = "a@b.example", .envelope_from = "from@x.example",
+	};
+	char key[32], *body = malloc(BODY);
+	int later, i;
+
+	memset(body, 'x', BODY);
+	m.body = body;
+	m.len = BODY;
+	for (later = 1; later >= 0; later--) {
+		long long before = file_size(dbpath);
+
+		CHECK(store_checkpoint_later(s, later) == 0);
+		for (i = 0; i < MAILS; i++) {
+			snprintf(key, sizeof key, "web/test/%d/%d", later, i);
+			m.key = key;
+			CHECK(store_queue_message(s, &m, NULL, 0, 1000) == 0);
+		}
+		if (later)
+			CHECK(file_size(dbpath) - before < BODY * MAILS / 8);
+		else
+			CHECK(file_size(dbpath) - before > BODY * MAILS / 4);
+		CHECK(store_checkpoint(s) == 0);
+		CHECK(file_size(dbpath) - before >= BODY * MAILS);
+	}
+	free(body);
+	done_store(s);
+}
+
 static void
 test_rollback_keeps_nothing(void)
 {
@@ -1494,5 +1541,6 @@ main(void)
 	RUN(test_failed_mail_text_dropped);
 	RUN(test_turns_first_come_first_served);
 	RUN(test_turn_wanted);
+	RUN(test_checkpoint_later);
 	return test_done("store");
 }

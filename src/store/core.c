@@ -273,6 +273,26 @@ store_path(const struct store *s)
 }
 
 int
+store_checkpoint_later(struct store *s, int later)
+{
+	/* 1,000 pages: SQLite's own default */
+	if (sqlite3_wal_autocheckpoint(s->db, later ? STORE_LOG_LATER_PAGES :
+				       1000) != SQLITE_OK)
+		return db_error(s, "wal_autocheckpoint");
+	return 0;
+}
+
+int
+store_checkpoint(struct store *s)
+{
+	/* passive: a reader's snapshot is left in the log, not waited for */
+	if (sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE,
+				      NULL, NULL) != SQLITE_OK)
+		return db_error(s, "checkpoint");
+	return 0;
+}
+
+int
 store_begin(struct store *s)
 {
 	take_turn(s);
