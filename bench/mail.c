@@ -324,7 +324,7 @@ main(void)
 		if (mail_compose_text(&h, buf_str(&text), &msg[i]) < 0)
 			goto out;
 		items[i] = (struct mailer_item){ "bounce@exempel.se", rcpt[i],
-						 msg[i].data, msg[i].len, NULL };
+						 msg[i].data, msg[i].len, NULL, 0 };
 	}
 	printf("mail: messages of %zu bytes to aiosmtpd on the loopback\n",
 	       msg[0].len);

@@ -87,6 +87,11 @@ struct mailer_item {
 	 * or read into cur/) is not written twice but reported delivered.
 	 */
 	const char *key;
+	/*
+	 * Given to no mailer before: a Maildir need not look for it, three
+	 * lookups a mail that were a seventh of a pass's delivery.
+	 */
+	int first_try;
 };
 
 /*

@@ -870,6 +870,8 @@ struct outbox_message {
 	int attempts;
 	time_t created_at;
 	time_t stale_at;	/* not sent from then on; 0: any time */
+	/* never taken by a sender, not even one a crash stopped: due only */
+	int first_try;
 };
 
 int store_queue_message(struct store *s, const struct outbox_message *m,

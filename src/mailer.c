@@ -465,7 +465,7 @@ md_write(struct maildir *md, struct batch *b, struct md_file *f)
 		return;
 	}
 	/* delivered before a crash kept the caller from recording it */
-	if (it->key && maildir_has(md, f->name)) {
+	if (it->key && !it->first_try && maildir_has(md, f->name)) {
 		f->state = MD_THERE;
 		return;
 	}

@@ -2165,7 +2165,8 @@ deliver_batch(struct store *s, struct mailer *m, const struct outbox_sender *by,
 		d.msgs[taken] = &msgs[i];
 		items[taken++] = (struct mailer_item){ msgs[i].envelope_from,
 						       msgs[i].rcpt, msgs[i].body,
-						       msgs[i].len, msgs[i].key };
+						       msgs[i].len, msgs[i].key,
+						       msgs[i].first_try };
 	}
 	if (store_commit(s) < 0) {
 		store_rollback(s);

@@ -117,7 +117,7 @@ static int
 send_one(struct mailer *m, const char *from, const char *rcpt, const char *msg,
 	 size_t len, char *reply, size_t replylen)
 {
-	struct mailer_item item = { from, rcpt, msg, len, NULL };
+	struct mailer_item item = { from, rcpt, msg, len, NULL, 0 };
 	struct outcome o = { 0, 1, reply, replylen };
 
 	CHECK(mailer_send_batch(m, &item, 1, record, &o) == 0);
@@ -359,9 +359,9 @@ test_batch_reports_each(void)
 	char base[] = "/tmp/test_mailer.XXXXXX";
 	char dir[300];
 	struct mailer_item items[3] = {
-		{ "a@example.se", "b@example.se", msg1, sizeof msg1 - 1, NULL },
-		{ "a@example.se", "not an address", msg2, sizeof msg2 - 1, NULL },
-		{ "a@example.se", "c@example.se", msg2, sizeof msg2 - 1, NULL },
+		{ "a@example.se", "b@example.se", msg1, sizeof msg1 - 1, NULL, 0 },
+		{ "a@example.se", "not an address", msg2, sizeof msg2 - 1, NULL, 0 },
+		{ "a@example.se", "c@example.se", msg2, sizeof msg2 - 1, NULL, 0 },
 	};
 	struct tally t = { { 1, 1, 1, 1 }, 0, 0 };
 	struct mailer *m;
@@ -421,12 +421,12 @@ test_key_delivers_once(void)
 	     to[1024], tmpdir[300], names[8][512];
 	struct mailer_item items[5] = {
 		{ "a@example.se", "b@example.se", msg1, sizeof msg1 - 1,
-		  "reminder/556036-0793/2026-123456/3" },
+		  "reminder/556036-0793/2026-123456/3", 0 },
 		{ "a@example.se", "b@example.se", msg2, sizeof msg2 - 1,
-		  "reminder.556036-0793.2026-123456.3" },
-		{ "a@example.se", "b@example.se", msg2, sizeof msg2 - 1, longa },
-		{ "a@example.se", "b@example.se", msg2, sizeof msg2 - 1, longb },
-		{ "a@example.se", "b@example.se", msg2, sizeof msg2 - 1, NULL },
+		  "reminder.556036-0793.2026-123456.3", 0 },
+		{ "a@example.se", "b@example.se", msg2, sizeof msg2 - 1, longa, 0 },
+		{ "a@example.se", "b@example.se", msg2, sizeof msg2 - 1, longb, 0 },
+		{ "a@example.se", "b@example.se", msg2, sizeof msg2 - 1, NULL, 0 },
 	};
 	struct heard h = { { 0 }, { { 0 } }, 0, 0 };
 	struct buf b;

@@ -759,6 +759,93 @@ out:
 	teardown(s, &firms, cfg);
 }
 
+static int
+heard(size_t i, int status, const char *reply, void *arg)
+{
+	(void)i;
+	(void)reply;
+	*(int *)arg = status;
+	return 0;
+}
+
+/*
+ * A mail delivered into the Maildir by a pass killed before it recorded
+ * so, and read (moved into cur/) before the next pass: the next pass
+ * finds it there and delivers nothing. A first try does not look, so
+ * the recovery must make the mail not one; were it one, new/ would get
+ * a second copy.
+ */
+static void
+test_read_before_recovery_not_given_again(void)
+{
+	struct config *cfg = config_new();
+	struct firm_list firms = { 0 };
+	struct store *s = setup(FREQ_IMMEDIATELY, &firms);
+	time_t now = DAY0 + 9 * HOUR;
+	char maildir[PATH_MAX + 32], newdir[PATH_MAX + 64],
+	     curdir[PATH_MAX + 64], from[PATH_MAX * 2], to[PATH_MAX * 3];
+	struct mailer_options mo = { .transport = TRANSPORT_MAILDIR };
+	struct outbox_message m = {
+		.key = "alert/556734-2182/1", .rcpt = "a@b.example",
+		.envelope_from = "from@x.example",
+		.body = "Subject: x\r\n\r\nhej\r\n",
+	};
+	struct outbox_sender by = { "run:2", NULL, 60, 5 * 86400L, 0 };
+	struct claim crashed = { "run:1", now + 600 };
+	struct outbox_message *due = NULL;
+	struct mailer *mailer;
+	struct dirent *de;
+	unsigned sent = 0, deferred = 0, failed = 0;
+	size_t n = 0;
+	int status = -1, claimed = 0, recovered = 0;
+	DIR *d;
+
+	snprintf(maildir, sizeof maildir, "%s/mail", dir);
+	snprintf(newdir, sizeof newdir, "%s/new", maildir);
+	snprintf(curdir, sizeof curdir, "%s/cur", maildir);
+	mo.maildir = maildir;
+	m.len = strlen(m.body);
+	CHECK((mailer = mailer_new(&mo)) != NULL);
+	CHECK(store_queue_message(s, &m, NULL, 0, now) == 0);
+	CHECK(store_due_messages(s, now, NULL, 0, 10, &due, &n) == 0 && n == 1);
+	if (!mailer || n != 1)
+		goto out;
+	CHECK(due[0].first_try);
+	/* the killed pass: taken, given, not recorded */
+	CHECK(store_claim_message(s, due[0].id, &crashed, &claimed) == 0 &&
+	      claimed);
+	{
+		struct mailer_item it = { due[0].envelope_from, due[0].rcpt,
+					  due[0].body, due[0].len, due[0].key,
+					  due[0].first_try };
+
+		CHECK(mailer_send_batch(mailer, &it, 1, heard, &status) == 0);
+	}
+	CHECK(status == MAILER_OK && count_files(newdir) == 1);
+	/* the firm reads it */
+	if ((d = opendir(newdir))) {
+		while ((de = readdir(d)))
+			if (de->d_name[0] != '.') {
+				snprintf(from, sizeof from, "%s/%s", newdir,
+					 de->d_name);
+				snprintf(to, sizeof to, "%s/%s:2,S", curdir,
+					 de->d_name);
+			}
+		closedir(d);
+		CHECK(rename(from, to) == 0);
+	}
+	CHECK(store_recover_sending(s, "run:", now + 60, &recovered) == 0 &&
+	      recovered == 1);
+	CHECK(outbox_deliver(s, mailer, &by, now + 60, &sent, &deferred,
+			     &failed) == 0);
+	CHECK(sent == 1 && deferred == 0 && failed == 0);
+	CHECK(count_files(newdir) == 0 && count_files(curdir) == 1);
+out:
+	outbox_messages_free(due, n);
+	mailer_free(mailer);
+	teardown(s, &firms, cfg);
+}
+
 int
 main(void)
 {
@@ -786,6 +873,7 @@ main(void)
 	RUN(test_reminder_known_from_last_pass);
 	RUN(test_reminder_rolled_back_made_again);
 	RUN(test_courier_delivers_each_commit);
+	RUN(test_read_before_recovery_not_given_again);
 	rc = test_done("outbox");
 	alert_templates_free(templates);
 	token_key_free(key);

@@ -151,11 +151,11 @@ test_batch_in_one_session(void)
 		snprintf(to, sizeof to, "Firma %d <%s>", k, rcpt[k]);
 		compose(k, subject, to, &msgs[k]);
 		items[k] = (struct mailer_item){ BOUNCE, rcpt[k], msgs[k].data,
-						 msgs[k].len, NULL };
+						 msgs[k].len, NULL, 0 };
 	}
 	/* the null sender, and lines that need dot-stuffing */
 	items[NMSG] = (struct mailer_item){ "", "b@firma.example", dotted,
-					    strlen(dotted), NULL };
+					    strlen(dotted), NULL, 0 };
 	m = smtp_mailer(srv.port, STARTTLS_OFF, NULL, NULL, 10);
 	CHECK(m && mailer_send_batch(m, items, NMSG + 1, hear, &h) == 0);
 	CHECK(h.n == NMSG + 1);
@@ -207,7 +207,7 @@ send_three(const struct smtpd *srv, mailer_done_fn done, void *arg)
 	compose(0, subject, "r0@firma.example", &msg);
 	for (k = 0; k < 3; k++)
 		items[k] = (struct mailer_item){ BOUNCE, "r0@firma.example",
-						 msg.data, msg.len, NULL };
+						 msg.data, msg.len, NULL, 0 };
 	m = smtp_mailer(srv->port, STARTTLS_OFF, NULL, NULL, 10);
 	if (m)
 		rc = mailer_send_batch(m, items, 3, done, arg);
@@ -581,7 +581,7 @@ send_one(struct smtpd *srv, const struct smtpd_options *o,
 	compose(0, subject_injected, "Firma\r\nBcc: x@y.example <r0@firma.example>",
 		&msg);
 	item = (struct mailer_item){ BOUNCE, "r0@firma.example", msg.data,
-				     msg.len, NULL };
+				     msg.len, NULL, 0 };
 	mo->port = srv->port;
 	m = mailer_new(mo);
 	CHECK(m && mailer_send_batch(m, &item, 1, hear, h) == 0);

@@ -197,7 +197,7 @@ static const char *const stmt_sql[NSTMT] = {
 	[ST_MESSAGES_DUE] =
 	"SELECT id, key, firm, rcpt, envelope_from,"
 	" coalesce((SELECT b.body FROM message_body b WHERE b.message = id),"
-	" X''), attempts, created_at"
+	" X''), attempts, created_at, attempts = 0 AND last_error IS NULL"
 	" FROM message WHERE state = 'pending' AND id > ?4"
 	" AND next_attempt <= ?1"
 	" AND (?3 IS NULL OR substr(key, 1, length(?3)) = ?3)"
@@ -210,11 +210,13 @@ static const char *const stmt_sql[NSTMT] = {
 	" WHERE id = ?1",
 	/*
 	 * A crash is not the server's answer: the attempt it interrupted
-	 * does not count towards giving up, nor towards the backoff.
+	 * does not count towards giving up, nor towards the backoff. It
+	 * says so, and that the mail may have been given (first_try).
 	 */
 	[ST_MESSAGES_RECOVER] =
 	"UPDATE message SET state = 'pending', attempts = max(attempts - 1, 0),"
-	" claimed_by = NULL, lease_until = NULL"
+	" last_error = coalesce(last_error, 'the sender stopped while it was"
+	" sending this mail'), claimed_by = NULL, lease_until = NULL"
 	" WHERE state = 'sending' AND (lease_until IS NULL OR lease_until <= ?1"
 	" OR substr(claimed_by, 1, length(?2)) = ?2)",
 	/* what a person asked for on a web page is sent all the same */
@@ -786,7 +788,7 @@ store_queue_unbuilt(struct store *s, const struct outbox_message *m,
 static const struct column outbox_message_columns[] = {
 	C_INT64(id), C_NEEDED(key), C_INT64(firm_id), C_NEEDED(rcpt),
 	C_NEEDED(envelope_from), C_BLOB(body, len), C_INT(attempts),
-	C_TIME(created_at),
+	C_TIME(created_at), C_INT(first_try),
 };
 static const struct row_type outbox_message_rows =
 	ROW_TYPE(outbox_message_columns, NULL);
