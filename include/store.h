@@ -33,8 +33,8 @@ void store_rollback(struct store *s);
  * begun before it, first come first served. The database's own lock goes
  * to whichever asks at the moment it is free, so a thread that commits
  * and begins again at once keeps it from one that waits asleep: the
- * pass's courier delivered almost nothing while the pass queued. Writes
- * outside a transaction do not take a turn.
+ * pass's courier delivered almost nothing while the pass queued. A
+ * write outside a transaction takes a turn of its own.
  */
 struct store_turns;
 

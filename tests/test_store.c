@@ -265,10 +265,16 @@ test_turns_first_come_first_served(void)
 	struct store_turns *turns = NULL;
 	struct hog h = { .s = s, .f = f };
 	struct timespec tick = { 0, 1000 * 1000 };
+	struct outbox_message m = {
+		.key = "web/confirm/1", .rcpt = "a@b.example",
+		.envelope_from = "from@x.example", .body = "Subject: x\r\n\r\n",
+	};
 	pthread_t t;
 	int before, created, i;
 
+	m.len = strlen(m.body);
 	CHECK(store_put_firm(s, f, "test", 100, &created) == 0);
+	CHECK(store_queue_message(s, &m, NULL, 0, 100) == 0);
 	CHECK(store_open(dbpath, &other) == 0);
 	CHECK(store_turns_new(&turns) == 0);
 	store_share_turns(s, turns);
@@ -282,6 +288,13 @@ test_turns_first_come_first_served(void)
 		CHECK(atomic_load(&h.commits) - before <= 1);
 		CHECK(store_put_firm(other, f, "test", 200, &created) == 0);
 		CHECK(store_commit(other) == 0);
+	}
+	/* a write of its own, as the courier marks a mail sent */
+	for (i = 0; i < 20; i++) {
+		before = atomic_load(&h.commits);
+		CHECK(store_mark_message(other, 1, MSG_PENDING, NULL, 300,
+					 300) == 0);
+		CHECK(atomic_load(&h.commits) - before <= 2);
 	}
 	atomic_store(&h.stop, 1);
 	pthread_join(t, NULL);

@@ -335,17 +335,27 @@ bind_text(sqlite3_stmt *st, int i, const char *v)
 	return sqlite3_bind_text(st, i, v, -1, SQLITE_TRANSIENT);
 }
 
-/* Runs a statement that returns no rows. */
+/*
+ * Runs a statement that returns no rows. A write outside a transaction
+ * takes its turn as a transaction does: the pass's courier marks each
+ * mail an SMTP relay took so, and in SQLite's busy handler it would
+ * wait for a gap between the queue's batches.
+ */
 int
 step_done(struct store *s, sqlite3_stmt *st, const char *what)
 {
-	int rc;
+	int rc, turn;
 
 	if (!st)
 		return -1;
+	turn = s->turns && !s->has_turn && !sqlite3_stmt_readonly(st);
+	if (turn)
+		take_turn(s);
 	rc = sqlite3_step(st);
 
 	sqlite3_reset(st);
+	if (turn)
+		end_turn(s);
 	if (rc != SQLITE_DONE)
 		return db_error(s, what);
 	return 0;
