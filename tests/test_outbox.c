@@ -783,7 +783,8 @@ test_read_before_recovery_not_given_again(void)
 	struct store *s = setup(FREQ_IMMEDIATELY, &firms);
 	time_t now = DAY0 + 9 * HOUR;
 	char maildir[PATH_MAX + 32], newdir[PATH_MAX + 64],
-	     curdir[PATH_MAX + 64], from[PATH_MAX * 2], to[PATH_MAX * 3];
+	     curdir[PATH_MAX + 64], from[PATH_MAX * 2] = "",
+	     to[PATH_MAX * 3] = "";
 	struct mailer_options mo = { .transport = TRANSPORT_MAILDIR };
 	struct outbox_message m = {
 		.key = "alert/556734-2182/1", .rcpt = "a@b.example",
